@@ -1,0 +1,4 @@
+import { Foundation1795461713169 } from './1795461713169-Foundation.js';
+
+// Every migration, in order. Listed by hand (not a glob) so that the ESM build and the tests load the same set.
+export const MIGRATIONS: Function[] = [Foundation1795461713169];

@@ -1,0 +1,56 @@
+import { Body, Controller, Get, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { baseUrlOf, CurrentPrincipal, CurrentTenant } from '../common/web/current.decorators.js';
+import type { Principal, TremplinRequest } from '../common/web/request-context.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/app-config.js';
+import type { Tenant } from '../tenants/tenant.entity.js';
+import { AuthService } from './auth.service.js';
+import { safeRedirectPath } from './domain/tokens.js';
+import { ConsumeLinkDto, InvitePersonDto, PasswordSignInDto, RequestLinkDto, SetPasswordDto } from './dto/auth.dto.js';
+import { Public, Roles, SignedIn } from './roles.guard.js';
+
+@ApiTags('auth')
+@Controller('api')
+export class AuthController {
+  constructor(private readonly auth: AuthService, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  /** Always 202: the answer does not tell whether the address is known. */
+  @Post('auth/sign-in-links') @Public() @HttpCode(202)
+  async requestLink(@CurrentTenant() tenant: Tenant, @Body() dto: RequestLinkDto, @Req() req: TremplinRequest) {
+    await this.auth.requestSignInLink(dto.email, {
+      tenant, ip: req.ip ?? 'unknown', locale: req.locale, baseUrl: baseUrlOf(req, this.config.publicUrl), next: safeRedirectPath(dto.next),
+    });
+    return { status: 'accepted' };
+  }
+
+  /** Exchanges a one-time link token for a bearer API token. */
+  @Post('auth/sign-in-links/consume') @Public()
+  async consume(@CurrentTenant() tenant: Tenant, @Body() dto: ConsumeLinkDto) {
+    const { user } = await this.auth.consumeLink(tenant, dto.token);
+    return { token: await this.auth.createApiToken(tenant.id, user.id, 'sign-in link'), userId: user.id };
+  }
+
+  @Post('auth/tokens') @Public()
+  async token(@CurrentTenant() tenant: Tenant, @Body() dto: PasswordSignInDto, @Req() req: TremplinRequest) {
+    const user = await this.auth.verifyPassword(tenant, dto.email, dto.password, req.ip ?? 'unknown');
+    return { token: await this.auth.createApiToken(tenant.id, user.id, dto.tokenName ?? 'password'), userId: user.id };
+  }
+
+  @Get('me') @SignedIn() @ApiBearerAuth()
+  me(@CurrentPrincipal() principal: Principal) {
+    return principal;
+  }
+
+  @Post('me/password') @SignedIn() @HttpCode(204) @ApiBearerAuth()
+  async setPassword(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Body() dto: SetPasswordDto) {
+    await this.auth.setPassword(tenant.id, principal.userId, dto.password);
+  }
+
+  /** Staff add a person with a role; they get an invitation with a sign-in link. */
+  @Post('people') @Roles(['staff']) @ApiBearerAuth()
+  async invite(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Body() dto: InvitePersonDto, @Req() req: TremplinRequest) {
+    const { user, granted } = await this.auth.invite(tenant, principal.userId, dto, baseUrlOf(req, this.config.publicUrl));
+    return { userId: user.id, email: user.email, role: dto.role, programmeId: dto.programmeId ?? null, granted };
+  }
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { NotificationsModule } from '../notifications/notifications.module.js';
+import { AuthController } from './auth.controller.js';
+import { AuthPagesController } from './auth.pages.controller.js';
+import { AuthService } from './auth.service.js';
+import { RateLimiter } from './rate-limiter.service.js';
+import { RolesGuard } from './roles.guard.js';
+import { UsersRepository } from './users.repository.js';
+
+@Module({
+  imports: [NotificationsModule],
+  controllers: [AuthController, AuthPagesController],
+  providers: [AuthService, UsersRepository, RateLimiter, { provide: APP_GUARD, useClass: RolesGuard }],
+  exports: [AuthService, UsersRepository, RateLimiter],
+})
+export class AuthModule {}

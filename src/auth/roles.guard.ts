@@ -1,0 +1,44 @@
+import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { DomainError } from '../common/errors/domain-error.js';
+import { hasRole, TremplinRequest } from '../common/web/request-context.js';
+import type { Role } from './user.entity.js';
+
+const ACCESS = 'tremplin:access';
+type Access = { public: true } | { roles: Role[]; programmeParam?: string } | { signedIn: true };
+
+/** Anyone, signed in or not. */
+export const Public = () => SetMetadata(ACCESS, { public: true } satisfies Access);
+/** Any signed-in person of the tenant. */
+export const SignedIn = () => SetMetadata(ACCESS, { signedIn: true } satisfies Access);
+/**
+ * Holders of one of the roles, tenant-wide, or for the programme named by the route parameter
+ * `programmeParam` (default `programmeId`) when the route has one.
+ */
+export const Roles = (roles: Role[], programmeParam = 'programmeId') =>
+  SetMetadata(ACCESS, { roles, programmeParam } satisfies Access);
+
+/**
+ * Global guard, closed by default: a route that declares no access rule answers 403 to everyone,
+ * so a forgotten decorator cannot open a route.
+ */
+@Injectable()
+export class RolesGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
+  canActivate(ctx: ExecutionContext): boolean {
+    const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS, [ctx.getHandler(), ctx.getClass()]);
+    const req = ctx.switchToHttp().getRequest<TremplinRequest>();
+    if (!access) throw new DomainError('FORBIDDEN');
+    if ('public' in access) return true;
+    if (!req.principal) throw new DomainError('UNAUTHENTICATED');
+    if ('signedIn' in access) return true;
+    const programmeId = access.programmeParam ? (req.params?.[access.programmeParam] as string | undefined) : undefined;
+    if (hasRole(req.principal, access.roles, programmeId)) return true;
+    if (req.principal.roles.includes('platform_admin') && !access.roles.includes('platform_admin')) {
+      // Platform admins may act as staff of the tenant they signed in to.
+      if (access.roles.includes('staff')) return true;
+    }
+    throw new DomainError('FORBIDDEN');
+  }
+}

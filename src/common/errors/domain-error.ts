@@ -1,0 +1,29 @@
+/** A rule of the domain was broken. Plain TypeScript: domain/ code throws it without knowing about HTTP. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: string,
+    readonly details: Record<string, unknown> = {},
+    readonly fieldErrors: FieldProblem[] = [],
+  ) {
+    super(code);
+    this.name = 'DomainError';
+  }
+}
+
+/** How an error code is shown: HTTP status and a message in each language ({name} placeholders from details). */
+export interface ErrorDescription {
+  status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503;
+  en: string;
+  fr: string;
+}
+
+export type ErrorCatalogue<Code extends string> = Record<Code, ErrorDescription>;
+
+export function describeMessage(desc: ErrorDescription, locale: 'fr' | 'en', details: Record<string, unknown>): string {
+  return desc[locale].replace(/\{(\w+)\}/g, (_, k: string) => (details[k] === undefined ? `{${k}}` : String(details[k])));
+}

@@ -1,0 +1,125 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import type { TremplinRequest } from '../web/request-context.js';
+import { ViewService } from '../web/view.service.js';
+import { DomainError, describeMessage, FieldProblem } from './domain-error.js';
+import { ERROR_CATALOGUE } from './error-catalogue.js';
+
+interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  errors: FieldProblem[];
+  requestId: string;
+  [extra: string]: unknown;
+}
+
+const STATUS_CODES: Record<number, string> = {
+  400: 'VALIDATION_FAILED', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'NOT_FOUND',
+  409: 'CONFLICT', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'RATE_LIMITED',
+};
+
+/**
+ * The one exception filter. API requests get application/problem+json (RFC 9457) naming each bad
+ * field; page requests get an HTML error page. Anything unexpected is logged with the request id and
+ * answered 500 without internals.
+ */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  constructor(private readonly views: ViewService) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const req = host.switchToHttp().getRequest<TremplinRequest>();
+    const res = host.switchToHttp().getResponse<Response>();
+    const problem = this.toProblem(exception, req);
+    if (problem.status >= 500) {
+      this.logger.error({ err: exception, requestId: req.id }, 'unhandled error');
+    }
+    if (res.headersSent) return;
+    if (problem.code === 'RATE_LIMITED' && problem.retryAfterSeconds) res.setHeader('Retry-After', String(problem.retryAfterSeconds));
+    if (problem.status === 401 && wantsHtml(req) && req.method === 'GET') {
+      res.redirect(303, `${req.basePath ?? ''}/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
+      return;
+    }
+    if (wantsHtml(req) && req.tenant) {
+      const html = this.views.page('pages/errors/error', {
+        tenant: req.tenant, locale: req.locale ?? 'fr', basePath: req.basePath ?? '', path: req.path, principal: req.principal,
+        csrfToken: req.csrfToken,
+      }, { title: problem.title, problem });
+      res.status(problem.status).type('html').send(html);
+      return;
+    }
+    res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  }
+
+  private toProblem(exception: unknown, req: TremplinRequest): Problem {
+    const locale = req.locale ?? 'en';
+    const requestId = String(req.id ?? '');
+    if (exception instanceof DomainError) {
+      const desc = ERROR_CATALOGUE[exception.code];
+      if (!desc) return this.internal(requestId, locale);
+      const detail = describeMessage(desc, locale, exception.details);
+      return {
+        type: `urn:tremplin:error:${exception.code.toLowerCase().replace(/_/g, '-')}`,
+        title: describeMessage(desc, locale, {}).split(/[:.]/)[0] || detail,
+        status: desc.status,
+        detail,
+        code: exception.code,
+        errors: exception.fieldErrors,
+        requestId,
+        ...exception.details,
+      };
+    }
+    const status = statusOf(exception);
+    if (status && status < 500) {
+      let code = STATUS_CODES[status] ?? 'CONFLICT';
+      if (status === 400 && isJsonSyntaxError(exception)) code = 'INVALID_JSON';
+      const desc = ERROR_CATALOGUE[code];
+      return {
+        type: `urn:tremplin:error:${code.toLowerCase().replace(/_/g, '-')}`,
+        title: describeMessage(desc, locale, {}),
+        status: desc.status === status ? status : status,
+        detail: describeMessage(desc, locale, {}),
+        code,
+        errors: [],
+        requestId,
+      };
+    }
+    return this.internal(requestId, locale);
+  }
+
+  private internal(requestId: string, locale: 'fr' | 'en'): Problem {
+    return {
+      type: 'urn:tremplin:error:internal',
+      title: locale === 'fr' ? 'Erreur interne' : 'Internal error',
+      status: 500,
+      detail: locale === 'fr' ? `Une erreur inattendue est survenue (référence ${requestId}).` : `An unexpected error occurred (reference ${requestId}).`,
+      code: 'INTERNAL',
+      errors: [],
+      requestId,
+    };
+  }
+}
+
+function statusOf(exception: unknown): number | undefined {
+  if (exception instanceof HttpException) return exception.getStatus();
+  const e = exception as { status?: unknown; statusCode?: unknown; type?: unknown };
+  // body-parser errors (bad JSON, too large, bad charset) carry a 4xx status.
+  const s = typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : undefined;
+  return s && s >= 400 && s < 500 ? s : undefined;
+}
+
+function isJsonSyntaxError(exception: unknown): boolean {
+  const e = exception as { type?: string };
+  return e instanceof SyntaxError || e?.type === 'entity.parse.failed';
+}
+
+export function wantsHtml(req: TremplinRequest): boolean {
+  const path = req.path ?? '';
+  if (path.startsWith('/api') || path === '/healthz') return false;
+  return (req.headers.accept ?? '').includes('text/html') || req.method !== 'GET';
+}

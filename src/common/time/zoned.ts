@@ -1,0 +1,38 @@
+/**
+ * Wall-clock time in a time zone to an instant, without a date library: find the offset the zone
+ * has at that moment (checked twice to land on the right side of a daylight-saving change).
+ * A wall time that does not exist (spring forward) moves forward by the gap; an ambiguous one
+ * (fall back) takes the first occurrence.
+ */
+export function zonedWallTimeToInstant(local: string, timeZone: string): Date | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(local);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, s] = m.slice(1).map((x) => Number(x ?? 0));
+  const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
+  const check = new Date(asUtc);
+  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59) return undefined;
+  let guess = asUtc - offsetMs(asUtc, timeZone);
+  const second = asUtc - offsetMs(guess, timeZone);
+  if (second !== guess) guess = Math.min(guess, second);
+  return new Date(guess);
+}
+
+/** The zone's offset from UTC at an instant, in milliseconds. */
+export function offsetMs(instant: number, timeZone: string): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+    }).formatToParts(new Date(instant)).map((p) => [p.type, Number(p.value)]),
+  );
+  const wall = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
+  return wall - Math.floor(instant / 1000) * 1000;
+}
+
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,16 @@
+import type { Response } from 'express';
+import type { AppConfig } from '../../config/app-config.js';
+import type { TremplinRequest } from './request-context.js';
+
+/** Cookies are scoped to the tenant's base path, HttpOnly unless a page script must read them, SameSite=Lax. */
+export function setCookie(
+  config: AppConfig, req: TremplinRequest, res: Response, name: string, value: string, maxAgeSeconds?: number, httpOnly = true,
+): void {
+  res.cookie(name, value, {
+    httpOnly,
+    sameSite: 'lax',
+    secure: config.publicUrl?.startsWith('https://') ?? false,
+    path: req.basePath || '/',
+    ...(maxAgeSeconds ? { maxAge: maxAgeSeconds * 1000 } : {}),
+  });
+}

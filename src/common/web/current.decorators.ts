@@ -1,0 +1,31 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { DomainError } from '../errors/domain-error.js';
+import type { PageContext } from './view.service.js';
+import type { Principal, TremplinRequest } from './request-context.js';
+import type { Tenant } from '../../tenants/tenant.entity.js';
+
+/** The tenant resolved for this request (always present behind the request-context middleware). */
+export const CurrentTenant = createParamDecorator((_: unknown, ctx: ExecutionContext): Tenant => {
+  const tenant = ctx.switchToHttp().getRequest<TremplinRequest>().tenant;
+  if (!tenant) throw new DomainError('TENANT_UNKNOWN');
+  return tenant;
+});
+
+export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal | undefined =>
+  ctx.switchToHttp().getRequest<TremplinRequest>().principal);
+
+/** What a page needs from the request: tenant, language, base path, who is signed in, CSRF token. */
+export const Page = createParamDecorator((_: unknown, ctx: ExecutionContext): PageContext => pageContext(ctx.switchToHttp().getRequest<TremplinRequest>()));
+
+export function pageContext(req: TremplinRequest): PageContext {
+  if (!req.tenant) throw new DomainError('TENANT_UNKNOWN');
+  const url = req.url.replace(/([?&])lang=(fr|en)&?/, '$1').replace(/[?&]$/, '');
+  return { tenant: req.tenant, locale: req.locale, basePath: req.basePath, path: url, principal: req.principal, csrfToken: req.csrfToken };
+}
+
+/** The absolute base URL of this tenant's site, for links in e-mails. */
+export function baseUrlOf(req: TremplinRequest, publicUrl?: string): string {
+  if (publicUrl && !req.basePath) return publicUrl;
+  const proto = req.protocol;
+  return `${proto}://${req.headers.host}${req.basePath}`;
+}

@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Locale } from './request-context.js';
+
+export type Dictionary = Record<string, string>;
+
+/** Page and e-mail wording, from templates/i18n/<locale>.json; keys are checked to exist in both languages. */
+export class Translations {
+  private readonly dicts: Record<Locale, Dictionary>;
+
+  constructor(templatesDir: string) {
+    this.dicts = {
+      fr: JSON.parse(readFileSync(join(templatesDir, 'i18n', 'fr.json'), 'utf8')),
+      en: JSON.parse(readFileSync(join(templatesDir, 'i18n', 'en.json'), 'utf8')),
+    };
+    const missing = [
+      ...Object.keys(this.dicts.fr).filter((k) => !(k in this.dicts.en)).map((k) => `en:${k}`),
+      ...Object.keys(this.dicts.en).filter((k) => !(k in this.dicts.fr)).map((k) => `fr:${k}`),
+    ];
+    if (missing.length) throw new Error(`Missing translations: ${missing.join(', ')}`);
+  }
+
+  t(locale: Locale, key: string, vars: Record<string, unknown> = {}): string {
+    const text = this.dicts[locale][key] ?? key;
+    return text.replace(/\{(\w+)\}/g, (_, k: string) => (vars[k] === undefined ? '' : String(vars[k])));
+  }
+
+  has(key: string): boolean {
+    return key in this.dicts.en;
+  }
+}
+
+export function pickLocale(...candidates: Array<string | null | undefined>): Locale {
+  for (const c of candidates) if (c === 'fr' || c === 'en') return c;
+  return 'fr';
+}

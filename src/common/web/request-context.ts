@@ -1,0 +1,35 @@
+import type { Request } from 'express';
+import type { Role } from '../../auth/user.entity.js';
+import type { Tenant } from '../../tenants/tenant.entity.js';
+
+export type Locale = 'fr' | 'en';
+
+export interface Principal {
+  userId: string;
+  email: string;
+  displayName: string;
+  /** Tenant-wide roles, and roles per programme id. */
+  roles: Role[];
+  programmeRoles: Record<string, Role[]>;
+  via: 'session' | 'token';
+}
+
+/** What the app's middleware attaches to each request before routing. */
+export interface TremplinRequest extends Request {
+  id: string;
+  tenant?: Tenant;
+  /** '' when the tenant comes from the Host header, '/t/<slug>' with the local path fallback. */
+  basePath: string;
+  locale: Locale;
+  principal?: Principal;
+  csrfToken?: string;
+  /** The raw session token, for sign-out. */
+  sessionToken?: string;
+}
+
+export function hasRole(p: Principal | undefined, roles: readonly Role[], programmeId?: string): boolean {
+  if (!p) return false;
+  if (p.roles.some((r) => roles.includes(r))) return true;
+  if (programmeId) return (p.programmeRoles[programmeId] ?? []).some((r) => roles.includes(r));
+  return false;
+}

@@ -1,0 +1,139 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Injectable } from '@nestjs/common';
+import Handlebars from 'handlebars';
+import type { Tenant } from '../../tenants/tenant.entity.js';
+import { Translations } from './i18n.js';
+import type { Locale, Principal } from './request-context.js';
+import { findTemplatesDir } from './template-dir.js';
+
+export interface PageContext {
+  tenant: Tenant;
+  locale: Locale;
+  basePath: string;
+  /** The path of the current page without basePath, for the language switcher. */
+  path: string;
+  principal?: Principal;
+  csrfToken?: string;
+}
+
+/**
+ * Renders Handlebars pages and e-mails. Auto-escaping is on: user text is always output with {{ }}.
+ * A tenant may override any template under templates/tenants/<slug>/ with the same relative path.
+ */
+@Injectable()
+export class ViewService {
+  readonly dir = findTemplatesDir();
+  readonly translations = new Translations(this.dir);
+  private readonly hbs = Handlebars.create();
+  private readonly cache = new Map<string, HandlebarsTemplateDelegate | null>();
+
+  constructor() {
+    this.registerHelpers();
+    const partials = join(this.dir, 'partials');
+    for (const file of readdirSync(partials)) {
+      if (file.endsWith('.hbs')) this.hbs.registerPartial(file.slice(0, -4), readFileSync(join(partials, file), 'utf8'));
+    }
+  }
+
+  /** A full page inside the layout. */
+  page(name: string, ctx: PageContext, data: Record<string, unknown> & { title: string }): string {
+    const model = this.model(ctx, data);
+    // The body is our own rendered (escaped) template: marked safe rather than triple-stashed.
+    const body = new this.hbs.SafeString(this.template(name, ctx.tenant.slug)!(model));
+    return this.template('layouts/main', ctx.tenant.slug)!({ ...model, body });
+  }
+
+  /** A bare template (e-mails); undefined when it does not exist. */
+  render(name: string, tenantSlug: string, model: Record<string, unknown>): string | undefined {
+    return this.template(name, tenantSlug)?.(model);
+  }
+
+  /** Marks our own rendered markup as safe to embed in another template. */
+  safe(html: string): Handlebars.SafeString {
+    return new this.hbs.SafeString(html);
+  }
+
+  exists(name: string, tenantSlug: string): boolean {
+    return this.template(name, tenantSlug) !== undefined;
+  }
+
+  t(locale: Locale, key: string, vars?: Record<string, unknown>): string {
+    return this.translations.t(locale, key, vars);
+  }
+
+  private model(ctx: PageContext, data: Record<string, unknown>) {
+    const other: Locale = ctx.locale === 'fr' ? 'en' : 'fr';
+    return {
+      ...data,
+      tenant: ctx.tenant,
+      locale: ctx.locale,
+      otherLocale: other,
+      switchLocaleHref: `${ctx.basePath}${ctx.path}${ctx.path.includes('?') ? '&' : '?'}lang=${other}`,
+      basePath: ctx.basePath,
+      principal: ctx.principal,
+      isStaff: ctx.principal?.roles.some((r) => r === 'staff' || r === 'platform_admin') ?? false,
+      csrfToken: ctx.csrfToken,
+    };
+  }
+
+  private template(name: string, tenantSlug: string): HandlebarsTemplateDelegate | undefined {
+    const key = `${tenantSlug}:${name}`;
+    if (this.cache.has(key)) return this.cache.get(key) ?? undefined;
+    const candidates = [join(this.dir, 'tenants', tenantSlug, `${name}.hbs`), join(this.dir, `${name}.hbs`)];
+    const file = candidates.find((f) => existsSync(f));
+    const compiled = file ? this.hbs.compile(readFileSync(file, 'utf8'), { strict: false }) : null;
+    this.cache.set(key, compiled);
+    return compiled ?? undefined;
+  }
+
+  private registerHelpers(): void {
+    const tr = this.translations;
+    this.hbs.registerHelper('t', function (this: unknown, key: string, options: Handlebars.HelperOptions) {
+      const locale = (options.data.root as { locale: Locale }).locale;
+      return tr.t(locale, key, options.hash);
+    });
+    this.hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+    this.hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
+    this.hbs.registerHelper('not', (a: unknown) => !a);
+    this.hbs.registerHelper('url', function (path: string, options: Handlebars.HelperOptions) {
+      return `${(options.data.root as { basePath: string }).basePath}${path}`;
+    });
+    this.hbs.registerHelper('array', (...args: unknown[]) => args.slice(0, -1));
+    this.hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
+    /** {{localized obj "title"}} picks titleFr or titleEn. */
+    this.hbs.registerHelper('localized', function (obj: Record<string, unknown>, field: string, options: Handlebars.HelperOptions) {
+      const locale = (options.data.root as { locale: Locale }).locale;
+      const suffix = locale === 'fr' ? 'Fr' : 'En';
+      return (obj?.[`${field}${suffix}`] as string) || (obj?.[`${field}${suffix === 'Fr' ? 'En' : 'Fr'}`] as string) || '';
+    });
+    /** A date and time in the tenant's time zone and the page's language. */
+    this.hbs.registerHelper('datetime', function (value: unknown, options: Handlebars.HelperOptions) {
+      if (!value) return '';
+      const root = options.data.root as { locale: Locale; tenant: Tenant };
+      return formatInstant(new Date(value as string), root.locale, root.tenant.timeZone);
+    });
+    this.hbs.registerHelper('isoDate', (value: unknown) => (value ? new Date(value as string).toISOString() : ''));
+    this.hbs.registerHelper('inputDatetime', function (value: unknown, options: Handlebars.HelperOptions) {
+      if (!value) return '';
+      const root = options.data.root as { tenant: Tenant };
+      return toLocalInput(new Date(value as string), root.tenant.timeZone);
+    });
+  }
+}
+
+export function formatInstant(at: Date, locale: Locale, timeZone: string): string {
+  return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+    dateStyle: 'long', timeStyle: 'short', timeZone,
+  }).format(at);
+}
+
+/** The wall-clock value for an <input type="datetime-local"> in a time zone: "2026-09-01T09:00". */
+export function toLocalInput(at: Date, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+    }).formatToParts(at).map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}

@@ -1,0 +1,117 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Matches, Min, MinLength, validateSync,
+} from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+
+/**
+ * The environment, validated once at start. This is the only place that reads process.env
+ * (see loadConfig); everything else receives an AppConfig.
+ */
+export class Environment {
+  @IsOptional() @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
+  DATABASE_URL?: string;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  DATABASE_POOL_SIZE: number = 10;
+
+  @IsOptional() @Transform(toInt) @IsInt({ message: 'PORT must be a whole number' }) @Min(0) @Max(65535)
+  PORT: number = 3000;
+
+  @IsOptional() @IsString() @MinLength(1)
+  DATA_DIR: string = './.data';
+
+  @IsOptional() @IsString() @MinLength(32, { message: 'APP_SECRET must be at least 32 characters long' })
+  APP_SECRET?: string;
+
+  @IsOptional() @Matches(/^smtps?:\/\/.+/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  @IsOptional() @IsEmail({}, { message: 'MAIL_FROM must be an e-mail address' })
+  MAIL_FROM: string = 'no-reply@tremplin.localhost';
+
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, {
+    message: 'PUBLIC_URL must be an http(s) URL, e.g. https://tremplin.example.org',
+  })
+  PUBLIC_URL?: string;
+
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  SEED_DEMO?: boolean;
+
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: string = 'info';
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000)
+  SCHEDULER_INTERVAL_MS: number = 10_000;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000)
+  OUTBOX_INTERVAL_MS: number = 2_000;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
+  SIGN_IN_RATE_LIMIT: number = 10;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1440)
+  SIGN_IN_LINK_TTL_MINUTES: number = 30;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(365)
+  SESSION_TTL_DAYS: number = 14;
+
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  TRUST_PROXY: boolean = false;
+}
+
+export interface AppConfig {
+  env: Environment['NODE_ENV'];
+  databaseUrl?: string;
+  databasePoolSize: number;
+  port: number;
+  dataDir: string;
+  appSecret: string;
+  smtpUrl?: string;
+  mailFrom: string;
+  publicUrl?: string;
+  seedDemo: boolean;
+  logLevel: string;
+  schedulerIntervalMs: number;
+  outboxIntervalMs: number;
+  signInRateLimit: number;
+  signInLinkTtlMinutes: number;
+  sessionTtlDays: number;
+  trustProxy: boolean;
+  /** Background loops (scheduler, outbox worker); tests drive them by hand. */
+  runWorkers: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Validates raw variables; returns one readable message per bad variable. */
+export function parseEnvironment(raw: Record<string, string | undefined>): Environment {
+  const known = Object.fromEntries(
+    ENVIRONMENT_KEYS.filter((k) => raw[k] !== undefined && raw[k] !== '').map((k) => [k, raw[k]]),
+  );
+  const env = plainToInstance(Environment, known, { exposeDefaultValues: true });
+  const errors = validateSync(env, { whitelist: false });
+  if (errors.length) {
+    throw new ConfigError(errors.map((e) => {
+      const shown = e.property === 'APP_SECRET' ? '(hidden)' : JSON.stringify(raw[e.property]);
+      return `${e.property}=${shown}: ${Object.values(e.constraints ?? {}).join('; ')}`;
+    }));
+  }
+  return env;
+}
+
+export const ENVIRONMENT_KEYS = [
+  'NODE_ENV', 'DATABASE_URL', 'DATABASE_POOL_SIZE', 'PORT', 'DATA_DIR', 'APP_SECRET', 'SMTP_URL', 'MAIL_FROM',
+  'PUBLIC_URL', 'SEED_DEMO', 'LOG_LEVEL', 'SCHEDULER_INTERVAL_MS', 'OUTBOX_INTERVAL_MS', 'SIGN_IN_RATE_LIMIT',
+  'SIGN_IN_LINK_TTL_MINUTES', 'SESSION_TTL_DAYS', 'TRUST_PROXY',
+] as const;

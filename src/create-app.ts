@@ -1,0 +1,56 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
+import express, { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module.js';
+import { Clock } from './common/clock/clock.js';
+import { DomainError } from './common/errors/domain-error.js';
+import { ProblemFilter } from './common/errors/problem.filter.js';
+import { createValidationPipe } from './common/errors/validation.js';
+import { RequestContextMiddleware } from './common/web/request-context.middleware.js';
+import { ViewService } from './common/web/view.service.js';
+import type { AppConfig } from './config/app-config.js';
+
+/** body-parser's own errors become our codes (bad JSON, too large) instead of generic 400s. */
+function parser(mw: express.RequestHandler) {
+  return (req: Request, res: Response, next: NextFunction) =>
+    mw(req, res, (err?: unknown) => {
+      if (!err) return next();
+      const type = (err as { type?: string }).type;
+      if (type === 'entity.parse.failed') return next(new DomainError('INVALID_JSON'));
+      if (type === 'entity.too.large') return next(new DomainError('PAYLOAD_TOO_LARGE'));
+      return next(new DomainError('VALIDATION_FAILED', {}, [{ field: 'body', message: (err as Error).message }]));
+    });
+}
+
+/** Builds the whole application (used by main.ts, the tests and the benchmark alike). */
+export async function createApp(config: AppConfig & { databaseUrl: string }, clock?: Clock): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, clock), { bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
+  app.use(/^\/api\/docs/, helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } } }));
+  app.use(/^(?!\/api\/docs)/, helmet({
+    contentSecurityPolicy: { directives: { 'default-src': ["'self'"], 'img-src': ["'self'", 'https:', 'data:'], 'style-src': ["'self'"], 'script-src': ["'self'"], 'form-action': ["'self'"] } },
+    referrerPolicy: { policy: 'same-origin' },
+  }));
+  app.use(cookieParser());
+  app.use(parser(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] })));
+  app.use(parser(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 500 })));
+  app.use(app.get(RequestContextMiddleware).handle);
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemFilter(app.get(ViewService)));
+
+  const doc = SwaggerModule.createDocument(app, new DocumentBuilder()
+    .setTitle('Tremplin API')
+    .setDescription('Municipal crowdfunding calls for projects. Every path is served per authority (Host header, or the /t/<slug> prefix). Errors are application/problem+json.')
+    .setVersion('0.1.0')
+    .addBearerAuth()
+    .build());
+  SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs-json' });
+  return app;
+}

@@ -1,0 +1,83 @@
+import type { INestApplication } from '@nestjs/common';
+import { AuthService } from '../auth/auth.service.js';
+import { UsersRepository } from '../auth/users.repository.js';
+import type { Role } from '../auth/user.entity.js';
+import { Clock } from '../common/clock/clock.js';
+import { TransactionRunner } from '../common/db/transaction.js';
+import { ProgrammesScheduler } from '../programmes/programmes.scheduler.js';
+import { ProgrammesService } from '../programmes/programmes.service.js';
+import { Tenant } from '../tenants/tenant.entity.js';
+import { TenantsService } from '../tenants/tenants.service.js';
+
+const DAY = 86_400_000;
+const SEED_LOCK = 7_314_420_002;
+
+export const DEMO_PEOPLE: Array<{ email: string; name: string; role: Role; label: string }> = [
+  { email: 'staff@demo.tremplin.test', name: 'Claire Martin (Métropole)', role: 'staff', label: 'authority staff' },
+  { email: 'juror@demo.tremplin.test', name: 'Karim Benali (Makerspace)', role: 'juror', label: 'juror' },
+  { email: 'laureate@demo.tremplin.test', name: 'Inès Lefebvre (Atelier Réemploi)', role: 'applicant', label: 'laureate' },
+  { email: 'partner@demo.tremplin.test', name: 'Paul Durand (Université)', role: 'partner', label: 'partner' },
+  { email: 'coach@demo.tremplin.test', name: 'Sophie Roux (coach)', role: 'coach', label: 'coach' },
+];
+
+/**
+ * The demo authority and its programme, modelled on the reference "makers" call (MISSION.md).
+ * Created once (under an advisory lock, so two instances starting together seed once); each start
+ * prints fresh one-time sign-in links, one per role.
+ */
+export async function seedDemo(app: INestApplication, baseUrl: string, say: (m: string) => void): Promise<Record<string, string>> {
+  const tenants = app.get(TenantsService);
+  const users = app.get(UsersRepository);
+  const auth = app.get(AuthService);
+  const tx = app.get(TransactionRunner);
+  const clock = app.get(Clock);
+
+  const tenant = await tx.run(async (em) => {
+    await em.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK]);
+    return em.getRepository(Tenant).findOneBy({ slug: 'demo' });
+  }) ?? await createDemo();
+
+  async function createDemo(): Promise<Tenant> {
+    const created = await tenants.create({
+      slug: 'demo', name: 'Métropole de Lumière', hosts: ['localhost', '127.0.0.1'],
+      primaryColor: '#1f4e9c', accentColor: '#a3461a', senderName: 'Métropole de Lumière — Tremplin',
+      senderEmail: 'tremplin@demo.tremplin.test', defaultLocale: 'fr', timeZone: 'Europe/Paris',
+    }, null);
+    await tx.run(async (em) => {
+      for (const person of DEMO_PEOPLE) {
+        const user = await users.upsert(em, created.id, person.email, person.name);
+        await users.grant(em, created.id, user.id, person.role);
+        if (person.role === 'staff') await users.grant(em, created.id, user.id, 'platform_admin');
+      }
+    });
+    const staff = (await users.findByEmail(created.id, DEMO_PEOPLE[0].email))!;
+    const programmes = app.get(ProgrammesService);
+    const programme = await programmes.create(created, {
+      slug: 'makers-2026',
+      titleFr: 'Makers 2026 : économie circulaire',
+      titleEn: 'Makers 2026: circular economy',
+      summaryFr: "La Métropole et neuf partenaires locaux lancent un appel à projets pour les makers du territoire autour de l'économie circulaire. Dix lauréats seront accompagnés tout l'été puis lanceront ensemble leur collecte de financement participatif pendant six semaines.",
+      summaryEn: 'The metropolitan authority and nine local partners call on the makers of the territory for circular-economy projects. Ten laureates will be coached all summer, then open their crowdfunding collection together for six weeks.',
+    }, staff.id);
+    const now = clock.now().getTime();
+    const at = (days: number) => new Date(now + days * DAY);
+    await programmes.setTimeline(created, programme.id, {
+      call_open: at(-1), screening: at(40), jury: at(50), announced: at(65), coaching: at(70),
+      communication: at(130), campaign: at(158), settlement: at(200), results: at(210),
+    }, staff.id);
+    await app.get(ProgrammesScheduler).tick();
+    say('demo authority "Métropole de Lumière" and programme "Makers 2026" created');
+    return created;
+  }
+
+  const links: Record<string, string> = {};
+  await tx.run(async (em) => {
+    for (const person of DEMO_PEOPLE) {
+      const user = await users.findByEmail(tenant.id, person.email, em);
+      if (user) links[person.label] = await auth.createLink(em, tenant.id, user.id, baseUrl, undefined, 24 * 60);
+    }
+  });
+  say('one-time sign-in links for the demo (valid 24 hours):');
+  for (const [label, url] of Object.entries(links)) say(`  ${label.padEnd(16)} ${url}`);
+  return links;
+}

@@ -1,0 +1,12 @@
+import { AuditEntry } from '../audit/audit-entry.entity.js';
+import { ApiToken, RateLimitBucket, SignInLink, WebSession } from '../auth/credential.entity.js';
+import { RoleGrant, User } from '../auth/user.entity.js';
+import { ScheduledRun } from '../common/scheduling/scheduled-run.entity.js';
+import { OutboxMessage } from '../notifications/outbox-message.entity.js';
+import { PhaseTransition, Programme } from '../programmes/programme.entity.js';
+import { Tenant, TenantHost } from '../tenants/tenant.entity.js';
+
+export const ENTITIES = [
+  Tenant, TenantHost, User, RoleGrant, WebSession, SignInLink, ApiToken, RateLimitBucket,
+  Programme, PhaseTransition, AuditEntry, OutboxMessage, ScheduledRun,
+];

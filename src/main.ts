@@ -1,0 +1,47 @@
+import { ConfigError } from './config/app-config.js';
+import { loadConfig } from './config/load-config.js';
+import { createApp } from './create-app.js';
+import { seedDemo } from './database/demo-seed.js';
+import { startEmbeddedPostgres } from './database/embedded-postgres.js';
+import { runMigrations } from './database/migrate.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const say = (m: string) => console.log(`[tremplin] ${m}`);
+  let stopDatabase = async () => {};
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    say(`DATABASE_URL is not set: starting an embedded PostgreSQL in ${config.dataDir}/postgres`);
+    const embedded = await startEmbeddedPostgres(config.dataDir, { persistent: true, log: () => {} });
+    databaseUrl = embedded.url;
+    stopDatabase = () => embedded.stop();
+  }
+  await runMigrations(databaseUrl, say);
+  const app = await createApp({ ...config, databaseUrl });
+  // Graceful stop: close the HTTP server (in-flight requests finish), let the workers finish their
+  // pass (onApplicationShutdown), then stop the embedded database.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      say(`${signal}: shutting down`);
+      app.close().then(stopDatabase).then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });
+    });
+  }
+  await app.listen(config.port, '0.0.0.0');
+  const base = config.publicUrl ?? `http://localhost:${config.port}`;
+  say(`listening on ${base} (API docs: ${base}/api/docs, health: ${base}/healthz)`);
+  if (config.seedDemo) await seedDemo(app, base, say);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

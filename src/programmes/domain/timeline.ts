@@ -1,0 +1,55 @@
+import { DomainError, FieldProblem } from '../../common/errors/domain-error.js';
+import { Phase, PHASES, phaseIndex } from './phase.js';
+
+/** When each phase starts. `draft` has no start: a programme is born in it. */
+export type Timeline = Partial<Record<Exclude<Phase, 'draft'>, Date>>;
+
+/** Instants must grow with the phases; a phase may be left unscheduled (then it is moved by hand). */
+export function validateTimeline(timeline: Timeline): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  let previous: { phase: Phase; at: Date } | undefined;
+  for (const phase of PHASES) {
+    if (phase === 'draft') continue;
+    const at = timeline[phase];
+    if (!at) continue;
+    if (Number.isNaN(at.getTime())) {
+      problems.push({ field: `timeline.${phase}`, message: 'must be a valid date and time' });
+      continue;
+    }
+    if (previous && at.getTime() <= previous.at.getTime()) {
+      problems.push({ field: `timeline.${phase}`, message: `must be after the start of ${previous.phase}` });
+    }
+    previous = { phase, at };
+  }
+  return problems;
+}
+
+export function assertValidTimeline(timeline: Timeline): void {
+  const problems = validateTimeline(timeline);
+  if (problems.length) throw new DomainError('VALIDATION_FAILED', {}, problems);
+}
+
+/**
+ * The automatic transitions due at `now`, in order, from the current phase. A phase with no instant
+ * stops the chain: everything after it waits for a manual move. After downtime this returns every
+ * missed step, so the scheduler catches up rather than skipping.
+ */
+export function dueTransitions(current: Phase, timeline: Timeline, now: Date): Array<{ from: Phase; to: Phase; at: Date }> {
+  const steps: Array<{ from: Phase; to: Phase; at: Date }> = [];
+  let from = current;
+  for (let i = phaseIndex(current) + 1; i < PHASES.length; i++) {
+    const to = PHASES[i] as Exclude<Phase, 'draft'>;
+    const at = timeline[to];
+    if (!at || at.getTime() > now.getTime()) break;
+    steps.push({ from, to, at });
+    from = to;
+  }
+  return steps;
+}
+
+/** The phase the timeline says a programme should be in at `now` (for display). */
+export function scheduledPhaseAt(timeline: Timeline, now: Date): Phase {
+  let phase: Phase = 'draft';
+  for (const step of dueTransitions('draft', timeline, now)) phase = step.to;
+  return phase;
+}

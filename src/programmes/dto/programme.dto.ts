@@ -1,0 +1,48 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsIn, IsISO8601, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { PHASES } from '../domain/phase.js';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class CreateProgrammeDto {
+  @ApiProperty({ example: 'makers-2026' }) @Transform(trim)
+  @Matches(/^[a-z0-9][a-z0-9-]{1,80}$/, { message: 'slug must be 2-81 lower-case letters, digits or dashes' }) slug: string;
+  @ApiProperty() @Transform(trim) @IsString() @Length(3, 200) titleFr: string;
+  @ApiProperty() @Transform(trim) @IsString() @Length(3, 200) titleEn: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) summaryFr?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) summaryEn?: string;
+}
+
+export class UpdateProgrammeDto {
+  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(3, 200) titleFr?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(3, 200) titleEn?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) summaryFr?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) summaryEn?: string;
+}
+
+const iso = { strict: true, strictSeparator: true } as const;
+const isoMessage = { message: '$property must be an ISO 8601 date-time with offset, e.g. 2026-09-01T09:00:00+02:00' };
+
+/** Each phase's start, ISO 8601 with an offset; omit (or null) to leave a phase to a manual move. */
+export class TimelineDto {
+  @ApiPropertyOptional() @IsOptional() @IsISO8601(iso, isoMessage) call_open?: string | null;
+  @ApiPropertyOptional() @IsOptional() @IsISO8601(iso, isoMessage) screening?: string | null;
+  @ApiPropertyOptional() @IsOptional() @IsISO8601(iso, isoMessage) jury?: string | null;
+  @ApiPropertyOptional() @IsOptional() @IsISO8601(iso, isoMessage) announced?: string | null;
+  @ApiPropertyOptional() @IsOptional() @IsISO8601(iso, isoMessage) coaching?: string | null;
+  @ApiPropertyOptional() @IsOptional() @IsISO8601(iso, isoMessage) communication?: string | null;
+  @ApiPropertyOptional() @IsOptional() @IsISO8601(iso, isoMessage) campaign?: string | null;
+  @ApiPropertyOptional() @IsOptional() @IsISO8601(iso, isoMessage) settlement?: string | null;
+  @ApiPropertyOptional() @IsOptional() @IsISO8601(iso, isoMessage) results?: string | null;
+}
+
+export class SetTimelineDto {
+  @ApiProperty({ type: TimelineDto }) @ValidateNested() @Type(() => TimelineDto) timeline: TimelineDto;
+}
+
+export class TransitionDto {
+  @ApiProperty({ enum: PHASES.slice(1) }) @IsIn(PHASES.slice(1), { message: `to must be one of: ${PHASES.slice(1).join(', ')}` }) to: string;
+  @ApiProperty({ description: 'Why the phase is moved by hand (kept in the audit log).' })
+  @Transform(trim) @IsString() @Length(3, 1000, { message: 'reason must be 3 to 1000 characters' }) reason: string;
+}

@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import type { Tenant } from '../tenants/tenant.entity.js';
+import type { PhaseFacts } from './domain/phase-guards.js';
+import type { Phase } from './domain/phase.js';
+import type { Programme } from './programme.entity.js';
+
+export interface PhaseChange {
+  tenant: Tenant;
+  programme: Programme;
+  from: Phase;
+  to: Phase;
+  at: Date;
+}
+
+/**
+ * How other capabilities take part in phase changes without the programmes module knowing them:
+ * fact providers feed the guards, and listeners act inside the transaction of the move (open the
+ * campaigns, e-mail the applicants...), so the move and its consequences commit together.
+ */
+@Injectable()
+export class PhaseHooks {
+  private readonly factProviders: Array<(em: EntityManager, p: Programme) => Promise<Partial<PhaseFacts>>> = [];
+  private readonly listeners: Array<(em: EntityManager, change: PhaseChange) => Promise<void>> = [];
+
+  provideFacts(fn: (em: EntityManager, p: Programme) => Promise<Partial<PhaseFacts>>): void {
+    this.factProviders.push(fn);
+  }
+
+  onEnter(fn: (em: EntityManager, change: PhaseChange) => Promise<void>): void {
+    this.listeners.push(fn);
+  }
+
+  async facts(em: EntityManager, p: Programme): Promise<PhaseFacts> {
+    const facts: PhaseFacts = {
+      hasTitle: !!(p.titleFr.trim() || p.titleEn.trim()),
+      submittedApplications: null, voteClosed: null, confirmedLaureates: null, laureatesNotReady: null, readinessOverridden: false,
+    };
+    for (const provide of this.factProviders) Object.assign(facts, await provide(em, p));
+    return facts;
+  }
+
+  async entered(em: EntityManager, change: PhaseChange): Promise<void> {
+    for (const listener of this.listeners) await listener(em, change);
+  }
+}

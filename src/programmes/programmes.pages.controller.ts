@@ -1,0 +1,128 @@
+import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Public, Roles } from '../auth/roles.guard.js';
+import { DomainError, FieldProblem } from '../common/errors/domain-error.js';
+import { zonedWallTimeToInstant } from '../common/time/zoned.js';
+import { Page } from '../common/web/current.decorators.js';
+import { checkForm, errorMap, withFieldErrors } from '../common/web/forms.js';
+import { hasRole } from '../common/web/request-context.js';
+import { PageContext, ViewService } from '../common/web/view.service.js';
+import { PHASES, Phase, nextPhase, phaseIndex } from './domain/phase.js';
+import { Timeline } from './domain/timeline.js';
+import { CreateProgrammeDto, TransitionDto } from './dto/programme.dto.js';
+import { Programme } from './programme.entity.js';
+import { ProgrammesService, timelineOf } from './programmes.service.js';
+
+/** The timeline as rows for templates: each phase, its start, and whether it is past, current or to come. */
+export function timelineRows(p: Programme) {
+  const timeline = timelineOf(p);
+  const current = phaseIndex(p.phase);
+  return PHASES.filter((ph) => ph !== 'draft').map((phase) => ({
+    phase,
+    at: timeline[phase as keyof Timeline]?.toISOString() ?? null,
+    state: phaseIndex(phase) < current ? 'past' : phaseIndex(phase) === current ? 'current' : 'future',
+  }));
+}
+
+@ApiExcludeController()
+@Controller()
+export class ProgrammesPagesController {
+  constructor(private readonly programmes: ProgrammesService, private readonly views: ViewService) {}
+
+  @Get() @Public()
+  async home(@Page() page: PageContext) {
+    const staff = hasRole(page.principal, ['staff', 'platform_admin']);
+    const programmes = (await this.programmes.list(page.tenant.id)).filter((p) => staff || p.phase !== 'draft');
+    return this.views.page('pages/home/home', page, { title: this.views.t(page.locale, 'layout.home'), programmes });
+  }
+
+  @Get('programmes/:slug') @Public()
+  async programme(@Page() page: PageContext, @Param('slug') slug: string) {
+    const p = await this.programmes.getBySlug(page.tenant.id, slug);
+    if (p.phase === 'draft' && !hasRole(page.principal, ['staff', 'platform_admin'])) throw new DomainError('NOT_FOUND');
+    return this.views.page('pages/programmes/programme', page, {
+      title: page.locale === 'fr' ? p.titleFr : p.titleEn, programme: p, timeline: timelineRows(p),
+    });
+  }
+
+  @Get('staff') @Roles(['staff'])
+  async dashboard(@Page() page: PageContext) {
+    const programmes = await this.programmes.list(page.tenant.id);
+    return this.views.page('pages/staff/dashboard', page, { title: this.views.t(page.locale, 'staff.title'), programmes });
+  }
+
+  @Get('staff/programmes/new') @Roles(['staff'])
+  newProgramme(@Page() page: PageContext) {
+    return this.views.page('pages/staff/programme-new', page, { title: this.views.t(page.locale, 'staff.newProgramme'), values: {} });
+  }
+
+  @Post('staff/programmes') @Roles(['staff'])
+  async createProgramme(@Page() page: PageContext, @Body() body: Record<string, unknown>, @Res() res: Response) {
+    const again = (errors: FieldProblem[]) => res.status(400).send(this.views.page('pages/staff/programme-new', page, {
+      title: this.views.t(page.locale, 'staff.newProgramme'), values: body, errors: errorMap(errors), errorList: errors,
+    }));
+    const form = checkForm(CreateProgrammeDto, body);
+    if (!form.ok) return again(form.errors);
+    try {
+      const p = await this.programmes.create(page.tenant, form.value, page.principal!.userId);
+      return res.redirect(303, `${page.basePath}/staff/programmes/${p.id}`);
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'PROGRAMME_SLUG_TAKEN') {
+        return again([{ field: 'slug', message: this.views.t(page.locale, 'staff.slugTaken') }]);
+      }
+      throw err;
+    }
+  }
+
+  @Get('staff/programmes/:programmeId') @Roles(['staff'])
+  async programmeDesk(@Page() page: PageContext, @Param('programmeId') id: string) {
+    return this.renderDesk(page, await this.programmes.get(page.tenant.id, id));
+  }
+
+  @Post('staff/programmes/:programmeId/timeline') @Roles(['staff'])
+  async saveTimeline(@Page() page: PageContext, @Param('programmeId') id: string, @Body() body: Record<string, string>, @Res() res: Response) {
+    const p = await this.programmes.get(page.tenant.id, id);
+    const timeline: Timeline = {};
+    const problems: FieldProblem[] = [];
+    for (const phase of PHASES.slice(1)) {
+      const raw = (body[phase] ?? '').trim();
+      if (!raw) continue;
+      const at = zonedWallTimeToInstant(raw, page.tenant.timeZone);
+      if (!at) problems.push({ field: `timeline.${phase}`, message: this.views.t(page.locale, 'staff.badDate') });
+      else timeline[phase as keyof Timeline] = at;
+    }
+    const result = problems.length ? { ok: false as const, errors: problems }
+      : await withFieldErrors(() => this.programmes.setTimeline(page.tenant, p.id, timeline, page.principal!.userId));
+    if (!result.ok) return res.status(400).send(this.renderDesk(page, p, { timelineErrors: errorMap(result.errors), errorList: result.errors, timelineValues: body }));
+    return res.redirect(303, `${page.basePath}/staff/programmes/${p.id}?saved=timeline`);
+  }
+
+  @Post('staff/programmes/:programmeId/phase') @Roles(['staff'])
+  async movePhase(@Page() page: PageContext, @Param('programmeId') id: string, @Body() body: Record<string, string>, @Res() res: Response) {
+    const p = await this.programmes.get(page.tenant.id, id);
+    const form = checkForm(TransitionDto, { to: body.to, reason: body.reason });
+    if (!form.ok) return res.status(400).send(this.renderDesk(page, p, { phaseErrors: errorMap(form.errors), errorList: form.errors, reason: body.reason }));
+    try {
+      await this.programmes.transition(page.tenant, p.id, form.value.to as Phase, form.value.reason, page.principal!.userId, body.from as Phase);
+      return res.redirect(303, `${page.basePath}/staff/programmes/${p.id}?saved=phase`);
+    } catch (err) {
+      if (err instanceof DomainError && ['PHASE_BLOCKED', 'PHASE_CHANGED_MEANWHILE', 'PHASE_TRANSITION_NOT_ALLOWED'].includes(err.code)) {
+        const blockers = (err.details.blockers as Array<{ en: string; fr: string }> | undefined)?.map((b) => b[page.locale]);
+        const message = blockers?.join(' ') ?? this.views.t(page.locale, 'staff.phaseConflict');
+        const errors = [{ field: 'to', message }];
+        return res.status(409).send(this.renderDesk(page, await this.programmes.get(page.tenant.id, id), { phaseErrors: errorMap(errors), errorList: errors, reason: body.reason }));
+      }
+      throw err;
+    }
+  }
+
+  private async renderDesk(page: PageContext, p: Programme, extra: Record<string, unknown> = {}) {
+    const transitions = await this.programmes.transitions(page.tenant.id, p.id);
+    const next = nextPhase(p.phase);
+    return this.views.page('pages/staff/programme', page, {
+      title: page.locale === 'fr' ? p.titleFr : p.titleEn,
+      programme: p, timeline: timelineRows(p), transitions, nextPhase: next, ...extra,
+    });
+  }
+}

@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { Phase } from './domain/phase.js';
+import { PhaseTransition, Programme } from './programme.entity.js';
+
+@Injectable()
+export class ProgrammesRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  list(tenantId: string): Promise<Programme[]> {
+    return this.ds.getRepository(Programme).find({ where: { tenantId }, order: { createdAt: 'DESC' } });
+  }
+
+  get(tenantId: string, id: string, em: EntityManager = this.ds.manager): Promise<Programme | null> {
+    return em.getRepository(Programme).findOneBy({ tenantId, id });
+  }
+
+  getBySlug(tenantId: string, slug: string): Promise<Programme | null> {
+    return this.ds.getRepository(Programme).findOneBy({ tenantId, slug });
+  }
+
+  /** Locks the programme row for the rest of the transaction; skipLocked lets another instance's work pass. */
+  async getForUpdate(em: EntityManager, tenantId: string | undefined, id: string, skipLocked = false): Promise<Programme | null> {
+    const qb = em.getRepository(Programme).createQueryBuilder('p').where('p.id = :id', { id });
+    if (tenantId) qb.andWhere('p.tenant_id = :tenantId', { tenantId });
+    return qb.setLock('pessimistic_write').setOnLocked(skipLocked ? 'skip_locked' : undefined as never).getOne();
+  }
+
+  insert(em: EntityManager, data: Partial<Programme>): Promise<Programme> {
+    return em.getRepository(Programme).save(em.getRepository(Programme).create(data));
+  }
+
+  async update(em: EntityManager, id: string, patch: Partial<Programme>): Promise<void> {
+    await em.getRepository(Programme).update({ id }, patch);
+  }
+
+  async recordTransition(em: EntityManager, t: Omit<PhaseTransition, 'id'>): Promise<void> {
+    await em.getRepository(PhaseTransition).insert(t);
+  }
+
+  transitions(tenantId: string, programmeId: string): Promise<PhaseTransition[]> {
+    return this.ds.getRepository(PhaseTransition).find({ where: { tenantId, programmeId }, order: { at: 'ASC', id: 'ASC' } });
+  }
+
+  /** Programmes whose next phase instant has passed, across tenants (the scheduler's query). */
+  async due(now: Date, limit = 100): Promise<Array<{ id: string; tenantId: string }>> {
+    const rows: Array<{ id: string; tenant_id: string }> = await this.ds.query(
+      `SELECT id, tenant_id FROM programme WHERE next_transition_at <= $1 ORDER BY next_transition_at LIMIT $2`, [now, limit],
+    );
+    return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id }));
+  }
+
+  countInPhase(tenantId: string, phase: Phase): Promise<number> {
+    return this.ds.getRepository(Programme).countBy({ tenantId, phase });
+  }
+}

@@ -1,0 +1,33 @@
+import { JoinColumn, ManyToOne, Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+export type Locale = 'fr' | 'en';
+
+/** A local authority: one white-labelled site of the installation. */
+@Entity('tenant')
+@Check('tenant_slug_format', `slug ~ '^[a-z0-9][a-z0-9-]{1,62}$'`)
+@Check('tenant_default_locale', `default_locale IN ('fr', 'en')`)
+@Check('tenant_colours', `primary_color ~ '^#[0-9a-f]{6}$' AND accent_color ~ '^#[0-9a-f]{6}$'`)
+export class Tenant {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Index('tenant_slug_key', { unique: true }) @Column('text') slug: string;
+  @Column('text') name: string;
+  @Column('text', { nullable: true }) logoUrl: string | null;
+  @Column('text', { default: '#1f4e9c' }) primaryColor: string;
+  @Column('text', { default: '#b3541e' }) accentColor: string;
+  @Column('text') senderName: string;
+  @Column('text') senderEmail: string;
+  @Column('text', { default: 'fr' }) defaultLocale: Locale;
+  @Column('text', { default: 'Europe/Paris' }) timeZone: string;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+}
+
+/** Host names that serve a tenant; a host serves at most one tenant. */
+@Entity('tenant_host')
+@Index('tenant_host_tenant_idx', ['tenantId'])
+export class TenantHost {
+  @Column('text', { primary: true }) host: string;
+  @Column('uuid') tenantId: string;
+  @ManyToOne(() => Tenant, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'tenant_id', foreignKeyConstraintName: 'tenant_host_tenant_fk' })
+  private tenantRef?: Tenant;
+}

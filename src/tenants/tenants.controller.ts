@@ -1,0 +1,49 @@
+import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AuditService } from '../audit/audit.service.js';
+import { Public, Roles } from '../auth/roles.guard.js';
+import { CurrentPrincipal, CurrentTenant } from '../common/web/current.decorators.js';
+import type { Principal } from '../common/web/request-context.js';
+import { BrandingDto, CreateTenantDto } from './dto/branding.dto.js';
+import { Tenant } from './tenant.entity.js';
+import { TenantsService } from './tenants.service.js';
+
+export function brandingView(t: Tenant) {
+  return {
+    slug: t.slug, name: t.name, logoUrl: t.logoUrl, primaryColor: t.primaryColor, accentColor: t.accentColor,
+    senderName: t.senderName, senderEmail: t.senderEmail, defaultLocale: t.defaultLocale, timeZone: t.timeZone,
+  };
+}
+
+@ApiTags('tenant')
+@Controller('api')
+export class TenantsController {
+  constructor(private readonly tenants: TenantsService, private readonly audit: AuditService) {}
+
+  @Get('tenant') @Public()
+  get(@CurrentTenant() tenant: Tenant) {
+    return brandingView(tenant);
+  }
+
+  @Patch('tenant/branding') @Roles(['staff']) @ApiBearerAuth()
+  async branding(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Body() dto: BrandingDto) {
+    return brandingView(await this.tenants.updateBranding(tenant, dto, principal.userId));
+  }
+
+  @Get('audit') @Roles(['staff']) @ApiBearerAuth()
+  async auditLog(@CurrentTenant() tenant: Tenant, @Query('action') action?: string, @Query('subjectId') subjectId?: string, @Query('before') before?: string) {
+    return this.audit.list(tenant.id, { action, subjectId, beforeId: before && /^\d+$/.test(before) ? before : undefined });
+  }
+
+  /** Installation-wide: platform admins add an authority. */
+  @Post('platform/tenants') @Roles(['platform_admin']) @ApiBearerAuth()
+  async create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateTenantDto) {
+    const tenant = await this.tenants.create(dto, principal.userId);
+    return { id: tenant.id, ...brandingView(tenant), hosts: dto.hosts ?? [] };
+  }
+
+  @Get('platform/tenants') @Roles(['platform_admin']) @ApiBearerAuth()
+  async list() {
+    return (await this.tenants.list()).map((t) => ({ id: t.id, ...brandingView(t) }));
+  }
+}

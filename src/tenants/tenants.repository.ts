@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { Tenant, TenantHost } from './tenant.entity.js';
+
+@Injectable()
+export class TenantsRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  findByHost(host: string): Promise<Tenant | null> {
+    return this.ds.getRepository(Tenant).createQueryBuilder('t')
+      .innerJoin(TenantHost, 'h', 'h.tenant_id = t.id').where('h.host = :host', { host }).getOne();
+  }
+
+  findBySlug(slug: string): Promise<Tenant | null> {
+    return this.ds.getRepository(Tenant).findOneBy({ slug });
+  }
+
+  findById(id: string, em: EntityManager = this.ds.manager): Promise<Tenant | null> {
+    return em.getRepository(Tenant).findOneBy({ id });
+  }
+
+  list(): Promise<Tenant[]> {
+    return this.ds.getRepository(Tenant).find({ order: { name: 'ASC' } });
+  }
+
+  async create(em: EntityManager, data: Partial<Tenant>, hosts: string[]): Promise<Tenant> {
+    const tenant = await em.getRepository(Tenant).save(em.getRepository(Tenant).create(data));
+    for (const host of hosts) await em.getRepository(TenantHost).insert({ host, tenantId: tenant.id });
+    return tenant;
+  }
+
+  async update(em: EntityManager, id: string, patch: Partial<Tenant>): Promise<void> {
+    await em.getRepository(Tenant).update({ id }, patch);
+  }
+
+  hosts(tenantId: string): Promise<TenantHost[]> {
+    return this.ds.getRepository(TenantHost).findBy({ tenantId });
+  }
+}

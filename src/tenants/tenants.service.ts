@@ -1,0 +1,107 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/app-config.js';
+import { AuditService } from '../audit/audit.service.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { isUniqueViolation, TransactionRunner } from '../common/db/transaction.js';
+import { isValidTimeZone } from '../common/time/zoned.js';
+import { checkBrandColours } from './domain/branding.js';
+import { BrandingDto, CreateTenantDto } from './dto/branding.dto.js';
+import { Tenant } from './tenant.entity.js';
+import { TenantsRepository } from './tenants.repository.js';
+
+/** Host look-ups are on every request: cached briefly per instance (branding changes show within seconds everywhere). */
+const CACHE_MS = 5_000;
+
+@Injectable()
+export class TenantsService {
+  private readonly cache = new Map<string, { tenant: Tenant | null; until: number }>();
+
+  constructor(
+    private readonly tenants: TenantsRepository,
+    private readonly tx: TransactionRunner,
+    private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * The tenant's public address for links in e-mails sent outside a request: its first host name
+   * (with PUBLIC_URL's scheme), else PUBLIC_URL (or localhost) with the /t/<slug> prefix.
+   */
+  async siteUrl(tenant: Tenant): Promise<string> {
+    const base = this.config.publicUrl ?? `http://localhost:${this.config.port}`;
+    const hosts = await this.tenants.hosts(tenant.id);
+    const named = hosts.map((h) => h.host).find((h) => !/^(localhost|127\.0\.0\.1)(:\d+)?$/.test(h));
+    if (named) return `${new URL(base).protocol}//${named}`;
+    return `${base}/t/${tenant.slug}`;
+  }
+
+  async resolve(kind: 'host' | 'slug', key: string): Promise<Tenant | null> {
+    const cacheKey = `${kind}:${key}`;
+    const hit = this.cache.get(cacheKey);
+    if (hit && hit.until > Date.now()) return hit.tenant;
+    const tenant = kind === 'host' ? await this.tenants.findByHost(key) : await this.tenants.findBySlug(key);
+    this.cache.set(cacheKey, { tenant, until: Date.now() + CACHE_MS });
+    return tenant;
+  }
+
+  get(id: string): Promise<Tenant | null> {
+    return this.tenants.findById(id);
+  }
+
+  list(): Promise<Tenant[]> {
+    return this.tenants.list();
+  }
+
+  hosts(tenantId: string) {
+    return this.tenants.hosts(tenantId);
+  }
+
+  async create(dto: CreateTenantDto, actorUserId: string | null): Promise<Tenant> {
+    this.checkBranding(dto);
+    try {
+      return await this.tx.run(async (em) => {
+        const tenant = await this.tenants.create(em, {
+          slug: dto.slug,
+          name: dto.name ?? dto.slug,
+          logoUrl: dto.logoUrl ?? null,
+          primaryColor: dto.primaryColor, accentColor: dto.accentColor,
+          senderName: dto.senderName ?? dto.name ?? dto.slug,
+          senderEmail: dto.senderEmail ?? `no-reply@${dto.hosts?.[0]?.split(':')[0] ?? 'tremplin.localhost'}`,
+          defaultLocale: dto.defaultLocale ?? 'fr',
+          timeZone: dto.timeZone ?? 'Europe/Paris',
+        }, dto.hosts ?? []);
+        await this.audit.record(em, {
+          tenantId: tenant.id, actorUserId, action: 'tenant.created', subjectType: 'tenant', subjectId: tenant.id,
+          data: { slug: tenant.slug, hosts: dto.hosts ?? [] },
+        });
+        return tenant;
+      });
+    } catch (err) {
+      if (isUniqueViolation(err, 'tenant_slug_key')) throw new DomainError('TENANT_SLUG_TAKEN', { slug: dto.slug });
+      if (isUniqueViolation(err)) throw new DomainError('TENANT_HOST_TAKEN', { host: (dto.hosts ?? []).join(', ') });
+      throw err;
+    }
+  }
+
+  async updateBranding(tenant: Tenant, dto: BrandingDto, actorUserId: string): Promise<Tenant> {
+    this.checkBranding(dto);
+    const patch = Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)) as Partial<Tenant>;
+    await this.tx.run(async (em) => {
+      await this.tenants.update(em, tenant.id, patch);
+      await this.audit.record(em, {
+        tenantId: tenant.id, actorUserId, action: 'tenant.branding_updated', subjectType: 'tenant', subjectId: tenant.id, data: patch,
+      });
+    });
+    this.cache.clear();
+    return (await this.tenants.findById(tenant.id))!;
+  }
+
+  private checkBranding(dto: BrandingDto): void {
+    const problems = checkBrandColours({ primaryColor: dto.primaryColor, accentColor: dto.accentColor });
+    if (dto.timeZone !== undefined && !isValidTimeZone(dto.timeZone)) {
+      problems.push({ field: 'timeZone', message: 'timeZone must be an IANA time zone such as Europe/Paris' });
+    }
+    if (problems.length) throw new DomainError('VALIDATION_FAILED', {}, problems);
+  }
+}
