@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
 export class Foundation1795461713169 implements MigrationInterface {
   name = 'Foundation1795461713169';

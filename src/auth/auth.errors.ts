@@ -1,4 +1,4 @@
-import { ErrorCatalogue } from '../common/errors/domain-error.js';
+import { type ErrorCatalogue } from '../common/errors/domain-error.js';
 
 export type AuthErrorCode = 'SIGN_IN_LINK_INVALID' | 'CREDENTIALS_INVALID' | 'USER_EXISTS';
 

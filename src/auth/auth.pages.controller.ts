@@ -7,7 +7,7 @@ import { checkForm, errorMap } from '../common/web/forms.js';
 import { setCookie } from '../common/web/cookies.js';
 import { SESSION_COOKIE } from '../common/web/request-context.middleware.js';
 import type { TremplinRequest } from '../common/web/request-context.js';
-import { PageContext, ViewService } from '../common/web/view.service.js';
+import { type PageContext, ViewService } from '../common/web/view.service.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { AuthService } from './auth.service.js';

@@ -12,7 +12,7 @@ import { OutboxService } from '../notifications/outbox.service.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { hashToken, newSecretToken, normaliseEmail } from './domain/tokens.js';
 import { RateLimiter } from './rate-limiter.service.js';
-import { Role, User } from './user.entity.js';
+import { type Role, User } from './user.entity.js';
 import { UsersRepository } from './users.repository.js';
 
 const SIGN_IN_WINDOW_SECONDS = 15 * 60;

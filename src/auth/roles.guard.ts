@@ -1,7 +1,7 @@
-import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DomainError } from '../common/errors/domain-error.js';
-import { hasRole, TremplinRequest } from '../common/web/request-context.js';
+import { hasRole, type TremplinRequest } from '../common/web/request-context.js';
 import type { Role } from './user.entity.js';
 
 const ACCESS = 'tremplin:access';

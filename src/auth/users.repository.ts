@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Role, RoleGrant, User } from './user.entity.js';
+import { type Role, RoleGrant, User } from './user.entity.js';
 
 @Injectable()
 export class UsersRepository {

@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { Clock, SystemClock } from '../common/clock/clock.js';
 import type { AppConfig } from './app-config.js';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { AppConfig, ConfigError, parseEnvironment } from './app-config.js';
+import { type AppConfig, ConfigError, parseEnvironment } from './app-config.js';
 
 /**
  * Reads and validates process.env. In production APP_SECRET is required; elsewhere a secret is

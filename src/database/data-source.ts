@@ -1,4 +1,4 @@
-import { DataSource, DataSourceOptions } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { SnakeNamingStrategy } from '../common/db/snake-naming.strategy.js';
 import { ENTITIES } from './entities.js';

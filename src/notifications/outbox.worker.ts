@@ -1,11 +1,11 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock/clock.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { EmailRenderer } from './email-renderer.service.js';
-import { createMailTransport, MailTransport } from './mail-transport.js';
+import { createMailTransport, type MailTransport } from './mail-transport.js';
 import { OutboxMessage } from './outbox-message.entity.js';
 
 const BATCH = 20;

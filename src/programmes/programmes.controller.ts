@@ -7,7 +7,7 @@ import { DomainError } from '../common/errors/domain-error.js';
 import { Public, Roles } from '../auth/roles.guard.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import type { Phase } from './domain/phase.js';
-import { Timeline } from './domain/timeline.js';
+import { type Timeline } from './domain/timeline.js';
 import { CreateProgrammeDto, SetTimelineDto, TransitionDto, UpdateProgrammeDto } from './dto/programme.dto.js';
 import { Programme } from './programme.entity.js';
 import { ProgrammesService } from './programmes.service.js';

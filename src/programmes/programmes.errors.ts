@@ -1,4 +1,4 @@
-import { ErrorCatalogue } from '../common/errors/domain-error.js';
+import { type ErrorCatalogue } from '../common/errors/domain-error.js';
 
 export type ProgrammeErrorCode = 'PHASE_TRANSITION_NOT_ALLOWED' | 'PHASE_BLOCKED' | 'PROGRAMME_SLUG_TAKEN' | 'PHASE_CHANGED_MEANWHILE';
 

@@ -1,4 +1,4 @@
-import { ErrorCatalogue } from '../common/errors/domain-error.js';
+import { type ErrorCatalogue } from '../common/errors/domain-error.js';
 
 export type TenantErrorCode = 'TENANT_SLUG_TAKEN' | 'TENANT_HOST_TAKEN';
 

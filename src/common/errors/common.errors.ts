@@ -1,4 +1,4 @@
-import { ErrorCatalogue } from './domain-error.js';
+import { type ErrorCatalogue } from './domain-error.js';
 
 export type CommonErrorCode =
   | 'VALIDATION_FAILED' | 'INVALID_JSON' | 'PAYLOAD_TOO_LARGE' | 'NOT_FOUND' | 'UNAUTHENTICATED' | 'FORBIDDEN'

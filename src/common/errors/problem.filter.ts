@@ -1,8 +1,8 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import type { TremplinRequest } from '../web/request-context.js';
 import { ViewService } from '../web/view.service.js';
-import { DomainError, describeMessage, FieldProblem } from './domain-error.js';
+import { DomainError, describeMessage, type FieldProblem } from './domain-error.js';
 import { ERROR_CATALOGUE } from './error-catalogue.js';
 
 interface Problem {

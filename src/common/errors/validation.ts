@@ -1,5 +1,5 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
-import { DomainError, FieldProblem } from './domain-error.js';
+import { type ValidationError, ValidationPipe } from '@nestjs/common';
+import { DomainError, type FieldProblem } from './domain-error.js';
 
 /** class-validator errors, flattened to dotted field paths ("timeline.jury", "criteria.0.weight"). */
 export function fieldProblems(errors: ValidationError[], prefix = ''): FieldProblem[] {

@@ -1,4 +1,4 @@
-import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { DomainError } from '../errors/domain-error.js';
 import type { PageContext } from './view.service.js';
 import type { Principal, TremplinRequest } from './request-context.js';

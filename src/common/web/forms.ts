@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { DomainError, FieldProblem } from '../errors/domain-error.js';
+import { DomainError, type FieldProblem } from '../errors/domain-error.js';
 import { fieldProblems } from '../errors/validation.js';
 
 export type FormResult<T> = { ok: true; value: T } | { ok: false; errors: FieldProblem[] };

@@ -1,4 +1,4 @@
-import { Phase } from './phase.js';
+import { type Phase } from './phase.js';
 
 /**
  * What the guards need to know about a programme. Each capability adds the facts its rules need;

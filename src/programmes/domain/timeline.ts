@@ -1,5 +1,5 @@
-import { DomainError, FieldProblem } from '../../common/errors/domain-error.js';
-import { Phase, PHASES, phaseIndex } from './phase.js';
+import { DomainError, type FieldProblem } from '../../common/errors/domain-error.js';
+import { type Phase, PHASES, phaseIndex } from './phase.js';
 
 /** When each phase starts. `draft` has no start: a programme is born in it. */
 export type Timeline = Partial<Record<Exclude<Phase, 'draft'>, Date>>;

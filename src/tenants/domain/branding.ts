@@ -1,4 +1,4 @@
-import { FieldProblem } from '../../common/errors/domain-error.js';
+import { type FieldProblem } from '../../common/errors/domain-error.js';
 
 /** WCAG 2.1 relative luminance of an sRGB colour "#rrggbb". */
 export function relativeLuminance(hex: string): number {

@@ -1,0 +1,65 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { FixedClock } from '../../src/common/clock/clock.js';
+import type { AppConfig } from '../../src/config/app-config.js';
+import { createApp } from '../../src/create-app.js';
+import { OutboxWorker } from '../../src/notifications/outbox.worker.js';
+import { ProgrammesScheduler } from '../../src/programmes/programmes.scheduler.js';
+import { createTestDatabase } from './database.js';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  databaseUrl: string;
+  clock: FixedClock;
+  ds: DataSource;
+  /** supertest against this instance. */
+  http(): request.Agent;
+  /** Runs the phase scheduler once, as a tick would. */
+  tick(): Promise<number>;
+  /** Sends every due e-mail. */
+  sendMail(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
+  return {
+    env: 'test',
+    databasePoolSize: 5,
+    port: 0,
+    dataDir: mkdtempSync(join(tmpdir(), 'tremplin-data-')),
+    appSecret: 'test-secret-test-secret-test-secret-0123',
+    mailFrom: 'bounces@tremplin.test',
+    seedDemo: false,
+    logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
+    schedulerIntervalMs: 60_000,
+    outboxIntervalMs: 60_000,
+    signInRateLimit: 1000,
+    signInLinkTtlMinutes: 30,
+    sessionTtlDays: 14,
+    trustProxy: false,
+    // Tests drive the scheduler and the outbox by hand, with the clock they control.
+    runWorkers: false,
+    ...overrides,
+  };
+}
+
+/** The whole application on its own fresh database (or on `databaseUrl`, to run a second instance on it). */
+export async function startTestApp(opts: { config?: Partial<AppConfig>; clock?: FixedClock; databaseUrl?: string } = {}): Promise<TestApp> {
+  const databaseUrl = opts.databaseUrl ?? (await createTestDatabase());
+  const clock = opts.clock ?? new FixedClock(new Date('2026-03-01T09:00:00Z'));
+  const app = await createApp({ ...testConfig(opts.config), databaseUrl }, clock);
+  await app.init();
+  const server = app.getHttpServer();
+  return {
+    app, databaseUrl, clock,
+    ds: app.get(DataSource),
+    http: () => request.agent(server),
+    tick: () => app.get(ProgrammesScheduler).tick(),
+    sendMail: () => app.get(OutboxWorker).drain(),
+    close: () => app.close(),
+  };
+}
