@@ -7,20 +7,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDataSource } from '../src/database/data-source.js';
+import { pendingSchemaChanges } from '../src/database/schema-drift.js';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import { runMigrations } from '../src/database/migrate.js';
-
-export async function pendingSchemaChanges(url: string): Promise<{ up: string[]; down: string[] }> {
-  const ds = createDataSource(url, 2);
-  await ds.initialize();
-  try {
-    const sql = await ds.driver.createSchemaBuilder().log();
-    return { up: sql.upQueries.map((q) => q.query), down: sql.downQueries.map((q) => q.query) };
-  } finally {
-    await ds.destroy();
-  }
-}
 
 const name = process.argv[2];
 if (name) {

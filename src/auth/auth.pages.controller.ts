@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DomainError } from '../common/errors/domain-error.js';
@@ -29,7 +29,7 @@ export class AuthPagesController {
     return this.views.page('pages/auth/sign-in', page, { title: this.views.t(page.locale, 'signIn.title'), next: safeRedirectPath(next), values: {} });
   }
 
-  @Post('sign-in/link') @Public()
+  @Post('sign-in/link') @HttpCode(200) @Public()
   async requestLink(@Page() page: PageContext, @Body() body: Record<string, unknown>, @Req() req: TremplinRequest, @Res() res: Response) {
     const form = checkForm(RequestLinkDto, body);
     if (!form.ok) {
@@ -43,7 +43,7 @@ export class AuthPagesController {
     return res.send(this.views.page('pages/auth/link-sent', page, { title: this.views.t(page.locale, 'signIn.linkSentTitle'), email: form.value.email }));
   }
 
-  @Post('sign-in/password') @Public()
+  @Post('sign-in/password') @HttpCode(200) @Public()
   async password(@Page() page: PageContext, @Body() body: Record<string, unknown>, @Req() req: TremplinRequest, @Res() res: Response) {
     const form = checkForm(PasswordSignInDto, body);
     const again = (status: number, errors: Array<{ field: string; message: string }>) =>
@@ -70,7 +70,7 @@ export class AuthPagesController {
     return this.views.page('pages/auth/confirm-link', page, { title: this.views.t(page.locale, 'signIn.title'), token });
   }
 
-  @Post('sign-in/link/:token') @Public()
+  @Post('sign-in/link/:token') @HttpCode(200) @Public()
   async consume(@Page() page: PageContext, @Param('token') token: string, @Req() req: TremplinRequest, @Res() res: Response) {
     try {
       const { user, next } = await this.auth.consumeLink(page.tenant, token);
@@ -87,7 +87,7 @@ export class AuthPagesController {
     }
   }
 
-  @Post('sign-out') @SignedIn()
+  @Post('sign-out') @HttpCode(200) @SignedIn()
   async signOut(@Req() req: TremplinRequest, @Res() res: Response) {
     if (req.sessionToken) await this.auth.endSession(req.sessionToken);
     res.clearCookie(SESSION_COOKIE, { path: req.basePath || '/' });

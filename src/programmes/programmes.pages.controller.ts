@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Get, Param, Post, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public, Roles } from '../auth/roles.guard.js';
@@ -57,7 +57,7 @@ export class ProgrammesPagesController {
     return this.views.page('pages/staff/programme-new', page, { title: this.views.t(page.locale, 'staff.newProgramme'), values: {} });
   }
 
-  @Post('staff/programmes') @Roles(['staff'])
+  @Post('staff/programmes') @HttpCode(200) @Roles(['staff'])
   async createProgramme(@Page() page: PageContext, @Body() body: Record<string, unknown>, @Res() res: Response) {
     const again = (errors: FieldProblem[]) => res.status(400).send(this.views.page('pages/staff/programme-new', page, {
       title: this.views.t(page.locale, 'staff.newProgramme'), values: body, errors: errorMap(errors), errorList: errors,
@@ -80,7 +80,7 @@ export class ProgrammesPagesController {
     return this.renderDesk(page, await this.programmes.get(page.tenant.id, id));
   }
 
-  @Post('staff/programmes/:programmeId/timeline') @Roles(['staff'])
+  @Post('staff/programmes/:programmeId/timeline') @HttpCode(200) @Roles(['staff'])
   async saveTimeline(@Page() page: PageContext, @Param('programmeId') id: string, @Body() body: Record<string, string>, @Res() res: Response) {
     const p = await this.programmes.get(page.tenant.id, id);
     const timeline: Timeline = {};
@@ -98,7 +98,7 @@ export class ProgrammesPagesController {
     return res.redirect(303, `${page.basePath}/staff/programmes/${p.id}?saved=timeline`);
   }
 
-  @Post('staff/programmes/:programmeId/phase') @Roles(['staff'])
+  @Post('staff/programmes/:programmeId/phase') @HttpCode(200) @Roles(['staff'])
   async movePhase(@Page() page: PageContext, @Param('programmeId') id: string, @Body() body: Record<string, string>, @Res() res: Response) {
     const p = await this.programmes.get(page.tenant.id, id);
     const form = checkForm(TransitionDto, { to: body.to, reason: body.reason });

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, Inject, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Get, Header, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuditService } from '../audit/audit.service.js';
@@ -38,7 +38,7 @@ export class TenantsPagesController {
     return this.views.page('pages/staff/branding', page, { title: this.views.t(page.locale, 'staff.branding'), values: page.tenant });
   }
 
-  @Post('staff/branding') @Roles(['staff'])
+  @Post('staff/branding') @HttpCode(200) @Roles(['staff'])
   async saveBranding(@Page() page: PageContext, @Body() body: Record<string, unknown>, @Res() res: Response) {
     const again = (errors: FieldProblem[]) => res.status(400).send(this.views.page('pages/staff/branding', page, {
       title: this.views.t(page.locale, 'staff.branding'), values: body, errors: errorMap(errors), errorList: errors,
@@ -55,7 +55,7 @@ export class TenantsPagesController {
     return this.views.page('pages/staff/people', page, { title: this.views.t(page.locale, 'staff.people'), values: {} });
   }
 
-  @Post('staff/people') @Roles(['staff'])
+  @Post('staff/people') @HttpCode(200) @Roles(['staff'])
   async invite(@Page() page: PageContext, @Body() body: Record<string, unknown>, @Req() req: TremplinRequest, @Res() res: Response) {
     const again = (errors: FieldProblem[]) => res.status(400).send(this.views.page('pages/staff/people', page, {
       title: this.views.t(page.locale, 'staff.people'), values: body, errors: errorMap(errors), errorList: errors,
