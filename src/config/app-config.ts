@@ -7,6 +7,8 @@ const toInt = ({ value }: { value: unknown }) => (value === undefined || value =
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
 
+const PORT_MESSAGE = 'PORT must be a whole number from 0 to 65535';
+
 /**
  * The environment, validated once at start. This is the only place that reads process.env
  * (see loadConfig); everything else receives an AppConfig.
@@ -21,7 +23,7 @@ export class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100)
   DATABASE_POOL_SIZE: number = 10;
 
-  @IsOptional() @Transform(toInt) @IsInt({ message: 'PORT must be a whole number' }) @Min(0) @Max(65535)
+  @IsOptional() @Transform(toInt) @IsInt({ message: PORT_MESSAGE }) @Min(0, { message: PORT_MESSAGE }) @Max(65535, { message: PORT_MESSAGE })
   PORT: number = 3000;
 
   @IsOptional() @IsString() @MinLength(1)
@@ -104,7 +106,7 @@ export function parseEnvironment(raw: Record<string, string | undefined>): Envir
   if (errors.length) {
     throw new ConfigError(errors.map((e) => {
       const shown = e.property === 'APP_SECRET' ? '(hidden)' : JSON.stringify(raw[e.property]);
-      return `${e.property}=${shown}: ${Object.values(e.constraints ?? {}).join('; ')}`;
+      return `${e.property}=${shown}: ${[...new Set(Object.values(e.constraints ?? {}))].join('; ')}`;
     }));
   }
   return env;

@@ -11,10 +11,13 @@ export function zonedWallTimeToInstant(local: string, timeZone: string): Date | 
   const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
   const check = new Date(asUtc);
   if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59) return undefined;
-  let guess = asUtc - offsetMs(asUtc, timeZone);
-  const second = asUtc - offsetMs(guess, timeZone);
-  if (second !== guess) guess = Math.min(guess, second);
-  return new Date(guess);
+  // The offsets in force half a day before and after: a wall time maps back through one or both
+  // (both: the repeated hour of autumn, take the first); through neither, it is in the spring gap,
+  // and the offset from before the change moves it forward by the gap.
+  const before = offsetMs(asUtc - 12 * 3_600_000, timeZone);
+  const after = offsetMs(asUtc + 12 * 3_600_000, timeZone);
+  const valid = [asUtc - before, asUtc - after].filter((c) => asUtc - offsetMs(c, timeZone) === c);
+  return new Date(valid.length ? Math.min(...valid) : asUtc - before);
 }
 
 /** The zone's offset from UTC at an instant, in milliseconds. */

@@ -1,0 +1,44 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '../../src/config/app-config.js';
+import { loadConfig } from '../../src/config/load-config.js';
+
+describe('configuration', () => {
+  const dataDir = () => mkdtempSync(join(tmpdir(), 'cfg-'));
+
+  it('has working defaults for a fresh machine, with a secret generated once and kept', () => {
+    const dir = dataDir();
+    const a = loadConfig({ DATA_DIR: dir });
+    expect(a.port).toBe(3000);
+    expect(a.seedDemo).toBe(true);
+    expect(a.appSecret).toHaveLength(64);
+    expect(readFileSync(join(dir, 'app-secret'), 'utf8')).toBe(a.appSecret);
+    expect(loadConfig({ DATA_DIR: dir }).appSecret).toBe(a.appSecret);
+  });
+
+  it('gives one clear message per bad variable', () => {
+    try {
+      loadConfig({ DATA_DIR: dataDir(), PORT: 'eighty', DATABASE_URL: 'mysql://x', SMTP_URL: 'http://mail', PUBLIC_URL: 'not a url', APP_SECRET: 'short' });
+      throw new Error('should have failed');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const problems = (err as ConfigError).problems.join('\n');
+      expect(problems).toContain('PORT="eighty": PORT must be a whole number from 0 to 65535');
+      expect(problems).toContain('DATABASE_URL must be a postgres:// or postgresql:// URL');
+      expect(problems).toContain('SMTP_URL must be an smtp:// or smtps:// URL');
+      expect(problems).toContain('PUBLIC_URL must be an http(s) URL');
+      expect(problems).toContain('APP_SECRET=(hidden): APP_SECRET must be at least 32 characters long');
+      expect(problems).not.toContain('short');
+    }
+  });
+
+  it('requires APP_SECRET in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir(), DATABASE_URL: 'postgres://u:p@db/x' })).toThrow(/APP_SECRET is required in production/);
+  });
+
+  it('does not seed the demo on an external database unless asked', () => {
+    expect(loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'postgres://u:p@db/x' }).seedDemo).toBe(false);
+    expect(loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'postgres://u:p@db/x', SEED_DEMO: 'true' }).seedDemo).toBe(true);
+  });
+});
