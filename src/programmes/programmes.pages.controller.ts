@@ -94,7 +94,7 @@ export class ProgrammesPagesController {
     }
     const result = problems.length ? { ok: false as const, errors: problems }
       : await withFieldErrors(() => this.programmes.setTimeline(page.tenant, p.id, timeline, page.principal!.userId));
-    if (!result.ok) return res.status(400).send(this.renderDesk(page, p, { timelineErrors: errorMap(result.errors), errorList: result.errors, timelineValues: body }));
+    if (!result.ok) return res.status(400).send(await this.renderDesk(page, p, { timelineErrors: errorMap(result.errors), errorList: result.errors, timelineValues: body }));
     return res.redirect(303, `${page.basePath}/staff/programmes/${p.id}?saved=timeline`);
   }
 
@@ -102,7 +102,7 @@ export class ProgrammesPagesController {
   async movePhase(@Page() page: PageContext, @Param('programmeId') id: string, @Body() body: Record<string, string>, @Res() res: Response) {
     const p = await this.programmes.get(page.tenant.id, id);
     const form = checkForm(TransitionDto, { to: body.to, reason: body.reason });
-    if (!form.ok) return res.status(400).send(this.renderDesk(page, p, { phaseErrors: errorMap(form.errors), errorList: form.errors, reason: body.reason }));
+    if (!form.ok) return res.status(400).send(await this.renderDesk(page, p, { phaseErrors: errorMap(form.errors), errorList: form.errors, reason: body.reason }));
     try {
       await this.programmes.transition(page.tenant, p.id, form.value.to as Phase, form.value.reason, page.principal!.userId, body.from as Phase);
       return res.redirect(303, `${page.basePath}/staff/programmes/${p.id}?saved=phase`);
@@ -111,7 +111,7 @@ export class ProgrammesPagesController {
         const blockers = (err.details.blockers as Array<{ en: string; fr: string }> | undefined)?.map((b) => b[page.locale]);
         const message = blockers?.join(' ') ?? this.views.t(page.locale, 'staff.phaseConflict');
         const errors = [{ field: 'to', message }];
-        return res.status(409).send(this.renderDesk(page, await this.programmes.get(page.tenant.id, id), { phaseErrors: errorMap(errors), errorList: errors, reason: body.reason }));
+        return res.status(409).send(await this.renderDesk(page, await this.programmes.get(page.tenant.id, id), { phaseErrors: errorMap(errors), errorList: errors, reason: body.reason }));
       }
       throw err;
     }

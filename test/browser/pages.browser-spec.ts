@@ -1,0 +1,88 @@
+import AxeBuilder from '@axe-core/playwright';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { createPerson, createProgramme, createTenant } from '../factories/index.js';
+import type { TestTenant } from '../factories/index.js';
+import { startTestApp } from '../setup/test-app.js';
+import type { TestApp } from '../setup/test-app.js';
+
+/** Public and staff pages in headless Chromium: WCAG 2.1 AA with axe-core, both languages, 360 px wide. */
+describe('pages in a browser', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+  let city: TestTenant;
+  let programmeSlug: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    await t.app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
+    city = await createTenant(t, { slug: 'lumiere' });
+    const staff = await createPerson(t, city, 'staff', { email: 'agent@lumiere.test' });
+    await t.app.get((await import('../../src/auth/auth.service.js')).AuthService).setPassword(city.tenant.id, staff.userId, 'a long enough password');
+    const p = await createProgramme(t, city, staff, { phase: 'call_open', slug: 'makers' });
+    programmeSlug = p.slug;
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function open(path: string, width = 1280): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/t/${city.tenant.slug}${path}`);
+    return page;
+  }
+
+  async function expectAccessible(page: Page): Promise<void> {
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  }
+
+  for (const lang of ['fr', 'en'] as const) {
+    it(`home, programme and sign-in pages pass axe in ${lang}`, async () => {
+      for (const path of ['/', `/programmes/${programmeSlug}`, '/sign-in']) {
+        const page = await open(`${path}?lang=${lang}`);
+        expect(await page.getAttribute('html', 'lang')).toBe(lang);
+        await expectAccessible(page);
+        await page.close();
+      }
+    });
+  }
+
+  it('reads at 360 px without horizontal scrolling', async () => {
+    const page = await open(`/programmes/${programmeSlug}`, 360);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.close();
+  });
+
+  it('lets staff sign in, fix a timeline error shown next to the field, and see the desk, accessibly', async () => {
+    const page = await open('/sign-in?lang=en');
+    await page.fill('#pw-email', 'agent@lumiere.test');
+    await page.fill('#field-password', 'a long enough password');
+    await page.click('#password-title ~ form button[type=submit]');
+    await page.waitForURL(/\/t\/lumiere\/$/);
+    await page.goto(`${base}/t/lumiere/staff`);
+    await expectAccessible(page);
+    await page.click('text=Makers: circular economy');
+    await page.fill('[name=screening]', '2026-05-01T09:00');
+    await page.fill('[name=jury]', '2026-04-01T09:00');
+    await page.click('text=Save the timeline');
+    expect(await page.textContent('.error-summary')).toContain('must be after the start of screening');
+    expect(await page.getAttribute('[name=jury]', 'aria-invalid')).toBe('true');
+    expect(await page.inputValue('[name=jury]')).toBe('2026-04-01T09:00');
+    await expectAccessible(page);
+    await page.fill('[name=jury]', '2026-05-10T09:00');
+    await page.click('text=Save the timeline');
+    await page.waitForURL(/saved=timeline/);
+    expect(await page.inputValue('[name=jury]')).toBe('2026-05-10T09:00');
+    await page.close();
+  });
+});
