@@ -1,4 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
+/// <reference lib="dom" />
+import { AxeBuilder } from '@axe-core/playwright';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { createPerson, createProgramme, createTenant } from '../factories/index.js';
