@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { AuthService } from '../auth/auth.service.js';
 import { UsersRepository } from '../auth/users.repository.js';
 import type { Role } from '../auth/user.entity.js';
@@ -32,10 +33,17 @@ export async function seedDemo(app: INestApplication, baseUrl: string, say: (m: 
   const tx = app.get(TransactionRunner);
   const clock = app.get(Clock);
 
-  const tenant = await tx.run(async (em) => {
-    await em.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK]);
-    return em.getRepository(Tenant).findOneBy({ slug: 'demo' });
-  }) ?? await createDemo();
+  // A session lock held over the whole check-then-create: a second instance waits, then finds the demo.
+  const lock = app.get(DataSource).createQueryRunner();
+  await lock.connect();
+  let tenant: Tenant;
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [SEED_LOCK]);
+    tenant = (await lock.manager.getRepository(Tenant).findOneBy({ slug: 'demo' })) ?? (await createDemo());
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [SEED_LOCK]).catch(() => undefined);
+    await lock.release();
+  }
 
   async function createDemo(): Promise<Tenant> {
     const created = await tenants.create({

@@ -1,0 +1,53 @@
+import pg from 'pg';
+import { seedDemo } from '../../src/database/demo-seed.js';
+import { runMigrations } from '../../src/database/migrate.js';
+import { startTestApp } from '../setup/test-app.js';
+
+describe('start-up', () => {
+  it('runs the migrations once when two instances start together on an empty database', async () => {
+    const admin = new pg.Client({ connectionString: process.env.TREMPLIN_TEST_ADMIN_URL });
+    await admin.connect();
+    const name = `m_${Date.now()}`;
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = new URL(process.env.TREMPLIN_TEST_ADMIN_URL!);
+    url.pathname = `/${name}`;
+    const [a, b] = await Promise.all([runMigrations(url.toString()), runMigrations(url.toString())]);
+    expect([...a, ...b]).toHaveLength(1);
+    const client = new pg.Client({ connectionString: url.toString() });
+    await client.connect();
+    expect((await client.query('SELECT count(*)::int AS n FROM schema_migration')).rows[0].n).toBe(1);
+    await client.end();
+  });
+
+  it('seeds the demo once, even from two instances at once, and prints working sign-in links per role', async () => {
+    const one = await startTestApp();
+    const two = await startTestApp({ databaseUrl: one.databaseUrl, clock: one.clock });
+    try {
+      const lines: string[] = [];
+      const [linksA, linksB] = await Promise.all([
+        seedDemo(one.app, 'http://localhost:3000', (m) => lines.push(m)),
+        seedDemo(two.app, 'http://localhost:3000', (m) => lines.push(m)),
+      ]);
+      expect(Object.keys(linksA).sort()).toEqual(['authority staff', 'coach', 'juror', 'laureate', 'partner']);
+      expect(Object.keys(linksB)).toHaveLength(5);
+      expect((await one.ds.query(`SELECT count(*)::int AS n FROM tenant WHERE slug = 'demo'`))[0].n).toBe(1);
+      expect((await one.ds.query(`SELECT count(*)::int AS n FROM programme`))[0].n).toBe(1);
+
+      // The demo programme's call is open (its instant passed at seeding) and shown on the home page.
+      const home = await one.http().get('/').set('Host', 'localhost:3000').set('Accept', 'text/html');
+      expect(home.status).toBe(200);
+      expect(home.text).toContain('Makers 2026 : économie circulaire');
+      expect(home.text).toContain('Appel à projets ouvert');
+
+      const token = linksA['authority staff'].split('/').pop();
+      const consumed = await one.http().post('/api/auth/sign-in-links/consume').set('Host', 'localhost').send({ token });
+      expect(consumed.status).toBe(201);
+      const me = await one.http().get('/api/me').set({ Host: 'localhost', Authorization: `Bearer ${consumed.body.token}` });
+      expect(me.body.roles.sort()).toEqual(['platform_admin', 'staff']);
+    } finally {
+      await two.close();
+      await one.close();
+    }
+  });
+});
