@@ -4,6 +4,7 @@ import { NotificationsModule } from '../notifications/notifications.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthPagesController } from './auth.pages.controller.js';
 import { AuthService } from './auth.service.js';
+import { HousekeepingCron } from './housekeeping.cron.js';
 import { RateLimiter } from './rate-limiter.service.js';
 import { RolesGuard } from './roles.guard.js';
 import { UsersRepository } from './users.repository.js';
@@ -11,7 +12,7 @@ import { UsersRepository } from './users.repository.js';
 @Module({
   imports: [NotificationsModule],
   controllers: [AuthController, AuthPagesController],
-  providers: [AuthService, UsersRepository, RateLimiter, { provide: APP_GUARD, useClass: RolesGuard }],
+  providers: [AuthService, UsersRepository, RateLimiter, HousekeepingCron, { provide: APP_GUARD, useClass: RolesGuard }],
   exports: [AuthService, UsersRepository, RateLimiter],
 })
 export class AuthModule {}

@@ -144,3 +144,27 @@ describe('sign-in', () => {
     expect(refused.status).toBe(403);
   });
 });
+
+describe('housekeeping', () => {
+  it('purges expired sessions and old rate-limit windows once per hour across two instances', async () => {
+    const { HousekeepingCron } = await import('../../src/auth/housekeeping.cron.js');
+    const { AuthService } = await import('../../src/auth/auth.service.js');
+    const one = await startTestApp();
+    const two = await startTestApp({ databaseUrl: one.databaseUrl, clock: one.clock });
+    try {
+      const city = await createTenant(one);
+      const person = await createPerson(one, city, 'staff');
+      await one.app.get(AuthService).createSession(city.tenant.id, person.userId);
+      await one.ds.query(`INSERT INTO rate_limit_bucket (key, window_start, hits) VALUES ('old', $1, 3)`, [new Date(one.clock.now().getTime() - 3 * 86_400_000)]);
+      one.clock.advance(15 * 86_400_000);
+      const ran = await Promise.all([one.app.get(HousekeepingCron).run(), two.app.get(HousekeepingCron).run()]);
+      expect(ran.filter(Boolean)).toHaveLength(1);
+      expect((await one.ds.query('SELECT count(*)::int AS n FROM web_session'))[0].n).toBe(0);
+      expect((await one.ds.query('SELECT count(*)::int AS n FROM rate_limit_bucket'))[0].n).toBe(0);
+      expect(await one.app.get(HousekeepingCron).run()).toBe(false);
+    } finally {
+      await two.close();
+      await one.close();
+    }
+  });
+});
