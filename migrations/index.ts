@@ -1,4 +1,5 @@
 import { Foundation1795461713169 } from './1795461713169-Foundation.js';
+import { Applications1795463549434 } from './1795463549434-Applications.js';
 
 // Every migration, in order. Listed by hand (not a glob) so that the ESM build and the tests load the same set.
-export const MIGRATIONS: Function[] = [Foundation1795461713169];
+export const MIGRATIONS: Function[] = [Foundation1795461713169, Applications1795463549434];

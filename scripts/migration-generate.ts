@@ -24,7 +24,7 @@ if (name) {
       const ts = Date.now();
       const q = (s: string) => '    await q.query(`' + s.replace(/`/g, '\\`') + '`);';
       const file = `migrations/${ts}-${name}.ts`;
-      writeFileSync(file, `import { MigrationInterface, QueryRunner } from 'typeorm';
+      writeFileSync(file, `import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 export class ${name}${ts} implements MigrationInterface {
   name = '${name}${ts}';

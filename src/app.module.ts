@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { ApplicationsModule } from './applications/applications.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { Clock } from './common/clock/clock.js';
@@ -13,6 +14,7 @@ import { dataSourceOptions } from './database/data-source.js';
 import { HealthModule } from './health/health.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { ProgrammesModule } from './programmes/programmes.module.js';
+import { StorageModule } from './storage/storage.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 
 @Module({})
@@ -39,6 +41,8 @@ export class AppModule {
         AuthModule,
         TenantsModule,
         ProgrammesModule,
+        StorageModule,
+        ApplicationsModule,
         HealthModule,
       ],
       providers: [RequestContextMiddleware],

@@ -1,3 +1,6 @@
+import { Application, ApplicationComment } from '../applications/application.entity.js';
+import { Call } from '../applications/call.entity.js';
+import { StoredFile } from '../storage/stored-file.entity.js';
 import { AuditEntry } from '../audit/audit-entry.entity.js';
 import { ApiToken, RateLimitBucket, SignInLink, WebSession } from '../auth/credential.entity.js';
 import { RoleGrant, User } from '../auth/user.entity.js';
@@ -9,4 +12,5 @@ import { Tenant, TenantHost } from '../tenants/tenant.entity.js';
 export const ENTITIES = [
   Tenant, TenantHost, User, RoleGrant, WebSession, SignInLink, ApiToken, RateLimitBucket,
   Programme, PhaseTransition, AuditEntry, OutboxMessage, ScheduledRun,
+  Call, Application, ApplicationComment, StoredFile,
 ];

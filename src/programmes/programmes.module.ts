@@ -13,6 +13,6 @@ import { ProgrammesService } from './programmes.service.js';
   imports: [AuthModule, TenantsModule, NotificationsModule],
   controllers: [ProgrammesController, ProgrammesPagesController],
   providers: [ProgrammesRepository, ProgrammesService, ProgrammesScheduler, PhaseHooks],
-  exports: [ProgrammesService, PhaseHooks, ProgrammesScheduler],
+  exports: [ProgrammesService, ProgrammesRepository, PhaseHooks, ProgrammesScheduler],
 })
 export class ProgrammesModule {}

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { MIGRATIONS } from '../../migrations/index.js';
 import { seedDemo } from '../../src/database/demo-seed.js';
 import { runMigrations } from '../../src/database/migrate.js';
 import { startTestApp } from '../setup/test-app.js';
@@ -13,10 +14,10 @@ describe('start-up', () => {
     const url = new URL(process.env.TREMPLIN_TEST_ADMIN_URL!);
     url.pathname = `/${name}`;
     const [a, b] = await Promise.all([runMigrations(url.toString()), runMigrations(url.toString())]);
-    expect([...a, ...b]).toHaveLength(1);
+    expect([...a, ...b]).toHaveLength(MIGRATIONS.length);
     const client = new pg.Client({ connectionString: url.toString() });
     await client.connect();
-    expect((await client.query('SELECT count(*)::int AS n FROM schema_migration')).rows[0].n).toBe(1);
+    expect((await client.query('SELECT count(*)::int AS n FROM schema_migration')).rows[0].n).toBe(MIGRATIONS.length);
     await client.end();
   });
 

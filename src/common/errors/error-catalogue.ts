@@ -1,3 +1,4 @@
+import { applicationErrors } from '../../applications/applications.errors.js';
 import { authErrors } from '../../auth/auth.errors.js';
 import { programmeErrors } from '../../programmes/programmes.errors.js';
 import { tenantErrors } from '../../tenants/tenants.errors.js';
@@ -6,5 +7,5 @@ import type { ErrorDescription } from './domain-error.js';
 
 /** Every module's codes in one map; a code missing here is a compile error where it is declared. */
 export const ERROR_CATALOGUE: Record<string, ErrorDescription> = {
-  ...commonErrors, ...authErrors, ...programmeErrors, ...tenantErrors,
+  ...commonErrors, ...authErrors, ...applicationErrors, ...programmeErrors, ...tenantErrors,
 };

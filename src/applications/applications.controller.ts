@@ -1,0 +1,174 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Patch, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Public, Roles, SignedIn } from '../auth/roles.guard.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { CurrentPrincipal, CurrentTenant } from '../common/web/current.decorators.js';
+import type { Principal } from '../common/web/request-context.js';
+import { Locale } from '../common/web/locale.decorator.js';
+import { ProgrammesService } from '../programmes/programmes.service.js';
+import type { Tenant } from '../tenants/tenant.entity.js';
+import type { Application } from './application.entity.js';
+import { applicationsCsv, applicationsXlsx } from './applications.export.js';
+import { ApplicationsService, type UploadedFile as Upload } from './applications.service.js';
+import type { Call } from './call.entity.js';
+import { ApplicationDraftDto, CommentDto, CorrectionDto, DecisionDto, StartApplicationDto } from './dto/application.dto.js';
+import { CallDto } from './dto/call.dto.js';
+
+export function callView(c: Call) {
+  return {
+    programmeId: c.programmeId, textFr: c.textFr, textEn: c.textEn, categories: c.categories, territory: c.territory,
+    goalMinCents: c.goalMinCents, goalMaxCents: c.goalMaxCents, deadline: c.deadline, onePerApplicant: c.onePerApplicant,
+    allowEditAfterSubmit: c.allowEditAfterSubmit, form: c.form, receiptPrefix: c.receiptPrefix,
+  };
+}
+
+export function applicationView(a: Application) {
+  return {
+    id: a.id, programmeId: a.programmeId, status: a.status, screening: a.screening, screeningReason: a.screeningReason,
+    correctionUntil: a.correctionUntil, correctionMessage: a.correctionMessage, receiptNumber: a.receiptNumber, submittedAt: a.submittedAt,
+    title: a.title, summary: a.summary, category: a.category, goalCents: a.goalCents, commune: a.commune, postcode: a.postcode,
+    applicantName: a.applicantName, organisation: a.organisation, email: a.email, phone: a.phone, consent: a.consent, answers: a.answers,
+  };
+}
+
+@ApiTags('applications')
+@ApiBearerAuth()
+@Controller('api')
+export class ApplicationsController {
+  constructor(private readonly applications: ApplicationsService, private readonly programmes: ProgrammesService) {}
+
+  @Get('programmes/:programmeId/call') @Public()
+  async getCall(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
+    const p = await this.programmes.get(tenant.id, programmeId);
+    if (p.phase === 'draft') throw new DomainError('NOT_FOUND');
+    return callView(await this.applications.getCall(tenant.id, programmeId));
+  }
+
+  @Put('programmes/:programmeId/call') @Roles(['staff'])
+  async setCall(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: CallDto) {
+    return callView(await this.applications.setCall(tenant, programmeId, dto, p.userId));
+  }
+
+  /** Starts a draft; send an Idempotency-Key so that a retried request does not start a second one. */
+  @Post('programmes/:programmeId/applications') @SignedIn()
+  async start(
+    @CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string,
+    @Body() dto: StartApplicationDto, @Locale() locale: 'fr' | 'en', @Headers('idempotency-key') key?: string,
+  ) {
+    if (key !== undefined && !/^[\w.:-]{8,100}$/.test(key)) {
+      throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'Idempotency-Key', message: 'must be 8 to 100 letters, digits, . : _ or -' }]);
+    }
+    await this.programmes.get(tenant.id, programmeId);
+    return applicationView(await this.applications.start(tenant, programmeId, p, { idempotencyKey: key, locale: dto.locale ?? locale }));
+  }
+
+  @Get('me/applications') @SignedIn()
+  async mine(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal) {
+    return (await this.applications.mine(tenant.id, p)).map(applicationView);
+  }
+
+  @Get('applications/:id') @SignedIn()
+  async get(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string) {
+    const app = await this.applications.view(tenant, id, p);
+    return { ...applicationView(app), missing: app.status === 'draft' ? await this.applications.missing(tenant, app) : [] };
+  }
+
+  @Patch('applications/:id') @SignedIn()
+  async save(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: ApplicationDraftDto, @Locale() locale: 'fr' | 'en') {
+    return applicationView(await this.applications.saveDraft(tenant, id, p, dto, locale));
+  }
+
+  @Post('applications/:id/submit') @SignedIn() @HttpCode(200)
+  async submit(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string, @Locale() locale: 'fr' | 'en') {
+    return applicationView(await this.applications.submit(tenant, id, p, locale));
+  }
+
+  @Post('applications/:id/withdraw') @SignedIn() @HttpCode(200)
+  async withdraw(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string) {
+    return applicationView(await this.applications.withdraw(tenant, id, p));
+  }
+
+  @Post('applications/:id/files/:questionKey') @SignedIn() @ApiConsumes('multipart/form-data')
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: 20 * 1024 * 1024, files: 1 } }))
+  async upload(
+    @CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string, @Param('questionKey') questionKey: string,
+    @UploadedFile() file: Upload | undefined, @Locale() locale: 'fr' | 'en',
+  ) {
+    if (!file) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'file', message: 'attach the file in the "file" field' }]);
+    const stored = await this.applications.upload(tenant, id, p, questionKey, file, locale);
+    return { id: stored.id, filename: stored.filename, contentType: stored.contentType, sizeBytes: stored.sizeBytes };
+  }
+
+  @Get('applications/:id/files/:fileId') @SignedIn()
+  async download(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string, @Param('fileId') fileId: string, @Res() res: Response) {
+    const { info, bytes } = await this.applications.file(tenant, id, p, fileId);
+    res.setHeader('Content-Type', info.contentType);
+    res.setHeader('Content-Disposition', `attachment; filename="${info.filename.replace(/"/g, '')}"`);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.send(bytes);
+  }
+
+  // ---- screening desk ----
+
+  @Get('programmes/:programmeId/applications') @Roles(['staff'])
+  async list(
+    @CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string,
+    @Query('status') status?: string, @Query('screening') screening?: string, @Query('category') category?: string,
+    @Query('commune') commune?: string, @Query('q') q?: string, @Query('eligibility') eligibility?: string,
+  ) {
+    const filter = checkFilter({ status, screening, category, commune, q, eligibility });
+    const { rows, total } = await this.applications.list(tenant, programmeId, filter);
+    return { total, items: rows.map((r) => ({ ...applicationView(r.application), rules: r.rules })) };
+  }
+
+  @Get('programmes/:programmeId/applications/export') @Roles(['staff'])
+  async export(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string, @Query('format') format: string, @Locale() locale: 'fr' | 'en', @Res() res: Response) {
+    if (format !== 'csv' && format !== 'xlsx') throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'format', message: 'format must be csv or xlsx' }]);
+    const { call, rows } = await this.applications.list(tenant, programmeId, { limit: 100_000 });
+    const label = this.applications.answerRows.bind(this.applications);
+    const name = `applications-${new Date().toISOString().slice(0, 10)}.${format}`;
+    res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
+    if (format === 'csv') {
+      res.type('text/csv; charset=utf-8').send(applicationsCsv(call, rows, label, locale));
+    } else {
+      res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await applicationsXlsx(call, rows, label, locale));
+    }
+  }
+
+  @Post('applications/:id/decision') @Roles(['staff']) @HttpCode(200)
+  async decide(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: DecisionDto) {
+    return applicationView(await this.applications.decide(tenant, id, p, dto.decision, dto.reason));
+  }
+
+  @Post('applications/:id/comments') @Roles(['staff']) @HttpCode(204)
+  async comment(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: CommentDto) {
+    await this.applications.comment(tenant, id, p, dto.body);
+  }
+
+  @Get('applications/:id/comments') @Roles(['staff'])
+  async comments(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string) {
+    const app = await this.applications.view(tenant, id, p);
+    return (await this.applications.comments(tenant, app.id)).map((c) => ({ id: c.id, authorUserId: c.authorUserId, body: c.body, createdAt: c.createdAt }));
+  }
+
+  @Post('applications/:id/correction') @Roles(['staff']) @HttpCode(200)
+  async correction(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: CorrectionDto) {
+    return applicationView(await this.applications.requestCorrection(tenant, id, p, dto.message, new Date(dto.until)));
+  }
+}
+
+/** Query filters of the desk, checked like a body: unknown values are named, not ignored. */
+export function checkFilter(f: Record<string, string | undefined>) {
+  const problems = [];
+  if (f.status && !['submitted', 'withdrawn', 'draft'].includes(f.status)) problems.push({ field: 'status', message: 'status must be submitted, withdrawn or draft' });
+  if (f.screening && !['pending', 'eligible', 'ineligible'].includes(f.screening)) problems.push({ field: 'screening', message: 'screening must be pending, eligible or ineligible' });
+  if (f.eligibility && !['passes', 'fails'].includes(f.eligibility)) problems.push({ field: 'eligibility', message: 'eligibility must be passes or fails' });
+  if (f.q && f.q.length > 200) problems.push({ field: 'q', message: 'q must be at most 200 characters' });
+  if (problems.length) throw new DomainError('VALIDATION_FAILED', {}, problems);
+  return {
+    status: f.status || undefined, screening: f.screening || undefined, category: f.category || undefined, commune: f.commune || undefined,
+    q: f.q || undefined, eligibility: (f.eligibility || undefined) as 'passes' | 'fails' | undefined,
+  };
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { NotificationsModule } from '../notifications/notifications.module.js';
+import { ProgrammesModule } from '../programmes/programmes.module.js';
+import { TenantsModule } from '../tenants/tenants.module.js';
+import { ApplicationsController } from './applications.controller.js';
+import { ApplicationsPagesController } from './applications.pages.controller.js';
+import { ApplicationsRepository } from './applications.repository.js';
+import { ApplicationsService } from './applications.service.js';
+
+@Module({
+  imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule],
+  controllers: [ApplicationsController, ApplicationsPagesController],
+  providers: [ApplicationsRepository, ApplicationsService],
+  exports: [ApplicationsService],
+})
+export class ApplicationsModule {}

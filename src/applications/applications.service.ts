@@ -1,0 +1,403 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import { UsersRepository } from '../auth/users.repository.js';
+import { Clock } from '../common/clock/clock.js';
+import { TransactionRunner } from '../common/db/transaction.js';
+import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
+import { hasRole, type Principal } from '../common/web/request-context.js';
+import { formatInstant } from '../common/web/view.service.js';
+import { OutboxService } from '../notifications/outbox.service.js';
+import { ProgrammesRepository } from '../programmes/programmes.repository.js';
+import { FileStorage, type StoredFileInfo } from '../storage/file-storage.js';
+import type { Tenant } from '../tenants/tenant.entity.js';
+import { TenantsService } from '../tenants/tenants.service.js';
+import type { Application } from './application.entity.js';
+import { ApplicationsRepository, type ApplicationFilter } from './applications.repository.js';
+import type { Call } from './call.entity.js';
+import {
+  assertCanDecide, assertCanEdit, assertCanSubmit, assertCanWithdraw, receiptNumber, type CallWindow,
+} from './domain/application-state.js';
+import { evaluateEligibility, failedRules, type RuleResult } from './domain/eligibility.js';
+import { sniffFileType } from './domain/file-sniffing.js';
+import { checkFormChange, checkFormDefinition, DEFAULT_FILE_BYTES, validateAnswers, type Answers, type Question } from './domain/form.js';
+import type { ApplicationDraftDto } from './dto/application.dto.js';
+import type { CallDto } from './dto/call.dto.js';
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export interface UploadedFile {
+  originalname: string;
+  buffer: Buffer;
+  size: number;
+}
+
+@Injectable()
+export class ApplicationsService {
+  constructor(
+    private readonly applications: ApplicationsRepository,
+    private readonly programmes: ProgrammesRepository,
+    private readonly users: UsersRepository,
+    private readonly tx: TransactionRunner,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+    private readonly files: FileStorage,
+    private readonly tenants: TenantsService,
+    private readonly clock: Clock,
+  ) {}
+
+  // ---- the call -------------------------------------------------------------------------------
+
+  async getCall(tenantId: string, programmeId: string): Promise<Call> {
+    const call = await this.applications.call(tenantId, programmeId);
+    if (!call) throw new DomainError('NOT_FOUND');
+    return call;
+  }
+
+  findCall(tenantId: string, programmeId: string): Promise<Call | null> {
+    return this.applications.call(tenantId, programmeId);
+  }
+
+  /** Defines or changes the call; once applications are submitted, only changes that keep them valid. */
+  async setCall(tenant: Tenant, programmeId: string, dto: CallDto, actorUserId: string): Promise<Call> {
+    const problems: FieldProblem[] = checkFormDefinition(dto.form as Question[]);
+    if (dto.goalMaxCents < dto.goalMinCents) problems.push({ field: 'goalMaxCents', message: 'must not be less than goalMinCents' });
+    if (problems.length) throw new DomainError('VALIDATION_FAILED', {}, problems);
+    return this.tx.run(async (em) => {
+      const programme = await this.programmes.getForUpdate(em, tenant.id, programmeId);
+      if (!programme) throw new DomainError('NOT_FOUND');
+      const existing = await this.applications.call(tenant.id, programmeId, em);
+      if (existing && (await this.applications.countSubmitted(em, tenant.id, programmeId)) > 0) {
+        const breaking = checkFormChange(existing.form, dto.form as Question[]);
+        if (breaking.length) throw new DomainError('FORM_CHANGE_NOT_ALLOWED', {}, breaking);
+      }
+      const call = await this.applications.saveCall(em, {
+        tenantId: tenant.id, programmeId, textFr: dto.textFr, textEn: dto.textEn, categories: dto.categories, territory: dto.territory,
+        goalMinCents: dto.goalMinCents, goalMaxCents: dto.goalMaxCents, deadline: new Date(dto.deadline),
+        onePerApplicant: dto.onePerApplicant, allowEditAfterSubmit: dto.allowEditAfterSubmit, form: dto.form as Question[],
+        receiptPrefix: dto.receiptPrefix.toUpperCase(),
+      });
+      await this.audit.record(em, {
+        tenantId: tenant.id, actorUserId, action: existing ? 'call.updated' : 'call.created', subjectType: 'programme', subjectId: programmeId,
+        data: { deadline: dto.deadline, questions: dto.form.length },
+      });
+      return call;
+    });
+  }
+
+  // ---- applicants -----------------------------------------------------------------------------
+
+  /** Starts a draft. A retried request with the same Idempotency-Key returns the same draft. */
+  async start(tenant: Tenant, programmeId: string, principal: Principal, opts: { idempotencyKey?: string; locale: 'fr' | 'en' }): Promise<Application> {
+    return this.tx.run(async (em) => {
+      if (opts.idempotencyKey) {
+        const again = await this.applications.byIdempotencyKey(em, tenant.id, principal.userId, opts.idempotencyKey);
+        if (again) return again;
+      }
+      const { call, window } = await this.callWindow(em, tenant, programmeId, opts.locale);
+      if (!window.callOpen || this.clock.now() > window.deadline) throw new DomainError('CALL_CLOSED', { deadline: window.deadline.toISOString(), deadlineLocal: window.deadlineLabel });
+      // Serialises one applicant's concurrent starts on this call, so the one-per-applicant rule holds.
+      await em.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`apply:${programmeId}:${principal.userId}`]);
+      if (call.onePerApplicant) {
+        const live = await this.applications.liveCount(em, tenant.id, programmeId, principal.userId);
+        if (live > 0) {
+          const mine = (await this.applications.mine(tenant.id, principal.userId)).find((a) => a.programmeId === programmeId && a.status !== 'withdrawn');
+          throw new DomainError('ONE_APPLICATION_PER_APPLICANT', { applicationId: mine?.id });
+        }
+      }
+      await this.users.grant(em, tenant.id, principal.userId, 'applicant', programmeId);
+      const app = await this.applications.insert(em, {
+        tenantId: tenant.id, programmeId, applicantUserId: principal.userId, status: 'draft', screening: 'pending',
+        email: principal.email, applicantName: principal.displayName, answers: {}, idempotencyKey: opts.idempotencyKey ?? null,
+        locale: opts.locale,
+      });
+      await this.audit.record(em, { tenantId: tenant.id, actorUserId: principal.userId, action: 'application.started', subjectType: 'application', subjectId: app.id });
+      return app;
+    });
+  }
+
+  /** The applicant's own application, or any for staff; anyone else gets 404. */
+  async view(tenant: Tenant, id: string, principal: Principal): Promise<Application> {
+    const app = await this.applications.get(tenant.id, id);
+    if (!app || !this.maySee(app, principal)) throw new DomainError('NOT_FOUND');
+    return app;
+  }
+
+  mine(tenantId: string, principal: Principal): Promise<Application[]> {
+    return this.applications.mine(tenantId, principal.userId);
+  }
+
+  /** Saves whatever was typed; only types and limits are checked (completeness waits for submit). */
+  async saveDraft(tenant: Tenant, id: string, principal: Principal, dto: ApplicationDraftDto, locale: 'fr' | 'en'): Promise<Application> {
+    return this.tx.run(async (em) => {
+      const app = await this.lockOwn(em, tenant, id, principal);
+      const { call, window } = await this.callWindow(em, tenant, app.programmeId, locale);
+      assertCanEdit(app, window, this.clock.now());
+      const answers: Answers = { ...app.answers, ...((dto.answers ?? {}) as Answers) };
+      const problems = validateAnswers(call.form, answers, 'draft');
+      if (dto.email && !EMAIL.test(dto.email)) problems.push({ field: 'email', message: 'must be an e-mail address' });
+      if (problems.length) throw new DomainError('VALIDATION_FAILED', {}, problems);
+      const { answers: _ignored, ...fields } = dto;
+      const patch: Partial<Application> = { ...stripUndefined(fields), answers };
+      const edited = { ...app, ...patch };
+      // A submitted application edited before the deadline stays submitted, so it must stay complete.
+      const correcting = !!app.correctionUntil && this.clock.now() <= app.correctionUntil;
+      if (app.status === 'submitted' && !correcting) {
+        const incomplete = await this.completenessProblems(em, tenant, call, edited);
+        if (incomplete.length) throw new DomainError('VALIDATION_FAILED', {}, incomplete);
+      }
+      await this.applications.update(em, app.id, patch);
+      if (app.status === 'submitted') {
+        await this.audit.record(em, { tenantId: tenant.id, actorUserId: principal.userId, action: 'application.edited', subjectType: 'application', subjectId: app.id });
+      }
+      return edited;
+    });
+  }
+
+  /**
+   * Submits: idempotent (a second submit of a submitted application returns it unchanged), checked
+   * against the deadline in the same transaction, and complete with a receipt number and e-mail.
+   */
+  async submit(tenant: Tenant, id: string, principal: Principal, locale: 'fr' | 'en'): Promise<Application> {
+    return this.tx.run(async (em) => {
+      const app = await this.lockOwn(em, tenant, id, principal);
+      const now = this.clock.now();
+      const correcting = !!app.correctionUntil && now <= app.correctionUntil;
+      if (app.status === 'submitted' && !correcting) return app;
+      const { call, window } = await this.callWindow(em, tenant, app.programmeId, locale);
+      assertCanSubmit(app, window, now);
+      const problems = await this.completenessProblems(em, tenant, call, app);
+      if (problems.length) throw new DomainError('VALIDATION_FAILED', {}, problems);
+      const receipt = app.receiptNumber ?? receiptNumber(call.receiptPrefix, await this.applications.nextReceiptSeq(em, call.id));
+      const patch: Partial<Application> = { status: 'submitted', receiptNumber: receipt, submittedAt: now, correctionUntil: null, correctionMessage: null };
+      await this.applications.update(em, app.id, patch);
+      const submitted = { ...app, ...patch };
+      await this.audit.record(em, {
+        tenantId: tenant.id, actorUserId: principal.userId, action: app.status === 'submitted' ? 'application.resubmitted' : 'application.submitted',
+        subjectType: 'application', subjectId: app.id, data: { receipt },
+      });
+      await this.outbox.enqueue(em, {
+        tenantId: tenant.id, template: 'application-received', locale: app.locale, to: app.email || principal.email, toName: app.applicantName,
+        dedupeKey: `application-submitted:${app.id}:${now.toISOString()}`,
+        payload: {
+          receipt, title: app.title, rows: this.answerRows(call, submitted, app.locale),
+          deadlineLocal: formatInstant(call.deadline, app.locale, tenant.timeZone),
+          link: `${await this.tenants.siteUrl(tenant)}/applications/${app.id}`,
+        },
+      });
+      return submitted;
+    });
+  }
+
+  async withdraw(tenant: Tenant, id: string, principal: Principal): Promise<Application> {
+    return this.tx.run(async (em) => {
+      const app = await this.lockOwn(em, tenant, id, principal);
+      assertCanWithdraw(app);
+      await this.applications.update(em, app.id, { status: 'withdrawn' });
+      await this.audit.record(em, { tenantId: tenant.id, actorUserId: principal.userId, action: 'application.withdrawn', subjectType: 'application', subjectId: app.id });
+      return { ...app, status: 'withdrawn' };
+    });
+  }
+
+  /** Stores a file for a file question; its type is read from its bytes, not its name. */
+  async upload(tenant: Tenant, id: string, principal: Principal, questionKey: string, file: UploadedFile, locale: 'fr' | 'en'): Promise<StoredFileInfo> {
+    return this.tx.run(async (em) => {
+      const app = await this.lockOwn(em, tenant, id, principal);
+      const { call, window } = await this.callWindow(em, tenant, app.programmeId, locale);
+      assertCanEdit(app, window, this.clock.now());
+      const question = call.form.find((q) => q.key === questionKey && q.kind === 'file');
+      if (!question) throw new DomainError('VALIDATION_FAILED', {}, [{ field: `answers.${questionKey}`, message: 'is not a file question of this form' }]);
+      const max = question.maxSizeBytes ?? DEFAULT_FILE_BYTES;
+      if (file.size > max) throw new DomainError('FILE_TOO_LARGE', { maxMb: Math.round((max / 1024 / 1024) * 10) / 10 }, [{ field: `answers.${questionKey}`, message: `must be at most ${Math.round(max / 1024 / 1024)} MB` }]);
+      const sniffed = sniffFileType(file.buffer);
+      if (!sniffed || !(question.accept ?? ['pdf', 'image']).includes(sniffed.family)) {
+        throw new DomainError('FILE_TYPE_NOT_ACCEPTED', {}, [{ field: `answers.${questionKey}`, message: 'must be a PDF or an image (PNG, JPEG, GIF, WebP)' }]);
+      }
+      const safeName = file.originalname.replace(/[^\p{L}\p{N}._ -]/gu, '_').slice(0, 120) || `file.${sniffed.extension}`;
+      const stored = await this.files.put(em, {
+        tenantId: tenant.id, ownerType: 'application', ownerId: app.id, purpose: questionKey, filename: safeName,
+        contentType: sniffed.mime, uploadedBy: principal.userId, bytes: file.buffer,
+      });
+      await this.applications.update(em, app.id, { answers: { ...app.answers, [questionKey]: stored.id } });
+      return stored;
+    });
+  }
+
+  async file(tenant: Tenant, id: string, principal: Principal, fileId: string) {
+    const app = await this.view(tenant, id, principal);
+    const file = await this.files.get(tenant.id, fileId);
+    if (!file || file.info.ownerType !== 'application' || file.info.ownerId !== app.id) throw new DomainError('NOT_FOUND');
+    return file;
+  }
+
+  filesOf(tenant: Tenant, app: Application): Promise<StoredFileInfo[]> {
+    return this.files.list(tenant.id, 'application', app.id);
+  }
+
+  /** What is still missing or failing before submit, for the applicant's page. */
+  async missing(tenant: Tenant, app: Application): Promise<FieldProblem[]> {
+    const call = await this.getCall(tenant.id, app.programmeId);
+    return this.tx.run((em) => this.completenessProblems(em, tenant, call, app));
+  }
+
+  // ---- screening desk -------------------------------------------------------------------------
+
+  async list(tenant: Tenant, programmeId: string, filter: ApplicationFilter & { eligibility?: 'passes' | 'fails' }) {
+    const call = await this.getCall(tenant.id, programmeId);
+    const { items, total } = await this.applications.list(tenant.id, programmeId, filter);
+    let rows = items.map((a) => ({ application: a, rules: this.rules(call, a, 0) }));
+    if (filter.eligibility) rows = rows.filter((r) => (failedRules(r.rules).length === 0) === (filter.eligibility === 'passes'));
+    return { call, rows, total };
+  }
+
+  rules(call: Call, a: Application, otherApplications: number): RuleResult[] {
+    return evaluateEligibility(
+      { territory: call.territory, goalMinCents: call.goalMinCents, goalMaxCents: call.goalMaxCents, categories: call.categories, onePerApplicant: call.onePerApplicant },
+      { category: a.category, goalCents: a.goalCents, commune: a.commune, postcode: a.postcode, consent: a.consent, otherApplications },
+    );
+  }
+
+  comments(tenant: Tenant, applicationId: string) {
+    return this.applications.comments(tenant.id, applicationId);
+  }
+
+  async decide(tenant: Tenant, id: string, actor: Principal, decision: 'eligible' | 'ineligible', reason: string): Promise<Application> {
+    return this.tx.run(async (em) => {
+      const app = await this.lockStaff(em, tenant, id);
+      assertCanDecide(app);
+      if (app.screening === decision && app.screeningReason === reason) return app;
+      await this.applications.update(em, app.id, { screening: decision, screeningReason: reason });
+      await this.audit.record(em, {
+        tenantId: tenant.id, actorUserId: actor.userId, action: 'application.screened', subjectType: 'application', subjectId: app.id,
+        data: { from: app.screening, to: decision, reason },
+      });
+      await this.outbox.enqueue(em, {
+        tenantId: tenant.id, template: 'application-decision', locale: app.locale, to: app.email, toName: app.applicantName,
+        dedupeKey: `application-decision:${app.id}:${decision}:${this.clock.now().toISOString()}`,
+        payload: { title: app.title, receipt: app.receiptNumber, eligible: decision === 'eligible', reason, link: `${await this.tenants.siteUrl(tenant)}/applications/${app.id}` },
+      });
+      return { ...app, screening: decision, screeningReason: reason };
+    });
+  }
+
+  async comment(tenant: Tenant, id: string, actor: Principal, body: string): Promise<void> {
+    await this.tx.run(async (em) => {
+      const app = await this.lockStaff(em, tenant, id);
+      await this.applications.addComment(em, { tenantId: tenant.id, applicationId: app.id, authorUserId: actor.userId, body, createdAt: this.clock.now() });
+      await this.audit.record(em, { tenantId: tenant.id, actorUserId: actor.userId, action: 'application.commented', subjectType: 'application', subjectId: app.id });
+    });
+  }
+
+  /** Reopens the applicant's application for changes until a date, even after the deadline. */
+  async requestCorrection(tenant: Tenant, id: string, actor: Principal, message: string, until: Date): Promise<Application> {
+    if (until <= this.clock.now()) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'until', message: 'must be in the future' }]);
+    return this.tx.run(async (em) => {
+      const app = await this.lockStaff(em, tenant, id);
+      assertCanDecide(app);
+      await this.applications.update(em, app.id, { correctionUntil: until, correctionMessage: message });
+      await this.audit.record(em, {
+        tenantId: tenant.id, actorUserId: actor.userId, action: 'application.correction_requested', subjectType: 'application', subjectId: app.id,
+        data: { until: until.toISOString(), message },
+      });
+      await this.outbox.enqueue(em, {
+        tenantId: tenant.id, template: 'application-correction', locale: app.locale, to: app.email, toName: app.applicantName,
+        dedupeKey: `application-correction:${app.id}:${until.toISOString()}`,
+        payload: { title: app.title, message, untilLocal: formatInstant(until, app.locale, tenant.timeZone), link: `${await this.tenants.siteUrl(tenant)}/applications/${app.id}` },
+      });
+      return { ...app, correctionUntil: until, correctionMessage: message };
+    });
+  }
+
+  /** Rows for exports and the receipt e-mail: fixed fields then custom questions, labelled. */
+  answerRows(call: Call, a: Application, locale: 'fr' | 'en'): Array<{ key: string; label: string; value: string }> {
+    const fr = locale === 'fr';
+    const category = call.categories.find((c) => c.key === a.category);
+    const rows = [
+      { key: 'title', label: fr ? 'Titre' : 'Title', value: a.title },
+      { key: 'summary', label: fr ? 'Résumé' : 'Summary', value: a.summary },
+      { key: 'category', label: fr ? 'Catégorie' : 'Category', value: category ? (fr ? category.labelFr : category.labelEn) : a.category ?? '' },
+      { key: 'goal_eur', label: fr ? 'Objectif (EUR)' : 'Goal (EUR)', value: a.goalCents === null ? '' : (a.goalCents / 100).toFixed(2) },
+      { key: 'commune', label: fr ? 'Commune' : 'Commune', value: a.commune },
+      { key: 'postcode', label: fr ? 'Code postal' : 'Postcode', value: a.postcode },
+      { key: 'applicant_name', label: fr ? 'Porteur' : 'Applicant', value: a.applicantName },
+      { key: 'organisation', label: fr ? 'Structure' : 'Organisation', value: a.organisation },
+      { key: 'email', label: 'E-mail', value: a.email },
+      { key: 'phone', label: fr ? 'Téléphone' : 'Phone', value: a.phone },
+    ];
+    for (const q of call.form) {
+      const v = a.answers[q.key];
+      let value = v === undefined || v === null ? '' : String(v);
+      if (q.kind === 'yes_no' && typeof v === 'boolean') value = v ? (fr ? 'oui' : 'yes') : (fr ? 'non' : 'no');
+      if (q.kind === 'single_choice' || q.kind === 'multiple_choice') {
+        const keys = Array.isArray(v) ? v : v ? [String(v)] : [];
+        value = keys.map((k) => q.options?.find((o) => o.key === k)).map((o) => (o ? (fr ? o.labelFr : o.labelEn) : '')).join(', ');
+      }
+      if (q.kind === 'file' && v) value = fr ? 'fichier joint' : 'file attached';
+      rows.push({ key: `q_${q.key}`, label: fr ? q.labelFr : q.labelEn, value });
+    }
+    return rows;
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  private maySee(app: Application, p: Principal): boolean {
+    return app.applicantUserId === p.userId || hasRole(p, ['staff', 'platform_admin']);
+  }
+
+  private async lockOwn(em: EntityManager, tenant: Tenant, id: string, p: Principal): Promise<Application> {
+    const app = await this.applications.getForUpdate(em, tenant.id, id);
+    if (!app || app.applicantUserId !== p.userId) throw new DomainError('NOT_FOUND');
+    return app;
+  }
+
+  private async lockStaff(em: EntityManager, tenant: Tenant, id: string): Promise<Application> {
+    const app = await this.applications.getForUpdate(em, tenant.id, id);
+    if (!app) throw new DomainError('NOT_FOUND');
+    return app;
+  }
+
+  private async callWindow(em: EntityManager, tenant: Tenant, programmeId: string, locale: 'fr' | 'en'): Promise<{ call: Call; window: CallWindow }> {
+    const programme = await this.programmes.get(tenant.id, programmeId, em);
+    if (!programme) throw new DomainError('NOT_FOUND');
+    const call = await this.applications.call(tenant.id, programmeId, em);
+    if (!call) throw new DomainError('CALL_NOT_DEFINED');
+    return {
+      call,
+      window: {
+        callOpen: programme.phase === 'call_open', deadline: call.deadline, allowEditAfterSubmit: call.allowEditAfterSubmit,
+        deadlineLabel: formatInstant(call.deadline, locale, tenant.timeZone),
+      },
+    };
+  }
+
+  private async completenessProblems(em: EntityManager, tenant: Tenant, call: Call, app: Application): Promise<FieldProblem[]> {
+    const problems: FieldProblem[] = [];
+    const need = (field: keyof Application, ok: boolean, message = 'is required') => { if (!ok) problems.push({ field: field === 'goalCents' ? 'goalCents' : field, message }); };
+    need('title', app.title.trim().length >= 3, 'is required (at least 3 characters)');
+    need('summary', app.summary.trim().length >= 20, 'is required (at least 20 characters)');
+    need('goalCents', app.goalCents !== null);
+    need('commune', app.commune.trim().length > 0);
+    need('applicantName', app.applicantName.trim().length > 0);
+    need('email', EMAIL.test(app.email), 'must be an e-mail address');
+    if (call.categories.length) need('category', !!app.category);
+    problems.push(...validateAnswers(call.form, app.answers, 'submit'));
+    for (const q of call.form.filter((x) => x.kind === 'file')) {
+      const id = app.answers[q.key];
+      if (typeof id === 'string') {
+        const f = await this.files.get(tenant.id, id);
+        if (!f || f.info.ownerId !== app.id) problems.push({ field: `answers.${q.key}`, message: 'the uploaded file is missing; upload it again' });
+      }
+    }
+    const others = await this.applications.liveCount(em, tenant.id, app.programmeId, app.applicantUserId, app.id);
+    for (const r of failedRules(this.rules(call, app, others))) {
+      if (r.rule === 'goal' && app.goalCents === null) continue;
+      if (r.rule === 'category' && !app.category) continue;
+      problems.push({ field: r.field === 'goalEuros' ? 'goalCents' : r.field, message: app.locale === 'fr' ? r.fr : r.en });
+    }
+    return problems;
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

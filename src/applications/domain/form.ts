@@ -1,0 +1,183 @@
+import type { FieldProblem } from '../../common/errors/domain-error.js';
+
+/** The kinds of custom question a call's form may ask, besides the fixed fields. */
+export const QUESTION_KINDS = ['short_text', 'long_text', 'number', 'single_choice', 'multiple_choice', 'yes_no', 'url', 'file'] as const;
+export type QuestionKind = (typeof QUESTION_KINDS)[number];
+
+export interface ChoiceOption {
+  key: string;
+  labelFr: string;
+  labelEn: string;
+}
+
+export interface Question {
+  key: string;
+  kind: QuestionKind;
+  labelFr: string;
+  labelEn: string;
+  helpFr?: string;
+  helpEn?: string;
+  required: boolean;
+  /** short_text (default 200) and long_text (default 5000). */
+  maxLength?: number;
+  /** number */
+  min?: number;
+  max?: number;
+  /** single_choice, multiple_choice */
+  options?: ChoiceOption[];
+  /** file: bytes (default 5 MB) and accepted families. */
+  maxSizeBytes?: number;
+  accept?: Array<'pdf' | 'image'>;
+}
+
+export type AnswerValue = string | number | boolean | string[] | null;
+export type Answers = Record<string, AnswerValue>;
+
+export const DEFAULT_SHORT = 200;
+export const DEFAULT_LONG = 5000;
+export const DEFAULT_FILE_BYTES = 5 * 1024 * 1024;
+
+/** A form definition's own consistency (keys unique and well formed, options for choices, ranges in order). */
+export function checkFormDefinition(questions: Question[]): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const seen = new Set<string>();
+  questions.forEach((q, i) => {
+    const at = `form.${i}`;
+    if (!/^[a-z][a-z0-9_]{0,40}$/.test(q.key)) problems.push({ field: `${at}.key`, message: 'key must be lower-case letters, digits or _ (starting with a letter)' });
+    // Object keys that JavaScript tooling treats specially would be dropped from answers.
+    if (['prototype', 'constructor', '__proto__'].includes(q.key)) problems.push({ field: `${at}.key`, message: `"${q.key}" is a reserved word; choose another key` });
+    if (seen.has(q.key)) problems.push({ field: `${at}.key`, message: `key "${q.key}" is used twice` });
+    seen.add(q.key);
+    if (!QUESTION_KINDS.includes(q.kind)) problems.push({ field: `${at}.kind`, message: `kind must be one of ${QUESTION_KINDS.join(', ')}` });
+    if ((q.kind === 'single_choice' || q.kind === 'multiple_choice') && !(q.options?.length)) {
+      problems.push({ field: `${at}.options`, message: 'a choice question needs options' });
+    }
+    const optionKeys = new Set<string>();
+    for (const o of q.options ?? []) {
+      if (optionKeys.has(o.key)) problems.push({ field: `${at}.options`, message: `option "${o.key}" is used twice` });
+      optionKeys.add(o.key);
+    }
+    if (q.min !== undefined && q.max !== undefined && q.min > q.max) problems.push({ field: `${at}.max`, message: 'max must not be less than min' });
+  });
+  return problems;
+}
+
+/**
+ * Checks answers against the form. On a draft only what was given is checked for its type and
+ * limits (so nothing typed is refused for being incomplete); on submit, required answers must exist.
+ * Files are answered by the id of an uploaded file (checked by the caller against stored files).
+ */
+export function validateAnswers(questions: Question[], answers: Answers, mode: 'draft' | 'submit'): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const byKey = new Map(questions.map((q) => [q.key, q]));
+  for (const key of Object.keys(answers)) {
+    if (!byKey.has(key)) problems.push({ field: `answers.${key}`, message: 'is not a question of this form' });
+  }
+  for (const q of questions) {
+    const field = `answers.${q.key}`;
+    const v = answers[q.key];
+    const empty = v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+    if (empty) {
+      if (mode === 'submit' && q.required && q.kind !== 'yes_no') problems.push({ field, message: 'is required' });
+      if (mode === 'submit' && q.required && q.kind === 'yes_no') problems.push({ field, message: 'please answer yes or no' });
+      continue;
+    }
+    const problem = checkValue(q, v);
+    if (problem) problems.push({ field, message: problem });
+  }
+  return problems;
+}
+
+function checkValue(q: Question, v: AnswerValue): string | undefined {
+  switch (q.kind) {
+    case 'short_text':
+    case 'long_text': {
+      if (typeof v !== 'string') return 'must be text';
+      const max = q.maxLength ?? (q.kind === 'short_text' ? DEFAULT_SHORT : DEFAULT_LONG);
+      return v.length > max ? `must be at most ${max} characters (now ${v.length})` : undefined;
+    }
+    case 'number': {
+      const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+      if (!Number.isFinite(n)) return 'must be a number';
+      if (q.min !== undefined && n < q.min) return `must be at least ${q.min}`;
+      if (q.max !== undefined && n > q.max) return `must be at most ${q.max}`;
+      return undefined;
+    }
+    case 'single_choice':
+      return typeof v === 'string' && q.options?.some((o) => o.key === v) ? undefined : 'must be one of the proposed choices';
+    case 'multiple_choice':
+      return Array.isArray(v) && v.every((x) => q.options?.some((o) => o.key === x)) && new Set(v).size === v.length
+        ? undefined : 'must be among the proposed choices';
+    case 'yes_no':
+      return typeof v === 'boolean' ? undefined : 'must be yes or no';
+    case 'url':
+      return typeof v === 'string' && isHttpUrl(v) ? undefined : 'must be a web address starting with http:// or https://';
+    case 'file':
+      return typeof v === 'string' && /^[0-9a-f-]{36}$/i.test(v) ? undefined : 'must be an uploaded file';
+  }
+}
+
+function isHttpUrl(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && s.length <= 2000;
+  } catch {
+    return false;
+  }
+}
+
+/** Normalises a raw HTML form value for a question (checkboxes, numbers, yes/no radios). */
+export function coerceFormValue(q: Question, raw: unknown): AnswerValue {
+  if (raw === undefined || raw === null) return q.kind === 'multiple_choice' ? [] : null;
+  switch (q.kind) {
+    case 'number': {
+      const s = String(raw).trim().replace(',', '.');
+      return s === '' ? null : Number.isFinite(Number(s)) ? Number(s) : s;
+    }
+    case 'yes_no':
+      return raw === 'yes' || raw === true ? true : raw === 'no' || raw === false ? false : null;
+    case 'multiple_choice':
+      return Array.isArray(raw) ? raw.map(String) : [String(raw)];
+    default:
+      return typeof raw === 'string' ? raw.trim() : (raw as AnswerValue);
+  }
+}
+
+/**
+ * Once the call is open, a form may only change in ways that keep every submitted application
+ * valid: new questions must be optional, constraints may only relax, nothing may be removed or
+ * change kind. Returns what the change would break.
+ */
+export function checkFormChange(before: Question[], after: Question[]): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const next = new Map(after.map((q) => [q.key, q]));
+  for (const old of before) {
+    const q = next.get(old.key);
+    const field = `form.${old.key}`;
+    if (!q) {
+      problems.push({ field, message: 'a question cannot be removed once the call is open' });
+      continue;
+    }
+    if (q.kind !== old.kind) problems.push({ field, message: 'the kind of a question cannot change once the call is open' });
+    if (q.required && !old.required) problems.push({ field, message: 'a question cannot become required once the call is open' });
+    const oldMax = old.maxLength ?? (old.kind === 'short_text' ? DEFAULT_SHORT : DEFAULT_LONG);
+    const newMax = q.maxLength ?? (q.kind === 'short_text' ? DEFAULT_SHORT : DEFAULT_LONG);
+    if ((q.kind === 'short_text' || q.kind === 'long_text') && newMax < oldMax) problems.push({ field, message: 'a maximum length cannot shrink once the call is open' });
+    if (q.min !== undefined && (old.min === undefined || q.min > old.min)) problems.push({ field, message: 'a minimum cannot rise once the call is open' });
+    if (q.max !== undefined && (old.max === undefined || q.max < old.max)) problems.push({ field, message: 'a maximum cannot fall once the call is open' });
+    for (const o of old.options ?? []) {
+      if (!q.options?.some((n) => n.key === o.key)) problems.push({ field, message: `option "${o.key}" cannot be removed once the call is open` });
+    }
+    if (q.kind === 'file') {
+      if ((q.maxSizeBytes ?? DEFAULT_FILE_BYTES) < (old.maxSizeBytes ?? DEFAULT_FILE_BYTES)) problems.push({ field, message: 'a file size limit cannot shrink once the call is open' });
+      const oldAccept = old.accept ?? ['pdf', 'image'];
+      if (oldAccept.some((a) => !(q.accept ?? ['pdf', 'image']).includes(a))) problems.push({ field, message: 'accepted file types cannot be narrowed once the call is open' });
+    }
+  }
+  for (const q of after) {
+    if (!before.some((b) => b.key === q.key) && q.required) {
+      problems.push({ field: `form.${q.key}`, message: 'a new question must be optional once the call is open' });
+    }
+  }
+  return problems;
+}
