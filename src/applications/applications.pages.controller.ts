@@ -1,6 +1,330 @@
-import { Controller } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { AuthService } from '../auth/auth.service.js';
+import { normaliseEmail } from '../auth/domain/tokens.js';
+import { RateLimiter } from '../auth/rate-limiter.service.js';
+import { Public, Roles, SignedIn } from '../auth/roles.guard.js';
+import { UsersRepository } from '../auth/users.repository.js';
+import { TransactionRunner } from '../common/db/transaction.js';
+import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
+import { zonedWallTimeToInstant } from '../common/time/zoned.js';
+import { baseUrlOf, Page } from '../common/web/current.decorators.js';
+import { errorMap } from '../common/web/forms.js';
+import { hasRole, type TremplinRequest } from '../common/web/request-context.js';
+import { formatInstant, type PageContext, ViewService } from '../common/web/view.service.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/app-config.js';
+import { ProgrammesService } from '../programmes/programmes.service.js';
+import type { Application } from './application.entity.js';
+import { checkFilter } from './applications.controller.js';
+import { ApplicationsService, type UploadedFile as Upload } from './applications.service.js';
+import type { Call } from './call.entity.js';
+import { failedRules } from './domain/eligibility.js';
+import { coerceFormValue, type Answers } from './domain/form.js';
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** An HTML form's fields as a draft: euros to cents, checkboxes, and answers by question. */
+export function draftFromForm(call: Call, body: Record<string, unknown>) {
+  const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string).trim() : undefined);
+  const euros = str('goalEuros');
+  let goalCents: number | undefined;
+  const problems: FieldProblem[] = [];
+  if (euros !== undefined && euros !== '') {
+    const n = Number(euros.replace(/\s/g, '').replace(',', '.'));
+    if (Number.isFinite(n) && n >= 0) goalCents = Math.round(n * 100);
+    else problems.push({ field: 'goalCents', message: 'must be an amount in euros, e.g. 5000' });
+  }
+  const answers: Answers = {};
+  for (const q of call.form) {
+    if (q.kind === 'file') continue;
+    const raw = body[`q_${q.key}`];
+    answers[q.key] = coerceFormValue(q, raw);
+  }
+  return {
+    draft: {
+      title: str('title'), summary: str('summary'), category: str('category') || undefined, goalCents, commune: str('commune'), postcode: str('postcode'),
+      applicantName: str('applicantName'), organisation: str('organisation'), email: str('email'), phone: str('phone'),
+      consent: body.consent === 'yes', answers,
+    },
+    problems,
+  };
+}
 
 @ApiExcludeController()
 @Controller()
-export class ApplicationsPagesController {}
+export class ApplicationsPagesController {
+  constructor(
+    private readonly applications: ApplicationsService,
+    private readonly programmes: ProgrammesService,
+    private readonly auth: AuthService,
+    private readonly users: UsersRepository,
+    private readonly limiter: RateLimiter,
+    private readonly tx: TransactionRunner,
+    private readonly views: ViewService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  // ---- applicants ----
+
+  @Get('programmes/:slug/apply') @Public()
+  async applyPage(@Page() page: PageContext, @Param('slug') slug: string) {
+    const { programme, call } = await this.openCall(page, slug);
+    const mine = page.principal ? (await this.applications.mine(page.tenant.id, page.principal)).filter((a) => a.programmeId === programme.id && a.status !== 'withdrawn') : [];
+    return this.views.page('pages/applications/apply', page, {
+      title: this.views.t(page.locale, 'apply.title'), programme, call, mine, values: {},
+      deadlineLocal: formatInstant(call.deadline, page.locale, page.tenant.timeZone), open: programme.phase === 'call_open',
+    });
+  }
+
+  /** A newcomer gives an e-mail address and gets a sign-in link that brings them back here: no password. */
+  @Post('programmes/:slug/apply/register') @HttpCode(200) @Public()
+  async register(@Page() page: PageContext, @Param('slug') slug: string, @Body() body: Record<string, string>, @Req() req: TremplinRequest, @Res() res: Response) {
+    const { programme, call } = await this.openCall(page, slug);
+    const email = normaliseEmail(body.email ?? '');
+    const name = (body.name ?? '').trim();
+    const errors: FieldProblem[] = [];
+    if (!EMAIL.test(email) || email.length > 254) errors.push({ field: 'email', message: this.views.t(page.locale, 'apply.badEmail') });
+    if (!name || name.length > 120) errors.push({ field: 'name', message: this.views.t(page.locale, 'apply.badName') });
+    if (errors.length) {
+      return res.status(400).send(this.views.page('pages/applications/apply', page, {
+        title: this.views.t(page.locale, 'apply.title'), programme, call, mine: [], values: body, errors: errorMap(errors), errorList: errors,
+        deadlineLocal: formatInstant(call.deadline, page.locale, page.tenant.timeZone), open: programme.phase === 'call_open',
+      }));
+    }
+    await this.limiter.hit(`sign-in:ip:${req.ip ?? 'unknown'}`, this.config.signInRateLimit * 5, 15 * 60);
+    await this.limiter.hit(`sign-in:email:${page.tenant.id}:${email}`, this.config.signInRateLimit, 15 * 60);
+    await this.tx.run(async (em) => {
+      const user = await this.users.upsert(em, page.tenant.id, email, name, page.locale);
+      await this.auth.issueLink(em, page.tenant, user, baseUrlOf(req, this.config.publicUrl), 'sign-in-link', `/programmes/${slug}/apply`, page.locale);
+    });
+    return res.send(this.views.page('pages/auth/link-sent', page, { title: this.views.t(page.locale, 'signIn.linkSentTitle'), email }));
+  }
+
+  @Post('programmes/:slug/apply') @HttpCode(200) @SignedIn()
+  async start(@Page() page: PageContext, @Param('slug') slug: string, @Res() res: Response) {
+    const { programme } = await this.openCall(page, slug);
+    try {
+      const app = await this.applications.start(page.tenant, programme.id, page.principal!, { locale: page.locale });
+      return res.redirect(303, `${page.basePath}/applications/${app.id}`);
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'ONE_APPLICATION_PER_APPLICANT' && err.details.applicationId) {
+        return res.redirect(303, `${page.basePath}/applications/${err.details.applicationId as string}`);
+      }
+      throw err;
+    }
+  }
+
+  @Get('applications') @SignedIn()
+  async mine(@Page() page: PageContext) {
+    const apps = await this.applications.mine(page.tenant.id, page.principal!);
+    const programmes = new Map((await this.programmes.list(page.tenant.id)).map((p) => [p.id, p]));
+    return this.views.page('pages/applications/mine', page, {
+      title: this.views.t(page.locale, 'apply.mine'), applications: apps.map((a) => ({ ...a, programme: programmes.get(a.programmeId) })),
+    });
+  }
+
+  @Get('applications/:id') @SignedIn()
+  async form(@Page() page: PageContext, @Param('id') id: string) {
+    const app = await this.applications.view(page.tenant, id, page.principal!);
+    if (app.applicantUserId !== page.principal!.userId) throw new DomainError('NOT_FOUND');
+    return this.renderForm(page, app);
+  }
+
+  @Post('applications/:id') @HttpCode(200) @SignedIn()
+  async save(@Page() page: PageContext, @Param('id') id: string, @Body() body: Record<string, unknown>, @Res() res: Response) {
+    const app = await this.applications.view(page.tenant, id, page.principal!);
+    const call = await this.applications.getCall(page.tenant.id, app.programmeId);
+    const { draft, problems } = draftFromForm(call, body);
+    const again = async (status: number, errors: FieldProblem[]) =>
+      res.status(status).send(await this.renderForm(page, app, { errors: errorMap(errors), errorList: errors, typed: body }));
+    if (problems.length) return again(400, problems);
+    try {
+      await this.applications.saveDraft(page.tenant, id, page.principal!, draft, page.locale);
+      if (body.action === 'submit') {
+        await this.applications.submit(page.tenant, id, page.principal!, page.locale);
+        return res.redirect(303, `${page.basePath}/applications/${id}/receipt`);
+      }
+      return res.redirect(303, `${page.basePath}/applications/${id}?saved=1`);
+    } catch (err) {
+      if (err instanceof DomainError && err.fieldErrors.length) return again(400, err.fieldErrors.map((e) => ({ ...e, message: this.fieldMessage(page, e) })));
+      if (err instanceof DomainError && ['CALL_CLOSED', 'APPLICATION_ALREADY_SUBMITTED', 'APPLICATION_WITHDRAWN'].includes(err.code)) {
+        return again(409, [{ field: 'title', message: this.views.t(page.locale, `apply.error.${err.code}`, err.details) }]);
+      }
+      throw err;
+    }
+  }
+
+  @Post('applications/:id/files/:questionKey') @HttpCode(200) @SignedIn()
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: 20 * 1024 * 1024, files: 1 } }))
+  async upload(@Page() page: PageContext, @Param('id') id: string, @Param('questionKey') key: string, @UploadedFile() file: Upload | undefined, @Res() res: Response) {
+    const app = await this.applications.view(page.tenant, id, page.principal!);
+    const fail = async (message: string) => {
+      const errors = [{ field: `answers.${key}`, message }];
+      return res.status(400).send(await this.renderForm(page, app, { errors: errorMap(errors), errorList: errors }));
+    };
+    if (!file) return fail(this.views.t(page.locale, 'apply.noFile'));
+    try {
+      await this.applications.upload(page.tenant, id, page.principal!, key, file, page.locale);
+      return res.redirect(303, `${page.basePath}/applications/${id}?saved=file#field-answers.${key}`);
+    } catch (err) {
+      if (err instanceof DomainError && err.fieldErrors.length) return fail(this.fieldMessage(page, err.fieldErrors[0]));
+      throw err;
+    }
+  }
+
+  @Post('applications/:id/withdraw') @HttpCode(200) @SignedIn()
+  async withdraw(@Page() page: PageContext, @Param('id') id: string, @Res() res: Response) {
+    await this.applications.withdraw(page.tenant, id, page.principal!);
+    return res.redirect(303, `${page.basePath}/applications`);
+  }
+
+  @Get('applications/:id/receipt') @SignedIn()
+  async receipt(@Page() page: PageContext, @Param('id') id: string) {
+    const app = await this.applications.view(page.tenant, id, page.principal!);
+    if (app.status !== 'submitted') throw new DomainError('NOT_FOUND');
+    const call = await this.applications.getCall(page.tenant.id, app.programmeId);
+    return this.views.page('pages/applications/receipt', page, {
+      title: this.views.t(page.locale, 'apply.receiptTitle'), application: app, rows: this.applications.answerRows(call, app, page.locale),
+    });
+  }
+
+  // ---- screening desk ----
+
+  @Get('staff/programmes/:programmeId/applications') @Roles(['staff'])
+  async desk(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Query() query: Record<string, string>) {
+    const programme = await this.programmes.get(page.tenant.id, programmeId);
+    const call = await this.applications.findCall(page.tenant.id, programmeId);
+    if (!call) return this.views.page('pages/staff/desk', page, { title: this.views.t(page.locale, 'desk.title'), programme, noCall: true });
+    const filter = checkFilter({ status: query.status, screening: query.screening, category: query.category, commune: query.commune, q: query.q, eligibility: query.eligibility });
+    const { rows, total } = await this.applications.list(page.tenant, programmeId, filter);
+    return this.views.page('pages/staff/desk', page, {
+      title: this.views.t(page.locale, 'desk.title'), programme, call, total, filter: query,
+      rows: rows.map((r) => ({ ...r.application, goalEuros: r.application.goalCents === null ? '' : (r.application.goalCents / 100).toLocaleString(page.locale), failed: failedRules(r.rules).length })),
+    });
+  }
+
+  @Get('staff/applications/:id') @Roles(['staff'])
+  async review(@Page() page: PageContext, @Param('id') id: string) {
+    return this.renderReview(page, id);
+  }
+
+  @Post('staff/applications/:id/decision') @HttpCode(200) @Roles(['staff'])
+  async decide(@Page() page: PageContext, @Param('id') id: string, @Body() body: Record<string, string>, @Res() res: Response) {
+    const reason = (body.reason ?? '').trim();
+    if (!['eligible', 'ineligible'].includes(body.decision) || reason.length < 3) {
+      const errors = [{ field: 'reason', message: this.views.t(page.locale, 'desk.reasonRequired') }];
+      return res.status(400).send(await this.renderReview(page, id, { errors: errorMap(errors), errorList: errors }));
+    }
+    await this.applications.decide(page.tenant, id, page.principal!, body.decision as 'eligible' | 'ineligible', reason);
+    return res.redirect(303, `${page.basePath}/staff/applications/${id}?saved=decision`);
+  }
+
+  @Post('staff/applications/:id/comments') @HttpCode(200) @Roles(['staff'])
+  async comment(@Page() page: PageContext, @Param('id') id: string, @Body() body: Record<string, string>, @Res() res: Response) {
+    const text = (body.body ?? '').trim();
+    if (!text || text.length > 5000) {
+      const errors = [{ field: 'body', message: this.views.t(page.locale, 'desk.commentRequired') }];
+      return res.status(400).send(await this.renderReview(page, id, { errors: errorMap(errors), errorList: errors }));
+    }
+    await this.applications.comment(page.tenant, id, page.principal!, text);
+    return res.redirect(303, `${page.basePath}/staff/applications/${id}#comments-title`);
+  }
+
+  @Post('staff/applications/:id/correction') @HttpCode(200) @Roles(['staff'])
+  async correction(@Page() page: PageContext, @Param('id') id: string, @Body() body: Record<string, string>, @Res() res: Response) {
+    const until = zonedWallTimeToInstant((body.until ?? '').trim(), page.tenant.timeZone);
+    const message = (body.message ?? '').trim();
+    const errors: FieldProblem[] = [];
+    if (!until) errors.push({ field: 'until', message: this.views.t(page.locale, 'staff.badDate') });
+    if (message.length < 3) errors.push({ field: 'message', message: this.views.t(page.locale, 'desk.messageRequired') });
+    if (!errors.length) {
+      try {
+        await this.applications.requestCorrection(page.tenant, id, page.principal!, message, until!);
+        return res.redirect(303, `${page.basePath}/staff/applications/${id}?saved=correction`);
+      } catch (err) {
+        if (!(err instanceof DomainError && err.fieldErrors.length)) throw err;
+        errors.push(...err.fieldErrors);
+      }
+    }
+    return res.status(400).send(await this.renderReview(page, id, { errors: errorMap(errors), errorList: errors }));
+  }
+
+  // ---- rendering ----
+
+  private async openCall(page: PageContext, slug: string) {
+    const programme = await this.programmes.getBySlug(page.tenant.id, slug);
+    if (programme.phase === 'draft' && !hasRole(page.principal, ['staff', 'platform_admin'])) throw new DomainError('NOT_FOUND');
+    const call = await this.applications.findCall(page.tenant.id, programme.id);
+    if (!call) throw new DomainError('NOT_FOUND');
+    return { programme, call };
+  }
+
+  /** English messages from the domain are shown in the page's language where we have the words. */
+  private fieldMessage(page: PageContext, e: FieldProblem): string {
+    const key = `apply.msg.${e.message}`;
+    return this.views.translations.has(key) ? this.views.t(page.locale, key) : e.message;
+  }
+
+  private async renderForm(page: PageContext, app: Application, extra: { errors?: Record<string, string>; errorList?: FieldProblem[]; typed?: Record<string, unknown> } = {}) {
+    const call = await this.applications.getCall(page.tenant.id, app.programmeId);
+    const programme = await this.programmes.get(page.tenant.id, app.programmeId);
+    const files = new Map((await this.applications.filesOf(page.tenant, app)).map((f) => [f.id, f]));
+    const missing = app.status === 'draft' && !extra.errorList ? await this.applications.missing(page.tenant, app) : [];
+    const typed = extra.typed;
+    const value = (k: string, stored: unknown) => (typed ? typed[k] : stored);
+    const editable = app.status !== 'withdrawn' && (programme.phase === 'call_open' || (!!app.correctionUntil && app.correctionUntil > new Date()));
+    const questions = call.form.map((q) => {
+      const stored = app.answers[q.key];
+      const v = typed ? typed[`q_${q.key}`] : stored;
+      const list = Array.isArray(v) ? v.map(String) : v === undefined || v === null ? [] : [String(v)];
+      return {
+        ...q, label: page.locale === 'fr' ? q.labelFr : q.labelEn, help: page.locale === 'fr' ? q.helpFr : q.helpEn,
+        name: `q_${q.key}`, field: `answers.${q.key}`, error: extra.errors?.[`answers.${q.key}`],
+        value: v === undefined || v === null ? '' : typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v),
+        options: (q.options ?? []).map((o) => ({ key: o.key, label: page.locale === 'fr' ? o.labelFr : o.labelEn, checked: list.includes(o.key) })),
+        isText: q.kind === 'short_text' || q.kind === 'url' || q.kind === 'number', isLong: q.kind === 'long_text', isChoice: q.kind === 'single_choice',
+        isMulti: q.kind === 'multiple_choice', isYesNo: q.kind === 'yes_no', isFile: q.kind === 'file',
+        inputType: q.kind === 'url' ? 'url' : q.kind === 'number' ? 'text' : 'text', inputMode: q.kind === 'number' ? 'decimal' : undefined,
+        file: typeof stored === 'string' ? files.get(stored) : undefined,
+      };
+    });
+    const labelOf = (field: string) => {
+      const q = call.form.find((x) => `answers.${x.key}` === field);
+      if (q) return page.locale === 'fr' ? q.labelFr : q.labelEn;
+      return this.views.translations.has(`field.${field}`) ? this.views.t(page.locale, `field.${field}`) : field;
+    };
+    // The summary names the field with each message, so that it reads on its own.
+    const errorList = extra.errorList?.map((e) => ({ ...e, message: `${labelOf(e.field)} : ${e.message}` }));
+    return this.views.page('pages/applications/form', page, {
+      title: app.title || this.views.t(page.locale, 'apply.untitled'),
+      application: app, programme, call, questions, editable, ...extra, errorList,
+      missing: missing.map((m) => ({ ...m, label: labelOf(m.field), message: this.fieldMessage(page, m) })),
+      deadlineLocal: formatInstant(call.deadline, page.locale, page.tenant.timeZone),
+      correctionUntilLocal: app.correctionUntil ? formatInstant(app.correctionUntil, page.locale, page.tenant.timeZone) : undefined,
+      categories: call.categories.map((c) => ({ key: c.key, label: page.locale === 'fr' ? c.labelFr : c.labelEn, selected: value('category', app.category) === c.key })),
+      values: {
+        title: value('title', app.title), summary: value('summary', app.summary), commune: value('commune', app.commune), postcode: value('postcode', app.postcode),
+        applicantName: value('applicantName', app.applicantName), organisation: value('organisation', app.organisation), email: value('email', app.email),
+        phone: value('phone', app.phone), consent: typed ? typed.consent === 'yes' : app.consent,
+        goalEuros: typed ? typed.goalEuros : app.goalCents === null ? '' : String(app.goalCents / 100),
+      },
+      goalMin: call.goalMinCents / 100, goalMax: call.goalMaxCents / 100,
+    });
+  }
+
+  private async renderReview(page: PageContext, id: string, extra: Record<string, unknown> = {}) {
+    const app = await this.applications.view(page.tenant, id, page.principal!);
+    const call = await this.applications.getCall(page.tenant.id, app.programmeId);
+    const programme = await this.programmes.get(page.tenant.id, app.programmeId);
+    return this.views.page('pages/staff/review', page, {
+      title: app.title || this.views.t(page.locale, 'apply.untitled'), application: app, programme,
+      rows: this.applications.answerRows(call, app, page.locale),
+      rules: this.applications.rules(call, app, 0).map((r) => ({ ...r, text: page.locale === 'fr' ? r.fr : r.en })),
+      files: await this.applications.filesOf(page.tenant, app),
+      comments: await this.applications.comments(page.tenant, app.id), ...extra,
+    });
+  }
+}

@@ -1,0 +1,303 @@
+import { juryError } from '../errors.js';
+import {
+  compareIds, explain, formatNumber, indexPanel, isCount, pairsByJuror, sortIgnored,
+  type ApplicationId, type ApplicationScore, type Conflict, type Contribution, type Explanation, type IgnoredBallot,
+  type JurorId, type MethodResult, type Panel, type UnrankedApplication,
+} from '../panel.js';
+
+/** One juror preferred `winnerId` to `loserId`. */
+export interface Comparison {
+  readonly jurorId: JurorId;
+  readonly winnerId: ApplicationId;
+  readonly loserId: ApplicationId;
+}
+
+export interface PairwiseOptions {
+  /** Upper bound on iterations (default 1000). */
+  readonly maxIterations?: number;
+  /** Stop when no log-strength and no reliability moves by more than this (default 1e-9). */
+  readonly tolerance?: number;
+  /**
+   * Virtual comparisons of each application against an average one: γ wins and γ losses (default 1).
+   * Keeps every strength finite, for an application that won (or lost) everything or was never compared.
+   */
+  readonly priorComparisons?: number;
+  /** Beta prior on each juror's reliability as pseudo-counts (default 4 agreeing, 1 disagreeing: mean 0.8). */
+  readonly reliabilityPrior?: { readonly agree: number; readonly disagree: number };
+  /** Fewest distinct jurors who compared an application for it to be ranked (default 1). */
+  readonly quorum?: number;
+}
+
+export interface PairwiseInput extends Panel {
+  readonly comparisons: readonly Comparison[];
+  readonly options?: PairwiseOptions;
+}
+
+export interface JurorReliability {
+  readonly jurorId: JurorId;
+  readonly comparisons: number;
+  /** Estimated probability that this juror's choice agrees with the jury's model (0.5 to 1). */
+  readonly reliability: number;
+  /** Share of their comparisons won by the application with the higher fitted score. */
+  readonly agreement: number;
+  readonly explanation: Explanation;
+}
+
+export interface PairwiseResult extends MethodResult<'pairwise'> {
+  /** In juror id order. */
+  readonly reliability: readonly JurorReliability[];
+  readonly iterations: number;
+  readonly converged: boolean;
+}
+
+const MIN_RELIABILITY = 0.5;
+
+/**
+ * Pairwise comparison: a Bradley–Terry model (P(a beats b) = πa / (πa + πb)) with one reliability η per
+ * juror in the spirit of CrowdBT: a juror reports the model's outcome with probability η, the opposite
+ * otherwise. Fitted by EM: the E-step weighs each comparison by the chance the juror was in agreement,
+ * the M-step re-estimates each η (with its Beta prior) and takes one step on the strengths (Newman's
+ * iteration, a faster form of Zermelo's) with every application's γ virtual wins and losses against an
+ * average one.
+ * The score is the log-strength ln π: 0 is average, +1 means e times as strong.
+ */
+export function aggregatePairwise(input: PairwiseInput): PairwiseResult {
+  const opts = checkOptions(input.options ?? {});
+  const panel = indexPanel(input);
+  const nApps = panel.applicationIds.length;
+  const nJurors = panel.jurors.length;
+
+  const seen = new Set<string>();
+  const ignored: IgnoredBallot[] = [];
+  const counted: [number, number, number][] = [];
+  for (const c of input.comparisons) {
+    if (c.winnerId === c.loserId) throw juryError('BALLOT_INVALID_COMPARISON', { jurorId: c.jurorId, applicationId: c.winnerId });
+    const [x, y] = c.winnerId < c.loserId ? [c.winnerId, c.loserId] : [c.loserId, c.winnerId];
+    const key = `${c.jurorId}\u0000${x}\u0000${y}`;
+    if (seen.has(key)) throw juryError('BALLOT_DUPLICATE', { jurorId: c.jurorId, applicationIds: [x, y] });
+    seen.add(key);
+    // A comparison is about both applications: a conflict on either one takes the whole comparison out.
+    const rw = panel.screen(c.jurorId, c.winnerId);
+    const rl = panel.screen(c.jurorId, c.loserId);
+    if (rw) ignored.push({ jurorId: c.jurorId, applicationId: c.winnerId, reason: rw });
+    if (rl) ignored.push({ jurorId: c.jurorId, applicationId: c.loserId, reason: rl });
+    if (rw || rl) continue;
+    counted.push([panel.jurorIndex.get(c.jurorId)!, panel.applicationIndex.get(c.winnerId)!, panel.applicationIndex.get(c.loserId)!]);
+  }
+  // One fixed order for every sum below, whatever order comparisons came in.
+  counted.sort((p, q) => p[0] - q[0] || p[1] - q[1] || p[2] - q[2]);
+  const C = counted.length;
+  const cj = new Int32Array(C);
+  const cw = new Int32Array(C);
+  const cl = new Int32Array(C);
+  const cWeight = new Float64Array(C);
+  counted.forEach(([j, w, l], i) => { cj[i] = j; cw[i] = w; cl[i] = l; cWeight[i] = panel.jurors[j].weight; });
+
+  const jurorComparisons = new Uint32Array(nJurors);
+  for (let i = 0; i < C; i++) jurorComparisons[cj[i]]++;
+
+  const { agree, disagree } = opts.reliabilityPrior;
+  const gamma = opts.priorComparisons;
+  const pi = new Float64Array(nApps).fill(1);
+  const eta = new Float64Array(nJurors).fill(agree / (agree + disagree));
+  const r = new Float64Array(C);
+  const numerator = new Float64Array(nApps);
+  const denominator = new Float64Array(nApps);
+  const agreeSum = new Float64Array(nJurors);
+  let iterations = 0;
+  let converged = false;
+  while (iterations < opts.maxIterations) {
+    iterations++;
+    // E-step: probability that each comparison was cast in agreement with the model.
+    for (let i = 0; i < C; i++) {
+      const p = pi[cw[i]] / (pi[cw[i]] + pi[cl[i]]);
+      const e = eta[cj[i]];
+      r[i] = (e * p) / (e * p + (1 - e) * (1 - p));
+    }
+    // M-step, reliabilities. Floored at 0.5: a juror who disagrees with the jury is given no say rather
+    // than having their choices counted reversed, which would turn their vote against what they chose.
+    agreeSum.fill(0);
+    for (let i = 0; i < C; i++) agreeSum[cj[i]] += r[i];
+    let delta = 0;
+    for (let j = 0; j < nJurors; j++) {
+      const next = Math.max(MIN_RELIABILITY, (agreeSum[j] + agree) / (jurorComparisons[j] + agree + disagree));
+      delta = Math.max(delta, Math.abs(next - eta[j]));
+      eta[j] = next;
+    }
+    // M-step, strengths, by Newman's iteration (2023): the same fixed point as Zermelo's / Hunter's MM
+    // but many times fewer iterations when comparisons are sparse. Expected wins come from the E-step.
+    for (let a = 0; a < nApps; a++) { const t = gamma / (pi[a] + 1); numerator[a] = t; denominator[a] = t; }
+    for (let i = 0; i < C; i++) {
+      const w = cw[i];
+      const l = cl[i];
+      const t = cWeight[i] / (pi[w] + pi[l]);
+      const wWon = t * r[i];
+      const lWon = t * (1 - r[i]);
+      numerator[w] += wWon * pi[l];
+      denominator[w] += lWon;
+      numerator[l] += lWon * pi[w];
+      denominator[l] += wWon;
+    }
+    for (let a = 0; a < nApps; a++) {
+      const next = numerator[a] / denominator[a];
+      delta = Math.max(delta, Math.abs(Math.log(next) - Math.log(pi[a])));
+      pi[a] = next;
+    }
+    if (delta < opts.tolerance) { converged = true; break; }
+  }
+
+  const won = new Uint32Array(nApps);
+  const lost = new Uint32Array(nApps);
+  const contributions: Contribution[][] = panel.applicationIds.map(() => []);
+  // One contribution per juror and application (net wins), in juror id order.
+  const tallies: Map<number, { won: number; lost: number }>[] = panel.applicationIds.map(() => new Map());
+  for (let i = 0; i < C; i++) {
+    won[cw[i]]++;
+    lost[cl[i]]++;
+    for (const [a, isWin] of [[cw[i], true], [cl[i], false]] as const) {
+      let t = tallies[a].get(cj[i]);
+      if (!t) tallies[a].set(cj[i], (t = { won: 0, lost: 0 }));
+      if (isWin) t.won++; else t.lost++;
+    }
+  }
+  tallies.forEach((byJ, a) => {
+    for (const [j, t] of [...byJ].sort((p, q) => p[0] - q[0])) {
+      const juror = panel.jurors[j];
+      contributions[a].push({
+        jurorId: juror.id, weight: juror.weight, value: t.won - t.lost,
+        figures: { won: t.won, lost: t.lost, reliability: eta[j] },
+      });
+    }
+  });
+
+  const scores: ApplicationScore[] = [];
+  const unranked: UnrankedApplication[] = [];
+  panel.applicationIds.forEach((applicationId, a) => {
+    const n = contributions[a].length;
+    if (n < opts.quorum) {
+      unranked.push({
+        applicationId, reason: 'below_quorum', jurorCount: n,
+        explanation: explain('BELOW_QUORUM', { jurorCount: n, quorum: opts.quorum },
+          `Compared by ${n} juror(s); at least ${opts.quorum} needed to be ranked.`,
+          `Comparé par ${n} juré(s) ; il en faut au moins ${opts.quorum} pour être classé.`),
+      });
+      return;
+    }
+    const score = Math.log(pi[a]);
+    const vsAverage = pi[a] / (pi[a] + 1);
+    const pct = (x: number, l: 'en' | 'fr') => formatNumber(Math.round(x * 1000) / 10, l);
+    scores.push({
+      applicationId, score, jurorCount: n, contributions: contributions[a],
+      explanation: explain('PAIRWISE', { jurorCount: n, won: won[a], lost: lost[a], score, winChanceVsAverage: vsAverage },
+        `Won ${won[a]} and lost ${lost[a]} comparisons by ${n} juror(s), each counted by the juror's estimated reliability: log-strength ${formatNumber(score, 'en')}, a ${pct(vsAverage, 'en')}% chance of being preferred to an average application.`,
+        `${won[a]} comparaison(s) gagnée(s) et ${lost[a]} perdue(s) auprès de ${n} juré(s), chacune comptée selon la fiabilité estimée du juré : force logarithmique ${formatNumber(score, 'fr')}, soit ${pct(vsAverage, 'fr')} % de chances d'être préféré à un dossier moyen.`),
+    });
+  });
+
+  const agreed = new Uint32Array(nJurors);
+  for (let i = 0; i < C; i++) if (pi[cw[i]] > pi[cl[i]]) agreed[cj[i]]++;
+  const reliability: JurorReliability[] = panel.jurors.map((juror, j) => {
+    const n = jurorComparisons[j];
+    const agreement = n ? agreed[j] / n : 0;
+    return {
+      jurorId: juror.id, comparisons: n, reliability: eta[j], agreement,
+      explanation: explain('PAIRWISE_RELIABILITY', { comparisons: n, reliability: eta[j], agreement },
+        `${n} comparison(s), ${agreed[j]} in line with the final ranking; estimated reliability ${formatNumber(eta[j], 'en')} (0.5: choices carry no weight, 1: fully trusted).`,
+        `${n} comparaison(s), dont ${agreed[j]} conformes au classement final ; fiabilité estimée ${formatNumber(eta[j], 'fr')} (0,5 : choix sans poids, 1 : pleine confiance).`),
+    };
+  });
+
+  return { method: 'pairwise', scores, unranked, ignored: sortIgnored(ignored), reliability, iterations, converged };
+}
+
+function checkOptions(o: PairwiseOptions): Required<PairwiseOptions> {
+  const out = {
+    maxIterations: o.maxIterations ?? 1000,
+    tolerance: o.tolerance ?? 1e-9,
+    priorComparisons: o.priorComparisons ?? 1,
+    reliabilityPrior: o.reliabilityPrior ?? { agree: 4, disagree: 1 },
+    quorum: o.quorum ?? 1,
+  };
+  if (!isCount(out.maxIterations, 1)) throw juryError('PAIRWISE_OPTIONS_INVALID', { option: 'maxIterations' });
+  if (!(out.tolerance > 0)) throw juryError('PAIRWISE_OPTIONS_INVALID', { option: 'tolerance' });
+  if (!(Number.isFinite(out.priorComparisons) && out.priorComparisons > 0)) throw juryError('PAIRWISE_OPTIONS_INVALID', { option: 'priorComparisons' });
+  const { agree, disagree } = out.reliabilityPrior;
+  if (!(Number.isFinite(agree) && Number.isFinite(disagree) && agree > 0 && disagree > 0)) {
+    throw juryError('PAIRWISE_OPTIONS_INVALID', { option: 'reliabilityPrior' });
+  }
+  if (!isCount(out.quorum, 1)) throw juryError('QUORUM_INVALID', { quorum: out.quorum });
+  return out;
+}
+
+export interface NextPairState {
+  readonly jurorId: JurorId;
+  /** The applications assigned to this juror; only these are shown to them. */
+  readonly assignedApplicationIds: readonly ApplicationId[];
+  readonly conflicts?: readonly Conflict[];
+  /** Every comparison cast so far, by all jurors. */
+  readonly comparisons: readonly Comparison[];
+  /** Latest fitted scores (e.g. `aggregatePairwise(...).scores`); missing ones count as average (0). */
+  readonly scores?: readonly { readonly applicationId: ApplicationId; readonly score: number }[];
+}
+
+export interface PairProposal {
+  readonly first: ApplicationId;
+  readonly second: ApplicationId;
+  /** Predicted probability that `first` is preferred. */
+  readonly predictedFirstWins: number;
+  readonly priority: number;
+  readonly explanation: Explanation;
+}
+
+/**
+ * The next pair to show a juror, where an answer teaches most: priority = p(1-p) × (1/(1+na) + 1/(1+nb)),
+ * highest when the outcome is closest to 50/50 and the two applications have been compared least.
+ * Never an application the juror has a conflict with or is not assigned, never a pair they already
+ * compared. Ties go to the pair first in id order. Null when no pair is left.
+ */
+export function nextPair(state: NextPairState): PairProposal | null {
+  const conflicts = pairsByJuror(state.conflicts ?? []);
+  const own = conflicts.get(state.jurorId);
+  const ids = [...new Set(state.assignedApplicationIds)].filter((a) => !own?.has(a)).sort(compareIds);
+  const m = ids.length;
+  if (m < 2) return null;
+  const index = new Map(ids.map((a, i) => [a, i]));
+  const score = new Float64Array(m);
+  for (const s of state.scores ?? []) {
+    const i = index.get(s.applicationId);
+    if (i !== undefined && Number.isFinite(s.score)) score[i] = s.score;
+  }
+  const n = new Uint32Array(m);
+  const done = new Set<number>();
+  for (const c of state.comparisons) {
+    const w = index.get(c.winnerId);
+    const l = index.get(c.loserId);
+    if (c.jurorId === state.jurorId && w !== undefined && l !== undefined) done.add(Math.min(w, l) * m + Math.max(w, l));
+    const theirs = conflicts.get(c.jurorId);
+    // Counts follow the same rule as the fit: a comparison by a conflicted juror taught nothing.
+    if (theirs?.has(c.winnerId) || theirs?.has(c.loserId)) continue;
+    if (w !== undefined) n[w]++;
+    if (l !== undefined) n[l]++;
+  }
+  // Clamped: caller-supplied scores far outside a fit's range must not overflow to Infinity / NaN.
+  const strength = score.map((x) => Math.exp(Math.max(-50, Math.min(50, x))));
+  const uncertainty = Float64Array.from(n, (x) => 1 / (1 + x));
+  let best: { a: number; b: number; p: number; priority: number } | null = null;
+  for (let a = 0; a < m; a++) {
+    for (let b = a + 1; b < m; b++) {
+      const p = strength[a] / (strength[a] + strength[b]);
+      const priority = p * (1 - p) * (uncertainty[a] + uncertainty[b]);
+      // Strictly greater: among equals the first pair in id order stays.
+      if ((!best || priority > best.priority) && !done.has(a * m + b)) best = { a, b, p, priority };
+    }
+  }
+  if (!best) return null;
+  const { a, b, p, priority } = best;
+  const pct = (x: number, l: 'en' | 'fr') => formatNumber(Math.round(x * 1000) / 10, l);
+  return {
+    first: ids[a], second: ids[b], predictedFirstWins: p, priority,
+    explanation: explain('NEXT_PAIR', { predictedFirstWins: p, comparedFirst: n[a], comparedSecond: n[b], priority },
+      `Predicted ${pct(p, 'en')}% / ${pct(1 - p, 'en')}%, compared ${n[a]} and ${n[b]} time(s): the least certain pair left for this juror.`,
+      `Prévision ${pct(p, 'fr')} % / ${pct(1 - p, 'fr')} %, comparés ${n[a]} et ${n[b]} fois : la paire la plus incertaine qui reste pour ce juré.`),
+  };
+}

@@ -1,0 +1,350 @@
+import { juryError } from './errors.js';
+import {
+  compareIds, explain, formatNumber, isCount, SCORE_EPSILON,
+  type ApplicationId, type Explanation, type MethodResult,
+} from './panel.js';
+
+export type TieBreakValue = number | string;
+
+export interface Candidate {
+  readonly applicationId: ApplicationId;
+  readonly score: number;
+  /** What tie-breakers read, e.g. `{ jurorCount: 12, submittedAt: '2026-03-14T09:12:00Z' }`. */
+  readonly keys?: Readonly<Record<string, TieBreakValue>>;
+  /** Quota groups this application belongs to, e.g. `{ category: 'food', territory: 'north' }`. */
+  readonly groups?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Orders applications tied on score, in the order declared. `higher` for "more jurors who scored it",
+ * `lower` for "submitted earlier" (epoch milliseconds or ISO 8601 UTC strings, which sort as text).
+ * The application id is always the last resort, so the order is total.
+ */
+export interface TieBreaker {
+  readonly key: string;
+  readonly prefer: 'higher' | 'lower';
+}
+
+/** At least `min` laureates whose `groups[dimension]` is `group`. */
+export interface Quota {
+  readonly dimension: string;
+  readonly group: string;
+  readonly min: number;
+}
+
+export interface SelectionRules {
+  readonly laureates: number;
+  /** Places on the waiting list, filled with the next in rank (default 0). */
+  readonly waitingList?: number;
+  /** Applications scoring below this are never selected, not even for a quota or the waiting list. */
+  readonly cutOff?: number;
+  readonly tieBreakers?: readonly TieBreaker[];
+  /** Applied in the order given. */
+  readonly quotas?: readonly Quota[];
+}
+
+/** Why `ahead` comes before `behind` although both have the same score. */
+export interface TieBreakDecision {
+  readonly ahead: ApplicationId;
+  readonly behind: ApplicationId;
+  /** The tie-breaker's key, or `applicationId` when every declared tie-breaker was equal. */
+  readonly key: string;
+  readonly aheadValue: TieBreakValue;
+  readonly behindValue: TieBreakValue;
+}
+
+export interface RankedApplication {
+  readonly applicationId: ApplicationId;
+  readonly score: number;
+  /** Shared by applications tied on score (1, 1, 3...). */
+  readonly rank: number;
+  /** 1-based place once tie-breakers are applied; unique. */
+  readonly position: number;
+  readonly tied: boolean;
+  /** How many applications share this score, itself included (1 when not tied): they hold positions rank to rank + tieSize - 1. */
+  readonly tieSize: number;
+  /** The decisions against its neighbours in the tie (at most two). */
+  readonly tieBreaks: readonly TieBreakDecision[];
+}
+
+export type SelectionStatus = 'laureate' | 'waiting_list' | 'not_selected' | 'below_cut_off';
+/**
+ * `rank`: its position decided; `quota`: selected to meet a quota although rank alone would not have;
+ * `displaced_by_quota`: rank alone would have made it a laureate; `cut_off`: below the cut-off.
+ */
+export type SelectionReason = 'rank' | 'quota' | 'displaced_by_quota' | 'cut_off';
+
+export interface SelectionEntry extends RankedApplication {
+  readonly status: SelectionStatus;
+  readonly reason: SelectionReason;
+  readonly quota?: Quota;
+  readonly waitingListPosition?: number;
+  readonly explanation: Explanation;
+}
+
+export interface UnmetQuota {
+  readonly quota: Quota;
+  readonly selected: number;
+  readonly explanation: Explanation;
+}
+
+/** A tie on score that a tie-breaker settled right at the edge of the laureates or of the waiting list. */
+export interface BoundaryTie {
+  readonly boundary: 'laureates' | 'waiting_list';
+  readonly decision: TieBreakDecision;
+  readonly explanation: Explanation;
+}
+
+export interface SelectionResult {
+  /** Every candidate, by position. */
+  readonly entries: readonly SelectionEntry[];
+  /** By position. */
+  readonly laureates: readonly ApplicationId[];
+  /** In waiting-list order. */
+  readonly waitingList: readonly ApplicationId[];
+  readonly unmetQuotas: readonly UnmetQuota[];
+  readonly boundaryTies: readonly BoundaryTie[];
+  readonly explanation: Explanation;
+}
+
+/** The method's ranked applications as candidates, with `jurorCount` ready as a tie-break key. */
+export function candidatesFrom(
+  result: Pick<MethodResult, 'scores'>,
+  extra: {
+    readonly keys?: Readonly<Record<ApplicationId, Readonly<Record<string, TieBreakValue>>>>;
+    readonly groups?: Readonly<Record<ApplicationId, Readonly<Record<string, string>>>>;
+  } = {},
+): Candidate[] {
+  return result.scores.map((s) => ({
+    applicationId: s.applicationId,
+    score: s.score,
+    keys: { jurorCount: s.jurorCount, ...extra.keys?.[s.applicationId] },
+    groups: extra.groups?.[s.applicationId] ?? {},
+  }));
+}
+
+/** Ranks candidates: score first, ties (within 1e-9) flagged and ordered by the tie-breakers. */
+export function rankCandidates(candidates: readonly Candidate[], tieBreakers: readonly TieBreaker[] = []): RankedApplication[] {
+  checkCandidates(candidates, tieBreakers);
+  // Score then id first, so grouping does not depend on the order candidates came in.
+  const sorted = [...candidates].sort((a, b) => b.score - a.score || compareIds(a.applicationId, b.applicationId));
+  const groups: Candidate[][] = [];
+  for (const c of sorted) {
+    const group = groups[groups.length - 1];
+    // Measured from the group's best score, so near-equal scores cannot chain into one long tie.
+    if (group && group[0].score - c.score <= SCORE_EPSILON) group.push(c);
+    else groups.push([c]);
+  }
+  const ranked: RankedApplication[] = [];
+  for (const group of groups) {
+    const rank = ranked.length + 1;
+    const ordered = [...group].sort((a, b) => decide(a, b, tieBreakers).sign);
+    const decisions = ordered.slice(1).map((b, i) => {
+      const a = ordered[i];
+      const d = decide(a, b, tieBreakers);
+      return { ahead: a.applicationId, behind: b.applicationId, key: d.key, aheadValue: d.aValue, behindValue: d.bValue };
+    });
+    ordered.forEach((c, i) => {
+      ranked.push({
+        applicationId: c.applicationId, score: c.score, rank, position: ranked.length + 1, tied: group.length > 1,
+        tieSize: group.length,
+        tieBreaks: [decisions[i - 1], decisions[i]].filter((d): d is TieBreakDecision => d !== undefined),
+      });
+    });
+  }
+  return ranked;
+}
+
+/**
+ * Proposes laureates and a waiting list. Quotas are met first, each with the best-placed applications
+ * of its group, only as far as needed (applications already picked for an earlier quota count);
+ * the remaining places go by position. Nobody below the cut-off is selected.
+ */
+export function selectLaureates(candidates: readonly Candidate[], rules: SelectionRules): SelectionResult {
+  const places = rules.laureates;
+  const waitingPlaces = rules.waitingList ?? 0;
+  if (!isCount(places)) throw juryError('SELECTION_RULES_INVALID', { field: 'laureates', value: places });
+  if (!isCount(waitingPlaces)) throw juryError('SELECTION_RULES_INVALID', { field: 'waitingList', value: waitingPlaces });
+  if (rules.cutOff !== undefined && !Number.isFinite(rules.cutOff)) throw juryError('SELECTION_RULES_INVALID', { field: 'cutOff', value: rules.cutOff });
+  const quotas = rules.quotas ?? [];
+  quotas.forEach((q, i) => {
+    if (!isCount(q.min)) throw juryError('SELECTION_RULES_INVALID', { field: `quotas[${i}].min`, value: q.min });
+  });
+
+  const tieBreakers = rules.tieBreakers ?? [];
+  const ranked = rankCandidates(candidates, tieBreakers);
+  const byId = new Map(candidates.map((c) => [c.applicationId, c]));
+  const cutOff = rules.cutOff;
+  const eligible = ranked.filter((r) => cutOff === undefined || r.score >= cutOff - SCORE_EPSILON);
+  const inGroup = (r: RankedApplication, q: Quota) => byId.get(r.applicationId)?.groups?.[q.dimension] === q.group;
+
+  const chosen = new Set<ApplicationId>();
+  const quotaOf = new Map<ApplicationId, Quota>();
+  const unmetQuotas: UnmetQuota[] = [];
+  for (const q of quotas) {
+    let have = eligible.filter((r) => chosen.has(r.applicationId) && inGroup(r, q)).length;
+    for (const r of eligible) {
+      if (have >= q.min || chosen.size >= places) break;
+      if (chosen.has(r.applicationId) || !inGroup(r, q)) continue;
+      chosen.add(r.applicationId);
+      quotaOf.set(r.applicationId, q);
+      have++;
+    }
+    if (have < q.min) {
+      unmetQuotas.push({
+        quota: q, selected: have,
+        explanation: explain('QUOTA_UNMET', { dimension: q.dimension, group: q.group, min: q.min, selected: have },
+          `Quota of at least ${q.min} for ${q.dimension} "${q.group}" not met: ${have} selected (not enough eligible applications above the cut-off, or not enough places).`,
+          `Quota d'au moins ${q.min} pour ${q.dimension} « ${q.group} » non atteint : ${have} retenu(s) (pas assez de dossiers au-dessus du seuil, ou pas assez de places).`),
+      });
+    }
+  }
+  for (const r of eligible) {
+    if (chosen.size >= places) break;
+    chosen.add(r.applicationId);
+  }
+  // What rank alone would have chosen: tells a quota pick from one that rank made anyway.
+  const byRankAlone = new Set(eligible.slice(0, places).map((r) => r.applicationId));
+  const waitingList = eligible.filter((r) => !chosen.has(r.applicationId)).slice(0, waitingPlaces).map((r) => r.applicationId);
+  const waitingIndex = new Map(waitingList.map((id, i) => [id, i + 1]));
+  const eligibleIds = new Set(eligible.map((r) => r.applicationId));
+
+  const n = ranked.length;
+  const entries: SelectionEntry[] = ranked.map((r) => {
+    const s = (l: 'en' | 'fr') => formatNumber(r.score, l);
+    const where = { en: `Position ${r.position} of ${n} (rank ${r.rank}${r.tied ? ', tied' : ''}, score ${s('en')})`, fr: `Position ${r.position} sur ${n} (rang ${r.rank}${r.tied ? ', ex aequo' : ''}, score ${s('fr')})` };
+    const ties = tieSentence(r, ranked);
+    const figures = { position: r.position, rank: r.rank, score: r.score, places, waitingPlaces };
+    const make = (status: SelectionStatus, reason: SelectionReason, code: string, en: string, fr: string, more: Partial<SelectionEntry> = {}): SelectionEntry => ({
+      ...r, status, reason, ...more, explanation: explain(code, { ...figures, ...(more.waitingListPosition ? { waitingListPosition: more.waitingListPosition } : {}) }, `${en}${ties.en}`, `${fr}${ties.fr}`),
+    });
+    if (!eligibleIds.has(r.applicationId)) {
+      return make('below_cut_off', 'cut_off', 'SELECTION_BELOW_CUT_OFF',
+        `${where.en}: below the cut-off ${formatNumber(cutOff!, 'en')}, so not selectable.`,
+        `${where.fr} : sous le seuil de ${formatNumber(cutOff!, 'fr')}, donc non sélectionnable.`);
+    }
+    if (chosen.has(r.applicationId)) {
+      if (byRankAlone.has(r.applicationId)) {
+        return make('laureate', 'rank', 'SELECTION_LAUREATE_RANK',
+          `${where.en}: laureate, among the ${places} best placed.`,
+          `${where.fr} : lauréat, parmi les ${places} mieux placés.`);
+      }
+      const q = quotaOf.get(r.applicationId)!;
+      return make('laureate', 'quota', 'SELECTION_LAUREATE_QUOTA',
+        `${where.en}: laureate to meet the quota of at least ${q.min} for ${q.dimension} "${q.group}", as the best placed of that group not yet selected.`,
+        `${where.fr} : lauréat pour atteindre le quota d'au moins ${q.min} pour ${q.dimension} « ${q.group} », comme le mieux placé de ce groupe pas encore retenu.`,
+        { quota: q });
+    }
+    const displaced = byRankAlone.has(r.applicationId);
+    const reason: SelectionReason = displaced ? 'displaced_by_quota' : 'rank';
+    const why = displaced
+      ? { en: ` Rank alone would have made it a laureate; its place went to a quota.`, fr: ` Au seul rang, il aurait été lauréat ; sa place est allée à un quota.` }
+      : { en: '', fr: '' };
+    const w = waitingIndex.get(r.applicationId);
+    if (w !== undefined) {
+      return make('waiting_list', reason, 'SELECTION_WAITING_LIST',
+        `${where.en}: waiting list no. ${w}.${why.en}`, `${where.fr} : liste d'attente n° ${w}.${why.fr}`, { waitingListPosition: w });
+    }
+    return make('not_selected', reason, 'SELECTION_NOT_SELECTED',
+      `${where.en}: after the ${places} laureates and ${waitingPlaces} waiting-list place(s).${why.en}`,
+      `${where.fr} : après les ${places} lauréats et ${waitingPlaces} place(s) en liste d'attente.${why.fr}`);
+  });
+
+  const boundaryTies = findBoundaryTies(entries, (a, b) => {
+    const d = decide(byId.get(a)!, byId.get(b)!, tieBreakers);
+    return { ahead: a, behind: b, key: d.key, aheadValue: d.aValue, behindValue: d.bValue };
+  });
+  const laureates = entries.filter((e) => e.status === 'laureate').map((e) => e.applicationId);
+  const byQuota = entries.filter((e) => e.reason === 'quota').length;
+  const figures = { candidates: n, eligible: eligible.length, places, laureates: laureates.length, byQuota, waitingList: waitingList.length, ...(cutOff === undefined ? {} : { cutOff }) };
+  const cut = cutOff === undefined ? { en: '', fr: '' } : { en: ` at or above the cut-off ${formatNumber(cutOff, 'en')}`, fr: ` au-dessus du seuil de ${formatNumber(cutOff, 'fr')}` };
+  return {
+    entries, laureates, waitingList, unmetQuotas, boundaryTies,
+    explanation: explain('SELECTION', figures,
+      `${laureates.length} laureate(s) proposed for ${places} place(s) among ${eligible.length} of ${n} applications${cut.en}: ${byQuota} to meet quotas, the others by position; ${waitingList.length} on the waiting list.`,
+      `${laureates.length} lauréat(s) proposé(s) pour ${places} place(s) parmi ${eligible.length} des ${n} dossiers${cut.fr} : ${byQuota} pour atteindre des quotas, les autres par position ; ${waitingList.length} en liste d'attente.`),
+  };
+}
+
+function checkCandidates(candidates: readonly Candidate[], tieBreakers: readonly TieBreaker[]): void {
+  const ids = new Set<ApplicationId>();
+  for (const c of candidates) {
+    if (ids.has(c.applicationId)) throw juryError('CANDIDATE_DUPLICATE', { applicationId: c.applicationId });
+    ids.add(c.applicationId);
+    if (!Number.isFinite(c.score)) throw juryError('CANDIDATE_SCORE_INVALID', { applicationId: c.applicationId, score: c.score });
+  }
+  for (const t of tieBreakers) {
+    let kind: string | undefined;
+    for (const c of candidates) {
+      const v = c.keys?.[t.key];
+      if (v === undefined) throw juryError('TIE_BREAK_KEY_MISSING', { applicationId: c.applicationId, key: t.key });
+      // Mixed kinds (a number here, a string there) have no meaningful order.
+      if ((typeof v === 'number' && !Number.isFinite(v)) || (kind !== undefined && typeof v !== kind)) {
+        throw juryError('TIE_BREAK_KEY_INVALID', { applicationId: c.applicationId, key: t.key });
+      }
+      kind = typeof v;
+    }
+  }
+}
+
+function decide(a: Candidate, b: Candidate, tieBreakers: readonly TieBreaker[]): { sign: number; key: string; aValue: TieBreakValue; bValue: TieBreakValue } {
+  for (const t of tieBreakers) {
+    const av = a.keys![t.key];
+    const bv = b.keys![t.key];
+    const cmp = typeof av === 'number' && typeof bv === 'number' ? av - bv : compareIds(String(av), String(bv));
+    if (cmp !== 0) return { sign: t.prefer === 'higher' ? -Math.sign(cmp) : Math.sign(cmp), key: t.key, aValue: av, bValue: bv };
+  }
+  return { sign: compareIds(a.applicationId, b.applicationId), key: 'applicationId', aValue: a.applicationId, bValue: b.applicationId };
+}
+
+function describeDecision(d: TieBreakDecision): { en: string; fr: string } {
+  if (d.key === 'applicationId') {
+    return {
+      en: `${d.ahead} ahead of ${d.behind}: every tie-breaker equal, application id as last resort`,
+      fr: `${d.ahead} devant ${d.behind} : départages tous égaux, identifiant du dossier en dernier recours`,
+    };
+  }
+  return {
+    en: `${d.ahead} ahead of ${d.behind} by ${d.key} (${d.aheadValue} vs ${d.behindValue})`,
+    fr: `${d.ahead} devant ${d.behind} par ${d.key} (${d.aheadValue} contre ${d.behindValue})`,
+  };
+}
+
+/** Names the others in a small tie; a large one (say, applications nobody picked) is only counted. */
+function tieSentence(r: RankedApplication, ranked: readonly RankedApplication[]): { en: string; fr: string } {
+  if (!r.tied) return { en: '', fr: '' };
+  const others = r.tieSize - 1;
+  const names = others <= 5
+    ? ranked.slice(r.rank - 1, r.rank - 1 + r.tieSize).filter((o) => o !== r).map((o) => o.applicationId).join(', ')
+    : null;
+  const parts = r.tieBreaks.map(describeDecision);
+  return {
+    en: ` Tied on score with ${names ?? `${others} others`}; ${parts.map((p) => p.en).join('; ')}.`,
+    fr: ` Ex aequo avec ${names ?? `${others} autres`} ; ${parts.map((p) => p.fr).join(' ; ')}.`,
+  };
+}
+
+/** Staff should look twice where a tie-breaker, not the score, decided who got in. */
+function findBoundaryTies(
+  entries: readonly SelectionEntry[],
+  decideBetween: (ahead: ApplicationId, behind: ApplicationId) => TieBreakDecision,
+): BoundaryTie[] {
+  const out: BoundaryTie[] = [];
+  const check = (boundary: BoundaryTie['boundary'], inside: (e: SelectionEntry) => boolean, outside: (e: SelectionEntry) => boolean) => {
+    const lastIn = [...entries].reverse().find((e) => inside(e) && e.reason !== 'quota');
+    const firstOut = entries.find(outside);
+    if (!lastIn || !firstOut || lastIn.rank !== firstOut.rank || lastIn.position > firstOut.position) return;
+    const decision = decideBetween(lastIn.applicationId, firstOut.applicationId);
+    const text = describeDecision(decision);
+    const label = boundary === 'laureates' ? { en: 'the last laureate place', fr: 'la dernière place de lauréat' } : { en: 'the last waiting-list place', fr: "la dernière place de la liste d'attente" };
+    out.push({
+      boundary, decision,
+      explanation: explain('BOUNDARY_TIE', { boundary, key: decision.key },
+        `A tie-breaker, not the score, decided ${label.en}: ${text.en}.`,
+        `Un départage, et non le score, a décidé ${label.fr} : ${text.fr}.`),
+    });
+  };
+  check('laureates', (e) => e.status === 'laureate', (e) => e.status === 'waiting_list' || e.status === 'not_selected');
+  check('waiting_list', (e) => e.status === 'waiting_list', (e) => e.status === 'not_selected');
+  return out;
+}
