@@ -11,7 +11,7 @@ import { TransactionRunner } from '../common/db/transaction.js';
 import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
 import { zonedWallTimeToInstant } from '../common/time/zoned.js';
 import { baseUrlOf, Page } from '../common/web/current.decorators.js';
-import { errorMap } from '../common/web/forms.js';
+import { checkForm, errorMap } from '../common/web/forms.js';
 import { hasRole, type TremplinRequest } from '../common/web/request-context.js';
 import { formatInstant, type PageContext, ViewService } from '../common/web/view.service.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -23,6 +23,8 @@ import { ApplicationsService, type UploadedFile as Upload } from './applications
 import type { Call } from './call.entity.js';
 import { failedRules } from './domain/eligibility.js';
 import { coerceFormValue, type Answers } from './domain/form.js';
+import { CallDto } from './dto/call.dto.js';
+import { toLocalInput } from '../common/web/view.service.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -252,6 +254,34 @@ export class ApplicationsPagesController {
     return res.status(400).send(await this.renderReview(page, id, { errors: errorMap(errors), errorList: errors }));
   }
 
+  // ---- the call editor ----
+
+  @Get('staff/programmes/:programmeId/call') @Roles(['staff'])
+  async callEditor(@Page() page: PageContext, @Param('programmeId') programmeId: string) {
+    const programme = await this.programmes.get(page.tenant.id, programmeId);
+    const call = await this.applications.findCall(page.tenant.id, programmeId);
+    return this.views.page('pages/staff/call', page, { title: this.views.t(page.locale, 'call.title'), programme, values: callToForm(call, page.tenant.timeZone) });
+  }
+
+  @Post('staff/programmes/:programmeId/call') @HttpCode(200) @Roles(['staff'])
+  async saveCall(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Body() body: Record<string, string>, @Res() res: Response) {
+    const programme = await this.programmes.get(page.tenant.id, programmeId);
+    const { dto, problems } = callFromForm(body, page.tenant.timeZone);
+    const again = (status: number, errors: FieldProblem[]) => res.status(status).send(this.views.page('pages/staff/call', page, {
+      title: this.views.t(page.locale, 'call.title'), programme, values: body, errors: errorMap(errors), errorList: errors,
+    }));
+    if (problems.length) return again(400, problems);
+    const form = checkForm(CallDto, dto);
+    if (!form.ok) return again(400, form.errors);
+    try {
+      await this.applications.setCall(page.tenant, programmeId, form.value, page.principal!.userId);
+    } catch (err) {
+      if (err instanceof DomainError && err.fieldErrors.length) return again(err.code === 'FORM_CHANGE_NOT_ALLOWED' ? 409 : 400, err.fieldErrors);
+      throw err;
+    }
+    return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/call?saved=1`);
+  }
+
   // ---- rendering ----
 
   private async openCall(page: PageContext, slug: string) {
@@ -327,4 +357,57 @@ export class ApplicationsPagesController {
       comments: await this.applications.comments(page.tenant, app.id), ...extra,
     });
   }
+}
+
+/**
+ * The call editor works without JavaScript: categories and communes are edited as lines of text,
+ * the custom questions as JSON (the same shape as the API's `form`).
+ */
+export function callToForm(call: Call | null, timeZone: string): Record<string, string> {
+  if (!call) return { goalMinEuros: '1000', goalMaxEuros: '10000', onePerApplicant: 'yes', allowEditAfterSubmit: 'yes', form: '[]', categories: '', territory: '' };
+  return {
+    textFr: call.textFr, textEn: call.textEn, receiptPrefix: call.receiptPrefix,
+    deadline: toLocalInput(call.deadline, timeZone),
+    goalMinEuros: String(call.goalMinCents / 100), goalMaxEuros: String(call.goalMaxCents / 100),
+    onePerApplicant: call.onePerApplicant ? 'yes' : '', allowEditAfterSubmit: call.allowEditAfterSubmit ? 'yes' : '',
+    categories: call.categories.map((c) => `${c.key} | ${c.labelFr} | ${c.labelEn}`).join('\n'),
+    territory: call.territory.map((c) => `${c.postcode} ${c.name}`).join('\n'),
+    form: JSON.stringify(call.form, null, 2),
+  };
+}
+
+export function callFromForm(body: Record<string, string>, timeZone: string): { dto: Record<string, unknown>; problems: FieldProblem[] } {
+  const problems: FieldProblem[] = [];
+  const lines = (s: string | undefined) => (s ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const categories = lines(body.categories).map((l, i) => {
+    const [key, labelFr, labelEn] = l.split('|').map((x) => x.trim());
+    if (!key || !labelFr || !labelEn) problems.push({ field: 'categories', message: `line ${i + 1}: write "key | Libellé | Label"` });
+    return { key, labelFr, labelEn: labelEn ?? labelFr };
+  });
+  const territory = lines(body.territory).map((l, i) => {
+    const m = /^(\S+)\s+(.+)$/.exec(l);
+    if (!m) problems.push({ field: 'territory', message: `line ${i + 1}: write "postcode commune"` });
+    return { postcode: m?.[1] ?? '', name: m?.[2] ?? '' };
+  });
+  const deadline = zonedWallTimeToInstant((body.deadline ?? '').trim(), timeZone);
+  if (!deadline) problems.push({ field: 'deadline', message: 'enter a date and time' });
+  const euros = (k: string) => {
+    const n = Number((body[k] ?? '').replace(/\s/g, '').replace(',', '.'));
+    if (!Number.isFinite(n) || n < 0) problems.push({ field: k, message: 'enter an amount in euros' });
+    return Math.round(n * 100);
+  };
+  let form: unknown = [];
+  try {
+    form = JSON.parse(body.form?.trim() || '[]');
+  } catch {
+    problems.push({ field: 'form', message: 'the questions must be valid JSON (a list of questions)' });
+  }
+  return {
+    dto: {
+      textFr: body.textFr ?? '', textEn: body.textEn ?? '', categories, territory, goalMinCents: euros('goalMinEuros'), goalMaxCents: euros('goalMaxEuros'),
+      deadline: deadline?.toISOString(), onePerApplicant: body.onePerApplicant === 'yes', allowEditAfterSubmit: body.allowEditAfterSubmit === 'yes',
+      form, receiptPrefix: (body.receiptPrefix ?? '').trim(),
+    },
+    problems,
+  };
 }
