@@ -54,6 +54,7 @@ export class ApplicationsRepository {
   }
 
   async update(em: EntityManager, id: string, patch: Partial<Application>): Promise<void> {
+    if (!Object.keys(patch).length) return; // an empty PATCH changes nothing
     await em.getRepository(Application).update({ id }, patch as never);
   }
 

@@ -31,6 +31,7 @@ export class ProgrammesRepository {
   }
 
   async update(em: EntityManager, id: string, patch: Partial<Programme>): Promise<void> {
+    if (!Object.keys(patch).length) return; // an empty PATCH changes nothing
     await em.getRepository(Programme).update({ id }, patch);
   }
 

@@ -30,6 +30,7 @@ export class TenantsRepository {
   }
 
   async update(em: EntityManager, id: string, patch: Partial<Tenant>): Promise<void> {
+    if (!Object.keys(patch).length) return; // an empty PATCH changes nothing
     await em.getRepository(Tenant).update({ id }, patch);
   }
 

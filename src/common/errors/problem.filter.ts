@@ -74,6 +74,10 @@ export class ProblemFilter implements ExceptionFilter {
         ...exception.details,
       };
     }
+    // PostgreSQL refusing a malformed identifier in the path (invalid uuid): nothing by that id exists.
+    if ((exception as { driverError?: { code?: string } })?.driverError?.code === '22P02') {
+      return this.toProblem(new DomainError('NOT_FOUND'), req);
+    }
     const status = statusOf(exception);
     if (status && status < 500) {
       let code = STATUS_CODES[status] ?? 'CONFLICT';

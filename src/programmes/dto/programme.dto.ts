@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsIn, IsISO8601, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsDefined, IsIn, IsISO8601, IsObject, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { PHASES } from '../domain/phase.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -38,7 +38,7 @@ export class TimelineDto {
 }
 
 export class SetTimelineDto {
-  @ApiProperty({ type: TimelineDto }) @ValidateNested() @Type(() => TimelineDto) timeline: TimelineDto;
+  @ApiProperty({ type: TimelineDto }) @IsDefined({ message: 'timeline is required' }) @IsObject({ message: 'timeline must be an object of phase: date-time' }) @ValidateNested() @Type(() => TimelineDto) timeline: TimelineDto;
 }
 
 export class TransitionDto {
