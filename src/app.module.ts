@@ -12,6 +12,7 @@ import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { HealthModule } from './health/health.module.js';
+import { JuryModule } from './jury/jury.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { ProgrammesModule } from './programmes/programmes.module.js';
 import { StorageModule } from './storage/storage.module.js';
@@ -43,6 +44,7 @@ export class AppModule {
         ProgrammesModule,
         StorageModule,
         ApplicationsModule,
+        JuryModule,
         HealthModule,
       ],
       providers: [RequestContextMiddleware],

@@ -1,6 +1,7 @@
 import { ConfigError } from './config/app-config.js';
 import { loadConfig } from './config/load-config.js';
 import { createApp } from './create-app.js';
+import { seedDemoJury } from './database/demo-jury-seed.js';
 import { seedDemo } from './database/demo-seed.js';
 import { startEmbeddedPostgres } from './database/embedded-postgres.js';
 import { runMigrations } from './database/migrate.js';
@@ -38,7 +39,10 @@ async function main(): Promise<void> {
   await app.listen(config.port, '0.0.0.0');
   const base = config.publicUrl ?? `http://localhost:${config.port}`;
   say(`listening on ${base} (API docs: ${base}/api/docs, health: ${base}/healthz)`);
-  if (config.seedDemo) await seedDemo(app, base, say);
+  if (config.seedDemo) {
+    await seedDemo(app, base, say);
+    await seedDemoJury(app, say);
+  }
 }
 
 main().catch((err) => {

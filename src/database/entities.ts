@@ -5,6 +5,9 @@ import { AuditEntry } from '../audit/audit-entry.entity.js';
 import { ApiToken, RateLimitBucket, SignInLink, WebSession } from '../auth/credential.entity.js';
 import { RoleGrant, User } from '../auth/user.entity.js';
 import { ScheduledRun } from '../common/scheduling/scheduled-run.entity.js';
+import {
+  Jury, JuryAssignment, JuryBallot, JuryBallotEvent, JuryComparison, JuryConflict, JuryMember, JuryNote, JuryOutcome,
+} from '../jury/jury.entity.js';
 import { OutboxMessage } from '../notifications/outbox-message.entity.js';
 import { PhaseTransition, Programme } from '../programmes/programme.entity.js';
 import { Tenant, TenantHost } from '../tenants/tenant.entity.js';
@@ -13,4 +16,5 @@ export const ENTITIES = [
   Tenant, TenantHost, User, RoleGrant, WebSession, SignInLink, ApiToken, RateLimitBucket,
   Programme, PhaseTransition, AuditEntry, OutboxMessage, ScheduledRun,
   Call, Application, ApplicationComment, StoredFile,
+  Jury, JuryMember, JuryConflict, JuryAssignment, JuryBallot, JuryComparison, JuryBallotEvent, JuryNote, JuryOutcome,
 ];

@@ -7,3 +7,4 @@ export * from './methods/favourites.js';
 export * from './methods/borda-ranking.js';
 export * from './methods/pairwise.js';
 export * from './selection.js';
+export * from './tally.js';

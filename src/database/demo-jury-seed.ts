@@ -1,0 +1,145 @@
+import type { INestApplication } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ApplicationsService } from '../applications/applications.service.js';
+import { UsersRepository } from '../auth/users.repository.js';
+import { Clock } from '../common/clock/clock.js';
+import { TransactionRunner } from '../common/db/transaction.js';
+import type { Principal } from '../common/web/request-context.js';
+import { JuryRepository } from '../jury/jury.repository.js';
+import { JuryService } from '../jury/jury.service.js';
+import { ProgrammesService } from '../programmes/programmes.service.js';
+import { Tenant } from '../tenants/tenant.entity.js';
+
+const DAY = 86_400_000;
+const SEED_LOCK = 7_314_420_004;
+const SLUG = 'makers-jury-demo';
+
+/** The reference jury: the authority and nine local partners, ten favourites each among forty applications. */
+const PARTNERS: Array<{ email: string; name: string; organisation: string }> = [
+  { email: 'metropole.jury@demo.tremplin.test', name: 'Claire Martin', organisation: 'Métropole de Lumière' },
+  { email: 'retail.jury@demo.tremplin.test', name: 'Hugo Lambert', organisation: 'Enseigne de bricolage' },
+  { email: 'uni1.jury@demo.tremplin.test', name: 'Amélie Girard', organisation: 'Université de Lumière' },
+  { email: 'uni2.jury@demo.tremplin.test', name: 'Thomas Petit', organisation: 'École d’ingénieurs' },
+  { email: 'business.jury@demo.tremplin.test', name: 'Nadia Moreau', organisation: 'Réseau d’accompagnement' },
+  { email: 'fair.jury@demo.tremplin.test', name: 'Julien Fontaine', organisation: 'Maker Faire Lumière' },
+  { email: 'culture.jury@demo.tremplin.test', name: 'Léa Garnier', organisation: 'Lieu culturel' },
+  { email: 'bank.jury@demo.tremplin.test', name: 'Marc Chevalier', organisation: 'Banque coopérative' },
+  { email: 'press.jury@demo.tremplin.test', name: 'Sarah Rousseau', organisation: 'Quotidien régional' },
+];
+const DEMO_JUROR = 'juror@demo.tremplin.test';
+
+const PROJECTS = [
+  'Atelier vélo solidaire', 'Ressourcerie de quartier', 'Meubles en palettes', 'Repair café mobile', 'Textiles upcyclés',
+  'Imprimante 3D au plastique recyclé', 'Luminaires en verre de récupération', 'Compost de balcon', 'Jouets en bois de chutes',
+  'Sacs en voiles de bateau', 'Réparation d’électroménager', 'Bijoux en capsules', 'Savonnerie zéro déchet', 'Skates en érable recyclé',
+  'Vaisselle en céramique locale', 'Briques de chanvre', 'Outilthèque partagée', 'Lunettes en bois', 'Vêtements de seconde main',
+  'Filament 3D à partir de bouteilles', 'Cartons en mobilier', 'Ordinateurs reconditionnés', 'Pots en marc de café', 'Vélo-cargo fabriqué ici',
+  'Cuir de pomme', 'Tapis en chambres à air', 'Fablab itinérant', 'Épicerie en vrac sur roues', 'Panneaux acoustiques en jean',
+  'Réparation de smartphones', 'Lampes en bouteilles', 'Mobilier urbain en plastique récupéré', 'Cosmétiques solides', 'Sculptures en métal récupéré',
+  'Vitraux de récupération', 'Table de ping-pong en béton recyclé', 'Guitares en bois local', 'Nichoirs en chutes', 'Chaussures réparées', 'Serre en fenêtres',
+];
+const CATEGORIES = ['reuse', 'repair', 'recycling', 'local-making'];
+const COMMUNES = [['Lumière', '59000'], ['Roubaix', '59100'], ['Tourcoing', '59200'], ["Villeneuve-d'Ascq", '59650'], ['Wattrelos', '59150']];
+
+/**
+ * A second demo programme, "Makers — jury demo", already in its jury phase: forty eligible applications,
+ * a jury of the authority and nine partners voting for ten favourites each (blind review), the vote
+ * open, the nine partners' ballots cast and the demo juror's still to cast. Idempotent: does nothing
+ * when the programme exists. Call after `seedDemo` (it needs the demo authority and its juror).
+ */
+export async function seedDemoJury(app: INestApplication, say: (m: string) => void, tenantSlug = 'demo'): Promise<void> {
+  const ds = app.get(DataSource);
+  const lock = ds.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [SEED_LOCK]);
+    const tenant = await lock.manager.getRepository(Tenant).findOneBy({ slug: tenantSlug });
+    if (!tenant) return;
+    const exists = await lock.query('SELECT 1 FROM programme WHERE tenant_id = $1 AND slug = $2', [tenant.id, SLUG]);
+    if (exists.length) return;
+    await createJuryDemo(app, tenant);
+    say(`demo programme "Makers — jury demo" created: vote open, ${PARTNERS.length} partners' ballots cast, the demo juror's to cast`);
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [SEED_LOCK]).catch(() => undefined);
+    await lock.release();
+  }
+}
+
+async function createJuryDemo(app: INestApplication, tenant: Tenant): Promise<void> {
+  const users = app.get(UsersRepository);
+  const tx = app.get(TransactionRunner);
+  const programmes = app.get(ProgrammesService);
+  const jury = app.get(JuryService);
+  const repo = app.get(JuryRepository);
+  const now = app.get(Clock).now().getTime();
+  const staff = (await ds(app).query(
+    `SELECT u.id FROM app_user u JOIN role_grant g ON g.user_id = u.id WHERE u.tenant_id = $1 AND g.role = 'staff' AND g.programme_id IS NULL ORDER BY u.email LIMIT 1`, [tenant.id],
+  ))[0]?.id as string | undefined;
+  if (!staff) return;
+
+  let programme = await programmes.create(tenant, {
+    slug: SLUG, titleFr: 'Makers — démonstration du jury', titleEn: 'Makers — jury demo',
+    summaryFr: 'Un programme de démonstration en phase jury : quarante candidatures recevables, dix jurés, dix coups de cœur chacun.',
+    summaryEn: 'A demonstration programme in its jury phase: forty eligible applications, ten jurors, ten favourites each.',
+  }, staff);
+  await app.get(ApplicationsService).setCall(tenant, programme.id, {
+    textFr: 'Appel à projets de démonstration.', textEn: 'Demonstration call for projects.',
+    categories: [
+      { key: 'reuse', labelFr: 'Réemploi', labelEn: 'Reuse' }, { key: 'repair', labelFr: 'Réparation', labelEn: 'Repair' },
+      { key: 'recycling', labelFr: 'Recyclage', labelEn: 'Recycling' }, { key: 'local-making', labelFr: 'Fabrication locale', labelEn: 'Local making' },
+    ],
+    territory: COMMUNES.map(([name, postcode]) => ({ name, postcode })),
+    goalMinCents: 100_000, goalMaxCents: 1_000_000, deadline: new Date(now - 10 * DAY).toISOString(),
+    onePerApplicant: true, allowEditAfterSubmit: false, receiptPrefix: 'JURY', form: [],
+  }, staff);
+  for (const to of ['call_open', 'screening', 'jury'] as const) {
+    programme = await programmes.transition(tenant, programme.id, to, 'demo set-up', staff);
+  }
+
+  // Forty applications, submitted and found eligible (written directly: the demo skips the screening desk).
+  await tx.run(async (em) => {
+    for (const [i, title] of PROJECTS.entries()) {
+      const n = i + 1;
+      const email = `porteur${n}@demo.tremplin.test`;
+      const user = await users.upsert(em, tenant.id, email, `Porteur ${n}`, 'fr');
+      await users.grant(em, tenant.id, user.id, 'applicant', programme.id);
+      const [commune, postcode] = COMMUNES[i % COMMUNES.length];
+      await em.query(
+        `INSERT INTO application (tenant_id, programme_id, applicant_user_id, status, screening, screening_reason, title, summary, category,
+           goal_cents, commune, postcode, applicant_name, organisation, email, phone, consent, answers, receipt_number, submitted_at, locale)
+         VALUES ($1, $2, $3, 'submitted', 'eligible', 'Demo', $4, $5, $6, $7, $8, $9, $10, $11, $12, '', true, '{}', $13, $14, 'fr')`,
+        [tenant.id, programme.id, user.id, title, `${title} : un projet d'économie circulaire porté par des makers du territoire, présenté pour la démonstration.`,
+          CATEGORIES[i % CATEGORIES.length], 200_000 + (i % 9) * 100_000, commune, postcode, `Porteur ${n}`, `Collectif ${n}`, email,
+          `JURY-${String(n).padStart(5, '0')}`, new Date(now - (20 - i / 4) * DAY)],
+      );
+    }
+  });
+
+  await jury.saveSettings(tenant, programme.id, { method: 'favourites', maxFavourites: 10, laureates: 10, waitingList: 3, blindReview: true }, staff);
+  // Members are added without invitation e-mails (the demo prints sign-in links instead).
+  const principals: Principal[] = [];
+  await tx.run(async (em) => {
+    for (const p of [...PARTNERS, { email: DEMO_JUROR, name: 'Karim Benali', organisation: 'Makerspace' }]) {
+      const user = await users.upsert(em, tenant.id, p.email, p.name);
+      await users.grant(em, tenant.id, user.id, 'juror', programme.id);
+      await repo.insertMember(em, { tenantId: tenant.id, programmeId: programme.id, userId: user.id, displayName: user.displayName, email: user.email, organisation: p.organisation, weight: 1 });
+      if (p.email !== DEMO_JUROR) {
+        principals.push({ userId: user.id, email: user.email, displayName: user.displayName, roles: [], programmeRoles: { [programme.id]: ['juror'] }, via: 'token' });
+      }
+    }
+  });
+  await jury.openVote(tenant, programme.id, staff);
+
+  // Each partner picks ten, from a window that slides along the list: some projects are everyone's
+  // favourites, some nobody's, and a few tie, so the results page has something to explain.
+  const { applicationIds } = (await repo.jury(repo.manager, tenant.id, programme.id))!;
+  const apps = await repo.applications(repo.manager, tenant.id, applicationIds);
+  for (const [j, principal] of principals.entries()) {
+    const picks = apps.slice(j * 2, j * 2 + 10).concat(apps.slice(0, Math.max(0, j * 2 + 10 - apps.length))).map((a) => a.id);
+    await jury.setFavourites(tenant, programme.id, picks, principal);
+  }
+}
+
+function ds(app: INestApplication): DataSource {
+  return app.get(DataSource);
+}

@@ -1,0 +1,57 @@
+import type { FieldProblem } from '../common/errors/domain-error.js';
+import type { JuryMethod, Normalisation, Quota, TieBreaker } from './domain/index.js';
+
+export interface JuryCriterion {
+  id: string;
+  labelFr: string;
+  labelEn: string;
+  weight: number;
+  min: number;
+  max: number;
+}
+
+/** Quota groups and tie-break keys the service knows how to read from an application. */
+export const QUOTA_DIMENSIONS = ['category', 'commune'] as const;
+export const TIE_BREAK_KEYS = ['jurorCount', 'submittedAt'] as const;
+
+/** Everything staff choose for a jury, stored as one JSON document on `jury.settings`. */
+export interface JurySettings {
+  criteria: JuryCriterion[];
+  normalisation: Normalisation;
+  quorum: number;
+  maxFavourites: number;
+  /** Jurors do not see the applicant's name, organisation, e-mail or phone. */
+  blindReview: boolean;
+  /** null: every juror reads every application; a number: that many jurors per application. */
+  jurorsPerApplication: number | null;
+  laureates: number;
+  waitingList: number;
+  cutOff: number | null;
+  quotas: Quota[];
+  tieBreakers: TieBreaker[];
+}
+
+export const DEFAULT_SETTINGS: JurySettings = {
+  criteria: [], normalisation: 'none', quorum: 1, maxFavourites: 10, blindReview: false, jurorsPerApplication: null,
+  laureates: 10, waitingList: 0, cutOff: null, quotas: [], tieBreakers: [{ key: 'jurorCount', prefer: 'higher' }],
+};
+
+/** Rules that cross fields (the DTO checks each field alone). */
+export function checkSettings(method: JuryMethod, s: JurySettings): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (method === 'scored_criteria') {
+    if (!s.criteria.length) problems.push({ field: 'criteria', message: 'at least one criterion is needed for scored criteria' });
+    const ids = new Set<string>();
+    s.criteria.forEach((c, i) => {
+      if (ids.has(c.id)) problems.push({ field: `criteria[${i}].id`, message: 'must be unique' });
+      ids.add(c.id);
+      if (!(c.min < c.max)) problems.push({ field: `criteria[${i}].max`, message: 'must be greater than min' });
+    });
+  }
+  const seenKeys = new Set<string>();
+  s.tieBreakers.forEach((t, i) => {
+    if (seenKeys.has(t.key)) problems.push({ field: `tieBreakers[${i}].key`, message: 'must not repeat' });
+    seenKeys.add(t.key);
+  });
+  return problems;
+}

@@ -1,0 +1,121 @@
+import { AuthService } from '../../src/auth/auth.service.js';
+import { createCall, createPerson, createProgramme, createTenant } from '../factories/index.js';
+import type { TestPerson, TestTenant } from '../factories/index.js';
+import { createEligibleApplications, type EligibleApplication } from '../factories/jury.js';
+import { openPage } from '../setup/pages.js';
+import { startTestApp } from '../setup/test-app.js';
+import type { TestApp } from '../setup/test-app.js';
+import type { Programme } from '../../src/programmes/programme.entity.js';
+
+/** The jury's pages work without JavaScript, for staff and for jurors. */
+describe('jury pages', () => {
+  let t: TestApp;
+  let city: TestTenant;
+  let staff: TestPerson;
+  let programme: Programme;
+  let apps: EligibleApplication[];
+  let staffBrowser: ReturnType<TestApp['http']>;
+
+  async function signIn(email: string, userId: string) {
+    await t.app.get(AuthService).setPassword(city.tenant.id, userId, 'a long enough password');
+    const browser = t.http();
+    const page = await openPage(browser, city.host, '/sign-in');
+    await browser.post('/sign-in/password').set('Host', city.host).type('form')
+      .send({ _csrf: page.csrf, email, password: 'a long enough password' }).expect(303);
+    return browser;
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    city = await createTenant(t);
+    staff = await createPerson(t, city, 'staff', { email: 'agent@city.test' });
+    programme = await createProgramme(t, city, staff, { phase: 'jury' });
+    await createCall(t, city, staff, programme.id);
+    apps = await createEligibleApplications(t, city, programme.id, 3, { prefix: 'pg' });
+    staffBrowser = await signIn('agent@city.test', staff.userId);
+  });
+  afterAll(() => t.close());
+
+  it('lets staff compose the jury, jurors declare a conflict and score, and staff confirm the result', async () => {
+    const base = `/staff/programmes/${programme.id}/jury`;
+    const desk = await openPage(staffBrowser, city.host, `/staff/programmes/${programme.id}`);
+    expect(desk.html).toContain(`href="${base}"`);
+    const page = await openPage(staffBrowser, city.host, base);
+    expect(page.status).toBe(200);
+
+    const badSettings = await staffBrowser.post(`${base}/settings`).set('Host', city.host).type('form')
+      .send({ _csrf: page.csrf, method: 'scored_criteria', criteria: '', laureates: '1', waitingList: '1' });
+    expect(badSettings.status).toBe(400);
+    expect(badSettings.text).toContain('href="#field-criteria"');
+    await staffBrowser.post(`${base}/settings`).set('Host', city.host).type('form').send({
+      _csrf: page.csrf, method: 'scored_criteria', criteria: 'impact | Impact | Impact | 2 | 0 | 5\nfeasibility | Faisabilité | Feasibility | 1 | 0 | 5',
+      laureates: '1', waitingList: '1', blindReview: 'yes', normalisation: 'none', quorum: '1', maxFavourites: '10',
+    }).expect(303);
+
+    const badInvite = await staffBrowser.post(`${base}/members`).set('Host', city.host).type('form').send({ _csrf: page.csrf, email: 'nope', displayName: 'X' });
+    expect(badInvite.status).toBe(400);
+    expect(badInvite.text).toContain('href="#field-email"');
+    await staffBrowser.post(`${base}/members`).set('Host', city.host).type('form')
+      .send({ _csrf: page.csrf, email: 'camille@partner.example', displayName: 'Camille', organisation: 'Fablab', weight: '' }).expect(303);
+    await staffBrowser.post(`${base}/open`).set('Host', city.host).type('form').send({ _csrf: page.csrf }).expect(303);
+
+    const juror = await createPerson(t, city, 'juror', { programmeId: programme.id, email: 'camille@partner.example' });
+    const jb = await signIn('camille@partner.example', juror.userId);
+    const portalPath = `/jury/programmes/${programme.id}`;
+    const portal = await openPage(jb, city.host, portalPath);
+    expect(portal.status).toBe(200);
+    for (const a of apps) expect(portal.html).toContain(a.title);
+    // Jurors cannot open the staff page.
+    expect((await openPage(jb, city.host, base)).status).toBe(403);
+
+    const readPath = `${portalPath}/applications/${apps[0].id}`;
+    const read = await openPage(jb, city.host, readPath);
+    expect(read.html).toContain(apps[0].title);
+    expect(read.html).not.toContain(apps[0].email);
+    expect(read.html).not.toContain('Porteur 1');
+
+    const unconfirmed = await jb.post(`${readPath}/conflict`).set('Host', city.host).type('form').send({ _csrf: read.csrf, reason: 'Ma sœur' });
+    expect(unconfirmed.status).toBe(400);
+    expect(unconfirmed.text).toContain('href="#field-confirm"');
+    const declared = await jb.post(`${readPath}/conflict`).set('Host', city.host).type('form').send({ _csrf: read.csrf, reason: 'Ma sœur', confirm: 'yes' });
+    expect(declared.status).toBe(303);
+    const after = await openPage(jb, city.host, portalPath);
+    expect(after.html).toContain('Vos conflits d&#x27;intérêts déclarés');
+    expect(after.html).not.toContain(`applications/${apps[0].id}"`);
+
+    const scorePath = `${portalPath}/applications/${apps[1].id}`;
+    const scoring = await openPage(jb, city.host, scorePath);
+    const bad = await jb.post(`${scorePath}/ballot`).set('Host', city.host).type('form').send({ _csrf: scoring.csrf, score_impact: '9', score_feasibility: '3' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('href="#field-score_impact"');
+    expect(bad.text).toContain('value="9"');
+    await jb.post(`${scorePath}/ballot`).set('Host', city.host).type('form')
+      .send({ _csrf: scoring.csrf, score_impact: '4', score_feasibility: '3', comment: 'Solide' }).expect(303);
+    await jb.post(`${scorePath}/note`).set('Host', city.host).type('form').send({ _csrf: scoring.csrf, note: 'Appeler le fablab' }).expect(303);
+    const scored = await openPage(jb, city.host, scorePath);
+    expect(scored.html).toContain('value="4"');
+    expect(scored.html).toContain('Appeler le fablab');
+    const other = await openPage(jb, city.host, `${portalPath}/applications/${apps[2].id}`);
+    await jb.post(`${portalPath}/applications/${apps[2].id}/ballot`).set('Host', city.host).type('form')
+      .send({ _csrf: other.csrf, score_impact: '2', score_feasibility: '2' }).expect(303);
+
+    const progress = await openPage(staffBrowser, city.host, base);
+    expect(progress.html).toContain('Camille');
+    await staffBrowser.post(`${base}/close`).set('Host', city.host).type('form').send({ _csrf: progress.csrf }).expect(303);
+    // After the close, the juror's ballot is read-only.
+    const closed = await jb.post(`${scorePath}/ballot`).set('Host', city.host).type('form').send({ _csrf: scoring.csrf, score_impact: '1', score_feasibility: '1' });
+    expect(closed.status).toBe(409);
+
+    const results = await openPage(staffBrowser, city.host, base);
+    expect(results.html).toContain(apps[1].receiptNumber);
+    expect(results.html).toContain('Lauréat');
+    const override = await staffBrowser.post(`${base}/confirm`).set('Host', city.host).type('form')
+      .send({ _csrf: results.csrf, laureates: apps[2].receiptNumber, waitingList: apps[1].receiptNumber, justification: '' });
+    expect(override.status).toBe(400);
+    expect(override.text).toContain('href="#field-justification"');
+    await staffBrowser.post(`${base}/confirm`).set('Host', city.host).type('form')
+      .send({ _csrf: results.csrf, laureates: apps[1].receiptNumber, waitingList: apps[2].receiptNumber }).expect(303);
+    const confirmed = await openPage(staffBrowser, city.host, base);
+    expect(confirmed.html).toContain('Annoncer les résultats');
+  });
+});
