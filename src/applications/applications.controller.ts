@@ -117,8 +117,9 @@ export class ApplicationsController {
     @CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string,
     @Query('status') status?: string, @Query('screening') screening?: string, @Query('category') category?: string,
     @Query('commune') commune?: string, @Query('q') q?: string, @Query('eligibility') eligibility?: string,
+    @Query('limit') limit?: string, @Query('offset') offset?: string,
   ) {
-    const filter = checkFilter({ status, screening, category, commune, q, eligibility });
+    const filter = checkFilter({ status, screening, category, commune, q, eligibility, limit, offset });
     const { rows, total } = await this.applications.list(tenant, programmeId, filter);
     return { total, items: rows.map((r) => ({ ...applicationView(r.application), rules: r.rules })) };
   }
@@ -166,9 +167,13 @@ export function checkFilter(f: Record<string, string | undefined>) {
   if (f.screening && !['pending', 'eligible', 'ineligible'].includes(f.screening)) problems.push({ field: 'screening', message: 'screening must be pending, eligible or ineligible' });
   if (f.eligibility && !['passes', 'fails'].includes(f.eligibility)) problems.push({ field: 'eligibility', message: 'eligibility must be passes or fails' });
   if (f.q && f.q.length > 200) problems.push({ field: 'q', message: 'q must be at most 200 characters' });
+  const whole = (v: string | undefined, min: number, max: number) => v === undefined || v === '' || (/^\d+$/.test(v) && Number(v) >= min && Number(v) <= max);
+  if (!whole(f.limit, 1, 1000)) problems.push({ field: 'limit', message: 'limit must be a whole number from 1 to 1000' });
+  if (!whole(f.offset, 0, 1_000_000)) problems.push({ field: 'offset', message: 'offset must be a whole number' });
   if (problems.length) throw new DomainError('VALIDATION_FAILED', {}, problems);
   return {
     status: f.status || undefined, screening: f.screening || undefined, category: f.category || undefined, commune: f.commune || undefined,
     q: f.q || undefined, eligibility: (f.eligibility || undefined) as 'passes' | 'fails' | undefined,
+    limit: f.limit ? Number(f.limit) : undefined, offset: f.offset ? Number(f.offset) : undefined,
   };
 }

@@ -78,8 +78,7 @@ export class ApplicationsRepository {
     if (f.category) qb.andWhere('a.category = :category', { category: f.category });
     if (f.commune) qb.andWhere('lower(a.commune) = lower(:commune)', { commune: f.commune });
     if (f.q) {
-      qb.andWhere(`to_tsvector('simple', a.title || ' ' || a.summary || ' ' || a.applicant_name || ' ' || a.organisation || ' ' || a.commune || ' ' || coalesce(a.receipt_number, ''))
-        @@ plainto_tsquery('simple', :q)`, { q: f.q });
+      qb.andWhere(`a.search_vector @@ plainto_tsquery('simple', :q)`, { q: f.q });
     }
     const [items, total] = await qb.orderBy('a.submitted_at', 'ASC', 'NULLS LAST').addOrderBy('a.id')
       .take(Math.min(f.limit ?? 100, 1000)).skip(f.offset ?? 0).getManyAndCount();

@@ -122,18 +122,26 @@ export class ViewService {
   }
 }
 
+/** Intl formatters are costly to build (tens of microseconds): one per language and time zone. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(key: string, make: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
+  let f = formatters.get(key);
+  if (!f) formatters.set(key, (f = make()));
+  return f;
+}
+
 export function formatInstant(at: Date, locale: Locale, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+  return formatter(`long:${locale}:${timeZone}`, () => new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
     dateStyle: 'long', timeStyle: 'short', timeZone,
-  }).format(at);
+  })).format(at);
 }
 
 /** The wall-clock value for an <input type="datetime-local"> in a time zone: "2026-09-01T09:00". */
 export function toLocalInput(at: Date, timeZone: string): string {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
+    formatter(`input:${timeZone}`, () => new Intl.DateTimeFormat('en-CA', {
       timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-    }).formatToParts(at).map((p) => [p.type, p.value]),
+    })).formatToParts(at).map((p) => [p.type, p.value]),
   );
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
 }
