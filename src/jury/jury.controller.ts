@@ -174,7 +174,18 @@ export class JuryController {
   @Get('me/applications/:applicationId') @Roles(['juror'], 'programmeId')
   async read(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Param('applicationId') applicationId: string, @Locale() locale: 'fr' | 'en') {
     const r = await this.jury.readApplication(tenant, programmeId, applicationId, p, locale);
-    return { ...r.application, rows: r.rows, conflict: r.conflict, ballot: r.ballot, note: r.note };
+    return { ...r.application, rows: r.rows, conflict: r.conflict, ballot: r.ballot, note: r.note, attachments: r.attachments };
+  }
+
+  @Get('me/applications/:applicationId/files/:fileId') @Roles(['juror'], 'programmeId')
+  async file(
+    @CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string,
+    @Param('applicationId') applicationId: string, @Param('fileId') fileId: string, @Res() res: Response,
+  ) {
+    const { info, bytes } = await this.jury.readFile(tenant, programmeId, applicationId, fileId, p);
+    res.setHeader('Content-Type', info.contentType);
+    res.setHeader('Content-Disposition', `attachment; filename="${info.filename.replace(/"/g, '')}"`);
+    res.send(bytes);
   }
 
   @Post('me/conflicts') @Roles(['juror'], 'programmeId') @HttpCode(204)

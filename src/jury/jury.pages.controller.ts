@@ -228,7 +228,7 @@ export class JuryPagesController {
       method: r.method, open: r.status === 'open', status: r.status, blindReview: r.settings.blindReview, conflict: r.conflict,
       ballot: r.ballot, criteria, isScored: r.method === 'scored_criteria', isFavourites: r.method === 'favourites',
       picked: typed ? typed.picked === 'yes' : r.ballot?.picked ?? false, comment: typed ? str(typed.comment) : r.ballot?.comment ?? '',
-      note: r.note, errorList: extra.errorList, errors,
+      note: r.note, errorList: extra.errorList, errors, attachments: r.attachments,
     });
   }
 

@@ -1,3 +1,4 @@
+import { FileStorage } from '../storage/file-storage.js';
 import { randomUUID } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
@@ -77,6 +78,7 @@ export class JuryService implements OnModuleInit {
     private readonly tenants: TenantsService,
     private readonly hooks: PhaseHooks,
     private readonly clock: Clock,
+    private readonly files: FileStorage,
   ) {}
 
   onModuleInit(): void {
@@ -498,6 +500,9 @@ export class JuryService implements OnModuleInit {
     const conflict = (await this.repo.conflicts(em, tenant.id, programmeId)).find((c) => c.memberId === member.id && c.applicationId === app.id) ?? null;
     const ballot = await this.repo.ballot(em, member.id, app.id);
     const note = await this.repo.note(em, member.id, app.id);
+    const attachments = (await this.files.list(tenant.id, 'application', app.id))
+      .filter((f) => app.answers[f.purpose] === f.id)
+      .map((f) => ({ id: f.id, filename: f.filename, contentType: f.contentType, sizeBytes: f.sizeBytes }));
     const view: Record<string, unknown> = {
       id: app.id, title: app.title, summary: app.summary, category: app.category, commune: app.commune, goalCents: app.goalCents,
       receiptNumber: app.receiptNumber, answers: app.answers,
@@ -507,8 +512,23 @@ export class JuryService implements OnModuleInit {
       programme, member, method: jury?.method ?? 'favourites', status: jury?.status ?? 'setup', settings, application: view, rows,
       conflict: conflict ? { reason: conflict.reason, at: conflict.createdAt } : null,
       ballot: ballot ? { scores: ballot.scores, picked: ballot.picked, rank: ballot.rank, comment: ballot.comment, version: ballot.version, updatedAt: ballot.updatedAt } : null,
-      note: note?.body ?? '',
+      note: note?.body ?? '', attachments,
     };
+  }
+
+  /** A file of an application the juror may read (assigned, no conflict); the same checks as reading it. */
+  async readFile(tenant: Tenant, programmeId: string, applicationId: string, fileId: string, principal: Principal) {
+    const em = this.repo.manager;
+    await this.programme(tenant, programmeId);
+    const member = await this.memberOf(em, tenant, programmeId, principal);
+    const jury = await this.repo.jury(em, tenant.id, programmeId);
+    const app = await this.visibleApplication(em, tenant, programmeId, jury, member, applicationId);
+    const file = await this.files.get(tenant.id, fileId);
+    // Only the file an answer currently points to: replaced uploads stay private to the applicant.
+    if (!file || file.info.ownerType !== 'application' || file.info.ownerId !== app.id || app.answers[file.info.purpose] !== file.info.id) {
+      throw new DomainError('NOT_FOUND');
+    }
+    return file;
   }
 
   async declareConflict(tenant: Tenant, programmeId: string, applicationId: string, reason: string, principal: Principal): Promise<void> {
