@@ -12,7 +12,9 @@ import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { HealthModule } from './health/health.module.js';
+import { CoachingModule } from './coaching/coaching.module.js';
 import { JuryModule } from './jury/jury.module.js';
+import { PartnersModule } from './partners/partners.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { ProgrammesModule } from './programmes/programmes.module.js';
 import { StorageModule } from './storage/storage.module.js';
@@ -45,6 +47,8 @@ export class AppModule {
         StorageModule,
         ApplicationsModule,
         JuryModule,
+        CoachingModule,
+        PartnersModule,
         HealthModule,
       ],
       providers: [RequestContextMiddleware],

@@ -1,6 +1,7 @@
 import { ConfigError } from './config/app-config.js';
 import { loadConfig } from './config/load-config.js';
 import { createApp } from './create-app.js';
+import { seedDemoCoaching } from './database/demo-coaching-seed.js';
 import { seedDemoJury } from './database/demo-jury-seed.js';
 import { seedDemo } from './database/demo-seed.js';
 import { startEmbeddedPostgres } from './database/embedded-postgres.js';
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
   if (config.seedDemo) {
     await seedDemo(app, base, say);
     await seedDemoJury(app, say);
+    await seedDemoCoaching(app, say);
   }
 }
 

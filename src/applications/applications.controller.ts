@@ -96,6 +96,7 @@ export class ApplicationsController {
     @CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string, @Param('questionKey') questionKey: string,
     @UploadedFile() file: Upload | undefined, @Locale() locale: 'fr' | 'en',
   ) {
+    await this.applications.view(tenant, id, p); // what may not be seen is not found, before any other answer
     if (!file) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'file', message: 'attach the file in the "file" field' }]);
     const stored = await this.applications.upload(tenant, id, p, questionKey, file, locale);
     return { id: stored.id, filename: stored.filename, contentType: stored.contentType, sizeBytes: stored.sizeBytes };

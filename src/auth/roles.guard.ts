@@ -1,5 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { DataSource } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error.js';
 import { hasRole, type TremplinRequest } from '../common/web/request-context.js';
 import type { Role } from './user.entity.js';
@@ -24,9 +25,9 @@ export const Roles = (roles: Role[], programmeParam = 'programmeId') =>
  */
 @Injectable()
 export class RolesGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector) {}
+  constructor(private readonly reflector: Reflector, private readonly ds: DataSource) {}
 
-  canActivate(ctx: ExecutionContext): boolean {
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS, [ctx.getHandler(), ctx.getClass()]);
     const req = ctx.switchToHttp().getRequest<TremplinRequest>();
     if (!access) throw new DomainError('FORBIDDEN');
@@ -34,11 +35,20 @@ export class RolesGuard implements CanActivate {
     if (!req.principal) throw new DomainError('UNAUTHENTICATED');
     if ('signedIn' in access) return true;
     const programmeId = access.programmeParam ? (req.params?.[access.programmeParam] as string | undefined) : undefined;
+    // A programme of another authority (or none) is not found, whatever the role: 404 before 403,
+    // so that a refusal never tells that the programme exists elsewhere.
+    if (programmeId !== undefined && !(await this.programmeInTenant(programmeId, req.tenant?.id))) throw new DomainError('NOT_FOUND');
     if (hasRole(req.principal, access.roles, programmeId)) return true;
     if (req.principal.roles.includes('platform_admin') && !access.roles.includes('platform_admin')) {
       // Platform admins may act as staff of the tenant they signed in to.
       if (access.roles.includes('staff')) return true;
     }
     throw new DomainError('FORBIDDEN');
+  }
+
+  private async programmeInTenant(programmeId: string, tenantId: string | undefined): Promise<boolean> {
+    if (!tenantId || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(programmeId)) return false;
+    const rows = await this.ds.query('SELECT 1 FROM programme WHERE id = $1 AND tenant_id = $2', [programmeId, tenantId]);
+    return rows.length > 0;
   }
 }

@@ -8,6 +8,8 @@ import { ScheduledRun } from '../common/scheduling/scheduled-run.entity.js';
 import {
   Jury, JuryAssignment, JuryBallot, JuryBallotEvent, JuryComparison, JuryConflict, JuryMember, JuryNote, JuryOutcome,
 } from '../jury/jury.entity.js';
+import { CoachingLaureate, CoachingMilestone, CoachingPlan } from '../coaching/coaching.entity.js';
+import { LaureateNeeds, Matching, Partner, PartnerContact, PartnerMatch } from '../partners/partner.entity.js';
 import { OutboxMessage } from '../notifications/outbox-message.entity.js';
 import { PhaseTransition, Programme } from '../programmes/programme.entity.js';
 import { Tenant, TenantHost } from '../tenants/tenant.entity.js';
@@ -17,4 +19,6 @@ export const ENTITIES = [
   Programme, PhaseTransition, AuditEntry, OutboxMessage, ScheduledRun,
   Call, Application, ApplicationComment, StoredFile,
   Jury, JuryMember, JuryConflict, JuryAssignment, JuryBallot, JuryComparison, JuryBallotEvent, JuryNote, JuryOutcome,
+  CoachingPlan, CoachingLaureate, CoachingMilestone,
+  Partner, PartnerContact, LaureateNeeds, Matching, PartnerMatch,
 ];

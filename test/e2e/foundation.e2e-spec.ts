@@ -94,7 +94,8 @@ describe('foundation', () => {
     const tooBig = await t.http().post('/api/programmes').set(staff.headers).send({ slug: 'x'.repeat(300_000) });
     expect(tooBig.status).toBe(413);
 
-    const badTimeline = await t.http().put('/api/programmes/00000000-0000-4000-8000-000000000000/timeline').set(staff.headers)
+    const existing = await createProgramme(t, city, staff);
+    const badTimeline = await t.http().put(`/api/programmes/${existing.id}/timeline`).set(staff.headers)
       .send({ timeline: { call_open: 'tomorrow' } });
     expect(badTimeline.status).toBe(400);
     expect(badTimeline.body.errors[0].field).toBe('timeline.call_open');

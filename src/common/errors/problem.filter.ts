@@ -47,7 +47,8 @@ export class ProblemFilter implements ExceptionFilter {
     }
     if (wantsHtml(req) && req.tenant) {
       const html = this.views.page('pages/errors/error', {
-        tenant: req.tenant, locale: req.locale ?? 'fr', basePath: req.basePath ?? '', path: req.path, principal: req.principal,
+        // The error page echoes nothing of the request (its language switch leads home).
+        tenant: req.tenant, locale: req.locale ?? 'fr', basePath: req.basePath ?? '', path: '/', principal: req.principal,
         csrfToken: req.csrfToken,
       }, { title: problem.title, problem });
       res.status(problem.status).type('html').send(html);

@@ -1,0 +1,150 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Public, Roles } from '../auth/roles.guard.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { CurrentPrincipal, CurrentTenant } from '../common/web/current.decorators.js';
+import type { Principal } from '../common/web/request-context.js';
+import type { Tenant } from '../tenants/tenant.entity.js';
+import type { CoachingMilestone, CoachingPlan } from './coaching.entity.js';
+import type { LaureateRow } from './coaching.repository.js';
+import { CoachingService, milestoneToDto, type LaureateSchedule, type UploadedEvidence } from './coaching.service.js';
+import { AssignCoachDto, MuteDto, OverrideDto, PlanDto, ReviewDto, SubmissionDto } from './dto/coaching.dto.js';
+
+function planView(p: CoachingPlan | null) {
+  return {
+    milestones: (p?.milestones ?? []).map(milestoneToDto), startedAt: p?.startedAt ?? null,
+    readinessOverride: p?.readinessOverriddenAt ? { at: p.readinessOverriddenAt, reason: p.readinessOverrideReason, by: p.readinessOverriddenBy } : null,
+  };
+}
+
+export function milestoneView(m: CoachingMilestone & { effective?: string }) {
+  return {
+    id: m.id, key: m.milestoneKey, kind: m.kind, title: m.title, description: m.description, required: m.required, at: m.at,
+    durationMinutes: m.durationMinutes, location: m.location, evidenceKind: m.evidenceKind, status: m.effective ?? m.status, storedStatus: m.status,
+    evidence: m.evidence, submittedAt: m.submittedAt, feedback: m.feedback, reviewedAt: m.reviewedAt,
+  };
+}
+
+function laureateView(l: LaureateRow) {
+  return {
+    id: l.id, applicationId: l.applicationId, userId: l.userId, displayName: l.displayName, title: l.title, receiptNumber: l.receiptNumber,
+    coach: l.coachUserId ? { userId: l.coachUserId, displayName: l.coachName, email: l.coachEmail } : null, remindersMuted: l.remindersMuted,
+  };
+}
+
+function scheduleView(s: LaureateSchedule) {
+  return { laureate: laureateView(s.laureate), milestones: s.milestones.map(milestoneView), readiness: s.readiness };
+}
+
+/** Coaching: staff's plan and dashboard, the laureate's schedule, the coach's reviews, the calendar feed. */
+@ApiTags('coaching')
+@ApiBearerAuth()
+@Controller()
+export class CoachingController {
+  constructor(private readonly coaching: CoachingService) {}
+
+  // ---- staff ----
+
+  @Get('api/programmes/:programmeId/coaching/plan') @Roles(['staff'])
+  async getPlan(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
+    return planView((await this.coaching.plan(tenant, programmeId)).plan);
+  }
+
+  @Put('api/programmes/:programmeId/coaching/plan') @Roles(['staff'])
+  async putPlan(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: PlanDto) {
+    return planView(await this.coaching.savePlan(tenant, programmeId, dto.milestones, p.userId));
+  }
+
+  /** Gives every confirmed laureate the plan as their schedule (again): idempotent. */
+  @Post('api/programmes/:programmeId/coaching/schedules') @Roles(['staff']) @HttpCode(200)
+  async generate(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
+    return this.coaching.generateSchedules(tenant, programmeId, p.userId);
+  }
+
+  @Get('api/programmes/:programmeId/coaching/laureates') @Roles(['staff'])
+  async dashboard(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
+    const d = await this.coaching.dashboard(tenant, programmeId);
+    return {
+      laureates: d.schedules.map(scheduleView), notReady: d.notReady, coaches: d.coaches,
+      readinessOverride: planView(d.plan).readinessOverride,
+    };
+  }
+
+  @Patch('api/programmes/:programmeId/coaching/laureates/:laureateId') @Roles(['staff'])
+  async assign(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Param('laureateId') laureateId: string, @Body() dto: AssignCoachDto) {
+    return laureateView(await this.coaching.assignCoach(tenant, programmeId, laureateId, dto.coachUserId ?? null, p.userId));
+  }
+
+  /** Lets the campaign phase start although some laureates are not ready (audited with the reason). */
+  @Post('api/programmes/:programmeId/coaching/readiness-override') @Roles(['staff']) @HttpCode(200)
+  async override(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: OverrideDto) {
+    return planView(await this.coaching.overrideReadiness(tenant, programmeId, dto.reason, p.userId));
+  }
+
+  // ---- laureate ----
+
+  @Get('api/programmes/:programmeId/coaching/me') @Roles(['applicant'], 'programmeId')
+  async mine(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
+    return scheduleView(await this.coaching.mySchedule(tenant, programmeId, p));
+  }
+
+  /** Hands in a text or a link (JSON); a file goes to `.../files` as multipart. */
+  @Post('api/programmes/:programmeId/coaching/me/milestones/:milestoneId/submission') @Roles(['applicant'], 'programmeId') @HttpCode(200)
+  async submit(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Param('milestoneId') milestoneId: string, @Body() dto: SubmissionDto) {
+    if ((dto.text === undefined) === (dto.url === undefined)) {
+      throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'text', message: 'give either text or url' }]);
+    }
+    const evidence = dto.text !== undefined ? { kind: 'text' as const, text: dto.text } : { kind: 'url' as const, url: dto.url! };
+    return milestoneView(await this.coaching.submit(tenant, programmeId, milestoneId, p, evidence));
+  }
+
+  @Post('api/programmes/:programmeId/coaching/me/milestones/:milestoneId/files') @Roles(['applicant'], 'programmeId') @HttpCode(200) @ApiConsumes('multipart/form-data')
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: 20 * 1024 * 1024, files: 1 } }))
+  async upload(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Param('milestoneId') milestoneId: string, @UploadedFile() file: UploadedEvidence | undefined) {
+    return milestoneView(await this.coaching.submitFile(tenant, programmeId, milestoneId, p, file));
+  }
+
+  @Put('api/programmes/:programmeId/coaching/me/reminders') @Roles(['applicant'], 'programmeId')
+  async mute(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: MuteDto) {
+    await this.coaching.setMuted(tenant, programmeId, p, dto.muted);
+    return { remindersMuted: dto.muted };
+  }
+
+  /** A new secret calendar address; the previous one stops working. */
+  @Post('api/programmes/:programmeId/coaching/me/calendar') @Roles(['applicant'], 'programmeId') @HttpCode(200)
+  async calendar(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
+    return { feedUrl: await this.coaching.rotateFeed(tenant, programmeId, p) };
+  }
+
+  @Get('coaching/calendar/:token.ics') @Public()
+  async feed(@CurrentTenant() tenant: Tenant, @Param('token') token: string, @Res() res: Response) {
+    const body = await this.coaching.feed(tenant, token);
+    res.setHeader('Content-Type', 'text/calendar; charset=utf-8');
+    res.setHeader('Cache-Control', 'private, max-age=300');
+    res.send(body);
+  }
+
+  // ---- coach ----
+
+  @Get('api/programmes/:programmeId/coaching/coach') @Roles(['coach', 'staff'], 'programmeId')
+  async coach(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
+    const v = await this.coaching.coachView(tenant, programmeId, p);
+    return { awaiting: v.awaiting, laureates: v.schedules.map(scheduleView) };
+  }
+
+  @Post('api/programmes/:programmeId/coaching/milestones/:milestoneId/review') @Roles(['coach', 'staff'], 'programmeId') @HttpCode(200)
+  async review(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Param('milestoneId') milestoneId: string, @Body() dto: ReviewDto) {
+    return milestoneView(await this.coaching.review(tenant, programmeId, milestoneId, p, dto.action, dto.comment ?? ''));
+  }
+
+  @Get('api/programmes/:programmeId/coaching/milestones/:milestoneId/file') @Roles(['applicant', 'coach', 'staff'], 'programmeId')
+  async file(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Param('milestoneId') milestoneId: string, @Res() res: Response) {
+    const { info, bytes } = await this.coaching.evidenceFile(tenant, programmeId, milestoneId, p);
+    res.setHeader('Content-Type', info.contentType);
+    res.setHeader('Content-Disposition', `attachment; filename="${info.filename.replace(/"/g, '')}"`);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.send(bytes);
+  }
+}

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { NotificationsModule } from '../notifications/notifications.module.js';
+import { ProgrammesModule } from '../programmes/programmes.module.js';
+import { TenantsModule } from '../tenants/tenants.module.js';
+import { CoachingController } from './coaching.controller.js';
+import { CoachingPagesController } from './coaching.pages.controller.js';
+import { CoachingRepository } from './coaching.repository.js';
+import { CoachingScheduler } from './coaching.scheduler.js';
+import { CoachingService } from './coaching.service.js';
+
+/** Coaching of the laureates: plan, schedules, evidence and reviews, readiness, reminders and calendar feed. */
+@Module({
+  imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule],
+  controllers: [CoachingController, CoachingPagesController],
+  providers: [CoachingRepository, CoachingService, CoachingScheduler],
+  exports: [CoachingService, CoachingRepository, CoachingScheduler],
+})
+export class CoachingModule {}

@@ -1,0 +1,157 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Roles } from '../auth/roles.guard.js';
+import { describeMessage, DomainError, type FieldProblem } from '../common/errors/domain-error.js';
+import { ERROR_CATALOGUE } from '../common/errors/error-catalogue.js';
+import { Page } from '../common/web/current.decorators.js';
+import { type PageContext, ViewService } from '../common/web/view.service.js';
+import { CoachingService, type LaureateSchedule, type MilestoneView, type UploadedEvidence } from './coaching.service.js';
+
+type Body_ = Record<string, string | string[] | undefined>;
+const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+
+/** Runs a change; a domain error becomes a message for the page (in its language) instead of an error page. */
+export async function attempt(page: PageContext, field: string, work: () => Promise<unknown>): Promise<{ status: number; errors: FieldProblem[] } | null> {
+  try {
+    await work();
+    return null;
+  } catch (err) {
+    if (!(err instanceof DomainError) || !ERROR_CATALOGUE[err.code] || ['NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'].includes(err.code)) throw err;
+    const desc = ERROR_CATALOGUE[err.code];
+    const message = describeMessage(desc, page.locale, err.details);
+    const errors = err.code === 'VALIDATION_FAILED' && err.fieldErrors.length
+      ? err.fieldErrors.map((e) => ({ field, message: `${e.field}: ${e.message}` }))
+      : [{ field, message }];
+    return { status: desc.status, errors };
+  }
+}
+
+/** A milestone for the templates: its status label key, its place or link, and the form ids. */
+function milestoneModel(m: MilestoneView) {
+  return {
+    ...m, statusKey: `coaching.status.${m.effective}`, isSession: m.kind === 'session', isDeliverable: m.kind === 'deliverable',
+    place: m.location?.kind === 'place' ? m.location.address : null, videoUrl: m.location?.kind === 'video' ? m.location.url : null,
+    evidenceText: m.evidence?.kind === 'text' ? m.evidence.text : null, evidenceUrl: m.evidence?.kind === 'url' ? m.evidence.url : null,
+    evidenceFile: m.evidence?.kind === 'file',
+    canSubmit: m.kind === 'deliverable' && (m.status === 'pending' || m.status === 'changes_requested'),
+    isText: m.evidenceKind === 'text', isUrl: m.evidenceKind === 'url', isFile: m.evidenceKind === 'file',
+    awaitsReview: m.status === 'submitted' || (m.kind === 'session' && m.status === 'pending'),
+  };
+}
+
+function scheduleModel(s: LaureateSchedule) {
+  const required = s.milestones.filter((m) => m.required && m.kind === 'deliverable');
+  return {
+    laureate: s.laureate, milestones: s.milestones.map(milestoneModel), ready: s.readiness.ready, missing: s.readiness.missing,
+    validatedRequired: required.filter((m) => m.status === 'validated').length, totalRequired: required.length,
+  };
+}
+
+/**
+ * Coaching pages, server-rendered and usable without JavaScript: the laureate's schedule (hand in,
+ * mute reminders, calendar address), the coach's review page and the staff dashboard with readiness.
+ */
+@ApiExcludeController()
+@Controller()
+export class CoachingPagesController {
+  constructor(private readonly coaching: CoachingService, private readonly views: ViewService) {}
+
+  // ---- laureate ----
+
+  @Get('coaching/programmes/:programmeId') @Roles(['applicant'], 'programmeId')
+  async schedule(@Page() page: PageContext, @Param('programmeId') programmeId: string) {
+    return this.renderSchedule(page, programmeId);
+  }
+
+  @Post('coaching/programmes/:programmeId/milestones/:milestoneId') @HttpCode(200) @Roles(['applicant'], 'programmeId')
+  async submit(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Param('milestoneId') milestoneId: string, @Body() body: Body_, @Res() res: Response) {
+    const field = `evidence-${milestoneId}`;
+    const evidence = body.url !== undefined ? { kind: 'url' as const, url: str(body.url) } : { kind: 'text' as const, text: str(body.text) };
+    const problem = await attempt(page, field, () => this.coaching.submit(page.tenant, programmeId, milestoneId, page.principal!, evidence));
+    if (problem) return res.status(problem.status).send(await this.renderSchedule(page, programmeId, { errorList: problem.errors, typed: { [milestoneId]: str(body.url ?? body.text) } }));
+    return res.redirect(303, `${page.basePath}/coaching/programmes/${programmeId}?saved=submitted#milestone-${milestoneId}`);
+  }
+
+  @Post('coaching/programmes/:programmeId/milestones/:milestoneId/file') @HttpCode(200) @Roles(['applicant'], 'programmeId')
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: 20 * 1024 * 1024, files: 1 } }))
+  async upload(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Param('milestoneId') milestoneId: string, @UploadedFile() file: UploadedEvidence | undefined, @Res() res: Response) {
+    const problem = await attempt(page, `evidence-${milestoneId}`, () => this.coaching.submitFile(page.tenant, programmeId, milestoneId, page.principal!, file));
+    if (problem) return res.status(problem.status).send(await this.renderSchedule(page, programmeId, { errorList: problem.errors }));
+    return res.redirect(303, `${page.basePath}/coaching/programmes/${programmeId}?saved=submitted#milestone-${milestoneId}`);
+  }
+
+  @Post('coaching/programmes/:programmeId/reminders') @HttpCode(200) @Roles(['applicant'], 'programmeId')
+  async mute(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Body() body: Body_, @Res() res: Response) {
+    await this.coaching.setMuted(page.tenant, programmeId, page.principal!, body.muted === 'yes');
+    return res.redirect(303, `${page.basePath}/coaching/programmes/${programmeId}?saved=reminders`);
+  }
+
+  /** Shows the new calendar address once (only its hash is kept). */
+  @Post('coaching/programmes/:programmeId/calendar') @HttpCode(200) @Roles(['applicant'], 'programmeId')
+  async calendar(@Page() page: PageContext, @Param('programmeId') programmeId: string) {
+    const feedUrl = await this.coaching.rotateFeed(page.tenant, programmeId, page.principal!);
+    return this.renderSchedule(page, programmeId, { feedUrl });
+  }
+
+  // ---- coach ----
+
+  @Get('coaching/programmes/:programmeId/coach') @Roles(['coach', 'staff'], 'programmeId')
+  async coach(@Page() page: PageContext, @Param('programmeId') programmeId: string) {
+    return this.renderCoach(page, programmeId);
+  }
+
+  @Post('coaching/programmes/:programmeId/coach/milestones/:milestoneId') @HttpCode(200) @Roles(['coach', 'staff'], 'programmeId')
+  async review(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Param('milestoneId') milestoneId: string, @Body() body: Body_, @Res() res: Response) {
+    const action = body.action === 'validate' ? 'validate' : 'request_changes';
+    const problem = await attempt(page, `comment-${milestoneId}`, () => this.coaching.review(page.tenant, programmeId, milestoneId, page.principal!, action, str(body.comment).slice(0, 5000)));
+    if (problem) return res.status(problem.status).send(await this.renderCoach(page, programmeId, { errorList: problem.errors }));
+    return res.redirect(303, `${page.basePath}/coaching/programmes/${programmeId}/coach?saved=review`);
+  }
+
+  // ---- staff ----
+
+  @Get('staff/programmes/:programmeId/coaching') @Roles(['staff'])
+  async dashboard(@Page() page: PageContext, @Param('programmeId') programmeId: string) {
+    return this.renderDashboard(page, programmeId);
+  }
+
+  @Post('staff/programmes/:programmeId/coaching/:action') @HttpCode(200) @Roles(['staff'])
+  async act(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Param('action') action: string, @Body() body: Body_, @Res() res: Response) {
+    const actor = page.principal!.userId;
+    const run: Record<string, () => Promise<unknown>> = {
+      schedules: () => this.coaching.generateSchedules(page.tenant, programmeId, actor),
+      override: () => this.coaching.overrideReadiness(page.tenant, programmeId, str(body.reason), actor),
+      coach: () => this.coaching.assignCoach(page.tenant, programmeId, str(body.laureateId), str(body.coachUserId) || null, actor),
+    };
+    if (!run[action]) throw new DomainError('NOT_FOUND');
+    const problem = await attempt(page, action === 'override' ? 'reason' : 'actions', run[action]);
+    if (problem) return res.status(problem.status).send(await this.renderDashboard(page, programmeId, { errorList: problem.errors, reason: str(body.reason) }));
+    return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/coaching?saved=${action}`);
+  }
+
+  // ---- rendering ----
+
+  private async renderSchedule(page: PageContext, programmeId: string, extra: Record<string, unknown> = {}) {
+    const s = await this.coaching.mySchedule(page.tenant, programmeId, page.principal!);
+    return this.views.page('pages/coaching/schedule', page, {
+      title: this.views.t(page.locale, 'coaching.scheduleTitle'), programme: s.programme, ...scheduleModel(s), ...extra,
+    });
+  }
+
+  private async renderCoach(page: PageContext, programmeId: string, extra: Record<string, unknown> = {}) {
+    const v = await this.coaching.coachView(page.tenant, programmeId, page.principal!);
+    return this.views.page('pages/coaching/coach', page, {
+      title: this.views.t(page.locale, 'coaching.coachTitle'), programme: v.programme, awaiting: v.awaiting, schedules: v.schedules.map(scheduleModel), ...extra,
+    });
+  }
+
+  private async renderDashboard(page: PageContext, programmeId: string, extra: Record<string, unknown> = {}) {
+    const d = await this.coaching.dashboard(page.tenant, programmeId);
+    return this.views.page('pages/coaching/dashboard', page, {
+      title: this.views.t(page.locale, 'coaching.dashboardTitle'), programme: d.programme, plan: d.plan, notReady: d.notReady, coaches: d.coaches,
+      schedules: d.schedules.map(scheduleModel), override: d.plan?.readinessOverriddenAt ? d.plan : null, ...extra,
+    });
+  }
+}

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { CoachingModule } from '../coaching/coaching.module.js';
+import { NotificationsModule } from '../notifications/notifications.module.js';
+import { ProgrammesModule } from '../programmes/programmes.module.js';
+import { TenantsModule } from '../tenants/tenants.module.js';
+import { PartnersController } from './partners.controller.js';
+import { PartnersPagesController } from './partners.pages.controller.js';
+import { PartnersService } from './partners.service.js';
+
+/** Sponsor partners: profiles and contacts, laureates' needs, rankings, and the matching. */
+@Module({
+  imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, CoachingModule],
+  controllers: [PartnersController, PartnersPagesController],
+  providers: [PartnersService],
+  exports: [PartnersService],
+})
+export class PartnersModule {}

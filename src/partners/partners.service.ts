@@ -1,0 +1,399 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager, In } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import { AuthService } from '../auth/auth.service.js';
+import { normaliseEmail } from '../auth/domain/tokens.js';
+import { UsersRepository } from '../auth/users.repository.js';
+import { CoachingRepository, type LaureateSource } from '../coaching/coaching.repository.js';
+import { CoachingService } from '../coaching/coaching.service.js';
+import { Clock } from '../common/clock/clock.js';
+import { isUniqueViolation, TransactionRunner } from '../common/db/transaction.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import type { Principal } from '../common/web/request-context.js';
+import { OutboxService } from '../notifications/outbox.service.js';
+import type { Programme } from '../programmes/programme.entity.js';
+import { ProgrammesRepository } from '../programmes/programmes.repository.js';
+import type { Tenant } from '../tenants/tenant.entity.js';
+import { TenantsService } from '../tenants/tenants.service.js';
+import { computeMatching, type MatchingInput, type PairRef } from './domain/matching.js';
+import { DEFAULT_WEIGHTS, normaliseTag } from './domain/scoring.js';
+import type { ContactDto, MatchingSettingsDto, PartnerDto, UpdatePartnerDto } from './dto/partners.dto.js';
+import { LaureateNeeds, Matching, Partner, PartnerContact, PartnerMatch } from './partner.entity.js';
+
+const tags = (list: readonly string[] | undefined) => [...new Set((list ?? []).map(normaliseTag).filter(Boolean))];
+const samePair = (a: PairRef, b: PairRef) => a.laureateId === b.laureateId && a.partnerId === b.partnerId;
+
+/** Everything the matching reads, loaded once. */
+interface MatchingState {
+  programme: Programme;
+  matching: Matching;
+  partners: Partner[];
+  laureates: LaureateSource[];
+  needs: LaureateNeeds[];
+}
+
+@Injectable()
+export class PartnersService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly programmes: ProgrammesRepository,
+    private readonly coachingRepo: CoachingRepository,
+    private readonly coaching: CoachingService,
+    private readonly users: UsersRepository,
+    private readonly auth: AuthService,
+    private readonly tx: TransactionRunner,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+    private readonly tenants: TenantsService,
+    private readonly clock: Clock,
+  ) {}
+
+  // ---- staff: partner profiles ------------------------------------------------------------------
+
+  async list(tenant: Tenant, programmeId: string) {
+    const programme = await this.programme(tenant, programmeId);
+    const partners = await this.partners(this.ds.manager, tenant.id, programmeId);
+    const contacts = partners.length ? await this.ds.query(
+      `SELECT c.partner_id AS "partnerId", u.id AS "userId", u.display_name AS "displayName", u.email FROM partner_contact c
+         JOIN app_user u ON u.id = c.user_id WHERE c.tenant_id = $1 AND c.partner_id = ANY($2) ORDER BY u.email`,
+      [tenant.id, partners.map((p) => p.id)],
+    ) as Array<{ partnerId: string; userId: string; displayName: string; email: string }> : [];
+    return { programme, partners: partners.map((p) => ({ ...p, contacts: contacts.filter((c) => c.partnerId === p.id) })) };
+  }
+
+  async create(tenant: Tenant, programmeId: string, dto: PartnerDto, actorUserId: string): Promise<Partner> {
+    return this.tx.run(async (em) => {
+      await this.lockProgramme(em, tenant, programmeId);
+      const partner = em.getRepository(Partner).create({
+        tenantId: tenant.id, programmeId, name: dto.name, logoUrl: dto.logoUrl ?? null, description: dto.description ?? '',
+        expertise: tags(dto.expertise), themes: tags(dto.themes), capacity: dto.capacity ?? 1, matchFundingCents: dto.matchFundingCents ?? null,
+      });
+      try {
+        await em.getRepository(Partner).insert(partner);
+      } catch (err) {
+        if (isUniqueViolation(err, 'partner_programme_name_key')) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'name', message: 'is already a partner of this programme' }]);
+        throw err;
+      }
+      await this.audit.record(em, { tenantId: tenant.id, actorUserId, action: 'partner.created', subjectType: 'programme', subjectId: programmeId, data: { partnerId: partner.id, name: partner.name } });
+      return partner;
+    });
+  }
+
+  async update(tenant: Tenant, programmeId: string, partnerId: string, dto: UpdatePartnerDto, actorUserId: string): Promise<Partner> {
+    return this.tx.run(async (em) => {
+      await this.lockProgramme(em, tenant, programmeId);
+      const partner = await this.partner(em, tenant.id, programmeId, partnerId);
+      const patch: Partial<Partner> = {};
+      if (dto.name !== undefined) patch.name = dto.name;
+      if (dto.logoUrl !== undefined) patch.logoUrl = dto.logoUrl;
+      if (dto.description !== undefined) patch.description = dto.description;
+      if (dto.expertise !== undefined) patch.expertise = tags(dto.expertise);
+      if (dto.themes !== undefined) patch.themes = tags(dto.themes);
+      if (dto.capacity !== undefined) patch.capacity = dto.capacity;
+      if (dto.matchFundingCents !== undefined) patch.matchFundingCents = dto.matchFundingCents;
+      await em.getRepository(Partner).update({ id: partner.id }, patch as never);
+      await this.audit.record(em, { tenantId: tenant.id, actorUserId, action: 'partner.updated', subjectType: 'programme', subjectId: programmeId, data: { partnerId, ...patch } });
+      return { ...partner, ...patch };
+    });
+  }
+
+  /** Adds a contact person: the programme-scoped 'partner' role and an e-mailed sign-in link to their page. */
+  async addContact(tenant: Tenant, programmeId: string, partnerId: string, dto: ContactDto, actorUserId: string) {
+    const email = normaliseEmail(dto.email);
+    const siteUrl = await this.tenants.siteUrl(tenant);
+    return this.tx.run(async (em) => {
+      await this.lockProgramme(em, tenant, programmeId);
+      const partner = await this.partner(em, tenant.id, programmeId, partnerId);
+      const user = await this.users.upsert(em, tenant.id, email, dto.displayName, dto.locale ?? null);
+      const granted = await this.users.grant(em, tenant.id, user.id, 'partner', programmeId);
+      await em.query(`INSERT INTO partner_contact (tenant_id, partner_id, user_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [tenant.id, partner.id, user.id]);
+      if (granted) {
+        await this.audit.record(em, {
+          tenantId: tenant.id, actorUserId, action: 'person.role_granted', subjectType: 'user', subjectId: user.id, data: { role: 'partner', programmeId, email },
+        });
+        await this.auth.issueLink(em, tenant, user, siteUrl, 'invitation', `/partners/programmes/${programmeId}`, user.locale ?? dto.locale ?? tenant.defaultLocale, { role: 'partner' });
+      }
+      return { partnerId: partner.id, userId: user.id, email: user.email, displayName: user.displayName };
+    });
+  }
+
+  // ---- partner contacts -------------------------------------------------------------------------
+
+  /** The signed-in contact's partner, its sponsored laureates (once confirmed) and their milestone progress. */
+  async mine(tenant: Tenant, programmeId: string, principal: Principal) {
+    const programme = await this.programme(tenant, programmeId);
+    const em = this.ds.manager;
+    const partner = await this.partnerOfContact(em, tenant.id, programmeId, principal.userId);
+    const matches = await em.getRepository(PartnerMatch).find({ where: { tenantId: tenant.id, programmeId, partnerId: partner.id } });
+    const schedules = matches.length ? await this.coaching.schedules(em, tenant.id, programmeId) : [];
+    const sources = await this.coachingRepo.laureateSources(em, tenant.id, programmeId);
+    const laureates = matches.map((m) => {
+      const source = sources.find((s) => s.applicationId === m.applicationId);
+      const schedule = schedules.find((s) => s.laureate.applicationId === m.applicationId);
+      const milestones = schedule?.milestones ?? [];
+      return {
+        applicationId: m.applicationId, title: source?.title ?? '', category: source?.category ?? null, score: m.score, terms: m.terms,
+        progress: {
+          validated: milestones.filter((x) => x.status === 'validated').length, total: milestones.length,
+          overdue: milestones.filter((x) => x.effective === 'overdue').length, ready: schedule ? schedule.readiness.ready : false,
+        },
+        milestones: milestones.map((x) => ({ title: x.title, kind: x.kind, at: x.at, status: x.effective, required: x.required })),
+      };
+    });
+    const matching = await this.matchingRow(em, tenant.id, programmeId);
+    return { programme, partner, laureates, candidates: sources.map((s) => ({ applicationId: s.applicationId, title: s.title, category: s.category })), confirmed: matching?.status === 'confirmed' };
+  }
+
+  async setPartnerPreferences(tenant: Tenant, programmeId: string, principal: Principal, applicationIds: string[]): Promise<string[]> {
+    return this.tx.run(async (em) => {
+      const partner = await this.partnerOfContact(em, tenant.id, programmeId, principal.userId);
+      const known = new Set((await this.coachingRepo.laureateSources(em, tenant.id, programmeId)).map((s) => s.applicationId));
+      const unknown = applicationIds.filter((id) => !known.has(id));
+      if (unknown.length) throw new DomainError('PARTNER_UNKNOWN_IDS', { ids: unknown.join(', ') });
+      const list = [...new Set(applicationIds)];
+      await em.getRepository(Partner).update({ id: partner.id }, { preferences: list });
+      return list;
+    });
+  }
+
+  // ---- laureates --------------------------------------------------------------------------------
+
+  async myNeeds(tenant: Tenant, programmeId: string, principal: Principal) {
+    const programme = await this.programme(tenant, programmeId);
+    const em = this.ds.manager;
+    const source = await this.laureateOf(em, tenant.id, programmeId, principal.userId);
+    const needs = await em.getRepository(LaureateNeeds).findOneBy({ tenantId: tenant.id, applicationId: source.applicationId });
+    const partners = await this.partners(em, tenant.id, programmeId);
+    const matches = await em.getRepository(PartnerMatch).find({ where: { tenantId: tenant.id, programmeId, applicationId: source.applicationId } });
+    return {
+      programme, applicationId: source.applicationId, title: source.title, needs: needs?.needs ?? [], preferences: needs?.preferences ?? [],
+      partners: partners.map((p) => ({ id: p.id, name: p.name, logoUrl: p.logoUrl, description: p.description, expertise: p.expertise, themes: p.themes })),
+      sponsors: matches.map((m) => ({ partnerId: m.partnerId, name: partners.find((p) => p.id === m.partnerId)?.name ?? '' })),
+    };
+  }
+
+  async setNeeds(tenant: Tenant, programmeId: string, principal: Principal, needs: string[], preferences: string[]): Promise<LaureateNeeds> {
+    return this.tx.run(async (em) => {
+      const source = await this.laureateOf(em, tenant.id, programmeId, principal.userId);
+      const known = new Set((await this.partners(em, tenant.id, programmeId)).map((p) => p.id));
+      const unknown = preferences.filter((id) => !known.has(id));
+      if (unknown.length) throw new DomainError('PARTNER_UNKNOWN_IDS', { ids: unknown.join(', ') });
+      await em.query(
+        `INSERT INTO laureate_needs (tenant_id, programme_id, application_id, needs, preferences) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (application_id) DO UPDATE SET needs = EXCLUDED.needs, preferences = EXCLUDED.preferences, updated_at = now()`,
+        [tenant.id, programmeId, source.applicationId, JSON.stringify(tags(needs)), JSON.stringify([...new Set(preferences)])],
+      );
+      return (await em.getRepository(LaureateNeeds).findOneBy({ tenantId: tenant.id, applicationId: source.applicationId }))!;
+    });
+  }
+
+  // ---- staff: matching --------------------------------------------------------------------------
+
+  async matching(tenant: Tenant, programmeId: string) {
+    const state = await this.state(this.ds.manager, tenant, programmeId);
+    return { ...state, stale: !!state.matching.result && state.matching.inputHash !== inputHash(this.input(state)) };
+  }
+
+  async saveSettings(tenant: Tenant, programmeId: string, dto: MatchingSettingsDto, actorUserId: string): Promise<Matching> {
+    return this.tx.run(async (em) => {
+      const m = await this.draftMatching(em, tenant, programmeId);
+      const patch: Partial<Matching> = {};
+      if (dto.weights) patch.weights = { ...dto.weights };
+      if (dto.overlap) patch.overlap = dto.overlap;
+      if (dto.sponsorsPerLaureate) patch.sponsorsPerLaureate = dto.sponsorsPerLaureate;
+      await em.getRepository(Matching).update({ id: m.id }, patch as never);
+      await this.audit.record(em, { tenantId: tenant.id, actorUserId, action: 'matching.settings_saved', subjectType: 'programme', subjectId: programmeId, data: patch });
+      return { ...m, ...patch };
+    });
+  }
+
+  /** Locks, forbids or frees one pair (the next run follows it). */
+  async setPair(tenant: Tenant, programmeId: string, pair: PairRef, rule: 'lock' | 'forbid' | 'none', actorUserId: string): Promise<Matching> {
+    return this.tx.run(async (em) => {
+      const m = await this.draftMatching(em, tenant, programmeId);
+      const laureates = await this.coachingRepo.laureateSources(em, tenant.id, programmeId);
+      const partners = await this.partners(em, tenant.id, programmeId);
+      if (!laureates.some((l) => l.applicationId === pair.laureateId) || !partners.some((p) => p.id === pair.partnerId)) throw new DomainError('MATCHING_UNKNOWN_PAIR');
+      const ref = { laureateId: pair.laureateId, partnerId: pair.partnerId };
+      const locked = m.locked.filter((p) => !samePair(p, ref));
+      const forbidden = m.forbidden.filter((p) => !samePair(p, ref));
+      if (rule === 'lock') locked.push(ref);
+      if (rule === 'forbid') forbidden.push(ref);
+      await em.getRepository(Matching).update({ id: m.id }, { locked, forbidden } as never);
+      await this.audit.record(em, { tenantId: tenant.id, actorUserId, action: `matching.pair_${rule === 'none' ? 'freed' : rule === 'lock' ? 'locked' : 'forbidden'}`, subjectType: 'programme', subjectId: programmeId, data: ref });
+      return { ...m, locked, forbidden };
+    });
+  }
+
+  /** Computes the optimal proposal from the current profiles, weights, locks and forbidden pairs. */
+  async run(tenant: Tenant, programmeId: string, actorUserId: string): Promise<Matching> {
+    return this.tx.run(async (em) => {
+      await this.draftMatching(em, tenant, programmeId);
+      const state = await this.state(em, tenant, programmeId);
+      const input = this.input(state);
+      const result = computeMatching(input);
+      const patch = { result, inputHash: inputHash(input), runAt: this.clock.now() };
+      await em.getRepository(Matching).update({ id: state.matching.id }, patch as never);
+      await this.audit.record(em, {
+        tenantId: tenant.id, actorUserId, action: 'matching.run', subjectType: 'programme', subjectId: programmeId,
+        data: { pairs: result.pairs.length, unmatched: result.unmatched.length, totalScore: result.totalScore },
+      });
+      return { ...state.matching, ...patch };
+    });
+  }
+
+  /** Confirms the last proposal (refused if anything it read has changed): sponsorships are recorded and both sides e-mailed. */
+  async confirm(tenant: Tenant, programmeId: string, actorUserId: string): Promise<Matching> {
+    const siteUrl = await this.tenants.siteUrl(tenant);
+    return this.tx.run(async (em) => {
+      const m = await this.draftMatching(em, tenant, programmeId);
+      const state = await this.state(em, tenant, programmeId);
+      if (!m.result) throw new DomainError('MATCHING_NOT_RUN');
+      if (m.inputHash !== inputHash(this.input(state))) throw new DomainError('MATCHING_STALE');
+      const now = this.clock.now();
+      for (const p of m.result.pairs) {
+        await em.query(
+          `INSERT INTO partner_match (tenant_id, programme_id, partner_id, application_id, score, terms, locked, confirmed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [tenant.id, programmeId, p.partnerId, p.laureateId, p.score, JSON.stringify(p.terms), p.locked, now],
+        );
+      }
+      const patch = { status: 'confirmed' as const, confirmedAt: now, confirmedBy: actorUserId };
+      await em.getRepository(Matching).update({ id: m.id }, patch as never);
+      await this.audit.record(em, {
+        tenantId: tenant.id, actorUserId, action: 'matching.confirmed', subjectType: 'programme', subjectId: programmeId,
+        data: { pairs: m.result.pairs.map((p) => ({ laureateId: p.laureateId, partnerId: p.partnerId, score: p.score })) },
+      });
+      await this.notify(em, tenant, state, m, siteUrl);
+      return { ...m, ...patch };
+    });
+  }
+
+  private async notify(em: EntityManager, tenant: Tenant, state: MatchingState, m: Matching, siteUrl: string): Promise<void> {
+    const pairs = m.result!.pairs;
+    const apps: Array<{ id: string; title: string; email: string | null; applicant_name: string; locale: 'fr' | 'en'; user_locale: 'fr' | 'en' | null }> = pairs.length ? await em.query(
+      `SELECT a.id, a.title, COALESCE(u.email, a.email) AS email, a.applicant_name, a.locale, u.locale AS user_locale FROM application a
+         JOIN app_user u ON u.id = a.applicant_user_id WHERE a.tenant_id = $1 AND a.id = ANY($2)`,
+      [tenant.id, [...new Set(pairs.map((p) => p.laureateId))]],
+    ) : [];
+    const { programme } = state;
+    const titles = { programmeTitleFr: programme.titleFr, programmeTitleEn: programme.titleEn };
+    for (const a of apps) {
+      if (!a.email) continue;
+      const partners = pairs.filter((p) => p.laureateId === a.id).map((p) => state.partners.find((x) => x.id === p.partnerId)!)
+        .map((p) => ({ name: p.name, description: p.description }));
+      await this.outbox.enqueue(em, {
+        tenantId: tenant.id, template: 'partners-matched-laureate', locale: a.user_locale ?? a.locale, to: a.email, toName: a.applicant_name,
+        dedupeKey: `partners-matched:${m.id}:laureate:${a.id}`,
+        payload: { name: a.applicant_name, title: a.title, partners, ...titles, link: `${siteUrl}/partners/programmes/${programme.id}/needs` },
+      });
+    }
+    for (const partner of state.partners) {
+      const mine = pairs.filter((p) => p.partnerId === partner.id);
+      if (!mine.length) continue;
+      const laureates = mine.map((p) => ({ title: apps.find((a) => a.id === p.laureateId)?.title ?? '' }));
+      const contacts: Array<{ id: string; email: string; display_name: string; locale: 'fr' | 'en' | null }> = await em.query(
+        `SELECT u.id, u.email, u.display_name, u.locale FROM partner_contact c JOIN app_user u ON u.id = c.user_id WHERE c.tenant_id = $1 AND c.partner_id = $2`,
+        [tenant.id, partner.id],
+      );
+      for (const c of contacts) {
+        await this.outbox.enqueue(em, {
+          tenantId: tenant.id, template: 'partners-matched-partner', locale: c.locale ?? tenant.defaultLocale, to: c.email, toName: c.display_name,
+          dedupeKey: `partners-matched:${m.id}:partner:${partner.id}:${c.id}`,
+          payload: { name: c.display_name, partner: partner.name, laureates, ...titles, link: `${siteUrl}/partners/programmes/${programme.id}` },
+        });
+      }
+    }
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------
+
+  private input(state: MatchingState): MatchingInput {
+    const needs = new Map(state.needs.map((n) => [n.applicationId, n]));
+    const partnerIds = new Set(state.partners.map((p) => p.id));
+    const laureateIds = new Set(state.laureates.map((l) => l.applicationId));
+    const m = state.matching;
+    return {
+      laureates: state.laureates.map((l) => ({
+        id: l.applicationId, needs: needs.get(l.applicationId)?.needs ?? [], ...(l.category ? { theme: l.category } : {}),
+        preferences: (needs.get(l.applicationId)?.preferences ?? []).filter((id) => partnerIds.has(id)),
+      })),
+      partners: state.partners.map((p) => ({
+        id: p.id, expertise: p.expertise, themes: p.themes, capacity: p.capacity, preferences: p.preferences.filter((id) => laureateIds.has(id)),
+      })),
+      weights: m.weights ?? { ...DEFAULT_WEIGHTS }, overlap: m.overlap, sponsorsPerLaureate: m.sponsorsPerLaureate,
+      // Pairs naming someone no longer in the round are dropped rather than failing the run.
+      locked: m.locked.filter((p) => laureateIds.has(p.laureateId) && partnerIds.has(p.partnerId)),
+      forbidden: m.forbidden,
+    };
+  }
+
+  private async state(em: EntityManager, tenant: Tenant, programmeId: string): Promise<MatchingState> {
+    const programme = await this.programme(tenant, programmeId, em);
+    const matching = (await this.matchingRow(em, tenant.id, programmeId)) ?? em.getRepository(Matching).create({
+      tenantId: tenant.id, programmeId, weights: null, overlap: 'jaccard', sponsorsPerLaureate: 1, locked: [], forbidden: [], result: null,
+      inputHash: null, runAt: null, status: 'draft', confirmedAt: null, confirmedBy: null,
+    });
+    const partners = await this.partners(em, tenant.id, programmeId);
+    const laureates = await this.coachingRepo.laureateSources(em, tenant.id, programmeId);
+    const needs = await em.getRepository(LaureateNeeds).findBy({ tenantId: tenant.id, programmeId });
+    return { programme, matching, partners, laureates, needs };
+  }
+
+  private matchingRow(em: EntityManager, tenantId: string, programmeId: string): Promise<Matching | null> {
+    return em.getRepository(Matching).findOneBy({ tenantId, programmeId });
+  }
+
+  /** The matching row, created on first use, locked, and still a draft. */
+  private async draftMatching(em: EntityManager, tenant: Tenant, programmeId: string): Promise<Matching> {
+    await this.lockProgramme(em, tenant, programmeId);
+    await em.query(`INSERT INTO matching (tenant_id, programme_id) VALUES ($1, $2) ON CONFLICT (tenant_id, programme_id) DO NOTHING`, [tenant.id, programmeId]);
+    const m = (await em.getRepository(Matching).createQueryBuilder('m')
+      .where('m.tenant_id = :tenantId AND m.programme_id = :programmeId', { tenantId: tenant.id, programmeId })
+      .setLock('pessimistic_write').getOne())!;
+    if (m.status === 'confirmed') throw new DomainError('MATCHING_ALREADY_CONFIRMED');
+    return m;
+  }
+
+  private partners(em: EntityManager, tenantId: string, programmeId: string): Promise<Partner[]> {
+    return em.getRepository(Partner).find({ where: { tenantId, programmeId }, order: { name: 'ASC', id: 'ASC' } });
+  }
+
+  private async partner(em: EntityManager, tenantId: string, programmeId: string, id: string): Promise<Partner> {
+    const p = /^[0-9a-f-]{36}$/i.test(id) ? await em.getRepository(Partner).findOneBy({ tenantId, programmeId, id }) : null;
+    if (!p) throw new DomainError('NOT_FOUND');
+    return p;
+  }
+
+  private async partnerOfContact(em: EntityManager, tenantId: string, programmeId: string, userId: string): Promise<Partner> {
+    const contacts = await em.getRepository(PartnerContact).findBy({ tenantId, userId });
+    const partner = contacts.length
+      ? await em.getRepository(Partner).findOne({ where: { tenantId, programmeId, id: In(contacts.map((c) => c.partnerId)) }, order: { name: 'ASC' } })
+      : null;
+    if (!partner) throw new DomainError('PARTNER_NOT_CONTACT');
+    return partner;
+  }
+
+  private async laureateOf(em: EntityManager, tenantId: string, programmeId: string, userId: string): Promise<LaureateSource> {
+    const source = (await this.coachingRepo.laureateSources(em, tenantId, programmeId)).find((s) => s.userId === userId);
+    if (!source) throw new DomainError('COACHING_NOT_LAUREATE');
+    return source;
+  }
+
+  private async programme(tenant: Tenant, programmeId: string, em: EntityManager = this.ds.manager): Promise<Programme> {
+    const p = /^[0-9a-f-]{36}$/i.test(programmeId) ? await this.programmes.get(tenant.id, programmeId, em) : null;
+    if (!p) throw new DomainError('NOT_FOUND');
+    return p;
+  }
+
+  private async lockProgramme(em: EntityManager, tenant: Tenant, programmeId: string): Promise<Programme> {
+    const p = /^[0-9a-f-]{36}$/i.test(programmeId) ? await this.programmes.getForUpdate(em, tenant.id, programmeId) : null;
+    if (!p) throw new DomainError('NOT_FOUND');
+    return p;
+  }
+}
+
+/** A fingerprint of the matching's input, to tell whether a proposal is still current. */
+export function inputHash(input: MatchingInput): string {
+  return createHash('sha256').update(JSON.stringify(input)).digest('hex');
+}

@@ -1,0 +1,90 @@
+/// <reference lib="dom" />
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { AuthService } from '../../src/auth/auth.service.js';
+import { createAnnouncedProgramme, PDF_BYTES, TEST_PLAN, type TestLaureate } from '../factories/coaching.js';
+import { createPerson, createTenant } from '../factories/index.js';
+import type { TestTenant } from '../factories/index.js';
+import { startTestApp } from '../setup/test-app.js';
+import type { TestApp } from '../setup/test-app.js';
+
+/** A laureate, in headless Chromium: hands in a deliverable file; the schedule page passes axe in both languages. */
+describe('coaching pages in a browser', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+  let city: TestTenant;
+  let programmeId: string;
+  let laureate: TestLaureate;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    t.clock.set('2026-06-30T08:00:00Z');
+    await t.app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
+    city = await createTenant(t, { slug: 'coachcity' });
+    const staff = await createPerson(t, city, 'staff', { email: 'agent@coachcity.test' });
+    await createPerson(t, city, 'coach', { email: 'coach@coachcity.test' });
+    const { programme, laureates } = await createAnnouncedProgramme(t, city, staff, 1, { prefix: 'brw' });
+    programmeId = programme.id;
+    laureate = laureates[0];
+    await t.app.get(AuthService).setPassword(city.tenant.id, laureate.userId, 'a long enough password');
+    await t.http().put(`/api/programmes/${programmeId}/coaching/plan`).set(staff.headers).send({ milestones: TEST_PLAN }).expect(200);
+    await t.http().post(`/api/programmes/${programmeId}/transitions`).set(staff.headers).send({ to: 'coaching', reason: 'Summer coaching' }).expect(201);
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function signedIn(email: string, lang: 'fr' | 'en'): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/t/coachcity/sign-in?lang=${lang}`);
+    await page.fill('#pw-email', email);
+    await page.fill('#field-password', 'a long enough password');
+    await page.click('#password-title ~ form button[type=submit]');
+    await page.waitForURL(/\/t\/coachcity\/$/);
+    return page;
+  }
+
+  async function expectAccessible(page: Page): Promise<void> {
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  }
+
+  it('lets a laureate hand in a deliverable file, accessibly, in both languages', async () => {
+    const page = await signedIn(laureate.email, 'en');
+    const schedule = `${base}/t/coachcity/coaching/programmes/${programmeId}`;
+    await page.goto(`${schedule}?lang=fr`);
+    await expectAccessible(page);
+    await page.goto(`${schedule}?lang=en`);
+    await expectAccessible(page);
+
+    const budget = page.locator('li.panel', { has: page.locator('h2', { hasText: 'Budget' }) });
+    const pdf = join(tmpdir(), `budget-${Date.now()}.pdf`);
+    writeFileSync(pdf, PDF_BYTES);
+    await budget.locator('input[type=file]').setInputFiles(pdf);
+    await budget.locator('button[type=submit]').click();
+    await page.waitForURL(/saved=submitted/);
+    const after = page.locator('li.panel', { has: page.locator('h2', { hasText: 'Budget' }) });
+    expect(await after.textContent()).toContain('handed in');
+    expect(await after.locator('input[type=file]').count()).toBe(0);
+    await expectAccessible(page);
+
+    // Reminders off, and a calendar address, without JavaScript.
+    await page.click('text=Turn reminders off');
+    expect(await page.textContent('body')).toContain('Reminders are turned off.');
+    await page.click('text=Get a new calendar address');
+    expect(await page.inputValue('#feed-url')).toMatch(/\/coaching\/calendar\/[\w-]+\.ics$/);
+    await expectAccessible(page);
+  });
+});
