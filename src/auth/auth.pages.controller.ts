@@ -75,7 +75,8 @@ export class AuthPagesController {
     try {
       const { user, next } = await this.auth.consumeLink(page.tenant, token);
       await this.startSession(req, res, page.tenant.id, user.id);
-      return res.redirect(303, `${page.basePath}${safeRedirectPath(next) ?? '/'}`);
+      // Without a destination, a person lands on their own space (jury portal, schedule, desk...).
+      return res.redirect(303, `${page.basePath}${safeRedirectPath(next) ?? '/me'}`);
     } catch (err) {
       if (err instanceof DomainError && err.code === 'SIGN_IN_LINK_INVALID') {
         return res.status(400).send(this.views.page('pages/auth/sign-in', page, {

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Get, Param, Post, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public, Roles } from '../auth/roles.guard.js';
+import { Public, Roles, SignedIn } from '../auth/roles.guard.js';
 import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
 import { zonedWallTimeToInstant } from '../common/time/zoned.js';
 import { Page } from '../common/web/current.decorators.js';
@@ -44,6 +44,29 @@ export class ProgrammesPagesController {
     return this.views.page('pages/programmes/programme', page, {
       title: page.locale === 'fr' ? p.titleFr : p.titleEn, programme: p, timeline: timelineRows(p),
     });
+  }
+
+  /** Where a signed-in person finds their spaces: jury portal, applications, schedule, partner page, desk. */
+  @Get('me') @SignedIn()
+  async mySpace(@Page() page: PageContext) {
+    const p = page.principal!;
+    const programmes = await this.programmes.list(page.tenant.id);
+    const t = (key: string) => this.views.t(page.locale, key);
+    const spaces = programmes.map((prog) => {
+      const roles = new Set([...p.roles, ...(p.programmeRoles[prog.id] ?? [])]);
+      const from = (phase: Phase) => phaseIndex(prog.phase) >= phaseIndex(phase);
+      const links: Array<{ href: string; label: string }> = [];
+      if (roles.has('staff') || roles.has('platform_admin')) links.push({ href: `/staff/programmes/${prog.id}`, label: t('me.staffDesk') });
+      if (roles.has('juror') && from('jury')) links.push({ href: `/jury/programmes/${prog.id}`, label: t('me.jury') });
+      if (roles.has('applicant')) {
+        links.push({ href: '/applications', label: t('apply.mine') });
+        if (from('coaching')) links.push({ href: `/coaching/programmes/${prog.id}`, label: t('me.schedule') }, { href: `/partners/programmes/${prog.id}/needs`, label: t('me.needs') });
+      }
+      if (roles.has('coach') && from('coaching')) links.push({ href: `/coaching/programmes/${prog.id}/coach`, label: t('me.coach') });
+      if (roles.has('partner') && from('coaching')) links.push({ href: `/partners/programmes/${prog.id}`, label: t('me.partner') });
+      return { programme: prog, links };
+    }).filter((s) => s.links.length && (s.programme.phase !== 'draft' || p.roles.includes('staff')));
+    return this.views.page('pages/home/me', page, { title: t('me.title'), spaces });
   }
 
   @Get('staff') @Roles(['staff'])

@@ -70,6 +70,9 @@ describe('pages in a browser', () => {
     await page.fill('#field-password', 'a long enough password');
     await page.click('#password-title ~ form button[type=submit]');
     await page.waitForURL(/\/t\/lumiere\/$/);
+    await page.goto(`${base}/t/lumiere/me`);
+    expect(await page.textContent('main')).toContain('Staff desk for this programme');
+    await expectAccessible(page);
     await page.goto(`${base}/t/lumiere/staff`);
     await expectAccessible(page);
     await page.click('text=Makers: circular economy');

@@ -41,11 +41,23 @@ describe('start-up', () => {
       expect(home.text).toContain('Makers 2026 : économie circulaire');
       expect(home.text).toContain('Appel à projets ouvert');
 
+      // A juror following their link lands on their space, which leads to the portal of each programme in its jury phase.
+      const { seedDemoJury } = await import('../../src/database/demo-jury-seed.js');
+      await seedDemoJury(one.app, () => {});
+      const browser = one.http();
+      const jurorToken = linksA.juror.split('/').pop();
+      const confirm = await browser.get(`/sign-in/link/${jurorToken}`).set('Host', 'localhost').set('Accept', 'text/html');
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(confirm.text)![1];
+      const landed = await browser.post(`/sign-in/link/${jurorToken}`).set('Host', 'localhost').type('form').send({ _csrf: csrf });
+      expect(landed.headers.location).toBe('/me');
+      const me = await browser.get('/me').set('Host', 'localhost').set('Accept', 'text/html');
+      expect(me.text).toMatch(/href="\/jury\/programmes\/[0-9a-f-]{36}"/);
+
       const token = linksA['authority staff'].split('/').pop();
       const consumed = await one.http().post('/api/auth/sign-in-links/consume').set('Host', 'localhost').send({ token });
       expect(consumed.status).toBe(201);
-      const me = await one.http().get('/api/me').set({ Host: 'localhost', Authorization: `Bearer ${consumed.body.token}` });
-      expect(me.body.roles.sort()).toEqual(['platform_admin', 'staff']);
+      const meApi = await one.http().get('/api/me').set({ Host: 'localhost', Authorization: `Bearer ${consumed.body.token}` });
+      expect(meApi.body.roles.sort()).toEqual(['platform_admin', 'staff']);
     } finally {
       await two.close();
       await one.close();
