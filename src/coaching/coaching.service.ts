@@ -144,7 +144,7 @@ export class CoachingService implements OnModuleInit {
   // ---- staff ------------------------------------------------------------------------------------
 
   async plan(tenant: Tenant, programmeId: string) {
-    const programme = await this.programme(tenant, programmeId);
+    const programme = await this.programmes.found(tenant.id, programmeId);
     const plan = await this.repo.plan(this.repo.manager, tenant.id, programmeId);
     return { programme, plan };
   }
@@ -152,7 +152,7 @@ export class CoachingService implements OnModuleInit {
   async savePlan(tenant: Tenant, programmeId: string, dtos: MilestoneDto[], actorUserId: string): Promise<CoachingPlan> {
     const milestones = planFromDtos(dtos);
     return this.tx.run(async (em) => {
-      await this.lockProgramme(em, tenant, programmeId);
+      await this.programmes.lockFound(em, tenant.id, programmeId);
       const plan = await this.repo.ensurePlan(em, tenant.id, programmeId);
       await this.repo.updatePlan(em, plan.id, { milestones });
       await this.audit.record(em, {
@@ -168,7 +168,7 @@ export class CoachingService implements OnModuleInit {
   /** (Re)generates every laureate's schedule from the plan; idempotent. Returns how many laureates have one. */
   async generateSchedules(tenant: Tenant, programmeId: string, actorUserId: string): Promise<{ laureates: number; startedAt: Date }> {
     return this.tx.run(async (em) => {
-      const programme = await this.lockProgramme(em, tenant, programmeId);
+      const programme = await this.programmes.lockFound(em, tenant.id, programmeId);
       const plan = await this.repo.ensurePlan(em, tenant.id, programmeId);
       if (!plan.startedAt) {
         // Before the phase: count from the coaching instant of the timeline, else from now.
@@ -240,7 +240,7 @@ export class CoachingService implements OnModuleInit {
 
   async assignCoach(tenant: Tenant, programmeId: string, laureateId: string, coachUserId: string | null, actorUserId: string): Promise<LaureateRow> {
     return this.tx.run(async (em) => {
-      await this.lockProgramme(em, tenant, programmeId);
+      await this.programmes.lockFound(em, tenant.id, programmeId);
       const l = await this.repo.laureate(em, tenant.id, programmeId, laureateId);
       if (!l) throw new DomainError('NOT_FOUND');
       if (coachUserId && !(await this.repo.mayCoach(em, tenant.id, programmeId, coachUserId))) throw new DomainError('COACHING_NOT_A_COACH');
@@ -255,7 +255,7 @@ export class CoachingService implements OnModuleInit {
 
   /** Every laureate's schedule and readiness (the staff dashboard). */
   async dashboard(tenant: Tenant, programmeId: string) {
-    const programme = await this.programme(tenant, programmeId);
+    const programme = await this.programmes.found(tenant.id, programmeId);
     const em = this.repo.manager;
     const plan = await this.repo.plan(em, tenant.id, programmeId);
     const schedules = await this.schedules(em, tenant.id, programmeId);
@@ -269,7 +269,7 @@ export class CoachingService implements OnModuleInit {
       throw new DomainError('COACHING_OVERRIDE_REASON_REQUIRED', {}, [{ field: 'reason', message: `must be at least ${MIN_OVERRIDE_REASON} characters` }]);
     }
     return this.tx.run(async (em) => {
-      await this.lockProgramme(em, tenant, programmeId);
+      await this.programmes.lockFound(em, tenant.id, programmeId);
       const plan = await this.repo.ensurePlan(em, tenant.id, programmeId);
       const schedules = await this.schedules(em, tenant.id, programmeId);
       const notReady = schedules.filter((s) => !s.readiness.ready).map((s) => s.laureate.applicationId);
@@ -286,7 +286,7 @@ export class CoachingService implements OnModuleInit {
   // ---- laureates --------------------------------------------------------------------------------
 
   async mySchedule(tenant: Tenant, programmeId: string, principal: Principal): Promise<LaureateSchedule & { programme: Programme }> {
-    const programme = await this.programme(tenant, programmeId);
+    const programme = await this.programmes.found(tenant.id, programmeId);
     const em = this.repo.manager;
     const [laureate] = await this.repo.laureates(em, tenant.id, programmeId, { userId: principal.userId });
     if (!laureate) throw new DomainError('COACHING_NOT_LAUREATE');
@@ -377,7 +377,7 @@ export class CoachingService implements OnModuleInit {
 
   /** The coach's laureates (staff see every laureate), each with their schedule. */
   async coachView(tenant: Tenant, programmeId: string, principal: Principal) {
-    const programme = await this.programme(tenant, programmeId);
+    const programme = await this.programmes.found(tenant.id, programmeId);
     const em = this.repo.manager;
     const staff = hasRole(principal, ['staff', 'platform_admin']);
     const laureates = await this.repo.laureates(em, tenant.id, programmeId, staff ? {} : { coachUserId: principal.userId });
@@ -540,15 +540,5 @@ export class CoachingService implements OnModuleInit {
     if (l.coachUserId !== principal.userId) throw new DomainError('COACHING_NOT_YOUR_LAUREATE');
   }
 
-  private async programme(tenant: Tenant, programmeId: string, em: EntityManager = this.repo.manager): Promise<Programme> {
-    const p = /^[0-9a-f-]{36}$/i.test(programmeId) ? await this.programmes.get(tenant.id, programmeId, em) : null;
-    if (!p) throw new DomainError('NOT_FOUND');
-    return p;
-  }
 
-  private async lockProgramme(em: EntityManager, tenant: Tenant, programmeId: string): Promise<Programme> {
-    const p = /^[0-9a-f-]{36}$/i.test(programmeId) ? await this.programmes.getForUpdate(em, tenant.id, programmeId) : null;
-    if (!p) throw new DomainError('NOT_FOUND');
-    return p;
-  }
 }

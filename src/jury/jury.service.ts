@@ -118,7 +118,7 @@ export class JuryService implements OnModuleInit {
   // ---- staff: composition and settings ---------------------------------------------------------
 
   async overview(tenant: Tenant, programmeId: string) {
-    const programme = await this.programme(tenant, programmeId);
+    const programme = await this.programmes.found(tenant.id, programmeId);
     const em = this.repo.manager;
     const jury = await this.repo.jury(em, tenant.id, programmeId);
     const members = await this.repo.members(em, tenant.id, programmeId);
@@ -142,7 +142,7 @@ export class JuryService implements OnModuleInit {
     const problems = checkSettings(dto.method, settings);
     if (problems.length) throw new DomainError('VALIDATION_FAILED', {}, problems);
     return this.tx.run(async (em) => {
-      await this.lockProgramme(em, tenant, programmeId);
+      await this.programmes.lockFound(em, tenant.id, programmeId);
       const jury = await this.repo.ensureJury(em, tenant.id, programmeId);
       if (jury.status !== 'setup') throw new DomainError('JURY_SETTINGS_LOCKED');
       await this.repo.updateJury(em, jury.id, { method: dto.method, settings });
@@ -159,7 +159,7 @@ export class JuryService implements OnModuleInit {
     const email = normaliseEmail(dto.email);
     const siteUrl = await this.tenants.siteUrl(tenant);
     return this.tx.run(async (em) => {
-      await this.lockProgramme(em, tenant, programmeId);
+      await this.programmes.lockFound(em, tenant.id, programmeId);
       const jury = await this.repo.ensureJury(em, tenant.id, programmeId);
       if (jury.status !== 'setup') throw new DomainError('JURY_SETTINGS_LOCKED');
       const user = await this.users.upsert(em, tenant.id, email, dto.displayName, dto.locale ?? null);
@@ -213,7 +213,7 @@ export class JuryService implements OnModuleInit {
 
   /** What the assignment is (once the vote is open) or would be (before). */
   async assignment(tenant: Tenant, programmeId: string): Promise<{ stored: boolean; result: AssignmentResult }> {
-    await this.programme(tenant, programmeId);
+    await this.programmes.found(tenant.id, programmeId);
     const em = this.repo.manager;
     const jury = await this.repo.jury(em, tenant.id, programmeId);
     const members = await this.repo.members(em, tenant.id, programmeId);
@@ -229,7 +229,7 @@ export class JuryService implements OnModuleInit {
   /** Opens the vote: freezes the settings and the candidates, and assigns applications to jurors. */
   async openVote(tenant: Tenant, programmeId: string, actorUserId: string): Promise<Jury> {
     return this.tx.run(async (em) => {
-      const programme = await this.lockProgramme(em, tenant, programmeId);
+      const programme = await this.programmes.lockFound(em, tenant.id, programmeId);
       const jury = await this.repo.ensureJury(em, tenant.id, programmeId);
       if (jury.status === 'open') return jury;
       if (jury.status === 'closed') throw new DomainError('VOTE_CLOSED');
@@ -257,7 +257,7 @@ export class JuryService implements OnModuleInit {
 
   async closeVote(tenant: Tenant, programmeId: string, actorUserId: string): Promise<Jury> {
     return this.tx.run(async (em) => {
-      await this.lockProgramme(em, tenant, programmeId);
+      await this.programmes.lockFound(em, tenant.id, programmeId);
       const jury = await this.repo.lockJury(em, tenant.id, programmeId, 'update');
       if (!jury) throw new DomainError('JURY_NOT_CONFIGURED');
       if (jury.status === 'closed') return jury;
@@ -270,7 +270,7 @@ export class JuryService implements OnModuleInit {
   }
 
   async progress(tenant: Tenant, programmeId: string): Promise<{ jury: Jury; jurors: JurorProgress[]; applications: ApplicationProgress[] }> {
-    await this.programme(tenant, programmeId);
+    await this.programmes.found(tenant.id, programmeId);
     const state = await this.state(this.repo.manager, tenant.id, programmeId);
     const apps = await this.repo.applications(this.repo.manager, tenant.id, state.jury.applicationIds);
     return { jury: state.jury, ...computeProgress(state, apps) };
@@ -284,7 +284,7 @@ export class JuryService implements OnModuleInit {
     const key = requestKey ?? randomUUID();
     const siteUrl = await this.tenants.siteUrl(tenant);
     return this.tx.run(async (em) => {
-      const programme = await this.programme(tenant, programmeId, em);
+      const programme = await this.programmes.found(tenant.id, programmeId, em);
       const state = await this.state(em, tenant.id, programmeId);
       if (state.jury.status !== 'open') throw new DomainError(state.jury.status === 'closed' ? 'VOTE_CLOSED' : 'JURY_VOTE_NOT_OPEN');
       const apps = await this.repo.applications(em, tenant.id, state.jury.applicationIds);
@@ -314,7 +314,7 @@ export class JuryService implements OnModuleInit {
 
   /** The ranking, each application's figures and explanation, and the proposal. Only once the vote is closed. */
   async results(tenant: Tenant, programmeId: string) {
-    await this.programme(tenant, programmeId);
+    await this.programmes.found(tenant.id, programmeId);
     const em = this.repo.manager;
     const state = await this.state(em, tenant.id, programmeId);
     if (state.jury.status !== 'closed') throw new DomainError('JURY_VOTE_NOT_CLOSED');
@@ -330,7 +330,7 @@ export class JuryService implements OnModuleInit {
    */
   async confirm(tenant: Tenant, programmeId: string, dto: ConfirmDto, actorUserId: string): Promise<JuryOutcome[]> {
     return this.tx.run(async (em) => {
-      await this.lockProgramme(em, tenant, programmeId);
+      await this.programmes.lockFound(em, tenant.id, programmeId);
       const jury = await this.repo.lockJury(em, tenant.id, programmeId, 'update');
       if (!jury) throw new DomainError('JURY_NOT_CONFIGURED');
       if (jury.status !== 'closed') throw new DomainError('JURY_VOTE_NOT_CLOSED');
@@ -383,7 +383,7 @@ export class JuryService implements OnModuleInit {
    * listener queues the e-mails); when it is already there, queues them directly. Once only.
    */
   async announce(tenant: Tenant, programmeId: string, actorUserId: string, transition: (reason: string) => Promise<unknown>): Promise<Jury> {
-    const programme = await this.programme(tenant, programmeId);
+    const programme = await this.programmes.found(tenant.id, programmeId);
     const jury = await this.repo.jury(this.repo.manager, tenant.id, programmeId);
     if (!jury) throw new DomainError('JURY_NOT_CONFIGURED');
     if (jury.announcedAt) throw new DomainError('JURY_ALREADY_ANNOUNCED');
@@ -393,7 +393,7 @@ export class JuryService implements OnModuleInit {
       await transition('jury results announced');
     } else {
       await this.tx.run(async (em) => {
-        const p = await this.lockProgramme(em, tenant, programmeId);
+        const p = await this.programmes.lockFound(em, tenant.id, programmeId);
         const j = (await this.repo.lockJury(em, tenant.id, programmeId, 'update'))!;
         if (j.announcedAt) throw new DomainError('JURY_ALREADY_ANNOUNCED');
         await this.queueAnnouncement(em, tenant, p, j, actorUserId);
@@ -431,7 +431,7 @@ export class JuryService implements OnModuleInit {
 
   /** Everything the exports need; refused while the vote is not closed. */
   async exportData(tenant: Tenant, programmeId: string) {
-    await this.programme(tenant, programmeId);
+    await this.programmes.found(tenant.id, programmeId);
     const em = this.repo.manager;
     const state = await this.state(em, tenant.id, programmeId);
     if (state.jury.status !== 'closed') throw new DomainError('JURY_VOTE_NOT_CLOSED');
@@ -443,7 +443,7 @@ export class JuryService implements OnModuleInit {
 
   async staffConflict(tenant: Tenant, programmeId: string, memberId: string, applicationId: string, reason: string, actorUserId: string): Promise<void> {
     await this.tx.run(async (em) => {
-      await this.programme(tenant, programmeId, em);
+      await this.programmes.found(tenant.id, programmeId, em);
       const member = await this.repo.member(em, tenant.id, programmeId, memberId);
       if (!member) throw new DomainError('NOT_FOUND');
       await this.declare(em, tenant, programmeId, member, applicationId, reason, actorUserId);
@@ -454,7 +454,7 @@ export class JuryService implements OnModuleInit {
 
   /** The juror's list: assigned applications once the vote is open; before, the eligible ones (to declare conflicts early). */
   async mine(tenant: Tenant, programmeId: string, principal: Principal) {
-    const programme = await this.programme(tenant, programmeId);
+    const programme = await this.programmes.found(tenant.id, programmeId);
     const em = this.repo.manager;
     const member = await this.memberOf(em, tenant, programmeId, principal);
     const jury = await this.repo.jury(em, tenant.id, programmeId);
@@ -489,7 +489,7 @@ export class JuryService implements OnModuleInit {
   /** One application as the juror reads it; blind review hides who the applicant is. */
   async readApplication(tenant: Tenant, programmeId: string, applicationId: string, principal: Principal, locale: 'fr' | 'en') {
     const em = this.repo.manager;
-    const programme = await this.programme(tenant, programmeId);
+    const programme = await this.programmes.found(tenant.id, programmeId);
     const member = await this.memberOf(em, tenant, programmeId, principal);
     const jury = await this.repo.jury(em, tenant.id, programmeId);
     const app = await this.visibleApplication(em, tenant, programmeId, jury, member, applicationId);
@@ -519,7 +519,7 @@ export class JuryService implements OnModuleInit {
   /** A file of an application the juror may read (assigned, no conflict); the same checks as reading it. */
   async readFile(tenant: Tenant, programmeId: string, applicationId: string, fileId: string, principal: Principal) {
     const em = this.repo.manager;
-    await this.programme(tenant, programmeId);
+    await this.programmes.found(tenant.id, programmeId);
     const member = await this.memberOf(em, tenant, programmeId, principal);
     const jury = await this.repo.jury(em, tenant.id, programmeId);
     const app = await this.visibleApplication(em, tenant, programmeId, jury, member, applicationId);
@@ -533,7 +533,7 @@ export class JuryService implements OnModuleInit {
 
   async declareConflict(tenant: Tenant, programmeId: string, applicationId: string, reason: string, principal: Principal): Promise<void> {
     await this.tx.run(async (em) => {
-      await this.programme(tenant, programmeId, em);
+      await this.programmes.found(tenant.id, programmeId, em);
       const member = await this.memberOf(em, tenant, programmeId, principal, true);
       await this.declare(em, tenant, programmeId, member, applicationId, reason, principal.userId);
     });
@@ -647,7 +647,7 @@ export class JuryService implements OnModuleInit {
   /** The pair this juror should compare next (pairwise), or null when none is left. */
   async nextPairFor(tenant: Tenant, programmeId: string, principal: Principal) {
     const em = this.repo.manager;
-    await this.programme(tenant, programmeId);
+    await this.programmes.found(tenant.id, programmeId);
     const member = await this.memberOf(em, tenant, programmeId, principal);
     const state = await this.state(em, tenant.id, programmeId);
     if (state.jury.method !== 'pairwise') throw new DomainError('JURY_WRONG_METHOD', { method: state.jury.method });
@@ -682,7 +682,7 @@ export class JuryService implements OnModuleInit {
   /** Private notes: allowed whenever the juror may read the application, kept after the close. */
   async saveNote(tenant: Tenant, programmeId: string, applicationId: string, body: string, principal: Principal): Promise<void> {
     await this.tx.run(async (em) => {
-      await this.programme(tenant, programmeId, em);
+      await this.programmes.found(tenant.id, programmeId, em);
       const member = await this.memberOf(em, tenant, programmeId, principal, true);
       const jury = await this.repo.jury(em, tenant.id, programmeId);
       await this.visibleApplication(em, tenant, programmeId, jury, member, applicationId, { allowConflict: true });
@@ -752,7 +752,7 @@ export class JuryService implements OnModuleInit {
 
   /** The jury locked for a ballot: open, and the juror's member row locked (one change at a time per juror). */
   private async votingContext(em: EntityManager, tenant: Tenant, programmeId: string, principal: Principal) {
-    await this.programme(tenant, programmeId, em);
+    await this.programmes.found(tenant.id, programmeId, em);
     const jury = await this.repo.lockJury(em, tenant.id, programmeId, 'share');
     const member = await this.memberOf(em, tenant, programmeId, principal, true);
     if (!jury || jury.status === 'setup') throw new DomainError('JURY_VOTE_NOT_OPEN');
@@ -816,20 +816,10 @@ export class JuryService implements OnModuleInit {
     return (await this.users.findById(tenant.id, member.userId, em))?.locale ?? tenant.defaultLocale;
   }
 
-  private async programme(tenant: Tenant, programmeId: string, em: EntityManager = this.repo.manager): Promise<Programme> {
-    const p = /^[0-9a-f-]{36}$/i.test(programmeId) ? await this.programmes.get(tenant.id, programmeId, em) : null;
-    if (!p) throw new DomainError('NOT_FOUND');
-    return p;
-  }
 
-  private async lockProgramme(em: EntityManager, tenant: Tenant, programmeId: string): Promise<Programme> {
-    const p = /^[0-9a-f-]{36}$/i.test(programmeId) ? await this.programmes.getForUpdate(em, tenant.id, programmeId) : null;
-    if (!p) throw new DomainError('NOT_FOUND');
-    return p;
-  }
 
   private async setupJury(em: EntityManager, tenant: Tenant, programmeId: string): Promise<Jury> {
-    await this.lockProgramme(em, tenant, programmeId);
+    await this.programmes.lockFound(em, tenant.id, programmeId);
     const jury = await this.repo.ensureJury(em, tenant.id, programmeId);
     if (jury.status !== 'setup') throw new DomainError('JURY_SETTINGS_LOCKED');
     return jury;

@@ -52,7 +52,7 @@ export class PartnersService {
   // ---- staff: partner profiles ------------------------------------------------------------------
 
   async list(tenant: Tenant, programmeId: string) {
-    const programme = await this.programme(tenant, programmeId);
+    const programme = await this.programmes.found(tenant.id, programmeId);
     const partners = await this.partners(this.ds.manager, tenant.id, programmeId);
     const contacts = partners.length ? await this.ds.query(
       `SELECT c.partner_id AS "partnerId", u.id AS "userId", u.display_name AS "displayName", u.email FROM partner_contact c
@@ -64,7 +64,7 @@ export class PartnersService {
 
   async create(tenant: Tenant, programmeId: string, dto: PartnerDto, actorUserId: string): Promise<Partner> {
     return this.tx.run(async (em) => {
-      await this.lockProgramme(em, tenant, programmeId);
+      await this.programmes.lockFound(em, tenant.id, programmeId);
       const partner = em.getRepository(Partner).create({
         tenantId: tenant.id, programmeId, name: dto.name, logoUrl: dto.logoUrl ?? null, description: dto.description ?? '',
         expertise: tags(dto.expertise), themes: tags(dto.themes), capacity: dto.capacity ?? 1, matchFundingCents: dto.matchFundingCents ?? null,
@@ -82,7 +82,7 @@ export class PartnersService {
 
   async update(tenant: Tenant, programmeId: string, partnerId: string, dto: UpdatePartnerDto, actorUserId: string): Promise<Partner> {
     return this.tx.run(async (em) => {
-      await this.lockProgramme(em, tenant, programmeId);
+      await this.programmes.lockFound(em, tenant.id, programmeId);
       const partner = await this.partner(em, tenant.id, programmeId, partnerId);
       const patch: Partial<Partner> = {};
       if (dto.name !== undefined) patch.name = dto.name;
@@ -103,7 +103,7 @@ export class PartnersService {
     const email = normaliseEmail(dto.email);
     const siteUrl = await this.tenants.siteUrl(tenant);
     return this.tx.run(async (em) => {
-      await this.lockProgramme(em, tenant, programmeId);
+      await this.programmes.lockFound(em, tenant.id, programmeId);
       const partner = await this.partner(em, tenant.id, programmeId, partnerId);
       const user = await this.users.upsert(em, tenant.id, email, dto.displayName, dto.locale ?? null);
       const granted = await this.users.grant(em, tenant.id, user.id, 'partner', programmeId);
@@ -122,7 +122,7 @@ export class PartnersService {
 
   /** The signed-in contact's partner, its sponsored laureates (once confirmed) and their milestone progress. */
   async mine(tenant: Tenant, programmeId: string, principal: Principal) {
-    const programme = await this.programme(tenant, programmeId);
+    const programme = await this.programmes.found(tenant.id, programmeId);
     const em = this.ds.manager;
     const partner = await this.partnerOfContact(em, tenant.id, programmeId, principal.userId);
     const matches = await em.getRepository(PartnerMatch).find({ where: { tenantId: tenant.id, programmeId, partnerId: partner.id } });
@@ -160,7 +160,7 @@ export class PartnersService {
   // ---- laureates --------------------------------------------------------------------------------
 
   async myNeeds(tenant: Tenant, programmeId: string, principal: Principal) {
-    const programme = await this.programme(tenant, programmeId);
+    const programme = await this.programmes.found(tenant.id, programmeId);
     const em = this.ds.manager;
     const source = await this.laureateOf(em, tenant.id, programmeId, principal.userId);
     const needs = await em.getRepository(LaureateNeeds).findOneBy({ tenantId: tenant.id, applicationId: source.applicationId });
@@ -329,7 +329,7 @@ export class PartnersService {
   }
 
   private async state(em: EntityManager, tenant: Tenant, programmeId: string): Promise<MatchingState> {
-    const programme = await this.programme(tenant, programmeId, em);
+    const programme = await this.programmes.found(tenant.id, programmeId, em);
     const matching = (await this.matchingRow(em, tenant.id, programmeId)) ?? em.getRepository(Matching).create({
       tenantId: tenant.id, programmeId, weights: null, overlap: 'jaccard', sponsorsPerLaureate: 1, locked: [], forbidden: [], result: null,
       inputHash: null, runAt: null, status: 'draft', confirmedAt: null, confirmedBy: null,
@@ -346,7 +346,7 @@ export class PartnersService {
 
   /** The matching row, created on first use, locked, and still a draft. */
   private async draftMatching(em: EntityManager, tenant: Tenant, programmeId: string): Promise<Matching> {
-    await this.lockProgramme(em, tenant, programmeId);
+    await this.programmes.lockFound(em, tenant.id, programmeId);
     await em.query(`INSERT INTO matching (tenant_id, programme_id) VALUES ($1, $2) ON CONFLICT (tenant_id, programme_id) DO NOTHING`, [tenant.id, programmeId]);
     const m = (await em.getRepository(Matching).createQueryBuilder('m')
       .where('m.tenant_id = :tenantId AND m.programme_id = :programmeId', { tenantId: tenant.id, programmeId })
@@ -380,17 +380,7 @@ export class PartnersService {
     return source;
   }
 
-  private async programme(tenant: Tenant, programmeId: string, em: EntityManager = this.ds.manager): Promise<Programme> {
-    const p = /^[0-9a-f-]{36}$/i.test(programmeId) ? await this.programmes.get(tenant.id, programmeId, em) : null;
-    if (!p) throw new DomainError('NOT_FOUND');
-    return p;
-  }
 
-  private async lockProgramme(em: EntityManager, tenant: Tenant, programmeId: string): Promise<Programme> {
-    const p = /^[0-9a-f-]{36}$/i.test(programmeId) ? await this.programmes.getForUpdate(em, tenant.id, programmeId) : null;
-    if (!p) throw new DomainError('NOT_FOUND');
-    return p;
-  }
 }
 
 /** A fingerprint of the matching's input, to tell whether a proposal is still current. */

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { DomainError } from '../common/errors/domain-error.js';
 import type { Phase } from './domain/phase.js';
 import { PhaseTransition, Programme } from './programme.entity.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
 export class ProgrammesRepository {
@@ -13,6 +16,20 @@ export class ProgrammesRepository {
 
   get(tenantId: string, id: string, em: EntityManager = this.ds.manager): Promise<Programme | null> {
     return em.getRepository(Programme).findOneBy({ tenantId, id });
+  }
+
+  /** The tenant's programme, or NOT_FOUND (a malformed id included): what may not be seen is not found. */
+  async found(tenantId: string, id: string, em: EntityManager = this.ds.manager): Promise<Programme> {
+    const p = UUID.test(id) ? await this.get(tenantId, id, em) : null;
+    if (!p) throw new DomainError('NOT_FOUND');
+    return p;
+  }
+
+  /** The same, locked for the rest of the transaction. */
+  async lockFound(em: EntityManager, tenantId: string, id: string): Promise<Programme> {
+    const p = UUID.test(id) ? await this.getForUpdate(em, tenantId, id) : null;
+    if (!p) throw new DomainError('NOT_FOUND');
+    return p;
   }
 
   getBySlug(tenantId: string, slug: string): Promise<Programme | null> {

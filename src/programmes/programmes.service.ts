@@ -48,10 +48,8 @@ export class ProgrammesService {
     return this.programmes.list(tenantId);
   }
 
-  async get(tenantId: string, id: string): Promise<Programme> {
-    const p = /^[0-9a-f-]{36}$/i.test(id) ? await this.programmes.get(tenantId, id) : null;
-    if (!p) throw new DomainError('NOT_FOUND');
-    return p;
+  get(tenantId: string, id: string): Promise<Programme> {
+    return this.programmes.found(tenantId, id);
   }
 
   async getBySlug(tenantId: string, slug: string): Promise<Programme> {
@@ -202,9 +200,7 @@ export class ProgrammesService {
     return updated;
   }
 
-  private async lockOrNotFound(em: EntityManager, tenantId: string, id: string): Promise<Programme> {
-    const p = /^[0-9a-f-]{36}$/i.test(id) ? await this.programmes.getForUpdate(em, tenantId, id) : null;
-    if (!p) throw new DomainError('NOT_FOUND');
-    return p;
+  private lockOrNotFound(em: EntityManager, tenantId: string, id: string): Promise<Programme> {
+    return this.programmes.lockFound(em, tenantId, id);
   }
 }

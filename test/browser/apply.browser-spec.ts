@@ -1,6 +1,5 @@
 /// <reference lib="dom" />
-import { AxeBuilder } from '@axe-core/playwright';
-import { chromium } from 'playwright-core';
+import { expectAccessible, launchChromium, serve, signInWithPassword } from '../setup/browser.js';
 import type { Browser, Page } from 'playwright-core';
 import { AuthService } from '../../src/auth/auth.service.js';
 import { TransactionRunner } from '../../src/common/db/transaction.js';
@@ -19,26 +18,18 @@ describe('applying in a browser', () => {
   beforeAll(async () => {
     t = await startTestApp();
     t.clock.set('2026-04-15T10:00:00Z');
-    await t.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
+    base = await serve(t);
     city = await createTenant(t, { slug: 'makers-city' });
     const staff = await createPerson(t, city, 'staff');
     const p = await createProgramme(t, city, staff, { phase: 'call_open', slug: 'makers' });
     await createCall(t, city, staff, p.id);
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
     await t?.close();
   });
 
-  async function expectAccessible(page: Page): Promise<void> {
-    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-  }
 
   it('goes from the programme page to a receipt, with a corrected mistake on the way', async () => {
     const context = await browser.newContext({ viewport: { width: 360, height: 800 } });

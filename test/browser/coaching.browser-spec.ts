@@ -1,9 +1,8 @@
 /// <reference lib="dom" />
+import { expectAccessible, launchChromium, serve, signInWithPassword } from '../setup/browser.js';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
-import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { AuthService } from '../../src/auth/auth.service.js';
 import { createAnnouncedProgramme, PDF_BYTES, TEST_PLAN, type TestLaureate } from '../factories/coaching.js';
@@ -24,8 +23,7 @@ describe('coaching pages in a browser', () => {
   beforeAll(async () => {
     t = await startTestApp();
     t.clock.set('2026-06-30T08:00:00Z');
-    await t.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
+    base = await serve(t);
     city = await createTenant(t, { slug: 'coachcity' });
     const staff = await createPerson(t, city, 'staff', { email: 'agent@coachcity.test' });
     await createPerson(t, city, 'coach', { email: 'coach@coachcity.test' });
@@ -35,31 +33,15 @@ describe('coaching pages in a browser', () => {
     await t.app.get(AuthService).setPassword(city.tenant.id, laureate.userId, 'a long enough password');
     await t.http().put(`/api/programmes/${programmeId}/coaching/plan`).set(staff.headers).send({ milestones: TEST_PLAN }).expect(200);
     await t.http().post(`/api/programmes/${programmeId}/transitions`).set(staff.headers).send({ to: 'coaching', reason: 'Summer coaching' }).expect(201);
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
     await t?.close();
   });
 
-  async function signedIn(email: string, lang: 'fr' | 'en'): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    await page.goto(`${base}/t/coachcity/sign-in?lang=${lang}`);
-    await page.fill('#pw-email', email);
-    await page.fill('#field-password', 'a long enough password');
-    await page.click('#password-title ~ form button[type=submit]');
-    await page.waitForURL(/\/t\/coachcity\/$/);
-    return page;
-  }
+  const signedIn = (email: string, lang: 'fr' | 'en') => signInWithPassword(browser, base, 'coachcity', email, lang);
 
-  async function expectAccessible(page: Page): Promise<void> {
-    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-  }
 
   it('lets a laureate hand in a deliverable file, accessibly, in both languages', async () => {
     const page = await signedIn(laureate.email, 'en');

@@ -1,6 +1,5 @@
 /// <reference lib="dom" />
-import { AxeBuilder } from '@axe-core/playwright';
-import { chromium } from 'playwright-core';
+import { expectAccessible, launchChromium, serve, signInWithPassword } from '../setup/browser.js';
 import type { Browser, Page } from 'playwright-core';
 import { AuthService } from '../../src/auth/auth.service.js';
 import { createCall, createPerson, createProgramme, createTenant } from '../factories/index.js';
@@ -21,8 +20,7 @@ describe('jury pages in a browser', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    await t.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
+    base = await serve(t);
     city = await createTenant(t, { slug: 'jurycity' });
     staff = await createPerson(t, city, 'staff', { email: 'agent@jurycity.test' });
     await t.app.get(AuthService).setPassword(city.tenant.id, staff.userId, 'a long enough password');
@@ -37,31 +35,15 @@ describe('jury pages in a browser', () => {
     const juror = await inviteJuror(t, city, staff, p.id, { email: 'juror@jurycity.test', organisation: 'Fablab' });
     await t.app.get(AuthService).setPassword(city.tenant.id, juror.userId, 'a long enough password');
     await t.http().post(`/api/programmes/${p.id}/jury/vote/open`).set(staff.headers).expect(200);
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
     await t?.close();
   });
 
-  async function signedIn(email: string, lang: 'fr' | 'en'): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    await page.goto(`${base}/t/jurycity/sign-in?lang=${lang}`);
-    await page.fill('#pw-email', email);
-    await page.fill('#field-password', 'a long enough password');
-    await page.click('#password-title ~ form button[type=submit]');
-    await page.waitForURL(/\/t\/jurycity\/$/);
-    return page;
-  }
+  const signedIn = (email: string, lang: 'fr' | 'en') => signInWithPassword(browser, base, 'jurycity', email, lang);
 
-  async function expectAccessible(page: Page): Promise<void> {
-    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-  }
 
   it('lets a juror declare a conflict and score an application, accessibly, in both languages', async () => {
     const page = await signedIn('juror@jurycity.test', 'en');

@@ -1,6 +1,5 @@
 /// <reference lib="dom" />
-import { AxeBuilder } from '@axe-core/playwright';
-import { chromium } from 'playwright-core';
+import { expectAccessible, launchChromium, serve, signInWithPassword } from '../setup/browser.js';
 import type { Browser, Page } from 'playwright-core';
 import { createPerson, createProgramme, createTenant } from '../factories/index.js';
 import type { TestTenant } from '../factories/index.js';
@@ -17,17 +16,13 @@ describe('pages in a browser', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    await t.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
+    base = await serve(t);
     city = await createTenant(t, { slug: 'lumiere' });
     const staff = await createPerson(t, city, 'staff', { email: 'agent@lumiere.test' });
     await t.app.get((await import('../../src/auth/auth.service.js')).AuthService).setPassword(city.tenant.id, staff.userId, 'a long enough password');
     const p = await createProgramme(t, city, staff, { phase: 'call_open', slug: 'makers' });
     programmeSlug = p.slug;
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -41,10 +36,6 @@ describe('pages in a browser', () => {
     return page;
   }
 
-  async function expectAccessible(page: Page): Promise<void> {
-    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-  }
 
   for (const lang of ['fr', 'en'] as const) {
     it(`home, programme and sign-in pages pass axe in ${lang}`, async () => {
