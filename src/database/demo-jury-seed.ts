@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { ApplicationsService } from '../applications/applications.service.js';
 import { UsersRepository } from '../auth/users.repository.js';
 import { Clock } from '../common/clock/clock.js';
+import { withSessionLock } from '../common/db/advisory-lock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
 import type { Principal } from '../common/web/request-context.js';
 import { JuryRepository } from '../jury/jury.repository.js';
@@ -49,20 +50,14 @@ const COMMUNES = [['Lumière', '59000'], ['Roubaix', '59100'], ['Tourcoing', '59
  */
 export async function seedDemoJury(app: INestApplication, say: (m: string) => void, tenantSlug = 'demo'): Promise<void> {
   const ds = app.get(DataSource);
-  const lock = ds.createQueryRunner();
-  await lock.connect();
-  try {
-    await lock.query('SELECT pg_advisory_lock($1)', [SEED_LOCK]);
-    const tenant = await lock.manager.getRepository(Tenant).findOneBy({ slug: tenantSlug });
+  await withSessionLock(ds, SEED_LOCK, async (em) => {
+    const tenant = await em.getRepository(Tenant).findOneBy({ slug: tenantSlug });
     if (!tenant) return;
-    const exists = await lock.query('SELECT 1 FROM programme WHERE tenant_id = $1 AND slug = $2', [tenant.id, SLUG]);
+    const exists = await em.query('SELECT 1 FROM programme WHERE tenant_id = $1 AND slug = $2', [tenant.id, SLUG]);
     if (exists.length) return;
     await createJuryDemo(app, tenant);
     say(`demo programme "Makers — jury demo" created: vote open, ${PARTNERS.length} partners' ballots cast, the demo juror's to cast`);
-  } finally {
-    await lock.query('SELECT pg_advisory_unlock($1)', [SEED_LOCK]).catch(() => undefined);
-    await lock.release();
-  }
+  });
 }
 
 async function createJuryDemo(app: INestApplication, tenant: Tenant): Promise<void> {

@@ -4,6 +4,7 @@ import { AuthService } from '../auth/auth.service.js';
 import { UsersRepository } from '../auth/users.repository.js';
 import type { Role } from '../auth/user.entity.js';
 import { Clock } from '../common/clock/clock.js';
+import { withSessionLock } from '../common/db/advisory-lock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
 import { ApplicationsService } from '../applications/applications.service.js';
 import type { CallDto } from '../applications/dto/call.dto.js';
@@ -62,16 +63,8 @@ export async function seedDemo(app: INestApplication, baseUrl: string, say: (m: 
   const clock = app.get(Clock);
 
   // A session lock held over the whole check-then-create: a second instance waits, then finds the demo.
-  const lock = app.get(DataSource).createQueryRunner();
-  await lock.connect();
-  let tenant: Tenant;
-  try {
-    await lock.query('SELECT pg_advisory_lock($1)', [SEED_LOCK]);
-    tenant = (await lock.manager.getRepository(Tenant).findOneBy({ slug: 'demo' })) ?? (await createDemo());
-  } finally {
-    await lock.query('SELECT pg_advisory_unlock($1)', [SEED_LOCK]).catch(() => undefined);
-    await lock.release();
-  }
+  const tenant = await withSessionLock(app.get(DataSource), SEED_LOCK,
+    async (em) => (await em.getRepository(Tenant).findOneBy({ slug: 'demo' })) ?? (await createDemo()));
 
   async function createDemo(): Promise<Tenant> {
     const created = await tenants.create({
