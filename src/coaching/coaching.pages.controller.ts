@@ -1,3 +1,6 @@
+import { milestoneToDto } from './coaching.service.js';
+import { PlanDto } from './dto/coaching.dto.js';
+import { checkForm, errorMap } from '../common/web/forms.js';
 import { Body, Controller, Get, HttpCode, Param, Post, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeController } from '@nestjs/swagger';
@@ -124,10 +127,25 @@ export class CoachingPagesController {
       schedules: () => this.coaching.generateSchedules(page.tenant, programmeId, actor),
       override: () => this.coaching.overrideReadiness(page.tenant, programmeId, str(body.reason), actor),
       coach: () => this.coaching.assignCoach(page.tenant, programmeId, str(body.laureateId), str(body.coachUserId) || null, actor),
+      plan: async () => {
+        let milestones: unknown;
+        try {
+          milestones = JSON.parse(str(body.plan) || '[]');
+        } catch {
+          throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'plan', message: this.views.t(page.locale, 'coaching.planJsonInvalid') }]);
+        }
+        const form = checkForm(PlanDto, { milestones });
+        if (!form.ok) throw new DomainError('VALIDATION_FAILED', {}, form.errors);
+        return this.coaching.savePlan(page.tenant, programmeId, form.value.milestones, actor);
+      },
     };
     if (!run[action]) throw new DomainError('NOT_FOUND');
-    const problem = await attempt(page, action === 'override' ? 'reason' : 'actions', run[action]);
-    if (problem) return res.status(problem.status).send(await this.renderDashboard(page, programmeId, { errorList: problem.errors, reason: str(body.reason) }));
+    const problem = await attempt(page, action === 'override' ? 'reason' : action === 'plan' ? 'plan' : 'actions', run[action]);
+    if (problem) {
+      return res.status(problem.status).send(await this.renderDashboard(page, programmeId, {
+        errorList: problem.errors, errors: errorMap(problem.errors), reason: str(body.reason), ...(action === 'plan' ? { planJson: str(body.plan) } : {}),
+      }));
+    }
     return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/coaching?saved=${action}`);
   }
 
@@ -151,7 +169,8 @@ export class CoachingPagesController {
     const d = await this.coaching.dashboard(page.tenant, programmeId);
     return this.views.page('pages/coaching/dashboard', page, {
       title: this.views.t(page.locale, 'coaching.dashboardTitle'), programme: d.programme, plan: d.plan, notReady: d.notReady, coaches: d.coaches,
-      schedules: d.schedules.map(scheduleModel), override: d.plan?.readinessOverriddenAt ? d.plan : null, ...extra,
+      schedules: d.schedules.map(scheduleModel), override: d.plan?.readinessOverriddenAt ? d.plan : null,
+      planJson: JSON.stringify((d.plan?.milestones ?? []).map(milestoneToDto), null, 2), ...extra,
     });
   }
 }

@@ -1,3 +1,5 @@
+import { checkForm } from '../common/web/forms.js';
+import { ContactDto, PartnerDto } from './dto/partners.dto.js';
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -64,6 +66,22 @@ export class PartnersPagesController {
       confirm: () => this.partners.confirm(page.tenant, programmeId, actor),
       pair: () => this.partners.setPair(page.tenant, programmeId, { laureateId: str(body.laureateId), partnerId: str(body.partnerId) },
         rule === 'lock' || rule === 'forbid' ? rule : 'none', actor),
+      partner: () => {
+        const list = (v: unknown) => str(v).split(',').map((x) => x.trim()).filter(Boolean);
+        const euros = str(body.matchFundingEuros);
+        const form = checkForm(PartnerDto, {
+          name: str(body.name), description: str(body.description) || undefined, logoUrl: str(body.logoUrl) || undefined,
+          expertise: list(body.expertise), themes: list(body.themes), capacity: str(body.capacity) ? num(body.capacity) : 1,
+          matchFundingCents: euros ? Math.round(num(euros) * 100) : null,
+        });
+        if (!form.ok) throw new DomainError('VALIDATION_FAILED', {}, form.errors);
+        return this.partners.create(page.tenant, programmeId, form.value, actor);
+      },
+      contact: () => {
+        const form = checkForm(ContactDto, { email: str(body.email), displayName: str(body.displayName) });
+        if (!form.ok) throw new DomainError('VALIDATION_FAILED', {}, form.errors);
+        return this.partners.addContact(page.tenant, programmeId, str(body.partnerId), form.value, actor);
+      },
       settings: () => {
         const weights = {
           needOverlap: num(body.needOverlap), themeMatch: num(body.themeMatch), laureatePreference: num(body.laureatePreference), partnerPreference: num(body.partnerPreference),

@@ -13,6 +13,7 @@ describe('pages in a browser', () => {
   let base: string;
   let city: TestTenant;
   let programmeSlug: string;
+  let programmeId: string;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -22,6 +23,7 @@ describe('pages in a browser', () => {
     await t.app.get((await import('../../src/auth/auth.service.js')).AuthService).setPassword(city.tenant.id, staff.userId, 'a long enough password');
     const p = await createProgramme(t, city, staff, { phase: 'call_open', slug: 'makers' });
     programmeSlug = p.slug;
+    programmeId = p.id;
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -66,6 +68,10 @@ describe('pages in a browser', () => {
     await expectAccessible(page);
     await page.goto(`${base}/t/lumiere/staff`);
     await expectAccessible(page);
+    for (const desk of ['coaching', 'matching', 'jury', 'applications', 'call']) {
+      await page.goto(`${base}/t/lumiere/staff/programmes/${programmeId}/${desk}`);
+      await expectAccessible(page);
+    }
     await page.click('text=Makers: circular economy');
     await page.fill('[name=screening]', '2026-05-01T09:00');
     await page.fill('[name=jury]', '2026-04-01T09:00');
