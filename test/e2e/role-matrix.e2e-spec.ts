@@ -1,0 +1,66 @@
+import { createCall, createPerson, createProgramme, createTenant } from '../factories/index.js';
+import { startTestApp } from '../setup/test-app.js';
+import type { TestApp } from '../setup/test-app.js';
+
+function routesOf(t: TestApp): Array<{ method: string; path: string }> {
+  const express = t.app.getHttpAdapter().getInstance() as { router?: { stack: unknown[] }; _router?: { stack: unknown[] } };
+  const stack = (express.router ?? express._router)!.stack as Array<{ route?: { path: string; methods: Record<string, boolean> } }>;
+  return stack.filter((l) => l.route && typeof l.route.path === 'string' && !l.route.path.startsWith('/api/docs') && !l.route.path.includes('*'))
+    .flatMap((l) => Object.keys(l.route!.methods).map((m) => ({ method: m.toUpperCase(), path: l.route!.path })));
+}
+
+/**
+ * The public surface, reviewed by hand: every other route must refuse an anonymous caller (401),
+ * and among the rest, only the routes below are open to a signed-in person with no role at all.
+ */
+const PUBLIC = new Set([
+  'GET /healthz', 'GET /assets/app.css', 'GET /theme.css', 'GET /', 'GET /programmes/:slug', 'GET /programmes/:slug/apply',
+  'POST /programmes/:slug/apply/register', 'GET /sign-in', 'POST /sign-in/link', 'POST /sign-in/password', 'GET /sign-in/link/:token',
+  'POST /sign-in/link/:token', 'POST /api/auth/sign-in-links', 'POST /api/auth/sign-in-links/consume', 'POST /api/auth/tokens',
+  'GET /api/tenant', 'GET /api/programmes', 'GET /api/programmes/:programmeId', 'GET /api/programmes/:programmeId/call',
+  'GET /coaching/calendar/:token.ics',
+]);
+const ANY_SIGNED_IN = new Set([
+  'GET /api/me', 'POST /api/me/password', 'GET /api/me/applications', 'GET /applications', 'GET /me', 'POST /sign-out',
+  'POST /api/programmes/:programmeId/applications', 'POST /programmes/:slug/apply',
+  // Open to anyone signed in, then answered 404 unless the object is theirs (checked by the service).
+  'GET /api/applications/:id', 'PATCH /api/applications/:id', 'POST /api/applications/:id/submit', 'POST /api/applications/:id/withdraw',
+  'POST /api/applications/:id/files/:questionKey', 'GET /api/applications/:id/files/:fileId', 'GET /applications/:id', 'POST /applications/:id',
+  'POST /applications/:id/files/:questionKey', 'POST /applications/:id/withdraw', 'GET /applications/:id/receipt',
+]);
+
+describe('role matrix', () => {
+  it('keeps every route but the reviewed public ones closed to anonymous callers, and role routes closed to people without the role', async () => {
+    const t = await startTestApp();
+    try {
+      t.clock.set('2026-04-15T10:00:00Z');
+      const city = await createTenant(t);
+      const staff = await createPerson(t, city, 'staff');
+      const nobody = await createPerson(t, city, null);
+      const p = await createProgramme(t, city, staff, { phase: 'call_open', slug: 'open-call' });
+      await createCall(t, city, staff, p.id);
+      const values: Record<string, string> = { programmeId: p.id, slug: 'open-call' };
+      const failures: string[] = [];
+      for (const route of routesOf(t)) {
+        const key = `${route.method} ${route.path}`;
+        const path = route.path.replace(/:(\w+)/g, (_, n: string) => values[n] ?? '00000000-0000-4000-8000-000000000000');
+        const call = (headers: Record<string, string>) => {
+          const req = t.http()[route.method.toLowerCase() as 'get'](path).set(headers).set('Accept', 'application/json');
+          return ['POST', 'PUT', 'PATCH'].includes(route.method) ? req.set('Content-Type', 'application/json').send('{}') : req;
+        };
+        const anon = await call({ Host: city.host });
+        if (PUBLIC.has(key)) {
+          if (anon.status === 401) failures.push(`${key} is public but answered 401`);
+        } else if (anon.status !== 401) {
+          failures.push(`${key} answered ${anon.status} to an anonymous caller (add it to PUBLIC only if that is intended)`);
+        }
+        if (PUBLIC.has(key) || ANY_SIGNED_IN.has(key)) continue;
+        const res = await call(nobody.headers);
+        if (![403, 404].includes(res.status)) failures.push(`${key} answered ${res.status} to a signed-in person without a role`);
+      }
+      expect(failures).toEqual([]);
+    } finally {
+      await t.close();
+    }
+  });
+});
