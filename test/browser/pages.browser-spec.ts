@@ -86,4 +86,24 @@ describe('pages in a browser', () => {
     expect(await page.inputValue('[name=jury]')).toBe('2026-05-10T09:00');
     await page.close();
   });
+
+  it('never runs a stored <script>: user text is escaped on the pages that show it', async () => {
+    const { ProgrammesService } = await import('../../src/programmes/programmes.service.js');
+    const { UsersRepository } = await import('../../src/auth/users.repository.js');
+    const staffId = (await t.app.get(UsersRepository).findByEmail(city.tenant.id, 'agent@lumiere.test'))!.id;
+    const programmes = t.app.get(ProgrammesService);
+    const evil = await programmes.create(city.tenant, {
+      slug: 'evil', titleFr: '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">', titleEn: '<svg onload="window.__xss = 3">',
+      summaryFr: '"><script>window.__xss = 4</script>', summaryEn: 'x',
+    }, staffId);
+    await programmes.transition(city.tenant, evil.id, 'call_open', 'xss check', staffId);
+    for (const path of ['/', '/programmes/evil', '/programmes/evil?lang=en']) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${base}/t/lumiere${path}`);
+      expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+      expect(await page.textContent('main')).toContain(path === '/programmes/evil?lang=en' ? '<svg onload=' : '<script>window.__xss = 1</script>');
+      await context.close();
+    }
+  });
 });
