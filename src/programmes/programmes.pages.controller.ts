@@ -54,16 +54,18 @@ export class ProgrammesPagesController {
     const t = (key: string) => this.views.t(page.locale, key);
     const spaces = programmes.map((prog) => {
       const roles = new Set([...p.roles, ...(p.programmeRoles[prog.id] ?? [])]);
+      // Jury seats, applications and partnerships are per programme: a tenant-wide role does not make a member.
+      const own = new Set(p.programmeRoles[prog.id] ?? []);
       const from = (phase: Phase) => phaseIndex(prog.phase) >= phaseIndex(phase);
       const links: Array<{ href: string; label: string }> = [];
       if (roles.has('staff') || roles.has('platform_admin')) links.push({ href: `/staff/programmes/${prog.id}`, label: t('me.staffDesk') });
-      if (roles.has('juror') && from('jury')) links.push({ href: `/jury/programmes/${prog.id}`, label: t('me.jury') });
-      if (roles.has('applicant')) {
+      if (own.has('juror') && from('jury')) links.push({ href: `/jury/programmes/${prog.id}`, label: t('me.jury') });
+      if (own.has('applicant')) {
         links.push({ href: '/applications', label: t('apply.mine') });
         if (from('coaching')) links.push({ href: `/coaching/programmes/${prog.id}`, label: t('me.schedule') }, { href: `/partners/programmes/${prog.id}/needs`, label: t('me.needs') });
       }
       if (roles.has('coach') && from('coaching')) links.push({ href: `/coaching/programmes/${prog.id}/coach`, label: t('me.coach') });
-      if (roles.has('partner') && from('coaching')) links.push({ href: `/partners/programmes/${prog.id}`, label: t('me.partner') });
+      if (own.has('partner') && from('coaching')) links.push({ href: `/partners/programmes/${prog.id}`, label: t('me.partner') });
       return { programme: prog, links };
     }).filter((s) => s.links.length && (s.programme.phase !== 'draft' || p.roles.includes('staff')));
     return this.views.page('pages/home/me', page, { title: t('me.title'), spaces });
