@@ -3,6 +3,7 @@ import { Applications1795463549434 } from './1795463549434-Applications.js';
 import { Jury1795464941585 } from './1795464941585-Jury.js';
 import { ApplicationSearch1795464964079 } from './1795464964079-ApplicationSearch.js';
 import { Coaching1795466371399 } from './1795466371399-Coaching.js';
+import { Campaigns1795469579013 } from './1795469579013-Campaigns.js';
 
 // Every migration, in order. Listed by hand (not a glob) so that the ESM build and the tests load the same set.
-export const MIGRATIONS: Function[] = [Foundation1795461713169, Applications1795463549434, Jury1795464941585, ApplicationSearch1795464964079, Coaching1795466371399];
+export const MIGRATIONS: Function[] = [Foundation1795461713169, Applications1795463549434, Jury1795464941585, ApplicationSearch1795464964079, Coaching1795466371399, Campaigns1795469579013];

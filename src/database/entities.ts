@@ -13,6 +13,10 @@ import { LaureateNeeds, Matching, Partner, PartnerContact, PartnerMatch } from '
 import { OutboxMessage } from '../notifications/outbox-message.entity.js';
 import { PhaseTransition, Programme } from '../programmes/programme.entity.js';
 import { Tenant, TenantHost } from '../tenants/tenant.entity.js';
+import {
+  Campaign, CampaignBacker, CampaignSettings, CampaignSubscriber, CampaignUpdate, Contribution, MatchAllocation, MatchBudget, PaymentEvent, RewardTier,
+} from '../campaigns/campaign.entity.js';
+import { ReportSnapshot } from '../reports/report-snapshot.entity.js';
 
 export const ENTITIES = [
   Tenant, TenantHost, User, RoleGrant, WebSession, SignInLink, ApiToken, RateLimitBucket,
@@ -21,4 +25,6 @@ export const ENTITIES = [
   Jury, JuryMember, JuryConflict, JuryAssignment, JuryBallot, JuryComparison, JuryBallotEvent, JuryNote, JuryOutcome,
   CoachingPlan, CoachingLaureate, CoachingMilestone,
   Partner, PartnerContact, LaureateNeeds, Matching, PartnerMatch,
+  CampaignSettings, MatchBudget, Campaign, RewardTier, Contribution, MatchAllocation, CampaignBacker, CampaignSubscriber, CampaignUpdate, PaymentEvent,
+  ReportSnapshot,
 ];
