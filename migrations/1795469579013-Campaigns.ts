@@ -17,6 +17,8 @@ export class Campaigns1795469579013 implements MigrationInterface {
     await q.query(`CREATE TABLE "reward_tier" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "tenant_id" uuid NOT NULL, "campaign_id" uuid NOT NULL, "position" integer NOT NULL, "title" text NOT NULL, "description" text NOT NULL DEFAULT '', "min_amount_cents" bigint NOT NULL, "quantity" integer, "remaining" integer, "estimated_delivery" text, "match_eligible" boolean NOT NULL DEFAULT true, CONSTRAINT "reward_tier_quantity" CHECK ((quantity IS NULL) = (remaining IS NULL)), CONSTRAINT "reward_tier_stock" CHECK (remaining IS NULL OR (remaining >= 0 AND remaining <= quantity)), CONSTRAINT "reward_tier_minimum" CHECK (min_amount_cents >= 100), CONSTRAINT "PK_ddc1819239434dd8781ad28f5b6" PRIMARY KEY ("id"))`);
     await q.query(`CREATE INDEX "reward_tier_campaign_idx" ON "reward_tier"  ("campaign_id", "position") `);
     await q.query(`CREATE TABLE "contribution" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "tenant_id" uuid NOT NULL, "programme_id" uuid NOT NULL, "campaign_id" uuid NOT NULL, "reward_tier_id" uuid, "amount_cents" bigint NOT NULL, "matched_cents" bigint NOT NULL DEFAULT '0', "email" text NOT NULL, "email_key" text NOT NULL, "display_name" text, "anonymous" boolean NOT NULL DEFAULT false, "message" text NOT NULL DEFAULT '', "locale" text NOT NULL DEFAULT 'fr', "status" text NOT NULL DEFAULT 'pending', "provider" text NOT NULL, "provider_ref" text, "idempotency_key" text NOT NULL, "request_hash" text NOT NULL, "confirm_token_hash" text, "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, "confirmed_at" TIMESTAMP WITH TIME ZONE, "ended_at" TIMESTAMP WITH TIME ZONE, "receipt_number" text, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "contribution_status" CHECK (status IN ('pending', 'confirmed', 'failed', 'expired', 'refund_due', 'refunded')), CONSTRAINT "contribution_matched" CHECK (matched_cents >= 0), CONSTRAINT "contribution_amount" CHECK (amount_cents >= 100), CONSTRAINT "PK_878330fa5bb34475732a5883d58" PRIMARY KEY ("id"))`);
+    // Receipt numbers: a sequence gives unique numbers to concurrent confirmations without a lock.
+    await q.query(`CREATE SEQUENCE contribution_receipt_seq`);
     await q.query(`CREATE INDEX "contribution_pending_expiry_idx" ON "contribution"  ("expires_at") WHERE status = 'pending'`);
     await q.query(`CREATE INDEX "contribution_tenant_programme_idx" ON "contribution"  ("tenant_id", "programme_id", "status") `);
     await q.query(`CREATE INDEX "contribution_campaign_status_idx" ON "contribution"  ("campaign_id", "status") `);
@@ -58,6 +60,7 @@ export class Campaigns1795469579013 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP SEQUENCE IF EXISTS contribution_receipt_seq`);
     await q.query(`ALTER TABLE "report_snapshot" DROP CONSTRAINT "report_snapshot_programme_fk"`);
     await q.query(`ALTER TABLE "campaign_update" DROP CONSTRAINT "campaign_update_campaign_fk"`);
     await q.query(`ALTER TABLE "campaign_subscriber" DROP CONSTRAINT "campaign_subscriber_campaign_fk"`);

@@ -12,6 +12,7 @@ import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { HealthModule } from './health/health.module.js';
+import { CampaignsModule } from './campaigns/campaigns.module.js';
 import { CoachingModule } from './coaching/coaching.module.js';
 import { JuryModule } from './jury/jury.module.js';
 import { PartnersModule } from './partners/partners.module.js';
@@ -49,6 +50,7 @@ export class AppModule {
         JuryModule,
         CoachingModule,
         PartnersModule,
+        CampaignsModule,
         HealthModule,
       ],
       providers: [RequestContextMiddleware],

@@ -39,7 +39,13 @@ export async function createApp(config: AppConfig & { databaseUrl: string }, clo
     referrerPolicy: { policy: 'same-origin' },
   }));
   app.use(cookieParser());
-  app.use(parser(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] })));
+  app.use(parser(express.json({
+    limit: '256kb', type: ['application/json', 'application/*+json'],
+    // Payment webhooks are signed over the exact bytes received.
+    verify: (req, _res, buf) => {
+      if (req.url?.includes('/api/payments/webhook')) (req as unknown as { rawBody: Buffer }).rawBody = Buffer.from(buf);
+    },
+  })));
   app.use(parser(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 500 })));
   app.use(app.get(RequestContextMiddleware).handle);
   app.useGlobalPipes(createValidationPipe());

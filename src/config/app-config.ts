@@ -66,6 +66,17 @@ export class Environment {
 
   @IsOptional() @Transform(toBool) @IsBoolean()
   TRUST_PROXY: boolean = false;
+
+  @IsOptional() @IsString() @MinLength(24, { message: 'PAYMENT_WEBHOOK_SECRET must be at least 24 characters long' })
+  PAYMENT_WEBHOOK_SECRET?: string;
+
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, {
+    message: 'PAYMENT_CHECKOUT_URL must be an http(s) URL of the payment page',
+  })
+  PAYMENT_CHECKOUT_URL?: string;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100_000)
+  CONTRIBUTION_RATE_LIMIT: number = 30;
 }
 
 export interface AppConfig {
@@ -86,6 +97,12 @@ export interface AppConfig {
   signInLinkTtlMinutes: number;
   sessionTtlDays: number;
   trustProxy: boolean;
+  /** Shared secret of the webhook payment provider (HMAC-SHA256); webhooks are refused without it. */
+  paymentWebhookSecret?: string;
+  /** Where the webhook provider's payment page is: contributors are sent there with `?reference=`. */
+  paymentCheckoutUrl?: string;
+  /** Contributions per minute from one address. */
+  contributionRateLimit: number;
   /** Background loops (scheduler, outbox worker); tests drive them by hand. */
   runWorkers: boolean;
 }
@@ -115,5 +132,6 @@ export function parseEnvironment(raw: Record<string, string | undefined>): Envir
 export const ENVIRONMENT_KEYS = [
   'NODE_ENV', 'DATABASE_URL', 'DATABASE_POOL_SIZE', 'PORT', 'DATA_DIR', 'APP_SECRET', 'SMTP_URL', 'MAIL_FROM',
   'PUBLIC_URL', 'SEED_DEMO', 'LOG_LEVEL', 'SCHEDULER_INTERVAL_MS', 'OUTBOX_INTERVAL_MS', 'SIGN_IN_RATE_LIMIT',
-  'SIGN_IN_LINK_TTL_MINUTES', 'SESSION_TTL_DAYS', 'TRUST_PROXY',
+  'SIGN_IN_LINK_TTL_MINUTES', 'SESSION_TTL_DAYS', 'TRUST_PROXY', 'PAYMENT_WEBHOOK_SECRET', 'PAYMENT_CHECKOUT_URL',
+  'CONTRIBUTION_RATE_LIMIT',
 ] as const;

@@ -35,6 +35,9 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     signInLinkTtlMinutes: env.SIGN_IN_LINK_TTL_MINUTES,
     sessionTtlDays: env.SESSION_TTL_DAYS,
     trustProxy: env.TRUST_PROXY,
+    paymentWebhookSecret: env.PAYMENT_WEBHOOK_SECRET,
+    paymentCheckoutUrl: env.PAYMENT_CHECKOUT_URL,
+    contributionRateLimit: env.CONTRIBUTION_RATE_LIMIT,
     runWorkers: true,
   };
 }

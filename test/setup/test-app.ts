@@ -41,6 +41,8 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     signInLinkTtlMinutes: 30,
     sessionTtlDays: 14,
     trustProxy: false,
+    paymentWebhookSecret: 'test-webhook-secret-0123456789abcdef',
+    contributionRateLimit: 1000,
     // Tests drive the scheduler and the outbox by hand, with the clock they control.
     runWorkers: false,
     ...overrides,

@@ -113,6 +113,11 @@ export class ViewService {
       const root = options.data.root as { locale: Locale; tenant: Tenant };
       return formatInstant(new Date(value as string), root.locale, root.tenant.timeZone);
     });
+    /** {{money cents}}: an amount in cents, in the page's language ("1 234,50 €", "€1,234.50"); whole euros without decimals. */
+    this.hbs.registerHelper('money', function (cents: unknown, options: Handlebars.HelperOptions) {
+      const root = options.data.root as { locale: Locale };
+      return formatMoney(Number(cents ?? 0), root.locale ?? 'fr');
+    });
     this.hbs.registerHelper('isoDate', (value: unknown) => (value ? new Date(value as string).toISOString() : ''));
     this.hbs.registerHelper('inputDatetime', function (value: unknown, options: Handlebars.HelperOptions) {
       if (!value) return '';
@@ -134,6 +139,18 @@ export function formatInstant(at: Date, locale: Locale, timeZone: string): strin
   return formatter(`long:${locale}:${timeZone}`, () => new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
     dateStyle: 'long', timeStyle: 'short', timeZone,
   })).format(at);
+}
+
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+export function formatMoney(cents: number, locale: Locale): string {
+  const whole = cents % 100 === 0;
+  const key = `${locale}:${whole}`;
+  let f = moneyFormats.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency: 'EUR', minimumFractionDigits: whole ? 0 : 2, maximumFractionDigits: whole ? 0 : 2 });
+    moneyFormats.set(key, f);
+  }
+  return f.format(cents / 100);
 }
 
 /** The wall-clock value for an <input type="datetime-local"> in a time zone: "2026-09-01T09:00". */

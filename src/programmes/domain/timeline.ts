@@ -1,6 +1,8 @@
 import { DomainError, type FieldProblem } from '../../common/errors/domain-error.js';
 import { type Phase, PHASES, phaseIndex } from './phase.js';
 
+export const MAX_COLLECTION_DAYS = 90;
+
 /** When each phase starts. `draft` has no start: a programme is born in it. */
 export type Timeline = Partial<Record<Exclude<Phase, 'draft'>, Date>>;
 
@@ -20,6 +22,12 @@ export function validateTimeline(timeline: Timeline): FieldProblem[] {
       problems.push({ field: `timeline.${phase}`, message: `must be after the start of ${previous.phase}` });
     }
     previous = { phase, at };
+  }
+  // One synchronised collection, opened at `campaign` and closed at `settlement`, lasts at most 90 days.
+  const opens = timeline.campaign?.getTime();
+  const closes = timeline.settlement?.getTime();
+  if (opens !== undefined && closes !== undefined && closes - opens > MAX_COLLECTION_DAYS * 86_400_000) {
+    problems.push({ field: 'timeline.settlement', message: `the collection may last at most ${MAX_COLLECTION_DAYS} days after the start of campaign` });
   }
   return problems;
 }

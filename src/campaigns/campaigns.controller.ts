@@ -1,0 +1,217 @@
+import { Body, Controller, Get, Header, HttpCode, Param, Patch, Post, Put, Req, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Public, Roles, SignedIn } from '../auth/roles.guard.js';
+import { RateLimiter } from '../auth/rate-limiter.service.js';
+import { Inject } from '@nestjs/common';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/app-config.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { CurrentPrincipal, CurrentTenant } from '../common/web/current.decorators.js';
+import type { Principal, TremplinRequest } from '../common/web/request-context.js';
+import type { Tenant } from '../tenants/tenant.entity.js';
+import type { Campaign, CampaignSettings, Contribution, MatchBudget, RewardTier } from './campaign.entity.js';
+import { CampaignsService, type CampaignPage, type UploadedImage } from './campaigns.service.js';
+import { ContributionsService, type ContributionReceipt } from './contributions.service.js';
+import { percentOfGoal } from './domain/settlement.js';
+import {
+  CampaignReviewDto, CampaignSettingsDto, CampaignUpdateDto, ContributeDto, MatchBudgetDto, SubscribeDto, UpdateCampaignDto,
+} from './dto/campaigns.dto.js';
+
+export function rewardView(r: RewardTier) {
+  return {
+    id: r.id, title: r.title, description: r.description, minAmountCents: r.minAmountCents, quantity: r.quantity, remaining: r.remaining,
+    estimatedDelivery: r.estimatedDelivery, matchEligible: r.matchEligible, soldOut: r.remaining === 0,
+  };
+}
+
+function totals(c: Campaign) {
+  return {
+    goalCents: c.goalCents, collectedCents: c.collectedCents, matchedCents: c.matchedCents, totalCents: c.collectedCents + c.matchedCents,
+    percentOfGoal: percentOfGoal(c.collectedCents + c.matchedCents, c.goalCents), contributions: c.contributionCount, contributors: c.contributorCount,
+  };
+}
+
+/** The laureate's and staff's view of a campaign. */
+function campaignView(c: Campaign, rewards: RewardTier[] = []) {
+  return {
+    id: c.id, programmeId: c.programmeId, applicationId: c.applicationId, slug: c.slug, status: c.status, title: c.title, summary: c.summary,
+    story: c.story, imageFileId: c.imageFileId, imageAlt: c.imageAlt, faq: c.faq, reviewComment: c.reviewComment, submittedAt: c.submittedAt,
+    approvedAt: c.approvedAt, openedAt: c.openedAt, closedAt: c.closedAt, settledAt: c.settledAt, pageViews: c.pageViews, ...totals(c),
+    rewards: rewards.map(rewardView),
+  };
+}
+
+/** What anyone may read about a public campaign. */
+export function publicCampaignView(p: CampaignPage) {
+  const c = p.campaign;
+  return {
+    id: c.id, programmeSlug: p.programme.slug, slug: c.slug, status: c.status, title: c.title, summary: c.summary, story: c.story,
+    imageAlt: c.imageAlt, hasImage: !!c.imageFileId, faq: c.faq, ...totals(c), rewards: p.rewards.map(rewardView), partners: p.partners,
+    window: p.window, updates: p.updates.map((u) => ({ id: u.id, title: u.title, body: u.body, createdAt: u.createdAt })),
+  };
+}
+
+function contributionView(c: Contribution) {
+  return {
+    id: c.id, campaignId: c.campaignId, status: c.status, amountCents: c.amountCents, matchedCents: c.matchedCents, rewardTierId: c.rewardTierId,
+    anonymous: c.anonymous, displayName: c.displayName, receiptNumber: c.receiptNumber, createdAt: c.createdAt, confirmedAt: c.confirmedAt, expiresAt: c.expiresAt,
+  };
+}
+
+function receiptView(r: ContributionReceipt) {
+  return { ...contributionView(r.contribution), payment: r.payment, replayed: r.replayed };
+}
+
+function settingsView(s: CampaignSettings | null) {
+  if (!s) return null;
+  const { id: _id, tenantId: _t, programmeId: _p, ...rest } = s;
+  return rest;
+}
+
+function budgetView(b: MatchBudget) {
+  return {
+    id: b.id, partnerId: b.partnerId, kind: b.kind, scope: b.scope, totalCents: b.totalCents, remainingCents: b.remainingCents,
+    grantCents: b.grantCents, grantThresholdPercent: b.grantThresholdPercent, grantMinContributors: b.grantMinContributors,
+  };
+}
+
+/** Campaigns: the laureate's page and news, staff review and money rules, citizens' contributions. */
+@ApiTags('campaigns')
+@ApiBearerAuth()
+@Controller()
+export class CampaignsController {
+  constructor(
+    private readonly campaigns: CampaignsService,
+    private readonly contributions: ContributionsService,
+    private readonly limiter: RateLimiter,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  // ---- laureate ----
+
+  /** The laureate's campaign in this programme, created as a draft from their application on first call. */
+  @Get('api/programmes/:programmeId/campaigns/mine') @Roles(['applicant'], 'programmeId')
+  async mine(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
+    const c = await this.campaigns.mine(tenant, programmeId, p);
+    const { rewards } = await this.campaigns.get(tenant, c.id, p);
+    return campaignView(c, rewards);
+  }
+
+  @Get('api/campaigns/:campaignId') @SignedIn()
+  async get(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('campaignId') id: string) {
+    const { campaign, rewards } = await this.campaigns.get(tenant, id, p);
+    return campaignView(campaign, rewards);
+  }
+
+  @Patch('api/campaigns/:campaignId') @SignedIn()
+  async update(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('campaignId') id: string, @Body() dto: UpdateCampaignDto) {
+    const { campaign, rewards } = await this.campaigns.update(tenant, id, dto, p);
+    return campaignView(campaign, rewards);
+  }
+
+  @Post('api/campaigns/:campaignId/image') @SignedIn() @HttpCode(200) @ApiConsumes('multipart/form-data')
+  @UseInterceptors(FileInterceptor('image', { limits: { fileSize: 5 * 1024 * 1024, files: 1 } }))
+  async image(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('campaignId') id: string, @UploadedFile() file: UploadedImage | undefined) {
+    return campaignView(await this.campaigns.uploadImage(tenant, id, file, p));
+  }
+
+  @Post('api/campaigns/:campaignId/submit') @SignedIn() @HttpCode(200)
+  async submit(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('campaignId') id: string) {
+    return campaignView(await this.campaigns.submit(tenant, id, p));
+  }
+
+  @Post('api/campaigns/:campaignId/updates') @SignedIn() @ApiHeader({ name: 'Idempotency-Key', required: false })
+  async postUpdate(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('campaignId') id: string, @Body() dto: CampaignUpdateDto, @Req() req: TremplinRequest) {
+    const u = await this.campaigns.postUpdate(tenant, id, dto, p, idempotencyKeyOf(req, false));
+    return { id: u.id, title: u.title, body: u.body, createdAt: u.createdAt };
+  }
+
+  @Get('api/campaigns/:campaignId/contributors.csv') @SignedIn() @Header('Content-Type', 'text/csv; charset=utf-8')
+  async contributorsCsv(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('campaignId') id: string, @Res({ passthrough: true }) res: Response) {
+    res.setHeader('Content-Disposition', 'attachment; filename="contributors.csv"');
+    return this.campaigns.contributorsCsv(tenant, id, p);
+  }
+
+  // ---- staff ----
+
+  @Get('api/programmes/:programmeId/campaigns') @Roles(['staff'], 'programmeId')
+  async list(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
+    const o = await this.campaigns.overview(tenant, programmeId);
+    return {
+      settings: settingsView(o.settings), budgets: o.budgets.map(budgetView),
+      laureates: o.laureates.map((l) => ({ applicationId: l.applicationId, userId: l.userId, title: l.title, campaign: l.campaign ? campaignView(l.campaign) : null })),
+    };
+  }
+
+  @Post('api/programmes/:programmeId/campaigns/:campaignId/review') @Roles(['staff'], 'programmeId') @HttpCode(200)
+  async review(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Param('campaignId') id: string, @Body() dto: CampaignReviewDto) {
+    return campaignView(await this.campaigns.review(tenant, programmeId, id, dto, p));
+  }
+
+  @Get('api/programmes/:programmeId/campaign-settings') @Roles(['staff'], 'programmeId')
+  async settings(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
+    const o = await this.campaigns.overview(tenant, programmeId);
+    return { settings: settingsView(o.settings), budgets: o.budgets.map(budgetView) };
+  }
+
+  @Put('api/programmes/:programmeId/campaign-settings') @Roles(['staff'], 'programmeId')
+  async saveSettings(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: CampaignSettingsDto) {
+    return settingsView(await this.campaigns.saveSettings(tenant, programmeId, dto, p));
+  }
+
+  /** Creates or resizes a partner's match-funding budget (one per partner and kind). */
+  @Put('api/programmes/:programmeId/match-budgets') @Roles(['staff'], 'programmeId')
+  async saveBudget(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: MatchBudgetDto) {
+    return budgetView(await this.campaigns.saveBudget(tenant, programmeId, dto, p));
+  }
+
+  // ---- citizens ----
+
+  @Get('api/campaigns/:campaignId/public') @Public()
+  async publicView(@CurrentTenant() tenant: Tenant, @Param('campaignId') id: string) {
+    return publicCampaignView(await this.campaigns.publicCampaign(tenant, id));
+  }
+
+  /**
+   * Contributes during the window. The Idempotency-Key header is required: a retry with the same key
+   * answers the same contribution (200) instead of creating another (201).
+   */
+  @Post('api/campaigns/:campaignId/contributions') @Public() @ApiHeader({ name: 'Idempotency-Key', required: true })
+  async contribute(@CurrentTenant() tenant: Tenant, @Param('campaignId') id: string, @Body() dto: ContributeDto, @Req() req: TremplinRequest, @Res({ passthrough: true }) res: Response) {
+    await this.limiter.hit(`contribute:ip:${req.ip}`, this.config.contributionRateLimit, 60);
+    const receipt = await this.contributions.contribute(tenant, id, dto, idempotencyKeyOf(req, true)!);
+    res.status(receipt.replayed ? 200 : 201);
+    return receiptView(receipt);
+  }
+
+  /** A contribution's status, by its reference (an unguessable id known to the contributor). */
+  @Get('api/contributions/:contributionId') @Public()
+  async contribution(@CurrentTenant() tenant: Tenant, @Param('contributionId') id: string) {
+    return contributionView(await this.contributions.status(tenant, id));
+  }
+
+  @Post('api/contributions/confirm') @Public() @HttpCode(200)
+  async confirm(@CurrentTenant() tenant: Tenant, @Body() body: { token?: unknown }) {
+    if (typeof body?.token !== 'string') throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'token', message: 'must be the token of the e-mailed link' }]);
+    return contributionView(await this.contributions.confirmPledge(tenant, body.token));
+  }
+
+  @Post('api/campaigns/:campaignId/subscribers') @Public() @HttpCode(200)
+  async subscribe(@CurrentTenant() tenant: Tenant, @Param('campaignId') id: string, @Body() dto: SubscribeDto, @Req() req: TremplinRequest) {
+    await this.limiter.hit(`subscribe:ip:${req.ip}`, this.config.contributionRateLimit, 60);
+    return this.campaigns.subscribe(tenant, id, dto);
+  }
+}
+
+export function idempotencyKeyOf(req: TremplinRequest, required: boolean): string | null {
+  const key = req.headers['idempotency-key'];
+  const value = Array.isArray(key) ? key[0] : key;
+  if (!value) {
+    if (required) throw new DomainError('IDEMPOTENCY_KEY_REQUIRED');
+    return null;
+  }
+  if (!/^[A-Za-z0-9_.:-]{8,200}$/.test(value)) throw new DomainError('IDEMPOTENCY_KEY_REQUIRED');
+  return value;
+}

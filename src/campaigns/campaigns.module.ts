@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { NotificationsModule } from '../notifications/notifications.module.js';
+import { ProgrammesModule } from '../programmes/programmes.module.js';
+import { TenantsModule } from '../tenants/tenants.module.js';
+import { CampaignsController } from './campaigns.controller.js';
+import { CampaignsRepository } from './campaigns.repository.js';
+import { CampaignsScheduler } from './campaigns.scheduler.js';
+import { CampaignsService } from './campaigns.service.js';
+import { ContributionsService } from './contributions.service.js';
+import { PageViewsService } from './page-views.service.js';
+import { PaymentsController } from './payments.controller.js';
+
+/** The synchronised collection: campaign pages, contributions, match-funding, settlement and news. */
+@Module({
+  imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule],
+  controllers: [CampaignsController, PaymentsController],
+  providers: [CampaignsRepository, CampaignsService, ContributionsService, CampaignsScheduler, PageViewsService],
+  exports: [CampaignsRepository, CampaignsService, ContributionsService, CampaignsScheduler, PageViewsService],
+})
+export class CampaignsModule {}

@@ -1,0 +1,413 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { sniffFileType } from '../applications/domain/file-sniffing.js';
+import { toCsv } from '../applications/domain/export.js';
+import { AuditService } from '../audit/audit.service.js';
+import { UsersRepository } from '../auth/users.repository.js';
+import { Clock } from '../common/clock/clock.js';
+import { isUniqueViolation, TransactionRunner } from '../common/db/transaction.js';
+import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
+import { hasRole, type Principal } from '../common/web/request-context.js';
+import { OutboxService } from '../notifications/outbox.service.js';
+import { PhaseHooks, type PhaseChange } from '../programmes/phase-hooks.js';
+import type { Programme } from '../programmes/programme.entity.js';
+import { ProgrammesRepository } from '../programmes/programmes.repository.js';
+import { FileStorage } from '../storage/file-storage.js';
+import type { Tenant } from '../tenants/tenant.entity.js';
+import { TenantsService } from '../tenants/tenants.service.js';
+import type { Campaign, CampaignSettings, CampaignUpdate, MatchBudget, RewardTier } from './campaign.entity.js';
+import { CampaignsRepository, isUuid } from './campaigns.repository.js';
+import { ContributionsService } from './contributions.service.js';
+import { emailKey } from './domain/contribution.js';
+import { assertCampaignMove, isEditable } from './domain/states.js';
+import { storyFromText } from './domain/story.js';
+import { daysLeft, windowOf, windowState, type WindowState } from './domain/window.js';
+import type { CampaignReviewDto, CampaignSettingsDto, CampaignUpdateDto, MatchBudgetDto, SubscribeDto, UpdateCampaignDto } from './dto/campaigns.dto.js';
+
+const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+const PUBLIC_STATUSES = ['approved', 'live', 'awaiting_funds', 'funded', 'not_funded'];
+const PUBLIC_PHASES = ['communication', 'campaign', 'settlement', 'results'];
+
+export interface UploadedImage {
+  originalname: string;
+  buffer: Buffer;
+  size: number;
+}
+
+/** What a campaign page shows, computed once per request. */
+export interface CampaignPage {
+  programme: Programme;
+  campaign: Campaign;
+  rewards: RewardTier[];
+  partners: Array<{ id: string; name: string; logoUrl: string | null }>;
+  updates: CampaignUpdate[];
+  window: { state: WindowState; opensAt: Date | null; closesAt: Date | null; daysLeft: number | null };
+}
+
+function slugify(text: string): string {
+  const s = text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60);
+  return s.length >= 2 ? s : `campagne-${s}`.replace(/-+$/, '');
+}
+
+/** Campaign pages: the laureate writes, staff review, the programme's window opens them all at once. */
+@Injectable()
+export class CampaignsService implements OnModuleInit {
+  constructor(
+    private readonly repo: CampaignsRepository,
+    private readonly programmes: ProgrammesRepository,
+    private readonly users: UsersRepository,
+    private readonly contributions: ContributionsService,
+    private readonly tx: TransactionRunner,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+    private readonly tenants: TenantsService,
+    private readonly hooks: PhaseHooks,
+    private readonly files: FileStorage,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.hooks.onEnter(async (em, change) => {
+      if (change.to === 'campaign') await this.openWindow(em, change);
+      if (change.to === 'settlement') await this.contributions.closeWindow(em, change);
+    });
+  }
+
+  /**
+   * Entering `campaign`: every approved campaign goes live at the timeline's opening instant, in the
+   * transaction of the move, and each "notify me" subscriber is written to once.
+   */
+  private async openWindow(em: EntityManager, change: PhaseChange): Promise<void> {
+    const at = change.programme.timeline.campaign ? new Date(change.programme.timeline.campaign) : change.at;
+    const live = await this.repo.openApproved(em, change.tenant.id, change.programme.id, at);
+    const site = await this.tenants.siteUrl(change.tenant);
+    for (const s of await this.repo.subscribers(em, live.map((c) => c.id))) {
+      const c = live.find((x) => x.id === s.campaignId)!;
+      await this.outbox.enqueue(em, {
+        tenantId: change.tenant.id, template: 'campaign-opened', locale: s.locale, to: s.email,
+        dedupeKey: `campaign-opened:${s.id}`,
+        payload: { campaignTitle: c.title, link: `${site}/programmes/${change.programme.slug}/campaigns/${c.slug}` },
+      });
+    }
+    await this.audit.record(em, {
+      tenantId: change.tenant.id, actorUserId: null, action: 'campaigns.opened', subjectType: 'programme', subjectId: change.programme.id,
+      data: { at: at.toISOString(), campaigns: live.map((c) => c.id) },
+    });
+  }
+
+  // ---- laureate ---------------------------------------------------------------------------------
+
+  /** The laureate's campaign, created as a draft from their application on first use. */
+  async mine(tenant: Tenant, programmeId: string, user: Principal): Promise<Campaign> {
+    const programme = await this.programmes.found(tenant.id, programmeId);
+    const [source] = await this.repo.laureates(this.repo.manager, tenant.id, programme.id, user.userId);
+    if (!source) throw new DomainError('CAMPAIGN_NOT_LAUREATE');
+    const existing = await this.repo.byApplication(this.repo.manager, tenant.id, source.applicationId);
+    if (existing) return existing;
+    return this.tx.run(async (em) => {
+      let slug = slugify(source.title || 'campagne');
+      for (let i = 2; await this.repo.slugTaken(em, tenant.id, programme.id, slug); i++) slug = `${slugify(source.title)}-${i}`;
+      try {
+        return await this.repo.insertCampaign(em, {
+          tenantId: tenant.id, programmeId: programme.id, applicationId: source.applicationId, laureateUserId: source.userId,
+          slug, title: source.title || 'Campagne', summary: source.summary.slice(0, 300), goalCents: source.goalCents && source.goalCents >= 10_000 ? source.goalCents : 500_000,
+        });
+      } catch (err) {
+        if (isUniqueViolation(err, 'campaign_programme_slug_key')) throw new DomainError('CAMPAIGN_STATE_CONFLICT', { from: 'none', to: 'draft' });
+        throw err;
+      }
+    });
+  }
+
+  /** A campaign the principal may edit: their own (laureate) or any of the tenant's (staff). */
+  private async editable(em: EntityManager, tenant: Tenant, campaignId: string, user: Principal): Promise<Campaign> {
+    const c = await this.repo.lockFound(em, tenant.id, campaignId);
+    if (c.laureateUserId !== user.userId && !hasRole(user, ['staff', 'platform_admin'], c.programmeId)) throw new DomainError('NOT_FOUND');
+    return c;
+  }
+
+  async get(tenant: Tenant, campaignId: string, user: Principal): Promise<{ campaign: Campaign; rewards: RewardTier[] }> {
+    const c = await this.repo.found(this.repo.manager, tenant.id, campaignId);
+    if (c.laureateUserId !== user.userId && !hasRole(user, ['staff', 'platform_admin'], c.programmeId)) throw new DomainError('NOT_FOUND');
+    return { campaign: c, rewards: await this.repo.rewards(this.repo.manager, [c.id]) };
+  }
+
+  async update(tenant: Tenant, campaignId: string, dto: UpdateCampaignDto, user: Principal): Promise<{ campaign: Campaign; rewards: RewardTier[] }> {
+    return this.tx.run(async (em) => {
+      const c = await this.editable(em, tenant, campaignId, user);
+      if (!isEditable(c.status)) throw new DomainError('CAMPAIGN_NOT_EDITABLE', { status: c.status });
+      const patch: Partial<Campaign> = {};
+      if (dto.title !== undefined) patch.title = dto.title;
+      if (dto.summary !== undefined) patch.summary = dto.summary;
+      if (dto.story !== undefined) patch.story = storyFromText(dto.story);
+      if (dto.goalCents !== undefined) patch.goalCents = dto.goalCents;
+      if (dto.imageAlt !== undefined) patch.imageAlt = dto.imageAlt;
+      if (dto.faq !== undefined) patch.faq = dto.faq.map((f) => ({ question: f.question, answer: f.answer }));
+      // An approved page changed by its laureate goes back to review: what goes live is what staff saw.
+      if (c.status === 'approved' && c.laureateUserId === user.userId) patch.status = 'in_review';
+      await this.repo.updateCampaign(em, c.id, patch);
+      if (dto.rewards !== undefined) {
+        await this.repo.replaceRewards(em, c, dto.rewards.map((r, i) => ({
+          id: r.id, position: i, title: r.title, description: r.description ?? '', minAmountCents: r.minAmountCents,
+          quantity: r.quantity ?? null, remaining: r.quantity ?? null, estimatedDelivery: r.estimatedDelivery || null, matchEligible: r.matchEligible ?? true,
+        })));
+      }
+      await this.audit.record(em, {
+        tenantId: tenant.id, actorUserId: user.userId, action: 'campaign.updated', subjectType: 'campaign', subjectId: c.id,
+        data: { fields: Object.keys(dto).filter((k) => (dto as Record<string, unknown>)[k] !== undefined) },
+      });
+      return { campaign: { ...c, ...patch }, rewards: await this.repo.rewards(em, [c.id]) };
+    });
+  }
+
+  async uploadImage(tenant: Tenant, campaignId: string, file: UploadedImage | undefined, user: Principal): Promise<Campaign> {
+    if (!file) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'image', message: 'attach an image (PNG, JPEG, GIF or WebP)' }]);
+    if (file.size > MAX_IMAGE_BYTES) throw new DomainError('PAYLOAD_TOO_LARGE');
+    const kind = sniffFileType(file.buffer);
+    if (kind?.family !== 'image') throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'image', message: 'must be a PNG, JPEG, GIF or WebP image' }]);
+    return this.tx.run(async (em) => {
+      const c = await this.editable(em, tenant, campaignId, user);
+      if (!isEditable(c.status)) throw new DomainError('CAMPAIGN_NOT_EDITABLE', { status: c.status });
+      const stored = await this.files.put(em, {
+        tenantId: tenant.id, ownerType: 'campaign', ownerId: c.id, purpose: 'image', filename: `campaign.${kind.extension}`,
+        contentType: kind.mime, uploadedBy: user.userId, bytes: file.buffer,
+      });
+      await this.repo.updateCampaign(em, c.id, { imageFileId: stored.id });
+      return { ...c, imageFileId: stored.id };
+    });
+  }
+
+  /** The campaign's image, when the campaign may be seen by the asker (public, or their own / staff). */
+  async image(tenant: Tenant, campaignId: string, user: Principal | undefined): Promise<{ bytes: Buffer; contentType: string }> {
+    const c = await this.repo.found(this.repo.manager, tenant.id, campaignId);
+    const programme = await this.programmes.found(tenant.id, c.programmeId);
+    const visible = this.isPublic(programme, c) || (user && (c.laureateUserId === user.userId || hasRole(user, ['staff', 'platform_admin'], c.programmeId)));
+    if (!visible || !c.imageFileId) throw new DomainError('NOT_FOUND');
+    const file = await this.files.get(tenant.id, c.imageFileId);
+    if (!file) throw new DomainError('NOT_FOUND');
+    return { bytes: file.bytes, contentType: file.info.contentType };
+  }
+
+  /** What staff need before approving: a page a citizen can understand. */
+  completenessProblems(c: Campaign): FieldProblem[] {
+    const problems: FieldProblem[] = [];
+    if (!c.title.trim()) problems.push({ field: 'title', message: 'is required' });
+    if (!c.summary.trim()) problems.push({ field: 'summary', message: 'is required' });
+    if (c.story.replace(/<[^>]*>/g, '').trim().length < 50) problems.push({ field: 'story', message: 'must tell the project in at least 50 characters' });
+    if (c.imageFileId && !c.imageAlt.trim()) problems.push({ field: 'imageAlt', message: 'describe the image for people who cannot see it' });
+    return problems;
+  }
+
+  async submit(tenant: Tenant, campaignId: string, user: Principal): Promise<Campaign> {
+    return this.tx.run(async (em) => {
+      const c = await this.editable(em, tenant, campaignId, user);
+      if (c.status === 'in_review') return c; // a double click submits once
+      const problems = this.completenessProblems(c);
+      if (problems.length) throw new DomainError('CAMPAIGN_INCOMPLETE', {}, problems);
+      assertCampaignMove(c.status, 'in_review');
+      const now = this.clock.now();
+      await this.repo.updateCampaign(em, c.id, { status: 'in_review', submittedAt: now });
+      await this.audit.record(em, { tenantId: tenant.id, actorUserId: user.userId, action: 'campaign.submitted', subjectType: 'campaign', subjectId: c.id, data: {} });
+      return { ...c, status: 'in_review', submittedAt: now };
+    });
+  }
+
+  async postUpdate(tenant: Tenant, campaignId: string, dto: CampaignUpdateDto, user: Principal, idempotencyKey: string | null): Promise<CampaignUpdate> {
+    return this.tx.run(async (em) => {
+      const c = await this.editable(em, tenant, campaignId, user);
+      if (!['live', 'awaiting_funds', 'funded', 'not_funded'].includes(c.status)) throw new DomainError('UPDATE_NOT_ALLOWED');
+      const now = this.clock.now();
+      const inserted = await this.repo.insertUpdate(em, {
+        tenantId: tenant.id, campaignId: c.id, authorUserId: user.userId, title: dto.title, body: dto.body, idempotencyKey, at: now,
+      } as Omit<CampaignUpdate, 'id' | 'createdAt'>);
+      if (!inserted) return (await this.repo.updates(em, c.id)).find((u) => u.idempotencyKey === idempotencyKey)!;
+      await this.repo.updateCampaign(em, c.id, { lastUpdateAt: now });
+      const programme = await this.programmes.found(tenant.id, c.programmeId, em);
+      const link = `${await this.tenants.siteUrl(tenant)}/programmes/${programme.slug}/campaigns/${c.slug}`;
+      for (const person of await this.repo.contributorsToWrite(em, c.id)) {
+        await this.outbox.enqueue(em, {
+          tenantId: tenant.id, template: 'campaign-update', locale: person.locale, to: person.email, toName: person.displayName,
+          dedupeKey: `campaign-update:${inserted.id}:${person.emailKey}`,
+          payload: { campaignTitle: c.title, title: dto.title, body: dto.body, link },
+        });
+      }
+      await this.audit.record(em, { tenantId: tenant.id, actorUserId: user.userId, action: 'campaign.update_posted', subjectType: 'campaign', subjectId: c.id, data: { updateId: inserted.id } });
+      return inserted;
+    });
+  }
+
+  /** Contributors and rewards to fulfil, for the laureate (or staff): confirmed contributions only. */
+  async contributorsCsv(tenant: Tenant, campaignId: string, user: Principal): Promise<string> {
+    const { campaign, rewards } = await this.get(tenant, campaignId, user);
+    const rows = await this.repo.contributionsOf(this.repo.manager, campaign.id, ['confirmed']);
+    const tier = new Map(rewards.map((r) => [r.id, r]));
+    return '\uFEFF' + toCsv(
+      ['receipt_number', 'confirmed_at', 'display_name', 'anonymous', 'email', 'amount_cents', 'amount_eur', 'reward', 'estimated_delivery', 'message'],
+      rows.map((c) => [
+        c.receiptNumber ?? '', c.confirmedAt ? new Date(c.confirmedAt).toISOString() : '', c.displayName ?? '', c.anonymous ? 'yes' : 'no', c.email,
+        String(c.amountCents), (c.amountCents / 100).toFixed(2), c.rewardTierId ? tier.get(c.rewardTierId)?.title ?? '' : '',
+        c.rewardTierId ? tier.get(c.rewardTierId)?.estimatedDelivery ?? '' : '', c.message,
+      ]),
+    );
+  }
+
+  // ---- staff ------------------------------------------------------------------------------------
+
+  /** Every laureate of the programme with their campaign (null when not started yet). */
+  async overview(tenant: Tenant, programmeId: string) {
+    const programme = await this.programmes.found(tenant.id, programmeId);
+    const em = this.repo.manager;
+    const campaigns = await this.repo.ofProgramme(em, tenant.id, programme.id);
+    const byApplication = new Map(campaigns.map((c) => [c.applicationId, c]));
+    const laureates = await this.repo.laureates(em, tenant.id, programme.id);
+    return {
+      programme,
+      settings: await this.repo.settings(em, tenant.id, programme.id),
+      budgets: await this.repo.budgets(em, tenant.id, programme.id),
+      laureates: laureates.map((l) => ({ ...l, campaign: byApplication.get(l.applicationId) ?? null })),
+      campaigns,
+    };
+  }
+
+  async review(tenant: Tenant, programmeId: string, campaignId: string, dto: CampaignReviewDto, actor: Principal): Promise<Campaign> {
+    return this.tx.run(async (em) => {
+      const c = await this.repo.lockFound(em, tenant.id, campaignId);
+      if (c.programmeId !== programmeId) throw new DomainError('NOT_FOUND');
+      const to = dto.decision === 'approve' ? 'approved' as const : 'changes_requested' as const;
+      if (to === 'changes_requested' && !dto.comment?.trim()) throw new DomainError('CAMPAIGN_COMMENT_REQUIRED', {}, [{ field: 'comment', message: 'is required to ask for changes' }]);
+      if (c.status === to) return c;
+      assertCampaignMove(c.status, to);
+      if (to === 'approved') {
+        const problems = this.completenessProblems(c);
+        if (problems.length) throw new DomainError('CAMPAIGN_INCOMPLETE', {}, problems);
+      }
+      const now = this.clock.now();
+      const patch: Partial<Campaign> = { status: to, reviewComment: dto.comment?.trim() || null, ...(to === 'approved' ? { approvedAt: now, approvedBy: actor.userId } : {}) };
+      // Approved during the window: the campaign joins the collection at once.
+      const programme = await this.programmes.found(tenant.id, c.programmeId, em);
+      if (to === 'approved' && windowState(programme.phase, windowOf(programme.timeline), now) === 'open') Object.assign(patch, { status: 'live', openedAt: now });
+      await this.repo.updateCampaign(em, c.id, patch);
+      await this.audit.record(em, {
+        tenantId: tenant.id, actorUserId: actor.userId, action: `campaign.${dto.decision === 'approve' ? 'approved' : 'changes_requested'}`,
+        subjectType: 'campaign', subjectId: c.id, data: { comment: dto.comment ?? null },
+      });
+      const laureate = await this.users.findById(tenant.id, c.laureateUserId, em);
+      if (laureate) {
+        await this.outbox.enqueue(em, {
+          tenantId: tenant.id, template: 'campaign-reviewed', locale: laureate.locale ?? tenant.defaultLocale, to: laureate.email, toName: laureate.displayName,
+          dedupeKey: `campaign-reviewed:${c.id}:${to}:${now.toISOString()}`,
+          payload: { campaignTitle: c.title, approved: to === 'approved', comment: dto.comment ?? '', link: `${await this.tenants.siteUrl(tenant)}/campaigns/${c.id}/edit` },
+        });
+      }
+      return { ...c, ...patch };
+    });
+  }
+
+  async saveSettings(tenant: Tenant, programmeId: string, dto: CampaignSettingsDto, actor: Principal): Promise<CampaignSettings> {
+    return this.tx.run(async (em) => {
+      const programme = await this.programmes.lockFound(em, tenant.id, programmeId);
+      const s = await this.repo.ensureSettings(em, tenant.id, programme.id);
+      const patch = Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)) as Partial<CampaignSettings>;
+      // Rules that decide who pays what are fixed once money may have moved under them.
+      const frozen = ['campaign', 'settlement', 'results'].includes(programme.phase);
+      const frozenKeys = ['paymentProvider', 'settlementPolicy', 'matchCountsTowardGoal'];
+      if (frozen && frozenKeys.some((k) => k in patch && (patch as Record<string, unknown>)[k] !== (s as unknown as Record<string, unknown>)[k])) {
+        throw new DomainError('CAMPAIGN_SETTINGS_FROZEN');
+      }
+      await this.repo.updateSettings(em, s.id, patch);
+      await this.audit.record(em, { tenantId: tenant.id, actorUserId: actor.userId, action: 'campaigns.settings_saved', subjectType: 'programme', subjectId: programme.id, data: patch });
+      return { ...s, ...patch };
+    });
+  }
+
+  /** Creates or resizes a partner's budget; it can never go below what is already reserved or paid. */
+  async saveBudget(tenant: Tenant, programmeId: string, dto: MatchBudgetDto, actor: Principal): Promise<MatchBudget> {
+    return this.tx.run(async (em) => {
+      const programme = await this.programmes.lockFound(em, tenant.id, programmeId);
+      const partner: Array<{ id: string }> = await em.query(`SELECT id FROM partner WHERE tenant_id = $1 AND programme_id = $2 AND id = $3`, [tenant.id, programme.id, dto.partnerId]);
+      if (!partner.length) throw new DomainError('CAMPAIGN_PARTNER_UNKNOWN', {}, [{ field: 'partnerId', message: 'is not a partner of this programme' }]);
+      const existing = (await this.repo.budgets(em, tenant.id, programme.id)).find((b) => b.partnerId === dto.partnerId && b.kind === dto.kind);
+      const grant = dto.kind === 'grant'
+        ? { grantCents: dto.grantCents!, grantThresholdPercent: dto.grantThresholdPercent!, grantMinContributors: dto.grantMinContributors! }
+        : { grantCents: null, grantThresholdPercent: null, grantMinContributors: null };
+      let saved: MatchBudget;
+      if (existing) {
+        await em.query(`SELECT id FROM match_budget WHERE id = $1 FOR UPDATE`, [existing.id]);
+        const fresh = (await this.repo.budgets(em, tenant.id, programme.id)).find((b) => b.id === existing.id)!;
+        const used = fresh.totalCents - fresh.remainingCents;
+        if (dto.totalCents < used) throw new DomainError('MATCH_BUDGET_BELOW_USED', { usedCents: used }, [{ field: 'totalCents', message: `must be at least ${used}` }]);
+        await em.query(
+          `UPDATE match_budget SET total_cents = $2, remaining_cents = $2 - $3, scope = $4, grant_cents = $5, grant_threshold_percent = $6, grant_min_contributors = $7 WHERE id = $1`,
+          [existing.id, dto.totalCents, used, dto.scope ?? existing.scope, grant.grantCents, grant.grantThresholdPercent, grant.grantMinContributors],
+        );
+        saved = { ...fresh, totalCents: dto.totalCents, remainingCents: dto.totalCents - used, scope: dto.scope ?? existing.scope, ...grant };
+      } else {
+        const rows: Array<{ id: string }> = await em.query(
+          `INSERT INTO match_budget (tenant_id, programme_id, partner_id, kind, scope, total_cents, remaining_cents, grant_cents, grant_threshold_percent, grant_min_contributors)
+           VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9) RETURNING id`,
+          [tenant.id, programme.id, dto.partnerId, dto.kind, dto.scope ?? 'all', dto.totalCents, grant.grantCents, grant.grantThresholdPercent, grant.grantMinContributors],
+        );
+        saved = (await this.repo.budgets(em, tenant.id, programme.id)).find((b) => b.id === rows[0].id)!;
+      }
+      await this.audit.record(em, { tenantId: tenant.id, actorUserId: actor.userId, action: 'campaigns.budget_saved', subjectType: 'programme', subjectId: programme.id, data: { ...dto } });
+      return saved;
+    });
+  }
+
+  // ---- citizens ---------------------------------------------------------------------------------
+
+  isPublic(programme: Programme, c: Campaign): boolean {
+    return PUBLIC_STATUSES.includes(c.status) && PUBLIC_PHASES.includes(programme.phase);
+  }
+
+  async publicPage(tenant: Tenant, programmeSlug: string, campaignSlug: string): Promise<CampaignPage> {
+    const em = this.repo.manager;
+    const programme = await this.programmes.getBySlug(tenant.id, programmeSlug);
+    if (!programme) throw new DomainError('NOT_FOUND');
+    const campaign = await this.repo.bySlug(em, tenant.id, programme.id, campaignSlug);
+    if (!campaign || !this.isPublic(programme, campaign)) throw new DomainError('NOT_FOUND');
+    return this.pageOf(programme, campaign);
+  }
+
+  async publicCampaign(tenant: Tenant, campaignId: string): Promise<CampaignPage> {
+    const campaign = await this.repo.found(this.repo.manager, tenant.id, campaignId);
+    const programme = await this.programmes.found(tenant.id, campaign.programmeId);
+    if (!this.isPublic(programme, campaign)) throw new DomainError('NOT_FOUND');
+    return this.pageOf(programme, campaign);
+  }
+
+  private async pageOf(programme: Programme, campaign: Campaign): Promise<CampaignPage> {
+    const em = this.repo.manager;
+    const w = windowOf(programme.timeline);
+    const now = this.clock.now();
+    const partners: Array<{ id: string; name: string; logo_url: string | null }> = await em.query(
+      `SELECT p.id, p.name, p.logo_url FROM partner_match m JOIN partner p ON p.id = m.partner_id WHERE m.application_id = $1 AND m.tenant_id = $2 ORDER BY p.name`,
+      [campaign.applicationId, campaign.tenantId],
+    );
+    return {
+      programme, campaign,
+      rewards: await this.repo.rewards(em, [campaign.id]),
+      partners: partners.map((p) => ({ id: p.id, name: p.name, logoUrl: p.logo_url })),
+      updates: await this.repo.updates(em, campaign.id),
+      window: { state: windowState(programme.phase, w, now), opensAt: w.opensAt, closesAt: w.closesAt, daysLeft: daysLeft(w, now) },
+    };
+  }
+
+  /** "Notify me": before the window only; subscribing twice is harmless. */
+  async subscribe(tenant: Tenant, campaignId: string, dto: SubscribeDto): Promise<{ subscribed: true }> {
+    const page = await this.publicCampaign(tenant, campaignId);
+    if (page.window.state !== 'before') throw new DomainError('SUBSCRIBE_CLOSED');
+    await this.repo.subscribe(this.repo.manager, {
+      tenantId: tenant.id, campaignId: page.campaign.id, email: dto.email, emailKey: emailKey(dto.email), locale: dto.locale ?? tenant.defaultLocale,
+    });
+    return { subscribed: true };
+  }
+
+  campaignsOfLaureate(tenant: Tenant, userId: string): Promise<Campaign[]> {
+    return this.repo.ofLaureate(this.repo.manager, tenant.id, userId);
+  }
+
+  isUuid(id: string): boolean {
+    return isUuid(id);
+  }
+}

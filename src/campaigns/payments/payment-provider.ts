@@ -1,0 +1,24 @@
+import type { Contribution } from '../campaign.entity.js';
+
+/**
+ * The payment provider port. A contribution is created `pending`; the provider then says, one way or
+ * another, whether the money came (`succeeded`) or not (`failed`), and later whether a refund went
+ * through. Plugging a real provider (Stripe, Mangopay, Lemonway) means implementing this interface:
+ * `start` creates the provider's payment (checkout session, pay-in) with the contribution id as
+ * reference and returns where to send the contributor; its webhooks are turned into PaymentSignals by a
+ * verifier like WebhookPaymentProvider's; `refund` calls the provider's refund API. See README "Payments".
+ */
+export type PaymentStart =
+  /** The contributor confirms from a link we e-mail (a pledge). */
+  | { kind: 'confirm_by_email'; confirmToken: string }
+  /** The contributor pays on the provider's page; its webhook confirms. */
+  | { kind: 'redirect'; url: string | null; providerRef: string };
+
+export type RefundResult = 'refunded' | 'requested';
+
+export interface PaymentProvider {
+  readonly name: 'pledge' | 'webhook';
+  start(contribution: Pick<Contribution, 'id' | 'amountCents' | 'email'>, returnUrl: string): PaymentStart;
+  /** Gives the money back: done at once ('refunded') or asked, to be confirmed by a webhook ('requested'). */
+  refund(contribution: Pick<Contribution, 'id' | 'amountCents' | 'providerRef'>): Promise<RefundResult>;
+}
