@@ -80,7 +80,7 @@ export class CampaignsService implements OnModuleInit {
   private async openWindow(em: EntityManager, change: PhaseChange): Promise<void> {
     const at = change.programme.timeline.campaign ? new Date(change.programme.timeline.campaign) : change.at;
     const live = await this.repo.openApproved(em, change.tenant.id, change.programme.id, at);
-    const site = await this.tenants.siteUrl(change.tenant);
+    const site = await this.tenants.siteUrl(change.tenant, em);
     for (const s of await this.repo.subscribers(em, live.map((c) => c.id))) {
       const c = live.find((x) => x.id === s.campaignId)!;
       await this.outbox.enqueue(em, {
@@ -223,7 +223,7 @@ export class CampaignsService implements OnModuleInit {
       if (!inserted) return (await this.repo.updates(em, c.id)).find((u) => u.idempotencyKey === idempotencyKey)!;
       await this.repo.updateCampaign(em, c.id, { lastUpdateAt: now });
       const programme = await this.programmes.found(tenant.id, c.programmeId, em);
-      const link = `${await this.tenants.siteUrl(tenant)}/programmes/${programme.slug}/campaigns/${c.slug}`;
+      const link = `${await this.tenants.siteUrl(tenant, em)}/programmes/${programme.slug}/campaigns/${c.slug}`;
       for (const person of await this.repo.contributorsToWrite(em, c.id)) {
         await this.outbox.enqueue(em, {
           tenantId: tenant.id, template: 'campaign-update', locale: person.locale, to: person.email, toName: person.displayName,
@@ -296,7 +296,7 @@ export class CampaignsService implements OnModuleInit {
         await this.outbox.enqueue(em, {
           tenantId: tenant.id, template: 'campaign-reviewed', locale: laureate.locale ?? tenant.defaultLocale, to: laureate.email, toName: laureate.displayName,
           dedupeKey: `campaign-reviewed:${c.id}:${to}:${now.toISOString()}`,
-          payload: { campaignTitle: c.title, approved: to === 'approved', comment: dto.comment ?? '', link: `${await this.tenants.siteUrl(tenant)}/campaigns/${c.id}/edit` },
+          payload: { campaignTitle: c.title, approved: to === 'approved', comment: dto.comment ?? '', link: `${await this.tenants.siteUrl(tenant, em)}/campaigns/${c.id}/edit` },
         });
       }
       return { ...c, ...patch };

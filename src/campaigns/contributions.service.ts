@@ -93,7 +93,7 @@ export class ContributionsService {
     try {
       return await this.tx.run(async (em) => {
         const existing = await this.repo.contributionByKey(em, tenant.id, idempotencyKey);
-        if (existing) return this.replay(existing, fingerprint, tenant);
+        if (existing) return this.replay(existing, fingerprint, tenant, em);
         return this.create(em, tenant, campaignId, request, dto.locale ?? tenant.defaultLocale, idempotencyKey, fingerprint);
       });
     } catch (err) {
@@ -105,19 +105,19 @@ export class ContributionsService {
     }
   }
 
-  private async replay(c: Contribution, fingerprint: string, tenant: Tenant): Promise<ContributionReceipt> {
+  private async replay(c: Contribution, fingerprint: string, tenant: Tenant, em?: EntityManager): Promise<ContributionReceipt> {
     if (c.requestHash !== fingerprint) throw new DomainError('IDEMPOTENCY_KEY_REUSED');
-    return { contribution: c, payment: await this.paymentOf(c, tenant), replayed: true };
+    return { contribution: c, payment: await this.paymentOf(c, tenant, em), replayed: true };
   }
 
-  private async paymentOf(c: Contribution, tenant: Tenant): Promise<ContributionReceipt['payment']> {
+  private async paymentOf(c: Contribution, tenant: Tenant, em?: EntityManager): Promise<ContributionReceipt['payment']> {
     if (c.provider === 'pledge') return { kind: 'confirm_by_email' };
-    const start = this.providers.webhook.start(c, await this.returnUrl(tenant, c.id));
+    const start = this.providers.webhook.start(c, await this.returnUrl(tenant, c.id, em));
     return { kind: 'redirect', url: start.kind === 'redirect' ? start.url : null };
   }
 
-  private async returnUrl(tenant: Tenant, contributionId: string): Promise<string> {
-    return `${await this.tenants.siteUrl(tenant)}/contributions/${contributionId}`;
+  private async returnUrl(tenant: Tenant, contributionId: string, em?: EntityManager): Promise<string> {
+    return `${await this.tenants.siteUrl(tenant, em)}/contributions/${contributionId}`;
   }
 
   private async create(
@@ -162,7 +162,7 @@ export class ContributionsService {
 
     const provider = this.providers[settings.paymentProvider];
     const id = randomUUID();
-    const start = provider.start({ id, amountCents: r.amountCents, email: r.email }, await this.returnUrl(tenant, id));
+    const start = provider.start({ id, amountCents: r.amountCents, email: r.email }, await this.returnUrl(tenant, id, em));
     const contribution = await this.repo.insertContribution(em, {
       id, tenantId: tenant.id, programmeId: programme.id, campaignId: campaign.id, rewardTierId: r.rewardTierId, amountCents: r.amountCents,
       matchedCents, email: r.email, emailKey: key, displayName: r.displayName, anonymous: r.anonymous, message: r.message, locale,
@@ -177,7 +177,7 @@ export class ContributionsService {
       });
     }
     if (start.kind === 'confirm_by_email') {
-      const site = await this.tenants.siteUrl(tenant);
+      const site = await this.tenants.siteUrl(tenant, em);
       await this.outbox.enqueue(em, {
         tenantId: tenant.id, template: 'contribution-confirm', locale, to: r.email, toName: r.displayName,
         dedupeKey: `contribution-confirm:${id}`,
@@ -280,7 +280,7 @@ export class ContributionsService {
     await this.outbox.enqueue(em, {
       tenantId: tenant.id, template: 'contribution-confirmed', locale: c.locale, to: c.email, toName: c.displayName,
       dedupeKey: `contribution-confirmed:${c.id}`,
-      payload: { campaignTitle: campaign.title, amountCents: c.amountCents, matchedCents: c.matchedCents, receiptNumber, link: await this.returnUrl(tenant, c.id) },
+      payload: { campaignTitle: campaign.title, amountCents: c.amountCents, matchedCents: c.matchedCents, receiptNumber, link: await this.returnUrl(tenant, c.id, em) },
     });
   }
 
@@ -396,7 +396,7 @@ export class ContributionsService {
       tenantId: tenant.id, actorUserId: null, action: `campaign.${s.outcome}`, subjectType: 'campaign', subjectId: c.id,
       data: { collectedCents: c.collectedCents, matchedCents: c.matchedCents, goalCents: c.goalCents, policy: settings.settlementPolicy },
     });
-    const link = `${await this.tenants.siteUrl(tenant)}/programmes/${programme.slug}/campaigns/${c.slug}`;
+    const link = `${await this.tenants.siteUrl(tenant, em)}/programmes/${programme.slug}/campaigns/${c.slug}`;
     const laureate = await this.users.findById(tenant.id, c.laureateUserId, em);
     if (laureate) {
       await this.outbox.enqueue(em, {

@@ -183,7 +183,7 @@ export class ProgrammesService {
       data: { from, to, trigger: how.trigger, reason: how.reason, scheduledAt: how.at?.toISOString() ?? null },
     });
     const updated: Programme = { ...p, phase: to, phaseChangedAt: now, nextTransitionAt, blockedReasons: null };
-    const siteUrl = await this.tenants.siteUrl(tenant);
+    const siteUrl = await this.tenants.siteUrl(tenant, em);
     for (const staff of await this.users.withRole(tenant.id, 'staff', em)) {
       await this.outbox.enqueue(em, {
         tenantId: tenant.id, template: 'phase-changed', locale: staff.locale ?? tenant.defaultLocale,

@@ -34,7 +34,7 @@ export class TenantsRepository {
     await em.getRepository(Tenant).update({ id }, patch);
   }
 
-  hosts(tenantId: string): Promise<TenantHost[]> {
-    return this.ds.getRepository(TenantHost).findBy({ tenantId });
+  hosts(tenantId: string, em: EntityManager = this.ds.manager): Promise<TenantHost[]> {
+    return em.getRepository(TenantHost).findBy({ tenantId });
   }
 }

@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -28,9 +29,11 @@ export class TenantsService {
    * The tenant's public address for links in e-mails sent outside a request: its first host name
    * (with PUBLIC_URL's scheme), else PUBLIC_URL (or localhost) with the /t/<slug> prefix.
    */
-  async siteUrl(tenant: Tenant): Promise<string> {
+  async siteUrl(tenant: Tenant, em?: EntityManager): Promise<string> {
     const base = this.config.publicUrl ?? `http://localhost:${this.config.port}`;
-    const hosts = await this.tenants.hosts(tenant.id);
+    // Inside a transaction, read with its connection: asking the pool for a second one while holding
+    // the first can exhaust the pool under load.
+    const hosts = await this.tenants.hosts(tenant.id, em);
     const named = hosts.map((h) => h.host).find((h) => !/^(localhost|127\.0\.0\.1)(:\d+)?$/.test(h));
     if (named) return `${new URL(base).protocol}//${named}`;
     return `${base}/t/${tenant.slug}`;

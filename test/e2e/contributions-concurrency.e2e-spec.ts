@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { contributionBody, createCampaignProgramme, webhook } from '../factories/campaigns.js';
+import { createPerson, createTenant, type TestPerson, type TestTenant } from '../factories/index.js';
+import { startTestApp, type TestApp } from '../setup/test-app.js';
+
+/**
+ * Hundreds of citizens at once on one campaign with a limited reward and a small match-funding budget,
+ * then their payments confirmed (and replayed) at once: totals exact, stock and budget never below zero,
+ * nothing doubled.
+ */
+describe('contributions under concurrency', () => {
+  let t: TestApp;
+  let city: TestTenant;
+  let staff: TestPerson;
+  const N = 240;
+  const STOCK = 25;
+  const BUDGET = 20_000;
+
+  beforeAll(async () => {
+    t = await startTestApp({ config: { databasePoolSize: 20 } });
+    t.clock.set('2026-09-01T08:00:00Z');
+    city = await createTenant(t);
+    staff = await createPerson(t, city, 'staff');
+  });
+  afterAll(() => t.close());
+
+  it('keeps totals, stock and budgets exact', async () => {
+    const w = await createCampaignProgramme(t, city, staff, 1, {
+      goalCents: 1_000_000, rewards: [{ title: 'Série limitée', minAmountCents: 2_000, quantity: STOCK }],
+      settings: { paymentProvider: 'webhook', matchFactorPercent: 100, matchCapPerContributionCents: 700 },
+    });
+    const partner = await t.http().post(`/api/programmes/${w.programme.id}/partners`).set(staff.headers).send({ name: 'Mécène', capacity: 1 }).expect(201);
+    await t.http().put(`/api/programmes/${w.programme.id}/match-budgets`).set(staff.headers).send({ partnerId: partner.body.id, kind: 'ratio', totalCents: BUDGET }).expect(200);
+    await w.open();
+    const [c] = w.campaigns;
+    const reward = c.rewards[0].id;
+
+    // Every request is sent twice at once with the same key (a double click, a retry).
+    const requests = Array.from({ length: N }, (_, i) => ({
+      key: `conc-${randomUUID()}`,
+      body: contributionBody({ amountCents: 2_000 + (i % 7) * 100, email: `p${i % 180}@example.org`, ...(i % 2 ? { rewardTierId: reward } : {}) }),
+    }));
+    const send = (r: (typeof requests)[number]) => t.http().post(`/api/campaigns/${c.id}/contributions`).set({ Host: city.host, 'Idempotency-Key': r.key }).send(r.body);
+    const responses = await Promise.all(requests.flatMap((r) => [send(r), send(r)]));
+    expect(responses.filter((r) => r.status >= 500)).toEqual([]);
+    const byKey = new Map<string, Set<string>>();
+    responses.forEach((res, i) => {
+      if (res.status !== 201 && res.status !== 200) return;
+      const k = requests[Math.floor(i / 2)].key;
+      byKey.set(k, (byKey.get(k) ?? new Set()).add(res.body.id));
+    });
+    for (const ids of byKey.values()) expect(ids.size).toBe(1); // one contribution per key
+    const soldOut = responses.filter((r) => r.status === 409).map((r) => r.body.code);
+    expect(new Set(soldOut)).toEqual(new Set(['REWARD_SOLD_OUT']));
+
+    const rows: Array<{ id: string; amount_cents: string; reward_tier_id: string | null; email_key: string; matched_cents: string }> = await t.ds.query(
+      `SELECT id, amount_cents, reward_tier_id, email_key, matched_cents FROM contribution WHERE campaign_id = $1`, [c.id],
+    );
+    expect(rows).toHaveLength(byKey.size);
+    expect(rows.filter((r) => r.reward_tier_id).length).toBe(STOCK);
+    const [tier] = await t.ds.query(`SELECT remaining FROM reward_tier WHERE id = $1`, [reward]);
+    expect(tier.remaining).toBe(0);
+    const [budget] = await t.ds.query(`SELECT remaining_cents FROM match_budget WHERE partner_id = $1`, [partner.body.id]);
+    const reserved = rows.reduce((s, r) => s + Number(r.matched_cents), 0);
+    expect(Number(budget.remaining_cents)).toBeGreaterThanOrEqual(0);
+    expect(reserved + Number(budget.remaining_cents)).toBe(BUDGET);
+    expect(reserved).toBe(BUDGET); // 240 × 7 EUR wanted, 200 EUR available: all of it, not a cent more
+
+    // Payments: most succeed, one in ten fails; every event is delivered twice at once.
+    const events = rows.map((r, i) => ({ id: `pay-${r.id}`, type: i % 10 === 0 ? 'payment.failed' : 'payment.succeeded', data: { reference: r.id, amountCents: Number(r.amount_cents) } }));
+    const hooks = await Promise.all(events.flatMap((e) => [webhook(t, city, e), webhook(t, city, e)]));
+    expect(hooks.filter((h) => h.status !== 200)).toEqual([]);
+    expect(hooks.filter((h) => h.body.duplicate === false)).toHaveLength(events.length);
+
+    const confirmed = rows.filter((_, i) => i % 10 !== 0);
+    const view = (await t.http().get(`/api/campaigns/${c.id}/public`).set('Host', city.host).expect(200)).body;
+    expect(view.collectedCents).toBe(confirmed.reduce((s, r) => s + Number(r.amount_cents), 0));
+    expect(view.contributions).toBe(confirmed.length);
+    expect(view.contributors).toBe(new Set(confirmed.map((r) => r.email_key)).size);
+    expect(view.matchedCents).toBe(confirmed.reduce((s, r) => s + Number(r.matched_cents), 0));
+    // Failed payments gave back their reward and their match.
+    const failedWithReward = rows.filter((r, i) => i % 10 === 0 && r.reward_tier_id).length;
+    expect((await t.ds.query(`SELECT remaining FROM reward_tier WHERE id = $1`, [reward]))[0].remaining).toBe(failedWithReward);
+    const [after] = await t.ds.query(`SELECT remaining_cents FROM match_budget WHERE partner_id = $1`, [partner.body.id]);
+    const failedMatch = rows.filter((_, i) => i % 10 === 0).reduce((s, r) => s + Number(r.matched_cents), 0);
+    expect(Number(after.remaining_cents)).toBe(failedMatch);
+    const [{ s }] = await t.ds.query(`SELECT coalesce(sum(amount_cents), 0)::int AS s FROM match_allocation WHERE campaign_id = $1 AND status = 'confirmed'`, [c.id]);
+    expect(s).toBe(view.matchedCents);
+  });
+});
