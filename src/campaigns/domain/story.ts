@@ -84,9 +84,12 @@ export function sanitiseStory(html: string): string {
   return out;
 }
 
-/** Plain text turned into paragraphs, for a story typed without markup. */
+/**
+ * A story as sent: HTML when it has block structure (paragraphs, lists, headings), sanitised; otherwise
+ * plain text (as typed in the page's text area), escaped and cut into paragraphs.
+ */
 export function storyFromText(text: string): string {
-  if (/<[a-z][\s\S]*>/i.test(text)) return sanitiseStory(text);
+  if (/<(p|br|ul|ol|h2|h3|blockquote)[\s>/]/i.test(text)) return sanitiseStory(text);
   return text.split(/\n{2,}/).map((p) => p.trim()).filter(Boolean)
     .map((p) => `<p>${p.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\n/g, '<br>')}</p>`).join('');
 }
