@@ -1,6 +1,7 @@
 import { ConfigError } from './config/app-config.js';
 import { loadConfig } from './config/load-config.js';
 import { createApp } from './create-app.js';
+import { seedDemoCampaigns } from './database/demo-campaign-seed.js';
 import { seedDemoCoaching } from './database/demo-coaching-seed.js';
 import { seedDemoJury } from './database/demo-jury-seed.js';
 import { seedDemo } from './database/demo-seed.js';
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
     await seedDemo(app, base, say);
     await seedDemoJury(app, say);
     await seedDemoCoaching(app, say);
+    await seedDemoCampaigns(app, say);
   }
 }
 
