@@ -18,6 +18,8 @@ import { JuryModule } from './jury/jury.module.js';
 import { PartnersModule } from './partners/partners.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { ProgrammesModule } from './programmes/programmes.module.js';
+import { PublicModule } from './public/public.module.js';
+import { ReportsModule } from './reports/reports.module.js';
 import { StorageModule } from './storage/storage.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 
@@ -51,6 +53,8 @@ export class AppModule {
         CoachingModule,
         PartnersModule,
         CampaignsModule,
+        PublicModule,
+        ReportsModule,
         HealthModule,
       ],
       providers: [RequestContextMiddleware],

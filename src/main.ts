@@ -4,6 +4,7 @@ import { createApp } from './create-app.js';
 import { seedDemoCampaigns } from './database/demo-campaign-seed.js';
 import { seedDemoCoaching } from './database/demo-coaching-seed.js';
 import { seedDemoJury } from './database/demo-jury-seed.js';
+import { seedDemoResults } from './database/demo-results-seed.js';
 import { seedDemo } from './database/demo-seed.js';
 import { startEmbeddedPostgres } from './database/embedded-postgres.js';
 import { runMigrations } from './database/migrate.js';
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
     await seedDemoJury(app, say);
     await seedDemoCoaching(app, say);
     await seedDemoCampaigns(app, say);
+    await seedDemoResults(app, say);
   }
 }
 

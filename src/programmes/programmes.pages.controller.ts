@@ -37,14 +37,7 @@ export class ProgrammesPagesController {
     return this.views.page('pages/home/home', page, { title: this.views.t(page.locale, 'layout.home'), programmes });
   }
 
-  @Get('programmes/:slug') @Public()
-  async programme(@Page() page: PageContext, @Param('slug') slug: string) {
-    const p = await this.programmes.getBySlug(page.tenant.id, slug);
-    if (p.phase === 'draft' && !hasRole(page.principal, ['staff', 'platform_admin'])) throw new DomainError('NOT_FOUND');
-    return this.views.page('pages/programmes/programme', page, {
-      title: page.locale === 'fr' ? p.titleFr : p.titleEn, programme: p, timeline: timelineRows(p),
-    });
-  }
+  // GET programmes/:slug (the public programme page) lives in src/public/public-pages.controller.ts.
 
   /** Where a signed-in person finds their spaces: jury portal, applications, schedule, partner page, desk. */
   @Get('me') @SignedIn()

@@ -1,0 +1,188 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock/clock.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { hasRole } from '../common/web/request-context.js';
+import { formatInstant, type PageContext, ViewService } from '../common/web/view.service.js';
+import { phaseIndex } from '../programmes/domain/phase.js';
+import type { Programme } from '../programmes/programme.entity.js';
+import { timelineRows } from '../programmes/programmes.pages.controller.js';
+import { timelineOf } from '../programmes/programmes.service.js';
+import type { Tenant } from '../tenants/tenant.entity.js';
+import { campaignProgress, countdownTo, formatMoney, type Locale, pluralOf } from './domain/progress.js';
+import { isPublicProgramme, laureatesArePublic, windowState } from './domain/public-rules.js';
+import { robotsTxt, sitemapXml, type SitemapPage } from './domain/sitemap.js';
+import { TtlCache } from './domain/ttl-cache.js';
+import { type ProgrammeReadModel, PublicPagesRepository } from './public-pages.repository.js';
+import { ShareMetaService } from './share-meta.service.js';
+
+/**
+ * How stale a public programme page may be, per instance: its read model is kept this long in
+ * memory. Instances do not tell each other about changes; with N instances every one of them shows a
+ * change (a contribution's total, a phase move) within this delay. Add the HTTP max-age below for
+ * what a browser or a CDN may keep: at most PROGRAMME_MODEL_TTL_MS + PROGRAMME_MAX_AGE_S in all.
+ */
+export const PROGRAMME_MODEL_TTL_MS = 5_000;
+/** Browsers and shared caches may reuse an anonymous programme page this long (then revalidate by ETag). */
+export const PROGRAMME_MAX_AGE_S = 30;
+/** The sitemap lists pages, not figures: a minute per instance, five in HTTP caches. */
+export const SITEMAP_TTL_MS = 60_000;
+export const SITEMAP_MAX_AGE_S = 300;
+
+/** Anonymous renderings kept per read model: one per language, base path and query string, bounded. */
+const HTML_VARIANTS = 16;
+const SLUG = /^[a-z0-9][a-z0-9-]{1,80}$/;
+
+export interface RenderedPage {
+  html: string;
+  /** Weak validator of the exact bytes sent (a proxy may recompress them). */
+  etag: string;
+}
+
+interface Entry {
+  model: ProgrammeReadModel | null;
+  rendered: Map<string, RenderedPage>;
+}
+
+const pick = (fr: string, en: string, locale: Locale) => (locale === 'fr' ? fr || en : en || fr);
+
+@Injectable()
+export class PublicPagesService {
+  private readonly programmes: TtlCache<Entry>;
+  private readonly sitemaps: TtlCache<string>;
+
+  constructor(
+    private readonly repo: PublicPagesRepository,
+    private readonly views: ViewService,
+    private readonly share: ShareMetaService,
+    private readonly clock: Clock,
+  ) {
+    const now = () => clock.now().getTime();
+    this.programmes = new TtlCache(PROGRAMME_MODEL_TTL_MS, 5_000, now);
+    this.sitemaps = new TtlCache(SITEMAP_TTL_MS, 10_000, now);
+  }
+
+  /**
+   * Forgets this instance's cached pages of a tenant (e.g. right after a change made here, or in
+   * tests); other instances catch up within PROGRAMME_MODEL_TTL_MS.
+   */
+  invalidate(tenantId?: string): void {
+    this.programmes.delete(tenantId ? `${tenantId}:` : '');
+    this.sitemaps.delete(tenantId ?? '');
+  }
+
+  /** The programme page, from the cached read model; anonymous renderings are cached too (they are the same for everyone). */
+  async programmePage(page: PageContext, slug: string): Promise<RenderedPage> {
+    if (!SLUG.test(slug)) throw new DomainError('NOT_FOUND');
+    const entry = await this.programmes.get(`${page.tenant.id}:${slug}`, async () => ({
+      model: await this.repo.programmePage(page.tenant.id, slug), rendered: new Map(),
+    }));
+    const model = entry.model;
+    if (!model) throw new DomainError('NOT_FOUND');
+    if (!isPublicProgramme(model.programme.phase) && !hasRole(page.principal, ['staff', 'platform_admin'])) throw new DomainError('NOT_FOUND');
+    // Signed-in people see their own header (name, sign-out form with their CSRF token): never shared.
+    if (page.principal) return this.render(page, model);
+    const key = `${page.locale}|${page.basePath}|${page.path}`;
+    const hit = entry.rendered.get(key);
+    if (hit) return hit;
+    const out = await this.render(page, model);
+    if (entry.rendered.size < HTML_VARIANTS) entry.rendered.set(key, out);
+    return out;
+  }
+
+  sitemap(tenant: Tenant): Promise<string> {
+    return this.sitemaps.get(tenant.id, async () => {
+      const [site, rows] = await Promise.all([this.share.siteUrl(tenant), this.repo.sitemap(tenant.id)]);
+      const newest = [...rows.programmes, ...rows.campaigns].reduce<Date | null>((m, r) => (!m || r.lastmod > m ? r.lastmod : m), null);
+      const pages: SitemapPage[] = [{ path: '/', lastmod: newest }];
+      for (const p of rows.programmes) {
+        pages.push({ path: `/programmes/${p.slug}`, lastmod: p.lastmod });
+        if (p.phase === 'call_open') pages.push({ path: `/programmes/${p.slug}/apply`, lastmod: p.lastmod });
+        if (p.phase === 'results') pages.push({ path: `/programmes/${p.slug}/results`, lastmod: p.lastmod });
+      }
+      for (const c of rows.campaigns) pages.push({ path: `/programmes/${c.programmeSlug}/campaigns/${c.slug}`, lastmod: c.lastmod });
+      return sitemapXml(site, pages);
+    });
+  }
+
+  async robots(tenant: Tenant): Promise<string> {
+    return robotsTxt(await this.share.siteUrl(tenant));
+  }
+
+  private async render(page: PageContext, model: ProgrammeReadModel): Promise<RenderedPage> {
+    const html = this.views.page('pages/programmes/programme', page, await this.viewModel(page, model));
+    return { html, etag: `W/"${createHash('sha1').update(html).digest('base64url')}"` };
+  }
+
+  /** Everything the template shows, formatted for the page's language at this instant. */
+  private async viewModel(page: PageContext, model: ProgrammeReadModel) {
+    const locale = page.locale;
+    const tz = page.tenant.timeZone;
+    const now = this.clock.now();
+    const p = model.programme;
+    const timeline = timelineOf(p as unknown as Programme);
+    const opensAt = timeline.campaign ?? null;
+    const closesAt = timeline.settlement ?? null;
+    const state = windowState(p.phase);
+    const date = (at: Date) => formatInstant(at, locale, tz);
+    const title = pick(p.titleFr, p.titleEn, locale);
+    const summary = pick(p.summaryFr, p.summaryEn, locale);
+    const callText = model.call ? pick(model.call.textFr, model.call.textEn, locale) : '';
+    const categories = new Map((model.call?.categories ?? []).map((c) => [c.key, pick(c.labelFr, c.labelEn, locale)]));
+    const list = new Intl.ListFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { type: 'conjunction' });
+    const campaignPath = (slug: string) => `/programmes/${p.slug}/campaigns/${slug}`;
+    const campaignOf = new Map(model.campaigns.map((c) => [c.applicationId, campaignPath(c.slug)]));
+
+    const campaigns = model.campaigns.map((c) => ({
+      title: c.title,
+      summary: c.summary,
+      href: campaignPath(c.slug),
+      goalText: formatMoney(c.goalCents, locale),
+      outcomeKey: ['funded', 'not_funded', 'awaiting_funds'].includes(c.status) ? `public.outcome.${c.status}` : null,
+      progress: state === 'upcoming' ? null : campaignProgress({
+        label: c.title, goalCents: c.goalCents, collectedCents: c.collectedCents, matchedCents: c.matchedCents,
+        matchCountsTowardGoal: model.matchCountsTowardGoal, contributorCount: c.contributorCount,
+        opensAt, closesAt, state, now, locale,
+      }),
+    }));
+
+    let countdown: { key: string; count: number; date: string } | null = null;
+    if (state === 'upcoming' && opensAt) {
+      const left = countdownTo(opensAt, now)!;
+      countdown = left.unit === 'soon'
+        ? { key: 'public.opensSoon', count: 0, date: date(opensAt) }
+        : { key: `public.opensIn.${left.unit}.${pluralOf(left.count, locale)}`, count: left.count, date: date(opensAt) };
+    }
+
+    return {
+      title,
+      programme: p,
+      summary,
+      callText,
+      timeline: timelineRows(p as unknown as Programme),
+      applyHref: p.phase === 'call_open' ? `/programmes/${p.slug}/apply` : null,
+      applyDeadline: p.phase === 'call_open' && model.call ? date(model.call.deadline) : null,
+      resultsHref: p.phase === 'results' ? `/programmes/${p.slug}/results` : null,
+      countdown,
+      window: {
+        state,
+        opens: opensAt ? date(opensAt) : null,
+        closes: closesAt ? date(closesAt) : null,
+      },
+      showCampaigns: campaigns.length > 0,
+      campaigns,
+      laureatesPublic: laureatesArePublic(p.phase),
+      laureatesOn: !laureatesArePublic(p.phase) && timeline.announced && phaseIndex(p.phase) >= phaseIndex('call_open') ? date(timeline.announced) : null,
+      laureates: model.laureates.map((l) => ({
+        title: l.title,
+        summary: l.summary,
+        commune: l.commune,
+        category: l.category ? categories.get(l.category) ?? null : null,
+        sponsors: l.sponsors.length ? list.format(l.sponsors) : null,
+        campaignHref: campaignOf.get(l.applicationId) ?? null,
+      })),
+      partners: model.partners,
+      share: await this.share.build(page, { path: `/programmes/${p.slug}`, title, description: summary || callText || title }),
+    };
+  }
+}

@@ -1,0 +1,113 @@
+import { toCsv } from '../../applications/domain/export.js';
+import type { ReportFigures } from './report.js';
+
+/**
+ * The open-data downloads of a published report (documented in docs/open-data.md). Column and key
+ * names are part of the contract: add new ones, never rename or remove within a schema version.
+ */
+
+export interface PublishedMeta {
+  version: number;
+  publishedAt: string;
+  tenant: { slug: string; name: string };
+}
+
+export const CSV_TABLES = ['campaigns', 'summary', 'daily', 'communes', 'categories'] as const;
+export type CsvTable = (typeof CSV_TABLES)[number];
+
+export function isCsvTable(v: unknown): v is CsvTable {
+  return typeof v === 'string' && (CSV_TABLES as readonly string[]).includes(v);
+}
+
+/** Cents as a plain decimal euro amount, "1234.50": no grouping, a dot, whatever the language. */
+export function euros(cents: number): string {
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(Math.trunc(cents));
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** Every `xxxCents` number gets a sibling `xxxEur` (a JSON number in euros), at any depth. */
+export function withEuros(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withEuros);
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = withEuros(v);
+    if (k.endsWith('Cents') && typeof v === 'number') out[`${k.slice(0, -5)}Eur`] = Number(euros(v));
+  }
+  return out;
+}
+
+/** The JSON download: schemaVersion, who published which version when, then every figure. */
+export function reportJson(meta: PublishedMeta, figures: ReportFigures): Record<string, unknown> {
+  const { schemaVersion, ...rest } = figures;
+  return {
+    schemaVersion,
+    version: meta.version,
+    publishedAt: meta.publishedAt,
+    tenant: meta.tenant,
+    ...(withEuros(rest) as Record<string, unknown>),
+  };
+}
+
+const money = (prefix: string, cents: number) => ({ [`${prefix}_cents`]: String(cents), [`${prefix}_eur`]: euros(cents) });
+
+function rows(table: CsvTable, f: ReportFigures): Array<Record<string, string>> {
+  const label = (key: string) => f.categories.find((c) => c.key === key);
+  switch (table) {
+    case 'campaigns':
+      return f.campaignRows.map((r) => ({
+        campaign_slug: r.slug, title: r.title, commune: r.commune, category: r.category ?? '',
+        ...money('goal', r.goalCents), ...money('citizens', r.citizensCents), ...money('matched', r.matchedCents), ...money('total', r.totalCents),
+        percent_of_goal: String(r.percentOfGoal), contributions: String(r.contributions), contributors: String(r.contributors),
+        page_views: String(r.pageViews), outcome: r.outcome,
+      }));
+    case 'daily':
+      return f.daily.map((d) => ({
+        date: d.date, ...money('citizens', d.citizensCents), contributions: String(d.contributions), ...money('cumulative', d.cumulativeCents),
+      }));
+    case 'communes':
+    case 'categories':
+      return (table === 'communes' ? f.byCommune : f.byCategory).map((g) => ({
+        [table === 'communes' ? 'commune' : 'category']: g.key,
+        ...(table === 'categories' ? { label_fr: label(g.key)?.labelFr ?? '', label_en: label(g.key)?.labelEn ?? '' } : {}),
+        campaigns: String(g.campaigns), funded: String(g.funded),
+        ...money('citizens', g.citizensCents), ...money('matched', g.matchedCents), ...money('total', g.totalCents),
+      }));
+    case 'summary': {
+      const line = (indicator: string, value: string | number | null) => ({ indicator, value: value === null ? '' : String(value) });
+      const cents = (indicator: string, v: number) => [line(`${indicator}_cents`, v), line(`${indicator}_eur`, euros(v))];
+      return [
+        line('programme_slug', f.programme.slug), line('window_opens_at', f.window.opensAt), line('window_closes_at', f.window.closesAt),
+        line('generated_at', f.generatedAt),
+        line('applications_received', f.applications.received), line('applications_eligible', f.applications.eligible),
+        line('laureates', f.applications.laureates), line('campaigns_total', f.campaigns.total), line('campaigns_funded', f.campaigns.funded),
+        line('campaigns_not_funded', f.campaigns.notFunded), line('campaigns_in_progress', f.campaigns.inProgress),
+        line('success_rate_percent', f.campaigns.successRatePercent),
+        ...cents('collected_citizens', f.amounts.citizensCents), ...cents('collected_match_funding', f.amounts.matchFundingCents),
+        ...cents('collected_total', f.amounts.totalCents),
+        ...cents('average_per_campaign', f.perCampaign.averageCents), ...cents('median_per_campaign', f.perCampaign.medianCents),
+        ...cents('average_per_funded_campaign', f.perFundedCampaign.averageCents), ...cents('median_per_funded_campaign', f.perFundedCampaign.medianCents),
+        line('contributions', f.contributions.count), line('unique_contributors', f.contributions.uniqueContributors),
+        line('page_views', f.pageViews),
+      ];
+    }
+  }
+}
+
+/** The stable header of each table, known even when the table has no row. */
+export const CSV_COLUMNS: Record<CsvTable, string[]> = {
+  campaigns: ['campaign_slug', 'title', 'commune', 'category', 'goal_cents', 'goal_eur', 'citizens_cents', 'citizens_eur', 'matched_cents', 'matched_eur',
+    'total_cents', 'total_eur', 'percent_of_goal', 'contributions', 'contributors', 'page_views', 'outcome'],
+  daily: ['date', 'citizens_cents', 'citizens_eur', 'contributions', 'cumulative_cents', 'cumulative_eur'],
+  communes: ['commune', 'campaigns', 'funded', 'citizens_cents', 'citizens_eur', 'matched_cents', 'matched_eur', 'total_cents', 'total_eur'],
+  categories: ['category', 'label_fr', 'label_en', 'campaigns', 'funded', 'citizens_cents', 'citizens_eur', 'matched_cents', 'matched_eur', 'total_cents', 'total_eur'],
+  summary: ['indicator', 'value'],
+};
+
+/** One table of the report as CSV (UTF-8 with BOM for spreadsheets), each line saying which version it is from. */
+export function reportCsv(meta: PublishedMeta, figures: ReportFigures, table: CsvTable): string {
+  const header = ['report_version', 'published_at', ...CSV_COLUMNS[table]];
+  const body = rows(table, figures).map((r) => [String(meta.version), meta.publishedAt, ...CSV_COLUMNS[table].map((c) => r[c] ?? '')]);
+  return '\uFEFF' + toCsv(header, body);
+}

@@ -1,0 +1,268 @@
+import { offsetMs } from '../../common/time/zoned.js';
+
+/**
+ * The results report of one programme, computed from plain rows so that every figure can be checked
+ * on hand-built data. Money is integer cents. The output is plain JSON (ISO strings, no Date) because
+ * a published version is stored as is and must read back identically forever.
+ */
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export type CampaignStatusLike =
+  | 'draft' | 'in_review' | 'changes_requested' | 'approved' | 'live' | 'awaiting_funds' | 'funded' | 'not_funded';
+export type ContributionStatusLike = 'pending' | 'confirmed' | 'failed' | 'expired' | 'refund_due' | 'refunded';
+
+export interface ReportApplication {
+  id: string;
+  /** Submitted at some point (a later withdrawal still counts as received). */
+  submitted: boolean;
+  eligible: boolean;
+}
+
+export interface ReportCampaign {
+  id: string;
+  applicationId: string;
+  slug: string;
+  title: string;
+  commune: string;
+  category: string | null;
+  goalCents: number;
+  status: CampaignStatusLike;
+  pageViews: number;
+}
+
+export interface ReportContribution {
+  campaignId: string;
+  amountCents: number;
+  /** Who the contributor is (the normalised e-mail), anonymous contributors included. */
+  emailKey: string;
+  status: ContributionStatusLike;
+  confirmedAt: Date | null;
+}
+
+export interface ReportAllocation {
+  campaignId: string;
+  amountCents: number;
+  kind: 'ratio' | 'grant';
+  status: 'reserved' | 'confirmed' | 'released';
+}
+
+export interface ReportInput {
+  programme: { id: string; slug: string; titleFr: string; titleEn: string; phase: string };
+  categories: Array<{ key: string; labelFr: string; labelEn: string }>;
+  applications: ReportApplication[];
+  /** Application ids with a confirmed laureate outcome. */
+  laureateIds: string[];
+  campaigns: ReportCampaign[];
+  contributions: ReportContribution[];
+  allocations: ReportAllocation[];
+  /** The collection window: opens at the `campaign` phase, closes at `settlement`. */
+  window: { opensAt: Date | null; closesAt: Date | null };
+  /** Whether match-funding counts toward a campaign's goal (the programme's campaign settings). */
+  matchCountsTowardGoal: boolean;
+  timeZone: string;
+  generatedAt: Date;
+}
+
+export type CampaignOutcome = 'funded' | 'not_funded' | 'in_progress';
+
+export interface CampaignRow {
+  campaignId: string;
+  slug: string;
+  title: string;
+  commune: string;
+  category: string | null;
+  goalCents: number;
+  citizensCents: number;
+  matchedCents: number;
+  totalCents: number;
+  /** Whole percent of the goal reached (rounded down: 99.9 % is not shown as 100 %). */
+  percentOfGoal: number;
+  contributions: number;
+  contributors: number;
+  pageViews: number;
+  outcome: CampaignOutcome;
+}
+
+export interface GroupRow {
+  key: string;
+  campaigns: number;
+  funded: number;
+  citizensCents: number;
+  matchedCents: number;
+  totalCents: number;
+}
+
+export interface DayRow {
+  /** Local calendar date in the tenant's time zone, YYYY-MM-DD. */
+  date: string;
+  citizensCents: number;
+  contributions: number;
+  cumulativeCents: number;
+}
+
+export interface ReportFigures {
+  schemaVersion: number;
+  generatedAt: string;
+  timeZone: string;
+  programme: { id: string; slug: string; titleFr: string; titleEn: string; phase: string };
+  window: { opensAt: string | null; closesAt: string | null };
+  applications: { received: number; eligible: number; laureates: number };
+  campaigns: { total: number; funded: number; notFunded: number; inProgress: number; successRatePercent: number | null };
+  amounts: { citizensCents: number; matchFundingCents: number; totalCents: number };
+  /** Over the campaigns' totals (citizens + match-funding). */
+  perCampaign: { averageCents: number; medianCents: number };
+  perFundedCampaign: { averageCents: number; medianCents: number };
+  contributions: { count: number; uniqueContributors: number };
+  pageViews: number;
+  categories: Array<{ key: string; labelFr: string; labelEn: string }>;
+  byCommune: GroupRow[];
+  byCategory: GroupRow[];
+  daily: DayRow[];
+  campaignRows: CampaignRow[];
+}
+
+/** Campaigns that opened for collection: drafts and pages under review have collected nothing and are left out. */
+const LAUNCHED: readonly CampaignStatusLike[] = ['live', 'awaiting_funds', 'funded', 'not_funded'];
+/** A window longer than this is a data error; the curve stops there rather than growing without bound. */
+const MAX_DAYS = 400;
+
+export function outcomeOf(status: CampaignStatusLike): CampaignOutcome {
+  return status === 'funded' ? 'funded' : status === 'not_funded' ? 'not_funded' : 'in_progress';
+}
+
+/** Rounded half away from zero, on integers: money stays whole cents. */
+function divRound(numerator: number, denominator: number): number {
+  return denominator === 0 ? 0 : Math.round(numerator / denominator);
+}
+
+export function median(values: readonly number[]): number {
+  if (!values.length) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : Math.round((sorted[mid - 1] + sorted[mid]) / 2);
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** The calendar date an instant shows in a time zone. */
+export function localDate(at: Date, timeZone: string): string {
+  const local = new Date(at.getTime() + offsetMs(at.getTime(), timeZone));
+  return `${pad(local.getUTCFullYear(), 4)}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}`;
+}
+
+function nextDate(date: string): string {
+  const [y, m, d] = date.split('-').map(Number);
+  const next = new Date(Date.UTC(y, m - 1, d + 1));
+  return `${pad(next.getUTCFullYear(), 4)}-${pad(next.getUTCMonth() + 1)}-${pad(next.getUTCDate())}`;
+}
+
+function group(rows: CampaignRow[], keyOf: (r: CampaignRow) => string): GroupRow[] {
+  const groups = new Map<string, GroupRow>();
+  for (const r of rows) {
+    const key = keyOf(r);
+    const g = groups.get(key) ?? { key, campaigns: 0, funded: 0, citizensCents: 0, matchedCents: 0, totalCents: 0 };
+    g.campaigns += 1;
+    if (r.outcome === 'funded') g.funded += 1;
+    g.citizensCents += r.citizensCents;
+    g.matchedCents += r.matchedCents;
+    g.totalCents += r.totalCents;
+    groups.set(key, g);
+  }
+  // Largest first, then by name: a stable order for the page, the CSV and the PDF alike.
+  return [...groups.values()].sort((a, b) => b.totalCents - a.totalCents || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/**
+ * The cumulative collection per local day over the window. Days run from the opening's date to the
+ * date of the last instant before the close; a confirmation outside the window (a late payment
+ * confirmed during settlement) is counted on the nearest day of it, so the curve ends on the total.
+ */
+function daily(counted: ReportContribution[], window: ReportInput['window'], timeZone: string): DayRow[] {
+  const dates = counted.map((c) => localDate(c.confirmedAt!, timeZone)).sort();
+  const first = window.opensAt ? localDate(window.opensAt, timeZone) : dates[0];
+  const last = window.closesAt ? localDate(new Date(window.closesAt.getTime() - 1), timeZone) : dates[dates.length - 1];
+  if (!first || !last || last < first) return [];
+  const rows: DayRow[] = [];
+  const index = new Map<string, DayRow>();
+  for (let d = first, n = 0; d <= last && n < MAX_DAYS; d = nextDate(d), n++) {
+    const row = { date: d, citizensCents: 0, contributions: 0, cumulativeCents: 0 };
+    rows.push(row);
+    index.set(d, row);
+  }
+  const end = rows[rows.length - 1].date;
+  for (const c of counted) {
+    const d = localDate(c.confirmedAt!, timeZone);
+    const row = index.get(d < first ? first : d > end ? end : d)!;
+    row.citizensCents += c.amountCents;
+    row.contributions += 1;
+  }
+  let running = 0;
+  for (const row of rows) {
+    running += row.citizensCents;
+    row.cumulativeCents = running;
+  }
+  return rows;
+}
+
+export function computeReport(input: ReportInput): ReportFigures {
+  const launched = input.campaigns.filter((c) => LAUNCHED.includes(c.status));
+  const launchedIds = new Set(launched.map((c) => c.id));
+  // Only confirmed money counts: pending may still fail, and refunded or refund-due money went back.
+  const counted = input.contributions.filter((c) => c.status === 'confirmed' && launchedIds.has(c.campaignId) && c.confirmedAt);
+  const matched = input.allocations.filter((a) => a.status === 'confirmed' && launchedIds.has(a.campaignId));
+
+  const campaignRows: CampaignRow[] = launched.map((c) => {
+    const mine = counted.filter((x) => x.campaignId === c.id);
+    const citizensCents = mine.reduce((s, x) => s + x.amountCents, 0);
+    const matchedCents = matched.filter((a) => a.campaignId === c.id).reduce((s, a) => s + a.amountCents, 0);
+    const towardGoal = citizensCents + (input.matchCountsTowardGoal ? matchedCents : 0);
+    return {
+      campaignId: c.id, slug: c.slug, title: c.title, commune: c.commune, category: c.category, goalCents: c.goalCents,
+      citizensCents, matchedCents, totalCents: citizensCents + matchedCents,
+      percentOfGoal: c.goalCents > 0 ? Math.floor((towardGoal * 100) / c.goalCents) : 0,
+      contributions: mine.length, contributors: new Set(mine.map((x) => x.emailKey)).size, pageViews: c.pageViews,
+      outcome: outcomeOf(c.status),
+    };
+  }).sort((a, b) => b.percentOfGoal - a.percentOfGoal || b.totalCents - a.totalCents || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
+
+  const funded = campaignRows.filter((r) => r.outcome === 'funded');
+  const totals = campaignRows.map((r) => r.totalCents);
+  const citizensCents = campaignRows.reduce((s, r) => s + r.citizensCents, 0);
+  const matchFundingCents = campaignRows.reduce((s, r) => s + r.matchedCents, 0);
+  const totalCents = citizensCents + matchFundingCents;
+  const fundedTotal = funded.reduce((s, r) => s + r.totalCents, 0);
+  const settled = campaignRows.filter((r) => r.outcome !== 'in_progress').length;
+
+  const submitted = input.applications.filter((a) => a.submitted);
+  const laureates = new Set(input.laureateIds);
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    generatedAt: input.generatedAt.toISOString(),
+    timeZone: input.timeZone,
+    programme: { ...input.programme },
+    window: { opensAt: input.window.opensAt?.toISOString() ?? null, closesAt: input.window.closesAt?.toISOString() ?? null },
+    applications: {
+      received: submitted.length,
+      eligible: submitted.filter((a) => a.eligible).length,
+      laureates: laureates.size,
+    },
+    campaigns: {
+      total: campaignRows.length, funded: funded.length,
+      notFunded: campaignRows.filter((r) => r.outcome === 'not_funded').length,
+      inProgress: campaignRows.filter((r) => r.outcome === 'in_progress').length,
+      // Over the settled campaigns: a live one has neither succeeded nor failed yet.
+      successRatePercent: settled ? Math.round((funded.length * 1000) / settled) / 10 : null,
+    },
+    amounts: { citizensCents, matchFundingCents, totalCents },
+    perCampaign: { averageCents: divRound(totalCents, campaignRows.length), medianCents: median(totals) },
+    perFundedCampaign: { averageCents: divRound(fundedTotal, funded.length), medianCents: median(funded.map((r) => r.totalCents)) },
+    contributions: { count: counted.length, uniqueContributors: new Set(counted.map((c) => c.emailKey)).size },
+    pageViews: launched.reduce((s, c) => s + c.pageViews, 0),
+    categories: input.categories.map((c) => ({ ...c })),
+    byCommune: group(campaignRows, (r) => r.commune || '—'),
+    byCategory: group(campaignRows, (r) => r.category ?? '—'),
+    daily: daily(counted, input.window, input.timeZone),
+    campaignRows,
+  };
+}

@@ -1,0 +1,90 @@
+import { barChartSvg, cumulativeChartSvg } from './domain/charts.js';
+import type { ReportFigures } from './domain/report.js';
+
+export type Locale = 'fr' | 'en';
+export type Translate = (key: string, vars?: Record<string, unknown>) => string;
+
+const intl = (locale: Locale) => (locale === 'fr' ? 'fr-FR' : 'en-GB');
+
+/** Euros for people: whole euros when there are no cents, grouped the language's way. */
+export function formatEuros(cents: number, locale: Locale): string {
+  return new Intl.NumberFormat(intl(locale), {
+    style: 'currency', currency: 'EUR', minimumFractionDigits: cents % 100 === 0 ? 0 : 2, maximumFractionDigits: 2,
+  }).format(cents / 100);
+}
+
+export function formatNumber(value: number, locale: Locale): string {
+  return new Intl.NumberFormat(intl(locale), { maximumFractionDigits: 1 }).format(value);
+}
+
+export function formatPercent(value: number | null, locale: Locale): string {
+  return value === null ? '—' : `${formatNumber(value, locale)}${locale === 'fr' ? '\u202f%' : '%'}`;
+}
+
+/** A YYYY-MM-DD calendar date, as the language writes it (the date is already local: no zone shift). */
+export function formatDate(date: string, locale: Locale, style: 'short' | 'long' = 'long'): string {
+  const [y, m, d] = date.split('-').map(Number);
+  const opts: Intl.DateTimeFormatOptions = style === 'short' ? { day: 'numeric', month: 'short' } : { day: 'numeric', month: 'long', year: 'numeric' };
+  return new Intl.DateTimeFormat(intl(locale), { ...opts, timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
+}
+
+export function categoryLabel(f: ReportFigures, key: string | null, locale: Locale): string {
+  if (!key) return '—';
+  const c = f.categories.find((x) => x.key === key);
+  return c ? (locale === 'fr' ? c.labelFr : c.labelEn) || key : key;
+}
+
+/**
+ * Everything the results page, the staff preview and the PDF show, formatted for one language.
+ * `idPrefix` keeps the charts' ids unique when two reports share a page.
+ */
+export function reportView(f: ReportFigures, locale: Locale, t: Translate, opts: { colour: string; idPrefix?: string }) {
+  const eur = (c: number) => formatEuros(c, locale);
+  const num = (v: number) => formatNumber(v, locale);
+  const keyFigures = [
+    { label: t('report.applicationsReceived'), value: num(f.applications.received) },
+    { label: t('report.eligible'), value: num(f.applications.eligible) },
+    { label: t('report.laureates'), value: num(f.applications.laureates) },
+    { label: t('report.campaignsFunded'), value: t('report.campaignsFundedValue', { funded: num(f.campaigns.funded), total: num(f.campaigns.total) }) },
+    { label: t('report.successRate'), value: formatPercent(f.campaigns.successRatePercent, locale) },
+    { label: t('report.collectedTotal'), value: eur(f.amounts.totalCents) },
+    { label: t('report.collectedCitizens'), value: eur(f.amounts.citizensCents) },
+    { label: t('report.matchFunding'), value: eur(f.amounts.matchFundingCents) },
+    { label: t('report.averagePerCampaign'), value: eur(f.perCampaign.averageCents) },
+    { label: t('report.medianPerCampaign'), value: eur(f.perCampaign.medianCents) },
+    { label: t('report.averagePerFunded'), value: eur(f.perFundedCampaign.averageCents) },
+    { label: t('report.medianPerFunded'), value: eur(f.perFundedCampaign.medianCents) },
+    { label: t('report.contributions'), value: num(f.contributions.count) },
+    { label: t('report.uniqueContributors'), value: num(f.contributions.uniqueContributors) },
+    { label: t('report.pageViews'), value: num(f.pageViews) },
+  ];
+  const campaignRows = f.campaignRows.map((r) => ({
+    ...r, categoryLabel: categoryLabel(f, r.category, locale), goal: eur(r.goalCents), citizens: eur(r.citizensCents), matched: eur(r.matchedCents),
+    total: eur(r.totalCents), percent: formatPercent(r.percentOfGoal, locale), contributorsText: num(r.contributors),
+    contributionsText: num(r.contributions), outcomeLabel: t(`report.outcome.${r.outcome}`), funded: r.outcome === 'funded',
+  }));
+  const groups = (rows: ReportFigures['byCommune'], label: (k: string) => string) => rows.map((g) => ({
+    label: label(g.key), campaigns: num(g.campaigns), funded: num(g.funded), citizens: eur(g.citizensCents), matched: eur(g.matchedCents), total: eur(g.totalCents),
+  }));
+  const daily = f.daily.map((d) => ({ date: formatDate(d.date, locale), iso: d.date, ofTheDay: eur(d.citizensCents), contributions: num(d.contributions), cumulative: eur(d.cumulativeCents) }));
+  const prefix = opts.idPrefix ?? 'report';
+  const barSvg = f.campaignRows.length ? barChartSvg({
+    id: `${prefix}-bars`, title: t('report.barTitle'),
+    desc: t('report.barDesc', { count: num(f.campaigns.total), funded: num(f.campaigns.funded) }),
+    bars: f.campaignRows.map((r) => ({ label: r.title, percent: r.percentOfGoal, valueText: formatPercent(r.percentOfGoal, locale) })),
+    colour: opts.colour, goalLabel: t('report.goalLine'),
+  }) : null;
+  const lastDay = f.daily[f.daily.length - 1];
+  const lineSvg = f.daily.length ? cumulativeChartSvg({
+    id: `${prefix}-daily`, title: t('report.dailyTitle'),
+    desc: t('report.dailyDesc', { from: formatDate(f.daily[0].date, locale), to: formatDate(lastDay.date, locale), total: eur(lastDay.cumulativeCents) }),
+    points: f.daily.map((d) => ({ label: formatDate(d.date, locale, 'short'), value: d.cumulativeCents })),
+    colour: opts.colour, formatValue: (v) => formatEuros(Math.round(v / 100) * 100, locale),
+  }) : null;
+  return {
+    keyFigures, campaignRows, daily, barSvg, lineSvg,
+    byCommune: groups(f.byCommune, (k) => k),
+    byCategory: groups(f.byCategory, (k) => categoryLabel(f, k === '—' ? null : k, locale)),
+    programmeTitle: locale === 'fr' ? f.programme.titleFr : f.programme.titleEn,
+  };
+}

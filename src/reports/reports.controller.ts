@@ -1,0 +1,38 @@
+import { Controller, Get, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/roles.guard.js';
+import { CurrentPrincipal, CurrentTenant } from '../common/web/current.decorators.js';
+import type { Principal } from '../common/web/request-context.js';
+import type { Tenant } from '../tenants/tenant.entity.js';
+import { parseVersion, ReportsService, snapshotView } from './reports.service.js';
+
+/** The results report for staff: live preview, publication of a new version, published versions. */
+@ApiTags('reports')
+@ApiBearerAuth()
+@Controller()
+export class ReportsController {
+  constructor(private readonly reports: ReportsService) {}
+
+  /** The figures as they are now (not published). */
+  @Get('api/programmes/:programmeId/report') @Roles(['staff'])
+  async preview(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
+    return (await this.reports.preview(tenant, programmeId)).figures;
+  }
+
+  /** Freezes the figures as the next version (201 with the snapshot). */
+  @Post('api/programmes/:programmeId/reports') @Roles(['staff'])
+  async publish(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
+    return snapshotView(await this.reports.publish(tenant, programmeId, p.userId));
+  }
+
+  @Get('api/programmes/:programmeId/reports') @Roles(['staff'])
+  async versions(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
+    return (await this.reports.versions(tenant, programmeId))
+      .map((v) => ({ id: v.id, version: v.version, publishedAt: v.publishedAt.toISOString(), publishedBy: v.publishedBy, publishedByName: v.publishedByName }));
+  }
+
+  @Get('api/programmes/:programmeId/reports/:version') @Roles(['staff'])
+  async version(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string, @Param('version') version: string) {
+    return snapshotView(await this.reports.version(tenant, programmeId, parseVersion(version) ?? null));
+  }
+}

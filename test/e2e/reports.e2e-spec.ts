@@ -1,0 +1,226 @@
+import { inflateSync } from 'node:zlib';
+import { AuthService } from '../../src/auth/auth.service.js';
+import { insertCampaignWithMoney } from '../../src/database/demo-results-seed.js';
+import { TransactionRunner } from '../../src/common/db/transaction.js';
+import { createPerson, createProgramme, createTenant, type TestPerson, type TestTenant } from '../factories/index.js';
+import { createResultsProgramme, gift, type ResultsScenario } from '../factories/reports.js';
+import { openPage } from '../setup/pages.js';
+import { startTestApp, type TestApp } from '../setup/test-app.js';
+
+/** The text a PDF shows: its content streams inflated, the strings of each text operator decoded (WinAnsi). */
+function pdfTextOf(pdf: Buffer): string {
+  const raw = pdf.toString('latin1');
+  // Windows-1252 by hand (Node's TextDecoder may lack it): Latin-1 plus the 0x80–0x9F specials.
+  const specials = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+  const decode = (bytes: Buffer) => [...bytes].map((b) => (b >= 0x80 && b <= 0x9f ? specials[b - 0x80] : String.fromCharCode(b))).join('');
+  const out: string[] = [];
+  for (const m of raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
+    let content: string;
+    try {
+      content = inflateSync(Buffer.from(m[1], 'latin1')).toString('latin1');
+    } catch {
+      continue;
+    }
+    for (const op of content.matchAll(/\[(.*?)\]\s*TJ|<([0-9a-fA-F]*)>\s*Tj/g)) {
+      const hex = op[1] !== undefined ? [...op[1].matchAll(/<([0-9a-fA-F]*)>/g)].map((h) => h[1]).join('') : op[2];
+      out.push(decode(Buffer.from(hex, 'hex')));
+    }
+  }
+  return out.join('\n');
+}
+
+
+function csvRows(text: string): string[][] {
+  expect(text.charCodeAt(0)).toBe(0xfeff);
+  return text.slice(1).trimEnd().split('\r\n').map((l) => l.split(','));
+}
+
+describe('results report: publication, versions and downloads', () => {
+  let t: TestApp;
+  let city: TestTenant;
+  let other: TestTenant;
+  let staff: TestPerson;
+  let s: ResultsScenario;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    t.clock.set('2026-09-25T08:00:00Z');
+    city = await createTenant(t);
+    other = await createTenant(t);
+    staff = await createPerson(t, city, 'staff', { email: 'agent@reports.test' });
+    s = await createResultsProgramme(t, city, staff, {
+      slug: 'makers-results', extraApplications: 3,
+      campaigns: [
+        {
+          title: 'Atelier vélo <solidaire>', commune: 'Roubaix', category: 'repair', goalCents: 100_000, status: 'funded', pageViews: 1_200,
+          contributions: [
+            gift(60_000, 'anon@example.org', 0, { anonymous: true, matchedCents: 2_500 }), gift(30_000, 'ANON@example.org ', 2, { anonymous: true }),
+            gift(20_000, 'bob@example.org', 3), gift(9_900, 'carol@example.org', 4, { status: 'pending', confirmedAt: null }),
+            gift(7_000, 'dan@example.org', 4, { status: 'failed', confirmedAt: null }),
+          ],
+        },
+        {
+          title: 'Ressourcerie', commune: 'Lille', category: 'reuse', goalCents: 200_000, status: 'not_funded', pageViews: 800,
+          contributions: [gift(15_000, 'bob@example.org', 1, { status: 'refunded' }), gift(5_000, 'erin@example.org', 1, { status: 'refund_due' })],
+        },
+        { title: 'Compost de balcon', commune: 'Roubaix', category: 'reuse', goalCents: 10_000, status: 'funded', pageViews: 300, grantCents: 10_000 },
+      ],
+    });
+  });
+  afterAll(() => t.close());
+
+  it('previews the figures for staff and publishes immutable versions', async () => {
+    const api = `/api/programmes/${s.programme.id}`;
+    const preview = (await t.http().get(`${api}/report`).set(staff.headers).expect(200)).body;
+    expect(preview.applications).toEqual({ received: 6, eligible: 5, laureates: 3 });
+    expect(preview.campaigns).toMatchObject({ total: 3, funded: 2, successRatePercent: 66.7 });
+    expect(preview.amounts).toEqual({ citizensCents: 110_000, matchFundingCents: 12_500, totalCents: 122_500 });
+    expect(preview.contributions).toEqual({ count: 3, uniqueContributors: 2 });
+    expect(preview.pageViews).toBe(2_300);
+    expect(preview.daily).toHaveLength(7);
+
+    // Nothing published yet: the public page and downloads are not found.
+    await t.http().get('/programmes/makers-results/results').set('Host', city.host).expect(404);
+    await t.http().get('/programmes/makers-results/results.json').set('Host', city.host).expect(404);
+
+    const v1 = await t.http().post(`${api}/reports`).set(staff.headers).expect(201);
+    expect(v1.body).toMatchObject({ version: 1, publishedBy: staff.userId, publishedAt: '2026-09-25T08:00:00.000Z' });
+    expect(v1.body.figures.amounts.totalCents).toBe(122_500);
+
+    // The data changes after publication: a late confirmed contribution on the first campaign.
+    t.clock.set('2026-09-26T08:00:00Z');
+    await t.app.get(TransactionRunner).run(async (em) => {
+      await em.query(`INSERT INTO contribution (tenant_id, programme_id, campaign_id, amount_cents, email, email_key, status, provider, idempotency_key, request_hash, expires_at, confirmed_at)
+        VALUES ($1, $2, $3, 40000, 'zoe@example.org', 'zoe@example.org', 'confirmed', 'pledge', 'late-1', 'x', now(), '2026-09-05T10:00:00Z')`, [city.tenant.id, s.programme.id, s.campaigns[0].id]);
+    });
+    const v2 = await t.http().post(`${api}/reports`).set(staff.headers).expect(201);
+    expect(v2.body.version).toBe(2);
+    expect(v2.body.figures.amounts.totalCents).toBe(162_500);
+
+    const one = (await t.http().get(`${api}/reports/1`).set(staff.headers).expect(200)).body;
+    expect(one.figures).toEqual(v1.body.figures);
+    const list = (await t.http().get(`${api}/reports`).set(staff.headers).expect(200)).body;
+    expect(list.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+    await t.http().get(`${api}/reports/9`).set(staff.headers).expect(404);
+    await t.http().get(`${api}/reports/abc`).set(staff.headers).expect(404);
+
+    // Publications at the same time queue on the programme row: distinct versions, none lost.
+    const both = await Promise.all([t.http().post(`${api}/reports`).set(staff.headers), t.http().post(`${api}/reports`).set(staff.headers)]);
+    expect(both.map((r) => r.status)).toEqual([201, 201]);
+    expect(both.map((r) => r.body.version).sort()).toEqual([3, 4]);
+    const [{ n }] = await t.ds.query(`SELECT count(*)::int AS n FROM audit_entry WHERE action = 'report.published' AND subject_id = $1`, [s.programme.id]);
+    expect(n).toBe(4);
+  });
+
+  it('serves the published versions to everyone: page, CSV, JSON and PDF, the latest or the one asked for', async () => {
+    const base = '/programmes/makers-results/results';
+    const fr = await t.http().get(`${base}?version=1&lang=fr`).set('Host', city.host).expect(200);
+    expect(fr.text).toContain('Résultats de Makers : économie circulaire');
+    expect(fr.text).toContain('Vous consultez une version antérieure');
+    expect(fr.text).toContain('Atelier vélo &lt;solidaire&gt;');
+    expect(fr.text).not.toContain('<solidaire>');
+    expect(fr.text).toMatch(/<svg [^>]*role="img"/);
+    expect(fr.text).toContain('1\u202f225\u00a0€'); // total of version 1
+    const en = await t.http().get(`${base}?lang=en`).set('Host', city.host).expect(200);
+    expect(en.text).toContain('Results of Makers: circular economy');
+    expect(en.text).toContain('€1,625');
+    expect(en.text).not.toContain('earlier version');
+
+    const json1 = JSON.parse((await t.http().get(`${base}.json?version=1`).set('Host', city.host).expect(200).expect('Content-Type', /application\/json/)).text);
+    expect(json1).toMatchObject({ schemaVersion: 1, version: 1, publishedAt: '2026-09-25T08:00:00.000Z' });
+    expect(json1.amounts).toEqual({ citizensCents: 110_000, citizensEur: 1100, matchFundingCents: 12_500, matchFundingEur: 125, totalCents: 122_500, totalEur: 1225 });
+    expect(json1.contributions).toEqual({ count: 3, uniqueContributors: 2 });
+    const latest = JSON.parse((await t.http().get(`${base}.json`).set('Host', city.host).expect(200)).text);
+    expect(latest.version).toBe(4);
+    expect(latest.amounts.totalCents).toBe(162_500);
+
+    const csv = await t.http().get(`${base}.csv?version=1`).set('Host', city.host).expect(200).expect('Content-Type', /text\/csv/);
+    expect(csv.headers['content-disposition']).toContain('makers-results-results-v1-campaigns.csv');
+    const rows = csvRows(csv.text);
+    expect(rows[0].slice(0, 6)).toEqual(['report_version', 'published_at', 'campaign_slug', 'title', 'commune', 'category']);
+    const velo = rows.find((r) => r[3] === 'Atelier vélo <solidaire>')!;
+    const col = (name: string) => velo[rows[0].indexOf(name)];
+    expect([col('citizens_cents'), col('citizens_eur'), col('matched_eur'), col('total_eur'), col('contributors'), col('outcome')])
+      .toEqual(['110000', '1100.00', '25.00', '1125.00', '2', 'funded']);
+    const summary = csvRows((await t.http().get(`${base}.csv?version=1&table=summary`).set('Host', city.host).expect(200)).text);
+    expect(summary.find((r) => r[2] === 'unique_contributors')![3]).toBe('2');
+    await t.http().get(`${base}.csv?table=nope`).set('Host', city.host).expect(404);
+
+    for (const [lang, words] of [['fr', ['Résultats de Makers', 'Contributeurs uniques', '1 225 €', 'Atelier vélo <solidaire>', 'Financée']], ['en', ['Results of Makers', 'Unique contributors', '€1,225', 'Not funded']]] as const) {
+      const pdf = await t.http().get(`${base}.pdf?version=1&lang=${lang}`).set('Host', city.host).buffer(true)
+        .parse((res, cb) => { const chunks: Buffer[] = []; res.on('data', (c: Buffer) => chunks.push(c)); res.on('end', () => cb(null, Buffer.concat(chunks))); }).expect(200).expect('Content-Type', 'application/pdf');
+      const body = pdf.body as Buffer;
+      expect(body.subarray(0, 5).toString()).toBe('%PDF-');
+      const text = pdfTextOf(body);
+      for (const w of words) expect(text).toContain(w);
+      expect(text).toContain(city.tenant.name);
+    }
+  });
+
+  it('answers 404 for unknown versions, another authority and unpublished programmes', async () => {
+    const base = '/programmes/makers-results/results';
+    for (const q of ['?version=99', '?version=0', '?version=abc', '?version=1&version=2']) {
+      await t.http().get(`${base}${q}`).set('Host', city.host).expect(404);
+      await t.http().get(`${base}.json${q}`).set('Host', city.host).expect(404);
+    }
+    for (const ext of ['', '.csv', '.json', '.pdf']) await t.http().get(`${base}${ext}`).set('Host', other.host).expect(404);
+    const otherStaff = await createPerson(t, other, 'staff');
+    await t.http().post(`/api/programmes/${s.programme.id}/reports`).set(otherStaff.headers).expect(404);
+    await t.http().get(`/api/programmes/${s.programme.id}/report`).set(otherStaff.headers).expect(404);
+    const quiet = await createProgramme(t, city, staff, { slug: 'quiet', phase: 'call_open' });
+    await t.http().get('/programmes/quiet/results').set('Host', city.host).expect(404);
+    await t.http().get(`/api/programmes/${quiet.id}/report`).set(staff.headers).expect(200);
+  });
+
+  it('lets only staff publish', async () => {
+    const api = `/api/programmes/${s.programme.id}`;
+    await t.http().post(`${api}/reports`).set('Host', city.host).expect(401);
+    const laureate = await createPerson(t, city, 'applicant', { programmeId: s.programme.id });
+    const juror = await createPerson(t, city, 'juror', { programmeId: s.programme.id });
+    for (const p of [laureate, juror]) {
+      await t.http().post(`${api}/reports`).set(p.headers).expect(403);
+      await t.http().get(`${api}/report`).set(p.headers).expect(403);
+    }
+  });
+
+  it('shows staff the preview, publishes from the page and shows the dashboard with a filterable log', async () => {
+    await t.app.get(AuthService).setPassword(city.tenant.id, staff.userId, 'a long enough password');
+    const browser = t.http();
+    const signIn = await openPage(browser, city.host, '/sign-in');
+    await browser.post('/sign-in/password').set('Host', city.host).type('form')
+      .send({ _csrf: signIn.csrf, email: staff.email, password: 'a long enough password' }).expect(303);
+    const page = await openPage(browser, city.host, `/staff/programmes/${s.programme.id}/report?lang=en`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Live preview');
+    expect(page.html).toContain('Read version 4');
+    const posted = await browser.post(`/staff/programmes/${s.programme.id}/report`).set('Host', city.host).type('form').send({ _csrf: page.csrf }).expect(303);
+    expect(posted.headers.location).toBe(`/staff/programmes/${s.programme.id}/report?published=5`);
+    await browser.post(`/staff/programmes/${s.programme.id}/report`).set('Host', city.host).type('form').send({}).expect(403);
+
+    // A campaign page still in draft while the programme is past communication is late.
+    await t.app.get(TransactionRunner).run(async (em) => {
+      const [a] = await em.query(`SELECT id, applicant_user_id FROM application WHERE programme_id = $1 AND title = 'Candidature 1'`, [s.programme.id]);
+      await em.query(`INSERT INTO jury_outcome (tenant_id, programme_id, application_id, status, rank, confirmed_by, confirmed_at) VALUES ($1, $2, $3, 'laureate', 9, $4, now())`,
+        [city.tenant.id, s.programme.id, a.id, staff.userId]);
+      await insertCampaignWithMoney(em, { tenantId: city.tenant.id, programmeId: s.programme.id, applicationId: a.id, laureateUserId: a.applicant_user_id, slug: 'late', title: 'Late page', goalCents: 100_000, status: 'draft', pageViews: 0, contributions: [] });
+    });
+    const dash = await openPage(browser, city.host, `/staff/programmes/${s.programme.id}/dashboard?lang=en`);
+    expect(dash.status).toBe(200);
+    expect(dash.html).toContain('Campaign pages not approved');
+    expect(dash.html).toContain('Late page — draft');
+    expect(dash.html).toMatch(/Applications received<\/span><br><strong>6</);
+    expect(dash.html).toMatch(/Funded<\/span><br><strong>2</);
+    expect(dash.html).toContain('report.published');
+    expect(dash.html).toContain('programme.created');
+    const filtered = await openPage(browser, city.host, `/staff/programmes/${s.programme.id}/dashboard?lang=en&action=report.published&actor=${staff.userId}&from=2026-09-25&to=2026-09-25`);
+    expect((filtered.html.match(/<td>report\.published<\/td>/g) ?? []).length).toBe(1);
+    expect(filtered.html).not.toContain('<td>programme.created</td>');
+    const none = await openPage(browser, city.host, `/staff/programmes/${s.programme.id}/dashboard?action=report.published&actor=system`);
+    expect(none.html).not.toContain('<td>report.published</td>');
+    const bad = await openPage(browser, city.host, `/staff/programmes/${s.programme.id}/dashboard?from=yesterday&actor=x&action=${'a'.repeat(300)}`);
+    expect(bad.status).toBe(200);
+    const programmePage = await openPage(browser, city.host, `/staff/programmes/${s.programme.id}?lang=en`);
+    expect(programmePage.html).toContain(`/staff/programmes/${s.programme.id}/dashboard`);
+    expect(programmePage.html).toContain(`/staff/programmes/${s.programme.id}/report`);
+  });
+});
