@@ -31,13 +31,23 @@ export class RolesGuard implements CanActivate {
     const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS, [ctx.getHandler(), ctx.getClass()]);
     const req = ctx.switchToHttp().getRequest<TremplinRequest>();
     if (!access) throw new DomainError('FORBIDDEN');
-    if ('public' in access) return true;
+    // A campaign of another authority (or none) is not found before anything else is said about the
+    // request (not even that its body is invalid).
+    const campaignId = req.params?.campaignId as string | undefined;
+    const campaignCheck = async () => {
+      if (campaignId !== undefined && !(await this.inTenant('campaign', campaignId, req.tenant?.id))) throw new DomainError('NOT_FOUND');
+    };
+    if ('public' in access) {
+      await campaignCheck();
+      return true;
+    }
     if (!req.principal) throw new DomainError('UNAUTHENTICATED');
+    await campaignCheck();
     if ('signedIn' in access) return true;
     const programmeId = access.programmeParam ? (req.params?.[access.programmeParam] as string | undefined) : undefined;
     // A programme of another authority (or none) is not found, whatever the role: 404 before 403,
     // so that a refusal never tells that the programme exists elsewhere.
-    if (programmeId !== undefined && !(await this.programmeInTenant(programmeId, req.tenant?.id))) throw new DomainError('NOT_FOUND');
+    if (programmeId !== undefined && !(await this.inTenant('programme', programmeId, req.tenant?.id))) throw new DomainError('NOT_FOUND');
     if (hasRole(req.principal, access.roles, programmeId)) return true;
     if (req.principal.roles.includes('platform_admin') && !access.roles.includes('platform_admin')) {
       // Platform admins may act as staff of the tenant they signed in to.
@@ -46,9 +56,9 @@ export class RolesGuard implements CanActivate {
     throw new DomainError('FORBIDDEN');
   }
 
-  private async programmeInTenant(programmeId: string, tenantId: string | undefined): Promise<boolean> {
-    if (!tenantId || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(programmeId)) return false;
-    const rows = await this.ds.query('SELECT 1 FROM programme WHERE id = $1 AND tenant_id = $2', [programmeId, tenantId]);
+  private async inTenant(table: 'programme' | 'campaign', id: string, tenantId: string | undefined): Promise<boolean> {
+    if (!tenantId || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return false;
+    const rows = await this.ds.query(`SELECT 1 FROM ${table} WHERE id = $1 AND tenant_id = $2`, [id, tenantId]);
     return rows.length > 0;
   }
 }

@@ -14,11 +14,19 @@ function routesOf(t: TestApp): Array<{ method: string; path: string }> {
  * and among the rest, only the routes below are open to a signed-in person with no role at all.
  */
 const PUBLIC = new Set([
+  // Citizens contributing (campaigns issue): the public view, contributions with their status and
+  // confirmation link, "notify me", and the payment provider's signed webhook.
+  'GET /api/campaigns/:campaignId/public', 'POST /api/campaigns/:campaignId/contributions', 'GET /api/contributions/:contributionId',
+  'POST /api/contributions/confirm', 'POST /api/campaigns/:campaignId/subscribers', 'POST /api/payments/webhook',
   'GET /healthz', 'GET /assets/app.css', 'GET /theme.css', 'GET /', 'GET /programmes/:slug', 'GET /programmes/:slug/apply',
   'POST /programmes/:slug/apply/register', 'GET /sign-in', 'POST /sign-in/link', 'POST /sign-in/password', 'GET /sign-in/link/:token',
   'POST /sign-in/link/:token', 'POST /api/auth/sign-in-links', 'POST /api/auth/sign-in-links/consume', 'POST /api/auth/tokens',
   'GET /api/tenant', 'GET /api/programmes', 'GET /api/programmes/:programmeId', 'GET /api/programmes/:programmeId/call',
   'GET /coaching/calendar/:token.ics',
+  // Public pages (src/public): the sitemap and robots.txt of each authority.
+  'GET /sitemap.xml', 'GET /robots.txt',
+  // Published results reports (src/reports): the page and its open-data downloads.
+  'GET /programmes/:slug/results', 'GET /programmes/:slug/results.csv', 'GET /programmes/:slug/results.json', 'GET /programmes/:slug/results.pdf',
 ]);
 const ANY_SIGNED_IN = new Set([
   'GET /api/me', 'POST /api/me/password', 'GET /api/me/applications', 'GET /applications', 'GET /me', 'POST /sign-out',
