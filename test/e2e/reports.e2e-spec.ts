@@ -99,6 +99,9 @@ describe('results report: publication, versions and downloads', () => {
 
     const one = (await t.http().get(`${api}/reports/1`).set(staff.headers).expect(200)).body;
     expect(one.figures).toEqual(v1.body.figures);
+    // Not even a direct write can alter or remove a published version.
+    await expect(t.ds.query(`UPDATE report_snapshot SET figures = '{}' WHERE programme_id = $1 AND version = 1`, [s.programme.id])).rejects.toThrow(/immutable/);
+    await expect(t.ds.query(`DELETE FROM report_snapshot WHERE programme_id = $1`, [s.programme.id])).rejects.toThrow(/immutable/);
     const list = (await t.http().get(`${api}/reports`).set(staff.headers).expect(200)).body;
     expect(list.map((v: { version: number }) => v.version)).toEqual([2, 1]);
     await t.http().get(`${api}/reports/9`).set(staff.headers).expect(404);
