@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Patch, Post, Put, Req, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Patch, Post, Put, Query, Req, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -165,6 +165,13 @@ export class CampaignsController {
   @Put('api/programmes/:programmeId/match-budgets') @Roles(['staff'], 'programmeId')
   async saveBudget(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: MatchBudgetDto) {
     return budgetView(await this.campaigns.saveBudget(tenant, programmeId, dto, p));
+  }
+
+  /** Every contribution of the programme (`?status=refund_due`: the refunds to make at the payment operator). */
+  @Get('api/programmes/:programmeId/contributions.csv') @Roles(['staff'], 'programmeId') @Header('Content-Type', 'text/csv; charset=utf-8')
+  async contributionsCsv(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string, @Query('status') status: string | undefined, @Res({ passthrough: true }) res: Response) {
+    res.setHeader('Content-Disposition', `attachment; filename="contributions${status ? `-${status}` : ''}.csv"`);
+    return this.contributions.programmeCsv(tenant, programmeId, status);
   }
 
   // ---- citizens ----

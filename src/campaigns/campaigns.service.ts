@@ -42,6 +42,8 @@ export interface CampaignPage {
   partners: Array<{ id: string; name: string; logoUrl: string | null }>;
   updates: CampaignUpdate[];
   window: { state: WindowState; opensAt: Date | null; closesAt: Date | null; daysLeft: number | null };
+  /** Whether match-funding counts toward the goal (the programme's settings): the progress bar follows it. */
+  matchCountsTowardGoal: boolean;
 }
 
 function slugify(text: string): string {
@@ -390,7 +392,30 @@ export class CampaignsService implements OnModuleInit {
       partners: partners.map((p) => ({ id: p.id, name: p.name, logoUrl: p.logo_url })),
       updates: await this.repo.updates(em, campaign.id),
       window: { state: windowState(programme.phase, w, now), opensAt: w.opensAt, closesAt: w.closesAt, daysLeft: daysLeft(w, now) },
+      matchCountsTowardGoal: (await this.contributions.settingsOf(em, campaign.tenantId, programme.id)).matchCountsTowardGoal,
     };
+  }
+
+  /**
+   * The laureate's (or staff's) edit page: the campaign as `get` gives it, with what the page shows
+   * around the form (programme, window, totals rule, news). Same ownership rule as `get`.
+   */
+  async editorPage(tenant: Tenant, campaignId: string, user: Principal): Promise<CampaignPage> {
+    const { campaign } = await this.get(tenant, campaignId, user);
+    const programme = await this.programmes.found(tenant.id, campaign.programmeId);
+    return this.pageOf(programme, campaign);
+  }
+
+  /** The programme's collection settings as they apply (defaults when staff never saved any). */
+  async settingsFor(tenant: Tenant, programmeId: string): Promise<CampaignSettings> {
+    const programme = await this.programmes.found(tenant.id, programmeId);
+    return this.contributions.settingsOf(this.repo.manager, tenant.id, programme.id);
+  }
+
+  /** The programme's partners, for the match-budget form of staff. */
+  async programmePartners(tenant: Tenant, programmeId: string): Promise<Array<{ id: string; name: string }>> {
+    const programme = await this.programmes.found(tenant.id, programmeId);
+    return this.repo.manager.query(`SELECT id, name FROM partner WHERE tenant_id = $1 AND programme_id = $2 ORDER BY name`, [tenant.id, programme.id]);
   }
 
   /** "Notify me": before the window only; subscribing twice is harmless. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { toCsv } from '../applications/domain/export.js';
 import { AuditService } from '../audit/audit.service.js';
 import { hashToken } from '../auth/domain/tokens.js';
 import { UsersRepository } from '../auth/users.repository.js';
@@ -195,6 +196,22 @@ export class ContributionsService {
     const c = await this.repo.contribution(this.repo.manager, tenant.id, id);
     if (!c) throw new DomainError('NOT_FOUND');
     return { ...c, campaign: await this.repo.found(this.repo.manager, tenant.id, c.campaignId) };
+  }
+
+  /**
+   * What the contributor's status page shows: the contribution, its campaign and programme (for the
+   * link back), the chosen reward, and how to pay while it is pending.
+   */
+  async statusPage(tenant: Tenant, id: string): Promise<{
+    contribution: Contribution; campaign: Campaign; programmeSlug: string; rewardTitle: string | null; payment: ContributionReceipt['payment'] | null;
+  }> {
+    const { campaign, ...contribution } = await this.status(tenant, id);
+    const programme = await this.programmes.found(tenant.id, campaign.programmeId);
+    const reward = contribution.rewardTierId ? (await this.repo.rewards(this.repo.manager, [campaign.id])).find((r) => r.id === contribution.rewardTierId) : undefined;
+    return {
+      contribution, campaign, programmeSlug: programme.slug, rewardTitle: reward?.title ?? null,
+      payment: contribution.status === 'pending' ? await this.paymentOf(contribution, tenant) : null,
+    };
   }
 
   // ---- confirmation, by link or by webhook -------------------------------------------------------
@@ -468,6 +485,34 @@ export class ContributionsService {
       });
     }
     return n;
+  }
+
+  /**
+   * Every contribution of a programme for staff and the payment operator (e.g. `?status=refund_due`: the
+   * refunds to make in the provider's back office), in one CSV.
+   */
+  async programmeCsv(tenant: Tenant, programmeId: string, status: string | undefined): Promise<string> {
+    const statuses = ['pending', 'confirmed', 'failed', 'expired', 'refund_due', 'refunded'];
+    if (status !== undefined && !statuses.includes(status)) {
+      throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'status', message: `must be one of ${statuses.join(', ')}` }]);
+    }
+    const programme = await this.programmes.found(tenant.id, programmeId);
+    const rows: Array<Record<string, string | number | boolean | Date | null>> = await this.repo.manager.query(
+      `SELECT x.id, c.slug, x.status, x.provider, x.provider_ref, x.amount_cents, x.matched_cents, x.email, x.display_name, x.anonymous,
+              x.receipt_number, x.created_at, x.confirmed_at, x.ended_at
+         FROM contribution x JOIN campaign c ON c.id = x.campaign_id
+        WHERE x.tenant_id = $1 AND x.programme_id = $2 AND ($3::text IS NULL OR x.status = $3) ORDER BY x.created_at`,
+      [tenant.id, programme.id, status ?? null],
+    );
+    const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : '');
+    return '\uFEFF' + toCsv(
+      ['reference', 'campaign', 'status', 'provider', 'provider_ref', 'amount_cents', 'amount_eur', 'matched_cents', 'email', 'display_name', 'anonymous', 'receipt_number', 'created_at', 'confirmed_at', 'ended_at'],
+      rows.map((r) => [
+        String(r.id), String(r.slug), String(r.status), String(r.provider), String(r.provider_ref ?? ''), String(r.amount_cents), (Number(r.amount_cents) / 100).toFixed(2),
+        String(r.matched_cents), String(r.email), String(r.display_name ?? ''), r.anonymous ? 'yes' : 'no', String(r.receipt_number ?? ''),
+        iso(r.created_at), iso(r.confirmed_at), iso(r.ended_at),
+      ]),
+    );
   }
 
   /** Confirmed totals recomputed from the rows (for the soak and the consistency check of staff). */

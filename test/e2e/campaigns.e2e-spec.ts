@@ -236,8 +236,19 @@ describe('campaigns: review, synchronised window, contributions, webhooks, settl
     const wrong = await webhook(t, city, { id: 'evt_6', type: 'payment.succeeded', data: { reference: other2.body.id, amountCents: 1 } }).expect(200);
     expect(wrong.body.outcome).toBe('refund_due:amount_mismatch');
     expect((await publicView(c.id)).body).toMatchObject({ collectedCents: 4_000, contributions: 1 });
+    // The operator's list of refunds to make, for staff only.
+    const due = await t.http().get(`/api/programmes/${w.programme.id}/contributions.csv?status=refund_due`).set(staff.headers).expect(200);
+    expect(due.text).toContain(failedFirst.body.id);
+    expect(due.text).toContain(other2.body.id);
+    expect(due.text).not.toContain(ref);
+    const badStatus = await t.http().get(`/api/programmes/${w.programme.id}/contributions.csv?status=lost`).set(staff.headers).expect(400);
+    expect(badStatus.body.errors[0].field).toBe('status');
+    await t.http().get(`/api/programmes/${w.programme.id}/contributions.csv`).set(c.laureate.headers).expect(403);
     await webhook(t, city, { id: 'evt_7', type: 'refund.succeeded', data: { reference: failedFirst.body.id } }).expect(200);
     expect((await t.http().get(`/api/contributions/${failedFirst.body.id}`).set('Host', city.host)).body.status).toBe('refunded');
+    // A confirmed payment refunded by the provider during the window (a chargeback) stops counting.
+    expect((await webhook(t, city, { id: 'evt_8', type: 'refund.succeeded', data: { reference: ref } }).expect(200)).body.outcome).toBe('refunded');
+    expect((await publicView(c.id)).body).toMatchObject({ collectedCents: 0, contributions: 0, contributors: 0 });
   });
 
   it('settles all-or-nothing exactly once: funded campaigns send receipts, the others give the money back', async () => {
