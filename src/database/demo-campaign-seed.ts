@@ -5,12 +5,12 @@ import { UsersRepository } from '../auth/users.repository.js';
 import { CampaignsService } from '../campaigns/campaigns.service.js';
 import { ContributionsService } from '../campaigns/contributions.service.js';
 import { Clock } from '../common/clock/clock.js';
-import { withSessionLock } from '../common/db/advisory-lock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
 import type { Principal } from '../common/web/request-context.js';
 import { PartnersService } from '../partners/partners.service.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
 import { Tenant } from '../tenants/tenant.entity.js';
+import { seedProgrammeOnce } from './demo-data.js';
 
 const DAY = 86_400_000;
 const SEED_LOCK = 7_314_420_006;
@@ -31,13 +31,8 @@ const CAMPAIGNS: Array<{ title: string; category: string; commune: string; goal:
  * the .eml outbox). Idempotent under an advisory lock. Call after `seedDemo`.
  */
 export async function seedDemoCampaigns(app: INestApplication, say: (m: string) => void, tenantSlug = 'demo'): Promise<void> {
-  const ds = app.get(DataSource);
-  await withSessionLock(ds, SEED_LOCK, async (em) => {
-    const tenant = await em.getRepository(Tenant).findOneBy({ slug: tenantSlug });
-    if (!tenant) return;
-    if ((await em.query('SELECT 1 FROM programme WHERE tenant_id = $1 AND slug = $2', [tenant.id, SLUG])).length) return;
-    if (await createCampaignDemo(app, tenant)) say(`demo programme "Makers — collecte" created: four campaigns collecting now (/programmes/${SLUG})`);
-  });
+  await seedProgrammeOnce(app, SEED_LOCK, SLUG, tenantSlug, say, async (tenant) =>
+    (await createCampaignDemo(app, tenant)) ? `demo programme "Makers — collecte" created: four campaigns collecting now (/programmes/${SLUG})` : null);
 }
 
 async function createCampaignDemo(app: INestApplication, tenant: Tenant): Promise<boolean> {

@@ -3,13 +3,13 @@ import { DataSource } from 'typeorm';
 import { UsersRepository } from '../auth/users.repository.js';
 import { CoachingService } from '../coaching/coaching.service.js';
 import { Clock } from '../common/clock/clock.js';
-import { withSessionLock } from '../common/db/advisory-lock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
 import type { Principal } from '../common/web/request-context.js';
 import type { Partner } from '../partners/partner.entity.js';
 import { PartnersService } from '../partners/partners.service.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
 import { Tenant } from '../tenants/tenant.entity.js';
+import { seedProgrammeOnce } from './demo-data.js';
 
 const DAY = 86_400_000;
 const SEED_LOCK = 7_314_420_005;
@@ -46,14 +46,8 @@ const PARTNERS = [
  * `seedDemo` (it needs the demo authority and its people).
  */
 export async function seedDemoCoaching(app: INestApplication, say: (m: string) => void, tenantSlug = 'demo'): Promise<void> {
-  const ds = app.get(DataSource);
-  await withSessionLock(ds, SEED_LOCK, async (em) => {
-    const tenant = await em.getRepository(Tenant).findOneBy({ slug: tenantSlug });
-    if (!tenant) return;
-    const exists = await em.query('SELECT 1 FROM programme WHERE tenant_id = $1 AND slug = $2', [tenant.id, SLUG]);
-    if (exists.length) return;
-    if (await createCoachingDemo(app, tenant)) say('demo programme "Makers — coaching demo" created: ten laureates in coaching, four partners, matching confirmed');
-  });
+  await seedProgrammeOnce(app, SEED_LOCK, SLUG, tenantSlug, say, async (tenant) =>
+    (await createCoachingDemo(app, tenant)) ? 'demo programme "Makers — coaching demo" created: ten laureates in coaching, four partners, matching confirmed' : null);
 }
 
 async function createCoachingDemo(app: INestApplication, tenant: Tenant): Promise<boolean> {

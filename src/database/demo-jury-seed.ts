@@ -3,13 +3,13 @@ import { DataSource } from 'typeorm';
 import { ApplicationsService } from '../applications/applications.service.js';
 import { UsersRepository } from '../auth/users.repository.js';
 import { Clock } from '../common/clock/clock.js';
-import { withSessionLock } from '../common/db/advisory-lock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
 import type { Principal } from '../common/web/request-context.js';
 import { JuryRepository } from '../jury/jury.repository.js';
 import { JuryService } from '../jury/jury.service.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
 import { Tenant } from '../tenants/tenant.entity.js';
+import { DEMO_CATEGORIES, DEMO_COMMUNES, DEMO_PROJECTS, seedProgrammeOnce } from './demo-data.js';
 
 const DAY = 86_400_000;
 const SEED_LOCK = 7_314_420_004;
@@ -29,18 +29,6 @@ const PARTNERS: Array<{ email: string; name: string; organisation: string }> = [
 ];
 const DEMO_JUROR = 'juror@demo.tremplin.test';
 
-const PROJECTS = [
-  'Atelier vélo solidaire', 'Ressourcerie de quartier', 'Meubles en palettes', 'Repair café mobile', 'Textiles upcyclés',
-  'Imprimante 3D au plastique recyclé', 'Luminaires en verre de récupération', 'Compost de balcon', 'Jouets en bois de chutes',
-  'Sacs en voiles de bateau', 'Réparation d’électroménager', 'Bijoux en capsules', 'Savonnerie zéro déchet', 'Skates en érable recyclé',
-  'Vaisselle en céramique locale', 'Briques de chanvre', 'Outilthèque partagée', 'Lunettes en bois', 'Vêtements de seconde main',
-  'Filament 3D à partir de bouteilles', 'Cartons en mobilier', 'Ordinateurs reconditionnés', 'Pots en marc de café', 'Vélo-cargo fabriqué ici',
-  'Cuir de pomme', 'Tapis en chambres à air', 'Fablab itinérant', 'Épicerie en vrac sur roues', 'Panneaux acoustiques en jean',
-  'Réparation de smartphones', 'Lampes en bouteilles', 'Mobilier urbain en plastique récupéré', 'Cosmétiques solides', 'Sculptures en métal récupéré',
-  'Vitraux de récupération', 'Table de ping-pong en béton recyclé', 'Guitares en bois local', 'Nichoirs en chutes', 'Chaussures réparées', 'Serre en fenêtres',
-];
-const CATEGORIES = ['reuse', 'repair', 'recycling', 'local-making'];
-const COMMUNES = [['Lumière', '59000'], ['Roubaix', '59100'], ['Tourcoing', '59200'], ["Villeneuve-d'Ascq", '59650'], ['Wattrelos', '59150']];
 
 /**
  * A second demo programme, "Makers — jury demo", already in its jury phase: forty eligible applications,
@@ -49,14 +37,9 @@ const COMMUNES = [['Lumière', '59000'], ['Roubaix', '59100'], ['Tourcoing', '59
  * when the programme exists. Call after `seedDemo` (it needs the demo authority and its juror).
  */
 export async function seedDemoJury(app: INestApplication, say: (m: string) => void, tenantSlug = 'demo'): Promise<void> {
-  const ds = app.get(DataSource);
-  await withSessionLock(ds, SEED_LOCK, async (em) => {
-    const tenant = await em.getRepository(Tenant).findOneBy({ slug: tenantSlug });
-    if (!tenant) return;
-    const exists = await em.query('SELECT 1 FROM programme WHERE tenant_id = $1 AND slug = $2', [tenant.id, SLUG]);
-    if (exists.length) return;
+  await seedProgrammeOnce(app, SEED_LOCK, SLUG, tenantSlug, say, async (tenant) => {
     await createJuryDemo(app, tenant);
-    say(`demo programme "Makers — jury demo" created: vote open, ${PARTNERS.length} partners' ballots cast, the demo juror's to cast`);
+    return `demo programme "Makers — jury demo" created: vote open, ${PARTNERS.length} partners' ballots cast, the demo juror's to cast`;
   });
 }
 
@@ -83,7 +66,7 @@ async function createJuryDemo(app: INestApplication, tenant: Tenant): Promise<vo
       { key: 'reuse', labelFr: 'Réemploi', labelEn: 'Reuse' }, { key: 'repair', labelFr: 'Réparation', labelEn: 'Repair' },
       { key: 'recycling', labelFr: 'Recyclage', labelEn: 'Recycling' }, { key: 'local-making', labelFr: 'Fabrication locale', labelEn: 'Local making' },
     ],
-    territory: COMMUNES.map(([name, postcode]) => ({ name, postcode })),
+    territory: DEMO_COMMUNES.map(([name, postcode]) => ({ name, postcode })),
     goalMinCents: 100_000, goalMaxCents: 1_000_000, deadline: new Date(now - 10 * DAY).toISOString(),
     onePerApplicant: true, allowEditAfterSubmit: false, receiptPrefix: 'JURY', form: [],
   }, staff);
@@ -93,18 +76,18 @@ async function createJuryDemo(app: INestApplication, tenant: Tenant): Promise<vo
 
   // Forty applications, submitted and found eligible (written directly: the demo skips the screening desk).
   await tx.run(async (em) => {
-    for (const [i, title] of PROJECTS.entries()) {
+    for (const [i, title] of DEMO_PROJECTS.entries()) {
       const n = i + 1;
       const email = `porteur${n}@demo.tremplin.test`;
       const user = await users.upsert(em, tenant.id, email, `Porteur ${n}`, 'fr');
       await users.grant(em, tenant.id, user.id, 'applicant', programme.id);
-      const [commune, postcode] = COMMUNES[i % COMMUNES.length];
+      const [commune, postcode] = DEMO_COMMUNES[i % DEMO_COMMUNES.length];
       await em.query(
         `INSERT INTO application (tenant_id, programme_id, applicant_user_id, status, screening, screening_reason, title, summary, category,
            goal_cents, commune, postcode, applicant_name, organisation, email, phone, consent, answers, receipt_number, submitted_at, locale)
          VALUES ($1, $2, $3, 'submitted', 'eligible', 'Demo', $4, $5, $6, $7, $8, $9, $10, $11, $12, '', true, '{}', $13, $14, 'fr')`,
         [tenant.id, programme.id, user.id, title, `${title} : un projet d'économie circulaire porté par des makers du territoire, présenté pour la démonstration.`,
-          CATEGORIES[i % CATEGORIES.length], 200_000 + (i % 9) * 100_000, commune, postcode, `Porteur ${n}`, `Collectif ${n}`, email,
+          DEMO_CATEGORIES[i % DEMO_CATEGORIES.length], 200_000 + (i % 9) * 100_000, commune, postcode, `Porteur ${n}`, `Collectif ${n}`, email,
           `JURY-${String(n).padStart(5, '0')}`, new Date(now - (20 - i / 4) * DAY)],
       );
     }

@@ -4,13 +4,13 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { UsersRepository } from '../auth/users.repository.js';
 import type { CampaignStatus, ContributionStatus } from '../campaigns/domain/states.js';
 import { Clock } from '../common/clock/clock.js';
-import { withSessionLock } from '../common/db/advisory-lock.js';
 import { zonedWallTimeToInstant } from '../common/time/zoned.js';
 import { TransactionRunner } from '../common/db/transaction.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
 import { localDate } from '../reports/domain/report.js';
 import { ReportsService } from '../reports/reports.service.js';
 import { Tenant } from '../tenants/tenant.entity.js';
+import { DEMO_CATEGORIES, DEMO_COMMUNES, DEMO_PROJECTS, seedProgrammeOnce } from './demo-data.js';
 
 const DAY = 86_400_000;
 const SEED_LOCK = 7_314_420_009;
@@ -116,18 +116,6 @@ function prng(seed: number): () => number {
   };
 }
 
-const PROJECTS = [
-  'Atelier vélo solidaire', 'Ressourcerie de quartier', 'Meubles en palettes', 'Repair café mobile', 'Textiles upcyclés',
-  'Imprimante 3D au plastique recyclé', 'Luminaires en verre de récupération', 'Compost de balcon', 'Jouets en bois de chutes',
-  'Sacs en voiles de bateau', 'Réparation d’électroménager', 'Bijoux en capsules', 'Savonnerie zéro déchet', 'Skates en érable recyclé',
-  'Vaisselle en céramique locale', 'Briques de chanvre', 'Outilthèque partagée', 'Lunettes en bois', 'Vêtements de seconde main',
-  'Filament 3D à partir de bouteilles', 'Cartons en mobilier', 'Ordinateurs reconditionnés', 'Pots en marc de café', 'Vélo-cargo fabriqué ici',
-  'Cuir de pomme', 'Tapis en chambres à air', 'Fablab itinérant', 'Épicerie en vrac sur roues', 'Panneaux acoustiques en jean',
-  'Réparation de smartphones', 'Lampes en bouteilles', 'Mobilier urbain en plastique récupéré', 'Cosmétiques solides', 'Sculptures en métal récupéré',
-  'Vitraux de récupération', 'Table de ping-pong en béton recyclé', 'Guitares en bois local', 'Nichoirs en chutes', 'Chaussures réparées', 'Serre en fenêtres',
-];
-const CATEGORIES = ['reuse', 'repair', 'recycling', 'local-making'];
-const COMMUNES: Array<[string, string]> = [['Lumière', '59000'], ['Roubaix', '59100'], ['Tourcoing', '59200'], ["Villeneuve-d'Ascq", '59650'], ['Wattrelos', '59150']];
 /** Goals of the ten laureates, in euros; the last one does not reach its goal. */
 const GOALS = [4_000, 5_000, 6_000, 4_500, 5_500, 7_000, 3_500, 6_500, 3_000, 8_000];
 /** How far past its goal each funded campaign went (citizens only). */
@@ -142,14 +130,9 @@ const AMOUNTS = [10, 15, 20, 20, 25, 30, 30, 40, 50, 50, 60, 80, 100, 150].map((
  * views, and version 1 of its report published. Idempotent under an advisory lock. Call after `seedDemo`.
  */
 export async function seedDemoResults(app: INestApplication, say: (m: string) => void, tenantSlug = 'demo'): Promise<void> {
-  const ds = app.get(DataSource);
-  await withSessionLock(ds, SEED_LOCK, async (em) => {
-    const tenant = await em.getRepository(Tenant).findOneBy({ slug: tenantSlug });
-    if (!tenant) return;
-    const exists = await em.query('SELECT 1 FROM programme WHERE tenant_id = $1 AND slug = $2', [tenant.id, SLUG]);
-    if (exists.length) return;
+  await seedProgrammeOnce(app, SEED_LOCK, SLUG, tenantSlug, say, async (tenant) => {
     const version = await createResultsDemo(app, tenant);
-    if (version) say(`demo programme "Makers — results demo" created: window over, 9 of 10 campaigns funded, report version ${version} published`);
+    return version ? `demo programme "Makers — results demo" created: window over, 9 of 10 campaigns funded, report version ${version} published` : null;
   });
 }
 
@@ -190,7 +173,7 @@ async function createResultsDemo(app: INestApplication, tenant: Tenant): Promise
       [tenant.id, programme.id, JSON.stringify([
         { key: 'reuse', labelFr: 'Réemploi', labelEn: 'Reuse' }, { key: 'repair', labelFr: 'Réparation', labelEn: 'Repair' },
         { key: 'recycling', labelFr: 'Recyclage', labelEn: 'Recycling' }, { key: 'local-making', labelFr: 'Fabrication locale', labelEn: 'Local making' },
-      ]), JSON.stringify(COMMUNES.map(([name, postcode]) => ({ name, postcode }))), new Date(timeline.screening)],
+      ]), JSON.stringify(DEMO_COMMUNES.map(([name, postcode]) => ({ name, postcode }))), new Date(timeline.screening)],
     );
     const [partner] = await em.query(
       `INSERT INTO partner (tenant_id, programme_id, name, description, capacity, match_funding_cents) VALUES ($1, $2, 'Banque coopérative', 'Abonde les collectes des lauréats.', 3, 500000) RETURNING id`,
@@ -208,13 +191,13 @@ async function createResultsDemo(app: INestApplication, tenant: Tenant): Promise
 
     // Forty applications: ten laureates first, thirty more (six of them found ineligible).
     const applications: Array<{ id: string; userId: string; title: string; category: string; commune: string }> = [];
-    for (const [i, title] of PROJECTS.entries()) {
+    for (const [i, title] of DEMO_PROJECTS.entries()) {
       const n = i + 1;
       const email = `porteur-resultats${n}@demo.tremplin.test`;
       const user = await users.upsert(em, tenant.id, email, `Porteur ${n}`, 'fr');
       await users.grant(em, tenant.id, user.id, 'applicant', programme.id);
-      const [commune, postcode] = COMMUNES[i % COMMUNES.length];
-      const category = CATEGORIES[i % CATEGORIES.length];
+      const [commune, postcode] = DEMO_COMMUNES[i % DEMO_COMMUNES.length];
+      const category = DEMO_CATEGORIES[i % DEMO_CATEGORIES.length];
       const [row] = await em.query(
         `INSERT INTO application (tenant_id, programme_id, applicant_user_id, status, screening, screening_reason, title, summary, category,
            goal_cents, commune, postcode, applicant_name, organisation, email, phone, consent, answers, receipt_number, submitted_at, locale)
