@@ -1,6 +1,7 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Clock } from '../common/clock/clock.js';
+import { Ticker } from '../common/scheduling/ticker.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { ContributionsService } from './contributions.service.js';
@@ -11,33 +12,19 @@ import { ContributionsService } from './contributions.service.js';
  * contributions expire, campaigns awaiting funds settle, pledges due back are released, nudges go out.
  */
 @Injectable()
-export class CampaignsScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class CampaignsScheduler extends Ticker<Record<string, number>> {
   private readonly logger = new Logger('CampaignsScheduler');
-  private ticking: Promise<Record<string, number>> | undefined;
 
   constructor(
     private readonly contributions: ContributionsService,
-    private readonly registry: SchedulerRegistry,
     private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (!this.config.runWorkers) return;
-    void this.tick();
-    this.registry.addInterval('campaigns', setInterval(() => void this.tick(), this.config.schedulerIntervalMs));
+    registry: SchedulerRegistry,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    super(registry, config, 'campaigns', { everyMs: config.schedulerIntervalMs, atStart: true });
   }
 
-  onApplicationShutdown(): void {
-    if (this.registry.doesExist('interval', 'campaigns')) this.registry.deleteInterval('campaigns');
-  }
-
-  tick(): Promise<Record<string, number>> {
-    this.ticking ??= this.run().finally(() => (this.ticking = undefined));
-    return this.ticking;
-  }
-
-  private async run(): Promise<Record<string, number>> {
+  protected async run(): Promise<Record<string, number>> {
     const now = this.clock.now();
     const done: Record<string, number> = {};
     for (const [name, step] of [

@@ -1,6 +1,7 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Clock } from '../common/clock/clock.js';
+import { Ticker } from '../common/scheduling/ticker.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { CoachingService } from './coaching.service.js';
@@ -11,33 +12,20 @@ import { CoachingService } from './coaching.service.js';
  * during downtime is caught up by the next.
  */
 @Injectable()
-export class CoachingScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class CoachingScheduler extends Ticker<number> {
   private readonly logger = new Logger('CoachingScheduler');
-  private ticking: Promise<number> | undefined;
 
   constructor(
     private readonly coaching: CoachingService,
-    private readonly registry: SchedulerRegistry,
     private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (!this.config.runWorkers) return;
-    this.registry.addInterval('coaching-reminders', setInterval(() => void this.tick(), Math.max(this.config.schedulerIntervalMs, 60_000)));
-  }
-
-  onApplicationShutdown(): void {
-    if (this.registry.doesExist('interval', 'coaching-reminders')) this.registry.deleteInterval('coaching-reminders');
+    registry: SchedulerRegistry,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    super(registry, config, 'coaching-reminders', { everyMs: Math.max(config.schedulerIntervalMs, 60_000), atStart: false });
   }
 
   /** Returns how many e-mails this tick queued. */
-  tick(): Promise<number> {
-    this.ticking ??= this.run().finally(() => (this.ticking = undefined));
-    return this.ticking;
-  }
-
-  private async run(): Promise<number> {
+  protected async run(): Promise<number> {
     try {
       return await this.coaching.queueDue(this.clock.now());
     } catch (err) {

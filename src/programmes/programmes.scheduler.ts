@@ -1,6 +1,7 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Clock } from '../common/clock/clock.js';
+import { Ticker } from '../common/scheduling/ticker.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { ProgrammesRepository } from './programmes.repository.js';
@@ -12,35 +13,21 @@ import { ProgrammesService } from './programmes.service.js';
  * passed while the app was down.
  */
 @Injectable()
-export class ProgrammesScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ProgrammesScheduler extends Ticker<number> {
   private readonly logger = new Logger('Scheduler');
-  private ticking: Promise<number> | undefined;
 
   constructor(
     private readonly programmes: ProgrammesRepository,
     private readonly service: ProgrammesService,
-    private readonly registry: SchedulerRegistry,
     private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (!this.config.runWorkers) return;
-    void this.tick();
-    this.registry.addInterval('programme-phases', setInterval(() => void this.tick(), this.config.schedulerIntervalMs));
-  }
-
-  onApplicationShutdown(): void {
-    if (this.registry.doesExist('interval', 'programme-phases')) this.registry.deleteInterval('programme-phases');
+    registry: SchedulerRegistry,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    super(registry, config, 'programme-phases', { everyMs: config.schedulerIntervalMs, atStart: true });
   }
 
   /** Returns how many phases were entered. */
-  tick(): Promise<number> {
-    this.ticking ??= this.run().finally(() => (this.ticking = undefined));
-    return this.ticking;
-  }
-
-  private async run(): Promise<number> {
+  protected async run(): Promise<number> {
     let entered = 0;
     try {
       for (const { id } of await this.programmes.due(this.clock.now())) {
