@@ -317,7 +317,8 @@ export class CampaignsRepository {
 
   async refundsDue(limit = 200): Promise<Array<{ id: string; tenantId: string }>> {
     const rows: Array<{ id: string; tenant_id: string }> = await this.ds.query(
-      `SELECT id, tenant_id FROM contribution WHERE status = 'refund_due' ORDER BY updated_at LIMIT $1`, [limit],
+      // ended_at on a refund still due marks the refund as asked of the provider (asked once).
+      `SELECT id, tenant_id FROM contribution WHERE status = 'refund_due' AND ended_at IS NULL ORDER BY updated_at LIMIT $1`, [limit],
     );
     return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id }));
   }

@@ -282,7 +282,8 @@ export class ContributionsService {
     // A chargeback during the window no longer counts at all (confirmedAt cleared: totals follow the rows).
     const reversed = next === 'refunded' && c.status === 'confirmed' && await this.reverseConfirmed(em, c);
     await this.repo.updateContribution(em, c.id, {
-      status: next, ...(next === 'failed' || next === 'refunded' ? { endedAt: now } : {}), ...(reversed ? { confirmedAt: null } : {}),
+      status: next, ...(next === 'failed' || next === 'refunded' ? { endedAt: now } : {}), ...(next === 'refund_due' ? { endedAt: null } : {}),
+      ...(reversed ? { confirmedAt: null } : {}),
     });
     return next;
   }
@@ -438,18 +439,20 @@ export class ContributionsService {
     return s.outcome;
   }
 
-  /** Refunds that the provider can do at once (pledges are released); the webhook provider's end by webhook. */
+  /**
+   * Asks the provider for every refund due, once: done at once (pledges are released) or requested
+   * (the webhook provider's `refund.succeeded` ends it). Returns how many ended as refunded.
+   */
   async refundDue(now: Date): Promise<number> {
     let n = 0;
     for (const { id, tenantId } of await this.repo.refundsDue()) {
       await this.tx.run(async (em) => {
         const c = await this.repo.lockContribution(em, { tenantId, id });
-        if (!c || c.status !== 'refund_due') return;
+        if (!c || c.status !== 'refund_due' || c.endedAt) return;
         const provider = c.provider === 'webhook' ? this.providers.webhook : this.providers.pledge;
-        if ((await provider.refund(c)) === 'refunded') {
-          await this.repo.updateContribution(em, c.id, { status: 'refunded', endedAt: now });
-          n++;
-        }
+        const result = await provider.refund(c);
+        await this.repo.updateContribution(em, c.id, result === 'refunded' ? { status: 'refunded', endedAt: now } : { endedAt: now });
+        if (result === 'refunded') n++;
       });
     }
     return n;

@@ -244,6 +244,11 @@ describe('campaigns: review, synchronised window, contributions, webhooks, settl
     const badStatus = await t.http().get(`/api/programmes/${w.programme.id}/contributions.csv?status=lost`).set(staff.headers).expect(400);
     expect(badStatus.body.errors[0].field).toBe('status');
     await t.http().get(`/api/programmes/${w.programme.id}/contributions.csv`).set(c.laureate.headers).expect(403);
+    // The refund is asked of the provider once (a second tick asks nothing more), and ends with its webhook.
+    await campaignsTick(t);
+    const asked = await t.ds.query(`SELECT ended_at FROM contribution WHERE id = $1`, [failedFirst.body.id]);
+    expect(asked[0].ended_at).not.toBeNull();
+    expect((await campaignsTick(t)).refunded).toBe(0);
     await webhook(t, city, { id: 'evt_7', type: 'refund.succeeded', data: { reference: failedFirst.body.id } }).expect(200);
     expect((await t.http().get(`/api/contributions/${failedFirst.body.id}`).set('Host', city.host)).body.status).toBe('refunded');
     // A confirmed payment refunded by the provider during the window (a chargeback) stops counting.
