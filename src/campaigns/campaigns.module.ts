@@ -2,8 +2,10 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { ProgrammesModule } from '../programmes/programmes.module.js';
+import { PublicModule } from '../public/public.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { CampaignsController } from './campaigns.controller.js';
+import { CampaignsPagesController } from './campaigns.pages.controller.js';
 import { CampaignsRepository } from './campaigns.repository.js';
 import { CampaignsScheduler } from './campaigns.scheduler.js';
 import { CampaignsService } from './campaigns.service.js';
@@ -13,8 +15,8 @@ import { PaymentsController } from './payments.controller.js';
 
 /** The synchronised collection: campaign pages, contributions, match-funding, settlement and news. */
 @Module({
-  imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule],
-  controllers: [CampaignsController, PaymentsController],
+  imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, PublicModule],
+  controllers: [CampaignsController, PaymentsController, CampaignsPagesController],
   providers: [CampaignsRepository, CampaignsService, ContributionsService, CampaignsScheduler, PageViewsService],
   exports: [CampaignsRepository, CampaignsService, ContributionsService, CampaignsScheduler, PageViewsService],
 })

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Get, Param, Post, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { DataSource } from 'typeorm';
 import { Public, Roles, SignedIn } from '../auth/roles.guard.js';
 import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
 import { zonedWallTimeToInstant } from '../common/time/zoned.js';
@@ -28,7 +29,7 @@ export function timelineRows(p: Programme) {
 @ApiExcludeController()
 @Controller()
 export class ProgrammesPagesController {
-  constructor(private readonly programmes: ProgrammesService, private readonly views: ViewService) {}
+  constructor(private readonly programmes: ProgrammesService, private readonly views: ViewService, private readonly ds: DataSource) {}
 
   @Get() @Public()
   async home(@Page() page: PageContext) {
@@ -45,6 +46,11 @@ export class ProgrammesPagesController {
     const p = page.principal!;
     const programmes = await this.programmes.list(page.tenant.id);
     const t = (key: string) => this.views.t(page.locale, key);
+    // Programmes where this person is a confirmed laureate: their campaign page is one of their spaces.
+    const laureateOf = new Set((await this.ds.query(
+      `SELECT o.programme_id FROM jury_outcome o JOIN application a ON a.id = o.application_id AND a.tenant_id = o.tenant_id
+        WHERE o.tenant_id = $1 AND o.status = 'laureate' AND a.applicant_user_id = $2`, [page.tenant.id, p.userId],
+    ) as Array<{ programme_id: string }>).map((r) => r.programme_id));
     const spaces = programmes.map((prog) => {
       const roles = new Set([...p.roles, ...(p.programmeRoles[prog.id] ?? [])]);
       // Jury seats, applications and partnerships are per programme: a tenant-wide role does not make a member.
@@ -56,6 +62,7 @@ export class ProgrammesPagesController {
       if (own.has('applicant')) {
         links.push({ href: '/applications', label: t('apply.mine') });
         if (from('coaching')) links.push({ href: `/coaching/programmes/${prog.id}`, label: t('me.schedule') }, { href: `/partners/programmes/${prog.id}/needs`, label: t('me.needs') });
+        if (from('coaching') && laureateOf.has(prog.id)) links.push({ href: `/programmes/${prog.id}/campaign`, label: t('me.campaign') });
       }
       if (roles.has('coach') && from('coaching')) links.push({ href: `/coaching/programmes/${prog.id}/coach`, label: t('me.coach') });
       if (own.has('partner') && from('coaching')) links.push({ href: `/partners/programmes/${prog.id}`, label: t('me.partner') });

@@ -27,6 +27,11 @@ const PUBLIC = new Set([
   'GET /sitemap.xml', 'GET /robots.txt',
   // Published results reports (src/reports): the page and its open-data downloads.
   'GET /programmes/:slug/results', 'GET /programmes/:slug/results.csv', 'GET /programmes/:slug/results.json', 'GET /programmes/:slug/results.pdf',
+  // Campaign pages (src/campaigns/campaigns.pages.controller.ts): the citizens' page and its forms, the image
+  // (a draft's only for its laureate and staff), a contribution's status by its unguessable id, pledge confirmation.
+  'GET /programmes/:slug/campaigns/:campaignSlug', 'POST /programmes/:slug/campaigns/:campaignSlug/contribute',
+  'POST /programmes/:slug/campaigns/:campaignSlug/notify', 'GET /campaigns/:campaignId/image', 'GET /contributions/confirm',
+  'POST /contributions/confirm', 'GET /contributions/:contributionId',
 ]);
 const ANY_SIGNED_IN = new Set([
   'GET /api/me', 'POST /api/me/password', 'GET /api/me/applications', 'GET /applications', 'GET /me', 'POST /sign-out',
@@ -35,6 +40,9 @@ const ANY_SIGNED_IN = new Set([
   'GET /api/applications/:id', 'PATCH /api/applications/:id', 'POST /api/applications/:id/submit', 'POST /api/applications/:id/withdraw',
   'POST /api/applications/:id/files/:questionKey', 'GET /api/applications/:id/files/:fileId', 'GET /applications/:id', 'POST /applications/:id',
   'POST /applications/:id/files/:questionKey', 'POST /applications/:id/withdraw', 'GET /applications/:id/receipt',
+  // The laureate's campaign editor (404 unless the campaign is theirs or the person is staff).
+  'GET /programmes/:programmeId/campaign', 'GET /campaigns/:campaignId/edit', 'POST /campaigns/:campaignId/edit',
+  'POST /campaigns/:campaignId/image', 'POST /campaigns/:campaignId/submit', 'POST /campaigns/:campaignId/updates',
 ]);
 
 describe('role matrix', () => {
