@@ -179,7 +179,17 @@ function group(rows: CampaignRow[], keyOf: (r: CampaignRow) => string): GroupRow
  * confirmed during settlement) is counted on the nearest day of it, so the curve ends on the total.
  */
 function daily(counted: ReportContribution[], window: ReportInput['window'], timeZone: string): DayRow[] {
-  const dates = counted.map((c) => localDate(c.confirmedAt!, timeZone)).sort();
+  // Zone offsets change on whole hours: one offset lookup per hour of confirmations, not per contribution.
+  const offsets = new Map<number, number>();
+  const dayOf = (at: Date) => {
+    const hour = Math.floor(at.getTime() / 3_600_000);
+    let offset = offsets.get(hour);
+    if (offset === undefined) offsets.set(hour, (offset = offsetMs(at.getTime(), timeZone)));
+    const local = new Date(at.getTime() + offset);
+    return `${pad(local.getUTCFullYear(), 4)}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}`;
+  };
+  const days = counted.map((c) => dayOf(c.confirmedAt!));
+  const dates = [...new Set(days)].sort();
   const first = window.opensAt ? localDate(window.opensAt, timeZone) : dates[0];
   const last = window.closesAt ? localDate(new Date(window.closesAt.getTime() - 1), timeZone) : dates[dates.length - 1];
   if (!first || !last || last < first) return [];
@@ -191,8 +201,8 @@ function daily(counted: ReportContribution[], window: ReportInput['window'], tim
     index.set(d, row);
   }
   const end = rows[rows.length - 1].date;
-  for (const c of counted) {
-    const d = localDate(c.confirmedAt!, timeZone);
+  for (const [i, c] of counted.entries()) {
+    const d = days[i];
     const row = index.get(d < first ? first : d > end ? end : d)!;
     row.citizensCents += c.amountCents;
     row.contributions += 1;
@@ -212,10 +222,19 @@ export function computeReport(input: ReportInput): ReportFigures {
   const counted = input.contributions.filter((c) => c.status === 'confirmed' && launchedIds.has(c.campaignId) && c.confirmedAt);
   const matched = input.allocations.filter((a) => a.status === 'confirmed' && launchedIds.has(a.campaignId));
 
+  // One pass over the rows, grouped by campaign (not one filter per campaign).
+  const byCampaign = new Map<string, ReportContribution[]>();
+  for (const x of counted) {
+    const list = byCampaign.get(x.campaignId);
+    if (list) list.push(x);
+    else byCampaign.set(x.campaignId, [x]);
+  }
+  const matchedByCampaign = new Map<string, number>();
+  for (const a of matched) matchedByCampaign.set(a.campaignId, (matchedByCampaign.get(a.campaignId) ?? 0) + a.amountCents);
   const campaignRows: CampaignRow[] = launched.map((c) => {
-    const mine = counted.filter((x) => x.campaignId === c.id);
+    const mine = byCampaign.get(c.id) ?? [];
     const citizensCents = mine.reduce((s, x) => s + x.amountCents, 0);
-    const matchedCents = matched.filter((a) => a.campaignId === c.id).reduce((s, a) => s + a.amountCents, 0);
+    const matchedCents = matchedByCampaign.get(c.id) ?? 0;
     const towardGoal = citizensCents + (input.matchCountsTowardGoal ? matchedCents : 0);
     return {
       campaignId: c.id, slug: c.slug, title: c.title, commune: c.commune, category: c.category, goalCents: c.goalCents,
