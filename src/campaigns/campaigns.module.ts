@@ -4,6 +4,7 @@ import { NotificationsModule } from '../notifications/notifications.module.js';
 import { ProgrammesModule } from '../programmes/programmes.module.js';
 import { PublicModule } from '../public/public.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
+import { CampaignPageCache } from './campaign-page.cache.js';
 import { CampaignsController } from './campaigns.controller.js';
 import { CampaignsPagesController } from './campaigns.pages.controller.js';
 import { CampaignsRepository } from './campaigns.repository.js';
@@ -17,7 +18,7 @@ import { PaymentsController } from './payments.controller.js';
 @Module({
   imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, PublicModule],
   controllers: [CampaignsController, PaymentsController, CampaignsPagesController],
-  providers: [CampaignsRepository, CampaignsService, ContributionsService, CampaignsScheduler, PageViewsService],
+  providers: [CampaignPageCache, CampaignsRepository, CampaignsService, ContributionsService, CampaignsScheduler, PageViewsService],
   exports: [CampaignsRepository, CampaignsService, ContributionsService, CampaignsScheduler, PageViewsService],
 })
 export class CampaignsModule {}

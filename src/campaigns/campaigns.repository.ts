@@ -225,8 +225,12 @@ export class CampaignsRepository {
     return qb.setLock('pessimistic_write').getOne();
   }
 
+  /** A plain INSERT … RETURNING (save() would first look the row up by its id). */
   async insertContribution(em: EntityManager, c: Partial<Contribution>): Promise<Contribution> {
-    return em.getRepository(Contribution).save(em.getRepository(Contribution).create(c));
+    const entity = em.getRepository(Contribution).create(c);
+    await em.getRepository(Contribution).insert(entity);
+    // The RETURNING merge brings bigint columns back as strings: the values we sent are the truth.
+    return Object.assign(entity, c);
   }
 
   async updateContribution(em: EntityManager, id: string, patch: Partial<Contribution>): Promise<void> {

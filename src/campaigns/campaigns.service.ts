@@ -16,6 +16,7 @@ import { FileStorage } from '../storage/file-storage.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import type { Campaign, CampaignSettings, CampaignUpdate, MatchBudget, RewardTier } from './campaign.entity.js';
+import { CampaignPageCache } from './campaign-page.cache.js';
 import { CampaignsRepository, isUuid } from './campaigns.repository.js';
 import { ContributionsService } from './contributions.service.js';
 import { emailKey } from './domain/contribution.js';
@@ -66,6 +67,7 @@ export class CampaignsService implements OnModuleInit {
     private readonly hooks: PhaseHooks,
     private readonly files: FileStorage,
     private readonly clock: Clock,
+    private readonly pages: CampaignPageCache,
   ) {}
 
   onModuleInit(): void {
@@ -80,6 +82,7 @@ export class CampaignsService implements OnModuleInit {
    * transaction of the move, and each "notify me" subscriber is written to once.
    */
   private async openWindow(em: EntityManager, change: PhaseChange): Promise<void> {
+    this.pages.forget(change.tenant.id);
     const at = change.programme.timeline.campaign ? new Date(change.programme.timeline.campaign) : change.at;
     const live = await this.repo.openApproved(em, change.tenant.id, change.programme.id, at);
     const site = await this.tenants.siteUrl(change.tenant, em);
@@ -136,6 +139,7 @@ export class CampaignsService implements OnModuleInit {
 
   async update(tenant: Tenant, campaignId: string, dto: UpdateCampaignDto, user: Principal): Promise<{ campaign: Campaign; rewards: RewardTier[] }> {
     return this.tx.run(async (em) => {
+      this.pages.forget(tenant.id);
       const c = await this.editable(em, tenant, campaignId, user);
       if (!isEditable(c.status)) throw new DomainError('CAMPAIGN_NOT_EDITABLE', { status: c.status });
       const patch: Partial<Campaign> = {};
@@ -168,6 +172,7 @@ export class CampaignsService implements OnModuleInit {
     const kind = sniffFileType(file.buffer);
     if (kind?.family !== 'image') throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'image', message: 'must be a PNG, JPEG, GIF or WebP image' }]);
     return this.tx.run(async (em) => {
+      this.pages.forget(tenant.id);
       const c = await this.editable(em, tenant, campaignId, user);
       if (!isEditable(c.status)) throw new DomainError('CAMPAIGN_NOT_EDITABLE', { status: c.status });
       const stored = await this.files.put(em, {
@@ -202,6 +207,7 @@ export class CampaignsService implements OnModuleInit {
 
   async submit(tenant: Tenant, campaignId: string, user: Principal): Promise<Campaign> {
     return this.tx.run(async (em) => {
+      this.pages.forget(tenant.id);
       const c = await this.editable(em, tenant, campaignId, user);
       if (c.status === 'in_review') return c; // a double click submits once
       const problems = this.completenessProblems(c);
@@ -216,6 +222,7 @@ export class CampaignsService implements OnModuleInit {
 
   async postUpdate(tenant: Tenant, campaignId: string, dto: CampaignUpdateDto, user: Principal, idempotencyKey: string | null): Promise<CampaignUpdate> {
     return this.tx.run(async (em) => {
+      this.pages.forget(tenant.id);
       const c = await this.editable(em, tenant, campaignId, user);
       if (!['live', 'awaiting_funds', 'funded', 'not_funded'].includes(c.status)) throw new DomainError('UPDATE_NOT_ALLOWED');
       const now = this.clock.now();
@@ -273,6 +280,7 @@ export class CampaignsService implements OnModuleInit {
 
   async review(tenant: Tenant, programmeId: string, campaignId: string, dto: CampaignReviewDto, actor: Principal): Promise<Campaign> {
     return this.tx.run(async (em) => {
+      this.pages.forget(tenant.id);
       const c = await this.repo.lockFound(em, tenant.id, campaignId);
       if (c.programmeId !== programmeId) throw new DomainError('NOT_FOUND');
       const to = dto.decision === 'approve' ? 'approved' as const : 'changes_requested' as const;
@@ -307,6 +315,7 @@ export class CampaignsService implements OnModuleInit {
 
   async saveSettings(tenant: Tenant, programmeId: string, dto: CampaignSettingsDto, actor: Principal): Promise<CampaignSettings> {
     return this.tx.run(async (em) => {
+      this.pages.forget(tenant.id);
       const programme = await this.programmes.lockFound(em, tenant.id, programmeId);
       const s = await this.repo.ensureSettings(em, tenant.id, programme.id);
       const patch = Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)) as Partial<CampaignSettings>;
@@ -363,6 +372,10 @@ export class CampaignsService implements OnModuleInit {
   }
 
   async publicPage(tenant: Tenant, programmeSlug: string, campaignSlug: string): Promise<CampaignPage> {
+    return this.pages.get(tenant.id, `slug:${programmeSlug}/${campaignSlug}`, () => this.loadPublicPage(tenant, programmeSlug, campaignSlug));
+  }
+
+  private async loadPublicPage(tenant: Tenant, programmeSlug: string, campaignSlug: string): Promise<CampaignPage> {
     const em = this.repo.manager;
     const programme = await this.programmes.getBySlug(tenant.id, programmeSlug);
     if (!programme) throw new DomainError('NOT_FOUND');
@@ -372,6 +385,10 @@ export class CampaignsService implements OnModuleInit {
   }
 
   async publicCampaign(tenant: Tenant, campaignId: string): Promise<CampaignPage> {
+    return this.pages.get(tenant.id, `id:${campaignId}`, () => this.loadPublicCampaign(tenant, campaignId));
+  }
+
+  private async loadPublicCampaign(tenant: Tenant, campaignId: string): Promise<CampaignPage> {
     const campaign = await this.repo.found(this.repo.manager, tenant.id, campaignId);
     const programme = await this.programmes.found(tenant.id, campaign.programmeId);
     if (!this.isPublic(programme, campaign)) throw new DomainError('NOT_FOUND');

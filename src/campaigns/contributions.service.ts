@@ -16,6 +16,7 @@ import { ProgrammesRepository } from '../programmes/programmes.repository.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import type { Campaign, CampaignSettings, Contribution } from './campaign.entity.js';
+import { CampaignPageCache } from './campaign-page.cache.js';
 import { CampaignsRepository, returned } from './campaigns.repository.js';
 import { amountProblems, emailKey, requestFingerprint, type ContributionRequest } from './domain/contribution.js';
 import { desiredMatch, grantsEarned, shareAcrossBudgets } from './domain/match-funding.js';
@@ -73,6 +74,7 @@ export class ContributionsService {
     private readonly outbox: OutboxService,
     private readonly tenants: TenantsService,
     private readonly clock: Clock,
+    private readonly pages: CampaignPageCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.providers = { pledge: new PledgePaymentProvider(), webhook: new WebhookPaymentProvider(config.paymentCheckoutUrl) };
@@ -80,6 +82,18 @@ export class ContributionsService {
 
   async settingsOf(em: EntityManager, tenantId: string, programmeId: string): Promise<CampaignSettings> {
     return (await this.repo.settings(em, tenantId, programmeId)) ?? ({ ...DEFAULT_SETTINGS, tenantId, programmeId } as CampaignSettings);
+  }
+
+  /**
+   * Pages are forgotten inside the transaction (so this instance stops serving them) and again after the
+   * commit (a read between the two may have cached what was there before).
+   */
+  private async afterCommitForget<T>(tenantId: string, work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } finally {
+      this.pages.forget(tenantId);
+    }
   }
 
   // ---- contributing -----------------------------------------------------------------------------
@@ -92,11 +106,12 @@ export class ContributionsService {
     };
     const fingerprint = requestFingerprint(campaignId, request);
     try {
-      return await this.tx.run(async (em) => {
+      return await this.afterCommitForget(tenant.id, this.tx.run(async (em) => {
         const existing = await this.repo.contributionByKey(em, tenant.id, idempotencyKey);
         if (existing) return this.replay(existing, fingerprint, tenant, em);
+        this.pages.forget(tenant.id); // stock and match budgets move with a new contribution
         return this.create(em, tenant, campaignId, request, dto.locale ?? tenant.defaultLocale, idempotencyKey, fingerprint);
-      });
+      }));
     } catch (err) {
       // The same key sent twice at once: the loser reads what the winner created.
       if (!isUniqueViolation(err, 'contribution_idempotency_key')) throw err;
@@ -219,13 +234,13 @@ export class ContributionsService {
   /** The pledge's e-mailed link. Clicking twice confirms once. */
   async confirmPledge(tenant: Tenant, token: string): Promise<Contribution> {
     if (!token || token.length > 200) throw new DomainError('CONTRIBUTION_LINK_INVALID');
-    return this.tx.run(async (em) => {
+    return this.afterCommitForget(tenant.id, this.tx.run(async (em) => {
       const c = await this.repo.lockContribution(em, { tenantId: tenant.id, confirmTokenHash: hashToken(token) });
       if (!c || c.provider !== 'pledge') throw new DomainError('CONTRIBUTION_LINK_INVALID');
       if (c.status !== 'pending') return c;
       await this.applySignal(em, tenant, c, 'succeeded');
       return (await this.repo.contribution(em, tenant.id, c.id))!;
-    });
+    }));
   }
 
   /**
@@ -234,7 +249,7 @@ export class ContributionsService {
    */
   async handleWebhook(tenant: Tenant, event: WebhookEvent, payload: Record<string, unknown>): Promise<{ outcome: string; duplicate: boolean }> {
     try {
-      return await this.tx.run(async (em) => {
+      return await this.afterCommitForget(tenant.id, this.tx.run(async (em) => {
         const inserted: Array<{ id: string }> = await em.query(
           `INSERT INTO payment_event (tenant_id, provider, event_id, type, payload, outcome) VALUES ($1, 'webhook', $2, $3, $4, 'received')
            ON CONFLICT (tenant_id, provider, event_id) DO NOTHING RETURNING id`,
@@ -251,13 +266,14 @@ export class ContributionsService {
           // Money that does not match the promise is neither counted nor lost: it is owed back.
           outcome = c.status === 'pending' ? 'refund_due:amount_mismatch' : `ignored:amount_mismatch:${c.status}`;
           if (c.status === 'pending') {
+            this.pages.forget(tenant.id);
             await this.release(em, c);
             await this.repo.updateContribution(em, c.id, { status: 'refund_due' });
           }
         } else outcome = await this.applySignal(em, tenant, c, SIGNALS[event.type]);
         await em.query(`UPDATE payment_event SET outcome = $2, contribution_id = $3 WHERE id = $1`, [inserted[0].id, outcome, c?.id ?? null]);
         return { outcome, duplicate: false };
-      });
+      }));
     } catch (err) {
       if (isUniqueViolation(err, 'payment_event_once_key')) return { outcome: 'duplicate', duplicate: true };
       throw err;
@@ -268,6 +284,7 @@ export class ContributionsService {
   private async applySignal(em: EntityManager, tenant: Tenant, c: Contribution, signal: PaymentSignal): Promise<string> {
     let next = applyPaymentSignal(c.status, signal);
     if (!next) return `ignored:${c.status}`;
+    this.pages.forget(tenant.id);
     const now = this.clock.now();
     if (next === 'confirmed') {
       const campaign = await this.repo.lockFound(em, tenant.id, c.campaignId);
@@ -357,6 +374,7 @@ export class ContributionsService {
       await this.tx.run(async (em) => {
         const c = await this.repo.lockContribution(em, { tenantId, id });
         if (!c || c.status !== 'pending' || new Date(c.expiresAt).getTime() > now.getTime()) return;
+        this.pages.forget(tenantId);
         await this.release(em, c);
         await this.repo.updateContribution(em, c.id, { status: 'expired', endedAt: now });
         n++;
@@ -391,6 +409,7 @@ export class ContributionsService {
   private async settleLocked(em: EntityManager, tenant: Tenant, campaignId: string, now: Date): Promise<string | null> {
     const c = await this.repo.lockFound(em, tenant.id, campaignId);
     if (c.status !== 'live' && c.status !== 'awaiting_funds') return null;
+    this.pages.forget(tenant.id);
     const programme = await this.programmes.found(tenant.id, c.programmeId, em);
     if (!['settlement', 'results'].includes(programme.phase) && c.status === 'live') return null;
     const settings = await this.settingsOf(em, tenant.id, c.programmeId);

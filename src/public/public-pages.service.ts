@@ -12,7 +12,7 @@ import type { Tenant } from '../tenants/tenant.entity.js';
 import { campaignProgress, countdownTo, formatMoney, type Locale, pluralOf } from './domain/progress.js';
 import { isPublicProgramme, laureatesArePublic, windowState } from './domain/public-rules.js';
 import { robotsTxt, sitemapXml, type SitemapPage } from './domain/sitemap.js';
-import { TtlCache } from './domain/ttl-cache.js';
+import { TtlCache } from '../common/cache/ttl-cache.js';
 import { type ProgrammeReadModel, PublicPagesRepository } from './public-pages.repository.js';
 import { ShareMetaService } from './share-meta.service.js';
 

@@ -4,7 +4,7 @@ import type { PageContext } from '../common/web/view.service.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { type Alternate, alternatesOf, localizedUrl } from './domain/sitemap.js';
-import { TtlCache } from './domain/ttl-cache.js';
+import { TtlCache } from '../common/cache/ttl-cache.js';
 
 /** What a page says about itself when shared: see templates/partials/share-meta.hbs. */
 export interface ShareInput {

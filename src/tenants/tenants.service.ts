@@ -17,6 +17,7 @@ const CACHE_MS = 5_000;
 @Injectable()
 export class TenantsService {
   private readonly cache = new Map<string, { tenant: Tenant | null; until: number }>();
+  private readonly siteUrls = new Map<string, { url: string; until: number }>();
 
   constructor(
     private readonly tenants: TenantsRepository,
@@ -30,6 +31,15 @@ export class TenantsService {
    * (with PUBLIC_URL's scheme), else PUBLIC_URL (or localhost) with the /t/<slug> prefix.
    */
   async siteUrl(tenant: Tenant, em?: EntityManager): Promise<string> {
+    // Written into many e-mails per request (contributions, settlement): kept as briefly as host look-ups.
+    const hit = this.siteUrls.get(tenant.id);
+    if (hit && hit.until > Date.now()) return hit.url;
+    const url = await this.readSiteUrl(tenant, em);
+    this.siteUrls.set(tenant.id, { url, until: Date.now() + CACHE_MS });
+    return url;
+  }
+
+  private async readSiteUrl(tenant: Tenant, em?: EntityManager): Promise<string> {
     const base = this.config.publicUrl ?? `http://localhost:${this.config.port}`;
     // Inside a transaction, read with its connection: asking the pool for a second one while holding
     // the first can exhaust the pool under load.
@@ -97,6 +107,7 @@ export class TenantsService {
       });
     });
     this.cache.clear();
+    this.siteUrls.clear();
     return (await this.tenants.findById(tenant.id))!;
   }
 

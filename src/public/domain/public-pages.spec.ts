@@ -1,7 +1,7 @@
 import { campaignProgress, countdownTo, daysLeft, formatMoney, formatPercent, percentOfGoal, pluralOf } from './progress.js';
 import { isCampaignPublic, laureatesArePublic, windowState } from './public-rules.js';
 import { alternatesOf, escapeXml, localizedUrl, robotsTxt, sitemapXml } from './sitemap.js';
-import { TtlCache } from './ttl-cache.js';
+import { TtlCache } from '../../common/cache/ttl-cache.js';
 
 const plain = (s: string) => s.replace(/[\u202f\u00a0]/g, ' ');
 
