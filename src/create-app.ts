@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { EventEmitter } from 'node:events';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -6,6 +7,7 @@ import cookieParser from 'cookie-parser';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
 import { Clock } from './common/clock/clock.js';
 import { DomainError } from './common/errors/domain-error.js';
@@ -31,6 +33,13 @@ function parser(mw: express.RequestHandler) {
 export async function createApp(config: AppConfig & { databaseUrl: string }, clock?: Clock): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, clock), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
+  // A pooled connection being opened while PostgreSQL shuts down has a moment with no error listener
+  // (pg-pool has let go, TypeORM has not attached yet): the error would crash the instance. Every new
+  // connection gets a listener at once; the pool then drops the broken connection (found by the soak).
+  const pool = (app.get(DataSource).driver as unknown as { master?: EventEmitter }).master;
+  pool?.on('connect', (client: EventEmitter) => {
+    client.on('error', (err: Error) => app.get(Logger).warn({ err }, 'database connection lost'));
+  });
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   app.use(/^\/api\/docs/, helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } } }));

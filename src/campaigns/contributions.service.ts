@@ -107,6 +107,9 @@ export class ContributionsService {
     const fingerprint = requestFingerprint(campaignId, request);
     try {
       return await this.afterCommitForget(tenant.id, this.tx.run(async (em) => {
+        // A retry racing its own first attempt waits for it here, then finds it (instead of, say, being
+        // refused the reward the first attempt took).
+        await em.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`contribution:${tenant.id}:${idempotencyKey}`]);
         const existing = await this.repo.contributionByKey(em, tenant.id, idempotencyKey);
         if (existing) return this.replay(existing, fingerprint, tenant, em);
         this.pages.forget(tenant.id); // stock and match budgets move with a new contribution
