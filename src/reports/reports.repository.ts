@@ -72,10 +72,18 @@ export class ReportsRepository {
       `SELECT c.id, c.application_id, c.slug, c.title, a.commune, a.category, c.goal_cents, c.status, c.page_views
          FROM campaign c JOIN application a ON a.id = c.application_id AND a.tenant_id = c.tenant_id
         WHERE c.tenant_id = $1 AND c.programme_id = $2`, args);
-    // Only confirmed contributions and allocations ever count: the others are not read at all.
-    const contributions = await em.query(
-      `SELECT campaign_id, amount_cents, email_key, status, confirmed_at FROM contribution
-        WHERE tenant_id = $1 AND programme_id = $2 AND status = 'confirmed'`, args);
+    // Only confirmed contributions of opened campaigns count; they are summed here, by campaign and by
+    // local day, so that a report of a million contributions reads a few hundred rows, not a million.
+    const counted = `FROM contribution x JOIN campaign c ON c.id = x.campaign_id AND c.tenant_id = x.tenant_id
+        WHERE x.tenant_id = $1 AND x.programme_id = $2 AND x.status = 'confirmed' AND x.confirmed_at IS NOT NULL
+          AND c.status IN ('live', 'awaiting_funds', 'funded', 'not_funded')`;
+    const perCampaign: Array<{ campaign_id: string; cents: string; n: number; people: number }> = await em.query(
+      `SELECT x.campaign_id, sum(x.amount_cents) AS cents, count(*)::int AS n, count(DISTINCT x.email_key)::int AS people ${counted} GROUP BY x.campaign_id`, args);
+    const perDay: Array<{ day: string; cents: string; n: number }> = await em.query(
+      `SELECT to_char(x.confirmed_at AT TIME ZONE $3, 'YYYY-MM-DD') AS day, sum(x.amount_cents) AS cents, count(*)::int AS n ${counted} GROUP BY 1`,
+      [...args, timeZone]);
+    const [overall]: Array<{ n: number; people: number }> = await em.query(
+      `SELECT count(*)::int AS n, count(DISTINCT x.email_key)::int AS people ${counted}`, args);
     const allocations = await em.query(
       `SELECT m.campaign_id, m.amount_cents, m.kind, m.status FROM match_allocation m
          JOIN campaign c ON c.id = m.campaign_id AND c.tenant_id = m.tenant_id
@@ -91,10 +99,13 @@ export class ReportsRepository {
         id: c.id, applicationId: c.application_id, slug: c.slug, title: c.title, commune: c.commune, category: c.category,
         goalCents: num(c.goal_cents), status: c.status as CampaignStatusLike, pageViews: num(c.page_views),
       })),
-      contributions: contributions.map((c: Record<string, string>) => ({
-        campaignId: c.campaign_id, amountCents: num(c.amount_cents), emailKey: c.email_key, status: c.status as 'confirmed',
-        confirmedAt: c.confirmed_at ? new Date(c.confirmed_at) : null,
-      })),
+      contributions: [],
+      contributionSummary: {
+        perCampaign: Object.fromEntries(perCampaign.map((r) => [r.campaign_id, { citizensCents: num(r.cents), contributions: r.n, contributors: r.people }])),
+        perDay: perDay.map((r) => ({ date: r.day, citizensCents: num(r.cents), contributions: r.n })),
+        contributions: overall?.n ?? 0,
+        uniqueContributors: overall?.people ?? 0,
+      },
       allocations: allocations.map((m: Record<string, string>) => ({
         campaignId: m.campaign_id, amountCents: num(m.amount_cents), kind: m.kind as 'ratio' | 'grant', status: m.status as 'confirmed',
       })),

@@ -2,6 +2,9 @@ import { inflateSync } from 'node:zlib';
 import { AuthService } from '../../src/auth/auth.service.js';
 import { insertCampaignWithMoney } from '../../src/database/demo-results-seed.js';
 import { TransactionRunner } from '../../src/common/db/transaction.js';
+import { ProgrammesRepository } from '../../src/programmes/programmes.repository.js';
+import { computeReport } from '../../src/reports/domain/report.js';
+import { ReportsRepository } from '../../src/reports/reports.repository.js';
 import { createPerson, createProgramme, createTenant, type TestPerson, type TestTenant } from '../factories/index.js';
 import { createResultsProgramme, gift, type ResultsScenario } from '../factories/reports.js';
 import { openPage } from '../setup/pages.js';
@@ -78,6 +81,17 @@ describe('results report: publication, versions and downloads', () => {
     expect(preview.contributions).toEqual({ count: 3, uniqueContributors: 2 });
     expect(preview.pageViews).toBe(2_300);
     expect(preview.daily).toHaveLength(7);
+    // The database's sums give exactly the figures of the pure function summing every row.
+    const repo = t.app.get(ReportsRepository);
+    const programme = await t.app.get(ProgrammesRepository).found(city.tenant.id, s.programme.id);
+    const summed = await repo.input(repo.manager, city.tenant.id, programme, city.tenant.timeZone, t.clock.now());
+    const rows: Array<Record<string, string>> = await t.ds.query(
+      `SELECT campaign_id, amount_cents, email_key, status, confirmed_at FROM contribution WHERE programme_id = $1`, [s.programme.id]);
+    const fromRows = computeReport({
+      ...summed, contributionSummary: undefined,
+      contributions: rows.map((r) => ({ campaignId: r.campaign_id, amountCents: Number(r.amount_cents), emailKey: r.email_key, status: r.status as 'confirmed', confirmedAt: r.confirmed_at ? new Date(r.confirmed_at) : null })),
+    });
+    expect(computeReport(summed)).toEqual(fromRows);
 
     // Nothing published yet: the public page and downloads are not found.
     await t.http().get('/programmes/makers-results/results').set('Host', city.host).expect(404);

@@ -40,6 +40,15 @@ export interface ReportContribution {
   confirmedAt: Date | null;
 }
 
+/** Confirmed contributions of opened campaigns, summed: per campaign, per local day, and overall. */
+export interface ContributionSummary {
+  perCampaign: Record<string, { citizensCents: number; contributions: number; contributors: number }>;
+  /** Local dates (YYYY-MM-DD, tenant's time zone) of confirmation. */
+  perDay: Array<{ date: string; citizensCents: number; contributions: number }>;
+  contributions: number;
+  uniqueContributors: number;
+}
+
 export interface ReportAllocation {
   campaignId: string;
   amountCents: number;
@@ -55,6 +64,11 @@ export interface ReportInput {
   laureateIds: string[];
   campaigns: ReportCampaign[];
   contributions: ReportContribution[];
+  /**
+   * The confirmed contributions of opened campaigns already summed (by the database, for large
+   * programmes); when given, `contributions` is not read. Same figures as summing the rows.
+   */
+  contributionSummary?: ContributionSummary;
   allocations: ReportAllocation[];
   /** The collection window: opens at the `campaign` phase, closes at `settlement`. */
   window: { opensAt: Date | null; closesAt: Date | null };
@@ -178,7 +192,10 @@ function group(rows: CampaignRow[], keyOf: (r: CampaignRow) => string): GroupRow
  * date of the last instant before the close; a confirmation outside the window (a late payment
  * confirmed during settlement) is counted on the nearest day of it, so the curve ends on the total.
  */
-function daily(counted: ReportContribution[], window: ReportInput['window'], timeZone: string): DayRow[] {
+/** Sums the rows the way the database does for large programmes (the two paths give the same figures). */
+export function summariseContributions(contributions: ReportContribution[], launchedIds: ReadonlySet<string>, timeZone: string): ContributionSummary {
+  // Only confirmed money counts: pending may still fail, and refunded or refund-due money went back.
+  const counted = contributions.filter((c) => c.status === 'confirmed' && launchedIds.has(c.campaignId) && c.confirmedAt);
   // Zone offsets change on whole hours: one offset lookup per hour of confirmations, not per contribution.
   const offsets = new Map<number, number>();
   const dayOf = (at: Date) => {
@@ -188,8 +205,36 @@ function daily(counted: ReportContribution[], window: ReportInput['window'], tim
     const local = new Date(at.getTime() + offset);
     return `${pad(local.getUTCFullYear(), 4)}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}`;
   };
-  const days = counted.map((c) => dayOf(c.confirmedAt!));
-  const dates = [...new Set(days)].sort();
+  const perCampaign: ContributionSummary['perCampaign'] = {};
+  const people = new Map<string, Set<string>>();
+  const perDay = new Map<string, { date: string; citizensCents: number; contributions: number }>();
+  for (const c of counted) {
+    const row = (perCampaign[c.campaignId] ??= { citizensCents: 0, contributions: 0, contributors: 0 });
+    row.citizensCents += c.amountCents;
+    row.contributions += 1;
+    const set = people.get(c.campaignId) ?? new Set<string>();
+    set.add(c.emailKey);
+    people.set(c.campaignId, set);
+    const date = dayOf(c.confirmedAt!);
+    const day = perDay.get(date) ?? { date, citizensCents: 0, contributions: 0 };
+    day.citizensCents += c.amountCents;
+    day.contributions += 1;
+    perDay.set(date, day);
+  }
+  for (const [id, set] of people) perCampaign[id].contributors = set.size;
+  return {
+    perCampaign, perDay: [...perDay.values()], contributions: counted.length,
+    uniqueContributors: new Set(counted.map((c) => c.emailKey)).size,
+  };
+}
+
+/**
+ * The cumulative collection per local day over the window. Days run from the opening's date to the
+ * date of the last instant before the close; a confirmation outside the window (a late payment
+ * confirmed during settlement) is counted on the nearest day of it, so the curve ends on the total.
+ */
+function daily(perDay: ContributionSummary['perDay'], window: ReportInput['window'], timeZone: string): DayRow[] {
+  const dates = perDay.map((d) => d.date).sort();
   const first = window.opensAt ? localDate(window.opensAt, timeZone) : dates[0];
   const last = window.closesAt ? localDate(new Date(window.closesAt.getTime() - 1), timeZone) : dates[dates.length - 1];
   if (!first || !last || last < first) return [];
@@ -201,11 +246,10 @@ function daily(counted: ReportContribution[], window: ReportInput['window'], tim
     index.set(d, row);
   }
   const end = rows[rows.length - 1].date;
-  for (const [i, c] of counted.entries()) {
-    const d = days[i];
-    const row = index.get(d < first ? first : d > end ? end : d)!;
-    row.citizensCents += c.amountCents;
-    row.contributions += 1;
+  for (const day of perDay) {
+    const row = index.get(day.date < first ? first : day.date > end ? end : day.date)!;
+    row.citizensCents += day.citizensCents;
+    row.contributions += day.contributions;
   }
   let running = 0;
   for (const row of rows) {
@@ -218,29 +262,21 @@ function daily(counted: ReportContribution[], window: ReportInput['window'], tim
 export function computeReport(input: ReportInput): ReportFigures {
   const launched = input.campaigns.filter((c) => LAUNCHED.includes(c.status));
   const launchedIds = new Set(launched.map((c) => c.id));
-  // Only confirmed money counts: pending may still fail, and refunded or refund-due money went back.
-  const counted = input.contributions.filter((c) => c.status === 'confirmed' && launchedIds.has(c.campaignId) && c.confirmedAt);
+  const summary = input.contributionSummary ?? summariseContributions(input.contributions, launchedIds, input.timeZone);
   const matched = input.allocations.filter((a) => a.status === 'confirmed' && launchedIds.has(a.campaignId));
 
-  // One pass over the rows, grouped by campaign (not one filter per campaign).
-  const byCampaign = new Map<string, ReportContribution[]>();
-  for (const x of counted) {
-    const list = byCampaign.get(x.campaignId);
-    if (list) list.push(x);
-    else byCampaign.set(x.campaignId, [x]);
-  }
   const matchedByCampaign = new Map<string, number>();
   for (const a of matched) matchedByCampaign.set(a.campaignId, (matchedByCampaign.get(a.campaignId) ?? 0) + a.amountCents);
   const campaignRows: CampaignRow[] = launched.map((c) => {
-    const mine = byCampaign.get(c.id) ?? [];
-    const citizensCents = mine.reduce((s, x) => s + x.amountCents, 0);
+    const mine = summary.perCampaign[c.id] ?? { citizensCents: 0, contributions: 0, contributors: 0 };
+    const citizensCents = mine.citizensCents;
     const matchedCents = matchedByCampaign.get(c.id) ?? 0;
     const towardGoal = citizensCents + (input.matchCountsTowardGoal ? matchedCents : 0);
     return {
       campaignId: c.id, slug: c.slug, title: c.title, commune: c.commune, category: c.category, goalCents: c.goalCents,
       citizensCents, matchedCents, totalCents: citizensCents + matchedCents,
       percentOfGoal: c.goalCents > 0 ? Math.floor((towardGoal * 100) / c.goalCents) : 0,
-      contributions: mine.length, contributors: new Set(mine.map((x) => x.emailKey)).size, pageViews: c.pageViews,
+      contributions: mine.contributions, contributors: mine.contributors, pageViews: c.pageViews,
       outcome: outcomeOf(c.status),
     };
   }).sort((a, b) => b.percentOfGoal - a.percentOfGoal || b.totalCents - a.totalCents || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
@@ -276,12 +312,12 @@ export function computeReport(input: ReportInput): ReportFigures {
     amounts: { citizensCents, matchFundingCents, totalCents },
     perCampaign: { averageCents: divRound(totalCents, campaignRows.length), medianCents: median(totals) },
     perFundedCampaign: { averageCents: divRound(fundedTotal, funded.length), medianCents: median(funded.map((r) => r.totalCents)) },
-    contributions: { count: counted.length, uniqueContributors: new Set(counted.map((c) => c.emailKey)).size },
+    contributions: { count: summary.contributions, uniqueContributors: summary.uniqueContributors },
     pageViews: launched.reduce((s, c) => s + c.pageViews, 0),
     categories: input.categories.map((c) => ({ ...c })),
     byCommune: group(campaignRows, (r) => r.commune || '—'),
     byCategory: group(campaignRows, (r) => r.category ?? '—'),
-    daily: daily(counted, input.window, input.timeZone),
+    daily: daily(summary.perDay, input.window, input.timeZone),
     campaignRows,
   };
 }
