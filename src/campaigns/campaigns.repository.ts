@@ -106,10 +106,6 @@ export class CampaignsRepository {
     return qb.orderBy('c.title').getMany();
   }
 
-  ofLaureate(em: EntityManager, tenantId: string, userId: string): Promise<Campaign[]> {
-    return em.getRepository(Campaign).find({ where: { tenantId, laureateUserId: userId }, order: { createdAt: 'ASC' } });
-  }
-
   /** The confirmed laureates of a programme (jury outcomes), with what their campaign starts from. */
   async laureates(em: EntityManager, tenantId: string, programmeId: string, userId?: string): Promise<LaureateSource[]> {
     const rows: Array<{ application_id: string; user_id: string; title: string; summary: string; goal_cents: string | null }> = await em.query(
@@ -307,7 +303,7 @@ export class CampaignsRepository {
   }
 
   /** Campaigns to settle: live in a closed programme, or awaiting funds with nothing pending any more. */
-  async toSettle(now: Date, limit = 100): Promise<Array<{ id: string; tenantId: string }>> {
+  async toSettle(limit = 100): Promise<Array<{ id: string; tenantId: string }>> {
     const rows: Array<{ id: string; tenant_id: string }> = await this.ds.query(
       `SELECT c.id, c.tenant_id FROM campaign c JOIN programme p ON p.id = c.programme_id
         WHERE (c.status = 'live' AND p.phase IN ('settlement', 'results'))
@@ -315,7 +311,6 @@ export class CampaignsRepository {
         LIMIT $1`,
       [limit],
     );
-    void now;
     return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id }));
   }
 
@@ -328,7 +323,7 @@ export class CampaignsRepository {
   }
 
   /** Live campaigns across tenants, with their programme's window (for the nudges). */
-  async liveForNudges(): Promise<Array<Campaign & { opensAt: string | null; closesAt: string | null; tenantLocale: 'fr' | 'en' }>> {
+  async liveForNudges(): Promise<Array<Campaign & { opensAt: string | null; closesAt: string | null }>> {
     const rows: Array<{ id: string; tenant_id: string; opens_at: string | null; closes_at: string | null }> = await this.ds.query(
       `SELECT c.id, c.tenant_id, p.timeline->>'campaign' AS opens_at, p.timeline->>'settlement' AS closes_at
          FROM campaign c JOIN programme p ON p.id = c.programme_id WHERE c.status = 'live' AND p.phase = 'campaign'`,
@@ -336,7 +331,7 @@ export class CampaignsRepository {
     if (!rows.length) return [];
     const campaigns = await this.ds.getRepository(Campaign).createQueryBuilder('c').where('c.id IN (:...ids)', { ids: rows.map((r) => r.id) }).getMany();
     const byId = new Map(rows.map((r) => [r.id, r]));
-    return campaigns.map((c) => ({ ...c, opensAt: byId.get(c.id)!.opens_at, closesAt: byId.get(c.id)!.closes_at, tenantLocale: 'fr' }));
+    return campaigns.map((c) => ({ ...c, opensAt: byId.get(c.id)!.opens_at, closesAt: byId.get(c.id)!.closes_at }));
   }
 
   // ---- subscribers and updates ----

@@ -17,7 +17,7 @@ import type { Tenant } from '../tenants/tenant.entity.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import type { Campaign, CampaignSettings, CampaignUpdate, MatchBudget, RewardTier } from './campaign.entity.js';
 import { CampaignPageCache } from './campaign-page.cache.js';
-import { CampaignsRepository, isUuid } from './campaigns.repository.js';
+import { CampaignsRepository } from './campaigns.repository.js';
 import { ContributionsService } from './contributions.service.js';
 import { emailKey } from './domain/contribution.js';
 import { assertCampaignMove, isEditable } from './domain/states.js';
@@ -443,13 +443,5 @@ export class CampaignsService implements OnModuleInit {
       tenantId: tenant.id, campaignId: page.campaign.id, email: dto.email, emailKey: emailKey(dto.email), locale: dto.locale ?? tenant.defaultLocale,
     });
     return { subscribed: true };
-  }
-
-  campaignsOfLaureate(tenant: Tenant, userId: string): Promise<Campaign[]> {
-    return this.repo.ofLaureate(this.repo.manager, tenant.id, userId);
-  }
-
-  isUuid(id: string): boolean {
-    return isUuid(id);
   }
 }

@@ -17,7 +17,7 @@ import type { Tenant } from '../tenants/tenant.entity.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import type { Campaign, CampaignSettings, Contribution } from './campaign.entity.js';
 import { CampaignPageCache } from './campaign-page.cache.js';
-import { CampaignsRepository, returned } from './campaigns.repository.js';
+import { CampaignsRepository } from './campaigns.repository.js';
 import { amountProblems, emailKey, requestFingerprint, type ContributionRequest } from './domain/contribution.js';
 import { desiredMatch, grantsEarned, shareAcrossBudgets } from './domain/match-funding.js';
 import { dueNudges } from './domain/nudges.js';
@@ -396,7 +396,7 @@ export class ContributionsService {
   /** Settles what is due across tenants: catch-up after downtime, and campaigns whose last payment arrived. */
   async settleDue(now: Date): Promise<number> {
     let n = 0;
-    for (const { id, tenantId } of await this.repo.toSettle(now)) {
+    for (const { id, tenantId } of await this.repo.toSettle()) {
       const tenant = await this.tenants.get(tenantId);
       if (!tenant) continue;
       const outcome = await this.tx.run((em) => this.settleLocked(em, tenant, id, now));
@@ -540,13 +540,4 @@ export class ContributionsService {
     );
   }
 
-  /** Confirmed totals recomputed from the rows (for the soak and the consistency check of staff). */
-  async recount(tenantId: string, campaignId: string): Promise<{ collectedCents: number; contributions: number; contributors: number }> {
-    const rows = returned<{ s: string | null; n: number; d: number }>(await this.repo.manager.query(
-      `SELECT sum(amount_cents) AS s, count(*)::int AS n, count(DISTINCT email_key)::int AS d FROM contribution
-        WHERE tenant_id = $1 AND campaign_id = $2 AND (status = 'confirmed' OR (status IN ('refund_due', 'refunded') AND confirmed_at IS NOT NULL))`,
-      [tenantId, campaignId],
-    ));
-    return { collectedCents: Number(rows[0]?.s ?? 0), contributions: rows[0]?.n ?? 0, contributors: rows[0]?.d ?? 0 };
-  }
 }
