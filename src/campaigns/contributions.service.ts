@@ -171,8 +171,9 @@ export class ContributionsService {
           onlyListedRewards: settings.matchOnlyListedRewards,
         }, {
           amountCents: r.amountCents, rewardMatchEligible: reward ? reward.matchEligible : null,
-          campaignMatchedCents: await this.repo.campaignRatioMatched(em, campaign.id),
-          contributorMatchedCount: await this.repo.contributorMatchedCount(em, campaign.id, key),
+          // Each cap's count is read only when the programme sets that cap.
+          campaignMatchedCents: settings.matchCapPerCampaignCents === null ? 0 : await this.repo.campaignRatioMatched(em, campaign.id),
+          contributorMatchedCount: settings.matchMaxPerContributor === null ? 0 : await this.repo.contributorMatchedCount(em, campaign.id, key),
         });
         shares = shareAcrossBudgets(wanted, budgets.map((b) => ({ id: b.id, remainingCents: b.remainingCents })));
       }
