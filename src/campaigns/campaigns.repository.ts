@@ -7,6 +7,7 @@ import {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (id: string | null | undefined): id is string => !!id && UUID.test(id);
+const cents = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 /** A laureate of a programme, as a campaign needs them. */
 export interface LaureateSource {
@@ -52,7 +53,7 @@ export class CampaignsRepository {
    * The budgets of a kind that cover a campaign, locked in id order (every contribution to one campaign
    * locks the same rows in the same order: no deadlock, and caps read under the lock stay true).
    */
-  async lockBudgetsFor(em: EntityManager, campaign: Campaign, kind: 'ratio' | 'grant'): Promise<MatchBudget[]> {
+  async lockBudgetsFor(em: EntityManager, campaign: Pick<Campaign, 'tenantId' | 'programmeId' | 'applicationId'>, kind: 'ratio' | 'grant'): Promise<MatchBudget[]> {
     return em.getRepository(MatchBudget).createQueryBuilder('b')
       .where('b.tenant_id = :tenantId AND b.programme_id = :programmeId AND b.kind = :kind', { tenantId: campaign.tenantId, programmeId: campaign.programmeId, kind })
       .andWhere(`(b.scope = 'all' OR EXISTS (SELECT 1 FROM partner_match pm WHERE pm.partner_id = b.partner_id AND pm.application_id = :applicationId))`, { applicationId: campaign.applicationId })
@@ -165,6 +166,43 @@ export class CampaignsRepository {
       `INSERT INTO campaign_backer (campaign_id, email_key) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id`, [campaignId, emailKey],
     );
     return rowCount(rows) > 0;
+  }
+
+  /**
+   * What a contribution needs to know, in one statement: the campaign, its programme's phase and
+   * timeline, and the programme's collection settings (null when staff never saved any).
+   */
+  async contributionContext(em: EntityManager, tenantId: string, campaignId: string): Promise<{
+    campaign: Pick<Campaign, 'id' | 'tenantId' | 'programmeId' | 'applicationId' | 'status' | 'title'>;
+    phase: string; timeline: Record<string, string>; settings: CampaignSettings | null;
+  }> {
+    if (!isUuid(campaignId)) throw new DomainError('NOT_FOUND');
+    const [row]: Array<Record<string, unknown>> = await em.query(
+      `SELECT c.id, c.programme_id, c.application_id, c.status, c.title, p.phase, p.timeline, s.id AS settings_id,
+              s.payment_provider, s.settlement_policy, s.match_counts_toward_goal, s.pending_grace_hours, s.match_factor_percent,
+              s.match_cap_per_contribution_cents, s.match_cap_per_campaign_cents, s.match_max_per_contributor, s.match_only_listed_rewards
+         FROM campaign c JOIN programme p ON p.id = c.programme_id AND p.tenant_id = c.tenant_id
+         LEFT JOIN campaign_settings s ON s.programme_id = c.programme_id AND s.tenant_id = c.tenant_id
+        WHERE c.tenant_id = $1 AND c.id = $2`,
+      [tenantId, campaignId],
+    );
+    if (!row) throw new DomainError('NOT_FOUND');
+    return {
+      campaign: {
+        id: row.id as string, tenantId, programmeId: row.programme_id as string, applicationId: row.application_id as string,
+        status: row.status as Campaign['status'], title: row.title as string,
+      },
+      phase: row.phase as string,
+      timeline: (row.timeline ?? {}) as Record<string, string>,
+      settings: row.settings_id ? {
+        id: row.settings_id as string, tenantId, programmeId: row.programme_id as string, updatedAt: new Date(0),
+        paymentProvider: row.payment_provider as CampaignSettings['paymentProvider'], settlementPolicy: row.settlement_policy as CampaignSettings['settlementPolicy'],
+        matchCountsTowardGoal: row.match_counts_toward_goal as boolean, pendingGraceHours: row.pending_grace_hours as number,
+        matchFactorPercent: row.match_factor_percent as number, matchCapPerContributionCents: cents(row.match_cap_per_contribution_cents),
+        matchCapPerCampaignCents: cents(row.match_cap_per_campaign_cents), matchMaxPerContributor: row.match_max_per_contributor as number | null,
+        matchOnlyListedRewards: row.match_only_listed_rewards as boolean,
+      } as CampaignSettings : null,
+    };
   }
 
   // ---- rewards ----

@@ -142,10 +142,10 @@ export class ContributionsService {
   private async create(
     em: EntityManager, tenant: Tenant, campaignId: string, r: ContributionRequest, locale: 'fr' | 'en', idempotencyKey: string, fingerprint: string,
   ): Promise<ContributionReceipt> {
-    const campaign = await this.repo.found(em, tenant.id, campaignId);
-    const programme = await this.programmes.found(tenant.id, campaign.programmeId, em);
+    const context = await this.repo.contributionContext(em, tenant.id, campaignId);
+    const { campaign } = context;
     const now = this.clock.now();
-    assertWindowOpen(programme.phase, windowOf(programme.timeline), now);
+    assertWindowOpen(context.phase, windowOf(context.timeline), now);
     if (campaign.status !== 'live') throw new DomainError('CAMPAIGN_NOT_LIVE');
 
     // Stock first: the atomic decrement is the reservation (rolled back with everything else on error).
@@ -159,7 +159,7 @@ export class ContributionsService {
     const problems = amountProblems(r.amountCents, reward?.minAmountCents ?? null);
     if (problems.length) throw new DomainError('VALIDATION_FAILED', {}, problems);
 
-    const settings = await this.settingsOf(em, tenant.id, programme.id);
+    const settings = context.settings ?? ({ ...DEFAULT_SETTINGS, tenantId: tenant.id, programmeId: campaign.programmeId } as CampaignSettings);
     const key = emailKey(r.email);
     let shares: Array<{ budgetId: string; amountCents: number }> = [];
     if (settings.matchFactorPercent > 0) {
@@ -184,7 +184,7 @@ export class ContributionsService {
     const id = randomUUID();
     const start = provider.start({ id, amountCents: r.amountCents, email: r.email }, await this.returnUrl(tenant, id, em));
     const contribution = await this.repo.insertContribution(em, {
-      id, tenantId: tenant.id, programmeId: programme.id, campaignId: campaign.id, rewardTierId: r.rewardTierId, amountCents: r.amountCents,
+      id, tenantId: tenant.id, programmeId: campaign.programmeId, campaignId: campaign.id, rewardTierId: r.rewardTierId, amountCents: r.amountCents,
       matchedCents, email: r.email, emailKey: key, displayName: r.displayName, anonymous: r.anonymous, message: r.message, locale,
       status: 'pending', provider: provider.name, providerRef: start.kind === 'redirect' ? start.providerRef : null,
       idempotencyKey, requestHash: fingerprint, confirmTokenHash: start.kind === 'confirm_by_email' ? hashToken(start.confirmToken) : null,
