@@ -162,7 +162,7 @@ async function main(): Promise<void> {
 
     const port = await freePort();
     const app = spawn(process.execPath, [join(here, '..', 'src', 'main.js')], {
-      env: { ...process.env, DATABASE_URL: db.url, PORT: String(port), SEED_DEMO: 'true', LOG_LEVEL: 'warn', NODE_ENV: 'production',
+      env: { ...process.env, DATABASE_URL: db.url, PORT: String(port), SEED_DEMO: 'true', LOG_LEVEL: 'warn', NODE_ENV: 'production', PUBLIC_URL: `http://127.0.0.1:${port}`,
         APP_SECRET: 'bench-secret-bench-secret-bench-secret-00', DATA_DIR: dir, SIGN_IN_RATE_LIMIT: '10000', CONTRIBUTION_RATE_LIMIT: '100000',
         PAYMENT_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789abcdef' },
       stdio: ['ignore', 'pipe', 'pipe'],

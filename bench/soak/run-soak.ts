@@ -94,7 +94,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     const env: Record<string, string> = {
       DATABASE_URL: db.url, PAYMENT_WEBHOOK_SECRET: WEBHOOK_SECRET, SCHEDULER_INTERVAL_MS: '500', OUTBOX_INTERVAL_MS: '250',
       SEED_DEMO: 'false', DATA_DIR: dataDir, NODE_ENV: 'production', APP_SECRET: 'soak-secret-soak-secret-soak-secret-0123',
-      LOG_LEVEL: 'warn', CONTRIBUTION_RATE_LIMIT: '100000', SIGN_IN_RATE_LIMIT: '10000', SMTP_URL: '', PUBLIC_URL: '',
+      LOG_LEVEL: 'warn', CONTRIBUTION_RATE_LIMIT: '100000', SIGN_IN_RATE_LIMIT: '10000', SMTP_URL: '', PUBLIC_URL: 'http://127.0.0.1',
     };
     for (const name of ['app-1', 'app-2']) {
       const app = new AppProcess(name, await freePort(), env, join(logDir, `${name}.log`));

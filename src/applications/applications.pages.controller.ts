@@ -100,7 +100,7 @@ export class ApplicationsPagesController {
     await this.limiter.hit(`sign-in:email:${page.tenant.id}:${email}`, this.config.signInRateLimit, 15 * 60);
     await this.tx.run(async (em) => {
       const user = await this.users.upsert(em, page.tenant.id, email, name, page.locale);
-      await this.auth.issueLink(em, page.tenant, user, baseUrlOf(req, this.config.publicUrl), 'sign-in-link', `/programmes/${slug}/apply`, page.locale);
+      await this.auth.issueLink(em, page.tenant, user, baseUrlOf(req), 'sign-in-link', `/programmes/${slug}/apply`, page.locale);
     });
     return res.send(this.views.page('pages/auth/link-sent', page, { title: this.views.t(page.locale, 'signIn.linkSentTitle'), email }));
   }

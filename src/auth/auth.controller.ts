@@ -19,7 +19,7 @@ export class AuthController {
   @Post('auth/sign-in-links') @Public() @HttpCode(202)
   async requestLink(@CurrentTenant() tenant: Tenant, @Body() dto: RequestLinkDto, @Req() req: TremplinRequest) {
     await this.auth.requestSignInLink(dto.email, {
-      tenant, ip: req.ip ?? 'unknown', locale: req.locale, baseUrl: baseUrlOf(req, this.config.publicUrl), next: safeRedirectPath(dto.next),
+      tenant, ip: req.ip ?? 'unknown', locale: req.locale, baseUrl: baseUrlOf(req), next: safeRedirectPath(dto.next),
     });
     return { status: 'accepted' };
   }
@@ -50,7 +50,7 @@ export class AuthController {
   /** Staff add a person with a role; they get an invitation with a sign-in link. */
   @Post('people') @Roles(['staff']) @ApiBearerAuth()
   async invite(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Body() dto: InvitePersonDto, @Req() req: TremplinRequest) {
-    const { user, granted } = await this.auth.invite(tenant, principal.userId, dto, baseUrlOf(req, this.config.publicUrl));
+    const { user, granted } = await this.auth.invite(tenant, principal.userId, dto, baseUrlOf(req));
     return { userId: user.id, email: user.email, role: dto.role, programmeId: dto.programmeId ?? null, granted };
   }
 }

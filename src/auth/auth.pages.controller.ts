@@ -38,7 +38,7 @@ export class AuthPagesController {
       }));
     }
     await this.auth.requestSignInLink(form.value.email, {
-      tenant: page.tenant, ip: req.ip ?? 'unknown', locale: page.locale, baseUrl: baseUrlOf(req, this.config.publicUrl), next: safeRedirectPath(form.value.next),
+      tenant: page.tenant, ip: req.ip ?? 'unknown', locale: page.locale, baseUrl: baseUrlOf(req), next: safeRedirectPath(form.value.next),
     });
     return res.send(this.views.page('pages/auth/link-sent', page, { title: this.views.t(page.locale, 'signIn.linkSentTitle'), email: form.value.email }));
   }

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { type AppConfig, ConfigError, parseEnvironment } from './app-config.js';
 
 /**
- * Reads and validates process.env. In production APP_SECRET is required; elsewhere a secret is
+ * Reads and validates process.env. In production APP_SECRET and PUBLIC_URL are required; elsewhere a secret is
  * generated once and kept in DATA_DIR so that sessions and links survive a restart.
  */
 export function loadConfig(raw: Record<string, string | undefined> = process.env): AppConfig {
@@ -16,6 +16,10 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
       throw new ConfigError(['APP_SECRET is required in production (at least 32 random characters, e.g. `openssl rand -hex 32`)']);
     }
     appSecret = readOrCreateSecret(dataDir);
+  }
+  if (env.NODE_ENV === 'production' && !env.PUBLIC_URL) {
+    // Links in e-mails are built from configuration only, never from a request's Host header.
+    throw new ConfigError(['PUBLIC_URL is required in production (the address people use, e.g. https://financement.example.fr)']);
   }
   return {
     env: env.NODE_ENV,

@@ -62,7 +62,7 @@ export class TenantsPagesController {
     }));
     const form = checkForm(InvitePersonDto, body);
     if (!form.ok) return again(form.errors);
-    const done = await withFieldErrors(() => this.auth.invite(page.tenant, page.principal!.userId, form.value, baseUrlOf(req, this.config.publicUrl)));
+    const done = await withFieldErrors(() => this.auth.invite(page.tenant, page.principal!.userId, form.value, baseUrlOf(req)));
     if (!done.ok) return again(done.errors);
     return res.send(this.views.page('pages/staff/people', page, {
       title: this.views.t(page.locale, 'staff.people'), values: {}, invited: { email: done.value.user.email, granted: done.value.granted },

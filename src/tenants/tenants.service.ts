@@ -7,6 +7,7 @@ import { DomainError } from '../common/errors/domain-error.js';
 import { isUniqueViolation, TransactionRunner } from '../common/db/transaction.js';
 import { isValidTimeZone } from '../common/time/zoned.js';
 import { checkBrandColours } from './domain/branding.js';
+import { siteUrlFor } from './domain/hosts.js';
 import { BrandingDto, CreateTenantDto } from './dto/branding.dto.js';
 import { Tenant } from './tenant.entity.js';
 import { TenantsRepository } from './tenants.repository.js';
@@ -26,27 +27,22 @@ export class TenantsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /**
-   * The tenant's public address for links in e-mails sent outside a request: its first host name
-   * (with PUBLIC_URL's scheme), else PUBLIC_URL (or localhost) with the /t/<slug> prefix.
-   */
+  /** The tenant's public address for links (see siteUrlFor): from configuration, never from a request. */
   async siteUrl(tenant: Tenant, em?: EntityManager): Promise<string> {
     // Written into many e-mails per request (contributions, settlement): kept as briefly as host look-ups.
     const hit = this.siteUrls.get(tenant.id);
     if (hit && hit.until > Date.now()) return hit.url;
-    const url = await this.readSiteUrl(tenant, em);
+    // Inside a transaction, read with its connection: asking the pool for a second one while holding
+    // the first can exhaust the pool under load.
+    const hosts = await this.tenants.hosts(tenant.id, em);
+    const url = siteUrlFor(tenant.slug, hosts.map((h) => h.host), this.config.publicUrl, this.config.port);
     this.siteUrls.set(tenant.id, { url, until: Date.now() + CACHE_MS });
     return url;
   }
 
-  private async readSiteUrl(tenant: Tenant, em?: EntityManager): Promise<string> {
-    const base = this.config.publicUrl ?? `http://localhost:${this.config.port}`;
-    // Inside a transaction, read with its connection: asking the pool for a second one while holding
-    // the first can exhaust the pool under load.
-    const hosts = await this.tenants.hosts(tenant.id, em);
-    const named = hosts.map((h) => h.host).find((h) => !/^(localhost|127\.0\.0\.1)(:\d+)?$/.test(h));
-    if (named) return `${new URL(base).protocol}//${named}`;
-    return `${base}/t/${tenant.slug}`;
+  /** Links for a request that came through a registered host point at that host (as registered). */
+  registeredHostUrl(host: string): string {
+    return `${new URL(this.config.publicUrl ?? 'http://localhost').protocol}//${host}`;
   }
 
   async resolve(kind: 'host' | 'slug', key: string): Promise<Tenant | null> {

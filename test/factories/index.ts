@@ -18,11 +18,13 @@ export interface TestTenant {
   host: string;
 }
 
-export async function createTenant(t: TestApp, overrides: { slug?: string; defaultLocale?: 'fr' | 'en'; timeZone?: string } = {}): Promise<TestTenant> {
+export async function createTenant(
+  t: TestApp, overrides: { slug?: string; defaultLocale?: 'fr' | 'en'; timeZone?: string; hosts?: string[] } = {},
+): Promise<TestTenant> {
   const slug = overrides.slug ?? `city-${suffix()}`;
-  const host = `${slug}.test`;
+  const host = overrides.hosts?.[0] ?? `${slug}.test`;
   const tenant = await t.app.get(TenantsService).create({
-    slug, name: `Ville ${slug}`, hosts: [host], senderName: `Ville ${slug}`, senderEmail: `contact@${host}`,
+    slug, name: `Ville ${slug}`, hosts: overrides.hosts ?? [host], senderName: `Ville ${slug}`, senderEmail: `contact@${host}`,
     defaultLocale: overrides.defaultLocale ?? 'fr', timeZone: overrides.timeZone ?? 'Europe/Paris',
   }, null);
   return { tenant, host };

@@ -37,6 +37,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir(), DATABASE_URL: 'postgres://u:p@db/x' })).toThrow(/APP_SECRET is required in production/);
   });
 
+  it('requires PUBLIC_URL in production, since links never come from a request', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir(), DATABASE_URL: 'postgres://u:p@db/x', APP_SECRET: 'x'.repeat(32) }))
+      .toThrow(/PUBLIC_URL is required in production/);
+    expect(loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir(), DATABASE_URL: 'postgres://u:p@db/x', APP_SECRET: 'x'.repeat(32), PUBLIC_URL: 'https://f.example.fr/' }).publicUrl)
+      .toBe('https://f.example.fr');
+  });
+
   it('does not seed the demo on an external database unless asked', () => {
     expect(loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'postgres://u:p@db/x' }).seedDemo).toBe(false);
     expect(loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'postgres://u:p@db/x', SEED_DEMO: 'true' }).seedDemo).toBe(true);

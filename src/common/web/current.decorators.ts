@@ -23,9 +23,8 @@ export function pageContext(req: TremplinRequest): PageContext {
   return { tenant: req.tenant, locale: req.locale, basePath: req.basePath, path: url, principal: req.principal, csrfToken: req.csrfToken };
 }
 
-/** The absolute base URL of this tenant's site, for links in e-mails. */
-export function baseUrlOf(req: TremplinRequest, publicUrl?: string): string {
-  if (publicUrl && !req.basePath) return publicUrl;
-  const proto = req.protocol;
-  return `${proto}://${req.headers.host}${req.basePath}`;
+/** The absolute base URL of this tenant's site, for links in e-mails: from configuration only. */
+export function baseUrlOf(req: TremplinRequest): string {
+  if (!req.tenant || !req.siteUrl) throw new DomainError('TENANT_UNKNOWN');
+  return req.siteUrl;
 }

@@ -5,6 +5,8 @@ import { AuthService } from '../../auth/auth.service.js';
 import { hmac, newSecretToken, safeEqual } from '../../auth/domain/tokens.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/app-config.js';
+import { parseHostHeader, type ParsedHost, servesPathPrefix } from '../../tenants/domain/hosts.js';
+import type { Tenant } from '../../tenants/tenant.entity.js';
 import { TenantsService } from '../../tenants/tenants.service.js';
 import { DomainError } from '../errors/domain-error.js';
 import { setCookie } from './cookies.js';
@@ -43,17 +45,24 @@ export class RequestContextMiddleware {
     res.setHeader('X-Request-Id', req.id);
     req.basePath = '';
 
+    // The Host header only chooses the authority, read strictly; links come from configuration.
+    const host = parseHostHeader(req.headers.host);
     const prefixed = /^\/t\/([a-z0-9][a-z0-9-]{1,62})(\/.*)?$/.exec(req.url.split('?')[0]);
-    if (prefixed) {
-      req.tenant = (await this.tenants.resolve('slug', prefixed[1])) ?? undefined;
-      if (req.tenant) {
+    if (prefixed && host) {
+      const tenant = await this.tenants.resolve('slug', prefixed[1]);
+      if (tenant && (servesPathPrefix(host, this.config.publicUrl, this.config.env === 'production') || (await this.registeredTenant(host))?.tenant.id === tenant.id)) {
+        req.tenant = tenant;
+        req.siteUrl = await this.tenants.siteUrl(tenant);
         req.basePath = `/t/${prefixed[1]}`;
         req.url = req.url.slice(req.basePath.length) || '/';
         if (req.url.startsWith('?')) req.url = `/${req.url}`;
       }
-    } else {
-      const host = (req.headers.host ?? '').toLowerCase();
-      req.tenant = (await this.tenants.resolve('host', host)) ?? (await this.tenants.resolve('host', host.split(':')[0])) ?? undefined;
+    } else if (host) {
+      const found = await this.registeredTenant(host);
+      if (found) {
+        req.tenant = found.tenant;
+        req.siteUrl = this.tenants.registeredHostUrl(found.host);
+      }
     }
     const path = req.url.split('?')[0];
     if (!req.tenant) {
@@ -93,6 +102,15 @@ export class RequestContextMiddleware {
         if (req.body && typeof req.body === 'object') delete (req.body as Record<string, unknown>)._csrf;
       }
     }
+  }
+
+  /** The authority registered for `name:port`, else for `name` (a site reached on another port). */
+  private async registeredTenant(host: ParsedHost): Promise<{ tenant: Tenant; host: string } | undefined> {
+    const exact = await this.tenants.resolve('host', host.host);
+    if (exact) return { tenant: exact, host: host.host };
+    if (host.port === undefined) return undefined;
+    const byName = await this.tenants.resolve('host', host.name);
+    return byName ? { tenant: byName, host: host.name } : undefined;
   }
 
   private setCookie(req: TremplinRequest, res: Response, name: string, value: string, maxAgeSeconds: number | undefined, httpOnly = true): void {

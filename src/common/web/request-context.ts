@@ -20,6 +20,8 @@ export interface TremplinRequest extends Request {
   tenant?: Tenant;
   /** '' when the tenant comes from the Host header, '/t/<slug>' with the local path fallback. */
   basePath: string;
+  /** The authority's site URL for links (from configuration, never from request headers). */
+  siteUrl: string;
   locale: Locale;
   principal?: Principal;
   csrfToken?: string;
