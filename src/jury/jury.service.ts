@@ -771,14 +771,14 @@ export class JuryService implements OnModuleInit {
   private async visibleApplication(em: EntityManager, tenant: Tenant, programmeId: string, jury: Jury | null, member: JuryMember, applicationId: string, opts: { allowConflict?: boolean } = {}): Promise<Application> {
     const app = await this.repo.application(em, tenant.id, programmeId, applicationId);
     if (!app) throw new DomainError('NOT_FOUND');
+    // A declared conflict hides the application from this juror in every state of the jury, set-up included.
+    const conflict = (await this.repo.conflicts(em, tenant.id, programmeId)).some((c) => c.memberId === member.id && c.applicationId === applicationId);
+    if (conflict && !opts.allowConflict) throw new DomainError('JURY_CONFLICT_DECLARED', { applicationId });
     if (!jury || jury.status === 'setup') {
       if (app.status !== 'submitted' || app.screening !== 'eligible') throw new DomainError('JURY_APPLICATION_NOT_ASSIGNED', { applicationId });
     } else {
-      const assigned = (await this.repo.assignments(em, tenant.id, programmeId)).some((a) => a.memberId === member.id && a.applicationId === applicationId);
       // A conflict declared before the vote opened keeps the application out of the assignment.
-      const conflicts = await this.repo.conflicts(em, tenant.id, programmeId);
-      const conflict = conflicts.some((c) => c.memberId === member.id && c.applicationId === applicationId);
-      if (conflict && !opts.allowConflict) throw new DomainError('JURY_CONFLICT_DECLARED', { applicationId });
+      const assigned = (await this.repo.assignments(em, tenant.id, programmeId)).some((a) => a.memberId === member.id && a.applicationId === applicationId);
       if (!assigned && !conflict) throw new DomainError('JURY_APPLICATION_NOT_ASSIGNED', { applicationId });
     }
     return app;

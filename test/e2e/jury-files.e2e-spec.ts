@@ -28,6 +28,21 @@ describe('jury: reading the files of an application', () => {
       const reader = await inviteJuror(t, city, staff, programme.id, { email: 'reader@partner.example' });
       const cousin = await inviteJuror(t, city, staff, programme.id, { email: 'cousin@partner.example' });
       await t.http().post(`${base}/me/conflicts`).set(cousin.headers).send({ applicationId: app.id, reason: 'family' }).expect(204);
+
+      // Security review, finding 3: while the jury is still in set-up, the conflict already hides the
+      // application, its answers and its files from that juror (API and page).
+      const early = await t.http().get(`${base}/me/applications/${app.id}`).set(cousin.headers);
+      expect(early.status).toBe(409);
+      expect(early.body.code).toBe('JURY_CONFLICT_DECLARED');
+      expect(JSON.stringify(early.body)).not.toContain(app.title);
+      const earlyFile = await t.http().get(`${base}/me/applications/${app.id}/files/${file.id}`).set(cousin.headers);
+      expect(earlyFile.status).toBe(409);
+      expect(earlyFile.headers['content-type']).not.toContain('pdf');
+      const earlyPage = await t.http().get(`/jury/programmes/${programme.id}/applications/${app.id}`).set({ ...cousin.headers, Accept: 'text/html' });
+      expect(earlyPage.status).toBe(409);
+      expect(earlyPage.text).not.toContain(app.title);
+      expect((await t.http().get(`${base}/me/applications/${app.id}`).set(reader.headers)).status).toBe(200);
+
       await t.http().post(`${base}/vote/open`).set(staff.headers).expect(200);
 
       const read = await t.http().get(`${base}/me/applications/${app.id}`).set(reader.headers);
@@ -37,7 +52,7 @@ describe('jury: reading the files of an application', () => {
       expect(Buffer.compare(got.body as Buffer, pdf)).toBe(0);
 
       const conflicted = await t.http().get(`${base}/me/applications/${app.id}/files/${file.id}`).set(cousin.headers);
-      expect([403, 404, 409]).toContain(conflicted.status);
+      expect(conflicted.status).toBe(409);
       const applicant = await createPerson(t, city, null);
       expect((await t.http().get(`${base}/me/applications/${app.id}/files/${file.id}`).set(applicant.headers)).status).toBe(403);
     } finally {
