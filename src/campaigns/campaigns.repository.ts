@@ -45,6 +45,24 @@ export class CampaignsRepository {
     if (Object.keys(patch).length) await em.getRepository(CampaignSettings).update({ id }, patch as never);
   }
 
+  /**
+   * Resizes a budget in one statement, keeping what is already reserved or paid (total - remaining):
+   * false when the new total would go below it (nothing changes then).
+   */
+  async resizeBudget(
+    em: EntityManager, id: string,
+    change: Pick<MatchBudget, 'totalCents' | 'scope' | 'grantCents' | 'grantThresholdPercent' | 'grantMinContributors'>,
+  ): Promise<boolean> {
+    // TypeORM answers an UPDATE with [rows, count].
+    const [rows]: [unknown[], number] = await em.query(
+      `UPDATE match_budget SET total_cents = $2::bigint, remaining_cents = $2::bigint - (total_cents - remaining_cents),
+         scope = $3, grant_cents = $4::bigint, grant_threshold_percent = $5::int, grant_min_contributors = $6::int
+       WHERE id = $1 AND $2::bigint >= total_cents - remaining_cents RETURNING id`,
+      [id, change.totalCents, change.scope, change.grantCents, change.grantThresholdPercent, change.grantMinContributors],
+    );
+    return rows.length > 0;
+  }
+
   budgets(em: EntityManager, tenantId: string, programmeId: string): Promise<MatchBudget[]> {
     return em.getRepository(MatchBudget).find({ where: { tenantId, programmeId }, order: { createdAt: 'ASC' } });
   }

@@ -343,15 +343,13 @@ export class CampaignsService implements OnModuleInit {
         : { grantCents: null, grantThresholdPercent: null, grantMinContributors: null };
       let saved: MatchBudget;
       if (existing) {
-        await em.query(`SELECT id FROM match_budget WHERE id = $1 FOR UPDATE`, [existing.id]);
-        const fresh = (await this.repo.budgets(em, tenant.id, programme.id)).find((b) => b.id === existing.id)!;
-        const used = fresh.totalCents - fresh.remainingCents;
-        if (dto.totalCents < used) throw new DomainError('MATCH_BUDGET_BELOW_USED', { usedCents: used }, [{ field: 'totalCents', message: `must be at least ${used}` }]);
-        await em.query(
-          `UPDATE match_budget SET total_cents = $2, remaining_cents = $2 - $3, scope = $4, grant_cents = $5, grant_threshold_percent = $6, grant_min_contributors = $7 WHERE id = $1`,
-          [existing.id, dto.totalCents, used, dto.scope ?? existing.scope, grant.grantCents, grant.grantThresholdPercent, grant.grantMinContributors],
-        );
-        saved = { ...fresh, totalCents: dto.totalCents, remainingCents: dto.totalCents - used, scope: dto.scope ?? existing.scope, ...grant };
+        const change = { totalCents: dto.totalCents, scope: dto.scope ?? existing.scope, ...grant };
+        if (!(await this.repo.resizeBudget(em, existing.id, change))) {
+          const fresh = (await this.repo.budgets(em, tenant.id, programme.id)).find((b) => b.id === existing.id)!;
+          const used = Number(fresh.totalCents) - Number(fresh.remainingCents);
+          throw new DomainError('MATCH_BUDGET_BELOW_USED', { usedCents: used }, [{ field: 'totalCents', message: `must be at least ${used}` }]);
+        }
+        saved = (await this.repo.budgets(em, tenant.id, programme.id)).find((b) => b.id === existing.id)!;
       } else {
         const rows: Array<{ id: string }> = await em.query(
           `INSERT INTO match_budget (tenant_id, programme_id, partner_id, kind, scope, total_cents, remaining_cents, grant_cents, grant_threshold_percent, grant_min_contributors)

@@ -371,6 +371,18 @@ describe('campaigns: review, synchronised window, contributions, webhooks, settl
     // A budget cannot shrink below what it has given.
     const shrink = await t.http().put(`/api/programmes/${w.programme.id}/match-budgets`).set(staff.headers).send({ partnerId: partners[0], kind: 'ratio', totalCents: 100 }).expect(409);
     expect(shrink.body.code).toBe('MATCH_BUDGET_BELOW_USED');
+    expect(shrink.body.usedCents).toBe(3_000);
+    expect(shrink.body.errors).toEqual([{ field: 'totalCents', message: 'must be at least 3000' }]);
+    // Resizing keeps what is reserved (security review, finding 5: this answered 500).
+    const grown = await t.http().put(`/api/programmes/${w.programme.id}/match-budgets`).set(staff.headers).send({ partnerId: partners[0], kind: 'ratio', totalCents: 5_000 });
+    expect(grown.status).toBe(200);
+    expect(grown.body).toMatchObject({ totalCents: 5_000, remainingCents: 2_000 });
+    const exact = await t.http().put(`/api/programmes/${w.programme.id}/match-budgets`).set(staff.headers).send({ partnerId: partners[0], kind: 'ratio', totalCents: 3_000 }).expect(200);
+    expect(exact.body).toMatchObject({ totalCents: 3_000, remainingCents: 0 });
+    const grantResized = await t.http().put(`/api/programmes/${w.programme.id}/match-budgets`).set(staff.headers)
+      .send({ partnerId: partners[1], kind: 'grant', totalCents: 4_000, grantCents: 2_000, grantThresholdPercent: 50, grantMinContributors: 2 });
+    expect(grantResized.status).toBe(200);
+    expect(grantResized.body).toMatchObject({ totalCents: 4_000, remainingCents: 1_500 });
   });
 
   it('e-mails updates to contributors, exports them, and nudges the laureate once per nudge', async () => {
