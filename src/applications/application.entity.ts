@@ -73,3 +73,25 @@ export class ApplicationComment {
   @Column('text') body: string;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }
+
+/**
+ * A contact address typed on an application that is not the applicant's own (verified) address: it
+ * receives nothing about the application until someone opens the link sent to it. Only the token's
+ * hash is stored.
+ */
+@Entity('application_contact_email')
+@Index('application_contact_email_tenant_application_idx', ['tenantId', 'applicationId'])
+@Index('application_contact_email_token_key', ['tokenHash'], { unique: true })
+export class ApplicationContactEmail {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid') tenantId: string;
+  @Column('uuid') applicationId: string;
+  @ManyToOne(() => Application, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'application_id', foreignKeyConstraintName: 'application_contact_email_application_fk' })
+  private applicationRef?: Application;
+  @Column('text') email: string;
+  @Column('text') tokenHash: string;
+  @Column('timestamptz') expiresAt: Date;
+  @Column('timestamptz', { nullable: true }) confirmedAt: Date | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+}

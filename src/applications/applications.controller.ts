@@ -1,3 +1,4 @@
+import { ConsumeLinkDto } from '../auth/dto/auth.dto.js';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Patch, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
@@ -72,12 +73,22 @@ export class ApplicationsController {
   @Get('applications/:id') @SignedIn()
   async get(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string) {
     const app = await this.applications.view(tenant, id, p);
-    return { ...applicationView(app), missing: app.status === 'draft' ? await this.applications.missing(tenant, app) : [] };
+    return {
+      ...applicationView(app), pendingEmail: await this.applications.pendingContactEmail(tenant, app),
+      missing: app.status === 'draft' ? await this.applications.missing(tenant, app) : [],
+    };
+  }
+
+  /** A contact address other than the applicant's own receives nothing until its link is used. */
+  @Post('applications/contact-email/confirm') @Public() @HttpCode(200)
+  async confirmContactEmail(@CurrentTenant() tenant: Tenant, @Body() dto: ConsumeLinkDto) {
+    return this.applications.confirmContactEmail(tenant, dto.token);
   }
 
   @Patch('applications/:id') @SignedIn()
   async save(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: ApplicationDraftDto, @Locale() locale: 'fr' | 'en') {
-    return applicationView(await this.applications.saveDraft(tenant, id, p, dto, locale));
+    const app = await this.applications.saveDraft(tenant, id, p, dto, locale);
+    return { ...applicationView(app), pendingEmail: await this.applications.pendingContactEmail(tenant, app) };
   }
 
   @Post('applications/:id/submit') @SignedIn() @HttpCode(200)

@@ -129,10 +129,25 @@ export class ApplicationsPagesController {
   }
 
   @Get('applications/:id') @SignedIn()
-  async form(@Page() page: PageContext, @Param('id') id: string) {
+  async form(@Page() page: PageContext, @Param('id') id: string, @Query('saved') saved?: string) {
     const app = await this.applications.view(page.tenant, id, page.principal!);
     if (app.applicantUserId !== page.principal!.userId) throw new DomainError('NOT_FOUND');
-    return this.renderForm(page, app);
+    return this.renderForm(page, app, { saved: saved === '1' });
+  }
+
+  /** Opening the link only shows what it confirms (mail scanners follow links); the button confirms. */
+  @Get('applications/contact-email/:token') @Public()
+  async contactEmail(@Page() page: PageContext, @Param('token') token: string) {
+    const link = await this.applications.contactEmailLink(page.tenant, token);
+    return this.views.page('pages/applications/contact-email', page, {
+      title: this.views.t(page.locale, 'contactEmail.title'), token, email: link.email, applicationTitle: link.title || this.views.t(page.locale, 'apply.untitled'),
+    });
+  }
+
+  @Post('applications/contact-email/:token') @HttpCode(200) @Public()
+  async confirmContactEmail(@Page() page: PageContext, @Param('token') token: string) {
+    const { email } = await this.applications.confirmContactEmail(page.tenant, token);
+    return this.views.page('pages/applications/contact-email', page, { title: this.views.t(page.locale, 'contactEmail.doneTitle'), done: true, email });
   }
 
   @Post('applications/:id') @HttpCode(200) @SignedIn()
@@ -298,7 +313,7 @@ export class ApplicationsPagesController {
     return this.views.translations.has(key) ? this.views.t(page.locale, key) : e.message;
   }
 
-  private async renderForm(page: PageContext, app: Application, extra: { errors?: Record<string, string>; errorList?: FieldProblem[]; typed?: Record<string, unknown> } = {}) {
+  private async renderForm(page: PageContext, app: Application, extra: { errors?: Record<string, string>; errorList?: FieldProblem[]; typed?: Record<string, unknown>; saved?: boolean } = {}) {
     const call = await this.applications.getCall(page.tenant.id, app.programmeId);
     const programme = await this.programmes.get(page.tenant.id, app.programmeId);
     const files = new Map((await this.applications.filesOf(page.tenant, app)).map((f) => [f.id, f]));
@@ -342,6 +357,7 @@ export class ApplicationsPagesController {
         goalEuros: typed ? typed.goalEuros : app.goalCents === null ? '' : String(app.goalCents / 100),
       },
       goalMin: call.goalMinCents / 100, goalMax: call.goalMaxCents / 100,
+      pendingEmail: await this.applications.pendingContactEmail(page.tenant, app),
     });
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { Application, ApplicationComment } from './application.entity.js';
+import { Application, ApplicationComment, ApplicationContactEmail } from './application.entity.js';
 import { Call } from './call.entity.js';
 
 export interface ApplicationFilter {
@@ -51,6 +51,38 @@ export class ApplicationsRepository {
 
   insert(em: EntityManager, data: Partial<Application>): Promise<Application> {
     return em.getRepository(Application).save(em.getRepository(Application).create(data));
+  }
+
+  /** The latest contact address waiting for confirmation, if it has not expired. */
+  pendingContactEmail(tenantId: string, applicationId: string, now: Date, em: EntityManager = this.ds.manager): Promise<ApplicationContactEmail | null> {
+    return em.getRepository(ApplicationContactEmail).createQueryBuilder('c')
+      .where('c.tenant_id = :tenantId AND c.application_id = :applicationId AND c.confirmed_at IS NULL AND c.expires_at > :now', { tenantId, applicationId, now })
+      .orderBy('c.created_at', 'DESC').getOne();
+  }
+
+  async addContactEmail(em: EntityManager, row: Pick<ApplicationContactEmail, 'tenantId' | 'applicationId' | 'email' | 'tokenHash' | 'expiresAt'>): Promise<void> {
+    // A new address replaces any that was waiting: only the last one typed can be confirmed.
+    await em.query(`DELETE FROM application_contact_email WHERE tenant_id = $1 AND application_id = $2 AND confirmed_at IS NULL`, [row.tenantId, row.applicationId]);
+    await em.getRepository(ApplicationContactEmail).insert(row);
+  }
+
+  async dropPendingContactEmails(em: EntityManager, tenantId: string, applicationId: string): Promise<void> {
+    await em.query(`DELETE FROM application_contact_email WHERE tenant_id = $1 AND application_id = $2 AND confirmed_at IS NULL`, [tenantId, applicationId]);
+  }
+
+  /** Uses a confirmation link once; the address and its application, or null when unknown, used or expired. */
+  async confirmContactEmail(em: EntityManager, tenantId: string, tokenHash: string, now: Date): Promise<{ applicationId: string; email: string } | null> {
+    const [rows]: [Array<{ application_id: string; email: string }>, number] = await em.query(
+      `UPDATE application_contact_email SET confirmed_at = $3
+       WHERE token_hash = $1 AND tenant_id = $2 AND confirmed_at IS NULL AND expires_at > $3 RETURNING application_id, email`,
+      [tokenHash, tenantId, now],
+    );
+    return rows.length ? { applicationId: rows[0].application_id, email: rows[0].email } : null;
+  }
+
+  contactEmailByToken(tenantId: string, tokenHash: string, now: Date): Promise<ApplicationContactEmail | null> {
+    return this.ds.getRepository(ApplicationContactEmail).createQueryBuilder('c')
+      .where('c.token_hash = :tokenHash AND c.tenant_id = :tenantId AND c.confirmed_at IS NULL AND c.expires_at > :now', { tokenHash, tenantId, now }).getOne();
   }
 
   async update(em: EntityManager, id: string, patch: Partial<Application>): Promise<void> {

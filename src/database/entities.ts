@@ -1,4 +1,4 @@
-import { Application, ApplicationComment } from '../applications/application.entity.js';
+import { Application, ApplicationComment, ApplicationContactEmail } from '../applications/application.entity.js';
 import { Call } from '../applications/call.entity.js';
 import { StoredFile } from '../storage/stored-file.entity.js';
 import { AuditEntry } from '../audit/audit-entry.entity.js';
@@ -21,7 +21,7 @@ import { ReportSnapshot } from '../reports/report-snapshot.entity.js';
 export const ENTITIES = [
   Tenant, TenantHost, User, RoleGrant, WebSession, SignInLink, ApiToken, RateLimitBucket,
   Programme, PhaseTransition, AuditEntry, OutboxMessage, ScheduledRun,
-  Call, Application, ApplicationComment, StoredFile,
+  Call, Application, ApplicationComment, ApplicationContactEmail, StoredFile,
   Jury, JuryMember, JuryConflict, JuryAssignment, JuryBallot, JuryComparison, JuryBallotEvent, JuryNote, JuryOutcome,
   CoachingPlan, CoachingLaureate, CoachingMilestone,
   Partner, PartnerContact, LaureateNeeds, Matching, PartnerMatch,

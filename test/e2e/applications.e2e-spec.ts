@@ -72,7 +72,8 @@ describe('applications', () => {
     expect(a.body.receiptNumber).toMatch(/^MAK26-\d{5}$/);
     expect(b.body.receiptNumber).toBe(a.body.receiptNumber);
     await t.sendMail();
-    const mails = smtp.to('ines@example.org');
+    // The receipt goes to the applicant's own address (security review, finding 9).
+    const mails = smtp.to(maker.email);
     expect(mails).toHaveLength(1);
     expect(mails[0].subject).toBe(`Candidature reçue : ${a.body.receiptNumber}`);
     expect(mails[0].text).toContain('Atelier vélo solidaire');
@@ -82,7 +83,7 @@ describe('applications', () => {
   it('refuses a submission one second after the deadline with 409, and keeps the draft', async () => {
     const maker = await createPerson(t, city, null);
     const id = await startDraft(maker);
-    await t.http().patch(`/api/applications/${id}`).set(maker.headers).send({ ...COMPLETE_APPLICATION, email: 'late@example.org' }).expect(200);
+    await t.http().patch(`/api/applications/${id}`).set(maker.headers).send(COMPLETE_APPLICATION).expect(200);
     t.clock.set('2026-05-31T22:00:00Z'); // 00:00:00 in Paris on 1 June: one second late
     try {
       const late = await t.http().post(`/api/applications/${id}/submit`).set(maker.headers).set('Accept-Language', 'fr');
@@ -150,7 +151,7 @@ describe('applications', () => {
       const id = await startDraft(m);
       await t.http().patch(`/api/applications/${id}`).set(m.headers).send({
         ...COMPLETE_APPLICATION, title: ['Recyclerie textile', 'Repair café', 'Mobilier en palettes'][i],
-        category: i === 1 ? 'repair' : 'reuse', commune: i === 2 ? 'Lille' : 'Roubaix', email: `maker${i}@example.org`,
+        category: i === 1 ? 'repair' : 'reuse', commune: i === 2 ? 'Lille' : 'Roubaix',
       }).expect(200);
       await t.http().post(`/api/applications/${id}/submit`).set(m.headers).expect(200);
       ids.push(id);
@@ -176,7 +177,7 @@ describe('applications', () => {
     const audit = await t.http().get(`/api/audit?action=application.screened`).set(staff.headers);
     expect(audit.body.map((e: { subjectId: string }) => e.subjectId)).toEqual(expect.arrayContaining([ids[0], ids[1]]));
     await t.sendMail();
-    expect(smtp.to('maker1@example.org').map((m) => m.subject)).toContain(`Votre candidature ${decided.body.receiptNumber} : non recevable`);
+    expect(smtp.to(makers[1].email).map((m) => m.subject)).toContain(`Votre candidature ${decided.body.receiptNumber} : non recevable`);
 
     // A correction reopens the application past the deadline, until the given date.
     t.clock.set('2026-06-02T08:00:00Z');
@@ -191,7 +192,7 @@ describe('applications', () => {
       expect(resubmit.body.correctionUntil).toBeNull();
       expect((await t.http().patch(`/api/applications/${ids[2]}`).set(makers[2].headers).send({ title: 'too late' })).status).toBe(409);
       await t.sendMail();
-      expect(smtp.to('maker2@example.org').map((m) => m.subject)).toContain('Votre candidature « Mobilier en palettes » : une correction est demandée');
+      expect(smtp.to(makers[2].email).map((m) => m.subject)).toContain('Votre candidature « Mobilier en palettes » : une correction est demandée');
     } finally {
       t.clock.set('2026-04-15T10:00:00Z');
     }

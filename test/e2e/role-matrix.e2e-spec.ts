@@ -32,6 +32,8 @@ const PUBLIC = new Set([
   'GET /programmes/:slug/campaigns/:campaignSlug', 'POST /programmes/:slug/campaigns/:campaignSlug/contribute',
   'POST /programmes/:slug/campaigns/:campaignSlug/notify', 'GET /campaigns/:campaignId/image', 'GET /contributions/confirm',
   'POST /contributions/confirm', 'GET /contributions/:contributionId',
+  // Confirming an application's contact address by the link sent to it (security review, finding 9).
+  'POST /api/applications/contact-email/confirm', 'GET /applications/contact-email/:token', 'POST /applications/contact-email/:token',
 ]);
 const ANY_SIGNED_IN = new Set([
   'GET /api/me', 'POST /api/me/password', 'GET /api/me/applications', 'GET /applications', 'GET /me', 'POST /sign-out',

@@ -95,6 +95,6 @@ export async function createCall(t: TestApp, tt: TestTenant, staff: TestPerson, 
 export const COMPLETE_APPLICATION = {
   title: 'Atelier vélo solidaire', summary: 'Un atelier de réparation de vélos avec des pièces de réemploi pour le quartier.',
   category: 'repair', goalCents: 600_000, commune: 'Roubaix', postcode: '59100', applicantName: 'Inès Lefebvre',
-  organisation: 'Atelier Réemploi', email: 'ines@example.org', phone: '+33 6 00 00 00 00', consent: true,
+  organisation: 'Atelier Réemploi', phone: '+33 6 00 00 00 00', consent: true,
   answers: { team_size: 3, has_prototype: true, materials: ['wood'] },
 };
