@@ -5,8 +5,21 @@ import { ApplicationSearch1795464964079 } from './1795464964079-ApplicationSearc
 import { Coaching1795466371399 } from './1795466371399-Coaching.js';
 import { Campaigns1795469579013 } from './1795469579013-Campaigns.js';
 import { ReportSnapshotImmutable1795472000000 } from './1795472000000-ReportSnapshotImmutable.js';
+import { OutboxPriorities1795473600000 } from './1795473600000-OutboxPriorities.js';
+import { OutboxPrioritiesBackfill1795473600001 } from './1795473600001-OutboxPrioritiesBackfill.js';
 import { ApplicationContactEmail1796136446991 } from './1796136446991-ApplicationContactEmail.js';
 
 // Every migration, in order. Listed by hand (not a glob) so that the ESM build and the tests load the same set.
-export const MIGRATIONS: Function[] = [Foundation1795461713169, Applications1795463549434, Jury1795464941585, ApplicationSearch1795464964079, Coaching1795466371399, Campaigns1795469579013, ReportSnapshotImmutable1795472000000,
-  ApplicationContactEmail1796136446991];
+// One per line, so that branches adding migrations merge cleanly.
+export const MIGRATIONS: Function[] = [
+  Foundation1795461713169,
+  Applications1795463549434,
+  Jury1795464941585,
+  ApplicationSearch1795464964079,
+  Coaching1795466371399,
+  Campaigns1795469579013,
+  ReportSnapshotImmutable1795472000000,
+  OutboxPriorities1795473600000,
+  OutboxPrioritiesBackfill1795473600001,
+  ApplicationContactEmail1796136446991,
+];

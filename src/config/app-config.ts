@@ -55,6 +55,9 @@ export class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000)
   OUTBOX_INTERVAL_MS: number = 2_000;
 
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100_000)
+  MAIL_RATE_PER_MINUTE: number = 600;
+
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
   SIGN_IN_RATE_LIMIT: number = 10;
 
@@ -93,6 +96,8 @@ export interface AppConfig {
   logLevel: string;
   schedulerIntervalMs: number;
   outboxIntervalMs: number;
+  /** Personal and bulk e-mails each authority may send per minute, across instances; transactional mail is exempt. */
+  mailRatePerMinute: number;
   signInRateLimit: number;
   signInLinkTtlMinutes: number;
   sessionTtlDays: number;
@@ -131,7 +136,7 @@ export function parseEnvironment(raw: Record<string, string | undefined>): Envir
 
 export const ENVIRONMENT_KEYS = [
   'NODE_ENV', 'DATABASE_URL', 'DATABASE_POOL_SIZE', 'PORT', 'DATA_DIR', 'APP_SECRET', 'SMTP_URL', 'MAIL_FROM',
-  'PUBLIC_URL', 'SEED_DEMO', 'LOG_LEVEL', 'SCHEDULER_INTERVAL_MS', 'OUTBOX_INTERVAL_MS', 'SIGN_IN_RATE_LIMIT',
+  'PUBLIC_URL', 'SEED_DEMO', 'LOG_LEVEL', 'SCHEDULER_INTERVAL_MS', 'OUTBOX_INTERVAL_MS', 'MAIL_RATE_PER_MINUTE', 'SIGN_IN_RATE_LIMIT',
   'SIGN_IN_LINK_TTL_MINUTES', 'SESSION_TTL_DAYS', 'TRUST_PROXY', 'PAYMENT_WEBHOOK_SECRET', 'PAYMENT_CHECKOUT_URL',
   'CONTRIBUTION_RATE_LIMIT',
 ] as const;

@@ -35,6 +35,7 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     logLevel: env.LOG_LEVEL,
     schedulerIntervalMs: env.SCHEDULER_INTERVAL_MS,
     outboxIntervalMs: env.OUTBOX_INTERVAL_MS,
+    mailRatePerMinute: env.MAIL_RATE_PER_MINUTE,
     signInRateLimit: env.SIGN_IN_RATE_LIMIT,
     signInLinkTtlMinutes: env.SIGN_IN_LINK_TTL_MINUTES,
     sessionTtlDays: env.SESSION_TTL_DAYS,

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { EmailRenderer } from './email-renderer.service.js';
+import { OutboxRepository } from './outbox.repository.js';
 import { OutboxService } from './outbox.service.js';
 import { OutboxWorker } from './outbox.worker.js';
 import { OutboxScheduler } from './outbox.scheduler.js';
 
 @Module({
-  providers: [OutboxService, EmailRenderer, OutboxWorker, OutboxScheduler],
+  providers: [OutboxRepository, OutboxService, EmailRenderer, OutboxWorker, OutboxScheduler],
   exports: [OutboxService, OutboxWorker, EmailRenderer],
 })
 export class NotificationsModule {}

@@ -1,17 +1,25 @@
 import { JoinColumn, ManyToOne, Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { Tenant } from '../tenants/tenant.entity.js';
+import type { MailPriority } from './domain/mail-priority.js';
 
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
 
 /**
  * An e-mail to send, written in the transaction of the change that causes it. The worker claims rows
- * with FOR UPDATE SKIP LOCKED and a lease, so two instances never send the same row at once.
+ * with FOR UPDATE SKIP LOCKED and a lease, so two instances never send the same row at once;
+ * transactional mail first across all authorities, then each authority's other mail within its rate.
  */
 @Entity('outbox_message')
 @Index('outbox_message_dedupe_key', ['dedupeKey'], { unique: true, where: 'dedupe_key IS NOT NULL' })
-@Index('outbox_message_due_idx', ['nextAttemptAt'], { where: `status IN ('pending', 'sending')` })
+// Claim order of the transactional pass: lowest priority value first, then the longest due.
+@Index('outbox_message_due_idx', ['priority', 'nextAttemptAt'], { where: `status IN ('pending', 'sending')` })
+// The same order within one authority (its rated mail), and a skip scan over the authorities with mail due.
+@Index('outbox_message_tenant_due_idx', ['tenantId', 'priority', 'nextAttemptAt'], { where: `status IN ('pending', 'sending')` })
+// An authority's rated claims of the last minute, counted against its send rate.
+@Index('outbox_message_tenant_claimed_idx', ['tenantId', 'claimedAt'], { where: 'priority > 0' })
 @Index('outbox_message_tenant_created_idx', ['tenantId', 'createdAt'])
 @Check('outbox_message_status', `status IN ('pending', 'sending', 'sent', 'failed')`)
+@Check('outbox_message_priority', 'priority IN (0, 1, 2)')
 @Check('outbox_message_locale', `locale IN ('fr', 'en')`)
 export class OutboxMessage {
   @PrimaryGeneratedColumn('uuid') id: string;
@@ -26,9 +34,13 @@ export class OutboxMessage {
   @Column('jsonb', { default: {} }) payload: Record<string, unknown>;
   /** Business key of the e-mail (e.g. "phase:<programme>:<phase>:<user>"): the same e-mail is never queued twice. */
   @Column('text', { nullable: true }) dedupeKey: string | null;
+  /** 0 transactional, 1 personal, 2 bulk (domain/mail-priority.ts): sent in that order. */
+  @Column('smallint', { default: 1 }) priority: MailPriority;
   @Column('text', { default: 'pending' }) status: OutboxStatus;
   @Column('int', { default: 0 }) attempts: number;
   @Column('timestamptz') nextAttemptAt: Date;
+  /** When the last attempt was claimed: an authority's rate counts its claims of the last minute. */
+  @Column('timestamptz', { nullable: true }) claimedAt: Date | null;
   @Column('text', { nullable: true }) lastError: string | null;
   @Column('timestamptz', { nullable: true }) sentAt: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;

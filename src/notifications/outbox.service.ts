@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock/clock.js';
+import { type MailPriority, priorityOf } from './domain/mail-priority.js';
+import { OutboxRepository } from './outbox.repository.js';
 
 export interface OutgoingEmail {
   tenantId: string;
@@ -11,20 +13,26 @@ export interface OutgoingEmail {
   payload?: Record<string, unknown>;
   /** The business identity of this e-mail: queuing it again with the same key does nothing. */
   dedupeKey?: string;
+  /** Overrides the template's declared priority (domain/mail-priority.ts) for this one e-mail. */
+  priority?: MailPriority;
 }
 
 /** Queues e-mails inside the caller's transaction: they exist if and only if the change committed. */
 @Injectable()
 export class OutboxService {
-  constructor(private readonly clock: Clock) {}
+  constructor(private readonly clock: Clock, private readonly outbox: OutboxRepository) {}
 
+  /** Queues one e-mail; false when its dedupe key was already queued. */
   async enqueue(em: EntityManager, mail: OutgoingEmail): Promise<boolean> {
-    const rows = await em.query(
-      `INSERT INTO outbox_message (tenant_id, template, locale, to_address, to_name, payload, dedupe_key, next_attempt_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING RETURNING id`,
-      [mail.tenantId, mail.template, mail.locale, mail.to, mail.toName ?? null, JSON.stringify(mail.payload ?? {}), mail.dedupeKey ?? null, this.clock.now()],
-    );
-    return rows.length > 0;
+    return (await this.enqueueMany(em, [mail])) > 0;
+  }
+
+  /** Queues many e-mails in one statement (a mailing to every contributor); returns how many were new. */
+  enqueueMany(em: EntityManager, mails: readonly OutgoingEmail[]): Promise<number> {
+    const now = this.clock.now();
+    return this.outbox.insert(em, mails.map((m) => ({
+      tenantId: m.tenantId, template: m.template, locale: m.locale, toAddress: m.to, toName: m.toName ?? null,
+      payload: m.payload ?? {}, dedupeKey: m.dedupeKey ?? null, priority: m.priority ?? priorityOf(m.template), nextAttemptAt: now,
+    })));
   }
 }

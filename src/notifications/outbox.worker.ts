@@ -1,14 +1,16 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock/clock.js';
+import { TransactionRunner } from '../common/db/transaction.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
-import { Tenant } from '../tenants/tenant.entity.js';
+import type { Tenant } from '../tenants/tenant.entity.js';
+import { RATE_WINDOW_MS, ratedClaimOrder, shareSlots } from './domain/mail-rate.js';
 import { EmailRenderer } from './email-renderer.service.js';
 import { createMailTransport, type MailTransport } from './mail-transport.js';
-import { OutboxMessage } from './outbox-message.entity.js';
+import { type ClaimedMessage, OutboxRepository } from './outbox.repository.js';
 
-const BATCH = 20;
+/** Messages claimed by one pass. */
+export const BATCH = 20;
 const LEASE_MS = 2 * 60_000;
 const MAX_ATTEMPTS = 8;
 
@@ -21,6 +23,9 @@ export function backoffMs(attempts: number): number {
  * Sends queued e-mails. Rows are claimed with FOR UPDATE SKIP LOCKED under a lease, so concurrent
  * instances never send the same row at once, and a row whose sender died is picked up again once
  * its lease ends. A row is marked sent right after the transport accepts it.
+ *
+ * A pass claims transactional mail first, of every authority, however much older bulk mail waits;
+ * the slots left go to the authorities' other mail, least served first, each within its send rate.
  */
 @Injectable()
 export class OutboxWorker implements OnApplicationShutdown {
@@ -30,7 +35,8 @@ export class OutboxWorker implements OnApplicationShutdown {
   private stopped = false;
 
   constructor(
-    private readonly ds: DataSource,
+    private readonly outbox: OutboxRepository,
+    private readonly tx: TransactionRunner,
     private readonly clock: Clock,
     private readonly renderer: EmailRenderer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -38,14 +44,14 @@ export class OutboxWorker implements OnApplicationShutdown {
     this.transport = createMailTransport(config.smtpUrl, config.dataDir, (m) => this.logger.log(m));
   }
 
-  /** One pass; concurrent calls on one instance share the pass in progress. */
+  /** One pass (at most BATCH messages); concurrent calls on one instance share the pass in progress. */
   runOnce(): Promise<number> {
     if (this.stopped) return Promise.resolve(0);
     this.running ??= this.pass().finally(() => (this.running = undefined));
     return this.running;
   }
 
-  /** Sends until nothing is due (tests and shutdown). */
+  /** Sends until nothing is due, or nothing more the send rates allow (tests and shutdown). */
   async drain(): Promise<number> {
     let total = 0;
     for (;;) {
@@ -63,20 +69,21 @@ export class OutboxWorker implements OnApplicationShutdown {
 
   private async pass(): Promise<number> {
     const now = this.clock.now();
-    const claimed: OutboxMessage[] = (await this.ds.query(
-      `UPDATE outbox_message SET status = 'sending', attempts = attempts + 1, next_attempt_at = $2
-       WHERE id IN (
-         SELECT id FROM outbox_message
-         WHERE status IN ('pending', 'sending') AND next_attempt_at <= $1
-         ORDER BY next_attempt_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
-       RETURNING id, tenant_id AS "tenantId", template, locale, to_address AS "toAddress", to_name AS "toName",
-                 payload, attempts`,
-      [now, new Date(now.getTime() + LEASE_MS)],
-    ))[0];
+    const leaseUntil = new Date(now.getTime() + LEASE_MS);
+    // Committed on its own: nothing in the rated claim below can hold a sign-in link back.
+    const urgent = await this.tx.run((em) => this.outbox.claimTransactional(em, now, leaseUntil, BATCH));
+    let rated: ClaimedMessage[] = [];
+    if (urgent.length < BATCH) {
+      rated = await this.claimRated(now, leaseUntil, BATCH - urgent.length).catch((err: Error) => {
+        this.logger.warn(`claiming rated e-mails failed: ${err.message}`);
+        return [];
+      });
+    }
+    const claimed = [...urgent, ...rated];
     const tenants = new Map<string, Tenant | null>();
     for (const msg of claimed) {
       try {
-        if (!tenants.has(msg.tenantId)) tenants.set(msg.tenantId, await this.ds.getRepository(Tenant).findOneBy({ id: msg.tenantId }));
+        if (!tenants.has(msg.tenantId)) tenants.set(msg.tenantId, await this.outbox.tenant(msg.tenantId));
         const tenant = tenants.get(msg.tenantId);
         if (!tenant) throw new Error('tenant no longer exists');
         const rendered = this.renderer.render(tenant, msg.template, msg.locale, msg.payload);
@@ -87,16 +94,35 @@ export class OutboxWorker implements OnApplicationShutdown {
           to: msg.toName ? `"${msg.toName.replace(/"/g, '')}" <${msg.toAddress}>` : msg.toAddress,
           ...rendered,
         });
-        await this.ds.query(`UPDATE outbox_message SET status = 'sent', sent_at = $2, last_error = NULL WHERE id = $1`, [msg.id, this.clock.now()]);
+        await this.outbox.markSent(msg.id, this.clock.now());
       } catch (err) {
         const failed = msg.attempts >= MAX_ATTEMPTS;
         this.logger.warn(`e-mail ${msg.id} (${msg.template}) attempt ${msg.attempts} failed: ${(err as Error).message}`);
-        await this.ds.query(
-          `UPDATE outbox_message SET status = $2, next_attempt_at = $3, last_error = $4 WHERE id = $1`,
-          [msg.id, failed ? 'failed' : 'pending', new Date(this.clock.now().getTime() + backoffMs(msg.attempts)), String((err as Error).message).slice(0, 1000)],
+        await this.outbox.markFailedAttempt(
+          msg.id, failed ? 'failed' : 'pending', new Date(this.clock.now().getTime() + backoffMs(msg.attempts)),
+          String((err as Error).message).slice(0, 1000),
         );
       }
     }
     return claimed.length;
+  }
+
+  /**
+   * Personal and bulk mail, within each authority's rate. The budget is counted in PostgreSQL under
+   * a per-authority advisory lock held until the claims commit, so it holds across instances.
+   */
+  private claimRated(now: Date, leaseUntil: Date, slots: number): Promise<ClaimedMessage[]> {
+    return this.tx.run(async (em) => {
+      const due = await this.outbox.tenantsWithRatedMailDue(em, now);
+      const won = await this.outbox.lockTenants(em, due);
+      const usage = await this.outbox.ratedClaimsSince(em, won, new Date(now.getTime() - RATE_WINDOW_MS));
+      const claimed: ClaimedMessage[] = [];
+      await shareSlots(slots, ratedClaimOrder(this.config.mailRatePerMinute, usage), async (tenantId, n) => {
+        const rows = await this.outbox.claimRated(em, tenantId, now, leaseUntil, n);
+        claimed.push(...rows);
+        return rows.length;
+      });
+      return claimed;
+    });
   }
 }

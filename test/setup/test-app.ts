@@ -20,8 +20,10 @@ export interface TestApp {
   http(): request.Agent;
   /** Runs the phase scheduler once, as a tick would. */
   tick(): Promise<number>;
-  /** Sends every due e-mail. */
+  /** Sends every due e-mail (that the authorities' send rates allow). */
   sendMail(): Promise<number>;
+  /** Runs one bounded pass of the outbox worker, as one interval would; returns how many it claimed. */
+  sendMailOnce(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -37,6 +39,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
     schedulerIntervalMs: 60_000,
     outboxIntervalMs: 60_000,
+    mailRatePerMinute: 600,
     signInRateLimit: 1000,
     signInLinkTtlMinutes: 30,
     sessionTtlDays: 14,
@@ -62,6 +65,7 @@ export async function startTestApp(opts: { config?: Partial<AppConfig>; clock?: 
     http: () => request.agent(server),
     tick: () => app.get(ProgrammesScheduler).tick(),
     sendMail: () => app.get(OutboxWorker).drain(),
+    sendMailOnce: () => app.get(OutboxWorker).runOnce(),
     close: () => app.close(),
   };
 }

@@ -48,4 +48,10 @@ describe('configuration', () => {
     expect(loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'postgres://u:p@db/x' }).seedDemo).toBe(false);
     expect(loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'postgres://u:p@db/x', SEED_DEMO: 'true' }).seedDemo).toBe(true);
   });
+
+  it('limits each authority to 600 rated e-mails a minute unless told otherwise', () => {
+    expect(loadConfig({ DATA_DIR: dataDir() }).mailRatePerMinute).toBe(600);
+    expect(loadConfig({ DATA_DIR: dataDir(), MAIL_RATE_PER_MINUTE: '120' }).mailRatePerMinute).toBe(120);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), MAIL_RATE_PER_MINUTE: '0' })).toThrow(/MAIL_RATE_PER_MINUTE/);
+  });
 });
