@@ -25,9 +25,11 @@ export const PRIORITY_BY_TEMPLATE: Readonly<Record<string, MailPriority>> = {
   'application-received': Transactional,
   'contribution-confirm': Transactional, // confirms the pledge and the contributor's address
   'contribution-confirmed': Transactional,
-  'contribution-settled': Transactional, // the receipt, or the refund notice
+  'application-contact-email': Transactional, // confirms a contact address
 
   'application-decision': Personal,
+  // Sent to every contributor at once at settlement: before bulk, but behind anything someone awaits now.
+  'contribution-settled': Personal,
   'application-correction': Personal,
   'jury-result': Personal,
   'jury-ballot-recorded': Personal,

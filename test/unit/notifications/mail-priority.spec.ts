@@ -6,13 +6,13 @@ import { ratedClaimOrder, shareSlots } from '../../../src/notifications/domain/m
 
 describe('e-mail priorities', () => {
   it('sends sign-in links, invitations, receipts and confirmations first', () => {
-    for (const t of ['sign-in-link', 'invitation', 'application-received', 'contribution-confirm', 'contribution-confirmed', 'contribution-settled']) {
+    for (const t of ['sign-in-link', 'invitation', 'application-received', 'contribution-confirm', 'contribution-confirmed', 'application-contact-email']) {
       expect([t, priorityOf(t)]).toEqual([t, MailPriority.Transactional]);
     }
   });
 
   it('sends decisions and outcomes before mailings, nudges, reminders and digests', () => {
-    for (const t of ['application-decision', 'jury-result', 'campaign-reviewed', 'campaign-settled']) expect(priorityOf(t)).toBe(MailPriority.Personal);
+    for (const t of ['application-decision', 'jury-result', 'campaign-reviewed', 'campaign-settled', 'contribution-settled']) expect(priorityOf(t)).toBe(MailPriority.Personal);
     for (const t of ['campaign-update', 'campaign-opened', 'campaign-nudge', 'jury-reminder', 'coaching-reminder', 'coaching-digest']) {
       expect(priorityOf(t)).toBe(MailPriority.Bulk);
     }
