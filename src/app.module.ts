@@ -16,6 +16,7 @@ import { CampaignsModule } from './campaigns/campaigns.module.js';
 import { CoachingModule } from './coaching/coaching.module.js';
 import { JuryModule } from './jury/jury.module.js';
 import { PartnersModule } from './partners/partners.module.js';
+import { PlatformModule } from './platform/platform.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { ProgrammesModule } from './programmes/programmes.module.js';
 import { PublicModule } from './public/public.module.js';
@@ -46,6 +47,7 @@ export class AppModule {
         NotificationsModule,
         AuthModule,
         TenantsModule,
+        PlatformModule,
         ProgrammesModule,
         StorageModule,
         ApplicationsModule,

@@ -21,6 +21,14 @@ const IP_FACTOR = 5;
 /** Verifying against this when the e-mail is unknown keeps the response time the same either way. */
 const DUMMY_HASH = argon2.hash('not a real password', { type: argon2.argon2id });
 
+export interface InviteInput {
+  email: string;
+  displayName: string;
+  role: Role;
+  programmeId?: string | null;
+  locale?: 'fr' | 'en';
+}
+
 export interface SignInRequestContext {
   tenant: Tenant;
   ip: string;
@@ -175,26 +183,29 @@ export class AuthService {
    * sign-in link. Idempotent: inviting twice grants once.
    */
   async invite(
-    tenant: Tenant, actorUserId: string, input: { email: string; displayName: string; role: Role; programmeId?: string | null; locale?: 'fr' | 'en' },
-    baseUrl: string,
+    tenant: Tenant, actorUserId: string, input: InviteInput, baseUrl: string,
   ): Promise<{ user: User; granted: boolean }> {
+    return this.tx.run((em) => this.inviteIn(em, tenant, actorUserId, input, baseUrl));
+  }
+
+  /** The invitation inside an outer transaction (a platform admin creating an authority and its first staff). */
+  async inviteIn(em: EntityManager, tenant: Tenant, actorUserId: string | null, input: InviteInput, baseUrl: string): Promise<{ user: User; granted: boolean; link?: string }> {
     const email = normaliseEmail(input.email);
-    return this.tx.run(async (em) => {
-      if (input.programmeId) {
-        const found = await em.query('SELECT 1 FROM programme WHERE id = $1 AND tenant_id = $2', [input.programmeId, tenant.id]);
-        if (!found.length) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'programmeId', message: 'no such programme' }]);
-      }
-      const user = await this.users.upsert(em, tenant.id, email, input.displayName, input.locale ?? null);
-      const granted = await this.users.grant(em, tenant.id, user.id, input.role, input.programmeId ?? null);
-      if (granted) {
-        await this.audit.record(em, {
-          tenantId: tenant.id, actorUserId, action: 'person.role_granted', subjectType: 'user', subjectId: user.id,
-          data: { role: input.role, programmeId: input.programmeId ?? null, email },
-        });
-        await this.issueLink(em, tenant, user, baseUrl, 'invitation', undefined, user.locale ?? tenant.defaultLocale, { role: input.role });
-      }
-      return { user, granted };
-    });
+    if (input.programmeId) {
+      const found = await em.query('SELECT 1 FROM programme WHERE id = $1 AND tenant_id = $2', [input.programmeId, tenant.id]);
+      if (!found.length) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'programmeId', message: 'no such programme' }]);
+    }
+    const user = await this.users.upsert(em, tenant.id, email, input.displayName, input.locale ?? null);
+    const granted = await this.users.grant(em, tenant.id, user.id, input.role, input.programmeId ?? null);
+    let link: string | undefined;
+    if (granted) {
+      await this.audit.record(em, {
+        tenantId: tenant.id, actorUserId, action: 'person.role_granted', subjectType: 'user', subjectId: user.id,
+        data: { role: input.role, programmeId: input.programmeId ?? null, email },
+      });
+      link = await this.issueLink(em, tenant, user, baseUrl, 'invitation', undefined, user.locale ?? tenant.defaultLocale, { role: input.role });
+    }
+    return { user, granted, link };
   }
 
   async purgeExpired(): Promise<void> {

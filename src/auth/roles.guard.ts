@@ -6,10 +6,12 @@ import { hasRole, type TremplinRequest } from '../common/web/request-context.js'
 import type { Role } from './user.entity.js';
 
 const ACCESS = 'tremplin:access';
-type Access = { public: true } | { roles: Role[]; programmeParam?: string } | { signedIn: true };
+type Access = { public: true } | { roles: Role[]; programmeParam?: string } | { signedIn: true } | { platform: true };
 
 /** Anyone, signed in or not. */
 export const Public = () => SetMetadata(ACCESS, { public: true } satisfies Access);
+/** Platform admins only (installation-wide routes under /platform and /api/platform, whatever the host). */
+export const PlatformAdminOnly = () => SetMetadata(ACCESS, { platform: true } satisfies Access);
 /** Any signed-in person of the tenant. */
 export const SignedIn = () => SetMetadata(ACCESS, { signedIn: true } satisfies Access);
 /**
@@ -37,6 +39,10 @@ export class RolesGuard implements CanActivate {
     const campaignCheck = async () => {
       if (campaignId !== undefined && !(await this.inTenant('campaign', campaignId, req.tenant?.id))) throw new DomainError('NOT_FOUND');
     };
+    if ('platform' in access) {
+      if (!req.platformAdmin) throw new DomainError('UNAUTHENTICATED');
+      return true;
+    }
     if ('public' in access) {
       await campaignCheck();
       return true;

@@ -17,9 +17,10 @@ import {
   Campaign, CampaignBacker, CampaignSettings, CampaignSubscriber, CampaignUpdate, Contribution, MatchAllocation, MatchBudget, PaymentEvent, RewardTier,
 } from '../campaigns/campaign.entity.js';
 import { ReportSnapshot } from '../reports/report-snapshot.entity.js';
+import { PlatformAdmin, PlatformCredential } from '../platform/platform-admin.entity.js';
 
 export const ENTITIES = [
-  Tenant, TenantHost, User, RoleGrant, WebSession, SignInLink, ApiToken, RateLimitBucket,
+  PlatformAdmin, PlatformCredential, Tenant, TenantHost, User, RoleGrant, WebSession, SignInLink, ApiToken, RateLimitBucket,
   Programme, PhaseTransition, AuditEntry, OutboxMessage, ScheduledRun,
   Call, Application, ApplicationComment, ApplicationContactEmail, StoredFile,
   Jury, JuryMember, JuryConflict, JuryAssignment, JuryBallot, JuryComparison, JuryBallotEvent, JuryNote, JuryOutcome,

@@ -18,6 +18,8 @@ export class Tenant {
   @Column('text') senderEmail: string;
   @Column('text', { default: 'fr' }) defaultLocale: Locale;
   @Column('text', { default: 'Europe/Paris' }) timeZone: string;
+  /** Set by a platform admin: the site answers a "suspended" page; nothing is deleted. */
+  @Column('timestamptz', { nullable: true }) suspendedAt: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }
 

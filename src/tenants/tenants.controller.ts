@@ -4,7 +4,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { Public, Roles } from '../auth/roles.guard.js';
 import { CurrentPrincipal, CurrentTenant } from '../common/web/current.decorators.js';
 import type { Principal } from '../common/web/request-context.js';
-import { BrandingDto, CreateTenantDto } from './dto/branding.dto.js';
+import { BrandingDto } from './dto/branding.dto.js';
 import { Tenant } from './tenant.entity.js';
 import { TenantsService } from './tenants.service.js';
 
@@ -33,17 +33,5 @@ export class TenantsController {
   @Get('audit') @Roles(['staff']) @ApiBearerAuth()
   async auditLog(@CurrentTenant() tenant: Tenant, @Query('action') action?: string, @Query('subjectId') subjectId?: string, @Query('before') before?: string) {
     return this.audit.list(tenant.id, { action, subjectId, beforeId: before && /^\d+$/.test(before) ? before : undefined });
-  }
-
-  /** Installation-wide: platform admins add an authority. */
-  @Post('platform/tenants') @Roles(['platform_admin']) @ApiBearerAuth()
-  async create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateTenantDto) {
-    const tenant = await this.tenants.create(dto, principal.userId);
-    return { id: tenant.id, ...brandingView(tenant), hosts: dto.hosts ?? [] };
-  }
-
-  @Get('platform/tenants') @Roles(['platform_admin']) @ApiBearerAuth()
-  async list() {
-    return (await this.tenants.list()).map((t) => ({ id: t.id, ...brandingView(t) }));
   }
 }

@@ -34,6 +34,11 @@ export class TenantsRepository {
     await em.getRepository(Tenant).update({ id }, patch);
   }
 
+  async replaceHosts(em: EntityManager, tenantId: string, hosts: string[]): Promise<void> {
+    await em.getRepository(TenantHost).delete({ tenantId });
+    for (const host of hosts) await em.getRepository(TenantHost).insert({ host, tenantId });
+  }
+
   hosts(tenantId: string, em: EntityManager = this.ds.manager): Promise<TenantHost[]> {
     return em.getRepository(TenantHost).findBy({ tenantId });
   }

@@ -7,7 +7,7 @@ import { DomainError } from '../common/errors/domain-error.js';
 import { isUniqueViolation, TransactionRunner } from '../common/db/transaction.js';
 import { isValidTimeZone } from '../common/time/zoned.js';
 import { checkBrandColours } from './domain/branding.js';
-import { siteUrlFor } from './domain/hosts.js';
+import { isRegistrableHost, siteUrlFor } from './domain/hosts.js';
 import { BrandingDto, CreateTenantDto } from './dto/branding.dto.js';
 import { Tenant } from './tenant.entity.js';
 import { TenantsRepository } from './tenants.repository.js';
@@ -66,8 +66,9 @@ export class TenantsService {
     return this.tenants.hosts(tenantId);
   }
 
-  async create(dto: CreateTenantDto, actorUserId: string | null): Promise<Tenant> {
+  async create(dto: CreateTenantDto, actorUserId: string | null, outer?: EntityManager, auditExtra: Record<string, unknown> = {}): Promise<Tenant> {
     this.checkBranding(dto);
+    this.checkHosts(dto.hosts ?? []);
     try {
       return await this.tx.run(async (em) => {
         const tenant = await this.tenants.create(em, {
@@ -82,15 +83,61 @@ export class TenantsService {
         }, dto.hosts ?? []);
         await this.audit.record(em, {
           tenantId: tenant.id, actorUserId, action: 'tenant.created', subjectType: 'tenant', subjectId: tenant.id,
-          data: { slug: tenant.slug, hosts: dto.hosts ?? [] },
+          data: { slug: tenant.slug, hosts: dto.hosts ?? [], ...auditExtra },
         });
         return tenant;
-      });
+      }, { outer });
     } catch (err) {
       if (isUniqueViolation(err, 'tenant_slug_key')) throw new DomainError('TENANT_SLUG_TAKEN', { slug: dto.slug });
       if (isUniqueViolation(err)) throw new DomainError('TENANT_HOST_TAKEN', { host: (dto.hosts ?? []).join(', ') });
       throw err;
     }
+  }
+
+  /** A platform admin's changes: name, sender, language, time zone and host names. */
+  async updateSettings(
+    id: string, input: { name?: string; senderName?: string; senderEmail?: string; defaultLocale?: 'fr' | 'en'; timeZone?: string; hosts?: string[] },
+    auditExtra: Record<string, unknown>,
+  ): Promise<void> {
+    const { hosts, ...fields } = input;
+    this.checkBranding(fields);
+    if (hosts) this.checkHosts(hosts);
+    const patch = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<Tenant>;
+    try {
+      await this.tx.run(async (em) => {
+        await this.tenants.update(em, id, patch);
+        if (hosts) await this.tenants.replaceHosts(em, id, hosts);
+        await this.audit.record(em, {
+          tenantId: id, actorUserId: null, action: 'tenant.settings_updated', subjectType: 'tenant', subjectId: id, data: { ...patch, hosts, ...auditExtra },
+        });
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new DomainError('TENANT_HOST_TAKEN', { host: (hosts ?? []).join(', ') });
+      throw err;
+    }
+    this.forget();
+  }
+
+  async setSuspended(id: string, at: Date | null, auditExtra: Record<string, unknown>): Promise<void> {
+    await this.tx.run(async (em) => {
+      await this.tenants.update(em, id, { suspendedAt: at });
+      await this.audit.record(em, {
+        tenantId: id, actorUserId: null, action: at ? 'tenant.suspended' : 'tenant.reactivated', subjectType: 'tenant', subjectId: id, data: auditExtra,
+      });
+    });
+    this.forget();
+  }
+
+  /** Host look-ups are cached per instance for a few seconds; a change here shows at once on this one. */
+  private forget(): void {
+    this.cache.clear();
+    this.siteUrls.clear();
+  }
+
+  private checkHosts(hosts: string[]): void {
+    const problems = hosts.flatMap((h, i) => (isRegistrableHost(h) ? [] : [{ field: `hosts.${i}`, message: 'must be a host name, e.g. financement.example.fr' }]));
+    if (new Set(hosts).size !== hosts.length) problems.push({ field: 'hosts', message: 'must not repeat a host name' });
+    if (problems.length) throw new DomainError('VALIDATION_FAILED', {}, problems);
   }
 
   async updateBranding(tenant: Tenant, dto: BrandingDto, actorUserId: string): Promise<Tenant> {
@@ -102,8 +149,7 @@ export class TenantsService {
         tenantId: tenant.id, actorUserId, action: 'tenant.branding_updated', subjectType: 'tenant', subjectId: tenant.id, data: patch,
       });
     });
-    this.cache.clear();
-    this.siteUrls.clear();
+    this.forget();
     return (await this.tenants.findById(tenant.id))!;
   }
 

@@ -2,7 +2,7 @@ import { type ErrorCatalogue } from './domain-error.js';
 
 export type CommonErrorCode =
   | 'VALIDATION_FAILED' | 'INVALID_JSON' | 'PAYLOAD_TOO_LARGE' | 'NOT_FOUND' | 'UNAUTHENTICATED' | 'FORBIDDEN'
-  | 'CSRF_INVALID' | 'RATE_LIMITED' | 'CONFLICT' | 'TENANT_UNKNOWN' | 'UNSUPPORTED_MEDIA_TYPE';
+  | 'CSRF_INVALID' | 'RATE_LIMITED' | 'CONFLICT' | 'TENANT_UNKNOWN' | 'TENANT_SUSPENDED' | 'UNSUPPORTED_MEDIA_TYPE';
 
 export const commonErrors: ErrorCatalogue<CommonErrorCode> = {
   VALIDATION_FAILED: { status: 400, en: 'Some fields are not valid.', fr: 'Certains champs ne sont pas valides.' },
@@ -15,5 +15,6 @@ export const commonErrors: ErrorCatalogue<CommonErrorCode> = {
   CSRF_INVALID: { status: 403, en: 'The form has expired or was not sent from this site. Please reload the page and try again.', fr: "Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page et réessayez." },
   RATE_LIMITED: { status: 429, en: 'Too many attempts. Please wait {retryAfterSeconds} seconds.', fr: 'Trop de tentatives. Patientez {retryAfterSeconds} secondes.' },
   CONFLICT: { status: 409, en: 'This conflicts with the current state.', fr: "Cela entre en conflit avec l'état actuel." },
+  TENANT_SUSPENDED: { status: 403, en: 'The site of {authority} is suspended for now. Its data is kept; contact the authority for more.', fr: 'Le site de {authority} est suspendu pour le moment. Ses données sont conservées ; contactez la collectivité pour en savoir plus.' },
   TENANT_UNKNOWN: { status: 404, en: 'No authority is served at this address.', fr: "Aucune collectivité n'est servie à cette adresse." },
 };

@@ -8,6 +8,7 @@ import type { AppConfig } from '../../config/app-config.js';
 import { parseHostHeader, type ParsedHost, servesPathPrefix } from '../../tenants/domain/hosts.js';
 import type { Tenant } from '../../tenants/tenant.entity.js';
 import { TenantsService } from '../../tenants/tenants.service.js';
+import { PlatformService } from '../../platform/platform.service.js';
 import { DomainError } from '../errors/domain-error.js';
 import { setCookie } from './cookies.js';
 import { pickLocale } from './i18n.js';
@@ -16,6 +17,8 @@ import type { TremplinRequest } from './request-context.js';
 export const SESSION_COOKIE = 'tremplin_session';
 export const CSRF_COOKIE = 'tremplin_csrf';
 export const LOCALE_COOKIE = 'tremplin_lang';
+export const PLATFORM_SESSION_COOKIE = 'tremplin_platform';
+const PLATFORM_PATH = /^\/(api\/)?platform(\/|$)/;
 
 /** Paths served without a tenant (load balancers, API docs, static assets). */
 const TENANTLESS = [/^\/healthz$/, /^\/api\/docs/, /^\/assets\//, /^\/favicon\.ico$/];
@@ -32,6 +35,7 @@ export class RequestContextMiddleware {
   constructor(
     private readonly tenants: TenantsService,
     private readonly auth: AuthService,
+    private readonly platform: PlatformService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -44,6 +48,9 @@ export class RequestContextMiddleware {
     req.id = typeof incomingId === 'string' && /^[\w.-]{1,64}$/.test(incomingId) ? incomingId : randomUUID();
     res.setHeader('X-Request-Id', req.id);
     req.basePath = '';
+
+    // The installation's back-office needs no authority: platform admins sign in there, on any host.
+    if (PLATFORM_PATH.test(req.url.split('?')[0])) return this.platformContext(req, res);
 
     // The Host header only chooses the authority, read strictly; links come from configuration.
     const host = parseHostHeader(req.headers.host);
@@ -69,6 +76,11 @@ export class RequestContextMiddleware {
       if (TENANTLESS.some((re) => re.test(path))) return;
       throw new DomainError('TENANT_UNKNOWN');
     }
+    // A suspended authority's site and API answer one clear page; its data stays as it was.
+    if (req.tenant.suspendedAt && !TENANTLESS.some((re) => re.test(path))) {
+      req.locale = req.tenant.defaultLocale;
+      throw new DomainError('TENANT_SUSPENDED', { authority: req.tenant.name });
+    }
 
     const cookies = (req.cookies ?? {}) as Record<string, string>;
     const queryLang = typeof req.query.lang === 'string' ? req.query.lang : undefined;
@@ -83,17 +95,40 @@ export class RequestContextMiddleware {
       if (session && req.principal) req.sessionToken = session;
     }
 
-    // CSRF: a per-browser random cookie, and forms carry its HMAC. Bearer-token calls carry no
-    // ambient credential and need none.
+    this.checkCsrf(req, res, { bearer, session });
+  }
+
+  private async platformContext(req: TremplinRequest, res: Response): Promise<void> {
+    const cookies = (req.cookies ?? {}) as Record<string, string>;
+    const queryLang = typeof req.query.lang === 'string' ? req.query.lang : undefined;
+    if (queryLang === 'fr' || queryLang === 'en') this.setCookie(req, res, LOCALE_COOKIE, queryLang, 365 * 86_400, false);
+    req.locale = pickLocale(queryLang, cookies[LOCALE_COOKIE], 'en');
+    const authz = req.headers.authorization;
+    const bearer = authz?.startsWith('Bearer ') ? authz.slice(7).trim() : undefined;
+    const session = bearer ? undefined : cookies[PLATFORM_SESSION_COOKIE];
+    if (bearer || session) {
+      const admin = await this.platform.adminFor({ bearer, session });
+      if (admin) req.platformAdmin = { id: admin.id, email: admin.email, displayName: admin.displayName };
+      if (session && admin) req.sessionToken = session;
+    }
+    this.checkCsrf(req, res, { bearer, session });
+  }
+
+  /**
+   * CSRF: a per-browser random cookie, and forms carry its HMAC. Bearer-token calls carry no ambient
+   * credential and need none.
+   */
+  private checkCsrf(req: TremplinRequest, res: Response, credential: { bearer?: string; session?: string }): void {
+    const cookies = (req.cookies ?? {}) as Record<string, string>;
     let csrfCookie = cookies[CSRF_COOKIE];
-    if (!csrfCookie && !bearer) {
+    if (!csrfCookie && !credential.bearer) {
       csrfCookie = newSecretToken();
       this.setCookie(req, res, CSRF_COOKIE, csrfCookie, undefined, true);
     }
     if (csrfCookie) req.csrfToken = hmac(this.config.appSecret, `csrf:${csrfCookie}`);
-    if (UNSAFE.has(req.method) && !bearer) {
+    if (UNSAFE.has(req.method) && !credential.bearer) {
       const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-      const needsToken = !!session || FORM_TYPES.includes(type);
+      const needsToken = !!credential.session || FORM_TYPES.includes(type);
       if (needsToken) {
         const sent = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.headers['x-csrf-token'] ?? req.query._csrf;
         if (typeof sent !== 'string' || !cookies[CSRF_COOKIE] || !safeEqual(sent, req.csrfToken!)) {

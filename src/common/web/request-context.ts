@@ -25,6 +25,8 @@ export interface TremplinRequest extends Request {
   locale: Locale;
   principal?: Principal;
   csrfToken?: string;
+  /** A platform admin, on /platform and /api/platform routes only. */
+  platformAdmin?: { id: string; email: string; displayName: string };
   /** The raw session token, for sign-out. */
   sessionToken?: string;
 }

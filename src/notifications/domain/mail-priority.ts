@@ -26,6 +26,7 @@ export const PRIORITY_BY_TEMPLATE: Readonly<Record<string, MailPriority>> = {
   'contribution-confirm': Transactional, // confirms the pledge and the contributor's address
   'contribution-confirmed': Transactional,
   'application-contact-email': Transactional, // confirms a contact address
+  'platform-sign-in-link': Transactional, // sent directly (platform admins belong to no authority)
 
   'application-decision': Personal,
   // Sent to every contributor at once at settlement: before bulk, but behind anything someone awaits now.

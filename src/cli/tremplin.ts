@@ -1,0 +1,159 @@
+import { parseArgs } from 'node:util';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from '../app.module.js';
+import { type AppConfig, ConfigError } from '../config/app-config.js';
+import { loadConfig } from '../config/load-config.js';
+import { backupTo, restoreFrom } from '../database/backup.js';
+import { startEmbeddedPostgres } from '../database/embedded-postgres.js';
+import { runMigrations } from '../database/migrate.js';
+import { PlatformService } from '../platform/platform.service.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { isValidTimeZone } from '../common/time/zoned.js';
+
+/**
+ * `npm run tremplin -- <command>`: what an operator does without SQL. Works on DATABASE_URL or on the
+ * embedded database under DATA_DIR; each command validates its input and exits non-zero with one line.
+ */
+const HELP = `Usage: npm run tremplin -- <command> [options]
+
+Commands:
+  create-platform-admin --email <e> [--name <n>]
+      Adds a platform admin (idempotent), prints a one-time sign-in link and e-mails it.
+  create-authority --slug <s> --name <n> [--host <h>]... --staff-email <e> [--staff-name <n>]
+                   [--language fr|en] [--time-zone <tz>]
+      Adds an authority; its first staff member gets an invitation e-mail.
+  list-authorities
+      Lists the authorities with their hosts, programmes and staff.
+  migrate
+      Applies pending database migrations.
+  backup --to <file>
+      Writes a consistent backup of the whole installation (gzip'd JSON lines).
+  restore --from <file>
+      Restores a backup into an empty database (a new DATA_DIR, or an empty DATABASE_URL).
+`;
+
+export class CliError extends Error {}
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+type Options = Record<string, string | string[] | boolean | undefined>;
+
+const SPEC = {
+  email: { type: 'string' }, name: { type: 'string' }, slug: { type: 'string' }, host: { type: 'string', multiple: true },
+  'staff-email': { type: 'string' }, 'staff-name': { type: 'string' }, language: { type: 'string' }, 'time-zone': { type: 'string' },
+  to: { type: 'string' }, from: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+} as const;
+
+const need = (o: Options, key: string): string => {
+  const v = o[key];
+  if (typeof v !== 'string' || !v.trim()) throw new CliError(`--${key} is required (see --help)`);
+  return v.trim();
+};
+
+/** Runs one command; the exit code is returned, never thrown, so that tests can run it in-process. */
+export async function runCli(argv: string[], env: Record<string, string | undefined> = process.env, io: CliIo = { out: console.log, err: console.error }): Promise<number> {
+  let parsed: { values: Options; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: argv, options: SPEC, allowPositionals: true, strict: true }) as unknown as typeof parsed;
+  } catch (err) {
+    io.err(`tremplin: ${(err as Error).message}`);
+    return 2;
+  }
+  const [command] = parsed.positionals;
+  if (!command || parsed.values.help) {
+    io.out(HELP);
+    return command || parsed.values.help ? 0 : 2;
+  }
+  const commands: Record<string, (o: Options, c: AppConfig, url: string) => Promise<void>> = {
+    'create-platform-admin': async (o, c, url) => withApp(c, url, async (platform) => {
+      const email = need(o, 'email');
+      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new CliError('--email must be an e-mail address');
+      const { created, link } = await platform.createAdmin(email, typeof o.name === 'string' ? o.name : undefined);
+      io.out(`${created ? 'Platform admin created' : 'Platform admin already exists'}: ${email.toLowerCase()}`);
+      io.out(`One-time sign-in link (valid 30 minutes, also e-mailed): ${link}`);
+    }),
+    'create-authority': async (o, c, url) => withApp(c, url, async (platform) => {
+      const language = typeof o.language === 'string' ? o.language : 'fr';
+      if (language !== 'fr' && language !== 'en') throw new CliError('--language must be fr or en');
+      const timeZone = typeof o['time-zone'] === 'string' ? o['time-zone'] : 'Europe/Paris';
+      if (!isValidTimeZone(timeZone)) throw new CliError('--time-zone must be an IANA time zone such as Europe/Paris');
+      const admin = await platform.createAdmin('operations@tremplin.invalid', 'Operations (command line)').then((r) => r.admin);
+      const slug = need(o, 'slug').toLowerCase();
+      if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(slug)) throw new CliError('--slug must be 2-63 lower-case letters, digits or dashes');
+      const { tenant } = await platform.createAuthority({
+        slug, name: need(o, 'name'), hosts: ((o.host as string[] | undefined) ?? []).map((h) => h.trim().toLowerCase()),
+        staffEmail: need(o, 'staff-email').toLowerCase(), staffName: typeof o['staff-name'] === 'string' ? o['staff-name'] : undefined, language, timeZone,
+      }, admin);
+      io.out(`Authority created: ${tenant.name} (${tenant.slug}); invitation e-mailed to ${need(o, 'staff-email').toLowerCase()}`);
+    }),
+    'list-authorities': async (_o, c, url) => withApp(c, url, async (platform) => {
+      const list = await platform.listAuthorities();
+      if (!list.length) io.out('No authority yet: add one with create-authority.');
+      for (const a of list) {
+        io.out(`${a.slug}\t${a.name}\t${a.hosts.join(',') || '-'}\t${a.programmes} programme(s)\t${a.staff} staff${a.suspendedAt ? '\tSUSPENDED' : ''}`);
+      }
+    }),
+    migrate: async (_o, _c, url) => {
+      const ran = await runMigrations(url);
+      io.out(ran.length ? `${ran.length} migration(s) applied.` : 'The database is up to date.');
+    },
+    backup: async (o, _c, url) => {
+      const file = need(o, 'to');
+      const { tables, rows } = await backupTo(url, file);
+      io.out(`Backup written to ${file}: ${rows} row(s) from ${tables} table(s).`);
+    },
+    restore: async (o, _c, url) => {
+      const file = need(o, 'from');
+      const { rows } = await restoreFrom(url, file);
+      io.out(`Restored ${rows} row(s) from ${file}.`);
+    },
+  };
+  const run = commands[command];
+  if (!run) {
+    io.err(`tremplin: unknown command "${command}" (see --help)`);
+    return 2;
+  }
+  let stop = async () => {};
+  try {
+    const config = loadConfig(env);
+    let url = config.databaseUrl;
+    if (!url) {
+      const embedded = await startEmbeddedPostgres(config.dataDir, { persistent: true, log: () => {} });
+      url = embedded.url;
+      stop = () => embedded.stop();
+    }
+    if (command !== 'restore' && command !== 'migrate') await runMigrations(url);
+    await run(parsed.values, config, url);
+    return 0;
+  } catch (err) {
+    io.err(`tremplin: ${describe(err)}`);
+    return 1;
+  } finally {
+    await stop().catch(() => undefined);
+  }
+}
+
+function describe(err: unknown): string {
+  if (err instanceof ConfigError) return err.problems.join('; ');
+  if (err instanceof DomainError) {
+    const fields = err.fieldErrors.map((f) => `${f.field} ${f.message}`).join('; ');
+    return fields ? `${err.code}: ${fields}` : `${err.code}${Object.keys(err.details).length ? ` ${JSON.stringify(err.details)}` : ''}`;
+  }
+  return (err as Error)?.message ?? String(err);
+}
+
+/** The real services (no HTTP server, no background workers), on the given database. */
+async function withApp(config: AppConfig, databaseUrl: string, work: (platform: PlatformService) => Promise<void>): Promise<void> {
+  const app = await NestFactory.createApplicationContext(AppModule.register({ ...config, databaseUrl, runWorkers: false, logLevel: 'warn' }), { logger: ['error'] });
+  try {
+    await work(app.get(PlatformService));
+  } finally {
+    await app.close();
+  }
+}
+
+const invokedDirectly = process.argv[1]?.endsWith('/cli/tremplin.js');
+if (invokedDirectly) process.exit(await runCli(process.argv.slice(2)));

@@ -1,0 +1,36 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
+/** Hosts come as a list (API) or as one per line (the form). */
+const hostList = ({ value }: { value: unknown }) => {
+  const list = typeof value === 'string' ? value.split(/[\s,]+/) : value;
+  return Array.isArray(list) ? list.map((h) => String(h).trim().toLowerCase()).filter(Boolean) : list;
+};
+
+export class CreateAuthorityDto {
+  @ApiProperty({ example: 'lumiere' }) @Transform(lower) @Matches(/^[a-z0-9][a-z0-9-]{1,62}$/, { message: 'slug must be 2-63 lower-case letters, digits or dashes' }) slug: string;
+  @ApiProperty({ example: 'Métropole de Lumière' }) @Transform(trim) @IsString() @Length(2, 120, { message: 'name must be 2 to 120 characters' }) name: string;
+  @ApiPropertyOptional({ type: [String], example: ['financement.lumiere.fr'] }) @IsOptional() @Transform(hostList) @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) hosts?: string[];
+  @ApiProperty({ description: 'The first staff member, invited by e-mail' }) @Transform(lower) @IsEmail({}, { message: 'staffEmail must be an e-mail address' }) @MaxLength(254) staffEmail: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(1, 120) staffName?: string;
+  @ApiPropertyOptional({ enum: ['fr', 'en'] }) @IsOptional() @IsIn(['fr', 'en'], { message: 'language must be fr or en' }) language?: 'fr' | 'en';
+  @ApiPropertyOptional({ example: 'Europe/Paris' }) @IsOptional() @Transform(trim) @IsString() timeZone?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(2, 120) senderName?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(lower) @IsEmail({}, { message: 'senderEmail must be an e-mail address' }) senderEmail?: string;
+}
+
+export class UpdateAuthorityDto {
+  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(2, 120, { message: 'name must be 2 to 120 characters' }) name?: string;
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @Transform(hostList) @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) hosts?: string[];
+  @ApiPropertyOptional({ enum: ['fr', 'en'] }) @IsOptional() @IsIn(['fr', 'en'], { message: 'language must be fr or en' }) language?: 'fr' | 'en';
+  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() timeZone?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(2, 120) senderName?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(lower) @IsEmail({}, { message: 'senderEmail must be an e-mail address' }) senderEmail?: string;
+}
+
+export class PlatformLinkDto {
+  @ApiProperty() @Transform(trim) @IsEmail({}, { message: 'email must be an e-mail address' }) @MaxLength(254) email: string;
+}
