@@ -16,6 +16,17 @@ interface Problem {
   [extra: string]: unknown;
 }
 
+/**
+ * The members every problem has. A DomainError's details become extension members beside them, but
+ * never in their place: a detail named `status` (a campaign's "live") once replaced the HTTP status and
+ * turned a 409 into a 500. Such a detail still feeds the message's placeholders; it is not repeated.
+ */
+export const PROBLEM_MEMBERS: ReadonlySet<string> = new Set(['type', 'title', 'status', 'detail', 'code', 'errors', 'requestId', 'instance']);
+
+function extensionMembers(details: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(details).filter(([name]) => !PROBLEM_MEMBERS.has(name)));
+}
+
 const STATUS_CODES: Record<number, string> = {
   400: 'VALIDATION_FAILED', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'NOT_FOUND',
   409: 'CONFLICT', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'RATE_LIMITED',
@@ -65,6 +76,7 @@ export class ProblemFilter implements ExceptionFilter {
       if (!desc) return this.internal(requestId, locale);
       const detail = describeMessage(desc, locale, exception.details);
       return {
+        ...extensionMembers(exception.details),
         type: `urn:tremplin:error:${exception.code.toLowerCase().replace(/_/g, '-')}`,
         title: describeMessage(desc, locale, {}).split(/[:.]/)[0] || detail,
         status: desc.status,
@@ -72,7 +84,6 @@ export class ProblemFilter implements ExceptionFilter {
         code: exception.code,
         errors: exception.fieldErrors,
         requestId,
-        ...exception.details,
       };
     }
     // PostgreSQL refusing a malformed identifier in the path (invalid uuid): nothing by that id exists.
