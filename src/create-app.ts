@@ -7,6 +7,7 @@ import cookieParser from 'cookie-parser';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
 import { Clock } from './common/clock/clock.js';
@@ -36,9 +37,12 @@ function tooDeep(): DomainError {
   return new DomainError('BODY_TOO_DEEP', { maxDepth: MAX_BODY_DEPTH }, [{ field: 'body', message: `body is nested more than ${MAX_BODY_DEPTH} levels deep` }]);
 }
 
-/** Builds the whole application (used by main.ts, the tests and the benchmark alike). */
-export async function createApp(config: AppConfig & { databaseUrl: string }, clock?: Clock): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, clock), { bufferLogs: true, bodyParser: false });
+/**
+ * Builds the whole application (used by main.ts, the tests and the benchmark alike). `logDestination`
+ * replaces stdout for the logs.
+ */
+export async function createApp(config: AppConfig & { databaseUrl: string }, clock?: Clock, logDestination?: DestinationStream): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, clock, logDestination), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   // A pooled connection being opened while PostgreSQL shuts down has a moment with no error listener
   // (pg-pool has let go, TypeORM has not attached yet): the error would crash the instance. Every new

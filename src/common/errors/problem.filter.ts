@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { redactUrl } from '../redact-url.js';
 import type { TremplinRequest } from '../web/request-context.js';
 import { ViewService } from '../web/view.service.js';
 import { DomainError, describeMessage, type FieldProblem } from './domain-error.js';
@@ -48,7 +49,8 @@ export class ProblemFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const problem = this.toProblem(exception, req);
     if (problem.status >= 500) {
-      this.logger.error({ err: exception, requestId: req.id }, 'unhandled error');
+      // The URL may carry a secret (a sign-in link, a calendar feed): only its redacted form is logged.
+      this.logger.error({ err: exception, requestId: req.id, method: req.method, url: redactUrl(req.originalUrl ?? req.url) }, 'unhandled error');
     }
     if (res.headersSent) return;
     if (problem.code === 'RATE_LIMITED' && problem.retryAfterSeconds) res.setHeader('Retry-After', String(problem.retryAfterSeconds));
