@@ -2,11 +2,13 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { ApplicationsModule } from './applications/applications.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { Clock } from './common/clock/clock.js';
 import { CommonModule } from './common/common.module.js';
+import { redactUrl } from './common/redact-url.js';
 import { RequestContextMiddleware } from './common/web/request-context.middleware.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -24,22 +26,41 @@ import { ReportsModule } from './reports/reports.module.js';
 import { StorageModule } from './storage/storage.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 
+interface SerializedRequest {
+  id: string; method: string; url: string; headers: Record<string, string | undefined>; remoteAddress?: string; remotePort?: number;
+}
+interface SerializedResponse {
+  statusCode: number; headers?: Record<string, unknown>;
+}
+
 @Module({})
 export class AppModule {
-  static register(config: AppConfig & { databaseUrl: string }, clock?: Clock): DynamicModule {
+  /** `logDestination`: where the logs go instead of stdout (the tests read them). */
+  static register(config: AppConfig & { databaseUrl: string }, clock?: Clock, logDestination?: DestinationStream): DynamicModule {
+    const pinoHttp = {
+      level: config.logLevel,
+      genReqId: (req: unknown) => (req as { id?: string }).id ?? '',
+      redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+      // Secrets travel in some URLs (sign-in links, calendar feeds, pledge confirmations, contribution
+      // references, CSRF tokens of multipart forms): every URL logged goes through redactUrl. The query
+      // is not logged apart from the URL, nor the route params.
+      serializers: {
+        req: (req: SerializedRequest) => ({
+          id: req.id, method: req.method, url: redactUrl(req.url),
+          headers: req.headers.referer ? { ...req.headers, referer: redactUrl(req.headers.referer) } : req.headers,
+          remoteAddress: req.remoteAddress, remotePort: req.remotePort,
+        }),
+        res: (res: SerializedResponse) => (typeof res.headers?.location === 'string'
+          ? { ...res, headers: { ...res.headers, location: redactUrl(res.headers.location) } } : res),
+      },
+      autoLogging: { ignore: (req: { url?: string }) => req.url === '/healthz' },
+      ...(config.env === 'development' && process.stdout.isTTY && !logDestination ? { transport: { target: 'pino-pretty', options: { singleLine: true } } } : {}),
+    };
     return {
       module: AppModule,
       imports: [
         ConfigModule.register(config, clock),
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            genReqId: (req) => (req as unknown as { id?: string }).id ?? '',
-            redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
-            autoLogging: { ignore: (req) => req.url === '/healthz' },
-            ...(config.env === 'development' && process.stdout.isTTY ? { transport: { target: 'pino-pretty', options: { singleLine: true } } } : {}),
-          },
-        }),
+        LoggerModule.forRoot({ pinoHttp: logDestination ? [pinoHttp, logDestination] : pinoHttp }),
         TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl, config.databasePoolSize)),
         ScheduleModule.forRoot(),
         CommonModule,

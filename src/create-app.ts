@@ -7,12 +7,15 @@ import cookieParser from 'cookie-parser';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
 import { Clock } from './common/clock/clock.js';
 import { DomainError } from './common/errors/domain-error.js';
 import { ProblemFilter } from './common/errors/problem.filter.js';
 import { createValidationPipe } from './common/errors/validation.js';
+import { jsonDepthExceeds, MAX_BODY_DEPTH } from './common/web/clean-input.js';
+import { CleanTextPipe, cleanInput } from './common/web/clean-input.middleware.js';
 import { RequestContextMiddleware } from './common/web/request-context.middleware.js';
 import { ViewService } from './common/web/view.service.js';
 import type { AppConfig } from './config/app-config.js';
@@ -25,13 +28,21 @@ function parser(mw: express.RequestHandler) {
       const type = (err as { type?: string }).type;
       if (type === 'entity.parse.failed') return next(new DomainError('INVALID_JSON'));
       if (type === 'entity.too.large') return next(new DomainError('PAYLOAD_TOO_LARGE'));
+      if (type === 'entity.too.deep' || type === 'querystring.parse.rangeError') return next(tooDeep());
       return next(new DomainError('VALIDATION_FAILED', {}, [{ field: 'body', message: (err as Error).message }]));
     });
 }
 
-/** Builds the whole application (used by main.ts, the tests and the benchmark alike). */
-export async function createApp(config: AppConfig & { databaseUrl: string }, clock?: Clock): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, clock), { bufferLogs: true, bodyParser: false });
+function tooDeep(): DomainError {
+  return new DomainError('BODY_TOO_DEEP', { maxDepth: MAX_BODY_DEPTH }, [{ field: 'body', message: `body is nested more than ${MAX_BODY_DEPTH} levels deep` }]);
+}
+
+/**
+ * Builds the whole application (used by main.ts, the tests and the benchmark alike). `logDestination`
+ * replaces stdout for the logs.
+ */
+export async function createApp(config: AppConfig & { databaseUrl: string }, clock?: Clock, logDestination?: DestinationStream): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, clock, logDestination), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   // A pooled connection being opened while PostgreSQL shuts down has a moment with no error listener
   // (pg-pool has let go, TypeORM has not attached yet): the error would crash the instance. Every new
@@ -50,14 +61,19 @@ export async function createApp(config: AppConfig & { databaseUrl: string }, clo
   app.use(cookieParser());
   app.use(parser(express.json({
     limit: '256kb', type: ['application/json', 'application/*+json'],
-    // Payment webhooks are signed over the exact bytes received.
     verify: (req, _res, buf) => {
+      // Refused before parsing: what is deeper than any form would only exhaust the stack of whatever
+      // walks it next (validation, class-transformer).
+      if (jsonDepthExceeds(buf)) throw Object.assign(new Error('too deep'), { status: 400, type: 'entity.too.deep' });
+      // Payment webhooks are signed over the exact bytes received.
       if (req.url?.includes('/api/payments/webhook')) (req as unknown as { rawBody: Buffer }).rawBody = Buffer.from(buf);
     },
   })));
   app.use(parser(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 500 })));
   app.use(app.get(RequestContextMiddleware).handle);
-  app.useGlobalPipes(createValidationPipe());
+  // After the request context, so that a refusal is in the visitor's language (and a page for a form).
+  app.use(cleanInput);
+  app.useGlobalPipes(new CleanTextPipe(), createValidationPipe());
   app.useGlobalFilters(new ProblemFilter(app.get(ViewService)));
 
   const doc = SwaggerModule.createDocument(app, new DocumentBuilder()

@@ -1,6 +1,5 @@
 import { ConsumeLinkDto } from '../auth/dto/auth.dto.js';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Patch, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public, Roles, SignedIn } from '../auth/roles.guard.js';
@@ -9,6 +8,7 @@ import { CurrentPrincipal, CurrentTenant } from '../common/web/current.decorator
 import type { Principal } from '../common/web/request-context.js';
 import { Locale } from '../common/web/locale.decorator.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
+import { FileUpload, sendStoredFile } from '../storage/file-transfer.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import type { Application } from './application.entity.js';
 import { applicationsCsv, applicationsXlsx } from './applications.export.js';
@@ -102,7 +102,7 @@ export class ApplicationsController {
   }
 
   @Post('applications/:id/files/:questionKey') @SignedIn() @ApiConsumes('multipart/form-data')
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: 20 * 1024 * 1024, files: 1 } }))
+  @UseInterceptors(FileUpload('file', 20 * 1024 * 1024))
   async upload(
     @CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string, @Param('questionKey') questionKey: string,
     @UploadedFile() file: Upload | undefined, @Locale() locale: 'fr' | 'en',
@@ -115,11 +115,7 @@ export class ApplicationsController {
 
   @Get('applications/:id/files/:fileId') @SignedIn()
   async download(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string, @Param('fileId') fileId: string, @Res() res: Response) {
-    const { info, bytes } = await this.applications.file(tenant, id, p, fileId);
-    res.setHeader('Content-Type', info.contentType);
-    res.setHeader('Content-Disposition', `attachment; filename="${info.filename.replace(/"/g, '')}"`);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.send(bytes);
+    sendStoredFile(res, await this.applications.file(tenant, id, p, fileId));
   }
 
   // ---- screening desk ----

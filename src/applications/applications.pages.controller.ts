@@ -1,5 +1,4 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthService } from '../auth/auth.service.js';
@@ -17,6 +16,7 @@ import { formatInstant, type PageContext, ViewService } from '../common/web/view
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
+import { FileUpload } from '../storage/file-transfer.js';
 import type { Application } from './application.entity.js';
 import { checkFilter } from './applications.controller.js';
 import { ApplicationsService, type UploadedFile as Upload } from './applications.service.js';
@@ -175,7 +175,7 @@ export class ApplicationsPagesController {
   }
 
   @Post('applications/:id/files/:questionKey') @HttpCode(200) @SignedIn()
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: 20 * 1024 * 1024, files: 1 } }))
+  @UseInterceptors(FileUpload('file', 20 * 1024 * 1024))
   async upload(@Page() page: PageContext, @Param('id') id: string, @Param('questionKey') key: string, @UploadedFile() file: Upload | undefined, @Res() res: Response) {
     const app = await this.applications.view(page.tenant, id, page.principal!);
     const fail = async (message: string) => {

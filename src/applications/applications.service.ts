@@ -9,6 +9,7 @@ import { hasRole, type Principal } from '../common/web/request-context.js';
 import { formatInstant } from '../common/web/view.service.js';
 import { OutboxService } from '../notifications/outbox.service.js';
 import { ProgrammesRepository } from '../programmes/programmes.repository.js';
+import { storedFileName } from '../storage/file-names.js';
 import { FileStorage, type StoredFileInfo } from '../storage/file-storage.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { TenantsService } from '../tenants/tenants.service.js';
@@ -275,7 +276,7 @@ export class ApplicationsService {
       if (!sniffed || !(question.accept ?? ['pdf', 'image']).includes(sniffed.family)) {
         throw new DomainError('FILE_TYPE_NOT_ACCEPTED', {}, [{ field: `answers.${questionKey}`, message: 'must be a PDF or an image (PNG, JPEG, GIF, WebP)' }]);
       }
-      const safeName = file.originalname.replace(/[^\p{L}\p{N}._ -]/gu, '_').slice(0, 120) || `file.${sniffed.extension}`;
+      const safeName = storedFileName(file.originalname, `file.${sniffed.extension}`);
       const stored = await this.files.put(em, {
         tenantId: tenant.id, ownerType: 'application', ownerId: app.id, purpose: questionKey, filename: safeName,
         contentType: sniffed.mime, uploadedBy: principal.userId, bytes: file.buffer,

@@ -1,5 +1,4 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Patch, Post, Put, Query, Req, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public, Roles, SignedIn } from '../auth/roles.guard.js';
@@ -10,6 +9,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { CurrentPrincipal, CurrentTenant } from '../common/web/current.decorators.js';
 import type { Principal, TremplinRequest } from '../common/web/request-context.js';
+import { FileUpload } from '../storage/file-transfer.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import type { Campaign, CampaignSettings, Contribution, MatchBudget, RewardTier } from './campaign.entity.js';
 import { CampaignsService, type CampaignPage, type UploadedImage } from './campaigns.service.js';
@@ -112,7 +112,7 @@ export class CampaignsController {
   }
 
   @Post('api/campaigns/:campaignId/image') @SignedIn() @HttpCode(200) @ApiConsumes('multipart/form-data')
-  @UseInterceptors(FileInterceptor('image', { limits: { fileSize: 5 * 1024 * 1024, files: 1 } }))
+  @UseInterceptors(FileUpload('image', 5 * 1024 * 1024))
   async image(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('campaignId') id: string, @UploadedFile() file: UploadedImage | undefined) {
     return campaignView(await this.campaigns.uploadImage(tenant, id, file, p));
   }

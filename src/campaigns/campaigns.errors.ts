@@ -9,7 +9,7 @@ export type CampaignErrorCode =
 
 export const campaignErrors: ErrorCatalogue<CampaignErrorCode> = {
   CAMPAIGN_STATE_CONFLICT: { status: 409, en: 'This campaign cannot go from {from} to {to}.', fr: 'Cette campagne ne peut pas passer de {from} à {to}.' },
-  CAMPAIGN_NOT_EDITABLE: { status: 409, en: 'This campaign can no longer be edited (it is {status}).', fr: "Cette campagne n'est plus modifiable (elle est {status})." },
+  CAMPAIGN_NOT_EDITABLE: { status: 409, en: 'This campaign can no longer be edited (it is {campaignStatus}).', fr: "Cette campagne n'est plus modifiable (elle est {campaignStatus})." },
   CAMPAIGN_INCOMPLETE: { status: 400, en: 'The campaign is not complete yet.', fr: "La campagne n'est pas encore complète." },
   CAMPAIGN_NOT_LAUREATE: { status: 404, en: 'You have no campaign in this programme.', fr: "Vous n'avez pas de campagne dans ce programme." },
   CAMPAIGN_COMMENT_REQUIRED: { status: 400, en: 'Say what to change: a comment is required to ask for changes.', fr: 'Dites quoi changer : un commentaire est requis pour demander des modifications.' },

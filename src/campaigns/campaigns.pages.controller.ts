@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { RateLimiter } from '../auth/rate-limiter.service.js';
@@ -16,6 +15,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { campaignProgress, countdownTo, pluralOf } from '../public/domain/progress.js';
 import { ShareMetaService } from '../public/share-meta.service.js';
+import { FileUpload } from '../storage/file-transfer.js';
 import type { Campaign, CampaignSettings, MatchBudget, RewardTier } from './campaign.entity.js';
 import { CampaignsService, type CampaignPage, type UploadedImage } from './campaigns.service.js';
 import { ContributionsService } from './contributions.service.js';
@@ -278,7 +278,7 @@ export class CampaignsPagesController {
   }
 
   @Post('campaigns/:campaignId/image') @HttpCode(200) @SignedIn()
-  @UseInterceptors(FileInterceptor('image', { limits: { fileSize: IMAGE_MAX_BYTES, files: 1 } }))
+  @UseInterceptors(FileUpload('image', IMAGE_MAX_BYTES))
   async upload(@Page() page: PageContext, @Param('campaignId') id: string, @UploadedFile() file: UploadedImage | undefined, @Res() res: Response) {
     await this.campaigns.get(page.tenant, id, page.principal!);
     try {

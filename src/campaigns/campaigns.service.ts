@@ -141,7 +141,7 @@ export class CampaignsService implements OnModuleInit {
     return this.tx.run(async (em) => {
       this.pages.forget(tenant.id);
       const c = await this.editable(em, tenant, campaignId, user);
-      if (!isEditable(c.status)) throw new DomainError('CAMPAIGN_NOT_EDITABLE', { status: c.status });
+      if (!isEditable(c.status)) throw new DomainError('CAMPAIGN_NOT_EDITABLE', { campaignStatus: c.status });
       const patch: Partial<Campaign> = {};
       if (dto.title !== undefined) patch.title = dto.title;
       if (dto.summary !== undefined) patch.summary = dto.summary;
@@ -174,7 +174,7 @@ export class CampaignsService implements OnModuleInit {
     return this.tx.run(async (em) => {
       this.pages.forget(tenant.id);
       const c = await this.editable(em, tenant, campaignId, user);
-      if (!isEditable(c.status)) throw new DomainError('CAMPAIGN_NOT_EDITABLE', { status: c.status });
+      if (!isEditable(c.status)) throw new DomainError('CAMPAIGN_NOT_EDITABLE', { campaignStatus: c.status });
       const stored = await this.files.put(em, {
         tenantId: tenant.id, ownerType: 'campaign', ownerId: c.id, purpose: 'image', filename: `campaign.${kind.extension}`,
         contentType: kind.mime, uploadedBy: user.userId, bytes: file.buffer,

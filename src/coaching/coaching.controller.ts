@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public, Roles } from '../auth/roles.guard.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { CurrentPrincipal, CurrentTenant } from '../common/web/current.decorators.js';
 import type { Principal } from '../common/web/request-context.js';
+import { FileUpload, sendStoredFile } from '../storage/file-transfer.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import type { CoachingMilestone, CoachingPlan } from './coaching.entity.js';
 import type { LaureateRow } from './coaching.repository.js';
@@ -101,7 +101,7 @@ export class CoachingController {
   }
 
   @Post('api/programmes/:programmeId/coaching/me/milestones/:milestoneId/files') @Roles(['applicant'], 'programmeId') @HttpCode(200) @ApiConsumes('multipart/form-data')
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: 20 * 1024 * 1024, files: 1 } }))
+  @UseInterceptors(FileUpload('file', 20 * 1024 * 1024))
   async upload(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Param('milestoneId') milestoneId: string, @UploadedFile() file: UploadedEvidence | undefined) {
     return milestoneView(await this.coaching.submitFile(tenant, programmeId, milestoneId, p, file));
   }
@@ -141,10 +141,6 @@ export class CoachingController {
 
   @Get('api/programmes/:programmeId/coaching/milestones/:milestoneId/file') @Roles(['applicant', 'coach', 'staff'], 'programmeId')
   async file(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Param('milestoneId') milestoneId: string, @Res() res: Response) {
-    const { info, bytes } = await this.coaching.evidenceFile(tenant, programmeId, milestoneId, p);
-    res.setHeader('Content-Type', info.contentType);
-    res.setHeader('Content-Disposition', `attachment; filename="${info.filename.replace(/"/g, '')}"`);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.send(bytes);
+    sendStoredFile(res, await this.coaching.evidenceFile(tenant, programmeId, milestoneId, p));
   }
 }

@@ -2,7 +2,6 @@ import { milestoneToDto } from './coaching.service.js';
 import { PlanDto } from './dto/coaching.dto.js';
 import { checkForm, errorMap } from '../common/web/forms.js';
 import { Body, Controller, Get, HttpCode, Param, Post, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles } from '../auth/roles.guard.js';
@@ -10,6 +9,7 @@ import { describeMessage, DomainError, type FieldProblem } from '../common/error
 import { ERROR_CATALOGUE } from '../common/errors/error-catalogue.js';
 import { Page } from '../common/web/current.decorators.js';
 import { type PageContext, ViewService } from '../common/web/view.service.js';
+import { FileUpload } from '../storage/file-transfer.js';
 import { CoachingService, type LaureateSchedule, type MilestoneView, type UploadedEvidence } from './coaching.service.js';
 
 type Body_ = Record<string, string | string[] | undefined>;
@@ -78,7 +78,7 @@ export class CoachingPagesController {
   }
 
   @Post('coaching/programmes/:programmeId/milestones/:milestoneId/file') @HttpCode(200) @Roles(['applicant'], 'programmeId')
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: 20 * 1024 * 1024, files: 1 } }))
+  @UseInterceptors(FileUpload('file', 20 * 1024 * 1024))
   async upload(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Param('milestoneId') milestoneId: string, @UploadedFile() file: UploadedEvidence | undefined, @Res() res: Response) {
     const problem = await attempt(page, `evidence-${milestoneId}`, () => this.coaching.submitFile(page.tenant, programmeId, milestoneId, page.principal!, file));
     if (problem) return res.status(problem.status).send(await this.renderSchedule(page, programmeId, { errorList: problem.errors }));

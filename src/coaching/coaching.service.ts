@@ -13,6 +13,7 @@ import { OutboxService } from '../notifications/outbox.service.js';
 import { PhaseHooks, type PhaseChange } from '../programmes/phase-hooks.js';
 import type { Programme } from '../programmes/programme.entity.js';
 import { ProgrammesRepository } from '../programmes/programmes.repository.js';
+import { storedFileName } from '../storage/file-names.js';
 import { FileStorage } from '../storage/file-storage.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { TenantsService } from '../tenants/tenants.service.js';
@@ -305,7 +306,7 @@ export class CoachingService implements OnModuleInit {
     if (!sniffed) throw new DomainError('FILE_TYPE_NOT_ACCEPTED', {}, [{ field: 'file', message: 'must be a PDF or an image (PNG, JPEG, GIF, WebP)' }]);
     return this.tx.run(async (em) => {
       const m = await this.ownMilestone(em, tenant, programmeId, milestoneId, principal);
-      const safeName = file.originalname.replace(/[^\p{L}\p{N}._ -]/gu, '_').slice(0, 120) || `evidence.${sniffed.extension}`;
+      const safeName = storedFileName(file.originalname, `evidence.${sniffed.extension}`);
       const stored = await this.files.put(em, {
         tenantId: tenant.id, ownerType: 'coaching_milestone', ownerId: m.id, purpose: 'evidence', filename: safeName,
         contentType: sniffed.mime, uploadedBy: principal.userId, bytes: file.buffer,

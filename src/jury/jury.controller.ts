@@ -7,6 +7,7 @@ import { CurrentPrincipal, CurrentTenant } from '../common/web/current.decorator
 import { Locale } from '../common/web/locale.decorator.js';
 import type { Principal } from '../common/web/request-context.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
+import { sendStoredFile } from '../storage/file-transfer.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import {
   BallotDto, ComparisonDto, ConfirmDto, ConflictDto, FavouritesDto, InviteMemberDto, JurySettingsDto, NoteDto, RankingDto,
@@ -182,10 +183,7 @@ export class JuryController {
     @CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string,
     @Param('applicationId') applicationId: string, @Param('fileId') fileId: string, @Res() res: Response,
   ) {
-    const { info, bytes } = await this.jury.readFile(tenant, programmeId, applicationId, fileId, p);
-    res.setHeader('Content-Type', info.contentType);
-    res.setHeader('Content-Disposition', `attachment; filename="${info.filename.replace(/"/g, '')}"`);
-    res.send(bytes);
+    sendStoredFile(res, await this.jury.readFile(tenant, programmeId, applicationId, fileId, p));
   }
 
   @Post('me/conflicts') @Roles(['juror'], 'programmeId') @HttpCode(204)

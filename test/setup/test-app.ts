@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { FixedClock } from '../../src/common/clock/clock.js';
@@ -52,11 +53,16 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
   };
 }
 
-/** The whole application on its own fresh database (or on `databaseUrl`, to run a second instance on it). */
-export async function startTestApp(opts: { config?: Partial<AppConfig>; clock?: FixedClock; databaseUrl?: string } = {}): Promise<TestApp> {
+/**
+ * The whole application on its own fresh database (or on `databaseUrl`, to run a second instance on
+ * it). `logDestination` receives the logs (set `config.logLevel` too, they are silent by default).
+ */
+export async function startTestApp(
+  opts: { config?: Partial<AppConfig>; clock?: FixedClock; databaseUrl?: string; logDestination?: DestinationStream } = {},
+): Promise<TestApp> {
   const databaseUrl = opts.databaseUrl ?? (await createTestDatabase());
   const clock = opts.clock ?? new FixedClock(new Date('2026-03-01T09:00:00Z'));
-  const app = await createApp({ ...testConfig(opts.config), databaseUrl }, clock);
+  const app = await createApp({ ...testConfig(opts.config), databaseUrl }, clock, opts.logDestination);
   await app.init();
   const server = app.getHttpServer();
   return {

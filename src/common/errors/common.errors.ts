@@ -1,12 +1,13 @@
 import { type ErrorCatalogue } from './domain-error.js';
 
 export type CommonErrorCode =
-  | 'VALIDATION_FAILED' | 'INVALID_JSON' | 'PAYLOAD_TOO_LARGE' | 'NOT_FOUND' | 'UNAUTHENTICATED' | 'FORBIDDEN'
+  | 'VALIDATION_FAILED' | 'INVALID_JSON' | 'BODY_TOO_DEEP' | 'PAYLOAD_TOO_LARGE' | 'NOT_FOUND' | 'UNAUTHENTICATED' | 'FORBIDDEN'
   | 'CSRF_INVALID' | 'RATE_LIMITED' | 'CONFLICT' | 'TENANT_UNKNOWN' | 'TENANT_SUSPENDED' | 'UNSUPPORTED_MEDIA_TYPE';
 
 export const commonErrors: ErrorCatalogue<CommonErrorCode> = {
   VALIDATION_FAILED: { status: 400, en: 'Some fields are not valid.', fr: 'Certains champs ne sont pas valides.' },
   INVALID_JSON: { status: 400, en: 'The request body is not valid JSON.', fr: "Le corps de la requête n'est pas un JSON valide." },
+  BODY_TOO_DEEP: { status: 400, en: 'The request body is nested too deeply (at most {maxDepth} levels).', fr: 'Le corps de la requête est trop imbriqué ({maxDepth} niveaux au plus).' },
   PAYLOAD_TOO_LARGE: { status: 413, en: 'The request is too large.', fr: 'La requête est trop volumineuse.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 400, en: 'This content type is not accepted here.', fr: "Ce type de contenu n'est pas accepté ici." },
   NOT_FOUND: { status: 404, en: 'Not found.', fr: 'Introuvable.' },

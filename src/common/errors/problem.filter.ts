@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { redactUrl } from '../redact-url.js';
 import type { TremplinRequest } from '../web/request-context.js';
 import { ViewService } from '../web/view.service.js';
 import { DomainError, describeMessage, type FieldProblem } from './domain-error.js';
@@ -14,6 +15,17 @@ interface Problem {
   errors: FieldProblem[];
   requestId: string;
   [extra: string]: unknown;
+}
+
+/**
+ * The members every problem has. A DomainError's details become extension members beside them, but
+ * never in their place: a detail named `status` (a campaign's "live") once replaced the HTTP status and
+ * turned a 409 into a 500. Such a detail still feeds the message's placeholders; it is not repeated.
+ */
+export const PROBLEM_MEMBERS: ReadonlySet<string> = new Set(['type', 'title', 'status', 'detail', 'code', 'errors', 'requestId', 'instance']);
+
+function extensionMembers(details: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(details).filter(([name]) => !PROBLEM_MEMBERS.has(name)));
 }
 
 const STATUS_CODES: Record<number, string> = {
@@ -37,7 +49,8 @@ export class ProblemFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const problem = this.toProblem(exception, req);
     if (problem.status >= 500) {
-      this.logger.error({ err: exception, requestId: req.id }, 'unhandled error');
+      // The URL may carry a secret (a sign-in link, a calendar feed): only its redacted form is logged.
+      this.logger.error({ err: exception, requestId: req.id, method: req.method, url: redactUrl(req.originalUrl ?? req.url) }, 'unhandled error');
     }
     if (res.headersSent) return;
     if (problem.code === 'RATE_LIMITED' && problem.retryAfterSeconds) res.setHeader('Retry-After', String(problem.retryAfterSeconds));
@@ -65,6 +78,7 @@ export class ProblemFilter implements ExceptionFilter {
       if (!desc) return this.internal(requestId, locale);
       const detail = describeMessage(desc, locale, exception.details);
       return {
+        ...extensionMembers(exception.details),
         type: `urn:tremplin:error:${exception.code.toLowerCase().replace(/_/g, '-')}`,
         title: describeMessage(desc, locale, {}).split(/[:.]/)[0] || detail,
         status: desc.status,
@@ -72,7 +86,6 @@ export class ProblemFilter implements ExceptionFilter {
         code: exception.code,
         errors: exception.fieldErrors,
         requestId,
-        ...exception.details,
       };
     }
     // PostgreSQL refusing a malformed identifier in the path (invalid uuid): nothing by that id exists.

@@ -1,0 +1,25 @@
+import { FileInterceptor } from '@nestjs/platform-express';
+import type { Response } from 'express';
+import type { StoredFileInfo } from './file-storage.js';
+import { contentDisposition, downloadName } from './file-names.js';
+
+/**
+ * The interceptor of every upload route: one file in `field`, at most `maxBytes`. Browsers send the
+ * file's name as raw UTF-8 bytes; busboy reads such header parameters as latin1 unless told otherwise
+ * ("dossier-中文.pdf" became "dossier-ä¸­æ–‡.pdf"). A name sent as RFC 8187 filename* keeps its
+ * declared charset.
+ */
+export function FileUpload(field: string, maxBytes: number) {
+  return FileInterceptor(field, { defParamCharset: 'utf8', limits: { fileSize: maxBytes, files: 1 } });
+}
+
+/**
+ * Answers a stored file as a download: its sniffed type, never sniffed again by the browser, under its
+ * name with the extension of that type (file-names.ts). Every download route of uploaded files uses it.
+ */
+export function sendStoredFile(res: Response, file: { info: StoredFileInfo; bytes: Buffer }): void {
+  res.setHeader('Content-Type', file.info.contentType);
+  res.setHeader('Content-Disposition', contentDisposition(downloadName(file.info.filename, file.info.contentType)));
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.send(file.bytes);
+}
