@@ -5,6 +5,7 @@ import { ApplicationSearch1795464964079 } from './1795464964079-ApplicationSearc
 import { Coaching1795466371399 } from './1795466371399-Coaching.js';
 import { Campaigns1795469579013 } from './1795469579013-Campaigns.js';
 import { ReportSnapshotImmutable1795472000000 } from './1795472000000-ReportSnapshotImmutable.js';
+import { SessionLifetimes1795473000000 } from './1795473000000-SessionLifetimes.js';
 
 // Every migration, in order. Listed by hand (not a glob) so that the ESM build and the tests load the same set.
-export const MIGRATIONS: Function[] = [Foundation1795461713169, Applications1795463549434, Jury1795464941585, ApplicationSearch1795464964079, Coaching1795466371399, Campaigns1795469579013, ReportSnapshotImmutable1795472000000];
+export const MIGRATIONS: Function[] = [Foundation1795461713169, Applications1795463549434, Jury1795464941585, ApplicationSearch1795464964079, Coaching1795466371399, Campaigns1795469579013, ReportSnapshotImmutable1795472000000, SessionLifetimes1795473000000];
