@@ -20,6 +20,8 @@ import { UsersRepository } from './users.repository.js';
 const SIGN_IN_WINDOW_SECONDS = 15 * 60;
 /** One address shared by many people (a town hall, a university) gets more attempts than one account. */
 const IP_FACTOR = 5;
+/** At most one e-mailed link per person per minute, whoever asks for it. */
+const LINK_INTERVAL_MS = 60_000;
 /** A session or token's expiry moves forward on use, but at most this often (one write an hour, not one per request). */
 const SLIDE_EVERY_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -58,14 +60,21 @@ export class AuthService {
   /**
    * E-mails a one-time sign-in link if the address is known to the tenant. The answer is the same
    * whether it is known or not, so the form cannot be used to find who has an account.
+   *
+   * Link requests count in their own buckets, never in those of password failures: asking for links
+   * in someone's name cannot lock them out. The per-IP limit is about the caller (429); the
+   * per-person limit, one e-mail a minute, is silent (the request is accepted and nothing is sent),
+   * so the answer tells neither whether the address exists nor whether it was throttled.
    */
   async requestSignInLink(rawEmail: string, ctx: SignInRequestContext): Promise<void> {
     const email = normaliseEmail(rawEmail);
-    await this.limiter.hit(`sign-in:ip:${ctx.ip}`, this.config.signInRateLimit * IP_FACTOR, SIGN_IN_WINDOW_SECONDS);
-    await this.limiter.hit(`sign-in:email:${ctx.tenant.id}:${email}`, this.config.signInRateLimit, SIGN_IN_WINDOW_SECONDS);
+    await this.limiter.hit(`sign-in-link:ip:${ctx.ip}`, this.config.signInRateLimit * IP_FACTOR, SIGN_IN_WINDOW_SECONDS);
     await this.tx.run(async (em) => {
       const user = await this.users.findByEmail(ctx.tenant.id, email, em);
       if (!user) return;
+      // The row lock makes "was a link sent in the last minute?" and the new link one decision.
+      await this.users.lock(em, ctx.tenant.id, user.id);
+      if (await this.credentials.linkIssuedSince(em, ctx.tenant.id, user.id, new Date(this.clock.now().getTime() - LINK_INTERVAL_MS))) return;
       await this.issueLink(em, ctx.tenant, user, ctx.baseUrl, 'sign-in-link', ctx.next, user.locale ?? ctx.locale);
     });
   }
@@ -100,15 +109,24 @@ export class AuthService {
     return { user, next: used.redirectTo };
   }
 
+  /**
+   * Checks a password. Only failures count, per (address, IP) and per IP (generously: a town hall
+   * shares one): someone guessing from elsewhere, or asking for links, never blocks the person's own
+   * correct password from their address. Each attempt takes its units before the check (so parallel
+   * guesses cannot overshoot) and a success gives them back.
+   */
   async verifyPassword(tenant: Tenant, rawEmail: string, password: string, ip: string): Promise<User> {
     const email = normaliseEmail(rawEmail);
-    await this.limiter.hit(`sign-in:ip:${ip}`, this.config.signInRateLimit * IP_FACTOR, SIGN_IN_WINDOW_SECONDS);
-    await this.limiter.hit(`sign-in:email:${tenant.id}:${email}`, this.config.signInRateLimit, SIGN_IN_WINDOW_SECONDS);
+    const reservation = await this.limiter.reserve([
+      { key: `password-failures:ip:${ip}`, limit: this.config.signInRateLimit * IP_FACTOR },
+      { key: `password-failures:address:${tenant.id}:${ip}:${email}`, limit: this.config.signInRateLimit },
+    ], SIGN_IN_WINDOW_SECONDS);
     const user = await this.users.findByEmail(tenant.id, email);
     const ok = user?.passwordHash
       ? await argon2.verify(user.passwordHash, password).catch(() => false)
       : await argon2.verify(await DUMMY_HASH, password).then(() => false, () => false);
     if (!user || !ok) throw new DomainError('CREDENTIALS_INVALID');
+    await this.limiter.release(reservation);
     return user;
   }
 

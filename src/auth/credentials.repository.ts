@@ -139,6 +139,15 @@ export class CredentialsRepository {
     );
   }
 
+  /** Whether a link (sign-in or invitation) was issued to the person since `since`. */
+  async linkIssuedSince(em: EntityManager, tenantId: string, userId: string, since: Date): Promise<boolean> {
+    const rows = await em.query(
+      `SELECT 1 FROM sign_in_link WHERE tenant_id = $1 AND user_id = $2 AND created_at > $3 LIMIT 1`,
+      [tenantId, userId, since],
+    );
+    return rows.length > 0;
+  }
+
   /** Uses a link up exactly once: the UPDATE is the check. */
   async consumeLink(tenantId: string, tokenHash: string, now: Date): Promise<{ userId: string; redirectTo: string | null } | undefined> {
     const [rows]: [Array<{ user_id: string; redirect_to: string | null }>] = await this.ds.query(
