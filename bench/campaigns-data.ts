@@ -105,6 +105,6 @@ export async function addContributions(db: pg.Client, tenantId: string, programm
 /** A staff API token for the bench (the demo's staff person). */
 export async function staffToken(db: pg.Client, tenantId: string, email: string, token: string): Promise<string> {
   const { rows: [u] } = await db.query(`SELECT id FROM app_user WHERE tenant_id = $1 AND email = $2`, [tenantId, email]);
-  await db.query(`INSERT INTO api_token (tenant_id, user_id, token_hash, name) VALUES ($1, $2, $3, 'bench')`, [tenantId, u.id, hashToken(token)]);
+  await db.query(`INSERT INTO api_token (tenant_id, user_id, token_hash, name, expires_at) VALUES ($1, $2, $3, 'bench', now() + interval '30 days')`, [tenantId, u.id, hashToken(token)]);
   return u.id;
 }

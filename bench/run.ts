@@ -190,7 +190,7 @@ async function main(): Promise<void> {
     const drafts: Array<{ id: string; token: string }> = [];
     for (const [i, d] of drafters.rows.entries()) {
       const token = `bench-drafter-${String(i).padStart(3, '0')}-000000000000000000`;
-      await client.query(`INSERT INTO api_token (tenant_id, user_id, token_hash, name) VALUES ($1, $2, $3, 'bench')`, [demo.tenant_id, d.id, hashToken(token)]);
+      await client.query(`INSERT INTO api_token (tenant_id, user_id, token_hash, name, expires_at) VALUES ($1, $2, $3, 'bench', now() + interval '30 days')`, [demo.tenant_id, d.id, hashToken(token)]);
       const { rows: [a] } = await client.query(`INSERT INTO application (tenant_id, programme_id, applicant_user_id, email) VALUES ($1, $2, $3, $4) RETURNING id`,
         [demo.tenant_id, demo.id, d.id, `drafter${i}@bench.test`]);
       drafts.push({ id: a.id, token });

@@ -5,6 +5,7 @@ import { ApplicationSearch1795464964079 } from './1795464964079-ApplicationSearc
 import { Coaching1795466371399 } from './1795466371399-Coaching.js';
 import { Campaigns1795469579013 } from './1795469579013-Campaigns.js';
 import { ReportSnapshotImmutable1795472000000 } from './1795472000000-ReportSnapshotImmutable.js';
+import { SessionLifetimes1795473000000 } from './1795473000000-SessionLifetimes.js';
 import { OutboxPriorities1795473600000 } from './1795473600000-OutboxPriorities.js';
 import { OutboxPrioritiesBackfill1795473600001 } from './1795473600001-OutboxPrioritiesBackfill.js';
 import { ApplicationContactEmail1796136446991 } from './1796136446991-ApplicationContactEmail.js';
@@ -20,6 +21,7 @@ export const MIGRATIONS: Function[] = [
   Coaching1795466371399,
   Campaigns1795469579013,
   ReportSnapshotImmutable1795472000000,
+  SessionLifetimes1795473000000,
   OutboxPriorities1795473600000,
   OutboxPrioritiesBackfill1795473600001,
   ApplicationContactEmail1796136446991,

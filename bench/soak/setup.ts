@@ -39,7 +39,7 @@ const token = (label: string, i = 0) => `soak-${label}-${String(i).padStart(4, '
 async function user(db: pg.Client, tenantId: string, email: string, name: string, role: string | null, programmeId: string | null, apiToken?: string): Promise<string> {
   const { rows: [u] } = await db.query(`INSERT INTO app_user (tenant_id, email, display_name) VALUES ($1, $2, $3) RETURNING id`, [tenantId, email, name]);
   if (role) await db.query(`INSERT INTO role_grant (tenant_id, user_id, role, programme_id) VALUES ($1, $2, $3, $4)`, [tenantId, u.id, role, programmeId]);
-  if (apiToken) await db.query(`INSERT INTO api_token (tenant_id, user_id, token_hash, name) VALUES ($1, $2, $3, 'soak')`, [tenantId, u.id, hashToken(apiToken)]);
+  if (apiToken) await db.query(`INSERT INTO api_token (tenant_id, user_id, token_hash, name, expires_at) VALUES ($1, $2, $3, 'soak', now() + interval '30 days')`, [tenantId, u.id, hashToken(apiToken)]);
   return u.id;
 }
 
@@ -185,7 +185,7 @@ async function openJury(port: number, db: pg.Client, seeded: Awaited<ReturnType<
   const jurors: SoakJuror[] = [];
   for (const [i, m] of members.entries()) {
     const t = token('juror', i);
-    await db.query(`INSERT INTO api_token (tenant_id, user_id, token_hash, name) SELECT tenant_id, id, $3, 'soak' FROM app_user WHERE tenant_id = $1 AND email = $2`,
+    await db.query(`INSERT INTO api_token (tenant_id, user_id, token_hash, name, expires_at) SELECT tenant_id, id, $3, 'soak', now() + interval '30 days' FROM app_user WHERE tenant_id = $1 AND email = $2`,
       [seeded.tenantId, m.email, hashToken(t)]);
     const me = expectOk('juror assignment', await httpCall(port, 'GET', `${base}/me`, { headers: { Host: SOAK_HOST, Authorization: `Bearer ${t}` } }));
     jurors.push({ memberId: m.memberId, token: t, applicationIds: (me.items as Array<{ applicationId: string }>).map((x) => x.applicationId) });

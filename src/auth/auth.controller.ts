@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { baseUrlOf, CurrentPrincipal, CurrentTenant } from '../common/web/current.decorators.js';
 import type { Principal, TremplinRequest } from '../common/web/request-context.js';
@@ -9,11 +9,16 @@ import { AuthService } from './auth.service.js';
 import { safeRedirectPath } from './domain/tokens.js';
 import { ConsumeLinkDto, InvitePersonDto, PasswordSignInDto, RequestLinkDto, SetPasswordDto } from './dto/auth.dto.js';
 import { Public, Roles, SignedIn } from './roles.guard.js';
+import { SessionsService } from './sessions.service.js';
 
 @ApiTags('auth')
 @Controller('api')
 export class AuthController {
-  constructor(private readonly auth: AuthService, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly sessions: SessionsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   /** Always 202: the answer does not tell whether the address is known. */
   @Post('auth/sign-in-links') @Public() @HttpCode(202)
@@ -42,9 +47,35 @@ export class AuthController {
     return principal;
   }
 
+  /** Sets the caller's password; every other session and token of theirs ends, this one stays. */
   @Post('me/password') @SignedIn() @HttpCode(204) @ApiBearerAuth()
-  async setPassword(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Body() dto: SetPasswordDto) {
-    await this.auth.setPassword(tenant.id, principal.userId, dto.password);
+  async setPassword(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Body() dto: SetPasswordDto, @Req() req: TremplinRequest) {
+    await this.auth.changePassword(tenant.id, principal.userId, dto.password, req.credential);
+  }
+
+  /** Ends every session and token of the caller in this authority, the one making this call included. */
+  @Post('me/sign-out-everywhere') @SignedIn() @HttpCode(204) @ApiBearerAuth()
+  async signOutEverywhere(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal) {
+    await this.sessions.signOutEverywhere(tenant.id, principal.userId);
+  }
+
+  /** A person's browser sessions and API tokens (never their secrets). */
+  @Get('people/:userId/sessions') @Roles(['staff']) @ApiBearerAuth()
+  listSessions(@CurrentTenant() tenant: Tenant, @Param('userId') userId: string) {
+    return this.sessions.listSessions(tenant.id, userId);
+  }
+
+  @Delete('people/:userId/sessions/:sessionId') @Roles(['staff']) @HttpCode(204) @ApiBearerAuth()
+  async revokeSession(
+    @CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Param('userId') userId: string, @Param('sessionId') sessionId: string,
+  ) {
+    await this.sessions.revokeSession(tenant.id, userId, sessionId, principal.userId);
+  }
+
+  /** Removes all of a person's roles in this authority and ends all their sessions and tokens. */
+  @Delete('people/:userId/access') @Roles(['staff']) @ApiBearerAuth()
+  removeAccess(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Param('userId') userId: string) {
+    return this.sessions.removeAccess(tenant.id, principal, userId);
   }
 
   /** Staff add a person with a role; they get an invitation with a sign-in link. */

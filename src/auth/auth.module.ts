@@ -4,15 +4,19 @@ import { NotificationsModule } from '../notifications/notifications.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthPagesController } from './auth.pages.controller.js';
 import { AuthService } from './auth.service.js';
+import { CredentialsRepository } from './credentials.repository.js';
 import { HousekeepingCron } from './housekeeping.cron.js';
 import { RateLimiter } from './rate-limiter.service.js';
 import { RolesGuard } from './roles.guard.js';
+import { SessionsService } from './sessions.service.js';
 import { UsersRepository } from './users.repository.js';
 
 @Module({
   imports: [NotificationsModule],
   controllers: [AuthController, AuthPagesController],
-  providers: [AuthService, UsersRepository, RateLimiter, HousekeepingCron, { provide: APP_GUARD, useClass: RolesGuard }],
-  exports: [AuthService, UsersRepository, RateLimiter],
+  providers: [
+    AuthService, SessionsService, UsersRepository, CredentialsRepository, RateLimiter, HousekeepingCron, { provide: APP_GUARD, useClass: RolesGuard },
+  ],
+  exports: [AuthService, SessionsService, UsersRepository, RateLimiter],
 })
 export class AuthModule {}

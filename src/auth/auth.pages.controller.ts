@@ -14,19 +14,24 @@ import { AuthService } from './auth.service.js';
 import { safeRedirectPath } from './domain/tokens.js';
 import { PasswordSignInDto, RequestLinkDto } from './dto/auth.dto.js';
 import { Public, SignedIn } from './roles.guard.js';
+import { SessionsService } from './sessions.service.js';
 
 @ApiExcludeController()
 @Controller()
 export class AuthPagesController {
   constructor(
     private readonly auth: AuthService,
+    private readonly sessions: SessionsService,
     private readonly views: ViewService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get('sign-in') @Public()
-  signIn(@Page() page: PageContext, @Query('next') next?: string) {
-    return this.views.page('pages/auth/sign-in', page, { title: this.views.t(page.locale, 'signIn.title'), next: safeRedirectPath(next), values: {} });
+  signIn(@Page() page: PageContext, @Query('next') next?: string, @Query('signedOut') signedOut?: string) {
+    return this.views.page('pages/auth/sign-in', page, {
+      title: this.views.t(page.locale, 'signIn.title'), next: safeRedirectPath(next), values: {},
+      notice: signedOut === 'everywhere' ? this.views.t(page.locale, 'signIn.signedOutEverywhere') : undefined,
+    });
   }
 
   @Post('sign-in/link') @HttpCode(200) @Public()
@@ -93,6 +98,24 @@ export class AuthPagesController {
     if (req.sessionToken) await this.auth.endSession(req.sessionToken);
     res.clearCookie(SESSION_COOKIE, { path: req.basePath || '/' });
     return res.redirect(303, `${req.basePath}/`);
+  }
+
+  /** Says what signing out everywhere does, and where the person is signed in, before they confirm. */
+  @Get('me/sign-out-everywhere') @SignedIn()
+  async confirmSignOutEverywhere(@Page() page: PageContext, @Req() req: TremplinRequest) {
+    const t = (key: string, vars?: Record<string, unknown>) => this.views.t(page.locale, key, vars);
+    const sessions = (await this.sessions.listSessions(page.tenant.id, page.principal!.userId)).map((s) => ({
+      ...s, current: s.id === req.credential?.id,
+      label: s.kind === 'session' ? t('sessions.browser') : t('sessions.apiToken', { name: s.name }),
+    }));
+    return this.views.page('pages/auth/sign-out-everywhere', page, { title: t('sessions.title'), sessions });
+  }
+
+  @Post('me/sign-out-everywhere') @HttpCode(200) @SignedIn()
+  async signOutEverywhere(@Page() page: PageContext, @Req() req: TremplinRequest, @Res() res: Response) {
+    await this.sessions.signOutEverywhere(page.tenant.id, page.principal!.userId);
+    res.clearCookie(SESSION_COOKIE, { path: req.basePath || '/' });
+    return res.redirect(303, `${page.basePath}/sign-in?signedOut=everywhere`);
   }
 
   private async startSession(req: TremplinRequest, res: Response, tenantId: string, userId: string): Promise<void> {

@@ -1,23 +1,30 @@
 import { Inject, Injectable } from '@nestjs/common';
 import argon2 from 'argon2';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock/clock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
 import { DomainError } from '../common/errors/domain-error.js';
-import type { Principal } from '../common/web/request-context.js';
+import type { CredentialRef, Principal } from '../common/web/request-context.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { OutboxService } from '../notifications/outbox.service.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
+import { CredentialsRepository, type UseInstants } from './credentials.repository.js';
 import { hashToken, newSecretToken, normaliseEmail } from './domain/tokens.js';
 import { RateLimiter } from './rate-limiter.service.js';
+import { SessionsService } from './sessions.service.js';
 import { type Role, User } from './user.entity.js';
 import { UsersRepository } from './users.repository.js';
 
 const SIGN_IN_WINDOW_SECONDS = 15 * 60;
 /** One address shared by many people (a town hall, a university) gets more attempts than one account. */
 const IP_FACTOR = 5;
+/** At most one e-mailed link per person per minute, whoever asks for it. */
+const LINK_INTERVAL_MS = 60_000;
+/** A session or token's expiry moves forward on use, but at most this often (one write an hour, not one per request). */
+const SLIDE_EVERY_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 /** Verifying against this when the e-mail is unknown keeps the response time the same either way. */
 const DUMMY_HASH = argon2.hash('not a real password', { type: argon2.argon2id });
 
@@ -27,6 +34,13 @@ export interface InviteInput {
   role: Role;
   programmeId?: string | null;
   locale?: 'fr' | 'en';
+}
+
+/** Who presented a session cookie or bearer token, which credential it was, and whether its expiry just moved. */
+export interface Authentication {
+  principal: Principal;
+  credential: CredentialRef;
+  renewed: boolean;
 }
 
 export interface SignInRequestContext {
@@ -40,9 +54,10 @@ export interface SignInRequestContext {
 @Injectable()
 export class AuthService {
   constructor(
-    private readonly ds: DataSource,
     private readonly tx: TransactionRunner,
     private readonly users: UsersRepository,
+    private readonly credentials: CredentialsRepository,
+    private readonly sessions: SessionsService,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     private readonly limiter: RateLimiter,
@@ -53,14 +68,21 @@ export class AuthService {
   /**
    * E-mails a one-time sign-in link if the address is known to the tenant. The answer is the same
    * whether it is known or not, so the form cannot be used to find who has an account.
+   *
+   * Link requests count in their own buckets, never in those of password failures: asking for links
+   * in someone's name cannot lock them out. The per-IP limit is about the caller (429); the
+   * per-person limit, one e-mail a minute, is silent (the request is accepted and nothing is sent),
+   * so the answer tells neither whether the address exists nor whether it was throttled.
    */
   async requestSignInLink(rawEmail: string, ctx: SignInRequestContext): Promise<void> {
     const email = normaliseEmail(rawEmail);
-    await this.limiter.hit(`sign-in:ip:${ctx.ip}`, this.config.signInRateLimit * IP_FACTOR, SIGN_IN_WINDOW_SECONDS);
-    await this.limiter.hit(`sign-in:email:${ctx.tenant.id}:${email}`, this.config.signInRateLimit, SIGN_IN_WINDOW_SECONDS);
+    await this.limiter.hit(`sign-in-link:ip:${ctx.ip}`, this.config.signInRateLimit * IP_FACTOR, SIGN_IN_WINDOW_SECONDS);
     await this.tx.run(async (em) => {
       const user = await this.users.findByEmail(ctx.tenant.id, email, em);
       if (!user) return;
+      // The row lock makes "was a link sent in the last minute?" and the new link one decision.
+      await this.users.lock(em, ctx.tenant.id, user.id);
+      if (await this.credentials.linkIssuedSince(em, ctx.tenant.id, user.id, new Date(this.clock.now().getTime() - LINK_INTERVAL_MS))) return;
       await this.issueLink(em, ctx.tenant, user, ctx.baseUrl, 'sign-in-link', ctx.next, user.locale ?? ctx.locale);
     });
   }
@@ -81,101 +103,106 @@ export class AuthService {
   /** A one-time link; only the token's hash is stored. */
   async createLink(em: EntityManager, tenantId: string, userId: string, baseUrl: string, next?: string, ttlMinutes = this.config.signInLinkTtlMinutes): Promise<string> {
     const token = newSecretToken();
-    const expiresAt = new Date(this.clock.now().getTime() + ttlMinutes * 60_000);
-    await em.query(
-      `INSERT INTO sign_in_link (tenant_id, user_id, token_hash, redirect_to, expires_at) VALUES ($1, $2, $3, $4, $5)`,
-      [tenantId, userId, hashToken(token), next ?? null, expiresAt],
-    );
+    const now = this.clock.now();
+    await this.credentials.insertLink(em, tenantId, userId, hashToken(token), next ?? null, now, new Date(now.getTime() + ttlMinutes * 60_000));
     return `${baseUrl}/sign-in/link/${token}`;
   }
 
   /** Consumes a link exactly once: the UPDATE is the check. Returns the user and where to go next. */
   async consumeLink(tenant: Tenant, token: string): Promise<{ user: User; next: string | null }> {
-    const rows: Array<{ user_id: string; redirect_to: string | null }> = (await this.ds.query(
-      `UPDATE sign_in_link SET used_at = $3
-       WHERE token_hash = $1 AND tenant_id = $2 AND used_at IS NULL AND expires_at > $3
-       RETURNING user_id, redirect_to`,
-      [hashToken(token), tenant.id, this.clock.now()],
-    ))[0];
-    if (!rows.length) throw new DomainError('SIGN_IN_LINK_INVALID');
-    const user = await this.users.findById(tenant.id, rows[0].user_id);
+    const used = await this.credentials.consumeLink(tenant.id, hashToken(token), this.clock.now());
+    if (!used) throw new DomainError('SIGN_IN_LINK_INVALID');
+    const user = await this.users.findById(tenant.id, used.userId);
     if (!user) throw new DomainError('SIGN_IN_LINK_INVALID');
-    return { user, next: rows[0].redirect_to };
+    return { user, next: used.redirectTo };
   }
 
+  /**
+   * Checks a password. Only failures count, per (address, IP) and per IP (generously: a town hall
+   * shares one): someone guessing from elsewhere, or asking for links, never blocks the person's own
+   * correct password from their address. Each attempt takes its units before the check (so parallel
+   * guesses cannot overshoot) and a success gives them back.
+   */
   async verifyPassword(tenant: Tenant, rawEmail: string, password: string, ip: string): Promise<User> {
     const email = normaliseEmail(rawEmail);
-    await this.limiter.hit(`sign-in:ip:${ip}`, this.config.signInRateLimit * IP_FACTOR, SIGN_IN_WINDOW_SECONDS);
-    await this.limiter.hit(`sign-in:email:${tenant.id}:${email}`, this.config.signInRateLimit, SIGN_IN_WINDOW_SECONDS);
+    const reservation = await this.limiter.reserve([
+      { key: `password-failures:ip:${ip}`, limit: this.config.signInRateLimit * IP_FACTOR },
+      { key: `password-failures:address:${tenant.id}:${ip}:${email}`, limit: this.config.signInRateLimit },
+    ], SIGN_IN_WINDOW_SECONDS);
     const user = await this.users.findByEmail(tenant.id, email);
     const ok = user?.passwordHash
       ? await argon2.verify(user.passwordHash, password).catch(() => false)
       : await argon2.verify(await DUMMY_HASH, password).then(() => false, () => false);
     if (!user || !ok) throw new DomainError('CREDENTIALS_INVALID');
+    await this.limiter.release(reservation);
     return user;
   }
 
+  /**
+   * A person sets a new password: every other session and token of theirs ends (a thief's included),
+   * the one making the change stays.
+   */
+  async changePassword(tenantId: string, userId: string, password: string, keep: CredentialRef | undefined): Promise<number> {
+    const hash = await argon2.hash(password, { type: argon2.argon2id });
+    return this.tx.run(async (em) => {
+      await this.users.setPassword(em, tenantId, userId, hash);
+      const ended = await this.sessions.revokeAll(em, tenantId, userId, keep);
+      await this.audit.record(em, {
+        tenantId, actorUserId: userId, action: 'person.password_changed', subjectType: 'user', subjectId: userId, data: { sessionsEnded: ended },
+      });
+      return ended;
+    });
+  }
+
+  /**
+   * Sets a password without ending any session: for setting up people who are not signed in yet (demo
+   * data, tests). A person changing their own password goes through changePassword.
+   */
   async setPassword(tenantId: string, userId: string, password: string): Promise<void> {
     const hash = await argon2.hash(password, { type: argon2.argon2id });
     await this.tx.run((em) => this.users.setPassword(em, tenantId, userId, hash));
   }
 
+  /** A browser session, for SESSION_TTL_DAYS after its last use. Returns the cookie's secret. */
   async createSession(tenantId: string, userId: string): Promise<string> {
     const token = newSecretToken();
-    const expiresAt = new Date(this.clock.now().getTime() + this.config.sessionTtlDays * 86_400_000);
-    await this.ds.query(
-      `INSERT INTO web_session (token_hash, tenant_id, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
-      [hashToken(token), tenantId, userId, this.clock.now(), expiresAt],
-    );
+    const now = this.clock.now();
+    await this.credentials.insertSession(tenantId, userId, hashToken(token), now, new Date(now.getTime() + this.config.sessionTtlDays * DAY_MS));
     return token;
   }
 
   async endSession(token: string): Promise<void> {
-    await this.ds.query('DELETE FROM web_session WHERE token_hash = $1', [hashToken(token)]);
+    await this.credentials.deleteSession(hashToken(token));
   }
 
+  /** An API bearer token, for API_TOKEN_TTL_DAYS after its last use. Returns the secret (shown once). */
   async createApiToken(tenantId: string, userId: string, name: string): Promise<string> {
     const token = `tpl_${newSecretToken()}`;
-    await this.ds.query(
-      `INSERT INTO api_token (tenant_id, user_id, token_hash, name, created_at) VALUES ($1, $2, $3, $4, $5)`,
-      [tenantId, userId, hashToken(token), name, this.clock.now()],
-    );
+    const now = this.clock.now();
+    await this.credentials.insertApiToken(tenantId, userId, hashToken(token), name, now, new Date(now.getTime() + this.config.apiTokenTtlDays * DAY_MS));
     return token;
   }
 
-  /** Who is behind a session cookie or a bearer token, in this tenant only. */
-  async principalFor(tenantId: string, credential: { session?: string; bearer?: string }): Promise<Principal | undefined> {
-    let userId: string | undefined;
-    let via: Principal['via'] = 'session';
-    if (credential.bearer) {
-      via = 'token';
-      const rows = await this.ds.query(
-        `SELECT user_id FROM api_token WHERE token_hash = $1 AND tenant_id = $2 AND revoked_at IS NULL`,
-        [hashToken(credential.bearer), tenantId],
-      );
-      userId = rows[0]?.user_id;
-    } else if (credential.session) {
-      const rows = await this.ds.query(
-        `SELECT user_id FROM web_session WHERE token_hash = $1 AND tenant_id = $2 AND expires_at > $3`,
-        [hashToken(credential.session), tenantId, this.clock.now()],
-      );
-      userId = rows[0]?.user_id;
-    }
-    if (!userId) return undefined;
-    const rows: Array<{ email: string; display_name: string; role: Role | null; programme_id: string | null }> = await this.ds.query(
-      `SELECT u.email, u.display_name, g.role, g.programme_id
-       FROM app_user u LEFT JOIN role_grant g ON g.user_id = u.id AND g.tenant_id = u.tenant_id
-       WHERE u.id = $1 AND u.tenant_id = $2`,
-      [userId, tenantId],
-    );
-    if (!rows.length) return undefined;
-    const principal: Principal = { userId, email: rows[0].email, displayName: rows[0].display_name, roles: [], programmeRoles: {}, via };
-    for (const r of rows) {
-      if (!r.role) continue;
-      if (r.programme_id) (principal.programmeRoles[r.programme_id] ??= []).push(r.role);
-      else principal.roles.push(r.role);
-    }
-    return principal;
+  /**
+   * Who is behind a session cookie or a bearer token, in this tenant only; expired and revoked ones
+   * identify nobody. A use moves the expiry forward (at most once an hour): `renewed` tells the caller
+   * to renew the cookie too.
+   */
+  async authenticate(tenantId: string, credential: { session?: string; bearer?: string }): Promise<Authentication | undefined> {
+    const now = this.clock.now();
+    const instants = (ttlDays: number): UseInstants => ({
+      now, expiresAt: new Date(now.getTime() + ttlDays * DAY_MS), slideIfUsedBefore: new Date(now.getTime() - SLIDE_EVERY_MS),
+    });
+    const kind = credential.bearer ? 'token' : 'session';
+    const found = credential.bearer
+      ? await this.credentials.useApiToken(tenantId, hashToken(credential.bearer), instants(this.config.apiTokenTtlDays))
+      : credential.session
+        ? await this.credentials.useSession(tenantId, hashToken(credential.session), instants(this.config.sessionTtlDays))
+        : undefined;
+    if (!found) return undefined;
+    const principal = await this.users.principal(tenantId, found.userId, kind);
+    if (!principal) return undefined;
+    return { principal, credential: { kind, id: found.id }, renewed: found.renewed };
   }
 
   /**
@@ -208,9 +235,8 @@ export class AuthService {
     return { user, granted, link };
   }
 
-  async purgeExpired(): Promise<void> {
-    const now = this.clock.now();
-    await this.ds.query('DELETE FROM web_session WHERE expires_at < $1', [now]);
-    await this.ds.query(`DELETE FROM sign_in_link WHERE expires_at < $1`, [new Date(now.getTime() - 86_400_000)]);
+  /** Expired sessions and tokens, revoked tokens, and links a day past their expiry. */
+  purgeExpired(): Promise<void> {
+    return this.credentials.purgeExpired(this.clock.now());
   }
 }

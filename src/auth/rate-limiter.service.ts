@@ -3,6 +3,11 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock/clock.js';
 import { DomainError } from '../common/errors/domain-error.js';
 
+export interface Reservation {
+  keys: string[];
+  windowStart: Date;
+}
+
 /**
  * Fixed-window counters in PostgreSQL, so that every app instance counts against the same limit.
  * One atomic upsert per hit.
@@ -13,19 +18,57 @@ export class RateLimiter {
 
   /** Counts a hit; throws RATE_LIMITED once `limit` hits happened in the current window. */
   async hit(key: string, limit: number, windowSeconds: number): Promise<void> {
-    const now = this.clock.now().getTime();
-    const windowMs = windowSeconds * 1000;
-    const windowStart = new Date(Math.floor(now / windowMs) * windowMs);
+    const { now, windowMs, windowStart } = this.window(windowSeconds);
     const rows: Array<{ hits: number }> = await this.ds.query(
       `INSERT INTO rate_limit_bucket (key, window_start, hits) VALUES ($1, $2, 1)
        ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limit_bucket.hits + 1
        RETURNING hits`,
       [key, windowStart],
     );
-    if (rows[0].hits > limit) {
-      const retryAfterSeconds = Math.max(1, Math.ceil((windowStart.getTime() + windowMs - now) / 1000));
-      throw new DomainError('RATE_LIMITED', { retryAfterSeconds });
+    if (rows[0].hits > limit) throw this.limited(now, windowMs, windowStart);
+  }
+
+  /**
+   * Takes one unit from each bucket at once, for an attempt whose outcome decides whether it counts:
+   * `release` gives the units back (a correct password is not a failure). Counting before the attempt
+   * rather than after its failure means concurrent attempts cannot overshoot a limit. When any bucket is
+   * spent, nothing is taken and RATE_LIMITED is thrown.
+   */
+  async reserve(buckets: Array<{ key: string; limit: number }>, windowSeconds: number): Promise<Reservation> {
+    const { now, windowMs, windowStart } = this.window(windowSeconds);
+    const keys = buckets.map((b) => b.key);
+    const rows: Array<{ key: string; hits: number }> = await this.ds.query(
+      `INSERT INTO rate_limit_bucket (key, window_start, hits) SELECT k, $2, 1 FROM unnest($1::text[]) AS k
+       ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limit_bucket.hits + 1
+       RETURNING key, hits`,
+      [keys, windowStart],
+    );
+    const reservation = { keys, windowStart };
+    const limitOf = new Map(buckets.map((b) => [b.key, b.limit]));
+    if (rows.some((r) => r.hits > limitOf.get(r.key)!)) {
+      await this.release(reservation);
+      throw this.limited(now, windowMs, windowStart);
     }
+    return reservation;
+  }
+
+  /** Gives back what `reserve` took. */
+  async release(reservation: Reservation): Promise<void> {
+    await this.ds.query(
+      'UPDATE rate_limit_bucket SET hits = hits - 1 WHERE key = ANY($1::text[]) AND window_start = $2 AND hits > 0',
+      [reservation.keys, reservation.windowStart],
+    );
+  }
+
+  private window(windowSeconds: number) {
+    const now = this.clock.now().getTime();
+    const windowMs = windowSeconds * 1000;
+    return { now, windowMs, windowStart: new Date(Math.floor(now / windowMs) * windowMs) };
+  }
+
+  private limited(now: number, windowMs: number, windowStart: Date): DomainError {
+    const retryAfterSeconds = Math.max(1, Math.ceil((windowStart.getTime() + windowMs - now) / 1000));
+    return new DomainError('RATE_LIMITED', { retryAfterSeconds });
   }
 
   /** Old windows are useless; the scheduler removes them. */

@@ -67,6 +67,9 @@ export class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(365)
   SESSION_TTL_DAYS: number = 14;
 
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(365)
+  API_TOKEN_TTL_DAYS: number = 30;
+
   @IsOptional() @Transform(toBool) @IsBoolean()
   TRUST_PROXY: boolean = false;
 
@@ -100,7 +103,10 @@ export interface AppConfig {
   mailRatePerMinute: number;
   signInRateLimit: number;
   signInLinkTtlMinutes: number;
+  /** A browser session ends this many days after its last use. */
   sessionTtlDays: number;
+  /** An API bearer token ends this many days after its last use (unless revoked before). */
+  apiTokenTtlDays: number;
   trustProxy: boolean;
   /** Shared secret of the webhook payment provider (HMAC-SHA256); webhooks are refused without it. */
   paymentWebhookSecret?: string;
@@ -137,6 +143,6 @@ export function parseEnvironment(raw: Record<string, string | undefined>): Envir
 export const ENVIRONMENT_KEYS = [
   'NODE_ENV', 'DATABASE_URL', 'DATABASE_POOL_SIZE', 'PORT', 'DATA_DIR', 'APP_SECRET', 'SMTP_URL', 'MAIL_FROM',
   'PUBLIC_URL', 'SEED_DEMO', 'LOG_LEVEL', 'SCHEDULER_INTERVAL_MS', 'OUTBOX_INTERVAL_MS', 'MAIL_RATE_PER_MINUTE', 'SIGN_IN_RATE_LIMIT',
-  'SIGN_IN_LINK_TTL_MINUTES', 'SESSION_TTL_DAYS', 'TRUST_PROXY', 'PAYMENT_WEBHOOK_SECRET', 'PAYMENT_CHECKOUT_URL',
+  'SIGN_IN_LINK_TTL_MINUTES', 'SESSION_TTL_DAYS', 'API_TOKEN_TTL_DAYS', 'TRUST_PROXY', 'PAYMENT_WEBHOOK_SECRET', 'PAYMENT_CHECKOUT_URL',
   'CONTRIBUTION_RATE_LIMIT',
 ] as const;

@@ -39,6 +39,7 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     signInRateLimit: env.SIGN_IN_RATE_LIMIT,
     signInLinkTtlMinutes: env.SIGN_IN_LINK_TTL_MINUTES,
     sessionTtlDays: env.SESSION_TTL_DAYS,
+    apiTokenTtlDays: env.API_TOKEN_TTL_DAYS,
     trustProxy: env.TRUST_PROXY,
     paymentWebhookSecret: env.PAYMENT_WEBHOOK_SECRET,
     paymentCheckoutUrl: env.PAYMENT_CHECKOUT_URL,

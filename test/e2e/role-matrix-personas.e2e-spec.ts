@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { RequestMethod } from '@nestjs/common';
 import { ModulesContainer, Reflector } from '@nestjs/core';
 import type { Role } from '../../src/auth/user.entity.js';
+import { UsersRepository } from '../../src/auth/users.repository.js';
+import { TransactionRunner } from '../../src/common/db/transaction.js';
+import { createPerson } from '../factories/index.js';
 import { createPersonaWorld, PERSONA_NAMES, type Persona, type PersonaName, type PersonaWorld } from '../factories/personas.js';
 import { startTestApp, type TestApp } from '../setup/test-app.js';
 
@@ -130,6 +133,8 @@ const KEY_ROUTES: KeyRoute[] = [
   key('-    -    -    -    -    -    A    A    -    -    A    -', 'GET /api/programmes/:programmeId/contributions.csv', 'contributions export'),
   key('-    -    -    -    -    -    A    -    -    -    A    -', 'GET /staff', 'staff home'),
   key('-    -    -    -    -    -    A    -    -    -    A    -', 'POST /api/people', 'invite a person'),
+  key('-    -    -    -    -    -    A    -    -    -    A    -', 'GET /api/people/:userId/sessions', "a person's sessions"),
+  key('-    -    -    -    -    -    A    -    -    -    A    -', 'DELETE /api/people/:userId/access', "remove a person's access"),
   key('-    -    -    -    -    -    -    -    -    -    A    -', 'GET /api/platform/tenants', 'platform tenants'),
   key('-    A    A    A    A    A    A    A    A    -    A    A', 'GET /api/me', 'who am I'),
   key('A    A    A    A    A    A    A    A    A    A    A    A', 'GET /api/programmes/:programmeId', 'public programme'),
@@ -150,6 +155,12 @@ function renderMatrix(routes: string[], outcomes: Outcome[]): string {
 function explain(o: Outcome): string {
   return `${o.route} as ${o.persona}: ${o.status}${o.code ? ` ${o.code}` : ''}, expected ${o.expected === 'allow' ? 'to be let through' : 'a refusal'}`;
 }
+
+/**
+ * Routes that end every session and token of the caller: called as a stand-in holding the persona's
+ * grants, or the persona would be signed out for every route after them.
+ */
+const SIGNS_CALLER_OUT = new Set(['POST /api/me/sign-out-everywhere', 'POST /me/sign-out-everywhere']);
 
 /** Runs `jobs` with at most `width` in flight. */
 async function inBatches<T>(jobs: Array<() => Promise<T>>, width: number): Promise<T[]> {
@@ -177,13 +188,25 @@ describe('role matrix, persona by persona', () => {
   });
   afterAll(() => t.close());
 
+  /** A new person of the tenant with exactly the persona's grants; their headers. */
+  async function standIn(persona: Persona): Promise<Record<string, string>> {
+    const person = await createPerson(t, world.city, null);
+    await t.app.get(TransactionRunner).run(async (em) => {
+      const users = t.app.get(UsersRepository);
+      for (const role of persona.wide) await users.grant(em, world.city.tenant.id, person.userId, role);
+      for (const role of persona.onProgramme) await users.grant(em, world.city.tenant.id, person.userId, role, world.programme.id);
+    });
+    return person.headers;
+  }
+
   /** Calls a route as a persona, with real ids of this tenant where a parameter names one, and a dummy body. */
   async function call(route: Route, persona: Persona, ids: Record<string, string> = {}, body: object = {}): Promise<{ status: number; code?: string }> {
     const values: Record<string, string> = {
       programmeId: world.programme.id, campaignId: world.campaignId, slug: world.programme.slug, ...ids,
     };
     const path = route.path.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(values[name] ?? randomUUID()));
-    const req = t.http()[route.method.toLowerCase() as 'get'](path).set(persona.headers).set('Accept', 'application/json');
+    const headers = SIGNS_CALLER_OUT.has(route.key) && persona.signedIn ? await standIn(persona) : persona.headers;
+    const req = t.http()[route.method.toLowerCase() as 'get'](path).set(headers).set('Accept', 'application/json');
     const res = ['POST', 'PUT', 'PATCH'].includes(route.method) ? await req.set('Content-Type', 'application/json').send(JSON.stringify(body)) : await req;
     return { status: res.status, code: (res.body as { code?: string } | undefined)?.code };
   }

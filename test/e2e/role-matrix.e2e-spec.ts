@@ -37,6 +37,8 @@ const PUBLIC = new Set([
 ]);
 const ANY_SIGNED_IN = new Set([
   'GET /api/me', 'POST /api/me/password', 'GET /api/me/applications', 'GET /applications', 'GET /me', 'POST /sign-out',
+  // Ending one's own sessions everywhere (API, and the confirmation page and its form).
+  'POST /api/me/sign-out-everywhere', 'GET /me/sign-out-everywhere', 'POST /me/sign-out-everywhere',
   'POST /api/programmes/:programmeId/applications', 'POST /programmes/:slug/apply',
   // Open to anyone signed in, then answered 404 unless the object is theirs (checked by the service).
   'GET /api/applications/:id', 'PATCH /api/applications/:id', 'POST /api/applications/:id/submit', 'POST /api/applications/:id/withdraw',

@@ -44,6 +44,9 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     signInRateLimit: 1000,
     signInLinkTtlMinutes: 30,
     sessionTtlDays: 14,
+    // Tests move the clock over a programme's months with the tokens their factories made once; the
+    // lifetime itself is tested with 30 days in sessions.e2e-spec.ts.
+    apiTokenTtlDays: 3650,
     trustProxy: false,
     paymentWebhookSecret: 'test-webhook-secret-0123456789abcdef',
     contributionRateLimit: 1000,

@@ -91,8 +91,16 @@ export class RequestContextMiddleware {
     const bearer = authz?.startsWith('Bearer ') ? authz.slice(7).trim() : undefined;
     const session = bearer ? undefined : cookies[SESSION_COOKIE];
     if (bearer || session) {
-      req.principal = await this.auth.principalFor(req.tenant.id, { bearer, session });
-      if (session && req.principal) req.sessionToken = session;
+      const found = await this.auth.authenticate(req.tenant.id, { bearer, session });
+      if (found) {
+        req.principal = found.principal;
+        req.credential = found.credential;
+        if (session) {
+          req.sessionToken = session;
+          // The session's expiry moved forward: so does the cookie's, or the browser would drop it first.
+          if (found.renewed) this.setCookie(req, res, SESSION_COOKIE, session, this.config.sessionTtlDays * 86_400, true);
+        }
+      }
     }
 
     this.checkCsrf(req, res, { bearer, session });

@@ -14,6 +14,12 @@ export interface Principal {
   via: 'session' | 'token';
 }
 
+/** The stable, non-secret id of the web session or API token a request came with. */
+export interface CredentialRef {
+  kind: 'session' | 'token';
+  id: string;
+}
+
 /** What the app's middleware attaches to each request before routing. */
 export interface TremplinRequest extends Request {
   id: string;
@@ -24,6 +30,8 @@ export interface TremplinRequest extends Request {
   siteUrl: string;
   locale: Locale;
   principal?: Principal;
+  /** The session or token that identified `principal` (kept when a person ends their other sessions). */
+  credential?: CredentialRef;
   csrfToken?: string;
   /** A platform admin, on /platform and /api/platform routes only. */
   platformAdmin?: { id: string; email: string; displayName: string };
