@@ -10,11 +10,11 @@ import { startTestApp, type TestApp } from '../setup/test-app.js';
 
 /** What src/auth/roles.guard.ts reads from each handler (its metadata key is not exported). */
 const ACCESS_KEY = 'tremplin:access';
-type Access = { public: true } | { signedIn: true } | { roles: Role[]; programmeParam?: string };
+type Access = { public: true } | { signedIn: true } | { platform: true } | { roles: Role[]; programmeParam?: string };
 
 interface Route { method: string; path: string; key: string }
 /** `closed`: the route declares no rule, and the guard refuses everyone (403, or 401/404 first). */
-type Verdict = 'allow' | 'deny' | 'closed';
+type Verdict = 'allow' | 'deny' | 'closed' | 'platform';
 interface Outcome { route: string; persona: PersonaName; expected: Verdict; status: number; code?: string; ok: boolean }
 
 /** Every route the app serves, read from its router exactly as role-matrix.e2e-spec.ts does. */
@@ -69,6 +69,8 @@ function declaredAccess(t: TestApp): Map<string, Access | undefined> {
 function expectedVerdict(access: Access | undefined, persona: Persona, route: Route): Verdict {
   if (!access) return 'closed';
   if ('public' in access) return 'allow';
+  // Platform routes recognise platform credentials only (test/e2e/platform.e2e-spec.ts covers them).
+  if ('platform' in access) return 'platform';
   if (!persona.signedIn) return 'deny';
   if ('signedIn' in access) return 'allow';
   const namesProgramme = !!access.programmeParam && paramsOf(route).includes(access.programmeParam);
@@ -85,6 +87,7 @@ function expectedVerdict(access: Access | undefined, persona: Persona, route: Ro
  */
 function conforms(expected: Verdict, persona: Persona, status: number): boolean {
   if (status >= 500) return false;
+  if (expected === 'platform') return status === 401;
   if (expected === 'allow') return status !== 401 && status !== 403;
   if (expected === 'closed') return [401, 403, 404].includes(status);
   if (persona.name === 'anonymous') return status === 401;
@@ -135,7 +138,6 @@ const KEY_ROUTES: KeyRoute[] = [
   key('-    -    -    -    -    -    A    -    -    -    A    -', 'POST /api/people', 'invite a person'),
   key('-    -    -    -    -    -    A    -    -    -    A    -', 'GET /api/people/:userId/sessions', "a person's sessions"),
   key('-    -    -    -    -    -    A    -    -    -    A    -', 'DELETE /api/people/:userId/access', "remove a person's access"),
-  key('-    -    -    -    -    -    -    -    -    -    A    -', 'GET /api/platform/tenants', 'platform tenants'),
   key('-    A    A    A    A    A    A    A    A    -    A    A', 'GET /api/me', 'who am I'),
   key('A    A    A    A    A    A    A    A    A    A    A    A', 'GET /api/programmes/:programmeId', 'public programme'),
 ];
