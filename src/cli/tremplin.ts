@@ -80,13 +80,12 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       if (language !== 'fr' && language !== 'en') throw new CliError('--language must be fr or en');
       const timeZone = typeof o['time-zone'] === 'string' ? o['time-zone'] : 'Europe/Paris';
       if (!isValidTimeZone(timeZone)) throw new CliError('--time-zone must be an IANA time zone such as Europe/Paris');
-      const admin = await platform.createAdmin('operations@tremplin.invalid', 'Operations (command line)').then((r) => r.admin);
       const slug = need(o, 'slug').toLowerCase();
       if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(slug)) throw new CliError('--slug must be 2-63 lower-case letters, digits or dashes');
       const { tenant } = await platform.createAuthority({
         slug, name: need(o, 'name'), hosts: ((o.host as string[] | undefined) ?? []).map((h) => h.trim().toLowerCase()),
         staffEmail: need(o, 'staff-email').toLowerCase(), staffName: typeof o['staff-name'] === 'string' ? o['staff-name'] : undefined, language, timeZone,
-      }, admin);
+      }, { email: 'command line (create-authority)' });
       io.out(`Authority created: ${tenant.name} (${tenant.slug}); invitation e-mailed to ${need(o, 'staff-email').toLowerCase()}`);
     }),
     'list-authorities': async (_o, c, url) => withApp(c, url, async (platform) => {

@@ -17,6 +17,9 @@ import type { PlatformAdmin } from './platform-admin.entity.js';
 import { PlatformRepository } from './platform.repository.js';
 import { PlatformReadModel } from './platform.read-model.js';
 
+/** Who did it, for the audit log: a platform admin's e-mail, or the command line. */
+type Actor = Pick<PlatformAdmin, 'email'>;
+
 const LINK_TTL_MINUTES = 30;
 const SESSION_DAYS = 1;
 const TOKEN_DAYS = 30;
@@ -57,7 +60,7 @@ export class PlatformService {
     const email = normaliseEmail(rawEmail);
     const { admin, created, link } = await this.tx.run(async (em) => {
       const made = await this.repo.upsertAdmin(em, email, displayName?.trim() || email.split('@')[0]);
-      return { ...made, link: await this.newLink(made.admin.id) };
+      return { ...made, link: await this.newLink(made.admin.id, em) };
     });
     await this.mailLink(admin, link);
     return { admin, created, link };
@@ -120,7 +123,7 @@ export class PlatformService {
   }
 
   /** Adds an authority and invites its first staff member, in one transaction. */
-  async createAuthority(dto: CreateAuthorityDto, actor: PlatformAdmin): Promise<{ tenant: Tenant; invitationLink: string }> {
+  async createAuthority(dto: CreateAuthorityDto, actor: Actor): Promise<{ tenant: Tenant; invitationLink: string }> {
     return this.tx.run(async (em) => {
       const tenant = await this.tenants.create({
         slug: dto.slug, name: dto.name, hosts: dto.hosts ?? [], defaultLocale: dto.language ?? 'fr', timeZone: dto.timeZone ?? 'Europe/Paris',
@@ -134,23 +137,23 @@ export class PlatformService {
     });
   }
 
-  async updateAuthority(id: string, dto: UpdateAuthorityDto, actor: PlatformAdmin): Promise<void> {
+  async updateAuthority(id: string, dto: UpdateAuthorityDto, actor: Actor): Promise<void> {
     await this.authority(id);
     await this.tenants.updateSettings(id, {
       name: dto.name, senderName: dto.senderName, senderEmail: dto.senderEmail, defaultLocale: dto.language, timeZone: dto.timeZone, hosts: dto.hosts,
     }, { platformAdmin: actor.email });
   }
 
-  async setSuspended(id: string, suspended: boolean, actor: PlatformAdmin): Promise<void> {
+  async setSuspended(id: string, suspended: boolean, actor: Actor): Promise<void> {
     await this.authority(id);
     await this.tenants.setSuspended(id, suspended ? this.clock.now() : null, { platformAdmin: actor.email });
   }
 
   // ---- e-mail -----------------------------------------------------------------------------------
 
-  private async newLink(adminId: string): Promise<string> {
+  private async newLink(adminId: string, em = this.repo.manager): Promise<string> {
     const token = newSecretToken();
-    await this.repo.addCredential(this.repo.manager, {
+    await this.repo.addCredential(em, {
       adminId, kind: 'link', tokenHash: hashToken(token), expiresAt: new Date(this.clock.now().getTime() + LINK_TTL_MINUTES * 60_000),
     });
     return `${this.baseUrl}/platform/sign-in/link/${token}`;

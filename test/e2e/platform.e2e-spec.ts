@@ -1,0 +1,203 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { runCli } from '../../src/cli/tremplin.js';
+import { createTestDatabase } from '../setup/database.js';
+import { linkIn, TestSmtpServer } from '../setup/smtp.js';
+import { startTestApp } from '../setup/test-app.js';
+import type { TestApp } from '../setup/test-app.js';
+
+/**
+ * Issue 13: a real authority set up without a developer. Production-like (no demo), an empty
+ * database: the operations command creates the platform admin, who signs in with the printed link,
+ * adds an authority with its first staff member; that person signs in from the invitation e-mail on
+ * the authority's host and creates a programme. No SQL anywhere.
+ */
+describe('platform: a new authority from an empty installation', () => {
+  const PUBLIC_URL = 'https://tremplin.example.org';
+  let t: TestApp;
+  let smtp: TestSmtpServer;
+  let databaseUrl: string;
+  const out: string[] = [];
+  const err: string[] = [];
+  const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l) };
+  const cliEnv = () => ({ DATABASE_URL: databaseUrl, DATA_DIR: mkdtempSync(join(tmpdir(), 'tremplin-cli-')), SMTP_URL: smtp.url, PUBLIC_URL, MAIL_FROM: 'ops@tremplin.example.org', SEED_DEMO: 'false' });
+
+  beforeAll(async () => {
+    smtp = await new TestSmtpServer().start();
+    databaseUrl = await createTestDatabase();
+    t = await startTestApp({ databaseUrl, config: { smtpUrl: smtp.url, publicUrl: PUBLIC_URL, seedDemo: false } });
+  });
+  afterAll(async () => {
+    await t.close();
+    await smtp.stop();
+  });
+
+  it('runs from create-platform-admin to a staff member creating a programme', async () => {
+    expect(await runCli(['create-platform-admin', '--email', 'Ops@Region.example', '--name', 'Ops'], cliEnv(), io)).toBe(0);
+    const printed = out.join('\n').match(/https:\/\/tremplin\.example\.org\/platform\/sign-in\/link\/\S+/)?.[0];
+    expect(printed).toBeDefined();
+    const mailed = smtp.to('ops@region.example').at(-1)!;
+    expect(mailed.subject).toContain('sign-in link');
+    expect(linkIn(mailed, '/platform/sign-in/link/')).toBe(printed);
+
+    // The link gives a platform token, which works on the platform routes whatever the host.
+    const token = printed!.split('/').pop()!;
+    const consumed = await t.http().post('/api/platform/sign-in-links/consume').set('Host', 'anything.example').send({ token });
+    expect(consumed.status).toBe(201);
+    const admin = { Authorization: `Bearer ${consumed.body.token}`, Host: 'tremplin.example.org' };
+    expect((await t.http().post('/api/platform/sign-in-links/consume').send({ token })).status).toBe(400);
+    expect((await t.http().get('/api/platform/me').set({ ...admin, Host: '127.0.0.1' })).body.email).toBe('ops@region.example');
+
+    const created = await t.http().post('/api/platform/tenants').set(admin).send({
+      slug: 'lumiere', name: 'Métropole de Lumière', hosts: ['financement.lumiere.test'], staffEmail: 'claire@lumiere.test', staffName: 'Claire', language: 'fr', timeZone: 'Europe/Paris',
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ slug: 'lumiere', hosts: ['financement.lumiere.test'], staff: 1, programmes: 0, suspendedAt: null });
+    const listed = await t.http().get('/api/platform/tenants').set(admin).expect(200);
+    expect(listed.body.map((a: { slug: string }) => a.slug)).toContain('lumiere');
+
+    await t.sendMail();
+    const invitation = smtp.to('claire@lumiere.test').at(-1)!;
+    const link = new URL(linkIn(invitation, '/sign-in/link/'));
+    expect(link.origin).toBe('https://financement.lumiere.test');
+    const staffToken = await t.http().post('/api/auth/sign-in-links/consume').set('Host', 'financement.lumiere.test').send({ token: link.pathname.split('/').pop() });
+    expect(staffToken.status).toBe(201);
+    const staff = { Host: 'financement.lumiere.test', Authorization: `Bearer ${staffToken.body.token}` };
+    const me = await t.http().get('/api/me').set(staff).expect(200);
+    expect(me.body.roles).toEqual(['staff']);
+    const programme = await t.http().post('/api/programmes').set(staff).send({
+      slug: 'makers-2027', titleFr: 'Makers 2027', titleEn: 'Makers 2027', summaryFr: 'Appel à projets', summaryEn: 'Call for projects',
+    });
+    expect(programme.status).toBe(201);
+    expect((await t.http().get(`/api/platform/tenants/${created.body.id}`).set(admin)).body.programmes).toBe(1);
+
+    // The staff member's authority token is no platform credential.
+    expect((await t.http().get('/api/platform/tenants').set({ Authorization: staff.Authorization })).status).toBe(401);
+    expect((await t.http().get('/api/platform/tenants')).status).toBe(401);
+  });
+
+  it('validates operations commands and says what is wrong in one line', async () => {
+    const lines: string[] = [];
+    const quiet = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
+    expect(await runCli(['--help'], cliEnv(), quiet)).toBe(0);
+    expect(lines.join('\n')).toContain('create-authority');
+    lines.length = 0;
+    expect(await runCli(['create-platform-admin'], cliEnv(), quiet)).toBe(1);
+    expect(lines).toEqual(['tremplin: --email is required (see --help)']);
+    lines.length = 0;
+    expect(await runCli(['create-authority', '--slug', 'X!', '--name', 'X', '--staff-email', 'a@b.example'], cliEnv(), quiet)).toBe(1);
+    expect(lines[0]).toMatch(/^tremplin: --slug must be/);
+    lines.length = 0;
+    expect(await runCli(['frobnicate'], cliEnv(), quiet)).toBe(2);
+    expect(lines[0]).toBe('tremplin: unknown command "frobnicate" (see --help)');
+    lines.length = 0;
+    expect(await runCli(['create-authority', '--slug', 'ville-b', '--name', 'Ville B', '--host', 'bad host', '--staff-email', 'a@b.example'], cliEnv(), quiet)).toBe(1);
+    expect(lines[0]).toContain('hosts.0 must be a host name');
+    lines.length = 0;
+    expect(await runCli(['create-authority', '--slug', 'ville-b', '--name', 'Ville B', '--host', 'ville-b.test', '--staff-email', 'b@ville-b.test', '--language', 'en'], cliEnv(), quiet)).toBe(0);
+    expect(await runCli(['list-authorities'], cliEnv(), quiet)).toBe(0);
+    expect(lines.find((l) => l.startsWith('ville-b\t'))).toContain('ville-b.test');
+  });
+
+  it('suspends an authority (a clear page, nothing deleted) and reactivates it', async () => {
+    const { link } = await runCliLink();
+    const consumed = await t.http().post('/api/platform/sign-in-links/consume').send({ token: link.split('/').pop() }).expect(201);
+    const admin = { Authorization: `Bearer ${consumed.body.token}` };
+    const list = (await t.http().get('/api/platform/tenants').set(admin)).body as Array<{ id: string; slug: string }>;
+    const lumiere = list.find((a) => a.slug === 'lumiere')!;
+    await t.http().post(`/api/platform/tenants/${lumiere.id}/suspend`).set(admin).expect(200);
+    const page = await t.http().get('/').set({ Host: 'financement.lumiere.test', Accept: 'text/html' });
+    expect(page.status).toBe(403);
+    expect(page.text).toContain('Métropole de Lumière');
+    expect(page.text).toContain('suspendu');
+    const api = await t.http().get('/api/programmes').set({ Host: 'financement.lumiere.test' });
+    expect(api.body.code).toBe('TENANT_SUSPENDED');
+    await t.http().post(`/api/platform/tenants/${lumiere.id}/reactivate`).set(admin).expect(200);
+    const back = await t.http().get('/api/programmes').set({ Host: 'financement.lumiere.test' });
+    expect(back.status).toBe(200);
+    expect((await t.http().get(`/api/platform/tenants/${lumiere.id}`).set(admin)).body).toMatchObject({ programmes: 1, staff: 1, suspendedAt: null });
+    // Editing hosts moves the site.
+    const edited = await t.http().patch(`/api/platform/tenants/${lumiere.id}`).set(admin).send({ hosts: ['projets.lumiere.test'] });
+    expect(edited.body.hosts).toEqual(['projets.lumiere.test']);
+    expect((await t.http().get('/api/programmes').set({ Host: 'projets.lumiere.test' })).status).toBe(200);
+    expect((await t.http().get('/api/programmes').set({ Host: 'financement.lumiere.test' })).status).toBe(404);
+  });
+
+  async function runCliLink(): Promise<{ link: string }> {
+    const lines: string[] = [];
+    expect(await runCli(['create-platform-admin', '--email', 'ops@region.example'], cliEnv(), { out: (l) => lines.push(l), err: (l) => lines.push(l) })).toBe(0);
+    return { link: lines.join('\n').match(/https:\/\/\S+\/platform\/sign-in\/link\/\S+/)![0] };
+  }
+});
+
+describe('backup and restore', () => {
+  it('gives back the same authorities, programmes, contributions and files in a new database', async () => {
+    const t = await startTestApp();
+    try {
+      const { createCampaignProgramme, contributionBody } = await import('../factories/campaigns.js');
+      const { createPerson, createTenant } = await import('../factories/index.js');
+      const city = await createTenant(t);
+      const staff = await createPerson(t, city, 'staff');
+      const w = await createCampaignProgramme(t, city, staff, 2, { goalCents: 50_000, days: 10 });
+      await w.open();
+      for (const [i, c] of w.campaigns.entries()) {
+        await t.http().post(`/api/campaigns/${c.id}/contributions`).set({ Host: city.host, 'Idempotency-Key': `backup-${i}-0001` })
+          .send(contributionBody({ amountCents: 1_500 + i, email: `c${i}@example.org` })).expect(201);
+      }
+      const dir = mkdtempSync(join(tmpdir(), 'tremplin-backup-'));
+      const file = join(dir, 'backup.jsonl.gz');
+      const lines: string[] = [];
+      const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
+      const env = (url: string) => ({ DATABASE_URL: url, DATA_DIR: dir, SEED_DEMO: 'false' });
+      expect(await runCli(['backup', '--to', file], env(t.databaseUrl), io)).toBe(0);
+
+      const target = await createEmptyDatabase();
+      expect(await runCli(['restore', '--from', file], env(target), io)).toBe(0);
+      expect(lines.join('\n')).toMatch(/Restored \d+ row\(s\)/);
+      // Restoring twice is refused: the target is no longer empty.
+      expect(await runCli(['restore', '--from', file], env(target), io)).toBe(1);
+
+      const facts = async (url: string) => {
+        const c = new pg.Client({ connectionString: url });
+        await c.connect();
+        try {
+          const q = async (sql: string) => (await c.query(sql)).rows;
+          return {
+            tenants: await q('SELECT slug FROM tenant ORDER BY slug'),
+            programmes: await q('SELECT id, slug, phase FROM programme ORDER BY id'),
+            contributions: await q('SELECT id, amount_cents, status, email FROM contribution ORDER BY id'),
+            campaigns: await q('SELECT id, collected_cents, status FROM campaign ORDER BY id'),
+            files: await q('SELECT id, md5(data) AS sum FROM stored_file ORDER BY id'),
+            audit: await q('SELECT count(*)::int AS n, max(id)::text AS last FROM audit_entry'),
+          };
+        } finally {
+          await c.end();
+        }
+      };
+      const before = await facts(t.databaseUrl);
+      expect(before.contributions).toHaveLength(2);
+      expect(await facts(target)).toEqual(before);
+      // Sequences continue after the restored ids.
+      const c = new pg.Client({ connectionString: target });
+      await c.connect();
+      const next = (await c.query(`SELECT nextval(pg_get_serial_sequence('audit_entry', 'id'))::text AS n`)).rows[0].n;
+      await c.end();
+      expect(BigInt(next)).toBeGreaterThan(BigInt(before.audit[0].last));
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+async function createEmptyDatabase(): Promise<string> {
+  const admin = new pg.Client({ connectionString: process.env.TREMPLIN_TEST_ADMIN_URL });
+  await admin.connect();
+  const name = `r_${Math.random().toString(16).slice(2, 10)}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(process.env.TREMPLIN_TEST_ADMIN_URL!);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
