@@ -9,6 +9,7 @@ import { seedDemoResults } from './database/demo-results-seed.js';
 import { seedDemo } from './database/demo-seed.js';
 import { startEmbeddedPostgres } from './database/embedded-postgres.js';
 import { runMigrations } from './database/migrate.js';
+import { PlatformService } from './platform/platform.service.js';
 
 async function main(): Promise<void> {
   let config;
@@ -58,6 +59,14 @@ async function main(): Promise<void> {
   await app.listen(config.port, '0.0.0.0');
   const base = config.publicUrl ?? `http://localhost:${config.port}`;
   say(`listening on ${base} (API docs: ${base}/api/docs, health: ${base}/healthz)`);
+  if (config.platformAdminEmail) {
+    // The first platform admin of a new installation, once: later admins come from the command line.
+    const platform = app.get(PlatformService);
+    if (!(await platform.hasAdmins())) {
+      const { link } = await platform.createAdmin(config.platformAdminEmail);
+      say(`platform admin ${config.platformAdminEmail} created; one-time sign-in link (30 minutes, also e-mailed): ${link}`);
+    }
+  }
   if (config.seedDemo) {
     await seedDemo(app, base, say);
     await seedDemoJury(app, say);

@@ -46,6 +46,9 @@ export class Environment {
   @IsOptional() @Transform(toBool) @IsBoolean()
   SEED_DEMO?: boolean;
 
+  @IsOptional() @IsEmail({}, { message: 'PLATFORM_ADMIN_EMAIL must be an e-mail address' })
+  PLATFORM_ADMIN_EMAIL?: string;
+
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 
@@ -96,6 +99,8 @@ export interface AppConfig {
   mailFrom: string;
   publicUrl?: string;
   seedDemo: boolean;
+  /** Creates the first platform admin at start when there is none yet. */
+  platformAdminEmail?: string;
   logLevel: string;
   schedulerIntervalMs: number;
   outboxIntervalMs: number;
@@ -142,7 +147,7 @@ export function parseEnvironment(raw: Record<string, string | undefined>): Envir
 
 export const ENVIRONMENT_KEYS = [
   'NODE_ENV', 'DATABASE_URL', 'DATABASE_POOL_SIZE', 'PORT', 'DATA_DIR', 'APP_SECRET', 'SMTP_URL', 'MAIL_FROM',
-  'PUBLIC_URL', 'SEED_DEMO', 'LOG_LEVEL', 'SCHEDULER_INTERVAL_MS', 'OUTBOX_INTERVAL_MS', 'MAIL_RATE_PER_MINUTE', 'SIGN_IN_RATE_LIMIT',
+  'PUBLIC_URL', 'SEED_DEMO', 'PLATFORM_ADMIN_EMAIL', 'LOG_LEVEL', 'SCHEDULER_INTERVAL_MS', 'OUTBOX_INTERVAL_MS', 'MAIL_RATE_PER_MINUTE', 'SIGN_IN_RATE_LIMIT',
   'SIGN_IN_LINK_TTL_MINUTES', 'SESSION_TTL_DAYS', 'API_TOKEN_TTL_DAYS', 'TRUST_PROXY', 'PAYMENT_WEBHOOK_SECRET', 'PAYMENT_CHECKOUT_URL',
   'CONTRIBUTION_RATE_LIMIT',
 ] as const;

@@ -32,6 +32,7 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     mailFrom: env.MAIL_FROM,
     publicUrl: env.PUBLIC_URL?.replace(/\/$/, ''),
     seedDemo: env.SEED_DEMO ?? !env.DATABASE_URL,
+    platformAdminEmail: env.PLATFORM_ADMIN_EMAIL,
     logLevel: env.LOG_LEVEL,
     schedulerIntervalMs: env.SCHEDULER_INTERVAL_MS,
     outboxIntervalMs: env.OUTBOX_INTERVAL_MS,
