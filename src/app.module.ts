@@ -35,7 +35,8 @@ export class AppModule {
             level: config.logLevel,
             genReqId: (req) => (req as unknown as { id?: string }).id ?? '',
             redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
-            autoLogging: { ignore: (req) => req.url === '/healthz' },
+            // Health checks come every few seconds from load balancers and orchestrators.
+            autoLogging: { ignore: (req) => /^\/healthz(\/live|\/ready)?$/.test(req.url ?? '') },
             ...(config.env === 'development' && process.stdout.isTTY ? { transport: { target: 'pino-pretty', options: { singleLine: true } } } : {}),
           },
         }),

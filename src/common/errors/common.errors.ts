@@ -2,7 +2,7 @@ import { type ErrorCatalogue } from './domain-error.js';
 
 export type CommonErrorCode =
   | 'VALIDATION_FAILED' | 'INVALID_JSON' | 'PAYLOAD_TOO_LARGE' | 'NOT_FOUND' | 'UNAUTHENTICATED' | 'FORBIDDEN'
-  | 'CSRF_INVALID' | 'RATE_LIMITED' | 'CONFLICT' | 'TENANT_UNKNOWN' | 'UNSUPPORTED_MEDIA_TYPE';
+  | 'CSRF_INVALID' | 'RATE_LIMITED' | 'CONFLICT' | 'TENANT_UNKNOWN' | 'UNSUPPORTED_MEDIA_TYPE' | 'SERVICE_UNAVAILABLE';
 
 export const commonErrors: ErrorCatalogue<CommonErrorCode> = {
   VALIDATION_FAILED: { status: 400, en: 'Some fields are not valid.', fr: 'Certains champs ne sont pas valides.' },
@@ -16,4 +16,10 @@ export const commonErrors: ErrorCatalogue<CommonErrorCode> = {
   RATE_LIMITED: { status: 429, en: 'Too many attempts. Please wait {retryAfterSeconds} seconds.', fr: 'Trop de tentatives. Patientez {retryAfterSeconds} secondes.' },
   CONFLICT: { status: 409, en: 'This conflicts with the current state.', fr: "Cela entre en conflit avec l'état actuel." },
   TENANT_UNKNOWN: { status: 404, en: 'No authority is served at this address.', fr: "Aucune collectivité n'est servie à cette adresse." },
+  // The database cannot be reached (an outage, a restart): the same request will work again shortly.
+  SERVICE_UNAVAILABLE: {
+    status: 503,
+    en: 'The service is briefly unavailable. Please try again in a minute.',
+    fr: 'Le service est momentanément indisponible. Réessayez dans une minute.',
+  },
 };
