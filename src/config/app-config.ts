@@ -77,6 +77,9 @@ export class Environment {
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100_000)
   CONTRIBUTION_RATE_LIMIT: number = 30;
+
+  @IsOptional() @Matches(/^[0-9a-f]{7,40}$/i, { message: 'GIT_COMMIT must be a git commit hash (7 to 40 hexadecimal digits)' })
+  GIT_COMMIT?: string;
 }
 
 export interface AppConfig {
@@ -105,6 +108,8 @@ export interface AppConfig {
   contributionRateLimit: number;
   /** Background loops (scheduler, outbox worker); tests drive them by hand. */
   runWorkers: boolean;
+  /** The commit this build comes from, shown by /healthz/ready (else read from dist/build-info.json). */
+  gitCommit?: string;
 }
 
 export class ConfigError extends Error {
@@ -133,5 +138,5 @@ export const ENVIRONMENT_KEYS = [
   'NODE_ENV', 'DATABASE_URL', 'DATABASE_POOL_SIZE', 'PORT', 'DATA_DIR', 'APP_SECRET', 'SMTP_URL', 'MAIL_FROM',
   'PUBLIC_URL', 'SEED_DEMO', 'LOG_LEVEL', 'SCHEDULER_INTERVAL_MS', 'OUTBOX_INTERVAL_MS', 'SIGN_IN_RATE_LIMIT',
   'SIGN_IN_LINK_TTL_MINUTES', 'SESSION_TTL_DAYS', 'TRUST_PROXY', 'PAYMENT_WEBHOOK_SECRET', 'PAYMENT_CHECKOUT_URL',
-  'CONTRIBUTION_RATE_LIMIT',
+  'CONTRIBUTION_RATE_LIMIT', 'GIT_COMMIT',
 ] as const;

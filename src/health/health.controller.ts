@@ -9,6 +9,7 @@ import { RETRY_AFTER_SECONDS } from '../common/errors/problem.filter.js';
 import { ViewService } from '../common/web/view.service.js';
 import { HealthService } from './health.service.js';
 
+/** Served without a tenant and without looking one up (see TENANTLESS in the request-context middleware). */
 @ApiTags('health')
 @Controller()
 export class HealthController {
@@ -27,6 +28,20 @@ export class HealthController {
       throw new DomainError('SERVICE_UNAVAILABLE', { retryAfterSeconds: RETRY_AFTER_SECONDS, reason: 'database' });
     }
     res.status(200).json({ status: 'ok' });
+  }
+
+  /** Liveness: the process runs and answers; never touches the database (restart the process only if this fails). */
+  @Get('healthz/live') @Public() @Header('Cache-Control', 'no-store')
+  live() {
+    return { status: 'live', version: this.health.build.version, commit: this.health.build.commit, uptimeSeconds: Math.round(process.uptime()) };
+  }
+
+  /** Readiness: the database answers and every shipped migration is applied; 503 (with the reason) otherwise. */
+  @Get('healthz/ready') @Public()
+  async ready(@Res() res: Response) {
+    const readiness = await this.health.readiness();
+    if (readiness.status !== 'ready') res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    res.status(readiness.status === 'ready' ? 200 : 503).setHeader('Cache-Control', 'no-store').json(readiness);
   }
 
   @Get('assets/app.css') @Public() @Header('Content-Type', 'text/css; charset=utf-8') @Header('Cache-Control', 'public, max-age=3600')

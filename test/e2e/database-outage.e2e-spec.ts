@@ -49,6 +49,11 @@ describe('database outage', () => {
     expectUnavailable(health);
     expect(health.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(health.body).toMatchObject({ code: 'SERVICE_UNAVAILABLE', status: 503, reason: 'database' });
+    // Operators' checks: the process is alive, it is not ready.
+    expect((await http.get('/healthz/live')).status).toBe(200);
+    const ready = await http.get('/healthz/ready');
+    expectUnavailable(ready);
+    expect(ready.body).toMatchObject({ status: 'not_ready', database: 'unreachable' });
 
     // API, tenant known from the cache: the route's own query fails.
     const api = await http.get('/api/programmes').set('Host', cached.host);
@@ -96,6 +101,7 @@ describe('database outage', () => {
     let status = 0;
     while (Date.now() < deadline && (status = (await http.get('/healthz')).status) !== 200) await new Promise((r) => setTimeout(r, 200));
     expect(status).toBe(200);
+    expect((await http.get('/healthz/ready')).body.status).toBe('ready');
     expect((await http.get('/api/programmes').set('Host', unresolved.host)).status).toBe(200);
     expect((await http.get('/').set('Host', unresolved.host).set('Accept', 'text/html')).status).toBe(200);
   }, 60_000);

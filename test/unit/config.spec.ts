@@ -41,4 +41,9 @@ describe('configuration', () => {
     expect(loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'postgres://u:p@db/x' }).seedDemo).toBe(false);
     expect(loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'postgres://u:p@db/x', SEED_DEMO: 'true' }).seedDemo).toBe(true);
   });
+
+  it('takes the commit shown by /healthz/ready from GIT_COMMIT, checked to be a hash', () => {
+    expect(loadConfig({ DATA_DIR: dataDir(), GIT_COMMIT: 'ABCDEF1' }).gitCommit).toBe('abcdef1');
+    expect(() => loadConfig({ DATA_DIR: dataDir(), GIT_COMMIT: 'main; rm -rf /' })).toThrow(/GIT_COMMIT must be a git commit hash/);
+  });
 });
