@@ -149,7 +149,7 @@ export async function startEmbeddedPostgres(
   }
   if (leftover.kind === 'orphan') {
     const how = await stopPostmaster(leftover.pid);
-    say(`a PostgreSQL left running in ${databaseDir} by an earlier run that did not stop it (pid ${leftover.pid}) was stopped ${how === 'fast' ? 'cleanly' : 'immediately (it will recover its log at start)'}; starting it again`);
+    say(`a PostgreSQL left running in ${databaseDir} by an earlier run that did not stop it (pid ${leftover.pid}) was stopped ${how === 'fast' ? 'cleanly' : 'at once (it did not stop cleanly in time; PostgreSQL replays its log when it starts)'}; starting it again`);
   }
   if (leftover.kind === 'stale') rmSync(join(databaseDir, 'postmaster.pid'), { force: true });
 

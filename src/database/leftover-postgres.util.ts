@@ -61,8 +61,9 @@ export function findLeftover(databaseDir: string, ownerFile: string): Leftover {
   const cmd = commandLine(pid);
   if (cmd !== undefined && !(cmd.includes('postgres') && cmd.includes(databaseDir))) return { kind: 'stale', pid };
   const owner = existsSync(ownerFile) ? Number(readFileSync(ownerFile, 'utf8').trim()) : NaN;
-  if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
-    // Where /proc tells, the owner must be the postmaster's parent: a pid reused since proves nothing.
+  if (Number.isInteger(owner) && isAlive(owner)) {
+    // Where /proc tells, the owner must be the postmaster's parent: a pid reused since proves nothing
+    // (after a SIGKILL the postmaster's parent is init or a subreaper).
     const parent = procStat(pid)?.ppid;
     if (parent === undefined || parent === owner) return { kind: 'owned', pid, owner };
   }

@@ -59,10 +59,16 @@ describe('restarting the app (security review, finding 11) and start-up failures
       const ready = await fetch(`http://127.0.0.1:${app.port}/healthz/ready`);
       expect(ready.status).toBe(200);
 
+      // A second app on the same DATA_DIR while the first runs is refused, and the first keeps its database.
+      const second = await runToExit({ ...appEnv(dataDir), PORT: String(await freePort()) });
+      expect(second.code).toBe(1);
+      expect(second.stderr.trim()).toMatch(new RegExp(`^\\[tremplin\\] could not start: the embedded PostgreSQL in .* is in use by another running Tremplin \\(pid ${app.pid}\\)`));
+      expect((await fetch(`http://127.0.0.1:${app.port}/healthz/ready`)).status).toBe(200);
+
       // A clean stop stops the database too, and leaves nothing for the next start to clear.
-      const second = postmasterPid(join(dataDir, 'postgres'))!;
+      const postmaster = postmasterPid(join(dataDir, 'postgres'))!;
       expect((await app.stop('SIGTERM')).code).toBe(0);
-      expect(isAlive(second)).toBe(false);
+      expect(isAlive(postmaster)).toBe(false);
       expect(existsSync(join(dataDir, 'postgres.owner'))).toBe(false);
     } finally {
       await app.stop('SIGKILL');
