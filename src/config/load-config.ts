@@ -46,6 +46,7 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     paymentCheckoutUrl: env.PAYMENT_CHECKOUT_URL,
     contributionRateLimit: env.CONTRIBUTION_RATE_LIMIT,
     runWorkers: true,
+    gitCommit: env.GIT_COMMIT?.toLowerCase(),
   };
 }
 

@@ -15,6 +15,9 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     migrationsRun: false,
     uuidExtension: 'pgcrypto',
     logging: false,
+    // A database that does not answer (a host gone, a pool exhausted for this long) fails the request
+    // with a connection error, answered 503 with Retry-After, instead of holding it forever.
+    connectTimeoutMS: 10_000,
     extra: { max: poolSize, application_name: 'tremplin' },
   };
 }

@@ -3,28 +3,45 @@ import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
 import { Public } from '../auth/roles.guard.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { RETRY_AFTER_SECONDS } from '../common/errors/problem.filter.js';
 import { ViewService } from '../common/web/view.service.js';
+import { HealthService } from './health.service.js';
 
+/** Served without a tenant and without looking one up (see TENANTLESS in the request-context middleware). */
 @ApiTags('health')
 @Controller()
 export class HealthController {
   private readonly css: string;
 
-  constructor(private readonly ds: DataSource, views: ViewService) {
+  constructor(private readonly health: HealthService, views: ViewService) {
     this.css = readFileSync(join(views.dir, 'assets', 'app.css'), 'utf8');
   }
 
-  /** For load balancers: 200 when the database answers, 503 otherwise. */
+  /** For load balancers: 200 when the database answers, else 503 SERVICE_UNAVAILABLE with Retry-After. */
   @Get('healthz') @Public()
-  async health(@Res() res: Response) {
+  async healthz(@Res() res: Response) {
     try {
-      await this.ds.query('SELECT 1');
-      res.status(200).json({ status: 'ok' });
+      await this.health.ping();
     } catch {
-      res.status(503).json({ status: 'unavailable', reason: 'database' });
+      throw new DomainError('SERVICE_UNAVAILABLE', { retryAfterSeconds: RETRY_AFTER_SECONDS, reason: 'database' });
     }
+    res.status(200).json({ status: 'ok' });
+  }
+
+  /** Liveness: the process runs and answers; never touches the database (restart the process only if this fails). */
+  @Get('healthz/live') @Public() @Header('Cache-Control', 'no-store')
+  live() {
+    return { status: 'live', version: this.health.build.version, commit: this.health.build.commit, uptimeSeconds: Math.round(process.uptime()) };
+  }
+
+  /** Readiness: the database answers and every shipped migration is applied; 503 (with the reason) otherwise. */
+  @Get('healthz/ready') @Public()
+  async ready(@Res() res: Response) {
+    const readiness = await this.health.readiness();
+    if (readiness.status !== 'ready') res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    res.status(readiness.status === 'ready' ? 200 : 503).setHeader('Cache-Control', 'no-store').json(readiness);
   }
 
   @Get('assets/app.css') @Public() @Header('Content-Type', 'text/css; charset=utf-8') @Header('Cache-Control', 'public, max-age=3600')

@@ -18,7 +18,7 @@ const PUBLIC = new Set([
   // confirmation link, "notify me", and the payment provider's signed webhook.
   'GET /api/campaigns/:campaignId/public', 'POST /api/campaigns/:campaignId/contributions', 'GET /api/contributions/:contributionId',
   'POST /api/contributions/confirm', 'POST /api/campaigns/:campaignId/subscribers', 'POST /api/payments/webhook',
-  'GET /healthz', 'GET /assets/app.css', 'GET /theme.css', 'GET /', 'GET /programmes/:slug', 'GET /programmes/:slug/apply',
+  'GET /healthz', 'GET /healthz/live', 'GET /healthz/ready', 'GET /assets/app.css', 'GET /theme.css', 'GET /', 'GET /programmes/:slug', 'GET /programmes/:slug/apply',
   'POST /programmes/:slug/apply/register', 'GET /sign-in', 'POST /sign-in/link', 'POST /sign-in/password', 'GET /sign-in/link/:token',
   'POST /sign-in/link/:token', 'POST /api/auth/sign-in-links', 'POST /api/auth/sign-in-links/consume', 'POST /api/auth/tokens',
   'GET /api/tenant', 'GET /api/programmes', 'GET /api/programmes/:programmeId', 'GET /api/programmes/:programmeId/call',

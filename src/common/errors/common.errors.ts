@@ -2,7 +2,7 @@ import { type ErrorCatalogue } from './domain-error.js';
 
 export type CommonErrorCode =
   | 'VALIDATION_FAILED' | 'INVALID_JSON' | 'BODY_TOO_DEEP' | 'PAYLOAD_TOO_LARGE' | 'NOT_FOUND' | 'UNAUTHENTICATED' | 'FORBIDDEN'
-  | 'CSRF_INVALID' | 'RATE_LIMITED' | 'CONFLICT' | 'TENANT_UNKNOWN' | 'TENANT_SUSPENDED' | 'UNSUPPORTED_MEDIA_TYPE';
+  | 'CSRF_INVALID' | 'RATE_LIMITED' | 'CONFLICT' | 'TENANT_UNKNOWN' | 'TENANT_SUSPENDED' | 'UNSUPPORTED_MEDIA_TYPE' | 'SERVICE_UNAVAILABLE';
 
 export const commonErrors: ErrorCatalogue<CommonErrorCode> = {
   VALIDATION_FAILED: { status: 400, en: 'Some fields are not valid.', fr: 'Certains champs ne sont pas valides.' },
@@ -18,4 +18,10 @@ export const commonErrors: ErrorCatalogue<CommonErrorCode> = {
   CONFLICT: { status: 409, en: 'This conflicts with the current state.', fr: "Cela entre en conflit avec l'état actuel." },
   TENANT_SUSPENDED: { status: 403, en: 'The site of {authority} is suspended for now. Its data is kept; contact the authority for more.', fr: 'Le site de {authority} est suspendu pour le moment. Ses données sont conservées ; contactez la collectivité pour en savoir plus.' },
   TENANT_UNKNOWN: { status: 404, en: 'No authority is served at this address.', fr: "Aucune collectivité n'est servie à cette adresse." },
+  // The database cannot be reached (an outage, a restart): the same request will work again shortly.
+  SERVICE_UNAVAILABLE: {
+    status: 503,
+    en: 'The service is briefly unavailable. Please try again in a minute.',
+    fr: 'Le service est momentanément indisponible. Réessayez dans une minute.',
+  },
 };

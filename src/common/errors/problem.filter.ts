@@ -1,7 +1,9 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { isDatabaseUnavailable } from '../db/connection-errors.js';
 import { redactUrl } from '../redact-url.js';
-import type { TremplinRequest } from '../web/request-context.js';
+import { LOCALE_COOKIE, localeFromAcceptLanguage, pickLocale } from '../web/i18n.js';
+import type { Locale, TremplinRequest } from '../web/request-context.js';
 import { ViewService } from '../web/view.service.js';
 import { DomainError, describeMessage, type FieldProblem } from './domain-error.js';
 import { ERROR_CATALOGUE } from './error-catalogue.js';
@@ -28,6 +30,9 @@ function extensionMembers(details: Record<string, unknown>): Record<string, unkn
   return Object.fromEntries(Object.entries(details).filter(([name]) => !PROBLEM_MEMBERS.has(name)));
 }
 
+/** How long clients are asked to wait while the database is unreachable (a restart takes seconds). */
+export const RETRY_AFTER_SECONDS = 30;
+
 const STATUS_CODES: Record<number, string> = {
   400: 'VALIDATION_FAILED', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'NOT_FOUND',
   409: 'CONFLICT', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'RATE_LIMITED',
@@ -35,8 +40,8 @@ const STATUS_CODES: Record<number, string> = {
 
 /**
  * The one exception filter. API requests get application/problem+json (RFC 9457) naming each bad
- * field; page requests get an HTML error page. Anything unexpected is logged with the request id and
- * answered 500 without internals.
+ * field; page requests get an HTML error page. A database that cannot be reached answers 503 with
+ * Retry-After. Anything unexpected is logged with the request id and answered 500 without internals.
  */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
@@ -47,31 +52,46 @@ export class ProblemFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const req = host.switchToHttp().getRequest<TremplinRequest>();
     const res = host.switchToHttp().getResponse<Response>();
-    const problem = this.toProblem(exception, req);
-    if (problem.status >= 500) {
+    const html = wantsHtml(req);
+    // Without a tenant (unknown host, or the database down so none could be looked up), the language
+    // comes from the request itself.
+    const locale = req.locale ?? requestLocale(req, html ? 'fr' : 'en');
+    const problem = this.toProblem(exception, req, locale);
+    if (problem.code === 'SERVICE_UNAVAILABLE') {
+      // An outage, not a bug: one line per request, without a stack.
+      this.logger.warn({ requestId: req.id, path: req.path, reason: (exception as Error)?.message }, 'database unavailable');
+    } else if (problem.status >= 500) {
       // The URL may carry a secret (a sign-in link, a calendar feed): only its redacted form is logged.
       this.logger.error({ err: exception, requestId: req.id, method: req.method, url: redactUrl(req.originalUrl ?? req.url) }, 'unhandled error');
     }
     if (res.headersSent) return;
-    if (problem.code === 'RATE_LIMITED' && problem.retryAfterSeconds) res.setHeader('Retry-After', String(problem.retryAfterSeconds));
-    if (problem.status === 401 && wantsHtml(req) && req.method === 'GET') {
+    if (problem.retryAfterSeconds && (problem.code === 'RATE_LIMITED' || problem.code === 'SERVICE_UNAVAILABLE')) {
+      res.setHeader('Retry-After', String(problem.retryAfterSeconds));
+    }
+    if (problem.status === 401 && html && req.method === 'GET') {
       res.redirect(303, `${req.basePath ?? ''}/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
       return;
     }
-    if (wantsHtml(req) && req.tenant) {
-      const html = this.views.page('pages/errors/error', {
+    if (html && req.tenant) {
+      const page = this.views.page('pages/errors/error', {
         // The error page echoes nothing of the request (its language switch leads home).
-        tenant: req.tenant, locale: req.locale ?? 'fr', basePath: req.basePath ?? '', path: '/', principal: req.principal,
+        tenant: req.tenant, locale, basePath: req.basePath ?? '', path: '/', principal: req.principal,
         csrfToken: req.csrfToken,
       }, { title: problem.title, problem });
-      res.status(problem.status).type('html').send(html);
+      res.status(problem.status).type('html').send(page);
+      return;
+    }
+    if (html && problem.code === 'SERVICE_UNAVAILABLE') {
+      // The tenant could not be looked up: a plain page in the visitor's language, home link kept.
+      const prefix = /^\/t\/[a-z0-9][a-z0-9-]{1,62}(?=\/|$|\?)/.exec(req.originalUrl ?? '')?.[0] ?? '';
+      const page = this.views.bare('pages/errors/error', locale, req.basePath || prefix, { title: problem.title, problem });
+      res.status(problem.status).type('html').send(page);
       return;
     }
     res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 
-  private toProblem(exception: unknown, req: TremplinRequest): Problem {
-    const locale = req.locale ?? 'en';
+  private toProblem(exception: unknown, req: TremplinRequest, locale: Locale): Problem {
     const requestId = String(req.id ?? '');
     if (exception instanceof DomainError) {
       const desc = ERROR_CATALOGUE[exception.code];
@@ -88,9 +108,13 @@ export class ProblemFilter implements ExceptionFilter {
         requestId,
       };
     }
+    // The database is down or restarting: the client should come back, not report a bug.
+    if (isDatabaseUnavailable(exception)) {
+      return this.toProblem(new DomainError('SERVICE_UNAVAILABLE', { retryAfterSeconds: RETRY_AFTER_SECONDS }), req, locale);
+    }
     // PostgreSQL refusing a malformed identifier in the path (invalid uuid): nothing by that id exists.
     if ((exception as { driverError?: { code?: string } })?.driverError?.code === '22P02') {
-      return this.toProblem(new DomainError('NOT_FOUND'), req);
+      return this.toProblem(new DomainError('NOT_FOUND'), req, locale);
     }
     const status = statusOf(exception);
     if (status && status < 500) {
@@ -136,8 +160,15 @@ function isJsonSyntaxError(exception: unknown): boolean {
   return e instanceof SyntaxError || e?.type === 'entity.parse.failed';
 }
 
+/** The language of a request without a tenant: ?lang=, the language cookie, then Accept-Language. */
+function requestLocale(req: TremplinRequest, fallback: Locale): Locale {
+  const query = typeof req.query?.lang === 'string' ? req.query.lang : undefined;
+  const cookie = (req.cookies as Record<string, string> | undefined)?.[LOCALE_COOKIE];
+  return pickLocale(query, cookie, localeFromAcceptLanguage(req.headers['accept-language']), fallback);
+}
+
 export function wantsHtml(req: TremplinRequest): boolean {
   const path = req.path ?? '';
-  if (path.startsWith('/api') || path === '/healthz') return false;
+  if (path.startsWith('/api') || path === '/healthz' || path.startsWith('/healthz/')) return false;
   return (req.headers.accept ?? '').includes('text/html') || req.method !== 'GET';
 }

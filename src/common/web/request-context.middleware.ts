@@ -11,17 +11,21 @@ import { TenantsService } from '../../tenants/tenants.service.js';
 import { PlatformService } from '../../platform/platform.service.js';
 import { DomainError } from '../errors/domain-error.js';
 import { setCookie } from './cookies.js';
-import { pickLocale } from './i18n.js';
+import { LOCALE_COOKIE, pickLocale } from './i18n.js';
 import type { TremplinRequest } from './request-context.js';
 
 export const SESSION_COOKIE = 'tremplin_session';
 export const CSRF_COOKIE = 'tremplin_csrf';
-export const LOCALE_COOKIE = 'tremplin_lang';
+export { LOCALE_COOKIE };
 export const PLATFORM_SESSION_COOKIE = 'tremplin_platform';
 const PLATFORM_PATH = /^\/(api\/)?platform(\/|$)/;
 
-/** Paths served without a tenant (load balancers, API docs, static assets). */
-const TENANTLESS = [/^\/healthz$/, /^\/api\/docs/, /^\/assets\//, /^\/favicon\.ico$/];
+/**
+ * Paths served without a tenant (load balancers and operators, API docs, static assets). Without the
+ * /t/<slug> prefix they are answered without looking a tenant up: health checks must not need the
+ * database to say whether the process is alive, nor fail differently when it is down.
+ */
+const TENANTLESS = [/^\/healthz(\/live|\/ready)?$/, /^\/api\/docs/, /^\/assets\//, /^\/favicon\.ico$/];
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
 
@@ -55,6 +59,7 @@ export class RequestContextMiddleware {
     // The Host header only chooses the authority, read strictly; links come from configuration.
     const host = parseHostHeader(req.headers.host);
     const prefixed = /^\/t\/([a-z0-9][a-z0-9-]{1,62})(\/.*)?$/.exec(req.url.split('?')[0]);
+    if (!prefixed && TENANTLESS.some((re) => re.test(req.url.split('?')[0]))) return;
     if (prefixed && host) {
       const tenant = await this.tenants.resolve('slug', prefixed[1]);
       if (tenant && (servesPathPrefix(host, this.config.publicUrl, this.config.env === 'production') || (await this.registeredTenant(host))?.tenant.id === tenant.id)) {

@@ -44,6 +44,16 @@ export class ViewService {
     return this.template('layouts/main', ctx.tenant.slug)!({ ...model, body });
   }
 
+  /**
+   * A page without an authority's branding, for when none can be resolved (the database is down, so
+   * the tenant cannot be looked up): the same body template inside a plain layout.
+   */
+  bare(name: string, locale: Locale, basePath: string, data: Record<string, unknown> & { title: string }): string {
+    const model = { ...data, locale, basePath };
+    const body = new this.hbs.SafeString(this.template(name, null)!(model));
+    return this.template('layouts/bare', null)!({ ...model, body });
+  }
+
   /** A bare template (e-mails); undefined when it does not exist. */
   render(name: string, tenantSlug: string, model: Record<string, unknown>): string | undefined {
     return this.template(name, tenantSlug)?.(model);
@@ -77,10 +87,10 @@ export class ViewService {
     };
   }
 
-  private template(name: string, tenantSlug: string): HandlebarsTemplateDelegate | undefined {
-    const key = `${tenantSlug}:${name}`;
+  private template(name: string, tenantSlug: string | null): HandlebarsTemplateDelegate | undefined {
+    const key = `${tenantSlug ?? ''}:${name}`;
     if (this.cache.has(key)) return this.cache.get(key) ?? undefined;
-    const candidates = [join(this.dir, 'tenants', tenantSlug, `${name}.hbs`), join(this.dir, `${name}.hbs`)];
+    const candidates = [...(tenantSlug ? [join(this.dir, 'tenants', tenantSlug, `${name}.hbs`)] : []), join(this.dir, `${name}.hbs`)];
     const file = candidates.find((f) => existsSync(f));
     const compiled = file ? this.hbs.compile(readFileSync(file, 'utf8'), { strict: false }) : null;
     this.cache.set(key, compiled);
