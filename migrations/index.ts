@@ -8,6 +8,7 @@ import { ReportSnapshotImmutable1795472000000 } from './1795472000000-ReportSnap
 import { OutboxPriorities1795473600000 } from './1795473600000-OutboxPriorities.js';
 import { OutboxPrioritiesBackfill1795473600001 } from './1795473600001-OutboxPrioritiesBackfill.js';
 import { ApplicationContactEmail1796136446991 } from './1796136446991-ApplicationContactEmail.js';
+import { PaymentSettings1796137072527 } from './1796137072527-PaymentSettings.js';
 
 // Every migration, in order. Listed by hand (not a glob) so that the ESM build and the tests load the same set.
 // One per line, so that branches adding migrations merge cleanly.
@@ -22,4 +23,5 @@ export const MIGRATIONS: Function[] = [
   OutboxPriorities1795473600000,
   OutboxPrioritiesBackfill1795473600001,
   ApplicationContactEmail1796136446991,
+  PaymentSettings1796137072527,
 ];
