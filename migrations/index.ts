@@ -9,6 +9,7 @@ import { SessionLifetimes1795473000000 } from './1795473000000-SessionLifetimes.
 import { OutboxPriorities1795473600000 } from './1795473600000-OutboxPriorities.js';
 import { OutboxPrioritiesBackfill1795473600001 } from './1795473600001-OutboxPrioritiesBackfill.js';
 import { ApplicationContactEmail1796136446991 } from './1796136446991-ApplicationContactEmail.js';
+import { PaymentSettings1796137072527 } from './1796137072527-PaymentSettings.js';
 import { PlatformAdmins1796137152209 } from './1796137152209-PlatformAdmins.js';
 
 // Every migration, in order. Listed by hand (not a glob) so that the ESM build and the tests load the same set.
@@ -25,5 +26,6 @@ export const MIGRATIONS: Function[] = [
   OutboxPriorities1795473600000,
   OutboxPrioritiesBackfill1795473600001,
   ApplicationContactEmail1796136446991,
+  PaymentSettings1796137072527,
   PlatformAdmins1796137152209,
 ];

@@ -5,7 +5,7 @@ export type CampaignErrorCode =
   | 'CONTRIBUTION_WINDOW_NOT_OPEN' | 'CONTRIBUTION_WINDOW_CLOSED' | 'CAMPAIGN_NOT_LIVE' | 'REWARD_SOLD_OUT' | 'REWARD_NOT_FOUND'
   | 'IDEMPOTENCY_KEY_REQUIRED' | 'IDEMPOTENCY_KEY_REUSED' | 'CONTRIBUTION_LINK_INVALID' | 'WEBHOOK_SIGNATURE_INVALID'
   | 'WEBHOOK_NOT_CONFIGURED' | 'WEBHOOK_EVENT_INVALID' | 'SUBSCRIBE_CLOSED' | 'UPDATE_NOT_ALLOWED' | 'MATCH_BUDGET_BELOW_USED'
-  | 'CAMPAIGN_SETTINGS_FROZEN' | 'CAMPAIGN_PARTNER_UNKNOWN';
+  | 'CAMPAIGN_SETTINGS_FROZEN' | 'CAMPAIGN_PARTNER_UNKNOWN' | 'PAYMENT_SETTINGS_UNREADABLE';
 
 export const campaignErrors: ErrorCatalogue<CampaignErrorCode> = {
   CAMPAIGN_STATE_CONFLICT: { status: 409, en: 'This campaign cannot go from {from} to {to}.', fr: 'Cette campagne ne peut pas passer de {from} à {to}.' },
@@ -29,4 +29,8 @@ export const campaignErrors: ErrorCatalogue<CampaignErrorCode> = {
   MATCH_BUDGET_BELOW_USED: { status: 409, en: 'The budget cannot be lower than what is already used ({usedCents} cents).', fr: 'Le budget ne peut pas être inférieur à ce qui est déjà engagé ({usedCents} centimes).' },
   CAMPAIGN_SETTINGS_FROZEN: { status: 409, en: 'These settings cannot change once the collection has opened.', fr: "Ces réglages ne peuvent plus changer une fois la collecte ouverte." },
   CAMPAIGN_PARTNER_UNKNOWN: { status: 400, en: 'This partner does not belong to the programme.', fr: "Ce partenaire n'appartient pas au programme." },
+  PAYMENT_SETTINGS_UNREADABLE: {
+    status: 503, en: "The authority's payment secret cannot be read (was APP_SECRET changed?): staff must set it again.",
+    fr: 'Le secret de paiement de la collectivité est illisible (APP_SECRET a-t-il changé ?) : le personnel doit le saisir à nouveau.',
+  },
 };

@@ -12,13 +12,24 @@ import { CampaignsScheduler } from './campaigns.scheduler.js';
 import { CampaignsService } from './campaigns.service.js';
 import { ContributionsService } from './contributions.service.js';
 import { PageViewsService } from './page-views.service.js';
+import { PaymentSettingsController } from './payment-settings.controller.js';
+import { PaymentSettingsPagesController } from './payment-settings.pages.controller.js';
+import { PaymentSettingsRepository } from './payment-settings.repository.js';
+import { PaymentSettingsService } from './payment-settings.service.js';
 import { PaymentsController } from './payments.controller.js';
 
-/** The synchronised collection: campaign pages, contributions, match-funding, settlement and news. */
+/**
+ * The synchronised collection: campaign pages, contributions, match-funding, settlement and news, and
+ * the payment providers with each authority's settings for them (PaymentSettingsService is exported
+ * for the platform back office).
+ */
 @Module({
   imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, PublicModule],
-  controllers: [CampaignsController, PaymentsController, CampaignsPagesController],
-  providers: [CampaignPageCache, CampaignsRepository, CampaignsService, ContributionsService, CampaignsScheduler, PageViewsService],
-  exports: [CampaignsRepository, CampaignsService, ContributionsService, CampaignsScheduler, PageViewsService],
+  controllers: [CampaignsController, PaymentsController, PaymentSettingsController, CampaignsPagesController, PaymentSettingsPagesController],
+  providers: [
+    CampaignPageCache, CampaignsRepository, CampaignsService, ContributionsService, CampaignsScheduler, PageViewsService,
+    PaymentSettingsRepository, PaymentSettingsService,
+  ],
+  exports: [CampaignsRepository, CampaignsService, ContributionsService, CampaignsScheduler, PageViewsService, PaymentSettingsService],
 })
 export class CampaignsModule {}

@@ -5,11 +5,13 @@ import { Ticker } from '../common/scheduling/ticker.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { ContributionsService } from './contributions.service.js';
+import { PaymentSettingsService } from './payment-settings.service.js';
 
 /**
  * Every instance ticks. Each step reads what is due from the data and changes it under row locks with
  * a status check, so two instances do each thing once, and a tick after downtime catches up: pending
- * contributions expire, campaigns awaiting funds settle, pledges due back are released, nudges go out.
+ * contributions expire, campaigns awaiting funds settle, pledges due back are released, nudges go out,
+ * and previous payment secrets past their grace period are deleted.
  */
 @Injectable()
 export class CampaignsScheduler extends Ticker<Record<string, number>> {
@@ -17,6 +19,7 @@ export class CampaignsScheduler extends Ticker<Record<string, number>> {
 
   constructor(
     private readonly contributions: ContributionsService,
+    private readonly paymentSettings: PaymentSettingsService,
     private readonly clock: Clock,
     registry: SchedulerRegistry,
     @Inject(APP_CONFIG) config: AppConfig,
@@ -32,6 +35,7 @@ export class CampaignsScheduler extends Ticker<Record<string, number>> {
       ['settled', () => this.contributions.settleDue(now)],
       ['refunded', () => this.contributions.refundDue(now)],
       ['nudges', () => this.contributions.queueNudges(now)],
+      ['paymentSecretsForgotten', () => this.paymentSettings.deleteExpired(now)],
     ] as const) {
       try {
         done[name] = await step();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { toCsv } from '../applications/domain/export.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -8,8 +8,6 @@ import { UsersRepository } from '../auth/users.repository.js';
 import { Clock } from '../common/clock/clock.js';
 import { isUniqueViolation, TransactionRunner } from '../common/db/transaction.js';
 import { DomainError } from '../common/errors/domain-error.js';
-import type { AppConfig } from '../config/app-config.js';
-import { APP_CONFIG } from '../config/config.module.js';
 import { OutboxService } from '../notifications/outbox.service.js';
 import type { PhaseChange } from '../programmes/phase-hooks.js';
 import { ProgrammesRepository } from '../programmes/programmes.repository.js';
@@ -28,6 +26,7 @@ import type { ContributeDto } from './dto/campaigns.dto.js';
 import type { PaymentProvider } from './payments/payment-provider.js';
 import { PledgePaymentProvider } from './payments/pledge.provider.js';
 import { WebhookPaymentProvider } from './payments/webhook.provider.js';
+import { PaymentSettingsService } from './payment-settings.service.js';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,200}$/;
 
@@ -63,7 +62,7 @@ const SIGNALS: Record<WebhookEvent['type'], PaymentSignal> = {
 @Injectable()
 export class ContributionsService {
   private readonly logger = new Logger('Contributions');
-  private readonly providers: Record<'pledge' | 'webhook', PaymentProvider>;
+  private readonly pledge = new PledgePaymentProvider();
 
   constructor(
     private readonly repo: CampaignsRepository,
@@ -75,9 +74,12 @@ export class ContributionsService {
     private readonly tenants: TenantsService,
     private readonly clock: Clock,
     private readonly pages: CampaignPageCache,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    this.providers = { pledge: new PledgePaymentProvider(), webhook: new WebhookPaymentProvider(config.paymentCheckoutUrl) };
+    private readonly paymentSettings: PaymentSettingsService,
+  ) {}
+
+  /** The provider as this authority has it set up (its own checkout page, else the installation's). */
+  private async provider(name: 'pledge' | 'webhook', tenantId: string, em?: EntityManager): Promise<PaymentProvider> {
+    return name === 'pledge' ? this.pledge : new WebhookPaymentProvider(await this.paymentSettings.checkoutUrl(tenantId, em));
   }
 
   async settingsOf(em: EntityManager, tenantId: string, programmeId: string): Promise<CampaignSettings> {
@@ -131,7 +133,7 @@ export class ContributionsService {
 
   private async paymentOf(c: Contribution, tenant: Tenant, em?: EntityManager): Promise<ContributionReceipt['payment']> {
     if (c.provider === 'pledge') return { kind: 'confirm_by_email' };
-    const start = this.providers.webhook.start(c, await this.returnUrl(tenant, c.id, em));
+    const start = (await this.provider('webhook', tenant.id, em)).start(c, await this.returnUrl(tenant, c.id, em));
     return { kind: 'redirect', url: start.kind === 'redirect' ? start.url : null };
   }
 
@@ -180,7 +182,7 @@ export class ContributionsService {
     }
     const matchedCents = shares.reduce((s, x) => s + x.amountCents, 0);
 
-    const provider = this.providers[settings.paymentProvider];
+    const provider = await this.provider(settings.paymentProvider, tenant.id, em);
     const id = randomUUID();
     const start = provider.start({ id, amountCents: r.amountCents, email: r.email }, await this.returnUrl(tenant, id, em));
     const contribution = await this.repo.insertContribution(em, {
@@ -472,7 +474,7 @@ export class ContributionsService {
       await this.tx.run(async (em) => {
         const c = await this.repo.lockContribution(em, { tenantId, id });
         if (!c || c.status !== 'refund_due' || c.endedAt) return;
-        const provider = c.provider === 'webhook' ? this.providers.webhook : this.providers.pledge;
+        const provider = await this.provider(c.provider === 'webhook' ? 'webhook' : 'pledge', tenantId, em);
         const result = await provider.refund(c);
         await this.repo.updateContribution(em, c.id, result === 'refunded' ? { status: 'refunded', endedAt: now } : { endedAt: now });
         if (result === 'refunded') n++;

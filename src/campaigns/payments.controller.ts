@@ -1,21 +1,22 @@
-import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiHeader, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/roles.guard.js';
 import { Clock } from '../common/clock/clock.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { CurrentTenant } from '../common/web/current.decorators.js';
 import type { TremplinRequest } from '../common/web/request-context.js';
-import type { AppConfig } from '../config/app-config.js';
-import { APP_CONFIG } from '../config/config.module.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { ContributionsService, type WebhookEvent } from './contributions.service.js';
-import { verifySignature } from './domain/webhook-signature.js';
+import { verifyWithAny } from './domain/webhook-signature.js';
+import { PaymentSettingsService } from './payment-settings.service.js';
 
 const TYPES = ['payment.succeeded', 'payment.failed', 'refund.succeeded'];
 
 /**
  * The webhook payment provider's callbacks. The signature covers the raw body with a timestamp
- * (HMAC-SHA256, shared secret from PAYMENT_WEBHOOK_SECRET); events are applied once by their id.
+ * (HMAC-SHA256) and is checked with the secret of the authority the request is for (host or /t/<slug>):
+ * its own (and its previous one during a rotation), else PAYMENT_WEBHOOK_SECRET. Events are applied
+ * once by their id.
  */
 @ApiTags('payments')
 @Controller()
@@ -23,15 +24,16 @@ export class PaymentsController {
   constructor(
     private readonly contributions: ContributionsService,
     private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly settings: PaymentSettingsService,
   ) {}
 
   @Post('api/payments/webhook') @Public() @HttpCode(200)
   @ApiHeader({ name: 'Tremplin-Signature', description: 't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">', required: true })
   async webhook(@CurrentTenant() tenant: Tenant, @Req() req: TremplinRequest & { rawBody?: Buffer }, @Body() body: Record<string, unknown>) {
-    if (!this.config.paymentWebhookSecret) throw new DomainError('WEBHOOK_NOT_CONFIGURED');
+    const secrets = await this.settings.webhookSecrets(tenant.id);
+    if (!secrets.length) throw new DomainError('WEBHOOK_NOT_CONFIGURED');
     const header = req.headers['tremplin-signature'];
-    const check = verifySignature(this.config.paymentWebhookSecret, req.rawBody ?? Buffer.alloc(0), Array.isArray(header) ? header[0] : header, this.clock.now());
+    const check = verifyWithAny(secrets, req.rawBody ?? Buffer.alloc(0), Array.isArray(header) ? header[0] : header, this.clock.now());
     if (!check.ok) throw new DomainError('WEBHOOK_SIGNATURE_INVALID', { reason: check.reason });
     const data = (body?.data ?? {}) as Record<string, unknown>;
     const event = {

@@ -16,6 +16,7 @@ import { Tenant, TenantHost } from '../tenants/tenant.entity.js';
 import {
   Campaign, CampaignBacker, CampaignSettings, CampaignSubscriber, CampaignUpdate, Contribution, MatchAllocation, MatchBudget, PaymentEvent, RewardTier,
 } from '../campaigns/campaign.entity.js';
+import { PaymentSecret, PaymentSettings } from '../campaigns/payment-settings.entity.js';
 import { ReportSnapshot } from '../reports/report-snapshot.entity.js';
 import { PlatformAdmin, PlatformCredential } from '../platform/platform-admin.entity.js';
 
@@ -27,5 +28,6 @@ export const ENTITIES = [
   CoachingPlan, CoachingLaureate, CoachingMilestone,
   Partner, PartnerContact, LaureateNeeds, Matching, PartnerMatch,
   CampaignSettings, MatchBudget, Campaign, RewardTier, Contribution, MatchAllocation, CampaignBacker, CampaignSubscriber, CampaignUpdate, PaymentEvent,
+  PaymentSettings, PaymentSecret,
   ReportSnapshot,
 ];

@@ -87,6 +87,31 @@ describe('pages in a browser', () => {
     await page.close();
   });
 
+  it('keeps the payment settings page and its rotation confirmation accessible, errors included', async () => {
+    const page = await signInWithPassword(browser, base, 'lumiere', 'agent@lumiere.test', 'en');
+    await page.goto(`${base}/t/lumiere/staff/payment-settings`);
+    await expectAccessible(page);
+    await page.fill('[name=webhookSecret]', 'short');
+    await page.fill('[name=checkoutUrl]', 'not a url');
+    await page.click('main form button[type=submit]');
+    expect(await page.textContent('.error-summary')).toContain('Enter a secret of 24 to 500 characters');
+    expect(await page.inputValue('[name=webhookSecret]')).toBe('');
+    await expectAccessible(page);
+    for (const secret of ['browser-first-secret-0123456789ab', 'browser-second-secret-0123456789a']) {
+      await page.fill('[name=webhookSecret]', secret);
+      await page.fill('[name=checkoutUrl]', '');
+      await page.click('main form button[type=submit]');
+      await page.waitForURL(/saved=settings/);
+    }
+    expect(await page.textContent('main')).toContain('Rotation in progress');
+    await expectAccessible(page);
+    await page.click('text=End the rotation now');
+    await expectAccessible(page);
+    await page.click('text=Yes, end the rotation');
+    await page.waitForURL(/saved=ended/);
+    await page.close();
+  });
+
   it('never runs a stored <script>: user text is escaped on the pages that show it', async () => {
     const { ProgrammesService } = await import('../../src/programmes/programmes.service.js');
     const { UsersRepository } = await import('../../src/auth/users.repository.js');

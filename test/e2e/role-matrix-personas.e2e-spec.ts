@@ -138,6 +138,9 @@ const KEY_ROUTES: KeyRoute[] = [
   key('-    -    -    -    -    -    A    -    -    -    A    -', 'POST /api/people', 'invite a person'),
   key('-    -    -    -    -    -    A    -    -    -    A    -', 'GET /api/people/:userId/sessions', "a person's sessions"),
   key('-    -    -    -    -    -    A    -    -    -    A    -', 'DELETE /api/people/:userId/access', "remove a person's access"),
+  key('-    -    -    -    -    -    A    -    -    -    A    -', 'GET /api/payment-settings', 'payment settings (API)'),
+  key('-    -    -    -    -    -    A    -    -    -    A    -', 'PUT /api/payment-settings', 'payment secrets (API)'),
+  key('-    -    -    -    -    -    A    -    -    -    A    -', 'POST /staff/payment-settings', 'payment secrets (page)'),
   key('-    A    A    A    A    A    A    A    A    -    A    A', 'GET /api/me', 'who am I'),
   key('A    A    A    A    A    A    A    A    A    A    A    A', 'GET /api/programmes/:programmeId', 'public programme'),
 ];

@@ -22,3 +22,18 @@ export function verifySignature(secret: string, rawBody: Buffer, header: string 
   const received = Buffer.from(given, 'hex');
   return received.length === expected.length && timingSafeEqual(received, expected) ? { ok: true } : { ok: false, reason: 'mismatch' };
 }
+
+/**
+ * Accepts a signature made with any of the secrets (an authority's new and previous secrets during a
+ * rotation). Each is checked in constant time; the reason given is the first secret's, as
+ * missing/malformed/stale do not depend on the secret.
+ */
+export function verifyWithAny(secrets: readonly string[], rawBody: Buffer, header: string | undefined, now: Date): SignatureCheck {
+  let first: SignatureCheck = { ok: false, reason: 'mismatch' };
+  for (const [i, secret] of secrets.entries()) {
+    const check = verifySignature(secret, rawBody, header, now);
+    if (check.ok) return check;
+    if (i === 0) first = check;
+  }
+  return first;
+}

@@ -1,0 +1,44 @@
+import type { FieldProblem } from '../../common/errors/domain-error.js';
+
+/**
+ * An authority's payment settings, as rules. Which provider a programme uses is chosen per programme
+ * (campaign settings); the credentials a provider needs are the authority's, one set per provider.
+ */
+export type SettingsProvider = 'webhook';
+/** The named secret fields of each provider (Stripe would add e.g. `secret_key`, `webhook_signing_secret`). */
+export const SECRET_FIELDS = { webhook: ['webhook_secret'] } as const satisfies Record<SettingsProvider, readonly string[]>;
+export type SecretField = (typeof SECRET_FIELDS)[SettingsProvider][number];
+
+/** After a new webhook secret is set, the previous one is still accepted this long (or until staff end the rotation). */
+export const ROTATION_GRACE_MS = 24 * 3_600_000;
+
+export interface PaymentSettingsInput {
+  /** A new webhook secret; absent (or empty from a form) keeps the current one. */
+  webhookSecret?: string;
+  /** The provider's payment page; null goes back to the installation's default. Absent keeps it. */
+  checkoutUrl?: string | null;
+}
+
+const SECRET = /^[\x21-\x7e]{24,500}$/;
+
+/** What is wrong with the input, field by field; messages are the API's (pages show their own). */
+export function paymentSettingsProblems(input: PaymentSettingsInput): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (input.webhookSecret !== undefined && (typeof input.webhookSecret !== 'string' || !SECRET.test(input.webhookSecret))) {
+    problems.push({ field: 'webhookSecret', message: 'webhookSecret must be 24 to 500 printable characters, without spaces' });
+  }
+  if (input.checkoutUrl !== undefined && input.checkoutUrl !== null && !isHttpUrl(input.checkoutUrl)) {
+    problems.push({ field: 'checkoutUrl', message: 'checkoutUrl must be an http(s) URL of the payment page' });
+  }
+  return problems;
+}
+
+function isHttpUrl(raw: unknown): boolean {
+  if (typeof raw !== 'string' || raw.length > 2000) return false;
+  try {
+    const url = new URL(raw);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && !!url.hostname && !url.username && !url.password;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,14 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, ValidateIf } from 'class-validator';
+
+/**
+ * `PUT /api/payment-settings`. The rules (lengths, URL) are checked by the service
+ * (domain/payment-settings.ts), so that the platform back office calling it directly gets the same.
+ */
+export class PaymentSettingsDto {
+  @ApiPropertyOptional({ description: 'A new webhook secret (24 to 500 printable characters, no spaces). Absent: keep the current one. Never returned.', writeOnly: true })
+  @IsOptional() @IsString() webhookSecret?: string;
+
+  @ApiPropertyOptional({ nullable: true, description: "The provider's payment page (http(s)). null: the installation's default. Absent: keep it." })
+  @ValidateIf((_, v) => v !== null && v !== undefined) @IsString() checkoutUrl?: string | null;
+}

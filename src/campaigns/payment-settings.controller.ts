@@ -1,0 +1,37 @@
+import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/roles.guard.js';
+import { CurrentPrincipal, CurrentTenant } from '../common/web/current.decorators.js';
+import type { Principal } from '../common/web/request-context.js';
+import type { Tenant } from '../tenants/tenant.entity.js';
+import { PaymentSettingsDto } from './dto/payment-settings.dto.js';
+import { PaymentSettingsService, type SettingsActor } from './payment-settings.service.js';
+
+/** Platform admins may act as staff of the authority they signed in to (see RolesGuard). */
+export function actorOf(p: Principal): SettingsActor {
+  return { userId: p.userId, role: p.roles.includes('staff') ? 'staff' : 'platform_admin' };
+}
+
+/** The authority's payment provider credentials: written here, only ever described back ("set on …"). */
+@ApiTags('payment-settings')
+@ApiBearerAuth()
+@Controller('api/payment-settings')
+export class PaymentSettingsController {
+  constructor(private readonly settings: PaymentSettingsService) {}
+
+  @Get() @Roles(['staff'])
+  get(@CurrentTenant() tenant: Tenant) {
+    return this.settings.view(tenant.id);
+  }
+
+  @Put() @Roles(['staff'])
+  put(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Body() dto: PaymentSettingsDto) {
+    return this.settings.setPaymentSecrets(tenant.id, { webhookSecret: dto.webhookSecret, checkoutUrl: dto.checkoutUrl }, actorOf(principal));
+  }
+
+  /** Ends a rotation before its grace period: the previous webhook secret is refused from now on. */
+  @Post('end-rotation') @HttpCode(200) @Roles(['staff'])
+  endRotation(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal) {
+    return this.settings.endRotation(tenant.id, actorOf(principal));
+  }
+}

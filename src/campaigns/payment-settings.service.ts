@@ -1,0 +1,184 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import { UsersRepository } from '../auth/users.repository.js';
+import { Clock } from '../common/clock/clock.js';
+import { TransactionRunner } from '../common/db/transaction.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { paymentSettingsProblems, ROTATION_GRACE_MS, type PaymentSettingsInput } from './domain/payment-settings.js';
+import { keyringFrom, open, seal, SealingError, type Keyring } from './domain/sealing.js';
+import type { PaymentSecret } from './payment-settings.entity.js';
+import { PaymentSettingsRepository } from './payment-settings.repository.js';
+
+/** Who changes the settings: the authority's staff, or a platform admin (from the platform back office). */
+export interface SettingsActor {
+  userId: string | null;
+  role: 'staff' | 'platform_admin';
+}
+
+/** What staff and the API are told about a secret: whether and when it was set, by whom; never the value. */
+export interface SecretStatus {
+  source: 'authority' | 'default' | 'none';
+  setAt: Date | null;
+  setBy: { userId: string | null; name: string | null; role: 'staff' | 'platform_admin' } | null;
+  /** During a rotation: until when the previous secret is still accepted. */
+  previousValidUntil: Date | null;
+}
+
+export interface PaymentSettingsView {
+  provider: 'webhook';
+  webhookSecret: SecretStatus;
+  checkoutUrl: string | null;
+  checkoutUrlSource: 'authority' | 'default' | 'none';
+  updatedAt: Date | null;
+}
+
+const PROVIDER = 'webhook' as const;
+const FIELD = 'webhook_secret' as const;
+/** Binds a sealed value to its authority and field: copied into another row, it does not open. */
+const placeOf = (tenantId: string) => `${tenantId}:${PROVIDER}:${FIELD}`;
+
+/**
+ * Each authority's credentials for the webhook payment provider: its webhook secret (sealed at rest,
+ * rotated with a grace period) and checkout page. Authorities that set none use the installation's
+ * PAYMENT_WEBHOOK_SECRET and PAYMENT_CHECKOUT_URL. Secrets are written and checked here, never
+ * returned, logged or audited (the audit says which field changed).
+ */
+@Injectable()
+export class PaymentSettingsService {
+  private readonly logger = new Logger('PaymentSettings');
+  private readonly keyring: Keyring;
+
+  constructor(
+    private readonly repo: PaymentSettingsRepository,
+    private readonly users: UsersRepository,
+    private readonly tx: TransactionRunner,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.keyring = keyringFrom(config.appSecret);
+  }
+
+  async view(tenantId: string): Promise<PaymentSettingsView> {
+    const em = this.repo.manager;
+    const now = this.clock.now();
+    const [settings, secrets] = await Promise.all([
+      this.repo.settings(em, tenantId, PROVIDER), this.repo.validSecrets(em, tenantId, PROVIDER, FIELD, now),
+    ]);
+    const current = secrets.find((s) => s.validUntil === null);
+    const previous = secrets.find((s) => s.validUntil !== null);
+    const setter = current?.setByUserId ? await this.users.findById(tenantId, current.setByUserId) : null;
+    return {
+      provider: PROVIDER,
+      webhookSecret: current
+        ? {
+          source: 'authority', setAt: current.setAt,
+          // A platform admin belongs to another authority: named by role only.
+          setBy: { userId: current.setByUserId, name: setter?.displayName ?? null, role: current.setByRole },
+          previousValidUntil: previous?.validUntil ?? null,
+        }
+        : { source: this.config.paymentWebhookSecret ? 'default' : 'none', setAt: null, setBy: null, previousValidUntil: null },
+      checkoutUrl: settings?.checkoutUrl ?? null,
+      checkoutUrlSource: settings?.checkoutUrl ? 'authority' : this.config.paymentCheckoutUrl ? 'default' : 'none',
+      updatedAt: settings?.updatedAt ?? null,
+    };
+  }
+
+  /**
+   * Sets what the input gives (absent fields are kept). A new webhook secret becomes current at once;
+   * the previous one is still accepted for ROTATION_GRACE_MS so that the provider can switch without
+   * lost callbacks. Setting the current secret again changes nothing. Callable by the platform back office.
+   */
+  async setPaymentSecrets(tenantId: string, input: PaymentSettingsInput, actor: SettingsActor): Promise<PaymentSettingsView> {
+    const problems = paymentSettingsProblems(input);
+    if (problems.length) throw new DomainError('VALIDATION_FAILED', {}, problems);
+    const now = this.clock.now();
+    await this.tx.run(async (em) => {
+      const settings = await this.repo.lockSettings(em, tenantId, PROVIDER, now);
+      const changed: string[] = [];
+      let previousValidUntil: Date | null = null;
+      if (input.webhookSecret !== undefined) {
+        const secrets = await this.repo.validSecrets(em, tenantId, PROVIDER, FIELD, now);
+        const current = secrets.find((s) => s.validUntil === null);
+        if (!current || this.openOrNull(tenantId, current) !== input.webhookSecret) {
+          // Only the secret being replaced stays valid; an older one (a rotation still running) ends now.
+          await this.repo.deletePrevious(em, tenantId, PROVIDER, FIELD);
+          if (current) {
+            previousValidUntil = new Date(now.getTime() + ROTATION_GRACE_MS);
+            await this.repo.retireCurrent(em, tenantId, PROVIDER, FIELD, previousValidUntil);
+          }
+          const sealed = seal(this.keyring, input.webhookSecret, placeOf(tenantId));
+          await this.repo.insertSecret(em, {
+            tenantId, provider: PROVIDER, name: FIELD, keyId: sealed.keyId, iv: sealed.iv, authTag: sealed.authTag, ciphertext: sealed.ciphertext,
+            setAt: now, setByUserId: actor.userId, setByRole: actor.role, validUntil: null,
+          });
+          changed.push('webhookSecret');
+        }
+      }
+      if (input.checkoutUrl !== undefined && (input.checkoutUrl ?? null) !== settings.checkoutUrl) changed.push('checkoutUrl');
+      if (!changed.length) return;
+      await this.repo.updateSettings(em, settings.id, {
+        ...(changed.includes('checkoutUrl') ? { checkoutUrl: input.checkoutUrl ?? null } : {}), updatedAt: now, updatedByUserId: actor.userId,
+      });
+      await this.audit.record(em, {
+        tenantId, actorUserId: actor.userId, action: 'payment_settings.updated', subjectType: 'payment_settings', subjectId: settings.id,
+        // Which fields changed, never their values.
+        data: { provider: PROVIDER, fields: changed, actorRole: actor.role, ...(previousValidUntil ? { previousSecretValidUntil: previousValidUntil.toISOString() } : {}) },
+      });
+    });
+    return this.view(tenantId);
+  }
+
+  /** Ends a rotation early: from now on only the current webhook secret is accepted. */
+  async endRotation(tenantId: string, actor: SettingsActor): Promise<PaymentSettingsView> {
+    const now = this.clock.now();
+    await this.tx.run(async (em) => {
+      const settings = await this.repo.lockSettings(em, tenantId, PROVIDER, now);
+      const ended = await this.repo.deletePrevious(em, tenantId, PROVIDER, FIELD);
+      if (!ended) return;
+      await this.audit.record(em, {
+        tenantId, actorUserId: actor.userId, action: 'payment_settings.rotation_ended', subjectType: 'payment_settings', subjectId: settings.id,
+        data: { provider: PROVIDER, fields: ['webhookSecret'], actorRole: actor.role },
+      });
+    });
+    return this.view(tenantId);
+  }
+
+  /**
+   * The secrets a webhook of this authority may be signed with, current first: its own (and, during a
+   * rotation, the previous one), else the installation's default. Empty: webhooks are not configured.
+   * Read on every call (no cache), so that a rotation done on one instance holds on all at once.
+   */
+  async webhookSecrets(tenantId: string): Promise<string[]> {
+    const rows = await this.repo.validSecrets(this.repo.manager, tenantId, PROVIDER, FIELD, this.clock.now());
+    if (!rows.length) return this.config.paymentWebhookSecret ? [this.config.paymentWebhookSecret] : [];
+    const secrets = rows.map((r) => this.openOrNull(tenantId, r)).filter((s): s is string => s !== null);
+    // The authority has its own secret but it cannot be opened (APP_SECRET changed?): refuse, never fall back.
+    if (!secrets.length) throw new DomainError('PAYMENT_SETTINGS_UNREADABLE');
+    return secrets;
+  }
+
+  /** The webhook provider's payment page for this authority (its own, else the installation's). */
+  async checkoutUrl(tenantId: string, em: EntityManager = this.repo.manager): Promise<string | undefined> {
+    return (await this.repo.settings(em, tenantId, PROVIDER))?.checkoutUrl ?? this.config.paymentCheckoutUrl;
+  }
+
+  /** Scheduled: previous secrets whose grace period is over are deleted (they were refused already). */
+  deleteExpired(now: Date): Promise<number> {
+    return this.repo.deleteExpired(now);
+  }
+
+  private openOrNull(tenantId: string, row: PaymentSecret): string | null {
+    try {
+      return open(this.keyring, { keyId: row.keyId, iv: row.iv, authTag: row.authTag, ciphertext: row.ciphertext }, placeOf(tenantId));
+    } catch (err) {
+      if (!(err instanceof SealingError)) throw err;
+      // Says which row and why, never anything of the value.
+      this.logger.error({ tenantId, secretId: row.id, keyId: row.keyId, reason: err.reason }, 'a payment secret cannot be opened');
+      return null;
+    }
+  }
+}
