@@ -54,8 +54,17 @@ export class ProblemFilter implements ExceptionFilter {
     }
     if (res.headersSent) return;
     if (problem.code === 'RATE_LIMITED' && problem.retryAfterSeconds) res.setHeader('Retry-After', String(problem.retryAfterSeconds));
+    const platform = isPlatformPath(req);
     if (problem.status === 401 && wantsHtml(req) && req.method === 'GET') {
-      res.redirect(303, `${req.basePath ?? ''}/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
+      // Platform admins sign in on the platform's own page (with an e-mailed link: no destination kept).
+      res.redirect(303, platform ? '/platform/sign-in' : `${req.basePath ?? ''}/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
+      return;
+    }
+    if (wantsHtml(req) && platform) {
+      const html = this.views.platformPage('pages/errors/error', {
+        locale: req.locale ?? 'en', path: '/platform', admin: req.platformAdmin, csrfToken: req.csrfToken,
+      }, { title: problem.title, problem, homeHref: '/platform' });
+      res.status(problem.status).type('html').send(html);
       return;
     }
     if (wantsHtml(req) && req.tenant) {
@@ -134,6 +143,11 @@ function statusOf(exception: unknown): number | undefined {
 function isJsonSyntaxError(exception: unknown): boolean {
   const e = exception as { type?: string };
   return e instanceof SyntaxError || e?.type === 'entity.parse.failed';
+}
+
+/** The installation's back-office pages (/platform/...), served without an authority. */
+function isPlatformPath(req: TremplinRequest): boolean {
+  return /^\/platform(\/|$)/.test(req.path ?? '');
 }
 
 export function wantsHtml(req: TremplinRequest): boolean {
