@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { hashToken, newSecretToken, normaliseEmail } from '../auth/domain/tokens.js';
 import { RateLimiter } from '../auth/rate-limiter.service.js';
 import { AuthService } from '../auth/auth.service.js';
@@ -57,7 +58,7 @@ export class PlatformService {
     const email = normaliseEmail(rawEmail);
     const { admin, created, link } = await this.tx.run(async (em) => {
       const made = await this.repo.upsertAdmin(em, email, displayName?.trim() || email.split('@')[0]);
-      return { ...made, link: await this.newLink(made.admin.id) };
+      return { ...made, link: await this.newLink(made.admin.id, em) };
     });
     await this.mailLink(admin, link);
     return { admin, created, link };
@@ -148,9 +149,10 @@ export class PlatformService {
 
   // ---- e-mail -----------------------------------------------------------------------------------
 
-  private async newLink(adminId: string): Promise<string> {
+  /** `em`: the transaction that just added the admin (outside it the new row is not visible yet). */
+  private async newLink(adminId: string, em: EntityManager = this.repo.manager): Promise<string> {
     const token = newSecretToken();
-    await this.repo.addCredential(this.repo.manager, {
+    await this.repo.addCredential(em, {
       adminId, kind: 'link', tokenHash: hashToken(token), expiresAt: new Date(this.clock.now().getTime() + LINK_TTL_MINUTES * 60_000),
     });
     return `${this.baseUrl}/platform/sign-in/link/${token}`;
