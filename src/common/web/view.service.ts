@@ -112,7 +112,8 @@ export class ViewService {
     if (this.cache.has(key)) return this.cache.get(key) ?? undefined;
     const candidates = [join(this.dir, 'tenants', tenantSlug, `${name}.hbs`), join(this.dir, `${name}.hbs`)];
     const file = candidates.find((f) => existsSync(f));
-    const compiled = file ? this.hbs.compile(readFileSync(file, 'utf8'), { strict: false }) : null;
+    // preventIndent: an indented {{> field}} would otherwise indent every line of a textarea's value.
+    const compiled = file ? this.hbs.compile(readFileSync(file, 'utf8'), { strict: false, preventIndent: true }) : null;
     this.cache.set(key, compiled);
     return compiled ?? undefined;
   }
