@@ -38,4 +38,13 @@ export class PlatformReadModel {
       programmes: r.programmes as number, staff: r.staff as number,
     }));
   }
+
+  /** The addresses of an authority's staff (oldest first), for the platform's authority page. */
+  async staffEmails(tenantId: string): Promise<string[]> {
+    const rows: Array<{ email: string }> = await this.ds.query(`
+      SELECT u.email FROM app_user u
+      WHERE u.tenant_id = $1 AND EXISTS (SELECT 1 FROM role_grant g WHERE g.tenant_id = u.tenant_id AND g.user_id = u.id AND g.role = 'staff')
+      ORDER BY u.created_at, u.email`, [tenantId]);
+    return rows.map((r) => r.email);
+  }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { hashToken, newSecretToken, normaliseEmail } from '../auth/domain/tokens.js';
 import { RateLimiter } from '../auth/rate-limiter.service.js';
 import { AuthService } from '../auth/auth.service.js';
@@ -151,7 +152,8 @@ export class PlatformService {
 
   // ---- e-mail -----------------------------------------------------------------------------------
 
-  private async newLink(adminId: string, em = this.repo.manager): Promise<string> {
+  /** `em`: the transaction that just added the admin (outside it the new row is not visible yet). */
+  private async newLink(adminId: string, em: EntityManager = this.repo.manager): Promise<string> {
     const token = newSecretToken();
     await this.repo.addCredential(em, {
       adminId, kind: 'link', tokenHash: hashToken(token), expiresAt: new Date(this.clock.now().getTime() + LINK_TTL_MINUTES * 60_000),

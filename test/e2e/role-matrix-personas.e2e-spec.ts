@@ -87,7 +87,8 @@ function expectedVerdict(access: Access | undefined, persona: Persona, route: Ro
  */
 function conforms(expected: Verdict, persona: Persona, status: number): boolean {
   if (status >= 500) return false;
-  if (expected === 'platform') return status === 401;
+  // Platform pages may send a browser to /platform/sign-in instead (303).
+  if (expected === 'platform') return status === 401 || status === 303;
   if (expected === 'allow') return status !== 401 && status !== 403;
   if (expected === 'closed') return [401, 403, 404].includes(status);
   if (persona.name === 'anonymous') return status === 401;

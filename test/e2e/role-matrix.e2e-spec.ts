@@ -35,6 +35,8 @@ const PUBLIC = new Set([
   // Confirming an application's contact address by the link sent to it (security review, finding 9).
   // Platform admins ask for a sign-in link and exchange it (the answer never tells who is one).
   'POST /api/platform/sign-in-links', 'POST /api/platform/sign-in-links/consume',
+  // The platform's sign-in pages (src/platform/platform.pages.controller.ts); signing out works without a session too.
+  'GET /platform/sign-in', 'POST /platform/sign-in', 'GET /platform/sign-in/link/:token', 'POST /platform/sign-in/link/:token', 'POST /platform/sign-out',
   'POST /api/applications/contact-email/confirm', 'GET /applications/contact-email/:token', 'POST /applications/contact-email/:token',
 ]);
 const ANY_SIGNED_IN = new Set([
@@ -79,7 +81,8 @@ describe('role matrix', () => {
         if (PUBLIC.has(key) || ANY_SIGNED_IN.has(key)) continue;
         const res = await call(nobody.headers);
         // An authority's credential is no platform credential: platform routes do not recognise it (401).
-        const refused = key.includes(' /api/platform/') ? [401] : [403, 404];
+        // Platform pages may send a browser to their sign-in page instead (303).
+        const refused = key.includes(' /api/platform/') ? [401] : / \/platform(\/|$)/.test(key) ? [401, 303] : [403, 404];
         if (!refused.includes(res.status)) failures.push(`${key} answered ${res.status} to a signed-in person without a role`);
       }
       expect(failures).toEqual([]);

@@ -68,8 +68,17 @@ export class ProblemFilter implements ExceptionFilter {
     if (problem.retryAfterSeconds && (problem.code === 'RATE_LIMITED' || problem.code === 'SERVICE_UNAVAILABLE')) {
       res.setHeader('Retry-After', String(problem.retryAfterSeconds));
     }
+    const platform = isPlatformPath(req);
     if (problem.status === 401 && html && req.method === 'GET') {
-      res.redirect(303, `${req.basePath ?? ''}/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
+      // Platform admins sign in on the platform's own page (with an e-mailed link: no destination kept).
+      res.redirect(303, platform ? '/platform/sign-in' : `${req.basePath ?? ''}/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
+      return;
+    }
+    if (html && platform) {
+      const page = this.views.platformPage('pages/errors/error', {
+        locale: req.locale ?? 'en', path: '/platform', admin: req.platformAdmin, csrfToken: req.csrfToken,
+      }, { title: problem.title, problem, homeHref: '/platform' });
+      res.status(problem.status).type('html').send(page);
       return;
     }
     if (html && req.tenant) {
@@ -165,6 +174,12 @@ function requestLocale(req: TremplinRequest, fallback: Locale): Locale {
   const query = typeof req.query?.lang === 'string' ? req.query.lang : undefined;
   const cookie = (req.cookies as Record<string, string> | undefined)?.[LOCALE_COOKIE];
   return pickLocale(query, cookie, localeFromAcceptLanguage(req.headers['accept-language']), fallback);
+
+}
+
+/** The installation's back-office pages (/platform/...), served without an authority. */
+function isPlatformPath(req: TremplinRequest): boolean {
+  return /^\/platform(\/|$)/.test(req.path ?? '');
 }
 
 export function wantsHtml(req: TremplinRequest): boolean {

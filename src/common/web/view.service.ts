@@ -17,6 +17,17 @@ export interface PageContext {
   csrfToken?: string;
 }
 
+/** What a platform page needs: language, path (for the language switch), the admin, CSRF token. */
+export interface PlatformPageContext {
+  locale: Locale;
+  path: string;
+  admin?: { id: string; email: string; displayName: string };
+  csrfToken?: string;
+}
+
+/** Never a tenant slug (slugs start with a letter or digit): platform pages take no tenant override. */
+const PLATFORM_SLUG = '_platform';
+
 /**
  * Renders Handlebars pages and e-mails. Auto-escaping is on: user text is always output with {{ }}.
  * A tenant may override any template under templates/tenants/<slug>/ with the same relative path.
@@ -52,6 +63,25 @@ export class ViewService {
     const model = { ...data, locale, basePath };
     const body = new this.hbs.SafeString(this.template(name, null)!(model));
     return this.template('layouts/bare', null)!({ ...model, body });
+  }
+
+  /**
+   * A page of the installation's back-office (/platform): no authority, so no tenant branding or
+   * overrides; the platform layout, its own navigation and sign-out form.
+   */
+  platformPage(name: string, ctx: PlatformPageContext, data: Record<string, unknown> & { title: string }): string {
+    const other: Locale = ctx.locale === 'fr' ? 'en' : 'fr';
+    const model = {
+      ...data,
+      locale: ctx.locale,
+      otherLocale: other,
+      switchLocaleHref: `${ctx.path}${ctx.path.includes('?') ? '&' : '?'}lang=${other}`,
+      basePath: '',
+      admin: ctx.admin,
+      csrfToken: ctx.csrfToken,
+    };
+    const body = new this.hbs.SafeString(this.template(name, PLATFORM_SLUG)!(model));
+    return this.template('layouts/platform', PLATFORM_SLUG)!({ ...model, body });
   }
 
   /** A bare template (e-mails); undefined when it does not exist. */
@@ -92,7 +122,8 @@ export class ViewService {
     if (this.cache.has(key)) return this.cache.get(key) ?? undefined;
     const candidates = [...(tenantSlug ? [join(this.dir, 'tenants', tenantSlug, `${name}.hbs`)] : []), join(this.dir, `${name}.hbs`)];
     const file = candidates.find((f) => existsSync(f));
-    const compiled = file ? this.hbs.compile(readFileSync(file, 'utf8'), { strict: false }) : null;
+    // preventIndent: an indented {{> field}} would otherwise indent every line of a textarea's value.
+    const compiled = file ? this.hbs.compile(readFileSync(file, 'utf8'), { strict: false, preventIndent: true }) : null;
     this.cache.set(key, compiled);
     return compiled ?? undefined;
   }
@@ -120,8 +151,8 @@ export class ViewService {
     /** A date and time in the tenant's time zone and the page's language. */
     this.hbs.registerHelper('datetime', function (value: unknown, options: Handlebars.HelperOptions) {
       if (!value) return '';
-      const root = options.data.root as { locale: Locale; tenant: Tenant };
-      return formatInstant(new Date(value as string), root.locale, root.tenant.timeZone);
+      const root = options.data.root as { locale: Locale; tenant?: Tenant };
+      return formatInstant(new Date(value as string), root.locale, root.tenant?.timeZone ?? 'Europe/Paris');
     });
     /** {{money cents}}: an amount in cents, in the page's language ("1 234,50 €", "€1,234.50"); whole euros without decimals. */
     this.hbs.registerHelper('money', function (cents: unknown, options: Handlebars.HelperOptions) {
