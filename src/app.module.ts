@@ -25,6 +25,7 @@ import { PublicModule } from './public/public.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { StorageModule } from './storage/storage.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
+import { PeopleModule } from './people/people.module.js';
 
 interface SerializedRequest {
   id: string; method: string; url: string; headers: Record<string, string | undefined>; remoteAddress?: string; remotePort?: number;
@@ -68,7 +69,7 @@ export class AppModule {
         AuditModule,
         NotificationsModule,
         AuthModule,
-        TenantsModule,
+        TenantsModule, PeopleModule,
         PlatformModule,
         ProgrammesModule,
         StorageModule,

@@ -25,6 +25,7 @@ const LINK_INTERVAL_MS = 60_000;
 /** A session or token's expiry moves forward on use, but at most this often (one write an hour, not one per request). */
 const SLIDE_EVERY_MS = 3_600_000;
 const DAY_MS = 86_400_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Verifying against this when the e-mail is unknown keeps the response time the same either way. */
 const DUMMY_HASH = argon2.hash('not a real password', { type: argon2.argon2id });
 
@@ -233,6 +234,57 @@ export class AuthService {
       link = await this.issueLink(em, tenant, user, baseUrl, 'invitation', undefined, user.locale ?? tenant.defaultLocale, { role: input.role });
     }
     return { user, granted, link };
+  }
+
+  /**
+   * Removes one role of a person. The authority always keeps a staff member: removing its last
+   * tenant-wide staff grant, or one's own staff grant, is refused (409); a platform administrator's
+   * grant only a platform administrator removes. The person's sessions stay: what they may do is read
+   * from their grants at each request.
+   */
+  async revokeRole(tenantId: string, actor: Principal, userId: string, grantId: string): Promise<{ role: Role; programmeId: string | null }> {
+    return this.tx.run(async (em) => {
+      const user = UUID.test(userId) ? await this.users.findById(tenantId, userId, em) : null;
+      if (!user) throw new DomainError('PERSON_NOT_FOUND');
+      const grant = UUID.test(grantId) ? (await this.users.grants(tenantId, userId, em)).find((g) => g.id === grantId) : undefined;
+      if (!grant) throw new DomainError('GRANT_NOT_FOUND');
+      if (grant.role === 'platform_admin' && !actor.roles.includes('platform_admin')) throw new DomainError('GRANT_REMOVAL_FORBIDDEN');
+      if (grant.role === 'staff') {
+        if (userId === actor.userId) throw new DomainError('OWN_STAFF_GRANT');
+        // One decision per authority at a time: two staff removing each other cannot both pass.
+        await this.users.lockStaffGrants(em, tenantId);
+        if (!grant.programmeId && (await this.users.countWideStaff(em, tenantId)) <= 1) throw new DomainError('LAST_STAFF_GRANT');
+      }
+      const removed = await this.users.revokeGrant(em, tenantId, userId, grantId);
+      if (!removed) throw new DomainError('GRANT_NOT_FOUND');
+      await this.audit.record(em, {
+        tenantId, actorUserId: actor.userId, action: 'person.role_revoked', subjectType: 'user', subjectId: userId,
+        data: { email: user.email, role: removed.role, programmeId: removed.programmeId },
+      });
+      return removed;
+    });
+  }
+
+  /**
+   * E-mails the invitation again, with a new one-time link, to a person who still holds a role. At most
+   * one e-mailed link a minute per person, as for sign-in links (429 here: staff asked, they may know).
+   */
+  async resendInvitation(tenant: Tenant, actorUserId: string, userId: string, baseUrl: string): Promise<User> {
+    return this.tx.run(async (em) => {
+      const user = UUID.test(userId) ? await this.users.findById(tenant.id, userId, em) : null;
+      if (!user) throw new DomainError('PERSON_NOT_FOUND');
+      await this.users.lock(em, tenant.id, user.id);
+      const grants = (await this.users.grants(tenant.id, userId, em)).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+      if (!grants.length) throw new DomainError('PERSON_WITHOUT_ACCESS');
+      if (await this.credentials.linkIssuedSince(em, tenant.id, user.id, new Date(this.clock.now().getTime() - LINK_INTERVAL_MS))) {
+        throw new DomainError('INVITATION_TOO_SOON');
+      }
+      await this.issueLink(em, tenant, user, baseUrl, 'invitation', undefined, user.locale ?? tenant.defaultLocale, { role: grants[0].role });
+      await this.audit.record(em, {
+        tenantId: tenant.id, actorUserId, action: 'person.invitation_resent', subjectType: 'user', subjectId: userId, data: { email: user.email },
+      });
+      return user;
+    });
   }
 
   /** Expired sessions and tokens, revoked tokens, and links a day past their expiry. */

@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import type { Principal } from '../common/web/request-context.js';
 import { type Role, RoleGrant, User } from './user.entity.js';
+
+export interface PeopleFilter {
+  role?: Role;
+  programmeId?: string;
+  q?: string;
+  limit: number;
+  offset: number;
+}
 
 @Injectable()
 export class UsersRepository {
@@ -63,6 +71,56 @@ export class UsersRepository {
       [tenantId, userId],
     );
     return rows.map((r) => ({ role: r.role, programmeId: r.programme_id }));
+  }
+
+  /**
+   * People holding at least one role in the tenant, filtered and paged, with the total for the pager.
+   * `role` and `programmeId` filter on the grants (a person matches when one grant does); `q` searches
+   * the name and e-mail (case-insensitive, LIKE wildcards taken literally).
+   */
+  async listPeople(
+    tenantId: string, filter: PeopleFilter, em: EntityManager = this.ds.manager,
+  ): Promise<{ total: number; people: Array<User & { grants: RoleGrant[] }> }> {
+    const q = filter.q ? `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+    const where = `u.tenant_id = $1
+      AND EXISTS (SELECT 1 FROM role_grant g WHERE g.tenant_id = u.tenant_id AND g.user_id = u.id
+                  AND ($2::text IS NULL OR g.role = $2) AND ($3::uuid IS NULL OR g.programme_id = $3))
+      AND ($4::text IS NULL OR u.email ILIKE $4 OR u.display_name ILIKE $4)`;
+    const params = [tenantId, filter.role ?? null, filter.programmeId ?? null, q];
+    const [{ total }] = await em.query(`SELECT count(*)::int AS total FROM app_user u WHERE ${where}`, params);
+    const rows: Array<{ id: string }> = await em.query(
+      `SELECT u.id FROM app_user u WHERE ${where} ORDER BY lower(u.display_name), u.email, u.id LIMIT $5 OFFSET $6`,
+      [...params, filter.limit, filter.offset],
+    );
+    if (!rows.length) return { total, people: [] };
+    const ids = rows.map((r) => r.id);
+    const users = await em.getRepository(User).findBy({ tenantId, id: In(ids) });
+    const grants = await em.getRepository(RoleGrant).find({ where: { tenantId, userId: In(ids) }, order: { createdAt: 'ASC' } });
+    const byId = new Map(users.map((u) => [u.id, u]));
+    return {
+      total,
+      people: ids.map((id) => Object.assign(byId.get(id)!, { grants: grants.filter((g) => g.userId === id) })),
+    };
+  }
+
+  /** Removes one grant of the person; returns it, or undefined when the person has no such grant. */
+  async revokeGrant(em: EntityManager, tenantId: string, userId: string, grantId: string): Promise<{ role: Role; programmeId: string | null } | undefined> {
+    const [rows]: [Array<{ role: Role; programme_id: string | null }>] = await em.query(
+      'DELETE FROM role_grant WHERE tenant_id = $1 AND user_id = $2 AND id = $3 RETURNING role, programme_id',
+      [tenantId, userId, grantId],
+    );
+    return rows[0] ? { role: rows[0].role, programmeId: rows[0].programme_id } : undefined;
+  }
+
+  /** How many tenant-wide staff grants the tenant has (never let it reach zero). */
+  async countWideStaff(em: EntityManager, tenantId: string): Promise<number> {
+    const [{ n }] = await em.query("SELECT count(*)::int AS n FROM role_grant WHERE tenant_id = $1 AND role = 'staff' AND programme_id IS NULL", [tenantId]);
+    return n;
+  }
+
+  /** Serialises changes to the tenant's staff grants for the rest of the transaction (the last-staff rule). */
+  async lockStaffGrants(em: EntityManager, tenantId: string): Promise<void> {
+    await em.query("SELECT pg_advisory_xact_lock(hashtext('staff-grants:' || $1))", [tenantId]);
   }
 
   /** The person as a request sees them: identity and roles, tenant-wide and per programme. */

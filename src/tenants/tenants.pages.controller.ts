@@ -1,14 +1,11 @@
-import { Body, Controller, HttpCode, Get, Header, Inject, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Get, Header, Inject, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuditService } from '../audit/audit.service.js';
-import { AuthService } from '../auth/auth.service.js';
-import { InvitePersonDto } from '../auth/dto/auth.dto.js';
 import { Public, Roles } from '../auth/roles.guard.js';
 import { type FieldProblem } from '../common/errors/domain-error.js';
-import { baseUrlOf, CurrentTenant, Page } from '../common/web/current.decorators.js';
+import { CurrentTenant, Page } from '../common/web/current.decorators.js';
 import { checkForm, errorMap, withFieldErrors } from '../common/web/forms.js';
-import type { TremplinRequest } from '../common/web/request-context.js';
 import { type PageContext, ViewService } from '../common/web/view.service.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -21,7 +18,6 @@ import { TenantsService } from './tenants.service.js';
 export class TenantsPagesController {
   constructor(
     private readonly tenants: TenantsService,
-    private readonly auth: AuthService,
     private readonly audit: AuditService,
     private readonly views: ViewService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -50,24 +46,7 @@ export class TenantsPagesController {
     return res.redirect(303, `${page.basePath}/staff/branding?saved=1`);
   }
 
-  @Get('staff/people') @Roles(['staff'])
-  people(@Page() page: PageContext) {
-    return this.views.page('pages/staff/people', page, { title: this.views.t(page.locale, 'staff.people'), values: {} });
-  }
-
-  @Post('staff/people') @HttpCode(200) @Roles(['staff'])
-  async invite(@Page() page: PageContext, @Body() body: Record<string, unknown>, @Req() req: TremplinRequest, @Res() res: Response) {
-    const again = (errors: FieldProblem[]) => res.status(400).send(this.views.page('pages/staff/people', page, {
-      title: this.views.t(page.locale, 'staff.people'), values: body, errors: errorMap(errors), errorList: errors,
-    }));
-    const form = checkForm(InvitePersonDto, body);
-    if (!form.ok) return again(form.errors);
-    const done = await withFieldErrors(() => this.auth.invite(page.tenant, page.principal!.userId, form.value, baseUrlOf(req)));
-    if (!done.ok) return again(done.errors);
-    return res.send(this.views.page('pages/staff/people', page, {
-      title: this.views.t(page.locale, 'staff.people'), values: {}, invited: { email: done.value.user.email, granted: done.value.granted },
-    }));
-  }
+  // The people page (list, invitation, roles, sessions, removal) is in src/people/people.pages.controller.ts.
 
   @Get('staff/audit') @Roles(['staff'])
   async auditLog(@Page() page: PageContext, @Query('action') action?: string) {

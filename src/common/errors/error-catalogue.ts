@@ -6,6 +6,7 @@ import { juryDomainErrors, juryErrors } from '../../jury/jury.errors.js';
 import { coachingDomainErrors, coachingErrors } from '../../coaching/coaching.errors.js';
 import { partnersDomainErrors, partnersErrors } from '../../partners/partners.errors.js';
 import { campaignErrors } from '../../campaigns/campaigns.errors.js';
+import { peopleErrors } from '../../people/people.errors.js';
 import { reportErrors } from '../../reports/reports.errors.js';
 import { commonErrors } from './common.errors.js';
 import type { ErrorDescription } from './domain-error.js';
@@ -14,5 +15,5 @@ import type { ErrorDescription } from './domain-error.js';
 export const ERROR_CATALOGUE: Record<string, ErrorDescription> = {
   ...commonErrors, ...authErrors, ...applicationErrors, ...programmeErrors, ...tenantErrors, ...juryErrors, ...juryDomainErrors,
   ...coachingErrors, ...coachingDomainErrors, ...partnersErrors, ...partnersDomainErrors, ...campaignErrors,
-  ...reportErrors,
+  ...reportErrors, ...peopleErrors,
 };

@@ -1,0 +1,168 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { AuthService } from '../auth/auth.service.js';
+import { InvitePersonDto } from '../auth/dto/auth.dto.js';
+import { Roles } from '../auth/roles.guard.js';
+import { SessionsService } from '../auth/sessions.service.js';
+import { describeMessage, DomainError, type FieldProblem } from '../common/errors/domain-error.js';
+import { ERROR_CATALOGUE } from '../common/errors/error-catalogue.js';
+import { baseUrlOf, Page } from '../common/web/current.decorators.js';
+import { checkForm, errorMap, withFieldErrors } from '../common/web/forms.js';
+import type { TremplinRequest } from '../common/web/request-context.js';
+import { type PageContext, ViewService } from '../common/web/view.service.js';
+import { PeopleService } from './people.service.js';
+
+/** Invitable roles (a platform administrator is made from the platform, never here). */
+const INVITABLE = ['staff', 'juror', 'coach', 'partner', 'applicant'] as const;
+/** The one-time confirmations a redirect may ask for (?done=…); anything else shows nothing. */
+const DONE = new Set(['invited', 'alreadyHad', 'granted', 'roleRevoked', 'invitationSent', 'sessionEnded', 'accessRemoved']);
+/** Refusals shown on the person's page rather than as an error page. */
+const SHOWN_ON_PAGE = new Set(['LAST_STAFF_GRANT', 'OWN_STAFF_GRANT', 'GRANT_REMOVAL_FORBIDDEN', 'GRANT_NOT_FOUND', 'PERSON_WITHOUT_ACCESS',
+  'INVITATION_TOO_SOON', 'SESSION_NOT_FOUND', 'ACCESS_SELF_REMOVAL', 'ACCESS_REMOVAL_FORBIDDEN']);
+
+/** People and access for an authority (issue 13): who has which role, invitations, roles, sessions, removal. */
+@ApiExcludeController()
+@Controller('staff/people')
+export class PeoplePagesController {
+  constructor(
+    private readonly people: PeopleService,
+    private readonly auth: AuthService,
+    private readonly sessions: SessionsService,
+    private readonly views: ViewService,
+  ) {}
+
+  @Get() @Roles(['staff'])
+  async list(@Page() page: PageContext, @Query() query: Record<string, string>) {
+    const result = await this.people.list(page.tenant.id, query);
+    const f = result.filter;
+    const link = (n: number) => {
+      const qs = new URLSearchParams();
+      if (f.role) qs.set('role', f.role);
+      if (f.programmeId) qs.set('programmeId', f.programmeId);
+      if (f.q) qs.set('q', f.q);
+      if (n > 1) qs.set('page', String(n));
+      const s = qs.toString();
+      return `${page.basePath}/staff/people${s ? `?${s}` : ''}`;
+    };
+    return this.views.page('pages/staff/people', page, {
+      title: this.views.t(page.locale, 'staff.people'),
+      ...result,
+      filtered: Boolean(f.role || f.programmeId || f.q),
+      roles: INVITABLE, programmes: await this.people.programmeOptions(page.tenant.id),
+      prev: result.page > 1 ? link(result.page - 1) : null,
+      next: result.page < result.pages ? link(result.page + 1) : null,
+      first: (result.page - 1) * result.pageSize + 1, last: (result.page - 1) * result.pageSize + result.items.length,
+      done: this.done(query, page),
+    });
+  }
+
+  @Get('invite') @Roles(['staff'])
+  async inviteForm(@Page() page: PageContext) {
+    return this.inviteView(page, {});
+  }
+
+  /** The invitation form posts here (the URL of the former page). */
+  @Post() @HttpCode(200) @Roles(['staff'])
+  async invite(@Page() page: PageContext, @Body() body: Record<string, unknown>, @Req() req: TremplinRequest, @Res() res: Response) {
+    const again = async (errors: FieldProblem[]) => res.status(400).send(await this.inviteView(page, body, errors));
+    const form = checkForm(InvitePersonDto, body);
+    if (!form.ok) return again(form.errors);
+    const done = await withFieldErrors(() => this.auth.invite(page.tenant, page.principal!.userId, form.value, baseUrlOf(req)));
+    if (!done.ok) return again(done.errors);
+    return res.redirect(303, `${page.basePath}/staff/people/${done.value.user.id}?done=${done.value.granted ? 'invited' : 'alreadyHad'}`);
+  }
+
+  @Get(':userId') @Roles(['staff'])
+  async person(@Page() page: PageContext, @Param('userId') userId: string, @Query() query: Record<string, string>) {
+    return this.personView(page, userId, { done: this.done(query, page) });
+  }
+
+  /** Grants one more role (an invitation e-mail tells the person). */
+  @Post(':userId/roles') @HttpCode(200) @Roles(['staff'])
+  async grant(@Page() page: PageContext, @Param('userId') userId: string, @Body() body: Record<string, unknown>, @Req() req: TremplinRequest, @Res() res: Response) {
+    const person = await this.people.person(page.tenant.id, userId);
+    const again = async (errors: FieldProblem[]) => res.status(400).send(await this.personView(page, userId, {
+      values: body, errors: errorMap(errors), errorList: errors,
+    }));
+    const form = checkForm(InvitePersonDto, { ...body, email: person.email, displayName: person.displayName });
+    if (!form.ok) return again(form.errors);
+    const done = await withFieldErrors(() => this.auth.invite(page.tenant, page.principal!.userId, form.value, baseUrlOf(req)));
+    if (!done.ok) return again(done.errors);
+    return res.redirect(303, `${page.basePath}/staff/people/${userId}?done=${done.value.granted ? 'granted' : 'alreadyHad'}`);
+  }
+
+  @Post(':userId/roles/:grantId/remove') @HttpCode(200) @Roles(['staff'])
+  async revoke(@Page() page: PageContext, @Param('userId') userId: string, @Param('grantId') grantId: string, @Res() res: Response) {
+    return this.act(page, userId, res, 'roleRevoked', () => this.auth.revokeRole(page.tenant.id, page.principal!, userId, grantId));
+  }
+
+  @Post(':userId/invitation') @HttpCode(200) @Roles(['staff'])
+  async resend(@Page() page: PageContext, @Param('userId') userId: string, @Req() req: TremplinRequest, @Res() res: Response) {
+    return this.act(page, userId, res, 'invitationSent', () => this.auth.resendInvitation(page.tenant, page.principal!.userId, userId, baseUrlOf(req)));
+  }
+
+  @Post(':userId/sessions/:sessionId/end') @HttpCode(200) @Roles(['staff'])
+  async endSession(@Page() page: PageContext, @Param('userId') userId: string, @Param('sessionId') sessionId: string, @Res() res: Response) {
+    return this.act(page, userId, res, 'sessionEnded', () => this.sessions.revokeSession(page.tenant.id, userId, sessionId, page.principal!.userId));
+  }
+
+  /** Says what removing access does before it is done. */
+  @Get(':userId/remove') @Roles(['staff'])
+  async confirmRemoval(@Page() page: PageContext, @Param('userId') userId: string) {
+    const person = await this.people.person(page.tenant.id, userId);
+    const sessions = await this.sessions.listSessions(page.tenant.id, userId);
+    return this.views.page('pages/staff/person-remove', page, {
+      title: this.views.t(page.locale, 'people.removeTitle', { name: person.displayName }), person, sessionCount: sessions.length,
+      self: person.id === page.principal!.userId,
+    });
+  }
+
+  @Post(':userId/remove') @HttpCode(200) @Roles(['staff'])
+  async remove(@Page() page: PageContext, @Param('userId') userId: string, @Res() res: Response) {
+    try {
+      await this.sessions.removeAccess(page.tenant.id, page.principal!, userId);
+    } catch (err) {
+      if (err instanceof DomainError && SHOWN_ON_PAGE.has(err.code)) return this.refused(page, userId, res, err);
+      throw err;
+    }
+    return res.redirect(303, `${page.basePath}/staff/people?done=accessRemoved`);
+  }
+
+  /** Runs an action of the person's page, then back to it with its confirmation, or the refusal shown on it. */
+  private async act(page: PageContext, userId: string, res: Response, done: string, action: () => Promise<unknown>) {
+    try {
+      await action();
+    } catch (err) {
+      if (err instanceof DomainError && SHOWN_ON_PAGE.has(err.code)) return this.refused(page, userId, res, err);
+      throw err;
+    }
+    return res.redirect(303, `${page.basePath}/staff/people/${userId}?done=${done}`);
+  }
+
+  private async refused(page: PageContext, userId: string, res: Response, err: DomainError) {
+    const desc = ERROR_CATALOGUE[err.code];
+    return res.status(desc.status).send(await this.personView(page, userId, { refusal: describeMessage(desc, page.locale, err.details) }));
+  }
+
+  private async personView(page: PageContext, userId: string, extra: Record<string, unknown>) {
+    const person = await this.people.person(page.tenant.id, userId);
+    const sessions = await this.sessions.listSessions(page.tenant.id, userId);
+    return this.views.page('pages/staff/person', page, {
+      title: person.displayName, person, sessions, roles: INVITABLE, programmes: await this.people.programmeOptions(page.tenant.id),
+      self: person.id === page.principal!.userId, values: {}, ...extra,
+    });
+  }
+
+  private async inviteView(page: PageContext, values: Record<string, unknown>, errors: FieldProblem[] = []) {
+    return this.views.page('pages/staff/people-invite', page, {
+      title: this.views.t(page.locale, 'people.inviteTitle'), values, roles: INVITABLE,
+      programmes: await this.people.programmeOptions(page.tenant.id),
+      ...(errors.length ? { errors: errorMap(errors), errorList: errors } : {}),
+    });
+  }
+
+  private done(query: Record<string, string>, page: PageContext): string | undefined {
+    return DONE.has(query.done) ? this.views.t(page.locale, `people.done.${query.done}`) : undefined;
+  }
+}
