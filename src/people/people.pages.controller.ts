@@ -14,7 +14,7 @@ import { type PageContext, ViewService } from '../common/web/view.service.js';
 import { PeopleService } from './people.service.js';
 
 /** Invitable roles (a platform administrator is made from the platform, never here). */
-const INVITABLE = ['staff', 'juror', 'coach', 'partner', 'applicant'] as const;
+const INVITABLE = ['juror', 'coach', 'partner', 'applicant', 'staff'] as const; // staff last: never the default choice
 /** The one-time confirmations a redirect may ask for (?done=…); anything else shows nothing. */
 const DONE = new Set(['invited', 'alreadyHad', 'granted', 'roleRevoked', 'invitationSent', 'sessionEnded', 'accessRemoved']);
 /** Refusals shown on the person's page rather than as an error page. */

@@ -110,6 +110,21 @@ describe('pages in a browser', () => {
     await page.click('text=Yes, end the rotation');
     await page.waitForURL(/saved=ended/);
     await page.close();
+  it('shows people and access accessibly, as cards at 360 px', async () => {
+    const juror = await createPerson(t, city, 'juror', { email: 'a.very.long.address.for.a.juror@metropole-europeenne.example.org', programmeId });
+    await createPerson(t, city, 'coach', { email: 'coach@lumiere.test' });
+    for (const width of [1280, 360]) {
+      const page = await signInWithPassword(browser, base, 'lumiere', 'agent@lumiere.test', 'en');
+      await page.setViewportSize({ width, height: 800 });
+      for (const [name, path] of [['people', '/staff/people'], ['person', `/staff/people/${juror.userId}`], ['remove', `/staff/people/${juror.userId}/remove`], ['invite', '/staff/people/invite']]) {
+        await page.goto(`${base}/t/lumiere${path}`);
+        await expectAccessible(page);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        expect({ path, width, overflow }).toEqual({ path, width, overflow: 0 });
+        await page.screenshot({ path: `/tmp/people-${name}-${width}.png`, fullPage: true });
+      }
+      await page.context().close();
+    }
   });
 
   it('never runs a stored <script>: user text is escaped on the pages that show it', async () => {

@@ -142,6 +142,11 @@ const KEY_ROUTES: KeyRoute[] = [
   key('-    -    -    -    -    -    A    -    -    -    A    -', 'GET /api/payment-settings', 'payment settings (API)'),
   key('-    -    -    -    -    -    A    -    -    -    A    -', 'PUT /api/payment-settings', 'payment secrets (API)'),
   key('-    -    -    -    -    -    A    -    -    -    A    -', 'POST /staff/payment-settings', 'payment secrets (page)'),
+  key('-    -    -    -    -    -    A    -    -    -    A    -', 'GET /api/people', 'people with access'),
+  key('-    -    -    -    -    -    A    -    -    -    A    -', 'DELETE /api/people/:userId/roles/:grantId', "remove one of a person's roles"),
+  key('-    -    -    -    -    -    A    -    -    -    A    -', 'POST /api/people/:userId/invitation', 'resend an invitation'),
+  key('-    -    -    -    -    -    A    -    -    -    A    -', 'GET /staff/people', 'people page'),
+  key('-    -    -    -    -    -    A    -    -    -    A    -', 'POST /staff/people/:userId/remove', 'remove access (page)'),
   key('-    A    A    A    A    A    A    A    A    -    A    A', 'GET /api/me', 'who am I'),
   key('A    A    A    A    A    A    A    A    A    A    A    A', 'GET /api/programmes/:programmeId', 'public programme'),
 ];

@@ -72,11 +72,11 @@ describe('tenant isolation matrix', () => {
         if (leaked.length) failures.push(`${route.method} ${route.path} leaked ${leaked.join(', ')} (${res.status})`);
         if (params.length) {
           // Opening a sign-in link only shows a button (mail scanners must not use links up): the token is checked on POST.
-          const signInLink = route.path.startsWith('/sign-in/link/');
+          const signInLink = route.path.startsWith('/sign-in/link/') || route.path.startsWith('/platform/sign-in/link/');
           // A contact address's confirmation link names nothing of the authority: an unknown token is 400.
           const contactLink = route.path.startsWith('/applications/contact-email/');
           // An authority's credential is no platform credential.
-          const platform = route.path.startsWith('/api/platform/');
+          const platform = route.path.startsWith('/api/platform/') || route.path.startsWith('/platform/authorities/');
           const expected = signInLink ? (route.method === 'GET' ? [200] : [400]) : contactLink ? [400] : platform ? [401] : [404];
           if (!expected.includes(res.status)) failures.push(`${route.method} ${route.path} answered ${res.status}, expected ${expected.join(' or ')}`);
         } else if (res.status >= 500) {
