@@ -110,6 +110,8 @@ describe('pages in a browser', () => {
     await page.click('text=Yes, end the rotation');
     await page.waitForURL(/saved=ended/);
     await page.close();
+  });
+
   it('shows people and access accessibly, as cards at 360 px', async () => {
     const juror = await createPerson(t, city, 'juror', { email: 'a.very.long.address.for.a.juror@metropole-europeenne.example.org', programmeId });
     await createPerson(t, city, 'coach', { email: 'coach@lumiere.test' });
