@@ -7,11 +7,12 @@ import { ApplicationsController } from './applications.controller.js';
 import { ApplicationsPagesController } from './applications.pages.controller.js';
 import { ApplicationsRepository } from './applications.repository.js';
 import { ApplicationsService } from './applications.service.js';
+import { ScreeningService } from './screening.service.js';
 
 @Module({
   imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule],
   controllers: [ApplicationsController, ApplicationsPagesController],
-  providers: [ApplicationsRepository, ApplicationsService],
+  providers: [ApplicationsRepository, ApplicationsService, ScreeningService],
   exports: [ApplicationsService],
 })
 export class ApplicationsModule {}
