@@ -17,6 +17,7 @@ import { HealthModule } from './health/health.module.js';
 import { CampaignsModule } from './campaigns/campaigns.module.js';
 import { CoachingModule } from './coaching/coaching.module.js';
 import { JuryModule } from './jury/jury.module.js';
+import { MeModule } from './me/me.module.js';
 import { PartnersModule } from './partners/partners.module.js';
 import { PlatformModule } from './platform/platform.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
@@ -78,6 +79,7 @@ export class AppModule {
         CoachingModule,
         PartnersModule,
         CampaignsModule,
+        MeModule,
         PublicModule,
         ReportsModule,
         HealthModule,

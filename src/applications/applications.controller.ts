@@ -13,6 +13,7 @@ import type { Tenant } from '../tenants/tenant.entity.js';
 import type { Application } from './application.entity.js';
 import { applicationsCsv, applicationsXlsx } from './applications.export.js';
 import { ApplicationsService, type UploadedFile as Upload } from './applications.service.js';
+import { ScreeningService } from './screening.service.js';
 import type { Call } from './call.entity.js';
 import { ApplicationDraftDto, CommentDto, CorrectionDto, DecisionDto, StartApplicationDto } from './dto/application.dto.js';
 import { CallDto } from './dto/call.dto.js';
@@ -38,7 +39,7 @@ export function applicationView(a: Application) {
 @ApiBearerAuth()
 @Controller('api')
 export class ApplicationsController {
-  constructor(private readonly applications: ApplicationsService, private readonly programmes: ProgrammesService) {}
+  constructor(private readonly applications: ApplicationsService, private readonly screening: ScreeningService, private readonly programmes: ProgrammesService) {}
 
   @Get('programmes/:programmeId/call') @Public()
   async getCall(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
@@ -128,14 +129,14 @@ export class ApplicationsController {
     @Query('limit') limit?: string, @Query('offset') offset?: string,
   ) {
     const filter = checkFilter({ status, screening, category, commune, q, eligibility, limit, offset });
-    const { rows, total } = await this.applications.list(tenant, programmeId, filter);
+    const { rows, total } = await this.screening.list(tenant, programmeId, filter);
     return { total, items: rows.map((r) => ({ ...applicationView(r.application), rules: r.rules })) };
   }
 
   @Get('programmes/:programmeId/applications/export') @Roles(['staff'])
   async export(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string, @Query('format') format: string, @Locale() locale: 'fr' | 'en', @Res() res: Response) {
     if (format !== 'csv' && format !== 'xlsx') throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'format', message: 'format must be csv or xlsx' }]);
-    const { call, rows } = await this.applications.list(tenant, programmeId, { limit: 100_000 });
+    const { call, rows } = await this.screening.list(tenant, programmeId, { limit: 100_000 });
     const label = this.applications.answerRows.bind(this.applications);
     const name = `applications-${new Date().toISOString().slice(0, 10)}.${format}`;
     res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
@@ -148,23 +149,23 @@ export class ApplicationsController {
 
   @Post('applications/:id/decision') @Roles(['staff']) @HttpCode(200)
   async decide(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: DecisionDto) {
-    return applicationView(await this.applications.decide(tenant, id, p, dto.decision, dto.reason));
+    return applicationView(await this.screening.decide(tenant, id, p, dto.decision, dto.reason));
   }
 
   @Post('applications/:id/comments') @Roles(['staff']) @HttpCode(204)
   async comment(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: CommentDto) {
-    await this.applications.comment(tenant, id, p, dto.body);
+    await this.screening.comment(tenant, id, p, dto.body);
   }
 
   @Get('applications/:id/comments') @Roles(['staff'])
   async comments(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string) {
     const app = await this.applications.view(tenant, id, p);
-    return (await this.applications.comments(tenant, app.id)).map((c) => ({ id: c.id, authorUserId: c.authorUserId, body: c.body, createdAt: c.createdAt }));
+    return (await this.screening.comments(tenant, app.id)).map((c) => ({ id: c.id, authorUserId: c.authorUserId, body: c.body, createdAt: c.createdAt }));
   }
 
   @Post('applications/:id/correction') @Roles(['staff']) @HttpCode(200)
   async correction(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: CorrectionDto) {
-    return applicationView(await this.applications.requestCorrection(tenant, id, p, dto.message, new Date(dto.until)));
+    return applicationView(await this.screening.requestCorrection(tenant, id, p, dto.message, new Date(dto.until)));
   }
 }
 

@@ -20,6 +20,7 @@ import { FileUpload } from '../storage/file-transfer.js';
 import type { Application } from './application.entity.js';
 import { checkFilter } from './applications.controller.js';
 import { ApplicationsService, type UploadedFile as Upload } from './applications.service.js';
+import { ScreeningService } from './screening.service.js';
 import type { Call } from './call.entity.js';
 import { failedRules } from './domain/eligibility.js';
 import { coerceFormValue, type Answers } from './domain/form.js';
@@ -60,6 +61,7 @@ export function draftFromForm(call: Call, body: Record<string, unknown>) {
 export class ApplicationsPagesController {
   constructor(
     private readonly applications: ApplicationsService,
+    private readonly screening: ScreeningService,
     private readonly programmes: ProgrammesService,
     private readonly auth: AuthService,
     private readonly users: UsersRepository,
@@ -216,7 +218,7 @@ export class ApplicationsPagesController {
     const call = await this.applications.findCall(page.tenant.id, programmeId);
     if (!call) return this.views.page('pages/staff/desk', page, { title: this.views.t(page.locale, 'desk.title'), programme, noCall: true });
     const filter = checkFilter({ status: query.status, screening: query.screening, category: query.category, commune: query.commune, q: query.q, eligibility: query.eligibility });
-    const { rows, total } = await this.applications.list(page.tenant, programmeId, filter);
+    const { rows, total } = await this.screening.list(page.tenant, programmeId, filter);
     return this.views.page('pages/staff/desk', page, {
       title: this.views.t(page.locale, 'desk.title'), programme, call, total, filter: query,
       rows: rows.map((r) => ({ ...r.application, goalEuros: r.application.goalCents === null ? '' : (r.application.goalCents / 100).toLocaleString(page.locale), failed: failedRules(r.rules).length })),
@@ -235,7 +237,7 @@ export class ApplicationsPagesController {
       const errors = [{ field: 'reason', message: this.views.t(page.locale, 'desk.reasonRequired') }];
       return res.status(400).send(await this.renderReview(page, id, { errors: errorMap(errors), errorList: errors }));
     }
-    await this.applications.decide(page.tenant, id, page.principal!, body.decision as 'eligible' | 'ineligible', reason);
+    await this.screening.decide(page.tenant, id, page.principal!, body.decision as 'eligible' | 'ineligible', reason);
     return res.redirect(303, `${page.basePath}/staff/applications/${id}?saved=decision`);
   }
 
@@ -246,7 +248,7 @@ export class ApplicationsPagesController {
       const errors = [{ field: 'body', message: this.views.t(page.locale, 'desk.commentRequired') }];
       return res.status(400).send(await this.renderReview(page, id, { errors: errorMap(errors), errorList: errors }));
     }
-    await this.applications.comment(page.tenant, id, page.principal!, text);
+    await this.screening.comment(page.tenant, id, page.principal!, text);
     return res.redirect(303, `${page.basePath}/staff/applications/${id}#comments-title`);
   }
 
@@ -259,7 +261,7 @@ export class ApplicationsPagesController {
     if (message.length < 3) errors.push({ field: 'message', message: this.views.t(page.locale, 'desk.messageRequired') });
     if (!errors.length) {
       try {
-        await this.applications.requestCorrection(page.tenant, id, page.principal!, message, until!);
+        await this.screening.requestCorrection(page.tenant, id, page.principal!, message, until!);
         return res.redirect(303, `${page.basePath}/staff/applications/${id}?saved=correction`);
       } catch (err) {
         if (!(err instanceof DomainError && err.fieldErrors.length)) throw err;
@@ -370,7 +372,7 @@ export class ApplicationsPagesController {
       rows: this.applications.answerRows(call, app, page.locale),
       rules: this.applications.rules(call, app, 0).map((r) => ({ ...r, text: page.locale === 'fr' ? r.fr : r.en })),
       files: await this.applications.filesOf(page.tenant, app),
-      comments: await this.applications.comments(page.tenant, app.id), ...extra,
+      comments: await this.screening.comments(page.tenant, app.id), ...extra,
     });
   }
 }

@@ -16,10 +16,10 @@ import { TenantsService } from '../tenants/tenants.service.js';
 import { hashToken, newSecretToken, normaliseEmail } from '../auth/domain/tokens.js';
 import { RateLimiter } from '../auth/rate-limiter.service.js';
 import type { Application } from './application.entity.js';
-import { ApplicationsRepository, type ApplicationFilter } from './applications.repository.js';
+import { ApplicationsRepository } from './applications.repository.js';
 import type { Call } from './call.entity.js';
 import {
-  assertCanDecide, assertCanEdit, assertCanSubmit, assertCanWithdraw, receiptNumber, type CallWindow,
+  assertCanEdit, assertCanSubmit, assertCanWithdraw, receiptNumber, type CallWindow,
 } from './domain/application-state.js';
 import { evaluateEligibility, failedRules, type RuleResult } from './domain/eligibility.js';
 import { sniffFileType } from './domain/file-sniffing.js';
@@ -303,72 +303,11 @@ export class ApplicationsService {
     return this.tx.run((em) => this.completenessProblems(em, tenant, call, app));
   }
 
-  // ---- screening desk -------------------------------------------------------------------------
-
-  async list(tenant: Tenant, programmeId: string, filter: ApplicationFilter & { eligibility?: 'passes' | 'fails' }) {
-    const call = await this.getCall(tenant.id, programmeId);
-    const { items, total } = await this.applications.list(tenant.id, programmeId, filter);
-    let rows = items.map((a) => ({ application: a, rules: this.rules(call, a, 0) }));
-    if (filter.eligibility) rows = rows.filter((r) => (failedRules(r.rules).length === 0) === (filter.eligibility === 'passes'));
-    return { call, rows, total };
-  }
-
   rules(call: Call, a: Application, otherApplications: number): RuleResult[] {
     return evaluateEligibility(
       { territory: call.territory, goalMinCents: call.goalMinCents, goalMaxCents: call.goalMaxCents, categories: call.categories, onePerApplicant: call.onePerApplicant },
       { category: a.category, goalCents: a.goalCents, commune: a.commune, postcode: a.postcode, consent: a.consent, otherApplications },
     );
-  }
-
-  comments(tenant: Tenant, applicationId: string) {
-    return this.applications.comments(tenant.id, applicationId);
-  }
-
-  async decide(tenant: Tenant, id: string, actor: Principal, decision: 'eligible' | 'ineligible', reason: string): Promise<Application> {
-    return this.tx.run(async (em) => {
-      const app = await this.lockStaff(em, tenant, id);
-      assertCanDecide(app);
-      if (app.screening === decision && app.screeningReason === reason) return app;
-      await this.applications.update(em, app.id, { screening: decision, screeningReason: reason });
-      await this.audit.record(em, {
-        tenantId: tenant.id, actorUserId: actor.userId, action: 'application.screened', subjectType: 'application', subjectId: app.id,
-        data: { from: app.screening, to: decision, reason },
-      });
-      await this.outbox.enqueue(em, {
-        tenantId: tenant.id, template: 'application-decision', locale: app.locale, to: app.email, toName: app.applicantName,
-        dedupeKey: `application-decision:${app.id}:${decision}:${this.clock.now().toISOString()}`,
-        payload: { title: app.title, receipt: app.receiptNumber, eligible: decision === 'eligible', reason, link: `${await this.tenants.siteUrl(tenant)}/applications/${app.id}` },
-      });
-      return { ...app, screening: decision, screeningReason: reason };
-    });
-  }
-
-  async comment(tenant: Tenant, id: string, actor: Principal, body: string): Promise<void> {
-    await this.tx.run(async (em) => {
-      const app = await this.lockStaff(em, tenant, id);
-      await this.applications.addComment(em, { tenantId: tenant.id, applicationId: app.id, authorUserId: actor.userId, body, createdAt: this.clock.now() });
-      await this.audit.record(em, { tenantId: tenant.id, actorUserId: actor.userId, action: 'application.commented', subjectType: 'application', subjectId: app.id });
-    });
-  }
-
-  /** Reopens the applicant's application for changes until a date, even after the deadline. */
-  async requestCorrection(tenant: Tenant, id: string, actor: Principal, message: string, until: Date): Promise<Application> {
-    if (until <= this.clock.now()) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'until', message: 'must be in the future' }]);
-    return this.tx.run(async (em) => {
-      const app = await this.lockStaff(em, tenant, id);
-      assertCanDecide(app);
-      await this.applications.update(em, app.id, { correctionUntil: until, correctionMessage: message });
-      await this.audit.record(em, {
-        tenantId: tenant.id, actorUserId: actor.userId, action: 'application.correction_requested', subjectType: 'application', subjectId: app.id,
-        data: { until: until.toISOString(), message },
-      });
-      await this.outbox.enqueue(em, {
-        tenantId: tenant.id, template: 'application-correction', locale: app.locale, to: app.email, toName: app.applicantName,
-        dedupeKey: `application-correction:${app.id}:${until.toISOString()}`,
-        payload: { title: app.title, message, untilLocal: formatInstant(until, app.locale, tenant.timeZone), link: `${await this.tenants.siteUrl(tenant)}/applications/${app.id}` },
-      });
-      return { ...app, correctionUntil: until, correctionMessage: message };
-    });
   }
 
   /** Rows for exports and the receipt e-mail: fixed fields then custom questions, labelled. */
@@ -410,12 +349,6 @@ export class ApplicationsService {
   private async lockOwn(em: EntityManager, tenant: Tenant, id: string, p: Principal): Promise<Application> {
     const app = await this.applications.getForUpdate(em, tenant.id, id);
     if (!app || app.applicantUserId !== p.userId) throw new DomainError('NOT_FOUND');
-    return app;
-  }
-
-  private async lockStaff(em: EntityManager, tenant: Tenant, id: string): Promise<Application> {
-    const app = await this.applications.getForUpdate(em, tenant.id, id);
-    if (!app) throw new DomainError('NOT_FOUND');
     return app;
   }
 

@@ -6,6 +6,7 @@ import { AuthPagesController } from './auth.pages.controller.js';
 import { AuthService } from './auth.service.js';
 import { CredentialsRepository } from './credentials.repository.js';
 import { HousekeepingCron } from './housekeeping.cron.js';
+import { PeopleQuery } from './people.query.js';
 import { RateLimiter } from './rate-limiter.service.js';
 import { RolesGuard } from './roles.guard.js';
 import { SessionsService } from './sessions.service.js';
@@ -15,8 +16,8 @@ import { UsersRepository } from './users.repository.js';
   imports: [NotificationsModule],
   controllers: [AuthController, AuthPagesController],
   providers: [
-    AuthService, SessionsService, UsersRepository, CredentialsRepository, RateLimiter, HousekeepingCron, { provide: APP_GUARD, useClass: RolesGuard },
+    AuthService, SessionsService, UsersRepository, CredentialsRepository, PeopleQuery, RateLimiter, HousekeepingCron, { provide: APP_GUARD, useClass: RolesGuard },
   ],
-  exports: [AuthService, SessionsService, UsersRepository, RateLimiter],
+  exports: [AuthService, SessionsService, UsersRepository, RateLimiter, PeopleQuery],
 })
 export class AuthModule {}

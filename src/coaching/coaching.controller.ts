@@ -9,7 +9,9 @@ import { FileUpload, sendStoredFile } from '../storage/file-transfer.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import type { CoachingMilestone, CoachingPlan } from './coaching.entity.js';
 import type { LaureateRow } from './coaching.repository.js';
-import { CoachingService, milestoneToDto, type LaureateSchedule, type UploadedEvidence } from './coaching.service.js';
+import { CoachReviewsService } from './coach-reviews.service.js';
+import { CoachingService, milestoneToDto, type LaureateSchedule } from './coaching.service.js';
+import { LaureateScheduleService, type UploadedEvidence } from './laureate-schedule.service.js';
 import { AssignCoachDto, MuteDto, OverrideDto, PlanDto, ReviewDto, SubmissionDto } from './dto/coaching.dto.js';
 
 function planView(p: CoachingPlan | null) {
@@ -43,7 +45,11 @@ function scheduleView(s: LaureateSchedule) {
 @ApiBearerAuth()
 @Controller()
 export class CoachingController {
-  constructor(private readonly coaching: CoachingService) {}
+  constructor(
+    private readonly coaching: CoachingService,
+    private readonly laureates: LaureateScheduleService,
+    private readonly coachReviews: CoachReviewsService,
+  ) {}
 
   // ---- staff ----
 
@@ -87,7 +93,7 @@ export class CoachingController {
 
   @Get('api/programmes/:programmeId/coaching/me') @Roles(['applicant'], 'programmeId')
   async mine(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
-    return scheduleView(await this.coaching.mySchedule(tenant, programmeId, p));
+    return scheduleView(await this.laureates.mySchedule(tenant, programmeId, p));
   }
 
   /** Hands in a text or a link (JSON); a file goes to `.../files` as multipart. */
@@ -97,18 +103,18 @@ export class CoachingController {
       throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'text', message: 'give either text or url' }]);
     }
     const evidence = dto.text !== undefined ? { kind: 'text' as const, text: dto.text } : { kind: 'url' as const, url: dto.url! };
-    return milestoneView(await this.coaching.submit(tenant, programmeId, milestoneId, p, evidence));
+    return milestoneView(await this.laureates.submit(tenant, programmeId, milestoneId, p, evidence));
   }
 
   @Post('api/programmes/:programmeId/coaching/me/milestones/:milestoneId/files') @Roles(['applicant'], 'programmeId') @HttpCode(200) @ApiConsumes('multipart/form-data')
   @UseInterceptors(FileUpload('file', 20 * 1024 * 1024))
   async upload(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Param('milestoneId') milestoneId: string, @UploadedFile() file: UploadedEvidence | undefined) {
-    return milestoneView(await this.coaching.submitFile(tenant, programmeId, milestoneId, p, file));
+    return milestoneView(await this.laureates.submitFile(tenant, programmeId, milestoneId, p, file));
   }
 
   @Put('api/programmes/:programmeId/coaching/me/reminders') @Roles(['applicant'], 'programmeId')
   async mute(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: MuteDto) {
-    await this.coaching.setMuted(tenant, programmeId, p, dto.muted);
+    await this.laureates.setMuted(tenant, programmeId, p, dto.muted);
     return { remindersMuted: dto.muted };
   }
 
@@ -130,17 +136,17 @@ export class CoachingController {
 
   @Get('api/programmes/:programmeId/coaching/coach') @Roles(['coach', 'staff'], 'programmeId')
   async coach(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
-    const v = await this.coaching.coachView(tenant, programmeId, p);
+    const v = await this.coachReviews.coachView(tenant, programmeId, p);
     return { awaiting: v.awaiting, laureates: v.schedules.map(scheduleView) };
   }
 
   @Post('api/programmes/:programmeId/coaching/milestones/:milestoneId/review') @Roles(['coach', 'staff'], 'programmeId') @HttpCode(200)
   async review(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Param('milestoneId') milestoneId: string, @Body() dto: ReviewDto) {
-    return milestoneView(await this.coaching.review(tenant, programmeId, milestoneId, p, dto.action, dto.comment ?? ''));
+    return milestoneView(await this.coachReviews.review(tenant, programmeId, milestoneId, p, dto.action, dto.comment ?? ''));
   }
 
   @Get('api/programmes/:programmeId/coaching/milestones/:milestoneId/file') @Roles(['applicant', 'coach', 'staff'], 'programmeId')
   async file(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Param('milestoneId') milestoneId: string, @Res() res: Response) {
-    sendStoredFile(res, await this.coaching.evidenceFile(tenant, programmeId, milestoneId, p));
+    sendStoredFile(res, await this.coachReviews.evidenceFile(tenant, programmeId, milestoneId, p));
   }
 }

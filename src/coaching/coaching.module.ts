@@ -3,17 +3,20 @@ import { AuthModule } from '../auth/auth.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { ProgrammesModule } from '../programmes/programmes.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
+import { CoachReviewsService } from './coach-reviews.service.js';
+import { CoachingRemindersService } from './coaching-reminders.service.js';
 import { CoachingController } from './coaching.controller.js';
 import { CoachingPagesController } from './coaching.pages.controller.js';
 import { CoachingRepository } from './coaching.repository.js';
 import { CoachingScheduler } from './coaching.scheduler.js';
 import { CoachingService } from './coaching.service.js';
+import { LaureateScheduleService } from './laureate-schedule.service.js';
 
 /** Coaching of the laureates: plan, schedules, evidence and reviews, readiness, reminders and calendar feed. */
 @Module({
   imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule],
   controllers: [CoachingController, CoachingPagesController],
-  providers: [CoachingRepository, CoachingService, CoachingScheduler],
+  providers: [CoachingRepository, CoachingService, LaureateScheduleService, CoachReviewsService, CoachingRemindersService, CoachingScheduler],
   exports: [CoachingService, CoachingRepository, CoachingScheduler],
 })
 export class CoachingModule {}

@@ -10,7 +10,9 @@ import { ERROR_CATALOGUE } from '../common/errors/error-catalogue.js';
 import { Page } from '../common/web/current.decorators.js';
 import { type PageContext, ViewService } from '../common/web/view.service.js';
 import { FileUpload } from '../storage/file-transfer.js';
-import { CoachingService, type LaureateSchedule, type MilestoneView, type UploadedEvidence } from './coaching.service.js';
+import { CoachReviewsService } from './coach-reviews.service.js';
+import { CoachingService, type LaureateSchedule, type MilestoneView } from './coaching.service.js';
+import { LaureateScheduleService, type UploadedEvidence } from './laureate-schedule.service.js';
 
 type Body_ = Record<string, string | string[] | undefined>;
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
@@ -59,7 +61,12 @@ function scheduleModel(s: LaureateSchedule) {
 @ApiExcludeController()
 @Controller()
 export class CoachingPagesController {
-  constructor(private readonly coaching: CoachingService, private readonly views: ViewService) {}
+  constructor(
+    private readonly coaching: CoachingService,
+    private readonly laureates: LaureateScheduleService,
+    private readonly coachReviews: CoachReviewsService,
+    private readonly views: ViewService,
+  ) {}
 
   // ---- laureate ----
 
@@ -72,7 +79,7 @@ export class CoachingPagesController {
   async submit(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Param('milestoneId') milestoneId: string, @Body() body: Body_, @Res() res: Response) {
     const field = `evidence-${milestoneId}`;
     const evidence = body.url !== undefined ? { kind: 'url' as const, url: str(body.url) } : { kind: 'text' as const, text: str(body.text) };
-    const problem = await attempt(page, field, () => this.coaching.submit(page.tenant, programmeId, milestoneId, page.principal!, evidence));
+    const problem = await attempt(page, field, () => this.laureates.submit(page.tenant, programmeId, milestoneId, page.principal!, evidence));
     if (problem) return res.status(problem.status).send(await this.renderSchedule(page, programmeId, { errorList: problem.errors, typed: { [milestoneId]: str(body.url ?? body.text) } }));
     return res.redirect(303, `${page.basePath}/coaching/programmes/${programmeId}?saved=submitted#milestone-${milestoneId}`);
   }
@@ -80,14 +87,14 @@ export class CoachingPagesController {
   @Post('coaching/programmes/:programmeId/milestones/:milestoneId/file') @HttpCode(200) @Roles(['applicant'], 'programmeId')
   @UseInterceptors(FileUpload('file', 20 * 1024 * 1024))
   async upload(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Param('milestoneId') milestoneId: string, @UploadedFile() file: UploadedEvidence | undefined, @Res() res: Response) {
-    const problem = await attempt(page, `evidence-${milestoneId}`, () => this.coaching.submitFile(page.tenant, programmeId, milestoneId, page.principal!, file));
+    const problem = await attempt(page, `evidence-${milestoneId}`, () => this.laureates.submitFile(page.tenant, programmeId, milestoneId, page.principal!, file));
     if (problem) return res.status(problem.status).send(await this.renderSchedule(page, programmeId, { errorList: problem.errors }));
     return res.redirect(303, `${page.basePath}/coaching/programmes/${programmeId}?saved=submitted#milestone-${milestoneId}`);
   }
 
   @Post('coaching/programmes/:programmeId/reminders') @HttpCode(200) @Roles(['applicant'], 'programmeId')
   async mute(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Body() body: Body_, @Res() res: Response) {
-    await this.coaching.setMuted(page.tenant, programmeId, page.principal!, body.muted === 'yes');
+    await this.laureates.setMuted(page.tenant, programmeId, page.principal!, body.muted === 'yes');
     return res.redirect(303, `${page.basePath}/coaching/programmes/${programmeId}?saved=reminders`);
   }
 
@@ -108,7 +115,7 @@ export class CoachingPagesController {
   @Post('coaching/programmes/:programmeId/coach/milestones/:milestoneId') @HttpCode(200) @Roles(['coach', 'staff'], 'programmeId')
   async review(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Param('milestoneId') milestoneId: string, @Body() body: Body_, @Res() res: Response) {
     const action = body.action === 'validate' ? 'validate' : 'request_changes';
-    const problem = await attempt(page, `comment-${milestoneId}`, () => this.coaching.review(page.tenant, programmeId, milestoneId, page.principal!, action, str(body.comment).slice(0, 5000)));
+    const problem = await attempt(page, `comment-${milestoneId}`, () => this.coachReviews.review(page.tenant, programmeId, milestoneId, page.principal!, action, str(body.comment).slice(0, 5000)));
     if (problem) return res.status(problem.status).send(await this.renderCoach(page, programmeId, { errorList: problem.errors }));
     return res.redirect(303, `${page.basePath}/coaching/programmes/${programmeId}/coach?saved=review`);
   }
@@ -152,14 +159,14 @@ export class CoachingPagesController {
   // ---- rendering ----
 
   private async renderSchedule(page: PageContext, programmeId: string, extra: Record<string, unknown> = {}) {
-    const s = await this.coaching.mySchedule(page.tenant, programmeId, page.principal!);
+    const s = await this.laureates.mySchedule(page.tenant, programmeId, page.principal!);
     return this.views.page('pages/coaching/schedule', page, {
       title: this.views.t(page.locale, 'coaching.scheduleTitle'), programme: s.programme, ...scheduleModel(s), ...extra,
     });
   }
 
   private async renderCoach(page: PageContext, programmeId: string, extra: Record<string, unknown> = {}) {
-    const v = await this.coaching.coachView(page.tenant, programmeId, page.principal!);
+    const v = await this.coachReviews.coachView(page.tenant, programmeId, page.principal!);
     return this.views.page('pages/coaching/coach', page, {
       title: this.views.t(page.locale, 'coaching.coachTitle'), programme: v.programme, awaiting: v.awaiting, schedules: v.schedules.map(scheduleModel), ...extra,
     });

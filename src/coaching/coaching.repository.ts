@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { CoachingLaureate, CoachingMilestone, CoachingPlan } from './coaching.entity.js';
+import { type PersonContact, PeopleQuery } from '../auth/people.query.js';
+import { CoachingLaureate, CoachingMilestone, CoachingPlan, type StoredMilestone } from './coaching.entity.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (id: string) => UUID.test(id);
@@ -29,7 +30,7 @@ export interface LaureateRow extends CoachingLaureate {
 /** Every query of the coaching module; each takes the tenant id, so another tenant's ids find nothing. */
 @Injectable()
 export class CoachingRepository {
-  constructor(private readonly ds: DataSource) {}
+  constructor(private readonly ds: DataSource, private readonly people: PeopleQuery) {}
 
   get manager(): EntityManager {
     return this.ds.manager;
@@ -65,39 +66,29 @@ export class CoachingRepository {
     return rows.map((r) => ({ applicationId: r.application_id, userId: r.user_id, title: r.title, category: r.category, receiptNumber: r.receipt_number }));
   }
 
-  /** People who may coach in a programme: coaches (tenant-wide or of the programme), by e-mail. */
-  async coaches(em: EntityManager, tenantId: string, programmeId: string): Promise<Array<{ id: string; displayName: string; email: string }>> {
-    return em.query(
-      `SELECT DISTINCT u.id, u.display_name AS "displayName", u.email FROM app_user u JOIN role_grant g ON g.user_id = u.id
-        WHERE u.tenant_id = $1 AND g.role = 'coach' AND (g.programme_id IS NULL OR g.programme_id = $2) ORDER BY u.email`,
-      [tenantId, programmeId],
-    );
-  }
-
-  async mayCoach(em: EntityManager, tenantId: string, programmeId: string, userId: string): Promise<boolean> {
-    const rows = await em.query(
-      `SELECT 1 FROM role_grant WHERE tenant_id = $1 AND user_id = $2 AND role IN ('coach', 'staff') AND (programme_id IS NULL OR programme_id = $3) LIMIT 1`,
-      [tenantId, userId, programmeId],
-    );
-    return rows.length > 0;
-  }
-
+  // architecture exception: lists of laureates join `application` for the project's title, category and
+  // language, and sort by its receipt number, in the one query that pages read.
   private laureateQuery(em: EntityManager) {
     return em.getRepository(CoachingLaureate).createQueryBuilder('l')
       .innerJoin('application', 'a', 'a.id = l.application_id')
-      .innerJoin('app_user', 'u', 'u.id = l.user_id')
-      .leftJoin('app_user', 'c', 'c.id = l.coach_user_id')
-      .addSelect(['a.title AS a_title', 'a.category AS a_category', 'a.receipt_number AS a_receipt', 'a.locale AS a_locale',
-        'u.display_name AS u_name', 'u.email AS u_email', 'u.locale AS u_locale', 'c.display_name AS c_name', 'c.email AS c_email']);
+      .addSelect(['a.title AS a_title', 'a.category AS a_category', 'a.receipt_number AS a_receipt', 'a.locale AS a_locale']);
   }
 
-  private async laureateRows(qb: ReturnType<CoachingRepository['laureateQuery']>): Promise<LaureateRow[]> {
+  /** The rows with their person and coach, whose contacts the auth module gives (per tenant: reminders span tenants). */
+  private async laureateRows(em: EntityManager, qb: ReturnType<CoachingRepository['laureateQuery']>): Promise<LaureateRow[]> {
     const { entities, raw } = await qb.orderBy('a.receipt_number', 'ASC').addOrderBy('l.id', 'ASC').getRawAndEntities();
-    return entities.map((e) => {
+    const people = new Map<string, PersonContact>();
+    for (const tenantId of new Set(entities.map((e) => e.tenantId))) {
+      const ids = entities.filter((e) => e.tenantId === tenantId).flatMap((e) => (e.coachUserId ? [e.userId, e.coachUserId] : [e.userId]));
+      for (const person of await this.people.contacts(em, tenantId, ids)) people.set(person.id, person);
+    }
+    return entities.filter((e) => people.has(e.userId)).map((e) => {
       const r = raw.find((x: Record<string, unknown>) => x.l_id === e.id) as Record<string, string | null>;
+      const u = people.get(e.userId)!;
+      const c = e.coachUserId ? people.get(e.coachUserId) : undefined;
       return Object.assign(e, {
-        title: r.a_title ?? '', category: r.a_category, receiptNumber: r.a_receipt, displayName: r.u_name ?? '', email: r.u_email ?? '',
-        locale: (r.u_locale ?? r.a_locale ?? 'fr') as 'fr' | 'en', coachName: r.c_name, coachEmail: r.c_email,
+        title: r.a_title ?? '', category: r.a_category, receiptNumber: r.a_receipt, displayName: u.displayName ?? '', email: u.email ?? '',
+        locale: (u.locale ?? r.a_locale ?? 'fr') as 'fr' | 'en', coachName: c?.displayName ?? null, coachEmail: c?.email ?? null,
       });
     });
   }
@@ -106,25 +97,35 @@ export class CoachingRepository {
     const qb = this.laureateQuery(em).where('l.tenant_id = :tenantId AND l.programme_id = :programmeId', { tenantId, programmeId });
     if (filter.coachUserId) qb.andWhere('l.coach_user_id = :coach', { coach: filter.coachUserId });
     if (filter.userId) qb.andWhere('l.user_id = :user', { user: filter.userId });
-    return this.laureateRows(qb);
+    return this.laureateRows(em, qb);
   }
 
   async laureate(em: EntityManager, tenantId: string, programmeId: string, id: string): Promise<LaureateRow | null> {
     if (!isUuid(id)) return null;
-    const rows = await this.laureateRows(this.laureateQuery(em)
+    const rows = await this.laureateRows(em, this.laureateQuery(em)
       .where('l.tenant_id = :tenantId AND l.programme_id = :programmeId AND l.id = :id', { tenantId, programmeId, id }));
     return rows[0] ?? null;
   }
 
-  /** Every laureate of programmes still in coaching (reminders run for them), across tenants. */
-  async remindable(em: EntityManager): Promise<LaureateRow[]> {
-    return this.laureateRows(this.laureateQuery(em).innerJoin('programme', 'p', 'p.id = l.programme_id')
-      .where(`p.phase IN ('coaching', 'communication')`));
+  /** Every laureate of these programmes (those still in coaching: reminders run for them), across tenants. */
+  async remindable(em: EntityManager, programmeIds: readonly string[]): Promise<LaureateRow[]> {
+    if (!programmeIds.length) return [];
+    return this.laureateRows(em, this.laureateQuery(em).where('l.programme_id IN (:...programmeIds)', { programmeIds }));
   }
 
   async byFeedToken(em: EntityManager, tenantId: string, tokenHash: string): Promise<LaureateRow | null> {
-    const rows = await this.laureateRows(this.laureateQuery(em).where('l.tenant_id = :tenantId AND l.feed_token_hash = :tokenHash', { tenantId, tokenHash }));
+    const rows = await this.laureateRows(em, this.laureateQuery(em).where('l.tenant_id = :tenantId AND l.feed_token_hash = :tokenHash', { tenantId, tokenHash }));
     return rows[0] ?? null;
+  }
+
+  /** Enrols the laureates (once each): they get a coaching row, with no coach yet. */
+  async enrol(em: EntityManager, tenantId: string, programmeId: string, laureates: ReadonlyArray<{ applicationId: string; userId: string }>): Promise<void> {
+    for (const s of laureates) {
+      await em.query(
+        `INSERT INTO coaching_laureate (tenant_id, programme_id, application_id, user_id) VALUES ($1, $2, $3, $4) ON CONFLICT (application_id) DO NOTHING`,
+        [tenantId, programmeId, s.applicationId, s.userId],
+      );
+    }
   }
 
   async updateLaureate(em: EntityManager, id: string, patch: Partial<CoachingLaureate>): Promise<void> {
@@ -149,6 +150,36 @@ export class CoachingRepository {
     return em.getRepository(CoachingMilestone).createQueryBuilder('m')
       .where('m.tenant_id = :tenantId AND m.programme_id = :programmeId AND m.id = :id', { tenantId, programmeId, id })
       .setLock('pessimistic_write').getOne();
+  }
+
+  /**
+   * A laureate's milestone from the plan, upserted by its plan id: definition changes reach pending and
+   * reviewed rows alike (their status is kept); nothing is written when nothing changed.
+   */
+  async upsertMilestone(em: EntityManager, tenantId: string, programmeId: string, laureateId: string, m: StoredMilestone, at: Date): Promise<void> {
+    await em.query(
+      `INSERT INTO coaching_milestone (tenant_id, programme_id, laureate_id, milestone_key, kind, title, description, required, at,
+         duration_minutes, location, evidence_kind)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       ON CONFLICT (laureate_id, milestone_key) DO UPDATE SET title = EXCLUDED.title, description = EXCLUDED.description,
+         required = EXCLUDED.required, at = EXCLUDED.at, duration_minutes = EXCLUDED.duration_minutes, location = EXCLUDED.location,
+         evidence_kind = EXCLUDED.evidence_kind, kind = EXCLUDED.kind, version = coaching_milestone.version + 1
+       WHERE (coaching_milestone.status = 'pending' OR coaching_milestone.kind = EXCLUDED.kind)
+         AND (coaching_milestone.title, coaching_milestone.description, coaching_milestone.required, coaching_milestone.at,
+              coaching_milestone.duration_minutes, coaching_milestone.location, coaching_milestone.evidence_kind, coaching_milestone.kind)
+         IS DISTINCT FROM (EXCLUDED.title, EXCLUDED.description, EXCLUDED.required, EXCLUDED.at, EXCLUDED.duration_minutes,
+              EXCLUDED.location, EXCLUDED.evidence_kind, EXCLUDED.kind)`,
+      [tenantId, programmeId, laureateId, m.id, m.kind, m.title, m.description ?? '', m.required, at,
+        m.durationMinutes ?? null, m.location ? JSON.stringify(m.location) : null, m.kind === 'deliverable' ? m.evidence : null],
+    );
+  }
+
+  /** Drops the laureate's milestones no longer in the plan, unless work was handed in for them. */
+  async dropMilestonesNotIn(em: EntityManager, tenantId: string, laureateId: string, keys: string[]): Promise<void> {
+    await em.query(
+      `DELETE FROM coaching_milestone WHERE tenant_id = $1 AND laureate_id = $2 AND NOT (milestone_key = ANY($3)) AND evidence IS NULL AND status = 'pending'`,
+      [tenantId, laureateId, keys],
+    );
   }
 
   async updateMilestone(em: EntityManager, id: string, patch: Partial<CoachingMilestone>): Promise<void> {

@@ -4,7 +4,7 @@ import { Clock } from '../common/clock/clock.js';
 import { Ticker } from '../common/scheduling/ticker.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
-import { CoachingService } from './coaching.service.js';
+import { CoachingRemindersService } from './coaching-reminders.service.js';
 
 /**
  * Every instance ticks; each reminder and digest carries a stable outbox dedupe key, so however many
@@ -16,7 +16,7 @@ export class CoachingScheduler extends Ticker<number> {
   private readonly logger = new Logger('CoachingScheduler');
 
   constructor(
-    private readonly coaching: CoachingService,
+    private readonly reminders: CoachingRemindersService,
     private readonly clock: Clock,
     registry: SchedulerRegistry,
     @Inject(APP_CONFIG) config: AppConfig,
@@ -27,7 +27,7 @@ export class CoachingScheduler extends Ticker<number> {
   /** Returns how many e-mails this tick queued. */
   protected async run(): Promise<number> {
     try {
-      return await this.coaching.queueDue(this.clock.now());
+      return await this.reminders.queueDue(this.clock.now());
     } catch (err) {
       this.logger.error({ err }, 'coaching reminder tick failed');
       return 0;

@@ -1,40 +1,28 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { sniffFileType } from '../applications/domain/file-sniffing.js';
 import { AuditService } from '../audit/audit.service.js';
 import { hashToken, newSecretToken } from '../auth/domain/tokens.js';
+import { PeopleQuery } from '../auth/people.query.js';
 import { Clock } from '../common/clock/clock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
 import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
-import { hasRole, type Principal } from '../common/web/request-context.js';
-import { formatInstant } from '../common/web/view.service.js';
-import { OutboxService } from '../notifications/outbox.service.js';
+import type { Principal } from '../common/web/request-context.js';
 import { PhaseHooks, type PhaseChange } from '../programmes/phase-hooks.js';
-import type { Programme } from '../programmes/programme.entity.js';
 import { ProgrammesRepository } from '../programmes/programmes.repository.js';
-import { storedFileName } from '../storage/file-names.js';
-import { FileStorage } from '../storage/file-storage.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import type { CoachingMilestone, CoachingPlan, StoredMilestone } from './coaching.entity.js';
 import { CoachingRepository, type LaureateRow } from './coaching.repository.js';
 import { writeCalendar } from './domain/ics.js';
 import { addCalendarDays, wallTimeAt } from './domain/local-time.js';
-import { applyReviewAction, effectiveStatus, type LaureateMilestone, type MilestoneStatus } from './domain/milestone-status.js';
-import { assertEvidenceFits, assertValidMilestones, milestoneInstant, type Evidence, type Milestone } from './domain/milestones.js';
+import { effectiveStatus, type LaureateMilestone, type MilestoneStatus } from './domain/milestone-status.js';
+import { assertValidMilestones, milestoneInstant, type Milestone } from './domain/milestones.js';
 import { readiness, type Readiness } from './domain/readiness.js';
-import { dueReminders } from './domain/reminders.js';
+import { readinessBlockers } from './domain/readiness-guard.js';
 import type { MilestoneDto } from './dto/coaching.dto.js';
 
-const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
 const MIN_OVERRIDE_REASON = 10;
-
-export interface UploadedEvidence {
-  originalname: string;
-  buffer: Buffer;
-  size: number;
-}
 
 /** One laureate's milestone as shown: the stored row with the status the clock gives it. */
 export type MilestoneView = CoachingMilestone & { effective: MilestoneStatus };
@@ -93,7 +81,7 @@ export function planFromDtos(dtos: readonly MilestoneDto[]): StoredMilestone[] {
   return out;
 }
 
-function toLaureateMilestone(m: CoachingMilestone): LaureateMilestone {
+export function toLaureateMilestone(m: CoachingMilestone): LaureateMilestone {
   return { id: m.id, kind: m.kind, title: m.title, required: m.required, at: m.at, status: m.status };
 }
 
@@ -105,27 +93,32 @@ export function weekOf(now: Date, timeZone: string): string {
   return addCalendarDays(date, -weekday);
 }
 
+/**
+ * Coaching's plan (staff edit it, schedules follow it), the readiness override, the schedules every
+ * side of coaching reads, and the calendar feed. The laureate's and the coach's sides, and the
+ * reminders, are in laureate-schedule, coach-reviews and coaching-reminders.
+ */
 @Injectable()
 export class CoachingService implements OnModuleInit {
   constructor(
     private readonly repo: CoachingRepository,
+    private readonly people: PeopleQuery,
     private readonly programmes: ProgrammesRepository,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
-    private readonly outbox: OutboxService,
     private readonly tenants: TenantsService,
     private readonly hooks: PhaseHooks,
     private readonly clock: Clock,
-    private readonly files: FileStorage,
   ) {}
 
   onModuleInit(): void {
-    // No plan and no schedule: no readiness facts, so a programme without coaching is not held back.
-    this.hooks.provideFacts(async (em, programme) => {
+    this.hooks.veto(async (em, programme, to) => {
+      if (to !== 'campaign') return [];
+      // No plan and no schedule: no readiness facts, so a programme without coaching is not held back.
       const plan = await this.repo.plan(em, programme.tenantId, programme.id);
-      if (!plan) return {};
+      if (!plan) return [];
       const schedules = await this.schedules(em, programme.tenantId, programme.id);
-      return { laureatesNotReady: schedules.filter((s) => !s.readiness.ready).length, readinessOverridden: !!plan.readinessOverriddenAt };
+      return readinessBlockers(to, { laureatesNotReady: schedules.filter((s) => !s.readiness.ready).length, readinessOverridden: !!plan.readinessOverriddenAt });
     });
     this.hooks.onEnter(async (em, change) => {
       if (change.to === 'coaching') await this.startCoaching(em, change);
@@ -193,14 +186,9 @@ export class CoachingService implements OnModuleInit {
    */
   private async generate(em: EntityManager, tenant: Tenant, programmeId: string, plan: CoachingPlan): Promise<number> {
     const sources = await this.repo.laureateSources(em, tenant.id, programmeId);
-    for (const s of sources) {
-      await em.query(
-        `INSERT INTO coaching_laureate (tenant_id, programme_id, application_id, user_id) VALUES ($1, $2, $3, $4) ON CONFLICT (application_id) DO NOTHING`,
-        [tenant.id, programmeId, s.applicationId, s.userId],
-      );
-    }
+    await this.repo.enrol(em, tenant.id, programmeId, sources);
     const laureates = await this.repo.laureates(em, tenant.id, programmeId);
-    const coaches = await this.repo.coaches(em, tenant.id, programmeId);
+    const coaches = await this.coaches(em, tenant.id, programmeId);
     if (coaches.length) {
       const load = new Map(coaches.map((c) => [c.id, 0]));
       for (const l of laureates) if (l.coachUserId && load.has(l.coachUserId)) load.set(l.coachUserId, load.get(l.coachUserId)! + 1);
@@ -214,27 +202,9 @@ export class CoachingService implements OnModuleInit {
     const keys = plan.milestones.map((m) => m.id);
     for (const l of laureates) {
       for (const m of plan.milestones) {
-        const at = milestoneInstant(toDomain(m).date, start, tenant.timeZone);
-        await em.query(
-          `INSERT INTO coaching_milestone (tenant_id, programme_id, laureate_id, milestone_key, kind, title, description, required, at,
-             duration_minutes, location, evidence_kind)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-           ON CONFLICT (laureate_id, milestone_key) DO UPDATE SET title = EXCLUDED.title, description = EXCLUDED.description,
-             required = EXCLUDED.required, at = EXCLUDED.at, duration_minutes = EXCLUDED.duration_minutes, location = EXCLUDED.location,
-             evidence_kind = EXCLUDED.evidence_kind, kind = EXCLUDED.kind, version = coaching_milestone.version + 1
-           WHERE (coaching_milestone.status = 'pending' OR coaching_milestone.kind = EXCLUDED.kind)
-             AND (coaching_milestone.title, coaching_milestone.description, coaching_milestone.required, coaching_milestone.at,
-                  coaching_milestone.duration_minutes, coaching_milestone.location, coaching_milestone.evidence_kind, coaching_milestone.kind)
-             IS DISTINCT FROM (EXCLUDED.title, EXCLUDED.description, EXCLUDED.required, EXCLUDED.at, EXCLUDED.duration_minutes,
-                  EXCLUDED.location, EXCLUDED.evidence_kind, EXCLUDED.kind)`,
-          [tenant.id, programmeId, l.id, m.id, m.kind, m.title, m.description ?? '', m.required, at,
-            m.durationMinutes ?? null, m.location ? JSON.stringify(m.location) : null, m.kind === 'deliverable' ? m.evidence : null],
-        );
+        await this.repo.upsertMilestone(em, tenant.id, programmeId, l.id, m, milestoneInstant(toDomain(m).date, start, tenant.timeZone));
       }
-      await em.query(
-        `DELETE FROM coaching_milestone WHERE tenant_id = $1 AND laureate_id = $2 AND NOT (milestone_key = ANY($3)) AND evidence IS NULL AND status = 'pending'`,
-        [tenant.id, l.id, keys],
-      );
+      await this.repo.dropMilestonesNotIn(em, tenant.id, l.id, keys);
     }
     return laureates.length;
   }
@@ -244,7 +214,7 @@ export class CoachingService implements OnModuleInit {
       await this.programmes.lockFound(em, tenant.id, programmeId);
       const l = await this.repo.laureate(em, tenant.id, programmeId, laureateId);
       if (!l) throw new DomainError('NOT_FOUND');
-      if (coachUserId && !(await this.repo.mayCoach(em, tenant.id, programmeId, coachUserId))) throw new DomainError('COACHING_NOT_A_COACH');
+      if (coachUserId && !(await this.people.hasRoleIn(em, tenant.id, coachUserId, ['coach', 'staff'], programmeId))) throw new DomainError('COACHING_NOT_A_COACH');
       await this.repo.updateLaureate(em, l.id, { coachUserId });
       await this.audit.record(em, {
         tenantId: tenant.id, actorUserId, action: 'coaching.coach_assigned', subjectType: 'programme', subjectId: programmeId,
@@ -260,7 +230,7 @@ export class CoachingService implements OnModuleInit {
     const em = this.repo.manager;
     const plan = await this.repo.plan(em, tenant.id, programmeId);
     const schedules = await this.schedules(em, tenant.id, programmeId);
-    const coaches = await this.repo.coaches(em, tenant.id, programmeId);
+    const coaches = await this.coaches(em, tenant.id, programmeId);
     return { programme, plan, schedules, coaches, notReady: schedules.filter((s) => !s.readiness.ready).length };
   }
 
@@ -284,58 +254,12 @@ export class CoachingService implements OnModuleInit {
     });
   }
 
-  // ---- laureates --------------------------------------------------------------------------------
-
-  async mySchedule(tenant: Tenant, programmeId: string, principal: Principal): Promise<LaureateSchedule & { programme: Programme }> {
-    const programme = await this.programmes.found(tenant.id, programmeId);
-    const em = this.repo.manager;
-    const [laureate] = await this.repo.laureates(em, tenant.id, programmeId, { userId: principal.userId });
-    if (!laureate) throw new DomainError('COACHING_NOT_LAUREATE');
-    return { programme, ...(await this.scheduleOf(em, tenant.id, laureate)) };
+  /** People who may coach in a programme: coaches (tenant-wide or of the programme), by e-mail. */
+  private async coaches(em: EntityManager, tenantId: string, programmeId: string): Promise<Array<{ id: string; displayName: string; email: string }>> {
+    return (await this.people.withRoleIn(em, tenantId, ['coach'], programmeId)).map((c) => ({ id: c.id, displayName: c.displayName, email: c.email }));
   }
 
-  async submit(tenant: Tenant, programmeId: string, milestoneId: string, principal: Principal, evidence: Evidence): Promise<CoachingMilestone> {
-    return this.tx.run((em) => this.submitIn(em, tenant, programmeId, milestoneId, principal, evidence));
-  }
-
-  /** A file as evidence: checked by its content (PDF or image), stored, and handed in, in one transaction. */
-  async submitFile(tenant: Tenant, programmeId: string, milestoneId: string, principal: Principal, file: UploadedEvidence | undefined): Promise<CoachingMilestone> {
-    if (!file || !file.size) throw new DomainError('COACHING_FILE_REQUIRED', {}, [{ field: 'file', message: 'attach a PDF or an image' }]);
-    if (file.size > MAX_EVIDENCE_BYTES) throw new DomainError('FILE_TOO_LARGE', { maxMb: MAX_EVIDENCE_BYTES / 1024 / 1024 }, [{ field: 'file', message: `must be at most ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB` }]);
-    const sniffed = sniffFileType(file.buffer);
-    if (!sniffed) throw new DomainError('FILE_TYPE_NOT_ACCEPTED', {}, [{ field: 'file', message: 'must be a PDF or an image (PNG, JPEG, GIF, WebP)' }]);
-    return this.tx.run(async (em) => {
-      const m = await this.ownMilestone(em, tenant, programmeId, milestoneId, principal);
-      const safeName = storedFileName(file.originalname, `evidence.${sniffed.extension}`);
-      const stored = await this.files.put(em, {
-        tenantId: tenant.id, ownerType: 'coaching_milestone', ownerId: m.id, purpose: 'evidence', filename: safeName,
-        contentType: sniffed.mime, uploadedBy: principal.userId, bytes: file.buffer,
-      });
-      return this.submitIn(em, tenant, programmeId, milestoneId, principal, { kind: 'file', fileId: stored.id });
-    });
-  }
-
-  private async submitIn(em: EntityManager, tenant: Tenant, programmeId: string, milestoneId: string, principal: Principal, evidence: Evidence): Promise<CoachingMilestone> {
-    const m = await this.ownMilestone(em, tenant, programmeId, milestoneId, principal);
-    if (m.kind !== 'deliverable') throw new DomainError('MILESTONE_TRANSITION_NOT_ALLOWED', { kind: m.kind, from: m.status, action: 'submit', allowed: [] });
-    assertEvidenceFits(m.evidenceKind!, evidence);
-    const status = applyReviewAction(m.kind, m.status, m.status === 'changes_requested' ? 'resubmit' : 'submit');
-    const patch = { status, evidence, submittedAt: this.clock.now(), version: m.version + 1 };
-    await this.repo.updateMilestone(em, m.id, patch);
-    await this.audit.record(em, {
-      tenantId: tenant.id, actorUserId: principal.userId, action: 'coaching.evidence_submitted', subjectType: 'coaching_milestone', subjectId: m.id,
-      data: { kind: evidence.kind },
-    });
-    return { ...m, ...patch };
-  }
-
-  async setMuted(tenant: Tenant, programmeId: string, principal: Principal, muted: boolean): Promise<void> {
-    await this.tx.run(async (em) => {
-      const [l] = await this.repo.laureates(em, tenant.id, programmeId, { userId: principal.userId });
-      if (!l) throw new DomainError('COACHING_NOT_LAUREATE');
-      await this.repo.updateLaureate(em, l.id, { remindersMuted: muted });
-    });
-  }
+  // ---- the laureate's calendar feed --------------------------------------------------------------
 
   /** A new secret calendar address (the previous one stops working). Only its hash is kept. */
   async rotateFeed(tenant: Tenant, programmeId: string, principal: Principal): Promise<string> {
@@ -374,142 +298,7 @@ export class CoachingService implements OnModuleInit {
     });
   }
 
-  // ---- coaches ----------------------------------------------------------------------------------
-
-  /** The coach's laureates (staff see every laureate), each with their schedule. */
-  async coachView(tenant: Tenant, programmeId: string, principal: Principal) {
-    const programme = await this.programmes.found(tenant.id, programmeId);
-    const em = this.repo.manager;
-    const staff = hasRole(principal, ['staff', 'platform_admin']);
-    const laureates = await this.repo.laureates(em, tenant.id, programmeId, staff ? {} : { coachUserId: principal.userId });
-    const schedules = await Promise.all(laureates.map((l) => this.scheduleOf(em, tenant.id, l)));
-    return { programme, schedules, awaiting: schedules.reduce((n, s) => n + s.milestones.filter((m) => m.status === 'submitted').length, 0) };
-  }
-
-  async review(tenant: Tenant, programmeId: string, milestoneId: string, principal: Principal, action: 'validate' | 'request_changes', comment: string): Promise<CoachingMilestone> {
-    if (action === 'request_changes' && !comment.trim()) throw new DomainError('COACHING_FEEDBACK_REQUIRED', {}, [{ field: 'comment', message: 'say what to change' }]);
-    const siteUrl = await this.tenants.siteUrl(tenant);
-    return this.tx.run(async (em) => {
-      const m = await this.repo.lockMilestone(em, tenant.id, programmeId, milestoneId);
-      if (!m) throw new DomainError('NOT_FOUND');
-      const l = (await this.repo.laureate(em, tenant.id, programmeId, m.laureateId))!;
-      this.assertCoachOf(principal, l);
-      const status = applyReviewAction(m.kind, m.status, action);
-      const patch = { status, feedback: comment.trim(), reviewedAt: this.clock.now(), reviewedBy: principal.userId, version: m.version + 1 };
-      await this.repo.updateMilestone(em, m.id, patch);
-      await this.audit.record(em, {
-        tenantId: tenant.id, actorUserId: principal.userId, action: `coaching.${action === 'validate' ? 'validated' : 'changes_requested'}`,
-        subjectType: 'coaching_milestone', subjectId: m.id, data: { laureateId: l.id, comment: comment.trim() },
-      });
-      const programme = (await this.programmes.get(tenant.id, programmeId, em))!;
-      await this.outbox.enqueue(em, {
-        tenantId: tenant.id, template: 'coaching-feedback', locale: l.locale, to: l.email, toName: l.displayName,
-        dedupeKey: `coaching-feedback:${m.id}:${patch.version}`,
-        payload: {
-          name: l.displayName, title: m.title, validated: status === 'validated', comment: comment.trim(),
-          programmeTitleFr: programme.titleFr, programmeTitleEn: programme.titleEn, link: `${siteUrl}/coaching/programmes/${programmeId}`,
-        },
-      });
-      return { ...m, ...patch };
-    });
-  }
-
-  /** An evidence file, for the laureate who handed it in, their coach and staff. */
-  async evidenceFile(tenant: Tenant, programmeId: string, milestoneId: string, principal: Principal) {
-    const em = this.repo.manager;
-    const m = await this.repo.milestone(em, tenant.id, programmeId, milestoneId);
-    if (!m || m.evidence?.kind !== 'file') throw new DomainError('NOT_FOUND');
-    const l = (await this.repo.laureate(em, tenant.id, programmeId, m.laureateId))!;
-    const staff = hasRole(principal, ['staff', 'platform_admin']);
-    if (l.userId !== principal.userId && l.coachUserId !== principal.userId && !staff) throw new DomainError('NOT_FOUND');
-    const file = await this.files.get(tenant.id, m.evidence.fileId);
-    if (!file || file.info.ownerType !== 'coaching_milestone' || file.info.ownerId !== m.id) throw new DomainError('NOT_FOUND');
-    return file;
-  }
-
-  // ---- scheduled work ---------------------------------------------------------------------------
-
-  /**
-   * Queues what is due now: milestone reminders (7 and 1 days before a due date, the day of a session,
-   * once overdue) and each coach's weekly digest. Every e-mail carries a stable dedupe key (the domain's
-   * reminder key, or coach and week), so ticks on several instances queue each one once.
-   */
-  async queueDue(now: Date): Promise<number> {
-    let queued = 0;
-    const em = this.repo.manager;
-    const laureates = await this.repo.remindable(em);
-    const tenants = new Map<string, Tenant | null>();
-    const tenantOf = async (id: string) => {
-      if (!tenants.has(id)) tenants.set(id, await this.tenants.get(id));
-      return tenants.get(id) ?? null;
-    };
-    const byCoach = new Map<string, { tenant: Tenant; items: Array<{ laureate: LaureateRow; milestone: MilestoneView }> }>();
-    for (const l of laureates) {
-      const tenant = await tenantOf(l.tenantId);
-      if (!tenant) continue;
-      const schedule = await this.scheduleOf(em, tenant.id, l, now);
-      const reminders = dueReminders(schedule.milestones.map(toLaureateMilestone), {
-        laureateId: l.id, muted: l.remindersMuted, timeZone: tenant.timeZone, locale: l.locale,
-      }, now, new Set());
-      if (reminders.length) {
-        const siteUrl = await this.tenants.siteUrl(tenant);
-        const programme = await this.programmes.get(tenant.id, l.programmeId, em);
-        queued += await this.tx.run(async (tem) => {
-          let n = 0;
-          for (const r of reminders) {
-            const ok = await this.outbox.enqueue(tem, {
-              tenantId: tenant.id, template: 'coaching-reminder', locale: r.locale, to: l.email, toName: l.displayName, dedupeKey: r.key,
-              payload: {
-                name: l.displayName, title: r.title, when: formatInstant(r.at, r.locale, r.timeZone), daysBefore: r.daysBefore ?? null,
-                beforeDue: r.kind === 'before_due', sessionDay: r.kind === 'session_day', overdue: r.kind === 'overdue',
-                programmeTitleFr: programme?.titleFr ?? '', programmeTitleEn: programme?.titleEn ?? '',
-                link: `${siteUrl}/coaching/programmes/${l.programmeId}`,
-              },
-            });
-            if (ok) n++;
-          }
-          return n;
-        });
-      }
-      if (l.coachUserId) {
-        const awaiting = schedule.milestones.filter((m) => m.status === 'submitted' || m.effective === 'overdue');
-        if (awaiting.length) {
-          const entry = byCoach.get(l.coachUserId) ?? { tenant, items: [] };
-          entry.items.push(...awaiting.map((milestone) => ({ laureate: l, milestone })));
-          byCoach.set(l.coachUserId, entry);
-        }
-      }
-    }
-    for (const [coachUserId, { tenant, items }] of byCoach) queued += await this.queueDigest(tenant, coachUserId, items, now);
-    return queued;
-  }
-
-  /** One digest per coach per week (Monday of the authority's week), whatever the number of instances. */
-  private async queueDigest(tenant: Tenant, coachUserId: string, items: Array<{ laureate: LaureateRow; milestone: MilestoneView }>, now: Date): Promise<number> {
-    const week = weekOf(now, tenant.timeZone);
-    const siteUrl = await this.tenants.siteUrl(tenant);
-    return this.tx.run(async (em) => {
-      const coach: Array<{ email: string; display_name: string; locale: 'fr' | 'en' | null }> = await em.query(
-        'SELECT email, display_name, locale FROM app_user WHERE tenant_id = $1 AND id = $2', [tenant.id, coachUserId],
-      );
-      if (!coach.length) return 0;
-      const locale = coach[0].locale ?? tenant.defaultLocale;
-      const programmes = [...new Set(items.map((i) => i.laureate.programmeId))];
-      const ok = await this.outbox.enqueue(em, {
-        tenantId: tenant.id, template: 'coaching-digest', locale, to: coach[0].email, toName: coach[0].display_name,
-        dedupeKey: `coaching-digest:${coachUserId}:${week}`,
-        payload: {
-          name: coach[0].display_name, week,
-          toReview: items.filter((i) => i.milestone.status === 'submitted').map((i) => ({ laureate: i.laureate.displayName, project: i.laureate.title, title: i.milestone.title })),
-          overdue: items.filter((i) => i.milestone.effective === 'overdue').map((i) => ({ laureate: i.laureate.displayName, project: i.laureate.title, title: i.milestone.title, when: formatInstant(i.milestone.at, locale, tenant.timeZone) })),
-          link: `${siteUrl}/coaching/programmes/${programmes[0]}/coach`,
-        },
-      });
-      return ok ? 1 : 0;
-    });
-  }
-
-  // ---- helpers ----------------------------------------------------------------------------------
+  // ---- schedules, read by every side of coaching and by partners and reports ---------------------
 
   /** Every laureate's schedule and readiness in a programme. */
   async schedules(em: EntityManager, tenantId: string, programmeId: string): Promise<LaureateSchedule[]> {
@@ -522,24 +311,8 @@ export class CoachingService implements OnModuleInit {
     });
   }
 
-  private async scheduleOf(em: EntityManager, tenantId: string, l: LaureateRow, now = this.clock.now()): Promise<LaureateSchedule> {
+  async scheduleOf(em: EntityManager, tenantId: string, l: LaureateRow, now = this.clock.now()): Promise<LaureateSchedule> {
     const milestones = (await this.repo.milestones(em, tenantId, [l.id])).map((m) => ({ ...m, effective: effectiveStatus(m.kind, m.status, m.at, now) }));
     return { laureate: l, milestones, readiness: readiness(milestones.map(toLaureateMilestone), now) };
   }
-
-  private async ownMilestone(em: EntityManager, tenant: Tenant, programmeId: string, milestoneId: string, principal: Principal): Promise<CoachingMilestone> {
-    const m = await this.repo.lockMilestone(em, tenant.id, programmeId, milestoneId);
-    if (!m) throw new DomainError('NOT_FOUND');
-    const l = await this.repo.laureate(em, tenant.id, programmeId, m.laureateId);
-    // Someone else's milestone is not found, rather than forbidden: ids do not leak.
-    if (!l || l.userId !== principal.userId) throw new DomainError('NOT_FOUND');
-    return m;
-  }
-
-  private assertCoachOf(principal: Principal, l: LaureateRow): void {
-    if (hasRole(principal, ['staff', 'platform_admin'])) return;
-    if (l.coachUserId !== principal.userId) throw new DomainError('COACHING_NOT_YOUR_LAUREATE');
-  }
-
-
 }

@@ -1,7 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { UsersRepository } from '../auth/users.repository.js';
+import { CoachReviewsService } from '../coaching/coach-reviews.service.js';
 import { CoachingService } from '../coaching/coaching.service.js';
+import { LaureateScheduleService } from '../coaching/laureate-schedule.service.js';
 import { Clock } from '../common/clock/clock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
 import type { Principal } from '../common/web/request-context.js';
@@ -56,6 +58,8 @@ async function createCoachingDemo(app: INestApplication, tenant: Tenant): Promis
   const tx = app.get(TransactionRunner);
   const programmes = app.get(ProgrammesService);
   const coaching = app.get(CoachingService);
+  const schedules = app.get(LaureateScheduleService);
+  const reviews = app.get(CoachReviewsService);
   const partners = app.get(PartnersService);
   const now = app.get(Clock).now().getTime();
   const staff = (await ds.query(
@@ -110,11 +114,11 @@ async function createCoachingDemo(app: INestApplication, tenant: Tenant): Promis
   const coachUser = (await ds.query('SELECT id FROM app_user WHERE tenant_id = $1 AND email = $2', [tenant.id, DEMO_COACH]))[0].id as string;
   const coachPrincipal: Principal = { userId: coachUser, email: DEMO_COACH, displayName: 'Sophie Roux', roles: [], programmeRoles: { [programme.id]: ['coach'] }, via: 'token' };
   for (const [i, l] of laureates.slice(1, 6).entries()) {
-    const mine = await coaching.mySchedule(tenant, programme.id, l);
+    const mine = await schedules.mySchedule(tenant, programme.id, l);
     const story = mine.milestones.find((m) => m.milestoneKey === 'story')!;
-    await coaching.submit(tenant, programme.id, story.id, l, { kind: 'text', text: `Nous sommes ${l.displayName} : ${PROJECTS[i + 1][0].toLowerCase()}, fabriqué ici avec des matériaux de réemploi.` });
-    if (i < 3) await coaching.review(tenant, programme.id, story.id, coachPrincipal, 'validate', 'Clair et sincère, bravo.');
-    else if (i === 3) await coaching.review(tenant, programme.id, story.id, coachPrincipal, 'request_changes', 'Ajoutez une phrase sur l’impact pour le quartier.');
+    await schedules.submit(tenant, programme.id, story.id, l, { kind: 'text', text: `Nous sommes ${l.displayName} : ${PROJECTS[i + 1][0].toLowerCase()}, fabriqué ici avec des matériaux de réemploi.` });
+    if (i < 3) await reviews.review(tenant, programme.id, story.id, coachPrincipal, 'validate', 'Clair et sincère, bravo.');
+    else if (i === 3) await reviews.review(tenant, programme.id, story.id, coachPrincipal, 'request_changes', 'Ajoutez une phrase sur l’impact pour le quartier.');
   }
 
   // Partners, the demo partner speaking for the university, laureates' needs, and a confirmed matching.

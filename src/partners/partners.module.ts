@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ApplicationsModule } from '../applications/applications.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { CoachingModule } from '../coaching/coaching.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
@@ -6,13 +7,14 @@ import { ProgrammesModule } from '../programmes/programmes.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { PartnersController } from './partners.controller.js';
 import { PartnersPagesController } from './partners.pages.controller.js';
+import { PartnersRepository } from './partners.repository.js';
 import { PartnersService } from './partners.service.js';
 
 /** Sponsor partners: profiles and contacts, laureates' needs, rankings, and the matching. */
 @Module({
-  imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, CoachingModule],
+  imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, CoachingModule, ApplicationsModule],
   controllers: [PartnersController, PartnersPagesController],
-  providers: [PartnersService],
+  providers: [PartnersRepository, PartnersService],
   exports: [PartnersService],
 })
 export class PartnersModule {}

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, In } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { ApplicantsQuery } from '../applications/applicants.query.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AuthService } from '../auth/auth.service.js';
 import { normaliseEmail } from '../auth/domain/tokens.js';
+import { PeopleQuery } from '../auth/people.query.js';
 import { UsersRepository } from '../auth/users.repository.js';
 import { CoachingRepository, type LaureateSource } from '../coaching/coaching.repository.js';
 import { CoachingService } from '../coaching/coaching.service.js';
@@ -19,7 +21,8 @@ import { TenantsService } from '../tenants/tenants.service.js';
 import { computeMatching, type MatchingInput, type PairRef } from './domain/matching.js';
 import { DEFAULT_WEIGHTS, normaliseTag } from './domain/scoring.js';
 import type { ContactDto, MatchingSettingsDto, PartnerDto, UpdatePartnerDto } from './dto/partners.dto.js';
-import { LaureateNeeds, Matching, Partner, PartnerContact, PartnerMatch } from './partner.entity.js';
+import type { LaureateNeeds, Matching, Partner } from './partner.entity.js';
+import { PartnersRepository } from './partners.repository.js';
 
 const tags = (list: readonly string[] | undefined) => [...new Set((list ?? []).map(normaliseTag).filter(Boolean))];
 const samePair = (a: PairRef, b: PairRef) => a.laureateId === b.laureateId && a.partnerId === b.partnerId;
@@ -36,7 +39,9 @@ interface MatchingState {
 @Injectable()
 export class PartnersService {
   constructor(
-    private readonly ds: DataSource,
+    private readonly repo: PartnersRepository,
+    private readonly people: PeopleQuery,
+    private readonly applicants: ApplicantsQuery,
     private readonly programmes: ProgrammesRepository,
     private readonly coachingRepo: CoachingRepository,
     private readonly coaching: CoachingService,
@@ -53,24 +58,25 @@ export class PartnersService {
 
   async list(tenant: Tenant, programmeId: string) {
     const programme = await this.programmes.found(tenant.id, programmeId);
-    const partners = await this.partners(this.ds.manager, tenant.id, programmeId);
-    const contacts = partners.length ? await this.ds.query(
-      `SELECT c.partner_id AS "partnerId", u.id AS "userId", u.display_name AS "displayName", u.email FROM partner_contact c
-         JOIN app_user u ON u.id = c.user_id WHERE c.tenant_id = $1 AND c.partner_id = ANY($2) ORDER BY u.email`,
-      [tenant.id, partners.map((p) => p.id)],
-    ) as Array<{ partnerId: string; userId: string; displayName: string; email: string }> : [];
+    const em = this.repo.manager;
+    const partners = await this.repo.partners(em, tenant.id, programmeId);
+    const rows = await this.repo.contactsOf(em, tenant.id, partners.map((p) => p.id));
+    const people = await this.people.contacts(em, tenant.id, rows.map((c) => c.userId));
+    // In the people's order (by e-mail), as the page lists them.
+    const contacts = people.flatMap((u) => rows.filter((c) => c.userId === u.id)
+      .map((c) => ({ partnerId: c.partnerId, userId: u.id, displayName: u.displayName, email: u.email })));
     return { programme, partners: partners.map((p) => ({ ...p, contacts: contacts.filter((c) => c.partnerId === p.id) })) };
   }
 
   async create(tenant: Tenant, programmeId: string, dto: PartnerDto, actorUserId: string): Promise<Partner> {
     return this.tx.run(async (em) => {
       await this.programmes.lockFound(em, tenant.id, programmeId);
-      const partner = em.getRepository(Partner).create({
+      const partner = this.repo.newPartner(em, {
         tenantId: tenant.id, programmeId, name: dto.name, logoUrl: dto.logoUrl ?? null, description: dto.description ?? '',
         expertise: tags(dto.expertise), themes: tags(dto.themes), capacity: dto.capacity ?? 1, matchFundingCents: dto.matchFundingCents ?? null,
       });
       try {
-        await em.getRepository(Partner).insert(partner);
+        await this.repo.insertPartner(em, partner);
       } catch (err) {
         if (isUniqueViolation(err, 'partner_programme_name_key')) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'name', message: 'is already a partner of this programme' }]);
         throw err;
@@ -92,7 +98,7 @@ export class PartnersService {
       if (dto.themes !== undefined) patch.themes = tags(dto.themes);
       if (dto.capacity !== undefined) patch.capacity = dto.capacity;
       if (dto.matchFundingCents !== undefined) patch.matchFundingCents = dto.matchFundingCents;
-      await em.getRepository(Partner).update({ id: partner.id }, patch as never);
+      await this.repo.updatePartner(em, partner.id, patch);
       await this.audit.record(em, { tenantId: tenant.id, actorUserId, action: 'partner.updated', subjectType: 'programme', subjectId: programmeId, data: { partnerId, ...patch } });
       return { ...partner, ...patch };
     });
@@ -107,7 +113,7 @@ export class PartnersService {
       const partner = await this.partner(em, tenant.id, programmeId, partnerId);
       const user = await this.users.upsert(em, tenant.id, email, dto.displayName, dto.locale ?? null);
       const granted = await this.users.grant(em, tenant.id, user.id, 'partner', programmeId);
-      await em.query(`INSERT INTO partner_contact (tenant_id, partner_id, user_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [tenant.id, partner.id, user.id]);
+      await this.repo.addContact(em, tenant.id, partner.id, user.id);
       if (granted) {
         await this.audit.record(em, {
           tenantId: tenant.id, actorUserId, action: 'person.role_granted', subjectType: 'user', subjectId: user.id, data: { role: 'partner', programmeId, email },
@@ -123,9 +129,9 @@ export class PartnersService {
   /** The signed-in contact's partner, its sponsored laureates (once confirmed) and their milestone progress. */
   async mine(tenant: Tenant, programmeId: string, principal: Principal) {
     const programme = await this.programmes.found(tenant.id, programmeId);
-    const em = this.ds.manager;
+    const em = this.repo.manager;
     const partner = await this.partnerOfContact(em, tenant.id, programmeId, principal.userId);
-    const matches = await em.getRepository(PartnerMatch).find({ where: { tenantId: tenant.id, programmeId, partnerId: partner.id } });
+    const matches = await this.repo.matches(em, tenant.id, programmeId, { partnerId: partner.id });
     const schedules = matches.length ? await this.coaching.schedules(em, tenant.id, programmeId) : [];
     const sources = await this.coachingRepo.laureateSources(em, tenant.id, programmeId);
     const laureates = matches.map((m) => {
@@ -141,7 +147,7 @@ export class PartnersService {
         milestones: milestones.map((x) => ({ title: x.title, kind: x.kind, at: x.at, status: x.effective, required: x.required })),
       };
     });
-    const matching = await this.matchingRow(em, tenant.id, programmeId);
+    const matching = await this.repo.matching(em, tenant.id, programmeId);
     return { programme, partner, laureates, candidates: sources.map((s) => ({ applicationId: s.applicationId, title: s.title, category: s.category })), confirmed: matching?.status === 'confirmed' };
   }
 
@@ -152,7 +158,7 @@ export class PartnersService {
       const unknown = applicationIds.filter((id) => !known.has(id));
       if (unknown.length) throw new DomainError('PARTNER_UNKNOWN_IDS', { ids: unknown.join(', ') });
       const list = [...new Set(applicationIds)];
-      await em.getRepository(Partner).update({ id: partner.id }, { preferences: list });
+      await this.repo.updatePartner(em, partner.id, { preferences: list });
       return list;
     });
   }
@@ -161,11 +167,11 @@ export class PartnersService {
 
   async myNeeds(tenant: Tenant, programmeId: string, principal: Principal) {
     const programme = await this.programmes.found(tenant.id, programmeId);
-    const em = this.ds.manager;
+    const em = this.repo.manager;
     const source = await this.laureateOf(em, tenant.id, programmeId, principal.userId);
-    const needs = await em.getRepository(LaureateNeeds).findOneBy({ tenantId: tenant.id, applicationId: source.applicationId });
-    const partners = await this.partners(em, tenant.id, programmeId);
-    const matches = await em.getRepository(PartnerMatch).find({ where: { tenantId: tenant.id, programmeId, applicationId: source.applicationId } });
+    const needs = await this.repo.needsOf(em, tenant.id, source.applicationId);
+    const partners = await this.repo.partners(em, tenant.id, programmeId);
+    const matches = await this.repo.matches(em, tenant.id, programmeId, { applicationId: source.applicationId });
     return {
       programme, applicationId: source.applicationId, title: source.title, needs: needs?.needs ?? [], preferences: needs?.preferences ?? [],
       partners: partners.map((p) => ({ id: p.id, name: p.name, logoUrl: p.logoUrl, description: p.description, expertise: p.expertise, themes: p.themes })),
@@ -176,22 +182,18 @@ export class PartnersService {
   async setNeeds(tenant: Tenant, programmeId: string, principal: Principal, needs: string[], preferences: string[]): Promise<LaureateNeeds> {
     return this.tx.run(async (em) => {
       const source = await this.laureateOf(em, tenant.id, programmeId, principal.userId);
-      const known = new Set((await this.partners(em, tenant.id, programmeId)).map((p) => p.id));
+      const known = new Set((await this.repo.partners(em, tenant.id, programmeId)).map((p) => p.id));
       const unknown = preferences.filter((id) => !known.has(id));
       if (unknown.length) throw new DomainError('PARTNER_UNKNOWN_IDS', { ids: unknown.join(', ') });
-      await em.query(
-        `INSERT INTO laureate_needs (tenant_id, programme_id, application_id, needs, preferences) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (application_id) DO UPDATE SET needs = EXCLUDED.needs, preferences = EXCLUDED.preferences, updated_at = now()`,
-        [tenant.id, programmeId, source.applicationId, JSON.stringify(tags(needs)), JSON.stringify([...new Set(preferences)])],
-      );
-      return (await em.getRepository(LaureateNeeds).findOneBy({ tenantId: tenant.id, applicationId: source.applicationId }))!;
+      await this.repo.saveNeeds(em, tenant.id, programmeId, source.applicationId, tags(needs), [...new Set(preferences)]);
+      return (await this.repo.needsOf(em, tenant.id, source.applicationId))!;
     });
   }
 
   // ---- staff: matching --------------------------------------------------------------------------
 
   async matching(tenant: Tenant, programmeId: string) {
-    const state = await this.state(this.ds.manager, tenant, programmeId);
+    const state = await this.state(this.repo.manager, tenant, programmeId);
     return { ...state, stale: !!state.matching.result && state.matching.inputHash !== inputHash(this.input(state)) };
   }
 
@@ -202,7 +204,7 @@ export class PartnersService {
       if (dto.weights) patch.weights = { ...dto.weights };
       if (dto.overlap) patch.overlap = dto.overlap;
       if (dto.sponsorsPerLaureate) patch.sponsorsPerLaureate = dto.sponsorsPerLaureate;
-      await em.getRepository(Matching).update({ id: m.id }, patch as never);
+      await this.repo.updateMatching(em, m.id, patch);
       await this.audit.record(em, { tenantId: tenant.id, actorUserId, action: 'matching.settings_saved', subjectType: 'programme', subjectId: programmeId, data: patch });
       return { ...m, ...patch };
     });
@@ -213,14 +215,14 @@ export class PartnersService {
     return this.tx.run(async (em) => {
       const m = await this.draftMatching(em, tenant, programmeId);
       const laureates = await this.coachingRepo.laureateSources(em, tenant.id, programmeId);
-      const partners = await this.partners(em, tenant.id, programmeId);
+      const partners = await this.repo.partners(em, tenant.id, programmeId);
       if (!laureates.some((l) => l.applicationId === pair.laureateId) || !partners.some((p) => p.id === pair.partnerId)) throw new DomainError('MATCHING_UNKNOWN_PAIR');
       const ref = { laureateId: pair.laureateId, partnerId: pair.partnerId };
       const locked = m.locked.filter((p) => !samePair(p, ref));
       const forbidden = m.forbidden.filter((p) => !samePair(p, ref));
       if (rule === 'lock') locked.push(ref);
       if (rule === 'forbid') forbidden.push(ref);
-      await em.getRepository(Matching).update({ id: m.id }, { locked, forbidden } as never);
+      await this.repo.updateMatching(em, m.id, { locked, forbidden });
       await this.audit.record(em, { tenantId: tenant.id, actorUserId, action: `matching.pair_${rule === 'none' ? 'freed' : rule === 'lock' ? 'locked' : 'forbidden'}`, subjectType: 'programme', subjectId: programmeId, data: ref });
       return { ...m, locked, forbidden };
     });
@@ -234,7 +236,7 @@ export class PartnersService {
       const input = this.input(state);
       const result = computeMatching(input);
       const patch = { result, inputHash: inputHash(input), runAt: this.clock.now() };
-      await em.getRepository(Matching).update({ id: state.matching.id }, patch as never);
+      await this.repo.updateMatching(em, state.matching.id, patch);
       await this.audit.record(em, {
         tenantId: tenant.id, actorUserId, action: 'matching.run', subjectType: 'programme', subjectId: programmeId,
         data: { pairs: result.pairs.length, unmatched: result.unmatched.length, totalScore: result.totalScore },
@@ -253,13 +255,12 @@ export class PartnersService {
       if (m.inputHash !== inputHash(this.input(state))) throw new DomainError('MATCHING_STALE');
       const now = this.clock.now();
       for (const p of m.result.pairs) {
-        await em.query(
-          `INSERT INTO partner_match (tenant_id, programme_id, partner_id, application_id, score, terms, locked, confirmed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-          [tenant.id, programmeId, p.partnerId, p.laureateId, p.score, JSON.stringify(p.terms), p.locked, now],
-        );
+        await this.repo.insertMatch(em, {
+          tenantId: tenant.id, programmeId, partnerId: p.partnerId, applicationId: p.laureateId, score: p.score, terms: p.terms, locked: p.locked, confirmedAt: now,
+        });
       }
       const patch = { status: 'confirmed' as const, confirmedAt: now, confirmedBy: actorUserId };
-      await em.getRepository(Matching).update({ id: m.id }, patch as never);
+      await this.repo.updateMatching(em, m.id, patch);
       await this.audit.record(em, {
         tenantId: tenant.id, actorUserId, action: 'matching.confirmed', subjectType: 'programme', subjectId: programmeId,
         data: { pairs: m.result.pairs.map((p) => ({ laureateId: p.laureateId, partnerId: p.partnerId, score: p.score })) },
@@ -271,11 +272,13 @@ export class PartnersService {
 
   private async notify(em: EntityManager, tenant: Tenant, state: MatchingState, m: Matching, siteUrl: string): Promise<void> {
     const pairs = m.result!.pairs;
-    const apps: Array<{ id: string; title: string; email: string | null; applicant_name: string; locale: 'fr' | 'en'; user_locale: 'fr' | 'en' | null }> = pairs.length ? await em.query(
-      `SELECT a.id, a.title, COALESCE(u.email, a.email) AS email, a.applicant_name, a.locale, u.locale AS user_locale FROM application a
-         JOIN app_user u ON u.id = a.applicant_user_id WHERE a.tenant_id = $1 AND a.id = ANY($2)`,
-      [tenant.id, [...new Set(pairs.map((p) => p.laureateId))]],
-    ) : [];
+    // The laureate is written to at their account's address, in their language, else the application's.
+    const applicants = await this.applicants.of(em, tenant.id, pairs.map((p) => p.laureateId));
+    const people = await this.people.contacts(em, tenant.id, applicants.map((a) => a.applicantUserId));
+    const apps = applicants.flatMap((a) => {
+      const u = people.find((x) => x.id === a.applicantUserId);
+      return u ? [{ id: a.applicationId, title: a.title, email: u.email, applicant_name: a.applicantName, locale: a.locale, user_locale: u.locale }] : [];
+    });
     const { programme } = state;
     const titles = { programmeTitleFr: programme.titleFr, programmeTitleEn: programme.titleEn };
     for (const a of apps) {
@@ -292,10 +295,9 @@ export class PartnersService {
       const mine = pairs.filter((p) => p.partnerId === partner.id);
       if (!mine.length) continue;
       const laureates = mine.map((p) => ({ title: apps.find((a) => a.id === p.laureateId)?.title ?? '' }));
-      const contacts: Array<{ id: string; email: string; display_name: string; locale: 'fr' | 'en' | null }> = await em.query(
-        `SELECT u.id, u.email, u.display_name, u.locale FROM partner_contact c JOIN app_user u ON u.id = c.user_id WHERE c.tenant_id = $1 AND c.partner_id = $2`,
-        [tenant.id, partner.id],
-      );
+      const rows = await this.repo.contactsOf(em, tenant.id, [partner.id]);
+      const contacts = (await this.people.contacts(em, tenant.id, rows.map((c) => c.userId)))
+        .map((u) => ({ id: u.id, email: u.email, display_name: u.displayName, locale: u.locale }));
       for (const c of contacts) {
         await this.outbox.enqueue(em, {
           tenantId: tenant.id, template: 'partners-matched-partner', locale: c.locale ?? tenant.defaultLocale, to: c.email, toName: c.display_name,
@@ -330,46 +332,29 @@ export class PartnersService {
 
   private async state(em: EntityManager, tenant: Tenant, programmeId: string): Promise<MatchingState> {
     const programme = await this.programmes.found(tenant.id, programmeId, em);
-    const matching = (await this.matchingRow(em, tenant.id, programmeId)) ?? em.getRepository(Matching).create({
-      tenantId: tenant.id, programmeId, weights: null, overlap: 'jaccard', sponsorsPerLaureate: 1, locked: [], forbidden: [], result: null,
-      inputHash: null, runAt: null, status: 'draft', confirmedAt: null, confirmedBy: null,
-    });
-    const partners = await this.partners(em, tenant.id, programmeId);
+    const matching = (await this.repo.matching(em, tenant.id, programmeId)) ?? this.repo.newMatching(em, tenant.id, programmeId);
+    const partners = await this.repo.partners(em, tenant.id, programmeId);
     const laureates = await this.coachingRepo.laureateSources(em, tenant.id, programmeId);
-    const needs = await em.getRepository(LaureateNeeds).findBy({ tenantId: tenant.id, programmeId });
+    const needs = await this.repo.allNeeds(em, tenant.id, programmeId);
     return { programme, matching, partners, laureates, needs };
-  }
-
-  private matchingRow(em: EntityManager, tenantId: string, programmeId: string): Promise<Matching | null> {
-    return em.getRepository(Matching).findOneBy({ tenantId, programmeId });
   }
 
   /** The matching row, created on first use, locked, and still a draft. */
   private async draftMatching(em: EntityManager, tenant: Tenant, programmeId: string): Promise<Matching> {
     await this.programmes.lockFound(em, tenant.id, programmeId);
-    await em.query(`INSERT INTO matching (tenant_id, programme_id) VALUES ($1, $2) ON CONFLICT (tenant_id, programme_id) DO NOTHING`, [tenant.id, programmeId]);
-    const m = (await em.getRepository(Matching).createQueryBuilder('m')
-      .where('m.tenant_id = :tenantId AND m.programme_id = :programmeId', { tenantId: tenant.id, programmeId })
-      .setLock('pessimistic_write').getOne())!;
+    const m = await this.repo.lockMatching(em, tenant.id, programmeId);
     if (m.status === 'confirmed') throw new DomainError('MATCHING_ALREADY_CONFIRMED');
     return m;
   }
 
-  private partners(em: EntityManager, tenantId: string, programmeId: string): Promise<Partner[]> {
-    return em.getRepository(Partner).find({ where: { tenantId, programmeId }, order: { name: 'ASC', id: 'ASC' } });
-  }
-
   private async partner(em: EntityManager, tenantId: string, programmeId: string, id: string): Promise<Partner> {
-    const p = /^[0-9a-f-]{36}$/i.test(id) ? await em.getRepository(Partner).findOneBy({ tenantId, programmeId, id }) : null;
+    const p = await this.repo.partner(em, tenantId, programmeId, id);
     if (!p) throw new DomainError('NOT_FOUND');
     return p;
   }
 
   private async partnerOfContact(em: EntityManager, tenantId: string, programmeId: string, userId: string): Promise<Partner> {
-    const contacts = await em.getRepository(PartnerContact).findBy({ tenantId, userId });
-    const partner = contacts.length
-      ? await em.getRepository(Partner).findOne({ where: { tenantId, programmeId, id: In(contacts.map((c) => c.partnerId)) }, order: { name: 'ASC' } })
-      : null;
+    const partner = await this.repo.partnerOfContact(em, tenantId, programmeId, userId);
     if (!partner) throw new DomainError('PARTNER_NOT_CONTACT');
     return partner;
   }
@@ -379,8 +364,6 @@ export class PartnersService {
     if (!source) throw new DomainError('COACHING_NOT_LAUREATE');
     return source;
   }
-
-
 }
 
 /** A fingerprint of the matching's input, to tell whether a proposal is still current. */

@@ -1,8 +1,7 @@
 import { Body, Controller, HttpCode, Get, Param, Post, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
-import { Public, Roles, SignedIn } from '../auth/roles.guard.js';
+import { Public, Roles } from '../auth/roles.guard.js';
 import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
 import { zonedWallTimeToInstant } from '../common/time/zoned.js';
 import { Page } from '../common/web/current.decorators.js';
@@ -29,7 +28,7 @@ export function timelineRows(p: Programme) {
 @ApiExcludeController()
 @Controller()
 export class ProgrammesPagesController {
-  constructor(private readonly programmes: ProgrammesService, private readonly views: ViewService, private readonly ds: DataSource) {}
+  constructor(private readonly programmes: ProgrammesService, private readonly views: ViewService) {}
 
   @Get() @Public()
   async home(@Page() page: PageContext) {
@@ -40,36 +39,7 @@ export class ProgrammesPagesController {
 
   // GET programmes/:slug (the public programme page) lives in src/public/public-pages.controller.ts.
 
-  /** Where a signed-in person finds their spaces: jury portal, applications, schedule, partner page, desk. */
-  @Get('me') @SignedIn()
-  async mySpace(@Page() page: PageContext) {
-    const p = page.principal!;
-    const programmes = await this.programmes.list(page.tenant.id);
-    const t = (key: string) => this.views.t(page.locale, key);
-    // Programmes where this person is a confirmed laureate: their campaign page is one of their spaces.
-    const laureateOf = new Set((await this.ds.query(
-      `SELECT o.programme_id FROM jury_outcome o JOIN application a ON a.id = o.application_id AND a.tenant_id = o.tenant_id
-        WHERE o.tenant_id = $1 AND o.status = 'laureate' AND a.applicant_user_id = $2`, [page.tenant.id, p.userId],
-    ) as Array<{ programme_id: string }>).map((r) => r.programme_id));
-    const spaces = programmes.map((prog) => {
-      const roles = new Set([...p.roles, ...(p.programmeRoles[prog.id] ?? [])]);
-      // Jury seats, applications and partnerships are per programme: a tenant-wide role does not make a member.
-      const own = new Set(p.programmeRoles[prog.id] ?? []);
-      const from = (phase: Phase) => phaseIndex(prog.phase) >= phaseIndex(phase);
-      const links: Array<{ href: string; label: string }> = [];
-      if (roles.has('staff') || roles.has('platform_admin')) links.push({ href: `/staff/programmes/${prog.id}`, label: t('me.staffDesk') });
-      if (own.has('juror') && from('jury')) links.push({ href: `/jury/programmes/${prog.id}`, label: t('me.jury') });
-      if (own.has('applicant')) {
-        links.push({ href: '/applications', label: t('apply.mine') });
-        if (from('coaching')) links.push({ href: `/coaching/programmes/${prog.id}`, label: t('me.schedule') }, { href: `/partners/programmes/${prog.id}/needs`, label: t('me.needs') });
-        if (from('coaching') && laureateOf.has(prog.id)) links.push({ href: `/programmes/${prog.id}/campaign`, label: t('me.campaign') });
-      }
-      if (roles.has('coach') && from('coaching')) links.push({ href: `/coaching/programmes/${prog.id}/coach`, label: t('me.coach') });
-      if (own.has('partner') && from('coaching')) links.push({ href: `/partners/programmes/${prog.id}`, label: t('me.partner') });
-      return { programme: prog, links };
-    }).filter((s) => s.links.length && (s.programme.phase !== 'draft' || p.roles.includes('staff')));
-    return this.views.page('pages/home/me', page, { title: t('me.title'), spaces });
-  }
+  // GET me ("my space") lives in src/me/me.pages.controller.ts.
 
   @Get('staff') @Roles(['staff'])
   async dashboard(@Page() page: PageContext) {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error.js';
 import type { Phase } from './domain/phase.js';
 import { PhaseTransition, Programme } from './programme.entity.js';
@@ -70,5 +70,11 @@ export class ProgrammesRepository {
 
   countInPhase(tenantId: string, phase: Phase): Promise<number> {
     return this.ds.getRepository(Programme).countBy({ tenantId, phase });
+  }
+
+  /** The ids of the programmes in these phases, across tenants (e.g. those whose laureates get reminders). */
+  async idsInPhases(phases: readonly Phase[], em: EntityManager = this.ds.manager): Promise<string[]> {
+    const rows = await em.getRepository(Programme).find({ select: { id: true }, where: { phase: In([...phases]) } });
+    return rows.map((r) => r.id);
   }
 }

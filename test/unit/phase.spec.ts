@@ -4,7 +4,7 @@ import { assertTransition, canTransition, nextPhase, PHASES, type Phase } from '
 import { dueTransitions, scheduledPhaseAt, validateTimeline, type Timeline } from '../../src/programmes/domain/timeline.js';
 
 const facts = (over: Partial<PhaseFacts> = {}): PhaseFacts => ({
-  hasTitle: true, submittedApplications: null, voteClosed: null, confirmedLaureates: null, laureatesNotReady: null, readinessOverridden: false, ...over,
+  hasTitle: true, submittedApplications: null, voteClosed: null, confirmedLaureates: null, ...over,
 });
 
 describe('programme lifecycle', () => {
@@ -26,12 +26,11 @@ describe('programme lifecycle', () => {
     }
   });
 
-  it('guards: no laureates without a closed vote, no campaign with laureates not ready unless overridden', () => {
+  // The readiness guard (no campaign with laureates not ready unless overridden) is coaching's: test/unit/coaching/readiness-guard.spec.ts.
+  it('guards: no laureates without a closed vote', () => {
     expect(blockersFor('announced', facts({ voteClosed: false })).map((b) => b.code)).toEqual(['VOTE_NOT_CLOSED']);
     expect(blockersFor('announced', facts({ voteClosed: true, confirmedLaureates: 0 })).map((b) => b.code)).toEqual(['NO_LAUREATES']);
     expect(blockersFor('announced', facts({ voteClosed: true, confirmedLaureates: 10 }))).toEqual([]);
-    expect(blockersFor('campaign', facts({ laureatesNotReady: 2 })).map((b) => b.code)).toEqual(['LAUREATES_NOT_READY']);
-    expect(blockersFor('campaign', facts({ laureatesNotReady: 2, readinessOverridden: true }))).toEqual([]);
     expect(blockersFor('call_open', facts({ hasTitle: false }))[0].fr).toContain('titre');
   });
 });

@@ -11,8 +11,6 @@ export interface PhaseFacts {
   /** Set once a jury exists; null when none is configured. */
   voteClosed: boolean | null;
   confirmedLaureates: number | null;
-  laureatesNotReady: number | null;
-  readinessOverridden: boolean;
 }
 
 export interface GuardReason {
@@ -38,12 +36,7 @@ export function blockersFor(to: Phase, facts: PhaseFacts): GuardReason[] {
       reasons.push({ code: 'NO_LAUREATES', en: 'No laureate has been confirmed.', fr: "Aucun lauréat n'a été confirmé." });
     }
   }
-  if (to === 'campaign' && facts.laureatesNotReady && !facts.readinessOverridden) {
-    reasons.push({
-      code: 'LAUREATES_NOT_READY',
-      en: `${facts.laureatesNotReady} laureate(s) are not ready for the campaign.`,
-      fr: `${facts.laureatesNotReady} lauréat(s) ne sont pas prêts pour la campagne.`,
-    });
-  }
+  // Coaching's readiness guard (no campaign while a laureate is not ready) is coaching's own veto:
+  // src/coaching/domain/readiness-guard.ts, registered into PhaseHooks.
   return reasons;
 }

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { ProgrammesModule } from '../programmes/programmes.module.js';
+import { MePagesController } from './me.pages.controller.js';
+import { MeRepository } from './me.repository.js';
+import { MeService } from './me.service.js';
+
+/**
+ * "My space": a composition module. It may depend on every domain module and asks each through its
+ * services and read APIs; it owns no table.
+ */
+@Module({
+  imports: [ProgrammesModule],
+  controllers: [MePagesController],
+  providers: [MeService, MeRepository],
+})
+export class MeModule {}
