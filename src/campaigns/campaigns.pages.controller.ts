@@ -9,6 +9,7 @@ import { describeMessage, DomainError, type FieldProblem } from '../common/error
 import { ERROR_CATALOGUE } from '../common/errors/error-catalogue.js';
 import { Page } from '../common/web/current.decorators.js';
 import { checkForm, errorMap } from '../common/web/forms.js';
+import { centsToInput, eurosToCents } from '../common/web/money.js';
 import { hasRole, type Locale, type TremplinRequest } from '../common/web/request-context.js';
 import { formatInstant, formatMoney, type PageContext, ViewService } from '../common/web/view.service.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -32,21 +33,6 @@ const EMPTY_ROWS = 2;
 const IMAGE_MAX_BYTES = 5 * 1024 * 1024;
 /** An image's URL carries its file id: a new upload is a new URL, so the old one may be cached long. */
 const IMAGE_MAX_AGE_S = 86_400;
-
-/** "25", "25,50", "25.50", "1 250 €" → cents; null when it is not an amount in euros. */
-export function eurosToCents(raw: string): number | null {
-  const s = raw.replace(/[\s\u00a0\u202f]/g, '').replace(/(€|EUR)$/i, '').replace(/^(€|EUR)/i, '');
-  const m = /^(\d{1,9})(?:[.,](\d{1,2}))?$/.exec(s);
-  if (!m) return null;
-  return Number(m[1]) * 100 + (m[2] ? Number(m[2].padEnd(2, '0')) : 0);
-}
-
-/** Cents as the value of an amount field, in the page's language ("25", "25,50"). */
-export function centsToInput(cents: number | null | undefined, locale: Locale): string {
-  if (cents === null || cents === undefined) return '';
-  const text = cents % 100 === 0 ? String(cents / 100) : (cents / 100).toFixed(2);
-  return locale === 'fr' ? text.replace('.', ',') : text;
-}
 
 /** "2026-12" → "décembre 2026" / "December 2026". */
 function monthText(yyyymm: string | null, locale: Locale): string | null {
