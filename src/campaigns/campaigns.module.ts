@@ -10,13 +10,19 @@ import { CampaignsPagesController } from './campaigns.pages.controller.js';
 import { CampaignsRepository } from './campaigns.repository.js';
 import { CampaignsScheduler } from './campaigns.scheduler.js';
 import { CampaignsService } from './campaigns.service.js';
+import { ContributionsRepository } from './contributions.repository.js';
 import { ContributionsService } from './contributions.service.js';
+import { MatchFundingRepository } from './match-funding.repository.js';
+import { NudgesService } from './nudges.service.js';
 import { PageViewsService } from './page-views.service.js';
+import { PaymentExpiryService } from './payment-expiry.service.js';
 import { PaymentSettingsController } from './payment-settings.controller.js';
 import { PaymentSettingsPagesController } from './payment-settings.pages.controller.js';
 import { PaymentSettingsRepository } from './payment-settings.repository.js';
 import { PaymentSettingsService } from './payment-settings.service.js';
 import { PaymentsController } from './payments.controller.js';
+import { PaymentProviders } from './payments/payment-providers.js';
+import { SettlementService } from './settlement.service.js';
 
 /**
  * The synchronised collection: campaign pages, contributions, match-funding, settlement and news, and
@@ -27,7 +33,8 @@ import { PaymentsController } from './payments.controller.js';
   imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, PublicModule],
   controllers: [CampaignsController, PaymentsController, PaymentSettingsController, CampaignsPagesController, PaymentSettingsPagesController],
   providers: [
-    CampaignPageCache, CampaignsRepository, CampaignsService, ContributionsService, CampaignsScheduler, PageViewsService,
+    CampaignPageCache, CampaignsRepository, ContributionsRepository, MatchFundingRepository, CampaignsService, ContributionsService,
+    SettlementService, PaymentExpiryService, NudgesService, CampaignsScheduler, PageViewsService, PaymentProviders,
     PaymentSettingsRepository, PaymentSettingsService,
   ],
   exports: [CampaignsRepository, CampaignsService, ContributionsService, CampaignsScheduler, PageViewsService, PaymentSettingsService],
