@@ -6,6 +6,7 @@ import { PublicModule } from '../public/public.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { CampaignPageCache } from './campaign-page.cache.js';
 import { CampaignsController } from './campaigns.controller.js';
+import { CampaignsStaffPagesController } from './campaigns-staff.pages.controller.js';
 import { CampaignsPagesController } from './campaigns.pages.controller.js';
 import { CampaignsRepository } from './campaigns.repository.js';
 import { CampaignsScheduler } from './campaigns.scheduler.js';
@@ -31,7 +32,9 @@ import { SettlementService } from './settlement.service.js';
  */
 @Module({
   imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, PublicModule],
-  controllers: [CampaignsController, PaymentsController, PaymentSettingsController, CampaignsPagesController, PaymentSettingsPagesController],
+  controllers: [
+    CampaignsController, PaymentsController, PaymentSettingsController, CampaignsPagesController, CampaignsStaffPagesController, PaymentSettingsPagesController,
+  ],
   providers: [
     CampaignPageCache, CampaignsRepository, ContributionsRepository, MatchFundingRepository, CampaignsService, ContributionsService,
     SettlementService, PaymentExpiryService, NudgesService, CampaignsScheduler, PageViewsService, PaymentProviders,
