@@ -11,6 +11,7 @@ import { DomainError, type FieldProblem } from '../common/errors/domain-error.js
 import { zonedWallTimeToInstant } from '../common/time/zoned.js';
 import { baseUrlOf, Page } from '../common/web/current.decorators.js';
 import { checkForm, errorMap } from '../common/web/forms.js';
+import { eurosToCents } from '../common/web/money.js';
 import { hasRole, type TremplinRequest } from '../common/web/request-context.js';
 import { formatInstant, type PageContext, ViewService } from '../common/web/view.service.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -36,8 +37,8 @@ export function draftFromForm(call: Call, body: Record<string, unknown>) {
   let goalCents: number | undefined;
   const problems: FieldProblem[] = [];
   if (euros !== undefined && euros !== '') {
-    const n = Number(euros.replace(/\s/g, '').replace(',', '.'));
-    if (Number.isFinite(n) && n >= 0) goalCents = Math.round(n * 100);
+    const cents = eurosToCents(euros);
+    if (cents !== null) goalCents = cents;
     else problems.push({ field: 'goalCents', message: 'must be an amount in euros, e.g. 5000' });
   }
   const answers: Answers = {};
@@ -410,9 +411,11 @@ export function callFromForm(body: Record<string, string>, timeZone: string): { 
   const deadline = zonedWallTimeToInstant((body.deadline ?? '').trim(), timeZone);
   if (!deadline) problems.push({ field: 'deadline', message: 'enter a date and time' });
   const euros = (k: string) => {
-    const n = Number((body[k] ?? '').replace(/\s/g, '').replace(',', '.'));
-    if (!Number.isFinite(n) || n < 0) problems.push({ field: k, message: 'enter an amount in euros' });
-    return Math.round(n * 100);
+    const raw = (body[k] ?? '').trim();
+    if (!raw) return 0; // an empty bound reads as 0 cents
+    const cents = eurosToCents(raw);
+    if (cents === null) problems.push({ field: k, message: 'enter an amount in euros' });
+    return cents ?? Number.NaN;
   };
   let form: unknown = [];
   try {

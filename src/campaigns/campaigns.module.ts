@@ -6,17 +6,24 @@ import { PublicModule } from '../public/public.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { CampaignPageCache } from './campaign-page.cache.js';
 import { CampaignsController } from './campaigns.controller.js';
+import { CampaignsStaffPagesController } from './campaigns-staff.pages.controller.js';
 import { CampaignsPagesController } from './campaigns.pages.controller.js';
 import { CampaignsRepository } from './campaigns.repository.js';
 import { CampaignsScheduler } from './campaigns.scheduler.js';
 import { CampaignsService } from './campaigns.service.js';
+import { ContributionsRepository } from './contributions.repository.js';
 import { ContributionsService } from './contributions.service.js';
+import { MatchFundingRepository } from './match-funding.repository.js';
+import { NudgesService } from './nudges.service.js';
 import { PageViewsService } from './page-views.service.js';
+import { PaymentExpiryService } from './payment-expiry.service.js';
 import { PaymentSettingsController } from './payment-settings.controller.js';
 import { PaymentSettingsPagesController } from './payment-settings.pages.controller.js';
 import { PaymentSettingsRepository } from './payment-settings.repository.js';
 import { PaymentSettingsService } from './payment-settings.service.js';
 import { PaymentsController } from './payments.controller.js';
+import { PaymentProviders } from './payments/payment-providers.js';
+import { SettlementService } from './settlement.service.js';
 
 /**
  * The synchronised collection: campaign pages, contributions, match-funding, settlement and news, and
@@ -25,9 +32,12 @@ import { PaymentsController } from './payments.controller.js';
  */
 @Module({
   imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, PublicModule],
-  controllers: [CampaignsController, PaymentsController, PaymentSettingsController, CampaignsPagesController, PaymentSettingsPagesController],
+  controllers: [
+    CampaignsController, PaymentsController, PaymentSettingsController, CampaignsPagesController, CampaignsStaffPagesController, PaymentSettingsPagesController,
+  ],
   providers: [
-    CampaignPageCache, CampaignsRepository, CampaignsService, ContributionsService, CampaignsScheduler, PageViewsService,
+    CampaignPageCache, CampaignsRepository, ContributionsRepository, MatchFundingRepository, CampaignsService, ContributionsService,
+    SettlementService, PaymentExpiryService, NudgesService, CampaignsScheduler, PageViewsService, PaymentProviders,
     PaymentSettingsRepository, PaymentSettingsService,
   ],
   exports: [CampaignsRepository, CampaignsService, ContributionsService, CampaignsScheduler, PageViewsService, PaymentSettingsService],

@@ -4,8 +4,10 @@ import { Clock } from '../common/clock/clock.js';
 import { Ticker } from '../common/scheduling/ticker.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
-import { ContributionsService } from './contributions.service.js';
+import { NudgesService } from './nudges.service.js';
+import { PaymentExpiryService } from './payment-expiry.service.js';
 import { PaymentSettingsService } from './payment-settings.service.js';
+import { SettlementService } from './settlement.service.js';
 
 /**
  * Every instance ticks. Each step reads what is due from the data and changes it under row locks with
@@ -18,7 +20,9 @@ export class CampaignsScheduler extends Ticker<Record<string, number>> {
   private readonly logger = new Logger('CampaignsScheduler');
 
   constructor(
-    private readonly contributions: ContributionsService,
+    private readonly expiry: PaymentExpiryService,
+    private readonly settlement: SettlementService,
+    private readonly nudges: NudgesService,
     private readonly paymentSettings: PaymentSettingsService,
     private readonly clock: Clock,
     registry: SchedulerRegistry,
@@ -31,10 +35,10 @@ export class CampaignsScheduler extends Ticker<Record<string, number>> {
     const now = this.clock.now();
     const done: Record<string, number> = {};
     for (const [name, step] of [
-      ['expired', () => this.contributions.expireDue(now)],
-      ['settled', () => this.contributions.settleDue(now)],
-      ['refunded', () => this.contributions.refundDue(now)],
-      ['nudges', () => this.contributions.queueNudges(now)],
+      ['expired', () => this.expiry.expireDue(now)],
+      ['settled', () => this.settlement.settleDue(now)],
+      ['refunded', () => this.settlement.refundDue(now)],
+      ['nudges', () => this.nudges.queueNudges(now)],
       ['paymentSecretsForgotten', () => this.paymentSettings.deleteExpired(now)],
     ] as const) {
       try {

@@ -18,12 +18,14 @@ import { TenantsService } from '../tenants/tenants.service.js';
 import type { Campaign, CampaignSettings, CampaignUpdate, MatchBudget, RewardTier } from './campaign.entity.js';
 import { CampaignPageCache } from './campaign-page.cache.js';
 import { CampaignsRepository } from './campaigns.repository.js';
-import { ContributionsService } from './contributions.service.js';
+import { ContributionsRepository } from './contributions.repository.js';
 import { emailKey } from './domain/contribution.js';
 import { assertCampaignMove, isEditable } from './domain/states.js';
 import { storyFromText } from './domain/story.js';
 import { daysLeft, windowOf, windowState, type WindowState } from './domain/window.js';
 import type { CampaignReviewDto, CampaignSettingsDto, CampaignUpdateDto, MatchBudgetDto, SubscribeDto, UpdateCampaignDto } from './dto/campaigns.dto.js';
+import { MatchFundingRepository } from './match-funding.repository.js';
+import { SettlementService } from './settlement.service.js';
 
 const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 const PUBLIC_STATUSES = ['approved', 'live', 'awaiting_funds', 'funded', 'not_funded'];
@@ -59,7 +61,9 @@ export class CampaignsService implements OnModuleInit {
     private readonly repo: CampaignsRepository,
     private readonly programmes: ProgrammesRepository,
     private readonly users: UsersRepository,
-    private readonly contributions: ContributionsService,
+    private readonly contributions: ContributionsRepository,
+    private readonly matchFunding: MatchFundingRepository,
+    private readonly settlement: SettlementService,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
@@ -73,7 +77,7 @@ export class CampaignsService implements OnModuleInit {
   onModuleInit(): void {
     this.hooks.onEnter(async (em, change) => {
       if (change.to === 'campaign') await this.openWindow(em, change);
-      if (change.to === 'settlement') await this.contributions.closeWindow(em, change);
+      if (change.to === 'settlement') await this.settlement.closeWindow(em, change);
     });
   }
 
@@ -233,7 +237,7 @@ export class CampaignsService implements OnModuleInit {
       await this.repo.updateCampaign(em, c.id, { lastUpdateAt: now });
       const programme = await this.programmes.found(tenant.id, c.programmeId, em);
       const link = `${await this.tenants.siteUrl(tenant, em)}/programmes/${programme.slug}/campaigns/${c.slug}`;
-      for (const person of await this.repo.contributorsToWrite(em, c.id)) {
+      for (const person of await this.contributions.contributorsToWrite(em, c.id)) {
         await this.outbox.enqueue(em, {
           tenantId: tenant.id, template: 'campaign-update', locale: person.locale, to: person.email, toName: person.displayName,
           dedupeKey: `campaign-update:${inserted.id}:${person.emailKey}`,
@@ -248,7 +252,7 @@ export class CampaignsService implements OnModuleInit {
   /** Contributors and rewards to fulfil, for the laureate (or staff): confirmed contributions only. */
   async contributorsCsv(tenant: Tenant, campaignId: string, user: Principal): Promise<string> {
     const { campaign, rewards } = await this.get(tenant, campaignId, user);
-    const rows = await this.repo.contributionsOf(this.repo.manager, campaign.id, ['confirmed']);
+    const rows = await this.contributions.contributionsOf(this.repo.manager, campaign.id, ['confirmed']);
     const tier = new Map(rewards.map((r) => [r.id, r]));
     return '\uFEFF' + toCsv(
       ['receipt_number', 'confirmed_at', 'display_name', 'anonymous', 'email', 'amount_cents', 'amount_eur', 'reward', 'estimated_delivery', 'message'],
@@ -271,8 +275,8 @@ export class CampaignsService implements OnModuleInit {
     const laureates = await this.repo.laureates(em, tenant.id, programme.id);
     return {
       programme,
-      settings: await this.repo.settings(em, tenant.id, programme.id),
-      budgets: await this.repo.budgets(em, tenant.id, programme.id),
+      settings: await this.matchFunding.settings(em, tenant.id, programme.id),
+      budgets: await this.matchFunding.budgets(em, tenant.id, programme.id),
       laureates: laureates.map((l) => ({ ...l, campaign: byApplication.get(l.applicationId) ?? null })),
       campaigns,
     };
@@ -317,7 +321,7 @@ export class CampaignsService implements OnModuleInit {
     return this.tx.run(async (em) => {
       this.pages.forget(tenant.id);
       const programme = await this.programmes.lockFound(em, tenant.id, programmeId);
-      const s = await this.repo.ensureSettings(em, tenant.id, programme.id);
+      const s = await this.matchFunding.ensureSettings(em, tenant.id, programme.id);
       const patch = Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)) as Partial<CampaignSettings>;
       // Rules that decide who pays what are fixed once money may have moved under them.
       const frozen = ['campaign', 'settlement', 'results'].includes(programme.phase);
@@ -325,7 +329,7 @@ export class CampaignsService implements OnModuleInit {
       if (frozen && frozenKeys.some((k) => k in patch && (patch as Record<string, unknown>)[k] !== (s as unknown as Record<string, unknown>)[k])) {
         throw new DomainError('CAMPAIGN_SETTINGS_FROZEN');
       }
-      await this.repo.updateSettings(em, s.id, patch);
+      await this.matchFunding.updateSettings(em, s.id, patch);
       await this.audit.record(em, { tenantId: tenant.id, actorUserId: actor.userId, action: 'campaigns.settings_saved', subjectType: 'programme', subjectId: programme.id, data: patch });
       return { ...s, ...patch };
     });
@@ -335,28 +339,25 @@ export class CampaignsService implements OnModuleInit {
   async saveBudget(tenant: Tenant, programmeId: string, dto: MatchBudgetDto, actor: Principal): Promise<MatchBudget> {
     return this.tx.run(async (em) => {
       const programme = await this.programmes.lockFound(em, tenant.id, programmeId);
-      const partner: Array<{ id: string }> = await em.query(`SELECT id FROM partner WHERE tenant_id = $1 AND programme_id = $2 AND id = $3`, [tenant.id, programme.id, dto.partnerId]);
-      if (!partner.length) throw new DomainError('CAMPAIGN_PARTNER_UNKNOWN', {}, [{ field: 'partnerId', message: 'is not a partner of this programme' }]);
-      const existing = (await this.repo.budgets(em, tenant.id, programme.id)).find((b) => b.partnerId === dto.partnerId && b.kind === dto.kind);
+      if (!(await this.matchFunding.isProgrammePartner(em, tenant.id, programme.id, dto.partnerId))) throw new DomainError('CAMPAIGN_PARTNER_UNKNOWN', {}, [{ field: 'partnerId', message: 'is not a partner of this programme' }]);
+      const existing = (await this.matchFunding.budgets(em, tenant.id, programme.id)).find((b) => b.partnerId === dto.partnerId && b.kind === dto.kind);
       const grant = dto.kind === 'grant'
         ? { grantCents: dto.grantCents!, grantThresholdPercent: dto.grantThresholdPercent!, grantMinContributors: dto.grantMinContributors! }
         : { grantCents: null, grantThresholdPercent: null, grantMinContributors: null };
       let saved: MatchBudget;
       if (existing) {
         const change = { totalCents: dto.totalCents, scope: dto.scope ?? existing.scope, ...grant };
-        if (!(await this.repo.resizeBudget(em, existing.id, change))) {
-          const fresh = (await this.repo.budgets(em, tenant.id, programme.id)).find((b) => b.id === existing.id)!;
+        if (!(await this.matchFunding.resizeBudget(em, existing.id, change))) {
+          const fresh = (await this.matchFunding.budgets(em, tenant.id, programme.id)).find((b) => b.id === existing.id)!;
           const used = Number(fresh.totalCents) - Number(fresh.remainingCents);
           throw new DomainError('MATCH_BUDGET_BELOW_USED', { usedCents: used }, [{ field: 'totalCents', message: `must be at least ${used}` }]);
         }
-        saved = (await this.repo.budgets(em, tenant.id, programme.id)).find((b) => b.id === existing.id)!;
+        saved = (await this.matchFunding.budgets(em, tenant.id, programme.id)).find((b) => b.id === existing.id)!;
       } else {
-        const rows: Array<{ id: string }> = await em.query(
-          `INSERT INTO match_budget (tenant_id, programme_id, partner_id, kind, scope, total_cents, remaining_cents, grant_cents, grant_threshold_percent, grant_min_contributors)
-           VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9) RETURNING id`,
-          [tenant.id, programme.id, dto.partnerId, dto.kind, dto.scope ?? 'all', dto.totalCents, grant.grantCents, grant.grantThresholdPercent, grant.grantMinContributors],
-        );
-        saved = (await this.repo.budgets(em, tenant.id, programme.id)).find((b) => b.id === rows[0].id)!;
+        const id = await this.matchFunding.insertBudget(em, {
+          tenantId: tenant.id, programmeId: programme.id, partnerId: dto.partnerId, kind: dto.kind, scope: dto.scope ?? 'all', totalCents: dto.totalCents, ...grant,
+        });
+        saved = (await this.matchFunding.budgets(em, tenant.id, programme.id)).find((b) => b.id === id)!;
       }
       await this.audit.record(em, { tenantId: tenant.id, actorUserId: actor.userId, action: 'campaigns.budget_saved', subjectType: 'programme', subjectId: programme.id, data: { ...dto } });
       return saved;
@@ -397,17 +398,14 @@ export class CampaignsService implements OnModuleInit {
     const em = this.repo.manager;
     const w = windowOf(programme.timeline);
     const now = this.clock.now();
-    const partners: Array<{ id: string; name: string; logo_url: string | null }> = await em.query(
-      `SELECT p.id, p.name, p.logo_url FROM partner_match m JOIN partner p ON p.id = m.partner_id WHERE m.application_id = $1 AND m.tenant_id = $2 ORDER BY p.name`,
-      [campaign.applicationId, campaign.tenantId],
-    );
+    const partners = await this.matchFunding.partnersOfApplication(em, campaign.tenantId, campaign.applicationId);
     return {
       programme, campaign,
       rewards: await this.repo.rewards(em, [campaign.id]),
-      partners: partners.map((p) => ({ id: p.id, name: p.name, logoUrl: p.logo_url })),
+      partners,
       updates: await this.repo.updates(em, campaign.id),
       window: { state: windowState(programme.phase, w, now), opensAt: w.opensAt, closesAt: w.closesAt, daysLeft: daysLeft(w, now) },
-      matchCountsTowardGoal: (await this.contributions.settingsOf(em, campaign.tenantId, programme.id)).matchCountsTowardGoal,
+      matchCountsTowardGoal: (await this.matchFunding.settingsOf(em, campaign.tenantId, programme.id)).matchCountsTowardGoal,
     };
   }
 
@@ -424,13 +422,13 @@ export class CampaignsService implements OnModuleInit {
   /** The programme's collection settings as they apply (defaults when staff never saved any). */
   async settingsFor(tenant: Tenant, programmeId: string): Promise<CampaignSettings> {
     const programme = await this.programmes.found(tenant.id, programmeId);
-    return this.contributions.settingsOf(this.repo.manager, tenant.id, programme.id);
+    return this.matchFunding.settingsOf(this.repo.manager, tenant.id, programme.id);
   }
 
   /** The programme's partners, for the match-budget form of staff. */
   async programmePartners(tenant: Tenant, programmeId: string): Promise<Array<{ id: string; name: string }>> {
     const programme = await this.programmes.found(tenant.id, programmeId);
-    return this.repo.manager.query(`SELECT id, name FROM partner WHERE tenant_id = $1 AND programme_id = $2 ORDER BY name`, [tenant.id, programme.id]);
+    return this.matchFunding.programmePartners(this.repo.manager, tenant.id, programme.id);
   }
 
   /** "Notify me": before the window only; subscribing twice is harmless. */

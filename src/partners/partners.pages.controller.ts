@@ -7,6 +7,7 @@ import { Roles } from '../auth/roles.guard.js';
 import { attempt } from '../coaching/coaching.pages.controller.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { Page } from '../common/web/current.decorators.js';
+import { eurosToCents } from '../common/web/money.js';
 import { type PageContext, ViewService } from '../common/web/view.service.js';
 import { DEFAULT_WEIGHTS, type ScoreTerm } from './domain/scoring.js';
 import { PartnersService } from './partners.service.js';
@@ -72,7 +73,7 @@ export class PartnersPagesController {
         const form = checkForm(PartnerDto, {
           name: str(body.name), description: str(body.description) || undefined, logoUrl: str(body.logoUrl) || undefined,
           expertise: list(body.expertise), themes: list(body.themes), capacity: str(body.capacity) ? num(body.capacity) : 1,
-          matchFundingCents: euros ? Math.round(num(euros) * 100) : null,
+          matchFundingCents: euros ? eurosToCents(euros) ?? Number.NaN : null, // NaN: the DTO's field error
         });
         if (!form.ok) throw new DomainError('VALIDATION_FAILED', {}, form.errors);
         return this.partners.create(page.tenant, programmeId, form.value, actor);

@@ -1,0 +1,141 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Roles } from '../auth/roles.guard.js';
+import { Clock } from '../common/clock/clock.js';
+import type { FieldProblem } from '../common/errors/domain-error.js';
+import { Page } from '../common/web/current.decorators.js';
+import { checkForm, errorMap } from '../common/web/forms.js';
+import { eurosToCents } from '../common/web/money.js';
+import { type PageContext, ViewService } from '../common/web/view.service.js';
+import { problemOf } from './campaign-page-errors.js';
+import { editMessage, type Form, integerOrNull, pageTools, staffModel, type StaffExtra, str } from './campaign-pages.view.js';
+import { CampaignsService } from './campaigns.service.js';
+import { CampaignReviewDto, CampaignSettingsDto, MatchBudgetDto } from './dto/campaigns.dto.js';
+
+/**
+ * The staff page of a programme's campaigns, server-rendered: each laureate's campaign to review, the
+ * collection settings and the partners' match budgets. The rules stay in CampaignsService.
+ */
+@ApiExcludeController()
+@Controller()
+export class CampaignsStaffPagesController {
+  constructor(
+    private readonly campaigns: CampaignsService,
+    private readonly views: ViewService,
+    private readonly clock: Clock,
+  ) {}
+
+  @Get('staff/programmes/:programmeId/campaigns') @Roles(['staff'], 'programmeId')
+  async staffPage(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Query() query: Record<string, unknown>) {
+    return this.renderStaff(page, programmeId, { saved: typeof query.saved === 'string' ? query.saved : null });
+  }
+
+  @Post('staff/programmes/:programmeId/campaigns/:campaignId/review') @HttpCode(200) @Roles(['staff'], 'programmeId')
+  async review(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Param('campaignId') id: string, @Body() body: Form, @Res() res: Response) {
+    const field = `comment-${id}`;
+    const form = checkForm(CampaignReviewDto, { decision: str(body, 'decision'), comment: str(body, 'comment') || undefined });
+    const again = async (status: number, errors: FieldProblem[]) =>
+      res.status(status).send(await this.renderStaff(page, programmeId, { errorList: errors, errors: errorMap(errors), typedComments: { [id]: str(body, 'comment') } }));
+    if (!form.ok) return again(400, [{ field: `decision-${id}`, message: this.views.t(page.locale, 'campaignStaff.err.decision') }]);
+    try {
+      await this.campaigns.review(page.tenant, programmeId, id, form.value, page.principal!);
+    } catch (err) {
+      const problem = problemOf(page.locale, err, field);
+      const k = pageTools(this.views, page, this.clock.now());
+      return again(problem.status, problem.errors.map((e) => ({
+        field, message: e.field === 'comment' ? this.views.t(page.locale, 'campaignStaff.err.comment') : editMessage(k, e.field, e.message),
+      })));
+    }
+    return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/campaigns?saved=review#campaign-${id}`);
+  }
+
+  @Post('staff/programmes/:programmeId/campaign-settings') @HttpCode(200) @Roles(['staff'], 'programmeId')
+  async saveSettings(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Body() body: Form, @Res() res: Response) {
+    const t = (key: string) => this.views.t(page.locale, key);
+    const problems: FieldProblem[] = [];
+    const euros = (name: string) => {
+      const raw = str(body, name);
+      if (!raw) return null;
+      const cents = eurosToCents(raw);
+      if (cents === null || cents < 1) problems.push({ field: name, message: t('campaignStaff.err.euros') });
+      return cents;
+    };
+    const int = (name: string, nullable: boolean) => {
+      const v = integerOrNull(str(body, name));
+      if (v === undefined || (v === null && !nullable)) problems.push({ field: name, message: t('campaignStaff.err.integer') });
+      return v ?? null;
+    };
+    const dto = {
+      paymentProvider: str(body, 'paymentProvider'), settlementPolicy: str(body, 'settlementPolicy'),
+      matchCountsTowardGoal: body.matchCountsTowardGoal === 'yes', matchOnlyListedRewards: body.matchOnlyListedRewards === 'yes',
+      pendingGraceHours: int('pendingGraceHours', false), matchFactorPercent: int('matchFactorPercent', false),
+      matchCapPerContributionCents: euros('matchCapPerContributionEuros'), matchCapPerCampaignCents: euros('matchCapPerCampaignEuros'),
+      matchMaxPerContributor: int('matchMaxPerContributor', true),
+    };
+    const again = async (status: number, errors: FieldProblem[]) =>
+      res.status(status).send(await this.renderStaff(page, programmeId, { errorList: errors, errors: errorMap(errors), typedSettings: body }));
+    const form = checkForm(CampaignSettingsDto, dto);
+    if (!form.ok) {
+      const names: Record<string, string> = { matchCapPerContributionCents: 'matchCapPerContributionEuros', matchCapPerCampaignCents: 'matchCapPerCampaignEuros' };
+      for (const e of form.errors) {
+        const field = names[e.field] ?? e.field;
+        if (!problems.some((p) => p.field === field)) problems.push({ field, message: t('campaignStaff.err.range') });
+      }
+    }
+    if (problems.length || !form.ok) return again(400, problems);
+    try {
+      await this.campaigns.saveSettings(page.tenant, programmeId, form.value, page.principal!);
+    } catch (err) {
+      const problem = problemOf(page.locale, err, 'paymentProvider');
+      return again(problem.status, problem.errors.map((e) => ({ field: 'paymentProvider', message: e.message })));
+    }
+    return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/campaigns?saved=settings#settings-title`);
+  }
+
+  @Post('staff/programmes/:programmeId/match-budgets') @HttpCode(200) @Roles(['staff'], 'programmeId')
+  async saveBudget(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Body() body: Form, @Res() res: Response) {
+    const t = (key: string) => this.views.t(page.locale, key);
+    const problems: FieldProblem[] = [];
+    const kind = str(body, 'kind');
+    const total = eurosToCents(str(body, 'totalEuros'));
+    if (total === null) problems.push({ field: 'totalEuros', message: t('campaignStaff.err.euros') });
+    const dto: Record<string, unknown> = { partnerId: str(body, 'partnerId'), kind, scope: str(body, 'scope') || undefined, totalCents: total ?? 0 };
+    if (kind === 'grant') {
+      const grant = eurosToCents(str(body, 'grantEuros'));
+      if (grant === null) problems.push({ field: 'grantEuros', message: t('campaignStaff.err.euros') });
+      const threshold = integerOrNull(str(body, 'grantThresholdPercent'));
+      if (threshold === undefined || threshold === null) problems.push({ field: 'grantThresholdPercent', message: t('campaignStaff.err.integer') });
+      const min = integerOrNull(str(body, 'grantMinContributors'));
+      if (min === undefined || min === null) problems.push({ field: 'grantMinContributors', message: t('campaignStaff.err.integer') });
+      Object.assign(dto, { grantCents: grant ?? 1, grantThresholdPercent: threshold ?? 0, grantMinContributors: min ?? 0 });
+    }
+    const again = async (status: number, errors: FieldProblem[]) =>
+      res.status(status).send(await this.renderStaff(page, programmeId, { errorList: errors, errors: errorMap(errors), typedBudget: body }));
+    const form = checkForm(MatchBudgetDto, dto);
+    if (!form.ok) {
+      const names: Record<string, string> = { totalCents: 'totalEuros', grantCents: 'grantEuros' };
+      for (const e of form.errors) {
+        const field = names[e.field] ?? e.field;
+        if (!problems.some((p) => p.field === field)) problems.push({ field, message: t(field === 'partnerId' || field === 'kind' || field === 'scope' ? 'campaignStaff.err.choose' : 'campaignStaff.err.range') });
+      }
+    }
+    if (problems.length || !form.ok) return again(400, problems);
+    try {
+      await this.campaigns.saveBudget(page.tenant, programmeId, form.value, page.principal!);
+    } catch (err) {
+      const problem = problemOf(page.locale, err, 'totalEuros');
+      return again(problem.status, problem.errors.map((e) => ({ field: e.field === 'partnerId' ? 'partnerId' : 'totalEuros', message: e.message })));
+    }
+    return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/campaigns?saved=budget#budgets-title`);
+  }
+
+  private async renderStaff(page: PageContext, programmeId: string, extra: StaffExtra = {}) {
+    const o = await this.campaigns.overview(page.tenant, programmeId);
+    const settings = await this.campaigns.settingsFor(page.tenant, programmeId);
+    const partners = await this.campaigns.programmePartners(page.tenant, programmeId);
+    const publicHref = (c: Parameters<CampaignsService['isPublic']>[1]) =>
+      (this.campaigns.isPublic(o.programme, c) ? `/programmes/${o.programme.slug}/campaigns/${c.slug}` : null);
+    return this.views.page('pages/campaigns/staff', page, staffModel(o, settings, partners, publicHref, extra, pageTools(this.views, page, this.clock.now())));
+  }
+}

@@ -1,0 +1,199 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { DomainError } from '../common/errors/domain-error.js';
+import { type Campaign, CampaignSettings, Contribution } from './campaign.entity.js';
+import { isUuid, returned } from './campaigns.repository.js';
+
+const cents = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/** A row of the programme's contributions export. */
+export type ContributionExportRow = Record<string, string | number | boolean | Date | null>;
+
+/**
+ * Contributions and the payment provider's events about them. Every query takes the tenant id or a
+ * row found through it; the scheduler's reads across tenants are marked as such.
+ */
+@Injectable()
+export class ContributionsRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  get manager(): EntityManager {
+    return this.ds.manager;
+  }
+
+  /**
+   * What a contribution needs to know, in one statement: the campaign, its programme's phase and
+   * timeline, and the programme's collection settings (null when staff never saved any).
+   */
+  async contributionContext(em: EntityManager, tenantId: string, campaignId: string): Promise<{
+    campaign: Pick<Campaign, 'id' | 'tenantId' | 'programmeId' | 'applicationId' | 'status' | 'title'>;
+    phase: string; timeline: Record<string, string>; settings: CampaignSettings | null;
+  }> {
+    if (!isUuid(campaignId)) throw new DomainError('NOT_FOUND');
+    const [row]: Array<Record<string, unknown>> = await em.query(
+      `SELECT c.id, c.programme_id, c.application_id, c.status, c.title, p.phase, p.timeline, s.id AS settings_id,
+              s.payment_provider, s.settlement_policy, s.match_counts_toward_goal, s.pending_grace_hours, s.match_factor_percent,
+              s.match_cap_per_contribution_cents, s.match_cap_per_campaign_cents, s.match_max_per_contributor, s.match_only_listed_rewards
+         FROM campaign c JOIN programme p ON p.id = c.programme_id AND p.tenant_id = c.tenant_id
+         LEFT JOIN campaign_settings s ON s.programme_id = c.programme_id AND s.tenant_id = c.tenant_id
+        WHERE c.tenant_id = $1 AND c.id = $2`,
+      [tenantId, campaignId],
+    );
+    if (!row) throw new DomainError('NOT_FOUND');
+    return {
+      campaign: {
+        id: row.id as string, tenantId, programmeId: row.programme_id as string, applicationId: row.application_id as string,
+        status: row.status as Campaign['status'], title: row.title as string,
+      },
+      phase: row.phase as string,
+      timeline: (row.timeline ?? {}) as Record<string, string>,
+      settings: row.settings_id ? {
+        id: row.settings_id as string, tenantId, programmeId: row.programme_id as string, updatedAt: new Date(0),
+        paymentProvider: row.payment_provider as CampaignSettings['paymentProvider'], settlementPolicy: row.settlement_policy as CampaignSettings['settlementPolicy'],
+        matchCountsTowardGoal: row.match_counts_toward_goal as boolean, pendingGraceHours: row.pending_grace_hours as number,
+        matchFactorPercent: row.match_factor_percent as number, matchCapPerContributionCents: cents(row.match_cap_per_contribution_cents),
+        matchCapPerCampaignCents: cents(row.match_cap_per_campaign_cents), matchMaxPerContributor: row.match_max_per_contributor as number | null,
+        matchOnlyListedRewards: row.match_only_listed_rewards as boolean,
+      } as CampaignSettings : null,
+    };
+  }
+
+  /**
+   * Serialises the attempts that carry one idempotency key until the transaction ends: a retry racing
+   * its own first attempt waits for it, then finds it.
+   */
+  async lockIdempotencyKey(em: EntityManager, tenantId: string, idempotencyKey: string): Promise<void> {
+    await em.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`contribution:${tenantId}:${idempotencyKey}`]);
+  }
+
+  contributionByKey(em: EntityManager, tenantId: string, idempotencyKey: string): Promise<Contribution | null> {
+    return em.getRepository(Contribution).findOneBy({ tenantId, idempotencyKey });
+  }
+
+  contribution(em: EntityManager, tenantId: string, id: string): Promise<Contribution | null> {
+    return isUuid(id) ? em.getRepository(Contribution).findOneBy({ tenantId, id }) : Promise.resolve(null);
+  }
+
+  async lockContribution(em: EntityManager, where: { tenantId: string; id?: string; confirmTokenHash?: string }): Promise<Contribution | null> {
+    if (where.id !== undefined && !isUuid(where.id)) return null;
+    const qb = em.getRepository(Contribution).createQueryBuilder('c').where('c.tenant_id = :tenantId', { tenantId: where.tenantId });
+    if (where.id) qb.andWhere('c.id = :id', { id: where.id });
+    if (where.confirmTokenHash) qb.andWhere('c.confirm_token_hash = :h', { h: where.confirmTokenHash });
+    return qb.setLock('pessimistic_write').getOne();
+  }
+
+  /** A plain INSERT … RETURNING (save() would first look the row up by its id). */
+  async insertContribution(em: EntityManager, c: Partial<Contribution>): Promise<Contribution> {
+    const entity = em.getRepository(Contribution).create(c);
+    await em.getRepository(Contribution).insert(entity);
+    // The RETURNING merge brings bigint columns back as strings: the values we sent are the truth.
+    return Object.assign(entity, c);
+  }
+
+  async updateContribution(em: EntityManager, id: string, patch: Partial<Contribution>): Promise<void> {
+    await em.getRepository(Contribution).update({ id }, patch as never);
+  }
+
+  async contributorMatchedCount(em: EntityManager, campaignId: string, emailKey: string): Promise<number> {
+    const rows: Array<{ n: number }> = await em.query(
+      `SELECT count(*)::int AS n FROM contribution WHERE campaign_id = $1 AND email_key = $2 AND matched_cents > 0 AND status IN ('pending', 'confirmed')`,
+      [campaignId, emailKey],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  /** Whether the contributor of `c` has another confirmed contribution to the same campaign. */
+  async hasOtherConfirmed(em: EntityManager, c: Pick<Contribution, 'id' | 'campaignId' | 'emailKey'>): Promise<boolean> {
+    const others: Array<{ n: number }> = await em.query(
+      `SELECT count(*)::int AS n FROM contribution WHERE campaign_id = $1 AND email_key = $2 AND status = 'confirmed' AND id <> $3`, [c.campaignId, c.emailKey, c.id],
+    );
+    return others[0].n !== 0;
+  }
+
+  async pendingCount(em: EntityManager, campaignId: string): Promise<number> {
+    const rows: Array<{ n: number }> = await em.query(`SELECT count(*)::int AS n FROM contribution WHERE campaign_id = $1 AND status = 'pending'`, [campaignId]);
+    return rows[0]?.n ?? 0;
+  }
+
+  /** Moves every contribution of a campaign in `from` to `to`; returns them. */
+  async moveContributions(em: EntityManager, campaignId: string, from: string, to: string, at: Date): Promise<Contribution[]> {
+    const rows = returned<{ id: string }>(await em.query(
+      `UPDATE contribution SET status = $3, updated_at = now(), ended_at = CASE WHEN $3 = 'refunded' THEN $4::timestamptz ELSE ended_at END
+        WHERE campaign_id = $1 AND status = $2 RETURNING id`,
+      [campaignId, from, to, at],
+    ));
+    if (!rows.length) return [];
+    return em.getRepository(Contribution).createQueryBuilder('c').where('c.id IN (:...ids)', { ids: rows.map((r) => r.id) }).getMany();
+  }
+
+  contributionsOf(em: EntityManager, campaignId: string, statuses: string[]): Promise<Contribution[]> {
+    return em.getRepository(Contribution).createQueryBuilder('c')
+      .where('c.campaign_id = :campaignId AND c.status IN (:...statuses)', { campaignId, statuses }).orderBy('c.created_at').getMany();
+  }
+
+  /** One row per distinct e-mail among a campaign's confirmed contributions (for updates). */
+  async contributorsToWrite(em: EntityManager, campaignId: string): Promise<Array<{ email: string; emailKey: string; locale: 'fr' | 'en'; displayName: string | null }>> {
+    const rows: Array<{ email: string; email_key: string; locale: 'fr' | 'en'; display_name: string | null }> = await em.query(
+      `SELECT DISTINCT ON (email_key) email, email_key, locale, display_name FROM contribution
+        WHERE campaign_id = $1 AND status = 'confirmed' ORDER BY email_key, created_at DESC`, [campaignId],
+    );
+    return rows.map((r) => ({ email: r.email, emailKey: r.email_key, locale: r.locale, displayName: r.display_name }));
+  }
+
+  /** Every contribution of a programme with its campaign's slug, oldest first, optionally of one status. */
+  programmeExport(tenantId: string, programmeId: string, status: string | null): Promise<ContributionExportRow[]> {
+    return this.ds.query(
+      `SELECT x.id, c.slug, x.status, x.provider, x.provider_ref, x.amount_cents, x.matched_cents, x.email, x.display_name, x.anonymous,
+              x.receipt_number, x.created_at, x.confirmed_at, x.ended_at
+         FROM contribution x JOIN campaign c ON c.id = x.campaign_id
+        WHERE x.tenant_id = $1 AND x.programme_id = $2 AND ($3::text IS NULL OR x.status = $3) ORDER BY x.created_at`,
+      [tenantId, programmeId, status],
+    );
+  }
+
+  /** Receipt numbers from one sequence (see the migration): unique without locking anything. */
+  async nextReceiptNumber(em: EntityManager, year: number): Promise<string> {
+    const rows: Array<{ n: string }> = await em.query(`SELECT nextval('contribution_receipt_seq') AS n`);
+    return `C${year}-${rows[0].n.padStart(7, '0')}`;
+  }
+
+  // ---- the scheduler's reads, across tenants ----
+
+  /** Pending contributions past their grace period. */
+  async expiredPending(now: Date, limit = 200): Promise<Array<{ id: string; tenantId: string }>> {
+    const rows: Array<{ id: string; tenant_id: string }> = await this.ds.query(
+      `SELECT id, tenant_id FROM contribution WHERE status = 'pending' AND expires_at <= $1 ORDER BY expires_at LIMIT $2`, [now, limit],
+    );
+    return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id }));
+  }
+
+  async refundsDue(limit = 200): Promise<Array<{ id: string; tenantId: string }>> {
+    const rows: Array<{ id: string; tenant_id: string }> = await this.ds.query(
+      // ended_at on a refund still due marks the refund as asked of the provider (asked once).
+      `SELECT id, tenant_id FROM contribution WHERE status = 'refund_due' AND ended_at IS NULL ORDER BY updated_at LIMIT $1`, [limit],
+    );
+    return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id }));
+  }
+
+  // ---- payment provider events ----
+
+  /** Records a provider event once: its id, or null when this event id was already recorded. */
+  async recordPaymentEvent(em: EntityManager, tenantId: string, event: { id: string; type: string }, payload: Record<string, unknown>): Promise<string | null> {
+    const inserted: Array<{ id: string }> = await em.query(
+      `INSERT INTO payment_event (tenant_id, provider, event_id, type, payload, outcome) VALUES ($1, 'webhook', $2, $3, $4, 'received')
+       ON CONFLICT (tenant_id, provider, event_id) DO NOTHING RETURNING id`,
+      [tenantId, event.id, event.type, JSON.stringify(payload)],
+    );
+    return inserted.length ? inserted[0].id : null;
+  }
+
+  /** What a recorded event did (undefined when there is no such event). */
+  async paymentEventOutcome(em: EntityManager, tenantId: string, eventId: string): Promise<string | undefined> {
+    const [prior] = await em.query(`SELECT outcome FROM payment_event WHERE tenant_id = $1 AND provider = 'webhook' AND event_id = $2`, [tenantId, eventId]);
+    return prior?.outcome;
+  }
+
+  async setPaymentEventOutcome(em: EntityManager, id: string, outcome: string, contributionId: string | null): Promise<void> {
+    await em.query(`UPDATE payment_event SET outcome = $2, contribution_id = $3 WHERE id = $1`, [id, outcome, contributionId]);
+  }
+}
