@@ -7,6 +7,7 @@ import { ApplicationsModule } from './applications/applications.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { Clock } from './common/clock/clock.js';
+import { ClockModule } from './common/clock/clock.module.js';
 import { CommonModule } from './common/common.module.js';
 import { redactUrl } from './common/redact-url.js';
 import { RequestContextMiddleware } from './common/web/request-context.middleware.js';
@@ -61,7 +62,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.register(config, clock),
+        ConfigModule.register(config),
+        ClockModule.register(clock),
         LoggerModule.forRoot({ pinoHttp: logDestination ? [pinoHttp, logDestination] : pinoHttp }),
         TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl, config.databasePoolSize)),
         ScheduleModule.forRoot(),
