@@ -6,7 +6,7 @@ import { RateLimiter } from '../auth/rate-limiter.service.js';
 import { Public, Roles, SignedIn } from '../auth/roles.guard.js';
 import { Clock } from '../common/clock/clock.js';
 import { describeMessage, DomainError, type FieldProblem } from '../common/errors/domain-error.js';
-import { ERROR_CATALOGUE } from '../common/errors/error-catalogue.js';
+import { ERROR_CATALOGUE } from '../error-catalogue.js';
 import { Page } from '../common/web/current.decorators.js';
 import { checkForm, errorMap } from '../common/web/forms.js';
 import { hasRole, type Locale, type TremplinRequest } from '../common/web/request-context.js';

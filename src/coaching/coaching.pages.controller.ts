@@ -6,7 +6,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles } from '../auth/roles.guard.js';
 import { describeMessage, DomainError, type FieldProblem } from '../common/errors/domain-error.js';
-import { ERROR_CATALOGUE } from '../common/errors/error-catalogue.js';
+import { ERROR_CATALOGUE } from '../error-catalogue.js';
 import { Page } from '../common/web/current.decorators.js';
 import { type PageContext, ViewService } from '../common/web/view.service.js';
 import { FileUpload } from '../storage/file-transfer.js';

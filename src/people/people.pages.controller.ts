@@ -6,7 +6,7 @@ import { InvitePersonDto } from '../auth/dto/auth.dto.js';
 import { Roles } from '../auth/roles.guard.js';
 import { SessionsService } from '../auth/sessions.service.js';
 import { describeMessage, DomainError, type FieldProblem } from '../common/errors/domain-error.js';
-import { ERROR_CATALOGUE } from '../common/errors/error-catalogue.js';
+import { ERROR_CATALOGUE } from '../error-catalogue.js';
 import { baseUrlOf, Page } from '../common/web/current.decorators.js';
 import { checkForm, errorMap, withFieldErrors } from '../common/web/forms.js';
 import type { TremplinRequest } from '../common/web/request-context.js';

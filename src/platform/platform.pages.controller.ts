@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { PlatformAdminOnly, Public } from '../auth/roles.guard.js';
 import { DomainError, describeMessage, type FieldProblem } from '../common/errors/domain-error.js';
-import { ERROR_CATALOGUE } from '../common/errors/error-catalogue.js';
+import { ERROR_CATALOGUE } from '../error-catalogue.js';
 import { setCookie } from '../common/web/cookies.js';
 import { checkForm, errorMap, type FormResult } from '../common/web/forms.js';
 import { PLATFORM_SESSION_COOKIE } from '../common/web/request-context.middleware.js';

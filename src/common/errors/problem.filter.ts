@@ -6,7 +6,7 @@ import { LOCALE_COOKIE, localeFromAcceptLanguage, pickLocale } from '../web/i18n
 import type { Locale, TremplinRequest } from '../web/request-context.js';
 import { ViewService } from '../web/view.service.js';
 import { DomainError, describeMessage, type FieldProblem } from './domain-error.js';
-import { ERROR_CATALOGUE } from './error-catalogue.js';
+import type { ErrorMessages } from './error-messages.js';
 
 interface Problem {
   type: string;
@@ -47,7 +47,10 @@ const STATUS_CODES: Record<number, string> = {
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  constructor(private readonly views: ViewService) {}
+  constructor(
+    private readonly views: ViewService,
+    private readonly errors: ErrorMessages,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const req = host.switchToHttp().getRequest<TremplinRequest>();
@@ -103,7 +106,7 @@ export class ProblemFilter implements ExceptionFilter {
   private toProblem(exception: unknown, req: TremplinRequest, locale: Locale): Problem {
     const requestId = String(req.id ?? '');
     if (exception instanceof DomainError) {
-      const desc = ERROR_CATALOGUE[exception.code];
+      const desc = this.errors.describe(exception.code);
       if (!desc) return this.internal(requestId, locale);
       const detail = describeMessage(desc, locale, exception.details);
       return {
@@ -129,7 +132,7 @@ export class ProblemFilter implements ExceptionFilter {
     if (status && status < 500) {
       let code = STATUS_CODES[status] ?? 'CONFLICT';
       if (status === 400 && isJsonSyntaxError(exception)) code = 'INVALID_JSON';
-      const desc = ERROR_CATALOGUE[code];
+      const desc = this.errors.describe(code)!;
       return {
         type: `urn:tremplin:error:${code.toLowerCase().replace(/_/g, '-')}`,
         title: describeMessage(desc, locale, {}),

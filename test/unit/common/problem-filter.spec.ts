@@ -1,8 +1,9 @@
 import type { ArgumentsHost } from '@nestjs/common';
 import { DomainError } from '../../../src/common/errors/domain-error.js';
-import { ERROR_CATALOGUE } from '../../../src/common/errors/error-catalogue.js';
+import { ErrorMessages } from '../../../src/common/errors/error-messages.js';
 import { ProblemFilter } from '../../../src/common/errors/problem.filter.js';
 import type { ViewService } from '../../../src/common/web/view.service.js';
+import { ERROR_CATALOGUE } from '../../../src/error-catalogue.js';
 
 /** Runs the filter on an API request and returns what it answered. */
 function answer(exception: unknown): { status: number; type: string; body: Record<string, unknown> } {
@@ -16,7 +17,7 @@ function answer(exception: unknown): { status: number; type: string; body: Recor
   };
   const req = { id: 'req-1', locale: 'en', path: '/api/campaigns/x', method: 'PATCH', headers: {}, originalUrl: '/api/campaigns/x' };
   const host = { switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }) } as unknown as ArgumentsHost;
-  new ProblemFilter({} as ViewService).catch(exception, host);
+  new ProblemFilter({} as ViewService, new ErrorMessages(ERROR_CATALOGUE)).catch(exception, host);
   return sent;
 }
 
