@@ -1,16 +1,16 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { describeMessage, type DomainError, type ErrorDescription } from './domain-error.js';
+import { describeMessage, type DomainError, type ErrorCode, type ErrorDescription } from './domain-error.js';
 
 /**
  * The error catalogue given at boot (assembled at the app root from every module's codes: `common/`
  * imports no domain), read by the problem filter and the pages.
  */
 export class ErrorMessages {
-  constructor(private readonly catalogue: Readonly<Record<string, ErrorDescription>>) {}
+  constructor(private readonly catalogue: Readonly<Record<ErrorCode, ErrorDescription>>) {}
 
   /** Status and messages of a code; undefined for a code no module declared (answered as a bug). */
   describe(code: string): ErrorDescription | undefined {
-    return Object.hasOwn(this.catalogue, code) ? this.catalogue[code] : undefined;
+    return Object.hasOwn(this.catalogue, code) ? this.catalogue[code as ErrorCode] : undefined;
   }
 
   /** The error's message in a language, its details filled in; the code itself when unknown. */
@@ -19,8 +19,8 @@ export class ErrorMessages {
     return desc ? describeMessage(desc, locale, err.details) : err.code;
   }
 
-  codes(): string[] {
-    return Object.keys(this.catalogue);
+  codes(): ErrorCode[] {
+    return Object.keys(this.catalogue) as ErrorCode[];
   }
 }
 
@@ -28,7 +28,7 @@ export class ErrorMessages {
 @Global()
 @Module({})
 export class ErrorMessagesModule {
-  static register(catalogue: Readonly<Record<string, ErrorDescription>>): DynamicModule {
+  static register(catalogue: Readonly<Record<ErrorCode, ErrorDescription>>): DynamicModule {
     return { module: ErrorMessagesModule, providers: [{ provide: ErrorMessages, useValue: new ErrorMessages(catalogue) }], exports: [ErrorMessages] };
   }
 }
