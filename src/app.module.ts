@@ -11,7 +11,7 @@ import { ClockModule } from './common/clock/clock.module.js';
 import { CommonModule } from './common/common.module.js';
 import { ErrorMessagesModule } from './common/errors/error-messages.js';
 import { redactUrl } from './common/redact-url.js';
-import { RequestContextMiddleware } from './common/web/request-context.middleware.js';
+import { RequestContextMiddleware } from './request-context/request-context.middleware.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { dataSourceOptions } from './database/data-source.js';

@@ -17,7 +17,7 @@ import { ProblemFilter } from './common/errors/problem.filter.js';
 import { createValidationPipe } from './common/errors/validation.js';
 import { jsonDepthExceeds, MAX_BODY_DEPTH } from './common/web/clean-input.js';
 import { CleanTextPipe, cleanInput } from './common/web/clean-input.middleware.js';
-import { RequestContextMiddleware } from './common/web/request-context.middleware.js';
+import { RequestContextMiddleware } from './request-context/request-context.middleware.js';
 import { ViewService } from './common/web/view.service.js';
 import type { AppConfig } from './config/app-config.js';
 

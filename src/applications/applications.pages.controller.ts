@@ -9,10 +9,11 @@ import { UsersRepository } from '../auth/users.repository.js';
 import { TransactionRunner } from '../common/db/transaction.js';
 import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
 import { zonedWallTimeToInstant } from '../common/time/zoned.js';
-import { baseUrlOf, Page } from '../common/web/current.decorators.js';
+import { baseUrlOf, Page, type PageContext } from '../request-context/current.decorators.js';
 import { checkForm, errorMap } from '../common/web/forms.js';
-import { hasRole, type TremplinRequest } from '../common/web/request-context.js';
-import { formatInstant, type PageContext, ViewService } from '../common/web/view.service.js';
+import { hasRole } from '../auth/principal.js';
+import type { TremplinRequest } from '../request-context/request-context.js';
+import { formatInstant, toLocalInput, ViewService } from '../common/web/view.service.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
@@ -24,7 +25,6 @@ import type { Call } from './call.entity.js';
 import { failedRules } from './domain/eligibility.js';
 import { coerceFormValue, type Answers } from './domain/form.js';
 import { CallDto } from './dto/call.dto.js';
-import { toLocalInput } from '../common/web/view.service.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 

@@ -7,8 +7,8 @@ import type { Response } from 'express';
 import { Roles } from '../auth/roles.guard.js';
 import { describeMessage, DomainError, type FieldProblem } from '../common/errors/domain-error.js';
 import { ERROR_CATALOGUE } from '../error-catalogue.js';
-import { Page } from '../common/web/current.decorators.js';
-import { type PageContext, ViewService } from '../common/web/view.service.js';
+import { Page, type PageContext } from '../request-context/current.decorators.js';
+import { ViewService } from '../common/web/view.service.js';
 import { FileUpload } from '../storage/file-transfer.js';
 import { CoachingService, type LaureateSchedule, type MilestoneView, type UploadedEvidence } from './coaching.service.js';
 

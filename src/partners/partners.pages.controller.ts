@@ -6,8 +6,8 @@ import type { Response } from 'express';
 import { Roles } from '../auth/roles.guard.js';
 import { attempt } from '../coaching/coaching.pages.controller.js';
 import { DomainError } from '../common/errors/domain-error.js';
-import { Page } from '../common/web/current.decorators.js';
-import { type PageContext, ViewService } from '../common/web/view.service.js';
+import { Page, type PageContext } from '../request-context/current.decorators.js';
+import { ViewService } from '../common/web/view.service.js';
 import { DEFAULT_WEIGHTS, type ScoreTerm } from './domain/scoring.js';
 import { PartnersService } from './partners.service.js';
 

@@ -7,10 +7,10 @@ import { Roles } from '../auth/roles.guard.js';
 import { SessionsService } from '../auth/sessions.service.js';
 import { describeMessage, DomainError, type FieldProblem } from '../common/errors/domain-error.js';
 import { ERROR_CATALOGUE } from '../error-catalogue.js';
-import { baseUrlOf, Page } from '../common/web/current.decorators.js';
+import { baseUrlOf, Page, type PageContext } from '../request-context/current.decorators.js';
 import { checkForm, errorMap, withFieldErrors } from '../common/web/forms.js';
-import type { TremplinRequest } from '../common/web/request-context.js';
-import { type PageContext, ViewService } from '../common/web/view.service.js';
+import type { TremplinRequest } from '../request-context/request-context.js';
+import { ViewService } from '../common/web/view.service.js';
 import { PeopleService } from './people.service.js';
 
 /** Invitable roles (a platform administrator is made from the platform, never here). */
