@@ -19,7 +19,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
 import { FileUpload } from '../storage/file-transfer.js';
 import type { Application } from './application.entity.js';
-import { checkFilter } from './applications.controller.js';
+import { checkFilter } from './dto/application-filter.dto.js';
 import { ApplicationsService, type UploadedFile as Upload } from './applications.service.js';
 import type { Call } from './call.entity.js';
 import { failedRules } from './domain/eligibility.js';

@@ -5,12 +5,7 @@ import { CurrentPrincipal, CurrentTenant } from '../request-context/current.deco
 import type { Principal } from '../auth/principal.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { PaymentSettingsDto } from './dto/payment-settings.dto.js';
-import { PaymentSettingsService, type SettingsActor } from './payment-settings.service.js';
-
-/** Platform admins may act as staff of the authority they signed in to (see RolesGuard). */
-export function actorOf(p: Principal): SettingsActor {
-  return { userId: p.userId, role: p.roles.includes('staff') ? 'staff' : 'platform_admin' };
-}
+import { actorOf, PaymentSettingsService } from './payment-settings.service.js';
 
 /** The authority's payment provider credentials: written here, only ever described back ("set on …"). */
 @ApiTags('payment-settings')

@@ -6,8 +6,7 @@ import type { FieldProblem } from '../common/errors/domain-error.js';
 import { Page, type PageContext } from '../request-context/current.decorators.js';
 import { errorMap, withFieldErrors } from '../common/web/forms.js';
 import { formatInstant, ViewService } from '../common/web/view.service.js';
-import { actorOf } from './payment-settings.controller.js';
-import { PaymentSettingsService, type PaymentSettingsView } from './payment-settings.service.js';
+import { actorOf, PaymentSettingsService, type PaymentSettingsView } from './payment-settings.service.js';
 
 const SAVED = new Set(['settings', 'ended']);
 const str = (body: Record<string, unknown>, key: string) => (typeof body[key] === 'string' ? (body[key] as string).trim() : '');
