@@ -7,12 +7,15 @@ import { ApplicationsModule } from './applications/applications.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { Clock } from './common/clock/clock.js';
+import { ClockModule } from './common/clock/clock.module.js';
 import { CommonModule } from './common/common.module.js';
+import { ErrorMessagesModule } from './common/errors/error-messages.js';
 import { redactUrl } from './common/redact-url.js';
-import { RequestContextMiddleware } from './common/web/request-context.middleware.js';
+import { RequestContextMiddleware } from './request-context/request-context.middleware.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { dataSourceOptions } from './database/data-source.js';
+import { ERROR_CATALOGUE } from './error-catalogue.js';
 import { HealthModule } from './health/health.module.js';
 import { CampaignsModule } from './campaigns/campaigns.module.js';
 import { CoachingModule } from './coaching/coaching.module.js';
@@ -62,11 +65,13 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.register(config, clock),
+        ConfigModule.register(config),
+        ClockModule.register(clock),
         LoggerModule.forRoot({ pinoHttp: logDestination ? [pinoHttp, logDestination] : pinoHttp }),
         TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl, config.databasePoolSize)),
         ScheduleModule.forRoot(),
         CommonModule,
+        ErrorMessagesModule.register(ERROR_CATALOGUE),
         AuditModule,
         NotificationsModule,
         AuthModule,

@@ -12,11 +12,12 @@ import { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
 import { Clock } from './common/clock/clock.js';
 import { DomainError } from './common/errors/domain-error.js';
+import { ErrorMessages } from './common/errors/error-messages.js';
 import { ProblemFilter } from './common/errors/problem.filter.js';
 import { createValidationPipe } from './common/errors/validation.js';
 import { jsonDepthExceeds, MAX_BODY_DEPTH } from './common/web/clean-input.js';
 import { CleanTextPipe, cleanInput } from './common/web/clean-input.middleware.js';
-import { RequestContextMiddleware } from './common/web/request-context.middleware.js';
+import { RequestContextMiddleware } from './request-context/request-context.middleware.js';
 import { ViewService } from './common/web/view.service.js';
 import type { AppConfig } from './config/app-config.js';
 
@@ -74,7 +75,7 @@ export async function createApp(config: AppConfig & { databaseUrl: string }, clo
   // After the request context, so that a refusal is in the visitor's language (and a page for a form).
   app.use(cleanInput);
   app.useGlobalPipes(new CleanTextPipe(), createValidationPipe());
-  app.useGlobalFilters(new ProblemFilter(app.get(ViewService)));
+  app.useGlobalFilters(new ProblemFilter(app.get(ViewService), app.get(ErrorMessages)));
 
   const doc = SwaggerModule.createDocument(app, new DocumentBuilder()
     .setTitle('Tremplin API')

@@ -4,8 +4,8 @@ import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public, Roles, SignedIn } from '../auth/roles.guard.js';
 import { DomainError } from '../common/errors/domain-error.js';
-import { CurrentPrincipal, CurrentTenant } from '../common/web/current.decorators.js';
-import type { Principal } from '../common/web/request-context.js';
+import { CurrentPrincipal, CurrentTenant } from '../request-context/current.decorators.js';
+import type { Principal } from '../auth/principal.js';
 import { Locale } from '../common/web/locale.decorator.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
 import { FileUpload, sendStoredFile } from '../storage/file-transfer.js';
@@ -16,6 +16,7 @@ import { ApplicationsService, type UploadedFile as Upload } from './applications
 import { ScreeningService } from './screening.service.js';
 import type { Call } from './call.entity.js';
 import { ApplicationDraftDto, CommentDto, CorrectionDto, DecisionDto, StartApplicationDto } from './dto/application.dto.js';
+import { checkFilter } from './dto/application-filter.dto.js';
 import { CallDto } from './dto/call.dto.js';
 
 export function callView(c: Call) {
@@ -167,22 +168,4 @@ export class ApplicationsController {
   async correction(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: CorrectionDto) {
     return applicationView(await this.screening.requestCorrection(tenant, id, p, dto.message, new Date(dto.until)));
   }
-}
-
-/** Query filters of the desk, checked like a body: unknown values are named, not ignored. */
-export function checkFilter(f: Record<string, string | undefined>) {
-  const problems = [];
-  if (f.status && !['submitted', 'withdrawn', 'draft'].includes(f.status)) problems.push({ field: 'status', message: 'status must be submitted, withdrawn or draft' });
-  if (f.screening && !['pending', 'eligible', 'ineligible'].includes(f.screening)) problems.push({ field: 'screening', message: 'screening must be pending, eligible or ineligible' });
-  if (f.eligibility && !['passes', 'fails'].includes(f.eligibility)) problems.push({ field: 'eligibility', message: 'eligibility must be passes or fails' });
-  if (f.q && f.q.length > 200) problems.push({ field: 'q', message: 'q must be at most 200 characters' });
-  const whole = (v: string | undefined, min: number, max: number) => v === undefined || v === '' || (/^\d+$/.test(v) && Number(v) >= min && Number(v) <= max);
-  if (!whole(f.limit, 1, 1000)) problems.push({ field: 'limit', message: 'limit must be a whole number from 1 to 1000' });
-  if (!whole(f.offset, 0, 1_000_000)) problems.push({ field: 'offset', message: 'offset must be a whole number' });
-  if (problems.length) throw new DomainError('VALIDATION_FAILED', {}, problems);
-  return {
-    status: f.status || undefined, screening: f.screening || undefined, category: f.category || undefined, commune: f.commune || undefined,
-    q: f.q || undefined, eligibility: (f.eligibility || undefined) as 'passes' | 'fails' | undefined,
-    limit: f.limit ? Number(f.limit) : undefined, offset: f.offset ? Number(f.offset) : undefined,
-  };
 }

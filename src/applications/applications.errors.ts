@@ -18,3 +18,8 @@ export const applicationErrors: ErrorCatalogue<ApplicationErrorCode> = {
   CONTACT_EMAIL_LINK_INVALID: { status: 400, en: 'This confirmation link has expired or was already used.', fr: 'Ce lien de confirmation a expiré ou a déjà servi.' },
   FILE_TOO_LARGE: { status: 413, en: 'This file is larger than {maxMb} MB.', fr: 'Ce fichier dépasse {maxMb} Mo.' },
 };
+
+declare module '../common/errors/domain-error.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ErrorCodes extends Record<ApplicationErrorCode, true> {}
+}

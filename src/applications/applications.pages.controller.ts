@@ -8,25 +8,27 @@ import { Public, Roles, SignedIn } from '../auth/roles.guard.js';
 import { UsersRepository } from '../auth/users.repository.js';
 import { TransactionRunner } from '../common/db/transaction.js';
 import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
+import { ErrorMessages } from '../common/errors/error-messages.js';
 import { zonedWallTimeToInstant } from '../common/time/zoned.js';
-import { baseUrlOf, Page } from '../common/web/current.decorators.js';
+import { baseUrlOf, Page, type PageContext } from '../request-context/current.decorators.js';
 import { checkForm, errorMap } from '../common/web/forms.js';
 import { eurosToCents } from '../common/web/money.js';
-import { hasRole, type TremplinRequest } from '../common/web/request-context.js';
-import { formatInstant, type PageContext, ViewService } from '../common/web/view.service.js';
+import { pageErrors } from '../common/web/page-errors.js';
+import { hasRole } from '../auth/principal.js';
+import type { TremplinRequest } from '../request-context/request-context.js';
+import { formatInstant, toLocalInput, ViewService } from '../common/web/view.service.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
 import { FileUpload } from '../storage/file-transfer.js';
 import type { Application } from './application.entity.js';
-import { checkFilter } from './applications.controller.js';
+import { checkFilter } from './dto/application-filter.dto.js';
 import { ApplicationsService, type UploadedFile as Upload } from './applications.service.js';
 import { ScreeningService } from './screening.service.js';
 import type { Call } from './call.entity.js';
 import { failedRules } from './domain/eligibility.js';
 import { coerceFormValue, type Answers } from './domain/form.js';
 import { CallDto } from './dto/call.dto.js';
-import { toLocalInput } from '../common/web/view.service.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -69,6 +71,7 @@ export class ApplicationsPagesController {
     private readonly limiter: RateLimiter,
     private readonly tx: TransactionRunner,
     private readonly views: ViewService,
+    private readonly errors: ErrorMessages,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -169,11 +172,14 @@ export class ApplicationsPagesController {
       }
       return res.redirect(303, `${page.basePath}/applications/${id}?saved=1`);
     } catch (err) {
-      if (err instanceof DomainError && err.fieldErrors.length) return again(400, err.fieldErrors.map((e) => ({ ...e, message: this.fieldMessage(page, e) })));
-      if (err instanceof DomainError && ['CALL_CLOSED', 'APPLICATION_ALREADY_SUBMITTED', 'APPLICATION_WITHDRAWN'].includes(err.code)) {
-        return again(409, [{ field: 'title', message: this.views.t(page.locale, `apply.error.${err.code}`, err.details) }]);
-      }
-      throw err;
+      // The call closed or the application moved on meanwhile: said at the top, in the form's own words.
+      const problem = pageErrors(this.errors, err, {
+        locale: page.locale,
+        fields: { CALL_CLOSED: 'title', APPLICATION_ALREADY_SUBMITTED: 'title', APPLICATION_WITHDRAWN: 'title' },
+        message: (e) => this.views.t(page.locale, `apply.error.${e.code}`, e.details),
+        fieldProblem: (e) => ({ ...e, message: this.fieldMessage(page, e) }),
+      });
+      return again(problem.status, problem.errorList);
     }
   }
 
@@ -265,8 +271,7 @@ export class ApplicationsPagesController {
         await this.screening.requestCorrection(page.tenant, id, page.principal!, message, until!);
         return res.redirect(303, `${page.basePath}/staff/applications/${id}?saved=correction`);
       } catch (err) {
-        if (!(err instanceof DomainError && err.fieldErrors.length)) throw err;
-        errors.push(...err.fieldErrors);
+        errors.push(...pageErrors(this.errors, err, { locale: page.locale }).errorList);
       }
     }
     return res.status(400).send(await this.renderReview(page, id, { errors: errorMap(errors), errorList: errors }));
@@ -294,8 +299,9 @@ export class ApplicationsPagesController {
     try {
       await this.applications.setCall(page.tenant, programmeId, form.value, page.principal!.userId);
     } catch (err) {
-      if (err instanceof DomainError && err.fieldErrors.length) return again(err.code === 'FORM_CHANGE_NOT_ALLOWED' ? 409 : 400, err.fieldErrors);
-      throw err;
+      // A change that would invalidate submitted applications is a 409, a bad field a 400.
+      const problem = pageErrors(this.errors, err, { locale: page.locale });
+      return again(problem.status, problem.errorList);
     }
     return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/call?saved=1`);
   }

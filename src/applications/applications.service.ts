@@ -5,7 +5,7 @@ import { UsersRepository } from '../auth/users.repository.js';
 import { Clock } from '../common/clock/clock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
 import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
-import { hasRole, type Principal } from '../common/web/request-context.js';
+import { hasRole, type Principal } from '../auth/principal.js';
 import { formatInstant } from '../common/web/view.service.js';
 import { OutboxService } from '../notifications/outbox.service.js';
 import { ProgrammesRepository } from '../programmes/programmes.repository.js';

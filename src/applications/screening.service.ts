@@ -4,7 +4,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock/clock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
 import { DomainError } from '../common/errors/domain-error.js';
-import type { Principal } from '../common/web/request-context.js';
+import type { Principal } from '../auth/principal.js';
 import { formatInstant } from '../common/web/view.service.js';
 import { OutboxService } from '../notifications/outbox.service.js';
 import type { Tenant } from '../tenants/tenant.entity.js';

@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { baseUrlOf, CurrentPrincipal, CurrentTenant } from '../common/web/current.decorators.js';
-import type { Principal, TremplinRequest } from '../common/web/request-context.js';
+import { baseUrlOf, CurrentPrincipal, CurrentTenant } from '../request-context/current.decorators.js';
+import type { Principal } from './principal.js';
+import type { TremplinRequest } from '../request-context/request-context.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { Tenant } from '../tenants/tenant.entity.js';

@@ -13,3 +13,8 @@ export const authErrors: ErrorCatalogue<AuthErrorCode> = {
   ACCESS_SELF_REMOVAL: { status: 409, en: 'You cannot remove your own access: ask another staff member.', fr: 'Vous ne pouvez pas retirer votre propre accès : demandez à un autre agent.' },
   ACCESS_REMOVAL_FORBIDDEN: { status: 403, en: "Only a platform administrator may remove a platform administrator's access.", fr: "Seul un administrateur de la plateforme peut retirer l'accès d'un administrateur de la plateforme." },
 };
+
+declare module '../common/errors/domain-error.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ErrorCodes extends Record<AuthErrorCode, true> {}
+}

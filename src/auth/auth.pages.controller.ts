@@ -2,12 +2,11 @@ import { Body, Controller, HttpCode, Get, Inject, Param, Post, Query, Req, Res }
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DomainError } from '../common/errors/domain-error.js';
-import { baseUrlOf, Page } from '../common/web/current.decorators.js';
+import { baseUrlOf, Page, type PageContext } from '../request-context/current.decorators.js';
 import { checkForm, errorMap } from '../common/web/forms.js';
-import { setCookie } from '../common/web/cookies.js';
-import { SESSION_COOKIE } from '../common/web/request-context.middleware.js';
-import type { TremplinRequest } from '../common/web/request-context.js';
-import { type PageContext, ViewService } from '../common/web/view.service.js';
+import { SESSION_COOKIE, setCookie } from '../common/web/cookies.js';
+import type { TremplinRequest } from '../request-context/request-context.js';
+import { ViewService } from '../common/web/view.service.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { AuthService } from './auth.service.js';

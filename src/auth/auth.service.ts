@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock/clock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
 import { DomainError } from '../common/errors/domain-error.js';
-import type { CredentialRef, Principal } from '../common/web/request-context.js';
+import type { CredentialRef, Principal } from './principal.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { OutboxService } from '../notifications/outbox.service.js';

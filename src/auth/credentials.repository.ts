@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import type { CredentialRef } from '../common/web/request-context.js';
+import type { CredentialRef } from './principal.js';
 
 export interface CredentialRow {
   id: string;

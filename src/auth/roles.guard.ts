@@ -2,7 +2,8 @@ import { type CanActivate, type ExecutionContext, Injectable, SetMetadata } from
 import { Reflector } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error.js';
-import { hasRole, type TremplinRequest } from '../common/web/request-context.js';
+import { hasRole } from './principal.js';
+import type { TremplinRequest } from '../request-context/request-context.js';
 import type { Role } from './user.entity.js';
 
 const ACCESS = 'tremplin:access';

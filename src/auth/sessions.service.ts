@@ -4,7 +4,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock/clock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
 import { DomainError } from '../common/errors/domain-error.js';
-import { hasRole, type CredentialRef, type Principal } from '../common/web/request-context.js';
+import { hasRole, type CredentialRef, type Principal } from './principal.js';
 import { CredentialsRepository } from './credentials.repository.js';
 import { UsersRepository } from './users.repository.js';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
-import type { Principal } from '../common/web/request-context.js';
+import type { Principal } from './principal.js';
 import { type Role, RoleGrant, User } from './user.entity.js';
 
 export interface PeopleFilter {

@@ -1,6 +1,6 @@
 import { describeMessage, DomainError, type FieldProblem } from '../common/errors/domain-error.js';
-import { ERROR_CATALOGUE } from '../common/errors/error-catalogue.js';
-import type { Locale } from '../common/web/request-context.js';
+import { ERROR_CATALOGUE } from '../error-catalogue.js';
+import type { Locale } from '../common/web/i18n.js';
 
 /**
  * Where the campaign pages put a domain error: the answer's status and the field the message goes next

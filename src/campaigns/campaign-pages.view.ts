@@ -1,7 +1,8 @@
 import type { FieldProblem } from '../common/errors/domain-error.js';
 import { centsToInput, eurosToCents } from '../common/web/money.js';
-import type { Locale } from '../common/web/request-context.js';
-import { formatInstant, formatMoney, type PageContext, type ViewService } from '../common/web/view.service.js';
+import type { Locale } from '../common/web/i18n.js';
+import { formatInstant, formatMoney, type ViewService } from '../common/web/view.service.js';
+import type { PageContext } from '../request-context/current.decorators.js';
 import { campaignProgress, countdownTo, pluralOf } from '../public/domain/progress.js';
 import type { ShareInput } from '../public/share-meta.service.js';
 import type { Campaign, CampaignSettings, Contribution, MatchBudget, RewardTier } from './campaign.entity.js';

@@ -34,3 +34,8 @@ export const campaignErrors: ErrorCatalogue<CampaignErrorCode> = {
     fr: 'Le secret de paiement de la collectivité est illisible (APP_SECRET a-t-il changé ?) : le personnel doit le saisir à nouveau.',
   },
 };
+
+declare module '../common/errors/domain-error.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ErrorCodes extends Record<CampaignErrorCode, true> {}
+}

@@ -7,7 +7,7 @@ import { UsersRepository } from '../auth/users.repository.js';
 import { Clock } from '../common/clock/clock.js';
 import { isUniqueViolation, TransactionRunner } from '../common/db/transaction.js';
 import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
-import { hasRole, type Principal } from '../common/web/request-context.js';
+import { hasRole, type Principal } from '../auth/principal.js';
 import { OutboxService } from '../notifications/outbox.service.js';
 import { PhaseHooks, type PhaseChange } from '../programmes/phase-hooks.js';
 import type { Programme } from '../programmes/programme.entity.js';

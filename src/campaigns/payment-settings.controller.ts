@@ -1,16 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.guard.js';
-import { CurrentPrincipal, CurrentTenant } from '../common/web/current.decorators.js';
-import type { Principal } from '../common/web/request-context.js';
+import { CurrentPrincipal, CurrentTenant } from '../request-context/current.decorators.js';
+import type { Principal } from '../auth/principal.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { PaymentSettingsDto } from './dto/payment-settings.dto.js';
-import { PaymentSettingsService, type SettingsActor } from './payment-settings.service.js';
-
-/** Platform admins may act as staff of the authority they signed in to (see RolesGuard). */
-export function actorOf(p: Principal): SettingsActor {
-  return { userId: p.userId, role: p.roles.includes('staff') ? 'staff' : 'platform_admin' };
-}
+import { actorOf, PaymentSettingsService } from './payment-settings.service.js';
 
 /** The authority's payment provider credentials: written here, only ever described back ("set on …"). */
 @ApiTags('payment-settings')

@@ -3,11 +3,10 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles } from '../auth/roles.guard.js';
 import type { FieldProblem } from '../common/errors/domain-error.js';
-import { Page } from '../common/web/current.decorators.js';
+import { Page, type PageContext } from '../request-context/current.decorators.js';
 import { errorMap, withFieldErrors } from '../common/web/forms.js';
-import { formatInstant, type PageContext, ViewService } from '../common/web/view.service.js';
-import { actorOf } from './payment-settings.controller.js';
-import { PaymentSettingsService, type PaymentSettingsView } from './payment-settings.service.js';
+import { formatInstant, ViewService } from '../common/web/view.service.js';
+import { actorOf, PaymentSettingsService, type PaymentSettingsView } from './payment-settings.service.js';
 
 const SAVED = new Set(['settings', 'ended']);
 const str = (body: Record<string, unknown>, key: string) => (typeof body[key] === 'string' ? (body[key] as string).trim() : '');

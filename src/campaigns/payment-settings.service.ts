@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
+import type { Principal } from '../auth/principal.js';
 import { UsersRepository } from '../auth/users.repository.js';
 import { Clock } from '../common/clock/clock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
@@ -16,6 +17,11 @@ import { PaymentSettingsRepository } from './payment-settings.repository.js';
 export interface SettingsActor {
   userId: string | null;
   role: 'staff' | 'platform_admin';
+}
+
+/** Platform admins may act as staff of the authority they signed in to (see RolesGuard). */
+export function actorOf(p: Principal): SettingsActor {
+  return { userId: p.userId, role: p.roles.includes('staff') ? 'staff' : 'platform_admin' };
 }
 
 /** What staff and the API are told about a secret: whether and when it was set, by whom; never the value. */

@@ -3,7 +3,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock/clock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
 import { DomainError } from '../common/errors/domain-error.js';
-import { hasRole, type Principal } from '../common/web/request-context.js';
+import { hasRole, type Principal } from '../auth/principal.js';
 import { OutboxService } from '../notifications/outbox.service.js';
 import { ProgrammesRepository } from '../programmes/programmes.repository.js';
 import { FileStorage } from '../storage/file-storage.js';

@@ -19,10 +19,11 @@ export const coachingErrors: ErrorCatalogue<CoachingErrorCode> = {
 };
 
 /** The codes src/coaching/domain throws. */
-export const coachingDomainErrors: ErrorCatalogue<
-  'MILESTONE_TRANSITION_NOT_ALLOWED' | 'INVALID_TIME_ZONE' | 'INVALID_WALL_TIME' | 'MILESTONE_INVALID_DATE' | 'MILESTONE_EVIDENCE_KIND'
-  | 'REMINDER_INVALID_OFFSET' | 'REMINDER_INVALID_TIME'
-> = {
+export type CoachingDomainErrorCode =
+  | 'MILESTONE_TRANSITION_NOT_ALLOWED' | 'INVALID_TIME_ZONE' | 'INVALID_WALL_TIME' | 'MILESTONE_INVALID_DATE' | 'MILESTONE_EVIDENCE_KIND'
+  | 'REMINDER_INVALID_OFFSET' | 'REMINDER_INVALID_TIME';
+
+export const coachingDomainErrors: ErrorCatalogue<CoachingDomainErrorCode> = {
   MILESTONE_TRANSITION_NOT_ALLOWED: { status: 409, en: 'This step cannot be taken now (the milestone is {from}).', fr: "Cette action n'est pas possible maintenant (l'étape est {from})." },
   INVALID_TIME_ZONE: { status: 400, en: 'Unknown time zone: {timeZone}.', fr: 'Fuseau horaire inconnu : {timeZone}.' },
   INVALID_WALL_TIME: { status: 400, en: 'This date and time does not exist in {timeZone}.', fr: "Cette date et cette heure n'existent pas dans le fuseau {timeZone}." },
@@ -31,3 +32,8 @@ export const coachingDomainErrors: ErrorCatalogue<
   REMINDER_INVALID_OFFSET: { status: 400, en: 'A reminder offset must be a whole number of days, at least 1.', fr: "Un délai de rappel doit être un nombre entier de jours, au moins 1." },
   REMINDER_INVALID_TIME: { status: 400, en: 'The reminder time must be HH:mm.', fr: "L'heure de rappel doit être au format HH:mm." },
 };
+
+declare module '../common/errors/domain-error.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ErrorCodes extends Record<CoachingErrorCode | CoachingDomainErrorCode, true> {}
+}

@@ -1,14 +1,15 @@
 import { milestoneToDto } from './coaching.service.js';
 import { PlanDto } from './dto/coaching.dto.js';
-import { checkForm, errorMap } from '../common/web/forms.js';
+import { checkForm } from '../common/web/forms.js';
 import { Body, Controller, Get, HttpCode, Param, Post, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles } from '../auth/roles.guard.js';
-import { describeMessage, DomainError, type FieldProblem } from '../common/errors/domain-error.js';
-import { ERROR_CATALOGUE } from '../common/errors/error-catalogue.js';
-import { Page } from '../common/web/current.decorators.js';
-import { type PageContext, ViewService } from '../common/web/view.service.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { ErrorMessages } from '../common/errors/error-messages.js';
+import { attemptOnPage, onOneField } from '../common/web/page-errors.js';
+import { Page, type PageContext } from '../request-context/current.decorators.js';
+import { ViewService } from '../common/web/view.service.js';
 import { FileUpload } from '../storage/file-transfer.js';
 import { CoachReviewsService } from './coach-reviews.service.js';
 import { CoachingService, type LaureateSchedule, type MilestoneView } from './coaching.service.js';
@@ -17,21 +18,6 @@ import { LaureateScheduleService, type UploadedEvidence } from './laureate-sched
 type Body_ = Record<string, string | string[] | undefined>;
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 
-/** Runs a change; a domain error becomes a message for the page (in its language) instead of an error page. */
-export async function attempt(page: PageContext, field: string, work: () => Promise<unknown>): Promise<{ status: number; errors: FieldProblem[] } | null> {
-  try {
-    await work();
-    return null;
-  } catch (err) {
-    if (!(err instanceof DomainError) || !ERROR_CATALOGUE[err.code] || ['NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'].includes(err.code)) throw err;
-    const desc = ERROR_CATALOGUE[err.code];
-    const message = describeMessage(desc, page.locale, err.details);
-    const errors = err.code === 'VALIDATION_FAILED' && err.fieldErrors.length
-      ? err.fieldErrors.map((e) => ({ field, message: `${e.field}: ${e.message}` }))
-      : [{ field, message }];
-    return { status: desc.status, errors };
-  }
-}
 
 /** A milestone for the templates: its status label key, its place or link, and the form ids. */
 function milestoneModel(m: MilestoneView) {
@@ -66,7 +52,13 @@ export class CoachingPagesController {
     private readonly laureates: LaureateScheduleService,
     private readonly coachReviews: CoachReviewsService,
     private readonly views: ViewService,
+    private readonly errors: ErrorMessages,
   ) {}
+
+  /** Runs a change; a domain error becomes a message on the page (in its language) instead of an error page. */
+  private attempt(page: PageContext, field: string, work: () => Promise<unknown>) {
+    return attemptOnPage(this.errors, onOneField(page.locale, field), work);
+  }
 
   // ---- laureate ----
 
@@ -79,16 +71,16 @@ export class CoachingPagesController {
   async submit(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Param('milestoneId') milestoneId: string, @Body() body: Body_, @Res() res: Response) {
     const field = `evidence-${milestoneId}`;
     const evidence = body.url !== undefined ? { kind: 'url' as const, url: str(body.url) } : { kind: 'text' as const, text: str(body.text) };
-    const problem = await attempt(page, field, () => this.laureates.submit(page.tenant, programmeId, milestoneId, page.principal!, evidence));
-    if (problem) return res.status(problem.status).send(await this.renderSchedule(page, programmeId, { errorList: problem.errors, typed: { [milestoneId]: str(body.url ?? body.text) } }));
+    const problem = await this.attempt(page, field, () => this.laureates.submit(page.tenant, programmeId, milestoneId, page.principal!, evidence));
+    if (problem) return res.status(problem.status).send(await this.renderSchedule(page, programmeId, { errorList: problem.errorList, typed: { [milestoneId]: str(body.url ?? body.text) } }));
     return res.redirect(303, `${page.basePath}/coaching/programmes/${programmeId}?saved=submitted#milestone-${milestoneId}`);
   }
 
   @Post('coaching/programmes/:programmeId/milestones/:milestoneId/file') @HttpCode(200) @Roles(['applicant'], 'programmeId')
   @UseInterceptors(FileUpload('file', 20 * 1024 * 1024))
   async upload(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Param('milestoneId') milestoneId: string, @UploadedFile() file: UploadedEvidence | undefined, @Res() res: Response) {
-    const problem = await attempt(page, `evidence-${milestoneId}`, () => this.laureates.submitFile(page.tenant, programmeId, milestoneId, page.principal!, file));
-    if (problem) return res.status(problem.status).send(await this.renderSchedule(page, programmeId, { errorList: problem.errors }));
+    const problem = await this.attempt(page, `evidence-${milestoneId}`, () => this.laureates.submitFile(page.tenant, programmeId, milestoneId, page.principal!, file));
+    if (problem) return res.status(problem.status).send(await this.renderSchedule(page, programmeId, { errorList: problem.errorList }));
     return res.redirect(303, `${page.basePath}/coaching/programmes/${programmeId}?saved=submitted#milestone-${milestoneId}`);
   }
 
@@ -115,8 +107,8 @@ export class CoachingPagesController {
   @Post('coaching/programmes/:programmeId/coach/milestones/:milestoneId') @HttpCode(200) @Roles(['coach', 'staff'], 'programmeId')
   async review(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Param('milestoneId') milestoneId: string, @Body() body: Body_, @Res() res: Response) {
     const action = body.action === 'validate' ? 'validate' : 'request_changes';
-    const problem = await attempt(page, `comment-${milestoneId}`, () => this.coachReviews.review(page.tenant, programmeId, milestoneId, page.principal!, action, str(body.comment).slice(0, 5000)));
-    if (problem) return res.status(problem.status).send(await this.renderCoach(page, programmeId, { errorList: problem.errors }));
+    const problem = await this.attempt(page, `comment-${milestoneId}`, () => this.coachReviews.review(page.tenant, programmeId, milestoneId, page.principal!, action, str(body.comment).slice(0, 5000)));
+    if (problem) return res.status(problem.status).send(await this.renderCoach(page, programmeId, { errorList: problem.errorList }));
     return res.redirect(303, `${page.basePath}/coaching/programmes/${programmeId}/coach?saved=review`);
   }
 
@@ -147,10 +139,10 @@ export class CoachingPagesController {
       },
     };
     if (!run[action]) throw new DomainError('NOT_FOUND');
-    const problem = await attempt(page, action === 'override' ? 'reason' : action === 'plan' ? 'plan' : 'actions', run[action]);
+    const problem = await this.attempt(page, action === 'override' ? 'reason' : action === 'plan' ? 'plan' : 'actions', run[action]);
     if (problem) {
       return res.status(problem.status).send(await this.renderDashboard(page, programmeId, {
-        errorList: problem.errors, errors: errorMap(problem.errors), reason: str(body.reason), ...(action === 'plan' ? { planJson: str(body.plan) } : {}),
+        errorList: problem.errorList, errors: problem.errors, reason: str(body.reason), ...(action === 'plan' ? { planJson: str(body.plan) } : {}),
       }));
     }
     return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/coaching?saved=${action}`);

@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock/clock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
 import { DomainError } from '../common/errors/domain-error.js';
-import type { Principal } from '../common/web/request-context.js';
+import type { Principal } from '../auth/principal.js';
 import type { Programme } from '../programmes/programme.entity.js';
 import { ProgrammesRepository } from '../programmes/programmes.repository.js';
 import { storedFileName } from '../storage/file-names.js';

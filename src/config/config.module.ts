@@ -1,18 +1,17 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { Clock, SystemClock } from '../common/clock/clock.js';
 import type { AppConfig } from './app-config.js';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
-/** Provides the validated configuration and the clock to every module. */
+/** Provides the validated configuration to every module (the clock comes from common's ClockModule). */
 @Global()
 @Module({})
 export class ConfigModule {
-  static register(config: AppConfig, clock: Clock = new SystemClock()): DynamicModule {
+  static register(config: AppConfig): DynamicModule {
     return {
       module: ConfigModule,
-      providers: [{ provide: APP_CONFIG, useValue: config }, { provide: Clock, useValue: clock }],
-      exports: [APP_CONFIG, Clock],
+      providers: [{ provide: APP_CONFIG, useValue: config }],
+      exports: [APP_CONFIG],
     };
   }
 }

@@ -6,7 +6,7 @@ import { CampaignsService } from '../campaigns/campaigns.service.js';
 import { ContributionsService } from '../campaigns/contributions.service.js';
 import { Clock } from '../common/clock/clock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
-import type { Principal } from '../common/web/request-context.js';
+import type { Principal } from '../auth/principal.js';
 import { PartnersService } from '../partners/partners.service.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
 import { Tenant } from '../tenants/tenant.entity.js';

@@ -6,7 +6,7 @@ import { CoachingService } from '../coaching/coaching.service.js';
 import { LaureateScheduleService } from '../coaching/laureate-schedule.service.js';
 import { Clock } from '../common/clock/clock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
-import type { Principal } from '../common/web/request-context.js';
+import type { Principal } from '../auth/principal.js';
 import type { Partner } from '../partners/partner.entity.js';
 import { PartnersService } from '../partners/partners.service.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';

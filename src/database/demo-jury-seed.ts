@@ -4,7 +4,7 @@ import { ApplicationsService } from '../applications/applications.service.js';
 import { UsersRepository } from '../auth/users.repository.js';
 import { Clock } from '../common/clock/clock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
-import type { Principal } from '../common/web/request-context.js';
+import type { Principal } from '../auth/principal.js';
 import { JuryRepository } from '../jury/jury.repository.js';
 import { JuryService } from '../jury/jury.service.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';

@@ -49,3 +49,8 @@ export const juryDomainErrors: ErrorCatalogue<JuryDomainErrorCode> = {
   TIE_BREAK_KEY_MISSING: { status: 409, en: 'The tie-breaker {key} is missing for an application.', fr: 'Le critère de départage {key} manque pour un dossier.' },
   TIE_BREAK_KEY_INVALID: { status: 409, en: 'The tie-breaker {key} is not valid for an application.', fr: "Le critère de départage {key} n'est pas valide pour un dossier." },
 };
+
+declare module '../common/errors/domain-error.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ErrorCodes extends Record<JuryErrorCode | JuryDomainErrorCode, true> {}
+}

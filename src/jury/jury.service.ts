@@ -11,7 +11,7 @@ import { UsersRepository } from '../auth/users.repository.js';
 import { Clock } from '../common/clock/clock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
 import { DomainError } from '../common/errors/domain-error.js';
-import type { Principal } from '../common/web/request-context.js';
+import type { Principal } from '../auth/principal.js';
 import { formatInstant } from '../common/web/view.service.js';
 import { OutboxService } from '../notifications/outbox.service.js';
 import { PhaseHooks, type PhaseChange } from '../programmes/phase-hooks.js';

@@ -1,8 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { SignedIn } from '../auth/roles.guard.js';
-import { Page } from '../common/web/current.decorators.js';
-import { type PageContext, ViewService } from '../common/web/view.service.js';
+import { Page, type PageContext } from '../request-context/current.decorators.js';
+import { ViewService } from '../common/web/view.service.js';
 import { MeService } from './me.service.js';
 
 @ApiExcludeController()

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../common/web/request-context.js';
+import type { Principal } from '../auth/principal.js';
 import { type Phase, phaseIndex } from '../programmes/domain/phase.js';
 import type { Programme } from '../programmes/programme.entity.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';

@@ -14,10 +14,11 @@ export const partnersErrors: ErrorCatalogue<PartnersErrorCode> = {
 };
 
 /** The codes src/partners/domain throws. */
-export const partnersDomainErrors: ErrorCatalogue<
-  'MATCHING_INVALID_WEIGHT' | 'MATCHING_DUPLICATE_ID' | 'MATCHING_INVALID_SPONSORS_PER_LAUREATE' | 'MATCHING_INVALID_CAPACITY'
-  | 'MATCHING_LOCK_UNKNOWN' | 'MATCHING_LOCK_FORBIDDEN' | 'MATCHING_LOCKS_EXCEED_CAPACITY' | 'MATCHING_LOCKS_EXCEED_SPONSORS_PER_LAUREATE'
-> = {
+export type PartnersDomainErrorCode =
+  | 'MATCHING_INVALID_WEIGHT' | 'MATCHING_DUPLICATE_ID' | 'MATCHING_INVALID_SPONSORS_PER_LAUREATE' | 'MATCHING_INVALID_CAPACITY'
+  | 'MATCHING_LOCK_UNKNOWN' | 'MATCHING_LOCK_FORBIDDEN' | 'MATCHING_LOCKS_EXCEED_CAPACITY' | 'MATCHING_LOCKS_EXCEED_SPONSORS_PER_LAUREATE';
+
+export const partnersDomainErrors: ErrorCatalogue<PartnersDomainErrorCode> = {
   MATCHING_INVALID_WEIGHT: { status: 400, en: 'The weight {name} must be a number.', fr: 'La pondération {name} doit être un nombre.' },
   MATCHING_DUPLICATE_ID: { status: 409, en: 'A {kind} appears twice in the matching.', fr: "Un {kind} apparaît deux fois dans l'appariement." },
   MATCHING_INVALID_SPONSORS_PER_LAUREATE: { status: 400, en: 'Sponsors per laureate must be a whole number, at least 1.', fr: 'Le nombre de parrains par lauréat doit être un entier, au moins 1.' },
@@ -27,3 +28,8 @@ export const partnersDomainErrors: ErrorCatalogue<
   MATCHING_LOCKS_EXCEED_CAPACITY: { status: 409, en: 'More pairs are locked for a partner ({locked}) than its capacity ({capacity}).', fr: 'Plus de paires verrouillées pour un partenaire ({locked}) que sa capacité ({capacity}).' },
   MATCHING_LOCKS_EXCEED_SPONSORS_PER_LAUREATE: { status: 409, en: 'More pairs are locked for a laureate ({locked}) than sponsors per laureate ({sponsorsPerLaureate}).', fr: 'Plus de paires verrouillées pour un lauréat ({locked}) que de parrains par lauréat ({sponsorsPerLaureate}).' },
 };
+
+declare module '../common/errors/domain-error.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ErrorCodes extends Record<PartnersErrorCode | PartnersDomainErrorCode, true> {}
+}

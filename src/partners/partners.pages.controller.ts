@@ -4,11 +4,12 @@ import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/commo
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles } from '../auth/roles.guard.js';
-import { attempt } from '../coaching/coaching.pages.controller.js';
 import { DomainError } from '../common/errors/domain-error.js';
-import { Page } from '../common/web/current.decorators.js';
+import { ErrorMessages } from '../common/errors/error-messages.js';
+import { attemptOnPage, onOneField } from '../common/web/page-errors.js';
 import { eurosToCents } from '../common/web/money.js';
-import { type PageContext, ViewService } from '../common/web/view.service.js';
+import { Page, type PageContext } from '../request-context/current.decorators.js';
+import { ViewService } from '../common/web/view.service.js';
 import { DEFAULT_WEIGHTS, type ScoreTerm } from './domain/scoring.js';
 import { PartnersService } from './partners.service.js';
 
@@ -28,7 +29,12 @@ function termsModel(terms: ScoreTerm[]) {
 @ApiExcludeController()
 @Controller()
 export class PartnersPagesController {
-  constructor(private readonly partners: PartnersService, private readonly views: ViewService) {}
+  constructor(private readonly partners: PartnersService, private readonly views: ViewService, private readonly errors: ErrorMessages) {}
+
+  /** Runs a change; a domain error becomes a message on the page (in its language) instead of an error page. */
+  private attempt(page: PageContext, field: string, work: () => Promise<unknown>) {
+    return attemptOnPage(this.errors, onOneField(page.locale, field), work);
+  }
 
   @Get('partners/programmes/:programmeId') @Roles(['partner'], 'programmeId')
   async partnerPage(@Page() page: PageContext, @Param('programmeId') programmeId: string) {
@@ -48,8 +54,8 @@ export class PartnersPagesController {
   async saveNeeds(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Body() body: Body_, @Res() res: Response) {
     const needs = str(body.needs).split(/[,;\n]+/).map((x) => x.trim()).filter(Boolean).slice(0, 30);
     const preferences = Array.isArray(body.preference) ? body.preference.map(String) : body.preference ? [String(body.preference)] : [];
-    const problem = await attempt(page, 'needs', () => this.partners.setNeeds(page.tenant, programmeId, page.principal!, needs, preferences));
-    if (problem) return res.status(problem.status).send(await this.renderNeeds(page, programmeId, { errorList: problem.errors }));
+    const problem = await this.attempt(page, 'needs', () => this.partners.setNeeds(page.tenant, programmeId, page.principal!, needs, preferences));
+    if (problem) return res.status(problem.status).send(await this.renderNeeds(page, programmeId, { errorList: problem.errorList }));
     return res.redirect(303, `${page.basePath}/partners/programmes/${programmeId}/needs?saved=1`);
   }
 
@@ -93,8 +99,8 @@ export class PartnersPagesController {
       },
     };
     if (!run[action]) throw new DomainError('NOT_FOUND');
-    const problem = await attempt(page, action === 'settings' ? 'weights' : 'actions', run[action]);
-    if (problem) return res.status(problem.status).send(await this.renderMatching(page, programmeId, { errorList: problem.errors }));
+    const problem = await this.attempt(page, action === 'settings' ? 'weights' : 'actions', run[action]);
+    if (problem) return res.status(problem.status).send(await this.renderMatching(page, programmeId, { errorList: problem.errorList }));
     return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/matching?saved=${action}`);
   }
 

@@ -12,7 +12,7 @@ import { CoachingService } from '../coaching/coaching.service.js';
 import { Clock } from '../common/clock/clock.js';
 import { isUniqueViolation, TransactionRunner } from '../common/db/transaction.js';
 import { DomainError } from '../common/errors/domain-error.js';
-import type { Principal } from '../common/web/request-context.js';
+import type { Principal } from '../auth/principal.js';
 import { OutboxService } from '../notifications/outbox.service.js';
 import type { Programme } from '../programmes/programme.entity.js';
 import { ProgrammesRepository } from '../programmes/programmes.repository.js';

@@ -2,8 +2,9 @@ import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nes
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AuthService } from '../auth/auth.service.js';
 import { Roles } from '../auth/roles.guard.js';
-import { baseUrlOf, CurrentPrincipal, CurrentTenant } from '../common/web/current.decorators.js';
-import type { Principal, TremplinRequest } from '../common/web/request-context.js';
+import { baseUrlOf, CurrentPrincipal, CurrentTenant } from '../request-context/current.decorators.js';
+import type { Principal } from '../auth/principal.js';
+import type { TremplinRequest } from '../request-context/request-context.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { PeopleService } from './people.service.js';
 

@@ -10,3 +10,8 @@ export const peopleErrors: ErrorCatalogue<PeopleErrorCode> = {
   PERSON_WITHOUT_ACCESS: { status: 409, en: 'This person has no role any more: invite them again with a role.', fr: "Cette personne n'a plus aucun rôle : invitez-la de nouveau avec un rôle." },
   INVITATION_TOO_SOON: { status: 429, en: 'An e-mail was sent to this person less than a minute ago: wait a moment.', fr: 'Un e-mail a été envoyé à cette personne il y a moins d’une minute : patientez un instant.' },
 };
+
+declare module '../common/errors/domain-error.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ErrorCodes extends Record<PeopleErrorCode, true> {}
+}

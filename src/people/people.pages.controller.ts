@@ -5,12 +5,12 @@ import { AuthService } from '../auth/auth.service.js';
 import { InvitePersonDto } from '../auth/dto/auth.dto.js';
 import { Roles } from '../auth/roles.guard.js';
 import { SessionsService } from '../auth/sessions.service.js';
-import { describeMessage, DomainError, type FieldProblem } from '../common/errors/domain-error.js';
-import { ERROR_CATALOGUE } from '../common/errors/error-catalogue.js';
-import { baseUrlOf, Page } from '../common/web/current.decorators.js';
+import { DomainError, type ErrorCode, type FieldProblem } from '../common/errors/domain-error.js';
+import { ErrorMessages } from '../common/errors/error-messages.js';
+import { baseUrlOf, Page, type PageContext } from '../request-context/current.decorators.js';
 import { checkForm, errorMap, withFieldErrors } from '../common/web/forms.js';
-import type { TremplinRequest } from '../common/web/request-context.js';
-import { type PageContext, ViewService } from '../common/web/view.service.js';
+import type { TremplinRequest } from '../request-context/request-context.js';
+import { ViewService } from '../common/web/view.service.js';
 import { PeopleService } from './people.service.js';
 
 /** Invitable roles (a platform administrator is made from the platform, never here). */
@@ -18,7 +18,7 @@ const INVITABLE = ['juror', 'coach', 'partner', 'applicant', 'staff'] as const; 
 /** The one-time confirmations a redirect may ask for (?done=…); anything else shows nothing. */
 const DONE = new Set(['invited', 'alreadyHad', 'granted', 'roleRevoked', 'invitationSent', 'sessionEnded', 'accessRemoved']);
 /** Refusals shown on the person's page rather than as an error page. */
-const SHOWN_ON_PAGE = new Set(['LAST_STAFF_GRANT', 'OWN_STAFF_GRANT', 'GRANT_REMOVAL_FORBIDDEN', 'GRANT_NOT_FOUND', 'PERSON_WITHOUT_ACCESS',
+const SHOWN_ON_PAGE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['LAST_STAFF_GRANT', 'OWN_STAFF_GRANT', 'GRANT_REMOVAL_FORBIDDEN', 'GRANT_NOT_FOUND', 'PERSON_WITHOUT_ACCESS',
   'INVITATION_TOO_SOON', 'SESSION_NOT_FOUND', 'ACCESS_SELF_REMOVAL', 'ACCESS_REMOVAL_FORBIDDEN']);
 
 /** People and access for an authority (issue 13): who has which role, invitations, roles, sessions, removal. */
@@ -30,6 +30,7 @@ export class PeoplePagesController {
     private readonly auth: AuthService,
     private readonly sessions: SessionsService,
     private readonly views: ViewService,
+    private readonly errors: ErrorMessages,
   ) {}
 
   @Get() @Roles(['staff'])
@@ -141,8 +142,8 @@ export class PeoplePagesController {
   }
 
   private async refused(page: PageContext, userId: string, res: Response, err: DomainError) {
-    const desc = ERROR_CATALOGUE[err.code];
-    return res.status(desc.status).send(await this.personView(page, userId, { refusal: describeMessage(desc, page.locale, err.details) }));
+    const status = this.errors.describe(err.code)!.status;
+    return res.status(status).send(await this.personView(page, userId, { refusal: this.errors.message(err, page.locale) }));
   }
 
   private async personView(page: PageContext, userId: string, extra: Record<string, unknown>) {

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Req
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ConsumeLinkDto } from '../auth/dto/auth.dto.js';
 import { PlatformAdminOnly, Public } from '../auth/roles.guard.js';
-import type { TremplinRequest } from '../common/web/request-context.js';
+import type { TremplinRequest } from '../request-context/request-context.js';
 import { CreateAuthorityDto, PlatformLinkDto, UpdateAuthorityDto } from './dto/platform.dto.js';
 import type { PlatformAdmin } from './platform-admin.entity.js';
 import { PlatformService } from './platform.service.js';

@@ -2,12 +2,12 @@ import { Body, Controller, createParamDecorator, type ExecutionContext, Get, Htt
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { PlatformAdminOnly, Public } from '../auth/roles.guard.js';
-import { DomainError, describeMessage, type FieldProblem } from '../common/errors/domain-error.js';
-import { ERROR_CATALOGUE } from '../common/errors/error-catalogue.js';
-import { setCookie } from '../common/web/cookies.js';
+import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
+import { ErrorMessages } from '../common/errors/error-messages.js';
+import { PLATFORM_SESSION_COOKIE, setCookie } from '../common/web/cookies.js';
 import { checkForm, errorMap, type FormResult } from '../common/web/forms.js';
-import { PLATFORM_SESSION_COOKIE } from '../common/web/request-context.middleware.js';
-import type { TremplinRequest } from '../common/web/request-context.js';
+import { pageErrors } from '../common/web/page-errors.js';
+import type { TremplinRequest } from '../request-context/request-context.js';
 import { type PlatformPageContext, ViewService } from '../common/web/view.service.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -38,22 +38,19 @@ export function platformPageContext(req: TremplinRequest): PlatformPageContext {
  * Domain errors of the authority forms, as problems next to their fields: the slug or a host already
  * taken (409 in the API), and each bad host name (`hosts.2`), shown on the one hosts textarea.
  */
-async function withAuthorityErrors<T>(locale: 'fr' | 'en', hosts: string[] | undefined, action: () => Promise<T>): Promise<FormResult<T>> {
+async function withAuthorityErrors<T>(errors: ErrorMessages, locale: 'fr' | 'en', hosts: string[] | undefined, action: () => Promise<T>): Promise<FormResult<T>> {
   try {
     return { ok: true, value: await action() };
   } catch (err) {
-    if (!(err instanceof DomainError)) throw err;
-    const message = () => describeMessage(ERROR_CATALOGUE[err.code], locale, err.details);
-    if (err.code === 'TENANT_SLUG_TAKEN') return { ok: false, errors: [{ field: 'slug', message: message() }] };
-    if (err.code === 'TENANT_HOST_TAKEN') return { ok: false, errors: [{ field: 'hosts', message: message() }] };
-    if (!err.fieldErrors.length) throw err;
-    return {
-      ok: false,
-      errors: err.fieldErrors.map((e) => {
+    const { errorList } = pageErrors(errors, err, {
+      locale,
+      fields: { TENANT_SLUG_TAKEN: 'slug', TENANT_HOST_TAKEN: 'hosts' },
+      fieldProblem: (e) => {
         const host = /^hosts\.(\d+)$/.exec(e.field);
         return host ? { field: 'hosts', message: `${hosts?.[Number(host[1])] ?? ''}: ${e.message}` } : e;
-      }),
-    };
+      },
+    });
+    return { ok: false, errors: errorList };
   }
 }
 
@@ -65,6 +62,7 @@ export class PlatformPagesController {
     private readonly platform: PlatformService,
     private readonly read: PlatformReadModel,
     private readonly views: ViewService,
+    private readonly errors: ErrorMessages,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -149,7 +147,7 @@ export class PlatformPagesController {
     const again = (errors: FieldProblem[]) => res.status(400).send(this.form(page, 'new', body, errors));
     const form = checkForm(CreateAuthorityDto, blankAsMissing(body));
     if (!form.ok) return again(form.errors);
-    const done = await withAuthorityErrors(page.locale, form.value.hosts, () => this.platform.createAuthority(form.value, req.platformAdmin as PlatformAdmin));
+    const done = await withAuthorityErrors(this.errors, page.locale, form.value.hosts, () => this.platform.createAuthority(form.value, req.platformAdmin as PlatformAdmin));
     if (!done.ok) return again(done.errors);
     return res.redirect(303, `/platform/authorities/${done.value.tenant.id}?created=1`);
   }
@@ -179,7 +177,7 @@ export class PlatformPagesController {
     // A field left empty on the edit form keeps no value: hosts may be emptied (the /t/<slug> address remains).
     const form = checkForm(UpdateAuthorityDto, { ...blankAsMissing(body), hosts: body.hosts ?? '' });
     if (!form.ok) return again(form.errors);
-    const done = await withAuthorityErrors(page.locale, form.value.hosts, () => this.platform.updateAuthority(id, form.value, req.platformAdmin as PlatformAdmin));
+    const done = await withAuthorityErrors(this.errors, page.locale, form.value.hosts, () => this.platform.updateAuthority(id, form.value, req.platformAdmin as PlatformAdmin));
     if (!done.ok) return again(done.errors);
     return res.redirect(303, `/platform/authorities/${id}?saved=1`);
   }

@@ -1,8 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { hasRole } from '../common/web/request-context.js';
-import type { Principal } from '../common/web/request-context.js';
-import { CurrentPrincipal, CurrentTenant } from '../common/web/current.decorators.js';
+import { hasRole, type Principal } from '../auth/principal.js';
+import { CurrentPrincipal, CurrentTenant } from '../request-context/current.decorators.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { Public, Roles } from '../auth/roles.guard.js';
 import type { Tenant } from '../tenants/tenant.entity.js';

@@ -8,3 +8,8 @@ export const programmeErrors: ErrorCatalogue<ProgrammeErrorCode> = {
   PROGRAMME_SLUG_TAKEN: { status: 409, en: 'Another programme already uses the address "{slug}".', fr: "Un autre programme utilise déjà l'adresse « {slug} »." },
   PHASE_CHANGED_MEANWHILE: { status: 409, en: 'The programme is now in {current}, not {expected}; reload and try again.', fr: 'Le programme est maintenant en {current}, pas en {expected} ; rechargez et réessayez.' },
 };
+
+declare module '../common/errors/domain-error.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ErrorCodes extends Record<ProgrammeErrorCode, true> {}
+}

@@ -2,9 +2,8 @@ import { Controller, Get, Header, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../auth/roles.guard.js';
-import { CurrentTenant, Page } from '../common/web/current.decorators.js';
-import { CSRF_COOKIE } from '../common/web/request-context.middleware.js';
-import type { PageContext } from '../common/web/view.service.js';
+import { CurrentTenant, Page, type PageContext } from '../request-context/current.decorators.js';
+import { CSRF_COOKIE } from '../common/web/cookies.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { PROGRAMME_MAX_AGE_S, PublicPagesService, SITEMAP_MAX_AGE_S } from './public-pages.service.js';
 

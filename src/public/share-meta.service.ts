@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock/clock.js';
-import type { PageContext } from '../common/web/view.service.js';
+import type { PageContext } from '../request-context/current.decorators.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { type Alternate, alternatesOf, localizedUrl } from './domain/sitemap.js';

@@ -1,8 +1,8 @@
 import { Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.guard.js';
-import { CurrentPrincipal, CurrentTenant } from '../common/web/current.decorators.js';
-import type { Principal } from '../common/web/request-context.js';
+import { CurrentPrincipal, CurrentTenant } from '../request-context/current.decorators.js';
+import type { Principal } from '../auth/principal.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { parseVersion, ReportsService, snapshotView } from './reports.service.js';
 

@@ -8,3 +8,8 @@ export const reportErrors: ErrorCatalogue<ReportErrorCode> = {
     fr: "Aucun rapport de résultats n'a été publié pour ce programme (ou cette version n'existe pas).",
   },
 };
+
+declare module '../common/errors/domain-error.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ErrorCodes extends Record<ReportErrorCode, true> {}
+}

@@ -6,3 +6,8 @@ export const tenantErrors: ErrorCatalogue<TenantErrorCode> = {
   TENANT_SLUG_TAKEN: { status: 409, en: 'An authority already uses the slug "{slug}".', fr: 'Une collectivité utilise déjà l\'identifiant « {slug} ».' },
   TENANT_HOST_TAKEN: { status: 409, en: 'The host name {host} already serves another authority.', fr: 'Le nom d\'hôte {host} sert déjà une autre collectivité.' },
 };
+
+declare module '../common/errors/domain-error.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ErrorCodes extends Record<TenantErrorCode, true> {}
+}

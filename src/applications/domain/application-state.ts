@@ -1,4 +1,5 @@
 import { DomainError } from '../../common/errors/domain-error.js';
+import type { ApplicationErrorCode } from '../applications.errors.js';
 
 export type ApplicationStatus = 'draft' | 'submitted' | 'withdrawn';
 export type ScreeningDecision = 'pending' | 'eligible' | 'ineligible';
@@ -22,7 +23,7 @@ export interface CallWindow {
 const closedDetails = (call: CallWindow) => ({ deadline: call.deadline.toISOString(), deadlineLocal: call.deadlineLabel ?? call.deadline.toISOString() });
 
 /** Whether an application may be edited now, and if not, why (as an error code). */
-export function editBlocker(app: ApplicationSnapshot, call: CallWindow, now: Date): string | undefined {
+export function editBlocker(app: ApplicationSnapshot, call: CallWindow, now: Date): ApplicationErrorCode | undefined {
   if (app.status === 'withdrawn') return 'APPLICATION_WITHDRAWN';
   if (app.correctionUntil && now <= app.correctionUntil) return undefined;
   if (!call.callOpen || now > call.deadline) return 'CALL_CLOSED';

@@ -25,3 +25,8 @@ export const commonErrors: ErrorCatalogue<CommonErrorCode> = {
     fr: 'Le service est momentanément indisponible. Réessayez dans une minute.',
   },
 };
+
+declare module './domain-error.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ErrorCodes extends Record<CommonErrorCode, true> {}
+}

@@ -4,9 +4,20 @@ export interface FieldProblem {
   message: string;
 }
 
+/**
+ * Every error code, one key per code, filled by declaration merging: each module's `<module>.errors.ts`
+ * adds its code union (`interface ErrorCodes extends Record<XErrorCode, true> {}`), so that a code no
+ * module declares (a typo) does not compile where it is thrown, and the catalogue assembled at the app
+ * root must map every one of them. Common's own codes are in `common.errors.ts`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ErrorCodes {}
+
+export type ErrorCode = keyof ErrorCodes & string;
+
 export class DomainError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     readonly details: Record<string, unknown> = {},
     readonly fieldErrors: FieldProblem[] = [],
   ) {

@@ -2,11 +2,11 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger 
 import type { Response } from 'express';
 import { isDatabaseUnavailable } from '../db/connection-errors.js';
 import { redactUrl } from '../redact-url.js';
-import { LOCALE_COOKIE, localeFromAcceptLanguage, pickLocale } from '../web/i18n.js';
-import type { Locale, TremplinRequest } from '../web/request-context.js';
+import type { AppRequest } from '../web/app-request.js';
+import { type Locale, LOCALE_COOKIE, localeFromAcceptLanguage, pickLocale } from '../web/i18n.js';
 import { ViewService } from '../web/view.service.js';
 import { DomainError, describeMessage, type FieldProblem } from './domain-error.js';
-import { ERROR_CATALOGUE } from './error-catalogue.js';
+import type { ErrorMessages } from './error-messages.js';
 
 interface Problem {
   type: string;
@@ -47,10 +47,13 @@ const STATUS_CODES: Record<number, string> = {
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  constructor(private readonly views: ViewService) {}
+  constructor(
+    private readonly views: ViewService,
+    private readonly errors: ErrorMessages,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const req = host.switchToHttp().getRequest<TremplinRequest>();
+    const req = host.switchToHttp().getRequest<AppRequest>();
     const res = host.switchToHttp().getResponse<Response>();
     const html = wantsHtml(req);
     // Without a tenant (unknown host, or the database down so none could be looked up), the language
@@ -100,10 +103,10 @@ export class ProblemFilter implements ExceptionFilter {
     res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 
-  private toProblem(exception: unknown, req: TremplinRequest, locale: Locale): Problem {
+  private toProblem(exception: unknown, req: AppRequest, locale: Locale): Problem {
     const requestId = String(req.id ?? '');
     if (exception instanceof DomainError) {
-      const desc = ERROR_CATALOGUE[exception.code];
+      const desc = this.errors.describe(exception.code);
       if (!desc) return this.internal(requestId, locale);
       const detail = describeMessage(desc, locale, exception.details);
       return {
@@ -129,7 +132,7 @@ export class ProblemFilter implements ExceptionFilter {
     if (status && status < 500) {
       let code = STATUS_CODES[status] ?? 'CONFLICT';
       if (status === 400 && isJsonSyntaxError(exception)) code = 'INVALID_JSON';
-      const desc = ERROR_CATALOGUE[code];
+      const desc = this.errors.describe(code)!;
       return {
         type: `urn:tremplin:error:${code.toLowerCase().replace(/_/g, '-')}`,
         title: describeMessage(desc, locale, {}),
@@ -170,7 +173,7 @@ function isJsonSyntaxError(exception: unknown): boolean {
 }
 
 /** The language of a request without a tenant: ?lang=, the language cookie, then Accept-Language. */
-function requestLocale(req: TremplinRequest, fallback: Locale): Locale {
+function requestLocale(req: AppRequest, fallback: Locale): Locale {
   const query = typeof req.query?.lang === 'string' ? req.query.lang : undefined;
   const cookie = (req.cookies as Record<string, string> | undefined)?.[LOCALE_COOKIE];
   return pickLocale(query, cookie, localeFromAcceptLanguage(req.headers['accept-language']), fallback);
@@ -178,11 +181,11 @@ function requestLocale(req: TremplinRequest, fallback: Locale): Locale {
 }
 
 /** The installation's back-office pages (/platform/...), served without an authority. */
-function isPlatformPath(req: TremplinRequest): boolean {
+function isPlatformPath(req: AppRequest): boolean {
   return /^\/platform(\/|$)/.test(req.path ?? '');
 }
 
-export function wantsHtml(req: TremplinRequest): boolean {
+export function wantsHtml(req: AppRequest): boolean {
   const path = req.path ?? '';
   if (path.startsWith('/api') || path === '/healthz' || path.startsWith('/healthz/')) return false;
   return (req.headers.accept ?? '').includes('text/html') || req.method !== 'GET';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Locale } from './request-context.js';
+
+export type Locale = 'fr' | 'en';
 
 /** The visitor's chosen language (set by ?lang=). */
 export const LOCALE_COOKIE = 'tremplin_lang';

@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { TremplinRequest } from './request-context.js';
+import type { AppRequest } from './app-request.js';
 
 /** The language of this request (?lang, cookie, then the authority's default). */
 export const Locale = createParamDecorator((_: unknown, ctx: ExecutionContext): 'fr' | 'en' =>
-  ctx.switchToHttp().getRequest<TremplinRequest>().locale ?? 'fr');
+  ctx.switchToHttp().getRequest<AppRequest>().locale ?? 'fr');

@@ -2,18 +2,21 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import Handlebars from 'handlebars';
-import type { Tenant } from '../../tenants/tenant.entity.js';
-import { Translations } from './i18n.js';
-import type { Locale, Principal } from './request-context.js';
+import type { LayoutPrincipal, LayoutTenant } from './app-request.js';
+import { type Locale, Translations } from './i18n.js';
 import { findTemplatesDir } from './template-dir.js';
 
-export interface PageContext {
-  tenant: Tenant;
+/**
+ * What the layout needs to render a page. Controllers pass the app's PageContext
+ * (src/request-context/current.decorators.ts), which has the full tenant and principal.
+ */
+export interface LayoutContext {
+  tenant: LayoutTenant;
   locale: Locale;
   basePath: string;
   /** The path of the current page without basePath, for the language switcher. */
   path: string;
-  principal?: Principal;
+  principal?: LayoutPrincipal;
   csrfToken?: string;
 }
 
@@ -48,7 +51,7 @@ export class ViewService {
   }
 
   /** A full page inside the layout. */
-  page(name: string, ctx: PageContext, data: Record<string, unknown> & { title: string }): string {
+  page(name: string, ctx: LayoutContext, data: Record<string, unknown> & { title: string }): string {
     const model = this.model(ctx, data);
     // The body is our own rendered (escaped) template: marked safe rather than triple-stashed.
     const body = new this.hbs.SafeString(this.template(name, ctx.tenant.slug)!(model));
@@ -102,7 +105,7 @@ export class ViewService {
     return this.translations.t(locale, key, vars);
   }
 
-  private model(ctx: PageContext, data: Record<string, unknown>) {
+  private model(ctx: LayoutContext, data: Record<string, unknown>) {
     const other: Locale = ctx.locale === 'fr' ? 'en' : 'fr';
     return {
       ...data,
@@ -151,7 +154,7 @@ export class ViewService {
     /** A date and time in the tenant's time zone and the page's language. */
     this.hbs.registerHelper('datetime', function (value: unknown, options: Handlebars.HelperOptions) {
       if (!value) return '';
-      const root = options.data.root as { locale: Locale; tenant?: Tenant };
+      const root = options.data.root as { locale: Locale; tenant?: LayoutTenant };
       return formatInstant(new Date(value as string), root.locale, root.tenant?.timeZone ?? 'Europe/Paris');
     });
     /** {{money cents}}: an amount in cents, in the page's language ("1 234,50 €", "€1,234.50"); whole euros without decimals. */
@@ -162,7 +165,7 @@ export class ViewService {
     this.hbs.registerHelper('isoDate', (value: unknown) => (value ? new Date(value as string).toISOString() : ''));
     this.hbs.registerHelper('inputDatetime', function (value: unknown, options: Handlebars.HelperOptions) {
       if (!value) return '';
-      const root = options.data.root as { tenant: Tenant };
+      const root = options.data.root as { tenant: LayoutTenant };
       return toLocalInput(new Date(value as string), root.tenant.timeZone);
     });
   }

@@ -2,7 +2,7 @@ import type { Locale } from './progress.js';
 
 /**
  * Language URLs. The language is chosen by `?lang=` first, then a cookie, then the authority's
- * default (src/common/web/request-context.middleware.ts; Accept-Language is not read). A URL without
+ * default (src/request-context/request-context.middleware.ts; Accept-Language is not read). A URL without
  * `?lang=` therefore shows whatever language the visitor's cookie says: each language gets an explicit
  * `?lang=` URL (canonical, og:url, hreflang), and the bare URL is the `x-default` (the address on posters).
  */

@@ -1,8 +1,9 @@
 import type { ArgumentsHost } from '@nestjs/common';
-import { DomainError } from '../../../src/common/errors/domain-error.js';
-import { ERROR_CATALOGUE } from '../../../src/common/errors/error-catalogue.js';
+import { DomainError, type ErrorCode } from '../../../src/common/errors/domain-error.js';
+import { ErrorMessages } from '../../../src/common/errors/error-messages.js';
 import { ProblemFilter } from '../../../src/common/errors/problem.filter.js';
 import type { ViewService } from '../../../src/common/web/view.service.js';
+import { ERROR_CATALOGUE } from '../../../src/error-catalogue.js';
 
 /** Runs the filter on an API request and returns what it answered. */
 function answer(exception: unknown): { status: number; type: string; body: Record<string, unknown> } {
@@ -16,7 +17,7 @@ function answer(exception: unknown): { status: number; type: string; body: Recor
   };
   const req = { id: 'req-1', locale: 'en', path: '/api/campaigns/x', method: 'PATCH', headers: {}, originalUrl: '/api/campaigns/x' };
   const host = { switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }) } as unknown as ArgumentsHost;
-  new ProblemFilter({} as ViewService).catch(exception, host);
+  new ProblemFilter({} as ViewService, new ErrorMessages(ERROR_CATALOGUE)).catch(exception, host);
   return sent;
 }
 
@@ -37,7 +38,7 @@ describe('problem+json members', () => {
   it('does so for every code of the catalogue', () => {
     for (const [code, desc] of Object.entries(ERROR_CATALOGUE)) {
       const fieldErrors = [{ field: 'f', message: 'm' }];
-      const res = answer(new DomainError(code, { ...CLASHING, other: 1 }, fieldErrors));
+      const res = answer(new DomainError(code as ErrorCode, { ...CLASHING, other: 1 }, fieldErrors));
       expect([code, res.status, res.body.status, res.body.code, res.body.errors, res.body.requestId, res.body.other])
         .toEqual([code, desc.status, desc.status, code, fieldErrors, 'req-1', 1]);
       expect(res.body.type).toBe(`urn:tremplin:error:${code.toLowerCase().replace(/_/g, '-')}`);

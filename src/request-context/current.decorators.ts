@@ -1,8 +1,15 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { DomainError } from '../errors/domain-error.js';
-import type { PageContext } from './view.service.js';
-import type { Principal, TremplinRequest } from './request-context.js';
-import type { Tenant } from '../../tenants/tenant.entity.js';
+import type { Principal } from '../auth/principal.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import type { LayoutContext } from '../common/web/view.service.js';
+import type { Tenant } from '../tenants/tenant.entity.js';
+import type { TremplinRequest } from './request-context.js';
+
+/** What a page needs from the request: the layout's context, with the full tenant and principal. */
+export interface PageContext extends LayoutContext {
+  tenant: Tenant;
+  principal?: Principal;
+}
 
 /** The tenant resolved for this request (always present behind the request-context middleware). */
 export const CurrentTenant = createParamDecorator((_: unknown, ctx: ExecutionContext): Tenant => {

@@ -1,23 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { NextFunction, Response } from 'express';
-import { AuthService } from '../../auth/auth.service.js';
-import { hmac, newSecretToken, safeEqual } from '../../auth/domain/tokens.js';
-import { APP_CONFIG } from '../../config/config.module.js';
-import type { AppConfig } from '../../config/app-config.js';
-import { parseHostHeader, type ParsedHost, servesPathPrefix } from '../../tenants/domain/hosts.js';
-import type { Tenant } from '../../tenants/tenant.entity.js';
-import { TenantsService } from '../../tenants/tenants.service.js';
-import { PlatformService } from '../../platform/platform.service.js';
-import { DomainError } from '../errors/domain-error.js';
-import { setCookie } from './cookies.js';
-import { LOCALE_COOKIE, pickLocale } from './i18n.js';
+import { AuthService } from '../auth/auth.service.js';
+import { hmac, newSecretToken, safeEqual } from '../auth/domain/tokens.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { CSRF_COOKIE, PLATFORM_SESSION_COOKIE, SESSION_COOKIE, setCookie } from '../common/web/cookies.js';
+import { LOCALE_COOKIE, pickLocale } from '../common/web/i18n.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/app-config.js';
+import { PlatformService } from '../platform/platform.service.js';
+import { parseHostHeader, type ParsedHost, servesPathPrefix } from '../tenants/domain/hosts.js';
+import type { Tenant } from '../tenants/tenant.entity.js';
+import { TenantsService } from '../tenants/tenants.service.js';
 import type { TremplinRequest } from './request-context.js';
-
-export const SESSION_COOKIE = 'tremplin_session';
-export const CSRF_COOKIE = 'tremplin_csrf';
-export { LOCALE_COOKIE };
-export const PLATFORM_SESSION_COOKIE = 'tremplin_platform';
 const PLATFORM_PATH = /^\/(api\/)?platform(\/|$)/;
 
 /**
