@@ -1,5 +1,5 @@
-import { describeMessage, DomainError, type FieldProblem } from '../common/errors/domain-error.js';
-import { ERROR_CATALOGUE } from '../error-catalogue.js';
+import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
+import type { ErrorMessages } from '../common/errors/error-messages.js';
 import type { Locale } from '../common/web/i18n.js';
 
 /**
@@ -23,25 +23,25 @@ const PLACES: Record<'contribute' | 'notify', Partial<Record<string, { status: n
 };
 
 /** The catalogue's message for an error, in the page's language (its code when it has none). */
-export function messageOf(locale: Locale, err: DomainError): string {
-  const desc = ERROR_CATALOGUE[err.code];
-  return desc ? describeMessage(desc, locale, err.details) : err.code;
+export function messageOf(errors: ErrorMessages, locale: Locale, err: DomainError): string {
+  return errors.message(err, locale);
 }
 
 /** An error of a citizens' form as one message next to its field; null when the form does not place it. */
-export function placeOnForm(form: 'contribute' | 'notify', locale: Locale, err: unknown): { status: number; errors: FieldProblem[] } | null {
+export function placeOnForm(errors: ErrorMessages, form: 'contribute' | 'notify', locale: Locale, err: unknown): { status: number; errors: FieldProblem[] } | null {
   if (!(err instanceof DomainError)) return null;
   const place = PLACES[form][err.code];
-  return place ? { status: place.status, errors: [{ field: place.field, message: messageOf(locale, err) }] } : null;
+  return place ? { status: place.status, errors: [{ field: place.field, message: messageOf(errors, locale, err) }] } : null;
 }
 
 /**
  * A domain error as messages for the editor's and staff's forms (in the page's language): its own field
  * errors, else one message on `field`. Not found and access errors, and anything unknown, are rethrown.
  */
-export function problemOf(locale: Locale, err: unknown, field: string): { status: number; errors: FieldProblem[] } {
-  if (!(err instanceof DomainError) || !ERROR_CATALOGUE[err.code] || ['NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'].includes(err.code)) throw err;
-  const status = ERROR_CATALOGUE[err.code].status;
+export function problemOf(errors: ErrorMessages, locale: Locale, err: unknown, field: string): { status: number; errors: FieldProblem[] } {
+  const desc = err instanceof DomainError ? errors.describe(err.code) : undefined;
+  if (!(err instanceof DomainError) || !desc || ['NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'].includes(err.code)) throw err;
+  const status = desc.status;
   if (err.fieldErrors.length) return { status, errors: err.fieldErrors };
-  return { status, errors: [{ field, message: messageOf(locale, err) }] };
+  return { status, errors: [{ field, message: messageOf(errors, locale, err) }] };
 }

@@ -1,3 +1,4 @@
+import { ErrorMessages } from '../common/errors/error-messages.js';
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -21,6 +22,7 @@ import { CampaignReviewDto, CampaignSettingsDto, MatchBudgetDto } from './dto/ca
 @Controller()
 export class CampaignsStaffPagesController {
   constructor(
+    private readonly errors: ErrorMessages,
     private readonly campaigns: CampaignsService,
     private readonly views: ViewService,
     private readonly clock: Clock,
@@ -41,7 +43,7 @@ export class CampaignsStaffPagesController {
     try {
       await this.campaigns.review(page.tenant, programmeId, id, form.value, page.principal!);
     } catch (err) {
-      const problem = problemOf(page.locale, err, field);
+      const problem = problemOf(this.errors, page.locale, err, field);
       const k = pageTools(this.views, page, this.clock.now());
       return again(problem.status, problem.errors.map((e) => ({
         field, message: e.field === 'comment' ? this.views.t(page.locale, 'campaignStaff.err.comment') : editMessage(k, e.field, e.message),
@@ -87,7 +89,7 @@ export class CampaignsStaffPagesController {
     try {
       await this.campaigns.saveSettings(page.tenant, programmeId, form.value, page.principal!);
     } catch (err) {
-      const problem = problemOf(page.locale, err, 'paymentProvider');
+      const problem = problemOf(this.errors, page.locale, err, 'paymentProvider');
       return again(problem.status, problem.errors.map((e) => ({ field: 'paymentProvider', message: e.message })));
     }
     return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/campaigns?saved=settings#settings-title`);
@@ -124,7 +126,7 @@ export class CampaignsStaffPagesController {
     try {
       await this.campaigns.saveBudget(page.tenant, programmeId, form.value, page.principal!);
     } catch (err) {
-      const problem = problemOf(page.locale, err, 'totalEuros');
+      const problem = problemOf(this.errors, page.locale, err, 'totalEuros');
       return again(problem.status, problem.errors.map((e) => ({ field: e.field === 'partnerId' ? 'partnerId' : 'totalEuros', message: e.message })));
     }
     return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/campaigns?saved=budget#budgets-title`);

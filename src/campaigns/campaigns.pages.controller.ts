@@ -1,3 +1,4 @@
+import { ErrorMessages } from '../common/errors/error-messages.js';
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
@@ -6,7 +7,6 @@ import { RateLimiter } from '../auth/rate-limiter.service.js';
 import { Public, SignedIn } from '../auth/roles.guard.js';
 import { Clock } from '../common/clock/clock.js';
 import { describeMessage, DomainError, type FieldProblem } from '../common/errors/domain-error.js';
-import { ERROR_CATALOGUE } from '../error-catalogue.js';
 import { Page, type PageContext } from '../request-context/current.decorators.js';
 import { checkForm, errorMap } from '../common/web/forms.js';
 import { eurosToCents } from '../common/web/money.js';
@@ -43,6 +43,7 @@ const IMAGE_MAX_AGE_S = 86_400;
 @Controller()
 export class CampaignsPagesController {
   constructor(
+    private readonly errors: ErrorMessages,
     private readonly campaigns: CampaignsService,
     private readonly contributions: ContributionsService,
     private readonly pageViews: PageViewsService,
@@ -88,7 +89,7 @@ export class CampaignsPagesController {
     try {
       await this.limiter.hit(`contribute:ip:${req.ip}`, this.config.contributionRateLimit, 60);
     } catch (err) {
-      const placed = err instanceof DomainError && err.code === 'RATE_LIMITED' ? placeOnForm('contribute', page.locale, err) : null;
+      const placed = err instanceof DomainError && err.code === 'RATE_LIMITED' ? placeOnForm(this.errors, 'contribute', page.locale, err) : null;
       if (placed) return again(placed.status, placed.errors);
       throw err;
     }
@@ -124,7 +125,7 @@ export class CampaignsPagesController {
         // The same form sent again with other values: a new key, and the person checks and sends again.
         return again(409, [{ field: 'contribute', message: k.t('contribute.err.resend') }], true);
       }
-      const placed = placeOnForm('contribute', page.locale, err);
+      const placed = placeOnForm(this.errors, 'contribute', page.locale, err);
       if (placed) return again(placed.status, placed.errors);
       throw err;
     }
@@ -146,7 +147,7 @@ export class CampaignsPagesController {
       await this.limiter.hit(`subscribe:ip:${req.ip}`, this.config.contributionRateLimit, 60);
       await this.campaigns.subscribe(page.tenant, p.campaign.id, form.value);
     } catch (err) {
-      const placed = placeOnForm('notify', page.locale, err);
+      const placed = placeOnForm(this.errors, 'notify', page.locale, err);
       if (placed) return again(placed.status, placed.errors);
       throw err;
     }
@@ -183,7 +184,7 @@ export class CampaignsPagesController {
     } catch (err) {
       if (err instanceof DomainError && err.code === 'CONTRIBUTION_LINK_INVALID') {
         return res.status(404).send(this.views.page('pages/campaigns/confirm', page, {
-          title: this.views.t(page.locale, 'contribution.confirmTitle'), invalid: messageOf(page.locale, err),
+          title: this.views.t(page.locale, 'contribution.confirmTitle'), invalid: messageOf(this.errors, page.locale, err),
         }));
       }
       throw err;
@@ -232,7 +233,7 @@ export class CampaignsPagesController {
     try {
       await this.campaigns.update(page.tenant, id, form.value, page.principal!);
     } catch (err) {
-      const problem = problemOf(page.locale, err, 'title');
+      const problem = problemOf(this.errors, page.locale, err, 'title');
       return again(problem.status, problem.errors.map((e) => ({ field: formFieldOf(e.field, faqRows, rewardRows), message: e.message })));
     }
     return res.redirect(303, `${page.basePath}/campaigns/${id}/edit?saved=campaign`);
@@ -245,7 +246,7 @@ export class CampaignsPagesController {
     try {
       await this.campaigns.uploadImage(page.tenant, id, file, page.principal!);
     } catch (err) {
-      const problem = problemOf(page.locale, err, 'image');
+      const problem = problemOf(this.errors, page.locale, err, 'image');
       const errors = problem.errors.map((e) => ({ field: 'image', message: e.field === 'image' ? this.views.t(page.locale, 'campaignEdit.err.image') : e.message }));
       return res.status(problem.status).send(await this.renderEditor(page, id, { errorList: errors, errors: errorMap(errors) }));
     }
@@ -258,7 +259,7 @@ export class CampaignsPagesController {
     try {
       await this.campaigns.submit(page.tenant, id, page.principal!);
     } catch (err) {
-      const problem = problemOf(page.locale, err, 'submit');
+      const problem = problemOf(this.errors, page.locale, err, 'submit');
       const k = pageTools(this.views, page, this.clock.now());
       const errors = problem.errors.map((e) => ({ field: e.field, message: editMessage(k, e.field, e.message) }));
       return res.status(problem.status).send(await this.renderEditor(page, id, { errorList: errors, errors: errorMap(errors) }));
@@ -282,7 +283,7 @@ export class CampaignsPagesController {
     try {
       await this.campaigns.postUpdate(page.tenant, id, form.value, page.principal!, IDEMPOTENCY_KEY.test(key) ? key : null);
     } catch (err) {
-      const problem = problemOf(page.locale, err, 'update-title');
+      const problem = problemOf(this.errors, page.locale, err, 'update-title');
       return again(problem.status, problem.errors.map((e) => ({ field: 'update-title', message: e.message })));
     }
     return res.redirect(303, `${page.basePath}/campaigns/${id}/edit?saved=update`);
