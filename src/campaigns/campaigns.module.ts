@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
+import { JuryModule } from '../jury/jury.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { ProgrammesModule } from '../programmes/programmes.module.js';
 import { PublicModule } from '../public/public.module.js';
@@ -24,7 +25,7 @@ import { PaymentsController } from './payments.controller.js';
  * for the platform back office).
  */
 @Module({
-  imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, PublicModule],
+  imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, PublicModule, JuryModule],
   controllers: [CampaignsController, PaymentsController, PaymentSettingsController, CampaignsPagesController, PaymentSettingsPagesController],
   providers: [
     CampaignPageCache, CampaignsRepository, CampaignsService, ContributionsService, CampaignsScheduler, PageViewsService,

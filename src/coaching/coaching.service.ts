@@ -9,6 +9,7 @@ import { TransactionRunner } from '../common/db/transaction.js';
 import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
 import { hasRole, type Principal } from '../common/web/request-context.js';
 import { formatInstant } from '../common/web/view.service.js';
+import { LaureatesQuery } from '../jury/laureates.query.js';
 import { OutboxService } from '../notifications/outbox.service.js';
 import { PhaseHooks, type PhaseChange } from '../programmes/phase-hooks.js';
 import type { Programme } from '../programmes/programme.entity.js';
@@ -117,6 +118,7 @@ export class CoachingService implements OnModuleInit {
     private readonly hooks: PhaseHooks,
     private readonly clock: Clock,
     private readonly files: FileStorage,
+    private readonly juryLaureates: LaureatesQuery,
   ) {}
 
   onModuleInit(): void {
@@ -192,7 +194,7 @@ export class CoachingService implements OnModuleInit {
    * handed in for them.
    */
   private async generate(em: EntityManager, tenant: Tenant, programmeId: string, plan: CoachingPlan): Promise<number> {
-    const sources = await this.repo.laureateSources(em, tenant.id, programmeId);
+    const sources = await this.juryLaureates.ofProgramme(em, tenant.id, programmeId, 'rank_then_receipt');
     for (const s of sources) {
       await em.query(
         `INSERT INTO coaching_laureate (tenant_id, programme_id, application_id, user_id) VALUES ($1, $2, $3, $4) ON CONFLICT (application_id) DO NOTHING`,

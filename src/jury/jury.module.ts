@@ -8,12 +8,13 @@ import { JuryController } from './jury.controller.js';
 import { JuryPagesController } from './jury.pages.controller.js';
 import { JuryRepository } from './jury.repository.js';
 import { JuryService } from './jury.service.js';
+import { LaureatesModule } from './laureates.module.js';
 
 /** The jury of a programme: composition, conflicts, assignment, ballots, results and announcement. */
 @Module({
-  imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, ApplicationsModule],
+  imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, ApplicationsModule, LaureatesModule],
   controllers: [JuryController, JuryPagesController],
   providers: [JuryRepository, JuryService],
-  exports: [JuryService],
+  exports: [JuryService, LaureatesModule],
 })
 export class JuryModule {}

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { CoachingModule } from '../coaching/coaching.module.js';
+import { JuryModule } from '../jury/jury.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { ProgrammesModule } from '../programmes/programmes.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
@@ -10,7 +11,7 @@ import { PartnersService } from './partners.service.js';
 
 /** Sponsor partners: profiles and contacts, laureates' needs, rankings, and the matching. */
 @Module({
-  imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, CoachingModule],
+  imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, CoachingModule, JuryModule],
   controllers: [PartnersController, PartnersPagesController],
   providers: [PartnersService],
   exports: [PartnersService],

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
+import { LaureatesModule } from '../jury/laureates.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { PhaseHooks } from './phase-hooks.js';
@@ -10,7 +11,8 @@ import { ProgrammesScheduler } from './programmes.scheduler.js';
 import { ProgrammesService } from './programmes.service.js';
 
 @Module({
-  imports: [AuthModule, TenantsModule, NotificationsModule],
+  // LaureatesModule, not JuryModule (which imports this one), for "my space" until it moves to its own module.
+  imports: [AuthModule, TenantsModule, NotificationsModule, LaureatesModule],
   controllers: [ProgrammesController, ProgrammesPagesController],
   providers: [ProgrammesRepository, ProgrammesService, ProgrammesScheduler, PhaseHooks],
   exports: [ProgrammesService, ProgrammesRepository, PhaseHooks, ProgrammesScheduler],

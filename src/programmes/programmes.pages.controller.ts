@@ -1,7 +1,6 @@
 import { Body, Controller, HttpCode, Get, Param, Post, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
 import { Public, Roles, SignedIn } from '../auth/roles.guard.js';
 import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
 import { zonedWallTimeToInstant } from '../common/time/zoned.js';
@@ -9,6 +8,7 @@ import { Page } from '../common/web/current.decorators.js';
 import { checkForm, errorMap, withFieldErrors } from '../common/web/forms.js';
 import { hasRole } from '../common/web/request-context.js';
 import { type PageContext, ViewService } from '../common/web/view.service.js';
+import { LaureatesQuery } from '../jury/laureates.query.js';
 import { PHASES, type Phase, nextPhase, phaseIndex } from './domain/phase.js';
 import { type Timeline } from './domain/timeline.js';
 import { CreateProgrammeDto, TransitionDto } from './dto/programme.dto.js';
@@ -29,7 +29,7 @@ export function timelineRows(p: Programme) {
 @ApiExcludeController()
 @Controller()
 export class ProgrammesPagesController {
-  constructor(private readonly programmes: ProgrammesService, private readonly views: ViewService, private readonly ds: DataSource) {}
+  constructor(private readonly programmes: ProgrammesService, private readonly views: ViewService, private readonly laureates: LaureatesQuery) {}
 
   @Get() @Public()
   async home(@Page() page: PageContext) {
@@ -47,10 +47,7 @@ export class ProgrammesPagesController {
     const programmes = await this.programmes.list(page.tenant.id);
     const t = (key: string) => this.views.t(page.locale, key);
     // Programmes where this person is a confirmed laureate: their campaign page is one of their spaces.
-    const laureateOf = new Set((await this.ds.query(
-      `SELECT o.programme_id FROM jury_outcome o JOIN application a ON a.id = o.application_id AND a.tenant_id = o.tenant_id
-        WHERE o.tenant_id = $1 AND o.status = 'laureate' AND a.applicant_user_id = $2`, [page.tenant.id, p.userId],
-    ) as Array<{ programme_id: string }>).map((r) => r.programme_id));
+    const laureateOf = new Set(await this.laureates.programmesOf(null, page.tenant.id, p.userId));
     const spaces = programmes.map((prog) => {
       const roles = new Set([...p.roles, ...(p.programmeRoles[prog.id] ?? [])]);
       // Jury seats, applications and partnerships are per programme: a tenant-wide role does not make a member.
