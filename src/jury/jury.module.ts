@@ -5,16 +5,20 @@ import { NotificationsModule } from '../notifications/notifications.module.js';
 import { ProgrammesModule } from '../programmes/programmes.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { JuryController } from './jury.controller.js';
+import { JuryLookups } from './jury-lookups.service.js';
 import { JuryPagesController } from './jury.pages.controller.js';
+import { JuryPhaseHooks } from './jury.phase-hooks.js';
 import { JuryRepository } from './jury.repository.js';
-import { JuryService } from './jury.service.js';
+import { JuryResultsService } from './jury-results.service.js';
+import { JurySetupService } from './jury-setup.service.js';
+import { JuryVoteService } from './jury-vote.service.js';
 import { LaureatesModule } from './laureates.module.js';
 
 /** The jury of a programme: composition, conflicts, assignment, ballots, results and announcement. */
 @Module({
   imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, ApplicationsModule, LaureatesModule],
   controllers: [JuryController, JuryPagesController],
-  providers: [JuryRepository, JuryService],
-  exports: [JuryService, LaureatesModule],
+  providers: [JuryRepository, JuryLookups, JurySetupService, JuryVoteService, JuryResultsService, JuryPhaseHooks],
+  exports: [JurySetupService, JuryVoteService, JuryResultsService, LaureatesModule],
 })
 export class JuryModule {}
