@@ -24,6 +24,7 @@ import { writeCalendar } from './domain/ics.js';
 import { addCalendarDays, wallTimeAt } from './domain/local-time.js';
 import { applyReviewAction, effectiveStatus, type LaureateMilestone, type MilestoneStatus } from './domain/milestone-status.js';
 import { assertEvidenceFits, assertValidMilestones, milestoneInstant, type Evidence, type Milestone } from './domain/milestones.js';
+import { readinessBlockers } from './domain/phase-guard.js';
 import { readiness, type Readiness } from './domain/readiness.js';
 import { dueReminders } from './domain/reminders.js';
 import type { MilestoneDto } from './dto/coaching.dto.js';
@@ -122,12 +123,13 @@ export class CoachingService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    // No plan and no schedule: no readiness facts, so a programme without coaching is not held back.
-    this.hooks.provideFacts(async (em, programme) => {
+    this.hooks.onTransitionStart(async (em, { programme, to }) => {
+      if (to !== 'campaign') return []; // the only move the readiness rule is about
       const plan = await this.repo.plan(em, programme.tenantId, programme.id);
-      if (!plan) return {};
+      // No plan: a programme without coaching is not held back.
+      if (!plan) return [];
       const schedules = await this.schedules(em, programme.tenantId, programme.id);
-      return { laureatesNotReady: schedules.filter((s) => !s.readiness.ready).length, readinessOverridden: !!plan.readinessOverriddenAt };
+      return readinessBlockers(to, { laureatesNotReady: schedules.filter((s) => !s.readiness.ready).length, readinessOverridden: !!plan.readinessOverriddenAt });
     });
     this.hooks.onEnter(async (em, change) => {
       if (change.to === 'coaching') await this.startCoaching(em, change);

@@ -2,10 +2,11 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { PhaseHooks, type PhaseChange } from '../programmes/phase-hooks.js';
+import { juryBlockers } from './domain/phase-guard.js';
 import { JuryRepository } from './jury.repository.js';
 import { JuryResultsService } from './jury-results.service.js';
 
-/** How the jury takes part in the programme's lifecycle: the facts of its guard, and what a move does to the vote. */
+/** How the jury takes part in the programme's lifecycle: its veto on announcing, and what a move does to the vote. */
 @Injectable()
 export class JuryPhaseHooks implements OnModuleInit {
   constructor(
@@ -16,14 +17,15 @@ export class JuryPhaseHooks implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    // No jury configured: no facts, so a programme without a jury is not held back by these guards.
-    this.hooks.provideFacts(async (em, programme) => {
+    this.hooks.onTransitionStart(async (em, { programme, to }) => {
+      if (to !== 'announced') return []; // the only move the jury's rule is about
       const jury = await this.repo.jury(em, programme.tenantId, programme.id);
-      if (!jury) return {};
-      return {
+      // No jury configured: a programme without a jury is not held back.
+      if (!jury) return [];
+      return juryBlockers(to, {
         voteClosed: jury.status === 'closed',
         confirmedLaureates: jury.confirmedAt ? await this.repo.countLaureates(em, programme.tenantId, programme.id) : 0,
-      };
+      });
     });
     this.hooks.onEnter((em, change) => this.onPhaseEntered(em, change));
   }

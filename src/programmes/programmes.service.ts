@@ -8,7 +8,7 @@ import { DomainError } from '../common/errors/domain-error.js';
 import { OutboxService } from '../notifications/outbox.service.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { TenantsService } from '../tenants/tenants.service.js';
-import { blockersFor, type GuardReason } from './domain/phase-guards.js';
+import type { GuardReason } from './domain/phase-guards.js';
 import { assertTransition, isPhase, nextPhase, type Phase } from './domain/phase.js';
 import { assertValidTimeline, dueTransitions, type Timeline } from './domain/timeline.js';
 import { CreateProgrammeDto, UpdateProgrammeDto } from './dto/programme.dto.js';
@@ -116,7 +116,7 @@ export class ProgrammesService {
         throw new DomainError('PHASE_CHANGED_MEANWHILE', { current: p.phase, expected: expectedFrom });
       }
       assertTransition(p.phase, to);
-      const blockers = blockersFor(to, await this.hooks.facts(em, p));
+      const blockers = await this.hooks.blockers(em, p, to);
       if (blockers.length) {
         throw new DomainError('PHASE_BLOCKED', { to, reasons: blockers.map((b) => b[tenant.defaultLocale]).join(' '), blockers });
       }
@@ -140,7 +140,7 @@ export class ProgrammesService {
         if (!tenant) return;
         let current = p;
         for (const step of dueTransitions(p.phase, timelineOf(p), this.clock.now())) {
-          const blockers = blockersFor(step.to, await this.hooks.facts(em, current));
+          const blockers = await this.hooks.blockers(em, current, step.to);
           if (blockers.length) {
             await this.block(em, current, blockers);
             break;

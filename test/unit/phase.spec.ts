@@ -1,11 +1,10 @@
 import fc from 'fast-check';
-import { blockersFor, type PhaseFacts } from '../../src/programmes/domain/phase-guards.js';
+import { readinessBlockers } from '../../src/coaching/domain/phase-guard.js';
+import { juryBlockers } from '../../src/jury/domain/phase-guard.js';
+import { blockersFor } from '../../src/programmes/domain/phase-guards.js';
 import { assertTransition, canTransition, nextPhase, PHASES, type Phase } from '../../src/programmes/domain/phase.js';
 import { dueTransitions, scheduledPhaseAt, validateTimeline, type Timeline } from '../../src/programmes/domain/timeline.js';
 
-const facts = (over: Partial<PhaseFacts> = {}): PhaseFacts => ({
-  hasTitle: true, submittedApplications: null, voteClosed: null, confirmedLaureates: null, laureatesNotReady: null, readinessOverridden: false, ...over,
-});
 
 describe('programme lifecycle', () => {
   it('moves forward one phase at a time, from draft to results', () => {
@@ -27,12 +26,13 @@ describe('programme lifecycle', () => {
   });
 
   it('guards: no laureates without a closed vote, no campaign with laureates not ready unless overridden', () => {
-    expect(blockersFor('announced', facts({ voteClosed: false })).map((b) => b.code)).toEqual(['VOTE_NOT_CLOSED']);
-    expect(blockersFor('announced', facts({ voteClosed: true, confirmedLaureates: 0 })).map((b) => b.code)).toEqual(['NO_LAUREATES']);
-    expect(blockersFor('announced', facts({ voteClosed: true, confirmedLaureates: 10 }))).toEqual([]);
-    expect(blockersFor('campaign', facts({ laureatesNotReady: 2 })).map((b) => b.code)).toEqual(['LAUREATES_NOT_READY']);
-    expect(blockersFor('campaign', facts({ laureatesNotReady: 2, readinessOverridden: true }))).toEqual([]);
-    expect(blockersFor('call_open', facts({ hasTitle: false }))[0].fr).toContain('titre');
+    // Each rule lives with the module that owns it (jury, coaching) and is registered into PhaseHooks.
+    expect(juryBlockers('announced', { voteClosed: false, confirmedLaureates: null }).map((b) => b.code)).toEqual(['VOTE_NOT_CLOSED']);
+    expect(juryBlockers('announced', { voteClosed: true, confirmedLaureates: 0 }).map((b) => b.code)).toEqual(['NO_LAUREATES']);
+    expect(juryBlockers('announced', { voteClosed: true, confirmedLaureates: 10 })).toEqual([]);
+    expect(readinessBlockers('campaign', { laureatesNotReady: 2, readinessOverridden: false }).map((b) => b.code)).toEqual(['LAUREATES_NOT_READY']);
+    expect(readinessBlockers('campaign', { laureatesNotReady: 2, readinessOverridden: true })).toEqual([]);
+    expect(blockersFor('call_open', { hasTitle: false })[0].fr).toContain('titre');
   });
 });
 
