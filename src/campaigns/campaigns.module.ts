@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
+import { JuryModule } from '../jury/jury.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { ProgrammesModule } from '../programmes/programmes.module.js';
 import { PublicModule } from '../public/public.module.js';
@@ -31,7 +32,7 @@ import { SettlementService } from './settlement.service.js';
  * for the platform back office).
  */
 @Module({
-  imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, PublicModule],
+  imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, PublicModule, JuryModule],
   controllers: [
     CampaignsController, PaymentsController, PaymentSettingsController, CampaignsPagesController, CampaignsStaffPagesController, PaymentSettingsPagesController,
   ],

@@ -6,15 +6,6 @@ import { Campaign, CampaignSubscriber, CampaignUpdate, RewardTier } from './camp
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (id: string | null | undefined): id is string => !!id && UUID.test(id);
 
-/** A laureate of a programme, as a campaign needs them. */
-export interface LaureateSource {
-  applicationId: string;
-  userId: string;
-  title: string;
-  summary: string;
-  goalCents: number | null;
-}
-
 /**
  * Campaigns, their rewards, subscribers and news. Each query takes the tenant id (or a row found through
  * it), so another tenant's ids find nothing. Contributions and match-funding have their own repositories.
@@ -60,18 +51,6 @@ export class CampaignsRepository {
       .where('c.tenant_id = :tenantId AND c.programme_id = :programmeId', { tenantId, programmeId });
     if (statuses) qb.andWhere('c.status IN (:...statuses)', { statuses });
     return qb.orderBy('c.title').getMany();
-  }
-
-  /** The confirmed laureates of a programme (jury outcomes), with what their campaign starts from. */
-  async laureates(em: EntityManager, tenantId: string, programmeId: string, userId?: string): Promise<LaureateSource[]> {
-    const rows: Array<{ application_id: string; user_id: string; title: string; summary: string; goal_cents: string | null }> = await em.query(
-      `SELECT a.id AS application_id, a.applicant_user_id AS user_id, a.title, a.summary, a.goal_cents
-         FROM jury_outcome o JOIN application a ON a.id = o.application_id AND a.tenant_id = o.tenant_id
-        WHERE o.tenant_id = $1 AND o.programme_id = $2 AND o.status = 'laureate' AND ($3::uuid IS NULL OR a.applicant_user_id = $3)
-        ORDER BY o.rank NULLS LAST, a.title`,
-      [tenantId, programmeId, userId ?? null],
-    );
-    return rows.map((r) => ({ applicationId: r.application_id, userId: r.user_id, title: r.title, summary: r.summary, goalCents: r.goal_cents === null ? null : Number(r.goal_cents) }));
   }
 
   async insertCampaign(em: EntityManager, data: Partial<Campaign>): Promise<Campaign> {

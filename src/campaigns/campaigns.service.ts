@@ -8,6 +8,7 @@ import { Clock } from '../common/clock/clock.js';
 import { isUniqueViolation, TransactionRunner } from '../common/db/transaction.js';
 import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
 import { hasRole, type Principal } from '../auth/principal.js';
+import { LaureatesQuery } from '../jury/laureates.query.js';
 import { OutboxService } from '../notifications/outbox.service.js';
 import { PhaseHooks, type PhaseChange } from '../programmes/phase-hooks.js';
 import type { Programme } from '../programmes/programme.entity.js';
@@ -72,6 +73,7 @@ export class CampaignsService implements OnModuleInit {
     private readonly files: FileStorage,
     private readonly clock: Clock,
     private readonly pages: CampaignPageCache,
+    private readonly laureates: LaureatesQuery,
   ) {}
 
   onModuleInit(): void {
@@ -109,7 +111,7 @@ export class CampaignsService implements OnModuleInit {
   /** The laureate's campaign, created as a draft from their application on first use. */
   async mine(tenant: Tenant, programmeId: string, user: Principal): Promise<Campaign> {
     const programme = await this.programmes.found(tenant.id, programmeId);
-    const [source] = await this.repo.laureates(this.repo.manager, tenant.id, programme.id, user.userId);
+    const [source] = await this.laureates.ofProgramme(this.repo.manager, tenant.id, programme.id, 'rank_then_title', { userId: user.userId });
     if (!source) throw new DomainError('CAMPAIGN_NOT_LAUREATE');
     const existing = await this.repo.byApplication(this.repo.manager, tenant.id, source.applicationId);
     if (existing) return existing;
@@ -272,7 +274,7 @@ export class CampaignsService implements OnModuleInit {
     const em = this.repo.manager;
     const campaigns = await this.repo.ofProgramme(em, tenant.id, programme.id);
     const byApplication = new Map(campaigns.map((c) => [c.applicationId, c]));
-    const laureates = await this.repo.laureates(em, tenant.id, programme.id);
+    const laureates = await this.laureates.ofProgramme(em, tenant.id, programme.id, 'rank_then_title');
     return {
       programme,
       settings: await this.matchFunding.settings(em, tenant.id, programme.id),

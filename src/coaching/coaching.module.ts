@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
+import { JuryModule } from '../jury/jury.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { ProgrammesModule } from '../programmes/programmes.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
@@ -14,7 +15,7 @@ import { LaureateScheduleService } from './laureate-schedule.service.js';
 
 /** Coaching of the laureates: plan, schedules, evidence and reviews, readiness, reminders and calendar feed. */
 @Module({
-  imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule],
+  imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, JuryModule],
   controllers: [CoachingController, CoachingPagesController],
   providers: [CoachingRepository, CoachingService, LaureateScheduleService, CoachReviewsService, CoachingRemindersService, CoachingScheduler],
   exports: [CoachingService, CoachingRepository, CoachingScheduler],

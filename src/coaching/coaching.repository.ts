@@ -6,15 +6,6 @@ import { CoachingLaureate, CoachingMilestone, CoachingPlan, type StoredMilestone
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (id: string) => UUID.test(id);
 
-/** A laureate of the jury, as coaching needs them. */
-export interface LaureateSource {
-  applicationId: string;
-  userId: string;
-  title: string;
-  category: string | null;
-  receiptNumber: string | null;
-}
-
 /** A laureate with their person and project, for lists. */
 export interface LaureateRow extends CoachingLaureate {
   title: string;
@@ -52,18 +43,6 @@ export class CoachingRepository {
 
   async updatePlan(em: EntityManager, id: string, patch: Partial<CoachingPlan>): Promise<void> {
     await em.getRepository(CoachingPlan).update({ id }, patch as never);
-  }
-
-  /** The confirmed laureates of the jury, in rank order. */
-  async laureateSources(em: EntityManager, tenantId: string, programmeId: string): Promise<LaureateSource[]> {
-    const rows: Array<{ application_id: string; user_id: string; title: string; category: string | null; receipt_number: string | null }> = await em.query(
-      `SELECT a.id AS application_id, a.applicant_user_id AS user_id, a.title, a.category, a.receipt_number
-         FROM jury_outcome o JOIN application a ON a.id = o.application_id AND a.tenant_id = o.tenant_id
-        WHERE o.tenant_id = $1 AND o.programme_id = $2 AND o.status = 'laureate'
-        ORDER BY o.rank NULLS LAST, a.receipt_number, a.id`,
-      [tenantId, programmeId],
-    );
-    return rows.map((r) => ({ applicationId: r.application_id, userId: r.user_id, title: r.title, category: r.category, receiptNumber: r.receipt_number }));
   }
 
   // architecture exception: lists of laureates join `application` for the project's title, category and

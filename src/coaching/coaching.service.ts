@@ -9,6 +9,7 @@ import { TransactionRunner } from '../common/db/transaction.js';
 import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
 import { hasRole, type Principal } from '../auth/principal.js';
 import { formatInstant } from '../common/web/view.service.js';
+import { LaureatesQuery } from '../jury/laureates.query.js';
 import { OutboxService } from '../notifications/outbox.service.js';
 import { PhaseHooks, type PhaseChange } from '../programmes/phase-hooks.js';
 import { ProgrammesRepository } from '../programmes/programmes.repository.js';
@@ -111,13 +112,14 @@ export class CoachingService implements OnModuleInit {
     private readonly tenants: TenantsService,
     private readonly hooks: PhaseHooks,
     private readonly clock: Clock,
+    private readonly juryLaureates: LaureatesQuery,
   ) {}
 
   onModuleInit(): void {
-    this.hooks.veto(async (em, programme, to) => {
-      if (to !== 'campaign') return [];
-      // No plan and no schedule: no readiness facts, so a programme without coaching is not held back.
+    this.hooks.onTransitionStart(async (em, { programme, to }) => {
+      if (to !== 'campaign') return []; // the only move the readiness rule is about
       const plan = await this.repo.plan(em, programme.tenantId, programme.id);
+      // No plan: a programme without coaching is not held back.
       if (!plan) return [];
       const schedules = await this.schedules(em, programme.tenantId, programme.id);
       return readinessBlockers(to, { laureatesNotReady: schedules.filter((s) => !s.readiness.ready).length, readinessOverridden: !!plan.readinessOverriddenAt });
@@ -187,7 +189,7 @@ export class CoachingService implements OnModuleInit {
    * handed in for them.
    */
   private async generate(em: EntityManager, tenant: Tenant, programmeId: string, plan: CoachingPlan): Promise<number> {
-    const sources = await this.repo.laureateSources(em, tenant.id, programmeId);
+    const sources = await this.juryLaureates.ofProgramme(em, tenant.id, programmeId, 'rank_then_receipt');
     await this.repo.enrol(em, tenant.id, programmeId, sources);
     const laureates = await this.repo.laureates(em, tenant.id, programmeId);
     const coaches = await this.coaches(em, tenant.id, programmeId);

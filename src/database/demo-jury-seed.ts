@@ -6,7 +6,8 @@ import { Clock } from '../common/clock/clock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
 import type { Principal } from '../auth/principal.js';
 import { JuryRepository } from '../jury/jury.repository.js';
-import { JuryService } from '../jury/jury.service.js';
+import { JurySetupService } from '../jury/jury-setup.service.js';
+import { JuryVoteService } from '../jury/jury-vote.service.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { DEMO_CATEGORIES, DEMO_COMMUNES, DEMO_PROJECTS, seedProgrammeOnce } from './demo-data.js';
@@ -47,7 +48,8 @@ async function createJuryDemo(app: INestApplication, tenant: Tenant): Promise<vo
   const users = app.get(UsersRepository);
   const tx = app.get(TransactionRunner);
   const programmes = app.get(ProgrammesService);
-  const jury = app.get(JuryService);
+  const jurySetup = app.get(JurySetupService);
+  const juryVote = app.get(JuryVoteService);
   const repo = app.get(JuryRepository);
   const now = app.get(Clock).now().getTime();
   const staff = (await ds(app).query(
@@ -93,7 +95,7 @@ async function createJuryDemo(app: INestApplication, tenant: Tenant): Promise<vo
     }
   });
 
-  await jury.saveSettings(tenant, programme.id, { method: 'favourites', maxFavourites: 10, laureates: 10, waitingList: 3, blindReview: true }, staff);
+  await jurySetup.saveSettings(tenant, programme.id, { method: 'favourites', maxFavourites: 10, laureates: 10, waitingList: 3, blindReview: true }, staff);
   // Members are added without invitation e-mails (the demo prints sign-in links instead).
   const principals: Principal[] = [];
   await tx.run(async (em) => {
@@ -106,7 +108,7 @@ async function createJuryDemo(app: INestApplication, tenant: Tenant): Promise<vo
       }
     }
   });
-  await jury.openVote(tenant, programme.id, staff);
+  await jurySetup.openVote(tenant, programme.id, staff);
 
   // Each partner picks ten, from a window that slides along the list: some projects are everyone's
   // favourites, some nobody's, and a few tie, so the results page has something to explain.
@@ -114,7 +116,7 @@ async function createJuryDemo(app: INestApplication, tenant: Tenant): Promise<vo
   const apps = await repo.applications(repo.manager, tenant.id, applicationIds);
   for (const [j, principal] of principals.entries()) {
     const picks = apps.slice(j * 2, j * 2 + 10).concat(apps.slice(0, Math.max(0, j * 2 + 10 - apps.length))).map((a) => a.id);
-    await jury.setFavourites(tenant, programme.id, picks, principal);
+    await juryVote.setFavourites(tenant, programme.id, picks, principal);
   }
 }
 

@@ -6,7 +6,6 @@ import { DomainError } from '../common/errors/domain-error.js';
 import { CurrentPrincipal, CurrentTenant } from '../request-context/current.decorators.js';
 import { Locale } from '../common/web/locale.decorator.js';
 import type { Principal } from '../auth/principal.js';
-import { ProgrammesService } from '../programmes/programmes.service.js';
 import { sendStoredFile } from '../storage/file-transfer.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import {
@@ -15,7 +14,10 @@ import {
 } from './dto/jury.dto.js';
 import type { Jury, JuryBallot, JuryMember, JuryOutcome } from './jury.entity.js';
 import { anonymisedBallotsCsv, evaluationsCsv, evaluationsXlsx } from './jury.export.js';
-import { JuryService, settingsOf } from './jury.service.js';
+import { JuryResultsService } from './jury-results.service.js';
+import { JurySetupService } from './jury-setup.service.js';
+import { settingsOf } from './jury.settings.js';
+import { JuryVoteService } from './jury-vote.service.js';
 
 export function juryView(j: Jury | null) {
   return {
@@ -42,60 +44,60 @@ function outcomeView(o: JuryOutcome) {
 @ApiBearerAuth()
 @Controller('api/programmes/:programmeId/jury')
 export class JuryController {
-  constructor(private readonly jury: JuryService, private readonly programmes: ProgrammesService) {}
+  constructor(private readonly setup: JurySetupService, private readonly vote: JuryVoteService, private readonly juryResults: JuryResultsService) {}
 
   // ---- staff ----
 
   @Get() @Roles(['staff'])
   async get(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
-    const o = await this.jury.overview(tenant, programmeId);
+    const o = await this.setup.overview(tenant, programmeId);
     return { ...juryView(o.jury), members: o.members.map(memberView) };
   }
 
   @Put('settings') @Roles(['staff'])
   async settings(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: JurySettingsDto) {
-    return juryView(await this.jury.saveSettings(tenant, programmeId, dto, p.userId));
+    return juryView(await this.setup.saveSettings(tenant, programmeId, dto, p.userId));
   }
 
   @Post('members') @Roles(['staff'])
   async invite(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: InviteMemberDto) {
-    return memberView(await this.jury.invite(tenant, programmeId, dto, p.userId));
+    return memberView(await this.setup.invite(tenant, programmeId, dto, p.userId));
   }
 
   @Patch('members/:memberId') @Roles(['staff'])
   async updateMember(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Param('memberId') memberId: string, @Body() dto: UpdateMemberDto) {
-    return memberView(await this.jury.updateMember(tenant, programmeId, memberId, dto, p.userId));
+    return memberView(await this.setup.updateMember(tenant, programmeId, memberId, dto, p.userId));
   }
 
   @Delete('members/:memberId') @Roles(['staff']) @HttpCode(204)
   async removeMember(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Param('memberId') memberId: string) {
-    await this.jury.removeMember(tenant, programmeId, memberId, p.userId);
+    await this.setup.removeMember(tenant, programmeId, memberId, p.userId);
   }
 
   @Post('conflicts') @Roles(['staff']) @HttpCode(204)
   async staffConflict(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: StaffConflictDto) {
-    await this.jury.staffConflict(tenant, programmeId, dto.memberId, dto.applicationId, dto.reason ?? '', p.userId);
+    await this.setup.staffConflict(tenant, programmeId, dto.memberId, dto.applicationId, dto.reason ?? '', p.userId);
   }
 
   @Get('assignment') @Roles(['staff'])
   async assignment(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
-    const { stored, result } = await this.jury.assignment(tenant, programmeId);
+    const { stored, result } = await this.setup.assignment(tenant, programmeId);
     return { stored, ...result };
   }
 
   @Post('vote/open') @Roles(['staff']) @HttpCode(200)
   async open(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
-    return juryView(await this.jury.openVote(tenant, programmeId, p.userId));
+    return juryView(await this.setup.openVote(tenant, programmeId, p.userId));
   }
 
   @Post('vote/close') @Roles(['staff']) @HttpCode(200)
   async close(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
-    return juryView(await this.jury.closeVote(tenant, programmeId, p.userId));
+    return juryView(await this.juryResults.closeVote(tenant, programmeId, p.userId));
   }
 
   @Get('progress') @Roles(['staff'])
   async progress(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
-    const { jury, jurors, applications } = await this.jury.progress(tenant, programmeId);
+    const { jury, jurors, applications } = await this.juryResults.progress(tenant, programmeId);
     return { status: jury.status, jurors, applications };
   }
 
@@ -105,12 +107,12 @@ export class JuryController {
     if (key !== undefined && !/^[\w.:-]{8,100}$/.test(key)) {
       throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'Idempotency-Key', message: 'must be 8 to 100 letters, digits, . : _ or -' }]);
     }
-    return this.jury.remind(tenant, programmeId, p.userId, key);
+    return this.juryResults.remind(tenant, programmeId, p.userId, key);
   }
 
   @Get('results') @Roles(['staff'])
   async results(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
-    const { jury, apps, tally, outcomes } = await this.jury.results(tenant, programmeId);
+    const { jury, apps, tally, outcomes } = await this.juryResults.results(tenant, programmeId);
     const byApp = new Map(apps.map((a) => [a.id, a]));
     const scoreOf = new Map(tally.result.scores.map((s) => [s.applicationId, s]));
     const info = (id: string) => ({ applicationId: id, title: byApp.get(id)?.title ?? '', receiptNumber: byApp.get(id)?.receiptNumber ?? null, category: byApp.get(id)?.category ?? null });
@@ -133,20 +135,18 @@ export class JuryController {
 
   @Post('laureates') @Roles(['staff']) @HttpCode(200)
   async confirm(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: ConfirmDto) {
-    return { outcomes: (await this.jury.confirm(tenant, programmeId, dto, p.userId)).map(outcomeView) };
+    return { outcomes: (await this.juryResults.confirm(tenant, programmeId, dto, p.userId)).map(outcomeView) };
   }
 
   @Post('announce') @Roles(['staff']) @HttpCode(200)
   async announce(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
-    const jury = await this.jury.announce(tenant, programmeId, p.userId,
-      (reason) => this.programmes.transition(tenant, programmeId, 'announced', reason, p.userId, 'jury'));
-    return juryView(jury);
+    return juryView(await this.juryResults.announce(tenant, programmeId, p.userId));
   }
 
   /** Ballots with jurors replaced by J01, J02... (no name, no organisation, no comment). */
   @Get('export/ballots.csv') @Roles(['staff'])
   async exportBallots(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string, @Res() res: Response) {
-    const data = await this.jury.exportData(tenant, programmeId);
+    const data = await this.juryResults.exportData(tenant, programmeId);
     res.setHeader('Content-Disposition', `attachment; filename="jury-ballots-anonymised.csv"`);
     res.type('text/csv; charset=utf-8').send(anonymisedBallotsCsv(data));
   }
@@ -155,7 +155,7 @@ export class JuryController {
   @Get('export/evaluations') @Roles(['staff'])
   async exportEvaluations(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string, @Query('format') format: string, @Locale() locale: 'fr' | 'en', @Res() res: Response) {
     if (format !== 'csv' && format !== 'xlsx') throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'format', message: 'format must be csv or xlsx' }]);
-    const data = await this.jury.exportData(tenant, programmeId);
+    const data = await this.juryResults.exportData(tenant, programmeId);
     res.setHeader('Content-Disposition', `attachment; filename="jury-evaluations.${format}"`);
     if (format === 'csv') res.type('text/csv; charset=utf-8').send(evaluationsCsv(data, locale));
     else res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await evaluationsXlsx(data, locale));
@@ -165,7 +165,7 @@ export class JuryController {
 
   @Get('me') @Roles(['juror'], 'programmeId')
   async mine(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
-    const m = await this.jury.mine(tenant, programmeId, p);
+    const m = await this.vote.mine(tenant, programmeId, p);
     return {
       method: m.method, status: m.status, blindReview: m.settings.blindReview, maxFavourites: m.settings.maxFavourites,
       criteria: m.method === 'scored_criteria' ? m.settings.criteria : [], progress: m.progress, items: m.items, conflicts: m.conflicts,
@@ -174,7 +174,7 @@ export class JuryController {
 
   @Get('me/applications/:applicationId') @Roles(['juror'], 'programmeId')
   async read(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Param('applicationId') applicationId: string, @Locale() locale: 'fr' | 'en') {
-    const r = await this.jury.readApplication(tenant, programmeId, applicationId, p, locale);
+    const r = await this.vote.readApplication(tenant, programmeId, applicationId, p, locale);
     return { ...r.application, rows: r.rows, conflict: r.conflict, ballot: r.ballot, note: r.note, attachments: r.attachments };
   }
 
@@ -183,41 +183,41 @@ export class JuryController {
     @CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string,
     @Param('applicationId') applicationId: string, @Param('fileId') fileId: string, @Res() res: Response,
   ) {
-    sendStoredFile(res, await this.jury.readFile(tenant, programmeId, applicationId, fileId, p));
+    sendStoredFile(res, await this.vote.readFile(tenant, programmeId, applicationId, fileId, p));
   }
 
   @Post('me/conflicts') @Roles(['juror'], 'programmeId') @HttpCode(204)
   async conflict(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: ConflictDto) {
-    await this.jury.declareConflict(tenant, programmeId, dto.applicationId, dto.reason ?? '', p);
+    await this.vote.declareConflict(tenant, programmeId, dto.applicationId, dto.reason ?? '', p);
   }
 
   @Put('me/ballots/:applicationId') @Roles(['juror'], 'programmeId')
   async ballot(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Param('applicationId') applicationId: string, @Body() dto: BallotDto) {
-    return ballotView(await this.jury.castBallot(tenant, programmeId, applicationId, dto, p));
+    return ballotView(await this.vote.castBallot(tenant, programmeId, applicationId, dto, p));
   }
 
   @Put('me/favourites') @Roles(['juror'], 'programmeId')
   async favourites(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: FavouritesDto) {
-    return { applicationIds: await this.jury.setFavourites(tenant, programmeId, dto.applicationIds, p) };
+    return { applicationIds: await this.vote.setFavourites(tenant, programmeId, dto.applicationIds, p) };
   }
 
   @Put('me/ranking') @Roles(['juror'], 'programmeId')
   async ranking(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: RankingDto) {
-    return { applicationIds: await this.jury.setRanking(tenant, programmeId, dto.applicationIds, p) };
+    return { applicationIds: await this.vote.setRanking(tenant, programmeId, dto.applicationIds, p) };
   }
 
   @Get('me/next-pair') @Roles(['juror'], 'programmeId')
   async nextPair(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
-    return { pair: await this.jury.nextPairFor(tenant, programmeId, p) };
+    return { pair: await this.vote.nextPairFor(tenant, programmeId, p) };
   }
 
   @Post('me/comparisons') @Roles(['juror'], 'programmeId') @HttpCode(204)
   async compare(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: ComparisonDto) {
-    await this.jury.compare(tenant, programmeId, dto.winnerId, dto.loserId, p);
+    await this.vote.compare(tenant, programmeId, dto.winnerId, dto.loserId, p);
   }
 
   @Put('me/notes/:applicationId') @Roles(['juror'], 'programmeId') @HttpCode(204)
   async note(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Param('applicationId') applicationId: string, @Body() dto: NoteDto) {
-    await this.jury.saveNote(tenant, programmeId, applicationId, dto.body, p);
+    await this.vote.saveNote(tenant, programmeId, applicationId, dto.body, p);
   }
 }

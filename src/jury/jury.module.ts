@@ -5,15 +5,20 @@ import { NotificationsModule } from '../notifications/notifications.module.js';
 import { ProgrammesModule } from '../programmes/programmes.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { JuryController } from './jury.controller.js';
+import { JuryLookups } from './jury-lookups.service.js';
 import { JuryPagesController } from './jury.pages.controller.js';
+import { JuryPhaseHooks } from './jury.phase-hooks.js';
 import { JuryRepository } from './jury.repository.js';
-import { JuryService } from './jury.service.js';
+import { JuryResultsService } from './jury-results.service.js';
+import { JurySetupService } from './jury-setup.service.js';
+import { JuryVoteService } from './jury-vote.service.js';
+import { LaureatesQuery } from './laureates.query.js';
 
 /** The jury of a programme: composition, conflicts, assignment, ballots, results and announcement. */
 @Module({
   imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, ApplicationsModule],
   controllers: [JuryController, JuryPagesController],
-  providers: [JuryRepository, JuryService],
-  exports: [JuryService],
+  providers: [JuryRepository, JuryLookups, JurySetupService, JuryVoteService, JuryResultsService, JuryPhaseHooks, LaureatesQuery],
+  exports: [JurySetupService, JuryVoteService, JuryResultsService, LaureatesQuery],
 })
 export class JuryModule {}

@@ -9,8 +9,10 @@ import { checkForm } from '../common/web/forms.js';
 import { ViewService } from '../common/web/view.service.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
 import { InviteMemberDto, JurySettingsDto } from './dto/jury.dto.js';
-import { JuryService, settingsOf } from './jury.service.js';
-import type { JurySettings } from './jury.settings.js';
+import { JuryResultsService } from './jury-results.service.js';
+import { JurySetupService } from './jury-setup.service.js';
+import { settingsOf, type JurySettings } from './jury.settings.js';
+import { JuryVoteService } from './jury-vote.service.js';
 
 type Body_ = Record<string, string | string[] | undefined>;
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
@@ -27,7 +29,10 @@ const num = (v: unknown) => {
 @ApiExcludeController()
 @Controller()
 export class JuryPagesController {
-  constructor(private readonly jury: JuryService, private readonly programmes: ProgrammesService, private readonly views: ViewService) {}
+  constructor(
+    private readonly setup: JurySetupService, private readonly vote: JuryVoteService, private readonly juryResults: JuryResultsService,
+    private readonly programmes: ProgrammesService, private readonly views: ViewService,
+  ) {}
 
   // ---- jurors ----
 
@@ -38,7 +43,7 @@ export class JuryPagesController {
 
   @Post('jury/programmes/:programmeId/favourites') @HttpCode(200) @Roles(['juror'], 'programmeId')
   async favourites(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Body() body: Body_, @Res() res: Response) {
-    const problem = await this.attempt(page, 'favourites', () => this.jury.setFavourites(page.tenant, programmeId, list(body.favourite), page.principal!));
+    const problem = await this.attempt(page, 'favourites', () => this.vote.setFavourites(page.tenant, programmeId, list(body.favourite), page.principal!));
     if (problem) return res.status(problem.status).send(await this.renderPortal(page, programmeId, { errorList: [problem.error] }));
     return res.redirect(303, `${page.basePath}/jury/programmes/${programmeId}?saved=1`);
   }
@@ -49,7 +54,7 @@ export class JuryPagesController {
     const entries = Object.entries(body).filter(([k]) => k.startsWith('rank_')).map(([k, v]) => ({ id: k.slice(5), rank: num(v) }))
       .filter((e): e is { id: string; rank: number } => e.rank !== undefined && Number.isFinite(e.rank));
     const ids = entries.sort((a, b) => a.rank - b.rank).map((e) => e.id);
-    const problem = await this.attempt(page, 'ranking', () => this.jury.setRanking(page.tenant, programmeId, ids, page.principal!));
+    const problem = await this.attempt(page, 'ranking', () => this.vote.setRanking(page.tenant, programmeId, ids, page.principal!));
     if (problem) return res.status(problem.status).send(await this.renderPortal(page, programmeId, { errorList: [problem.error] }));
     return res.redirect(303, `${page.basePath}/jury/programmes/${programmeId}?saved=1`);
   }
@@ -57,7 +62,7 @@ export class JuryPagesController {
   @Get('jury/programmes/:programmeId/compare') @Roles(['juror'], 'programmeId')
   async comparePage(@Page() page: PageContext, @Param('programmeId') programmeId: string) {
     const programme = await this.programmes.get(page.tenant.id, programmeId);
-    const pair = await this.jury.nextPairFor(page.tenant, programmeId, page.principal!);
+    const pair = await this.vote.nextPairFor(page.tenant, programmeId, page.principal!);
     return this.views.page('pages/jury/compare', page, { title: this.views.t(page.locale, 'jury.compareTitle'), programme, pair });
   }
 
@@ -66,7 +71,7 @@ export class JuryPagesController {
     const [first, second] = [str(body.first), str(body.second)];
     const winner = str(body.winner);
     if (winner !== first && winner !== second) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'winner', message: 'choose one of the two' }]);
-    await this.jury.compare(page.tenant, programmeId, winner, winner === first ? second : first, page.principal!);
+    await this.vote.compare(page.tenant, programmeId, winner, winner === first ? second : first, page.principal!);
     return res.redirect(303, `${page.basePath}/jury/programmes/${programmeId}/compare`);
   }
 
@@ -77,7 +82,7 @@ export class JuryPagesController {
 
   @Post('jury/programmes/:programmeId/applications/:applicationId/ballot') @HttpCode(200) @Roles(['juror'], 'programmeId')
   async ballot(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Param('applicationId') applicationId: string, @Body() body: Body_, @Res() res: Response) {
-    const m = await this.jury.mine(page.tenant, programmeId, page.principal!);
+    const m = await this.vote.mine(page.tenant, programmeId, page.principal!);
     const comment = str(body.comment).slice(0, 5000);
     let input: { scores?: Record<string, number>; picked?: boolean; comment: string };
     if (m.method === 'scored_criteria') {
@@ -96,7 +101,7 @@ export class JuryPagesController {
     } else {
       input = { comment };
     }
-    const problem = await this.attempt(page, 'ballot', () => this.jury.castBallot(page.tenant, programmeId, applicationId, input, page.principal!));
+    const problem = await this.attempt(page, 'ballot', () => this.vote.castBallot(page.tenant, programmeId, applicationId, input, page.principal!));
     if (problem) return res.status(problem.status).send(await this.renderApplication(page, programmeId, applicationId, { errorList: [problem.error], typed: body }));
     return res.redirect(303, `${page.basePath}/jury/programmes/${programmeId}/applications/${applicationId}?saved=ballot`);
   }
@@ -108,7 +113,7 @@ export class JuryPagesController {
       const errors = [{ field: 'note', message: this.views.t(page.locale, 'jury.noteTooLong') }];
       return res.status(400).send(await this.renderApplication(page, programmeId, applicationId, { errorList: errors }));
     }
-    await this.jury.saveNote(page.tenant, programmeId, applicationId, text, page.principal!);
+    await this.vote.saveNote(page.tenant, programmeId, applicationId, text, page.principal!);
     return res.redirect(303, `${page.basePath}/jury/programmes/${programmeId}/applications/${applicationId}?saved=note`);
   }
 
@@ -118,7 +123,7 @@ export class JuryPagesController {
       const errors = [{ field: 'confirm', message: this.views.t(page.locale, 'jury.conflictConfirmRequired') }];
       return res.status(400).send(await this.renderApplication(page, programmeId, applicationId, { errorList: errors }));
     }
-    await this.jury.declareConflict(page.tenant, programmeId, applicationId, str(body.reason).slice(0, 1000), page.principal!);
+    await this.vote.declareConflict(page.tenant, programmeId, applicationId, str(body.reason).slice(0, 1000), page.principal!);
     return res.redirect(303, `${page.basePath}/jury/programmes/${programmeId}?saved=conflict`);
   }
 
@@ -135,7 +140,7 @@ export class JuryPagesController {
     const form = checkForm(JurySettingsDto, dto);
     const errors = [...problems, ...(form.ok ? [] : form.errors)];
     if (!errors.length && form.ok) {
-      const problem = await this.attempt(page, 'method', () => this.jury.saveSettings(page.tenant, programmeId, form.value, page.principal!.userId));
+      const problem = await this.attempt(page, 'method', () => this.setup.saveSettings(page.tenant, programmeId, form.value, page.principal!.userId));
       if (!problem) return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/jury?saved=settings`);
       errors.push(...(problem.fieldErrors.length ? problem.fieldErrors : [problem.error]));
     }
@@ -150,7 +155,7 @@ export class JuryPagesController {
     });
     let errors: FieldProblem[] = form.ok ? [] : form.errors;
     if (form.ok) {
-      const problem = await this.attempt(page, 'email', () => this.jury.invite(page.tenant, programmeId, form.value, page.principal!.userId));
+      const problem = await this.attempt(page, 'email', () => this.setup.invite(page.tenant, programmeId, form.value, page.principal!.userId));
       if (!problem) return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/jury?saved=member`);
       errors = [problem.error];
     }
@@ -161,12 +166,11 @@ export class JuryPagesController {
   async act(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Param('action') action: string, @Body() body: Body_, @Res() res: Response) {
     const actor = page.principal!.userId;
     const run: Record<string, () => Promise<unknown>> = {
-      open: () => this.jury.openVote(page.tenant, programmeId, actor),
-      close: () => this.jury.closeVote(page.tenant, programmeId, actor),
-      remind: () => this.jury.remind(page.tenant, programmeId, actor),
+      open: () => this.setup.openVote(page.tenant, programmeId, actor),
+      close: () => this.juryResults.closeVote(page.tenant, programmeId, actor),
+      remind: () => this.juryResults.remind(page.tenant, programmeId, actor),
       confirm: () => this.confirmFromForm(page, programmeId, body),
-      announce: () => this.jury.announce(page.tenant, programmeId, actor,
-        (reason) => this.programmes.transition(page.tenant, programmeId, 'announced', reason, actor, 'jury')),
+      announce: () => this.juryResults.announce(page.tenant, programmeId, actor),
     };
     if (!run[action]) throw new DomainError('NOT_FOUND');
     const problem = await this.attempt(page, action === 'confirm' ? 'justification' : 'actions', run[action]);
@@ -191,7 +195,7 @@ export class JuryPagesController {
   }
 
   private async confirmFromForm(page: PageContext, programmeId: string, body: Body_) {
-    const { apps } = await this.jury.results(page.tenant, programmeId);
+    const { apps } = await this.juryResults.results(page.tenant, programmeId);
     const byReceipt = new Map(apps.map((a) => [a.receiptNumber ?? a.id, a.id]));
     const ids = (field: string) => {
       const tokens = str(body[field]).split(/[\s,;]+/).filter(Boolean);
@@ -199,13 +203,13 @@ export class JuryPagesController {
       if (unknown.length) throw new DomainError('VALIDATION_FAILED', {}, [{ field, message: this.views.t(page.locale, 'jury.unknownReceipts', { list: unknown.join(', ') }) }]);
       return tokens.map((t) => byReceipt.get(t)!);
     };
-    return this.jury.confirm(page.tenant, programmeId, {
+    return this.juryResults.confirm(page.tenant, programmeId, {
       laureates: ids('laureates'), waitingList: ids('waitingList'), justification: str(body.justification),
     }, page.principal!.userId);
   }
 
   private async renderPortal(page: PageContext, programmeId: string, extra: Record<string, unknown> = {}) {
-    const m = await this.jury.mine(page.tenant, programmeId, page.principal!);
+    const m = await this.vote.mine(page.tenant, programmeId, page.principal!);
     const open = m.status === 'open';
     return this.views.page('pages/jury/portal', page, {
       title: this.views.t(page.locale, 'jury.portalTitle'), programme: m.programme, member: m.member, method: m.method, status: m.status,
@@ -216,7 +220,7 @@ export class JuryPagesController {
   }
 
   private async renderApplication(page: PageContext, programmeId: string, applicationId: string, extra: { errorList?: FieldProblem[]; typed?: Body_ } = {}) {
-    const r = await this.jury.readApplication(page.tenant, programmeId, applicationId, page.principal!, page.locale);
+    const r = await this.vote.readApplication(page.tenant, programmeId, applicationId, page.principal!, page.locale);
     const typed = extra.typed;
     const errors = Object.fromEntries((extra.errorList ?? []).map((e) => [e.field, e.message]));
     const criteria = r.method === 'scored_criteria' ? r.settings.criteria.map((c) => ({
@@ -233,12 +237,12 @@ export class JuryPagesController {
   }
 
   private async renderStaff(page: PageContext, programmeId: string, extra: Record<string, unknown> = {}) {
-    const o = await this.jury.overview(page.tenant, programmeId);
+    const o = await this.setup.overview(page.tenant, programmeId);
     const status = o.status;
-    const progress = o.jury && status !== 'setup' ? await this.jury.progress(page.tenant, programmeId) : null;
+    const progress = o.jury && status !== 'setup' ? await this.juryResults.progress(page.tenant, programmeId) : null;
     let results: Record<string, unknown> | null = null;
     if (status === 'closed') {
-      const r = await this.jury.results(page.tenant, programmeId);
+      const r = await this.juryResults.results(page.tenant, programmeId);
       const byApp = new Map(r.apps.map((a) => [a.id, a]));
       const receipt = (id: string) => byApp.get(id)?.receiptNumber ?? id;
       const scores = new Map(r.tally.result.scores.map((s) => [s.applicationId, s]));

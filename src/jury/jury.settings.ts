@@ -1,5 +1,6 @@
 import type { FieldProblem } from '../common/errors/domain-error.js';
 import type { JuryMethod, Normalisation, Quota, TieBreaker } from './domain/index.js';
+import type { Jury } from './jury.entity.js';
 
 export interface JuryCriterion {
   id: string;
@@ -54,4 +55,9 @@ export function checkSettings(method: JuryMethod, s: JurySettings): FieldProblem
     seenKeys.add(t.key);
   });
   return problems;
+}
+
+/** The jury's settings, defaults filled in (none stored yet: all defaults). */
+export function settingsOf(jury: Jury | null): JurySettings {
+  return { ...DEFAULT_SETTINGS, ...(jury?.settings ?? {}) };
 }

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
+import { JuryModule } from '../jury/jury.module.js';
 import { ProgrammesModule } from '../programmes/programmes.module.js';
 import { MePagesController } from './me.pages.controller.js';
-import { MeRepository } from './me.repository.js';
 import { MeService } from './me.service.js';
 
 /**
@@ -9,8 +9,8 @@ import { MeService } from './me.service.js';
  * services and read APIs; it owns no table.
  */
 @Module({
-  imports: [ProgrammesModule],
+  imports: [ProgrammesModule, JuryModule],
   controllers: [MePagesController],
-  providers: [MeService, MeRepository],
+  providers: [MeService],
 })
 export class MeModule {}

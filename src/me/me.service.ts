@@ -3,7 +3,7 @@ import type { Principal } from '../auth/principal.js';
 import { type Phase, phaseIndex } from '../programmes/domain/phase.js';
 import type { Programme } from '../programmes/programme.entity.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
-import { MeRepository } from './me.repository.js';
+import { LaureatesQuery } from '../jury/laureates.query.js';
 
 /** A link to one of the person's spaces; `label` is a message key. */
 export interface SpaceLink {
@@ -18,12 +18,12 @@ export interface SpaceLink {
  */
 @Injectable()
 export class MeService {
-  constructor(private readonly programmes: ProgrammesService, private readonly repo: MeRepository) {}
+  constructor(private readonly programmes: ProgrammesService, private readonly laureates: LaureatesQuery) {}
 
   async spaces(tenantId: string, p: Principal): Promise<Array<{ programme: Programme; links: SpaceLink[] }>> {
     const programmes = await this.programmes.list(tenantId);
     // Programmes where this person is a confirmed laureate: their campaign page is one of their spaces.
-    const laureateOf = await this.repo.laureateProgrammeIds(tenantId, p.userId);
+    const laureateOf = new Set(await this.laureates.programmesOf(null, tenantId, p.userId));
     return programmes.map((prog) => {
       const roles = new Set([...p.roles, ...(p.programmeRoles[prog.id] ?? [])]);
       // Jury seats, applications and partnerships are per programme: a tenant-wide role does not make a member.

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ApplicationsModule } from '../applications/applications.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { CoachingModule } from '../coaching/coaching.module.js';
+import { JuryModule } from '../jury/jury.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { ProgrammesModule } from '../programmes/programmes.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
@@ -12,7 +13,7 @@ import { PartnersService } from './partners.service.js';
 
 /** Sponsor partners: profiles and contacts, laureates' needs, rankings, and the matching. */
 @Module({
-  imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, CoachingModule, ApplicationsModule],
+  imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, CoachingModule, ApplicationsModule, JuryModule],
   controllers: [PartnersController, PartnersPagesController],
   providers: [PartnersRepository, PartnersService],
   exports: [PartnersService],

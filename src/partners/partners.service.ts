@@ -7,12 +7,12 @@ import { AuthService } from '../auth/auth.service.js';
 import { normaliseEmail } from '../auth/domain/tokens.js';
 import { PeopleQuery } from '../auth/people.query.js';
 import { UsersRepository } from '../auth/users.repository.js';
-import { CoachingRepository, type LaureateSource } from '../coaching/coaching.repository.js';
 import { CoachingService } from '../coaching/coaching.service.js';
 import { Clock } from '../common/clock/clock.js';
 import { isUniqueViolation, TransactionRunner } from '../common/db/transaction.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import type { Principal } from '../auth/principal.js';
+import { LaureatesQuery, type Laureate } from '../jury/laureates.query.js';
 import { OutboxService } from '../notifications/outbox.service.js';
 import type { Programme } from '../programmes/programme.entity.js';
 import { ProgrammesRepository } from '../programmes/programmes.repository.js';
@@ -32,7 +32,7 @@ interface MatchingState {
   programme: Programme;
   matching: Matching;
   partners: Partner[];
-  laureates: LaureateSource[];
+  laureates: Laureate[];
   needs: LaureateNeeds[];
 }
 
@@ -43,7 +43,7 @@ export class PartnersService {
     private readonly people: PeopleQuery,
     private readonly applicants: ApplicantsQuery,
     private readonly programmes: ProgrammesRepository,
-    private readonly coachingRepo: CoachingRepository,
+    private readonly laureates: LaureatesQuery,
     private readonly coaching: CoachingService,
     private readonly users: UsersRepository,
     private readonly auth: AuthService,
@@ -133,7 +133,7 @@ export class PartnersService {
     const partner = await this.partnerOfContact(em, tenant.id, programmeId, principal.userId);
     const matches = await this.repo.matches(em, tenant.id, programmeId, { partnerId: partner.id });
     const schedules = matches.length ? await this.coaching.schedules(em, tenant.id, programmeId) : [];
-    const sources = await this.coachingRepo.laureateSources(em, tenant.id, programmeId);
+    const sources = await this.laureates.ofProgramme(em, tenant.id, programmeId, 'rank_then_receipt');
     const laureates = matches.map((m) => {
       const source = sources.find((s) => s.applicationId === m.applicationId);
       const schedule = schedules.find((s) => s.laureate.applicationId === m.applicationId);
@@ -154,7 +154,7 @@ export class PartnersService {
   async setPartnerPreferences(tenant: Tenant, programmeId: string, principal: Principal, applicationIds: string[]): Promise<string[]> {
     return this.tx.run(async (em) => {
       const partner = await this.partnerOfContact(em, tenant.id, programmeId, principal.userId);
-      const known = new Set((await this.coachingRepo.laureateSources(em, tenant.id, programmeId)).map((s) => s.applicationId));
+      const known = new Set((await this.laureates.ofProgramme(em, tenant.id, programmeId, 'rank_then_receipt')).map((s) => s.applicationId));
       const unknown = applicationIds.filter((id) => !known.has(id));
       if (unknown.length) throw new DomainError('PARTNER_UNKNOWN_IDS', { ids: unknown.join(', ') });
       const list = [...new Set(applicationIds)];
@@ -214,7 +214,7 @@ export class PartnersService {
   async setPair(tenant: Tenant, programmeId: string, pair: PairRef, rule: 'lock' | 'forbid' | 'none', actorUserId: string): Promise<Matching> {
     return this.tx.run(async (em) => {
       const m = await this.draftMatching(em, tenant, programmeId);
-      const laureates = await this.coachingRepo.laureateSources(em, tenant.id, programmeId);
+      const laureates = await this.laureates.ofProgramme(em, tenant.id, programmeId, 'rank_then_receipt');
       const partners = await this.repo.partners(em, tenant.id, programmeId);
       if (!laureates.some((l) => l.applicationId === pair.laureateId) || !partners.some((p) => p.id === pair.partnerId)) throw new DomainError('MATCHING_UNKNOWN_PAIR');
       const ref = { laureateId: pair.laureateId, partnerId: pair.partnerId };
@@ -334,7 +334,7 @@ export class PartnersService {
     const programme = await this.programmes.found(tenant.id, programmeId, em);
     const matching = (await this.repo.matching(em, tenant.id, programmeId)) ?? this.repo.newMatching(em, tenant.id, programmeId);
     const partners = await this.repo.partners(em, tenant.id, programmeId);
-    const laureates = await this.coachingRepo.laureateSources(em, tenant.id, programmeId);
+    const laureates = await this.laureates.ofProgramme(em, tenant.id, programmeId, 'rank_then_receipt');
     const needs = await this.repo.allNeeds(em, tenant.id, programmeId);
     return { programme, matching, partners, laureates, needs };
   }
@@ -359,8 +359,8 @@ export class PartnersService {
     return partner;
   }
 
-  private async laureateOf(em: EntityManager, tenantId: string, programmeId: string, userId: string): Promise<LaureateSource> {
-    const source = (await this.coachingRepo.laureateSources(em, tenantId, programmeId)).find((s) => s.userId === userId);
+  private async laureateOf(em: EntityManager, tenantId: string, programmeId: string, userId: string): Promise<Laureate> {
+    const source = (await this.laureates.ofProgramme(em, tenantId, programmeId, 'rank_then_receipt')).find((s) => s.userId === userId);
     if (!source) throw new DomainError('COACHING_NOT_LAUREATE');
     return source;
   }

@@ -1,12 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { Tenant } from '../tenants/tenant.entity.js';
-import { blockersFor, type GuardReason, type PhaseFacts } from './domain/phase-guards.js';
+import { blockersFor, type GuardReason } from './domain/phase-guards.js';
 import type { Phase } from './domain/phase.js';
 import type { Programme } from './programme.entity.js';
-
-/** A module's own veto on entering a phase: why not (empty when it may), read in the move's transaction. */
-export type PhaseVeto = (em: EntityManager, programme: Programme, to: Phase) => Promise<GuardReason[]>;
 
 export interface PhaseChange {
   tenant: Tenant;
@@ -16,43 +13,38 @@ export interface PhaseChange {
   at: Date;
 }
 
+/** A move about to be made: the programme as locked in the transaction of the move, and where it goes. */
+export interface PhaseAttempt {
+  programme: Programme;
+  to: Phase;
+}
+
+/** A module's veto on a move: the reasons it may not be made now (empty when it may). */
+export type PhaseGuard = (em: EntityManager, attempt: PhaseAttempt) => Promise<GuardReason[]>;
+
 /**
- * How other capabilities take part in phase changes without the programmes module knowing them:
- * fact providers feed the guards, modules that own a rule veto a move with their reasons (Vendure's
- * `onTransitionStart`), and listeners act inside the transaction of the move (open the
- * campaigns, e-mail the applicants...), so the move and its consequences commit together.
+ * How other capabilities take part in phase changes without the programmes module knowing them
+ * (Vendure's `onTransitionStart`): guards registered by the module that owns the rule say why a move
+ * may not be made, and listeners act inside the transaction of the move (open the campaigns, e-mail
+ * the applicants...), so the move and its consequences commit together.
  */
 @Injectable()
 export class PhaseHooks {
-  private readonly factProviders: Array<(em: EntityManager, p: Programme) => Promise<Partial<PhaseFacts>>> = [];
-  private readonly vetoes: PhaseVeto[] = [];
+  private readonly guards: PhaseGuard[] = [];
   private readonly listeners: Array<(em: EntityManager, change: PhaseChange) => Promise<void>> = [];
 
-  provideFacts(fn: (em: EntityManager, p: Programme) => Promise<Partial<PhaseFacts>>): void {
-    this.factProviders.push(fn);
-  }
-
-  veto(fn: PhaseVeto): void {
-    this.vetoes.push(fn);
+  onTransitionStart(guard: PhaseGuard): void {
+    this.guards.push(guard);
   }
 
   onEnter(fn: (em: EntityManager, change: PhaseChange) => Promise<void>): void {
     this.listeners.push(fn);
   }
 
-  async facts(em: EntityManager, p: Programme): Promise<PhaseFacts> {
-    const facts: PhaseFacts = {
-      hasTitle: !!(p.titleFr.trim() || p.titleEn.trim()),
-      submittedApplications: null, voteClosed: null, confirmedLaureates: null,
-    };
-    for (const provide of this.factProviders) Object.assign(facts, await provide(em, p));
-    return facts;
-  }
-
-  /** Why the programme may not enter `to`: the guards fed by the facts, then each module's veto. */
+  /** Every reason against the move: the programme's own first, then each module's, in registration order. */
   async blockers(em: EntityManager, p: Programme, to: Phase): Promise<GuardReason[]> {
-    const reasons = blockersFor(to, await this.facts(em, p));
-    for (const veto of this.vetoes) reasons.push(...(await veto(em, p, to)));
+    const reasons = blockersFor(to, { hasTitle: !!(p.titleFr.trim() || p.titleEn.trim()) });
+    for (const guard of this.guards) reasons.push(...(await guard(em, { programme: p, to })));
     return reasons;
   }
 

@@ -30,6 +30,7 @@ export interface SitemapRows {
   campaigns: Array<{ programmeSlug: string; slug: string; lastmod: Date }>;
 }
 
+// Read model: joins across modules (jury_outcome, application, partners, campaigns...) for speed (a read model may; see STYLE.md, "Modules own their tables").
 @Injectable()
 export class PublicPagesRepository {
   constructor(private readonly ds: DataSource) {}

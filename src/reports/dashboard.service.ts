@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CoachingService } from '../coaching/coaching.service.js';
 import { Clock } from '../common/clock/clock.js';
 import { DomainError } from '../common/errors/domain-error.js';
-import { JuryService } from '../jury/jury.service.js';
+import { JuryResultsService } from '../jury/jury-results.service.js';
 import { phaseIndex } from '../programmes/domain/phase.js';
 import { ProgrammesRepository } from '../programmes/programmes.repository.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
@@ -34,7 +34,7 @@ export class DashboardService {
   constructor(
     private readonly repo: ReportsRepository,
     private readonly programmes: ProgrammesRepository,
-    private readonly jury: JuryService,
+    private readonly jury: JuryResultsService,
     private readonly coaching: CoachingService,
     private readonly clock: Clock,
   ) {}

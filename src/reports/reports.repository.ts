@@ -52,6 +52,7 @@ const num = (v: string | number | null) => (v === null ? 0 : Number(v));
  * What the report and the dashboard read, with plain SQL over the campaign tables (owned by the
  * campaigns module): every query is filtered by tenant and programme.
  */
+// Read model: joins across modules (jury_outcome, application, campaigns...) for speed (a read model may; see STYLE.md, "Modules own their tables").
 @Injectable()
 export class ReportsRepository {
   constructor(private readonly ds: DataSource) {}

@@ -1,11 +1,10 @@
 import fc from 'fast-check';
-import { blockersFor, type PhaseFacts } from '../../src/programmes/domain/phase-guards.js';
+import { readinessBlockers } from '../../src/coaching/domain/readiness-guard.js';
+import { juryBlockers } from '../../src/jury/domain/phase-guard.js';
+import { blockersFor } from '../../src/programmes/domain/phase-guards.js';
 import { assertTransition, canTransition, nextPhase, PHASES, type Phase } from '../../src/programmes/domain/phase.js';
 import { dueTransitions, scheduledPhaseAt, validateTimeline, type Timeline } from '../../src/programmes/domain/timeline.js';
 
-const facts = (over: Partial<PhaseFacts> = {}): PhaseFacts => ({
-  hasTitle: true, submittedApplications: null, voteClosed: null, confirmedLaureates: null, ...over,
-});
 
 describe('programme lifecycle', () => {
   it('moves forward one phase at a time, from draft to results', () => {
@@ -26,12 +25,14 @@ describe('programme lifecycle', () => {
     }
   });
 
-  // The readiness guard (no campaign with laureates not ready unless overridden) is coaching's: test/unit/coaching/readiness-guard.spec.ts.
-  it('guards: no laureates without a closed vote', () => {
-    expect(blockersFor('announced', facts({ voteClosed: false })).map((b) => b.code)).toEqual(['VOTE_NOT_CLOSED']);
-    expect(blockersFor('announced', facts({ voteClosed: true, confirmedLaureates: 0 })).map((b) => b.code)).toEqual(['NO_LAUREATES']);
-    expect(blockersFor('announced', facts({ voteClosed: true, confirmedLaureates: 10 }))).toEqual([]);
-    expect(blockersFor('call_open', facts({ hasTitle: false }))[0].fr).toContain('titre');
+  it('guards: no laureates without a closed vote, no campaign with laureates not ready unless overridden', () => {
+    // Each rule lives with the module that owns it (jury, coaching) and is registered into PhaseHooks.
+    expect(juryBlockers('announced', { voteClosed: false, confirmedLaureates: null }).map((b) => b.code)).toEqual(['VOTE_NOT_CLOSED']);
+    expect(juryBlockers('announced', { voteClosed: true, confirmedLaureates: 0 }).map((b) => b.code)).toEqual(['NO_LAUREATES']);
+    expect(juryBlockers('announced', { voteClosed: true, confirmedLaureates: 10 })).toEqual([]);
+    expect(readinessBlockers('campaign', { laureatesNotReady: 2, readinessOverridden: false }).map((b) => b.code)).toEqual(['LAUREATES_NOT_READY']);
+    expect(readinessBlockers('campaign', { laureatesNotReady: 2, readinessOverridden: true })).toEqual([]);
+    expect(blockersFor('call_open', { hasTitle: false })[0].fr).toContain('titre');
   });
 });
 
