@@ -2,8 +2,8 @@ import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/commo
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles } from '../auth/roles.guard.js';
-import { describeMessage, DomainError, type FieldProblem } from '../common/errors/domain-error.js';
-import { ERROR_CATALOGUE } from '../error-catalogue.js';
+import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
+import { ErrorMessages } from '../common/errors/error-messages.js';
 import { Page, type PageContext } from '../request-context/current.decorators.js';
 import { checkForm } from '../common/web/forms.js';
 import { ViewService } from '../common/web/view.service.js';
@@ -31,7 +31,7 @@ const num = (v: unknown) => {
 export class JuryPagesController {
   constructor(
     private readonly setup: JurySetupService, private readonly vote: JuryVoteService, private readonly juryResults: JuryResultsService,
-    private readonly programmes: ProgrammesService, private readonly views: ViewService,
+    private readonly programmes: ProgrammesService, private readonly views: ViewService, private readonly errors: ErrorMessages,
   ) {}
 
   // ---- jurors ----
@@ -187,10 +187,10 @@ export class JuryPagesController {
       await work();
       return null;
     } catch (err) {
-      if (!(err instanceof DomainError) || !ERROR_CATALOGUE[err.code] || ['NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'].includes(err.code)) throw err;
-      const desc = ERROR_CATALOGUE[err.code];
+      const desc = err instanceof DomainError ? this.errors.describe(err.code) : undefined;
+      if (!(err instanceof DomainError) || !desc || ['NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'].includes(err.code)) throw err;
       const fieldErrors = err.code === 'VALIDATION_FAILED' ? err.fieldErrors : [];
-      return { status: desc.status, error: { field, message: describeMessage(desc, page.locale, err.details) }, fieldErrors };
+      return { status: desc.status, error: { field, message: this.errors.message(err, page.locale) }, fieldErrors };
     }
   }
 
