@@ -20,6 +20,6 @@ export const applicationErrors: ErrorCatalogue<ApplicationErrorCode> = {
 };
 
 declare module '../common/errors/domain-error.js' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+   
   interface ErrorCodes extends Record<ApplicationErrorCode, true> {}
 }

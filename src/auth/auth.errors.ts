@@ -15,6 +15,6 @@ export const authErrors: ErrorCatalogue<AuthErrorCode> = {
 };
 
 declare module '../common/errors/domain-error.js' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+   
   interface ErrorCodes extends Record<AuthErrorCode, true> {}
 }

@@ -36,6 +36,6 @@ export const campaignErrors: ErrorCatalogue<CampaignErrorCode> = {
 };
 
 declare module '../common/errors/domain-error.js' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+   
   interface ErrorCodes extends Record<CampaignErrorCode, true> {}
 }

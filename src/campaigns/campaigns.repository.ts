@@ -54,7 +54,7 @@ export class CampaignsRepository {
   }
 
   async insertCampaign(em: EntityManager, data: Partial<Campaign>): Promise<Campaign> {
-    const rows: Array<{ id: string }> = await em.query(
+    await em.query(
       `INSERT INTO campaign (tenant_id, programme_id, application_id, laureate_user_id, slug, title, summary, goal_cents)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (application_id) DO NOTHING RETURNING id`,
       [data.tenantId, data.programmeId, data.applicationId, data.laureateUserId, data.slug, data.title, data.summary ?? '', data.goalCents],

@@ -34,6 +34,6 @@ export const coachingDomainErrors: ErrorCatalogue<CoachingDomainErrorCode> = {
 };
 
 declare module '../common/errors/domain-error.js' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+   
   interface ErrorCodes extends Record<CoachingErrorCode | CoachingDomainErrorCode, true> {}
 }

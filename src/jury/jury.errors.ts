@@ -51,6 +51,6 @@ export const juryDomainErrors: ErrorCatalogue<JuryDomainErrorCode> = {
 };
 
 declare module '../common/errors/domain-error.js' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+   
   interface ErrorCodes extends Record<JuryErrorCode | JuryDomainErrorCode, true> {}
 }

@@ -30,6 +30,6 @@ export const partnersDomainErrors: ErrorCatalogue<PartnersDomainErrorCode> = {
 };
 
 declare module '../common/errors/domain-error.js' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+   
   interface ErrorCodes extends Record<PartnersErrorCode | PartnersDomainErrorCode, true> {}
 }

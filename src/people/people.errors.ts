@@ -12,6 +12,6 @@ export const peopleErrors: ErrorCatalogue<PeopleErrorCode> = {
 };
 
 declare module '../common/errors/domain-error.js' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+   
   interface ErrorCodes extends Record<PeopleErrorCode, true> {}
 }

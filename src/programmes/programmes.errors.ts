@@ -10,6 +10,6 @@ export const programmeErrors: ErrorCatalogue<ProgrammeErrorCode> = {
 };
 
 declare module '../common/errors/domain-error.js' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+   
   interface ErrorCodes extends Record<ProgrammeErrorCode, true> {}
 }

@@ -10,6 +10,6 @@ export const reportErrors: ErrorCatalogue<ReportErrorCode> = {
 };
 
 declare module '../common/errors/domain-error.js' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+   
   interface ErrorCodes extends Record<ReportErrorCode, true> {}
 }

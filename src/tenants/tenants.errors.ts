@@ -8,6 +8,6 @@ export const tenantErrors: ErrorCatalogue<TenantErrorCode> = {
 };
 
 declare module '../common/errors/domain-error.js' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+   
   interface ErrorCodes extends Record<TenantErrorCode, true> {}
 }

@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
-import { expectAccessible, launchChromium, serve, signInWithPassword } from '../setup/browser.js';
-import type { Browser, Page } from 'playwright-core';
+import { expectAccessible, launchChromium, serve } from '../setup/browser.js';
+import type { Browser } from 'playwright-core';
 import { AuthService } from '../../src/auth/auth.service.js';
 import { TransactionRunner } from '../../src/common/db/transaction.js';
 import { createCall, createPerson, createProgramme, createTenant } from '../factories/index.js';

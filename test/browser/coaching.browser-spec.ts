@@ -3,7 +3,7 @@ import { expectAccessible, launchChromium, serve, signInWithPassword } from '../
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { AuthService } from '../../src/auth/auth.service.js';
 import { createAnnouncedProgramme, PDF_BYTES, TEST_PLAN, type TestLaureate } from '../factories/coaching.js';
 import { createPerson, createTenant } from '../factories/index.js';

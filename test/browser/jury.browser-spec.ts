@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { expectAccessible, launchChromium, serve, signInWithPassword } from '../setup/browser.js';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { AuthService } from '../../src/auth/auth.service.js';
 import { createCall, createPerson, createProgramme, createTenant } from '../factories/index.js';
 import type { TestPerson, TestTenant } from '../factories/index.js';

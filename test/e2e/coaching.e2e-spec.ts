@@ -161,7 +161,10 @@ describe('coaching: plan, schedules, evidence, review, readiness and calendar fe
     let current: Record<string, string> | null = null;
     for (const line of lines) {
       if (line === 'BEGIN:VEVENT') current = {};
-      else if (line === 'END:VEVENT') events.push(current!), (current = null);
+      else if (line === 'END:VEVENT') {
+        events.push(current!);
+        current = null;
+      }
       else if (current) {
         const i = line.indexOf(':');
         current[line.slice(0, i)] = line.slice(i + 1);

@@ -15,6 +15,7 @@ class CapturedLogs {
   get text(): string {
     return this.lines.join('\n');
   }
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- log lines are read freely
   json(): Array<Record<string, any>> {
     return this.lines.map((l) => JSON.parse(l));
   }

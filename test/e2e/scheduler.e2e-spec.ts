@@ -2,7 +2,6 @@ import { FixedClock } from '../../src/common/clock/clock.js';
 import { createPerson, createProgramme, createTenant } from '../factories/index.js';
 import { TestSmtpServer } from '../setup/smtp.js';
 import { startTestApp } from '../setup/test-app.js';
-import type { TestApp } from '../setup/test-app.js';
 
 describe('scheduled phase transitions', () => {
   let smtp: TestSmtpServer;

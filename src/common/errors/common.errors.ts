@@ -27,6 +27,6 @@ export const commonErrors: ErrorCatalogue<CommonErrorCode> = {
 };
 
 declare module './domain-error.js' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+   
   interface ErrorCodes extends Record<CommonErrorCode, true> {}
 }
