@@ -74,6 +74,9 @@ async function main(): Promise<void> {
       app.close().then(stopDatabase).then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });
     });
   }
+  if (config.env === 'production' && !config.smtpUrl) {
+    say(`warning: SMTP_URL is not set: e-mails (sign-in links, invitations, receipts) are written to ${config.dataDir}/outbox and never sent`);
+  }
   await app.listen(config.port, '0.0.0.0');
   // Listening: from now on an unexpected error is the runtime's to report, with its stack.
   started = true;

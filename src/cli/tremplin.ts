@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../app.module.js';
 import { type AppConfig, ConfigError } from '../config/app-config.js';
 import { loadConfig } from '../config/load-config.js';
-import { backupTo, restoreFrom } from '../database/backup.js';
+import { deriveKey } from '../campaigns/domain/sealing.js';
+import { backupTo, restoreFrom, secretsSealedElsewhere } from '../database/backup.js';
 import { startEmbeddedPostgres } from '../database/embedded-postgres.js';
 import { runMigrations } from '../database/migrate.js';
 import { PlatformService } from '../platform/platform.service.js';
@@ -86,7 +88,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         slug, name: need(o, 'name'), hosts: ((o.host as string[] | undefined) ?? []).map((h) => h.trim().toLowerCase()),
         staffEmail: need(o, 'staff-email').toLowerCase(), staffName: typeof o['staff-name'] === 'string' ? o['staff-name'] : undefined, language, timeZone,
       }, { email: 'command line (create-authority)' });
-      io.out(`Authority created: ${tenant.name} (${tenant.slug}); invitation e-mailed to ${need(o, 'staff-email').toLowerCase()}`);
+      io.out(`Authority created: ${tenant.name} (${tenant.slug}); the invitation to ${need(o, 'staff-email').toLowerCase()} is queued and leaves with the running app's next e-mail pass`);
     }),
     'list-authorities': async (_o, c, url) => withApp(c, url, async (platform) => {
       const list = await platform.listAuthorities();
@@ -103,11 +105,18 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       const file = need(o, 'to');
       const { tables, rows } = await backupTo(url, file);
       io.out(`Backup written to ${file}: ${rows} row(s) from ${tables} table(s).`);
+      io.out('Keep APP_SECRET (or DATA_DIR/app-secret) with it: payment secrets and sign-in state need it to be read after a restore.');
     },
-    restore: async (o, _c, url) => {
+    restore: async (o, c, url) => {
       const file = need(o, 'from');
+      if (!existsSync(file)) throw new CliError(`${file} does not exist`);
       const { rows } = await restoreFrom(url, file);
       io.out(`Restored ${rows} row(s) from ${file}.`);
+      // Payment secrets are sealed under a key derived from APP_SECRET: another secret cannot open them.
+      const foreign = await secretsSealedElsewhere(url, deriveKey(c.appSecret).keyId);
+      if (foreign) {
+        io.err(`tremplin: warning: ${foreign} payment secret(s) were sealed with another APP_SECRET: start the app with the APP_SECRET of the installation this backup comes from (or copy its DATA_DIR/app-secret), or staff must set them again.`);
+      }
     },
   };
   const run = commands[command];
@@ -120,7 +129,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     const config = loadConfig(env);
     let url = config.databaseUrl;
     if (!url) {
-      const embedded = await startEmbeddedPostgres(config.dataDir, { persistent: true, log: () => {} });
+      const embedded = await startEmbeddedPostgres(config.dataDir, { persistent: true, log: () => {}, shareRunning: command !== 'restore' });
       url = embedded.url;
       stop = () => embedded.stop();
     }

@@ -114,3 +114,14 @@ export async function restoreFrom(url: string, file: string, log: (m: string) =>
     await c.end();
   }
 }
+
+/** How many payment secrets are sealed under another key than `keyId` (another APP_SECRET). */
+export async function secretsSealedElsewhere(url: string, keyId: string): Promise<number> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return Number((await c.query(`SELECT count(*) AS n FROM payment_secret WHERE key_id <> $1`, [keyId])).rows[0].n);
+  } finally {
+    await c.end();
+  }
+}

@@ -124,7 +124,7 @@ function lastProblem(lines: string[]): string | undefined {
  */
 export async function startEmbeddedPostgres(
   dataDir: string,
-  opts: { persistent: boolean; log: (msg: string) => void; database?: string; say?: (msg: string) => void },
+  opts: { persistent: boolean; log: (msg: string) => void; database?: string; say?: (msg: string) => void; shareRunning?: boolean },
 ): Promise<EmbeddedDatabase> {
   const say = opts.say ?? (() => {});
   const { EmbeddedPostgres, binaries } = await loadPackage();
@@ -141,6 +141,11 @@ export async function startEmbeddedPostgres(
   }
 
   const leftover = findLeftover(databaseDir, ownerFile);
+  if (leftover.kind === 'owned' && opts.shareRunning && existsSync(portFile)) {
+    // The operations commands work beside a running app: they use its server and leave it running.
+    const port = Number(readFileSync(portFile, 'utf8'));
+    return { url: `postgres://postgres:tremplin@127.0.0.1:${port}/${opts.database ?? 'tremplin'}`, port, stop: async () => {} };
+  }
   if (leftover.kind === 'owned') {
     throw new StartupError(
       `the embedded PostgreSQL in ${databaseDir} is in use by another running Tremplin (pid ${leftover.owner}): ` +

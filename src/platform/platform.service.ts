@@ -146,7 +146,8 @@ export class PlatformService {
   }
 
   async setSuspended(id: string, suspended: boolean, actor: Actor): Promise<void> {
-    await this.authority(id);
+    const current = await this.authority(id);
+    if (!!current.suspendedAt === suspended) return; // suspending twice keeps the first date
     await this.tenants.setSuspended(id, suspended ? this.clock.now() : null, { platformAdmin: actor.email });
   }
 

@@ -39,20 +39,29 @@ export class RequestContextMiddleware {
   ) {}
 
   readonly handle = (req: TremplinRequest, res: Response, next: NextFunction): void => {
-    this.run(req, res).then(() => next(), next);
+    this.run(req, res).then((answered) => {
+      if (answered !== 'answered') next();
+    }, next);
   };
 
-  private async run(req: TremplinRequest, res: Response): Promise<void> {
+  private async run(req: TremplinRequest, res: Response): Promise<'answered' | void> {
     const incomingId = req.headers['x-request-id'];
     req.id = typeof incomingId === 'string' && /^[\w.-]{1,64}$/.test(incomingId) ? incomingId : randomUUID();
     res.setHeader('X-Request-Id', req.id);
     req.basePath = '';
 
-    // The installation's back-office needs no authority: platform admins sign in there, on any host.
-    if (PLATFORM_PATH.test(req.url.split('?')[0])) return this.platformContext(req, res);
-
     // The Host header only chooses the authority, read strictly; links come from configuration.
     const host = parseHostHeader(req.headers.host);
+    const installationHost = !!host && servesPathPrefix(host, this.config.publicUrl, this.config.env === 'production');
+
+    // The installation's back-office needs no authority. Its API takes a platform token on any host;
+    // its pages (a cookie to protect) are served only under PUBLIC_URL's host (or loopback outside
+    // production), never on an authority's own domain.
+    const pathOnly = req.url.split('?')[0];
+    if (PLATFORM_PATH.test(pathOnly)) {
+      if (!pathOnly.startsWith('/api/') && !installationHost) throw new DomainError('TENANT_UNKNOWN');
+      return this.platformContext(req, res);
+    }
     const prefixed = /^\/t\/([a-z0-9][a-z0-9-]{1,62})(\/.*)?$/.exec(req.url.split('?')[0]);
     if (!prefixed && TENANTLESS.some((re) => re.test(req.url.split('?')[0]))) return;
     if (prefixed && host) {
@@ -74,6 +83,11 @@ export class RequestContextMiddleware {
     const path = req.url.split('?')[0];
     if (!req.tenant) {
       if (TENANTLESS.some((re) => re.test(path))) return;
+      // A new installation's address, before any authority serves it: the way in is the back-office.
+      if (path === '/' && installationHost && req.method === 'GET') {
+        res.redirect(303, '/platform');
+        return 'answered';
+      }
       throw new DomainError('TENANT_UNKNOWN');
     }
     // A suspended authority's site and API answer one clear page; its data stays as it was.

@@ -14,7 +14,8 @@ describe('platform pages', () => {
 
   beforeAll(async () => {
     smtp = await new TestSmtpServer().start();
-    t = await startTestApp({ config: { smtpUrl: smtp.url } });
+    // The platform's pages are served under PUBLIC_URL's host.
+    t = await startTestApp({ config: { smtpUrl: smtp.url, publicUrl: `http://${HOST}` } });
     browser = t.http();
   });
   afterAll(async () => {

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { runCli } from '../../src/cli/tremplin.js';
 import { createTestDatabase } from '../setup/database.js';
 import { linkIn, TestSmtpServer } from '../setup/smtp.js';
-import { startTestApp } from '../setup/test-app.js';
+import { startTestApp, testConfig } from '../setup/test-app.js';
 import type { TestApp } from '../setup/test-app.js';
 
 /**
@@ -107,13 +107,17 @@ describe('platform: a new authority from an empty installation', () => {
     const admin = { Authorization: `Bearer ${consumed.body.token}` };
     const list = (await t.http().get('/api/platform/tenants').set(admin)).body as Array<{ id: string; slug: string }>;
     const lumiere = list.find((a) => a.slug === 'lumiere')!;
-    await t.http().post(`/api/platform/tenants/${lumiere.id}/suspend`).set(admin).expect(200);
+    const first = await t.http().post(`/api/platform/tenants/${lumiere.id}/suspend`).set(admin).expect(200);
+    t.clock.advance(60_000);
+    const again = await t.http().post(`/api/platform/tenants/${lumiere.id}/suspend`).set(admin).expect(200);
+    expect(again.body.suspendedAt).toBe(first.body.suspendedAt); // suspending twice keeps the first date
     const page = await t.http().get('/').set({ Host: 'financement.lumiere.test', Accept: 'text/html' });
     expect(page.status).toBe(403);
-    expect(page.text).toContain('Métropole de Lumière');
-    expect(page.text).toContain('suspendu');
+    expect(page.text).toContain('Le site de Métropole de Lumière est suspendu');
+    expect(page.text).not.toMatch(/\{\w+\}/); // no unfilled placeholder, in the title or anywhere
     const api = await t.http().get('/api/programmes').set({ Host: 'financement.lumiere.test' });
     expect(api.body.code).toBe('TENANT_SUSPENDED');
+    expect(api.body.title).not.toMatch(/\{\w+\}/);
     await t.http().post(`/api/platform/tenants/${lumiere.id}/reactivate`).set(admin).expect(200);
     const back = await t.http().get('/api/programmes').set({ Host: 'financement.lumiere.test' });
     expect(back.status).toBe(200);
@@ -123,6 +127,22 @@ describe('platform: a new authority from an empty installation', () => {
     expect(edited.body.hosts).toEqual(['projets.lumiere.test']);
     expect((await t.http().get('/api/programmes').set({ Host: 'projets.lumiere.test' })).status).toBe(200);
     expect((await t.http().get('/api/programmes').set({ Host: 'financement.lumiere.test' })).status).toBe(404);
+  });
+
+  it('serves the platform pages only under PUBLIC_URL\'s host (or loopback here), its API on any host, and leads a new installation to them', async () => {
+    expect((await t.http().get('/platform/sign-in').set({ Host: 'tremplin.example.org', Accept: 'text/html' })).status).toBe(200);
+    expect((await t.http().get('/platform/sign-in').set({ Host: '127.0.0.1', Accept: 'text/html' })).status).toBe(200);
+    // An authority's own domain (or any other host) never shows the installation's sign-in page.
+    expect((await t.http().get('/platform/sign-in').set({ Host: 'projets.lumiere.test', Accept: 'text/html' })).status).toBe(404);
+    expect((await t.http().get('/platform/sign-in').set({ Host: 'evil.example', Accept: 'text/html' })).status).toBe(404);
+    const { link } = await runCliLink();
+    const consumed = await t.http().post('/api/platform/sign-in-links/consume').set('Host', 'evil.example').send({ token: link.split('/').pop() }).expect(201);
+    expect((await t.http().get('/api/platform/me').set({ Host: 'projets.lumiere.test', Authorization: `Bearer ${consumed.body.token}` })).status).toBe(200);
+    // The installation's address, with no authority registered for it: the way in is the back-office.
+    const root = await t.http().get('/').set({ Host: 'tremplin.example.org', Accept: 'text/html' });
+    expect(root.status).toBe(303);
+    expect(root.headers.location).toBe('/platform');
+    expect((await t.http().get('/').set({ Host: 'evil.example', Accept: 'text/html' })).status).toBe(404);
   });
 
   async function runCliLink(): Promise<{ link: string }> {
@@ -150,7 +170,11 @@ describe('backup and restore', () => {
       const file = join(dir, 'backup.jsonl.gz');
       const lines: string[] = [];
       const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
-      const env = (url: string) => ({ DATABASE_URL: url, DATA_DIR: dir, SEED_DEMO: 'false' });
+      // The restored installation keeps the APP_SECRET of the one backed up, so its payment secrets open.
+      const appSecret = testConfig().appSecret;
+      const env = (url: string, secret = appSecret) => ({ DATABASE_URL: url, DATA_DIR: dir, SEED_DEMO: 'false', APP_SECRET: secret });
+      const { PaymentSettingsService } = await import('../../src/campaigns/payment-settings.service.js');
+      await t.app.get(PaymentSettingsService).setPaymentSecrets(city.tenant.id, { webhookSecret: 'webhook-secret-0123456789abcdef' }, { userId: staff.userId, role: 'staff' });
       expect(await runCli(['backup', '--to', file], env(t.databaseUrl), io)).toBe(0);
 
       const target = await createEmptyDatabase();
@@ -158,6 +182,13 @@ describe('backup and restore', () => {
       expect(lines.join('\n')).toMatch(/Restored \d+ row\(s\)/);
       // Restoring twice is refused: the target is no longer empty.
       expect(await runCli(['restore', '--from', file], env(target), io)).toBe(1);
+      expect(lines.join('\n')).toContain('Keep APP_SECRET');
+      expect(lines.some((l) => l.includes('sealed with another APP_SECRET'))).toBe(false);
+      // Restored under another APP_SECRET, the payment secrets cannot be opened: the command says so.
+      expect(await runCli(['restore', '--from', file], env(await createEmptyDatabase(), 'another-secret-another-secret-another-01'), io)).toBe(0);
+      expect(lines.at(-1)).toContain('1 payment secret(s) were sealed with another APP_SECRET');
+      expect(await runCli(['restore', '--from', join(dir, 'missing.gz')], env(target), io)).toBe(1);
+      expect(lines.at(-1)).toBe(`tremplin: ${join(dir, 'missing.gz')} does not exist`);
 
       const facts = async (url: string) => {
         const c = new pg.Client({ connectionString: url });

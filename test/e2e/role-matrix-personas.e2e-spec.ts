@@ -217,7 +217,9 @@ describe('role matrix, persona by persona', () => {
     };
     const path = route.path.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(values[name] ?? randomUUID()));
     const headers = SIGNS_CALLER_OUT.has(route.key) && persona.signedIn ? await standIn(persona) : persona.headers;
-    const req = t.http()[route.method.toLowerCase() as 'get'](path).set(headers).set('Accept', 'application/json');
+    // The platform's pages are served only under the installation's own host (loopback here).
+    const host = route.path.startsWith('/platform') ? { Host: '127.0.0.1' } : {};
+    const req = t.http()[route.method.toLowerCase() as 'get'](path).set(headers).set(host).set('Accept', 'application/json');
     const res = ['POST', 'PUT', 'PATCH'].includes(route.method) ? await req.set('Content-Type', 'application/json').send(JSON.stringify(body)) : await req;
     return { status: res.status, code: (res.body as { code?: string } | undefined)?.code };
   }

@@ -65,7 +65,9 @@ describe('tenant isolation matrix', () => {
         const params = [...route.path.matchAll(/:(\w+)/g)].map((m) => m[1]);
         const path = route.path.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(values[name] ?? randomUUID()));
         const caller = signsCallerOut.has(`${route.method} ${route.path}`) ? await createPerson(t, b, 'staff') : staffB;
-        const req = t.http()[route.method.toLowerCase() as 'get'](path).set(caller.headers).set('Accept', 'application/json');
+        // The platform's pages are served only under the installation's own host (loopback here).
+        const host = route.path.startsWith('/platform') ? { Host: '127.0.0.1' } : {};
+        const req = t.http()[route.method.toLowerCase() as 'get'](path).set(caller.headers).set(host).set('Accept', 'application/json');
         const res = ['POST', 'PUT', 'PATCH'].includes(route.method) ? await req.send(bodies[`${route.method} ${route.path}`] ?? {}) : await req;
         const text = res.text ?? '';
         const leaked = secrets.filter((s) => text.includes(s));

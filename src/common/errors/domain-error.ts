@@ -36,5 +36,11 @@ export interface ErrorDescription {
 export type ErrorCatalogue<Code extends string> = Record<Code, ErrorDescription>;
 
 export function describeMessage(desc: ErrorDescription, locale: 'fr' | 'en', details: Record<string, unknown>): string {
-  return desc[locale].replace(/\{(\w+)\}/g, (_, k: string) => (details[k] === undefined ? `{${k}}` : String(details[k])));
+  // A detail that is missing leaves no raw `{key}` behind: the sentence reads on without it.
+  return desc[locale]
+    .replace(/\{(\w+)\}/g, (_, k: string) => (details[k] === undefined ? '' : String(details[k])))
+    .replace(/\(\s*\)/g, '')
+    .replace(/\s+([.,;:!?)])/g, '$1')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
 }

@@ -112,7 +112,7 @@ export class ProblemFilter implements ExceptionFilter {
       return {
         ...extensionMembers(exception.details),
         type: `urn:tremplin:error:${exception.code.toLowerCase().replace(/_/g, '-')}`,
-        title: describeMessage(desc, locale, {}).split(/[:.]/)[0] || detail,
+        title: detail.split(/[:.]/)[0] || detail,
         status: desc.status,
         detail,
         code: exception.code,
