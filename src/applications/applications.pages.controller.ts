@@ -51,9 +51,18 @@ export function draftFromForm(call: Call, body: Record<string, unknown>) {
   }
   return {
     draft: {
-      title: str('title'), summary: str('summary'), category: str('category') || undefined, goalCents, commune: str('commune'), postcode: str('postcode'),
-      applicantName: str('applicantName'), organisation: str('organisation'), email: str('email'), phone: str('phone'),
-      consent: body.consent === 'yes', answers,
+      title: str('title'),
+      summary: str('summary'),
+      category: str('category') || undefined,
+      goalCents,
+      commune: str('commune'),
+      postcode: str('postcode'),
+      applicantName: str('applicantName'),
+      organisation: str('organisation'),
+      email: str('email'),
+      phone: str('phone'),
+      consent: body.consent === 'yes',
+      answers,
     },
     problems,
   };
@@ -77,19 +86,35 @@ export class ApplicationsPagesController {
 
   // ---- applicants ----
 
-  @Get('programmes/:slug/apply') @Public()
+  @Get('programmes/:slug/apply')
+  @Public()
   async applyPage(@Page() page: PageContext, @Param('slug') slug: string) {
     const { programme, call } = await this.openCall(page, slug);
-    const mine = page.principal ? (await this.applications.mine(page.tenant.id, page.principal)).filter((a) => a.programmeId === programme.id && a.status !== 'withdrawn') : [];
+    const mine = page.principal
+      ? (await this.applications.mine(page.tenant.id, page.principal)).filter((a) => a.programmeId === programme.id && a.status !== 'withdrawn')
+      : [];
     return this.views.page('pages/applications/apply', page, {
-      title: this.views.t(page.locale, 'apply.title'), programme, call, mine, values: {},
-      deadlineLocal: formatInstant(call.deadline, page.locale, page.tenant.timeZone), open: programme.phase === 'call_open',
+      title: this.views.t(page.locale, 'apply.title'),
+      programme,
+      call,
+      mine,
+      values: {},
+      deadlineLocal: formatInstant(call.deadline, page.locale, page.tenant.timeZone),
+      open: programme.phase === 'call_open',
     });
   }
 
   /** A newcomer gives an e-mail address and gets a sign-in link that brings them back here: no password. */
-  @Post('programmes/:slug/apply/register') @HttpCode(200) @Public()
-  async register(@Page() page: PageContext, @Param('slug') slug: string, @Body() body: Record<string, string>, @Req() req: TremplinRequest, @Res() res: Response) {
+  @Post('programmes/:slug/apply/register')
+  @HttpCode(200)
+  @Public()
+  async register(
+    @Page() page: PageContext,
+    @Param('slug') slug: string,
+    @Body() body: Record<string, string>,
+    @Req() req: TremplinRequest,
+    @Res() res: Response,
+  ) {
     const { programme, call } = await this.openCall(page, slug);
     const email = normaliseEmail(body.email ?? '');
     const name = (body.name ?? '').trim();
@@ -97,10 +122,19 @@ export class ApplicationsPagesController {
     if (!EMAIL.test(email) || email.length > 254) errors.push({ field: 'email', message: this.views.t(page.locale, 'apply.badEmail') });
     if (!name || name.length > 120) errors.push({ field: 'name', message: this.views.t(page.locale, 'apply.badName') });
     if (errors.length) {
-      return res.status(400).send(this.views.page('pages/applications/apply', page, {
-        title: this.views.t(page.locale, 'apply.title'), programme, call, mine: [], values: body, errors: errorMap(errors), errorList: errors,
-        deadlineLocal: formatInstant(call.deadline, page.locale, page.tenant.timeZone), open: programme.phase === 'call_open',
-      }));
+      return res.status(400).send(
+        this.views.page('pages/applications/apply', page, {
+          title: this.views.t(page.locale, 'apply.title'),
+          programme,
+          call,
+          mine: [],
+          values: body,
+          errors: errorMap(errors),
+          errorList: errors,
+          deadlineLocal: formatInstant(call.deadline, page.locale, page.tenant.timeZone),
+          open: programme.phase === 'call_open',
+        }),
+      );
     }
     await this.limiter.hit(`sign-in:ip:${req.ip ?? 'unknown'}`, this.config.signInRateLimit * 5, 15 * 60);
     await this.limiter.hit(`sign-in:email:${page.tenant.id}:${email}`, this.config.signInRateLimit, 15 * 60);
@@ -111,7 +145,9 @@ export class ApplicationsPagesController {
     return res.send(this.views.page('pages/auth/link-sent', page, { title: this.views.t(page.locale, 'signIn.linkSentTitle'), email }));
   }
 
-  @Post('programmes/:slug/apply') @HttpCode(200) @SignedIn()
+  @Post('programmes/:slug/apply')
+  @HttpCode(200)
+  @SignedIn()
   async start(@Page() page: PageContext, @Param('slug') slug: string, @Res() res: Response) {
     const { programme } = await this.openCall(page, slug);
     try {
@@ -125,16 +161,19 @@ export class ApplicationsPagesController {
     }
   }
 
-  @Get('applications') @SignedIn()
+  @Get('applications')
+  @SignedIn()
   async mine(@Page() page: PageContext) {
     const apps = await this.applications.mine(page.tenant.id, page.principal!);
     const programmes = new Map((await this.programmes.list(page.tenant.id)).map((p) => [p.id, p]));
     return this.views.page('pages/applications/mine', page, {
-      title: this.views.t(page.locale, 'apply.mine'), applications: apps.map((a) => ({ ...a, programme: programmes.get(a.programmeId) })),
+      title: this.views.t(page.locale, 'apply.mine'),
+      applications: apps.map((a) => ({ ...a, programme: programmes.get(a.programmeId) })),
     });
   }
 
-  @Get('applications/:id') @SignedIn()
+  @Get('applications/:id')
+  @SignedIn()
   async form(@Page() page: PageContext, @Param('id') id: string, @Query('saved') saved?: string) {
     const app = await this.applications.view(page.tenant, id, page.principal!);
     if (app.applicantUserId !== page.principal!.userId) throw new DomainError('NOT_FOUND');
@@ -142,21 +181,29 @@ export class ApplicationsPagesController {
   }
 
   /** Opening the link only shows what it confirms (mail scanners follow links); the button confirms. */
-  @Get('applications/contact-email/:token') @Public()
+  @Get('applications/contact-email/:token')
+  @Public()
   async contactEmail(@Page() page: PageContext, @Param('token') token: string) {
     const link = await this.applications.contactEmailLink(page.tenant, token);
     return this.views.page('pages/applications/contact-email', page, {
-      title: this.views.t(page.locale, 'contactEmail.title'), token, email: link.email, applicationTitle: link.title || this.views.t(page.locale, 'apply.untitled'),
+      title: this.views.t(page.locale, 'contactEmail.title'),
+      token,
+      email: link.email,
+      applicationTitle: link.title || this.views.t(page.locale, 'apply.untitled'),
     });
   }
 
-  @Post('applications/contact-email/:token') @HttpCode(200) @Public()
+  @Post('applications/contact-email/:token')
+  @HttpCode(200)
+  @Public()
   async confirmContactEmail(@Page() page: PageContext, @Param('token') token: string) {
     const { email } = await this.applications.confirmContactEmail(page.tenant, token);
     return this.views.page('pages/applications/contact-email', page, { title: this.views.t(page.locale, 'contactEmail.doneTitle'), done: true, email });
   }
 
-  @Post('applications/:id') @HttpCode(200) @SignedIn()
+  @Post('applications/:id')
+  @HttpCode(200)
+  @SignedIn()
   async save(@Page() page: PageContext, @Param('id') id: string, @Body() body: Record<string, unknown>, @Res() res: Response) {
     const app = await this.applications.view(page.tenant, id, page.principal!);
     const call = await this.applications.getCall(page.tenant.id, app.programmeId);
@@ -183,9 +230,17 @@ export class ApplicationsPagesController {
     }
   }
 
-  @Post('applications/:id/files/:questionKey') @HttpCode(200) @SignedIn()
+  @Post('applications/:id/files/:questionKey')
+  @HttpCode(200)
+  @SignedIn()
   @UseInterceptors(FileUpload('file', 20 * 1024 * 1024))
-  async upload(@Page() page: PageContext, @Param('id') id: string, @Param('questionKey') key: string, @UploadedFile() file: Upload | undefined, @Res() res: Response) {
+  async upload(
+    @Page() page: PageContext,
+    @Param('id') id: string,
+    @Param('questionKey') key: string,
+    @UploadedFile() file: Upload | undefined,
+    @Res() res: Response,
+  ) {
     const app = await this.applications.view(page.tenant, id, page.principal!);
     const fail = async (message: string) => {
       const errors = [{ field: `answers.${key}`, message }];
@@ -201,43 +256,67 @@ export class ApplicationsPagesController {
     }
   }
 
-  @Post('applications/:id/withdraw') @HttpCode(200) @SignedIn()
+  @Post('applications/:id/withdraw')
+  @HttpCode(200)
+  @SignedIn()
   async withdraw(@Page() page: PageContext, @Param('id') id: string, @Res() res: Response) {
     await this.applications.withdraw(page.tenant, id, page.principal!);
     return res.redirect(303, `${page.basePath}/applications`);
   }
 
-  @Get('applications/:id/receipt') @SignedIn()
+  @Get('applications/:id/receipt')
+  @SignedIn()
   async receipt(@Page() page: PageContext, @Param('id') id: string) {
     const app = await this.applications.view(page.tenant, id, page.principal!);
     if (app.status !== 'submitted') throw new DomainError('NOT_FOUND');
     const call = await this.applications.getCall(page.tenant.id, app.programmeId);
     return this.views.page('pages/applications/receipt', page, {
-      title: this.views.t(page.locale, 'apply.receiptTitle'), application: app, rows: this.applications.answerRows(call, app, page.locale),
+      title: this.views.t(page.locale, 'apply.receiptTitle'),
+      application: app,
+      rows: this.applications.answerRows(call, app, page.locale),
     });
   }
 
   // ---- screening desk ----
 
-  @Get('staff/programmes/:programmeId/applications') @Roles(['staff'])
+  @Get('staff/programmes/:programmeId/applications')
+  @Roles(['staff'])
   async desk(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Query() query: Record<string, string>) {
     const programme = await this.programmes.get(page.tenant.id, programmeId);
     const call = await this.applications.findCall(page.tenant.id, programmeId);
     if (!call) return this.views.page('pages/staff/desk', page, { title: this.views.t(page.locale, 'desk.title'), programme, noCall: true });
-    const filter = checkFilter({ status: query.status, screening: query.screening, category: query.category, commune: query.commune, q: query.q, eligibility: query.eligibility });
+    const filter = checkFilter({
+      status: query.status,
+      screening: query.screening,
+      category: query.category,
+      commune: query.commune,
+      q: query.q,
+      eligibility: query.eligibility,
+    });
     const { rows, total } = await this.screening.list(page.tenant, programmeId, filter);
     return this.views.page('pages/staff/desk', page, {
-      title: this.views.t(page.locale, 'desk.title'), programme, call, total, filter: query,
-      rows: rows.map((r) => ({ ...r.application, goalEuros: r.application.goalCents === null ? '' : (r.application.goalCents / 100).toLocaleString(page.locale), failed: failedRules(r.rules).length })),
+      title: this.views.t(page.locale, 'desk.title'),
+      programme,
+      call,
+      total,
+      filter: query,
+      rows: rows.map((r) => ({
+        ...r.application,
+        goalEuros: r.application.goalCents === null ? '' : (r.application.goalCents / 100).toLocaleString(page.locale),
+        failed: failedRules(r.rules).length,
+      })),
     });
   }
 
-  @Get('staff/applications/:id') @Roles(['staff'])
+  @Get('staff/applications/:id')
+  @Roles(['staff'])
   async review(@Page() page: PageContext, @Param('id') id: string) {
     return this.renderReview(page, id);
   }
 
-  @Post('staff/applications/:id/decision') @HttpCode(200) @Roles(['staff'])
+  @Post('staff/applications/:id/decision')
+  @HttpCode(200)
+  @Roles(['staff'])
   async decide(@Page() page: PageContext, @Param('id') id: string, @Body() body: Record<string, string>, @Res() res: Response) {
     const reason = (body.reason ?? '').trim();
     if (!['eligible', 'ineligible'].includes(body.decision) || reason.length < 3) {
@@ -248,7 +327,9 @@ export class ApplicationsPagesController {
     return res.redirect(303, `${page.basePath}/staff/applications/${id}?saved=decision`);
   }
 
-  @Post('staff/applications/:id/comments') @HttpCode(200) @Roles(['staff'])
+  @Post('staff/applications/:id/comments')
+  @HttpCode(200)
+  @Roles(['staff'])
   async comment(@Page() page: PageContext, @Param('id') id: string, @Body() body: Record<string, string>, @Res() res: Response) {
     const text = (body.body ?? '').trim();
     if (!text || text.length > 5000) {
@@ -259,7 +340,9 @@ export class ApplicationsPagesController {
     return res.redirect(303, `${page.basePath}/staff/applications/${id}#comments-title`);
   }
 
-  @Post('staff/applications/:id/correction') @HttpCode(200) @Roles(['staff'])
+  @Post('staff/applications/:id/correction')
+  @HttpCode(200)
+  @Roles(['staff'])
   async correction(@Page() page: PageContext, @Param('id') id: string, @Body() body: Record<string, string>, @Res() res: Response) {
     const until = zonedWallTimeToInstant((body.until ?? '').trim(), page.tenant.timeZone);
     const message = (body.message ?? '').trim();
@@ -279,20 +362,34 @@ export class ApplicationsPagesController {
 
   // ---- the call editor ----
 
-  @Get('staff/programmes/:programmeId/call') @Roles(['staff'])
+  @Get('staff/programmes/:programmeId/call')
+  @Roles(['staff'])
   async callEditor(@Page() page: PageContext, @Param('programmeId') programmeId: string) {
     const programme = await this.programmes.get(page.tenant.id, programmeId);
     const call = await this.applications.findCall(page.tenant.id, programmeId);
-    return this.views.page('pages/staff/call', page, { title: this.views.t(page.locale, 'call.title'), programme, values: callToForm(call, page.tenant.timeZone) });
+    return this.views.page('pages/staff/call', page, {
+      title: this.views.t(page.locale, 'call.title'),
+      programme,
+      values: callToForm(call, page.tenant.timeZone),
+    });
   }
 
-  @Post('staff/programmes/:programmeId/call') @HttpCode(200) @Roles(['staff'])
+  @Post('staff/programmes/:programmeId/call')
+  @HttpCode(200)
+  @Roles(['staff'])
   async saveCall(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Body() body: Record<string, string>, @Res() res: Response) {
     const programme = await this.programmes.get(page.tenant.id, programmeId);
     const { dto, problems } = callFromForm(body, page.tenant.timeZone);
-    const again = (status: number, errors: FieldProblem[]) => res.status(status).send(this.views.page('pages/staff/call', page, {
-      title: this.views.t(page.locale, 'call.title'), programme, values: body, errors: errorMap(errors), errorList: errors,
-    }));
+    const again = (status: number, errors: FieldProblem[]) =>
+      res.status(status).send(
+        this.views.page('pages/staff/call', page, {
+          title: this.views.t(page.locale, 'call.title'),
+          programme,
+          values: body,
+          errors: errorMap(errors),
+          errorList: errors,
+        }),
+      );
     if (problems.length) return again(400, problems);
     const form = checkForm(CallDto, dto);
     if (!form.ok) return again(400, form.errors);
@@ -322,7 +419,11 @@ export class ApplicationsPagesController {
     return this.views.translations.has(key) ? this.views.t(page.locale, key) : e.message;
   }
 
-  private async renderForm(page: PageContext, app: Application, extra: { errors?: Record<string, string>; errorList?: FieldProblem[]; typed?: Record<string, unknown>; saved?: boolean } = {}) {
+  private async renderForm(
+    page: PageContext,
+    app: Application,
+    extra: { errors?: Record<string, string>; errorList?: FieldProblem[]; typed?: Record<string, unknown>; saved?: boolean } = {},
+  ) {
     const call = await this.applications.getCall(page.tenant.id, app.programmeId);
     const programme = await this.programmes.get(page.tenant.id, app.programmeId);
     const files = new Map((await this.applications.filesOf(page.tenant, app)).map((f) => [f.id, f]));
@@ -335,13 +436,22 @@ export class ApplicationsPagesController {
       const v = typed ? typed[`q_${q.key}`] : stored;
       const list = Array.isArray(v) ? v.map(String) : v === undefined || v === null ? [] : [String(v)];
       return {
-        ...q, label: page.locale === 'fr' ? q.labelFr : q.labelEn, help: page.locale === 'fr' ? q.helpFr : q.helpEn,
-        name: `q_${q.key}`, field: `answers.${q.key}`, error: extra.errors?.[`answers.${q.key}`],
+        ...q,
+        label: page.locale === 'fr' ? q.labelFr : q.labelEn,
+        help: page.locale === 'fr' ? q.helpFr : q.helpEn,
+        name: `q_${q.key}`,
+        field: `answers.${q.key}`,
+        error: extra.errors?.[`answers.${q.key}`],
         value: v === undefined || v === null ? '' : typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v),
         options: (q.options ?? []).map((o) => ({ key: o.key, label: page.locale === 'fr' ? o.labelFr : o.labelEn, checked: list.includes(o.key) })),
-        isText: q.kind === 'short_text' || q.kind === 'url' || q.kind === 'number', isLong: q.kind === 'long_text', isChoice: q.kind === 'single_choice',
-        isMulti: q.kind === 'multiple_choice', isYesNo: q.kind === 'yes_no', isFile: q.kind === 'file',
-        inputType: q.kind === 'url' ? 'url' : q.kind === 'number' ? 'text' : 'text', inputMode: q.kind === 'number' ? 'decimal' : undefined,
+        isText: q.kind === 'short_text' || q.kind === 'url' || q.kind === 'number',
+        isLong: q.kind === 'long_text',
+        isChoice: q.kind === 'single_choice',
+        isMulti: q.kind === 'multiple_choice',
+        isYesNo: q.kind === 'yes_no',
+        isFile: q.kind === 'file',
+        inputType: q.kind === 'url' ? 'url' : q.kind === 'number' ? 'text' : 'text',
+        inputMode: q.kind === 'number' ? 'decimal' : undefined,
         file: typeof stored === 'string' ? files.get(stored) : undefined,
       };
     });
@@ -354,18 +464,35 @@ export class ApplicationsPagesController {
     const errorList = extra.errorList?.map((e) => ({ ...e, message: `${labelOf(e.field)} : ${e.message}` }));
     return this.views.page('pages/applications/form', page, {
       title: app.title || this.views.t(page.locale, 'apply.untitled'),
-      application: app, programme, call, questions, editable, ...extra, errorList,
+      application: app,
+      programme,
+      call,
+      questions,
+      editable,
+      ...extra,
+      errorList,
       missing: missing.map((m) => ({ ...m, label: labelOf(m.field), message: this.fieldMessage(page, m) })),
       deadlineLocal: formatInstant(call.deadline, page.locale, page.tenant.timeZone),
       correctionUntilLocal: app.correctionUntil ? formatInstant(app.correctionUntil, page.locale, page.tenant.timeZone) : undefined,
-      categories: call.categories.map((c) => ({ key: c.key, label: page.locale === 'fr' ? c.labelFr : c.labelEn, selected: value('category', app.category) === c.key })),
+      categories: call.categories.map((c) => ({
+        key: c.key,
+        label: page.locale === 'fr' ? c.labelFr : c.labelEn,
+        selected: value('category', app.category) === c.key,
+      })),
       values: {
-        title: value('title', app.title), summary: value('summary', app.summary), commune: value('commune', app.commune), postcode: value('postcode', app.postcode),
-        applicantName: value('applicantName', app.applicantName), organisation: value('organisation', app.organisation), email: value('email', app.email),
-        phone: value('phone', app.phone), consent: typed ? typed.consent === 'yes' : app.consent,
+        title: value('title', app.title),
+        summary: value('summary', app.summary),
+        commune: value('commune', app.commune),
+        postcode: value('postcode', app.postcode),
+        applicantName: value('applicantName', app.applicantName),
+        organisation: value('organisation', app.organisation),
+        email: value('email', app.email),
+        phone: value('phone', app.phone),
+        consent: typed ? typed.consent === 'yes' : app.consent,
         goalEuros: typed ? typed.goalEuros : app.goalCents === null ? '' : String(app.goalCents / 100),
       },
-      goalMin: call.goalMinCents / 100, goalMax: call.goalMaxCents / 100,
+      goalMin: call.goalMinCents / 100,
+      goalMax: call.goalMaxCents / 100,
       pendingEmail: await this.applications.pendingContactEmail(page.tenant, app),
     });
   }
@@ -375,11 +502,14 @@ export class ApplicationsPagesController {
     const call = await this.applications.getCall(page.tenant.id, app.programmeId);
     const programme = await this.programmes.get(page.tenant.id, app.programmeId);
     return this.views.page('pages/staff/review', page, {
-      title: app.title || this.views.t(page.locale, 'apply.untitled'), application: app, programme,
+      title: app.title || this.views.t(page.locale, 'apply.untitled'),
+      application: app,
+      programme,
       rows: this.applications.answerRows(call, app, page.locale),
       rules: this.applications.rules(call, app, 0).map((r) => ({ ...r, text: page.locale === 'fr' ? r.fr : r.en })),
       files: await this.applications.filesOf(page.tenant, app),
-      comments: await this.screening.comments(page.tenant, app.id), ...extra,
+      comments: await this.screening.comments(page.tenant, app.id),
+      ...extra,
     });
   }
 }
@@ -389,12 +519,17 @@ export class ApplicationsPagesController {
  * the custom questions as JSON (the same shape as the API's `form`).
  */
 export function callToForm(call: Call | null, timeZone: string): Record<string, string> {
-  if (!call) return { goalMinEuros: '1000', goalMaxEuros: '10000', onePerApplicant: 'yes', allowEditAfterSubmit: 'yes', form: '[]', categories: '', territory: '' };
+  if (!call)
+    return { goalMinEuros: '1000', goalMaxEuros: '10000', onePerApplicant: 'yes', allowEditAfterSubmit: 'yes', form: '[]', categories: '', territory: '' };
   return {
-    textFr: call.textFr, textEn: call.textEn, receiptPrefix: call.receiptPrefix,
+    textFr: call.textFr,
+    textEn: call.textEn,
+    receiptPrefix: call.receiptPrefix,
     deadline: toLocalInput(call.deadline, timeZone),
-    goalMinEuros: String(call.goalMinCents / 100), goalMaxEuros: String(call.goalMaxCents / 100),
-    onePerApplicant: call.onePerApplicant ? 'yes' : '', allowEditAfterSubmit: call.allowEditAfterSubmit ? 'yes' : '',
+    goalMinEuros: String(call.goalMinCents / 100),
+    goalMaxEuros: String(call.goalMaxCents / 100),
+    onePerApplicant: call.onePerApplicant ? 'yes' : '',
+    allowEditAfterSubmit: call.allowEditAfterSubmit ? 'yes' : '',
     categories: call.categories.map((c) => `${c.key} | ${c.labelFr} | ${c.labelEn}`).join('\n'),
     territory: call.territory.map((c) => `${c.postcode} ${c.name}`).join('\n'),
     form: JSON.stringify(call.form, null, 2),
@@ -403,7 +538,11 @@ export function callToForm(call: Call | null, timeZone: string): Record<string, 
 
 export function callFromForm(body: Record<string, string>, timeZone: string): { dto: Record<string, unknown>; problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
-  const lines = (s: string | undefined) => (s ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = (s: string | undefined) =>
+    (s ?? '')
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean);
   const categories = lines(body.categories).map((l, i) => {
     const [key, labelFr, labelEn] = l.split('|').map((x) => x.trim());
     if (!key || !labelFr || !labelEn) problems.push({ field: 'categories', message: `line ${i + 1}: write "key | Libellé | Label"` });
@@ -431,9 +570,17 @@ export function callFromForm(body: Record<string, string>, timeZone: string): { 
   }
   return {
     dto: {
-      textFr: body.textFr ?? '', textEn: body.textEn ?? '', categories, territory, goalMinCents: euros('goalMinEuros'), goalMaxCents: euros('goalMaxEuros'),
-      deadline: deadline?.toISOString(), onePerApplicant: body.onePerApplicant === 'yes', allowEditAfterSubmit: body.allowEditAfterSubmit === 'yes',
-      form, receiptPrefix: (body.receiptPrefix ?? '').trim(),
+      textFr: body.textFr ?? '',
+      textEn: body.textEn ?? '',
+      categories,
+      territory,
+      goalMinCents: euros('goalMinEuros'),
+      goalMaxCents: euros('goalMaxEuros'),
+      deadline: deadline?.toISOString(),
+      onePerApplicant: body.onePerApplicant === 'yes',
+      allowEditAfterSubmit: body.allowEditAfterSubmit === 'yes',
+      form,
+      receiptPrefix: (body.receiptPrefix ?? '').trim(),
     },
     problems,
   };

@@ -28,31 +28,48 @@ export class CampaignsStaffPagesController {
     private readonly clock: Clock,
   ) {}
 
-  @Get('staff/programmes/:programmeId/campaigns') @Roles(['staff'], 'programmeId')
+  @Get('staff/programmes/:programmeId/campaigns')
+  @Roles(['staff'], 'programmeId')
   async staffPage(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Query() query: Record<string, unknown>) {
     return this.renderStaff(page, programmeId, { saved: typeof query.saved === 'string' ? query.saved : null });
   }
 
-  @Post('staff/programmes/:programmeId/campaigns/:campaignId/review') @HttpCode(200) @Roles(['staff'], 'programmeId')
-  async review(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Param('campaignId') id: string, @Body() body: Form, @Res() res: Response) {
+  @Post('staff/programmes/:programmeId/campaigns/:campaignId/review')
+  @HttpCode(200)
+  @Roles(['staff'], 'programmeId')
+  async review(
+    @Page() page: PageContext,
+    @Param('programmeId') programmeId: string,
+    @Param('campaignId') id: string,
+    @Body() body: Form,
+    @Res() res: Response,
+  ) {
     const field = `comment-${id}`;
     const form = checkForm(CampaignReviewDto, { decision: str(body, 'decision'), comment: str(body, 'comment') || undefined });
     const again = async (status: number, errors: FieldProblem[]) =>
-      res.status(status).send(await this.renderStaff(page, programmeId, { errorList: errors, errors: errorMap(errors), typedComments: { [id]: str(body, 'comment') } }));
+      res
+        .status(status)
+        .send(await this.renderStaff(page, programmeId, { errorList: errors, errors: errorMap(errors), typedComments: { [id]: str(body, 'comment') } }));
     if (!form.ok) return again(400, [{ field: `decision-${id}`, message: this.views.t(page.locale, 'campaignStaff.err.decision') }]);
     try {
       await this.campaigns.review(page.tenant, programmeId, id, form.value, page.principal!);
     } catch (err) {
       const problem = problemOf(this.errors, page.locale, err, field);
       const k = pageTools(this.views, page, this.clock.now());
-      return again(problem.status, problem.errors.map((e) => ({
-        field, message: e.field === 'comment' ? this.views.t(page.locale, 'campaignStaff.err.comment') : editMessage(k, e.field, e.message),
-      })));
+      return again(
+        problem.status,
+        problem.errors.map((e) => ({
+          field,
+          message: e.field === 'comment' ? this.views.t(page.locale, 'campaignStaff.err.comment') : editMessage(k, e.field, e.message),
+        })),
+      );
     }
     return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/campaigns?saved=review#campaign-${id}`);
   }
 
-  @Post('staff/programmes/:programmeId/campaign-settings') @HttpCode(200) @Roles(['staff'], 'programmeId')
+  @Post('staff/programmes/:programmeId/campaign-settings')
+  @HttpCode(200)
+  @Roles(['staff'], 'programmeId')
   async saveSettings(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Body() body: Form, @Res() res: Response) {
     const t = (key: string) => this.views.t(page.locale, key);
     const problems: FieldProblem[] = [];
@@ -69,17 +86,24 @@ export class CampaignsStaffPagesController {
       return v ?? null;
     };
     const dto = {
-      paymentProvider: str(body, 'paymentProvider'), settlementPolicy: str(body, 'settlementPolicy'),
-      matchCountsTowardGoal: body.matchCountsTowardGoal === 'yes', matchOnlyListedRewards: body.matchOnlyListedRewards === 'yes',
-      pendingGraceHours: int('pendingGraceHours', false), matchFactorPercent: int('matchFactorPercent', false),
-      matchCapPerContributionCents: euros('matchCapPerContributionEuros'), matchCapPerCampaignCents: euros('matchCapPerCampaignEuros'),
+      paymentProvider: str(body, 'paymentProvider'),
+      settlementPolicy: str(body, 'settlementPolicy'),
+      matchCountsTowardGoal: body.matchCountsTowardGoal === 'yes',
+      matchOnlyListedRewards: body.matchOnlyListedRewards === 'yes',
+      pendingGraceHours: int('pendingGraceHours', false),
+      matchFactorPercent: int('matchFactorPercent', false),
+      matchCapPerContributionCents: euros('matchCapPerContributionEuros'),
+      matchCapPerCampaignCents: euros('matchCapPerCampaignEuros'),
       matchMaxPerContributor: int('matchMaxPerContributor', true),
     };
     const again = async (status: number, errors: FieldProblem[]) =>
       res.status(status).send(await this.renderStaff(page, programmeId, { errorList: errors, errors: errorMap(errors), typedSettings: body }));
     const form = checkForm(CampaignSettingsDto, dto);
     if (!form.ok) {
-      const names: Record<string, string> = { matchCapPerContributionCents: 'matchCapPerContributionEuros', matchCapPerCampaignCents: 'matchCapPerCampaignEuros' };
+      const names: Record<string, string> = {
+        matchCapPerContributionCents: 'matchCapPerContributionEuros',
+        matchCapPerCampaignCents: 'matchCapPerCampaignEuros',
+      };
       for (const e of form.errors) {
         const field = names[e.field] ?? e.field;
         if (!problems.some((p) => p.field === field)) problems.push({ field, message: t('campaignStaff.err.range') });
@@ -90,12 +114,17 @@ export class CampaignsStaffPagesController {
       await this.campaigns.saveSettings(page.tenant, programmeId, form.value, page.principal!);
     } catch (err) {
       const problem = problemOf(this.errors, page.locale, err, 'paymentProvider');
-      return again(problem.status, problem.errors.map((e) => ({ field: 'paymentProvider', message: e.message })));
+      return again(
+        problem.status,
+        problem.errors.map((e) => ({ field: 'paymentProvider', message: e.message })),
+      );
     }
     return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/campaigns?saved=settings#settings-title`);
   }
 
-  @Post('staff/programmes/:programmeId/match-budgets') @HttpCode(200) @Roles(['staff'], 'programmeId')
+  @Post('staff/programmes/:programmeId/match-budgets')
+  @HttpCode(200)
+  @Roles(['staff'], 'programmeId')
   async saveBudget(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Body() body: Form, @Res() res: Response) {
     const t = (key: string) => this.views.t(page.locale, key);
     const problems: FieldProblem[] = [];
@@ -119,7 +148,11 @@ export class CampaignsStaffPagesController {
       const names: Record<string, string> = { totalCents: 'totalEuros', grantCents: 'grantEuros' };
       for (const e of form.errors) {
         const field = names[e.field] ?? e.field;
-        if (!problems.some((p) => p.field === field)) problems.push({ field, message: t(field === 'partnerId' || field === 'kind' || field === 'scope' ? 'campaignStaff.err.choose' : 'campaignStaff.err.range') });
+        if (!problems.some((p) => p.field === field))
+          problems.push({
+            field,
+            message: t(field === 'partnerId' || field === 'kind' || field === 'scope' ? 'campaignStaff.err.choose' : 'campaignStaff.err.range'),
+          });
       }
     }
     if (problems.length || !form.ok) return again(400, problems);
@@ -127,7 +160,10 @@ export class CampaignsStaffPagesController {
       await this.campaigns.saveBudget(page.tenant, programmeId, form.value, page.principal!);
     } catch (err) {
       const problem = problemOf(this.errors, page.locale, err, 'totalEuros');
-      return again(problem.status, problem.errors.map((e) => ({ field: e.field === 'partnerId' ? 'partnerId' : 'totalEuros', message: e.message })));
+      return again(
+        problem.status,
+        problem.errors.map((e) => ({ field: e.field === 'partnerId' ? 'partnerId' : 'totalEuros', message: e.message })),
+      );
     }
     return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/campaigns?saved=budget#budgets-title`);
   }
@@ -137,7 +173,7 @@ export class CampaignsStaffPagesController {
     const settings = await this.campaigns.settingsFor(page.tenant, programmeId);
     const partners = await this.campaigns.programmePartners(page.tenant, programmeId);
     const publicHref = (c: Parameters<CampaignsService['isPublic']>[1]) =>
-      (this.campaigns.isPublic(o.programme, c) ? `/programmes/${o.programme.slug}/campaigns/${c.slug}` : null);
+      this.campaigns.isPublic(o.programme, c) ? `/programmes/${o.programme.slug}/campaigns/${c.slug}` : null;
     return this.views.page('pages/campaigns/staff', page, staffModel(o, settings, partners, publicHref, extra, pageTools(this.views, page, this.clock.now())));
   }
 }

@@ -51,7 +51,13 @@ export interface CampaignPage {
 }
 
 function slugify(text: string): string {
-  const s = text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60);
+  const s = text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
   return s.length >= 2 ? s : `campagne-${s}`.replace(/-+$/, '');
 }
 
@@ -92,16 +98,26 @@ export class CampaignsService implements OnModuleInit {
     const at = change.programme.timeline.campaign ? new Date(change.programme.timeline.campaign) : change.at;
     const live = await this.repo.openApproved(em, change.tenant.id, change.programme.id, at);
     const site = await this.tenants.siteUrl(change.tenant, em);
-    for (const s of await this.repo.subscribers(em, live.map((c) => c.id))) {
+    for (const s of await this.repo.subscribers(
+      em,
+      live.map((c) => c.id),
+    )) {
       const c = live.find((x) => x.id === s.campaignId)!;
       await this.outbox.enqueue(em, {
-        tenantId: change.tenant.id, template: 'campaign-opened', locale: s.locale, to: s.email,
+        tenantId: change.tenant.id,
+        template: 'campaign-opened',
+        locale: s.locale,
+        to: s.email,
         dedupeKey: `campaign-opened:${s.id}`,
         payload: { campaignTitle: c.title, link: `${site}/programmes/${change.programme.slug}/campaigns/${c.slug}` },
       });
     }
     await this.audit.record(em, {
-      tenantId: change.tenant.id, actorUserId: null, action: 'campaigns.opened', subjectType: 'programme', subjectId: change.programme.id,
+      tenantId: change.tenant.id,
+      actorUserId: null,
+      action: 'campaigns.opened',
+      subjectType: 'programme',
+      subjectId: change.programme.id,
       data: { at: at.toISOString(), campaigns: live.map((c) => c.id) },
     });
   }
@@ -120,8 +136,14 @@ export class CampaignsService implements OnModuleInit {
       for (let i = 2; await this.repo.slugTaken(em, tenant.id, programme.id, slug); i++) slug = `${slugify(source.title)}-${i}`;
       try {
         return await this.repo.insertCampaign(em, {
-          tenantId: tenant.id, programmeId: programme.id, applicationId: source.applicationId, laureateUserId: source.userId,
-          slug, title: source.title || 'Campagne', summary: source.summary.slice(0, 300), goalCents: source.goalCents && source.goalCents >= 10_000 ? source.goalCents : 500_000,
+          tenantId: tenant.id,
+          programmeId: programme.id,
+          applicationId: source.applicationId,
+          laureateUserId: source.userId,
+          slug,
+          title: source.title || 'Campagne',
+          summary: source.summary.slice(0, 300),
+          goalCents: source.goalCents && source.goalCents >= 10_000 ? source.goalCents : 500_000,
         });
       } catch (err) {
         if (isUniqueViolation(err, 'campaign_programme_slug_key')) throw new DomainError('CAMPAIGN_STATE_CONFLICT', { from: 'none', to: 'draft' });
@@ -159,13 +181,28 @@ export class CampaignsService implements OnModuleInit {
       if (c.status === 'approved' && c.laureateUserId === user.userId) patch.status = 'in_review';
       await this.repo.updateCampaign(em, c.id, patch);
       if (dto.rewards !== undefined) {
-        await this.repo.replaceRewards(em, c, dto.rewards.map((r, i) => ({
-          id: r.id, position: i, title: r.title, description: r.description ?? '', minAmountCents: r.minAmountCents,
-          quantity: r.quantity ?? null, remaining: r.quantity ?? null, estimatedDelivery: r.estimatedDelivery || null, matchEligible: r.matchEligible ?? true,
-        })));
+        await this.repo.replaceRewards(
+          em,
+          c,
+          dto.rewards.map((r, i) => ({
+            id: r.id,
+            position: i,
+            title: r.title,
+            description: r.description ?? '',
+            minAmountCents: r.minAmountCents,
+            quantity: r.quantity ?? null,
+            remaining: r.quantity ?? null,
+            estimatedDelivery: r.estimatedDelivery || null,
+            matchEligible: r.matchEligible ?? true,
+          })),
+        );
       }
       await this.audit.record(em, {
-        tenantId: tenant.id, actorUserId: user.userId, action: 'campaign.updated', subjectType: 'campaign', subjectId: c.id,
+        tenantId: tenant.id,
+        actorUserId: user.userId,
+        action: 'campaign.updated',
+        subjectType: 'campaign',
+        subjectId: c.id,
         data: { fields: Object.keys(dto).filter((k) => (dto as Record<string, unknown>)[k] !== undefined) },
       });
       return { campaign: { ...c, ...patch }, rewards: await this.repo.rewards(em, [c.id]) };
@@ -182,8 +219,14 @@ export class CampaignsService implements OnModuleInit {
       const c = await this.editable(em, tenant, campaignId, user);
       if (!isEditable(c.status)) throw new DomainError('CAMPAIGN_NOT_EDITABLE', { campaignStatus: c.status });
       const stored = await this.files.put(em, {
-        tenantId: tenant.id, ownerType: 'campaign', ownerId: c.id, purpose: 'image', filename: `campaign.${kind.extension}`,
-        contentType: kind.mime, uploadedBy: user.userId, bytes: file.buffer,
+        tenantId: tenant.id,
+        ownerType: 'campaign',
+        ownerId: c.id,
+        purpose: 'image',
+        filename: `campaign.${kind.extension}`,
+        contentType: kind.mime,
+        uploadedBy: user.userId,
+        bytes: file.buffer,
       });
       await this.repo.updateCampaign(em, c.id, { imageFileId: stored.id });
       return { ...c, imageFileId: stored.id };
@@ -221,7 +264,14 @@ export class CampaignsService implements OnModuleInit {
       assertCampaignMove(c.status, 'in_review');
       const now = this.clock.now();
       await this.repo.updateCampaign(em, c.id, { status: 'in_review', submittedAt: now });
-      await this.audit.record(em, { tenantId: tenant.id, actorUserId: user.userId, action: 'campaign.submitted', subjectType: 'campaign', subjectId: c.id, data: {} });
+      await this.audit.record(em, {
+        tenantId: tenant.id,
+        actorUserId: user.userId,
+        action: 'campaign.submitted',
+        subjectType: 'campaign',
+        subjectId: c.id,
+        data: {},
+      });
       return { ...c, status: 'in_review', submittedAt: now };
     });
   }
@@ -233,7 +283,13 @@ export class CampaignsService implements OnModuleInit {
       if (!['live', 'awaiting_funds', 'funded', 'not_funded'].includes(c.status)) throw new DomainError('UPDATE_NOT_ALLOWED');
       const now = this.clock.now();
       const inserted = await this.repo.insertUpdate(em, {
-        tenantId: tenant.id, campaignId: c.id, authorUserId: user.userId, title: dto.title, body: dto.body, idempotencyKey, at: now,
+        tenantId: tenant.id,
+        campaignId: c.id,
+        authorUserId: user.userId,
+        title: dto.title,
+        body: dto.body,
+        idempotencyKey,
+        at: now,
       } as Omit<CampaignUpdate, 'id' | 'createdAt'>);
       if (!inserted) return (await this.repo.updates(em, c.id)).find((u) => u.idempotencyKey === idempotencyKey)!;
       await this.repo.updateCampaign(em, c.id, { lastUpdateAt: now });
@@ -241,12 +297,23 @@ export class CampaignsService implements OnModuleInit {
       const link = `${await this.tenants.siteUrl(tenant, em)}/programmes/${programme.slug}/campaigns/${c.slug}`;
       for (const person of await this.contributions.contributorsToWrite(em, c.id)) {
         await this.outbox.enqueue(em, {
-          tenantId: tenant.id, template: 'campaign-update', locale: person.locale, to: person.email, toName: person.displayName,
+          tenantId: tenant.id,
+          template: 'campaign-update',
+          locale: person.locale,
+          to: person.email,
+          toName: person.displayName,
           dedupeKey: `campaign-update:${inserted.id}:${person.emailKey}`,
           payload: { campaignTitle: c.title, title: dto.title, body: dto.body, link },
         });
       }
-      await this.audit.record(em, { tenantId: tenant.id, actorUserId: user.userId, action: 'campaign.update_posted', subjectType: 'campaign', subjectId: c.id, data: { updateId: inserted.id } });
+      await this.audit.record(em, {
+        tenantId: tenant.id,
+        actorUserId: user.userId,
+        action: 'campaign.update_posted',
+        subjectType: 'campaign',
+        subjectId: c.id,
+        data: { updateId: inserted.id },
+      });
       return inserted;
     });
   }
@@ -256,13 +323,23 @@ export class CampaignsService implements OnModuleInit {
     const { campaign, rewards } = await this.get(tenant, campaignId, user);
     const rows = await this.contributions.contributionsOf(this.repo.manager, campaign.id, ['confirmed']);
     const tier = new Map(rewards.map((r) => [r.id, r]));
-    return '\uFEFF' + toCsv(
-      ['receipt_number', 'confirmed_at', 'display_name', 'anonymous', 'email', 'amount_cents', 'amount_eur', 'reward', 'estimated_delivery', 'message'],
-      rows.map((c) => [
-        c.receiptNumber ?? '', c.confirmedAt ? new Date(c.confirmedAt).toISOString() : '', c.displayName ?? '', c.anonymous ? 'yes' : 'no', c.email,
-        String(c.amountCents), (c.amountCents / 100).toFixed(2), c.rewardTierId ? tier.get(c.rewardTierId)?.title ?? '' : '',
-        c.rewardTierId ? tier.get(c.rewardTierId)?.estimatedDelivery ?? '' : '', c.message,
-      ]),
+    return (
+      '\uFEFF' +
+      toCsv(
+        ['receipt_number', 'confirmed_at', 'display_name', 'anonymous', 'email', 'amount_cents', 'amount_eur', 'reward', 'estimated_delivery', 'message'],
+        rows.map((c) => [
+          c.receiptNumber ?? '',
+          c.confirmedAt ? new Date(c.confirmedAt).toISOString() : '',
+          c.displayName ?? '',
+          c.anonymous ? 'yes' : 'no',
+          c.email,
+          String(c.amountCents),
+          (c.amountCents / 100).toFixed(2),
+          c.rewardTierId ? (tier.get(c.rewardTierId)?.title ?? '') : '',
+          c.rewardTierId ? (tier.get(c.rewardTierId)?.estimatedDelivery ?? '') : '',
+          c.message,
+        ]),
+      )
     );
   }
 
@@ -289,8 +366,9 @@ export class CampaignsService implements OnModuleInit {
       this.pages.forget(tenant.id);
       const c = await this.repo.lockFound(em, tenant.id, campaignId);
       if (c.programmeId !== programmeId) throw new DomainError('NOT_FOUND');
-      const to = dto.decision === 'approve' ? 'approved' as const : 'changes_requested' as const;
-      if (to === 'changes_requested' && !dto.comment?.trim()) throw new DomainError('CAMPAIGN_COMMENT_REQUIRED', {}, [{ field: 'comment', message: 'is required to ask for changes' }]);
+      const to = dto.decision === 'approve' ? ('approved' as const) : ('changes_requested' as const);
+      if (to === 'changes_requested' && !dto.comment?.trim())
+        throw new DomainError('CAMPAIGN_COMMENT_REQUIRED', {}, [{ field: 'comment', message: 'is required to ask for changes' }]);
       if (c.status === to) return c;
       assertCampaignMove(c.status, to);
       if (to === 'approved') {
@@ -298,21 +376,39 @@ export class CampaignsService implements OnModuleInit {
         if (problems.length) throw new DomainError('CAMPAIGN_INCOMPLETE', {}, problems);
       }
       const now = this.clock.now();
-      const patch: Partial<Campaign> = { status: to, reviewComment: dto.comment?.trim() || null, ...(to === 'approved' ? { approvedAt: now, approvedBy: actor.userId } : {}) };
+      const patch: Partial<Campaign> = {
+        status: to,
+        reviewComment: dto.comment?.trim() || null,
+        ...(to === 'approved' ? { approvedAt: now, approvedBy: actor.userId } : {}),
+      };
       // Approved during the window: the campaign joins the collection at once.
       const programme = await this.programmes.found(tenant.id, c.programmeId, em);
-      if (to === 'approved' && windowState(programme.phase, windowOf(programme.timeline), now) === 'open') Object.assign(patch, { status: 'live', openedAt: now });
+      if (to === 'approved' && windowState(programme.phase, windowOf(programme.timeline), now) === 'open')
+        Object.assign(patch, { status: 'live', openedAt: now });
       await this.repo.updateCampaign(em, c.id, patch);
       await this.audit.record(em, {
-        tenantId: tenant.id, actorUserId: actor.userId, action: `campaign.${dto.decision === 'approve' ? 'approved' : 'changes_requested'}`,
-        subjectType: 'campaign', subjectId: c.id, data: { comment: dto.comment ?? null },
+        tenantId: tenant.id,
+        actorUserId: actor.userId,
+        action: `campaign.${dto.decision === 'approve' ? 'approved' : 'changes_requested'}`,
+        subjectType: 'campaign',
+        subjectId: c.id,
+        data: { comment: dto.comment ?? null },
       });
       const laureate = await this.users.findById(tenant.id, c.laureateUserId, em);
       if (laureate) {
         await this.outbox.enqueue(em, {
-          tenantId: tenant.id, template: 'campaign-reviewed', locale: laureate.locale ?? tenant.defaultLocale, to: laureate.email, toName: laureate.displayName,
+          tenantId: tenant.id,
+          template: 'campaign-reviewed',
+          locale: laureate.locale ?? tenant.defaultLocale,
+          to: laureate.email,
+          toName: laureate.displayName,
           dedupeKey: `campaign-reviewed:${c.id}:${to}:${now.toISOString()}`,
-          payload: { campaignTitle: c.title, approved: to === 'approved', comment: dto.comment ?? '', link: `${await this.tenants.siteUrl(tenant, em)}/campaigns/${c.id}/edit` },
+          payload: {
+            campaignTitle: c.title,
+            approved: to === 'approved',
+            comment: dto.comment ?? '',
+            link: `${await this.tenants.siteUrl(tenant, em)}/campaigns/${c.id}/edit`,
+          },
         });
       }
       return { ...c, ...patch };
@@ -332,7 +428,14 @@ export class CampaignsService implements OnModuleInit {
         throw new DomainError('CAMPAIGN_SETTINGS_FROZEN');
       }
       await this.matchFunding.updateSettings(em, s.id, patch);
-      await this.audit.record(em, { tenantId: tenant.id, actorUserId: actor.userId, action: 'campaigns.settings_saved', subjectType: 'programme', subjectId: programme.id, data: patch });
+      await this.audit.record(em, {
+        tenantId: tenant.id,
+        actorUserId: actor.userId,
+        action: 'campaigns.settings_saved',
+        subjectType: 'programme',
+        subjectId: programme.id,
+        data: patch,
+      });
       return { ...s, ...patch };
     });
   }
@@ -341,11 +444,13 @@ export class CampaignsService implements OnModuleInit {
   async saveBudget(tenant: Tenant, programmeId: string, dto: MatchBudgetDto, actor: Principal): Promise<MatchBudget> {
     return this.tx.run(async (em) => {
       const programme = await this.programmes.lockFound(em, tenant.id, programmeId);
-      if (!(await this.matchFunding.isProgrammePartner(em, tenant.id, programme.id, dto.partnerId))) throw new DomainError('CAMPAIGN_PARTNER_UNKNOWN', {}, [{ field: 'partnerId', message: 'is not a partner of this programme' }]);
+      if (!(await this.matchFunding.isProgrammePartner(em, tenant.id, programme.id, dto.partnerId)))
+        throw new DomainError('CAMPAIGN_PARTNER_UNKNOWN', {}, [{ field: 'partnerId', message: 'is not a partner of this programme' }]);
       const existing = (await this.matchFunding.budgets(em, tenant.id, programme.id)).find((b) => b.partnerId === dto.partnerId && b.kind === dto.kind);
-      const grant = dto.kind === 'grant'
-        ? { grantCents: dto.grantCents!, grantThresholdPercent: dto.grantThresholdPercent!, grantMinContributors: dto.grantMinContributors! }
-        : { grantCents: null, grantThresholdPercent: null, grantMinContributors: null };
+      const grant =
+        dto.kind === 'grant'
+          ? { grantCents: dto.grantCents!, grantThresholdPercent: dto.grantThresholdPercent!, grantMinContributors: dto.grantMinContributors! }
+          : { grantCents: null, grantThresholdPercent: null, grantMinContributors: null };
       let saved: MatchBudget;
       if (existing) {
         const change = { totalCents: dto.totalCents, scope: dto.scope ?? existing.scope, ...grant };
@@ -357,11 +462,24 @@ export class CampaignsService implements OnModuleInit {
         saved = (await this.matchFunding.budgets(em, tenant.id, programme.id)).find((b) => b.id === existing.id)!;
       } else {
         const id = await this.matchFunding.insertBudget(em, {
-          tenantId: tenant.id, programmeId: programme.id, partnerId: dto.partnerId, kind: dto.kind, scope: dto.scope ?? 'all', totalCents: dto.totalCents, ...grant,
+          tenantId: tenant.id,
+          programmeId: programme.id,
+          partnerId: dto.partnerId,
+          kind: dto.kind,
+          scope: dto.scope ?? 'all',
+          totalCents: dto.totalCents,
+          ...grant,
         });
         saved = (await this.matchFunding.budgets(em, tenant.id, programme.id)).find((b) => b.id === id)!;
       }
-      await this.audit.record(em, { tenantId: tenant.id, actorUserId: actor.userId, action: 'campaigns.budget_saved', subjectType: 'programme', subjectId: programme.id, data: { ...dto } });
+      await this.audit.record(em, {
+        tenantId: tenant.id,
+        actorUserId: actor.userId,
+        action: 'campaigns.budget_saved',
+        subjectType: 'programme',
+        subjectId: programme.id,
+        data: { ...dto },
+      });
       return saved;
     });
   }
@@ -402,7 +520,8 @@ export class CampaignsService implements OnModuleInit {
     const now = this.clock.now();
     const partners = await this.matchFunding.partnersOfApplication(em, campaign.tenantId, campaign.applicationId);
     return {
-      programme, campaign,
+      programme,
+      campaign,
       rewards: await this.repo.rewards(em, [campaign.id]),
       partners,
       updates: await this.repo.updates(em, campaign.id),
@@ -438,7 +557,11 @@ export class CampaignsService implements OnModuleInit {
     const page = await this.publicCampaign(tenant, campaignId);
     if (page.window.state !== 'before') throw new DomainError('SUBSCRIBE_CLOSED');
     await this.repo.subscribe(this.repo.manager, {
-      tenantId: tenant.id, campaignId: page.campaign.id, email: dto.email, emailKey: emailKey(dto.email), locale: dto.locale ?? tenant.defaultLocale,
+      tenantId: tenant.id,
+      campaignId: page.campaign.id,
+      email: dto.email,
+      emailKey: emailKey(dto.email),
+      locale: dto.locale ?? tenant.defaultLocale,
     });
     return { subscribed: true };
   }
