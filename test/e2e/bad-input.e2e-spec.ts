@@ -195,9 +195,8 @@ describe('bad input', () => {
         }
       }
       // Brackets inside strings do not count; 32 levels are parsed (and refused for what they are).
-      const shallow = await t
-        .http()
-        [route.method](route.path)
+      const http = t.http();
+      const shallow = await http[route.method](route.path)
         .set(route.headers)
         .set('Content-Type', 'application/json')
         .send(`{"title":"${'['.repeat(100)}","x":${'['.repeat(31)}1${']'.repeat(31)}}`);
@@ -206,9 +205,8 @@ describe('bad input', () => {
     }
     // Forms are parsed flat (a[b][c] is one name): deep names are just unknown fields.
     for (const route of routes.filter((r) => r.headers.Authorization)) {
-      const res = await t
-        .http()
-        [route.method](route.path)
+      const http = t.http();
+      const res = await http[route.method](route.path)
         .set(route.headers)
         .type('form')
         .send(`${'a'}${'[b]'.repeat(10_000)}=1`);
