@@ -4,69 +4,27 @@ import type { Response } from 'express';
 import { AuthService } from '../auth/auth.service.js';
 import { normaliseEmail } from '../auth/domain/tokens.js';
 import { RateLimiter } from '../auth/rate-limiter.service.js';
-import { Public, Roles, SignedIn } from '../auth/roles.guard.js';
+import { Public, SignedIn } from '../auth/roles.guard.js';
 import { UsersRepository } from '../auth/users.repository.js';
 import { TransactionRunner } from '../common/db/transaction.js';
 import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
 import { ErrorMessages } from '../common/errors/error-messages.js';
-import { zonedWallTimeToInstant } from '../common/time/zoned.js';
 import { baseUrlOf, Page, type PageContext } from '../request-context/current.decorators.js';
-import { checkForm, errorMap } from '../common/web/forms.js';
-import { eurosToCents } from '../common/web/money.js';
+import { errorMap } from '../common/web/forms.js';
 import { pageErrors } from '../common/web/page-errors.js';
 import { hasRole } from '../auth/principal.js';
 import type { TremplinRequest } from '../request-context/request-context.js';
-import { formatInstant, toLocalInput, ViewService } from '../common/web/view.service.js';
+import { formatInstant, ViewService } from '../common/web/view.service.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
 import { FileUpload } from '../storage/file-transfer.js';
 import type { Application } from './application.entity.js';
-import { checkFilter } from './dto/application-filter.dto.js';
 import { ApplicationsService, type UploadedFile as Upload } from './applications.service.js';
 import { ScreeningService } from './screening.service.js';
-import type { Call } from './call.entity.js';
-import { failedRules } from './domain/eligibility.js';
-import { coerceFormValue, type Answers } from './domain/form.js';
-import { CallDto } from './dto/call.dto.js';
+import { draftFromForm } from './applications.forms.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-/** An HTML form's fields as a draft: euros to cents, checkboxes, and answers by question. */
-export function draftFromForm(call: Call, body: Record<string, unknown>) {
-  const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string).trim() : undefined);
-  const euros = str('goalEuros');
-  let goalCents: number | undefined;
-  const problems: FieldProblem[] = [];
-  if (euros !== undefined && euros !== '') {
-    const cents = eurosToCents(euros);
-    if (cents !== null) goalCents = cents;
-    else problems.push({ field: 'goalCents', message: 'must be an amount in euros, e.g. 5000' });
-  }
-  const answers: Answers = {};
-  for (const q of call.form) {
-    if (q.kind === 'file') continue;
-    const raw = body[`q_${q.key}`];
-    answers[q.key] = coerceFormValue(q, raw);
-  }
-  return {
-    draft: {
-      title: str('title'),
-      summary: str('summary'),
-      category: str('category') || undefined,
-      goalCents,
-      commune: str('commune'),
-      postcode: str('postcode'),
-      applicantName: str('applicantName'),
-      organisation: str('organisation'),
-      email: str('email'),
-      phone: str('phone'),
-      consent: body.consent === 'yes',
-      answers,
-    },
-    problems,
-  };
-}
 
 @ApiExcludeController()
 @Controller()
@@ -276,133 +234,6 @@ export class ApplicationsPagesController {
       rows: this.applications.answerRows(call, app, page.locale),
     });
   }
-
-  // ---- screening desk ----
-
-  @Get('staff/programmes/:programmeId/applications')
-  @Roles(['staff'])
-  async desk(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Query() query: Record<string, string>) {
-    const programme = await this.programmes.get(page.tenant.id, programmeId);
-    const call = await this.applications.findCall(page.tenant.id, programmeId);
-    if (!call) return this.views.page('pages/staff/desk', page, { title: this.views.t(page.locale, 'desk.title'), programme, noCall: true });
-    const filter = checkFilter({
-      status: query.status,
-      screening: query.screening,
-      category: query.category,
-      commune: query.commune,
-      q: query.q,
-      eligibility: query.eligibility,
-    });
-    const { rows, total } = await this.screening.list(page.tenant, programmeId, filter);
-    return this.views.page('pages/staff/desk', page, {
-      title: this.views.t(page.locale, 'desk.title'),
-      programme,
-      call,
-      total,
-      filter: query,
-      rows: rows.map((r) => ({
-        ...r.application,
-        goalEuros: r.application.goalCents === null ? '' : (r.application.goalCents / 100).toLocaleString(page.locale),
-        failed: failedRules(r.rules).length,
-      })),
-    });
-  }
-
-  @Get('staff/applications/:id')
-  @Roles(['staff'])
-  async review(@Page() page: PageContext, @Param('id') id: string) {
-    return this.renderReview(page, id);
-  }
-
-  @Post('staff/applications/:id/decision')
-  @HttpCode(200)
-  @Roles(['staff'])
-  async decide(@Page() page: PageContext, @Param('id') id: string, @Body() body: Record<string, string>, @Res() res: Response) {
-    const reason = (body.reason ?? '').trim();
-    if (!['eligible', 'ineligible'].includes(body.decision) || reason.length < 3) {
-      const errors = [{ field: 'reason', message: this.views.t(page.locale, 'desk.reasonRequired') }];
-      return res.status(400).send(await this.renderReview(page, id, { errors: errorMap(errors), errorList: errors }));
-    }
-    await this.screening.decide(page.tenant, id, page.principal!, body.decision as 'eligible' | 'ineligible', reason);
-    return res.redirect(303, `${page.basePath}/staff/applications/${id}?saved=decision`);
-  }
-
-  @Post('staff/applications/:id/comments')
-  @HttpCode(200)
-  @Roles(['staff'])
-  async comment(@Page() page: PageContext, @Param('id') id: string, @Body() body: Record<string, string>, @Res() res: Response) {
-    const text = (body.body ?? '').trim();
-    if (!text || text.length > 5000) {
-      const errors = [{ field: 'body', message: this.views.t(page.locale, 'desk.commentRequired') }];
-      return res.status(400).send(await this.renderReview(page, id, { errors: errorMap(errors), errorList: errors }));
-    }
-    await this.screening.comment(page.tenant, id, page.principal!, text);
-    return res.redirect(303, `${page.basePath}/staff/applications/${id}#comments-title`);
-  }
-
-  @Post('staff/applications/:id/correction')
-  @HttpCode(200)
-  @Roles(['staff'])
-  async correction(@Page() page: PageContext, @Param('id') id: string, @Body() body: Record<string, string>, @Res() res: Response) {
-    const until = zonedWallTimeToInstant((body.until ?? '').trim(), page.tenant.timeZone);
-    const message = (body.message ?? '').trim();
-    const errors: FieldProblem[] = [];
-    if (!until) errors.push({ field: 'until', message: this.views.t(page.locale, 'staff.badDate') });
-    if (message.length < 3) errors.push({ field: 'message', message: this.views.t(page.locale, 'desk.messageRequired') });
-    if (!errors.length) {
-      try {
-        await this.screening.requestCorrection(page.tenant, id, page.principal!, message, until!);
-        return res.redirect(303, `${page.basePath}/staff/applications/${id}?saved=correction`);
-      } catch (err) {
-        errors.push(...pageErrors(this.errors, err, { locale: page.locale }).errorList);
-      }
-    }
-    return res.status(400).send(await this.renderReview(page, id, { errors: errorMap(errors), errorList: errors }));
-  }
-
-  // ---- the call editor ----
-
-  @Get('staff/programmes/:programmeId/call')
-  @Roles(['staff'])
-  async callEditor(@Page() page: PageContext, @Param('programmeId') programmeId: string) {
-    const programme = await this.programmes.get(page.tenant.id, programmeId);
-    const call = await this.applications.findCall(page.tenant.id, programmeId);
-    return this.views.page('pages/staff/call', page, {
-      title: this.views.t(page.locale, 'call.title'),
-      programme,
-      values: callToForm(call, page.tenant.timeZone),
-    });
-  }
-
-  @Post('staff/programmes/:programmeId/call')
-  @HttpCode(200)
-  @Roles(['staff'])
-  async saveCall(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Body() body: Record<string, string>, @Res() res: Response) {
-    const programme = await this.programmes.get(page.tenant.id, programmeId);
-    const { dto, problems } = callFromForm(body, page.tenant.timeZone);
-    const again = (status: number, errors: FieldProblem[]) =>
-      res.status(status).send(
-        this.views.page('pages/staff/call', page, {
-          title: this.views.t(page.locale, 'call.title'),
-          programme,
-          values: body,
-          errors: errorMap(errors),
-          errorList: errors,
-        }),
-      );
-    if (problems.length) return again(400, problems);
-    const form = checkForm(CallDto, dto);
-    if (!form.ok) return again(400, form.errors);
-    try {
-      await this.applications.setCall(page.tenant, programmeId, form.value, page.principal!.userId);
-    } catch (err) {
-      // A change that would invalidate submitted applications is a 409, a bad field a 400.
-      const problem = pageErrors(this.errors, err, { locale: page.locale });
-      return again(problem.status, problem.errorList);
-    }
-    return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/call?saved=1`);
-  }
-
   // ---- rendering ----
 
   private async openCall(page: PageContext, slug: string) {
@@ -496,92 +327,4 @@ export class ApplicationsPagesController {
       pendingEmail: await this.applications.pendingContactEmail(page.tenant, app),
     });
   }
-
-  private async renderReview(page: PageContext, id: string, extra: Record<string, unknown> = {}) {
-    const app = await this.applications.view(page.tenant, id, page.principal!);
-    const call = await this.applications.getCall(page.tenant.id, app.programmeId);
-    const programme = await this.programmes.get(page.tenant.id, app.programmeId);
-    return this.views.page('pages/staff/review', page, {
-      title: app.title || this.views.t(page.locale, 'apply.untitled'),
-      application: app,
-      programme,
-      rows: this.applications.answerRows(call, app, page.locale),
-      rules: this.applications.rules(call, app, 0).map((r) => ({ ...r, text: page.locale === 'fr' ? r.fr : r.en })),
-      files: await this.applications.filesOf(page.tenant, app),
-      comments: await this.screening.comments(page.tenant, app.id),
-      ...extra,
-    });
-  }
-}
-
-/**
- * The call editor works without JavaScript: categories and communes are edited as lines of text,
- * the custom questions as JSON (the same shape as the API's `form`).
- */
-export function callToForm(call: Call | null, timeZone: string): Record<string, string> {
-  if (!call)
-    return { goalMinEuros: '1000', goalMaxEuros: '10000', onePerApplicant: 'yes', allowEditAfterSubmit: 'yes', form: '[]', categories: '', territory: '' };
-  return {
-    textFr: call.textFr,
-    textEn: call.textEn,
-    receiptPrefix: call.receiptPrefix,
-    deadline: toLocalInput(call.deadline, timeZone),
-    goalMinEuros: String(call.goalMinCents / 100),
-    goalMaxEuros: String(call.goalMaxCents / 100),
-    onePerApplicant: call.onePerApplicant ? 'yes' : '',
-    allowEditAfterSubmit: call.allowEditAfterSubmit ? 'yes' : '',
-    categories: call.categories.map((c) => `${c.key} | ${c.labelFr} | ${c.labelEn}`).join('\n'),
-    territory: call.territory.map((c) => `${c.postcode} ${c.name}`).join('\n'),
-    form: JSON.stringify(call.form, null, 2),
-  };
-}
-
-export function callFromForm(body: Record<string, string>, timeZone: string): { dto: Record<string, unknown>; problems: FieldProblem[] } {
-  const problems: FieldProblem[] = [];
-  const lines = (s: string | undefined) =>
-    (s ?? '')
-      .split(/\r?\n/)
-      .map((l) => l.trim())
-      .filter(Boolean);
-  const categories = lines(body.categories).map((l, i) => {
-    const [key, labelFr, labelEn] = l.split('|').map((x) => x.trim());
-    if (!key || !labelFr || !labelEn) problems.push({ field: 'categories', message: `line ${i + 1}: write "key | Libellé | Label"` });
-    return { key, labelFr, labelEn: labelEn ?? labelFr };
-  });
-  const territory = lines(body.territory).map((l, i) => {
-    const m = /^(\S+)\s+(.+)$/.exec(l);
-    if (!m) problems.push({ field: 'territory', message: `line ${i + 1}: write "postcode commune"` });
-    return { postcode: m?.[1] ?? '', name: m?.[2] ?? '' };
-  });
-  const deadline = zonedWallTimeToInstant((body.deadline ?? '').trim(), timeZone);
-  if (!deadline) problems.push({ field: 'deadline', message: 'enter a date and time' });
-  const euros = (k: string) => {
-    const raw = (body[k] ?? '').trim();
-    if (!raw) return 0; // an empty bound reads as 0 cents
-    const cents = eurosToCents(raw);
-    if (cents === null) problems.push({ field: k, message: 'enter an amount in euros' });
-    return cents ?? Number.NaN;
-  };
-  let form: unknown = [];
-  try {
-    form = JSON.parse(body.form?.trim() || '[]');
-  } catch {
-    problems.push({ field: 'form', message: 'the questions must be valid JSON (a list of questions)' });
-  }
-  return {
-    dto: {
-      textFr: body.textFr ?? '',
-      textEn: body.textEn ?? '',
-      categories,
-      territory,
-      goalMinCents: euros('goalMinEuros'),
-      goalMaxCents: euros('goalMaxEuros'),
-      deadline: deadline?.toISOString(),
-      onePerApplicant: body.onePerApplicant === 'yes',
-      allowEditAfterSubmit: body.allowEditAfterSubmit === 'yes',
-      form,
-      receiptPrefix: (body.receiptPrefix ?? '').trim(),
-    },
-    problems,
-  };
 }
