@@ -12,6 +12,7 @@ import { FileUpload, sendStoredFile } from '../storage/file-transfer.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import type { Application } from './application.entity.js';
 import { applicationsCsv, applicationsXlsx } from './applications.export.js';
+import { ContactEmailService } from './contact-email.service.js';
 import { ApplicationsService, type UploadedFile as Upload } from './applications.service.js';
 import { ScreeningService } from './screening.service.js';
 import type { Call } from './call.entity.js';
@@ -68,6 +69,7 @@ export function applicationView(a: Application) {
 export class ApplicationsController {
   constructor(
     private readonly applications: ApplicationsService,
+    private readonly contactEmails: ContactEmailService,
     private readonly screening: ScreeningService,
     private readonly programmes: ProgrammesService,
   ) {}
@@ -116,7 +118,7 @@ export class ApplicationsController {
     const app = await this.applications.view(tenant, id, p);
     return {
       ...applicationView(app),
-      pendingEmail: await this.applications.pendingContactEmail(tenant, app),
+      pendingEmail: await this.contactEmails.pending(tenant, app),
       missing: app.status === 'draft' ? await this.applications.missing(tenant, app) : [],
     };
   }
@@ -126,7 +128,7 @@ export class ApplicationsController {
   @Public()
   @HttpCode(200)
   async confirmContactEmail(@CurrentTenant() tenant: Tenant, @Body() dto: ConsumeLinkDto) {
-    return this.applications.confirmContactEmail(tenant, dto.token);
+    return this.contactEmails.confirm(tenant, dto.token);
   }
 
   @Patch('applications/:id')
@@ -139,7 +141,7 @@ export class ApplicationsController {
     @Locale() locale: 'fr' | 'en',
   ) {
     const app = await this.applications.saveDraft(tenant, id, p, dto, locale);
-    return { ...applicationView(app), pendingEmail: await this.applications.pendingContactEmail(tenant, app) };
+    return { ...applicationView(app), pendingEmail: await this.contactEmails.pending(tenant, app) };
   }
 
   @Post('applications/:id/submit')

@@ -20,6 +20,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
 import { FileUpload } from '../storage/file-transfer.js';
 import type { Application } from './application.entity.js';
+import { ContactEmailService } from './contact-email.service.js';
 import { ApplicationsService, type UploadedFile as Upload } from './applications.service.js';
 import { ScreeningService } from './screening.service.js';
 import { draftFromForm } from './applications.forms.js';
@@ -31,6 +32,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export class ApplicationsPagesController {
   constructor(
     private readonly applications: ApplicationsService,
+    private readonly contactEmails: ContactEmailService,
     private readonly screening: ScreeningService,
     private readonly programmes: ProgrammesService,
     private readonly auth: AuthService,
@@ -142,7 +144,7 @@ export class ApplicationsPagesController {
   @Get('applications/contact-email/:token')
   @Public()
   async contactEmail(@Page() page: PageContext, @Param('token') token: string) {
-    const link = await this.applications.contactEmailLink(page.tenant, token);
+    const link = await this.contactEmails.link(page.tenant, token);
     return this.views.page('pages/applications/contact-email', page, {
       title: this.views.t(page.locale, 'contactEmail.title'),
       token,
@@ -155,7 +157,7 @@ export class ApplicationsPagesController {
   @HttpCode(200)
   @Public()
   async confirmContactEmail(@Page() page: PageContext, @Param('token') token: string) {
-    const { email } = await this.applications.confirmContactEmail(page.tenant, token);
+    const { email } = await this.contactEmails.confirm(page.tenant, token);
     return this.views.page('pages/applications/contact-email', page, { title: this.views.t(page.locale, 'contactEmail.doneTitle'), done: true, email });
   }
 
@@ -324,7 +326,7 @@ export class ApplicationsPagesController {
       },
       goalMin: call.goalMinCents / 100,
       goalMax: call.goalMaxCents / 100,
-      pendingEmail: await this.applications.pendingContactEmail(page.tenant, app),
+      pendingEmail: await this.contactEmails.pending(page.tenant, app),
     });
   }
 }

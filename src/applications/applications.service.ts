@@ -13,11 +13,11 @@ import { storedFileName } from '../storage/file-names.js';
 import { FileStorage, type StoredFileInfo } from '../storage/file-storage.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { TenantsService } from '../tenants/tenants.service.js';
-import { hashToken, newSecretToken, normaliseEmail } from '../auth/domain/tokens.js';
-import { RateLimiter } from '../auth/rate-limiter.service.js';
+import { normaliseEmail } from '../auth/domain/tokens.js';
 import type { Application } from './application.entity.js';
 import { ApplicationsRepository } from './applications.repository.js';
 import type { Call } from './call.entity.js';
+import { ContactEmailService } from './contact-email.service.js';
 import { assertCanEdit, assertCanSubmit, assertCanWithdraw, receiptNumber, type CallWindow } from './domain/application-state.js';
 import { evaluateEligibility, failedRules, type RuleResult } from './domain/eligibility.js';
 import { sniffFileType } from './domain/file-sniffing.js';
@@ -26,9 +26,6 @@ import type { ApplicationDraftDto } from './dto/application.dto.js';
 import type { CallDto } from './dto/call.dto.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-/** A contact address's confirmation link lasts a week; an application may ask for a few an hour. */
-const CONTACT_EMAIL_TTL_MS = 7 * 86_400_000;
-const CONTACT_EMAILS_PER_HOUR = 5;
 
 export interface UploadedFile {
   originalname: string;
@@ -48,7 +45,7 @@ export class ApplicationsService {
     private readonly files: FileStorage,
     private readonly tenants: TenantsService,
     private readonly clock: Clock,
-    private readonly limiter: RateLimiter,
+    private readonly contactEmails: ContactEmailService,
   ) {}
 
   // ---- the call -------------------------------------------------------------------------------
@@ -178,7 +175,7 @@ export class ApplicationsService {
           patch.email = email;
           await this.applications.dropPendingContactEmails(em, tenant.id, app.id);
         } else if (email !== app.email) {
-          await this.askToConfirmContactEmail(em, tenant, app, email);
+          await this.contactEmails.askToConfirm(em, tenant, app, email);
         }
       }
       const edited = { ...app, ...patch };
@@ -245,69 +242,6 @@ export class ApplicationsService {
       });
       return submitted;
     });
-  }
-
-  /**
-   * Sends a confirmation link to a contact address that is not the applicant's own (at most once per
-   * address while its link is valid, and a few times an hour per application).
-   */
-  private async askToConfirmContactEmail(em: EntityManager, tenant: Tenant, app: Application, email: string): Promise<void> {
-    const now = this.clock.now();
-    const pending = await this.applications.pendingContactEmail(tenant.id, app.id, now, em);
-    if (pending?.email === email) return;
-    await this.limiter.hit(`contact-email:${app.id}`, CONTACT_EMAILS_PER_HOUR, 3600);
-    const token = newSecretToken();
-    await this.applications.addContactEmail(em, {
-      tenantId: tenant.id,
-      applicationId: app.id,
-      email,
-      tokenHash: hashToken(token),
-      expiresAt: new Date(now.getTime() + CONTACT_EMAIL_TTL_MS),
-    });
-    await this.outbox.enqueue(em, {
-      tenantId: tenant.id,
-      template: 'application-contact-email',
-      locale: app.locale,
-      to: email,
-      toName: app.applicantName,
-      payload: {
-        name: app.applicantName,
-        title: app.title,
-        days: CONTACT_EMAIL_TTL_MS / 86_400_000,
-        link: `${await this.tenants.siteUrl(tenant, em)}/applications/contact-email/${token}`,
-      },
-    });
-  }
-
-  /** What a confirmation link is about, to show before it is used (mail scanners open links). */
-  async contactEmailLink(tenant: Tenant, token: string): Promise<{ email: string; title: string }> {
-    const row = await this.applications.contactEmailByToken(tenant.id, hashToken(token), this.clock.now());
-    const app = row && (await this.applications.get(tenant.id, row.applicationId));
-    if (!row || !app) throw new DomainError('CONTACT_EMAIL_LINK_INVALID');
-    return { email: row.email, title: app.title };
-  }
-
-  /** Confirms a contact address: from now on the application's e-mails go there. */
-  async confirmContactEmail(tenant: Tenant, token: string): Promise<{ applicationId: string; email: string }> {
-    return this.tx.run(async (em) => {
-      const confirmed = await this.applications.confirmContactEmail(em, tenant.id, hashToken(token), this.clock.now());
-      if (!confirmed) throw new DomainError('CONTACT_EMAIL_LINK_INVALID');
-      await this.applications.update(em, confirmed.applicationId, { email: confirmed.email });
-      await this.audit.record(em, {
-        tenantId: tenant.id,
-        actorUserId: null,
-        action: 'application.contact_email_confirmed',
-        subjectType: 'application',
-        subjectId: confirmed.applicationId,
-        data: { email: confirmed.email },
-      });
-      return confirmed;
-    });
-  }
-
-  /** The contact address waiting for confirmation, for the applicant's form. */
-  async pendingContactEmail(tenant: Tenant, app: Application): Promise<string | null> {
-    return (await this.applications.pendingContactEmail(tenant.id, app.id, this.clock.now()))?.email ?? null;
   }
 
   async withdraw(tenant: Tenant, id: string, principal: Principal): Promise<Application> {
