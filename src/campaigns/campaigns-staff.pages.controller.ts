@@ -10,7 +10,8 @@ import { checkForm, errorMap } from '../common/web/forms.js';
 import { eurosToCents } from '../common/web/money.js';
 import { ViewService } from '../common/web/view.service.js';
 import { problemOf } from './campaign-page-errors.js';
-import { editMessage, type Form, integerOrNull, pageTools, staffModel, type StaffExtra, str } from './campaign-pages.view.js';
+import { integerOrNull, str, type Form } from './campaign-form.js';
+import { editMessage, pageTools, staffModel, type StaffExtra } from './campaign-pages.view.js';
 import { CampaignsService } from './campaigns.service.js';
 import { CampaignReviewDto, CampaignSettingsDto, MatchBudgetDto } from './dto/campaigns.dto.js';
 

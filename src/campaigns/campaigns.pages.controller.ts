@@ -18,8 +18,8 @@ import { APP_CONFIG } from '../config/config.module.js';
 import { ShareMetaService } from '../public/share-meta.service.js';
 import { FileUpload } from '../storage/file-transfer.js';
 import { messageOf, placeOnForm, problemOf } from './campaign-page-errors.js';
+import { campaignFormToDto, formFieldOf, str, type Form } from './campaign-form.js';
 import {
-  campaignFormToDto,
   campaignPageModel,
   campaignShare,
   contributeMessage,
@@ -27,12 +27,9 @@ import {
   editMessage,
   editorModel,
   type EditorExtra,
-  type Form,
-  formFieldOf,
   IDEMPOTENCY_KEY,
   pageTools,
   type PublicExtra,
-  str,
 } from './campaign-pages.view.js';
 import { CampaignsService, type CampaignPage, type UploadedImage } from './campaigns.service.js';
 import { ContributionsService } from './contributions.service.js';

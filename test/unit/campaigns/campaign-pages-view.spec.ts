@@ -1,4 +1,4 @@
-import { campaignFormToDto, formFieldOf, integerOrNull } from '../../../src/campaigns/campaign-pages.view.js';
+import { campaignFormToDto, formFieldOf, integerOrNull } from '../../../src/campaigns/campaign-form.js';
 
 describe("the campaign editor's form", () => {
   it('turns euros into cents and drops empty rows, remembering the row of each kept one', () => {
