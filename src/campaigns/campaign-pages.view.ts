@@ -7,7 +7,8 @@ import { campaignProgress, countdownTo, pluralOf } from '../public/domain/progre
 import type { ShareInput } from '../public/share-meta.service.js';
 import { MAX_ROWS, rowsIn, str, type Form } from './campaign-form.js';
 import type { Campaign, CampaignSettings, Contribution, MatchBudget, RewardTier } from './campaign.entity.js';
-import type { CampaignPage, CampaignsService } from './campaigns.service.js';
+import type { CampaignsStaffService } from './campaigns-staff.service.js';
+import type { CampaignPage } from './campaigns.service.js';
 import { isEditable } from './domain/states.js';
 
 /**
@@ -302,7 +303,7 @@ export interface StaffExtra {
 }
 
 export function staffModel(
-  o: Awaited<ReturnType<CampaignsService['overview']>>,
+  o: Awaited<ReturnType<CampaignsStaffService['overview']>>,
   settings: CampaignSettings,
   partners: Array<{ id: string; name: string }>,
   publicHref: (c: Campaign) => string | null,

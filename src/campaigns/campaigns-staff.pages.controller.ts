@@ -12,12 +12,13 @@ import { ViewService } from '../common/web/view.service.js';
 import { problemOf } from './campaign-page-errors.js';
 import { integerOrNull, str, type Form } from './campaign-form.js';
 import { editMessage, pageTools, staffModel, type StaffExtra } from './campaign-pages.view.js';
+import { CampaignsStaffService } from './campaigns-staff.service.js';
 import { CampaignsService } from './campaigns.service.js';
 import { CampaignReviewDto, CampaignSettingsDto, MatchBudgetDto } from './dto/campaigns.dto.js';
 
 /**
  * The staff page of a programme's campaigns, server-rendered: each laureate's campaign to review, the
- * collection settings and the partners' match budgets. The rules stay in CampaignsService.
+ * collection settings and the partners' match budgets. The rules stay in CampaignsStaffService.
  */
 @ApiExcludeController()
 @Controller()
@@ -25,6 +26,7 @@ export class CampaignsStaffPagesController {
   constructor(
     private readonly errors: ErrorMessages,
     private readonly campaigns: CampaignsService,
+    private readonly campaignsStaff: CampaignsStaffService,
     private readonly views: ViewService,
     private readonly clock: Clock,
   ) {}
@@ -53,7 +55,7 @@ export class CampaignsStaffPagesController {
         .send(await this.renderStaff(page, programmeId, { errorList: errors, errors: errorMap(errors), typedComments: { [id]: str(body, 'comment') } }));
     if (!form.ok) return again(400, [{ field: `decision-${id}`, message: this.views.t(page.locale, 'campaignStaff.err.decision') }]);
     try {
-      await this.campaigns.review(page.tenant, programmeId, id, form.value, page.principal!);
+      await this.campaignsStaff.review(page.tenant, programmeId, id, form.value, page.principal!);
     } catch (err) {
       const problem = problemOf(this.errors, page.locale, err, field);
       const k = pageTools(this.views, page, this.clock.now());
@@ -112,7 +114,7 @@ export class CampaignsStaffPagesController {
     }
     if (problems.length || !form.ok) return again(400, problems);
     try {
-      await this.campaigns.saveSettings(page.tenant, programmeId, form.value, page.principal!);
+      await this.campaignsStaff.saveSettings(page.tenant, programmeId, form.value, page.principal!);
     } catch (err) {
       const problem = problemOf(this.errors, page.locale, err, 'paymentProvider');
       return again(
@@ -158,7 +160,7 @@ export class CampaignsStaffPagesController {
     }
     if (problems.length || !form.ok) return again(400, problems);
     try {
-      await this.campaigns.saveBudget(page.tenant, programmeId, form.value, page.principal!);
+      await this.campaignsStaff.saveBudget(page.tenant, programmeId, form.value, page.principal!);
     } catch (err) {
       const problem = problemOf(this.errors, page.locale, err, 'totalEuros');
       return again(
@@ -170,9 +172,9 @@ export class CampaignsStaffPagesController {
   }
 
   private async renderStaff(page: PageContext, programmeId: string, extra: StaffExtra = {}) {
-    const o = await this.campaigns.overview(page.tenant, programmeId);
-    const settings = await this.campaigns.settingsFor(page.tenant, programmeId);
-    const partners = await this.campaigns.programmePartners(page.tenant, programmeId);
+    const o = await this.campaignsStaff.overview(page.tenant, programmeId);
+    const settings = await this.campaignsStaff.settingsFor(page.tenant, programmeId);
+    const partners = await this.campaignsStaff.programmePartners(page.tenant, programmeId);
     const publicHref = (c: Parameters<CampaignsService['isPublic']>[1]) =>
       this.campaigns.isPublic(o.programme, c) ? `/programmes/${o.programme.slug}/campaigns/${c.slug}` : null;
     return this.views.page('pages/campaigns/staff', page, staffModel(o, settings, partners, publicHref, extra, pageTools(this.views, page, this.clock.now())));

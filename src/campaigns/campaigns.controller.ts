@@ -13,6 +13,7 @@ import type { TremplinRequest } from '../request-context/request-context.js';
 import { FileUpload } from '../storage/file-transfer.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import type { Campaign, CampaignSettings, Contribution, MatchBudget, RewardTier } from './campaign.entity.js';
+import { CampaignsStaffService } from './campaigns-staff.service.js';
 import { CampaignsService, type CampaignPage, type UploadedImage } from './campaigns.service.js';
 import { ContributionsService, type ContributionReceipt } from './contributions.service.js';
 import { percentOfGoal } from './domain/settlement.js';
@@ -148,6 +149,7 @@ function budgetView(b: MatchBudget) {
 export class CampaignsController {
   constructor(
     private readonly campaigns: CampaignsService,
+    private readonly campaignsStaff: CampaignsStaffService,
     private readonly contributions: ContributionsService,
     private readonly limiter: RateLimiter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -231,7 +233,7 @@ export class CampaignsController {
   @Get('api/programmes/:programmeId/campaigns')
   @Roles(['staff'], 'programmeId')
   async list(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
-    const o = await this.campaigns.overview(tenant, programmeId);
+    const o = await this.campaignsStaff.overview(tenant, programmeId);
     return {
       settings: settingsView(o.settings),
       budgets: o.budgets.map(budgetView),
@@ -254,13 +256,13 @@ export class CampaignsController {
     @Param('campaignId') id: string,
     @Body() dto: CampaignReviewDto,
   ) {
-    return campaignView(await this.campaigns.review(tenant, programmeId, id, dto, p));
+    return campaignView(await this.campaignsStaff.review(tenant, programmeId, id, dto, p));
   }
 
   @Get('api/programmes/:programmeId/campaign-settings')
   @Roles(['staff'], 'programmeId')
   async settings(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
-    const o = await this.campaigns.overview(tenant, programmeId);
+    const o = await this.campaignsStaff.overview(tenant, programmeId);
     return { settings: settingsView(o.settings), budgets: o.budgets.map(budgetView) };
   }
 
@@ -272,14 +274,14 @@ export class CampaignsController {
     @Param('programmeId') programmeId: string,
     @Body() dto: CampaignSettingsDto,
   ) {
-    return settingsView(await this.campaigns.saveSettings(tenant, programmeId, dto, p));
+    return settingsView(await this.campaignsStaff.saveSettings(tenant, programmeId, dto, p));
   }
 
   /** Creates or resizes a partner's match-funding budget (one per partner and kind). */
   @Put('api/programmes/:programmeId/match-budgets')
   @Roles(['staff'], 'programmeId')
   async saveBudget(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: MatchBudgetDto) {
-    return budgetView(await this.campaigns.saveBudget(tenant, programmeId, dto, p));
+    return budgetView(await this.campaignsStaff.saveBudget(tenant, programmeId, dto, p));
   }
 
   /** Every contribution of the programme (`?status=refund_due`: the refunds to make at the payment operator). */

@@ -11,6 +11,7 @@ import { CampaignsStaffPagesController } from './campaigns-staff.pages.controlle
 import { CampaignsPagesController } from './campaigns.pages.controller.js';
 import { CampaignsRepository } from './campaigns.repository.js';
 import { CampaignsScheduler } from './campaigns.scheduler.js';
+import { CampaignsStaffService } from './campaigns-staff.service.js';
 import { CampaignsService } from './campaigns.service.js';
 import { ContributionsRepository } from './contributions.repository.js';
 import { ContributionsService } from './contributions.service.js';
@@ -47,6 +48,7 @@ import { SettlementService } from './settlement.service.js';
     ContributionsRepository,
     MatchFundingRepository,
     CampaignsService,
+    CampaignsStaffService,
     ContributionsService,
     SettlementService,
     PaymentExpiryService,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { UsersRepository } from '../auth/users.repository.js';
+import { CampaignsStaffService } from '../campaigns/campaigns-staff.service.js';
 import { CampaignsService } from '../campaigns/campaigns.service.js';
 import { ContributionsService } from '../campaigns/contributions.service.js';
 import { Clock } from '../common/clock/clock.js';
@@ -84,6 +85,7 @@ async function createCampaignDemo(app: INestApplication, tenant: Tenant): Promis
   const tx = app.get(TransactionRunner);
   const programmes = app.get(ProgrammesService);
   const campaigns = app.get(CampaignsService);
+  const campaignsStaff = app.get(CampaignsStaffService);
   const contributions = app.get(ContributionsService);
   const partners = app.get(PartnersService);
   const now = app.get(Clock).now().getTime();
@@ -161,7 +163,7 @@ async function createCampaignDemo(app: INestApplication, tenant: Tenant): Promis
       laureates[i],
     );
     await campaigns.submit(tenant, mine.id, laureates[i]);
-    await campaigns.review(tenant, programme.id, mine.id, { decision: 'approve' }, staff);
+    await campaignsStaff.review(tenant, programme.id, mine.id, { decision: 'approve' }, staff);
     ids.push(mine.id);
   }
 
@@ -173,9 +175,9 @@ async function createCampaignDemo(app: INestApplication, tenant: Tenant): Promis
     { name: 'Énergies de Lumière', description: 'Mécène des projets du territoire.', capacity: 4 },
     staffId,
   );
-  await campaigns.saveSettings(tenant, programme.id, { paymentProvider: 'webhook', matchFactorPercent: 100, matchCapPerContributionCents: 5_000 }, staff);
-  await campaigns.saveBudget(tenant, programme.id, { partnerId: bank.id, kind: 'ratio', totalCents: 600_000 }, staff);
-  await campaigns.saveBudget(tenant, programme.id, { partnerId: energy.id, kind: 'ratio', totalCents: 300_000 }, staff);
+  await campaignsStaff.saveSettings(tenant, programme.id, { paymentProvider: 'webhook', matchFactorPercent: 100, matchCapPerContributionCents: 5_000 }, staff);
+  await campaignsStaff.saveBudget(tenant, programme.id, { partnerId: bank.id, kind: 'ratio', totalCents: 600_000 }, staff);
+  await campaignsStaff.saveBudget(tenant, programme.id, { partnerId: energy.id, kind: 'ratio', totalCents: 300_000 }, staff);
 
   await programmes.setTimeline(tenant, programme.id, { campaign: new Date(now - 3 * DAY), settlement: new Date(now + 39 * DAY) }, staffId);
   programme = await programmes.transition(tenant, programme.id, 'campaign', 'demo set-up', staffId);
