@@ -15,6 +15,7 @@ import type { Tenant } from '../tenants/tenant.entity.js';
 import type { Campaign, CampaignSettings, Contribution, MatchBudget, RewardTier } from './campaign.entity.js';
 import { CampaignsStaffService } from './campaigns-staff.service.js';
 import { CampaignsService, type CampaignPage, type UploadedImage } from './campaigns.service.js';
+import { ContributionsExportService } from './contributions-export.service.js';
 import { ContributionsService, type ContributionReceipt } from './contributions.service.js';
 import { percentOfGoal } from './domain/settlement.js';
 import {
@@ -151,6 +152,7 @@ export class CampaignsController {
     private readonly campaigns: CampaignsService,
     private readonly campaignsStaff: CampaignsStaffService,
     private readonly contributions: ContributionsService,
+    private readonly contributionsExport: ContributionsExportService,
     private readonly limiter: RateLimiter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -295,7 +297,7 @@ export class CampaignsController {
     @Res({ passthrough: true }) res: Response,
   ) {
     res.setHeader('Content-Disposition', `attachment; filename="contributions${status ? `-${status}` : ''}.csv"`);
-    return this.contributions.programmeCsv(tenant, programmeId, status);
+    return this.contributionsExport.programmeCsv(tenant, programmeId, status);
   }
 
   // ---- citizens ----

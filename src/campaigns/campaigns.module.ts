@@ -14,6 +14,7 @@ import { CampaignsScheduler } from './campaigns.scheduler.js';
 import { CampaignsStaffService } from './campaigns-staff.service.js';
 import { CampaignsService } from './campaigns.service.js';
 import { ContributionsRepository } from './contributions.repository.js';
+import { ContributionsExportService } from './contributions-export.service.js';
 import { ContributionsService } from './contributions.service.js';
 import { MatchFundingRepository } from './match-funding.repository.js';
 import { NudgesService } from './nudges.service.js';
@@ -50,6 +51,7 @@ import { SettlementService } from './settlement.service.js';
     CampaignsService,
     CampaignsStaffService,
     ContributionsService,
+    ContributionsExportService,
     SettlementService,
     PaymentExpiryService,
     NudgesService,
