@@ -5,34 +5,20 @@ import { Roles } from '../auth/roles.guard.js';
 import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
 import { ErrorMessages } from '../common/errors/error-messages.js';
 import { Page, type PageContext } from '../request-context/current.decorators.js';
-import { checkForm } from '../common/web/forms.js';
 import { ViewService } from '../common/web/view.service.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
-import { InviteMemberDto, JurySettingsDto } from './dto/jury.dto.js';
-import { JuryResultsService } from './jury-results.service.js';
-import { JurySetupService } from './jury-setup.service.js';
-import { settingsOf, type JurySettings } from './jury.settings.js';
 import { JuryVoteService } from './jury-vote.service.js';
-
-type Body_ = Record<string, string | string[] | undefined>;
-const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
-const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : typeof v === 'string' && v ? [v] : []);
-const num = (v: unknown) => {
-  const s = str(v).replace(',', '.');
-  return s === '' ? undefined : Number(s);
-};
+import { attempt, list, num, str, type Body_ } from './jury-form.js';
 
 /**
  * The jury's pages, server-rendered and usable without JavaScript: the juror's portal (list, reading,
- * conflict, ballot, private note) and the staff page (composition, settings, progress, results).
+ * conflict, ballot, private note). The staff page is JuryStaffPagesController's.
  */
 @ApiExcludeController()
 @Controller()
 export class JuryPagesController {
   constructor(
-    private readonly setup: JurySetupService,
     private readonly vote: JuryVoteService,
-    private readonly juryResults: JuryResultsService,
     private readonly programmes: ProgrammesService,
     private readonly views: ViewService,
     private readonly errors: ErrorMessages,
@@ -50,7 +36,9 @@ export class JuryPagesController {
   @HttpCode(200)
   @Roles(['juror'], 'programmeId')
   async favourites(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Body() body: Body_, @Res() res: Response) {
-    const problem = await this.attempt(page, 'favourites', () => this.vote.setFavourites(page.tenant, programmeId, list(body.favourite), page.principal!));
+    const problem = await attempt(this.errors, page, 'favourites', () =>
+      this.vote.setFavourites(page.tenant, programmeId, list(body.favourite), page.principal!),
+    );
     if (problem) return res.status(problem.status).send(await this.renderPortal(page, programmeId, { errorList: [problem.error] }));
     return res.redirect(303, `${page.basePath}/jury/programmes/${programmeId}?saved=1`);
   }
@@ -65,7 +53,7 @@ export class JuryPagesController {
       .map(([k, v]) => ({ id: k.slice(5), rank: num(v) }))
       .filter((e): e is { id: string; rank: number } => e.rank !== undefined && Number.isFinite(e.rank));
     const ids = entries.sort((a, b) => a.rank - b.rank).map((e) => e.id);
-    const problem = await this.attempt(page, 'ranking', () => this.vote.setRanking(page.tenant, programmeId, ids, page.principal!));
+    const problem = await attempt(this.errors, page, 'ranking', () => this.vote.setRanking(page.tenant, programmeId, ids, page.principal!));
     if (problem) return res.status(problem.status).send(await this.renderPortal(page, programmeId, { errorList: [problem.error] }));
     return res.redirect(303, `${page.basePath}/jury/programmes/${programmeId}?saved=1`);
   }
@@ -127,7 +115,7 @@ export class JuryPagesController {
     } else {
       input = { comment };
     }
-    const problem = await this.attempt(page, 'ballot', () => this.vote.castBallot(page.tenant, programmeId, applicationId, input, page.principal!));
+    const problem = await attempt(this.errors, page, 'ballot', () => this.vote.castBallot(page.tenant, programmeId, applicationId, input, page.principal!));
     if (problem)
       return res.status(problem.status).send(await this.renderApplication(page, programmeId, applicationId, { errorList: [problem.error], typed: body }));
     return res.redirect(303, `${page.basePath}/jury/programmes/${programmeId}/applications/${applicationId}?saved=ballot`);
@@ -170,114 +158,7 @@ export class JuryPagesController {
     return res.redirect(303, `${page.basePath}/jury/programmes/${programmeId}?saved=conflict`);
   }
 
-  // ---- staff ----
-
-  @Get('staff/programmes/:programmeId/jury')
-  @Roles(['staff'])
-  async staffPage(@Page() page: PageContext, @Param('programmeId') programmeId: string) {
-    return this.renderStaff(page, programmeId);
-  }
-
-  @Post('staff/programmes/:programmeId/jury/settings')
-  @HttpCode(200)
-  @Roles(['staff'])
-  async saveSettings(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Body() body: Body_, @Res() res: Response) {
-    const { dto, problems } = settingsFromForm(body);
-    const form = checkForm(JurySettingsDto, dto);
-    const errors = [...problems, ...(form.ok ? [] : form.errors)];
-    if (!errors.length && form.ok) {
-      const problem = await this.attempt(page, 'method', () => this.setup.saveSettings(page.tenant, programmeId, form.value, page.principal!.userId));
-      if (!problem) return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/jury?saved=settings`);
-      errors.push(...(problem.fieldErrors.length ? problem.fieldErrors : [problem.error]));
-    }
-    return res.status(400).send(await this.renderStaff(page, programmeId, { errorList: errors, settingsValues: body }));
-  }
-
-  @Post('staff/programmes/:programmeId/jury/members')
-  @HttpCode(200)
-  @Roles(['staff'])
-  async invite(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Body() body: Body_, @Res() res: Response) {
-    const form = checkForm(InviteMemberDto, {
-      email: str(body.email),
-      displayName: str(body.displayName),
-      organisation: str(body.organisation),
-      ...(str(body.weight) ? { weight: num(body.weight) } : {}),
-    });
-    let errors: FieldProblem[] = form.ok ? [] : form.errors;
-    if (form.ok) {
-      const problem = await this.attempt(page, 'email', () => this.setup.invite(page.tenant, programmeId, form.value, page.principal!.userId));
-      if (!problem) return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/jury?saved=member`);
-      errors = [problem.error];
-    }
-    return res.status(400).send(await this.renderStaff(page, programmeId, { errorList: errors, memberValues: body }));
-  }
-
-  @Post('staff/programmes/:programmeId/jury/:action')
-  @HttpCode(200)
-  @Roles(['staff'])
-  async act(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Param('action') action: string, @Body() body: Body_, @Res() res: Response) {
-    const actor = page.principal!.userId;
-    const run: Record<string, () => Promise<unknown>> = {
-      open: () => this.setup.openVote(page.tenant, programmeId, actor),
-      close: () => this.juryResults.closeVote(page.tenant, programmeId, actor),
-      remind: () => this.juryResults.remind(page.tenant, programmeId, actor),
-      confirm: () => this.confirmFromForm(page, programmeId, body),
-      announce: () => this.juryResults.announce(page.tenant, programmeId, actor),
-    };
-    if (!run[action]) throw new DomainError('NOT_FOUND');
-    const problem = await this.attempt(page, action === 'confirm' ? 'justification' : 'actions', run[action]);
-    if (problem)
-      return res
-        .status(problem.status)
-        .send(
-          await this.renderStaff(page, programmeId, { errorList: problem.fieldErrors.length ? problem.fieldErrors : [problem.error], confirmValues: body }),
-        );
-    return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/jury?saved=${action}`);
-  }
-
   // ---- rendering ----
-
-  /** Runs a change; a domain error becomes a message for the page (in its language) instead of an error page. */
-  private async attempt(
-    page: PageContext,
-    field: string,
-    work: () => Promise<unknown>,
-  ): Promise<{ status: number; error: FieldProblem; fieldErrors: FieldProblem[] } | null> {
-    // Field errors are shown as such only for validation (they name the field); other codes get their sentence.
-    try {
-      await work();
-      return null;
-    } catch (err) {
-      const desc = err instanceof DomainError ? this.errors.describe(err.code) : undefined;
-      if (!(err instanceof DomainError) || !desc || ['NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'].includes(err.code)) throw err;
-      const fieldErrors = err.code === 'VALIDATION_FAILED' ? err.fieldErrors : [];
-      return { status: desc.status, error: { field, message: this.errors.message(err, page.locale) }, fieldErrors };
-    }
-  }
-
-  private async confirmFromForm(page: PageContext, programmeId: string, body: Body_) {
-    const { apps } = await this.juryResults.results(page.tenant, programmeId);
-    const byReceipt = new Map(apps.map((a) => [a.receiptNumber ?? a.id, a.id]));
-    const ids = (field: string) => {
-      const tokens = str(body[field])
-        .split(/[\s,;]+/)
-        .filter(Boolean);
-      const unknown = tokens.filter((t) => !byReceipt.has(t));
-      if (unknown.length)
-        throw new DomainError('VALIDATION_FAILED', {}, [{ field, message: this.views.t(page.locale, 'jury.unknownReceipts', { list: unknown.join(', ') }) }]);
-      return tokens.map((t) => byReceipt.get(t)!);
-    };
-    return this.juryResults.confirm(
-      page.tenant,
-      programmeId,
-      {
-        laureates: ids('laureates'),
-        waitingList: ids('waitingList'),
-        justification: str(body.justification),
-      },
-      page.principal!.userId,
-    );
-  }
 
   private async renderPortal(page: PageContext, programmeId: string, extra: Record<string, unknown> = {}) {
     const m = await this.vote.mine(page.tenant, programmeId, page.principal!);
@@ -340,123 +221,4 @@ export class JuryPagesController {
       attachments: r.attachments,
     });
   }
-
-  private async renderStaff(page: PageContext, programmeId: string, extra: Record<string, unknown> = {}) {
-    const o = await this.setup.overview(page.tenant, programmeId);
-    const status = o.status;
-    const progress = o.jury && status !== 'setup' ? await this.juryResults.progress(page.tenant, programmeId) : null;
-    let results: Record<string, unknown> | null = null;
-    if (status === 'closed') {
-      const r = await this.juryResults.results(page.tenant, programmeId);
-      const byApp = new Map(r.apps.map((a) => [a.id, a]));
-      const receipt = (id: string) => byApp.get(id)?.receiptNumber ?? id;
-      const scores = new Map(r.tally.result.scores.map((s) => [s.applicationId, s]));
-      const outcome = new Map(r.outcomes.map((x) => [x.applicationId, x]));
-      const lang = page.locale;
-      results = {
-        explanation: r.tally.selection.explanation[lang],
-        rows: r.tally.selection.entries.map((e) => ({
-          ...e,
-          title: byApp.get(e.applicationId)?.title ?? '',
-          receipt: receipt(e.applicationId),
-          scoreText: Number(e.score.toFixed(4)).toLocaleString(lang),
-          method: scores.get(e.applicationId)?.explanation[lang] ?? '',
-          selection: e.explanation[lang],
-          outcome: outcome.get(e.applicationId)?.status ?? null,
-        })),
-        unranked: r.tally.result.unranked.map((u) => ({
-          receipt: receipt(u.applicationId),
-          title: byApp.get(u.applicationId)?.title ?? '',
-          explanation: u.explanation[lang],
-        })),
-        boundaryTies: r.tally.selection.boundaryTies.map((b) => b.explanation[lang]),
-        unmetQuotas: r.tally.selection.unmetQuotas.map((q) => q.explanation[lang]),
-        laureates: (r.outcomes.length ? r.outcomes.filter((x) => x.status === 'laureate').map((x) => x.applicationId) : r.tally.selection.laureates)
-          .map(receipt)
-          .join('\n'),
-        waitingList: (r.outcomes.length
-          ? r.outcomes
-              .filter((x) => x.status === 'waiting')
-              .sort((a, b) => a.waitingPosition! - b.waitingPosition!)
-              .map((x) => x.applicationId)
-          : r.tally.selection.waitingList
-        )
-          .map(receipt)
-          .join('\n'),
-      };
-    }
-    const settings = settingsOf(o.jury);
-    const typed = extra.confirmValues as Body_ | undefined;
-    const confirmForm = {
-      laureates: typed ? str(typed.laureates) : results?.laureates,
-      waitingList: typed ? str(typed.waitingList) : results?.waitingList,
-      justification: typed ? str(typed.justification) : '',
-    };
-    return this.views.page('pages/jury/staff', page, {
-      confirmForm,
-      title: this.views.t(page.locale, 'jury.staffTitle'),
-      programme: o.programme,
-      jury: o.jury,
-      status,
-      method: o.method,
-      members: o.members,
-      progress,
-      results,
-      settingsValues: settingsToForm(o.method, settings),
-      setup: status === 'setup',
-      methods: ['favourites', 'scored_criteria', 'borda', 'pairwise'],
-      ...extra,
-      errors: Object.fromEntries(((extra.errorList as FieldProblem[] | undefined) ?? []).map((e) => [e.field, e.message])),
-    });
-  }
-}
-
-/** The settings form's text fields (criteria and quotas as lines) back into the API's shape. */
-export function settingsFromForm(body: Body_): { dto: Record<string, unknown>; problems: FieldProblem[] } {
-  const problems: FieldProblem[] = [];
-  const lines = (s: unknown) =>
-    str(s)
-      .split(/\r?\n/)
-      .map((l) => l.trim())
-      .filter(Boolean);
-  const criteria = lines(body.criteria).map((l, i) => {
-    const [id, labelFr, labelEn, weight, min, max] = l.split('|').map((x) => x.trim());
-    if (!id || !labelFr) problems.push({ field: 'criteria', message: `line ${i + 1}: write "id | Libellé | Label | weight | min | max"` });
-    return { id, labelFr, labelEn: labelEn || labelFr, weight: num(weight) ?? 1, min: num(min) ?? 0, max: num(max) ?? 5 };
-  });
-  const quotas = lines(body.quotas).map((l, i) => {
-    const [dimension, group, min] = l.split('|').map((x) => x.trim());
-    if (!dimension || !group) problems.push({ field: 'quotas', message: `line ${i + 1}: write "category | group | minimum"` });
-    return { dimension, group, min: num(min) ?? 1 };
-  });
-  const dto: Record<string, unknown> = {
-    method: str(body.method),
-    criteria,
-    normalisation: body.normalisation === 'z_score' ? 'z_score' : 'none',
-    quorum: num(body.quorum) ?? 1,
-    maxFavourites: num(body.maxFavourites) ?? 10,
-    blindReview: body.blindReview === 'yes',
-    laureates: num(body.laureates) ?? 10,
-    waitingList: num(body.waitingList) ?? 0,
-    quotas,
-  };
-  if (num(body.jurorsPerApplication) !== undefined) dto.jurorsPerApplication = num(body.jurorsPerApplication);
-  if (num(body.cutOff) !== undefined) dto.cutOff = num(body.cutOff);
-  return { dto, problems };
-}
-
-function settingsToForm(method: string, s: JurySettings): Record<string, string> {
-  return {
-    method,
-    normalisation: s.normalisation,
-    quorum: String(s.quorum),
-    maxFavourites: String(s.maxFavourites),
-    blindReview: s.blindReview ? 'yes' : '',
-    jurorsPerApplication: s.jurorsPerApplication === null ? '' : String(s.jurorsPerApplication),
-    laureates: String(s.laureates),
-    waitingList: String(s.waitingList),
-    cutOff: s.cutOff === null ? '' : String(s.cutOff),
-    criteria: s.criteria.map((c) => `${c.id} | ${c.labelFr} | ${c.labelEn} | ${c.weight} | ${c.min} | ${c.max}`).join('\n'),
-    quotas: s.quotas.map((q) => `${q.dimension} | ${q.group} | ${q.min}`).join('\n'),
-  };
 }
