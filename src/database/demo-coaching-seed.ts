@@ -8,6 +8,7 @@ import { Clock } from '../common/clock/clock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
 import type { Principal } from '../auth/principal.js';
 import type { Partner } from '../partners/partner.entity.js';
+import { MatchingService } from '../partners/matching.service.js';
 import { PartnersService } from '../partners/partners.service.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
 import { Tenant } from '../tenants/tenant.entity.js';
@@ -89,6 +90,7 @@ async function createCoachingDemo(app: INestApplication, tenant: Tenant): Promis
   const schedules = app.get(LaureateScheduleService);
   const reviews = app.get(CoachReviewsService);
   const partners = app.get(PartnersService);
+  const matchings = app.get(MatchingService);
   const now = app.get(Clock).now().getTime();
   const staff = (
     await ds.query(
@@ -228,7 +230,7 @@ async function createCoachingDemo(app: INestApplication, tenant: Tenant): Promis
   for (const [i, l] of laureates.entries()) {
     await partners.setNeeds(tenant, programme.id, l, PROJECTS[i][2], i % 3 === 0 ? [created[i % created.length].id] : []);
   }
-  await partners.run(tenant, programme.id, staff);
-  await partners.confirm(tenant, programme.id, staff);
+  await matchings.run(tenant, programme.id, staff);
+  await matchings.confirm(tenant, programme.id, staff);
   return true;
 }

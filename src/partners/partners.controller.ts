@@ -7,6 +7,7 @@ import type { Tenant } from '../tenants/tenant.entity.js';
 import { ContactDto, MatchingSettingsDto, NeedsDto, PairRuleDto, PartnerDto, PartnerPreferencesDto, UpdatePartnerDto } from './dto/partners.dto.js';
 import { DEFAULT_WEIGHTS } from './domain/scoring.js';
 import type { Matching, Partner } from './partner.entity.js';
+import { MatchingService } from './matching.service.js';
 import { PartnersService } from './partners.service.js';
 
 export function partnerView(p: Partner) {
@@ -43,7 +44,10 @@ export function matchingView(m: Matching, stale = false) {
 @ApiBearerAuth()
 @Controller('api/programmes/:programmeId')
 export class PartnersController {
-  constructor(private readonly partners: PartnersService) {}
+  constructor(
+    private readonly partners: PartnersService,
+    private readonly matchings: MatchingService,
+  ) {}
 
   // ---- staff ----
 
@@ -86,7 +90,7 @@ export class PartnersController {
   @Get('matching')
   @Roles(['staff'])
   async matching(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
-    const s = await this.partners.matching(tenant, programmeId);
+    const s = await this.matchings.matching(tenant, programmeId);
     return {
       ...matchingView(s.matching, s.stale),
       laureates: s.laureates.map((l) => ({
@@ -107,28 +111,28 @@ export class PartnersController {
     @Param('programmeId') programmeId: string,
     @Body() dto: MatchingSettingsDto,
   ) {
-    return matchingView(await this.partners.saveSettings(tenant, programmeId, dto, p.userId));
+    return matchingView(await this.matchings.saveSettings(tenant, programmeId, dto, p.userId));
   }
 
   @Post('matching/pairs')
   @Roles(['staff'])
   @HttpCode(200)
   async pair(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: PairRuleDto) {
-    return matchingView(await this.partners.setPair(tenant, programmeId, { laureateId: dto.laureateId, partnerId: dto.partnerId }, dto.rule, p.userId));
+    return matchingView(await this.matchings.setPair(tenant, programmeId, { laureateId: dto.laureateId, partnerId: dto.partnerId }, dto.rule, p.userId));
   }
 
   @Post('matching/run')
   @Roles(['staff'])
   @HttpCode(200)
   async run(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
-    return matchingView(await this.partners.run(tenant, programmeId, p.userId));
+    return matchingView(await this.matchings.run(tenant, programmeId, p.userId));
   }
 
   @Post('matching/confirm')
   @Roles(['staff'])
   @HttpCode(200)
   async confirm(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
-    return matchingView(await this.partners.confirm(tenant, programmeId, p.userId));
+    return matchingView(await this.matchings.confirm(tenant, programmeId, p.userId));
   }
 
   // ---- partner contacts ----

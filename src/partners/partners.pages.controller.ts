@@ -11,6 +11,7 @@ import { eurosToCents } from '../common/web/money.js';
 import { Page, type PageContext } from '../request-context/current.decorators.js';
 import { ViewService } from '../common/web/view.service.js';
 import { DEFAULT_WEIGHTS, type ScoreTerm } from './domain/scoring.js';
+import { MatchingService } from './matching.service.js';
 import { PartnersService } from './partners.service.js';
 
 type Body_ = Record<string, string | string[] | undefined>;
@@ -35,6 +36,7 @@ function termsModel(terms: ScoreTerm[]) {
 export class PartnersPagesController {
   constructor(
     private readonly partners: PartnersService,
+    private readonly matchings: MatchingService,
     private readonly views: ViewService,
     private readonly errors: ErrorMessages,
   ) {}
@@ -95,10 +97,10 @@ export class PartnersPagesController {
     const actor = page.principal!.userId;
     const rule = str(body.rule);
     const run: Record<string, () => Promise<unknown>> = {
-      run: () => this.partners.run(page.tenant, programmeId, actor),
-      confirm: () => this.partners.confirm(page.tenant, programmeId, actor),
+      run: () => this.matchings.run(page.tenant, programmeId, actor),
+      confirm: () => this.matchings.confirm(page.tenant, programmeId, actor),
       pair: () =>
-        this.partners.setPair(
+        this.matchings.setPair(
           page.tenant,
           programmeId,
           { laureateId: str(body.laureateId), partnerId: str(body.partnerId) },
@@ -140,7 +142,7 @@ export class PartnersPagesController {
           .filter(([, v]) => !Number.isFinite(v) || v < 0 || v > 100)
           .map(([k]) => ({ field: 'weights', message: `${k}: 0 – 100` }));
         if (bad.length) throw new DomainError('VALIDATION_FAILED', {}, bad);
-        return this.partners.saveSettings(page.tenant, programmeId, { weights }, actor);
+        return this.matchings.saveSettings(page.tenant, programmeId, { weights }, actor);
       },
     };
     if (!run[action]) throw new DomainError('NOT_FOUND');
@@ -163,7 +165,7 @@ export class PartnersPagesController {
   }
 
   private async renderMatching(page: PageContext, programmeId: string, extra: Record<string, unknown> = {}) {
-    const s = await this.partners.matching(page.tenant, programmeId);
+    const s = await this.matchings.matching(page.tenant, programmeId);
     const m = s.matching;
     const title = new Map(s.laureates.map((l) => [l.applicationId, l.title]));
     const name = new Map(s.partners.map((p) => [p.id, p.name]));
