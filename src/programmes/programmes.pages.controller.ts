@@ -128,15 +128,13 @@ export class ProgrammesPagesController {
         const blockers = (err.details.blockers as Array<{ en: string; fr: string }> | undefined)?.map((b) => b[page.locale]);
         const message = blockers?.join(' ') ?? this.views.t(page.locale, 'staff.phaseConflict');
         const errors = [{ field: 'to', message }];
-        return res
-          .status(409)
-          .send(
-            await this.renderDesk(page, await this.programmes.get(page.tenant.id, id), {
-              phaseErrors: errorMap(errors),
-              errorList: errors,
-              reason: body.reason,
-            }),
-          );
+        return res.status(409).send(
+          await this.renderDesk(page, await this.programmes.get(page.tenant.id, id), {
+            phaseErrors: errorMap(errors),
+            errorList: errors,
+            reason: body.reason,
+          }),
+        );
       }
       throw err;
     }
