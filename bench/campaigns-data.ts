@@ -21,41 +21,60 @@ const STORY = '<p>Un atelier de réparation ouvert à tous, avec des pièces de 
 export async function seedCampaignProgramme(db: pg.Client, tenantId: string, staffUserId: string, n: number): Promise<BenchCampaignProgramme> {
   const opens = new Date(Date.now() - 7 * 86_400_000);
   const closes = new Date(Date.now() + 30 * 86_400_000);
-  const { rows: [p] } = await db.query(
+  const {
+    rows: [p],
+  } = await db.query(
     `INSERT INTO programme (tenant_id, slug, title_fr, title_en, summary_fr, summary_en, phase, phase_changed_at, timeline, next_transition_at)
      VALUES ($1, 'bench-campaigns', 'Makers : les campagnes', 'Makers: the campaigns', 'Soutenez les projets des lauréats.', 'Back the laureates'' projects.',
              'campaign', $2, $3, $4) RETURNING id, slug`,
     [tenantId, opens, JSON.stringify({ campaign: opens.toISOString(), settlement: closes.toISOString() }), closes],
   );
-  await db.query(`INSERT INTO app_user (tenant_id, email, display_name) SELECT $1, 'laureate' || g || '@bench.test', 'Lauréat ' || g FROM generate_series(1, $2) g`, [tenantId, n]);
-  await db.query(`
+  await db.query(
+    `INSERT INTO app_user (tenant_id, email, display_name) SELECT $1, 'laureate' || g || '@bench.test', 'Lauréat ' || g FROM generate_series(1, $2) g`,
+    [tenantId, n],
+  );
+  await db.query(
+    `
     INSERT INTO application (tenant_id, programme_id, applicant_user_id, status, screening, title, summary, category, goal_cents, commune, postcode,
                              applicant_name, email, consent, answers, receipt_number, submitted_at, locale)
     SELECT $1, $2, u.id, 'submitted', 'eligible', 'Atelier ' || (ARRAY['vélo','textile','bois','électronique'])[1 + (g % 4)] || ' ' || g,
            'Un projet de réemploi pour le quartier.', (ARRAY['reuse','repair','recycling','local-making'])[1 + (g % 4)], 100000 + (g % 20) * 95000,
            'Roubaix', '59100', u.display_name, u.email, true, '{}', 'BCP-' || lpad(g::text, 5, '0'), now() - interval '90 days', 'fr'
-      FROM generate_series(1, $3) g JOIN app_user u ON u.tenant_id = $1 AND u.email = 'laureate' || g || '@bench.test'`, [tenantId, p.id, n]);
-  await db.query(`
+      FROM generate_series(1, $3) g JOIN app_user u ON u.tenant_id = $1 AND u.email = 'laureate' || g || '@bench.test'`,
+    [tenantId, p.id, n],
+  );
+  await db.query(
+    `
     INSERT INTO jury_outcome (tenant_id, programme_id, application_id, status, rank, confirmed_by, confirmed_at)
     SELECT $1, $2, a.id, 'laureate', row_number() OVER (ORDER BY a.receipt_number), $3, now() - interval '60 days'
-      FROM application a WHERE a.programme_id = $2`, [tenantId, p.id, staffUserId]);
-  const { rows: campaigns } = await db.query(`
+      FROM application a WHERE a.programme_id = $2`,
+    [tenantId, p.id, staffUserId],
+  );
+  const { rows: campaigns } = await db.query(
+    `
     INSERT INTO campaign (tenant_id, programme_id, application_id, laureate_user_id, slug, title, summary, story, goal_cents, status,
                           submitted_at, approved_at, approved_by, opened_at)
     SELECT $1, $2, a.id, a.applicant_user_id, 'atelier-' || substr(a.receipt_number, 5), a.title, a.summary, $3, a.goal_cents, 'live',
            now() - interval '20 days', now() - interval '15 days', $4, $5
       FROM application a WHERE a.programme_id = $2 ORDER BY a.receipt_number
-    RETURNING id, slug`, [tenantId, p.id, STORY, staffUserId, opens]);
-  await db.query(`
+    RETURNING id, slug`,
+    [tenantId, p.id, STORY, staffUserId, opens],
+  );
+  await db.query(
+    `
     INSERT INTO reward_tier (tenant_id, campaign_id, position, title, description, min_amount_cents, quantity, remaining)
     SELECT $1, c.id, x.position, x.title, '', x.min, x.quantity, x.quantity
       FROM campaign c, (VALUES (1, 'Merci', 500, NULL::int), (2, 'Édition limitée', 5000, 1000000)) AS x(position, title, min, quantity)
-     WHERE c.programme_id = $2`, [tenantId, p.id]);
+     WHERE c.programme_id = $2`,
+    [tenantId, p.id],
+  );
   await db.query(
     `INSERT INTO campaign_settings (tenant_id, programme_id, payment_provider, match_factor_percent, match_cap_per_contribution_cents) VALUES ($1, $2, 'webhook', 100, 1000)`,
     [tenantId, p.id],
   );
-  const { rows: [partner] } = await db.query(`INSERT INTO partner (tenant_id, programme_id, name) VALUES ($1, $2, 'Mécène') RETURNING id`, [tenantId, p.id]);
+  const {
+    rows: [partner],
+  } = await db.query(`INSERT INTO partner (tenant_id, programme_id, name) VALUES ($1, $2, 'Mécène') RETURNING id`, [tenantId, p.id]);
   await db.query(
     `INSERT INTO match_budget (tenant_id, programme_id, partner_id, kind, total_cents, remaining_cents) VALUES ($1, $2, $3, 'ratio', 10000000000, 10000000000)`,
     [tenantId, p.id, partner.id],
@@ -75,7 +94,8 @@ export async function addContributions(db: pg.Client, tenantId: string, programm
   // In slices, so that one statement does not hold a million rows' worth of work at once.
   for (let start = from; start <= to; start += 250_000) {
     const end = Math.min(to, start + 249_999);
-    await db.query(`
+    await db.query(
+      `
       INSERT INTO contribution (id, tenant_id, programme_id, campaign_id, amount_cents, matched_cents, email, email_key, display_name, status, provider,
                                 provider_ref, idempotency_key, request_hash, expires_at, confirmed_at, ended_at, receipt_number, created_at)
       SELECT x.id, $1, $2, ($3::uuid[])[1 + (g * 7919) % $4], x.amount, 0, x.email, x.email, 'Citoyen', x.status, 'webhook', x.id::text,
@@ -87,24 +107,37 @@ export async function addContributions(db: pg.Client, tenantId: string, programm
              LATERAL (SELECT gen_random_uuid() AS id, 500 + (g % 40) * 250 AS amount, 'citizen' || ((g * 104729) % $7) || '@bench.test' AS email,
                              CASE WHEN g % 50 < 45 THEN 'confirmed' WHEN g % 50 < 48 THEN 'failed' ELSE 'pending' END AS status,
                              now() - interval '7 days' + (g % 600000) * interval '1 second' AS at) x`,
-    [tenantId, programme.id, ids, ids.length, start, end, citizens]);
+      [tenantId, programme.id, ids, ids.length, start, end, citizens],
+    );
   }
-  await db.query(`
+  await db.query(
+    `
     INSERT INTO campaign_backer (campaign_id, email_key)
     SELECT DISTINCT campaign_id, email_key FROM contribution WHERE programme_id = $1 AND status = 'confirmed'
-    ON CONFLICT (campaign_id, email_key) DO NOTHING`, [programme.id]);
-  await db.query(`
+    ON CONFLICT (campaign_id, email_key) DO NOTHING`,
+    [programme.id],
+  );
+  await db.query(
+    `
     UPDATE campaign c SET collected_cents = s.collected, contribution_count = s.n, contributor_count = s.d
       FROM (SELECT campaign_id, sum(amount_cents) AS collected, count(*) AS n, count(DISTINCT email_key) AS d
               FROM contribution WHERE programme_id = $1 AND status = 'confirmed' GROUP BY campaign_id) s
-     WHERE c.id = s.campaign_id`, [programme.id]);
+     WHERE c.id = s.campaign_id`,
+    [programme.id],
+  );
   programme.contributions = to;
   programme.citizens = citizens;
 }
 
 /** A staff API token for the bench (the demo's staff person). */
 export async function staffToken(db: pg.Client, tenantId: string, email: string, token: string): Promise<string> {
-  const { rows: [u] } = await db.query(`SELECT id FROM app_user WHERE tenant_id = $1 AND email = $2`, [tenantId, email]);
-  await db.query(`INSERT INTO api_token (tenant_id, user_id, token_hash, name, expires_at) VALUES ($1, $2, $3, 'bench', now() + interval '30 days')`, [tenantId, u.id, hashToken(token)]);
+  const {
+    rows: [u],
+  } = await db.query(`SELECT id FROM app_user WHERE tenant_id = $1 AND email = $2`, [tenantId, email]);
+  await db.query(`INSERT INTO api_token (tenant_id, user_id, token_hash, name, expires_at) VALUES ($1, $2, $3, 'bench', now() + interval '30 days')`, [
+    tenantId,
+    u.id,
+    hashToken(token),
+  ]);
   return u.id;
 }

@@ -6,7 +6,7 @@ import { computeMatching } from '../src/partners/domain/matching.js';
 /** A small deterministic PRNG so every run measures the same inputs. */
 function prng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 function median(xs: number[]): number {
@@ -30,20 +30,31 @@ export function domainBenchmarks() {
   const apps = Array.from({ length: 2000 }, (_, i) => `a${String(i).padStart(4, '0')}`);
   const jurors = Array.from({ length: 60 }, (_, i) => ({ id: `j${String(i).padStart(2, '0')}`, weight: 1 }));
   const criteria = ['impact', 'feasibility', 'circularity', 'team'].map((id, i) => ({ id, weight: i + 1, min: 0, max: 5 }));
-  const ballots = jurors.flatMap((j) => apps.map((a) => ({
-    jurorId: j.id, applicationId: a, scores: Object.fromEntries(criteria.map((c) => [c.id, Math.floor(rnd() * 6)])),
-  })));
+  const ballots = jurors.flatMap((j) =>
+    apps.map((a) => ({
+      jurorId: j.id,
+      applicationId: a,
+      scores: Object.fromEntries(criteria.map((c) => [c.id, Math.floor(rnd() * 6)])),
+    })),
+  );
   const scored = time(5, () => aggregateScoredCriteria({ applicationIds: apps, jurors, criteria, ballots, normalisation: 'z_score', quorum: 3 }));
   const scoredResult = aggregateScoredCriteria({ applicationIds: apps, jurors, criteria, ballots, normalisation: 'z_score', quorum: 3 });
   const selection = time(5, () => selectLaureates(candidatesFrom(scoredResult), { laureates: 10, waitingList: 5 }));
 
   const picks = jurors.map((j) => ({ jurorId: j.id, applicationIds: Array.from(new Set(Array.from({ length: 10 }, () => apps[Math.floor(rnd() * 40)]))) }));
-  const favourites = time(20, () => aggregateFavourites({ applicationIds: apps.slice(0, 40), jurors: jurors.slice(0, 10), ballots: picks.slice(0, 10), maxFavourites: 10 }));
+  const favourites = time(20, () =>
+    aggregateFavourites({ applicationIds: apps.slice(0, 40), jurors: jurors.slice(0, 10), ballots: picks.slice(0, 10), maxFavourites: 10 }),
+  );
 
   const tags = ['wood', 'textile', 'electronics', 'marketing', 'finance', 'legal', 'design', 'logistics', 'retail', 'research'];
   const pick = (n: number) => Array.from(new Set(Array.from({ length: n }, () => tags[Math.floor(rnd() * tags.length)])));
   const laureates = Array.from({ length: 500 }, (_, i) => ({ id: `l${String(i).padStart(3, '0')}`, needs: pick(3), theme: tags[i % 5] }));
-  const partners = Array.from({ length: 100 }, (_, i) => ({ id: `p${String(i).padStart(3, '0')}`, expertise: pick(4), themes: [tags[i % 5]], capacity: 5 + (i % 6) }));
+  const partners = Array.from({ length: 100 }, (_, i) => ({
+    id: `p${String(i).padStart(3, '0')}`,
+    expertise: pick(4),
+    themes: [tags[i % 5]],
+    capacity: 5 + (i % 6),
+  }));
   const matching = time(5, () => computeMatching({ laureates, partners }));
 
   return {

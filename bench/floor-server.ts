@@ -16,11 +16,17 @@ const server = createServer((req, res) => {
     return;
   }
   if (mode === 'query') {
-    pool!.query(`SELECT p.title_fr, p.phase, count(a.id)::int AS n FROM programme p LEFT JOIN application a ON a.programme_id = p.id
-                 GROUP BY p.id ORDER BY p.created_at`).then((r) => {
-      res.writeHead(200, { 'content-type': 'text/html' })
-        .end(`<ul>${r.rows.map((x) => `<li>${escape(x.title_fr)} ${x.phase} ${x.n}</li>`).join('')}</ul>`);
-    }, () => res.writeHead(500).end());
+    pool!
+      .query(
+        `SELECT p.title_fr, p.phase, count(a.id)::int AS n FROM programme p LEFT JOIN application a ON a.programme_id = p.id
+                 GROUP BY p.id ORDER BY p.created_at`,
+      )
+      .then(
+        (r) => {
+          res.writeHead(200, { 'content-type': 'text/html' }).end(`<ul>${r.rows.map((x) => `<li>${escape(x.title_fr)} ${x.phase} ${x.n}</li>`).join('')}</ul>`);
+        },
+        () => res.writeHead(500).end(),
+      );
     return;
   }
   pool!.query('INSERT INTO bench_floor (note) VALUES ($1)', ['x']).then(

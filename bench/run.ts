@@ -54,41 +54,65 @@ interface RequestShape {
 
 let section = 'applications';
 
-async function load(name: string, url: string, opts: {
-  method?: 'GET' | 'PATCH' | 'POST'; headers?: Record<string, string>; body?: string; floor?: Floor;
-  /** Rotated through, one per request (e.g. one draft per applicant). */
-  requests?: RequestShape[];
-  /** Made afresh for each request (e.g. a new Idempotency-Key). */
-  each?: () => RequestShape;
-  connections?: number;
-  /** A fixed number of requests instead of a duration (slow endpoints), each given `timeout` seconds. */
-  amount?: number;
-  timeout?: number;
-} = {}): Promise<Measure> {
+async function load(
+  name: string,
+  url: string,
+  opts: {
+    method?: 'GET' | 'PATCH' | 'POST';
+    headers?: Record<string, string>;
+    body?: string;
+    floor?: Floor;
+    /** Rotated through, one per request (e.g. one draft per applicant). */
+    requests?: RequestShape[];
+    /** Made afresh for each request (e.g. a new Idempotency-Key). */
+    each?: () => RequestShape;
+    connections?: number;
+    /** A fixed number of requests instead of a duration (slow endpoints), each given `timeout` seconds. */
+    amount?: number;
+    timeout?: number;
+  } = {},
+): Promise<Measure> {
   const method = opts.method ?? 'GET';
   const rotated = opts.requests?.map((r) => ({ method, ...r }));
   const setupRequest = rotated
     ? (req: Record<string, unknown>, ctx: Record<string, unknown>) => {
-      const i = ((ctx.i as number | undefined) ?? Math.floor(Math.random() * rotated.length)) % rotated.length;
-      ctx.i = i + 1;
-      return { ...req, ...rotated[i] };
-    }
-    : opts.each ? (req: Record<string, unknown>) => ({ ...req, method, ...opts.each!() }) : undefined;
+        const i = ((ctx.i as number | undefined) ?? Math.floor(Math.random() * rotated.length)) % rotated.length;
+        ctx.i = i + 1;
+        return { ...req, ...rotated[i] };
+      }
+    : opts.each
+      ? (req: Record<string, unknown>) => ({ ...req, method, ...opts.each!() })
+      : undefined;
   const connections = opts.connections ?? CONNECTIONS;
   const r = await autocannon({
-    url, connections, method, headers: opts.headers, body: opts.body,
+    url,
+    connections,
+    method,
+    headers: opts.headers,
+    body: opts.body,
     ...(opts.amount ? { amount: opts.amount, timeout: opts.timeout ?? 120 } : { duration: DURATION }),
     ...(setupRequest ? { requests: [{ setupRequest }] } : {}),
   } as autocannon.Options);
   const m: Measure = {
-    name, section, floor: opts.floor, connections, rps: Math.round(r.requests.average * 10) / 10, p50: r.latency.p50, p99: r.latency.p99,
-    requests: r.requests.total, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts,
+    name,
+    section,
+    floor: opts.floor,
+    connections,
+    rps: Math.round(r.requests.average * 10) / 10,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    requests: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
   };
   if (opts.amount) {
     // Few, slow requests: the rate is the connections over the mean latency.
     m.rps = r.requests.total > 0 ? Number(((connections * 1000) / r.latency.average).toPrecision(3)) : 0;
   }
-  console.log(`  ${name.padEnd(70)} ${String(m.rps).padStart(8)} req/s  p50 ${String(m.p50).padStart(5)} ms  p99 ${String(m.p99).padStart(5)} ms${connections !== CONNECTIONS ? `  (${connections} connection${connections > 1 ? 's' : ''})` : ''}${m.non2xx ? `  (${m.non2xx} non-2xx)` : ''}${m.timeouts ? `  (${m.timeouts} timed out after ${opts.timeout} s)` : m.errors ? `  (${m.errors} errors)` : ''}`);
+  console.log(
+    `  ${name.padEnd(70)} ${String(m.rps).padStart(8)} req/s  p50 ${String(m.p50).padStart(5)} ms  p99 ${String(m.p99).padStart(5)} ms${connections !== CONNECTIONS ? `  (${connections} connection${connections > 1 ? 's' : ''})` : ''}${m.non2xx ? `  (${m.non2xx} non-2xx)` : ''}${m.timeouts ? `  (${m.timeouts} timed out after ${opts.timeout} s)` : m.errors ? `  (${m.errors} errors)` : ''}`,
+  );
   return m;
 }
 
@@ -126,9 +150,10 @@ const thousands = (n: number) => n.toLocaleString('en-GB');
 const ratio = (r: number) => (r >= 0.01 || r === 0 ? r.toFixed(2) : r.toPrecision(2));
 
 function markdown(at: string, floors: Record<Floor, Measure>, endpoints: Measure[], domain: Record<string, { medianMs: number }>): string {
-  const row = (m: Measure) => m.timeouts && !m.requests
-    ? `| ${m.name} (${m.connections} connection${m.connections > 1 ? 's' : ''}) | 0 | > ${REPORT_TIMEOUT * 1000} | > ${REPORT_TIMEOUT * 1000} | timed out |`
-    : `| ${m.name}${m.connections !== CONNECTIONS ? ` (${m.connections} connection${m.connections > 1 ? 's' : ''})` : ''} | ${m.rps} | ${m.p50} | ${m.p99} | ${m.ratioToFloor !== undefined ? `${ratio(m.ratioToFloor)}× ${m.floor}` : '1'} |`;
+  const row = (m: Measure) =>
+    m.timeouts && !m.requests
+      ? `| ${m.name} (${m.connections} connection${m.connections > 1 ? 's' : ''}) | 0 | > ${REPORT_TIMEOUT * 1000} | > ${REPORT_TIMEOUT * 1000} | timed out |`
+      : `| ${m.name}${m.connections !== CONNECTIONS ? ` (${m.connections} connection${m.connections > 1 ? 's' : ''})` : ''} | ${m.rps} | ${m.p50} | ${m.p99} | ${m.ratioToFloor !== undefined ? `${ratio(m.ratioToFloor)}× ${m.floor}` : '1'} |`;
   const sections = [...new Set(endpoints.map((m) => m.section))];
   return [
     `# Latest benchmark run`,
@@ -162,9 +187,20 @@ async function main(): Promise<void> {
 
     const port = await freePort();
     const app = spawn(process.execPath, [join(here, '..', 'src', 'main.js')], {
-      env: { ...process.env, DATABASE_URL: db.url, PORT: String(port), SEED_DEMO: 'true', LOG_LEVEL: 'warn', NODE_ENV: 'production', PUBLIC_URL: `http://127.0.0.1:${port}`,
-        APP_SECRET: 'bench-secret-bench-secret-bench-secret-00', DATA_DIR: dir, SIGN_IN_RATE_LIMIT: '10000', CONTRIBUTION_RATE_LIMIT: '100000',
-        PAYMENT_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789abcdef' },
+      env: {
+        ...process.env,
+        DATABASE_URL: db.url,
+        PORT: String(port),
+        SEED_DEMO: 'true',
+        LOG_LEVEL: 'warn',
+        NODE_ENV: 'production',
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
+        APP_SECRET: 'bench-secret-bench-secret-bench-secret-00',
+        DATA_DIR: dir,
+        SIGN_IN_RATE_LIMIT: '10000',
+        CONTRIBUTION_RATE_LIMIT: '100000',
+        PAYMENT_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789abcdef',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(app);
@@ -172,27 +208,48 @@ async function main(): Promise<void> {
     const base = `http://127.0.0.1:${port}`;
 
     // A programme of the reference call's shape, at national scale: APPLICATIONS submitted applications.
-    const { rows: [demo] } = await client.query(`SELECT p.id, p.tenant_id FROM programme p WHERE p.slug = 'makers-2026'`);
-    await client.query(`INSERT INTO app_user (tenant_id, email, display_name) SELECT $1, 'maker' || g || '@bench.test', 'Maker ' || g FROM generate_series(1, $2) g`, [demo.tenant_id, APPLICATIONS]);
-    await client.query(`
+    const {
+      rows: [demo],
+    } = await client.query(`SELECT p.id, p.tenant_id FROM programme p WHERE p.slug = 'makers-2026'`);
+    await client.query(
+      `INSERT INTO app_user (tenant_id, email, display_name) SELECT $1, 'maker' || g || '@bench.test', 'Maker ' || g FROM generate_series(1, $2) g`,
+      [demo.tenant_id, APPLICATIONS],
+    );
+    await client.query(
+      `
       INSERT INTO application (tenant_id, programme_id, applicant_user_id, status, title, summary, category, goal_cents, commune, postcode,
                                applicant_name, email, consent, answers, receipt_number, submitted_at)
       SELECT $1, $2, u.id, 'submitted', 'Atelier ' || (ARRAY['vélo','textile','bois','électronique'])[1 + (row_number() OVER () % 4)] || ' ' || row_number() OVER (),
              'Un projet de réemploi pour le quartier, avec des ateliers ouverts à tous.', (ARRAY['reuse','repair','recycling','local-making'])[1 + (row_number() OVER () % 4)],
              100000 + (row_number() OVER () % 90) * 10000, 'Roubaix', '59100', u.display_name, u.email, true, '{"team_size": 3, "has_prototype": true}',
              'MAK26-' || lpad((row_number() OVER ())::text, 5, '0'), now()
-      FROM app_user u WHERE u.email LIKE 'maker%@bench.test'`, [demo.tenant_id, demo.id]);
+      FROM app_user u WHERE u.email LIKE 'maker%@bench.test'`,
+      [demo.tenant_id, demo.id],
+    );
     const staffToken = 'bench-staff-token-0000000000000000000000';
     const staffUserId = await createStaffToken(client, demo.tenant_id, 'staff@demo.tremplin.test', staffToken);
     // Drafts of 200 applicants, so that saves spread over rows as they do in life (one applicant saves one draft).
-    const drafters = await client.query(`
-      INSERT INTO app_user (tenant_id, email, display_name) SELECT $1, 'drafter' || g || '@bench.test', 'Drafter ' || g FROM generate_series(1, 200) g RETURNING id`, [demo.tenant_id]);
+    const drafters = await client.query(
+      `
+      INSERT INTO app_user (tenant_id, email, display_name) SELECT $1, 'drafter' || g || '@bench.test', 'Drafter ' || g FROM generate_series(1, 200) g RETURNING id`,
+      [demo.tenant_id],
+    );
     const drafts: Array<{ id: string; token: string }> = [];
     for (const [i, d] of drafters.rows.entries()) {
       const token = `bench-drafter-${String(i).padStart(3, '0')}-000000000000000000`;
-      await client.query(`INSERT INTO api_token (tenant_id, user_id, token_hash, name, expires_at) VALUES ($1, $2, $3, 'bench', now() + interval '30 days')`, [demo.tenant_id, d.id, hashToken(token)]);
-      const { rows: [a] } = await client.query(`INSERT INTO application (tenant_id, programme_id, applicant_user_id, email) VALUES ($1, $2, $3, $4) RETURNING id`,
-        [demo.tenant_id, demo.id, d.id, `drafter${i}@bench.test`]);
+      await client.query(`INSERT INTO api_token (tenant_id, user_id, token_hash, name, expires_at) VALUES ($1, $2, $3, 'bench', now() + interval '30 days')`, [
+        demo.tenant_id,
+        d.id,
+        hashToken(token),
+      ]);
+      const {
+        rows: [a],
+      } = await client.query(`INSERT INTO application (tenant_id, programme_id, applicant_user_id, email) VALUES ($1, $2, $3, $4) RETURNING id`, [
+        demo.tenant_id,
+        demo.id,
+        d.id,
+        `drafter${i}@bench.test`,
+      ]);
       drafts.push({ id: a.id, token });
     }
 
@@ -225,9 +282,15 @@ async function main(): Promise<void> {
       await load('GET /programmes/makers-2026 (public programme page)', `${base}/programmes/makers-2026`, { floor: 'query', headers: html }),
       await load('GET /programmes/makers-2026/apply (call page)', `${base}/programmes/makers-2026/apply`, { floor: 'query', headers: html }),
       await load('GET /api/programmes (JSON)', `${base}/api/programmes`, { floor: 'query' }),
-      await load(`GET staff desk search over ${APPLICATIONS} applications (JSON)`, `${base}/api/programmes/${demo.id}/applications?q=textile&limit=50`, { floor: 'query', headers: staff }),
+      await load(`GET staff desk search over ${APPLICATIONS} applications (JSON)`, `${base}/api/programmes/${demo.id}/applications?q=textile&limit=50`, {
+        floor: 'query',
+        headers: staff,
+      }),
       await load('PATCH /api/applications/:id (save a draft: a write)', `${base}/api/applications/${drafts[0].id}`, {
-        floor: 'insert', method: 'PATCH', headers: json, body: JSON.stringify({ title: 'Atelier bench', answers: { team_size: 4 } }),
+        floor: 'insert',
+        method: 'PATCH',
+        headers: json,
+        body: JSON.stringify({ title: 'Atelier bench', answers: { team_size: 4 } }),
         requests: drafts.map((d) => ({ path: `/api/applications/${d.id}`, headers: { ...json, Authorization: `Bearer ${d.token}` } })),
       }),
     ];
@@ -239,8 +302,10 @@ async function main(): Promise<void> {
     const hasCampaignPage = campaignPageStatus === 200;
     const hasReport = reportStatus === 200;
     const skipped: string[] = [];
-    if (!hasCampaignPage) skipped.push(`GET ${campaignPage}: answered ${campaignPageStatus}${campaignPageStatus === 404 ? ' (the campaign page is not built yet)' : ''}`);
-    if (!hasReport) skipped.push(`GET /api/programmes/:id/report: answered ${reportStatus}${reportStatus === 404 ? ' (the reports API is not built yet)' : ''}`);
+    if (!hasCampaignPage)
+      skipped.push(`GET ${campaignPage}: answered ${campaignPageStatus}${campaignPageStatus === 404 ? ' (the campaign page is not built yet)' : ''}`);
+    if (!hasReport)
+      skipped.push(`GET /api/programmes/:id/report: answered ${reportStatus}${reportStatus === 404 ? ' (the reports API is not built yet)' : ''}`);
     let key = 0;
     const run = `${Date.now().toString(36)}`;
     const contribution = (): RequestShape => {
@@ -255,31 +320,49 @@ async function main(): Promise<void> {
       const out = [
         await load(`GET /programmes/${cp.slug} (programme page, ${CAMPAIGNS} campaigns)`, `${base}/programmes/${cp.slug}`, { floor: 'query', headers: html }),
         await load('GET /api/campaigns/:id/public (campaign, JSON)', `${base}/api/campaigns/${cp.campaigns[0].id}/public`, {
-          floor: 'query', requests: cp.campaigns.map((c) => ({ path: `/api/campaigns/${c.id}/public`, headers: {} })),
+          floor: 'query',
+          requests: cp.campaigns.map((c) => ({ path: `/api/campaigns/${c.id}/public`, headers: {} })),
         }),
       ];
       if (hasCampaignPage) {
-        out.push(await load('GET /programmes/:slug/campaigns/:slug (campaign page, HTML)', `${base}${campaignPage}`, {
-          floor: 'query', requests: cp.campaigns.map((c) => ({ path: `/programmes/${cp.slug}/campaigns/${c.slug}`, headers: html })),
-        }));
+        out.push(
+          await load('GET /programmes/:slug/campaigns/:slug (campaign page, HTML)', `${base}${campaignPage}`, {
+            floor: 'query',
+            requests: cp.campaigns.map((c) => ({ path: `/programmes/${cp.slug}/campaigns/${c.slug}`, headers: html })),
+          }),
+        );
       }
       if (hasReport) {
-        out.push(await load(`GET /api/programmes/:id/report (results report, staff, ${label})`, `${base}/api/programmes/${cp.id}/report`, {
-          floor: 'query', headers: staff, connections: REPORT_CONNECTIONS, amount: REPORT_CONNECTIONS * 2, timeout: REPORT_TIMEOUT,
-        }));
+        out.push(
+          await load(`GET /api/programmes/:id/report (results report, staff, ${label})`, `${base}/api/programmes/${cp.id}/report`, {
+            floor: 'query',
+            headers: staff,
+            connections: REPORT_CONNECTIONS,
+            amount: REPORT_CONNECTIONS * 2,
+            timeout: REPORT_TIMEOUT,
+          }),
+        );
       }
       return out;
     };
     section = `campaigns (${CAMPAIGNS} live, ${thousands(CONTRIBUTIONS)} contributions)`;
     console.log(`\n${section}:`);
-    results.push(...await readCampaigns(`${thousands(CONTRIBUTIONS)} contributions`));
-    results.push(await load('POST /api/campaigns/:id/contributions (with a match-funding budget)', `${base}/api/campaigns/${cp.campaigns[0].id}/contributions`, {
-      floor: 'insert', method: 'POST', each: contribution,
-    }));
+    results.push(...(await readCampaigns(`${thousands(CONTRIBUTIONS)} contributions`)));
+    results.push(
+      await load('POST /api/campaigns/:id/contributions (with a match-funding budget)', `${base}/api/campaigns/${cp.campaigns[0].id}/contributions`, {
+        floor: 'insert',
+        method: 'POST',
+        each: contribution,
+      }),
+    );
     await client.query(`UPDATE campaign_settings SET match_factor_percent = 0 WHERE programme_id = $1`, [cp.id]);
-    results.push(await load('POST /api/campaigns/:id/contributions (no match-funding)', `${base}/api/campaigns/${cp.campaigns[0].id}/contributions`, {
-      floor: 'insert', method: 'POST', each: contribution,
-    }));
+    results.push(
+      await load('POST /api/campaigns/:id/contributions (no match-funding)', `${base}/api/campaigns/${cp.campaigns[0].id}/contributions`, {
+        floor: 'insert',
+        method: 'POST',
+        each: contribution,
+      }),
+    );
     await client.query(`UPDATE campaign_settings SET match_factor_percent = 100 WHERE programme_id = $1`, [cp.id]);
 
     // Cost must grow gently with data: the same reads with ten times the contributions.
@@ -289,7 +372,7 @@ async function main(): Promise<void> {
     await client.query('VACUUM ANALYZE');
     section = `campaigns (${CAMPAIGNS} live, ${thousands(cp.contributions)} contributions: 10×)`;
     console.log(`\n${thousands(more)} more contributions written in ${((Date.now() - t0) / 1000).toFixed(1)} s\n${section}:`);
-    results.push(...await readCampaigns(`${thousands(cp.contributions)} contributions`));
+    results.push(...(await readCampaigns(`${thousands(cp.contributions)} contributions`)));
     await client.end();
 
     const withRatios = results.map((m) => ({ ...m, ratioToFloor: m.floor ? Number((m.rps / floors[m.floor].rps).toPrecision(3)) : undefined }));
@@ -300,7 +383,9 @@ async function main(): Promise<void> {
 
     console.log('\nRatio of each endpoint to its floor measured in this run:');
     for (const m of withRatios) {
-      console.log(`  ${m.name.padEnd(70)} ${m.timeouts && !m.requests ? `timed out after ${REPORT_TIMEOUT} s` : `${ratio(m.ratioToFloor!)}× the ${m.floor} floor, p99 ${m.p99} ms`}  [${m.section}]`);
+      console.log(
+        `  ${m.name.padEnd(70)} ${m.timeouts && !m.requests ? `timed out after ${REPORT_TIMEOUT} s` : `${ratio(m.ratioToFloor!)}× the ${m.floor} floor, p99 ${m.p99} ms`}  [${m.section}]`,
+      );
     }
     for (const s of skipped) console.log(`  skipped: ${s}`);
 
@@ -308,11 +393,30 @@ async function main(): Promise<void> {
     mkdirSync(out, { recursive: true });
     const at = new Date().toISOString();
     const file = join(out, `${at.replace(/[:]/g, '-').slice(0, 19)}.json`);
-    writeFileSync(file, JSON.stringify({
-      at, node: process.version, cpus: cpus().length,
-      settings: { connections: CONNECTIONS, durationSeconds: DURATION, applications: APPLICATIONS, campaigns: CAMPAIGNS, contributions: CONTRIBUTIONS, reportConnections: REPORT_CONNECTIONS },
-      floors, endpoints: withRatios, skipped, domain,
-    }, null, 2));
+    writeFileSync(
+      file,
+      JSON.stringify(
+        {
+          at,
+          node: process.version,
+          cpus: cpus().length,
+          settings: {
+            connections: CONNECTIONS,
+            durationSeconds: DURATION,
+            applications: APPLICATIONS,
+            campaigns: CAMPAIGNS,
+            contributions: CONTRIBUTIONS,
+            reportConnections: REPORT_CONNECTIONS,
+          },
+          floors,
+          endpoints: withRatios,
+          skipped,
+          domain,
+        },
+        null,
+        2,
+      ),
+    );
     writeFileSync(join(out, 'LATEST.md'), markdown(at, floors, withRatios, domain));
     console.log(`\nWritten to ${file} and ${join(out, 'LATEST.md')}`);
   } finally {
@@ -324,7 +428,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (err) => {
-  console.error(err);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

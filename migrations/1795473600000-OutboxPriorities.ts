@@ -13,7 +13,9 @@ export class OutboxPriorities1795473600000 implements MigrationInterface {
     await q.query(`ALTER TABLE "outbox_message" ADD CONSTRAINT "outbox_message_priority" CHECK (priority IN (0, 1, 2))`);
     await q.query(`DROP INDEX "public"."outbox_message_due_idx"`);
     await q.query(`CREATE INDEX "outbox_message_due_idx" ON "outbox_message"  ("priority", "next_attempt_at") WHERE status IN ('pending', 'sending')`);
-    await q.query(`CREATE INDEX "outbox_message_tenant_due_idx" ON "outbox_message"  ("tenant_id", "priority", "next_attempt_at") WHERE status IN ('pending', 'sending')`);
+    await q.query(
+      `CREATE INDEX "outbox_message_tenant_due_idx" ON "outbox_message"  ("tenant_id", "priority", "next_attempt_at") WHERE status IN ('pending', 'sending')`,
+    );
     await q.query(`CREATE INDEX "outbox_message_tenant_claimed_idx" ON "outbox_message"  ("tenant_id", "claimed_at") WHERE priority > 0`);
   }
 

@@ -66,25 +66,32 @@ export function invalidAdvisories(advisories: Advisory[]): Advisory[] {
 export function findVulnerable(lock: LockFile, advisories: Advisory[]): Array<{ pkg: InstalledPackage; advisory: Advisory }> {
   const byName = new Map<string, Advisory[]>();
   for (const a of advisories) byName.set(a.package, [...(byName.get(a.package) ?? []), a]);
-  return productionPackages(lock).flatMap((pkg) => (byName.get(pkg.name) ?? [])
-    // Pre-releases of an affected line are affected too.
-    .filter((a) => semver.valid(pkg.version) !== null && semver.satisfies(pkg.version, a.vulnerable, { includePrerelease: true }))
-    .map((advisory) => ({ pkg, advisory })));
+  return productionPackages(lock).flatMap((pkg) =>
+    (byName.get(pkg.name) ?? [])
+      // Pre-releases of an affected line are affected too.
+      .filter((a) => semver.valid(pkg.version) !== null && semver.satisfies(pkg.version, a.vulnerable, { includePrerelease: true }))
+      .map((advisory) => ({ pkg, advisory })),
+  );
 }
 
 function main(root: string): number {
   const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as LockFile;
   const { advisories } = JSON.parse(readFileSync(join(root, 'security', 'advisories.json'), 'utf8')) as { advisories: Advisory[] };
   const invalid = invalidAdvisories(advisories);
-  for (const a of invalid) console.error(`security/advisories.json: ${a.id || '(no id)'} ${a.package || '(no package)'}: "${a.vulnerable}" is not a semver range`);
+  for (const a of invalid)
+    console.error(`security/advisories.json: ${a.id || '(no id)'} ${a.package || '(no package)'}: "${a.vulnerable}" is not a semver range`);
   const found = findVulnerable(lock, advisories);
   for (const { pkg, advisory: a } of found) {
-    console.error(`${pkg.name}@${pkg.version} (${pkg.path}${pkg.optional ? ', optional' : ''}): ${a.id}${a.severity ? ` [${a.severity}]` : ''} ${a.title ?? ''}, ` +
-      `affected ${a.vulnerable}${a.fixed ? `, fixed in ${a.fixed}` : ''}${a.url ? ` ${a.url}` : ''}`);
+    console.error(
+      `${pkg.name}@${pkg.version} (${pkg.path}${pkg.optional ? ', optional' : ''}): ${a.id}${a.severity ? ` [${a.severity}]` : ''} ${a.title ?? ''}, ` +
+        `affected ${a.vulnerable}${a.fixed ? `, fixed in ${a.fixed}` : ''}${a.url ? ` ${a.url}` : ''}`,
+    );
   }
   const count = productionPackages(lock).length;
   if (found.length || invalid.length) {
-    console.error(`${found.length} production package(s) with a known advisory among ${count}${invalid.length ? `; ${invalid.length} advisory entries to fix` : ''}.`);
+    console.error(
+      `${found.length} production package(s) with a known advisory among ${count}${invalid.length ? `; ${invalid.length} advisory entries to fix` : ''}.`,
+    );
     return 1;
   }
   console.log(`No known advisory among the ${count} production packages of package-lock.json (${advisories.length} advisories checked).`);

@@ -24,7 +24,9 @@ if (name) {
       const ts = Date.now();
       const q = (s: string) => '    await q.query(`' + s.replace(/`/g, '\\`') + '`);';
       const file = `migrations/${ts}-${name}.ts`;
-      writeFileSync(file, `import type { MigrationInterface, QueryRunner } from 'typeorm';
+      writeFileSync(
+        file,
+        `import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 export class ${name}${ts} implements MigrationInterface {
   name = '${name}${ts}';
@@ -37,7 +39,8 @@ ${up.map(q).join('\n')}
 ${down.reverse().map(q).join('\n')}
   }
 }
-`);
+`,
+      );
       console.log(`Wrote ${file}: read it, edit it, and add it to migrations/index.ts.`);
     }
   } finally {

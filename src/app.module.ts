@@ -32,10 +32,16 @@ import { TenantsModule } from './tenants/tenants.module.js';
 import { PeopleModule } from './people/people.module.js';
 
 interface SerializedRequest {
-  id: string; method: string; url: string; headers: Record<string, string | undefined>; remoteAddress?: string; remotePort?: number;
+  id: string;
+  method: string;
+  url: string;
+  headers: Record<string, string | undefined>;
+  remoteAddress?: string;
+  remotePort?: number;
 }
 interface SerializedResponse {
-  statusCode: number; headers?: Record<string, unknown>;
+  statusCode: number;
+  headers?: Record<string, unknown>;
 }
 
 @Module({})
@@ -51,16 +57,21 @@ export class AppModule {
       // is not logged apart from the URL, nor the route params.
       serializers: {
         req: (req: SerializedRequest) => ({
-          id: req.id, method: req.method, url: redactUrl(req.url),
+          id: req.id,
+          method: req.method,
+          url: redactUrl(req.url),
           headers: req.headers.referer ? { ...req.headers, referer: redactUrl(req.headers.referer) } : req.headers,
-          remoteAddress: req.remoteAddress, remotePort: req.remotePort,
+          remoteAddress: req.remoteAddress,
+          remotePort: req.remotePort,
         }),
-        res: (res: SerializedResponse) => (typeof res.headers?.location === 'string'
-          ? { ...res, headers: { ...res.headers, location: redactUrl(res.headers.location) } } : res),
+        res: (res: SerializedResponse) =>
+          typeof res.headers?.location === 'string' ? { ...res, headers: { ...res.headers, location: redactUrl(res.headers.location) } } : res,
       },
       // Health checks come every few seconds from load balancers and orchestrators.
       autoLogging: { ignore: (req: { url?: string }) => /^\/healthz(\/live|\/ready)?$/.test(req.url ?? '') },
-      ...(config.env === 'development' && process.stdout.isTTY && !logDestination ? { transport: { target: 'pino-pretty', options: { singleLine: true } } } : {}),
+      ...(config.env === 'development' && process.stdout.isTTY && !logDestination
+        ? { transport: { target: 'pino-pretty', options: { singleLine: true } } }
+        : {}),
     };
     return {
       module: AppModule,
@@ -75,7 +86,8 @@ export class AppModule {
         AuditModule,
         NotificationsModule,
         AuthModule,
-        TenantsModule, PeopleModule,
+        TenantsModule,
+        PeopleModule,
         PlatformModule,
         ProgrammesModule,
         StorageModule,

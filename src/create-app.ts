@@ -42,7 +42,11 @@ function tooDeep(): DomainError {
  * Builds the whole application (used by main.ts, the tests and the benchmark alike). `logDestination`
  * replaces stdout for the logs.
  */
-export async function createApp(config: AppConfig & { databaseUrl: string }, clock?: Clock, logDestination?: DestinationStream): Promise<NestExpressApplication> {
+export async function createApp(
+  config: AppConfig & { databaseUrl: string },
+  clock?: Clock,
+  logDestination?: DestinationStream,
+): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, clock, logDestination), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   // A pooled connection being opened while PostgreSQL shuts down has a moment with no error listener
@@ -54,22 +58,41 @@ export async function createApp(config: AppConfig & { databaseUrl: string }, clo
   });
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
-  app.use(/^\/api\/docs/, helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } } }));
-  app.use(/^(?!\/api\/docs)/, helmet({
-    contentSecurityPolicy: { directives: { 'default-src': ["'self'"], 'img-src': ["'self'", 'https:', 'data:'], 'style-src': ["'self'"], 'script-src': ["'self'"], 'form-action': ["'self'"] } },
-    referrerPolicy: { policy: 'same-origin' },
-  }));
+  app.use(
+    /^\/api\/docs/,
+    helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } } }),
+  );
+  app.use(
+    /^(?!\/api\/docs)/,
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'default-src': ["'self'"],
+          'img-src': ["'self'", 'https:', 'data:'],
+          'style-src': ["'self'"],
+          'script-src': ["'self'"],
+          'form-action': ["'self'"],
+        },
+      },
+      referrerPolicy: { policy: 'same-origin' },
+    }),
+  );
   app.use(cookieParser());
-  app.use(parser(express.json({
-    limit: '256kb', type: ['application/json', 'application/*+json'],
-    verify: (req, _res, buf) => {
-      // Refused before parsing: what is deeper than any form would only exhaust the stack of whatever
-      // walks it next (validation, class-transformer).
-      if (jsonDepthExceeds(buf)) throw Object.assign(new Error('too deep'), { status: 400, type: 'entity.too.deep' });
-      // Payment webhooks are signed over the exact bytes received.
-      if (req.url?.includes('/api/payments/webhook')) (req as unknown as { rawBody: Buffer }).rawBody = Buffer.from(buf);
-    },
-  })));
+  app.use(
+    parser(
+      express.json({
+        limit: '256kb',
+        type: ['application/json', 'application/*+json'],
+        verify: (req, _res, buf) => {
+          // Refused before parsing: what is deeper than any form would only exhaust the stack of whatever
+          // walks it next (validation, class-transformer).
+          if (jsonDepthExceeds(buf)) throw Object.assign(new Error('too deep'), { status: 400, type: 'entity.too.deep' });
+          // Payment webhooks are signed over the exact bytes received.
+          if (req.url?.includes('/api/payments/webhook')) (req as unknown as { rawBody: Buffer }).rawBody = Buffer.from(buf);
+        },
+      }),
+    ),
+  );
   app.use(parser(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 500 })));
   app.use(app.get(RequestContextMiddleware).handle);
   // After the request context, so that a refusal is in the visitor's language (and a page for a form).
@@ -77,12 +100,17 @@ export async function createApp(config: AppConfig & { databaseUrl: string }, clo
   app.useGlobalPipes(new CleanTextPipe(), createValidationPipe());
   app.useGlobalFilters(new ProblemFilter(app.get(ViewService), app.get(ErrorMessages)));
 
-  const doc = SwaggerModule.createDocument(app, new DocumentBuilder()
-    .setTitle('Tremplin API')
-    .setDescription('Municipal crowdfunding calls for projects. Every path is served per authority (Host header, or the /t/<slug> prefix). Errors are application/problem+json.')
-    .setVersion('0.1.0')
-    .addBearerAuth()
-    .build());
+  const doc = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Tremplin API')
+      .setDescription(
+        'Municipal crowdfunding calls for projects. Every path is served per authority (Host header, or the /t/<slug> prefix). Errors are application/problem+json.',
+      )
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build(),
+  );
   SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs-json' });
   return app;
 }

@@ -17,7 +17,18 @@ import { tenantErrors } from './tenants/tenants.errors.js';
  * Typed by every declared code (`ErrorCodes`): a module whose catalogue is not spread here fails to compile.
  */
 export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, ErrorDescription>> = {
-  ...commonErrors, ...authErrors, ...applicationErrors, ...programmeErrors, ...tenantErrors, ...juryErrors, ...juryDomainErrors,
-  ...coachingErrors, ...coachingDomainErrors, ...partnersErrors, ...partnersDomainErrors, ...campaignErrors,
-  ...reportErrors, ...peopleErrors,
+  ...commonErrors,
+  ...authErrors,
+  ...applicationErrors,
+  ...programmeErrors,
+  ...tenantErrors,
+  ...juryErrors,
+  ...juryDomainErrors,
+  ...coachingErrors,
+  ...coachingDomainErrors,
+  ...partnersErrors,
+  ...partnersDomainErrors,
+  ...campaignErrors,
+  ...reportErrors,
+  ...peopleErrors,
 };

@@ -71,7 +71,16 @@ async function main(): Promise<void> {
       say(`${signal}: shutting down`);
       draining = true;
       for (const res of answering) if (!res.headersSent) res.setHeader('Connection', 'close');
-      app.close().then(stopDatabase).then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });
+      app
+        .close()
+        .then(stopDatabase)
+        .then(
+          () => process.exit(0),
+          (err) => {
+            console.error(err);
+            process.exit(1);
+          },
+        );
     });
   }
   if (config.env === 'production' && !config.smtpUrl) {

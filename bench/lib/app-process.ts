@@ -22,7 +22,12 @@ export class AppProcess {
   /** Called when the process exits without being asked to (a crash). */
   onCrash: (exit: AppExit) => void = () => {};
 
-  constructor(readonly name: string, readonly port: number, private readonly env: Record<string, string>, logFile: string) {
+  constructor(
+    readonly name: string,
+    readonly port: number,
+    private readonly env: Record<string, string>,
+    logFile: string,
+  ) {
     this.log = createWriteStream(logFile, { flags: 'a' });
   }
 
@@ -36,7 +41,7 @@ export class AppProcess {
 
   /** Starts the process and resolves once it listens (its "listening on" line). */
   async start(timeoutMs = 90_000): Promise<void> {
-    const env: Record<string, string> = { ...process.env as Record<string, string>, ...this.env, PORT: String(this.port) };
+    const env: Record<string, string> = { ...(process.env as Record<string, string>), ...this.env, PORT: String(this.port) };
     // jest's --experimental-vm-modules is for jest, not for the app.
     delete env.NODE_OPTIONS;
     this.expectingExit = false;

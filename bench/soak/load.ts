@@ -6,7 +6,7 @@ import { CRITERIA, type SoakWorld } from './setup.js';
 /** A small deterministic PRNG: two runs make the same choices in the same order per actor. */
 export function prng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -172,9 +172,12 @@ export class PaymentQueue {
 /** One signed delivery of an event, repeated until the app answers (as providers retry webhooks). */
 export async function deliver(ctx: LoadContext, event: EventRecord, amountCents: number): Promise<void> {
   const raw = JSON.stringify({ id: event.id, type: event.type, data: { reference: event.reference, amountCents } });
-  const r = await untilAnswered(ctx, 'webhook', () => httpCall(ctx.port, 'POST', '/api/payments/webhook', {
-    headers: { Host: ctx.world.host, 'Tremplin-Signature': signPayload(ctx.webhookSecret, raw, Math.floor(Date.now() / 1000)) }, rawBody: raw,
-  }));
+  const r = await untilAnswered(ctx, 'webhook', () =>
+    httpCall(ctx.port, 'POST', '/api/payments/webhook', {
+      headers: { Host: ctx.world.host, 'Tremplin-Signature': signPayload(ctx.webhookSecret, raw, Math.floor(Date.now() / 1000)) },
+      rawBody: raw,
+    }),
+  );
   if (!r || !r.ok) return;
   if (r.status === 200) {
     const b = r.body as { duplicate: boolean; outcome: string };
@@ -230,9 +233,12 @@ export async function paymentProvider(ctx: LoadContext, seed: number, queue: Pay
 export async function resolvePayments(ctx: LoadContext, payments: Payment[], seed: number): Promise<void> {
   const rnd = prng(seed);
   const queue = [...payments];
-  await Promise.all(Array.from({ length: 4 }, async () => {
-    for (let p = queue.shift(); p; p = queue.shift()) await deliver(ctx, newEvent(ctx, rnd() < 0.8 ? 'payment.succeeded' : 'payment.failed', p.id), p.amountCents);
-  }));
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      for (let p = queue.shift(); p; p = queue.shift())
+        await deliver(ctx, newEvent(ctx, rnd() < 0.8 ? 'payment.succeeded' : 'payment.failed', p.id), p.amountCents);
+    }),
+  );
 }
 
 /** Someone reading the public pages: the programme page and campaign pages. */
@@ -241,7 +247,9 @@ export async function reader(ctx: LoadContext, seed: number): Promise<void> {
   const { world } = ctx;
   while (!ctx.stopping()) {
     const programmePage = rnd() < 0.3;
-    const path = programmePage ? `/programmes/${world.programme.slug}` : `/api/campaigns/${world.campaigns[Math.floor(rnd() * world.campaigns.length)].id}/public`;
+    const path = programmePage
+      ? `/programmes/${world.programme.slug}`
+      : `/api/campaigns/${world.campaigns[Math.floor(rnd() * world.campaigns.length)].id}/public`;
     const t = Date.now();
     const r = await httpCall(ctx.port, 'GET', path, { headers: { Host: world.host, Accept: programmePage ? 'text/html' : 'application/json' } });
     if (isFailure(r)) {
@@ -269,7 +277,9 @@ export async function juror(ctx: LoadContext, seed: number, index: number): Prom
     const k = `${me.memberId}:${applicationId}`;
     const record = ctx.rec.ballots.get(k) ?? { memberId: me.memberId, applicationId, acked: null, uncertain: false };
     ctx.rec.ballots.set(k, record);
-    const r = await untilAnswered(ctx, 'ballot', () => httpCall(ctx.port, 'PUT', `/api/programmes/${jury.programmeId}/jury/me/ballots/${applicationId}`, { headers, body: { scores } }));
+    const r = await untilAnswered(ctx, 'ballot', () =>
+      httpCall(ctx.port, 'PUT', `/api/programmes/${jury.programmeId}/jury/me/ballots/${applicationId}`, { headers, body: { scores } }),
+    );
     if (!r || !r.ok) {
       record.uncertain = true;
     } else if (r.status === 200) {

@@ -53,7 +53,10 @@ export class RoundRobinProxy {
 
   constructor(private readonly upstreams: Upstream[]) {
     this.stats = {
-      requests: 0, retriedNotReached: 0, retriedIdempotent: 0, badGateway: 0,
+      requests: 0,
+      retriedNotReached: 0,
+      retriedIdempotent: 0,
+      badGateway: 0,
       perUpstream: Object.fromEntries(upstreams.map((u) => [u.name, { forwarded: 0, connectFailed: 0, failedAfterSend: 0 }])),
     };
     for (const u of upstreams) this.inFlight.set(u.name, new Map());
@@ -120,7 +123,11 @@ export class RoundRobinProxy {
     // socket counts), bytes may have been read and acted on.
     let reached = false;
     const out = request({
-      host: '127.0.0.1', port: upstream.port, method, path: req.url, agent: this.agent,
+      host: '127.0.0.1',
+      port: upstream.port,
+      method,
+      path: req.url,
+      agent: this.agent,
       headers: { ...forwardable(req.headers), 'content-length': String(body.length) },
     });
     out.on('socket', (socket) => {

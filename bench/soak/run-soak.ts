@@ -7,9 +7,7 @@ import { runMigrations } from '../../src/database/migrate.js';
 import { AppProcess, type AppExit } from '../lib/app-process.js';
 import { destroyHttpAgent, httpCall } from '../lib/http-client.js';
 import { runChecks, type CheckResult } from './checks.js';
-import {
-  contributor, juror, paymentProvider, PaymentQueue, reader, Recorder, resolvePayments, type LoadContext, type Payment,
-} from './load.js';
+import { contributor, juror, paymentProvider, PaymentQueue, reader, Recorder, resolvePayments, type LoadContext, type Payment } from './load.js';
 import { RoundRobinProxy } from './proxy.js';
 import { seedTables, setUpThroughApi, waitUntil, type SoakWorld } from './setup.js';
 
@@ -92,9 +90,19 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     const seeded = await withDb(db.url, (c) => seedTables(c, campaignsN, 12));
 
     const env: Record<string, string> = {
-      DATABASE_URL: db.url, PAYMENT_WEBHOOK_SECRET: WEBHOOK_SECRET, SCHEDULER_INTERVAL_MS: '500', OUTBOX_INTERVAL_MS: '250',
-      SEED_DEMO: 'false', DATA_DIR: dataDir, NODE_ENV: 'production', APP_SECRET: 'soak-secret-soak-secret-soak-secret-0123',
-      LOG_LEVEL: 'warn', CONTRIBUTION_RATE_LIMIT: '100000', SIGN_IN_RATE_LIMIT: '10000', SMTP_URL: '', PUBLIC_URL: 'http://127.0.0.1',
+      DATABASE_URL: db.url,
+      PAYMENT_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      SCHEDULER_INTERVAL_MS: '500',
+      OUTBOX_INTERVAL_MS: '250',
+      SEED_DEMO: 'false',
+      DATA_DIR: dataDir,
+      NODE_ENV: 'production',
+      APP_SECRET: 'soak-secret-soak-secret-soak-secret-0123',
+      LOG_LEVEL: 'warn',
+      CONTRIBUTION_RATE_LIMIT: '100000',
+      SIGN_IN_RATE_LIMIT: '10000',
+      SMTP_URL: '',
+      PUBLIC_URL: 'http://127.0.0.1',
     };
     for (const name of ['app-1', 'app-2']) {
       const app = new AppProcess(name, await freePort(), env, join(logDir, `${name}.log`));
@@ -112,7 +120,9 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     log(`soak: PostgreSQL on ${db.port}, app-1 on ${apps[0].port}, app-2 on ${apps[1].port}, proxy on ${port}; data in ${root}`);
 
     const world: SoakWorld = await withDb(db.url, (c) => setUpThroughApi(port, c, seeded, { limitedQuantity: 8, jurors: opts.jurors ?? 3 }));
-    log(`soak: ${world.campaigns.length} campaigns live${world.jury ? `, jury open with ${world.jury.jurors.length} jurors` : ` (no ballots: ${world.juryProblem})`}; load for ${opts.seconds} s`);
+    log(
+      `soak: ${world.campaigns.length} campaigns live${world.jury ? `, jury open with ${world.jury.jurors.length} jurors` : ` (no ballots: ${world.juryProblem})`}; load for ${opts.seconds} s`,
+    );
 
     // ---- the load, with the faults ----------------------------------------------------------------
     const rec = new Recorder();
@@ -121,7 +131,10 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     let stopped = false;
     let stopAt = Number.POSITIVE_INFINITY;
     const ctx: LoadContext = {
-      port, world, webhookSecret: WEBHOOK_SECRET, rec,
+      port,
+      world,
+      webhookSecret: WEBHOOK_SECRET,
+      rec,
       stopping: () => stopped,
       // A request without an answer is retried for up to a minute after the load stops.
       retryDeadline: () => stopAt + 60_000,
@@ -159,9 +172,24 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
         const exit = await app.stop('SIGTERM', 30_000);
         const outcomes = await Promise.all(inFlight.map((f) => f.done));
         const unfinished = outcomes.filter((o) => o === 'error' || o >= 500).length;
-        log(`  fault at ${(t / 1000).toFixed(1)} s: SIGTERM ${app.name} with ${inFlight.length} requests in flight: exit code ${exit.code} after ${exit.ms} ms${exit.timedOut ? ' (did not exit: killed)' : ''}, ${unfinished} in-flight requests failed; restarting it`);
+        log(
+          `  fault at ${(t / 1000).toFixed(1)} s: SIGTERM ${app.name} with ${inFlight.length} requests in flight: exit code ${exit.code} after ${exit.ms} ms${exit.timedOut ? ' (did not exit: killed)' : ''}, ${unfinished} in-flight requests failed; restarting it`,
+        );
         await app.start();
-        faults.push({ kind: 'sigterm', target: app.name, at: t, recoveredAt: since(), detail: { inFlight: inFlight.length, failedInFlight: unfinished, exitCode: exit.code, signal: exit.signal, drainMs: exit.ms, timedOut: exit.timedOut } });
+        faults.push({
+          kind: 'sigterm',
+          target: app.name,
+          at: t,
+          recoveredAt: since(),
+          detail: {
+            inFlight: inFlight.length,
+            failedInFlight: unfinished,
+            exitCode: exit.code,
+            signal: exit.signal,
+            drainMs: exit.ms,
+            timedOut: exit.timedOut,
+          },
+        });
       }
       await at(0.7);
       {
@@ -193,27 +221,53 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     const staff = { Host: world.host, Authorization: `Bearer ${world.staffToken}` };
     // Payments the provider knows of but no contributor ever heard back about are reported too.
     const known = new Set(held.map((p) => p.id));
-    const orphans = await withDb(db.url, async (c) => (await c.query(
-      `SELECT id, amount_cents FROM contribution WHERE tenant_id = $1 AND status = 'pending'`, [world.tenantId],
-    )).rows.filter((r) => !known.has(r.id)).map((r) => ({ id: r.id as string, amountCents: Number(r.amount_cents) })));
+    const orphans = await withDb(db.url, async (c) =>
+      (await c.query(`SELECT id, amount_cents FROM contribution WHERE tenant_id = $1 AND status = 'pending'`, [world.tenantId])).rows
+        .filter((r) => !known.has(r.id))
+        .map((r) => ({ id: r.id as string, amountCents: Number(r.amount_cents) })),
+    );
     // A few stay pending across the close, so that campaigns wait for their funds and settle later.
     const late = held.slice(0, 3);
     await resolvePayments(ctx, [...held.slice(3), ...orphans], 5000);
     const opensAt = world.programme.opensAt;
     const close = await httpCall(port, 'PUT', `/api/programmes/${world.programme.id}/timeline`, {
-      headers: staff, body: { timeline: { campaign: opensAt, settlement: new Date(Date.now() + 1_000).toISOString() } },
+      headers: staff,
+      body: { timeline: { campaign: opensAt, settlement: new Date(Date.now() + 1_000).toISOString() } },
     });
     if (!close.ok || close.status !== 200) throw new Error(`could not move the window's close: ${close.ok ? `${close.status} ${close.text}` : close.error}`);
     const pid = world.programme.id;
-    await withDb(db.url, (c) => waitUntil('the scheduler enters settlement', 60_000, async () =>
-      (await c.query(`SELECT phase FROM programme WHERE id = $1`, [pid])).rows[0].phase === 'settlement'));
-    const awaiting = await withDb(db.url, async (c) => (await c.query(`SELECT count(*)::int AS n FROM campaign WHERE programme_id = $1 AND status = 'awaiting_funds'`, [pid])).rows[0].n as number);
+    await withDb(db.url, (c) =>
+      waitUntil(
+        'the scheduler enters settlement',
+        60_000,
+        async () => (await c.query(`SELECT phase FROM programme WHERE id = $1`, [pid])).rows[0].phase === 'settlement',
+      ),
+    );
+    const awaiting = await withDb(
+      db.url,
+      async (c) => (await c.query(`SELECT count(*)::int AS n FROM campaign WHERE programme_id = $1 AND status = 'awaiting_funds'`, [pid])).rows[0].n as number,
+    );
     await resolvePayments(ctx, late, 5001);
-    const settleMs = await withDb(db.url, (c) => waitUntil('every campaign is settled', 90_000, async () =>
-      (await c.query(`SELECT count(*)::int AS n FROM campaign WHERE programme_id = $1 AND status NOT IN ('funded', 'not_funded')`, [pid])).rows[0].n === 0));
-    const mailMs = await withDb(db.url, (c) => waitUntil('the outbox has sent what is due', 180_000, async () =>
-      (await c.query(`SELECT count(*)::int AS n FROM outbox_message WHERE status IN ('pending', 'sending') AND next_attempt_at <= now()`)).rows[0].n === 0, 500).catch(() => -1));
-    log(`soak: ${awaiting} campaign(s) awaited their last payments at the close; all settled ${settleMs} ms later; outbox ${mailMs >= 0 ? `drained in ${mailMs} ms` : 'NOT drained'}`);
+    const settleMs = await withDb(db.url, (c) =>
+      waitUntil(
+        'every campaign is settled',
+        90_000,
+        async () =>
+          (await c.query(`SELECT count(*)::int AS n FROM campaign WHERE programme_id = $1 AND status NOT IN ('funded', 'not_funded')`, [pid])).rows[0].n === 0,
+      ),
+    );
+    const mailMs = await withDb(db.url, (c) =>
+      waitUntil(
+        'the outbox has sent what is due',
+        180_000,
+        async () =>
+          (await c.query(`SELECT count(*)::int AS n FROM outbox_message WHERE status IN ('pending', 'sending') AND next_attempt_at <= now()`)).rows[0].n === 0,
+        500,
+      ).catch(() => -1),
+    );
+    log(
+      `soak: ${awaiting} campaign(s) awaited their last payments at the close; all settled ${settleMs} ms later; outbox ${mailMs >= 0 ? `drained in ${mailMs} ms` : 'NOT drained'}`,
+    );
 
     // ---- checks ----------------------------------------------------------------------------------
     const finalStops = [];
@@ -222,14 +276,28 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     const sigterm = faults.find((f) => f.kind === 'sigterm')!;
     checks.push({
       name: 'SIGTERM drains: in-flight requests answered, exit code 0 (midway and at the end)',
-      ok: sigterm.detail.exitCode === 0 && sigterm.detail.failedInFlight === 0 && !sigterm.detail.timedOut && finalStops.every((s) => s.code === 0 && !s.timedOut),
+      ok:
+        sigterm.detail.exitCode === 0 &&
+        sigterm.detail.failedInFlight === 0 &&
+        !sigterm.detail.timedOut &&
+        finalStops.every((s) => s.code === 0 && !s.timedOut),
       detail: `midway: ${sigterm.detail.inFlight} in flight, ${sigterm.detail.failedInFlight} failed, exit ${sigterm.detail.exitCode} in ${sigterm.detail.drainMs} ms; at the end: ${finalStops.map((s) => `${s.app} exit ${s.code} in ${s.ms} ms`).join(', ')}`,
     });
-    checks.push({ name: 'no instance crashed by itself', ok: crashes.length === 0, detail: crashes.length ? JSON.stringify(crashes) : 'none', ...(crashes.length ? { examples: crashes } : {}) });
+    checks.push({
+      name: 'no instance crashed by itself',
+      ok: crashes.length === 0,
+      detail: crashes.length ? JSON.stringify(crashes) : 'none',
+      ...(crashes.length ? { examples: crashes } : {}),
+    });
     // Outside the faults (and a few seconds to recover), every request is answered.
     const windows = faults.map((f) => [f.at, f.recoveredAt + 5_000]);
     const steady = rec.failures.filter((f) => f.at <= loadMs && !windows.some(([a, b]) => f.at >= a && f.at <= b));
-    checks.push({ name: 'no failed request outside the fault windows', ok: steady.length === 0, detail: steady.length ? `${steady.length} failures` : 'none', ...(steady.length ? { examples: steady.slice(0, 5) } : {}) });
+    checks.push({
+      name: 'no failed request outside the fault windows',
+      ok: steady.length === 0,
+      detail: steady.length ? `${steady.length} failures` : 'none',
+      ...(steady.length ? { examples: steady.slice(0, 5) } : {}),
+    });
 
     const records = [...rec.contributions.values()];
     const failuresBy = (kind: FaultRecord['kind']) => {
@@ -245,10 +313,15 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
         acknowledged: records.filter((r) => r.acks.length).length,
         doubleClicks: records.filter((r) => r.acks.length > 1).length,
         retriedAfterFailure: records.filter((r) => r.attempts > r.acks.length + (r.refusal ? 1 : 0)).length,
-        refused: Object.fromEntries(Object.entries(rec.refused).filter(([k]) => k.startsWith('contribution')).map(([k, v]) => [k.slice(13), v])),
+        refused: Object.fromEntries(
+          Object.entries(rec.refused)
+            .filter(([k]) => k.startsWith('contribution'))
+            .map(([k, v]) => [k.slice(13), v]),
+        ),
         unresolved: records.filter((r) => r.unresolved).length,
         perSecond: Math.round(records.length / (loadMs / 1000)),
-        p50ms: percentile(rec.latencies.contribution, 50), p99ms: percentile(rec.latencies.contribution, 99),
+        p50ms: percentile(rec.latencies.contribution, 50),
+        p99ms: percentile(rec.latencies.contribution, 99),
       },
       webhooks: {
         events: rec.events.size,
@@ -256,12 +329,23 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
         answeredAsDuplicate: [...rec.events.values()].reduce((s, e) => s + e.answers.filter((a) => a.duplicate).length, 0),
         succeeded: [...rec.decisions.values()].filter((d) => d === 'payment.succeeded').length,
         failed: [...rec.decisions.values()].filter((d) => d === 'payment.failed').length,
-        p50ms: percentile(rec.latencies.webhook, 50), p99ms: percentile(rec.latencies.webhook, 99),
+        p50ms: percentile(rec.latencies.webhook, 50),
+        p99ms: percentile(rec.latencies.webhook, 99),
       },
-      reads: { ok: rec.ok.read, perSecond: Math.round(rec.ok.read / (loadMs / 1000)), p50ms: percentile(rec.latencies.read, 50), p99ms: percentile(rec.latencies.read, 99) },
+      reads: {
+        ok: rec.ok.read,
+        perSecond: Math.round(rec.ok.read / (loadMs / 1000)),
+        p50ms: percentile(rec.latencies.read, 50),
+        p99ms: percentile(rec.latencies.read, 99),
+      },
       ballots: world.jury ? { acknowledged: rec.ok.ballot, jurors: world.jury.jurors.length } : { skipped: world.juryProblem },
       refusals: rec.refused,
-      failedAttempts: { total: rec.failures.length, duringSigkill: failuresBy('sigkill'), duringSigterm: failuresBy('sigterm'), duringPostgresRestart: failuresBy('postgres-restart') },
+      failedAttempts: {
+        total: rec.failures.length,
+        duringSigkill: failuresBy('sigkill'),
+        duringSigterm: failuresBy('sigterm'),
+        duringPostgresRestart: failuresBy('postgres-restart'),
+      },
       proxy: proxy.stats,
       close: { campaignsAwaitingFundsAtClose: awaiting, settledMs: settleMs, outboxDrainedMs: mailMs },
     };
@@ -293,8 +377,17 @@ export function formatReport(r: SoakReport): string {
   for (const c of r.checks) lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'}  ${c.name.padEnd(100)} ${c.detail}`);
   for (const c of r.violations) for (const e of c.examples ?? []) lines.push(`        ${c.name.slice(0, 40)}…: ${JSON.stringify(e)}`);
   lines.push('', 'Faults:');
-  for (const f of r.faults) lines.push(`  ${f.kind.padEnd(17)} ${f.target.padEnd(9)} at ${(f.at / 1000).toFixed(1).padStart(6)} s, whole again ${((f.recoveredAt - f.at) / 1000).toFixed(1)} s later  ${JSON.stringify(f.detail)}`);
-  lines.push('', 'Figures:', ...JSON.stringify(r.figures, null, 2).split('\n').map((l) => `  ${l}`));
+  for (const f of r.faults)
+    lines.push(
+      `  ${f.kind.padEnd(17)} ${f.target.padEnd(9)} at ${(f.at / 1000).toFixed(1).padStart(6)} s, whole again ${((f.recoveredAt - f.at) / 1000).toFixed(1)} s later  ${JSON.stringify(f.detail)}`,
+    );
+  lines.push(
+    '',
+    'Figures:',
+    ...JSON.stringify(r.figures, null, 2)
+      .split('\n')
+      .map((l) => `  ${l}`),
+  );
   lines.push('', r.ok ? 'soak: no violation' : `soak: ${r.violations.length} violation(s)${r.logDir ? `; logs in ${r.logDir}` : ''}`);
   return lines.join('\n');
 }

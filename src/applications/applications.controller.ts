@@ -12,6 +12,7 @@ import { FileUpload, sendStoredFile } from '../storage/file-transfer.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import type { Application } from './application.entity.js';
 import { applicationsCsv, applicationsXlsx } from './applications.export.js';
+import { ContactEmailService } from './contact-email.service.js';
 import { ApplicationsService, type UploadedFile as Upload } from './applications.service.js';
 import { ScreeningService } from './screening.service.js';
 import type { Call } from './call.entity.js';
@@ -21,18 +22,44 @@ import { CallDto } from './dto/call.dto.js';
 
 export function callView(c: Call) {
   return {
-    programmeId: c.programmeId, textFr: c.textFr, textEn: c.textEn, categories: c.categories, territory: c.territory,
-    goalMinCents: c.goalMinCents, goalMaxCents: c.goalMaxCents, deadline: c.deadline, onePerApplicant: c.onePerApplicant,
-    allowEditAfterSubmit: c.allowEditAfterSubmit, form: c.form, receiptPrefix: c.receiptPrefix,
+    programmeId: c.programmeId,
+    textFr: c.textFr,
+    textEn: c.textEn,
+    categories: c.categories,
+    territory: c.territory,
+    goalMinCents: c.goalMinCents,
+    goalMaxCents: c.goalMaxCents,
+    deadline: c.deadline,
+    onePerApplicant: c.onePerApplicant,
+    allowEditAfterSubmit: c.allowEditAfterSubmit,
+    form: c.form,
+    receiptPrefix: c.receiptPrefix,
   };
 }
 
 export function applicationView(a: Application) {
   return {
-    id: a.id, programmeId: a.programmeId, status: a.status, screening: a.screening, screeningReason: a.screeningReason,
-    correctionUntil: a.correctionUntil, correctionMessage: a.correctionMessage, receiptNumber: a.receiptNumber, submittedAt: a.submittedAt,
-    title: a.title, summary: a.summary, category: a.category, goalCents: a.goalCents, commune: a.commune, postcode: a.postcode,
-    applicantName: a.applicantName, organisation: a.organisation, email: a.email, phone: a.phone, consent: a.consent, answers: a.answers,
+    id: a.id,
+    programmeId: a.programmeId,
+    status: a.status,
+    screening: a.screening,
+    screeningReason: a.screeningReason,
+    correctionUntil: a.correctionUntil,
+    correctionMessage: a.correctionMessage,
+    receiptNumber: a.receiptNumber,
+    submittedAt: a.submittedAt,
+    title: a.title,
+    summary: a.summary,
+    category: a.category,
+    goalCents: a.goalCents,
+    commune: a.commune,
+    postcode: a.postcode,
+    applicantName: a.applicantName,
+    organisation: a.organisation,
+    email: a.email,
+    phone: a.phone,
+    consent: a.consent,
+    answers: a.answers,
   };
 }
 
@@ -40,25 +67,37 @@ export function applicationView(a: Application) {
 @ApiBearerAuth()
 @Controller('api')
 export class ApplicationsController {
-  constructor(private readonly applications: ApplicationsService, private readonly screening: ScreeningService, private readonly programmes: ProgrammesService) {}
+  constructor(
+    private readonly applications: ApplicationsService,
+    private readonly contactEmails: ContactEmailService,
+    private readonly screening: ScreeningService,
+    private readonly programmes: ProgrammesService,
+  ) {}
 
-  @Get('programmes/:programmeId/call') @Public()
+  @Get('programmes/:programmeId/call')
+  @Public()
   async getCall(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
     const p = await this.programmes.get(tenant.id, programmeId);
     if (p.phase === 'draft') throw new DomainError('NOT_FOUND');
     return callView(await this.applications.getCall(tenant.id, programmeId));
   }
 
-  @Put('programmes/:programmeId/call') @Roles(['staff'])
+  @Put('programmes/:programmeId/call')
+  @Roles(['staff'])
   async setCall(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: CallDto) {
     return callView(await this.applications.setCall(tenant, programmeId, dto, p.userId));
   }
 
   /** Starts a draft; send an Idempotency-Key so that a retried request does not start a second one. */
-  @Post('programmes/:programmeId/applications') @SignedIn()
+  @Post('programmes/:programmeId/applications')
+  @SignedIn()
   async start(
-    @CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string,
-    @Body() dto: StartApplicationDto, @Locale() locale: 'fr' | 'en', @Headers('idempotency-key') key?: string,
+    @CurrentTenant() tenant: Tenant,
+    @CurrentPrincipal() p: Principal,
+    @Param('programmeId') programmeId: string,
+    @Body() dto: StartApplicationDto,
+    @Locale() locale: 'fr' | 'en',
+    @Headers('idempotency-key') key?: string,
   ) {
     if (key !== undefined && !/^[\w.:-]{8,100}$/.test(key)) {
       throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'Idempotency-Key', message: 'must be 8 to 100 letters, digits, . : _ or -' }]);
@@ -67,47 +106,69 @@ export class ApplicationsController {
     return applicationView(await this.applications.start(tenant, programmeId, p, { idempotencyKey: key, locale: dto.locale ?? locale }));
   }
 
-  @Get('me/applications') @SignedIn()
+  @Get('me/applications')
+  @SignedIn()
   async mine(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal) {
     return (await this.applications.mine(tenant.id, p)).map(applicationView);
   }
 
-  @Get('applications/:id') @SignedIn()
+  @Get('applications/:id')
+  @SignedIn()
   async get(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string) {
     const app = await this.applications.view(tenant, id, p);
     return {
-      ...applicationView(app), pendingEmail: await this.applications.pendingContactEmail(tenant, app),
+      ...applicationView(app),
+      pendingEmail: await this.contactEmails.pending(tenant, app),
       missing: app.status === 'draft' ? await this.applications.missing(tenant, app) : [],
     };
   }
 
   /** A contact address other than the applicant's own receives nothing until its link is used. */
-  @Post('applications/contact-email/confirm') @Public() @HttpCode(200)
+  @Post('applications/contact-email/confirm')
+  @Public()
+  @HttpCode(200)
   async confirmContactEmail(@CurrentTenant() tenant: Tenant, @Body() dto: ConsumeLinkDto) {
-    return this.applications.confirmContactEmail(tenant, dto.token);
+    return this.contactEmails.confirm(tenant, dto.token);
   }
 
-  @Patch('applications/:id') @SignedIn()
-  async save(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: ApplicationDraftDto, @Locale() locale: 'fr' | 'en') {
+  @Patch('applications/:id')
+  @SignedIn()
+  async save(
+    @CurrentTenant() tenant: Tenant,
+    @CurrentPrincipal() p: Principal,
+    @Param('id') id: string,
+    @Body() dto: ApplicationDraftDto,
+    @Locale() locale: 'fr' | 'en',
+  ) {
     const app = await this.applications.saveDraft(tenant, id, p, dto, locale);
-    return { ...applicationView(app), pendingEmail: await this.applications.pendingContactEmail(tenant, app) };
+    return { ...applicationView(app), pendingEmail: await this.contactEmails.pending(tenant, app) };
   }
 
-  @Post('applications/:id/submit') @SignedIn() @HttpCode(200)
+  @Post('applications/:id/submit')
+  @SignedIn()
+  @HttpCode(200)
   async submit(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string, @Locale() locale: 'fr' | 'en') {
     return applicationView(await this.applications.submit(tenant, id, p, locale));
   }
 
-  @Post('applications/:id/withdraw') @SignedIn() @HttpCode(200)
+  @Post('applications/:id/withdraw')
+  @SignedIn()
+  @HttpCode(200)
   async withdraw(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string) {
     return applicationView(await this.applications.withdraw(tenant, id, p));
   }
 
-  @Post('applications/:id/files/:questionKey') @SignedIn() @ApiConsumes('multipart/form-data')
+  @Post('applications/:id/files/:questionKey')
+  @SignedIn()
+  @ApiConsumes('multipart/form-data')
   @UseInterceptors(FileUpload('file', 20 * 1024 * 1024))
   async upload(
-    @CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string, @Param('questionKey') questionKey: string,
-    @UploadedFile() file: Upload | undefined, @Locale() locale: 'fr' | 'en',
+    @CurrentTenant() tenant: Tenant,
+    @CurrentPrincipal() p: Principal,
+    @Param('id') id: string,
+    @Param('questionKey') questionKey: string,
+    @UploadedFile() file: Upload | undefined,
+    @Locale() locale: 'fr' | 'en',
   ) {
     await this.applications.view(tenant, id, p); // what may not be seen is not found, before any other answer
     if (!file) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'file', message: 'attach the file in the "file" field' }]);
@@ -115,27 +176,48 @@ export class ApplicationsController {
     return { id: stored.id, filename: stored.filename, contentType: stored.contentType, sizeBytes: stored.sizeBytes };
   }
 
-  @Get('applications/:id/files/:fileId') @SignedIn()
-  async download(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string, @Param('fileId') fileId: string, @Res() res: Response) {
+  @Get('applications/:id/files/:fileId')
+  @SignedIn()
+  async download(
+    @CurrentTenant() tenant: Tenant,
+    @CurrentPrincipal() p: Principal,
+    @Param('id') id: string,
+    @Param('fileId') fileId: string,
+    @Res() res: Response,
+  ) {
     sendStoredFile(res, await this.applications.file(tenant, id, p, fileId));
   }
 
   // ---- screening desk ----
 
-  @Get('programmes/:programmeId/applications') @Roles(['staff'])
+  @Get('programmes/:programmeId/applications')
+  @Roles(['staff'])
   async list(
-    @CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string,
-    @Query('status') status?: string, @Query('screening') screening?: string, @Query('category') category?: string,
-    @Query('commune') commune?: string, @Query('q') q?: string, @Query('eligibility') eligibility?: string,
-    @Query('limit') limit?: string, @Query('offset') offset?: string,
+    @CurrentTenant() tenant: Tenant,
+    @Param('programmeId') programmeId: string,
+    @Query('status') status?: string,
+    @Query('screening') screening?: string,
+    @Query('category') category?: string,
+    @Query('commune') commune?: string,
+    @Query('q') q?: string,
+    @Query('eligibility') eligibility?: string,
+    @Query('limit') limit?: string,
+    @Query('offset') offset?: string,
   ) {
     const filter = checkFilter({ status, screening, category, commune, q, eligibility, limit, offset });
     const { rows, total } = await this.screening.list(tenant, programmeId, filter);
     return { total, items: rows.map((r) => ({ ...applicationView(r.application), rules: r.rules })) };
   }
 
-  @Get('programmes/:programmeId/applications/export') @Roles(['staff'])
-  async export(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string, @Query('format') format: string, @Locale() locale: 'fr' | 'en', @Res() res: Response) {
+  @Get('programmes/:programmeId/applications/export')
+  @Roles(['staff'])
+  async export(
+    @CurrentTenant() tenant: Tenant,
+    @Param('programmeId') programmeId: string,
+    @Query('format') format: string,
+    @Locale() locale: 'fr' | 'en',
+    @Res() res: Response,
+  ) {
     if (format !== 'csv' && format !== 'xlsx') throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'format', message: 'format must be csv or xlsx' }]);
     const { call, rows } = await this.screening.list(tenant, programmeId, { limit: 100_000 });
     const label = this.applications.answerRows.bind(this.applications);
@@ -148,23 +230,30 @@ export class ApplicationsController {
     }
   }
 
-  @Post('applications/:id/decision') @Roles(['staff']) @HttpCode(200)
+  @Post('applications/:id/decision')
+  @Roles(['staff'])
+  @HttpCode(200)
   async decide(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: DecisionDto) {
     return applicationView(await this.screening.decide(tenant, id, p, dto.decision, dto.reason));
   }
 
-  @Post('applications/:id/comments') @Roles(['staff']) @HttpCode(204)
+  @Post('applications/:id/comments')
+  @Roles(['staff'])
+  @HttpCode(204)
   async comment(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: CommentDto) {
     await this.screening.comment(tenant, id, p, dto.body);
   }
 
-  @Get('applications/:id/comments') @Roles(['staff'])
+  @Get('applications/:id/comments')
+  @Roles(['staff'])
   async comments(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string) {
     const app = await this.applications.view(tenant, id, p);
     return (await this.screening.comments(tenant, app.id)).map((c) => ({ id: c.id, authorUserId: c.authorUserId, body: c.body, createdAt: c.createdAt }));
   }
 
-  @Post('applications/:id/correction') @Roles(['staff']) @HttpCode(200)
+  @Post('applications/:id/correction')
+  @Roles(['staff'])
+  @HttpCode(200)
   async correction(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: CorrectionDto) {
     return applicationView(await this.screening.requestCorrection(tenant, id, p, dto.message, new Date(dto.until)));
   }

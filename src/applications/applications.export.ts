@@ -9,13 +9,36 @@ type Labeller = (call: Call, a: Application, locale: 'fr' | 'en') => Array<{ key
 
 /** One line per application: stable column keys first (open-data friendly), then labelled answers. */
 function table(call: Call, rows: Row[], label: Labeller, locale: 'fr' | 'en'): { header: string[]; body: string[][] } {
-  const sample = rows[0] ? label(call, rows[0].application, locale) : label(call, {
-    title: '', summary: '', category: null, goalCents: null, commune: '', postcode: '', applicantName: '', organisation: '', email: '', phone: '', answers: {},
-  } as unknown as Application, locale);
+  const sample = rows[0]
+    ? label(call, rows[0].application, locale)
+    : label(
+        call,
+        {
+          title: '',
+          summary: '',
+          category: null,
+          goalCents: null,
+          commune: '',
+          postcode: '',
+          applicantName: '',
+          organisation: '',
+          email: '',
+          phone: '',
+          answers: {},
+        } as unknown as Application,
+        locale,
+      );
   const header = ['receipt_number', 'status', 'screening', 'screening_reason', 'submitted_at', 'rules_failed', ...sample.map((c) => c.key)];
   const body = rows.map(({ application: a, rules }) => [
-    a.receiptNumber ?? '', a.status, a.screening, a.screeningReason ?? '', a.submittedAt ? new Date(a.submittedAt).toISOString() : '',
-    failedRules(rules).map((r) => r.rule).join(' '), ...label(call, a, locale).map((c) => c.value),
+    a.receiptNumber ?? '',
+    a.status,
+    a.screening,
+    a.screeningReason ?? '',
+    a.submittedAt ? new Date(a.submittedAt).toISOString() : '',
+    failedRules(rules)
+      .map((r) => r.rule)
+      .join(' '),
+    ...label(call, a, locale).map((c) => c.value),
   ]);
   return { header, body };
 }

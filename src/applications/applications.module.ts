@@ -6,14 +6,16 @@ import { TenantsModule } from '../tenants/tenants.module.js';
 import { ApplicantsQuery } from './applicants.query.js';
 import { ApplicationsController } from './applications.controller.js';
 import { ApplicationsPagesController } from './applications.pages.controller.js';
+import { ApplicationsStaffPagesController } from './applications-staff.pages.controller.js';
 import { ApplicationsRepository } from './applications.repository.js';
 import { ApplicationsService } from './applications.service.js';
+import { ContactEmailService } from './contact-email.service.js';
 import { ScreeningService } from './screening.service.js';
 
 @Module({
   imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule],
-  controllers: [ApplicationsController, ApplicationsPagesController],
-  providers: [ApplicationsRepository, ApplicationsService, ScreeningService, ApplicantsQuery],
+  controllers: [ApplicationsController, ApplicationsPagesController, ApplicationsStaffPagesController],
+  providers: [ApplicationsRepository, ApplicationsService, ContactEmailService, ScreeningService, ApplicantsQuery],
   exports: [ApplicationsService, ApplicantsQuery],
 })
 export class ApplicationsModule {}

@@ -4,66 +4,35 @@ import type { Response } from 'express';
 import { AuthService } from '../auth/auth.service.js';
 import { normaliseEmail } from '../auth/domain/tokens.js';
 import { RateLimiter } from '../auth/rate-limiter.service.js';
-import { Public, Roles, SignedIn } from '../auth/roles.guard.js';
+import { Public, SignedIn } from '../auth/roles.guard.js';
 import { UsersRepository } from '../auth/users.repository.js';
 import { TransactionRunner } from '../common/db/transaction.js';
 import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
 import { ErrorMessages } from '../common/errors/error-messages.js';
-import { zonedWallTimeToInstant } from '../common/time/zoned.js';
 import { baseUrlOf, Page, type PageContext } from '../request-context/current.decorators.js';
-import { checkForm, errorMap } from '../common/web/forms.js';
-import { eurosToCents } from '../common/web/money.js';
+import { errorMap } from '../common/web/forms.js';
 import { pageErrors } from '../common/web/page-errors.js';
 import { hasRole } from '../auth/principal.js';
 import type { TremplinRequest } from '../request-context/request-context.js';
-import { formatInstant, toLocalInput, ViewService } from '../common/web/view.service.js';
+import { formatInstant, ViewService } from '../common/web/view.service.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
 import { FileUpload } from '../storage/file-transfer.js';
 import type { Application } from './application.entity.js';
-import { checkFilter } from './dto/application-filter.dto.js';
+import { ContactEmailService } from './contact-email.service.js';
 import { ApplicationsService, type UploadedFile as Upload } from './applications.service.js';
 import { ScreeningService } from './screening.service.js';
-import type { Call } from './call.entity.js';
-import { failedRules } from './domain/eligibility.js';
-import { coerceFormValue, type Answers } from './domain/form.js';
-import { CallDto } from './dto/call.dto.js';
+import { draftFromForm } from './applications.forms.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-/** An HTML form's fields as a draft: euros to cents, checkboxes, and answers by question. */
-export function draftFromForm(call: Call, body: Record<string, unknown>) {
-  const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string).trim() : undefined);
-  const euros = str('goalEuros');
-  let goalCents: number | undefined;
-  const problems: FieldProblem[] = [];
-  if (euros !== undefined && euros !== '') {
-    const cents = eurosToCents(euros);
-    if (cents !== null) goalCents = cents;
-    else problems.push({ field: 'goalCents', message: 'must be an amount in euros, e.g. 5000' });
-  }
-  const answers: Answers = {};
-  for (const q of call.form) {
-    if (q.kind === 'file') continue;
-    const raw = body[`q_${q.key}`];
-    answers[q.key] = coerceFormValue(q, raw);
-  }
-  return {
-    draft: {
-      title: str('title'), summary: str('summary'), category: str('category') || undefined, goalCents, commune: str('commune'), postcode: str('postcode'),
-      applicantName: str('applicantName'), organisation: str('organisation'), email: str('email'), phone: str('phone'),
-      consent: body.consent === 'yes', answers,
-    },
-    problems,
-  };
-}
 
 @ApiExcludeController()
 @Controller()
 export class ApplicationsPagesController {
   constructor(
     private readonly applications: ApplicationsService,
+    private readonly contactEmails: ContactEmailService,
     private readonly screening: ScreeningService,
     private readonly programmes: ProgrammesService,
     private readonly auth: AuthService,
@@ -77,19 +46,35 @@ export class ApplicationsPagesController {
 
   // ---- applicants ----
 
-  @Get('programmes/:slug/apply') @Public()
+  @Get('programmes/:slug/apply')
+  @Public()
   async applyPage(@Page() page: PageContext, @Param('slug') slug: string) {
     const { programme, call } = await this.openCall(page, slug);
-    const mine = page.principal ? (await this.applications.mine(page.tenant.id, page.principal)).filter((a) => a.programmeId === programme.id && a.status !== 'withdrawn') : [];
+    const mine = page.principal
+      ? (await this.applications.mine(page.tenant.id, page.principal)).filter((a) => a.programmeId === programme.id && a.status !== 'withdrawn')
+      : [];
     return this.views.page('pages/applications/apply', page, {
-      title: this.views.t(page.locale, 'apply.title'), programme, call, mine, values: {},
-      deadlineLocal: formatInstant(call.deadline, page.locale, page.tenant.timeZone), open: programme.phase === 'call_open',
+      title: this.views.t(page.locale, 'apply.title'),
+      programme,
+      call,
+      mine,
+      values: {},
+      deadlineLocal: formatInstant(call.deadline, page.locale, page.tenant.timeZone),
+      open: programme.phase === 'call_open',
     });
   }
 
   /** A newcomer gives an e-mail address and gets a sign-in link that brings them back here: no password. */
-  @Post('programmes/:slug/apply/register') @HttpCode(200) @Public()
-  async register(@Page() page: PageContext, @Param('slug') slug: string, @Body() body: Record<string, string>, @Req() req: TremplinRequest, @Res() res: Response) {
+  @Post('programmes/:slug/apply/register')
+  @HttpCode(200)
+  @Public()
+  async register(
+    @Page() page: PageContext,
+    @Param('slug') slug: string,
+    @Body() body: Record<string, string>,
+    @Req() req: TremplinRequest,
+    @Res() res: Response,
+  ) {
     const { programme, call } = await this.openCall(page, slug);
     const email = normaliseEmail(body.email ?? '');
     const name = (body.name ?? '').trim();
@@ -97,10 +82,19 @@ export class ApplicationsPagesController {
     if (!EMAIL.test(email) || email.length > 254) errors.push({ field: 'email', message: this.views.t(page.locale, 'apply.badEmail') });
     if (!name || name.length > 120) errors.push({ field: 'name', message: this.views.t(page.locale, 'apply.badName') });
     if (errors.length) {
-      return res.status(400).send(this.views.page('pages/applications/apply', page, {
-        title: this.views.t(page.locale, 'apply.title'), programme, call, mine: [], values: body, errors: errorMap(errors), errorList: errors,
-        deadlineLocal: formatInstant(call.deadline, page.locale, page.tenant.timeZone), open: programme.phase === 'call_open',
-      }));
+      return res.status(400).send(
+        this.views.page('pages/applications/apply', page, {
+          title: this.views.t(page.locale, 'apply.title'),
+          programme,
+          call,
+          mine: [],
+          values: body,
+          errors: errorMap(errors),
+          errorList: errors,
+          deadlineLocal: formatInstant(call.deadline, page.locale, page.tenant.timeZone),
+          open: programme.phase === 'call_open',
+        }),
+      );
     }
     await this.limiter.hit(`sign-in:ip:${req.ip ?? 'unknown'}`, this.config.signInRateLimit * 5, 15 * 60);
     await this.limiter.hit(`sign-in:email:${page.tenant.id}:${email}`, this.config.signInRateLimit, 15 * 60);
@@ -111,7 +105,9 @@ export class ApplicationsPagesController {
     return res.send(this.views.page('pages/auth/link-sent', page, { title: this.views.t(page.locale, 'signIn.linkSentTitle'), email }));
   }
 
-  @Post('programmes/:slug/apply') @HttpCode(200) @SignedIn()
+  @Post('programmes/:slug/apply')
+  @HttpCode(200)
+  @SignedIn()
   async start(@Page() page: PageContext, @Param('slug') slug: string, @Res() res: Response) {
     const { programme } = await this.openCall(page, slug);
     try {
@@ -125,16 +121,19 @@ export class ApplicationsPagesController {
     }
   }
 
-  @Get('applications') @SignedIn()
+  @Get('applications')
+  @SignedIn()
   async mine(@Page() page: PageContext) {
     const apps = await this.applications.mine(page.tenant.id, page.principal!);
     const programmes = new Map((await this.programmes.list(page.tenant.id)).map((p) => [p.id, p]));
     return this.views.page('pages/applications/mine', page, {
-      title: this.views.t(page.locale, 'apply.mine'), applications: apps.map((a) => ({ ...a, programme: programmes.get(a.programmeId) })),
+      title: this.views.t(page.locale, 'apply.mine'),
+      applications: apps.map((a) => ({ ...a, programme: programmes.get(a.programmeId) })),
     });
   }
 
-  @Get('applications/:id') @SignedIn()
+  @Get('applications/:id')
+  @SignedIn()
   async form(@Page() page: PageContext, @Param('id') id: string, @Query('saved') saved?: string) {
     const app = await this.applications.view(page.tenant, id, page.principal!);
     if (app.applicantUserId !== page.principal!.userId) throw new DomainError('NOT_FOUND');
@@ -142,21 +141,29 @@ export class ApplicationsPagesController {
   }
 
   /** Opening the link only shows what it confirms (mail scanners follow links); the button confirms. */
-  @Get('applications/contact-email/:token') @Public()
+  @Get('applications/contact-email/:token')
+  @Public()
   async contactEmail(@Page() page: PageContext, @Param('token') token: string) {
-    const link = await this.applications.contactEmailLink(page.tenant, token);
+    const link = await this.contactEmails.link(page.tenant, token);
     return this.views.page('pages/applications/contact-email', page, {
-      title: this.views.t(page.locale, 'contactEmail.title'), token, email: link.email, applicationTitle: link.title || this.views.t(page.locale, 'apply.untitled'),
+      title: this.views.t(page.locale, 'contactEmail.title'),
+      token,
+      email: link.email,
+      applicationTitle: link.title || this.views.t(page.locale, 'apply.untitled'),
     });
   }
 
-  @Post('applications/contact-email/:token') @HttpCode(200) @Public()
+  @Post('applications/contact-email/:token')
+  @HttpCode(200)
+  @Public()
   async confirmContactEmail(@Page() page: PageContext, @Param('token') token: string) {
-    const { email } = await this.applications.confirmContactEmail(page.tenant, token);
+    const { email } = await this.contactEmails.confirm(page.tenant, token);
     return this.views.page('pages/applications/contact-email', page, { title: this.views.t(page.locale, 'contactEmail.doneTitle'), done: true, email });
   }
 
-  @Post('applications/:id') @HttpCode(200) @SignedIn()
+  @Post('applications/:id')
+  @HttpCode(200)
+  @SignedIn()
   async save(@Page() page: PageContext, @Param('id') id: string, @Body() body: Record<string, unknown>, @Res() res: Response) {
     const app = await this.applications.view(page.tenant, id, page.principal!);
     const call = await this.applications.getCall(page.tenant.id, app.programmeId);
@@ -183,9 +190,17 @@ export class ApplicationsPagesController {
     }
   }
 
-  @Post('applications/:id/files/:questionKey') @HttpCode(200) @SignedIn()
+  @Post('applications/:id/files/:questionKey')
+  @HttpCode(200)
+  @SignedIn()
   @UseInterceptors(FileUpload('file', 20 * 1024 * 1024))
-  async upload(@Page() page: PageContext, @Param('id') id: string, @Param('questionKey') key: string, @UploadedFile() file: Upload | undefined, @Res() res: Response) {
+  async upload(
+    @Page() page: PageContext,
+    @Param('id') id: string,
+    @Param('questionKey') key: string,
+    @UploadedFile() file: Upload | undefined,
+    @Res() res: Response,
+  ) {
     const app = await this.applications.view(page.tenant, id, page.principal!);
     const fail = async (message: string) => {
       const errors = [{ field: `answers.${key}`, message }];
@@ -201,111 +216,26 @@ export class ApplicationsPagesController {
     }
   }
 
-  @Post('applications/:id/withdraw') @HttpCode(200) @SignedIn()
+  @Post('applications/:id/withdraw')
+  @HttpCode(200)
+  @SignedIn()
   async withdraw(@Page() page: PageContext, @Param('id') id: string, @Res() res: Response) {
     await this.applications.withdraw(page.tenant, id, page.principal!);
     return res.redirect(303, `${page.basePath}/applications`);
   }
 
-  @Get('applications/:id/receipt') @SignedIn()
+  @Get('applications/:id/receipt')
+  @SignedIn()
   async receipt(@Page() page: PageContext, @Param('id') id: string) {
     const app = await this.applications.view(page.tenant, id, page.principal!);
     if (app.status !== 'submitted') throw new DomainError('NOT_FOUND');
     const call = await this.applications.getCall(page.tenant.id, app.programmeId);
     return this.views.page('pages/applications/receipt', page, {
-      title: this.views.t(page.locale, 'apply.receiptTitle'), application: app, rows: this.applications.answerRows(call, app, page.locale),
+      title: this.views.t(page.locale, 'apply.receiptTitle'),
+      application: app,
+      rows: this.applications.answerRows(call, app, page.locale),
     });
   }
-
-  // ---- screening desk ----
-
-  @Get('staff/programmes/:programmeId/applications') @Roles(['staff'])
-  async desk(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Query() query: Record<string, string>) {
-    const programme = await this.programmes.get(page.tenant.id, programmeId);
-    const call = await this.applications.findCall(page.tenant.id, programmeId);
-    if (!call) return this.views.page('pages/staff/desk', page, { title: this.views.t(page.locale, 'desk.title'), programme, noCall: true });
-    const filter = checkFilter({ status: query.status, screening: query.screening, category: query.category, commune: query.commune, q: query.q, eligibility: query.eligibility });
-    const { rows, total } = await this.screening.list(page.tenant, programmeId, filter);
-    return this.views.page('pages/staff/desk', page, {
-      title: this.views.t(page.locale, 'desk.title'), programme, call, total, filter: query,
-      rows: rows.map((r) => ({ ...r.application, goalEuros: r.application.goalCents === null ? '' : (r.application.goalCents / 100).toLocaleString(page.locale), failed: failedRules(r.rules).length })),
-    });
-  }
-
-  @Get('staff/applications/:id') @Roles(['staff'])
-  async review(@Page() page: PageContext, @Param('id') id: string) {
-    return this.renderReview(page, id);
-  }
-
-  @Post('staff/applications/:id/decision') @HttpCode(200) @Roles(['staff'])
-  async decide(@Page() page: PageContext, @Param('id') id: string, @Body() body: Record<string, string>, @Res() res: Response) {
-    const reason = (body.reason ?? '').trim();
-    if (!['eligible', 'ineligible'].includes(body.decision) || reason.length < 3) {
-      const errors = [{ field: 'reason', message: this.views.t(page.locale, 'desk.reasonRequired') }];
-      return res.status(400).send(await this.renderReview(page, id, { errors: errorMap(errors), errorList: errors }));
-    }
-    await this.screening.decide(page.tenant, id, page.principal!, body.decision as 'eligible' | 'ineligible', reason);
-    return res.redirect(303, `${page.basePath}/staff/applications/${id}?saved=decision`);
-  }
-
-  @Post('staff/applications/:id/comments') @HttpCode(200) @Roles(['staff'])
-  async comment(@Page() page: PageContext, @Param('id') id: string, @Body() body: Record<string, string>, @Res() res: Response) {
-    const text = (body.body ?? '').trim();
-    if (!text || text.length > 5000) {
-      const errors = [{ field: 'body', message: this.views.t(page.locale, 'desk.commentRequired') }];
-      return res.status(400).send(await this.renderReview(page, id, { errors: errorMap(errors), errorList: errors }));
-    }
-    await this.screening.comment(page.tenant, id, page.principal!, text);
-    return res.redirect(303, `${page.basePath}/staff/applications/${id}#comments-title`);
-  }
-
-  @Post('staff/applications/:id/correction') @HttpCode(200) @Roles(['staff'])
-  async correction(@Page() page: PageContext, @Param('id') id: string, @Body() body: Record<string, string>, @Res() res: Response) {
-    const until = zonedWallTimeToInstant((body.until ?? '').trim(), page.tenant.timeZone);
-    const message = (body.message ?? '').trim();
-    const errors: FieldProblem[] = [];
-    if (!until) errors.push({ field: 'until', message: this.views.t(page.locale, 'staff.badDate') });
-    if (message.length < 3) errors.push({ field: 'message', message: this.views.t(page.locale, 'desk.messageRequired') });
-    if (!errors.length) {
-      try {
-        await this.screening.requestCorrection(page.tenant, id, page.principal!, message, until!);
-        return res.redirect(303, `${page.basePath}/staff/applications/${id}?saved=correction`);
-      } catch (err) {
-        errors.push(...pageErrors(this.errors, err, { locale: page.locale }).errorList);
-      }
-    }
-    return res.status(400).send(await this.renderReview(page, id, { errors: errorMap(errors), errorList: errors }));
-  }
-
-  // ---- the call editor ----
-
-  @Get('staff/programmes/:programmeId/call') @Roles(['staff'])
-  async callEditor(@Page() page: PageContext, @Param('programmeId') programmeId: string) {
-    const programme = await this.programmes.get(page.tenant.id, programmeId);
-    const call = await this.applications.findCall(page.tenant.id, programmeId);
-    return this.views.page('pages/staff/call', page, { title: this.views.t(page.locale, 'call.title'), programme, values: callToForm(call, page.tenant.timeZone) });
-  }
-
-  @Post('staff/programmes/:programmeId/call') @HttpCode(200) @Roles(['staff'])
-  async saveCall(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Body() body: Record<string, string>, @Res() res: Response) {
-    const programme = await this.programmes.get(page.tenant.id, programmeId);
-    const { dto, problems } = callFromForm(body, page.tenant.timeZone);
-    const again = (status: number, errors: FieldProblem[]) => res.status(status).send(this.views.page('pages/staff/call', page, {
-      title: this.views.t(page.locale, 'call.title'), programme, values: body, errors: errorMap(errors), errorList: errors,
-    }));
-    if (problems.length) return again(400, problems);
-    const form = checkForm(CallDto, dto);
-    if (!form.ok) return again(400, form.errors);
-    try {
-      await this.applications.setCall(page.tenant, programmeId, form.value, page.principal!.userId);
-    } catch (err) {
-      // A change that would invalidate submitted applications is a 409, a bad field a 400.
-      const problem = pageErrors(this.errors, err, { locale: page.locale });
-      return again(problem.status, problem.errorList);
-    }
-    return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/call?saved=1`);
-  }
-
   // ---- rendering ----
 
   private async openCall(page: PageContext, slug: string) {
@@ -322,7 +252,11 @@ export class ApplicationsPagesController {
     return this.views.translations.has(key) ? this.views.t(page.locale, key) : e.message;
   }
 
-  private async renderForm(page: PageContext, app: Application, extra: { errors?: Record<string, string>; errorList?: FieldProblem[]; typed?: Record<string, unknown>; saved?: boolean } = {}) {
+  private async renderForm(
+    page: PageContext,
+    app: Application,
+    extra: { errors?: Record<string, string>; errorList?: FieldProblem[]; typed?: Record<string, unknown>; saved?: boolean } = {},
+  ) {
     const call = await this.applications.getCall(page.tenant.id, app.programmeId);
     const programme = await this.programmes.get(page.tenant.id, app.programmeId);
     const files = new Map((await this.applications.filesOf(page.tenant, app)).map((f) => [f.id, f]));
@@ -335,13 +269,22 @@ export class ApplicationsPagesController {
       const v = typed ? typed[`q_${q.key}`] : stored;
       const list = Array.isArray(v) ? v.map(String) : v === undefined || v === null ? [] : [String(v)];
       return {
-        ...q, label: page.locale === 'fr' ? q.labelFr : q.labelEn, help: page.locale === 'fr' ? q.helpFr : q.helpEn,
-        name: `q_${q.key}`, field: `answers.${q.key}`, error: extra.errors?.[`answers.${q.key}`],
+        ...q,
+        label: page.locale === 'fr' ? q.labelFr : q.labelEn,
+        help: page.locale === 'fr' ? q.helpFr : q.helpEn,
+        name: `q_${q.key}`,
+        field: `answers.${q.key}`,
+        error: extra.errors?.[`answers.${q.key}`],
         value: v === undefined || v === null ? '' : typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v),
         options: (q.options ?? []).map((o) => ({ key: o.key, label: page.locale === 'fr' ? o.labelFr : o.labelEn, checked: list.includes(o.key) })),
-        isText: q.kind === 'short_text' || q.kind === 'url' || q.kind === 'number', isLong: q.kind === 'long_text', isChoice: q.kind === 'single_choice',
-        isMulti: q.kind === 'multiple_choice', isYesNo: q.kind === 'yes_no', isFile: q.kind === 'file',
-        inputType: q.kind === 'url' ? 'url' : q.kind === 'number' ? 'text' : 'text', inputMode: q.kind === 'number' ? 'decimal' : undefined,
+        isText: q.kind === 'short_text' || q.kind === 'url' || q.kind === 'number',
+        isLong: q.kind === 'long_text',
+        isChoice: q.kind === 'single_choice',
+        isMulti: q.kind === 'multiple_choice',
+        isYesNo: q.kind === 'yes_no',
+        isFile: q.kind === 'file',
+        inputType: q.kind === 'url' ? 'url' : q.kind === 'number' ? 'text' : 'text',
+        inputMode: q.kind === 'number' ? 'decimal' : undefined,
         file: typeof stored === 'string' ? files.get(stored) : undefined,
       };
     });
@@ -354,87 +297,36 @@ export class ApplicationsPagesController {
     const errorList = extra.errorList?.map((e) => ({ ...e, message: `${labelOf(e.field)} : ${e.message}` }));
     return this.views.page('pages/applications/form', page, {
       title: app.title || this.views.t(page.locale, 'apply.untitled'),
-      application: app, programme, call, questions, editable, ...extra, errorList,
+      application: app,
+      programme,
+      call,
+      questions,
+      editable,
+      ...extra,
+      errorList,
       missing: missing.map((m) => ({ ...m, label: labelOf(m.field), message: this.fieldMessage(page, m) })),
       deadlineLocal: formatInstant(call.deadline, page.locale, page.tenant.timeZone),
       correctionUntilLocal: app.correctionUntil ? formatInstant(app.correctionUntil, page.locale, page.tenant.timeZone) : undefined,
-      categories: call.categories.map((c) => ({ key: c.key, label: page.locale === 'fr' ? c.labelFr : c.labelEn, selected: value('category', app.category) === c.key })),
+      categories: call.categories.map((c) => ({
+        key: c.key,
+        label: page.locale === 'fr' ? c.labelFr : c.labelEn,
+        selected: value('category', app.category) === c.key,
+      })),
       values: {
-        title: value('title', app.title), summary: value('summary', app.summary), commune: value('commune', app.commune), postcode: value('postcode', app.postcode),
-        applicantName: value('applicantName', app.applicantName), organisation: value('organisation', app.organisation), email: value('email', app.email),
-        phone: value('phone', app.phone), consent: typed ? typed.consent === 'yes' : app.consent,
+        title: value('title', app.title),
+        summary: value('summary', app.summary),
+        commune: value('commune', app.commune),
+        postcode: value('postcode', app.postcode),
+        applicantName: value('applicantName', app.applicantName),
+        organisation: value('organisation', app.organisation),
+        email: value('email', app.email),
+        phone: value('phone', app.phone),
+        consent: typed ? typed.consent === 'yes' : app.consent,
         goalEuros: typed ? typed.goalEuros : app.goalCents === null ? '' : String(app.goalCents / 100),
       },
-      goalMin: call.goalMinCents / 100, goalMax: call.goalMaxCents / 100,
-      pendingEmail: await this.applications.pendingContactEmail(page.tenant, app),
+      goalMin: call.goalMinCents / 100,
+      goalMax: call.goalMaxCents / 100,
+      pendingEmail: await this.contactEmails.pending(page.tenant, app),
     });
   }
-
-  private async renderReview(page: PageContext, id: string, extra: Record<string, unknown> = {}) {
-    const app = await this.applications.view(page.tenant, id, page.principal!);
-    const call = await this.applications.getCall(page.tenant.id, app.programmeId);
-    const programme = await this.programmes.get(page.tenant.id, app.programmeId);
-    return this.views.page('pages/staff/review', page, {
-      title: app.title || this.views.t(page.locale, 'apply.untitled'), application: app, programme,
-      rows: this.applications.answerRows(call, app, page.locale),
-      rules: this.applications.rules(call, app, 0).map((r) => ({ ...r, text: page.locale === 'fr' ? r.fr : r.en })),
-      files: await this.applications.filesOf(page.tenant, app),
-      comments: await this.screening.comments(page.tenant, app.id), ...extra,
-    });
-  }
-}
-
-/**
- * The call editor works without JavaScript: categories and communes are edited as lines of text,
- * the custom questions as JSON (the same shape as the API's `form`).
- */
-export function callToForm(call: Call | null, timeZone: string): Record<string, string> {
-  if (!call) return { goalMinEuros: '1000', goalMaxEuros: '10000', onePerApplicant: 'yes', allowEditAfterSubmit: 'yes', form: '[]', categories: '', territory: '' };
-  return {
-    textFr: call.textFr, textEn: call.textEn, receiptPrefix: call.receiptPrefix,
-    deadline: toLocalInput(call.deadline, timeZone),
-    goalMinEuros: String(call.goalMinCents / 100), goalMaxEuros: String(call.goalMaxCents / 100),
-    onePerApplicant: call.onePerApplicant ? 'yes' : '', allowEditAfterSubmit: call.allowEditAfterSubmit ? 'yes' : '',
-    categories: call.categories.map((c) => `${c.key} | ${c.labelFr} | ${c.labelEn}`).join('\n'),
-    territory: call.territory.map((c) => `${c.postcode} ${c.name}`).join('\n'),
-    form: JSON.stringify(call.form, null, 2),
-  };
-}
-
-export function callFromForm(body: Record<string, string>, timeZone: string): { dto: Record<string, unknown>; problems: FieldProblem[] } {
-  const problems: FieldProblem[] = [];
-  const lines = (s: string | undefined) => (s ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-  const categories = lines(body.categories).map((l, i) => {
-    const [key, labelFr, labelEn] = l.split('|').map((x) => x.trim());
-    if (!key || !labelFr || !labelEn) problems.push({ field: 'categories', message: `line ${i + 1}: write "key | Libellé | Label"` });
-    return { key, labelFr, labelEn: labelEn ?? labelFr };
-  });
-  const territory = lines(body.territory).map((l, i) => {
-    const m = /^(\S+)\s+(.+)$/.exec(l);
-    if (!m) problems.push({ field: 'territory', message: `line ${i + 1}: write "postcode commune"` });
-    return { postcode: m?.[1] ?? '', name: m?.[2] ?? '' };
-  });
-  const deadline = zonedWallTimeToInstant((body.deadline ?? '').trim(), timeZone);
-  if (!deadline) problems.push({ field: 'deadline', message: 'enter a date and time' });
-  const euros = (k: string) => {
-    const raw = (body[k] ?? '').trim();
-    if (!raw) return 0; // an empty bound reads as 0 cents
-    const cents = eurosToCents(raw);
-    if (cents === null) problems.push({ field: k, message: 'enter an amount in euros' });
-    return cents ?? Number.NaN;
-  };
-  let form: unknown = [];
-  try {
-    form = JSON.parse(body.form?.trim() || '[]');
-  } catch {
-    problems.push({ field: 'form', message: 'the questions must be valid JSON (a list of questions)' });
-  }
-  return {
-    dto: {
-      textFr: body.textFr ?? '', textEn: body.textEn ?? '', categories, territory, goalMinCents: euros('goalMinEuros'), goalMaxCents: euros('goalMaxEuros'),
-      deadline: deadline?.toISOString(), onePerApplicant: body.onePerApplicant === 'yes', allowEditAfterSubmit: body.allowEditAfterSubmit === 'yes',
-      form, receiptPrefix: (body.receiptPrefix ?? '').trim(),
-    },
-    problems,
-  };
 }

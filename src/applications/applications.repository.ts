@@ -34,8 +34,12 @@ export class ApplicationsRepository {
 
   getForUpdate(em: EntityManager, tenantId: string, id: string): Promise<Application | null> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return Promise.resolve(null);
-    return em.getRepository(Application).createQueryBuilder('a')
-      .where('a.id = :id AND a.tenant_id = :tenantId', { id, tenantId }).setLock('pessimistic_write').getOne();
+    return em
+      .getRepository(Application)
+      .createQueryBuilder('a')
+      .where('a.id = :id AND a.tenant_id = :tenantId', { id, tenantId })
+      .setLock('pessimistic_write')
+      .getOne();
   }
 
   byIdempotencyKey(em: EntityManager, tenantId: string, userId: string, key: string): Promise<Application | null> {
@@ -43,8 +47,14 @@ export class ApplicationsRepository {
   }
 
   liveCount(em: EntityManager, tenantId: string, programmeId: string, userId: string, exceptId?: string): Promise<number> {
-    const qb = em.getRepository(Application).createQueryBuilder('a')
-      .where(`a.tenant_id = :tenantId AND a.programme_id = :programmeId AND a.applicant_user_id = :userId AND a.status <> 'withdrawn'`, { tenantId, programmeId, userId });
+    const qb = em
+      .getRepository(Application)
+      .createQueryBuilder('a')
+      .where(`a.tenant_id = :tenantId AND a.programme_id = :programmeId AND a.applicant_user_id = :userId AND a.status <> 'withdrawn'`, {
+        tenantId,
+        programmeId,
+        userId,
+      });
     if (exceptId) qb.andWhere('a.id <> :exceptId', { exceptId });
     return qb.getCount();
   }
@@ -55,14 +65,27 @@ export class ApplicationsRepository {
 
   /** The latest contact address waiting for confirmation, if it has not expired. */
   pendingContactEmail(tenantId: string, applicationId: string, now: Date, em: EntityManager = this.ds.manager): Promise<ApplicationContactEmail | null> {
-    return em.getRepository(ApplicationContactEmail).createQueryBuilder('c')
-      .where('c.tenant_id = :tenantId AND c.application_id = :applicationId AND c.confirmed_at IS NULL AND c.expires_at > :now', { tenantId, applicationId, now })
-      .orderBy('c.created_at', 'DESC').getOne();
+    return em
+      .getRepository(ApplicationContactEmail)
+      .createQueryBuilder('c')
+      .where('c.tenant_id = :tenantId AND c.application_id = :applicationId AND c.confirmed_at IS NULL AND c.expires_at > :now', {
+        tenantId,
+        applicationId,
+        now,
+      })
+      .orderBy('c.created_at', 'DESC')
+      .getOne();
   }
 
-  async addContactEmail(em: EntityManager, row: Pick<ApplicationContactEmail, 'tenantId' | 'applicationId' | 'email' | 'tokenHash' | 'expiresAt'>): Promise<void> {
+  async addContactEmail(
+    em: EntityManager,
+    row: Pick<ApplicationContactEmail, 'tenantId' | 'applicationId' | 'email' | 'tokenHash' | 'expiresAt'>,
+  ): Promise<void> {
     // A new address replaces any that was waiting: only the last one typed can be confirmed.
-    await em.query(`DELETE FROM application_contact_email WHERE tenant_id = $1 AND application_id = $2 AND confirmed_at IS NULL`, [row.tenantId, row.applicationId]);
+    await em.query(`DELETE FROM application_contact_email WHERE tenant_id = $1 AND application_id = $2 AND confirmed_at IS NULL`, [
+      row.tenantId,
+      row.applicationId,
+    ]);
     await em.getRepository(ApplicationContactEmail).insert(row);
   }
 
@@ -81,8 +104,11 @@ export class ApplicationsRepository {
   }
 
   contactEmailByToken(tenantId: string, tokenHash: string, now: Date): Promise<ApplicationContactEmail | null> {
-    return this.ds.getRepository(ApplicationContactEmail).createQueryBuilder('c')
-      .where('c.token_hash = :tokenHash AND c.tenant_id = :tenantId AND c.confirmed_at IS NULL AND c.expires_at > :now', { tokenHash, tenantId, now }).getOne();
+    return this.ds
+      .getRepository(ApplicationContactEmail)
+      .createQueryBuilder('c')
+      .where('c.token_hash = :tokenHash AND c.tenant_id = :tenantId AND c.confirmed_at IS NULL AND c.expires_at > :now', { tokenHash, tenantId, now })
+      .getOne();
   }
 
   async update(em: EntityManager, id: string, patch: Partial<Application>): Promise<void> {
@@ -102,7 +128,9 @@ export class ApplicationsRepository {
 
   /** The screening desk's list: drafts are the applicants' business and are not listed. */
   async list(tenantId: string, programmeId: string, f: ApplicationFilter): Promise<{ items: Application[]; total: number }> {
-    const qb = this.ds.getRepository(Application).createQueryBuilder('a')
+    const qb = this.ds
+      .getRepository(Application)
+      .createQueryBuilder('a')
       .where('a.tenant_id = :tenantId AND a.programme_id = :programmeId', { tenantId, programmeId });
     if (f.status) qb.andWhere('a.status = :status', { status: f.status });
     else qb.andWhere(`a.status <> 'draft'`);
@@ -112,8 +140,12 @@ export class ApplicationsRepository {
     if (f.q) {
       qb.andWhere(`a.search_vector @@ plainto_tsquery('simple', :q)`, { q: f.q });
     }
-    const [items, total] = await qb.orderBy('a.submitted_at', 'ASC', 'NULLS LAST').addOrderBy('a.id')
-      .take(Math.min(f.limit ?? 100, 1000)).skip(f.offset ?? 0).getManyAndCount();
+    const [items, total] = await qb
+      .orderBy('a.submitted_at', 'ASC', 'NULLS LAST')
+      .addOrderBy('a.id')
+      .take(Math.min(f.limit ?? 100, 1000))
+      .skip(f.offset ?? 0)
+      .getManyAndCount();
     return { items, total };
   }
 
@@ -125,10 +157,16 @@ export class ApplicationsRepository {
     return this.ds.getRepository(ApplicationComment).find({ where: { tenantId, applicationId }, order: { createdAt: 'ASC' } });
   }
 
-  async addComment(em: EntityManager, c: Pick<ApplicationComment, 'tenantId' | 'applicationId' | 'authorUserId' | 'body'> & { createdAt: Date }): Promise<void> {
-    await em.query(
-      `INSERT INTO application_comment (tenant_id, application_id, author_user_id, body, created_at) VALUES ($1, $2, $3, $4, $5)`,
-      [c.tenantId, c.applicationId, c.authorUserId, c.body, c.createdAt],
-    );
+  async addComment(
+    em: EntityManager,
+    c: Pick<ApplicationComment, 'tenantId' | 'applicationId' | 'authorUserId' | 'body'> & { createdAt: Date },
+  ): Promise<void> {
+    await em.query(`INSERT INTO application_comment (tenant_id, application_id, author_user_id, body, created_at) VALUES ($1, $2, $3, $4, $5)`, [
+      c.tenantId,
+      c.applicationId,
+      c.authorUserId,
+      c.body,
+      c.createdAt,
+    ]);
   }
 }

@@ -13,14 +13,12 @@ import { storedFileName } from '../storage/file-names.js';
 import { FileStorage, type StoredFileInfo } from '../storage/file-storage.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { TenantsService } from '../tenants/tenants.service.js';
-import { hashToken, newSecretToken, normaliseEmail } from '../auth/domain/tokens.js';
-import { RateLimiter } from '../auth/rate-limiter.service.js';
+import { normaliseEmail } from '../auth/domain/tokens.js';
 import type { Application } from './application.entity.js';
 import { ApplicationsRepository } from './applications.repository.js';
 import type { Call } from './call.entity.js';
-import {
-  assertCanEdit, assertCanSubmit, assertCanWithdraw, receiptNumber, type CallWindow,
-} from './domain/application-state.js';
+import { ContactEmailService } from './contact-email.service.js';
+import { assertCanEdit, assertCanSubmit, assertCanWithdraw, receiptNumber, type CallWindow } from './domain/application-state.js';
 import { evaluateEligibility, failedRules, type RuleResult } from './domain/eligibility.js';
 import { sniffFileType } from './domain/file-sniffing.js';
 import { checkFormChange, checkFormDefinition, DEFAULT_FILE_BYTES, validateAnswers, type Answers, type Question } from './domain/form.js';
@@ -28,9 +26,6 @@ import type { ApplicationDraftDto } from './dto/application.dto.js';
 import type { CallDto } from './dto/call.dto.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-/** A contact address's confirmation link lasts a week; an application may ask for a few an hour. */
-const CONTACT_EMAIL_TTL_MS = 7 * 86_400_000;
-const CONTACT_EMAILS_PER_HOUR = 5;
 
 export interface UploadedFile {
   originalname: string;
@@ -50,7 +45,7 @@ export class ApplicationsService {
     private readonly files: FileStorage,
     private readonly tenants: TenantsService,
     private readonly clock: Clock,
-    private readonly limiter: RateLimiter,
+    private readonly contactEmails: ContactEmailService,
   ) {}
 
   // ---- the call -------------------------------------------------------------------------------
@@ -79,13 +74,26 @@ export class ApplicationsService {
         if (breaking.length) throw new DomainError('FORM_CHANGE_NOT_ALLOWED', {}, breaking);
       }
       const call = await this.applications.saveCall(em, {
-        tenantId: tenant.id, programmeId, textFr: dto.textFr, textEn: dto.textEn, categories: dto.categories, territory: dto.territory,
-        goalMinCents: dto.goalMinCents, goalMaxCents: dto.goalMaxCents, deadline: new Date(dto.deadline),
-        onePerApplicant: dto.onePerApplicant, allowEditAfterSubmit: dto.allowEditAfterSubmit, form: dto.form as Question[],
+        tenantId: tenant.id,
+        programmeId,
+        textFr: dto.textFr,
+        textEn: dto.textEn,
+        categories: dto.categories,
+        territory: dto.territory,
+        goalMinCents: dto.goalMinCents,
+        goalMaxCents: dto.goalMaxCents,
+        deadline: new Date(dto.deadline),
+        onePerApplicant: dto.onePerApplicant,
+        allowEditAfterSubmit: dto.allowEditAfterSubmit,
+        form: dto.form as Question[],
         receiptPrefix: dto.receiptPrefix.toUpperCase(),
       });
       await this.audit.record(em, {
-        tenantId: tenant.id, actorUserId, action: existing ? 'call.updated' : 'call.created', subjectType: 'programme', subjectId: programmeId,
+        tenantId: tenant.id,
+        actorUserId,
+        action: existing ? 'call.updated' : 'call.created',
+        subjectType: 'programme',
+        subjectId: programmeId,
         data: { deadline: dto.deadline, questions: dto.form.length },
       });
       return call;
@@ -102,7 +110,8 @@ export class ApplicationsService {
         if (again) return again;
       }
       const { call, window } = await this.callWindow(em, tenant, programmeId, opts.locale);
-      if (!window.callOpen || this.clock.now() > window.deadline) throw new DomainError('CALL_CLOSED', { deadline: window.deadline.toISOString(), deadlineLocal: window.deadlineLabel });
+      if (!window.callOpen || this.clock.now() > window.deadline)
+        throw new DomainError('CALL_CLOSED', { deadline: window.deadline.toISOString(), deadlineLocal: window.deadlineLabel });
       // Serialises one applicant's concurrent starts on this call, so the one-per-applicant rule holds.
       await em.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`apply:${programmeId}:${principal.userId}`]);
       if (call.onePerApplicant) {
@@ -114,11 +123,24 @@ export class ApplicationsService {
       }
       await this.users.grant(em, tenant.id, principal.userId, 'applicant', programmeId);
       const app = await this.applications.insert(em, {
-        tenantId: tenant.id, programmeId, applicantUserId: principal.userId, status: 'draft', screening: 'pending',
-        email: principal.email, applicantName: principal.displayName, answers: {}, idempotencyKey: opts.idempotencyKey ?? null,
+        tenantId: tenant.id,
+        programmeId,
+        applicantUserId: principal.userId,
+        status: 'draft',
+        screening: 'pending',
+        email: principal.email,
+        applicantName: principal.displayName,
+        answers: {},
+        idempotencyKey: opts.idempotencyKey ?? null,
         locale: opts.locale,
       });
-      await this.audit.record(em, { tenantId: tenant.id, actorUserId: principal.userId, action: 'application.started', subjectType: 'application', subjectId: app.id });
+      await this.audit.record(em, {
+        tenantId: tenant.id,
+        actorUserId: principal.userId,
+        action: 'application.started',
+        subjectType: 'application',
+        subjectId: app.id,
+      });
       return app;
     });
   }
@@ -153,7 +175,7 @@ export class ApplicationsService {
           patch.email = email;
           await this.applications.dropPendingContactEmails(em, tenant.id, app.id);
         } else if (email !== app.email) {
-          await this.askToConfirmContactEmail(em, tenant, app, email);
+          await this.contactEmails.askToConfirm(em, tenant, app, email);
         }
       }
       const edited = { ...app, ...patch };
@@ -165,7 +187,13 @@ export class ApplicationsService {
       }
       await this.applications.update(em, app.id, patch);
       if (app.status === 'submitted') {
-        await this.audit.record(em, { tenantId: tenant.id, actorUserId: principal.userId, action: 'application.edited', subjectType: 'application', subjectId: app.id });
+        await this.audit.record(em, {
+          tenantId: tenant.id,
+          actorUserId: principal.userId,
+          action: 'application.edited',
+          subjectType: 'application',
+          subjectId: app.id,
+        });
       }
       return edited;
     });
@@ -190,14 +218,24 @@ export class ApplicationsService {
       await this.applications.update(em, app.id, patch);
       const submitted = { ...app, ...patch };
       await this.audit.record(em, {
-        tenantId: tenant.id, actorUserId: principal.userId, action: app.status === 'submitted' ? 'application.resubmitted' : 'application.submitted',
-        subjectType: 'application', subjectId: app.id, data: { receipt },
+        tenantId: tenant.id,
+        actorUserId: principal.userId,
+        action: app.status === 'submitted' ? 'application.resubmitted' : 'application.submitted',
+        subjectType: 'application',
+        subjectId: app.id,
+        data: { receipt },
       });
       await this.outbox.enqueue(em, {
-        tenantId: tenant.id, template: 'application-received', locale: app.locale, to: app.email || principal.email, toName: app.applicantName, // confirmed addresses only
+        tenantId: tenant.id,
+        template: 'application-received',
+        locale: app.locale,
+        to: app.email || principal.email,
+        toName: app.applicantName, // confirmed addresses only
         dedupeKey: `application-submitted:${app.id}:${now.toISOString()}`,
         payload: {
-          receipt, title: app.title, rows: this.answerRows(call, submitted, app.locale),
+          receipt,
+          title: app.title,
+          rows: this.answerRows(call, submitted, app.locale),
           deadlineLocal: formatInstant(call.deadline, app.locale, tenant.timeZone),
           link: `${await this.tenants.siteUrl(tenant)}/applications/${app.id}`,
         },
@@ -206,58 +244,18 @@ export class ApplicationsService {
     });
   }
 
-  /**
-   * Sends a confirmation link to a contact address that is not the applicant's own (at most once per
-   * address while its link is valid, and a few times an hour per application).
-   */
-  private async askToConfirmContactEmail(em: EntityManager, tenant: Tenant, app: Application, email: string): Promise<void> {
-    const now = this.clock.now();
-    const pending = await this.applications.pendingContactEmail(tenant.id, app.id, now, em);
-    if (pending?.email === email) return;
-    await this.limiter.hit(`contact-email:${app.id}`, CONTACT_EMAILS_PER_HOUR, 3600);
-    const token = newSecretToken();
-    await this.applications.addContactEmail(em, {
-      tenantId: tenant.id, applicationId: app.id, email, tokenHash: hashToken(token), expiresAt: new Date(now.getTime() + CONTACT_EMAIL_TTL_MS),
-    });
-    await this.outbox.enqueue(em, {
-      tenantId: tenant.id, template: 'application-contact-email', locale: app.locale, to: email, toName: app.applicantName,
-      payload: { name: app.applicantName, title: app.title, days: CONTACT_EMAIL_TTL_MS / 86_400_000, link: `${await this.tenants.siteUrl(tenant, em)}/applications/contact-email/${token}` },
-    });
-  }
-
-  /** What a confirmation link is about, to show before it is used (mail scanners open links). */
-  async contactEmailLink(tenant: Tenant, token: string): Promise<{ email: string; title: string }> {
-    const row = await this.applications.contactEmailByToken(tenant.id, hashToken(token), this.clock.now());
-    const app = row && (await this.applications.get(tenant.id, row.applicationId));
-    if (!row || !app) throw new DomainError('CONTACT_EMAIL_LINK_INVALID');
-    return { email: row.email, title: app.title };
-  }
-
-  /** Confirms a contact address: from now on the application's e-mails go there. */
-  async confirmContactEmail(tenant: Tenant, token: string): Promise<{ applicationId: string; email: string }> {
-    return this.tx.run(async (em) => {
-      const confirmed = await this.applications.confirmContactEmail(em, tenant.id, hashToken(token), this.clock.now());
-      if (!confirmed) throw new DomainError('CONTACT_EMAIL_LINK_INVALID');
-      await this.applications.update(em, confirmed.applicationId, { email: confirmed.email });
-      await this.audit.record(em, {
-        tenantId: tenant.id, actorUserId: null, action: 'application.contact_email_confirmed', subjectType: 'application', subjectId: confirmed.applicationId,
-        data: { email: confirmed.email },
-      });
-      return confirmed;
-    });
-  }
-
-  /** The contact address waiting for confirmation, for the applicant's form. */
-  async pendingContactEmail(tenant: Tenant, app: Application): Promise<string | null> {
-    return (await this.applications.pendingContactEmail(tenant.id, app.id, this.clock.now()))?.email ?? null;
-  }
-
   async withdraw(tenant: Tenant, id: string, principal: Principal): Promise<Application> {
     return this.tx.run(async (em) => {
       const app = await this.lockOwn(em, tenant, id, principal);
       assertCanWithdraw(app);
       await this.applications.update(em, app.id, { status: 'withdrawn' });
-      await this.audit.record(em, { tenantId: tenant.id, actorUserId: principal.userId, action: 'application.withdrawn', subjectType: 'application', subjectId: app.id });
+      await this.audit.record(em, {
+        tenantId: tenant.id,
+        actorUserId: principal.userId,
+        action: 'application.withdrawn',
+        subjectType: 'application',
+        subjectId: app.id,
+      });
       return { ...app, status: 'withdrawn' };
     });
   }
@@ -271,15 +269,24 @@ export class ApplicationsService {
       const question = call.form.find((q) => q.key === questionKey && q.kind === 'file');
       if (!question) throw new DomainError('VALIDATION_FAILED', {}, [{ field: `answers.${questionKey}`, message: 'is not a file question of this form' }]);
       const max = question.maxSizeBytes ?? DEFAULT_FILE_BYTES;
-      if (file.size > max) throw new DomainError('FILE_TOO_LARGE', { maxMb: Math.round((max / 1024 / 1024) * 10) / 10 }, [{ field: `answers.${questionKey}`, message: `must be at most ${Math.round(max / 1024 / 1024)} MB` }]);
+      if (file.size > max)
+        throw new DomainError('FILE_TOO_LARGE', { maxMb: Math.round((max / 1024 / 1024) * 10) / 10 }, [
+          { field: `answers.${questionKey}`, message: `must be at most ${Math.round(max / 1024 / 1024)} MB` },
+        ]);
       const sniffed = sniffFileType(file.buffer);
       if (!sniffed || !(question.accept ?? ['pdf', 'image']).includes(sniffed.family)) {
         throw new DomainError('FILE_TYPE_NOT_ACCEPTED', {}, [{ field: `answers.${questionKey}`, message: 'must be a PDF or an image (PNG, JPEG, GIF, WebP)' }]);
       }
       const safeName = storedFileName(file.originalname, `file.${sniffed.extension}`);
       const stored = await this.files.put(em, {
-        tenantId: tenant.id, ownerType: 'application', ownerId: app.id, purpose: questionKey, filename: safeName,
-        contentType: sniffed.mime, uploadedBy: principal.userId, bytes: file.buffer,
+        tenantId: tenant.id,
+        ownerType: 'application',
+        ownerId: app.id,
+        purpose: questionKey,
+        filename: safeName,
+        contentType: sniffed.mime,
+        uploadedBy: principal.userId,
+        bytes: file.buffer,
       });
       await this.applications.update(em, app.id, { answers: { ...app.answers, [questionKey]: stored.id } });
       return stored;
@@ -305,7 +312,13 @@ export class ApplicationsService {
 
   rules(call: Call, a: Application, otherApplications: number): RuleResult[] {
     return evaluateEligibility(
-      { territory: call.territory, goalMinCents: call.goalMinCents, goalMaxCents: call.goalMaxCents, categories: call.categories, onePerApplicant: call.onePerApplicant },
+      {
+        territory: call.territory,
+        goalMinCents: call.goalMinCents,
+        goalMaxCents: call.goalMaxCents,
+        categories: call.categories,
+        onePerApplicant: call.onePerApplicant,
+      },
       { category: a.category, goalCents: a.goalCents, commune: a.commune, postcode: a.postcode, consent: a.consent, otherApplications },
     );
   }
@@ -317,7 +330,7 @@ export class ApplicationsService {
     const rows = [
       { key: 'title', label: fr ? 'Titre' : 'Title', value: a.title },
       { key: 'summary', label: fr ? 'Résumé' : 'Summary', value: a.summary },
-      { key: 'category', label: fr ? 'Catégorie' : 'Category', value: category ? (fr ? category.labelFr : category.labelEn) : a.category ?? '' },
+      { key: 'category', label: fr ? 'Catégorie' : 'Category', value: category ? (fr ? category.labelFr : category.labelEn) : (a.category ?? '') },
       { key: 'goal_eur', label: fr ? 'Objectif (EUR)' : 'Goal (EUR)', value: a.goalCents === null ? '' : (a.goalCents / 100).toFixed(2) },
       { key: 'commune', label: fr ? 'Commune' : 'Commune', value: a.commune },
       { key: 'postcode', label: fr ? 'Code postal' : 'Postcode', value: a.postcode },
@@ -329,10 +342,13 @@ export class ApplicationsService {
     for (const q of call.form) {
       const v = a.answers[q.key];
       let value = v === undefined || v === null ? '' : String(v);
-      if (q.kind === 'yes_no' && typeof v === 'boolean') value = v ? (fr ? 'oui' : 'yes') : (fr ? 'non' : 'no');
+      if (q.kind === 'yes_no' && typeof v === 'boolean') value = v ? (fr ? 'oui' : 'yes') : fr ? 'non' : 'no';
       if (q.kind === 'single_choice' || q.kind === 'multiple_choice') {
         const keys = Array.isArray(v) ? v : v ? [String(v)] : [];
-        value = keys.map((k) => q.options?.find((o) => o.key === k)).map((o) => (o ? (fr ? o.labelFr : o.labelEn) : '')).join(', ');
+        value = keys
+          .map((k) => q.options?.find((o) => o.key === k))
+          .map((o) => (o ? (fr ? o.labelFr : o.labelEn) : ''))
+          .join(', ');
       }
       if (q.kind === 'file' && v) value = fr ? 'fichier joint' : 'file attached';
       rows.push({ key: `q_${q.key}`, label: fr ? q.labelFr : q.labelEn, value });
@@ -360,7 +376,9 @@ export class ApplicationsService {
     return {
       call,
       window: {
-        callOpen: programme.phase === 'call_open', deadline: call.deadline, allowEditAfterSubmit: call.allowEditAfterSubmit,
+        callOpen: programme.phase === 'call_open',
+        deadline: call.deadline,
+        allowEditAfterSubmit: call.allowEditAfterSubmit,
         deadlineLabel: formatInstant(call.deadline, locale, tenant.timeZone),
       },
     };
@@ -368,7 +386,9 @@ export class ApplicationsService {
 
   private async completenessProblems(em: EntityManager, tenant: Tenant, call: Call, app: Application): Promise<FieldProblem[]> {
     const problems: FieldProblem[] = [];
-    const need = (field: keyof Application, ok: boolean, message = 'is required') => { if (!ok) problems.push({ field: field === 'goalCents' ? 'goalCents' : field, message }); };
+    const need = (field: keyof Application, ok: boolean, message = 'is required') => {
+      if (!ok) problems.push({ field: field === 'goalCents' ? 'goalCents' : field, message });
+    };
     need('title', app.title.trim().length >= 3, 'is required (at least 3 characters)');
     need('summary', app.summary.trim().length >= 20, 'is required (at least 20 characters)');
     need('goalCents', app.goalCents !== null);

@@ -47,13 +47,27 @@ export class ScreeningService {
       if (app.screening === decision && app.screeningReason === reason) return app;
       await this.applications.update(em, app.id, { screening: decision, screeningReason: reason });
       await this.audit.record(em, {
-        tenantId: tenant.id, actorUserId: actor.userId, action: 'application.screened', subjectType: 'application', subjectId: app.id,
+        tenantId: tenant.id,
+        actorUserId: actor.userId,
+        action: 'application.screened',
+        subjectType: 'application',
+        subjectId: app.id,
         data: { from: app.screening, to: decision, reason },
       });
       await this.outbox.enqueue(em, {
-        tenantId: tenant.id, template: 'application-decision', locale: app.locale, to: app.email, toName: app.applicantName,
+        tenantId: tenant.id,
+        template: 'application-decision',
+        locale: app.locale,
+        to: app.email,
+        toName: app.applicantName,
         dedupeKey: `application-decision:${app.id}:${decision}:${this.clock.now().toISOString()}`,
-        payload: { title: app.title, receipt: app.receiptNumber, eligible: decision === 'eligible', reason, link: `${await this.tenants.siteUrl(tenant)}/applications/${app.id}` },
+        payload: {
+          title: app.title,
+          receipt: app.receiptNumber,
+          eligible: decision === 'eligible',
+          reason,
+          link: `${await this.tenants.siteUrl(tenant)}/applications/${app.id}`,
+        },
       });
       return { ...app, screening: decision, screeningReason: reason };
     });
@@ -63,7 +77,13 @@ export class ScreeningService {
     await this.tx.run(async (em) => {
       const app = await this.lockStaff(em, tenant, id);
       await this.applications.addComment(em, { tenantId: tenant.id, applicationId: app.id, authorUserId: actor.userId, body, createdAt: this.clock.now() });
-      await this.audit.record(em, { tenantId: tenant.id, actorUserId: actor.userId, action: 'application.commented', subjectType: 'application', subjectId: app.id });
+      await this.audit.record(em, {
+        tenantId: tenant.id,
+        actorUserId: actor.userId,
+        action: 'application.commented',
+        subjectType: 'application',
+        subjectId: app.id,
+      });
     });
   }
 
@@ -75,13 +95,26 @@ export class ScreeningService {
       assertCanDecide(app);
       await this.applications.update(em, app.id, { correctionUntil: until, correctionMessage: message });
       await this.audit.record(em, {
-        tenantId: tenant.id, actorUserId: actor.userId, action: 'application.correction_requested', subjectType: 'application', subjectId: app.id,
+        tenantId: tenant.id,
+        actorUserId: actor.userId,
+        action: 'application.correction_requested',
+        subjectType: 'application',
+        subjectId: app.id,
         data: { until: until.toISOString(), message },
       });
       await this.outbox.enqueue(em, {
-        tenantId: tenant.id, template: 'application-correction', locale: app.locale, to: app.email, toName: app.applicantName,
+        tenantId: tenant.id,
+        template: 'application-correction',
+        locale: app.locale,
+        to: app.email,
+        toName: app.applicantName,
         dedupeKey: `application-correction:${app.id}:${until.toISOString()}`,
-        payload: { title: app.title, message, untilLocal: formatInstant(until, app.locale, tenant.timeZone), link: `${await this.tenants.siteUrl(tenant)}/applications/${app.id}` },
+        payload: {
+          title: app.title,
+          message,
+          untilLocal: formatInstant(until, app.locale, tenant.timeZone),
+          link: `${await this.tenants.siteUrl(tenant)}/applications/${app.id}`,
+        },
       });
       return { ...app, correctionUntil: until, correctionMessage: message };
     });

@@ -22,65 +22,93 @@ export class AuthController {
   ) {}
 
   /** Always 202: the answer does not tell whether the address is known. */
-  @Post('auth/sign-in-links') @Public() @HttpCode(202)
+  @Post('auth/sign-in-links')
+  @Public()
+  @HttpCode(202)
   async requestLink(@CurrentTenant() tenant: Tenant, @Body() dto: RequestLinkDto, @Req() req: TremplinRequest) {
     await this.auth.requestSignInLink(dto.email, {
-      tenant, ip: req.ip ?? 'unknown', locale: req.locale, baseUrl: baseUrlOf(req), next: safeRedirectPath(dto.next),
+      tenant,
+      ip: req.ip ?? 'unknown',
+      locale: req.locale,
+      baseUrl: baseUrlOf(req),
+      next: safeRedirectPath(dto.next),
     });
     return { status: 'accepted' };
   }
 
   /** Exchanges a one-time link token for a bearer API token. */
-  @Post('auth/sign-in-links/consume') @Public()
+  @Post('auth/sign-in-links/consume')
+  @Public()
   async consume(@CurrentTenant() tenant: Tenant, @Body() dto: ConsumeLinkDto) {
     const { user } = await this.auth.consumeLink(tenant, dto.token);
     return { token: await this.auth.createApiToken(tenant.id, user.id, 'sign-in link'), userId: user.id };
   }
 
-  @Post('auth/tokens') @Public()
+  @Post('auth/tokens')
+  @Public()
   async token(@CurrentTenant() tenant: Tenant, @Body() dto: PasswordSignInDto, @Req() req: TremplinRequest) {
     const user = await this.auth.verifyPassword(tenant, dto.email, dto.password, req.ip ?? 'unknown');
     return { token: await this.auth.createApiToken(tenant.id, user.id, dto.tokenName ?? 'password'), userId: user.id };
   }
 
-  @Get('me') @SignedIn() @ApiBearerAuth()
+  @Get('me')
+  @SignedIn()
+  @ApiBearerAuth()
   me(@CurrentPrincipal() principal: Principal) {
     return principal;
   }
 
   /** Sets the caller's password; every other session and token of theirs ends, this one stays. */
-  @Post('me/password') @SignedIn() @HttpCode(204) @ApiBearerAuth()
+  @Post('me/password')
+  @SignedIn()
+  @HttpCode(204)
+  @ApiBearerAuth()
   async setPassword(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Body() dto: SetPasswordDto, @Req() req: TremplinRequest) {
     await this.auth.changePassword(tenant.id, principal.userId, dto.password, req.credential);
   }
 
   /** Ends every session and token of the caller in this authority, the one making this call included. */
-  @Post('me/sign-out-everywhere') @SignedIn() @HttpCode(204) @ApiBearerAuth()
+  @Post('me/sign-out-everywhere')
+  @SignedIn()
+  @HttpCode(204)
+  @ApiBearerAuth()
   async signOutEverywhere(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal) {
     await this.sessions.signOutEverywhere(tenant.id, principal.userId);
   }
 
   /** A person's browser sessions and API tokens (never their secrets). */
-  @Get('people/:userId/sessions') @Roles(['staff']) @ApiBearerAuth()
+  @Get('people/:userId/sessions')
+  @Roles(['staff'])
+  @ApiBearerAuth()
   listSessions(@CurrentTenant() tenant: Tenant, @Param('userId') userId: string) {
     return this.sessions.listSessions(tenant.id, userId);
   }
 
-  @Delete('people/:userId/sessions/:sessionId') @Roles(['staff']) @HttpCode(204) @ApiBearerAuth()
+  @Delete('people/:userId/sessions/:sessionId')
+  @Roles(['staff'])
+  @HttpCode(204)
+  @ApiBearerAuth()
   async revokeSession(
-    @CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Param('userId') userId: string, @Param('sessionId') sessionId: string,
+    @CurrentTenant() tenant: Tenant,
+    @CurrentPrincipal() principal: Principal,
+    @Param('userId') userId: string,
+    @Param('sessionId') sessionId: string,
   ) {
     await this.sessions.revokeSession(tenant.id, userId, sessionId, principal.userId);
   }
 
   /** Removes all of a person's roles in this authority and ends all their sessions and tokens. */
-  @Delete('people/:userId/access') @Roles(['staff']) @ApiBearerAuth()
+  @Delete('people/:userId/access')
+  @Roles(['staff'])
+  @ApiBearerAuth()
   removeAccess(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Param('userId') userId: string) {
     return this.sessions.removeAccess(tenant.id, principal, userId);
   }
 
   /** Staff add a person with a role; they get an invitation with a sign-in link. */
-  @Post('people') @Roles(['staff']) @ApiBearerAuth()
+  @Post('people')
+  @Roles(['staff'])
+  @ApiBearerAuth()
   async invite(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Body() dto: InvitePersonDto, @Req() req: TremplinRequest) {
     const { user, granted } = await this.auth.invite(tenant, principal.userId, dto, baseUrlOf(req));
     return { userId: user.id, email: user.email, role: dto.role, programmeId: dto.programmeId ?? null, granted };

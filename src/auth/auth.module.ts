@@ -16,7 +16,14 @@ import { UsersRepository } from './users.repository.js';
   imports: [NotificationsModule],
   controllers: [AuthController, AuthPagesController],
   providers: [
-    AuthService, SessionsService, UsersRepository, CredentialsRepository, PeopleQuery, RateLimiter, HousekeepingCron, { provide: APP_GUARD, useClass: RolesGuard },
+    AuthService,
+    SessionsService,
+    UsersRepository,
+    CredentialsRepository,
+    PeopleQuery,
+    RateLimiter,
+    HousekeepingCron,
+    { provide: APP_GUARD, useClass: RolesGuard },
   ],
   exports: [AuthService, SessionsService, UsersRepository, RateLimiter, PeopleQuery],
 })

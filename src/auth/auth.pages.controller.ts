@@ -25,36 +25,58 @@ export class AuthPagesController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  @Get('sign-in') @Public()
+  @Get('sign-in')
+  @Public()
   signIn(@Page() page: PageContext, @Query('next') next?: string, @Query('signedOut') signedOut?: string) {
     return this.views.page('pages/auth/sign-in', page, {
-      title: this.views.t(page.locale, 'signIn.title'), next: safeRedirectPath(next), values: {},
+      title: this.views.t(page.locale, 'signIn.title'),
+      next: safeRedirectPath(next),
+      values: {},
       notice: signedOut === 'everywhere' ? this.views.t(page.locale, 'signIn.signedOutEverywhere') : undefined,
     });
   }
 
-  @Post('sign-in/link') @HttpCode(200) @Public()
+  @Post('sign-in/link')
+  @HttpCode(200)
+  @Public()
   async requestLink(@Page() page: PageContext, @Body() body: Record<string, unknown>, @Req() req: TremplinRequest, @Res() res: Response) {
     const form = checkForm(RequestLinkDto, body);
     if (!form.ok) {
-      return res.status(400).send(this.views.page('pages/auth/sign-in', page, {
-        title: this.views.t(page.locale, 'signIn.title'), errors: errorMap(form.errors), errorList: form.errors, values: body, next: safeRedirectPath(body.next),
-      }));
+      return res.status(400).send(
+        this.views.page('pages/auth/sign-in', page, {
+          title: this.views.t(page.locale, 'signIn.title'),
+          errors: errorMap(form.errors),
+          errorList: form.errors,
+          values: body,
+          next: safeRedirectPath(body.next),
+        }),
+      );
     }
     await this.auth.requestSignInLink(form.value.email, {
-      tenant: page.tenant, ip: req.ip ?? 'unknown', locale: page.locale, baseUrl: baseUrlOf(req), next: safeRedirectPath(form.value.next),
+      tenant: page.tenant,
+      ip: req.ip ?? 'unknown',
+      locale: page.locale,
+      baseUrl: baseUrlOf(req),
+      next: safeRedirectPath(form.value.next),
     });
     return res.send(this.views.page('pages/auth/link-sent', page, { title: this.views.t(page.locale, 'signIn.linkSentTitle'), email: form.value.email }));
   }
 
-  @Post('sign-in/password') @HttpCode(200) @Public()
+  @Post('sign-in/password')
+  @HttpCode(200)
+  @Public()
   async password(@Page() page: PageContext, @Body() body: Record<string, unknown>, @Req() req: TremplinRequest, @Res() res: Response) {
     const form = checkForm(PasswordSignInDto, body);
     const again = (status: number, errors: Array<{ field: string; message: string }>) =>
-      res.status(status).send(this.views.page('pages/auth/sign-in', page, {
-        title: this.views.t(page.locale, 'signIn.title'), errors: errorMap(errors), errorList: errors,
-        values: { email: body.email }, next: safeRedirectPath(body.next),
-      }));
+      res.status(status).send(
+        this.views.page('pages/auth/sign-in', page, {
+          title: this.views.t(page.locale, 'signIn.title'),
+          errors: errorMap(errors),
+          errorList: errors,
+          values: { email: body.email },
+          next: safeRedirectPath(body.next),
+        }),
+      );
     if (!form.ok) return again(400, form.errors);
     try {
       const user = await this.auth.verifyPassword(page.tenant, form.value.email, form.value.password, req.ip ?? 'unknown');
@@ -69,12 +91,15 @@ export class AuthPagesController {
   }
 
   /** Opening the link shows a button: mail scanners that follow links do not use it up. */
-  @Get('sign-in/link/:token') @Public()
+  @Get('sign-in/link/:token')
+  @Public()
   confirm(@Page() page: PageContext, @Param('token') token: string) {
     return this.views.page('pages/auth/confirm-link', page, { title: this.views.t(page.locale, 'signIn.title'), token });
   }
 
-  @Post('sign-in/link/:token') @HttpCode(200) @Public()
+  @Post('sign-in/link/:token')
+  @HttpCode(200)
+  @Public()
   async consume(@Page() page: PageContext, @Param('token') token: string, @Req() req: TremplinRequest, @Res() res: Response) {
     try {
       const { user, next } = await this.auth.consumeLink(page.tenant, token);
@@ -83,16 +108,21 @@ export class AuthPagesController {
       return res.redirect(303, `${page.basePath}${safeRedirectPath(next) ?? '/me'}`);
     } catch (err) {
       if (err instanceof DomainError && err.code === 'SIGN_IN_LINK_INVALID') {
-        return res.status(400).send(this.views.page('pages/auth/sign-in', page, {
-          title: this.views.t(page.locale, 'signIn.title'), values: {},
-          notice: this.views.t(page.locale, 'signIn.linkInvalid'),
-        }));
+        return res.status(400).send(
+          this.views.page('pages/auth/sign-in', page, {
+            title: this.views.t(page.locale, 'signIn.title'),
+            values: {},
+            notice: this.views.t(page.locale, 'signIn.linkInvalid'),
+          }),
+        );
       }
       throw err;
     }
   }
 
-  @Post('sign-out') @HttpCode(200) @SignedIn()
+  @Post('sign-out')
+  @HttpCode(200)
+  @SignedIn()
   async signOut(@Req() req: TremplinRequest, @Res() res: Response) {
     if (req.sessionToken) await this.auth.endSession(req.sessionToken);
     res.clearCookie(SESSION_COOKIE, { path: req.basePath || '/' });
@@ -100,17 +130,21 @@ export class AuthPagesController {
   }
 
   /** Says what signing out everywhere does, and where the person is signed in, before they confirm. */
-  @Get('me/sign-out-everywhere') @SignedIn()
+  @Get('me/sign-out-everywhere')
+  @SignedIn()
   async confirmSignOutEverywhere(@Page() page: PageContext, @Req() req: TremplinRequest) {
     const t = (key: string, vars?: Record<string, unknown>) => this.views.t(page.locale, key, vars);
     const sessions = (await this.sessions.listSessions(page.tenant.id, page.principal!.userId)).map((s) => ({
-      ...s, current: s.id === req.credential?.id,
+      ...s,
+      current: s.id === req.credential?.id,
       label: s.kind === 'session' ? t('sessions.browser') : t('sessions.apiToken', { name: s.name }),
     }));
     return this.views.page('pages/auth/sign-out-everywhere', page, { title: t('sessions.title'), sessions });
   }
 
-  @Post('me/sign-out-everywhere') @HttpCode(200) @SignedIn()
+  @Post('me/sign-out-everywhere')
+  @HttpCode(200)
+  @SignedIn()
   async signOutEverywhere(@Page() page: PageContext, @Req() req: TremplinRequest, @Res() res: Response) {
     await this.sessions.signOutEverywhere(page.tenant.id, page.principal!.userId);
     res.clearCookie(SESSION_COOKIE, { path: req.basePath || '/' });

@@ -90,19 +90,36 @@ export class AuthService {
 
   /** Creates a link and queues its e-mail (template: sign-in-link, or an invitation). Returns the URL. */
   async issueLink(
-    em: EntityManager, tenant: Tenant, user: User, baseUrl: string, template: string, next?: string,
-    locale: 'fr' | 'en' = user.locale ?? tenant.defaultLocale, extra: Record<string, unknown> = {},
+    em: EntityManager,
+    tenant: Tenant,
+    user: User,
+    baseUrl: string,
+    template: string,
+    next?: string,
+    locale: 'fr' | 'en' = user.locale ?? tenant.defaultLocale,
+    extra: Record<string, unknown> = {},
   ): Promise<string> {
     const url = await this.createLink(em, tenant.id, user.id, baseUrl, next);
     await this.outbox.enqueue(em, {
-      tenantId: tenant.id, template, locale, to: user.email, toName: user.displayName,
+      tenantId: tenant.id,
+      template,
+      locale,
+      to: user.email,
+      toName: user.displayName,
       payload: { link: url, name: user.displayName, minutes: this.config.signInLinkTtlMinutes, ...extra },
     });
     return url;
   }
 
   /** A one-time link; only the token's hash is stored. */
-  async createLink(em: EntityManager, tenantId: string, userId: string, baseUrl: string, next?: string, ttlMinutes = this.config.signInLinkTtlMinutes): Promise<string> {
+  async createLink(
+    em: EntityManager,
+    tenantId: string,
+    userId: string,
+    baseUrl: string,
+    next?: string,
+    ttlMinutes = this.config.signInLinkTtlMinutes,
+  ): Promise<string> {
     const token = newSecretToken();
     const now = this.clock.now();
     await this.credentials.insertLink(em, tenantId, userId, hashToken(token), next ?? null, now, new Date(now.getTime() + ttlMinutes * 60_000));
@@ -126,14 +143,20 @@ export class AuthService {
    */
   async verifyPassword(tenant: Tenant, rawEmail: string, password: string, ip: string): Promise<User> {
     const email = normaliseEmail(rawEmail);
-    const reservation = await this.limiter.reserve([
-      { key: `password-failures:ip:${ip}`, limit: this.config.signInRateLimit * IP_FACTOR },
-      { key: `password-failures:address:${tenant.id}:${ip}:${email}`, limit: this.config.signInRateLimit },
-    ], SIGN_IN_WINDOW_SECONDS);
+    const reservation = await this.limiter.reserve(
+      [
+        { key: `password-failures:ip:${ip}`, limit: this.config.signInRateLimit * IP_FACTOR },
+        { key: `password-failures:address:${tenant.id}:${ip}:${email}`, limit: this.config.signInRateLimit },
+      ],
+      SIGN_IN_WINDOW_SECONDS,
+    );
     const user = await this.users.findByEmail(tenant.id, email);
     const ok = user?.passwordHash
       ? await argon2.verify(user.passwordHash, password).catch(() => false)
-      : await argon2.verify(await DUMMY_HASH, password).then(() => false, () => false);
+      : await argon2.verify(await DUMMY_HASH, password).then(
+          () => false,
+          () => false,
+        );
     if (!user || !ok) throw new DomainError('CREDENTIALS_INVALID');
     await this.limiter.release(reservation);
     return user;
@@ -149,7 +172,12 @@ export class AuthService {
       await this.users.setPassword(em, tenantId, userId, hash);
       const ended = await this.sessions.revokeAll(em, tenantId, userId, keep);
       await this.audit.record(em, {
-        tenantId, actorUserId: userId, action: 'person.password_changed', subjectType: 'user', subjectId: userId, data: { sessionsEnded: ended },
+        tenantId,
+        actorUserId: userId,
+        action: 'person.password_changed',
+        subjectType: 'user',
+        subjectId: userId,
+        data: { sessionsEnded: ended },
       });
       return ended;
     });
@@ -192,7 +220,9 @@ export class AuthService {
   async authenticate(tenantId: string, credential: { session?: string; bearer?: string }): Promise<Authentication | undefined> {
     const now = this.clock.now();
     const instants = (ttlDays: number): UseInstants => ({
-      now, expiresAt: new Date(now.getTime() + ttlDays * DAY_MS), slideIfUsedBefore: new Date(now.getTime() - SLIDE_EVERY_MS),
+      now,
+      expiresAt: new Date(now.getTime() + ttlDays * DAY_MS),
+      slideIfUsedBefore: new Date(now.getTime() - SLIDE_EVERY_MS),
     });
     const kind = credential.bearer ? 'token' : 'session';
     const found = credential.bearer
@@ -210,14 +240,18 @@ export class AuthService {
    * Adds a person with a role (staff inviting a juror, a coach, a colleague...) and e-mails them a
    * sign-in link. Idempotent: inviting twice grants once.
    */
-  async invite(
-    tenant: Tenant, actorUserId: string, input: InviteInput, baseUrl: string,
-  ): Promise<{ user: User; granted: boolean }> {
+  async invite(tenant: Tenant, actorUserId: string, input: InviteInput, baseUrl: string): Promise<{ user: User; granted: boolean }> {
     return this.tx.run((em) => this.inviteIn(em, tenant, actorUserId, input, baseUrl));
   }
 
   /** The invitation inside an outer transaction (a platform admin creating an authority and its first staff). */
-  async inviteIn(em: EntityManager, tenant: Tenant, actorUserId: string | null, input: InviteInput, baseUrl: string): Promise<{ user: User; granted: boolean; link?: string }> {
+  async inviteIn(
+    em: EntityManager,
+    tenant: Tenant,
+    actorUserId: string | null,
+    input: InviteInput,
+    baseUrl: string,
+  ): Promise<{ user: User; granted: boolean; link?: string }> {
     const email = normaliseEmail(input.email);
     if (input.programmeId) {
       const found = await em.query('SELECT 1 FROM programme WHERE id = $1 AND tenant_id = $2', [input.programmeId, tenant.id]);
@@ -228,7 +262,11 @@ export class AuthService {
     let link: string | undefined;
     if (granted) {
       await this.audit.record(em, {
-        tenantId: tenant.id, actorUserId, action: 'person.role_granted', subjectType: 'user', subjectId: user.id,
+        tenantId: tenant.id,
+        actorUserId,
+        action: 'person.role_granted',
+        subjectType: 'user',
+        subjectId: user.id,
         data: { role: input.role, programmeId: input.programmeId ?? null, email },
       });
       link = await this.issueLink(em, tenant, user, baseUrl, 'invitation', undefined, user.locale ?? tenant.defaultLocale, { role: input.role });
@@ -258,7 +296,11 @@ export class AuthService {
       const removed = await this.users.revokeGrant(em, tenantId, userId, grantId);
       if (!removed) throw new DomainError('GRANT_NOT_FOUND');
       await this.audit.record(em, {
-        tenantId, actorUserId: actor.userId, action: 'person.role_revoked', subjectType: 'user', subjectId: userId,
+        tenantId,
+        actorUserId: actor.userId,
+        action: 'person.role_revoked',
+        subjectType: 'user',
+        subjectId: userId,
         data: { email: user.email, role: removed.role, programmeId: removed.programmeId },
       });
       return removed;
@@ -281,7 +323,12 @@ export class AuthService {
       }
       await this.issueLink(em, tenant, user, baseUrl, 'invitation', undefined, user.locale ?? tenant.defaultLocale, { role: grants[0].role });
       await this.audit.record(em, {
-        tenantId: tenant.id, actorUserId, action: 'person.invitation_resent', subjectType: 'user', subjectId: userId, data: { email: user.email },
+        tenantId: tenant.id,
+        actorUserId,
+        action: 'person.invitation_resent',
+        subjectType: 'user',
+        subjectId: userId,
+        data: { email: user.email },
       });
       return user;
     });

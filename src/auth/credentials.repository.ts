@@ -34,10 +34,13 @@ export class CredentialsRepository {
   constructor(private readonly ds: DataSource) {}
 
   async insertSession(tenantId: string, userId: string, tokenHash: string, now: Date, expiresAt: Date): Promise<void> {
-    await this.ds.query(
-      `INSERT INTO web_session (token_hash, tenant_id, user_id, created_at, last_used_at, expires_at) VALUES ($1, $2, $3, $4, $4, $5)`,
-      [tokenHash, tenantId, userId, now, expiresAt],
-    );
+    await this.ds.query(`INSERT INTO web_session (token_hash, tenant_id, user_id, created_at, last_used_at, expires_at) VALUES ($1, $2, $3, $4, $4, $5)`, [
+      tokenHash,
+      tenantId,
+      userId,
+      now,
+      expiresAt,
+    ]);
   }
 
   async deleteSession(tokenHash: string): Promise<void> {
@@ -119,10 +122,12 @@ export class CredentialsRepository {
 
   /** Ends one live session or token of a person by its id; false when there is none. */
   async revokeOne(em: EntityManager, tenantId: string, userId: string, id: string, now: Date): Promise<boolean> {
-    const [sessions] = await em.query(
-      `DELETE FROM web_session WHERE tenant_id = $1 AND user_id = $2 AND id = $3 AND expires_at > $4 RETURNING id`,
-      [tenantId, userId, id, now],
-    );
+    const [sessions] = await em.query(`DELETE FROM web_session WHERE tenant_id = $1 AND user_id = $2 AND id = $3 AND expires_at > $4 RETURNING id`, [
+      tenantId,
+      userId,
+      id,
+      now,
+    ]);
     if (sessions.length) return true;
     const [tokens] = await em.query(
       `UPDATE api_token SET revoked_at = $4
@@ -132,19 +137,28 @@ export class CredentialsRepository {
     return tokens.length > 0;
   }
 
-  async insertLink(em: EntityManager, tenantId: string, userId: string, tokenHash: string, redirectTo: string | null, now: Date, expiresAt: Date): Promise<void> {
-    await em.query(
-      `INSERT INTO sign_in_link (tenant_id, user_id, token_hash, redirect_to, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [tenantId, userId, tokenHash, redirectTo, now, expiresAt],
-    );
+  async insertLink(
+    em: EntityManager,
+    tenantId: string,
+    userId: string,
+    tokenHash: string,
+    redirectTo: string | null,
+    now: Date,
+    expiresAt: Date,
+  ): Promise<void> {
+    await em.query(`INSERT INTO sign_in_link (tenant_id, user_id, token_hash, redirect_to, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`, [
+      tenantId,
+      userId,
+      tokenHash,
+      redirectTo,
+      now,
+      expiresAt,
+    ]);
   }
 
   /** Whether a link (sign-in or invitation) was issued to the person since `since`. */
   async linkIssuedSince(em: EntityManager, tenantId: string, userId: string, since: Date): Promise<boolean> {
-    const rows = await em.query(
-      `SELECT 1 FROM sign_in_link WHERE tenant_id = $1 AND user_id = $2 AND created_at > $3 LIMIT 1`,
-      [tenantId, userId, since],
-    );
+    const rows = await em.query(`SELECT 1 FROM sign_in_link WHERE tenant_id = $1 AND user_id = $2 AND created_at > $3 LIMIT 1`, [tenantId, userId, since]);
     return rows.length > 0;
   }
 

@@ -24,7 +24,10 @@ export class HousekeepingCron implements OnApplicationBootstrap, OnApplicationSh
 
   onApplicationBootstrap(): void {
     if (!this.config.runWorkers) return;
-    this.registry.addInterval('housekeeping', setInterval(() => void this.run(), 5 * 60_000));
+    this.registry.addInterval(
+      'housekeeping',
+      setInterval(() => void this.run(), 5 * 60_000),
+    );
   }
 
   onApplicationShutdown(): void {

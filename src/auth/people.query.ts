@@ -41,18 +41,30 @@ export class PeopleQuery {
 
   /** People holding one of these roles tenant-wide or in the programme, each once, ordered by e-mail. */
   async withRoleIn(em: EntityManager, tenantId: string, roles: readonly Role[], programmeId: string): Promise<PersonContact[]> {
-    const users = await em.getRepository(User).createQueryBuilder('u')
+    const users = await em
+      .getRepository(User)
+      .createQueryBuilder('u')
       .where('u.tenant_id = :tenantId', { tenantId })
-      .andWhere((qb) => `EXISTS ${qb.subQuery().select('1').from(RoleGrant, 'g')
-        .where('g.user_id = u.id AND g.role IN (:...roles) AND (g.programme_id IS NULL OR g.programme_id = :programmeId)').getQuery()}`,
-      { roles, programmeId })
-      .orderBy('u.email').getMany();
+      .andWhere(
+        (qb) =>
+          `EXISTS ${qb
+            .subQuery()
+            .select('1')
+            .from(RoleGrant, 'g')
+            .where('g.user_id = u.id AND g.role IN (:...roles) AND (g.programme_id IS NULL OR g.programme_id = :programmeId)')
+            .getQuery()}`,
+        { roles, programmeId },
+      )
+      .orderBy('u.email')
+      .getMany();
     return users.map(contactOf);
   }
 
   /** Whether the person holds one of these roles tenant-wide or in the programme. */
   async hasRoleIn(em: EntityManager, tenantId: string, userId: string, roles: readonly Role[], programmeId: string): Promise<boolean> {
-    const n = await em.getRepository(RoleGrant).createQueryBuilder('g')
+    const n = await em
+      .getRepository(RoleGrant)
+      .createQueryBuilder('g')
       .where('g.tenant_id = :tenantId AND g.user_id = :userId AND g.role IN (:...roles)', { tenantId, userId, roles })
       .andWhere('(g.programme_id IS NULL OR g.programme_id = :programmeId)', { programmeId })
       .getCount();

@@ -14,7 +14,10 @@ export interface Reservation {
  */
 @Injectable()
 export class RateLimiter {
-  constructor(private readonly ds: DataSource, private readonly clock: Clock) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   /** Counts a hit; throws RATE_LIMITED once `limit` hits happened in the current window. */
   async hit(key: string, limit: number, windowSeconds: number): Promise<void> {
@@ -54,10 +57,10 @@ export class RateLimiter {
 
   /** Gives back what `reserve` took. */
   async release(reservation: Reservation): Promise<void> {
-    await this.ds.query(
-      'UPDATE rate_limit_bucket SET hits = hits - 1 WHERE key = ANY($1::text[]) AND window_start = $2 AND hits > 0',
-      [reservation.keys, reservation.windowStart],
-    );
+    await this.ds.query('UPDATE rate_limit_bucket SET hits = hits - 1 WHERE key = ANY($1::text[]) AND window_start = $2 AND hits > 0', [
+      reservation.keys,
+      reservation.windowStart,
+    ]);
   }
 
   private window(windowSeconds: number) {

@@ -19,8 +19,7 @@ export const SignedIn = () => SetMetadata(ACCESS, { signedIn: true } satisfies A
  * Holders of one of the roles, tenant-wide, or for the programme named by the route parameter
  * `programmeParam` (default `programmeId`) when the route has one.
  */
-export const Roles = (roles: Role[], programmeParam = 'programmeId') =>
-  SetMetadata(ACCESS, { roles, programmeParam } satisfies Access);
+export const Roles = (roles: Role[], programmeParam = 'programmeId') => SetMetadata(ACCESS, { roles, programmeParam } satisfies Access);
 
 /**
  * Global guard, closed by default: a route that declares no access rule answers 403 to everyone,
@@ -28,7 +27,10 @@ export const Roles = (roles: Role[], programmeParam = 'programmeId') =>
  */
 @Injectable()
 export class RolesGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector, private readonly ds: DataSource) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly ds: DataSource,
+  ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS, [ctx.getHandler(), ctx.getClass()]);

@@ -56,7 +56,12 @@ export class SessionsService {
       if (!ended) throw new DomainError('SESSION_NOT_FOUND');
       if (actorUserId && actorUserId !== userId) {
         await this.audit.record(em, {
-          tenantId, actorUserId, action: 'person.session_revoked', subjectType: 'user', subjectId: userId, data: { sessionId },
+          tenantId,
+          actorUserId,
+          action: 'person.session_revoked',
+          subjectType: 'user',
+          subjectId: userId,
+          data: { sessionId },
         });
       }
     });
@@ -67,7 +72,12 @@ export class SessionsService {
     return this.tx.run(async (em) => {
       const ended = await this.revokeAll(em, tenantId, userId);
       await this.audit.record(em, {
-        tenantId, actorUserId: userId, action: 'person.signed_out_everywhere', subjectType: 'user', subjectId: userId, data: { ended },
+        tenantId,
+        actorUserId: userId,
+        action: 'person.signed_out_everywhere',
+        subjectType: 'user',
+        subjectId: userId,
+        data: { ended },
       });
       return ended;
     });
@@ -88,7 +98,11 @@ export class SessionsService {
       const removed = await this.users.revokeGrants(em, tenantId, userId);
       const sessionsEnded = await this.revokeAll(em, tenantId, userId);
       await this.audit.record(em, {
-        tenantId, actorUserId: actor.userId, action: 'person.access_removed', subjectType: 'user', subjectId: userId,
+        tenantId,
+        actorUserId: actor.userId,
+        action: 'person.access_removed',
+        subjectType: 'user',
+        subjectId: userId,
         data: { email: user.email, roles: removed, sessionsEnded },
       });
       return { rolesRemoved: removed.length, sessionsEnded };

@@ -48,10 +48,13 @@ export class UsersRepository {
 
   /** People holding a role tenant-wide (e.g. staff, to notify them). */
   async withRole(tenantId: string, role: Role, em: EntityManager = this.ds.manager): Promise<User[]> {
-    return em.getRepository(User).createQueryBuilder('u')
+    return em
+      .getRepository(User)
+      .createQueryBuilder('u')
       .innerJoin(RoleGrant, 'g', 'g.user_id = u.id AND g.tenant_id = u.tenant_id')
       .where('u.tenant_id = :tenantId AND g.role = :role AND g.programme_id IS NULL', { tenantId, role })
-      .orderBy('u.email').getMany();
+      .orderBy('u.email')
+      .getMany();
   }
 
   async setPassword(em: EntityManager, tenantId: string, userId: string, hash: string): Promise<void> {
@@ -79,7 +82,9 @@ export class UsersRepository {
    * the name and e-mail (case-insensitive, LIKE wildcards taken literally).
    */
   async listPeople(
-    tenantId: string, filter: PeopleFilter, em: EntityManager = this.ds.manager,
+    tenantId: string,
+    filter: PeopleFilter,
+    em: EntityManager = this.ds.manager,
   ): Promise<{ total: number; people: Array<User & { grants: RoleGrant[] }> }> {
     const q = filter.q ? `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
     const where = `u.tenant_id = $1

@@ -28,7 +28,12 @@ export function messageOf(errors: ErrorMessages, locale: Locale, err: DomainErro
 }
 
 /** An error of a citizens' form as one message next to its field; null when the form does not place it. */
-export function placeOnForm(errors: ErrorMessages, form: 'contribute' | 'notify', locale: Locale, err: unknown): { status: number; errors: FieldProblem[] } | null {
+export function placeOnForm(
+  errors: ErrorMessages,
+  form: 'contribute' | 'notify',
+  locale: Locale,
+  err: unknown,
+): { status: number; errors: FieldProblem[] } | null {
   if (!(err instanceof DomainError)) return null;
   const place = PLACES[form][err.code];
   return place ? { status: place.status, errors: [{ field: place.field, message: messageOf(errors, locale, err) }] } : null;

@@ -1,24 +1,23 @@
 import type { FieldProblem } from '../common/errors/domain-error.js';
-import { centsToInput, eurosToCents } from '../common/web/money.js';
+import { centsToInput } from '../common/web/money.js';
 import type { Locale } from '../common/web/i18n.js';
 import { formatInstant, formatMoney, type ViewService } from '../common/web/view.service.js';
 import type { PageContext } from '../request-context/current.decorators.js';
 import { campaignProgress, countdownTo, pluralOf } from '../public/domain/progress.js';
 import type { ShareInput } from '../public/share-meta.service.js';
+import { MAX_ROWS, rowsIn, str, type Form } from './campaign-form.js';
 import type { Campaign, CampaignSettings, Contribution, MatchBudget, RewardTier } from './campaign.entity.js';
-import type { CampaignPage, CampaignsService } from './campaigns.service.js';
+import type { CampaignsStaffService } from './campaigns-staff.service.js';
+import type { CampaignPage } from './campaigns.service.js';
 import { isEditable } from './domain/states.js';
 
 /**
  * What the campaign pages show, as functions of what the services answered: the controllers fetch,
- * these build the templates' models, and the forms' conversion to DTOs. No I/O here.
+ * these build the templates' models (the editor's form as a DTO is in campaign-form.ts). No I/O here.
  */
 
-export type Form = Record<string, unknown>;
-export const str = (body: Form, key: string) => (typeof body[key] === 'string' ? (body[key] as string).trim() : '');
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,200}$/;
-/** Rows of the FAQ and reward editors: what is there plus a few empty ones, up to the DTO's maximum. */
-const MAX_ROWS = 20;
+/** Empty rows added to the FAQ and reward editors. */
 const EMPTY_ROWS = 2;
 
 /** The page's language and the few services a model needs, as plain functions. */
@@ -36,7 +35,8 @@ export interface PageTools {
 
 export function pageTools(views: ViewService, page: PageContext, now: Date): PageTools {
   return {
-    locale: page.locale, now,
+    locale: page.locale,
+    now,
     t: (key, vars) => views.t(page.locale, key, vars),
     has: (key) => views.translations.has(key),
     date: (at) => formatInstant(at, page.locale, page.tenant.timeZone),
@@ -47,12 +47,9 @@ export function pageTools(views: ViewService, page: PageContext, now: Date): Pag
 /** "2026-12" → "décembre 2026" / "December 2026". */
 function monthText(yyyymm: string | null, locale: Locale): string | null {
   if (!yyyymm || !/^\d{4}-\d{2}$/.test(yyyymm)) return null;
-  return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${yyyymm}-01T12:00:00Z`));
-}
-
-export function integerOrNull(raw: string): number | null | undefined {
-  if (raw === '') return null;
-  return /^\d{1,9}$/.test(raw) ? Number(raw) : undefined;
+  return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(`${yyyymm}-01T12:00:00Z`),
+  );
 }
 
 const imageHrefOf = (c: Campaign) => (c.imageFileId ? `/campaigns/${c.id}/image?v=${c.imageFileId}` : null);
@@ -60,16 +57,28 @@ const imageHrefOf = (c: Campaign) => (c.imageFileId ? `/campaigns/${c.id}/image?
 function progressOf(p: CampaignPage, k: PageTools) {
   const c = p.campaign;
   return campaignProgress({
-    label: c.title, goalCents: c.goalCents, collectedCents: c.collectedCents, matchedCents: c.matchedCents,
-    matchCountsTowardGoal: p.matchCountsTowardGoal, contributorCount: c.contributorCount, opensAt: p.window.opensAt, closesAt: p.window.closesAt,
-    state: p.window.state === 'before' ? 'upcoming' : p.window.state, now: k.now, locale: k.locale,
+    label: c.title,
+    goalCents: c.goalCents,
+    collectedCents: c.collectedCents,
+    matchedCents: c.matchedCents,
+    matchCountsTowardGoal: p.matchCountsTowardGoal,
+    contributorCount: c.contributorCount,
+    opensAt: p.window.opensAt,
+    closesAt: p.window.closesAt,
+    state: p.window.state === 'before' ? 'upcoming' : p.window.state,
+    now: k.now,
+    locale: k.locale,
   });
 }
 
 // ---- the citizens' campaign page ------------------------------------------------------------------
 
 export interface PublicExtra {
-  typed?: Record<string, unknown>; errorList?: FieldProblem[]; errors?: Record<string, string>; notifyEmail?: string; subscribed?: boolean;
+  typed?: Record<string, unknown>;
+  errorList?: FieldProblem[];
+  errors?: Record<string, string>;
+  notifyEmail?: string;
+  subscribed?: boolean;
 }
 
 /** The campaign page's model, without its share metadata (see `campaignShare`). */
@@ -83,18 +92,23 @@ export function campaignPageModel(p: CampaignPage, extra: PublicExtra & { idempo
   let countdown: string | null = null;
   if (state === 'before' && p.window.opensAt) {
     const left = countdownTo(p.window.opensAt, k.now)!;
-    countdown = left.unit === 'soon'
-      ? t('campaignPage.opensSoon', { date: date(p.window.opensAt) })
-      : t(`campaignPage.opensIn.${left.unit}.${pluralOf(left.count, locale)}`, { count: left.count, date: date(p.window.opensAt) });
+    countdown =
+      left.unit === 'soon'
+        ? t('campaignPage.opensSoon', { date: date(p.window.opensAt) })
+        : t(`campaignPage.opensIn.${left.unit}.${pluralOf(left.count, locale)}`, { count: left.count, date: date(p.window.opensAt) });
   }
-  const outcome = state === 'closed'
-    ? (['funded', 'not_funded', 'awaiting_funds'].includes(c.status) ? c.status : 'closing')
-    : null;
+  const outcome = state === 'closed' ? (['funded', 'not_funded', 'awaiting_funds'].includes(c.status) ? c.status : 'closing') : null;
   const typed = extra.typed;
   const chosen = typed ? String(typed.rewardTierId ?? '') : '';
   const rewards = p.rewards.map((r) => ({
-    id: r.id, title: r.title, description: r.description, minText: formatMoney(r.minAmountCents, locale),
-    limited: r.quantity !== null, remaining: r.remaining, soldOut: r.remaining === 0, delivery: monthText(r.estimatedDelivery, locale),
+    id: r.id,
+    title: r.title,
+    description: r.description,
+    minText: formatMoney(r.minAmountCents, locale),
+    limited: r.quantity !== null,
+    remaining: r.remaining,
+    soldOut: r.remaining === 0,
+    delivery: monthText(r.estimatedDelivery, locale),
     checked: chosen === r.id,
   }));
 
@@ -107,7 +121,9 @@ export function campaignPageModel(p: CampaignPage, extra: PublicExtra & { idempo
     imageHref: imageHrefOf(c),
     story: k.story(c),
     progress: progressOf(p, k),
-    before: state === 'before', open: state === 'open', closed: state === 'closed',
+    before: state === 'before',
+    open: state === 'open',
+    closed: state === 'closed',
     countdown,
     closesText: date(p.window.closesAt),
     outcomeKey: outcome ? `campaignPage.outcome.${outcome}` : null,
@@ -131,24 +147,37 @@ export function campaignShare(p: CampaignPage, site: string): ShareInput {
   const c = p.campaign;
   const imageHref = imageHrefOf(c);
   return {
-    path: `/programmes/${p.programme.slug}/campaigns/${c.slug}`, title: c.title, description: c.summary || c.story.replace(/<[^>]*>/g, ' ') || c.title,
-    image: imageHref ? `${site}${imageHref}` : null, imageAlt: c.imageAlt, type: 'article',
+    path: `/programmes/${p.programme.slug}/campaigns/${c.slug}`,
+    title: c.title,
+    description: c.summary || c.story.replace(/<[^>]*>/g, ' ') || c.title,
+    image: imageHref ? `${site}${imageHref}` : null,
+    imageAlt: c.imageAlt,
+    type: 'article',
   };
 }
 
 /** A contribution's status page. */
-export function contributionModel(s: {
-  contribution: Contribution; campaign: Campaign; programmeSlug: string; rewardTitle: string | null;
-  payment: { kind: 'confirm_by_email' } | { kind: 'redirect'; url: string | null } | null;
-}, k: PageTools) {
+export function contributionModel(
+  s: {
+    contribution: Contribution;
+    campaign: Campaign;
+    programmeSlug: string;
+    rewardTitle: string | null;
+    payment: { kind: 'confirm_by_email' } | { kind: 'redirect'; url: string | null } | null;
+  },
+  k: PageTools,
+) {
   const c = s.contribution;
   const pledge = c.provider === 'pledge';
   return {
     title: k.t('contribution.title'),
-    contribution: c, campaign: s.campaign, rewardTitle: s.rewardTitle,
+    contribution: c,
+    campaign: s.campaign,
+    rewardTitle: s.rewardTitle,
     campaignHref: `/programmes/${s.programmeSlug}/campaigns/${s.campaign.slug}`,
     statusKey: `contribution.status.${c.status}`,
-    pending: c.status === 'pending', confirmed: c.status === 'confirmed',
+    pending: c.status === 'pending',
+    confirmed: c.status === 'confirmed',
     awaitsEmail: c.status === 'pending' && pledge,
     paymentUrl: s.payment?.kind === 'redirect' ? s.payment.url : null,
     paymentUnavailable: s.payment?.kind === 'redirect' && !s.payment.url,
@@ -162,35 +191,55 @@ export function contributeMessage(k: PageTools, field: string, p: CampaignPage, 
     const reward = rewardId ? p.rewards.find((r) => r.id === rewardId) : undefined;
     return reward ? k.t('contribute.err.amountReward', { min: formatMoney(reward.minAmountCents, k.locale) }) : k.t('contribute.err.amount');
   }
-  const keys: Record<string, string> = { email: 'email', displayName: 'displayName', message: 'message', rewardTierId: 'reward', locale: 'resend', anonymous: 'resend' };
+  const keys: Record<string, string> = {
+    email: 'email',
+    displayName: 'displayName',
+    message: 'message',
+    rewardTierId: 'reward',
+    locale: 'resend',
+    anonymous: 'resend',
+  };
   return k.t(`contribute.err.${keys[field] ?? 'resend'}`);
 }
 
 // ---- the laureate's editor ------------------------------------------------------------------------
 
 export interface EditorExtra {
-  errorList?: FieldProblem[]; errors?: Record<string, string>; typed?: Form; typedUpdate?: Record<string, string>; saved?: string | null;
+  errorList?: FieldProblem[];
+  errors?: Record<string, string>;
+  typed?: Form;
+  typedUpdate?: Record<string, string>;
+  saved?: string | null;
 }
 
 /** The editor's model; `viewer` says who looks (the laureate, or staff of the programme). */
 export function editorModel(
-  p: CampaignPage, extra: EditorExtra, viewer: { userId: string; isStaff: boolean }, links: { publicHref: string | null; updateKey: string }, k: PageTools,
+  p: CampaignPage,
+  extra: EditorExtra,
+  viewer: { userId: string; isStaff: boolean },
+  links: { publicHref: string | null; updateKey: string },
+  k: PageTools,
 ) {
   const c = p.campaign;
   const locale = k.locale;
   const typed = extra.typed;
-  const value = (name: string, stored: unknown) => (typed ? str(typed, name) : stored ?? '');
+  const value = (name: string, stored: unknown) => (typed ? str(typed, name) : (stored ?? ''));
   const faqCount = Math.min(MAX_ROWS, Math.max(c.faq.length, typed ? rowsIn(typed, 'faq') : 0) + EMPTY_ROWS);
   const faqRows = Array.from({ length: faqCount }, (_, i) => ({
-    index: i, number: i + 1,
-    question: value(`faq.${i}.question`, c.faq[i]?.question), answer: value(`faq.${i}.answer`, c.faq[i]?.answer),
+    index: i,
+    number: i + 1,
+    question: value(`faq.${i}.question`, c.faq[i]?.question),
+    answer: value(`faq.${i}.answer`, c.faq[i]?.answer),
   }));
   const rewardCount = Math.min(MAX_ROWS, Math.max(p.rewards.length, typed ? rowsIn(typed, 'rewards') : 0) + EMPTY_ROWS);
   const rewardRows = Array.from({ length: rewardCount }, (_, i) => {
     const r: RewardTier | undefined = p.rewards[i];
     return {
-      index: i, number: i + 1,
-      id: value(`rewards.${i}.id`, r?.id), title: value(`rewards.${i}.title`, r?.title), description: value(`rewards.${i}.description`, r?.description),
+      index: i,
+      number: i + 1,
+      id: value(`rewards.${i}.id`, r?.id),
+      title: value(`rewards.${i}.title`, r?.title),
+      description: value(`rewards.${i}.description`, r?.description),
       minAmount: value(`rewards.${i}.minAmount`, r ? centsToInput(r.minAmountCents, locale) : ''),
       quantity: value(`rewards.${i}.quantity`, r?.quantity ?? ''),
       estimatedDelivery: value(`rewards.${i}.estimatedDelivery`, r?.estimatedDelivery ?? ''),
@@ -201,9 +250,12 @@ export function editorModel(
   const isLaureate = c.laureateUserId === viewer.userId;
   return {
     title: k.t('campaignEdit.title'),
-    campaign: c, programme: p.programme,
+    campaign: c,
+    programme: p.programme,
     statusKey: `campaignEdit.status.${c.status}`,
-    editable: isEditable(c.status), collecting: ['live', 'awaiting_funds', 'funded', 'not_funded'].includes(c.status), isStaff: viewer.isStaff,
+    editable: isEditable(c.status),
+    collecting: ['live', 'awaiting_funds', 'funded', 'not_funded'].includes(c.status),
+    isStaff: viewer.isStaff,
     isLaureate,
     canSubmit: isLaureate && (c.status === 'draft' || c.status === 'changes_requested'),
     canReview: viewer.isStaff && (c.status === 'in_review' || c.status === 'approved'),
@@ -211,97 +263,52 @@ export function editorModel(
     imageHref: imageHrefOf(c),
     story: k.story(c),
     values: {
-      title: value('title', c.title), summary: value('summary', c.summary), story: value('story', c.story),
-      goalEuros: value('goalEuros', centsToInput(c.goalCents, locale)), imageAlt: value('imageAlt', c.imageAlt),
+      title: value('title', c.title),
+      summary: value('summary', c.summary),
+      story: value('story', c.story),
+      goalEuros: value('goalEuros', centsToInput(c.goalCents, locale)),
+      imageAlt: value('imageAlt', c.imageAlt),
     },
-    faqRows, rewardRows,
+    faqRows,
+    rewardRows,
     progress: progressOf(p, k),
     contributions: c.contributionCount,
     updates: p.updates.map((u) => ({ title: u.title, body: u.body, createdAt: u.createdAt })),
     typedUpdate: extra.typedUpdate ?? {},
     updateKey: links.updateKey,
     savedKey: extra.saved && ['campaign', 'image', 'submitted', 'update'].includes(extra.saved) ? `campaignEdit.saved.${extra.saved}` : null,
-    errorList: extra.errorList, errors: extra.errors ?? {},
+    errorList: extra.errorList,
+    errors: extra.errors ?? {},
   };
 }
 
 /** A message for a field of the editor (or of the completeness check), in the page's language. */
 export function editMessage(k: PageTools, field: string, fallback: string): string {
   const prop = field.split('.').pop()!;
-  const key = field.startsWith('rewards.') ? `campaignEdit.err.reward.${prop}` : field.startsWith('faq.') ? `campaignEdit.err.faq.${prop}` : `campaignEdit.err.${prop}`;
+  const key = field.startsWith('rewards.')
+    ? `campaignEdit.err.reward.${prop}`
+    : field.startsWith('faq.')
+      ? `campaignEdit.err.faq.${prop}`
+      : `campaignEdit.err.${prop}`;
   return k.has(key) ? k.t(key) : fallback;
 }
 
-/** How many rows of a repeated group the submitted form had. */
-function rowsIn(body: Form, group: 'faq' | 'rewards'): number {
-  let n = 0;
-  for (const key of Object.keys(body)) {
-    const m = new RegExp(`^${group}\\.(\\d+)\\.`).exec(key);
-    if (m) n = Math.max(n, Number(m[1]) + 1);
-  }
-  return Math.min(n, MAX_ROWS);
-}
-
-/**
- * The editor's form as the API's DTO: euros to cents, empty rows dropped. Returns the form row of each
- * kept FAQ entry and reward, so that a DTO error ("rewards.0.title") lands on its row of the form.
- */
-export function campaignFormToDto(body: Form) {
-  const problems: FieldProblem[] = [];
-  const dto: Record<string, unknown> = {
-    title: str(body, 'title'), summary: str(body, 'summary'), story: typeof body.story === 'string' ? body.story : '', imageAlt: str(body, 'imageAlt'),
-  };
-  const goal = eurosToCents(str(body, 'goalEuros'));
-  if (goal === null) problems.push({ field: 'goalEuros', message: 'must be an amount in euros' });
-  else dto.goalCents = goal;
-  const faqRows: number[] = [];
-  const faq: Array<{ question: string; answer: string }> = [];
-  for (let i = 0; i < MAX_ROWS; i++) {
-    const question = str(body, `faq.${i}.question`);
-    const answer = str(body, `faq.${i}.answer`);
-    if (!question && !answer) continue;
-    faq.push({ question, answer });
-    faqRows.push(i);
-  }
-  const rewardRows: number[] = [];
-  const rewards: Array<Record<string, unknown>> = [];
-  for (let i = 0; i < MAX_ROWS; i++) {
-    const f = (name: string) => str(body, `rewards.${i}.${name}`);
-    if (!f('title') && !f('description') && !f('minAmount') && !f('quantity') && !f('estimatedDelivery')) continue;
-    const min = eurosToCents(f('minAmount'));
-    if (min === null) problems.push({ field: `rewards.${i}.minAmount`, message: 'must be an amount in euros' });
-    const quantity = integerOrNull(f('quantity'));
-    if (quantity === undefined) problems.push({ field: `rewards.${i}.quantity`, message: 'must be a whole number' });
-    rewards.push({
-      ...(f('id') ? { id: f('id') } : {}), title: f('title'), description: f('description'), minAmountCents: min ?? 100,
-      quantity: quantity ?? null, estimatedDelivery: f('estimatedDelivery') || null, matchEligible: body[`rewards.${i}.matchEligible`] === 'yes',
-    });
-    rewardRows.push(i);
-  }
-  dto.faq = faq;
-  dto.rewards = rewards;
-  return { dto, problems, faqRows, rewardRows };
-}
-
-/** A DTO field path ("rewards.0.minAmountCents") as the form's field ("rewards.3.minAmount"). */
-export function formFieldOf(field: string, faqRows: number[], rewardRows: number[]): string {
-  if (field === 'goalCents') return 'goalEuros';
-  const m = /^(faq|rewards)\.(\d+)(?:\.(\w+))?/.exec(field);
-  if (!m) return field;
-  const row = (m[1] === 'faq' ? faqRows : rewardRows)[Number(m[2])] ?? Number(m[2]);
-  const prop = m[3] === 'minAmountCents' ? 'minAmount' : m[3] ?? (m[1] === 'faq' ? 'question' : 'title');
-  return `${m[1]}.${row}.${prop}`;
-}
-
-// ---- staff: review, settings and budgets ----------------------------------------------------------
-
 export interface StaffExtra {
-  errorList?: FieldProblem[]; errors?: Record<string, string>; typedComments?: Record<string, string>; typedSettings?: Form; typedBudget?: Form; saved?: string | null;
+  errorList?: FieldProblem[];
+  errors?: Record<string, string>;
+  typedComments?: Record<string, string>;
+  typedSettings?: Form;
+  typedBudget?: Form;
+  saved?: string | null;
 }
 
 export function staffModel(
-  o: Awaited<ReturnType<CampaignsService['overview']>>, settings: CampaignSettings, partners: Array<{ id: string; name: string }>,
-  publicHref: (c: Campaign) => string | null, extra: StaffExtra, k: PageTools,
+  o: Awaited<ReturnType<CampaignsStaffService['overview']>>,
+  settings: CampaignSettings,
+  partners: Array<{ id: string; name: string }>,
+  publicHref: (c: Campaign) => string | null,
+  extra: StaffExtra,
+  k: PageTools,
 ) {
   const locale = k.locale;
   const partnerName = new Map(partners.map((x) => [x.id, x.name]));
@@ -310,9 +317,12 @@ export function staffModel(
   const laureates = o.laureates.map((l) => {
     const c: Campaign | null = l.campaign;
     return {
-      title: l.title, campaign: c,
+      title: l.title,
+      campaign: c,
       statusKey: c ? `campaignEdit.status.${c.status}` : 'campaignStaff.notStarted',
-      collected: c ? money(c.collectedCents) : '', matched: c && c.matchedCents ? money(c.matchedCents) : '', goal: c ? money(c.goalCents) : '',
+      collected: c ? money(c.collectedCents) : '',
+      matched: c && c.matchedCents ? money(c.matchedCents) : '',
+      goal: c ? money(c.goalCents) : '',
       contributors: c?.contributorCount ?? 0,
       publicHref: c ? publicHref(c) : null,
       canReview: !!c && (c.status === 'in_review' || c.status === 'approved'),
@@ -323,37 +333,57 @@ export function staffModel(
   });
   return {
     title: k.t('campaignStaff.title'),
-    programme: o.programme, laureates,
+    programme: o.programme,
+    laureates,
     settings: settingsValues(settings, extra.typedSettings, locale),
     budgets: o.budgets.map((b: MatchBudget) => ({
-      ...b, partnerName: partnerName.get(b.partnerId) ?? b.partnerId, total: money(b.totalCents), remaining: money(b.remainingCents),
-      grant: money(b.grantCents), kindKey: `campaignStaff.kind.${b.kind}`, scopeKey: `campaignStaff.scope.${b.scope}`,
+      ...b,
+      partnerName: partnerName.get(b.partnerId) ?? b.partnerId,
+      total: money(b.totalCents),
+      remaining: money(b.remainingCents),
+      grant: money(b.grantCents),
+      kindKey: `campaignStaff.kind.${b.kind}`,
+      scopeKey: `campaignStaff.scope.${b.scope}`,
     })),
     partners: partners.map((x) => ({ ...x, selected: tb ? str(tb, 'partnerId') === x.id : false })),
     budget: {
-      kind: tb ? str(tb, 'kind') : 'ratio', scope: tb ? str(tb, 'scope') : 'all', totalEuros: tb ? str(tb, 'totalEuros') : '',
-      grantEuros: tb ? str(tb, 'grantEuros') : '', grantThresholdPercent: tb ? str(tb, 'grantThresholdPercent') : '', grantMinContributors: tb ? str(tb, 'grantMinContributors') : '',
+      kind: tb ? str(tb, 'kind') : 'ratio',
+      scope: tb ? str(tb, 'scope') : 'all',
+      totalEuros: tb ? str(tb, 'totalEuros') : '',
+      grantEuros: tb ? str(tb, 'grantEuros') : '',
+      grantThresholdPercent: tb ? str(tb, 'grantThresholdPercent') : '',
+      grantMinContributors: tb ? str(tb, 'grantMinContributors') : '',
     },
     frozen: ['campaign', 'settlement', 'results'].includes(o.programme.phase),
     savedKey: extra.saved && ['review', 'settings', 'budget'].includes(extra.saved) ? `campaignStaff.saved.${extra.saved}` : null,
-    errorList: extra.errorList, errors: extra.errors ?? {},
+    errorList: extra.errorList,
+    errors: extra.errors ?? {},
   };
 }
 
 function settingsValues(s: CampaignSettings, typed: Form | undefined, locale: Locale) {
   if (typed) {
     return {
-      paymentProvider: str(typed, 'paymentProvider'), settlementPolicy: str(typed, 'settlementPolicy'),
-      matchCountsTowardGoal: typed.matchCountsTowardGoal === 'yes', matchOnlyListedRewards: typed.matchOnlyListedRewards === 'yes',
-      pendingGraceHours: str(typed, 'pendingGraceHours'), matchFactorPercent: str(typed, 'matchFactorPercent'),
-      matchCapPerContributionEuros: str(typed, 'matchCapPerContributionEuros'), matchCapPerCampaignEuros: str(typed, 'matchCapPerCampaignEuros'),
+      paymentProvider: str(typed, 'paymentProvider'),
+      settlementPolicy: str(typed, 'settlementPolicy'),
+      matchCountsTowardGoal: typed.matchCountsTowardGoal === 'yes',
+      matchOnlyListedRewards: typed.matchOnlyListedRewards === 'yes',
+      pendingGraceHours: str(typed, 'pendingGraceHours'),
+      matchFactorPercent: str(typed, 'matchFactorPercent'),
+      matchCapPerContributionEuros: str(typed, 'matchCapPerContributionEuros'),
+      matchCapPerCampaignEuros: str(typed, 'matchCapPerCampaignEuros'),
       matchMaxPerContributor: str(typed, 'matchMaxPerContributor'),
     };
   }
   return {
-    paymentProvider: s.paymentProvider, settlementPolicy: s.settlementPolicy, matchCountsTowardGoal: s.matchCountsTowardGoal,
-    matchOnlyListedRewards: s.matchOnlyListedRewards, pendingGraceHours: String(s.pendingGraceHours), matchFactorPercent: String(s.matchFactorPercent),
-    matchCapPerContributionEuros: centsToInput(s.matchCapPerContributionCents, locale), matchCapPerCampaignEuros: centsToInput(s.matchCapPerCampaignCents, locale),
+    paymentProvider: s.paymentProvider,
+    settlementPolicy: s.settlementPolicy,
+    matchCountsTowardGoal: s.matchCountsTowardGoal,
+    matchOnlyListedRewards: s.matchOnlyListedRewards,
+    pendingGraceHours: String(s.pendingGraceHours),
+    matchFactorPercent: String(s.matchFactorPercent),
+    matchCapPerContributionEuros: centsToInput(s.matchCapPerContributionCents, locale),
+    matchCapPerCampaignEuros: centsToInput(s.matchCapPerCampaignCents, locale),
     matchMaxPerContributor: s.matchMaxPerContributor === null ? '' : String(s.matchMaxPerContributor),
   };
 }

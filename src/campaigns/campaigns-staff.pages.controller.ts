@@ -10,13 +10,15 @@ import { checkForm, errorMap } from '../common/web/forms.js';
 import { eurosToCents } from '../common/web/money.js';
 import { ViewService } from '../common/web/view.service.js';
 import { problemOf } from './campaign-page-errors.js';
-import { editMessage, type Form, integerOrNull, pageTools, staffModel, type StaffExtra, str } from './campaign-pages.view.js';
+import { integerOrNull, str, type Form } from './campaign-form.js';
+import { editMessage, pageTools, staffModel, type StaffExtra } from './campaign-pages.view.js';
+import { CampaignsStaffService } from './campaigns-staff.service.js';
 import { CampaignsService } from './campaigns.service.js';
 import { CampaignReviewDto, CampaignSettingsDto, MatchBudgetDto } from './dto/campaigns.dto.js';
 
 /**
  * The staff page of a programme's campaigns, server-rendered: each laureate's campaign to review, the
- * collection settings and the partners' match budgets. The rules stay in CampaignsService.
+ * collection settings and the partners' match budgets. The rules stay in CampaignsStaffService.
  */
 @ApiExcludeController()
 @Controller()
@@ -24,35 +26,53 @@ export class CampaignsStaffPagesController {
   constructor(
     private readonly errors: ErrorMessages,
     private readonly campaigns: CampaignsService,
+    private readonly campaignsStaff: CampaignsStaffService,
     private readonly views: ViewService,
     private readonly clock: Clock,
   ) {}
 
-  @Get('staff/programmes/:programmeId/campaigns') @Roles(['staff'], 'programmeId')
+  @Get('staff/programmes/:programmeId/campaigns')
+  @Roles(['staff'], 'programmeId')
   async staffPage(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Query() query: Record<string, unknown>) {
     return this.renderStaff(page, programmeId, { saved: typeof query.saved === 'string' ? query.saved : null });
   }
 
-  @Post('staff/programmes/:programmeId/campaigns/:campaignId/review') @HttpCode(200) @Roles(['staff'], 'programmeId')
-  async review(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Param('campaignId') id: string, @Body() body: Form, @Res() res: Response) {
+  @Post('staff/programmes/:programmeId/campaigns/:campaignId/review')
+  @HttpCode(200)
+  @Roles(['staff'], 'programmeId')
+  async review(
+    @Page() page: PageContext,
+    @Param('programmeId') programmeId: string,
+    @Param('campaignId') id: string,
+    @Body() body: Form,
+    @Res() res: Response,
+  ) {
     const field = `comment-${id}`;
     const form = checkForm(CampaignReviewDto, { decision: str(body, 'decision'), comment: str(body, 'comment') || undefined });
     const again = async (status: number, errors: FieldProblem[]) =>
-      res.status(status).send(await this.renderStaff(page, programmeId, { errorList: errors, errors: errorMap(errors), typedComments: { [id]: str(body, 'comment') } }));
+      res
+        .status(status)
+        .send(await this.renderStaff(page, programmeId, { errorList: errors, errors: errorMap(errors), typedComments: { [id]: str(body, 'comment') } }));
     if (!form.ok) return again(400, [{ field: `decision-${id}`, message: this.views.t(page.locale, 'campaignStaff.err.decision') }]);
     try {
-      await this.campaigns.review(page.tenant, programmeId, id, form.value, page.principal!);
+      await this.campaignsStaff.review(page.tenant, programmeId, id, form.value, page.principal!);
     } catch (err) {
       const problem = problemOf(this.errors, page.locale, err, field);
       const k = pageTools(this.views, page, this.clock.now());
-      return again(problem.status, problem.errors.map((e) => ({
-        field, message: e.field === 'comment' ? this.views.t(page.locale, 'campaignStaff.err.comment') : editMessage(k, e.field, e.message),
-      })));
+      return again(
+        problem.status,
+        problem.errors.map((e) => ({
+          field,
+          message: e.field === 'comment' ? this.views.t(page.locale, 'campaignStaff.err.comment') : editMessage(k, e.field, e.message),
+        })),
+      );
     }
     return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/campaigns?saved=review#campaign-${id}`);
   }
 
-  @Post('staff/programmes/:programmeId/campaign-settings') @HttpCode(200) @Roles(['staff'], 'programmeId')
+  @Post('staff/programmes/:programmeId/campaign-settings')
+  @HttpCode(200)
+  @Roles(['staff'], 'programmeId')
   async saveSettings(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Body() body: Form, @Res() res: Response) {
     const t = (key: string) => this.views.t(page.locale, key);
     const problems: FieldProblem[] = [];
@@ -69,17 +89,24 @@ export class CampaignsStaffPagesController {
       return v ?? null;
     };
     const dto = {
-      paymentProvider: str(body, 'paymentProvider'), settlementPolicy: str(body, 'settlementPolicy'),
-      matchCountsTowardGoal: body.matchCountsTowardGoal === 'yes', matchOnlyListedRewards: body.matchOnlyListedRewards === 'yes',
-      pendingGraceHours: int('pendingGraceHours', false), matchFactorPercent: int('matchFactorPercent', false),
-      matchCapPerContributionCents: euros('matchCapPerContributionEuros'), matchCapPerCampaignCents: euros('matchCapPerCampaignEuros'),
+      paymentProvider: str(body, 'paymentProvider'),
+      settlementPolicy: str(body, 'settlementPolicy'),
+      matchCountsTowardGoal: body.matchCountsTowardGoal === 'yes',
+      matchOnlyListedRewards: body.matchOnlyListedRewards === 'yes',
+      pendingGraceHours: int('pendingGraceHours', false),
+      matchFactorPercent: int('matchFactorPercent', false),
+      matchCapPerContributionCents: euros('matchCapPerContributionEuros'),
+      matchCapPerCampaignCents: euros('matchCapPerCampaignEuros'),
       matchMaxPerContributor: int('matchMaxPerContributor', true),
     };
     const again = async (status: number, errors: FieldProblem[]) =>
       res.status(status).send(await this.renderStaff(page, programmeId, { errorList: errors, errors: errorMap(errors), typedSettings: body }));
     const form = checkForm(CampaignSettingsDto, dto);
     if (!form.ok) {
-      const names: Record<string, string> = { matchCapPerContributionCents: 'matchCapPerContributionEuros', matchCapPerCampaignCents: 'matchCapPerCampaignEuros' };
+      const names: Record<string, string> = {
+        matchCapPerContributionCents: 'matchCapPerContributionEuros',
+        matchCapPerCampaignCents: 'matchCapPerCampaignEuros',
+      };
       for (const e of form.errors) {
         const field = names[e.field] ?? e.field;
         if (!problems.some((p) => p.field === field)) problems.push({ field, message: t('campaignStaff.err.range') });
@@ -87,15 +114,20 @@ export class CampaignsStaffPagesController {
     }
     if (problems.length || !form.ok) return again(400, problems);
     try {
-      await this.campaigns.saveSettings(page.tenant, programmeId, form.value, page.principal!);
+      await this.campaignsStaff.saveSettings(page.tenant, programmeId, form.value, page.principal!);
     } catch (err) {
       const problem = problemOf(this.errors, page.locale, err, 'paymentProvider');
-      return again(problem.status, problem.errors.map((e) => ({ field: 'paymentProvider', message: e.message })));
+      return again(
+        problem.status,
+        problem.errors.map((e) => ({ field: 'paymentProvider', message: e.message })),
+      );
     }
     return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/campaigns?saved=settings#settings-title`);
   }
 
-  @Post('staff/programmes/:programmeId/match-budgets') @HttpCode(200) @Roles(['staff'], 'programmeId')
+  @Post('staff/programmes/:programmeId/match-budgets')
+  @HttpCode(200)
+  @Roles(['staff'], 'programmeId')
   async saveBudget(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Body() body: Form, @Res() res: Response) {
     const t = (key: string) => this.views.t(page.locale, key);
     const problems: FieldProblem[] = [];
@@ -119,25 +151,32 @@ export class CampaignsStaffPagesController {
       const names: Record<string, string> = { totalCents: 'totalEuros', grantCents: 'grantEuros' };
       for (const e of form.errors) {
         const field = names[e.field] ?? e.field;
-        if (!problems.some((p) => p.field === field)) problems.push({ field, message: t(field === 'partnerId' || field === 'kind' || field === 'scope' ? 'campaignStaff.err.choose' : 'campaignStaff.err.range') });
+        if (!problems.some((p) => p.field === field))
+          problems.push({
+            field,
+            message: t(field === 'partnerId' || field === 'kind' || field === 'scope' ? 'campaignStaff.err.choose' : 'campaignStaff.err.range'),
+          });
       }
     }
     if (problems.length || !form.ok) return again(400, problems);
     try {
-      await this.campaigns.saveBudget(page.tenant, programmeId, form.value, page.principal!);
+      await this.campaignsStaff.saveBudget(page.tenant, programmeId, form.value, page.principal!);
     } catch (err) {
       const problem = problemOf(this.errors, page.locale, err, 'totalEuros');
-      return again(problem.status, problem.errors.map((e) => ({ field: e.field === 'partnerId' ? 'partnerId' : 'totalEuros', message: e.message })));
+      return again(
+        problem.status,
+        problem.errors.map((e) => ({ field: e.field === 'partnerId' ? 'partnerId' : 'totalEuros', message: e.message })),
+      );
     }
     return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/campaigns?saved=budget#budgets-title`);
   }
 
   private async renderStaff(page: PageContext, programmeId: string, extra: StaffExtra = {}) {
-    const o = await this.campaigns.overview(page.tenant, programmeId);
-    const settings = await this.campaigns.settingsFor(page.tenant, programmeId);
-    const partners = await this.campaigns.programmePartners(page.tenant, programmeId);
+    const o = await this.campaignsStaff.overview(page.tenant, programmeId);
+    const settings = await this.campaignsStaff.settingsFor(page.tenant, programmeId);
+    const partners = await this.campaignsStaff.programmePartners(page.tenant, programmeId);
     const publicHref = (c: Parameters<CampaignsService['isPublic']>[1]) =>
-      (this.campaigns.isPublic(o.programme, c) ? `/programmes/${o.programme.slug}/campaigns/${c.slug}` : null);
+      this.campaigns.isPublic(o.programme, c) ? `/programmes/${o.programme.slug}/campaigns/${c.slug}` : null;
     return this.views.page('pages/campaigns/staff', page, staffModel(o, settings, partners, publicHref, extra, pageTools(this.views, page, this.clock.now())));
   }
 }

@@ -13,33 +13,69 @@ import type { TremplinRequest } from '../request-context/request-context.js';
 import { FileUpload } from '../storage/file-transfer.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import type { Campaign, CampaignSettings, Contribution, MatchBudget, RewardTier } from './campaign.entity.js';
+import { CampaignsStaffService } from './campaigns-staff.service.js';
 import { CampaignsService, type CampaignPage, type UploadedImage } from './campaigns.service.js';
+import { ContributionsExportService } from './contributions-export.service.js';
 import { ContributionsService, type ContributionReceipt } from './contributions.service.js';
 import { percentOfGoal } from './domain/settlement.js';
 import {
-  CampaignReviewDto, CampaignSettingsDto, CampaignUpdateDto, ContributeDto, MatchBudgetDto, SubscribeDto, UpdateCampaignDto,
+  CampaignReviewDto,
+  CampaignSettingsDto,
+  CampaignUpdateDto,
+  ContributeDto,
+  MatchBudgetDto,
+  SubscribeDto,
+  UpdateCampaignDto,
 } from './dto/campaigns.dto.js';
 
 export function rewardView(r: RewardTier) {
   return {
-    id: r.id, title: r.title, description: r.description, minAmountCents: r.minAmountCents, quantity: r.quantity, remaining: r.remaining,
-    estimatedDelivery: r.estimatedDelivery, matchEligible: r.matchEligible, soldOut: r.remaining === 0,
+    id: r.id,
+    title: r.title,
+    description: r.description,
+    minAmountCents: r.minAmountCents,
+    quantity: r.quantity,
+    remaining: r.remaining,
+    estimatedDelivery: r.estimatedDelivery,
+    matchEligible: r.matchEligible,
+    soldOut: r.remaining === 0,
   };
 }
 
 function totals(c: Campaign) {
   return {
-    goalCents: c.goalCents, collectedCents: c.collectedCents, matchedCents: c.matchedCents, totalCents: c.collectedCents + c.matchedCents,
-    percentOfGoal: percentOfGoal(c.collectedCents + c.matchedCents, c.goalCents), contributions: c.contributionCount, contributors: c.contributorCount,
+    goalCents: c.goalCents,
+    collectedCents: c.collectedCents,
+    matchedCents: c.matchedCents,
+    totalCents: c.collectedCents + c.matchedCents,
+    percentOfGoal: percentOfGoal(c.collectedCents + c.matchedCents, c.goalCents),
+    contributions: c.contributionCount,
+    contributors: c.contributorCount,
   };
 }
 
 /** The laureate's and staff's view of a campaign. */
 function campaignView(c: Campaign, rewards: RewardTier[] = []) {
   return {
-    id: c.id, programmeId: c.programmeId, applicationId: c.applicationId, slug: c.slug, status: c.status, title: c.title, summary: c.summary,
-    story: c.story, imageFileId: c.imageFileId, imageAlt: c.imageAlt, faq: c.faq, reviewComment: c.reviewComment, submittedAt: c.submittedAt,
-    approvedAt: c.approvedAt, openedAt: c.openedAt, closedAt: c.closedAt, settledAt: c.settledAt, pageViews: c.pageViews, ...totals(c),
+    id: c.id,
+    programmeId: c.programmeId,
+    applicationId: c.applicationId,
+    slug: c.slug,
+    status: c.status,
+    title: c.title,
+    summary: c.summary,
+    story: c.story,
+    imageFileId: c.imageFileId,
+    imageAlt: c.imageAlt,
+    faq: c.faq,
+    reviewComment: c.reviewComment,
+    submittedAt: c.submittedAt,
+    approvedAt: c.approvedAt,
+    openedAt: c.openedAt,
+    closedAt: c.closedAt,
+    settledAt: c.settledAt,
+    pageViews: c.pageViews,
+    ...totals(c),
     rewards: rewards.map(rewardView),
   };
 }
@@ -48,16 +84,38 @@ function campaignView(c: Campaign, rewards: RewardTier[] = []) {
 export function publicCampaignView(p: CampaignPage) {
   const c = p.campaign;
   return {
-    id: c.id, programmeSlug: p.programme.slug, slug: c.slug, status: c.status, title: c.title, summary: c.summary, story: c.story,
-    imageAlt: c.imageAlt, hasImage: !!c.imageFileId, faq: c.faq, ...totals(c), rewards: p.rewards.map(rewardView), partners: p.partners,
-    window: p.window, updates: p.updates.map((u) => ({ id: u.id, title: u.title, body: u.body, createdAt: u.createdAt })),
+    id: c.id,
+    programmeSlug: p.programme.slug,
+    slug: c.slug,
+    status: c.status,
+    title: c.title,
+    summary: c.summary,
+    story: c.story,
+    imageAlt: c.imageAlt,
+    hasImage: !!c.imageFileId,
+    faq: c.faq,
+    ...totals(c),
+    rewards: p.rewards.map(rewardView),
+    partners: p.partners,
+    window: p.window,
+    updates: p.updates.map((u) => ({ id: u.id, title: u.title, body: u.body, createdAt: u.createdAt })),
   };
 }
 
 function contributionView(c: Contribution) {
   return {
-    id: c.id, campaignId: c.campaignId, status: c.status, amountCents: c.amountCents, matchedCents: c.matchedCents, rewardTierId: c.rewardTierId,
-    anonymous: c.anonymous, displayName: c.displayName, receiptNumber: c.receiptNumber, createdAt: c.createdAt, confirmedAt: c.confirmedAt, expiresAt: c.expiresAt,
+    id: c.id,
+    campaignId: c.campaignId,
+    status: c.status,
+    amountCents: c.amountCents,
+    matchedCents: c.matchedCents,
+    rewardTierId: c.rewardTierId,
+    anonymous: c.anonymous,
+    displayName: c.displayName,
+    receiptNumber: c.receiptNumber,
+    createdAt: c.createdAt,
+    confirmedAt: c.confirmedAt,
+    expiresAt: c.expiresAt,
   };
 }
 
@@ -73,8 +131,15 @@ function settingsView(s: CampaignSettings | null) {
 
 function budgetView(b: MatchBudget) {
   return {
-    id: b.id, partnerId: b.partnerId, kind: b.kind, scope: b.scope, totalCents: b.totalCents, remainingCents: b.remainingCents,
-    grantCents: b.grantCents, grantThresholdPercent: b.grantThresholdPercent, grantMinContributors: b.grantMinContributors,
+    id: b.id,
+    partnerId: b.partnerId,
+    kind: b.kind,
+    scope: b.scope,
+    totalCents: b.totalCents,
+    remainingCents: b.remainingCents,
+    grantCents: b.grantCents,
+    grantThresholdPercent: b.grantThresholdPercent,
+    grantMinContributors: b.grantMinContributors,
   };
 }
 
@@ -85,7 +150,9 @@ function budgetView(b: MatchBudget) {
 export class CampaignsController {
   constructor(
     private readonly campaigns: CampaignsService,
+    private readonly campaignsStaff: CampaignsStaffService,
     private readonly contributions: ContributionsService,
+    private readonly contributionsExport: ContributionsExportService,
     private readonly limiter: RateLimiter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -93,91 +160,150 @@ export class CampaignsController {
   // ---- laureate ----
 
   /** The laureate's campaign in this programme, created as a draft from their application on first call. */
-  @Get('api/programmes/:programmeId/campaigns/mine') @Roles(['applicant'], 'programmeId')
+  @Get('api/programmes/:programmeId/campaigns/mine')
+  @Roles(['applicant'], 'programmeId')
   async mine(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
     const c = await this.campaigns.mine(tenant, programmeId, p);
     const { rewards } = await this.campaigns.get(tenant, c.id, p);
     return campaignView(c, rewards);
   }
 
-  @Get('api/campaigns/:campaignId') @SignedIn()
+  @Get('api/campaigns/:campaignId')
+  @SignedIn()
   async get(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('campaignId') id: string) {
     const { campaign, rewards } = await this.campaigns.get(tenant, id, p);
     return campaignView(campaign, rewards);
   }
 
-  @Patch('api/campaigns/:campaignId') @SignedIn()
+  @Patch('api/campaigns/:campaignId')
+  @SignedIn()
   async update(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('campaignId') id: string, @Body() dto: UpdateCampaignDto) {
     const { campaign, rewards } = await this.campaigns.update(tenant, id, dto, p);
     return campaignView(campaign, rewards);
   }
 
-  @Post('api/campaigns/:campaignId/image') @SignedIn() @HttpCode(200) @ApiConsumes('multipart/form-data')
+  @Post('api/campaigns/:campaignId/image')
+  @SignedIn()
+  @HttpCode(200)
+  @ApiConsumes('multipart/form-data')
   @UseInterceptors(FileUpload('image', 5 * 1024 * 1024))
-  async image(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('campaignId') id: string, @UploadedFile() file: UploadedImage | undefined) {
+  async image(
+    @CurrentTenant() tenant: Tenant,
+    @CurrentPrincipal() p: Principal,
+    @Param('campaignId') id: string,
+    @UploadedFile() file: UploadedImage | undefined,
+  ) {
     return campaignView(await this.campaigns.uploadImage(tenant, id, file, p));
   }
 
-  @Post('api/campaigns/:campaignId/submit') @SignedIn() @HttpCode(200)
+  @Post('api/campaigns/:campaignId/submit')
+  @SignedIn()
+  @HttpCode(200)
   async submit(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('campaignId') id: string) {
     return campaignView(await this.campaigns.submit(tenant, id, p));
   }
 
-  @Post('api/campaigns/:campaignId/updates') @SignedIn() @ApiHeader({ name: 'Idempotency-Key', required: false })
-  async postUpdate(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('campaignId') id: string, @Body() dto: CampaignUpdateDto, @Req() req: TremplinRequest) {
+  @Post('api/campaigns/:campaignId/updates')
+  @SignedIn()
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  async postUpdate(
+    @CurrentTenant() tenant: Tenant,
+    @CurrentPrincipal() p: Principal,
+    @Param('campaignId') id: string,
+    @Body() dto: CampaignUpdateDto,
+    @Req() req: TremplinRequest,
+  ) {
     const u = await this.campaigns.postUpdate(tenant, id, dto, p, idempotencyKeyOf(req, false));
     return { id: u.id, title: u.title, body: u.body, createdAt: u.createdAt };
   }
 
-  @Get('api/campaigns/:campaignId/contributors.csv') @SignedIn() @Header('Content-Type', 'text/csv; charset=utf-8')
-  async contributorsCsv(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('campaignId') id: string, @Res({ passthrough: true }) res: Response) {
+  @Get('api/campaigns/:campaignId/contributors.csv')
+  @SignedIn()
+  @Header('Content-Type', 'text/csv; charset=utf-8')
+  async contributorsCsv(
+    @CurrentTenant() tenant: Tenant,
+    @CurrentPrincipal() p: Principal,
+    @Param('campaignId') id: string,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     res.setHeader('Content-Disposition', 'attachment; filename="contributors.csv"');
     return this.campaigns.contributorsCsv(tenant, id, p);
   }
 
   // ---- staff ----
 
-  @Get('api/programmes/:programmeId/campaigns') @Roles(['staff'], 'programmeId')
+  @Get('api/programmes/:programmeId/campaigns')
+  @Roles(['staff'], 'programmeId')
   async list(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
-    const o = await this.campaigns.overview(tenant, programmeId);
+    const o = await this.campaignsStaff.overview(tenant, programmeId);
     return {
-      settings: settingsView(o.settings), budgets: o.budgets.map(budgetView),
-      laureates: o.laureates.map((l) => ({ applicationId: l.applicationId, userId: l.userId, title: l.title, campaign: l.campaign ? campaignView(l.campaign) : null })),
+      settings: settingsView(o.settings),
+      budgets: o.budgets.map(budgetView),
+      laureates: o.laureates.map((l) => ({
+        applicationId: l.applicationId,
+        userId: l.userId,
+        title: l.title,
+        campaign: l.campaign ? campaignView(l.campaign) : null,
+      })),
     };
   }
 
-  @Post('api/programmes/:programmeId/campaigns/:campaignId/review') @Roles(['staff'], 'programmeId') @HttpCode(200)
-  async review(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Param('campaignId') id: string, @Body() dto: CampaignReviewDto) {
-    return campaignView(await this.campaigns.review(tenant, programmeId, id, dto, p));
+  @Post('api/programmes/:programmeId/campaigns/:campaignId/review')
+  @Roles(['staff'], 'programmeId')
+  @HttpCode(200)
+  async review(
+    @CurrentTenant() tenant: Tenant,
+    @CurrentPrincipal() p: Principal,
+    @Param('programmeId') programmeId: string,
+    @Param('campaignId') id: string,
+    @Body() dto: CampaignReviewDto,
+  ) {
+    return campaignView(await this.campaignsStaff.review(tenant, programmeId, id, dto, p));
   }
 
-  @Get('api/programmes/:programmeId/campaign-settings') @Roles(['staff'], 'programmeId')
+  @Get('api/programmes/:programmeId/campaign-settings')
+  @Roles(['staff'], 'programmeId')
   async settings(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
-    const o = await this.campaigns.overview(tenant, programmeId);
+    const o = await this.campaignsStaff.overview(tenant, programmeId);
     return { settings: settingsView(o.settings), budgets: o.budgets.map(budgetView) };
   }
 
-  @Put('api/programmes/:programmeId/campaign-settings') @Roles(['staff'], 'programmeId')
-  async saveSettings(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: CampaignSettingsDto) {
-    return settingsView(await this.campaigns.saveSettings(tenant, programmeId, dto, p));
+  @Put('api/programmes/:programmeId/campaign-settings')
+  @Roles(['staff'], 'programmeId')
+  async saveSettings(
+    @CurrentTenant() tenant: Tenant,
+    @CurrentPrincipal() p: Principal,
+    @Param('programmeId') programmeId: string,
+    @Body() dto: CampaignSettingsDto,
+  ) {
+    return settingsView(await this.campaignsStaff.saveSettings(tenant, programmeId, dto, p));
   }
 
   /** Creates or resizes a partner's match-funding budget (one per partner and kind). */
-  @Put('api/programmes/:programmeId/match-budgets') @Roles(['staff'], 'programmeId')
+  @Put('api/programmes/:programmeId/match-budgets')
+  @Roles(['staff'], 'programmeId')
   async saveBudget(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: MatchBudgetDto) {
-    return budgetView(await this.campaigns.saveBudget(tenant, programmeId, dto, p));
+    return budgetView(await this.campaignsStaff.saveBudget(tenant, programmeId, dto, p));
   }
 
   /** Every contribution of the programme (`?status=refund_due`: the refunds to make at the payment operator). */
-  @Get('api/programmes/:programmeId/contributions.csv') @Roles(['staff'], 'programmeId') @Header('Content-Type', 'text/csv; charset=utf-8')
-  async contributionsCsv(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string, @Query('status') status: string | undefined, @Res({ passthrough: true }) res: Response) {
+  @Get('api/programmes/:programmeId/contributions.csv')
+  @Roles(['staff'], 'programmeId')
+  @Header('Content-Type', 'text/csv; charset=utf-8')
+  async contributionsCsv(
+    @CurrentTenant() tenant: Tenant,
+    @Param('programmeId') programmeId: string,
+    @Query('status') status: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     res.setHeader('Content-Disposition', `attachment; filename="contributions${status ? `-${status}` : ''}.csv"`);
-    return this.contributions.programmeCsv(tenant, programmeId, status);
+    return this.contributionsExport.programmeCsv(tenant, programmeId, status);
   }
 
   // ---- citizens ----
 
-  @Get('api/campaigns/:campaignId/public') @Public()
+  @Get('api/campaigns/:campaignId/public')
+  @Public()
   async publicView(@CurrentTenant() tenant: Tenant, @Param('campaignId') id: string) {
     return publicCampaignView(await this.campaigns.publicCampaign(tenant, id));
   }
@@ -186,8 +312,16 @@ export class CampaignsController {
    * Contributes during the window. The Idempotency-Key header is required: a retry with the same key
    * answers the same contribution (200) instead of creating another (201).
    */
-  @Post('api/campaigns/:campaignId/contributions') @Public() @ApiHeader({ name: 'Idempotency-Key', required: true })
-  async contribute(@CurrentTenant() tenant: Tenant, @Param('campaignId') id: string, @Body() dto: ContributeDto, @Req() req: TremplinRequest, @Res({ passthrough: true }) res: Response) {
+  @Post('api/campaigns/:campaignId/contributions')
+  @Public()
+  @ApiHeader({ name: 'Idempotency-Key', required: true })
+  async contribute(
+    @CurrentTenant() tenant: Tenant,
+    @Param('campaignId') id: string,
+    @Body() dto: ContributeDto,
+    @Req() req: TremplinRequest,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     await this.limiter.hit(`contribute:ip:${req.ip}`, this.config.contributionRateLimit, 60);
     const receipt = await this.contributions.contribute(tenant, id, dto, idempotencyKeyOf(req, true)!);
     res.status(receipt.replayed ? 200 : 201);
@@ -195,18 +329,24 @@ export class CampaignsController {
   }
 
   /** A contribution's status, by its reference (an unguessable id known to the contributor). */
-  @Get('api/contributions/:contributionId') @Public()
+  @Get('api/contributions/:contributionId')
+  @Public()
   async contribution(@CurrentTenant() tenant: Tenant, @Param('contributionId') id: string) {
     return contributionView(await this.contributions.status(tenant, id));
   }
 
-  @Post('api/contributions/confirm') @Public() @HttpCode(200)
+  @Post('api/contributions/confirm')
+  @Public()
+  @HttpCode(200)
   async confirm(@CurrentTenant() tenant: Tenant, @Body() body: { token?: unknown }) {
-    if (typeof body?.token !== 'string') throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'token', message: 'must be the token of the e-mailed link' }]);
+    if (typeof body?.token !== 'string')
+      throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'token', message: 'must be the token of the e-mailed link' }]);
     return contributionView(await this.contributions.confirmPledge(tenant, body.token));
   }
 
-  @Post('api/campaigns/:campaignId/subscribers') @Public() @HttpCode(200)
+  @Post('api/campaigns/:campaignId/subscribers')
+  @Public()
+  @HttpCode(200)
   async subscribe(@CurrentTenant() tenant: Tenant, @Param('campaignId') id: string, @Body() dto: SubscribeDto, @Req() req: TremplinRequest) {
     await this.limiter.hit(`subscribe:ip:${req.ip}`, this.config.contributionRateLimit, 60);
     return this.campaigns.subscribe(tenant, id, dto);

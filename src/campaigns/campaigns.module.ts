@@ -11,8 +11,10 @@ import { CampaignsStaffPagesController } from './campaigns-staff.pages.controlle
 import { CampaignsPagesController } from './campaigns.pages.controller.js';
 import { CampaignsRepository } from './campaigns.repository.js';
 import { CampaignsScheduler } from './campaigns.scheduler.js';
+import { CampaignsStaffService } from './campaigns-staff.service.js';
 import { CampaignsService } from './campaigns.service.js';
 import { ContributionsRepository } from './contributions.repository.js';
+import { ContributionsExportService } from './contributions-export.service.js';
 import { ContributionsService } from './contributions.service.js';
 import { MatchFundingRepository } from './match-funding.repository.js';
 import { NudgesService } from './nudges.service.js';
@@ -34,12 +36,30 @@ import { SettlementService } from './settlement.service.js';
 @Module({
   imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, PublicModule, JuryModule],
   controllers: [
-    CampaignsController, PaymentsController, PaymentSettingsController, CampaignsPagesController, CampaignsStaffPagesController, PaymentSettingsPagesController,
+    CampaignsController,
+    PaymentsController,
+    PaymentSettingsController,
+    CampaignsPagesController,
+    CampaignsStaffPagesController,
+    PaymentSettingsPagesController,
   ],
   providers: [
-    CampaignPageCache, CampaignsRepository, ContributionsRepository, MatchFundingRepository, CampaignsService, ContributionsService,
-    SettlementService, PaymentExpiryService, NudgesService, CampaignsScheduler, PageViewsService, PaymentProviders,
-    PaymentSettingsRepository, PaymentSettingsService,
+    CampaignPageCache,
+    CampaignsRepository,
+    ContributionsRepository,
+    MatchFundingRepository,
+    CampaignsService,
+    CampaignsStaffService,
+    ContributionsService,
+    ContributionsExportService,
+    SettlementService,
+    PaymentExpiryService,
+    NudgesService,
+    CampaignsScheduler,
+    PageViewsService,
+    PaymentProviders,
+    PaymentSettingsRepository,
+    PaymentSettingsService,
   ],
   exports: [CampaignsRepository, CampaignsService, ContributionsService, CampaignsScheduler, PageViewsService, PaymentSettingsService],
 })

@@ -18,9 +18,18 @@ import { APP_CONFIG } from '../config/config.module.js';
 import { ShareMetaService } from '../public/share-meta.service.js';
 import { FileUpload } from '../storage/file-transfer.js';
 import { messageOf, placeOnForm, problemOf } from './campaign-page-errors.js';
+import { campaignFormToDto, formFieldOf, str, type Form } from './campaign-form.js';
 import {
-  campaignFormToDto, campaignPageModel, campaignShare, contributeMessage, contributionModel, editMessage, editorModel, type EditorExtra, type Form,
-  formFieldOf, IDEMPOTENCY_KEY, pageTools, type PublicExtra, str,
+  campaignPageModel,
+  campaignShare,
+  contributeMessage,
+  contributionModel,
+  editMessage,
+  editorModel,
+  type EditorExtra,
+  IDEMPOTENCY_KEY,
+  pageTools,
+  type PublicExtra,
 } from './campaign-pages.view.js';
 import { CampaignsService, type CampaignPage, type UploadedImage } from './campaigns.service.js';
 import { ContributionsService } from './contributions.service.js';
@@ -55,10 +64,15 @@ export class CampaignsPagesController {
 
   // ---- citizens ---------------------------------------------------------------------------------
 
-  @Get('programmes/:slug/campaigns/:campaignSlug') @Public()
+  @Get('programmes/:slug/campaigns/:campaignSlug')
+  @Public()
   async campaignPage(
-    @Page() page: PageContext, @Param('slug') slug: string, @Param('campaignSlug') campaignSlug: string, @Query() query: Record<string, unknown>,
-    @Req() req: TremplinRequest, @Res({ passthrough: true }) res: Response,
+    @Page() page: PageContext,
+    @Param('slug') slug: string,
+    @Param('campaignSlug') campaignSlug: string,
+    @Query() query: Record<string, unknown>,
+    @Req() req: TremplinRequest,
+    @Res({ passthrough: true }) res: Response,
   ) {
     const p = await this.campaigns.publicPage(page.tenant, slug, campaignSlug);
     this.pageViews.record(p.campaign.id, req.headers['user-agent']);
@@ -67,16 +81,26 @@ export class CampaignsPagesController {
     return this.renderPublic(page, p, { subscribed: query.subscribed === '1' });
   }
 
-  @Post('programmes/:slug/campaigns/:campaignSlug/contribute') @HttpCode(200) @Public()
+  @Post('programmes/:slug/campaigns/:campaignSlug/contribute')
+  @HttpCode(200)
+  @Public()
   async contribute(
-    @Page() page: PageContext, @Param('slug') slug: string, @Param('campaignSlug') campaignSlug: string, @Body() body: Form,
-    @Req() req: TremplinRequest, @Res() res: Response,
+    @Page() page: PageContext,
+    @Param('slug') slug: string,
+    @Param('campaignSlug') campaignSlug: string,
+    @Body() body: Form,
+    @Req() req: TremplinRequest,
+    @Res() res: Response,
   ) {
     const p = await this.campaigns.publicPage(page.tenant, slug, campaignSlug);
     const postedKey = str(body, 'idempotencyKey');
     const typed = {
-      amount: str(body, 'amount'), rewardTierId: str(body, 'rewardTierId'), displayName: str(body, 'displayName'), anonymous: body.anonymous === 'yes',
-      email: str(body, 'email'), message: str(body, 'message'),
+      amount: str(body, 'amount'),
+      rewardTierId: str(body, 'rewardTierId'),
+      displayName: str(body, 'displayName'),
+      anonymous: body.anonymous === 'yes',
+      email: str(body, 'email'),
+      message: str(body, 'message'),
     };
     const again = async (status: number, errors: FieldProblem[], freshKey = false) => {
       const fresh = await this.campaigns.publicPage(page.tenant, slug, campaignSlug);
@@ -97,8 +121,13 @@ export class CampaignsPagesController {
     if (amountCents === null) problems.push({ field: 'amount', message: k.t('contribute.err.amount') });
     const locale = body.locale === 'fr' || body.locale === 'en' ? body.locale : page.locale;
     const form = checkForm(ContributeDto, {
-      amountCents: amountCents ?? 100, rewardTierId: typed.rewardTierId || null, email: typed.email, displayName: typed.displayName || undefined,
-      anonymous: typed.anonymous, message: typed.message, locale,
+      amountCents: amountCents ?? 100,
+      rewardTierId: typed.rewardTierId || null,
+      email: typed.email,
+      displayName: typed.displayName || undefined,
+      anonymous: typed.anonymous,
+      message: typed.message,
+      locale,
     });
     if (!form.ok) {
       for (const e of form.errors) {
@@ -115,10 +144,13 @@ export class CampaignsPagesController {
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       if (err.code === 'VALIDATION_FAILED' || err.code === 'REWARD_NOT_FOUND') {
-        return again(400, err.fieldErrors.map((e) => {
-          const field = e.field === 'amountCents' ? 'amount' : e.field;
-          return { field, message: contributeMessage(k, field, p, typed.rewardTierId) };
-        }));
+        return again(
+          400,
+          err.fieldErrors.map((e) => {
+            const field = e.field === 'amountCents' ? 'amount' : e.field;
+            return { field, message: contributeMessage(k, field, p, typed.rewardTierId) };
+          }),
+        );
       }
       if (err.code === 'IDEMPOTENCY_KEY_REUSED' || err.code === 'IDEMPOTENCY_KEY_REQUIRED') {
         // The same form sent again with other values: a new key, and the person checks and sends again.
@@ -131,10 +163,16 @@ export class CampaignsPagesController {
   }
 
   /** "Notify me" before the window: one e-mail when the collection opens. */
-  @Post('programmes/:slug/campaigns/:campaignSlug/notify') @HttpCode(200) @Public()
+  @Post('programmes/:slug/campaigns/:campaignSlug/notify')
+  @HttpCode(200)
+  @Public()
   async notify(
-    @Page() page: PageContext, @Param('slug') slug: string, @Param('campaignSlug') campaignSlug: string, @Body() body: Form,
-    @Req() req: TremplinRequest, @Res() res: Response,
+    @Page() page: PageContext,
+    @Param('slug') slug: string,
+    @Param('campaignSlug') campaignSlug: string,
+    @Body() body: Form,
+    @Req() req: TremplinRequest,
+    @Res() res: Response,
   ) {
     const p = await this.campaigns.publicPage(page.tenant, slug, campaignSlug);
     const email = str(body, 'email');
@@ -154,7 +192,8 @@ export class CampaignsPagesController {
   }
 
   /** The campaign's image, for anyone when the campaign is public, else for its laureate and staff. */
-  @Get('campaigns/:campaignId/image') @Public()
+  @Get('campaigns/:campaignId/image')
+  @Public()
   async image(@Page() page: PageContext, @Param('campaignId') id: string, @Res() res: Response) {
     const img = await this.campaigns.image(page.tenant, id, page.principal);
     res.setHeader('Content-Type', img.contentType);
@@ -166,7 +205,8 @@ export class CampaignsPagesController {
   }
 
   /** Opening the e-mailed link shows a button: mail scanners that follow links do not confirm pledges. */
-  @Get('contributions/confirm') @Public()
+  @Get('contributions/confirm')
+  @Public()
   confirmPage(@Page() page: PageContext, @Query('token') token: unknown, @Res({ passthrough: true }) res: Response) {
     if (typeof token !== 'string' || !token || token.length > 200) throw new DomainError('CONTRIBUTION_LINK_INVALID');
     res.setHeader('Cache-Control', 'private, no-store');
@@ -174,7 +214,9 @@ export class CampaignsPagesController {
     return this.views.page('pages/campaigns/confirm', page, { title: this.views.t(page.locale, 'contribution.confirmTitle'), token });
   }
 
-  @Post('contributions/confirm') @HttpCode(200) @Public()
+  @Post('contributions/confirm')
+  @HttpCode(200)
+  @Public()
   async confirm(@Page() page: PageContext, @Body() body: Form, @Res() res: Response) {
     const token = str(body, 'token');
     try {
@@ -182,16 +224,20 @@ export class CampaignsPagesController {
       return res.redirect(303, `${page.basePath}/contributions/${c.id}`);
     } catch (err) {
       if (err instanceof DomainError && err.code === 'CONTRIBUTION_LINK_INVALID') {
-        return res.status(404).send(this.views.page('pages/campaigns/confirm', page, {
-          title: this.views.t(page.locale, 'contribution.confirmTitle'), invalid: messageOf(this.errors, page.locale, err),
-        }));
+        return res.status(404).send(
+          this.views.page('pages/campaigns/confirm', page, {
+            title: this.views.t(page.locale, 'contribution.confirmTitle'),
+            invalid: messageOf(this.errors, page.locale, err),
+          }),
+        );
       }
       throw err;
     }
   }
 
   /** A contribution's status, by its reference (an unguessable id known to the contributor). */
-  @Get('contributions/:contributionId') @Public()
+  @Get('contributions/:contributionId')
+  @Public()
   async contribution(@Page() page: PageContext, @Param('contributionId') id: string, @Res({ passthrough: true }) res: Response) {
     const s = await this.contributions.statusPage(page.tenant, id);
     res.setHeader('Cache-Control', 'private, no-store');
@@ -202,18 +248,22 @@ export class CampaignsPagesController {
   // ---- laureates --------------------------------------------------------------------------------
 
   /** From "My space": the laureate's campaign in this programme, created as a draft on first visit. */
-  @Get('programmes/:programmeId/campaign') @SignedIn()
+  @Get('programmes/:programmeId/campaign')
+  @SignedIn()
   async mine(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Res() res: Response) {
     const c = await this.campaigns.mine(page.tenant, programmeId, page.principal!);
     return res.redirect(303, `${page.basePath}/campaigns/${c.id}/edit`);
   }
 
-  @Get('campaigns/:campaignId/edit') @SignedIn()
+  @Get('campaigns/:campaignId/edit')
+  @SignedIn()
   async edit(@Page() page: PageContext, @Param('campaignId') id: string, @Query() query: Record<string, unknown>) {
     return this.renderEditor(page, id, { saved: typeof query.saved === 'string' ? query.saved : null });
   }
 
-  @Post('campaigns/:campaignId/edit') @HttpCode(200) @SignedIn()
+  @Post('campaigns/:campaignId/edit')
+  @HttpCode(200)
+  @SignedIn()
   async save(@Page() page: PageContext, @Param('campaignId') id: string, @Body() body: Form, @Res() res: Response) {
     await this.campaigns.get(page.tenant, id, page.principal!); // not theirs: 404 before anything else
     const { dto, problems, faqRows, rewardRows } = campaignFormToDto(body);
@@ -233,12 +283,17 @@ export class CampaignsPagesController {
       await this.campaigns.update(page.tenant, id, form.value, page.principal!);
     } catch (err) {
       const problem = problemOf(this.errors, page.locale, err, 'title');
-      return again(problem.status, problem.errors.map((e) => ({ field: formFieldOf(e.field, faqRows, rewardRows), message: e.message })));
+      return again(
+        problem.status,
+        problem.errors.map((e) => ({ field: formFieldOf(e.field, faqRows, rewardRows), message: e.message })),
+      );
     }
     return res.redirect(303, `${page.basePath}/campaigns/${id}/edit?saved=campaign`);
   }
 
-  @Post('campaigns/:campaignId/image') @HttpCode(200) @SignedIn()
+  @Post('campaigns/:campaignId/image')
+  @HttpCode(200)
+  @SignedIn()
   @UseInterceptors(FileUpload('image', IMAGE_MAX_BYTES))
   async upload(@Page() page: PageContext, @Param('campaignId') id: string, @UploadedFile() file: UploadedImage | undefined, @Res() res: Response) {
     await this.campaigns.get(page.tenant, id, page.principal!);
@@ -246,13 +301,18 @@ export class CampaignsPagesController {
       await this.campaigns.uploadImage(page.tenant, id, file, page.principal!);
     } catch (err) {
       const problem = problemOf(this.errors, page.locale, err, 'image');
-      const errors = problem.errors.map((e) => ({ field: 'image', message: e.field === 'image' ? this.views.t(page.locale, 'campaignEdit.err.image') : e.message }));
+      const errors = problem.errors.map((e) => ({
+        field: 'image',
+        message: e.field === 'image' ? this.views.t(page.locale, 'campaignEdit.err.image') : e.message,
+      }));
       return res.status(problem.status).send(await this.renderEditor(page, id, { errorList: errors, errors: errorMap(errors) }));
     }
     return res.redirect(303, `${page.basePath}/campaigns/${id}/edit?saved=image`);
   }
 
-  @Post('campaigns/:campaignId/submit') @HttpCode(200) @SignedIn()
+  @Post('campaigns/:campaignId/submit')
+  @HttpCode(200)
+  @SignedIn()
   async submit(@Page() page: PageContext, @Param('campaignId') id: string, @Res() res: Response) {
     await this.campaigns.get(page.tenant, id, page.principal!);
     try {
@@ -267,7 +327,9 @@ export class CampaignsPagesController {
   }
 
   /** News to the contributors; the hidden key makes a double submit post once. */
-  @Post('campaigns/:campaignId/updates') @HttpCode(200) @SignedIn()
+  @Post('campaigns/:campaignId/updates')
+  @HttpCode(200)
+  @SignedIn()
   async postUpdate(@Page() page: PageContext, @Param('campaignId') id: string, @Body() body: Form, @Res() res: Response) {
     await this.campaigns.get(page.tenant, id, page.principal!);
     const typedUpdate = { title: str(body, 'title'), body: str(body, 'body') };
@@ -276,14 +338,20 @@ export class CampaignsPagesController {
     const form = checkForm(CampaignUpdateDto, typedUpdate);
     if (!form.ok) {
       const fields = [...new Set(form.errors.map((e) => e.field))];
-      return again(400, fields.map((f) => ({ field: `update-${f}`, message: this.views.t(page.locale, `campaignEdit.err.update.${f === 'title' ? 'title' : 'body'}`) })));
+      return again(
+        400,
+        fields.map((f) => ({ field: `update-${f}`, message: this.views.t(page.locale, `campaignEdit.err.update.${f === 'title' ? 'title' : 'body'}`) })),
+      );
     }
     const key = str(body, 'idempotencyKey');
     try {
       await this.campaigns.postUpdate(page.tenant, id, form.value, page.principal!, IDEMPOTENCY_KEY.test(key) ? key : null);
     } catch (err) {
       const problem = problemOf(this.errors, page.locale, err, 'update-title');
-      return again(problem.status, problem.errors.map((e) => ({ field: 'update-title', message: e.message })));
+      return again(
+        problem.status,
+        problem.errors.map((e) => ({ field: 'update-title', message: e.message })),
+      );
     }
     return res.redirect(303, `${page.basePath}/campaigns/${id}/edit?saved=update`);
   }
@@ -300,7 +368,10 @@ export class CampaignsPagesController {
     const p = await this.campaigns.editorPage(page.tenant, id, page.principal!);
     const c = p.campaign;
     const viewer = { userId: page.principal!.userId, isStaff: hasRole(page.principal, ['staff', 'platform_admin'], c.programmeId) };
-    const links = { publicHref: this.campaigns.isPublic(p.programme, c) ? `/programmes/${p.programme.slug}/campaigns/${c.slug}` : null, updateKey: randomUUID() };
+    const links = {
+      publicHref: this.campaigns.isPublic(p.programme, c) ? `/programmes/${p.programme.slug}/campaigns/${c.slug}` : null,
+      updateKey: randomUUID(),
+    };
     return this.views.page('pages/campaigns/edit', page, editorModel(p, extra, viewer, links, pageTools(this.views, page, this.clock.now())));
   }
 }

@@ -32,7 +32,12 @@ export class CampaignsRepository {
 
   async lockFound(em: EntityManager, tenantId: string, id: string): Promise<Campaign> {
     const c = isUuid(id)
-      ? await em.getRepository(Campaign).createQueryBuilder('c').where('c.tenant_id = :tenantId AND c.id = :id', { tenantId, id }).setLock('pessimistic_write').getOne()
+      ? await em
+          .getRepository(Campaign)
+          .createQueryBuilder('c')
+          .where('c.tenant_id = :tenantId AND c.id = :id', { tenantId, id })
+          .setLock('pessimistic_write')
+          .getOne()
       : null;
     if (!c) throw new DomainError('NOT_FOUND');
     return c;
@@ -47,8 +52,7 @@ export class CampaignsRepository {
   }
 
   ofProgramme(em: EntityManager, tenantId: string, programmeId: string, statuses?: string[]): Promise<Campaign[]> {
-    const qb = em.getRepository(Campaign).createQueryBuilder('c')
-      .where('c.tenant_id = :tenantId AND c.programme_id = :programmeId', { tenantId, programmeId });
+    const qb = em.getRepository(Campaign).createQueryBuilder('c').where('c.tenant_id = :tenantId AND c.programme_id = :programmeId', { tenantId, programmeId });
     if (statuses) qb.andWhere('c.status IN (:...statuses)', { statuses });
     return qb.orderBy('c.title').getMany();
   }
@@ -96,9 +100,10 @@ export class CampaignsRepository {
 
   /** Records a distinct contributor; true when this e-mail is new for the campaign. */
   async addBacker(em: EntityManager, campaignId: string, emailKey: string): Promise<boolean> {
-    const rows: unknown[] = await em.query(
-      `INSERT INTO campaign_backer (campaign_id, email_key) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id`, [campaignId, emailKey],
-    );
+    const rows: unknown[] = await em.query(`INSERT INTO campaign_backer (campaign_id, email_key) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id`, [
+      campaignId,
+      emailKey,
+    ]);
     return rowCount(rows) > 0;
   }
 
@@ -122,7 +127,11 @@ export class CampaignsRepository {
     return em.getRepository(RewardTier).createQueryBuilder('r').where('r.campaign_id IN (:...campaignIds)', { campaignIds }).orderBy('r.position').getMany();
   }
 
-  async replaceRewards(em: EntityManager, campaign: Campaign, tiers: Array<Omit<RewardTier, 'id' | 'tenantId' | 'campaignId'> & { id?: string }>): Promise<void> {
+  async replaceRewards(
+    em: EntityManager,
+    campaign: Campaign,
+    tiers: Array<Omit<RewardTier, 'id' | 'tenantId' | 'campaignId'> & { id?: string }>,
+  ): Promise<void> {
     const existing = await this.rewards(em, [campaign.id]);
     const kept = new Set(tiers.map((t) => t.id).filter(Boolean));
     for (const old of existing) if (!kept.has(old.id)) await em.getRepository(RewardTier).delete({ id: old.id });
@@ -136,10 +145,13 @@ export class CampaignsRepository {
   /** Takes one from a reward's stock if any is left; null when sold out or not this campaign's reward. */
   async takeReward(em: EntityManager, campaignId: string, rewardId: string): Promise<{ minAmountCents: number; matchEligible: boolean } | 'sold_out' | null> {
     if (!isUuid(rewardId)) return null;
-    const rows = returned<{ min_amount_cents: string; match_eligible: boolean }>(await em.query(
-      `UPDATE reward_tier SET remaining = remaining - 1 WHERE id = $1 AND campaign_id = $2 AND remaining > 0
-       RETURNING min_amount_cents, match_eligible`, [rewardId, campaignId],
-    ));
+    const rows = returned<{ min_amount_cents: string; match_eligible: boolean }>(
+      await em.query(
+        `UPDATE reward_tier SET remaining = remaining - 1 WHERE id = $1 AND campaign_id = $2 AND remaining > 0
+       RETURNING min_amount_cents, match_eligible`,
+        [rewardId, campaignId],
+      ),
+    );
     if (rows.length) return { minAmountCents: Number(rows[0].min_amount_cents), matchEligible: rows[0].match_eligible };
     const tier = await em.getRepository(RewardTier).findOneBy({ id: rewardId, campaignId });
     if (!tier) return null;
@@ -172,7 +184,11 @@ export class CampaignsRepository {
          FROM campaign c JOIN programme p ON p.id = c.programme_id WHERE c.status = 'live' AND p.phase = 'campaign'`,
     );
     if (!rows.length) return [];
-    const campaigns = await this.ds.getRepository(Campaign).createQueryBuilder('c').where('c.id IN (:...ids)', { ids: rows.map((r) => r.id) }).getMany();
+    const campaigns = await this.ds
+      .getRepository(Campaign)
+      .createQueryBuilder('c')
+      .where('c.id IN (:...ids)', { ids: rows.map((r) => r.id) })
+      .getMany();
     const byId = new Map(rows.map((r) => [r.id, r]));
     return campaigns.map((c) => ({ ...c, opensAt: byId.get(c.id)!.opens_at, closesAt: byId.get(c.id)!.closes_at }));
   }
@@ -208,10 +224,10 @@ export class CampaignsRepository {
 
   async addPageViews(counts: Map<string, number>): Promise<void> {
     if (!counts.size) return;
-    await this.ds.query(
-      `UPDATE campaign c SET page_views = c.page_views + v.n FROM unnest($1::uuid[], $2::bigint[]) AS v(id, n) WHERE c.id = v.id`,
-      [[...counts.keys()], [...counts.values()]],
-    );
+    await this.ds.query(`UPDATE campaign c SET page_views = c.page_views + v.n FROM unnest($1::uuid[], $2::bigint[]) AS v(id, n) WHERE c.id = v.id`, [
+      [...counts.keys()],
+      [...counts.values()],
+    ]);
   }
 }
 

@@ -3,10 +3,9 @@ import type { EntityManager } from 'typeorm';
 import { sniffFileType } from '../applications/domain/file-sniffing.js';
 import { toCsv } from '../applications/domain/export.js';
 import { AuditService } from '../audit/audit.service.js';
-import { UsersRepository } from '../auth/users.repository.js';
 import { Clock } from '../common/clock/clock.js';
 import { isUniqueViolation, TransactionRunner } from '../common/db/transaction.js';
-import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
+import { DomainError } from '../common/errors/domain-error.js';
 import { hasRole, type Principal } from '../auth/principal.js';
 import { LaureatesQuery } from '../jury/laureates.query.js';
 import { OutboxService } from '../notifications/outbox.service.js';
@@ -16,15 +15,16 @@ import { ProgrammesRepository } from '../programmes/programmes.repository.js';
 import { FileStorage } from '../storage/file-storage.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { TenantsService } from '../tenants/tenants.service.js';
-import type { Campaign, CampaignSettings, CampaignUpdate, MatchBudget, RewardTier } from './campaign.entity.js';
+import type { Campaign, CampaignUpdate, RewardTier } from './campaign.entity.js';
 import { CampaignPageCache } from './campaign-page.cache.js';
 import { CampaignsRepository } from './campaigns.repository.js';
 import { ContributionsRepository } from './contributions.repository.js';
 import { emailKey } from './domain/contribution.js';
+import { campaignCompletenessProblems } from './domain/completeness.js';
 import { assertCampaignMove, isEditable } from './domain/states.js';
 import { storyFromText } from './domain/story.js';
 import { daysLeft, windowOf, windowState, type WindowState } from './domain/window.js';
-import type { CampaignReviewDto, CampaignSettingsDto, CampaignUpdateDto, MatchBudgetDto, SubscribeDto, UpdateCampaignDto } from './dto/campaigns.dto.js';
+import type { CampaignUpdateDto, SubscribeDto, UpdateCampaignDto } from './dto/campaigns.dto.js';
 import { MatchFundingRepository } from './match-funding.repository.js';
 import { SettlementService } from './settlement.service.js';
 
@@ -51,7 +51,13 @@ export interface CampaignPage {
 }
 
 function slugify(text: string): string {
-  const s = text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60);
+  const s = text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
   return s.length >= 2 ? s : `campagne-${s}`.replace(/-+$/, '');
 }
 
@@ -61,7 +67,6 @@ export class CampaignsService implements OnModuleInit {
   constructor(
     private readonly repo: CampaignsRepository,
     private readonly programmes: ProgrammesRepository,
-    private readonly users: UsersRepository,
     private readonly contributions: ContributionsRepository,
     private readonly matchFunding: MatchFundingRepository,
     private readonly settlement: SettlementService,
@@ -92,16 +97,26 @@ export class CampaignsService implements OnModuleInit {
     const at = change.programme.timeline.campaign ? new Date(change.programme.timeline.campaign) : change.at;
     const live = await this.repo.openApproved(em, change.tenant.id, change.programme.id, at);
     const site = await this.tenants.siteUrl(change.tenant, em);
-    for (const s of await this.repo.subscribers(em, live.map((c) => c.id))) {
+    for (const s of await this.repo.subscribers(
+      em,
+      live.map((c) => c.id),
+    )) {
       const c = live.find((x) => x.id === s.campaignId)!;
       await this.outbox.enqueue(em, {
-        tenantId: change.tenant.id, template: 'campaign-opened', locale: s.locale, to: s.email,
+        tenantId: change.tenant.id,
+        template: 'campaign-opened',
+        locale: s.locale,
+        to: s.email,
         dedupeKey: `campaign-opened:${s.id}`,
         payload: { campaignTitle: c.title, link: `${site}/programmes/${change.programme.slug}/campaigns/${c.slug}` },
       });
     }
     await this.audit.record(em, {
-      tenantId: change.tenant.id, actorUserId: null, action: 'campaigns.opened', subjectType: 'programme', subjectId: change.programme.id,
+      tenantId: change.tenant.id,
+      actorUserId: null,
+      action: 'campaigns.opened',
+      subjectType: 'programme',
+      subjectId: change.programme.id,
       data: { at: at.toISOString(), campaigns: live.map((c) => c.id) },
     });
   }
@@ -120,8 +135,14 @@ export class CampaignsService implements OnModuleInit {
       for (let i = 2; await this.repo.slugTaken(em, tenant.id, programme.id, slug); i++) slug = `${slugify(source.title)}-${i}`;
       try {
         return await this.repo.insertCampaign(em, {
-          tenantId: tenant.id, programmeId: programme.id, applicationId: source.applicationId, laureateUserId: source.userId,
-          slug, title: source.title || 'Campagne', summary: source.summary.slice(0, 300), goalCents: source.goalCents && source.goalCents >= 10_000 ? source.goalCents : 500_000,
+          tenantId: tenant.id,
+          programmeId: programme.id,
+          applicationId: source.applicationId,
+          laureateUserId: source.userId,
+          slug,
+          title: source.title || 'Campagne',
+          summary: source.summary.slice(0, 300),
+          goalCents: source.goalCents && source.goalCents >= 10_000 ? source.goalCents : 500_000,
         });
       } catch (err) {
         if (isUniqueViolation(err, 'campaign_programme_slug_key')) throw new DomainError('CAMPAIGN_STATE_CONFLICT', { from: 'none', to: 'draft' });
@@ -159,13 +180,28 @@ export class CampaignsService implements OnModuleInit {
       if (c.status === 'approved' && c.laureateUserId === user.userId) patch.status = 'in_review';
       await this.repo.updateCampaign(em, c.id, patch);
       if (dto.rewards !== undefined) {
-        await this.repo.replaceRewards(em, c, dto.rewards.map((r, i) => ({
-          id: r.id, position: i, title: r.title, description: r.description ?? '', minAmountCents: r.minAmountCents,
-          quantity: r.quantity ?? null, remaining: r.quantity ?? null, estimatedDelivery: r.estimatedDelivery || null, matchEligible: r.matchEligible ?? true,
-        })));
+        await this.repo.replaceRewards(
+          em,
+          c,
+          dto.rewards.map((r, i) => ({
+            id: r.id,
+            position: i,
+            title: r.title,
+            description: r.description ?? '',
+            minAmountCents: r.minAmountCents,
+            quantity: r.quantity ?? null,
+            remaining: r.quantity ?? null,
+            estimatedDelivery: r.estimatedDelivery || null,
+            matchEligible: r.matchEligible ?? true,
+          })),
+        );
       }
       await this.audit.record(em, {
-        tenantId: tenant.id, actorUserId: user.userId, action: 'campaign.updated', subjectType: 'campaign', subjectId: c.id,
+        tenantId: tenant.id,
+        actorUserId: user.userId,
+        action: 'campaign.updated',
+        subjectType: 'campaign',
+        subjectId: c.id,
         data: { fields: Object.keys(dto).filter((k) => (dto as Record<string, unknown>)[k] !== undefined) },
       });
       return { campaign: { ...c, ...patch }, rewards: await this.repo.rewards(em, [c.id]) };
@@ -182,8 +218,14 @@ export class CampaignsService implements OnModuleInit {
       const c = await this.editable(em, tenant, campaignId, user);
       if (!isEditable(c.status)) throw new DomainError('CAMPAIGN_NOT_EDITABLE', { campaignStatus: c.status });
       const stored = await this.files.put(em, {
-        tenantId: tenant.id, ownerType: 'campaign', ownerId: c.id, purpose: 'image', filename: `campaign.${kind.extension}`,
-        contentType: kind.mime, uploadedBy: user.userId, bytes: file.buffer,
+        tenantId: tenant.id,
+        ownerType: 'campaign',
+        ownerId: c.id,
+        purpose: 'image',
+        filename: `campaign.${kind.extension}`,
+        contentType: kind.mime,
+        uploadedBy: user.userId,
+        bytes: file.buffer,
       });
       await this.repo.updateCampaign(em, c.id, { imageFileId: stored.id });
       return { ...c, imageFileId: stored.id };
@@ -201,27 +243,24 @@ export class CampaignsService implements OnModuleInit {
     return { bytes: file.bytes, contentType: file.info.contentType };
   }
 
-  /** What staff need before approving: a page a citizen can understand. */
-  completenessProblems(c: Campaign): FieldProblem[] {
-    const problems: FieldProblem[] = [];
-    if (!c.title.trim()) problems.push({ field: 'title', message: 'is required' });
-    if (!c.summary.trim()) problems.push({ field: 'summary', message: 'is required' });
-    if (c.story.replace(/<[^>]*>/g, '').trim().length < 50) problems.push({ field: 'story', message: 'must tell the project in at least 50 characters' });
-    if (c.imageFileId && !c.imageAlt.trim()) problems.push({ field: 'imageAlt', message: 'describe the image for people who cannot see it' });
-    return problems;
-  }
-
   async submit(tenant: Tenant, campaignId: string, user: Principal): Promise<Campaign> {
     return this.tx.run(async (em) => {
       this.pages.forget(tenant.id);
       const c = await this.editable(em, tenant, campaignId, user);
       if (c.status === 'in_review') return c; // a double click submits once
-      const problems = this.completenessProblems(c);
+      const problems = campaignCompletenessProblems(c);
       if (problems.length) throw new DomainError('CAMPAIGN_INCOMPLETE', {}, problems);
       assertCampaignMove(c.status, 'in_review');
       const now = this.clock.now();
       await this.repo.updateCampaign(em, c.id, { status: 'in_review', submittedAt: now });
-      await this.audit.record(em, { tenantId: tenant.id, actorUserId: user.userId, action: 'campaign.submitted', subjectType: 'campaign', subjectId: c.id, data: {} });
+      await this.audit.record(em, {
+        tenantId: tenant.id,
+        actorUserId: user.userId,
+        action: 'campaign.submitted',
+        subjectType: 'campaign',
+        subjectId: c.id,
+        data: {},
+      });
       return { ...c, status: 'in_review', submittedAt: now };
     });
   }
@@ -233,7 +272,13 @@ export class CampaignsService implements OnModuleInit {
       if (!['live', 'awaiting_funds', 'funded', 'not_funded'].includes(c.status)) throw new DomainError('UPDATE_NOT_ALLOWED');
       const now = this.clock.now();
       const inserted = await this.repo.insertUpdate(em, {
-        tenantId: tenant.id, campaignId: c.id, authorUserId: user.userId, title: dto.title, body: dto.body, idempotencyKey, at: now,
+        tenantId: tenant.id,
+        campaignId: c.id,
+        authorUserId: user.userId,
+        title: dto.title,
+        body: dto.body,
+        idempotencyKey,
+        at: now,
       } as Omit<CampaignUpdate, 'id' | 'createdAt'>);
       if (!inserted) return (await this.repo.updates(em, c.id)).find((u) => u.idempotencyKey === idempotencyKey)!;
       await this.repo.updateCampaign(em, c.id, { lastUpdateAt: now });
@@ -241,12 +286,23 @@ export class CampaignsService implements OnModuleInit {
       const link = `${await this.tenants.siteUrl(tenant, em)}/programmes/${programme.slug}/campaigns/${c.slug}`;
       for (const person of await this.contributions.contributorsToWrite(em, c.id)) {
         await this.outbox.enqueue(em, {
-          tenantId: tenant.id, template: 'campaign-update', locale: person.locale, to: person.email, toName: person.displayName,
+          tenantId: tenant.id,
+          template: 'campaign-update',
+          locale: person.locale,
+          to: person.email,
+          toName: person.displayName,
           dedupeKey: `campaign-update:${inserted.id}:${person.emailKey}`,
           payload: { campaignTitle: c.title, title: dto.title, body: dto.body, link },
         });
       }
-      await this.audit.record(em, { tenantId: tenant.id, actorUserId: user.userId, action: 'campaign.update_posted', subjectType: 'campaign', subjectId: c.id, data: { updateId: inserted.id } });
+      await this.audit.record(em, {
+        tenantId: tenant.id,
+        actorUserId: user.userId,
+        action: 'campaign.update_posted',
+        subjectType: 'campaign',
+        subjectId: c.id,
+        data: { updateId: inserted.id },
+      });
       return inserted;
     });
   }
@@ -256,114 +312,24 @@ export class CampaignsService implements OnModuleInit {
     const { campaign, rewards } = await this.get(tenant, campaignId, user);
     const rows = await this.contributions.contributionsOf(this.repo.manager, campaign.id, ['confirmed']);
     const tier = new Map(rewards.map((r) => [r.id, r]));
-    return '\uFEFF' + toCsv(
-      ['receipt_number', 'confirmed_at', 'display_name', 'anonymous', 'email', 'amount_cents', 'amount_eur', 'reward', 'estimated_delivery', 'message'],
-      rows.map((c) => [
-        c.receiptNumber ?? '', c.confirmedAt ? new Date(c.confirmedAt).toISOString() : '', c.displayName ?? '', c.anonymous ? 'yes' : 'no', c.email,
-        String(c.amountCents), (c.amountCents / 100).toFixed(2), c.rewardTierId ? tier.get(c.rewardTierId)?.title ?? '' : '',
-        c.rewardTierId ? tier.get(c.rewardTierId)?.estimatedDelivery ?? '' : '', c.message,
-      ]),
+    return (
+      '\uFEFF' +
+      toCsv(
+        ['receipt_number', 'confirmed_at', 'display_name', 'anonymous', 'email', 'amount_cents', 'amount_eur', 'reward', 'estimated_delivery', 'message'],
+        rows.map((c) => [
+          c.receiptNumber ?? '',
+          c.confirmedAt ? new Date(c.confirmedAt).toISOString() : '',
+          c.displayName ?? '',
+          c.anonymous ? 'yes' : 'no',
+          c.email,
+          String(c.amountCents),
+          (c.amountCents / 100).toFixed(2),
+          c.rewardTierId ? (tier.get(c.rewardTierId)?.title ?? '') : '',
+          c.rewardTierId ? (tier.get(c.rewardTierId)?.estimatedDelivery ?? '') : '',
+          c.message,
+        ]),
+      )
     );
-  }
-
-  // ---- staff ------------------------------------------------------------------------------------
-
-  /** Every laureate of the programme with their campaign (null when not started yet). */
-  async overview(tenant: Tenant, programmeId: string) {
-    const programme = await this.programmes.found(tenant.id, programmeId);
-    const em = this.repo.manager;
-    const campaigns = await this.repo.ofProgramme(em, tenant.id, programme.id);
-    const byApplication = new Map(campaigns.map((c) => [c.applicationId, c]));
-    const laureates = await this.laureates.ofProgramme(em, tenant.id, programme.id, 'rank_then_title');
-    return {
-      programme,
-      settings: await this.matchFunding.settings(em, tenant.id, programme.id),
-      budgets: await this.matchFunding.budgets(em, tenant.id, programme.id),
-      laureates: laureates.map((l) => ({ ...l, campaign: byApplication.get(l.applicationId) ?? null })),
-      campaigns,
-    };
-  }
-
-  async review(tenant: Tenant, programmeId: string, campaignId: string, dto: CampaignReviewDto, actor: Principal): Promise<Campaign> {
-    return this.tx.run(async (em) => {
-      this.pages.forget(tenant.id);
-      const c = await this.repo.lockFound(em, tenant.id, campaignId);
-      if (c.programmeId !== programmeId) throw new DomainError('NOT_FOUND');
-      const to = dto.decision === 'approve' ? 'approved' as const : 'changes_requested' as const;
-      if (to === 'changes_requested' && !dto.comment?.trim()) throw new DomainError('CAMPAIGN_COMMENT_REQUIRED', {}, [{ field: 'comment', message: 'is required to ask for changes' }]);
-      if (c.status === to) return c;
-      assertCampaignMove(c.status, to);
-      if (to === 'approved') {
-        const problems = this.completenessProblems(c);
-        if (problems.length) throw new DomainError('CAMPAIGN_INCOMPLETE', {}, problems);
-      }
-      const now = this.clock.now();
-      const patch: Partial<Campaign> = { status: to, reviewComment: dto.comment?.trim() || null, ...(to === 'approved' ? { approvedAt: now, approvedBy: actor.userId } : {}) };
-      // Approved during the window: the campaign joins the collection at once.
-      const programme = await this.programmes.found(tenant.id, c.programmeId, em);
-      if (to === 'approved' && windowState(programme.phase, windowOf(programme.timeline), now) === 'open') Object.assign(patch, { status: 'live', openedAt: now });
-      await this.repo.updateCampaign(em, c.id, patch);
-      await this.audit.record(em, {
-        tenantId: tenant.id, actorUserId: actor.userId, action: `campaign.${dto.decision === 'approve' ? 'approved' : 'changes_requested'}`,
-        subjectType: 'campaign', subjectId: c.id, data: { comment: dto.comment ?? null },
-      });
-      const laureate = await this.users.findById(tenant.id, c.laureateUserId, em);
-      if (laureate) {
-        await this.outbox.enqueue(em, {
-          tenantId: tenant.id, template: 'campaign-reviewed', locale: laureate.locale ?? tenant.defaultLocale, to: laureate.email, toName: laureate.displayName,
-          dedupeKey: `campaign-reviewed:${c.id}:${to}:${now.toISOString()}`,
-          payload: { campaignTitle: c.title, approved: to === 'approved', comment: dto.comment ?? '', link: `${await this.tenants.siteUrl(tenant, em)}/campaigns/${c.id}/edit` },
-        });
-      }
-      return { ...c, ...patch };
-    });
-  }
-
-  async saveSettings(tenant: Tenant, programmeId: string, dto: CampaignSettingsDto, actor: Principal): Promise<CampaignSettings> {
-    return this.tx.run(async (em) => {
-      this.pages.forget(tenant.id);
-      const programme = await this.programmes.lockFound(em, tenant.id, programmeId);
-      const s = await this.matchFunding.ensureSettings(em, tenant.id, programme.id);
-      const patch = Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)) as Partial<CampaignSettings>;
-      // Rules that decide who pays what are fixed once money may have moved under them.
-      const frozen = ['campaign', 'settlement', 'results'].includes(programme.phase);
-      const frozenKeys = ['paymentProvider', 'settlementPolicy', 'matchCountsTowardGoal'];
-      if (frozen && frozenKeys.some((k) => k in patch && (patch as Record<string, unknown>)[k] !== (s as unknown as Record<string, unknown>)[k])) {
-        throw new DomainError('CAMPAIGN_SETTINGS_FROZEN');
-      }
-      await this.matchFunding.updateSettings(em, s.id, patch);
-      await this.audit.record(em, { tenantId: tenant.id, actorUserId: actor.userId, action: 'campaigns.settings_saved', subjectType: 'programme', subjectId: programme.id, data: patch });
-      return { ...s, ...patch };
-    });
-  }
-
-  /** Creates or resizes a partner's budget; it can never go below what is already reserved or paid. */
-  async saveBudget(tenant: Tenant, programmeId: string, dto: MatchBudgetDto, actor: Principal): Promise<MatchBudget> {
-    return this.tx.run(async (em) => {
-      const programme = await this.programmes.lockFound(em, tenant.id, programmeId);
-      if (!(await this.matchFunding.isProgrammePartner(em, tenant.id, programme.id, dto.partnerId))) throw new DomainError('CAMPAIGN_PARTNER_UNKNOWN', {}, [{ field: 'partnerId', message: 'is not a partner of this programme' }]);
-      const existing = (await this.matchFunding.budgets(em, tenant.id, programme.id)).find((b) => b.partnerId === dto.partnerId && b.kind === dto.kind);
-      const grant = dto.kind === 'grant'
-        ? { grantCents: dto.grantCents!, grantThresholdPercent: dto.grantThresholdPercent!, grantMinContributors: dto.grantMinContributors! }
-        : { grantCents: null, grantThresholdPercent: null, grantMinContributors: null };
-      let saved: MatchBudget;
-      if (existing) {
-        const change = { totalCents: dto.totalCents, scope: dto.scope ?? existing.scope, ...grant };
-        if (!(await this.matchFunding.resizeBudget(em, existing.id, change))) {
-          const fresh = (await this.matchFunding.budgets(em, tenant.id, programme.id)).find((b) => b.id === existing.id)!;
-          const used = Number(fresh.totalCents) - Number(fresh.remainingCents);
-          throw new DomainError('MATCH_BUDGET_BELOW_USED', { usedCents: used }, [{ field: 'totalCents', message: `must be at least ${used}` }]);
-        }
-        saved = (await this.matchFunding.budgets(em, tenant.id, programme.id)).find((b) => b.id === existing.id)!;
-      } else {
-        const id = await this.matchFunding.insertBudget(em, {
-          tenantId: tenant.id, programmeId: programme.id, partnerId: dto.partnerId, kind: dto.kind, scope: dto.scope ?? 'all', totalCents: dto.totalCents, ...grant,
-        });
-        saved = (await this.matchFunding.budgets(em, tenant.id, programme.id)).find((b) => b.id === id)!;
-      }
-      await this.audit.record(em, { tenantId: tenant.id, actorUserId: actor.userId, action: 'campaigns.budget_saved', subjectType: 'programme', subjectId: programme.id, data: { ...dto } });
-      return saved;
-    });
   }
 
   // ---- citizens ---------------------------------------------------------------------------------
@@ -402,7 +368,8 @@ export class CampaignsService implements OnModuleInit {
     const now = this.clock.now();
     const partners = await this.matchFunding.partnersOfApplication(em, campaign.tenantId, campaign.applicationId);
     return {
-      programme, campaign,
+      programme,
+      campaign,
       rewards: await this.repo.rewards(em, [campaign.id]),
       partners,
       updates: await this.repo.updates(em, campaign.id),
@@ -421,24 +388,16 @@ export class CampaignsService implements OnModuleInit {
     return this.pageOf(programme, campaign);
   }
 
-  /** The programme's collection settings as they apply (defaults when staff never saved any). */
-  async settingsFor(tenant: Tenant, programmeId: string): Promise<CampaignSettings> {
-    const programme = await this.programmes.found(tenant.id, programmeId);
-    return this.matchFunding.settingsOf(this.repo.manager, tenant.id, programme.id);
-  }
-
-  /** The programme's partners, for the match-budget form of staff. */
-  async programmePartners(tenant: Tenant, programmeId: string): Promise<Array<{ id: string; name: string }>> {
-    const programme = await this.programmes.found(tenant.id, programmeId);
-    return this.matchFunding.programmePartners(this.repo.manager, tenant.id, programme.id);
-  }
-
   /** "Notify me": before the window only; subscribing twice is harmless. */
   async subscribe(tenant: Tenant, campaignId: string, dto: SubscribeDto): Promise<{ subscribed: true }> {
     const page = await this.publicCampaign(tenant, campaignId);
     if (page.window.state !== 'before') throw new DomainError('SUBSCRIBE_CLOSED');
     await this.repo.subscribe(this.repo.manager, {
-      tenantId: tenant.id, campaignId: page.campaign.id, email: dto.email, emailKey: emailKey(dto.email), locale: dto.locale ?? tenant.defaultLocale,
+      tenantId: tenant.id,
+      campaignId: page.campaign.id,
+      email: dto.email,
+      emailKey: emailKey(dto.email),
+      locale: dto.locale ?? tenant.defaultLocale,
     });
     return { subscribed: true };
   }

@@ -25,9 +25,15 @@ export class ContributionsRepository {
    * What a contribution needs to know, in one statement: the campaign, its programme's phase and
    * timeline, and the programme's collection settings (null when staff never saved any).
    */
-  async contributionContext(em: EntityManager, tenantId: string, campaignId: string): Promise<{
+  async contributionContext(
+    em: EntityManager,
+    tenantId: string,
+    campaignId: string,
+  ): Promise<{
     campaign: Pick<Campaign, 'id' | 'tenantId' | 'programmeId' | 'applicationId' | 'status' | 'title'>;
-    phase: string; timeline: Record<string, string>; settings: CampaignSettings | null;
+    phase: string;
+    timeline: Record<string, string>;
+    settings: CampaignSettings | null;
   }> {
     if (!isUuid(campaignId)) throw new DomainError('NOT_FOUND');
     const [row]: Array<Record<string, unknown>> = await em.query(
@@ -42,19 +48,32 @@ export class ContributionsRepository {
     if (!row) throw new DomainError('NOT_FOUND');
     return {
       campaign: {
-        id: row.id as string, tenantId, programmeId: row.programme_id as string, applicationId: row.application_id as string,
-        status: row.status as Campaign['status'], title: row.title as string,
+        id: row.id as string,
+        tenantId,
+        programmeId: row.programme_id as string,
+        applicationId: row.application_id as string,
+        status: row.status as Campaign['status'],
+        title: row.title as string,
       },
       phase: row.phase as string,
       timeline: (row.timeline ?? {}) as Record<string, string>,
-      settings: row.settings_id ? {
-        id: row.settings_id as string, tenantId, programmeId: row.programme_id as string, updatedAt: new Date(0),
-        paymentProvider: row.payment_provider as CampaignSettings['paymentProvider'], settlementPolicy: row.settlement_policy as CampaignSettings['settlementPolicy'],
-        matchCountsTowardGoal: row.match_counts_toward_goal as boolean, pendingGraceHours: row.pending_grace_hours as number,
-        matchFactorPercent: row.match_factor_percent as number, matchCapPerContributionCents: cents(row.match_cap_per_contribution_cents),
-        matchCapPerCampaignCents: cents(row.match_cap_per_campaign_cents), matchMaxPerContributor: row.match_max_per_contributor as number | null,
-        matchOnlyListedRewards: row.match_only_listed_rewards as boolean,
-      } as CampaignSettings : null,
+      settings: row.settings_id
+        ? ({
+            id: row.settings_id as string,
+            tenantId,
+            programmeId: row.programme_id as string,
+            updatedAt: new Date(0),
+            paymentProvider: row.payment_provider as CampaignSettings['paymentProvider'],
+            settlementPolicy: row.settlement_policy as CampaignSettings['settlementPolicy'],
+            matchCountsTowardGoal: row.match_counts_toward_goal as boolean,
+            pendingGraceHours: row.pending_grace_hours as number,
+            matchFactorPercent: row.match_factor_percent as number,
+            matchCapPerContributionCents: cents(row.match_cap_per_contribution_cents),
+            matchCapPerCampaignCents: cents(row.match_cap_per_campaign_cents),
+            matchMaxPerContributor: row.match_max_per_contributor as number | null,
+            matchOnlyListedRewards: row.match_only_listed_rewards as boolean,
+          } as CampaignSettings)
+        : null,
     };
   }
 
@@ -105,37 +124,54 @@ export class ContributionsRepository {
   /** Whether the contributor of `c` has another confirmed contribution to the same campaign. */
   async hasOtherConfirmed(em: EntityManager, c: Pick<Contribution, 'id' | 'campaignId' | 'emailKey'>): Promise<boolean> {
     const others: Array<{ n: number }> = await em.query(
-      `SELECT count(*)::int AS n FROM contribution WHERE campaign_id = $1 AND email_key = $2 AND status = 'confirmed' AND id <> $3`, [c.campaignId, c.emailKey, c.id],
+      `SELECT count(*)::int AS n FROM contribution WHERE campaign_id = $1 AND email_key = $2 AND status = 'confirmed' AND id <> $3`,
+      [c.campaignId, c.emailKey, c.id],
     );
     return others[0].n !== 0;
   }
 
   async pendingCount(em: EntityManager, campaignId: string): Promise<number> {
-    const rows: Array<{ n: number }> = await em.query(`SELECT count(*)::int AS n FROM contribution WHERE campaign_id = $1 AND status = 'pending'`, [campaignId]);
+    const rows: Array<{ n: number }> = await em.query(`SELECT count(*)::int AS n FROM contribution WHERE campaign_id = $1 AND status = 'pending'`, [
+      campaignId,
+    ]);
     return rows[0]?.n ?? 0;
   }
 
   /** Moves every contribution of a campaign in `from` to `to`; returns them. */
   async moveContributions(em: EntityManager, campaignId: string, from: string, to: string, at: Date): Promise<Contribution[]> {
-    const rows = returned<{ id: string }>(await em.query(
-      `UPDATE contribution SET status = $3, updated_at = now(), ended_at = CASE WHEN $3 = 'refunded' THEN $4::timestamptz ELSE ended_at END
+    const rows = returned<{ id: string }>(
+      await em.query(
+        `UPDATE contribution SET status = $3, updated_at = now(), ended_at = CASE WHEN $3 = 'refunded' THEN $4::timestamptz ELSE ended_at END
         WHERE campaign_id = $1 AND status = $2 RETURNING id`,
-      [campaignId, from, to, at],
-    ));
+        [campaignId, from, to, at],
+      ),
+    );
     if (!rows.length) return [];
-    return em.getRepository(Contribution).createQueryBuilder('c').where('c.id IN (:...ids)', { ids: rows.map((r) => r.id) }).getMany();
+    return em
+      .getRepository(Contribution)
+      .createQueryBuilder('c')
+      .where('c.id IN (:...ids)', { ids: rows.map((r) => r.id) })
+      .getMany();
   }
 
   contributionsOf(em: EntityManager, campaignId: string, statuses: string[]): Promise<Contribution[]> {
-    return em.getRepository(Contribution).createQueryBuilder('c')
-      .where('c.campaign_id = :campaignId AND c.status IN (:...statuses)', { campaignId, statuses }).orderBy('c.created_at').getMany();
+    return em
+      .getRepository(Contribution)
+      .createQueryBuilder('c')
+      .where('c.campaign_id = :campaignId AND c.status IN (:...statuses)', { campaignId, statuses })
+      .orderBy('c.created_at')
+      .getMany();
   }
 
   /** One row per distinct e-mail among a campaign's confirmed contributions (for updates). */
-  async contributorsToWrite(em: EntityManager, campaignId: string): Promise<Array<{ email: string; emailKey: string; locale: 'fr' | 'en'; displayName: string | null }>> {
+  async contributorsToWrite(
+    em: EntityManager,
+    campaignId: string,
+  ): Promise<Array<{ email: string; emailKey: string; locale: 'fr' | 'en'; displayName: string | null }>> {
     const rows: Array<{ email: string; email_key: string; locale: 'fr' | 'en'; display_name: string | null }> = await em.query(
       `SELECT DISTINCT ON (email_key) email, email_key, locale, display_name FROM contribution
-        WHERE campaign_id = $1 AND status = 'confirmed' ORDER BY email_key, created_at DESC`, [campaignId],
+        WHERE campaign_id = $1 AND status = 'confirmed' ORDER BY email_key, created_at DESC`,
+      [campaignId],
     );
     return rows.map((r) => ({ email: r.email, emailKey: r.email_key, locale: r.locale, displayName: r.display_name }));
   }
@@ -162,7 +198,8 @@ export class ContributionsRepository {
   /** Pending contributions past their grace period. */
   async expiredPending(now: Date, limit = 200): Promise<Array<{ id: string; tenantId: string }>> {
     const rows: Array<{ id: string; tenant_id: string }> = await this.ds.query(
-      `SELECT id, tenant_id FROM contribution WHERE status = 'pending' AND expires_at <= $1 ORDER BY expires_at LIMIT $2`, [now, limit],
+      `SELECT id, tenant_id FROM contribution WHERE status = 'pending' AND expires_at <= $1 ORDER BY expires_at LIMIT $2`,
+      [now, limit],
     );
     return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id }));
   }
@@ -170,7 +207,8 @@ export class ContributionsRepository {
   async refundsDue(limit = 200): Promise<Array<{ id: string; tenantId: string }>> {
     const rows: Array<{ id: string; tenant_id: string }> = await this.ds.query(
       // ended_at on a refund still due marks the refund as asked of the provider (asked once).
-      `SELECT id, tenant_id FROM contribution WHERE status = 'refund_due' AND ended_at IS NULL ORDER BY updated_at LIMIT $1`, [limit],
+      `SELECT id, tenant_id FROM contribution WHERE status = 'refund_due' AND ended_at IS NULL ORDER BY updated_at LIMIT $1`,
+      [limit],
     );
     return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id }));
   }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { toCsv } from '../applications/domain/export.js';
 import { hashToken } from '../auth/domain/tokens.js';
 import { Clock } from '../common/clock/clock.js';
 import { isUniqueViolation, TransactionRunner } from '../common/db/transaction.js';
@@ -39,7 +38,9 @@ export interface WebhookEvent {
 }
 
 const SIGNALS: Record<WebhookEvent['type'], PaymentSignal> = {
-  'payment.succeeded': 'succeeded', 'payment.failed': 'failed', 'refund.succeeded': 'refunded',
+  'payment.succeeded': 'succeeded',
+  'payment.failed': 'failed',
+  'refund.succeeded': 'refunded',
 };
 
 /**
@@ -80,20 +81,27 @@ export class ContributionsService {
   async contribute(tenant: Tenant, campaignId: string, dto: ContributeDto, idempotencyKey: string | undefined): Promise<ContributionReceipt> {
     if (!idempotencyKey || !IDEMPOTENCY_KEY.test(idempotencyKey)) throw new DomainError('IDEMPOTENCY_KEY_REQUIRED');
     const request: ContributionRequest = {
-      amountCents: dto.amountCents, rewardTierId: dto.rewardTierId || null, email: dto.email, displayName: dto.displayName?.trim() || null,
-      anonymous: dto.anonymous ?? false, message: dto.message ?? '',
+      amountCents: dto.amountCents,
+      rewardTierId: dto.rewardTierId || null,
+      email: dto.email,
+      displayName: dto.displayName?.trim() || null,
+      anonymous: dto.anonymous ?? false,
+      message: dto.message ?? '',
     };
     const fingerprint = requestFingerprint(campaignId, request);
     try {
-      return await this.afterCommitForget(tenant.id, this.tx.run(async (em) => {
-        // A retry racing its own first attempt waits for it here, then finds it (instead of, say, being
-        // refused the reward the first attempt took).
-        await this.repo.lockIdempotencyKey(em, tenant.id, idempotencyKey);
-        const existing = await this.repo.contributionByKey(em, tenant.id, idempotencyKey);
-        if (existing) return this.replay(existing, fingerprint, tenant, em);
-        this.pages.forget(tenant.id); // stock and match budgets move with a new contribution
-        return this.create(em, tenant, campaignId, request, dto.locale ?? tenant.defaultLocale, idempotencyKey, fingerprint);
-      }));
+      return await this.afterCommitForget(
+        tenant.id,
+        this.tx.run(async (em) => {
+          // A retry racing its own first attempt waits for it here, then finds it (instead of, say, being
+          // refused the reward the first attempt took).
+          await this.repo.lockIdempotencyKey(em, tenant.id, idempotencyKey);
+          const existing = await this.repo.contributionByKey(em, tenant.id, idempotencyKey);
+          if (existing) return this.replay(existing, fingerprint, tenant, em);
+          this.pages.forget(tenant.id); // stock and match budgets move with a new contribution
+          return this.create(em, tenant, campaignId, request, dto.locale ?? tenant.defaultLocale, idempotencyKey, fingerprint);
+        }),
+      );
     } catch (err) {
       // The same key sent twice at once: the loser reads what the winner created.
       if (!isUniqueViolation(err, 'contribution_idempotency_key')) throw err;
@@ -119,7 +127,13 @@ export class ContributionsService {
   }
 
   private async create(
-    em: EntityManager, tenant: Tenant, campaignId: string, r: ContributionRequest, locale: 'fr' | 'en', idempotencyKey: string, fingerprint: string,
+    em: EntityManager,
+    tenant: Tenant,
+    campaignId: string,
+    r: ContributionRequest,
+    locale: 'fr' | 'en',
+    idempotencyKey: string,
+    fingerprint: string,
   ): Promise<ContributionReceipt> {
     const context = await this.repo.contributionContext(em, tenant.id, campaignId);
     const { campaign } = context;
@@ -144,17 +158,26 @@ export class ContributionsService {
     if (settings.matchFactorPercent > 0) {
       const budgets = await this.matchFunding.lockBudgetsFor(em, campaign, 'ratio');
       if (budgets.length) {
-        const wanted = desiredMatch({
-          factorPercent: settings.matchFactorPercent, capPerContributionCents: settings.matchCapPerContributionCents,
-          capPerCampaignCents: settings.matchCapPerCampaignCents, maxPerContributor: settings.matchMaxPerContributor,
-          onlyListedRewards: settings.matchOnlyListedRewards,
-        }, {
-          amountCents: r.amountCents, rewardMatchEligible: reward ? reward.matchEligible : null,
-          // Each cap's count is read only when the programme sets that cap.
-          campaignMatchedCents: settings.matchCapPerCampaignCents === null ? 0 : await this.matchFunding.campaignRatioMatched(em, campaign.id),
-          contributorMatchedCount: settings.matchMaxPerContributor === null ? 0 : await this.repo.contributorMatchedCount(em, campaign.id, key),
-        });
-        shares = shareAcrossBudgets(wanted, budgets.map((b) => ({ id: b.id, remainingCents: b.remainingCents })));
+        const wanted = desiredMatch(
+          {
+            factorPercent: settings.matchFactorPercent,
+            capPerContributionCents: settings.matchCapPerContributionCents,
+            capPerCampaignCents: settings.matchCapPerCampaignCents,
+            maxPerContributor: settings.matchMaxPerContributor,
+            onlyListedRewards: settings.matchOnlyListedRewards,
+          },
+          {
+            amountCents: r.amountCents,
+            rewardMatchEligible: reward ? reward.matchEligible : null,
+            // Each cap's count is read only when the programme sets that cap.
+            campaignMatchedCents: settings.matchCapPerCampaignCents === null ? 0 : await this.matchFunding.campaignRatioMatched(em, campaign.id),
+            contributorMatchedCount: settings.matchMaxPerContributor === null ? 0 : await this.repo.contributorMatchedCount(em, campaign.id, key),
+          },
+        );
+        shares = shareAcrossBudgets(
+          wanted,
+          budgets.map((b) => ({ id: b.id, remainingCents: b.remainingCents })),
+        );
       }
     }
     const matchedCents = shares.reduce((s, x) => s + x.amountCents, 0);
@@ -163,28 +186,54 @@ export class ContributionsService {
     const id = randomUUID();
     const start = provider.start({ id, amountCents: r.amountCents, email: r.email }, await this.returnUrl(tenant, id, em));
     const contribution = await this.repo.insertContribution(em, {
-      id, tenantId: tenant.id, programmeId: campaign.programmeId, campaignId: campaign.id, rewardTierId: r.rewardTierId, amountCents: r.amountCents,
-      matchedCents, email: r.email, emailKey: key, displayName: r.displayName, anonymous: r.anonymous, message: r.message, locale,
-      status: 'pending', provider: provider.name, providerRef: start.kind === 'redirect' ? start.providerRef : null,
-      idempotencyKey, requestHash: fingerprint, confirmTokenHash: start.kind === 'confirm_by_email' ? hashToken(start.confirmToken) : null,
+      id,
+      tenantId: tenant.id,
+      programmeId: campaign.programmeId,
+      campaignId: campaign.id,
+      rewardTierId: r.rewardTierId,
+      amountCents: r.amountCents,
+      matchedCents,
+      email: r.email,
+      emailKey: key,
+      displayName: r.displayName,
+      anonymous: r.anonymous,
+      message: r.message,
+      locale,
+      status: 'pending',
+      provider: provider.name,
+      providerRef: start.kind === 'redirect' ? start.providerRef : null,
+      idempotencyKey,
+      requestHash: fingerprint,
+      confirmTokenHash: start.kind === 'confirm_by_email' ? hashToken(start.confirmToken) : null,
       expiresAt: new Date(now.getTime() + settings.pendingGraceHours * 3_600_000),
     });
     for (const share of shares) {
       await this.matchFunding.takeFromBudget(em, share.budgetId, share.amountCents);
       await this.matchFunding.insertAllocation(em, {
-        tenantId: tenant.id, campaignId: campaign.id, budgetId: share.budgetId, contributionId: id, kind: 'ratio', amountCents: share.amountCents, status: 'reserved',
+        tenantId: tenant.id,
+        campaignId: campaign.id,
+        budgetId: share.budgetId,
+        contributionId: id,
+        kind: 'ratio',
+        amountCents: share.amountCents,
+        status: 'reserved',
       });
     }
     if (start.kind === 'confirm_by_email') {
       const site = await this.tenants.siteUrl(tenant, em);
       await this.outbox.enqueue(em, {
-        tenantId: tenant.id, template: 'contribution-confirm', locale, to: r.email, toName: r.displayName,
+        tenantId: tenant.id,
+        template: 'contribution-confirm',
+        locale,
+        to: r.email,
+        toName: r.displayName,
         dedupeKey: `contribution-confirm:${id}`,
         payload: { campaignTitle: campaign.title, amountCents: r.amountCents, matchedCents, link: `${site}/contributions/confirm?token=${start.confirmToken}` },
       });
     }
     return {
-      contribution, replayed: false,
+      contribution,
+      replayed: false,
       payment: start.kind === 'redirect' ? { kind: 'redirect', url: start.url } : { kind: 'confirm_by_email' },
     };
   }
@@ -200,14 +249,26 @@ export class ContributionsService {
    * What the contributor's status page shows: the contribution, its campaign and programme (for the
    * link back), the chosen reward, and how to pay while it is pending.
    */
-  async statusPage(tenant: Tenant, id: string): Promise<{
-    contribution: Contribution; campaign: Campaign; programmeSlug: string; rewardTitle: string | null; payment: ContributionReceipt['payment'] | null;
+  async statusPage(
+    tenant: Tenant,
+    id: string,
+  ): Promise<{
+    contribution: Contribution;
+    campaign: Campaign;
+    programmeSlug: string;
+    rewardTitle: string | null;
+    payment: ContributionReceipt['payment'] | null;
   }> {
     const { campaign, ...contribution } = await this.status(tenant, id);
     const programme = await this.programmes.found(tenant.id, campaign.programmeId);
-    const reward = contribution.rewardTierId ? (await this.campaigns.rewards(this.repo.manager, [campaign.id])).find((r) => r.id === contribution.rewardTierId) : undefined;
+    const reward = contribution.rewardTierId
+      ? (await this.campaigns.rewards(this.repo.manager, [campaign.id])).find((r) => r.id === contribution.rewardTierId)
+      : undefined;
     return {
-      contribution, campaign, programmeSlug: programme.slug, rewardTitle: reward?.title ?? null,
+      contribution,
+      campaign,
+      programmeSlug: programme.slug,
+      rewardTitle: reward?.title ?? null,
       payment: contribution.status === 'pending' ? await this.paymentOf(contribution, tenant) : null,
     };
   }
@@ -217,13 +278,16 @@ export class ContributionsService {
   /** The pledge's e-mailed link. Clicking twice confirms once. */
   async confirmPledge(tenant: Tenant, token: string): Promise<Contribution> {
     if (!token || token.length > 200) throw new DomainError('CONTRIBUTION_LINK_INVALID');
-    return this.afterCommitForget(tenant.id, this.tx.run(async (em) => {
-      const c = await this.repo.lockContribution(em, { tenantId: tenant.id, confirmTokenHash: hashToken(token) });
-      if (!c || c.provider !== 'pledge') throw new DomainError('CONTRIBUTION_LINK_INVALID');
-      if (c.status !== 'pending') return c;
-      await this.applySignal(em, tenant, c, 'succeeded');
-      return (await this.repo.contribution(em, tenant.id, c.id))!;
-    }));
+    return this.afterCommitForget(
+      tenant.id,
+      this.tx.run(async (em) => {
+        const c = await this.repo.lockContribution(em, { tenantId: tenant.id, confirmTokenHash: hashToken(token) });
+        if (!c || c.provider !== 'pledge') throw new DomainError('CONTRIBUTION_LINK_INVALID');
+        if (c.status !== 'pending') return c;
+        await this.applySignal(em, tenant, c, 'succeeded');
+        return (await this.repo.contribution(em, tenant.id, c.id))!;
+      }),
+    );
   }
 
   /**
@@ -232,24 +296,27 @@ export class ContributionsService {
    */
   async handleWebhook(tenant: Tenant, event: WebhookEvent, payload: Record<string, unknown>): Promise<{ outcome: string; duplicate: boolean }> {
     try {
-      return await this.afterCommitForget(tenant.id, this.tx.run(async (em) => {
-        const eventRowId = await this.repo.recordPaymentEvent(em, tenant.id, event, payload);
-        if (!eventRowId) return { outcome: (await this.repo.paymentEventOutcome(em, tenant.id, event.id)) ?? 'duplicate', duplicate: true };
-        const c = await this.repo.lockContribution(em, { tenantId: tenant.id, id: event.reference });
-        let outcome: string;
-        if (!c || c.provider !== 'webhook') outcome = 'ignored:unknown_reference';
-        else if (event.amountCents !== undefined && event.amountCents !== c.amountCents && event.type === 'payment.succeeded') {
-          // Money that does not match the promise is neither counted nor lost: it is owed back.
-          outcome = c.status === 'pending' ? 'refund_due:amount_mismatch' : `ignored:amount_mismatch:${c.status}`;
-          if (c.status === 'pending') {
-            this.pages.forget(tenant.id);
-            await this.release(em, c);
-            await this.repo.updateContribution(em, c.id, { status: 'refund_due' });
-          }
-        } else outcome = await this.applySignal(em, tenant, c, SIGNALS[event.type]);
-        await this.repo.setPaymentEventOutcome(em, eventRowId, outcome, c?.id ?? null);
-        return { outcome, duplicate: false };
-      }));
+      return await this.afterCommitForget(
+        tenant.id,
+        this.tx.run(async (em) => {
+          const eventRowId = await this.repo.recordPaymentEvent(em, tenant.id, event, payload);
+          if (!eventRowId) return { outcome: (await this.repo.paymentEventOutcome(em, tenant.id, event.id)) ?? 'duplicate', duplicate: true };
+          const c = await this.repo.lockContribution(em, { tenantId: tenant.id, id: event.reference });
+          let outcome: string;
+          if (!c || c.provider !== 'webhook') outcome = 'ignored:unknown_reference';
+          else if (event.amountCents !== undefined && event.amountCents !== c.amountCents && event.type === 'payment.succeeded') {
+            // Money that does not match the promise is neither counted nor lost: it is owed back.
+            outcome = c.status === 'pending' ? 'refund_due:amount_mismatch' : `ignored:amount_mismatch:${c.status}`;
+            if (c.status === 'pending') {
+              this.pages.forget(tenant.id);
+              await this.release(em, c);
+              await this.repo.updateContribution(em, c.id, { status: 'refund_due' });
+            }
+          } else outcome = await this.applySignal(em, tenant, c, SIGNALS[event.type]);
+          await this.repo.setPaymentEventOutcome(em, eventRowId, outcome, c?.id ?? null);
+          return { outcome, duplicate: false };
+        }),
+      );
     } catch (err) {
       if (isUniqueViolation(err, 'payment_event_once_key')) return { outcome: 'duplicate', duplicate: true };
       throw err;
@@ -273,9 +340,11 @@ export class ContributionsService {
     }
     if (next === 'failed' || (next === 'refund_due' && c.status === 'pending')) await this.release(em, c);
     // A chargeback during the window no longer counts at all (confirmedAt cleared: totals follow the rows).
-    const reversed = next === 'refunded' && c.status === 'confirmed' && await this.reverseConfirmed(em, c);
+    const reversed = next === 'refunded' && c.status === 'confirmed' && (await this.reverseConfirmed(em, c));
     await this.repo.updateContribution(em, c.id, {
-      status: next, ...(next === 'failed' || next === 'refunded' ? { endedAt: now } : {}), ...(next === 'refund_due' ? { endedAt: null } : {}),
+      status: next,
+      ...(next === 'failed' || next === 'refunded' ? { endedAt: now } : {}),
+      ...(next === 'refund_due' ? { endedAt: null } : {}),
       ...(reversed ? { confirmedAt: null } : {}),
     });
     return next;
@@ -289,9 +358,19 @@ export class ContributionsService {
     const updated = await this.campaigns.addConfirmed(em, campaign.id, c.amountCents, c.matchedCents, newContributor);
     await this.payGrants(em, updated);
     await this.outbox.enqueue(em, {
-      tenantId: tenant.id, template: 'contribution-confirmed', locale: c.locale, to: c.email, toName: c.displayName,
+      tenantId: tenant.id,
+      template: 'contribution-confirmed',
+      locale: c.locale,
+      to: c.email,
+      toName: c.displayName,
       dedupeKey: `contribution-confirmed:${c.id}`,
-      payload: { campaignTitle: campaign.title, amountCents: c.amountCents, matchedCents: c.matchedCents, receiptNumber, link: await this.returnUrl(tenant, c.id, em) },
+      payload: {
+        campaignTitle: campaign.title,
+        amountCents: c.amountCents,
+        matchedCents: c.matchedCents,
+        receiptNumber,
+        link: await this.returnUrl(tenant, c.id, em),
+      },
     });
   }
 
@@ -299,13 +378,27 @@ export class ContributionsService {
   private async payGrants(em: EntityManager, campaign: Campaign): Promise<void> {
     const budgets = await this.matchFunding.lockBudgetsFor(em, campaign, 'grant');
     if (!budgets.length) return;
-    const earned = grantsEarned(campaign, budgets.map((b) => ({
-      id: b.id, remainingCents: b.remainingCents, grantCents: b.grantCents ?? 0, thresholdPercent: b.grantThresholdPercent ?? 0, minContributors: b.grantMinContributors ?? 0,
-    })), await this.matchFunding.grantsPaid(em, campaign.id));
+    const earned = grantsEarned(
+      campaign,
+      budgets.map((b) => ({
+        id: b.id,
+        remainingCents: b.remainingCents,
+        grantCents: b.grantCents ?? 0,
+        thresholdPercent: b.grantThresholdPercent ?? 0,
+        minContributors: b.grantMinContributors ?? 0,
+      })),
+      await this.matchFunding.grantsPaid(em, campaign.id),
+    );
     for (const g of earned) {
       await this.matchFunding.takeFromBudget(em, g.budgetId, g.amountCents);
       await this.matchFunding.insertAllocation(em, {
-        tenantId: campaign.tenantId, campaignId: campaign.id, budgetId: g.budgetId, contributionId: null, kind: 'grant', amountCents: g.amountCents, status: 'confirmed',
+        tenantId: campaign.tenantId,
+        campaignId: campaign.id,
+        budgetId: g.budgetId,
+        contributionId: null,
+        kind: 'grant',
+        amountCents: g.amountCents,
+        status: 'confirmed',
       });
       await this.campaigns.addMatched(em, campaign.id, g.amountCents);
     }
@@ -335,27 +428,5 @@ export class ContributionsService {
     if (lastOfContributor) await this.campaigns.removeBacker(em, c.campaignId, c.emailKey);
     await this.campaigns.subtractConfirmed(em, c.campaignId, c.amountCents, matched, lastOfContributor);
     return true;
-  }
-
-  /**
-   * Every contribution of a programme for staff and the payment operator (e.g. `?status=refund_due`: the
-   * refunds to make in the provider's back office), in one CSV.
-   */
-  async programmeCsv(tenant: Tenant, programmeId: string, status: string | undefined): Promise<string> {
-    const statuses = ['pending', 'confirmed', 'failed', 'expired', 'refund_due', 'refunded'];
-    if (status !== undefined && !statuses.includes(status)) {
-      throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'status', message: `must be one of ${statuses.join(', ')}` }]);
-    }
-    const programme = await this.programmes.found(tenant.id, programmeId);
-    const rows = await this.repo.programmeExport(tenant.id, programme.id, status ?? null);
-    const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : '');
-    return '\uFEFF' + toCsv(
-      ['reference', 'campaign', 'status', 'provider', 'provider_ref', 'amount_cents', 'amount_eur', 'matched_cents', 'email', 'display_name', 'anonymous', 'receipt_number', 'created_at', 'confirmed_at', 'ended_at'],
-      rows.map((r) => [
-        String(r.id), String(r.slug), String(r.status), String(r.provider), String(r.provider_ref ?? ''), String(r.amount_cents), (Number(r.amount_cents) / 100).toFixed(2),
-        String(r.matched_cents), String(r.email), String(r.display_name ?? ''), r.anonymous ? 'yes' : 'no', String(r.receipt_number ?? ''),
-        iso(r.created_at), iso(r.confirmed_at), iso(r.ended_at),
-      ]),
-    );
   }
 }

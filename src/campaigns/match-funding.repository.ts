@@ -5,8 +5,15 @@ import { returned, rowCount } from './campaigns.repository.js';
 
 /** Settings as they apply when staff never saved any. */
 const DEFAULT_SETTINGS: Omit<CampaignSettings, 'id' | 'tenantId' | 'programmeId' | 'updatedAt'> = {
-  paymentProvider: 'pledge', settlementPolicy: 'all_or_nothing', matchCountsTowardGoal: true, pendingGraceHours: 72,
-  matchFactorPercent: 0, matchCapPerContributionCents: null, matchCapPerCampaignCents: null, matchMaxPerContributor: null, matchOnlyListedRewards: false,
+  paymentProvider: 'pledge',
+  settlementPolicy: 'all_or_nothing',
+  matchCountsTowardGoal: true,
+  pendingGraceHours: 72,
+  matchFactorPercent: 0,
+  matchCapPerContributionCents: null,
+  matchCapPerCampaignCents: null,
+  matchMaxPerContributor: null,
+  matchOnlyListedRewards: false,
 };
 
 /** A programme's saved settings, or the defaults when staff never saved any. */
@@ -32,9 +39,10 @@ export class MatchFundingRepository {
 
   /** The settings row, created with defaults on first use (concurrent first uses end with one row). */
   async ensureSettings(em: EntityManager, tenantId: string, programmeId: string): Promise<CampaignSettings> {
-    await em.query(
-      `INSERT INTO campaign_settings (tenant_id, programme_id) VALUES ($1, $2) ON CONFLICT (tenant_id, programme_id) DO NOTHING`, [tenantId, programmeId],
-    );
+    await em.query(`INSERT INTO campaign_settings (tenant_id, programme_id) VALUES ($1, $2) ON CONFLICT (tenant_id, programme_id) DO NOTHING`, [
+      tenantId,
+      programmeId,
+    ]);
     return (await this.settings(em, tenantId, programmeId))!;
   }
 
@@ -50,7 +58,10 @@ export class MatchFundingRepository {
 
   async insertBudget(
     em: EntityManager,
-    b: Pick<MatchBudget, 'tenantId' | 'programmeId' | 'partnerId' | 'kind' | 'scope' | 'totalCents' | 'grantCents' | 'grantThresholdPercent' | 'grantMinContributors'>,
+    b: Pick<
+      MatchBudget,
+      'tenantId' | 'programmeId' | 'partnerId' | 'kind' | 'scope' | 'totalCents' | 'grantCents' | 'grantThresholdPercent' | 'grantMinContributors'
+    >,
   ): Promise<string> {
     const rows: Array<{ id: string }> = await em.query(
       `INSERT INTO match_budget (tenant_id, programme_id, partner_id, kind, scope, total_cents, remaining_cents, grant_cents, grant_threshold_percent, grant_min_contributors)
@@ -65,7 +76,8 @@ export class MatchFundingRepository {
    * false when the new total would go below it (nothing changes then).
    */
   async resizeBudget(
-    em: EntityManager, id: string,
+    em: EntityManager,
+    id: string,
     change: Pick<MatchBudget, 'totalCents' | 'scope' | 'grantCents' | 'grantThresholdPercent' | 'grantMinContributors'>,
   ): Promise<boolean> {
     // TypeORM answers an UPDATE with [rows, count].
@@ -82,16 +94,31 @@ export class MatchFundingRepository {
    * The budgets of a kind that cover a campaign, locked in id order (every contribution to one campaign
    * locks the same rows in the same order: no deadlock, and caps read under the lock stay true).
    */
-  async lockBudgetsFor(em: EntityManager, campaign: Pick<Campaign, 'tenantId' | 'programmeId' | 'applicationId'>, kind: 'ratio' | 'grant'): Promise<MatchBudget[]> {
-    return em.getRepository(MatchBudget).createQueryBuilder('b')
-      .where('b.tenant_id = :tenantId AND b.programme_id = :programmeId AND b.kind = :kind', { tenantId: campaign.tenantId, programmeId: campaign.programmeId, kind })
-      .andWhere(`(b.scope = 'all' OR EXISTS (SELECT 1 FROM partner_match pm WHERE pm.partner_id = b.partner_id AND pm.application_id = :applicationId))`, { applicationId: campaign.applicationId })
-      .orderBy('b.id').setLock('pessimistic_write').getMany();
+  async lockBudgetsFor(
+    em: EntityManager,
+    campaign: Pick<Campaign, 'tenantId' | 'programmeId' | 'applicationId'>,
+    kind: 'ratio' | 'grant',
+  ): Promise<MatchBudget[]> {
+    return em
+      .getRepository(MatchBudget)
+      .createQueryBuilder('b')
+      .where('b.tenant_id = :tenantId AND b.programme_id = :programmeId AND b.kind = :kind', {
+        tenantId: campaign.tenantId,
+        programmeId: campaign.programmeId,
+        kind,
+      })
+      .andWhere(`(b.scope = 'all' OR EXISTS (SELECT 1 FROM partner_match pm WHERE pm.partner_id = b.partner_id AND pm.application_id = :applicationId))`, {
+        applicationId: campaign.applicationId,
+      })
+      .orderBy('b.id')
+      .setLock('pessimistic_write')
+      .getMany();
   }
 
   async takeFromBudget(em: EntityManager, budgetId: string, cents: number): Promise<void> {
     const rows: unknown[] = await em.query(
-      `UPDATE match_budget SET remaining_cents = remaining_cents - $2 WHERE id = $1 AND remaining_cents >= $2 RETURNING id`, [budgetId, cents],
+      `UPDATE match_budget SET remaining_cents = remaining_cents - $2 WHERE id = $1 AND remaining_cents >= $2 RETURNING id`,
+      [budgetId, cents],
     );
     // Unreachable under the budget locks; the CHECK constraint would refuse it anyway.
     if (!rowCount(rows)) throw new Error(`match budget ${budgetId} cannot give ${cents} cents`);
@@ -106,7 +133,8 @@ export class MatchFundingRepository {
   /** Ratio match already taken by a campaign (reserved or confirmed). */
   async campaignRatioMatched(em: EntityManager, campaignId: string): Promise<number> {
     const rows: Array<{ s: string | null }> = await em.query(
-      `SELECT sum(amount_cents) AS s FROM match_allocation WHERE campaign_id = $1 AND kind = 'ratio' AND status <> 'released'`, [campaignId],
+      `SELECT sum(amount_cents) AS s FROM match_allocation WHERE campaign_id = $1 AND kind = 'ratio' AND status <> 'released'`,
+      [campaignId],
     );
     return Number(rows[0]?.s ?? 0);
   }
@@ -119,18 +147,26 @@ export class MatchFundingRepository {
     return em.getRepository(MatchAllocation).findBy({ contributionId });
   }
 
-  async setAllocationsStatus(em: EntityManager, where: { contributionId?: string; campaignId?: string }, from: string[], to: string): Promise<MatchAllocation[]> {
-    const rows = returned<{ id: string; budget_id: string; amount_cents: string; kind: 'ratio' | 'grant' }>(await em.query(
-      `UPDATE match_allocation SET status = $3 WHERE ${where.contributionId ? 'contribution_id' : 'campaign_id'} = $1 AND status = ANY($2)
+  async setAllocationsStatus(
+    em: EntityManager,
+    where: { contributionId?: string; campaignId?: string },
+    from: string[],
+    to: string,
+  ): Promise<MatchAllocation[]> {
+    const rows = returned<{ id: string; budget_id: string; amount_cents: string; kind: 'ratio' | 'grant' }>(
+      await em.query(
+        `UPDATE match_allocation SET status = $3 WHERE ${where.contributionId ? 'contribution_id' : 'campaign_id'} = $1 AND status = ANY($2)
        RETURNING id, budget_id, amount_cents, kind`,
-      [where.contributionId ?? where.campaignId, from, to],
-    ));
+        [where.contributionId ?? where.campaignId, from, to],
+      ),
+    );
     return rows.map((r) => ({ id: r.id, budgetId: r.budget_id, amountCents: Number(r.amount_cents), kind: r.kind }) as MatchAllocation);
   }
 
   async grantsPaid(em: EntityManager, campaignId: string): Promise<Set<string>> {
     const rows: Array<{ budget_id: string }> = await em.query(
-      `SELECT budget_id FROM match_allocation WHERE campaign_id = $1 AND kind = 'grant' AND status <> 'released'`, [campaignId],
+      `SELECT budget_id FROM match_allocation WHERE campaign_id = $1 AND kind = 'grant' AND status <> 'released'`,
+      [campaignId],
     );
     return new Set(rows.map((r) => r.budget_id));
   }
@@ -138,7 +174,11 @@ export class MatchFundingRepository {
   // ---- partners (their tables belong to partners/: read here until it exports a read API) ----
 
   async isProgrammePartner(em: EntityManager, tenantId: string, programmeId: string, partnerId: string): Promise<boolean> {
-    const rows: Array<{ id: string }> = await em.query(`SELECT id FROM partner WHERE tenant_id = $1 AND programme_id = $2 AND id = $3`, [tenantId, programmeId, partnerId]);
+    const rows: Array<{ id: string }> = await em.query(`SELECT id FROM partner WHERE tenant_id = $1 AND programme_id = $2 AND id = $3`, [
+      tenantId,
+      programmeId,
+      partnerId,
+    ]);
     return rows.length > 0;
   }
 
@@ -147,7 +187,11 @@ export class MatchFundingRepository {
   }
 
   /** The partners matched with a laureate's application, for the campaign page. */
-  async partnersOfApplication(em: EntityManager, tenantId: string, applicationId: string): Promise<Array<{ id: string; name: string; logoUrl: string | null }>> {
+  async partnersOfApplication(
+    em: EntityManager,
+    tenantId: string,
+    applicationId: string,
+  ): Promise<Array<{ id: string; name: string; logoUrl: string | null }>> {
     const rows: Array<{ id: string; name: string; logo_url: string | null }> = await em.query(
       `SELECT p.id, p.name, p.logo_url FROM partner_match m JOIN partner p ON p.id = m.partner_id WHERE m.application_id = $1 AND m.tenant_id = $2 ORDER BY p.name`,
       [applicationId, tenantId],

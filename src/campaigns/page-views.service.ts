@@ -2,7 +2,8 @@ import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } fro
 import { CampaignsRepository } from './campaigns.repository.js';
 
 /** Crawlers, link previewers and monitors: not people reading a campaign. */
-const BOT = /bot|crawl|spider|slurp|preview|facebookexternalhit|embedly|quora link|whatsapp|telegram|curl|wget|python-requests|httpclient|axios|node-fetch|headless|lighthouse|pingdom|uptime|monitor/i;
+const BOT =
+  /bot|crawl|spider|slurp|preview|facebookexternalhit|embedly|quora link|whatsapp|telegram|curl|wget|python-requests|httpclient|axios|node-fetch|headless|lighthouse|pingdom|uptime|monitor/i;
 
 export function isHumanUserAgent(userAgent: string | undefined): boolean {
   return !!userAgent && userAgent.length > 10 && !BOT.test(userAgent);

@@ -14,18 +14,22 @@ import { actorOf, PaymentSettingsService } from './payment-settings.service.js';
 export class PaymentSettingsController {
   constructor(private readonly settings: PaymentSettingsService) {}
 
-  @Get() @Roles(['staff'])
+  @Get()
+  @Roles(['staff'])
   get(@CurrentTenant() tenant: Tenant) {
     return this.settings.view(tenant.id);
   }
 
-  @Put() @Roles(['staff'])
+  @Put()
+  @Roles(['staff'])
   put(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Body() dto: PaymentSettingsDto) {
     return this.settings.setPaymentSecrets(tenant.id, { webhookSecret: dto.webhookSecret, checkoutUrl: dto.checkoutUrl }, actorOf(principal));
   }
 
   /** Ends a rotation before its grace period: the previous webhook secret is refused from now on. */
-  @Post('end-rotation') @HttpCode(200) @Roles(['staff'])
+  @Post('end-rotation')
+  @HttpCode(200)
+  @Roles(['staff'])
   endRotation(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal) {
     return this.settings.endRotation(tenant.id, actorOf(principal));
   }

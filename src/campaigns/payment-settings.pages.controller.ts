@@ -18,43 +18,67 @@ const str = (body: Record<string, unknown>, key: string) => (typeof body[key] ==
 @ApiExcludeController()
 @Controller()
 export class PaymentSettingsPagesController {
-  constructor(private readonly settings: PaymentSettingsService, private readonly views: ViewService) {}
+  constructor(
+    private readonly settings: PaymentSettingsService,
+    private readonly views: ViewService,
+  ) {}
 
-  @Get('staff/payment-settings') @Roles(['staff'])
+  @Get('staff/payment-settings')
+  @Roles(['staff'])
   async page(@Page() page: PageContext, @Query('saved') saved?: string) {
     return this.render(page, await this.settings.view(page.tenant.id), { savedKey: saved && SAVED.has(saved) ? `paymentSettings.saved.${saved}` : null });
   }
 
-  @Post('staff/payment-settings') @HttpCode(200) @Roles(['staff'])
+  @Post('staff/payment-settings')
+  @HttpCode(200)
+  @Roles(['staff'])
   async save(@Page() page: PageContext, @Body() body: Record<string, unknown>, @Res() res: Response) {
     // Empty secret: keep the current one. Empty checkout URL: the installation's default.
     const secret = typeof body.webhookSecret === 'string' ? body.webhookSecret : '';
     const checkoutUrl = str(body, 'checkoutUrl');
-    const done = await withFieldErrors(() => this.settings.setPaymentSecrets(page.tenant.id, {
-      webhookSecret: secret === '' ? undefined : secret, checkoutUrl: checkoutUrl === '' ? null : checkoutUrl,
-    }, actorOf(page.principal!)));
+    const done = await withFieldErrors(() =>
+      this.settings.setPaymentSecrets(
+        page.tenant.id,
+        {
+          webhookSecret: secret === '' ? undefined : secret,
+          checkoutUrl: checkoutUrl === '' ? null : checkoutUrl,
+        },
+        actorOf(page.principal!),
+      ),
+    );
     if (!done.ok) {
       const errors: FieldProblem[] = done.errors.map((e) => ({
-        field: e.field, message: this.views.t(page.locale, `paymentSettings.err.${e.field === 'webhookSecret' ? 'webhookSecret' : 'checkoutUrl'}`),
+        field: e.field,
+        message: this.views.t(page.locale, `paymentSettings.err.${e.field === 'webhookSecret' ? 'webhookSecret' : 'checkoutUrl'}`),
       }));
-      return res.status(400).send(this.render(page, await this.settings.view(page.tenant.id), {
-        errors: errorMap(errors), errorList: errors, typedCheckoutUrl: checkoutUrl,
-      }));
+      return res.status(400).send(
+        this.render(page, await this.settings.view(page.tenant.id), {
+          errors: errorMap(errors),
+          errorList: errors,
+          typedCheckoutUrl: checkoutUrl,
+        }),
+      );
     }
     return res.redirect(303, `${page.basePath}/staff/payment-settings?saved=settings`);
   }
 
   /** Ending a rotation early refuses the provider's callbacks signed with the previous secret: asked first. */
-  @Get('staff/payment-settings/end-rotation') @Roles(['staff'])
+  @Get('staff/payment-settings/end-rotation')
+  @Roles(['staff'])
   async confirmEnd(@Page() page: PageContext, @Res() res: Response) {
     const view = await this.settings.view(page.tenant.id);
     if (!view.webhookSecret.previousValidUntil) return res.redirect(303, `${page.basePath}/staff/payment-settings`);
-    return res.send(this.views.page('pages/campaigns/payment-settings-end', page, {
-      title: this.views.t(page.locale, 'paymentSettings.confirmTitle'), settings: view,
-    }));
+    return res.send(
+      this.views.page('pages/campaigns/payment-settings-end', page, {
+        title: this.views.t(page.locale, 'paymentSettings.confirmTitle'),
+        settings: view,
+      }),
+    );
   }
 
-  @Post('staff/payment-settings/end-rotation') @HttpCode(200) @Roles(['staff'])
+  @Post('staff/payment-settings/end-rotation')
+  @HttpCode(200)
+  @Roles(['staff'])
   async end(@Page() page: PageContext, @Res() res: Response) {
     await this.settings.endRotation(page.tenant.id, actorOf(page.principal!));
     return res.redirect(303, `${page.basePath}/staff/payment-settings?saved=ended`);
@@ -62,7 +86,9 @@ export class PaymentSettingsPagesController {
 
   private render(page: PageContext, view: PaymentSettingsView, extra: Record<string, unknown>) {
     return this.views.page('pages/campaigns/payment-settings', page, {
-      title: this.views.t(page.locale, 'staff.paymentSettings'), settings: view, secretStatus: this.secretStatus(page, view),
+      title: this.views.t(page.locale, 'staff.paymentSettings'),
+      settings: view,
+      secretStatus: this.secretStatus(page, view),
       checkoutUrlValue: extra.typedCheckoutUrl ?? view.checkoutUrl ?? '',
       ...extra,
     });

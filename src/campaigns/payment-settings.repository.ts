@@ -21,12 +21,17 @@ export class PaymentSettingsRepository {
    * (two staff saving at once, a save and an "end rotation") happen one after the other.
    */
   async lockSettings(em: EntityManager, tenantId: string, provider: SettingsProvider, now: Date): Promise<PaymentSettings> {
-    await em.query(
-      `INSERT INTO payment_settings (tenant_id, provider, updated_at) VALUES ($1, $2, $3) ON CONFLICT (tenant_id, provider) DO NOTHING`,
-      [tenantId, provider, now],
-    );
-    return (await em.getRepository(PaymentSettings).createQueryBuilder('s').setLock('pessimistic_write')
-      .where('s.tenant_id = :tenantId AND s.provider = :provider', { tenantId, provider }).getOne())!;
+    await em.query(`INSERT INTO payment_settings (tenant_id, provider, updated_at) VALUES ($1, $2, $3) ON CONFLICT (tenant_id, provider) DO NOTHING`, [
+      tenantId,
+      provider,
+      now,
+    ]);
+    return (await em
+      .getRepository(PaymentSettings)
+      .createQueryBuilder('s')
+      .setLock('pessimistic_write')
+      .where('s.tenant_id = :tenantId AND s.provider = :provider', { tenantId, provider })
+      .getOne())!;
   }
 
   async updateSettings(em: EntityManager, id: string, patch: Partial<Pick<PaymentSettings, 'checkoutUrl' | 'updatedAt' | 'updatedByUserId'>>): Promise<void> {
@@ -35,25 +40,33 @@ export class PaymentSettingsRepository {
 
   /** The current value first, then a previous one still valid at `now`. */
   async validSecrets(em: EntityManager, tenantId: string, provider: SettingsProvider, name: SecretField, now: Date): Promise<PaymentSecret[]> {
-    return em.getRepository(PaymentSecret).createQueryBuilder('s')
+    return em
+      .getRepository(PaymentSecret)
+      .createQueryBuilder('s')
       .where('s.tenant_id = :tenantId AND s.provider = :provider AND s.name = :name', { tenantId, provider, name })
       .andWhere('(s.valid_until IS NULL OR s.valid_until > :now)', { now })
-      .orderBy('s.valid_until', 'ASC', 'NULLS FIRST').addOrderBy('s.set_at', 'DESC').getMany();
+      .orderBy('s.valid_until', 'ASC', 'NULLS FIRST')
+      .addOrderBy('s.set_at', 'DESC')
+      .getMany();
   }
 
   /** The current value becomes the previous one, accepted until `validUntil`. */
   async retireCurrent(em: EntityManager, tenantId: string, provider: SettingsProvider, name: SecretField, validUntil: Date): Promise<void> {
-    await em.query(
-      `UPDATE payment_secret SET valid_until = $4 WHERE tenant_id = $1 AND provider = $2 AND name = $3 AND valid_until IS NULL`,
-      [tenantId, provider, name, validUntil],
-    );
+    await em.query(`UPDATE payment_secret SET valid_until = $4 WHERE tenant_id = $1 AND provider = $2 AND name = $3 AND valid_until IS NULL`, [
+      tenantId,
+      provider,
+      name,
+      validUntil,
+    ]);
   }
 
   /** Forgets previous values (their ciphertext too); returns how many there were. */
   async deletePrevious(em: EntityManager, tenantId: string, provider: SettingsProvider, name: SecretField): Promise<number> {
-    const [, n] = await em.query(
-      `DELETE FROM payment_secret WHERE tenant_id = $1 AND provider = $2 AND name = $3 AND valid_until IS NOT NULL`, [tenantId, provider, name],
-    );
+    const [, n] = await em.query(`DELETE FROM payment_secret WHERE tenant_id = $1 AND provider = $2 AND name = $3 AND valid_until IS NOT NULL`, [
+      tenantId,
+      provider,
+      name,
+    ]);
     return Number(n ?? 0);
   }
 

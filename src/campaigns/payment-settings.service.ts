@@ -71,9 +71,7 @@ export class PaymentSettingsService {
   async view(tenantId: string): Promise<PaymentSettingsView> {
     const em = this.repo.manager;
     const now = this.clock.now();
-    const [settings, secrets] = await Promise.all([
-      this.repo.settings(em, tenantId, PROVIDER), this.repo.validSecrets(em, tenantId, PROVIDER, FIELD, now),
-    ]);
+    const [settings, secrets] = await Promise.all([this.repo.settings(em, tenantId, PROVIDER), this.repo.validSecrets(em, tenantId, PROVIDER, FIELD, now)]);
     const current = secrets.find((s) => s.validUntil === null);
     const previous = secrets.find((s) => s.validUntil !== null);
     const setter = current?.setByUserId ? await this.users.findById(tenantId, current.setByUserId) : null;
@@ -81,11 +79,12 @@ export class PaymentSettingsService {
       provider: PROVIDER,
       webhookSecret: current
         ? {
-          source: 'authority', setAt: current.setAt,
-          // A platform admin belongs to another authority: named by role only.
-          setBy: { userId: current.setByUserId, name: setter?.displayName ?? null, role: current.setByRole },
-          previousValidUntil: previous?.validUntil ?? null,
-        }
+            source: 'authority',
+            setAt: current.setAt,
+            // A platform admin belongs to another authority: named by role only.
+            setBy: { userId: current.setByUserId, name: setter?.displayName ?? null, role: current.setByRole },
+            previousValidUntil: previous?.validUntil ?? null,
+          }
         : { source: this.config.paymentWebhookSecret ? 'default' : 'none', setAt: null, setBy: null, previousValidUntil: null },
       checkoutUrl: settings?.checkoutUrl ?? null,
       checkoutUrlSource: settings?.checkoutUrl ? 'authority' : this.config.paymentCheckoutUrl ? 'default' : 'none',
@@ -118,8 +117,17 @@ export class PaymentSettingsService {
           }
           const sealed = seal(this.keyring, input.webhookSecret, placeOf(tenantId));
           await this.repo.insertSecret(em, {
-            tenantId, provider: PROVIDER, name: FIELD, keyId: sealed.keyId, iv: sealed.iv, authTag: sealed.authTag, ciphertext: sealed.ciphertext,
-            setAt: now, setByUserId: actor.userId, setByRole: actor.role, validUntil: null,
+            tenantId,
+            provider: PROVIDER,
+            name: FIELD,
+            keyId: sealed.keyId,
+            iv: sealed.iv,
+            authTag: sealed.authTag,
+            ciphertext: sealed.ciphertext,
+            setAt: now,
+            setByUserId: actor.userId,
+            setByRole: actor.role,
+            validUntil: null,
           });
           changed.push('webhookSecret');
         }
@@ -127,12 +135,23 @@ export class PaymentSettingsService {
       if (input.checkoutUrl !== undefined && (input.checkoutUrl ?? null) !== settings.checkoutUrl) changed.push('checkoutUrl');
       if (!changed.length) return;
       await this.repo.updateSettings(em, settings.id, {
-        ...(changed.includes('checkoutUrl') ? { checkoutUrl: input.checkoutUrl ?? null } : {}), updatedAt: now, updatedByUserId: actor.userId,
+        ...(changed.includes('checkoutUrl') ? { checkoutUrl: input.checkoutUrl ?? null } : {}),
+        updatedAt: now,
+        updatedByUserId: actor.userId,
       });
       await this.audit.record(em, {
-        tenantId, actorUserId: actor.userId, action: 'payment_settings.updated', subjectType: 'payment_settings', subjectId: settings.id,
+        tenantId,
+        actorUserId: actor.userId,
+        action: 'payment_settings.updated',
+        subjectType: 'payment_settings',
+        subjectId: settings.id,
         // Which fields changed, never their values.
-        data: { provider: PROVIDER, fields: changed, actorRole: actor.role, ...(previousValidUntil ? { previousSecretValidUntil: previousValidUntil.toISOString() } : {}) },
+        data: {
+          provider: PROVIDER,
+          fields: changed,
+          actorRole: actor.role,
+          ...(previousValidUntil ? { previousSecretValidUntil: previousValidUntil.toISOString() } : {}),
+        },
       });
     });
     return this.view(tenantId);
@@ -146,7 +165,11 @@ export class PaymentSettingsService {
       const ended = await this.repo.deletePrevious(em, tenantId, PROVIDER, FIELD);
       if (!ended) return;
       await this.audit.record(em, {
-        tenantId, actorUserId: actor.userId, action: 'payment_settings.rotation_ended', subjectType: 'payment_settings', subjectId: settings.id,
+        tenantId,
+        actorUserId: actor.userId,
+        action: 'payment_settings.rotation_ended',
+        subjectType: 'payment_settings',
+        subjectId: settings.id,
         data: { provider: PROVIDER, fields: ['webhookSecret'], actorRole: actor.role },
       });
     });

@@ -27,7 +27,9 @@ export class PaymentsController {
     private readonly settings: PaymentSettingsService,
   ) {}
 
-  @Post('api/payments/webhook') @Public() @HttpCode(200)
+  @Post('api/payments/webhook')
+  @Public()
+  @HttpCode(200)
   @ApiHeader({ name: 'Tremplin-Signature', description: 't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">', required: true })
   async webhook(@CurrentTenant() tenant: Tenant, @Req() req: TremplinRequest & { rawBody?: Buffer }, @Body() body: Record<string, unknown>) {
     const secrets = await this.settings.webhookSecrets(tenant.id);
@@ -37,12 +39,17 @@ export class PaymentsController {
     if (!check.ok) throw new DomainError('WEBHOOK_SIGNATURE_INVALID', { reason: check.reason });
     const data = (body?.data ?? {}) as Record<string, unknown>;
     const event = {
-      id: body?.id, type: body?.type, reference: data.reference, amountCents: data.amountCents,
+      id: body?.id,
+      type: body?.type,
+      reference: data.reference,
+      amountCents: data.amountCents,
     };
     const problems = [
       ...(typeof event.id === 'string' && event.id.length >= 1 && event.id.length <= 200 ? [] : [{ field: 'id', message: 'must be the event id' }]),
       ...(typeof event.type === 'string' && TYPES.includes(event.type) ? [] : [{ field: 'type', message: `must be one of ${TYPES.join(', ')}` }]),
-      ...(typeof event.reference === 'string' && event.reference.length <= 100 ? [] : [{ field: 'data.reference', message: 'must be the contribution reference' }]),
+      ...(typeof event.reference === 'string' && event.reference.length <= 100
+        ? []
+        : [{ field: 'data.reference', message: 'must be the contribution reference' }]),
       ...(event.amountCents === undefined || Number.isInteger(event.amountCents) ? [] : [{ field: 'data.amountCents', message: 'must be whole cents' }]),
     ];
     if (problems.length) throw new DomainError('WEBHOOK_EVENT_INVALID', {}, problems);

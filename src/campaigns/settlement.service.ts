@@ -65,9 +65,13 @@ export class SettlementService {
     const programme = await this.programmes.found(tenant.id, c.programmeId, em);
     if (!['settlement', 'results'].includes(programme.phase) && c.status === 'live') return null;
     const settings = await this.matchFunding.settingsOf(em, tenant.id, c.programmeId);
-    const s = settle({ ...c, pendingCount: await this.contributions.pendingCount(em, c.id) }, {
-      policy: settings.settlementPolicy, matchCountsTowardGoal: settings.matchCountsTowardGoal,
-    });
+    const s = settle(
+      { ...c, pendingCount: await this.contributions.pendingCount(em, c.id) },
+      {
+        policy: settings.settlementPolicy,
+        matchCountsTowardGoal: settings.matchCountsTowardGoal,
+      },
+    );
     const closedAt = c.closedAt ?? (programme.timeline.settlement ? new Date(programme.timeline.settlement) : now);
     if (s.outcome === 'awaiting_funds') {
       if (c.status === 'live') await this.campaigns.updateCampaign(em, c.id, { status: 'awaiting_funds', closedAt });
@@ -82,28 +86,52 @@ export class SettlementService {
       }
     }
     await this.audit.record(em, {
-      tenantId: tenant.id, actorUserId: null, action: `campaign.${s.outcome}`, subjectType: 'campaign', subjectId: c.id,
+      tenantId: tenant.id,
+      actorUserId: null,
+      action: `campaign.${s.outcome}`,
+      subjectType: 'campaign',
+      subjectId: c.id,
       data: { collectedCents: c.collectedCents, matchedCents: c.matchedCents, goalCents: c.goalCents, policy: settings.settlementPolicy },
     });
     const link = `${await this.tenants.siteUrl(tenant, em)}/programmes/${programme.slug}/campaigns/${c.slug}`;
     const laureate = await this.users.findById(tenant.id, c.laureateUserId, em);
     if (laureate) {
       await this.outbox.enqueue(em, {
-        tenantId: tenant.id, template: 'campaign-settled', locale: laureate.locale ?? tenant.defaultLocale, to: laureate.email, toName: laureate.displayName,
+        tenantId: tenant.id,
+        template: 'campaign-settled',
+        locale: laureate.locale ?? tenant.defaultLocale,
+        to: laureate.email,
+        toName: laureate.displayName,
         dedupeKey: `campaign-settled:${c.id}`,
         payload: {
-          campaignTitle: c.title, funded: s.outcome === 'funded', collectedCents: c.collectedCents, matchedCents: c.matchedCents, goalCents: c.goalCents,
-          contributors: c.contributorCount, refunded: s.refundContributions, link,
+          campaignTitle: c.title,
+          funded: s.outcome === 'funded',
+          collectedCents: c.collectedCents,
+          matchedCents: c.matchedCents,
+          goalCents: c.goalCents,
+          contributors: c.contributorCount,
+          refunded: s.refundContributions,
+          link,
         },
       });
     }
     for (const x of contributions) {
       await this.outbox.enqueue(em, {
-        tenantId: tenant.id, template: 'contribution-settled', locale: x.locale, to: x.email, toName: x.displayName,
+        tenantId: tenant.id,
+        template: 'contribution-settled',
+        locale: x.locale,
+        to: x.email,
+        toName: x.displayName,
         dedupeKey: `contribution-settled:${x.id}`,
         payload: {
-          campaignTitle: c.title, funded: s.outcome === 'funded', refunded: s.refundContributions, pledge: x.provider === 'pledge',
-          amountCents: x.amountCents, receiptNumber: x.receiptNumber ?? '', confirmedAt: x.confirmedAt ? new Date(x.confirmedAt).toISOString().slice(0, 10) : '', link,
+          campaignTitle: c.title,
+          funded: s.outcome === 'funded',
+          refunded: s.refundContributions,
+          pledge: x.provider === 'pledge',
+          amountCents: x.amountCents,
+          receiptNumber: x.receiptNumber ?? '',
+          confirmedAt: x.confirmedAt ? new Date(x.confirmedAt).toISOString().slice(0, 10) : '',
+          link,
         },
       });
     }

@@ -44,9 +44,17 @@ export interface CliIo {
 type Options = Record<string, string | string[] | boolean | undefined>;
 
 const SPEC = {
-  email: { type: 'string' }, name: { type: 'string' }, slug: { type: 'string' }, host: { type: 'string', multiple: true },
-  'staff-email': { type: 'string' }, 'staff-name': { type: 'string' }, language: { type: 'string' }, 'time-zone': { type: 'string' },
-  to: { type: 'string' }, from: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  email: { type: 'string' },
+  name: { type: 'string' },
+  slug: { type: 'string' },
+  host: { type: 'string', multiple: true },
+  'staff-email': { type: 'string' },
+  'staff-name': { type: 'string' },
+  language: { type: 'string' },
+  'time-zone': { type: 'string' },
+  to: { type: 'string' },
+  from: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
 } as const;
 
 const need = (o: Options, key: string): string => {
@@ -56,7 +64,11 @@ const need = (o: Options, key: string): string => {
 };
 
 /** Runs one command; the exit code is returned, never thrown, so that tests can run it in-process. */
-export async function runCli(argv: string[], env: Record<string, string | undefined> = process.env, io: CliIo = { out: console.log, err: console.error }): Promise<number> {
+export async function runCli(
+  argv: string[],
+  env: Record<string, string | undefined> = process.env,
+  io: CliIo = { out: console.log, err: console.error },
+): Promise<number> {
   let parsed: { values: Options; positionals: string[] };
   try {
     parsed = parseArgs({ args: argv, options: SPEC, allowPositionals: true, strict: true }) as unknown as typeof parsed;
@@ -70,33 +82,46 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     return command || parsed.values.help ? 0 : 2;
   }
   const commands: Record<string, (o: Options, c: AppConfig, url: string) => Promise<void>> = {
-    'create-platform-admin': async (o, c, url) => withApp(c, url, async (platform) => {
-      const email = need(o, 'email');
-      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new CliError('--email must be an e-mail address');
-      const { created, link } = await platform.createAdmin(email, typeof o.name === 'string' ? o.name : undefined);
-      io.out(`${created ? 'Platform admin created' : 'Platform admin already exists'}: ${email.toLowerCase()}`);
-      io.out(`One-time sign-in link (valid 30 minutes, also e-mailed): ${link}`);
-    }),
-    'create-authority': async (o, c, url) => withApp(c, url, async (platform) => {
-      const language = typeof o.language === 'string' ? o.language : 'fr';
-      if (language !== 'fr' && language !== 'en') throw new CliError('--language must be fr or en');
-      const timeZone = typeof o['time-zone'] === 'string' ? o['time-zone'] : 'Europe/Paris';
-      if (!isValidTimeZone(timeZone)) throw new CliError('--time-zone must be an IANA time zone such as Europe/Paris');
-      const slug = need(o, 'slug').toLowerCase();
-      if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(slug)) throw new CliError('--slug must be 2-63 lower-case letters, digits or dashes');
-      const { tenant } = await platform.createAuthority({
-        slug, name: need(o, 'name'), hosts: ((o.host as string[] | undefined) ?? []).map((h) => h.trim().toLowerCase()),
-        staffEmail: need(o, 'staff-email').toLowerCase(), staffName: typeof o['staff-name'] === 'string' ? o['staff-name'] : undefined, language, timeZone,
-      }, { email: 'command line (create-authority)' });
-      io.out(`Authority created: ${tenant.name} (${tenant.slug}); the invitation to ${need(o, 'staff-email').toLowerCase()} is queued and leaves with the running app's next e-mail pass`);
-    }),
-    'list-authorities': async (_o, c, url) => withApp(c, url, async (platform) => {
-      const list = await platform.listAuthorities();
-      if (!list.length) io.out('No authority yet: add one with create-authority.');
-      for (const a of list) {
-        io.out(`${a.slug}\t${a.name}\t${a.hosts.join(',') || '-'}\t${a.programmes} programme(s)\t${a.staff} staff${a.suspendedAt ? '\tSUSPENDED' : ''}`);
-      }
-    }),
+    'create-platform-admin': async (o, c, url) =>
+      withApp(c, url, async (platform) => {
+        const email = need(o, 'email');
+        if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new CliError('--email must be an e-mail address');
+        const { created, link } = await platform.createAdmin(email, typeof o.name === 'string' ? o.name : undefined);
+        io.out(`${created ? 'Platform admin created' : 'Platform admin already exists'}: ${email.toLowerCase()}`);
+        io.out(`One-time sign-in link (valid 30 minutes, also e-mailed): ${link}`);
+      }),
+    'create-authority': async (o, c, url) =>
+      withApp(c, url, async (platform) => {
+        const language = typeof o.language === 'string' ? o.language : 'fr';
+        if (language !== 'fr' && language !== 'en') throw new CliError('--language must be fr or en');
+        const timeZone = typeof o['time-zone'] === 'string' ? o['time-zone'] : 'Europe/Paris';
+        if (!isValidTimeZone(timeZone)) throw new CliError('--time-zone must be an IANA time zone such as Europe/Paris');
+        const slug = need(o, 'slug').toLowerCase();
+        if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(slug)) throw new CliError('--slug must be 2-63 lower-case letters, digits or dashes');
+        const { tenant } = await platform.createAuthority(
+          {
+            slug,
+            name: need(o, 'name'),
+            hosts: ((o.host as string[] | undefined) ?? []).map((h) => h.trim().toLowerCase()),
+            staffEmail: need(o, 'staff-email').toLowerCase(),
+            staffName: typeof o['staff-name'] === 'string' ? o['staff-name'] : undefined,
+            language,
+            timeZone,
+          },
+          { email: 'command line (create-authority)' },
+        );
+        io.out(
+          `Authority created: ${tenant.name} (${tenant.slug}); the invitation to ${need(o, 'staff-email').toLowerCase()} is queued and leaves with the running app's next e-mail pass`,
+        );
+      }),
+    'list-authorities': async (_o, c, url) =>
+      withApp(c, url, async (platform) => {
+        const list = await platform.listAuthorities();
+        if (!list.length) io.out('No authority yet: add one with create-authority.');
+        for (const a of list) {
+          io.out(`${a.slug}\t${a.name}\t${a.hosts.join(',') || '-'}\t${a.programmes} programme(s)\t${a.staff} staff${a.suspendedAt ? '\tSUSPENDED' : ''}`);
+        }
+      }),
     migrate: async (_o, _c, url) => {
       const ran = await runMigrations(url);
       io.out(ran.length ? `${ran.length} migration(s) applied.` : 'The database is up to date.');
@@ -115,7 +140,9 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       // Payment secrets are sealed under a key derived from APP_SECRET: another secret cannot open them.
       const foreign = await secretsSealedElsewhere(url, deriveKey(c.appSecret).keyId);
       if (foreign) {
-        io.err(`tremplin: warning: ${foreign} payment secret(s) were sealed with another APP_SECRET: start the app with the APP_SECRET of the installation this backup comes from (or copy its DATA_DIR/app-secret), or staff must set them again.`);
+        io.err(
+          `tremplin: warning: ${foreign} payment secret(s) were sealed with another APP_SECRET: start the app with the APP_SECRET of the installation this backup comes from (or copy its DATA_DIR/app-secret), or staff must set them again.`,
+        );
       }
     },
   };
@@ -155,7 +182,9 @@ function describe(err: unknown): string {
 
 /** The real services (no HTTP server, no background workers), on the given database. */
 async function withApp(config: AppConfig, databaseUrl: string, work: (platform: PlatformService) => Promise<void>): Promise<void> {
-  const app = await NestFactory.createApplicationContext(AppModule.register({ ...config, databaseUrl, runWorkers: false, logLevel: 'warn' }), { logger: ['error'] });
+  const app = await NestFactory.createApplicationContext(AppModule.register({ ...config, databaseUrl, runWorkers: false, logLevel: 'warn' }), {
+    logger: ['error'],
+  });
   try {
     await work(app.get(PlatformService));
   } finally {

@@ -39,8 +39,16 @@ export class CoachReviewsService {
     return { programme, schedules, awaiting: schedules.reduce((n, s) => n + s.milestones.filter((m) => m.status === 'submitted').length, 0) };
   }
 
-  async review(tenant: Tenant, programmeId: string, milestoneId: string, principal: Principal, action: 'validate' | 'request_changes', comment: string): Promise<CoachingMilestone> {
-    if (action === 'request_changes' && !comment.trim()) throw new DomainError('COACHING_FEEDBACK_REQUIRED', {}, [{ field: 'comment', message: 'say what to change' }]);
+  async review(
+    tenant: Tenant,
+    programmeId: string,
+    milestoneId: string,
+    principal: Principal,
+    action: 'validate' | 'request_changes',
+    comment: string,
+  ): Promise<CoachingMilestone> {
+    if (action === 'request_changes' && !comment.trim())
+      throw new DomainError('COACHING_FEEDBACK_REQUIRED', {}, [{ field: 'comment', message: 'say what to change' }]);
     const siteUrl = await this.tenants.siteUrl(tenant);
     return this.tx.run(async (em) => {
       const m = await this.repo.lockMilestone(em, tenant.id, programmeId, milestoneId);
@@ -51,16 +59,29 @@ export class CoachReviewsService {
       const patch = { status, feedback: comment.trim(), reviewedAt: this.clock.now(), reviewedBy: principal.userId, version: m.version + 1 };
       await this.repo.updateMilestone(em, m.id, patch);
       await this.audit.record(em, {
-        tenantId: tenant.id, actorUserId: principal.userId, action: `coaching.${action === 'validate' ? 'validated' : 'changes_requested'}`,
-        subjectType: 'coaching_milestone', subjectId: m.id, data: { laureateId: l.id, comment: comment.trim() },
+        tenantId: tenant.id,
+        actorUserId: principal.userId,
+        action: `coaching.${action === 'validate' ? 'validated' : 'changes_requested'}`,
+        subjectType: 'coaching_milestone',
+        subjectId: m.id,
+        data: { laureateId: l.id, comment: comment.trim() },
       });
       const programme = (await this.programmes.get(tenant.id, programmeId, em))!;
       await this.outbox.enqueue(em, {
-        tenantId: tenant.id, template: 'coaching-feedback', locale: l.locale, to: l.email, toName: l.displayName,
+        tenantId: tenant.id,
+        template: 'coaching-feedback',
+        locale: l.locale,
+        to: l.email,
+        toName: l.displayName,
         dedupeKey: `coaching-feedback:${m.id}:${patch.version}`,
         payload: {
-          name: l.displayName, title: m.title, validated: status === 'validated', comment: comment.trim(),
-          programmeTitleFr: programme.titleFr, programmeTitleEn: programme.titleEn, link: `${siteUrl}/coaching/programmes/${programmeId}`,
+          name: l.displayName,
+          title: m.title,
+          validated: status === 'validated',
+          comment: comment.trim(),
+          programmeTitleFr: programme.titleFr,
+          programmeTitleEn: programme.titleEn,
+          link: `${siteUrl}/coaching/programmes/${programmeId}`,
         },
       });
       return { ...m, ...patch };

@@ -42,9 +42,17 @@ export class CoachingRemindersService {
       const tenant = await tenantOf(l.tenantId);
       if (!tenant) continue;
       const schedule = await this.coaching.scheduleOf(em, tenant.id, l, now);
-      const reminders = dueReminders(schedule.milestones.map(toLaureateMilestone), {
-        laureateId: l.id, muted: l.remindersMuted, timeZone: tenant.timeZone, locale: l.locale,
-      }, now, new Set());
+      const reminders = dueReminders(
+        schedule.milestones.map(toLaureateMilestone),
+        {
+          laureateId: l.id,
+          muted: l.remindersMuted,
+          timeZone: tenant.timeZone,
+          locale: l.locale,
+        },
+        now,
+        new Set(),
+      );
       if (reminders.length) {
         const siteUrl = await this.tenants.siteUrl(tenant);
         const programme = await this.programmes.get(tenant.id, l.programmeId, em);
@@ -52,11 +60,22 @@ export class CoachingRemindersService {
           let n = 0;
           for (const r of reminders) {
             const ok = await this.outbox.enqueue(tem, {
-              tenantId: tenant.id, template: 'coaching-reminder', locale: r.locale, to: l.email, toName: l.displayName, dedupeKey: r.key,
+              tenantId: tenant.id,
+              template: 'coaching-reminder',
+              locale: r.locale,
+              to: l.email,
+              toName: l.displayName,
+              dedupeKey: r.key,
               payload: {
-                name: l.displayName, title: r.title, when: formatInstant(r.at, r.locale, r.timeZone), daysBefore: r.daysBefore ?? null,
-                beforeDue: r.kind === 'before_due', sessionDay: r.kind === 'session_day', overdue: r.kind === 'overdue',
-                programmeTitleFr: programme?.titleFr ?? '', programmeTitleEn: programme?.titleEn ?? '',
+                name: l.displayName,
+                title: r.title,
+                when: formatInstant(r.at, r.locale, r.timeZone),
+                daysBefore: r.daysBefore ?? null,
+                beforeDue: r.kind === 'before_due',
+                sessionDay: r.kind === 'session_day',
+                overdue: r.kind === 'overdue',
+                programmeTitleFr: programme?.titleFr ?? '',
+                programmeTitleEn: programme?.titleEn ?? '',
                 link: `${siteUrl}/coaching/programmes/${l.programmeId}`,
               },
             });
@@ -79,7 +98,12 @@ export class CoachingRemindersService {
   }
 
   /** One digest per coach per week (Monday of the authority's week), whatever the number of instances. */
-  private async queueDigest(tenant: Tenant, coachUserId: string, items: Array<{ laureate: LaureateRow; milestone: MilestoneView }>, now: Date): Promise<number> {
+  private async queueDigest(
+    tenant: Tenant,
+    coachUserId: string,
+    items: Array<{ laureate: LaureateRow; milestone: MilestoneView }>,
+    now: Date,
+  ): Promise<number> {
     const week = weekOf(now, tenant.timeZone);
     const siteUrl = await this.tenants.siteUrl(tenant);
     return this.tx.run(async (em) => {
@@ -88,12 +112,26 @@ export class CoachingRemindersService {
       const locale = coach.locale ?? tenant.defaultLocale;
       const programmes = [...new Set(items.map((i) => i.laureate.programmeId))];
       const ok = await this.outbox.enqueue(em, {
-        tenantId: tenant.id, template: 'coaching-digest', locale, to: coach.email, toName: coach.displayName,
+        tenantId: tenant.id,
+        template: 'coaching-digest',
+        locale,
+        to: coach.email,
+        toName: coach.displayName,
         dedupeKey: `coaching-digest:${coachUserId}:${week}`,
         payload: {
-          name: coach.displayName, week,
-          toReview: items.filter((i) => i.milestone.status === 'submitted').map((i) => ({ laureate: i.laureate.displayName, project: i.laureate.title, title: i.milestone.title })),
-          overdue: items.filter((i) => i.milestone.effective === 'overdue').map((i) => ({ laureate: i.laureate.displayName, project: i.laureate.title, title: i.milestone.title, when: formatInstant(i.milestone.at, locale, tenant.timeZone) })),
+          name: coach.displayName,
+          week,
+          toReview: items
+            .filter((i) => i.milestone.status === 'submitted')
+            .map((i) => ({ laureate: i.laureate.displayName, project: i.laureate.title, title: i.milestone.title })),
+          overdue: items
+            .filter((i) => i.milestone.effective === 'overdue')
+            .map((i) => ({
+              laureate: i.laureate.displayName,
+              project: i.laureate.title,
+              title: i.milestone.title,
+              when: formatInstant(i.milestone.at, locale, tenant.timeZone),
+            })),
           link: `${siteUrl}/coaching/programmes/${programmes[0]}/coach`,
         },
       });

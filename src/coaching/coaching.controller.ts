@@ -16,23 +16,43 @@ import { AssignCoachDto, MuteDto, OverrideDto, PlanDto, ReviewDto, SubmissionDto
 
 function planView(p: CoachingPlan | null) {
   return {
-    milestones: (p?.milestones ?? []).map(milestoneToDto), startedAt: p?.startedAt ?? null,
+    milestones: (p?.milestones ?? []).map(milestoneToDto),
+    startedAt: p?.startedAt ?? null,
     readinessOverride: p?.readinessOverriddenAt ? { at: p.readinessOverriddenAt, reason: p.readinessOverrideReason, by: p.readinessOverriddenBy } : null,
   };
 }
 
 export function milestoneView(m: CoachingMilestone & { effective?: string }) {
   return {
-    id: m.id, key: m.milestoneKey, kind: m.kind, title: m.title, description: m.description, required: m.required, at: m.at,
-    durationMinutes: m.durationMinutes, location: m.location, evidenceKind: m.evidenceKind, status: m.effective ?? m.status, storedStatus: m.status,
-    evidence: m.evidence, submittedAt: m.submittedAt, feedback: m.feedback, reviewedAt: m.reviewedAt,
+    id: m.id,
+    key: m.milestoneKey,
+    kind: m.kind,
+    title: m.title,
+    description: m.description,
+    required: m.required,
+    at: m.at,
+    durationMinutes: m.durationMinutes,
+    location: m.location,
+    evidenceKind: m.evidenceKind,
+    status: m.effective ?? m.status,
+    storedStatus: m.status,
+    evidence: m.evidence,
+    submittedAt: m.submittedAt,
+    feedback: m.feedback,
+    reviewedAt: m.reviewedAt,
   };
 }
 
 function laureateView(l: LaureateRow) {
   return {
-    id: l.id, applicationId: l.applicationId, userId: l.userId, displayName: l.displayName, title: l.title, receiptNumber: l.receiptNumber,
-    coach: l.coachUserId ? { userId: l.coachUserId, displayName: l.coachName, email: l.coachEmail } : null, remindersMuted: l.remindersMuted,
+    id: l.id,
+    applicationId: l.applicationId,
+    userId: l.userId,
+    displayName: l.displayName,
+    title: l.title,
+    receiptNumber: l.receiptNumber,
+    coach: l.coachUserId ? { userId: l.coachUserId, displayName: l.coachName, email: l.coachEmail } : null,
+    remindersMuted: l.remindersMuted,
   };
 }
 
@@ -53,52 +73,77 @@ export class CoachingController {
 
   // ---- staff ----
 
-  @Get('api/programmes/:programmeId/coaching/plan') @Roles(['staff'])
+  @Get('api/programmes/:programmeId/coaching/plan')
+  @Roles(['staff'])
   async getPlan(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
     return planView((await this.coaching.plan(tenant, programmeId)).plan);
   }
 
-  @Put('api/programmes/:programmeId/coaching/plan') @Roles(['staff'])
+  @Put('api/programmes/:programmeId/coaching/plan')
+  @Roles(['staff'])
   async putPlan(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: PlanDto) {
     return planView(await this.coaching.savePlan(tenant, programmeId, dto.milestones, p.userId));
   }
 
   /** Gives every confirmed laureate the plan as their schedule (again): idempotent. */
-  @Post('api/programmes/:programmeId/coaching/schedules') @Roles(['staff']) @HttpCode(200)
+  @Post('api/programmes/:programmeId/coaching/schedules')
+  @Roles(['staff'])
+  @HttpCode(200)
   async generate(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
     return this.coaching.generateSchedules(tenant, programmeId, p.userId);
   }
 
-  @Get('api/programmes/:programmeId/coaching/laureates') @Roles(['staff'])
+  @Get('api/programmes/:programmeId/coaching/laureates')
+  @Roles(['staff'])
   async dashboard(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
     const d = await this.coaching.dashboard(tenant, programmeId);
     return {
-      laureates: d.schedules.map(scheduleView), notReady: d.notReady, coaches: d.coaches,
+      laureates: d.schedules.map(scheduleView),
+      notReady: d.notReady,
+      coaches: d.coaches,
       readinessOverride: planView(d.plan).readinessOverride,
     };
   }
 
-  @Patch('api/programmes/:programmeId/coaching/laureates/:laureateId') @Roles(['staff'])
-  async assign(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Param('laureateId') laureateId: string, @Body() dto: AssignCoachDto) {
+  @Patch('api/programmes/:programmeId/coaching/laureates/:laureateId')
+  @Roles(['staff'])
+  async assign(
+    @CurrentTenant() tenant: Tenant,
+    @CurrentPrincipal() p: Principal,
+    @Param('programmeId') programmeId: string,
+    @Param('laureateId') laureateId: string,
+    @Body() dto: AssignCoachDto,
+  ) {
     return laureateView(await this.coaching.assignCoach(tenant, programmeId, laureateId, dto.coachUserId ?? null, p.userId));
   }
 
   /** Lets the campaign phase start although some laureates are not ready (audited with the reason). */
-  @Post('api/programmes/:programmeId/coaching/readiness-override') @Roles(['staff']) @HttpCode(200)
+  @Post('api/programmes/:programmeId/coaching/readiness-override')
+  @Roles(['staff'])
+  @HttpCode(200)
   async override(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: OverrideDto) {
     return planView(await this.coaching.overrideReadiness(tenant, programmeId, dto.reason, p.userId));
   }
 
   // ---- laureate ----
 
-  @Get('api/programmes/:programmeId/coaching/me') @Roles(['applicant'], 'programmeId')
+  @Get('api/programmes/:programmeId/coaching/me')
+  @Roles(['applicant'], 'programmeId')
   async mine(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
     return scheduleView(await this.laureates.mySchedule(tenant, programmeId, p));
   }
 
   /** Hands in a text or a link (JSON); a file goes to `.../files` as multipart. */
-  @Post('api/programmes/:programmeId/coaching/me/milestones/:milestoneId/submission') @Roles(['applicant'], 'programmeId') @HttpCode(200)
-  async submit(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Param('milestoneId') milestoneId: string, @Body() dto: SubmissionDto) {
+  @Post('api/programmes/:programmeId/coaching/me/milestones/:milestoneId/submission')
+  @Roles(['applicant'], 'programmeId')
+  @HttpCode(200)
+  async submit(
+    @CurrentTenant() tenant: Tenant,
+    @CurrentPrincipal() p: Principal,
+    @Param('programmeId') programmeId: string,
+    @Param('milestoneId') milestoneId: string,
+    @Body() dto: SubmissionDto,
+  ) {
     if ((dto.text === undefined) === (dto.url === undefined)) {
       throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'text', message: 'give either text or url' }]);
     }
@@ -106,25 +151,38 @@ export class CoachingController {
     return milestoneView(await this.laureates.submit(tenant, programmeId, milestoneId, p, evidence));
   }
 
-  @Post('api/programmes/:programmeId/coaching/me/milestones/:milestoneId/files') @Roles(['applicant'], 'programmeId') @HttpCode(200) @ApiConsumes('multipart/form-data')
+  @Post('api/programmes/:programmeId/coaching/me/milestones/:milestoneId/files')
+  @Roles(['applicant'], 'programmeId')
+  @HttpCode(200)
+  @ApiConsumes('multipart/form-data')
   @UseInterceptors(FileUpload('file', 20 * 1024 * 1024))
-  async upload(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Param('milestoneId') milestoneId: string, @UploadedFile() file: UploadedEvidence | undefined) {
+  async upload(
+    @CurrentTenant() tenant: Tenant,
+    @CurrentPrincipal() p: Principal,
+    @Param('programmeId') programmeId: string,
+    @Param('milestoneId') milestoneId: string,
+    @UploadedFile() file: UploadedEvidence | undefined,
+  ) {
     return milestoneView(await this.laureates.submitFile(tenant, programmeId, milestoneId, p, file));
   }
 
-  @Put('api/programmes/:programmeId/coaching/me/reminders') @Roles(['applicant'], 'programmeId')
+  @Put('api/programmes/:programmeId/coaching/me/reminders')
+  @Roles(['applicant'], 'programmeId')
   async mute(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: MuteDto) {
     await this.laureates.setMuted(tenant, programmeId, p, dto.muted);
     return { remindersMuted: dto.muted };
   }
 
   /** A new secret calendar address; the previous one stops working. */
-  @Post('api/programmes/:programmeId/coaching/me/calendar') @Roles(['applicant'], 'programmeId') @HttpCode(200)
+  @Post('api/programmes/:programmeId/coaching/me/calendar')
+  @Roles(['applicant'], 'programmeId')
+  @HttpCode(200)
   async calendar(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
     return { feedUrl: await this.coaching.rotateFeed(tenant, programmeId, p) };
   }
 
-  @Get('coaching/calendar/:token.ics') @Public()
+  @Get('coaching/calendar/:token.ics')
+  @Public()
   async feed(@CurrentTenant() tenant: Tenant, @Param('token') token: string, @Res() res: Response) {
     const body = await this.coaching.feed(tenant, token);
     res.setHeader('Content-Type', 'text/calendar; charset=utf-8');
@@ -134,19 +192,35 @@ export class CoachingController {
 
   // ---- coach ----
 
-  @Get('api/programmes/:programmeId/coaching/coach') @Roles(['coach', 'staff'], 'programmeId')
+  @Get('api/programmes/:programmeId/coaching/coach')
+  @Roles(['coach', 'staff'], 'programmeId')
   async coach(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
     const v = await this.coachReviews.coachView(tenant, programmeId, p);
     return { awaiting: v.awaiting, laureates: v.schedules.map(scheduleView) };
   }
 
-  @Post('api/programmes/:programmeId/coaching/milestones/:milestoneId/review') @Roles(['coach', 'staff'], 'programmeId') @HttpCode(200)
-  async review(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Param('milestoneId') milestoneId: string, @Body() dto: ReviewDto) {
+  @Post('api/programmes/:programmeId/coaching/milestones/:milestoneId/review')
+  @Roles(['coach', 'staff'], 'programmeId')
+  @HttpCode(200)
+  async review(
+    @CurrentTenant() tenant: Tenant,
+    @CurrentPrincipal() p: Principal,
+    @Param('programmeId') programmeId: string,
+    @Param('milestoneId') milestoneId: string,
+    @Body() dto: ReviewDto,
+  ) {
     return milestoneView(await this.coachReviews.review(tenant, programmeId, milestoneId, p, dto.action, dto.comment ?? ''));
   }
 
-  @Get('api/programmes/:programmeId/coaching/milestones/:milestoneId/file') @Roles(['applicant', 'coach', 'staff'], 'programmeId')
-  async file(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Param('milestoneId') milestoneId: string, @Res() res: Response) {
+  @Get('api/programmes/:programmeId/coaching/milestones/:milestoneId/file')
+  @Roles(['applicant', 'coach', 'staff'], 'programmeId')
+  async file(
+    @CurrentTenant() tenant: Tenant,
+    @CurrentPrincipal() p: Principal,
+    @Param('programmeId') programmeId: string,
+    @Param('milestoneId') milestoneId: string,
+    @Res() res: Response,
+  ) {
     sendStoredFile(res, await this.coachReviews.evidenceFile(tenant, programmeId, milestoneId, p));
   }
 }

@@ -18,16 +18,22 @@ import { LaureateScheduleService, type UploadedEvidence } from './laureate-sched
 type Body_ = Record<string, string | string[] | undefined>;
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 
-
 /** A milestone for the templates: its status label key, its place or link, and the form ids. */
 function milestoneModel(m: MilestoneView) {
   return {
-    ...m, statusKey: `coaching.status.${m.effective}`, isSession: m.kind === 'session', isDeliverable: m.kind === 'deliverable',
-    place: m.location?.kind === 'place' ? m.location.address : null, videoUrl: m.location?.kind === 'video' ? m.location.url : null,
-    evidenceText: m.evidence?.kind === 'text' ? m.evidence.text : null, evidenceUrl: m.evidence?.kind === 'url' ? m.evidence.url : null,
+    ...m,
+    statusKey: `coaching.status.${m.effective}`,
+    isSession: m.kind === 'session',
+    isDeliverable: m.kind === 'deliverable',
+    place: m.location?.kind === 'place' ? m.location.address : null,
+    videoUrl: m.location?.kind === 'video' ? m.location.url : null,
+    evidenceText: m.evidence?.kind === 'text' ? m.evidence.text : null,
+    evidenceUrl: m.evidence?.kind === 'url' ? m.evidence.url : null,
     evidenceFile: m.evidence?.kind === 'file',
     canSubmit: m.kind === 'deliverable' && (m.status === 'pending' || m.status === 'changes_requested'),
-    isText: m.evidenceKind === 'text', isUrl: m.evidenceKind === 'url', isFile: m.evidenceKind === 'file',
+    isText: m.evidenceKind === 'text',
+    isUrl: m.evidenceKind === 'url',
+    isFile: m.evidenceKind === 'file',
     awaitsReview: m.status === 'submitted' || (m.kind === 'session' && m.status === 'pending'),
   };
 }
@@ -35,8 +41,12 @@ function milestoneModel(m: MilestoneView) {
 function scheduleModel(s: LaureateSchedule) {
   const required = s.milestones.filter((m) => m.required && m.kind === 'deliverable');
   return {
-    laureate: s.laureate, milestones: s.milestones.map(milestoneModel), ready: s.readiness.ready, missing: s.readiness.missing,
-    validatedRequired: required.filter((m) => m.status === 'validated').length, totalRequired: required.length,
+    laureate: s.laureate,
+    milestones: s.milestones.map(milestoneModel),
+    ready: s.readiness.ready,
+    missing: s.readiness.missing,
+    validatedRequired: required.filter((m) => m.status === 'validated').length,
+    totalRequired: required.length,
   };
 }
 
@@ -62,36 +72,62 @@ export class CoachingPagesController {
 
   // ---- laureate ----
 
-  @Get('coaching/programmes/:programmeId') @Roles(['applicant'], 'programmeId')
+  @Get('coaching/programmes/:programmeId')
+  @Roles(['applicant'], 'programmeId')
   async schedule(@Page() page: PageContext, @Param('programmeId') programmeId: string) {
     return this.renderSchedule(page, programmeId);
   }
 
-  @Post('coaching/programmes/:programmeId/milestones/:milestoneId') @HttpCode(200) @Roles(['applicant'], 'programmeId')
-  async submit(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Param('milestoneId') milestoneId: string, @Body() body: Body_, @Res() res: Response) {
+  @Post('coaching/programmes/:programmeId/milestones/:milestoneId')
+  @HttpCode(200)
+  @Roles(['applicant'], 'programmeId')
+  async submit(
+    @Page() page: PageContext,
+    @Param('programmeId') programmeId: string,
+    @Param('milestoneId') milestoneId: string,
+    @Body() body: Body_,
+    @Res() res: Response,
+  ) {
     const field = `evidence-${milestoneId}`;
     const evidence = body.url !== undefined ? { kind: 'url' as const, url: str(body.url) } : { kind: 'text' as const, text: str(body.text) };
     const problem = await this.attempt(page, field, () => this.laureates.submit(page.tenant, programmeId, milestoneId, page.principal!, evidence));
-    if (problem) return res.status(problem.status).send(await this.renderSchedule(page, programmeId, { errorList: problem.errorList, typed: { [milestoneId]: str(body.url ?? body.text) } }));
+    if (problem)
+      return res
+        .status(problem.status)
+        .send(await this.renderSchedule(page, programmeId, { errorList: problem.errorList, typed: { [milestoneId]: str(body.url ?? body.text) } }));
     return res.redirect(303, `${page.basePath}/coaching/programmes/${programmeId}?saved=submitted#milestone-${milestoneId}`);
   }
 
-  @Post('coaching/programmes/:programmeId/milestones/:milestoneId/file') @HttpCode(200) @Roles(['applicant'], 'programmeId')
+  @Post('coaching/programmes/:programmeId/milestones/:milestoneId/file')
+  @HttpCode(200)
+  @Roles(['applicant'], 'programmeId')
   @UseInterceptors(FileUpload('file', 20 * 1024 * 1024))
-  async upload(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Param('milestoneId') milestoneId: string, @UploadedFile() file: UploadedEvidence | undefined, @Res() res: Response) {
-    const problem = await this.attempt(page, `evidence-${milestoneId}`, () => this.laureates.submitFile(page.tenant, programmeId, milestoneId, page.principal!, file));
+  async upload(
+    @Page() page: PageContext,
+    @Param('programmeId') programmeId: string,
+    @Param('milestoneId') milestoneId: string,
+    @UploadedFile() file: UploadedEvidence | undefined,
+    @Res() res: Response,
+  ) {
+    const problem = await this.attempt(page, `evidence-${milestoneId}`, () =>
+      this.laureates.submitFile(page.tenant, programmeId, milestoneId, page.principal!, file),
+    );
     if (problem) return res.status(problem.status).send(await this.renderSchedule(page, programmeId, { errorList: problem.errorList }));
     return res.redirect(303, `${page.basePath}/coaching/programmes/${programmeId}?saved=submitted#milestone-${milestoneId}`);
   }
 
-  @Post('coaching/programmes/:programmeId/reminders') @HttpCode(200) @Roles(['applicant'], 'programmeId')
+  @Post('coaching/programmes/:programmeId/reminders')
+  @HttpCode(200)
+  @Roles(['applicant'], 'programmeId')
   async mute(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Body() body: Body_, @Res() res: Response) {
     await this.laureates.setMuted(page.tenant, programmeId, page.principal!, body.muted === 'yes');
     return res.redirect(303, `${page.basePath}/coaching/programmes/${programmeId}?saved=reminders`);
   }
 
   /** Shows the new calendar address once (only its hash is kept). */
-  @Post('coaching/programmes/:programmeId/calendar') @HttpCode(200) @Roles(['applicant'], 'programmeId')
+  @Post('coaching/programmes/:programmeId/calendar')
+  @HttpCode(200)
+  @Roles(['applicant'], 'programmeId')
   async calendar(@Page() page: PageContext, @Param('programmeId') programmeId: string) {
     const feedUrl = await this.coaching.rotateFeed(page.tenant, programmeId, page.principal!);
     return this.renderSchedule(page, programmeId, { feedUrl });
@@ -99,27 +135,41 @@ export class CoachingPagesController {
 
   // ---- coach ----
 
-  @Get('coaching/programmes/:programmeId/coach') @Roles(['coach', 'staff'], 'programmeId')
+  @Get('coaching/programmes/:programmeId/coach')
+  @Roles(['coach', 'staff'], 'programmeId')
   async coach(@Page() page: PageContext, @Param('programmeId') programmeId: string) {
     return this.renderCoach(page, programmeId);
   }
 
-  @Post('coaching/programmes/:programmeId/coach/milestones/:milestoneId') @HttpCode(200) @Roles(['coach', 'staff'], 'programmeId')
-  async review(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Param('milestoneId') milestoneId: string, @Body() body: Body_, @Res() res: Response) {
+  @Post('coaching/programmes/:programmeId/coach/milestones/:milestoneId')
+  @HttpCode(200)
+  @Roles(['coach', 'staff'], 'programmeId')
+  async review(
+    @Page() page: PageContext,
+    @Param('programmeId') programmeId: string,
+    @Param('milestoneId') milestoneId: string,
+    @Body() body: Body_,
+    @Res() res: Response,
+  ) {
     const action = body.action === 'validate' ? 'validate' : 'request_changes';
-    const problem = await this.attempt(page, `comment-${milestoneId}`, () => this.coachReviews.review(page.tenant, programmeId, milestoneId, page.principal!, action, str(body.comment).slice(0, 5000)));
+    const problem = await this.attempt(page, `comment-${milestoneId}`, () =>
+      this.coachReviews.review(page.tenant, programmeId, milestoneId, page.principal!, action, str(body.comment).slice(0, 5000)),
+    );
     if (problem) return res.status(problem.status).send(await this.renderCoach(page, programmeId, { errorList: problem.errorList }));
     return res.redirect(303, `${page.basePath}/coaching/programmes/${programmeId}/coach?saved=review`);
   }
 
   // ---- staff ----
 
-  @Get('staff/programmes/:programmeId/coaching') @Roles(['staff'])
+  @Get('staff/programmes/:programmeId/coaching')
+  @Roles(['staff'])
   async dashboard(@Page() page: PageContext, @Param('programmeId') programmeId: string) {
     return this.renderDashboard(page, programmeId);
   }
 
-  @Post('staff/programmes/:programmeId/coaching/:action') @HttpCode(200) @Roles(['staff'])
+  @Post('staff/programmes/:programmeId/coaching/:action')
+  @HttpCode(200)
+  @Roles(['staff'])
   async act(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Param('action') action: string, @Body() body: Body_, @Res() res: Response) {
     const actor = page.principal!.userId;
     const run: Record<string, () => Promise<unknown>> = {
@@ -141,9 +191,14 @@ export class CoachingPagesController {
     if (!run[action]) throw new DomainError('NOT_FOUND');
     const problem = await this.attempt(page, action === 'override' ? 'reason' : action === 'plan' ? 'plan' : 'actions', run[action]);
     if (problem) {
-      return res.status(problem.status).send(await this.renderDashboard(page, programmeId, {
-        errorList: problem.errorList, errors: problem.errors, reason: str(body.reason), ...(action === 'plan' ? { planJson: str(body.plan) } : {}),
-      }));
+      return res.status(problem.status).send(
+        await this.renderDashboard(page, programmeId, {
+          errorList: problem.errorList,
+          errors: problem.errors,
+          reason: str(body.reason),
+          ...(action === 'plan' ? { planJson: str(body.plan) } : {}),
+        }),
+      );
     }
     return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/coaching?saved=${action}`);
   }
@@ -153,23 +208,36 @@ export class CoachingPagesController {
   private async renderSchedule(page: PageContext, programmeId: string, extra: Record<string, unknown> = {}) {
     const s = await this.laureates.mySchedule(page.tenant, programmeId, page.principal!);
     return this.views.page('pages/coaching/schedule', page, {
-      title: this.views.t(page.locale, 'coaching.scheduleTitle'), programme: s.programme, ...scheduleModel(s), ...extra,
+      title: this.views.t(page.locale, 'coaching.scheduleTitle'),
+      programme: s.programme,
+      ...scheduleModel(s),
+      ...extra,
     });
   }
 
   private async renderCoach(page: PageContext, programmeId: string, extra: Record<string, unknown> = {}) {
     const v = await this.coachReviews.coachView(page.tenant, programmeId, page.principal!);
     return this.views.page('pages/coaching/coach', page, {
-      title: this.views.t(page.locale, 'coaching.coachTitle'), programme: v.programme, awaiting: v.awaiting, schedules: v.schedules.map(scheduleModel), ...extra,
+      title: this.views.t(page.locale, 'coaching.coachTitle'),
+      programme: v.programme,
+      awaiting: v.awaiting,
+      schedules: v.schedules.map(scheduleModel),
+      ...extra,
     });
   }
 
   private async renderDashboard(page: PageContext, programmeId: string, extra: Record<string, unknown> = {}) {
     const d = await this.coaching.dashboard(page.tenant, programmeId);
     return this.views.page('pages/coaching/dashboard', page, {
-      title: this.views.t(page.locale, 'coaching.dashboardTitle'), programme: d.programme, plan: d.plan, notReady: d.notReady, coaches: d.coaches,
-      schedules: d.schedules.map(scheduleModel), override: d.plan?.readinessOverriddenAt ? d.plan : null,
-      planJson: JSON.stringify((d.plan?.milestones ?? []).map(milestoneToDto), null, 2), ...extra,
+      title: this.views.t(page.locale, 'coaching.dashboardTitle'),
+      programme: d.programme,
+      plan: d.plan,
+      notReady: d.notReady,
+      coaches: d.coaches,
+      schedules: d.schedules.map(scheduleModel),
+      override: d.plan?.readinessOverriddenAt ? d.plan : null,
+      planJson: JSON.stringify((d.plan?.milestones ?? []).map(milestoneToDto), null, 2),
+      ...extra,
     });
   }
 }

@@ -21,7 +21,10 @@ export interface LaureateRow extends CoachingLaureate {
 /** Every query of the coaching module; each takes the tenant id, so another tenant's ids find nothing. */
 @Injectable()
 export class CoachingRepository {
-  constructor(private readonly ds: DataSource, private readonly people: PeopleQuery) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly people: PeopleQuery,
+  ) {}
 
   get manager(): EntityManager {
     return this.ds.manager;
@@ -33,12 +36,16 @@ export class CoachingRepository {
 
   /** The plan row, created empty on first use and locked (concurrent first uses end with one row). */
   async ensurePlan(em: EntityManager, tenantId: string, programmeId: string): Promise<CoachingPlan> {
-    await em.query(
-      `INSERT INTO coaching_plan (tenant_id, programme_id) VALUES ($1, $2) ON CONFLICT (tenant_id, programme_id) DO NOTHING`, [tenantId, programmeId],
-    );
-    return (await em.getRepository(CoachingPlan).createQueryBuilder('p')
+    await em.query(`INSERT INTO coaching_plan (tenant_id, programme_id) VALUES ($1, $2) ON CONFLICT (tenant_id, programme_id) DO NOTHING`, [
+      tenantId,
+      programmeId,
+    ]);
+    return (await em
+      .getRepository(CoachingPlan)
+      .createQueryBuilder('p')
       .where('p.tenant_id = :tenantId AND p.programme_id = :programmeId', { tenantId, programmeId })
-      .setLock('pessimistic_write').getOne())!;
+      .setLock('pessimistic_write')
+      .getOne())!;
   }
 
   async updatePlan(em: EntityManager, id: string, patch: Partial<CoachingPlan>): Promise<void> {
@@ -48,7 +55,9 @@ export class CoachingRepository {
   // architecture exception: lists of laureates join `application` for the project's title, category and
   // language, and sort by its receipt number, in the one query that pages read.
   private laureateQuery(em: EntityManager) {
-    return em.getRepository(CoachingLaureate).createQueryBuilder('l')
+    return em
+      .getRepository(CoachingLaureate)
+      .createQueryBuilder('l')
       .innerJoin('application', 'a', 'a.id = l.application_id')
       .addSelect(['a.title AS a_title', 'a.category AS a_category', 'a.receipt_number AS a_receipt', 'a.locale AS a_locale']);
   }
@@ -61,15 +70,23 @@ export class CoachingRepository {
       const ids = entities.filter((e) => e.tenantId === tenantId).flatMap((e) => (e.coachUserId ? [e.userId, e.coachUserId] : [e.userId]));
       for (const person of await this.people.contacts(em, tenantId, ids)) people.set(person.id, person);
     }
-    return entities.filter((e) => people.has(e.userId)).map((e) => {
-      const r = raw.find((x: Record<string, unknown>) => x.l_id === e.id) as Record<string, string | null>;
-      const u = people.get(e.userId)!;
-      const c = e.coachUserId ? people.get(e.coachUserId) : undefined;
-      return Object.assign(e, {
-        title: r.a_title ?? '', category: r.a_category, receiptNumber: r.a_receipt, displayName: u.displayName ?? '', email: u.email ?? '',
-        locale: (u.locale ?? r.a_locale ?? 'fr') as 'fr' | 'en', coachName: c?.displayName ?? null, coachEmail: c?.email ?? null,
+    return entities
+      .filter((e) => people.has(e.userId))
+      .map((e) => {
+        const r = raw.find((x: Record<string, unknown>) => x.l_id === e.id) as Record<string, string | null>;
+        const u = people.get(e.userId)!;
+        const c = e.coachUserId ? people.get(e.coachUserId) : undefined;
+        return Object.assign(e, {
+          title: r.a_title ?? '',
+          category: r.a_category,
+          receiptNumber: r.a_receipt,
+          displayName: u.displayName ?? '',
+          email: u.email ?? '',
+          locale: (u.locale ?? r.a_locale ?? 'fr') as 'fr' | 'en',
+          coachName: c?.displayName ?? null,
+          coachEmail: c?.email ?? null,
+        });
       });
-    });
   }
 
   laureates(em: EntityManager, tenantId: string, programmeId: string, filter: { coachUserId?: string; userId?: string } = {}): Promise<LaureateRow[]> {
@@ -81,8 +98,10 @@ export class CoachingRepository {
 
   async laureate(em: EntityManager, tenantId: string, programmeId: string, id: string): Promise<LaureateRow | null> {
     if (!isUuid(id)) return null;
-    const rows = await this.laureateRows(em, this.laureateQuery(em)
-      .where('l.tenant_id = :tenantId AND l.programme_id = :programmeId AND l.id = :id', { tenantId, programmeId, id }));
+    const rows = await this.laureateRows(
+      em,
+      this.laureateQuery(em).where('l.tenant_id = :tenantId AND l.programme_id = :programmeId AND l.id = :id', { tenantId, programmeId, id }),
+    );
     return rows[0] ?? null;
   }
 
@@ -93,7 +112,10 @@ export class CoachingRepository {
   }
 
   async byFeedToken(em: EntityManager, tenantId: string, tokenHash: string): Promise<LaureateRow | null> {
-    const rows = await this.laureateRows(em, this.laureateQuery(em).where('l.tenant_id = :tenantId AND l.feed_token_hash = :tokenHash', { tenantId, tokenHash }));
+    const rows = await this.laureateRows(
+      em,
+      this.laureateQuery(em).where('l.tenant_id = :tenantId AND l.feed_token_hash = :tokenHash', { tenantId, tokenHash }),
+    );
     return rows[0] ?? null;
   }
 
@@ -113,9 +135,13 @@ export class CoachingRepository {
 
   milestones(em: EntityManager, tenantId: string, laureateIds: string[]): Promise<CoachingMilestone[]> {
     if (!laureateIds.length) return Promise.resolve([]);
-    return em.getRepository(CoachingMilestone).createQueryBuilder('m')
+    return em
+      .getRepository(CoachingMilestone)
+      .createQueryBuilder('m')
       .where('m.tenant_id = :tenantId AND m.laureate_id IN (:...laureateIds)', { tenantId, laureateIds })
-      .orderBy('m.at', 'ASC').addOrderBy('m.milestone_key', 'ASC').getMany();
+      .orderBy('m.at', 'ASC')
+      .addOrderBy('m.milestone_key', 'ASC')
+      .getMany();
   }
 
   milestone(em: EntityManager, tenantId: string, programmeId: string, id: string): Promise<CoachingMilestone | null> {
@@ -126,9 +152,12 @@ export class CoachingRepository {
   /** One milestone row, locked for a change. */
   lockMilestone(em: EntityManager, tenantId: string, programmeId: string, id: string): Promise<CoachingMilestone | null> {
     if (!isUuid(id)) return Promise.resolve(null);
-    return em.getRepository(CoachingMilestone).createQueryBuilder('m')
+    return em
+      .getRepository(CoachingMilestone)
+      .createQueryBuilder('m')
       .where('m.tenant_id = :tenantId AND m.programme_id = :programmeId AND m.id = :id', { tenantId, programmeId, id })
-      .setLock('pessimistic_write').getOne();
+      .setLock('pessimistic_write')
+      .getOne();
   }
 
   /**
@@ -148,8 +177,20 @@ export class CoachingRepository {
               coaching_milestone.duration_minutes, coaching_milestone.location, coaching_milestone.evidence_kind, coaching_milestone.kind)
          IS DISTINCT FROM (EXCLUDED.title, EXCLUDED.description, EXCLUDED.required, EXCLUDED.at, EXCLUDED.duration_minutes,
               EXCLUDED.location, EXCLUDED.evidence_kind, EXCLUDED.kind)`,
-      [tenantId, programmeId, laureateId, m.id, m.kind, m.title, m.description ?? '', m.required, at,
-        m.durationMinutes ?? null, m.location ? JSON.stringify(m.location) : null, m.kind === 'deliverable' ? m.evidence : null],
+      [
+        tenantId,
+        programmeId,
+        laureateId,
+        m.id,
+        m.kind,
+        m.title,
+        m.description ?? '',
+        m.required,
+        at,
+        m.durationMinutes ?? null,
+        m.location ? JSON.stringify(m.location) : null,
+        m.kind === 'deliverable' ? m.evidence : null,
+      ],
     );
   }
 

@@ -37,7 +37,11 @@ export interface LaureateSchedule {
 /** The plan's milestones in the API's flat shape. */
 export function milestoneToDto(m: StoredMilestone): MilestoneDto {
   return {
-    id: m.id, kind: m.kind, title: m.title, description: m.description ?? '', required: m.required,
+    id: m.id,
+    kind: m.kind,
+    title: m.title,
+    description: m.description ?? '',
+    required: m.required,
     ...(m.date.kind === 'absolute' ? { at: m.date.at } : { days: m.date.days, ...(m.date.time ? { time: m.date.time } : {}) }),
     ...(m.location?.kind === 'place' ? { place: m.location.address } : m.location?.kind === 'video' ? { videoUrl: m.location.url } : {}),
     ...(m.durationMinutes ? { durationMinutes: m.durationMinutes } : {}),
@@ -47,7 +51,8 @@ export function milestoneToDto(m: StoredMilestone): MilestoneDto {
 
 function toDomain(m: StoredMilestone): Milestone {
   const date = m.date.kind === 'absolute' ? { kind: 'absolute' as const, at: new Date(m.date.at) } : m.date;
-  if (m.kind === 'session') return { id: m.id, kind: 'session', title: m.title, required: m.required, date, location: m.location!, durationMinutes: m.durationMinutes };
+  if (m.kind === 'session')
+    return { id: m.id, kind: 'session', title: m.title, required: m.required, date, location: m.location!, durationMinutes: m.durationMinutes };
   return { id: m.id, kind: 'deliverable', title: m.title, required: m.required, date, evidence: m.evidence! };
 }
 
@@ -59,19 +64,32 @@ export function planFromDtos(dtos: readonly MilestoneDto[]): StoredMilestone[] {
     const f = (name: string) => `milestones.${i}.${name}`;
     let id = d.id;
     if (!id) {
-      do id = `m-${randomBytes(3).toString('hex')}`; while (used.has(id));
+      do id = `m-${randomBytes(3).toString('hex')}`;
+      while (used.has(id));
       used.add(id);
     }
-    if ((d.at === undefined) === (d.days === undefined)) problems.push({ field: f('at'), message: 'give either at (a date and time) or days (after the start of the coaching)' });
+    if ((d.at === undefined) === (d.days === undefined))
+      problems.push({ field: f('at'), message: 'give either at (a date and time) or days (after the start of the coaching)' });
     if (d.time !== undefined && d.days === undefined) problems.push({ field: f('time'), message: 'only goes with days' });
     const base = {
-      id, title: d.title, description: d.description ?? '', required: d.required ?? true,
-      date: d.at !== undefined ? { kind: 'absolute' as const, at: new Date(d.at).toISOString() } : { kind: 'relative' as const, days: d.days ?? 0, ...(d.time ? { time: d.time } : {}) },
+      id,
+      title: d.title,
+      description: d.description ?? '',
+      required: d.required ?? true,
+      date:
+        d.at !== undefined
+          ? { kind: 'absolute' as const, at: new Date(d.at).toISOString() }
+          : { kind: 'relative' as const, days: d.days ?? 0, ...(d.time ? { time: d.time } : {}) },
     };
     if (d.kind === 'session') {
       if (!!d.place === !!d.videoUrl) problems.push({ field: f('place'), message: 'a session needs a place or a video link (one of them)' });
       if (d.evidence) problems.push({ field: f('evidence'), message: 'only goes with a deliverable' });
-      return { ...base, kind: 'session', location: d.videoUrl ? { kind: 'video', url: d.videoUrl } : { kind: 'place', address: d.place ?? '' }, ...(d.durationMinutes ? { durationMinutes: d.durationMinutes } : {}) };
+      return {
+        ...base,
+        kind: 'session',
+        location: d.videoUrl ? { kind: 'video', url: d.videoUrl } : { kind: 'place', address: d.place ?? '' },
+        ...(d.durationMinutes ? { durationMinutes: d.durationMinutes } : {}),
+      };
     }
     if (!d.evidence) problems.push({ field: f('evidence'), message: 'say what the laureate hands in: text, url or file' });
     if (d.place || d.videoUrl) problems.push({ field: f('place'), message: 'only goes with a session' });
@@ -120,7 +138,10 @@ export class CoachingService implements OnModuleInit {
       // No plan: a programme without coaching is not held back.
       if (!plan) return [];
       const schedules = await this.schedules(em, programme.tenantId, programme.id);
-      return readinessBlockers(to, { laureatesNotReady: schedules.filter((s) => !s.readiness.ready).length, readinessOverridden: !!plan.readinessOverriddenAt });
+      return readinessBlockers(to, {
+        laureatesNotReady: schedules.filter((s) => !s.readiness.ready).length,
+        readinessOverridden: !!plan.readinessOverriddenAt,
+      });
     });
     this.hooks.onEnter(async (em, change) => {
       if (change.to === 'coaching') await this.startCoaching(em, change);
@@ -152,7 +173,12 @@ export class CoachingService implements OnModuleInit {
       const plan = await this.repo.ensurePlan(em, tenant.id, programmeId);
       await this.repo.updatePlan(em, plan.id, { milestones });
       await this.audit.record(em, {
-        tenantId: tenant.id, actorUserId, action: 'coaching.plan_saved', subjectType: 'programme', subjectId: programmeId, data: { milestones },
+        tenantId: tenant.id,
+        actorUserId,
+        action: 'coaching.plan_saved',
+        subjectType: 'programme',
+        subjectId: programmeId,
+        data: { milestones },
       });
       const saved = { ...plan, milestones };
       // Once coaching has started, schedules follow the plan (reviewed work is kept).
@@ -174,7 +200,12 @@ export class CoachingService implements OnModuleInit {
       }
       const laureates = await this.generate(em, tenant, programmeId, plan);
       await this.audit.record(em, {
-        tenantId: tenant.id, actorUserId, action: 'coaching.schedules_generated', subjectType: 'programme', subjectId: programmeId, data: { laureates },
+        tenantId: tenant.id,
+        actorUserId,
+        action: 'coaching.schedules_generated',
+        subjectType: 'programme',
+        subjectId: programmeId,
+        data: { laureates },
       });
       return { laureates, startedAt: plan.startedAt };
     });
@@ -216,10 +247,15 @@ export class CoachingService implements OnModuleInit {
       await this.programmes.lockFound(em, tenant.id, programmeId);
       const l = await this.repo.laureate(em, tenant.id, programmeId, laureateId);
       if (!l) throw new DomainError('NOT_FOUND');
-      if (coachUserId && !(await this.people.hasRoleIn(em, tenant.id, coachUserId, ['coach', 'staff'], programmeId))) throw new DomainError('COACHING_NOT_A_COACH');
+      if (coachUserId && !(await this.people.hasRoleIn(em, tenant.id, coachUserId, ['coach', 'staff'], programmeId)))
+        throw new DomainError('COACHING_NOT_A_COACH');
       await this.repo.updateLaureate(em, l.id, { coachUserId });
       await this.audit.record(em, {
-        tenantId: tenant.id, actorUserId, action: 'coaching.coach_assigned', subjectType: 'programme', subjectId: programmeId,
+        tenantId: tenant.id,
+        actorUserId,
+        action: 'coaching.coach_assigned',
+        subjectType: 'programme',
+        subjectId: programmeId,
         data: { laureateId, coachUserId },
       });
       return (await this.repo.laureate(em, tenant.id, programmeId, laureateId))!;
@@ -249,7 +285,11 @@ export class CoachingService implements OnModuleInit {
       const patch = { readinessOverriddenAt: this.clock.now(), readinessOverrideReason: reason.trim(), readinessOverriddenBy: actorUserId };
       await this.repo.updatePlan(em, plan.id, patch);
       await this.audit.record(em, {
-        tenantId: tenant.id, actorUserId, action: 'coaching.readiness_overridden', subjectType: 'programme', subjectId: programmeId,
+        tenantId: tenant.id,
+        actorUserId,
+        action: 'coaching.readiness_overridden',
+        subjectType: 'programme',
+        subjectId: programmeId,
         data: { reason: reason.trim(), notReady },
       });
       return { ...plan, ...patch };
@@ -284,13 +324,18 @@ export class CoachingService implements OnModuleInit {
     const page = `${siteUrl}/coaching/programmes/${l.programmeId}`;
     const fr = l.locale === 'fr';
     return writeCalendar({
-      prodId: '-//Tremplin//Coaching//FR', name: `${tenant.name} — ${l.title}`, now: this.clock.now(),
+      prodId: '-//Tremplin//Coaching//FR',
+      name: `${tenant.name} — ${l.title}`,
+      now: this.clock.now(),
       events: milestones.map((m) => {
         const session = m.kind === 'session';
         const start = session ? m.at : new Date(m.at.getTime() - 30 * 60_000);
         const end = session ? new Date(m.at.getTime() + (m.durationMinutes ?? 60) * 60_000) : m.at;
         return {
-          uid: `${m.id}@tremplin`, start, end, sequence: m.version,
+          uid: `${m.id}@tremplin`,
+          start,
+          end,
+          sequence: m.version,
           summary: session ? m.title : fr ? `Échéance : ${m.title}` : `Due: ${m.title}`,
           description: m.description || undefined,
           location: m.location?.kind === 'place' ? m.location.address : m.location?.kind === 'video' ? m.location.url : undefined,
@@ -305,7 +350,11 @@ export class CoachingService implements OnModuleInit {
   /** Every laureate's schedule and readiness in a programme. */
   async schedules(em: EntityManager, tenantId: string, programmeId: string): Promise<LaureateSchedule[]> {
     const laureates = await this.repo.laureates(em, tenantId, programmeId);
-    const all = await this.repo.milestones(em, tenantId, laureates.map((l) => l.id));
+    const all = await this.repo.milestones(
+      em,
+      tenantId,
+      laureates.map((l) => l.id),
+    );
     const now = this.clock.now();
     return laureates.map((l) => {
       const milestones = all.filter((m) => m.laureateId === l.id).map((m) => ({ ...m, effective: effectiveStatus(m.kind, m.status, m.at, now) }));

@@ -51,23 +51,45 @@ export class LaureateScheduleService {
   }
 
   /** A file as evidence: checked by its content (PDF or image), stored, and handed in, in one transaction. */
-  async submitFile(tenant: Tenant, programmeId: string, milestoneId: string, principal: Principal, file: UploadedEvidence | undefined): Promise<CoachingMilestone> {
+  async submitFile(
+    tenant: Tenant,
+    programmeId: string,
+    milestoneId: string,
+    principal: Principal,
+    file: UploadedEvidence | undefined,
+  ): Promise<CoachingMilestone> {
     if (!file || !file.size) throw new DomainError('COACHING_FILE_REQUIRED', {}, [{ field: 'file', message: 'attach a PDF or an image' }]);
-    if (file.size > MAX_EVIDENCE_BYTES) throw new DomainError('FILE_TOO_LARGE', { maxMb: MAX_EVIDENCE_BYTES / 1024 / 1024 }, [{ field: 'file', message: `must be at most ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB` }]);
+    if (file.size > MAX_EVIDENCE_BYTES)
+      throw new DomainError('FILE_TOO_LARGE', { maxMb: MAX_EVIDENCE_BYTES / 1024 / 1024 }, [
+        { field: 'file', message: `must be at most ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB` },
+      ]);
     const sniffed = sniffFileType(file.buffer);
     if (!sniffed) throw new DomainError('FILE_TYPE_NOT_ACCEPTED', {}, [{ field: 'file', message: 'must be a PDF or an image (PNG, JPEG, GIF, WebP)' }]);
     return this.tx.run(async (em) => {
       const m = await this.ownMilestone(em, tenant, programmeId, milestoneId, principal);
       const safeName = storedFileName(file.originalname, `evidence.${sniffed.extension}`);
       const stored = await this.files.put(em, {
-        tenantId: tenant.id, ownerType: 'coaching_milestone', ownerId: m.id, purpose: 'evidence', filename: safeName,
-        contentType: sniffed.mime, uploadedBy: principal.userId, bytes: file.buffer,
+        tenantId: tenant.id,
+        ownerType: 'coaching_milestone',
+        ownerId: m.id,
+        purpose: 'evidence',
+        filename: safeName,
+        contentType: sniffed.mime,
+        uploadedBy: principal.userId,
+        bytes: file.buffer,
       });
       return this.submitIn(em, tenant, programmeId, milestoneId, principal, { kind: 'file', fileId: stored.id });
     });
   }
 
-  private async submitIn(em: EntityManager, tenant: Tenant, programmeId: string, milestoneId: string, principal: Principal, evidence: Evidence): Promise<CoachingMilestone> {
+  private async submitIn(
+    em: EntityManager,
+    tenant: Tenant,
+    programmeId: string,
+    milestoneId: string,
+    principal: Principal,
+    evidence: Evidence,
+  ): Promise<CoachingMilestone> {
     const m = await this.ownMilestone(em, tenant, programmeId, milestoneId, principal);
     if (m.kind !== 'deliverable') throw new DomainError('MILESTONE_TRANSITION_NOT_ALLOWED', { kind: m.kind, from: m.status, action: 'submit', allowed: [] });
     assertEvidenceFits(m.evidenceKind!, evidence);
@@ -75,7 +97,11 @@ export class LaureateScheduleService {
     const patch = { status, evidence, submittedAt: this.clock.now(), version: m.version + 1 };
     await this.repo.updateMilestone(em, m.id, patch);
     await this.audit.record(em, {
-      tenantId: tenant.id, actorUserId: principal.userId, action: 'coaching.evidence_submitted', subjectType: 'coaching_milestone', subjectId: m.id,
+      tenantId: tenant.id,
+      actorUserId: principal.userId,
+      action: 'coaching.evidence_submitted',
+      subjectType: 'coaching_milestone',
+      subjectId: m.id,
       data: { kind: evidence.kind },
     });
     return { ...m, ...patch };

@@ -46,14 +46,17 @@ export function redactUrl(url: string | undefined | null): string {
   const q = beforeHash.indexOf('?');
   const path = redactPath(q < 0 ? beforeHash : beforeHash.slice(0, q));
   if (q < 0) return path;
-  const query = beforeHash.slice(q + 1).split('&').map((pair) => {
-    const eq = pair.indexOf('=');
-    const name = eq < 0 ? pair : pair.slice(0, eq);
-    if (eq < 0) return pair;
-    if (SECRET_PARAM.test(decode(name))) return `${name}=${REDACTED}`;
-    const value = decode(pair.slice(eq + 1));
-    const redacted = redactPath(value);
-    return redacted === value ? pair : `${name}=${encodeURIComponent(redacted)}`;
-  });
+  const query = beforeHash
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const name = eq < 0 ? pair : pair.slice(0, eq);
+      if (eq < 0) return pair;
+      if (SECRET_PARAM.test(decode(name))) return `${name}=${REDACTED}`;
+      const value = decode(pair.slice(eq + 1));
+      const redacted = redactPath(value);
+      return redacted === value ? pair : `${name}=${encodeURIComponent(redacted)}`;
+    });
   return `${path}?${query.join('&')}`;
 }

@@ -9,10 +9,25 @@ export class StartupError extends Error {
   }
 }
 
-type ErrorLike = { message?: unknown; code?: unknown; errno?: unknown; syscall?: unknown; path?: unknown; address?: unknown; port?: unknown; errors?: unknown; user?: unknown };
+type ErrorLike = {
+  message?: unknown;
+  code?: unknown;
+  errno?: unknown;
+  syscall?: unknown;
+  path?: unknown;
+  address?: unknown;
+  port?: unknown;
+  errors?: unknown;
+  user?: unknown;
+};
 
 function firstLine(text: string): string {
-  return text.split('\n').map((l) => l.trim()).find(Boolean) ?? '';
+  return (
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .find(Boolean) ?? ''
+  );
 }
 
 /**

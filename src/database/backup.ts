@@ -14,12 +14,23 @@ import { runMigrations } from './migrate.js';
 const FORMAT = 'tremplin-backup/1';
 const BATCH = 500;
 
-interface Header { format: string; createdAt: string; migrations: string[]; tables: string[] }
+interface Header {
+  format: string;
+  createdAt: string;
+  migrations: string[];
+  tables: string[];
+}
 
 /** Tables in an order where every row's foreign keys point to rows already inserted. */
 async function tablesInOrder(c: pg.Client): Promise<string[]> {
-  const tables = (await c.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migration' ORDER BY tablename`)).rows.map((r) => r.tablename as string);
-  const deps = (await c.query(`SELECT conrelid::regclass::text AS child, confrelid::regclass::text AS parent FROM pg_constraint WHERE contype = 'f' AND connamespace = 'public'::regnamespace`)).rows as Array<{ child: string; parent: string }>;
+  const tables = (await c.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migration' ORDER BY tablename`)).rows.map(
+    (r) => r.tablename as string,
+  );
+  const deps = (
+    await c.query(
+      `SELECT conrelid::regclass::text AS child, confrelid::regclass::text AS parent FROM pg_constraint WHERE contype = 'f' AND connamespace = 'public'::regnamespace`,
+    )
+  ).rows as Array<{ child: string; parent: string }>;
   const unquote = (n: string) => n.replace(/^"|"$/g, '');
   const ordered: string[] = [];
   const seen = new Set<string>();
@@ -51,7 +62,9 @@ export async function backupTo(url: string, file: string): Promise<{ tables: num
     await write({ format: FORMAT, createdAt: new Date().toISOString(), migrations, tables } satisfies Header);
     for (const table of tables) {
       for (let offset = 0; ; offset += BATCH) {
-        const batch = (await c.query(`SELECT coalesce(json_agg(t), '[]'::json) AS rows FROM (SELECT * FROM "${table}" ORDER BY ctid LIMIT ${BATCH} OFFSET ${offset}) t`)).rows[0].rows as unknown[];
+        const batch = (
+          await c.query(`SELECT coalesce(json_agg(t), '[]'::json) AS rows FROM (SELECT * FROM "${table}" ORDER BY ctid LIMIT ${BATCH} OFFSET ${offset}) t`)
+        ).rows[0].rows as unknown[];
         if (!batch.length) break;
         await write({ table, rows: batch });
         rows += batch.length;
@@ -81,7 +94,8 @@ export async function restoreFrom(url: string, file: string, log: (m: string) =>
   await probe.connect();
   try {
     const used = await probe.query(`SELECT 1 FROM pg_tables WHERE schemaname = 'public' AND tablename = 'tenant'`);
-    if (used.rowCount && (await probe.query('SELECT 1 FROM tenant LIMIT 1')).rowCount) throw new Error('the database is not empty: restore into a new DATA_DIR or an empty database');
+    if (used.rowCount && (await probe.query('SELECT 1 FROM tenant LIMIT 1')).rowCount)
+      throw new Error('the database is not empty: restore into a new DATA_DIR or an empty database');
   } finally {
     await probe.end();
   }
@@ -101,9 +115,13 @@ export async function restoreFrom(url: string, file: string, log: (m: string) =>
       await c.query(`INSERT INTO "${table}" SELECT * FROM json_populate_recordset(NULL::"${table}", $1::json)`, [JSON.stringify(batch)]);
       rows += batch.length;
     }
-    const serials = (await c.query(`SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' AND column_default LIKE 'nextval(%'`)).rows;
+    const serials = (
+      await c.query(`SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' AND column_default LIKE 'nextval(%'`)
+    ).rows;
     for (const s of serials) {
-      await c.query(`SELECT setval(pg_get_serial_sequence('"${s.table_name}"', '${s.column_name}'), GREATEST(coalesce((SELECT max("${s.column_name}") FROM "${s.table_name}"), 0), 1))`);
+      await c.query(
+        `SELECT setval(pg_get_serial_sequence('"${s.table_name}"', '${s.column_name}'), GREATEST(coalesce((SELECT max("${s.column_name}") FROM "${s.table_name}"), 0), 1))`,
+      );
     }
     await c.query('COMMIT');
     return { rows };

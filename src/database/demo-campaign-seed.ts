@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { UsersRepository } from '../auth/users.repository.js';
+import { CampaignsStaffService } from '../campaigns/campaigns-staff.service.js';
 import { CampaignsService } from '../campaigns/campaigns.service.js';
 import { ContributionsService } from '../campaigns/contributions.service.js';
 import { Clock } from '../common/clock/clock.js';
@@ -18,10 +19,52 @@ const SLUG = 'makers-collecte';
 const DEMO_LAUREATE = 'laureate@demo.tremplin.test';
 
 const CAMPAIGNS: Array<{ title: string; category: string; commune: string; goal: number; story: string; rewards: Array<[string, number, number | null]> }> = [
-  { title: 'Atelier vélo solidaire', category: 'repair', commune: 'Lumière', goal: 600_000, story: 'Un atelier où chacun apprend à réparer son vélo avec des pièces de réemploi.\n\nVotre soutien finance l’outillage et deux soirées de formation par semaine.', rewards: [['Merci sur notre mur', 1_000, null], ['Révision complète de votre vélo', 4_000, 30], ['Vélo reconditionné', 25_000, 5]] },
-  { title: 'Ressourcerie de quartier', category: 'reuse', commune: 'Port-Lumière', goal: 800_000, story: 'Collecter, réparer et revendre à petit prix les objets du quartier.\n\nLa collecte finance le camion de ramassage.', rewards: [['Carte de membre', 2_000, null], ['Lampe restaurée', 6_000, 12]] },
-  { title: 'Meubles en palettes', category: 'local-making', commune: 'Lumière', goal: 400_000, story: 'Des meubles de jardin dessinés avec des élèves et fabriqués en bois de palettes.\n\nChaque contribution finance les outils de l’atelier partagé.', rewards: [['Tabouret', 8_000, 20], ['Banc de jardin', 20_000, 6]] },
-  { title: 'Repair café mobile', category: 'repair', commune: 'Val-Lumière', goal: 500_000, story: 'Un triporteur équipé qui emmène le repair café sur les marchés.\n\nObjectif : 1 000 objets sauvés de la benne la première année.', rewards: [['Badge de réparateur', 1_500, null], ['Atelier privé pour votre association', 15_000, 4]] },
+  {
+    title: 'Atelier vélo solidaire',
+    category: 'repair',
+    commune: 'Lumière',
+    goal: 600_000,
+    story:
+      'Un atelier où chacun apprend à réparer son vélo avec des pièces de réemploi.\n\nVotre soutien finance l’outillage et deux soirées de formation par semaine.',
+    rewards: [
+      ['Merci sur notre mur', 1_000, null],
+      ['Révision complète de votre vélo', 4_000, 30],
+      ['Vélo reconditionné', 25_000, 5],
+    ],
+  },
+  {
+    title: 'Ressourcerie de quartier',
+    category: 'reuse',
+    commune: 'Port-Lumière',
+    goal: 800_000,
+    story: 'Collecter, réparer et revendre à petit prix les objets du quartier.\n\nLa collecte finance le camion de ramassage.',
+    rewards: [
+      ['Carte de membre', 2_000, null],
+      ['Lampe restaurée', 6_000, 12],
+    ],
+  },
+  {
+    title: 'Meubles en palettes',
+    category: 'local-making',
+    commune: 'Lumière',
+    goal: 400_000,
+    story: 'Des meubles de jardin dessinés avec des élèves et fabriqués en bois de palettes.\n\nChaque contribution finance les outils de l’atelier partagé.',
+    rewards: [
+      ['Tabouret', 8_000, 20],
+      ['Banc de jardin', 20_000, 6],
+    ],
+  },
+  {
+    title: 'Repair café mobile',
+    category: 'repair',
+    commune: 'Val-Lumière',
+    goal: 500_000,
+    story: 'Un triporteur équipé qui emmène le repair café sur les marchés.\n\nObjectif : 1 000 objets sauvés de la benne la première année.',
+    rewards: [
+      ['Badge de réparateur', 1_500, null],
+      ['Atelier privé pour votre association', 15_000, 4],
+    ],
+  },
 ];
 
 /**
@@ -32,7 +75,8 @@ const CAMPAIGNS: Array<{ title: string; category: string; commune: string; goal:
  */
 export async function seedDemoCampaigns(app: INestApplication, say: (m: string) => void, tenantSlug = 'demo'): Promise<void> {
   await seedProgrammeOnce(app, SEED_LOCK, SLUG, tenantSlug, say, async (tenant) =>
-    (await createCampaignDemo(app, tenant)) ? `demo programme "Makers — collecte" created: four campaigns collecting now (/programmes/${SLUG})` : null);
+    (await createCampaignDemo(app, tenant)) ? `demo programme "Makers — collecte" created: four campaigns collecting now (/programmes/${SLUG})` : null,
+  );
 }
 
 async function createCampaignDemo(app: INestApplication, tenant: Tenant): Promise<boolean> {
@@ -41,20 +85,30 @@ async function createCampaignDemo(app: INestApplication, tenant: Tenant): Promis
   const tx = app.get(TransactionRunner);
   const programmes = app.get(ProgrammesService);
   const campaigns = app.get(CampaignsService);
+  const campaignsStaff = app.get(CampaignsStaffService);
   const contributions = app.get(ContributionsService);
   const partners = app.get(PartnersService);
   const now = app.get(Clock).now().getTime();
-  const staffId = (await ds.query(
-    `SELECT u.id FROM app_user u JOIN role_grant g ON g.user_id = u.id WHERE u.tenant_id = $1 AND g.role = 'staff' AND g.programme_id IS NULL ORDER BY u.email LIMIT 1`, [tenant.id],
-  ))[0]?.id as string | undefined;
+  const staffId = (
+    await ds.query(
+      `SELECT u.id FROM app_user u JOIN role_grant g ON g.user_id = u.id WHERE u.tenant_id = $1 AND g.role = 'staff' AND g.programme_id IS NULL ORDER BY u.email LIMIT 1`,
+      [tenant.id],
+    )
+  )[0]?.id as string | undefined;
   if (!staffId) return false;
   const staff: Principal = { userId: staffId, email: '', displayName: 'staff', roles: ['staff'], programmeRoles: {}, via: 'token' };
 
-  let programme = await programmes.create(tenant, {
-    slug: SLUG, titleFr: 'Makers — la collecte', titleEn: 'Makers — the collection',
-    summaryFr: 'Quatre projets lauréats collectent en même temps : chaque euro des citoyens est doublé par nos partenaires, dans la limite de leur budget.',
-    summaryEn: 'Four laureate projects collect at the same time: every citizen euro is doubled by our partners, within their budget.',
-  }, staffId);
+  let programme = await programmes.create(
+    tenant,
+    {
+      slug: SLUG,
+      titleFr: 'Makers — la collecte',
+      titleEn: 'Makers — the collection',
+      summaryFr: 'Quatre projets lauréats collectent en même temps : chaque euro des citoyens est doublé par nos partenaires, dans la limite de leur budget.',
+      summaryEn: 'Four laureate projects collect at the same time: every citizen euro is doubled by our partners, within their budget.',
+    },
+    staffId,
+  );
   for (const to of ['call_open', 'screening', 'jury', 'announced', 'coaching', 'communication'] as const) {
     programme = await programmes.transition(tenant, programme.id, to, 'demo set-up', staffId);
   }
@@ -69,8 +123,21 @@ async function createCampaignDemo(app: INestApplication, tenant: Tenant): Promis
         `INSERT INTO application (tenant_id, programme_id, applicant_user_id, status, screening, title, summary, category, goal_cents, commune, postcode,
            applicant_name, organisation, email, phone, consent, answers, receipt_number, submitted_at, locale)
          VALUES ($1, $2, $3, 'submitted', 'eligible', $4, $5, $6, $7, $8, '59000', $9, $10, $11, '', true, '{}', $12, $13, 'fr') RETURNING id`,
-        [tenant.id, programme.id, user.id, c.title, c.story.split('\n')[0], c.category, c.goal, c.commune, user.displayName, `Collectif ${i + 1}`, email,
-          `COLL-${String(i + 1).padStart(5, '0')}`, new Date(now - 120 * DAY)],
+        [
+          tenant.id,
+          programme.id,
+          user.id,
+          c.title,
+          c.story.split('\n')[0],
+          c.category,
+          c.goal,
+          c.commune,
+          user.displayName,
+          `Collectif ${i + 1}`,
+          email,
+          `COLL-${String(i + 1).padStart(5, '0')}`,
+          new Date(now - 120 * DAY),
+        ],
       );
       await em.query(
         `INSERT INTO jury_outcome (tenant_id, programme_id, application_id, status, rank, confirmed_by, confirmed_at) VALUES ($1, $2, $3, 'laureate', $4, $5, $6)`,
@@ -83,22 +150,34 @@ async function createCampaignDemo(app: INestApplication, tenant: Tenant): Promis
   const ids: string[] = [];
   for (const [i, c] of CAMPAIGNS.entries()) {
     const mine = await campaigns.mine(tenant, programme.id, laureates[i]);
-    await campaigns.update(tenant, mine.id, {
-      summary: c.story.split('\n')[0], story: c.story, goalCents: c.goal,
-      faq: [{ question: 'Que se passe-t-il si l’objectif n’est pas atteint ?', answer: 'Tout ou rien : les promesses sont annulées, vous ne versez rien.' }],
-      rewards: c.rewards.map(([title, min, quantity]) => ({ title, minAmountCents: min, quantity, estimatedDelivery: '2027-03' })),
-    }, laureates[i]);
+    await campaigns.update(
+      tenant,
+      mine.id,
+      {
+        summary: c.story.split('\n')[0],
+        story: c.story,
+        goalCents: c.goal,
+        faq: [{ question: 'Que se passe-t-il si l’objectif n’est pas atteint ?', answer: 'Tout ou rien : les promesses sont annulées, vous ne versez rien.' }],
+        rewards: c.rewards.map(([title, min, quantity]) => ({ title, minAmountCents: min, quantity, estimatedDelivery: '2027-03' })),
+      },
+      laureates[i],
+    );
     await campaigns.submit(tenant, mine.id, laureates[i]);
-    await campaigns.review(tenant, programme.id, mine.id, { decision: 'approve' }, staff);
+    await campaignsStaff.review(tenant, programme.id, mine.id, { decision: 'approve' }, staff);
     ids.push(mine.id);
   }
 
   // Match-funding: one euro per citizen euro (at most 50 EUR per contribution) from two partners' budgets.
   const bank = await partners.create(tenant, programme.id, { name: 'Banque coopérative', description: 'Abonde chaque contribution.', capacity: 4 }, staffId);
-  const energy = await partners.create(tenant, programme.id, { name: 'Énergies de Lumière', description: 'Mécène des projets du territoire.', capacity: 4 }, staffId);
-  await campaigns.saveSettings(tenant, programme.id, { paymentProvider: 'webhook', matchFactorPercent: 100, matchCapPerContributionCents: 5_000 }, staff);
-  await campaigns.saveBudget(tenant, programme.id, { partnerId: bank.id, kind: 'ratio', totalCents: 600_000 }, staff);
-  await campaigns.saveBudget(tenant, programme.id, { partnerId: energy.id, kind: 'ratio', totalCents: 300_000 }, staff);
+  const energy = await partners.create(
+    tenant,
+    programme.id,
+    { name: 'Énergies de Lumière', description: 'Mécène des projets du territoire.', capacity: 4 },
+    staffId,
+  );
+  await campaignsStaff.saveSettings(tenant, programme.id, { paymentProvider: 'webhook', matchFactorPercent: 100, matchCapPerContributionCents: 5_000 }, staff);
+  await campaignsStaff.saveBudget(tenant, programme.id, { partnerId: bank.id, kind: 'ratio', totalCents: 600_000 }, staff);
+  await campaignsStaff.saveBudget(tenant, programme.id, { partnerId: energy.id, kind: 'ratio', totalCents: 300_000 }, staff);
 
   await programmes.setTimeline(tenant, programme.id, { campaign: new Date(now - 3 * DAY), settlement: new Date(now + 39 * DAY) }, staffId);
   programme = await programmes.transition(tenant, programme.id, 'campaign', 'demo set-up', staffId);
@@ -107,10 +186,18 @@ async function createCampaignDemo(app: INestApplication, tenant: Tenant): Promis
   const names = ['Camille', 'Louis', 'Jade', 'Hugo', 'Léa', 'Nathan', 'Chloé', 'Lucas', 'Manon', 'Arthur', 'Zoé', 'Jules'];
   for (let k = 0; k < 48; k++) {
     const campaignId = ids[k % ids.length];
-    const receipt = await contributions.contribute(tenant, campaignId, {
-      amountCents: [1_000, 2_000, 2_500, 5_000, 10_000][k % 5], email: `citoyen${k % 36}@demo.tremplin.test`,
-      displayName: names[k % names.length], anonymous: k % 7 === 0, message: k % 3 === 0 ? 'Bravo et bonne chance !' : '',
-    }, `demo-seed-${k}`);
+    const receipt = await contributions.contribute(
+      tenant,
+      campaignId,
+      {
+        amountCents: [1_000, 2_000, 2_500, 5_000, 10_000][k % 5],
+        email: `citoyen${k % 36}@demo.tremplin.test`,
+        displayName: names[k % names.length],
+        anonymous: k % 7 === 0,
+        message: k % 3 === 0 ? 'Bravo et bonne chance !' : '',
+      },
+      `demo-seed-${k}`,
+    );
     await contributions.handleWebhook(tenant, { id: `demo-${randomUUID()}`, type: 'payment.succeeded', reference: receipt.contribution.id }, {});
   }
   // Visitors pledge; the confirmation e-mail is written to DATA_DIR/mail without an SMTP server.

@@ -8,6 +8,7 @@ import { Clock } from '../common/clock/clock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
 import type { Principal } from '../auth/principal.js';
 import type { Partner } from '../partners/partner.entity.js';
+import { MatchingService } from '../partners/matching.service.js';
 import { PartnersService } from '../partners/partners.service.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
 import { Tenant } from '../tenants/tenant.entity.js';
@@ -34,10 +35,35 @@ const PROJECTS: Array<[string, string, string[]]> = [
 ];
 
 const PARTNERS = [
-  { name: 'Université de Lumière', description: 'Laboratoires, fablab et étudiants en design.', expertise: ['prototyping', 'engineering', 'design'], themes: ['recycling', 'local-making'], capacity: 3 },
-  { name: 'Banque coopérative', description: 'Conseil financier et abondement des collectes.', expertise: ['finance', 'marketing'], themes: ['reuse'], capacity: 3, matchFundingCents: 1_000_000 },
-  { name: 'Réseau d’accompagnement', description: 'Mentors entrepreneurs du territoire.', expertise: ['finance', 'logistics', 'communication'], themes: ['repair', 'reuse'], capacity: 2 },
-  { name: 'Maker Faire Lumière', description: 'Visibilité, événements et communauté maker.', expertise: ['communication', 'marketing', 'design'], themes: ['local-making', 'repair'], capacity: 3 },
+  {
+    name: 'Université de Lumière',
+    description: 'Laboratoires, fablab et étudiants en design.',
+    expertise: ['prototyping', 'engineering', 'design'],
+    themes: ['recycling', 'local-making'],
+    capacity: 3,
+  },
+  {
+    name: 'Banque coopérative',
+    description: 'Conseil financier et abondement des collectes.',
+    expertise: ['finance', 'marketing'],
+    themes: ['reuse'],
+    capacity: 3,
+    matchFundingCents: 1_000_000,
+  },
+  {
+    name: 'Réseau d’accompagnement',
+    description: 'Mentors entrepreneurs du territoire.',
+    expertise: ['finance', 'logistics', 'communication'],
+    themes: ['repair', 'reuse'],
+    capacity: 2,
+  },
+  {
+    name: 'Maker Faire Lumière',
+    description: 'Visibilité, événements et communauté maker.',
+    expertise: ['communication', 'marketing', 'design'],
+    themes: ['local-making', 'repair'],
+    capacity: 3,
+  },
 ];
 
 /**
@@ -49,7 +75,10 @@ const PARTNERS = [
  */
 export async function seedDemoCoaching(app: INestApplication, say: (m: string) => void, tenantSlug = 'demo'): Promise<void> {
   await seedProgrammeOnce(app, SEED_LOCK, SLUG, tenantSlug, say, async (tenant) =>
-    (await createCoachingDemo(app, tenant)) ? 'demo programme "Makers — coaching demo" created: ten laureates in coaching, four partners, matching confirmed' : null);
+    (await createCoachingDemo(app, tenant))
+      ? 'demo programme "Makers — coaching demo" created: ten laureates in coaching, four partners, matching confirmed'
+      : null,
+  );
 }
 
 async function createCoachingDemo(app: INestApplication, tenant: Tenant): Promise<boolean> {
@@ -61,17 +90,27 @@ async function createCoachingDemo(app: INestApplication, tenant: Tenant): Promis
   const schedules = app.get(LaureateScheduleService);
   const reviews = app.get(CoachReviewsService);
   const partners = app.get(PartnersService);
+  const matchings = app.get(MatchingService);
   const now = app.get(Clock).now().getTime();
-  const staff = (await ds.query(
-    `SELECT u.id FROM app_user u JOIN role_grant g ON g.user_id = u.id WHERE u.tenant_id = $1 AND g.role = 'staff' AND g.programme_id IS NULL ORDER BY u.email LIMIT 1`, [tenant.id],
-  ))[0]?.id as string | undefined;
+  const staff = (
+    await ds.query(
+      `SELECT u.id FROM app_user u JOIN role_grant g ON g.user_id = u.id WHERE u.tenant_id = $1 AND g.role = 'staff' AND g.programme_id IS NULL ORDER BY u.email LIMIT 1`,
+      [tenant.id],
+    )
+  )[0]?.id as string | undefined;
   if (!staff) return false;
 
-  let programme = await programmes.create(tenant, {
-    slug: SLUG, titleFr: 'Makers — démonstration de l’accompagnement', titleEn: 'Makers — coaching demo',
-    summaryFr: 'Un programme de démonstration en phase d’accompagnement : dix lauréats, un plan, des coachs et des partenaires parrains.',
-    summaryEn: 'A demonstration programme in its coaching phase: ten laureates, a plan, coaches and sponsor partners.',
-  }, staff);
+  let programme = await programmes.create(
+    tenant,
+    {
+      slug: SLUG,
+      titleFr: 'Makers — démonstration de l’accompagnement',
+      titleEn: 'Makers — coaching demo',
+      summaryFr: 'Un programme de démonstration en phase d’accompagnement : dix lauréats, un plan, des coachs et des partenaires parrains.',
+      summaryEn: 'A demonstration programme in its coaching phase: ten laureates, a plan, coaches and sponsor partners.',
+    },
+    staff,
+  );
   for (const to of ['call_open', 'screening', 'jury', 'announced'] as const) {
     programme = await programmes.transition(tenant, programme.id, to, 'demo set-up', staff);
   }
@@ -90,8 +129,20 @@ async function createCoachingDemo(app: INestApplication, tenant: Tenant): Promis
         `INSERT INTO application (tenant_id, programme_id, applicant_user_id, status, screening, screening_reason, title, summary, category,
            goal_cents, commune, postcode, applicant_name, organisation, email, phone, consent, answers, receipt_number, submitted_at, locale)
          VALUES ($1, $2, $3, 'submitted', 'eligible', 'Demo', $4, $5, $6, $7, 'Lumière', '59000', $8, $9, $10, '', true, '{}', $11, $12, 'fr') RETURNING id`,
-        [tenant.id, programme.id, user.id, title, `${title} : un projet d'économie circulaire lauréat, en accompagnement pour la démonstration.`,
-          category, 300_000 + i * 50_000, user.displayName, `Collectif ${n}`, email, `COACH-${String(n).padStart(5, '0')}`, new Date(now - 60 * DAY)],
+        [
+          tenant.id,
+          programme.id,
+          user.id,
+          title,
+          `${title} : un projet d'économie circulaire lauréat, en accompagnement pour la démonstration.`,
+          category,
+          300_000 + i * 50_000,
+          user.displayName,
+          `Collectif ${n}`,
+          email,
+          `COACH-${String(n).padStart(5, '0')}`,
+          new Date(now - 60 * DAY),
+        ],
       );
       await em.query(
         `INSERT INTO jury_outcome (tenant_id, programme_id, application_id, status, rank, confirmed_by, confirmed_at) VALUES ($1, $2, $3, 'laureate', $4, $5, $6)`,
@@ -101,24 +152,67 @@ async function createCoachingDemo(app: INestApplication, tenant: Tenant): Promis
     }
   });
 
-  await coaching.savePlan(tenant, programme.id, [
-    { id: 'kickoff', kind: 'session', title: 'Séance de lancement', days: 0, time: '18:00', place: 'Fablab de Lumière, 12 rue du Port', durationMinutes: 90, required: false },
-    { id: 'story', kind: 'deliverable', title: 'Récit de campagne', description: 'Qui vous êtes, ce que vous faites, pourquoi maintenant.', days: 7, time: '18:00', evidence: 'text', required: true },
-    { id: 'budget', kind: 'deliverable', title: 'Budget prévisionnel (PDF)', days: 14, time: '18:00', evidence: 'file', required: true },
-    { id: 'rewards', kind: 'session', title: 'Atelier contreparties', days: 21, time: '10:00', videoUrl: 'https://visio.example.org/contreparties', durationMinutes: 60, required: false },
-    { id: 'video', kind: 'deliverable', title: 'Vidéo de présentation', days: 28, time: '18:00', evidence: 'url', required: true },
-  ], staff);
+  await coaching.savePlan(
+    tenant,
+    programme.id,
+    [
+      {
+        id: 'kickoff',
+        kind: 'session',
+        title: 'Séance de lancement',
+        days: 0,
+        time: '18:00',
+        place: 'Fablab de Lumière, 12 rue du Port',
+        durationMinutes: 90,
+        required: false,
+      },
+      {
+        id: 'story',
+        kind: 'deliverable',
+        title: 'Récit de campagne',
+        description: 'Qui vous êtes, ce que vous faites, pourquoi maintenant.',
+        days: 7,
+        time: '18:00',
+        evidence: 'text',
+        required: true,
+      },
+      { id: 'budget', kind: 'deliverable', title: 'Budget prévisionnel (PDF)', days: 14, time: '18:00', evidence: 'file', required: true },
+      {
+        id: 'rewards',
+        kind: 'session',
+        title: 'Atelier contreparties',
+        days: 21,
+        time: '10:00',
+        videoUrl: 'https://visio.example.org/contreparties',
+        durationMinutes: 60,
+        required: false,
+      },
+      { id: 'video', kind: 'deliverable', title: 'Vidéo de présentation', days: 28, time: '18:00', evidence: 'url', required: true },
+    ],
+    staff,
+  );
   await programmes.transition(tenant, programme.id, 'coaching', 'demo set-up', staff);
 
   // Some work handed in: five stories, three validated by the coach, one sent back.
   const coachUser = (await ds.query('SELECT id FROM app_user WHERE tenant_id = $1 AND email = $2', [tenant.id, DEMO_COACH]))[0].id as string;
-  const coachPrincipal: Principal = { userId: coachUser, email: DEMO_COACH, displayName: 'Sophie Roux', roles: [], programmeRoles: { [programme.id]: ['coach'] }, via: 'token' };
+  const coachPrincipal: Principal = {
+    userId: coachUser,
+    email: DEMO_COACH,
+    displayName: 'Sophie Roux',
+    roles: [],
+    programmeRoles: { [programme.id]: ['coach'] },
+    via: 'token',
+  };
   for (const [i, l] of laureates.slice(1, 6).entries()) {
     const mine = await schedules.mySchedule(tenant, programme.id, l);
     const story = mine.milestones.find((m) => m.milestoneKey === 'story')!;
-    await schedules.submit(tenant, programme.id, story.id, l, { kind: 'text', text: `Nous sommes ${l.displayName} : ${PROJECTS[i + 1][0].toLowerCase()}, fabriqué ici avec des matériaux de réemploi.` });
+    await schedules.submit(tenant, programme.id, story.id, l, {
+      kind: 'text',
+      text: `Nous sommes ${l.displayName} : ${PROJECTS[i + 1][0].toLowerCase()}, fabriqué ici avec des matériaux de réemploi.`,
+    });
     if (i < 3) await reviews.review(tenant, programme.id, story.id, coachPrincipal, 'validate', 'Clair et sincère, bravo.');
-    else if (i === 3) await reviews.review(tenant, programme.id, story.id, coachPrincipal, 'request_changes', 'Ajoutez une phrase sur l’impact pour le quartier.');
+    else if (i === 3)
+      await reviews.review(tenant, programme.id, story.id, coachPrincipal, 'request_changes', 'Ajoutez une phrase sur l’impact pour le quartier.');
   }
 
   // Partners, the demo partner speaking for the university, laureates' needs, and a confirmed matching.
@@ -127,12 +221,16 @@ async function createCoachingDemo(app: INestApplication, tenant: Tenant): Promis
   await tx.run(async (em) => {
     const contact = await users.upsert(em, tenant.id, DEMO_PARTNER, 'Paul Durand (Université)');
     await users.grant(em, tenant.id, contact.id, 'partner', programme.id);
-    await em.query('INSERT INTO partner_contact (tenant_id, partner_id, user_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [tenant.id, created[0].id, contact.id]);
+    await em.query('INSERT INTO partner_contact (tenant_id, partner_id, user_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+      tenant.id,
+      created[0].id,
+      contact.id,
+    ]);
   });
   for (const [i, l] of laureates.entries()) {
     await partners.setNeeds(tenant, programme.id, l, PROJECTS[i][2], i % 3 === 0 ? [created[i % created.length].id] : []);
   }
-  await partners.run(tenant, programme.id, staff);
-  await partners.confirm(tenant, programme.id, staff);
+  await matchings.run(tenant, programme.id, staff);
+  await matchings.confirm(tenant, programme.id, staff);
   return true;
 }

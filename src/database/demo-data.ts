@@ -5,17 +5,55 @@ import { Tenant } from '../tenants/tenant.entity.js';
 
 /** Forty circular-economy projects of the demo territory, shared by the demo programmes. */
 export const DEMO_PROJECTS = [
-  'Atelier vélo solidaire', 'Ressourcerie de quartier', 'Meubles en palettes', 'Repair café mobile', 'Textiles upcyclés',
-  'Imprimante 3D au plastique recyclé', 'Luminaires en verre de récupération', 'Compost de balcon', 'Jouets en bois de chutes',
-  'Sacs en voiles de bateau', 'Réparation d’électroménager', 'Bijoux en capsules', 'Savonnerie zéro déchet', 'Skates en érable recyclé',
-  'Vaisselle en céramique locale', 'Briques de chanvre', 'Outilthèque partagée', 'Lunettes en bois', 'Vêtements de seconde main',
-  'Filament 3D à partir de bouteilles', 'Cartons en mobilier', 'Ordinateurs reconditionnés', 'Pots en marc de café', 'Vélo-cargo fabriqué ici',
-  'Cuir de pomme', 'Tapis en chambres à air', 'Fablab itinérant', 'Épicerie en vrac sur roues', 'Panneaux acoustiques en jean',
-  'Réparation de smartphones', 'Lampes en bouteilles', 'Mobilier urbain en plastique récupéré', 'Cosmétiques solides', 'Sculptures en métal récupéré',
-  'Vitraux de récupération', 'Table de ping-pong en béton recyclé', 'Guitares en bois local', 'Nichoirs en chutes', 'Chaussures réparées', 'Serre en fenêtres',
+  'Atelier vélo solidaire',
+  'Ressourcerie de quartier',
+  'Meubles en palettes',
+  'Repair café mobile',
+  'Textiles upcyclés',
+  'Imprimante 3D au plastique recyclé',
+  'Luminaires en verre de récupération',
+  'Compost de balcon',
+  'Jouets en bois de chutes',
+  'Sacs en voiles de bateau',
+  'Réparation d’électroménager',
+  'Bijoux en capsules',
+  'Savonnerie zéro déchet',
+  'Skates en érable recyclé',
+  'Vaisselle en céramique locale',
+  'Briques de chanvre',
+  'Outilthèque partagée',
+  'Lunettes en bois',
+  'Vêtements de seconde main',
+  'Filament 3D à partir de bouteilles',
+  'Cartons en mobilier',
+  'Ordinateurs reconditionnés',
+  'Pots en marc de café',
+  'Vélo-cargo fabriqué ici',
+  'Cuir de pomme',
+  'Tapis en chambres à air',
+  'Fablab itinérant',
+  'Épicerie en vrac sur roues',
+  'Panneaux acoustiques en jean',
+  'Réparation de smartphones',
+  'Lampes en bouteilles',
+  'Mobilier urbain en plastique récupéré',
+  'Cosmétiques solides',
+  'Sculptures en métal récupéré',
+  'Vitraux de récupération',
+  'Table de ping-pong en béton recyclé',
+  'Guitares en bois local',
+  'Nichoirs en chutes',
+  'Chaussures réparées',
+  'Serre en fenêtres',
 ];
 export const DEMO_CATEGORIES = ['reuse', 'repair', 'recycling', 'local-making'];
-export const DEMO_COMMUNES: Array<[string, string]> = [['Lumière', '59000'], ['Roubaix', '59100'], ['Tourcoing', '59200'], ["Villeneuve-d'Ascq", '59650'], ['Wattrelos', '59150']];
+export const DEMO_COMMUNES: Array<[string, string]> = [
+  ['Lumière', '59000'],
+  ['Roubaix', '59100'],
+  ['Tourcoing', '59200'],
+  ["Villeneuve-d'Ascq", '59650'],
+  ['Wattrelos', '59150'],
+];
 
 /**
  * Runs a demo programme's creation once: under an advisory lock (two instances starting together seed
@@ -23,7 +61,11 @@ export const DEMO_COMMUNES: Array<[string, string]> = [['Lumière', '59000'], ['
  * print, or null when it created nothing.
  */
 export async function seedProgrammeOnce(
-  app: INestApplication, lockId: number, slug: string, tenantSlug: string, say: (m: string) => void,
+  app: INestApplication,
+  lockId: number,
+  slug: string,
+  tenantSlug: string,
+  say: (m: string) => void,
   create: (tenant: Tenant) => Promise<string | null>,
 ): Promise<void> {
   await withSessionLock(app.get(DataSource), lockId, async (em) => {

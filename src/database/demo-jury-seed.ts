@@ -30,7 +30,6 @@ const PARTNERS: Array<{ email: string; name: string; organisation: string }> = [
 ];
 const DEMO_JUROR = 'juror@demo.tremplin.test';
 
-
 /**
  * A second demo programme, "Makers — jury demo", already in its jury phase: forty eligible applications,
  * a jury of the authority and nine partners voting for ten favourites each (blind review), the vote
@@ -52,26 +51,48 @@ async function createJuryDemo(app: INestApplication, tenant: Tenant): Promise<vo
   const juryVote = app.get(JuryVoteService);
   const repo = app.get(JuryRepository);
   const now = app.get(Clock).now().getTime();
-  const staff = (await ds(app).query(
-    `SELECT u.id FROM app_user u JOIN role_grant g ON g.user_id = u.id WHERE u.tenant_id = $1 AND g.role = 'staff' AND g.programme_id IS NULL ORDER BY u.email LIMIT 1`, [tenant.id],
-  ))[0]?.id as string | undefined;
+  const staff = (
+    await ds(app).query(
+      `SELECT u.id FROM app_user u JOIN role_grant g ON g.user_id = u.id WHERE u.tenant_id = $1 AND g.role = 'staff' AND g.programme_id IS NULL ORDER BY u.email LIMIT 1`,
+      [tenant.id],
+    )
+  )[0]?.id as string | undefined;
   if (!staff) return;
 
-  let programme = await programmes.create(tenant, {
-    slug: SLUG, titleFr: 'Makers — démonstration du jury', titleEn: 'Makers — jury demo',
-    summaryFr: 'Un programme de démonstration en phase jury : quarante candidatures recevables, dix jurés, dix coups de cœur chacun.',
-    summaryEn: 'A demonstration programme in its jury phase: forty eligible applications, ten jurors, ten favourites each.',
-  }, staff);
-  await app.get(ApplicationsService).setCall(tenant, programme.id, {
-    textFr: 'Appel à projets de démonstration.', textEn: 'Demonstration call for projects.',
-    categories: [
-      { key: 'reuse', labelFr: 'Réemploi', labelEn: 'Reuse' }, { key: 'repair', labelFr: 'Réparation', labelEn: 'Repair' },
-      { key: 'recycling', labelFr: 'Recyclage', labelEn: 'Recycling' }, { key: 'local-making', labelFr: 'Fabrication locale', labelEn: 'Local making' },
-    ],
-    territory: DEMO_COMMUNES.map(([name, postcode]) => ({ name, postcode })),
-    goalMinCents: 100_000, goalMaxCents: 1_000_000, deadline: new Date(now - 10 * DAY).toISOString(),
-    onePerApplicant: true, allowEditAfterSubmit: false, receiptPrefix: 'JURY', form: [],
-  }, staff);
+  let programme = await programmes.create(
+    tenant,
+    {
+      slug: SLUG,
+      titleFr: 'Makers — démonstration du jury',
+      titleEn: 'Makers — jury demo',
+      summaryFr: 'Un programme de démonstration en phase jury : quarante candidatures recevables, dix jurés, dix coups de cœur chacun.',
+      summaryEn: 'A demonstration programme in its jury phase: forty eligible applications, ten jurors, ten favourites each.',
+    },
+    staff,
+  );
+  await app.get(ApplicationsService).setCall(
+    tenant,
+    programme.id,
+    {
+      textFr: 'Appel à projets de démonstration.',
+      textEn: 'Demonstration call for projects.',
+      categories: [
+        { key: 'reuse', labelFr: 'Réemploi', labelEn: 'Reuse' },
+        { key: 'repair', labelFr: 'Réparation', labelEn: 'Repair' },
+        { key: 'recycling', labelFr: 'Recyclage', labelEn: 'Recycling' },
+        { key: 'local-making', labelFr: 'Fabrication locale', labelEn: 'Local making' },
+      ],
+      territory: DEMO_COMMUNES.map(([name, postcode]) => ({ name, postcode })),
+      goalMinCents: 100_000,
+      goalMaxCents: 1_000_000,
+      deadline: new Date(now - 10 * DAY).toISOString(),
+      onePerApplicant: true,
+      allowEditAfterSubmit: false,
+      receiptPrefix: 'JURY',
+      form: [],
+    },
+    staff,
+  );
   for (const to of ['call_open', 'screening', 'jury'] as const) {
     programme = await programmes.transition(tenant, programme.id, to, 'demo set-up', staff);
   }
@@ -88,9 +109,22 @@ async function createJuryDemo(app: INestApplication, tenant: Tenant): Promise<vo
         `INSERT INTO application (tenant_id, programme_id, applicant_user_id, status, screening, screening_reason, title, summary, category,
            goal_cents, commune, postcode, applicant_name, organisation, email, phone, consent, answers, receipt_number, submitted_at, locale)
          VALUES ($1, $2, $3, 'submitted', 'eligible', 'Demo', $4, $5, $6, $7, $8, $9, $10, $11, $12, '', true, '{}', $13, $14, 'fr')`,
-        [tenant.id, programme.id, user.id, title, `${title} : un projet d'économie circulaire porté par des makers du territoire, présenté pour la démonstration.`,
-          DEMO_CATEGORIES[i % DEMO_CATEGORIES.length], 200_000 + (i % 9) * 100_000, commune, postcode, `Porteur ${n}`, `Collectif ${n}`, email,
-          `JURY-${String(n).padStart(5, '0')}`, new Date(now - (20 - i / 4) * DAY)],
+        [
+          tenant.id,
+          programme.id,
+          user.id,
+          title,
+          `${title} : un projet d'économie circulaire porté par des makers du territoire, présenté pour la démonstration.`,
+          DEMO_CATEGORIES[i % DEMO_CATEGORIES.length],
+          200_000 + (i % 9) * 100_000,
+          commune,
+          postcode,
+          `Porteur ${n}`,
+          `Collectif ${n}`,
+          email,
+          `JURY-${String(n).padStart(5, '0')}`,
+          new Date(now - (20 - i / 4) * DAY),
+        ],
       );
     }
   });
@@ -102,9 +136,24 @@ async function createJuryDemo(app: INestApplication, tenant: Tenant): Promise<vo
     for (const p of [...PARTNERS, { email: DEMO_JUROR, name: 'Karim Benali', organisation: 'Makerspace' }]) {
       const user = await users.upsert(em, tenant.id, p.email, p.name);
       await users.grant(em, tenant.id, user.id, 'juror', programme.id);
-      await repo.insertMember(em, { tenantId: tenant.id, programmeId: programme.id, userId: user.id, displayName: user.displayName, email: user.email, organisation: p.organisation, weight: 1 });
+      await repo.insertMember(em, {
+        tenantId: tenant.id,
+        programmeId: programme.id,
+        userId: user.id,
+        displayName: user.displayName,
+        email: user.email,
+        organisation: p.organisation,
+        weight: 1,
+      });
       if (p.email !== DEMO_JUROR) {
-        principals.push({ userId: user.id, email: user.email, displayName: user.displayName, roles: [], programmeRoles: { [programme.id]: ['juror'] }, via: 'token' });
+        principals.push({
+          userId: user.id,
+          email: user.email,
+          displayName: user.displayName,
+          roles: [],
+          programmeRoles: { [programme.id]: ['juror'] },
+          via: 'token',
+        });
       }
     }
   });
@@ -115,7 +164,10 @@ async function createJuryDemo(app: INestApplication, tenant: Tenant): Promise<vo
   const { applicationIds } = (await repo.jury(repo.manager, tenant.id, programme.id))!;
   const apps = await repo.applications(repo.manager, tenant.id, applicationIds);
   for (const [j, principal] of principals.entries()) {
-    const picks = apps.slice(j * 2, j * 2 + 10).concat(apps.slice(0, Math.max(0, j * 2 + 10 - apps.length))).map((a) => a.id);
+    const picks = apps
+      .slice(j * 2, j * 2 + 10)
+      .concat(apps.slice(0, Math.max(0, j * 2 + 10 - apps.length)))
+      .map((a) => a.id);
     await juryVote.setFavourites(tenant, programme.id, picks, principal);
   }
 }

@@ -56,9 +56,23 @@ export async function insertCampaignWithMoney(em: EntityManager, c: SeedCampaign
     `INSERT INTO campaign (tenant_id, programme_id, application_id, laureate_user_id, slug, title, summary, goal_cents, status,
        submitted_at, approved_at, approved_by, opened_at, closed_at, settled_at, page_views)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $14, $15) RETURNING id`,
-    [c.tenantId, c.programmeId, c.applicationId, c.laureateUserId, c.slug, c.title, `${c.title} : une campagne de financement participatif.`,
-      c.goalCents, c.status, c.openedAt ?? null, c.approvedBy ?? null, c.openedAt ?? null, c.closedAt ?? null,
-      c.status === 'funded' || c.status === 'not_funded' ? c.closedAt ?? null : null, c.pageViews],
+    [
+      c.tenantId,
+      c.programmeId,
+      c.applicationId,
+      c.laureateUserId,
+      c.slug,
+      c.title,
+      `${c.title} : une campagne de financement participatif.`,
+      c.goalCents,
+      c.status,
+      c.openedAt ?? null,
+      c.approvedBy ?? null,
+      c.openedAt ?? null,
+      c.closedAt ?? null,
+      c.status === 'funded' || c.status === 'not_funded' ? (c.closedAt ?? null) : null,
+      c.pageViews,
+    ],
   );
   const rows = c.contributions.map((x) => ({ ...x, id: randomUUID(), emailKey: x.email.trim().toLowerCase() }));
   const at = (x: SeedContribution) => x.createdAt ?? x.confirmedAt ?? c.openedAt ?? new Date(0);
@@ -71,16 +85,32 @@ export async function insertCampaignWithMoney(em: EntityManager, c: SeedCampaign
               CASE WHEN u.status IN ('refunded', 'failed', 'expired') THEN u.created + interval '1 hour' ELSE NULL END, u.created, u.created
          FROM unnest($4::uuid[], $5::bigint[], $6::bigint[], $7::text[], $8::text[], $9::boolean[], $10::text[], $11::timestamptz[], $12::timestamptz[])
            AS u(id, amount, matched, email, email_key, anonymous, status, confirmed, created)`,
-      [c.tenantId, c.programmeId, id, rows.map((r) => r.id), rows.map((r) => r.amountCents), rows.map((r) => (r.status === 'confirmed' ? r.matchedCents ?? 0 : 0)),
-        rows.map((r) => r.email), rows.map((r) => r.emailKey), rows.map((r) => !!r.anonymous), rows.map((r) => r.status),
-        rows.map((r) => r.confirmedAt), rows.map((r) => at(r))],
+      [
+        c.tenantId,
+        c.programmeId,
+        id,
+        rows.map((r) => r.id),
+        rows.map((r) => r.amountCents),
+        rows.map((r) => (r.status === 'confirmed' ? (r.matchedCents ?? 0) : 0)),
+        rows.map((r) => r.email),
+        rows.map((r) => r.emailKey),
+        rows.map((r) => !!r.anonymous),
+        rows.map((r) => r.status),
+        rows.map((r) => r.confirmedAt),
+        rows.map((r) => at(r)),
+      ],
     );
   }
   const allocations = [
-    ...rows.filter((r) => (r.matchedCents ?? 0) > 0 && c.ratioBudgetId).map((r) => ({
-      budgetId: c.ratioBudgetId!, contributionId: r.id as string | null, kind: 'ratio', amount: r.matchedCents!,
-      status: r.status === 'confirmed' ? 'confirmed' : r.status === 'pending' ? 'reserved' : 'released',
-    })),
+    ...rows
+      .filter((r) => (r.matchedCents ?? 0) > 0 && c.ratioBudgetId)
+      .map((r) => ({
+        budgetId: c.ratioBudgetId!,
+        contributionId: r.id as string | null,
+        kind: 'ratio',
+        amount: r.matchedCents!,
+        status: r.status === 'confirmed' ? 'confirmed' : r.status === 'pending' ? 'reserved' : 'released',
+      })),
     ...(c.grants ?? []).map((g) => ({ budgetId: g.budgetId, contributionId: null, kind: 'grant', amount: g.amountCents, status: 'confirmed' })),
   ];
   for (const a of allocations) {
@@ -96,11 +126,13 @@ export async function insertCampaignWithMoney(em: EntityManager, c: SeedCampaign
   if (backers.length) {
     await em.query('INSERT INTO campaign_backer (campaign_id, email_key) SELECT $1, unnest($2::text[])', [id, backers]);
   }
-  await em.query(
-    `UPDATE campaign SET collected_cents = $2, matched_cents = $3, contribution_count = $4, contributor_count = $5 WHERE id = $1`,
-    [id, confirmed.reduce((s, r) => s + r.amountCents, 0), allocations.filter((a) => a.status === 'confirmed').reduce((s, a) => s + a.amount, 0),
-      confirmed.length, backers.length],
-  );
+  await em.query(`UPDATE campaign SET collected_cents = $2, matched_cents = $3, contribution_count = $4, contributor_count = $5 WHERE id = $1`, [
+    id,
+    confirmed.reduce((s, r) => s + r.amountCents, 0),
+    allocations.filter((a) => a.status === 'confirmed').reduce((s, a) => s + a.amount, 0),
+    confirmed.length,
+    backers.length,
+  ]);
   return id;
 }
 
@@ -140,40 +172,65 @@ async function createResultsDemo(app: INestApplication, tenant: Tenant): Promise
   const ds = app.get(DataSource);
   const users = app.get(UsersRepository);
   const now = app.get(Clock).now().getTime();
-  const staff = (await ds.query(
-    `SELECT u.id FROM app_user u JOIN role_grant g ON g.user_id = u.id WHERE u.tenant_id = $1 AND g.role = 'staff' AND g.programme_id IS NULL ORDER BY u.email LIMIT 1`, [tenant.id],
-  ))[0]?.id as string | undefined;
+  const staff = (
+    await ds.query(
+      `SELECT u.id FROM app_user u JOIN role_grant g ON g.user_id = u.id WHERE u.tenant_id = $1 AND g.role = 'staff' AND g.programme_id IS NULL ORDER BY u.email LIMIT 1`,
+      [tenant.id],
+    )
+  )[0]?.id as string | undefined;
   if (!staff) return null;
 
-  const programme = await app.get(ProgrammesService).create(tenant, {
-    slug: SLUG, titleFr: 'Makers — démonstration des résultats', titleEn: 'Makers — results demo',
-    summaryFr: 'Un programme de démonstration dont la collecte est terminée : dix lauréats, neuf campagnes financées, le rapport de résultats publié.',
-    summaryEn: 'A demonstration programme whose collection is over: ten laureates, nine campaigns funded, the results report published.',
-  }, staff);
+  const programme = await app.get(ProgrammesService).create(
+    tenant,
+    {
+      slug: SLUG,
+      titleFr: 'Makers — démonstration des résultats',
+      titleEn: 'Makers — results demo',
+      summaryFr: 'Un programme de démonstration dont la collecte est terminée : dix lauréats, neuf campagnes financées, le rapport de résultats publié.',
+      summaryEn: 'A demonstration programme whose collection is over: ten laureates, nine campaigns funded, the results report published.',
+    },
+    staff,
+  );
   // Six weeks of collection that ended eighteen days ago; the programme is in its results phase.
   // The window runs from local midnight to local midnight: exactly 42 days on the report's curve.
   const midnight = (at: number) => zonedWallTimeToInstant(`${localDate(new Date(at), tenant.timeZone)}T00:00`, tenant.timeZone)!;
   const opens = midnight(now - 60 * DAY);
   const closes = midnight(now - 18 * DAY);
   const timeline = {
-    call_open: now - 250 * DAY, screening: now - 200 * DAY, jury: now - 185 * DAY, announced: now - 170 * DAY, coaching: now - 160 * DAY,
-    communication: now - 90 * DAY, campaign: opens.getTime(), settlement: closes.getTime(), results: now - 10 * DAY,
+    call_open: now - 250 * DAY,
+    screening: now - 200 * DAY,
+    jury: now - 185 * DAY,
+    announced: now - 170 * DAY,
+    coaching: now - 160 * DAY,
+    communication: now - 90 * DAY,
+    campaign: opens.getTime(),
+    settlement: closes.getTime(),
+    results: now - 10 * DAY,
   };
   const random = prng(20260614);
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)];
 
   await app.get(TransactionRunner).run(async (em) => {
-    await em.query(
-      `UPDATE programme SET phase = 'results', phase_changed_at = $2, next_transition_at = NULL, timeline = $3 WHERE id = $1`,
-      [programme.id, new Date(timeline.results), JSON.stringify(Object.fromEntries(Object.entries(timeline).map(([k, v]) => [k, new Date(v).toISOString()])))],
-    );
+    await em.query(`UPDATE programme SET phase = 'results', phase_changed_at = $2, next_transition_at = NULL, timeline = $3 WHERE id = $1`, [
+      programme.id,
+      new Date(timeline.results),
+      JSON.stringify(Object.fromEntries(Object.entries(timeline).map(([k, v]) => [k, new Date(v).toISOString()]))),
+    ]);
     await em.query(
       `INSERT INTO call (tenant_id, programme_id, text_fr, text_en, categories, territory, goal_min_cents, goal_max_cents, deadline, receipt_prefix, receipt_seq)
        VALUES ($1, $2, 'Appel à projets de démonstration (terminé).', 'Demonstration call for projects (over).', $3, $4, 100000, 1000000, $5, 'RES', 40)`,
-      [tenant.id, programme.id, JSON.stringify([
-        { key: 'reuse', labelFr: 'Réemploi', labelEn: 'Reuse' }, { key: 'repair', labelFr: 'Réparation', labelEn: 'Repair' },
-        { key: 'recycling', labelFr: 'Recyclage', labelEn: 'Recycling' }, { key: 'local-making', labelFr: 'Fabrication locale', labelEn: 'Local making' },
-      ]), JSON.stringify(DEMO_COMMUNES.map(([name, postcode]) => ({ name, postcode }))), new Date(timeline.screening)],
+      [
+        tenant.id,
+        programme.id,
+        JSON.stringify([
+          { key: 'reuse', labelFr: 'Réemploi', labelEn: 'Reuse' },
+          { key: 'repair', labelFr: 'Réparation', labelEn: 'Repair' },
+          { key: 'recycling', labelFr: 'Recyclage', labelEn: 'Recycling' },
+          { key: 'local-making', labelFr: 'Fabrication locale', labelEn: 'Local making' },
+        ]),
+        JSON.stringify(DEMO_COMMUNES.map(([name, postcode]) => ({ name, postcode }))),
+        new Date(timeline.screening),
+      ],
     );
     const [partner] = await em.query(
       `INSERT INTO partner (tenant_id, programme_id, name, description, capacity, match_funding_cents) VALUES ($1, $2, 'Banque coopérative', 'Abonde les collectes des lauréats.', 3, 500000) RETURNING id`,
@@ -181,13 +238,18 @@ async function createResultsDemo(app: INestApplication, tenant: Tenant): Promise
     );
     await em.query(
       `INSERT INTO campaign_settings (tenant_id, programme_id, settlement_policy, match_counts_toward_goal, match_factor_percent, match_cap_per_contribution_cents)
-       VALUES ($1, $2, 'all_or_nothing', true, 50, 2500)`, [tenant.id, programme.id]);
+       VALUES ($1, $2, 'all_or_nothing', true, 50, 2500)`,
+      [tenant.id, programme.id],
+    );
     const [ratio] = await em.query(
       `INSERT INTO match_budget (tenant_id, programme_id, partner_id, kind, total_cents, remaining_cents) VALUES ($1, $2, $3, 'ratio', 400000, 400000) RETURNING id`,
-      [tenant.id, programme.id, partner.id]);
+      [tenant.id, programme.id, partner.id],
+    );
     const [grant] = await em.query(
       `INSERT INTO match_budget (tenant_id, programme_id, partner_id, kind, total_cents, remaining_cents, grant_cents, grant_threshold_percent, grant_min_contributors)
-       VALUES ($1, $2, $3, 'grant', 100000, 100000, 20000, 100, 50) RETURNING id`, [tenant.id, programme.id, partner.id]);
+       VALUES ($1, $2, $3, 'grant', 100000, 100000, 20000, 100, 50) RETURNING id`,
+      [tenant.id, programme.id, partner.id],
+    );
 
     // Forty applications: ten laureates first, thirty more (six of them found ineligible).
     const applications: Array<{ id: string; userId: string; title: string; category: string; commune: string }> = [];
@@ -202,9 +264,23 @@ async function createResultsDemo(app: INestApplication, tenant: Tenant): Promise
         `INSERT INTO application (tenant_id, programme_id, applicant_user_id, status, screening, screening_reason, title, summary, category,
            goal_cents, commune, postcode, applicant_name, organisation, email, phone, consent, answers, receipt_number, submitted_at, locale)
          VALUES ($1, $2, $3, 'submitted', $4, 'Demo', $5, $6, $7, $8, $9, $10, $11, $12, $13, '', true, '{}', $14, $15, 'fr') RETURNING id`,
-        [tenant.id, programme.id, user.id, i >= 34 ? 'ineligible' : 'eligible', title,
-          `${title} : un projet d'économie circulaire porté par des makers du territoire.`, category, (GOALS[i] ?? 5_000) * 100, commune, postcode,
-          `Porteur ${n}`, `Collectif ${n}`, email, `RES-${String(n).padStart(5, '0')}`, new Date(timeline.call_open + (i + 1) * DAY)],
+        [
+          tenant.id,
+          programme.id,
+          user.id,
+          i >= 34 ? 'ineligible' : 'eligible',
+          title,
+          `${title} : un projet d'économie circulaire porté par des makers du territoire.`,
+          category,
+          (GOALS[i] ?? 5_000) * 100,
+          commune,
+          postcode,
+          `Porteur ${n}`,
+          `Collectif ${n}`,
+          email,
+          `RES-${String(n).padStart(5, '0')}`,
+          new Date(timeline.call_open + (i + 1) * DAY),
+        ],
       );
       applications.push({ id: row.id, userId: user.id, title, category, commune });
     }
@@ -229,7 +305,8 @@ async function createResultsDemo(app: INestApplication, tenant: Tenant): Promise
     for (const [i, a] of applications.slice(0, 10).entries()) {
       await em.query(
         `INSERT INTO jury_outcome (tenant_id, programme_id, application_id, status, rank, confirmed_by, confirmed_at) VALUES ($1, $2, $3, 'laureate', $4, $5, $6)`,
-        [tenant.id, programme.id, a.id, i + 1, staff, new Date(timeline.announced)]);
+        [tenant.id, programme.id, a.id, i + 1, staff, new Date(timeline.announced)],
+      );
       const funded = i < 9;
       const goal = GOALS[i] * 100;
       const target = funded ? Math.round(goal * REACH[i]) : Math.round(goal * 0.4);
@@ -243,8 +320,12 @@ async function createResultsDemo(app: INestApplication, tenant: Tenant): Promise
         const matched = funded ? Math.min(Math.floor(amount / 2), 2_500, ratioLeft) : 0;
         ratioLeft -= matched;
         contributions.push({
-          amountCents: amount, email: contributor(), anonymous: random() < 0.15, confirmedAt,
-          status: funded ? 'confirmed' : 'refunded', matchedCents: matched,
+          amountCents: amount,
+          email: contributor(),
+          anonymous: random() < 0.15,
+          confirmedAt,
+          status: funded ? 'confirmed' : 'refunded',
+          matchedCents: matched,
         });
         sum += amount;
       }
@@ -253,10 +334,25 @@ async function createResultsDemo(app: INestApplication, tenant: Tenant): Promise
       const grantAmount = funded && grantLeft > 0 && REACH[i] >= 1.1 ? Math.min(20_000, grantLeft) : 0;
       grantLeft -= grantAmount;
       await insertCampaignWithMoney(em, {
-        tenantId: tenant.id, programmeId: programme.id, applicationId: a.id, laureateUserId: a.userId,
-        slug: a.title.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, ''),
-        title: a.title, goalCents: goal, status: funded ? 'funded' : 'not_funded', pageViews: VIEWS[i],
-        openedAt: opens, closedAt: closes, approvedBy: staff, contributions, ratioBudgetId: ratio.id,
+        tenantId: tenant.id,
+        programmeId: programme.id,
+        applicationId: a.id,
+        laureateUserId: a.userId,
+        slug: a.title
+          .toLowerCase()
+          .normalize('NFD')
+          .replace(/[\u0300-\u036f]/g, '')
+          .replace(/[^a-z0-9]+/g, '-')
+          .replace(/^-|-$/g, ''),
+        title: a.title,
+        goalCents: goal,
+        status: funded ? 'funded' : 'not_funded',
+        pageViews: VIEWS[i],
+        openedAt: opens,
+        closedAt: closes,
+        approvedBy: staff,
+        contributions,
+        ratioBudgetId: ratio.id,
         grants: grantAmount ? [{ budgetId: grant.id, amountCents: grantAmount }] : [],
       });
     }

@@ -26,25 +26,61 @@ export const DEMO_PEOPLE: Array<{ email: string; name: string; role: Role; label
 
 /** The reference call: makers of the territory, circular economy, goals from 1,000 to 10,000 EUR. */
 const DEMO_CALL = (deadline: Date): CallDto => ({
-  textFr: "La Métropole lance un appel à projets pour les makers de son territoire autour de l'économie circulaire : réemploi, réparation, recyclage, fabrication locale. Les dix lauréats choisis par le jury des partenaires seront accompagnés tout l'été, puis ouvriront ensemble leur collecte de financement participatif.",
-  textEn: 'The metropolitan authority calls on the makers of its territory for circular-economy projects: reuse, repair, recycling, local manufacturing. The ten laureates chosen by the partners\' jury will be coached all summer, then open their crowdfunding collection together.',
+  textFr:
+    "La Métropole lance un appel à projets pour les makers de son territoire autour de l'économie circulaire : réemploi, réparation, recyclage, fabrication locale. Les dix lauréats choisis par le jury des partenaires seront accompagnés tout l'été, puis ouvriront ensemble leur collecte de financement participatif.",
+  textEn:
+    "The metropolitan authority calls on the makers of its territory for circular-economy projects: reuse, repair, recycling, local manufacturing. The ten laureates chosen by the partners' jury will be coached all summer, then open their crowdfunding collection together.",
   categories: [
-    { key: 'reuse', labelFr: 'Réemploi', labelEn: 'Reuse' }, { key: 'repair', labelFr: 'Réparation', labelEn: 'Repair' },
-    { key: 'recycling', labelFr: 'Recyclage', labelEn: 'Recycling' }, { key: 'local-making', labelFr: 'Fabrication locale', labelEn: 'Local making' },
+    { key: 'reuse', labelFr: 'Réemploi', labelEn: 'Reuse' },
+    { key: 'repair', labelFr: 'Réparation', labelEn: 'Repair' },
+    { key: 'recycling', labelFr: 'Recyclage', labelEn: 'Recycling' },
+    { key: 'local-making', labelFr: 'Fabrication locale', labelEn: 'Local making' },
   ],
   territory: [
-    { name: 'Lumière', postcode: '59000' }, { name: 'Roubaix', postcode: '59100' }, { name: 'Tourcoing', postcode: '59200' },
-    { name: "Villeneuve-d'Ascq", postcode: '59650' }, { name: 'Wattrelos', postcode: '59150' },
+    { name: 'Lumière', postcode: '59000' },
+    { name: 'Roubaix', postcode: '59100' },
+    { name: 'Tourcoing', postcode: '59200' },
+    { name: "Villeneuve-d'Ascq", postcode: '59650' },
+    { name: 'Wattrelos', postcode: '59150' },
   ],
-  goalMinCents: 100_000, goalMaxCents: 1_000_000, deadline: deadline.toISOString(),
-  onePerApplicant: true, allowEditAfterSubmit: true, receiptPrefix: 'MAK26',
+  goalMinCents: 100_000,
+  goalMaxCents: 1_000_000,
+  deadline: deadline.toISOString(),
+  onePerApplicant: true,
+  allowEditAfterSubmit: true,
+  receiptPrefix: 'MAK26',
   form: [
-    { key: 'team_size', kind: 'number', labelFr: "Combien êtes-vous dans l'équipe ?", labelEn: 'How many are you in the team?', required: true, min: 1, max: 50 },
-    { key: 'materials', kind: 'multiple_choice', labelFr: 'Matériaux utilisés', labelEn: 'Materials used', required: false, options: [
-      { key: 'wood', labelFr: 'Bois', labelEn: 'Wood' }, { key: 'textile', labelFr: 'Textile', labelEn: 'Textile' },
-      { key: 'electronics', labelFr: 'Électronique', labelEn: 'Electronics' }, { key: 'plastic', labelFr: 'Plastique', labelEn: 'Plastic' }] },
+    {
+      key: 'team_size',
+      kind: 'number',
+      labelFr: "Combien êtes-vous dans l'équipe ?",
+      labelEn: 'How many are you in the team?',
+      required: true,
+      min: 1,
+      max: 50,
+    },
+    {
+      key: 'materials',
+      kind: 'multiple_choice',
+      labelFr: 'Matériaux utilisés',
+      labelEn: 'Materials used',
+      required: false,
+      options: [
+        { key: 'wood', labelFr: 'Bois', labelEn: 'Wood' },
+        { key: 'textile', labelFr: 'Textile', labelEn: 'Textile' },
+        { key: 'electronics', labelFr: 'Électronique', labelEn: 'Electronics' },
+        { key: 'plastic', labelFr: 'Plastique', labelEn: 'Plastic' },
+      ],
+    },
     { key: 'has_prototype', kind: 'yes_no', labelFr: 'Avez-vous déjà un prototype ?', labelEn: 'Do you already have a prototype?', required: true },
-    { key: 'community', kind: 'long_text', labelFr: 'Votre premier cercle : qui vous soutiendra dès le premier jour ?', labelEn: 'Your first circle: who will support you on day one?', required: false, maxLength: 2000 },
+    {
+      key: 'community',
+      kind: 'long_text',
+      labelFr: 'Votre premier cercle : qui vous soutiendra dès le premier jour ?',
+      labelEn: 'Your first circle: who will support you on day one?',
+      required: false,
+      maxLength: 2000,
+    },
     { key: 'website', kind: 'url', labelFr: 'Site web ou réseau social', labelEn: 'Website or social network', required: false },
     { key: 'pitch_deck', kind: 'file', labelFr: 'Présentation (PDF, 5 Mo max.)', labelEn: 'Pitch deck (PDF, 5 MB max.)', required: false, accept: ['pdf'] },
   ],
@@ -63,15 +99,27 @@ export async function seedDemo(app: INestApplication, baseUrl: string, say: (m: 
   const clock = app.get(Clock);
 
   // A session lock held over the whole check-then-create: a second instance waits, then finds the demo.
-  const tenant = await withSessionLock(app.get(DataSource), SEED_LOCK,
-    async (em) => (await em.getRepository(Tenant).findOneBy({ slug: 'demo' })) ?? (await createDemo()));
+  const tenant = await withSessionLock(
+    app.get(DataSource),
+    SEED_LOCK,
+    async (em) => (await em.getRepository(Tenant).findOneBy({ slug: 'demo' })) ?? (await createDemo()),
+  );
 
   async function createDemo(): Promise<Tenant> {
-    const created = await tenants.create({
-      slug: 'demo', name: 'Métropole de Lumière', hosts: ['localhost', '127.0.0.1'],
-      primaryColor: '#1f4e9c', accentColor: '#a3461a', senderName: 'Métropole de Lumière — Tremplin',
-      senderEmail: 'tremplin@demo.tremplin.test', defaultLocale: 'fr', timeZone: 'Europe/Paris',
-    }, null);
+    const created = await tenants.create(
+      {
+        slug: 'demo',
+        name: 'Métropole de Lumière',
+        hosts: ['localhost', '127.0.0.1'],
+        primaryColor: '#1f4e9c',
+        accentColor: '#a3461a',
+        senderName: 'Métropole de Lumière — Tremplin',
+        senderEmail: 'tremplin@demo.tremplin.test',
+        defaultLocale: 'fr',
+        timeZone: 'Europe/Paris',
+      },
+      null,
+    );
     await tx.run(async (em) => {
       for (const person of DEMO_PEOPLE) {
         const user = await users.upsert(em, created.id, person.email, person.name);
@@ -81,19 +129,37 @@ export async function seedDemo(app: INestApplication, baseUrl: string, say: (m: 
     });
     const staff = (await users.findByEmail(created.id, DEMO_PEOPLE[0].email))!;
     const programmes = app.get(ProgrammesService);
-    const programme = await programmes.create(created, {
-      slug: 'makers-2026',
-      titleFr: 'Makers 2026 : économie circulaire',
-      titleEn: 'Makers 2026: circular economy',
-      summaryFr: "La Métropole et neuf partenaires locaux lancent un appel à projets pour les makers du territoire autour de l'économie circulaire. Dix lauréats seront accompagnés tout l'été puis lanceront ensemble leur collecte de financement participatif pendant six semaines.",
-      summaryEn: 'The metropolitan authority and nine local partners call on the makers of the territory for circular-economy projects. Ten laureates will be coached all summer, then open their crowdfunding collection together for six weeks.',
-    }, staff.id);
+    const programme = await programmes.create(
+      created,
+      {
+        slug: 'makers-2026',
+        titleFr: 'Makers 2026 : économie circulaire',
+        titleEn: 'Makers 2026: circular economy',
+        summaryFr:
+          "La Métropole et neuf partenaires locaux lancent un appel à projets pour les makers du territoire autour de l'économie circulaire. Dix lauréats seront accompagnés tout l'été puis lanceront ensemble leur collecte de financement participatif pendant six semaines.",
+        summaryEn:
+          'The metropolitan authority and nine local partners call on the makers of the territory for circular-economy projects. Ten laureates will be coached all summer, then open their crowdfunding collection together for six weeks.',
+      },
+      staff.id,
+    );
     const now = clock.now().getTime();
     const at = (days: number) => new Date(now + days * DAY);
-    await programmes.setTimeline(created, programme.id, {
-      call_open: at(-1), screening: at(40), jury: at(50), announced: at(65), coaching: at(70),
-      communication: at(130), campaign: at(158), settlement: at(200), results: at(210),
-    }, staff.id);
+    await programmes.setTimeline(
+      created,
+      programme.id,
+      {
+        call_open: at(-1),
+        screening: at(40),
+        jury: at(50),
+        announced: at(65),
+        coaching: at(70),
+        communication: at(130),
+        campaign: at(158),
+        settlement: at(200),
+        results: at(210),
+      },
+      staff.id,
+    );
     await app.get(ApplicationsService).setCall(created, programme.id, DEMO_CALL(at(40)), staff.id);
     await app.get(ProgrammesScheduler).tick();
     say('demo authority "Métropole de Lumière" and programme "Makers 2026" created');

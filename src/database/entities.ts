@@ -5,29 +5,77 @@ import { AuditEntry } from '../audit/audit-entry.entity.js';
 import { ApiToken, RateLimitBucket, SignInLink, WebSession } from '../auth/credential.entity.js';
 import { RoleGrant, User } from '../auth/user.entity.js';
 import { ScheduledRun } from '../common/scheduling/scheduled-run.entity.js';
-import {
-  Jury, JuryAssignment, JuryBallot, JuryBallotEvent, JuryComparison, JuryConflict, JuryMember, JuryNote, JuryOutcome,
-} from '../jury/jury.entity.js';
+import { Jury, JuryAssignment, JuryBallot, JuryBallotEvent, JuryComparison, JuryConflict, JuryMember, JuryNote, JuryOutcome } from '../jury/jury.entity.js';
 import { CoachingLaureate, CoachingMilestone, CoachingPlan } from '../coaching/coaching.entity.js';
 import { LaureateNeeds, Matching, Partner, PartnerContact, PartnerMatch } from '../partners/partner.entity.js';
 import { OutboxMessage } from '../notifications/outbox-message.entity.js';
 import { PhaseTransition, Programme } from '../programmes/programme.entity.js';
 import { Tenant, TenantHost } from '../tenants/tenant.entity.js';
 import {
-  Campaign, CampaignBacker, CampaignSettings, CampaignSubscriber, CampaignUpdate, Contribution, MatchAllocation, MatchBudget, PaymentEvent, RewardTier,
+  Campaign,
+  CampaignBacker,
+  CampaignSettings,
+  CampaignSubscriber,
+  CampaignUpdate,
+  Contribution,
+  MatchAllocation,
+  MatchBudget,
+  PaymentEvent,
+  RewardTier,
 } from '../campaigns/campaign.entity.js';
 import { PaymentSecret, PaymentSettings } from '../campaigns/payment-settings.entity.js';
 import { ReportSnapshot } from '../reports/report-snapshot.entity.js';
 import { PlatformAdmin, PlatformCredential } from '../platform/platform-admin.entity.js';
 
 export const ENTITIES = [
-  PlatformAdmin, PlatformCredential, Tenant, TenantHost, User, RoleGrant, WebSession, SignInLink, ApiToken, RateLimitBucket,
-  Programme, PhaseTransition, AuditEntry, OutboxMessage, ScheduledRun,
-  Call, Application, ApplicationComment, ApplicationContactEmail, StoredFile,
-  Jury, JuryMember, JuryConflict, JuryAssignment, JuryBallot, JuryComparison, JuryBallotEvent, JuryNote, JuryOutcome,
-  CoachingPlan, CoachingLaureate, CoachingMilestone,
-  Partner, PartnerContact, LaureateNeeds, Matching, PartnerMatch,
-  CampaignSettings, MatchBudget, Campaign, RewardTier, Contribution, MatchAllocation, CampaignBacker, CampaignSubscriber, CampaignUpdate, PaymentEvent,
-  PaymentSettings, PaymentSecret,
+  PlatformAdmin,
+  PlatformCredential,
+  Tenant,
+  TenantHost,
+  User,
+  RoleGrant,
+  WebSession,
+  SignInLink,
+  ApiToken,
+  RateLimitBucket,
+  Programme,
+  PhaseTransition,
+  AuditEntry,
+  OutboxMessage,
+  ScheduledRun,
+  Call,
+  Application,
+  ApplicationComment,
+  ApplicationContactEmail,
+  StoredFile,
+  Jury,
+  JuryMember,
+  JuryConflict,
+  JuryAssignment,
+  JuryBallot,
+  JuryComparison,
+  JuryBallotEvent,
+  JuryNote,
+  JuryOutcome,
+  CoachingPlan,
+  CoachingLaureate,
+  CoachingMilestone,
+  Partner,
+  PartnerContact,
+  LaureateNeeds,
+  Matching,
+  PartnerMatch,
+  CampaignSettings,
+  MatchBudget,
+  Campaign,
+  RewardTier,
+  Contribution,
+  MatchAllocation,
+  CampaignBacker,
+  CampaignSubscriber,
+  CampaignUpdate,
+  PaymentEvent,
+  PaymentSettings,
+  PaymentSecret,
   ReportSnapshot,
 ];

@@ -48,11 +48,7 @@ export function postmasterPid(databaseDir: string): number | undefined {
  * owned by a live app (the postmaster's parent is the pid recorded in the owner file); or left running
  * by a run that died without stopping it (SIGKILL, a crash).
  */
-export type Leftover =
-  | { kind: 'none' }
-  | { kind: 'stale'; pid: number }
-  | { kind: 'owned'; pid: number; owner: number }
-  | { kind: 'orphan'; pid: number };
+export type Leftover = { kind: 'none' } | { kind: 'stale'; pid: number } | { kind: 'owned'; pid: number; owner: number } | { kind: 'orphan'; pid: number };
 
 export function findLeftover(databaseDir: string, ownerFile: string): Leftover {
   const pid = postmasterPid(databaseDir);

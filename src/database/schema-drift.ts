@@ -14,4 +14,3 @@ export async function pendingSchemaChanges(url: string): Promise<{ up: string[];
     await ds.destroy();
   }
 }
-

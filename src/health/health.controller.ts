@@ -15,12 +15,16 @@ import { HealthService } from './health.service.js';
 export class HealthController {
   private readonly css: string;
 
-  constructor(private readonly health: HealthService, views: ViewService) {
+  constructor(
+    private readonly health: HealthService,
+    views: ViewService,
+  ) {
     this.css = readFileSync(join(views.dir, 'assets', 'app.css'), 'utf8');
   }
 
   /** For load balancers: 200 when the database answers, else 503 SERVICE_UNAVAILABLE with Retry-After. */
-  @Get('healthz') @Public()
+  @Get('healthz')
+  @Public()
   async healthz(@Res() res: Response) {
     try {
       await this.health.ping();
@@ -31,20 +35,29 @@ export class HealthController {
   }
 
   /** Liveness: the process runs and answers; never touches the database (restart the process only if this fails). */
-  @Get('healthz/live') @Public() @Header('Cache-Control', 'no-store')
+  @Get('healthz/live')
+  @Public()
+  @Header('Cache-Control', 'no-store')
   live() {
     return { status: 'live', version: this.health.build.version, commit: this.health.build.commit, uptimeSeconds: Math.round(process.uptime()) };
   }
 
   /** Readiness: the database answers and every shipped migration is applied; 503 (with the reason) otherwise. */
-  @Get('healthz/ready') @Public()
+  @Get('healthz/ready')
+  @Public()
   async ready(@Res() res: Response) {
     const readiness = await this.health.readiness();
     if (readiness.status !== 'ready') res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
-    res.status(readiness.status === 'ready' ? 200 : 503).setHeader('Cache-Control', 'no-store').json(readiness);
+    res
+      .status(readiness.status === 'ready' ? 200 : 503)
+      .setHeader('Cache-Control', 'no-store')
+      .json(readiness);
   }
 
-  @Get('assets/app.css') @Public() @Header('Content-Type', 'text/css; charset=utf-8') @Header('Cache-Control', 'public, max-age=3600')
+  @Get('assets/app.css')
+  @Public()
+  @Header('Content-Type', 'text/css; charset=utf-8')
+  @Header('Cache-Control', 'public, max-age=3600')
   stylesheet() {
     return this.css;
   }

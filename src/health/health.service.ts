@@ -28,7 +28,10 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 export class HealthService {
   readonly build: BuildInfo;
 
-  constructor(private readonly repo: HealthRepository, @Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    private readonly repo: HealthRepository,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
     this.build = readBuildInfo(config.gitCommit);
   }
 
@@ -49,7 +52,9 @@ export class HealthService {
       const pending = shipped.filter((m) => !applied.includes(m));
       const unknown = applied.filter((m) => !shipped.includes(m));
       return {
-        status: pending.length ? 'not_ready' : 'ready', ...base, database: 'reachable',
+        status: pending.length ? 'not_ready' : 'ready',
+        ...base,
+        database: 'reachable',
         migrations: { applied: applied.length, shipped: shipped.length, pending, unknown },
       };
     } catch (err) {

@@ -50,7 +50,15 @@ export class JuryLookups {
    * The application if this juror may read it: 404 when it is not one of the programme's, 403 when it
    * is not assigned to them, 409 when they declared a conflict (unless `allowConflict`).
    */
-  async visibleApplication(em: EntityManager, tenant: Tenant, programmeId: string, jury: Jury | null, member: JuryMember, applicationId: string, opts: { allowConflict?: boolean } = {}): Promise<Application> {
+  async visibleApplication(
+    em: EntityManager,
+    tenant: Tenant,
+    programmeId: string,
+    jury: Jury | null,
+    member: JuryMember,
+    applicationId: string,
+    opts: { allowConflict?: boolean } = {},
+  ): Promise<Application> {
     const app = await this.repo.application(em, tenant.id, programmeId, applicationId);
     if (!app) throw new DomainError('NOT_FOUND');
     // A declared conflict hides the application from this juror in every state of the jury, set-up included.
@@ -70,20 +78,48 @@ export class JuryLookups {
    * A conflict takes the application out of the juror's list and ballot: their scores, pick, ranking
    * position and comparisons on it are withdrawn (the history keeps them).
    */
-  async declareConflict(em: EntityManager, tenant: Tenant, programmeId: string, member: JuryMember, applicationId: string, reason: string, actorUserId: string): Promise<void> {
+  async declareConflict(
+    em: EntityManager,
+    tenant: Tenant,
+    programmeId: string,
+    member: JuryMember,
+    applicationId: string,
+    reason: string,
+    actorUserId: string,
+  ): Promise<void> {
     const jury = await this.repo.lockJury(em, tenant.id, programmeId, 'share');
     if (jury?.status === 'closed') throw new DomainError('VOTE_CLOSED');
     await this.visibleApplication(em, tenant, programmeId, jury, member, applicationId, { allowConflict: true });
     const now = this.clock.now();
-    const added = await this.repo.insertConflict(em, { tenantId: tenant.id, programmeId, memberId: member.id, applicationId, reason, declaredBy: actorUserId, at: now });
+    const added = await this.repo.insertConflict(em, {
+      tenantId: tenant.id,
+      programmeId,
+      memberId: member.id,
+      applicationId,
+      reason,
+      declaredBy: actorUserId,
+      at: now,
+    });
     if (!added) return;
     const ballot = await this.repo.ballot(em, member.id, applicationId);
     if (ballot) await this.repo.deleteBallot(em, member.id, applicationId);
     await this.repo.deleteComparisonsWith(em, member.id, applicationId);
     if (ballot?.rank) await this.renumberRanking(em, tenant.id, programmeId, member.id);
-    await this.repo.recordEvent(em, { tenantId: tenant.id, programmeId, memberId: member.id, applicationId, kind: 'conflict_declared', data: { reason, withdrew: !!ballot }, at: now });
+    await this.repo.recordEvent(em, {
+      tenantId: tenant.id,
+      programmeId,
+      memberId: member.id,
+      applicationId,
+      kind: 'conflict_declared',
+      data: { reason, withdrew: !!ballot },
+      at: now,
+    });
     await this.audit.record(em, {
-      tenantId: tenant.id, actorUserId, action: 'jury.conflict_declared', subjectType: 'application', subjectId: applicationId,
+      tenantId: tenant.id,
+      actorUserId,
+      action: 'jury.conflict_declared',
+      subjectType: 'application',
+      subjectId: applicationId,
       data: { memberId: member.id, reason },
     });
   }

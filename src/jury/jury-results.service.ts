@@ -46,7 +46,14 @@ export class JuryResultsService {
       if (jury.status !== 'open') throw new DomainError('JURY_VOTE_NOT_OPEN');
       const now = this.clock.now();
       await this.repo.updateJury(em, jury.id, { status: 'closed', closedAt: now, closedBy: 'staff' });
-      await this.audit.record(em, { tenantId: tenant.id, actorUserId, action: 'jury.vote_closed', subjectType: 'programme', subjectId: programmeId, data: { by: 'staff' } });
+      await this.audit.record(em, {
+        tenantId: tenant.id,
+        actorUserId,
+        action: 'jury.vote_closed',
+        subjectType: 'programme',
+        subjectId: programmeId,
+        data: { by: 'staff' },
+      });
       return { ...jury, status: 'closed', closedAt: now, closedBy: 'staff' };
     });
   }
@@ -76,17 +83,32 @@ export class JuryResultsService {
         const member = state.members.find((m) => m.id === j.memberId)!;
         const locale = await this.lookups.localeOf(em, tenant, member);
         const queued = await this.outbox.enqueue(em, {
-          tenantId: tenant.id, template: 'jury-reminder', locale, to: member.email, toName: member.displayName,
+          tenantId: tenant.id,
+          template: 'jury-reminder',
+          locale,
+          to: member.email,
+          toName: member.displayName,
           dedupeKey: `jury-reminder:${state.jury.id}:${member.id}:${key}`,
           payload: {
-            name: member.displayName, programmeTitleFr: programme.titleFr, programmeTitleEn: programme.titleEn,
-            evaluated: j.evaluated, expected: j.expected, link: `${siteUrl}/jury/programmes/${programmeId}`,
+            name: member.displayName,
+            programmeTitleFr: programme.titleFr,
+            programmeTitleEn: programme.titleEn,
+            evaluated: j.evaluated,
+            expected: j.expected,
+            link: `${siteUrl}/jury/programmes/${programmeId}`,
           },
         });
         if (queued) reminded++;
       }
       if (reminded) {
-        await this.audit.record(em, { tenantId: tenant.id, actorUserId, action: 'jury.reminder_sent', subjectType: 'programme', subjectId: programmeId, data: { jurors: late.map((l) => l.memberId) } });
+        await this.audit.record(em, {
+          tenantId: tenant.id,
+          actorUserId,
+          action: 'jury.reminder_sent',
+          subjectType: 'programme',
+          subjectId: programmeId,
+          data: { jurors: late.map((l) => l.memberId) },
+        });
       }
       return { reminded };
     });
@@ -128,7 +150,9 @@ export class JuryResultsService {
       const overridden = !sameList(laureates, selection.laureates) || !sameList(waitingList, selection.waitingList);
       const justification = dto.justification?.trim() ?? '';
       if (overridden && justification.length < MIN_JUSTIFICATION) {
-        throw new DomainError('JURY_OVERRIDE_JUSTIFICATION_REQUIRED', {}, [{ field: 'justification', message: `must be at least ${MIN_JUSTIFICATION} characters when the lists differ from the proposal` }]);
+        throw new DomainError('JURY_OVERRIDE_JUSTIFICATION_REQUIRED', {}, [
+          { field: 'justification', message: `must be at least ${MIN_JUSTIFICATION} characters when the lists differ from the proposal` },
+        ]);
       }
       const now = this.clock.now();
       const entry = new Map(selection.entries.map((e) => [e.applicationId, e]));
@@ -137,23 +161,35 @@ export class JuryResultsService {
       const rows = jury.applicationIds.map((applicationId) => {
         const li = laureates.indexOf(applicationId);
         const wi = waitingList.indexOf(applicationId);
-        const status = li >= 0 ? 'laureate' as const : wi >= 0 ? 'waiting' as const : 'not_selected' as const;
+        const status = li >= 0 ? ('laureate' as const) : wi >= 0 ? ('waiting' as const) : ('not_selected' as const);
         const proposed = proposedLaureates.has(applicationId) ? 'laureate' : proposedWaiting.has(applicationId) ? 'waiting' : 'not_selected';
         const e = entry.get(applicationId);
         return {
-          applicationId, status, rank: e?.position ?? null, waitingPosition: wi >= 0 ? wi + 1 : null, score: e?.score ?? null,
+          applicationId,
+          status,
+          rank: e?.position ?? null,
+          waitingPosition: wi >= 0 ? wi + 1 : null,
+          score: e?.score ?? null,
           overridden: status !== proposed || (status === 'waiting' && proposedWaiting.get(applicationId) !== wi + 1),
-          confirmedBy: actorUserId, confirmedAt: now,
+          confirmedBy: actorUserId,
+          confirmedAt: now,
         };
       });
       await this.repo.replaceOutcomes(em, tenant.id, programmeId, rows);
       await this.repo.updateJury(em, jury.id, { confirmedAt: now });
       await this.audit.record(em, {
-        tenantId: tenant.id, actorUserId, action: overridden ? 'jury.laureates_overridden' : 'jury.laureates_confirmed',
-        subjectType: 'programme', subjectId: programmeId,
+        tenantId: tenant.id,
+        actorUserId,
+        action: overridden ? 'jury.laureates_overridden' : 'jury.laureates_confirmed',
+        subjectType: 'programme',
+        subjectId: programmeId,
         data: {
-          laureates, waitingList, proposedLaureates: selection.laureates, proposedWaitingList: selection.waitingList,
-          overridden, justification: overridden ? justification : null,
+          laureates,
+          waitingList,
+          proposedLaureates: selection.laureates,
+          proposedWaitingList: selection.waitingList,
+          overridden,
+          justification: overridden ? justification : null,
         },
       });
       return this.repo.outcomes(em, tenant.id, programmeId);
@@ -187,26 +223,52 @@ export class JuryResultsService {
   /** The results e-mails to every applicant of the vote, and the announcement recorded. */
   async queueAnnouncement(em: EntityManager, tenant: Tenant, programme: Programme, jury: Jury, actorUserId: string | null): Promise<void> {
     const outcomes = await this.repo.outcomes(em, tenant.id, programme.id);
-    const apps = new Map((await this.repo.applications(em, tenant.id, outcomes.map((o) => o.applicationId))).map((a) => [a.id, a]));
+    const apps = new Map(
+      (
+        await this.repo.applications(
+          em,
+          tenant.id,
+          outcomes.map((o) => o.applicationId),
+        )
+      ).map((a) => [a.id, a]),
+    );
     const siteUrl = await this.tenants.siteUrl(tenant);
     for (const o of outcomes) {
       const app = apps.get(o.applicationId);
       if (!app || !app.email) continue;
       await this.outbox.enqueue(em, {
-        tenantId: tenant.id, template: 'jury-result', locale: app.locale, to: app.email, toName: app.applicantName,
+        tenantId: tenant.id,
+        template: 'jury-result',
+        locale: app.locale,
+        to: app.email,
+        toName: app.applicantName,
         dedupeKey: `jury-result:${jury.id}:${app.id}`,
         payload: {
-          title: app.title, receipt: app.receiptNumber, laureate: o.status === 'laureate', waiting: o.status === 'waiting',
-          notSelected: o.status === 'not_selected', waitingPosition: o.waitingPosition,
-          programmeTitleFr: programme.titleFr, programmeTitleEn: programme.titleEn, link: `${siteUrl}/programmes/${programme.slug}`,
+          title: app.title,
+          receipt: app.receiptNumber,
+          laureate: o.status === 'laureate',
+          waiting: o.status === 'waiting',
+          notSelected: o.status === 'not_selected',
+          waitingPosition: o.waitingPosition,
+          programmeTitleFr: programme.titleFr,
+          programmeTitleEn: programme.titleEn,
+          link: `${siteUrl}/programmes/${programme.slug}`,
         },
       });
     }
     const now = this.clock.now();
     await this.repo.updateJury(em, jury.id, { announcedAt: now });
     await this.audit.record(em, {
-      tenantId: tenant.id, actorUserId, action: 'jury.results_announced', subjectType: 'programme', subjectId: programme.id,
-      data: { laureates: outcomes.filter((o) => o.status === 'laureate').length, waiting: outcomes.filter((o) => o.status === 'waiting').length, total: outcomes.length },
+      tenantId: tenant.id,
+      actorUserId,
+      action: 'jury.results_announced',
+      subjectType: 'programme',
+      subjectId: programme.id,
+      data: {
+        laureates: outcomes.filter((o) => o.status === 'laureate').length,
+        waiting: outcomes.filter((o) => o.status === 'waiting').length,
+        total: outcomes.length,
+      },
     });
   }
 

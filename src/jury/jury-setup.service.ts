@@ -45,7 +45,14 @@ export class JurySetupService {
 
   async saveSettings(tenant: Tenant, programmeId: string, dto: JurySettingsDto, actorUserId: string): Promise<Jury> {
     const settings: JurySettings = {
-      criteria: (dto.criteria ?? []).map((c) => ({ id: c.id, labelFr: c.labelFr, labelEn: c.labelEn, weight: c.weight ?? 1, min: c.min ?? 0, max: c.max ?? 5 })),
+      criteria: (dto.criteria ?? []).map((c) => ({
+        id: c.id,
+        labelFr: c.labelFr,
+        labelEn: c.labelEn,
+        weight: c.weight ?? 1,
+        min: c.min ?? 0,
+        max: c.max ?? 5,
+      })),
       normalisation: dto.normalisation ?? DEFAULT_SETTINGS.normalisation,
       quorum: dto.quorum ?? DEFAULT_SETTINGS.quorum,
       maxFavourites: dto.maxFavourites ?? DEFAULT_SETTINGS.maxFavourites,
@@ -65,7 +72,11 @@ export class JurySetupService {
       if (jury.status !== 'setup') throw new DomainError('JURY_SETTINGS_LOCKED');
       await this.repo.updateJury(em, jury.id, { method: dto.method, settings });
       await this.audit.record(em, {
-        tenantId: tenant.id, actorUserId, action: 'jury.settings_saved', subjectType: 'programme', subjectId: programmeId,
+        tenantId: tenant.id,
+        actorUserId,
+        action: 'jury.settings_saved',
+        subjectType: 'programme',
+        subjectId: programmeId,
         data: { method: dto.method, settings },
       });
       return { ...jury, method: dto.method, settings };
@@ -84,17 +95,39 @@ export class JurySetupService {
       const granted = await this.users.grant(em, tenant.id, user.id, 'juror', programmeId);
       if (granted) {
         await this.audit.record(em, {
-          tenantId: tenant.id, actorUserId, action: 'person.role_granted', subjectType: 'user', subjectId: user.id,
+          tenantId: tenant.id,
+          actorUserId,
+          action: 'person.role_granted',
+          subjectType: 'user',
+          subjectId: user.id,
           data: { role: 'juror', programmeId, email },
         });
-        await this.auth.issueLink(em, tenant, user, siteUrl, 'invitation', `/jury/programmes/${programmeId}`, user.locale ?? dto.locale ?? tenant.defaultLocale, { role: 'juror' });
+        await this.auth.issueLink(
+          em,
+          tenant,
+          user,
+          siteUrl,
+          'invitation',
+          `/jury/programmes/${programmeId}`,
+          user.locale ?? dto.locale ?? tenant.defaultLocale,
+          { role: 'juror' },
+        );
       }
       const member = await this.repo.insertMember(em, {
-        tenantId: tenant.id, programmeId, userId: user.id, displayName: user.displayName, email: user.email,
-        organisation: dto.organisation ?? '', weight: dto.weight ?? 1,
+        tenantId: tenant.id,
+        programmeId,
+        userId: user.id,
+        displayName: user.displayName,
+        email: user.email,
+        organisation: dto.organisation ?? '',
+        weight: dto.weight ?? 1,
       });
       await this.audit.record(em, {
-        tenantId: tenant.id, actorUserId, action: 'jury.member_added', subjectType: 'programme', subjectId: programmeId,
+        tenantId: tenant.id,
+        actorUserId,
+        action: 'jury.member_added',
+        subjectType: 'programme',
+        subjectId: programmeId,
         data: { memberId: member.id, email, organisation: member.organisation, weight: member.weight },
       });
       return member;
@@ -111,7 +144,12 @@ export class JurySetupService {
       if (dto.weight !== undefined) patch.weight = dto.weight;
       await this.repo.updateMember(em, member.id, patch);
       await this.audit.record(em, {
-        tenantId: tenant.id, actorUserId, action: 'jury.member_updated', subjectType: 'programme', subjectId: jury.programmeId, data: { memberId, ...patch },
+        tenantId: tenant.id,
+        actorUserId,
+        action: 'jury.member_updated',
+        subjectType: 'programme',
+        subjectId: jury.programmeId,
+        data: { memberId, ...patch },
       });
       return { ...member, ...patch };
     });
@@ -124,7 +162,12 @@ export class JurySetupService {
       if (!member) throw new DomainError('NOT_FOUND');
       await this.repo.deleteMember(em, member);
       await this.audit.record(em, {
-        tenantId: tenant.id, actorUserId, action: 'jury.member_removed', subjectType: 'programme', subjectId: programmeId, data: { memberId, email: member.email },
+        tenantId: tenant.id,
+        actorUserId,
+        action: 'jury.member_removed',
+        subjectType: 'programme',
+        subjectId: programmeId,
+        data: { memberId, email: member.email },
       });
     });
   }
@@ -136,8 +179,8 @@ export class JurySetupService {
     const jury = await this.repo.jury(em, tenant.id, programmeId);
     const members = await this.repo.members(em, tenant.id, programmeId);
     const conflicts = await this.repo.conflicts(em, tenant.id, programmeId);
-    const applicationIds = jury && jury.status !== 'setup'
-      ? jury.applicationIds : (await this.repo.eligibleApplications(em, tenant.id, programmeId)).map((a) => a.id);
+    const applicationIds =
+      jury && jury.status !== 'setup' ? jury.applicationIds : (await this.repo.eligibleApplications(em, tenant.id, programmeId)).map((a) => a.id);
     const result = assignFor(settingsOf(jury), members, conflicts, applicationIds);
     return { stored: !!jury && jury.status !== 'setup', result };
   }
@@ -160,14 +203,29 @@ export class JurySetupService {
       const apps = await this.repo.eligibleApplications(em, tenant.id, programmeId);
       if (!apps.length) throw new DomainError('JURY_NO_APPLICATIONS');
       const conflicts = await this.repo.conflicts(em, tenant.id, programmeId);
-      const result = assignFor(settings, members, conflicts, apps.map((a) => a.id));
+      const result = assignFor(
+        settings,
+        members,
+        conflicts,
+        apps.map((a) => a.id),
+      );
       await this.repo.replaceAssignments(em, tenant.id, programmeId, result.pairs);
       const now = this.clock.now();
       const applicationIds = apps.map((a) => a.id);
       await this.repo.updateJury(em, jury.id, { status: 'open', openedAt: now, applicationIds });
       await this.audit.record(em, {
-        tenantId: tenant.id, actorUserId, action: 'jury.vote_opened', subjectType: 'programme', subjectId: programmeId,
-        data: { method: jury.method, applications: apps.length, jurors: members.length, shortfalls: result.shortfalls.length, assignment: result.explanation.en },
+        tenantId: tenant.id,
+        actorUserId,
+        action: 'jury.vote_opened',
+        subjectType: 'programme',
+        subjectId: programmeId,
+        data: {
+          method: jury.method,
+          applications: apps.length,
+          jurors: members.length,
+          shortfalls: result.shortfalls.length,
+          assignment: result.explanation.en,
+        },
       });
       return { ...jury, status: 'open', openedAt: now, applicationIds };
     });

@@ -57,17 +57,35 @@ export class JuryVoteService {
     const items = apps.map((a) => {
       const b = ballots.get(a.id);
       return {
-        applicationId: a.id, title: a.title, category: a.category, commune: a.commune, receiptNumber: a.receiptNumber,
-        conflict: conflicts.has(a.id), scores: b?.scores ?? null, picked: b?.picked ?? false, rank: b?.rank ?? null,
+        applicationId: a.id,
+        title: a.title,
+        category: a.category,
+        commune: a.commune,
+        receiptNumber: a.receiptNumber,
+        conflict: conflicts.has(a.id),
+        scores: b?.scores ?? null,
+        picked: b?.picked ?? false,
+        rank: b?.rank ?? null,
         evaluated: !!b && (method === 'scored_criteria' ? !!b.scores : method === 'favourites' ? b.picked : b.rank !== null),
       };
     });
     // A declared conflict takes the application out of the list; it is only named among the conflicts.
     const open = items.filter((i) => !i.conflict);
-    const declared = (await this.repo.applications(em, tenant.id, [...conflicts])).map((a) => ({ applicationId: a.id, title: a.title, receiptNumber: a.receiptNumber }));
+    const declared = (await this.repo.applications(em, tenant.id, [...conflicts])).map((a) => ({
+      applicationId: a.id,
+      title: a.title,
+      receiptNumber: a.receiptNumber,
+    }));
     const evaluated = method === 'pairwise' ? comparisons.length : open.filter((i) => i.evaluated).length;
     return {
-      programme, member, method, status, settings, items: open, conflicts: declared, comparisons: comparisons.length,
+      programme,
+      member,
+      method,
+      status,
+      settings,
+      items: open,
+      conflicts: declared,
+      comparisons: comparisons.length,
       progress: { assigned: open.length, evaluated, expected: expectedFor(method, settings, open.length) },
     };
   }
@@ -90,15 +108,30 @@ export class JuryVoteService {
       .filter((f) => app.answers[f.purpose] === f.id)
       .map((f) => ({ id: f.id, filename: f.filename, contentType: f.contentType, sizeBytes: f.sizeBytes }));
     const view: Record<string, unknown> = {
-      id: app.id, title: app.title, summary: app.summary, category: app.category, commune: app.commune, goalCents: app.goalCents,
-      receiptNumber: app.receiptNumber, answers: app.answers,
+      id: app.id,
+      title: app.title,
+      summary: app.summary,
+      category: app.category,
+      commune: app.commune,
+      goalCents: app.goalCents,
+      receiptNumber: app.receiptNumber,
+      answers: app.answers,
     };
     if (!settings.blindReview) Object.assign(view, { applicantName: app.applicantName, organisation: app.organisation, email: app.email, phone: app.phone });
     return {
-      programme, member, method: jury?.method ?? 'favourites', status: jury?.status ?? 'setup', settings, application: view, rows,
+      programme,
+      member,
+      method: jury?.method ?? 'favourites',
+      status: jury?.status ?? 'setup',
+      settings,
+      application: view,
+      rows,
       conflict: conflict ? { reason: conflict.reason, at: conflict.createdAt } : null,
-      ballot: ballot ? { scores: ballot.scores, picked: ballot.picked, rank: ballot.rank, comment: ballot.comment, version: ballot.version, updatedAt: ballot.updatedAt } : null,
-      note: note?.body ?? '', attachments,
+      ballot: ballot
+        ? { scores: ballot.scores, picked: ballot.picked, rank: ballot.rank, comment: ballot.comment, version: ballot.version, updatedAt: ballot.updatedAt }
+        : null,
+      note: note?.body ?? '',
+      attachments,
     };
   }
 
@@ -126,7 +159,13 @@ export class JuryVoteService {
   }
 
   /** Scores (scored criteria) or a pick (favourites) on one application, with an optional comment. */
-  async castBallot(tenant: Tenant, programmeId: string, applicationId: string, input: { scores?: Record<string, number>; picked?: boolean; comment?: string }, principal: Principal) {
+  async castBallot(
+    tenant: Tenant,
+    programmeId: string,
+    applicationId: string,
+    input: { scores?: Record<string, number>; picked?: boolean; comment?: string },
+    principal: Principal,
+  ) {
     return this.tx.run(async (em) => {
       const { jury, member, settings } = await this.votingContext(em, tenant, programmeId, principal);
       await this.assertMayVoteOn(em, tenant, programmeId, jury, member, applicationId);
@@ -152,10 +191,15 @@ export class JuryVoteService {
         if (input.scores !== undefined || input.picked !== undefined) throw new DomainError('JURY_WRONG_METHOD', { method: jury.method });
         next = { scores: previous?.scores ?? null, picked: false, rank: previous?.rank ?? null, comment: input.comment ?? previous?.comment ?? '' };
       }
-      const changed = !previous || JSON.stringify(previous.scores) !== JSON.stringify(next.scores) || previous.picked !== next.picked || previous.comment !== next.comment;
+      const changed =
+        !previous || JSON.stringify(previous.scores) !== JSON.stringify(next.scores) || previous.picked !== next.picked || previous.comment !== next.comment;
       if (changed) {
         await this.repo.saveBallot(em, { ...base, ...next });
-        await this.recorded(em, tenant, jury, member, applicationId, jury.method === 'favourites' ? (next.picked ? 'pick' : 'unpick') : 'scores', { scores: next.scores, picked: next.picked, comment: next.comment });
+        await this.recorded(em, tenant, jury, member, applicationId, jury.method === 'favourites' ? (next.picked ? 'pick' : 'unpick') : 'scores', {
+          scores: next.scores,
+          picked: next.picked,
+          comment: next.comment,
+        });
       }
       return (await this.repo.ballot(em, member.id, applicationId))!;
     });
@@ -180,7 +224,16 @@ export class JuryVoteService {
       for (const id of applicationIds) {
         const b = current.find((x) => x.applicationId === id);
         if (b?.picked) continue;
-        await this.repo.saveBallot(em, { tenantId: tenant.id, programmeId, memberId: member.id, applicationId: id, scores: null, picked: true, rank: null, comment: b?.comment ?? '' });
+        await this.repo.saveBallot(em, {
+          tenantId: tenant.id,
+          programmeId,
+          memberId: member.id,
+          applicationId: id,
+          scores: null,
+          picked: true,
+          rank: null,
+          comment: b?.comment ?? '',
+        });
         changed = true;
       }
       if (changed) await this.recorded(em, tenant, jury, member, null, 'favourites', { applicationIds: [...applicationIds].sort() });
@@ -196,12 +249,24 @@ export class JuryVoteService {
       if (new Set(applicationIds).size !== applicationIds.length) throw new DomainError('BALLOT_DUPLICATE_RANK', { jurorId: member.id });
       for (const id of applicationIds) await this.assertMayVoteOn(em, tenant, programmeId, jury, member, id);
       const current = await this.repo.ballots(em, tenant.id, programmeId, member.id);
-      const before = current.filter((b) => b.rank !== null).sort((a, b) => a.rank! - b.rank!).map((b) => b.applicationId);
+      const before = current
+        .filter((b) => b.rank !== null)
+        .sort((a, b) => a.rank! - b.rank!)
+        .map((b) => b.applicationId);
       if (sameList(before, applicationIds)) return applicationIds;
       for (const b of current) if (b.rank !== null && !applicationIds.includes(b.applicationId)) await this.repo.saveBallot(em, { ...b, rank: null });
       for (const [i, id] of applicationIds.entries()) {
         const b = current.find((x) => x.applicationId === id);
-        await this.repo.saveBallot(em, { tenantId: tenant.id, programmeId, memberId: member.id, applicationId: id, scores: null, picked: false, rank: i + 1, comment: b?.comment ?? '' });
+        await this.repo.saveBallot(em, {
+          tenantId: tenant.id,
+          programmeId,
+          memberId: member.id,
+          applicationId: id,
+          scores: null,
+          picked: false,
+          rank: i + 1,
+          comment: b?.comment ?? '',
+        });
       }
       await this.recorded(em, tenant, jury, member, null, 'ranking', { applicationIds });
       return applicationIds;
@@ -271,18 +336,33 @@ export class JuryVoteService {
   }
 
   /** History, and a confirmation e-mail (one per juror per window, never two for one change). */
-  private async recorded(em: EntityManager, tenant: Tenant, jury: Jury, member: JuryMember, applicationId: string | null, kind: string, data: Record<string, unknown>): Promise<void> {
+  private async recorded(
+    em: EntityManager,
+    tenant: Tenant,
+    jury: Jury,
+    member: JuryMember,
+    applicationId: string | null,
+    kind: string,
+    data: Record<string, unknown>,
+  ): Promise<void> {
     const now = this.clock.now();
     await this.repo.recordEvent(em, { tenantId: tenant.id, programmeId: jury.programmeId, memberId: member.id, applicationId, kind, data, at: now });
     const programme = (await this.programmes.get(tenant.id, jury.programmeId, em))!;
     const locale = await this.lookups.localeOf(em, tenant, member);
     const window = Math.floor(now.getTime() / BALLOT_MAIL_WINDOW_MS);
     await this.outbox.enqueue(em, {
-      tenantId: tenant.id, template: 'jury-ballot-recorded', locale, to: member.email, toName: member.displayName,
+      tenantId: tenant.id,
+      template: 'jury-ballot-recorded',
+      locale,
+      to: member.email,
+      toName: member.displayName,
       dedupeKey: `jury-ballot:${jury.id}:${member.id}:${window}`,
       payload: {
-        name: member.displayName, programmeTitleFr: programme.titleFr, programmeTitleEn: programme.titleEn,
-        at: formatInstant(now, locale, tenant.timeZone), link: `${await this.tenants.siteUrl(tenant)}/jury/programmes/${programme.id}`,
+        name: member.displayName,
+        programmeTitleFr: programme.titleFr,
+        programmeTitleEn: programme.titleEn,
+        at: formatInstant(now, locale, tenant.timeZone),
+        link: `${await this.tenants.siteUrl(tenant)}/jury/programmes/${programme.id}`,
       },
     });
   }

@@ -1,7 +1,13 @@
 import type { Application } from '../applications/application.entity.js';
 import {
-  aggregateFavourites, aggregateScoredCriteria, assignJurors, tally,
-  type AssignmentResult, type JuryMethod, type Panel, type Tally,
+  aggregateFavourites,
+  aggregateScoredCriteria,
+  assignJurors,
+  tally,
+  type AssignmentResult,
+  type JuryMethod,
+  type Panel,
+  type Tally,
 } from './domain/index.js';
 import type { Jury, JuryBallot, JuryComparison, JuryConflict, JuryMember } from './jury.entity.js';
 import { settingsOf, type JurySettings } from './jury.settings.js';
@@ -80,7 +86,8 @@ export function tallyOf(state: VoteState, apps: Application[]): Tally {
 /** Who reads which application: every juror, or k per application, conflicts excluded. */
 export function assignFor(settings: JurySettings, members: JuryMember[], conflicts: JuryConflict[], applicationIds: string[]): AssignmentResult {
   return assignJurors({
-    applicationIds, jurors: members.map((m) => ({ id: m.id })),
+    applicationIds,
+    jurors: members.map((m) => ({ id: m.id })),
     conflicts: conflicts.map((c) => ({ jurorId: c.memberId, applicationId: c.applicationId })),
     mode: settings.jurorsPerApplication ? { k: settings.jurorsPerApplication } : 'all',
   });
@@ -97,14 +104,20 @@ export function toComparison(c: JuryComparison) {
 /** Checked with the domain's own rules, on a one-ballot panel: the same codes as the count would throw. */
 export function checkScores(settings: JurySettings, memberId: string, applicationId: string, scores: Record<string, number>): void {
   aggregateScoredCriteria({
-    applicationIds: [applicationId], jurors: [{ id: memberId, weight: 1 }],
+    applicationIds: [applicationId],
+    jurors: [{ id: memberId, weight: 1 }],
     criteria: settings.criteria.map((c) => ({ id: c.id, weight: c.weight, min: c.min, max: c.max })),
     ballots: [{ jurorId: memberId, applicationId, scores }],
   });
 }
 
 export function checkFavourites(settings: JurySettings, memberId: string, applicationIds: string[]): void {
-  aggregateFavourites({ applicationIds, jurors: [{ id: memberId, weight: 1 }], ballots: [{ jurorId: memberId, applicationIds }], maxFavourites: settings.maxFavourites });
+  aggregateFavourites({
+    applicationIds,
+    jurors: [{ id: memberId, weight: 1 }],
+    ballots: [{ jurorId: memberId, applicationIds }],
+    maxFavourites: settings.maxFavourites,
+  });
 }
 
 export function expectedFor(method: JuryMethod, settings: JurySettings, assigned: number): number {
@@ -118,25 +131,42 @@ export function computeProgress(state: VoteState, apps: Application[]): { jurors
   const settings = settingsOf(state.jury);
   const method = state.jury.method;
   const conflict = new Set(state.conflicts.map((c) => `${c.memberId}:${c.applicationId}`));
-  const counts = (b: JuryBallot) => (method === 'scored_criteria' ? !!b.scores : method === 'favourites' ? b.picked : method === 'borda' ? b.rank !== null : false);
+  const counts = (b: JuryBallot) =>
+    method === 'scored_criteria' ? !!b.scores : method === 'favourites' ? b.picked : method === 'borda' ? b.rank !== null : false;
   const jurors = state.members.map((m) => {
     const assigned = state.assignments.filter((a) => a.memberId === m.id && !conflict.has(`${m.id}:${a.applicationId}`)).length;
     const conflicts = state.conflicts.filter((c) => c.memberId === m.id).length;
-    const evaluated = method === 'pairwise'
-      ? state.comparisons.filter((c) => c.memberId === m.id).length
-      : state.ballots.filter((b) => b.memberId === m.id && counts(b)).length;
+    const evaluated =
+      method === 'pairwise'
+        ? state.comparisons.filter((c) => c.memberId === m.id).length
+        : state.ballots.filter((b) => b.memberId === m.id && counts(b)).length;
     const expected = expectedFor(method, settings, assigned);
-    return { memberId: m.id, displayName: m.displayName, organisation: m.organisation, weight: m.weight, assigned, conflicts, evaluated, expected, complete: evaluated >= expected };
+    return {
+      memberId: m.id,
+      displayName: m.displayName,
+      organisation: m.organisation,
+      weight: m.weight,
+      assigned,
+      conflicts,
+      evaluated,
+      expected,
+      complete: evaluated >= expected,
+    };
   });
   const byApp = new Map(apps.map((a) => [a.id, a]));
   const applications = state.jury.applicationIds.map((id) => {
     const a = byApp.get(id);
     const jurorsOn = state.assignments.filter((x) => x.applicationId === id && !conflict.has(`${x.memberId}:${id}`)).length;
-    const evaluations = method === 'pairwise'
-      ? new Set(state.comparisons.filter((c) => c.firstId === id || c.secondId === id).map((c) => c.memberId)).size
-      : state.ballots.filter((b) => b.applicationId === id && counts(b)).length;
+    const evaluations =
+      method === 'pairwise'
+        ? new Set(state.comparisons.filter((c) => c.firstId === id || c.secondId === id).map((c) => c.memberId)).size
+        : state.ballots.filter((b) => b.applicationId === id && counts(b)).length;
     return {
-      applicationId: id, title: a?.title ?? '', receiptNumber: a?.receiptNumber ?? null, jurors: jurorsOn, evaluations,
+      applicationId: id,
+      title: a?.title ?? '',
+      receiptNumber: a?.receiptNumber ?? null,
+      jurors: jurorsOn,
+      evaluations,
       conflicts: state.conflicts.filter((c) => c.applicationId === id).length,
     };
   });

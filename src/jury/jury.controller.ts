@@ -9,8 +9,17 @@ import type { Principal } from '../auth/principal.js';
 import { sendStoredFile } from '../storage/file-transfer.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import {
-  BallotDto, ComparisonDto, ConfirmDto, ConflictDto, FavouritesDto, InviteMemberDto, JurySettingsDto, NoteDto, RankingDto,
-  StaffConflictDto, UpdateMemberDto,
+  BallotDto,
+  ComparisonDto,
+  ConfirmDto,
+  ConflictDto,
+  FavouritesDto,
+  InviteMemberDto,
+  JurySettingsDto,
+  NoteDto,
+  RankingDto,
+  StaffConflictDto,
+  UpdateMemberDto,
 } from './dto/jury.dto.js';
 import type { Jury, JuryBallot, JuryMember, JuryOutcome } from './jury.entity.js';
 import { anonymisedBallotsCsv, evaluationsCsv, evaluationsXlsx } from './jury.export.js';
@@ -21,8 +30,14 @@ import { JuryVoteService } from './jury-vote.service.js';
 
 export function juryView(j: Jury | null) {
   return {
-    method: j?.method ?? 'favourites', settings: settingsOf(j), status: j?.status ?? 'setup', applicationIds: j?.applicationIds ?? [],
-    openedAt: j?.openedAt ?? null, closedAt: j?.closedAt ?? null, closedBy: j?.closedBy ?? null, confirmedAt: j?.confirmedAt ?? null,
+    method: j?.method ?? 'favourites',
+    settings: settingsOf(j),
+    status: j?.status ?? 'setup',
+    applicationIds: j?.applicationIds ?? [],
+    openedAt: j?.openedAt ?? null,
+    closedAt: j?.closedAt ?? null,
+    closedBy: j?.closedBy ?? null,
+    confirmedAt: j?.confirmedAt ?? null,
     announcedAt: j?.announcedAt ?? null,
   };
 }
@@ -36,7 +51,15 @@ function ballotView(b: JuryBallot) {
 }
 
 function outcomeView(o: JuryOutcome) {
-  return { applicationId: o.applicationId, status: o.status, rank: o.rank, waitingPosition: o.waitingPosition, score: o.score, overridden: o.overridden, confirmedAt: o.confirmedAt };
+  return {
+    applicationId: o.applicationId,
+    status: o.status,
+    rank: o.rank,
+    waitingPosition: o.waitingPosition,
+    score: o.score,
+    overridden: o.overridden,
+    confirmedAt: o.confirmedAt,
+  };
 }
 
 /** Staff compose and run the jury; jurors vote under `/jury/me`. */
@@ -44,107 +67,173 @@ function outcomeView(o: JuryOutcome) {
 @ApiBearerAuth()
 @Controller('api/programmes/:programmeId/jury')
 export class JuryController {
-  constructor(private readonly setup: JurySetupService, private readonly vote: JuryVoteService, private readonly juryResults: JuryResultsService) {}
+  constructor(
+    private readonly setup: JurySetupService,
+    private readonly vote: JuryVoteService,
+    private readonly juryResults: JuryResultsService,
+  ) {}
 
   // ---- staff ----
 
-  @Get() @Roles(['staff'])
+  @Get()
+  @Roles(['staff'])
   async get(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
     const o = await this.setup.overview(tenant, programmeId);
     return { ...juryView(o.jury), members: o.members.map(memberView) };
   }
 
-  @Put('settings') @Roles(['staff'])
+  @Put('settings')
+  @Roles(['staff'])
   async settings(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: JurySettingsDto) {
     return juryView(await this.setup.saveSettings(tenant, programmeId, dto, p.userId));
   }
 
-  @Post('members') @Roles(['staff'])
+  @Post('members')
+  @Roles(['staff'])
   async invite(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: InviteMemberDto) {
     return memberView(await this.setup.invite(tenant, programmeId, dto, p.userId));
   }
 
-  @Patch('members/:memberId') @Roles(['staff'])
-  async updateMember(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Param('memberId') memberId: string, @Body() dto: UpdateMemberDto) {
+  @Patch('members/:memberId')
+  @Roles(['staff'])
+  async updateMember(
+    @CurrentTenant() tenant: Tenant,
+    @CurrentPrincipal() p: Principal,
+    @Param('programmeId') programmeId: string,
+    @Param('memberId') memberId: string,
+    @Body() dto: UpdateMemberDto,
+  ) {
     return memberView(await this.setup.updateMember(tenant, programmeId, memberId, dto, p.userId));
   }
 
-  @Delete('members/:memberId') @Roles(['staff']) @HttpCode(204)
-  async removeMember(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Param('memberId') memberId: string) {
+  @Delete('members/:memberId')
+  @Roles(['staff'])
+  @HttpCode(204)
+  async removeMember(
+    @CurrentTenant() tenant: Tenant,
+    @CurrentPrincipal() p: Principal,
+    @Param('programmeId') programmeId: string,
+    @Param('memberId') memberId: string,
+  ) {
     await this.setup.removeMember(tenant, programmeId, memberId, p.userId);
   }
 
-  @Post('conflicts') @Roles(['staff']) @HttpCode(204)
-  async staffConflict(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: StaffConflictDto) {
+  @Post('conflicts')
+  @Roles(['staff'])
+  @HttpCode(204)
+  async staffConflict(
+    @CurrentTenant() tenant: Tenant,
+    @CurrentPrincipal() p: Principal,
+    @Param('programmeId') programmeId: string,
+    @Body() dto: StaffConflictDto,
+  ) {
     await this.setup.staffConflict(tenant, programmeId, dto.memberId, dto.applicationId, dto.reason ?? '', p.userId);
   }
 
-  @Get('assignment') @Roles(['staff'])
+  @Get('assignment')
+  @Roles(['staff'])
   async assignment(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
     const { stored, result } = await this.setup.assignment(tenant, programmeId);
     return { stored, ...result };
   }
 
-  @Post('vote/open') @Roles(['staff']) @HttpCode(200)
+  @Post('vote/open')
+  @Roles(['staff'])
+  @HttpCode(200)
   async open(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
     return juryView(await this.setup.openVote(tenant, programmeId, p.userId));
   }
 
-  @Post('vote/close') @Roles(['staff']) @HttpCode(200)
+  @Post('vote/close')
+  @Roles(['staff'])
+  @HttpCode(200)
   async close(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
     return juryView(await this.juryResults.closeVote(tenant, programmeId, p.userId));
   }
 
-  @Get('progress') @Roles(['staff'])
+  @Get('progress')
+  @Roles(['staff'])
   async progress(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
     const { jury, jurors, applications } = await this.juryResults.progress(tenant, programmeId);
     return { status: jury.status, jurors, applications };
   }
 
   /** Send an Idempotency-Key so that a retried request does not remind twice. */
-  @Post('reminders') @Roles(['staff']) @HttpCode(200)
-  async remind(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Headers('idempotency-key') key?: string) {
+  @Post('reminders')
+  @Roles(['staff'])
+  @HttpCode(200)
+  async remind(
+    @CurrentTenant() tenant: Tenant,
+    @CurrentPrincipal() p: Principal,
+    @Param('programmeId') programmeId: string,
+    @Headers('idempotency-key') key?: string,
+  ) {
     if (key !== undefined && !/^[\w.:-]{8,100}$/.test(key)) {
       throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'Idempotency-Key', message: 'must be 8 to 100 letters, digits, . : _ or -' }]);
     }
     return this.juryResults.remind(tenant, programmeId, p.userId, key);
   }
 
-  @Get('results') @Roles(['staff'])
+  @Get('results')
+  @Roles(['staff'])
   async results(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
     const { jury, apps, tally, outcomes } = await this.juryResults.results(tenant, programmeId);
     const byApp = new Map(apps.map((a) => [a.id, a]));
     const scoreOf = new Map(tally.result.scores.map((s) => [s.applicationId, s]));
-    const info = (id: string) => ({ applicationId: id, title: byApp.get(id)?.title ?? '', receiptNumber: byApp.get(id)?.receiptNumber ?? null, category: byApp.get(id)?.category ?? null });
+    const info = (id: string) => ({
+      applicationId: id,
+      title: byApp.get(id)?.title ?? '',
+      receiptNumber: byApp.get(id)?.receiptNumber ?? null,
+      category: byApp.get(id)?.category ?? null,
+    });
     return {
-      method: jury.method, status: jury.status, confirmedAt: jury.confirmedAt, announcedAt: jury.announcedAt,
+      method: jury.method,
+      status: jury.status,
+      confirmedAt: jury.confirmedAt,
+      announcedAt: jury.announcedAt,
       explanation: tally.selection.explanation,
       ranking: tally.selection.entries.map((e) => ({
-        ...info(e.applicationId), score: e.score, rank: e.rank, position: e.position, tied: e.tied, tieSize: e.tieSize, tieBreaks: e.tieBreaks,
-        proposal: e.status, reason: e.reason, waitingListPosition: e.waitingListPosition ?? null,
-        jurorCount: scoreOf.get(e.applicationId)?.jurorCount ?? 0, contributions: scoreOf.get(e.applicationId)?.contributions ?? [],
-        method: scoreOf.get(e.applicationId)?.explanation ?? null, selection: e.explanation,
+        ...info(e.applicationId),
+        score: e.score,
+        rank: e.rank,
+        position: e.position,
+        tied: e.tied,
+        tieSize: e.tieSize,
+        tieBreaks: e.tieBreaks,
+        proposal: e.status,
+        reason: e.reason,
+        waitingListPosition: e.waitingListPosition ?? null,
+        jurorCount: scoreOf.get(e.applicationId)?.jurorCount ?? 0,
+        contributions: scoreOf.get(e.applicationId)?.contributions ?? [],
+        method: scoreOf.get(e.applicationId)?.explanation ?? null,
+        selection: e.explanation,
       })),
       unranked: tally.result.unranked.map((u) => ({ ...info(u.applicationId), reason: u.reason, jurorCount: u.jurorCount, explanation: u.explanation })),
       ignored: tally.result.ignored,
       proposal: { laureates: tally.selection.laureates, waitingList: tally.selection.waitingList },
-      unmetQuotas: tally.selection.unmetQuotas, boundaryTies: tally.selection.boundaryTies,
+      unmetQuotas: tally.selection.unmetQuotas,
+      boundaryTies: tally.selection.boundaryTies,
       outcomes: outcomes.map(outcomeView),
     };
   }
 
-  @Post('laureates') @Roles(['staff']) @HttpCode(200)
+  @Post('laureates')
+  @Roles(['staff'])
+  @HttpCode(200)
   async confirm(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: ConfirmDto) {
     return { outcomes: (await this.juryResults.confirm(tenant, programmeId, dto, p.userId)).map(outcomeView) };
   }
 
-  @Post('announce') @Roles(['staff']) @HttpCode(200)
+  @Post('announce')
+  @Roles(['staff'])
+  @HttpCode(200)
   async announce(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
     return juryView(await this.juryResults.announce(tenant, programmeId, p.userId));
   }
 
   /** Ballots with jurors replaced by J01, J02... (no name, no organisation, no comment). */
-  @Get('export/ballots.csv') @Roles(['staff'])
+  @Get('export/ballots.csv')
+  @Roles(['staff'])
   async exportBallots(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string, @Res() res: Response) {
     const data = await this.juryResults.exportData(tenant, programmeId);
     res.setHeader('Content-Disposition', `attachment; filename="jury-ballots-anonymised.csv"`);
@@ -152,8 +241,15 @@ export class JuryController {
   }
 
   /** Every evaluation, per juror and criterion, with comments. */
-  @Get('export/evaluations') @Roles(['staff'])
-  async exportEvaluations(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string, @Query('format') format: string, @Locale() locale: 'fr' | 'en', @Res() res: Response) {
+  @Get('export/evaluations')
+  @Roles(['staff'])
+  async exportEvaluations(
+    @CurrentTenant() tenant: Tenant,
+    @Param('programmeId') programmeId: string,
+    @Query('format') format: string,
+    @Locale() locale: 'fr' | 'en',
+    @Res() res: Response,
+  ) {
     if (format !== 'csv' && format !== 'xlsx') throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'format', message: 'format must be csv or xlsx' }]);
     const data = await this.juryResults.exportData(tenant, programmeId);
     res.setHeader('Content-Disposition', `attachment; filename="jury-evaluations.${format}"`);
@@ -163,61 +259,102 @@ export class JuryController {
 
   // ---- jurors ----
 
-  @Get('me') @Roles(['juror'], 'programmeId')
+  @Get('me')
+  @Roles(['juror'], 'programmeId')
   async mine(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
     const m = await this.vote.mine(tenant, programmeId, p);
     return {
-      method: m.method, status: m.status, blindReview: m.settings.blindReview, maxFavourites: m.settings.maxFavourites,
-      criteria: m.method === 'scored_criteria' ? m.settings.criteria : [], progress: m.progress, items: m.items, conflicts: m.conflicts,
+      method: m.method,
+      status: m.status,
+      blindReview: m.settings.blindReview,
+      maxFavourites: m.settings.maxFavourites,
+      criteria: m.method === 'scored_criteria' ? m.settings.criteria : [],
+      progress: m.progress,
+      items: m.items,
+      conflicts: m.conflicts,
     };
   }
 
-  @Get('me/applications/:applicationId') @Roles(['juror'], 'programmeId')
-  async read(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Param('applicationId') applicationId: string, @Locale() locale: 'fr' | 'en') {
+  @Get('me/applications/:applicationId')
+  @Roles(['juror'], 'programmeId')
+  async read(
+    @CurrentTenant() tenant: Tenant,
+    @CurrentPrincipal() p: Principal,
+    @Param('programmeId') programmeId: string,
+    @Param('applicationId') applicationId: string,
+    @Locale() locale: 'fr' | 'en',
+  ) {
     const r = await this.vote.readApplication(tenant, programmeId, applicationId, p, locale);
     return { ...r.application, rows: r.rows, conflict: r.conflict, ballot: r.ballot, note: r.note, attachments: r.attachments };
   }
 
-  @Get('me/applications/:applicationId/files/:fileId') @Roles(['juror'], 'programmeId')
+  @Get('me/applications/:applicationId/files/:fileId')
+  @Roles(['juror'], 'programmeId')
   async file(
-    @CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string,
-    @Param('applicationId') applicationId: string, @Param('fileId') fileId: string, @Res() res: Response,
+    @CurrentTenant() tenant: Tenant,
+    @CurrentPrincipal() p: Principal,
+    @Param('programmeId') programmeId: string,
+    @Param('applicationId') applicationId: string,
+    @Param('fileId') fileId: string,
+    @Res() res: Response,
   ) {
     sendStoredFile(res, await this.vote.readFile(tenant, programmeId, applicationId, fileId, p));
   }
 
-  @Post('me/conflicts') @Roles(['juror'], 'programmeId') @HttpCode(204)
+  @Post('me/conflicts')
+  @Roles(['juror'], 'programmeId')
+  @HttpCode(204)
   async conflict(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: ConflictDto) {
     await this.vote.declareConflict(tenant, programmeId, dto.applicationId, dto.reason ?? '', p);
   }
 
-  @Put('me/ballots/:applicationId') @Roles(['juror'], 'programmeId')
-  async ballot(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Param('applicationId') applicationId: string, @Body() dto: BallotDto) {
+  @Put('me/ballots/:applicationId')
+  @Roles(['juror'], 'programmeId')
+  async ballot(
+    @CurrentTenant() tenant: Tenant,
+    @CurrentPrincipal() p: Principal,
+    @Param('programmeId') programmeId: string,
+    @Param('applicationId') applicationId: string,
+    @Body() dto: BallotDto,
+  ) {
     return ballotView(await this.vote.castBallot(tenant, programmeId, applicationId, dto, p));
   }
 
-  @Put('me/favourites') @Roles(['juror'], 'programmeId')
+  @Put('me/favourites')
+  @Roles(['juror'], 'programmeId')
   async favourites(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: FavouritesDto) {
     return { applicationIds: await this.vote.setFavourites(tenant, programmeId, dto.applicationIds, p) };
   }
 
-  @Put('me/ranking') @Roles(['juror'], 'programmeId')
+  @Put('me/ranking')
+  @Roles(['juror'], 'programmeId')
   async ranking(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: RankingDto) {
     return { applicationIds: await this.vote.setRanking(tenant, programmeId, dto.applicationIds, p) };
   }
 
-  @Get('me/next-pair') @Roles(['juror'], 'programmeId')
+  @Get('me/next-pair')
+  @Roles(['juror'], 'programmeId')
   async nextPair(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
     return { pair: await this.vote.nextPairFor(tenant, programmeId, p) };
   }
 
-  @Post('me/comparisons') @Roles(['juror'], 'programmeId') @HttpCode(204)
+  @Post('me/comparisons')
+  @Roles(['juror'], 'programmeId')
+  @HttpCode(204)
   async compare(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: ComparisonDto) {
     await this.vote.compare(tenant, programmeId, dto.winnerId, dto.loserId, p);
   }
 
-  @Put('me/notes/:applicationId') @Roles(['juror'], 'programmeId') @HttpCode(204)
-  async note(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Param('applicationId') applicationId: string, @Body() dto: NoteDto) {
+  @Put('me/notes/:applicationId')
+  @Roles(['juror'], 'programmeId')
+  @HttpCode(204)
+  async note(
+    @CurrentTenant() tenant: Tenant,
+    @CurrentPrincipal() p: Principal,
+    @Param('programmeId') programmeId: string,
+    @Param('applicationId') applicationId: string,
+    @Body() dto: NoteDto,
+  ) {
     await this.vote.saveNote(tenant, programmeId, applicationId, dto.body, p);
   }
 }

@@ -33,7 +33,8 @@ export function anonymisedBallotsCsv(d: ExportData): string {
   const method: JuryMethod = d.jury.method;
   const sortKey = (x: { memberId: string }) => alias.get(x.memberId) ?? '';
   if (method === 'pairwise') {
-    const rows = [...d.comparisons].sort((a, b) => compareIds(sortKey(a), sortKey(b)) || compareIds(a.firstId, b.firstId) || compareIds(a.secondId, b.secondId))
+    const rows = [...d.comparisons]
+      .sort((a, b) => compareIds(sortKey(a), sortKey(b)) || compareIds(a.firstId, b.firstId) || compareIds(a.secondId, b.secondId))
       .map((c) => [alias.get(c.memberId) ?? '', receipt.get(c.winnerId) ?? '', receipt.get(c.winnerId === c.firstId ? c.secondId : c.firstId) ?? '']);
     return '\uFEFF' + toCsv(['juror', 'preferred', 'over'], rows);
   }
@@ -41,8 +42,11 @@ export function anonymisedBallotsCsv(d: ExportData): string {
   const header = ['juror', 'application', ...(method === 'scored_criteria' ? criteria : method === 'favourites' ? ['favourite'] : ['rank'])];
   const counted = d.ballots.filter((b) => (method === 'scored_criteria' ? !!b.scores : method === 'favourites' ? b.picked : b.rank !== null));
   const rows = counted
-    .map((b) => [alias.get(b.memberId) ?? '', receipt.get(b.applicationId) ?? '', ...(
-      method === 'scored_criteria' ? criteria.map((c) => num(b.scores?.[c])) : method === 'favourites' ? ['1'] : [num(b.rank)])])
+    .map((b) => [
+      alias.get(b.memberId) ?? '',
+      receipt.get(b.applicationId) ?? '',
+      ...(method === 'scored_criteria' ? criteria.map((c) => num(b.scores?.[c])) : method === 'favourites' ? ['1'] : [num(b.rank)]),
+    ])
     .sort((a, b) => compareIds(a[0], b[0]) || compareIds(a[1], b[1]));
   return '\uFEFF' + toCsv(header, rows);
 }
@@ -61,8 +65,12 @@ function evaluationTable(d: ExportData, locale: 'fr' | 'en'): { header: string[]
   };
   const what = (id: string) => [app.get(id)?.receiptNumber ?? id, app.get(id)?.title ?? ''];
   const body: string[][] = [];
-  const ballots = [...d.ballots].sort((a, b) => compareIds(member.get(a.memberId)?.displayName ?? '', member.get(b.memberId)?.displayName ?? '')
-    || compareIds(a.memberId, b.memberId) || compareIds(what(a.applicationId)[0], what(b.applicationId)[0]));
+  const ballots = [...d.ballots].sort(
+    (a, b) =>
+      compareIds(member.get(a.memberId)?.displayName ?? '', member.get(b.memberId)?.displayName ?? '') ||
+      compareIds(a.memberId, b.memberId) ||
+      compareIds(what(a.applicationId)[0], what(b.applicationId)[0]),
+  );
   for (const b of ballots) {
     const at = new Date(b.updatedAt).toISOString();
     if (d.jury.method === 'scored_criteria' && b.scores) {
@@ -79,7 +87,14 @@ function evaluationTable(d: ExportData, locale: 'fr' | 'en'): { header: string[]
   }
   for (const c of d.comparisons) {
     const loser = c.winnerId === c.firstId ? c.secondId : c.firstId;
-    body.push([...who(c.memberId), ...what(c.winnerId), fr ? `préféré à ${what(loser)[0]}` : `preferred to ${what(loser)[0]}`, '1', '', new Date(c.updatedAt).toISOString()]);
+    body.push([
+      ...who(c.memberId),
+      ...what(c.winnerId),
+      fr ? `préféré à ${what(loser)[0]}` : `preferred to ${what(loser)[0]}`,
+      '1',
+      '',
+      new Date(c.updatedAt).toISOString(),
+    ]);
   }
   return { header, body };
 }

@@ -7,6 +7,7 @@ import { TenantsModule } from '../tenants/tenants.module.js';
 import { JuryController } from './jury.controller.js';
 import { JuryLookups } from './jury-lookups.service.js';
 import { JuryPagesController } from './jury.pages.controller.js';
+import { JuryStaffPagesController } from './jury-staff.pages.controller.js';
 import { JuryPhaseHooks } from './jury.phase-hooks.js';
 import { JuryRepository } from './jury.repository.js';
 import { JuryResultsService } from './jury-results.service.js';
@@ -17,7 +18,7 @@ import { LaureatesQuery } from './laureates.query.js';
 /** The jury of a programme: composition, conflicts, assignment, ballots, results and announcement. */
 @Module({
   imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, ApplicationsModule],
-  controllers: [JuryController, JuryPagesController],
+  controllers: [JuryController, JuryPagesController, JuryStaffPagesController],
   providers: [JuryRepository, JuryLookups, JurySetupService, JuryVoteService, JuryResultsService, JuryPhaseHooks, LaureatesQuery],
   exports: [JurySetupService, JuryVoteService, JuryResultsService, LaureatesQuery],
 })

@@ -41,7 +41,11 @@ export class JuryPhaseHooks implements OnModuleInit {
     if (change.from === 'jury' && jury.status === 'open') {
       await this.repo.updateJury(em, jury.id, { status: 'closed', closedAt: change.at, closedBy: 'phase' });
       await this.audit.record(em, {
-        tenantId: change.tenant.id, actorUserId: null, action: 'jury.vote_closed', subjectType: 'programme', subjectId: change.programme.id,
+        tenantId: change.tenant.id,
+        actorUserId: null,
+        action: 'jury.vote_closed',
+        subjectType: 'programme',
+        subjectId: change.programme.id,
         data: { by: 'phase', to: change.to },
       });
       jury.status = 'closed';

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { Application } from '../applications/application.entity.js';
-import {
-  Jury, JuryAssignment, JuryBallot, JuryBallotEvent, JuryComparison, JuryConflict, JuryMember, JuryNote, JuryOutcome,
-} from './jury.entity.js';
+import { Jury, JuryAssignment, JuryBallot, JuryBallotEvent, JuryComparison, JuryConflict, JuryMember, JuryNote, JuryOutcome } from './jury.entity.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (id: string) => UUID.test(id);
@@ -26,16 +24,17 @@ export class JuryRepository {
    * ballot either commits before the close or sees the vote closed: none slips in after.
    */
   lockJury(em: EntityManager, tenantId: string, programmeId: string, mode: 'share' | 'update'): Promise<Jury | null> {
-    return em.getRepository(Jury).createQueryBuilder('j')
+    return em
+      .getRepository(Jury)
+      .createQueryBuilder('j')
       .where('j.tenant_id = :tenantId AND j.programme_id = :programmeId', { tenantId, programmeId })
-      .setLock(mode === 'share' ? 'pessimistic_read' : 'pessimistic_write').getOne();
+      .setLock(mode === 'share' ? 'pessimistic_read' : 'pessimistic_write')
+      .getOne();
   }
 
   /** The jury row, created with defaults on first use (concurrent first uses end with one row). */
   async ensureJury(em: EntityManager, tenantId: string, programmeId: string): Promise<Jury> {
-    await em.query(
-      `INSERT INTO jury (tenant_id, programme_id) VALUES ($1, $2) ON CONFLICT (tenant_id, programme_id) DO NOTHING`, [tenantId, programmeId],
-    );
+    await em.query(`INSERT INTO jury (tenant_id, programme_id) VALUES ($1, $2) ON CONFLICT (tenant_id, programme_id) DO NOTHING`, [tenantId, programmeId]);
     return (await this.lockJury(em, tenantId, programmeId, 'update'))!;
   }
 
@@ -54,13 +53,18 @@ export class JuryRepository {
 
   /** The member row of a signed-in juror, locked so that one juror's changes run one at a time. */
   memberOfUser(em: EntityManager, tenantId: string, programmeId: string, userId: string, lock = false): Promise<JuryMember | null> {
-    const qb = em.getRepository(JuryMember).createQueryBuilder('m')
+    const qb = em
+      .getRepository(JuryMember)
+      .createQueryBuilder('m')
       .where('m.tenant_id = :tenantId AND m.programme_id = :programmeId AND m.user_id = :userId', { tenantId, programmeId, userId });
     if (lock) qb.setLock('pessimistic_write');
     return qb.getOne();
   }
 
-  async insertMember(em: EntityManager, m: Pick<JuryMember, 'tenantId' | 'programmeId' | 'userId' | 'displayName' | 'email' | 'organisation' | 'weight'>): Promise<JuryMember> {
+  async insertMember(
+    em: EntityManager,
+    m: Pick<JuryMember, 'tenantId' | 'programmeId' | 'userId' | 'displayName' | 'email' | 'organisation' | 'weight'>,
+  ): Promise<JuryMember> {
     await em.query(
       `INSERT INTO jury_member (tenant_id, programme_id, user_id, display_name, email, organisation, weight)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -76,7 +80,11 @@ export class JuryRepository {
 
   async deleteMember(em: EntityManager, m: JuryMember): Promise<void> {
     await em.getRepository(JuryMember).delete({ id: m.id });
-    await em.query(`DELETE FROM role_grant WHERE tenant_id = $1 AND user_id = $2 AND role = 'juror' AND programme_id = $3`, [m.tenantId, m.userId, m.programmeId]);
+    await em.query(`DELETE FROM role_grant WHERE tenant_id = $1 AND user_id = $2 AND role = 'juror' AND programme_id = $3`, [
+      m.tenantId,
+      m.userId,
+      m.programmeId,
+    ]);
   }
 
   conflicts(em: EntityManager, tenantId: string, programmeId: string): Promise<JuryConflict[]> {
@@ -84,7 +92,10 @@ export class JuryRepository {
   }
 
   /** True when the conflict is new. */
-  async insertConflict(em: EntityManager, c: Pick<JuryConflict, 'tenantId' | 'programmeId' | 'memberId' | 'applicationId' | 'reason' | 'declaredBy'> & { at: Date }): Promise<boolean> {
+  async insertConflict(
+    em: EntityManager,
+    c: Pick<JuryConflict, 'tenantId' | 'programmeId' | 'memberId' | 'applicationId' | 'reason' | 'declaredBy'> & { at: Date },
+  ): Promise<boolean> {
     const rows = await em.query(
       `INSERT INTO jury_conflict (tenant_id, programme_id, member_id, application_id, reason, declared_by, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (member_id, application_id) DO NOTHING RETURNING id`,
@@ -97,7 +108,12 @@ export class JuryRepository {
     return em.getRepository(JuryAssignment).findBy({ tenantId, programmeId });
   }
 
-  async replaceAssignments(em: EntityManager, tenantId: string, programmeId: string, pairs: ReadonlyArray<{ jurorId: string; applicationId: string }>): Promise<void> {
+  async replaceAssignments(
+    em: EntityManager,
+    tenantId: string,
+    programmeId: string,
+    pairs: ReadonlyArray<{ jurorId: string; applicationId: string }>,
+  ): Promise<void> {
     await em.query(`DELETE FROM jury_assignment WHERE tenant_id = $1 AND programme_id = $2`, [tenantId, programmeId]);
     if (!pairs.length) return;
     await em.query(
@@ -109,7 +125,8 @@ export class JuryRepository {
 
   ballots(em: EntityManager, tenantId: string, programmeId: string, memberId?: string): Promise<JuryBallot[]> {
     return em.getRepository(JuryBallot).find({
-      where: { tenantId, programmeId, ...(memberId ? { memberId } : {}) }, order: { memberId: 'ASC', applicationId: 'ASC' },
+      where: { tenantId, programmeId, ...(memberId ? { memberId } : {}) },
+      order: { memberId: 'ASC', applicationId: 'ASC' },
     });
   }
 
@@ -117,7 +134,10 @@ export class JuryRepository {
     return em.getRepository(JuryBallot).findOneBy({ memberId, applicationId });
   }
 
-  async saveBallot(em: EntityManager, b: Pick<JuryBallot, 'tenantId' | 'programmeId' | 'memberId' | 'applicationId' | 'scores' | 'picked' | 'rank' | 'comment'>): Promise<void> {
+  async saveBallot(
+    em: EntityManager,
+    b: Pick<JuryBallot, 'tenantId' | 'programmeId' | 'memberId' | 'applicationId' | 'scores' | 'picked' | 'rank' | 'comment'>,
+  ): Promise<void> {
     await em.query(
       `INSERT INTO jury_ballot (tenant_id, programme_id, member_id, application_id, scores, picked, rank, comment)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -133,7 +153,8 @@ export class JuryRepository {
 
   comparisons(em: EntityManager, tenantId: string, programmeId: string, memberId?: string): Promise<JuryComparison[]> {
     return em.getRepository(JuryComparison).find({
-      where: { tenantId, programmeId, ...(memberId ? { memberId } : {}) }, order: { memberId: 'ASC', firstId: 'ASC', secondId: 'ASC' },
+      where: { tenantId, programmeId, ...(memberId ? { memberId } : {}) },
+      order: { memberId: 'ASC', firstId: 'ASC', secondId: 'ASC' },
     });
   }
 
@@ -154,11 +175,19 @@ export class JuryRepository {
     await em.query(`DELETE FROM jury_comparison WHERE member_id = $1 AND (first_id = $2 OR second_id = $2)`, [memberId, applicationId]);
   }
 
-  async recordEvent(em: EntityManager, e: Pick<JuryBallotEvent, 'tenantId' | 'programmeId' | 'memberId' | 'applicationId' | 'kind' | 'data' | 'at'>): Promise<void> {
-    await em.query(
-      `INSERT INTO jury_ballot_event (tenant_id, programme_id, member_id, application_id, kind, data, at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [e.tenantId, e.programmeId, e.memberId, e.applicationId, e.kind, JSON.stringify(e.data), e.at],
-    );
+  async recordEvent(
+    em: EntityManager,
+    e: Pick<JuryBallotEvent, 'tenantId' | 'programmeId' | 'memberId' | 'applicationId' | 'kind' | 'data' | 'at'>,
+  ): Promise<void> {
+    await em.query(`INSERT INTO jury_ballot_event (tenant_id, programme_id, member_id, application_id, kind, data, at) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+      e.tenantId,
+      e.programmeId,
+      e.memberId,
+      e.applicationId,
+      e.kind,
+      JSON.stringify(e.data),
+      e.at,
+    ]);
   }
 
   events(tenantId: string, programmeId: string): Promise<JuryBallotEvent[]> {
@@ -189,7 +218,12 @@ export class JuryRepository {
     return em.getRepository(JuryOutcome).find({ where: { tenantId, programmeId }, order: { rank: { direction: 'ASC', nulls: 'LAST' } } });
   }
 
-  async replaceOutcomes(em: EntityManager, tenantId: string, programmeId: string, rows: Array<Omit<JuryOutcome, 'id' | 'tenantId' | 'programmeId'>>): Promise<void> {
+  async replaceOutcomes(
+    em: EntityManager,
+    tenantId: string,
+    programmeId: string,
+    rows: Array<Omit<JuryOutcome, 'id' | 'tenantId' | 'programmeId'>>,
+  ): Promise<void> {
     await em.query(`DELETE FROM jury_outcome WHERE tenant_id = $1 AND programme_id = $2`, [tenantId, programmeId]);
     if (rows.length) await em.getRepository(JuryOutcome).insert(rows.map((r) => ({ ...r, tenantId, programmeId })));
   }
@@ -201,7 +235,8 @@ export class JuryRepository {
   /** The jury's applications: submitted and found eligible at screening. */
   eligibleApplications(em: EntityManager, tenantId: string, programmeId: string): Promise<Application[]> {
     return em.getRepository(Application).find({
-      where: { tenantId, programmeId, status: 'submitted', screening: 'eligible' }, order: { submittedAt: 'ASC', id: 'ASC' },
+      where: { tenantId, programmeId, status: 'submitted', screening: 'eligible' },
+      order: { submittedAt: 'ASC', id: 'ASC' },
     });
   }
 

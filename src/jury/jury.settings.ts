@@ -33,8 +33,17 @@ export interface JurySettings {
 }
 
 export const DEFAULT_SETTINGS: JurySettings = {
-  criteria: [], normalisation: 'none', quorum: 1, maxFavourites: 10, blindReview: false, jurorsPerApplication: null,
-  laureates: 10, waitingList: 0, cutOff: null, quotas: [], tieBreakers: [{ key: 'jurorCount', prefer: 'higher' }],
+  criteria: [],
+  normalisation: 'none',
+  quorum: 1,
+  maxFavourites: 10,
+  blindReview: false,
+  jurorsPerApplication: null,
+  laureates: 10,
+  waitingList: 0,
+  cutOff: null,
+  quotas: [],
+  tieBreakers: [{ key: 'jurorCount', prefer: 'higher' }],
 };
 
 /** Rules that cross fields (the DTO checks each field alone). */

@@ -30,8 +30,14 @@ const ORDER_BY: Record<LaureateOrder, string> = {
 };
 
 interface LaureateRecord {
-  application_id: string; user_id: string; title: string; summary: string; category: string | null;
-  receipt_number: string | null; goal_cents: string | null; rank: number | null;
+  application_id: string;
+  user_id: string;
+  title: string;
+  summary: string;
+  category: string | null;
+  receipt_number: string | null;
+  goal_cents: string | null;
+  rank: number | null;
 }
 
 /**
@@ -44,7 +50,11 @@ export class LaureatesQuery {
 
   /** The laureates of a programme, or only those of one person (`userId`), in the given order. */
   async ofProgramme(
-    em: EntityManager | null, tenantId: string, programmeId: string, order: LaureateOrder, opts: { userId?: string } = {},
+    em: EntityManager | null,
+    tenantId: string,
+    programmeId: string,
+    order: LaureateOrder,
+    opts: { userId?: string } = {},
   ): Promise<Laureate[]> {
     const rows: LaureateRecord[] = await (em ?? this.ds.manager).query(
       `SELECT a.id AS application_id, a.applicant_user_id AS user_id, a.title, a.summary, a.category, a.receipt_number, a.goal_cents, o.rank
@@ -54,8 +64,14 @@ export class LaureatesQuery {
       [tenantId, programmeId, opts.userId ?? null],
     );
     return rows.map((r) => ({
-      applicationId: r.application_id, userId: r.user_id, title: r.title, summary: r.summary, category: r.category,
-      receiptNumber: r.receipt_number, goalCents: r.goal_cents === null ? null : Number(r.goal_cents), rank: r.rank,
+      applicationId: r.application_id,
+      userId: r.user_id,
+      title: r.title,
+      summary: r.summary,
+      category: r.category,
+      receiptNumber: r.receipt_number,
+      goalCents: r.goal_cents === null ? null : Number(r.goal_cents),
+      rank: r.rank,
     }));
   }
 

@@ -31,13 +31,25 @@ export class EmailRenderer {
 
 /** The subject is rendered with auto-escaping but is not HTML: undo the escaping. */
 function decodeEntities(s: string): string {
-  return s.replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&#x3D;/g, '=').replace(/&#x60;/g, '`')
-    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return s
+    .replace(/&#x27;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&#x3D;/g, '=')
+    .replace(/&#x60;/g, '`')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 export function htmlToText(html: string): string {
   return decodeEntities(
-    html.replace(/<a [^>]*href="([^"]*)"[^>]*>(.*?)<\/a>/gis, '$2 ($1)')
-      .replace(/<(br|\/p|\/li|\/h\d|\/tr)>/gi, '\n').replace(/<li>/gi, '- ').replace(/<[^>]+>/g, ''),
-  ).replace(/\n{3,}/g, '\n\n').replace(/[ \t]+\n/g, '\n').trim();
+    html
+      .replace(/<a [^>]*href="([^"]*)"[^>]*>(.*?)<\/a>/gis, '$2 ($1)')
+      .replace(/<(br|\/p|\/li|\/h\d|\/tr)>/gi, '\n')
+      .replace(/<li>/gi, '- ')
+      .replace(/<[^>]+>/g, ''),
+  )
+    .replace(/\n{3,}/g, '\n\n')
+    .replace(/[ \t]+\n/g, '\n')
+    .trim();
 }

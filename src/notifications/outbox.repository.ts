@@ -43,21 +43,32 @@ export class OutboxRepository {
       `INSERT INTO outbox_message (tenant_id, template, locale, to_address, to_name, payload, dedupe_key, priority, next_attempt_at)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::smallint[], $9::timestamptz[])
        ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING RETURNING id`,
-      [col('tenantId'), col('template'), col('locale'), col('toAddress'), col('toName'), rows.map((r) => JSON.stringify(r.payload)),
-        col('dedupeKey'), col('priority'), col('nextAttemptAt')],
+      [
+        col('tenantId'),
+        col('template'),
+        col('locale'),
+        col('toAddress'),
+        col('toName'),
+        rows.map((r) => JSON.stringify(r.payload)),
+        col('dedupeKey'),
+        col('priority'),
+        col('nextAttemptAt'),
+      ],
     );
     return inserted.length;
   }
 
   /** Claims due transactional mail of every authority, longest due first, under a lease until `leaseUntil`. */
   async claimTransactional(em: EntityManager, now: Date, leaseUntil: Date, limit: number): Promise<ClaimedMessage[]> {
-    return (await em.query(
-      `${CLAIM} WHERE id IN (
+    return (
+      await em.query(
+        `${CLAIM} WHERE id IN (
          SELECT id FROM outbox_message WHERE priority = 0 AND ${DUE}
          ORDER BY priority, next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
        ${CLAIMED}`,
-      [now, leaseUntil, limit],
-    ))[0];
+        [now, leaseUntil, limit],
+      )
+    )[0];
   }
 
   /**
@@ -112,13 +123,15 @@ export class OutboxRepository {
   /** Claims up to `limit` of one authority's due rated mail, personal before bulk, longest due first. */
   async claimRated(em: EntityManager, tenantId: string, now: Date, leaseUntil: Date, limit: number): Promise<ClaimedMessage[]> {
     if (limit <= 0) return [];
-    return (await em.query(
-      `${CLAIM} WHERE id IN (
+    return (
+      await em.query(
+        `${CLAIM} WHERE id IN (
          SELECT id FROM outbox_message WHERE tenant_id = $3 AND priority > 0 AND ${DUE}
          ORDER BY priority, next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED)
        ${CLAIMED}`,
-      [now, leaseUntil, tenantId, limit],
-    ))[0];
+        [now, leaseUntil, tenantId, limit],
+      )
+    )[0];
   }
 
   async markSent(id: string, at: Date): Promise<void> {
@@ -126,10 +139,7 @@ export class OutboxRepository {
   }
 
   async markFailedAttempt(id: string, status: 'pending' | 'failed', nextAttemptAt: Date, error: string): Promise<void> {
-    await this.ds.query(
-      `UPDATE outbox_message SET status = $2, next_attempt_at = $3, last_error = $4 WHERE id = $1`,
-      [id, status, nextAttemptAt, error],
-    );
+    await this.ds.query(`UPDATE outbox_message SET status = $2, next_attempt_at = $3, last_error = $4 WHERE id = $1`, [id, status, nextAttemptAt, error]);
   }
 
   /** The authority a message is sent for (its branding and sender). */

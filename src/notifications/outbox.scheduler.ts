@@ -21,7 +21,10 @@ export class OutboxScheduler implements OnApplicationBootstrap, OnApplicationShu
 
   onApplicationBootstrap(): void {
     if (!this.config.runWorkers) return;
-    this.registry.addInterval('outbox', setInterval(() => void this.tick(), this.config.outboxIntervalMs));
+    this.registry.addInterval(
+      'outbox',
+      setInterval(() => void this.tick(), this.config.outboxIntervalMs),
+    );
   }
 
   private async tick(): Promise<void> {

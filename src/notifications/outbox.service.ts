@@ -20,7 +20,10 @@ export interface OutgoingEmail {
 /** Queues e-mails inside the caller's transaction: they exist if and only if the change committed. */
 @Injectable()
 export class OutboxService {
-  constructor(private readonly clock: Clock, private readonly outbox: OutboxRepository) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly outbox: OutboxRepository,
+  ) {}
 
   /** Queues one e-mail; false when its dedupe key was already queued. */
   async enqueue(em: EntityManager, mail: OutgoingEmail): Promise<boolean> {
@@ -30,9 +33,19 @@ export class OutboxService {
   /** Queues many e-mails in one statement (a mailing to every contributor); returns how many were new. */
   enqueueMany(em: EntityManager, mails: readonly OutgoingEmail[]): Promise<number> {
     const now = this.clock.now();
-    return this.outbox.insert(em, mails.map((m) => ({
-      tenantId: m.tenantId, template: m.template, locale: m.locale, toAddress: m.to, toName: m.toName ?? null,
-      payload: m.payload ?? {}, dedupeKey: m.dedupeKey ?? null, priority: m.priority ?? priorityOf(m.template), nextAttemptAt: now,
-    })));
+    return this.outbox.insert(
+      em,
+      mails.map((m) => ({
+        tenantId: m.tenantId,
+        template: m.template,
+        locale: m.locale,
+        toAddress: m.to,
+        toName: m.toName ?? null,
+        payload: m.payload ?? {},
+        dedupeKey: m.dedupeKey ?? null,
+        priority: m.priority ?? priorityOf(m.template),
+        nextAttemptAt: now,
+      })),
+    );
   }
 }

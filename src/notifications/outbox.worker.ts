@@ -99,7 +99,9 @@ export class OutboxWorker implements OnApplicationShutdown {
         const failed = msg.attempts >= MAX_ATTEMPTS;
         this.logger.warn(`e-mail ${msg.id} (${msg.template}) attempt ${msg.attempts} failed: ${(err as Error).message}`);
         await this.outbox.markFailedAttempt(
-          msg.id, failed ? 'failed' : 'pending', new Date(this.clock.now().getTime() + backoffMs(msg.attempts)),
+          msg.id,
+          failed ? 'failed' : 'pending',
+          new Date(this.clock.now().getTime() + backoffMs(msg.attempts)),
           String((err as Error).message).slice(0, 1000),
         );
       }

@@ -7,19 +7,35 @@ import type { Tenant } from '../tenants/tenant.entity.js';
 import { ContactDto, MatchingSettingsDto, NeedsDto, PairRuleDto, PartnerDto, PartnerPreferencesDto, UpdatePartnerDto } from './dto/partners.dto.js';
 import { DEFAULT_WEIGHTS } from './domain/scoring.js';
 import type { Matching, Partner } from './partner.entity.js';
+import { MatchingService } from './matching.service.js';
 import { PartnersService } from './partners.service.js';
 
 export function partnerView(p: Partner) {
   return {
-    id: p.id, name: p.name, logoUrl: p.logoUrl, description: p.description, expertise: p.expertise, themes: p.themes, capacity: p.capacity,
-    matchFundingCents: p.matchFundingCents, preferences: p.preferences,
+    id: p.id,
+    name: p.name,
+    logoUrl: p.logoUrl,
+    description: p.description,
+    expertise: p.expertise,
+    themes: p.themes,
+    capacity: p.capacity,
+    matchFundingCents: p.matchFundingCents,
+    preferences: p.preferences,
   };
 }
 
 export function matchingView(m: Matching, stale = false) {
   return {
-    status: m.status, weights: m.weights ?? DEFAULT_WEIGHTS, overlap: m.overlap, sponsorsPerLaureate: m.sponsorsPerLaureate,
-    locked: m.locked, forbidden: m.forbidden, result: m.result, runAt: m.runAt, stale, confirmedAt: m.confirmedAt,
+    status: m.status,
+    weights: m.weights ?? DEFAULT_WEIGHTS,
+    overlap: m.overlap,
+    sponsorsPerLaureate: m.sponsorsPerLaureate,
+    locked: m.locked,
+    forbidden: m.forbidden,
+    result: m.result,
+    runAt: m.runAt,
+    stale,
+    confirmedAt: m.confirmedAt,
   };
 }
 
@@ -28,82 +44,128 @@ export function matchingView(m: Matching, stale = false) {
 @ApiBearerAuth()
 @Controller('api/programmes/:programmeId')
 export class PartnersController {
-  constructor(private readonly partners: PartnersService) {}
+  constructor(
+    private readonly partners: PartnersService,
+    private readonly matchings: MatchingService,
+  ) {}
 
   // ---- staff ----
 
-  @Get('partners') @Roles(['staff'])
+  @Get('partners')
+  @Roles(['staff'])
   async list(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
     return (await this.partners.list(tenant, programmeId)).partners.map((p) => ({ ...partnerView(p), contacts: p.contacts }));
   }
 
-  @Post('partners') @Roles(['staff'])
+  @Post('partners')
+  @Roles(['staff'])
   async create(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: PartnerDto) {
     return partnerView(await this.partners.create(tenant, programmeId, dto, p.userId));
   }
 
-  @Patch('partners/:partnerId') @Roles(['staff'])
-  async update(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Param('partnerId') partnerId: string, @Body() dto: UpdatePartnerDto) {
+  @Patch('partners/:partnerId')
+  @Roles(['staff'])
+  async update(
+    @CurrentTenant() tenant: Tenant,
+    @CurrentPrincipal() p: Principal,
+    @Param('programmeId') programmeId: string,
+    @Param('partnerId') partnerId: string,
+    @Body() dto: UpdatePartnerDto,
+  ) {
     return partnerView(await this.partners.update(tenant, programmeId, partnerId, dto, p.userId));
   }
 
-  @Post('partners/:partnerId/contacts') @Roles(['staff'])
-  async contact(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Param('partnerId') partnerId: string, @Body() dto: ContactDto) {
+  @Post('partners/:partnerId/contacts')
+  @Roles(['staff'])
+  async contact(
+    @CurrentTenant() tenant: Tenant,
+    @CurrentPrincipal() p: Principal,
+    @Param('programmeId') programmeId: string,
+    @Param('partnerId') partnerId: string,
+    @Body() dto: ContactDto,
+  ) {
     return this.partners.addContact(tenant, programmeId, partnerId, dto, p.userId);
   }
 
-  @Get('matching') @Roles(['staff'])
+  @Get('matching')
+  @Roles(['staff'])
   async matching(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
-    const s = await this.partners.matching(tenant, programmeId);
+    const s = await this.matchings.matching(tenant, programmeId);
     return {
       ...matchingView(s.matching, s.stale),
-      laureates: s.laureates.map((l) => ({ applicationId: l.applicationId, title: l.title, category: l.category, needs: s.needs.find((n) => n.applicationId === l.applicationId)?.needs ?? [] })),
+      laureates: s.laureates.map((l) => ({
+        applicationId: l.applicationId,
+        title: l.title,
+        category: l.category,
+        needs: s.needs.find((n) => n.applicationId === l.applicationId)?.needs ?? [],
+      })),
       partners: s.partners.map(partnerView),
     };
   }
 
-  @Put('matching/settings') @Roles(['staff'])
-  async settings(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: MatchingSettingsDto) {
-    return matchingView(await this.partners.saveSettings(tenant, programmeId, dto, p.userId));
+  @Put('matching/settings')
+  @Roles(['staff'])
+  async settings(
+    @CurrentTenant() tenant: Tenant,
+    @CurrentPrincipal() p: Principal,
+    @Param('programmeId') programmeId: string,
+    @Body() dto: MatchingSettingsDto,
+  ) {
+    return matchingView(await this.matchings.saveSettings(tenant, programmeId, dto, p.userId));
   }
 
-  @Post('matching/pairs') @Roles(['staff']) @HttpCode(200)
+  @Post('matching/pairs')
+  @Roles(['staff'])
+  @HttpCode(200)
   async pair(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: PairRuleDto) {
-    return matchingView(await this.partners.setPair(tenant, programmeId, { laureateId: dto.laureateId, partnerId: dto.partnerId }, dto.rule, p.userId));
+    return matchingView(await this.matchings.setPair(tenant, programmeId, { laureateId: dto.laureateId, partnerId: dto.partnerId }, dto.rule, p.userId));
   }
 
-  @Post('matching/run') @Roles(['staff']) @HttpCode(200)
+  @Post('matching/run')
+  @Roles(['staff'])
+  @HttpCode(200)
   async run(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
-    return matchingView(await this.partners.run(tenant, programmeId, p.userId));
+    return matchingView(await this.matchings.run(tenant, programmeId, p.userId));
   }
 
-  @Post('matching/confirm') @Roles(['staff']) @HttpCode(200)
+  @Post('matching/confirm')
+  @Roles(['staff'])
+  @HttpCode(200)
   async confirm(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
-    return matchingView(await this.partners.confirm(tenant, programmeId, p.userId));
+    return matchingView(await this.matchings.confirm(tenant, programmeId, p.userId));
   }
 
   // ---- partner contacts ----
 
-  @Get('partner/me') @Roles(['partner'], 'programmeId')
+  @Get('partner/me')
+  @Roles(['partner'], 'programmeId')
   async mine(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
     const m = await this.partners.mine(tenant, programmeId, p);
     return { partner: partnerView(m.partner), confirmed: m.confirmed, laureates: m.laureates, candidates: m.candidates };
   }
 
-  @Put('partner/me/preferences') @Roles(['partner'], 'programmeId')
-  async preferences(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: PartnerPreferencesDto) {
+  @Put('partner/me/preferences')
+  @Roles(['partner'], 'programmeId')
+  async preferences(
+    @CurrentTenant() tenant: Tenant,
+    @CurrentPrincipal() p: Principal,
+    @Param('programmeId') programmeId: string,
+    @Body() dto: PartnerPreferencesDto,
+  ) {
     return { applicationIds: await this.partners.setPartnerPreferences(tenant, programmeId, p, dto.applicationIds) };
   }
 
   // ---- laureates ----
 
-  @Get('partners/me/needs') @Roles(['applicant'], 'programmeId')
+  @Get('partners/me/needs')
+  @Roles(['applicant'], 'programmeId')
   async needs(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
     const { programme: _programme, ...rest } = await this.partners.myNeeds(tenant, programmeId, p);
     return rest;
   }
 
-  @Put('partners/me/needs') @Roles(['applicant'], 'programmeId')
+  @Put('partners/me/needs')
+  @Roles(['applicant'], 'programmeId')
   async setNeeds(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: NeedsDto) {
     const n = await this.partners.setNeeds(tenant, programmeId, p, dto.needs, dto.preferences ?? []);
     return { needs: n.needs, preferences: n.preferences };

@@ -9,13 +9,14 @@ import { TenantsModule } from '../tenants/tenants.module.js';
 import { PartnersController } from './partners.controller.js';
 import { PartnersPagesController } from './partners.pages.controller.js';
 import { PartnersRepository } from './partners.repository.js';
+import { MatchingService } from './matching.service.js';
 import { PartnersService } from './partners.service.js';
 
 /** Sponsor partners: profiles and contacts, laureates' needs, rankings, and the matching. */
 @Module({
   imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, CoachingModule, ApplicationsModule, JuryModule],
   controllers: [PartnersController, PartnersPagesController],
-  providers: [PartnersRepository, PartnersService],
+  providers: [PartnersRepository, PartnersService, MatchingService],
   exports: [PartnersService],
 })
 export class PartnersModule {}

@@ -11,6 +11,7 @@ import { eurosToCents } from '../common/web/money.js';
 import { Page, type PageContext } from '../request-context/current.decorators.js';
 import { ViewService } from '../common/web/view.service.js';
 import { DEFAULT_WEIGHTS, type ScoreTerm } from './domain/scoring.js';
+import { MatchingService } from './matching.service.js';
 import { PartnersService } from './partners.service.js';
 
 type Body_ = Record<string, string | string[] | undefined>;
@@ -20,8 +21,12 @@ const round = (n: number) => Math.round(n * 1000) / 1000;
 
 function termsModel(terms: ScoreTerm[]) {
   return terms.map((x) => ({
-    ...x, key: `partners.term.${x.name}`, raw: round(x.raw), contribution: round(x.contribution),
-    shared: x.detail?.shared?.join(', ') ?? '', rank: x.detail?.rank ?? null,
+    ...x,
+    key: `partners.term.${x.name}`,
+    raw: round(x.raw),
+    contribution: round(x.contribution),
+    shared: x.detail?.shared?.join(', ') ?? '',
+    rank: x.detail?.rank ?? null,
   }));
 }
 
@@ -29,57 +34,94 @@ function termsModel(terms: ScoreTerm[]) {
 @ApiExcludeController()
 @Controller()
 export class PartnersPagesController {
-  constructor(private readonly partners: PartnersService, private readonly views: ViewService, private readonly errors: ErrorMessages) {}
+  constructor(
+    private readonly partners: PartnersService,
+    private readonly matchings: MatchingService,
+    private readonly views: ViewService,
+    private readonly errors: ErrorMessages,
+  ) {}
 
   /** Runs a change; a domain error becomes a message on the page (in its language) instead of an error page. */
   private attempt(page: PageContext, field: string, work: () => Promise<unknown>) {
     return attemptOnPage(this.errors, onOneField(page.locale, field), work);
   }
 
-  @Get('partners/programmes/:programmeId') @Roles(['partner'], 'programmeId')
+  @Get('partners/programmes/:programmeId')
+  @Roles(['partner'], 'programmeId')
   async partnerPage(@Page() page: PageContext, @Param('programmeId') programmeId: string) {
     const m = await this.partners.mine(page.tenant, programmeId, page.principal!);
     return this.views.page('pages/partners/partner', page, {
-      title: this.views.t(page.locale, 'partners.partnerTitle'), programme: m.programme, partner: m.partner, confirmed: m.confirmed,
-      laureates: m.laureates.map((l) => ({ ...l, terms: termsModel(l.terms), milestones: l.milestones.map((x) => ({ ...x, statusKey: `coaching.status.${x.status}` })) })),
+      title: this.views.t(page.locale, 'partners.partnerTitle'),
+      programme: m.programme,
+      partner: m.partner,
+      confirmed: m.confirmed,
+      laureates: m.laureates.map((l) => ({
+        ...l,
+        terms: termsModel(l.terms),
+        milestones: l.milestones.map((x) => ({ ...x, statusKey: `coaching.status.${x.status}` })),
+      })),
     });
   }
 
-  @Get('partners/programmes/:programmeId/needs') @Roles(['applicant'], 'programmeId')
+  @Get('partners/programmes/:programmeId/needs')
+  @Roles(['applicant'], 'programmeId')
   async needsPage(@Page() page: PageContext, @Param('programmeId') programmeId: string) {
     return this.renderNeeds(page, programmeId);
   }
 
-  @Post('partners/programmes/:programmeId/needs') @HttpCode(200) @Roles(['applicant'], 'programmeId')
+  @Post('partners/programmes/:programmeId/needs')
+  @HttpCode(200)
+  @Roles(['applicant'], 'programmeId')
   async saveNeeds(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Body() body: Body_, @Res() res: Response) {
-    const needs = str(body.needs).split(/[,;\n]+/).map((x) => x.trim()).filter(Boolean).slice(0, 30);
+    const needs = str(body.needs)
+      .split(/[,;\n]+/)
+      .map((x) => x.trim())
+      .filter(Boolean)
+      .slice(0, 30);
     const preferences = Array.isArray(body.preference) ? body.preference.map(String) : body.preference ? [String(body.preference)] : [];
     const problem = await this.attempt(page, 'needs', () => this.partners.setNeeds(page.tenant, programmeId, page.principal!, needs, preferences));
     if (problem) return res.status(problem.status).send(await this.renderNeeds(page, programmeId, { errorList: problem.errorList }));
     return res.redirect(303, `${page.basePath}/partners/programmes/${programmeId}/needs?saved=1`);
   }
 
-  @Get('staff/programmes/:programmeId/matching') @Roles(['staff'])
+  @Get('staff/programmes/:programmeId/matching')
+  @Roles(['staff'])
   async matchingPage(@Page() page: PageContext, @Param('programmeId') programmeId: string) {
     return this.renderMatching(page, programmeId);
   }
 
-  @Post('staff/programmes/:programmeId/matching/:action') @HttpCode(200) @Roles(['staff'])
+  @Post('staff/programmes/:programmeId/matching/:action')
+  @HttpCode(200)
+  @Roles(['staff'])
   async act(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Param('action') action: string, @Body() body: Body_, @Res() res: Response) {
     const actor = page.principal!.userId;
     const rule = str(body.rule);
     const run: Record<string, () => Promise<unknown>> = {
-      run: () => this.partners.run(page.tenant, programmeId, actor),
-      confirm: () => this.partners.confirm(page.tenant, programmeId, actor),
-      pair: () => this.partners.setPair(page.tenant, programmeId, { laureateId: str(body.laureateId), partnerId: str(body.partnerId) },
-        rule === 'lock' || rule === 'forbid' ? rule : 'none', actor),
+      run: () => this.matchings.run(page.tenant, programmeId, actor),
+      confirm: () => this.matchings.confirm(page.tenant, programmeId, actor),
+      pair: () =>
+        this.matchings.setPair(
+          page.tenant,
+          programmeId,
+          { laureateId: str(body.laureateId), partnerId: str(body.partnerId) },
+          rule === 'lock' || rule === 'forbid' ? rule : 'none',
+          actor,
+        ),
       partner: () => {
-        const list = (v: unknown) => str(v).split(',').map((x) => x.trim()).filter(Boolean);
+        const list = (v: unknown) =>
+          str(v)
+            .split(',')
+            .map((x) => x.trim())
+            .filter(Boolean);
         const euros = str(body.matchFundingEuros);
         const form = checkForm(PartnerDto, {
-          name: str(body.name), description: str(body.description) || undefined, logoUrl: str(body.logoUrl) || undefined,
-          expertise: list(body.expertise), themes: list(body.themes), capacity: str(body.capacity) ? num(body.capacity) : 1,
-          matchFundingCents: euros ? eurosToCents(euros) ?? Number.NaN : null, // NaN: the DTO's field error
+          name: str(body.name),
+          description: str(body.description) || undefined,
+          logoUrl: str(body.logoUrl) || undefined,
+          expertise: list(body.expertise),
+          themes: list(body.themes),
+          capacity: str(body.capacity) ? num(body.capacity) : 1,
+          matchFundingCents: euros ? (eurosToCents(euros) ?? Number.NaN) : null, // NaN: the DTO's field error
         });
         if (!form.ok) throw new DomainError('VALIDATION_FAILED', {}, form.errors);
         return this.partners.create(page.tenant, programmeId, form.value, actor);
@@ -91,11 +133,16 @@ export class PartnersPagesController {
       },
       settings: () => {
         const weights = {
-          needOverlap: num(body.needOverlap), themeMatch: num(body.themeMatch), laureatePreference: num(body.laureatePreference), partnerPreference: num(body.partnerPreference),
+          needOverlap: num(body.needOverlap),
+          themeMatch: num(body.themeMatch),
+          laureatePreference: num(body.laureatePreference),
+          partnerPreference: num(body.partnerPreference),
         };
-        const bad = Object.entries(weights).filter(([, v]) => !Number.isFinite(v) || v < 0 || v > 100).map(([k]) => ({ field: 'weights', message: `${k}: 0 – 100` }));
+        const bad = Object.entries(weights)
+          .filter(([, v]) => !Number.isFinite(v) || v < 0 || v > 100)
+          .map(([k]) => ({ field: 'weights', message: `${k}: 0 – 100` }));
         if (bad.length) throw new DomainError('VALIDATION_FAILED', {}, bad);
-        return this.partners.saveSettings(page.tenant, programmeId, { weights }, actor);
+        return this.matchings.saveSettings(page.tenant, programmeId, { weights }, actor);
       },
     };
     if (!run[action]) throw new DomainError('NOT_FOUND');
@@ -107,25 +154,46 @@ export class PartnersPagesController {
   private async renderNeeds(page: PageContext, programmeId: string, extra: Record<string, unknown> = {}) {
     const n = await this.partners.myNeeds(page.tenant, programmeId, page.principal!);
     return this.views.page('pages/partners/needs', page, {
-      title: this.views.t(page.locale, 'partners.needsTitle'), programme: n.programme, laureateTitle: n.title, needs: n.needs.join(', '),
-      partners: n.partners.map((p) => ({ ...p, preferred: n.preferences.includes(p.id), expertiseText: p.expertise.join(', ') })), sponsors: n.sponsors, ...extra,
+      title: this.views.t(page.locale, 'partners.needsTitle'),
+      programme: n.programme,
+      laureateTitle: n.title,
+      needs: n.needs.join(', '),
+      partners: n.partners.map((p) => ({ ...p, preferred: n.preferences.includes(p.id), expertiseText: p.expertise.join(', ') })),
+      sponsors: n.sponsors,
+      ...extra,
     });
   }
 
   private async renderMatching(page: PageContext, programmeId: string, extra: Record<string, unknown> = {}) {
-    const s = await this.partners.matching(page.tenant, programmeId);
+    const s = await this.matchings.matching(page.tenant, programmeId);
     const m = s.matching;
     const title = new Map(s.laureates.map((l) => [l.applicationId, l.title]));
     const name = new Map(s.partners.map((p) => [p.id, p.name]));
     const forbidden = m.forbidden.map((f) => ({ ...f, laureate: title.get(f.laureateId) ?? f.laureateId, partner: name.get(f.partnerId) ?? f.partnerId }));
     return this.views.page('pages/partners/matching', page, {
-      title: this.views.t(page.locale, 'partners.matchingTitle'), programme: s.programme, status: m.status, draft: m.status === 'draft',
-      stale: s.stale, runAt: m.runAt, weights: m.weights ?? DEFAULT_WEIGHTS, laureates: s.laureates, partners: s.partners, forbidden,
+      title: this.views.t(page.locale, 'partners.matchingTitle'),
+      programme: s.programme,
+      status: m.status,
+      draft: m.status === 'draft',
+      stale: s.stale,
+      runAt: m.runAt,
+      weights: m.weights ?? DEFAULT_WEIGHTS,
+      laureates: s.laureates,
+      partners: s.partners,
+      forbidden,
       pairs: (m.result?.pairs ?? []).map((p) => ({
-        ...p, laureate: title.get(p.laureateId) ?? p.laureateId, partner: name.get(p.partnerId) ?? p.partnerId, terms: termsModel(p.terms),
+        ...p,
+        laureate: title.get(p.laureateId) ?? p.laureateId,
+        partner: name.get(p.partnerId) ?? p.partnerId,
+        terms: termsModel(p.terms),
       })),
-      unmatched: (m.result?.unmatched ?? []).map((u) => ({ ...u, laureate: title.get(u.laureateId) ?? u.laureateId, reasonKey: `partners.unmatched.${u.reason}` })),
-      totalScore: m.result?.totalScore ?? null, ...extra,
+      unmatched: (m.result?.unmatched ?? []).map((u) => ({
+        ...u,
+        laureate: title.get(u.laureateId) ?? u.laureateId,
+        reasonKey: `partners.unmatched.${u.reason}`,
+      })),
+      totalScore: m.result?.totalScore ?? null,
+      ...extra,
     });
   }
 }

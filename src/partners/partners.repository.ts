@@ -76,9 +76,19 @@ export class PartnersRepository {
     return em.getRepository(PartnerMatch).find({ where: { tenantId, programmeId, ...of } });
   }
 
-  async insertMatch(em: EntityManager, row: {
-    tenantId: string; programmeId: string; partnerId: string; applicationId: string; score: number; terms: unknown; locked: boolean; confirmedAt: Date;
-  }): Promise<void> {
+  async insertMatch(
+    em: EntityManager,
+    row: {
+      tenantId: string;
+      programmeId: string;
+      partnerId: string;
+      applicationId: string;
+      score: number;
+      terms: unknown;
+      locked: boolean;
+      confirmedAt: Date;
+    },
+  ): Promise<void> {
     await em.query(
       `INSERT INTO partner_match (tenant_id, programme_id, partner_id, application_id, score, terms, locked, confirmed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [row.tenantId, row.programmeId, row.partnerId, row.applicationId, row.score, JSON.stringify(row.terms), row.locked, row.confirmedAt],
@@ -94,17 +104,31 @@ export class PartnersRepository {
   /** A matching not yet stored, as a programme has before its first save or run. */
   newMatching(em: EntityManager, tenantId: string, programmeId: string): Matching {
     return em.getRepository(Matching).create({
-      tenantId, programmeId, weights: null, overlap: 'jaccard', sponsorsPerLaureate: 1, locked: [], forbidden: [], result: null,
-      inputHash: null, runAt: null, status: 'draft', confirmedAt: null, confirmedBy: null,
+      tenantId,
+      programmeId,
+      weights: null,
+      overlap: 'jaccard',
+      sponsorsPerLaureate: 1,
+      locked: [],
+      forbidden: [],
+      result: null,
+      inputHash: null,
+      runAt: null,
+      status: 'draft',
+      confirmedAt: null,
+      confirmedBy: null,
     });
   }
 
   /** The matching row, created on first use (concurrent first uses end with one row), and locked. */
   async lockMatching(em: EntityManager, tenantId: string, programmeId: string): Promise<Matching> {
     await em.query(`INSERT INTO matching (tenant_id, programme_id) VALUES ($1, $2) ON CONFLICT (tenant_id, programme_id) DO NOTHING`, [tenantId, programmeId]);
-    return (await em.getRepository(Matching).createQueryBuilder('m')
+    return (await em
+      .getRepository(Matching)
+      .createQueryBuilder('m')
       .where('m.tenant_id = :tenantId AND m.programme_id = :programmeId', { tenantId, programmeId })
-      .setLock('pessimistic_write').getOne())!;
+      .setLock('pessimistic_write')
+      .getOne())!;
   }
 
   async updateMatching(em: EntityManager, id: string, patch: Partial<Matching>): Promise<void> {

@@ -12,27 +12,43 @@ import { PeopleService } from './people.service.js';
 @ApiTags('people')
 @Controller('api/people')
 export class PeopleController {
-  constructor(private readonly people: PeopleService, private readonly auth: AuthService) {}
+  constructor(
+    private readonly people: PeopleService,
+    private readonly auth: AuthService,
+  ) {}
 
   /** Everyone holding a role, 25 a page, with their roles (programme titles included) and the total. */
-  @Get() @Roles(['staff']) @ApiBearerAuth()
-  @ApiQuery({ name: 'role', required: false }) @ApiQuery({ name: 'programmeId', required: false })
-  @ApiQuery({ name: 'q', required: false }) @ApiQuery({ name: 'page', required: false })
+  @Get()
+  @Roles(['staff'])
+  @ApiBearerAuth()
+  @ApiQuery({ name: 'role', required: false })
+  @ApiQuery({ name: 'programmeId', required: false })
+  @ApiQuery({ name: 'q', required: false })
+  @ApiQuery({ name: 'page', required: false })
   async list(@CurrentTenant() tenant: Tenant, @Query() query: Record<string, string>) {
     const { filter, ...rest } = await this.people.list(tenant.id, query);
     return { ...rest, filter };
   }
 
   /** Removes one role; the authority's last staff grant, and one's own staff grant, answer 409. */
-  @Delete(':userId/roles/:grantId') @Roles(['staff']) @HttpCode(204) @ApiBearerAuth()
+  @Delete(':userId/roles/:grantId')
+  @Roles(['staff'])
+  @HttpCode(204)
+  @ApiBearerAuth()
   async revokeRole(
-    @CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Param('userId') userId: string, @Param('grantId') grantId: string,
+    @CurrentTenant() tenant: Tenant,
+    @CurrentPrincipal() principal: Principal,
+    @Param('userId') userId: string,
+    @Param('grantId') grantId: string,
   ) {
     await this.auth.revokeRole(tenant.id, principal, userId, grantId);
   }
 
   /** E-mails the invitation again with a new sign-in link (at most one a minute per person). */
-  @Post(':userId/invitation') @Roles(['staff']) @HttpCode(202) @ApiBearerAuth()
+  @Post(':userId/invitation')
+  @Roles(['staff'])
+  @HttpCode(202)
+  @ApiBearerAuth()
   async resend(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Param('userId') userId: string, @Req() req: TremplinRequest) {
     await this.auth.resendInvitation(tenant, principal.userId, userId, baseUrlOf(req));
     return { status: 'sent' };

@@ -18,8 +18,17 @@ const INVITABLE = ['juror', 'coach', 'partner', 'applicant', 'staff'] as const; 
 /** The one-time confirmations a redirect may ask for (?done=…); anything else shows nothing. */
 const DONE = new Set(['invited', 'alreadyHad', 'granted', 'roleRevoked', 'invitationSent', 'sessionEnded', 'accessRemoved']);
 /** Refusals shown on the person's page rather than as an error page. */
-const SHOWN_ON_PAGE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['LAST_STAFF_GRANT', 'OWN_STAFF_GRANT', 'GRANT_REMOVAL_FORBIDDEN', 'GRANT_NOT_FOUND', 'PERSON_WITHOUT_ACCESS',
-  'INVITATION_TOO_SOON', 'SESSION_NOT_FOUND', 'ACCESS_SELF_REMOVAL', 'ACCESS_REMOVAL_FORBIDDEN']);
+const SHOWN_ON_PAGE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'LAST_STAFF_GRANT',
+  'OWN_STAFF_GRANT',
+  'GRANT_REMOVAL_FORBIDDEN',
+  'GRANT_NOT_FOUND',
+  'PERSON_WITHOUT_ACCESS',
+  'INVITATION_TOO_SOON',
+  'SESSION_NOT_FOUND',
+  'ACCESS_SELF_REMOVAL',
+  'ACCESS_REMOVAL_FORBIDDEN',
+]);
 
 /** People and access for an authority (issue 13): who has which role, invitations, roles, sessions, removal. */
 @ApiExcludeController()
@@ -33,7 +42,8 @@ export class PeoplePagesController {
     private readonly errors: ErrorMessages,
   ) {}
 
-  @Get() @Roles(['staff'])
+  @Get()
+  @Roles(['staff'])
   async list(@Page() page: PageContext, @Query() query: Record<string, string>) {
     const result = await this.people.list(page.tenant.id, query);
     const f = result.filter;
@@ -50,21 +60,26 @@ export class PeoplePagesController {
       title: this.views.t(page.locale, 'staff.people'),
       ...result,
       filtered: Boolean(f.role || f.programmeId || f.q),
-      roles: INVITABLE, programmes: await this.people.programmeOptions(page.tenant.id),
+      roles: INVITABLE,
+      programmes: await this.people.programmeOptions(page.tenant.id),
       prev: result.page > 1 ? link(result.page - 1) : null,
       next: result.page < result.pages ? link(result.page + 1) : null,
-      first: (result.page - 1) * result.pageSize + 1, last: (result.page - 1) * result.pageSize + result.items.length,
+      first: (result.page - 1) * result.pageSize + 1,
+      last: (result.page - 1) * result.pageSize + result.items.length,
       done: this.done(query, page),
     });
   }
 
-  @Get('invite') @Roles(['staff'])
+  @Get('invite')
+  @Roles(['staff'])
   async inviteForm(@Page() page: PageContext) {
     return this.inviteView(page, {});
   }
 
   /** The invitation form posts here (the URL of the former page). */
-  @Post() @HttpCode(200) @Roles(['staff'])
+  @Post()
+  @HttpCode(200)
+  @Roles(['staff'])
   async invite(@Page() page: PageContext, @Body() body: Record<string, unknown>, @Req() req: TremplinRequest, @Res() res: Response) {
     const again = async (errors: FieldProblem[]) => res.status(400).send(await this.inviteView(page, body, errors));
     const form = checkForm(InvitePersonDto, body);
@@ -74,18 +89,32 @@ export class PeoplePagesController {
     return res.redirect(303, `${page.basePath}/staff/people/${done.value.user.id}?done=${done.value.granted ? 'invited' : 'alreadyHad'}`);
   }
 
-  @Get(':userId') @Roles(['staff'])
+  @Get(':userId')
+  @Roles(['staff'])
   async person(@Page() page: PageContext, @Param('userId') userId: string, @Query() query: Record<string, string>) {
     return this.personView(page, userId, { done: this.done(query, page) });
   }
 
   /** Grants one more role (an invitation e-mail tells the person). */
-  @Post(':userId/roles') @HttpCode(200) @Roles(['staff'])
-  async grant(@Page() page: PageContext, @Param('userId') userId: string, @Body() body: Record<string, unknown>, @Req() req: TremplinRequest, @Res() res: Response) {
+  @Post(':userId/roles')
+  @HttpCode(200)
+  @Roles(['staff'])
+  async grant(
+    @Page() page: PageContext,
+    @Param('userId') userId: string,
+    @Body() body: Record<string, unknown>,
+    @Req() req: TremplinRequest,
+    @Res() res: Response,
+  ) {
     const person = await this.people.person(page.tenant.id, userId);
-    const again = async (errors: FieldProblem[]) => res.status(400).send(await this.personView(page, userId, {
-      values: body, errors: errorMap(errors), errorList: errors,
-    }));
+    const again = async (errors: FieldProblem[]) =>
+      res.status(400).send(
+        await this.personView(page, userId, {
+          values: body,
+          errors: errorMap(errors),
+          errorList: errors,
+        }),
+      );
     const form = checkForm(InvitePersonDto, { ...body, email: person.email, displayName: person.displayName });
     if (!form.ok) return again(form.errors);
     const done = await withFieldErrors(() => this.auth.invite(page.tenant, page.principal!.userId, form.value, baseUrlOf(req)));
@@ -93,33 +122,44 @@ export class PeoplePagesController {
     return res.redirect(303, `${page.basePath}/staff/people/${userId}?done=${done.value.granted ? 'granted' : 'alreadyHad'}`);
   }
 
-  @Post(':userId/roles/:grantId/remove') @HttpCode(200) @Roles(['staff'])
+  @Post(':userId/roles/:grantId/remove')
+  @HttpCode(200)
+  @Roles(['staff'])
   async revoke(@Page() page: PageContext, @Param('userId') userId: string, @Param('grantId') grantId: string, @Res() res: Response) {
     return this.act(page, userId, res, 'roleRevoked', () => this.auth.revokeRole(page.tenant.id, page.principal!, userId, grantId));
   }
 
-  @Post(':userId/invitation') @HttpCode(200) @Roles(['staff'])
+  @Post(':userId/invitation')
+  @HttpCode(200)
+  @Roles(['staff'])
   async resend(@Page() page: PageContext, @Param('userId') userId: string, @Req() req: TremplinRequest, @Res() res: Response) {
     return this.act(page, userId, res, 'invitationSent', () => this.auth.resendInvitation(page.tenant, page.principal!.userId, userId, baseUrlOf(req)));
   }
 
-  @Post(':userId/sessions/:sessionId/end') @HttpCode(200) @Roles(['staff'])
+  @Post(':userId/sessions/:sessionId/end')
+  @HttpCode(200)
+  @Roles(['staff'])
   async endSession(@Page() page: PageContext, @Param('userId') userId: string, @Param('sessionId') sessionId: string, @Res() res: Response) {
     return this.act(page, userId, res, 'sessionEnded', () => this.sessions.revokeSession(page.tenant.id, userId, sessionId, page.principal!.userId));
   }
 
   /** Says what removing access does before it is done. */
-  @Get(':userId/remove') @Roles(['staff'])
+  @Get(':userId/remove')
+  @Roles(['staff'])
   async confirmRemoval(@Page() page: PageContext, @Param('userId') userId: string) {
     const person = await this.people.person(page.tenant.id, userId);
     const sessions = await this.sessions.listSessions(page.tenant.id, userId);
     return this.views.page('pages/staff/person-remove', page, {
-      title: this.views.t(page.locale, 'people.removeTitle', { name: person.displayName }), person, sessionCount: sessions.length,
+      title: this.views.t(page.locale, 'people.removeTitle', { name: person.displayName }),
+      person,
+      sessionCount: sessions.length,
       self: person.id === page.principal!.userId,
     });
   }
 
-  @Post(':userId/remove') @HttpCode(200) @Roles(['staff'])
+  @Post(':userId/remove')
+  @HttpCode(200)
+  @Roles(['staff'])
   async remove(@Page() page: PageContext, @Param('userId') userId: string, @Res() res: Response) {
     try {
       await this.sessions.removeAccess(page.tenant.id, page.principal!, userId);
@@ -150,14 +190,22 @@ export class PeoplePagesController {
     const person = await this.people.person(page.tenant.id, userId);
     const sessions = await this.sessions.listSessions(page.tenant.id, userId);
     return this.views.page('pages/staff/person', page, {
-      title: person.displayName, person, sessions, roles: INVITABLE, programmes: await this.people.programmeOptions(page.tenant.id),
-      self: person.id === page.principal!.userId, values: {}, ...extra,
+      title: person.displayName,
+      person,
+      sessions,
+      roles: INVITABLE,
+      programmes: await this.people.programmeOptions(page.tenant.id),
+      self: person.id === page.principal!.userId,
+      values: {},
+      ...extra,
     });
   }
 
   private async inviteView(page: PageContext, values: Record<string, unknown>, errors: FieldProblem[] = []) {
     return this.views.page('pages/staff/people-invite', page, {
-      title: this.views.t(page.locale, 'people.inviteTitle'), values, roles: INVITABLE,
+      title: this.views.t(page.locale, 'people.inviteTitle'),
+      values,
+      roles: INVITABLE,
       programmes: await this.people.programmeOptions(page.tenant.id),
       ...(errors.length ? { errors: errorMap(errors), errorList: errors } : {}),
     });

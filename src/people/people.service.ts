@@ -36,7 +36,10 @@ export interface PersonView {
  */
 @Injectable()
 export class PeopleService {
-  constructor(private readonly users: UsersRepository, private readonly programmes: ProgrammesRepository) {}
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly programmes: ProgrammesRepository,
+  ) {}
 
   /** Unknown filters are ignored rather than refused: a stale bookmark still opens the list. */
   normalise(query: PeopleQuery): { role?: Role; programmeId?: string; q?: string; page: number } {
@@ -50,7 +53,11 @@ export class PeopleService {
   async list(tenantId: string, query: PeopleQuery) {
     const f = this.normalise(query);
     const { total, people } = await this.users.listPeople(tenantId, {
-      role: f.role, programmeId: f.programmeId, q: f.q, limit: PEOPLE_PAGE_SIZE, offset: (f.page - 1) * PEOPLE_PAGE_SIZE,
+      role: f.role,
+      programmeId: f.programmeId,
+      q: f.q,
+      limit: PEOPLE_PAGE_SIZE,
+      offset: (f.page - 1) * PEOPLE_PAGE_SIZE,
     });
     const titles = await this.titles(tenantId);
     return {
@@ -82,6 +89,12 @@ export class PeopleService {
   }
 
   private view(g: { id: string; role: Role; programmeId: string | null; createdAt: Date }, titles: Map<string, GrantView['programme'] & object>): GrantView {
-    return { id: g.id, role: g.role, programmeId: g.programmeId, programme: g.programmeId ? titles.get(g.programmeId) ?? null : null, grantedAt: g.createdAt };
+    return {
+      id: g.id,
+      role: g.role,
+      programmeId: g.programmeId,
+      programme: g.programmeId ? (titles.get(g.programmeId) ?? null) : null,
+      grantedAt: g.createdAt,
+    };
   }
 }

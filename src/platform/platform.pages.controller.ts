@@ -1,4 +1,18 @@
-import { Body, Controller, createParamDecorator, type ExecutionContext, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  createParamDecorator,
+  type ExecutionContext,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { PlatformAdminOnly, Public } from '../auth/roles.guard.js';
@@ -20,14 +34,39 @@ const SESSION_SECONDS = 86_400;
 
 /** Time zones offered in the form's list; any other IANA zone may be typed. */
 export const COMMON_TIME_ZONES = [
-  'Europe/Paris', 'Europe/Brussels', 'Europe/Luxembourg', 'Europe/Zurich', 'Europe/Monaco', 'Europe/London', 'Europe/Dublin',
-  'Europe/Lisbon', 'Europe/Madrid', 'Europe/Rome', 'Europe/Berlin', 'Europe/Amsterdam', 'Europe/Vienna', 'Europe/Warsaw',
-  'Europe/Prague', 'Europe/Copenhagen', 'Europe/Stockholm', 'Europe/Helsinki', 'Europe/Athens', 'Europe/Bucharest',
-  'Indian/Reunion', 'America/Martinique', 'America/Guadeloupe', 'America/Cayenne', 'Indian/Mayotte', 'Pacific/Noumea', 'Pacific/Tahiti',
+  'Europe/Paris',
+  'Europe/Brussels',
+  'Europe/Luxembourg',
+  'Europe/Zurich',
+  'Europe/Monaco',
+  'Europe/London',
+  'Europe/Dublin',
+  'Europe/Lisbon',
+  'Europe/Madrid',
+  'Europe/Rome',
+  'Europe/Berlin',
+  'Europe/Amsterdam',
+  'Europe/Vienna',
+  'Europe/Warsaw',
+  'Europe/Prague',
+  'Europe/Copenhagen',
+  'Europe/Stockholm',
+  'Europe/Helsinki',
+  'Europe/Athens',
+  'Europe/Bucharest',
+  'Indian/Reunion',
+  'America/Martinique',
+  'America/Guadeloupe',
+  'America/Cayenne',
+  'Indian/Mayotte',
+  'Pacific/Noumea',
+  'Pacific/Tahiti',
 ];
 
 /** What a platform page needs from the request (no tenant: the back-office serves the whole installation). */
-const PlatformPage = createParamDecorator((_: unknown, ctx: ExecutionContext): PlatformPageContext => platformPageContext(ctx.switchToHttp().getRequest<TremplinRequest>()));
+const PlatformPage = createParamDecorator((_: unknown, ctx: ExecutionContext): PlatformPageContext =>
+  platformPageContext(ctx.switchToHttp().getRequest<TremplinRequest>()),
+);
 
 export function platformPageContext(req: TremplinRequest): PlatformPageContext {
   const path = req.url.replace(/([?&])lang=(fr|en)&?/, '$1').replace(/[?&]$/, '');
@@ -38,7 +77,12 @@ export function platformPageContext(req: TremplinRequest): PlatformPageContext {
  * Domain errors of the authority forms, as problems next to their fields: the slug or a host already
  * taken (409 in the API), and each bad host name (`hosts.2`), shown on the one hosts textarea.
  */
-async function withAuthorityErrors<T>(errors: ErrorMessages, locale: 'fr' | 'en', hosts: string[] | undefined, action: () => Promise<T>): Promise<FormResult<T>> {
+async function withAuthorityErrors<T>(
+  errors: ErrorMessages,
+  locale: 'fr' | 'en',
+  hosts: string[] | undefined,
+  action: () => Promise<T>,
+): Promise<FormResult<T>> {
   try {
     return { ok: true, value: await action() };
   } catch (err) {
@@ -72,43 +116,62 @@ export class PlatformPagesController {
 
   // ---- sign-in ----------------------------------------------------------------------------------
 
-  @Get('sign-in') @Public()
+  @Get('sign-in')
+  @Public()
   signIn(@PlatformPage() page: PlatformPageContext, @Res() res: Response, @Query('signedOut') signedOut?: string) {
     if (page.admin) return res.redirect(303, '/platform');
-    return res.send(this.views.platformPage('pages/platform/sign-in', page, {
-      title: this.t(page, 'platform.signIn.title'), values: {}, notice: signedOut ? this.t(page, 'platform.signIn.signedOut') : undefined,
-    }));
+    return res.send(
+      this.views.platformPage('pages/platform/sign-in', page, {
+        title: this.t(page, 'platform.signIn.title'),
+        values: {},
+        notice: signedOut ? this.t(page, 'platform.signIn.signedOut') : undefined,
+      }),
+    );
   }
 
   /** Same answer whatever the address (and whether a link was already sent within the minute). */
-  @Post('sign-in') @HttpCode(200) @Public()
+  @Post('sign-in')
+  @HttpCode(200)
+  @Public()
   async requestLink(@PlatformPage() page: PlatformPageContext, @Body() body: Record<string, unknown>, @Req() req: TremplinRequest, @Res() res: Response) {
     const form = checkForm(PlatformLinkDto, body);
     if (!form.ok) {
-      return res.status(400).send(this.views.platformPage('pages/platform/sign-in', page, {
-        title: this.t(page, 'platform.signIn.title'), values: body, errors: errorMap(form.errors), errorList: form.errors,
-      }));
+      return res.status(400).send(
+        this.views.platformPage('pages/platform/sign-in', page, {
+          title: this.t(page, 'platform.signIn.title'),
+          values: body,
+          errors: errorMap(form.errors),
+          errorList: form.errors,
+        }),
+      );
     }
     await this.platform.requestLink(form.value.email, req.ip ?? 'unknown');
     return res.send(this.views.platformPage('pages/platform/link-sent', page, { title: this.t(page, 'platform.signIn.sentTitle'), email: form.value.email }));
   }
 
   /** Opening the link shows a button: mail scanners that follow links do not use it up. */
-  @Get('sign-in/link/:token') @Public()
+  @Get('sign-in/link/:token')
+  @Public()
   confirm(@PlatformPage() page: PlatformPageContext, @Param('token') token: string) {
     return this.views.platformPage('pages/platform/confirm-link', page, { title: this.t(page, 'platform.signIn.title'), token });
   }
 
-  @Post('sign-in/link/:token') @HttpCode(200) @Public()
+  @Post('sign-in/link/:token')
+  @HttpCode(200)
+  @Public()
   async consume(@PlatformPage() page: PlatformPageContext, @Param('token') token: string, @Req() req: TremplinRequest, @Res() res: Response) {
     let admin: PlatformAdmin;
     try {
       admin = await this.platform.consumeLink(token);
     } catch (err) {
       if (err instanceof DomainError && err.code === 'SIGN_IN_LINK_INVALID') {
-        return res.status(400).send(this.views.platformPage('pages/platform/sign-in', page, {
-          title: this.t(page, 'platform.signIn.title'), values: {}, notice: this.t(page, 'platform.signIn.linkInvalid'),
-        }));
+        return res.status(400).send(
+          this.views.platformPage('pages/platform/sign-in', page, {
+            title: this.t(page, 'platform.signIn.title'),
+            values: {},
+            notice: this.t(page, 'platform.signIn.linkInvalid'),
+          }),
+        );
       }
       throw err;
     }
@@ -120,7 +183,9 @@ export class PlatformPagesController {
   }
 
   /** Open to anyone: ends this browser's platform session if there is one, and forgets the cookie. */
-  @Post('sign-out') @HttpCode(200) @Public()
+  @Post('sign-out')
+  @HttpCode(200)
+  @Public()
   async signOut(@Req() req: TremplinRequest, @Res() res: Response) {
     if (req.sessionToken) await this.platform.signOut(req.sessionToken);
     res.clearCookie(PLATFORM_SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: this.config.publicUrl?.startsWith('https://') ?? false });
@@ -129,47 +194,70 @@ export class PlatformPagesController {
 
   // ---- authorities ------------------------------------------------------------------------------
 
-  @Get() @PlatformAdminOnly()
+  @Get()
+  @PlatformAdminOnly()
   async list(@PlatformPage() page: PlatformPageContext) {
     const authorities = await this.platform.listAuthorities();
     return this.views.platformPage('pages/platform/authorities', page, {
-      title: this.t(page, 'platform.authorities'), section: 'authorities', authorities: authorities.map((a) => this.row(a)),
+      title: this.t(page, 'platform.authorities'),
+      section: 'authorities',
+      authorities: authorities.map((a) => this.row(a)),
     });
   }
 
-  @Get('authorities/new') @PlatformAdminOnly()
+  @Get('authorities/new')
+  @PlatformAdminOnly()
   newAuthority(@PlatformPage() page: PlatformPageContext) {
     return this.form(page, 'new', { language: 'fr', timeZone: 'Europe/Paris' });
   }
 
-  @Post('authorities/new') @HttpCode(200) @PlatformAdminOnly()
+  @Post('authorities/new')
+  @HttpCode(200)
+  @PlatformAdminOnly()
   async create(@PlatformPage() page: PlatformPageContext, @Body() body: Record<string, unknown>, @Req() req: TremplinRequest, @Res() res: Response) {
     const again = (errors: FieldProblem[]) => res.status(400).send(this.form(page, 'new', body, errors));
     const form = checkForm(CreateAuthorityDto, blankAsMissing(body));
     if (!form.ok) return again(form.errors);
-    const done = await withAuthorityErrors(this.errors, page.locale, form.value.hosts, () => this.platform.createAuthority(form.value, req.platformAdmin as PlatformAdmin));
+    const done = await withAuthorityErrors(this.errors, page.locale, form.value.hosts, () =>
+      this.platform.createAuthority(form.value, req.platformAdmin as PlatformAdmin),
+    );
     if (!done.ok) return again(done.errors);
     return res.redirect(303, `/platform/authorities/${done.value.tenant.id}?created=1`);
   }
 
-  @Get('authorities/:tenantId') @PlatformAdminOnly()
+  @Get('authorities/:tenantId')
+  @PlatformAdminOnly()
   async authority(
-    @PlatformPage() page: PlatformPageContext, @Param('tenantId', ParseUUIDPipe) id: string,
-    @Query('created') created?: string, @Query('saved') saved?: string, @Query('suspended') suspended?: string, @Query('reactivated') reactivated?: string,
+    @PlatformPage() page: PlatformPageContext,
+    @Param('tenantId', ParseUUIDPipe) id: string,
+    @Query('created') created?: string,
+    @Query('saved') saved?: string,
+    @Query('suspended') suspended?: string,
+    @Query('reactivated') reactivated?: string,
   ) {
     const a = await this.platform.authority(id);
     const staff = await this.read.staffEmails(id);
-    const notice = created ? this.t(page, 'platform.authority.created', { emails: staff.join(', ') })
-      : saved ? this.t(page, 'platform.authority.saved')
-        : suspended ? this.t(page, 'platform.authority.suspendedNotice', { name: a.name })
-          : reactivated ? this.t(page, 'platform.authority.reactivatedNotice', { name: a.name }) : undefined;
+    const notice = created
+      ? this.t(page, 'platform.authority.created', { emails: staff.join(', ') })
+      : saved
+        ? this.t(page, 'platform.authority.saved')
+        : suspended
+          ? this.t(page, 'platform.authority.suspendedNotice', { name: a.name })
+          : reactivated
+            ? this.t(page, 'platform.authority.reactivatedNotice', { name: a.name })
+            : undefined;
     return this.form(page, 'edit', valuesOf(a), [], { authority: this.row(a), staff, notice });
   }
 
-  @Post('authorities/:tenantId') @HttpCode(200) @PlatformAdminOnly()
+  @Post('authorities/:tenantId')
+  @HttpCode(200)
+  @PlatformAdminOnly()
   async update(
-    @PlatformPage() page: PlatformPageContext, @Param('tenantId', ParseUUIDPipe) id: string, @Body() body: Record<string, unknown>,
-    @Req() req: TremplinRequest, @Res() res: Response,
+    @PlatformPage() page: PlatformPageContext,
+    @Param('tenantId', ParseUUIDPipe) id: string,
+    @Body() body: Record<string, unknown>,
+    @Req() req: TremplinRequest,
+    @Res() res: Response,
   ) {
     const a = await this.platform.authority(id);
     const again = async (errors: FieldProblem[]) =>
@@ -177,28 +265,36 @@ export class PlatformPagesController {
     // A field left empty on the edit form keeps no value: hosts may be emptied (the /t/<slug> address remains).
     const form = checkForm(UpdateAuthorityDto, { ...blankAsMissing(body), hosts: body.hosts ?? '' });
     if (!form.ok) return again(form.errors);
-    const done = await withAuthorityErrors(this.errors, page.locale, form.value.hosts, () => this.platform.updateAuthority(id, form.value, req.platformAdmin as PlatformAdmin));
+    const done = await withAuthorityErrors(this.errors, page.locale, form.value.hosts, () =>
+      this.platform.updateAuthority(id, form.value, req.platformAdmin as PlatformAdmin),
+    );
     if (!done.ok) return again(done.errors);
     return res.redirect(303, `/platform/authorities/${id}?saved=1`);
   }
 
-  @Get('authorities/:tenantId/suspend') @PlatformAdminOnly()
+  @Get('authorities/:tenantId/suspend')
+  @PlatformAdminOnly()
   async confirmSuspend(@PlatformPage() page: PlatformPageContext, @Param('tenantId', ParseUUIDPipe) id: string) {
     return this.confirmPage(page, await this.platform.authority(id), 'suspend');
   }
 
-  @Post('authorities/:tenantId/suspend') @HttpCode(200) @PlatformAdminOnly()
+  @Post('authorities/:tenantId/suspend')
+  @HttpCode(200)
+  @PlatformAdminOnly()
   async suspend(@Param('tenantId', ParseUUIDPipe) id: string, @Req() req: TremplinRequest, @Res() res: Response) {
     await this.platform.setSuspended(id, true, req.platformAdmin as PlatformAdmin);
     return res.redirect(303, `/platform/authorities/${id}?suspended=1`);
   }
 
-  @Get('authorities/:tenantId/reactivate') @PlatformAdminOnly()
+  @Get('authorities/:tenantId/reactivate')
+  @PlatformAdminOnly()
   async confirmReactivate(@PlatformPage() page: PlatformPageContext, @Param('tenantId', ParseUUIDPipe) id: string) {
     return this.confirmPage(page, await this.platform.authority(id), 'reactivate');
   }
 
-  @Post('authorities/:tenantId/reactivate') @HttpCode(200) @PlatformAdminOnly()
+  @Post('authorities/:tenantId/reactivate')
+  @HttpCode(200)
+  @PlatformAdminOnly()
   async reactivate(@Param('tenantId', ParseUUIDPipe) id: string, @Req() req: TremplinRequest, @Res() res: Response) {
     await this.platform.setSuspended(id, false, req.platformAdmin as PlatformAdmin);
     return res.redirect(303, `/platform/authorities/${id}?reactivated=1`);
@@ -210,19 +306,35 @@ export class PlatformPagesController {
     return { ...a, suspended: !!a.suspendedAt, languageName: a.defaultLocale === 'fr' ? 'Français' : 'English', href: `/platform/authorities/${a.id}` };
   }
 
-  private form(page: PlatformPageContext, mode: 'new' | 'edit', values: Record<string, unknown>, errors: FieldProblem[] = [], extra: Record<string, unknown> = {}) {
+  private form(
+    page: PlatformPageContext,
+    mode: 'new' | 'edit',
+    values: Record<string, unknown>,
+    errors: FieldProblem[] = [],
+    extra: Record<string, unknown> = {},
+  ) {
     const authority = extra.authority as { name: string; id: string } | undefined;
     return this.views.platformPage('pages/platform/authority-form', page, {
       title: mode === 'new' ? this.t(page, 'platform.new.title') : authority!.name,
-      section: 'authorities', isNew: mode === 'new', action: mode === 'new' ? '/platform/authorities/new' : `/platform/authorities/${authority!.id}`,
-      values, errors: errorMap(errors), errorList: errors, timeZones: COMMON_TIME_ZONES, ...extra,
+      section: 'authorities',
+      isNew: mode === 'new',
+      action: mode === 'new' ? '/platform/authorities/new' : `/platform/authorities/${authority!.id}`,
+      values,
+      errors: errorMap(errors),
+      errorList: errors,
+      timeZones: COMMON_TIME_ZONES,
+      ...extra,
     });
   }
 
   private confirmPage(page: PlatformPageContext, a: AuthoritySummary, action: 'suspend' | 'reactivate') {
     return this.views.platformPage('pages/platform/confirm-status', page, {
-      title: this.t(page, `platform.${action}.title`, { name: a.name }), section: 'authorities', authority: this.row(a), action,
-      isSuspend: action === 'suspend', formAction: `/platform/authorities/${a.id}/${action}`,
+      title: this.t(page, `platform.${action}.title`, { name: a.name }),
+      section: 'authorities',
+      authority: this.row(a),
+      action,
+      isSuspend: action === 'suspend',
+      formAction: `/platform/authorities/${a.id}/${action}`,
     });
   }
 }
@@ -233,5 +345,13 @@ function blankAsMissing(body: Record<string, unknown>): Record<string, unknown> 
 }
 
 function valuesOf(a: AuthoritySummary): Record<string, unknown> {
-  return { name: a.name, slug: a.slug, hosts: a.hosts.join('\n'), language: a.defaultLocale, timeZone: a.timeZone, senderName: a.senderName, senderEmail: a.senderEmail };
+  return {
+    name: a.name,
+    slug: a.slug,
+    hosts: a.hosts.join('\n'),
+    language: a.defaultLocale,
+    timeZone: a.timeZone,
+    senderName: a.senderName,
+    senderEmail: a.senderEmail,
+  };
 }

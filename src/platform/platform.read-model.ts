@@ -32,19 +32,30 @@ export class PlatformReadModel {
         (SELECT count(DISTINCT g.user_id) FROM role_grant g WHERE g.tenant_id = t.id AND g.role = 'staff')::int AS staff
       FROM tenant t ORDER BY t.name`);
     return rows.map((r) => ({
-      id: r.id as string, slug: r.slug as string, name: r.name as string, hosts: r.hosts as string[],
-      defaultLocale: r.default_locale as 'fr' | 'en', timeZone: r.time_zone as string, senderName: r.sender_name as string,
-      senderEmail: r.sender_email as string, suspendedAt: (r.suspended_at as Date | null) ?? null, createdAt: r.created_at as Date,
-      programmes: r.programmes as number, staff: r.staff as number,
+      id: r.id as string,
+      slug: r.slug as string,
+      name: r.name as string,
+      hosts: r.hosts as string[],
+      defaultLocale: r.default_locale as 'fr' | 'en',
+      timeZone: r.time_zone as string,
+      senderName: r.sender_name as string,
+      senderEmail: r.sender_email as string,
+      suspendedAt: (r.suspended_at as Date | null) ?? null,
+      createdAt: r.created_at as Date,
+      programmes: r.programmes as number,
+      staff: r.staff as number,
     }));
   }
 
   /** The addresses of an authority's staff (oldest first), for the platform's authority page. */
   async staffEmails(tenantId: string): Promise<string[]> {
-    const rows: Array<{ email: string }> = await this.ds.query(`
+    const rows: Array<{ email: string }> = await this.ds.query(
+      `
       SELECT u.email FROM app_user u
       WHERE u.tenant_id = $1 AND EXISTS (SELECT 1 FROM role_grant g WHERE g.tenant_id = u.tenant_id AND g.user_id = u.id AND g.role = 'staff')
-      ORDER BY u.created_at, u.email`, [tenantId]);
+      ORDER BY u.created_at, u.email`,
+      [tenantId],
+    );
     return rows.map((r) => r.email);
   }
 }

@@ -27,8 +27,16 @@ const TOKEN_DAYS = 30;
 
 /** The installation's own sender for platform admins' e-mails (they belong to no authority). */
 const PLATFORM_BRAND = {
-  id: '00000000-0000-0000-0000-000000000000', slug: '_platform', name: 'Tremplin', logoUrl: null, primaryColor: '#1f4e9c', accentColor: '#b3541e',
-  senderName: 'Tremplin', defaultLocale: 'en', timeZone: 'Europe/Paris', suspendedAt: null,
+  id: '00000000-0000-0000-0000-000000000000',
+  slug: '_platform',
+  name: 'Tremplin',
+  logoUrl: null,
+  primaryColor: '#1f4e9c',
+  accentColor: '#b3541e',
+  senderName: 'Tremplin',
+  defaultLocale: 'en',
+  timeZone: 'Europe/Paris',
+  suspendedAt: null,
 } as const;
 
 /**
@@ -92,7 +100,10 @@ export class PlatformService {
     const token = kind === 'token' ? `tpp_${newSecretToken()}` : newSecretToken();
     const days = kind === 'token' ? TOKEN_DAYS : SESSION_DAYS;
     await this.repo.addCredential(this.repo.manager, {
-      adminId, kind, tokenHash: hashToken(token), expiresAt: new Date(this.clock.now().getTime() + days * 86_400_000),
+      adminId,
+      kind,
+      tokenHash: hashToken(token),
+      expiresAt: new Date(this.clock.now().getTime() + days * 86_400_000),
     });
     return token;
   }
@@ -126,23 +137,51 @@ export class PlatformService {
   /** Adds an authority and invites its first staff member, in one transaction. */
   async createAuthority(dto: CreateAuthorityDto, actor: Actor): Promise<{ tenant: Tenant; invitationLink: string }> {
     return this.tx.run(async (em) => {
-      const tenant = await this.tenants.create({
-        slug: dto.slug, name: dto.name, hosts: dto.hosts ?? [], defaultLocale: dto.language ?? 'fr', timeZone: dto.timeZone ?? 'Europe/Paris',
-        senderName: dto.senderName ?? dto.name, senderEmail: dto.senderEmail,
-      }, null, em, { platformAdmin: actor.email });
+      const tenant = await this.tenants.create(
+        {
+          slug: dto.slug,
+          name: dto.name,
+          hosts: dto.hosts ?? [],
+          defaultLocale: dto.language ?? 'fr',
+          timeZone: dto.timeZone ?? 'Europe/Paris',
+          senderName: dto.senderName ?? dto.name,
+          senderEmail: dto.senderEmail,
+        },
+        null,
+        em,
+        { platformAdmin: actor.email },
+      );
       const siteUrl = await this.tenants.siteUrl(tenant, em);
-      const { link } = await this.auth.inviteIn(em, tenant, null, {
-        email: dto.staffEmail, displayName: dto.staffName ?? dto.staffEmail.split('@')[0], role: 'staff', locale: dto.language ?? 'fr',
-      }, siteUrl);
+      const { link } = await this.auth.inviteIn(
+        em,
+        tenant,
+        null,
+        {
+          email: dto.staffEmail,
+          displayName: dto.staffName ?? dto.staffEmail.split('@')[0],
+          role: 'staff',
+          locale: dto.language ?? 'fr',
+        },
+        siteUrl,
+      );
       return { tenant, invitationLink: link ?? '' };
     });
   }
 
   async updateAuthority(id: string, dto: UpdateAuthorityDto, actor: Actor): Promise<void> {
     await this.authority(id);
-    await this.tenants.updateSettings(id, {
-      name: dto.name, senderName: dto.senderName, senderEmail: dto.senderEmail, defaultLocale: dto.language, timeZone: dto.timeZone, hosts: dto.hosts,
-    }, { platformAdmin: actor.email });
+    await this.tenants.updateSettings(
+      id,
+      {
+        name: dto.name,
+        senderName: dto.senderName,
+        senderEmail: dto.senderEmail,
+        defaultLocale: dto.language,
+        timeZone: dto.timeZone,
+        hosts: dto.hosts,
+      },
+      { platformAdmin: actor.email },
+    );
   }
 
   async setSuspended(id: string, suspended: boolean, actor: Actor): Promise<void> {
@@ -157,7 +196,10 @@ export class PlatformService {
   private async newLink(adminId: string, em: EntityManager = this.repo.manager): Promise<string> {
     const token = newSecretToken();
     await this.repo.addCredential(em, {
-      adminId, kind: 'link', tokenHash: hashToken(token), expiresAt: new Date(this.clock.now().getTime() + LINK_TTL_MINUTES * 60_000),
+      adminId,
+      kind: 'link',
+      tokenHash: hashToken(token),
+      expiresAt: new Date(this.clock.now().getTime() + LINK_TTL_MINUTES * 60_000),
     });
     return `${this.baseUrl}/platform/sign-in/link/${token}`;
   }

@@ -13,8 +13,16 @@ import { ProgrammesService } from './programmes.service.js';
 
 function view(p: Programme) {
   return {
-    id: p.id, slug: p.slug, titleFr: p.titleFr, titleEn: p.titleEn, summaryFr: p.summaryFr, summaryEn: p.summaryEn,
-    phase: p.phase, phaseChangedAt: p.phaseChangedAt, timeline: p.timeline, nextTransitionAt: p.nextTransitionAt,
+    id: p.id,
+    slug: p.slug,
+    titleFr: p.titleFr,
+    titleEn: p.titleEn,
+    summaryFr: p.summaryFr,
+    summaryEn: p.summaryEn,
+    phase: p.phase,
+    phaseChangedAt: p.phaseChangedAt,
+    timeline: p.timeline,
+    nextTransitionAt: p.nextTransitionAt,
     blockedReasons: p.blockedReasons,
   };
 }
@@ -25,46 +33,63 @@ export class ProgrammesController {
   constructor(private readonly programmes: ProgrammesService) {}
 
   /** Published programmes; staff also see drafts. */
-  @Get() @Public()
+  @Get()
+  @Public()
   async list(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal?: Principal) {
     const staff = hasRole(principal, ['staff', 'platform_admin']);
     return (await this.programmes.list(tenant.id)).filter((p) => staff || p.phase !== 'draft').map(view);
   }
 
-  @Get(':programmeId') @Public()
+  @Get(':programmeId')
+  @Public()
   async get(@CurrentTenant() tenant: Tenant, @Param('programmeId') id: string, @CurrentPrincipal() principal?: Principal) {
     const p = await this.programmes.get(tenant.id, id);
     if (p.phase === 'draft' && !hasRole(principal, ['staff', 'platform_admin'])) throw new DomainError('NOT_FOUND');
     return view(p);
   }
 
-  @Post() @Roles(['staff']) @ApiBearerAuth()
+  @Post()
+  @Roles(['staff'])
+  @ApiBearerAuth()
   async create(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Body() dto: CreateProgrammeDto) {
     return view(await this.programmes.create(tenant, dto, principal.userId));
   }
 
-  @Patch(':programmeId') @Roles(['staff']) @ApiBearerAuth()
+  @Patch(':programmeId')
+  @Roles(['staff'])
+  @ApiBearerAuth()
   async update(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Param('programmeId') id: string, @Body() dto: UpdateProgrammeDto) {
     return view(await this.programmes.update(tenant, id, dto, principal.userId));
   }
 
-  @Put(':programmeId/timeline') @Roles(['staff']) @ApiBearerAuth()
+  @Put(':programmeId/timeline')
+  @Roles(['staff'])
+  @ApiBearerAuth()
   async setTimeline(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Param('programmeId') id: string, @Body() dto: SetTimelineDto) {
     const timeline: Timeline = {};
     for (const [phase, iso] of Object.entries(dto.timeline)) if (iso) timeline[phase as keyof Timeline] = new Date(iso);
     return view(await this.programmes.setTimeline(tenant, id, timeline, principal.userId));
   }
 
-  @Post(':programmeId/transitions') @Roles(['staff']) @ApiBearerAuth()
+  @Post(':programmeId/transitions')
+  @Roles(['staff'])
+  @ApiBearerAuth()
   async transition(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Param('programmeId') id: string, @Body() dto: TransitionDto) {
     return view(await this.programmes.transition(tenant, id, dto.to as Phase, dto.reason, principal.userId));
   }
 
-  @Get(':programmeId/transitions') @Roles(['staff']) @ApiBearerAuth()
+  @Get(':programmeId/transitions')
+  @Roles(['staff'])
+  @ApiBearerAuth()
   async transitions(@CurrentTenant() tenant: Tenant, @Param('programmeId') id: string) {
     await this.programmes.get(tenant.id, id);
     return (await this.programmes.transitions(tenant.id, id)).map((t) => ({
-      from: t.fromPhase, to: t.toPhase, at: t.at, trigger: t.trigger, actorUserId: t.actorUserId, reason: t.reason,
+      from: t.fromPhase,
+      to: t.toPhase,
+      at: t.at,
+      trigger: t.trigger,
+      actorUserId: t.actorUserId,
+      reason: t.reason,
     }));
   }
 }

@@ -28,9 +28,13 @@ export function timelineRows(p: Programme) {
 @ApiExcludeController()
 @Controller()
 export class ProgrammesPagesController {
-  constructor(private readonly programmes: ProgrammesService, private readonly views: ViewService) {}
+  constructor(
+    private readonly programmes: ProgrammesService,
+    private readonly views: ViewService,
+  ) {}
 
-  @Get() @Public()
+  @Get()
+  @Public()
   async home(@Page() page: PageContext) {
     const staff = hasRole(page.principal, ['staff', 'platform_admin']);
     const programmes = (await this.programmes.list(page.tenant.id)).filter((p) => staff || p.phase !== 'draft');
@@ -41,22 +45,32 @@ export class ProgrammesPagesController {
 
   // GET me ("my space") lives in src/me/me.pages.controller.ts.
 
-  @Get('staff') @Roles(['staff'])
+  @Get('staff')
+  @Roles(['staff'])
   async dashboard(@Page() page: PageContext) {
     const programmes = await this.programmes.list(page.tenant.id);
     return this.views.page('pages/staff/dashboard', page, { title: this.views.t(page.locale, 'staff.title'), programmes });
   }
 
-  @Get('staff/programmes/new') @Roles(['staff'])
+  @Get('staff/programmes/new')
+  @Roles(['staff'])
   newProgramme(@Page() page: PageContext) {
     return this.views.page('pages/staff/programme-new', page, { title: this.views.t(page.locale, 'staff.newProgramme'), values: {} });
   }
 
-  @Post('staff/programmes') @HttpCode(200) @Roles(['staff'])
+  @Post('staff/programmes')
+  @HttpCode(200)
+  @Roles(['staff'])
   async createProgramme(@Page() page: PageContext, @Body() body: Record<string, unknown>, @Res() res: Response) {
-    const again = (errors: FieldProblem[]) => res.status(400).send(this.views.page('pages/staff/programme-new', page, {
-      title: this.views.t(page.locale, 'staff.newProgramme'), values: body, errors: errorMap(errors), errorList: errors,
-    }));
+    const again = (errors: FieldProblem[]) =>
+      res.status(400).send(
+        this.views.page('pages/staff/programme-new', page, {
+          title: this.views.t(page.locale, 'staff.newProgramme'),
+          values: body,
+          errors: errorMap(errors),
+          errorList: errors,
+        }),
+      );
     const form = checkForm(CreateProgrammeDto, body);
     if (!form.ok) return again(form.errors);
     try {
@@ -70,12 +84,15 @@ export class ProgrammesPagesController {
     }
   }
 
-  @Get('staff/programmes/:programmeId') @Roles(['staff'])
+  @Get('staff/programmes/:programmeId')
+  @Roles(['staff'])
   async programmeDesk(@Page() page: PageContext, @Param('programmeId') id: string) {
     return this.renderDesk(page, await this.programmes.get(page.tenant.id, id));
   }
 
-  @Post('staff/programmes/:programmeId/timeline') @HttpCode(200) @Roles(['staff'])
+  @Post('staff/programmes/:programmeId/timeline')
+  @HttpCode(200)
+  @Roles(['staff'])
   async saveTimeline(@Page() page: PageContext, @Param('programmeId') id: string, @Body() body: Record<string, string>, @Res() res: Response) {
     const p = await this.programmes.get(page.tenant.id, id);
     const timeline: Timeline = {};
@@ -87,17 +104,22 @@ export class ProgrammesPagesController {
       if (!at) problems.push({ field: `timeline.${phase}`, message: this.views.t(page.locale, 'staff.badDate') });
       else timeline[phase as keyof Timeline] = at;
     }
-    const result = problems.length ? { ok: false as const, errors: problems }
+    const result = problems.length
+      ? { ok: false as const, errors: problems }
       : await withFieldErrors(() => this.programmes.setTimeline(page.tenant, p.id, timeline, page.principal!.userId));
-    if (!result.ok) return res.status(400).send(await this.renderDesk(page, p, { timelineErrors: errorMap(result.errors), errorList: result.errors, timelineValues: body }));
+    if (!result.ok)
+      return res.status(400).send(await this.renderDesk(page, p, { timelineErrors: errorMap(result.errors), errorList: result.errors, timelineValues: body }));
     return res.redirect(303, `${page.basePath}/staff/programmes/${p.id}?saved=timeline`);
   }
 
-  @Post('staff/programmes/:programmeId/phase') @HttpCode(200) @Roles(['staff'])
+  @Post('staff/programmes/:programmeId/phase')
+  @HttpCode(200)
+  @Roles(['staff'])
   async movePhase(@Page() page: PageContext, @Param('programmeId') id: string, @Body() body: Record<string, string>, @Res() res: Response) {
     const p = await this.programmes.get(page.tenant.id, id);
     const form = checkForm(TransitionDto, { to: body.to, reason: body.reason });
-    if (!form.ok) return res.status(400).send(await this.renderDesk(page, p, { phaseErrors: errorMap(form.errors), errorList: form.errors, reason: body.reason }));
+    if (!form.ok)
+      return res.status(400).send(await this.renderDesk(page, p, { phaseErrors: errorMap(form.errors), errorList: form.errors, reason: body.reason }));
     try {
       await this.programmes.transition(page.tenant, p.id, form.value.to as Phase, form.value.reason, page.principal!.userId, body.from as Phase);
       return res.redirect(303, `${page.basePath}/staff/programmes/${p.id}?saved=phase`);
@@ -106,7 +128,13 @@ export class ProgrammesPagesController {
         const blockers = (err.details.blockers as Array<{ en: string; fr: string }> | undefined)?.map((b) => b[page.locale]);
         const message = blockers?.join(' ') ?? this.views.t(page.locale, 'staff.phaseConflict');
         const errors = [{ field: 'to', message }];
-        return res.status(409).send(await this.renderDesk(page, await this.programmes.get(page.tenant.id, id), { phaseErrors: errorMap(errors), errorList: errors, reason: body.reason }));
+        return res.status(409).send(
+          await this.renderDesk(page, await this.programmes.get(page.tenant.id, id), {
+            phaseErrors: errorMap(errors),
+            errorList: errors,
+            reason: body.reason,
+          }),
+        );
       }
       throw err;
     }
@@ -117,7 +145,11 @@ export class ProgrammesPagesController {
     const next = nextPhase(p.phase);
     return this.views.page('pages/staff/programme', page, {
       title: page.locale === 'fr' ? p.titleFr : p.titleEn,
-      programme: p, timeline: timelineRows(p), transitions, nextPhase: next, ...extra,
+      programme: p,
+      timeline: timelineRows(p),
+      transitions,
+      nextPhase: next,
+      ...extra,
     });
   }
 }

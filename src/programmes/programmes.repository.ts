@@ -40,7 +40,10 @@ export class ProgrammesRepository {
   async getForUpdate(em: EntityManager, tenantId: string | undefined, id: string, skipLocked = false): Promise<Programme | null> {
     const qb = em.getRepository(Programme).createQueryBuilder('p').where('p.id = :id', { id });
     if (tenantId) qb.andWhere('p.tenant_id = :tenantId', { tenantId });
-    return qb.setLock('pessimistic_write').setOnLocked(skipLocked ? 'skip_locked' : undefined as never).getOne();
+    return qb
+      .setLock('pessimistic_write')
+      .setOnLocked(skipLocked ? 'skip_locked' : (undefined as never))
+      .getOne();
   }
 
   insert(em: EntityManager, data: Partial<Programme>): Promise<Programme> {
@@ -63,7 +66,8 @@ export class ProgrammesRepository {
   /** Programmes whose next phase instant has passed, across tenants (the scheduler's query). */
   async due(now: Date, limit = 100): Promise<Array<{ id: string; tenantId: string }>> {
     const rows: Array<{ id: string; tenant_id: string }> = await this.ds.query(
-      `SELECT id, tenant_id FROM programme WHERE next_transition_at <= $1 ORDER BY next_transition_at LIMIT $2`, [now, limit],
+      `SELECT id, tenant_id FROM programme WHERE next_transition_at <= $1 ORDER BY next_transition_at LIMIT $2`,
+      [now, limit],
     );
     return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id }));
   }

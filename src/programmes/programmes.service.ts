@@ -26,7 +26,7 @@ export function timelineOf(p: Programme): Timeline {
 
 function nextInstant(phase: Phase, timeline: Timeline): Date | null {
   const next = nextPhase(phase);
-  return next && next !== 'draft' ? timeline[next] ?? null : null;
+  return next && next !== 'draft' ? (timeline[next] ?? null) : null;
 }
 
 @Injectable()
@@ -66,11 +66,22 @@ export class ProgrammesService {
     try {
       return await this.tx.run(async (em) => {
         const p = await this.programmes.insert(em, {
-          tenantId: tenant.id, slug: dto.slug, titleFr: dto.titleFr, titleEn: dto.titleEn,
-          summaryFr: dto.summaryFr ?? '', summaryEn: dto.summaryEn ?? '', phase: 'draft', timeline: {},
+          tenantId: tenant.id,
+          slug: dto.slug,
+          titleFr: dto.titleFr,
+          titleEn: dto.titleEn,
+          summaryFr: dto.summaryFr ?? '',
+          summaryEn: dto.summaryEn ?? '',
+          phase: 'draft',
+          timeline: {},
         });
         await this.audit.record(em, {
-          tenantId: tenant.id, actorUserId, action: 'programme.created', subjectType: 'programme', subjectId: p.id, data: { slug: p.slug },
+          tenantId: tenant.id,
+          actorUserId,
+          action: 'programme.created',
+          subjectType: 'programme',
+          subjectId: p.id,
+          data: { slug: p.slug },
         });
         return p;
       });
@@ -98,11 +109,20 @@ export class ProgrammesService {
     assertValidTimeline(timeline);
     return this.tx.run(async (em) => {
       const p = await this.lockOrNotFound(em, tenant.id, id);
-      const stored = Object.fromEntries(Object.entries(timeline).filter(([, d]) => d).map(([k, d]) => [k, (d as Date).toISOString()]));
+      const stored = Object.fromEntries(
+        Object.entries(timeline)
+          .filter(([, d]) => d)
+          .map(([k, d]) => [k, (d as Date).toISOString()]),
+      );
       const nextTransitionAt = nextInstant(p.phase, timeline);
       await this.programmes.update(em, p.id, { timeline: stored, nextTransitionAt, blockedReasons: null });
       await this.audit.record(em, {
-        tenantId: tenant.id, actorUserId, action: 'programme.timeline_set', subjectType: 'programme', subjectId: p.id, data: { timeline: stored },
+        tenantId: tenant.id,
+        actorUserId,
+        action: 'programme.timeline_set',
+        subjectType: 'programme',
+        subjectId: p.id,
+        data: { timeline: stored },
       });
       return { ...p, timeline: stored, nextTransitionAt };
     });
@@ -160,13 +180,20 @@ export class ProgrammesService {
     if (JSON.stringify(p.blockedReasons) === JSON.stringify(blockers)) return;
     await this.programmes.update(em, p.id, { blockedReasons: blockers });
     await this.audit.record(em, {
-      tenantId: p.tenantId, actorUserId: null, action: 'programme.transition_blocked', subjectType: 'programme', subjectId: p.id,
+      tenantId: p.tenantId,
+      actorUserId: null,
+      action: 'programme.transition_blocked',
+      subjectType: 'programme',
+      subjectId: p.id,
       data: { from: p.phase, reasons: blockers.map((b) => b.code) },
     });
   }
 
   private async enter(
-    em: EntityManager, tenant: Tenant, p: Programme, to: Phase,
+    em: EntityManager,
+    tenant: Tenant,
+    p: Programme,
+    to: Phase,
     how: { trigger: 'schedule' | 'manual'; actorUserId: string | null; reason: string | null; at?: Date },
   ): Promise<Programme> {
     const from = p.phase;
@@ -175,22 +202,40 @@ export class ProgrammesService {
     const nextTransitionAt = nextInstant(to, timelineOf(p));
     await this.programmes.update(em, p.id, { phase: to, phaseChangedAt: now, nextTransitionAt, blockedReasons: null });
     await this.programmes.recordTransition(em, {
-      tenantId: tenant.id, programmeId: p.id, fromPhase: from, toPhase: to, at: now,
-      trigger: how.trigger, actorUserId: how.actorUserId, reason: how.reason,
+      tenantId: tenant.id,
+      programmeId: p.id,
+      fromPhase: from,
+      toPhase: to,
+      at: now,
+      trigger: how.trigger,
+      actorUserId: how.actorUserId,
+      reason: how.reason,
     });
     await this.audit.record(em, {
-      tenantId: tenant.id, actorUserId: how.actorUserId, action: 'programme.phase_changed', subjectType: 'programme', subjectId: p.id,
+      tenantId: tenant.id,
+      actorUserId: how.actorUserId,
+      action: 'programme.phase_changed',
+      subjectType: 'programme',
+      subjectId: p.id,
       data: { from, to, trigger: how.trigger, reason: how.reason, scheduledAt: how.at?.toISOString() ?? null },
     });
     const updated: Programme = { ...p, phase: to, phaseChangedAt: now, nextTransitionAt, blockedReasons: null };
     const siteUrl = await this.tenants.siteUrl(tenant, em);
     for (const staff of await this.users.withRole(tenant.id, 'staff', em)) {
       await this.outbox.enqueue(em, {
-        tenantId: tenant.id, template: 'phase-changed', locale: staff.locale ?? tenant.defaultLocale,
-        to: staff.email, toName: staff.displayName,
+        tenantId: tenant.id,
+        template: 'phase-changed',
+        locale: staff.locale ?? tenant.defaultLocale,
+        to: staff.email,
+        toName: staff.displayName,
         dedupeKey: `phase:${p.id}:${to}:${staff.id}`,
         payload: {
-          programmeTitleFr: p.titleFr, programmeTitleEn: p.titleEn, from, to, trigger: how.trigger, reason: how.reason,
+          programmeTitleFr: p.titleFr,
+          programmeTitleEn: p.titleEn,
+          from,
+          to,
+          trigger: how.trigger,
+          reason: how.reason,
           link: `${siteUrl}/staff/programmes/${p.id}`,
         },
       });

@@ -16,7 +16,8 @@ import { PROGRAMME_MAX_AGE_S, PublicPagesService, SITEMAP_MAX_AGE_S } from './pu
 export class PublicPagesController {
   constructor(private readonly pages: PublicPagesService) {}
 
-  @Get('programmes/:slug') @Public()
+  @Get('programmes/:slug')
+  @Public()
   async programme(@Page() page: PageContext, @Param('slug') slug: string, @Res({ passthrough: true }) res: Response) {
     const out = await this.pages.programmePage(page, slug);
     // The language may come from a cookie, and a signed-in header differs: shared caches must key on cookies.
@@ -34,15 +35,19 @@ export class PublicPagesController {
     return out.html;
   }
 
-  @Get('sitemap.xml') @Public()
-  @Header('Content-Type', 'application/xml; charset=utf-8') @Header('Cache-Control', `public, max-age=${SITEMAP_MAX_AGE_S}`)
+  @Get('sitemap.xml')
+  @Public()
+  @Header('Content-Type', 'application/xml; charset=utf-8')
+  @Header('Cache-Control', `public, max-age=${SITEMAP_MAX_AGE_S}`)
   sitemap(@CurrentTenant() tenant: Tenant, @Res({ passthrough: true }) res: Response) {
     dropCookie(res, CSRF_COOKIE);
     return this.pages.sitemap(tenant);
   }
 
-  @Get('robots.txt') @Public()
-  @Header('Content-Type', 'text/plain; charset=utf-8') @Header('Cache-Control', `public, max-age=${SITEMAP_MAX_AGE_S}`)
+  @Get('robots.txt')
+  @Public()
+  @Header('Content-Type', 'text/plain; charset=utf-8')
+  @Header('Cache-Control', `public, max-age=${SITEMAP_MAX_AGE_S}`)
   robots(@CurrentTenant() tenant: Tenant, @Res({ passthrough: true }) res: Response) {
     dropCookie(res, CSRF_COOKIE);
     return this.pages.robots(tenant);

@@ -12,15 +12,29 @@ import { CAMPAIGN_PUBLIC_PHASES, PUBLIC_CAMPAIGN_STATUSES, campaignsArePublic, l
  */
 export interface ProgrammeReadModel {
   programme: {
-    id: string; slug: string; titleFr: string; titleEn: string; summaryFr: string; summaryEn: string;
-    phase: Phase; timeline: Record<string, string>; updatedAt: Date;
+    id: string;
+    slug: string;
+    titleFr: string;
+    titleEn: string;
+    summaryFr: string;
+    summaryEn: string;
+    phase: Phase;
+    timeline: Record<string, string>;
+    updatedAt: Date;
   };
   call: { textFr: string; textEn: string; deadline: Date; categories: Array<{ key: string; labelFr: string; labelEn: string }> } | null;
   partners: Array<{ id: string; name: string; logoUrl: string | null; description: string }>;
   laureates: Array<{ applicationId: string; title: string; summary: string; commune: string; category: string | null; sponsors: string[] }>;
   campaigns: Array<{
-    slug: string; title: string; summary: string; applicationId: string; status: CampaignStatus;
-    goalCents: number; collectedCents: number; matchedCents: number; contributorCount: number;
+    slug: string;
+    title: string;
+    summary: string;
+    applicationId: string;
+    status: CampaignStatus;
+    goalCents: number;
+    collectedCents: number;
+    matchedCents: number;
+    contributorCount: number;
   }>;
   matchCountsTowardGoal: boolean;
 }
@@ -39,7 +53,8 @@ export class PublicPagesRepository {
   async programmePage(tenantId: string, slug: string): Promise<ProgrammeReadModel | null> {
     const [p] = await this.ds.query(
       `SELECT id, slug, title_fr, title_en, summary_fr, summary_en, phase, timeline, GREATEST(updated_at, COALESCE(phase_changed_at, updated_at)) AS updated_at
-         FROM programme WHERE tenant_id = $1 AND slug = $2`, [tenantId, slug],
+         FROM programme WHERE tenant_id = $1 AND slug = $2`,
+      [tenantId, slug],
     );
     if (!p) return null;
     const phase = p.phase as Phase;
@@ -48,18 +63,29 @@ export class PublicPagesRepository {
     const [calls, partners, laureates, sponsors, campaigns, settings] = await Promise.all([
       this.ds.query(`SELECT text_fr, text_en, deadline, categories FROM call WHERE tenant_id = $1 AND programme_id = $2`, args),
       this.ds.query(`SELECT id, name, logo_url, description FROM partner WHERE tenant_id = $1 AND programme_id = $2 ORDER BY lower(name), id`, args),
-      laureatesArePublic(phase) ? this.ds.query(
-        `SELECT a.id, a.title, a.summary, a.commune, a.category
+      laureatesArePublic(phase)
+        ? this.ds.query(
+            `SELECT a.id, a.title, a.summary, a.commune, a.category
            FROM jury_outcome o JOIN application a ON a.id = o.application_id AND a.tenant_id = o.tenant_id AND a.programme_id = o.programme_id
           WHERE o.tenant_id = $1 AND o.programme_id = $2 AND o.status = 'laureate'
-          ORDER BY o.rank NULLS LAST, lower(a.title), a.id`, args) : [],
-      laureatesArePublic(phase) ? this.ds.query(
-        `SELECT m.application_id, pa.name FROM partner_match m JOIN partner pa ON pa.id = m.partner_id AND pa.tenant_id = m.tenant_id
-          WHERE m.tenant_id = $1 AND m.programme_id = $2 ORDER BY lower(pa.name)`, args) : [],
-      campaignsArePublic(phase) ? this.ds.query(
-        `SELECT slug, title, summary, application_id, status, goal_cents, collected_cents, matched_cents, contributor_count
+          ORDER BY o.rank NULLS LAST, lower(a.title), a.id`,
+            args,
+          )
+        : [],
+      laureatesArePublic(phase)
+        ? this.ds.query(
+            `SELECT m.application_id, pa.name FROM partner_match m JOIN partner pa ON pa.id = m.partner_id AND pa.tenant_id = m.tenant_id
+          WHERE m.tenant_id = $1 AND m.programme_id = $2 ORDER BY lower(pa.name)`,
+            args,
+          )
+        : [],
+      campaignsArePublic(phase)
+        ? this.ds.query(
+            `SELECT slug, title, summary, application_id, status, goal_cents, collected_cents, matched_cents, contributor_count
            FROM campaign WHERE tenant_id = $1 AND programme_id = $2 AND status = ANY($3) ORDER BY lower(title), id`,
-        [...args, [...PUBLIC_CAMPAIGN_STATUSES]]) : [],
+            [...args, [...PUBLIC_CAMPAIGN_STATUSES]],
+          )
+        : [],
       campaignsArePublic(phase) ? this.ds.query(`SELECT match_counts_toward_goal FROM campaign_settings WHERE tenant_id = $1 AND programme_id = $2`, args) : [],
     ]);
     const sponsorsOf = new Map<string, string[]>();
@@ -69,18 +95,36 @@ export class PublicPagesRepository {
     const call = calls[0];
     return {
       programme: {
-        id: p.id, slug: p.slug, titleFr: p.title_fr, titleEn: p.title_en, summaryFr: p.summary_fr, summaryEn: p.summary_en,
-        phase, timeline: p.timeline ?? {}, updatedAt: new Date(p.updated_at),
+        id: p.id,
+        slug: p.slug,
+        titleFr: p.title_fr,
+        titleEn: p.title_en,
+        summaryFr: p.summary_fr,
+        summaryEn: p.summary_en,
+        phase,
+        timeline: p.timeline ?? {},
+        updatedAt: new Date(p.updated_at),
       },
       call: call ? { textFr: call.text_fr, textEn: call.text_en, deadline: new Date(call.deadline), categories: call.categories ?? [] } : null,
       partners: partners.map((r: Record<string, string | null>) => ({ id: r.id!, name: r.name!, logoUrl: r.logo_url, description: r.description ?? '' })),
       laureates: laureates.map((r: Record<string, string | null>) => ({
-        applicationId: r.id!, title: r.title!, summary: r.summary ?? '', commune: r.commune ?? '', category: r.category, sponsors: sponsorsOf.get(r.id!) ?? [],
+        applicationId: r.id!,
+        title: r.title!,
+        summary: r.summary ?? '',
+        commune: r.commune ?? '',
+        category: r.category,
+        sponsors: sponsorsOf.get(r.id!) ?? [],
       })),
       campaigns: campaigns.map((r: Record<string, string | number>) => ({
-        slug: String(r.slug), title: String(r.title), summary: String(r.summary ?? ''), applicationId: String(r.application_id),
-        status: r.status as CampaignStatus, goalCents: Number(r.goal_cents), collectedCents: Number(r.collected_cents),
-        matchedCents: Number(r.matched_cents), contributorCount: Number(r.contributor_count),
+        slug: String(r.slug),
+        title: String(r.title),
+        summary: String(r.summary ?? ''),
+        applicationId: String(r.application_id),
+        status: r.status as CampaignStatus,
+        goalCents: Number(r.goal_cents),
+        collectedCents: Number(r.collected_cents),
+        matchedCents: Number(r.matched_cents),
+        contributorCount: Number(r.contributor_count),
       })),
       // No settings row yet means the defaults (match-funding counts toward the goal).
       matchCountsTowardGoal: settings[0]?.match_counts_toward_goal ?? true,
@@ -93,16 +137,23 @@ export class PublicPagesRepository {
       this.ds.query(
         `SELECT p.slug, p.phase, GREATEST(p.updated_at, COALESCE(p.phase_changed_at, p.updated_at), COALESCE(c.updated_at, p.updated_at)) AS lastmod
            FROM programme p LEFT JOIN call c ON c.programme_id = p.id AND c.tenant_id = p.tenant_id
-          WHERE p.tenant_id = $1 AND p.phase <> 'draft' ORDER BY p.created_at, p.slug`, [tenantId]),
+          WHERE p.tenant_id = $1 AND p.phase <> 'draft' ORDER BY p.created_at, p.slug`,
+        [tenantId],
+      ),
       this.ds.query(
         `SELECT p.slug AS programme_slug, c.slug, c.updated_at AS lastmod
            FROM campaign c JOIN programme p ON p.id = c.programme_id AND p.tenant_id = c.tenant_id
           WHERE c.tenant_id = $1 AND c.status = ANY($2) AND p.phase = ANY($3) ORDER BY p.created_at, p.slug, lower(c.title), c.slug`,
-        [tenantId, [...PUBLIC_CAMPAIGN_STATUSES], [...CAMPAIGN_PUBLIC_PHASES]]),
+        [tenantId, [...PUBLIC_CAMPAIGN_STATUSES], [...CAMPAIGN_PUBLIC_PHASES]],
+      ),
     ]);
     return {
       programmes: programmes.map((r: { slug: string; phase: Phase; lastmod: string }) => ({ slug: r.slug, phase: r.phase, lastmod: new Date(r.lastmod) })),
-      campaigns: campaigns.map((r: { programme_slug: string; slug: string; lastmod: string }) => ({ programmeSlug: r.programme_slug, slug: r.slug, lastmod: new Date(r.lastmod) })),
+      campaigns: campaigns.map((r: { programme_slug: string; slug: string; lastmod: string }) => ({
+        programmeSlug: r.programme_slug,
+        slug: r.slug,
+        lastmod: new Date(r.lastmod),
+      })),
     };
   }
 }

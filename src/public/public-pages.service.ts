@@ -76,7 +76,8 @@ export class PublicPagesService {
   async programmePage(page: PageContext, slug: string): Promise<RenderedPage> {
     if (!SLUG.test(slug)) throw new DomainError('NOT_FOUND');
     const entry = await this.programmes.get(`${page.tenant.id}:${slug}`, async () => ({
-      model: await this.repo.programmePage(page.tenant.id, slug), rendered: new Map(),
+      model: await this.repo.programmePage(page.tenant.id, slug),
+      rendered: new Map(),
     }));
     const model = entry.model;
     if (!model) throw new DomainError('NOT_FOUND');
@@ -140,19 +141,31 @@ export class PublicPagesService {
       href: campaignPath(c.slug),
       goalText: formatMoney(c.goalCents, locale),
       outcomeKey: ['funded', 'not_funded', 'awaiting_funds'].includes(c.status) ? `public.outcome.${c.status}` : null,
-      progress: state === 'upcoming' ? null : campaignProgress({
-        label: c.title, goalCents: c.goalCents, collectedCents: c.collectedCents, matchedCents: c.matchedCents,
-        matchCountsTowardGoal: model.matchCountsTowardGoal, contributorCount: c.contributorCount,
-        opensAt, closesAt, state, now, locale,
-      }),
+      progress:
+        state === 'upcoming'
+          ? null
+          : campaignProgress({
+              label: c.title,
+              goalCents: c.goalCents,
+              collectedCents: c.collectedCents,
+              matchedCents: c.matchedCents,
+              matchCountsTowardGoal: model.matchCountsTowardGoal,
+              contributorCount: c.contributorCount,
+              opensAt,
+              closesAt,
+              state,
+              now,
+              locale,
+            }),
     }));
 
     let countdown: { key: string; count: number; date: string } | null = null;
     if (state === 'upcoming' && opensAt) {
       const left = countdownTo(opensAt, now)!;
-      countdown = left.unit === 'soon'
-        ? { key: 'public.opensSoon', count: 0, date: date(opensAt) }
-        : { key: `public.opensIn.${left.unit}.${pluralOf(left.count, locale)}`, count: left.count, date: date(opensAt) };
+      countdown =
+        left.unit === 'soon'
+          ? { key: 'public.opensSoon', count: 0, date: date(opensAt) }
+          : { key: `public.opensIn.${left.unit}.${pluralOf(left.count, locale)}`, count: left.count, date: date(opensAt) };
     }
 
     return {
@@ -178,7 +191,7 @@ export class PublicPagesService {
         title: l.title,
         summary: l.summary,
         commune: l.commune,
-        category: l.category ? categories.get(l.category) ?? null : null,
+        category: l.category ? (categories.get(l.category) ?? null) : null,
         sponsors: l.sponsors.length ? list.format(l.sponsors) : null,
         campaignHref: campaignOf.get(l.applicationId) ?? null,
       })),

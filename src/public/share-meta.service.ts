@@ -55,7 +55,10 @@ export function excerpt(text: string, max = 200): string {
 export class ShareMetaService {
   private readonly sites: TtlCache<string>;
 
-  constructor(private readonly tenants: TenantsService, clock: Clock) {
+  constructor(
+    private readonly tenants: TenantsService,
+    clock: Clock,
+  ) {
     this.sites = new TtlCache(SITE_TTL_MS, 10_000, () => clock.now().getTime());
   }
 

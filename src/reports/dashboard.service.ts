@@ -50,15 +50,20 @@ export class DashboardService {
     try {
       const progress = await this.jury.progress(tenant, programmeId);
       if (progress.jury.status === 'open') {
-        lateJurors = progress.jurors.filter((j) => !j.complete)
+        lateJurors = progress.jurors
+          .filter((j) => !j.complete)
           .map((j) => ({ displayName: j.displayName, organisation: j.organisation, evaluated: j.evaluated, expected: j.expected }));
       }
     } catch (err) {
       if (!(err instanceof DomainError && err.code === 'JURY_NOT_CONFIGURED')) throw err;
     }
 
-    const overdue: OverdueMilestone[] = schedules.flatMap((s) => s.milestones.filter((m) => m.effective === 'overdue')
-      .map((m) => ({ laureate: s.laureate.displayName, project: s.laureate.title, title: m.title, at: m.at })))
+    const overdue: OverdueMilestone[] = schedules
+      .flatMap((s) =>
+        s.milestones
+          .filter((m) => m.effective === 'overdue')
+          .map((m) => ({ laureate: s.laureate.displayName, project: s.laureate.title, title: m.title, at: m.at })),
+      )
       .sort((a, b) => a.at.getTime() - b.at.getTime());
 
     const campaigns = await this.repo.liveCampaigns(tenant.id, programmeId);
@@ -66,25 +71,44 @@ export class DashboardService {
     const pagesDue = phaseIndex(programme.phase) >= phaseIndex('communication');
     const unapproved = pagesDue
       ? [
-        ...campaigns.filter((c) => NOT_APPROVED.includes(c.status)).map((c) => ({ title: c.title, status: c.status as string })),
-        ...(await this.repo.laureatesWithoutCampaign(tenant.id, programmeId)).map((l) => ({ title: l.title, status: 'none' })),
-      ]
+          ...campaigns.filter((c) => NOT_APPROVED.includes(c.status)).map((c) => ({ title: c.title, status: c.status as string })),
+          ...(await this.repo.laureatesWithoutCampaign(tenant.id, programmeId)).map((l) => ({ title: l.title, status: 'none' })),
+        ]
       : [];
 
-    const collection = campaigns.map((c) => ({
-      ...c, totalCents: c.collectedCents + c.matchedCents,
-      percentOfGoal: c.goalCents > 0 ? Math.floor(((c.collectedCents + c.matchedCents) * 100) / c.goalCents) : 0,
-    })).sort((a, b) => b.percentOfGoal - a.percentOfGoal || a.title.localeCompare(b.title));
-    const totals = collection.reduce((t, c) => ({
-      goalCents: t.goalCents + c.goalCents, collectedCents: t.collectedCents + c.collectedCents, matchedCents: t.matchedCents + c.matchedCents,
-      totalCents: t.totalCents + c.totalCents, contributions: t.contributions + c.contributionCount, pageViews: t.pageViews + c.pageViews,
-    }), { goalCents: 0, collectedCents: 0, matchedCents: 0, totalCents: 0, contributions: 0, pageViews: 0 });
+    const collection = campaigns
+      .map((c) => ({
+        ...c,
+        totalCents: c.collectedCents + c.matchedCents,
+        percentOfGoal: c.goalCents > 0 ? Math.floor(((c.collectedCents + c.matchedCents) * 100) / c.goalCents) : 0,
+      }))
+      .sort((a, b) => b.percentOfGoal - a.percentOfGoal || a.title.localeCompare(b.title));
+    const totals = collection.reduce(
+      (t, c) => ({
+        goalCents: t.goalCents + c.goalCents,
+        collectedCents: t.collectedCents + c.collectedCents,
+        matchedCents: t.matchedCents + c.matchedCents,
+        totalCents: t.totalCents + c.totalCents,
+        contributions: t.contributions + c.contributionCount,
+        pageViews: t.pageViews + c.pageViews,
+      }),
+      { goalCents: 0, collectedCents: 0, matchedCents: 0, totalCents: 0, contributions: 0, pageViews: 0 },
+    );
 
     const audit = await this.repo.audit(tenant.id, programmeId, filter);
     const choices = await this.repo.auditChoices(tenant.id, programmeId);
     return {
-      programme, funnel, lateJurors, overdue, unapproved, collection, totals,
-      windowOpen: programme.phase === 'campaign', audit, choices, now: this.clock.now(),
+      programme,
+      funnel,
+      lateJurors,
+      overdue,
+      unapproved,
+      collection,
+      totals,
+      windowOpen: programme.phase === 'campaign',
+      audit,
+      choices,
+      now: this.clock.now(),
     };
   }
 }

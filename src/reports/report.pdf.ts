@@ -10,10 +10,12 @@ const CP1252_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•�
  * space, and a character the fonts cannot draw becomes "?" rather than garbage.
  */
 export function pdfText(text: string): string {
-  return [...text.replace(/[\u202f\u00a0]/g, ' ')].map((c) => {
-    const code = c.codePointAt(0)!;
-    return (code >= 0x20 && code < 0x7f) || (code >= 0xa0 && code <= 0xff) || CP1252_EXTRA.has(c) || c === '\n' ? c : '?';
-  }).join('');
+  return [...text.replace(/[\u202f\u00a0]/g, ' ')]
+    .map((c) => {
+      const code = c.codePointAt(0)!;
+      return (code >= 0x20 && code < 0x7f) || (code >= 0xa0 && code <= 0xff) || CP1252_EXTRA.has(c) || c === '\n' ? c : '?';
+    })
+    .join('');
 }
 
 export interface PdfMeta {
@@ -33,8 +35,14 @@ export function reportPdf(f: ReportFigures, meta: PdfMeta, locale: Locale, t: Tr
   const colour = /^#[0-9a-fA-F]{6}$/.test(meta.colour) ? meta.colour : '#1f4e9c';
   const title = pdfText(t('report.resultsOf', { title: v.programmeTitle }));
   const doc = new PDFDocument({
-    size: 'A4', margin: MARGIN,
-    info: { Title: title, Author: pdfText(meta.tenantName), Subject: pdfText(t('report.versionOf', { version: meta.version })), CreationDate: new Date(meta.publishedAt) },
+    size: 'A4',
+    margin: MARGIN,
+    info: {
+      Title: title,
+      Author: pdfText(meta.tenantName),
+      Subject: pdfText(t('report.versionOf', { version: meta.version })),
+      CreationDate: new Date(meta.publishedAt),
+    },
   });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
@@ -49,7 +57,10 @@ export function reportPdf(f: ReportFigures, meta: PdfMeta, locale: Locale, t: Tr
   doc.fillColor('#ffffff').font('Helvetica-Bold').fontSize(18).text(pdfText(meta.tenantName), MARGIN, 22, { width });
   doc.font('Helvetica').fontSize(11).text(pdfText(v.programmeTitle), MARGIN, 48, { width });
   doc.fillColor('#1a1a1a').font('Helvetica-Bold').fontSize(16).text(title, MARGIN, 100, { width });
-  doc.font('Helvetica').fontSize(10).fillColor('#505050')
+  doc
+    .font('Helvetica')
+    .fontSize(10)
+    .fillColor('#505050')
     .text(pdfText(t('report.version', { version: meta.version, date: meta.publishedAtText })), { width });
   doc.moveDown(1);
 
@@ -57,18 +68,31 @@ export function reportPdf(f: ReportFigures, meta: PdfMeta, locale: Locale, t: Tr
   doc.fontSize(10);
   for (const k of v.keyFigures) {
     const y = doc.y;
-    doc.fillColor('#1a1a1a').font('Helvetica').text(pdfText(k.label), MARGIN, y, { width: width * 0.6 });
+    doc
+      .fillColor('#1a1a1a')
+      .font('Helvetica')
+      .text(pdfText(k.label), MARGIN, y, { width: width * 0.6 });
     doc.font('Helvetica-Bold').text(pdfText(k.value), MARGIN + width * 0.6, y, { width: width * 0.4, align: 'right' });
     doc.moveDown(0.25);
   }
 
   doc.moveDown(0.5);
   heading(doc, t('report.perCampaignTitle'));
-  table(doc, [
-    { head: t('report.campaign'), w: 0.24 }, { head: t('report.commune'), w: 0.12 }, { head: t('report.goal'), w: 0.09, right: true },
-    { head: t('report.citizens'), w: 0.1, right: true }, { head: t('report.matched'), w: 0.09, right: true }, { head: t('report.total'), w: 0.1, right: true },
-    { head: t('report.percent'), w: 0.06, right: true }, { head: t('report.contributors'), w: 0.09, right: true }, { head: t('report.outcome'), w: 0.11 },
-  ], v.campaignRows.map((r) => [r.title, r.commune, r.goal, r.citizens, r.matched, r.total, r.percent, r.contributorsText, r.outcomeLabel]));
+  table(
+    doc,
+    [
+      { head: t('report.campaign'), w: 0.24 },
+      { head: t('report.commune'), w: 0.12 },
+      { head: t('report.goal'), w: 0.09, right: true },
+      { head: t('report.citizens'), w: 0.1, right: true },
+      { head: t('report.matched'), w: 0.09, right: true },
+      { head: t('report.total'), w: 0.1, right: true },
+      { head: t('report.percent'), w: 0.06, right: true },
+      { head: t('report.contributors'), w: 0.09, right: true },
+      { head: t('report.outcome'), w: 0.11 },
+    ],
+    v.campaignRows.map((r) => [r.title, r.commune, r.goal, r.citizens, r.matched, r.total, r.percent, r.contributorsText, r.outcomeLabel]),
+  );
 
   // The bar chart, drawn as rectangles: one per campaign, the goal line at 100 %.
   if (f.campaignRows.length) {
@@ -80,7 +104,11 @@ export function reportPdf(f: ReportFigures, meta: PdfMeta, locale: Locale, t: Tr
     for (const [i, r] of f.campaignRows.entries()) {
       if (doc.y > PAGE_BOTTOM - 20) doc.addPage();
       const y = doc.y;
-      doc.fillColor('#1a1a1a').font('Helvetica').fontSize(8).text(pdfText(r.title), MARGIN, y + 2, { width: labelW - 6, height: 10, ellipsis: true, lineBreak: false });
+      doc
+        .fillColor('#1a1a1a')
+        .font('Helvetica')
+        .fontSize(8)
+        .text(pdfText(r.title), MARGIN, y + 2, { width: labelW - 6, height: 10, ellipsis: true, lineBreak: false });
       doc.rect(MARGIN + labelW, y, barW, 11).fill('#eef0f3');
       doc.rect(MARGIN + labelW, y, (Math.min(r.percentOfGoal, scale) / scale) * barW, 11).fill(colour);
       doc.fillColor('#1a1a1a').text(pdfText(v.campaignRows[i].percent), MARGIN + labelW + barW + 6, y + 2, { lineBreak: false });
@@ -88,24 +116,48 @@ export function reportPdf(f: ReportFigures, meta: PdfMeta, locale: Locale, t: Tr
       doc.y = y + 15;
     }
     const goalX = MARGIN + labelW + (100 / scale) * barW;
-    doc.moveTo(goalX, doc.y - 15 * f.campaignRows.length - 2).lineTo(goalX, doc.y).dash(3, { space: 2 }).stroke('#1a1a1a').undash();
+    doc
+      .moveTo(goalX, doc.y - 15 * f.campaignRows.length - 2)
+      .lineTo(goalX, doc.y)
+      .dash(3, { space: 2 })
+      .stroke('#1a1a1a')
+      .undash();
   }
 
-  for (const [key, rows, first] of [['report.byCommune', v.byCommune, 'report.commune'], ['report.byCategory', v.byCategory, 'report.category']] as const) {
+  for (const [key, rows, first] of [
+    ['report.byCommune', v.byCommune, 'report.commune'],
+    ['report.byCategory', v.byCategory, 'report.category'],
+  ] as const) {
     doc.moveDown(0.8);
     heading(doc, t(key));
-    table(doc, [
-      { head: t(first), w: 0.3 }, { head: t('report.campaignsCount'), w: 0.12, right: true }, { head: t('report.funded'), w: 0.12, right: true },
-      { head: t('report.citizens'), w: 0.16, right: true }, { head: t('report.matched'), w: 0.14, right: true }, { head: t('report.total'), w: 0.16, right: true },
-    ], rows.map((g) => [g.label, g.campaigns, g.funded, g.citizens, g.matched, g.total]));
+    table(
+      doc,
+      [
+        { head: t(first), w: 0.3 },
+        { head: t('report.campaignsCount'), w: 0.12, right: true },
+        { head: t('report.funded'), w: 0.12, right: true },
+        { head: t('report.citizens'), w: 0.16, right: true },
+        { head: t('report.matched'), w: 0.14, right: true },
+        { head: t('report.total'), w: 0.16, right: true },
+      ],
+      rows.map((g) => [g.label, g.campaigns, g.funded, g.citizens, g.matched, g.total]),
+    );
   }
 
   if (f.daily.length) {
     doc.moveDown(0.8);
     heading(doc, t('report.dailyTitle'));
     const last = f.daily[f.daily.length - 1];
-    doc.font('Helvetica').fontSize(10).fillColor('#1a1a1a')
-      .text(pdfText(t('report.dailyDesc', { from: v.daily[0].date, to: v.daily[v.daily.length - 1].date, total: formatEuros(last.cumulativeCents, locale) })), MARGIN, doc.y, { width });
+    doc
+      .font('Helvetica')
+      .fontSize(10)
+      .fillColor('#1a1a1a')
+      .text(
+        pdfText(t('report.dailyDesc', { from: v.daily[0].date, to: v.daily[v.daily.length - 1].date, total: formatEuros(last.cumulativeCents, locale) })),
+        MARGIN,
+        doc.y,
+        { width },
+      );
   }
   doc.end();
   return done;
@@ -128,11 +180,17 @@ export function reportPdf(f: ReportFigures, meta: PdfMeta, locale: Locale, t: Tr
         d.fillColor('#1a1a1a').text(pdfText(c), x + 2, y + 2, { width: cols[i].w * width - 4, align: cols[i].right ? 'right' : 'left' });
         x += cols[i].w * width;
       });
-      d.moveTo(MARGIN, y + h).lineTo(MARGIN + width, y + h).lineWidth(0.5).stroke('#d0d4da');
+      d.moveTo(MARGIN, y + h)
+        .lineTo(MARGIN + width, y + h)
+        .lineWidth(0.5)
+        .stroke('#d0d4da');
       d.x = MARGIN;
       d.y = y + h;
     };
-    line(cols.map((c) => c.head), true);
+    line(
+      cols.map((c) => c.head),
+      true,
+    );
     for (const r of body) line(r, false);
   }
 }

@@ -9,7 +9,10 @@ const intl = (locale: Locale) => (locale === 'fr' ? 'fr-FR' : 'en-GB');
 /** Euros for people: whole euros when there are no cents, grouped the language's way. */
 export function formatEuros(cents: number, locale: Locale): string {
   return new Intl.NumberFormat(intl(locale), {
-    style: 'currency', currency: 'EUR', minimumFractionDigits: cents % 100 === 0 ? 0 : 2, maximumFractionDigits: 2,
+    style: 'currency',
+    currency: 'EUR',
+    minimumFractionDigits: cents % 100 === 0 ? 0 : 2,
+    maximumFractionDigits: 2,
   }).format(cents / 100);
 }
 
@@ -59,30 +62,62 @@ export function reportView(f: ReportFigures, locale: Locale, t: Translate, opts:
     { label: t('report.pageViews'), value: num(f.pageViews) },
   ];
   const campaignRows = f.campaignRows.map((r) => ({
-    ...r, categoryLabel: categoryLabel(f, r.category, locale), goal: eur(r.goalCents), citizens: eur(r.citizensCents), matched: eur(r.matchedCents),
-    total: eur(r.totalCents), percent: formatPercent(r.percentOfGoal, locale), contributorsText: num(r.contributors),
-    contributionsText: num(r.contributions), outcomeLabel: t(`report.outcome.${r.outcome}`), funded: r.outcome === 'funded',
+    ...r,
+    categoryLabel: categoryLabel(f, r.category, locale),
+    goal: eur(r.goalCents),
+    citizens: eur(r.citizensCents),
+    matched: eur(r.matchedCents),
+    total: eur(r.totalCents),
+    percent: formatPercent(r.percentOfGoal, locale),
+    contributorsText: num(r.contributors),
+    contributionsText: num(r.contributions),
+    outcomeLabel: t(`report.outcome.${r.outcome}`),
+    funded: r.outcome === 'funded',
   }));
-  const groups = (rows: ReportFigures['byCommune'], label: (k: string) => string) => rows.map((g) => ({
-    label: label(g.key), campaigns: num(g.campaigns), funded: num(g.funded), citizens: eur(g.citizensCents), matched: eur(g.matchedCents), total: eur(g.totalCents),
+  const groups = (rows: ReportFigures['byCommune'], label: (k: string) => string) =>
+    rows.map((g) => ({
+      label: label(g.key),
+      campaigns: num(g.campaigns),
+      funded: num(g.funded),
+      citizens: eur(g.citizensCents),
+      matched: eur(g.matchedCents),
+      total: eur(g.totalCents),
+    }));
+  const daily = f.daily.map((d) => ({
+    date: formatDate(d.date, locale),
+    iso: d.date,
+    ofTheDay: eur(d.citizensCents),
+    contributions: num(d.contributions),
+    cumulative: eur(d.cumulativeCents),
   }));
-  const daily = f.daily.map((d) => ({ date: formatDate(d.date, locale), iso: d.date, ofTheDay: eur(d.citizensCents), contributions: num(d.contributions), cumulative: eur(d.cumulativeCents) }));
   const prefix = opts.idPrefix ?? 'report';
-  const barSvg = f.campaignRows.length ? barChartSvg({
-    id: `${prefix}-bars`, title: t('report.barTitle'),
-    desc: t('report.barDesc', { count: num(f.campaigns.total), funded: num(f.campaigns.funded) }),
-    bars: f.campaignRows.map((r) => ({ label: r.title, percent: r.percentOfGoal, valueText: formatPercent(r.percentOfGoal, locale) })),
-    colour: opts.colour, goalLabel: t('report.goalLine'),
-  }) : null;
+  const barSvg = f.campaignRows.length
+    ? barChartSvg({
+        id: `${prefix}-bars`,
+        title: t('report.barTitle'),
+        desc: t('report.barDesc', { count: num(f.campaigns.total), funded: num(f.campaigns.funded) }),
+        bars: f.campaignRows.map((r) => ({ label: r.title, percent: r.percentOfGoal, valueText: formatPercent(r.percentOfGoal, locale) })),
+        colour: opts.colour,
+        goalLabel: t('report.goalLine'),
+      })
+    : null;
   const lastDay = f.daily[f.daily.length - 1];
-  const lineSvg = f.daily.length ? cumulativeChartSvg({
-    id: `${prefix}-daily`, title: t('report.dailyTitle'),
-    desc: t('report.dailyDesc', { from: formatDate(f.daily[0].date, locale), to: formatDate(lastDay.date, locale), total: eur(lastDay.cumulativeCents) }),
-    points: f.daily.map((d) => ({ label: formatDate(d.date, locale, 'short'), value: d.cumulativeCents })),
-    colour: opts.colour, formatValue: (v) => formatEuros(Math.round(v / 100) * 100, locale),
-  }) : null;
+  const lineSvg = f.daily.length
+    ? cumulativeChartSvg({
+        id: `${prefix}-daily`,
+        title: t('report.dailyTitle'),
+        desc: t('report.dailyDesc', { from: formatDate(f.daily[0].date, locale), to: formatDate(lastDay.date, locale), total: eur(lastDay.cumulativeCents) }),
+        points: f.daily.map((d) => ({ label: formatDate(d.date, locale, 'short'), value: d.cumulativeCents })),
+        colour: opts.colour,
+        formatValue: (v) => formatEuros(Math.round(v / 100) * 100, locale),
+      })
+    : null;
   return {
-    keyFigures, campaignRows, daily, barSvg, lineSvg,
+    keyFigures,
+    campaignRows,
+    daily,
+    barSvg,
+    lineSvg,
     byCommune: groups(f.byCommune, (k) => k),
     byCategory: groups(f.byCategory, (k) => categoryLabel(f, k === '—' ? null : k, locale)),
     programmeTitle: locale === 'fr' ? f.programme.titleFr : f.programme.titleEn,

@@ -14,24 +14,33 @@ export class ReportsController {
   constructor(private readonly reports: ReportsService) {}
 
   /** The figures as they are now (not published). */
-  @Get('api/programmes/:programmeId/report') @Roles(['staff'])
+  @Get('api/programmes/:programmeId/report')
+  @Roles(['staff'])
   async preview(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
     return (await this.reports.preview(tenant, programmeId)).figures;
   }
 
   /** Freezes the figures as the next version (201 with the snapshot). */
-  @Post('api/programmes/:programmeId/reports') @Roles(['staff'])
+  @Post('api/programmes/:programmeId/reports')
+  @Roles(['staff'])
   async publish(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
     return snapshotView(await this.reports.publish(tenant, programmeId, p.userId));
   }
 
-  @Get('api/programmes/:programmeId/reports') @Roles(['staff'])
+  @Get('api/programmes/:programmeId/reports')
+  @Roles(['staff'])
   async versions(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
-    return (await this.reports.versions(tenant, programmeId))
-      .map((v) => ({ id: v.id, version: v.version, publishedAt: v.publishedAt.toISOString(), publishedBy: v.publishedBy, publishedByName: v.publishedByName }));
+    return (await this.reports.versions(tenant, programmeId)).map((v) => ({
+      id: v.id,
+      version: v.version,
+      publishedAt: v.publishedAt.toISOString(),
+      publishedBy: v.publishedBy,
+      publishedByName: v.publishedByName,
+    }));
   }
 
-  @Get('api/programmes/:programmeId/reports/:version') @Roles(['staff'])
+  @Get('api/programmes/:programmeId/reports/:version')
+  @Roles(['staff'])
   async version(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string, @Param('version') version: string) {
     return snapshotView(await this.reports.version(tenant, programmeId, parseVersion(version) ?? null));
   }

@@ -25,25 +25,41 @@ const DAY = 86_400_000;
 @ApiExcludeController()
 @Controller()
 export class ReportsPagesController {
-  constructor(private readonly reports: ReportsService, private readonly dashboards: DashboardService, private readonly views: ViewService) {}
+  constructor(
+    private readonly reports: ReportsService,
+    private readonly dashboards: DashboardService,
+    private readonly views: ViewService,
+  ) {}
 
   // ---- public ----
 
-  @Get('programmes/:slug/results') @Public()
+  @Get('programmes/:slug/results')
+  @Public()
   async results(@Page() page: PageContext, @Param('slug') slug: string, @Query('version') version?: string) {
     const { programme, snapshot, versions } = await this.reports.published(page.tenant, slug, parseVersion(version));
     const t = this.tr(page);
     const title = t('report.resultsOf', { title: page.locale === 'fr' ? programme.titleFr : programme.titleEn });
     const latest = versions[0]?.version;
     return this.views.page('pages/reports/results', page, {
-      title, programme, version: snapshot.version, isLatest: snapshot.version === latest,
-      publishedAt: snapshot.publishedAt, figuresHtml: this.figuresHtml(page, snapshot.figures, 'public'),
-      versions: versions.map((v) => ({ version: v.version, publishedAt: v.publishedAt, current: v.version === snapshot.version, latest: v.version === latest })),
-      download: `/programmes/${programme.slug}/results`, versionQuery: `?version=${snapshot.version}`,
+      title,
+      programme,
+      version: snapshot.version,
+      isLatest: snapshot.version === latest,
+      publishedAt: snapshot.publishedAt,
+      figuresHtml: this.figuresHtml(page, snapshot.figures, 'public'),
+      versions: versions.map((v) => ({
+        version: v.version,
+        publishedAt: v.publishedAt,
+        current: v.version === snapshot.version,
+        latest: v.version === latest,
+      })),
+      download: `/programmes/${programme.slug}/results`,
+      versionQuery: `?version=${snapshot.version}`,
     });
   }
 
-  @Get('programmes/:slug/results.csv') @Public()
+  @Get('programmes/:slug/results.csv')
+  @Public()
   async csv(@Page() page: PageContext, @Param('slug') slug: string, @Res() res: Response, @Query('version') version?: string, @Query('table') table?: string) {
     const chosen = table === undefined || table === '' ? 'campaigns' : table;
     if (!isCsvTable(chosen)) throw new DomainError('REPORT_NOT_PUBLISHED');
@@ -55,7 +71,8 @@ export class ReportsPagesController {
     res.send(reportCsv(this.meta(page, snapshot), snapshot.figures, chosen));
   }
 
-  @Get('programmes/:slug/results.json') @Public()
+  @Get('programmes/:slug/results.json')
+  @Public()
   async json(@Page() page: PageContext, @Param('slug') slug: string, @Res() res: Response, @Query('version') version?: string) {
     const { snapshot } = await this.reports.published(page.tenant, slug, parseVersion(version));
     this.cacheHeaders(res, version);
@@ -64,13 +81,22 @@ export class ReportsPagesController {
     res.send(JSON.stringify(reportJson(this.meta(page, snapshot), snapshot.figures), null, 2));
   }
 
-  @Get('programmes/:slug/results.pdf') @Public()
+  @Get('programmes/:slug/results.pdf')
+  @Public()
   async pdf(@Page() page: PageContext, @Param('slug') slug: string, @Res() res: Response, @Query('version') version?: string) {
     const { snapshot, programme } = await this.reports.published(page.tenant, slug, parseVersion(version));
-    const pdf = await reportPdf(snapshot.figures, {
-      tenantName: page.tenant.name, colour: page.tenant.primaryColor, version: snapshot.version, publishedAt: snapshot.publishedAt.toISOString(),
-      publishedAtText: formatInstant(snapshot.publishedAt, page.locale, page.tenant.timeZone),
-    }, page.locale, this.tr(page));
+    const pdf = await reportPdf(
+      snapshot.figures,
+      {
+        tenantName: page.tenant.name,
+        colour: page.tenant.primaryColor,
+        version: snapshot.version,
+        publishedAt: snapshot.publishedAt.toISOString(),
+        publishedAtText: formatInstant(snapshot.publishedAt, page.locale, page.tenant.timeZone),
+      },
+      page.locale,
+      this.tr(page),
+    );
     this.cacheHeaders(res, version);
     res.setHeader('Content-Type', 'application/pdf');
     res.setHeader('Content-Disposition', `inline; filename="${programme.slug}-results-v${snapshot.version}-${page.locale}.pdf"`);
@@ -79,28 +105,40 @@ export class ReportsPagesController {
 
   // ---- staff ----
 
-  @Get('staff/programmes/:programmeId/report') @Roles(['staff'])
+  @Get('staff/programmes/:programmeId/report')
+  @Roles(['staff'])
   async staff(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Query('published') published?: string) {
     const { programme, figures } = await this.reports.preview(page.tenant, programmeId);
     const versions = await this.reports.versions(page.tenant, programmeId);
     const t = this.tr(page);
     return this.views.page('pages/reports/staff', page, {
-      title: t('report.staffTitle'), programme, versions, published: parseVersion(published) ?? null,
+      title: t('report.staffTitle'),
+      programme,
+      versions,
+      published: parseVersion(published) ?? null,
       windowOver: !figures.window.closesAt || new Date(figures.window.closesAt) <= new Date(figures.generatedAt),
-      generatedAt: figures.generatedAt, figuresHtml: this.figuresHtml(page, figures, 'preview'),
+      generatedAt: figures.generatedAt,
+      figuresHtml: this.figuresHtml(page, figures, 'preview'),
     });
   }
 
-  @Post('staff/programmes/:programmeId/report') @HttpCode(200) @Roles(['staff'])
+  @Post('staff/programmes/:programmeId/report')
+  @HttpCode(200)
+  @Roles(['staff'])
   async publish(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Res() res: Response) {
     const s = await this.reports.publish(page.tenant, programmeId, page.principal!.userId);
     return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/report?published=${s.version}`);
   }
 
-  @Get('staff/programmes/:programmeId/dashboard') @Roles(['staff'])
+  @Get('staff/programmes/:programmeId/dashboard')
+  @Roles(['staff'])
   async dashboard(
-    @Page() page: PageContext, @Param('programmeId') programmeId: string,
-    @Query('action') action?: string, @Query('actor') actor?: string, @Query('from') from?: string, @Query('to') to?: string,
+    @Page() page: PageContext,
+    @Param('programmeId') programmeId: string,
+    @Query('action') action?: string,
+    @Query('actor') actor?: string,
+    @Query('from') from?: string,
+    @Query('to') to?: string,
   ) {
     const tz = page.tenant.timeZone;
     // Filters that do not parse are ignored (and shown empty) rather than refused: it is a read-only view.
@@ -115,22 +153,47 @@ export class ReportsPagesController {
     const t = this.tr(page);
     const eur = (c: number) => formatEuros(c, page.locale);
     const num = (n: number) => formatNumber(n, page.locale);
-    const funnel = (['received', 'eligible', 'laureates', 'ready', 'funded'] as const).map((k) => ({ label: t(`dashboard.funnel.${k}`), value: num(d.funnel[k]) }));
+    const funnel = (['received', 'eligible', 'laureates', 'ready', 'funded'] as const).map((k) => ({
+      label: t(`dashboard.funnel.${k}`),
+      value: num(d.funnel[k]),
+    }));
     return this.views.page('pages/reports/dashboard', page, {
-      title: t('dashboard.title'), programme: d.programme, funnel, lateJurors: d.lateJurors, overdue: d.overdue,
+      title: t('dashboard.title'),
+      programme: d.programme,
+      funnel,
+      lateJurors: d.lateJurors,
+      overdue: d.overdue,
       unapproved: d.unapproved.map((u) => ({ ...u, statusLabel: t(`dashboard.status.${u.status}`) })),
       nothingLate: !d.lateJurors.length && !d.overdue.length && !d.unapproved.length,
       windowOpen: d.windowOpen,
       collection: d.collection.map((c) => ({
-        ...c, statusLabel: t(`dashboard.status.${c.status}`), goal: eur(c.goalCents), collected: eur(c.collectedCents), matched: eur(c.matchedCents),
-        total: eur(c.totalCents), percent: formatPercent(c.percentOfGoal, page.locale), contributors: num(c.contributorCount), views: num(c.pageViews),
+        ...c,
+        statusLabel: t(`dashboard.status.${c.status}`),
+        goal: eur(c.goalCents),
+        collected: eur(c.collectedCents),
+        matched: eur(c.matchedCents),
+        total: eur(c.totalCents),
+        percent: formatPercent(c.percentOfGoal, page.locale),
+        contributors: num(c.contributorCount),
+        views: num(c.pageViews),
       })),
-      totals: { goal: eur(d.totals.goalCents), collected: eur(d.totals.collectedCents), matched: eur(d.totals.matchedCents), total: eur(d.totals.totalCents), views: num(d.totals.pageViews) },
-      audit: d.audit.map((e) => ({ ...e, actorLabel: e.actorUserId ? e.actorName ?? e.actorUserId : t('dashboard.system'), dataJson: JSON.stringify(e.data) })),
+      totals: {
+        goal: eur(d.totals.goalCents),
+        collected: eur(d.totals.collectedCents),
+        matched: eur(d.totals.matchedCents),
+        total: eur(d.totals.totalCents),
+        views: num(d.totals.pageViews),
+      },
+      audit: d.audit.map((e) => ({
+        ...e,
+        actorLabel: e.actorUserId ? (e.actorName ?? e.actorUserId) : t('dashboard.system'),
+        dataJson: JSON.stringify(e.data),
+      })),
       actions: d.choices.actions.map((a) => ({ value: a, selected: a === filter.action })),
       actors: d.choices.actors.map((a) => ({ value: a.id, label: a.name, selected: a.id === filter.actor })),
       systemSelected: filter.actor === 'system',
-      from: filter.from ? from : '', to: filter.to ? to : '',
+      from: filter.from ? from : '',
+      to: filter.to ? to : '',
     });
   }
 
@@ -153,9 +216,14 @@ export class ReportsPagesController {
   private figuresHtml(page: PageContext, figures: ReportFigures, idPrefix: string) {
     const v = reportView(figures, page.locale, this.tr(page), { colour: page.tenant.primaryColor, idPrefix });
     const html = this.views.render('pages/reports/figures', page.tenant.slug, {
-      locale: page.locale, tenant: page.tenant, basePath: page.basePath, idPrefix, ...v,
+      locale: page.locale,
+      tenant: page.tenant,
+      basePath: page.basePath,
+      idPrefix,
+      ...v,
       // Our own markup, every text in it escaped by the chart functions.
-      barSvg: v.barSvg ? this.views.safe(v.barSvg) : null, lineSvg: v.lineSvg ? this.views.safe(v.lineSvg) : null,
+      barSvg: v.barSvg ? this.views.safe(v.barSvg) : null,
+      lineSvg: v.lineSvg ? this.views.safe(v.lineSvg) : null,
     })!;
     return this.views.safe(html);
   }

@@ -66,39 +66,60 @@ export class ReportsRepository {
     const args = [tenantId, p.id];
     const [call] = await em.query('SELECT categories FROM call WHERE tenant_id = $1 AND programme_id = $2', args);
     const applications = await em.query(
-      `SELECT id, screening = 'eligible' AS eligible FROM application WHERE tenant_id = $1 AND programme_id = $2 AND submitted_at IS NOT NULL`, args);
-    const laureates = await em.query(
-      `SELECT application_id FROM jury_outcome WHERE tenant_id = $1 AND programme_id = $2 AND status = 'laureate'`, args);
+      `SELECT id, screening = 'eligible' AS eligible FROM application WHERE tenant_id = $1 AND programme_id = $2 AND submitted_at IS NOT NULL`,
+      args,
+    );
+    const laureates = await em.query(`SELECT application_id FROM jury_outcome WHERE tenant_id = $1 AND programme_id = $2 AND status = 'laureate'`, args);
     const campaigns = await em.query(
       `SELECT c.id, c.application_id, c.slug, c.title, a.commune, a.category, c.goal_cents, c.status, c.page_views
          FROM campaign c JOIN application a ON a.id = c.application_id AND a.tenant_id = c.tenant_id
-        WHERE c.tenant_id = $1 AND c.programme_id = $2`, args);
+        WHERE c.tenant_id = $1 AND c.programme_id = $2`,
+      args,
+    );
     // Only confirmed contributions of opened campaigns count; they are summed here, by campaign and by
     // local day, so that a report of a million contributions reads a few hundred rows, not a million.
     const counted = `FROM contribution x JOIN campaign c ON c.id = x.campaign_id AND c.tenant_id = x.tenant_id
         WHERE x.tenant_id = $1 AND x.programme_id = $2 AND x.status = 'confirmed' AND x.confirmed_at IS NOT NULL
           AND c.status IN ('live', 'awaiting_funds', 'funded', 'not_funded')`;
     const perCampaign: Array<{ campaign_id: string; cents: string; n: number; people: number }> = await em.query(
-      `SELECT x.campaign_id, sum(x.amount_cents) AS cents, count(*)::int AS n, count(DISTINCT x.email_key)::int AS people ${counted} GROUP BY x.campaign_id`, args);
+      `SELECT x.campaign_id, sum(x.amount_cents) AS cents, count(*)::int AS n, count(DISTINCT x.email_key)::int AS people ${counted} GROUP BY x.campaign_id`,
+      args,
+    );
     const perDay: Array<{ day: string; cents: string; n: number }> = await em.query(
       `SELECT to_char(x.confirmed_at AT TIME ZONE $3, 'YYYY-MM-DD') AS day, sum(x.amount_cents) AS cents, count(*)::int AS n ${counted} GROUP BY 1`,
-      [...args, timeZone]);
+      [...args, timeZone],
+    );
     const [overall]: Array<{ n: number; people: number }> = await em.query(
-      `SELECT count(*)::int AS n, count(DISTINCT x.email_key)::int AS people ${counted}`, args);
+      `SELECT count(*)::int AS n, count(DISTINCT x.email_key)::int AS people ${counted}`,
+      args,
+    );
     const allocations = await em.query(
       `SELECT m.campaign_id, m.amount_cents, m.kind, m.status FROM match_allocation m
          JOIN campaign c ON c.id = m.campaign_id AND c.tenant_id = m.tenant_id
-        WHERE m.tenant_id = $1 AND c.programme_id = $2 AND m.status = 'confirmed'`, args);
+        WHERE m.tenant_id = $1 AND c.programme_id = $2 AND m.status = 'confirmed'`,
+      args,
+    );
     const [settings] = await em.query('SELECT match_counts_toward_goal FROM campaign_settings WHERE tenant_id = $1 AND programme_id = $2', args);
     const at = (phase: string) => (p.timeline?.[phase] ? new Date(p.timeline[phase]) : null);
     return {
       programme: { id: p.id, slug: p.slug, titleFr: p.titleFr, titleEn: p.titleEn, phase: p.phase },
-      categories: (call?.categories ?? []).map((c: { key: string; labelFr: string; labelEn: string }) => ({ key: c.key, labelFr: c.labelFr, labelEn: c.labelEn })),
+      categories: (call?.categories ?? []).map((c: { key: string; labelFr: string; labelEn: string }) => ({
+        key: c.key,
+        labelFr: c.labelFr,
+        labelEn: c.labelEn,
+      })),
       applications: applications.map((a: { id: string; eligible: boolean }) => ({ id: a.id, submitted: true, eligible: a.eligible })),
       laureateIds: laureates.map((l: { application_id: string }) => l.application_id),
       campaigns: campaigns.map((c: Record<string, string>) => ({
-        id: c.id, applicationId: c.application_id, slug: c.slug, title: c.title, commune: c.commune, category: c.category,
-        goalCents: num(c.goal_cents), status: c.status as CampaignStatusLike, pageViews: num(c.page_views),
+        id: c.id,
+        applicationId: c.application_id,
+        slug: c.slug,
+        title: c.title,
+        commune: c.commune,
+        category: c.category,
+        goalCents: num(c.goal_cents),
+        status: c.status as CampaignStatusLike,
+        pageViews: num(c.page_views),
       })),
       contributions: [],
       contributionSummary: {
@@ -108,7 +129,10 @@ export class ReportsRepository {
         uniqueContributors: overall?.people ?? 0,
       },
       allocations: allocations.map((m: Record<string, string>) => ({
-        campaignId: m.campaign_id, amountCents: num(m.amount_cents), kind: m.kind as 'ratio' | 'grant', status: m.status as 'confirmed',
+        campaignId: m.campaign_id,
+        amountCents: num(m.amount_cents),
+        kind: m.kind as 'ratio' | 'grant',
+        status: m.status as 'confirmed',
       })),
       window: { opensAt: at('campaign'), closesAt: at('settlement') },
       matchCountsTowardGoal: settings ? settings.match_counts_toward_goal !== false : true,
@@ -123,7 +147,10 @@ export class ReportsRepository {
     return rows.length > 0;
   }
 
-  async insertSnapshot(em: EntityManager, s: { tenantId: string; programmeId: string; figures: ReportFigures; publishedAt: Date; publishedBy: string }): Promise<SnapshotRow> {
+  async insertSnapshot(
+    em: EntityManager,
+    s: { tenantId: string; programmeId: string; figures: ReportFigures; publishedAt: Date; publishedBy: string },
+  ): Promise<SnapshotRow> {
     const [row] = await em.query(
       `INSERT INTO report_snapshot (tenant_id, programme_id, version, figures, published_at, published_by)
        SELECT $1::uuid, $2::uuid, COALESCE(MAX(version), 0) + 1, $3::jsonb, $4::timestamptz, $5::uuid FROM report_snapshot WHERE programme_id = $2::uuid
@@ -137,9 +164,15 @@ export class ReportsRepository {
     const rows = await this.ds.query(
       `SELECT s.id, s.version, s.published_at, s.published_by, u.display_name FROM report_snapshot s
          LEFT JOIN app_user u ON u.id = s.published_by AND u.tenant_id = s.tenant_id
-        WHERE s.tenant_id = $1 AND s.programme_id = $2 ORDER BY s.version DESC`, [tenantId, programmeId]);
+        WHERE s.tenant_id = $1 AND s.programme_id = $2 ORDER BY s.version DESC`,
+      [tenantId, programmeId],
+    );
     return rows.map((r: Record<string, string>) => ({
-      id: r.id, version: Number(r.version), publishedAt: new Date(r.published_at), publishedBy: r.published_by, publishedByName: r.display_name ?? null,
+      id: r.id,
+      version: Number(r.version),
+      publishedAt: new Date(r.published_at),
+      publishedBy: r.published_by,
+      publishedByName: r.display_name ?? null,
     }));
   }
 
@@ -149,12 +182,20 @@ export class ReportsRepository {
       `SELECT s.id, s.version, s.figures, s.published_at, s.published_by, u.display_name FROM report_snapshot s
          LEFT JOIN app_user u ON u.id = s.published_by AND u.tenant_id = s.tenant_id
         WHERE s.tenant_id = $1 AND s.programme_id = $2 ${version === undefined ? '' : 'AND s.version = $3'}
-        ORDER BY s.version DESC LIMIT 1`, version === undefined ? [tenantId, programmeId] : [tenantId, programmeId, version]);
+        ORDER BY s.version DESC LIMIT 1`,
+      version === undefined ? [tenantId, programmeId] : [tenantId, programmeId, version],
+    );
     const r = rows[0];
-    return r ? {
-      id: r.id, version: Number(r.version), figures: r.figures as ReportFigures, publishedAt: new Date(r.published_at),
-      publishedBy: r.published_by, publishedByName: r.display_name ?? null,
-    } : null;
+    return r
+      ? {
+          id: r.id,
+          version: Number(r.version),
+          figures: r.figures as ReportFigures,
+          publishedAt: new Date(r.published_at),
+          publishedBy: r.published_by,
+          publishedByName: r.display_name ?? null,
+        }
+      : null;
   }
 
   // ---- dashboard ----
@@ -164,7 +205,9 @@ export class ReportsRepository {
       `SELECT (SELECT count(*)::int FROM application WHERE tenant_id = $1 AND programme_id = $2 AND submitted_at IS NOT NULL) AS received,
               (SELECT count(*)::int FROM application WHERE tenant_id = $1 AND programme_id = $2 AND submitted_at IS NOT NULL AND screening = 'eligible') AS eligible,
               (SELECT count(*)::int FROM jury_outcome WHERE tenant_id = $1 AND programme_id = $2 AND status = 'laureate') AS laureates,
-              (SELECT count(*)::int FROM campaign WHERE tenant_id = $1 AND programme_id = $2 AND status = 'funded') AS funded`, [tenantId, programmeId]);
+              (SELECT count(*)::int FROM campaign WHERE tenant_id = $1 AND programme_id = $2 AND status = 'funded') AS funded`,
+      [tenantId, programmeId],
+    );
     return row;
   }
 
@@ -172,11 +215,20 @@ export class ReportsRepository {
   async liveCampaigns(tenantId: string, programmeId: string): Promise<LiveCampaign[]> {
     const rows = await this.ds.query(
       `SELECT id, application_id, title, status, goal_cents, collected_cents, matched_cents, contributor_count, contribution_count, page_views
-         FROM campaign WHERE tenant_id = $1 AND programme_id = $2 ORDER BY title, id`, [tenantId, programmeId]);
+         FROM campaign WHERE tenant_id = $1 AND programme_id = $2 ORDER BY title, id`,
+      [tenantId, programmeId],
+    );
     return rows.map((r: Record<string, string>) => ({
-      id: r.id, applicationId: r.application_id, title: r.title, status: r.status as CampaignStatusLike, goalCents: num(r.goal_cents),
-      collectedCents: num(r.collected_cents), matchedCents: num(r.matched_cents), contributorCount: num(r.contributor_count),
-      contributionCount: num(r.contribution_count), pageViews: num(r.page_views),
+      id: r.id,
+      applicationId: r.application_id,
+      title: r.title,
+      status: r.status as CampaignStatusLike,
+      goalCents: num(r.goal_cents),
+      collectedCents: num(r.collected_cents),
+      matchedCents: num(r.matched_cents),
+      contributorCount: num(r.contributor_count),
+      contributionCount: num(r.contribution_count),
+      pageViews: num(r.page_views),
     }));
   }
 
@@ -185,7 +237,9 @@ export class ReportsRepository {
     const rows = await this.ds.query(
       `SELECT a.id, a.title FROM jury_outcome o JOIN application a ON a.id = o.application_id AND a.tenant_id = o.tenant_id
         WHERE o.tenant_id = $1 AND o.programme_id = $2 AND o.status = 'laureate'
-          AND NOT EXISTS (SELECT 1 FROM campaign c WHERE c.application_id = a.id) ORDER BY a.title`, [tenantId, programmeId]);
+          AND NOT EXISTS (SELECT 1 FROM campaign c WHERE c.application_id = a.id) ORDER BY a.title`,
+      [tenantId, programmeId],
+    );
     return rows.map((r: Record<string, string>) => ({ applicationId: r.id, title: r.title }));
   }
 
@@ -205,21 +259,37 @@ export class ReportsRepository {
       `SELECT a.id, a.at, a.action, a.subject_type, a.subject_id, a.data, a.actor_user_id, u.display_name
          FROM audit_entry a LEFT JOIN app_user u ON u.id = a.actor_user_id AND u.tenant_id = a.tenant_id
         WHERE a.tenant_id = $1 AND ${PROGRAMME_SCOPE} ${where.map((w) => `AND ${w}`).join(' ')}
-        ORDER BY a.id DESC LIMIT ${Math.min(f.limit ?? 200, 500)}`, params);
+        ORDER BY a.id DESC LIMIT ${Math.min(f.limit ?? 200, 500)}`,
+      params,
+    );
     return rows.map((r: Record<string, unknown>) => ({
-      id: String(r.id), at: new Date(r.at as string), action: r.action as string, subjectType: r.subject_type as string, subjectId: r.subject_id as string,
-      data: (r.data ?? {}) as Record<string, unknown>, actorUserId: (r.actor_user_id as string | null) ?? null, actorName: (r.display_name as string | null) ?? null,
+      id: String(r.id),
+      at: new Date(r.at as string),
+      action: r.action as string,
+      subjectType: r.subject_type as string,
+      subjectId: r.subject_id as string,
+      data: (r.data ?? {}) as Record<string, unknown>,
+      actorUserId: (r.actor_user_id as string | null) ?? null,
+      actorName: (r.display_name as string | null) ?? null,
     }));
   }
 
   /** The actions and actors found in a programme's log, for the filters' choices. */
   async auditChoices(tenantId: string, programmeId: string): Promise<{ actions: string[]; actors: Array<{ id: string; name: string }> }> {
-    const actions = await this.ds.query(
-      `SELECT DISTINCT a.action FROM audit_entry a WHERE a.tenant_id = $1 AND ${PROGRAMME_SCOPE} ORDER BY a.action`, [tenantId, programmeId, programmeId]);
+    const actions = await this.ds.query(`SELECT DISTINCT a.action FROM audit_entry a WHERE a.tenant_id = $1 AND ${PROGRAMME_SCOPE} ORDER BY a.action`, [
+      tenantId,
+      programmeId,
+      programmeId,
+    ]);
     const actors = await this.ds.query(
       `SELECT DISTINCT u.id, u.display_name FROM audit_entry a JOIN app_user u ON u.id = a.actor_user_id AND u.tenant_id = a.tenant_id
-        WHERE a.tenant_id = $1 AND ${PROGRAMME_SCOPE} ORDER BY u.display_name, u.id`, [tenantId, programmeId, programmeId]);
-    return { actions: actions.map((r: { action: string }) => r.action), actors: actors.map((r: { id: string; display_name: string }) => ({ id: r.id, name: r.display_name })) };
+        WHERE a.tenant_id = $1 AND ${PROGRAMME_SCOPE} ORDER BY u.display_name, u.id`,
+      [tenantId, programmeId, programmeId],
+    );
+    return {
+      actions: actions.map((r: { action: string }) => r.action),
+      actors: actors.map((r: { id: string; display_name: string }) => ({ id: r.id, name: r.display_name })),
+    };
   }
 }
 

@@ -61,10 +61,18 @@ export class ReportsService {
           const figures = computeReport(await this.repo.input(em, tenant.id, programme, tenant.timeZone, now));
           const snapshot = await this.repo.insertSnapshot(em, { tenantId: tenant.id, programmeId, figures, publishedAt: now, publishedBy: actorUserId });
           await this.audit.record(em, {
-            tenantId: tenant.id, actorUserId, action: 'report.published', subjectType: 'programme', subjectId: programmeId,
+            tenantId: tenant.id,
+            actorUserId,
+            action: 'report.published',
+            subjectType: 'programme',
+            subjectId: programmeId,
             data: {
-              version: snapshot.version, snapshotId: snapshot.id, totalCents: figures.amounts.totalCents,
-              funded: figures.campaigns.funded, campaigns: figures.campaigns.total, uniqueContributors: figures.contributions.uniqueContributors,
+              version: snapshot.version,
+              snapshotId: snapshot.id,
+              totalCents: figures.amounts.totalCents,
+              funded: figures.campaigns.funded,
+              campaigns: figures.campaigns.total,
+              uniqueContributors: figures.contributions.uniqueContributors,
             },
           });
           return snapshot;

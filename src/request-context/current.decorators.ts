@@ -18,8 +18,9 @@ export const CurrentTenant = createParamDecorator((_: unknown, ctx: ExecutionCon
   return tenant;
 });
 
-export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal | undefined =>
-  ctx.switchToHttp().getRequest<TremplinRequest>().principal);
+export const CurrentPrincipal = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): Principal | undefined => ctx.switchToHttp().getRequest<TremplinRequest>().principal,
+);
 
 /** What a page needs from the request: tenant, language, base path, who is signed in, CSRF token. */
 export const Page = createParamDecorator((_: unknown, ctx: ExecutionContext): PageContext => pageContext(ctx.switchToHttp().getRequest<TremplinRequest>()));

@@ -66,7 +66,10 @@ export class RequestContextMiddleware {
     if (!prefixed && TENANTLESS.some((re) => re.test(req.url.split('?')[0]))) return;
     if (prefixed && host) {
       const tenant = await this.tenants.resolve('slug', prefixed[1]);
-      if (tenant && (servesPathPrefix(host, this.config.publicUrl, this.config.env === 'production') || (await this.registeredTenant(host))?.tenant.id === tenant.id)) {
+      if (
+        tenant &&
+        (servesPathPrefix(host, this.config.publicUrl, this.config.env === 'production') || (await this.registeredTenant(host))?.tenant.id === tenant.id)
+      ) {
         req.tenant = tenant;
         req.siteUrl = await this.tenants.siteUrl(tenant);
         req.basePath = `/t/${prefixed[1]}`;

@@ -21,7 +21,10 @@ const MAX_NAME_CHARS = 120;
  * else (slashes, quotes, control characters, emoji) replaced by "_", at most 120 characters.
  */
 export function storedFileName(originalname: string | undefined, fallback: string): string {
-  const safe = (originalname ?? '').normalize('NFC').replace(/[^\p{L}\p{M}\p{N}._ -]/gu, '_').trim();
+  const safe = (originalname ?? '')
+    .normalize('NFC')
+    .replace(/[^\p{L}\p{M}\p{N}._ -]/gu, '_')
+    .trim();
   return Array.from(safe).slice(0, MAX_NAME_CHARS).join('') || fallback;
 }
 
@@ -51,6 +54,9 @@ function encodeExtValue(s: string): string {
 export function contentDisposition(name: string, disposition: 'attachment' | 'inline' = 'attachment'): string {
   // A lone surrogate cannot be percent-encoded: it becomes U+FFFD, as it would in UTF-8.
   const exact = name.replace(/[\uD800-\uDFFF]/gu, '\uFFFD').normalize('NFC');
-  const ascii = exact.normalize('NFKD').replace(/\p{M}/gu, '').replace(/[^\x20-\x7e]|["\\%]/g, '_');
+  const ascii = exact
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[^\x20-\x7e]|["\\%]/g, '_');
   return `${disposition}; filename="${ascii}"; filename*=UTF-8''${encodeExtValue(exact)}`;
 }

@@ -59,5 +59,8 @@ export class PostgresFileStorage extends FileStorage {
 
 /** Every column but the bytes. */
 const INFO_COLUMNS = Object.fromEntries(
-  ['id', 'tenantId', 'ownerType', 'ownerId', 'purpose', 'filename', 'contentType', 'sizeBytes', 'sha256', 'storageKey', 'uploadedBy', 'createdAt'].map((c) => [c, true]),
+  ['id', 'tenantId', 'ownerType', 'ownerId', 'purpose', 'filename', 'contentType', 'sizeBytes', 'sha256', 'storageKey', 'uploadedBy', 'createdAt'].map((c) => [
+    c,
+    true,
+  ]),
 ) as Record<Exclude<keyof StoredFile, 'data'>, true>;

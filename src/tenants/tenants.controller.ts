@@ -10,27 +10,42 @@ import { TenantsService } from './tenants.service.js';
 
 export function brandingView(t: Tenant) {
   return {
-    slug: t.slug, name: t.name, logoUrl: t.logoUrl, primaryColor: t.primaryColor, accentColor: t.accentColor,
-    senderName: t.senderName, senderEmail: t.senderEmail, defaultLocale: t.defaultLocale, timeZone: t.timeZone,
+    slug: t.slug,
+    name: t.name,
+    logoUrl: t.logoUrl,
+    primaryColor: t.primaryColor,
+    accentColor: t.accentColor,
+    senderName: t.senderName,
+    senderEmail: t.senderEmail,
+    defaultLocale: t.defaultLocale,
+    timeZone: t.timeZone,
   };
 }
 
 @ApiTags('tenant')
 @Controller('api')
 export class TenantsController {
-  constructor(private readonly tenants: TenantsService, private readonly audit: AuditService) {}
+  constructor(
+    private readonly tenants: TenantsService,
+    private readonly audit: AuditService,
+  ) {}
 
-  @Get('tenant') @Public()
+  @Get('tenant')
+  @Public()
   get(@CurrentTenant() tenant: Tenant) {
     return brandingView(tenant);
   }
 
-  @Patch('tenant/branding') @Roles(['staff']) @ApiBearerAuth()
+  @Patch('tenant/branding')
+  @Roles(['staff'])
+  @ApiBearerAuth()
   async branding(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Body() dto: BrandingDto) {
     return brandingView(await this.tenants.updateBranding(tenant, dto, principal.userId));
   }
 
-  @Get('audit') @Roles(['staff']) @ApiBearerAuth()
+  @Get('audit')
+  @Roles(['staff'])
+  @ApiBearerAuth()
   async auditLog(@CurrentTenant() tenant: Tenant, @Query('action') action?: string, @Query('subjectId') subjectId?: string, @Query('before') before?: string) {
     return this.audit.list(tenant.id, { action, subjectId, beforeId: before && /^\d+$/.test(before) ? before : undefined });
   }

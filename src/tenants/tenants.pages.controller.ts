@@ -24,21 +24,33 @@ export class TenantsPagesController {
   ) {}
 
   /** The tenant's colours as CSS custom properties (kept out of inline styles for a strict CSP). */
-  @Get('theme.css') @Public() @Header('Content-Type', 'text/css; charset=utf-8') @Header('Cache-Control', 'public, max-age=60')
+  @Get('theme.css')
+  @Public()
+  @Header('Content-Type', 'text/css; charset=utf-8')
+  @Header('Cache-Control', 'public, max-age=60')
   theme(@CurrentTenant() tenant: Tenant) {
     return `:root { --brand: ${tenant.primaryColor}; --accent: ${tenant.accentColor}; }\n`;
   }
 
-  @Get('staff/branding') @Roles(['staff'])
+  @Get('staff/branding')
+  @Roles(['staff'])
   branding(@Page() page: PageContext) {
     return this.views.page('pages/staff/branding', page, { title: this.views.t(page.locale, 'staff.branding'), values: page.tenant });
   }
 
-  @Post('staff/branding') @HttpCode(200) @Roles(['staff'])
+  @Post('staff/branding')
+  @HttpCode(200)
+  @Roles(['staff'])
   async saveBranding(@Page() page: PageContext, @Body() body: Record<string, unknown>, @Res() res: Response) {
-    const again = (errors: FieldProblem[]) => res.status(400).send(this.views.page('pages/staff/branding', page, {
-      title: this.views.t(page.locale, 'staff.branding'), values: body, errors: errorMap(errors), errorList: errors,
-    }));
+    const again = (errors: FieldProblem[]) =>
+      res.status(400).send(
+        this.views.page('pages/staff/branding', page, {
+          title: this.views.t(page.locale, 'staff.branding'),
+          values: body,
+          errors: errorMap(errors),
+          errorList: errors,
+        }),
+      );
     const form = checkForm(BrandingDto, body);
     if (!form.ok) return again(form.errors);
     const saved = await withFieldErrors(() => this.tenants.updateBranding(page.tenant, form.value, page.principal!.userId));
@@ -48,11 +60,13 @@ export class TenantsPagesController {
 
   // The people page (list, invitation, roles, sessions, removal) is in src/people/people.pages.controller.ts.
 
-  @Get('staff/audit') @Roles(['staff'])
+  @Get('staff/audit')
+  @Roles(['staff'])
   async auditLog(@Page() page: PageContext, @Query('action') action?: string) {
     const entries = await this.audit.list(page.tenant.id, { action: action || undefined, limit: 200 });
     return this.views.page('pages/staff/audit', page, {
-      title: this.views.t(page.locale, 'staff.audit'), action,
+      title: this.views.t(page.locale, 'staff.audit'),
+      action,
       entries: entries.map((e) => ({ ...e, dataJson: JSON.stringify(e.data) })),
     });
   }

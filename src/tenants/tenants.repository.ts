@@ -7,8 +7,7 @@ export class TenantsRepository {
   constructor(private readonly ds: DataSource) {}
 
   findByHost(host: string): Promise<Tenant | null> {
-    return this.ds.getRepository(Tenant).createQueryBuilder('t')
-      .innerJoin(TenantHost, 'h', 'h.tenant_id = t.id').where('h.host = :host', { host }).getOne();
+    return this.ds.getRepository(Tenant).createQueryBuilder('t').innerJoin(TenantHost, 'h', 'h.tenant_id = t.id').where('h.host = :host', { host }).getOne();
   }
 
   findBySlug(slug: string): Promise<Tenant | null> {

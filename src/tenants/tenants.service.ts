@@ -35,7 +35,12 @@ export class TenantsService {
     // Inside a transaction, read with its connection: asking the pool for a second one while holding
     // the first can exhaust the pool under load.
     const hosts = await this.tenants.hosts(tenant.id, em);
-    const url = siteUrlFor(tenant.slug, hosts.map((h) => h.host), this.config.publicUrl, this.config.port);
+    const url = siteUrlFor(
+      tenant.slug,
+      hosts.map((h) => h.host),
+      this.config.publicUrl,
+      this.config.port,
+    );
     this.siteUrls.set(tenant.id, { url, until: Date.now() + CACHE_MS });
     return url;
   }
@@ -70,23 +75,35 @@ export class TenantsService {
     this.checkBranding(dto);
     this.checkHosts(dto.hosts ?? []);
     try {
-      return await this.tx.run(async (em) => {
-        const tenant = await this.tenants.create(em, {
-          slug: dto.slug,
-          name: dto.name ?? dto.slug,
-          logoUrl: dto.logoUrl ?? null,
-          primaryColor: dto.primaryColor, accentColor: dto.accentColor,
-          senderName: dto.senderName ?? dto.name ?? dto.slug,
-          senderEmail: dto.senderEmail ?? `no-reply@${dto.hosts?.[0]?.split(':')[0] ?? 'tremplin.localhost'}`,
-          defaultLocale: dto.defaultLocale ?? 'fr',
-          timeZone: dto.timeZone ?? 'Europe/Paris',
-        }, dto.hosts ?? []);
-        await this.audit.record(em, {
-          tenantId: tenant.id, actorUserId, action: 'tenant.created', subjectType: 'tenant', subjectId: tenant.id,
-          data: { slug: tenant.slug, hosts: dto.hosts ?? [], ...auditExtra },
-        });
-        return tenant;
-      }, { outer });
+      return await this.tx.run(
+        async (em) => {
+          const tenant = await this.tenants.create(
+            em,
+            {
+              slug: dto.slug,
+              name: dto.name ?? dto.slug,
+              logoUrl: dto.logoUrl ?? null,
+              primaryColor: dto.primaryColor,
+              accentColor: dto.accentColor,
+              senderName: dto.senderName ?? dto.name ?? dto.slug,
+              senderEmail: dto.senderEmail ?? `no-reply@${dto.hosts?.[0]?.split(':')[0] ?? 'tremplin.localhost'}`,
+              defaultLocale: dto.defaultLocale ?? 'fr',
+              timeZone: dto.timeZone ?? 'Europe/Paris',
+            },
+            dto.hosts ?? [],
+          );
+          await this.audit.record(em, {
+            tenantId: tenant.id,
+            actorUserId,
+            action: 'tenant.created',
+            subjectType: 'tenant',
+            subjectId: tenant.id,
+            data: { slug: tenant.slug, hosts: dto.hosts ?? [], ...auditExtra },
+          });
+          return tenant;
+        },
+        { outer },
+      );
     } catch (err) {
       if (isUniqueViolation(err, 'tenant_slug_key')) throw new DomainError('TENANT_SLUG_TAKEN', { slug: dto.slug });
       if (isUniqueViolation(err)) throw new DomainError('TENANT_HOST_TAKEN', { host: (dto.hosts ?? []).join(', ') });
@@ -96,7 +113,8 @@ export class TenantsService {
 
   /** A platform admin's changes: name, sender, language, time zone and host names. */
   async updateSettings(
-    id: string, input: { name?: string; senderName?: string; senderEmail?: string; defaultLocale?: 'fr' | 'en'; timeZone?: string; hosts?: string[] },
+    id: string,
+    input: { name?: string; senderName?: string; senderEmail?: string; defaultLocale?: 'fr' | 'en'; timeZone?: string; hosts?: string[] },
     auditExtra: Record<string, unknown>,
   ): Promise<void> {
     const { hosts, ...fields } = input;
@@ -108,7 +126,12 @@ export class TenantsService {
         await this.tenants.update(em, id, patch);
         if (hosts) await this.tenants.replaceHosts(em, id, hosts);
         await this.audit.record(em, {
-          tenantId: id, actorUserId: null, action: 'tenant.settings_updated', subjectType: 'tenant', subjectId: id, data: { ...patch, hosts, ...auditExtra },
+          tenantId: id,
+          actorUserId: null,
+          action: 'tenant.settings_updated',
+          subjectType: 'tenant',
+          subjectId: id,
+          data: { ...patch, hosts, ...auditExtra },
         });
       });
     } catch (err) {
@@ -122,7 +145,12 @@ export class TenantsService {
     await this.tx.run(async (em) => {
       await this.tenants.update(em, id, { suspendedAt: at });
       await this.audit.record(em, {
-        tenantId: id, actorUserId: null, action: at ? 'tenant.suspended' : 'tenant.reactivated', subjectType: 'tenant', subjectId: id, data: auditExtra,
+        tenantId: id,
+        actorUserId: null,
+        action: at ? 'tenant.suspended' : 'tenant.reactivated',
+        subjectType: 'tenant',
+        subjectId: id,
+        data: auditExtra,
       });
     });
     this.forget();
@@ -135,7 +163,9 @@ export class TenantsService {
   }
 
   private checkHosts(hosts: string[]): void {
-    const problems = hosts.flatMap((h, i) => (isRegistrableHost(h) ? [] : [{ field: `hosts.${i}`, message: 'must be a host name, e.g. financement.example.fr' }]));
+    const problems = hosts.flatMap((h, i) =>
+      isRegistrableHost(h) ? [] : [{ field: `hosts.${i}`, message: 'must be a host name, e.g. financement.example.fr' }],
+    );
     if (new Set(hosts).size !== hosts.length) problems.push({ field: 'hosts', message: 'must not repeat a host name' });
     if (problems.length) throw new DomainError('VALIDATION_FAILED', {}, problems);
   }
@@ -146,7 +176,12 @@ export class TenantsService {
     await this.tx.run(async (em) => {
       await this.tenants.update(em, tenant.id, patch);
       await this.audit.record(em, {
-        tenantId: tenant.id, actorUserId, action: 'tenant.branding_updated', subjectType: 'tenant', subjectId: tenant.id, data: patch,
+        tenantId: tenant.id,
+        actorUserId,
+        action: 'tenant.branding_updated',
+        subjectType: 'tenant',
+        subjectId: tenant.id,
+        data: patch,
       });
     });
     this.forget();

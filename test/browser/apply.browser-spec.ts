@@ -30,7 +30,6 @@ describe('applying in a browser', () => {
     await t?.close();
   });
 
-
   it('goes from the programme page to a receipt, with a corrected mistake on the way', async () => {
     const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
     const page = await context.newPage();
@@ -40,8 +39,9 @@ describe('applying in a browser', () => {
 
     // Sign in with a one-time link, as the e-mail would bring it.
     const maker = await createPerson(t, city, null, { email: 'maker@example.org' });
-    const link = await t.app.get(TransactionRunner).run((em) =>
-      t.app.get(AuthService).createLink(em, city.tenant.id, maker.userId, `${base}/t/makers-city`, '/programmes/makers/apply'));
+    const link = await t.app
+      .get(TransactionRunner)
+      .run((em) => t.app.get(AuthService).createLink(em, city.tenant.id, maker.userId, `${base}/t/makers-city`, '/programmes/makers/apply'));
     await page.goto(link);
     await page.click('text=Sign me in');
     await page.waitForURL(/\/programmes\/makers\/apply$/);

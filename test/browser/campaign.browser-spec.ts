@@ -23,14 +23,19 @@ describe('contributing in a browser', () => {
     city = await createTenant(t, { slug: 'port-city' });
     staff = await createPerson(t, city, 'staff', { email: 'agent@port-city.test' });
     w = await createCampaignProgramme(t, city, staff, 1, {
-      slug: 'makers', rewards: [
+      slug: 'makers',
+      rewards: [
         { title: 'Carte postale illustrée', description: 'Une carte dessinée par l’atelier.', minAmountCents: 1_000 },
         { title: 'Révision complète de votre vélo', minAmountCents: 5_000, quantity: 3, estimatedDelivery: '2026-12' },
       ],
     });
     // Staff add the FAQ (a laureate's change would send the approved page back to review).
-    await t.http().patch(`/api/campaigns/${w.campaigns[0].id}`).set(staff.headers)
-      .send({ faq: [{ question: 'Où est l’atelier ?', answer: 'Au port, quai 3.' }] }).expect(200);
+    await t
+      .http()
+      .patch(`/api/campaigns/${w.campaigns[0].id}`)
+      .set(staff.headers)
+      .send({ faq: [{ question: 'Où est l’atelier ?', answer: 'Au port, quai 3.' }] })
+      .expect(200);
     await w.open();
     path = `/t/port-city/programmes/makers/campaigns/${w.campaigns[0].slug}`;
     browser = await launchChromium();

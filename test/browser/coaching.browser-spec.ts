@@ -42,7 +42,6 @@ describe('coaching pages in a browser', () => {
 
   const signedIn = (email: string, lang: 'fr' | 'en') => signInWithPassword(browser, base, 'coachcity', email, lang);
 
-
   it('lets a laureate hand in a deliverable file, accessibly, in both languages', async () => {
     const page = await signedIn(laureate.email, 'en');
     const schedule = `${base}/t/coachcity/coaching/programmes/${programmeId}`;

@@ -28,10 +28,20 @@ describe('jury pages in a browser', () => {
     programmeId = p.id;
     await createCall(t, city, staff, p.id);
     apps = await createEligibleApplications(t, city, p.id, 3, { prefix: 'br' });
-    await t.http().put(`/api/programmes/${p.id}/jury/settings`).set(staff.headers).send({
-      method: 'scored_criteria', blindReview: true, laureates: 1,
-      criteria: [{ id: 'impact', labelFr: 'Impact', labelEn: 'Impact', weight: 2 }, { id: 'feasibility', labelFr: 'Faisabilité', labelEn: 'Feasibility' }],
-    }).expect(200);
+    await t
+      .http()
+      .put(`/api/programmes/${p.id}/jury/settings`)
+      .set(staff.headers)
+      .send({
+        method: 'scored_criteria',
+        blindReview: true,
+        laureates: 1,
+        criteria: [
+          { id: 'impact', labelFr: 'Impact', labelEn: 'Impact', weight: 2 },
+          { id: 'feasibility', labelFr: 'Faisabilité', labelEn: 'Feasibility' },
+        ],
+      })
+      .expect(200);
     const juror = await inviteJuror(t, city, staff, p.id, { email: 'juror@jurycity.test', organisation: 'Fablab' });
     await t.app.get(AuthService).setPassword(city.tenant.id, juror.userId, 'a long enough password');
     await t.http().post(`/api/programmes/${p.id}/jury/vote/open`).set(staff.headers).expect(200);
@@ -43,7 +53,6 @@ describe('jury pages in a browser', () => {
   });
 
   const signedIn = (email: string, lang: 'fr' | 'en') => signInWithPassword(browser, base, 'jurycity', email, lang);
-
 
   it('lets a juror declare a conflict and score an application, accessibly, in both languages', async () => {
     const page = await signedIn('juror@jurycity.test', 'en');

@@ -38,7 +38,6 @@ describe('pages in a browser', () => {
     return page;
   }
 
-
   for (const lang of ['fr', 'en'] as const) {
     it(`home, programme and sign-in pages pass axe in ${lang}`, async () => {
       for (const path of ['/', `/programmes/${programmeSlug}`, '/sign-in']) {
@@ -118,7 +117,12 @@ describe('pages in a browser', () => {
     for (const width of [1280, 360]) {
       const page = await signInWithPassword(browser, base, 'lumiere', 'agent@lumiere.test', 'en');
       await page.setViewportSize({ width, height: 800 });
-      for (const [name, path] of [['people', '/staff/people'], ['person', `/staff/people/${juror.userId}`], ['remove', `/staff/people/${juror.userId}/remove`], ['invite', '/staff/people/invite']]) {
+      for (const [name, path] of [
+        ['people', '/staff/people'],
+        ['person', `/staff/people/${juror.userId}`],
+        ['remove', `/staff/people/${juror.userId}/remove`],
+        ['invite', '/staff/people/invite'],
+      ]) {
         await page.goto(`${base}/t/lumiere${path}`);
         await expectAccessible(page);
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -134,10 +138,17 @@ describe('pages in a browser', () => {
     const { UsersRepository } = await import('../../src/auth/users.repository.js');
     const staffId = (await t.app.get(UsersRepository).findByEmail(city.tenant.id, 'agent@lumiere.test'))!.id;
     const programmes = t.app.get(ProgrammesService);
-    const evil = await programmes.create(city.tenant, {
-      slug: 'evil', titleFr: '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">', titleEn: '<svg onload="window.__xss = 3">',
-      summaryFr: '"><script>window.__xss = 4</script>', summaryEn: 'x',
-    }, staffId);
+    const evil = await programmes.create(
+      city.tenant,
+      {
+        slug: 'evil',
+        titleFr: '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">',
+        titleEn: '<svg onload="window.__xss = 3">',
+        summaryFr: '"><script>window.__xss = 4</script>',
+        summaryEn: 'x',
+      },
+      staffId,
+    );
     await programmes.transition(city.tenant, evil.id, 'call_open', 'xss check', staffId);
     for (const path of ['/', '/programmes/evil', '/programmes/evil?lang=en']) {
       const context = await browser.newContext();

@@ -19,8 +19,14 @@ describe('platform pages in a browser', () => {
     base = await serve(t);
     const platform = t.app.get(PlatformService);
     const { admin: who, link } = await platform.createAdmin('root@installation.test');
-    for (const [slug, name, hosts] of [['lumiere', 'Métropole de Lumière', ['financement.lumiere.test', 'projets.lumiere-metropole.test']], ['bourg', 'Bourg-sur-Mer', []]] as const) {
-      await platform.createAuthority({ slug, name, hosts: [...hosts], staffEmail: `agent@${slug}.test`, language: 'fr', timeZone: 'Europe/Paris' }, who as PlatformAdmin);
+    for (const [slug, name, hosts] of [
+      ['lumiere', 'Métropole de Lumière', ['financement.lumiere.test', 'projets.lumiere-metropole.test']],
+      ['bourg', 'Bourg-sur-Mer', []],
+    ] as const) {
+      await platform.createAuthority(
+        { slug, name, hosts: [...hosts], staffEmail: `agent@${slug}.test`, language: 'fr', timeZone: 'Europe/Paris' },
+        who as PlatformAdmin,
+      );
     }
     const bourg = (await platform.listAuthorities()).find((a) => a.slug === 'bourg')!;
     await platform.setSuspended(bourg.id, true, who as PlatformAdmin);
@@ -48,7 +54,9 @@ describe('platform pages in a browser', () => {
     it(`sign-in, list, form and suspension pages pass axe and fit at ${width} px`, async () => {
       const anon = await browser.newContext();
       const pages: Array<[string, BrowserContext, string]> = [
-        ['sign-in', anon, '/platform/sign-in'], ['list', admin, '/platform'], ['list-fr', admin, '/platform?lang=fr'],
+        ['sign-in', anon, '/platform/sign-in'],
+        ['list', admin, '/platform'],
+        ['list-fr', admin, '/platform?lang=fr'],
         ['new', admin, '/platform/authorities/new?lang=en'],
       ];
       const lumiere = (await t.app.get(PlatformService).listAuthorities()).find((a) => a.slug === 'lumiere')!;

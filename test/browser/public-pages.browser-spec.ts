@@ -6,7 +6,8 @@ import { addPartner, createCampaign, forcePhase, REFERENCE_TIMELINE, sponsor } f
 import { expectAccessible, launchChromium, serve } from '../setup/browser.js';
 import { startTestApp, type TestApp } from '../setup/test-app.js';
 
-const LOGO = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='160' height='80'%3E%3Crect width='160' height='80' fill='%23334455'/%3E%3C/svg%3E";
+const LOGO =
+  "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='160' height='80'%3E%3Crect width='160' height='80' fill='%23334455'/%3E%3C/svg%3E";
 
 /**
  * The public programme page in headless Chromium, in each phase a citizen meets it: WCAG 2.1 AA with
@@ -30,7 +31,11 @@ describe('public programme page in a browser', () => {
         textEn: 'Do you make, repair or reuse? Submit your project.\nLaureates are coached all summer.',
       });
       const laureates = n ? await createLaureates(t, city, staff, p.id, n, { prefix: slug.replace(/-/g, '') }) : [];
-      const fablab = await addPartner(t, city, p.id, { name: 'Fablab du Port', logoUrl: LOGO, description: 'Machines, conseils et un atelier ouvert le samedi.' });
+      const fablab = await addPartner(t, city, p.id, {
+        name: 'Fablab du Port',
+        logoUrl: LOGO,
+        description: 'Machines, conseils et un atelier ouvert le samedi.',
+      });
       await addPartner(t, city, p.id, { name: 'Université de la Côte', description: 'Design et prototypage.' });
       if (laureates[0]) await sponsor(t, city, p.id, fablab, laureates[0].applicationId);
       await forcePhase(t, city, p.id, phase, REFERENCE_TIMELINE);
@@ -38,13 +43,32 @@ describe('public programme page in a browser', () => {
     };
     await programme('appel', 'call_open', 0);
     const comm = await programme('bientot', 'communication', 2);
-    await createCampaign(t, city, comm.id, comm.laureates[0], { slug: 'velo', title: 'Vélo pour tous', summary: 'Un atelier de réparation de vélos.', status: 'approved', goalCents: 500_000 });
+    await createCampaign(t, city, comm.id, comm.laureates[0], {
+      slug: 'velo',
+      title: 'Vélo pour tous',
+      summary: 'Un atelier de réparation de vélos.',
+      status: 'approved',
+      goalCents: 500_000,
+    });
     const collecte = await programme('collecte', 'campaign', 3);
     await createCampaign(t, city, collecte.id, collecte.laureates[0], {
-      slug: 'velo', title: 'Vélo pour tous, avec un titre assez long pour passer à la ligne sur un téléphone', summary: 'Un atelier de réparation de vélos.',
-      status: 'live', goalCents: 500_000, collectedCents: 123_400, matchedCents: 20_000, contributorCount: 1234,
+      slug: 'velo',
+      title: 'Vélo pour tous, avec un titre assez long pour passer à la ligne sur un téléphone',
+      summary: 'Un atelier de réparation de vélos.',
+      status: 'live',
+      goalCents: 500_000,
+      collectedCents: 123_400,
+      matchedCents: 20_000,
+      contributorCount: 1234,
     });
-    await createCampaign(t, city, collecte.id, collecte.laureates[1], { slug: 'jardin', title: 'Jardin partagé', status: 'live', goalCents: 100_000, collectedCents: 150_050, contributorCount: 1 });
+    await createCampaign(t, city, collecte.id, collecte.laureates[1], {
+      slug: 'jardin',
+      title: 'Jardin partagé',
+      status: 'live',
+      goalCents: 100_000,
+      collectedCents: 150_050,
+      contributorCount: 1,
+    });
     t.clock.set('2026-09-10T08:00:00Z');
     browser = await launchChromium();
   });

@@ -23,12 +23,25 @@ describe('results report pages in a browser', () => {
     const staff = await createPerson(t, city, 'staff', { email: 'agent@results.test' });
     await t.app.get(AuthService).setPassword(city.tenant.id, staff.userId, 'a long enough password');
     const s = await createResultsProgramme(t, city, staff, {
-      slug: 'makers', extraApplications: 2,
+      slug: 'makers',
+      extraApplications: 2,
       campaigns: [
-        { title: 'Atelier vélo solidaire, un titre assez long pour être coupé', goalCents: 100_000, status: 'funded', pageViews: 900,
-          contributions: [gift(70_000, 'a@example.org', 0, { matchedCents: 2_500 }), gift(45_000, 'b@example.org', 3)] },
-        { title: 'Ressourcerie <de quartier>', commune: 'Lille', category: 'reuse', goalCents: 200_000, status: 'not_funded', pageViews: 400,
-          contributions: [gift(20_000, 'c@example.org', 2, { status: 'refunded' })] },
+        {
+          title: 'Atelier vélo solidaire, un titre assez long pour être coupé',
+          goalCents: 100_000,
+          status: 'funded',
+          pageViews: 900,
+          contributions: [gift(70_000, 'a@example.org', 0, { matchedCents: 2_500 }), gift(45_000, 'b@example.org', 3)],
+        },
+        {
+          title: 'Ressourcerie <de quartier>',
+          commune: 'Lille',
+          category: 'reuse',
+          goalCents: 200_000,
+          status: 'not_funded',
+          pageViews: 400,
+          contributions: [gift(20_000, 'c@example.org', 2, { status: 'refunded' })],
+        },
       ],
     });
     programmeId = s.programme.id;
@@ -47,7 +60,9 @@ describe('results report pages in a browser', () => {
       await page.goto(`${base}/t/lumiere-results/programmes/makers/results?lang=${lang}`);
       expect(await page.getAttribute('html', 'lang')).toBe(lang);
       expect(await page.locator('svg[role="img"]').count()).toBe(2);
-      expect(await page.locator('svg[role="img"] title').first().textContent()).toBe(lang === 'fr' ? "Part de l'objectif atteinte, par campagne" : 'Share of the goal reached, per campaign');
+      expect(await page.locator('svg[role="img"] title').first().textContent()).toBe(
+        lang === 'fr' ? "Part de l'objectif atteinte, par campagne" : 'Share of the goal reached, per campaign',
+      );
       expect(await page.textContent('main')).toContain('Ressourcerie <de quartier>');
       await page.click('details summary');
       await expectAccessible(page);

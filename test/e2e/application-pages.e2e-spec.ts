@@ -31,10 +31,17 @@ describe('application pages (no JavaScript)', () => {
     const browser = t.http();
     const apply = await openPage(browser, city.host, '/programmes/makers/apply');
     expect(apply.html).toContain('Pas besoin de mot de passe');
-    const bad = await browser.post('/programmes/makers/apply/register').set('Host', city.host).type('form').send({ _csrf: apply.csrf, name: '', email: 'nope' });
+    const bad = await browser
+      .post('/programmes/makers/apply/register')
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: apply.csrf, name: '', email: 'nope' });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('href="#field-email"');
-    const ok = await browser.post('/programmes/makers/apply/register').set('Host', city.host).type('form')
+    const ok = await browser
+      .post('/programmes/makers/apply/register')
+      .set('Host', city.host)
+      .type('form')
       .send({ _csrf: apply.csrf, name: 'Léa Martin', email: 'Lea@Example.org' });
     expect(ok.status).toBe(200);
     await t.sendMail();
@@ -57,7 +64,12 @@ describe('application pages (no JavaScript)', () => {
   it('gives staff a desk to filter, read and decide', async () => {
     const maker = await createPerson(t, city, null);
     const id = (await t.http().post(`/api/programmes/${programme.id}/applications`).set(maker.headers).send({})).body.id;
-    await t.http().patch(`/api/applications/${id}`).set(maker.headers).send({ ...COMPLETE_APPLICATION, title: 'Ressourcerie <b>du coin</b>' }).expect(200);
+    await t
+      .http()
+      .patch(`/api/applications/${id}`)
+      .set(maker.headers)
+      .send({ ...COMPLETE_APPLICATION, title: 'Ressourcerie <b>du coin</b>' })
+      .expect(200);
     await t.http().post(`/api/applications/${id}/submit`).set(maker.headers).expect(200);
 
     const browser = t.http();

@@ -42,25 +42,41 @@ describe('applications', () => {
     expect(retry.body.id).toBe(first.body.id);
     const id = first.body.id;
 
-    const partial = await t.http().patch(`/api/applications/${id}`).set(maker.headers).send({ title: 'Atelier vélo', answers: { team_size: 3 } });
+    const partial = await t
+      .http()
+      .patch(`/api/applications/${id}`)
+      .set(maker.headers)
+      .send({ title: 'Atelier vélo', answers: { team_size: 3 } });
     expect(partial.status).toBe(200);
     const read = await t.http().get(`/api/applications/${id}`).set(maker.headers);
     expect(read.body.title).toBe('Atelier vélo');
-    expect(read.body.missing.map((m: { field: string }) => m.field)).toEqual(expect.arrayContaining(['summary', 'goalCents', 'commune', 'answers.has_prototype', 'consent']));
+    expect(read.body.missing.map((m: { field: string }) => m.field)).toEqual(
+      expect.arrayContaining(['summary', 'goalCents', 'commune', 'answers.has_prototype', 'consent']),
+    );
 
-    const badType = await t.http().patch(`/api/applications/${id}`).set(maker.headers).send({ answers: { team_size: 'many', website: 'not a url' } });
+    const badType = await t
+      .http()
+      .patch(`/api/applications/${id}`)
+      .set(maker.headers)
+      .send({ answers: { team_size: 'many', website: 'not a url' } });
     expect(badType.status).toBe(400);
     expect(badType.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['answers.team_size', 'answers.website']);
 
     // Out of the territory and above the goal bounds: each rule names its field, with its reason.
-    await t.http().patch(`/api/applications/${id}`).set(maker.headers)
-      .send({ ...COMPLETE_APPLICATION, commune: 'Paris', postcode: '75001', goalCents: 2_000_000 }).expect(200);
+    await t
+      .http()
+      .patch(`/api/applications/${id}`)
+      .set(maker.headers)
+      .send({ ...COMPLETE_APPLICATION, commune: 'Paris', postcode: '75001', goalCents: 2_000_000 })
+      .expect(200);
     const refused = await t.http().post(`/api/applications/${id}/submit`).set(maker.headers);
     expect(refused.status).toBe(400);
-    expect(refused.body.errors).toEqual(expect.arrayContaining([
-      { field: 'commune', message: "Le projet doit se dérouler dans l'une des communes du territoire." },
-      { field: 'goalCents', message: expect.stringMatching(/^L'objectif de collecte doit être compris entre 1\s000\s€ et 10\s000\s€\.$/u) },
-    ]));
+    expect(refused.body.errors).toEqual(
+      expect.arrayContaining([
+        { field: 'commune', message: "Le projet doit se dérouler dans l'une des communes du territoire." },
+        { field: 'goalCents', message: expect.stringMatching(/^L'objectif de collecte doit être compris entre 1\s000\s€ et 10\s000\s€\.$/u) },
+      ]),
+    );
 
     await t.http().patch(`/api/applications/${id}`).set(maker.headers).send(COMPLETE_APPLICATION).expect(200);
     const [a, b] = await Promise.all([
@@ -134,7 +150,10 @@ describe('applications', () => {
     const fake = await t.http().post(`/api/applications/${id}/files/pitch_deck`).set(maker.headers).attach('file', Buffer.from('MZ not a pdf'), 'deck.pdf');
     expect(fake.status).toBe(400);
     expect(fake.body.code).toBe('FILE_TYPE_NOT_ACCEPTED');
-    const big = await t.http().post(`/api/applications/${id}/files/pitch_deck`).set(maker.headers)
+    const big = await t
+      .http()
+      .post(`/api/applications/${id}/files/pitch_deck`)
+      .set(maker.headers)
       .attach('file', Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(1_100_000)]), 'big.pdf');
     expect(big.status).toBe(413);
     const read = await t.http().get(`/api/applications/${id}`).set(maker.headers);
@@ -149,10 +168,17 @@ describe('applications', () => {
     const ids: string[] = [];
     for (const [i, m] of makers.entries()) {
       const id = await startDraft(m);
-      await t.http().patch(`/api/applications/${id}`).set(m.headers).send({
-        ...COMPLETE_APPLICATION, title: ['Recyclerie textile', 'Repair café', 'Mobilier en palettes'][i],
-        category: i === 1 ? 'repair' : 'reuse', commune: i === 2 ? 'Lille' : 'Roubaix',
-      }).expect(200);
+      await t
+        .http()
+        .patch(`/api/applications/${id}`)
+        .set(m.headers)
+        .send({
+          ...COMPLETE_APPLICATION,
+          title: ['Recyclerie textile', 'Repair café', 'Mobilier en palettes'][i],
+          category: i === 1 ? 'repair' : 'reuse',
+          commune: i === 2 ? 'Lille' : 'Roubaix',
+        })
+        .expect(200);
       await t.http().post(`/api/applications/${id}/submit`).set(m.headers).expect(200);
       ids.push(id);
     }
@@ -164,7 +190,10 @@ describe('applications', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].field).toBe('screening');
 
-    const decided = await t.http().post(`/api/applications/${ids[1]}/decision`).set(staff.headers)
+    const decided = await t
+      .http()
+      .post(`/api/applications/${ids[1]}/decision`)
+      .set(staff.headers)
       .send({ decision: 'ineligible', reason: 'Projet déjà financé par ailleurs' });
     expect(decided.body.screening).toBe('ineligible');
     await t.http().post(`/api/applications/${ids[0]}/decision`).set(staff.headers).send({ decision: 'eligible', reason: 'Conforme au règlement' }).expect(200);
@@ -182,10 +211,17 @@ describe('applications', () => {
     // A correction reopens the application past the deadline, until the given date.
     t.clock.set('2026-06-02T08:00:00Z');
     try {
-      const corr = await t.http().post(`/api/applications/${ids[2]}/correction`).set(staff.headers)
+      const corr = await t
+        .http()
+        .post(`/api/applications/${ids[2]}/correction`)
+        .set(staff.headers)
         .send({ message: 'Précisez le budget des palettes.', until: '2026-06-10T18:00:00+02:00' });
       expect(corr.status).toBe(200);
-      const edit = await t.http().patch(`/api/applications/${ids[2]}`).set(makers[2].headers).send({ summary: 'Mobilier en palettes de réemploi, budget détaillé : 6 000 € de matériel et outillage.' });
+      const edit = await t
+        .http()
+        .patch(`/api/applications/${ids[2]}`)
+        .set(makers[2].headers)
+        .send({ summary: 'Mobilier en palettes de réemploi, budget détaillé : 6 000 € de matériel et outillage.' });
       expect(edit.status).toBe(200);
       const resubmit = await t.http().post(`/api/applications/${ids[2]}/submit`).set(makers[2].headers);
       expect(resubmit.status).toBe(200);
@@ -200,12 +236,23 @@ describe('applications', () => {
     const csv = await t.http().get(`/api/programmes/${programme.id}/applications/export?format=csv`).set(staff.headers);
     expect(csv.status).toBe(200);
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
-    const lines = csv.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = csv.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines[0].split(',').slice(0, 6)).toEqual(['receipt_number', 'status', 'screening', 'screening_reason', 'submitted_at', 'rules_failed']);
     expect(lines.some((l) => l.includes('Repair café') && l.includes('ineligible'))).toBe(true);
 
-    const xlsx = await t.http().get(`/api/programmes/${programme.id}/applications/export?format=xlsx`).set(staff.headers).buffer(true)
-      .parse((res, cb) => { const chunks: Buffer[] = []; res.on('data', (c: Buffer) => chunks.push(c)); res.on('end', () => cb(null, Buffer.concat(chunks))); });
+    const xlsx = await t
+      .http()
+      .get(`/api/programmes/${programme.id}/applications/export?format=xlsx`)
+      .set(staff.headers)
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(xlsx.body as never);
     const sheet = book.worksheets[0];
@@ -214,20 +261,29 @@ describe('applications', () => {
   });
 
   it('refuses a form change that would invalidate submitted applications, accepts an optional new question', async () => {
-    const removal = await t.http().put(`/api/programmes/${programme.id}/call`).set(staff.headers).send({
-      ...(await t.http().get(`/api/programmes/${programme.id}/call`).set(staff.headers)).body,
-      programmeId: undefined,
-      form: [{ key: 'team_size', kind: 'number', labelFr: 'Équipe', labelEn: 'Team', required: true, min: 1, max: 50 }],
-    });
+    const removal = await t
+      .http()
+      .put(`/api/programmes/${programme.id}/call`)
+      .set(staff.headers)
+      .send({
+        ...(await t.http().get(`/api/programmes/${programme.id}/call`).set(staff.headers)).body,
+        programmeId: undefined,
+        form: [{ key: 'team_size', kind: 'number', labelFr: 'Équipe', labelEn: 'Team', required: true, min: 1, max: 50 }],
+      });
     expect(removal.status).toBe(409);
     expect(removal.body.code).toBe('FORM_CHANGE_NOT_ALLOWED');
     expect(removal.body.errors.map((e: { field: string }) => e.field)).toContain('form.website');
 
     const current = (await t.http().get(`/api/programmes/${programme.id}/call`).set(staff.headers)).body;
     const { programmeId: _p, ...body } = current;
-    const added = await t.http().put(`/api/programmes/${programme.id}/call`).set(staff.headers).send({
-      ...body, form: [...current.form, { key: 'video', kind: 'url', labelFr: 'Vidéo', labelEn: 'Video', required: false }],
-    });
+    const added = await t
+      .http()
+      .put(`/api/programmes/${programme.id}/call`)
+      .set(staff.headers)
+      .send({
+        ...body,
+        form: [...current.form, { key: 'video', kind: 'url', labelFr: 'Vidéo', labelEn: 'Video', required: false }],
+      });
     expect(added.status).toBe(200);
     expect(added.body.form).toHaveLength(6);
   });

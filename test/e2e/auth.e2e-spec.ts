@@ -25,7 +25,10 @@ describe('sign-in', () => {
     const browser = t.http();
     const signIn = await openPage(browser, city.host, '/sign-in');
     expect(signIn.status).toBe(200);
-    const sent = await browser.post('/sign-in/link').set('Host', city.host).type('form')
+    const sent = await browser
+      .post('/sign-in/link')
+      .set('Host', city.host)
+      .type('form')
       .send({ _csrf: signIn.csrf, email: staff.email.toUpperCase(), next: '/staff' });
     expect(sent.status).toBe(200);
     expect(sent.text).toContain('Consultez vos e-mails');
@@ -86,7 +89,10 @@ describe('sign-in', () => {
     ]);
     expect([a.status, b.status].sort()).toEqual([201, 400]);
     const bearer = (a.status === 201 ? a : b).body.token;
-    const me = await t.http().get('/api/me').set({ Host: city.host, Authorization: `Bearer ${bearer}` });
+    const me = await t
+      .http()
+      .get('/api/me')
+      .set({ Host: city.host, Authorization: `Bearer ${bearer}` });
     expect(me.body.email).toBe(coach.email);
   });
 
@@ -101,7 +107,11 @@ describe('sign-in', () => {
     expect(ok.status).toBe(201);
     const results: number[] = [];
     for (let i = 0; i < 7; i++) {
-      const res = await t.http().post('/api/auth/tokens').set('Host', city.host).send({ email: staff.email, password: `wrong ${i}` });
+      const res = await t
+        .http()
+        .post('/api/auth/tokens')
+        .set('Host', city.host)
+        .send({ email: staff.email, password: `wrong ${i}` });
       results.push(res.status);
     }
     // 5 failures per window for this address from this IP (the good one did not count), then 429 for this IP.
@@ -121,12 +131,10 @@ describe('sign-in', () => {
 
   it('lets staff invite a juror, who receives a sign-in link', async () => {
     const staff = await createPerson(t, city, 'staff');
-    const res = await t.http().post('/api/people').set(staff.headers)
-      .send({ email: 'New.Juror@Example.org', displayName: 'Nouvelle Jurée', role: 'juror' });
+    const res = await t.http().post('/api/people').set(staff.headers).send({ email: 'New.Juror@Example.org', displayName: 'Nouvelle Jurée', role: 'juror' });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ email: 'new.juror@example.org', role: 'juror', granted: true });
-    const twice = await t.http().post('/api/people').set(staff.headers)
-      .send({ email: 'new.juror@example.org', displayName: 'Nouvelle Jurée', role: 'juror' });
+    const twice = await t.http().post('/api/people').set(staff.headers).send({ email: 'new.juror@example.org', displayName: 'Nouvelle Jurée', role: 'juror' });
     expect(twice.body.granted).toBe(false);
     await t.sendMail();
     const mails = smtp.to('new.juror@example.org');
@@ -155,7 +163,9 @@ describe('housekeeping', () => {
       const city = await createTenant(one);
       const person = await createPerson(one, city, 'staff');
       await one.app.get(AuthService).createSession(city.tenant.id, person.userId);
-      await one.ds.query(`INSERT INTO rate_limit_bucket (key, window_start, hits) VALUES ('old', $1, 3)`, [new Date(one.clock.now().getTime() - 3 * 86_400_000)]);
+      await one.ds.query(`INSERT INTO rate_limit_bucket (key, window_start, hits) VALUES ('old', $1, 3)`, [
+        new Date(one.clock.now().getTime() - 3 * 86_400_000),
+      ]);
       one.clock.advance(15 * 86_400_000);
       const ran = await Promise.all([one.app.get(HousekeepingCron).run(), two.app.get(HousekeepingCron).run()]);
       expect(ran.filter(Boolean)).toHaveLength(1);

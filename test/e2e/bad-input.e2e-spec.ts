@@ -26,7 +26,8 @@ function dirtyBody(path: Array<string | number>, text: string, inKey: boolean): 
 }
 
 const dirtyCase = fc.record({
-  path: fc.array(fc.oneof(fc.constantFrom(...KEYS), fc.constant(0)), { minLength: 1, maxLength: 6 })
+  path: fc
+    .array(fc.oneof(fc.constantFrom(...KEYS), fc.constant(0)), { minLength: 1, maxLength: 6 })
     .filter((p) => typeof p[0] === 'string' && typeof p[p.length - 1] === 'string') as fc.Arbitrary<Array<string | number>>,
   before: fc.string({ maxLength: 5 }),
   dirty: fc.constantFrom(...DIRTY),
@@ -48,8 +49,15 @@ describe('bad input', () => {
     if (res.status < 400) return;
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     // The problem's own members are never replaced by a detail of the same name.
-    expect([res.body.status, typeof res.body.type, typeof res.body.title, typeof res.body.detail, typeof res.body.code, Array.isArray(res.body.errors), typeof res.body.requestId])
-      .toEqual([res.status, 'string', 'string', 'string', 'string', true, 'string']);
+    expect([
+      res.body.status,
+      typeof res.body.type,
+      typeof res.body.title,
+      typeof res.body.detail,
+      typeof res.body.code,
+      Array.isArray(res.body.errors),
+      typeof res.body.requestId,
+    ]).toEqual([res.status, 'string', 'string', 'string', 'string', true, 'string']);
   }
 
   beforeAll(async () => {
@@ -88,36 +96,55 @@ describe('bad input', () => {
 
   it('answers 4xx problem+json, never 500, to random JSON bodies on every write route', async () => {
     for (const route of routes) {
-      await fc.assert(fc.asyncProperty(fc.jsonValue({ maxDepth: 3 }), async (body) => {
-        const res = await t.http()[route.method](route.path).set(route.headers).set('Content-Type', 'application/json').send(JSON.stringify(body));
-        expectProblem(res, `${route.method} ${route.path} ${JSON.stringify(body)}`);
-      }), { numRuns: 25 });
+      await fc.assert(
+        fc.asyncProperty(fc.jsonValue({ maxDepth: 3 }), async (body) => {
+          const res = await t.http()[route.method](route.path).set(route.headers).set('Content-Type', 'application/json').send(JSON.stringify(body));
+          expectProblem(res, `${route.method} ${route.path} ${JSON.stringify(body)}`);
+        }),
+        { numRuns: 25 },
+      );
     }
   });
 
   it('names the field holding a NUL, another control character or a lone surrogate, at any depth, on every route', async () => {
     for (const route of routes) {
-      await fc.assert(fc.asyncProperty(dirtyCase, async ({ path, before, dirty, after, inKey }) => {
-        const { body, field } = dirtyBody(path, `${before}${dirty}${after}`, inKey);
-        const res = await t.http()[route.method](route.path).set(route.headers).set('Content-Type', 'application/json').send(JSON.stringify(body));
-        expectProblem(res, `${route.method} ${route.path} ${JSON.stringify(body)}`);
-        expect([res.status, res.body.code]).toEqual([400, 'VALIDATION_FAILED']);
-        expect((res.body.errors as Array<{ field: string }>).map((e) => e.field)).toContain(field);
-      }), { numRuns: 15 });
+      await fc.assert(
+        fc.asyncProperty(dirtyCase, async ({ path, before, dirty, after, inKey }) => {
+          const { body, field } = dirtyBody(path, `${before}${dirty}${after}`, inKey);
+          const res = await t.http()[route.method](route.path).set(route.headers).set('Content-Type', 'application/json').send(JSON.stringify(body));
+          expectProblem(res, `${route.method} ${route.path} ${JSON.stringify(body)}`);
+          expect([res.status, res.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+          expect((res.body.errors as Array<{ field: string }>).map((e) => e.field)).toContain(field);
+        }),
+        { numRuns: 15 },
+      );
     }
   });
 
-  it('refuses a NUL in the reported cases: a contribution\'s display name, an application\'s title and answers', async () => {
-    const contribution = await t.http().post(contributionsPath).set('Host', city.host).set('Idempotency-Key', 'k-nul-display-name')
+  it("refuses a NUL in the reported cases: a contribution's display name, an application's title and answers", async () => {
+    const contribution = await t
+      .http()
+      .post(contributionsPath)
+      .set('Host', city.host)
+      .set('Idempotency-Key', 'k-nul-display-name')
       .send(contributionBody({ displayName: 'Cam\u0000ille' }));
     expect([contribution.status, contribution.body.errors]).toEqual([400, [expect.objectContaining({ field: 'displayName' })]]);
     const application = routes.find((r) => r.path.startsWith('/api/applications/') && r.method === 'patch')!;
     const title = await t.http().patch(application.path).set(application.headers).send({ title: 'a\u0000b' });
     expect([title.status, title.body.errors.map((e: { field: string }) => e.field)]).toEqual([400, ['title']]);
-    const answers = await t.http().patch(application.path).set(application.headers).send({ answers: { q1: 'x\u0000' } });
+    const answers = await t
+      .http()
+      .patch(application.path)
+      .set(application.headers)
+      .send({ answers: { q1: 'x\u0000' } });
     expect([answers.status, answers.body.errors.map((e: { field: string }) => e.field)]).toEqual([400, ['answers.q1']]);
     // Tab, line feed and carriage return are text.
-    await t.http().patch(application.path).set(application.headers).send({ title: 'Atelier', answers: { q1: 'une\tligne\r\npuis une autre\n' } }).expect(200);
+    await t
+      .http()
+      .patch(application.path)
+      .set(application.headers)
+      .send({ title: 'Atelier', answers: { q1: 'une\tligne\r\npuis une autre\n' } })
+      .expect(200);
   });
 
   it('refuses control characters in query strings, paths and form bodies', async () => {
@@ -140,7 +167,11 @@ describe('bad input', () => {
     // A form, from a page, with its CSRF token.
     const agent = t.http();
     const signIn = await openPage(agent, city.host, '/sign-in');
-    const form = await agent.post('/sign-in/link').set('Host', city.host).type('form').send(`_csrf=${encodeURIComponent(signIn.csrf)}&email=a%00b%40example.org`);
+    const form = await agent
+      .post('/sign-in/link')
+      .set('Host', city.host)
+      .type('form')
+      .send(`_csrf=${encodeURIComponent(signIn.csrf)}&email=a%00b%40example.org`);
     expect(form.status).toBe(400);
     // The same with a bearer token (no CSRF needed) on every API route.
     for (const route of routes.filter((r) => r.headers.Authorization)) {
@@ -153,7 +184,10 @@ describe('bad input', () => {
   it('refuses bodies nested deeper than 32 levels before parsing them, JSON and forms alike', async () => {
     for (const route of routes) {
       for (const depth of [33, 1_000, 40_000]) {
-        for (const [open, close] of [['[', ']'], ['{"a":', '}']]) {
+        for (const [open, close] of [
+          ['[', ']'],
+          ['{"a":', '}'],
+        ]) {
           const body = `${open.repeat(depth)}1${close.repeat(depth)}`;
           const res = await t.http()[route.method](route.path).set(route.headers).set('Content-Type', 'application/json').send(body);
           expectProblem(res, `${route.method} ${route.path} depth ${depth}`);
@@ -161,48 +195,71 @@ describe('bad input', () => {
         }
       }
       // Brackets inside strings do not count; 32 levels are parsed (and refused for what they are).
-      const shallow = await t.http()[route.method](route.path).set(route.headers).set('Content-Type', 'application/json')
+      const http = t.http();
+      const shallow = await http[route.method](route.path)
+        .set(route.headers)
+        .set('Content-Type', 'application/json')
         .send(`{"title":"${'['.repeat(100)}","x":${'['.repeat(31)}1${']'.repeat(31)}}`);
       expectProblem(shallow, `${route.method} ${route.path} shallow`);
       expect(shallow.body.code).not.toBe('BODY_TOO_DEEP');
     }
     // Forms are parsed flat (a[b][c] is one name): deep names are just unknown fields.
     for (const route of routes.filter((r) => r.headers.Authorization)) {
-      const res = await t.http()[route.method](route.path).set(route.headers).type('form').send(`${'a'}${'[b]'.repeat(10_000)}=1`);
+      const http = t.http();
+      const res = await http[route.method](route.path)
+        .set(route.headers)
+        .type('form')
+        .send(`${'a'}${'[b]'.repeat(10_000)}=1`);
       expectProblem(res, `${route.method} ${route.path} deep form`);
     }
     // Too large is 413, as before.
-    const huge = await t.http().post('/api/programmes').set(routes[0].headers).set('Content-Type', 'application/json').send(`"${'x'.repeat(300_000)}"`);
+    const huge = await t
+      .http()
+      .post('/api/programmes')
+      .set(routes[0].headers)
+      .set('Content-Type', 'application/json')
+      .send(`"${'x'.repeat(300_000)}"`);
     expect([huge.status, huge.body.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
   });
 
-  it('keeps the problem\'s own members whatever the details (a live campaign\'s goal change was a 500)', async () => {
+  it("keeps the problem's own members whatever the details (a live campaign's goal change was a 500)", async () => {
     const res = await t.http().patch(`/api/campaigns/${liveCampaign}`).set(laureateHeaders).send({ goalCents: 200_000 });
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ status: 409, code: 'CAMPAIGN_NOT_EDITABLE', campaignStatus: 'live', type: 'urn:tremplin:error:campaign-not-editable' });
     expect(res.body.detail).toContain('live');
     // Bodies whose keys are the problem's members, on every route.
     for (const route of routes) {
-      await fc.assert(fc.asyncProperty(fc.dictionary(fc.constantFrom(...PROBLEM_KEYS, 'goalCents', 'to', 'reason'), fc.jsonValue({ maxDepth: 1 })), async (body) => {
-        const r = await t.http()[route.method](route.path).set(route.headers).set('Content-Type', 'application/json').send(JSON.stringify(body));
-        expectProblem(r, `${route.method} ${route.path} ${JSON.stringify(body)}`);
-      }), { numRuns: 10 });
+      await fc.assert(
+        fc.asyncProperty(fc.dictionary(fc.constantFrom(...PROBLEM_KEYS, 'goalCents', 'to', 'reason'), fc.jsonValue({ maxDepth: 1 })), async (body) => {
+          const r = await t.http()[route.method](route.path).set(route.headers).set('Content-Type', 'application/json').send(JSON.stringify(body));
+          expectProblem(r, `${route.method} ${route.path} ${JSON.stringify(body)}`);
+        }),
+        { numRuns: 10 },
+      );
     }
   });
 
   it('answers 4xx to random strings as ids and query values', async () => {
     const staff = routes[0].headers;
-    await fc.assert(fc.asyncProperty(fc.string({ maxLength: 40, unit: 'binary' }), async (s) => {
-      let id = 'x';
-      try {
-        id = encodeURIComponent(s) || 'x';
-      } catch {
-        // a lone surrogate cannot be put in a URL
-      }
-      for (const path of [`/api/programmes/${id}`, `/api/applications/${id}`, `/api/programmes/${id}/applications?q=${id}`, `/programmes/${id}/campaigns/${id}`]) {
-        const res = await t.http().get(path).set(staff);
-        expect(res.status).toBeLessThan(500);
-      }
-    }), { numRuns: 30 });
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 40, unit: 'binary' }), async (s) => {
+        let id = 'x';
+        try {
+          id = encodeURIComponent(s) || 'x';
+        } catch {
+          // a lone surrogate cannot be put in a URL
+        }
+        for (const path of [
+          `/api/programmes/${id}`,
+          `/api/applications/${id}`,
+          `/api/programmes/${id}/applications?q=${id}`,
+          `/programmes/${id}/campaigns/${id}`,
+        ]) {
+          const res = await t.http().get(path).set(staff);
+          expect(res.status).toBeLessThan(500);
+        }
+      }),
+      { numRuns: 30 },
+    );
   });
 });

@@ -13,12 +13,23 @@ describe('campaign demo seed', () => {
       expect(lines).toHaveLength(1);
       const [p] = await t.ds.query(`SELECT id, phase FROM programme WHERE slug = 'makers-collecte'`);
       expect(p.phase).toBe('campaign');
-      const campaigns: Array<{ id: string; status: string; collected_cents: string; matched_cents: string; contributor_count: number; sum: string; matched: string; people: number }> = await t.ds.query(
+      const campaigns: Array<{
+        id: string;
+        status: string;
+        collected_cents: string;
+        matched_cents: string;
+        contributor_count: number;
+        sum: string;
+        matched: string;
+        people: number;
+      }> = await t.ds.query(
         `SELECT c.id, c.status, c.collected_cents, c.matched_cents, c.contributor_count,
                 (SELECT sum(amount_cents) FROM contribution x WHERE x.campaign_id = c.id AND x.status = 'confirmed') AS sum,
                 (SELECT sum(amount_cents) FROM match_allocation a WHERE a.campaign_id = c.id AND a.status = 'confirmed') AS matched,
                 (SELECT count(DISTINCT email_key)::int FROM contribution x WHERE x.campaign_id = c.id AND x.status = 'confirmed') AS people
-           FROM campaign c WHERE c.programme_id = $1`, [p.id]);
+           FROM campaign c WHERE c.programme_id = $1`,
+        [p.id],
+      );
       expect(campaigns).toHaveLength(4);
       for (const c of campaigns) {
         expect(c.status).toBe('live');
@@ -29,7 +40,10 @@ describe('campaign demo seed', () => {
       }
       const demo = await t.ds.query(`SELECT host FROM tenant_host h JOIN tenant t ON t.id = h.tenant_id WHERE t.slug = 'demo' LIMIT 1`);
       const host = demo[0]?.host ?? 'localhost';
-      const r = await t.http().post(`/t/demo/api/campaigns/${campaigns[0].id}/contributions`).set({ Host: host, 'Idempotency-Key': `demo-visit-${randomUUID()}` })
+      const r = await t
+        .http()
+        .post(`/t/demo/api/campaigns/${campaigns[0].id}/contributions`)
+        .set({ Host: host, 'Idempotency-Key': `demo-visit-${randomUUID()}` })
         .send({ amountCents: 1_500, email: 'visitor@example.org' });
       expect(r.status).toBe(201);
       expect(r.body.payment).toEqual({ kind: 'confirm_by_email' });

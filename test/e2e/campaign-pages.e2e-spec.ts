@@ -23,8 +23,7 @@ describe('campaign pages', () => {
     await t.app.get(AuthService).setPassword(tt.tenant.id, userId, 'a long enough password');
     const browser = t.http();
     const page = await openPage(browser, tt.host, '/sign-in');
-    await browser.post('/sign-in/password').set('Host', tt.host).type('form')
-      .send({ _csrf: page.csrf, email, password: 'a long enough password' }).expect(303);
+    await browser.post('/sign-in/password').set('Host', tt.host).type('form').send({ _csrf: page.csrf, email, password: 'a long enough password' }).expect(303);
     return browser;
   }
 
@@ -46,7 +45,11 @@ describe('campaign pages', () => {
 
   it('takes a citizen from the countdown to a confirmed contribution, with errors shown by field and one contribution per form', async () => {
     const w = await createCampaignProgramme(t, city, staff, 1, {
-      slug: 'makers-pages', rewards: [{ title: 'Atelier', minAmountCents: 5_000, quantity: 1 }, { title: 'Carte postale', minAmountCents: 1_000 }],
+      slug: 'makers-pages',
+      rewards: [
+        { title: 'Atelier', minAmountCents: 5_000, quantity: 1 },
+        { title: 'Carte postale', minAmountCents: 1_000 },
+      ],
     });
     const [c] = w.campaigns;
     const path = `/programmes/makers-pages/campaigns/${c.slug}`;
@@ -73,7 +76,12 @@ describe('campaign pages', () => {
     const badNotify = await citizen.post(`${path}/notify`).set('Host', city.host).type('form').send({ _csrf: before.csrf, email: 'nope' });
     expect(badNotify.status).toBe(400);
     expect(badNotify.text).toContain('href="#field-notifyEmail"');
-    const notified = await citizen.post(`${path}/notify`).set('Host', city.host).type('form').send({ _csrf: before.csrf, email: 'fan@example.org' }).expect(303);
+    const notified = await citizen
+      .post(`${path}/notify`)
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: before.csrf, email: 'fan@example.org' })
+      .expect(303);
     expect(notified.headers.location).toContain('subscribed=1');
     expect((await openPage(citizen, city.host, `${path}?subscribed=1&lang=fr`)).html).toContain('nous vous écrirons');
 
@@ -85,7 +93,10 @@ describe('campaign pages', () => {
     const open = await openPage(citizen, city.host, `${path}?lang=en`);
     expect(open.html).toContain('Contribute to this project');
     const key = keyOf(open.html);
-    const wrong = await citizen.post(`${path}/contribute`).set('Host', city.host).type('form')
+    const wrong = await citizen
+      .post(`${path}/contribute`)
+      .set('Host', city.host)
+      .type('form')
       .send({ _csrf: open.csrf, idempotencyKey: key, locale: 'en', amount: 'twenty', email: 'not-an-address', displayName: 'Camille', message: 'Bravo !' });
     expect(wrong.status).toBe(400);
     expect(wrong.text).toContain('class="error-summary"');
@@ -94,20 +105,36 @@ describe('campaign pages', () => {
     expect(wrong.text).toContain('Enter an amount in euros of at least 1 €');
     expect(wrong.text).toContain('value="Camille"');
     expect(wrong.text).toContain('Bravo !');
-    const belowReward = await citizen.post(`${path}/contribute`).set('Host', city.host).type('form')
+    const belowReward = await citizen
+      .post(`${path}/contribute`)
+      .set('Host', city.host)
+      .type('form')
       .send({ _csrf: open.csrf, idempotencyKey: key, locale: 'en', amount: '10', rewardTierId: c.rewards[0].id, email: 'camille@example.org' });
     expect(belowReward.status).toBe(400);
     expect(belowReward.text).toContain('This reward asks for at least €50');
 
     // A double submit of the same form makes one contribution.
-    const form = { _csrf: open.csrf, idempotencyKey: key, locale: 'en', amount: '25,50', rewardTierId: '', email: 'camille@example.org', displayName: 'Camille', message: 'Bravo !' };
+    const form = {
+      _csrf: open.csrf,
+      idempotencyKey: key,
+      locale: 'en',
+      amount: '25,50',
+      rewardTierId: '',
+      email: 'camille@example.org',
+      displayName: 'Camille',
+      message: 'Bravo !',
+    };
     const first = await citizen.post(`${path}/contribute`).set('Host', city.host).type('form').send(form).expect(303);
     const second = await citizen.post(`${path}/contribute`).set('Host', city.host).type('form').send(form).expect(303);
     expect(first.headers.location).toMatch(/^\/contributions\/[0-9a-f-]{36}$/);
     expect(second.headers.location).toBe(first.headers.location);
     expect(await count(`SELECT count(*) AS n FROM contribution WHERE campaign_id = $1`, [c.id])).toBe(1);
     // The same key with other values is refused, with a new key to send again.
-    const changed = await citizen.post(`${path}/contribute`).set('Host', city.host).type('form').send({ ...form, amount: '30' });
+    const changed = await citizen
+      .post(`${path}/contribute`)
+      .set('Host', city.host)
+      .type('form')
+      .send({ ...form, amount: '30' });
     expect(changed.status).toBe(409);
     expect(keyOf(changed.text)).not.toBe(key);
 
@@ -126,8 +153,12 @@ describe('campaign pages', () => {
     expect(await count(`SELECT count(*) AS n FROM contribution WHERE campaign_id = $1 AND status = 'confirmed'`, [c.id])).toBe(0);
     const forged = await citizen.post('/contributions/confirm').set('Host', city.host).type('form').send({ _csrf: confirmPage.csrf, token: 'forged-token' });
     expect(forged.status).toBe(404);
-    const confirmed = await citizen.post('/contributions/confirm').set('Host', city.host).type('form')
-      .send({ _csrf: confirmPage.csrf, token: link.searchParams.get('token') }).expect(303);
+    const confirmed = await citizen
+      .post('/contributions/confirm')
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: confirmPage.csrf, token: link.searchParams.get('token') })
+      .expect(303);
     expect(confirmed.headers.location).toBe(first.headers.location);
     const status = await openPage(citizen, city.host, `${first.headers.location}?lang=en`);
     expect(status.html).toContain('your contribution is confirmed');
@@ -141,7 +172,11 @@ describe('campaign pages', () => {
     await citizen.post(`${path}/contribute`).set('Host', city.host).type('form').send(atelier).expect(303);
     const again = await openPage(citizen, city.host, `${path}?lang=en`);
     expect(again.html).toContain('Sold out');
-    const soldOut = await citizen.post(`${path}/contribute`).set('Host', city.host).type('form').send({ ...atelier, idempotencyKey: keyOf(again.html), email: 'max@example.org' });
+    const soldOut = await citizen
+      .post(`${path}/contribute`)
+      .set('Host', city.host)
+      .type('form')
+      .send({ ...atelier, idempotencyKey: keyOf(again.html), email: 'max@example.org' });
     expect(soldOut.status).toBe(409);
     expect(soldOut.text).toContain('This reward is sold out.');
     expect(soldOut.text).toContain('href="#field-rewardTierId"');
@@ -157,7 +192,11 @@ describe('campaign pages', () => {
     expect(closed.html).toContain('This campaign did not reach its goal.');
     expect(closed.html).toContain('Not funded');
     expect(closed.html).not.toContain('name="idempotencyKey"');
-    const refused = await citizen.post(`${path}/contribute`).set('Host', city.host).type('form').send({ ...form, _csrf: late.csrf, idempotencyKey: keyOf(late.html), email: 'late@example.org' });
+    const refused = await citizen
+      .post(`${path}/contribute`)
+      .set('Host', city.host)
+      .type('form')
+      .send({ ...form, _csrf: late.csrf, idempotencyKey: keyOf(late.html), email: 'late@example.org' });
     expect(refused.status).toBe(409);
     expect(refused.text).toContain('The collection is closed.');
   });
@@ -178,8 +217,16 @@ describe('campaign pages', () => {
     expect(edit.html).toContain('Draft');
 
     const wrong = await laureate.post(editPath).set('Host', city.host).type('form').send({
-      _csrf: edit.csrf, title: ana.title, summary: 'Vélos', story: STORY, goalEuros: 'a lot', imageAlt: '',
-      'rewards.0.title': '', 'rewards.0.minAmount': '10', 'faq.1.question': 'Où ?', 'faq.1.answer': '',
+      _csrf: edit.csrf,
+      title: ana.title,
+      summary: 'Vélos',
+      story: STORY,
+      goalEuros: 'a lot',
+      imageAlt: '',
+      'rewards.0.title': '',
+      'rewards.0.minAmount': '10',
+      'faq.1.question': 'Où ?',
+      'faq.1.answer': '',
     });
     expect(wrong.status).toBe(400);
     expect(wrong.text).toContain('href="#field-goalEuros"');
@@ -187,20 +234,44 @@ describe('campaign pages', () => {
     expect(wrong.text).toContain('href="#field-faq.1.answer"');
     expect(wrong.text).toContain('value="Où ?"');
 
-    await laureate.post(editPath).set('Host', city.host).type('form').send({
-      _csrf: edit.csrf, title: ana.title, summary: 'Des vélos réparés pour le quartier', story: `${STORY}\n\nDeuxième paragraphe.`, goalEuros: '3 000', imageAlt: '',
-      'faq.0.question': 'Où ?', 'faq.0.answer': 'Au port.',
-      'rewards.0.title': 'Révision', 'rewards.0.minAmount': '25,50', 'rewards.0.quantity': '10', 'rewards.0.estimatedDelivery': '2026-12', 'rewards.0.matchEligible': 'yes',
-    }).expect(303);
+    await laureate
+      .post(editPath)
+      .set('Host', city.host)
+      .type('form')
+      .send({
+        _csrf: edit.csrf,
+        title: ana.title,
+        summary: 'Des vélos réparés pour le quartier',
+        story: `${STORY}\n\nDeuxième paragraphe.`,
+        goalEuros: '3 000',
+        imageAlt: '',
+        'faq.0.question': 'Où ?',
+        'faq.0.answer': 'Au port.',
+        'rewards.0.title': 'Révision',
+        'rewards.0.minAmount': '25,50',
+        'rewards.0.quantity': '10',
+        'rewards.0.estimatedDelivery': '2026-12',
+        'rewards.0.matchEligible': 'yes',
+      })
+      .expect(303);
     const saved = (await t.http().get(`/api/campaigns/${campaignId}`).set(ana.headers).expect(200)).body;
     expect(saved).toMatchObject({ goalCents: 300_000, faq: [{ question: 'Où ?', answer: 'Au port.' }] });
     expect(saved.story).toContain('<p>Deuxième paragraphe.</p>');
-    expect(saved.rewards).toEqual([expect.objectContaining({ title: 'Révision', minAmountCents: 2_550, quantity: 10, remaining: 10, estimatedDelivery: '2026-12', matchEligible: true })]);
+    expect(saved.rewards).toEqual([
+      expect.objectContaining({ title: 'Révision', minAmountCents: 2_550, quantity: 10, remaining: 10, estimatedDelivery: '2026-12', matchEligible: true }),
+    ]);
 
     // An image without its description cannot be submitted.
     const withImage = await openPage(laureate, city.host, `${editPath}?lang=en`);
-    await laureate.post(`/campaigns/${campaignId}/image?_csrf=${encodeURIComponent(withImage.csrf)}`).set('Host', city.host).attach('image', PNG, 'velo.png').expect(303);
-    const notImage = await laureate.post(`/campaigns/${campaignId}/image?_csrf=${encodeURIComponent(withImage.csrf)}`).set('Host', city.host).attach('image', Buffer.from('not an image'), 'x.png');
+    await laureate
+      .post(`/campaigns/${campaignId}/image?_csrf=${encodeURIComponent(withImage.csrf)}`)
+      .set('Host', city.host)
+      .attach('image', PNG, 'velo.png')
+      .expect(303);
+    const notImage = await laureate
+      .post(`/campaigns/${campaignId}/image?_csrf=${encodeURIComponent(withImage.csrf)}`)
+      .set('Host', city.host)
+      .attach('image', Buffer.from('not an image'), 'x.png');
     expect(notImage.status).toBe(400);
     expect(notImage.text).toContain('href="#field-image"');
     const img = await laureate.get(`/campaigns/${campaignId}/image`).set('Host', city.host).expect(200);
@@ -212,11 +283,23 @@ describe('campaign pages', () => {
     expect(incomplete.text).toContain('href="#field-imageAlt"');
     const page = await openPage(laureate, city.host, `${editPath}?lang=en`);
     const fields: Record<string, string> = {};
-    for (const m of page.html.matchAll(/<input id="field-([^"]+)" name="([^"]+)" type="(?:text|number|month)" value="([^"]*)"/g)) fields[m[2]] = m[3].replace(/&#x27;/g, "'");
+    for (const m of page.html.matchAll(/<input id="field-([^"]+)" name="([^"]+)" type="(?:text|number|month)" value="([^"]*)"/g))
+      fields[m[2]] = m[3].replace(/&#x27;/g, "'");
     for (const m of page.html.matchAll(/<input type="hidden" name="(rewards\.\d+\.id)" value="([^"]+)"/g)) fields[m[1]] = m[2];
-    await laureate.post(editPath).set('Host', city.host).type('form').send({
-      ...fields, _csrf: page.csrf, summary: 'Des vélos réparés pour le quartier', story: STORY, imageAlt: 'Un vélo réparé devant l’atelier', 'faq.0.answer': 'Au port.', 'rewards.0.matchEligible': 'yes',
-    }).expect(303);
+    await laureate
+      .post(editPath)
+      .set('Host', city.host)
+      .type('form')
+      .send({
+        ...fields,
+        _csrf: page.csrf,
+        summary: 'Des vélos réparés pour le quartier',
+        story: STORY,
+        imageAlt: 'Un vélo réparé devant l’atelier',
+        'faq.0.answer': 'Au port.',
+        'rewards.0.matchEligible': 'yes',
+      })
+      .expect(303);
     expect((await t.http().get(`/api/campaigns/${campaignId}`).set(ana.headers)).body.rewards[0].id).toBe(saved.rewards[0].id); // the tier is kept, not recreated
     await laureate.post(`/campaigns/${campaignId}/submit`).set('Host', city.host).type('form').send({ _csrf: page.csrf }).expect(303);
     expect((await openPage(laureate, city.host, `${editPath}?lang=en`)).html).toContain('In review');
@@ -248,29 +331,82 @@ describe('campaign pages', () => {
     // The money rules: settings and a partner's budget, through forms.
     const settingsPath = `/staff/programmes/${programme.id}/campaign-settings`;
     const badSettings = await st.post(settingsPath).set('Host', city.host).type('form').send({
-      _csrf: list.csrf, paymentProvider: 'pledge', settlementPolicy: 'all_or_nothing', pendingGraceHours: 'soon', matchFactorPercent: '100',
+      _csrf: list.csrf,
+      paymentProvider: 'pledge',
+      settlementPolicy: 'all_or_nothing',
+      pendingGraceHours: 'soon',
+      matchFactorPercent: '100',
     });
     expect(badSettings.status).toBe(400);
     expect(badSettings.text).toContain('href="#field-pendingGraceHours"');
-    await st.post(settingsPath).set('Host', city.host).type('form').send({
-      _csrf: list.csrf, paymentProvider: 'pledge', settlementPolicy: 'keep_it_all', matchCountsTowardGoal: 'yes', pendingGraceHours: '48',
-      matchFactorPercent: '100', matchCapPerContributionEuros: '20', matchCapPerCampaignEuros: '', matchMaxPerContributor: '1',
-    }).expect(303);
-    const partner = (await t.http().post(`/api/programmes/${programme.id}/partners`).set(staff.headers).send({ name: 'Banque locale', expertise: ['finance'], capacity: 2 }).expect(201)).body;
+    await st
+      .post(settingsPath)
+      .set('Host', city.host)
+      .type('form')
+      .send({
+        _csrf: list.csrf,
+        paymentProvider: 'pledge',
+        settlementPolicy: 'keep_it_all',
+        matchCountsTowardGoal: 'yes',
+        pendingGraceHours: '48',
+        matchFactorPercent: '100',
+        matchCapPerContributionEuros: '20',
+        matchCapPerCampaignEuros: '',
+        matchMaxPerContributor: '1',
+      })
+      .expect(303);
+    const partner = (
+      await t
+        .http()
+        .post(`/api/programmes/${programme.id}/partners`)
+        .set(staff.headers)
+        .send({ name: 'Banque locale', expertise: ['finance'], capacity: 2 })
+        .expect(201)
+    ).body;
     const budgetPath = `/staff/programmes/${programme.id}/match-budgets`;
-    const noPartner = await st.post(budgetPath).set('Host', city.host).type('form').send({ _csrf: list.csrf, partnerId: '', kind: 'ratio', scope: 'all', totalEuros: '500' });
+    const noPartner = await st
+      .post(budgetPath)
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: list.csrf, partnerId: '', kind: 'ratio', scope: 'all', totalEuros: '500' });
     expect(noPartner.status).toBe(400);
     expect(noPartner.text).toContain('href="#field-partnerId"');
-    await st.post(budgetPath).set('Host', city.host).type('form').send({ _csrf: list.csrf, partnerId: partner.id, kind: 'ratio', scope: 'all', totalEuros: '500' }).expect(303);
-    await st.post(budgetPath).set('Host', city.host).type('form').send({
-      _csrf: list.csrf, partnerId: partner.id, kind: 'grant', scope: 'all', totalEuros: '1000', grantEuros: '250', grantThresholdPercent: '50', grantMinContributors: '10',
-    }).expect(303);
+    await st
+      .post(budgetPath)
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: list.csrf, partnerId: partner.id, kind: 'ratio', scope: 'all', totalEuros: '500' })
+      .expect(303);
+    await st
+      .post(budgetPath)
+      .set('Host', city.host)
+      .type('form')
+      .send({
+        _csrf: list.csrf,
+        partnerId: partner.id,
+        kind: 'grant',
+        scope: 'all',
+        totalEuros: '1000',
+        grantEuros: '250',
+        grantThresholdPercent: '50',
+        grantMinContributors: '10',
+      })
+      .expect(303);
     const rules = (await t.http().get(`/api/programmes/${programme.id}/campaign-settings`).set(staff.headers).expect(200)).body;
-    expect(rules.settings).toMatchObject({ settlementPolicy: 'keep_it_all', pendingGraceHours: 48, matchFactorPercent: 100, matchCapPerContributionCents: 2_000, matchCapPerCampaignCents: null, matchMaxPerContributor: 1 });
-    expect(rules.budgets).toEqual(expect.arrayContaining([
-      expect.objectContaining({ kind: 'ratio', totalCents: 50_000 }),
-      expect.objectContaining({ kind: 'grant', totalCents: 100_000, grantCents: 25_000, grantThresholdPercent: 50, grantMinContributors: 10 }),
-    ]));
+    expect(rules.settings).toMatchObject({
+      settlementPolicy: 'keep_it_all',
+      pendingGraceHours: 48,
+      matchFactorPercent: 100,
+      matchCapPerContributionCents: 2_000,
+      matchCapPerCampaignCents: null,
+      matchMaxPerContributor: 1,
+    });
+    expect(rules.budgets).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'ratio', totalCents: 50_000 }),
+        expect.objectContaining({ kind: 'grant', totalCents: 100_000, grantCents: 25_000, grantThresholdPercent: 50, grantMinContributors: 10 }),
+      ]),
+    );
     const shown = await openPage(st, city.host, `/staff/programmes/${programme.id}/campaigns?lang=en`);
     expect(shown.html).toContain('Banque locale');
     expect(shown.html).toContain('Approved');
@@ -280,8 +416,12 @@ describe('campaign pages', () => {
     const w = await createCampaignProgramme(t, city, staff, 1);
     await w.open();
     const [c] = w.campaigns;
-    await t.http().post(`/api/campaigns/${c.id}/contributions`).set({ Host: city.host, 'Idempotency-Key': 'k-news-0001' })
-      .send({ amountCents: 4_000, email: 'supporter@example.org', displayName: 'Sam' }).expect(201);
+    await t
+      .http()
+      .post(`/api/campaigns/${c.id}/contributions`)
+      .set({ Host: city.host, 'Idempotency-Key': 'k-news-0001' })
+      .send({ amountCents: 4_000, email: 'supporter@example.org', displayName: 'Sam' })
+      .expect(201);
     await t.sendMail();
     const token = new URL(linkIn(smtp.to('supporter@example.org').at(-1)!, '/contributions/confirm')).searchParams.get('token');
     await t.http().post('/api/contributions/confirm').set('Host', city.host).send({ token }).expect(200);
@@ -290,10 +430,19 @@ describe('campaign pages', () => {
     const edit = await openPage(laureate, city.host, `/campaigns/${c.id}/edit?lang=en`);
     expect(edit.html).toContain('€40 collected');
     expect(edit.html).not.toContain('action="/campaigns/' + c.id + '/edit"'); // live: no more editing
-    const empty = await laureate.post(`/campaigns/${c.id}/updates`).set('Host', city.host).type('form').send({ _csrf: edit.csrf, idempotencyKey: keyOf(edit.html), title: '', body: '' });
+    const empty = await laureate
+      .post(`/campaigns/${c.id}/updates`)
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: edit.csrf, idempotencyKey: keyOf(edit.html), title: '', body: '' });
     expect(empty.status).toBe(400);
     expect(empty.text).toContain('href="#field-update-title"');
-    const news = { _csrf: edit.csrf, idempotencyKey: edit.html.match(/name="idempotencyKey" value="([^"]+)"/)![1], title: 'Premières pièces', body: 'Merci, les pièces sont commandées.' };
+    const news = {
+      _csrf: edit.csrf,
+      idempotencyKey: edit.html.match(/name="idempotencyKey" value="([^"]+)"/)![1],
+      title: 'Premières pièces',
+      body: 'Merci, les pièces sont commandées.',
+    };
     await laureate.post(`/campaigns/${c.id}/updates`).set('Host', city.host).type('form').send(news).expect(303);
     await laureate.post(`/campaigns/${c.id}/updates`).set('Host', city.host).type('form').send(news).expect(303); // a double submit posts once
     expect(await count(`SELECT count(*) AS n FROM campaign_update WHERE campaign_id = $1`, [c.id])).toBe(1);
@@ -314,8 +463,12 @@ describe('campaign pages', () => {
     const path = `/programmes/${w.programme.slug}/campaigns/${w.campaigns[0].slug}`;
     const citizen = t.http();
     const open = await openPage(citizen, city.host, `${path}?lang=en`);
-    const made = await citizen.post(`${path}/contribute`).set('Host', city.host).type('form')
-      .send({ _csrf: open.csrf, idempotencyKey: keyOf(open.html), locale: 'en', amount: '40.00', email: 'payer@example.org', anonymous: 'yes' }).expect(303);
+    const made = await citizen
+      .post(`${path}/contribute`)
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: open.csrf, idempotencyKey: keyOf(open.html), locale: 'en', amount: '40.00', email: 'payer@example.org', anonymous: 'yes' })
+      .expect(303);
     const id = (made.headers.location as string).split('/').pop()!;
     const pending = await openPage(citizen, city.host, made.headers.location);
     expect(pending.html).toContain('Continue to payment');

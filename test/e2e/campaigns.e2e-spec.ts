@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createLaureates } from '../factories/coaching.js';
-import {
-  campaignsTick, contributionBody, createCampaignProgramme, DAY, HOUR, webhook, writeAndApprove,
-} from '../factories/campaigns.js';
+import { campaignsTick, contributionBody, createCampaignProgramme, DAY, HOUR, webhook, writeAndApprove } from '../factories/campaigns.js';
 import { createPerson, createProgramme, createTenant, type TestPerson, type TestTenant } from '../factories/index.js';
 import { linkIn, TestSmtpServer } from '../setup/smtp.js';
 import { startTestApp, type TestApp } from '../setup/test-app.js';
@@ -47,18 +45,38 @@ describe('campaigns: review, synchronised window, contributions, webhooks, settl
     expect(incomplete.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(incomplete.body.errors.map((e: { field: string }) => e.field)).toContain('story');
 
-    const bad = await t.http().patch(`/api/campaigns/${mine.body.id}`).set(ana.headers).send({ goalCents: 50, rewards: [{ title: '', minAmountCents: 10 }] }).expect(400);
-    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['goalCents', 'rewards.0.title', 'rewards.0.minAmountCents']));
+    const bad = await t
+      .http()
+      .patch(`/api/campaigns/${mine.body.id}`)
+      .set(ana.headers)
+      .send({ goalCents: 50, rewards: [{ title: '', minAmountCents: 10 }] })
+      .expect(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(
+      expect.arrayContaining(['goalCents', 'rewards.0.title', 'rewards.0.minAmountCents']),
+    );
 
-    const patched = await t.http().patch(`/api/campaigns/${mine.body.id}`).set(ana.headers).send({
-      summary: 'Vélos réparés', goalCents: 300_000,
-      story: '<p onclick="x()">Un atelier <script>alert(1)</script><strong>ouvert</strong> à tous, avec des pièces de réemploi.</p><a href="javascript:alert(1)">lien</a>',
-      rewards: [{ title: 'Carte postale', minAmountCents: 1_000 }, { title: 'Révision', minAmountCents: 5_000, quantity: 10, estimatedDelivery: '2026-12' }],
-      faq: [{ question: 'Où ?', answer: 'Au port.' }],
-    }).expect(200);
+    const patched = await t
+      .http()
+      .patch(`/api/campaigns/${mine.body.id}`)
+      .set(ana.headers)
+      .send({
+        summary: 'Vélos réparés',
+        goalCents: 300_000,
+        story:
+          '<p onclick="x()">Un atelier <script>alert(1)</script><strong>ouvert</strong> à tous, avec des pièces de réemploi.</p><a href="javascript:alert(1)">lien</a>',
+        rewards: [
+          { title: 'Carte postale', minAmountCents: 1_000 },
+          { title: 'Révision', minAmountCents: 5_000, quantity: 10, estimatedDelivery: '2026-12' },
+        ],
+        faq: [{ question: 'Où ?', answer: 'Au port.' }],
+      })
+      .expect(200);
     expect(patched.body.story).toContain('<strong>ouvert</strong>');
     expect(patched.body.story).not.toMatch(/script|onclick|javascript/);
-    expect(patched.body.rewards.map((r: { title: string; remaining: number | null }) => [r.title, r.remaining])).toEqual([['Carte postale', null], ['Révision', 10]]);
+    expect(patched.body.rewards.map((r: { title: string; remaining: number | null }) => [r.title, r.remaining])).toEqual([
+      ['Carte postale', null],
+      ['Révision', 10],
+    ]);
 
     // Nobody else sees or edits it: another laureate, another tenant's staff.
     await t.http().get(`/api/campaigns/${mine.body.id}`).set(ben.headers).expect(404);
@@ -70,13 +88,28 @@ describe('campaigns: review, synchronised window, contributions, webhooks, settl
     await publicView(mine.body.id).expect(404);
 
     await t.http().post(`/api/campaigns/${mine.body.id}/submit`).set(ana.headers).expect(200);
-    const noComment = await t.http().post(`/api/programmes/${programme.id}/campaigns/${mine.body.id}/review`).set(staff.headers).send({ decision: 'request_changes' }).expect(400);
+    const noComment = await t
+      .http()
+      .post(`/api/programmes/${programme.id}/campaigns/${mine.body.id}/review`)
+      .set(staff.headers)
+      .send({ decision: 'request_changes' })
+      .expect(400);
     expect(noComment.body.errors[0].field).toBe('comment');
-    await t.http().post(`/api/programmes/${programme.id}/campaigns/${mine.body.id}/review`).set(staff.headers).send({ decision: 'request_changes', comment: 'Ajoutez une photo.' }).expect(200);
+    await t
+      .http()
+      .post(`/api/programmes/${programme.id}/campaigns/${mine.body.id}/review`)
+      .set(staff.headers)
+      .send({ decision: 'request_changes', comment: 'Ajoutez une photo.' })
+      .expect(200);
     await t.sendMail();
     expect(smtp.to(ana.email).some((m) => /Ajoutez une photo/.test(m.text))).toBe(true);
     await t.http().post(`/api/campaigns/${mine.body.id}/submit`).set(ana.headers).expect(200);
-    const approved = await t.http().post(`/api/programmes/${programme.id}/campaigns/${mine.body.id}/review`).set(staff.headers).send({ decision: 'approve' }).expect(200);
+    const approved = await t
+      .http()
+      .post(`/api/programmes/${programme.id}/campaigns/${mine.body.id}/review`)
+      .set(staff.headers)
+      .send({ decision: 'approve' })
+      .expect(200);
     expect(approved.body.status).toBe('approved');
     // Approving twice is harmless; a laureate's later edit sends it back to review.
     await t.http().post(`/api/programmes/${programme.id}/campaigns/${mine.body.id}/review`).set(staff.headers).send({ decision: 'approve' }).expect(200);
@@ -230,7 +263,11 @@ describe('campaigns: review, synchronised window, contributions, webhooks, settl
     // Failed first, then (out of order) succeeded: the money is owed back, never counted.
     const failedFirst = await contribute(c.id, contributionBody({ amountCents: 2_000 })).expect(201);
     await webhook(t, city, { id: 'evt_4', type: 'payment.failed', data: { reference: failedFirst.body.id } }).expect(200);
-    const succeededLate = await webhook(t, city, { id: 'evt_5', type: 'payment.succeeded', data: { reference: failedFirst.body.id, amountCents: 2_000 } }).expect(200);
+    const succeededLate = await webhook(t, city, {
+      id: 'evt_5',
+      type: 'payment.succeeded',
+      data: { reference: failedFirst.body.id, amountCents: 2_000 },
+    }).expect(200);
     expect(succeededLate.body.outcome).toBe('refund_due');
     // A payment of the wrong amount is not counted either.
     const wrong = await webhook(t, city, { id: 'evt_6', type: 'payment.succeeded', data: { reference: other2.body.id, amountCents: 1 } }).expect(200);
@@ -318,13 +355,23 @@ describe('campaigns: review, synchronised window, contributions, webhooks, settl
     expect((await publicView(keep.campaigns[0].id)).body.status).toBe('not_funded');
     expect((await publicView(none.campaigns[0].id)).body.status).toBe('not_funded');
     expect((await campaignsTick(t)).refunded).toBe(1);
-    const rows = await t.ds.query(`SELECT c.status, p.phase FROM contribution c JOIN programme p ON p.id = c.programme_id WHERE c.campaign_id = ANY($1) ORDER BY c.campaign_id = $2 DESC`, [[keep.campaigns[0].id, none.campaigns[0].id], keep.campaigns[0].id]);
+    const rows = await t.ds.query(
+      `SELECT c.status, p.phase FROM contribution c JOIN programme p ON p.id = c.programme_id WHERE c.campaign_id = ANY($1) ORDER BY c.campaign_id = $2 DESC`,
+      [[keep.campaigns[0].id, none.campaigns[0].id], keep.campaigns[0].id],
+    );
     expect(rows.map((r: { status: string }) => r.status)).toEqual(['confirmed', 'refunded']); // pledges are released at once
   });
 
   it('adds match-funding within every rule, shared between budgets, and pays fixed grants once', async () => {
     const w = await createCampaignProgramme(t, city, staff, 2, {
-      goalCents: 20_000, settings: { paymentProvider: 'webhook', matchFactorPercent: 100, matchCapPerContributionCents: 3_000, matchCapPerCampaignCents: 5_000, matchMaxPerContributor: 1 },
+      goalCents: 20_000,
+      settings: {
+        paymentProvider: 'webhook',
+        matchFactorPercent: 100,
+        matchCapPerContributionCents: 3_000,
+        matchCapPerCampaignCents: 5_000,
+        matchMaxPerContributor: 1,
+      },
     });
     const partners = [];
     for (const name of ['Banque locale', 'Fondation']) {
@@ -332,10 +379,30 @@ describe('campaigns: review, synchronised window, contributions, webhooks, settl
       expect(r.status).toBe(201);
       partners.push(r.body.id as string);
     }
-    await t.http().put(`/api/programmes/${w.programme.id}/match-budgets`).set(staff.headers).send({ partnerId: partners[0], kind: 'ratio', totalCents: 3_000 }).expect(200);
-    await t.http().put(`/api/programmes/${w.programme.id}/match-budgets`).set(staff.headers).send({ partnerId: partners[1], kind: 'ratio', totalCents: 1_000 }).expect(200);
-    await t.http().put(`/api/programmes/${w.programme.id}/match-budgets`).set(staff.headers).send({ partnerId: partners[1], kind: 'grant', totalCents: 2_500, grantCents: 2_000, grantThresholdPercent: 50, grantMinContributors: 2 }).expect(200);
-    const badBudget = await t.http().put(`/api/programmes/${w.programme.id}/match-budgets`).set(staff.headers).send({ partnerId: randomUUID(), kind: 'grant', totalCents: -1 }).expect(400);
+    await t
+      .http()
+      .put(`/api/programmes/${w.programme.id}/match-budgets`)
+      .set(staff.headers)
+      .send({ partnerId: partners[0], kind: 'ratio', totalCents: 3_000 })
+      .expect(200);
+    await t
+      .http()
+      .put(`/api/programmes/${w.programme.id}/match-budgets`)
+      .set(staff.headers)
+      .send({ partnerId: partners[1], kind: 'ratio', totalCents: 1_000 })
+      .expect(200);
+    await t
+      .http()
+      .put(`/api/programmes/${w.programme.id}/match-budgets`)
+      .set(staff.headers)
+      .send({ partnerId: partners[1], kind: 'grant', totalCents: 2_500, grantCents: 2_000, grantThresholdPercent: 50, grantMinContributors: 2 })
+      .expect(200);
+    const badBudget = await t
+      .http()
+      .put(`/api/programmes/${w.programme.id}/match-budgets`)
+      .set(staff.headers)
+      .send({ partnerId: randomUUID(), kind: 'grant', totalCents: -1 })
+      .expect(400);
     expect(badBudget.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['totalCents', 'grantCents']));
     await w.open();
     const [c1, c2] = w.campaigns;
@@ -348,7 +415,10 @@ describe('campaigns: review, synchronised window, contributions, webhooks, settl
     // 1:1 capped at 30 EUR per contribution, shared 3:1 between the budgets (40 EUR in all).
     const a = await pay(c1.id, 4_000, 'x@example.org');
     expect(a.matchedCents).toBe(3_000);
-    const alloc = await t.ds.query(`SELECT b.total_cents, a.amount_cents FROM match_allocation a JOIN match_budget b ON b.id = a.budget_id WHERE a.contribution_id = $1 ORDER BY b.total_cents DESC`, [a.id]);
+    const alloc = await t.ds.query(
+      `SELECT b.total_cents, a.amount_cents FROM match_allocation a JOIN match_budget b ON b.id = a.budget_id WHERE a.contribution_id = $1 ORDER BY b.total_cents DESC`,
+      [a.id],
+    );
     expect(alloc.map((r: { amount_cents: string }) => Number(r.amount_cents))).toEqual([2_250, 750]);
     // The same contributor's second gift is not matched (one per contributor and campaign).
     expect((await pay(c1.id, 1_000, 'X@example.org')).matchedCents).toBe(0);
@@ -369,17 +439,34 @@ describe('campaigns: review, synchronised window, contributions, webhooks, settl
     await pay(c2.id, 6_000, 'u@example.org');
     expect((await publicView(c2.id)).body.matchedCents).toBe(500);
     // A budget cannot shrink below what it has given.
-    const shrink = await t.http().put(`/api/programmes/${w.programme.id}/match-budgets`).set(staff.headers).send({ partnerId: partners[0], kind: 'ratio', totalCents: 100 }).expect(409);
+    const shrink = await t
+      .http()
+      .put(`/api/programmes/${w.programme.id}/match-budgets`)
+      .set(staff.headers)
+      .send({ partnerId: partners[0], kind: 'ratio', totalCents: 100 })
+      .expect(409);
     expect(shrink.body.code).toBe('MATCH_BUDGET_BELOW_USED');
     expect(shrink.body.usedCents).toBe(3_000);
     expect(shrink.body.errors).toEqual([{ field: 'totalCents', message: 'must be at least 3000' }]);
     // Resizing keeps what is reserved (security review, finding 5: this answered 500).
-    const grown = await t.http().put(`/api/programmes/${w.programme.id}/match-budgets`).set(staff.headers).send({ partnerId: partners[0], kind: 'ratio', totalCents: 5_000 });
+    const grown = await t
+      .http()
+      .put(`/api/programmes/${w.programme.id}/match-budgets`)
+      .set(staff.headers)
+      .send({ partnerId: partners[0], kind: 'ratio', totalCents: 5_000 });
     expect(grown.status).toBe(200);
     expect(grown.body).toMatchObject({ totalCents: 5_000, remainingCents: 2_000 });
-    const exact = await t.http().put(`/api/programmes/${w.programme.id}/match-budgets`).set(staff.headers).send({ partnerId: partners[0], kind: 'ratio', totalCents: 3_000 }).expect(200);
+    const exact = await t
+      .http()
+      .put(`/api/programmes/${w.programme.id}/match-budgets`)
+      .set(staff.headers)
+      .send({ partnerId: partners[0], kind: 'ratio', totalCents: 3_000 })
+      .expect(200);
     expect(exact.body).toMatchObject({ totalCents: 3_000, remainingCents: 0 });
-    const grantResized = await t.http().put(`/api/programmes/${w.programme.id}/match-budgets`).set(staff.headers)
+    const grantResized = await t
+      .http()
+      .put(`/api/programmes/${w.programme.id}/match-budgets`)
+      .set(staff.headers)
       .send({ partnerId: partners[1], kind: 'grant', totalCents: 4_000, grantCents: 2_000, grantThresholdPercent: 50, grantMinContributors: 2 });
     expect(grantResized.status).toBe(200);
     expect(grantResized.body).toMatchObject({ totalCents: 4_000, remainingCents: 1_500 });
@@ -400,8 +487,20 @@ describe('campaigns: review, synchronised window, contributions, webhooks, settl
     expect(smtp.to(c.laureate.email).filter((m) => /C’est parti|is live/.test(m.subject))).toHaveLength(1);
 
     const k = key();
-    const posted = await t.http().post(`/api/campaigns/${c.id}/updates`).set(c.laureate.headers).set('Idempotency-Key', k).send({ title: 'Premières pièces', body: 'Merci à vous !' }).expect(201);
-    await t.http().post(`/api/campaigns/${c.id}/updates`).set(c.laureate.headers).set('Idempotency-Key', k).send({ title: 'Premières pièces', body: 'Merci à vous !' }).expect(201);
+    const posted = await t
+      .http()
+      .post(`/api/campaigns/${c.id}/updates`)
+      .set(c.laureate.headers)
+      .set('Idempotency-Key', k)
+      .send({ title: 'Premières pièces', body: 'Merci à vous !' })
+      .expect(201);
+    await t
+      .http()
+      .post(`/api/campaigns/${c.id}/updates`)
+      .set(c.laureate.headers)
+      .set('Idempotency-Key', k)
+      .send({ title: 'Premières pièces', body: 'Merci à vous !' })
+      .expect(201);
     await t.sendMail();
     expect(smtp.to('p@example.org').filter((m) => /Premières pièces/.test(m.subject))).toHaveLength(1);
     expect((await publicView(c.id)).body.updates.map((u: { id: string }) => u.id)).toEqual([posted.body.id]);
@@ -409,7 +508,11 @@ describe('campaigns: review, synchronised window, contributions, webhooks, settl
     const csv = await t.http().get(`/api/campaigns/${c.id}/contributors.csv`).set(c.laureate.headers).expect(200);
     expect(csv.text).toContain('p@example.org');
     expect(csv.text).toContain("'=cmd|0"); // formula injection neutralised
-    await t.http().get(`/api/campaigns/${c.id}/contributors.csv`).set((await createPerson(t, city, 'applicant')).headers).expect(404);
+    await t
+      .http()
+      .get(`/api/campaigns/${c.id}/contributors.csv`)
+      .set((await createPerson(t, city, 'applicant')).headers)
+      .expect(404);
 
     // Six days without news: one reminder; 5, 3, 2, 1 days before the close: one alert each.
     t.clock.set(new Date(w.opensAt.getTime() + 6 * DAY + HOUR));

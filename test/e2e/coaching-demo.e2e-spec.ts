@@ -17,7 +17,9 @@ describe('coaching demo seed', () => {
                 (SELECT count(*)::int FROM coaching_milestone WHERE programme_id = $1) AS milestones,
                 (SELECT count(*)::int FROM coaching_milestone WHERE programme_id = $1 AND status = 'validated') AS validated,
                 (SELECT count(*)::int FROM partner_match WHERE programme_id = $1) AS matches,
-                (SELECT status FROM matching WHERE programme_id = $1) AS matching`, [p.id]);
+                (SELECT status FROM matching WHERE programme_id = $1) AS matching`,
+        [p.id],
+      );
       expect(counts).toEqual({ laureates: 10, milestones: 50, validated: 3, matches: 10, matching: 'confirmed' });
     } finally {
       await t.close();

@@ -18,8 +18,12 @@ describe('coaching and partner pages', () => {
     await t.app.get(AuthService).setPassword(city.tenant.id, userId, 'a long enough password');
     const browser = t.http();
     const page = await openPage(browser, city.host, '/sign-in');
-    await browser.post('/sign-in/password').set('Host', city.host).type('form')
-      .send({ _csrf: page.csrf, email, password: 'a long enough password' }).expect(303);
+    await browser
+      .post('/sign-in/password')
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: page.csrf, email, password: 'a long enough password' })
+      .expect(303);
     return browser;
   }
 
@@ -33,7 +37,14 @@ describe('coaching and partner pages', () => {
     const api = `/api/programmes/${programme.id}`;
     await t.http().put(`${api}/coaching/plan`).set(staff.headers).send({ milestones: TEST_PLAN }).expect(200);
     await t.http().post(`${api}/transitions`).set(staff.headers).send({ to: 'coaching', reason: 'Summer coaching' }).expect(201);
-    const uni = (await t.http().post(`${api}/partners`).set(staff.headers).send({ name: 'Université', expertise: ['design'], capacity: 2 }).expect(201)).body;
+    const uni = (
+      await t
+        .http()
+        .post(`${api}/partners`)
+        .set(staff.headers)
+        .send({ name: 'Université', expertise: ['design'], capacity: 2 })
+        .expect(201)
+    ).body;
     await t.http().post(`${api}/partners/${uni.id}/contacts`).set(staff.headers).send({ email: 'paul@uni.example', displayName: 'Paul' }).expect(201);
   });
   afterAll(() => t.close());
@@ -45,12 +56,25 @@ describe('coaching and partner pages', () => {
     expect(schedule.html).toContain('Campaign story');
     expect(schedule.html).toContain('0 of 2 required deliverables validated');
     const storyId = schedule.html.match(/id="milestone-([0-9a-f-]{36})" class="panel">\s*<h2 id="title-[0-9a-f-]+">Campaign story/)![1];
-    const empty = await lau.post(`/coaching/programmes/${programme.id}/milestones/${storyId}`).set('Host', city.host).type('form').send({ _csrf: schedule.csrf, text: ' ' });
+    const empty = await lau
+      .post(`/coaching/programmes/${programme.id}/milestones/${storyId}`)
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: schedule.csrf, text: ' ' });
     expect(empty.status).toBe(400);
     expect(empty.text).toContain('error-summary');
-    await lau.post(`/coaching/programmes/${programme.id}/milestones/${storyId}`).set('Host', city.host).type('form')
-      .send({ _csrf: schedule.csrf, text: 'Our story, <b>bold</b>' }).expect(303);
-    await lau.post(`/coaching/programmes/${programme.id}/reminders`).set('Host', city.host).type('form').send({ _csrf: schedule.csrf, muted: 'yes' }).expect(303);
+    await lau
+      .post(`/coaching/programmes/${programme.id}/milestones/${storyId}`)
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: schedule.csrf, text: 'Our story, <b>bold</b>' })
+      .expect(303);
+    await lau
+      .post(`/coaching/programmes/${programme.id}/reminders`)
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: schedule.csrf, muted: 'yes' })
+      .expect(303);
     const cal = await lau.post(`/coaching/programmes/${programme.id}/calendar`).set('Host', city.host).type('form').send({ _csrf: schedule.csrf }).expect(200);
     expect(cal.text).toMatch(/\/coaching\/calendar\/[\w-]+\.ics/);
     const fr = await openPage(lau, city.host, `/coaching/programmes/${programme.id}?lang=fr`);
@@ -58,15 +82,27 @@ describe('coaching and partner pages', () => {
     expect(fr.html).toContain('Our story, &lt;b&gt;bold&lt;/b&gt;');
     const needs = await openPage(lau, city.host, `/partners/programmes/${programme.id}/needs?lang=en`);
     expect(needs.status).toBe(200);
-    await lau.post(`/partners/programmes/${programme.id}/needs`).set('Host', city.host).type('form').send({ _csrf: needs.csrf, needs: 'design, finance' }).expect(303);
+    await lau
+      .post(`/partners/programmes/${programme.id}/needs`)
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: needs.csrf, needs: 'design, finance' })
+      .expect(303);
 
     const co = await signIn(coach.email, coach.userId);
     const review = await openPage(co, city.host, `/coaching/programmes/${programme.id}/coach?lang=en`);
     expect(review.status).toBe(200);
     expect(review.html).toContain('1 submission(s) waiting for your review');
-    await co.post(`/coaching/programmes/${programme.id}/coach/milestones/${storyId}`).set('Host', city.host).type('form')
-      .send({ _csrf: review.csrf, action: 'request_changes', comment: 'Shorter, please.' }).expect(303);
-    const noComment = await co.post(`/coaching/programmes/${programme.id}/coach/milestones/${storyId}`).set('Host', city.host).type('form')
+    await co
+      .post(`/coaching/programmes/${programme.id}/coach/milestones/${storyId}`)
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: review.csrf, action: 'request_changes', comment: 'Shorter, please.' })
+      .expect(303);
+    const noComment = await co
+      .post(`/coaching/programmes/${programme.id}/coach/milestones/${storyId}`)
+      .set('Host', city.host)
+      .type('form')
       .send({ _csrf: review.csrf, action: 'validate' });
     expect(noComment.status).toBe(409);
 
@@ -74,10 +110,18 @@ describe('coaching and partner pages', () => {
     const dash = await openPage(st, city.host, `/staff/programmes/${programme.id}/coaching?lang=en`);
     expect(dash.status).toBe(200);
     expect(dash.html).toContain('2 laureate(s) not ready');
-    const short = await st.post(`/staff/programmes/${programme.id}/coaching/override`).set('Host', city.host).type('form').send({ _csrf: dash.csrf, reason: 'no' });
+    const short = await st
+      .post(`/staff/programmes/${programme.id}/coaching/override`)
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: dash.csrf, reason: 'no' });
     expect(short.status).toBe(400);
-    await st.post(`/staff/programmes/${programme.id}/coaching/override`).set('Host', city.host).type('form')
-      .send({ _csrf: dash.csrf, reason: 'Budget files arrive next Monday.' }).expect(303);
+    await st
+      .post(`/staff/programmes/${programme.id}/coaching/override`)
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: dash.csrf, reason: 'Budget files arrive next Monday.' })
+      .expect(303);
     await st.post(`/staff/programmes/${programme.id}/coaching/schedules`).set('Host', city.host).type('form').send({ _csrf: dash.csrf }).expect(303);
     const programmePage = await openPage(st, city.host, `/staff/programmes/${programme.id}?lang=en`);
     expect(programmePage.html).toContain(`/staff/programmes/${programme.id}/matching`);

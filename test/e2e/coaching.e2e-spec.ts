@@ -8,7 +8,10 @@ import { startTestApp, type TestApp } from '../setup/test-app.js';
 
 /** Unfolds and splits an iCalendar text into its content lines (RFC 5545 §3.1). */
 function icsLines(text: string): string[] {
-  return text.replace(/\r\n[ \t]/g, '').split('\r\n').filter(Boolean);
+  return text
+    .replace(/\r\n[ \t]/g, '')
+    .split('\r\n')
+    .filter(Boolean);
 }
 const unescape = (v: string) => v.replace(/\\n/g, '\n').replace(/\\([,;\\])/g, '$1');
 
@@ -37,11 +40,17 @@ describe('coaching: plan, schedules, evidence, review, readiness and calendar fe
   });
 
   it('gives every laureate the plan as a schedule when coaching starts, then idempotently again', async () => {
-    const bad = await t.http().put(`${base()}/plan`).set(staff.headers).send({ milestones: [
-      { kind: 'session', title: 'No place', days: 3 },
-      { kind: 'deliverable', title: 'Both dates', days: 3, at: '2026-07-01T10:00:00+02:00', evidence: 'text' },
-      { kind: 'deliverable', title: 'No evidence', days: 3 },
-    ] });
+    const bad = await t
+      .http()
+      .put(`${base()}/plan`)
+      .set(staff.headers)
+      .send({
+        milestones: [
+          { kind: 'session', title: 'No place', days: 3 },
+          { kind: 'deliverable', title: 'Both dates', days: 3, at: '2026-07-01T10:00:00+02:00', evidence: 'text' },
+          { kind: 'deliverable', title: 'No evidence', days: 3 },
+        ],
+      });
     expect(bad.status).toBe(400);
     const fields = bad.body.errors.map((e: { field: string }) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['milestones.0.place', 'milestones.1.at', 'milestones.2.evidence']));
@@ -84,9 +93,18 @@ describe('coaching: plan, schedules, evidence, review, readiness and calendar fe
     // Someone else's milestone is not found.
     await t.http().post(`${base()}/me/milestones/${ms.story}/submission`).set(bob.headers).send({ text: 'Mine now' }).expect(404);
 
-    const story = await t.http().post(`${base()}/me/milestones/${ms.story}/submission`).set(ines.headers).send({ text: 'Our bikes, repaired with reused parts.' }).expect(200);
+    const story = await t
+      .http()
+      .post(`${base()}/me/milestones/${ms.story}/submission`)
+      .set(ines.headers)
+      .send({ text: 'Our bikes, repaired with reused parts.' })
+      .expect(200);
     expect(story.body.status).toBe('submitted');
-    const notPdf = await t.http().post(`${base()}/me/milestones/${ms.budget}/files`).set(ines.headers).attach('file', Buffer.from('MZ not a pdf'), 'budget.pdf');
+    const notPdf = await t
+      .http()
+      .post(`${base()}/me/milestones/${ms.budget}/files`)
+      .set(ines.headers)
+      .attach('file', Buffer.from('MZ not a pdf'), 'budget.pdf');
     expect(notPdf.status).toBe(400);
     expect(notPdf.body.code).toBe('FILE_TYPE_NOT_ACCEPTED');
     const budget = await t.http().post(`${base()}/me/milestones/${ms.budget}/files`).set(ines.headers).attach('file', PDF_BYTES, 'budget.pdf').expect(200);
@@ -108,7 +126,12 @@ describe('coaching: plan, schedules, evidence, review, readiness and calendar fe
     const notMine = await t.http().post(`${base()}/milestones/${ms.story}/review`).set(otherCoach.headers).send({ action: 'validate' });
     expect(notMine.status).toBe(403);
     expect(notMine.body.code).toBe('COACHING_NOT_YOUR_LAUREATE');
-    await t.http().post(`${base()}/milestones/${ms.story}/review`).set(coach.headers).send({ action: 'request_changes', comment: 'Say who you are first.' }).expect(200);
+    await t
+      .http()
+      .post(`${base()}/milestones/${ms.story}/review`)
+      .set(coach.headers)
+      .send({ action: 'request_changes', comment: 'Say who you are first.' })
+      .expect(200);
     await t.sendMail();
     const feedback = smtp.to(ines.email);
     expect(feedback.at(-1)!.subject).toContain('Modifications demandées');
@@ -130,19 +153,38 @@ describe('coaching: plan, schedules, evidence, review, readiness and calendar fe
   });
 
   it('holds the campaign back until laureates are ready, unless staff override with a reason', async () => {
-    await t.http().post(`/api/programmes/${programme.id}/transitions`).set(staff.headers).send({ to: 'communication', reason: 'Posters on the buses' }).expect(201);
-    const blocked = await t.http().post(`/api/programmes/${programme.id}/transitions`).set(staff.headers).send({ to: 'campaign', reason: 'The window opens as planned' });
+    await t
+      .http()
+      .post(`/api/programmes/${programme.id}/transitions`)
+      .set(staff.headers)
+      .send({ to: 'communication', reason: 'Posters on the buses' })
+      .expect(201);
+    const blocked = await t
+      .http()
+      .post(`/api/programmes/${programme.id}/transitions`)
+      .set(staff.headers)
+      .send({ to: 'campaign', reason: 'The window opens as planned' });
     expect(blocked.status).toBe(409);
     expect(blocked.body.code).toBe('PHASE_BLOCKED');
     expect(JSON.stringify(blocked.body)).toContain('LAUREATES_NOT_READY');
     expect(blocked.body.detail).toMatch(/2 laur/);
     const short = await t.http().post(`${base()}/readiness-override`).set(staff.headers).send({ reason: 'go' });
     expect(short.body.code).toBe('COACHING_OVERRIDE_REASON_REQUIRED');
-    const ok = await t.http().post(`${base()}/readiness-override`).set(staff.headers).send({ reason: 'Two laureates hand in their budget next week.' }).expect(200);
+    const ok = await t
+      .http()
+      .post(`${base()}/readiness-override`)
+      .set(staff.headers)
+      .send({ reason: 'Two laureates hand in their budget next week.' })
+      .expect(200);
     expect(ok.body.readinessOverride.reason).toBe('Two laureates hand in their budget next week.');
     const audit = await t.ds.query(`SELECT data FROM audit_entry WHERE tenant_id = $1 AND action = 'coaching.readiness_overridden'`, [city.tenant.id]);
     expect(audit[0].data.notReady).toHaveLength(2);
-    await t.http().post(`/api/programmes/${programme.id}/transitions`).set(staff.headers).send({ to: 'campaign', reason: 'The window opens as planned' }).expect(201);
+    await t
+      .http()
+      .post(`/api/programmes/${programme.id}/transitions`)
+      .set(staff.headers)
+      .send({ to: 'campaign', reason: 'The window opens as planned' })
+      .expect(201);
   });
 
   it('serves each laureate their schedule as an iCalendar feed at a secret address', async () => {
@@ -164,8 +206,7 @@ describe('coaching: plan, schedules, evidence, review, readiness and calendar fe
       else if (line === 'END:VEVENT') {
         events.push(current!);
         current = null;
-      }
-      else if (current) {
+      } else if (current) {
         const i = line.indexOf(':');
         current[line.slice(0, i)] = line.slice(i + 1);
       }
@@ -205,7 +246,12 @@ describe('coaching reminders and digests', () => {
       const { programme, laureates } = await createAnnouncedProgramme(one, city, staff, 3, { prefix: 'rem', locales: ['fr', 'en', 'fr'] });
       const base = `/api/programmes/${programme.id}/coaching`;
       await one.http().put(`${base}/plan`).set(staff.headers).send({ milestones: TEST_PLAN }).expect(200);
-      await one.http().post(`/api/programmes/${programme.id}/transitions`).set(staff.headers).send({ to: 'coaching', reason: 'The window opens as planned' }).expect(201);
+      await one
+        .http()
+        .post(`/api/programmes/${programme.id}/transitions`)
+        .set(staff.headers)
+        .send({ to: 'coaching', reason: 'The window opens as planned' })
+        .expect(201);
       await one.http().put(`${base}/me/reminders`).set(laureates[2].headers).send({ muted: true }).expect(200);
       const tick = (app: TestApp) => app.app.get(CoachingScheduler).tick();
 

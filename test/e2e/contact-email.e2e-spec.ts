@@ -34,12 +34,16 @@ describe('application contact address', () => {
 
   async function draft(maker: TestPerson, email: string): Promise<string> {
     const started = await t.http().post(`/api/programmes/${programme.id}/applications`).set(maker.headers).send({}).expect(201);
-    const saved = await t.http().patch(`/api/applications/${started.body.id}`).set(maker.headers).send({ ...COMPLETE_APPLICATION, email });
+    const saved = await t
+      .http()
+      .patch(`/api/applications/${started.body.id}`)
+      .set(maker.headers)
+      .send({ ...COMPLETE_APPLICATION, email });
     expect(saved.status).toBe(200);
     return started.body.id;
   }
 
-  it('sends the receipt to the applicant\'s own address, never to an unconfirmed one', async () => {
+  it("sends the receipt to the applicant's own address, never to an unconfirmed one", async () => {
     const maker = await createPerson(t, city, null);
     const victim = `victim-${Date.now()}@example.org`;
     const id = await draft(maker, victim);
@@ -65,7 +69,7 @@ describe('application contact address', () => {
     expect(smtp.to(victim)).toHaveLength(1);
   });
 
-  it('moves the application\'s e-mails to a contact address once its link is confirmed, once', async () => {
+  it("moves the application's e-mails to a contact address once its link is confirmed, once", async () => {
     const maker = await createPerson(t, city, null);
     const colleague = `colleague-${Date.now()}@example.org`;
     const id = await draft(maker, colleague);
@@ -98,7 +102,11 @@ describe('application contact address', () => {
     const id = await draft(maker, other);
     await t.sendMail();
     const token = linkIn(smtp.to(other).at(-1)!, '/applications/contact-email/').split('/').pop()!;
-    const bad = await t.http().post('/api/applications/contact-email/confirm').set('Host', city.host).send({ token: 'x'.repeat(43) });
+    const bad = await t
+      .http()
+      .post('/api/applications/contact-email/confirm')
+      .set('Host', city.host)
+      .send({ token: 'x'.repeat(43) });
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('CONTACT_EMAIL_LINK_INVALID');
     t.clock.advance(8 * 86_400_000);
@@ -118,7 +126,15 @@ describe('application contact address', () => {
     const started = await t.http().post(`/api/programmes/${programme.id}/applications`).set(maker.headers).send({}).expect(201);
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) {
-      statuses.push((await t.http().patch(`/api/applications/${started.body.id}`).set(maker.headers).send({ email: `spam-${i}-${Date.now()}@example.org` })).status);
+      statuses.push(
+        (
+          await t
+            .http()
+            .patch(`/api/applications/${started.body.id}`)
+            .set(maker.headers)
+            .send({ email: `spam-${i}-${Date.now()}@example.org` })
+        ).status,
+      );
     }
     expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
     expect(statuses.slice(5)).toEqual([429, 429]);

@@ -13,8 +13,12 @@ describe('contribution rate limit', () => {
       const staff = await createPerson(t, city, 'staff');
       const w = await createCampaignProgramme(t, city, staff, 1);
       await w.open();
-      const post = (app: typeof t) => app.http().post(`/api/campaigns/${w.campaigns[0].id}/contributions`)
-        .set({ Host: city.host, 'Idempotency-Key': `rl-${randomUUID()}` }).send(contributionBody());
+      const post = (app: typeof t) =>
+        app
+          .http()
+          .post(`/api/campaigns/${w.campaigns[0].id}/contributions`)
+          .set({ Host: city.host, 'Idempotency-Key': `rl-${randomUUID()}` })
+          .send(contributionBody());
       // The limit is shared by the instances (counted in PostgreSQL).
       expect((await post(t)).status).toBe(201);
       expect((await post(second)).status).toBe(201);

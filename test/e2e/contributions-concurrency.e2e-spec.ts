@@ -26,11 +26,17 @@ describe('contributions under concurrency', () => {
 
   it('keeps totals, stock and budgets exact', async () => {
     const w = await createCampaignProgramme(t, city, staff, 1, {
-      goalCents: 1_000_000, rewards: [{ title: 'Série limitée', minAmountCents: 2_000, quantity: STOCK }],
+      goalCents: 1_000_000,
+      rewards: [{ title: 'Série limitée', minAmountCents: 2_000, quantity: STOCK }],
       settings: { paymentProvider: 'webhook', matchFactorPercent: 100, matchCapPerContributionCents: 700 },
     });
     const partner = await t.http().post(`/api/programmes/${w.programme.id}/partners`).set(staff.headers).send({ name: 'Mécène', capacity: 1 }).expect(201);
-    await t.http().put(`/api/programmes/${w.programme.id}/match-budgets`).set(staff.headers).send({ partnerId: partner.body.id, kind: 'ratio', totalCents: BUDGET }).expect(200);
+    await t
+      .http()
+      .put(`/api/programmes/${w.programme.id}/match-budgets`)
+      .set(staff.headers)
+      .send({ partnerId: partner.body.id, kind: 'ratio', totalCents: BUDGET })
+      .expect(200);
     await w.open();
     const [c] = w.campaigns;
     const reward = c.rewards[0].id;
@@ -40,7 +46,8 @@ describe('contributions under concurrency', () => {
       key: `conc-${randomUUID()}`,
       body: contributionBody({ amountCents: 2_000 + (i % 7) * 100, email: `p${i % 180}@example.org`, ...(i % 2 ? { rewardTierId: reward } : {}) }),
     }));
-    const send = (r: (typeof requests)[number]) => t.http().post(`/api/campaigns/${c.id}/contributions`).set({ Host: city.host, 'Idempotency-Key': r.key }).send(r.body);
+    const send = (r: (typeof requests)[number]) =>
+      t.http().post(`/api/campaigns/${c.id}/contributions`).set({ Host: city.host, 'Idempotency-Key': r.key }).send(r.body);
     const responses = await Promise.all(requests.flatMap((r) => [send(r), send(r)]));
     expect(responses.filter((r) => r.status >= 500)).toEqual([]);
     const byKey = new Map<string, Set<string>>();
@@ -54,7 +61,8 @@ describe('contributions under concurrency', () => {
     expect(new Set(soldOut)).toEqual(new Set(['REWARD_SOLD_OUT']));
 
     const rows: Array<{ id: string; amount_cents: string; reward_tier_id: string | null; email_key: string; matched_cents: string }> = await t.ds.query(
-      `SELECT id, amount_cents, reward_tier_id, email_key, matched_cents FROM contribution WHERE campaign_id = $1`, [c.id],
+      `SELECT id, amount_cents, reward_tier_id, email_key, matched_cents FROM contribution WHERE campaign_id = $1`,
+      [c.id],
     );
     expect(rows).toHaveLength(byKey.size);
     expect(rows.filter((r) => r.reward_tier_id).length).toBe(STOCK);
@@ -67,7 +75,11 @@ describe('contributions under concurrency', () => {
     expect(reserved).toBe(BUDGET); // 240 × 7 EUR wanted, 200 EUR available: all of it, not a cent more
 
     // Payments: most succeed, one in ten fails; every event is delivered twice at once.
-    const events = rows.map((r, i) => ({ id: `pay-${r.id}`, type: i % 10 === 0 ? 'payment.failed' : 'payment.succeeded', data: { reference: r.id, amountCents: Number(r.amount_cents) } }));
+    const events = rows.map((r, i) => ({
+      id: `pay-${r.id}`,
+      type: i % 10 === 0 ? 'payment.failed' : 'payment.succeeded',
+      data: { reference: r.id, amountCents: Number(r.amount_cents) },
+    }));
     const hooks = await Promise.all(events.flatMap((e) => [webhook(t, city, e), webhook(t, city, e)]));
     expect(hooks.filter((h) => h.status !== 200)).toEqual([]);
     expect(hooks.filter((h) => h.body.duplicate === false)).toHaveLength(events.length);
@@ -84,7 +96,9 @@ describe('contributions under concurrency', () => {
     const [after] = await t.ds.query(`SELECT remaining_cents FROM match_budget WHERE partner_id = $1`, [partner.body.id]);
     const failedMatch = rows.filter((_, i) => i % 10 === 0).reduce((s, r) => s + Number(r.matched_cents), 0);
     expect(Number(after.remaining_cents)).toBe(failedMatch);
-    const [{ s }] = await t.ds.query(`SELECT coalesce(sum(amount_cents), 0)::int AS s FROM match_allocation WHERE campaign_id = $1 AND status = 'confirmed'`, [c.id]);
+    const [{ s }] = await t.ds.query(`SELECT coalesce(sum(amount_cents), 0)::int AS s FROM match_allocation WHERE campaign_id = $1 AND status = 'confirmed'`, [
+      c.id,
+    ]);
     expect(s).toBe(view.matchedCents);
   });
 });

@@ -69,8 +69,11 @@ describe('database outage', () => {
     expect(unknown.body.detail).toBe('Le service est momentanément indisponible. Réessayez dans une minute.');
 
     // A contribution, the request the finding was about.
-    const contribution = await http.post(`/api/campaigns/${randomUUID()}/contributions`).set('Host', cached.host)
-      .set('Idempotency-Key', randomUUID()).send({ amountCents: 2_500, email: 'ada@example.org' });
+    const contribution = await http
+      .post(`/api/campaigns/${randomUUID()}/contributions`)
+      .set('Host', cached.host)
+      .set('Idempotency-Key', randomUUID())
+      .send({ amountCents: 2_500, email: 'ada@example.org' });
     expectUnavailable(contribution);
     expect(contribution.body.code).toBe('SERVICE_UNAVAILABLE');
 
@@ -82,7 +85,11 @@ describe('database outage', () => {
     expect(page.text).toContain(cached.tenant.name);
 
     // A page whose tenant cannot be looked up: a plain page in the visitor's language (Accept-Language, then the cookie).
-    const bare = await http.get('/programmes/anything').set('Host', unresolved.host).set('Accept', 'text/html').set('Accept-Language', 'fr-CH, fr;q=0.9, en;q=0.8');
+    const bare = await http
+      .get('/programmes/anything')
+      .set('Host', unresolved.host)
+      .set('Accept', 'text/html')
+      .set('Accept-Language', 'fr-CH, fr;q=0.9, en;q=0.8');
     expectUnavailable(bare);
     expect(bare.headers['content-type']).toMatch(/text\/html/);
     expect(bare.text).toContain('<html lang="fr">');

@@ -56,7 +56,10 @@ describe('start-up', () => {
       const token = linksA['authority staff'].split('/').pop();
       const consumed = await one.http().post('/api/auth/sign-in-links/consume').set('Host', 'localhost').send({ token });
       expect(consumed.status).toBe(201);
-      const meApi = await one.http().get('/api/me').set({ Host: 'localhost', Authorization: `Bearer ${consumed.body.token}` });
+      const meApi = await one
+        .http()
+        .get('/api/me')
+        .set({ Host: 'localhost', Authorization: `Bearer ${consumed.body.token}` });
       expect(meApi.body.roles.sort()).toEqual(['platform_admin', 'staff']);
     } finally {
       await two.close();

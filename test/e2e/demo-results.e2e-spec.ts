@@ -33,7 +33,9 @@ describe('results demo seed', () => {
         `SELECT c.id FROM campaign c WHERE c.programme_id = $1 AND (
            c.collected_cents <> (SELECT coalesce(sum(amount_cents), 0) FROM contribution WHERE campaign_id = c.id AND status = 'confirmed')
            OR c.matched_cents <> (SELECT coalesce(sum(amount_cents), 0) FROM match_allocation WHERE campaign_id = c.id AND status = 'confirmed')
-           OR c.contributor_count <> (SELECT count(DISTINCT email_key) FROM contribution WHERE campaign_id = c.id AND status = 'confirmed'))`, [p.id]);
+           OR c.contributor_count <> (SELECT count(DISTINCT email_key) FROM contribution WHERE campaign_id = c.id AND status = 'confirmed'))`,
+        [p.id],
+      );
       expect(drift).toEqual([]);
       const page = await t.http().get('/programmes/makers-results-demo/results?lang=en').set('Host', 'localhost').expect(200);
       expect(page.text).toContain('9 of 10');

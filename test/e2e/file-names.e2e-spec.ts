@@ -49,17 +49,29 @@ describe('uploaded files keep their names in UTF-8 and download under their real
     }
   });
 
-  it('jury: a juror downloads an answer\'s files under the same names', async () => {
+  it("jury: a juror downloads an answer's files under the same names", async () => {
     t.clock.set('2026-06-10T08:00:00Z');
     const programme = await createProgramme(t, city, staff, { phase: 'jury' });
     await createCall(t, city, staff, programme.id);
     const [app] = await createEligibleApplications(t, city, programme.id, 2, { prefix: 'files' });
     const [poly, dossier] = await t.app.get(TransactionRunner).run(async (em) => {
-      const put = (purpose: string, filename: string) => t.app.get(FileStorage).put(em, {
-        tenantId: city.tenant.id, ownerType: 'application', ownerId: app.id, purpose, filename, contentType: 'application/pdf', uploadedBy: staff.userId, bytes: PDF_BYTES,
-      });
+      const put = (purpose: string, filename: string) =>
+        t.app.get(FileStorage).put(em, {
+          tenantId: city.tenant.id,
+          ownerType: 'application',
+          ownerId: app.id,
+          purpose,
+          filename,
+          contentType: 'application/pdf',
+          uploadedBy: staff.userId,
+          bytes: PDF_BYTES,
+        });
       const stored = [await put('pitch_deck', 'poly.html'), await put('budget', CHINESE)];
-      await em.query(`UPDATE application SET answers = answers || jsonb_build_object('pitch_deck', $2::text, 'budget', $3::text) WHERE id = $1`, [app.id, stored[0].id, stored[1].id]);
+      await em.query(`UPDATE application SET answers = answers || jsonb_build_object('pitch_deck', $2::text, 'budget', $3::text) WHERE id = $1`, [
+        app.id,
+        stored[0].id,
+        stored[1].id,
+      ]);
       return stored;
     });
     const base = `/api/programmes/${programme.id}/jury`;
@@ -70,13 +82,17 @@ describe('uploaded files keep their names in UTF-8 and download under their real
     expectDownload(await t.http().get(`${base}/me/applications/${app.id}/files/${dossier.id}`).set(juror.headers).buffer(true), CHINESE_HEADER);
   });
 
-  it('coaching: a laureate\'s hand-in downloads under the same rule, for the laureate and staff', async () => {
+  it("coaching: a laureate's hand-in downloads under the same rule, for the laureate and staff", async () => {
     t.clock.set('2026-06-30T08:00:00Z');
-    const { programme, laureates: [ines, bob] } = await createAnnouncedProgramme(t, city, staff, 2);
+    const {
+      programme,
+      laureates: [ines, bob],
+    } = await createAnnouncedProgramme(t, city, staff, 2);
     const base = `/api/programmes/${programme.id}/coaching`;
     await t.http().put(`${base}/plan`).set(staff.headers).send({ milestones: TEST_PLAN }).expect(200);
     await t.http().post(`/api/programmes/${programme.id}/transitions`).set(staff.headers).send({ to: 'coaching', reason: 'Coaching' }).expect(201);
-    const budgetOf = async (who: TestPerson) => (await t.http().get(`${base}/me`).set(who.headers).expect(200)).body.milestones.find((m: { key: string }) => m.key === 'budget').id;
+    const budgetOf = async (who: TestPerson) =>
+      (await t.http().get(`${base}/me`).set(who.headers).expect(200)).body.milestones.find((m: { key: string }) => m.key === 'budget').id;
     const [inesBudget, bobBudget] = [await budgetOf(ines), await budgetOf(bob)];
     await t.http().post(`${base}/me/milestones/${inesBudget}/files`).set(ines.headers).attach('file', PDF_BYTES, 'poly.html').expect(200);
     await t.http().post(`${base}/me/milestones/${bobBudget}/files`).set(bob.headers).attach('file', PDF_BYTES, CHINESE).expect(200);

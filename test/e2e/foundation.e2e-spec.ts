@@ -37,24 +37,31 @@ describe('foundation', () => {
   it('lets staff create a programme, set its timeline and move it by hand, with audit and e-mail', async () => {
     const city = await createTenant(t);
     const staff = await createPerson(t, city, 'staff');
-    const created = await t.http().post('/api/programmes').set(staff.headers)
-      .send({ slug: 'makers-2026', titleFr: 'Makers 2026', titleEn: 'Makers 2026' });
+    const created = await t.http().post('/api/programmes').set(staff.headers).send({ slug: 'makers-2026', titleFr: 'Makers 2026', titleEn: 'Makers 2026' });
     expect(created.status).toBe(201);
     expect(created.body.phase).toBe('draft');
 
-    const timeline = await t.http().put(`/api/programmes/${created.body.id}/timeline`).set(staff.headers)
+    const timeline = await t
+      .http()
+      .put(`/api/programmes/${created.body.id}/timeline`)
+      .set(staff.headers)
       .send({ timeline: { call_open: '2026-04-01T09:00:00+02:00', screening: '2026-05-01T18:00:00+02:00' } });
     expect(timeline.status).toBe(200);
     expect(timeline.body.nextTransitionAt).toBe('2026-04-01T07:00:00.000Z');
 
-    const moved = await t.http().post(`/api/programmes/${created.body.id}/transitions`).set(staff.headers)
+    const moved = await t
+      .http()
+      .post(`/api/programmes/${created.body.id}/transitions`)
+      .set(staff.headers)
       .send({ to: 'call_open', reason: 'Opening early for the press conference' });
     expect(moved.status).toBe(201);
     expect(moved.body.phase).toBe('call_open');
     expect(moved.body.nextTransitionAt).toBe('2026-05-01T16:00:00.000Z');
 
     const history = await t.http().get(`/api/programmes/${created.body.id}/transitions`).set(staff.headers);
-    expect(history.body).toEqual([expect.objectContaining({ from: 'draft', to: 'call_open', trigger: 'manual', reason: 'Opening early for the press conference' })]);
+    expect(history.body).toEqual([
+      expect.objectContaining({ from: 'draft', to: 'call_open', trigger: 'manual', reason: 'Opening early for the press conference' }),
+    ]);
 
     const audit = await t.http().get('/api/audit?action=programme.phase_changed').set(staff.headers);
     expect(audit.body).toHaveLength(1);
@@ -80,8 +87,7 @@ describe('foundation', () => {
   it('names each bad field, refuses unknown fields and wrong types, and never answers 500', async () => {
     const city = await createTenant(t);
     const staff = await createPerson(t, city, 'staff');
-    const res = await t.http().post('/api/programmes').set(staff.headers)
-      .send({ slug: 'Not A Slug', titleFr: 12, extra: true });
+    const res = await t.http().post('/api/programmes').set(staff.headers).send({ slug: 'Not A Slug', titleFr: 12, extra: true });
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     const fields = res.body.errors.map((e: { field: string }) => e.field).sort();
@@ -91,11 +97,18 @@ describe('foundation', () => {
     expect(badJson.status).toBe(400);
     expect(badJson.body.code).toBe('INVALID_JSON');
 
-    const tooBig = await t.http().post('/api/programmes').set(staff.headers).send({ slug: 'x'.repeat(300_000) });
+    const tooBig = await t
+      .http()
+      .post('/api/programmes')
+      .set(staff.headers)
+      .send({ slug: 'x'.repeat(300_000) });
     expect(tooBig.status).toBe(413);
 
     const existing = await createProgramme(t, city, staff);
-    const badTimeline = await t.http().put(`/api/programmes/${existing.id}/timeline`).set(staff.headers)
+    const badTimeline = await t
+      .http()
+      .put(`/api/programmes/${existing.id}/timeline`)
+      .set(staff.headers)
       .send({ timeline: { call_open: 'tomorrow' } });
     expect(badTimeline.status).toBe(400);
     expect(badTimeline.body.errors[0].field).toBe('timeline.call_open');
@@ -105,7 +118,10 @@ describe('foundation', () => {
     const city = await createTenant(t);
     const staff = await createPerson(t, city, 'staff');
     const p = await createProgramme(t, city, staff);
-    const res = await t.http().put(`/api/programmes/${p.id}/timeline`).set(staff.headers)
+    const res = await t
+      .http()
+      .put(`/api/programmes/${p.id}/timeline`)
+      .set(staff.headers)
       .send({ timeline: { call_open: '2026-05-01T09:00:00Z', screening: '2026-04-01T09:00:00Z' } });
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([{ field: 'timeline.screening', message: 'must be after the start of call_open' }]);
@@ -123,7 +139,7 @@ describe('foundation', () => {
     expect(me.body.roles).toEqual(['juror']);
   });
 
-  it('isolates tenants: another authority\'s programme answers 404 and its token is unknown', async () => {
+  it("isolates tenants: another authority's programme answers 404 and its token is unknown", async () => {
     const a = await createTenant(t);
     const b = await createTenant(t);
     const staffA = await createPerson(t, a, 'staff');
@@ -136,7 +152,10 @@ describe('foundation', () => {
     const listB = await t.http().get('/api/programmes').set(staffB.headers);
     expect(listB.body).toEqual([]);
     // A's token presented at B's address is not a credential there.
-    const crossToken = await t.http().get('/api/me').set({ ...staffA.headers, Host: b.host });
+    const crossToken = await t
+      .http()
+      .get('/api/me')
+      .set({ ...staffA.headers, Host: b.host });
     expect(crossToken.status).toBe(401);
     // And the path fallback resolves the same way as the Host header.
     const viaPath = await t.http().get(`/t/${a.tenant.slug}/api/programmes/${p.id}`);

@@ -23,7 +23,10 @@ describe('health for operators', () => {
     const res = await t.http().get('/healthz/ready').set('Host', 'nobody.test');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      status: 'ready', version, commit: '0123abcd', database: 'reachable',
+      status: 'ready',
+      version,
+      commit: '0123abcd',
+      database: 'reachable',
       migrations: { applied: MIGRATIONS.length, shipped: MIGRATIONS.length, pending: [], unknown: [] },
     });
   });

@@ -17,7 +17,9 @@ describe('jury demo seed', () => {
       expect(jury).toEqual({ status: 'open', method: 'favourites', n: 40 });
       const picks = await t.ds.query(
         `SELECT m.email, count(*) FILTER (WHERE b.picked)::int AS n FROM jury_member m LEFT JOIN jury_ballot b ON b.member_id = m.id
-         WHERE m.programme_id = $1 GROUP BY m.email ORDER BY m.email`, [p.id]);
+         WHERE m.programme_id = $1 GROUP BY m.email ORDER BY m.email`,
+        [p.id],
+      );
       expect(picks).toHaveLength(10);
       expect(picks.find((r: { email: string }) => r.email === 'juror@demo.tremplin.test').n).toBe(0);
       expect(picks.filter((r: { n: number }) => r.n === 10)).toHaveLength(9);

@@ -5,7 +5,7 @@ import { createEligibleApplications, inviteJuror } from '../factories/jury.js';
 import { startTestApp } from '../setup/test-app.js';
 
 describe('jury: reading the files of an application', () => {
-  it('lets an assigned juror download an answer\'s file, and nobody else', async () => {
+  it("lets an assigned juror download an answer's file, and nobody else", async () => {
     const t = await startTestApp();
     try {
       t.clock.set('2026-06-10T08:00:00Z');
@@ -17,8 +17,14 @@ describe('jury: reading the files of an application', () => {
       const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(500, 65)]);
       const file = await t.app.get(TransactionRunner).run(async (em) => {
         const stored = await t.app.get(FileStorage).put(em, {
-          tenantId: city.tenant.id, ownerType: 'application', ownerId: app.id, purpose: 'pitch_deck', filename: 'deck.pdf',
-          contentType: 'application/pdf', uploadedBy: staff.userId, bytes: pdf,
+          tenantId: city.tenant.id,
+          ownerType: 'application',
+          ownerId: app.id,
+          purpose: 'pitch_deck',
+          filename: 'deck.pdf',
+          contentType: 'application/pdf',
+          uploadedBy: staff.userId,
+          bytes: pdf,
         });
         await em.query(`UPDATE application SET answers = answers || jsonb_build_object('pitch_deck', $2::text) WHERE id = $1`, [app.id, stored.id]);
         return stored;
@@ -38,7 +44,10 @@ describe('jury: reading the files of an application', () => {
       const earlyFile = await t.http().get(`${base}/me/applications/${app.id}/files/${file.id}`).set(cousin.headers);
       expect(earlyFile.status).toBe(409);
       expect(earlyFile.headers['content-type']).not.toContain('pdf');
-      const earlyPage = await t.http().get(`/jury/programmes/${programme.id}/applications/${app.id}`).set({ ...cousin.headers, Accept: 'text/html' });
+      const earlyPage = await t
+        .http()
+        .get(`/jury/programmes/${programme.id}/applications/${app.id}`)
+        .set({ ...cousin.headers, Accept: 'text/html' });
       expect(earlyPage.status).toBe(409);
       expect(earlyPage.text).not.toContain(app.title);
       expect((await t.http().get(`${base}/me/applications/${app.id}`).set(reader.headers)).status).toBe(200);

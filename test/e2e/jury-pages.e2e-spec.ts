@@ -20,8 +20,12 @@ describe('jury pages', () => {
     await t.app.get(AuthService).setPassword(city.tenant.id, userId, 'a long enough password');
     const browser = t.http();
     const page = await openPage(browser, city.host, '/sign-in');
-    await browser.post('/sign-in/password').set('Host', city.host).type('form')
-      .send({ _csrf: page.csrf, email, password: 'a long enough password' }).expect(303);
+    await browser
+      .post('/sign-in/password')
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: page.csrf, email, password: 'a long enough password' })
+      .expect(303);
     return browser;
   }
 
@@ -43,20 +47,43 @@ describe('jury pages', () => {
     const page = await openPage(staffBrowser, city.host, base);
     expect(page.status).toBe(200);
 
-    const badSettings = await staffBrowser.post(`${base}/settings`).set('Host', city.host).type('form')
+    const badSettings = await staffBrowser
+      .post(`${base}/settings`)
+      .set('Host', city.host)
+      .type('form')
       .send({ _csrf: page.csrf, method: 'scored_criteria', criteria: '', laureates: '1', waitingList: '1' });
     expect(badSettings.status).toBe(400);
     expect(badSettings.text).toContain('href="#field-criteria"');
-    await staffBrowser.post(`${base}/settings`).set('Host', city.host).type('form').send({
-      _csrf: page.csrf, method: 'scored_criteria', criteria: 'impact | Impact | Impact | 2 | 0 | 5\nfeasibility | Faisabilité | Feasibility | 1 | 0 | 5',
-      laureates: '1', waitingList: '1', blindReview: 'yes', normalisation: 'none', quorum: '1', maxFavourites: '10',
-    }).expect(303);
+    await staffBrowser
+      .post(`${base}/settings`)
+      .set('Host', city.host)
+      .type('form')
+      .send({
+        _csrf: page.csrf,
+        method: 'scored_criteria',
+        criteria: 'impact | Impact | Impact | 2 | 0 | 5\nfeasibility | Faisabilité | Feasibility | 1 | 0 | 5',
+        laureates: '1',
+        waitingList: '1',
+        blindReview: 'yes',
+        normalisation: 'none',
+        quorum: '1',
+        maxFavourites: '10',
+      })
+      .expect(303);
 
-    const badInvite = await staffBrowser.post(`${base}/members`).set('Host', city.host).type('form').send({ _csrf: page.csrf, email: 'nope', displayName: 'X' });
+    const badInvite = await staffBrowser
+      .post(`${base}/members`)
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: page.csrf, email: 'nope', displayName: 'X' });
     expect(badInvite.status).toBe(400);
     expect(badInvite.text).toContain('href="#field-email"');
-    await staffBrowser.post(`${base}/members`).set('Host', city.host).type('form')
-      .send({ _csrf: page.csrf, email: 'camille@partner.example', displayName: 'Camille', organisation: 'Fablab', weight: '' }).expect(303);
+    await staffBrowser
+      .post(`${base}/members`)
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: page.csrf, email: 'camille@partner.example', displayName: 'Camille', organisation: 'Fablab', weight: '' })
+      .expect(303);
     await staffBrowser.post(`${base}/open`).set('Host', city.host).type('form').send({ _csrf: page.csrf }).expect(303);
 
     const juror = await createPerson(t, city, 'juror', { programmeId: programme.id, email: 'camille@partner.example' });
@@ -85,36 +112,59 @@ describe('jury pages', () => {
 
     const scorePath = `${portalPath}/applications/${apps[1].id}`;
     const scoring = await openPage(jb, city.host, scorePath);
-    const bad = await jb.post(`${scorePath}/ballot`).set('Host', city.host).type('form').send({ _csrf: scoring.csrf, score_impact: '9', score_feasibility: '3' });
+    const bad = await jb
+      .post(`${scorePath}/ballot`)
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: scoring.csrf, score_impact: '9', score_feasibility: '3' });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('href="#field-score_impact"');
     expect(bad.text).toContain('value="9"');
-    await jb.post(`${scorePath}/ballot`).set('Host', city.host).type('form')
-      .send({ _csrf: scoring.csrf, score_impact: '4', score_feasibility: '3', comment: 'Solide' }).expect(303);
+    await jb
+      .post(`${scorePath}/ballot`)
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: scoring.csrf, score_impact: '4', score_feasibility: '3', comment: 'Solide' })
+      .expect(303);
     await jb.post(`${scorePath}/note`).set('Host', city.host).type('form').send({ _csrf: scoring.csrf, note: 'Appeler le fablab' }).expect(303);
     const scored = await openPage(jb, city.host, scorePath);
     expect(scored.html).toContain('value="4"');
     expect(scored.html).toContain('Appeler le fablab');
     const other = await openPage(jb, city.host, `${portalPath}/applications/${apps[2].id}`);
-    await jb.post(`${portalPath}/applications/${apps[2].id}/ballot`).set('Host', city.host).type('form')
-      .send({ _csrf: other.csrf, score_impact: '2', score_feasibility: '2' }).expect(303);
+    await jb
+      .post(`${portalPath}/applications/${apps[2].id}/ballot`)
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: other.csrf, score_impact: '2', score_feasibility: '2' })
+      .expect(303);
 
     const progress = await openPage(staffBrowser, city.host, base);
     expect(progress.html).toContain('Camille');
     await staffBrowser.post(`${base}/close`).set('Host', city.host).type('form').send({ _csrf: progress.csrf }).expect(303);
     // After the close, the juror's ballot is read-only.
-    const closed = await jb.post(`${scorePath}/ballot`).set('Host', city.host).type('form').send({ _csrf: scoring.csrf, score_impact: '1', score_feasibility: '1' });
+    const closed = await jb
+      .post(`${scorePath}/ballot`)
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: scoring.csrf, score_impact: '1', score_feasibility: '1' });
     expect(closed.status).toBe(409);
 
     const results = await openPage(staffBrowser, city.host, base);
     expect(results.html).toContain(apps[1].receiptNumber);
     expect(results.html).toContain('Lauréat');
-    const override = await staffBrowser.post(`${base}/confirm`).set('Host', city.host).type('form')
+    const override = await staffBrowser
+      .post(`${base}/confirm`)
+      .set('Host', city.host)
+      .type('form')
       .send({ _csrf: results.csrf, laureates: apps[2].receiptNumber, waitingList: apps[1].receiptNumber, justification: '' });
     expect(override.status).toBe(400);
     expect(override.text).toContain('href="#field-justification"');
-    await staffBrowser.post(`${base}/confirm`).set('Host', city.host).type('form')
-      .send({ _csrf: results.csrf, laureates: apps[1].receiptNumber, waitingList: apps[2].receiptNumber }).expect(303);
+    await staffBrowser
+      .post(`${base}/confirm`)
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: results.csrf, laureates: apps[1].receiptNumber, waitingList: apps[2].receiptNumber })
+      .expect(303);
     const confirmed = await openPage(staffBrowser, city.host, base);
     expect(confirmed.html).toContain('Annoncer les résultats');
   });

@@ -33,14 +33,24 @@ describe('jury: favourites, like the reference call (10 jurors x 10 picks among 
   });
 
   it('composes the jury, runs the vote, proposes, confirms with a justified override and announces', async () => {
-    await t.http().put(`${base()}/settings`).set(staff.headers)
-      .send({ method: 'favourites', maxFavourites: 10, laureates: 10, waitingList: 3, blindReview: true }).expect(200);
+    await t
+      .http()
+      .put(`${base()}/settings`)
+      .set(staff.headers)
+      .send({ method: 'favourites', maxFavourites: 10, laureates: 10, waitingList: 3, blindReview: true })
+      .expect(200);
     const bad = await t.http().put(`${base()}/settings`).set(staff.headers).send({ method: 'favourites', maxFavourites: 0, surprise: 1 });
     expect(bad.status).toBe(400);
 
     jurors = [];
     for (let i = 0; i < 10; i++) {
-      jurors.push(await inviteJuror(t, city, staff, programme.id, { email: `juror${i}@partner.example`, organisation: `Partenaire ${i}`, weight: i === 0 ? 2 : undefined }));
+      jurors.push(
+        await inviteJuror(t, city, staff, programme.id, {
+          email: `juror${i}@partner.example`,
+          organisation: `Partenaire ${i}`,
+          weight: i === 0 ? 2 : undefined,
+        }),
+      );
     }
     const overview = await t.http().get(base()).set(staff.headers).expect(200);
     expect(overview.body.members).toHaveLength(10);
@@ -52,7 +62,11 @@ describe('jury: favourites, like the reference call (10 jurors x 10 picks among 
     // A conflict declared before the vote opens keeps that application out of the juror's assignment.
     await t.http().post(`${base()}/me/conflicts`).set(jurors[1].headers).send({ applicationId: apps[0].id, reason: 'My cousin' }).expect(204);
     // Ballots wait for the vote to open.
-    const early = await t.http().put(`${base()}/me/favourites`).set(jurors[0].headers).send({ applicationIds: [apps[1].id] });
+    const early = await t
+      .http()
+      .put(`${base()}/me/favourites`)
+      .set(jurors[0].headers)
+      .send({ applicationIds: [apps[1].id] });
     expect(early.status).toBe(409);
     expect(early.body.code).toBe('JURY_VOTE_NOT_OPEN');
 
@@ -78,10 +92,18 @@ describe('jury: favourites, like the reference call (10 jurors x 10 picks among 
     const onConflict = await t.http().put(`${base()}/me/ballots/${apps[0].id}`).set(jurors[1].headers).send({ picked: true });
     expect(onConflict.status).toBe(409);
     expect(onConflict.body.code).toBe('JURY_CONFLICT_DECLARED');
-    const tooMany = await t.http().put(`${base()}/me/favourites`).set(jurors[0].headers).send({ applicationIds: apps.slice(0, 11).map((a) => a.id) });
+    const tooMany = await t
+      .http()
+      .put(`${base()}/me/favourites`)
+      .set(jurors[0].headers)
+      .send({ applicationIds: apps.slice(0, 11).map((a) => a.id) });
     expect(tooMany.status).toBe(409);
     expect(tooMany.body.code).toBe('BALLOT_TOO_MANY_FAVOURITES');
-    const wrongKind = await t.http().put(`${base()}/me/ballots/${apps[3].id}`).set(jurors[0].headers).send({ scores: { a: 1 } });
+    const wrongKind = await t
+      .http()
+      .put(`${base()}/me/ballots/${apps[3].id}`)
+      .set(jurors[0].headers)
+      .send({ scores: { a: 1 } });
     expect(wrongKind.body.code).toBe('JURY_WRONG_METHOD');
 
     // Juror i picks applications i..i+9 (juror 9 only picks 5): the middle ones collect the most picks.
@@ -122,7 +144,11 @@ describe('jury: favourites, like the reference call (10 jurors x 10 picks among 
     expect(blocked.status).toBe(409);
 
     await t.http().post(`${base()}/vote/close`).set(staff.headers).expect(200);
-    const after = await t.http().put(`${base()}/me/favourites`).set(jurors[3].headers).send({ applicationIds: [apps[4].id] });
+    const after = await t
+      .http()
+      .put(`${base()}/me/favourites`)
+      .set(jurors[3].headers)
+      .send({ applicationIds: [apps[4].id] });
     expect(after.status).toBe(409);
     expect(after.body.code).toBe('VOTE_CLOSED');
 
@@ -149,10 +175,17 @@ describe('jury: favourites, like the reference call (10 jurors x 10 picks among 
     const unjustified = await t.http().post(`${base()}/laureates`).set(staff.headers).send(override);
     expect(unjustified.status).toBe(400);
     expect(unjustified.body.code).toBe('JURY_OVERRIDE_JUSTIFICATION_REQUIRED');
-    const confirmed = await t.http().post(`${base()}/laureates`).set(staff.headers)
-      .send({ ...override, justification: 'Only project from the northern district; the council wants territorial balance.' }).expect(200);
+    const confirmed = await t
+      .http()
+      .post(`${base()}/laureates`)
+      .set(staff.headers)
+      .send({ ...override, justification: 'Only project from the northern district; the council wants territorial balance.' })
+      .expect(200);
     expect(confirmed.body.outcomes.filter((o: { status: string }) => o.status === 'laureate')).toHaveLength(10);
-    expect(confirmed.body.outcomes.find((o: { applicationId: string }) => o.applicationId === outsider)).toMatchObject({ status: 'laureate', overridden: true });
+    expect(confirmed.body.outcomes.find((o: { applicationId: string }) => o.applicationId === outsider)).toMatchObject({
+      status: 'laureate',
+      overridden: true,
+    });
     const audit = await t.ds.query(`SELECT data FROM audit_entry WHERE action = 'jury.laureates_overridden' AND subject_id = $1`, [programme.id]);
     expect(audit[0].data.justification).toMatch(/territorial balance/);
 
@@ -163,8 +196,17 @@ describe('jury: favourites, like the reference call (10 jurors x 10 picks among 
     expect(csv.text).not.toContain('Partenaire');
     const evalCsv = await t.http().get(`${base()}/export/evaluations?format=csv`).set(staff.headers).expect(200);
     expect(evalCsv.text).toContain('Second thoughts');
-    const xlsx = await t.http().get(`${base()}/export/evaluations?format=xlsx`).set(staff.headers).buffer(true)
-      .parse((res, cb) => { const chunks: Buffer[] = []; res.on('data', (c: Buffer) => chunks.push(c)); res.on('end', () => cb(null, Buffer.concat(chunks))); }).expect(200);
+    const xlsx = await t
+      .http()
+      .get(`${base()}/export/evaluations?format=xlsx`)
+      .set(staff.headers)
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(xlsx.body);
     expect(book.worksheets[0].rowCount).toBeGreaterThan(90);
@@ -210,14 +252,23 @@ describe('jury: scored criteria with k jurors per application', () => {
   afterAll(() => t.close());
 
   it('assigns k jurors, checks scores against the scale, keeps one ballot per juror and application, and explains the result', async () => {
-    await t.http().put(`${base()}/settings`).set(staff.headers).send({
-      method: 'scored_criteria', normalisation: 'z_score', jurorsPerApplication: 2, laureates: 2, waitingList: 1,
-      quotas: [{ dimension: 'category', group: 'reuse', min: 1 }],
-      criteria: [
-        { id: 'impact', labelFr: 'Impact', labelEn: 'Impact', weight: 2, min: 0, max: 5 },
-        { id: 'feasibility', labelFr: 'Faisabilité', labelEn: 'Feasibility', weight: 1, min: 0, max: 5 },
-      ],
-    }).expect(200);
+    await t
+      .http()
+      .put(`${base()}/settings`)
+      .set(staff.headers)
+      .send({
+        method: 'scored_criteria',
+        normalisation: 'z_score',
+        jurorsPerApplication: 2,
+        laureates: 2,
+        waitingList: 1,
+        quotas: [{ dimension: 'category', group: 'reuse', min: 1 }],
+        criteria: [
+          { id: 'impact', labelFr: 'Impact', labelEn: 'Impact', weight: 2, min: 0, max: 5 },
+          { id: 'feasibility', labelFr: 'Faisabilité', labelEn: 'Feasibility', weight: 1, min: 0, max: 5 },
+        ],
+      })
+      .expect(200);
     const jurors: TestJuror[] = [];
     for (let i = 0; i < 3; i++) jurors.push(await inviteJuror(t, city, staff, programme.id, { email: `sc-juror${i}@example.org` }));
     const preview = await t.http().get(`${base()}/assignment`).set(staff.headers).expect(200);
@@ -232,18 +283,34 @@ describe('jury: scored criteria with k jurors per application', () => {
     expect(mine.body.criteria.map((c: { id: string }) => c.id)).toEqual(['impact', 'feasibility']);
     const assigned = new Set(mine.body.items.map((i: { applicationId: string }) => i.applicationId));
     const notMine = apps.find((a) => !assigned.has(a.id))!;
-    const refused = await t.http().put(`${base()}/me/ballots/${notMine.id}`).set(jurors[0].headers).send({ scores: { impact: 3, feasibility: 3 } });
+    const refused = await t
+      .http()
+      .put(`${base()}/me/ballots/${notMine.id}`)
+      .set(jurors[0].headers)
+      .send({ scores: { impact: 3, feasibility: 3 } });
     expect(refused.status).toBe(403);
     expect(refused.body.code).toBe('JURY_APPLICATION_NOT_ASSIGNED');
     expect((await t.http().get(`${base()}/me/applications/${notMine.id}`).set(jurors[0].headers)).status).toBe(403);
-    const foreign = await t.http().put(`${base()}/me/ballots/00000000-0000-4000-8000-000000000000`).set(jurors[0].headers).send({ scores: { impact: 3, feasibility: 3 } });
+    const foreign = await t
+      .http()
+      .put(`${base()}/me/ballots/00000000-0000-4000-8000-000000000000`)
+      .set(jurors[0].headers)
+      .send({ scores: { impact: 3, feasibility: 3 } });
     expect(foreign.status).toBe(404);
 
     const first = mine.body.items[0].applicationId;
-    const outOfScale = await t.http().put(`${base()}/me/ballots/${first}`).set(jurors[0].headers).send({ scores: { impact: 7, feasibility: 3 } });
+    const outOfScale = await t
+      .http()
+      .put(`${base()}/me/ballots/${first}`)
+      .set(jurors[0].headers)
+      .send({ scores: { impact: 7, feasibility: 3 } });
     expect(outOfScale.status).toBe(400);
     expect(outOfScale.body.code).toBe('BALLOT_SCORE_OUT_OF_SCALE');
-    const missing = await t.http().put(`${base()}/me/ballots/${first}`).set(jurors[0].headers).send({ scores: { impact: 3 } });
+    const missing = await t
+      .http()
+      .put(`${base()}/me/ballots/${first}`)
+      .set(jurors[0].headers)
+      .send({ scores: { impact: 3 } });
     expect(missing.body.code).toBe('BALLOT_CRITERION_MISSING');
 
     // Every juror scores their applications; the one listed first gets the best marks from everyone.
@@ -252,12 +319,21 @@ describe('jury: scored criteria with k jurors per application', () => {
       for (const item of list) {
         const idx = apps.findIndex((a) => a.id === item.applicationId);
         const v = Math.max(0, 5 - idx) - (j === 2 ? 1 : 0);
-        await t.http().put(`${base()}/me/ballots/${item.applicationId}`).set(juror.headers)
-          .send({ scores: { impact: Math.max(0, v), feasibility: 3 }, comment: `note ${idx}` }).expect(200);
+        await t
+          .http()
+          .put(`${base()}/me/ballots/${item.applicationId}`)
+          .set(juror.headers)
+          .send({ scores: { impact: Math.max(0, v), feasibility: 3 }, comment: `note ${idx}` })
+          .expect(200);
       }
     }
     // Changing a ballot keeps one row per juror and application, with a new version and a history line.
-    const changed = await t.http().put(`${base()}/me/ballots/${first}`).set(jurors[0].headers).send({ scores: { impact: 5, feasibility: 5 } }).expect(200);
+    const changed = await t
+      .http()
+      .put(`${base()}/me/ballots/${first}`)
+      .set(jurors[0].headers)
+      .send({ scores: { impact: 5, feasibility: 5 } })
+      .expect(200);
     expect(changed.body.version).toBe(2);
     expect(changed.body.comment).toMatch(/^note/);
     const rows = await t.ds.query(`SELECT count(*)::int AS n FROM jury_ballot WHERE member_id = $1`, [jurors[0].memberId]);
@@ -305,14 +381,32 @@ describe('jury: ranking (Borda) and pairwise comparison', () => {
     const b = await inviteJuror(t, city, staff, programme.id, { email: 'bd-b@example.org' });
     await t.http().post(`${base}/vote/open`).set(staff.headers).expect(200);
     const [w, x, y, z] = apps.map((ap) => ap.id);
-    await t.http().put(`${base}/me/ranking`).set(a.headers).send({ applicationIds: [x, w, y, z] }).expect(200);
-    await t.http().put(`${base}/me/ranking`).set(b.headers).send({ applicationIds: [x, y, w] }).expect(200);
-    const dup = await t.http().put(`${base}/me/ranking`).set(b.headers).send({ applicationIds: [x, x] });
+    await t
+      .http()
+      .put(`${base}/me/ranking`)
+      .set(a.headers)
+      .send({ applicationIds: [x, w, y, z] })
+      .expect(200);
+    await t
+      .http()
+      .put(`${base}/me/ranking`)
+      .set(b.headers)
+      .send({ applicationIds: [x, y, w] })
+      .expect(200);
+    const dup = await t
+      .http()
+      .put(`${base}/me/ranking`)
+      .set(b.headers)
+      .send({ applicationIds: [x, x] });
     expect(dup.body.code).toBe('BALLOT_DUPLICATE_RANK');
     // A conflict takes the application out of the ranking, which closes up.
     await t.http().post(`${base}/me/conflicts`).set(a.headers).send({ applicationId: w }).expect(204);
     const ranks = await t.ds.query(`SELECT application_id, rank FROM jury_ballot WHERE member_id = $1 ORDER BY rank`, [a.memberId]);
-    expect(ranks.map((r: { application_id: string; rank: number }) => [r.application_id, r.rank])).toEqual([[x, 1], [y, 2], [z, 3]]);
+    expect(ranks.map((r: { application_id: string; rank: number }) => [r.application_id, r.rank])).toEqual([
+      [x, 1],
+      [y, 2],
+      [z, 3],
+    ]);
     await t.http().post(`${base}/vote/close`).set(staff.headers).expect(200);
     const results = await t.http().get(`${base}/results`).set(staff.headers).expect(200);
     expect(results.body.ranking[0]).toMatchObject({ applicationId: x, score: 4, proposal: 'laureate' });

@@ -36,7 +36,11 @@ describe('link origin', () => {
     const res = await t.http().post(path).set(headers).send({ email });
     await t.sendMail();
     const mails = smtp.to(email);
-    return { status: res.status, code: res.body?.code as string | undefined, link: mails.length > before ? linkIn(mails.at(-1)!, '/sign-in/link/') : undefined };
+    return {
+      status: res.status,
+      code: res.body?.code as string | undefined,
+      link: mails.length > before ? linkIn(mails.at(-1)!, '/sign-in/link/') : undefined,
+    };
   }
 
   it.each([
@@ -66,9 +70,16 @@ describe('link origin', () => {
   });
 
   it('builds links from the registered host and PUBLIC_URL scheme, ignoring forwarded headers', async () => {
-    const res = await linkRequest('/api/auth/sign-in-links', {
-      Host: city.host.toUpperCase(), 'X-Forwarded-Host': 'attacker.example', 'X-Forwarded-Proto': 'http', Forwarded: 'host=attacker.example',
-    }, staff.email);
+    const res = await linkRequest(
+      '/api/auth/sign-in-links',
+      {
+        Host: city.host.toUpperCase(),
+        'X-Forwarded-Host': 'attacker.example',
+        'X-Forwarded-Proto': 'http',
+        Forwarded: 'host=attacker.example',
+      },
+      staff.email,
+    );
     expect(res.status).toBe(202);
     expect(new URL(res.link!).origin).toBe(`https://${city.host}`);
     // The link signs in on the registered host.
@@ -83,12 +94,16 @@ describe('link origin', () => {
     expect(new URL(res.link!).origin).toBe(`https://${city.host}`);
   });
 
-  it('serves /t/<slug> under PUBLIC_URL\'s host and loopback (outside production), with links from configuration', async () => {
+  it("serves /t/<slug> under PUBLIC_URL's host and loopback (outside production), with links from configuration", async () => {
     const viaPublic = await linkRequest(`/t/${hostless.tenant.slug}/api/auth/sign-in-links`, { Host: 'tremplin.example.org' }, hostlessStaff.email);
     expect(viaPublic.status).toBe(202);
     expect(viaPublic.link!.startsWith(`${PUBLIC_URL}/t/${hostless.tenant.slug}/sign-in/link/`)).toBe(true);
 
-    const viaLoopback = await linkRequest(`/t/${hostless.tenant.slug}/api/auth/sign-in-links`, { Host: '127.0.0.1:5173', 'X-Forwarded-Host': 'attacker.example' }, hostlessStaff.email);
+    const viaLoopback = await linkRequest(
+      `/t/${hostless.tenant.slug}/api/auth/sign-in-links`,
+      { Host: '127.0.0.1:5173', 'X-Forwarded-Host': 'attacker.example' },
+      hostlessStaff.email,
+    );
     expect(viaLoopback.status).toBe(202);
     expect(viaLoopback.link!.startsWith(`${PUBLIC_URL}/t/${hostless.tenant.slug}/sign-in/link/`)).toBe(true);
 
@@ -98,7 +113,7 @@ describe('link origin', () => {
     expect(new URL(viaPrefix.link!).origin).toBe(`https://${city.host}`);
   });
 
-  it('refuses /t/<slug> under another authority\'s registered host', async () => {
+  it("refuses /t/<slug> under another authority's registered host", async () => {
     const res = await linkRequest(`/t/${hostless.tenant.slug}/api/auth/sign-in-links`, { Host: city.host }, hostlessStaff.email);
     expect(res.status).toBe(404);
     expect(res.link).toBeUndefined();
@@ -106,7 +121,10 @@ describe('link origin', () => {
 
   it('invitations from the staff form and the API use the configured origin too', async () => {
     const email = `juror-${Date.now()}@example.org`;
-    const res = await t.http().post('/api/people').set({ ...staff.headers, 'X-Forwarded-Host': 'attacker.example' })
+    const res = await t
+      .http()
+      .post('/api/people')
+      .set({ ...staff.headers, 'X-Forwarded-Host': 'attacker.example' })
       .send({ email, displayName: 'Juror', role: 'juror' });
     expect(res.status).toBe(201);
     await t.sendMail();
@@ -114,11 +132,17 @@ describe('link origin', () => {
   });
 
   it('puts only configured origins in canonical URLs, sitemaps and robots.txt', async () => {
-    const home = await t.http().get('/').set({ Host: `${city.host}:8443`, 'X-Forwarded-Host': 'attacker.example', Accept: 'text/html' });
+    const home = await t
+      .http()
+      .get('/')
+      .set({ Host: `${city.host}:8443`, 'X-Forwarded-Host': 'attacker.example', Accept: 'text/html' });
     expect(home.status).toBe(200);
     expect(home.text).not.toContain('attacker.example');
     expect(home.text).not.toContain(':8443');
-    const sitemap = await t.http().get('/sitemap.xml').set({ Host: `${city.host}:8443` });
+    const sitemap = await t
+      .http()
+      .get('/sitemap.xml')
+      .set({ Host: `${city.host}:8443` });
     expect(sitemap.text).toContain(`https://${city.host}/`);
     expect(sitemap.text).not.toContain(':8443');
     const robots = await t.http().get(`/t/${hostless.tenant.slug}/robots.txt`).set({ Host: '127.0.0.1' });

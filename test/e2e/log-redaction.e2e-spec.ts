@@ -57,7 +57,11 @@ describe('logs keep no secret of a URL', () => {
     await t.http().get(`/contributions/${reference}`).set('Host', city.host).set('Accept', 'text/html');
     await t.http().get(`/api/contributions/${reference}`).set('Host', city.host).expect(404);
     // A multipart form sends its CSRF token in the query string; a page opened from a link has it as Referer.
-    await agent.post(`/t/${slug}/campaigns/${randomUUID()}/image?_csrf=${encodeURIComponent(shown.csrf)}`).set('Host', city.host).attach('image', Buffer.from('x'), 'x.png').expect(404);
+    await agent
+      .post(`/t/${slug}/campaigns/${randomUUID()}/image?_csrf=${encodeURIComponent(shown.csrf)}`)
+      .set('Host', city.host)
+      .attach('image', Buffer.from('x'), 'x.png')
+      .expect(404);
     await t.http().get('/sign-in').set('Host', city.host).set('Referer', `https://${city.host}/sign-in/link/${unknownLink}`).expect(200);
     // A bearer token in the Authorization header.
     await t.http().get('/api/me').set(person.headers).expect(200);
@@ -80,14 +84,29 @@ describe('logs keep no secret of a URL', () => {
       expect([what, text.includes(value)]).toEqual([what, false]);
     }
     // Not vacuous: each request was logged, with its URL redacted.
-    const urls = logs.json().map((l) => l.req?.url).filter(Boolean);
-    expect(urls).toEqual(expect.arrayContaining([
-      `/t/${slug}/sign-in/link/[redacted]`, '/sign-in/link/[redacted]', '/coaching/calendar/[redacted].ics',
-      '/contributions/confirm?token=[redacted]&lang=en', '/contributions/[redacted]', '/api/contributions/[redacted]',
-      expect.stringMatching(/^\/t\/[\w-]+\/campaigns\/[0-9a-f-]+\/image\?_csrf=\[redacted\]$/),
-    ]));
-    expect(logs.json().find((l) => l.req?.url === '/sign-in' && l.req?.headers?.referer)?.req.headers.referer).toBe(`https://${city.host}/sign-in/link/[redacted]`);
+    const urls = logs
+      .json()
+      .map((l) => l.req?.url)
+      .filter(Boolean);
+    expect(urls).toEqual(
+      expect.arrayContaining([
+        `/t/${slug}/sign-in/link/[redacted]`,
+        '/sign-in/link/[redacted]',
+        '/coaching/calendar/[redacted].ics',
+        '/contributions/confirm?token=[redacted]&lang=en',
+        '/contributions/[redacted]',
+        '/api/contributions/[redacted]',
+        expect.stringMatching(/^\/t\/[\w-]+\/campaigns\/[0-9a-f-]+\/image\?_csrf=\[redacted\]$/),
+      ]),
+    );
+    expect(logs.json().find((l) => l.req?.url === '/sign-in' && l.req?.headers?.referer)?.req.headers.referer).toBe(
+      `https://${city.host}/sign-in/link/[redacted]`,
+    );
     const report = logs.json().find((l) => l.msg === 'unhandled error');
-    expect(report).toMatchObject({ url: '/coaching/calendar/[redacted].ics', method: 'GET', err: expect.objectContaining({ message: 'the database went away' }) });
+    expect(report).toMatchObject({
+      url: '/coaching/calendar/[redacted].ics',
+      method: 'GET',
+      err: expect.objectContaining({ message: 'the database went away' }),
+    });
   });
 });

@@ -9,24 +9,37 @@ import { startTestApp } from '../setup/test-app.js';
 import type { TestApp } from '../setup/test-app.js';
 
 async function queue(t: TestApp, tenantId: string, to: string, dedupeKey?: string): Promise<boolean> {
-  return t.app.get(TransactionRunner).run((em) => t.app.get(OutboxService).enqueue(em, {
-    tenantId, template: 'sign-in-link', locale: 'en', to, payload: { link: 'https://x.test/sign-in/link/abc', name: 'Ada', minutes: 30 }, dedupeKey,
-  }));
+  return t.app.get(TransactionRunner).run((em) =>
+    t.app.get(OutboxService).enqueue(em, {
+      tenantId,
+      template: 'sign-in-link',
+      locale: 'en',
+      to,
+      payload: { link: 'https://x.test/sign-in/link/abc', name: 'Ada', minutes: 30 },
+      dedupeKey,
+    }),
+  );
 }
 
 /** `n` contributor updates of one authority, queued in one statement. */
 async function queueBulk(t: TestApp, tenantId: string, n: number, prefix = 'fan'): Promise<number> {
   const mails: OutgoingEmail[] = Array.from({ length: n }, (_, i) => ({
-    tenantId, template: 'campaign-update', locale: 'en', to: `${prefix}${i}@example.org`,
+    tenantId,
+    template: 'campaign-update',
+    locale: 'en',
+    to: `${prefix}${i}@example.org`,
     payload: { campaignTitle: 'Repair café', title: 'We have a workshop', body: 'Thanks to you.', link: 'https://x.test/c' },
   }));
   return t.app.get(TransactionRunner).run((em) => t.app.get(OutboxService).enqueueMany(em, mails));
 }
 
-const sentBy = async (t: TestApp, tenantId: string, template?: string): Promise<number> => (await t.ds.query(
-  `SELECT count(*)::int AS n FROM outbox_message WHERE tenant_id = $1 AND status = 'sent' AND ($2::text IS NULL OR template = $2)`,
-  [tenantId, template ?? null],
-))[0].n;
+const sentBy = async (t: TestApp, tenantId: string, template?: string): Promise<number> =>
+  (
+    await t.ds.query(`SELECT count(*)::int AS n FROM outbox_message WHERE tenant_id = $1 AND status = 'sent' AND ($2::text IS NULL OR template = $2)`, [
+      tenantId,
+      template ?? null,
+    ])
+  )[0].n;
 
 describe('e-mail outbox', () => {
   it('retries with back-off while the SMTP server refuses, then sends once', async () => {
@@ -138,9 +151,15 @@ describe('e-mail outbox', () => {
       await queueBulk(t, a.tenant.id, 50, 'a');
       t.clock.advance(1000);
       await queueBulk(t, b.tenant.id, 3, 'b');
-      await t.app.get(TransactionRunner).run((em) => t.app.get(OutboxService).enqueue(em, {
-        tenantId: b.tenant.id, template: 'application-decision', locale: 'en', to: 'b-applicant@example.org', payload: { receipt: 'R-1', eligible: true },
-      }));
+      await t.app.get(TransactionRunner).run((em) =>
+        t.app.get(OutboxService).enqueue(em, {
+          tenantId: b.tenant.id,
+          template: 'application-decision',
+          locale: 'en',
+          to: 'b-applicant@example.org',
+          payload: { receipt: 'R-1', eligible: true },
+        }),
+      );
       // One pass serves both: A's older backlog does not keep B waiting, and A stops at its rate.
       expect(await t.sendMailOnce()).toBe(10 + 4);
       expect(await t.sendMail()).toBe(0);
@@ -150,10 +169,16 @@ describe('e-mail outbox', () => {
       expect(await t.sendMail()).toBe(1);
       expect(smtp.to('ada@example.org')).toHaveLength(1);
       // A caller may mark one e-mail transactional.
-      await t.app.get(TransactionRunner).run((em) => t.app.get(OutboxService).enqueue(em, {
-        tenantId: a.tenant.id, template: 'campaign-update', locale: 'en', to: 'urgent@example.org', priority: 0,
-        payload: { campaignTitle: 'Repair café', title: 'Cancelled tonight', body: '', link: 'https://x.test/c' },
-      }));
+      await t.app.get(TransactionRunner).run((em) =>
+        t.app.get(OutboxService).enqueue(em, {
+          tenantId: a.tenant.id,
+          template: 'campaign-update',
+          locale: 'en',
+          to: 'urgent@example.org',
+          priority: 0,
+          payload: { campaignTitle: 'Repair café', title: 'Cancelled tonight', body: '', link: 'https://x.test/c' },
+        }),
+      );
       expect(await t.sendMail()).toBe(1);
       // The minute slides: half-way, nothing more; once the first claims are a minute old, ten more.
       t.clock.advance(30_000);

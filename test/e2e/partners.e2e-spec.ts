@@ -29,17 +29,41 @@ describe('sponsor partners: profiles, needs, rankings and the matching', () => {
   it('proposes the optimal pairs with their reasons, follows locks and forbidden pairs, and notifies both sides on confirmation', async () => {
     const bad = await t.http().post(`${api()}/partners`).set(staff.headers).send({ name: 'X', capacity: -1, matchFundingCents: 'lots' });
     expect(bad.status).toBe(400);
-    const uni = (await t.http().post(`${api()}/partners`).set(staff.headers).send({
-      name: 'Université', description: 'Labs and students', expertise: ['Prototyping', 'design'], themes: ['repair'], capacity: 1, matchFundingCents: 500_000_00,
-    }).expect(201)).body;
+    const uni = (
+      await t
+        .http()
+        .post(`${api()}/partners`)
+        .set(staff.headers)
+        .send({
+          name: 'Université',
+          description: 'Labs and students',
+          expertise: ['Prototyping', 'design'],
+          themes: ['repair'],
+          capacity: 1,
+          matchFundingCents: 500_000_00,
+        })
+        .expect(201)
+    ).body;
     expect(uni.expertise).toEqual(['prototyping', 'design']);
     expect(uni.matchFundingCents).toBe(50_000_000);
-    const bank = (await t.http().post(`${api()}/partners`).set(staff.headers).send({ name: 'Banque', expertise: ['finance', 'marketing'], themes: ['reuse'], capacity: 2 }).expect(201)).body;
+    const bank = (
+      await t
+        .http()
+        .post(`${api()}/partners`)
+        .set(staff.headers)
+        .send({ name: 'Banque', expertise: ['finance', 'marketing'], themes: ['reuse'], capacity: 2 })
+        .expect(201)
+    ).body;
     const dup = await t.http().post(`${api()}/partners`).set(staff.headers).send({ name: 'Banque' });
     expect(dup.status).toBe(400);
 
     await t.http().post(`${api()}/partners/${uni.id}/contacts`).set(staff.headers).send({ email: 'paul@uni.example', displayName: 'Paul' }).expect(201);
-    await t.http().post(`${api()}/partners/${bank.id}/contacts`).set(staff.headers).send({ email: 'anne@bank.example', displayName: 'Anne', locale: 'en' }).expect(201);
+    await t
+      .http()
+      .post(`${api()}/partners/${bank.id}/contacts`)
+      .set(staff.headers)
+      .send({ email: 'anne@bank.example', displayName: 'Anne', locale: 'en' })
+      .expect(201);
     await t.sendMail();
     expect(smtp.to('paul@uni.example')[0].text).toContain('/sign-in/link/');
     const paul = await createPerson(t, city, 'partner', { programmeId: programme.id, email: 'paul@uni.example' });
@@ -48,15 +72,43 @@ describe('sponsor partners: profiles, needs, rankings and the matching', () => {
     const [l1, l2, l3] = laureates;
     const dir = await t.http().get(`${api()}/partners/me/needs`).set(l1.headers).expect(200);
     expect(dir.body.partners.map((p: { name: string }) => p.name)).toEqual(['Banque', 'Université']);
-    await t.http().put(`${api()}/partners/me/needs`).set(l1.headers).send({ needs: ['Prototyping', 'finance'], preferences: [uni.id] }).expect(200);
-    await t.http().put(`${api()}/partners/me/needs`).set(l2.headers).send({ needs: ['marketing'] }).expect(200);
-    await t.http().put(`${api()}/partners/me/needs`).set(l3.headers).send({ needs: ['design', 'prototyping'] }).expect(200);
-    const unknown = await t.http().put(`${api()}/partners/me/needs`).set(l3.headers).send({ needs: [], preferences: [programme.id] });
+    await t
+      .http()
+      .put(`${api()}/partners/me/needs`)
+      .set(l1.headers)
+      .send({ needs: ['Prototyping', 'finance'], preferences: [uni.id] })
+      .expect(200);
+    await t
+      .http()
+      .put(`${api()}/partners/me/needs`)
+      .set(l2.headers)
+      .send({ needs: ['marketing'] })
+      .expect(200);
+    await t
+      .http()
+      .put(`${api()}/partners/me/needs`)
+      .set(l3.headers)
+      .send({ needs: ['design', 'prototyping'] })
+      .expect(200);
+    const unknown = await t
+      .http()
+      .put(`${api()}/partners/me/needs`)
+      .set(l3.headers)
+      .send({ needs: [], preferences: [programme.id] });
     expect(unknown.body.code).toBe('PARTNER_UNKNOWN_IDS');
-    await t.http().put(`${api()}/partner/me/preferences`).set(paul.headers).send({ applicationIds: [l3.applicationId] }).expect(200);
+    await t
+      .http()
+      .put(`${api()}/partner/me/preferences`)
+      .set(paul.headers)
+      .send({ applicationIds: [l3.applicationId] })
+      .expect(200);
 
     const run = await t.http().post(`${api()}/matching/run`).set(staff.headers).expect(200);
-    const pairs = run.body.result.pairs as Array<{ laureateId: string; partnerId: string; terms: Array<{ name: string; contribution: number; detail?: { shared?: string[] } }> }>;
+    const pairs = run.body.result.pairs as Array<{
+      laureateId: string;
+      partnerId: string;
+      terms: Array<{ name: string; contribution: number; detail?: { shared?: string[] } }>;
+    }>;
     expect(pairs).toHaveLength(3);
     const pairOf = (l: TestLaureate) => pairs.find((p) => p.laureateId === l.applicationId)!;
     expect(pairOf(l3).partnerId).toBe(uni.id);
@@ -68,7 +120,12 @@ describe('sponsor partners: profiles, needs, rankings and the matching', () => {
     await t.http().post(`${api()}/matching/pairs`).set(staff.headers).send({ laureateId: l1.applicationId, partnerId: uni.id, rule: 'lock' }).expect(200);
     const stale = await t.http().post(`${api()}/matching/confirm`).set(staff.headers);
     expect(stale.body.code).toBe('MATCHING_STALE');
-    await t.http().put(`${api()}/matching/settings`).set(staff.headers).send({ weights: { needOverlap: 5, themeMatch: 0, laureatePreference: 1, partnerPreference: 1 } }).expect(200);
+    await t
+      .http()
+      .put(`${api()}/matching/settings`)
+      .set(staff.headers)
+      .send({ weights: { needOverlap: 5, themeMatch: 0, laureatePreference: 1, partnerPreference: 1 } })
+      .expect(200);
     const badWeights = await t.http().put(`${api()}/matching/settings`).set(staff.headers).send({ weights: 3 });
     expect(badWeights.status).toBe(400);
     const rerun = await t.http().post(`${api()}/matching/run`).set(staff.headers).expect(200);

@@ -27,7 +27,10 @@ describe('payment settings per authority', () => {
     staffA = await createPerson(t, a, 'staff');
     staffB = await createPerson(t, b, 'staff');
     // One open campaign per authority (opening moves the clock: done once, before the clock matters).
-    for (const [tt, staff] of [[a, staffA], [b, staffB]] as const) {
+    for (const [tt, staff] of [
+      [a, staffA],
+      [b, staffB],
+    ] as const) {
       const w = await createCampaignProgramme(t, tt, staff, 1, { settings: { paymentProvider: 'webhook' }, days: 30 });
       await w.open();
       campaignOf.set(tt.tenant.id, w.campaigns[0].id);
@@ -37,24 +40,46 @@ describe('payment settings per authority', () => {
 
   /** A pending webhook contribution of the authority, and the event that would confirm it. */
   async function pendingPayment(tt: TestTenant) {
-    const made = await t.http().post(`/api/campaigns/${campaignOf.get(tt.tenant.id)}/contributions`).set({ Host: tt.host, 'Idempotency-Key': `k-pay-${++ref}-${Date.now()}` })
-      .send(contributionBody({ amountCents: 2_000 })).expect(201);
+    const made = await t
+      .http()
+      .post(`/api/campaigns/${campaignOf.get(tt.tenant.id)}/contributions`)
+      .set({ Host: tt.host, 'Idempotency-Key': `k-pay-${++ref}-${Date.now()}` })
+      .send(contributionBody({ amountCents: 2_000 }))
+      .expect(201);
     return { made, event: { id: `evt-pay-${++ref}`, type: 'payment.succeeded', data: { reference: made.body.id, amountCents: 2_000 } } };
   }
 
   it('is set by staff, answered only as "set on <date> by <name>", and sealed in the database', async () => {
     const before = await t.http().get('/api/payment-settings').set(staffA.headers).expect(200);
-    expect(before.body).toMatchObject({ provider: 'webhook', webhookSecret: { source: 'default', setAt: null }, checkoutUrl: null, checkoutUrlSource: 'default' });
+    expect(before.body).toMatchObject({
+      provider: 'webhook',
+      webhookSecret: { source: 'default', setAt: null },
+      checkoutUrl: null,
+      checkoutUrlSource: 'default',
+    });
 
-    const bad = await t.http().put('/api/payment-settings').set(staffA.headers).send({ webhookSecret: 'too-short', checkoutUrl: 'ftp://pay.example.org' }).expect(400);
+    const bad = await t
+      .http()
+      .put('/api/payment-settings')
+      .set(staffA.headers)
+      .send({ webhookSecret: 'too-short', checkoutUrl: 'ftp://pay.example.org' })
+      .expect(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['webhookSecret', 'checkoutUrl']);
     expect(JSON.stringify(bad.body)).not.toContain('too-short');
 
-    const put = await t.http().put('/api/payment-settings').set(staffA.headers).send({ webhookSecret: SECRET_A, checkoutUrl: 'https://pay.city-a.test/checkout' }).expect(200);
+    const put = await t
+      .http()
+      .put('/api/payment-settings')
+      .set(staffA.headers)
+      .send({ webhookSecret: SECRET_A, checkoutUrl: 'https://pay.city-a.test/checkout' })
+      .expect(200);
     const got = await t.http().get('/api/payment-settings').set(staffA.headers).expect(200);
     for (const res of [put, got]) {
       expect(res.body.webhookSecret).toEqual({
-        source: 'authority', setAt: t.clock.now().toISOString(), setBy: { userId: staffA.userId, name: staffA.email.split('@')[0], role: 'staff' }, previousValidUntil: null,
+        source: 'authority',
+        setAt: t.clock.now().toISOString(),
+        setBy: { userId: staffA.userId, name: staffA.email.split('@')[0], role: 'staff' },
+        previousValidUntil: null,
       });
       expect(JSON.stringify(res.body)).not.toContain(SECRET_A.slice(0, 8));
     }
@@ -62,7 +87,8 @@ describe('payment settings per authority', () => {
 
     const rows: Array<Record<string, unknown>> = await t.ds.query(`SELECT * FROM payment_secret WHERE tenant_id = $1`, [a.tenant.id]);
     expect(rows).toHaveLength(1);
-    const dump = JSON.stringify(rows) + rows.map((r) => Buffer.concat([r.ciphertext as Buffer, r.iv as Buffer, r.auth_tag as Buffer]).toString('latin1')).join('');
+    const dump =
+      JSON.stringify(rows) + rows.map((r) => Buffer.concat([r.ciphertext as Buffer, r.iv as Buffer, r.auth_tag as Buffer]).toString('latin1')).join('');
     expect(dump).not.toContain(SECRET_A);
     expect(dump).not.toContain(SECRET_A.slice(0, 12));
     expect(rows[0]).toMatchObject({ key_id: expect.stringMatching(/^v1\./), valid_until: null, set_by_role: 'staff' });
@@ -70,9 +96,12 @@ describe('payment settings per authority', () => {
 
     // The audit says which fields changed, never their values.
     const audit: Array<{ action: string; data: Record<string, unknown> }> = await t.ds.query(
-      `SELECT action, data FROM audit_entry WHERE tenant_id = $1 AND action LIKE 'payment_settings.%'`, [a.tenant.id],
+      `SELECT action, data FROM audit_entry WHERE tenant_id = $1 AND action LIKE 'payment_settings.%'`,
+      [a.tenant.id],
     );
-    expect(audit).toEqual([{ action: 'payment_settings.updated', data: { provider: 'webhook', fields: ['webhookSecret', 'checkoutUrl'], actorRole: 'staff' } }]);
+    expect(audit).toEqual([
+      { action: 'payment_settings.updated', data: { provider: 'webhook', fields: ['webhookSecret', 'checkoutUrl'], actorRole: 'staff' } },
+    ]);
     expect(JSON.stringify(await t.ds.query(`SELECT * FROM audit_entry`))).not.toContain(SECRET_A.slice(0, 8));
 
     // B's settings are untouched.
@@ -138,7 +167,11 @@ describe('payment settings per authority', () => {
       await t.http().post('/api/payment-settings/end-rotation').set(person.headers).expect(403);
     }
     // Staff of B cannot reach A's settings with their token on A's host.
-    await t.http().get('/api/payment-settings').set({ ...staffB.headers, Host: a.host }).expect(401);
+    await t
+      .http()
+      .get('/api/payment-settings')
+      .set({ ...staffB.headers, Host: a.host })
+      .expect(401);
     await t.http().get('/api/payment-settings').set('Host', a.host).expect(401);
   });
 
@@ -147,8 +180,12 @@ describe('payment settings per authority', () => {
     await t.app.get(AuthService).setPassword(b.tenant.id, staff.userId, 'a long enough password');
     const browser = t.http();
     const signIn = await openPage(browser, b.host, '/sign-in');
-    await browser.post('/sign-in/password').set('Host', b.host).type('form')
-      .send({ _csrf: signIn.csrf, email: 'payments@city-b.test', password: 'a long enough password' }).expect(303);
+    await browser
+      .post('/sign-in/password')
+      .set('Host', b.host)
+      .type('form')
+      .send({ _csrf: signIn.csrf, email: 'payments@city-b.test', password: 'a long enough password' })
+      .expect(303);
 
     const desk = await openPage(browser, b.host, '/staff');
     expect(desk.html).toContain('href="/staff/payment-settings"');
@@ -160,7 +197,11 @@ describe('payment settings per authority', () => {
     expect(form.html).not.toContain(SECRET_B);
 
     const typed = 'typed-but-refused-secret-000000000000';
-    const bad = await browser.post('/staff/payment-settings').set('Host', b.host).type('form').send({ _csrf: form.csrf, webhookSecret: typed, checkoutUrl: 'not a url' });
+    const bad = await browser
+      .post('/staff/payment-settings')
+      .set('Host', b.host)
+      .type('form')
+      .send({ _csrf: form.csrf, webhookSecret: typed, checkoutUrl: 'not a url' });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('class="error-summary"');
     expect(bad.text).toContain('href="#field-checkoutUrl"');
@@ -169,14 +210,22 @@ describe('payment settings per authority', () => {
     expect(bad.text).not.toContain(typed);
 
     // Empty secret keeps the current one; the checkout URL changes.
-    const kept = await browser.post('/staff/payment-settings').set('Host', b.host).type('form').send({ _csrf: form.csrf, webhookSecret: '', checkoutUrl: 'https://pay.city-b.test/' });
+    const kept = await browser
+      .post('/staff/payment-settings')
+      .set('Host', b.host)
+      .type('form')
+      .send({ _csrf: form.csrf, webhookSecret: '', checkoutUrl: 'https://pay.city-b.test/' });
     expect(kept.status).toBe(303);
     expect(kept.headers.location).toBe('/staff/payment-settings?saved=settings');
     const after = await openPage(browser, b.host, kept.headers.location);
     expect(after.html).toContain('Les réglages de paiement ont été enregistrés.');
     expect((await t.http().get('/api/payment-settings').set(staffB.headers)).body.webhookSecret.previousValidUntil).toBeNull();
 
-    const rotated = await browser.post('/staff/payment-settings').set('Host', b.host).type('form').send({ _csrf: form.csrf, webhookSecret: 'Jp9wB-rotated-00000000000000000', checkoutUrl: 'https://pay.city-b.test/' });
+    const rotated = await browser
+      .post('/staff/payment-settings')
+      .set('Host', b.host)
+      .type('form')
+      .send({ _csrf: form.csrf, webhookSecret: 'Jp9wB-rotated-00000000000000000', checkoutUrl: 'https://pay.city-b.test/' });
     expect(rotated.status).toBe(303);
     const page = await openPage(browser, b.host, '/staff/payment-settings?lang=en');
     expect(page.html).toMatch(/Set on .+ by payments\./);

@@ -17,9 +17,17 @@ describe('people and access', () => {
 
   const html = (path: string) => openPage(browser, city.host, path);
   const post = (path: string, csrf: string, body: Record<string, string> = {}) =>
-    browser.post(path).set('Host', city.host).type('form').send({ _csrf: csrf, ...body });
+    browser
+      .post(path)
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: csrf, ...body });
   const grantsOf = async (userId: string) =>
-    (await t.ds.query('SELECT id, role, programme_id FROM role_grant WHERE user_id = $1 ORDER BY created_at', [userId])) as Array<{ id: string; role: string; programme_id: string | null }>;
+    (await t.ds.query('SELECT id, role, programme_id FROM role_grant WHERE user_id = $1 ORDER BY created_at', [userId])) as Array<{
+      id: string;
+      role: string;
+      programme_id: string | null;
+    }>;
 
   beforeAll(async () => {
     smtp = await new TestSmtpServer().start();
@@ -31,8 +39,12 @@ describe('people and access', () => {
     programmeId = (await createProgramme(t, city, staff)).id;
     browser = t.http();
     const signIn = await openPage(browser, city.host, '/sign-in');
-    await browser.post('/sign-in/password').set('Host', city.host).type('form')
-      .send({ _csrf: signIn.csrf, email: 'agent@people.test', password: 'a long enough password' }).expect(303);
+    await browser
+      .post('/sign-in/password')
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: signIn.csrf, email: 'agent@people.test', password: 'a long enough password' })
+      .expect(303);
   });
   afterAll(async () => {
     await t.close();
@@ -88,7 +100,7 @@ describe('people and access', () => {
     expect(linkIn(mail, '/sign-in/link/')).toContain(`${city.host}`);
   });
 
-  it('gives and removes one role, and never the last staff grant nor one\'s own', async () => {
+  it("gives and removes one role, and never the last staff grant nor one's own", async () => {
     const person = await createPerson(t, city, 'juror', { email: 'roles@example.org', programmeId });
     const page = await html(`/staff/people/${person.userId}`);
     const granted = await post(`/staff/people/${person.userId}/roles`, page.csrf, { role: 'coach', programmeId: '' });
@@ -116,15 +128,23 @@ describe('people and access', () => {
     const town = await createTenant(t);
     const only = await createPerson(t, town, 'staff');
     const [onlyGrant] = await grantsOf(only.userId);
-    await expect(t.app.get(AuthService).revokeRole(town.tenant.id, { userId: staff.userId, email: 'x', displayName: 'x', roles: ['platform_admin'], programmeRoles: {}, via: 'token' }, only.userId, onlyGrant.id))
-      .rejects.toMatchObject({ code: 'LAST_STAFF_GRANT' });
+    await expect(
+      t.app
+        .get(AuthService)
+        .revokeRole(
+          town.tenant.id,
+          { userId: staff.userId, email: 'x', displayName: 'x', roles: ['platform_admin'], programmeRoles: {}, via: 'token' },
+          only.userId,
+          onlyGrant.id,
+        ),
+    ).rejects.toMatchObject({ code: 'LAST_STAFF_GRANT' });
     // With a second staff member, one of them may go.
     const colleague = await createPerson(t, city, 'staff');
     const [colleagueGrant] = await grantsOf(colleague.userId);
     await t.http().delete(`/api/people/${colleague.userId}/roles/${colleagueGrant.id}`).set(staff.headers).expect(204);
   });
 
-  it('removes all access after a confirmation page that says what happens; the person\'s token then answers 401', async () => {
+  it("removes all access after a confirmation page that says what happens; the person's token then answers 401", async () => {
     const person = await createPerson(t, city, 'coach', { email: 'leaving@example.org' });
     await t.http().get('/api/me').set(person.headers).expect(200);
     const personPage = await html(`/staff/people/${person.userId}`);
@@ -133,7 +153,7 @@ describe('people and access', () => {
     expect(confirm.html).toContain('Retirer tout accès à leaving ?');
     expect(confirm.html).toContain('actifs en ce moment : 1');
     expect(confirm.html).toContain('elle garde son compte (leaving@example.org)');
-    expect(confirm.html).toContain("l&#x27;historique est conservé");
+    expect(confirm.html).toContain('l&#x27;historique est conservé');
     const done = await post(`/staff/people/${person.userId}/remove`, confirm.csrf);
     expect(done.headers.location).toBe('/staff/people?done=accessRemoved');
     expect((await html(done.headers.location)).html).toContain('Tout accès est retiré');
@@ -142,7 +162,7 @@ describe('people and access', () => {
     expect((await t.ds.query('SELECT 1 FROM app_user WHERE id = $1', [person.userId])).length).toBe(1);
   });
 
-  it('ends one session from the person\'s page', async () => {
+  it("ends one session from the person's page", async () => {
     const person = await createPerson(t, city, 'partner', { programmeId });
     const [session] = (await t.http().get(`/api/people/${person.userId}/sessions`).set(staff.headers).expect(200)).body;
     const page = await html(`/staff/people/${person.userId}`);
@@ -169,7 +189,7 @@ describe('people and access', () => {
     expect(audit[0].n).toBe(2);
   });
 
-  it('answers 404 for another authority\'s person and 403 to a juror', async () => {
+  it("answers 404 for another authority's person and 403 to a juror", async () => {
     const other = await createTenant(t);
     const stranger = await createPerson(t, other, 'staff');
     const [strangerGrant] = await grantsOf(stranger.userId);

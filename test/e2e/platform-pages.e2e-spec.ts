@@ -57,7 +57,9 @@ describe('platform pages', () => {
     const signedIn = await browser.post(path).set('Host', HOST).type('form').send({ _csrf: confirm.csrf });
     expect(signedIn.status).toBe(303);
     expect(signedIn.headers.location).toBe('/platform');
-    const cookie = String(signedIn.headers['set-cookie']).split(/,(?=\s*\w+=)/).find((c) => c.trim().startsWith('tremplin_platform='))!;
+    const cookie = String(signedIn.headers['set-cookie'])
+      .split(/,(?=\s*\w+=)/)
+      .find((c) => c.trim().startsWith('tremplin_platform='))!;
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
     expect(cookie).toMatch(/Max-Age=86400/);
@@ -74,8 +76,15 @@ describe('platform pages', () => {
     const form = await openPage(browser, HOST, '/platform/authorities/new');
     expect(form.html).toContain('<datalist id="time-zones">');
     const bad = await browser.post('/platform/authorities/new').set('Host', HOST).type('form').send({
-      _csrf: form.csrf, name: 'Métropole de Lumière', slug: 'Bad Slug', hosts: 'financement.lumiere.test\nnot a host!', staffEmail: 'nope',
-      language: 'fr', timeZone: 'Mars/Olympus', senderName: '', senderEmail: '',
+      _csrf: form.csrf,
+      name: 'Métropole de Lumière',
+      slug: 'Bad Slug',
+      hosts: 'financement.lumiere.test\nnot a host!',
+      staffEmail: 'nope',
+      language: 'fr',
+      timeZone: 'Mars/Olympus',
+      senderName: '',
+      senderEmail: '',
     });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('class="error-summary"');
@@ -84,22 +93,41 @@ describe('platform pages', () => {
     expect(bad.text).toContain('value="Métropole de Lumière"');
 
     const domainBad = await browser.post('/platform/authorities/new').set('Host', HOST).type('form').send({
-      _csrf: form.csrf, name: 'Métropole de Lumière', slug: 'lumiere', hosts: 'financement.lumiere.test\nnot_a_host', staffEmail: 'agent@lumiere.test',
-      language: 'fr', timeZone: 'Europe/Paris',
+      _csrf: form.csrf,
+      name: 'Métropole de Lumière',
+      slug: 'lumiere',
+      hosts: 'financement.lumiere.test\nnot_a_host',
+      staffEmail: 'agent@lumiere.test',
+      language: 'fr',
+      timeZone: 'Europe/Paris',
     });
     expect(domainBad.status).toBe(400);
     expect(domainBad.text).toMatch(/<textarea id="field-hosts"[^>]*aria-invalid="true"/);
     expect(domainBad.text).toContain('href="#field-hosts">not_a_host: must be a host name');
     const zoneBad = await browser.post('/platform/authorities/new').set('Host', HOST).type('form').send({
-      _csrf: form.csrf, name: 'Métropole de Lumière', slug: 'lumiere', hosts: '', staffEmail: 'agent@lumiere.test', language: 'fr', timeZone: 'Mars/Olympus',
+      _csrf: form.csrf,
+      name: 'Métropole de Lumière',
+      slug: 'lumiere',
+      hosts: '',
+      staffEmail: 'agent@lumiere.test',
+      language: 'fr',
+      timeZone: 'Mars/Olympus',
     });
     expect(zoneBad.status).toBe(400);
     expect(zoneBad.text).toMatch(/id="field-timeZone"[^>]*aria-invalid="true"/);
     expect(zoneBad.text).toContain('value="Mars/Olympus"');
 
     const created = await browser.post('/platform/authorities/new').set('Host', HOST).type('form').send({
-      _csrf: form.csrf, name: 'Métropole de Lumière', slug: 'lumiere', hosts: 'financement.lumiere.test\r\nlumiere.test', staffEmail: 'agent@lumiere.test',
-      staffName: 'Agnès Agent', language: 'fr', timeZone: 'Europe/Paris', senderName: '', senderEmail: '',
+      _csrf: form.csrf,
+      name: 'Métropole de Lumière',
+      slug: 'lumiere',
+      hosts: 'financement.lumiere.test\r\nlumiere.test',
+      staffEmail: 'agent@lumiere.test',
+      staffName: 'Agnès Agent',
+      language: 'fr',
+      timeZone: 'Europe/Paris',
+      senderName: '',
+      senderEmail: '',
     });
     expect(created.status).toBe(303);
     const authorityPath = created.headers.location.split('?')[0];
@@ -113,7 +141,12 @@ describe('platform pages', () => {
     expect(smtp.to('agent@lumiere.test')).toHaveLength(1);
 
     const taken = await browser.post('/platform/authorities/new').set('Host', HOST).type('form').send({
-      _csrf: form.csrf, name: 'Autre', slug: 'lumiere', staffEmail: 'x@autre.test', language: 'en', timeZone: 'Europe/Paris',
+      _csrf: form.csrf,
+      name: 'Autre',
+      slug: 'lumiere',
+      staffEmail: 'x@autre.test',
+      language: 'en',
+      timeZone: 'Europe/Paris',
     });
     expect(taken.status).toBe(400);
     expect(taken.text).toMatch(/id="field-slug"[^>]*aria-invalid="true"/);
@@ -132,8 +165,13 @@ describe('platform pages', () => {
     expect(badEdit.status).toBe(400);
     expect(badEdit.text).toMatch(/id="field-name"[^>]*aria-invalid="true"/);
     const saved = await browser.post(authorityPath).set('Host', HOST).type('form').send({
-      _csrf: edit.csrf, name: 'Lumière Métropole', hosts: 'financement.lumiere.test', language: 'en', timeZone: 'Europe/Brussels',
-      senderName: 'Lumière', senderEmail: 'contact@lumiere.test',
+      _csrf: edit.csrf,
+      name: 'Lumière Métropole',
+      hosts: 'financement.lumiere.test',
+      language: 'en',
+      timeZone: 'Europe/Brussels',
+      senderName: 'Lumière',
+      senderEmail: 'contact@lumiere.test',
     });
     expect(saved.status).toBe(303);
     expect(saved.headers.location).toBe(`${authorityPath}?saved=1`);
@@ -175,7 +213,7 @@ describe('platform pages', () => {
     expect(stale.headers.location).toBe('/platform/sign-in');
   });
 
-  it('keeps authorities\' staff out: a tenant session cookie is no platform credential', async () => {
+  it("keeps authorities' staff out: a tenant session cookie is no platform credential", async () => {
     const res = await t.http().get('/platform/authorities/new').set('Host', HOST).set('Cookie', 'tremplin_session=abc').set('Accept', 'application/json');
     expect(res.status).toBe(401);
   });

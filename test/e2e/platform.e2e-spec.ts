@@ -22,7 +22,14 @@ describe('platform: a new authority from an empty installation', () => {
   const out: string[] = [];
   const err: string[] = [];
   const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l) };
-  const cliEnv = () => ({ DATABASE_URL: databaseUrl, DATA_DIR: mkdtempSync(join(tmpdir(), 'tremplin-cli-')), SMTP_URL: smtp.url, PUBLIC_URL, MAIL_FROM: 'ops@tremplin.example.org', SEED_DEMO: 'false' });
+  const cliEnv = () => ({
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'tremplin-cli-')),
+    SMTP_URL: smtp.url,
+    PUBLIC_URL,
+    MAIL_FROM: 'ops@tremplin.example.org',
+    SEED_DEMO: 'false',
+  });
 
   beforeAll(async () => {
     smtp = await new TestSmtpServer().start();
@@ -48,11 +55,28 @@ describe('platform: a new authority from an empty installation', () => {
     expect(consumed.status).toBe(201);
     const admin = { Authorization: `Bearer ${consumed.body.token}`, Host: 'tremplin.example.org' };
     expect((await t.http().post('/api/platform/sign-in-links/consume').send({ token })).status).toBe(400);
-    expect((await t.http().get('/api/platform/me').set({ ...admin, Host: '127.0.0.1' })).body.email).toBe('ops@region.example');
+    expect(
+      (
+        await t
+          .http()
+          .get('/api/platform/me')
+          .set({ ...admin, Host: '127.0.0.1' })
+      ).body.email,
+    ).toBe('ops@region.example');
 
-    const created = await t.http().post('/api/platform/tenants').set(admin).send({
-      slug: 'lumiere', name: 'Métropole de Lumière', hosts: ['financement.lumiere.test'], staffEmail: 'claire@lumiere.test', staffName: 'Claire', language: 'fr', timeZone: 'Europe/Paris',
-    });
+    const created = await t
+      .http()
+      .post('/api/platform/tenants')
+      .set(admin)
+      .send({
+        slug: 'lumiere',
+        name: 'Métropole de Lumière',
+        hosts: ['financement.lumiere.test'],
+        staffEmail: 'claire@lumiere.test',
+        staffName: 'Claire',
+        language: 'fr',
+        timeZone: 'Europe/Paris',
+      });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ slug: 'lumiere', hosts: ['financement.lumiere.test'], staff: 1, programmes: 0, suspendedAt: null });
     const listed = await t.http().get('/api/platform/tenants').set(admin).expect(200);
@@ -62,13 +86,21 @@ describe('platform: a new authority from an empty installation', () => {
     const invitation = smtp.to('claire@lumiere.test').at(-1)!;
     const link = new URL(linkIn(invitation, '/sign-in/link/'));
     expect(link.origin).toBe('https://financement.lumiere.test');
-    const staffToken = await t.http().post('/api/auth/sign-in-links/consume').set('Host', 'financement.lumiere.test').send({ token: link.pathname.split('/').pop() });
+    const staffToken = await t
+      .http()
+      .post('/api/auth/sign-in-links/consume')
+      .set('Host', 'financement.lumiere.test')
+      .send({ token: link.pathname.split('/').pop() });
     expect(staffToken.status).toBe(201);
     const staff = { Host: 'financement.lumiere.test', Authorization: `Bearer ${staffToken.body.token}` };
     const me = await t.http().get('/api/me').set(staff).expect(200);
     expect(me.body.roles).toEqual(['staff']);
     const programme = await t.http().post('/api/programmes').set(staff).send({
-      slug: 'makers-2027', titleFr: 'Makers 2027', titleEn: 'Makers 2027', summaryFr: 'Appel à projets', summaryEn: 'Call for projects',
+      slug: 'makers-2027',
+      titleFr: 'Makers 2027',
+      titleEn: 'Makers 2027',
+      summaryFr: 'Appel à projets',
+      summaryEn: 'Call for projects',
     });
     expect(programme.status).toBe(201);
     expect((await t.http().get(`/api/platform/tenants/${created.body.id}`).set(admin)).body.programmes).toBe(1);
@@ -93,17 +125,29 @@ describe('platform: a new authority from an empty installation', () => {
     expect(await runCli(['frobnicate'], cliEnv(), quiet)).toBe(2);
     expect(lines[0]).toBe('tremplin: unknown command "frobnicate" (see --help)');
     lines.length = 0;
-    expect(await runCli(['create-authority', '--slug', 'ville-b', '--name', 'Ville B', '--host', 'bad host', '--staff-email', 'a@b.example'], cliEnv(), quiet)).toBe(1);
+    expect(
+      await runCli(['create-authority', '--slug', 'ville-b', '--name', 'Ville B', '--host', 'bad host', '--staff-email', 'a@b.example'], cliEnv(), quiet),
+    ).toBe(1);
     expect(lines[0]).toContain('hosts.0 must be a host name');
     lines.length = 0;
-    expect(await runCli(['create-authority', '--slug', 'ville-b', '--name', 'Ville B', '--host', 'ville-b.test', '--staff-email', 'b@ville-b.test', '--language', 'en'], cliEnv(), quiet)).toBe(0);
+    expect(
+      await runCli(
+        ['create-authority', '--slug', 'ville-b', '--name', 'Ville B', '--host', 'ville-b.test', '--staff-email', 'b@ville-b.test', '--language', 'en'],
+        cliEnv(),
+        quiet,
+      ),
+    ).toBe(0);
     expect(await runCli(['list-authorities'], cliEnv(), quiet)).toBe(0);
     expect(lines.find((l) => l.startsWith('ville-b\t'))).toContain('ville-b.test');
   });
 
   it('suspends an authority (a clear page, nothing deleted) and reactivates it', async () => {
     const { link } = await runCliLink();
-    const consumed = await t.http().post('/api/platform/sign-in-links/consume').send({ token: link.split('/').pop() }).expect(201);
+    const consumed = await t
+      .http()
+      .post('/api/platform/sign-in-links/consume')
+      .send({ token: link.split('/').pop() })
+      .expect(201);
     const admin = { Authorization: `Bearer ${consumed.body.token}` };
     const list = (await t.http().get('/api/platform/tenants').set(admin)).body as Array<{ id: string; slug: string }>;
     const lumiere = list.find((a) => a.slug === 'lumiere')!;
@@ -123,21 +167,37 @@ describe('platform: a new authority from an empty installation', () => {
     expect(back.status).toBe(200);
     expect((await t.http().get(`/api/platform/tenants/${lumiere.id}`).set(admin)).body).toMatchObject({ programmes: 1, staff: 1, suspendedAt: null });
     // Editing hosts moves the site.
-    const edited = await t.http().patch(`/api/platform/tenants/${lumiere.id}`).set(admin).send({ hosts: ['projets.lumiere.test'] });
+    const edited = await t
+      .http()
+      .patch(`/api/platform/tenants/${lumiere.id}`)
+      .set(admin)
+      .send({ hosts: ['projets.lumiere.test'] });
     expect(edited.body.hosts).toEqual(['projets.lumiere.test']);
     expect((await t.http().get('/api/programmes').set({ Host: 'projets.lumiere.test' })).status).toBe(200);
     expect((await t.http().get('/api/programmes').set({ Host: 'financement.lumiere.test' })).status).toBe(404);
   });
 
-  it('serves the platform pages only under PUBLIC_URL\'s host (or loopback here), its API on any host, and leads a new installation to them', async () => {
+  it("serves the platform pages only under PUBLIC_URL's host (or loopback here), its API on any host, and leads a new installation to them", async () => {
     expect((await t.http().get('/platform/sign-in').set({ Host: 'tremplin.example.org', Accept: 'text/html' })).status).toBe(200);
     expect((await t.http().get('/platform/sign-in').set({ Host: '127.0.0.1', Accept: 'text/html' })).status).toBe(200);
     // An authority's own domain (or any other host) never shows the installation's sign-in page.
     expect((await t.http().get('/platform/sign-in').set({ Host: 'projets.lumiere.test', Accept: 'text/html' })).status).toBe(404);
     expect((await t.http().get('/platform/sign-in').set({ Host: 'evil.example', Accept: 'text/html' })).status).toBe(404);
     const { link } = await runCliLink();
-    const consumed = await t.http().post('/api/platform/sign-in-links/consume').set('Host', 'evil.example').send({ token: link.split('/').pop() }).expect(201);
-    expect((await t.http().get('/api/platform/me').set({ Host: 'projets.lumiere.test', Authorization: `Bearer ${consumed.body.token}` })).status).toBe(200);
+    const consumed = await t
+      .http()
+      .post('/api/platform/sign-in-links/consume')
+      .set('Host', 'evil.example')
+      .send({ token: link.split('/').pop() })
+      .expect(201);
+    expect(
+      (
+        await t
+          .http()
+          .get('/api/platform/me')
+          .set({ Host: 'projets.lumiere.test', Authorization: `Bearer ${consumed.body.token}` })
+      ).status,
+    ).toBe(200);
     // The installation's address, with no authority registered for it: the way in is the back-office.
     const root = await t.http().get('/').set({ Host: 'tremplin.example.org', Accept: 'text/html' });
     expect(root.status).toBe(303);
@@ -147,7 +207,9 @@ describe('platform: a new authority from an empty installation', () => {
 
   async function runCliLink(): Promise<{ link: string }> {
     const lines: string[] = [];
-    expect(await runCli(['create-platform-admin', '--email', 'ops@region.example'], cliEnv(), { out: (l) => lines.push(l), err: (l) => lines.push(l) })).toBe(0);
+    expect(await runCli(['create-platform-admin', '--email', 'ops@region.example'], cliEnv(), { out: (l) => lines.push(l), err: (l) => lines.push(l) })).toBe(
+      0,
+    );
     return { link: lines.join('\n').match(/https:\/\/\S+\/platform\/sign-in\/link\/\S+/)![0] };
   }
 });
@@ -163,8 +225,12 @@ describe('backup and restore', () => {
       const w = await createCampaignProgramme(t, city, staff, 2, { goalCents: 50_000, days: 10 });
       await w.open();
       for (const [i, c] of w.campaigns.entries()) {
-        await t.http().post(`/api/campaigns/${c.id}/contributions`).set({ Host: city.host, 'Idempotency-Key': `backup-${i}-0001` })
-          .send(contributionBody({ amountCents: 1_500 + i, email: `c${i}@example.org` })).expect(201);
+        await t
+          .http()
+          .post(`/api/campaigns/${c.id}/contributions`)
+          .set({ Host: city.host, 'Idempotency-Key': `backup-${i}-0001` })
+          .send(contributionBody({ amountCents: 1_500 + i, email: `c${i}@example.org` }))
+          .expect(201);
       }
       const dir = mkdtempSync(join(tmpdir(), 'tremplin-backup-'));
       const file = join(dir, 'backup.jsonl.gz');
@@ -174,7 +240,9 @@ describe('backup and restore', () => {
       const appSecret = testConfig().appSecret;
       const env = (url: string, secret = appSecret) => ({ DATABASE_URL: url, DATA_DIR: dir, SEED_DEMO: 'false', APP_SECRET: secret });
       const { PaymentSettingsService } = await import('../../src/campaigns/payment-settings.service.js');
-      await t.app.get(PaymentSettingsService).setPaymentSecrets(city.tenant.id, { webhookSecret: 'webhook-secret-0123456789abcdef' }, { userId: staff.userId, role: 'staff' });
+      await t.app
+        .get(PaymentSettingsService)
+        .setPaymentSecrets(city.tenant.id, { webhookSecret: 'webhook-secret-0123456789abcdef' }, { userId: staff.userId, role: 'staff' });
       expect(await runCli(['backup', '--to', file], env(t.databaseUrl), io)).toBe(0);
 
       const target = await createEmptyDatabase();

@@ -47,7 +47,7 @@ describe('public programme pages', () => {
 
     const fr = await get('/programmes/makers-call?lang=fr').expect(200);
     expect(fr.text).toContain('Makers : économie circulaire');
-    expect(fr.text).toContain("Texte de l&#x27;appel makers-call\nDeuxième ligne");
+    expect(fr.text).toContain('Texte de l&#x27;appel makers-call\nDeuxième ligne');
     expect(fr.text).toContain('href="/programmes/makers-call/apply"');
     expect(fr.text).toMatch(/<li class="timeline-current" aria-current="step">\s*<span class="timeline-phase">Appel à projets ouvert/);
     expect(fr.text).toContain('src="https://cdn.example.org/fablab.png" alt="Logo de Fablab du Port"');
@@ -112,8 +112,12 @@ describe('public programme pages', () => {
     await t.app.get(AuthService).setPassword(city.tenant.id, staff.userId, 'a long enough password');
     const browser = t.http();
     const signIn = await openPage(browser, city.host, '/sign-in');
-    await browser.post('/sign-in/password').set('Host', city.host).type('form')
-      .send({ _csrf: signIn.csrf, email: 'agent@lumiere.test', password: 'a long enough password' }).expect(303);
+    await browser
+      .post('/sign-in/password')
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: signIn.csrf, email: 'agent@lumiere.test', password: 'a long enough password' })
+      .expect(303);
     const mine = await browser.get('/programmes/makers-call').set('Host', city.host).set('Accept', 'text/html').expect(200);
     expect(mine.headers['cache-control']).toBe('private, no-cache');
     expect(mine.text).toContain('name="_csrf"');
@@ -121,7 +125,14 @@ describe('public programme pages', () => {
 
   it('keeps a change out for at most the cache delay (5 s per instance)', async () => {
     const { id, laureates } = await programme('makers-stale', 'campaign', 1);
-    const campaignId = await createCampaign(t, city, id, laureates[0], { slug: 'atelier', title: 'Atelier', status: 'live', goalCents: 100_000, collectedCents: 10_000, contributorCount: 2 });
+    const campaignId = await createCampaign(t, city, id, laureates[0], {
+      slug: 'atelier',
+      title: 'Atelier',
+      status: 'live',
+      goalCents: 100_000,
+      collectedCents: 10_000,
+      contributorCount: 2,
+    });
     t.clock.set('2026-09-10T08:00:00Z');
     expect(plain((await get('/programmes/makers-stale?lang=fr')).text)).toContain('100 € collectés');
     await t.ds.query('UPDATE campaign SET collected_cents = 30000, contributor_count = 5 WHERE id = $1', [campaignId]);
@@ -177,9 +188,23 @@ describe('public programme pages', () => {
   it('during the window: every public campaign with its bar, amounts per locale, contributors and days left', async () => {
     const { id, laureates } = await programme('makers-window', 'campaign', 3);
     await createCampaign(t, city, id, laureates[0], {
-      slug: 'velo', title: 'Vélo pour tous', summary: 'Un atelier', status: 'live', goalCents: 500_000, collectedCents: 123_400, matchedCents: 20_000, contributorCount: 1234,
+      slug: 'velo',
+      title: 'Vélo pour tous',
+      summary: 'Un atelier',
+      status: 'live',
+      goalCents: 500_000,
+      collectedCents: 123_400,
+      matchedCents: 20_000,
+      contributorCount: 1234,
     });
-    await createCampaign(t, city, id, laureates[1], { slug: 'jardin', title: 'Jardin partagé', status: 'live', goalCents: 100_000, collectedCents: 150_050, contributorCount: 1 });
+    await createCampaign(t, city, id, laureates[1], {
+      slug: 'jardin',
+      title: 'Jardin partagé',
+      status: 'live',
+      goalCents: 100_000,
+      collectedCents: 150_050,
+      contributorCount: 1,
+    });
     await createCampaign(t, city, id, laureates[2], { slug: 'refus', title: 'Changements demandés', status: 'changes_requested', goalCents: 100_000 });
     // 10 September 08:00Z; the window closes on 19 October 16:00Z: 39 days and 8 hours → 40 days left.
     t.clock.set('2026-09-10T08:00:00Z');
@@ -210,8 +235,22 @@ describe('public programme pages', () => {
 
   it('after the window: outcomes, 0 days left, and a link to the results', async () => {
     const { id, laureates } = await programme('makers-results', 'results', 2);
-    await createCampaign(t, city, id, laureates[0], { slug: 'reussi', title: 'Réussi', status: 'funded', goalCents: 100_000, collectedCents: 120_000, contributorCount: 40 });
-    await createCampaign(t, city, id, laureates[1], { slug: 'manque', title: 'Manqué', status: 'not_funded', goalCents: 100_000, collectedCents: 20_000, contributorCount: 3 });
+    await createCampaign(t, city, id, laureates[0], {
+      slug: 'reussi',
+      title: 'Réussi',
+      status: 'funded',
+      goalCents: 100_000,
+      collectedCents: 120_000,
+      contributorCount: 40,
+    });
+    await createCampaign(t, city, id, laureates[1], {
+      slug: 'manque',
+      title: 'Manqué',
+      status: 'not_funded',
+      goalCents: 100_000,
+      collectedCents: 20_000,
+      contributorCount: 3,
+    });
     t.clock.set('2026-10-30T08:00:00Z');
     const en = (await get('/programmes/makers-results?lang=en').expect(200)).text;
     expect(en).toContain('>Funded<');
@@ -221,7 +260,7 @@ describe('public programme pages', () => {
     expect(en).toContain('The collection closed on 19 October 2026 at 18:00.');
   });
 
-  it('answers 404 for a draft programme, an unknown slug and another authority\'s programme', async () => {
+  it("answers 404 for a draft programme, an unknown slug and another authority's programme", async () => {
     await createProgramme(t, city, staff, { slug: 'makers-draft' });
     await get('/programmes/makers-draft').expect(404);
     await get('/programmes/nope-nope').expect(404);
@@ -247,17 +286,26 @@ describe('public programme pages', () => {
     const paths = new Set(locs.map((l) => l.replace(site(), '').replace(/\?lang=(fr|en)$/, '')));
     for (const l of locs) expect(l).toMatch(new RegExp(`^${site().replace(/\./g, '\\.')}/.*\\?lang=(fr|en)$`));
     expect(locs.length).toBe(paths.size * 2);
-    expect(paths).toEqual(new Set([
-      '/',
-      '/programmes/makers-call', '/programmes/makers-call/apply',
-      '/programmes/makers-stale', '/programmes/makers-stale/campaigns/atelier',
-      '/programmes/makers-jury',
-      '/programmes/makers-comm', '/programmes/makers-comm/campaigns/velo',
-      '/programmes/makers-window', '/programmes/makers-window/campaigns/velo', '/programmes/makers-window/campaigns/jardin',
-      '/programmes/makers-results', '/programmes/makers-results/results',
-      '/programmes/makers-results/campaigns/reussi', '/programmes/makers-results/campaigns/manque',
-      '/programmes/makers-coaching',
-    ]));
+    expect(paths).toEqual(
+      new Set([
+        '/',
+        '/programmes/makers-call',
+        '/programmes/makers-call/apply',
+        '/programmes/makers-stale',
+        '/programmes/makers-stale/campaigns/atelier',
+        '/programmes/makers-jury',
+        '/programmes/makers-comm',
+        '/programmes/makers-comm/campaigns/velo',
+        '/programmes/makers-window',
+        '/programmes/makers-window/campaigns/velo',
+        '/programmes/makers-window/campaigns/jardin',
+        '/programmes/makers-results',
+        '/programmes/makers-results/results',
+        '/programmes/makers-results/campaigns/reussi',
+        '/programmes/makers-results/campaigns/manque',
+        '/programmes/makers-coaching',
+      ]),
+    );
     expect(res.text).not.toMatch(/makers-draft|leur-appel|trop-tot|brouillon|relecture|refus/);
     const entries = res.text.match(/<url>.*?<\/url>/g)!;
     for (const e of entries) {

@@ -32,10 +32,13 @@ function pdfTextOf(pdf: Buffer): string {
   return out.join('\n');
 }
 
-
 function csvRows(text: string): string[][] {
   expect(text.charCodeAt(0)).toBe(0xfeff);
-  return text.slice(1).trimEnd().split('\r\n').map((l) => l.split(','));
+  return text
+    .slice(1)
+    .trimEnd()
+    .split('\r\n')
+    .map((l) => l.split(','));
 }
 
 describe('results report: publication, versions and downloads', () => {
@@ -52,18 +55,31 @@ describe('results report: publication, versions and downloads', () => {
     other = await createTenant(t);
     staff = await createPerson(t, city, 'staff', { email: 'agent@reports.test' });
     s = await createResultsProgramme(t, city, staff, {
-      slug: 'makers-results', extraApplications: 3,
+      slug: 'makers-results',
+      extraApplications: 3,
       campaigns: [
         {
-          title: 'Atelier vélo <solidaire>', commune: 'Roubaix', category: 'repair', goalCents: 100_000, status: 'funded', pageViews: 1_200,
+          title: 'Atelier vélo <solidaire>',
+          commune: 'Roubaix',
+          category: 'repair',
+          goalCents: 100_000,
+          status: 'funded',
+          pageViews: 1_200,
           contributions: [
-            gift(60_000, 'anon@example.org', 0, { anonymous: true, matchedCents: 2_500 }), gift(30_000, 'ANON@example.org ', 2, { anonymous: true }),
-            gift(20_000, 'bob@example.org', 3), gift(9_900, 'carol@example.org', 4, { status: 'pending', confirmedAt: null }),
+            gift(60_000, 'anon@example.org', 0, { anonymous: true, matchedCents: 2_500 }),
+            gift(30_000, 'ANON@example.org ', 2, { anonymous: true }),
+            gift(20_000, 'bob@example.org', 3),
+            gift(9_900, 'carol@example.org', 4, { status: 'pending', confirmedAt: null }),
             gift(7_000, 'dan@example.org', 4, { status: 'failed', confirmedAt: null }),
           ],
         },
         {
-          title: 'Ressourcerie', commune: 'Lille', category: 'reuse', goalCents: 200_000, status: 'not_funded', pageViews: 800,
+          title: 'Ressourcerie',
+          commune: 'Lille',
+          category: 'reuse',
+          goalCents: 200_000,
+          status: 'not_funded',
+          pageViews: 800,
           contributions: [gift(15_000, 'bob@example.org', 1, { status: 'refunded' }), gift(5_000, 'erin@example.org', 1, { status: 'refund_due' })],
         },
         { title: 'Compost de balcon', commune: 'Roubaix', category: 'reuse', goalCents: 10_000, status: 'funded', pageViews: 300, grantCents: 10_000 },
@@ -86,10 +102,19 @@ describe('results report: publication, versions and downloads', () => {
     const programme = await t.app.get(ProgrammesRepository).found(city.tenant.id, s.programme.id);
     const summed = await repo.input(repo.manager, city.tenant.id, programme, city.tenant.timeZone, t.clock.now());
     const rows: Array<Record<string, string>> = await t.ds.query(
-      `SELECT campaign_id, amount_cents, email_key, status, confirmed_at FROM contribution WHERE programme_id = $1`, [s.programme.id]);
+      `SELECT campaign_id, amount_cents, email_key, status, confirmed_at FROM contribution WHERE programme_id = $1`,
+      [s.programme.id],
+    );
     const fromRows = computeReport({
-      ...summed, contributionSummary: undefined,
-      contributions: rows.map((r) => ({ campaignId: r.campaign_id, amountCents: Number(r.amount_cents), emailKey: r.email_key, status: r.status as 'confirmed', confirmedAt: r.confirmed_at ? new Date(r.confirmed_at) : null })),
+      ...summed,
+      contributionSummary: undefined,
+      contributions: rows.map((r) => ({
+        campaignId: r.campaign_id,
+        amountCents: Number(r.amount_cents),
+        emailKey: r.email_key,
+        status: r.status as 'confirmed',
+        confirmedAt: r.confirmed_at ? new Date(r.confirmed_at) : null,
+      })),
     });
     expect(computeReport(summed)).toEqual(fromRows);
 
@@ -104,8 +129,11 @@ describe('results report: publication, versions and downloads', () => {
     // The data changes after publication: a late confirmed contribution on the first campaign.
     t.clock.set('2026-09-26T08:00:00Z');
     await t.app.get(TransactionRunner).run(async (em) => {
-      await em.query(`INSERT INTO contribution (tenant_id, programme_id, campaign_id, amount_cents, email, email_key, status, provider, idempotency_key, request_hash, expires_at, confirmed_at)
-        VALUES ($1, $2, $3, 40000, 'zoe@example.org', 'zoe@example.org', 'confirmed', 'pledge', 'late-1', 'x', now(), '2026-09-05T10:00:00Z')`, [city.tenant.id, s.programme.id, s.campaigns[0].id]);
+      await em.query(
+        `INSERT INTO contribution (tenant_id, programme_id, campaign_id, amount_cents, email, email_key, status, provider, idempotency_key, request_hash, expires_at, confirmed_at)
+        VALUES ($1, $2, $3, 40000, 'zoe@example.org', 'zoe@example.org', 'confirmed', 'pledge', 'late-1', 'x', now(), '2026-09-05T10:00:00Z')`,
+        [city.tenant.id, s.programme.id, s.campaigns[0].id],
+      );
     });
     const v2 = await t.http().post(`${api}/reports`).set(staff.headers).expect(201);
     expect(v2.body.version).toBe(2);
@@ -114,7 +142,9 @@ describe('results report: publication, versions and downloads', () => {
     const one = (await t.http().get(`${api}/reports/1`).set(staff.headers).expect(200)).body;
     expect(one.figures).toEqual(v1.body.figures);
     // Not even a direct write can alter or remove a published version.
-    await expect(t.ds.query(`UPDATE report_snapshot SET figures = '{}' WHERE programme_id = $1 AND version = 1`, [s.programme.id])).rejects.toThrow(/immutable/);
+    await expect(t.ds.query(`UPDATE report_snapshot SET figures = '{}' WHERE programme_id = $1 AND version = 1`, [s.programme.id])).rejects.toThrow(
+      /immutable/,
+    );
     await expect(t.ds.query(`DELETE FROM report_snapshot WHERE programme_id = $1`, [s.programme.id])).rejects.toThrow(/immutable/);
     const list = (await t.http().get(`${api}/reports`).set(staff.headers).expect(200)).body;
     expect(list.map((v: { version: number }) => v.version)).toEqual([2, 1]);
@@ -143,29 +173,69 @@ describe('results report: publication, versions and downloads', () => {
     expect(en.text).toContain('€1,625');
     expect(en.text).not.toContain('earlier version');
 
-    const json1 = JSON.parse((await t.http().get(`${base}.json?version=1`).set('Host', city.host).expect(200).expect('Content-Type', /application\/json/)).text);
+    const json1 = JSON.parse(
+      (
+        await t
+          .http()
+          .get(`${base}.json?version=1`)
+          .set('Host', city.host)
+          .expect(200)
+          .expect('Content-Type', /application\/json/)
+      ).text,
+    );
     expect(json1).toMatchObject({ schemaVersion: 1, version: 1, publishedAt: '2026-09-25T08:00:00.000Z' });
-    expect(json1.amounts).toEqual({ citizensCents: 110_000, citizensEur: 1100, matchFundingCents: 12_500, matchFundingEur: 125, totalCents: 122_500, totalEur: 1225 });
+    expect(json1.amounts).toEqual({
+      citizensCents: 110_000,
+      citizensEur: 1100,
+      matchFundingCents: 12_500,
+      matchFundingEur: 125,
+      totalCents: 122_500,
+      totalEur: 1225,
+    });
     expect(json1.contributions).toEqual({ count: 3, uniqueContributors: 2 });
     const latest = JSON.parse((await t.http().get(`${base}.json`).set('Host', city.host).expect(200)).text);
     expect(latest.version).toBe(4);
     expect(latest.amounts.totalCents).toBe(162_500);
 
-    const csv = await t.http().get(`${base}.csv?version=1`).set('Host', city.host).expect(200).expect('Content-Type', /text\/csv/);
+    const csv = await t
+      .http()
+      .get(`${base}.csv?version=1`)
+      .set('Host', city.host)
+      .expect(200)
+      .expect('Content-Type', /text\/csv/);
     expect(csv.headers['content-disposition']).toContain('makers-results-results-v1-campaigns.csv');
     const rows = csvRows(csv.text);
     expect(rows[0].slice(0, 6)).toEqual(['report_version', 'published_at', 'campaign_slug', 'title', 'commune', 'category']);
     const velo = rows.find((r) => r[3] === 'Atelier vélo <solidaire>')!;
     const col = (name: string) => velo[rows[0].indexOf(name)];
-    expect([col('citizens_cents'), col('citizens_eur'), col('matched_eur'), col('total_eur'), col('contributors'), col('outcome')])
-      .toEqual(['110000', '1100.00', '25.00', '1125.00', '2', 'funded']);
+    expect([col('citizens_cents'), col('citizens_eur'), col('matched_eur'), col('total_eur'), col('contributors'), col('outcome')]).toEqual([
+      '110000',
+      '1100.00',
+      '25.00',
+      '1125.00',
+      '2',
+      'funded',
+    ]);
     const summary = csvRows((await t.http().get(`${base}.csv?version=1&table=summary`).set('Host', city.host).expect(200)).text);
     expect(summary.find((r) => r[2] === 'unique_contributors')![3]).toBe('2');
     await t.http().get(`${base}.csv?table=nope`).set('Host', city.host).expect(404);
 
-    for (const [lang, words] of [['fr', ['Résultats de Makers', 'Contributeurs uniques', '1 225 €', 'Atelier vélo <solidaire>', 'Financée']], ['en', ['Results of Makers', 'Unique contributors', '€1,225', 'Not funded']]] as const) {
-      const pdf = await t.http().get(`${base}.pdf?version=1&lang=${lang}`).set('Host', city.host).buffer(true)
-        .parse((res, cb) => { const chunks: Buffer[] = []; res.on('data', (c: Buffer) => chunks.push(c)); res.on('end', () => cb(null, Buffer.concat(chunks))); }).expect(200).expect('Content-Type', 'application/pdf');
+    for (const [lang, words] of [
+      ['fr', ['Résultats de Makers', 'Contributeurs uniques', '1 225 €', 'Atelier vélo <solidaire>', 'Financée']],
+      ['en', ['Results of Makers', 'Unique contributors', '€1,225', 'Not funded']],
+    ] as const) {
+      const pdf = await t
+        .http()
+        .get(`${base}.pdf?version=1&lang=${lang}`)
+        .set('Host', city.host)
+        .buffer(true)
+        .parse((res, cb) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => cb(null, Buffer.concat(chunks)));
+        })
+        .expect(200)
+        .expect('Content-Type', 'application/pdf');
       const body = pdf.body as Buffer;
       expect(body.subarray(0, 5).toString()).toBe('%PDF-');
       const text = pdfTextOf(body);
@@ -204,8 +274,12 @@ describe('results report: publication, versions and downloads', () => {
     await t.app.get(AuthService).setPassword(city.tenant.id, staff.userId, 'a long enough password');
     const browser = t.http();
     const signIn = await openPage(browser, city.host, '/sign-in');
-    await browser.post('/sign-in/password').set('Host', city.host).type('form')
-      .send({ _csrf: signIn.csrf, email: staff.email, password: 'a long enough password' }).expect(303);
+    await browser
+      .post('/sign-in/password')
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: signIn.csrf, email: staff.email, password: 'a long enough password' })
+      .expect(303);
     const page = await openPage(browser, city.host, `/staff/programmes/${s.programme.id}/report?lang=en`);
     expect(page.status).toBe(200);
     expect(page.html).toContain('Live preview');
@@ -217,9 +291,22 @@ describe('results report: publication, versions and downloads', () => {
     // A campaign page still in draft while the programme is past communication is late.
     await t.app.get(TransactionRunner).run(async (em) => {
       const [a] = await em.query(`SELECT id, applicant_user_id FROM application WHERE programme_id = $1 AND title = 'Candidature 1'`, [s.programme.id]);
-      await em.query(`INSERT INTO jury_outcome (tenant_id, programme_id, application_id, status, rank, confirmed_by, confirmed_at) VALUES ($1, $2, $3, 'laureate', 9, $4, now())`,
-        [city.tenant.id, s.programme.id, a.id, staff.userId]);
-      await insertCampaignWithMoney(em, { tenantId: city.tenant.id, programmeId: s.programme.id, applicationId: a.id, laureateUserId: a.applicant_user_id, slug: 'late', title: 'Late page', goalCents: 100_000, status: 'draft', pageViews: 0, contributions: [] });
+      await em.query(
+        `INSERT INTO jury_outcome (tenant_id, programme_id, application_id, status, rank, confirmed_by, confirmed_at) VALUES ($1, $2, $3, 'laureate', 9, $4, now())`,
+        [city.tenant.id, s.programme.id, a.id, staff.userId],
+      );
+      await insertCampaignWithMoney(em, {
+        tenantId: city.tenant.id,
+        programmeId: s.programme.id,
+        applicationId: a.id,
+        laureateUserId: a.applicant_user_id,
+        slug: 'late',
+        title: 'Late page',
+        goalCents: 100_000,
+        status: 'draft',
+        pageViews: 0,
+        contributions: [],
+      });
     });
     const dash = await openPage(browser, city.host, `/staff/programmes/${s.programme.id}/dashboard?lang=en`);
     expect(dash.status).toBe(200);
@@ -229,7 +316,11 @@ describe('results report: publication, versions and downloads', () => {
     expect(dash.html).toMatch(/Funded<\/span><br><strong>2</);
     expect(dash.html).toContain('report.published');
     expect(dash.html).toContain('programme.created');
-    const filtered = await openPage(browser, city.host, `/staff/programmes/${s.programme.id}/dashboard?lang=en&action=report.published&actor=${staff.userId}&from=2026-09-25&to=2026-09-25`);
+    const filtered = await openPage(
+      browser,
+      city.host,
+      `/staff/programmes/${s.programme.id}/dashboard?lang=en&action=report.published&actor=${staff.userId}&from=2026-09-25&to=2026-09-25`,
+    );
     expect((filtered.html.match(/<td>report\.published<\/td>/g) ?? []).length).toBe(1);
     expect(filtered.html).not.toContain('<td>programme.created</td>');
     const none = await openPage(browser, city.host, `/staff/programmes/${s.programme.id}/dashboard?action=report.published&actor=system`);

@@ -9,7 +9,12 @@ import { isAlive, postmasterPid } from '../../src/database/leftover-postgres.uti
 
 /** The real app in its own process with the embedded database, as `npm start` runs it (from the TypeScript sources). */
 const appEnv = (dataDir: string): Record<string, string> => ({
-  DATA_DIR: dataDir, DATABASE_URL: '', SEED_DEMO: 'false', LOG_LEVEL: 'warn', NODE_ENV: 'development', GIT_COMMIT: '',
+  DATA_DIR: dataDir,
+  DATABASE_URL: '',
+  SEED_DEMO: 'false',
+  LOG_LEVEL: 'warn',
+  NODE_ENV: 'development',
+  GIT_COMMIT: '',
 });
 
 /** Runs the app to its exit (a start-up that must fail) and returns what it printed. */
@@ -22,10 +27,12 @@ function runToExit(env: Record<string, string>, timeoutMs = 60_000): Promise<{ c
   child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
   child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  return new Promise((resolve) => child.once('close', (code) => {
-    clearTimeout(timer);
-    resolve({ code, stdout, stderr: stderr.replace(/^.*ExperimentalWarning.*\n|^\(Use `node --trace-warnings.*\n/gm, '') });
-  }));
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr: stderr.replace(/^.*ExperimentalWarning.*\n|^\(Use `node --trace-warnings.*\n/gm, '') });
+    }),
+  );
 }
 
 describe('restarting the app (security review, finding 11) and start-up failures', () => {
@@ -62,7 +69,9 @@ describe('restarting the app (security review, finding 11) and start-up failures
       // A second app on the same DATA_DIR while the first runs is refused, and the first keeps its database.
       const second = await runToExit({ ...appEnv(dataDir), PORT: String(await freePort()) });
       expect(second.code).toBe(1);
-      expect(second.stderr.trim()).toMatch(new RegExp(`^\\[tremplin\\] could not start: the embedded PostgreSQL in .* is in use by another running Tremplin \\(pid ${app.pid}\\)`));
+      expect(second.stderr.trim()).toMatch(
+        new RegExp(`^\\[tremplin\\] could not start: the embedded PostgreSQL in .* is in use by another running Tremplin \\(pid ${app.pid}\\)`),
+      );
       expect((await fetch(`http://127.0.0.1:${app.port}/healthz/ready`)).status).toBe(200);
 
       // A clean stop stops the database too, and leaves nothing for the next start to clear.
@@ -82,21 +91,27 @@ describe('restarting the app (security review, finding 11) and start-up failures
     const port = await freePort();
     const run = await runToExit({ ...appEnv(tempDir('unreachable')), DATABASE_URL: `postgres://tremplin:s3cret-pw@127.0.0.1:${port}/tremplin` });
     expect(run.code).toBe(1);
-    expect(run.stderr.trim()).toBe(`[tremplin] could not start: cannot reach PostgreSQL at 127.0.0.1:${port} (ECONNREFUSED): check DATABASE_URL and that the server is running`);
+    expect(run.stderr.trim()).toBe(
+      `[tremplin] could not start: cannot reach PostgreSQL at 127.0.0.1:${port} (ECONNREFUSED): check DATABASE_URL and that the server is running`,
+    );
     expect(run.stdout + run.stderr).not.toContain('s3cret-pw');
   }, 60_000);
 
   // Issue 13, item 6: as root, PostgreSQL runs as `postgres`, which cannot enter a private directory.
-  (process.getuid?.() === 0 ? it : it.skip)('as root, names the private directory the postgres user cannot enter, before spawning anything', async () => {
-    const home = tempDir('private-home');
-    chmodSync(home, 0o700);
-    mkdirSync(join(home, 'clone'));
-    const run = await runToExit(appEnv(join(home, 'clone', '.data')));
-    expect(run.code).toBe(1);
-    expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    expect(run.stderr).toContain(`[tremplin] could not start: PostgreSQL runs as the "postgres" user`);
-    expect(run.stderr).toContain(`cannot enter ${home} (mode 0700)`);
-    expect(run.stderr).toContain(`chmod o+x ${home}`);
-    expect(existsSync(join(home, 'clone', '.data', 'postgres', 'PG_VERSION'))).toBe(false);
-  }, 60_000);
+  (process.getuid?.() === 0 ? it : it.skip)(
+    'as root, names the private directory the postgres user cannot enter, before spawning anything',
+    async () => {
+      const home = tempDir('private-home');
+      chmodSync(home, 0o700);
+      mkdirSync(join(home, 'clone'));
+      const run = await runToExit(appEnv(join(home, 'clone', '.data')));
+      expect(run.code).toBe(1);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr).toContain(`[tremplin] could not start: PostgreSQL runs as the "postgres" user`);
+      expect(run.stderr).toContain(`cannot enter ${home} (mode 0700)`);
+      expect(run.stderr).toContain(`chmod o+x ${home}`);
+      expect(existsSync(join(home, 'clone', '.data', 'postgres', 'PG_VERSION'))).toBe(false);
+    },
+    60_000,
+  );
 });

@@ -12,16 +12,28 @@ import { startTestApp, type TestApp } from '../setup/test-app.js';
 const ACCESS_KEY = 'tremplin:access';
 type Access = { public: true } | { signedIn: true } | { platform: true } | { roles: Role[]; programmeParam?: string };
 
-interface Route { method: string; path: string; key: string }
+interface Route {
+  method: string;
+  path: string;
+  key: string;
+}
 /** `closed`: the route declares no rule, and the guard refuses everyone (403, or 401/404 first). */
 type Verdict = 'allow' | 'deny' | 'closed' | 'platform';
-interface Outcome { route: string; persona: PersonaName; expected: Verdict; status: number; code?: string; ok: boolean }
+interface Outcome {
+  route: string;
+  persona: PersonaName;
+  expected: Verdict;
+  status: number;
+  code?: string;
+  ok: boolean;
+}
 
 /** Every route the app serves, read from its router exactly as role-matrix.e2e-spec.ts does. */
 function routesOf(t: TestApp): Route[] {
   const express = t.app.getHttpAdapter().getInstance() as { router?: { stack: unknown[] }; _router?: { stack: unknown[] } };
   const stack = (express.router ?? express._router)!.stack as Array<{ route?: { path: string; methods: Record<string, boolean> } }>;
-  return stack.filter((l) => l.route && typeof l.route.path === 'string' && !l.route.path.startsWith('/api/docs') && !l.route.path.includes('*'))
+  return stack
+    .filter((l) => l.route && typeof l.route.path === 'string' && !l.route.path.startsWith('/api/docs') && !l.route.path.includes('*'))
     .flatMap((l) => Object.keys(l.route!.methods).map((m) => ({ method: m.toUpperCase(), path: l.route!.path, key: `${m.toUpperCase()} ${l.route!.path}` })));
 }
 
@@ -97,8 +109,18 @@ function conforms(expected: Verdict, persona: Persona, status: number): boolean 
 }
 
 const COLUMN: Record<PersonaName, string> = {
-  anonymous: 'anon', applicant: 'appl', laureate: 'laur', juror: 'juro', coach: 'coac', partner: 'part', staff: 'staf',
-  programmeStaff: 'pstf', otherProgrammeStaff: 'ostf', otherTenantStaff: 'xten', platformAdmin: 'admn', citizen: 'citz',
+  anonymous: 'anon',
+  applicant: 'appl',
+  laureate: 'laur',
+  juror: 'juro',
+  coach: 'coac',
+  partner: 'part',
+  staff: 'staf',
+  programmeStaff: 'pstf',
+  otherProgrammeStaff: 'ostf',
+  otherTenantStaff: 'xten',
+  platformAdmin: 'admn',
+  citizen: 'citz',
 };
 
 /**
@@ -107,7 +129,13 @@ const COLUMN: Record<PersonaName, string> = {
  * `ids` fills parameters with real objects: the applicant's application, the laureate's application;
  * `body` is a valid body where validation would otherwise answer 400 before the ownership check.
  */
-interface KeyRoute { row: string; route: string; what: string; ids?: Record<string, 'application' | 'laureateApplication'>; body?: object }
+interface KeyRoute {
+  row: string;
+  route: string;
+  what: string;
+  ids?: Record<string, 'application' | 'laureateApplication'>;
+  body?: object;
+}
 const key = (row: string, route: string, what: string, opts: Pick<KeyRoute, 'ids' | 'body'> = {}): KeyRoute => ({ row, route, what, ...opts });
 const KEY_ROUTES: KeyRoute[] = [
   //    anon appl laur juro coac part staf pstf ostf xten admn citz
@@ -116,7 +144,9 @@ const KEY_ROUTES: KeyRoute[] = [
   key('-    -    -    -    -    -    A    -    -    -    A    -', 'GET /staff/applications/:id', 'staff opens an application', { ids: { id: 'application' } }),
   key('-    -    -    -    -    -    A    -    -    -    A    -', 'POST /api/applications/:id/decision', 'screening decision', { ids: { id: 'application' } }),
   key('-    A    -    -    -    -    A    -    -    -    A    -', 'GET /api/applications/:id', 'an application, by id', { ids: { id: 'application' } }),
-  key('-    -    -    A    -    -    -    -    -    -    -    -', 'PUT /api/programmes/:programmeId/jury/me/ballots/:applicationId', 'juror ballot', { ids: { applicationId: 'laureateApplication' } }),
+  key('-    -    -    A    -    -    -    -    -    -    -    -', 'PUT /api/programmes/:programmeId/jury/me/ballots/:applicationId', 'juror ballot', {
+    ids: { applicationId: 'laureateApplication' },
+  }),
   key('-    -    -    A    -    -    -    -    -    -    -    -', 'GET /jury/programmes/:programmeId', 'juror page'),
   key('-    -    -    -    -    -    A    A    -    -    A    -', 'GET /api/programmes/:programmeId/jury/results', 'jury results'),
   key('-    -    -    -    A    -    A    A    -    -    A    -', 'GET /api/programmes/:programmeId/coaching/coach', 'coach review list'),
@@ -127,7 +157,9 @@ const KEY_ROUTES: KeyRoute[] = [
   key('-    -    A    -    -    -    -    -    -    -    -    -', 'GET /api/programmes/:programmeId/campaigns/mine', 'laureate campaign'),
   key('-    -    A    -    -    -    A    A    -    -    A    -', 'PATCH /api/campaigns/:campaignId', 'laureate campaign edit'),
   key('-    -    A    -    -    -    A    A    -    -    A    -', 'GET /campaigns/:campaignId/edit', 'laureate campaign edit page'),
-  key('-    -    A    -    -    -    A    A    -    -    A    -', 'POST /api/campaigns/:campaignId/updates', 'campaign news update', { body: { title: 'News', body: 'The workshop opens.' } }),
+  key('-    -    A    -    -    -    A    A    -    -    A    -', 'POST /api/campaigns/:campaignId/updates', 'campaign news update', {
+    body: { title: 'News', body: 'The workshop opens.' },
+  }),
   key('-    -    A    -    -    -    A    A    -    -    A    -', 'GET /api/campaigns/:campaignId/contributors.csv', 'campaign contributors'),
   key('A    A    A    A    A    A    A    A    A    A    A    A', 'POST /api/campaigns/:campaignId/contributions', 'contribution'),
   key('A    A    A    A    A    A    A    A    A    A    A    A', 'POST /api/payments/webhook', 'payment webhook'),
@@ -156,10 +188,13 @@ function renderMatrix(routes: string[], outcomes: Outcome[]): string {
   const width = Math.max(...routes.map((r) => r.length));
   const byKey = new Map(outcomes.map((o) => [`${o.route}|${o.persona}`, o]));
   const header = `${''.padEnd(width)}  ${PERSONA_NAMES.map((p) => COLUMN[p].padEnd(6)).join('')}`;
-  const lines = routes.map((r) => `${r.padEnd(width)}  ${PERSONA_NAMES.map((p) => {
-    const o = byKey.get(`${r}|${p}`);
-    return (o ? `${o.expected === 'allow' ? 'A' : '-'}${o.status}${o.ok ? '' : '!'}` : '').padEnd(6);
-  }).join('')}`);
+  const lines = routes.map(
+    (r) =>
+      `${r.padEnd(width)}  ${PERSONA_NAMES.map((p) => {
+        const o = byKey.get(`${r}|${p}`);
+        return (o ? `${o.expected === 'allow' ? 'A' : '-'}${o.status}${o.ok ? '' : '!'}` : '').padEnd(6);
+      }).join('')}`,
+  );
   return [header, ...lines].join('\n');
 }
 
@@ -177,12 +212,14 @@ const SIGNS_CALLER_OUT = new Set(['POST /api/me/sign-out-everywhere', 'POST /me/
 async function inBatches<T>(jobs: Array<() => Promise<T>>, width: number): Promise<T[]> {
   const out: T[] = new Array(jobs.length);
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < jobs.length) {
-      const i = next++;
-      out[i] = await jobs[i]();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < jobs.length) {
+        const i = next++;
+        out[i] = await jobs[i]();
+      }
+    }),
+  );
   return out;
 }
 
@@ -213,7 +250,10 @@ describe('role matrix, persona by persona', () => {
   /** Calls a route as a persona, with real ids of this tenant where a parameter names one, and a dummy body. */
   async function call(route: Route, persona: Persona, ids: Record<string, string> = {}, body: object = {}): Promise<{ status: number; code?: string }> {
     const values: Record<string, string> = {
-      programmeId: world.programme.id, campaignId: world.campaignId, slug: world.programme.slug, ...ids,
+      programmeId: world.programme.id,
+      campaignId: world.campaignId,
+      slug: world.programme.slug,
+      ...ids,
     };
     const path = route.path.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(values[name] ?? randomUUID()));
     const headers = SIGNS_CALLER_OUT.has(route.key) && persona.signedIn ? await standIn(persona) : persona.headers;
@@ -232,10 +272,15 @@ describe('role matrix, persona by persona', () => {
         continue;
       }
       const { roles, programmeRoles } = me.body as { roles: Role[]; programmeRoles: Record<string, Role[]> };
-      expect({ persona: persona.name, wide: [...roles].sort(), onProgramme: [...(programmeRoles[world.programme.id] ?? [])].sort() })
-        .toEqual({ persona: persona.name, wide: [...persona.wide].sort(), onProgramme: [...persona.onProgramme].sort() });
+      expect({ persona: persona.name, wide: [...roles].sort(), onProgramme: [...(programmeRoles[world.programme.id] ?? [])].sort() }).toEqual({
+        persona: persona.name,
+        wide: [...persona.wide].sort(),
+        onProgramme: [...persona.onProgramme].sort(),
+      });
     }
-    expect((await t.http().get('/api/me').set(world.personas.otherProgrammeStaff.headers)).body.programmeRoles).toEqual({ [world.otherProgramme.id]: ['staff'] });
+    expect((await t.http().get('/api/me').set(world.personas.otherProgrammeStaff.headers)).body.programmeRoles).toEqual({
+      [world.otherProgramme.id]: ['staff'],
+    });
   });
 
   it('lets through exactly the personas each route declares, for every route and every persona', async () => {
@@ -246,14 +291,16 @@ describe('role matrix, persona by persona', () => {
 
     const personas = PERSONA_NAMES.map((n) => world.personas[n]);
     // Persona by persona, so that the several people allowed on a staff action do not run it at the same moment.
-    const jobs = personas.flatMap((persona) => routes.map((route) => async (): Promise<Outcome> => {
-      const declared = access.get(route.key);
-      const expected = expectedVerdict(declared, persona, route);
-      // The programme the route names is the one the personas' grants are on.
-      const ids = declared && 'roles' in declared && declared.programmeParam ? { [declared.programmeParam]: world.programme.id } : {};
-      const { status, code } = await call(route, persona, ids);
-      return { route: route.key, persona: persona.name, expected, status, code, ok: conforms(expected, persona, status) };
-    }));
+    const jobs = personas.flatMap((persona) =>
+      routes.map((route) => async (): Promise<Outcome> => {
+        const declared = access.get(route.key);
+        const expected = expectedVerdict(declared, persona, route);
+        // The programme the route names is the one the personas' grants are on.
+        const ids = declared && 'roles' in declared && declared.programmeParam ? { [declared.programmeParam]: world.programme.id } : {};
+        const { status, code } = await call(route, persona, ids);
+        return { route: route.key, persona: persona.name, expected, status, code, ok: conforms(expected, persona, status) };
+      }),
+    );
     const outcomes = await inBatches(jobs, 8);
     const failures = [
       // A route without a rule is closed to all, which is safe but surely not what its author meant.
@@ -261,18 +308,25 @@ describe('role matrix, persona by persona', () => {
       ...outcomes.filter((o) => !o.ok).map(explain),
     ];
     if (failures.length || process.env.ROLE_MATRIX_PRINT) {
-      const matrix = renderMatrix(routes.map((r) => r.key), outcomes);
-      if (failures.length) throw new Error(`${failures.length} of ${outcomes.length} calls disagree with the declared access:\n${failures.join('\n')}\n\n${matrix}`);
+      const matrix = renderMatrix(
+        routes.map((r) => r.key),
+        outcomes,
+      );
+      if (failures.length)
+        throw new Error(`${failures.length} of ${outcomes.length} calls disagree with the declared access:\n${failures.join('\n')}\n\n${matrix}`);
       process.stdout.write(`${routes.length} routes x ${personas.length} personas\n${matrix}\n`);
     }
   });
 
-  it('never lets a programme-scoped grant reach another programme\'s objects through its own programme\'s path', async () => {
+  it("never lets a programme-scoped grant reach another programme's objects through its own programme's path", async () => {
     // A grant on the programme passes the guard for `/…/:programmeId/…`; the object named next in the
     // path belongs to the other programme of the same authority, so the handler must not act on it.
     const crossIds: Record<string, string> = {
-      id: world.elsewhere.applicationId, applicationId: world.elsewhere.applicationId, memberId: world.elsewhere.memberId,
-      partnerId: world.elsewhere.partnerId, campaignId: world.elsewhere.campaignId,
+      id: world.elsewhere.applicationId,
+      applicationId: world.elsewhere.applicationId,
+      memberId: world.elsewhere.memberId,
+      partnerId: world.elsewhere.partnerId,
+      campaignId: world.elsewhere.campaignId,
     };
     const crossRoutes = routes.filter((r) => r.path.includes(':programmeId') && Object.keys(crossIds).some((p) => r.path.includes(`:${p}`)));
     expect(crossRoutes.length).toBeGreaterThan(10);
@@ -284,10 +338,13 @@ describe('role matrix, persona by persona', () => {
       'POST /api/programmes/:programmeId/campaigns/:campaignId/review': { decision: 'approve' },
       'POST /staff/programmes/:programmeId/campaigns/:campaignId/review': { decision: 'approve' },
     };
-    const jobs = scoped.flatMap((persona) => crossRoutes.map((route) => async () =>
-      ({ route: route.key, persona: persona.name, ...(await call(route, persona, crossIds, bodies[route.key])) })));
+    const jobs = scoped.flatMap((persona) =>
+      crossRoutes.map((route) => async () => ({ route: route.key, persona: persona.name, ...(await call(route, persona, crossIds, bodies[route.key])) })),
+    );
     const outcomes = await inBatches(jobs, 8);
-    const failures = outcomes.filter((o) => o.status < 400 || o.status >= 500).map((o) => `${o.route} as ${o.persona}: ${o.status}${o.code ? ` ${o.code}` : ''}`);
+    const failures = outcomes
+      .filter((o) => o.status < 400 || o.status >= 500)
+      .map((o) => `${o.route} as ${o.persona}: ${o.status}${o.code ? ` ${o.code}` : ''}`);
     expect(failures).toEqual([]);
   });
 
@@ -309,7 +366,10 @@ describe('role matrix, persona by persona', () => {
     const outcomes = await inBatches(jobs, 8);
     const failures = outcomes.filter((o) => !o.ok).map(explain);
     if (failures.length || process.env.ROLE_MATRIX_PRINT) {
-      const matrix = renderMatrix(KEY_ROUTES.map((k) => `${k.route} (${k.what})`), outcomes);
+      const matrix = renderMatrix(
+        KEY_ROUTES.map((k) => `${k.route} (${k.what})`),
+        outcomes,
+      );
       if (failures.length) throw new Error(`${failures.length} key-route calls disagree with the table:\n${failures.join('\n')}\n\n${matrix}`);
       process.stdout.write(`${KEY_ROUTES.length} key routes x ${PERSONA_NAMES.length} personas\n${matrix}\n`);
     }

@@ -5,7 +5,8 @@ import type { TestApp } from '../setup/test-app.js';
 function routesOf(t: TestApp): Array<{ method: string; path: string }> {
   const express = t.app.getHttpAdapter().getInstance() as { router?: { stack: unknown[] }; _router?: { stack: unknown[] } };
   const stack = (express.router ?? express._router)!.stack as Array<{ route?: { path: string; methods: Record<string, boolean> } }>;
-  return stack.filter((l) => l.route && typeof l.route.path === 'string' && !l.route.path.startsWith('/api/docs') && !l.route.path.includes('*'))
+  return stack
+    .filter((l) => l.route && typeof l.route.path === 'string' && !l.route.path.startsWith('/api/docs') && !l.route.path.includes('*'))
     .flatMap((l) => Object.keys(l.route!.methods).map((m) => ({ method: m.toUpperCase(), path: l.route!.path })));
 }
 
@@ -16,41 +17,97 @@ function routesOf(t: TestApp): Array<{ method: string; path: string }> {
 const PUBLIC = new Set([
   // Citizens contributing (campaigns issue): the public view, contributions with their status and
   // confirmation link, "notify me", and the payment provider's signed webhook.
-  'GET /api/campaigns/:campaignId/public', 'POST /api/campaigns/:campaignId/contributions', 'GET /api/contributions/:contributionId',
-  'POST /api/contributions/confirm', 'POST /api/campaigns/:campaignId/subscribers', 'POST /api/payments/webhook',
-  'GET /healthz', 'GET /healthz/live', 'GET /healthz/ready', 'GET /assets/app.css', 'GET /theme.css', 'GET /', 'GET /programmes/:slug', 'GET /programmes/:slug/apply',
-  'POST /programmes/:slug/apply/register', 'GET /sign-in', 'POST /sign-in/link', 'POST /sign-in/password', 'GET /sign-in/link/:token',
-  'POST /sign-in/link/:token', 'POST /api/auth/sign-in-links', 'POST /api/auth/sign-in-links/consume', 'POST /api/auth/tokens',
-  'GET /api/tenant', 'GET /api/programmes', 'GET /api/programmes/:programmeId', 'GET /api/programmes/:programmeId/call',
+  'GET /api/campaigns/:campaignId/public',
+  'POST /api/campaigns/:campaignId/contributions',
+  'GET /api/contributions/:contributionId',
+  'POST /api/contributions/confirm',
+  'POST /api/campaigns/:campaignId/subscribers',
+  'POST /api/payments/webhook',
+  'GET /healthz',
+  'GET /healthz/live',
+  'GET /healthz/ready',
+  'GET /assets/app.css',
+  'GET /theme.css',
+  'GET /',
+  'GET /programmes/:slug',
+  'GET /programmes/:slug/apply',
+  'POST /programmes/:slug/apply/register',
+  'GET /sign-in',
+  'POST /sign-in/link',
+  'POST /sign-in/password',
+  'GET /sign-in/link/:token',
+  'POST /sign-in/link/:token',
+  'POST /api/auth/sign-in-links',
+  'POST /api/auth/sign-in-links/consume',
+  'POST /api/auth/tokens',
+  'GET /api/tenant',
+  'GET /api/programmes',
+  'GET /api/programmes/:programmeId',
+  'GET /api/programmes/:programmeId/call',
   'GET /coaching/calendar/:token.ics',
   // Public pages (src/public): the sitemap and robots.txt of each authority.
-  'GET /sitemap.xml', 'GET /robots.txt',
+  'GET /sitemap.xml',
+  'GET /robots.txt',
   // Published results reports (src/reports): the page and its open-data downloads.
-  'GET /programmes/:slug/results', 'GET /programmes/:slug/results.csv', 'GET /programmes/:slug/results.json', 'GET /programmes/:slug/results.pdf',
+  'GET /programmes/:slug/results',
+  'GET /programmes/:slug/results.csv',
+  'GET /programmes/:slug/results.json',
+  'GET /programmes/:slug/results.pdf',
   // Campaign pages (src/campaigns/campaigns.pages.controller.ts): the citizens' page and its forms, the image
   // (a draft's only for its laureate and staff), a contribution's status by its unguessable id, pledge confirmation.
-  'GET /programmes/:slug/campaigns/:campaignSlug', 'POST /programmes/:slug/campaigns/:campaignSlug/contribute',
-  'POST /programmes/:slug/campaigns/:campaignSlug/notify', 'GET /campaigns/:campaignId/image', 'GET /contributions/confirm',
-  'POST /contributions/confirm', 'GET /contributions/:contributionId',
+  'GET /programmes/:slug/campaigns/:campaignSlug',
+  'POST /programmes/:slug/campaigns/:campaignSlug/contribute',
+  'POST /programmes/:slug/campaigns/:campaignSlug/notify',
+  'GET /campaigns/:campaignId/image',
+  'GET /contributions/confirm',
+  'POST /contributions/confirm',
+  'GET /contributions/:contributionId',
   // Confirming an application's contact address by the link sent to it (security review, finding 9).
   // Platform admins ask for a sign-in link and exchange it (the answer never tells who is one).
-  'POST /api/platform/sign-in-links', 'POST /api/platform/sign-in-links/consume',
+  'POST /api/platform/sign-in-links',
+  'POST /api/platform/sign-in-links/consume',
   // The platform's sign-in pages (src/platform/platform.pages.controller.ts); signing out works without a session too.
-  'GET /platform/sign-in', 'POST /platform/sign-in', 'GET /platform/sign-in/link/:token', 'POST /platform/sign-in/link/:token', 'POST /platform/sign-out',
-  'POST /api/applications/contact-email/confirm', 'GET /applications/contact-email/:token', 'POST /applications/contact-email/:token',
+  'GET /platform/sign-in',
+  'POST /platform/sign-in',
+  'GET /platform/sign-in/link/:token',
+  'POST /platform/sign-in/link/:token',
+  'POST /platform/sign-out',
+  'POST /api/applications/contact-email/confirm',
+  'GET /applications/contact-email/:token',
+  'POST /applications/contact-email/:token',
 ]);
 const ANY_SIGNED_IN = new Set([
-  'GET /api/me', 'POST /api/me/password', 'GET /api/me/applications', 'GET /applications', 'GET /me', 'POST /sign-out',
+  'GET /api/me',
+  'POST /api/me/password',
+  'GET /api/me/applications',
+  'GET /applications',
+  'GET /me',
+  'POST /sign-out',
   // Ending one's own sessions everywhere (API, and the confirmation page and its form).
-  'POST /api/me/sign-out-everywhere', 'GET /me/sign-out-everywhere', 'POST /me/sign-out-everywhere',
-  'POST /api/programmes/:programmeId/applications', 'POST /programmes/:slug/apply',
+  'POST /api/me/sign-out-everywhere',
+  'GET /me/sign-out-everywhere',
+  'POST /me/sign-out-everywhere',
+  'POST /api/programmes/:programmeId/applications',
+  'POST /programmes/:slug/apply',
   // Open to anyone signed in, then answered 404 unless the object is theirs (checked by the service).
-  'GET /api/applications/:id', 'PATCH /api/applications/:id', 'POST /api/applications/:id/submit', 'POST /api/applications/:id/withdraw',
-  'POST /api/applications/:id/files/:questionKey', 'GET /api/applications/:id/files/:fileId', 'GET /applications/:id', 'POST /applications/:id',
-  'POST /applications/:id/files/:questionKey', 'POST /applications/:id/withdraw', 'GET /applications/:id/receipt',
+  'GET /api/applications/:id',
+  'PATCH /api/applications/:id',
+  'POST /api/applications/:id/submit',
+  'POST /api/applications/:id/withdraw',
+  'POST /api/applications/:id/files/:questionKey',
+  'GET /api/applications/:id/files/:fileId',
+  'GET /applications/:id',
+  'POST /applications/:id',
+  'POST /applications/:id/files/:questionKey',
+  'POST /applications/:id/withdraw',
+  'GET /applications/:id/receipt',
   // The laureate's campaign editor (404 unless the campaign is theirs or the person is staff).
-  'GET /programmes/:programmeId/campaign', 'GET /campaigns/:campaignId/edit', 'POST /campaigns/:campaignId/edit',
-  'POST /campaigns/:campaignId/image', 'POST /campaigns/:campaignId/submit', 'POST /campaigns/:campaignId/updates',
+  'GET /programmes/:programmeId/campaign',
+  'GET /campaigns/:campaignId/edit',
+  'POST /campaigns/:campaignId/edit',
+  'POST /campaigns/:campaignId/image',
+  'POST /campaigns/:campaignId/submit',
+  'POST /campaigns/:campaignId/updates',
 ]);
 
 describe('role matrix', () => {

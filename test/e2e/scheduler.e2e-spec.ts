@@ -52,8 +52,10 @@ describe('scheduled phase transitions', () => {
     const staff = await createPerson(first, city, 'staff');
     const p = await createProgramme(first, city, staff, {
       timeline: {
-        call_open: new Date('2026-04-01T07:00:00Z'), screening: new Date('2026-05-01T16:00:00Z'),
-        jury: new Date('2026-05-10T08:00:00Z'), announced: new Date('2026-06-01T08:00:00Z'),
+        call_open: new Date('2026-04-01T07:00:00Z'),
+        screening: new Date('2026-05-01T16:00:00Z'),
+        jury: new Date('2026-05-10T08:00:00Z'),
+        announced: new Date('2026-06-01T08:00:00Z'),
       },
     });
     await first.close();

@@ -33,16 +33,18 @@ describe('sessions and API tokens', () => {
     await t.app.get(AuthService).setPassword(tt.tenant.id, person.userId, password);
     const browser = t.http();
     const page = await openPage(browser, tt.host, '/sign-in');
-    await browser.post('/sign-in/password').set('Host', tt.host).type('form')
-      .send({ _csrf: page.csrf, email: person.email, password }).expect(303);
+    await browser.post('/sign-in/password').set('Host', tt.host).type('form').send({ _csrf: page.csrf, email: person.email, password }).expect(303);
     return browser;
   }
   const mySpace = (browser: request.Agent, tt: TestTenant = city) => browser.get('/me').set('Host', tt.host).set('Accept', 'text/html');
   const meWith = (headers: Record<string, string>) => t.http().get('/api/me').set(headers);
   const bearer = (token: string, tt: TestTenant = city) => ({ Host: tt.host, Authorization: `Bearer ${token}` });
   const tokenRow = async (userId: string, name = 'test') =>
-    (await t.ds.query('SELECT id, last_used_at, expires_at FROM api_token WHERE user_id = $1 AND name = $2', [userId, name]))[0] as
-      { id: string; last_used_at: Date; expires_at: Date };
+    (await t.ds.query('SELECT id, last_used_at, expires_at FROM api_token WHERE user_id = $1 AND name = $2', [userId, name]))[0] as {
+      id: string;
+      last_used_at: Date;
+      expires_at: Date;
+    };
 
   it('ends an API token API_TOKEN_TTL_DAYS after its last use, moving the expiry at most once an hour', async () => {
     const juror = await createPerson(t, city, 'juror');
@@ -93,7 +95,9 @@ describe('sessions and API tokens', () => {
     expect((await meWith(bearer(cli))).status).toBe(401);
     expect((await mySpace(browser)).status).toBe(303);
     expect((await meWith(bystander.headers)).status).toBe(200);
-    const audit = await t.ds.query(`SELECT actor_user_id, data FROM audit_entry WHERE action = 'person.signed_out_everywhere' AND subject_id = $1`, [juror.userId]);
+    const audit = await t.ds.query(`SELECT actor_user_id, data FROM audit_entry WHERE action = 'person.signed_out_everywhere' AND subject_id = $1`, [
+      juror.userId,
+    ]);
     expect(audit).toEqual([{ actor_user_id: juror.userId, data: { ended: 3 } }]);
   });
 
@@ -144,8 +148,12 @@ describe('sessions and API tokens', () => {
     // From a browser: that browser stays signed in, the token is revoked.
     const again = t.http();
     const signIn = await openPage(again, city.host, '/sign-in');
-    await again.post('/sign-in/password').set('Host', city.host).type('form')
-      .send({ _csrf: signIn.csrf, email: applicant.email, password: 'a brand new password' }).expect(303);
+    await again
+      .post('/sign-in/password')
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: signIn.csrf, email: applicant.email, password: 'a brand new password' })
+      .expect(303);
     const space = await openPage(again, city.host, '/me');
     await again.post('/api/me/password').set({ Host: city.host, 'X-CSRF-Token': space.csrf }).send({ password: 'yet another password' }).expect(204);
     expect((await mySpace(again)).status).toBe(200);
@@ -154,7 +162,7 @@ describe('sessions and API tokens', () => {
     expect(audit).toEqual([{ data: { sessionsEnded: 2 } }, { data: { sessionsEnded: 1 } }]);
   });
 
-  it('lets staff list a person\'s sessions without their secrets, and end one, in their own authority only', async () => {
+  it("lets staff list a person's sessions without their secrets, and end one, in their own authority only", async () => {
     const staff = await createPerson(t, city, 'staff');
     const coach = await createPerson(t, city, 'coach');
     const cli = await t.app.get(AuthService).createApiToken(city.tenant.id, coach.userId, 'cli');
@@ -182,7 +190,9 @@ describe('sessions and API tokens', () => {
     const browserId = sessions.find((s) => s.kind === 'session')!.id as string;
     await t.http().delete(`/api/people/${coach.userId}/sessions/${browserId}`).set(staff.headers).expect(204);
     expect((await mySpace(browser)).status).toBe(303);
-    expect((await t.ds.query(`SELECT count(*)::int AS n FROM audit_entry WHERE action = 'person.session_revoked' AND subject_id = $1`, [coach.userId]))[0].n).toBe(2);
+    expect(
+      (await t.ds.query(`SELECT count(*)::int AS n FROM audit_entry WHERE action = 'person.session_revoked' AND subject_id = $1`, [coach.userId]))[0].n,
+    ).toBe(2);
 
     // A session id of someone else is not this person's.
     const other = await createPerson(t, city, 'coach');
@@ -196,8 +206,10 @@ describe('sessions and API tokens', () => {
     const foreign = await createPerson(t, elsewhere, 'coach');
     const foreignToken = (await tokenRow(foreign.userId)).id;
     for (const [method, path] of [
-      ['get', `/api/people/${foreign.userId}/sessions`], ['delete', `/api/people/${foreign.userId}/sessions/${foreignToken}`],
-      ['delete', `/api/people/${foreign.userId}/access`], ['get', '/api/people/not-a-uuid/sessions'],
+      ['get', `/api/people/${foreign.userId}/sessions`],
+      ['delete', `/api/people/${foreign.userId}/sessions/${foreignToken}`],
+      ['delete', `/api/people/${foreign.userId}/access`],
+      ['get', '/api/people/not-a-uuid/sessions'],
     ] as const) {
       const res = await t.http()[method](path).set(staff.headers);
       expect({ path, status: res.status, code: res.body.code }).toEqual({ path, status: 404, code: 'PERSON_NOT_FOUND' });
@@ -205,7 +217,7 @@ describe('sessions and API tokens', () => {
     expect((await meWith(bearer(foreign.token, elsewhere))).status).toBe(200);
   });
 
-  it('lets staff remove a person\'s access: every role, session and token, audited; not their own, not a platform admin\'s', async () => {
+  it("lets staff remove a person's access: every role, session and token, audited; not their own, not a platform admin's", async () => {
     const staff = await createPerson(t, city, 'staff');
     const juror = await createPerson(t, city, 'juror');
     await t.app.get(TransactionRunner).run((em) => t.app.get(UsersRepository).grant(em, city.tenant.id, juror.userId, 'coach'));

@@ -41,8 +41,7 @@ describe('sign-in limits that cannot be turned against a person', () => {
   }
   const password = (ip: string, email: string, pw: string) =>
     t.http().post('/api/auth/tokens').set({ Host: city.host, 'X-Forwarded-For': ip }).send({ email, password: pw });
-  const askLink = (ip: string, email: string) =>
-    t.http().post('/api/auth/sign-in-links').set({ Host: city.host, 'X-Forwarded-For': ip }).send({ email });
+  const askLink = (ip: string, email: string) => t.http().post('/api/auth/sign-in-links').set({ Host: city.host, 'X-Forwarded-For': ip }).send({ email });
 
   it('lets the correct password in after 13 anonymous link requests for the address, and sends one e-mail for them', async () => {
     const person = await personWithPassword();
@@ -57,7 +56,10 @@ describe('sign-in limits that cannot be turned against a person', () => {
     // And through the sign-in page.
     const browser = t.http();
     const page = await openPage(browser, city.host, '/sign-in');
-    const form = await browser.post('/sign-in/password').set({ Host: city.host, 'X-Forwarded-For': attacker }).type('form')
+    const form = await browser
+      .post('/sign-in/password')
+      .set({ Host: city.host, 'X-Forwarded-For': attacker })
+      .type('form')
       .send({ _csrf: page.csrf, email: person.email, password: PASSWORD });
     expect(form.status).toBe(303);
 

@@ -14,8 +14,12 @@ describe('staff pages for coaching and partners', () => {
       const p = await createProgramme(t, city, staff, { phase: 'announced' });
       const browser = t.http();
       const signIn = await openPage(browser, city.host, '/sign-in');
-      await browser.post('/sign-in/password').set('Host', city.host).type('form')
-        .send({ _csrf: signIn.csrf, email: 'agent@city.test', password: 'a long enough password' }).expect(303);
+      await browser
+        .post('/sign-in/password')
+        .set('Host', city.host)
+        .type('form')
+        .send({ _csrf: signIn.csrf, email: 'agent@city.test', password: 'a long enough password' })
+        .expect(303);
 
       const dash = await openPage(browser, city.host, `/staff/programmes/${p.id}/coaching`);
       expect(dash.status).toBe(200);
@@ -27,22 +31,38 @@ describe('staff pages for coaching and partners', () => {
         { id: 'kickoff', kind: 'session', title: 'Atelier de lancement', days: 0, time: '09:30', place: 'Fablab', required: false },
         { id: 'story', kind: 'deliverable', title: 'Récit de campagne', days: 14, time: '18:00', evidence: 'text', required: true },
       ];
-      const saved = await browser.post(`/staff/programmes/${p.id}/coaching/plan`).set('Host', city.host).type('form').send({ _csrf: dash.csrf, plan: JSON.stringify(plan) });
+      const saved = await browser
+        .post(`/staff/programmes/${p.id}/coaching/plan`)
+        .set('Host', city.host)
+        .type('form')
+        .send({ _csrf: dash.csrf, plan: JSON.stringify(plan) });
       expect(saved.status).toBe(303);
       const api = await t.http().get(`/api/programmes/${p.id}/coaching/plan`).set(staff.headers);
       expect(api.body.milestones.map((m: { id: string }) => m.id)).toEqual(['kickoff', 'story']);
 
       const matching = await openPage(browser, city.host, `/staff/programmes/${p.id}/matching`);
       const added = await browser.post(`/staff/programmes/${p.id}/matching/partner`).set('Host', city.host).type('form').send({
-        _csrf: matching.csrf, name: 'Université de Lumière', expertise: 'design, research', themes: 'repair', capacity: '2', matchFundingEuros: '5000',
+        _csrf: matching.csrf,
+        name: 'Université de Lumière',
+        expertise: 'design, research',
+        themes: 'repair',
+        capacity: '2',
+        matchFundingEuros: '5000',
       });
       expect(added.status).toBe(303);
       const partners = await t.http().get(`/api/programmes/${p.id}/partners`).set(staff.headers);
       const partner = (partners.body.partners ?? partners.body)[0];
       expect(partner).toMatchObject({ name: 'Université de Lumière', expertise: ['design', 'research'], capacity: 2, matchFundingCents: 500_000 });
-      const noName = await browser.post(`/staff/programmes/${p.id}/matching/partner`).set('Host', city.host).type('form').send({ _csrf: matching.csrf, name: '' });
+      const noName = await browser
+        .post(`/staff/programmes/${p.id}/matching/partner`)
+        .set('Host', city.host)
+        .type('form')
+        .send({ _csrf: matching.csrf, name: '' });
       expect(noName.status).toBe(400);
-      const contact = await browser.post(`/staff/programmes/${p.id}/matching/contact`).set('Host', city.host).type('form')
+      const contact = await browser
+        .post(`/staff/programmes/${p.id}/matching/contact`)
+        .set('Host', city.host)
+        .type('form')
         .send({ _csrf: matching.csrf, partnerId: partner.id, displayName: 'Paul Durand', email: 'paul@univ.example' });
       expect(contact.status).toBe(303);
     } finally {

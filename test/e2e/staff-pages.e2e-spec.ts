@@ -18,14 +18,21 @@ describe('staff pages', () => {
     await t.app.get(AuthService).setPassword(city.tenant.id, staff.userId, 'a long enough password');
     browser = t.http();
     const signIn = await openPage(browser, city.host, '/sign-in');
-    await browser.post('/sign-in/password').set('Host', city.host).type('form')
-      .send({ _csrf: signIn.csrf, email: 'agent@city.test', password: 'a long enough password' }).expect(303);
+    await browser
+      .post('/sign-in/password')
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: signIn.csrf, email: 'agent@city.test', password: 'a long enough password' })
+      .expect(303);
   });
   afterAll(() => t.close());
 
   it('creates a programme from the form, keeping what was typed when a field is wrong', async () => {
     const form = await openPage(browser, city.host, '/staff/programmes/new');
-    const bad = await browser.post('/staff/programmes').set('Host', city.host).type('form')
+    const bad = await browser
+      .post('/staff/programmes')
+      .set('Host', city.host)
+      .type('form')
       .send({ _csrf: form.csrf, slug: 'Bad Slug!', titleFr: 'Makers 2027', titleEn: '' });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('class="error-summary"');
@@ -33,13 +40,19 @@ describe('staff pages', () => {
     expect(bad.text).toContain('value="Makers 2027"');
     expect(bad.text).toMatch(/id="field-slug"[^>]*aria-invalid="true"/);
 
-    const ok = await browser.post('/staff/programmes').set('Host', city.host).type('form')
+    const ok = await browser
+      .post('/staff/programmes')
+      .set('Host', city.host)
+      .type('form')
       .send({ _csrf: form.csrf, slug: 'makers-2027', titleFr: 'Makers 2027', titleEn: 'Makers 2027' });
     expect(ok.status).toBe(303);
     const desk = await openPage(browser, city.host, ok.headers.location);
     expect(desk.html).toContain('Makers 2027');
 
-    const taken = await browser.post('/staff/programmes').set('Host', city.host).type('form')
+    const taken = await browser
+      .post('/staff/programmes')
+      .set('Host', city.host)
+      .type('form')
       .send({ _csrf: form.csrf, slug: 'makers-2027', titleFr: 'Autre', titleEn: 'Other' });
     expect(taken.status).toBe(400);
     expect(taken.text).toContain('Un autre programme utilise déjà cette adresse.');
@@ -47,26 +60,41 @@ describe('staff pages', () => {
 
   it('reads timeline dates in the authority time zone and moves a phase with a reason', async () => {
     const form = await openPage(browser, city.host, '/staff/programmes/new');
-    const created = await browser.post('/staff/programmes').set('Host', city.host).type('form')
+    const created = await browser
+      .post('/staff/programmes')
+      .set('Host', city.host)
+      .type('form')
       .send({ _csrf: form.csrf, slug: 'tz-check', titleFr: 'Fuseau', titleEn: 'Zone' });
     const path = created.headers.location as string;
     const id = path.split('/').pop()!;
     const desk = await openPage(browser, city.host, path);
-    const saved = await browser.post(`${path}/timeline`).set('Host', city.host).type('form')
+    const saved = await browser
+      .post(`${path}/timeline`)
+      .set('Host', city.host)
+      .type('form')
       .send({ _csrf: desk.csrf, call_open: '2026-07-01T09:00', screening: '2026-12-01T09:00' });
     expect(saved.status).toBe(303);
     const api = (await t.ds.query('SELECT timeline FROM programme WHERE id = $1', [id]))[0].timeline;
     expect(api).toEqual({ call_open: '2026-07-01T07:00:00.000Z', screening: '2026-12-01T08:00:00.000Z' });
 
-    const noReason = await browser.post(`${path}/phase`).set('Host', city.host).type('form')
+    const noReason = await browser
+      .post(`${path}/phase`)
+      .set('Host', city.host)
+      .type('form')
       .send({ _csrf: desk.csrf, from: 'draft', to: 'call_open', reason: '' });
     expect(noReason.status).toBe(400);
     expect(noReason.text).toContain('reason must be 3 to 1000 characters');
 
-    const moved = await browser.post(`${path}/phase`).set('Host', city.host).type('form')
+    const moved = await browser
+      .post(`${path}/phase`)
+      .set('Host', city.host)
+      .type('form')
       .send({ _csrf: desk.csrf, from: 'draft', to: 'call_open', reason: 'Ouverture anticipée' });
     expect(moved.status).toBe(303);
-    const stale = await browser.post(`${path}/phase`).set('Host', city.host).type('form')
+    const stale = await browser
+      .post(`${path}/phase`)
+      .set('Host', city.host)
+      .type('form')
       .send({ _csrf: desk.csrf, from: 'draft', to: 'call_open', reason: 'double click' });
     expect(stale.status).toBe(409);
     const after = await openPage(browser, city.host, path);
@@ -77,12 +105,18 @@ describe('staff pages', () => {
 
   it('refuses brand colours that white text cannot be read on', async () => {
     const page = await openPage(browser, city.host, '/staff/branding');
-    const res = await browser.post('/staff/branding').set('Host', city.host).type('form')
+    const res = await browser
+      .post('/staff/branding')
+      .set('Host', city.host)
+      .type('form')
       .send({ _csrf: page.csrf, name: 'Ville Claire', primaryColor: '#ffee88', accentColor: '#a3461a', timeZone: 'Europe/Paris', defaultLocale: 'fr' });
     expect(res.status).toBe(400);
     expect(res.text).toContain('it must be at least 4.5:1');
     expect(res.text).toContain('value="#ffee88"');
-    const ok = await browser.post('/staff/branding').set('Host', city.host).type('form')
+    const ok = await browser
+      .post('/staff/branding')
+      .set('Host', city.host)
+      .type('form')
       .send({ _csrf: page.csrf, name: 'Ville Claire', primaryColor: '#114477', accentColor: '#a3461a', timeZone: 'Europe/Paris', defaultLocale: 'fr' });
     expect(ok.status).toBe(303);
     const theme = await t.http().get('/theme.css').set('Host', city.host);
@@ -91,7 +125,10 @@ describe('staff pages', () => {
 
   it('escapes what users type on every page', async () => {
     const form = await openPage(browser, city.host, '/staff/programmes/new');
-    await browser.post('/staff/programmes').set('Host', city.host).type('form')
+    await browser
+      .post('/staff/programmes')
+      .set('Host', city.host)
+      .type('form')
       .send({ _csrf: form.csrf, slug: 'xss', titleFr: '<script>alert(1)</script>', titleEn: '<img src=x onerror=alert(1)>' });
     const dash = await openPage(browser, city.host, '/staff');
     expect(dash.html).not.toContain('<script>alert(1)</script>');

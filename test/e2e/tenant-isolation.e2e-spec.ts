@@ -7,13 +7,17 @@ import { createEligibleApplications, inviteJuror } from '../factories/jury.js';
 import { startTestApp } from '../setup/test-app.js';
 import type { TestApp } from '../setup/test-app.js';
 
-interface RouteInfo { method: string; path: string }
+interface RouteInfo {
+  method: string;
+  path: string;
+}
 
 /** Every route the app serves, read from its router (not a hand-kept list). */
 function routesOf(t: TestApp): RouteInfo[] {
   const express = t.app.getHttpAdapter().getInstance() as { router?: { stack: unknown[] }; _router?: { stack: unknown[] } };
   const stack = (express.router ?? express._router)!.stack as Array<{ route?: { path: string; methods: Record<string, boolean> } }>;
-  return stack.filter((l) => l.route && !l.route.path.startsWith('/api/docs') && typeof l.route.path === 'string')
+  return stack
+    .filter((l) => l.route && !l.route.path.startsWith('/api/docs') && typeof l.route.path === 'string')
     .flatMap((l) => Object.keys(l.route!.methods).map((m) => ({ method: m.toUpperCase(), path: l.route!.path })));
 }
 
@@ -23,7 +27,7 @@ function routesOf(t: TestApp): RouteInfo[] {
  * contains any of A's identifiers or texts; routes without identifiers never list A's data.
  */
 describe('tenant isolation matrix', () => {
-  it('answers 404 to every route given another authority\'s identifiers, and leaks nothing', async () => {
+  it("answers 404 to every route given another authority's identifiers, and leaks nothing", async () => {
     const t = await startTestApp();
     try {
       t.clock.set('2026-06-10T08:00:00Z');
@@ -34,18 +38,42 @@ describe('tenant isolation matrix', () => {
       const programme = await createProgramme(t, a, staffA, { phase: 'jury', slug: 'secret-programme' });
       await createCall(t, a, staffA, programme.id);
       const [app] = await createEligibleApplications(t, a, programme.id, 3, { prefix: 'secret' });
-      const file = await t.app.get(TransactionRunner).run((em) => t.app.get(FileStorage).put(em, {
-        tenantId: a.tenant.id, ownerType: 'application', ownerId: app.id, purpose: 'pitch_deck', filename: 'secret.pdf',
-        contentType: 'application/pdf', uploadedBy: staffA.userId, bytes: Buffer.from('%PDF-1.4 secret'),
-      }));
-      await t.http().put(`/api/programmes/${programme.id}/jury/settings`).set(staffA.headers).send({ method: 'favourites', maxFavourites: 2, laureates: 1 }).expect(200);
+      const file = await t.app.get(TransactionRunner).run((em) =>
+        t.app.get(FileStorage).put(em, {
+          tenantId: a.tenant.id,
+          ownerType: 'application',
+          ownerId: app.id,
+          purpose: 'pitch_deck',
+          filename: 'secret.pdf',
+          contentType: 'application/pdf',
+          uploadedBy: staffA.userId,
+          bytes: Buffer.from('%PDF-1.4 secret'),
+        }),
+      );
+      await t
+        .http()
+        .put(`/api/programmes/${programme.id}/jury/settings`)
+        .set(staffA.headers)
+        .send({ method: 'favourites', maxFavourites: 2, laureates: 1 })
+        .expect(200);
       const juror = await inviteJuror(t, a, staffA, programme.id, { email: 'juror-secret@example.org' });
       const token = await t.app.get(TransactionRunner).run((em) =>
-        t.app.get(AuthService).createLink(em, a.tenant.id, staffA.userId, 'http://x').then((u) => u.split('/').pop()!));
+        t.app
+          .get(AuthService)
+          .createLink(em, a.tenant.id, staffA.userId, 'http://x')
+          .then((u) => u.split('/').pop()!),
+      );
 
       const values: Record<string, string> = {
-        programmeId: programme.id, id: app.id, applicationId: app.id, memberId: juror.memberId, fileId: file.id,
-        questionKey: 'pitch_deck', slug: programme.slug, token, action: 'open',
+        programmeId: programme.id,
+        id: app.id,
+        applicationId: app.id,
+        memberId: juror.memberId,
+        fileId: file.id,
+        questionKey: 'pitch_deck',
+        slug: programme.slug,
+        token,
+        action: 'open',
       };
       const secrets = [programme.id, app.id, juror.memberId, file.id, app.title, 'secret-programme', 'juror-secret', a.tenant.slug, staffA.email];
       // Valid bodies where the route validates one, so that the answer comes from the look-up, not the validation.

@@ -22,13 +22,24 @@ export interface TestCampaign {
 
 /** A laureate writes their campaign (optionally with rewards) and submits it; staff approve it. */
 export async function writeAndApprove(
-  t: TestApp, staff: TestPerson, programmeId: string, laureate: TestLaureate,
+  t: TestApp,
+  staff: TestPerson,
+  programmeId: string,
+  laureate: TestLaureate,
   opts: { goalCents?: number; rewards?: Array<Record<string, unknown>>; approve?: boolean } = {},
 ): Promise<TestCampaign> {
   const mine = await t.http().get(`/api/programmes/${programmeId}/campaigns/mine`).set(laureate.headers).expect(200);
-  const patched = await t.http().patch(`/api/campaigns/${mine.body.id}`).set(laureate.headers).send({
-    summary: `Projet ${laureate.title}`, story: STORY, goalCents: opts.goalCents ?? 100_000, rewards: opts.rewards ?? [],
-  }).expect(200);
+  const patched = await t
+    .http()
+    .patch(`/api/campaigns/${mine.body.id}`)
+    .set(laureate.headers)
+    .send({
+      summary: `Projet ${laureate.title}`,
+      story: STORY,
+      goalCents: opts.goalCents ?? 100_000,
+      rewards: opts.rewards ?? [],
+    })
+    .expect(200);
   await t.http().post(`/api/campaigns/${mine.body.id}/submit`).set(laureate.headers).expect(200);
   if (opts.approve !== false) {
     await t.http().post(`/api/programmes/${programmeId}/campaigns/${mine.body.id}/review`).set(staff.headers).send({ decision: 'approve' }).expect(200);
@@ -41,9 +52,20 @@ export async function writeAndApprove(
  * an hour after the clock and closing `days` later. `open()` moves the clock to the opening and ticks.
  */
 export async function createCampaignProgramme(
-  t: TestApp, tt: TestTenant, staff: TestPerson, n: number,
+  t: TestApp,
+  tt: TestTenant,
+  staff: TestPerson,
+  n: number,
   opts: { rewards?: Array<Record<string, unknown>>; goalCents?: number; days?: number; settings?: Record<string, unknown>; slug?: string } = {},
-): Promise<{ programme: Programme; laureates: TestLaureate[]; campaigns: TestCampaign[]; opensAt: Date; closesAt: Date; open(): Promise<void>; close(): Promise<void> }> {
+): Promise<{
+  programme: Programme;
+  laureates: TestLaureate[];
+  campaigns: TestCampaign[];
+  opensAt: Date;
+  closesAt: Date;
+  open(): Promise<void>;
+  close(): Promise<void>;
+}> {
   let programme = await createProgramme(t, tt, staff, { phase: 'communication', ...(opts.slug ? { slug: opts.slug } : {}) });
   const laureates = await createLaureates(t, tt, staff, programme.id, n, { prefix: `c${randomUUID().slice(0, 6)}` });
   const campaigns: TestCampaign[] = [];
@@ -53,7 +75,11 @@ export async function createCampaignProgramme(
   const closesAt = new Date(opensAt.getTime() + (opts.days ?? 14) * DAY);
   programme = await t.app.get(ProgrammesService).setTimeline(tt.tenant, programme.id, { campaign: opensAt, settlement: closesAt }, staff.userId);
   return {
-    programme, laureates, campaigns, opensAt, closesAt,
+    programme,
+    laureates,
+    campaigns,
+    opensAt,
+    closesAt,
     open: async () => {
       t.clock.set(opensAt);
       await t.tick();
@@ -78,5 +104,9 @@ export function contributionBody(overrides: Record<string, unknown> = {}) {
 export function webhook(t: TestApp, tt: TestTenant, event: Record<string, unknown>, opts: { secret?: string; at?: Date; signature?: string } = {}) {
   const raw = JSON.stringify(event);
   const ts = Math.floor((opts.at ?? t.clock.now()).getTime() / 1000);
-  return t.http().post('/api/payments/webhook').set({ Host: tt.host, 'Content-Type': 'application/json', 'Tremplin-Signature': opts.signature ?? signPayload(opts.secret ?? WEBHOOK_SECRET, raw, ts) }).send(raw);
+  return t
+    .http()
+    .post('/api/payments/webhook')
+    .set({ Host: tt.host, 'Content-Type': 'application/json', 'Tremplin-Signature': opts.signature ?? signPayload(opts.secret ?? WEBHOOK_SECRET, raw, ts) })
+    .send(raw);
 }

@@ -13,7 +13,14 @@ export interface TestLaureate extends TestPerson {
  * `n` laureates of a programme: eligible applications with a confirmed 'laureate' outcome written
  * straight to jury_outcome (the jury has its own tests), and an API token for each applicant.
  */
-export async function createLaureates(t: TestApp, tt: TestTenant, staff: TestPerson, programmeId: string, n: number, opts: { prefix?: string; locales?: Array<'fr' | 'en'> } = {}): Promise<TestLaureate[]> {
+export async function createLaureates(
+  t: TestApp,
+  tt: TestTenant,
+  staff: TestPerson,
+  programmeId: string,
+  n: number,
+  opts: { prefix?: string; locales?: Array<'fr' | 'en'> } = {},
+): Promise<TestLaureate[]> {
   const apps: EligibleApplication[] = await createEligibleApplications(t, tt, programmeId, n, { prefix: opts.prefix ?? 'lau' });
   await t.app.get(TransactionRunner).run(async (em) => {
     for (const [i, a] of apps.entries()) {
@@ -34,7 +41,13 @@ export async function createLaureates(t: TestApp, tt: TestTenant, staff: TestPer
 }
 
 /** A programme in its `announced` phase with `n` laureates. */
-export async function createAnnouncedProgramme(t: TestApp, tt: TestTenant, staff: TestPerson, n: number, opts: { prefix?: string; slug?: string; locales?: Array<'fr' | 'en'> } = {}): Promise<{ programme: Programme; laureates: TestLaureate[] }> {
+export async function createAnnouncedProgramme(
+  t: TestApp,
+  tt: TestTenant,
+  staff: TestPerson,
+  n: number,
+  opts: { prefix?: string; slug?: string; locales?: Array<'fr' | 'en'> } = {},
+): Promise<{ programme: Programme; laureates: TestLaureate[] }> {
   const programme = await createProgramme(t, tt, staff, { phase: 'announced', ...(opts.slug ? { slug: opts.slug } : {}) });
   const laureates = await createLaureates(t, tt, staff, programme.id, n, opts);
   return { programme, laureates };

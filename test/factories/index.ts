@@ -19,14 +19,23 @@ export interface TestTenant {
 }
 
 export async function createTenant(
-  t: TestApp, overrides: { slug?: string; defaultLocale?: 'fr' | 'en'; timeZone?: string; hosts?: string[] } = {},
+  t: TestApp,
+  overrides: { slug?: string; defaultLocale?: 'fr' | 'en'; timeZone?: string; hosts?: string[] } = {},
 ): Promise<TestTenant> {
   const slug = overrides.slug ?? `city-${suffix()}`;
   const host = overrides.hosts?.[0] ?? `${slug}.test`;
-  const tenant = await t.app.get(TenantsService).create({
-    slug, name: `Ville ${slug}`, hosts: overrides.hosts ?? [host], senderName: `Ville ${slug}`, senderEmail: `contact@${host}`,
-    defaultLocale: overrides.defaultLocale ?? 'fr', timeZone: overrides.timeZone ?? 'Europe/Paris',
-  }, null);
+  const tenant = await t.app.get(TenantsService).create(
+    {
+      slug,
+      name: `Ville ${slug}`,
+      hosts: overrides.hosts ?? [host],
+      senderName: `Ville ${slug}`,
+      senderEmail: `contact@${host}`,
+      defaultLocale: overrides.defaultLocale ?? 'fr',
+      timeZone: overrides.timeZone ?? 'Europe/Paris',
+    },
+    null,
+  );
   return { tenant, host };
 }
 
@@ -38,7 +47,12 @@ export interface TestPerson {
   headers: Record<string, string>;
 }
 
-export async function createPerson(t: TestApp, tt: TestTenant, role: Role | null, opts: { programmeId?: string; email?: string; locale?: 'fr' | 'en' } = {}): Promise<TestPerson> {
+export async function createPerson(
+  t: TestApp,
+  tt: TestTenant,
+  role: Role | null,
+  opts: { programmeId?: string; email?: string; locale?: 'fr' | 'en' } = {},
+): Promise<TestPerson> {
   const email = opts.email ?? `${role ?? 'citizen'}-${suffix()}@example.org`;
   const users = t.app.get(UsersRepository);
   const user = await t.app.get(TransactionRunner).run(async (em) => {
@@ -51,13 +65,23 @@ export async function createPerson(t: TestApp, tt: TestTenant, role: Role | null
 }
 
 export async function createProgramme(
-  t: TestApp, tt: TestTenant, staff: TestPerson, opts: { timeline?: Timeline; phase?: Phase; slug?: string } = {},
+  t: TestApp,
+  tt: TestTenant,
+  staff: TestPerson,
+  opts: { timeline?: Timeline; phase?: Phase; slug?: string } = {},
 ): Promise<Programme> {
   const programmes = t.app.get(ProgrammesService);
-  let p = await programmes.create(tt.tenant, {
-    slug: opts.slug ?? `prog-${suffix()}`, titleFr: 'Makers : économie circulaire', titleEn: 'Makers: circular economy',
-    summaryFr: 'Appel à projets', summaryEn: 'Call for projects',
-  }, staff.userId);
+  let p = await programmes.create(
+    tt.tenant,
+    {
+      slug: opts.slug ?? `prog-${suffix()}`,
+      titleFr: 'Makers : économie circulaire',
+      titleEn: 'Makers: circular economy',
+      summaryFr: 'Appel à projets',
+      summaryEn: 'Call for projects',
+    },
+    staff.userId,
+  );
   if (opts.phase) {
     while (p.phase !== opts.phase) {
       const { nextPhase } = await import('../../src/programmes/domain/phase.js');
@@ -70,31 +94,72 @@ export async function createProgramme(
 
 /** A call like the reference one: makers of the territory, goals from 1,000 to 10,000 EUR. */
 export async function createCall(t: TestApp, tt: TestTenant, staff: TestPerson, programmeId: string, overrides: Record<string, unknown> = {}) {
-  const res = await (await import('supertest')).default(t.app.getHttpServer()).put(`/api/programmes/${programmeId}/call`).set(staff.headers).send({
-    textFr: 'Appel à projets makers', textEn: 'Makers call',
-    categories: [{ key: 'reuse', labelFr: 'Réemploi', labelEn: 'Reuse' }, { key: 'repair', labelFr: 'Réparation', labelEn: 'Repair' }],
-    territory: [{ name: 'Lille', postcode: '59000' }, { name: 'Roubaix', postcode: '59100' }, { name: "Villeneuve-d'Ascq", postcode: '59650' }],
-    goalMinCents: 100_000, goalMaxCents: 1_000_000,
-    deadline: '2026-05-31T23:59:59+02:00',
-    onePerApplicant: true, allowEditAfterSubmit: true, receiptPrefix: 'MAK26',
-    form: [
-      { key: 'team_size', kind: 'number', labelFr: "Taille de l'équipe", labelEn: 'Team size', required: true, min: 1, max: 50 },
-      { key: 'website', kind: 'url', labelFr: 'Site web', labelEn: 'Website', required: false },
-      { key: 'materials', kind: 'multiple_choice', labelFr: 'Matériaux', labelEn: 'Materials', required: false,
-        options: [{ key: 'wood', labelFr: 'Bois', labelEn: 'Wood' }, { key: 'textile', labelFr: 'Textile', labelEn: 'Textile' }] },
-      { key: 'has_prototype', kind: 'yes_no', labelFr: 'Avez-vous un prototype ?', labelEn: 'Do you have a prototype?', required: true },
-      { key: 'pitch_deck', kind: 'file', labelFr: 'Présentation (PDF)', labelEn: 'Pitch deck (PDF)', required: false, accept: ['pdf'], maxSizeBytes: 1048576 },
-    ],
-    ...overrides,
-  });
+  const res = await (
+    await import('supertest')
+  )
+    .default(t.app.getHttpServer())
+    .put(`/api/programmes/${programmeId}/call`)
+    .set(staff.headers)
+    .send({
+      textFr: 'Appel à projets makers',
+      textEn: 'Makers call',
+      categories: [
+        { key: 'reuse', labelFr: 'Réemploi', labelEn: 'Reuse' },
+        { key: 'repair', labelFr: 'Réparation', labelEn: 'Repair' },
+      ],
+      territory: [
+        { name: 'Lille', postcode: '59000' },
+        { name: 'Roubaix', postcode: '59100' },
+        { name: "Villeneuve-d'Ascq", postcode: '59650' },
+      ],
+      goalMinCents: 100_000,
+      goalMaxCents: 1_000_000,
+      deadline: '2026-05-31T23:59:59+02:00',
+      onePerApplicant: true,
+      allowEditAfterSubmit: true,
+      receiptPrefix: 'MAK26',
+      form: [
+        { key: 'team_size', kind: 'number', labelFr: "Taille de l'équipe", labelEn: 'Team size', required: true, min: 1, max: 50 },
+        { key: 'website', kind: 'url', labelFr: 'Site web', labelEn: 'Website', required: false },
+        {
+          key: 'materials',
+          kind: 'multiple_choice',
+          labelFr: 'Matériaux',
+          labelEn: 'Materials',
+          required: false,
+          options: [
+            { key: 'wood', labelFr: 'Bois', labelEn: 'Wood' },
+            { key: 'textile', labelFr: 'Textile', labelEn: 'Textile' },
+          ],
+        },
+        { key: 'has_prototype', kind: 'yes_no', labelFr: 'Avez-vous un prototype ?', labelEn: 'Do you have a prototype?', required: true },
+        {
+          key: 'pitch_deck',
+          kind: 'file',
+          labelFr: 'Présentation (PDF)',
+          labelEn: 'Pitch deck (PDF)',
+          required: false,
+          accept: ['pdf'],
+          maxSizeBytes: 1048576,
+        },
+      ],
+      ...overrides,
+    });
   if (res.status !== 200) throw new Error(`call not created: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
 
 /** The fixed fields and answers of a complete, eligible application. */
 export const COMPLETE_APPLICATION = {
-  title: 'Atelier vélo solidaire', summary: 'Un atelier de réparation de vélos avec des pièces de réemploi pour le quartier.',
-  category: 'repair', goalCents: 600_000, commune: 'Roubaix', postcode: '59100', applicantName: 'Inès Lefebvre',
-  organisation: 'Atelier Réemploi', phone: '+33 6 00 00 00 00', consent: true,
+  title: 'Atelier vélo solidaire',
+  summary: 'Un atelier de réparation de vélos avec des pièces de réemploi pour le quartier.',
+  category: 'repair',
+  goalCents: 600_000,
+  commune: 'Roubaix',
+  postcode: '59100',
+  applicantName: 'Inès Lefebvre',
+  organisation: 'Atelier Réemploi',
+  phone: '+33 6 00 00 00 00',
+  consent: true,
   answers: { team_size: 3, has_prototype: true, materials: ['wood'] },
 };

@@ -16,7 +16,13 @@ export interface EligibleApplication {
  * `n` submitted applications found eligible, written straight to the table (the screening desk has its
  * own tests): each with its own applicant, e-mail and a category alternating repair / reuse.
  */
-export async function createEligibleApplications(t: TestApp, tt: TestTenant, programmeId: string, n: number, opts: { prefix?: string } = {}): Promise<EligibleApplication[]> {
+export async function createEligibleApplications(
+  t: TestApp,
+  tt: TestTenant,
+  programmeId: string,
+  n: number,
+  opts: { prefix?: string } = {},
+): Promise<EligibleApplication[]> {
   const users = t.app.get(UsersRepository);
   const prefix = opts.prefix ?? 'app';
   return t.app.get(TransactionRunner).run(async (em) => {
@@ -32,8 +38,20 @@ export async function createEligibleApplications(t: TestApp, tt: TestTenant, pro
            postcode, applicant_name, organisation, email, phone, consent, answers, receipt_number, submitted_at, locale)
          VALUES ($1, $2, $3, 'submitted', 'eligible', $4, $5, $6, 500000, 'Roubaix', '59100', $7, $8, $9, '+33 6 11 22 33 44', true, $10, $11, $12, 'fr')
          RETURNING id`,
-        [tt.tenant.id, programmeId, user.id, title, COMPLETE_APPLICATION.summary, category, `Porteur ${i}`, `Structure ${i}`, email,
-          JSON.stringify(COMPLETE_APPLICATION.answers), receiptNumber, new Date(Date.UTC(2026, 3, 1, 8, 0, i))],
+        [
+          tt.tenant.id,
+          programmeId,
+          user.id,
+          title,
+          COMPLETE_APPLICATION.summary,
+          category,
+          `Porteur ${i}`,
+          `Structure ${i}`,
+          email,
+          JSON.stringify(COMPLETE_APPLICATION.answers),
+          receiptNumber,
+          new Date(Date.UTC(2026, 3, 1, 8, 0, i)),
+        ],
       );
       out.push({ id: rows[0].id, title, email, receiptNumber, category });
     }
@@ -46,9 +64,22 @@ export interface TestJuror extends TestPerson {
 }
 
 /** Invites a juror through the API (as staff), then gives them an API token. */
-export async function inviteJuror(t: TestApp, tt: TestTenant, staff: TestPerson, programmeId: string, opts: { email: string; organisation?: string; weight?: number }): Promise<TestJuror> {
-  const res = await request(t.app.getHttpServer()).post(`/api/programmes/${programmeId}/jury/members`).set(staff.headers)
-    .send({ email: opts.email, displayName: opts.email.split('@')[0], organisation: opts.organisation ?? 'Partenaire', ...(opts.weight ? { weight: opts.weight } : {}) });
+export async function inviteJuror(
+  t: TestApp,
+  tt: TestTenant,
+  staff: TestPerson,
+  programmeId: string,
+  opts: { email: string; organisation?: string; weight?: number },
+): Promise<TestJuror> {
+  const res = await request(t.app.getHttpServer())
+    .post(`/api/programmes/${programmeId}/jury/members`)
+    .set(staff.headers)
+    .send({
+      email: opts.email,
+      displayName: opts.email.split('@')[0],
+      organisation: opts.organisation ?? 'Partenaire',
+      ...(opts.weight ? { weight: opts.weight } : {}),
+    });
   if (res.status !== 201) throw new Error(`juror not invited: ${res.status} ${JSON.stringify(res.body)}`);
   const person = await createPerson(t, tt, 'juror', { programmeId, email: opts.email });
   return { ...person, memberId: res.body.id };

@@ -8,8 +8,18 @@ import { createCall, createPerson, createProgramme, createTenant, type TestPerso
 import { createEligibleApplications, inviteJuror } from './jury.js';
 
 export const PERSONA_NAMES = [
-  'anonymous', 'applicant', 'laureate', 'juror', 'coach', 'partner', 'staff', 'programmeStaff', 'otherProgrammeStaff',
-  'otherTenantStaff', 'platformAdmin', 'citizen',
+  'anonymous',
+  'applicant',
+  'laureate',
+  'juror',
+  'coach',
+  'partner',
+  'staff',
+  'programmeStaff',
+  'otherProgrammeStaff',
+  'otherTenantStaff',
+  'platformAdmin',
+  'citizen',
 ] as const;
 export type PersonaName = (typeof PERSONA_NAMES)[number];
 
@@ -67,7 +77,10 @@ export async function createPersonaWorld(t: TestApp): Promise<PersonaWorld> {
   const coach = await createPerson(t, city, 'coach', { programmeId: programme.id });
 
   const http = () => request(t.app.getHttpServer());
-  const partner = await http().post(`${api}/partners`).set(staff.headers).send({ name: 'Université', expertise: ['design'], capacity: 2 });
+  const partner = await http()
+    .post(`${api}/partners`)
+    .set(staff.headers)
+    .send({ name: 'Université', expertise: ['design'], capacity: 2 });
   if (partner.status !== 201) throw new Error(`partner not created: ${partner.status} ${JSON.stringify(partner.body)}`);
   const contactEmail = `partner-${programme.id.slice(0, 6)}@example.org`;
   const contact = await http().post(`${api}/partners/${partner.body.id}/contacts`).set(staff.headers).send({ email: contactEmail, displayName: 'Paul' });
@@ -82,7 +95,10 @@ export async function createPersonaWorld(t: TestApp): Promise<PersonaWorld> {
   const otherApi = `/api/programmes/${otherProgramme.id}`;
   const [otherApplication] = await createEligibleApplications(t, city, otherProgramme.id, 1, { prefix: 'persona-else' });
   const otherJuror = await inviteJuror(t, city, staff, otherProgramme.id, { email: `juror-${otherProgramme.id.slice(0, 6)}@example.org` });
-  const otherPartner = await http().post(`${otherApi}/partners`).set(staff.headers).send({ name: 'Banque', expertise: ['finance'], capacity: 1 });
+  const otherPartner = await http()
+    .post(`${otherApi}/partners`)
+    .set(staff.headers)
+    .send({ name: 'Banque', expertise: ['finance'], capacity: 1 });
   if (otherPartner.status !== 201) throw new Error(`partner not created: ${otherPartner.status} ${JSON.stringify(otherPartner.body)}`);
   const [otherLaureate] = await createLaureates(t, city, staff, otherProgramme.id, 1, { prefix: 'persona-else-lau' });
   // Submitted for review, so that a review through the wrong programme's path would have something to do.
@@ -95,7 +111,12 @@ export async function createPersonaWorld(t: TestApp): Promise<PersonaWorld> {
   const foreign = await createPerson(t, otherCity, 'staff');
 
   const p = (name: PersonaName, who: TestPerson | null, grants: { wide?: Role[]; onProgramme?: Role[] } = {}): Persona => ({
-    name, headers: who ? who.headers : { Host: city.host }, signedIn: !!who, wide: grants.wide ?? [], onProgramme: grants.onProgramme ?? [], userId: who?.userId,
+    name,
+    headers: who ? who.headers : { Host: city.host },
+    signedIn: !!who,
+    wide: grants.wide ?? [],
+    onProgramme: grants.onProgramme ?? [],
+    userId: who?.userId,
   });
   const personas: Record<PersonaName, Persona> = {
     anonymous: p('anonymous', null),
@@ -114,8 +135,14 @@ export async function createPersonaWorld(t: TestApp): Promise<PersonaWorld> {
     citizen: p('citizen', citizen),
   };
   return {
-    city, otherCity, programme, otherProgramme, campaignId: campaign.body.id, applicationId: applied.id,
-    laureateApplicationId: laureate.applicationId, partnerId: partner.body.id,
+    city,
+    otherCity,
+    programme,
+    otherProgramme,
+    campaignId: campaign.body.id,
+    applicationId: applied.id,
+    laureateApplicationId: laureate.applicationId,
+    partnerId: partner.body.id,
     elsewhere: { applicationId: otherApplication.id, memberId: otherJuror.memberId, partnerId: otherPartner.body.id, campaignId: otherCampaign.id },
     personas,
   };

@@ -11,27 +11,39 @@ import type { TestTenant } from './index.js';
 
 /** Puts a programme in a phase without its guards or e-mails, and forgets cached pages. */
 export async function forcePhase(t: TestApp, tt: TestTenant, programmeId: string, phase: Phase, timeline?: Record<string, string>): Promise<void> {
-  await t.ds.query(
-    `UPDATE programme SET phase = $3, phase_changed_at = now(), timeline = COALESCE($4::jsonb, timeline) WHERE tenant_id = $1 AND id = $2`,
-    [tt.tenant.id, programmeId, phase, timeline ? JSON.stringify(timeline) : null],
-  );
+  await t.ds.query(`UPDATE programme SET phase = $3, phase_changed_at = now(), timeline = COALESCE($4::jsonb, timeline) WHERE tenant_id = $1 AND id = $2`, [
+    tt.tenant.id,
+    programmeId,
+    phase,
+    timeline ? JSON.stringify(timeline) : null,
+  ]);
   t.app.get(PublicPagesService).invalidate(tt.tenant.id);
 }
 
-export async function addPartner(t: TestApp, tt: TestTenant, programmeId: string, opts: { name: string; logoUrl?: string | null; description?: string }): Promise<string> {
-  const [row] = await t.ds.query(
-    `INSERT INTO partner (tenant_id, programme_id, name, logo_url, description) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-    [tt.tenant.id, programmeId, opts.name, opts.logoUrl ?? null, opts.description ?? ''],
-  );
+export async function addPartner(
+  t: TestApp,
+  tt: TestTenant,
+  programmeId: string,
+  opts: { name: string; logoUrl?: string | null; description?: string },
+): Promise<string> {
+  const [row] = await t.ds.query(`INSERT INTO partner (tenant_id, programme_id, name, logo_url, description) VALUES ($1, $2, $3, $4, $5) RETURNING id`, [
+    tt.tenant.id,
+    programmeId,
+    opts.name,
+    opts.logoUrl ?? null,
+    opts.description ?? '',
+  ]);
   return row.id;
 }
 
 /** A confirmed sponsorship of a laureate's application by a partner. */
 export async function sponsor(t: TestApp, tt: TestTenant, programmeId: string, partnerId: string, applicationId: string): Promise<void> {
-  await t.ds.query(
-    `INSERT INTO partner_match (tenant_id, programme_id, partner_id, application_id, score, confirmed_at) VALUES ($1, $2, $3, $4, 1, now())`,
-    [tt.tenant.id, programmeId, partnerId, applicationId],
-  );
+  await t.ds.query(`INSERT INTO partner_match (tenant_id, programme_id, partner_id, application_id, score, confirmed_at) VALUES ($1, $2, $3, $4, 1, now())`, [
+    tt.tenant.id,
+    programmeId,
+    partnerId,
+    applicationId,
+  ]);
 }
 
 export interface TestCampaign {
@@ -46,13 +58,31 @@ export interface TestCampaign {
 }
 
 /** A laureate's campaign with the given status and totals (as the campaigns module would have kept them). */
-export async function createCampaign(t: TestApp, tt: TestTenant, programmeId: string, laureate: { applicationId: string; userId: string }, c: TestCampaign): Promise<string> {
+export async function createCampaign(
+  t: TestApp,
+  tt: TestTenant,
+  programmeId: string,
+  laureate: { applicationId: string; userId: string },
+  c: TestCampaign,
+): Promise<string> {
   const [row] = await t.ds.query(
     `INSERT INTO campaign (tenant_id, programme_id, application_id, laureate_user_id, slug, title, summary, story, goal_cents, status,
        collected_cents, matched_cents, contribution_count, contributor_count)
      VALUES ($1, $2, $3, $4, $5, $6, $7, '<p>Story</p>', $8, $9, $10, $11, $12, $12) RETURNING id`,
-    [tt.tenant.id, programmeId, laureate.applicationId, laureate.userId, c.slug, c.title, c.summary ?? '', c.goalCents, c.status,
-      c.collectedCents ?? 0, c.matchedCents ?? 0, c.contributorCount ?? 0],
+    [
+      tt.tenant.id,
+      programmeId,
+      laureate.applicationId,
+      laureate.userId,
+      c.slug,
+      c.title,
+      c.summary ?? '',
+      c.goalCents,
+      c.status,
+      c.collectedCents ?? 0,
+      c.matchedCents ?? 0,
+      c.contributorCount ?? 0,
+    ],
   );
   t.app.get(PublicPagesService).invalidate(tt.tenant.id);
   return row.id;
@@ -60,9 +90,15 @@ export async function createCampaign(t: TestApp, tt: TestTenant, programmeId: st
 
 /** The reference calendar: call in April, jury in June, communication in August, window in September, results in October. */
 export const REFERENCE_TIMELINE = {
-  call_open: '2026-04-01T07:00:00.000Z', screening: '2026-06-01T07:00:00.000Z', jury: '2026-06-10T07:00:00.000Z',
-  announced: '2026-06-25T07:00:00.000Z', coaching: '2026-07-01T07:00:00.000Z', communication: '2026-08-10T07:00:00.000Z',
-  campaign: '2026-09-07T07:00:00.000Z', settlement: '2026-10-19T16:00:00.000Z', results: '2026-10-26T08:00:00.000Z',
+  call_open: '2026-04-01T07:00:00.000Z',
+  screening: '2026-06-01T07:00:00.000Z',
+  jury: '2026-06-10T07:00:00.000Z',
+  announced: '2026-06-25T07:00:00.000Z',
+  coaching: '2026-07-01T07:00:00.000Z',
+  communication: '2026-08-10T07:00:00.000Z',
+  campaign: '2026-09-07T07:00:00.000Z',
+  settlement: '2026-10-19T16:00:00.000Z',
+  results: '2026-10-26T08:00:00.000Z',
 };
 
 /** fr amounts use no-break spaces (U+202F, U+00A0): made plain for assertions. */
@@ -82,8 +118,14 @@ export function xmlProblems(xml: string): string[] {
   let m: RegExpExecArray | null;
   let roots = 0;
   while ((m = token.exec(body))) {
-    if (m[0] === '<') { problems.push(`stray < at ${m.index}`); continue; }
-    if (m[0] === '&') { problems.push(`unescaped & at ${m.index}`); continue; }
+    if (m[0] === '<') {
+      problems.push(`stray < at ${m.index}`);
+      continue;
+    }
+    if (m[0] === '&') {
+      problems.push(`unescaped & at ${m.index}`);
+      continue;
+    }
     const [, closing, name, , selfClosing] = m;
     if (closing) {
       if (stack.pop() !== name) problems.push(`</${name}> does not close the open element`);

@@ -35,7 +35,9 @@ export const WINDOW = { opens: new Date('2026-08-31T22:00:00Z'), closes: new Dat
  * and a partner's ratio and grant budgets.
  */
 export async function createResultsProgramme(
-  t: TestApp, tt: TestTenant, staff: TestPerson,
+  t: TestApp,
+  tt: TestTenant,
+  staff: TestPerson,
   opts: { slug?: string; campaigns: ScenarioCampaign[]; extraApplications?: number; phase?: string },
 ): Promise<ResultsScenario> {
   const programme = await createProgramme(t, tt, staff, opts.slug ? { slug: opts.slug } : {});
@@ -43,21 +45,45 @@ export async function createResultsProgramme(
   const tenantId = tt.tenant.id;
   return t.app.get(TransactionRunner).run(async (em) => {
     const timeline = {
-      call_open: '2026-04-01T08:00:00.000Z', screening: '2026-05-01T08:00:00.000Z', jury: '2026-05-15T08:00:00.000Z',
-      announced: '2026-06-01T08:00:00.000Z', coaching: '2026-06-15T08:00:00.000Z', communication: '2026-08-15T08:00:00.000Z',
-      campaign: WINDOW.opens.toISOString(), settlement: WINDOW.closes.toISOString(), results: '2026-09-20T08:00:00.000Z',
+      call_open: '2026-04-01T08:00:00.000Z',
+      screening: '2026-05-01T08:00:00.000Z',
+      jury: '2026-05-15T08:00:00.000Z',
+      announced: '2026-06-01T08:00:00.000Z',
+      coaching: '2026-06-15T08:00:00.000Z',
+      communication: '2026-08-15T08:00:00.000Z',
+      campaign: WINDOW.opens.toISOString(),
+      settlement: WINDOW.closes.toISOString(),
+      results: '2026-09-20T08:00:00.000Z',
     };
-    await em.query(`UPDATE programme SET phase = $2, next_transition_at = NULL, timeline = $3 WHERE id = $1`, [programme.id, opts.phase ?? 'results', JSON.stringify(timeline)]);
+    await em.query(`UPDATE programme SET phase = $2, next_transition_at = NULL, timeline = $3 WHERE id = $1`, [
+      programme.id,
+      opts.phase ?? 'results',
+      JSON.stringify(timeline),
+    ]);
     await em.query(
       `INSERT INTO call (tenant_id, programme_id, categories, goal_min_cents, goal_max_cents, deadline, receipt_prefix)
        VALUES ($1, $2, $3, 100000, 1000000, '2026-05-01T08:00:00Z', 'REP')`,
-      [tenantId, programme.id, JSON.stringify([{ key: 'repair', labelFr: 'Réparation', labelEn: 'Repair' }, { key: 'reuse', labelFr: 'Réemploi', labelEn: 'Reuse' }])],
+      [
+        tenantId,
+        programme.id,
+        JSON.stringify([
+          { key: 'repair', labelFr: 'Réparation', labelEn: 'Repair' },
+          { key: 'reuse', labelFr: 'Réemploi', labelEn: 'Reuse' },
+        ]),
+      ],
     );
-    const [partner] = await em.query(`INSERT INTO partner (tenant_id, programme_id, name) VALUES ($1, $2, 'Banque coopérative') RETURNING id`, [tenantId, programme.id]);
-    const budget = async (kind: 'ratio' | 'grant') => (await em.query(
-      `INSERT INTO match_budget (tenant_id, programme_id, partner_id, kind, total_cents, remaining_cents, grant_cents, grant_threshold_percent, grant_min_contributors)
+    const [partner] = await em.query(`INSERT INTO partner (tenant_id, programme_id, name) VALUES ($1, $2, 'Banque coopérative') RETURNING id`, [
+      tenantId,
+      programme.id,
+    ]);
+    const budget = async (kind: 'ratio' | 'grant') =>
+      (
+        await em.query(
+          `INSERT INTO match_budget (tenant_id, programme_id, partner_id, kind, total_cents, remaining_cents, grant_cents, grant_threshold_percent, grant_min_contributors)
        VALUES ($1, $2, $3, $4, 10000000, 10000000, $5, $6, $7) RETURNING id`,
-      [tenantId, programme.id, partner.id, kind, kind === 'grant' ? 10_000 : null, kind === 'grant' ? 100 : null, kind === 'grant' ? 1 : null]))[0].id as string;
+          [tenantId, programme.id, partner.id, kind, kind === 'grant' ? 10_000 : null, kind === 'grant' ? 100 : null, kind === 'grant' ? 1 : null],
+        )
+      )[0].id as string;
     const ratioBudgetId = await budget('ratio');
     const grantBudgetId = await budget('grant');
 
@@ -67,7 +93,8 @@ export async function createResultsProgramme(
       const [row] = await em.query(
         `INSERT INTO application (tenant_id, programme_id, applicant_user_id, status, screening, title, category, goal_cents, commune, postcode, email, consent, submitted_at)
          VALUES ($1, $2, $3, 'submitted', $4, $5, $6, 500000, $7, '59000', $8, true, '2026-04-20T08:00:00Z') RETURNING id`,
-        [tenantId, programme.id, user.id, eligible ? 'eligible' : 'ineligible', title, category, commune, email]);
+        [tenantId, programme.id, user.id, eligible ? 'eligible' : 'ineligible', title, category, commune, email],
+      );
       return { id: row.id as string, userId: user.id };
     };
 
@@ -76,11 +103,24 @@ export async function createResultsProgramme(
       const a = await application(i + 1, c.title, c.commune ?? 'Roubaix', c.category ?? 'repair', true);
       await em.query(
         `INSERT INTO jury_outcome (tenant_id, programme_id, application_id, status, rank, confirmed_by, confirmed_at) VALUES ($1, $2, $3, 'laureate', $4, $5, now())`,
-        [tenantId, programme.id, a.id, i + 1, staff.userId]);
+        [tenantId, programme.id, a.id, i + 1, staff.userId],
+      );
       const id = await insertCampaignWithMoney(em, {
-        tenantId, programmeId: programme.id, applicationId: a.id, laureateUserId: a.userId, slug: `campagne-${i + 1}`, title: c.title,
-        goalCents: c.goalCents, status: c.status, pageViews: c.pageViews ?? 0, openedAt: WINDOW.opens, closedAt: WINDOW.closes, approvedBy: staff.userId,
-        contributions: c.contributions ?? [], ratioBudgetId, grants: c.grantCents ? [{ budgetId: grantBudgetId, amountCents: c.grantCents }] : [],
+        tenantId,
+        programmeId: programme.id,
+        applicationId: a.id,
+        laureateUserId: a.userId,
+        slug: `campagne-${i + 1}`,
+        title: c.title,
+        goalCents: c.goalCents,
+        status: c.status,
+        pageViews: c.pageViews ?? 0,
+        openedAt: WINDOW.opens,
+        closedAt: WINDOW.closes,
+        approvedBy: staff.userId,
+        contributions: c.contributions ?? [],
+        ratioBudgetId,
+        grants: c.grantCents ? [{ budgetId: grantBudgetId, amountCents: c.grantCents }] : [],
       });
       campaigns.push({ id, applicationId: a.id, title: c.title });
     }

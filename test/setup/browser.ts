@@ -25,7 +25,14 @@ export async function expectAccessible(page: Page): Promise<void> {
 }
 
 /** A new browser context signed in with a password at /t/<slug>/. */
-export async function signInWithPassword(browser: Browser, base: string, slug: string, email: string, lang: 'fr' | 'en', password = 'a long enough password'): Promise<Page> {
+export async function signInWithPassword(
+  browser: Browser,
+  base: string,
+  slug: string,
+  email: string,
+  lang: 'fr' | 'en',
+  password = 'a long enough password',
+): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   await page.goto(`${base}/t/${slug}/sign-in?lang=${lang}`);

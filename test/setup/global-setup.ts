@@ -25,11 +25,27 @@ export default async function globalSetup(): Promise<void> {
     });
   });
   const pg = new EmbeddedPostgres({
-    databaseDir: join(dir, 'postgres'), port, user: 'postgres', password: 'test', persistent: false,
+    databaseDir: join(dir, 'postgres'),
+    port,
+    user: 'postgres',
+    password: 'test',
+    persistent: false,
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300'],
-    onLog: () => {}, onError: () => {},
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+      '-c',
+      'max_connections=300',
+    ],
+    onLog: () => {},
+    onError: () => {},
   });
   await pg.initialise();
   await pg.start();
@@ -49,6 +65,8 @@ function checkPostgresUserCanRunBinaries(): void {
   const real = realpathSync(initdb);
   const probe = spawnSync('runuser', ['-u', 'postgres', '--', 'test', '-x', real]);
   if (probe.error || probe.status === 0) return;
-  throw new Error(`The tests run PostgreSQL as the "postgres" user, which cannot run ${real}: a directory above it is private ` +
-    '(e.g. /root, mode 0700). Run `chmod o+x` on it, clone the repository elsewhere (e.g. under /opt), or set TEST_DATABASE_URL.');
+  throw new Error(
+    `The tests run PostgreSQL as the "postgres" user, which cannot run ${real}: a directory above it is private ` +
+      '(e.g. /root, mode 0700). Run `chmod o+x` on it, clone the repository elsewhere (e.g. under /opt), or set TEST_DATABASE_URL.',
+  );
 }

@@ -31,11 +31,17 @@ export class TestSmtpServer {
           return;
         }
         simpleParser(stream).then((parsed) => {
-          const to = ([] as Array<{ value: Array<{ address?: string }> }>).concat((parsed.to as never) ?? [])
+          const to = ([] as Array<{ value: Array<{ address?: string }> }>)
+            .concat((parsed.to as never) ?? [])
             .flatMap((a) => a.value.map((v) => v.address ?? ''));
           this.mails.push({
-            to, from: parsed.from?.text ?? '', subject: parsed.subject ?? '', text: parsed.text ?? '',
-            html: typeof parsed.html === 'string' ? parsed.html : '', messageId: parsed.messageId, parsed,
+            to,
+            from: parsed.from?.text ?? '',
+            subject: parsed.subject ?? '',
+            text: parsed.text ?? '',
+            html: typeof parsed.html === 'string' ? parsed.html : '',
+            messageId: parsed.messageId,
+            parsed,
           });
           callback();
         }, callback);

@@ -69,7 +69,9 @@ export async function startTestApp(
   await app.init();
   const server = app.getHttpServer();
   return {
-    app, databaseUrl, clock,
+    app,
+    databaseUrl,
+    clock,
     ds: app.get(DataSource),
     http: () => request.agent(server),
     tick: () => app.get(ProgrammesScheduler).tick(),

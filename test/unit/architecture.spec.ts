@@ -12,14 +12,27 @@ const DOC = readFileSync(resolve(process.cwd(), 'docs/architecture.md'), 'utf8')
 function block(name: string): string[] {
   const m = new RegExp('```' + name + '\\n([\\s\\S]*?)```').exec(DOC);
   if (!m) throw new Error(`docs/architecture.md has no \`\`\`${name} block`);
-  return m[1].split('\n').map((l) => l.replace(/#.*$/, '').trim()).filter(Boolean);
+  return m[1]
+    .split('\n')
+    .map((l) => l.replace(/#.*$/, '').trim())
+    .filter(Boolean);
 }
 
 /** `module: dep, dep` lines. */
-const ALLOWED = new Map(block('dependencies').map((line) => {
-  const [mod, deps = ''] = line.split(':');
-  return [mod.trim(), new Set(deps.split(',').map((d) => d.trim()).filter(Boolean))];
-}));
+const ALLOWED = new Map(
+  block('dependencies').map((line) => {
+    const [mod, deps = ''] = line.split(':');
+    return [
+      mod.trim(),
+      new Set(
+        deps
+          .split(',')
+          .map((d) => d.trim())
+          .filter(Boolean),
+      ),
+    ];
+  }),
+);
 /** Modules whose SQL may read any table: read models, seeds, operations. */
 const READ_MODELS = new Set(block('read-models').map((l) => l.split(/\s+/)[0]));
 /** `path table` lines: a join kept on purpose (the reason follows in the document). */

@@ -34,14 +34,24 @@ describe('configuration', () => {
   });
 
   it('requires APP_SECRET in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir(), DATABASE_URL: 'postgres://u:p@db/x' })).toThrow(/APP_SECRET is required in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir(), DATABASE_URL: 'postgres://u:p@db/x' })).toThrow(
+      /APP_SECRET is required in production/,
+    );
   });
 
   it('requires PUBLIC_URL in production, since links never come from a request', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir(), DATABASE_URL: 'postgres://u:p@db/x', APP_SECRET: 'x'.repeat(32) }))
-      .toThrow(/PUBLIC_URL is required in production/);
-    expect(loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir(), DATABASE_URL: 'postgres://u:p@db/x', APP_SECRET: 'x'.repeat(32), PUBLIC_URL: 'https://f.example.fr/' }).publicUrl)
-      .toBe('https://f.example.fr');
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir(), DATABASE_URL: 'postgres://u:p@db/x', APP_SECRET: 'x'.repeat(32) })).toThrow(
+      /PUBLIC_URL is required in production/,
+    );
+    expect(
+      loadConfig({
+        NODE_ENV: 'production',
+        DATA_DIR: dataDir(),
+        DATABASE_URL: 'postgres://u:p@db/x',
+        APP_SECRET: 'x'.repeat(32),
+        PUBLIC_URL: 'https://f.example.fr/',
+      }).publicUrl,
+    ).toBe('https://f.example.fr');
   });
 
   it('does not seed the demo on an external database unless asked', () => {

@@ -14,7 +14,9 @@ describe('database unavailable, told apart from a bug', () => {
       new Error('Client has encountered a connection error and is not queryable'),
       withCode('57P01', 'terminating connection due to administrator command'),
       withCode('57P03', 'the database system is starting up'),
-      withCode('08006'), withCode('08001'), withCode('08P01'),
+      withCode('08006'),
+      withCode('08001'),
+      withCode('08P01'),
       // TypeORM's QueryFailedError keeps pg's error as driverError.
       Object.assign(new Error('query failed'), { driverError: withCode('57P01') }),
       // Node tries every address of "localhost" and reports them together.
@@ -27,10 +29,16 @@ describe('database unavailable, told apart from a bug', () => {
 
   it('leaves real errors alone', () => {
     for (const err of [
-      new Error('boom'), new TypeError("Cannot read properties of undefined (reading 'id')"),
-      withCode('23505', 'duplicate key value violates unique constraint'), withCode('22P02'), withCode('42P01'),
+      new Error('boom'),
+      new TypeError("Cannot read properties of undefined (reading 'id')"),
+      withCode('23505', 'duplicate key value violates unique constraint'),
+      withCode('22P02'),
+      withCode('42P01'),
       Object.assign(new Error('query failed'), { driverError: withCode('23514') }),
-      undefined, null, 'a string', 42,
+      undefined,
+      null,
+      'a string',
+      42,
     ]) {
       expect(isDatabaseUnavailable(err)).toBe(false);
     }

@@ -5,7 +5,6 @@ import { blockersFor } from '../../src/programmes/domain/phase-guards.js';
 import { assertTransition, canTransition, nextPhase, PHASES, type Phase } from '../../src/programmes/domain/phase.js';
 import { dueTransitions, scheduledPhaseAt, validateTimeline, type Timeline } from '../../src/programmes/domain/timeline.js';
 
-
 describe('programme lifecycle', () => {
   it('moves forward one phase at a time, from draft to results', () => {
     const walked: Phase[] = ['draft'];
@@ -39,7 +38,9 @@ describe('programme lifecycle', () => {
 describe('timeline', () => {
   const t = (iso: string) => new Date(iso);
   const timeline: Timeline = {
-    call_open: t('2026-03-01T08:00:00Z'), screening: t('2026-04-01T16:00:00Z'), jury: t('2026-04-15T08:00:00Z'),
+    call_open: t('2026-03-01T08:00:00Z'),
+    screening: t('2026-04-01T16:00:00Z'),
+    jury: t('2026-04-15T08:00:00Z'),
   };
 
   it('lists every passed instant in order from the current phase (catch-up after downtime)', () => {
@@ -57,38 +58,41 @@ describe('timeline', () => {
 
   it('names each instant that does not come after the one before', () => {
     expect(validateTimeline(timeline)).toEqual([]);
-    expect(validateTimeline({ call_open: t('2026-03-01T08:00:00Z'), screening: t('2026-03-01T08:00:00Z') }))
-      .toEqual([{ field: 'timeline.screening', message: 'must be after the start of call_open' }]);
+    expect(validateTimeline({ call_open: t('2026-03-01T08:00:00Z'), screening: t('2026-03-01T08:00:00Z') })).toEqual([
+      { field: 'timeline.screening', message: 'must be after the start of call_open' },
+    ]);
     expect(validateTimeline({ call_open: new Date('nope') })[0].field).toBe('timeline.call_open');
   });
 
   it('property: due transitions form a chain of consecutive phases whose instants have passed', () => {
     const phases = PHASES.slice(1) as Array<keyof Timeline>;
-    fc.assert(fc.property(
-      fc.array(fc.option(fc.integer({ min: 1, max: 1000 }), { nil: undefined }), { minLength: phases.length, maxLength: phases.length }),
-      fc.integer({ min: 0, max: 20_000 }),
-      fc.constantFrom(...PHASES),
-      (gaps, nowOffset, current) => {
-        const tl: Timeline = {};
-        let at = 0;
-        phases.forEach((ph, i) => {
-          if (gaps[i] !== undefined) {
-            at += gaps[i]!;
-            tl[ph] = new Date(at * 60_000);
+    fc.assert(
+      fc.property(
+        fc.array(fc.option(fc.integer({ min: 1, max: 1000 }), { nil: undefined }), { minLength: phases.length, maxLength: phases.length }),
+        fc.integer({ min: 0, max: 20_000 }),
+        fc.constantFrom(...PHASES),
+        (gaps, nowOffset, current) => {
+          const tl: Timeline = {};
+          let at = 0;
+          phases.forEach((ph, i) => {
+            if (gaps[i] !== undefined) {
+              at += gaps[i]!;
+              tl[ph] = new Date(at * 60_000);
+            }
+          });
+          const now = new Date(nowOffset * 60_000);
+          const steps = dueTransitions(current, tl, now);
+          let from = current;
+          for (const s of steps) {
+            expect(s.from).toBe(from);
+            expect(nextPhase(from)).toBe(s.to);
+            expect(s.at.getTime()).toBeLessThanOrEqual(now.getTime());
+            from = s.to;
           }
-        });
-        const now = new Date(nowOffset * 60_000);
-        const steps = dueTransitions(current, tl, now);
-        let from = current;
-        for (const s of steps) {
-          expect(s.from).toBe(from);
-          expect(nextPhase(from)).toBe(s.to);
-          expect(s.at.getTime()).toBeLessThanOrEqual(now.getTime());
-          from = s.to;
-        }
-        const next = nextPhase(from) as keyof Timeline | undefined;
-        if (next && next !== ('draft' as never) && tl[next]) expect(tl[next]!.getTime()).toBeGreaterThan(now.getTime());
-      },
-    ));
+          const next = nextPhase(from) as keyof Timeline | undefined;
+          if (next && next !== ('draft' as never) && tl[next]) expect(tl[next]!.getTime()).toBeGreaterThan(now.getTime());
+        },
+      ),
+    );
   });
 });

@@ -39,10 +39,18 @@ describe('start-up failures in one line', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5999'), { code: 'ECONNREFUSED', address: '127.0.0.1', port: 5999 });
     expect(describeStartupError(refused)).toBe('cannot reach PostgreSQL at 127.0.0.1:5999 (ECONNREFUSED): check DATABASE_URL and that the server is running');
     expect(describeStartupError(Object.assign(new AggregateError([refused]), { code: 'ECONNREFUSED' }))).toMatch(/^cannot reach PostgreSQL at 127.0.0.1:5999/);
-    expect(describeStartupError(Object.assign(new Error('listen EADDRINUSE: address already in use 0.0.0.0:3000'), { code: 'EADDRINUSE', port: 3000 })))
-      .toBe('port 3000 is already in use by another program: stop it, or set PORT to a free port');
-    expect(describeStartupError(Object.assign(new Error('spawn /root/r/node_modules/initdb EACCES'), { code: 'EACCES', syscall: 'spawn /root/r/node_modules/initdb', path: '/root/r/node_modules/initdb' })))
-      .toMatch(/^permission denied running \/root\/r\/node_modules\/initdb/);
+    expect(describeStartupError(Object.assign(new Error('listen EADDRINUSE: address already in use 0.0.0.0:3000'), { code: 'EADDRINUSE', port: 3000 }))).toBe(
+      'port 3000 is already in use by another program: stop it, or set PORT to a free port',
+    );
+    expect(
+      describeStartupError(
+        Object.assign(new Error('spawn /root/r/node_modules/initdb EACCES'), {
+          code: 'EACCES',
+          syscall: 'spawn /root/r/node_modules/initdb',
+          path: '/root/r/node_modules/initdb',
+        }),
+      ),
+    ).toMatch(/^permission denied running \/root\/r\/node_modules\/initdb/);
     expect(describeStartupError(new Error('first line\n    at somewhere (file.js:1:1)'))).toBe('first line');
     for (const err of [undefined, null, '', new Error(''), {}, 0]) expect(describeStartupError(err).split('\n')).toHaveLength(1);
   });

@@ -55,5 +55,10 @@ export function assertCanDecide(app: ApplicationSnapshot): void {
 
 /** A receipt number people can read out on the phone: programme prefix and a sequence. */
 export function receiptNumber(prefix: string, sequence: number): string {
-  return `${prefix.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 6) || 'APP'}-${String(sequence).padStart(5, '0')}`;
+  return `${
+    prefix
+      .toUpperCase()
+      .replace(/[^A-Z0-9]/g, '')
+      .slice(0, 6) || 'APP'
+  }-${String(sequence).padStart(5, '0')}`;
 }

@@ -36,16 +36,23 @@ const EUROS = {
 };
 const euros = (cents: number, locale: 'fr' | 'en') => EUROS[locale].format(cents / 100);
 
-const norm = (s: string) => s.normalize('NFD').replace(/\p{Diacritic}/gu, '').trim().toLowerCase().replace(/[\s'’-]+/g, ' ');
+const norm = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s'’-]+/g, ' ');
 
 /** Every rule with its outcome and its reason in both languages. */
 export function evaluateEligibility(rules: EligibilityRules, a: ApplicationFacts): RuleResult[] {
   const results: RuleResult[] = [];
   if (rules.territory.length) {
-    const inTerritory = rules.territory.some((c) =>
-      (a.postcode && c.postcode === a.postcode.trim()) || (a.commune && norm(c.name) === norm(a.commune)));
+    const inTerritory = rules.territory.some((c) => (a.postcode && c.postcode === a.postcode.trim()) || (a.commune && norm(c.name) === norm(a.commune)));
     results.push({
-      rule: 'territory', field: 'commune', passed: inTerritory,
+      rule: 'territory',
+      field: 'commune',
+      passed: inTerritory,
       en: inTerritory ? 'The project is in the territory.' : 'The project must take place in one of the communes of the territory.',
       fr: inTerritory ? 'Le projet est sur le territoire.' : "Le projet doit se dérouler dans l'une des communes du territoire.",
     });
@@ -53,26 +60,37 @@ export function evaluateEligibility(rules: EligibilityRules, a: ApplicationFacts
   const goal = a.goalCents;
   const goalOk = goal !== null && goal >= rules.goalMinCents && goal <= rules.goalMaxCents;
   results.push({
-    rule: 'goal', field: 'goalEuros', passed: goalOk,
+    rule: 'goal',
+    field: 'goalEuros',
+    passed: goalOk,
     en: `The funding goal must be between ${euros(rules.goalMinCents, 'en')} and ${euros(rules.goalMaxCents, 'en')}.`,
     fr: `L'objectif de collecte doit être compris entre ${euros(rules.goalMinCents, 'fr')} et ${euros(rules.goalMaxCents, 'fr')}.`,
   });
   if (rules.categories.length) {
     const ok = !!a.category && rules.categories.some((c) => c.key === a.category);
     results.push({
-      rule: 'category', field: 'category', passed: ok,
-      en: 'Choose one of the categories of the call.', fr: "Choisissez l'une des catégories de l'appel.",
+      rule: 'category',
+      field: 'category',
+      passed: ok,
+      en: 'Choose one of the categories of the call.',
+      fr: "Choisissez l'une des catégories de l'appel.",
     });
   }
   results.push({
-    rule: 'consent', field: 'consent', passed: a.consent,
-    en: 'You must accept the rules of the call.', fr: "Vous devez accepter le règlement de l'appel.",
+    rule: 'consent',
+    field: 'consent',
+    passed: a.consent,
+    en: 'You must accept the rules of the call.',
+    fr: "Vous devez accepter le règlement de l'appel.",
   });
   if (rules.onePerApplicant) {
     const ok = a.otherApplications === 0;
     results.push({
-      rule: 'one_per_applicant', field: 'title', passed: ok,
-      en: 'Only one application per applicant is accepted for this call.', fr: "Une seule candidature par porteur de projet est acceptée pour cet appel.",
+      rule: 'one_per_applicant',
+      field: 'title',
+      passed: ok,
+      en: 'Only one application per applicant is accepted for this call.',
+      fr: 'Une seule candidature par porteur de projet est acceptée pour cet appel.',
     });
   }
   return results;

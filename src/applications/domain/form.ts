@@ -43,13 +43,15 @@ export function checkFormDefinition(questions: Question[]): FieldProblem[] {
   const seen = new Set<string>();
   questions.forEach((q, i) => {
     const at = `form.${i}`;
-    if (!/^[a-z][a-z0-9_]{0,40}$/.test(q.key)) problems.push({ field: `${at}.key`, message: 'key must be lower-case letters, digits or _ (starting with a letter)' });
+    if (!/^[a-z][a-z0-9_]{0,40}$/.test(q.key))
+      problems.push({ field: `${at}.key`, message: 'key must be lower-case letters, digits or _ (starting with a letter)' });
     // Object keys that JavaScript tooling treats specially would be dropped from answers.
-    if (['prototype', 'constructor', '__proto__'].includes(q.key)) problems.push({ field: `${at}.key`, message: `"${q.key}" is a reserved word; choose another key` });
+    if (['prototype', 'constructor', '__proto__'].includes(q.key))
+      problems.push({ field: `${at}.key`, message: `"${q.key}" is a reserved word; choose another key` });
     if (seen.has(q.key)) problems.push({ field: `${at}.key`, message: `key "${q.key}" is used twice` });
     seen.add(q.key);
     if (!QUESTION_KINDS.includes(q.kind)) problems.push({ field: `${at}.kind`, message: `kind must be one of ${QUESTION_KINDS.join(', ')}` });
-    if ((q.kind === 'single_choice' || q.kind === 'multiple_choice') && !(q.options?.length)) {
+    if ((q.kind === 'single_choice' || q.kind === 'multiple_choice') && !q.options?.length) {
       problems.push({ field: `${at}.options`, message: 'a choice question needs options' });
     }
     const optionKeys = new Set<string>();
@@ -107,7 +109,8 @@ function checkValue(q: Question, v: AnswerValue): string | undefined {
       return typeof v === 'string' && q.options?.some((o) => o.key === v) ? undefined : 'must be one of the proposed choices';
     case 'multiple_choice':
       return Array.isArray(v) && v.every((x) => q.options?.some((o) => o.key === x)) && new Set(v).size === v.length
-        ? undefined : 'must be among the proposed choices';
+        ? undefined
+        : 'must be among the proposed choices';
     case 'yes_no':
       return typeof v === 'boolean' ? undefined : 'must be yes or no';
     case 'url':
@@ -162,16 +165,19 @@ export function checkFormChange(before: Question[], after: Question[]): FieldPro
     if (q.required && !old.required) problems.push({ field, message: 'a question cannot become required once the call is open' });
     const oldMax = old.maxLength ?? (old.kind === 'short_text' ? DEFAULT_SHORT : DEFAULT_LONG);
     const newMax = q.maxLength ?? (q.kind === 'short_text' ? DEFAULT_SHORT : DEFAULT_LONG);
-    if ((q.kind === 'short_text' || q.kind === 'long_text') && newMax < oldMax) problems.push({ field, message: 'a maximum length cannot shrink once the call is open' });
+    if ((q.kind === 'short_text' || q.kind === 'long_text') && newMax < oldMax)
+      problems.push({ field, message: 'a maximum length cannot shrink once the call is open' });
     if (q.min !== undefined && (old.min === undefined || q.min > old.min)) problems.push({ field, message: 'a minimum cannot rise once the call is open' });
     if (q.max !== undefined && (old.max === undefined || q.max < old.max)) problems.push({ field, message: 'a maximum cannot fall once the call is open' });
     for (const o of old.options ?? []) {
       if (!q.options?.some((n) => n.key === o.key)) problems.push({ field, message: `option "${o.key}" cannot be removed once the call is open` });
     }
     if (q.kind === 'file') {
-      if ((q.maxSizeBytes ?? DEFAULT_FILE_BYTES) < (old.maxSizeBytes ?? DEFAULT_FILE_BYTES)) problems.push({ field, message: 'a file size limit cannot shrink once the call is open' });
+      if ((q.maxSizeBytes ?? DEFAULT_FILE_BYTES) < (old.maxSizeBytes ?? DEFAULT_FILE_BYTES))
+        problems.push({ field, message: 'a file size limit cannot shrink once the call is open' });
       const oldAccept = old.accept ?? ['pdf', 'image'];
-      if (oldAccept.some((a) => !(q.accept ?? ['pdf', 'image']).includes(a))) problems.push({ field, message: 'accepted file types cannot be narrowed once the call is open' });
+      if (oldAccept.some((a) => !(q.accept ?? ['pdf', 'image']).includes(a)))
+        problems.push({ field, message: 'accepted file types cannot be narrowed once the call is open' });
     }
   }
   for (const q of after) {

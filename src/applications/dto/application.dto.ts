@@ -12,7 +12,12 @@ export class ApplicationDraftDto {
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(200, { message: 'title must be at most 200 characters' }) title?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(3000, { message: 'summary must be at most 3000 characters' }) summary?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(60) category?: string;
-  @ApiPropertyOptional({ description: 'Funding goal in cents' }) @IsOptional() @IsInt({ message: 'goalCents must be a whole number of cents' }) @Min(0) @Max(1_000_000_000) goalCents?: number;
+  @ApiPropertyOptional({ description: 'Funding goal in cents' })
+  @IsOptional()
+  @IsInt({ message: 'goalCents must be a whole number of cents' })
+  @Min(0)
+  @Max(1_000_000_000)
+  goalCents?: number;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(120) commune?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(10) postcode?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(120) applicantName?: string;
@@ -24,7 +29,8 @@ export class ApplicationDraftDto {
 }
 
 export class DecisionDto {
-  @ApiProperty({ enum: ['eligible', 'ineligible'] }) @IsIn(['eligible', 'ineligible'], { message: 'decision must be eligible or ineligible' }) decision: 'eligible' | 'ineligible';
+  @ApiProperty({ enum: ['eligible', 'ineligible'] }) @IsIn(['eligible', 'ineligible'], { message: 'decision must be eligible or ineligible' }) decision:
+    'eligible' | 'ineligible';
   @ApiProperty() @Transform(trim) @IsString() @Length(3, 2000, { message: 'reason must be 3 to 2000 characters' }) reason: string;
 }
 
@@ -34,7 +40,9 @@ export class CommentDto {
 
 export class CorrectionDto {
   @ApiProperty() @Transform(trim) @IsString() @Length(3, 2000, { message: 'message must be 3 to 2000 characters' }) message: string;
-  @ApiProperty({ example: '2026-06-15T18:00:00+02:00' }) @IsISO8601({ strict: true, strictSeparator: true }, { message: 'until must be an ISO 8601 date-time' }) until: string;
+  @ApiProperty({ example: '2026-06-15T18:00:00+02:00' })
+  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'until must be an ISO 8601 date-time' })
+  until: string;
 }
 
 export class StartApplicationDto {

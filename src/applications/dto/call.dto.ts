@@ -1,7 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested,
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
 } from 'class-validator';
 import { QUESTION_KINDS } from '../domain/form.js';
 
@@ -29,21 +43,39 @@ export class QuestionDto {
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(100_000) maxLength?: number;
   @ApiPropertyOptional() @IsOptional() @IsNumber() min?: number;
   @ApiPropertyOptional() @IsOptional() @IsNumber() max?: number;
-  @ApiPropertyOptional({ type: [LabelledKeyDto] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => LabelledKeyDto) options?: LabelledKeyDto[];
+  @ApiPropertyOptional({ type: [LabelledKeyDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => LabelledKeyDto)
+  options?: LabelledKeyDto[];
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1024) @Max(20 * 1024 * 1024) maxSizeBytes?: number;
-  @ApiPropertyOptional({ enum: ['pdf', 'image'], isArray: true }) @IsOptional() @IsArray() @IsIn(['pdf', 'image'], { each: true }) accept?: Array<'pdf' | 'image'>;
+  @ApiPropertyOptional({ enum: ['pdf', 'image'], isArray: true }) @IsOptional() @IsArray() @IsIn(['pdf', 'image'], { each: true }) accept?: Array<
+    'pdf' | 'image'
+  >;
 }
 
 export class CallDto {
   @ApiProperty() @IsString() @MaxLength(20_000) textFr: string;
   @ApiProperty() @IsString() @MaxLength(20_000) textEn: string;
-  @ApiProperty({ type: [LabelledKeyDto] }) @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => LabelledKeyDto) categories: LabelledKeyDto[];
+  @ApiProperty({ type: [LabelledKeyDto] })
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => LabelledKeyDto)
+  categories: LabelledKeyDto[];
   @ApiProperty({ type: [CommuneDto], description: 'Communes of the territory; empty: no territorial rule.' })
-  @IsArray() @ArrayMaxSize(2000) @ValidateNested({ each: true }) @Type(() => CommuneDto) territory: CommuneDto[];
+  @IsArray()
+  @ArrayMaxSize(2000)
+  @ValidateNested({ each: true })
+  @Type(() => CommuneDto)
+  territory: CommuneDto[];
   @ApiProperty({ description: 'Minimum funding goal, in cents' }) @IsInt() @Min(0) @Max(1_000_000_000) goalMinCents: number;
   @ApiProperty({ description: 'Maximum funding goal, in cents' }) @IsInt() @Min(0) @Max(1_000_000_000) goalMaxCents: number;
   @ApiProperty({ example: '2026-05-31T23:59:59+02:00' })
-  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'deadline must be an ISO 8601 date-time with offset' }) deadline: string;
+  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'deadline must be an ISO 8601 date-time with offset' })
+  deadline: string;
   @ApiProperty() @IsBoolean() onePerApplicant: boolean;
   @ApiProperty() @IsBoolean() allowEditAfterSubmit: boolean;
   @ApiProperty({ type: [QuestionDto] }) @IsArray() @ArrayMaxSize(60) @ValidateNested({ each: true }) @Type(() => QuestionDto) form: QuestionDto[];

@@ -25,8 +25,13 @@ export class InvitePersonDto {
   @ApiProperty() @Transform(trim) @IsEmail({}, { message: 'email must be an e-mail address' }) @MaxLength(254) email: string;
   @ApiProperty() @Transform(trim) @IsString() @Length(1, 120, { message: 'displayName must be 1 to 120 characters' }) displayName: string;
   @ApiProperty({ enum: ROLES.filter((r) => r !== 'platform_admin') })
-  @IsIn(ROLES.filter((r) => r !== 'platform_admin'), { message: 'role must be one of: staff, juror, coach, partner, applicant' }) role: (typeof ROLES)[number];
-  @ApiPropertyOptional() @IsOptional() @Transform(({ value }) => (value === '' ? undefined : value)) @IsUUID('all', { message: 'programmeId must be a programme id' }) programmeId?: string;
+  @IsIn(ROLES.filter((r) => r !== 'platform_admin'), { message: 'role must be one of: staff, juror, coach, partner, applicant' })
+  role: (typeof ROLES)[number];
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(({ value }) => (value === '' ? undefined : value))
+  @IsUUID('all', { message: 'programmeId must be a programme id' })
+  programmeId?: string;
   @ApiPropertyOptional({ enum: ['fr', 'en'] }) @IsOptional() @IsIn(['fr', 'en']) locale?: 'fr' | 'en';
 }
 

@@ -13,9 +13,7 @@ export interface SettlementRules {
   matchCountsTowardGoal: boolean;
 }
 
-export type Settlement =
-  | { outcome: 'awaiting_funds' }
-  | { outcome: 'funded' | 'not_funded'; refundContributions: boolean; releaseMatch: boolean };
+export type Settlement = { outcome: 'awaiting_funds' } | { outcome: 'funded' | 'not_funded'; refundContributions: boolean; releaseMatch: boolean };
 
 /**
  * How a closed campaign settles. While a payment is pending the outcome could still change, so the

@@ -4,8 +4,7 @@ import { DomainError } from '../../common/errors/domain-error.js';
  * A campaign's life: written by the laureate (draft), reviewed by staff, approved, live during the
  * window, then settled. `awaiting_funds` holds a closed campaign while payments are still pending.
  */
-export type CampaignStatus =
-  | 'draft' | 'in_review' | 'changes_requested' | 'approved' | 'live' | 'awaiting_funds' | 'funded' | 'not_funded';
+export type CampaignStatus = 'draft' | 'in_review' | 'changes_requested' | 'approved' | 'live' | 'awaiting_funds' | 'funded' | 'not_funded';
 
 const CAMPAIGN_NEXT: Record<CampaignStatus, readonly CampaignStatus[]> = {
   draft: ['in_review'],

@@ -1,7 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested,
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
 } from 'class-validator';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -18,9 +33,17 @@ export class RewardTierDto {
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(2000) description?: string;
   @ApiProperty({ minimum: 100 }) @IsInt() @Min(100) @Max(MAX_CENTS) minAmountCents: number;
   @ApiPropertyOptional({ nullable: true, description: 'Limited quantity; null or omitted for unlimited' })
-  @IsOptional() @ValidateIf((_, v) => v !== null) @IsInt() @Min(1) @Max(1_000_000) quantity?: number | null;
-  @ApiPropertyOptional({ description: 'YYYY-MM' }) @IsOptional() @ValidateIf((_, v) => v !== null && v !== '')
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'estimatedDelivery must be YYYY-MM' }) estimatedDelivery?: string | null;
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  quantity?: number | null;
+  @ApiPropertyOptional({ description: 'YYYY-MM' })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null && v !== '')
+  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'estimatedDelivery must be YYYY-MM' })
+  estimatedDelivery?: string | null;
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() matchEligible?: boolean;
 }
 
@@ -29,12 +52,26 @@ export class UpdateCampaignDto {
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(1, 140) title?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(300) summary?: string;
   @ApiPropertyOptional({ description: 'HTML (sanitised to an allow-list) or plain text (paragraphs)' })
-  @IsOptional() @IsString() @MaxLength(30_000) story?: string;
+  @IsOptional()
+  @IsString()
+  @MaxLength(30_000)
+  story?: string;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(10_000) @Max(MAX_CENTS) goalCents?: number;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(300) imageAlt?: string;
-  @ApiPropertyOptional({ type: [FaqEntryDto] }) @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => FaqEntryDto) faq?: FaqEntryDto[];
+  @ApiPropertyOptional({ type: [FaqEntryDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => FaqEntryDto)
+  faq?: FaqEntryDto[];
   @ApiPropertyOptional({ type: [RewardTierDto], description: 'The full list of tiers, in order (replaces the current list)' })
-  @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => RewardTierDto) rewards?: RewardTierDto[];
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => RewardTierDto)
+  rewards?: RewardTierDto[];
 }
 
 export class CampaignReviewDto {
@@ -43,10 +80,19 @@ export class CampaignReviewDto {
 }
 
 export class ContributeDto {
-  @ApiProperty({ minimum: 100, description: 'Amount in cents (at least 100, and at least the reward minimum)' }) @IsInt() @Min(100) @Max(MAX_CENTS) amountCents: number;
+  @ApiProperty({ minimum: 100, description: 'Amount in cents (at least 100, and at least the reward minimum)' })
+  @IsInt()
+  @Min(100)
+  @Max(MAX_CENTS)
+  amountCents: number;
   @ApiPropertyOptional() @IsOptional() @ValidateIf((_, v) => v !== null && v !== '') @IsUUID() rewardTierId?: string | null;
   @ApiProperty() @Transform(trim) @IsEmail({}, { message: 'email must be an e-mail address' }) @MaxLength(254) email: string;
-  @ApiPropertyOptional({ description: 'Name shown on the page unless anonymous' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(80) displayName?: string;
+  @ApiPropertyOptional({ description: 'Name shown on the page unless anonymous' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(80)
+  displayName?: string;
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() anonymous?: boolean;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(1000) message?: string;
   @ApiPropertyOptional({ enum: ['fr', 'en'] }) @IsOptional() @IsIn(['fr', 'en']) locale?: 'fr' | 'en';
@@ -64,12 +110,20 @@ export class CampaignUpdateDto {
 
 export class CampaignSettingsDto {
   @ApiPropertyOptional({ enum: ['pledge', 'webhook'] }) @IsOptional() @IsIn(['pledge', 'webhook']) paymentProvider?: 'pledge' | 'webhook';
-  @ApiPropertyOptional({ enum: ['all_or_nothing', 'keep_it_all'] }) @IsOptional() @IsIn(['all_or_nothing', 'keep_it_all']) settlementPolicy?: 'all_or_nothing' | 'keep_it_all';
+  @ApiPropertyOptional({ enum: ['all_or_nothing', 'keep_it_all'] }) @IsOptional() @IsIn(['all_or_nothing', 'keep_it_all']) settlementPolicy?:
+    'all_or_nothing' | 'keep_it_all';
   @ApiPropertyOptional() @IsOptional() @IsBoolean() matchCountsTowardGoal?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(24 * 60) pendingGraceHours?: number;
-  @ApiPropertyOptional({ description: 'Matched cents per 100 citizen cents (100 = one euro per euro)' }) @IsOptional() @IsInt() @Min(0) @Max(1000) matchFactorPercent?: number;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @ValidateIf((_, v) => v !== null) @IsInt() @Min(1) @Max(MAX_CENTS) matchCapPerContributionCents?: number | null;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @ValidateIf((_, v) => v !== null) @IsInt() @Min(1) @Max(MAX_CENTS) matchCapPerCampaignCents?: number | null;
+  @ApiPropertyOptional({ description: 'Matched cents per 100 citizen cents (100 = one euro per euro)' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  matchFactorPercent?: number;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @ValidateIf((_, v) => v !== null) @IsInt() @Min(1) @Max(MAX_CENTS) matchCapPerContributionCents?:
+    number | null;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @ValidateIf((_, v) => v !== null) @IsInt() @Min(1) @Max(MAX_CENTS) matchCapPerCampaignCents?:
+    number | null;
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @ValidateIf((_, v) => v !== null) @IsInt() @Min(1) @Max(1000) matchMaxPerContributor?: number | null;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() matchOnlyListedRewards?: boolean;
 }
@@ -77,7 +131,8 @@ export class CampaignSettingsDto {
 export class MatchBudgetDto {
   @ApiProperty() @IsUUID() partnerId: string;
   @ApiProperty({ enum: ['ratio', 'grant'] }) @IsIn(['ratio', 'grant']) kind: 'ratio' | 'grant';
-  @ApiPropertyOptional({ enum: ['all', 'matched_laureates'], default: 'all' }) @IsOptional() @IsIn(['all', 'matched_laureates']) scope?: 'all' | 'matched_laureates';
+  @ApiPropertyOptional({ enum: ['all', 'matched_laureates'], default: 'all' }) @IsOptional() @IsIn(['all', 'matched_laureates']) scope?:
+    'all' | 'matched_laureates';
   @ApiProperty() @IsInt() @Min(0) @Max(MAX_CENTS) totalCents: number;
   @ApiPropertyOptional() @ValidateIf((o: MatchBudgetDto) => o.kind === 'grant') @IsInt() @Min(1) @Max(MAX_CENTS) grantCents?: number;
   @ApiPropertyOptional() @ValidateIf((o: MatchBudgetDto) => o.kind === 'grant') @IsInt() @Min(0) @Max(1000) grantThresholdPercent?: number;

@@ -6,9 +6,16 @@ import { IsOptional, IsString, ValidateIf } from 'class-validator';
  * (domain/payment-settings.ts), so that the platform back office calling it directly gets the same.
  */
 export class PaymentSettingsDto {
-  @ApiPropertyOptional({ description: 'A new webhook secret (24 to 500 printable characters, no spaces). Absent: keep the current one. Never returned.', writeOnly: true })
-  @IsOptional() @IsString() webhookSecret?: string;
+  @ApiPropertyOptional({
+    description: 'A new webhook secret (24 to 500 printable characters, no spaces). Absent: keep the current one. Never returned.',
+    writeOnly: true,
+  })
+  @IsOptional()
+  @IsString()
+  webhookSecret?: string;
 
   @ApiPropertyOptional({ nullable: true, description: "The provider's payment page (http(s)). null: the installation's default. Absent: keep it." })
-  @ValidateIf((_, v) => v !== null && v !== undefined) @IsString() checkoutUrl?: string | null;
+  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @IsString()
+  checkoutUrl?: string | null;
 }

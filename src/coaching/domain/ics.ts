@@ -15,11 +15,18 @@ export interface CalendarEvent {
 }
 
 export function icsDateTime(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 export function escapeText(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r\n|\r|\n/g, '\\n');
+  return value
+    .replace(/\\/g, '\\\\')
+    .replace(/;/g, '\\;')
+    .replace(/,/g, '\\,')
+    .replace(/\r\n|\r|\n/g, '\\n');
 }
 
 /** Folds a content line into lines of at most 75 octets, continuation lines starting with a space. */
@@ -45,8 +52,14 @@ export function foldLine(line: string): string {
 export function writeCalendar(opts: { prodId: string; name: string; events: readonly CalendarEvent[]; now: Date }): string {
   const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', `PRODID:${opts.prodId}`, 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH', `X-WR-CALNAME:${escapeText(opts.name)}`];
   for (const e of opts.events) {
-    lines.push('BEGIN:VEVENT', `UID:${e.uid}`, `DTSTAMP:${icsDateTime(opts.now)}`, `DTSTART:${icsDateTime(e.start)}`, `DTEND:${icsDateTime(e.end)}`,
-      `SUMMARY:${escapeText(e.summary)}`);
+    lines.push(
+      'BEGIN:VEVENT',
+      `UID:${e.uid}`,
+      `DTSTAMP:${icsDateTime(opts.now)}`,
+      `DTSTART:${icsDateTime(e.start)}`,
+      `DTEND:${icsDateTime(e.end)}`,
+      `SUMMARY:${escapeText(e.summary)}`,
+    );
     if (e.sequence !== undefined) lines.push(`SEQUENCE:${e.sequence}`);
     if (e.description) lines.push(`DESCRIPTION:${escapeText(e.description)}`);
     if (e.location) lines.push(`LOCATION:${escapeText(e.location)}`);

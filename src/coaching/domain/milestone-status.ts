@@ -47,7 +47,10 @@ export function applyReviewAction(kind: MilestoneKind, from: StoredMilestoneStat
   const to = nextStatus(kind, from, action);
   if (!to) {
     throw new DomainError('MILESTONE_TRANSITION_NOT_ALLOWED', {
-      kind, from, action, allowed: Object.keys(MILESTONE_TRANSITIONS[kind][from]),
+      kind,
+      from,
+      action,
+      allowed: Object.keys(MILESTONE_TRANSITIONS[kind][from]),
     });
   }
   return to;

@@ -56,7 +56,8 @@ export function validateMilestone(m: Milestone, prefix = 'milestone'): FieldProb
   }
   if (m.kind === 'session') {
     if (m.location.kind === 'place' && !m.location.address.trim()) problems.push({ field: `${prefix}.location.address`, message: 'is required' });
-    if (m.location.kind === 'video' && !/^https:\/\/\S+$/.test(m.location.url)) problems.push({ field: `${prefix}.location.url`, message: 'must be an https link' });
+    if (m.location.kind === 'video' && !/^https:\/\/\S+$/.test(m.location.url))
+      problems.push({ field: `${prefix}.location.url`, message: 'must be an https link' });
     if (m.durationMinutes !== undefined && !(Number.isSafeInteger(m.durationMinutes) && m.durationMinutes > 0)) {
       problems.push({ field: `${prefix}.durationMinutes`, message: 'must be a positive whole number of minutes' });
     }
@@ -105,6 +106,11 @@ export function assertEvidenceFits(expected: EvidenceKind, evidence: Evidence): 
     (evidence.kind === 'url' && !/^https?:\/\/\S+$/.test(evidence.url)) ||
     (evidence.kind === 'file' && !evidence.fileId);
   if (empty) {
-    throw new DomainError('VALIDATION_FAILED', {}, [{ field: `evidence.${evidence.kind === 'file' ? 'fileId' : evidence.kind}`, message: evidence.kind === 'url' ? 'must be an http(s) link' : 'is required' }]);
+    throw new DomainError('VALIDATION_FAILED', {}, [
+      {
+        field: `evidence.${evidence.kind === 'file' ? 'fileId' : evidence.kind}`,
+        message: evidence.kind === 'url' ? 'must be an http(s) link' : 'is required',
+      },
+    ]);
   }
 }

@@ -13,9 +13,11 @@ export interface ReadinessFacts {
  */
 export function readinessBlockers(to: Phase, facts: ReadinessFacts): GuardReason[] {
   if (to !== 'campaign' || !facts.laureatesNotReady || facts.readinessOverridden) return [];
-  return [{
-    code: 'LAUREATES_NOT_READY',
-    en: `${facts.laureatesNotReady} laureate(s) are not ready for the campaign.`,
-    fr: `${facts.laureatesNotReady} lauréat(s) ne sont pas prêts pour la campagne.`,
-  }];
+  return [
+    {
+      code: 'LAUREATES_NOT_READY',
+      en: `${facts.laureatesNotReady} laureate(s) are not ready for the campaign.`,
+      fr: `${facts.laureatesNotReady} lauréat(s) ne sont pas prêts pour la campagne.`,
+    },
+  ];
 }

@@ -74,8 +74,16 @@ export function dueReminders(
     const key = reminderKey(m.id, laureate.laureateId, suffix);
     if (alreadySent.has(key)) return;
     reminders.push({
-      key, kind, milestoneId: m.id, laureateId: laureate.laureateId, title: m.title, sendAt, at: m.at,
-      ...(daysBefore === undefined ? {} : { daysBefore }), locale: laureate.locale, timeZone: laureate.timeZone,
+      key,
+      kind,
+      milestoneId: m.id,
+      laureateId: laureate.laureateId,
+      title: m.title,
+      sendAt,
+      at: m.at,
+      ...(daysBefore === undefined ? {} : { daysBefore }),
+      locale: laureate.locale,
+      timeZone: laureate.timeZone,
     });
   };
 

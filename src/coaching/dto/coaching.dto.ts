@@ -1,7 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested,
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
 } from 'class-validator';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -12,14 +26,19 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
  */
 export class MilestoneDto {
   @ApiPropertyOptional({ description: 'Stable id; keep it when editing the plan (generated when omitted)' })
-  @IsOptional() @Matches(/^[a-z0-9][a-z0-9_-]{0,40}$/, { message: 'id must be lower-case letters, digits, _ or -' }) id?: string;
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9_-]{0,40}$/, { message: 'id must be lower-case letters, digits, _ or -' })
+  id?: string;
   @ApiProperty({ enum: ['session', 'deliverable'] }) @IsIn(['session', 'deliverable']) kind: 'session' | 'deliverable';
   @ApiProperty() @Transform(trim) @IsString() @Length(1, 200) title: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(2000) description?: string;
   @ApiPropertyOptional({ default: true, description: 'Required before the campaign may open' }) @IsOptional() @IsBoolean() required?: boolean;
   @ApiPropertyOptional({ description: 'Absolute date and time (ISO 8601 with offset)' }) @IsOptional() @IsISO8601({ strict: true }) at?: string;
   @ApiPropertyOptional({ description: 'Days after the start of the coaching' }) @IsOptional() @IsInt() @Min(-365) @Max(730) days?: number;
-  @ApiPropertyOptional({ description: "'HH:mm' local time, with days" }) @IsOptional() @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'time must be HH:mm' }) time?: string;
+  @ApiPropertyOptional({ description: "'HH:mm' local time, with days" })
+  @IsOptional()
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'time must be HH:mm' })
+  time?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(300) place?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(/^https:\/\/\S+$/, { message: 'videoUrl must be an https link' }) @MaxLength(500) videoUrl?: string;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(5) @Max(24 * 60) durationMinutes?: number;

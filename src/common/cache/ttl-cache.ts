@@ -10,7 +10,11 @@
 export class TtlCache<V> {
   private readonly entries = new Map<string, { value: Promise<V>; at: number }>();
 
-  constructor(private readonly ttlMs: number, private readonly maxEntries: number, private readonly now: () => number) {}
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries: number,
+    private readonly now: () => number,
+  ) {}
 
   get(key: string, load: () => Promise<V>): Promise<V> {
     const now = this.now();

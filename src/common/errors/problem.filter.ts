@@ -34,8 +34,15 @@ function extensionMembers(details: Record<string, unknown>): Record<string, unkn
 export const RETRY_AFTER_SECONDS = 30;
 
 const STATUS_CODES: Record<number, string> = {
-  400: 'VALIDATION_FAILED', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'NOT_FOUND',
-  409: 'CONFLICT', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'RATE_LIMITED',
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
 };
 
 /**
@@ -78,18 +85,33 @@ export class ProblemFilter implements ExceptionFilter {
       return;
     }
     if (html && platform) {
-      const page = this.views.platformPage('pages/errors/error', {
-        locale: req.locale ?? 'en', path: '/platform', admin: req.platformAdmin, csrfToken: req.csrfToken,
-      }, { title: problem.title, problem, homeHref: '/platform' });
+      const page = this.views.platformPage(
+        'pages/errors/error',
+        {
+          locale: req.locale ?? 'en',
+          path: '/platform',
+          admin: req.platformAdmin,
+          csrfToken: req.csrfToken,
+        },
+        { title: problem.title, problem, homeHref: '/platform' },
+      );
       res.status(problem.status).type('html').send(page);
       return;
     }
     if (html && req.tenant) {
-      const page = this.views.page('pages/errors/error', {
-        // The error page echoes nothing of the request (its language switch leads home).
-        tenant: req.tenant, locale, basePath: req.basePath ?? '', path: '/', principal: req.principal,
-        csrfToken: req.csrfToken,
-      }, { title: problem.title, problem });
+      const page = this.views.page(
+        'pages/errors/error',
+        {
+          // The error page echoes nothing of the request (its language switch leads home).
+          tenant: req.tenant,
+          locale,
+          basePath: req.basePath ?? '',
+          path: '/',
+          principal: req.principal,
+          csrfToken: req.csrfToken,
+        },
+        { title: problem.title, problem },
+      );
       res.status(problem.status).type('html').send(page);
       return;
     }
@@ -177,7 +199,6 @@ function requestLocale(req: AppRequest, fallback: Locale): Locale {
   const query = typeof req.query?.lang === 'string' ? req.query.lang : undefined;
   const cookie = (req.cookies as Record<string, string> | undefined)?.[LOCALE_COOKIE];
   return pickLocale(query, cookie, localeFromAcceptLanguage(req.headers['accept-language']), fallback);
-
 }
 
 /** The installation's back-office pages (/platform/...), served without an authority. */

@@ -6,10 +6,7 @@ import type { DataSource } from 'typeorm';
  * (it reads what is due from the data), so a slot missed during downtime is caught up by the next.
  */
 export async function runOncePerSlot(ds: DataSource, task: string, slot: string, at: Date, work: () => Promise<void>): Promise<boolean> {
-  const won = await ds.query(
-    `INSERT INTO scheduled_run (task, slot, ran_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING task`,
-    [task, slot, at],
-  );
+  const won = await ds.query(`INSERT INTO scheduled_run (task, slot, ran_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING task`, [task, slot, at]);
   if (!won.length) return false;
   await work();
   return true;

@@ -20,7 +20,10 @@ export abstract class Ticker<T> implements OnApplicationBootstrap, OnApplication
   onApplicationBootstrap(): void {
     if (!this.settings.runWorkers) return;
     if (this.opts.atStart) void this.tick();
-    this.registry.addInterval(this.intervalName, setInterval(() => void this.tick(), this.opts.everyMs));
+    this.registry.addInterval(
+      this.intervalName,
+      setInterval(() => void this.tick(), this.opts.everyMs),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -37,7 +37,8 @@ export function jsonDepthExceeds(bytes: Uint8Array, max = MAX_BODY_DEPTH): boole
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];
     if (inString) {
-      if (b === 0x5c) i++; // backslash: the next byte is escaped
+      if (b === 0x5c)
+        i++; // backslash: the next byte is escaped
       else if (b === 0x22) inString = false;
     } else if (b === 0x22) {
       inString = true;

@@ -7,9 +7,7 @@ export const CSRF_COOKIE = 'tremplin_csrf';
 export const PLATFORM_SESSION_COOKIE = 'tremplin_platform';
 
 /** Cookies are scoped to the tenant's base path, HttpOnly unless a page script must read them, SameSite=Lax. */
-export function setCookie(
-  config: AppConfig, req: AppRequest, res: Response, name: string, value: string, maxAgeSeconds?: number, httpOnly = true,
-): void {
+export function setCookie(config: AppConfig, req: AppRequest, res: Response, name: string, value: string, maxAgeSeconds?: number, httpOnly = true): void {
   res.cookie(name, value, {
     httpOnly,
     sameSite: 'lax',

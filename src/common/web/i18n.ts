@@ -18,8 +18,12 @@ export class Translations {
       en: JSON.parse(readFileSync(join(templatesDir, 'i18n', 'en.json'), 'utf8')),
     };
     const missing = [
-      ...Object.keys(this.dicts.fr).filter((k) => !(k in this.dicts.en)).map((k) => `en:${k}`),
-      ...Object.keys(this.dicts.en).filter((k) => !(k in this.dicts.fr)).map((k) => `fr:${k}`),
+      ...Object.keys(this.dicts.fr)
+        .filter((k) => !(k in this.dicts.en))
+        .map((k) => `en:${k}`),
+      ...Object.keys(this.dicts.en)
+        .filter((k) => !(k in this.dicts.fr))
+        .map((k) => `fr:${k}`),
     ];
     if (missing.length) throw new Error(`Missing translations: ${missing.join(', ')}`);
   }
@@ -42,11 +46,15 @@ export function pickLocale(...candidates: Array<string | null | undefined>): Loc
 /** The first of French or English in an Accept-Language header, by preference (q values); undefined if neither. */
 export function localeFromAcceptLanguage(header: string | undefined): Locale | undefined {
   if (!header) return undefined;
-  const ranked = header.split(',').map((part, i) => {
-    const [tag, ...params] = part.trim().split(';');
-    const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)).find(Boolean);
-    return { lang: tag.trim().toLowerCase().split('-')[0], q: q ? Number(q[1]) : 1, i };
-  }).filter((x) => x.q > 0).sort((a, b) => b.q - a.q || a.i - b.i);
+  const ranked = header
+    .split(',')
+    .map((part, i) => {
+      const [tag, ...params] = part.trim().split(';');
+      const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)).find(Boolean);
+      return { lang: tag.trim().toLowerCase().split('-')[0], q: q ? Number(q[1]) : 1, i };
+    })
+    .filter((x) => x.q > 0)
+    .sort((a, b) => b.q - a.q || a.i - b.i);
   const hit = ranked.find((x) => x.lang === 'fr' || x.lang === 'en');
   return hit?.lang as Locale | undefined;
 }

@@ -2,5 +2,4 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { AppRequest } from './app-request.js';
 
 /** The language of this request (?lang, cookie, then the authority's default). */
-export const Locale = createParamDecorator((_: unknown, ctx: ExecutionContext): 'fr' | 'en' =>
-  ctx.switchToHttp().getRequest<AppRequest>().locale ?? 'fr');
+export const Locale = createParamDecorator((_: unknown, ctx: ExecutionContext): 'fr' | 'en' => ctx.switchToHttp().getRequest<AppRequest>().locale ?? 'fr');

@@ -81,7 +81,8 @@ export async function attemptOnPage(catalogue: ErrorMessages, rules: PageErrorRu
  */
 export function onOneField(locale: Locale, field: string): PageErrorRules {
   return {
-    locale, otherwise: field,
+    locale,
+    otherwise: field,
     showsFieldProblems: (err) => err.code === 'VALIDATION_FAILED',
     fieldProblem: (problem) => ({ field, message: `${problem.field}: ${problem.message}` }),
   };

@@ -180,9 +180,15 @@ function formatter(key: string, make: () => Intl.DateTimeFormat): Intl.DateTimeF
 }
 
 export function formatInstant(at: Date, locale: Locale, timeZone: string): string {
-  return formatter(`long:${locale}:${timeZone}`, () => new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
-    dateStyle: 'long', timeStyle: 'short', timeZone,
-  })).format(at);
+  return formatter(
+    `long:${locale}:${timeZone}`,
+    () =>
+      new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+        dateStyle: 'long',
+        timeStyle: 'short',
+        timeZone,
+      }),
+  ).format(at);
 }
 
 const moneyFormats = new Map<string, Intl.NumberFormat>();
@@ -191,7 +197,12 @@ export function formatMoney(cents: number, locale: Locale): string {
   const key = `${locale}:${whole}`;
   let f = moneyFormats.get(key);
   if (!f) {
-    f = new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency: 'EUR', minimumFractionDigits: whole ? 0 : 2, maximumFractionDigits: whole ? 0 : 2 });
+    f = new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+      style: 'currency',
+      currency: 'EUR',
+      minimumFractionDigits: whole ? 0 : 2,
+      maximumFractionDigits: whole ? 0 : 2,
+    });
     moneyFormats.set(key, f);
   }
   return f.format(cents / 100);
@@ -200,9 +211,21 @@ export function formatMoney(cents: number, locale: Locale): string {
 /** The wall-clock value for an <input type="datetime-local"> in a time zone: "2026-09-01T09:00". */
 export function toLocalInput(at: Date, timeZone: string): string {
   const parts = Object.fromEntries(
-    formatter(`input:${timeZone}`, () => new Intl.DateTimeFormat('en-CA', {
-      timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-    })).formatToParts(at).map((p) => [p.type, p.value]),
+    formatter(
+      `input:${timeZone}`,
+      () =>
+        new Intl.DateTimeFormat('en-CA', {
+          timeZone,
+          year: 'numeric',
+          month: '2-digit',
+          day: '2-digit',
+          hour: '2-digit',
+          minute: '2-digit',
+          hourCycle: 'h23',
+        }),
+    )
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
   );
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
 }

@@ -1,7 +1,15 @@
 import { juryError } from './errors.js';
 import {
-  compareIds, explain, isCount, pairsByJuror,
-  type ApplicationId, type Conflict, type Explanation, type Juror, type JurorApplicationPair, type JurorId,
+  compareIds,
+  explain,
+  isCount,
+  pairsByJuror,
+  type ApplicationId,
+  type Conflict,
+  type Explanation,
+  type Juror,
+  type JurorApplicationPair,
+  type JurorId,
 } from './panel.js';
 
 /** `all`: every juror reads every application they have no conflict with; `{ k }`: each application gets k jurors. */
@@ -65,15 +73,18 @@ export function assignJurors(input: AssignmentInput): AssignmentResult {
   if (input.mode === 'all') {
     wanted = jurorIds.length;
     applicationIds.forEach((a, i) => {
-      for (let j = 0; j < jurorIds.length; j++) if (free(j, a)) { chosen[i].push(j); load[j]++; }
+      for (let j = 0; j < jurorIds.length; j++)
+        if (free(j, a)) {
+          chosen[i].push(j);
+          load[j]++;
+        }
     });
   } else {
     const k = input.mode.k;
     if (!isCount(k, 1)) throw juryError('ASSIGNMENT_K_INVALID', { k });
     wanted = k;
     // Applications with the fewest jurors free of conflicts go first, while the choice is still wide.
-    const order = applicationIds.map((_, i) => i)
-      .sort((x, y) => available[x] - available[y] || compareIds(applicationIds[x], applicationIds[y]));
+    const order = applicationIds.map((_, i) => i).sort((x, y) => available[x] - available[y] || compareIds(applicationIds[x], applicationIds[y]));
     // Least loaded first; among equals the least recently chosen, so pairs of jurors rotate rather
     // than always reading together; the id settles the rest.
     const lastUsed = new Array<number>(jurorIds.length).fill(-1);
@@ -98,10 +109,16 @@ export function assignJurors(input: AssignmentInput): AssignmentResult {
     if (!short) return;
     const want = input.mode === 'all' ? 1 : wanted;
     shortfalls.push({
-      applicationId: a, wanted: want, assigned: chosen[i].length, available: available[i],
-      explanation: explain('ASSIGNMENT_SHORTFALL', { wanted: want, assigned: chosen[i].length, available: available[i] },
+      applicationId: a,
+      wanted: want,
+      assigned: chosen[i].length,
+      available: available[i],
+      explanation: explain(
+        'ASSIGNMENT_SHORTFALL',
+        { wanted: want, assigned: chosen[i].length, available: available[i] },
         `Only ${available[i]} juror(s) have no conflict with this application; ${want} wanted.`,
-        `Seuls ${available[i]} juré(s) n'ont pas de conflit avec ce dossier ; ${want} souhaité(s).`),
+        `Seuls ${available[i]} juré(s) n'ont pas de conflit avec ce dossier ; ${want} souhaité(s).`,
+      ),
     });
   });
 
@@ -114,14 +131,26 @@ export function assignJurors(input: AssignmentInput): AssignmentResult {
   const minLoad = loads.length ? Math.min(...load) : 0;
   const maxLoad = loads.length ? Math.max(...load) : 0;
   const figures = {
-    applications: applicationIds.length, jurors: jurorIds.length, wanted, minLoad, maxLoad, shortfalls: shortfalls.length,
+    applications: applicationIds.length,
+    jurors: jurorIds.length,
+    wanted,
+    minLoad,
+    maxLoad,
+    shortfalls: shortfalls.length,
   };
-  const explanation = input.mode === 'all'
-    ? explain('ASSIGNMENT_ALL', figures,
-      `Each of ${jurorIds.length} jurors reads every one of ${applicationIds.length} applications except those they declared a conflict with (${minLoad} to ${maxLoad} each).`,
-      `Chacun des ${jurorIds.length} jurés lit les ${applicationIds.length} dossiers, sauf ceux pour lesquels il a déclaré un conflit (${minLoad} à ${maxLoad} chacun).`)
-    : explain('ASSIGNMENT_K', figures,
-      `Each of ${applicationIds.length} applications is given ${wanted} jurors without a conflict, the least loaded first (then the least recently chosen, then by id); loads range from ${minLoad} to ${maxLoad}.`,
-      `Chacun des ${applicationIds.length} dossiers reçoit ${wanted} jurés sans conflit, les moins chargés d'abord (puis les moins récemment choisis, puis par identifiant) ; charges de ${minLoad} à ${maxLoad}.`);
+  const explanation =
+    input.mode === 'all'
+      ? explain(
+          'ASSIGNMENT_ALL',
+          figures,
+          `Each of ${jurorIds.length} jurors reads every one of ${applicationIds.length} applications except those they declared a conflict with (${minLoad} to ${maxLoad} each).`,
+          `Chacun des ${jurorIds.length} jurés lit les ${applicationIds.length} dossiers, sauf ceux pour lesquels il a déclaré un conflit (${minLoad} à ${maxLoad} chacun).`,
+        )
+      : explain(
+          'ASSIGNMENT_K',
+          figures,
+          `Each of ${applicationIds.length} applications is given ${wanted} jurors without a conflict, the least loaded first (then the least recently chosen, then by id); loads range from ${minLoad} to ${maxLoad}.`,
+          `Chacun des ${applicationIds.length} dossiers reçoit ${wanted} jurés sans conflit, les moins chargés d'abord (puis les moins récemment choisis, puis par identifiant) ; charges de ${minLoad} à ${maxLoad}.`,
+        );
   return { applications, pairs, loads, shortfalls, explanation };
 }

@@ -145,8 +145,7 @@ export function pairsByJuror(pairs: readonly JurorApplicationPair[]): Map<JurorI
 
 /** Sorted so that the list does not depend on the order ballots arrived in. */
 export function sortIgnored(ignored: IgnoredBallot[]): IgnoredBallot[] {
-  return ignored.sort((a, b) => compareIds(a.jurorId, b.jurorId) || compareIds(a.applicationId, b.applicationId)
-    || compareIds(a.reason, b.reason));
+  return ignored.sort((a, b) => compareIds(a.jurorId, b.jurorId) || compareIds(a.applicationId, b.applicationId) || compareIds(a.reason, b.reason));
 }
 
 /** Rounded for reading; the exact value stays in `score` and `figures`. */

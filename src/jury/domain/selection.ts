@@ -1,8 +1,5 @@
 import { juryError } from './errors.js';
-import {
-  compareIds, explain, formatNumber, isCount, SCORE_EPSILON,
-  type ApplicationId, type Explanation, type MethodResult,
-} from './panel.js';
+import { compareIds, explain, formatNumber, isCount, SCORE_EPSILON, type ApplicationId, type Explanation, type MethodResult } from './panel.js';
 
 export type TieBreakValue = number | string;
 
@@ -146,7 +143,11 @@ export function rankCandidates(candidates: readonly Candidate[], tieBreakers: re
     });
     ordered.forEach((c, i) => {
       ranked.push({
-        applicationId: c.applicationId, score: c.score, rank, position: ranked.length + 1, tied: group.length > 1,
+        applicationId: c.applicationId,
+        score: c.score,
+        rank,
+        position: ranked.length + 1,
+        tied: group.length > 1,
         tieSize: group.length,
         tieBreaks: [decisions[i - 1], decisions[i]].filter((d): d is TieBreakDecision => d !== undefined),
       });
@@ -192,10 +193,14 @@ export function selectLaureates(candidates: readonly Candidate[], rules: Selecti
     }
     if (have < q.min) {
       unmetQuotas.push({
-        quota: q, selected: have,
-        explanation: explain('QUOTA_UNMET', { dimension: q.dimension, group: q.group, min: q.min, selected: have },
+        quota: q,
+        selected: have,
+        explanation: explain(
+          'QUOTA_UNMET',
+          { dimension: q.dimension, group: q.group, min: q.min, selected: have },
           `Quota of at least ${q.min} for ${q.dimension} "${q.group}" not met: ${have} selected (not enough eligible applications above the cut-off, or not enough places).`,
-          `Quota d'au moins ${q.min} pour ${q.dimension} « ${q.group} » non atteint : ${have} retenu(s) (pas assez de dossiers au-dessus du seuil, ou pas assez de places).`),
+          `Quota d'au moins ${q.min} pour ${q.dimension} « ${q.group} » non atteint : ${have} retenu(s) (pas assez de dossiers au-dessus du seuil, ou pas assez de places).`,
+        ),
       });
     }
   }
@@ -205,49 +210,96 @@ export function selectLaureates(candidates: readonly Candidate[], rules: Selecti
   }
   // What rank alone would have chosen: tells a quota pick from one that rank made anyway.
   const byRankAlone = new Set(eligible.slice(0, places).map((r) => r.applicationId));
-  const waitingList = eligible.filter((r) => !chosen.has(r.applicationId)).slice(0, waitingPlaces).map((r) => r.applicationId);
+  const waitingList = eligible
+    .filter((r) => !chosen.has(r.applicationId))
+    .slice(0, waitingPlaces)
+    .map((r) => r.applicationId);
   const waitingIndex = new Map(waitingList.map((id, i) => [id, i + 1]));
   const eligibleIds = new Set(eligible.map((r) => r.applicationId));
 
   const n = ranked.length;
   const entries: SelectionEntry[] = ranked.map((r) => {
     const s = (l: 'en' | 'fr') => formatNumber(r.score, l);
-    const where = { en: `Position ${r.position} of ${n} (rank ${r.rank}${r.tied ? ', tied' : ''}, score ${s('en')})`, fr: `Position ${r.position} sur ${n} (rang ${r.rank}${r.tied ? ', ex aequo' : ''}, score ${s('fr')})` };
+    const where = {
+      en: `Position ${r.position} of ${n} (rank ${r.rank}${r.tied ? ', tied' : ''}, score ${s('en')})`,
+      fr: `Position ${r.position} sur ${n} (rang ${r.rank}${r.tied ? ', ex aequo' : ''}, score ${s('fr')})`,
+    };
     const ties = tieSentence(r, ranked);
     const figures = { position: r.position, rank: r.rank, score: r.score, places, waitingPlaces };
-    const make = (status: SelectionStatus, reason: SelectionReason, code: string, en: string, fr: string, more: Partial<SelectionEntry> = {}): SelectionEntry => ({
-      ...r, status, reason, ...more, explanation: explain(code, { ...figures, ...(more.waitingListPosition ? { waitingListPosition: more.waitingListPosition } : {}) }, `${en}${ties.en}`, `${fr}${ties.fr}`),
+    const make = (
+      status: SelectionStatus,
+      reason: SelectionReason,
+      code: string,
+      en: string,
+      fr: string,
+      more: Partial<SelectionEntry> = {},
+    ): SelectionEntry => ({
+      ...r,
+      status,
+      reason,
+      ...more,
+      explanation: explain(
+        code,
+        { ...figures, ...(more.waitingListPosition ? { waitingListPosition: more.waitingListPosition } : {}) },
+        `${en}${ties.en}`,
+        `${fr}${ties.fr}`,
+      ),
     });
     if (!eligibleIds.has(r.applicationId)) {
-      return make('below_cut_off', 'cut_off', 'SELECTION_BELOW_CUT_OFF',
+      return make(
+        'below_cut_off',
+        'cut_off',
+        'SELECTION_BELOW_CUT_OFF',
         `${where.en}: below the cut-off ${formatNumber(cutOff!, 'en')}, so not selectable.`,
-        `${where.fr} : sous le seuil de ${formatNumber(cutOff!, 'fr')}, donc non sélectionnable.`);
+        `${where.fr} : sous le seuil de ${formatNumber(cutOff!, 'fr')}, donc non sélectionnable.`,
+      );
     }
     if (chosen.has(r.applicationId)) {
       if (byRankAlone.has(r.applicationId)) {
-        return make('laureate', 'rank', 'SELECTION_LAUREATE_RANK',
+        return make(
+          'laureate',
+          'rank',
+          'SELECTION_LAUREATE_RANK',
           `${where.en}: laureate, among the ${places} best placed.`,
-          `${where.fr} : lauréat, parmi les ${places} mieux placés.`);
+          `${where.fr} : lauréat, parmi les ${places} mieux placés.`,
+        );
       }
       const q = quotaOf.get(r.applicationId)!;
-      return make('laureate', 'quota', 'SELECTION_LAUREATE_QUOTA',
+      return make(
+        'laureate',
+        'quota',
+        'SELECTION_LAUREATE_QUOTA',
         `${where.en}: laureate to meet the quota of at least ${q.min} for ${q.dimension} "${q.group}", as the best placed of that group not yet selected.`,
         `${where.fr} : lauréat pour atteindre le quota d'au moins ${q.min} pour ${q.dimension} « ${q.group} », comme le mieux placé de ce groupe pas encore retenu.`,
-        { quota: q });
+        { quota: q },
+      );
     }
     const displaced = byRankAlone.has(r.applicationId);
     const reason: SelectionReason = displaced ? 'displaced_by_quota' : 'rank';
     const why = displaced
-      ? { en: ` Rank alone would have made it a laureate; its place went to a quota.`, fr: ` Au seul rang, il aurait été lauréat ; sa place est allée à un quota.` }
+      ? {
+          en: ` Rank alone would have made it a laureate; its place went to a quota.`,
+          fr: ` Au seul rang, il aurait été lauréat ; sa place est allée à un quota.`,
+        }
       : { en: '', fr: '' };
     const w = waitingIndex.get(r.applicationId);
     if (w !== undefined) {
-      return make('waiting_list', reason, 'SELECTION_WAITING_LIST',
-        `${where.en}: waiting list no. ${w}.${why.en}`, `${where.fr} : liste d'attente n° ${w}.${why.fr}`, { waitingListPosition: w });
+      return make(
+        'waiting_list',
+        reason,
+        'SELECTION_WAITING_LIST',
+        `${where.en}: waiting list no. ${w}.${why.en}`,
+        `${where.fr} : liste d'attente n° ${w}.${why.fr}`,
+        { waitingListPosition: w },
+      );
     }
-    return make('not_selected', reason, 'SELECTION_NOT_SELECTED',
+    return make(
+      'not_selected',
+      reason,
+      'SELECTION_NOT_SELECTED',
       `${where.en}: after the ${places} laureates and ${waitingPlaces} waiting-list place(s).${why.en}`,
-      `${where.fr} : après les ${places} lauréats et ${waitingPlaces} place(s) en liste d'attente.${why.fr}`);
+      `${where.fr} : après les ${places} lauréats et ${waitingPlaces} place(s) en liste d'attente.${why.fr}`,
+    );
   });
 
   const boundaryTies = findBoundaryTies(entries, (a, b) => {
@@ -256,13 +308,31 @@ export function selectLaureates(candidates: readonly Candidate[], rules: Selecti
   });
   const laureates = entries.filter((e) => e.status === 'laureate').map((e) => e.applicationId);
   const byQuota = entries.filter((e) => e.reason === 'quota').length;
-  const figures = { candidates: n, eligible: eligible.length, places, laureates: laureates.length, byQuota, waitingList: waitingList.length, ...(cutOff === undefined ? {} : { cutOff }) };
-  const cut = cutOff === undefined ? { en: '', fr: '' } : { en: ` at or above the cut-off ${formatNumber(cutOff, 'en')}`, fr: ` au-dessus du seuil de ${formatNumber(cutOff, 'fr')}` };
+  const figures = {
+    candidates: n,
+    eligible: eligible.length,
+    places,
+    laureates: laureates.length,
+    byQuota,
+    waitingList: waitingList.length,
+    ...(cutOff === undefined ? {} : { cutOff }),
+  };
+  const cut =
+    cutOff === undefined
+      ? { en: '', fr: '' }
+      : { en: ` at or above the cut-off ${formatNumber(cutOff, 'en')}`, fr: ` au-dessus du seuil de ${formatNumber(cutOff, 'fr')}` };
   return {
-    entries, laureates, waitingList, unmetQuotas, boundaryTies,
-    explanation: explain('SELECTION', figures,
+    entries,
+    laureates,
+    waitingList,
+    unmetQuotas,
+    boundaryTies,
+    explanation: explain(
+      'SELECTION',
+      figures,
       `${laureates.length} laureate(s) proposed for ${places} place(s) among ${eligible.length} of ${n} applications${cut.en}: ${byQuota} to meet quotas, the others by position; ${waitingList.length} on the waiting list.`,
-      `${laureates.length} lauréat(s) proposé(s) pour ${places} place(s) parmi ${eligible.length} des ${n} dossiers${cut.fr} : ${byQuota} pour atteindre des quotas, les autres par position ; ${waitingList.length} en liste d'attente.`),
+      `${laureates.length} lauréat(s) proposé(s) pour ${places} place(s) parmi ${eligible.length} des ${n} dossiers${cut.fr} : ${byQuota} pour atteindre des quotas, les autres par position ; ${waitingList.length} en liste d'attente.`,
+    ),
   };
 }
 
@@ -314,9 +384,14 @@ function describeDecision(d: TieBreakDecision): { en: string; fr: string } {
 function tieSentence(r: RankedApplication, ranked: readonly RankedApplication[]): { en: string; fr: string } {
   if (!r.tied) return { en: '', fr: '' };
   const others = r.tieSize - 1;
-  const names = others <= 5
-    ? ranked.slice(r.rank - 1, r.rank - 1 + r.tieSize).filter((o) => o !== r).map((o) => o.applicationId).join(', ')
-    : null;
+  const names =
+    others <= 5
+      ? ranked
+          .slice(r.rank - 1, r.rank - 1 + r.tieSize)
+          .filter((o) => o !== r)
+          .map((o) => o.applicationId)
+          .join(', ')
+      : null;
   const parts = r.tieBreaks.map(describeDecision);
   return {
     en: ` Tied on score with ${names ?? `${others} others`}; ${parts.map((p) => p.en).join('; ')}.`,
@@ -325,10 +400,7 @@ function tieSentence(r: RankedApplication, ranked: readonly RankedApplication[])
 }
 
 /** Staff should look twice where a tie-breaker, not the score, decided who got in. */
-function findBoundaryTies(
-  entries: readonly SelectionEntry[],
-  decideBetween: (ahead: ApplicationId, behind: ApplicationId) => TieBreakDecision,
-): BoundaryTie[] {
+function findBoundaryTies(entries: readonly SelectionEntry[], decideBetween: (ahead: ApplicationId, behind: ApplicationId) => TieBreakDecision): BoundaryTie[] {
   const out: BoundaryTie[] = [];
   const check = (boundary: BoundaryTie['boundary'], inside: (e: SelectionEntry) => boolean, outside: (e: SelectionEntry) => boolean) => {
     const lastIn = [...entries].reverse().find((e) => inside(e) && e.reason !== 'quota');
@@ -336,15 +408,30 @@ function findBoundaryTies(
     if (!lastIn || !firstOut || lastIn.rank !== firstOut.rank || lastIn.position > firstOut.position) return;
     const decision = decideBetween(lastIn.applicationId, firstOut.applicationId);
     const text = describeDecision(decision);
-    const label = boundary === 'laureates' ? { en: 'the last laureate place', fr: 'la dernière place de lauréat' } : { en: 'the last waiting-list place', fr: "la dernière place de la liste d'attente" };
+    const label =
+      boundary === 'laureates'
+        ? { en: 'the last laureate place', fr: 'la dernière place de lauréat' }
+        : { en: 'the last waiting-list place', fr: "la dernière place de la liste d'attente" };
     out.push({
-      boundary, decision,
-      explanation: explain('BOUNDARY_TIE', { boundary, key: decision.key },
+      boundary,
+      decision,
+      explanation: explain(
+        'BOUNDARY_TIE',
+        { boundary, key: decision.key },
         `A tie-breaker, not the score, decided ${label.en}: ${text.en}.`,
-        `Un départage, et non le score, a décidé ${label.fr} : ${text.fr}.`),
+        `Un départage, et non le score, a décidé ${label.fr} : ${text.fr}.`,
+      ),
     });
   };
-  check('laureates', (e) => e.status === 'laureate', (e) => e.status === 'waiting_list' || e.status === 'not_selected');
-  check('waiting_list', (e) => e.status === 'waiting_list', (e) => e.status === 'not_selected');
+  check(
+    'laureates',
+    (e) => e.status === 'laureate',
+    (e) => e.status === 'waiting_list' || e.status === 'not_selected',
+  );
+  check(
+    'waiting_list',
+    (e) => e.status === 'waiting_list',
+    (e) => e.status === 'not_selected',
+  );
   return out;
 }

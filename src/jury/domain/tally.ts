@@ -50,7 +50,11 @@ export function tally(input: TallyInput): Tally {
   switch (method) {
     case 'scored_criteria':
       result = aggregateScoredCriteria({
-        ...panel, criteria: rules.criteria, ballots: ballots.scores ?? [], normalisation: rules.normalisation, quorum: rules.quorum,
+        ...panel,
+        criteria: rules.criteria,
+        ballots: ballots.scores ?? [],
+        normalisation: rules.normalisation,
+        quorum: rules.quorum,
       });
       break;
     case 'favourites':
@@ -65,8 +69,11 @@ export function tally(input: TallyInput): Tally {
   }
   const candidates = candidatesFrom(result, { keys: input.keys, groups: input.groups });
   const selection = selectLaureates(candidates, {
-    laureates: rules.laureates, waitingList: rules.waitingList, cutOff: rules.cutOff ?? undefined,
-    tieBreakers: rules.tieBreakers, quotas: rules.quotas,
+    laureates: rules.laureates,
+    waitingList: rules.waitingList,
+    cutOff: rules.cutOff ?? undefined,
+    tieBreakers: rules.tieBreakers,
+    quotas: rules.quotas,
   });
   return { result, selection };
 }

@@ -1,8 +1,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max,
-  MaxLength, Min, ValidateNested,
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
 } from 'class-validator';
 import { QUOTA_DIMENSIONS, TIE_BREAK_KEYS } from '../jury.settings.js';
 
@@ -45,18 +60,40 @@ export class TieBreakerDto {
 /** The method and its options; omitted options keep their defaults (favourites: 10 picks, top 10). */
 export class JurySettingsDto {
   @ApiProperty({ enum: METHODS }) @IsIn(METHODS) method: (typeof METHODS)[number];
-  @ApiPropertyOptional({ type: [CriterionDto] }) @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => CriterionDto) criteria?: CriterionDto[];
+  @ApiPropertyOptional({ type: [CriterionDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => CriterionDto)
+  criteria?: CriterionDto[];
   @ApiPropertyOptional({ enum: ['none', 'z_score'] }) @IsOptional() @IsIn(['none', 'z_score']) normalisation?: 'none' | 'z_score';
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(1000) quorum?: number;
   @ApiPropertyOptional({ default: 10 }) @IsOptional() @IsInt() @Min(1) @Max(1000) maxFavourites?: number;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() blindReview?: boolean;
   @ApiPropertyOptional({ description: 'Jurors per application; omit or null for every juror on every application' })
-  @IsOptional() @IsInt() @Min(1) @Max(1000) jurorsPerApplication?: number | null;
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  jurorsPerApplication?: number | null;
   @ApiPropertyOptional({ default: 10 }) @IsOptional() @IsInt() @Min(0) @Max(10_000) laureates?: number;
   @ApiPropertyOptional({ default: 0 }) @IsOptional() @IsInt() @Min(0) @Max(10_000) waitingList?: number;
   @ApiPropertyOptional() @IsOptional() @IsNumber() cutOff?: number | null;
-  @ApiPropertyOptional({ type: [QuotaDto] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => QuotaDto) quotas?: QuotaDto[];
-  @ApiPropertyOptional({ type: [TieBreakerDto] }) @IsOptional() @IsArray() @ArrayMaxSize(5) @ValidateNested({ each: true }) @Type(() => TieBreakerDto) tieBreakers?: TieBreakerDto[];
+  @ApiPropertyOptional({ type: [QuotaDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => QuotaDto)
+  quotas?: QuotaDto[];
+  @ApiPropertyOptional({ type: [TieBreakerDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(5)
+  @ValidateNested({ each: true })
+  @Type(() => TieBreakerDto)
+  tieBreakers?: TieBreakerDto[];
 }
 
 export class ConflictDto {
@@ -77,12 +114,18 @@ export class BallotDto {
 
 export class FavouritesDto {
   @ApiProperty({ description: 'The whole set of favourites (replaces the previous one)' })
-  @IsArray() @ArrayMaxSize(1000) @IsUUID('all', { each: true, message: 'applicationIds must be ids' }) applicationIds: string[];
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @IsUUID('all', { each: true, message: 'applicationIds must be ids' })
+  applicationIds: string[];
 }
 
 export class RankingDto {
   @ApiProperty({ description: 'Applications best first (replaces the previous ranking)' })
-  @IsArray() @ArrayMaxSize(1000) @IsUUID('all', { each: true, message: 'applicationIds must be ids' }) applicationIds: string[];
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @IsUUID('all', { each: true, message: 'applicationIds must be ids' })
+  applicationIds: string[];
 }
 
 export class ComparisonDto {
@@ -96,9 +139,21 @@ export class NoteDto {
 
 export class ConfirmDto {
   @ApiPropertyOptional({ description: 'Laureates in order; omit to confirm the proposal' })
-  @IsOptional() @IsArray() @ArrayMaxSize(10_000) @IsUUID('all', { each: true }) laureates?: string[];
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10_000)
+  @IsUUID('all', { each: true })
+  laureates?: string[];
   @ApiPropertyOptional({ description: 'Waiting list in order; omit to confirm the proposal' })
-  @IsOptional() @IsArray() @ArrayMaxSize(10_000) @IsUUID('all', { each: true }) waitingList?: string[];
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10_000)
+  @IsUUID('all', { each: true })
+  waitingList?: string[];
   @ApiPropertyOptional({ description: 'Required when the lists differ from the proposal' })
-  @IsOptional() @Transform(trim) @IsString() @MaxLength(5000) justification?: string;
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(5000)
+  justification?: string;
 }

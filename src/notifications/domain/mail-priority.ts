@@ -21,7 +21,7 @@ const { Transactional, Personal, Bulk } = MailPriority;
  */
 export const PRIORITY_BY_TEMPLATE: Readonly<Record<string, MailPriority>> = {
   'sign-in-link': Transactional,
-  'invitation': Transactional,
+  invitation: Transactional,
   'application-received': Transactional,
   'contribution-confirm': Transactional, // confirms the pledge and the contributor's address
   'contribution-confirmed': Transactional,

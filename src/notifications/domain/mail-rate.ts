@@ -34,9 +34,7 @@ export function ratedClaimOrder(ratePerMinute: number, usage: readonly TenantUsa
  * that filled their share are asked again while slots remain. `claim` claims up to `n` messages of
  * one authority and says how many it got. Returns how many were claimed in all.
  */
-export async function shareSlots(
-  slots: number, order: readonly RatedClaim[], claim: (tenantId: string, n: number) => Promise<number>,
-): Promise<number> {
+export async function shareSlots(slots: number, order: readonly RatedClaim[], claim: (tenantId: string, n: number) => Promise<number>): Promise<number> {
   let taken = 0;
   let open = order.map((o) => ({ ...o }));
   while (taken < slots && open.length) {

@@ -1,8 +1,19 @@
 import { DomainError } from '../../common/errors/domain-error.js';
 import { MinCostFlow } from './min-cost-flow.js';
 import {
-  assertValidWeights, DEFAULT_WEIGHTS, prepareLaureate, preparePartner, scaledPairScore, scaledScore, SCORE_SCALE, scorePrepared,
-  type MatchingLaureate, type MatchingPartner, type MatchingWeights, type OverlapMeasure, type PairScore,
+  assertValidWeights,
+  DEFAULT_WEIGHTS,
+  prepareLaureate,
+  preparePartner,
+  scaledPairScore,
+  scaledScore,
+  SCORE_SCALE,
+  scorePrepared,
+  type MatchingLaureate,
+  type MatchingPartner,
+  type MatchingWeights,
+  type OverlapMeasure,
+  type PairScore,
 } from './scoring.js';
 
 export interface PairRef {

@@ -97,8 +97,18 @@ function preferenceRaw(ranks: Map<string, number>, id: string): number {
 }
 
 /** A pre-normalised view of a laureate or partner, so 50 000 pairs do not rebuild the same sets. */
-export interface PreparedLaureate { source: MatchingLaureate; needs: Set<string>; theme?: string; ranks: Map<string, number> }
-export interface PreparedPartner { source: MatchingPartner; expertise: Set<string>; themes: Set<string>; ranks: Map<string, number> }
+export interface PreparedLaureate {
+  source: MatchingLaureate;
+  needs: Set<string>;
+  theme?: string;
+  ranks: Map<string, number>;
+}
+export interface PreparedPartner {
+  source: MatchingPartner;
+  expertise: Set<string>;
+  themes: Set<string>;
+  ranks: Map<string, number>;
+}
 
 export function prepareLaureate(l: MatchingLaureate): PreparedLaureate {
   const theme = l.theme === undefined ? undefined : normaliseTag(l.theme);
@@ -142,8 +152,7 @@ export function scorePrepared(
   const raw = rawValues(l, p, overlap);
   const w = weightOrder(weights);
   const names: ScoreTermName[] = ['need_overlap', 'theme_match', 'laureate_preference', 'partner_preference'];
-  const rankDetail = (ranks: Map<string, number>, id: string) =>
-    (ranks.has(id) ? { rank: ranks.get(id), listLength: ranks.size } : undefined);
+  const rankDetail = (ranks: Map<string, number>, id: string) => (ranks.has(id) ? { rank: ranks.get(id), listLength: ranks.size } : undefined);
   const details: Array<ScoreTerm['detail']> = [
     { shared: [...l.needs].filter((t) => p.expertise.has(t)).sort() },
     undefined,
@@ -151,7 +160,11 @@ export function scorePrepared(
     rankDetail(p.ranks, l.source.id),
   ];
   const terms: ScoreTerm[] = names.map((name, k) => ({
-    name, raw: raw[k], weight: w[k], contribution: raw[k] * w[k], ...(details[k] ? { detail: details[k] } : {}),
+    name,
+    raw: raw[k],
+    weight: w[k],
+    contribution: raw[k] * w[k],
+    ...(details[k] ? { detail: details[k] } : {}),
   }));
   // Summed in the same order as scaledPairScore, so the explanation and the optimiser agree.
   let total = 0;

@@ -1,7 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsDefined, IsEmail, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min,
+  ArrayMaxSize,
+  IsArray,
+  IsDefined,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
   ValidateNested,
 } from 'class-validator';
 
@@ -11,18 +26,43 @@ export class PartnerDto {
   @ApiProperty() @Transform(trim) @IsString() @Length(1, 200) name: string;
   @ApiPropertyOptional() @IsOptional() @Matches(/^https:\/\/\S+$/, { message: 'logoUrl must be an https link' }) @MaxLength(500) logoUrl?: string | null;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(5000) description?: string;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Length(1, 60, { each: true }) expertise?: string[];
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Length(1, 60, { each: true }) themes?: string[];
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Length(1, 60, { each: true })
+  expertise?: string[];
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Length(1, 60, { each: true })
+  themes?: string[];
   @ApiPropertyOptional({ default: 1 }) @IsOptional() @IsInt() @Min(0) @Max(1000) capacity?: number;
-  @ApiPropertyOptional({ description: 'Match-funding budget in cents' }) @IsOptional() @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) matchFundingCents?: number | null;
+  @ApiPropertyOptional({ description: 'Match-funding budget in cents' }) @IsOptional() @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) matchFundingCents?:
+    number | null;
 }
 
 export class UpdatePartnerDto {
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(1, 200) name?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(/^https:\/\/\S+$/, { message: 'logoUrl must be an https link' }) @MaxLength(500) logoUrl?: string | null;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(5000) description?: string;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Length(1, 60, { each: true }) expertise?: string[];
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Length(1, 60, { each: true }) themes?: string[];
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Length(1, 60, { each: true })
+  expertise?: string[];
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Length(1, 60, { each: true })
+  themes?: string[];
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(1000) capacity?: number;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) matchFundingCents?: number | null;
 }
@@ -35,11 +75,20 @@ export class ContactDto {
 
 export class NeedsDto {
   @ApiProperty({ type: [String] }) @IsArray() @ArrayMaxSize(30) @IsString({ each: true }) @Length(1, 60, { each: true }) needs: string[];
-  @ApiPropertyOptional({ type: [String], description: 'Partner ids, best first' }) @IsOptional() @IsArray() @ArrayMaxSize(100) @IsUUID('all', { each: true }) preferences?: string[];
+  @ApiPropertyOptional({ type: [String], description: 'Partner ids, best first' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsUUID('all', { each: true })
+  preferences?: string[];
 }
 
 export class PartnerPreferencesDto {
-  @ApiProperty({ type: [String], description: 'Laureate (application) ids, best first' }) @IsArray() @ArrayMaxSize(500) @IsUUID('all', { each: true }) applicationIds: string[];
+  @ApiProperty({ type: [String], description: 'Laureate (application) ids, best first' })
+  @IsArray()
+  @ArrayMaxSize(500)
+  @IsUUID('all', { each: true })
+  applicationIds: string[];
 }
 
 export class WeightsDto {

@@ -11,10 +11,23 @@ const hostList = ({ value }: { value: unknown }) => {
 };
 
 export class CreateAuthorityDto {
-  @ApiProperty({ example: 'lumiere' }) @Transform(lower) @Matches(/^[a-z0-9][a-z0-9-]{1,62}$/, { message: 'slug must be 2-63 lower-case letters, digits or dashes' }) slug: string;
+  @ApiProperty({ example: 'lumiere' })
+  @Transform(lower)
+  @Matches(/^[a-z0-9][a-z0-9-]{1,62}$/, { message: 'slug must be 2-63 lower-case letters, digits or dashes' })
+  slug: string;
   @ApiProperty({ example: 'Métropole de Lumière' }) @Transform(trim) @IsString() @Length(2, 120, { message: 'name must be 2 to 120 characters' }) name: string;
-  @ApiPropertyOptional({ type: [String], example: ['financement.lumiere.fr'] }) @IsOptional() @Transform(hostList) @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) hosts?: string[];
-  @ApiProperty({ description: 'The first staff member, invited by e-mail' }) @Transform(lower) @IsEmail({}, { message: 'staffEmail must be an e-mail address' }) @MaxLength(254) staffEmail: string;
+  @ApiPropertyOptional({ type: [String], example: ['financement.lumiere.fr'] })
+  @IsOptional()
+  @Transform(hostList)
+  @IsArray()
+  @ArrayMaxSize(10)
+  @IsString({ each: true })
+  hosts?: string[];
+  @ApiProperty({ description: 'The first staff member, invited by e-mail' })
+  @Transform(lower)
+  @IsEmail({}, { message: 'staffEmail must be an e-mail address' })
+  @MaxLength(254)
+  staffEmail: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(1, 120) staffName?: string;
   @ApiPropertyOptional({ enum: ['fr', 'en'] }) @IsOptional() @IsIn(['fr', 'en'], { message: 'language must be fr or en' }) language?: 'fr' | 'en';
   @ApiPropertyOptional({ example: 'Europe/Paris' }) @IsOptional() @Transform(trim) @IsString() timeZone?: string;

@@ -1,9 +1,7 @@
 import { DomainError } from '../../common/errors/domain-error.js';
 
 /** The lifecycle of one programme (MISSION.md), in order. */
-export const PHASES = [
-  'draft', 'call_open', 'screening', 'jury', 'announced', 'coaching', 'communication', 'campaign', 'settlement', 'results',
-] as const;
+export const PHASES = ['draft', 'call_open', 'screening', 'jury', 'announced', 'coaching', 'communication', 'campaign', 'settlement', 'results'] as const;
 export type Phase = (typeof PHASES)[number];
 
 /**

@@ -6,8 +6,10 @@ import { PHASES } from '../domain/phase.js';
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateProgrammeDto {
-  @ApiProperty({ example: 'makers-2026' }) @Transform(trim)
-  @Matches(/^[a-z0-9][a-z0-9-]{1,80}$/, { message: 'slug must be 2-81 lower-case letters, digits or dashes' }) slug: string;
+  @ApiProperty({ example: 'makers-2026' })
+  @Transform(trim)
+  @Matches(/^[a-z0-9][a-z0-9-]{1,80}$/, { message: 'slug must be 2-81 lower-case letters, digits or dashes' })
+  slug: string;
   @ApiProperty() @Transform(trim) @IsString() @Length(3, 200) titleFr: string;
   @ApiProperty() @Transform(trim) @IsString() @Length(3, 200) titleEn: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) summaryFr?: string;
@@ -38,11 +40,19 @@ export class TimelineDto {
 }
 
 export class SetTimelineDto {
-  @ApiProperty({ type: TimelineDto }) @IsDefined({ message: 'timeline is required' }) @IsObject({ message: 'timeline must be an object of phase: date-time' }) @ValidateNested() @Type(() => TimelineDto) timeline: TimelineDto;
+  @ApiProperty({ type: TimelineDto })
+  @IsDefined({ message: 'timeline is required' })
+  @IsObject({ message: 'timeline must be an object of phase: date-time' })
+  @ValidateNested()
+  @Type(() => TimelineDto)
+  timeline: TimelineDto;
 }
 
 export class TransitionDto {
   @ApiProperty({ enum: PHASES.slice(1) }) @IsIn(PHASES.slice(1), { message: `to must be one of: ${PHASES.slice(1).join(', ')}` }) to: string;
   @ApiProperty({ description: 'Why the phase is moved by hand (kept in the audit log).' })
-  @Transform(trim) @IsString() @Length(3, 1000, { message: 'reason must be 3 to 1000 characters' }) reason: string;
+  @Transform(trim)
+  @IsString()
+  @Length(3, 1000, { message: 'reason must be 3 to 1000 characters' })
+  reason: string;
 }

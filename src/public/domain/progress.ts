@@ -20,9 +20,16 @@ const tag = (locale: Locale) => (locale === 'fr' ? 'fr-FR' : 'en-GB');
  */
 export function formatMoney(cents: number, locale: Locale): string {
   const whole = cents % 100 === 0;
-  const f = nf(`eur:${locale}:${whole}`, () => new Intl.NumberFormat(tag(locale), {
-    style: 'currency', currency: 'EUR', minimumFractionDigits: whole ? 0 : 2, maximumFractionDigits: whole ? 0 : 2,
-  }));
+  const f = nf(
+    `eur:${locale}:${whole}`,
+    () =>
+      new Intl.NumberFormat(tag(locale), {
+        style: 'currency',
+        currency: 'EUR',
+        minimumFractionDigits: whole ? 0 : 2,
+        maximumFractionDigits: whole ? 0 : 2,
+      }),
+  );
   return f.format(cents / 100);
 }
 

@@ -52,12 +52,27 @@ describe('money, percentages and days on public pages', () => {
 
   it('builds the progress partial input, counting match-funding toward the goal only when the programme says so', () => {
     const base = {
-      label: 'Vélo', goalCents: 500_000, collectedCents: 123_400, matchedCents: 20_000, matchCountsTowardGoal: true, contributorCount: 1,
-      opensAt: new Date('2026-09-07T07:00:00Z'), closesAt: new Date('2026-10-19T16:00:00Z'), state: 'open' as const,
-      now: new Date('2026-09-10T08:00:00Z'), locale: 'fr' as const,
+      label: 'Vélo',
+      goalCents: 500_000,
+      collectedCents: 123_400,
+      matchedCents: 20_000,
+      matchCountsTowardGoal: true,
+      contributorCount: 1,
+      opensAt: new Date('2026-09-07T07:00:00Z'),
+      closesAt: new Date('2026-10-19T16:00:00Z'),
+      state: 'open' as const,
+      now: new Date('2026-09-10T08:00:00Z'),
+      locale: 'fr' as const,
     };
     const p = campaignProgress(base);
-    expect(p).toMatchObject({ percent: 28, barValue: 28, contributors: 1, contributorsKey: 'progress.contributors.one', daysLeft: 40, daysLeftKey: 'progress.daysLeft.other' });
+    expect(p).toMatchObject({
+      percent: 28,
+      barValue: 28,
+      contributors: 1,
+      contributorsKey: 'progress.contributors.one',
+      daysLeft: 40,
+      daysLeftKey: 'progress.daysLeft.other',
+    });
     expect(plain(p.collectedText)).toBe('1 234 €');
     expect(plain(p.matchedText!)).toBe('200 €');
     expect(campaignProgress({ ...base, matchCountsTowardGoal: false }).percent).toBe(24);
@@ -86,12 +101,17 @@ describe('canonical URLs, sitemap and robots', () => {
     expect(localizedUrl('https://ville.fr', '/programmes/makers', 'en')).toBe('https://ville.fr/programmes/makers?lang=en');
     expect(localizedUrl('https://ville.fr', '/x?page=2', 'fr')).toBe('https://ville.fr/x?page=2&lang=fr');
     expect(alternatesOf('https://ville.fr', '/p').map((a) => `${a.hreflang} ${a.href}`)).toEqual([
-      'fr https://ville.fr/p?lang=fr', 'en https://ville.fr/p?lang=en', 'x-default https://ville.fr/p',
+      'fr https://ville.fr/p?lang=fr',
+      'en https://ville.fr/p?lang=en',
+      'x-default https://ville.fr/p',
     ]);
   });
 
   it('writes an escaped urlset with one entry per page and language', () => {
-    const xml = sitemapXml('https://ville.fr', [{ path: '/', lastmod: new Date('2026-04-15T10:00:00.123Z') }, { path: '/a&b', lastmod: null }]);
+    const xml = sitemapXml('https://ville.fr', [
+      { path: '/', lastmod: new Date('2026-04-15T10:00:00.123Z') },
+      { path: '/a&b', lastmod: null },
+    ]);
     expect(xml.match(/<url>/g)).toHaveLength(4);
     expect(xml).toContain('<loc>https://ville.fr/?lang=fr</loc><lastmod>2026-04-15T10:00:00Z</lastmod>');
     expect(xml).toContain('<loc>https://ville.fr/a&amp;b?lang=en</loc><xhtml:link');

@@ -40,13 +40,18 @@ function w3c(at: Date): string {
 
 /** A sitemaps.org urlset: one <url> per page and language, each with its hreflang alternates. */
 export function sitemapXml(site: string, pages: SitemapPage[]): string {
-  const out = ['<?xml version="1.0" encoding="UTF-8"?>',
-    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">'];
+  const out = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">',
+  ];
   for (const page of pages) {
     const links = alternatesOf(site, page.path)
-      .map((a) => `<xhtml:link rel="alternate" hreflang="${a.hreflang}" href="${escapeXml(a.href)}"/>`).join('');
+      .map((a) => `<xhtml:link rel="alternate" hreflang="${a.hreflang}" href="${escapeXml(a.href)}"/>`)
+      .join('');
     for (const locale of ['fr', 'en'] as const) {
-      out.push(`<url><loc>${escapeXml(localizedUrl(site, page.path, locale))}</loc>${page.lastmod ? `<lastmod>${w3c(page.lastmod)}</lastmod>` : ''}${links}</url>`);
+      out.push(
+        `<url><loc>${escapeXml(localizedUrl(site, page.path, locale))}</loc>${page.lastmod ? `<lastmod>${w3c(page.lastmod)}</lastmod>` : ''}${links}</url>`,
+      );
     }
   }
   out.push('</urlset>', '');

@@ -57,38 +57,63 @@ function rows(table: CsvTable, f: ReportFigures): Array<Record<string, string>> 
   switch (table) {
     case 'campaigns':
       return f.campaignRows.map((r) => ({
-        campaign_slug: r.slug, title: r.title, commune: r.commune, category: r.category ?? '',
-        ...money('goal', r.goalCents), ...money('citizens', r.citizensCents), ...money('matched', r.matchedCents), ...money('total', r.totalCents),
-        percent_of_goal: String(r.percentOfGoal), contributions: String(r.contributions), contributors: String(r.contributors),
-        page_views: String(r.pageViews), outcome: r.outcome,
+        campaign_slug: r.slug,
+        title: r.title,
+        commune: r.commune,
+        category: r.category ?? '',
+        ...money('goal', r.goalCents),
+        ...money('citizens', r.citizensCents),
+        ...money('matched', r.matchedCents),
+        ...money('total', r.totalCents),
+        percent_of_goal: String(r.percentOfGoal),
+        contributions: String(r.contributions),
+        contributors: String(r.contributors),
+        page_views: String(r.pageViews),
+        outcome: r.outcome,
       }));
     case 'daily':
       return f.daily.map((d) => ({
-        date: d.date, ...money('citizens', d.citizensCents), contributions: String(d.contributions), ...money('cumulative', d.cumulativeCents),
+        date: d.date,
+        ...money('citizens', d.citizensCents),
+        contributions: String(d.contributions),
+        ...money('cumulative', d.cumulativeCents),
       }));
     case 'communes':
     case 'categories':
       return (table === 'communes' ? f.byCommune : f.byCategory).map((g) => ({
         [table === 'communes' ? 'commune' : 'category']: g.key,
         ...(table === 'categories' ? { label_fr: label(g.key)?.labelFr ?? '', label_en: label(g.key)?.labelEn ?? '' } : {}),
-        campaigns: String(g.campaigns), funded: String(g.funded),
-        ...money('citizens', g.citizensCents), ...money('matched', g.matchedCents), ...money('total', g.totalCents),
+        campaigns: String(g.campaigns),
+        funded: String(g.funded),
+        ...money('citizens', g.citizensCents),
+        ...money('matched', g.matchedCents),
+        ...money('total', g.totalCents),
       }));
     case 'summary': {
       const line = (indicator: string, value: string | number | null) => ({ indicator, value: value === null ? '' : String(value) });
       const cents = (indicator: string, v: number) => [line(`${indicator}_cents`, v), line(`${indicator}_eur`, euros(v))];
       return [
-        line('programme_slug', f.programme.slug), line('window_opens_at', f.window.opensAt), line('window_closes_at', f.window.closesAt),
+        line('programme_slug', f.programme.slug),
+        line('window_opens_at', f.window.opensAt),
+        line('window_closes_at', f.window.closesAt),
         line('generated_at', f.generatedAt),
-        line('applications_received', f.applications.received), line('applications_eligible', f.applications.eligible),
-        line('laureates', f.applications.laureates), line('campaigns_total', f.campaigns.total), line('campaigns_funded', f.campaigns.funded),
-        line('campaigns_not_funded', f.campaigns.notFunded), line('campaigns_in_progress', f.campaigns.inProgress),
+        line('applications_received', f.applications.received),
+        line('applications_eligible', f.applications.eligible),
+        line('laureates', f.applications.laureates),
+        line('campaigns_total', f.campaigns.total),
+        line('campaigns_funded', f.campaigns.funded),
+        line('campaigns_not_funded', f.campaigns.notFunded),
+        line('campaigns_in_progress', f.campaigns.inProgress),
         line('success_rate_percent', f.campaigns.successRatePercent),
-        ...cents('collected_citizens', f.amounts.citizensCents), ...cents('collected_match_funding', f.amounts.matchFundingCents),
+        ...cents('collected_citizens', f.amounts.citizensCents),
+        ...cents('collected_match_funding', f.amounts.matchFundingCents),
         ...cents('collected_total', f.amounts.totalCents),
-        ...cents('average_per_campaign', f.perCampaign.averageCents), ...cents('median_per_campaign', f.perCampaign.medianCents),
-        ...cents('average_per_funded_campaign', f.perFundedCampaign.averageCents), ...cents('median_per_funded_campaign', f.perFundedCampaign.medianCents),
-        line('contributions', f.contributions.count), line('unique_contributors', f.contributions.uniqueContributors),
+        ...cents('average_per_campaign', f.perCampaign.averageCents),
+        ...cents('median_per_campaign', f.perCampaign.medianCents),
+        ...cents('average_per_funded_campaign', f.perFundedCampaign.averageCents),
+        ...cents('median_per_funded_campaign', f.perFundedCampaign.medianCents),
+        line('contributions', f.contributions.count),
+        line('unique_contributors', f.contributions.uniqueContributors),
         line('page_views', f.pageViews),
       ];
     }
@@ -97,11 +122,40 @@ function rows(table: CsvTable, f: ReportFigures): Array<Record<string, string>> 
 
 /** The stable header of each table, known even when the table has no row. */
 export const CSV_COLUMNS: Record<CsvTable, string[]> = {
-  campaigns: ['campaign_slug', 'title', 'commune', 'category', 'goal_cents', 'goal_eur', 'citizens_cents', 'citizens_eur', 'matched_cents', 'matched_eur',
-    'total_cents', 'total_eur', 'percent_of_goal', 'contributions', 'contributors', 'page_views', 'outcome'],
+  campaigns: [
+    'campaign_slug',
+    'title',
+    'commune',
+    'category',
+    'goal_cents',
+    'goal_eur',
+    'citizens_cents',
+    'citizens_eur',
+    'matched_cents',
+    'matched_eur',
+    'total_cents',
+    'total_eur',
+    'percent_of_goal',
+    'contributions',
+    'contributors',
+    'page_views',
+    'outcome',
+  ],
   daily: ['date', 'citizens_cents', 'citizens_eur', 'contributions', 'cumulative_cents', 'cumulative_eur'],
   communes: ['commune', 'campaigns', 'funded', 'citizens_cents', 'citizens_eur', 'matched_cents', 'matched_eur', 'total_cents', 'total_eur'],
-  categories: ['category', 'label_fr', 'label_en', 'campaigns', 'funded', 'citizens_cents', 'citizens_eur', 'matched_cents', 'matched_eur', 'total_cents', 'total_eur'],
+  categories: [
+    'category',
+    'label_fr',
+    'label_en',
+    'campaigns',
+    'funded',
+    'citizens_cents',
+    'citizens_eur',
+    'matched_cents',
+    'matched_eur',
+    'total_cents',
+    'total_eur',
+  ],
   summary: ['indicator', 'value'],
 };
 

@@ -8,8 +8,7 @@ import { offsetMs } from '../../common/time/zoned.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
-export type CampaignStatusLike =
-  | 'draft' | 'in_review' | 'changes_requested' | 'approved' | 'live' | 'awaiting_funds' | 'funded' | 'not_funded';
+export type CampaignStatusLike = 'draft' | 'in_review' | 'changes_requested' | 'approved' | 'live' | 'awaiting_funds' | 'funded' | 'not_funded';
 export type ContributionStatusLike = 'pending' | 'confirmed' | 'failed' | 'expired' | 'refund_due' | 'refunded';
 
 export interface ReportApplication {
@@ -223,7 +222,9 @@ export function summariseContributions(contributions: ReportContribution[], laun
   }
   for (const [id, set] of people) perCampaign[id].contributors = set.size;
   return {
-    perCampaign, perDay: [...perDay.values()], contributions: counted.length,
+    perCampaign,
+    perDay: [...perDay.values()],
+    contributions: counted.length,
     uniqueContributors: new Set(counted.map((c) => c.emailKey)).size,
   };
 }
@@ -267,19 +268,30 @@ export function computeReport(input: ReportInput): ReportFigures {
 
   const matchedByCampaign = new Map<string, number>();
   for (const a of matched) matchedByCampaign.set(a.campaignId, (matchedByCampaign.get(a.campaignId) ?? 0) + a.amountCents);
-  const campaignRows: CampaignRow[] = launched.map((c) => {
-    const mine = summary.perCampaign[c.id] ?? { citizensCents: 0, contributions: 0, contributors: 0 };
-    const citizensCents = mine.citizensCents;
-    const matchedCents = matchedByCampaign.get(c.id) ?? 0;
-    const towardGoal = citizensCents + (input.matchCountsTowardGoal ? matchedCents : 0);
-    return {
-      campaignId: c.id, slug: c.slug, title: c.title, commune: c.commune, category: c.category, goalCents: c.goalCents,
-      citizensCents, matchedCents, totalCents: citizensCents + matchedCents,
-      percentOfGoal: c.goalCents > 0 ? Math.floor((towardGoal * 100) / c.goalCents) : 0,
-      contributions: mine.contributions, contributors: mine.contributors, pageViews: c.pageViews,
-      outcome: outcomeOf(c.status),
-    };
-  }).sort((a, b) => b.percentOfGoal - a.percentOfGoal || b.totalCents - a.totalCents || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
+  const campaignRows: CampaignRow[] = launched
+    .map((c) => {
+      const mine = summary.perCampaign[c.id] ?? { citizensCents: 0, contributions: 0, contributors: 0 };
+      const citizensCents = mine.citizensCents;
+      const matchedCents = matchedByCampaign.get(c.id) ?? 0;
+      const towardGoal = citizensCents + (input.matchCountsTowardGoal ? matchedCents : 0);
+      return {
+        campaignId: c.id,
+        slug: c.slug,
+        title: c.title,
+        commune: c.commune,
+        category: c.category,
+        goalCents: c.goalCents,
+        citizensCents,
+        matchedCents,
+        totalCents: citizensCents + matchedCents,
+        percentOfGoal: c.goalCents > 0 ? Math.floor((towardGoal * 100) / c.goalCents) : 0,
+        contributions: mine.contributions,
+        contributors: mine.contributors,
+        pageViews: c.pageViews,
+        outcome: outcomeOf(c.status),
+      };
+    })
+    .sort((a, b) => b.percentOfGoal - a.percentOfGoal || b.totalCents - a.totalCents || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
 
   const funded = campaignRows.filter((r) => r.outcome === 'funded');
   const totals = campaignRows.map((r) => r.totalCents);
@@ -303,7 +315,8 @@ export function computeReport(input: ReportInput): ReportFigures {
       laureates: laureates.size,
     },
     campaigns: {
-      total: campaignRows.length, funded: funded.length,
+      total: campaignRows.length,
+      funded: funded.length,
       notFunded: campaignRows.filter((r) => r.outcome === 'not_funded').length,
       inProgress: campaignRows.filter((r) => r.outcome === 'in_progress').length,
       // Over the settled campaigns: a live one has neither succeeded nor failed yet.

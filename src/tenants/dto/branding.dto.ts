@@ -8,11 +8,21 @@ const emptyToNull = ({ value }: { value: unknown }) => (value === '' ? null : va
 
 export class BrandingDto {
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(2, 120) name?: string;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @Transform(emptyToNull)
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @Transform(emptyToNull)
   @IsUrl({ protocols: ['https', 'http'], require_protocol: true, require_tld: false }, { message: 'logoUrl must be an http(s) URL' })
   logoUrl?: string | null;
-  @ApiPropertyOptional({ example: '#1f4e9c' }) @IsOptional() @Transform(lower) @Matches(/^#[0-9a-f]{6}$/, { message: 'primaryColor must be a colour like #1f4e9c' }) primaryColor?: string;
-  @ApiPropertyOptional({ example: '#b3541e' }) @IsOptional() @Transform(lower) @Matches(/^#[0-9a-f]{6}$/, { message: 'accentColor must be a colour like #b3541e' }) accentColor?: string;
+  @ApiPropertyOptional({ example: '#1f4e9c' })
+  @IsOptional()
+  @Transform(lower)
+  @Matches(/^#[0-9a-f]{6}$/, { message: 'primaryColor must be a colour like #1f4e9c' })
+  primaryColor?: string;
+  @ApiPropertyOptional({ example: '#b3541e' })
+  @IsOptional()
+  @Transform(lower)
+  @Matches(/^#[0-9a-f]{6}$/, { message: 'accentColor must be a colour like #b3541e' })
+  accentColor?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(2, 120) senderName?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(lower) @IsEmail({}, { message: 'senderEmail must be an e-mail address' }) senderEmail?: string;
   @ApiPropertyOptional({ enum: ['fr', 'en'] }) @IsOptional() @IsIn(['fr', 'en']) defaultLocale?: 'fr' | 'en';
@@ -20,8 +30,14 @@ export class BrandingDto {
 }
 
 export class CreateTenantDto extends BrandingDto {
-  @ApiPropertyOptional() @Transform(lower) @Matches(/^[a-z0-9][a-z0-9-]{1,62}$/, { message: 'slug must be 2-63 lower-case letters, digits or dashes' }) slug: string;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsString({ each: true }) @Transform(({ value }) => (Array.isArray(value) ? value.map((h) => String(h).trim().toLowerCase()) : value))
+  @ApiPropertyOptional()
+  @Transform(lower)
+  @Matches(/^[a-z0-9][a-z0-9-]{1,62}$/, { message: 'slug must be 2-63 lower-case letters, digits or dashes' })
+  slug: string;
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsString({ each: true })
+  @Transform(({ value }) => (Array.isArray(value) ? value.map((h) => String(h).trim().toLowerCase()) : value))
   @Matches(/^[a-z0-9.-]+(:\d+)?$/, { each: true, message: 'each host must be a host name, e.g. financement.example.fr' })
   hosts?: string[];
   @ApiPropertyOptional() @IsOptional() @IsEmail() firstStaffEmail?: string;

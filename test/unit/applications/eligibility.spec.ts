@@ -4,8 +4,12 @@ import { toCsv } from '../../../src/applications/domain/export.js';
 import { sniffFileType } from '../../../src/applications/domain/file-sniffing.js';
 
 const RULES: EligibilityRules = {
-  territory: [{ name: "Villeneuve-d'Ascq", postcode: '59650' }, { name: 'Lille', postcode: '59000' }],
-  goalMinCents: 100_000, goalMaxCents: 1_000_000,
+  territory: [
+    { name: "Villeneuve-d'Ascq", postcode: '59650' },
+    { name: 'Lille', postcode: '59000' },
+  ],
+  goalMinCents: 100_000,
+  goalMaxCents: 1_000_000,
   categories: [{ key: 'reuse', labelFr: 'Réemploi', labelEn: 'Reuse' }],
   onePerApplicant: true,
 };
@@ -22,7 +26,9 @@ describe('eligibility rules', () => {
   });
 
   it('explains each failed rule in both languages', () => {
-    const failed = failedRules(evaluateEligibility(RULES, { category: 'other', goalCents: 99_999, commune: 'Paris', postcode: '75001', consent: false, otherApplications: 1 }));
+    const failed = failedRules(
+      evaluateEligibility(RULES, { category: 'other', goalCents: 99_999, commune: 'Paris', postcode: '75001', consent: false, otherApplications: 1 }),
+    );
     expect(failed.map((r) => r.rule)).toEqual(['territory', 'goal', 'category', 'consent', 'one_per_applicant']);
     expect(failed[1].en).toBe('The funding goal must be between €1,000 and €10,000.');
     expect(failed.every((r) => r.fr.length > 10 && r.en.length > 10)).toBe(true);
@@ -52,8 +58,9 @@ describe('application state', () => {
   });
 
   it('keeps submitted applications closed when the call does not allow edits', () => {
-    expect(() => assertCanEdit({ ...draft, status: 'submitted' }, { ...call, allowEditAfterSubmit: false }, new Date('2026-05-01T00:00:00Z')))
-      .toThrow('APPLICATION_ALREADY_SUBMITTED');
+    expect(() => assertCanEdit({ ...draft, status: 'submitted' }, { ...call, allowEditAfterSubmit: false }, new Date('2026-05-01T00:00:00Z'))).toThrow(
+      'APPLICATION_ALREADY_SUBMITTED',
+    );
     expect(() => assertCanWithdraw({ ...draft, status: 'submitted', screening: 'eligible' })).toThrow('APPLICATION_ALREADY_SCREENED');
   });
 
@@ -72,7 +79,14 @@ describe('files and exports', () => {
   });
 
   it('writes CSV that spreadsheets read as text', () => {
-    expect(toCsv(['a', 'b'], [['=HYPERLINK("x")', 'say "hi", ok'], ['-2', 'line\nbreak']]))
-      .toBe('a,b\r\n"\'=HYPERLINK(""x"")","say ""hi"", ok"\r\n\'-2,"line\nbreak"\r\n');
+    expect(
+      toCsv(
+        ['a', 'b'],
+        [
+          ['=HYPERLINK("x")', 'say "hi", ok'],
+          ['-2', 'line\nbreak'],
+        ],
+      ),
+    ).toBe('a,b\r\n"\'=HYPERLINK(""x"")","say ""hi"", ok"\r\n\'-2,"line\nbreak"\r\n');
   });
 });

@@ -7,8 +7,22 @@ const FORM: Question[] = [
   q({ key: 'pitch', kind: 'short_text', required: true, maxLength: 10 }),
   q({ key: 'story', kind: 'long_text' }),
   q({ key: 'team', kind: 'number', min: 1, max: 50, required: true }),
-  q({ key: 'kind', kind: 'single_choice', options: [{ key: 'a', labelFr: 'A', labelEn: 'A' }, { key: 'b', labelFr: 'B', labelEn: 'B' }] }),
-  q({ key: 'tags', kind: 'multiple_choice', options: [{ key: 'x', labelFr: 'X', labelEn: 'X' }, { key: 'y', labelFr: 'Y', labelEn: 'Y' }] }),
+  q({
+    key: 'kind',
+    kind: 'single_choice',
+    options: [
+      { key: 'a', labelFr: 'A', labelEn: 'A' },
+      { key: 'b', labelFr: 'B', labelEn: 'B' },
+    ],
+  }),
+  q({
+    key: 'tags',
+    kind: 'multiple_choice',
+    options: [
+      { key: 'x', labelFr: 'X', labelEn: 'X' },
+      { key: 'y', labelFr: 'Y', labelEn: 'Y' },
+    ],
+  }),
   q({ key: 'ready', kind: 'yes_no', required: true }),
   q({ key: 'site', kind: 'url' }),
   q({ key: 'deck', kind: 'file' }),
@@ -21,11 +35,30 @@ describe('application form', () => {
   });
 
   it('names each bad answer', () => {
-    const problems = validateAnswers(FORM, {
-      pitch: 'far too long for ten', team: 0, kind: 'c', tags: ['x', 'x'], ready: 'maybe' as never, site: 'javascript:alert(1)', deck: 'not-an-id', extra: 1,
-    }, 'draft');
-    expect(problems.map((p) => p.field).sort()).toEqual(
-      ['answers.deck', 'answers.extra', 'answers.kind', 'answers.pitch', 'answers.ready', 'answers.site', 'answers.tags', 'answers.team']);
+    const problems = validateAnswers(
+      FORM,
+      {
+        pitch: 'far too long for ten',
+        team: 0,
+        kind: 'c',
+        tags: ['x', 'x'],
+        ready: 'maybe' as never,
+        site: 'javascript:alert(1)',
+        deck: 'not-an-id',
+        extra: 1,
+      },
+      'draft',
+    );
+    expect(problems.map((p) => p.field).sort()).toEqual([
+      'answers.deck',
+      'answers.extra',
+      'answers.kind',
+      'answers.pitch',
+      'answers.ready',
+      'answers.site',
+      'answers.tags',
+      'answers.team',
+    ]);
     expect(problems.find((p) => p.field === 'answers.pitch')!.message).toBe('must be at most 10 characters (now 20)');
   });
 
@@ -45,7 +78,12 @@ describe('application form', () => {
 
   it('allows only changes that keep submitted answers valid once the call is open', () => {
     expect(checkFormChange(FORM, [...FORM, q({ key: 'new', kind: 'url' })])).toEqual([]);
-    expect(checkFormChange(FORM, FORM.map((x) => (x.key === 'pitch' ? { ...x, maxLength: 20, labelFr: 'Accroche' } : x)))).toEqual([]);
+    expect(
+      checkFormChange(
+        FORM,
+        FORM.map((x) => (x.key === 'pitch' ? { ...x, maxLength: 20, labelFr: 'Accroche' } : x)),
+      ),
+    ).toEqual([]);
     const broken = checkFormChange(FORM, [
       ...FORM.filter((x) => x.key !== 'site').map((x) => (x.key === 'team' ? { ...x, max: 10 } : x.key === 'story' ? { ...x, required: true } : x)),
       q({ key: 'must', kind: 'url', required: true }),
@@ -55,20 +93,29 @@ describe('application form', () => {
 
   it('property: answers valid under a form stay valid under any change the form-change rule accepts', () => {
     const arbQuestion = fc.record({
-      maxLength: fc.integer({ min: 1, max: 50 }), min: fc.integer({ min: 0, max: 10 }), span: fc.integer({ min: 0, max: 10 }),
-      relaxLen: fc.integer({ min: 0, max: 20 }), relaxMin: fc.integer({ min: 0, max: 5 }), relaxMax: fc.integer({ min: 0, max: 5 }),
-      text: fc.string({ maxLength: 60 }), n: fc.integer({ min: -5, max: 30 }),
+      maxLength: fc.integer({ min: 1, max: 50 }),
+      min: fc.integer({ min: 0, max: 10 }),
+      span: fc.integer({ min: 0, max: 10 }),
+      relaxLen: fc.integer({ min: 0, max: 20 }),
+      relaxMin: fc.integer({ min: 0, max: 5 }),
+      relaxMax: fc.integer({ min: 0, max: 5 }),
+      text: fc.string({ maxLength: 60 }),
+      n: fc.integer({ min: -5, max: 30 }),
     });
-    fc.assert(fc.property(arbQuestion, (g) => {
-      const before: Question[] = [
-        q({ key: 't', kind: 'short_text', maxLength: g.maxLength }), q({ key: 'n', kind: 'number', min: g.min, max: g.min + g.span }),
-      ];
-      const after: Question[] = [
-        q({ key: 't', kind: 'short_text', maxLength: g.maxLength + g.relaxLen }), q({ key: 'n', kind: 'number', min: g.min - g.relaxMin, max: g.min + g.span + g.relaxMax }),
-      ];
-      expect(checkFormChange(before, after)).toEqual([]);
-      const answers = { t: g.text, n: g.n };
-      if (validateAnswers(before, answers, 'submit').length === 0) expect(validateAnswers(after, answers, 'submit')).toEqual([]);
-    }));
+    fc.assert(
+      fc.property(arbQuestion, (g) => {
+        const before: Question[] = [
+          q({ key: 't', kind: 'short_text', maxLength: g.maxLength }),
+          q({ key: 'n', kind: 'number', min: g.min, max: g.min + g.span }),
+        ];
+        const after: Question[] = [
+          q({ key: 't', kind: 'short_text', maxLength: g.maxLength + g.relaxLen }),
+          q({ key: 'n', kind: 'number', min: g.min - g.relaxMin, max: g.min + g.span + g.relaxMax }),
+        ];
+        expect(checkFormChange(before, after)).toEqual([]);
+        const answers = { t: g.text, n: g.n };
+        if (validateAnswers(before, answers, 'submit').length === 0) expect(validateAnswers(after, answers, 'submit')).toEqual([]);
+      }),
+    );
   });
 });

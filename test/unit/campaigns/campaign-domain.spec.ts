@@ -62,14 +62,24 @@ describe('match-funding rules', () => {
   });
 
   it('shares a match in proportion to what each budget has left, exactly, never beyond a balance', () => {
-    expect(shareAcrossBudgets(3_000, [{ id: 'a', remainingCents: 3_000 }, { id: 'b', remainingCents: 1_000 }]))
-      .toEqual([{ budgetId: 'a', amountCents: 2_250 }, { budgetId: 'b', amountCents: 750 }]);
-    expect(shareAcrossBudgets(10_000, [{ id: 'a', remainingCents: 300 }, { id: 'b', remainingCents: 0 }])).toEqual([{ budgetId: 'a', amountCents: 300 }]);
+    expect(
+      shareAcrossBudgets(3_000, [
+        { id: 'a', remainingCents: 3_000 },
+        { id: 'b', remainingCents: 1_000 },
+      ]),
+    ).toEqual([
+      { budgetId: 'a', amountCents: 2_250 },
+      { budgetId: 'b', amountCents: 750 },
+    ]);
+    expect(
+      shareAcrossBudgets(10_000, [
+        { id: 'a', remainingCents: 300 },
+        { id: 'b', remainingCents: 0 },
+      ]),
+    ).toEqual([{ budgetId: 'a', amountCents: 300 }]);
     expect(shareAcrossBudgets(500, [])).toEqual([]);
-    fc.assert(fc.property(
-      fc.integer({ min: 0, max: 1_000_000 }),
-      fc.array(fc.integer({ min: 0, max: 500_000 }), { maxLength: 6 }),
-      (wanted, balances) => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1_000_000 }), fc.array(fc.integer({ min: 0, max: 500_000 }), { maxLength: 6 }), (wanted, balances) => {
         const budgets = balances.map((b, i) => ({ id: `b${i}`, remainingCents: b }));
         const shares = shareAcrossBudgets(wanted, budgets);
         const total = shares.reduce((s, x) => s + x.amountCents, 0);
@@ -80,8 +90,8 @@ describe('match-funding rules', () => {
           expect(s.amountCents).toBeGreaterThan(0);
           expect(s.amountCents).toBeLessThanOrEqual(budgets.find((b) => b.id === s.budgetId)!.remainingCents);
         }
-      },
-    ));
+      }),
+    );
   });
 
   it('pays a fixed grant once both thresholds are reached, once per budget, within its balance', () => {
@@ -89,11 +99,13 @@ describe('match-funding rules', () => {
       { id: 'g1', remainingCents: 10_000, grantCents: 2_000, thresholdPercent: 50, minContributors: 10 },
       { id: 'g2', remainingCents: 500, grantCents: 2_000, thresholdPercent: 30, minContributors: 0 },
     ];
-    expect(grantsEarned({ goalCents: 10_000, collectedCents: 4_999, contributorCount: 20 }, budgets, new Set()))
-      .toEqual([{ budgetId: 'g2', amountCents: 500 }]);
+    expect(grantsEarned({ goalCents: 10_000, collectedCents: 4_999, contributorCount: 20 }, budgets, new Set())).toEqual([
+      { budgetId: 'g2', amountCents: 500 },
+    ]);
     expect(grantsEarned({ goalCents: 10_000, collectedCents: 5_000, contributorCount: 9 }, budgets, new Set(['g2']))).toEqual([]);
-    expect(grantsEarned({ goalCents: 10_000, collectedCents: 5_000, contributorCount: 10 }, budgets, new Set(['g2'])))
-      .toEqual([{ budgetId: 'g1', amountCents: 2_000 }]);
+    expect(grantsEarned({ goalCents: 10_000, collectedCents: 5_000, contributorCount: 10 }, budgets, new Set(['g2']))).toEqual([
+      { budgetId: 'g1', amountCents: 2_000 },
+    ]);
     expect(grantsEarned({ goalCents: 10_000, collectedCents: 9_000, contributorCount: 99 }, budgets, new Set(['g1', 'g2']))).toEqual([]);
   });
 });
@@ -103,8 +115,11 @@ describe('settlement', () => {
 
   it('waits for pending payments, then funds a campaign that reached its goal', () => {
     expect(settle({ goalCents: 1_000, collectedCents: 5_000, matchedCents: 0, pendingCount: 1 }, rules)).toEqual({ outcome: 'awaiting_funds' });
-    expect(settle({ goalCents: 1_000, collectedCents: 1_000, matchedCents: 0, pendingCount: 0 }, rules))
-      .toEqual({ outcome: 'funded', refundContributions: false, releaseMatch: false });
+    expect(settle({ goalCents: 1_000, collectedCents: 1_000, matchedCents: 0, pendingCount: 0 }, rules)).toEqual({
+      outcome: 'funded',
+      refundContributions: false,
+      releaseMatch: false,
+    });
   });
 
   it('counts match-funding toward the goal only when the programme says so', () => {
@@ -140,16 +155,18 @@ describe('states', () => {
     expect(applyPaymentSignal('pending', 'refunded')).toBeNull();
     // Whatever sequence of signals arrives, a contribution is counted at most once.
     const signals: PaymentSignal[] = ['succeeded', 'failed', 'refunded'];
-    fc.assert(fc.property(fc.array(fc.constantFrom(...signals), { maxLength: 12 }), (seq) => {
-      let s: ContributionStatus = 'pending';
-      let counted = 0;
-      for (const sig of seq) {
-        const next = applyPaymentSignal(s, sig);
-        if (next === 'confirmed') counted++;
-        if (next) s = next;
-      }
-      expect(counted).toBeLessThanOrEqual(1);
-    }));
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...signals), { maxLength: 12 }), (seq) => {
+        let s: ContributionStatus = 'pending';
+        let counted = 0;
+        for (const sig of seq) {
+          const next = applyPaymentSignal(s, sig);
+          if (next === 'confirmed') counted++;
+          if (next) s = next;
+        }
+        expect(counted).toBeLessThanOrEqual(1);
+      }),
+    );
   });
 });
 
@@ -180,7 +197,9 @@ describe('nudges', () => {
     expect(before(4).map((n) => n.key)).toEqual(['closing:5']);
     expect(before(2.5).map((n) => n.key)).toEqual(['closing:3']);
     expect(before(0.5).map((n) => n.key)).toEqual(['closing:1']);
-    expect(dueNudges({ ...base, goalReached: true, lastUpdateAt: new Date(closesAt.getTime() - DAY), now: new Date(closesAt.getTime() - DAY / 2) })).toEqual([]);
+    expect(dueNudges({ ...base, goalReached: true, lastUpdateAt: new Date(closesAt.getTime() - DAY), now: new Date(closesAt.getTime() - DAY / 2) })).toEqual(
+      [],
+    );
     expect(dueNudges({ ...base, now: closesAt })).toEqual([]);
   });
 });
@@ -204,9 +223,12 @@ describe('contribution requests', () => {
 
 describe('story sanitising', () => {
   it('keeps the allowed formatting and drops everything else', () => {
-    expect(sanitiseStory('<p class="x" onclick="evil()">Hello <strong>world</strong><script>alert(1)</script></p>')).toBe('<p>Hello <strong>world</strong></p>');
-    expect(sanitiseStory('<a href="https://example.org/x?a=1&b=2" target="_blank">link</a>'))
-      .toBe('<a href="https://example.org/x?a=1&amp;b=2" rel="noopener noreferrer nofollow">link</a>');
+    expect(sanitiseStory('<p class="x" onclick="evil()">Hello <strong>world</strong><script>alert(1)</script></p>')).toBe(
+      '<p>Hello <strong>world</strong></p>',
+    );
+    expect(sanitiseStory('<a href="https://example.org/x?a=1&b=2" target="_blank">link</a>')).toBe(
+      '<a href="https://example.org/x?a=1&amp;b=2" rel="noopener noreferrer nofollow">link</a>',
+    );
     expect(sanitiseStory('<a href="jav&#x61;script:alert(1)">x</a><a href=" javascript:alert(1)">y</a>')).toBe('<a>x</a><a>y</a>');
     expect(sanitiseStory('<img src=x onerror=alert(1)><svg><script>1</script></svg>after')).toBe('after');
     expect(sanitiseStory('<p>unclosed <em>tags')).toBe('<p>unclosed <em>tags</em></p>');
@@ -217,11 +239,18 @@ describe('story sanitising', () => {
   });
 
   it('never lets a tag with an attribute other than a checked href through, whatever the input', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 200 }), fc.array(fc.constantFrom('<', '>', '"', "'", '=', ' ', 'a', 'p', 'script', 'on', 'href', '/', '!--', 'javascript:', '&#'), { maxLength: 40 }), (s, parts) => {
-      const out = sanitiseStory(s + parts.join(''));
-      expect(out).not.toMatch(/<(?!\/?(p|br|strong|b|em|i|u|ul|ol|li|h2|h3|blockquote|a)[ >])/i);
-      expect(out).not.toMatch(/<[a-z0-9]+ (?!href="(https?:|mailto:)[^"]*" rel="noopener noreferrer nofollow">)/i);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 200 }),
+        fc.array(fc.constantFrom('<', '>', '"', "'", '=', ' ', 'a', 'p', 'script', 'on', 'href', '/', '!--', 'javascript:', '&#'), { maxLength: 40 }),
+        (s, parts) => {
+          const out = sanitiseStory(s + parts.join(''));
+          expect(out).not.toMatch(/<(?!\/?(p|br|strong|b|em|i|u|ul|ol|li|h2|h3|blockquote|a)[ >])/i);
+          expect(out).not.toMatch(/<[a-z0-9]+ (?!href="(https?:|mailto:)[^"]*" rel="noopener noreferrer nofollow">)/i);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it('turns plain text into paragraphs', () => {

@@ -1,15 +1,27 @@
-import { campaignFormToDto, formFieldOf, integerOrNull } from '../../../src/campaigns/campaign-pages.view.js';
+import { campaignFormToDto, formFieldOf, integerOrNull } from '../../../src/campaigns/campaign-form.js';
 
 describe("the campaign editor's form", () => {
   it('turns euros into cents and drops empty rows, remembering the row of each kept one', () => {
     const { dto, problems, faqRows, rewardRows } = campaignFormToDto({
-      title: ' Vélo ', summary: 'Un atelier', story: '<p>Histoire</p>', imageAlt: '', goalEuros: '5 000,50 €',
-      'faq.0.question': '', 'faq.0.answer': '', 'faq.1.question': 'Où ?', 'faq.1.answer': 'Ici',
-      'rewards.2.title': 'Merci', 'rewards.2.minAmount': '25,5', 'rewards.2.quantity': '', 'rewards.2.matchEligible': 'yes',
+      title: ' Vélo ',
+      summary: 'Un atelier',
+      story: '<p>Histoire</p>',
+      imageAlt: '',
+      goalEuros: '5 000,50 €',
+      'faq.0.question': '',
+      'faq.0.answer': '',
+      'faq.1.question': 'Où ?',
+      'faq.1.answer': 'Ici',
+      'rewards.2.title': 'Merci',
+      'rewards.2.minAmount': '25,5',
+      'rewards.2.quantity': '',
+      'rewards.2.matchEligible': 'yes',
     });
     expect(problems).toEqual([]);
     expect(dto).toMatchObject({
-      title: 'Vélo', goalCents: 500_050, faq: [{ question: 'Où ?', answer: 'Ici' }],
+      title: 'Vélo',
+      goalCents: 500_050,
+      faq: [{ question: 'Où ?', answer: 'Ici' }],
       rewards: [{ title: 'Merci', minAmountCents: 2550, quantity: null, estimatedDelivery: null, matchEligible: true }],
     });
     expect(faqRows).toEqual([1]);

@@ -10,9 +10,11 @@ describe('sealing payment secrets (AES-256-GCM under an HKDF-derived key)', () =
   const ring = keyringFrom(APP_SECRET);
 
   it('opens what it sealed, for any text', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 300 }), (text) => {
-      expect(open(ring, seal(ring, text, PLACE), PLACE)).toBe(text);
-    }));
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (text) => {
+        expect(open(ring, seal(ring, text, PLACE), PLACE)).toBe(text);
+      }),
+    );
   });
 
   it('uses a fresh 12-byte IV for every value, keeps the 16-byte tag, and never the clear text', () => {
@@ -38,7 +40,11 @@ describe('sealing payment secrets (AES-256-GCM under an HKDF-derived key)', () =
 
   it('refuses a tampered ciphertext, IV or tag', () => {
     const sealed = seal(ring, 'whsec_0123456789abcdefghijklmnop', PLACE);
-    const flip = (b: Buffer, i = 0) => { const c = Buffer.from(b); c[i] ^= 0x01; return c; };
+    const flip = (b: Buffer, i = 0) => {
+      const c = Buffer.from(b);
+      c[i] ^= 0x01;
+      return c;
+    };
     for (const tampered of [
       { ...sealed, ciphertext: flip(sealed.ciphertext) },
       { ...sealed, ciphertext: flip(sealed.ciphertext, sealed.ciphertext.length - 1) },
@@ -91,7 +97,10 @@ describe('webhook signatures during a rotation', () => {
   it('checks the settings input', () => {
     expect(paymentSettingsProblems({ webhookSecret: NEW, checkoutUrl: 'https://pay.example.org/checkout' })).toEqual([]);
     expect(paymentSettingsProblems({ checkoutUrl: null })).toEqual([]);
-    expect(paymentSettingsProblems({ webhookSecret: 'short', checkoutUrl: 'javascript:alert(1)' }).map((p) => p.field)).toEqual(['webhookSecret', 'checkoutUrl']);
+    expect(paymentSettingsProblems({ webhookSecret: 'short', checkoutUrl: 'javascript:alert(1)' }).map((p) => p.field)).toEqual([
+      'webhookSecret',
+      'checkoutUrl',
+    ]);
     expect(paymentSettingsProblems({ webhookSecret: 'with spaces with spaces with spaces' }).map((p) => p.field)).toEqual(['webhookSecret']);
     expect(paymentSettingsProblems({ checkoutUrl: 'https://user:pass@pay.example.org/' }).map((p) => p.field)).toEqual(['checkoutUrl']);
   });

@@ -3,10 +3,20 @@ import { DomainError } from '../../../src/common/errors/domain-error.js';
 import { offsetMs } from '../../../src/common/time/zoned.js';
 import { addCalendarDays, wallTimeAt } from '../../../src/coaching/domain/local-time.js';
 import {
-  applyReviewAction, effectiveStatus, MILESTONE_TRANSITIONS, REVIEW_ACTIONS, STORED_STATUSES, type LaureateMilestone,
+  applyReviewAction,
+  effectiveStatus,
+  MILESTONE_TRANSITIONS,
+  REVIEW_ACTIONS,
+  STORED_STATUSES,
+  type LaureateMilestone,
 } from '../../../src/coaching/domain/milestone-status.js';
 import {
-  assertEvidenceFits, assertValidMilestones, milestoneInstant, scheduleMilestones, validateMilestone, type Milestone,
+  assertEvidenceFits,
+  assertValidMilestones,
+  milestoneInstant,
+  scheduleMilestones,
+  validateMilestone,
+  type Milestone,
 } from '../../../src/coaching/domain/milestones.js';
 import { readiness } from '../../../src/coaching/domain/readiness.js';
 
@@ -57,7 +67,8 @@ describe('milestone dating', () => {
       fc.property(
         fc.date({ min: t('2025-01-01T00:00:00Z'), max: t('2028-12-31T00:00:00Z'), noInvalidDate: true }),
         fc.integer({ min: -60, max: 200 }),
-        fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }),
+        fc.integer({ min: 0, max: 23 }),
+        fc.integer({ min: 0, max: 59 }),
         fc.constantFrom(PARIS, 'America/Montreal', 'Pacific/Noumea', 'Australia/Sydney'),
         (start, days, h, m, zone) => {
           const time = `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`;
@@ -78,7 +89,14 @@ describe('milestone dating', () => {
   it('schedules a programme template for one laureate, in order', () => {
     const template: Milestone[] = [
       { id: 'pitch', kind: 'deliverable', title: 'Pitch video', required: true, evidence: 'url', date: { kind: 'relative', days: 21, time: '18:00' } },
-      { id: 'kickoff', kind: 'session', title: 'Kick-off', required: true, location: { kind: 'place', address: 'Hôtel de ville' }, date: { kind: 'relative', days: 0 } },
+      {
+        id: 'kickoff',
+        kind: 'session',
+        title: 'Kick-off',
+        required: true,
+        location: { kind: 'place', address: 'Hôtel de ville' },
+        date: { kind: 'relative', days: 0 },
+      },
       { id: 'budget', kind: 'deliverable', title: 'Budget', required: false, evidence: 'file', date: { kind: 'absolute', at: t('2026-04-01T10:00:00Z') } },
     ];
     const scheduled = scheduleMilestones(template, t('2026-03-20T08:00:00Z'), PARIS);
@@ -93,7 +111,14 @@ describe('milestone dating', () => {
     expect(codeOf(() => milestoneInstant({ kind: 'relative', days: 1 }, t('2026-03-20T08:00:00Z'), 'Mars/Olympus'))).toBe('INVALID_TIME_ZONE');
     expect(codeOf(() => milestoneInstant({ kind: 'relative', days: 1, time: '25:00' }, t('2026-03-20T08:00:00Z'), PARIS))).toBe('MILESTONE_INVALID_DATE');
     expect(codeOf(() => milestoneInstant({ kind: 'relative', days: 1.5 }, t('2026-03-20T08:00:00Z'), PARIS))).toBe('MILESTONE_INVALID_DATE');
-    const bad: Milestone = { id: 's', kind: 'session', title: ' ', required: false, location: { kind: 'video', url: 'ftp://x' }, date: { kind: 'relative', days: 2, time: '9h' } };
+    const bad: Milestone = {
+      id: 's',
+      kind: 'session',
+      title: ' ',
+      required: false,
+      location: { kind: 'video', url: 'ftp://x' },
+      date: { kind: 'relative', days: 2, time: '9h' },
+    };
     expect(validateMilestone(bad).map((p) => p.field)).toEqual(['milestone.title', 'milestone.date.time', 'milestone.location.url']);
     expect(codeOf(() => assertValidMilestones([bad]))).toBe('VALIDATION_FAILED');
     const ok: Milestone = { id: 'd', kind: 'deliverable', title: 'Plan', required: true, evidence: 'text', date: { kind: 'relative', days: 2 } };
@@ -157,7 +182,13 @@ describe('review workflow', () => {
 
 describe('readiness', () => {
   const m = (id: string, over: Partial<LaureateMilestone>): LaureateMilestone => ({
-    id, kind: 'deliverable', title: id, required: true, at: t('2026-04-03T16:00:00Z'), status: 'pending', ...over,
+    id,
+    kind: 'deliverable',
+    title: id,
+    required: true,
+    at: t('2026-04-03T16:00:00Z'),
+    status: 'pending',
+    ...over,
   });
 
   it('is ready when every required deliverable is validated', () => {
@@ -166,12 +197,14 @@ describe('readiness', () => {
   });
 
   it('lists what is missing, soonest first, overdue when past due', () => {
-    const r = readiness([
-      m('late', { at: t('2026-04-20T16:00:00Z'), status: 'submitted' }),
-      m('early', { status: 'changes_requested' }),
-      m('done', { status: 'validated' }),
-    ], t('2026-04-10T00:00:00Z'));
+    const r = readiness(
+      [m('late', { at: t('2026-04-20T16:00:00Z'), status: 'submitted' }), m('early', { status: 'changes_requested' }), m('done', { status: 'validated' })],
+      t('2026-04-10T00:00:00Z'),
+    );
     expect(r.ready).toBe(false);
-    expect(r.missing.map((x) => [x.milestoneId, x.status])).toEqual([['early', 'overdue'], ['late', 'submitted']]);
+    expect(r.missing.map((x) => [x.milestoneId, x.status])).toEqual([
+      ['early', 'overdue'],
+      ['late', 'submitted'],
+    ]);
   });
 });

@@ -22,8 +22,16 @@ describe('reminder selection', () => {
     expect(dueReminders([pitch], laureate, t('2026-03-27T16:59:59Z'), none)).toEqual([]);
     const [r] = dueReminders([pitch], laureate, t('2026-03-27T17:00:00Z'), none); // 18:00 CET
     expect(r).toEqual({
-      key: 'milestone:d1:laureate:L1:before-7d', kind: 'before_due', milestoneId: 'd1', laureateId: 'L1', title: 'Pitch',
-      sendAt: t('2026-03-27T17:00:00Z'), at: pitch.at, daysBefore: 7, locale: 'fr', timeZone: 'Europe/Paris',
+      key: 'milestone:d1:laureate:L1:before-7d',
+      kind: 'before_due',
+      milestoneId: 'd1',
+      laureateId: 'L1',
+      title: 'Pitch',
+      sendAt: t('2026-03-27T17:00:00Z'),
+      at: pitch.at,
+      daysBefore: 7,
+      locale: 'fr',
+      timeZone: 'Europe/Paris',
     });
     expect(keys(dueReminders([pitch], laureate, t('2026-04-02T16:00:00Z'), new Set([r.key])))).toEqual(['milestone:d1:laureate:L1:before-1d']);
   });
@@ -85,7 +93,14 @@ describe('reminder selection', () => {
     expect(dueReminders([pitch], laureate, t('2026-03-31T15:59:00Z'), none, options)).toEqual([]);
     expect(dueReminders([springSession], laureate, t('2026-03-29T06:29:00Z'), none, options)).toEqual([]);
     expect(keys(dueReminders([springSession], laureate, t('2026-03-29T06:30:00Z'), none, options))).toHaveLength(1);
-    const code = (fn: () => unknown) => { try { fn(); return 'none'; } catch (e) { return (e as DomainError).code; } };
+    const code = (fn: () => unknown) => {
+      try {
+        fn();
+        return 'none';
+      } catch (e) {
+        return (e as DomainError).code;
+      }
+    };
     expect(code(() => dueReminders([pitch], laureate, t('2026-03-31T16:00:00Z'), none, { beforeDays: [0] }))).toBe('REMINDER_INVALID_OFFSET');
     expect(code(() => dueReminders([pitch], laureate, t('2026-03-31T16:00:00Z'), none, { sessionDayTime: '7h' }))).toBe('REMINDER_INVALID_TIME');
     expect(code(() => dueReminders([pitch], { ...laureate, timeZone: 'Nowhere/Land' }, t('2026-03-31T16:00:00Z'), none))).toBe('INVALID_TIME_ZONE');

@@ -5,13 +5,18 @@ const bytes = (s: string) => Buffer.from(s, 'utf8');
 
 describe('clean text', () => {
   it('refuses NUL, C0 controls but tab and line breaks, and lone surrogates', () => {
-    for (const c of ['\u0000', '\u0001', '\u0008', '\u000b', '\u000c', '\u000e', '\u001b', '\u001f', '\ud800', '\udfff']) expect([c, isCleanText(`a${c}b`)]).toEqual([c, false]);
-    for (const s of ['', 'Atelier vélo', 'ligne\tpuis\r\nune autre\n', 'dossier-中文', '🚲 emoji (a surrogate pair)', '\u007f\u0085']) expect([s, isCleanText(s)]).toEqual([s, true]);
+    for (const c of ['\u0000', '\u0001', '\u0008', '\u000b', '\u000c', '\u000e', '\u001b', '\u001f', '\ud800', '\udfff'])
+      expect([c, isCleanText(`a${c}b`)]).toEqual([c, false]);
+    for (const s of ['', 'Atelier vélo', 'ligne\tpuis\r\nune autre\n', 'dossier-中文', '🚲 emoji (a surrogate pair)', '\u007f\u0085'])
+      expect([s, isCleanText(s)]).toEqual([s, true]);
   });
 
   it('names each bad string or key by its dotted path', () => {
-    expect(textProblems({ title: 'ok', answers: { q1: 'x\u0000', q2: ['a', 'b\u0001'] }, ['k\u0000']: 1 }).map((p) => p.field))
-      .toEqual(['answers.q1', 'answers.q2.1', 'k?']);
+    expect(textProblems({ title: 'ok', answers: { q1: 'x\u0000', q2: ['a', 'b\u0001'] }, ['k\u0000']: 1 }).map((p) => p.field)).toEqual([
+      'answers.q1',
+      'answers.q2.1',
+      'k?',
+    ]);
     expect(textProblems('\u0000').map((p) => p.field)).toEqual(['body']);
     expect(textProblems({ q: 'a\u0000' }, 'answers').map((p) => p.field)).toEqual(['answers.q']);
     expect(textProblems({ n: 1, b: true, z: null, d: new Date(0) })).toEqual([]);
@@ -49,8 +54,11 @@ describe('JSON depth, from the raw bytes', () => {
 
   it('agrees with the depth of what JSON.parse builds', () => {
     const depthOf = (v: unknown): number => (v !== null && typeof v === 'object' ? 1 + Math.max(0, ...Object.values(v).map(depthOf)) : 0);
-    fc.assert(fc.property(fc.jsonValue({ maxDepth: 8 }), fc.integer({ min: 0, max: 8 }), (v, max) => {
-      expect(jsonDepthExceeds(bytes(JSON.stringify(v)), max)).toBe(depthOf(v) > max);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 8 }), fc.integer({ min: 0, max: 8 }), (v, max) => {
+        expect(jsonDepthExceeds(bytes(JSON.stringify(v)), max)).toBe(depthOf(v) > max);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

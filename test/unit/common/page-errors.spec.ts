@@ -21,12 +21,19 @@ describe('pageErrors', () => {
   });
 
   it("shows the error's own field problems, reworded or moved by the page", () => {
-    const err = new DomainError('VALIDATION_FAILED', {}, [{ field: 'hosts.1', message: 'is not a host name' }, { field: 'name', message: 'is required' }]);
+    const err = new DomainError('VALIDATION_FAILED', {}, [
+      { field: 'hosts.1', message: 'is not a host name' },
+      { field: 'name', message: 'is required' },
+    ]);
     expect(pageErrors(catalogue, err, { locale: 'en' }).errorList).toEqual(err.fieldErrors);
     const moved = pageErrors(catalogue, err, { locale: 'en', fieldProblem: (p) => ({ field: 'all', message: `${p.field}: ${p.message}` }) });
     expect(moved).toEqual({
-      status: 400, errors: { all: 'hosts.1: is not a host name' },
-      errorList: [{ field: 'all', message: 'hosts.1: is not a host name' }, { field: 'all', message: 'name: is required' }],
+      status: 400,
+      errors: { all: 'hosts.1: is not a host name' },
+      errorList: [
+        { field: 'all', message: 'hosts.1: is not a host name' },
+        { field: 'all', message: 'name: is required' },
+      ],
     });
   });
 
@@ -54,11 +61,25 @@ describe('pageErrors', () => {
 
   it('attemptOnPage is null when the action succeeds', async () => {
     await expect(attemptOnPage(catalogue, { locale: 'en', otherwise: 'x' }, async () => 1)).resolves.toBeNull();
-    await expect(attemptOnPage(catalogue, { locale: 'en', otherwise: 'x' }, async () => { throw new DomainError('CONFLICT'); }))
-      .resolves.toMatchObject({ status: 409, errors: { x: expect.any(String) } });
+    await expect(
+      attemptOnPage(catalogue, { locale: 'en', otherwise: 'x' }, async () => {
+        throw new DomainError('CONFLICT');
+      }),
+    ).resolves.toMatchObject({ status: 409, errors: { x: expect.any(String) } });
   });
 
   it('fieldErrorsView maps the first problem of each field', () => {
-    expect(fieldErrorsView([{ field: 'a', message: '1' }, { field: 'a', message: '2' }])).toEqual({ errors: { a: '1' }, errorList: [{ field: 'a', message: '1' }, { field: 'a', message: '2' }] });
+    expect(
+      fieldErrorsView([
+        { field: 'a', message: '1' },
+        { field: 'a', message: '2' },
+      ]),
+    ).toEqual({
+      errors: { a: '1' },
+      errorList: [
+        { field: 'a', message: '1' },
+        { field: 'a', message: '2' },
+      ],
+    });
   });
 });

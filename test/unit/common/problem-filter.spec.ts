@@ -11,9 +11,18 @@ function answer(exception: unknown): { status: number; type: string; body: Recor
   const res = {
     headersSent: false,
     setHeader: () => res,
-    status(s: number) { sent.status = s; return res; },
-    type(t: string) { sent.type = t; return res; },
-    send(b: string) { sent.body = JSON.parse(b); return res; },
+    status(s: number) {
+      sent.status = s;
+      return res;
+    },
+    type(t: string) {
+      sent.type = t;
+      return res;
+    },
+    send(b: string) {
+      sent.body = JSON.parse(b);
+      return res;
+    },
   };
   const req = { id: 'req-1', locale: 'en', path: '/api/campaigns/x', method: 'PATCH', headers: {}, originalUrl: '/api/campaigns/x' };
   const host = { switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }) } as unknown as ArgumentsHost;
@@ -29,9 +38,14 @@ describe('problem+json members', () => {
     expect(res.status).toBe(409);
     expect(res.type).toBe('application/problem+json');
     expect(res.body).toEqual({
-      type: 'urn:tremplin:error:campaign-not-editable', title: expect.stringMatching(/^This campaign can no longer be edited/),
-      status: 409, detail: 'This campaign can no longer be edited (it is live).', code: 'CAMPAIGN_NOT_EDITABLE', errors: [],
-      requestId: 'req-1', campaignStatus: 'live',
+      type: 'urn:tremplin:error:campaign-not-editable',
+      title: expect.stringMatching(/^This campaign can no longer be edited/),
+      status: 409,
+      detail: 'This campaign can no longer be edited (it is live).',
+      code: 'CAMPAIGN_NOT_EDITABLE',
+      errors: [],
+      requestId: 'req-1',
+      campaignStatus: 'live',
     });
   });
 
@@ -39,8 +53,15 @@ describe('problem+json members', () => {
     for (const [code, desc] of Object.entries(ERROR_CATALOGUE)) {
       const fieldErrors = [{ field: 'f', message: 'm' }];
       const res = answer(new DomainError(code as ErrorCode, { ...CLASHING, other: 1 }, fieldErrors));
-      expect([code, res.status, res.body.status, res.body.code, res.body.errors, res.body.requestId, res.body.other])
-        .toEqual([code, desc.status, desc.status, code, fieldErrors, 'req-1', 1]);
+      expect([code, res.status, res.body.status, res.body.code, res.body.errors, res.body.requestId, res.body.other]).toEqual([
+        code,
+        desc.status,
+        desc.status,
+        code,
+        fieldErrors,
+        'req-1',
+        1,
+      ]);
       expect(res.body.type).toBe(`urn:tremplin:error:${code.toLowerCase().replace(/_/g, '-')}`);
       expect(res.body.instance).toBeUndefined();
     }

@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import type { Conflict, Juror, Panel } from '../../../src/jury/domain/panel.js';
 
-export const ids = (prefix: string, n: number): string[] =>
-  Array.from({ length: n }, (_, i) => `${prefix}${String(i + 1).padStart(3, '0')}`);
+export const ids = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${prefix}${String(i + 1).padStart(3, '0')}`);
 
 /** A deterministic shuffle (mulberry32), so a failing case replays from fast-check's seed. */
 export function shuffle<T>(xs: readonly T[], seed: number): T[] {
@@ -30,17 +29,16 @@ export interface PanelShape extends Panel {
 
 /** A small call: up to `maxApps` applications, up to `maxJurors` jurors with varied weights, some conflicts. */
 export const panelArb = (maxApps = 10, maxJurors = 7, conflicts = true): fc.Arbitrary<PanelShape> =>
-  fc.record({ nApps: fc.integer({ min: 1, max: maxApps }), nJurors: fc.integer({ min: 1, max: maxJurors }) })
-    .chain(({ nApps, nJurors }) => {
-      const applicationIds = ids('a', nApps);
-      const jurorIds = ids('j', nJurors);
-      const pairs = jurorIds.flatMap((jurorId) => applicationIds.map((applicationId) => ({ jurorId, applicationId })));
-      return fc.record({
-        applicationIds: fc.constant(applicationIds),
-        jurors: fc.tuple(...jurorIds.map((id) => fc.constantFrom(0.5, 1, 1, 2, 3).map((weight) => ({ id, weight })))),
-        conflicts: conflicts ? fc.subarray(pairs, { maxLength: Math.ceil(pairs.length / 3) }) : fc.constant([]),
-      });
+  fc.record({ nApps: fc.integer({ min: 1, max: maxApps }), nJurors: fc.integer({ min: 1, max: maxJurors }) }).chain(({ nApps, nJurors }) => {
+    const applicationIds = ids('a', nApps);
+    const jurorIds = ids('j', nJurors);
+    const pairs = jurorIds.flatMap((jurorId) => applicationIds.map((applicationId) => ({ jurorId, applicationId })));
+    return fc.record({
+      applicationIds: fc.constant(applicationIds),
+      jurors: fc.tuple(...jurorIds.map((id) => fc.constantFrom(0.5, 1, 1, 2, 3).map((weight) => ({ id, weight })))),
+      conflicts: conflicts ? fc.subarray(pairs, { maxLength: Math.ceil(pairs.length / 3) }) : fc.constant([]),
     });
+  });
 
 export const isConflicted = (panel: { conflicts?: readonly Conflict[] }, jurorId: string, applicationId: string): boolean =>
   (panel.conflicts ?? []).some((c) => c.jurorId === jurorId && c.applicationId === applicationId);

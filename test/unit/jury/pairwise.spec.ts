@@ -6,16 +6,29 @@ const allPairs = (xs: readonly string[]) => xs.flatMap((a, i) => xs.slice(i + 1)
 
 /** Every juror compares every pair; the lower id wins, except for jurors listed as contrarians. */
 function roundRobin(applicationIds: string[], jurorIds: string[], contrarians: string[] = []): Comparison[] {
-  return jurorIds.flatMap((jurorId) => allPairs(applicationIds).map(([a, b]) =>
-    (contrarians.includes(jurorId) ? { jurorId, winnerId: b, loserId: a } : { jurorId, winnerId: a, loserId: b })));
+  return jurorIds.flatMap((jurorId) =>
+    allPairs(applicationIds).map(([a, b]) => (contrarians.includes(jurorId) ? { jurorId, winnerId: b, loserId: a } : { jurorId, winnerId: a, loserId: b })),
+  );
 }
 
 const comparisonCase = fc.tuple(panelArb(7, 5), fc.integer()).chain(([panel, seed]) => {
   const pairs = allPairs(panel.applicationIds);
   return fc.tuple(
     fc.constant(panel),
-    fc.tuple(...panel.jurors.map((j) => fc.subarray(pairs).chain((chosen) => fc.tuple(...chosen.map(([a, b]) => fc.boolean()
-      .map((flip): Comparison => (flip ? { jurorId: j.id, winnerId: b, loserId: a } : { jurorId: j.id, winnerId: a, loserId: b })))))))
+    fc
+      .tuple(
+        ...panel.jurors.map((j) =>
+          fc
+            .subarray(pairs)
+            .chain((chosen) =>
+              fc.tuple(
+                ...chosen.map(([a, b]) =>
+                  fc.boolean().map((flip): Comparison => (flip ? { jurorId: j.id, winnerId: b, loserId: a } : { jurorId: j.id, winnerId: a, loserId: b })),
+                ),
+              ),
+            ),
+        ),
+      )
       .map((lists) => lists.flat()),
     fc.constant(seed),
   );
@@ -28,7 +41,14 @@ describe('pairwise comparison (Bradley–Terry with juror reliability)', () => {
   it('recovers the order of consistent comparisons, with high reliabilities', () => {
     const applicationIds = ids('a', 6);
     const jurors = ids('j', 4).map((id) => ({ id, weight: 1 }));
-    const result = aggregatePairwise({ applicationIds, jurors, comparisons: roundRobin(applicationIds, jurors.map((j) => j.id)) });
+    const result = aggregatePairwise({
+      applicationIds,
+      jurors,
+      comparisons: roundRobin(
+        applicationIds,
+        jurors.map((j) => j.id),
+      ),
+    });
     expect(result.converged).toBe(true);
     const scores = result.scores.map((s) => s.score);
     for (let i = 1; i < scores.length; i++) expect(scores[i]).toBeLessThan(scores[i - 1]);
@@ -40,7 +60,15 @@ describe('pairwise comparison (Bradley–Terry with juror reliability)', () => {
   it('a contrarian juror is found unreliable and does not overturn the order', () => {
     const applicationIds = ids('a', 6);
     const jurors = ids('j', 6).map((id) => ({ id, weight: 1 }));
-    const result = aggregatePairwise({ applicationIds, jurors, comparisons: roundRobin(applicationIds, jurors.map((j) => j.id), ['j006']) });
+    const result = aggregatePairwise({
+      applicationIds,
+      jurors,
+      comparisons: roundRobin(
+        applicationIds,
+        jurors.map((j) => j.id),
+        ['j006'],
+      ),
+    });
     const contrarian = result.reliability.find((r) => r.jurorId === 'j006')!;
     expect(contrarian.reliability).toBe(0.5);
     expect(contrarian.agreement).toBe(0);
@@ -51,7 +79,8 @@ describe('pairwise comparison (Bradley–Terry with juror reliability)', () => {
 
   it('stays defined for an application that won everything, and leaves one never compared unranked', () => {
     const result = aggregatePairwise({
-      applicationIds: ['a1', 'a2', 'a3'], jurors: [{ id: 'j1', weight: 1 }],
+      applicationIds: ['a1', 'a2', 'a3'],
+      jurors: [{ id: 'j1', weight: 1 }],
       comparisons: [{ jurorId: 'j1', winnerId: 'a1', loserId: 'a2' }],
     });
     expect(result.scores.map((s) => s.applicationId)).toEqual(['a1', 'a2']);
@@ -63,29 +92,41 @@ describe('pairwise comparison (Bradley–Terry with juror reliability)', () => {
   it('refuses a comparison of an application with itself, and the same pair twice by one juror', () => {
     const base = { applicationIds: ['a1', 'a2'], jurors: [{ id: 'j1', weight: 1 }] };
     expect(() => aggregatePairwise({ ...base, comparisons: [{ jurorId: 'j1', winnerId: 'a1', loserId: 'a1' }] })).toThrow('BALLOT_INVALID_COMPARISON');
-    expect(() => aggregatePairwise({
-      ...base, comparisons: [{ jurorId: 'j1', winnerId: 'a1', loserId: 'a2' }, { jurorId: 'j1', winnerId: 'a2', loserId: 'a1' }],
-    })).toThrow('BALLOT_DUPLICATE');
+    expect(() =>
+      aggregatePairwise({
+        ...base,
+        comparisons: [
+          { jurorId: 'j1', winnerId: 'a1', loserId: 'a2' },
+          { jurorId: 'j1', winnerId: 'a2', loserId: 'a1' },
+        ],
+      }),
+    ).toThrow('BALLOT_DUPLICATE');
   });
 
   it('property: the order of jurors and comparisons changes nothing', () => {
-    fc.assert(fc.property(comparisonCase, ([panel, comparisons, seed]) => {
-      const result = aggregatePairwise({ ...panel, comparisons });
-      const shuffled = aggregatePairwise({ ...panel, jurors: shuffle(panel.jurors, seed), comparisons: shuffle(comparisons, seed + 1) });
-      expect(shuffled).toEqual(result);
-      expect(result.scores.every((s) => Number.isFinite(s.score))).toBe(true);
-      expect(result.reliability.every((r) => r.reliability >= 0.5 && r.reliability < 1)).toBe(true);
-    }), { numRuns: 60 });
+    fc.assert(
+      fc.property(comparisonCase, ([panel, comparisons, seed]) => {
+        const result = aggregatePairwise({ ...panel, comparisons });
+        const shuffled = aggregatePairwise({ ...panel, jurors: shuffle(panel.jurors, seed), comparisons: shuffle(comparisons, seed + 1) });
+        expect(shuffled).toEqual(result);
+        expect(result.scores.every((s) => Number.isFinite(s.score))).toBe(true);
+        expect(result.reliability.every((r) => r.reliability >= 0.5 && r.reliability < 1)).toBe(true);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('property: a comparison by a juror with a conflict on either application never counts', () => {
-    fc.assert(fc.property(comparisonCase, ([panel, comparisons]) => {
-      const result = aggregatePairwise({ ...panel, comparisons });
-      const clean = aggregatePairwise({ ...panel, comparisons: strip(panel, comparisons) });
-      expect(result.scores).toEqual(clean.scores);
-      expect(result.reliability).toEqual(clean.reliability);
-      for (const s of result.scores) for (const c of s.contributions) expect(isConflicted(panel, c.jurorId, s.applicationId)).toBe(false);
-    }), { numRuns: 60 });
+    fc.assert(
+      fc.property(comparisonCase, ([panel, comparisons]) => {
+        const result = aggregatePairwise({ ...panel, comparisons });
+        const clean = aggregatePairwise({ ...panel, comparisons: strip(panel, comparisons) });
+        expect(result.scores).toEqual(clean.scores);
+        expect(result.reliability).toEqual(clean.reliability);
+        for (const s of result.scores) for (const c of s.contributions) expect(isConflicted(panel, c.jurorId, s.applicationId)).toBe(false);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
 
@@ -101,7 +142,10 @@ describe('next pair to show a juror', () => {
 
   it('never shows an application the juror has a conflict with or is not assigned', () => {
     const proposal = nextPair({
-      jurorId: 'j1', assignedApplicationIds: ['a1', 'a2', 'a3'], conflicts: [{ jurorId: 'j1', applicationId: 'a1' }], comparisons: [],
+      jurorId: 'j1',
+      assignedApplicationIds: ['a1', 'a2', 'a3'],
+      conflicts: [{ jurorId: 'j1', applicationId: 'a1' }],
+      comparisons: [],
     });
     expect([proposal!.first, proposal!.second]).toEqual(['a2', 'a3']);
     expect(nextPair({ jurorId: 'j1', assignedApplicationIds: ['a1', 'a2'], conflicts: [{ jurorId: 'j1', applicationId: 'a1' }], comparisons: [] })).toBeNull();
@@ -109,25 +153,32 @@ describe('next pair to show a juror', () => {
 
   it('prefers the pair whose outcome is closest to 50/50', () => {
     const proposal = nextPair({
-      jurorId: 'j1', assignedApplicationIds: ['a1', 'a2', 'a3'], comparisons: [],
-      scores: [{ applicationId: 'a1', score: 3 }, { applicationId: 'a2', score: 0.1 }, { applicationId: 'a3', score: 0 }],
+      jurorId: 'j1',
+      assignedApplicationIds: ['a1', 'a2', 'a3'],
+      comparisons: [],
+      scores: [
+        { applicationId: 'a1', score: 3 },
+        { applicationId: 'a2', score: 0.1 },
+        { applicationId: 'a3', score: 0 },
+      ],
     })!;
     expect([proposal.first, proposal.second]).toEqual(['a2', 'a3']);
     expect(proposal.explanation.en).toContain('least certain');
   });
 
   it('property: a valid pair, null only when none is left, the same whatever the order of comparisons', () => {
-    fc.assert(fc.property(comparisonCase, fc.integer({ min: 0, max: 4 }), ([panel, comparisons, seed], who) => {
-      const juror = panel.jurors[who % panel.jurors.length].id;
-      const assigned = panel.applicationIds.filter((_, i) => (i + who) % 4 !== 0);
-      const state = { jurorId: juror, assignedApplicationIds: assigned, conflicts: panel.conflicts, comparisons };
-      const proposal = nextPair(state);
-      const compared = new Set(comparisons.filter((c) => c.jurorId === juror).map((c) => [c.winnerId, c.loserId].sort().join('|')));
-      const open = allPairs(assigned).filter(([a, b]) => !compared.has(`${a}|${b}`)
-        && !isConflicted(panel, juror, a) && !isConflicted(panel, juror, b));
-      if (open.length === 0) expect(proposal).toBeNull();
-      else expect(open.map((p) => p.join('|'))).toContain(`${proposal!.first}|${proposal!.second}`);
-      expect(nextPair({ ...state, comparisons: shuffle(comparisons, seed) })).toEqual(proposal);
-    }));
+    fc.assert(
+      fc.property(comparisonCase, fc.integer({ min: 0, max: 4 }), ([panel, comparisons, seed], who) => {
+        const juror = panel.jurors[who % panel.jurors.length].id;
+        const assigned = panel.applicationIds.filter((_, i) => (i + who) % 4 !== 0);
+        const state = { jurorId: juror, assignedApplicationIds: assigned, conflicts: panel.conflicts, comparisons };
+        const proposal = nextPair(state);
+        const compared = new Set(comparisons.filter((c) => c.jurorId === juror).map((c) => [c.winnerId, c.loserId].sort().join('|')));
+        const open = allPairs(assigned).filter(([a, b]) => !compared.has(`${a}|${b}`) && !isConflicted(panel, juror, a) && !isConflicted(panel, juror, b));
+        if (open.length === 0) expect(proposal).toBeNull();
+        else expect(open.map((p) => p.join('|'))).toContain(`${proposal!.first}|${proposal!.second}`);
+        expect(nextPair({ ...state, comparisons: shuffle(comparisons, seed) })).toEqual(proposal);
+      }),
+    );
   });
 });

@@ -6,19 +6,31 @@ const c = (applicationId: string, score: number, more: Partial<Candidate> = {}):
 
 describe('ranking', () => {
   it('flags ties (within 1e-9), shares the rank and applies tie-breakers in the declared order', () => {
-    const ranked = rankCandidates([
-      c('a1', 7, { keys: { jurorCount: 5, submittedAt: '2026-03-02T10:00:00Z' } }),
-      c('a2', 9, { keys: { jurorCount: 4, submittedAt: '2026-03-05T10:00:00Z' } }),
-      c('a3', 7 + 1e-12, { keys: { jurorCount: 6, submittedAt: '2026-03-09T10:00:00Z' } }),
-      c('a4', 7, { keys: { jurorCount: 5, submittedAt: '2026-03-01T10:00:00Z' } }),
-      c('a5', 7, { keys: { jurorCount: 5, submittedAt: '2026-03-01T10:00:00Z' } }),
-    ], [{ key: 'jurorCount', prefer: 'higher' }, { key: 'submittedAt', prefer: 'lower' }]);
+    const ranked = rankCandidates(
+      [
+        c('a1', 7, { keys: { jurorCount: 5, submittedAt: '2026-03-02T10:00:00Z' } }),
+        c('a2', 9, { keys: { jurorCount: 4, submittedAt: '2026-03-05T10:00:00Z' } }),
+        c('a3', 7 + 1e-12, { keys: { jurorCount: 6, submittedAt: '2026-03-09T10:00:00Z' } }),
+        c('a4', 7, { keys: { jurorCount: 5, submittedAt: '2026-03-01T10:00:00Z' } }),
+        c('a5', 7, { keys: { jurorCount: 5, submittedAt: '2026-03-01T10:00:00Z' } }),
+      ],
+      [
+        { key: 'jurorCount', prefer: 'higher' },
+        { key: 'submittedAt', prefer: 'lower' },
+      ],
+    );
     expect(ranked.map((r) => [r.applicationId, r.rank, r.position, r.tied])).toEqual([
-      ['a2', 1, 1, false], ['a3', 2, 2, true], ['a4', 2, 3, true], ['a5', 2, 4, true], ['a1', 2, 5, true],
+      ['a2', 1, 1, false],
+      ['a3', 2, 2, true],
+      ['a4', 2, 3, true],
+      ['a5', 2, 4, true],
+      ['a1', 2, 5, true],
     ]);
     expect(ranked[1].tieBreaks).toEqual([{ ahead: 'a3', behind: 'a4', key: 'jurorCount', aheadValue: 6, behindValue: 5 }]);
     expect(ranked[2].tieBreaks.map((d) => d.key)).toEqual(['jurorCount', 'applicationId']);
-    expect(ranked[4].tieBreaks).toEqual([{ ahead: 'a5', behind: 'a1', key: 'submittedAt', aheadValue: '2026-03-01T10:00:00Z', behindValue: '2026-03-02T10:00:00Z' }]);
+    expect(ranked[4].tieBreaks).toEqual([
+      { ahead: 'a5', behind: 'a1', key: 'submittedAt', aheadValue: '2026-03-01T10:00:00Z', behindValue: '2026-03-02T10:00:00Z' },
+    ]);
     expect(ranked[0].tieBreaks).toEqual([]);
   });
 
@@ -31,28 +43,36 @@ describe('ranking', () => {
   });
 
   it('property: equal scores share a rank and are flagged; distinct scores are not; any input order gives the same ranking', () => {
-    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 1, maxLength: 25 }), fc.integer(), (scores, seed) => {
-      const candidates = scores.map((s, i) => c(`a${String(i).padStart(2, '0')}`, s / 2));
-      const ranked = rankCandidates(candidates);
-      for (const r of ranked) {
-        const same = ranked.filter((o) => o.score === r.score);
-        expect(r.tied).toBe(same.length > 1);
-        expect(same.every((o) => o.rank === r.rank)).toBe(true);
-        expect(r.rank).toBe(1 + ranked.filter((o) => o.score > r.score).length);
-        expect(r.tieSize).toBe(same.length);
-      }
-      expect(ranked.map((r) => r.position)).toEqual(ranked.map((_, i) => i + 1));
-      expect(rankCandidates(shuffle(candidates, seed))).toEqual(ranked);
-    }));
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 1, maxLength: 25 }), fc.integer(), (scores, seed) => {
+        const candidates = scores.map((s, i) => c(`a${String(i).padStart(2, '0')}`, s / 2));
+        const ranked = rankCandidates(candidates);
+        for (const r of ranked) {
+          const same = ranked.filter((o) => o.score === r.score);
+          expect(r.tied).toBe(same.length > 1);
+          expect(same.every((o) => o.rank === r.rank)).toBe(true);
+          expect(r.rank).toBe(1 + ranked.filter((o) => o.score > r.score).length);
+          expect(r.tieSize).toBe(same.length);
+        }
+        expect(ranked.map((r) => r.position)).toEqual(ranked.map((_, i) => i + 1));
+        expect(rankCandidates(shuffle(candidates, seed))).toEqual(ranked);
+      }),
+    );
   });
 });
 
 describe('selection of laureates', () => {
   const territory = (t: string) => ({ groups: { territory: t } });
   const field = [
-    c('a01', 20, territory('centre')), c('a02', 19, territory('centre')), c('a03', 18, territory('centre')),
-    c('a04', 17, territory('centre')), c('a05', 16, territory('north')), c('a06', 15, territory('centre')),
-    c('a07', 14, territory('south')), c('a08', 13, territory('south')), c('a09', 4, territory('south')),
+    c('a01', 20, territory('centre')),
+    c('a02', 19, territory('centre')),
+    c('a03', 18, territory('centre')),
+    c('a04', 17, territory('centre')),
+    c('a05', 16, territory('north')),
+    c('a06', 15, territory('centre')),
+    c('a07', 14, territory('south')),
+    c('a08', 13, territory('south')),
+    c('a09', 4, territory('south')),
   ];
 
   it('proposes the N best and a waiting list of the next W', () => {
@@ -67,8 +87,13 @@ describe('selection of laureates', () => {
 
   it('quotas: the best of a short group is selected first, and the displaced one heads the waiting list', () => {
     const result = selectLaureates(field, {
-      laureates: 4, waitingList: 2,
-      quotas: [{ dimension: 'territory', group: 'south', min: 1 }, { dimension: 'territory', group: 'north', min: 1 }, { dimension: 'territory', group: 'centre', min: 1 }],
+      laureates: 4,
+      waitingList: 2,
+      quotas: [
+        { dimension: 'territory', group: 'south', min: 1 },
+        { dimension: 'territory', group: 'north', min: 1 },
+        { dimension: 'territory', group: 'centre', min: 1 },
+      ],
     });
     expect(result.laureates).toEqual(['a01', 'a02', 'a05', 'a07']);
     expect(result.waitingList).toEqual(['a03', 'a04']);
@@ -89,7 +114,9 @@ describe('selection of laureates', () => {
 
   it('cut-off: nobody below it is selected, not for a quota, not for the waiting list', () => {
     const result = selectLaureates(field, {
-      laureates: 8, waitingList: 3, cutOff: 14,
+      laureates: 8,
+      waitingList: 3,
+      cutOff: 14,
       quotas: [{ dimension: 'territory', group: 'south', min: 3 }],
     });
     expect(result.laureates).toEqual(['a01', 'a02', 'a03', 'a04', 'a05', 'a06', 'a07']);
@@ -101,9 +128,14 @@ describe('selection of laureates', () => {
   });
 
   it('flags a tie settled by a tie-breaker at the edge of the laureates', () => {
-    const result = selectLaureates([c('a1', 5, { keys: { jurorCount: 3 } }), c('a2', 5, { keys: { jurorCount: 4 } }), c('a3', 9, { keys: { jurorCount: 1 } })], {
-      laureates: 2, waitingList: 1, tieBreakers: [{ key: 'jurorCount', prefer: 'higher' }],
-    });
+    const result = selectLaureates(
+      [c('a1', 5, { keys: { jurorCount: 3 } }), c('a2', 5, { keys: { jurorCount: 4 } }), c('a3', 9, { keys: { jurorCount: 1 } })],
+      {
+        laureates: 2,
+        waitingList: 1,
+        tieBreakers: [{ key: 'jurorCount', prefer: 'higher' }],
+      },
+    );
     expect(result.laureates).toEqual(['a3', 'a2']);
     expect(result.boundaryTies).toMatchObject([{ boundary: 'laureates', decision: { ahead: 'a2', behind: 'a1', key: 'jurorCount' } }]);
     expect(result.boundaryTies[0].explanation.en).toContain('a2 ahead of a1 by jurorCount (4 vs 3)');
@@ -125,31 +157,33 @@ describe('selection of laureates', () => {
   });
 
   it('property: sizes, cut-off, quota when feasible, and the same result in any input order', () => {
-    fc.assert(fc.property(selectionCase, ({ scores, laureates, waitingList, cutOff, quota, seed }) => {
-      const candidates = scores.map(([s, t], i) => c(`a${String(i).padStart(2, '0')}`, s, territory(t)));
-      const quotas = quota ? [{ dimension: 'territory', ...quota }] : [];
-      const rules = { laureates, waitingList, cutOff, quotas };
-      const result = selectLaureates(candidates, rules);
-      const eligible = candidates.filter((x) => cutOff === undefined || x.score >= cutOff);
-      expect(result.laureates).toHaveLength(Math.min(laureates, eligible.length));
-      expect(result.waitingList).toHaveLength(Math.min(waitingList, eligible.length - result.laureates.length));
-      const score = new Map(candidates.map((x) => [x.applicationId, x]));
-      for (const id of [...result.laureates, ...result.waitingList]) expect(cutOff === undefined || score.get(id)!.score >= cutOff).toBe(true);
-      if (quota) {
-        const inGroup = eligible.filter((x) => x.groups!.territory === quota.group).length;
-        const got = result.laureates.filter((id) => score.get(id)!.groups!.territory === quota.group).length;
-        expect(got).toBeGreaterThanOrEqual(Math.min(quota.min, inGroup, laureates));
-        expect(result.unmetQuotas.length > 0).toBe(got < quota.min);
-      }
-      // Reasons: within the N best placed eligible, a laureate is there by rank and a non-laureate was
-      // displaced by a quota; beyond them, a laureate is there for a quota.
-      const eligibleEntries = result.entries.filter((e) => e.status !== 'below_cut_off');
-      eligibleEntries.forEach((e, i) => {
-        const expected = i < laureates ? (e.status === 'laureate' ? 'rank' : 'displaced_by_quota') : (e.status === 'laureate' ? 'quota' : 'rank');
-        expect(e.reason).toBe(expected);
-      });
-      expect(result.entries.filter((e) => e.reason === 'quota')).toHaveLength(result.entries.filter((e) => e.reason === 'displaced_by_quota').length);
-      expect(selectLaureates(shuffle(candidates, seed), rules)).toEqual(result);
-    }));
+    fc.assert(
+      fc.property(selectionCase, ({ scores, laureates, waitingList, cutOff, quota, seed }) => {
+        const candidates = scores.map(([s, t], i) => c(`a${String(i).padStart(2, '0')}`, s, territory(t)));
+        const quotas = quota ? [{ dimension: 'territory', ...quota }] : [];
+        const rules = { laureates, waitingList, cutOff, quotas };
+        const result = selectLaureates(candidates, rules);
+        const eligible = candidates.filter((x) => cutOff === undefined || x.score >= cutOff);
+        expect(result.laureates).toHaveLength(Math.min(laureates, eligible.length));
+        expect(result.waitingList).toHaveLength(Math.min(waitingList, eligible.length - result.laureates.length));
+        const score = new Map(candidates.map((x) => [x.applicationId, x]));
+        for (const id of [...result.laureates, ...result.waitingList]) expect(cutOff === undefined || score.get(id)!.score >= cutOff).toBe(true);
+        if (quota) {
+          const inGroup = eligible.filter((x) => x.groups!.territory === quota.group).length;
+          const got = result.laureates.filter((id) => score.get(id)!.groups!.territory === quota.group).length;
+          expect(got).toBeGreaterThanOrEqual(Math.min(quota.min, inGroup, laureates));
+          expect(result.unmetQuotas.length > 0).toBe(got < quota.min);
+        }
+        // Reasons: within the N best placed eligible, a laureate is there by rank and a non-laureate was
+        // displaced by a quota; beyond them, a laureate is there for a quota.
+        const eligibleEntries = result.entries.filter((e) => e.status !== 'below_cut_off');
+        eligibleEntries.forEach((e, i) => {
+          const expected = i < laureates ? (e.status === 'laureate' ? 'rank' : 'displaced_by_quota') : e.status === 'laureate' ? 'quota' : 'rank';
+          expect(e.reason).toBe(expected);
+        });
+        expect(result.entries.filter((e) => e.reason === 'quota')).toHaveLength(result.entries.filter((e) => e.reason === 'displaced_by_quota').length);
+        expect(selectLaureates(shuffle(candidates, seed), rules)).toEqual(result);
+      }),
+    );
   });
 });

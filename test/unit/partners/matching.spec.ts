@@ -2,7 +2,12 @@ import fc from 'fast-check';
 import { DomainError } from '../../../src/common/errors/domain-error.js';
 import { computeMatching, type MatchingInput, type MatchingResult, type PairRef } from '../../../src/partners/domain/matching.js';
 import {
-  DEFAULT_WEIGHTS, scaledScore, scorePair, type MatchingLaureate, type MatchingPartner, type MatchingWeights,
+  DEFAULT_WEIGHTS,
+  scaledScore,
+  scorePair,
+  type MatchingLaureate,
+  type MatchingPartner,
+  type MatchingWeights,
 } from '../../../src/partners/domain/scoring.js';
 
 const TAGS = ['legal', 'marketing', 'finance', 'video', 'logistics'];
@@ -28,19 +33,21 @@ function roundArb(opts: { maxLaureates: number; maxPartners: number; maxPerLaure
       const lIds = Array.from({ length: nL }, (_, i) => `l${i}`);
       const pIds = Array.from({ length: nP }, (_, j) => `p${j}`);
       const allPairs = lIds.flatMap((laureateId) => pIds.map((partnerId) => ({ laureateId, partnerId })));
-      const laureate = (id: string) => fc.record({
-        id: fc.constant(id),
-        needs: fc.subarray(TAGS),
-        theme: fc.option(fc.constantFrom(...THEMES), { nil: undefined }),
-        preferences: fc.shuffledSubarray(pIds),
-      });
-      const partner = (id: string) => fc.record({
-        id: fc.constant(id),
-        expertise: fc.subarray(TAGS),
-        themes: fc.subarray(THEMES),
-        capacity: fc.integer({ min: 0, max: 3 }),
-        preferences: fc.shuffledSubarray(lIds),
-      });
+      const laureate = (id: string) =>
+        fc.record({
+          id: fc.constant(id),
+          needs: fc.subarray(TAGS),
+          theme: fc.option(fc.constantFrom(...THEMES), { nil: undefined }),
+          preferences: fc.shuffledSubarray(pIds),
+        });
+      const partner = (id: string) =>
+        fc.record({
+          id: fc.constant(id),
+          expertise: fc.subarray(TAGS),
+          themes: fc.subarray(THEMES),
+          capacity: fc.integer({ min: 0, max: 3 }),
+          preferences: fc.shuffledSubarray(lIds),
+        });
       return fc
         .record({
           laureates: fc.tuple(...lIds.map(laureate)),
@@ -134,7 +141,9 @@ function referenceOptimum(input: MatchingInput): { count: number; total: number 
       cost[2 + L + j][2 + i] = -cost[2 + i][2 + L + j];
     });
   });
-  input.partners.forEach((p, j) => { cap[2 + L + j][1] = p.capacity - lockedP[j]; });
+  input.partners.forEach((p, j) => {
+    cap[2 + L + j][1] = p.capacity - lockedP[j];
+  });
   for (;;) {
     const dist = new Array<number>(n).fill(Number.POSITIVE_INFINITY);
     const prev = new Array<number>(n).fill(-1);
@@ -143,12 +152,18 @@ function referenceOptimum(input: MatchingInput): { count: number; total: number 
       for (let u = 0; u < n; u++) {
         if (dist[u] === Number.POSITIVE_INFINITY) continue;
         for (let v = 0; v < n; v++) {
-          if (cap[u][v] > 0 && dist[u] + cost[u][v] < dist[v]) { dist[v] = dist[u] + cost[u][v]; prev[v] = u; }
+          if (cap[u][v] > 0 && dist[u] + cost[u][v] < dist[v]) {
+            dist[v] = dist[u] + cost[u][v];
+            prev[v] = u;
+          }
         }
       }
     }
     if (dist[1] === Number.POSITIVE_INFINITY) return { count, total };
-    for (let v = 1; v !== 0; v = prev[v]) { cap[prev[v]][v]--; cap[v][prev[v]]++; }
+    for (let v = 1; v !== 0; v = prev[v]) {
+      cap[prev[v]][v]--;
+      cap[v][prev[v]]++;
+    }
     count++;
     total -= dist[1];
   }
@@ -218,19 +233,34 @@ describe('sponsor matching', () => {
   it('picks the best total, not the greedy first choice', () => {
     // Greedy would give l1 its best partner (p1) and leave l2 with a poor one.
     const result = computeMatching({
-      laureates: [{ id: 'l1', needs: ['a', 'b'] }, { id: 'l2', needs: ['a'] }],
-      partners: [{ id: 'p1', expertise: ['a'], themes: [], capacity: 1 }, { id: 'p2', expertise: ['b'], themes: [], capacity: 1 }],
+      laureates: [
+        { id: 'l1', needs: ['a', 'b'] },
+        { id: 'l2', needs: ['a'] },
+      ],
+      partners: [
+        { id: 'p1', expertise: ['a'], themes: [], capacity: 1 },
+        { id: 'p2', expertise: ['b'], themes: [], capacity: 1 },
+      ],
       weights: { needOverlap: 1, themeMatch: 0, laureatePreference: 0, partnerPreference: 0 },
       overlap: 'count',
     });
-    expect(result.pairs.map((p) => [p.laureateId, p.partnerId])).toEqual([['l1', 'p2'], ['l2', 'p1']]);
+    expect(result.pairs.map((p) => [p.laureateId, p.partnerId])).toEqual([
+      ['l1', 'p2'],
+      ['l2', 'p1'],
+    ]);
     expect(result.totalScore).toBe(2);
   });
 
   it('matches every laureate capacity allows before maximising the score', () => {
     const result = computeMatching({
-      laureates: [{ id: 'l1', needs: ['a'] }, { id: 'l2', needs: [] }],
-      partners: [{ id: 'p1', expertise: ['a'], themes: [], capacity: 1 }, { id: 'p2', expertise: [], themes: [], capacity: 1 }],
+      laureates: [
+        { id: 'l1', needs: ['a'] },
+        { id: 'l2', needs: [] },
+      ],
+      partners: [
+        { id: 'p1', expertise: ['a'], themes: [], capacity: 1 },
+        { id: 'p2', expertise: [], themes: [], capacity: 1 },
+      ],
       weights: { needOverlap: 10, themeMatch: 0, laureatePreference: 0, partnerPreference: -1 },
     });
     expect(result.pairs).toHaveLength(2);
@@ -239,8 +269,15 @@ describe('sponsor matching', () => {
 
   it('says why a laureate stays without a sponsor', () => {
     const result = computeMatching({
-      laureates: [{ id: 'l1', needs: ['a'] }, { id: 'l2', needs: ['a'] }, { id: 'l3', needs: [] }],
-      partners: [{ id: 'p1', expertise: ['a'], themes: [], capacity: 1 }, { id: 'p2', expertise: [], themes: [], capacity: 0 }],
+      laureates: [
+        { id: 'l1', needs: ['a'] },
+        { id: 'l2', needs: ['a'] },
+        { id: 'l3', needs: [] },
+      ],
+      partners: [
+        { id: 'p1', expertise: ['a'], themes: [], capacity: 1 },
+        { id: 'p2', expertise: [], themes: [], capacity: 0 },
+      ],
       forbidden: [{ laureateId: 'l3', partnerId: 'p1' }],
     });
     expect(result.pairs.map((p) => p.laureateId)).toEqual(['l1']);
@@ -256,16 +293,31 @@ describe('sponsor matching', () => {
 
   it('keeps locked pairs even when they lower the total, and flags them', () => {
     const result = computeMatching({
-      laureates: [{ id: 'l1', needs: ['a'] }, { id: 'l2', needs: ['b'] }],
-      partners: [{ id: 'p1', expertise: ['a'], themes: [], capacity: 1 }, { id: 'p2', expertise: ['b'], themes: [], capacity: 1 }],
+      laureates: [
+        { id: 'l1', needs: ['a'] },
+        { id: 'l2', needs: ['b'] },
+      ],
+      partners: [
+        { id: 'p1', expertise: ['a'], themes: [], capacity: 1 },
+        { id: 'p2', expertise: ['b'], themes: [], capacity: 1 },
+      ],
       locked: [{ laureateId: 'l1', partnerId: 'p2' }],
     });
-    expect(result.pairs.map((p) => [p.laureateId, p.partnerId, p.locked])).toEqual([['l1', 'p2', true], ['l2', 'p1', false]]);
+    expect(result.pairs.map((p) => [p.laureateId, p.partnerId, p.locked])).toEqual([
+      ['l1', 'p2', true],
+      ['l2', 'p1', false],
+    ]);
   });
 
   it('refuses locks that exceed a capacity, conflict with a forbidden pair, exceed sponsorsPerLaureate or name strangers', () => {
-    const laureates = [{ id: 'l1', needs: [] }, { id: 'l2', needs: [] }];
-    const partners = [{ id: 'p1', expertise: [], themes: [], capacity: 1 }, { id: 'p2', expertise: [], themes: [], capacity: 2 }];
+    const laureates = [
+      { id: 'l1', needs: [] },
+      { id: 'l2', needs: [] },
+    ];
+    const partners = [
+      { id: 'p1', expertise: [], themes: [], capacity: 1 },
+      { id: 'p2', expertise: [], themes: [], capacity: 2 },
+    ];
     const code = (input: Partial<MatchingInput>) => {
       try {
         computeMatching({ laureates, partners, ...input });
@@ -275,10 +327,32 @@ describe('sponsor matching', () => {
       }
       return 'none';
     };
-    expect(code({ locked: [{ laureateId: 'l1', partnerId: 'p1' }, { laureateId: 'l2', partnerId: 'p1' }] })).toBe('MATCHING_LOCKS_EXCEED_CAPACITY');
+    expect(
+      code({
+        locked: [
+          { laureateId: 'l1', partnerId: 'p1' },
+          { laureateId: 'l2', partnerId: 'p1' },
+        ],
+      }),
+    ).toBe('MATCHING_LOCKS_EXCEED_CAPACITY');
     expect(code({ locked: [{ laureateId: 'l1', partnerId: 'p1' }], forbidden: [{ laureateId: 'l1', partnerId: 'p1' }] })).toBe('MATCHING_LOCK_FORBIDDEN');
-    expect(code({ locked: [{ laureateId: 'l1', partnerId: 'p1' }, { laureateId: 'l1', partnerId: 'p2' }] })).toBe('MATCHING_LOCKS_EXCEED_SPONSORS_PER_LAUREATE');
-    expect(code({ locked: [{ laureateId: 'l1', partnerId: 'p1' }, { laureateId: 'l1', partnerId: 'p2' }], sponsorsPerLaureate: 2 })).toBe('none');
+    expect(
+      code({
+        locked: [
+          { laureateId: 'l1', partnerId: 'p1' },
+          { laureateId: 'l1', partnerId: 'p2' },
+        ],
+      }),
+    ).toBe('MATCHING_LOCKS_EXCEED_SPONSORS_PER_LAUREATE');
+    expect(
+      code({
+        locked: [
+          { laureateId: 'l1', partnerId: 'p1' },
+          { laureateId: 'l1', partnerId: 'p2' },
+        ],
+        sponsorsPerLaureate: 2,
+      }),
+    ).toBe('none');
     expect(code({ locked: [{ laureateId: 'l9', partnerId: 'p1' }] })).toBe('MATCHING_LOCK_UNKNOWN');
     expect(code({ laureates: [...laureates, { id: 'l1', needs: [] }] })).toBe('MATCHING_DUPLICATE_ID');
     expect(code({ partners: [{ id: 'p1', expertise: [], themes: [], capacity: -1 }] })).toBe('MATCHING_INVALID_CAPACITY');
@@ -288,8 +362,14 @@ describe('sponsor matching', () => {
 
   it('gives a laureate several sponsors when asked', () => {
     const result = computeMatching({
-      laureates: [{ id: 'l1', needs: ['a', 'b'] }, { id: 'l2', needs: ['a'] }],
-      partners: [{ id: 'p1', expertise: ['a'], themes: [], capacity: 2 }, { id: 'p2', expertise: ['b'], themes: [], capacity: 1 }],
+      laureates: [
+        { id: 'l1', needs: ['a', 'b'] },
+        { id: 'l2', needs: ['a'] },
+      ],
+      partners: [
+        { id: 'p1', expertise: ['a'], themes: [], capacity: 2 },
+        { id: 'p2', expertise: ['b'], themes: [], capacity: 1 },
+      ],
       sponsorsPerLaureate: 2,
     });
     expect(result.pairs.map((p) => `${p.laureateId}-${p.partnerId}`)).toEqual(['l1-p1', 'l1-p2', 'l2-p1']);
@@ -301,10 +381,20 @@ describe('sponsor matching', () => {
     const tags = Array.from({ length: 30 }, (_, i) => `t${i}`);
     const pickFrom = <T>(arr: readonly T[], n: number, seed: number) => shuffled(arr, seed).slice(0, n);
     const partners = Array.from({ length: 100 }, (_, j) => ({
-      id: `p${String(j).padStart(3, '0')}`, expertise: pickFrom(tags, 5, j), themes: pickFrom(THEMES, 1, j + 7), capacity: 5 + (j % 6),
+      id: `p${String(j).padStart(3, '0')}`,
+      expertise: pickFrom(tags, 5, j),
+      themes: pickFrom(THEMES, 1, j + 7),
+      capacity: 5 + (j % 6),
     }));
     const laureates = Array.from({ length: 500 }, (_, i) => ({
-      id: `l${String(i).padStart(3, '0')}`, needs: pickFrom(tags, 4, 1000 + i), theme: THEMES[i % 3], preferences: pickFrom(partners.map((p) => p.id), 3, 5000 + i),
+      id: `l${String(i).padStart(3, '0')}`,
+      needs: pickFrom(tags, 4, 1000 + i),
+      theme: THEMES[i % 3],
+      preferences: pickFrom(
+        partners.map((p) => p.id),
+        3,
+        5000 + i,
+      ),
     }));
     const input = { laureates, partners };
     const result = computeMatching(input);
@@ -363,7 +453,11 @@ describe('sponsor matching', () => {
           const permuted: MatchingInput = {
             ...round,
             laureates: shuffled(round.laureates, seed).map((l) => ({ ...l, needs: shuffled(l.needs, seed + 1) })),
-            partners: shuffled(round.partners, seed + 2).map((p) => ({ ...p, expertise: shuffled(p.expertise, seed + 3), themes: shuffled(p.themes, seed + 4) })),
+            partners: shuffled(round.partners, seed + 2).map((p) => ({
+              ...p,
+              expertise: shuffled(p.expertise, seed + 3),
+              themes: shuffled(p.themes, seed + 4),
+            })),
             locked: shuffled(round.locked ?? [], seed + 5),
             forbidden: shuffled(round.forbidden ?? [], seed + 6),
           };

@@ -7,7 +7,19 @@ const input: ReportInput = {
   categories: [{ key: 'repair', labelFr: 'Réparation', labelEn: 'Repair' }],
   applications: [{ id: 'a1', submitted: true, eligible: true }],
   laureateIds: ['a1'],
-  campaigns: [{ id: 'c1', applicationId: 'a1', slug: 'velo', title: '=HYPERLINK("http://evil")', commune: 'Roubaix', category: 'repair', goalCents: 100_000, status: 'funded', pageViews: 42 }],
+  campaigns: [
+    {
+      id: 'c1',
+      applicationId: 'a1',
+      slug: 'velo',
+      title: '=HYPERLINK("http://evil")',
+      commune: 'Roubaix',
+      category: 'repair',
+      goalCents: 100_000,
+      status: 'funded',
+      pageViews: 42,
+    },
+  ],
   contributions: [{ campaignId: 'c1', amountCents: 123_456, emailKey: 'a@x', status: 'confirmed', confirmedAt: new Date('2026-09-02T10:00:00Z') }],
   allocations: [{ campaignId: 'c1', amountCents: 5, kind: 'grant', status: 'confirmed' }],
   window: { opensAt: new Date('2026-08-31T22:00:00Z'), closesAt: new Date('2026-09-03T22:00:00Z') },
@@ -20,7 +32,11 @@ const meta = { version: 3, publishedAt: '2026-10-01T08:00:00.000Z', tenant: { sl
 
 function parse(csv: string): string[][] {
   expect(csv.startsWith('\uFEFF')).toBe(true);
-  return csv.slice(1).trimEnd().split('\r\n').map((l) => l.split(','));
+  return csv
+    .slice(1)
+    .trimEnd()
+    .split('\r\n')
+    .map((l) => l.split(','));
 }
 
 describe('open-data downloads', () => {
@@ -42,16 +58,31 @@ describe('open-data downloads', () => {
   it('writes the campaigns table with amounts in cents and euros, and neutralises formulas', () => {
     const csv = reportCsv(meta, figures, 'campaigns');
     const lines = csv.slice(1).trimEnd().split('\r\n');
-    expect(lines[1]).toBe(`3,2026-10-01T08:00:00.000Z,velo,"'=HYPERLINK(""http://evil"")",Roubaix,repair,100000,1000.00,123456,1234.56,5,0.05,123461,1234.61,123,1,1,42,funded`);
+    expect(lines[1]).toBe(
+      `3,2026-10-01T08:00:00.000Z,velo,"'=HYPERLINK(""http://evil"")",Roubaix,repair,100000,1000.00,123456,1234.56,5,0.05,123461,1234.61,123,1,1,42,funded`,
+    );
   });
 
   it('writes the summary as indicator/value lines and the daily table with ISO dates', () => {
-    const summary = Object.fromEntries(parse(reportCsv(meta, figures, 'summary')).slice(1).map((r) => [r[2], r[3]]));
+    const summary = Object.fromEntries(
+      parse(reportCsv(meta, figures, 'summary'))
+        .slice(1)
+        .map((r) => [r[2], r[3]]),
+    );
     expect(summary).toMatchObject({
-      applications_received: '1', laureates: '1', campaigns_funded: '1', success_rate_percent: '100', collected_total_cents: '123461',
-      collected_total_eur: '1234.61', unique_contributors: '1', page_views: '42', window_opens_at: '2026-08-31T22:00:00.000Z',
+      applications_received: '1',
+      laureates: '1',
+      campaigns_funded: '1',
+      success_rate_percent: '100',
+      collected_total_cents: '123461',
+      collected_total_eur: '1234.61',
+      unique_contributors: '1',
+      page_views: '42',
+      window_opens_at: '2026-08-31T22:00:00.000Z',
     });
-    const daily = parse(reportCsv(meta, figures, 'daily')).slice(1).map((r) => r.slice(2));
+    const daily = parse(reportCsv(meta, figures, 'daily'))
+      .slice(1)
+      .map((r) => r.slice(2));
     expect(daily).toEqual([
       ['2026-09-01', '0', '0.00', '0', '0', '0.00'],
       ['2026-09-02', '123456', '1234.56', '1', '123456', '1234.56'],
@@ -68,7 +99,14 @@ describe('open-data downloads', () => {
     expect(json.version).toBe(3);
     expect(json.publishedAt).toBe('2026-10-01T08:00:00.000Z');
     expect(json.tenant).toEqual({ slug: 'lumiere', name: 'Métropole' });
-    expect(json.amounts).toEqual({ citizensCents: 123_456, citizensEur: 1234.56, matchFundingCents: 5, matchFundingEur: 0.05, totalCents: 123_461, totalEur: 1234.61 });
+    expect(json.amounts).toEqual({
+      citizensCents: 123_456,
+      citizensEur: 1234.56,
+      matchFundingCents: 5,
+      matchFundingEur: 0.05,
+      totalCents: 123_461,
+      totalEur: 1234.61,
+    });
     expect(json.campaignRows[0]).toMatchObject({ goalCents: 100_000, goalEur: 1000, totalEur: 1234.61, outcome: 'funded' });
     expect(json.daily[1]).toMatchObject({ date: '2026-09-02', cumulativeCents: 123_456, cumulativeEur: 1234.56 });
     expect(json.programme).toEqual(figures.programme);

@@ -1,12 +1,21 @@
-import {
-  computeReport, localDate, median, type ReportCampaign, type ReportContribution, type ReportInput,
-} from '../../../src/reports/domain/report.js';
+import { computeReport, localDate, median, type ReportCampaign, type ReportContribution, type ReportInput } from '../../../src/reports/domain/report.js';
 
 const PARIS = 'Europe/Paris';
 const at = (iso: string) => new Date(iso);
 
 function campaign(id: string, over: Partial<ReportCampaign> = {}): ReportCampaign {
-  return { id, applicationId: `app-${id}`, slug: id, title: `Campagne ${id}`, commune: 'Roubaix', category: 'repair', goalCents: 100_000, status: 'funded', pageViews: 0, ...over };
+  return {
+    id,
+    applicationId: `app-${id}`,
+    slug: id,
+    title: `Campagne ${id}`,
+    commune: 'Roubaix',
+    category: 'repair',
+    goalCents: 100_000,
+    status: 'funded',
+    pageViews: 0,
+    ...over,
+  };
 }
 
 function gift(campaignId: string, amountCents: number, emailKey: string, over: Partial<ReportContribution> = {}): ReportContribution {
@@ -20,10 +29,15 @@ function gift(campaignId: string, amountCents: number, emailKey: string, over: P
 function input(over: Partial<ReportInput> = {}): ReportInput {
   return {
     programme: { id: 'p1', slug: 'makers', titleFr: 'Makers', titleEn: 'Makers', phase: 'results' },
-    categories: [{ key: 'repair', labelFr: 'Réparation', labelEn: 'Repair' }, { key: 'reuse', labelFr: 'Réemploi', labelEn: 'Reuse' }],
+    categories: [
+      { key: 'repair', labelFr: 'Réparation', labelEn: 'Repair' },
+      { key: 'reuse', labelFr: 'Réemploi', labelEn: 'Reuse' },
+    ],
     applications: [
-      { id: 'app-A', submitted: true, eligible: true }, { id: 'app-B', submitted: true, eligible: true },
-      { id: 'app-C', submitted: true, eligible: true }, { id: 'app-D', submitted: true, eligible: false },
+      { id: 'app-A', submitted: true, eligible: true },
+      { id: 'app-B', submitted: true, eligible: true },
+      { id: 'app-C', submitted: true, eligible: true },
+      { id: 'app-D', submitted: true, eligible: false },
       { id: 'app-E', submitted: false, eligible: false },
     ],
     laureateIds: ['app-A', 'app-B', 'app-C'],
@@ -98,11 +112,36 @@ describe('results report figures', () => {
   it('fills the per-campaign table, a campaign with no contribution included', () => {
     const byId = Object.fromEntries(f.campaignRows.map((r) => [r.campaignId, r]));
     expect(byId.A).toMatchObject({
-      goalCents: 100_000, citizensCents: 120_000, matchedCents: 25_000, totalCents: 145_000, percentOfGoal: 145,
-      contributions: 3, contributors: 2, pageViews: 1_000, outcome: 'funded', commune: 'Roubaix', category: 'repair',
+      goalCents: 100_000,
+      citizensCents: 120_000,
+      matchedCents: 25_000,
+      totalCents: 145_000,
+      percentOfGoal: 145,
+      contributions: 3,
+      contributors: 2,
+      pageViews: 1_000,
+      outcome: 'funded',
+      commune: 'Roubaix',
+      category: 'repair',
     });
-    expect(byId.B).toMatchObject({ citizensCents: 0, matchedCents: 0, totalCents: 0, percentOfGoal: 0, contributions: 0, contributors: 0, outcome: 'not_funded' });
-    expect(byId.C).toMatchObject({ citizensCents: 0, matchedCents: 12_000, totalCents: 12_000, percentOfGoal: 120, contributions: 0, contributors: 0, outcome: 'funded' });
+    expect(byId.B).toMatchObject({
+      citizensCents: 0,
+      matchedCents: 0,
+      totalCents: 0,
+      percentOfGoal: 0,
+      contributions: 0,
+      contributors: 0,
+      outcome: 'not_funded',
+    });
+    expect(byId.C).toMatchObject({
+      citizensCents: 0,
+      matchedCents: 12_000,
+      totalCents: 12_000,
+      percentOfGoal: 120,
+      contributions: 0,
+      contributors: 0,
+      outcome: 'funded',
+    });
     expect(byId.D).toBeUndefined();
     // Best first.
     expect(f.campaignRows.map((r) => r.campaignId)).toEqual(['A', 'C', 'B']);
@@ -130,7 +169,7 @@ describe('results report figures', () => {
     ]);
   });
 
-  it('accumulates the collection per local day over the window, in the tenant\'s time zone', () => {
+  it("accumulates the collection per local day over the window, in the tenant's time zone", () => {
     expect(f.daily).toEqual([
       { date: '2026-09-01', citizensCents: 50_000, contributions: 1, cumulativeCents: 50_000 },
       { date: '2026-09-02', citizensCents: 30_000, contributions: 1, cumulativeCents: 80_000 },
@@ -140,7 +179,14 @@ describe('results report figures', () => {
   });
 
   it('counts a confirmation outside the window on its nearest day, so the curve ends on the total', () => {
-    const g = computeReport(input({ contributions: [gift('A', 1_000, 'a@x', { confirmedAt: at('2026-08-20T10:00:00Z') }), gift('A', 2_000, 'b@x', { confirmedAt: at('2026-09-20T10:00:00Z') })] }));
+    const g = computeReport(
+      input({
+        contributions: [
+          gift('A', 1_000, 'a@x', { confirmedAt: at('2026-08-20T10:00:00Z') }),
+          gift('A', 2_000, 'b@x', { confirmedAt: at('2026-09-20T10:00:00Z') }),
+        ],
+      }),
+    );
     expect(g.daily[0]).toMatchObject({ date: '2026-09-01', citizensCents: 1_000 });
     expect(g.daily[g.daily.length - 1]).toMatchObject({ date: '2026-09-04', citizensCents: 2_000, cumulativeCents: 3_000 });
   });

@@ -25,8 +25,13 @@ describe('file names', () => {
   });
 
   it('knows the extension of every type the sniffer recognises', () => {
-    const samples = [Buffer.from('%PDF-1.7'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from([0xff, 0xd8, 0xff, 0xe0]),
-      Buffer.from('GIF89a'), Buffer.from('RIFF\0\0\0\0WEBPVP8 ')];
+    const samples = [
+      Buffer.from('%PDF-1.7'),
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      Buffer.from([0xff, 0xd8, 0xff, 0xe0]),
+      Buffer.from('GIF89a'),
+      Buffer.from('RIFF\0\0\0\0WEBPVP8 '),
+    ];
     for (const bytes of samples) {
       const sniffed = sniffFileType(bytes)!;
       expect(downloadName('x.html', sniffed.mime)).toBe(`x.${sniffed.extension}`);
@@ -41,7 +46,7 @@ describe('file names', () => {
     expect(storedFileName('', 'file.pdf')).toBe('file.pdf');
     expect(storedFileName(undefined, 'file.pdf')).toBe('file.pdf');
     expect(Array.from(storedFileName('𠀀'.repeat(200), 'f')).length).toBe(120);
-    });
+  });
 
   it('writes an RFC 6266 header: an ASCII fallback and the exact UTF-8 name', () => {
     expect(contentDisposition('dossier-中文.pdf')).toBe(`attachment; filename="dossier-__.pdf"; filename*=UTF-8''dossier-%E4%B8%AD%E6%96%87.pdf`);
@@ -52,11 +57,14 @@ describe('file names', () => {
   });
 
   it('round-trips any name, and the header is always a valid header value', () => {
-    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 60 }), (name) => {
-      const header = contentDisposition(name);
-      expect(header).toMatch(/^attachment; filename="[\x20-\x7e]*"; filename\*=UTF-8''[A-Za-z0-9!#$&+\-.^_`|~%]*$/);
-      expect(nameOf(header).exact).toBe(name.normalize('NFC'));
-      expect(nameOf(header).ascii).not.toMatch(/["\\%]/);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 60 }), (name) => {
+        const header = contentDisposition(name);
+        expect(header).toMatch(/^attachment; filename="[\x20-\x7e]*"; filename\*=UTF-8''[A-Za-z0-9!#$&+\-.^_`|~%]*$/);
+        expect(nameOf(header).exact).toBe(name.normalize('NFC'));
+        expect(nameOf(header).ascii).not.toMatch(/["\\%]/);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -1,7 +1,15 @@
 import { juryError } from '../errors.js';
 import {
-  explain, formatNumber, indexPanel, sortIgnored,
-  type ApplicationId, type ApplicationScore, type Contribution, type IgnoredBallot, type JurorId, type MethodResult,
+  explain,
+  formatNumber,
+  indexPanel,
+  sortIgnored,
+  type ApplicationId,
+  type ApplicationScore,
+  type Contribution,
+  type IgnoredBallot,
+  type JurorId,
+  type MethodResult,
   type Panel,
 } from '../panel.js';
 
@@ -60,10 +68,16 @@ export function aggregateBorda(input: BordaInput): MethodResult<'borda'> {
     const n = contributions[a].length;
     const score = points[a];
     return {
-      applicationId, score, jurorCount: n, contributions: contributions[a],
-      explanation: explain('BORDA', { jurorCount: n, score },
+      applicationId,
+      score,
+      jurorCount: n,
+      contributions: contributions[a],
+      explanation: explain(
+        'BORDA',
+        { jurorCount: n, score },
         `Ranked by ${n} juror(s); a juror who ranked m applications gives m-1 points to the first, m-2 to the second... 0 to the last, times their weight: total ${formatNumber(score, 'en')}.`,
-        `Classé par ${n} juré(s) ; un juré qui classe m dossiers donne m-1 points au premier, m-2 au deuxième... 0 au dernier, multipliés par son poids : total ${formatNumber(score, 'fr')}.`),
+        `Classé par ${n} juré(s) ; un juré qui classe m dossiers donne m-1 points au premier, m-2 au deuxième... 0 au dernier, multipliés par son poids : total ${formatNumber(score, 'fr')}.`,
+      ),
     };
   });
   return { method: 'borda', scores, unranked: [], ignored: sortIgnored(ignored) };

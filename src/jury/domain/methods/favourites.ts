@@ -1,7 +1,16 @@
 import { juryError } from '../errors.js';
 import {
-  explain, formatNumber, indexPanel, isCount, sortIgnored,
-  type ApplicationId, type ApplicationScore, type Contribution, type IgnoredBallot, type JurorId, type MethodResult,
+  explain,
+  formatNumber,
+  indexPanel,
+  isCount,
+  sortIgnored,
+  type ApplicationId,
+  type ApplicationScore,
+  type Contribution,
+  type IgnoredBallot,
+  type JurorId,
+  type MethodResult,
   type Panel,
 } from '../panel.js';
 
@@ -53,7 +62,10 @@ export function aggregateFavourites(input: FavouritesInput): MethodResult<'favou
     if (!picks) continue;
     for (const applicationId of picks) {
       const reason = panel.screen(juror.id, applicationId);
-      if (reason) { ignored.push({ jurorId: juror.id, applicationId, reason }); continue; }
+      if (reason) {
+        ignored.push({ jurorId: juror.id, applicationId, reason });
+        continue;
+      }
       const a = panel.applicationIndex.get(applicationId)!;
       weighted[a] += juror.weight;
       contributions[a].push({ jurorId: juror.id, weight: juror.weight, value: 1 });
@@ -64,10 +76,16 @@ export function aggregateFavourites(input: FavouritesInput): MethodResult<'favou
     const picks = contributions[a].length;
     const score = weighted[a];
     return {
-      applicationId, score, jurorCount: picks, contributions: contributions[a],
-      explanation: explain('FAVOURITES', { picks, score },
+      applicationId,
+      score,
+      jurorCount: picks,
+      contributions: contributions[a],
+      explanation: explain(
+        'FAVOURITES',
+        { picks, score },
         `Picked as a favourite by ${picks} juror(s); weighted count ${formatNumber(score, 'en')}.`,
-        `Choisi comme coup de cœur par ${picks} juré(s) ; total pondéré ${formatNumber(score, 'fr')}.`),
+        `Choisi comme coup de cœur par ${picks} juré(s) ; total pondéré ${formatNumber(score, 'fr')}.`,
+      ),
     };
   });
   return { method: 'favourites', scores, unranked: [], ignored: sortIgnored(ignored) };

@@ -1,8 +1,22 @@
 import { juryError } from '../errors.js';
 import {
-  compareIds, explain, formatNumber, indexPanel, isCount, pairsByJuror, sortIgnored,
-  type ApplicationId, type ApplicationScore, type Conflict, type Contribution, type Explanation, type IgnoredBallot,
-  type JurorId, type MethodResult, type Panel, type UnrankedApplication,
+  compareIds,
+  explain,
+  formatNumber,
+  indexPanel,
+  isCount,
+  pairsByJuror,
+  sortIgnored,
+  type ApplicationId,
+  type ApplicationScore,
+  type Conflict,
+  type Contribution,
+  type Explanation,
+  type IgnoredBallot,
+  type JurorId,
+  type MethodResult,
+  type Panel,
+  type UnrankedApplication,
 } from '../panel.js';
 
 /** One juror preferred `winnerId` to `loserId`. */
@@ -91,7 +105,12 @@ export function aggregatePairwise(input: PairwiseInput): PairwiseResult {
   const cw = new Int32Array(C);
   const cl = new Int32Array(C);
   const cWeight = new Float64Array(C);
-  counted.forEach(([j, w, l], i) => { cj[i] = j; cw[i] = w; cl[i] = l; cWeight[i] = panel.jurors[j].weight; });
+  counted.forEach(([j, w, l], i) => {
+    cj[i] = j;
+    cw[i] = w;
+    cl[i] = l;
+    cWeight[i] = panel.jurors[j].weight;
+  });
 
   const jurorComparisons = new Uint32Array(nJurors);
   for (let i = 0; i < C; i++) jurorComparisons[cj[i]]++;
@@ -126,7 +145,11 @@ export function aggregatePairwise(input: PairwiseInput): PairwiseResult {
     }
     // M-step, strengths, by Newman's iteration (2023): the same fixed point as Zermelo's / Hunter's MM
     // but many times fewer iterations when comparisons are sparse. Expected wins come from the E-step.
-    for (let a = 0; a < nApps; a++) { const t = gamma / (pi[a] + 1); numerator[a] = t; denominator[a] = t; }
+    for (let a = 0; a < nApps; a++) {
+      const t = gamma / (pi[a] + 1);
+      numerator[a] = t;
+      denominator[a] = t;
+    }
     for (let i = 0; i < C; i++) {
       const w = cw[i];
       const l = cl[i];
@@ -143,7 +166,10 @@ export function aggregatePairwise(input: PairwiseInput): PairwiseResult {
       delta = Math.max(delta, Math.abs(Math.log(next) - Math.log(pi[a])));
       pi[a] = next;
     }
-    if (delta < opts.tolerance) { converged = true; break; }
+    if (delta < opts.tolerance) {
+      converged = true;
+      break;
+    }
   }
 
   const won = new Uint32Array(nApps);
@@ -154,17 +180,23 @@ export function aggregatePairwise(input: PairwiseInput): PairwiseResult {
   for (let i = 0; i < C; i++) {
     won[cw[i]]++;
     lost[cl[i]]++;
-    for (const [a, isWin] of [[cw[i], true], [cl[i], false]] as const) {
+    for (const [a, isWin] of [
+      [cw[i], true],
+      [cl[i], false],
+    ] as const) {
       let t = tallies[a].get(cj[i]);
       if (!t) tallies[a].set(cj[i], (t = { won: 0, lost: 0 }));
-      if (isWin) t.won++; else t.lost++;
+      if (isWin) t.won++;
+      else t.lost++;
     }
   }
   tallies.forEach((byJ, a) => {
     for (const [j, t] of [...byJ].sort((p, q) => p[0] - q[0])) {
       const juror = panel.jurors[j];
       contributions[a].push({
-        jurorId: juror.id, weight: juror.weight, value: t.won - t.lost,
+        jurorId: juror.id,
+        weight: juror.weight,
+        value: t.won - t.lost,
         figures: { won: t.won, lost: t.lost, reliability: eta[j] },
       });
     }
@@ -176,10 +208,15 @@ export function aggregatePairwise(input: PairwiseInput): PairwiseResult {
     const n = contributions[a].length;
     if (n < opts.quorum) {
       unranked.push({
-        applicationId, reason: 'below_quorum', jurorCount: n,
-        explanation: explain('BELOW_QUORUM', { jurorCount: n, quorum: opts.quorum },
+        applicationId,
+        reason: 'below_quorum',
+        jurorCount: n,
+        explanation: explain(
+          'BELOW_QUORUM',
+          { jurorCount: n, quorum: opts.quorum },
           `Compared by ${n} juror(s); at least ${opts.quorum} needed to be ranked.`,
-          `Comparé par ${n} juré(s) ; il en faut au moins ${opts.quorum} pour être classé.`),
+          `Comparé par ${n} juré(s) ; il en faut au moins ${opts.quorum} pour être classé.`,
+        ),
       });
       return;
     }
@@ -187,10 +224,16 @@ export function aggregatePairwise(input: PairwiseInput): PairwiseResult {
     const vsAverage = pi[a] / (pi[a] + 1);
     const pct = (x: number, l: 'en' | 'fr') => formatNumber(Math.round(x * 1000) / 10, l);
     scores.push({
-      applicationId, score, jurorCount: n, contributions: contributions[a],
-      explanation: explain('PAIRWISE', { jurorCount: n, won: won[a], lost: lost[a], score, winChanceVsAverage: vsAverage },
+      applicationId,
+      score,
+      jurorCount: n,
+      contributions: contributions[a],
+      explanation: explain(
+        'PAIRWISE',
+        { jurorCount: n, won: won[a], lost: lost[a], score, winChanceVsAverage: vsAverage },
         `Won ${won[a]} and lost ${lost[a]} comparisons by ${n} juror(s), each counted by the juror's estimated reliability: log-strength ${formatNumber(score, 'en')}, a ${pct(vsAverage, 'en')}% chance of being preferred to an average application.`,
-        `${won[a]} comparaison(s) gagnée(s) et ${lost[a]} perdue(s) auprès de ${n} juré(s), chacune comptée selon la fiabilité estimée du juré : force logarithmique ${formatNumber(score, 'fr')}, soit ${pct(vsAverage, 'fr')} % de chances d'être préféré à un dossier moyen.`),
+        `${won[a]} comparaison(s) gagnée(s) et ${lost[a]} perdue(s) auprès de ${n} juré(s), chacune comptée selon la fiabilité estimée du juré : force logarithmique ${formatNumber(score, 'fr')}, soit ${pct(vsAverage, 'fr')} % de chances d'être préféré à un dossier moyen.`,
+      ),
     });
   });
 
@@ -200,10 +243,16 @@ export function aggregatePairwise(input: PairwiseInput): PairwiseResult {
     const n = jurorComparisons[j];
     const agreement = n ? agreed[j] / n : 0;
     return {
-      jurorId: juror.id, comparisons: n, reliability: eta[j], agreement,
-      explanation: explain('PAIRWISE_RELIABILITY', { comparisons: n, reliability: eta[j], agreement },
+      jurorId: juror.id,
+      comparisons: n,
+      reliability: eta[j],
+      agreement,
+      explanation: explain(
+        'PAIRWISE_RELIABILITY',
+        { comparisons: n, reliability: eta[j], agreement },
         `${n} comparison(s), ${agreed[j]} in line with the final ranking; estimated reliability ${formatNumber(eta[j], 'en')} (0.5: choices carry no weight, 1: fully trusted).`,
-        `${n} comparaison(s), dont ${agreed[j]} conformes au classement final ; fiabilité estimée ${formatNumber(eta[j], 'fr')} (0,5 : choix sans poids, 1 : pleine confiance).`),
+        `${n} comparaison(s), dont ${agreed[j]} conformes au classement final ; fiabilité estimée ${formatNumber(eta[j], 'fr')} (0,5 : choix sans poids, 1 : pleine confiance).`,
+      ),
     };
   });
 
@@ -295,9 +344,15 @@ export function nextPair(state: NextPairState): PairProposal | null {
   const { a, b, p, priority } = best;
   const pct = (x: number, l: 'en' | 'fr') => formatNumber(Math.round(x * 1000) / 10, l);
   return {
-    first: ids[a], second: ids[b], predictedFirstWins: p, priority,
-    explanation: explain('NEXT_PAIR', { predictedFirstWins: p, comparedFirst: n[a], comparedSecond: n[b], priority },
+    first: ids[a],
+    second: ids[b],
+    predictedFirstWins: p,
+    priority,
+    explanation: explain(
+      'NEXT_PAIR',
+      { predictedFirstWins: p, comparedFirst: n[a], comparedSecond: n[b], priority },
       `Predicted ${pct(p, 'en')}% / ${pct(1 - p, 'en')}%, compared ${n[a]} and ${n[b]} time(s): the least certain pair left for this juror.`,
-      `Prévision ${pct(p, 'fr')} % / ${pct(1 - p, 'fr')} %, comparés ${n[a]} et ${n[b]} fois : la paire la plus incertaine qui reste pour ce juré.`),
+      `Prévision ${pct(p, 'fr')} % / ${pct(1 - p, 'fr')} %, comparés ${n[a]} et ${n[b]} fois : la paire la plus incertaine qui reste pour ce juré.`,
+    ),
   };
 }

@@ -1,8 +1,18 @@
 import { juryError } from '../errors.js';
 import {
-  explain, formatNumber, indexPanel, isCount, sortIgnored,
-  type ApplicationId, type ApplicationScore, type Contribution, type IgnoredBallot, type JurorId, type MethodResult,
-  type Panel, type UnrankedApplication,
+  explain,
+  formatNumber,
+  indexPanel,
+  isCount,
+  sortIgnored,
+  type ApplicationId,
+  type ApplicationScore,
+  type Contribution,
+  type IgnoredBallot,
+  type JurorId,
+  type MethodResult,
+  type Panel,
+  type UnrankedApplication,
 } from '../panel.js';
 
 export interface Criterion {
@@ -136,10 +146,15 @@ export function aggregateScoredCriteria(input: ScoredCriteriaInput): ScoredCrite
     const n = count[a];
     if (n < quorum) {
       unranked.push({
-        applicationId, reason: 'below_quorum', jurorCount: n,
-        explanation: explain('BELOW_QUORUM', { jurorCount: n, quorum },
+        applicationId,
+        reason: 'below_quorum',
+        jurorCount: n,
+        explanation: explain(
+          'BELOW_QUORUM',
+          { jurorCount: n, quorum },
           `Scored by ${n} juror(s); at least ${quorum} needed to be ranked.`,
-          `Noté par ${n} juré(s) ; il en faut au moins ${quorum} pour être classé.`),
+          `Noté par ${n} juré(s) ; il en faut au moins ${quorum} pour être classé.`,
+        ),
       });
       return;
     }
@@ -147,10 +162,16 @@ export function aggregateScoredCriteria(input: ScoredCriteriaInput): ScoredCrite
     const figures = { jurorCount: n, weightedSum: sumWV[a], totalWeight: sumW[a], score };
     const what = norm ? ['z-scores', 'scores centrés-réduits'] : ['scores', 'notes'];
     scores.push({
-      applicationId, score, jurorCount: n, contributions: contributions[a],
-      explanation: explain(norm ? 'SCORED_CRITERIA_Z' : 'SCORED_CRITERIA', figures,
+      applicationId,
+      score,
+      jurorCount: n,
+      contributions: contributions[a],
+      explanation: explain(
+        norm ? 'SCORED_CRITERIA_Z' : 'SCORED_CRITERIA',
+        figures,
         `Weighted mean of ${n} jurors' ${what[0]} (each the weighted mean of their criterion scores${norm ? ', normalised per juror' : ''}): ${formatNumber(sumWV[a], 'en')} / ${formatNumber(sumW[a], 'en')} = ${formatNumber(score, 'en')}.`,
-        `Moyenne pondérée des ${what[1]} de ${n} jurés (chacune la moyenne pondérée de leurs notes par critère${norm ? ', normalisée par juré' : ''}) : ${formatNumber(sumWV[a], 'fr')} / ${formatNumber(sumW[a], 'fr')} = ${formatNumber(score, 'fr')}.`),
+        `Moyenne pondérée des ${what[1]} de ${n} jurés (chacune la moyenne pondérée de leurs notes par critère${norm ? ', normalisée par juré' : ''}) : ${formatNumber(sumWV[a], 'fr')} / ${formatNumber(sumW[a], 'fr')} = ${formatNumber(score, 'fr')}.`,
+      ),
     });
   });
   return { method: 'scored_criteria', normalisation, quorum, scores, unranked, ignored: sortIgnored(ignored), jurorScales };

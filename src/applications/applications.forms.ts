@@ -1,0 +1,114 @@
+import type { FieldProblem } from '../common/errors/domain-error.js';
+import { zonedWallTimeToInstant } from '../common/time/zoned.js';
+import { eurosToCents } from '../common/web/money.js';
+import { toLocalInput } from '../common/web/view.service.js';
+import type { Call } from './call.entity.js';
+import { coerceFormValue, type Answers } from './domain/form.js';
+
+/** An HTML form's fields as a draft: euros to cents, checkboxes, and answers by question. */
+export function draftFromForm(call: Call, body: Record<string, unknown>) {
+  const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string).trim() : undefined);
+  const euros = str('goalEuros');
+  let goalCents: number | undefined;
+  const problems: FieldProblem[] = [];
+  if (euros !== undefined && euros !== '') {
+    const cents = eurosToCents(euros);
+    if (cents !== null) goalCents = cents;
+    else problems.push({ field: 'goalCents', message: 'must be an amount in euros, e.g. 5000' });
+  }
+  const answers: Answers = {};
+  for (const q of call.form) {
+    if (q.kind === 'file') continue;
+    const raw = body[`q_${q.key}`];
+    answers[q.key] = coerceFormValue(q, raw);
+  }
+  return {
+    draft: {
+      title: str('title'),
+      summary: str('summary'),
+      category: str('category') || undefined,
+      goalCents,
+      commune: str('commune'),
+      postcode: str('postcode'),
+      applicantName: str('applicantName'),
+      organisation: str('organisation'),
+      email: str('email'),
+      phone: str('phone'),
+      consent: body.consent === 'yes',
+      answers,
+    },
+    problems,
+  };
+}
+
+/**
+ * The call editor works without JavaScript: categories and communes are edited as lines of text,
+ * the custom questions as JSON (the same shape as the API's `form`).
+ */
+export function callToForm(call: Call | null, timeZone: string): Record<string, string> {
+  if (!call)
+    return { goalMinEuros: '1000', goalMaxEuros: '10000', onePerApplicant: 'yes', allowEditAfterSubmit: 'yes', form: '[]', categories: '', territory: '' };
+  return {
+    textFr: call.textFr,
+    textEn: call.textEn,
+    receiptPrefix: call.receiptPrefix,
+    deadline: toLocalInput(call.deadline, timeZone),
+    goalMinEuros: String(call.goalMinCents / 100),
+    goalMaxEuros: String(call.goalMaxCents / 100),
+    onePerApplicant: call.onePerApplicant ? 'yes' : '',
+    allowEditAfterSubmit: call.allowEditAfterSubmit ? 'yes' : '',
+    categories: call.categories.map((c) => `${c.key} | ${c.labelFr} | ${c.labelEn}`).join('\n'),
+    territory: call.territory.map((c) => `${c.postcode} ${c.name}`).join('\n'),
+    form: JSON.stringify(call.form, null, 2),
+  };
+}
+
+export function callFromForm(body: Record<string, string>, timeZone: string): { dto: Record<string, unknown>; problems: FieldProblem[] } {
+  const problems: FieldProblem[] = [];
+  const lines = (s: string | undefined) =>
+    (s ?? '')
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean);
+  const categories = lines(body.categories).map((l, i) => {
+    const [key, labelFr, labelEn] = l.split('|').map((x) => x.trim());
+    if (!key || !labelFr || !labelEn) problems.push({ field: 'categories', message: `line ${i + 1}: write "key | Libellé | Label"` });
+    return { key, labelFr, labelEn: labelEn ?? labelFr };
+  });
+  const territory = lines(body.territory).map((l, i) => {
+    const m = /^(\S+)\s+(.+)$/.exec(l);
+    if (!m) problems.push({ field: 'territory', message: `line ${i + 1}: write "postcode commune"` });
+    return { postcode: m?.[1] ?? '', name: m?.[2] ?? '' };
+  });
+  const deadline = zonedWallTimeToInstant((body.deadline ?? '').trim(), timeZone);
+  if (!deadline) problems.push({ field: 'deadline', message: 'enter a date and time' });
+  const euros = (k: string) => {
+    const raw = (body[k] ?? '').trim();
+    if (!raw) return 0; // an empty bound reads as 0 cents
+    const cents = eurosToCents(raw);
+    if (cents === null) problems.push({ field: k, message: 'enter an amount in euros' });
+    return cents ?? Number.NaN;
+  };
+  let form: unknown = [];
+  try {
+    form = JSON.parse(body.form?.trim() || '[]');
+  } catch {
+    problems.push({ field: 'form', message: 'the questions must be valid JSON (a list of questions)' });
+  }
+  return {
+    dto: {
+      textFr: body.textFr ?? '',
+      textEn: body.textEn ?? '',
+      categories,
+      territory,
+      goalMinCents: euros('goalMinEuros'),
+      goalMaxCents: euros('goalMaxEuros'),
+      deadline: deadline?.toISOString(),
+      onePerApplicant: body.onePerApplicant === 'yes',
+      allowEditAfterSubmit: body.allowEditAfterSubmit === 'yes',
+      form,
+      receiptPrefix: (body.receiptPrefix ?? '').trim(),
+    },
+    problems,
+  };
+}

@@ -1,0 +1,184 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Roles } from '../auth/roles.guard.js';
+import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
+import { ErrorMessages } from '../common/errors/error-messages.js';
+import { checkForm } from '../common/web/forms.js';
+import { ViewService } from '../common/web/view.service.js';
+import { Page, type PageContext } from '../request-context/current.decorators.js';
+import { InviteMemberDto, JurySettingsDto } from './dto/jury.dto.js';
+import { attempt, num, settingsFromForm, settingsToForm, str, type Body_ } from './jury-form.js';
+import { JuryResultsService } from './jury-results.service.js';
+import { JurySetupService } from './jury-setup.service.js';
+import { settingsOf } from './jury.settings.js';
+
+/** The jury's staff page, server-rendered and usable without JavaScript: composition, settings, progress, results. */
+@ApiExcludeController()
+@Controller()
+export class JuryStaffPagesController {
+  constructor(
+    private readonly setup: JurySetupService,
+    private readonly juryResults: JuryResultsService,
+    private readonly views: ViewService,
+    private readonly errors: ErrorMessages,
+  ) {}
+
+  @Get('staff/programmes/:programmeId/jury')
+  @Roles(['staff'])
+  async staffPage(@Page() page: PageContext, @Param('programmeId') programmeId: string) {
+    return this.renderStaff(page, programmeId);
+  }
+
+  @Post('staff/programmes/:programmeId/jury/settings')
+  @HttpCode(200)
+  @Roles(['staff'])
+  async saveSettings(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Body() body: Body_, @Res() res: Response) {
+    const { dto, problems } = settingsFromForm(body);
+    const form = checkForm(JurySettingsDto, dto);
+    const errors = [...problems, ...(form.ok ? [] : form.errors)];
+    if (!errors.length && form.ok) {
+      const problem = await attempt(this.errors, page, 'method', () => this.setup.saveSettings(page.tenant, programmeId, form.value, page.principal!.userId));
+      if (!problem) return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/jury?saved=settings`);
+      errors.push(...(problem.fieldErrors.length ? problem.fieldErrors : [problem.error]));
+    }
+    return res.status(400).send(await this.renderStaff(page, programmeId, { errorList: errors, settingsValues: body }));
+  }
+
+  @Post('staff/programmes/:programmeId/jury/members')
+  @HttpCode(200)
+  @Roles(['staff'])
+  async invite(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Body() body: Body_, @Res() res: Response) {
+    const form = checkForm(InviteMemberDto, {
+      email: str(body.email),
+      displayName: str(body.displayName),
+      organisation: str(body.organisation),
+      ...(str(body.weight) ? { weight: num(body.weight) } : {}),
+    });
+    let errors: FieldProblem[] = form.ok ? [] : form.errors;
+    if (form.ok) {
+      const problem = await attempt(this.errors, page, 'email', () => this.setup.invite(page.tenant, programmeId, form.value, page.principal!.userId));
+      if (!problem) return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/jury?saved=member`);
+      errors = [problem.error];
+    }
+    return res.status(400).send(await this.renderStaff(page, programmeId, { errorList: errors, memberValues: body }));
+  }
+
+  @Post('staff/programmes/:programmeId/jury/:action')
+  @HttpCode(200)
+  @Roles(['staff'])
+  async act(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Param('action') action: string, @Body() body: Body_, @Res() res: Response) {
+    const actor = page.principal!.userId;
+    const run: Record<string, () => Promise<unknown>> = {
+      open: () => this.setup.openVote(page.tenant, programmeId, actor),
+      close: () => this.juryResults.closeVote(page.tenant, programmeId, actor),
+      remind: () => this.juryResults.remind(page.tenant, programmeId, actor),
+      confirm: () => this.confirmFromForm(page, programmeId, body),
+      announce: () => this.juryResults.announce(page.tenant, programmeId, actor),
+    };
+    if (!run[action]) throw new DomainError('NOT_FOUND');
+    const problem = await attempt(this.errors, page, action === 'confirm' ? 'justification' : 'actions', run[action]);
+    if (problem)
+      return res
+        .status(problem.status)
+        .send(
+          await this.renderStaff(page, programmeId, { errorList: problem.fieldErrors.length ? problem.fieldErrors : [problem.error], confirmValues: body }),
+        );
+    return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/jury?saved=${action}`);
+  }
+
+  // ---- rendering ----
+
+  private async confirmFromForm(page: PageContext, programmeId: string, body: Body_) {
+    const { apps } = await this.juryResults.results(page.tenant, programmeId);
+    const byReceipt = new Map(apps.map((a) => [a.receiptNumber ?? a.id, a.id]));
+    const ids = (field: string) => {
+      const tokens = str(body[field])
+        .split(/[\s,;]+/)
+        .filter(Boolean);
+      const unknown = tokens.filter((t) => !byReceipt.has(t));
+      if (unknown.length)
+        throw new DomainError('VALIDATION_FAILED', {}, [{ field, message: this.views.t(page.locale, 'jury.unknownReceipts', { list: unknown.join(', ') }) }]);
+      return tokens.map((t) => byReceipt.get(t)!);
+    };
+    return this.juryResults.confirm(
+      page.tenant,
+      programmeId,
+      {
+        laureates: ids('laureates'),
+        waitingList: ids('waitingList'),
+        justification: str(body.justification),
+      },
+      page.principal!.userId,
+    );
+  }
+
+  private async renderStaff(page: PageContext, programmeId: string, extra: Record<string, unknown> = {}) {
+    const o = await this.setup.overview(page.tenant, programmeId);
+    const status = o.status;
+    const progress = o.jury && status !== 'setup' ? await this.juryResults.progress(page.tenant, programmeId) : null;
+    let results: Record<string, unknown> | null = null;
+    if (status === 'closed') {
+      const r = await this.juryResults.results(page.tenant, programmeId);
+      const byApp = new Map(r.apps.map((a) => [a.id, a]));
+      const receipt = (id: string) => byApp.get(id)?.receiptNumber ?? id;
+      const scores = new Map(r.tally.result.scores.map((s) => [s.applicationId, s]));
+      const outcome = new Map(r.outcomes.map((x) => [x.applicationId, x]));
+      const lang = page.locale;
+      results = {
+        explanation: r.tally.selection.explanation[lang],
+        rows: r.tally.selection.entries.map((e) => ({
+          ...e,
+          title: byApp.get(e.applicationId)?.title ?? '',
+          receipt: receipt(e.applicationId),
+          scoreText: Number(e.score.toFixed(4)).toLocaleString(lang),
+          method: scores.get(e.applicationId)?.explanation[lang] ?? '',
+          selection: e.explanation[lang],
+          outcome: outcome.get(e.applicationId)?.status ?? null,
+        })),
+        unranked: r.tally.result.unranked.map((u) => ({
+          receipt: receipt(u.applicationId),
+          title: byApp.get(u.applicationId)?.title ?? '',
+          explanation: u.explanation[lang],
+        })),
+        boundaryTies: r.tally.selection.boundaryTies.map((b) => b.explanation[lang]),
+        unmetQuotas: r.tally.selection.unmetQuotas.map((q) => q.explanation[lang]),
+        laureates: (r.outcomes.length ? r.outcomes.filter((x) => x.status === 'laureate').map((x) => x.applicationId) : r.tally.selection.laureates)
+          .map(receipt)
+          .join('\n'),
+        waitingList: (r.outcomes.length
+          ? r.outcomes
+              .filter((x) => x.status === 'waiting')
+              .sort((a, b) => a.waitingPosition! - b.waitingPosition!)
+              .map((x) => x.applicationId)
+          : r.tally.selection.waitingList
+        )
+          .map(receipt)
+          .join('\n'),
+      };
+    }
+    const settings = settingsOf(o.jury);
+    const typed = extra.confirmValues as Body_ | undefined;
+    const confirmForm = {
+      laureates: typed ? str(typed.laureates) : results?.laureates,
+      waitingList: typed ? str(typed.waitingList) : results?.waitingList,
+      justification: typed ? str(typed.justification) : '',
+    };
+    return this.views.page('pages/jury/staff', page, {
+      confirmForm,
+      title: this.views.t(page.locale, 'jury.staffTitle'),
+      programme: o.programme,
+      jury: o.jury,
+      status,
+      method: o.method,
+      members: o.members,
+      progress,
+      results,
+      settingsValues: settingsToForm(o.method, settings),
+      setup: status === 'setup',
+      methods: ['favourites', 'scored_criteria', 'borda', 'pairwise'],
+      ...extra,
+      errors: Object.fromEntries(((extra.errorList as FieldProblem[] | undefined) ?? []).map((e) => [e.field, e.message])),
+    });
+  }
+}
