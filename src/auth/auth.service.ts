@@ -35,6 +35,8 @@ export interface InviteInput {
   role: Role;
   programmeId?: string | null;
   locale?: 'fr' | 'en';
+  /** Where the invitation's link leads once used (their portal, their page). */
+  next?: string;
 }
 
 /** Who presented a session cookie or bearer token, which credential it was, and whether its expiry just moved. */
@@ -269,7 +271,9 @@ export class AuthService {
         subjectId: user.id,
         data: { role: input.role, programmeId: input.programmeId ?? null, email },
       });
-      link = await this.issueLink(em, tenant, user, baseUrl, 'invitation', undefined, user.locale ?? tenant.defaultLocale, { role: input.role });
+      link = await this.issueLink(em, tenant, user, baseUrl, 'invitation', input.next, user.locale ?? input.locale ?? tenant.defaultLocale, {
+        role: input.role,
+      });
     }
     return { user, granted, link };
   }

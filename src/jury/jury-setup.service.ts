@@ -3,7 +3,6 @@ import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AuthService } from '../auth/auth.service.js';
 import { normaliseEmail } from '../auth/domain/tokens.js';
-import { UsersRepository } from '../auth/users.repository.js';
 import { Clock } from '../common/clock/clock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
 import { DomainError } from '../common/errors/domain-error.js';
@@ -25,7 +24,6 @@ export class JurySetupService {
     private readonly repo: JuryRepository,
     private readonly lookups: JuryLookups,
     private readonly programmes: ProgrammesRepository,
-    private readonly users: UsersRepository,
     private readonly auth: AuthService,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
@@ -91,28 +89,20 @@ export class JurySetupService {
       await this.programmes.lockFound(em, tenant.id, programmeId);
       const jury = await this.repo.ensureJury(em, tenant.id, programmeId);
       if (jury.status !== 'setup') throw new DomainError('JURY_SETTINGS_LOCKED');
-      const user = await this.users.upsert(em, tenant.id, email, dto.displayName, dto.locale ?? null);
-      const granted = await this.users.grant(em, tenant.id, user.id, 'juror', programmeId);
-      if (granted) {
-        await this.audit.record(em, {
-          tenantId: tenant.id,
-          actorUserId,
-          action: 'person.role_granted',
-          subjectType: 'user',
-          subjectId: user.id,
-          data: { role: 'juror', programmeId, email },
-        });
-        await this.auth.issueLink(
-          em,
-          tenant,
-          user,
-          siteUrl,
-          'invitation',
-          `/jury/programmes/${programmeId}`,
-          user.locale ?? dto.locale ?? tenant.defaultLocale,
-          { role: 'juror' },
-        );
-      }
+      const { user } = await this.auth.inviteIn(
+        em,
+        tenant,
+        actorUserId,
+        {
+          email,
+          displayName: dto.displayName,
+          role: 'juror',
+          programmeId,
+          locale: dto.locale,
+          next: `/jury/programmes/${programmeId}`,
+        },
+        siteUrl,
+      );
       const member = await this.repo.insertMember(em, {
         tenantId: tenant.id,
         programmeId,

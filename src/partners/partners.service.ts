@@ -4,7 +4,6 @@ import { AuditService } from '../audit/audit.service.js';
 import { AuthService } from '../auth/auth.service.js';
 import { normaliseEmail } from '../auth/domain/tokens.js';
 import { PeopleQuery } from '../auth/people.query.js';
-import { UsersRepository } from '../auth/users.repository.js';
 import { CoachingService } from '../coaching/coaching.service.js';
 import { isUniqueViolation, TransactionRunner } from '../common/db/transaction.js';
 import { DomainError } from '../common/errors/domain-error.js';
@@ -32,7 +31,6 @@ export class PartnersService {
     private readonly programmes: ProgrammesRepository,
     private readonly laureates: LaureatesQuery,
     private readonly coaching: CoachingService,
-    private readonly users: UsersRepository,
     private readonly auth: AuthService,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
@@ -127,29 +125,21 @@ export class PartnersService {
     return this.tx.run(async (em) => {
       await this.programmes.lockFound(em, tenant.id, programmeId);
       const partner = await this.partner(em, tenant.id, programmeId, partnerId);
-      const user = await this.users.upsert(em, tenant.id, email, dto.displayName, dto.locale ?? null);
-      const granted = await this.users.grant(em, tenant.id, user.id, 'partner', programmeId);
+      const { user } = await this.auth.inviteIn(
+        em,
+        tenant,
+        actorUserId,
+        {
+          email,
+          displayName: dto.displayName,
+          role: 'partner',
+          programmeId,
+          locale: dto.locale,
+          next: `/partners/programmes/${programmeId}`,
+        },
+        siteUrl,
+      );
       await this.repo.addContact(em, tenant.id, partner.id, user.id);
-      if (granted) {
-        await this.audit.record(em, {
-          tenantId: tenant.id,
-          actorUserId,
-          action: 'person.role_granted',
-          subjectType: 'user',
-          subjectId: user.id,
-          data: { role: 'partner', programmeId, email },
-        });
-        await this.auth.issueLink(
-          em,
-          tenant,
-          user,
-          siteUrl,
-          'invitation',
-          `/partners/programmes/${programmeId}`,
-          user.locale ?? dto.locale ?? tenant.defaultLocale,
-          { role: 'partner' },
-        );
-      }
       return { partnerId: partner.id, userId: user.id, email: user.email, displayName: user.displayName };
     });
   }
