@@ -9,7 +9,8 @@ import { backupTo, restoreFrom, secretsSealedElsewhere } from '../database/backu
 import { startEmbeddedPostgres } from '../database/embedded-postgres.js';
 import { runMigrations } from '../database/migrate.js';
 import { PlatformService } from '../platform/platform.service.js';
-import { DomainError } from '../common/errors/domain-error.js';
+import { describeMessage, DomainError } from '../common/errors/domain-error.js';
+import { ERROR_CATALOGUE } from '../error-catalogue.js';
 import { isValidTimeZone } from '../common/time/zoned.js';
 
 /**
@@ -174,8 +175,10 @@ export async function runCli(
 function describe(err: unknown): string {
   if (err instanceof ConfigError) return err.problems.join('; ');
   if (err instanceof DomainError) {
+    // The catalogue's sentence (operators read English here), then each bad field.
+    const sentence = ERROR_CATALOGUE[err.code] ? describeMessage(ERROR_CATALOGUE[err.code], 'en', err.details) : err.code;
     const fields = err.fieldErrors.map((f) => `${f.field} ${f.message}`).join('; ');
-    return fields ? `${err.code}: ${fields}` : `${err.code}${Object.keys(err.details).length ? ` ${JSON.stringify(err.details)}` : ''}`;
+    return fields ? `${sentence} ${fields}` : sentence;
   }
   return (err as Error)?.message ?? String(err);
 }

@@ -137,6 +137,11 @@ describe('platform: a new authority from an empty installation', () => {
         quiet,
       ),
     ).toBe(0);
+    lines.length = 0;
+    // A refusal reads as a sentence, not as an error code.
+    expect(await runCli(['create-authority', '--slug', 'ville-b', '--name', 'Ville B bis', '--staff-email', 'c@ville-b.test'], cliEnv(), quiet)).toBe(1);
+    expect(lines).toEqual([expect.stringMatching(/^tremplin: .*ville-b/)]);
+    expect(lines[0]).not.toContain('TENANT_SLUG_TAKEN');
     expect(await runCli(['list-authorities'], cliEnv(), quiet)).toBe(0);
     expect(lines.find((l) => l.startsWith('ville-b\t'))).toContain('ville-b.test');
   });
