@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -45,27 +45,8 @@ export class PartnerDto {
     number | null;
 }
 
-export class UpdatePartnerDto {
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(1, 200) name?: string;
-  @ApiPropertyOptional() @IsOptional() @Matches(/^https:\/\/\S+$/, { message: 'logoUrl must be an https link' }) @MaxLength(500) logoUrl?: string | null;
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(5000) description?: string;
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @Length(1, 60, { each: true })
-  expertise?: string[];
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @Length(1, 60, { each: true })
-  themes?: string[];
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(1000) capacity?: number;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) matchFundingCents?: number | null;
-}
+/** Every field of a partner, each optional: a PATCH changes what it names. */
+export class UpdatePartnerDto extends PartialType(PartnerDto) {}
 
 export class ContactDto {
   @ApiProperty() @Transform(trim) @IsEmail({}, { message: 'email must be an e-mail address' }) @MaxLength(254) email: string;
