@@ -11,6 +11,7 @@ import { OutboxPrioritiesBackfill1795473600001 } from './1795473600001-OutboxPri
 import { ApplicationContactEmail1796136446991 } from './1796136446991-ApplicationContactEmail.js';
 import { PaymentSettings1796137072527 } from './1796137072527-PaymentSettings.js';
 import { PlatformAdmins1796137152209 } from './1796137152209-PlatformAdmins.js';
+import { TenantLanguages1796145895268 } from './1796145895268-TenantLanguages.js';
 
 // Every migration, in order. Listed by hand (not a glob) so that the ESM build and the tests load the same set.
 // One per line, so that branches adding migrations merge cleanly.
@@ -28,4 +29,5 @@ export const MIGRATIONS: Function[] = [
   ApplicationContactEmail1796136446991,
   PaymentSettings1796137072527,
   PlatformAdmins1796137152209,
+  TenantLanguages1796145895268,
 ];

@@ -1,3 +1,4 @@
+import type { Locale } from '../common/i18n/localized.js';
 import { Injectable } from '@nestjs/common';
 import { type EntityManager, In } from 'typeorm';
 import { Application } from './application.entity.js';
@@ -9,7 +10,7 @@ export interface ApplicantOf {
   title: string;
   applicantName: string;
   /** The language the application was written in. */
-  locale: 'fr' | 'en';
+  locale: Locale;
 }
 
 /** The applications module's read API on applicants, so that no other module reads `application` for them. */

@@ -1,3 +1,4 @@
+import type { Locale } from '../common/i18n/localized.js';
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { User } from '../auth/user.entity.js';
 import { Programme } from '../programmes/programme.entity.js';
@@ -49,7 +50,7 @@ export class Application {
   @Column('timestamptz', { nullable: true }) submittedAt: Date | null;
   /** The client's Idempotency-Key of the request that created the draft: a retry finds it. */
   @Column('text', { nullable: true }) idempotencyKey: string | null;
-  @Column('text', { default: 'fr' }) locale: 'fr' | 'en';
+  @Column('text', { default: 'fr' }) locale: Locale;
   /**
    * Words of the application for the desk's full-text search, kept by a trigger (see the migration)
    * so that a search reads an index instead of computing every row's words.

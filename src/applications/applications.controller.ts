@@ -1,3 +1,4 @@
+import type { Locale as Lang } from '../common/i18n/localized.js';
 import { ConsumeLinkDto } from '../auth/dto/auth.dto.js';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Patch, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
@@ -96,7 +97,7 @@ export class ApplicationsController {
     @CurrentPrincipal() p: Principal,
     @Param('programmeId') programmeId: string,
     @Body() dto: StartApplicationDto,
-    @Locale() locale: 'fr' | 'en',
+    @Locale() locale: Lang,
     @Headers('idempotency-key') key?: string,
   ) {
     if (key !== undefined && !/^[\w.:-]{8,100}$/.test(key)) {
@@ -138,7 +139,7 @@ export class ApplicationsController {
     @CurrentPrincipal() p: Principal,
     @Param('id') id: string,
     @Body() dto: ApplicationDraftDto,
-    @Locale() locale: 'fr' | 'en',
+    @Locale() locale: Lang,
   ) {
     const app = await this.applications.saveDraft(tenant, id, p, dto, locale);
     return { ...applicationView(app), pendingEmail: await this.contactEmails.pending(tenant, app) };
@@ -147,7 +148,7 @@ export class ApplicationsController {
   @Post('applications/:id/submit')
   @SignedIn()
   @HttpCode(200)
-  async submit(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string, @Locale() locale: 'fr' | 'en') {
+  async submit(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string, @Locale() locale: Lang) {
     return applicationView(await this.applications.submit(tenant, id, p, locale));
   }
 
@@ -168,7 +169,7 @@ export class ApplicationsController {
     @Param('id') id: string,
     @Param('questionKey') questionKey: string,
     @UploadedFile() file: Upload | undefined,
-    @Locale() locale: 'fr' | 'en',
+    @Locale() locale: Lang,
   ) {
     await this.applications.view(tenant, id, p); // what may not be seen is not found, before any other answer
     if (!file) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'file', message: 'attach the file in the "file" field' }]);
@@ -215,7 +216,7 @@ export class ApplicationsController {
     @CurrentTenant() tenant: Tenant,
     @Param('programmeId') programmeId: string,
     @Query('format') format: string,
-    @Locale() locale: 'fr' | 'en',
+    @Locale() locale: Lang,
     @Res() res: Response,
   ) {
     if (format !== 'csv' && format !== 'xlsx') throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'format', message: 'format must be csv or xlsx' }]);

@@ -1,3 +1,4 @@
+import type { Locale } from '../common/i18n/localized.js';
 import ExcelJS from 'exceljs';
 import type { Application } from './application.entity.js';
 import type { Call } from './call.entity.js';
@@ -5,10 +6,10 @@ import { failedRules, type RuleResult } from './domain/eligibility.js';
 import { toCsv } from './domain/export.js';
 
 type Row = { application: Application; rules: RuleResult[] };
-type Labeller = (call: Call, a: Application, locale: 'fr' | 'en') => Array<{ key: string; label: string; value: string }>;
+type Labeller = (call: Call, a: Application, locale: Locale) => Array<{ key: string; label: string; value: string }>;
 
 /** One line per application: stable column keys first (open-data friendly), then labelled answers. */
-function table(call: Call, rows: Row[], label: Labeller, locale: 'fr' | 'en'): { header: string[]; body: string[][] } {
+function table(call: Call, rows: Row[], label: Labeller, locale: Locale): { header: string[]; body: string[][] } {
   const sample = rows[0]
     ? label(call, rows[0].application, locale)
     : label(
@@ -43,12 +44,12 @@ function table(call: Call, rows: Row[], label: Labeller, locale: 'fr' | 'en'): {
   return { header, body };
 }
 
-export function applicationsCsv(call: Call, rows: Row[], label: Labeller, locale: 'fr' | 'en'): string {
+export function applicationsCsv(call: Call, rows: Row[], label: Labeller, locale: Locale): string {
   const { header, body } = table(call, rows, label, locale);
   return '\uFEFF' + toCsv(header, body);
 }
 
-export async function applicationsXlsx(call: Call, rows: Row[], label: Labeller, locale: 'fr' | 'en'): Promise<Buffer> {
+export async function applicationsXlsx(call: Call, rows: Row[], label: Labeller, locale: Locale): Promise<Buffer> {
   const { header, body } = table(call, rows, label, locale);
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet(locale === 'fr' ? 'Candidatures' : 'Applications');

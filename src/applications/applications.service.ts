@@ -1,3 +1,4 @@
+import type { Locale } from '../common/i18n/localized.js';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
@@ -103,7 +104,7 @@ export class ApplicationsService {
   // ---- applicants -----------------------------------------------------------------------------
 
   /** Starts a draft. A retried request with the same Idempotency-Key returns the same draft. */
-  async start(tenant: Tenant, programmeId: string, principal: Principal, opts: { idempotencyKey?: string; locale: 'fr' | 'en' }): Promise<Application> {
+  async start(tenant: Tenant, programmeId: string, principal: Principal, opts: { idempotencyKey?: string; locale: Locale }): Promise<Application> {
     return this.tx.run(async (em) => {
       if (opts.idempotencyKey) {
         const again = await this.applications.byIdempotencyKey(em, tenant.id, principal.userId, opts.idempotencyKey);
@@ -157,7 +158,7 @@ export class ApplicationsService {
   }
 
   /** Saves whatever was typed; only types and limits are checked (completeness waits for submit). */
-  async saveDraft(tenant: Tenant, id: string, principal: Principal, dto: ApplicationDraftDto, locale: 'fr' | 'en'): Promise<Application> {
+  async saveDraft(tenant: Tenant, id: string, principal: Principal, dto: ApplicationDraftDto, locale: Locale): Promise<Application> {
     return this.tx.run(async (em) => {
       const app = await this.lockOwn(em, tenant, id, principal);
       const { call, window } = await this.callWindow(em, tenant, app.programmeId, locale);
@@ -203,7 +204,7 @@ export class ApplicationsService {
    * Submits: idempotent (a second submit of a submitted application returns it unchanged), checked
    * against the deadline in the same transaction, and complete with a receipt number and e-mail.
    */
-  async submit(tenant: Tenant, id: string, principal: Principal, locale: 'fr' | 'en'): Promise<Application> {
+  async submit(tenant: Tenant, id: string, principal: Principal, locale: Locale): Promise<Application> {
     return this.tx.run(async (em) => {
       const app = await this.lockOwn(em, tenant, id, principal);
       const now = this.clock.now();
@@ -261,7 +262,7 @@ export class ApplicationsService {
   }
 
   /** Stores a file for a file question; its type is read from its bytes, not its name. */
-  async upload(tenant: Tenant, id: string, principal: Principal, questionKey: string, file: UploadedFile, locale: 'fr' | 'en'): Promise<StoredFileInfo> {
+  async upload(tenant: Tenant, id: string, principal: Principal, questionKey: string, file: UploadedFile, locale: Locale): Promise<StoredFileInfo> {
     return this.tx.run(async (em) => {
       const app = await this.lockOwn(em, tenant, id, principal);
       const { call, window } = await this.callWindow(em, tenant, app.programmeId, locale);
@@ -324,7 +325,7 @@ export class ApplicationsService {
   }
 
   /** Rows for exports and the receipt e-mail: fixed fields then custom questions, labelled. */
-  answerRows(call: Call, a: Application, locale: 'fr' | 'en'): Array<{ key: string; label: string; value: string }> {
+  answerRows(call: Call, a: Application, locale: Locale): Array<{ key: string; label: string; value: string }> {
     const fr = locale === 'fr';
     const category = call.categories.find((c) => c.key === a.category);
     const rows = [
@@ -368,7 +369,7 @@ export class ApplicationsService {
     return app;
   }
 
-  private async callWindow(em: EntityManager, tenant: Tenant, programmeId: string, locale: 'fr' | 'en'): Promise<{ call: Call; window: CallWindow }> {
+  private async callWindow(em: EntityManager, tenant: Tenant, programmeId: string, locale: Locale): Promise<{ call: Call; window: CallWindow }> {
     const programme = await this.programmes.get(tenant.id, programmeId, em);
     if (!programme) throw new DomainError('NOT_FOUND');
     const call = await this.applications.call(tenant.id, programmeId, em);

@@ -1,3 +1,4 @@
+import type { Locale } from '../common/i18n/localized.js';
 import { Inject, Injectable } from '@nestjs/common';
 import argon2 from 'argon2';
 import { EntityManager } from 'typeorm';
@@ -34,7 +35,7 @@ export interface InviteInput {
   displayName: string;
   role: Role;
   programmeId?: string | null;
-  locale?: 'fr' | 'en';
+  locale?: Locale;
   /** Where the invitation's link leads once used (their portal, their page). */
   next?: string;
 }
@@ -49,7 +50,7 @@ export interface Authentication {
 export interface SignInRequestContext {
   tenant: Tenant;
   ip: string;
-  locale: 'fr' | 'en';
+  locale: Locale;
   baseUrl: string;
   next?: string;
 }
@@ -98,7 +99,7 @@ export class AuthService {
     baseUrl: string,
     template: string,
     next?: string,
-    locale: 'fr' | 'en' = user.locale ?? tenant.defaultLocale,
+    locale: Locale = user.locale ?? tenant.defaultLocale,
     extra: Record<string, unknown> = {},
   ): Promise<string> {
     const url = await this.createLink(em, tenant.id, user.id, baseUrl, next);

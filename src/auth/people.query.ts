@@ -1,3 +1,4 @@
+import type { Locale } from '../common/i18n/localized.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { type Role, RoleGrant, User } from './user.entity.js';
@@ -8,7 +9,7 @@ export interface PersonContact {
   displayName: string;
   email: string;
   /** The person's own choice; null means "the language of what they are answering". */
-  locale: 'fr' | 'en' | null;
+  locale: Locale | null;
 }
 
 const contactOf = (u: User): PersonContact => ({ id: u.id, displayName: u.displayName, email: u.email, locale: u.locale });

@@ -1,3 +1,4 @@
+import type { Locale } from '../common/i18n/localized.js';
 import { JoinColumn, ManyToOne, Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { Programme } from '../programmes/programme.entity.js';
 import { Tenant } from '../tenants/tenant.entity.js';
@@ -19,7 +20,7 @@ export class User {
   @Column('text') email: string;
   @Column('text') displayName: string;
   @Column('text', { nullable: true }) passwordHash: string | null;
-  @Column('text', { nullable: true }) locale: 'fr' | 'en' | null;
+  @Column('text', { nullable: true }) locale: Locale | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }
 

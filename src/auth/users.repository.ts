@@ -1,3 +1,4 @@
+import type { Locale } from '../common/i18n/localized.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import type { Principal } from './principal.js';
@@ -24,7 +25,7 @@ export class UsersRepository {
   }
 
   /** Finds or creates the person; concurrent calls for one e-mail end with one row. */
-  async upsert(em: EntityManager, tenantId: string, email: string, displayName: string, locale: 'fr' | 'en' | null = null): Promise<User> {
+  async upsert(em: EntityManager, tenantId: string, email: string, displayName: string, locale: Locale | null = null): Promise<User> {
     await em.query(
       `INSERT INTO app_user (tenant_id, email, display_name, locale) VALUES ($1, $2, $3, $4)
        ON CONFLICT (tenant_id, email) DO NOTHING`,

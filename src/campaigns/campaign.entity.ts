@@ -1,3 +1,4 @@
+import type { Locale } from '../common/i18n/localized.js';
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Application } from '../applications/application.entity.js';
 import { Partner } from '../partners/partner.entity.js';
@@ -188,7 +189,7 @@ export class Contribution {
   @Column('text', { nullable: true }) displayName: string | null;
   @Column('boolean', { default: false }) anonymous: boolean;
   @Column('text', { default: '' }) message: string;
-  @Column('text', { default: 'fr' }) locale: 'fr' | 'en';
+  @Column('text', { default: 'fr' }) locale: Locale;
   @Column('text', { default: 'pending' }) status: ContributionStatus;
   @Column('text') provider: string;
   @Column('text', { nullable: true }) providerRef: string | null;
@@ -257,7 +258,7 @@ export class CampaignSubscriber {
   private campaignRef?: Campaign;
   @Column('text') email: string;
   @Column('text') emailKey: string;
-  @Column('text', { default: 'fr' }) locale: 'fr' | 'en';
+  @Column('text', { default: 'fr' }) locale: Locale;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }
 

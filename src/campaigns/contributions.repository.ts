@@ -1,3 +1,4 @@
+import type { Locale } from '../common/i18n/localized.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error.js';
@@ -167,8 +168,8 @@ export class ContributionsRepository {
   async contributorsToWrite(
     em: EntityManager,
     campaignId: string,
-  ): Promise<Array<{ email: string; emailKey: string; locale: 'fr' | 'en'; displayName: string | null }>> {
-    const rows: Array<{ email: string; email_key: string; locale: 'fr' | 'en'; display_name: string | null }> = await em.query(
+  ): Promise<Array<{ email: string; emailKey: string; locale: Locale; displayName: string | null }>> {
+    const rows: Array<{ email: string; email_key: string; locale: Locale; display_name: string | null }> = await em.query(
       `SELECT DISTINCT ON (email_key) email, email_key, locale, display_name FROM contribution
         WHERE campaign_id = $1 AND status = 'confirmed' ORDER BY email_key, created_at DESC`,
       [campaignId],

@@ -1,3 +1,4 @@
+import type { Locale } from '../common/i18n/localized.js';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
@@ -131,7 +132,7 @@ export class ContributionsService {
     tenant: Tenant,
     campaignId: string,
     r: ContributionRequest,
-    locale: 'fr' | 'en',
+    locale: Locale,
     idempotencyKey: string,
     fingerprint: string,
   ): Promise<ContributionReceipt> {

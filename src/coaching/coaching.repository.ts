@@ -1,3 +1,4 @@
+import type { Locale } from '../common/i18n/localized.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type PersonContact, PeopleQuery } from '../auth/people.query.js';
@@ -13,7 +14,7 @@ export interface LaureateRow extends CoachingLaureate {
   receiptNumber: string | null;
   displayName: string;
   email: string;
-  locale: 'fr' | 'en';
+  locale: Locale;
   coachName: string | null;
   coachEmail: string | null;
 }
@@ -82,7 +83,7 @@ export class CoachingRepository {
           receiptNumber: r.a_receipt,
           displayName: u.displayName ?? '',
           email: u.email ?? '',
-          locale: (u.locale ?? r.a_locale ?? 'fr') as 'fr' | 'en',
+          locale: (u.locale ?? r.a_locale ?? 'fr') as Locale,
           coachName: c?.displayName ?? null,
           coachEmail: c?.email ?? null,
         });

@@ -1,3 +1,4 @@
+import type { Locale } from '../common/i18n/localized.js';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Application } from '../applications/application.entity.js';
@@ -42,7 +43,7 @@ export class JuryLookups {
     return member;
   }
 
-  async localeOf(em: EntityManager, tenant: Tenant, member: JuryMember): Promise<'fr' | 'en'> {
+  async localeOf(em: EntityManager, tenant: Tenant, member: JuryMember): Promise<Locale> {
     return (await this.users.findById(tenant.id, member.userId, em))?.locale ?? tenant.defaultLocale;
   }
 

@@ -124,7 +124,7 @@ export class JuryStaffPagesController {
       const receipt = (id: string) => byApp.get(id)?.receiptNumber ?? id;
       const scores = new Map(r.tally.result.scores.map((s) => [s.applicationId, s]));
       const outcome = new Map(r.outcomes.map((x) => [x.applicationId, x]));
-      const lang = page.locale;
+      const lang = (page.locale === 'fr' ? 'fr' : 'en') as 'fr' | 'en'; // explanations are written in fr and en (issue 15: catalogue)
       results = {
         explanation: r.tally.selection.explanation[lang],
         rows: r.tally.selection.entries.map((e) => ({

@@ -1,3 +1,4 @@
+import type { Locale } from '../common/i18n/localized.js';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ApplicationsService } from '../applications/applications.service.js';
@@ -91,7 +92,7 @@ export class JuryVoteService {
   }
 
   /** One application as the juror reads it; blind review hides who the applicant is. */
-  async readApplication(tenant: Tenant, programmeId: string, applicationId: string, principal: Principal, locale: 'fr' | 'en') {
+  async readApplication(tenant: Tenant, programmeId: string, applicationId: string, principal: Principal, locale: Locale) {
     const em = this.repo.manager;
     const programme = await this.programmes.found(tenant.id, programmeId);
     const member = await this.lookups.memberOf(em, tenant, programmeId, principal);

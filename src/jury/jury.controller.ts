@@ -1,3 +1,4 @@
+import type { Locale as Lang } from '../common/i18n/localized.js';
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -247,7 +248,7 @@ export class JuryController {
     @CurrentTenant() tenant: Tenant,
     @Param('programmeId') programmeId: string,
     @Query('format') format: string,
-    @Locale() locale: 'fr' | 'en',
+    @Locale() locale: Lang,
     @Res() res: Response,
   ) {
     if (format !== 'csv' && format !== 'xlsx') throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'format', message: 'format must be csv or xlsx' }]);
@@ -282,7 +283,7 @@ export class JuryController {
     @CurrentPrincipal() p: Principal,
     @Param('programmeId') programmeId: string,
     @Param('applicationId') applicationId: string,
-    @Locale() locale: 'fr' | 'en',
+    @Locale() locale: Lang,
   ) {
     const r = await this.vote.readApplication(tenant, programmeId, applicationId, p, locale);
     return { ...r.application, rows: r.rows, conflict: r.conflict, ballot: r.ballot, note: r.note, attachments: r.attachments };

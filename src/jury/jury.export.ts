@@ -1,3 +1,4 @@
+import type { Locale } from '../common/i18n/localized.js';
 import ExcelJS from 'exceljs';
 import type { Application } from '../applications/application.entity.js';
 import { toCsv } from '../applications/domain/export.js';
@@ -52,7 +53,7 @@ export function anonymisedBallotsCsv(d: ExportData): string {
 }
 
 /** Every evaluation: one line per juror, application and criterion (or pick, rank, comparison), with the comment. */
-function evaluationTable(d: ExportData, locale: 'fr' | 'en'): { header: string[]; body: string[][] } {
+function evaluationTable(d: ExportData, locale: Locale): { header: string[]; body: string[][] } {
   const fr = locale === 'fr';
   const header = fr
     ? ['juré', 'organisation', 'poids', 'dossier', 'titre', 'critère', 'valeur', 'commentaire', 'modifié le']
@@ -99,12 +100,12 @@ function evaluationTable(d: ExportData, locale: 'fr' | 'en'): { header: string[]
   return { header, body };
 }
 
-export function evaluationsCsv(d: ExportData, locale: 'fr' | 'en'): string {
+export function evaluationsCsv(d: ExportData, locale: Locale): string {
   const { header, body } = evaluationTable(d, locale);
   return '\uFEFF' + toCsv(header, body);
 }
 
-export async function evaluationsXlsx(d: ExportData, locale: 'fr' | 'en'): Promise<Buffer> {
+export async function evaluationsXlsx(d: ExportData, locale: Locale): Promise<Buffer> {
   const { header, body } = evaluationTable(d, locale);
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet(locale === 'fr' ? 'Évaluations' : 'Evaluations');

@@ -1,3 +1,4 @@
+import type { Locale } from '../common/i18n/localized.js';
 import { Injectable } from '@nestjs/common';
 import { ViewService } from '../common/web/view.service.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
@@ -16,7 +17,7 @@ export interface RenderedEmail {
 export class EmailRenderer {
   constructor(private readonly views: ViewService) {}
 
-  render(tenant: Tenant, template: string, locale: 'fr' | 'en', payload: Record<string, unknown>): RenderedEmail {
+  render(tenant: Tenant, template: string, locale: Locale, payload: Record<string, unknown>): RenderedEmail {
     const model = { ...payload, tenant, locale };
     const source = this.views.render(`emails/${template}.${locale}`, tenant.slug, model);
     if (source === undefined) throw new Error(`e-mail template emails/${template}.${locale}.hbs not found`);

@@ -1,3 +1,4 @@
+import type { Locale } from '../common/i18n/localized.js';
 import { JoinColumn, ManyToOne, Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { Tenant } from '../tenants/tenant.entity.js';
 import type { MailPriority } from './domain/mail-priority.js';
@@ -28,7 +29,7 @@ export class OutboxMessage {
   @JoinColumn({ name: 'tenant_id', foreignKeyConstraintName: 'outbox_message_tenant_fk' })
   private tenantRef?: Tenant;
   @Column('text') template: string;
-  @Column('text') locale: 'fr' | 'en';
+  @Column('text') locale: Locale;
   @Column('text') toAddress: string;
   @Column('text', { nullable: true }) toName: string | null;
   @Column('jsonb', { default: {} }) payload: Record<string, unknown>;

@@ -1,3 +1,4 @@
+import type { Locale } from '../common/i18n/localized.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Tenant } from '../tenants/tenant.entity.js';
@@ -9,7 +10,7 @@ import type { OutboxMessage } from './outbox-message.entity.js';
 export interface NewOutboxMessage {
   tenantId: string;
   template: string;
-  locale: 'fr' | 'en';
+  locale: Locale;
   toAddress: string;
   toName: string | null;
   payload: Record<string, unknown>;

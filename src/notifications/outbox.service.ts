@@ -1,3 +1,4 @@
+import type { Locale } from '../common/i18n/localized.js';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock/clock.js';
@@ -7,7 +8,7 @@ import { OutboxRepository } from './outbox.repository.js';
 export interface OutgoingEmail {
   tenantId: string;
   template: string;
-  locale: 'fr' | 'en';
+  locale: Locale;
   to: string;
   toName?: string | null;
   payload?: Record<string, unknown>;

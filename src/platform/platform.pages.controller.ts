@@ -1,3 +1,4 @@
+import type { Locale } from '../common/i18n/localized.js';
 import {
   Body,
   Controller,
@@ -77,12 +78,7 @@ export function platformPageContext(req: TremplinRequest): PlatformPageContext {
  * Domain errors of the authority forms, as problems next to their fields: the slug or a host already
  * taken (409 in the API), and each bad host name (`hosts.2`), shown on the one hosts textarea.
  */
-async function withAuthorityErrors<T>(
-  errors: ErrorMessages,
-  locale: 'fr' | 'en',
-  hosts: string[] | undefined,
-  action: () => Promise<T>,
-): Promise<FormResult<T>> {
+async function withAuthorityErrors<T>(errors: ErrorMessages, locale: Locale, hosts: string[] | undefined, action: () => Promise<T>): Promise<FormResult<T>> {
   try {
     return { ok: true, value: await action() };
   } catch (err) {

@@ -1,3 +1,4 @@
+import type { Locale } from '../common/i18n/localized.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
@@ -6,7 +7,7 @@ export interface AuthoritySummary {
   slug: string;
   name: string;
   hosts: string[];
-  defaultLocale: 'fr' | 'en';
+  defaultLocale: Locale;
   timeZone: string;
   senderName: string;
   senderEmail: string;
@@ -36,7 +37,7 @@ export class PlatformReadModel {
       slug: r.slug as string,
       name: r.name as string,
       hosts: r.hosts as string[],
-      defaultLocale: r.default_locale as 'fr' | 'en',
+      defaultLocale: r.default_locale as Locale,
       timeZone: r.time_zone as string,
       senderName: r.sender_name as string,
       senderEmail: r.sender_email as string,

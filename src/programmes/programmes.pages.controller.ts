@@ -1,3 +1,4 @@
+import { localizedText } from '../common/i18n/localized.js';
 import { Body, Controller, HttpCode, Get, Param, Post, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -125,7 +126,7 @@ export class ProgrammesPagesController {
       return res.redirect(303, `${page.basePath}/staff/programmes/${p.id}?saved=phase`);
     } catch (err) {
       if (err instanceof DomainError && ['PHASE_BLOCKED', 'PHASE_CHANGED_MEANWHILE', 'PHASE_TRANSITION_NOT_ALLOWED'].includes(err.code)) {
-        const blockers = (err.details.blockers as Array<{ en: string; fr: string }> | undefined)?.map((b) => b[page.locale]);
+        const blockers = (err.details.blockers as Array<{ en: string; fr: string }> | undefined)?.map((b) => localizedText(b, page.locale, ['en']));
         const message = blockers?.join(' ') ?? this.views.t(page.locale, 'staff.phaseConflict');
         const errors = [{ field: 'to', message }];
         return res.status(409).send(

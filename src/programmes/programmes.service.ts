@@ -1,3 +1,4 @@
+import { localizedText } from '../common/i18n/localized.js';
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
@@ -138,7 +139,11 @@ export class ProgrammesService {
       assertTransition(p.phase, to);
       const blockers = await this.hooks.blockers(em, p, to);
       if (blockers.length) {
-        throw new DomainError('PHASE_BLOCKED', { to, reasons: blockers.map((b) => b[tenant.defaultLocale]).join(' '), blockers });
+        throw new DomainError('PHASE_BLOCKED', {
+          to,
+          reasons: blockers.map((b) => localizedText(b as unknown as Record<string, string>, tenant.defaultLocale, ['en'])).join(' '),
+          blockers,
+        });
       }
       return this.enter(em, tenant, p, to, { trigger: 'manual', actorUserId, reason });
     });

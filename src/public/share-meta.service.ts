@@ -1,3 +1,4 @@
+import type { Locale } from '../common/i18n/localized.js';
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock/clock.js';
 import type { PageContext } from '../request-context/current.decorators.js';
@@ -68,7 +69,7 @@ export class ShareMetaService {
   }
 
   /** Absolute URL of a page of the tenant's site in one language (the canonical URL of that language). */
-  async canonicalUrl(tenant: Tenant, path: string, locale: 'fr' | 'en'): Promise<string> {
+  async canonicalUrl(tenant: Tenant, path: string, locale: Locale): Promise<string> {
     return localizedUrl(await this.siteUrl(tenant), path, locale);
   }
 

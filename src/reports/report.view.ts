@@ -1,7 +1,8 @@
 import { barChartSvg, cumulativeChartSvg } from './domain/charts.js';
 import type { ReportFigures } from './domain/report.js';
 
-export type Locale = 'fr' | 'en';
+import type { Locale } from '../common/i18n/localized.js';
+export type { Locale } from '../common/i18n/localized.js';
 export type Translate = (key: string, vars?: Record<string, unknown>) => string;
 
 const intl = (locale: Locale) => (locale === 'fr' ? 'fr-FR' : 'en-GB');

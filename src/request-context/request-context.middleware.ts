@@ -5,7 +5,7 @@ import { AuthService } from '../auth/auth.service.js';
 import { hmac, newSecretToken, safeEqual } from '../auth/domain/tokens.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { CSRF_COOKIE, PLATFORM_SESSION_COOKIE, SESSION_COOKIE, setCookie } from '../common/web/cookies.js';
-import { LOCALE_COOKIE, pickLocale } from '../common/web/i18n.js';
+import { LOCALE_COOKIE, localeFromAcceptLanguage, pickLocale, sharedTranslations } from '../common/web/i18n.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { PlatformService } from '../platform/platform.service.js';
@@ -101,8 +101,11 @@ export class RequestContextMiddleware {
 
     const cookies = (req.cookies ?? {}) as Record<string, string>;
     const queryLang = typeof req.query.lang === 'string' ? req.query.lang : undefined;
-    if (queryLang === 'fr' || queryLang === 'en') this.setCookie(req, res, LOCALE_COOKIE, queryLang, 365 * 86_400, false);
-    req.locale = pickLocale(queryLang, cookies[LOCALE_COOKIE], req.tenant.defaultLocale);
+    const offered = req.tenant.languages;
+    if (queryLang && offered.includes(queryLang)) this.setCookie(req, res, LOCALE_COOKIE, queryLang, 365 * 86_400, false);
+    // Pages: the visitor's choice, then the authority's language. The API also reads Accept-Language.
+    const acceptLanguage = path.startsWith('/api') ? localeFromAcceptLanguage(req.headers['accept-language'], offered) : undefined;
+    req.locale = pickLocale(offered, queryLang, cookies[LOCALE_COOKIE], acceptLanguage, req.tenant.defaultLocale);
 
     const authz = req.headers.authorization;
     const bearer = authz?.startsWith('Bearer ') ? authz.slice(7).trim() : undefined;
@@ -126,8 +129,9 @@ export class RequestContextMiddleware {
   private async platformContext(req: TremplinRequest, res: Response): Promise<void> {
     const cookies = (req.cookies ?? {}) as Record<string, string>;
     const queryLang = typeof req.query.lang === 'string' ? req.query.lang : undefined;
-    if (queryLang === 'fr' || queryLang === 'en') this.setCookie(req, res, LOCALE_COOKIE, queryLang, 365 * 86_400, false);
-    req.locale = pickLocale(queryLang, cookies[LOCALE_COOKIE], 'en');
+    const offered = sharedTranslations().locales;
+    if (queryLang && offered.includes(queryLang)) this.setCookie(req, res, LOCALE_COOKIE, queryLang, 365 * 86_400, false);
+    req.locale = pickLocale(offered, queryLang, cookies[LOCALE_COOKIE], localeFromAcceptLanguage(req.headers['accept-language'], offered), 'en');
     const authz = req.headers.authorization;
     const bearer = authz?.startsWith('Bearer ') ? authz.slice(7).trim() : undefined;
     const session = bearer ? undefined : cookies[PLATFORM_SESSION_COOKIE];

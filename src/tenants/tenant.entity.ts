@@ -1,11 +1,12 @@
 import { JoinColumn, ManyToOne, Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export type Locale = 'fr' | 'en';
+export type { Locale } from '../common/i18n/localized.js';
+import type { Locale } from '../common/i18n/localized.js';
 
 /** A local authority: one white-labelled site of the installation. */
 @Entity('tenant')
 @Check('tenant_slug_format', `slug ~ '^[a-z0-9][a-z0-9-]{1,62}$'`)
-@Check('tenant_default_locale', `default_locale IN ('fr', 'en')`)
+@Check('tenant_languages', `cardinality(languages) >= 1 AND default_locale = ANY (languages)`)
 @Check('tenant_colours', `primary_color ~ '^#[0-9a-f]{6}$' AND accent_color ~ '^#[0-9a-f]{6}$'`)
 export class Tenant {
   @PrimaryGeneratedColumn('uuid') id: string;
@@ -16,6 +17,8 @@ export class Tenant {
   @Column('text', { default: '#b3541e' }) accentColor: string;
   @Column('text') senderName: string;
   @Column('text') senderEmail: string;
+  /** The languages the site is offered in (each has a catalogue in templates/i18n/), its default among them. */
+  @Column('text', { array: true, default: () => "'{fr,en}'" }) languages: Locale[];
   @Column('text', { default: 'fr' }) defaultLocale: Locale;
   @Column('text', { default: 'Europe/Paris' }) timeZone: string;
   /** Set by a platform admin: the site answers a "suspended" page; nothing is deleted. */

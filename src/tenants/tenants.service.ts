@@ -1,3 +1,4 @@
+import type { Locale } from '../common/i18n/localized.js';
 import type { EntityManager } from 'typeorm';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -114,7 +115,7 @@ export class TenantsService {
   /** A platform admin's changes: name, sender, language, time zone and host names. */
   async updateSettings(
     id: string,
-    input: { name?: string; senderName?: string; senderEmail?: string; defaultLocale?: 'fr' | 'en'; timeZone?: string; hosts?: string[] },
+    input: { name?: string; senderName?: string; senderEmail?: string; defaultLocale?: Locale; timeZone?: string; hosts?: string[] },
     auditExtra: Record<string, unknown>,
   ): Promise<void> {
     const { hosts, ...fields } = input;

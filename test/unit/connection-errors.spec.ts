@@ -47,11 +47,11 @@ describe('database unavailable, told apart from a bug', () => {
 
 describe('language of a request without a tenant', () => {
   it('takes French or English from Accept-Language by preference', () => {
-    expect(localeFromAcceptLanguage('fr-FR,fr;q=0.9,en;q=0.8')).toBe('fr');
-    expect(localeFromAcceptLanguage('de-DE, en;q=0.5, fr;q=0.7')).toBe('fr');
-    expect(localeFromAcceptLanguage('en-GB')).toBe('en');
-    expect(localeFromAcceptLanguage('fr;q=0, en')).toBe('en');
-    expect(localeFromAcceptLanguage('de, it')).toBeUndefined();
-    expect(localeFromAcceptLanguage(undefined)).toBeUndefined();
+    expect(localeFromAcceptLanguage('fr-FR,fr;q=0.9,en;q=0.8', ['fr', 'en', 'nl'])).toBe('fr');
+    expect(localeFromAcceptLanguage('de-DE, en;q=0.5, fr;q=0.7', ['fr', 'en', 'nl'])).toBe('fr');
+    expect(localeFromAcceptLanguage('en-GB', ['fr', 'en', 'nl'])).toBe('en');
+    expect(localeFromAcceptLanguage('fr;q=0, en', ['fr', 'en', 'nl'])).toBe('en');
+    expect(localeFromAcceptLanguage('de, it, nl-BE', ['fr', 'en'])).toBeUndefined();
+    expect(localeFromAcceptLanguage(undefined, ['fr', 'en', 'nl'])).toBeUndefined();
   });
 });

@@ -1,3 +1,5 @@
+import { formatMoney } from '../../common/i18n/format.js';
+import type { Locale } from '../../common/i18n/localized.js';
 /** The rules a call declares; each evaluated by code and explained to the applicant. */
 export interface EligibilityRules {
   /** Communes (by name or postcode) of the territory; empty means anywhere. */
@@ -30,11 +32,7 @@ export interface RuleResult {
 }
 
 // Built once: an Intl formatter costs tens of microseconds to make, and the desk evaluates every row.
-const EUROS = {
-  fr: new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 }),
-  en: new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 }),
-};
-const euros = (cents: number, locale: 'fr' | 'en') => EUROS[locale].format(cents / 100);
+const euros = (cents: number, locale: Locale) => formatMoney(cents, locale);
 
 const norm = (s: string) =>
   s

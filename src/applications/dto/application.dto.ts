@@ -1,3 +1,4 @@
+import type { Locale } from '../../common/i18n/localized.js';
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
@@ -46,5 +47,5 @@ export class CorrectionDto {
 }
 
 export class StartApplicationDto {
-  @ApiPropertyOptional({ enum: ['fr', 'en'] }) @IsOptional() @IsIn(['fr', 'en']) locale?: 'fr' | 'en';
+  @ApiPropertyOptional({ enum: ['fr', 'en'] }) @IsOptional() @IsIn(['fr', 'en']) locale?: Locale;
 }

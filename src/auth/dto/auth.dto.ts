@@ -1,3 +1,4 @@
+import type { Locale } from '../../common/i18n/localized.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
@@ -32,7 +33,7 @@ export class InvitePersonDto {
   @Transform(({ value }) => (value === '' ? undefined : value))
   @IsUUID('all', { message: 'programmeId must be a programme id' })
   programmeId?: string;
-  @ApiPropertyOptional({ enum: ['fr', 'en'] }) @IsOptional() @IsIn(['fr', 'en']) locale?: 'fr' | 'en';
+  @ApiPropertyOptional({ enum: ['fr', 'en'] }) @IsOptional() @IsIn(['fr', 'en']) locale?: Locale;
 }
 
 export class SetPasswordDto {

@@ -1,3 +1,4 @@
+import type { Locale } from '../../common/i18n/localized.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -95,12 +96,12 @@ export class ContributeDto {
   displayName?: string;
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() anonymous?: boolean;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(1000) message?: string;
-  @ApiPropertyOptional({ enum: ['fr', 'en'] }) @IsOptional() @IsIn(['fr', 'en']) locale?: 'fr' | 'en';
+  @ApiPropertyOptional({ enum: ['fr', 'en'] }) @IsOptional() @IsIn(['fr', 'en']) locale?: Locale;
 }
 
 export class SubscribeDto {
   @ApiProperty() @Transform(trim) @IsEmail({}, { message: 'email must be an e-mail address' }) @MaxLength(254) email: string;
-  @ApiPropertyOptional({ enum: ['fr', 'en'] }) @IsOptional() @IsIn(['fr', 'en']) locale?: 'fr' | 'en';
+  @ApiPropertyOptional({ enum: ['fr', 'en'] }) @IsOptional() @IsIn(['fr', 'en']) locale?: Locale;
 }
 
 export class CampaignUpdateDto {

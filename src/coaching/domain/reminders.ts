@@ -1,3 +1,4 @@
+import type { Locale } from '../../common/i18n/localized.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { assertTimeZone, instantOf, isWallClockTime, shiftWallClockDays, wallTimeAt } from './local-time.js';
 import { awaitsLaureate, effectiveStatus, type LaureateMilestone } from './milestone-status.js';
@@ -8,7 +9,7 @@ export interface ReminderRecipient {
   muted: boolean;
   /** The laureate's own zone: "the day of the session" and "7 days before" are read on their clock. */
   timeZone: string;
-  locale: 'fr' | 'en';
+  locale: Locale;
 }
 
 export interface ReminderOptions {
@@ -35,7 +36,7 @@ export interface Reminder {
   /** The session's start or the deliverable's due instant. */
   at: Date;
   daysBefore?: number;
-  locale: 'fr' | 'en';
+  locale: Locale;
   timeZone: string;
 }
 

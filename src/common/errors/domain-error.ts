@@ -1,3 +1,4 @@
+import type { Locale } from '../i18n/localized.js';
 /** A rule of the domain was broken. Plain TypeScript: domain/ code throws it without knowing about HTTP. */
 export interface FieldProblem {
   field: string;
@@ -35,9 +36,9 @@ export interface ErrorDescription {
 
 export type ErrorCatalogue<Code extends string> = Record<Code, ErrorDescription>;
 
-export function describeMessage(desc: ErrorDescription, locale: 'fr' | 'en', details: Record<string, unknown>): string {
+export function describeMessage(desc: ErrorDescription, locale: Locale, details: Record<string, unknown>): string {
   // A detail that is missing leaves no raw `{key}` behind: the sentence reads on without it.
-  return desc[locale]
+  return ((desc as unknown as Record<string, string>)[locale] ?? desc.en)
     .replace(/\{(\w+)\}/g, (_, k: string) => (details[k] === undefined ? '' : String(details[k])))
     .replace(/\(\s*\)/g, '')
     .replace(/\s+([.,;:!?)])/g, '$1')

@@ -1,3 +1,4 @@
+import type { Locale } from '../i18n/localized.js';
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { describeMessage, type DomainError, type ErrorCode, type ErrorDescription } from './domain-error.js';
 
@@ -14,7 +15,7 @@ export class ErrorMessages {
   }
 
   /** The error's message in a language, its details filled in; the code itself when unknown. */
-  message(err: DomainError, locale: 'fr' | 'en'): string {
+  message(err: DomainError, locale: Locale): string {
     const desc = this.describe(err.code);
     return desc ? describeMessage(desc, locale, err.details) : err.code;
   }

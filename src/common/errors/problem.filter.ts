@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { isDatabaseUnavailable } from '../db/connection-errors.js';
 import { redactUrl } from '../redact-url.js';
 import type { AppRequest } from '../web/app-request.js';
-import { type Locale, LOCALE_COOKIE, localeFromAcceptLanguage, pickLocale } from '../web/i18n.js';
+import { type Locale, LOCALE_COOKIE, localeFromAcceptLanguage, pickLocale, sharedTranslations } from '../web/i18n.js';
 import { ViewService } from '../web/view.service.js';
 import { DomainError, describeMessage, type FieldProblem } from './domain-error.js';
 import type { ErrorMessages } from './error-messages.js';
@@ -168,7 +168,7 @@ export class ProblemFilter implements ExceptionFilter {
     return this.internal(requestId, locale);
   }
 
-  private internal(requestId: string, locale: 'fr' | 'en'): Problem {
+  private internal(requestId: string, locale: Locale): Problem {
     return {
       type: 'urn:tremplin:error:internal',
       title: locale === 'fr' ? 'Erreur interne' : 'Internal error',
@@ -198,7 +198,8 @@ function isJsonSyntaxError(exception: unknown): boolean {
 function requestLocale(req: AppRequest, fallback: Locale): Locale {
   const query = typeof req.query?.lang === 'string' ? req.query.lang : undefined;
   const cookie = (req.cookies as Record<string, string> | undefined)?.[LOCALE_COOKIE];
-  return pickLocale(query, cookie, localeFromAcceptLanguage(req.headers['accept-language']), fallback);
+  const offered = sharedTranslations().locales;
+  return pickLocale(offered, query, cookie, localeFromAcceptLanguage(req.headers['accept-language'], offered), fallback);
 }
 
 /** The installation's back-office pages (/platform/...), served without an authority. */

@@ -5,6 +5,9 @@ import type { Locale } from './i18n.js';
 export interface LayoutTenant {
   slug: string;
   timeZone: string;
+  /** The languages the site is offered in, and its default (the first fallback of content). */
+  languages: readonly string[];
+  defaultLocale: string;
 }
 
 /** What the layout reads of the signed-in person (the full Principal lives in auth/). */

@@ -1,3 +1,4 @@
+import type { Locale } from '../i18n/localized.js';
 /**
  * The one parser of amounts typed into forms, in euros, to integer cents, and its inverse for the value
  * of an amount field. Pages keep their own messages; this says only what is wrong with the text.
@@ -53,7 +54,7 @@ export function eurosToCents(raw: string): number | null {
 }
 
 /** Cents as the value of an amount field, in the page's language ("25", "25,50"). */
-export function centsToInput(cents: number | null | undefined, locale: 'fr' | 'en'): string {
+export function centsToInput(cents: number | null | undefined, locale: Locale): string {
   if (cents === null || cents === undefined) return '';
   const text = cents % 100 === 0 ? String(cents / 100) : (cents / 100).toFixed(2);
   return locale === 'fr' ? text.replace('.', ',') : text;

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import Handlebars from 'handlebars';
 import type { LayoutPrincipal, LayoutTenant } from './app-request.js';
-import { type Locale, Translations } from './i18n.js';
+import { formatDay, formatInstant, formatMoney, formatNumber, formatPercent, toLocalInput } from '../i18n/format.js';
+import { type Localized, pickLocalized } from '../i18n/localized.js';
+import { type Locale, sharedTranslations } from './i18n.js';
 import { findTemplatesDir } from './template-dir.js';
 
 /**
@@ -38,7 +40,7 @@ const PLATFORM_SLUG = '_platform';
 @Injectable()
 export class ViewService {
   readonly dir = findTemplatesDir();
-  readonly translations = new Translations(this.dir);
+  readonly translations = sharedTranslations();
   private readonly hbs = Handlebars.create();
   private readonly cache = new Map<string, HandlebarsTemplateDelegate | null>();
 
@@ -73,12 +75,10 @@ export class ViewService {
    * overrides; the platform layout, its own navigation and sign-out form.
    */
   platformPage(name: string, ctx: PlatformPageContext, data: Record<string, unknown> & { title: string }): string {
-    const other: Locale = ctx.locale === 'fr' ? 'en' : 'fr';
     const model = {
       ...data,
       locale: ctx.locale,
-      otherLocale: other,
-      switchLocaleHref: `${ctx.path}${ctx.path.includes('?') ? '&' : '?'}lang=${other}`,
+      languageLinks: this.languageLinks(this.translations.locales, ctx.locale, ctx.path),
       basePath: '',
       admin: ctx.admin,
       csrfToken: ctx.csrfToken,
@@ -106,18 +106,23 @@ export class ViewService {
   }
 
   private model(ctx: LayoutContext, data: Record<string, unknown>) {
-    const other: Locale = ctx.locale === 'fr' ? 'en' : 'fr';
     return {
       ...data,
       tenant: ctx.tenant,
       locale: ctx.locale,
-      otherLocale: other,
-      switchLocaleHref: `${ctx.basePath}${ctx.path}${ctx.path.includes('?') ? '&' : '?'}lang=${other}`,
+      languageLinks: this.languageLinks(ctx.tenant.languages, ctx.locale, `${ctx.basePath}${ctx.path}`),
       basePath: ctx.basePath,
       principal: ctx.principal,
       isStaff: ctx.principal?.roles.some((r) => r === 'staff' || r === 'platform_admin') ?? false,
       csrfToken: ctx.csrfToken,
     };
+  }
+
+  /** The other languages of the site, each a link to this page in it (named in its own language). */
+  private languageLinks(languages: readonly Locale[], current: Locale, path: string) {
+    const bare = path.replace(/([?&])lang=[^&]*&?/, '$1').replace(/[?&]$/, '');
+    const sep = bare.includes('?') ? '&' : '?';
+    return languages.filter((l) => l !== current).map((l) => ({ locale: l, name: this.translations.nativeName(l), href: `${bare}${sep}lang=${l}` }));
   }
 
   private template(name: string, tenantSlug: string | null): HandlebarsTemplateDelegate | undefined {
@@ -145,11 +150,55 @@ export class ViewService {
     });
     this.hbs.registerHelper('array', (...args: unknown[]) => args.slice(0, -1));
     this.hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
-    /** {{localized obj "title"}} picks titleFr or titleEn. */
+    /**
+     * Text people wrote, in the page's language or a fallback (the authority's default first):
+     * {{loc value}} in element content wraps a fallback in <span lang="xx">; {{locText value}} is the
+     * bare text (attributes, <title>, meta tags); {{locHtml value}} is sanitised HTML (a story), in a
+     * <div lang="xx"> when it is a fallback. {{langAttr value}} gives ` lang="xx"` for a container.
+     */
+    const pick = (value: unknown, options: Handlebars.HelperOptions) => {
+      const root = options.data.root as { locale: Locale; tenant?: LayoutTenant };
+      return { root, found: pickLocalized(value as Localized, root.locale, root.tenant ? [root.tenant.defaultLocale, ...root.tenant.languages] : []) };
+    };
+    const hbs = this.hbs;
+    this.hbs.registerHelper('loc', function (value: unknown, options: Handlebars.HelperOptions) {
+      const { root, found } = pick(value, options);
+      if (!found) return '';
+      if (found.lang === root.locale) return found.text;
+      return new hbs.SafeString(`<span lang="${found.lang}">${Handlebars.escapeExpression(found.text)}</span>`);
+    });
+    this.hbs.registerHelper('locText', function (value: unknown, options: Handlebars.HelperOptions) {
+      return pick(value, options).found?.text ?? '';
+    });
+    this.hbs.registerHelper('locHtml', function (value: unknown, options: Handlebars.HelperOptions) {
+      const { root, found } = pick(value, options);
+      if (!found) return '';
+      return new hbs.SafeString(found.lang === root.locale ? found.text : `<div lang="${found.lang}">${found.text}</div>`);
+    });
+    this.hbs.registerHelper('langAttr', function (value: unknown, options: Handlebars.HelperOptions) {
+      const { root, found } = pick(value, options);
+      return found && found.lang !== root.locale ? new hbs.SafeString(` lang="${found.lang}"`) : '';
+    });
+    /** Legacy {{localized obj "title"}}: titleFr/titleEn columns, until every one is a Localized map. */
     this.hbs.registerHelper('localized', function (obj: Record<string, unknown>, field: string, options: Handlebars.HelperOptions) {
       const locale = (options.data.root as { locale: Locale }).locale;
+      if (obj?.[field] && typeof obj[field] === 'object') return pick(obj[field], options).found?.text ?? '';
       const suffix = locale === 'fr' ? 'Fr' : 'En';
       return (obj?.[`${field}${suffix}`] as string) || (obj?.[`${field}${suffix === 'Fr' ? 'En' : 'Fr'}`] as string) || '';
+    });
+    /** {{number n}}, {{percent ratio}}, {{day date}}: in the page's language. */
+    this.hbs.registerHelper('number', function (n: unknown, options: Handlebars.HelperOptions) {
+      const root = options.data.root as { locale: Locale };
+      return formatNumber(Number(n ?? 0), root.locale, typeof options.hash.decimals === 'number' ? options.hash.decimals : 2);
+    });
+    this.hbs.registerHelper('percent', function (ratio: unknown, options: Handlebars.HelperOptions) {
+      const root = options.data.root as { locale: Locale };
+      return formatPercent(Number(ratio ?? 0), root.locale);
+    });
+    this.hbs.registerHelper('day', function (value: unknown, options: Handlebars.HelperOptions) {
+      if (!value) return '';
+      const root = options.data.root as { locale: Locale; tenant?: LayoutTenant };
+      return formatDay(new Date(value as string), root.locale, root.tenant?.timeZone ?? 'Europe/Paris');
     });
     /** A date and time in the tenant's time zone and the page's language. */
     this.hbs.registerHelper('datetime', function (value: unknown, options: Handlebars.HelperOptions) {
@@ -171,61 +220,4 @@ export class ViewService {
   }
 }
 
-/** Intl formatters are costly to build (tens of microseconds): one per language and time zone. */
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(key: string, make: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
-  let f = formatters.get(key);
-  if (!f) formatters.set(key, (f = make()));
-  return f;
-}
-
-export function formatInstant(at: Date, locale: Locale, timeZone: string): string {
-  return formatter(
-    `long:${locale}:${timeZone}`,
-    () =>
-      new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
-        dateStyle: 'long',
-        timeStyle: 'short',
-        timeZone,
-      }),
-  ).format(at);
-}
-
-const moneyFormats = new Map<string, Intl.NumberFormat>();
-export function formatMoney(cents: number, locale: Locale): string {
-  const whole = cents % 100 === 0;
-  const key = `${locale}:${whole}`;
-  let f = moneyFormats.get(key);
-  if (!f) {
-    f = new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
-      style: 'currency',
-      currency: 'EUR',
-      minimumFractionDigits: whole ? 0 : 2,
-      maximumFractionDigits: whole ? 0 : 2,
-    });
-    moneyFormats.set(key, f);
-  }
-  return f.format(cents / 100);
-}
-
-/** The wall-clock value for an <input type="datetime-local"> in a time zone: "2026-09-01T09:00". */
-export function toLocalInput(at: Date, timeZone: string): string {
-  const parts = Object.fromEntries(
-    formatter(
-      `input:${timeZone}`,
-      () =>
-        new Intl.DateTimeFormat('en-CA', {
-          timeZone,
-          year: 'numeric',
-          month: '2-digit',
-          day: '2-digit',
-          hour: '2-digit',
-          minute: '2-digit',
-          hourCycle: 'h23',
-        }),
-    )
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
-}
+export { formatInstant, formatMoney, toLocalInput } from '../i18n/format.js';

@@ -1,3 +1,4 @@
+import type { Locale } from '../../common/i18n/localized.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -29,7 +30,7 @@ export class InviteMemberDto {
   @ApiProperty() @Transform(trim) @IsString() @Length(1, 120) displayName: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(200) organisation?: string;
   @ApiPropertyOptional({ default: 1 }) @IsOptional() @IsNumber({}, { message: 'weight must be a number' }) @Min(0.001) @Max(1000) weight?: number;
-  @ApiPropertyOptional({ enum: ['fr', 'en'] }) @IsOptional() @IsIn(['fr', 'en']) locale?: 'fr' | 'en';
+  @ApiPropertyOptional({ enum: ['fr', 'en'] }) @IsOptional() @IsIn(['fr', 'en']) locale?: Locale;
 }
 
 export class UpdateMemberDto {

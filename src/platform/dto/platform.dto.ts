@@ -1,3 +1,4 @@
+import type { Locale } from '../../common/i18n/localized.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
@@ -29,7 +30,7 @@ export class CreateAuthorityDto {
   @MaxLength(254)
   staffEmail: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(1, 120) staffName?: string;
-  @ApiPropertyOptional({ enum: ['fr', 'en'] }) @IsOptional() @IsIn(['fr', 'en'], { message: 'language must be fr or en' }) language?: 'fr' | 'en';
+  @ApiPropertyOptional({ enum: ['fr', 'en'] }) @IsOptional() @IsIn(['fr', 'en'], { message: 'language must be fr or en' }) language?: Locale;
   @ApiPropertyOptional({ example: 'Europe/Paris' }) @IsOptional() @Transform(trim) @IsString() timeZone?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(2, 120) senderName?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(lower) @IsEmail({}, { message: 'senderEmail must be an e-mail address' }) senderEmail?: string;
@@ -38,7 +39,7 @@ export class CreateAuthorityDto {
 export class UpdateAuthorityDto {
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(2, 120, { message: 'name must be 2 to 120 characters' }) name?: string;
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @Transform(hostList) @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) hosts?: string[];
-  @ApiPropertyOptional({ enum: ['fr', 'en'] }) @IsOptional() @IsIn(['fr', 'en'], { message: 'language must be fr or en' }) language?: 'fr' | 'en';
+  @ApiPropertyOptional({ enum: ['fr', 'en'] }) @IsOptional() @IsIn(['fr', 'en'], { message: 'language must be fr or en' }) language?: Locale;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() timeZone?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(2, 120) senderName?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(lower) @IsEmail({}, { message: 'senderEmail must be an e-mail address' }) senderEmail?: string;

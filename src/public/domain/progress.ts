@@ -1,6 +1,7 @@
 import type { WindowState } from './public-rules.js';
 
-export type Locale = 'fr' | 'en';
+import type { Locale } from '../../common/i18n/localized.js';
+export type { Locale } from '../../common/i18n/localized.js';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;

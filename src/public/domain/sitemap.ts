@@ -11,7 +11,7 @@ export function localizedUrl(site: string, path: string, locale: Locale): string
 }
 
 export interface Alternate {
-  hreflang: 'fr' | 'en' | 'x-default';
+  hreflang: Locale | 'x-default';
   href: string;
 }
 

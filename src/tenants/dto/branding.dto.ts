@@ -1,3 +1,4 @@
+import type { Locale } from '../../common/i18n/localized.js';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, IsUrl, Length, Matches } from 'class-validator';
@@ -25,7 +26,7 @@ export class BrandingDto {
   accentColor?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(2, 120) senderName?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(lower) @IsEmail({}, { message: 'senderEmail must be an e-mail address' }) senderEmail?: string;
-  @ApiPropertyOptional({ enum: ['fr', 'en'] }) @IsOptional() @IsIn(['fr', 'en']) defaultLocale?: 'fr' | 'en';
+  @ApiPropertyOptional({ enum: ['fr', 'en'] }) @IsOptional() @IsIn(['fr', 'en']) defaultLocale?: Locale;
   @ApiPropertyOptional({ example: 'Europe/Paris' }) @IsOptional() @IsString() timeZone?: string;
 }
 

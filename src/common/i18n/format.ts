@@ -1,0 +1,82 @@
+import type { Locale } from './localized.js';
+
+/**
+ * Numbers, money, dates and lists in the reader's language, by `Intl`. Plain TypeScript (domain code
+ * formats too). The `Intl` tag of each language comes from its catalogue (`meta.intl`), registered when
+ * the catalogues load; a language not registered formats with its own code.
+ */
+const tags = new Map<Locale, string>();
+
+export function registerIntlTag(locale: Locale, tag: string): void {
+  tags.set(locale, tag);
+}
+
+export function intlTagOf(locale: Locale): string {
+  return tags.get(locale) ?? locale;
+}
+
+/** Intl formatters cost tens of microseconds to build: one per language and style. */
+const cache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat | Intl.PluralRules | Intl.ListFormat>();
+function memo<T extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.PluralRules | Intl.ListFormat>(key: string, make: () => T): T {
+  let f = cache.get(key) as T | undefined;
+  if (!f) cache.set(key, (f = make()));
+  return f;
+}
+
+/** Euros from integer cents: fr "1 234 €", en "€1,234", nl "€ 1.234"; cents only when there are some ("1 234,50 €"). */
+export function formatMoney(cents: number, locale: Locale): string {
+  const whole = cents % 100 === 0;
+  const digits = whole ? 0 : 2;
+  return memo(
+    `eur:${locale}:${digits}`,
+    () => new Intl.NumberFormat(intlTagOf(locale), { style: 'currency', currency: 'EUR', minimumFractionDigits: digits, maximumFractionDigits: digits }),
+  ).format(cents / 100);
+}
+
+/** A number with the language's separators; `maxDecimals` 0 for counts. */
+export function formatNumber(n: number, locale: Locale, maxDecimals = 2): string {
+  return memo(`num:${locale}:${maxDecimals}`, () => new Intl.NumberFormat(intlTagOf(locale), { maximumFractionDigits: maxDecimals })).format(n);
+}
+
+/** A ratio as a percentage: fr "45 %", en "45%". */
+export function formatPercent(ratio: number, locale: Locale, maxDecimals = 0): string {
+  return memo(`pct:${locale}:${maxDecimals}`, () => new Intl.NumberFormat(intlTagOf(locale), { style: 'percent', maximumFractionDigits: maxDecimals })).format(
+    ratio,
+  );
+}
+
+/** A date and time in a time zone: "1 décembre 2026 à 09:00", "1 December 2026 at 09:00". */
+export function formatInstant(at: Date, locale: Locale, timeZone: string): string {
+  return memo(`dt:${locale}:${timeZone}`, () => new Intl.DateTimeFormat(intlTagOf(locale), { dateStyle: 'long', timeStyle: 'short', timeZone })).format(at);
+}
+
+/** A day in a time zone: "1 décembre 2026". */
+export function formatDay(at: Date, locale: Locale, timeZone: string): string {
+  return memo(`d:${locale}:${timeZone}`, () => new Intl.DateTimeFormat(intlTagOf(locale), { dateStyle: 'long', timeZone })).format(at);
+}
+
+/** "décembre 2026". */
+export function formatMonth(at: Date, locale: Locale, timeZone: string): string {
+  return memo(`m:${locale}:${timeZone}`, () => new Intl.DateTimeFormat(intlTagOf(locale), { month: 'long', year: 'numeric', timeZone })).format(at);
+}
+
+/** "a, b et c". */
+export function formatList(items: string[], locale: Locale): string {
+  return memo(`list:${locale}`, () => new Intl.ListFormat(intlTagOf(locale), { type: 'conjunction' })).format(items);
+}
+
+/** The plural category of a count ('one', 'other', ...), for code that picks a key by it. */
+export function pluralCategory(n: number, locale: Locale): Intl.LDMLPluralRule {
+  return memo(`pl:${locale}`, () => new Intl.PluralRules(intlTagOf(locale))).select(n);
+}
+
+/** The wall-clock value for an <input type="datetime-local"> in a time zone: "2026-09-01T09:00". */
+export function toLocalInput(at: Date, timeZone: string): string {
+  const f = memo(
+    `input:${timeZone}`,
+    () =>
+      new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
+  );
+  const parts = Object.fromEntries(f.formatToParts(at).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}
