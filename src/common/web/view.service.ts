@@ -165,7 +165,7 @@ export class ViewService {
       const { root, found } = pick(value, options);
       if (!found) return '';
       if (found.lang === root.locale) return found.text;
-      return new hbs.SafeString(`<span lang="${found.lang}">${Handlebars.escapeExpression(found.text)}</span>`);
+      return new hbs.SafeString(`<span lang="${Handlebars.escapeExpression(found.lang)}">${Handlebars.escapeExpression(found.text)}</span>`);
     });
     this.hbs.registerHelper('locText', function (value: unknown, options: Handlebars.HelperOptions) {
       return pick(value, options).found?.text ?? '';
@@ -173,11 +173,11 @@ export class ViewService {
     this.hbs.registerHelper('locHtml', function (value: unknown, options: Handlebars.HelperOptions) {
       const { root, found } = pick(value, options);
       if (!found) return '';
-      return new hbs.SafeString(found.lang === root.locale ? found.text : `<div lang="${found.lang}">${found.text}</div>`);
+      return new hbs.SafeString(found.lang === root.locale ? found.text : `<div lang="${Handlebars.escapeExpression(found.lang)}">${found.text}</div>`);
     });
     this.hbs.registerHelper('langAttr', function (value: unknown, options: Handlebars.HelperOptions) {
       const { root, found } = pick(value, options);
-      return found && found.lang !== root.locale ? new hbs.SafeString(` lang="${found.lang}"`) : '';
+      return found && found.lang !== root.locale ? new hbs.SafeString(` lang="${Handlebars.escapeExpression(found.lang)}"`) : '';
     });
     /** Legacy {{localized obj "title"}}: titleFr/titleEn columns, until every one is a Localized map. */
     this.hbs.registerHelper('localized', function (obj: Record<string, unknown>, field: string, options: Handlebars.HelperOptions) {
