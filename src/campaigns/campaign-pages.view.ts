@@ -3,7 +3,7 @@ import { centsToInput } from '../common/web/money.js';
 import type { Locale } from '../common/web/i18n.js';
 import { formatInstant, formatMoney, type ViewService } from '../common/web/view.service.js';
 import type { PageContext } from '../request-context/current.decorators.js';
-import { campaignProgress, countdownTo, pluralOf } from '../public/domain/progress.js';
+import { campaignProgress, countdownTo } from '../public/domain/progress.js';
 import type { ShareInput } from '../public/share-meta.service.js';
 import { MAX_ROWS, rowsIn, str, type Form } from './campaign-form.js';
 import type { Campaign, CampaignSettings, Contribution, MatchBudget, RewardTier } from './campaign.entity.js';
@@ -95,7 +95,7 @@ export function campaignPageModel(p: CampaignPage, extra: PublicExtra & { idempo
     countdown =
       left.unit === 'soon'
         ? t('campaignPage.opensSoon', { date: date(p.window.opensAt) })
-        : t(`campaignPage.opensIn.${left.unit}.${pluralOf(left.count, locale)}`, { count: left.count, date: date(p.window.opensAt) });
+        : t(`campaignPage.opensIn.${left.unit}`, { count: left.count, date: date(p.window.opensAt) });
   }
   const outcome = state === 'closed' ? (['funded', 'not_funded', 'awaiting_funds'].includes(c.status) ? c.status : 'closing') : null;
   const typed = extra.typed;

@@ -10,7 +10,7 @@ import type { Programme } from '../programmes/programme.entity.js';
 import { timelineRows } from '../programmes/programmes.pages.controller.js';
 import { timelineOf } from '../programmes/programmes.service.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
-import { campaignProgress, countdownTo, formatMoney, type Locale, pluralOf } from './domain/progress.js';
+import { campaignProgress, countdownTo, formatMoney, type Locale } from './domain/progress.js';
 import { isPublicProgramme, laureatesArePublic, windowState } from './domain/public-rules.js';
 import { robotsTxt, sitemapXml, type SitemapPage } from './domain/sitemap.js';
 import { TtlCache } from '../common/cache/ttl-cache.js';
@@ -165,7 +165,7 @@ export class PublicPagesService {
       countdown =
         left.unit === 'soon'
           ? { key: 'public.opensSoon', count: 0, date: date(opensAt) }
-          : { key: `public.opensIn.${left.unit}.${pluralOf(left.count, locale)}`, count: left.count, date: date(opensAt) };
+          : { key: `public.opensIn.${left.unit}`, count: left.count, date: date(opensAt) };
     }
 
     return {

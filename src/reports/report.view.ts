@@ -96,7 +96,7 @@ export function reportView(f: ReportFigures, locale: Locale, t: Translate, opts:
     ? barChartSvg({
         id: `${prefix}-bars`,
         title: t('report.barTitle'),
-        desc: t('report.barDesc', { count: num(f.campaigns.total), funded: num(f.campaigns.funded) }),
+        desc: t('report.barDesc', { count: f.campaigns.total, funded: f.campaigns.funded }),
         bars: f.campaignRows.map((r) => ({ label: r.title, percent: r.percentOfGoal, valueText: formatPercent(r.percentOfGoal, locale) })),
         colour: opts.colour,
         goalLabel: t('report.goalLine'),

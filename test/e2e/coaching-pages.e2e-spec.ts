@@ -92,7 +92,7 @@ describe('coaching and partner pages', () => {
     const co = await signIn(coach.email, coach.userId);
     const review = await openPage(co, city.host, `/coaching/programmes/${programme.id}/coach?lang=en`);
     expect(review.status).toBe(200);
-    expect(review.html).toContain('1 submission(s) waiting for your review');
+    expect(review.html).toContain('1 submission waiting for your review');
     await co
       .post(`/coaching/programmes/${programme.id}/coach/milestones/${storyId}`)
       .set('Host', city.host)
@@ -109,7 +109,7 @@ describe('coaching and partner pages', () => {
     const st = await signIn(staff.email, staff.userId);
     const dash = await openPage(st, city.host, `/staff/programmes/${programme.id}/coaching?lang=en`);
     expect(dash.status).toBe(200);
-    expect(dash.html).toContain('2 laureate(s) not ready');
+    expect(dash.html).toContain('2 laureates not ready');
     const short = await st
       .post(`/staff/programmes/${programme.id}/coaching/override`)
       .set('Host', city.host)

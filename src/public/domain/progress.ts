@@ -55,11 +55,6 @@ export function daysLeft(closesAt: Date | null, now: Date): number | null {
   return Math.max(0, Math.ceil((closesAt.getTime() - now.getTime()) / DAY_MS));
 }
 
-/** One of the CLDR categories we translate: 'one' or 'other' (fr says "0 jour", en "0 days"). */
-export function pluralOf(n: number, locale: Locale): 'one' | 'other' {
-  return new Intl.PluralRules(tag(locale)).select(n) === 'one' ? 'one' : 'other';
-}
-
 /** Time until an instant, in the coarsest unit that reads well: days, then hours, then "soon". */
 export interface Countdown {
   unit: 'days' | 'hours' | 'soon';
@@ -106,9 +101,7 @@ export interface ProgressView {
   matchedText: string | null;
   contributors: number;
   contributorsText: string;
-  contributorsKey: 'progress.contributors.one' | 'progress.contributors.other';
   daysLeft: number | null;
-  daysLeftKey: 'progress.daysLeft.one' | 'progress.daysLeft.other';
   opensAt: string | null;
   closesAt: string | null;
 }
@@ -129,9 +122,7 @@ export function campaignProgress(input: ProgressInput): ProgressView {
     matchedText: input.matchedCents > 0 ? formatMoney(input.matchedCents, input.locale) : null,
     contributors: input.contributorCount,
     contributorsText: formatCount(input.contributorCount, input.locale),
-    contributorsKey: `progress.contributors.${pluralOf(input.contributorCount, input.locale)}`,
     daysLeft: left,
-    daysLeftKey: `progress.daysLeft.${pluralOf(left ?? 0, input.locale)}`,
     opensAt: input.opensAt?.toISOString() ?? null,
     closesAt: input.closesAt?.toISOString() ?? null,
   };

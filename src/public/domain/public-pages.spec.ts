@@ -1,4 +1,4 @@
-import { campaignProgress, countdownTo, daysLeft, formatMoney, formatPercent, percentOfGoal, pluralOf } from './progress.js';
+import { campaignProgress, countdownTo, daysLeft, formatMoney, formatPercent, percentOfGoal } from './progress.js';
 import { isCampaignPublic, laureatesArePublic, windowState } from './public-rules.js';
 import { alternatesOf, escapeXml, localizedUrl, robotsTxt, sitemapXml } from './sitemap.js';
 import { TtlCache } from '../../common/cache/ttl-cache.js';
@@ -44,12 +44,6 @@ describe('money, percentages and days on public pages', () => {
     expect(countdownTo(null, new Date())).toBeNull();
   });
 
-  it('picks the plural form per language (fr: 0 and 1 are singular)', () => {
-    expect([0, 1, 2].map((n) => pluralOf(n, 'fr'))).toEqual(['one', 'one', 'other']);
-    expect([0, 1, 2].map((n) => pluralOf(n, 'en'))).toEqual(['other', 'one', 'other']);
-    expect(pluralOf(1_000_000, 'fr')).toBe('other');
-  });
-
   it('builds the progress partial input, counting match-funding toward the goal only when the programme says so', () => {
     const base = {
       label: 'Vélo',
@@ -69,9 +63,7 @@ describe('money, percentages and days on public pages', () => {
       percent: 28,
       barValue: 28,
       contributors: 1,
-      contributorsKey: 'progress.contributors.one',
       daysLeft: 40,
-      daysLeftKey: 'progress.daysLeft.other',
     });
     expect(plain(p.collectedText)).toBe('1 234 €');
     expect(plain(p.matchedText!)).toBe('200 €');
@@ -79,7 +71,6 @@ describe('money, percentages and days on public pages', () => {
     expect(campaignProgress({ ...base, matchedCents: 0 }).matchedText).toBeNull();
     expect(campaignProgress({ ...base, collectedCents: 900_000 }).barValue).toBe(100);
     expect(campaignProgress({ ...base, state: 'closed' }).daysLeft).toBe(0);
-    expect(campaignProgress({ ...base, contributorCount: 2, locale: 'en' }).contributorsKey).toBe('progress.contributors.other');
   });
 });
 
