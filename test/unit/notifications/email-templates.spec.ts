@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IntlMessageFormat } from 'intl-messageformat';
 import { ViewService } from '../../../src/common/web/view.service.js';
@@ -161,6 +161,46 @@ describe('e-mail templates', () => {
     expect(renderer.render(tenant, 'sign-in-link', 'xx', { name: 'Ada', minutes: 30, link: 'https://x.test' }).subject).toBe(
       'Votre lien de connexion à Métropole Test',
     );
+  });
+
+  it('catches what it scans for', () => {
+    const bad = { subject: 'Plus que 7 jour(s)', html: '<p>x</p>', text: 'Titre<b>x</b> 4500.00 {name} email.sign-in-link.subject undefined &amp;' };
+    expect(problems(bad, { link: 'https://x.test' })).toEqual([
+      'subject: "(s)" plural',
+      'text: unfilled placeholder: Titre<b>x</b> 4500.00 {name} email.sign-in-link.subject un',
+      'text: undefined',
+      'text: unformatted amount',
+      'text: raw catalogue key email.sign-in-link.subject',
+      'text: HTML tag <b>',
+      'text or subject: HTML entity',
+      'text: the link is not written out',
+    ]);
+  });
+
+  it("reads an authority's override, for every language or for one", () => {
+    const slug = `email-override-${process.pid}`;
+    const overrides = join(views.dir, 'tenants', slug, 'emails');
+    mkdirSync(overrides, { recursive: true });
+    try {
+      writeFileSync(
+        join(overrides, 'sign-in-link.hbs'),
+        '{{t "email.sign-in-link.subject" authority=tenant.name}} ✦\n---\n<p>{{t "email.greetingNamed" name=name}}</p><p><a href="{{link}}">{{link}}</a></p>\n',
+      );
+      writeFileSync(join(overrides, 'sign-in-link.fr.hbs'), 'Connexion à {{tenant.name}}\n---\n<p>Bonjour {{name}} : <a href="{{link}}">{{link}}</a></p>\n');
+      const own = { ...tenant, slug } as Tenant;
+      const payload = { name: 'Ada', minutes: 30, link: 'https://x.test/sign-in/link/t' };
+      expect(renderer.render(own, 'sign-in-link', 'en', payload)).toMatchObject({
+        subject: 'Your sign-in link to Métropole Test ✦',
+        text: 'Hello Ada,\n\nhttps://x.test/sign-in/link/t',
+      });
+      expect(renderer.render(own, 'sign-in-link', 'fr', payload)).toMatchObject({
+        subject: 'Connexion à Métropole Test',
+        text: 'Bonjour Ada : https://x.test/sign-in/link/t',
+      });
+    } finally {
+      rmSync(join(views.dir, 'tenants', slug), { recursive: true, force: true });
+      if (existsSync(join(views.dir, 'tenants')) && !readdirSync(join(views.dir, 'tenants')).length) rmSync(join(views.dir, 'tenants'), { recursive: true });
+    }
   });
 
   it('uses Localized maps with the fallback of the authority', () => {
