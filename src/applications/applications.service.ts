@@ -7,7 +7,8 @@ import { Clock } from '../common/clock/clock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
 import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
 import { hasRole, type Principal } from '../auth/principal.js';
-import { formatInstant } from '../common/web/view.service.js';
+import { formatInstant, formatMoney } from '../common/web/view.service.js';
+import { sharedTranslations } from '../common/web/i18n.js';
 import { OutboxService } from '../notifications/outbox.service.js';
 import { ProgrammesRepository } from '../programmes/programmes.repository.js';
 import { storedFileName } from '../storage/file-names.js';
@@ -236,7 +237,10 @@ export class ApplicationsService {
         payload: {
           receipt,
           title: app.title,
-          rows: this.answerRows(call, submitted, app.locale),
+          // The goal as an amount in the reader's language (the rows keep the plain number for the exports).
+          rows: this.answerRows(call, submitted, app.locale).map((r) =>
+            r.key === 'goal_eur' && submitted.goalCents !== null ? { ...r, value: formatMoney(Number(submitted.goalCents), app.locale) } : r,
+          ),
           deadlineLocal: formatInstant(call.deadline, app.locale, tenant.timeZone),
           link: `${await this.tenants.siteUrl(tenant)}/applications/${app.id}`,
         },
@@ -327,23 +331,26 @@ export class ApplicationsService {
   /** Rows for exports and the receipt e-mail: fixed fields then custom questions, labelled. */
   answerRows(call: Call, a: Application, locale: Locale): Array<{ key: string; label: string; value: string }> {
     const fr = locale === 'fr';
+    const tr = sharedTranslations();
+    const label = (key: string) => tr.t(locale, `apply.row.${key}`);
     const category = call.categories.find((c) => c.key === a.category);
     const rows = [
-      { key: 'title', label: fr ? 'Titre' : 'Title', value: a.title },
-      { key: 'summary', label: fr ? 'Résumé' : 'Summary', value: a.summary },
-      { key: 'category', label: fr ? 'Catégorie' : 'Category', value: category ? (fr ? category.labelFr : category.labelEn) : (a.category ?? '') },
-      { key: 'goal_eur', label: fr ? 'Objectif (EUR)' : 'Goal (EUR)', value: a.goalCents === null ? '' : (a.goalCents / 100).toFixed(2) },
-      { key: 'commune', label: fr ? 'Commune' : 'Commune', value: a.commune },
-      { key: 'postcode', label: fr ? 'Code postal' : 'Postcode', value: a.postcode },
-      { key: 'applicant_name', label: fr ? 'Porteur' : 'Applicant', value: a.applicantName },
-      { key: 'organisation', label: fr ? 'Structure' : 'Organisation', value: a.organisation },
-      { key: 'email', label: 'E-mail', value: a.email },
-      { key: 'phone', label: fr ? 'Téléphone' : 'Phone', value: a.phone },
+      { key: 'title', label: label('title'), value: a.title },
+      { key: 'summary', label: label('summary'), value: a.summary },
+      { key: 'category', label: label('category'), value: category ? (fr ? category.labelFr : category.labelEn) : (a.category ?? '') },
+      // A plain number: the CSV and XLSX exports read it (the receipt e-mail formats it for the reader).
+      { key: 'goal_eur', label: label('goal_eur'), value: a.goalCents === null ? '' : (a.goalCents / 100).toFixed(2) },
+      { key: 'commune', label: label('commune'), value: a.commune },
+      { key: 'postcode', label: label('postcode'), value: a.postcode },
+      { key: 'applicant_name', label: label('applicant_name'), value: a.applicantName },
+      { key: 'organisation', label: label('organisation'), value: a.organisation },
+      { key: 'email', label: label('email'), value: a.email },
+      { key: 'phone', label: label('phone'), value: a.phone },
     ];
     for (const q of call.form) {
       const v = a.answers[q.key];
       let value = v === undefined || v === null ? '' : String(v);
-      if (q.kind === 'yes_no' && typeof v === 'boolean') value = v ? (fr ? 'oui' : 'yes') : fr ? 'non' : 'no';
+      if (q.kind === 'yes_no' && typeof v === 'boolean') value = label(v ? 'yes' : 'no');
       if (q.kind === 'single_choice' || q.kind === 'multiple_choice') {
         const keys = Array.isArray(v) ? v : v ? [String(v)] : [];
         value = keys
@@ -351,7 +358,7 @@ export class ApplicationsService {
           .map((o) => (o ? (fr ? o.labelFr : o.labelEn) : ''))
           .join(', ');
       }
-      if (q.kind === 'file' && v) value = fr ? 'fichier joint' : 'file attached';
+      if (q.kind === 'file' && v) value = label('fileAttached');
       rows.push({ key: `q_${q.key}`, label: fr ? q.labelFr : q.labelEn, value });
     }
     return rows;

@@ -130,7 +130,8 @@ export class SettlementService {
           pledge: x.provider === 'pledge',
           amountCents: x.amountCents,
           receiptNumber: x.receiptNumber ?? '',
-          confirmedAt: x.confirmedAt ? new Date(x.confirmedAt).toISOString().slice(0, 10) : '',
+          // The instant: the template writes the day in the reader's language and the authority's time zone.
+          confirmedAt: x.confirmedAt ? new Date(x.confirmedAt).toISOString() : '',
           link,
         },
       });

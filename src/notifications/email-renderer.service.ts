@@ -1,7 +1,9 @@
 import type { Locale } from '../common/i18n/localized.js';
 import { Injectable } from '@nestjs/common';
+import { compile } from 'html-to-text';
 import { ViewService } from '../common/web/view.service.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
+import { emailPayload } from './domain/email-payload.js';
 
 export interface RenderedEmail {
   subject: string;
@@ -10,23 +12,42 @@ export interface RenderedEmail {
 }
 
 /**
- * templates/emails/<name>.<locale>.hbs: the first line is the subject, then a line `---`, then the
- * HTML body, which the branded layout wraps. Tenants may override both under templates/tenants/<slug>/.
+ * templates/emails/<name>.hbs, one template for every language: the first line is the subject, then a
+ * line `---`, then the HTML body, which the branded layout wraps. Every sentence is a catalogue message
+ * (`email.<name>.*`, ICU) rendered in the reader's language. An authority may override a template under
+ * templates/tenants/<slug>/emails/<name>.hbs, or for one language only with <name>.<lang>.hbs (the
+ * layout of the overrides written when there was one file per language).
  */
 @Injectable()
 export class EmailRenderer {
   constructor(private readonly views: ViewService) {}
 
   render(tenant: Tenant, template: string, locale: Locale, payload: Record<string, unknown>): RenderedEmail {
-    const model = { ...payload, tenant, locale };
-    const source = this.views.render(`emails/${template}.${locale}`, tenant.slug, model);
-    if (source === undefined) throw new Error(`e-mail template emails/${template}.${locale}.hbs not found`);
+    const lang = this.language(tenant, locale);
+    const model = {
+      ...emailPayload(template, payload, lang),
+      // The helpers' fallback for text people wrote: the reader's language, the default, the others.
+      tenant: { ...tenant, defaultLocale: tenant.defaultLocale ?? lang, languages: tenant.languages ?? [tenant.defaultLocale ?? lang] },
+      locale: lang,
+    };
+    const perLanguage = `emails/${template}.${lang}`;
+    const name = this.views.exists(perLanguage, tenant.slug) ? perLanguage : `emails/${template}`;
+    const source = this.views.render(name, tenant.slug, model);
+    if (source === undefined) throw new Error(`e-mail template ${name}.hbs not found`);
     const sep = source.indexOf('\n---\n');
-    if (sep < 0) throw new Error(`e-mail template ${template}.${locale} has no subject line`);
+    if (sep < 0) throw new Error(`e-mail template ${name} has no subject line`);
     const subject = decodeEntities(source.slice(0, sep).trim());
     const body = source.slice(sep + 5);
     const html = this.views.render('emails/layout', tenant.slug, { ...model, subject, body: this.views.safe(body) })!;
     return { subject, html, text: htmlToText(body) };
+  }
+
+  /** The row's language if its catalogue is installed, else the authority's default (a language since removed). */
+  private language(tenant: Tenant, locale: Locale): Locale {
+    const { translations } = this.views;
+    if (translations.isLocale(locale)) return locale;
+    if (translations.isLocale(tenant.defaultLocale)) return tenant.defaultLocale;
+    return translations.locales[0];
   }
 }
 
@@ -42,15 +63,25 @@ function decodeEntities(s: string): string {
     .replace(/&amp;/g, '&');
 }
 
-export function htmlToText(html: string): string {
-  return decodeEntities(
-    html
-      .replace(/<a [^>]*href="([^"]*)"[^>]*>(.*?)<\/a>/gis, '$2 ($1)')
-      .replace(/<(br|\/p|\/li|\/h\d|\/tr)>/gi, '\n')
-      .replace(/<li>/gi, '- ')
-      .replace(/<[^>]+>/g, ''),
-  )
-    .replace(/\n{3,}/g, '\n\n')
-    .replace(/[ \t]+\n/g, '\n')
-    .trim();
-}
+/**
+ * The plain-text part, from the same HTML body: paragraphs apart, one table row (label, value) per
+ * line, list items on their own lines, a link's address written out after its words (once when they
+ * are the address), quotes prefixed with "> ", and the line breaks of text people wrote (`.lines`)
+ * kept. Entities are decoded; lines are not wrapped (a link must stay whole).
+ */
+export const htmlToText: (html: string) => string = compile({
+  wordwrap: false,
+  selectors: [
+    { selector: 'a', options: { linkBrackets: ['(', ')'], hideLinkHrefIfSameAsText: true } },
+    { selector: 'h1', options: { uppercase: false, leadingLineBreaks: 2 } },
+    { selector: 'h2', options: { uppercase: false, leadingLineBreaks: 2 } },
+    { selector: 'h3', options: { uppercase: false, leadingLineBreaks: 2 } },
+    { selector: 'table', format: 'block' },
+    { selector: 'tr', format: 'block', options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } },
+    { selector: 'th', format: 'inlineSurround', options: { suffix: ' ' } },
+    { selector: 'td', format: 'inline' },
+    { selector: 'ul', options: { itemPrefix: '- ' } },
+    { selector: 'p.lines', format: 'pre' },
+    { selector: 'img', format: 'skip' },
+  ],
+});

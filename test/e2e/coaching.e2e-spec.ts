@@ -273,7 +273,7 @@ describe('coaching reminders and digests', () => {
       const en = smtp.to(laureates[1].email);
       expect(fr).toHaveLength(2);
       expect(en).toHaveLength(2);
-      expect(fr.map((m) => m.subject).sort()).toEqual(["Aujourd'hui : Kick-off", 'Rappel : Campaign story à rendre dans 7 jour(s)']);
+      expect(fr.map((m) => m.subject).sort()).toEqual(["Aujourd'hui : Kick-off", 'Rappel : Campaign story à rendre dans 7 jours']);
       expect(en.map((m) => m.subject)).toContain('Today: Kick-off');
       expect(en.find((m) => m.subject.startsWith('Reminder'))!.text).toContain('10 July 2026 at 10:00');
       expect(smtp.to(laureates[2].email)).toHaveLength(0);
