@@ -1,3 +1,4 @@
+import { sharedTranslations } from '../common/web/i18n.js';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
@@ -208,7 +209,14 @@ export class JuryResultsService {
     if (jury.status !== 'closed') throw new DomainError('JURY_VOTE_NOT_CLOSED');
     if (!jury.confirmedAt) throw new DomainError('JURY_NOT_CONFIRMED');
     if (programme.phase === 'jury') {
-      await this.lifecycle.transition(tenant, programmeId, 'announced', 'jury results announced', actorUserId, 'jury');
+      await this.lifecycle.transition(
+        tenant,
+        programmeId,
+        'announced',
+        sharedTranslations().t(tenant.defaultLocale, 'phaseReason.juryAnnounced'),
+        actorUserId,
+        'jury',
+      );
     } else {
       await this.tx.run(async (em) => {
         const p = await this.programmes.lockFound(em, tenant.id, programmeId);
