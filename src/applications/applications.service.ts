@@ -1,4 +1,4 @@
-import type { Locale } from '../common/i18n/localized.js';
+import { cleanLocalized, contentFallbacks, localizedText, type Locale, type Localized } from '../common/i18n/localized.js';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
@@ -22,7 +22,7 @@ import { ContactEmailService } from './contact-email.service.js';
 import { assertCanEdit, assertCanSubmit, assertCanWithdraw, receiptNumber, type CallWindow } from './domain/application-state.js';
 import { evaluateEligibility, failedRules, type RuleResult } from './domain/eligibility.js';
 import { sniffFileType } from './domain/file-sniffing.js';
-import { checkFormChange, checkFormDefinition, DEFAULT_FILE_BYTES, validateAnswers, type Answers, type Question } from './domain/form.js';
+import { checkFormChange, checkFormDefinition, cleanForm, DEFAULT_FILE_BYTES, validateAnswers, type Answers, type Question } from './domain/form.js';
 import type { ApplicationDraftDto } from './dto/application.dto.js';
 import type { CallDto } from './dto/call.dto.js';
 
@@ -77,16 +77,15 @@ export class ApplicationsService {
       const call = await this.applications.saveCall(em, {
         tenantId: tenant.id,
         programmeId,
-        textFr: dto.textFr,
-        textEn: dto.textEn,
-        categories: dto.categories,
+        text: cleanLocalized(dto.text),
+        categories: dto.categories.map((c) => ({ key: c.key, label: cleanLocalized(c.label) })),
         territory: dto.territory,
         goalMinCents: dto.goalMinCents,
         goalMaxCents: dto.goalMaxCents,
         deadline: new Date(dto.deadline),
         onePerApplicant: dto.onePerApplicant,
         allowEditAfterSubmit: dto.allowEditAfterSubmit,
-        form: dto.form as Question[],
+        form: cleanForm(dto.form as Question[]),
         receiptPrefix: dto.receiptPrefix.toUpperCase(),
       });
       await this.audit.record(em, {
@@ -236,7 +235,7 @@ export class ApplicationsService {
         payload: {
           receipt,
           title: app.title,
-          rows: this.answerRows(call, submitted, app.locale),
+          rows: this.answerRows(call, submitted, app.locale, contentFallbacks(tenant)),
           deadlineLocal: formatInstant(call.deadline, app.locale, tenant.timeZone),
           link: `${await this.tenants.siteUrl(tenant)}/applications/${app.id}`,
         },
@@ -325,13 +324,14 @@ export class ApplicationsService {
   }
 
   /** Rows for exports and the receipt e-mail: fixed fields then custom questions, labelled. */
-  answerRows(call: Call, a: Application, locale: Locale): Array<{ key: string; label: string; value: string }> {
+  answerRows(call: Call, a: Application, locale: Locale, fallbacks: readonly Locale[] = []): Array<{ key: string; label: string; value: string }> {
     const fr = locale === 'fr';
+    const text = (value: Localized | undefined) => localizedText(value, locale, fallbacks);
     const category = call.categories.find((c) => c.key === a.category);
     const rows = [
       { key: 'title', label: fr ? 'Titre' : 'Title', value: a.title },
       { key: 'summary', label: fr ? 'Résumé' : 'Summary', value: a.summary },
-      { key: 'category', label: fr ? 'Catégorie' : 'Category', value: category ? (fr ? category.labelFr : category.labelEn) : (a.category ?? '') },
+      { key: 'category', label: fr ? 'Catégorie' : 'Category', value: category ? text(category.label) || category.key : (a.category ?? '') },
       { key: 'goal_eur', label: fr ? 'Objectif (EUR)' : 'Goal (EUR)', value: a.goalCents === null ? '' : (a.goalCents / 100).toFixed(2) },
       { key: 'commune', label: fr ? 'Commune' : 'Commune', value: a.commune },
       { key: 'postcode', label: fr ? 'Code postal' : 'Postcode', value: a.postcode },
@@ -348,11 +348,11 @@ export class ApplicationsService {
         const keys = Array.isArray(v) ? v : v ? [String(v)] : [];
         value = keys
           .map((k) => q.options?.find((o) => o.key === k))
-          .map((o) => (o ? (fr ? o.labelFr : o.labelEn) : ''))
+          .map((o) => (o ? text(o.label) || o.key : ''))
           .join(', ');
       }
       if (q.kind === 'file' && v) value = fr ? 'fichier joint' : 'file attached';
-      rows.push({ key: `q_${q.key}`, label: fr ? q.labelFr : q.labelEn, value });
+      rows.push({ key: `q_${q.key}`, label: text(q.label) || q.key, value });
     }
     return rows;
   }
