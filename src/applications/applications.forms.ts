@@ -50,7 +50,16 @@ export function draftFromForm(call: Call, body: Record<string, unknown>) {
  */
 export function callToForm(call: Call | null, timeZone: string, languages: readonly Locale[]): Record<string, unknown> {
   if (!call)
-    return { text: {}, goalMinEuros: '1000', goalMaxEuros: '10000', onePerApplicant: 'yes', allowEditAfterSubmit: 'yes', form: '[]', categories: '', territory: '' };
+    return {
+      text: {},
+      goalMinEuros: '1000',
+      goalMaxEuros: '10000',
+      onePerApplicant: 'yes',
+      allowEditAfterSubmit: 'yes',
+      form: '[]',
+      categories: '',
+      territory: '',
+    };
   return {
     text: call.text,
     receiptPrefix: call.receiptPrefix,

@@ -105,7 +105,11 @@ export class JuryPagesController {
         if (v === undefined || !Number.isFinite(v) || v < c.min || v > c.max) {
           errors.push({
             field: `score_${c.id}`,
-            message: this.views.t(page.locale, 'jury.scoreRange', { label: localizedText(c.label, page.locale, contentFallbacks(page.tenant)) || c.id, min: c.min, max: c.max }),
+            message: this.views.t(page.locale, 'jury.scoreRange', {
+              label: localizedText(c.label, page.locale, contentFallbacks(page.tenant)) || c.id,
+              min: c.min,
+              max: c.max,
+            }),
           });
         } else scores[c.id] = v;
       }

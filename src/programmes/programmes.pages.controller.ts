@@ -82,7 +82,8 @@ export class ProgrammesPagesController {
       this.views.t(page.locale, 'form.defaultLanguageRequired', { language: sharedTranslations().nativeName(page.tenant.defaultLocale) }),
     );
     const form = checkForm(CreateProgrammeDto, values);
-    if (!form.ok || missingDefault.length) return again([...missingDefault, ...(form.ok ? [] : form.errors.filter((e) => !missingDefault.some((m) => m.field === e.field)))]);
+    if (!form.ok || missingDefault.length)
+      return again([...missingDefault, ...(form.ok ? [] : form.errors.filter((e) => !missingDefault.some((m) => m.field === e.field)))]);
     try {
       const p = await this.programmes.create(page.tenant, form.value, page.principal!.userId);
       return res.redirect(303, `${page.basePath}/staff/programmes/${p.id}`);

@@ -10,7 +10,7 @@ import type { Programme } from '../programmes/programme.entity.js';
 import { timelineRows } from '../programmes/programmes.pages.controller.js';
 import { timelineOf } from '../programmes/programmes.service.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
-import { campaignProgress, countdownTo, formatMoney, type Locale, pluralOf } from './domain/progress.js';
+import { campaignProgress, countdownTo, formatMoney, pluralOf } from './domain/progress.js';
 import { contentFallbacks, hasText, localizedText } from '../common/i18n/localized.js';
 import { isPublicProgramme, laureatesArePublic, windowState } from './domain/public-rules.js';
 import { robotsTxt, sitemapXml, type SitemapPage } from './domain/sitemap.js';
@@ -45,7 +45,6 @@ interface Entry {
   model: ProgrammeReadModel | null;
   rendered: Map<string, RenderedPage>;
 }
-
 
 @Injectable()
 export class PublicPagesService {
@@ -198,7 +197,11 @@ export class PublicPagesService {
         campaignHref: campaignOf.get(l.applicationId) ?? null,
       })),
       partners: model.partners,
-      share: await this.share.build(page, { path: `/programmes/${p.slug}`, title, description: summaryText || localizedText(model.call?.text, locale, fallbacks) || title }),
+      share: await this.share.build(page, {
+        path: `/programmes/${p.slug}`,
+        title,
+        description: summaryText || localizedText(model.call?.text, locale, fallbacks) || title,
+      }),
     };
   }
 }

@@ -25,7 +25,7 @@ describe('public programme pages', () => {
   /** A programme of `city` with its call, in a phase, on the reference timeline. */
   async function programme(slug: string, phase: Parameters<typeof forcePhase>[3], laureates = 0): Promise<{ id: string; laureates: TestLaureate[] }> {
     const p = await createProgramme(t, city, staff, { slug });
-    await createCall(t, city, staff, p.id, { textFr: `Texte de l'appel ${slug}\nDeuxième ligne`, textEn: `Call text ${slug}` });
+    await createCall(t, city, staff, p.id, { text: { fr: `Texte de l'appel ${slug}\nDeuxième ligne`, en: `Call text ${slug}` } });
     const list = laureates ? await createLaureates(t, city, staff, p.id, laureates, { prefix: slug.replace(/-/g, '') }) : [];
     await forcePhase(t, city, p.id, phase, REFERENCE_TIMELINE);
     return { id: p.id, laureates: list };

@@ -33,7 +33,7 @@ describe('staff pages', () => {
       .post('/staff/programmes')
       .set('Host', city.host)
       .type('form')
-      .send({ _csrf: form.csrf, slug: 'Bad Slug!', titleFr: 'Makers 2027', titleEn: '' });
+      .send({ _csrf: form.csrf, slug: 'Bad Slug!', 'title.fr': 'Makers 2027', 'title.en': '' });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('class="error-summary"');
     expect(bad.text).toContain('href="#field-slug"');
@@ -44,7 +44,7 @@ describe('staff pages', () => {
       .post('/staff/programmes')
       .set('Host', city.host)
       .type('form')
-      .send({ _csrf: form.csrf, slug: 'makers-2027', titleFr: 'Makers 2027', titleEn: 'Makers 2027' });
+      .send({ _csrf: form.csrf, slug: 'makers-2027', 'title.fr': 'Makers 2027', 'title.en': 'Makers 2027' });
     expect(ok.status).toBe(303);
     const desk = await openPage(browser, city.host, ok.headers.location);
     expect(desk.html).toContain('Makers 2027');
@@ -53,7 +53,7 @@ describe('staff pages', () => {
       .post('/staff/programmes')
       .set('Host', city.host)
       .type('form')
-      .send({ _csrf: form.csrf, slug: 'makers-2027', titleFr: 'Autre', titleEn: 'Other' });
+      .send({ _csrf: form.csrf, slug: 'makers-2027', 'title.fr': 'Autre', 'title.en': 'Other' });
     expect(taken.status).toBe(400);
     expect(taken.text).toContain('Un autre programme utilise déjà cette adresse.');
   });
@@ -64,7 +64,7 @@ describe('staff pages', () => {
       .post('/staff/programmes')
       .set('Host', city.host)
       .type('form')
-      .send({ _csrf: form.csrf, slug: 'tz-check', titleFr: 'Fuseau', titleEn: 'Zone' });
+      .send({ _csrf: form.csrf, slug: 'tz-check', 'title.fr': 'Fuseau', 'title.en': 'Zone' });
     const path = created.headers.location as string;
     const id = path.split('/').pop()!;
     const desk = await openPage(browser, city.host, path);
@@ -129,7 +129,7 @@ describe('staff pages', () => {
       .post('/staff/programmes')
       .set('Host', city.host)
       .type('form')
-      .send({ _csrf: form.csrf, slug: 'xss', titleFr: '<script>alert(1)</script>', titleEn: '<img src=x onerror=alert(1)>' });
+      .send({ _csrf: form.csrf, slug: 'xss', 'title.fr': '<script>alert(1)</script>', 'title.en': '<img src=x onerror=alert(1)>' });
     const dash = await openPage(browser, city.host, '/staff');
     expect(dash.html).not.toContain('<script>alert(1)</script>');
     expect(dash.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');

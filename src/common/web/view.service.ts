@@ -192,7 +192,14 @@ export class ViewService {
       const map = value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
       return ordered.map((lang) => {
         const text = typeof map[lang] === 'string' ? (map[lang] as string) : '';
-        return { lang, nativeName: tr.nativeName(lang), inputName: `${name}.${lang}`, value: text, missing: !text.trim(), required: !!options.hash.required && lang === first };
+        return {
+          lang,
+          nativeName: tr.nativeName(lang),
+          inputName: `${name}.${lang}`,
+          value: text,
+          missing: !text.trim(),
+          required: !!options.hash.required && lang === first,
+        };
       });
     });
     /** {{number n}}, {{percent ratio}}, {{day date}}: in the page's language. */
