@@ -1,3 +1,4 @@
+import type { Localized } from '../../src/common/i18n/localized.js';
 import { randomBytes } from 'node:crypto';
 import { AuthService } from '../../src/auth/auth.service.js';
 import type { Role } from '../../src/auth/user.entity.js';
@@ -68,15 +69,15 @@ export async function createProgramme(
   t: TestApp,
   tt: TestTenant,
   staff: TestPerson,
-  opts: { timeline?: Timeline; phase?: Phase; slug?: string } = {},
+  opts: { timeline?: Timeline; phase?: Phase; slug?: string; title?: Localized; summary?: Localized } = {},
 ): Promise<Programme> {
   const programmes = t.app.get(ProgrammesService);
   let p = await programmes.create(
     tt.tenant,
     {
       slug: opts.slug ?? `prog-${suffix()}`,
-      title: { fr: 'Makers : économie circulaire', en: 'Makers: circular economy' },
-      summary: { fr: 'Appel à projets', en: 'Call for projects' },
+      title: opts.title ?? { fr: 'Makers : économie circulaire', en: 'Makers: circular economy' },
+      summary: opts.summary ?? { fr: 'Appel à projets', en: 'Call for projects' },
     },
     staff.userId,
   );
