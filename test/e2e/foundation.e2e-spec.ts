@@ -25,6 +25,10 @@ describe('foundation', () => {
     const res = await t.http().get('/api/docs-json');
     expect(res.status).toBe(200);
     expect(res.body.paths['/api/programmes']).toBeDefined();
+    // Texts people write are one map of language: text.
+    const title = res.body.components.schemas.CreateProgrammeDto.properties.title;
+    expect(title).toMatchObject({ type: 'object', additionalProperties: { type: 'string' }, example: { fr: expect.any(String), en: expect.any(String) } });
+    expect(res.body.components.schemas.QuestionDto.properties.label.type).toBe('object');
   });
 
   it('answers 404 problem+json for an unknown host', async () => {
