@@ -7,7 +7,6 @@ import { DomainError, type FieldProblem } from '../common/errors/domain-error.js
 import { zonedWallTimeToInstant } from '../common/time/zoned.js';
 import { Page, type PageContext } from '../request-context/current.decorators.js';
 import { checkForm, defaultLanguageProblem, errorMap, localizedFromForm, withFieldErrors } from '../common/web/forms.js';
-import { sharedTranslations } from '../common/web/i18n.js';
 import { hasRole } from '../auth/principal.js';
 import { ViewService } from '../common/web/view.service.js';
 import { PHASES, type Phase, nextPhase, phaseIndex } from './domain/phase.js';
@@ -79,7 +78,7 @@ export class ProgrammesPagesController {
       values.title,
       'title',
       page.tenant.defaultLocale,
-      this.views.t(page.locale, 'form.defaultLanguageRequired', { language: sharedTranslations().nativeName(page.tenant.defaultLocale) }),
+      this.views.t(page.locale, 'form.defaultLanguageRequired', { language: this.views.translations.nativeName(page.tenant.defaultLocale) }),
     );
     const form = checkForm(CreateProgrammeDto, values);
     if (!form.ok || missingDefault.length)
