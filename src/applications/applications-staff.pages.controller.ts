@@ -3,6 +3,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles } from '../auth/roles.guard.js';
 import type { FieldProblem } from '../common/errors/domain-error.js';
+import type { Call } from './call.entity.js';
+import { contentFallbacks, editorLanguages } from '../common/i18n/localized.js';
 import { ErrorMessages } from '../common/errors/error-messages.js';
 import { zonedWallTimeToInstant } from '../common/time/zoned.js';
 import { checkForm, errorMap } from '../common/web/forms.js';
@@ -10,7 +12,7 @@ import { pageErrors } from '../common/web/page-errors.js';
 import { ViewService } from '../common/web/view.service.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
 import { Page, type PageContext } from '../request-context/current.decorators.js';
-import { callFromForm, callToForm } from './applications.forms.js';
+import { callFromForm, callToForm, categoriesMissing } from './applications.forms.js';
 import { ApplicationsService } from './applications.service.js';
 import { failedRules } from './domain/eligibility.js';
 import { checkFilter } from './dto/application-filter.dto.js';
@@ -119,10 +121,12 @@ export class ApplicationsStaffPagesController {
   async callEditor(@Page() page: PageContext, @Param('programmeId') programmeId: string) {
     const programme = await this.programmes.get(page.tenant.id, programmeId);
     const call = await this.applications.findCall(page.tenant.id, programmeId);
+    const languages = editorLanguages(page.tenant);
     return this.views.page('pages/staff/call', page, {
       title: this.views.t(page.locale, 'call.title'),
       programme,
-      values: callToForm(call, page.tenant.timeZone),
+      values: callToForm(call, page.tenant.timeZone, languages),
+      ...this.callEditorHelp(page, languages, call),
     });
   }
 
@@ -131,15 +135,17 @@ export class ApplicationsStaffPagesController {
   @Roles(['staff'])
   async saveCall(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Body() body: Record<string, string>, @Res() res: Response) {
     const programme = await this.programmes.get(page.tenant.id, programmeId);
-    const { dto, problems } = callFromForm(body, page.tenant.timeZone);
+    const languages = editorLanguages(page.tenant);
+    const { dto, problems } = callFromForm(body, page.tenant.timeZone, languages);
     const again = (status: number, errors: FieldProblem[]) =>
       res.status(status).send(
         this.views.page('pages/staff/call', page, {
           title: this.views.t(page.locale, 'call.title'),
           programme,
-          values: body,
+          values: { ...body, text: dto.text },
           errors: errorMap(errors),
           errorList: errors,
+          ...this.callEditorHelp(page, languages, null),
         }),
       );
     if (problems.length) return again(400, problems);
@@ -156,6 +162,18 @@ export class ApplicationsStaffPagesController {
   }
   // ---- rendering ----
 
+  /** The column order of the category lines, and what is left to translate, named in each language's own name. */
+  private callEditorHelp(page: PageContext, languages: readonly string[], call: Call | null) {
+    const names = languages.map((l) => this.views.translations.nativeName(l));
+    return {
+      categoriesHint: this.views.t(page.locale, 'call.categoriesColumns', { columns: names.join(' | ') }),
+      categoriesMissing: categoriesMissing(call, languages).map((c) => ({
+        key: c.key,
+        languages: c.languages.map((l) => ({ lang: l, name: this.views.translations.nativeName(l) })),
+      })),
+    };
+  }
+
   private async renderReview(page: PageContext, id: string, extra: Record<string, unknown> = {}) {
     const app = await this.applications.view(page.tenant, id, page.principal!);
     const call = await this.applications.getCall(page.tenant.id, app.programmeId);
@@ -164,7 +182,7 @@ export class ApplicationsStaffPagesController {
       title: app.title || this.views.t(page.locale, 'apply.untitled'),
       application: app,
       programme,
-      rows: this.applications.answerRows(call, app, page.locale),
+      rows: this.applications.answerRows(call, app, page.locale, contentFallbacks(page.tenant)),
       rules: this.applications.rules(call, app, 0).map((r) => ({ ...r, text: page.locale === 'fr' ? r.fr : r.en })),
       files: await this.applications.filesOf(page.tenant, app),
       comments: await this.screening.comments(page.tenant, app.id),

@@ -1,4 +1,4 @@
-import type { Locale as Lang } from '../common/i18n/localized.js';
+import { contentFallbacks, type Locale as Lang } from '../common/i18n/localized.js';
 import { ConsumeLinkDto } from '../auth/dto/auth.dto.js';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Patch, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
@@ -24,8 +24,7 @@ import { CallDto } from './dto/call.dto.js';
 export function callView(c: Call) {
   return {
     programmeId: c.programmeId,
-    textFr: c.textFr,
-    textEn: c.textEn,
+    text: c.text,
     categories: c.categories,
     territory: c.territory,
     goalMinCents: c.goalMinCents,
@@ -221,7 +220,7 @@ export class ApplicationsController {
   ) {
     if (format !== 'csv' && format !== 'xlsx') throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'format', message: 'format must be csv or xlsx' }]);
     const { call, rows } = await this.screening.list(tenant, programmeId, { limit: 100_000 });
-    const label = this.applications.answerRows.bind(this.applications);
+    const label = (c: Call, a: Application, l: Lang) => this.applications.answerRows(c, a, l, contentFallbacks(tenant));
     const name = `applications-${new Date().toISOString().slice(0, 10)}.${format}`;
     res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
     if (format === 'csv') {

@@ -1,4 +1,6 @@
 import type { FieldProblem } from '../common/errors/domain-error.js';
+import { missingLanguages, type Locale } from '../common/i18n/localized.js';
+import { localizedFromForm } from '../common/web/forms.js';
 import { zonedWallTimeToInstant } from '../common/time/zoned.js';
 import { eurosToCents } from '../common/web/money.js';
 import { toLocalInput } from '../common/web/view.service.js';
@@ -42,28 +44,46 @@ export function draftFromForm(call: Call, body: Record<string, unknown>) {
 }
 
 /**
- * The call editor works without JavaScript: categories and communes are edited as lines of text,
- * the custom questions as JSON (the same shape as the API's `form`).
+ * The call editor works without JavaScript: the call's text is one field per language, categories
+ * and communes are edited as lines of text ("key | label in each language, the default first"), the
+ * custom questions as JSON (the same shape as the API's `form`).
  */
-export function callToForm(call: Call | null, timeZone: string): Record<string, string> {
+export function callToForm(call: Call | null, timeZone: string, languages: readonly Locale[]): Record<string, unknown> {
   if (!call)
-    return { goalMinEuros: '1000', goalMaxEuros: '10000', onePerApplicant: 'yes', allowEditAfterSubmit: 'yes', form: '[]', categories: '', territory: '' };
+    return {
+      text: {},
+      goalMinEuros: '1000',
+      goalMaxEuros: '10000',
+      onePerApplicant: 'yes',
+      allowEditAfterSubmit: 'yes',
+      form: '[]',
+      categories: '',
+      territory: '',
+    };
   return {
-    textFr: call.textFr,
-    textEn: call.textEn,
+    text: call.text,
     receiptPrefix: call.receiptPrefix,
     deadline: toLocalInput(call.deadline, timeZone),
     goalMinEuros: String(call.goalMinCents / 100),
     goalMaxEuros: String(call.goalMaxCents / 100),
     onePerApplicant: call.onePerApplicant ? 'yes' : '',
     allowEditAfterSubmit: call.allowEditAfterSubmit ? 'yes' : '',
-    categories: call.categories.map((c) => `${c.key} | ${c.labelFr} | ${c.labelEn}`).join('\n'),
+    categories: call.categories.map((c) => [c.key, ...languages.map((l) => c.label[l] ?? '')].join(' | ').replace(/( \| )+$/, '')).join('\n'),
     territory: call.territory.map((c) => `${c.postcode} ${c.name}`).join('\n'),
     form: JSON.stringify(call.form, null, 2),
   };
 }
 
-export function callFromForm(body: Record<string, string>, timeZone: string): { dto: Record<string, unknown>; problems: FieldProblem[] } {
+/** The languages each category has no label in yet (what the editor lists as to translate). */
+export function categoriesMissing(call: Call | null, languages: readonly Locale[]): Array<{ key: string; languages: Locale[] }> {
+  return (call?.categories ?? []).map((c) => ({ key: c.key, languages: missingLanguages(c.label, languages) })).filter((c) => c.languages.length);
+}
+
+export function callFromForm(
+  body: Record<string, string>,
+  timeZone: string,
+  languages: readonly Locale[],
+): { dto: Record<string, unknown>; problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
   const lines = (s: string | undefined) =>
     (s ?? '')
@@ -71,9 +91,13 @@ export function callFromForm(body: Record<string, string>, timeZone: string): { 
       .map((l) => l.trim())
       .filter(Boolean);
   const categories = lines(body.categories).map((l, i) => {
-    const [key, labelFr, labelEn] = l.split('|').map((x) => x.trim());
-    if (!key || !labelFr || !labelEn) problems.push({ field: 'categories', message: `line ${i + 1}: write "key | Libellé | Label"` });
-    return { key, labelFr, labelEn: labelEn ?? labelFr };
+    const [key, ...labels] = l.split('|').map((x) => x.trim());
+    if (!key || !labels[0]) problems.push({ field: 'categories', message: `line ${i + 1}: write "key | ${languages.join(' | ')}"` });
+    const label: Record<Locale, string> = {};
+    languages.forEach((lang, n) => {
+      if (labels[n]) label[lang] = labels[n];
+    });
+    return { key, label };
   });
   const territory = lines(body.territory).map((l, i) => {
     const m = /^(\S+)\s+(.+)$/.exec(l);
@@ -97,8 +121,7 @@ export function callFromForm(body: Record<string, string>, timeZone: string): { 
   }
   return {
     dto: {
-      textFr: body.textFr ?? '',
-      textEn: body.textEn ?? '',
+      text: localizedFromForm(body, 'text', languages),
       categories,
       territory,
       goalMinCents: euros('goalMinEuros'),

@@ -11,6 +11,7 @@ import { DomainError, type FieldProblem } from '../common/errors/domain-error.js
 import { ErrorMessages } from '../common/errors/error-messages.js';
 import { baseUrlOf, Page, type PageContext } from '../request-context/current.decorators.js';
 import { errorMap } from '../common/web/forms.js';
+import { contentFallbacks, localizedText } from '../common/i18n/localized.js';
 import { pageErrors } from '../common/web/page-errors.js';
 import { hasRole } from '../auth/principal.js';
 import type { TremplinRequest } from '../request-context/request-context.js';
@@ -233,7 +234,7 @@ export class ApplicationsPagesController {
     return this.views.page('pages/applications/receipt', page, {
       title: this.views.t(page.locale, 'apply.receiptTitle'),
       application: app,
-      rows: this.applications.answerRows(call, app, page.locale),
+      rows: this.applications.answerRows(call, app, page.locale, contentFallbacks(page.tenant)),
     });
   }
   // ---- rendering ----
@@ -270,13 +271,11 @@ export class ApplicationsPagesController {
       const list = Array.isArray(v) ? v.map(String) : v === undefined || v === null ? [] : [String(v)];
       return {
         ...q,
-        label: page.locale === 'fr' ? q.labelFr : q.labelEn,
-        help: page.locale === 'fr' ? q.helpFr : q.helpEn,
         name: `q_${q.key}`,
         field: `answers.${q.key}`,
         error: extra.errors?.[`answers.${q.key}`],
         value: v === undefined || v === null ? '' : typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v),
-        options: (q.options ?? []).map((o) => ({ key: o.key, label: page.locale === 'fr' ? o.labelFr : o.labelEn, checked: list.includes(o.key) })),
+        options: (q.options ?? []).map((o) => ({ key: o.key, label: o.label, checked: list.includes(o.key) })),
         isText: q.kind === 'short_text' || q.kind === 'url' || q.kind === 'number',
         isLong: q.kind === 'long_text',
         isChoice: q.kind === 'single_choice',
@@ -290,7 +289,7 @@ export class ApplicationsPagesController {
     });
     const labelOf = (field: string) => {
       const q = call.form.find((x) => `answers.${x.key}` === field);
-      if (q) return page.locale === 'fr' ? q.labelFr : q.labelEn;
+      if (q) return localizedText(q.label, page.locale, contentFallbacks(page.tenant));
       return this.views.translations.has(`field.${field}`) ? this.views.t(page.locale, `field.${field}`) : field;
     };
     // The summary names the field with each message, so that it reads on its own.
@@ -309,7 +308,7 @@ export class ApplicationsPagesController {
       correctionUntilLocal: app.correctionUntil ? formatInstant(app.correctionUntil, page.locale, page.tenant.timeZone) : undefined,
       categories: call.categories.map((c) => ({
         key: c.key,
-        label: page.locale === 'fr' ? c.labelFr : c.labelEn,
+        label: c.label,
         selected: value('category', app.category) === c.key,
       })),
       values: {

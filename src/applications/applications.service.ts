@@ -1,4 +1,4 @@
-import type { Locale } from '../common/i18n/localized.js';
+import { cleanLocalized, contentFallbacks, localizedText, type Locale, type Localized } from '../common/i18n/localized.js';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
@@ -23,7 +23,7 @@ import { ContactEmailService } from './contact-email.service.js';
 import { assertCanEdit, assertCanSubmit, assertCanWithdraw, receiptNumber, type CallWindow } from './domain/application-state.js';
 import { evaluateEligibility, failedRules, type RuleResult } from './domain/eligibility.js';
 import { sniffFileType } from './domain/file-sniffing.js';
-import { checkFormChange, checkFormDefinition, DEFAULT_FILE_BYTES, validateAnswers, type Answers, type Question } from './domain/form.js';
+import { checkFormChange, checkFormDefinition, cleanForm, DEFAULT_FILE_BYTES, validateAnswers, type Answers, type Question } from './domain/form.js';
 import type { ApplicationDraftDto } from './dto/application.dto.js';
 import type { CallDto } from './dto/call.dto.js';
 
@@ -78,16 +78,15 @@ export class ApplicationsService {
       const call = await this.applications.saveCall(em, {
         tenantId: tenant.id,
         programmeId,
-        textFr: dto.textFr,
-        textEn: dto.textEn,
-        categories: dto.categories,
+        text: cleanLocalized(dto.text),
+        categories: dto.categories.map((c) => ({ key: c.key, label: cleanLocalized(c.label) })),
         territory: dto.territory,
         goalMinCents: dto.goalMinCents,
         goalMaxCents: dto.goalMaxCents,
         deadline: new Date(dto.deadline),
         onePerApplicant: dto.onePerApplicant,
         allowEditAfterSubmit: dto.allowEditAfterSubmit,
-        form: dto.form as Question[],
+        form: cleanForm(dto.form as Question[]),
         receiptPrefix: dto.receiptPrefix.toUpperCase(),
       });
       await this.audit.record(em, {
@@ -238,7 +237,7 @@ export class ApplicationsService {
           receipt,
           title: app.title,
           // The goal as an amount in the reader's language (the rows keep the plain number for the exports).
-          rows: this.answerRows(call, submitted, app.locale).map((r) =>
+          rows: this.answerRows(call, submitted, app.locale, contentFallbacks(tenant)).map((r) =>
             r.key === 'goal_eur' && submitted.goalCents !== null ? { ...r, value: formatMoney(Number(submitted.goalCents), app.locale) } : r,
           ),
           deadlineLocal: formatInstant(call.deadline, app.locale, tenant.timeZone),
@@ -329,15 +328,15 @@ export class ApplicationsService {
   }
 
   /** Rows for exports and the receipt e-mail: fixed fields then custom questions, labelled. */
-  answerRows(call: Call, a: Application, locale: Locale): Array<{ key: string; label: string; value: string }> {
-    const fr = locale === 'fr';
+  answerRows(call: Call, a: Application, locale: Locale, fallbacks: readonly Locale[] = []): Array<{ key: string; label: string; value: string }> {
+    const text = (value: Localized | undefined) => localizedText(value, locale, fallbacks);
     const tr = sharedTranslations();
     const label = (key: string) => tr.t(locale, `apply.row.${key}`);
     const category = call.categories.find((c) => c.key === a.category);
     const rows = [
       { key: 'title', label: label('title'), value: a.title },
       { key: 'summary', label: label('summary'), value: a.summary },
-      { key: 'category', label: label('category'), value: category ? (fr ? category.labelFr : category.labelEn) : (a.category ?? '') },
+      { key: 'category', label: label('category'), value: category ? text(category.label) || category.key : (a.category ?? '') },
       // A plain number: the CSV and XLSX exports read it (the receipt e-mail formats it for the reader).
       { key: 'goal_eur', label: label('goal_eur'), value: a.goalCents === null ? '' : (a.goalCents / 100).toFixed(2) },
       { key: 'commune', label: label('commune'), value: a.commune },
@@ -355,11 +354,11 @@ export class ApplicationsService {
         const keys = Array.isArray(v) ? v : v ? [String(v)] : [];
         value = keys
           .map((k) => q.options?.find((o) => o.key === k))
-          .map((o) => (o ? (fr ? o.labelFr : o.labelEn) : ''))
+          .map((o) => (o ? text(o.label) || o.key : ''))
           .join(', ');
       }
       if (q.kind === 'file' && v) value = label('fileAttached');
-      rows.push({ key: `q_${q.key}`, label: fr ? q.labelFr : q.labelEn, value });
+      rows.push({ key: `q_${q.key}`, label: text(q.label) || q.key, value });
     }
     return rows;
   }

@@ -1,6 +1,13 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Programme } from '../programmes/programme.entity.js';
+import type { Localized } from '../common/i18n/localized.js';
 import type { Question } from './domain/form.js';
+
+/** A category of the call: its key (stored on applications) and its label per language. */
+export interface CallCategory {
+  key: string;
+  label: Localized;
+}
 
 /** The call for projects of a programme: its text, rules and application form. */
 @Entity('call')
@@ -13,9 +20,9 @@ export class Call {
   @ManyToOne(() => Programme, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'programme_id', foreignKeyConstraintName: 'call_programme_fk' })
   private programmeRef?: Programme;
-  @Column('text', { default: '' }) textFr: string;
-  @Column('text', { default: '' }) textEn: string;
-  @Column('jsonb', { default: [] }) categories: Array<{ key: string; labelFr: string; labelEn: string }>;
+  /** The call's text, per language. */
+  @Column('jsonb', { default: {} }) text: Localized;
+  @Column('jsonb', { default: [] }) categories: CallCategory[];
   @Column('jsonb', { default: [] }) territory: Array<{ name: string; postcode: string }>;
   @Column('bigint', { transformer: { to: (v: number) => v, from: (v: string) => Number(v) } }) goalMinCents: number;
   @Column('bigint', { transformer: { to: (v: number) => v, from: (v: string) => Number(v) } }) goalMaxCents: number;

@@ -79,8 +79,7 @@ export class CoachReviewsService {
           title: m.title,
           validated: status === 'validated',
           comment: comment.trim(),
-          programmeTitleFr: programme.titleFr,
-          programmeTitleEn: programme.titleEn,
+          programmeTitle: programme.title,
           link: `${siteUrl}/coaching/programmes/${programmeId}`,
         },
       });

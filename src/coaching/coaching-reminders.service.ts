@@ -74,8 +74,7 @@ export class CoachingRemindersService {
                 beforeDue: r.kind === 'before_due',
                 sessionDay: r.kind === 'session_day',
                 overdue: r.kind === 'overdue',
-                programmeTitleFr: programme?.titleFr ?? '',
-                programmeTitleEn: programme?.titleEn ?? '',
+                programmeTitle: programme?.title ?? {},
                 link: `${siteUrl}/coaching/programmes/${l.programmeId}`,
               },
             });

@@ -102,10 +102,12 @@ async function createCampaignDemo(app: INestApplication, tenant: Tenant): Promis
     tenant,
     {
       slug: SLUG,
-      titleFr: 'Makers — la collecte',
-      titleEn: 'Makers — the collection',
-      summaryFr: 'Quatre projets lauréats collectent en même temps : chaque euro des citoyens est doublé par nos partenaires, dans la limite de leur budget.',
-      summaryEn: 'Four laureate projects collect at the same time: every citizen euro is doubled by our partners, within their budget.',
+      title: { fr: 'Makers — la collecte', en: 'Makers — the collection', nl: 'Makers — de inzameling' },
+      summary: {
+        fr: 'Quatre projets lauréats collectent en même temps : chaque euro des citoyens est doublé par nos partenaires, dans la limite de leur budget.',
+        en: 'Four laureate projects collect at the same time: every citizen euro is doubled by our partners, within their budget.',
+        nl: 'Vier laureaatprojecten zamelen tegelijk in: elke euro van burgers wordt door onze partners verdubbeld, binnen hun budget.',
+      },
     },
     staffId,
   );

@@ -104,10 +104,12 @@ async function createCoachingDemo(app: INestApplication, tenant: Tenant): Promis
     tenant,
     {
       slug: SLUG,
-      titleFr: 'Makers — démonstration de l’accompagnement',
-      titleEn: 'Makers — coaching demo',
-      summaryFr: 'Un programme de démonstration en phase d’accompagnement : dix lauréats, un plan, des coachs et des partenaires parrains.',
-      summaryEn: 'A demonstration programme in its coaching phase: ten laureates, a plan, coaches and sponsor partners.',
+      title: { fr: 'Makers — démonstration de l’accompagnement', en: 'Makers — coaching demo', nl: 'Makers — demo van de begeleiding' },
+      summary: {
+        fr: 'Un programme de démonstration en phase d’accompagnement : dix lauréats, un plan, des coachs et des partenaires parrains.',
+        en: 'A demonstration programme in its coaching phase: ten laureates, a plan, coaches and sponsor partners.',
+        nl: 'Een demonstratieprogramma in de begeleidingsfase: tien laureaten, een plan, coaches en sponsorpartners.',
+      },
     },
     staff,
   );

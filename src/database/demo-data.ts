@@ -47,6 +47,13 @@ export const DEMO_PROJECTS = [
   'Serre en fenêtres',
 ];
 export const DEMO_CATEGORIES = ['reuse', 'repair', 'recycling', 'local-making'];
+/** The demo call's categories, labelled in each language of the demo authority. */
+export const DEMO_CATEGORY_LABELS = [
+  { key: 'reuse', label: { fr: 'Réemploi', en: 'Reuse', nl: 'Hergebruik' } },
+  { key: 'repair', label: { fr: 'Réparation', en: 'Repair', nl: 'Herstel' } },
+  { key: 'recycling', label: { fr: 'Recyclage', en: 'Recycling', nl: 'Recyclage' } },
+  { key: 'local-making', label: { fr: 'Fabrication locale', en: 'Local making', nl: 'Lokale productie' } },
+];
 export const DEMO_COMMUNES: Array<[string, string]> = [
   ['Lumière', '59000'],
   ['Roubaix', '59100'],

@@ -10,7 +10,7 @@ import { JurySetupService } from '../jury/jury-setup.service.js';
 import { JuryVoteService } from '../jury/jury-vote.service.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
 import { Tenant } from '../tenants/tenant.entity.js';
-import { DEMO_CATEGORIES, DEMO_COMMUNES, DEMO_PROJECTS, seedProgrammeOnce } from './demo-data.js';
+import { DEMO_CATEGORIES, DEMO_CATEGORY_LABELS, DEMO_COMMUNES, DEMO_PROJECTS, seedProgrammeOnce } from './demo-data.js';
 
 const DAY = 86_400_000;
 const SEED_LOCK = 7_314_420_004;
@@ -63,10 +63,12 @@ async function createJuryDemo(app: INestApplication, tenant: Tenant): Promise<vo
     tenant,
     {
       slug: SLUG,
-      titleFr: 'Makers — démonstration du jury',
-      titleEn: 'Makers — jury demo',
-      summaryFr: 'Un programme de démonstration en phase jury : quarante candidatures recevables, dix jurés, dix coups de cœur chacun.',
-      summaryEn: 'A demonstration programme in its jury phase: forty eligible applications, ten jurors, ten favourites each.',
+      title: { fr: 'Makers — démonstration du jury', en: 'Makers — jury demo', nl: 'Makers — demo van de jury' },
+      summary: {
+        fr: 'Un programme de démonstration en phase jury : quarante candidatures recevables, dix jurés, dix coups de cœur chacun.',
+        en: 'A demonstration programme in its jury phase: forty eligible applications, ten jurors, ten favourites each.',
+        nl: 'Een demonstratieprogramma in de juryfase: veertig ontvankelijke aanvragen, tien juryleden, elk tien favorieten.',
+      },
     },
     staff,
   );
@@ -74,14 +76,8 @@ async function createJuryDemo(app: INestApplication, tenant: Tenant): Promise<vo
     tenant,
     programme.id,
     {
-      textFr: 'Appel à projets de démonstration.',
-      textEn: 'Demonstration call for projects.',
-      categories: [
-        { key: 'reuse', labelFr: 'Réemploi', labelEn: 'Reuse' },
-        { key: 'repair', labelFr: 'Réparation', labelEn: 'Repair' },
-        { key: 'recycling', labelFr: 'Recyclage', labelEn: 'Recycling' },
-        { key: 'local-making', labelFr: 'Fabrication locale', labelEn: 'Local making' },
-      ],
+      text: { fr: 'Appel à projets de démonstration.', en: 'Demonstration call for projects.', nl: 'Projectoproep ter demonstratie.' },
+      categories: DEMO_CATEGORY_LABELS,
       territory: DEMO_COMMUNES.map(([name, postcode]) => ({ name, postcode })),
       goalMinCents: 100_000,
       goalMaxCents: 1_000_000,

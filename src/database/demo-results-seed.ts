@@ -10,7 +10,7 @@ import { ProgrammesService } from '../programmes/programmes.service.js';
 import { localDate } from '../reports/domain/report.js';
 import { ReportsService } from '../reports/reports.service.js';
 import { Tenant } from '../tenants/tenant.entity.js';
-import { DEMO_CATEGORIES, DEMO_COMMUNES, DEMO_PROJECTS, seedProgrammeOnce } from './demo-data.js';
+import { DEMO_CATEGORIES, DEMO_CATEGORY_LABELS, DEMO_COMMUNES, DEMO_PROJECTS, seedProgrammeOnce } from './demo-data.js';
 
 const DAY = 86_400_000;
 const SEED_LOCK = 7_314_420_009;
@@ -184,10 +184,12 @@ async function createResultsDemo(app: INestApplication, tenant: Tenant): Promise
     tenant,
     {
       slug: SLUG,
-      titleFr: 'Makers — démonstration des résultats',
-      titleEn: 'Makers — results demo',
-      summaryFr: 'Un programme de démonstration dont la collecte est terminée : dix lauréats, neuf campagnes financées, le rapport de résultats publié.',
-      summaryEn: 'A demonstration programme whose collection is over: ten laureates, nine campaigns funded, the results report published.',
+      title: { fr: 'Makers — démonstration des résultats', en: 'Makers — results demo', nl: 'Makers — demo van de resultaten' },
+      summary: {
+        fr: 'Un programme de démonstration dont la collecte est terminée : dix lauréats, neuf campagnes financées, le rapport de résultats publié.',
+        en: 'A demonstration programme whose collection is over: ten laureates, nine campaigns funded, the results report published.',
+        nl: 'Een demonstratieprogramma waarvan de inzameling voorbij is: tien laureaten, negen gefinancierde campagnes, het resultatenrapport gepubliceerd.',
+      },
     },
     staff,
   );
@@ -217,19 +219,19 @@ async function createResultsDemo(app: INestApplication, tenant: Tenant): Promise
       JSON.stringify(Object.fromEntries(Object.entries(timeline).map(([k, v]) => [k, new Date(v).toISOString()]))),
     ]);
     await em.query(
-      `INSERT INTO call (tenant_id, programme_id, text_fr, text_en, categories, territory, goal_min_cents, goal_max_cents, deadline, receipt_prefix, receipt_seq)
-       VALUES ($1, $2, 'Appel à projets de démonstration (terminé).', 'Demonstration call for projects (over).', $3, $4, 100000, 1000000, $5, 'RES', 40)`,
+      `INSERT INTO call (tenant_id, programme_id, text, categories, territory, goal_min_cents, goal_max_cents, deadline, receipt_prefix, receipt_seq)
+       VALUES ($1, $2, $6, $3, $4, 100000, 1000000, $5, 'RES', 40)`,
       [
         tenant.id,
         programme.id,
-        JSON.stringify([
-          { key: 'reuse', labelFr: 'Réemploi', labelEn: 'Reuse' },
-          { key: 'repair', labelFr: 'Réparation', labelEn: 'Repair' },
-          { key: 'recycling', labelFr: 'Recyclage', labelEn: 'Recycling' },
-          { key: 'local-making', labelFr: 'Fabrication locale', labelEn: 'Local making' },
-        ]),
+        JSON.stringify(DEMO_CATEGORY_LABELS),
         JSON.stringify(DEMO_COMMUNES.map(([name, postcode]) => ({ name, postcode }))),
         new Date(timeline.screening),
+        JSON.stringify({
+          fr: 'Appel à projets de démonstration (terminé).',
+          en: 'Demonstration call for projects (over).',
+          nl: 'Projectoproep ter demonstratie (afgelopen).',
+        }),
       ],
     );
     const [partner] = await em.query(

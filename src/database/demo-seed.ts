@@ -12,6 +12,7 @@ import { ProgrammesScheduler } from '../programmes/programmes.scheduler.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { TenantsService } from '../tenants/tenants.service.js';
+import { DEMO_CATEGORY_LABELS } from './demo-data.js';
 
 const DAY = 86_400_000;
 const SEED_LOCK = 7_314_420_002;
@@ -26,16 +27,12 @@ export const DEMO_PEOPLE: Array<{ email: string; name: string; role: Role; label
 
 /** The reference call: makers of the territory, circular economy, goals from 1,000 to 10,000 EUR. */
 const DEMO_CALL = (deadline: Date): CallDto => ({
-  textFr:
-    "La Métropole lance un appel à projets pour les makers de son territoire autour de l'économie circulaire : réemploi, réparation, recyclage, fabrication locale. Les dix lauréats choisis par le jury des partenaires seront accompagnés tout l'été, puis ouvriront ensemble leur collecte de financement participatif.",
-  textEn:
-    "The metropolitan authority calls on the makers of its territory for circular-economy projects: reuse, repair, recycling, local manufacturing. The ten laureates chosen by the partners' jury will be coached all summer, then open their crowdfunding collection together.",
-  categories: [
-    { key: 'reuse', labelFr: 'Réemploi', labelEn: 'Reuse' },
-    { key: 'repair', labelFr: 'Réparation', labelEn: 'Repair' },
-    { key: 'recycling', labelFr: 'Recyclage', labelEn: 'Recycling' },
-    { key: 'local-making', labelFr: 'Fabrication locale', labelEn: 'Local making' },
-  ],
+  text: {
+    fr: "La Métropole lance un appel à projets pour les makers de son territoire autour de l'économie circulaire : réemploi, réparation, recyclage, fabrication locale. Les dix lauréats choisis par le jury des partenaires seront accompagnés tout l'été, puis ouvriront ensemble leur collecte de financement participatif.",
+    en: "The metropolitan authority calls on the makers of its territory for circular-economy projects: reuse, repair, recycling, local manufacturing. The ten laureates chosen by the partners' jury will be coached all summer, then open their crowdfunding collection together.",
+    nl: 'De metropool doet een projectoproep aan de makers van haar grondgebied rond de circulaire economie: hergebruik, herstel, recyclage en lokale productie. De tien laureaten die de jury van de partners kiest, worden de hele zomer begeleid en starten daarna samen hun crowdfundingcampagne.',
+  },
+  categories: DEMO_CATEGORY_LABELS,
   territory: [
     { name: 'Lumière', postcode: '59000' },
     { name: 'Roubaix', postcode: '59100' },
@@ -53,8 +50,7 @@ const DEMO_CALL = (deadline: Date): CallDto => ({
     {
       key: 'team_size',
       kind: 'number',
-      labelFr: "Combien êtes-vous dans l'équipe ?",
-      labelEn: 'How many are you in the team?',
+      label: { fr: "Combien êtes-vous dans l'équipe ?", en: 'How many are you in the team?', nl: 'Met hoeveel zijn jullie in het team?' },
       required: true,
       min: 1,
       max: 50,
@@ -62,27 +58,45 @@ const DEMO_CALL = (deadline: Date): CallDto => ({
     {
       key: 'materials',
       kind: 'multiple_choice',
-      labelFr: 'Matériaux utilisés',
-      labelEn: 'Materials used',
+      label: { fr: 'Matériaux utilisés', en: 'Materials used', nl: 'Gebruikte materialen' },
       required: false,
       options: [
-        { key: 'wood', labelFr: 'Bois', labelEn: 'Wood' },
-        { key: 'textile', labelFr: 'Textile', labelEn: 'Textile' },
-        { key: 'electronics', labelFr: 'Électronique', labelEn: 'Electronics' },
-        { key: 'plastic', labelFr: 'Plastique', labelEn: 'Plastic' },
+        { key: 'wood', label: { fr: 'Bois', en: 'Wood', nl: 'Hout' } },
+        { key: 'textile', label: { fr: 'Textile', en: 'Textile', nl: 'Textiel' } },
+        { key: 'electronics', label: { fr: 'Électronique', en: 'Electronics', nl: 'Elektronica' } },
+        { key: 'plastic', label: { fr: 'Plastique', en: 'Plastic', nl: 'Kunststof' } },
       ],
     },
-    { key: 'has_prototype', kind: 'yes_no', labelFr: 'Avez-vous déjà un prototype ?', labelEn: 'Do you already have a prototype?', required: true },
+    {
+      key: 'has_prototype',
+      kind: 'yes_no',
+      label: { fr: 'Avez-vous déjà un prototype ?', en: 'Do you already have a prototype?', nl: 'Hebben jullie al een prototype?' },
+      required: true,
+    },
     {
       key: 'community',
       kind: 'long_text',
-      labelFr: 'Votre premier cercle : qui vous soutiendra dès le premier jour ?',
-      labelEn: 'Your first circle: who will support you on day one?',
+      label: {
+        fr: 'Votre premier cercle : qui vous soutiendra dès le premier jour ?',
+        en: 'Your first circle: who will support you on day one?',
+        nl: 'Jullie eerste kring: wie steunt jullie vanaf de eerste dag?',
+      },
       required: false,
       maxLength: 2000,
     },
-    { key: 'website', kind: 'url', labelFr: 'Site web ou réseau social', labelEn: 'Website or social network', required: false },
-    { key: 'pitch_deck', kind: 'file', labelFr: 'Présentation (PDF, 5 Mo max.)', labelEn: 'Pitch deck (PDF, 5 MB max.)', required: false, accept: ['pdf'] },
+    {
+      key: 'website',
+      kind: 'url',
+      label: { fr: 'Site web ou réseau social', en: 'Website or social network', nl: 'Website of sociaal netwerk' },
+      required: false,
+    },
+    {
+      key: 'pitch_deck',
+      kind: 'file',
+      label: { fr: 'Présentation (PDF, 5 Mo max.)', en: 'Pitch deck (PDF, 5 MB max.)', nl: 'Presentatie (pdf, max. 5 MB)' },
+      required: false,
+      accept: ['pdf'],
+    },
   ],
 });
 
@@ -133,12 +147,12 @@ export async function seedDemo(app: INestApplication, baseUrl: string, say: (m: 
       created,
       {
         slug: 'makers-2026',
-        titleFr: 'Makers 2026 : économie circulaire',
-        titleEn: 'Makers 2026: circular economy',
-        summaryFr:
-          "La Métropole et neuf partenaires locaux lancent un appel à projets pour les makers du territoire autour de l'économie circulaire. Dix lauréats seront accompagnés tout l'été puis lanceront ensemble leur collecte de financement participatif pendant six semaines.",
-        summaryEn:
-          'The metropolitan authority and nine local partners call on the makers of the territory for circular-economy projects. Ten laureates will be coached all summer, then open their crowdfunding collection together for six weeks.',
+        title: { fr: 'Makers 2026 : économie circulaire', en: 'Makers 2026: circular economy', nl: 'Makers 2026: circulaire economie' },
+        summary: {
+          fr: "La Métropole et neuf partenaires locaux lancent un appel à projets pour les makers du territoire autour de l'économie circulaire. Dix lauréats seront accompagnés tout l'été puis lanceront ensemble leur collecte de financement participatif pendant six semaines.",
+          en: 'The metropolitan authority and nine local partners call on the makers of the territory for circular-economy projects. Ten laureates will be coached all summer, then open their crowdfunding collection together for six weeks.',
+          nl: 'De metropool en negen lokale partners doen een projectoproep aan de makers van het grondgebied rond de circulaire economie. Tien laureaten worden de hele zomer begeleid en starten daarna samen zes weken lang hun crowdfundingcampagne.',
+        },
       },
       staff.id,
     );

@@ -1,3 +1,4 @@
+import type { Locale } from '../common/i18n/localized.js';
 import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
 import type { ErrorMessages } from '../common/errors/error-messages.js';
 import type { PageContext } from '../request-context/current.decorators.js';
@@ -33,7 +34,11 @@ export async function attempt(
 }
 
 /** The settings form's text fields (criteria and quotas as lines) back into the API's shape. */
-export function settingsFromForm(body: Body_): { dto: Record<string, unknown>; problems: FieldProblem[] } {
+/**
+ * Criteria are lines "id | label in each language (the authority's default first) | weight | min | max";
+ * `languages` gives the label columns.
+ */
+export function settingsFromForm(body: Body_, languages: readonly Locale[]): { dto: Record<string, unknown>; problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
   const lines = (s: unknown) =>
     str(s)
@@ -41,9 +46,15 @@ export function settingsFromForm(body: Body_): { dto: Record<string, unknown>; p
       .map((l) => l.trim())
       .filter(Boolean);
   const criteria = lines(body.criteria).map((l, i) => {
-    const [id, labelFr, labelEn, weight, min, max] = l.split('|').map((x) => x.trim());
-    if (!id || !labelFr) problems.push({ field: 'criteria', message: `line ${i + 1}: write "id | Libellé | Label | weight | min | max"` });
-    return { id, labelFr, labelEn: labelEn || labelFr, weight: num(weight) ?? 1, min: num(min) ?? 0, max: num(max) ?? 5 };
+    const [id, ...rest] = l.split('|').map((x) => x.trim());
+    const labels = rest.slice(0, languages.length);
+    const [weight, min, max] = rest.slice(languages.length);
+    if (!id || !labels[0]) problems.push({ field: 'criteria', message: `line ${i + 1}: write "id | ${languages.join(' | ')} | weight | min | max"` });
+    const label: Record<Locale, string> = {};
+    languages.forEach((lang, n) => {
+      if (labels[n]) label[lang] = labels[n];
+    });
+    return { id, label, weight: num(weight) ?? 1, min: num(min) ?? 0, max: num(max) ?? 5 };
   });
   const quotas = lines(body.quotas).map((l, i) => {
     const [dimension, group, min] = l.split('|').map((x) => x.trim());
@@ -66,7 +77,7 @@ export function settingsFromForm(body: Body_): { dto: Record<string, unknown>; p
   return { dto, problems };
 }
 
-export function settingsToForm(method: string, s: JurySettings): Record<string, string> {
+export function settingsToForm(method: string, s: JurySettings, languages: readonly Locale[]): Record<string, string> {
   return {
     method,
     normalisation: s.normalisation,
@@ -77,7 +88,7 @@ export function settingsToForm(method: string, s: JurySettings): Record<string, 
     laureates: String(s.laureates),
     waitingList: String(s.waitingList),
     cutOff: s.cutOff === null ? '' : String(s.cutOff),
-    criteria: s.criteria.map((c) => `${c.id} | ${c.labelFr} | ${c.labelEn} | ${c.weight} | ${c.min} | ${c.max}`).join('\n'),
+    criteria: s.criteria.map((c) => [c.id, ...languages.map((l) => c.label[l] ?? ''), c.weight, c.min, c.max].join(' | ')).join('\n'),
     quotas: s.quotas.map((q) => `${q.dimension} | ${q.group} | ${q.min}`).join('\n'),
   };
 }

@@ -92,8 +92,7 @@ export class JuryResultsService {
           dedupeKey: `jury-reminder:${state.jury.id}:${member.id}:${key}`,
           payload: {
             name: member.displayName,
-            programmeTitleFr: programme.titleFr,
-            programmeTitleEn: programme.titleEn,
+            programmeTitle: programme.title,
             evaluated: j.evaluated,
             expected: j.expected,
             link: `${siteUrl}/jury/programmes/${programmeId}`,
@@ -258,8 +257,7 @@ export class JuryResultsService {
           waiting: o.status === 'waiting',
           notSelected: o.status === 'not_selected',
           waitingPosition: o.waitingPosition,
-          programmeTitleFr: programme.titleFr,
-          programmeTitleEn: programme.titleEn,
+          programmeTitle: programme.title,
           link: `${siteUrl}/programmes/${programme.slug}`,
         },
       });

@@ -1,3 +1,4 @@
+import { cleanLocalized } from '../common/i18n/localized.js';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
@@ -45,8 +46,7 @@ export class JurySetupService {
     const settings: JurySettings = {
       criteria: (dto.criteria ?? []).map((c) => ({
         id: c.id,
-        labelFr: c.labelFr,
-        labelEn: c.labelEn,
+        label: cleanLocalized(c.label),
         weight: c.weight ?? 1,
         min: c.min ?? 0,
         max: c.max ?? 5,

@@ -5,6 +5,7 @@ import { Roles } from '../auth/roles.guard.js';
 import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
 import { ErrorMessages } from '../common/errors/error-messages.js';
 import { checkForm } from '../common/web/forms.js';
+import { editorLanguages } from '../common/i18n/localized.js';
 import { ViewService } from '../common/web/view.service.js';
 import { Page, type PageContext } from '../request-context/current.decorators.js';
 import { InviteMemberDto, JurySettingsDto } from './dto/jury.dto.js';
@@ -34,7 +35,7 @@ export class JuryStaffPagesController {
   @HttpCode(200)
   @Roles(['staff'])
   async saveSettings(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Body() body: Body_, @Res() res: Response) {
-    const { dto, problems } = settingsFromForm(body);
+    const { dto, problems } = settingsFromForm(body, editorLanguages(page.tenant));
     const form = checkForm(JurySettingsDto, dto);
     const errors = [...problems, ...(form.ok ? [] : form.errors)];
     if (!errors.length && form.ok) {
@@ -174,7 +175,12 @@ export class JuryStaffPagesController {
       members: o.members,
       progress,
       results,
-      settingsValues: settingsToForm(o.method, settings),
+      settingsValues: settingsToForm(o.method, settings, editorLanguages(page.tenant)),
+      criteriaHint: this.views.t(page.locale, 'jury.criteriaColumns', {
+        columns: editorLanguages(page.tenant)
+          .map((l) => this.views.translations.nativeName(l))
+          .join(' | '),
+      }),
       setup: status === 'setup',
       methods: ['favourites', 'scored_criteria', 'borda', 'pairwise'],
       ...extra,

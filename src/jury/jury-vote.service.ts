@@ -1,4 +1,4 @@
-import type { Locale } from '../common/i18n/localized.js';
+import { contentFallbacks, type Locale } from '../common/i18n/localized.js';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ApplicationsService } from '../applications/applications.service.js';
@@ -55,12 +55,15 @@ export class JuryVoteService {
     const ballots = new Map((await this.repo.ballots(em, tenant.id, programmeId, member.id)).map((b) => [b.applicationId, b]));
     const comparisons = await this.repo.comparisons(em, tenant.id, programmeId, member.id);
     const method = jury?.method ?? 'favourites';
+    // Jurors read a category's label in their language, never its key.
+    const labels = new Map(((await this.applications.findCall(tenant.id, programmeId))?.categories ?? []).map((c) => [c.key, c.label]));
     const items = apps.map((a) => {
       const b = ballots.get(a.id);
       return {
         applicationId: a.id,
         title: a.title,
         category: a.category,
+        categoryLabel: a.category ? (labels.get(a.category) ?? null) : null,
         commune: a.commune,
         receiptNumber: a.receiptNumber,
         conflict: conflicts.has(a.id),
@@ -101,7 +104,7 @@ export class JuryVoteService {
     const settings = settingsOf(jury);
     const call = await this.applications.getCall(tenant.id, programmeId);
     const hidden = settings.blindReview ? new Set(['applicant_name', 'organisation', 'email', 'phone']) : new Set<string>();
-    const rows = this.applications.answerRows(call, app, locale).filter((r) => !hidden.has(r.key));
+    const rows = this.applications.answerRows(call, app, locale, contentFallbacks(tenant)).filter((r) => !hidden.has(r.key));
     const conflict = (await this.repo.conflicts(em, tenant.id, programmeId)).find((c) => c.memberId === member.id && c.applicationId === app.id) ?? null;
     const ballot = await this.repo.ballot(em, member.id, app.id);
     const note = await this.repo.note(em, member.id, app.id);
@@ -360,8 +363,7 @@ export class JuryVoteService {
       dedupeKey: `jury-ballot:${jury.id}:${member.id}:${window}`,
       payload: {
         name: member.displayName,
-        programmeTitleFr: programme.titleFr,
-        programmeTitleEn: programme.titleEn,
+        programmeTitle: programme.title,
         at: formatInstant(now, locale, tenant.timeZone),
         link: `${await this.tenants.siteUrl(tenant)}/jury/programmes/${programme.id}`,
       },

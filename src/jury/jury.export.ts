@@ -1,4 +1,4 @@
-import type { Locale } from '../common/i18n/localized.js';
+import { localizedText, type Locale } from '../common/i18n/localized.js';
 import ExcelJS from 'exceljs';
 import type { Application } from '../applications/application.entity.js';
 import { toCsv } from '../applications/domain/export.js';
@@ -76,7 +76,7 @@ function evaluationTable(d: ExportData, locale: Locale): { header: string[]; bod
     const at = new Date(b.updatedAt).toISOString();
     if (d.jury.method === 'scored_criteria' && b.scores) {
       for (const c of d.settings.criteria) {
-        body.push([...who(b.memberId), ...what(b.applicationId), fr ? c.labelFr : c.labelEn, num(b.scores[c.id]), b.comment, at]);
+        body.push([...who(b.memberId), ...what(b.applicationId), localizedText(c.label, locale) || c.id, num(b.scores[c.id]), b.comment, at]);
       }
     } else if (d.jury.method === 'favourites' && b.picked) {
       body.push([...who(b.memberId), ...what(b.applicationId), fr ? 'coup de cœur' : 'favourite', '1', b.comment, at]);

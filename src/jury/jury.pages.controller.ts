@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { contentFallbacks, localizedText } from '../common/i18n/localized.js';
 import { Roles } from '../auth/roles.guard.js';
 import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
 import { ErrorMessages } from '../common/errors/error-messages.js';
@@ -104,7 +105,11 @@ export class JuryPagesController {
         if (v === undefined || !Number.isFinite(v) || v < c.min || v > c.max) {
           errors.push({
             field: `score_${c.id}`,
-            message: this.views.t(page.locale, 'jury.scoreRange', { label: page.locale === 'fr' ? c.labelFr : c.labelEn, min: c.min, max: c.max }),
+            message: this.views.t(page.locale, 'jury.scoreRange', {
+              label: localizedText(c.label, page.locale, contentFallbacks(page.tenant)) || c.id,
+              min: c.min,
+              max: c.max,
+            }),
           });
         } else scores[c.id] = v;
       }
@@ -193,7 +198,7 @@ export class JuryPagesController {
       r.method === 'scored_criteria'
         ? r.settings.criteria.map((c) => ({
             ...c,
-            label: page.locale === 'fr' ? c.labelFr : c.labelEn,
+            labelText: localizedText(c.label, page.locale, contentFallbacks(page.tenant)) || c.id,
             name: `score_${c.id}`,
             error: errors[`score_${c.id}`],
             value: typed ? str(typed[`score_${c.id}`]) : (r.ballot?.scores?.[c.id] ?? ''),

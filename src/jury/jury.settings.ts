@@ -1,11 +1,11 @@
+import type { Localized } from '../common/i18n/localized.js';
 import type { FieldProblem } from '../common/errors/domain-error.js';
 import type { JuryMethod, Normalisation, Quota, TieBreaker } from './domain/index.js';
 import type { Jury } from './jury.entity.js';
 
 export interface JuryCriterion {
   id: string;
-  labelFr: string;
-  labelEn: string;
+  label: Localized;
   weight: number;
   min: number;
   max: number;

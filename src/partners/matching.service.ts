@@ -172,7 +172,7 @@ export class MatchingService {
       return u ? [{ id: a.applicationId, title: a.title, email: u.email, applicant_name: a.applicantName, locale: a.locale, user_locale: u.locale }] : [];
     });
     const { programme } = state;
-    const titles = { programmeTitleFr: programme.titleFr, programmeTitleEn: programme.titleEn };
+    const titles = { programmeTitle: programme.title };
     for (const a of apps) {
       if (!a.email) continue;
       const partners = pairs

@@ -1,3 +1,4 @@
+import type { Localized } from '../common/i18n/localized.js';
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/errors/domain-error.js';
 import { type Role, ROLES } from '../auth/user.entity.js';
@@ -19,7 +20,7 @@ export interface GrantView {
   id: string;
   role: Role;
   programmeId: string | null;
-  programme: { id: string; titleFr: string; titleEn: string } | null;
+  programme: { id: string; title: Localized } | null;
   grantedAt: Date;
 }
 
@@ -81,7 +82,7 @@ export class PeopleService {
 
   /** The authority's programmes, for the filter and the invitation's select. */
   async programmeOptions(tenantId: string) {
-    return (await this.programmes.list(tenantId)).map((p) => ({ id: p.id, titleFr: p.titleFr, titleEn: p.titleEn }));
+    return (await this.programmes.list(tenantId)).map((p) => ({ id: p.id, title: p.title }));
   }
 
   private async titles(tenantId: string) {

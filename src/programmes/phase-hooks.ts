@@ -1,3 +1,4 @@
+import { hasText } from '../common/i18n/localized.js';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { Tenant } from '../tenants/tenant.entity.js';
@@ -43,7 +44,7 @@ export class PhaseHooks {
 
   /** Every reason against the move: the programme's own first, then each module's, in registration order. */
   async blockers(em: EntityManager, p: Programme, to: Phase): Promise<GuardReason[]> {
-    const reasons = blockersFor(to, { hasTitle: !!(p.titleFr.trim() || p.titleEn.trim()) });
+    const reasons = blockersFor(to, { hasTitle: hasText(p.title) });
     for (const guard of this.guards) reasons.push(...(await guard(em, { programme: p, to })));
     return reasons;
   }

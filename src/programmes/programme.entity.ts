@@ -1,5 +1,6 @@
 import { Check, JoinColumn, ManyToOne, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Tenant } from '../tenants/tenant.entity.js';
+import type { Localized } from '../common/i18n/localized.js';
 import type { Phase } from './domain/phase.js';
 
 const PHASE_LIST = `'draft', 'call_open', 'screening', 'jury', 'announced', 'coaching', 'communication', 'campaign', 'settlement', 'results'`;
@@ -17,10 +18,9 @@ export class Programme {
   @JoinColumn({ name: 'tenant_id', foreignKeyConstraintName: 'programme_tenant_fk' })
   private tenantRef?: Tenant;
   @Column('text') slug: string;
-  @Column('text') titleFr: string;
-  @Column('text') titleEn: string;
-  @Column('text', { default: '' }) summaryFr: string;
-  @Column('text', { default: '' }) summaryEn: string;
+  /** Per language, `{ fr: "…", en: "…" }`; at least one language written. */
+  @Column('jsonb', { default: {} }) title: Localized;
+  @Column('jsonb', { default: {} }) summary: Localized;
   @Column('text', { default: 'draft' }) phase: Phase;
   @Column('timestamptz', { nullable: true }) phaseChangedAt: Date | null;
   /** Phase start instants, ISO strings keyed by phase. */

@@ -15,10 +15,8 @@ function view(p: Programme) {
   return {
     id: p.id,
     slug: p.slug,
-    titleFr: p.titleFr,
-    titleEn: p.titleEn,
-    summaryFr: p.summaryFr,
-    summaryEn: p.summaryEn,
+    title: p.title,
+    summary: p.summary,
     phase: p.phase,
     phaseChangedAt: p.phaseChangedAt,
     timeline: p.timeline,

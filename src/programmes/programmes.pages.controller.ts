@@ -1,4 +1,4 @@
-import { localizedText } from '../common/i18n/localized.js';
+import { contentFallbacks, localizedText } from '../common/i18n/localized.js';
 import { Body, Controller, HttpCode, Get, Param, Post, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -6,7 +6,7 @@ import { Public, Roles } from '../auth/roles.guard.js';
 import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
 import { zonedWallTimeToInstant } from '../common/time/zoned.js';
 import { Page, type PageContext } from '../request-context/current.decorators.js';
-import { checkForm, errorMap, withFieldErrors } from '../common/web/forms.js';
+import { checkForm, defaultLanguageProblem, errorMap, localizedFromForm, withFieldErrors } from '../common/web/forms.js';
 import { hasRole } from '../auth/principal.js';
 import { ViewService } from '../common/web/view.service.js';
 import { PHASES, type Phase, nextPhase, phaseIndex } from './domain/phase.js';
@@ -63,17 +63,26 @@ export class ProgrammesPagesController {
   @HttpCode(200)
   @Roles(['staff'])
   async createProgramme(@Page() page: PageContext, @Body() body: Record<string, unknown>, @Res() res: Response) {
+    const languages = page.tenant.languages;
+    const values = { slug: body.slug, title: localizedFromForm(body, 'title', languages), summary: localizedFromForm(body, 'summary', languages) };
     const again = (errors: FieldProblem[]) =>
       res.status(400).send(
         this.views.page('pages/staff/programme-new', page, {
           title: this.views.t(page.locale, 'staff.newProgramme'),
-          values: body,
+          values,
           errors: errorMap(errors),
           errorList: errors,
         }),
       );
-    const form = checkForm(CreateProgrammeDto, body);
-    if (!form.ok) return again(form.errors);
+    const missingDefault = defaultLanguageProblem(
+      values.title,
+      'title',
+      page.tenant.defaultLocale,
+      this.views.t(page.locale, 'form.defaultLanguageRequired', { language: this.views.translations.nativeName(page.tenant.defaultLocale) }),
+    );
+    const form = checkForm(CreateProgrammeDto, values);
+    if (!form.ok || missingDefault.length)
+      return again([...missingDefault, ...(form.ok ? [] : form.errors.filter((e) => !missingDefault.some((m) => m.field === e.field)))]);
     try {
       const p = await this.programmes.create(page.tenant, form.value, page.principal!.userId);
       return res.redirect(303, `${page.basePath}/staff/programmes/${p.id}`);
@@ -145,7 +154,7 @@ export class ProgrammesPagesController {
     const transitions = await this.programmes.transitions(page.tenant.id, p.id);
     const next = nextPhase(p.phase);
     return this.views.page('pages/staff/programme', page, {
-      title: page.locale === 'fr' ? p.titleFr : p.titleEn,
+      title: localizedText(p.title, page.locale, contentFallbacks(page.tenant)),
       programme: p,
       timeline: timelineRows(p),
       transitions,

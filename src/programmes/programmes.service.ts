@@ -1,4 +1,4 @@
-import { localizedText } from '../common/i18n/localized.js';
+import { cleanLocalized, localizedText } from '../common/i18n/localized.js';
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
@@ -69,10 +69,8 @@ export class ProgrammesService {
         const p = await this.programmes.insert(em, {
           tenantId: tenant.id,
           slug: dto.slug,
-          titleFr: dto.titleFr,
-          titleEn: dto.titleEn,
-          summaryFr: dto.summaryFr ?? '',
-          summaryEn: dto.summaryEn ?? '',
+          title: cleanLocalized(dto.title),
+          summary: cleanLocalized(dto.summary),
           phase: 'draft',
           timeline: {},
         });
@@ -95,7 +93,9 @@ export class ProgrammesService {
   async update(tenant: Tenant, id: string, dto: UpdateProgrammeDto, actorUserId: string): Promise<Programme> {
     return this.tx.run(async (em) => {
       const p = await this.lockOrNotFound(em, tenant.id, id);
-      const patch = Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)) as Partial<Programme>;
+      const patch: Partial<Programme> = {};
+      if (dto.title !== undefined) patch.title = cleanLocalized(dto.title);
+      if (dto.summary !== undefined) patch.summary = cleanLocalized(dto.summary);
       await this.programmes.update(em, p.id, patch);
       await this.audit.record(em, { tenantId: tenant.id, actorUserId, action: 'programme.updated', subjectType: 'programme', subjectId: p.id, data: patch });
       return { ...p, ...patch };
@@ -235,8 +235,7 @@ export class ProgrammesService {
         toName: staff.displayName,
         dedupeKey: `phase:${p.id}:${to}:${staff.id}`,
         payload: {
-          programmeTitleFr: p.titleFr,
-          programmeTitleEn: p.titleEn,
+          programmeTitle: p.title,
           from,
           to,
           trigger: how.trigger,

@@ -1,3 +1,4 @@
+import type { Localized } from '../common/i18n/localized.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { CampaignStatus } from '../campaigns/domain/states.js';
@@ -14,15 +15,13 @@ export interface ProgrammeReadModel {
   programme: {
     id: string;
     slug: string;
-    titleFr: string;
-    titleEn: string;
-    summaryFr: string;
-    summaryEn: string;
+    title: Localized;
+    summary: Localized;
     phase: Phase;
     timeline: Record<string, string>;
     updatedAt: Date;
   };
-  call: { textFr: string; textEn: string; deadline: Date; categories: Array<{ key: string; labelFr: string; labelEn: string }> } | null;
+  call: { text: Localized; deadline: Date; categories: Array<{ key: string; label: Localized }> } | null;
   partners: Array<{ id: string; name: string; logoUrl: string | null; description: string }>;
   laureates: Array<{ applicationId: string; title: string; summary: string; commune: string; category: string | null; sponsors: string[] }>;
   campaigns: Array<{
@@ -52,7 +51,7 @@ export class PublicPagesRepository {
   /** null when the tenant has no programme with this slug. */
   async programmePage(tenantId: string, slug: string): Promise<ProgrammeReadModel | null> {
     const [p] = await this.ds.query(
-      `SELECT id, slug, title_fr, title_en, summary_fr, summary_en, phase, timeline, GREATEST(updated_at, COALESCE(phase_changed_at, updated_at)) AS updated_at
+      `SELECT id, slug, title, summary, phase, timeline, GREATEST(updated_at, COALESCE(phase_changed_at, updated_at)) AS updated_at
          FROM programme WHERE tenant_id = $1 AND slug = $2`,
       [tenantId, slug],
     );
@@ -61,7 +60,7 @@ export class PublicPagesRepository {
     const args = [tenantId, p.id];
     // Independent reads, in parallel on the pool: a cold page costs one round trip's latency, not five.
     const [calls, partners, laureates, sponsors, campaigns, settings] = await Promise.all([
-      this.ds.query(`SELECT text_fr, text_en, deadline, categories FROM call WHERE tenant_id = $1 AND programme_id = $2`, args),
+      this.ds.query(`SELECT text, deadline, categories FROM call WHERE tenant_id = $1 AND programme_id = $2`, args),
       this.ds.query(`SELECT id, name, logo_url, description FROM partner WHERE tenant_id = $1 AND programme_id = $2 ORDER BY lower(name), id`, args),
       laureatesArePublic(phase)
         ? this.ds.query(
@@ -97,15 +96,13 @@ export class PublicPagesRepository {
       programme: {
         id: p.id,
         slug: p.slug,
-        titleFr: p.title_fr,
-        titleEn: p.title_en,
-        summaryFr: p.summary_fr,
-        summaryEn: p.summary_en,
+        title: p.title ?? {},
+        summary: p.summary ?? {},
         phase,
         timeline: p.timeline ?? {},
         updatedAt: new Date(p.updated_at),
       },
-      call: call ? { textFr: call.text_fr, textEn: call.text_en, deadline: new Date(call.deadline), categories: call.categories ?? [] } : null,
+      call: call ? { text: call.text ?? {}, deadline: new Date(call.deadline), categories: call.categories ?? [] } : null,
       partners: partners.map((r: Record<string, string | null>) => ({ id: r.id!, name: r.name!, logoUrl: r.logo_url, description: r.description ?? '' })),
       laureates: laureates.map((r: Record<string, string | null>) => ({
         applicationId: r.id!,

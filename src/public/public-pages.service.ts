@@ -10,7 +10,8 @@ import type { Programme } from '../programmes/programme.entity.js';
 import { timelineRows } from '../programmes/programmes.pages.controller.js';
 import { timelineOf } from '../programmes/programmes.service.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
-import { campaignProgress, countdownTo, formatMoney, type Locale } from './domain/progress.js';
+import { campaignProgress, countdownTo, formatMoney } from './domain/progress.js';
+import { contentFallbacks, hasText, localizedText } from '../common/i18n/localized.js';
 import { isPublicProgramme, laureatesArePublic, windowState } from './domain/public-rules.js';
 import { robotsTxt, sitemapXml, type SitemapPage } from './domain/sitemap.js';
 import { TtlCache } from '../common/cache/ttl-cache.js';
@@ -44,8 +45,6 @@ interface Entry {
   model: ProgrammeReadModel | null;
   rendered: Map<string, RenderedPage>;
 }
-
-const pick = (fr: string, en: string, locale: Locale) => (locale === 'fr' ? fr || en : en || fr);
 
 @Injectable()
 export class PublicPagesService {
@@ -127,10 +126,12 @@ export class PublicPagesService {
     const closesAt = timeline.settlement ?? null;
     const state = windowState(p.phase);
     const date = (at: Date) => formatInstant(at, locale, tz);
-    const title = pick(p.titleFr, p.titleEn, locale);
-    const summary = pick(p.summaryFr, p.summaryEn, locale);
-    const callText = model.call ? pick(model.call.textFr, model.call.textEn, locale) : '';
-    const categories = new Map((model.call?.categories ?? []).map((c) => [c.key, pick(c.labelFr, c.labelEn, locale)]));
+    // Text people wrote, in the page's language or a fallback (marked with its lang by {{loc}}).
+    const fallbacks = contentFallbacks(page.tenant);
+    const title = localizedText(p.title, locale, fallbacks);
+    const summaryText = localizedText(p.summary, locale, fallbacks);
+    const callText = model.call && hasText(model.call.text) ? model.call.text : null;
+    const categories = new Map((model.call?.categories ?? []).map((c) => [c.key, c.label]));
     const list = new Intl.ListFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { type: 'conjunction' });
     const campaignPath = (slug: string) => `/programmes/${p.slug}/campaigns/${slug}`;
     const campaignOf = new Map(model.campaigns.map((c) => [c.applicationId, campaignPath(c.slug)]));
@@ -171,7 +172,7 @@ export class PublicPagesService {
     return {
       title,
       programme: p,
-      summary,
+      summary: hasText(p.summary) ? p.summary : null,
       callText,
       timeline: timelineRows(p as unknown as Programme),
       applyHref: p.phase === 'call_open' ? `/programmes/${p.slug}/apply` : null,
@@ -196,7 +197,11 @@ export class PublicPagesService {
         campaignHref: campaignOf.get(l.applicationId) ?? null,
       })),
       partners: model.partners,
-      share: await this.share.build(page, { path: `/programmes/${p.slug}`, title, description: summary || callText || title }),
+      share: await this.share.build(page, {
+        path: `/programmes/${p.slug}`,
+        title,
+        description: summaryText || localizedText(model.call?.text, locale, fallbacks) || title,
+      }),
     };
   }
 }

@@ -1,7 +1,7 @@
 import { barChartSvg, cumulativeChartSvg } from './domain/charts.js';
 import type { ReportFigures } from './domain/report.js';
 
-import type { Locale } from '../common/i18n/localized.js';
+import { localizedText, type Locale } from '../common/i18n/localized.js';
 export type { Locale } from '../common/i18n/localized.js';
 export type Translate = (key: string, vars?: Record<string, unknown>) => string;
 
@@ -35,7 +35,7 @@ export function formatDate(date: string, locale: Locale, style: 'short' | 'long'
 export function categoryLabel(f: ReportFigures, key: string | null, locale: Locale): string {
   if (!key) return '—';
   const c = f.categories.find((x) => x.key === key);
-  return c ? (locale === 'fr' ? c.labelFr : c.labelEn) || key : key;
+  return c ? localizedText(c.label, locale) || key : key;
 }
 
 /**
@@ -121,6 +121,6 @@ export function reportView(f: ReportFigures, locale: Locale, t: Translate, opts:
     lineSvg,
     byCommune: groups(f.byCommune, (k) => k),
     byCategory: groups(f.byCategory, (k) => categoryLabel(f, k === '—' ? null : k, locale)),
-    programmeTitle: locale === 'fr' ? f.programme.titleFr : f.programme.titleEn,
+    programmeTitle: localizedText(f.programme.title, locale),
   };
 }

@@ -1,3 +1,4 @@
+import { contentFallbacks, localizedText } from '../common/i18n/localized.js';
 import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -38,7 +39,7 @@ export class ReportsPagesController {
   async results(@Page() page: PageContext, @Param('slug') slug: string, @Query('version') version?: string) {
     const { programme, snapshot, versions } = await this.reports.published(page.tenant, slug, parseVersion(version));
     const t = this.tr(page);
-    const title = t('report.resultsOf', { title: page.locale === 'fr' ? programme.titleFr : programme.titleEn });
+    const title = t('report.resultsOf', { title: localizedText(programme.title, page.locale, contentFallbacks(page.tenant)) });
     const latest = versions[0]?.version;
     return this.views.page('pages/reports/results', page, {
       title,

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Programme } from '../programmes/programme.entity.js';
 import type { CampaignStatusLike, ReportInput } from './domain/report.js';
-import type { ReportFigures } from './domain/report.js';
+import { upgradeFigures, type ReportFigures } from './domain/report.js';
+import type { Localized } from '../common/i18n/localized.js';
 
 export interface SnapshotRow {
   id: string;
@@ -102,12 +103,8 @@ export class ReportsRepository {
     const [settings] = await em.query('SELECT match_counts_toward_goal FROM campaign_settings WHERE tenant_id = $1 AND programme_id = $2', args);
     const at = (phase: string) => (p.timeline?.[phase] ? new Date(p.timeline[phase]) : null);
     return {
-      programme: { id: p.id, slug: p.slug, titleFr: p.titleFr, titleEn: p.titleEn, phase: p.phase },
-      categories: (call?.categories ?? []).map((c: { key: string; labelFr: string; labelEn: string }) => ({
-        key: c.key,
-        labelFr: c.labelFr,
-        labelEn: c.labelEn,
-      })),
+      programme: { id: p.id, slug: p.slug, title: p.title, phase: p.phase },
+      categories: (call?.categories ?? []).map((c: { key: string; label: Localized }) => ({ key: c.key, label: c.label })),
       applications: applications.map((a: { id: string; eligible: boolean }) => ({ id: a.id, submitted: true, eligible: a.eligible })),
       laureateIds: laureates.map((l: { application_id: string }) => l.application_id),
       campaigns: campaigns.map((c: Record<string, string>) => ({
@@ -190,7 +187,7 @@ export class ReportsRepository {
       ? {
           id: r.id,
           version: Number(r.version),
-          figures: r.figures as ReportFigures,
+          figures: upgradeFigures(r.figures as ReportFigures),
           publishedAt: new Date(r.published_at),
           publishedBy: r.published_by,
           publishedByName: r.display_name ?? null,

@@ -37,8 +37,8 @@ describe('jury pages in a browser', () => {
         blindReview: true,
         laureates: 1,
         criteria: [
-          { id: 'impact', labelFr: 'Impact', labelEn: 'Impact', weight: 2 },
-          { id: 'feasibility', labelFr: 'Faisabilité', labelEn: 'Feasibility' },
+          { id: 'impact', label: { fr: 'Impact', en: 'Impact' }, weight: 2 },
+          { id: 'feasibility', label: { fr: 'Faisabilité', en: 'Feasibility' } },
         ],
       })
       .expect(200);

@@ -142,10 +142,8 @@ describe('pages in a browser', () => {
       city.tenant,
       {
         slug: 'evil',
-        titleFr: '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">',
-        titleEn: '<svg onload="window.__xss = 3">',
-        summaryFr: '"><script>window.__xss = 4</script>',
-        summaryEn: 'x',
+        title: { fr: '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">', en: '<svg onload="window.__xss = 3">' },
+        summary: { fr: '"><script>window.__xss = 4</script>', en: 'x' },
       },
       staffId,
     );

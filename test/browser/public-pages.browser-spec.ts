@@ -27,8 +27,10 @@ describe('public programme page in a browser', () => {
     const programme = async (slug: string, phase: Parameters<typeof forcePhase>[3], n: number) => {
       const p = await createProgramme(t, city, staff, { slug });
       await createCall(t, city, staff, p.id, {
-        textFr: "Vous fabriquez, réparez ou réemployez ? Proposez votre projet.\nLes lauréats seront accompagnés tout l'été.",
-        textEn: 'Do you make, repair or reuse? Submit your project.\nLaureates are coached all summer.',
+        text: {
+          fr: "Vous fabriquez, réparez ou réemployez ? Proposez votre projet.\nLes lauréats seront accompagnés tout l'été.",
+          en: 'Do you make, repair or reuse? Submit your project.\nLaureates are coached all summer.',
+        },
       });
       const laureates = n ? await createLaureates(t, city, staff, p.id, n, { prefix: slug.replace(/-/g, '') }) : [];
       const fablab = await addPartner(t, city, p.id, {

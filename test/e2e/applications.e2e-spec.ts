@@ -268,7 +268,7 @@ describe('applications', () => {
       .send({
         ...(await t.http().get(`/api/programmes/${programme.id}/call`).set(staff.headers)).body,
         programmeId: undefined,
-        form: [{ key: 'team_size', kind: 'number', labelFr: 'Équipe', labelEn: 'Team', required: true, min: 1, max: 50 }],
+        form: [{ key: 'team_size', kind: 'number', label: { fr: 'Équipe', en: 'Team' }, required: true, min: 1, max: 50 }],
       });
     expect(removal.status).toBe(409);
     expect(removal.body.code).toBe('FORM_CHANGE_NOT_ALLOWED');
@@ -282,7 +282,7 @@ describe('applications', () => {
       .set(staff.headers)
       .send({
         ...body,
-        form: [...current.form, { key: 'video', kind: 'url', labelFr: 'Vidéo', labelEn: 'Video', required: false }],
+        form: [...current.form, { key: 'video', kind: 'url', label: { fr: 'Vidéo', en: 'Video' }, required: false }],
       });
     expect(added.status).toBe(200);
     expect(added.body.form).toHaveLength(6);

@@ -68,7 +68,7 @@ describe('bad input', () => {
     const maker = await createPerson(t, city, null);
     const p = await createProgramme(t, city, staff, { phase: 'call_open' });
     await createCall(t, city, staff, p.id, {
-      form: [{ key: 'q1', kind: 'long_text', labelFr: 'Votre projet', labelEn: 'Your project', required: false }],
+      form: [{ key: 'q1', kind: 'long_text', label: { fr: 'Votre projet', en: 'Your project' }, required: false }],
     });
     const app = (await t.http().post(`/api/programmes/${p.id}/applications`).set(maker.headers).send({})).body.id;
     const campaign = await createCampaignProgramme(t, city, staff, 1);

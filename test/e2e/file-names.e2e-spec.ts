@@ -33,7 +33,7 @@ describe('uploaded files keep their names in UTF-8 and download under their real
   it('applications: a PDF named poly.html downloads as poly.pdf, dossier-中文.pdf as itself', async () => {
     t.clock.set('2026-04-15T10:00:00Z');
     const programme = await createProgramme(t, city, staff, { phase: 'call_open' });
-    const file = (key: string) => ({ key, kind: 'file', labelFr: key, labelEn: key, required: false, accept: ['pdf'], maxSizeBytes: 1048576 });
+    const file = (key: string) => ({ key, kind: 'file', label: { fr: key, en: key }, required: false, accept: ['pdf'], maxSizeBytes: 1048576 });
     await createCall(t, city, staff, programme.id, { form: [file('pitch_deck'), file('budget')] });
     const maker = await createPerson(t, city, null);
     const id = (await t.http().post(`/api/programmes/${programme.id}/applications`).set(maker.headers).send({}).expect(201)).body.id;

@@ -25,6 +25,10 @@ describe('foundation', () => {
     const res = await t.http().get('/api/docs-json');
     expect(res.status).toBe(200);
     expect(res.body.paths['/api/programmes']).toBeDefined();
+    // Texts people write are one map of language: text.
+    const title = res.body.components.schemas.CreateProgrammeDto.properties.title;
+    expect(title).toMatchObject({ type: 'object', additionalProperties: { type: 'string' }, example: { fr: expect.any(String), en: expect.any(String) } });
+    expect(res.body.components.schemas.QuestionDto.properties.label.type).toBe('object');
   });
 
   it('answers 404 problem+json for an unknown host', async () => {
@@ -37,9 +41,14 @@ describe('foundation', () => {
   it('lets staff create a programme, set its timeline and move it by hand, with audit and e-mail', async () => {
     const city = await createTenant(t);
     const staff = await createPerson(t, city, 'staff');
-    const created = await t.http().post('/api/programmes').set(staff.headers).send({ slug: 'makers-2026', titleFr: 'Makers 2026', titleEn: 'Makers 2026' });
+    const created = await t
+      .http()
+      .post('/api/programmes')
+      .set(staff.headers)
+      .send({ slug: 'makers-2026', title: { fr: 'Makers 2026', en: 'Makers 2026' } });
     expect(created.status).toBe(201);
     expect(created.body.phase).toBe('draft');
+    expect(created.body.title).toEqual({ fr: 'Makers 2026', en: 'Makers 2026' });
 
     const timeline = await t
       .http()
@@ -91,7 +100,21 @@ describe('foundation', () => {
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     const fields = res.body.errors.map((e: { field: string }) => e.field).sort();
-    expect(fields).toEqual(expect.arrayContaining(['extra', 'slug', 'titleEn', 'titleFr']));
+    expect(fields).toEqual(expect.arrayContaining(['extra', 'slug', 'title', 'titleFr']));
+
+    // A title is one text per installed language: an unknown language or a plain string is refused, naming `title`.
+    for (const title of [{ xx: 'Makers' }, 'plain', { fr: 12 }, { fr: '  ' }, { fr: 'x'.repeat(201) }]) {
+      const refused = await t.http().post('/api/programmes').set(staff.headers).send({ slug: 'makers-x', title });
+      expect(refused.status).toBe(400);
+      expect(refused.body.errors.map((e: { field: string }) => e.field)).toEqual(['title']);
+    }
+    const summary = await t
+      .http()
+      .post('/api/programmes')
+      .set(staff.headers)
+      .send({ slug: 'makers-x', title: { fr: 'Makers' }, summary: ['x'] });
+    expect(summary.status).toBe(400);
+    expect(summary.body.errors.map((e: { field: string }) => e.field)).toEqual(['summary']);
 
     const badJson = await t.http().post('/api/programmes').set(staff.headers).set('Content-Type', 'application/json').send('{"slug": ');
     expect(badJson.status).toBe(400);
@@ -130,9 +153,17 @@ describe('foundation', () => {
   it('checks roles on every route: anonymous 401, wrong role 403, right role allowed', async () => {
     const city = await createTenant(t);
     const juror = await createPerson(t, city, 'juror');
-    const anon = await t.http().post('/api/programmes').set('Host', city.host).send({ slug: 'x1', titleFr: 'abc', titleEn: 'abc' });
+    const anon = await t
+      .http()
+      .post('/api/programmes')
+      .set('Host', city.host)
+      .send({ slug: 'x1', title: { fr: 'abc', en: 'abc' } });
     expect(anon.status).toBe(401);
-    const wrong = await t.http().post('/api/programmes').set(juror.headers).send({ slug: 'x1', titleFr: 'abc', titleEn: 'abc' });
+    const wrong = await t
+      .http()
+      .post('/api/programmes')
+      .set(juror.headers)
+      .send({ slug: 'x1', title: { fr: 'abc', en: 'abc' } });
     expect(wrong.status).toBe(403);
     const me = await t.http().get('/api/me').set(juror.headers);
     expect(me.status).toBe(200);

@@ -92,6 +92,14 @@ describe('jury pages', () => {
     const portal = await openPage(jb, city.host, portalPath);
     expect(portal.status).toBe(200);
     for (const a of apps) expect(portal.html).toContain(a.title);
+    // Jurors read each category's label in their language, never its key.
+    expect(portal.html).toContain('<td>Réemploi</td>');
+    expect(portal.html).toContain('<td>Réparation</td>');
+    expect(portal.html).not.toMatch(/<td>(reuse|repair)<\/td>/);
+    const portalEn = await openPage(jb, city.host, `${portalPath}?lang=en`);
+    expect(portalEn.html).toContain('<td>Reuse</td>');
+    expect(portalEn.html).toContain('<td>Repair</td>');
+    await openPage(jb, city.host, `${portalPath}?lang=fr`);
     // Jurors cannot open the staff page.
     expect((await openPage(jb, city.host, base)).status).toBe(403);
 
@@ -120,6 +128,7 @@ describe('jury pages', () => {
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('href="#field-score_impact"');
     expect(bad.text).toContain('value="9"');
+    expect(bad.text).toContain('Faisabilité (0–5)');
     await jb
       .post(`${scorePath}/ballot`)
       .set('Host', city.host)

@@ -264,8 +264,8 @@ describe('jury: scored criteria with k jurors per application', () => {
         waitingList: 1,
         quotas: [{ dimension: 'category', group: 'reuse', min: 1 }],
         criteria: [
-          { id: 'impact', labelFr: 'Impact', labelEn: 'Impact', weight: 2, min: 0, max: 5 },
-          { id: 'feasibility', labelFr: 'Faisabilité', labelEn: 'Feasibility', weight: 1, min: 0, max: 5 },
+          { id: 'impact', label: { fr: 'Impact', en: 'Impact' }, weight: 2, min: 0, max: 5 },
+          { id: 'feasibility', label: { fr: 'Faisabilité', en: 'Feasibility' }, weight: 1, min: 0, max: 5 },
         ],
       })
       .expect(200);

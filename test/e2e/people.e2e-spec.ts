@@ -63,7 +63,10 @@ describe('people and access', () => {
     expect(second.body.items).toHaveLength(6);
     const jurors = await t.http().get(`/api/people?role=juror&programmeId=${programmeId}`).set(staff.headers).expect(200);
     expect(jurors.body.total).toBe(15);
-    expect(jurors.body.items[0].grants[0]).toMatchObject({ role: 'juror', programme: { id: programmeId, titleFr: 'Makers : économie circulaire' } });
+    expect(jurors.body.items[0].grants[0]).toMatchObject({
+      role: 'juror',
+      programme: { id: programmeId, title: { fr: 'Makers : économie circulaire', en: 'Makers: circular economy' } },
+    });
     const search = await t.http().get('/api/people?q=PERSON-07').set(staff.headers).expect(200);
     expect(search.body.items.map((p: { email: string }) => p.email)).toEqual(['person-07@example.org']);
     expect((await t.http().get('/api/people?q=%25').set(staff.headers)).body.total).toBe(0);

@@ -95,13 +95,15 @@ describe('platform: a new authority from an empty installation', () => {
     const staff = { Host: 'financement.lumiere.test', Authorization: `Bearer ${staffToken.body.token}` };
     const me = await t.http().get('/api/me').set(staff).expect(200);
     expect(me.body.roles).toEqual(['staff']);
-    const programme = await t.http().post('/api/programmes').set(staff).send({
-      slug: 'makers-2027',
-      titleFr: 'Makers 2027',
-      titleEn: 'Makers 2027',
-      summaryFr: 'Appel à projets',
-      summaryEn: 'Call for projects',
-    });
+    const programme = await t
+      .http()
+      .post('/api/programmes')
+      .set(staff)
+      .send({
+        slug: 'makers-2027',
+        title: { fr: 'Makers 2027', en: 'Makers 2027' },
+        summary: { fr: 'Appel à projets', en: 'Call for projects' },
+      });
     expect(programme.status).toBe(201);
     expect((await t.http().get(`/api/platform/tenants/${created.body.id}`).set(admin)).body.programmes).toBe(1);
 

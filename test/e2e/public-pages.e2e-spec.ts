@@ -25,7 +25,7 @@ describe('public programme pages', () => {
   /** A programme of `city` with its call, in a phase, on the reference timeline. */
   async function programme(slug: string, phase: Parameters<typeof forcePhase>[3], laureates = 0): Promise<{ id: string; laureates: TestLaureate[] }> {
     const p = await createProgramme(t, city, staff, { slug });
-    await createCall(t, city, staff, p.id, { textFr: `Texte de l'appel ${slug}\nDeuxième ligne`, textEn: `Call text ${slug}` });
+    await createCall(t, city, staff, p.id, { text: { fr: `Texte de l'appel ${slug}\nDeuxième ligne`, en: `Call text ${slug}` } });
     const list = laureates ? await createLaureates(t, city, staff, p.id, laureates, { prefix: slug.replace(/-/g, '') }) : [];
     await forcePhase(t, city, p.id, phase, REFERENCE_TIMELINE);
     return { id: p.id, laureates: list };
@@ -39,6 +39,26 @@ describe('public programme pages', () => {
     staff = await createPerson(t, city, 'staff', { email: 'agent@lumiere.test' });
   });
   afterAll(() => t.close());
+
+  it('shows a text written only in French on the English pages, marked lang="fr"', async () => {
+    // An authority of its own, so that the other tests' lists stay as they are.
+    const bilingual = await createTenant(t, { slug: 'bilingue' });
+    const agent = await createPerson(t, bilingual, 'staff', { email: 'agent@bilingue.test' });
+    const p = await createProgramme(t, bilingual, agent, { slug: 'french-only', title: { fr: 'Seulement en français' }, summary: { fr: 'Un résumé' } });
+    await createCall(t, bilingual, agent, p.id, { text: { fr: "Le texte de l'appel" } });
+    await forcePhase(t, bilingual, p.id, 'call_open', REFERENCE_TIMELINE);
+    const get = (path: string) => t.http().get(path).set('Host', bilingual.host).set('Accept', 'text/html');
+    const en = await get('/programmes/french-only?lang=en').expect(200);
+    expect(en.text).toMatch(/<html[^>]* lang="en"/);
+    expect(en.text).toContain('<h1><span lang="fr">Seulement en français</span></h1>');
+    expect(en.text).toContain('<p class="lead"><span lang="fr">Un résumé</span></p>');
+    expect(en.text).toContain('<div class="call-text" lang="fr">Le texte de l&#x27;appel</div>');
+    const home = await get('/?lang=en').expect(200);
+    expect(home.text).toContain('<span lang="fr">Seulement en français</span>');
+    // In French, the same text needs no mark.
+    const fr = await get('/programmes/french-only?lang=fr').expect(200);
+    expect(fr.text).toContain('<h1>Seulement en français</h1>');
+  });
 
   it('during the call: the call text in both languages, the apply link, the timeline with the current phase, the partners', async () => {
     const { id } = await programme('makers-call', 'call_open');

@@ -37,7 +37,7 @@ describe('database schema', () => {
       } = await client.query(`INSERT INTO tenant (slug, name, sender_name, sender_email) VALUES ('once-city', 'Once', 'A', 'a@a.test') RETURNING id`);
       const {
         rows: [p],
-      } = await client.query(`INSERT INTO programme (tenant_id, slug, title_fr, title_en) VALUES ($1, 'p1', 't', 't') RETURNING id`, [tenant.id]);
+      } = await client.query(`INSERT INTO programme (tenant_id, slug, title) VALUES ($1, 'p1', '{"fr": "t"}') RETURNING id`, [tenant.id]);
       const insert = () =>
         client.query(
           `INSERT INTO phase_transition (tenant_id, programme_id, from_phase, to_phase, at, trigger) VALUES ($1, $2, 'draft', 'call_open', now(), 'schedule')`,

@@ -29,11 +29,27 @@ describe('staff pages', () => {
 
   it('creates a programme from the form, keeping what was typed when a field is wrong', async () => {
     const form = await openPage(browser, city.host, '/staff/programmes/new');
+    // One field per language of the authority, named in its own language, the default one required.
+    expect(form.html).toMatch(
+      /<label for="field-title-fr"><span lang="fr">Français<\/span> <span class="required">\(obligatoire\)<\/span> <span class="missing-translation">\(à traduire\)<\/span><\/label>/,
+    );
+    expect(form.html).toMatch(/<label for="field-title-en"><span lang="en">English<\/span> <span class="missing-translation">\(à traduire\)<\/span><\/label>/);
+    expect(form.html).toMatch(/<input id="field-title-fr" name="title.fr" lang="fr" type="text" value="" required>/);
+    expect(form.html).toContain('name="summary.en"');
+    const englishOnly = await browser
+      .post('/staff/programmes')
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: form.csrf, slug: 'english-only', 'title.fr': '', 'title.en': 'Makers in English' });
+    expect(englishOnly.status).toBe(400);
+    expect(englishOnly.text).toContain('href="#field-title"');
+    expect(englishOnly.text).toContain('Écrivez ce texte au moins dans la langue principale du site (Français).');
+    expect(englishOnly.text).toContain('value="Makers in English"');
     const bad = await browser
       .post('/staff/programmes')
       .set('Host', city.host)
       .type('form')
-      .send({ _csrf: form.csrf, slug: 'Bad Slug!', titleFr: 'Makers 2027', titleEn: '' });
+      .send({ _csrf: form.csrf, slug: 'Bad Slug!', 'title.fr': 'Makers 2027', 'title.en': '' });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('class="error-summary"');
     expect(bad.text).toContain('href="#field-slug"');
@@ -44,7 +60,7 @@ describe('staff pages', () => {
       .post('/staff/programmes')
       .set('Host', city.host)
       .type('form')
-      .send({ _csrf: form.csrf, slug: 'makers-2027', titleFr: 'Makers 2027', titleEn: 'Makers 2027' });
+      .send({ _csrf: form.csrf, slug: 'makers-2027', 'title.fr': 'Makers 2027', 'title.en': 'Makers 2027' });
     expect(ok.status).toBe(303);
     const desk = await openPage(browser, city.host, ok.headers.location);
     expect(desk.html).toContain('Makers 2027');
@@ -53,7 +69,7 @@ describe('staff pages', () => {
       .post('/staff/programmes')
       .set('Host', city.host)
       .type('form')
-      .send({ _csrf: form.csrf, slug: 'makers-2027', titleFr: 'Autre', titleEn: 'Other' });
+      .send({ _csrf: form.csrf, slug: 'makers-2027', 'title.fr': 'Autre', 'title.en': 'Other' });
     expect(taken.status).toBe(400);
     expect(taken.text).toContain('Un autre programme utilise déjà cette adresse.');
   });
@@ -64,7 +80,7 @@ describe('staff pages', () => {
       .post('/staff/programmes')
       .set('Host', city.host)
       .type('form')
-      .send({ _csrf: form.csrf, slug: 'tz-check', titleFr: 'Fuseau', titleEn: 'Zone' });
+      .send({ _csrf: form.csrf, slug: 'tz-check', 'title.fr': 'Fuseau', 'title.en': 'Zone' });
     const path = created.headers.location as string;
     const id = path.split('/').pop()!;
     const desk = await openPage(browser, city.host, path);
@@ -123,13 +139,69 @@ describe('staff pages', () => {
     expect(theme.text).toContain('--brand: #114477');
   });
 
+  it('edits the call text per language and category labels in one column per language, marking what is to translate', async () => {
+    const form = await openPage(browser, city.host, '/staff/programmes/new');
+    const created = await browser
+      .post('/staff/programmes')
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: form.csrf, slug: 'call-editor', 'title.fr': 'Appel', 'title.en': '' });
+    const path = `${created.headers.location as string}/call`;
+    const editor = await openPage(browser, city.host, path);
+    expect(editor.html).toContain('name="text.fr"');
+    expect(editor.html).toContain('name="text.en"');
+    expect(editor.html).toContain('Une par ligne : clé | Français | English');
+    const saved = await browser
+      .post(path)
+      .set('Host', city.host)
+      .type('form')
+      .send({
+        _csrf: editor.csrf,
+        'text.fr': "Texte de l'appel",
+        'text.en': '',
+        deadline: '2026-12-31T23:59',
+        goalMinEuros: '1000',
+        goalMaxEuros: '10000',
+        categories: 'reuse | Réemploi | Reuse\nrepair | Réparation',
+        territory: '',
+        receiptPrefix: 'CAL26',
+        form: JSON.stringify([{ key: 'team', kind: 'number', label: { fr: 'Équipe', en: 'Team' }, required: false }]),
+        onePerApplicant: 'yes',
+      });
+    expect(saved.status).toBe(303);
+    const again = await openPage(browser, city.host, path);
+    expect(again.html).toContain('Texte de l&#x27;appel</textarea>');
+    expect(again.html).toMatch(/<label for="field-text-en"><span lang="en">English<\/span> <span class="missing-translation">\(à traduire\)<\/span>/);
+    expect(again.html).toContain('reuse | Réemploi | Reuse\nrepair | Réparation</textarea>');
+    expect(again.html).toMatch(/<code>repair<\/code> : <span lang="en">English<\/span>/);
+    expect(again.html).toContain('&quot;label&quot;: {');
+
+    const bad = await browser
+      .post(path)
+      .set('Host', city.host)
+      .type('form')
+      .send({
+        _csrf: again.csrf,
+        'text.fr': 'x',
+        deadline: '2026-12-31T23:59',
+        goalMinEuros: '1',
+        goalMaxEuros: '2',
+        categories: 'reuse',
+        receiptPrefix: 'CAL26',
+        form: '[]',
+      });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('href="#field-categories"');
+    expect(bad.text).toContain('>x</textarea>');
+  });
+
   it('escapes what users type on every page', async () => {
     const form = await openPage(browser, city.host, '/staff/programmes/new');
     await browser
       .post('/staff/programmes')
       .set('Host', city.host)
       .type('form')
-      .send({ _csrf: form.csrf, slug: 'xss', titleFr: '<script>alert(1)</script>', titleEn: '<img src=x onerror=alert(1)>' });
+      .send({ _csrf: form.csrf, slug: 'xss', 'title.fr': '<script>alert(1)</script>', 'title.en': '<img src=x onerror=alert(1)>' });
     const dash = await openPage(browser, city.host, '/staff');
     expect(dash.html).not.toContain('<script>alert(1)</script>');
     expect(dash.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');

@@ -1,3 +1,4 @@
+import type { Localized } from '../../src/common/i18n/localized.js';
 import { randomBytes } from 'node:crypto';
 import { AuthService } from '../../src/auth/auth.service.js';
 import type { Role } from '../../src/auth/user.entity.js';
@@ -68,17 +69,15 @@ export async function createProgramme(
   t: TestApp,
   tt: TestTenant,
   staff: TestPerson,
-  opts: { timeline?: Timeline; phase?: Phase; slug?: string } = {},
+  opts: { timeline?: Timeline; phase?: Phase; slug?: string; title?: Localized; summary?: Localized } = {},
 ): Promise<Programme> {
   const programmes = t.app.get(ProgrammesService);
   let p = await programmes.create(
     tt.tenant,
     {
       slug: opts.slug ?? `prog-${suffix()}`,
-      titleFr: 'Makers : économie circulaire',
-      titleEn: 'Makers: circular economy',
-      summaryFr: 'Appel à projets',
-      summaryEn: 'Call for projects',
+      title: opts.title ?? { fr: 'Makers : économie circulaire', en: 'Makers: circular economy' },
+      summary: opts.summary ?? { fr: 'Appel à projets', en: 'Call for projects' },
     },
     staff.userId,
   );
@@ -101,11 +100,10 @@ export async function createCall(t: TestApp, tt: TestTenant, staff: TestPerson, 
     .put(`/api/programmes/${programmeId}/call`)
     .set(staff.headers)
     .send({
-      textFr: 'Appel à projets makers',
-      textEn: 'Makers call',
+      text: { fr: 'Appel à projets makers', en: 'Makers call' },
       categories: [
-        { key: 'reuse', labelFr: 'Réemploi', labelEn: 'Reuse' },
-        { key: 'repair', labelFr: 'Réparation', labelEn: 'Repair' },
+        { key: 'reuse', label: { fr: 'Réemploi', en: 'Reuse' } },
+        { key: 'repair', label: { fr: 'Réparation', en: 'Repair' } },
       ],
       territory: [
         { name: 'Lille', postcode: '59000' },
@@ -119,25 +117,23 @@ export async function createCall(t: TestApp, tt: TestTenant, staff: TestPerson, 
       allowEditAfterSubmit: true,
       receiptPrefix: 'MAK26',
       form: [
-        { key: 'team_size', kind: 'number', labelFr: "Taille de l'équipe", labelEn: 'Team size', required: true, min: 1, max: 50 },
-        { key: 'website', kind: 'url', labelFr: 'Site web', labelEn: 'Website', required: false },
+        { key: 'team_size', kind: 'number', label: { fr: "Taille de l'équipe", en: 'Team size' }, required: true, min: 1, max: 50 },
+        { key: 'website', kind: 'url', label: { fr: 'Site web', en: 'Website' }, required: false },
         {
           key: 'materials',
           kind: 'multiple_choice',
-          labelFr: 'Matériaux',
-          labelEn: 'Materials',
+          label: { fr: 'Matériaux', en: 'Materials' },
           required: false,
           options: [
-            { key: 'wood', labelFr: 'Bois', labelEn: 'Wood' },
-            { key: 'textile', labelFr: 'Textile', labelEn: 'Textile' },
+            { key: 'wood', label: { fr: 'Bois', en: 'Wood' } },
+            { key: 'textile', label: { fr: 'Textile', en: 'Textile' } },
           ],
         },
-        { key: 'has_prototype', kind: 'yes_no', labelFr: 'Avez-vous un prototype ?', labelEn: 'Do you have a prototype?', required: true },
+        { key: 'has_prototype', kind: 'yes_no', label: { fr: 'Avez-vous un prototype ?', en: 'Do you have a prototype?' }, required: true },
         {
           key: 'pitch_deck',
           kind: 'file',
-          labelFr: 'Présentation (PDF)',
-          labelEn: 'Pitch deck (PDF)',
+          label: { fr: 'Présentation (PDF)', en: 'Pitch deck (PDF)' },
           required: false,
           accept: ['pdf'],
           maxSizeBytes: 1048576,

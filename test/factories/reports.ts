@@ -67,8 +67,8 @@ export async function createResultsProgramme(
         tenantId,
         programme.id,
         JSON.stringify([
-          { key: 'repair', labelFr: 'Réparation', labelEn: 'Repair' },
-          { key: 'reuse', labelFr: 'Réemploi', labelEn: 'Reuse' },
+          { key: 'repair', label: { fr: 'Réparation', en: 'Repair' } },
+          { key: 'reuse', label: { fr: 'Réemploi', en: 'Reuse' } },
         ]),
       ],
     );

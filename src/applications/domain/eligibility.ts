@@ -1,12 +1,12 @@
 import { formatMoney } from '../../common/i18n/format.js';
-import type { Locale } from '../../common/i18n/localized.js';
+import type { Locale, Localized } from '../../common/i18n/localized.js';
 /** The rules a call declares; each evaluated by code and explained to the applicant. */
 export interface EligibilityRules {
   /** Communes (by name or postcode) of the territory; empty means anywhere. */
   territory: Array<{ name: string; postcode: string }>;
   goalMinCents: number;
   goalMaxCents: number;
-  categories: Array<{ key: string; labelFr: string; labelEn: string }>;
+  categories: Array<{ key: string; label: Localized }>;
   onePerApplicant: boolean;
 }
 

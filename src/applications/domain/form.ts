@@ -1,4 +1,5 @@
 import type { FieldProblem } from '../../common/errors/domain-error.js';
+import { cleanLocalized, type Localized } from '../../common/i18n/localized.js';
 
 /** The kinds of custom question a call's form may ask, besides the fixed fields. */
 export const QUESTION_KINDS = ['short_text', 'long_text', 'number', 'single_choice', 'multiple_choice', 'yes_no', 'url', 'file'] as const;
@@ -6,17 +7,14 @@ export type QuestionKind = (typeof QUESTION_KINDS)[number];
 
 export interface ChoiceOption {
   key: string;
-  labelFr: string;
-  labelEn: string;
+  label: Localized;
 }
 
 export interface Question {
   key: string;
   kind: QuestionKind;
-  labelFr: string;
-  labelEn: string;
-  helpFr?: string;
-  helpEn?: string;
+  label: Localized;
+  help?: Localized;
   required: boolean;
   /** short_text (default 200) and long_text (default 5000). */
   maxLength?: number;
@@ -186,4 +184,14 @@ export function checkFormChange(before: Question[], after: Question[]): FieldPro
     }
   }
   return problems;
+}
+
+/** A form as stored: labels, help and option labels trimmed, empty languages dropped. */
+export function cleanForm(questions: Question[]): Question[] {
+  return questions.map((q) => {
+    const out: Question = { ...q, label: cleanLocalized(q.label) };
+    if (q.help !== undefined) out.help = cleanLocalized(q.help);
+    if (q.options) out.options = q.options.map((o) => ({ key: o.key, label: cleanLocalized(o.label) }));
+    return out;
+  });
 }

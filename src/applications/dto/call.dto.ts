@@ -13,18 +13,21 @@ import {
   Length,
   Matches,
   Max,
-  MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsLocalized } from '../../common/i18n/is-localized.js';
+import { localizedDoc } from '../../common/i18n/localized-doc.js';
+import type { Localized } from '../../common/i18n/localized.js';
 import { QUESTION_KINDS } from '../domain/form.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class LabelledKeyDto {
   @ApiProperty() @Matches(/^[a-z0-9][a-z0-9_-]{0,40}$/, { message: 'key must be lower-case letters, digits, - or _' }) key: string;
-  @ApiProperty() @Transform(trim) @IsString() @Length(1, 200) labelFr: string;
-  @ApiProperty() @Transform(trim) @IsString() @Length(1, 200) labelEn: string;
+  @ApiProperty(localizedDoc('Réemploi / réparation', 'Reuse / repair'))
+  @IsLocalized({ required: true, maxLength: 200 })
+  label: Localized;
 }
 
 export class CommuneDto {
@@ -35,10 +38,13 @@ export class CommuneDto {
 export class QuestionDto {
   @ApiProperty() @Matches(/^[a-z][a-z0-9_]{0,40}$/, { message: 'key must be lower-case letters, digits or _ (starting with a letter)' }) key: string;
   @ApiProperty({ enum: QUESTION_KINDS }) @IsIn(QUESTION_KINDS) kind: (typeof QUESTION_KINDS)[number];
-  @ApiProperty() @Transform(trim) @IsString() @Length(1, 300) labelFr: string;
-  @ApiProperty() @Transform(trim) @IsString() @Length(1, 300) labelEn: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1000) helpFr?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1000) helpEn?: string;
+  @ApiProperty(localizedDoc('Nombre de bénévoles', 'Number of volunteers'))
+  @IsLocalized({ required: true, maxLength: 300 })
+  label: Localized;
+  @ApiPropertyOptional(localizedDoc('Une estimation suffit.', 'An estimate will do.'))
+  @IsOptional()
+  @IsLocalized({ maxLength: 1000 })
+  help?: Localized;
   @ApiProperty() @IsBoolean() required: boolean;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(100_000) maxLength?: number;
   @ApiPropertyOptional() @IsOptional() @IsNumber() min?: number;
@@ -57,8 +63,9 @@ export class QuestionDto {
 }
 
 export class CallDto {
-  @ApiProperty() @IsString() @MaxLength(20_000) textFr: string;
-  @ApiProperty() @IsString() @MaxLength(20_000) textEn: string;
+  @ApiProperty(localizedDoc("L'appel à projets de la métropole…", 'The call for projects of the metropolis…'))
+  @IsLocalized({ maxLength: 20_000 })
+  text: Localized;
   @ApiProperty({ type: [LabelledKeyDto] })
   @IsArray()
   @ArrayMaxSize(50)

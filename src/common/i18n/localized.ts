@@ -53,3 +53,13 @@ export function inLanguage(lang: Locale, text: string): Localized {
 export function hasText(value: Localized | null | undefined): boolean {
   return pickLocalized(value, '') !== undefined;
 }
+
+/** Where a reader's language has no text: the authority's default language, then its other languages. */
+export function contentFallbacks(tenant: { defaultLocale: Locale; languages?: readonly Locale[] | null }): Locale[] {
+  return [tenant.defaultLocale, ...(tenant.languages ?? [])];
+}
+
+/** The languages an editor shows, the authority's default first (also the order of "key | label | …" columns). */
+export function editorLanguages(tenant: { defaultLocale: Locale; languages?: readonly Locale[] | null }): Locale[] {
+  return [tenant.defaultLocale, ...(tenant.languages ?? []).filter((l) => l !== tenant.defaultLocale)];
+}

@@ -179,12 +179,28 @@ export class ViewService {
       const { root, found } = pick(value, options);
       return found && found.lang !== root.locale ? new hbs.SafeString(` lang="${Handlebars.escapeExpression(found.lang)}"`) : '';
     });
-    /** Legacy {{localized obj "title"}}: titleFr/titleEn columns, until every one is a Localized map. */
-    this.hbs.registerHelper('localized', function (obj: Record<string, unknown>, field: string, options: Handlebars.HelperOptions) {
-      const locale = (options.data.root as { locale: Locale }).locale;
-      if (obj?.[field] && typeof obj[field] === 'object') return pick(obj[field], options).found?.text ?? '';
-      const suffix = locale === 'fr' ? 'Fr' : 'En';
-      return (obj?.[`${field}${suffix}`] as string) || (obj?.[`${field}${suffix === 'Fr' ? 'En' : 'Fr'}`] as string) || '';
+    /**
+     * The inputs of a per-language editor, one per language of the authority (its default first):
+     * {{#each (langFields values.title "title")}} gives lang, nativeName, inputName ("title.fr"),
+     * value, missing (nothing written yet) and required (the default language, when required=true).
+     */
+    this.hbs.registerHelper('langFields', function (value: unknown, name: string, options: Handlebars.HelperOptions) {
+      const root = options.data.root as { tenant?: LayoutTenant; locale: Locale };
+      const languages = root.tenant?.languages?.length ? root.tenant.languages : [root.locale];
+      const first = root.tenant?.defaultLocale ?? languages[0];
+      const ordered = [first, ...languages.filter((l) => l !== first)];
+      const map = value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+      return ordered.map((lang) => {
+        const text = typeof map[lang] === 'string' ? (map[lang] as string) : '';
+        return {
+          lang,
+          nativeName: tr.nativeName(lang),
+          inputName: `${name}.${lang}`,
+          value: text,
+          missing: !text.trim(),
+          required: !!options.hash.required && lang === first,
+        };
+      });
     });
     /**
      * {{number n}}, {{percent ratio}}, {{day date}}: in the page's language. These names are also data

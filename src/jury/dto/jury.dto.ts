@@ -1,4 +1,6 @@
-import type { Locale } from '../../common/i18n/localized.js';
+import type { Locale, Localized } from '../../common/i18n/localized.js';
+import { IsLocalized } from '../../common/i18n/is-localized.js';
+import { localizedDoc } from '../../common/i18n/localized-doc.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -40,8 +42,9 @@ export class UpdateMemberDto {
 
 export class CriterionDto {
   @ApiProperty() @Matches(/^[a-z][a-z0-9_]{0,40}$/, { message: 'id must be lower-case letters, digits or _' }) id: string;
-  @ApiProperty() @Transform(trim) @IsString() @Length(1, 200) labelFr: string;
-  @ApiProperty() @Transform(trim) @IsString() @Length(1, 200) labelEn: string;
+  @ApiProperty(localizedDoc('Impact sur le territoire', 'Impact on the territory'))
+  @IsLocalized({ required: true, maxLength: 200 })
+  label: Localized;
   @ApiPropertyOptional({ default: 1 }) @IsOptional() @IsNumber() @Min(0.001) @Max(1000) weight?: number;
   @ApiPropertyOptional({ default: 0 }) @IsOptional() @IsNumber() @Min(-1000) @Max(1000) min?: number;
   @ApiPropertyOptional({ default: 5 }) @IsOptional() @IsNumber() @Min(-1000) @Max(1000) max?: number;

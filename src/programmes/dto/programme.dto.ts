@@ -1,6 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsDefined, IsIn, IsISO8601, IsObject, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsDefined, IsIn, IsISO8601, IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { IsLocalized } from '../../common/i18n/is-localized.js';
+import { localizedDoc } from '../../common/i18n/localized-doc.js';
+import type { Localized } from '../../common/i18n/localized.js';
 import { PHASES } from '../domain/phase.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -10,17 +13,24 @@ export class CreateProgrammeDto {
   @Transform(trim)
   @Matches(/^[a-z0-9][a-z0-9-]{1,80}$/, { message: 'slug must be 2-81 lower-case letters, digits or dashes' })
   slug: string;
-  @ApiProperty() @Transform(trim) @IsString() @Length(3, 200) titleFr: string;
-  @ApiProperty() @Transform(trim) @IsString() @Length(3, 200) titleEn: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) summaryFr?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) summaryEn?: string;
+  @ApiProperty(localizedDoc('Makers 2026 : économie circulaire', 'Makers 2026: circular economy'))
+  @IsLocalized({ required: true, maxLength: 200 })
+  title: Localized;
+  @ApiPropertyOptional(localizedDoc('Des projets pour réparer et réemployer.', 'Projects that repair and reuse.'))
+  @IsOptional()
+  @IsLocalized({ maxLength: 5000 })
+  summary?: Localized;
 }
 
 export class UpdateProgrammeDto {
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(3, 200) titleFr?: string;
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(3, 200) titleEn?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) summaryFr?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) summaryEn?: string;
+  @ApiPropertyOptional(localizedDoc('Makers 2026 : économie circulaire', 'Makers 2026: circular economy'))
+  @IsOptional()
+  @IsLocalized({ required: true, maxLength: 200 })
+  title?: Localized;
+  @ApiPropertyOptional(localizedDoc('Des projets pour réparer et réemployer.', 'Projects that repair and reuse.'))
+  @IsOptional()
+  @IsLocalized({ maxLength: 5000 })
+  summary?: Localized;
 }
 
 const iso = { strict: true, strictSeparator: true } as const;

@@ -82,7 +82,7 @@ function rows(table: CsvTable, f: ReportFigures): Array<Record<string, string>> 
     case 'categories':
       return (table === 'communes' ? f.byCommune : f.byCategory).map((g) => ({
         [table === 'communes' ? 'commune' : 'category']: g.key,
-        ...(table === 'categories' ? { label_fr: label(g.key)?.labelFr ?? '', label_en: label(g.key)?.labelEn ?? '' } : {}),
+        ...(table === 'categories' ? Object.fromEntries(categoryLanguages(f).map((l) => [`label_${l}`, label(g.key)?.label?.[l] ?? ''])) : {}),
         campaigns: String(g.campaigns),
         funded: String(g.funded),
         ...money('citizens', g.citizensCents),
@@ -161,7 +161,29 @@ export const CSV_COLUMNS: Record<CsvTable, string[]> = {
 
 /** One table of the report as CSV (UTF-8 with BOM for spreadsheets), each line saying which version it is from. */
 export function reportCsv(meta: PublishedMeta, figures: ReportFigures, table: CsvTable): string {
-  const header = ['report_version', 'published_at', ...CSV_COLUMNS[table]];
-  const body = rows(table, figures).map((r) => [String(meta.version), meta.publishedAt, ...CSV_COLUMNS[table].map((c) => r[c] ?? '')]);
+  const columns = csvColumns(table, figures);
+  const header = ['report_version', 'published_at', ...columns];
+  const body = rows(table, figures).map((r) => [String(meta.version), meta.publishedAt, ...columns.map((c) => r[c] ?? '')]);
   return '\uFEFF' + toCsv(header, body);
+}
+
+/**
+ * The languages of the category labels: French and English always (the columns of schemaVersion 1),
+ * then every other language a label is written in, in alphabetical order (`label_nl`, …).
+ */
+export function categoryLanguages(f: ReportFigures): string[] {
+  const others = new Set<string>();
+  for (const c of f.categories) for (const lang of Object.keys(c.label ?? {})) if (lang !== 'fr' && lang !== 'en') others.add(lang);
+  return ['fr', 'en', ...[...others].sort()];
+}
+
+/** A table's columns: the stable ones, and for categories one `label_<lang>` per further language after `label_en`. */
+export function csvColumns(table: CsvTable, f: ReportFigures): string[] {
+  if (table !== 'categories') return CSV_COLUMNS[table];
+  const extra = categoryLanguages(f)
+    .slice(2)
+    .map((l) => `label_${l}`);
+  const cols = [...CSV_COLUMNS.categories];
+  cols.splice(cols.indexOf('label_en') + 1, 0, ...extra);
+  return cols;
 }

@@ -1,4 +1,5 @@
 import { offsetMs } from '../../common/time/zoned.js';
+import type { Localized } from '../../common/i18n/localized.js';
 
 /**
  * The results report of one programme, computed from plain rows so that every figure can be checked
@@ -56,8 +57,8 @@ export interface ReportAllocation {
 }
 
 export interface ReportInput {
-  programme: { id: string; slug: string; titleFr: string; titleEn: string; phase: string };
-  categories: Array<{ key: string; labelFr: string; labelEn: string }>;
+  programme: { id: string; slug: string; title: Localized; phase: string };
+  categories: Array<{ key: string; label: Localized }>;
   applications: ReportApplication[];
   /** Application ids with a confirmed laureate outcome. */
   laureateIds: string[];
@@ -118,7 +119,11 @@ export interface ReportFigures {
   schemaVersion: number;
   generatedAt: string;
   timeZone: string;
-  programme: { id: string; slug: string; titleFr: string; titleEn: string; phase: string };
+  /**
+   * `title` per language; `titleFr`/`titleEn` are the French and English texts ('' when not written),
+   * kept for readers of schemaVersion 1.
+   */
+  programme: { id: string; slug: string; title: Localized; titleFr: string; titleEn: string; phase: string };
   window: { opensAt: string | null; closesAt: string | null };
   applications: { received: number; eligible: number; laureates: number };
   campaigns: { total: number; funded: number; notFunded: number; inProgress: number; successRatePercent: number | null };
@@ -128,7 +133,8 @@ export interface ReportFigures {
   perFundedCampaign: { averageCents: number; medianCents: number };
   contributions: { count: number; uniqueContributors: number };
   pageViews: number;
-  categories: Array<{ key: string; labelFr: string; labelEn: string }>;
+  /** `label` per language; `labelFr`/`labelEn` as `titleFr`/`titleEn` above. */
+  categories: Array<{ key: string; label: Localized; labelFr: string; labelEn: string }>;
   byCommune: GroupRow[];
   byCategory: GroupRow[];
   daily: DayRow[];
@@ -307,7 +313,7 @@ export function computeReport(input: ReportInput): ReportFigures {
     schemaVersion: REPORT_SCHEMA_VERSION,
     generatedAt: input.generatedAt.toISOString(),
     timeZone: input.timeZone,
-    programme: { ...input.programme },
+    programme: { ...input.programme, title: { ...input.programme.title }, titleFr: input.programme.title.fr ?? '', titleEn: input.programme.title.en ?? '' },
     window: { opensAt: input.window.opensAt?.toISOString() ?? null, closesAt: input.window.closesAt?.toISOString() ?? null },
     applications: {
       received: submitted.length,
@@ -327,10 +333,24 @@ export function computeReport(input: ReportInput): ReportFigures {
     perFundedCampaign: { averageCents: divRound(fundedTotal, funded.length), medianCents: median(funded.map((r) => r.totalCents)) },
     contributions: { count: summary.contributions, uniqueContributors: summary.uniqueContributors },
     pageViews: launched.reduce((s, c) => s + c.pageViews, 0),
-    categories: input.categories.map((c) => ({ ...c })),
+    categories: input.categories.map((c) => ({ key: c.key, label: { ...c.label }, labelFr: c.label.fr ?? '', labelEn: c.label.en ?? '' })),
     byCommune: group(campaignRows, (r) => r.commune || '—'),
     byCategory: group(campaignRows, (r) => r.category ?? '—'),
     daily: daily(summary.perDay, input.window, input.timeZone),
     campaignRows,
+  };
+}
+
+/**
+ * Figures as published by any version of the code: a snapshot published before titles and labels
+ * were stored per language has only `titleFr`/`titleEn` and `labelFr`/`labelEn` (snapshots never change).
+ */
+export function upgradeFigures(f: ReportFigures): ReportFigures {
+  const perLanguage = (v: Localized | undefined, fr: string | undefined, en: string | undefined): Localized =>
+    v && typeof v === 'object' ? v : Object.fromEntries(Object.entries({ fr: fr ?? '', en: en ?? '' }).filter(([, t]) => t.trim()));
+  return {
+    ...f,
+    programme: { ...f.programme, title: perLanguage(f.programme.title, f.programme.titleFr, f.programme.titleEn) },
+    categories: (f.categories ?? []).map((c) => ({ ...c, label: perLanguage(c.label, c.labelFr, c.labelEn) })),
   };
 }

@@ -10,7 +10,7 @@ const RULES: EligibilityRules = {
   ],
   goalMinCents: 100_000,
   goalMaxCents: 1_000_000,
-  categories: [{ key: 'reuse', labelFr: 'Réemploi', labelEn: 'Reuse' }],
+  categories: [{ key: 'reuse', label: { fr: 'Réemploi', en: 'Reuse' } }],
   onePerApplicant: true,
 };
 const OK = { category: 'reuse', goalCents: 500_000, commune: 'Lille', postcode: '59000', consent: true, otherApplications: 0 };

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { checkFormChange, checkFormDefinition, coerceFormValue, validateAnswers, type Question } from '../../../src/applications/domain/form.js';
 
-const q = (over: Partial<Question> & Pick<Question, 'key' | 'kind'>): Question => ({ labelFr: 'x', labelEn: 'x', required: false, ...over });
+const q = (over: Partial<Question> & Pick<Question, 'key' | 'kind'>): Question => ({ label: { fr: 'x', en: 'x' }, required: false, ...over });
 
 const FORM: Question[] = [
   q({ key: 'pitch', kind: 'short_text', required: true, maxLength: 10 }),
@@ -11,16 +11,16 @@ const FORM: Question[] = [
     key: 'kind',
     kind: 'single_choice',
     options: [
-      { key: 'a', labelFr: 'A', labelEn: 'A' },
-      { key: 'b', labelFr: 'B', labelEn: 'B' },
+      { key: 'a', label: { fr: 'A', en: 'A' } },
+      { key: 'b', label: { fr: 'B', en: 'B' } },
     ],
   }),
   q({
     key: 'tags',
     kind: 'multiple_choice',
     options: [
-      { key: 'x', labelFr: 'X', labelEn: 'X' },
-      { key: 'y', labelFr: 'Y', labelEn: 'Y' },
+      { key: 'x', label: { fr: 'X', en: 'X' } },
+      { key: 'y', label: { fr: 'Y', en: 'Y' } },
     ],
   }),
   q({ key: 'ready', kind: 'yes_no', required: true }),
@@ -81,7 +81,7 @@ describe('application form', () => {
     expect(
       checkFormChange(
         FORM,
-        FORM.map((x) => (x.key === 'pitch' ? { ...x, maxLength: 20, labelFr: 'Accroche' } : x)),
+        FORM.map((x) => (x.key === 'pitch' ? { ...x, maxLength: 20, label: { fr: 'Accroche' } } : x)),
       ),
     ).toEqual([]);
     const broken = checkFormChange(FORM, [

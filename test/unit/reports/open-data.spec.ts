@@ -1,10 +1,10 @@
 import { CSV_COLUMNS, CSV_TABLES, euros, reportCsv, reportJson, withEuros } from '../../../src/reports/domain/open-data.js';
-import { computeReport, type ReportInput } from '../../../src/reports/domain/report.js';
+import { computeReport, upgradeFigures, type ReportFigures, type ReportInput } from '../../../src/reports/domain/report.js';
 import { pdfText } from '../../../src/reports/report.pdf.js';
 
 const input: ReportInput = {
-  programme: { id: 'p1', slug: 'makers', titleFr: 'Makers', titleEn: 'Makers', phase: 'results' },
-  categories: [{ key: 'repair', labelFr: 'Réparation', labelEn: 'Repair' }],
+  programme: { id: 'p1', slug: 'makers', title: { fr: 'Makers', en: 'Makers' }, phase: 'results' },
+  categories: [{ key: 'repair', label: { fr: 'Réparation', en: 'Repair' } }],
   applications: [{ id: 'a1', submitted: true, eligible: true }],
   laureateIds: ['a1'],
   campaigns: [
@@ -90,6 +90,26 @@ describe('open-data downloads', () => {
     ]);
     const categories = parse(reportCsv(meta, figures, 'categories'));
     expect(categories[1].slice(2, 5)).toEqual(['repair', 'Réparation', 'Repair']);
+  });
+
+  it('gives a category label per language: label_fr and label_en always, then one column per further language', () => {
+    const dutch = computeReport({ ...input, categories: [{ key: 'repair', label: { fr: 'Réparation', nl: 'Herstel' } }] });
+    const [header, row] = parse(reportCsv(meta, dutch, 'categories'));
+    expect(header.slice(2, 6)).toEqual(['category', 'label_fr', 'label_en', 'label_nl']);
+    expect(row.slice(2, 6)).toEqual(['repair', 'Réparation', '', 'Herstel']);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test walks the document freely
+    const json = reportJson(meta, dutch) as Record<string, any>;
+    expect(json.categories).toEqual([{ key: 'repair', label: { fr: 'Réparation', nl: 'Herstel' }, labelFr: 'Réparation', labelEn: '' }]);
+    expect(json.programme).toMatchObject({ title: { fr: 'Makers', en: 'Makers' }, titleFr: 'Makers', titleEn: 'Makers' });
+  });
+
+  it('reads a snapshot published before titles and labels were stored per language', () => {
+    const { title: _title, ...programme } = figures.programme;
+    const old = { ...figures, programme, categories: [{ key: 'repair', labelFr: 'Réparation', labelEn: 'Repair' }] } as unknown as ReportFigures;
+    const upgraded = upgradeFigures(old);
+    expect(upgraded.programme.title).toEqual({ fr: 'Makers', en: 'Makers' });
+    expect(upgraded.categories[0].label).toEqual({ fr: 'Réparation', en: 'Repair' });
+    expect(parse(reportCsv(meta, upgraded, 'categories'))[1].slice(2, 5)).toEqual(['repair', 'Réparation', 'Repair']);
   });
 
   it('gives the JSON a schemaVersion, the version, and every amount in cents and in euros', () => {

@@ -28,10 +28,10 @@ function gift(campaignId: string, amountCents: number, emailKey: string, over: P
  */
 function input(over: Partial<ReportInput> = {}): ReportInput {
   return {
-    programme: { id: 'p1', slug: 'makers', titleFr: 'Makers', titleEn: 'Makers', phase: 'results' },
+    programme: { id: 'p1', slug: 'makers', title: { fr: 'Makers', en: 'Makers' }, phase: 'results' },
     categories: [
-      { key: 'repair', labelFr: 'Réparation', labelEn: 'Repair' },
-      { key: 'reuse', labelFr: 'Réemploi', labelEn: 'Reuse' },
+      { key: 'repair', label: { fr: 'Réparation', en: 'Repair' } },
+      { key: 'reuse', label: { fr: 'Réemploi', en: 'Reuse' } },
     ],
     applications: [
       { id: 'app-A', submitted: true, eligible: true },
