@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthService } from '../auth/auth.service.js';
@@ -6,14 +6,10 @@ import { UpdateMeDto } from '../auth/dto/auth.dto.js';
 import { SignedIn } from '../auth/roles.guard.js';
 import type { FieldProblem } from '../common/errors/domain-error.js';
 import type { Locale } from '../common/i18n/localized.js';
-import { setCookie } from '../common/web/cookies.js';
 import { checkForm, errorMap, withFieldErrors } from '../common/web/forms.js';
-import { LOCALE_COOKIE, sharedTranslations } from '../common/web/i18n.js';
+import { sharedTranslations } from '../common/web/i18n.js';
 import { Page, type PageContext } from '../request-context/current.decorators.js';
-import type { TremplinRequest } from '../request-context/request-context.js';
 import { ViewService } from '../common/web/view.service.js';
-import { APP_CONFIG } from '../config/config.module.js';
-import type { AppConfig } from '../config/app-config.js';
 import { MeService } from './me.service.js';
 
 @ApiExcludeController()
@@ -23,7 +19,6 @@ export class MePagesController {
     private readonly me: MeService,
     private readonly auth: AuthService,
     private readonly views: ViewService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Where a signed-in person finds their spaces: jury portal, applications, schedule, partner page, desk. */
@@ -42,16 +37,15 @@ export class MePagesController {
   @Post('me/language')
   @HttpCode(200)
   @SignedIn()
-  async setLanguage(@Page() page: PageContext, @Body() body: Record<string, unknown>, @Req() req: TremplinRequest, @Res() res: Response) {
+  async setLanguage(@Page() page: PageContext, @Body() body: Record<string, unknown>, @Res() res: Response) {
     const again = async (errors: FieldProblem[]) => res.status(400).send(await this.view(page, (body.locale as Locale) || null, errors));
     const form = checkForm(UpdateMeDto, body);
     if (!form.ok) return again(form.errors);
     const locale = form.value.locale ?? null;
     const done = await withFieldErrors(() => this.auth.setLocale(page.tenant, page.principal!.userId, locale));
     if (!done.ok) return again(done.errors);
-    const shown = locale ?? page.tenant.defaultLocale;
-    setCookie(this.config, req, res, LOCALE_COOKIE, shown, 365 * 86_400, false);
-    return res.redirect(303, `${page.basePath}/me?saved=1`);
+    // ?lang= makes the pages follow at once (the request context keeps it in the language cookie).
+    return res.redirect(303, `${page.basePath}/me?saved=1&lang=${locale ?? page.tenant.defaultLocale}`);
   }
 
   private async view(page: PageContext, own: Locale | null, errors: FieldProblem[] = [], notice?: string) {

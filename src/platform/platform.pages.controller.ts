@@ -261,11 +261,11 @@ export class PlatformPagesController {
     const again = async (errors: FieldProblem[]) =>
       res.status(400).send(this.form(page, 'edit', body, errors, { authority: this.row(a), staff: await this.read.staffEmails(id) }));
     // A field left empty on the edit form keeps no value: hosts may be emptied (the /t/<slug> address remains).
-    // No language ticked is a list of none (refused), unless the older one-language field is sent.
+    // The languages were on the form (`_languages`): none ticked is a list of none (refused), not "unchanged".
     const form = checkForm(UpdateAuthorityDto, {
       ...blankAsMissing(body),
       hosts: body.hosts ?? '',
-      ...(body.language ? {} : { languages: body.languages ?? [] }),
+      ...(body._languages ? { languages: body.languages ?? [] } : {}),
     });
     if (!form.ok) return again(form.errors);
     const done = await withAuthorityErrors(this.errors, page.locale, form.value.hosts, () =>

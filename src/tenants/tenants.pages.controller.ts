@@ -57,8 +57,8 @@ export class TenantsPagesController {
           errorList: errors,
         }),
       );
-    // The page always shows the languages: none ticked is a list of none (refused), not "unchanged".
-    const form = checkForm(BrandingDto, { ...body, languages: body.languages ?? [] });
+    // The languages were on the form (`_languages`): none ticked is a list of none (refused), not "unchanged".
+    const form = checkForm(BrandingDto, body._languages ? { ...body, languages: body.languages ?? [] } : body);
     if (!form.ok) return again(form.errors);
     const saved = await withFieldErrors(() => this.tenants.updateBranding(page.tenant, form.value, page.principal!.userId));
     if (!saved.ok) return again(saved.errors);

@@ -128,13 +128,14 @@ describe('an authority’s languages', () => {
 
     const edit = await openPage(browser, PLATFORM_HOST, authorityPath);
     expect(edit.html).toMatch(/name="languages" value="en" checked/);
+    expect(edit.html).toContain('<input type="hidden" name="_languages" value="shown">');
     expect(edit.html).toMatch(/<option value="en" lang="en" selected>/);
     // Nothing ticked: refused, next to the field.
     const none = await browser
       .post(authorityPath)
       .set('Host', PLATFORM_HOST)
       .type('form')
-      .send({ _csrf: edit.csrf, name: 'Ville Form', defaultLanguage: 'en' });
+      .send({ _csrf: edit.csrf, _languages: 'shown', name: 'Ville Form', defaultLanguage: 'en' });
     expect(none.status).toBe(400);
     expect(none.text).toContain('href="#field-languages"');
     expect(none.text).toMatch(/id="field-languages"[^>]*aria-invalid="true"/);
@@ -188,7 +189,7 @@ describe('an authority’s languages', () => {
       .post('/staff/branding')
       .set('Host', city.host)
       .type('form')
-      .send({ ...values, defaultLocale: 'fr' });
+      .send({ ...values, _languages: 'shown', defaultLocale: 'fr' });
     expect(none2.status).toBe(400);
     expect(none2.text).toMatch(/id="field-languages"[^>]*aria-invalid="true"/);
     const saved = await browser
@@ -262,9 +263,11 @@ describe('an authority’s languages', () => {
     expect(bad.text).toMatch(/id="field-locale"[^>]*aria-invalid="true"/);
     const saved = await browser.post('/me/language').set('Host', city.host).type('form').send({ _csrf: me.csrf, locale: 'en' });
     expect(saved.status).toBe(303);
+    expect(saved.headers.location).toBe('/me?saved=1&lang=en');
     const [row] = await t.ds.query(`SELECT locale FROM app_user WHERE id = $1`, [person.userId]);
     expect(row.locale).toBe('en');
     // The pages follow at once (the language cookie), and the choice shows as selected.
+    await openPage(browser, city.host, saved.headers.location);
     const after = await openPage(browser, city.host, '/me?saved=1');
     expect(after.html).toContain('<html lang="en"');
     expect(after.html).toContain('<option value="en" lang="en" selected>English</option>');
