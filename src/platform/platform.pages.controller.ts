@@ -312,7 +312,6 @@ export class PlatformPagesController {
     return {
       ...a,
       suspended: !!a.suspendedAt,
-      languageName: t.nativeName(a.defaultLocale),
       languageNames: languages,
       href: `/platform/authorities/${a.id}`,
     };
