@@ -14,6 +14,7 @@ import { PlatformAdmins1796137152209 } from './1796137152209-PlatformAdmins.js';
 import { TenantLanguages1796145895268 } from './1796145895268-TenantLanguages.js';
 import { LocalizedProgrammeContent1796146000000 } from './1796146000000-LocalizedProgrammeContent.js';
 import { OutboxLocaleAnyLanguage1796146129093 } from './1796146129093-OutboxLocaleAnyLanguage.js';
+import { LocalesAnyLanguage1796150412000 } from './1796150412000-LocalesAnyLanguage.js';
 
 // Every migration, in order. Listed by hand (not a glob) so that the ESM build and the tests load the same set.
 // One per line, so that branches adding migrations merge cleanly.
@@ -34,4 +35,5 @@ export const MIGRATIONS: Function[] = [
   TenantLanguages1796145895268,
   LocalizedProgrammeContent1796146000000,
   OutboxLocaleAnyLanguage1796146129093,
+  LocalesAnyLanguage1796150412000,
 ];

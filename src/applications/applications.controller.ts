@@ -20,6 +20,7 @@ import type { Call } from './call.entity.js';
 import { ApplicationDraftDto, CommentDto, CorrectionDto, DecisionDto, StartApplicationDto } from './dto/application.dto.js';
 import { checkFilter } from './dto/application-filter.dto.js';
 import { CallDto } from './dto/call.dto.js';
+import { assertOffered } from '../common/i18n/is-locale.js';
 
 export function callView(c: Call) {
   return {
@@ -103,6 +104,7 @@ export class ApplicationsController {
       throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'Idempotency-Key', message: 'must be 8 to 100 letters, digits, . : _ or -' }]);
     }
     await this.programmes.get(tenant.id, programmeId);
+    assertOffered(tenant.languages, dto.locale);
     return applicationView(await this.applications.start(tenant, programmeId, p, { idempotencyKey: key, locale: dto.locale ?? locale }));
   }
 

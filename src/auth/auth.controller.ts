@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { baseUrlOf, CurrentPrincipal, CurrentTenant } from '../request-context/current.decorators.js';
 import type { Principal } from './principal.js';
@@ -8,7 +8,7 @@ import type { AppConfig } from '../config/app-config.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { AuthService } from './auth.service.js';
 import { safeRedirectPath } from './domain/tokens.js';
-import { ConsumeLinkDto, InvitePersonDto, PasswordSignInDto, RequestLinkDto, SetPasswordDto } from './dto/auth.dto.js';
+import { ConsumeLinkDto, InvitePersonDto, PasswordSignInDto, RequestLinkDto, SetPasswordDto, UpdateMeDto } from './dto/auth.dto.js';
 import { Public, Roles, SignedIn } from './roles.guard.js';
 import { SessionsService } from './sessions.service.js';
 
@@ -56,6 +56,15 @@ export class AuthController {
   @ApiBearerAuth()
   me(@CurrentPrincipal() principal: Principal) {
     return principal;
+  }
+
+  /** The caller's own language (pages and e-mails): one of the authority's, or null to follow the site's. */
+  @Patch('me')
+  @SignedIn()
+  @ApiBearerAuth()
+  async updateMe(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Body() dto: UpdateMeDto) {
+    if (dto.locale !== undefined) await this.auth.setLocale(tenant, principal.userId, dto.locale);
+    return { ...principal, locale: await this.auth.localeOf(tenant.id, principal.userId) };
   }
 
   /** Sets the caller's password; every other session and token of theirs ends, this one stays. */

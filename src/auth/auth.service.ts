@@ -6,6 +6,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock/clock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
 import { DomainError } from '../common/errors/domain-error.js';
+import { assertOffered } from '../common/i18n/is-locale.js';
 import type { CredentialRef, Principal } from './principal.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -186,6 +187,17 @@ export class AuthService {
     });
   }
 
+  /** A person's own language (their pages and e-mails): one the authority offers, or null to follow the site's. */
+  async setLocale(tenant: Tenant, userId: string, locale: Locale | null): Promise<void> {
+    assertOffered(tenant.languages, locale);
+    await this.tx.run((em) => this.users.setLocale(em, tenant.id, userId, locale));
+  }
+
+  /** The person's own language, null when they follow the site's. */
+  async localeOf(tenantId: string, userId: string): Promise<Locale | null> {
+    return (await this.users.findById(tenantId, userId))?.locale ?? null;
+  }
+
   /**
    * Sets a password without ending any session: for setting up people who are not signed in yet (demo
    * data, tests). A person changing their own password goes through changePassword.
@@ -255,6 +267,7 @@ export class AuthService {
     input: InviteInput,
     baseUrl: string,
   ): Promise<{ user: User; granted: boolean; link?: string }> {
+    assertOffered(tenant.languages, input.locale);
     const email = normaliseEmail(input.email);
     if (input.programmeId) {
       const found = await em.query('SELECT 1 FROM programme WHERE id = $1 AND tenant_id = $2', [input.programmeId, tenant.id]);

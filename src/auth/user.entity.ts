@@ -10,6 +10,7 @@ export type Role = (typeof ROLES)[number];
 @Entity('app_user')
 @Index('app_user_tenant_email_key', ['tenantId', 'email'], { unique: true })
 @Check('app_user_email_lower', `email = lower(email)`)
+@Check('app_user_locale', `locale IS NULL OR locale ~ '^[a-z]{2,3}$'`)
 export class User {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('uuid') tenantId: string;

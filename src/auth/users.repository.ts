@@ -24,6 +24,10 @@ export class UsersRepository {
     return em.getRepository(User).findOneBy({ tenantId, id });
   }
 
+  async setLocale(em: EntityManager, tenantId: string, userId: string, locale: Locale | null): Promise<void> {
+    await em.query(`UPDATE app_user SET locale = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, userId, locale]);
+  }
+
   /** Finds or creates the person; concurrent calls for one e-mail end with one row. */
   async upsert(em: EntityManager, tenantId: string, email: string, displayName: string, locale: Locale | null = null): Promise<User> {
     await em.query(

@@ -27,6 +27,7 @@ import { daysLeft, windowOf, windowState, type WindowState } from './domain/wind
 import type { CampaignUpdateDto, SubscribeDto, UpdateCampaignDto } from './dto/campaigns.dto.js';
 import { MatchFundingRepository } from './match-funding.repository.js';
 import { SettlementService } from './settlement.service.js';
+import { assertOffered } from '../common/i18n/is-locale.js';
 
 const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 const PUBLIC_STATUSES = ['approved', 'live', 'awaiting_funds', 'funded', 'not_funded'];
@@ -392,6 +393,7 @@ export class CampaignsService implements OnModuleInit {
   async subscribe(tenant: Tenant, campaignId: string, dto: SubscribeDto): Promise<{ subscribed: true }> {
     const page = await this.publicCampaign(tenant, campaignId);
     if (page.window.state !== 'before') throw new DomainError('SUBSCRIBE_CLOSED');
+    assertOffered(tenant.languages, dto.locale);
     await this.repo.subscribe(this.repo.manager, {
       tenantId: tenant.id,
       campaignId: page.campaign.id,

@@ -21,6 +21,7 @@ import { assertWindowOpen, windowOf } from './domain/window.js';
 import type { ContributeDto } from './dto/campaigns.dto.js';
 import { MatchFundingRepository, settingsOrDefaults } from './match-funding.repository.js';
 import { PaymentProviders } from './payments/payment-providers.js';
+import { assertOffered } from '../common/i18n/is-locale.js';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,200}$/;
 
@@ -80,6 +81,7 @@ export class ContributionsService {
   // ---- contributing -----------------------------------------------------------------------------
 
   async contribute(tenant: Tenant, campaignId: string, dto: ContributeDto, idempotencyKey: string | undefined): Promise<ContributionReceipt> {
+    assertOffered(tenant.languages, dto.locale);
     if (!idempotencyKey || !IDEMPOTENCY_KEY.test(idempotencyKey)) throw new DomainError('IDEMPOTENCY_KEY_REQUIRED');
     const request: ContributionRequest = {
       amountCents: dto.amountCents,

@@ -12,6 +12,7 @@ import { PlatformService } from '../platform/platform.service.js';
 import { describeMessage, DomainError } from '../common/errors/domain-error.js';
 import { ERROR_CATALOGUE } from '../error-catalogue.js';
 import { isValidTimeZone } from '../common/time/zoned.js';
+import { sharedTranslations } from '../common/web/i18n.js';
 
 /**
  * `npm run tremplin -- <command>`: what an operator does without SQL. Works on DATABASE_URL or on the
@@ -23,7 +24,7 @@ Commands:
   create-platform-admin --email <e> [--name <n>]
       Adds a platform admin (idempotent), prints a one-time sign-in link and e-mails it.
   create-authority --slug <s> --name <n> [--host <h>]... --staff-email <e> [--staff-name <n>]
-                   [--language fr|en] [--time-zone <tz>]
+                   [--languages fr,en,nl] [--language <default>] [--time-zone <tz>]
       Adds an authority; its first staff member gets an invitation e-mail.
   list-authorities
       Lists the authorities with their hosts, programmes and staff.
@@ -52,6 +53,7 @@ const SPEC = {
   'staff-email': { type: 'string' },
   'staff-name': { type: 'string' },
   language: { type: 'string' },
+  languages: { type: 'string' },
   'time-zone': { type: 'string' },
   to: { type: 'string' },
   from: { type: 'string' },
@@ -93,8 +95,12 @@ export async function runCli(
       }),
     'create-authority': async (o, c, url) =>
       withApp(c, url, async (platform) => {
-        const language = typeof o.language === 'string' ? o.language : 'fr';
-        if (language !== 'fr' && language !== 'en') throw new CliError('--language must be fr or en');
+        const installed = sharedTranslations().locales;
+        const languages = typeof o.languages === 'string' ? o.languages.split(/[\s,]+/).filter(Boolean) : undefined;
+        const language = typeof o.language === 'string' ? o.language : undefined;
+        for (const l of [...(languages ?? []), ...(language ? [language] : [])]) {
+          if (!installed.includes(l)) throw new CliError(`--languages and --language must be among: ${installed.join(', ')}`);
+        }
         const timeZone = typeof o['time-zone'] === 'string' ? o['time-zone'] : 'Europe/Paris';
         if (!isValidTimeZone(timeZone)) throw new CliError('--time-zone must be an IANA time zone such as Europe/Paris');
         const slug = need(o, 'slug').toLowerCase();
@@ -106,7 +112,7 @@ export async function runCli(
             hosts: ((o.host as string[] | undefined) ?? []).map((h) => h.trim().toLowerCase()),
             staffEmail: need(o, 'staff-email').toLowerCase(),
             staffName: typeof o['staff-name'] === 'string' ? o['staff-name'] : undefined,
-            language,
+            ...(languages ? { languages, defaultLanguage: language } : { language: language ?? 'fr' }),
             timeZone,
           },
           { email: 'command line (create-authority)' },

@@ -17,6 +17,9 @@ import { DEMO_CATEGORY_LABELS } from './demo-data.js';
 const DAY = 86_400_000;
 const SEED_LOCK = 7_314_420_002;
 
+/** The reference programme sits by a border: its site speaks French, English and Dutch. */
+export const DEMO_LANGUAGES = ['fr', 'en', 'nl'];
+
 export const DEMO_PEOPLE: Array<{ email: string; name: string; role: Role; label: string }> = [
   { email: 'staff@demo.tremplin.test', name: 'Claire Martin (Métropole)', role: 'staff', label: 'authority staff' },
   { email: 'juror@demo.tremplin.test', name: 'Karim Benali (Makerspace)', role: 'juror', label: 'juror' },
@@ -129,6 +132,7 @@ export async function seedDemo(app: INestApplication, baseUrl: string, say: (m: 
         accentColor: '#a3461a',
         senderName: 'Métropole de Lumière — Tremplin',
         senderEmail: 'tremplin@demo.tremplin.test',
+        languages: DEMO_LANGUAGES,
         defaultLocale: 'fr',
         timeZone: 'Europe/Paris',
       },

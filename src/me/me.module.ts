@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
 import { JuryModule } from '../jury/jury.module.js';
 import { ProgrammesModule } from '../programmes/programmes.module.js';
 import { MePagesController } from './me.pages.controller.js';
@@ -9,7 +10,7 @@ import { MeService } from './me.service.js';
  * services and read APIs; it owns no table.
  */
 @Module({
-  imports: [ProgrammesModule, JuryModule],
+  imports: [ProgrammesModule, JuryModule, AuthModule],
   controllers: [MePagesController],
   providers: [MeService],
 })

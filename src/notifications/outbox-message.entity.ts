@@ -21,6 +21,7 @@ export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
 @Index('outbox_message_tenant_created_idx', ['tenantId', 'createdAt'])
 @Check('outbox_message_status', `status IN ('pending', 'sending', 'sent', 'failed')`)
 @Check('outbox_message_priority', 'priority IN (0, 1, 2)')
+@Check('outbox_message_locale', `locale ~ '^[a-z]{2,3}$'`)
 export class OutboxMessage {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('uuid') tenantId: string;

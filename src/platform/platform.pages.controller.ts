@@ -21,6 +21,8 @@ import { DomainError, type FieldProblem } from '../common/errors/domain-error.js
 import { ErrorMessages } from '../common/errors/error-messages.js';
 import { PLATFORM_SESSION_COOKIE, setCookie } from '../common/web/cookies.js';
 import { checkForm, errorMap, type FormResult } from '../common/web/forms.js';
+import { sharedTranslations } from '../common/web/i18n.js';
+import { languageOptions } from '../common/web/language-options.js';
 import { pageErrors } from '../common/web/page-errors.js';
 import type { TremplinRequest } from '../request-context/request-context.js';
 import { type PlatformPageContext, ViewService } from '../common/web/view.service.js';
@@ -70,7 +72,7 @@ const PlatformPage = createParamDecorator((_: unknown, ctx: ExecutionContext): P
 );
 
 export function platformPageContext(req: TremplinRequest): PlatformPageContext {
-  const path = req.url.replace(/([?&])lang=(fr|en)&?/, '$1').replace(/[?&]$/, '');
+  const path = req.url.replace(/([?&])lang=[^&]*&?/, '$1').replace(/[?&]$/, '');
   return { locale: req.locale ?? 'en', path, admin: req.platformAdmin, csrfToken: req.csrfToken };
 }
 
@@ -204,7 +206,7 @@ export class PlatformPagesController {
   @Get('authorities/new')
   @PlatformAdminOnly()
   newAuthority(@PlatformPage() page: PlatformPageContext) {
-    return this.form(page, 'new', { language: 'fr', timeZone: 'Europe/Paris' });
+    return this.form(page, 'new', { languages: ['fr', 'en'].filter((l) => sharedTranslations().isLocale(l)), defaultLanguage: 'fr', timeZone: 'Europe/Paris' });
   }
 
   @Post('authorities/new')
@@ -259,7 +261,12 @@ export class PlatformPagesController {
     const again = async (errors: FieldProblem[]) =>
       res.status(400).send(this.form(page, 'edit', body, errors, { authority: this.row(a), staff: await this.read.staffEmails(id) }));
     // A field left empty on the edit form keeps no value: hosts may be emptied (the /t/<slug> address remains).
-    const form = checkForm(UpdateAuthorityDto, { ...blankAsMissing(body), hosts: body.hosts ?? '' });
+    // The languages were on the form (`_languages`): none ticked is a list of none (refused), not "unchanged".
+    const form = checkForm(UpdateAuthorityDto, {
+      ...blankAsMissing(body),
+      hosts: body.hosts ?? '',
+      ...(body._languages ? { languages: body.languages ?? [] } : {}),
+    });
     if (!form.ok) return again(form.errors);
     const done = await withAuthorityErrors(this.errors, page.locale, form.value.hosts, () =>
       this.platform.updateAuthority(id, form.value, req.platformAdmin as PlatformAdmin),
@@ -299,7 +306,15 @@ export class PlatformPagesController {
   // ---- rendering --------------------------------------------------------------------------------
 
   private row(a: AuthoritySummary) {
-    return { ...a, suspended: !!a.suspendedAt, languageName: a.defaultLocale === 'fr' ? 'Français' : 'English', href: `/platform/authorities/${a.id}` };
+    const t = sharedTranslations();
+    // The default first, each language by its own name.
+    const languages = [a.defaultLocale, ...a.languages.filter((l) => l !== a.defaultLocale)].map((l) => ({ locale: l, name: t.nativeName(l) }));
+    return {
+      ...a,
+      suspended: !!a.suspendedAt,
+      languageNames: languages,
+      href: `/platform/authorities/${a.id}`,
+    };
   }
 
   private form(
@@ -319,6 +334,7 @@ export class PlatformPagesController {
       errors: errorMap(errors),
       errorList: errors,
       timeZones: COMMON_TIME_ZONES,
+      languageOptions: languageOptions(values.languages ?? (values.language ? [values.language] : []), values.defaultLanguage ?? values.language),
       ...extra,
     });
   }
@@ -345,7 +361,8 @@ function valuesOf(a: AuthoritySummary): Record<string, unknown> {
     name: a.name,
     slug: a.slug,
     hosts: a.hosts.join('\n'),
-    language: a.defaultLocale,
+    languages: a.languages,
+    defaultLanguage: a.defaultLocale,
     timeZone: a.timeZone,
     senderName: a.senderName,
     senderEmail: a.senderEmail,

@@ -7,6 +7,7 @@ export interface AuthoritySummary {
   slug: string;
   name: string;
   hosts: string[];
+  languages: Locale[];
   defaultLocale: Locale;
   timeZone: string;
   senderName: string;
@@ -27,7 +28,7 @@ export class PlatformReadModel {
 
   async authorities(): Promise<AuthoritySummary[]> {
     const rows: Array<Record<string, unknown>> = await this.ds.query(`
-      SELECT t.id, t.slug, t.name, t.default_locale, t.time_zone, t.sender_name, t.sender_email, t.suspended_at, t.created_at,
+      SELECT t.id, t.slug, t.name, t.languages, t.default_locale, t.time_zone, t.sender_name, t.sender_email, t.suspended_at, t.created_at,
         COALESCE((SELECT array_agg(h.host ORDER BY h.host) FROM tenant_host h WHERE h.tenant_id = t.id), '{}') AS hosts,
         (SELECT count(*) FROM programme p WHERE p.tenant_id = t.id)::int AS programmes,
         (SELECT count(DISTINCT g.user_id) FROM role_grant g WHERE g.tenant_id = t.id AND g.role = 'staff')::int AS staff
@@ -37,6 +38,7 @@ export class PlatformReadModel {
       slug: r.slug as string,
       name: r.name as string,
       hosts: r.hosts as string[],
+      languages: r.languages as Locale[],
       defaultLocale: r.default_locale as Locale,
       timeZone: r.time_zone as string,
       senderName: r.sender_name as string,

@@ -7,6 +7,8 @@ import { AuthService } from '../auth/auth.service.js';
 import { Clock } from '../common/clock/clock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
 import { DomainError } from '../common/errors/domain-error.js';
+import { languageProblems } from '../common/i18n/is-locale.js';
+import type { Locale } from '../common/i18n/localized.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { EmailRenderer } from '../notifications/email-renderer.service.js';
@@ -34,6 +36,7 @@ const PLATFORM_BRAND = {
   primaryColor: '#1f4e9c',
   accentColor: '#b3541e',
   senderName: 'Tremplin',
+  languages: ['en'],
   defaultLocale: 'en',
   timeZone: 'Europe/Paris',
   suspendedAt: null,
@@ -136,13 +139,15 @@ export class PlatformService {
 
   /** Adds an authority and invites its first staff member, in one transaction. */
   async createAuthority(dto: CreateAuthorityDto, actor: Actor): Promise<{ tenant: Tenant; invitationLink: string }> {
+    const { languages, defaultLocale } = authorityLanguages(dto)!;
     return this.tx.run(async (em) => {
       const tenant = await this.tenants.create(
         {
           slug: dto.slug,
           name: dto.name,
           hosts: dto.hosts ?? [],
-          defaultLocale: dto.language ?? 'fr',
+          languages,
+          defaultLocale,
           timeZone: dto.timeZone ?? 'Europe/Paris',
           senderName: dto.senderName ?? dto.name,
           senderEmail: dto.senderEmail,
@@ -160,7 +165,7 @@ export class PlatformService {
           email: dto.staffEmail,
           displayName: dto.staffName ?? dto.staffEmail.split('@')[0],
           role: 'staff',
-          locale: dto.language ?? 'fr',
+          locale: defaultLocale,
         },
         siteUrl,
       );
@@ -169,14 +174,16 @@ export class PlatformService {
   }
 
   async updateAuthority(id: string, dto: UpdateAuthorityDto, actor: Actor): Promise<void> {
-    await this.authority(id);
+    const current = await this.authority(id);
+    const languages = authorityLanguages(dto, current);
     await this.tenants.updateSettings(
       id,
       {
         name: dto.name,
         senderName: dto.senderName,
         senderEmail: dto.senderEmail,
-        defaultLocale: dto.language,
+        languages: languages?.languages,
+        defaultLocale: languages?.defaultLocale,
         timeZone: dto.timeZone,
         hosts: dto.hosts,
       },
@@ -220,4 +227,22 @@ export class PlatformService {
       transport.close();
     }
   }
+}
+
+/**
+ * An authority's languages after a request (undefined when it names none): `languages` and
+ * `defaultLanguage`, or `language` as shorthand for `[language]` (and that default). On creation, a
+ * default left unsaid is the first language; on a change, it stays what it was. Refused (400 naming the
+ * field): no language, one without a catalogue, a default outside the languages.
+ */
+export function authorityLanguages(
+  dto: { languages?: Locale[]; defaultLanguage?: Locale; language?: Locale },
+  current?: { languages: readonly Locale[]; defaultLocale: Locale },
+): { languages: Locale[]; defaultLocale: Locale } | undefined {
+  if (current && dto.languages === undefined && dto.defaultLanguage === undefined && dto.language === undefined) return undefined;
+  const languages = dto.languages ?? (dto.language ? [dto.language] : current ? [...current.languages] : ['fr', 'en']);
+  const defaultLocale = dto.defaultLanguage ?? dto.language ?? current?.defaultLocale ?? languages[0] ?? '';
+  const problems = languageProblems(languages, defaultLocale, { languages: 'languages', defaultLocale: 'defaultLanguage' });
+  if (problems.length) throw new DomainError('VALIDATION_FAILED', {}, problems);
+  return { languages, defaultLocale };
 }

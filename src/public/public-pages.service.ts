@@ -83,7 +83,8 @@ export class PublicPagesService {
     if (!isPublicProgramme(model.programme.phase) && !hasRole(page.principal, ['staff', 'platform_admin'])) throw new DomainError('NOT_FOUND');
     // Signed-in people see their own header (name, sign-out form with their CSRF token): never shared.
     if (page.principal) return this.render(page, model);
-    const key = `${page.locale}|${page.basePath}|${page.path}`;
+    // The authority's languages are in the page (switcher, alternates): a change of them is a new variant.
+    const key = `${page.locale}|${page.tenant.languages.join(',')}|${page.basePath}|${page.path}`;
     const hit = entry.rendered.get(key);
     if (hit) return hit;
     const out = await this.render(page, model);
@@ -102,7 +103,7 @@ export class PublicPagesService {
         if (p.phase === 'results') pages.push({ path: `/programmes/${p.slug}/results`, lastmod: p.lastmod });
       }
       for (const c of rows.campaigns) pages.push({ path: `/programmes/${c.programmeSlug}/campaigns/${c.slug}`, lastmod: c.lastmod });
-      return sitemapXml(site, pages);
+      return sitemapXml(site, pages, tenant.languages);
     });
   }
 

@@ -6,6 +6,7 @@ import type { Tenant } from '../tenants/tenant.entity.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { type Alternate, alternatesOf, localizedUrl } from './domain/sitemap.js';
 import { TtlCache } from '../common/cache/ttl-cache.js';
+import { sharedTranslations } from '../common/web/i18n.js';
 
 /** What a page says about itself when shared: see templates/partials/share-meta.hbs. */
 export interface ShareInput {
@@ -31,8 +32,9 @@ export interface ShareMeta {
   imageAlt: string;
   twitterCard: 'summary_large_image' | 'summary';
   siteName: string;
-  ogLocale: 'fr_FR' | 'en_GB';
-  ogLocaleAlternate: 'fr_FR' | 'en_GB';
+  /** Open Graph locales (`fr_FR`): the page's, and the other languages of the site. */
+  ogLocale: string;
+  ogLocaleAlternates: string[];
   alternates: Alternate[];
 }
 
@@ -87,11 +89,16 @@ export class ShareMetaService {
       // A large card needs an image; without one the small card reads better than an empty frame.
       twitterCard: image ? 'summary_large_image' : 'summary',
       siteName: page.tenant.name,
-      ogLocale: page.locale === 'fr' ? 'fr_FR' : 'en_GB',
-      ogLocaleAlternate: page.locale === 'fr' ? 'en_GB' : 'fr_FR',
-      alternates: alternatesOf(site, input.path),
+      ogLocale: ogLocaleOf(page.locale),
+      ogLocaleAlternates: page.tenant.languages.filter((l) => l !== page.locale).map(ogLocaleOf),
+      alternates: alternatesOf(site, input.path, page.tenant.languages),
     };
   }
+}
+
+/** Open Graph writes a locale as language_TERRITORY: the catalogue's Intl tag (`nl-BE` → `nl_BE`). */
+function ogLocaleOf(locale: Locale): string {
+  return sharedTranslations().intlTag(locale).replace('-', '_');
 }
 
 function absolute(url: string, site: string): string | null {

@@ -27,7 +27,7 @@ export const Page = createParamDecorator((_: unknown, ctx: ExecutionContext): Pa
 
 export function pageContext(req: TremplinRequest): PageContext {
   if (!req.tenant) throw new DomainError('TENANT_UNKNOWN');
-  const url = req.url.replace(/([?&])lang=(fr|en)&?/, '$1').replace(/[?&]$/, '');
+  const url = req.url.replace(/([?&])lang=[^&]*&?/, '$1').replace(/[?&]$/, '');
   return { tenant: req.tenant, locale: req.locale, basePath: req.basePath, path: url, principal: req.principal, csrfToken: req.csrfToken };
 }
 

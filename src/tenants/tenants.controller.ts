@@ -17,6 +17,7 @@ export function brandingView(t: Tenant) {
     accentColor: t.accentColor,
     senderName: t.senderName,
     senderEmail: t.senderEmail,
+    languages: t.languages,
     defaultLocale: t.defaultLocale,
     timeZone: t.timeZone,
   };

@@ -7,6 +7,7 @@ import { type FieldProblem } from '../common/errors/domain-error.js';
 import { CurrentTenant, Page, type PageContext } from '../request-context/current.decorators.js';
 import { checkForm, errorMap, withFieldErrors } from '../common/web/forms.js';
 import { ViewService } from '../common/web/view.service.js';
+import { languageOptions } from '../common/web/language-options.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { BrandingDto } from './dto/branding.dto.js';
@@ -35,7 +36,11 @@ export class TenantsPagesController {
   @Get('staff/branding')
   @Roles(['staff'])
   branding(@Page() page: PageContext) {
-    return this.views.page('pages/staff/branding', page, { title: this.views.t(page.locale, 'staff.branding'), values: page.tenant });
+    return this.views.page('pages/staff/branding', page, {
+      title: this.views.t(page.locale, 'staff.branding'),
+      values: page.tenant,
+      languageOptions: languageOptions(page.tenant.languages, page.tenant.defaultLocale),
+    });
   }
 
   @Post('staff/branding')
@@ -47,11 +52,13 @@ export class TenantsPagesController {
         this.views.page('pages/staff/branding', page, {
           title: this.views.t(page.locale, 'staff.branding'),
           values: body,
+          languageOptions: languageOptions(body.languages, body.defaultLocale),
           errors: errorMap(errors),
           errorList: errors,
         }),
       );
-    const form = checkForm(BrandingDto, body);
+    // The languages were on the form (`_languages`): none ticked is a list of none (refused), not "unchanged".
+    const form = checkForm(BrandingDto, body._languages ? { ...body, languages: body.languages ?? [] } : body);
     if (!form.ok) return again(form.errors);
     const saved = await withFieldErrors(() => this.tenants.updateBranding(page.tenant, form.value, page.principal!.userId));
     if (!saved.ok) return again(saved.errors);

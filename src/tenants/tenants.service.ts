@@ -7,6 +7,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { isUniqueViolation, TransactionRunner } from '../common/db/transaction.js';
 import { isValidTimeZone } from '../common/time/zoned.js';
+import { languageProblems } from '../common/i18n/is-locale.js';
 import { checkBrandColours } from './domain/branding.js';
 import { isRegistrableHost, siteUrlFor } from './domain/hosts.js';
 import { BrandingDto, CreateTenantDto } from './dto/branding.dto.js';
@@ -75,6 +76,10 @@ export class TenantsService {
   async create(dto: CreateTenantDto, actorUserId: string | null, outer?: EntityManager, auditExtra: Record<string, unknown> = {}): Promise<Tenant> {
     this.checkBranding(dto);
     this.checkHosts(dto.hosts ?? []);
+    // Unsaid, an authority is offered in French and English (and its default language, if another).
+    const languages = dto.languages ?? [...new Set(['fr', 'en', ...(dto.defaultLocale ? [dto.defaultLocale] : [])])];
+    const defaultLocale = dto.defaultLocale ?? (languages.includes('fr') ? 'fr' : languages[0]);
+    this.checkLanguages(languages, defaultLocale);
     try {
       return await this.tx.run(
         async (em) => {
@@ -88,7 +93,8 @@ export class TenantsService {
               accentColor: dto.accentColor,
               senderName: dto.senderName ?? dto.name ?? dto.slug,
               senderEmail: dto.senderEmail ?? `no-reply@${dto.hosts?.[0]?.split(':')[0] ?? 'tremplin.localhost'}`,
-              defaultLocale: dto.defaultLocale ?? 'fr',
+              languages,
+              defaultLocale,
               timeZone: dto.timeZone ?? 'Europe/Paris',
             },
             dto.hosts ?? [],
@@ -115,11 +121,15 @@ export class TenantsService {
   /** A platform admin's changes: name, sender, language, time zone and host names. */
   async updateSettings(
     id: string,
-    input: { name?: string; senderName?: string; senderEmail?: string; defaultLocale?: Locale; timeZone?: string; hosts?: string[] },
+    input: { name?: string; senderName?: string; senderEmail?: string; languages?: Locale[]; defaultLocale?: Locale; timeZone?: string; hosts?: string[] },
     auditExtra: Record<string, unknown>,
   ): Promise<void> {
     const { hosts, ...fields } = input;
     this.checkBranding(fields);
+    if (fields.languages || fields.defaultLocale) {
+      const current = await this.tenants.findById(id);
+      if (current) this.checkLanguages(fields.languages ?? current.languages, fields.defaultLocale ?? current.defaultLocale);
+    }
     if (hosts) this.checkHosts(hosts);
     const patch = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<Tenant>;
     try {
@@ -173,6 +183,7 @@ export class TenantsService {
 
   async updateBranding(tenant: Tenant, dto: BrandingDto, actorUserId: string): Promise<Tenant> {
     this.checkBranding(dto);
+    if (dto.languages || dto.defaultLocale) this.checkLanguages(dto.languages ?? tenant.languages, dto.defaultLocale ?? tenant.defaultLocale);
     const patch = Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)) as Partial<Tenant>;
     await this.tx.run(async (em) => {
       await this.tenants.update(em, tenant.id, patch);
@@ -187,6 +198,12 @@ export class TenantsService {
     });
     this.forget();
     return (await this.tenants.findById(tenant.id))!;
+  }
+
+  /** At least one language, each installed, and the default among them (400 naming `languages` or `defaultLocale`). */
+  private checkLanguages(languages: readonly Locale[], defaultLocale: Locale): void {
+    const problems = languageProblems(languages, defaultLocale);
+    if (problems.length) throw new DomainError('VALIDATION_FAILED', {}, problems);
   }
 
   private checkBranding(dto: BrandingDto): void {

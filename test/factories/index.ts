@@ -21,7 +21,7 @@ export interface TestTenant {
 
 export async function createTenant(
   t: TestApp,
-  overrides: { slug?: string; defaultLocale?: 'fr' | 'en'; timeZone?: string; hosts?: string[] } = {},
+  overrides: { slug?: string; languages?: string[]; defaultLocale?: string; timeZone?: string; hosts?: string[] } = {},
 ): Promise<TestTenant> {
   const slug = overrides.slug ?? `city-${suffix()}`;
   const host = overrides.hosts?.[0] ?? `${slug}.test`;
@@ -32,6 +32,7 @@ export async function createTenant(
       hosts: overrides.hosts ?? [host],
       senderName: `Ville ${slug}`,
       senderEmail: `contact@${host}`,
+      languages: overrides.languages,
       defaultLocale: overrides.defaultLocale ?? 'fr',
       timeZone: overrides.timeZone ?? 'Europe/Paris',
     },
@@ -52,7 +53,7 @@ export async function createPerson(
   t: TestApp,
   tt: TestTenant,
   role: Role | null,
-  opts: { programmeId?: string; email?: string; locale?: 'fr' | 'en' } = {},
+  opts: { programmeId?: string; email?: string; locale?: string } = {},
 ): Promise<TestPerson> {
   const email = opts.email ?? `${role ?? 'citizen'}-${suffix()}@example.org`;
   const users = t.app.get(UsersRepository);

@@ -30,7 +30,7 @@ export async function signInWithPassword(
   base: string,
   slug: string,
   email: string,
-  lang: 'fr' | 'en',
+  lang: string,
   password = 'a long enough password',
 ): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });

@@ -2,6 +2,7 @@ import type { Locale } from '../../common/i18n/localized.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { IsLocale } from '../../common/i18n/is-locale.js';
 import { ROLES } from '../user.entity.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -33,9 +34,18 @@ export class InvitePersonDto {
   @Transform(({ value }) => (value === '' ? undefined : value))
   @IsUUID('all', { message: 'programmeId must be a programme id' })
   programmeId?: string;
-  @ApiPropertyOptional({ enum: ['fr', 'en'] }) @IsOptional() @IsIn(['fr', 'en']) locale?: Locale;
+  @ApiPropertyOptional({ example: 'fr', description: 'One of the authority’s languages' }) @IsOptional() @IsLocale() locale?: Locale;
 }
 
 export class SetPasswordDto {
   @ApiProperty() @IsString() @Length(12, 200, { message: 'password must be at least 12 characters' }) password: string;
+}
+
+/** A person's own language (pages and e-mails): one of the authority's, or null to follow the site's. */
+export class UpdateMeDto {
+  @ApiPropertyOptional({ example: 'nl', nullable: true, description: 'One of the authority’s languages; null follows the site' })
+  @Transform(({ value }: { value: unknown }) => (value === '' ? null : value))
+  @IsOptional()
+  @IsLocale()
+  locale?: Locale | null;
 }

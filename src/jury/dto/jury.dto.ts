@@ -22,6 +22,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsLocale } from '../../common/i18n/is-locale.js';
 import { QUOTA_DIMENSIONS, TIE_BREAK_KEYS } from '../jury.settings.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -32,7 +33,7 @@ export class InviteMemberDto {
   @ApiProperty() @Transform(trim) @IsString() @Length(1, 120) displayName: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(200) organisation?: string;
   @ApiPropertyOptional({ default: 1 }) @IsOptional() @IsNumber({}, { message: 'weight must be a number' }) @Min(0.001) @Max(1000) weight?: number;
-  @ApiPropertyOptional({ enum: ['fr', 'en'] }) @IsOptional() @IsIn(['fr', 'en']) locale?: Locale;
+  @ApiPropertyOptional({ example: 'fr', description: 'One of the authority’s languages' }) @IsOptional() @IsLocale() locale?: Locale;
 }
 
 export class UpdateMemberDto {

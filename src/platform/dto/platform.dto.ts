@@ -1,7 +1,8 @@
 import type { Locale } from '../../common/i18n/localized.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEmail, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { IsLocale } from '../../common/i18n/is-locale.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
@@ -10,8 +11,26 @@ const hostList = ({ value }: { value: unknown }) => {
   const list = typeof value === 'string' ? value.split(/[\s,]+/) : value;
   return Array.isArray(list) ? list.map((h) => String(h).trim().toLowerCase()).filter(Boolean) : list;
 };
+/** Languages come as a list (API, or several checkboxes) or as one value (one checkbox ticked, `fr,en`). */
+const languageList = ({ value }: { value: unknown }) => {
+  const list = typeof value === 'string' ? value.split(/[\s,]+/) : value;
+  return Array.isArray(list) ? list.map((l) => String(l).trim().toLowerCase()).filter(Boolean) : list;
+};
 
-export class CreateAuthorityDto {
+/** An authority's languages: the list it offers and its default (both among the installed catalogues). */
+class AuthorityLanguagesDto {
+  @ApiPropertyOptional({ type: [String], example: ['fr', 'en', 'nl'], description: 'The languages the site is offered in (installed catalogues)' })
+  @IsOptional()
+  @Transform(languageList)
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsLocale({ each: true })
+  languages?: Locale[];
+  @ApiPropertyOptional({ example: 'fr', description: 'The default language: one of `languages`' }) @IsOptional() @IsLocale() defaultLanguage?: Locale;
+  @ApiPropertyOptional({ example: 'fr', description: 'Shorthand for `languages: [language]` (and that default)' }) @IsOptional() @IsLocale() language?: Locale;
+}
+
+export class CreateAuthorityDto extends AuthorityLanguagesDto {
   @ApiProperty({ example: 'lumiere' })
   @Transform(lower)
   @Matches(/^[a-z0-9][a-z0-9-]{1,62}$/, { message: 'slug must be 2-63 lower-case letters, digits or dashes' })
@@ -30,16 +49,14 @@ export class CreateAuthorityDto {
   @MaxLength(254)
   staffEmail: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(1, 120) staffName?: string;
-  @ApiPropertyOptional({ enum: ['fr', 'en'] }) @IsOptional() @IsIn(['fr', 'en'], { message: 'language must be fr or en' }) language?: Locale;
   @ApiPropertyOptional({ example: 'Europe/Paris' }) @IsOptional() @Transform(trim) @IsString() timeZone?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(2, 120) senderName?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(lower) @IsEmail({}, { message: 'senderEmail must be an e-mail address' }) senderEmail?: string;
 }
 
-export class UpdateAuthorityDto {
+export class UpdateAuthorityDto extends AuthorityLanguagesDto {
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(2, 120, { message: 'name must be 2 to 120 characters' }) name?: string;
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @Transform(hostList) @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) hosts?: string[];
-  @ApiPropertyOptional({ enum: ['fr', 'en'] }) @IsOptional() @IsIn(['fr', 'en'], { message: 'language must be fr or en' }) language?: Locale;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() timeZone?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(2, 120) senderName?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(lower) @IsEmail({}, { message: 'senderEmail must be an e-mail address' }) senderEmail?: string;

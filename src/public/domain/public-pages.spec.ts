@@ -91,23 +91,34 @@ describe('canonical URLs, sitemap and robots', () => {
   it('gives each language an explicit URL and the bare URL as x-default', () => {
     expect(localizedUrl('https://ville.fr', '/programmes/makers', 'en')).toBe('https://ville.fr/programmes/makers?lang=en');
     expect(localizedUrl('https://ville.fr', '/x?page=2', 'fr')).toBe('https://ville.fr/x?page=2&lang=fr');
-    expect(alternatesOf('https://ville.fr', '/p').map((a) => `${a.hreflang} ${a.href}`)).toEqual([
+    expect(alternatesOf('https://ville.fr', '/p', ['fr', 'en']).map((a) => `${a.hreflang} ${a.href}`)).toEqual([
       'fr https://ville.fr/p?lang=fr',
       'en https://ville.fr/p?lang=en',
       'x-default https://ville.fr/p',
     ]);
+    // The alternates follow the authority's languages.
+    expect(alternatesOf('https://ville.fr', '/p', ['nl', 'fr']).map((a) => a.hreflang)).toEqual(['nl', 'fr', 'x-default']);
   });
 
   it('writes an escaped urlset with one entry per page and language', () => {
-    const xml = sitemapXml('https://ville.fr', [
-      { path: '/', lastmod: new Date('2026-04-15T10:00:00.123Z') },
-      { path: '/a&b', lastmod: null },
-    ]);
+    const xml = sitemapXml(
+      'https://ville.fr',
+      [
+        { path: '/', lastmod: new Date('2026-04-15T10:00:00.123Z') },
+        { path: '/a&b', lastmod: null },
+      ],
+      ['fr', 'en'],
+    );
     expect(xml.match(/<url>/g)).toHaveLength(4);
     expect(xml).toContain('<loc>https://ville.fr/?lang=fr</loc><lastmod>2026-04-15T10:00:00Z</lastmod>');
     expect(xml).toContain('<loc>https://ville.fr/a&amp;b?lang=en</loc><xhtml:link');
     expect(xml).not.toMatch(/&(?!amp;|lt;|gt;|quot;|apos;)/);
     expect(escapeXml(`<"'&>`)).toBe('&lt;&quot;&apos;&amp;&gt;');
+    // Three languages: three entries per page, each with three alternates and x-default.
+    const three = sitemapXml('https://ville.fr', [{ path: '/', lastmod: null }], ['fr', 'en', 'nl']);
+    expect(three.match(/<url>/g)).toHaveLength(3);
+    expect(three).toContain('<loc>https://ville.fr/?lang=nl</loc>');
+    expect(three.match(/hreflang="nl"/g)).toHaveLength(3);
   });
 
   it('keeps the /t/<slug> prefix in robots.txt rules when the site lives under it', () => {

@@ -15,12 +15,9 @@ export interface Alternate {
   href: string;
 }
 
-export function alternatesOf(site: string, path: string): Alternate[] {
-  return [
-    { hreflang: 'fr', href: localizedUrl(site, path, 'fr') },
-    { hreflang: 'en', href: localizedUrl(site, path, 'en') },
-    { hreflang: 'x-default', href: `${site}${path}` },
-  ];
+/** One alternate per language the authority offers (in its order), and the bare URL as x-default. */
+export function alternatesOf(site: string, path: string, languages: readonly Locale[]): Alternate[] {
+  return [...languages.map((l) => ({ hreflang: l, href: localizedUrl(site, path, l) })), { hreflang: 'x-default', href: `${site}${path}` }];
 }
 
 export function escapeXml(s: string): string {
@@ -38,17 +35,17 @@ function w3c(at: Date): string {
   return at.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** A sitemaps.org urlset: one <url> per page and language, each with its hreflang alternates. */
-export function sitemapXml(site: string, pages: SitemapPage[]): string {
+/** A sitemaps.org urlset: one <url> per page and language the authority offers, each with its hreflang alternates. */
+export function sitemapXml(site: string, pages: SitemapPage[], languages: readonly Locale[]): string {
   const out = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">',
   ];
   for (const page of pages) {
-    const links = alternatesOf(site, page.path)
+    const links = alternatesOf(site, page.path, languages)
       .map((a) => `<xhtml:link rel="alternate" hreflang="${a.hreflang}" href="${escapeXml(a.href)}"/>`)
       .join('');
-    for (const locale of ['fr', 'en'] as const) {
+    for (const locale of languages) {
       out.push(
         `<url><loc>${escapeXml(localizedUrl(site, page.path, locale))}</loc>${page.lastmod ? `<lastmod>${w3c(page.lastmod)}</lastmod>` : ''}${links}</url>`,
       );

@@ -1,10 +1,16 @@
 import type { Locale } from '../../common/i18n/localized.js';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsOptional, IsString, IsUrl, Length, Matches } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEmail, IsOptional, IsString, IsUrl, Length, Matches } from 'class-validator';
+import { IsLocale } from '../../common/i18n/is-locale.js';
 
 const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+/** One checkbox ticked sends a string, several an array; the API sends a list. */
+const languageList = ({ value }: { value: unknown }) => {
+  const list = typeof value === 'string' ? value.split(/[\s,]+/) : value;
+  return Array.isArray(list) ? list.map((l) => String(l).trim().toLowerCase()).filter(Boolean) : list;
+};
 const emptyToNull = ({ value }: { value: unknown }) => (value === '' ? null : value);
 
 export class BrandingDto {
@@ -26,7 +32,16 @@ export class BrandingDto {
   accentColor?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(2, 120) senderName?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(lower) @IsEmail({}, { message: 'senderEmail must be an e-mail address' }) senderEmail?: string;
-  @ApiPropertyOptional({ enum: ['fr', 'en'] }) @IsOptional() @IsIn(['fr', 'en']) defaultLocale?: Locale;
+  /** The languages the site is offered in (each an installed catalogue); at least one. */
+  @ApiPropertyOptional({ type: [String], example: ['fr', 'en', 'nl'] })
+  @IsOptional()
+  @Transform(languageList)
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsLocale({ each: true })
+  languages?: Locale[];
+  /** One of `languages` (the site's language when the visitor chose none, and the first fallback of content). */
+  @ApiPropertyOptional({ example: 'fr' }) @IsOptional() @IsLocale() defaultLocale?: Locale;
   @ApiPropertyOptional({ example: 'Europe/Paris' }) @IsOptional() @IsString() timeZone?: string;
 }
 

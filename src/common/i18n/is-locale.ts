@@ -1,0 +1,51 @@
+import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { DomainError, type FieldProblem } from '../errors/domain-error.js';
+import { sharedTranslations } from '../web/i18n.js';
+import type { Locale } from './localized.js';
+
+/** The languages this installation has a catalogue for (templates/i18n/<lang>.json). */
+export function installedLocales(): readonly Locale[] {
+  return sharedTranslations().locales;
+}
+
+/**
+ * A language this installation has a catalogue for (`fr`, `en`, `nl`…); with `{ each: true }`, every
+ * item of a list. Whether the authority offers it is the service's check (see assertOffered).
+ */
+export function IsLocale(options: ValidationOptions = {}): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isLocale',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message: ({ property }) => `${property} must be one of: ${installedLocales().join(', ')}`, ...options },
+      validator: { validate: (value: unknown) => typeof value === 'string' && sharedTranslations().isLocale(value) },
+    });
+}
+
+/** Refuses (400, naming the field) a language the authority does not offer. */
+export function assertOffered(languages: readonly Locale[], locale: Locale | null | undefined, field = 'locale'): void {
+  if (locale === null || locale === undefined || languages.includes(locale)) return;
+  throw new DomainError('VALIDATION_FAILED', {}, [{ field, message: `${field} must be one of: ${languages.join(', ')}` }]);
+}
+
+/**
+ * An authority's languages and default, as they would be after a change: at least one language, each
+ * installed, none twice, and the default one of them. Problems name the field that is wrong.
+ */
+export function languageProblems(
+  languages: readonly Locale[],
+  defaultLocale: Locale,
+  fields: { languages: string; defaultLocale: string } = { languages: 'languages', defaultLocale: 'defaultLocale' },
+): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const installed = installedLocales();
+  if (languages.length === 0) problems.push({ field: fields.languages, message: `${fields.languages} must keep at least one language` });
+  const unknown = languages.filter((l) => !installed.includes(l));
+  if (unknown.length) problems.push({ field: fields.languages, message: `${fields.languages} must be among: ${installed.join(', ')}` });
+  if (new Set(languages).size !== languages.length) problems.push({ field: fields.languages, message: `${fields.languages} must not repeat a language` });
+  if (languages.length && !languages.includes(defaultLocale)) {
+    problems.push({ field: fields.defaultLocale, message: `${fields.defaultLocale} must be one of the languages (${languages.join(', ')})` });
+  }
+  return problems;
+}
