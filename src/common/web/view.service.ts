@@ -142,6 +142,10 @@ export class ViewService {
       const locale = (options.data.root as { locale: Locale }).locale;
       return tr.t(locale, key, options.hash);
     });
+    /** {{tOr key fallback}}: the message when the catalogue has it, else the fallback (labels of open-ended codes). */
+    this.hbs.registerHelper('tOr', function (this: unknown, key: string, fallback: unknown, options: Handlebars.HelperOptions) {
+      return tr.has(key) ? tr.t((options.data.root as { locale: Locale }).locale, key, options.hash) : fallback;
+    });
     this.hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
     this.hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
     this.hbs.registerHelper('not', (a: unknown) => !a);
