@@ -1,3 +1,4 @@
+import type { Localized } from '../common/i18n/localized.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { CampaignStatus } from '../campaigns/domain/states.js';
@@ -23,12 +24,12 @@ export interface ProgrammeReadModel {
     updatedAt: Date;
   };
   call: { textFr: string; textEn: string; deadline: Date; categories: Array<{ key: string; labelFr: string; labelEn: string }> } | null;
-  partners: Array<{ id: string; name: string; logoUrl: string | null; description: string }>;
+  partners: Array<{ id: string; name: string; logoUrl: string | null; description: Localized }>;
   laureates: Array<{ applicationId: string; title: string; summary: string; commune: string; category: string | null; sponsors: string[] }>;
   campaigns: Array<{
     slug: string;
-    title: string;
-    summary: string;
+    title: Localized;
+    summary: Localized;
     applicationId: string;
     status: CampaignStatus;
     goalCents: number;
@@ -82,7 +83,8 @@ export class PublicPagesRepository {
       campaignsArePublic(phase)
         ? this.ds.query(
             `SELECT slug, title, summary, application_id, status, goal_cents, collected_cents, matched_cents, contributor_count
-           FROM campaign WHERE tenant_id = $1 AND programme_id = $2 AND status = ANY($3) ORDER BY lower(title), id`,
+           FROM campaign WHERE tenant_id = $1 AND programme_id = $2 AND status = ANY($3)
+          ORDER BY lower(COALESCE(title ->> (SELECT t.default_locale FROM tenant t WHERE t.id = $1), '')), id`,
             [...args, [...PUBLIC_CAMPAIGN_STATUSES]],
           )
         : [],
@@ -106,7 +108,12 @@ export class PublicPagesRepository {
         updatedAt: new Date(p.updated_at),
       },
       call: call ? { textFr: call.text_fr, textEn: call.text_en, deadline: new Date(call.deadline), categories: call.categories ?? [] } : null,
-      partners: partners.map((r: Record<string, string | null>) => ({ id: r.id!, name: r.name!, logoUrl: r.logo_url, description: r.description ?? '' })),
+      partners: partners.map((r: Record<string, string | null>) => ({
+        id: r.id!,
+        name: r.name!,
+        logoUrl: r.logo_url,
+        description: (r.description ?? {}) as unknown as Localized,
+      })),
       laureates: laureates.map((r: Record<string, string | null>) => ({
         applicationId: r.id!,
         title: r.title!,
@@ -117,8 +124,8 @@ export class PublicPagesRepository {
       })),
       campaigns: campaigns.map((r: Record<string, string | number>) => ({
         slug: String(r.slug),
-        title: String(r.title),
-        summary: String(r.summary ?? ''),
+        title: r.title as unknown as Localized,
+        summary: (r.summary ?? {}) as unknown as Localized,
         applicationId: String(r.application_id),
         status: r.status as CampaignStatus,
         goalCents: Number(r.goal_cents),
