@@ -1,4 +1,4 @@
-import { IsLocalized } from '../../common/i18n/is-localized.js';
+import { IsLocalized, localizedSchema } from '../../common/i18n/is-localized.js';
 import type { Locale, Localized } from '../../common/i18n/localized.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
@@ -23,14 +23,6 @@ import {
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const MAX_CENTS = 100_000_000_00; // 100 million euros: far above any campaign, far below bigint trouble
-
-/** Swagger's picture of a Localized map: one text per language code. */
-export const localizedSchema = (description: string, example: Record<string, string> = { fr: '…', en: '…' }) => ({
-  type: 'object' as const,
-  additionalProperties: { type: 'string' },
-  description: `${description}: one text per language (\`{ "fr": "…", "en": "…" }\`), among the authority's languages`,
-  example,
-});
 
 export class FaqEntryDto {
   @ApiProperty(localizedSchema('The question (300 characters at most)')) @IsLocalized({ required: true, maxLength: 300 }) question: Localized;

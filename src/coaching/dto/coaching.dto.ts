@@ -1,6 +1,5 @@
-import { IsLocalized } from '../../common/i18n/is-localized.js';
+import { IsLocalized, localizedSchema } from '../../common/i18n/is-localized.js';
 import type { Localized } from '../../common/i18n/localized.js';
-import { localizedSchema } from '../../campaigns/dto/campaigns.dto.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
