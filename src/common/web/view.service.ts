@@ -186,20 +186,19 @@ export class ViewService {
       const suffix = locale === 'fr' ? 'Fr' : 'En';
       return (obj?.[`${field}${suffix}`] as string) || (obj?.[`${field}${suffix === 'Fr' ? 'En' : 'Fr'}`] as string) || '';
     });
-    /** {{number n}}, {{percent ratio}}, {{day date}}: in the page's language. */
-    this.hbs.registerHelper('number', function (n: unknown, options: Handlebars.HelperOptions) {
-      const root = options.data.root as { locale: Locale };
-      return formatNumber(Number(n ?? 0), root.locale, typeof options.hash.decimals === 'number' ? options.hash.decimals : 2);
-    });
-    this.hbs.registerHelper('percent', function (ratio: unknown, options: Handlebars.HelperOptions) {
-      const root = options.data.root as { locale: Locale };
-      return formatPercent(Number(ratio ?? 0), root.locale);
-    });
-    this.hbs.registerHelper('day', function (value: unknown, options: Handlebars.HelperOptions) {
-      if (!value) return '';
-      const root = options.data.root as { locale: Locale; tenant?: LayoutTenant };
-      return formatDay(new Date(value as string), root.locale, root.tenant?.timeZone ?? 'Europe/Paris');
-    });
+    /**
+     * {{number n}}, {{percent ratio}}, {{day date}}: in the page's language. These names are also data
+     * fields of some models ({{percent}}): called without an argument, the helper gives the field.
+     */
+    const formatting = (name: string, format: (value: unknown, root: { locale: Locale; tenant?: LayoutTenant }, hash: Record<string, unknown>) => string) =>
+      this.hbs.registerHelper(name, function (this: Record<string, unknown>, ...args: unknown[]) {
+        const options = args[args.length - 1] as Handlebars.HelperOptions;
+        if (args.length === 1) return this?.[name];
+        return format(args[0], options.data.root as { locale: Locale; tenant?: LayoutTenant }, options.hash as Record<string, unknown>);
+      });
+    formatting('number', (n, root, hash) => formatNumber(Number(n ?? 0), root.locale, typeof hash.decimals === 'number' ? hash.decimals : 2));
+    formatting('percent', (ratio, root) => formatPercent(Number(ratio ?? 0), root.locale));
+    formatting('day', (value, root) => (value ? formatDay(new Date(value as string), root.locale, root.tenant?.timeZone ?? 'Europe/Paris') : ''));
     /** A date and time in the tenant's time zone and the page's language. */
     this.hbs.registerHelper('datetime', function (value: unknown, options: Handlebars.HelperOptions) {
       if (!value) return '';
