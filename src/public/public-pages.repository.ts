@@ -150,7 +150,7 @@ export class PublicPagesRepository {
       this.ds.query(
         `SELECT p.slug AS programme_slug, c.slug, c.updated_at AS lastmod
            FROM campaign c JOIN programme p ON p.id = c.programme_id AND p.tenant_id = c.tenant_id
-          WHERE c.tenant_id = $1 AND c.status = ANY($2) AND p.phase = ANY($3) ORDER BY p.created_at, p.slug, lower(c.title), c.slug`,
+          WHERE c.tenant_id = $1 AND c.status = ANY($2) AND p.phase = ANY($3) ORDER BY p.created_at, p.slug, lower(COALESCE(c.title ->> (SELECT t.default_locale FROM tenant t WHERE t.id = $1), '')), c.slug`,
         [tenantId, [...PUBLIC_CAMPAIGN_STATUSES], [...CAMPAIGN_PUBLIC_PHASES]],
       ),
     ]);
