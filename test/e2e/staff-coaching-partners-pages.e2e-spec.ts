@@ -28,7 +28,15 @@ describe('staff pages for coaching and partners', () => {
       expect(bad.text).toContain('href="#field-plan"');
       expect(bad.text).toContain('[{');
       const plan = [
-        { id: 'kickoff', kind: 'session', title: { fr: 'Atelier de lancement', en: 'Kick-off workshop' }, days: 0, time: '09:30', place: 'Fablab', required: false },
+        {
+          id: 'kickoff',
+          kind: 'session',
+          title: { fr: 'Atelier de lancement', en: 'Kick-off workshop' },
+          days: 0,
+          time: '09:30',
+          place: 'Fablab',
+          required: false,
+        },
         { id: 'story', kind: 'deliverable', title: { fr: 'Récit de campagne' }, days: 14, time: '18:00', evidence: 'text', required: true },
       ];
       const saved = await browser
