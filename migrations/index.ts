@@ -15,6 +15,7 @@ import { TenantLanguages1796145895268 } from './1796145895268-TenantLanguages.js
 import { LocalizedProgrammeContent1796146000000 } from './1796146000000-LocalizedProgrammeContent.js';
 import { OutboxLocaleAnyLanguage1796146129093 } from './1796146129093-OutboxLocaleAnyLanguage.js';
 import { LocalesAnyLanguage1796150412000 } from './1796150412000-LocalesAnyLanguage.js';
+import { LocalizedCampaignContent1796150000000 } from './1796150000000-LocalizedCampaignContent.js';
 
 // Every migration, in order. Listed by hand (not a glob) so that the ESM build and the tests load the same set.
 // One per line, so that branches adding migrations merge cleanly.
@@ -36,4 +37,5 @@ export const MIGRATIONS: Function[] = [
   LocalizedProgrammeContent1796146000000,
   OutboxLocaleAnyLanguage1796146129093,
   LocalesAnyLanguage1796150412000,
+  LocalizedCampaignContent1796150000000,
 ];

@@ -1,4 +1,6 @@
 import type { FieldProblem } from '../common/errors/domain-error.js';
+import type { Locale } from '../common/i18n/localized.js';
+import { formHasText, localizedFromForm } from '../common/web/language-fields.js';
 import { eurosToCents } from '../common/web/money.js';
 
 /** The campaign editor's form, as submitted, converted to the API's DTO. No I/O here. */
@@ -24,26 +26,28 @@ export function rowsIn(body: Form, group: 'faq' | 'rewards'): number {
 }
 
 /**
- * The editor's form as the API's DTO: euros to cents, empty rows dropped. Returns the form row of each
+ * The editor's form as the API's DTO: euros to cents, empty rows dropped, each written text as a map
+ * of the authority's `languages` (inputs `title.fr`, `faq.0.question.en`…). Returns the form row of each
  * kept FAQ entry and reward, so that a DTO error ("rewards.0.title") lands on its row of the form.
  */
-export function campaignFormToDto(body: Form) {
+export function campaignFormToDto(body: Form, languages: readonly Locale[]) {
   const problems: FieldProblem[] = [];
+  const loc = (name: string) => localizedFromForm(body, name, languages);
   const dto: Record<string, unknown> = {
-    title: str(body, 'title'),
-    summary: str(body, 'summary'),
-    story: typeof body.story === 'string' ? body.story : '',
-    imageAlt: str(body, 'imageAlt'),
+    title: loc('title'),
+    summary: loc('summary'),
+    story: loc('story'),
+    imageAlt: loc('imageAlt'),
   };
   const goal = eurosToCents(str(body, 'goalEuros'));
   if (goal === null) problems.push({ field: 'goalEuros', message: 'must be an amount in euros' });
   else dto.goalCents = goal;
   const faqRows: number[] = [];
-  const faq: Array<{ question: string; answer: string }> = [];
+  const faq: Array<{ question: Record<Locale, string>; answer: Record<Locale, string> }> = [];
   for (let i = 0; i < MAX_ROWS; i++) {
-    const question = str(body, `faq.${i}.question`);
-    const answer = str(body, `faq.${i}.answer`);
-    if (!question && !answer) continue;
+    const question = loc(`faq.${i}.question`);
+    const answer = loc(`faq.${i}.answer`);
+    if (!formHasText(question) && !formHasText(answer)) continue;
     faq.push({ question, answer });
     faqRows.push(i);
   }
@@ -51,15 +55,17 @@ export function campaignFormToDto(body: Form) {
   const rewards: Array<Record<string, unknown>> = [];
   for (let i = 0; i < MAX_ROWS; i++) {
     const f = (name: string) => str(body, `rewards.${i}.${name}`);
-    if (!f('title') && !f('description') && !f('minAmount') && !f('quantity') && !f('estimatedDelivery')) continue;
+    const title = loc(`rewards.${i}.title`);
+    const description = loc(`rewards.${i}.description`);
+    if (!formHasText(title) && !formHasText(description) && !f('minAmount') && !f('quantity') && !f('estimatedDelivery')) continue;
     const min = eurosToCents(f('minAmount'));
     if (min === null) problems.push({ field: `rewards.${i}.minAmount`, message: 'must be an amount in euros' });
     const quantity = integerOrNull(f('quantity'));
     if (quantity === undefined) problems.push({ field: `rewards.${i}.quantity`, message: 'must be a whole number' });
     rewards.push({
       ...(f('id') ? { id: f('id') } : {}),
-      title: f('title'),
-      description: f('description'),
+      title,
+      description,
       minAmountCents: min ?? 100,
       quantity: quantity ?? null,
       estimatedDelivery: f('estimatedDelivery') || null,

@@ -1,6 +1,9 @@
 import type { FieldProblem } from '../common/errors/domain-error.js';
+import type { Localized } from '../common/i18n/localized.js';
+import { languageFields, textIn, type ContentLanguages } from '../common/web/language-fields.js';
 import { centsToInput } from '../common/web/money.js';
 import type { Locale } from '../common/web/i18n.js';
+import { formatMonth } from '../common/i18n/format.js';
 import { formatInstant, formatMoney, type ViewService } from '../common/web/view.service.js';
 import type { PageContext } from '../request-context/current.decorators.js';
 import { campaignProgress, countdownTo } from '../public/domain/progress.js';
@@ -29,8 +32,10 @@ export interface PageTools {
   has: (key: string) => boolean;
   /** An instant in the authority's time zone. */
   date: (at: Date) => string;
-  /** The campaign's story: HTML the service sanitised to an allow-list on save, so it is marked safe here (and only here). */
-  story: (c: Campaign) => unknown;
+  /** The authority's languages and default: the fallbacks of written texts, the editors' inputs. */
+  languages: ContentLanguages;
+  /** A written text as bare text in the page's language or its fallback (attributes, meta, CSV). */
+  text: (value: Localized | null | undefined) => string;
 }
 
 export function pageTools(views: ViewService, page: PageContext, now: Date): PageTools {
@@ -40,16 +45,15 @@ export function pageTools(views: ViewService, page: PageContext, now: Date): Pag
     t: (key, vars) => views.t(page.locale, key, vars),
     has: (key) => views.translations.has(key),
     date: (at) => formatInstant(at, page.locale, page.tenant.timeZone),
-    story: (c) => views.safe(c.story),
+    languages: { languages: page.tenant.languages, defaultLocale: page.tenant.defaultLocale },
+    text: (value) => textIn(value, page.locale, page.tenant),
   };
 }
 
 /** "2026-12" → "décembre 2026" / "December 2026". */
 function monthText(yyyymm: string | null, locale: Locale): string | null {
   if (!yyyymm || !/^\d{4}-\d{2}$/.test(yyyymm)) return null;
-  return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
-    new Date(`${yyyymm}-01T12:00:00Z`),
-  );
+  return formatMonth(new Date(`${yyyymm}-01T12:00:00Z`), locale, 'UTC');
 }
 
 const imageHrefOf = (c: Campaign) => (c.imageFileId ? `/campaigns/${c.id}/image?v=${c.imageFileId}` : null);
@@ -57,7 +61,7 @@ const imageHrefOf = (c: Campaign) => (c.imageFileId ? `/campaigns/${c.id}/image?
 function progressOf(p: CampaignPage, k: PageTools) {
   const c = p.campaign;
   return campaignProgress({
-    label: c.title,
+    label: k.text(c.title),
     goalCents: c.goalCents,
     collectedCents: c.collectedCents,
     matchedCents: c.matchedCents,
@@ -113,13 +117,12 @@ export function campaignPageModel(p: CampaignPage, extra: PublicExtra & { idempo
   }));
 
   return {
-    title: c.title,
+    title: k.text(c.title),
     campaign: c,
     programme: p.programme,
     programmeHref: `/programmes/${p.programme.slug}`,
     path,
     imageHref: imageHrefOf(c),
-    story: k.story(c),
     progress: progressOf(p, k),
     before: state === 'before',
     open: state === 'open',
@@ -132,7 +135,7 @@ export function campaignPageModel(p: CampaignPage, extra: PublicExtra & { idempo
     noRewardChecked: !chosen,
     partners: p.partners,
     faq: c.faq,
-    updates: p.updates.map((u) => ({ title: u.title, body: u.body, createdAt: u.createdAt })),
+    updates: p.updates,
     values: typed ?? {},
     idempotencyKey: extra.idempotencyKey,
     notifyEmail: extra.notifyEmail ?? '',
@@ -143,15 +146,16 @@ export function campaignPageModel(p: CampaignPage, extra: PublicExtra & { idempo
 }
 
 /** What the campaign page tells link previews; `site` makes the image's URL absolute. */
-export function campaignShare(p: CampaignPage, site: string): ShareInput {
+export function campaignShare(p: CampaignPage, site: string, k: Pick<PageTools, 'text'>): ShareInput {
   const c = p.campaign;
   const imageHref = imageHrefOf(c);
+  const title = k.text(c.title);
   return {
     path: `/programmes/${p.programme.slug}/campaigns/${c.slug}`,
-    title: c.title,
-    description: c.summary || c.story.replace(/<[^>]*>/g, ' ') || c.title,
+    title,
+    description: k.text(c.summary) || k.text(c.story).replace(/<[^>]*>/g, ' ') || title,
     image: imageHref ? `${site}${imageHref}` : null,
-    imageAlt: c.imageAlt,
+    imageAlt: k.text(c.imageAlt),
     type: 'article',
   };
 }
@@ -162,7 +166,7 @@ export function contributionModel(
     contribution: Contribution;
     campaign: Campaign;
     programmeSlug: string;
-    rewardTitle: string | null;
+    rewardTitle: Localized | null;
     payment: { kind: 'confirm_by_email' } | { kind: 'redirect'; url: string | null } | null;
   },
   k: PageTools,
@@ -208,7 +212,8 @@ export interface EditorExtra {
   errorList?: FieldProblem[];
   errors?: Record<string, string>;
   typed?: Form;
-  typedUpdate?: Record<string, string>;
+  /** The news form as submitted (`update-title.fr`, `update-body.en`…). */
+  typedUpdate?: Form;
   saved?: string | null;
 }
 
@@ -224,12 +229,13 @@ export function editorModel(
   const locale = k.locale;
   const typed = extra.typed;
   const value = (name: string, stored: unknown) => (typed ? str(typed, name) : (stored ?? ''));
+  const langs = (name: string, stored: Localized | undefined, required = false) => languageFields(name, stored, typed, k.languages, { required });
   const faqCount = Math.min(MAX_ROWS, Math.max(c.faq.length, typed ? rowsIn(typed, 'faq') : 0) + EMPTY_ROWS);
   const faqRows = Array.from({ length: faqCount }, (_, i) => ({
     index: i,
     number: i + 1,
-    question: value(`faq.${i}.question`, c.faq[i]?.question),
-    answer: value(`faq.${i}.answer`, c.faq[i]?.answer),
+    question: langs(`faq.${i}.question`, c.faq[i]?.question),
+    answer: langs(`faq.${i}.answer`, c.faq[i]?.answer),
   }));
   const rewardCount = Math.min(MAX_ROWS, Math.max(p.rewards.length, typed ? rowsIn(typed, 'rewards') : 0) + EMPTY_ROWS);
   const rewardRows = Array.from({ length: rewardCount }, (_, i) => {
@@ -238,8 +244,8 @@ export function editorModel(
       index: i,
       number: i + 1,
       id: value(`rewards.${i}.id`, r?.id),
-      title: value(`rewards.${i}.title`, r?.title),
-      description: value(`rewards.${i}.description`, r?.description),
+      title: langs(`rewards.${i}.title`, r?.title),
+      description: langs(`rewards.${i}.description`, r?.description),
       minAmount: value(`rewards.${i}.minAmount`, r ? centsToInput(r.minAmountCents, locale) : ''),
       quantity: value(`rewards.${i}.quantity`, r?.quantity ?? ''),
       estimatedDelivery: value(`rewards.${i}.estimatedDelivery`, r?.estimatedDelivery ?? ''),
@@ -261,20 +267,22 @@ export function editorModel(
     canReview: viewer.isStaff && (c.status === 'in_review' || c.status === 'approved'),
     publicHref: links.publicHref,
     imageHref: imageHrefOf(c),
-    story: k.story(c),
     values: {
-      title: value('title', c.title),
-      summary: value('summary', c.summary),
-      story: value('story', c.story),
+      title: langs('title', c.title, true),
+      summary: langs('summary', c.summary, true),
+      story: langs('story', c.story, true),
       goalEuros: value('goalEuros', centsToInput(c.goalCents, locale)),
-      imageAlt: value('imageAlt', c.imageAlt),
+      imageAlt: langs('imageAlt', c.imageAlt),
     },
     faqRows,
     rewardRows,
     progress: progressOf(p, k),
     contributions: c.contributionCount,
-    updates: p.updates.map((u) => ({ title: u.title, body: u.body, createdAt: u.createdAt })),
-    typedUpdate: extra.typedUpdate ?? {},
+    updates: p.updates,
+    update: {
+      title: languageFields('update-title', undefined, extra.typedUpdate, k.languages, { required: true }),
+      body: languageFields('update-body', undefined, extra.typedUpdate, k.languages, { required: true }),
+    },
     updateKey: links.updateKey,
     savedKey: extra.saved && ['campaign', 'image', 'submitted', 'update'].includes(extra.saved) ? `campaignEdit.saved.${extra.saved}` : null,
     errorList: extra.errorList,

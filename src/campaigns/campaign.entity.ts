@@ -1,4 +1,4 @@
-import type { Locale } from '../common/i18n/localized.js';
+import type { Locale, Localized } from '../common/i18n/localized.js';
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Application } from '../applications/application.entity.js';
 import { Partner } from '../partners/partner.entity.js';
@@ -74,9 +74,10 @@ export class MatchBudget {
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }
 
+/** A question and its answer, each written in the languages the laureate chose. */
 export interface FaqEntry {
-  question: string;
-  answer: string;
+  question: Localized;
+  answer: Localized;
 }
 
 /** A laureate's collection page: written by the laureate, approved by staff, live during the window. */
@@ -101,12 +102,13 @@ export class Campaign {
   private applicationRef?: Application;
   @Column('uuid') laureateUserId: string;
   @Column('text') slug: string;
-  @Column('text') title: string;
-  @Column('text', { default: '' }) summary: string;
-  /** Sanitised HTML (allow-list), safe to render as is. */
-  @Column('text', { default: '' }) story: string;
+  /** Per language; the slug comes from the default language's text. */
+  @Column('jsonb') title: Localized;
+  @Column('jsonb', { default: {} }) summary: Localized;
+  /** Sanitised HTML (allow-list) in each language, safe to render as is. */
+  @Column('jsonb', { default: {} }) story: Localized;
   @Column('uuid', { nullable: true }) imageFileId: string | null;
-  @Column('text', { default: '' }) imageAlt: string;
+  @Column('jsonb', { default: {} }) imageAlt: Localized;
   @Column('bigint', { transformer: cents }) goalCents: number;
   @Column('jsonb', { default: [] }) faq: FaqEntry[];
   @Column('text', { default: 'draft' }) status: CampaignStatus;
@@ -145,8 +147,8 @@ export class RewardTier {
   @JoinColumn({ name: 'campaign_id', foreignKeyConstraintName: 'reward_tier_campaign_fk' })
   private campaignRef?: Campaign;
   @Column('int') position: number;
-  @Column('text') title: string;
-  @Column('text', { default: '' }) description: string;
+  @Column('jsonb') title: Localized;
+  @Column('jsonb', { default: {} }) description: Localized;
   @Column('bigint', { transformer: cents }) minAmountCents: number;
   @Column('int', { nullable: true }) quantity: number | null;
   @Column('int', { nullable: true }) remaining: number | null;
@@ -274,8 +276,9 @@ export class CampaignUpdate {
   @JoinColumn({ name: 'campaign_id', foreignKeyConstraintName: 'campaign_update_campaign_fk' })
   private campaignRef?: Campaign;
   @Column('uuid') authorUserId: string;
-  @Column('text') title: string;
-  @Column('text') body: string;
+  @Column('jsonb') title: Localized;
+  /** Plain text in each language the laureate wrote it in; each contributor gets their own language. */
+  @Column('jsonb') body: Localized;
   @Column('text', { nullable: true }) idempotencyKey: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }

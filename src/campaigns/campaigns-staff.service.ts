@@ -63,7 +63,7 @@ export class CampaignsStaffService {
       if (c.status === to) return c;
       assertCampaignMove(c.status, to);
       if (to === 'approved') {
-        const problems = campaignCompletenessProblems(c);
+        const problems = campaignCompletenessProblems(c, tenant.defaultLocale);
         if (problems.length) throw new DomainError('CAMPAIGN_INCOMPLETE', {}, problems);
       }
       const now = this.clock.now();

@@ -1,3 +1,5 @@
+import type { Locale as Lang } from '../common/i18n/localized.js';
+import { Locale } from '../common/web/locale.decorator.js';
 import { Body, Controller, Get, Header, HttpCode, Param, Patch, Post, Put, Query, Req, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -224,10 +226,11 @@ export class CampaignsController {
     @CurrentTenant() tenant: Tenant,
     @CurrentPrincipal() p: Principal,
     @Param('campaignId') id: string,
+    @Locale() locale: Lang,
     @Res({ passthrough: true }) res: Response,
   ) {
     res.setHeader('Content-Disposition', 'attachment; filename="contributors.csv"');
-    return this.campaigns.contributorsCsv(tenant, id, p);
+    return this.campaigns.contributorsCsv(tenant, id, p, locale);
   }
 
   // ---- staff ----

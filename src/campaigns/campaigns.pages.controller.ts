@@ -18,6 +18,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import { ShareMetaService } from '../public/share-meta.service.js';
 import { FileUpload } from '../storage/file-transfer.js';
 import { messageOf, placeOnForm, problemOf } from './campaign-page-errors.js';
+import { localizedFromForm } from '../common/web/language-fields.js';
 import { campaignFormToDto, formFieldOf, str, type Form } from './campaign-form.js';
 import {
   campaignPageModel,
@@ -266,7 +267,7 @@ export class CampaignsPagesController {
   @SignedIn()
   async save(@Page() page: PageContext, @Param('campaignId') id: string, @Body() body: Form, @Res() res: Response) {
     await this.campaigns.get(page.tenant, id, page.principal!); // not theirs: 404 before anything else
-    const { dto, problems, faqRows, rewardRows } = campaignFormToDto(body);
+    const { dto, problems, faqRows, rewardRows } = campaignFormToDto(body, page.tenant.languages);
     const again = async (status: number, errors: FieldProblem[]) =>
       res.status(status).send(await this.renderEditor(page, id, { errorList: errors, errors: errorMap(errors), typed: body }));
     const form = checkForm(UpdateCampaignDto, dto);
@@ -332,10 +333,13 @@ export class CampaignsPagesController {
   @SignedIn()
   async postUpdate(@Page() page: PageContext, @Param('campaignId') id: string, @Body() body: Form, @Res() res: Response) {
     await this.campaigns.get(page.tenant, id, page.principal!);
-    const typedUpdate = { title: str(body, 'title'), body: str(body, 'body') };
+    const typedUpdate = body;
     const again = async (status: number, errors: FieldProblem[]) =>
       res.status(status).send(await this.renderEditor(page, id, { errorList: errors, errors: errorMap(errors), typedUpdate }));
-    const form = checkForm(CampaignUpdateDto, typedUpdate);
+    const form = checkForm(CampaignUpdateDto, {
+      title: localizedFromForm(body, 'update-title', page.tenant.languages),
+      body: localizedFromForm(body, 'update-body', page.tenant.languages),
+    });
     if (!form.ok) {
       const fields = [...new Set(form.errors.map((e) => e.field))];
       return again(
@@ -360,8 +364,9 @@ export class CampaignsPagesController {
 
   private async renderPublic(page: PageContext, p: CampaignPage, extra: PublicExtra = {}, idempotencyKey: string = randomUUID()) {
     const site = await this.share.siteUrl(page.tenant);
-    const model = campaignPageModel(p, { ...extra, idempotencyKey }, pageTools(this.views, page, this.clock.now()));
-    return this.views.page('pages/campaigns/campaign', page, { ...model, share: await this.share.build(page, campaignShare(p, site)) });
+    const k = pageTools(this.views, page, this.clock.now());
+    const model = campaignPageModel(p, { ...extra, idempotencyKey }, k);
+    return this.views.page('pages/campaigns/campaign', page, { ...model, share: await this.share.build(page, campaignShare(p, site, k)) });
   }
 
   private async renderEditor(page: PageContext, id: string, extra: EditorExtra = {}) {

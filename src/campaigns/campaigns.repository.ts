@@ -60,8 +60,17 @@ export class CampaignsRepository {
   async insertCampaign(em: EntityManager, data: Partial<Campaign>): Promise<Campaign> {
     await em.query(
       `INSERT INTO campaign (tenant_id, programme_id, application_id, laureate_user_id, slug, title, summary, goal_cents)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (application_id) DO NOTHING RETURNING id`,
-      [data.tenantId, data.programmeId, data.applicationId, data.laureateUserId, data.slug, data.title, data.summary ?? '', data.goalCents],
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8) ON CONFLICT (application_id) DO NOTHING RETURNING id`,
+      [
+        data.tenantId,
+        data.programmeId,
+        data.applicationId,
+        data.laureateUserId,
+        data.slug,
+        JSON.stringify(data.title ?? {}),
+        JSON.stringify(data.summary ?? {}),
+        data.goalCents,
+      ],
     );
     return (await this.byApplication(em, data.tenantId!, data.applicationId!))!;
   }
@@ -215,9 +224,9 @@ export class CampaignsRepository {
 
   async insertUpdate(em: EntityManager, u: Omit<CampaignUpdate, 'id' | 'createdAt'>): Promise<CampaignUpdate | null> {
     const rows: Array<{ id: string }> = await em.query(
-      `INSERT INTO campaign_update (tenant_id, campaign_id, author_user_id, title, body, idempotency_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO campaign_update (tenant_id, campaign_id, author_user_id, title, body, idempotency_key, created_at) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7)
        ON CONFLICT (campaign_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id`,
-      [u.tenantId, u.campaignId, u.authorUserId, u.title, u.body, u.idempotencyKey, (u as { at?: Date }).at ?? new Date()],
+      [u.tenantId, u.campaignId, u.authorUserId, JSON.stringify(u.title), JSON.stringify(u.body), u.idempotencyKey, (u as { at?: Date }).at ?? new Date()],
     );
     return rows.length ? em.getRepository(CampaignUpdate).findOneBy({ id: rows[0].id }) : null;
   }

@@ -4,6 +4,8 @@ import { sniffFileType } from '../applications/domain/file-sniffing.js';
 import { toCsv } from '../applications/domain/export.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock/clock.js';
+import { cleanLocalized, inLanguage, type Locale, type Localized } from '../common/i18n/localized.js';
+import { textIn } from '../common/web/language-fields.js';
 import { isUniqueViolation, TransactionRunner } from '../common/db/transaction.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { hasRole, type Principal } from '../auth/principal.js';
@@ -49,6 +51,16 @@ export interface CampaignPage {
   window: { state: WindowState; opensAt: Date | null; closesAt: Date | null; daysLeft: number | null };
   /** Whether match-funding counts toward the goal (the programme's settings): the progress bar follows it. */
   matchCountsTowardGoal: boolean;
+}
+
+/** Each language's story sanitised on its own (HTML to an allow-list, or plain text to paragraphs). */
+function storyIn(story: Record<string, string>): Localized {
+  const out: Record<string, string> = {};
+  for (const [lang, text] of Object.entries(cleanLocalized(story))) {
+    const html = storyFromText(text);
+    if (html.replace(/<[^>]*>/g, '').trim()) out[lang] = html;
+  }
+  return out;
 }
 
 function slugify(text: string): string {
@@ -132,6 +144,7 @@ export class CampaignsService implements OnModuleInit {
     const existing = await this.repo.byApplication(this.repo.manager, tenant.id, source.applicationId);
     if (existing) return existing;
     return this.tx.run(async (em) => {
+      // The application was written in one language: the authority's default, the campaign's first text.
       let slug = slugify(source.title || 'campagne');
       for (let i = 2; await this.repo.slugTaken(em, tenant.id, programme.id, slug); i++) slug = `${slugify(source.title)}-${i}`;
       try {
@@ -141,8 +154,8 @@ export class CampaignsService implements OnModuleInit {
           applicationId: source.applicationId,
           laureateUserId: source.userId,
           slug,
-          title: source.title || 'Campagne',
-          summary: source.summary.slice(0, 300),
+          title: inLanguage(tenant.defaultLocale, source.title || 'Campagne'),
+          summary: inLanguage(tenant.defaultLocale, source.summary.slice(0, 300)),
           goalCents: source.goalCents && source.goalCents >= 10_000 ? source.goalCents : 500_000,
         });
       } catch (err) {
@@ -171,12 +184,13 @@ export class CampaignsService implements OnModuleInit {
       const c = await this.editable(em, tenant, campaignId, user);
       if (!isEditable(c.status)) throw new DomainError('CAMPAIGN_NOT_EDITABLE', { campaignStatus: c.status });
       const patch: Partial<Campaign> = {};
-      if (dto.title !== undefined) patch.title = dto.title;
-      if (dto.summary !== undefined) patch.summary = dto.summary;
-      if (dto.story !== undefined) patch.story = storyFromText(dto.story);
+      // The slug was made from the first title and stays: links already shared keep working.
+      if (dto.title !== undefined) patch.title = cleanLocalized(dto.title);
+      if (dto.summary !== undefined) patch.summary = cleanLocalized(dto.summary);
+      if (dto.story !== undefined) patch.story = storyIn(dto.story);
       if (dto.goalCents !== undefined) patch.goalCents = dto.goalCents;
-      if (dto.imageAlt !== undefined) patch.imageAlt = dto.imageAlt;
-      if (dto.faq !== undefined) patch.faq = dto.faq.map((f) => ({ question: f.question, answer: f.answer }));
+      if (dto.imageAlt !== undefined) patch.imageAlt = cleanLocalized(dto.imageAlt);
+      if (dto.faq !== undefined) patch.faq = dto.faq.map((f) => ({ question: cleanLocalized(f.question), answer: cleanLocalized(f.answer) }));
       // An approved page changed by its laureate goes back to review: what goes live is what staff saw.
       if (c.status === 'approved' && c.laureateUserId === user.userId) patch.status = 'in_review';
       await this.repo.updateCampaign(em, c.id, patch);
@@ -187,8 +201,8 @@ export class CampaignsService implements OnModuleInit {
           dto.rewards.map((r, i) => ({
             id: r.id,
             position: i,
-            title: r.title,
-            description: r.description ?? '',
+            title: cleanLocalized(r.title),
+            description: cleanLocalized(r.description),
             minAmountCents: r.minAmountCents,
             quantity: r.quantity ?? null,
             remaining: r.quantity ?? null,
@@ -249,7 +263,7 @@ export class CampaignsService implements OnModuleInit {
       this.pages.forget(tenant.id);
       const c = await this.editable(em, tenant, campaignId, user);
       if (c.status === 'in_review') return c; // a double click submits once
-      const problems = campaignCompletenessProblems(c);
+      const problems = campaignCompletenessProblems(c, tenant.defaultLocale);
       if (problems.length) throw new DomainError('CAMPAIGN_INCOMPLETE', {}, problems);
       assertCampaignMove(c.status, 'in_review');
       const now = this.clock.now();
@@ -276,8 +290,8 @@ export class CampaignsService implements OnModuleInit {
         tenantId: tenant.id,
         campaignId: c.id,
         authorUserId: user.userId,
-        title: dto.title,
-        body: dto.body,
+        title: cleanLocalized(dto.title),
+        body: cleanLocalized(dto.body),
         idempotencyKey,
         at: now,
       } as Omit<CampaignUpdate, 'id' | 'createdAt'>);
@@ -293,7 +307,8 @@ export class CampaignsService implements OnModuleInit {
           to: person.email,
           toName: person.displayName,
           dedupeKey: `campaign-update:${inserted.id}:${person.emailKey}`,
-          payload: { campaignTitle: c.title, title: dto.title, body: dto.body, link },
+          // The maps: the e-mail is rendered in the contributor's language, else the authority's default.
+          payload: { campaignTitle: c.title, title: inserted.title, body: inserted.body, link },
         });
       }
       await this.audit.record(em, {
@@ -309,7 +324,8 @@ export class CampaignsService implements OnModuleInit {
   }
 
   /** Contributors and rewards to fulfil, for the laureate (or staff): confirmed contributions only. */
-  async contributorsCsv(tenant: Tenant, campaignId: string, user: Principal): Promise<string> {
+  /** In `locale` (the reader's): the reward's name, else the authority's default language. */
+  async contributorsCsv(tenant: Tenant, campaignId: string, user: Principal, locale: Locale = tenant.defaultLocale): Promise<string> {
     const { campaign, rewards } = await this.get(tenant, campaignId, user);
     const rows = await this.contributions.contributionsOf(this.repo.manager, campaign.id, ['confirmed']);
     const tier = new Map(rewards.map((r) => [r.id, r]));
@@ -325,7 +341,7 @@ export class CampaignsService implements OnModuleInit {
           c.email,
           String(c.amountCents),
           (c.amountCents / 100).toFixed(2),
-          c.rewardTierId ? (tier.get(c.rewardTierId)?.title ?? '') : '',
+          c.rewardTierId ? textIn(tier.get(c.rewardTierId)?.title, locale, tenant) : '',
           c.rewardTierId ? (tier.get(c.rewardTierId)?.estimatedDelivery ?? '') : '',
           c.message,
         ]),

@@ -54,7 +54,7 @@ export class ContributionsRepository {
         programmeId: row.programme_id as string,
         applicationId: row.application_id as string,
         status: row.status as Campaign['status'],
-        title: row.title as string,
+        title: row.title as Campaign['title'],
       },
       phase: row.phase as string,
       timeline: (row.timeline ?? {}) as Record<string, string>,

@@ -1,4 +1,4 @@
-import type { Locale } from '../common/i18n/localized.js';
+import type { Locale, Localized } from '../common/i18n/localized.js';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
@@ -259,7 +259,7 @@ export class ContributionsService {
     contribution: Contribution;
     campaign: Campaign;
     programmeSlug: string;
-    rewardTitle: string | null;
+    rewardTitle: Localized | null;
     payment: ContributionReceipt['payment'] | null;
   }> {
     const { campaign, ...contribution } = await this.status(tenant, id);

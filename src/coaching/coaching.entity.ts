@@ -1,3 +1,4 @@
+import type { Localized } from '../common/i18n/localized.js';
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Application } from '../applications/application.entity.js';
 import { User } from '../auth/user.entity.js';
@@ -9,13 +10,13 @@ import type { StoredMilestoneStatus } from './domain/milestone-status.js';
 export interface StoredMilestone {
   id: string;
   kind: MilestoneKind;
-  title: string;
+  title: Localized;
   required: boolean;
   date: { kind: 'absolute'; at: string } | { kind: 'relative'; days: number; time?: string };
   location?: SessionLocation;
   durationMinutes?: number;
   evidence?: EvidenceKind;
-  description?: string;
+  description?: Localized;
 }
 
 /**
@@ -93,8 +94,8 @@ export class CoachingMilestone {
   /** The plan milestone's id. */
   @Column('text') milestoneKey: string;
   @Column('text') kind: MilestoneKind;
-  @Column('text') title: string;
-  @Column('text', { default: '' }) description: string;
+  @Column('jsonb') title: Localized;
+  @Column('jsonb', { default: {} }) description: Localized;
   @Column('boolean') required: boolean;
   /** The session's start or the deliverable's due instant. */
   @Column('timestamptz') at: Date;

@@ -169,7 +169,7 @@ export class CoachingRepository {
     await em.query(
       `INSERT INTO coaching_milestone (tenant_id, programme_id, laureate_id, milestone_key, kind, title, description, required, at,
          duration_minutes, location, evidence_kind)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12)
        ON CONFLICT (laureate_id, milestone_key) DO UPDATE SET title = EXCLUDED.title, description = EXCLUDED.description,
          required = EXCLUDED.required, at = EXCLUDED.at, duration_minutes = EXCLUDED.duration_minutes, location = EXCLUDED.location,
          evidence_kind = EXCLUDED.evidence_kind, kind = EXCLUDED.kind, version = coaching_milestone.version + 1
@@ -184,8 +184,8 @@ export class CoachingRepository {
         laureateId,
         m.id,
         m.kind,
-        m.title,
-        m.description ?? '',
+        JSON.stringify(m.title),
+        JSON.stringify(m.description ?? {}),
         m.required,
         at,
         m.durationMinutes ?? null,

@@ -5,6 +5,8 @@ import { AuditService } from '../audit/audit.service.js';
 import { hashToken, newSecretToken } from '../auth/domain/tokens.js';
 import { PeopleQuery } from '../auth/people.query.js';
 import { Clock } from '../common/clock/clock.js';
+import { cleanLocalized, hasText } from '../common/i18n/localized.js';
+import { textIn } from '../common/web/language-fields.js';
 import { TransactionRunner } from '../common/db/transaction.js';
 import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
 import type { Principal } from '../auth/principal.js';
@@ -40,7 +42,7 @@ export function milestoneToDto(m: StoredMilestone): MilestoneDto {
     id: m.id,
     kind: m.kind,
     title: m.title,
-    description: m.description ?? '',
+    description: m.description ?? {},
     required: m.required,
     ...(m.date.kind === 'absolute' ? { at: m.date.at } : { days: m.date.days, ...(m.date.time ? { time: m.date.time } : {}) }),
     ...(m.location?.kind === 'place' ? { place: m.location.address } : m.location?.kind === 'video' ? { videoUrl: m.location.url } : {}),
@@ -71,10 +73,11 @@ export function planFromDtos(dtos: readonly MilestoneDto[]): StoredMilestone[] {
     if ((d.at === undefined) === (d.days === undefined))
       problems.push({ field: f('at'), message: 'give either at (a date and time) or days (after the start of the coaching)' });
     if (d.time !== undefined && d.days === undefined) problems.push({ field: f('time'), message: 'only goes with days' });
+    const description = cleanLocalized(d.description);
     const base = {
       id,
-      title: d.title,
-      description: d.description ?? '',
+      title: cleanLocalized(d.title),
+      ...(hasText(description) ? { description } : {}),
       required: d.required ?? true,
       date:
         d.at !== undefined
@@ -329,6 +332,9 @@ export class CoachingService implements OnModuleInit {
       now: this.clock.now(),
       events: milestones.map((m) => {
         const session = m.kind === 'session';
+        // The laureate's language, else the authority's default: a calendar entry has one language.
+        const title = textIn(m.title, l.locale, tenant);
+        const description = textIn(m.description, l.locale, tenant);
         const start = session ? m.at : new Date(m.at.getTime() - 30 * 60_000);
         const end = session ? new Date(m.at.getTime() + (m.durationMinutes ?? 60) * 60_000) : m.at;
         return {
@@ -336,8 +342,8 @@ export class CoachingService implements OnModuleInit {
           start,
           end,
           sequence: m.version,
-          summary: session ? m.title : fr ? `Échéance : ${m.title}` : `Due: ${m.title}`,
-          description: m.description || undefined,
+          summary: session ? title : fr ? `Échéance : ${title}` : `Due: ${title}`,
+          description: description || undefined,
           location: m.location?.kind === 'place' ? m.location.address : m.location?.kind === 'video' ? m.location.url : undefined,
           url: m.location?.kind === 'video' ? m.location.url : page,
         };

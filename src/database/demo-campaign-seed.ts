@@ -18,9 +18,41 @@ const SEED_LOCK = 7_314_420_006;
 const SLUG = 'makers-collecte';
 const DEMO_LAUREATE = 'laureate@demo.tremplin.test';
 
-const CAMPAIGNS: Array<{ title: string; category: string; commune: string; goal: number; story: string; rewards: Array<[string, number, number | null]> }> = [
+/** The campaign's texts in another language than French (laureates mostly write in French only). */
+interface Translation {
+  title: string;
+  story: string;
+  rewards: string[];
+  faq: [string, string];
+}
+
+const CAMPAIGNS: Array<{
+  title: string;
+  category: string;
+  commune: string;
+  goal: number;
+  story: string;
+  rewards: Array<[string, number, number | null]>;
+  translations?: Record<string, Translation>;
+}> = [
   {
     title: 'Atelier vélo solidaire',
+    // The one campaign written in the three languages; the others show French text marked lang="fr".
+    translations: {
+      en: {
+        title: 'Community bike workshop',
+        story: 'A workshop where everyone learns to repair their bike with reused parts.\n\nYour support pays for the tools and two training evenings a week.',
+        rewards: ['Thank you on our wall', 'Full service of your bike', 'Refurbished bike'],
+        faq: ['What happens if the goal is not reached?', 'All or nothing: the pledges are cancelled, you pay nothing.'],
+      },
+      nl: {
+        title: 'Solidaire fietswerkplaats',
+        story:
+          'Een werkplaats waar iedereen leert zijn fiets te herstellen met hergebruikte onderdelen.\n\nUw steun betaalt het gereedschap en twee opleidingsavonden per week.',
+        rewards: ['Bedankt op onze muur', 'Volledig onderhoud van uw fiets', 'Opgeknapte fiets'],
+        faq: ['Wat gebeurt er als het doel niet gehaald wordt?', 'Alles of niets: de beloften worden geannuleerd, u betaalt niets.'],
+      },
+    },
     category: 'repair',
     commune: 'Lumière',
     goal: 600_000,
@@ -152,15 +184,28 @@ async function createCampaignDemo(app: INestApplication, tenant: Tenant): Promis
   const ids: string[] = [];
   for (const [i, c] of CAMPAIGNS.entries()) {
     const mine = await campaigns.mine(tenant, programme.id, laureates[i]);
+    const other = Object.entries(c.translations ?? {});
+    const each = (fr: string, pick: (t: Translation) => string) => ({ fr, ...Object.fromEntries(other.map(([lang, t]) => [lang, pick(t)])) });
     await campaigns.update(
       tenant,
       mine.id,
       {
-        summary: c.story.split('\n')[0],
-        story: c.story,
+        title: each(c.title, (t) => t.title),
+        summary: each(c.story.split('\n')[0], (t) => t.story.split('\n')[0]),
+        story: each(c.story, (t) => t.story),
         goalCents: c.goal,
-        faq: [{ question: 'Que se passe-t-il si l’objectif n’est pas atteint ?', answer: 'Tout ou rien : les promesses sont annulées, vous ne versez rien.' }],
-        rewards: c.rewards.map(([title, min, quantity]) => ({ title, minAmountCents: min, quantity, estimatedDelivery: '2027-03' })),
+        faq: [
+          {
+            question: each('Que se passe-t-il si l’objectif n’est pas atteint ?', (t) => t.faq[0]),
+            answer: each('Tout ou rien : les promesses sont annulées, vous ne versez rien.', (t) => t.faq[1]),
+          },
+        ],
+        rewards: c.rewards.map(([title, min, quantity], r) => ({
+          title: each(title, (t) => t.rewards[r]),
+          minAmountCents: min,
+          quantity,
+          estimatedDelivery: '2027-03',
+        })),
       },
       laureates[i],
     );
@@ -170,11 +215,24 @@ async function createCampaignDemo(app: INestApplication, tenant: Tenant): Promis
   }
 
   // Match-funding: one euro per citizen euro (at most 50 EUR per contribution) from two partners' budgets.
-  const bank = await partners.create(tenant, programme.id, { name: 'Banque coopérative', description: 'Abonde chaque contribution.', capacity: 4 }, staffId);
+  const bank = await partners.create(
+    tenant,
+    programme.id,
+    {
+      name: 'Banque coopérative',
+      description: { fr: 'Abonde chaque contribution.', en: 'Matches every contribution.', nl: 'Verdubbelt elke bijdrage.' },
+      capacity: 4,
+    },
+    staffId,
+  );
   const energy = await partners.create(
     tenant,
     programme.id,
-    { name: 'Énergies de Lumière', description: 'Mécène des projets du territoire.', capacity: 4 },
+    {
+      name: 'Énergies de Lumière',
+      description: { fr: 'Mécène des projets du territoire.', en: 'Patron of local projects.', nl: 'Mecenas van de projecten in de regio.' },
+      capacity: 4,
+    },
     staffId,
   );
   await campaignsStaff.saveSettings(tenant, programme.id, { paymentProvider: 'webhook', matchFactorPercent: 100, matchCapPerContributionCents: 5_000 }, staff);

@@ -55,7 +55,8 @@ export async function insertCampaignWithMoney(em: EntityManager, c: SeedCampaign
   const [{ id }] = await em.query(
     `INSERT INTO campaign (tenant_id, programme_id, application_id, laureate_user_id, slug, title, summary, goal_cents, status,
        submitted_at, approved_at, approved_by, opened_at, closed_at, settled_at, page_views)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $14, $15) RETURNING id`,
+     VALUES ($1, $2, $3, $4, $5, jsonb_build_object((SELECT default_locale FROM tenant WHERE id = $1), $6::text),
+       jsonb_build_object((SELECT default_locale FROM tenant WHERE id = $1), $7::text), $8, $9, $10, $10, $11, $12, $13, $14, $15) RETURNING id`,
     [
       c.tenantId,
       c.programmeId,
@@ -235,8 +236,16 @@ async function createResultsDemo(app: INestApplication, tenant: Tenant): Promise
       ],
     );
     const [partner] = await em.query(
-      `INSERT INTO partner (tenant_id, programme_id, name, description, capacity, match_funding_cents) VALUES ($1, $2, 'Banque coopérative', 'Abonde les collectes des lauréats.', 3, 500000) RETURNING id`,
-      [tenant.id, programme.id],
+      `INSERT INTO partner (tenant_id, programme_id, name, description, capacity, match_funding_cents) VALUES ($1, $2, 'Banque coopérative', $3::jsonb, 3, 500000) RETURNING id`,
+      [
+        tenant.id,
+        programme.id,
+        JSON.stringify({
+          fr: 'Abonde les collectes des lauréats.',
+          en: 'Matches the laureates’ collections.',
+          nl: 'Verdubbelt de inzamelingen van de laureaten.',
+        }),
+      ],
     );
     await em.query(
       `INSERT INTO campaign_settings (tenant_id, programme_id, settlement_policy, match_counts_toward_goal, match_factor_percent, match_cap_per_contribution_cents)

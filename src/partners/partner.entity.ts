@@ -1,3 +1,4 @@
+import type { Localized } from '../common/i18n/localized.js';
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Application } from '../applications/application.entity.js';
 import { User } from '../auth/user.entity.js';
@@ -21,7 +22,8 @@ export class Partner {
   private programmeRef?: Programme;
   @Column('text') name: string;
   @Column('text', { nullable: true }) logoUrl: string | null;
-  @Column('text', { default: '' }) description: string;
+  /** What the partner offers, in each language; expertise and themes stay keyword lists (matching reads them). */
+  @Column('jsonb', { default: {} }) description: Localized;
   @Column('jsonb', { default: [] }) expertise: string[];
   @Column('jsonb', { default: [] }) themes: string[];
   @Column('int', { default: 1 }) capacity: number;

@@ -1,4 +1,5 @@
 import { checkForm } from '../common/web/forms.js';
+import { languageFields, localizedFromForm } from '../common/web/language-fields.js';
 import { ContactDto, PartnerDto } from './dto/partners.dto.js';
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
@@ -116,7 +117,7 @@ export class PartnersPagesController {
         const euros = str(body.matchFundingEuros);
         const form = checkForm(PartnerDto, {
           name: str(body.name),
-          description: str(body.description) || undefined,
+          description: localizedFromForm(body as Record<string, unknown>, 'description', page.tenant.languages),
           logoUrl: str(body.logoUrl) || undefined,
           expertise: list(body.expertise),
           themes: list(body.themes),
@@ -193,6 +194,7 @@ export class PartnersPagesController {
         reasonKey: `partners.unmatched.${u.reason}`,
       })),
       totalScore: m.result?.totalScore ?? null,
+      descriptionFields: languageFields('description', undefined, undefined, page.tenant),
       ...extra,
     });
   }

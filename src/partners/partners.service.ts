@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { cleanLocalized } from '../common/i18n/localized.js';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AuthService } from '../auth/auth.service.js';
@@ -68,7 +69,7 @@ export class PartnersService {
         programmeId,
         name: dto.name,
         logoUrl: dto.logoUrl ?? null,
-        description: dto.description ?? '',
+        description: cleanLocalized(dto.description),
         expertise: tags(dto.expertise),
         themes: tags(dto.themes),
         capacity: dto.capacity ?? 1,
@@ -100,7 +101,7 @@ export class PartnersService {
       const patch: Partial<Partner> = {};
       if (dto.name !== undefined) patch.name = dto.name;
       if (dto.logoUrl !== undefined) patch.logoUrl = dto.logoUrl;
-      if (dto.description !== undefined) patch.description = dto.description;
+      if (dto.description !== undefined) patch.description = cleanLocalized(dto.description);
       if (dto.expertise !== undefined) patch.expertise = tags(dto.expertise);
       if (dto.themes !== undefined) patch.themes = tags(dto.themes);
       if (dto.capacity !== undefined) patch.capacity = dto.capacity;

@@ -22,12 +22,12 @@ export interface ProgrammeReadModel {
     updatedAt: Date;
   };
   call: { text: Localized; deadline: Date; categories: Array<{ key: string; label: Localized }> } | null;
-  partners: Array<{ id: string; name: string; logoUrl: string | null; description: string }>;
+  partners: Array<{ id: string; name: string; logoUrl: string | null; description: Localized }>;
   laureates: Array<{ applicationId: string; title: string; summary: string; commune: string; category: string | null; sponsors: string[] }>;
   campaigns: Array<{
     slug: string;
-    title: string;
-    summary: string;
+    title: Localized;
+    summary: Localized;
     applicationId: string;
     status: CampaignStatus;
     goalCents: number;
@@ -81,7 +81,8 @@ export class PublicPagesRepository {
       campaignsArePublic(phase)
         ? this.ds.query(
             `SELECT slug, title, summary, application_id, status, goal_cents, collected_cents, matched_cents, contributor_count
-           FROM campaign WHERE tenant_id = $1 AND programme_id = $2 AND status = ANY($3) ORDER BY lower(title), id`,
+           FROM campaign WHERE tenant_id = $1 AND programme_id = $2 AND status = ANY($3)
+          ORDER BY lower(COALESCE(title ->> (SELECT t.default_locale FROM tenant t WHERE t.id = $1), '')), id`,
             [...args, [...PUBLIC_CAMPAIGN_STATUSES]],
           )
         : [],
@@ -103,7 +104,12 @@ export class PublicPagesRepository {
         updatedAt: new Date(p.updated_at),
       },
       call: call ? { text: call.text ?? {}, deadline: new Date(call.deadline), categories: call.categories ?? [] } : null,
-      partners: partners.map((r: Record<string, string | null>) => ({ id: r.id!, name: r.name!, logoUrl: r.logo_url, description: r.description ?? '' })),
+      partners: partners.map((r: Record<string, string | null>) => ({
+        id: r.id!,
+        name: r.name!,
+        logoUrl: r.logo_url,
+        description: (r.description ?? {}) as unknown as Localized,
+      })),
       laureates: laureates.map((r: Record<string, string | null>) => ({
         applicationId: r.id!,
         title: r.title!,
@@ -114,8 +120,8 @@ export class PublicPagesRepository {
       })),
       campaigns: campaigns.map((r: Record<string, string | number>) => ({
         slug: String(r.slug),
-        title: String(r.title),
-        summary: String(r.summary ?? ''),
+        title: r.title as unknown as Localized,
+        summary: (r.summary ?? {}) as unknown as Localized,
         applicationId: String(r.application_id),
         status: r.status as CampaignStatus,
         goalCents: Number(r.goal_cents),
@@ -140,7 +146,7 @@ export class PublicPagesRepository {
       this.ds.query(
         `SELECT p.slug AS programme_slug, c.slug, c.updated_at AS lastmod
            FROM campaign c JOIN programme p ON p.id = c.programme_id AND p.tenant_id = c.tenant_id
-          WHERE c.tenant_id = $1 AND c.status = ANY($2) AND p.phase = ANY($3) ORDER BY p.created_at, p.slug, lower(c.title), c.slug`,
+          WHERE c.tenant_id = $1 AND c.status = ANY($2) AND p.phase = ANY($3) ORDER BY p.created_at, p.slug, lower(COALESCE(c.title ->> (SELECT t.default_locale FROM tenant t WHERE t.id = $1), '')), c.slug`,
         [tenantId, [...PUBLIC_CAMPAIGN_STATUSES], [...CAMPAIGN_PUBLIC_PHASES]],
       ),
     ]);

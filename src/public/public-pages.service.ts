@@ -1,3 +1,4 @@
+import { textIn } from '../common/web/language-fields.js';
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock/clock.js';
@@ -147,7 +148,7 @@ export class PublicPagesService {
         state === 'upcoming'
           ? null
           : campaignProgress({
-              label: c.title,
+              label: textIn(c.title, locale, page.tenant),
               goalCents: c.goalCents,
               collectedCents: c.collectedCents,
               matchedCents: c.matchedCents,

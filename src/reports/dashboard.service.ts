@@ -1,3 +1,5 @@
+import { inLanguage, type Localized } from '../common/i18n/localized.js';
+import { textIn } from '../common/web/language-fields.js';
 import { Injectable } from '@nestjs/common';
 import { CoachingService } from '../coaching/coaching.service.js';
 import { Clock } from '../common/clock/clock.js';
@@ -21,7 +23,7 @@ export interface LateJuror {
 export interface OverdueMilestone {
   laureate: string;
   project: string;
-  title: string;
+  title: Localized;
   at: Date;
 }
 
@@ -72,7 +74,11 @@ export class DashboardService {
     const unapproved = pagesDue
       ? [
           ...campaigns.filter((c) => NOT_APPROVED.includes(c.status)).map((c) => ({ title: c.title, status: c.status as string })),
-          ...(await this.repo.laureatesWithoutCampaign(tenant.id, programmeId)).map((l) => ({ title: l.title, status: 'none' })),
+          // An application is written in one language: the authority's default.
+          ...(await this.repo.laureatesWithoutCampaign(tenant.id, programmeId)).map((l) => ({
+            title: inLanguage(tenant.defaultLocale, l.title),
+            status: 'none',
+          })),
         ]
       : [];
 
@@ -82,7 +88,10 @@ export class DashboardService {
         totalCents: c.collectedCents + c.matchedCents,
         percentOfGoal: c.goalCents > 0 ? Math.floor(((c.collectedCents + c.matchedCents) * 100) / c.goalCents) : 0,
       }))
-      .sort((a, b) => b.percentOfGoal - a.percentOfGoal || a.title.localeCompare(b.title));
+      .sort(
+        (a, b) =>
+          b.percentOfGoal - a.percentOfGoal || textIn(a.title, tenant.defaultLocale, tenant).localeCompare(textIn(b.title, tenant.defaultLocale, tenant)),
+      );
     const totals = collection.reduce(
       (t, c) => ({
         goalCents: t.goalCents + c.goalCents,

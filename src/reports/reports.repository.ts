@@ -1,9 +1,13 @@
+import type { Localized } from '../common/i18n/localized.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Programme } from '../programmes/programme.entity.js';
 import type { CampaignStatusLike, ReportInput } from './domain/report.js';
 import { upgradeFigures, type ReportFigures } from './domain/report.js';
-import type { Localized } from '../common/i18n/localized.js';
+
+/** SQL: campaign `c`'s title in its authority's default language, else in any language written. */
+const TITLE_IN_DEFAULT_LANGUAGE = `COALESCE(NULLIF(c.title ->> (SELECT t.default_locale FROM tenant t WHERE t.id = c.tenant_id), ''),
+  (SELECT e.value FROM jsonb_each_text(c.title) e WHERE e.value <> '' ORDER BY e.key LIMIT 1), '')`;
 
 export interface SnapshotRow {
   id: string;
@@ -37,7 +41,8 @@ export interface ProgrammeAuditEntry {
 export interface LiveCampaign {
   id: string;
   applicationId: string;
-  title: string;
+  /** Per language: the live view shows it in the reader's language. */
+  title: Localized;
   status: CampaignStatusLike;
   goalCents: number;
   collectedCents: number;
@@ -72,7 +77,8 @@ export class ReportsRepository {
     );
     const laureates = await em.query(`SELECT application_id FROM jury_outcome WHERE tenant_id = $1 AND programme_id = $2 AND status = 'laureate'`, args);
     const campaigns = await em.query(
-      `SELECT c.id, c.application_id, c.slug, c.title, a.commune, a.category, c.goal_cents, c.status, c.page_views
+      // The report keeps one text per campaign, in the authority's default language (its open data has one title).
+      `SELECT c.id, c.application_id, c.slug, ${TITLE_IN_DEFAULT_LANGUAGE} AS title, a.commune, a.category, c.goal_cents, c.status, c.page_views
          FROM campaign c JOIN application a ON a.id = c.application_id AND a.tenant_id = c.tenant_id
         WHERE c.tenant_id = $1 AND c.programme_id = $2`,
       args,
@@ -212,13 +218,13 @@ export class ReportsRepository {
   async liveCampaigns(tenantId: string, programmeId: string): Promise<LiveCampaign[]> {
     const rows = await this.ds.query(
       `SELECT id, application_id, title, status, goal_cents, collected_cents, matched_cents, contributor_count, contribution_count, page_views
-         FROM campaign WHERE tenant_id = $1 AND programme_id = $2 ORDER BY title, id`,
+         FROM campaign c WHERE tenant_id = $1 AND programme_id = $2 ORDER BY ${TITLE_IN_DEFAULT_LANGUAGE}, id`,
       [tenantId, programmeId],
     );
     return rows.map((r: Record<string, string>) => ({
       id: r.id,
       applicationId: r.application_id,
-      title: r.title,
+      title: r.title as unknown as Localized,
       status: r.status as CampaignStatusLike,
       goalCents: num(r.goal_cents),
       collectedCents: num(r.collected_cents),

@@ -57,7 +57,12 @@ describe('campaign pages', () => {
 
     // Staff add an image (a staff edit keeps the page approved); anyone may see a public campaign's image, cached.
     await t.http().post(`/api/campaigns/${c.id}/image`).set(staff.headers).attach('image', PNG, 'velo.png').expect(200);
-    await t.http().patch(`/api/campaigns/${c.id}`).set(staff.headers).send({ imageAlt: 'Un vélo réparé' }).expect(200);
+    await t
+      .http()
+      .patch(`/api/campaigns/${c.id}`)
+      .set(staff.headers)
+      .send({ imageAlt: { fr: 'Un vélo réparé' } })
+      .expect(200);
     const img = await t.http().get(`/campaigns/${c.id}/image`).set('Host', city.host).expect(200);
     expect(img.headers['content-type']).toBe('image/png');
     expect(img.headers['cache-control']).toMatch(/^public, max-age=\d+/);
@@ -65,7 +70,7 @@ describe('campaign pages', () => {
 
     // Before the window: a countdown and "notify me", no contribute form.
     const before = await openPage(citizen, city.host, `${path}?lang=en`);
-    expect(before.html).toMatch(new RegExp(`<img class="campaign-image" src="/campaigns/${c.id}/image\\?v&#x3D;[0-9a-f-]+" alt="Un vélo réparé">`));
+    expect(before.html).toMatch(new RegExp(`<img class="campaign-image" src="/campaigns/${c.id}/image\\?v&#x3D;[0-9a-f-]+" alt="Un vélo réparé" lang="fr">`));
     expect(before.html).toMatch(new RegExp(`<meta property="og:image" content="http://${city.host}/campaigns/${c.id}/image\\?v&#x3D;`));
     expect(before.status).toBe(200);
     expect(before.html).toContain('The collection opens very soon');
@@ -201,6 +206,62 @@ describe('campaign pages', () => {
     expect(refused.text).toContain('The collection is closed.');
   });
 
+  it('shows a campaign written in French only to English readers in French, marked lang="fr", and two-language rewards and FAQ per language', async () => {
+    const w = await createCampaignProgramme(t, city, staff, 1, { slug: 'makers-languages' });
+    const [c] = w.campaigns;
+    await t
+      .http()
+      .patch(`/api/campaigns/${c.id}`)
+      .set(staff.headers)
+      .send({
+        title: { fr: 'Atelier des langues' },
+        summary: { fr: 'Un résumé en français seulement' },
+        rewards: [
+          { title: { fr: 'Carte postale', en: 'Postcard' }, description: { fr: 'Une carte dessinée', en: 'A hand-drawn card' }, minAmountCents: 1_000 },
+          { title: { fr: 'Visite' }, minAmountCents: 2_000 },
+        ],
+        faq: [{ question: { fr: 'Où est l’atelier ?', en: 'Where is the workshop?' }, answer: { fr: 'Au port.', en: 'At the harbour.' } }],
+      })
+      .expect(200);
+    const path = `/programmes/makers-languages/campaigns/${c.slug}`;
+
+    const en = (await openPage(t.http(), city.host, `${path}?lang=en`)).html;
+    expect(en).toContain('<html lang="en"');
+    // Text the laureate wrote in French only: shown, and marked as French.
+    expect(en).toContain('<h1><span lang="fr">Atelier des langues</span></h1>');
+    expect(en).toContain('<p class="lead" lang="fr">Un résumé en français seulement</p>');
+    expect(en).toMatch(new RegExp(`<div class="campaign-story"><div lang="fr"><p>${STORY}</p></div></div>`));
+    expect(en).toContain('<title>Atelier des langues');
+    expect(en).toMatch(/<meta property="og:title" content="Atelier des langues">/);
+    // Written in both: each language its own, without a lang mark.
+    expect(en).toContain('<h3>Postcard</h3>');
+    expect(en).toContain('<p class="pre-line">A hand-drawn card</p>');
+    expect(en).toContain('<h3><span lang="fr">Visite</span></h3>');
+    expect(en).toContain('<dt>Where is the workshop?</dt>');
+    expect(en).toContain('<dd class="pre-line">At the harbour.</dd>');
+    expect(en).not.toContain('Carte postale');
+
+    const fr = (await openPage(t.http(), city.host, `${path}?lang=fr`)).html;
+    expect(fr).toContain('<h1>Atelier des langues</h1>');
+    expect(fr).toMatch(new RegExp(`<div class="campaign-story"><p>${STORY}</p></div>`));
+    expect(fr).toContain('<h3>Carte postale</h3>');
+    expect(fr).toContain('<dt>Où est l’atelier ?</dt>');
+    expect(fr).not.toContain('Postcard');
+    expect(fr).not.toContain('lang="en">Postcard');
+
+    // The programme page's card follows the same rule.
+    const programme = (await openPage(t.http(), city.host, '/programmes/makers-languages?lang=en')).html;
+    expect(programme).toContain('<span lang="fr">Atelier des langues</span></a></h3>');
+
+    // The laureate's editor: one field per language the authority offers, named in that language, the missing ones marked.
+    const laureate = await signIn(city, c.laureate.email, c.laureate.userId);
+    const edit = (await openPage(laureate, city.host, `/campaigns/${c.id}/edit?lang=en`)).html;
+    expect(edit).toMatch(/<label for="field-title">Français <span class="required">/);
+    expect(edit).toMatch(/<label for="field-title.en">English <span class="badge badge-muted">not translated yet<\/span><\/label>/);
+    expect(edit).toMatch(/<input id="field-title.en" name="title.en" type="text" value="" lang="en"/);
+    expect(edit).toMatch(/<input id="field-rewards.0.title.en" name="rewards.0.title.en" type="text" value="Postcard" lang="en"/);
+  });
+
   it('lets a laureate write and submit their campaign through forms, and staff review it and set the money rules', async () => {
     const programme = await createProgramme(t, city, staff, { phase: 'coaching' });
     const [ana, ben] = await createLaureates(t, city, staff, programme.id, 2, { prefix: 'pages' });
@@ -218,15 +279,15 @@ describe('campaign pages', () => {
 
     const wrong = await laureate.post(editPath).set('Host', city.host).type('form').send({
       _csrf: edit.csrf,
-      title: ana.title,
-      summary: 'Vélos',
-      story: STORY,
+      'title.fr': ana.title,
+      'summary.fr': 'Vélos',
+      'story.fr': STORY,
       goalEuros: 'a lot',
-      imageAlt: '',
-      'rewards.0.title': '',
+      'imageAlt.fr': '',
+      'rewards.0.title.fr': '',
       'rewards.0.minAmount': '10',
-      'faq.1.question': 'Où ?',
-      'faq.1.answer': '',
+      'faq.1.question.fr': 'Où ?',
+      'faq.1.answer.fr': '',
     });
     expect(wrong.status).toBe(400);
     expect(wrong.text).toContain('href="#field-goalEuros"');
@@ -240,14 +301,14 @@ describe('campaign pages', () => {
       .type('form')
       .send({
         _csrf: edit.csrf,
-        title: ana.title,
-        summary: 'Des vélos réparés pour le quartier',
-        story: `${STORY}\n\nDeuxième paragraphe.`,
+        'title.fr': ana.title,
+        'summary.fr': 'Des vélos réparés pour le quartier',
+        'story.fr': `${STORY}\n\nDeuxième paragraphe.`,
         goalEuros: '3 000',
-        imageAlt: '',
-        'faq.0.question': 'Où ?',
-        'faq.0.answer': 'Au port.',
-        'rewards.0.title': 'Révision',
+        'imageAlt.fr': '',
+        'faq.0.question.fr': 'Où ?',
+        'faq.0.answer.fr': 'Au port.',
+        'rewards.0.title.fr': 'Révision',
         'rewards.0.minAmount': '25,50',
         'rewards.0.quantity': '10',
         'rewards.0.estimatedDelivery': '2026-12',
@@ -255,10 +316,17 @@ describe('campaign pages', () => {
       })
       .expect(303);
     const saved = (await t.http().get(`/api/campaigns/${campaignId}`).set(ana.headers).expect(200)).body;
-    expect(saved).toMatchObject({ goalCents: 300_000, faq: [{ question: 'Où ?', answer: 'Au port.' }] });
-    expect(saved.story).toContain('<p>Deuxième paragraphe.</p>');
+    expect(saved).toMatchObject({ goalCents: 300_000, faq: [{ question: { fr: 'Où ?' }, answer: { fr: 'Au port.' } }] });
+    expect(saved.story.fr).toContain('<p>Deuxième paragraphe.</p>');
     expect(saved.rewards).toEqual([
-      expect.objectContaining({ title: 'Révision', minAmountCents: 2_550, quantity: 10, remaining: 10, estimatedDelivery: '2026-12', matchEligible: true }),
+      expect.objectContaining({
+        title: { fr: 'Révision' },
+        minAmountCents: 2_550,
+        quantity: 10,
+        remaining: 10,
+        estimatedDelivery: '2026-12',
+        matchEligible: true,
+      }),
     ]);
 
     // An image without its description cannot be submitted.
@@ -293,10 +361,10 @@ describe('campaign pages', () => {
       .send({
         ...fields,
         _csrf: page.csrf,
-        summary: 'Des vélos réparés pour le quartier',
-        story: STORY,
-        imageAlt: 'Un vélo réparé devant l’atelier',
-        'faq.0.answer': 'Au port.',
+        'summary.fr': 'Des vélos réparés pour le quartier',
+        'story.fr': STORY,
+        'imageAlt.fr': 'Un vélo réparé devant l’atelier',
+        'faq.0.answer.fr': 'Au port.',
         'rewards.0.matchEligible': 'yes',
       })
       .expect(303);
@@ -434,14 +502,14 @@ describe('campaign pages', () => {
       .post(`/campaigns/${c.id}/updates`)
       .set('Host', city.host)
       .type('form')
-      .send({ _csrf: edit.csrf, idempotencyKey: keyOf(edit.html), title: '', body: '' });
+      .send({ _csrf: edit.csrf, idempotencyKey: keyOf(edit.html), 'update-title.fr': '', 'update-body.fr': '' });
     expect(empty.status).toBe(400);
     expect(empty.text).toContain('href="#field-update-title"');
     const news = {
       _csrf: edit.csrf,
       idempotencyKey: edit.html.match(/name="idempotencyKey" value="([^"]+)"/)![1],
-      title: 'Premières pièces',
-      body: 'Merci, les pièces sont commandées.',
+      'update-title.fr': 'Premières pièces',
+      'update-body.fr': 'Merci, les pièces sont commandées.',
     };
     await laureate.post(`/campaigns/${c.id}/updates`).set('Host', city.host).type('form').send(news).expect(303);
     await laureate.post(`/campaigns/${c.id}/updates`).set('Host', city.host).type('form').send(news).expect(303); // a double submit posts once

@@ -37,7 +37,7 @@ describe('campaigns: review, synchronised window, contributions, webhooks, settl
     const programme = await createProgramme(t, city, staff, { phase: 'coaching' });
     const [ana, ben] = await createLaureates(t, city, staff, programme.id, 2);
     const mine = await t.http().get(`/api/programmes/${programme.id}/campaigns/mine`).set(ana.headers).expect(200);
-    expect(mine.body).toMatchObject({ status: 'draft', title: ana.title, collectedCents: 0 });
+    expect(mine.body).toMatchObject({ status: 'draft', title: { fr: ana.title }, collectedCents: 0 });
     // The same call again finds the same draft.
     expect((await t.http().get(`/api/programmes/${programme.id}/campaigns/mine`).set(ana.headers)).body.id).toBe(mine.body.id);
 
@@ -49,7 +49,7 @@ describe('campaigns: review, synchronised window, contributions, webhooks, settl
       .http()
       .patch(`/api/campaigns/${mine.body.id}`)
       .set(ana.headers)
-      .send({ goalCents: 50, rewards: [{ title: '', minAmountCents: 10 }] })
+      .send({ goalCents: 50, rewards: [{ title: { fr: '' }, minAmountCents: 10 }] })
       .expect(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(
       expect.arrayContaining(['goalCents', 'rewards.0.title', 'rewards.0.minAmountCents']),
@@ -60,27 +60,59 @@ describe('campaigns: review, synchronised window, contributions, webhooks, settl
       .patch(`/api/campaigns/${mine.body.id}`)
       .set(ana.headers)
       .send({
-        summary: 'Vélos réparés',
+        summary: { fr: 'Vélos réparés', en: ' ' },
         goalCents: 300_000,
-        story:
-          '<p onclick="x()">Un atelier <script>alert(1)</script><strong>ouvert</strong> à tous, avec des pièces de réemploi.</p><a href="javascript:alert(1)">lien</a>',
+        story: {
+          fr: '<p onclick="x()">Un atelier <script>alert(1)</script><strong>ouvert</strong> à tous, avec des pièces de réemploi.</p><a href="javascript:alert(1)">lien</a>',
+          en: '<p>A <em>workshop</em> open to all<img src=x onerror="alert(1)"></p>',
+        },
         rewards: [
-          { title: 'Carte postale', minAmountCents: 1_000 },
-          { title: 'Révision', minAmountCents: 5_000, quantity: 10, estimatedDelivery: '2026-12' },
+          { title: { fr: 'Carte postale', en: 'Postcard' }, minAmountCents: 1_000 },
+          { title: { fr: 'Révision' }, minAmountCents: 5_000, quantity: 10, estimatedDelivery: '2026-12' },
         ],
-        faq: [{ question: 'Où ?', answer: 'Au port.' }],
+        faq: [{ question: { fr: 'Où ?', en: 'Where?' }, answer: { fr: 'Au port.' } }],
       })
       .expect(200);
-    expect(patched.body.story).toContain('<strong>ouvert</strong>');
-    expect(patched.body.story).not.toMatch(/script|onclick|javascript/);
-    expect(patched.body.rewards.map((r: { title: string; remaining: number | null }) => [r.title, r.remaining])).toEqual([
-      ['Carte postale', null],
-      ['Révision', 10],
+    // Each language's story is sanitised on its own; an empty language is not stored.
+    expect(patched.body.story.fr).toContain('<strong>ouvert</strong>');
+    expect(patched.body.story.fr).not.toMatch(/script|onclick|javascript/);
+    expect(patched.body.story.en).toContain('<em>workshop</em>');
+    expect(patched.body.story.en).not.toMatch(/onerror|<img/);
+    expect(patched.body.summary).toEqual({ fr: 'Vélos réparés' });
+    expect(patched.body.faq).toEqual([{ question: { fr: 'Où ?', en: 'Where?' }, answer: { fr: 'Au port.' } }]);
+    expect(patched.body.rewards.map((r: { title: Record<string, string>; remaining: number | null }) => [r.title, r.remaining])).toEqual([
+      [{ fr: 'Carte postale', en: 'Postcard' }, null],
+      [{ fr: 'Révision' }, 10],
     ]);
+    // A text must be a map of the installation's languages, each within its length.
+    const notAMap = await t
+      .http()
+      .patch(`/api/campaigns/${mine.body.id}`)
+      .set(ana.headers)
+      .send({ title: 'Vélo', summary: { xx: 'Vélo' } })
+      .expect(400);
+    expect(notAMap.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['title', 'summary']));
+    await t
+      .http()
+      .patch(`/api/campaigns/${mine.body.id}`)
+      .set(ana.headers)
+      .send({ title: { fr: 'x'.repeat(141) } })
+      .expect(400);
+    await t
+      .http()
+      .patch(`/api/campaigns/${mine.body.id}`)
+      .set(ana.headers)
+      .send({ title: { fr: ' ', en: '' } })
+      .expect(400);
 
     // Nobody else sees or edits it: another laureate, another tenant's staff.
     await t.http().get(`/api/campaigns/${mine.body.id}`).set(ben.headers).expect(404);
-    await t.http().patch(`/api/campaigns/${mine.body.id}`).set(ben.headers).send({ title: 'x' }).expect(404);
+    await t
+      .http()
+      .patch(`/api/campaigns/${mine.body.id}`)
+      .set(ben.headers)
+      .send({ title: { fr: 'x' } })
+      .expect(404);
     const otherStaff = await createPerson(t, other, 'staff');
     await t.http().get(`/api/campaigns/${mine.body.id}`).set(otherStaff.headers).expect(404);
     await t.http().post(`/api/programmes/${programme.id}/campaigns/${mine.body.id}/review`).set(otherStaff.headers).send({ decision: 'approve' }).expect(404);
@@ -113,7 +145,12 @@ describe('campaigns: review, synchronised window, contributions, webhooks, settl
     expect(approved.body.status).toBe('approved');
     // Approving twice is harmless; a laureate's later edit sends it back to review.
     await t.http().post(`/api/programmes/${programme.id}/campaigns/${mine.body.id}/review`).set(staff.headers).send({ decision: 'approve' }).expect(200);
-    const edited = await t.http().patch(`/api/campaigns/${mine.body.id}`).set(ana.headers).send({ summary: 'Vélos réparés, vies changées' }).expect(200);
+    const edited = await t
+      .http()
+      .patch(`/api/campaigns/${mine.body.id}`)
+      .set(ana.headers)
+      .send({ summary: { fr: 'Vélos réparés, vies changées' } })
+      .expect(200);
     expect(edited.body.status).toBe('in_review');
 
     const list = await t.http().get(`/api/programmes/${programme.id}/campaigns`).set(staff.headers).expect(200);
@@ -475,7 +512,12 @@ describe('campaigns: review, synchronised window, contributions, webhooks, settl
   it('e-mails updates to contributors, exports them, and nudges the laureate once per nudge', async () => {
     const w = await createCampaignProgramme(t, city, staff, 1, { goalCents: 100_000, days: 10, settings: { paymentProvider: 'webhook' } });
     const [c] = w.campaigns;
-    await t.http().post(`/api/campaigns/${c.id}/updates`).set(c.laureate.headers).send({ title: 'Trop tôt', body: 'x' }).expect(409);
+    await t
+      .http()
+      .post(`/api/campaigns/${c.id}/updates`)
+      .set(c.laureate.headers)
+      .send({ title: { fr: 'Trop tôt' }, body: { fr: 'x' } })
+      .expect(409);
     await w.open();
     for (const [i, email] of ['p@example.org', 'q@example.org'].entries()) {
       const r = await contribute(c.id, contributionBody({ amountCents: 1_000 * (i + 1), email, displayName: `=cmd|${i}`, message: 'Go!' })).expect(201);
@@ -492,14 +534,14 @@ describe('campaigns: review, synchronised window, contributions, webhooks, settl
       .post(`/api/campaigns/${c.id}/updates`)
       .set(c.laureate.headers)
       .set('Idempotency-Key', k)
-      .send({ title: 'Premières pièces', body: 'Merci à vous !' })
+      .send({ title: { fr: 'Premières pièces' }, body: { fr: 'Merci à vous !' } })
       .expect(201);
     await t
       .http()
       .post(`/api/campaigns/${c.id}/updates`)
       .set(c.laureate.headers)
       .set('Idempotency-Key', k)
-      .send({ title: 'Premières pièces', body: 'Merci à vous !' })
+      .send({ title: { fr: 'Premières pièces' }, body: { fr: 'Merci à vous !' } })
       .expect(201);
     await t.sendMail();
     expect(smtp.to('p@example.org').filter((m) => /Premières pièces/.test(m.subject))).toHaveLength(1);
@@ -527,5 +569,56 @@ describe('campaigns: review, synchronised window, contributions, webhooks, settl
     const nudges = smtp.to(c.laureate.email).map((m) => m.subject);
     expect(nudges.filter((s) => /Donnez des nouvelles|Give news/.test(s))).toHaveLength(1);
     for (const d of [5, 3, 2, 1]) expect(nudges.filter((s) => new RegExp(`(Plus que ${d} jour|^${d} day)`).test(s))).toHaveLength(1);
+  });
+
+  it("e-mails an update in each contributor's language when it is written in it, else in the authority's default", async () => {
+    const w = await createCampaignProgramme(t, city, staff, 1, { goalCents: 100_000, days: 10, settings: { paymentProvider: 'webhook' } });
+    const [c] = w.campaigns;
+    await t
+      .http()
+      .patch(`/api/campaigns/${c.id}`)
+      .set(staff.headers)
+      .send({ title: { fr: 'Atelier vélo', en: 'Bike workshop' } })
+      .expect(200);
+    await w.open();
+    const people = [
+      ['en@example.org', 'en'],
+      ['fr@example.org', 'fr'],
+    ] as const;
+    for (const [i, [email, locale]] of people.entries()) {
+      const r = await contribute(c.id, contributionBody({ amountCents: 1_000, email, locale })).expect(201);
+      await webhook(t, city, { id: `lang-${i}`, type: 'payment.succeeded', data: { reference: r.body.id, amountCents: 1_000 } }).expect(200);
+    }
+    await t
+      .http()
+      .post(`/api/campaigns/${c.id}/updates`)
+      .set(c.laureate.headers)
+      .send({ title: { fr: 'Les pièces sont arrivées', en: 'The parts have arrived' }, body: { fr: 'Merci à vous !', en: 'Thank you all!' } })
+      .expect(201);
+    await t
+      .http()
+      .post(`/api/campaigns/${c.id}/updates`)
+      .set(c.laureate.headers)
+      .send({ title: { fr: 'Portes ouvertes samedi' }, body: { fr: 'Venez nombreux.' } })
+      .expect(201);
+    await t.sendMail();
+    const toEn = smtp.to('en@example.org').filter((m) => /arrived|arrivées|Portes ouvertes/.test(m.subject));
+    const toFr = smtp.to('fr@example.org').filter((m) => /arrived|arrivées|Portes ouvertes/.test(m.subject));
+    // Written in English: in English, with the campaign's English title.
+    expect(toEn.find((m) => /arrived/.test(m.subject))).toMatchObject({ subject: '"Bike workshop": The parts have arrived' });
+    expect(toEn.find((m) => /arrived/.test(m.subject))!.text).toContain('Thank you all!');
+    // Written in French only: the English contributor reads the French text (in the English e-mail).
+    const fallback = toEn.find((m) => /Portes ouvertes/.test(m.subject))!;
+    expect(fallback.subject).toBe('"Bike workshop": Portes ouvertes samedi');
+    expect(fallback.text).toContain('Venez nombreux.');
+    expect(fallback.html).toMatch(/<h2><span lang="fr">Portes ouvertes samedi<\/span><\/h2>/);
+    expect(fallback.html).toMatch(/lang="fr"[^>]*>Venez nombreux\./);
+    // The French contributor gets French, whatever else was written.
+    expect(toFr.map((m) => m.subject).sort()).toEqual(['« Atelier vélo » : Les pièces sont arrivées', '« Atelier vélo » : Portes ouvertes samedi']);
+    expect(toFr.every((m) => !/Thank you/.test(m.text))).toBe(true);
+    // The page shows each language its own text.
+    const en = await t.http().get(`/programmes/${w.programme.slug}/campaigns/${c.slug}?lang=en`).set('Host', city.host).expect(200);
+    expect(en.text).toContain('The parts have arrived');
+    expect(en.text).toMatch(/<h3 class="h-small"><span lang="fr">Portes ouvertes samedi<\/span><\/h3>/);
   });
 });

@@ -46,9 +46,9 @@ describe('coaching: plan, schedules, evidence, review, readiness and calendar fe
       .set(staff.headers)
       .send({
         milestones: [
-          { kind: 'session', title: 'No place', days: 3 },
-          { kind: 'deliverable', title: 'Both dates', days: 3, at: '2026-07-01T10:00:00+02:00', evidence: 'text' },
-          { kind: 'deliverable', title: 'No evidence', days: 3 },
+          { kind: 'session', title: { fr: 'No place' }, days: 3 },
+          { kind: 'deliverable', title: { fr: 'Both dates' }, days: 3, at: '2026-07-01T10:00:00+02:00', evidence: 'text' },
+          { kind: 'deliverable', title: { fr: 'No evidence' }, days: 3 },
         ],
       });
     expect(bad.status).toBe(400);
@@ -71,7 +71,7 @@ describe('coaching: plan, schedules, evidence, review, readiness and calendar fe
     expect(byKey.kickoff.at).toBe('2026-07-07T08:00:00.000Z');
     expect(byKey.story.at).toBe('2026-07-10T08:00:00.000Z');
     expect(byKey.budget.at).toBe('2026-07-14T16:00:00.000Z');
-    expect(first.readiness.missing.map((m: { title: string }) => m.title)).toEqual(['Campaign story', 'Budget']);
+    expect(first.readiness.missing.map((m: { title: Record<string, string> }) => m.title.fr)).toEqual(['Campaign story', 'Budget']);
 
     const again = await t.http().post(`${base()}/schedules`).set(staff.headers).expect(200);
     expect(again.body.laureates).toBe(3);

@@ -36,7 +36,7 @@ describe('sponsor partners: profiles, needs, rankings and the matching', () => {
         .set(staff.headers)
         .send({
           name: 'Université',
-          description: 'Labs and students',
+          description: { en: 'Labs and students' },
           expertise: ['Prototyping', 'design'],
           themes: ['repair'],
           capacity: 1,

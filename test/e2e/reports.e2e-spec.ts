@@ -311,7 +311,7 @@ describe('results report: publication, versions and downloads', () => {
     const dash = await openPage(browser, city.host, `/staff/programmes/${s.programme.id}/dashboard?lang=en`);
     expect(dash.status).toBe(200);
     expect(dash.html).toContain('Campaign pages not approved');
-    expect(dash.html).toContain('Late page — draft');
+    expect(dash.html).toContain('<span lang="fr">Late page</span> — draft'); // written in French: marked so on the English page
     expect(dash.html).toMatch(/Applications received<\/span><br><strong>6</);
     expect(dash.html).toMatch(/Funded<\/span><br><strong>2</);
     expect(dash.html).toContain('report.published');

@@ -158,7 +158,7 @@ const KEY_ROUTES: KeyRoute[] = [
   key('-    -    A    -    -    -    A    A    -    -    A    -', 'PATCH /api/campaigns/:campaignId', 'laureate campaign edit'),
   key('-    -    A    -    -    -    A    A    -    -    A    -', 'GET /campaigns/:campaignId/edit', 'laureate campaign edit page'),
   key('-    -    A    -    -    -    A    A    -    -    A    -', 'POST /api/campaigns/:campaignId/updates', 'campaign news update', {
-    body: { title: 'News', body: 'The workshop opens.' },
+    body: { title: { en: 'News' }, body: { en: 'The workshop opens.' } },
   }),
   key('-    -    A    -    -    -    A    A    -    -    A    -', 'GET /api/campaigns/:campaignId/contributors.csv', 'campaign contributors'),
   key('A    A    A    A    A    A    A    A    A    A    A    A', 'POST /api/campaigns/:campaignId/contributions', 'contribution'),

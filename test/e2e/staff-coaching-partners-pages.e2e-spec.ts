@@ -28,8 +28,16 @@ describe('staff pages for coaching and partners', () => {
       expect(bad.text).toContain('href="#field-plan"');
       expect(bad.text).toContain('[{');
       const plan = [
-        { id: 'kickoff', kind: 'session', title: 'Atelier de lancement', days: 0, time: '09:30', place: 'Fablab', required: false },
-        { id: 'story', kind: 'deliverable', title: 'Récit de campagne', days: 14, time: '18:00', evidence: 'text', required: true },
+        {
+          id: 'kickoff',
+          kind: 'session',
+          title: { fr: 'Atelier de lancement', en: 'Kick-off workshop' },
+          days: 0,
+          time: '09:30',
+          place: 'Fablab',
+          required: false,
+        },
+        { id: 'story', kind: 'deliverable', title: { fr: 'Récit de campagne' }, days: 14, time: '18:00', evidence: 'text', required: true },
       ];
       const saved = await browser
         .post(`/staff/programmes/${p.id}/coaching/plan`)
@@ -39,11 +47,16 @@ describe('staff pages for coaching and partners', () => {
       expect(saved.status).toBe(303);
       const api = await t.http().get(`/api/programmes/${p.id}/coaching/plan`).set(staff.headers);
       expect(api.body.milestones.map((m: { id: string }) => m.id)).toEqual(['kickoff', 'story']);
+      expect(api.body.milestones[0].title).toEqual({ fr: 'Atelier de lancement', en: 'Kick-off workshop' });
 
       const matching = await openPage(browser, city.host, `/staff/programmes/${p.id}/matching`);
+      expect(matching.html).toMatch(/<textarea id="field-description" name="description.fr" lang="fr"/);
+      expect(matching.html).toMatch(/<textarea id="field-description.en" name="description.en" lang="en"/);
       const added = await browser.post(`/staff/programmes/${p.id}/matching/partner`).set('Host', city.host).type('form').send({
         _csrf: matching.csrf,
         name: 'Université de Lumière',
+        'description.fr': 'Laboratoires et étudiants',
+        'description.en': 'Labs and students',
         expertise: 'design, research',
         themes: 'repair',
         capacity: '2',
@@ -52,7 +65,13 @@ describe('staff pages for coaching and partners', () => {
       expect(added.status).toBe(303);
       const partners = await t.http().get(`/api/programmes/${p.id}/partners`).set(staff.headers);
       const partner = (partners.body.partners ?? partners.body)[0];
-      expect(partner).toMatchObject({ name: 'Université de Lumière', expertise: ['design', 'research'], capacity: 2, matchFundingCents: 500_000 });
+      expect(partner).toMatchObject({
+        name: 'Université de Lumière',
+        description: { fr: 'Laboratoires et étudiants', en: 'Labs and students' },
+        expertise: ['design', 'research'],
+        capacity: 2,
+        matchFundingCents: 500_000,
+      });
       const noName = await browser
         .post(`/staff/programmes/${p.id}/matching/partner`)
         .set('Host', city.host)

@@ -17,7 +17,19 @@ export interface TestCampaign {
   id: string;
   slug: string;
   laureate: TestLaureate;
-  rewards: Array<{ id: string; title: string; minAmountCents: number; remaining: number | null }>;
+  rewards: Array<{ id: string; title: Record<string, string>; minAmountCents: number; remaining: number | null }>;
+}
+
+/** A text given as a string is the French one (the test authority's default language). */
+const inFrench = (v: unknown) => (typeof v === 'string' ? { fr: v } : v);
+
+/** Reward tiers as tests write them (`title: 'Merci'`) in the API's shape (`title: { fr: 'Merci' }`). */
+export function rewardsInFrench(rewards: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
+  return rewards.map((r) => ({
+    ...r,
+    title: inFrench(r.title),
+    ...(r.description !== undefined ? { description: inFrench(r.description) } : {}),
+  }));
 }
 
 /** A laureate writes their campaign (optionally with rewards) and submits it; staff approve it. */
@@ -34,10 +46,10 @@ export async function writeAndApprove(
     .patch(`/api/campaigns/${mine.body.id}`)
     .set(laureate.headers)
     .send({
-      summary: `Projet ${laureate.title}`,
-      story: STORY,
+      summary: { fr: `Projet ${laureate.title}` },
+      story: { fr: STORY },
       goalCents: opts.goalCents ?? 100_000,
-      rewards: opts.rewards ?? [],
+      rewards: rewardsInFrench(opts.rewards ?? []),
     })
     .expect(200);
   await t.http().post(`/api/campaigns/${mine.body.id}/submit`).set(laureate.headers).expect(200);

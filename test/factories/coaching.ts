@@ -55,10 +55,19 @@ export async function createAnnouncedProgramme(
 
 /** The reference plan: a kick-off session, a written story, a budget file, an optional video link. */
 export const TEST_PLAN = [
-  { id: 'kickoff', kind: 'session', title: 'Kick-off', days: 7, time: '10:00', place: 'Fablab, 12 rue du Port; salle 2', durationMinutes: 90, required: false },
-  { id: 'story', kind: 'deliverable', title: 'Campaign story', days: 10, evidence: 'text', required: true },
-  { id: 'budget', kind: 'deliverable', title: 'Budget', days: 14, time: '18:00', evidence: 'file', required: true },
-  { id: 'video', kind: 'deliverable', title: 'Video pitch', days: 21, time: '18:00', evidence: 'url', required: false },
+  {
+    id: 'kickoff',
+    kind: 'session',
+    title: { fr: 'Kick-off', en: 'Kick-off' },
+    days: 7,
+    time: '10:00',
+    place: 'Fablab, 12 rue du Port; salle 2',
+    durationMinutes: 90,
+    required: false,
+  },
+  { id: 'story', kind: 'deliverable', title: { fr: 'Campaign story', en: 'Campaign story' }, days: 10, evidence: 'text', required: true },
+  { id: 'budget', kind: 'deliverable', title: { fr: 'Budget', en: 'Budget' }, days: 14, time: '18:00', evidence: 'file', required: true },
+  { id: 'video', kind: 'deliverable', title: { fr: 'Video pitch', en: 'Video pitch' }, days: 21, time: '18:00', evidence: 'url', required: false },
 ];
 
 /** A tiny valid PDF, recognised by its first bytes. */

@@ -24,14 +24,14 @@ export async function addPartner(
   t: TestApp,
   tt: TestTenant,
   programmeId: string,
-  opts: { name: string; logoUrl?: string | null; description?: string },
+  opts: { name: string; logoUrl?: string | null; description?: string | Record<string, string> },
 ): Promise<string> {
   const [row] = await t.ds.query(`INSERT INTO partner (tenant_id, programme_id, name, logo_url, description) VALUES ($1, $2, $3, $4, $5) RETURNING id`, [
     tt.tenant.id,
     programmeId,
     opts.name,
     opts.logoUrl ?? null,
-    opts.description ?? '',
+    JSON.stringify(typeof opts.description === 'string' ? { fr: opts.description } : (opts.description ?? {})),
   ]);
   return row.id;
 }
@@ -48,8 +48,9 @@ export async function sponsor(t: TestApp, tt: TestTenant, programmeId: string, p
 
 export interface TestCampaign {
   slug: string;
-  title: string;
-  summary?: string;
+  /** A string is the French text (the test authority's default language). */
+  title: string | Record<string, string>;
+  summary?: string | Record<string, string>;
   status: CampaignStatus;
   goalCents: number;
   collectedCents?: number;
@@ -68,15 +69,15 @@ export async function createCampaign(
   const [row] = await t.ds.query(
     `INSERT INTO campaign (tenant_id, programme_id, application_id, laureate_user_id, slug, title, summary, story, goal_cents, status,
        collected_cents, matched_cents, contribution_count, contributor_count)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, '<p>Story</p>', $8, $9, $10, $11, $12, $12) RETURNING id`,
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, '{"fr": "<p>Story</p>"}', $8, $9, $10, $11, $12, $12) RETURNING id`,
     [
       tt.tenant.id,
       programmeId,
       laureate.applicationId,
       laureate.userId,
       c.slug,
-      c.title,
-      c.summary ?? '',
+      JSON.stringify(typeof c.title === 'string' ? { fr: c.title } : c.title),
+      JSON.stringify(typeof c.summary === 'string' ? (c.summary ? { fr: c.summary } : {}) : (c.summary ?? {})),
       c.goalCents,
       c.status,
       c.collectedCents ?? 0,

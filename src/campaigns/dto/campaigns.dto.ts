@@ -1,4 +1,5 @@
-import type { Locale } from '../../common/i18n/localized.js';
+import { IsLocalized, localizedSchema } from '../../common/i18n/is-localized.js';
+import type { Locale, Localized } from '../../common/i18n/localized.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -11,7 +12,6 @@ import {
   IsOptional,
   IsString,
   IsUUID,
-  Length,
   Matches,
   Max,
   MaxLength,
@@ -25,14 +25,17 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 const MAX_CENTS = 100_000_000_00; // 100 million euros: far above any campaign, far below bigint trouble
 
 export class FaqEntryDto {
-  @ApiProperty() @Transform(trim) @IsString() @Length(1, 300) question: string;
-  @ApiProperty() @Transform(trim) @IsString() @Length(1, 3000) answer: string;
+  @ApiProperty(localizedSchema('The question (300 characters at most)')) @IsLocalized({ required: true, maxLength: 300 }) question: Localized;
+  @ApiProperty(localizedSchema('The answer (3000 characters at most)')) @IsLocalized({ required: true, maxLength: 3000 }) answer: Localized;
 }
 
 export class RewardTierDto {
   @ApiPropertyOptional({ description: 'Keep to edit an existing tier; omit to add one' }) @IsOptional() @IsUUID() id?: string;
-  @ApiProperty() @Transform(trim) @IsString() @Length(1, 140) title: string;
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(2000) description?: string;
+  @ApiProperty(localizedSchema('The reward (140 characters at most)')) @IsLocalized({ required: true, maxLength: 140 }) title: Localized;
+  @ApiPropertyOptional(localizedSchema('What the contributor gets (2000 characters at most)'))
+  @IsOptional()
+  @IsLocalized({ maxLength: 2000 })
+  description?: Localized;
   @ApiProperty({ minimum: 100 }) @IsInt() @Min(100) @Max(MAX_CENTS) minAmountCents: number;
   @ApiPropertyOptional({ nullable: true, description: 'Limited quantity; null or omitted for unlimited' })
   @IsOptional()
@@ -51,15 +54,20 @@ export class RewardTierDto {
 
 /** A laureate's edit of their campaign page; omitted fields are left as they are. */
 export class UpdateCampaignDto {
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(1, 140) title?: string;
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(300) summary?: string;
-  @ApiPropertyOptional({ description: 'HTML (sanitised to an allow-list) or plain text (paragraphs)' })
+  @ApiPropertyOptional(localizedSchema('The page title (140 characters at most)'))
   @IsOptional()
-  @IsString()
-  @MaxLength(30_000)
-  story?: string;
+  @IsLocalized({ required: true, maxLength: 140 })
+  title?: Localized;
+  @ApiPropertyOptional(localizedSchema('One or two sentences (300 characters at most)')) @IsOptional() @IsLocalized({ maxLength: 300 }) summary?: Localized;
+  @ApiPropertyOptional(localizedSchema('HTML (sanitised to an allow-list) or plain text (paragraphs), 30,000 characters at most', { fr: '<p>…</p>' }))
+  @IsOptional()
+  @IsLocalized({ maxLength: 30_000 })
+  story?: Localized;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(10_000) @Max(MAX_CENTS) goalCents?: number;
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(300) imageAlt?: string;
+  @ApiPropertyOptional(localizedSchema("The image's text alternative (300 characters at most)"))
+  @IsOptional()
+  @IsLocalized({ maxLength: 300 })
+  imageAlt?: Localized;
   @ApiPropertyOptional({ type: [FaqEntryDto] })
   @IsOptional()
   @IsArray()
@@ -105,9 +113,10 @@ export class SubscribeDto {
   @ApiPropertyOptional({ example: 'fr', description: 'One of the authority’s languages' }) @IsOptional() @IsLocale() locale?: Locale;
 }
 
+/** News to contributors: each contributor reads it in their language, else in the authority's default. */
 export class CampaignUpdateDto {
-  @ApiProperty() @Transform(trim) @IsString() @Length(1, 140) title: string;
-  @ApiProperty() @Transform(trim) @IsString() @Length(1, 10_000) body: string;
+  @ApiProperty(localizedSchema('The headline (140 characters at most)')) @IsLocalized({ required: true, maxLength: 140 }) title: Localized;
+  @ApiProperty(localizedSchema('Plain text (10,000 characters at most)')) @IsLocalized({ required: true, maxLength: 10_000 }) body: Localized;
 }
 
 export class CampaignSettingsDto {

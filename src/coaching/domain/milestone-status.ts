@@ -1,3 +1,4 @@
+import type { Localized } from '../../common/i18n/localized.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import type { MilestoneKind } from './milestones.js';
 
@@ -75,7 +76,7 @@ export function effectiveStatus(kind: MilestoneKind, stored: StoredMilestoneStat
 export interface LaureateMilestone {
   id: string;
   kind: MilestoneKind;
-  title: string;
+  title: Localized;
   required: boolean;
   /** When the session starts or the deliverable is due (see scheduleMilestones). */
   at: Date;

@@ -1,3 +1,4 @@
+import { hasText, type Localized } from '../../common/i18n/localized.js';
 import { DomainError, type FieldProblem } from '../../common/errors/domain-error.js';
 import { addCalendarDays, assertTimeZone, instantOf, isWallClockTime, wallTimeAt } from './local-time.js';
 
@@ -18,7 +19,8 @@ export type EvidenceKind = 'text' | 'url' | 'file';
 
 interface MilestoneBase {
   id: string;
-  title: string;
+  /** Per language (staff write it once per language the authority offers). */
+  title: Localized;
   /** Required milestones must be validated before the laureate's campaign may open. */
   required: boolean;
   date: MilestoneDate;
@@ -47,7 +49,7 @@ export type ScheduledMilestone = Milestone & { at: Date };
 export function validateMilestone(m: Milestone, prefix = 'milestone'): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if (!m.id) problems.push({ field: `${prefix}.id`, message: 'is required' });
-  if (!m.title.trim()) problems.push({ field: `${prefix}.title`, message: 'is required' });
+  if (!hasText(m.title)) problems.push({ field: `${prefix}.title`, message: 'is required' });
   if (m.date.kind === 'absolute') {
     if (Number.isNaN(m.date.at.getTime())) problems.push({ field: `${prefix}.date.at`, message: 'must be a valid date and time' });
   } else {

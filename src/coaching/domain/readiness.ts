@@ -1,8 +1,9 @@
+import type { Localized } from '../../common/i18n/localized.js';
 import { effectiveStatus, type LaureateMilestone, type MilestoneStatus } from './milestone-status.js';
 
 export interface MissingMilestone {
   milestoneId: string;
-  title: string;
+  title: Localized;
   at: Date;
   /** Overdue when `now` was given and the due instant has passed. */
   status: MilestoneStatus;

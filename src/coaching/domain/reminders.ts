@@ -1,4 +1,4 @@
-import type { Locale } from '../../common/i18n/localized.js';
+import type { Locale, Localized } from '../../common/i18n/localized.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { assertTimeZone, instantOf, isWallClockTime, shiftWallClockDays, wallTimeAt } from './local-time.js';
 import { awaitsLaureate, effectiveStatus, type LaureateMilestone } from './milestone-status.js';
@@ -30,7 +30,7 @@ export interface Reminder {
   kind: ReminderKind;
   milestoneId: string;
   laureateId: string;
-  title: string;
+  title: Localized;
   /** When the reminder became due (it may be sent later, after downtime). */
   sendAt: Date;
   /** The session's start or the deliverable's due instant. */

@@ -1,3 +1,5 @@
+import { IsLocalized, localizedSchema } from '../../common/i18n/is-localized.js';
+import type { Localized } from '../../common/i18n/localized.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -30,8 +32,11 @@ export class MilestoneDto {
   @Matches(/^[a-z0-9][a-z0-9_-]{0,40}$/, { message: 'id must be lower-case letters, digits, _ or -' })
   id?: string;
   @ApiProperty({ enum: ['session', 'deliverable'] }) @IsIn(['session', 'deliverable']) kind: 'session' | 'deliverable';
-  @ApiProperty() @Transform(trim) @IsString() @Length(1, 200) title: string;
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(2000) description?: string;
+  @ApiProperty(localizedSchema('The milestone (200 characters at most)')) @IsLocalized({ required: true, maxLength: 200 }) title: Localized;
+  @ApiPropertyOptional(localizedSchema('What to do or bring (2000 characters at most)'))
+  @IsOptional()
+  @IsLocalized({ maxLength: 2000 })
+  description?: Localized;
   @ApiPropertyOptional({ default: true, description: 'Required before the campaign may open' }) @IsOptional() @IsBoolean() required?: boolean;
   @ApiPropertyOptional({ description: 'Absolute date and time (ISO 8601 with offset)' }) @IsOptional() @IsISO8601({ strict: true }) at?: string;
   @ApiPropertyOptional({ description: 'Days after the start of the coaching' }) @IsOptional() @IsInt() @Min(-365) @Max(730) days?: number;

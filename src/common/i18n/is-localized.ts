@@ -43,3 +43,11 @@ export function IsLocalized(options: IsLocalizedOptions = {}, validationOptions?
     });
   };
 }
+
+/** Swagger's picture of a Localized map: one text per language code. */
+export const localizedSchema = (description: string, example: Record<string, string> = { fr: '…', en: '…' }) => ({
+  type: 'object' as const,
+  additionalProperties: { type: 'string' },
+  description: `${description}: one text per language (\`{ "fr": "…", "en": "…" }\`), among the authority's languages`,
+  example,
+});

@@ -1,4 +1,5 @@
-import type { Locale } from '../../common/i18n/localized.js';
+import { IsLocalized, localizedSchema } from '../../common/i18n/is-localized.js';
+import type { Locale, Localized } from '../../common/i18n/localized.js';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -27,7 +28,10 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 export class PartnerDto {
   @ApiProperty() @Transform(trim) @IsString() @Length(1, 200) name: string;
   @ApiPropertyOptional() @IsOptional() @Matches(/^https:\/\/\S+$/, { message: 'logoUrl must be an https link' }) @MaxLength(500) logoUrl?: string | null;
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(5000) description?: string;
+  @ApiPropertyOptional(localizedSchema('What the partner offers (5000 characters at most)'))
+  @IsOptional()
+  @IsLocalized({ maxLength: 5000 })
+  description?: Localized;
   @ApiPropertyOptional({ type: [String] })
   @IsOptional()
   @IsArray()

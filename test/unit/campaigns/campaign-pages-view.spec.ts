@@ -2,34 +2,44 @@ import { campaignFormToDto, formFieldOf, integerOrNull } from '../../../src/camp
 
 describe("the campaign editor's form", () => {
   it('turns euros into cents and drops empty rows, remembering the row of each kept one', () => {
-    const { dto, problems, faqRows, rewardRows } = campaignFormToDto({
-      title: ' Vélo ',
-      summary: 'Un atelier',
-      story: '<p>Histoire</p>',
-      imageAlt: '',
-      goalEuros: '5 000,50 €',
-      'faq.0.question': '',
-      'faq.0.answer': '',
-      'faq.1.question': 'Où ?',
-      'faq.1.answer': 'Ici',
-      'rewards.2.title': 'Merci',
-      'rewards.2.minAmount': '25,5',
-      'rewards.2.quantity': '',
-      'rewards.2.matchEligible': 'yes',
-    });
+    const { dto, problems, faqRows, rewardRows } = campaignFormToDto(
+      {
+        'title.fr': ' Vélo ',
+        'title.en': 'Bike',
+        'title.de': 'not offered: ignored',
+        'summary.fr': 'Un atelier',
+        'story.fr': '<p>Histoire</p>',
+        'imageAlt.fr': '',
+        goalEuros: '5 000,50 €',
+        'faq.0.question.fr': '',
+        'faq.0.answer.fr': '',
+        'faq.1.question.fr': 'Où ?',
+        'faq.1.question.en': 'Where?',
+        'faq.1.answer.fr': 'Ici',
+        'rewards.2.title.fr': 'Merci',
+        'rewards.2.minAmount': '25,5',
+        'rewards.2.quantity': '',
+        'rewards.2.matchEligible': 'yes',
+      },
+      ['fr', 'en'],
+    );
     expect(problems).toEqual([]);
     expect(dto).toMatchObject({
-      title: 'Vélo',
+      title: { fr: ' Vélo ', en: 'Bike' },
       goalCents: 500_050,
-      faq: [{ question: 'Où ?', answer: 'Ici' }],
-      rewards: [{ title: 'Merci', minAmountCents: 2550, quantity: null, estimatedDelivery: null, matchEligible: true }],
+      faq: [{ question: { fr: 'Où ?', en: 'Where?' }, answer: { fr: 'Ici' } }],
+      rewards: [{ title: { fr: 'Merci' }, minAmountCents: 2550, quantity: null, estimatedDelivery: null, matchEligible: true }],
     });
+    expect(dto.title).not.toHaveProperty('de');
     expect(faqRows).toEqual([1]);
     expect(rewardRows).toEqual([2]);
   });
 
   it('says which fields are not amounts or whole numbers', () => {
-    const { problems, dto } = campaignFormToDto({ goalEuros: 'beaucoup', 'rewards.0.title': 'T', 'rewards.0.minAmount': '1.234', 'rewards.0.quantity': '2,5' });
+    const { problems, dto } = campaignFormToDto(
+      { goalEuros: 'beaucoup', 'rewards.0.title.fr': 'T', 'rewards.0.minAmount': '1.234', 'rewards.0.quantity': '2,5' },
+      ['fr'],
+    );
     expect(problems.map((p) => p.field)).toEqual(['goalEuros', 'rewards.0.minAmount', 'rewards.0.quantity']);
     expect(dto.goalCents).toBeUndefined();
   });

@@ -88,16 +88,23 @@ describe('milestone dating', () => {
 
   it('schedules a programme template for one laureate, in order', () => {
     const template: Milestone[] = [
-      { id: 'pitch', kind: 'deliverable', title: 'Pitch video', required: true, evidence: 'url', date: { kind: 'relative', days: 21, time: '18:00' } },
+      { id: 'pitch', kind: 'deliverable', title: { fr: 'Pitch video' }, required: true, evidence: 'url', date: { kind: 'relative', days: 21, time: '18:00' } },
       {
         id: 'kickoff',
         kind: 'session',
-        title: 'Kick-off',
+        title: { fr: 'Kick-off' },
         required: true,
         location: { kind: 'place', address: 'Hôtel de ville' },
         date: { kind: 'relative', days: 0 },
       },
-      { id: 'budget', kind: 'deliverable', title: 'Budget', required: false, evidence: 'file', date: { kind: 'absolute', at: t('2026-04-01T10:00:00Z') } },
+      {
+        id: 'budget',
+        kind: 'deliverable',
+        title: { fr: 'Budget' },
+        required: false,
+        evidence: 'file',
+        date: { kind: 'absolute', at: t('2026-04-01T10:00:00Z') },
+      },
     ];
     const scheduled = scheduleMilestones(template, t('2026-03-20T08:00:00Z'), PARIS);
     expect(scheduled.map((m) => [m.id, m.at.toISOString()])).toEqual([
@@ -114,14 +121,14 @@ describe('milestone dating', () => {
     const bad: Milestone = {
       id: 's',
       kind: 'session',
-      title: ' ',
+      title: { fr: ' ' },
       required: false,
       location: { kind: 'video', url: 'ftp://x' },
       date: { kind: 'relative', days: 2, time: '9h' },
     };
     expect(validateMilestone(bad).map((p) => p.field)).toEqual(['milestone.title', 'milestone.date.time', 'milestone.location.url']);
     expect(codeOf(() => assertValidMilestones([bad]))).toBe('VALIDATION_FAILED');
-    const ok: Milestone = { id: 'd', kind: 'deliverable', title: 'Plan', required: true, evidence: 'text', date: { kind: 'relative', days: 2 } };
+    const ok: Milestone = { id: 'd', kind: 'deliverable', title: { fr: 'Plan' }, required: true, evidence: 'text', date: { kind: 'relative', days: 2 } };
     expect(codeOf(() => assertValidMilestones([ok]))).toBe('none');
     expect(codeOf(() => assertValidMilestones([ok, ok]))).toBe('VALIDATION_FAILED');
   });
@@ -184,7 +191,7 @@ describe('readiness', () => {
   const m = (id: string, over: Partial<LaureateMilestone>): LaureateMilestone => ({
     id,
     kind: 'deliverable',
-    title: id,
+    title: { fr: id },
     required: true,
     at: t('2026-04-03T16:00:00Z'),
     status: 'pending',

@@ -10,10 +10,24 @@ const laureate: ReminderRecipient = { laureateId: 'L1', muted: false, timeZone: 
 const none = new Set<string>();
 
 // Due Friday 3 April 2026 at 18:00 CEST; seven days earlier is still winter time (CET).
-const pitch: LaureateMilestone = { id: 'd1', kind: 'deliverable', title: 'Pitch', required: true, at: t('2026-04-03T16:00:00Z'), status: 'pending' };
+const pitch: LaureateMilestone = { id: 'd1', kind: 'deliverable', title: { fr: 'Pitch' }, required: true, at: t('2026-04-03T16:00:00Z'), status: 'pending' };
 // Sunday 29 March 2026 is the spring change in Paris; Sunday 25 October the autumn one.
-const springSession: LaureateMilestone = { id: 's1', kind: 'session', title: 'Workshop', required: false, at: t('2026-03-29T08:00:00Z'), status: 'pending' };
-const autumnSession: LaureateMilestone = { id: 's2', kind: 'session', title: 'Review', required: false, at: t('2026-10-25T09:00:00Z'), status: 'pending' };
+const springSession: LaureateMilestone = {
+  id: 's1',
+  kind: 'session',
+  title: { fr: 'Workshop' },
+  required: false,
+  at: t('2026-03-29T08:00:00Z'),
+  status: 'pending',
+};
+const autumnSession: LaureateMilestone = {
+  id: 's2',
+  kind: 'session',
+  title: { fr: 'Review' },
+  required: false,
+  at: t('2026-10-25T09:00:00Z'),
+  status: 'pending',
+};
 
 const keys = (rs: Reminder[]) => rs.map((r) => r.key);
 
@@ -26,7 +40,7 @@ describe('reminder selection', () => {
       kind: 'before_due',
       milestoneId: 'd1',
       laureateId: 'L1',
-      title: 'Pitch',
+      title: { fr: 'Pitch' },
       sendAt: t('2026-03-27T17:00:00Z'),
       at: pitch.at,
       daysBefore: 7,
@@ -110,7 +124,7 @@ describe('reminder selection', () => {
     const milestoneArb = fc.record({
       id: fc.constantFrom('a', 'b', 'c', 'd', 'e'),
       kind: fc.constantFrom('session' as const, 'deliverable' as const),
-      title: fc.constant('x'),
+      title: fc.constant({ fr: 'x' }),
       required: fc.boolean(),
       // Around both 2026 changes in Paris.
       at: fc.oneof(
