@@ -314,17 +314,19 @@ describe('results report: publication, versions and downloads', () => {
     expect(dash.html).toContain('<span lang="fr">Late page</span> — draft'); // written in French: marked so on the English page
     expect(dash.html).toMatch(/Applications received<\/span><br><strong>6</);
     expect(dash.html).toMatch(/Funded<\/span><br><strong>2</);
-    expect(dash.html).toContain('report.published');
-    expect(dash.html).toContain('programme.created');
+    // Actions read as what happened, in the page's language, not as their keys.
+    expect(dash.html).toContain('<td>Results report published</td>');
+    expect(dash.html).toContain('<td>Programme created</td>');
+    expect(dash.html).not.toContain('<td>report.published</td>');
     const filtered = await openPage(
       browser,
       city.host,
       `/staff/programmes/${s.programme.id}/dashboard?lang=en&action=report.published&actor=${staff.userId}&from=2026-09-25&to=2026-09-25`,
     );
-    expect((filtered.html.match(/<td>report\.published<\/td>/g) ?? []).length).toBe(1);
-    expect(filtered.html).not.toContain('<td>programme.created</td>');
+    expect((filtered.html.match(/<td>Results report published<\/td>/g) ?? []).length).toBe(1);
+    expect(filtered.html).not.toContain('<td>Programme created</td>');
     const none = await openPage(browser, city.host, `/staff/programmes/${s.programme.id}/dashboard?action=report.published&actor=system`);
-    expect(none.html).not.toContain('<td>report.published</td>');
+    expect(none.html).not.toContain('<td>Rapport de résultats publié</td>');
     const bad = await openPage(browser, city.host, `/staff/programmes/${s.programme.id}/dashboard?from=yesterday&actor=x&action=${'a'.repeat(300)}`);
     expect(bad.status).toBe(200);
     const programmePage = await openPage(browser, city.host, `/staff/programmes/${s.programme.id}?lang=en`);
