@@ -92,6 +92,18 @@ export class ForeignTextIndex {
     }
   }
 
+  /**
+   * A text people wrote in one language only (a campaign written in French): on a page in another
+   * language it must sit inside an element marked with its `lang`, like a catalogue's text.
+   */
+  addContent(text: string, lang: string): void {
+    const t = normalise(text);
+    if (t.length <= 15) return;
+    const prefix = t.slice(0, 16);
+    if (!this.byPrefix.has(prefix)) this.byPrefix.set(prefix, []);
+    this.byPrefix.get(prefix)!.push({ text: t, lang });
+  }
+
   /** The catalogue texts of another language than `pageLang` found in `text`. */
   find(text: string, pageLang: string): Array<{ text: string; lang: string }> {
     const s = normalise(text);

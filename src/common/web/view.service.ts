@@ -179,6 +179,21 @@ export class ViewService {
       if (!found) return '';
       return new hbs.SafeString(found.lang === root.locale ? found.text : `<div lang="${Handlebars.escapeExpression(found.lang)}">${found.text}</div>`);
     });
+    /**
+     * Text a person wrote in one known language (an application's title, in the language the applicant
+     * used): {{written text lang}} wraps it in <span lang> when that is not the page's language;
+     * {{langIfOther lang}} gives ` lang="xx"` for a container.
+     */
+    this.hbs.registerHelper('written', function (text: unknown, lang: unknown, options: Handlebars.HelperOptions) {
+      const root = options.data.root as { locale: Locale };
+      const value = text === null || text === undefined ? '' : String(text);
+      if (!value || typeof lang !== 'string' || !lang || lang === root.locale) return value;
+      return new hbs.SafeString(`<span lang="${Handlebars.escapeExpression(lang)}">${Handlebars.escapeExpression(value)}</span>`);
+    });
+    this.hbs.registerHelper('langIfOther', function (lang: unknown, options: Handlebars.HelperOptions) {
+      const root = options.data.root as { locale: Locale };
+      return typeof lang === 'string' && lang && lang !== root.locale ? new hbs.SafeString(` lang="${Handlebars.escapeExpression(lang)}"`) : '';
+    });
     this.hbs.registerHelper('langAttr', function (value: unknown, options: Handlebars.HelperOptions) {
       const { root, found } = pick(value, options);
       return found && found.lang !== root.locale ? new hbs.SafeString(` lang="${Handlebars.escapeExpression(found.lang)}"`) : '';
