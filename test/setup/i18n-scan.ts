@@ -64,7 +64,7 @@ function wronglySeparated(token: string, sep: { decimal: string; group: string }
  * another catalogue. Indexed by their first 16 characters for a fast scan of long texts.
  */
 export class ForeignTextIndex {
-  private readonly byPrefix = new Map<string, Array<{ text: string; lang: string }>>();
+  private readonly byPrefix = new Map<string, Array<{ text: string; lang: string; content?: boolean }>>();
 
   constructor(translations: Translations, languages: readonly string[]) {
     const chunksOf = (value: string): string[] =>
@@ -101,13 +101,13 @@ export class ForeignTextIndex {
     if (t.length <= 15) return;
     const prefix = t.slice(0, 16);
     if (!this.byPrefix.has(prefix)) this.byPrefix.set(prefix, []);
-    this.byPrefix.get(prefix)!.push({ text: t, lang });
+    this.byPrefix.get(prefix)!.push({ text: t, lang, content: true });
   }
 
   /** The catalogue texts of another language than `pageLang` found in `text`. */
-  find(text: string, pageLang: string): Array<{ text: string; lang: string }> {
+  find(text: string, pageLang: string): Array<{ text: string; lang: string; content?: boolean }> {
     const s = normalise(text);
-    const found: Array<{ text: string; lang: string }> = [];
+    const found: Array<{ text: string; lang: string; content?: boolean }> = [];
     for (let i = 0; i + 16 <= s.length; i++) {
       if (i > 0 && !/[\s(«"'“]/.test(s[i - 1])) continue; // texts start at a word
       for (const candidate of this.byPrefix.get(s.slice(i, i + 16)) ?? []) {
@@ -152,6 +152,9 @@ export function scanPage(html: string, lang: string, page: string, translations:
     if (t.length > 15) {
       const marked = nearestLang(where) ?? htmlLang;
       for (const f of foreign.find(t, lang)) {
+        // A person's text in an attribute, <title> or a meta tag cannot be marked with its language
+        // (HTML has no lang for part of an attribute): only the catalogue's own texts must match there.
+        if (f.content && (what || where?.name === 'title')) continue;
         if (marked !== f.lang) add('other language without lang', `[${f.lang}] ${f.text}${what ? ` (${what})` : ''}`);
       }
     }

@@ -40,4 +40,12 @@ describe('language scan rules', () => {
       '<a href="/a?lang=fr">a</a><a href="http://localhost/b">b</a><a href="https://else.example/c">c</a><a href="/x.csv">d</a><a href="/me/sign-out-everywhere">e</a><a href="/f" download>f</a>';
     expect(linksOf(html, 'http://localhost')).toEqual(['/a', '/b']);
   });
+
+  it('finds a text a person wrote in one language outside its lang, except in attributes and the title', () => {
+    const index = new ForeignTextIndex(t, ['fr', 'en']);
+    index.addContent('Ressourcerie de quartier', 'fr');
+    const html = `<!doctype html><html lang="en"><head><title>Ressourcerie de quartier · City</title></head><body>
+      <h1>Ressourcerie de quartier</h1><p><span lang="fr">Ressourcerie de quartier</span></p><img alt="Ressourcerie de quartier" src="/a.png"></body></html>`;
+    expect(scanPage(html, 'en', '/p', t, index).map((f) => `${f.kind}: ${f.text}`)).toEqual(['other language without lang: [fr] Ressourcerie de quartier']);
+  });
 });
