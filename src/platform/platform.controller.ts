@@ -20,7 +20,7 @@ export class PlatformController {
   @Public()
   @HttpCode(202)
   async requestLink(@Body() dto: PlatformLinkDto, @Req() req: TremplinRequest) {
-    await this.platform.requestLink(dto.email, req.ip ?? 'unknown');
+    await this.platform.requestLink(dto.email, req.ip ?? 'unknown', req.locale);
     return { status: 'accepted' };
   }
 

@@ -143,7 +143,7 @@ export class PlatformPagesController {
         }),
       );
     }
-    await this.platform.requestLink(form.value.email, req.ip ?? 'unknown');
+    await this.platform.requestLink(form.value.email, req.ip ?? 'unknown', page.locale);
     return res.send(this.views.platformPage('pages/platform/link-sent', page, { title: this.t(page, 'platform.signIn.sentTitle'), email: form.value.email }));
   }
 

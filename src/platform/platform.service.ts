@@ -79,7 +79,7 @@ export class PlatformService {
   }
 
   /** Same answer whether the address is an admin or not; at most one e-mail a minute per address. */
-  async requestLink(rawEmail: string, ip: string): Promise<void> {
+  async requestLink(rawEmail: string, ip: string, locale = 'en'): Promise<void> {
     const email = normaliseEmail(rawEmail);
     await this.limiter.hit(`platform-link:ip:${ip}`, 20, 15 * 60);
     const admin = await this.repo.adminByEmail(email);
@@ -89,7 +89,7 @@ export class PlatformService {
     } catch {
       return; // already sent within the minute: say nothing more
     }
-    await this.mailLink(admin, await this.newLink(admin.id));
+    await this.mailLink(admin, await this.newLink(admin.id), locale);
   }
 
   async consumeLink(token: string): Promise<PlatformAdmin> {
@@ -215,9 +215,10 @@ export class PlatformService {
    * Platform admins belong to no authority, so their links do not go through an authority's outbox:
    * sent at once, after the link is stored. A failure is logged; the command line prints the link too.
    */
-  private async mailLink(admin: PlatformAdmin, link: string): Promise<void> {
+  /** In the language the link was asked in (the page's, or the API's Accept-Language). */
+  private async mailLink(admin: PlatformAdmin, link: string, locale = 'en'): Promise<void> {
     const brand = { ...PLATFORM_BRAND, senderEmail: this.config.mailFrom, createdAt: new Date(0) } as unknown as Tenant;
-    const mail = this.renderer.render(brand, 'platform-sign-in-link', 'en', { name: admin.displayName, link, minutes: LINK_TTL_MINUTES });
+    const mail = this.renderer.render(brand, 'platform-sign-in-link', locale, { name: admin.displayName, link, minutes: LINK_TTL_MINUTES });
     const transport = createMailTransport(this.config.smtpUrl, this.config.dataDir, () => {});
     try {
       await transport.send({ id: randomUUID(), from: `"Tremplin" <${this.config.mailFrom}>`, sender: this.config.mailFrom, to: admin.email, ...mail });

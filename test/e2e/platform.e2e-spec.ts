@@ -55,6 +55,9 @@ describe('platform: a new authority from an empty installation', () => {
     expect(consumed.status).toBe(201);
     const admin = { Authorization: `Bearer ${consumed.body.token}`, Host: 'tremplin.example.org' };
     expect((await t.http().post('/api/platform/sign-in-links/consume').send({ token })).status).toBe(400);
+    // A link asked for in French (or Dutch) is e-mailed in that language.
+    await t.http().post('/api/platform/sign-in-links').set('Accept-Language', 'fr-FR,fr;q=0.9').send({ email: 'ops@region.example' }).expect(202);
+    expect(smtp.to('ops@region.example').at(-1)!.subject).toBe('Votre lien de connexion à la plateforme Tremplin');
     expect(
       (
         await t
