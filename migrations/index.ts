@@ -12,6 +12,7 @@ import { ApplicationContactEmail1796136446991 } from './1796136446991-Applicatio
 import { PaymentSettings1796137072527 } from './1796137072527-PaymentSettings.js';
 import { PlatformAdmins1796137152209 } from './1796137152209-PlatformAdmins.js';
 import { TenantLanguages1796145895268 } from './1796145895268-TenantLanguages.js';
+import { GuardReasonMessages1796146200000 } from './1796146200000-GuardReasonMessages.js';
 
 // Every migration, in order. Listed by hand (not a glob) so that the ESM build and the tests load the same set.
 // One per line, so that branches adding migrations merge cleanly.
@@ -30,4 +31,5 @@ export const MIGRATIONS: Function[] = [
   PaymentSettings1796137072527,
   PlatformAdmins1796137152209,
   TenantLanguages1796145895268,
+  GuardReasonMessages1796146200000,
 ];

@@ -148,7 +148,9 @@ export class CampaignsStaffService {
         if (!(await this.matchFunding.resizeBudget(em, existing.id, change))) {
           const fresh = (await this.matchFunding.budgets(em, tenant.id, programme.id)).find((b) => b.id === existing.id)!;
           const used = Number(fresh.totalCents) - Number(fresh.remainingCents);
-          throw new DomainError('MATCH_BUDGET_BELOW_USED', { usedCents: used }, [{ field: 'totalCents', message: `must be at least ${used}` }]);
+          throw new DomainError('MATCH_BUDGET_BELOW_USED', { usedCents: used, usedEuros: used / 100 }, [
+            { field: 'totalCents', message: `must be at least ${used}` },
+          ]);
         }
         saved = (await this.matchFunding.budgets(em, tenant.id, programme.id)).find((b) => b.id === existing.id)!;
       } else {

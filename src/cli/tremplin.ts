@@ -9,7 +9,8 @@ import { backupTo, restoreFrom, secretsSealedElsewhere } from '../database/backu
 import { startEmbeddedPostgres } from '../database/embedded-postgres.js';
 import { runMigrations } from '../database/migrate.js';
 import { PlatformService } from '../platform/platform.service.js';
-import { describeMessage, DomainError } from '../common/errors/domain-error.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { ErrorMessages } from '../common/errors/error-messages.js';
 import { ERROR_CATALOGUE } from '../error-catalogue.js';
 import { isValidTimeZone } from '../common/time/zoned.js';
 
@@ -176,7 +177,7 @@ function describe(err: unknown): string {
   if (err instanceof ConfigError) return err.problems.join('; ');
   if (err instanceof DomainError) {
     // The catalogue's sentence (operators read English here), then each bad field.
-    const sentence = ERROR_CATALOGUE[err.code] ? describeMessage(ERROR_CATALOGUE[err.code], 'en', err.details) : err.code;
+    const sentence = new ErrorMessages(ERROR_CATALOGUE).message(err, 'en');
     const fields = err.fieldErrors.map((f) => `${f.field} ${f.message}`).join('; ');
     return fields ? `${sentence} ${fields}` : sentence;
   }

@@ -1,4 +1,3 @@
-import { localizedText } from '../common/i18n/localized.js';
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
@@ -141,7 +140,8 @@ export class ProgrammesService {
       if (blockers.length) {
         throw new DomainError('PHASE_BLOCKED', {
           to,
-          reasons: blockers.map((b) => localizedText(b as unknown as Record<string, string>, tenant.defaultLocale, ['en'])).join(' '),
+          // Rendered in the reader's language by ErrorMessages (a list of message descriptors).
+          reasons: blockers,
           blockers,
         });
       }

@@ -81,7 +81,8 @@ describe('foundation', () => {
     const res = await t.http().post(`/api/programmes/${p.id}/transitions`).set(staff.headers).send({ to: 'jury', reason: 'skip ahead' });
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('PHASE_TRANSITION_NOT_ALLOWED');
-    expect(res.body.detail).toBe('A programme cannot move from draft to jury.');
+    expect(res.body.detail).toBe('A programme cannot move from “Draft” to “Jury”.');
+    expect(res.body).toMatchObject({ from: 'draft', to: 'jury' });
   });
 
   it('names each bad field, refuses unknown fields and wrong types, and never answers 500', async () => {

@@ -31,7 +31,7 @@ describe('programme lifecycle', () => {
     expect(juryBlockers('announced', { voteClosed: true, confirmedLaureates: 10 })).toEqual([]);
     expect(readinessBlockers('campaign', { laureatesNotReady: 2, readinessOverridden: false }).map((b) => b.code)).toEqual(['LAUREATES_NOT_READY']);
     expect(readinessBlockers('campaign', { laureatesNotReady: 2, readinessOverridden: true })).toEqual([]);
-    expect(blockersFor('call_open', { hasTitle: false })[0].fr).toContain('titre');
+    expect(blockersFor('call_open', { hasTitle: false })[0]).toEqual({ code: 'NO_TITLE', key: 'guard.NO_TITLE' });
   });
 });
 

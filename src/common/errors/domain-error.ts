@@ -1,4 +1,3 @@
-import type { Locale } from '../i18n/localized.js';
 /** A rule of the domain was broken. Plain TypeScript: domain/ code throws it without knowing about HTTP. */
 export interface FieldProblem {
   field: string;
@@ -27,21 +26,14 @@ export class DomainError extends Error {
   }
 }
 
-/** How an error code is shown: HTTP status and a message in each language ({name} placeholders from details). */
+/**
+ * How an error code is shown: its HTTP status; its message is `error.<CODE>` in each language's
+ * catalogue (ICU, placeholders from the details). `labels` names the details that are codes (a phase,
+ * a status) and the catalogue prefix of their labels: `{ to: 'phase' }` shows `to: 'jury'` as `phase.jury`.
+ */
 export interface ErrorDescription {
   status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503;
-  en: string;
-  fr: string;
+  labels?: Readonly<Record<string, string>>;
 }
 
 export type ErrorCatalogue<Code extends string> = Record<Code, ErrorDescription>;
-
-export function describeMessage(desc: ErrorDescription, locale: Locale, details: Record<string, unknown>): string {
-  // A detail that is missing leaves no raw `{key}` behind: the sentence reads on without it.
-  return ((desc as unknown as Record<string, string>)[locale] ?? desc.en)
-    .replace(/\{(\w+)\}/g, (_, k: string) => (details[k] === undefined ? '' : String(details[k])))
-    .replace(/\(\s*\)/g, '')
-    .replace(/\s+([.,;:!?)])/g, '$1')
-    .replace(/\s{2,}/g, ' ')
-    .trim();
-}

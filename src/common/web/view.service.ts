@@ -5,6 +5,7 @@ import Handlebars from 'handlebars';
 import type { LayoutPrincipal, LayoutTenant } from './app-request.js';
 import { formatDay, formatInstant, formatMoney, formatNumber, formatPercent, toLocalInput } from '../i18n/format.js';
 import { type Localized, pickLocalized } from '../i18n/localized.js';
+import { isMessage, type Message, renderMessage } from '../i18n/message.js';
 import { type Locale, sharedTranslations } from './i18n.js';
 import { findTemplatesDir } from './template-dir.js';
 
@@ -101,6 +102,11 @@ export class ViewService {
     return this.template(name, tenantSlug) !== undefined;
   }
 
+  /** A message descriptor (`{ key, values }`, from domain code) in a language. */
+  message(locale: Locale, msg: Message): string {
+    return renderMessage((l, k, v) => this.translations.t(l, k, v), locale, msg);
+  }
+
   t(locale: Locale, key: string, vars?: Record<string, unknown>): string {
     return this.translations.t(locale, key, vars);
   }
@@ -141,6 +147,11 @@ export class ViewService {
     this.hbs.registerHelper('t', function (this: unknown, key: string, options: Handlebars.HelperOptions) {
       const locale = (options.data.root as { locale: Locale }).locale;
       return tr.t(locale, key, options.hash);
+    });
+    /** {{msg reason}}: a message descriptor from domain code (`{ key, values }`) in the page's language. */
+    this.hbs.registerHelper('msg', function (value: unknown, options: Handlebars.HelperOptions) {
+      const locale = (options.data.root as { locale: Locale }).locale;
+      return isMessage(value) ? renderMessage((l, k, v) => tr.t(l, k, v), locale, value) : '';
     });
     this.hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
     this.hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
