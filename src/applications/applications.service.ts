@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { UsersRepository } from '../auth/users.repository.js';
 import { Clock } from '../common/clock/clock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
-import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
+import { DomainError, fieldProblem, type FieldProblem } from '../common/errors/domain-error.js';
 import { hasRole, type Principal } from '../auth/principal.js';
 import { formatInstant } from '../common/web/view.service.js';
 import { OutboxService } from '../notifications/outbox.service.js';
@@ -64,7 +64,7 @@ export class ApplicationsService {
   /** Defines or changes the call; once applications are submitted, only changes that keep them valid. */
   async setCall(tenant: Tenant, programmeId: string, dto: CallDto, actorUserId: string): Promise<Call> {
     const problems: FieldProblem[] = checkFormDefinition(dto.form as Question[]);
-    if (dto.goalMaxCents < dto.goalMinCents) problems.push({ field: 'goalMaxCents', message: 'must not be less than goalMinCents' });
+    if (dto.goalMaxCents < dto.goalMinCents) problems.push(fieldProblem('goalMaxCents', 'validation.notLessThanMin'));
     if (problems.length) throw new DomainError('VALIDATION_FAILED', {}, problems);
     return this.tx.run(async (em) => {
       const programme = await this.programmes.getForUpdate(em, tenant.id, programmeId);
@@ -268,15 +268,15 @@ export class ApplicationsService {
       const { call, window } = await this.callWindow(em, tenant, app.programmeId, locale);
       assertCanEdit(app, window, this.clock.now());
       const question = call.form.find((q) => q.key === questionKey && q.kind === 'file');
-      if (!question) throw new DomainError('VALIDATION_FAILED', {}, [{ field: `answers.${questionKey}`, message: 'is not a file question of this form' }]);
+      if (!question) throw new DomainError('VALIDATION_FAILED', {}, [fieldProblem(`answers.${questionKey}`, 'validation.notAFileQuestion')]);
       const max = question.maxSizeBytes ?? DEFAULT_FILE_BYTES;
       if (file.size > max)
         throw new DomainError('FILE_TOO_LARGE', { maxMb: Math.round((max / 1024 / 1024) * 10) / 10 }, [
-          { field: `answers.${questionKey}`, message: `must be at most ${Math.round(max / 1024 / 1024)} MB` },
+          fieldProblem(`answers.${questionKey}`, 'validation.fileTooLarge', { maxMb: Math.round((max / 1024 / 1024) * 10) / 10 }),
         ]);
       const sniffed = sniffFileType(file.buffer);
       if (!sniffed || !(question.accept ?? ['pdf', 'image']).includes(sniffed.family)) {
-        throw new DomainError('FILE_TYPE_NOT_ACCEPTED', {}, [{ field: `answers.${questionKey}`, message: 'must be a PDF or an image (PNG, JPEG, GIF, WebP)' }]);
+        throw new DomainError('FILE_TYPE_NOT_ACCEPTED', {}, [fieldProblem(`answers.${questionKey}`, 'validation.pdfOrImage')]);
       }
       const safeName = storedFileName(file.originalname, `file.${sniffed.extension}`);
       const stored = await this.files.put(em, {
@@ -402,7 +402,7 @@ export class ApplicationsService {
       const id = app.answers[q.key];
       if (typeof id === 'string') {
         const f = await this.files.get(tenant.id, id);
-        if (!f || f.info.ownerId !== app.id) problems.push({ field: `answers.${q.key}`, message: 'the uploaded file is missing; upload it again' });
+        if (!f || f.info.ownerId !== app.id) problems.push(fieldProblem(`answers.${q.key}`, 'validation.fileMissing'));
       }
     }
     const others = await this.applications.liveCount(em, tenant.id, app.programmeId, app.applicantUserId, app.id);

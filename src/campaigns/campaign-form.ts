@@ -1,3 +1,4 @@
+import { fieldProblem } from '../common/errors/domain-error.js';
 import type { FieldProblem } from '../common/errors/domain-error.js';
 import { eurosToCents } from '../common/web/money.js';
 
@@ -36,7 +37,7 @@ export function campaignFormToDto(body: Form) {
     imageAlt: str(body, 'imageAlt'),
   };
   const goal = eurosToCents(str(body, 'goalEuros'));
-  if (goal === null) problems.push({ field: 'goalEuros', message: 'must be an amount in euros' });
+  if (goal === null) problems.push(fieldProblem('goalEuros', 'validation.euros'));
   else dto.goalCents = goal;
   const faqRows: number[] = [];
   const faq: Array<{ question: string; answer: string }> = [];
@@ -53,9 +54,9 @@ export function campaignFormToDto(body: Form) {
     const f = (name: string) => str(body, `rewards.${i}.${name}`);
     if (!f('title') && !f('description') && !f('minAmount') && !f('quantity') && !f('estimatedDelivery')) continue;
     const min = eurosToCents(f('minAmount'));
-    if (min === null) problems.push({ field: `rewards.${i}.minAmount`, message: 'must be an amount in euros' });
+    if (min === null) problems.push(fieldProblem(`rewards.${i}.minAmount`, 'validation.euros'));
     const quantity = integerOrNull(f('quantity'));
-    if (quantity === undefined) problems.push({ field: `rewards.${i}.quantity`, message: 'must be a whole number' });
+    if (quantity === undefined) problems.push(fieldProblem(`rewards.${i}.quantity`, 'validation.isInt'));
     rewards.push({
       ...(f('id') ? { id: f('id') } : {}),
       title: f('title'),

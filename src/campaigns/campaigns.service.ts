@@ -5,7 +5,7 @@ import { toCsv } from '../applications/domain/export.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock/clock.js';
 import { isUniqueViolation, TransactionRunner } from '../common/db/transaction.js';
-import { DomainError } from '../common/errors/domain-error.js';
+import { DomainError, fieldProblem } from '../common/errors/domain-error.js';
 import { hasRole, type Principal } from '../auth/principal.js';
 import { LaureatesQuery } from '../jury/laureates.query.js';
 import { OutboxService } from '../notifications/outbox.service.js';
@@ -209,10 +209,10 @@ export class CampaignsService implements OnModuleInit {
   }
 
   async uploadImage(tenant: Tenant, campaignId: string, file: UploadedImage | undefined, user: Principal): Promise<Campaign> {
-    if (!file) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'image', message: 'attach an image (PNG, JPEG, GIF or WebP)' }]);
+    if (!file) throw new DomainError('VALIDATION_FAILED', {}, [fieldProblem('image', 'validation.attachImage')]);
     if (file.size > MAX_IMAGE_BYTES) throw new DomainError('PAYLOAD_TOO_LARGE');
     const kind = sniffFileType(file.buffer);
-    if (kind?.family !== 'image') throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'image', message: 'must be a PNG, JPEG, GIF or WebP image' }]);
+    if (kind?.family !== 'image') throw new DomainError('VALIDATION_FAILED', {}, [fieldProblem('image', 'validation.image')]);
     return this.tx.run(async (em) => {
       this.pages.forget(tenant.id);
       const c = await this.editable(em, tenant, campaignId, user);

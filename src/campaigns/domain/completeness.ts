@@ -1,3 +1,4 @@
+import { fieldProblem } from '../../common/errors/domain-error.js';
 import type { FieldProblem } from '../../common/errors/domain-error.js';
 
 /** The fields of a campaign that its completeness reads. */
@@ -12,9 +13,9 @@ export interface CampaignText {
 /** What staff need before approving: a page a citizen can understand. */
 export function campaignCompletenessProblems(c: CampaignText): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  if (!c.title.trim()) problems.push({ field: 'title', message: 'is required' });
-  if (!c.summary.trim()) problems.push({ field: 'summary', message: 'is required' });
-  if (c.story.replace(/<[^>]*>/g, '').trim().length < 50) problems.push({ field: 'story', message: 'must tell the project in at least 50 characters' });
-  if (c.imageFileId && !c.imageAlt.trim()) problems.push({ field: 'imageAlt', message: 'describe the image for people who cannot see it' });
+  if (!c.title.trim()) problems.push(fieldProblem('title', 'validation.required'));
+  if (!c.summary.trim()) problems.push(fieldProblem('summary', 'validation.required'));
+  if (c.story.replace(/<[^>]*>/g, '').trim().length < 50) problems.push(fieldProblem('story', 'validation.storyLength', { min: 50 }));
+  if (c.imageFileId && !c.imageAlt.trim()) problems.push(fieldProblem('imageAlt', 'validation.imageAlt'));
   return problems;
 }

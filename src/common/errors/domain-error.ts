@@ -1,7 +1,15 @@
+import type { MessageValues } from '../i18n/message.js';
+
 /** A rule of the domain was broken. Plain TypeScript: domain/ code throws it without knowing about HTTP. */
 export interface FieldProblem {
   field: string;
+  /** The sentence people read; rendered again in the reader's language when `key` is set. */
   message: string;
+  /** The catalogue key of the message (`validation.isLength`, `validation.slugFormat`) and its values. */
+  key?: string;
+  values?: MessageValues;
+  /** A class-validator rule the catalogue has no key for (the message is class-validator's English). */
+  rule?: string;
 }
 
 /**
@@ -14,6 +22,14 @@ export interface FieldProblem {
 export interface ErrorCodes {}
 
 export type ErrorCode = keyof ErrorCodes & string;
+
+/**
+ * A field problem that services and domain code find themselves (not a DTO rule): a catalogue key and
+ * its values; the message is rendered in the reader's language on its way out (API, page).
+ */
+export function fieldProblem(field: string, key: string, values: MessageValues = {}): FieldProblem {
+  return { field, message: key, key, values };
+}
 
 export class DomainError extends Error {
   constructor(

@@ -7,6 +7,7 @@ import { type Locale, LOCALE_COOKIE, localeFromAcceptLanguage, pickLocale, share
 import { ViewService } from '../web/view.service.js';
 import { DomainError, type FieldProblem } from './domain-error.js';
 import type { ErrorMessages } from './error-messages.js';
+import { localizeProblems } from './validation.js';
 
 interface Problem {
   type: string;
@@ -138,7 +139,8 @@ export class ProblemFilter implements ExceptionFilter {
         status: desc.status,
         detail,
         code: exception.code,
-        errors: exception.fieldErrors,
+        // The path and the sentence, in the reader's language.
+        errors: localizeProblems(exception.fieldErrors, locale).map(({ field, message }) => ({ field, message })),
         requestId,
       };
     }

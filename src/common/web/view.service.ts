@@ -6,6 +6,7 @@ import type { LayoutPrincipal, LayoutTenant } from './app-request.js';
 import { formatDay, formatInstant, formatMoney, formatNumber, formatPercent, toLocalInput } from '../i18n/format.js';
 import { type Localized, pickLocalized } from '../i18n/localized.js';
 import { isMessage, type Message, renderMessage } from '../i18n/message.js';
+import { fieldErrorsIn } from './forms.js';
 import { type Locale, sharedTranslations } from './i18n.js';
 import { findTemplatesDir } from './template-dir.js';
 
@@ -66,7 +67,7 @@ export class ViewService {
    * the tenant cannot be looked up): the same body template inside a plain layout.
    */
   bare(name: string, locale: Locale, basePath: string, data: Record<string, unknown> & { title: string }): string {
-    const model = { ...data, locale, basePath };
+    const model = { ...fieldErrorsIn(data, locale), locale, basePath };
     const body = new this.hbs.SafeString(this.template(name, null)!(model));
     return this.template('layouts/bare', null)!({ ...model, body });
   }
@@ -77,7 +78,7 @@ export class ViewService {
    */
   platformPage(name: string, ctx: PlatformPageContext, data: Record<string, unknown> & { title: string }): string {
     const model = {
-      ...data,
+      ...fieldErrorsIn(data, ctx.locale),
       locale: ctx.locale,
       languageLinks: this.languageLinks(this.translations.locales, ctx.locale, ctx.path),
       basePath: '',
@@ -113,7 +114,7 @@ export class ViewService {
 
   private model(ctx: LayoutContext, data: Record<string, unknown>) {
     return {
-      ...data,
+      ...fieldErrorsIn(data, ctx.locale),
       tenant: ctx.tenant,
       locale: ctx.locale,
       languageLinks: this.languageLinks(ctx.tenant.languages, ctx.locale, `${ctx.basePath}${ctx.path}`),

@@ -25,7 +25,7 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 
 export class PartnerDto {
   @ApiProperty() @Transform(trim) @IsString() @Length(1, 200) name: string;
-  @ApiPropertyOptional() @IsOptional() @Matches(/^https:\/\/\S+$/, { message: 'logoUrl must be an https link' }) @MaxLength(500) logoUrl?: string | null;
+  @ApiPropertyOptional() @IsOptional() @Matches(/^https:\/\/\S+$/, { message: 'validation.httpsLink' }) @MaxLength(500) logoUrl?: string | null;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(5000) description?: string;
   @ApiPropertyOptional({ type: [String] })
   @IsOptional()
@@ -50,7 +50,7 @@ export class PartnerDto {
 export class UpdatePartnerDto extends PartialType(PartnerDto) {}
 
 export class ContactDto {
-  @ApiProperty() @Transform(trim) @IsEmail({}, { message: 'email must be an e-mail address' }) @MaxLength(254) email: string;
+  @ApiProperty() @Transform(trim) @IsEmail({}) @MaxLength(254) email: string;
   @ApiProperty() @Transform(trim) @IsString() @Length(1, 120) displayName: string;
   @ApiPropertyOptional({ enum: ['fr', 'en'] }) @IsOptional() @IsIn(['fr', 'en']) locale?: Locale;
 }
