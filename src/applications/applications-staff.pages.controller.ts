@@ -165,7 +165,7 @@ export class ApplicationsStaffPagesController {
       application: app,
       programme,
       rows: this.applications.answerRows(call, app, page.locale),
-      rules: this.applications.rules(call, app, 0).map((r) => ({ ...r, text: page.locale === 'fr' ? r.fr : r.en })),
+      rules: this.applications.rules(call, app, 0).map((r) => ({ ...r, text: this.views.message(page.locale, r.reason) })),
       files: await this.applications.filesOf(page.tenant, app),
       comments: await this.screening.comments(page.tenant, app.id),
       ...extra,

@@ -409,7 +409,8 @@ export class ApplicationsService {
     for (const r of failedRules(this.rules(call, app, others))) {
       if (r.rule === 'goal' && app.goalCents === null) continue;
       if (r.rule === 'category' && !app.category) continue;
-      problems.push({ field: r.field === 'goalEuros' ? 'goalCents' : r.field, message: app.locale === 'fr' ? r.fr : r.en });
+      // Said in the reader's language on the way out (the API's Accept-Language, the page's language).
+      problems.push(fieldProblem(r.field === 'goalEuros' ? 'goalCents' : r.field, r.reason.key, r.reason.values));
     }
     return problems;
   }

@@ -4,6 +4,9 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles } from '../auth/roles.guard.js';
 import { DomainError } from '../common/errors/domain-error.js';
+import { renderMessage } from '../common/i18n/message.js';
+import { sharedTranslations } from '../common/web/i18n.js';
+import type { Explanation } from './domain/panel.js';
 import { CurrentPrincipal, CurrentTenant } from '../request-context/current.decorators.js';
 import { Locale } from '../common/web/locale.decorator.js';
 import type { Principal } from '../auth/principal.js';
@@ -177,8 +180,11 @@ export class JuryController {
 
   @Get('results')
   @Roles(['staff'])
-  async results(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
+  async results(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string, @Locale() locale: Lang) {
     const { jury, apps, tally, outcomes } = await this.juryResults.results(tenant, programmeId);
+    // Each explanation keeps its code and figures, and says itself in the reader's language.
+    const said = <T extends Explanation | undefined>(e: T) =>
+      e ? { ...e, text: renderMessage((l, k, v) => sharedTranslations().t(l, k, v), locale, e) } : null;
     const byApp = new Map(apps.map((a) => [a.id, a]));
     const scoreOf = new Map(tally.result.scores.map((s) => [s.applicationId, s]));
     const info = (id: string) => ({
@@ -192,7 +198,7 @@ export class JuryController {
       status: jury.status,
       confirmedAt: jury.confirmedAt,
       announcedAt: jury.announcedAt,
-      explanation: tally.selection.explanation,
+      explanation: said(tally.selection.explanation),
       ranking: tally.selection.entries.map((e) => ({
         ...info(e.applicationId),
         score: e.score,
@@ -206,14 +212,14 @@ export class JuryController {
         waitingListPosition: e.waitingListPosition ?? null,
         jurorCount: scoreOf.get(e.applicationId)?.jurorCount ?? 0,
         contributions: scoreOf.get(e.applicationId)?.contributions ?? [],
-        method: scoreOf.get(e.applicationId)?.explanation ?? null,
-        selection: e.explanation,
+        method: said(scoreOf.get(e.applicationId)?.explanation),
+        selection: said(e.explanation),
       })),
-      unranked: tally.result.unranked.map((u) => ({ ...info(u.applicationId), reason: u.reason, jurorCount: u.jurorCount, explanation: u.explanation })),
+      unranked: tally.result.unranked.map((u) => ({ ...info(u.applicationId), reason: u.reason, jurorCount: u.jurorCount, explanation: said(u.explanation) })),
       ignored: tally.result.ignored,
       proposal: { laureates: tally.selection.laureates, waitingList: tally.selection.waitingList },
-      unmetQuotas: tally.selection.unmetQuotas,
-      boundaryTies: tally.selection.boundaryTies,
+      unmetQuotas: tally.selection.unmetQuotas.map((q) => ({ ...q, explanation: said(q.explanation) })),
+      boundaryTies: tally.selection.boundaryTies.map((b) => ({ ...b, explanation: said(b.explanation) })),
       outcomes: outcomes.map(outcomeView),
     };
   }

@@ -447,7 +447,7 @@ describe('campaigns: review, synchronised window, contributions, webhooks, settl
       .expect(409);
     expect(shrink.body.code).toBe('MATCH_BUDGET_BELOW_USED');
     expect(shrink.body.usedCents).toBe(3_000);
-    expect(shrink.body.errors).toEqual([{ field: 'totalCents', message: 'must be at least 3000' }]);
+    expect(shrink.body.errors).toEqual([{ field: 'totalCents', message: expect.stringMatching(/^Budget : doit être au moins de 30,00\s€\.$/u) }]);
     // Resizing keeps what is reserved (security review, finding 5: this answered 500).
     const grown = await t
       .http()

@@ -1,5 +1,6 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { isMessage, renderMessage } from '../i18n/message.js';
+import { formatMoney } from '../i18n/format.js';
+import { isMessage, isMoney, renderMessage } from '../i18n/message.js';
 import type { Locale } from '../i18n/localized.js';
 import { sharedTranslations, type Translations } from '../web/i18n.js';
 import type { DomainError, ErrorCode, ErrorDescription } from './domain-error.js';
@@ -39,6 +40,7 @@ export class ErrorMessages {
     const values: Record<string, unknown> = {};
     for (const [name, v] of Object.entries(details)) {
       if (isMessage(v)) values[name] = renderMessage(t, locale, v);
+      else if (isMoney(v)) values[name] = formatMoney(v.cents, locale);
       else if (Array.isArray(v) && v.length && v.every(isMessage)) values[name] = v.map((m) => renderMessage(t, locale, m)).join(' ');
       else values[name] = v;
     }

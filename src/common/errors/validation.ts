@@ -1,8 +1,8 @@
 import { type ValidationError, ValidationPipe } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
 import type { Locale } from '../i18n/localized.js';
-import { isMessage, type MessageValues, renderMessage } from '../i18n/message.js';
-import { formatList, formatNumber } from '../i18n/format.js';
+import { isMessage, isMoney, type MessageValues, renderMessage } from '../i18n/message.js';
+import { formatList, formatMoney, formatNumber } from '../i18n/format.js';
 import { sharedTranslations } from '../web/i18n.js';
 import { DomainError, type FieldProblem } from './domain-error.js';
 
@@ -107,6 +107,7 @@ function withMessage(p: FieldProblem, locale: Locale, labels?: FieldLabels): Fie
     // A count in a plural stays a number (ICU formats it); a bound shown as is gets the language's separators.
     if (typeof v === 'number' && !new RegExp(`\\{${k}, (plural|number)`).test(t.catalogue(locale)[p.key] ?? '')) values[k] = formatNumber(v, locale, 3);
     else if (isMessage(v)) values[k] = renderMessage((l, key, vs) => t.t(l, key, vs), locale, v);
+    else if (isMoney(v)) values[k] = formatMoney(v.cents, locale);
   }
   if (typeof p.values?.values === 'string') values.values = formatList(p.values.values.split(', '), locale, 'disjunction');
   return { ...p, message: t.t(locale, p.key, values) };

@@ -1,3 +1,4 @@
+import { formatMoney } from './format.js';
 import type { Locale } from './localized.js';
 
 /**
@@ -11,11 +12,20 @@ export interface Message {
   values?: MessageValues;
 }
 
-export type MessageValue = string | number | boolean | null | Message;
+/** An amount of money in a message, formatted in the reader's language ("1 000 €", "€1,000"). */
+export interface Money {
+  cents: number;
+}
+
+export type MessageValue = string | number | boolean | null | Message | Money;
 export type MessageValues = { [name: string]: MessageValue };
 
 export function message(key: string, values?: MessageValues): Message {
   return values ? { key, values } : { key };
+}
+
+export function isMoney(value: unknown): value is Money {
+  return typeof value === 'object' && value !== null && typeof (value as Money).cents === 'number' && !('key' in value);
 }
 
 export function isMessage(value: unknown): value is Message {
@@ -28,6 +38,7 @@ export type Translate = (locale: Locale, key: string, values?: Record<string, un
 /** A descriptor in a language; nested descriptors among its values are rendered first. */
 export function renderMessage(t: Translate, locale: Locale, msg: Message): string {
   const values: Record<string, unknown> = {};
-  for (const [name, v] of Object.entries(msg.values ?? {})) values[name] = isMessage(v) ? renderMessage(t, locale, v) : v;
+  for (const [name, v] of Object.entries(msg.values ?? {}))
+    values[name] = isMessage(v) ? renderMessage(t, locale, v) : isMoney(v) ? formatMoney(v.cents, locale) : v;
   return t(locale, msg.key, values);
 }
