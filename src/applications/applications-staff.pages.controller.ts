@@ -54,7 +54,6 @@ export class ApplicationsStaffPagesController {
       filter: query,
       rows: rows.map((r) => ({
         ...r.application,
-        goalEuros: r.application.goalCents === null ? '' : (r.application.goalCents / 100).toLocaleString(page.locale),
         failed: failedRules(r.rules).length,
       })),
     });

@@ -221,7 +221,8 @@ export class ApplicationsController {
   ) {
     if (format !== 'csv' && format !== 'xlsx') throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'format', message: 'format must be csv or xlsx' }]);
     const { call, rows } = await this.screening.list(tenant, programmeId, { limit: 100_000 });
-    const label = this.applications.answerRows.bind(this.applications);
+    // Machine-readable cells (amounts as plain numbers); the labels in the staff member's language.
+    const label = (c: typeof call, a: (typeof rows)[number]['application'], l: Lang) => this.applications.answerRows(c, a, l, true);
     const name = `applications-${new Date().toISOString().slice(0, 10)}.${format}`;
     res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
     if (format === 'csv') {

@@ -1,3 +1,5 @@
+import { formatMoney } from '../common/i18n/format.js';
+import { sharedTranslations } from '../common/web/i18n.js';
 import type { Locale } from '../common/i18n/localized.js';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
@@ -324,26 +326,32 @@ export class ApplicationsService {
     );
   }
 
-  /** Rows for exports and the receipt e-mail: fixed fields then custom questions, labelled. */
-  answerRows(call: Call, a: Application, locale: Locale): Array<{ key: string; label: string; value: string }> {
+  /**
+   * Rows for the receipt e-mail, the review and juror pages and the exports: fixed fields then custom
+   * questions, labelled in `locale`. Amounts are formatted for people ("4 500 €"), except in an export
+   * (`forExport`), whose cells stay plain numbers a spreadsheet can add up.
+   */
+  answerRows(call: Call, a: Application, locale: Locale, forExport = false): Array<{ key: string; label: string; value: string }> {
     const fr = locale === 'fr';
+    const t = (key: string) => sharedTranslations().t(locale, `answers.${key}`);
+    const goal = a.goalCents === null ? '' : forExport ? (a.goalCents / 100).toFixed(2) : formatMoney(a.goalCents, locale);
     const category = call.categories.find((c) => c.key === a.category);
     const rows = [
-      { key: 'title', label: fr ? 'Titre' : 'Title', value: a.title },
-      { key: 'summary', label: fr ? 'Résumé' : 'Summary', value: a.summary },
-      { key: 'category', label: fr ? 'Catégorie' : 'Category', value: category ? (fr ? category.labelFr : category.labelEn) : (a.category ?? '') },
-      { key: 'goal_eur', label: fr ? 'Objectif (EUR)' : 'Goal (EUR)', value: a.goalCents === null ? '' : (a.goalCents / 100).toFixed(2) },
-      { key: 'commune', label: fr ? 'Commune' : 'Commune', value: a.commune },
-      { key: 'postcode', label: fr ? 'Code postal' : 'Postcode', value: a.postcode },
-      { key: 'applicant_name', label: fr ? 'Porteur' : 'Applicant', value: a.applicantName },
-      { key: 'organisation', label: fr ? 'Structure' : 'Organisation', value: a.organisation },
-      { key: 'email', label: 'E-mail', value: a.email },
-      { key: 'phone', label: fr ? 'Téléphone' : 'Phone', value: a.phone },
+      { key: 'title', label: t('title'), value: a.title },
+      { key: 'summary', label: t('summary'), value: a.summary },
+      { key: 'category', label: t('category'), value: category ? (fr ? category.labelFr : category.labelEn) : (a.category ?? '') },
+      { key: 'goal_eur', label: t('goal'), value: goal },
+      { key: 'commune', label: t('commune'), value: a.commune },
+      { key: 'postcode', label: t('postcode'), value: a.postcode },
+      { key: 'applicant_name', label: t('applicant'), value: a.applicantName },
+      { key: 'organisation', label: t('organisation'), value: a.organisation },
+      { key: 'email', label: t('email'), value: a.email },
+      { key: 'phone', label: t('phone'), value: a.phone },
     ];
     for (const q of call.form) {
       const v = a.answers[q.key];
       let value = v === undefined || v === null ? '' : String(v);
-      if (q.kind === 'yes_no' && typeof v === 'boolean') value = v ? (fr ? 'oui' : 'yes') : fr ? 'non' : 'no';
+      if (q.kind === 'yes_no' && typeof v === 'boolean') value = t(v ? 'yes' : 'no');
       if (q.kind === 'single_choice' || q.kind === 'multiple_choice') {
         const keys = Array.isArray(v) ? v : v ? [String(v)] : [];
         value = keys
@@ -351,7 +359,7 @@ export class ApplicationsService {
           .map((o) => (o ? (fr ? o.labelFr : o.labelEn) : ''))
           .join(', ');
       }
-      if (q.kind === 'file' && v) value = fr ? 'fichier joint' : 'file attached';
+      if (q.kind === 'file' && v) value = t('fileAttached');
       rows.push({ key: `q_${q.key}`, label: fr ? q.labelFr : q.labelEn, value });
     }
     return rows;

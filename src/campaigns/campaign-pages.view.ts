@@ -1,3 +1,4 @@
+import { formatMonth } from '../common/i18n/format.js';
 import type { FieldProblem } from '../common/errors/domain-error.js';
 import { centsToInput } from '../common/web/money.js';
 import type { Locale } from '../common/web/i18n.js';
@@ -47,9 +48,7 @@ export function pageTools(views: ViewService, page: PageContext, now: Date): Pag
 /** "2026-12" → "décembre 2026" / "December 2026". */
 function monthText(yyyymm: string | null, locale: Locale): string | null {
   if (!yyyymm || !/^\d{4}-\d{2}$/.test(yyyymm)) return null;
-  return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
-    new Date(`${yyyymm}-01T12:00:00Z`),
-  );
+  return formatMonth(new Date(`${yyyymm}-01T12:00:00Z`), locale, 'UTC');
 }
 
 const imageHrefOf = (c: Campaign) => (c.imageFileId ? `/campaigns/${c.id}/image?v=${c.imageFileId}` : null);

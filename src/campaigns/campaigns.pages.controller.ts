@@ -119,7 +119,7 @@ export class CampaignsPagesController {
     const problems: FieldProblem[] = [];
     const amountCents = eurosToCents(typed.amount);
     if (amountCents === null) problems.push({ field: 'amount', message: k.t('contribute.err.amount') });
-    const locale = body.locale === 'fr' || body.locale === 'en' ? body.locale : page.locale;
+    const locale = typeof body.locale === 'string' && page.tenant.languages.includes(body.locale) ? body.locale : page.locale;
     const form = checkForm(ContributeDto, {
       amountCents: amountCents ?? 100,
       rewardTierId: typed.rewardTierId || null,

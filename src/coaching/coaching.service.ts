@@ -1,3 +1,4 @@
+import { sharedTranslations } from '../common/web/i18n.js';
 import { randomBytes } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
@@ -321,7 +322,6 @@ export class CoachingService implements OnModuleInit {
     const milestones = await this.repo.milestones(em, tenant.id, [l.id]);
     const siteUrl = await this.tenants.siteUrl(tenant);
     const page = `${siteUrl}/coaching/programmes/${l.programmeId}`;
-    const fr = l.locale === 'fr';
     return writeCalendar({
       prodId: '-//Tremplin//Coaching//FR',
       name: `${tenant.name} — ${l.title}`,
@@ -335,7 +335,7 @@ export class CoachingService implements OnModuleInit {
           start,
           end,
           sequence: m.version,
-          summary: session ? m.title : fr ? `Échéance : ${m.title}` : `Due: ${m.title}`,
+          summary: session ? m.title : sharedTranslations().t(l.locale, 'coaching.feedDue', { title: m.title }),
           description: m.description || undefined,
           location: m.location?.kind === 'place' ? m.location.address : m.location?.kind === 'video' ? m.location.url : undefined,
           url: m.location?.kind === 'video' ? m.location.url : page,

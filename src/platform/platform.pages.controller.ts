@@ -1,3 +1,4 @@
+import { sharedTranslations } from '../common/web/i18n.js';
 import type { Locale } from '../common/i18n/localized.js';
 import {
   Body,
@@ -299,7 +300,7 @@ export class PlatformPagesController {
   // ---- rendering --------------------------------------------------------------------------------
 
   private row(a: AuthoritySummary) {
-    return { ...a, suspended: !!a.suspendedAt, languageName: a.defaultLocale === 'fr' ? 'Français' : 'English', href: `/platform/authorities/${a.id}` };
+    return { ...a, suspended: !!a.suspendedAt, languageName: sharedTranslations().nativeName(a.defaultLocale), href: `/platform/authorities/${a.id}` };
   }
 
   private form(

@@ -1,3 +1,4 @@
+import { intlTagOf } from '../common/i18n/format.js';
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock/clock.js';
@@ -131,7 +132,7 @@ export class PublicPagesService {
     const summary = pick(p.summaryFr, p.summaryEn, locale);
     const callText = model.call ? pick(model.call.textFr, model.call.textEn, locale) : '';
     const categories = new Map((model.call?.categories ?? []).map((c) => [c.key, pick(c.labelFr, c.labelEn, locale)]));
-    const list = new Intl.ListFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { type: 'conjunction' });
+    const list = new Intl.ListFormat(intlTagOf(locale), { type: 'conjunction' });
     const campaignPath = (slug: string) => `/programmes/${p.slug}/campaigns/${slug}`;
     const campaignOf = new Map(model.campaigns.map((c) => [c.applicationId, campaignPath(c.slug)]));
 

@@ -1,3 +1,4 @@
+import { intlTagOf } from '../common/i18n/format.js';
 import type { Locale } from '../common/i18n/localized.js';
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock/clock.js';
@@ -31,8 +32,9 @@ export interface ShareMeta {
   imageAlt: string;
   twitterCard: 'summary_large_image' | 'summary';
   siteName: string;
-  ogLocale: 'fr_FR' | 'en_GB';
-  ogLocaleAlternate: 'fr_FR' | 'en_GB';
+  /** Open Graph's spelling of the page's language ("fr_FR", "nl_NL"). */
+  ogLocale: string;
+  ogLocaleAlternate: string;
   alternates: Alternate[];
 }
 
@@ -87,8 +89,9 @@ export class ShareMetaService {
       // A large card needs an image; without one the small card reads better than an empty frame.
       twitterCard: image ? 'summary_large_image' : 'summary',
       siteName: page.tenant.name,
-      ogLocale: page.locale === 'fr' ? 'fr_FR' : 'en_GB',
-      ogLocaleAlternate: page.locale === 'fr' ? 'en_GB' : 'fr_FR',
+      // Open Graph spells a locale with an underscore ("fr_FR"); the alternate is another of the site's languages.
+      ogLocale: intlTagOf(page.locale).replace('-', '_'),
+      ogLocaleAlternate: intlTagOf(page.tenant.languages.find((l) => l !== page.locale) ?? page.locale).replace('-', '_'),
       alternates: alternatesOf(site, input.path),
     };
   }

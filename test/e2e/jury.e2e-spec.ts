@@ -167,7 +167,7 @@ describe('jury: favourites, like the reference call (10 jurors x 10 picks among 
     expect(zero.length).toBeGreaterThan(1);
     expect(zero.every((r: { tied: boolean }) => r.tied)).toBe(true);
     // Same ballots, same result.
-    const again = await t.http().get(`${base()}/results`).set(staff.headers).expect(200);
+    const again = await t.http().get(`${base()}/results`).set(staff.headers).set('Accept-Language', 'en').expect(200);
     expect(again.body.ranking).toEqual(results.body.ranking);
 
     // Override without a justification is refused; with one, it is confirmed and audited.
