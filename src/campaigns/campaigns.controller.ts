@@ -1,3 +1,5 @@
+import { Locale } from '../common/web/locale.decorator.js';
+import type { Locale as Lang } from '../common/i18n/localized.js';
 import { Body, Controller, Get, Header, HttpCode, Param, Patch, Post, Put, Query, Req, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -225,9 +227,10 @@ export class CampaignsController {
     @CurrentPrincipal() p: Principal,
     @Param('campaignId') id: string,
     @Res({ passthrough: true }) res: Response,
+    @Locale() locale: Lang,
   ) {
     res.setHeader('Content-Disposition', 'attachment; filename="contributors.csv"');
-    return this.campaigns.contributorsCsv(tenant, id, p);
+    return this.campaigns.contributorsCsv(tenant, id, p, locale);
   }
 
   // ---- staff ----

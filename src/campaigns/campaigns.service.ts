@@ -1,3 +1,5 @@
+import type { Locale } from '../common/i18n/localized.js';
+import { sharedTranslations } from '../common/web/i18n.js';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { sniffFileType } from '../applications/domain/file-sniffing.js';
@@ -308,14 +310,17 @@ export class CampaignsService implements OnModuleInit {
   }
 
   /** Contributors and rewards to fulfil, for the laureate (or staff): confirmed contributions only. */
-  async contributorsCsv(tenant: Tenant, campaignId: string, user: Principal): Promise<string> {
+  async contributorsCsv(tenant: Tenant, campaignId: string, user: Principal, locale: Locale = tenant.defaultLocale): Promise<string> {
     const { campaign, rewards } = await this.get(tenant, campaignId, user);
     const rows = await this.contributions.contributionsOf(this.repo.manager, campaign.id, ['confirmed']);
     const tier = new Map(rewards.map((r) => [r.id, r]));
     return (
       '\uFEFF' +
       toCsv(
-        ['receipt_number', 'confirmed_at', 'display_name', 'anonymous', 'email', 'amount_cents', 'amount_eur', 'reward', 'estimated_delivery', 'message'],
+        // A list the laureate reads to send rewards: headers in their language; the cells stay plain values.
+        ['receipt_number', 'confirmed_at', 'display_name', 'anonymous', 'email', 'amount_cents', 'amount_eur', 'reward', 'estimated_delivery', 'message'].map(
+          (c) => sharedTranslations().t(locale, `contributorsCsv.${c}`),
+        ),
         rows.map((c) => [
           c.receiptNumber ?? '',
           c.confirmedAt ? new Date(c.confirmedAt).toISOString() : '',

@@ -508,6 +508,8 @@ describe('campaigns: review, synchronised window, contributions, webhooks, settl
     const csv = await t.http().get(`/api/campaigns/${c.id}/contributors.csv`).set(c.laureate.headers).expect(200);
     expect(csv.text).toContain('p@example.org');
     expect(csv.text).toContain("'=cmd|0"); // formula injection neutralised
+    // A list for people: its headers in the reader's language (the authority's French here).
+    expect(csv.text.replace('\uFEFF', '').split('\n')[0]).toMatch(/^N° de reçu,Confirmée le,Nom affiché,/);
     await t
       .http()
       .get(`/api/campaigns/${c.id}/contributors.csv`)
