@@ -11,6 +11,7 @@ import { runMigrations } from '../database/migrate.js';
 import { PlatformService } from '../platform/platform.service.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { ErrorMessages } from '../common/errors/error-messages.js';
+import { localizeProblems } from '../common/errors/validation.js';
 import { ERROR_CATALOGUE } from '../error-catalogue.js';
 import { isValidTimeZone } from '../common/time/zoned.js';
 
@@ -178,7 +179,10 @@ function describe(err: unknown): string {
   if (err instanceof DomainError) {
     // The catalogue's sentence (operators read English here), then each bad field.
     const sentence = new ErrorMessages(ERROR_CATALOGUE).message(err, 'en');
-    const fields = err.fieldErrors.map((f) => `${f.field} ${f.message}`).join('; ');
+    // A message from the catalogue names its field already.
+    const fields = localizeProblems(err.fieldErrors, 'en')
+      .map((f) => (f.key ? f.message : `${f.field} ${f.message}`))
+      .join('; ');
     return fields ? `${sentence} ${fields}` : sentence;
   }
   return (err as Error)?.message ?? String(err);

@@ -1,3 +1,4 @@
+import { localizeProblems } from '../common/errors/validation.js';
 import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
 import type { ErrorMessages } from '../common/errors/error-messages.js';
 import type { PageContext } from '../request-context/current.decorators.js';
@@ -27,7 +28,7 @@ export async function attempt(
   } catch (err) {
     const desc = err instanceof DomainError ? errors.describe(err.code) : undefined;
     if (!(err instanceof DomainError) || !desc || ['NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'].includes(err.code)) throw err;
-    const fieldErrors = err.code === 'VALIDATION_FAILED' ? err.fieldErrors : [];
+    const fieldErrors = err.code === 'VALIDATION_FAILED' ? localizeProblems(err.fieldErrors, page.locale) : [];
     return { status: desc.status, error: { field, message: errors.message(err, page.locale) }, fieldErrors };
   }
 }

@@ -23,12 +23,19 @@ export interface ErrorCodes {}
 
 export type ErrorCode = keyof ErrorCodes & string;
 
+/** How a field problem's first message is written (English, from the catalogues), registered once they load. */
+let firstMessage: ((p: FieldProblem) => string) | undefined;
+export function writeFieldProblemsWith(render: (p: FieldProblem) => string): void {
+  firstMessage = render;
+}
+
 /**
  * A field problem that services and domain code find themselves (not a DTO rule): a catalogue key and
- * its values; the message is rendered in the reader's language on its way out (API, page).
+ * its values; the message is rendered again in the reader's language on its way out (API, page).
  */
 export function fieldProblem(field: string, key: string, values: MessageValues = {}): FieldProblem {
-  return { field, message: key, key, values };
+  const p: FieldProblem = { field, message: key, key, values };
+  return firstMessage ? { ...p, message: firstMessage(p) } : p;
 }
 
 export class DomainError extends Error {

@@ -4,7 +4,7 @@ import type { Locale } from '../i18n/localized.js';
 import { isMessage, isMoney, type MessageValues, renderMessage } from '../i18n/message.js';
 import { formatList, formatMoney, formatNumber } from '../i18n/format.js';
 import { sharedTranslations } from '../web/i18n.js';
-import { DomainError, type FieldProblem } from './domain-error.js';
+import { DomainError, type FieldProblem, writeFieldProblemsWith } from './domain-error.js';
 
 export { fieldProblem } from './domain-error.js';
 
@@ -126,6 +126,9 @@ export function localizeProblems(problems: readonly FieldProblem[], locale: Loca
     return ours ? withMessage(p, locale, labels) : p;
   });
 }
+
+// Problems that services build (fieldProblem) read in English until a page or the API says them in its language.
+writeFieldProblemsWith((p) => withMessage(p, 'en').message);
 
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
