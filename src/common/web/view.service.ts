@@ -203,7 +203,9 @@ export class ViewService {
       const root = options.data.root as { locale: Locale };
       return formatNumber(Number(n ?? 0), root.locale, typeof options.hash.decimals === 'number' ? options.hash.decimals : 2);
     });
-    this.hbs.registerHelper('percent', function (ratio: unknown, options: Handlebars.HelperOptions) {
+    this.hbs.registerHelper('percent', function (this: Record<string, unknown>, ratio: unknown, options?: Handlebars.HelperOptions) {
+      // `{{percent}}` with no value names a field of the context (a row's "percent", already formatted), not this helper.
+      if (options === undefined) return this?.percent ?? '';
       const root = options.data.root as { locale: Locale };
       return formatPercent(Number(ratio ?? 0), root.locale);
     });
