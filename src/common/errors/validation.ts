@@ -87,12 +87,13 @@ export function fieldProblems(errors: ValidationError[], prefix = ''): FieldProb
 
 /**
  * The label of a field as the catalogue names it (`field.<path>`, then `field.<last name>`:
- * "evidence.url" → `field.url`); the path itself when the catalogue has none.
+ * "evidence.url" → `field.url`, then the object it is in: "form.website" → `field.form`); the path
+ * itself when the catalogue has none.
  */
 export function fieldLabel(field: string, locale: Locale): string {
   const t = sharedTranslations();
   const names = field.split('.').filter((s) => !/^\d+$/.test(s));
-  for (const key of [`field.${names.join('.')}`, `field.${names.at(-1)}`]) if (t.has(key)) return t.t(locale, key);
+  for (const key of [`field.${names.join('.')}`, `field.${names.at(-1)}`, `field.${names[0]}`]) if (t.has(key)) return t.t(locale, key);
   return field;
 }
 
