@@ -1,3 +1,4 @@
+import { localizeProblems } from '../common/errors/validation.js';
 import { sharedTranslations } from '../common/web/i18n.js';
 import type { Locale } from '../common/i18n/localized.js';
 import {
@@ -87,8 +88,11 @@ async function withAuthorityErrors<T>(errors: ErrorMessages, locale: Locale, hos
       locale,
       fields: { TENANT_SLUG_TAKEN: 'slug', TENANT_HOST_TAKEN: 'hosts' },
       fieldProblem: (e) => {
+        // A bad host is named by what was typed ("not_a_host: must be a host name…").
         const host = /^hosts\.(\d+)$/.exec(e.field);
-        return host ? { field: 'hosts', message: `${hosts?.[Number(host[1])] ?? ''}: ${e.message}` } : e;
+        const typed = hosts?.[Number(host?.[1])] ?? '';
+        if (!host) return e;
+        return { field: 'hosts', message: e.key ? localizeProblems([e], locale, () => typed)[0].message : `${typed}: ${e.message}` };
       },
     });
     return { ok: false, errors: errorList };
