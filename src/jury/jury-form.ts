@@ -1,5 +1,5 @@
 import { localizeProblems } from '../common/errors/validation.js';
-import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
+import { fieldProblem, DomainError, type FieldProblem } from '../common/errors/domain-error.js';
 import type { ErrorMessages } from '../common/errors/error-messages.js';
 import type { PageContext } from '../request-context/current.decorators.js';
 import type { JurySettings } from './jury.settings.js';
@@ -43,12 +43,12 @@ export function settingsFromForm(body: Body_): { dto: Record<string, unknown>; p
       .filter(Boolean);
   const criteria = lines(body.criteria).map((l, i) => {
     const [id, labelFr, labelEn, weight, min, max] = l.split('|').map((x) => x.trim());
-    if (!id || !labelFr) problems.push({ field: 'criteria', message: `line ${i + 1}: write "id | Libellé | Label | weight | min | max"` });
+    if (!id || !labelFr) problems.push(fieldProblem('criteria', 'validation.lineFormat', { line: i + 1, format: 'id | Libellé | Label | weight | min | max' }));
     return { id, labelFr, labelEn: labelEn || labelFr, weight: num(weight) ?? 1, min: num(min) ?? 0, max: num(max) ?? 5 };
   });
   const quotas = lines(body.quotas).map((l, i) => {
     const [dimension, group, min] = l.split('|').map((x) => x.trim());
-    if (!dimension || !group) problems.push({ field: 'quotas', message: `line ${i + 1}: write "category | group | minimum"` });
+    if (!dimension || !group) problems.push(fieldProblem('quotas', 'validation.lineFormat', { line: i + 1, format: 'category | group | minimum' }));
     return { dimension, group, min: num(min) ?? 1 };
   });
   const dto: Record<string, unknown> = {
