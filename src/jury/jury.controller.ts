@@ -3,7 +3,7 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, P
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles } from '../auth/roles.guard.js';
-import { DomainError } from '../common/errors/domain-error.js';
+import { fieldProblem, DomainError } from '../common/errors/domain-error.js';
 import { renderMessage } from '../common/i18n/message.js';
 import { sharedTranslations } from '../common/web/i18n.js';
 import type { Explanation } from './domain/panel.js';
@@ -173,7 +173,7 @@ export class JuryController {
     @Headers('idempotency-key') key?: string,
   ) {
     if (key !== undefined && !/^[\w.:-]{8,100}$/.test(key)) {
-      throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'Idempotency-Key', message: 'must be 8 to 100 letters, digits, . : _ or -' }]);
+      throw new DomainError('VALIDATION_FAILED', {}, [fieldProblem('Idempotency-Key', 'validation.idempotencyKey')]);
     }
     return this.juryResults.remind(tenant, programmeId, p.userId, key);
   }
@@ -257,7 +257,8 @@ export class JuryController {
     @Locale() locale: Lang,
     @Res() res: Response,
   ) {
-    if (format !== 'csv' && format !== 'xlsx') throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'format', message: 'format must be csv or xlsx' }]);
+    if (format !== 'csv' && format !== 'xlsx')
+      throw new DomainError('VALIDATION_FAILED', {}, [fieldProblem('format', 'validation.isIn', { values: 'csv, xlsx' })]);
     const data = await this.juryResults.exportData(tenant, programmeId);
     res.setHeader('Content-Disposition', `attachment; filename="jury-evaluations.${format}"`);
     if (format === 'csv') res.type('text/csv; charset=utf-8').send(evaluationsCsv(data, locale));
