@@ -16,6 +16,7 @@ import { LocalizedProgrammeContent1796146000000 } from './1796146000000-Localize
 import { OutboxLocaleAnyLanguage1796146129093 } from './1796146129093-OutboxLocaleAnyLanguage.js';
 import { LocalesAnyLanguage1796150412000 } from './1796150412000-LocalesAnyLanguage.js';
 import { LocalizedCampaignContent1796150000000 } from './1796150000000-LocalizedCampaignContent.js';
+import { GuardReasonMessages1796146200000 } from './1796146200000-GuardReasonMessages.js';
 
 // Every migration, in order. Listed by hand (not a glob) so that the ESM build and the tests load the same set.
 // One per line, so that branches adding migrations merge cleanly.
@@ -38,4 +39,5 @@ export const MIGRATIONS: Function[] = [
   OutboxLocaleAnyLanguage1796146129093,
   LocalesAnyLanguage1796150412000,
   LocalizedCampaignContent1796150000000,
+  GuardReasonMessages1796146200000,
 ];

@@ -11,7 +11,7 @@ import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
 import { Clock } from './common/clock/clock.js';
-import { DomainError } from './common/errors/domain-error.js';
+import { DomainError, fieldProblem } from './common/errors/domain-error.js';
 import { ErrorMessages } from './common/errors/error-messages.js';
 import { ProblemFilter } from './common/errors/problem.filter.js';
 import { createValidationPipe } from './common/errors/validation.js';
@@ -35,7 +35,7 @@ function parser(mw: express.RequestHandler) {
 }
 
 function tooDeep(): DomainError {
-  return new DomainError('BODY_TOO_DEEP', { maxDepth: MAX_BODY_DEPTH }, [{ field: 'body', message: `body is nested more than ${MAX_BODY_DEPTH} levels deep` }]);
+  return new DomainError('BODY_TOO_DEEP', { maxDepth: MAX_BODY_DEPTH }, [fieldProblem('body', 'validation.nestedTooDeep', { max: MAX_BODY_DEPTH })]);
 }
 
 /**

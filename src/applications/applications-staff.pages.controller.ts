@@ -56,7 +56,6 @@ export class ApplicationsStaffPagesController {
       filter: query,
       rows: rows.map((r) => ({
         ...r.application,
-        goalEuros: r.application.goalCents === null ? '' : (r.application.goalCents / 100).toLocaleString(page.locale),
         failed: failedRules(r.rules).length,
       })),
     });
@@ -183,7 +182,7 @@ export class ApplicationsStaffPagesController {
       application: app,
       programme,
       rows: this.applications.answerRows(call, app, page.locale, contentFallbacks(page.tenant)),
-      rules: this.applications.rules(call, app, 0).map((r) => ({ ...r, text: page.locale === 'fr' ? r.fr : r.en })),
+      rules: this.applications.rules(call, app, 0).map((r) => ({ ...r, text: this.views.message(page.locale, r.reason) })),
       files: await this.applications.filesOf(page.tenant, app),
       comments: await this.screening.comments(page.tenant, app.id),
       ...extra,

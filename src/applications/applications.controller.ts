@@ -4,7 +4,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Patch, Quer
 import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public, Roles, SignedIn } from '../auth/roles.guard.js';
-import { DomainError } from '../common/errors/domain-error.js';
+import { fieldProblem, DomainError } from '../common/errors/domain-error.js';
 import { CurrentPrincipal, CurrentTenant } from '../request-context/current.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { Locale } from '../common/web/locale.decorator.js';
@@ -101,7 +101,7 @@ export class ApplicationsController {
     @Headers('idempotency-key') key?: string,
   ) {
     if (key !== undefined && !/^[\w.:-]{8,100}$/.test(key)) {
-      throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'Idempotency-Key', message: 'must be 8 to 100 letters, digits, . : _ or -' }]);
+      throw new DomainError('VALIDATION_FAILED', {}, [fieldProblem('Idempotency-Key', 'validation.idempotencyKey')]);
     }
     await this.programmes.get(tenant.id, programmeId);
     assertOffered(tenant.languages, dto.locale);
@@ -173,7 +173,7 @@ export class ApplicationsController {
     @Locale() locale: Lang,
   ) {
     await this.applications.view(tenant, id, p); // what may not be seen is not found, before any other answer
-    if (!file) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'file', message: 'attach the file in the "file" field' }]);
+    if (!file) throw new DomainError('VALIDATION_FAILED', {}, [fieldProblem('file', 'validation.attachFile')]);
     const stored = await this.applications.upload(tenant, id, p, questionKey, file, locale);
     return { id: stored.id, filename: stored.filename, contentType: stored.contentType, sizeBytes: stored.sizeBytes };
   }
@@ -220,9 +220,11 @@ export class ApplicationsController {
     @Locale() locale: Lang,
     @Res() res: Response,
   ) {
-    if (format !== 'csv' && format !== 'xlsx') throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'format', message: 'format must be csv or xlsx' }]);
+    if (format !== 'csv' && format !== 'xlsx')
+      throw new DomainError('VALIDATION_FAILED', {}, [fieldProblem('format', 'validation.isIn', { values: 'csv, xlsx' })]);
     const { call, rows } = await this.screening.list(tenant, programmeId, { limit: 100_000 });
-    const label = (c: Call, a: Application, l: Lang) => this.applications.answerRows(c, a, l, contentFallbacks(tenant));
+    // Machine-readable cells (amounts as plain numbers); the labels in the staff member's language.
+    const label = (c: Call, a: Application, l: Lang) => this.applications.answerRows(c, a, l, contentFallbacks(tenant), true);
     const name = `applications-${new Date().toISOString().slice(0, 10)}.${format}`;
     res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
     if (format === 'csv') {

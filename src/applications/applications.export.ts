@@ -1,3 +1,4 @@
+import { sharedTranslations } from '../common/web/i18n.js';
 import type { Locale } from '../common/i18n/localized.js';
 import ExcelJS from 'exceljs';
 import type { Application } from './application.entity.js';
@@ -52,7 +53,7 @@ export function applicationsCsv(call: Call, rows: Row[], label: Labeller, locale
 export async function applicationsXlsx(call: Call, rows: Row[], label: Labeller, locale: Locale): Promise<Buffer> {
   const { header, body } = table(call, rows, label, locale);
   const book = new ExcelJS.Workbook();
-  const sheet = book.addWorksheet(locale === 'fr' ? 'Candidatures' : 'Applications');
+  const sheet = book.addWorksheet(sharedTranslations().t(locale, 'applicationsExport.sheet'));
   sheet.addRow(header).font = { bold: true };
   for (const r of body) sheet.addRow(r);
   sheet.views = [{ state: 'frozen', ySplit: 1 }];

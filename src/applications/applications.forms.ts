@@ -1,4 +1,4 @@
-import type { FieldProblem } from '../common/errors/domain-error.js';
+import { fieldProblem, type FieldProblem } from '../common/errors/domain-error.js';
 import { missingLanguages, type Locale } from '../common/i18n/localized.js';
 import { localizedFromForm } from '../common/web/forms.js';
 import { zonedWallTimeToInstant } from '../common/time/zoned.js';
@@ -16,7 +16,7 @@ export function draftFromForm(call: Call, body: Record<string, unknown>) {
   if (euros !== undefined && euros !== '') {
     const cents = eurosToCents(euros);
     if (cents !== null) goalCents = cents;
-    else problems.push({ field: 'goalCents', message: 'must be an amount in euros, e.g. 5000' });
+    else problems.push(fieldProblem('goalCents', 'validation.euros'));
   }
   const answers: Answers = {};
   for (const q of call.form) {
@@ -92,7 +92,7 @@ export function callFromForm(
       .filter(Boolean);
   const categories = lines(body.categories).map((l, i) => {
     const [key, ...labels] = l.split('|').map((x) => x.trim());
-    if (!key || !labels[0]) problems.push({ field: 'categories', message: `line ${i + 1}: write "key | ${languages.join(' | ')}"` });
+    if (!key || !labels[0]) problems.push(fieldProblem('categories', 'validation.lineFormat', { line: i + 1, format: `key | ${languages.join(' | ')}` }));
     const label: Record<Locale, string> = {};
     languages.forEach((lang, n) => {
       if (labels[n]) label[lang] = labels[n];
@@ -101,23 +101,23 @@ export function callFromForm(
   });
   const territory = lines(body.territory).map((l, i) => {
     const m = /^(\S+)\s+(.+)$/.exec(l);
-    if (!m) problems.push({ field: 'territory', message: `line ${i + 1}: write "postcode commune"` });
+    if (!m) problems.push(fieldProblem('territory', 'validation.lineFormat', { line: i + 1, format: 'postcode commune' }));
     return { postcode: m?.[1] ?? '', name: m?.[2] ?? '' };
   });
   const deadline = zonedWallTimeToInstant((body.deadline ?? '').trim(), timeZone);
-  if (!deadline) problems.push({ field: 'deadline', message: 'enter a date and time' });
+  if (!deadline) problems.push(fieldProblem('deadline', 'validation.dateTime'));
   const euros = (k: string) => {
     const raw = (body[k] ?? '').trim();
     if (!raw) return 0; // an empty bound reads as 0 cents
     const cents = eurosToCents(raw);
-    if (cents === null) problems.push({ field: k, message: 'enter an amount in euros' });
+    if (cents === null) problems.push(fieldProblem(k, 'validation.euros'));
     return cents ?? Number.NaN;
   };
   let form: unknown = [];
   try {
     form = JSON.parse(body.form?.trim() || '[]');
   } catch {
-    problems.push({ field: 'form', message: 'the questions must be valid JSON (a list of questions)' });
+    problems.push(fieldProblem('form', 'validation.questionsJson'));
   }
   return {
     dto: {

@@ -8,6 +8,7 @@ import { Public, SignedIn } from '../auth/roles.guard.js';
 import { UsersRepository } from '../auth/users.repository.js';
 import { TransactionRunner } from '../common/db/transaction.js';
 import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
+import { localizeProblems } from '../common/errors/validation.js';
 import { ErrorMessages } from '../common/errors/error-messages.js';
 import { baseUrlOf, Page, type PageContext } from '../request-context/current.decorators.js';
 import { errorMap } from '../common/web/forms.js';
@@ -265,6 +266,15 @@ export class ApplicationsPagesController {
     const typed = extra.typed;
     const value = (k: string, stored: unknown) => (typed ? typed[k] : stored);
     const editable = app.status !== 'withdrawn' && (programme.phase === 'call_open' || (!!app.correctionUntil && app.correctionUntil > new Date()));
+    const questionLabel = (field: string) => {
+      const q = call.form.find((x) => `answers.${x.key}` === field);
+      return q ? localizedText(q.label, page.locale, contentFallbacks(page.tenant)) || q.key : undefined;
+    };
+    // A question's error next to it, by the question's label when the message names its field.
+    const fieldError = (field: string) => {
+      const problem = extra.errorList?.find((e) => e.field === field && e.key);
+      return problem ? localizeProblems([problem], page.locale, questionLabel)[0].message : extra.errors?.[field];
+    };
     const questions = call.form.map((q) => {
       const stored = app.answers[q.key];
       const v = typed ? typed[`q_${q.key}`] : stored;
@@ -273,7 +283,7 @@ export class ApplicationsPagesController {
         ...q,
         name: `q_${q.key}`,
         field: `answers.${q.key}`,
-        error: extra.errors?.[`answers.${q.key}`],
+        error: fieldError(`answers.${q.key}`),
         value: v === undefined || v === null ? '' : typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v),
         options: (q.options ?? []).map((o) => ({ key: o.key, label: o.label, checked: list.includes(o.key) })),
         isText: q.kind === 'short_text' || q.kind === 'url' || q.kind === 'number',
@@ -293,7 +303,10 @@ export class ApplicationsPagesController {
       return this.views.translations.has(`field.${field}`) ? this.views.t(page.locale, `field.${field}`) : field;
     };
     // The summary names the field with each message, so that it reads on its own.
-    const errorList = extra.errorList?.map((e) => ({ ...e, message: `${labelOf(e.field)} : ${e.message}` }));
+    // Messages from the catalogue name their field already (here by the question's own label).
+    const errorList = extra.errorList?.map((e) =>
+      e.key ? localizeProblems([e], page.locale, questionLabel)[0] : { ...e, message: `${labelOf(e.field)} : ${e.message}` },
+    );
     return this.views.page('pages/applications/form', page, {
       title: app.title || this.views.t(page.locale, 'apply.untitled'),
       application: app,

@@ -1,14 +1,14 @@
 import { cleanLocalized, contentFallbacks, localizedText, type Locale, type Localized } from '../common/i18n/localized.js';
+import { sharedTranslations } from '../common/web/i18n.js';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { UsersRepository } from '../auth/users.repository.js';
 import { Clock } from '../common/clock/clock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
-import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
+import { DomainError, fieldProblem, type FieldProblem } from '../common/errors/domain-error.js';
 import { hasRole, type Principal } from '../auth/principal.js';
 import { formatInstant, formatMoney } from '../common/web/view.service.js';
-import { sharedTranslations } from '../common/web/i18n.js';
 import { OutboxService } from '../notifications/outbox.service.js';
 import { ProgrammesRepository } from '../programmes/programmes.repository.js';
 import { storedFileName } from '../storage/file-names.js';
@@ -65,7 +65,7 @@ export class ApplicationsService {
   /** Defines or changes the call; once applications are submitted, only changes that keep them valid. */
   async setCall(tenant: Tenant, programmeId: string, dto: CallDto, actorUserId: string): Promise<Call> {
     const problems: FieldProblem[] = checkFormDefinition(dto.form as Question[]);
-    if (dto.goalMaxCents < dto.goalMinCents) problems.push({ field: 'goalMaxCents', message: 'must not be less than goalMinCents' });
+    if (dto.goalMaxCents < dto.goalMinCents) problems.push(fieldProblem('goalMaxCents', 'validation.notLessThanMin'));
     if (problems.length) throw new DomainError('VALIDATION_FAILED', {}, problems);
     return this.tx.run(async (em) => {
       const programme = await this.programmes.getForUpdate(em, tenant.id, programmeId);
@@ -271,15 +271,15 @@ export class ApplicationsService {
       const { call, window } = await this.callWindow(em, tenant, app.programmeId, locale);
       assertCanEdit(app, window, this.clock.now());
       const question = call.form.find((q) => q.key === questionKey && q.kind === 'file');
-      if (!question) throw new DomainError('VALIDATION_FAILED', {}, [{ field: `answers.${questionKey}`, message: 'is not a file question of this form' }]);
+      if (!question) throw new DomainError('VALIDATION_FAILED', {}, [fieldProblem(`answers.${questionKey}`, 'validation.notAFileQuestion')]);
       const max = question.maxSizeBytes ?? DEFAULT_FILE_BYTES;
       if (file.size > max)
         throw new DomainError('FILE_TOO_LARGE', { maxMb: Math.round((max / 1024 / 1024) * 10) / 10 }, [
-          { field: `answers.${questionKey}`, message: `must be at most ${Math.round(max / 1024 / 1024)} MB` },
+          fieldProblem(`answers.${questionKey}`, 'validation.fileTooLarge', { maxMb: Math.round((max / 1024 / 1024) * 10) / 10 }),
         ]);
       const sniffed = sniffFileType(file.buffer);
       if (!sniffed || !(question.accept ?? ['pdf', 'image']).includes(sniffed.family)) {
-        throw new DomainError('FILE_TYPE_NOT_ACCEPTED', {}, [{ field: `answers.${questionKey}`, message: 'must be a PDF or an image (PNG, JPEG, GIF, WebP)' }]);
+        throw new DomainError('FILE_TYPE_NOT_ACCEPTED', {}, [fieldProblem(`answers.${questionKey}`, 'validation.pdfOrImage')]);
       }
       const safeName = storedFileName(file.originalname, `file.${sniffed.extension}`);
       const stored = await this.files.put(em, {
@@ -327,29 +327,38 @@ export class ApplicationsService {
     );
   }
 
-  /** Rows for exports and the receipt e-mail: fixed fields then custom questions, labelled. */
-  answerRows(call: Call, a: Application, locale: Locale, fallbacks: readonly Locale[] = []): Array<{ key: string; label: string; value: string }> {
+  /**
+   * Rows for the receipt e-mail, the review and juror pages and the exports: fixed fields then custom
+   * questions, labelled in `locale`. Amounts are formatted for people ("4 500 €"), except in an export
+   * (`forExport`), whose cells stay plain numbers a spreadsheet can add up.
+   */
+  answerRows(
+    call: Call,
+    a: Application,
+    locale: Locale,
+    fallbacks: readonly Locale[] = [],
+    forExport = false,
+  ): Array<{ key: string; label: string; value: string }> {
     const text = (value: Localized | undefined) => localizedText(value, locale, fallbacks);
-    const tr = sharedTranslations();
-    const label = (key: string) => tr.t(locale, `apply.row.${key}`);
+    const t = (key: string) => sharedTranslations().t(locale, `answers.${key}`);
+    const goal = a.goalCents === null ? '' : forExport ? (a.goalCents / 100).toFixed(2) : formatMoney(a.goalCents, locale);
     const category = call.categories.find((c) => c.key === a.category);
     const rows = [
-      { key: 'title', label: label('title'), value: a.title },
-      { key: 'summary', label: label('summary'), value: a.summary },
-      { key: 'category', label: label('category'), value: category ? text(category.label) || category.key : (a.category ?? '') },
-      // A plain number: the CSV and XLSX exports read it (the receipt e-mail formats it for the reader).
-      { key: 'goal_eur', label: label('goal_eur'), value: a.goalCents === null ? '' : (a.goalCents / 100).toFixed(2) },
-      { key: 'commune', label: label('commune'), value: a.commune },
-      { key: 'postcode', label: label('postcode'), value: a.postcode },
-      { key: 'applicant_name', label: label('applicant_name'), value: a.applicantName },
-      { key: 'organisation', label: label('organisation'), value: a.organisation },
-      { key: 'email', label: label('email'), value: a.email },
-      { key: 'phone', label: label('phone'), value: a.phone },
+      { key: 'title', label: t('title'), value: a.title },
+      { key: 'summary', label: t('summary'), value: a.summary },
+      { key: 'category', label: t('category'), value: category ? text(category.label) || category.key : (a.category ?? '') },
+      { key: 'goal_eur', label: t('goal'), value: goal },
+      { key: 'commune', label: t('commune'), value: a.commune },
+      { key: 'postcode', label: t('postcode'), value: a.postcode },
+      { key: 'applicant_name', label: t('applicant'), value: a.applicantName },
+      { key: 'organisation', label: t('organisation'), value: a.organisation },
+      { key: 'email', label: t('email'), value: a.email },
+      { key: 'phone', label: t('phone'), value: a.phone },
     ];
     for (const q of call.form) {
       const v = a.answers[q.key];
       let value = v === undefined || v === null ? '' : String(v);
-      if (q.kind === 'yes_no' && typeof v === 'boolean') value = label(v ? 'yes' : 'no');
+      if (q.kind === 'yes_no' && typeof v === 'boolean') value = t(v ? 'yes' : 'no');
       if (q.kind === 'single_choice' || q.kind === 'multiple_choice') {
         const keys = Array.isArray(v) ? v : v ? [String(v)] : [];
         value = keys
@@ -357,7 +366,7 @@ export class ApplicationsService {
           .map((o) => (o ? text(o.label) || o.key : ''))
           .join(', ');
       }
-      if (q.kind === 'file' && v) value = label('fileAttached');
+      if (q.kind === 'file' && v) value = t('fileAttached');
       rows.push({ key: `q_${q.key}`, label: text(q.label) || q.key, value });
     }
     return rows;
@@ -408,14 +417,15 @@ export class ApplicationsService {
       const id = app.answers[q.key];
       if (typeof id === 'string') {
         const f = await this.files.get(tenant.id, id);
-        if (!f || f.info.ownerId !== app.id) problems.push({ field: `answers.${q.key}`, message: 'the uploaded file is missing; upload it again' });
+        if (!f || f.info.ownerId !== app.id) problems.push(fieldProblem(`answers.${q.key}`, 'validation.fileMissing'));
       }
     }
     const others = await this.applications.liveCount(em, tenant.id, app.programmeId, app.applicantUserId, app.id);
     for (const r of failedRules(this.rules(call, app, others))) {
       if (r.rule === 'goal' && app.goalCents === null) continue;
       if (r.rule === 'category' && !app.category) continue;
-      problems.push({ field: r.field === 'goalEuros' ? 'goalCents' : r.field, message: app.locale === 'fr' ? r.fr : r.en });
+      // Said in the reader's language on the way out (the API's Accept-Language, the page's language).
+      problems.push(fieldProblem(r.field === 'goalEuros' ? 'goalCents' : r.field, r.reason.key, r.reason.values));
     }
     return problems;
   }

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock/clock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
-import { DomainError } from '../common/errors/domain-error.js';
+import { fieldProblem, DomainError } from '../common/errors/domain-error.js';
 import type { Principal } from '../auth/principal.js';
 import { formatInstant } from '../common/web/view.service.js';
 import { OutboxService } from '../notifications/outbox.service.js';
@@ -89,7 +89,7 @@ export class ScreeningService {
 
   /** Reopens the applicant's application for changes until a date, even after the deadline. */
   async requestCorrection(tenant: Tenant, id: string, actor: Principal, message: string, until: Date): Promise<Application> {
-    if (until <= this.clock.now()) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'until', message: 'must be in the future' }]);
+    if (until <= this.clock.now()) throw new DomainError('VALIDATION_FAILED', {}, [fieldProblem('until', 'validation.future')]);
     return this.tx.run(async (em) => {
       const app = await this.lockStaff(em, tenant, id);
       assertCanDecide(app);

@@ -5,7 +5,7 @@ import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock/clock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
-import { DomainError } from '../common/errors/domain-error.js';
+import { DomainError, fieldProblem } from '../common/errors/domain-error.js';
 import { assertOffered } from '../common/i18n/is-locale.js';
 import type { CredentialRef, Principal } from './principal.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -271,7 +271,7 @@ export class AuthService {
     const email = normaliseEmail(input.email);
     if (input.programmeId) {
       const found = await em.query('SELECT 1 FROM programme WHERE id = $1 AND tenant_id = $2', [input.programmeId, tenant.id]);
-      if (!found.length) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'programmeId', message: 'no such programme' }]);
+      if (!found.length) throw new DomainError('VALIDATION_FAILED', {}, [fieldProblem('programmeId', 'validation.noSuchProgramme')]);
     }
     const user = await this.users.upsert(em, tenant.id, email, input.displayName, input.locale ?? null);
     const granted = await this.users.grant(em, tenant.id, user.id, input.role, input.programmeId ?? null);

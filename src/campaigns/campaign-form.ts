@@ -1,3 +1,4 @@
+import { fieldProblem } from '../common/errors/domain-error.js';
 import type { FieldProblem } from '../common/errors/domain-error.js';
 import type { Locale } from '../common/i18n/localized.js';
 import { formHasText, localizedFromForm } from '../common/web/language-fields.js';
@@ -40,7 +41,7 @@ export function campaignFormToDto(body: Form, languages: readonly Locale[]) {
     imageAlt: loc('imageAlt'),
   };
   const goal = eurosToCents(str(body, 'goalEuros'));
-  if (goal === null) problems.push({ field: 'goalEuros', message: 'must be an amount in euros' });
+  if (goal === null) problems.push(fieldProblem('goalEuros', 'validation.euros'));
   else dto.goalCents = goal;
   const faqRows: number[] = [];
   const faq: Array<{ question: Record<Locale, string>; answer: Record<Locale, string> }> = [];
@@ -59,9 +60,9 @@ export function campaignFormToDto(body: Form, languages: readonly Locale[]) {
     const description = loc(`rewards.${i}.description`);
     if (!formHasText(title) && !formHasText(description) && !f('minAmount') && !f('quantity') && !f('estimatedDelivery')) continue;
     const min = eurosToCents(f('minAmount'));
-    if (min === null) problems.push({ field: `rewards.${i}.minAmount`, message: 'must be an amount in euros' });
+    if (min === null) problems.push(fieldProblem(`rewards.${i}.minAmount`, 'validation.euros'));
     const quantity = integerOrNull(f('quantity'));
-    if (quantity === undefined) problems.push({ field: `rewards.${i}.quantity`, message: 'must be a whole number' });
+    if (quantity === undefined) problems.push(fieldProblem(`rewards.${i}.quantity`, 'validation.isInt'));
     rewards.push({
       ...(f('id') ? { id: f('id') } : {}),
       title,

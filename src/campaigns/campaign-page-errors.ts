@@ -1,5 +1,6 @@
 import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
 import type { ErrorMessages } from '../common/errors/error-messages.js';
+import { localizeProblems } from '../common/errors/validation.js';
 import type { Locale } from '../common/web/i18n.js';
 
 /**
@@ -47,6 +48,6 @@ export function problemOf(errors: ErrorMessages, locale: Locale, err: unknown, f
   const desc = err instanceof DomainError ? errors.describe(err.code) : undefined;
   if (!(err instanceof DomainError) || !desc || ['NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'].includes(err.code)) throw err;
   const status = desc.status;
-  if (err.fieldErrors.length) return { status, errors: err.fieldErrors };
+  if (err.fieldErrors.length) return { status, errors: localizeProblems(err.fieldErrors, locale) };
   return { status, errors: [{ field, message: messageOf(errors, locale, err) }] };
 }

@@ -1,9 +1,9 @@
+import { formatMonth } from '../common/i18n/format.js';
 import type { FieldProblem } from '../common/errors/domain-error.js';
 import type { Localized } from '../common/i18n/localized.js';
 import { languageFields, textIn, type ContentLanguages } from '../common/web/language-fields.js';
 import { centsToInput } from '../common/web/money.js';
 import type { Locale } from '../common/web/i18n.js';
-import { formatMonth } from '../common/i18n/format.js';
 import { formatInstant, formatMoney, type ViewService } from '../common/web/view.service.js';
 import type { PageContext } from '../request-context/current.decorators.js';
 import { campaignProgress, countdownTo } from '../public/domain/progress.js';

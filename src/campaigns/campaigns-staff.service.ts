@@ -4,7 +4,7 @@ import type { Principal } from '../auth/principal.js';
 import { UsersRepository } from '../auth/users.repository.js';
 import { Clock } from '../common/clock/clock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
-import { DomainError } from '../common/errors/domain-error.js';
+import { DomainError, fieldProblem } from '../common/errors/domain-error.js';
 import { LaureatesQuery } from '../jury/laureates.query.js';
 import { OutboxService } from '../notifications/outbox.service.js';
 import { ProgrammesRepository } from '../programmes/programmes.repository.js';
@@ -59,7 +59,7 @@ export class CampaignsStaffService {
       if (c.programmeId !== programmeId) throw new DomainError('NOT_FOUND');
       const to = dto.decision === 'approve' ? ('approved' as const) : ('changes_requested' as const);
       if (to === 'changes_requested' && !dto.comment?.trim())
-        throw new DomainError('CAMPAIGN_COMMENT_REQUIRED', {}, [{ field: 'comment', message: 'is required to ask for changes' }]);
+        throw new DomainError('CAMPAIGN_COMMENT_REQUIRED', {}, [fieldProblem('comment', 'validation.sayWhatToChange')]);
       if (c.status === to) return c;
       assertCampaignMove(c.status, to);
       if (to === 'approved') {
@@ -136,7 +136,7 @@ export class CampaignsStaffService {
     return this.tx.run(async (em) => {
       const programme = await this.programmes.lockFound(em, tenant.id, programmeId);
       if (!(await this.matchFunding.isProgrammePartner(em, tenant.id, programme.id, dto.partnerId)))
-        throw new DomainError('CAMPAIGN_PARTNER_UNKNOWN', {}, [{ field: 'partnerId', message: 'is not a partner of this programme' }]);
+        throw new DomainError('CAMPAIGN_PARTNER_UNKNOWN', {}, [fieldProblem('partnerId', 'validation.notAPartner')]);
       const existing = (await this.matchFunding.budgets(em, tenant.id, programme.id)).find((b) => b.partnerId === dto.partnerId && b.kind === dto.kind);
       const grant =
         dto.kind === 'grant'
@@ -148,7 +148,9 @@ export class CampaignsStaffService {
         if (!(await this.matchFunding.resizeBudget(em, existing.id, change))) {
           const fresh = (await this.matchFunding.budgets(em, tenant.id, programme.id)).find((b) => b.id === existing.id)!;
           const used = Number(fresh.totalCents) - Number(fresh.remainingCents);
-          throw new DomainError('MATCH_BUDGET_BELOW_USED', { usedCents: used }, [{ field: 'totalCents', message: `must be at least ${used}` }]);
+          throw new DomainError('MATCH_BUDGET_BELOW_USED', { usedCents: used, usedEuros: used / 100 }, [
+            fieldProblem('totalCents', 'validation.atLeastEuros', { min: used / 100 }),
+          ]);
         }
         saved = (await this.matchFunding.budgets(em, tenant.id, programme.id)).find((b) => b.id === existing.id)!;
       } else {

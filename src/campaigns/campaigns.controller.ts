@@ -8,7 +8,7 @@ import { RateLimiter } from '../auth/rate-limiter.service.js';
 import { Inject } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
-import { DomainError } from '../common/errors/domain-error.js';
+import { fieldProblem, DomainError } from '../common/errors/domain-error.js';
 import { CurrentPrincipal, CurrentTenant } from '../request-context/current.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import type { TremplinRequest } from '../request-context/request-context.js';
@@ -226,8 +226,8 @@ export class CampaignsController {
     @CurrentTenant() tenant: Tenant,
     @CurrentPrincipal() p: Principal,
     @Param('campaignId') id: string,
-    @Locale() locale: Lang,
     @Res({ passthrough: true }) res: Response,
+    @Locale() locale: Lang,
   ) {
     res.setHeader('Content-Disposition', 'attachment; filename="contributors.csv"');
     return this.campaigns.contributorsCsv(tenant, id, p, locale);
@@ -342,8 +342,7 @@ export class CampaignsController {
   @Public()
   @HttpCode(200)
   async confirm(@CurrentTenant() tenant: Tenant, @Body() body: { token?: unknown }) {
-    if (typeof body?.token !== 'string')
-      throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'token', message: 'must be the token of the e-mailed link' }]);
+    if (typeof body?.token !== 'string') throw new DomainError('VALIDATION_FAILED', {}, [fieldProblem('token', 'validation.linkToken')]);
     return contributionView(await this.contributions.confirmPledge(tenant, body.token));
   }
 

@@ -1,3 +1,4 @@
+import { sharedTranslations } from '../common/web/i18n.js';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { sniffFileType } from '../applications/domain/file-sniffing.js';
@@ -7,7 +8,7 @@ import { Clock } from '../common/clock/clock.js';
 import { cleanLocalized, inLanguage, type Locale, type Localized } from '../common/i18n/localized.js';
 import { textIn } from '../common/web/language-fields.js';
 import { isUniqueViolation, TransactionRunner } from '../common/db/transaction.js';
-import { DomainError } from '../common/errors/domain-error.js';
+import { DomainError, fieldProblem } from '../common/errors/domain-error.js';
 import { hasRole, type Principal } from '../auth/principal.js';
 import { LaureatesQuery } from '../jury/laureates.query.js';
 import { OutboxService } from '../notifications/outbox.service.js';
@@ -224,10 +225,10 @@ export class CampaignsService implements OnModuleInit {
   }
 
   async uploadImage(tenant: Tenant, campaignId: string, file: UploadedImage | undefined, user: Principal): Promise<Campaign> {
-    if (!file) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'image', message: 'attach an image (PNG, JPEG, GIF or WebP)' }]);
+    if (!file) throw new DomainError('VALIDATION_FAILED', {}, [fieldProblem('image', 'validation.attachImage')]);
     if (file.size > MAX_IMAGE_BYTES) throw new DomainError('PAYLOAD_TOO_LARGE');
     const kind = sniffFileType(file.buffer);
-    if (kind?.family !== 'image') throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'image', message: 'must be a PNG, JPEG, GIF or WebP image' }]);
+    if (kind?.family !== 'image') throw new DomainError('VALIDATION_FAILED', {}, [fieldProblem('image', 'validation.image')]);
     return this.tx.run(async (em) => {
       this.pages.forget(tenant.id);
       const c = await this.editable(em, tenant, campaignId, user);
@@ -332,7 +333,10 @@ export class CampaignsService implements OnModuleInit {
     return (
       '\uFEFF' +
       toCsv(
-        ['receipt_number', 'confirmed_at', 'display_name', 'anonymous', 'email', 'amount_cents', 'amount_eur', 'reward', 'estimated_delivery', 'message'],
+        // A list the laureate reads to send rewards: headers in their language; the cells stay plain values.
+        ['receipt_number', 'confirmed_at', 'display_name', 'anonymous', 'email', 'amount_cents', 'amount_eur', 'reward', 'estimated_delivery', 'message'].map(
+          (c) => sharedTranslations().t(locale, `contributorsCsv.${c}`),
+        ),
         rows.map((c) => [
           c.receiptNumber ?? '',
           c.confirmedAt ? new Date(c.confirmedAt).toISOString() : '',

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { toCsv } from '../applications/domain/export.js';
-import { DomainError } from '../common/errors/domain-error.js';
+import { fieldProblem, DomainError } from '../common/errors/domain-error.js';
 import { ProgrammesRepository } from '../programmes/programmes.repository.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { ContributionsRepository } from './contributions.repository.js';
@@ -20,7 +20,7 @@ export class ContributionsExportService {
   async programmeCsv(tenant: Tenant, programmeId: string, status: string | undefined): Promise<string> {
     const statuses = ['pending', 'confirmed', 'failed', 'expired', 'refund_due', 'refunded'];
     if (status !== undefined && !statuses.includes(status)) {
-      throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'status', message: `must be one of ${statuses.join(', ')}` }]);
+      throw new DomainError('VALIDATION_FAILED', {}, [fieldProblem('status', 'validation.isIn', { values: statuses.join(', ') })]);
     }
     const programme = await this.programmes.found(tenant.id, programmeId);
     const rows = await this.repo.programmeExport(tenant.id, programme.id, status ?? null);

@@ -5,7 +5,7 @@ import type { EntityManager } from 'typeorm';
 import { hashToken } from '../auth/domain/tokens.js';
 import { Clock } from '../common/clock/clock.js';
 import { isUniqueViolation, TransactionRunner } from '../common/db/transaction.js';
-import { DomainError } from '../common/errors/domain-error.js';
+import { DomainError, fieldProblem } from '../common/errors/domain-error.js';
 import { OutboxService } from '../notifications/outbox.service.js';
 import { ProgrammesRepository } from '../programmes/programmes.repository.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
@@ -148,7 +148,7 @@ export class ContributionsService {
     let reward: { minAmountCents: number; matchEligible: boolean } | null = null;
     if (r.rewardTierId) {
       const taken = await this.campaigns.takeReward(em, campaign.id, r.rewardTierId);
-      if (taken === null) throw new DomainError('REWARD_NOT_FOUND', {}, [{ field: 'rewardTierId', message: 'is not a reward of this campaign' }]);
+      if (taken === null) throw new DomainError('REWARD_NOT_FOUND', {}, [fieldProblem('rewardTierId', 'validation.notAReward')]);
       if (taken === 'sold_out') throw new DomainError('REWARD_SOLD_OUT');
       reward = taken;
     }

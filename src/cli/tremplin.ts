@@ -9,7 +9,9 @@ import { backupTo, restoreFrom, secretsSealedElsewhere } from '../database/backu
 import { startEmbeddedPostgres } from '../database/embedded-postgres.js';
 import { runMigrations } from '../database/migrate.js';
 import { PlatformService } from '../platform/platform.service.js';
-import { describeMessage, DomainError } from '../common/errors/domain-error.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { ErrorMessages } from '../common/errors/error-messages.js';
+import { localizeProblems } from '../common/errors/validation.js';
 import { ERROR_CATALOGUE } from '../error-catalogue.js';
 import { isValidTimeZone } from '../common/time/zoned.js';
 import { sharedTranslations } from '../common/web/i18n.js';
@@ -182,8 +184,11 @@ function describe(err: unknown): string {
   if (err instanceof ConfigError) return err.problems.join('; ');
   if (err instanceof DomainError) {
     // The catalogue's sentence (operators read English here), then each bad field.
-    const sentence = ERROR_CATALOGUE[err.code] ? describeMessage(ERROR_CATALOGUE[err.code], 'en', err.details) : err.code;
-    const fields = err.fieldErrors.map((f) => `${f.field} ${f.message}`).join('; ');
+    const sentence = new ErrorMessages(ERROR_CATALOGUE).message(err, 'en');
+    // A message from the catalogue names its field already.
+    const fields = localizeProblems(err.fieldErrors, 'en')
+      .map((f) => (f.key ? f.message : `${f.field} ${f.message}`))
+      .join('; ');
     return fields ? `${sentence} ${fields}` : sentence;
   }
   return (err as Error)?.message ?? String(err);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock/clock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
-import { DomainError } from '../common/errors/domain-error.js';
+import { DomainError, fieldProblem } from '../common/errors/domain-error.js';
 import { hasRole, type Principal } from '../auth/principal.js';
 import { OutboxService } from '../notifications/outbox.service.js';
 import { ProgrammesRepository } from '../programmes/programmes.repository.js';
@@ -48,7 +48,7 @@ export class CoachReviewsService {
     comment: string,
   ): Promise<CoachingMilestone> {
     if (action === 'request_changes' && !comment.trim())
-      throw new DomainError('COACHING_FEEDBACK_REQUIRED', {}, [{ field: 'comment', message: 'say what to change' }]);
+      throw new DomainError('COACHING_FEEDBACK_REQUIRED', {}, [fieldProblem('comment', 'validation.sayWhatToChange')]);
     const siteUrl = await this.tenants.siteUrl(tenant);
     return this.tx.run(async (em) => {
       const m = await this.repo.lockMilestone(em, tenant.id, programmeId, milestoneId);

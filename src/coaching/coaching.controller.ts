@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Res, Uploaded
 import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public, Roles } from '../auth/roles.guard.js';
-import { DomainError } from '../common/errors/domain-error.js';
+import { DomainError, fieldProblem } from '../common/errors/domain-error.js';
 import { CurrentPrincipal, CurrentTenant } from '../request-context/current.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { FileUpload, sendStoredFile } from '../storage/file-transfer.js';
@@ -145,7 +145,7 @@ export class CoachingController {
     @Body() dto: SubmissionDto,
   ) {
     if ((dto.text === undefined) === (dto.url === undefined)) {
-      throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'text', message: 'give either text or url' }]);
+      throw new DomainError('VALIDATION_FAILED', {}, [fieldProblem('text', 'validation.textOrUrl')]);
     }
     const evidence = dto.text !== undefined ? { kind: 'text' as const, text: dto.text } : { kind: 'url' as const, url: dto.url! };
     return milestoneView(await this.laureates.submit(tenant, programmeId, milestoneId, p, evidence));

@@ -1,3 +1,4 @@
+import { sharedTranslations } from '../common/web/i18n.js';
 import { randomBytes } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
@@ -8,7 +9,7 @@ import { Clock } from '../common/clock/clock.js';
 import { cleanLocalized, hasText } from '../common/i18n/localized.js';
 import { textIn } from '../common/web/language-fields.js';
 import { TransactionRunner } from '../common/db/transaction.js';
-import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
+import { DomainError, fieldProblem, type FieldProblem } from '../common/errors/domain-error.js';
 import type { Principal } from '../auth/principal.js';
 import { LaureatesQuery } from '../jury/laureates.query.js';
 import { PhaseHooks, type PhaseChange } from '../programmes/phase-hooks.js';
@@ -70,9 +71,8 @@ export function planFromDtos(dtos: readonly MilestoneDto[]): StoredMilestone[] {
       while (used.has(id));
       used.add(id);
     }
-    if ((d.at === undefined) === (d.days === undefined))
-      problems.push({ field: f('at'), message: 'give either at (a date and time) or days (after the start of the coaching)' });
-    if (d.time !== undefined && d.days === undefined) problems.push({ field: f('time'), message: 'only goes with days' });
+    if ((d.at === undefined) === (d.days === undefined)) problems.push(fieldProblem(f('at'), 'validation.atOrDays'));
+    if (d.time !== undefined && d.days === undefined) problems.push(fieldProblem(f('time'), 'validation.onlyWithDays'));
     const description = cleanLocalized(d.description);
     const base = {
       id,
@@ -85,8 +85,8 @@ export function planFromDtos(dtos: readonly MilestoneDto[]): StoredMilestone[] {
           : { kind: 'relative' as const, days: d.days ?? 0, ...(d.time ? { time: d.time } : {}) },
     };
     if (d.kind === 'session') {
-      if (!!d.place === !!d.videoUrl) problems.push({ field: f('place'), message: 'a session needs a place or a video link (one of them)' });
-      if (d.evidence) problems.push({ field: f('evidence'), message: 'only goes with a deliverable' });
+      if (!!d.place === !!d.videoUrl) problems.push(fieldProblem(f('place'), 'validation.placeOrVideo'));
+      if (d.evidence) problems.push(fieldProblem(f('evidence'), 'validation.onlyDeliverable'));
       return {
         ...base,
         kind: 'session',
@@ -94,8 +94,8 @@ export function planFromDtos(dtos: readonly MilestoneDto[]): StoredMilestone[] {
         ...(d.durationMinutes ? { durationMinutes: d.durationMinutes } : {}),
       };
     }
-    if (!d.evidence) problems.push({ field: f('evidence'), message: 'say what the laureate hands in: text, url or file' });
-    if (d.place || d.videoUrl) problems.push({ field: f('place'), message: 'only goes with a session' });
+    if (!d.evidence) problems.push(fieldProblem(f('evidence'), 'validation.evidenceKind'));
+    if (d.place || d.videoUrl) problems.push(fieldProblem(f('place'), 'validation.onlySession'));
     return { ...base, kind: 'deliverable', evidence: d.evidence ?? 'text' };
   });
   if (problems.length) throw new DomainError('VALIDATION_FAILED', {}, problems);
@@ -278,7 +278,7 @@ export class CoachingService implements OnModuleInit {
   /** Lets the campaign start with laureates not ready: a staff decision with its reason, audited. */
   async overrideReadiness(tenant: Tenant, programmeId: string, reason: string, actorUserId: string): Promise<CoachingPlan> {
     if (reason.trim().length < MIN_OVERRIDE_REASON) {
-      throw new DomainError('COACHING_OVERRIDE_REASON_REQUIRED', {}, [{ field: 'reason', message: `must be at least ${MIN_OVERRIDE_REASON} characters` }]);
+      throw new DomainError('COACHING_OVERRIDE_REASON_REQUIRED', {}, [fieldProblem('reason', 'validation.atLeastChars', { min: MIN_OVERRIDE_REASON })]);
     }
     return this.tx.run(async (em) => {
       await this.programmes.lockFound(em, tenant.id, programmeId);
@@ -325,7 +325,6 @@ export class CoachingService implements OnModuleInit {
     const milestones = await this.repo.milestones(em, tenant.id, [l.id]);
     const siteUrl = await this.tenants.siteUrl(tenant);
     const page = `${siteUrl}/coaching/programmes/${l.programmeId}`;
-    const fr = l.locale === 'fr';
     return writeCalendar({
       prodId: '-//Tremplin//Coaching//FR',
       name: `${tenant.name} — ${l.title}`,
@@ -342,7 +341,7 @@ export class CoachingService implements OnModuleInit {
           start,
           end,
           sequence: m.version,
-          summary: session ? title : fr ? `Échéance : ${title}` : `Due: ${title}`,
+          summary: session ? title : sharedTranslations().t(l.locale, 'coaching.feedDue', { title }),
           description: description || undefined,
           location: m.location?.kind === 'place' ? m.location.address : m.location?.kind === 'video' ? m.location.url : undefined,
           url: m.location?.kind === 'video' ? m.location.url : page,

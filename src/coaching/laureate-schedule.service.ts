@@ -4,7 +4,7 @@ import { sniffFileType } from '../applications/domain/file-sniffing.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock/clock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
-import { DomainError } from '../common/errors/domain-error.js';
+import { DomainError, fieldProblem } from '../common/errors/domain-error.js';
 import type { Principal } from '../auth/principal.js';
 import type { Programme } from '../programmes/programme.entity.js';
 import { ProgrammesRepository } from '../programmes/programmes.repository.js';
@@ -58,13 +58,13 @@ export class LaureateScheduleService {
     principal: Principal,
     file: UploadedEvidence | undefined,
   ): Promise<CoachingMilestone> {
-    if (!file || !file.size) throw new DomainError('COACHING_FILE_REQUIRED', {}, [{ field: 'file', message: 'attach a PDF or an image' }]);
+    if (!file || !file.size) throw new DomainError('COACHING_FILE_REQUIRED', {}, [fieldProblem('file', 'validation.attachPdfOrImage')]);
     if (file.size > MAX_EVIDENCE_BYTES)
       throw new DomainError('FILE_TOO_LARGE', { maxMb: MAX_EVIDENCE_BYTES / 1024 / 1024 }, [
-        { field: 'file', message: `must be at most ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB` },
+        fieldProblem('file', 'validation.fileTooLarge', { maxMb: MAX_EVIDENCE_BYTES / 1024 / 1024 }),
       ]);
     const sniffed = sniffFileType(file.buffer);
-    if (!sniffed) throw new DomainError('FILE_TYPE_NOT_ACCEPTED', {}, [{ field: 'file', message: 'must be a PDF or an image (PNG, JPEG, GIF, WebP)' }]);
+    if (!sniffed) throw new DomainError('FILE_TYPE_NOT_ACCEPTED', {}, [fieldProblem('file', 'validation.pdfOrImage')]);
     return this.tx.run(async (em) => {
       const m = await this.ownMilestone(em, tenant, programmeId, milestoneId, principal);
       const safeName = storedFileName(file.originalname, `evidence.${sniffed.extension}`);

@@ -1,5 +1,6 @@
 import type { Locale } from '../common/i18n/localized.js';
-import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
+import { localizeProblems } from '../common/errors/validation.js';
+import { fieldProblem, DomainError, type FieldProblem } from '../common/errors/domain-error.js';
 import type { ErrorMessages } from '../common/errors/error-messages.js';
 import type { PageContext } from '../request-context/current.decorators.js';
 import type { JurySettings } from './jury.settings.js';
@@ -28,7 +29,7 @@ export async function attempt(
   } catch (err) {
     const desc = err instanceof DomainError ? errors.describe(err.code) : undefined;
     if (!(err instanceof DomainError) || !desc || ['NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED'].includes(err.code)) throw err;
-    const fieldErrors = err.code === 'VALIDATION_FAILED' ? err.fieldErrors : [];
+    const fieldErrors = err.code === 'VALIDATION_FAILED' ? localizeProblems(err.fieldErrors, page.locale) : [];
     return { status: desc.status, error: { field, message: errors.message(err, page.locale) }, fieldErrors };
   }
 }
@@ -49,7 +50,8 @@ export function settingsFromForm(body: Body_, languages: readonly Locale[]): { d
     const [id, ...rest] = l.split('|').map((x) => x.trim());
     const labels = rest.slice(0, languages.length);
     const [weight, min, max] = rest.slice(languages.length);
-    if (!id || !labels[0]) problems.push({ field: 'criteria', message: `line ${i + 1}: write "id | ${languages.join(' | ')} | weight | min | max"` });
+    if (!id || !labels[0])
+      problems.push(fieldProblem('criteria', 'validation.lineFormat', { line: i + 1, format: `id | ${languages.join(' | ')} | weight | min | max` }));
     const label: Record<Locale, string> = {};
     languages.forEach((lang, n) => {
       if (labels[n]) label[lang] = labels[n];
@@ -58,7 +60,7 @@ export function settingsFromForm(body: Body_, languages: readonly Locale[]): { d
   });
   const quotas = lines(body.quotas).map((l, i) => {
     const [dimension, group, min] = l.split('|').map((x) => x.trim());
-    if (!dimension || !group) problems.push({ field: 'quotas', message: `line ${i + 1}: write "category | group | minimum"` });
+    if (!dimension || !group) problems.push(fieldProblem('quotas', 'validation.lineFormat', { line: i + 1, format: 'category | group | minimum' }));
     return { dimension, group, min: num(min) ?? 1 };
   });
   const dto: Record<string, unknown> = {

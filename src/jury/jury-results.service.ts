@@ -5,7 +5,7 @@ import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock/clock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
-import { DomainError } from '../common/errors/domain-error.js';
+import { DomainError, fieldProblem } from '../common/errors/domain-error.js';
 import { OutboxService } from '../notifications/outbox.service.js';
 import type { Programme } from '../programmes/programme.entity.js';
 import { ProgrammesRepository } from '../programmes/programmes.repository.js';
@@ -151,7 +151,7 @@ export class JuryResultsService {
       const justification = dto.justification?.trim() ?? '';
       if (overridden && justification.length < MIN_JUSTIFICATION) {
         throw new DomainError('JURY_OVERRIDE_JUSTIFICATION_REQUIRED', {}, [
-          { field: 'justification', message: `must be at least ${MIN_JUSTIFICATION} characters when the lists differ from the proposal` },
+          fieldProblem('justification', 'validation.justificationLength', { min: MIN_JUSTIFICATION }),
         ]);
       }
       const now = this.clock.now();

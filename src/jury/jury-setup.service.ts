@@ -214,7 +214,8 @@ export class JurySetupService {
           applications: apps.length,
           jurors: members.length,
           shortfalls: result.shortfalls.length,
-          assignment: result.explanation.en,
+          // The explanation's code, figures and message: the audit page says it in its reader's language.
+          assignment: result.explanation,
         },
       });
       return { ...jury, status: 'open', openedAt: now, applicationIds };

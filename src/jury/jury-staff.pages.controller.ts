@@ -3,6 +3,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles } from '../auth/roles.guard.js';
 import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
+import { formatNumber } from '../common/i18n/format.js';
+import type { Message } from '../common/i18n/message.js';
 import { ErrorMessages } from '../common/errors/error-messages.js';
 import { checkForm } from '../common/web/forms.js';
 import { editorLanguages } from '../common/i18n/localized.js';
@@ -125,25 +127,25 @@ export class JuryStaffPagesController {
       const receipt = (id: string) => byApp.get(id)?.receiptNumber ?? id;
       const scores = new Map(r.tally.result.scores.map((s) => [s.applicationId, s]));
       const outcome = new Map(r.outcomes.map((x) => [x.applicationId, x]));
-      const lang = (page.locale === 'fr' ? 'fr' : 'en') as 'fr' | 'en'; // explanations are written in fr and en (issue 15: catalogue)
+      const say = (e: Message | undefined) => (e ? this.views.message(page.locale, e) : '');
       results = {
-        explanation: r.tally.selection.explanation[lang],
+        explanation: say(r.tally.selection.explanation),
         rows: r.tally.selection.entries.map((e) => ({
           ...e,
           title: byApp.get(e.applicationId)?.title ?? '',
           receipt: receipt(e.applicationId),
-          scoreText: Number(e.score.toFixed(4)).toLocaleString(lang),
-          method: scores.get(e.applicationId)?.explanation[lang] ?? '',
-          selection: e.explanation[lang],
+          scoreText: formatNumber(e.score, page.locale, 4),
+          method: say(scores.get(e.applicationId)?.explanation),
+          selection: say(e.explanation),
           outcome: outcome.get(e.applicationId)?.status ?? null,
         })),
         unranked: r.tally.result.unranked.map((u) => ({
           receipt: receipt(u.applicationId),
           title: byApp.get(u.applicationId)?.title ?? '',
-          explanation: u.explanation[lang],
+          explanation: say(u.explanation),
         })),
-        boundaryTies: r.tally.selection.boundaryTies.map((b) => b.explanation[lang]),
-        unmetQuotas: r.tally.selection.unmetQuotas.map((q) => q.explanation[lang]),
+        boundaryTies: r.tally.selection.boundaryTies.map((b) => say(b.explanation)),
+        unmetQuotas: r.tally.selection.unmetQuotas.map((q) => say(q.explanation)),
         laureates: (r.outcomes.length ? r.outcomes.filter((x) => x.status === 'laureate').map((x) => x.applicationId) : r.tally.selection.laureates)
           .map(receipt)
           .join('\n'),

@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { ApplicationsService } from '../applications/applications.service.js';
 import { Clock } from '../common/clock/clock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
-import { DomainError } from '../common/errors/domain-error.js';
+import { DomainError, fieldProblem } from '../common/errors/domain-error.js';
 import type { Principal } from '../auth/principal.js';
 import { formatInstant } from '../common/web/view.service.js';
 import { OutboxService } from '../notifications/outbox.service.js';
@@ -179,7 +179,7 @@ export class JuryVoteService {
       if (jury.method === 'scored_criteria') {
         if (input.picked !== undefined) throw new DomainError('JURY_WRONG_METHOD', { method: jury.method });
         const scores = input.scores ?? previous?.scores;
-        if (!scores) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'scores', message: 'score every criterion' }]);
+        if (!scores) throw new DomainError('VALIDATION_FAILED', {}, [fieldProblem('scores', 'validation.scoreEvery')]);
         checkScores(settings, member.id, applicationId, scores);
         next = { scores, picked: false, rank: null, comment: input.comment ?? previous?.comment ?? '' };
       } else if (jury.method === 'favourites') {

@@ -3,7 +3,10 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, P
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles } from '../auth/roles.guard.js';
-import { DomainError } from '../common/errors/domain-error.js';
+import { fieldProblem, DomainError } from '../common/errors/domain-error.js';
+import { renderMessage } from '../common/i18n/message.js';
+import { sharedTranslations } from '../common/web/i18n.js';
+import type { Explanation } from './domain/panel.js';
 import { CurrentPrincipal, CurrentTenant } from '../request-context/current.decorators.js';
 import { Locale } from '../common/web/locale.decorator.js';
 import type { Principal } from '../auth/principal.js';
@@ -170,15 +173,18 @@ export class JuryController {
     @Headers('idempotency-key') key?: string,
   ) {
     if (key !== undefined && !/^[\w.:-]{8,100}$/.test(key)) {
-      throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'Idempotency-Key', message: 'must be 8 to 100 letters, digits, . : _ or -' }]);
+      throw new DomainError('VALIDATION_FAILED', {}, [fieldProblem('Idempotency-Key', 'validation.idempotencyKey')]);
     }
     return this.juryResults.remind(tenant, programmeId, p.userId, key);
   }
 
   @Get('results')
   @Roles(['staff'])
-  async results(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
+  async results(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string, @Locale() locale: Lang) {
     const { jury, apps, tally, outcomes } = await this.juryResults.results(tenant, programmeId);
+    // Each explanation keeps its code and figures, and says itself in the reader's language.
+    const said = <T extends Explanation | undefined>(e: T) =>
+      e ? { ...e, text: renderMessage((l, k, v) => sharedTranslations().t(l, k, v), locale, e) } : null;
     const byApp = new Map(apps.map((a) => [a.id, a]));
     const scoreOf = new Map(tally.result.scores.map((s) => [s.applicationId, s]));
     const info = (id: string) => ({
@@ -192,7 +198,7 @@ export class JuryController {
       status: jury.status,
       confirmedAt: jury.confirmedAt,
       announcedAt: jury.announcedAt,
-      explanation: tally.selection.explanation,
+      explanation: said(tally.selection.explanation),
       ranking: tally.selection.entries.map((e) => ({
         ...info(e.applicationId),
         score: e.score,
@@ -206,14 +212,14 @@ export class JuryController {
         waitingListPosition: e.waitingListPosition ?? null,
         jurorCount: scoreOf.get(e.applicationId)?.jurorCount ?? 0,
         contributions: scoreOf.get(e.applicationId)?.contributions ?? [],
-        method: scoreOf.get(e.applicationId)?.explanation ?? null,
-        selection: e.explanation,
+        method: said(scoreOf.get(e.applicationId)?.explanation),
+        selection: said(e.explanation),
       })),
-      unranked: tally.result.unranked.map((u) => ({ ...info(u.applicationId), reason: u.reason, jurorCount: u.jurorCount, explanation: u.explanation })),
+      unranked: tally.result.unranked.map((u) => ({ ...info(u.applicationId), reason: u.reason, jurorCount: u.jurorCount, explanation: said(u.explanation) })),
       ignored: tally.result.ignored,
       proposal: { laureates: tally.selection.laureates, waitingList: tally.selection.waitingList },
-      unmetQuotas: tally.selection.unmetQuotas,
-      boundaryTies: tally.selection.boundaryTies,
+      unmetQuotas: tally.selection.unmetQuotas.map((q) => ({ ...q, explanation: said(q.explanation) })),
+      boundaryTies: tally.selection.boundaryTies.map((b) => ({ ...b, explanation: said(b.explanation) })),
       outcomes: outcomes.map(outcomeView),
     };
   }
@@ -251,7 +257,8 @@ export class JuryController {
     @Locale() locale: Lang,
     @Res() res: Response,
   ) {
-    if (format !== 'csv' && format !== 'xlsx') throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'format', message: 'format must be csv or xlsx' }]);
+    if (format !== 'csv' && format !== 'xlsx')
+      throw new DomainError('VALIDATION_FAILED', {}, [fieldProblem('format', 'validation.isIn', { values: 'csv, xlsx' })]);
     const data = await this.juryResults.exportData(tenant, programmeId);
     res.setHeader('Content-Disposition', `attachment; filename="jury-evaluations.${format}"`);
     if (format === 'csv') res.type('text/csv; charset=utf-8').send(evaluationsCsv(data, locale));

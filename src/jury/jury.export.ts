@@ -1,4 +1,5 @@
 import { localizedText, type Locale } from '../common/i18n/localized.js';
+import { sharedTranslations } from '../common/web/i18n.js';
 import ExcelJS from 'exceljs';
 import type { Application } from '../applications/application.entity.js';
 import { toCsv } from '../applications/domain/export.js';
@@ -55,9 +56,9 @@ export function anonymisedBallotsCsv(d: ExportData): string {
 /** Every evaluation: one line per juror, application and criterion (or pick, rank, comparison), with the comment. */
 function evaluationTable(d: ExportData, locale: Locale): { header: string[]; body: string[][] } {
   const fr = locale === 'fr';
-  const header = fr
-    ? ['juré', 'organisation', 'poids', 'dossier', 'titre', 'critère', 'valeur', 'commentaire', 'modifié le']
-    : ['juror', 'organisation', 'weight', 'application', 'title', 'criterion', 'value', 'comment', 'updated_at'];
+  // A file for people (staff open it in a spreadsheet): its headers and words in the staff member's language.
+  const w = (key: string, values?: Record<string, unknown>) => sharedTranslations().t(locale, `juryExport.${key}`, values);
+  const header = ['juror', 'organisation', 'weight', 'application', 'title', 'criterion', 'value', 'comment', 'updatedAt'].map((c) => w(c));
   const member = new Map(d.members.map((m) => [m.id, m]));
   const app = new Map(d.apps.map((a) => [a.id, a]));
   const who = (id: string) => {
@@ -79,23 +80,16 @@ function evaluationTable(d: ExportData, locale: Locale): { header: string[]; bod
         body.push([...who(b.memberId), ...what(b.applicationId), localizedText(c.label, locale) || c.id, num(b.scores[c.id]), b.comment, at]);
       }
     } else if (d.jury.method === 'favourites' && b.picked) {
-      body.push([...who(b.memberId), ...what(b.applicationId), fr ? 'coup de cœur' : 'favourite', '1', b.comment, at]);
+      body.push([...who(b.memberId), ...what(b.applicationId), w('favourite'), '1', b.comment, at]);
     } else if (d.jury.method === 'borda' && b.rank !== null) {
-      body.push([...who(b.memberId), ...what(b.applicationId), fr ? 'rang' : 'rank', num(b.rank), b.comment, at]);
+      body.push([...who(b.memberId), ...what(b.applicationId), w('rank'), num(b.rank), b.comment, at]);
     } else if (b.comment) {
-      body.push([...who(b.memberId), ...what(b.applicationId), fr ? 'commentaire' : 'comment', '', b.comment, at]);
+      body.push([...who(b.memberId), ...what(b.applicationId), w('comment'), '', b.comment, at]);
     }
   }
   for (const c of d.comparisons) {
     const loser = c.winnerId === c.firstId ? c.secondId : c.firstId;
-    body.push([
-      ...who(c.memberId),
-      ...what(c.winnerId),
-      fr ? `préféré à ${what(loser)[0]}` : `preferred to ${what(loser)[0]}`,
-      '1',
-      '',
-      new Date(c.updatedAt).toISOString(),
-    ]);
+    body.push([...who(c.memberId), ...what(c.winnerId), w('preferredTo', { other: what(loser)[0] }), '1', '', new Date(c.updatedAt).toISOString()]);
   }
   return { header, body };
 }
@@ -108,7 +102,7 @@ export function evaluationsCsv(d: ExportData, locale: Locale): string {
 export async function evaluationsXlsx(d: ExportData, locale: Locale): Promise<Buffer> {
   const { header, body } = evaluationTable(d, locale);
   const book = new ExcelJS.Workbook();
-  const sheet = book.addWorksheet(locale === 'fr' ? 'Évaluations' : 'Evaluations');
+  const sheet = book.addWorksheet(sharedTranslations().t(locale, 'juryExport.sheet'));
   sheet.addRow(header).font = { bold: true };
   for (const r of body) sheet.addRow(r);
   sheet.views = [{ state: 'frozen', ySplit: 1 }];

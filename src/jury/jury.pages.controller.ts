@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { contentFallbacks, localizedText } from '../common/i18n/localized.js';
 import { Roles } from '../auth/roles.guard.js';
-import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
+import { fieldProblem, DomainError, type FieldProblem } from '../common/errors/domain-error.js';
 import { ErrorMessages } from '../common/errors/error-messages.js';
 import { Page, type PageContext } from '../request-context/current.decorators.js';
 import { ViewService } from '../common/web/view.service.js';
@@ -73,7 +73,7 @@ export class JuryPagesController {
   async compare(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Body() body: Body_, @Res() res: Response) {
     const [first, second] = [str(body.first), str(body.second)];
     const winner = str(body.winner);
-    if (winner !== first && winner !== second) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'winner', message: 'choose one of the two' }]);
+    if (winner !== first && winner !== second) throw new DomainError('VALIDATION_FAILED', {}, [fieldProblem('winner', 'validation.oneOfTwo')]);
     await this.vote.compare(page.tenant, programmeId, winner, winner === first ? second : first, page.principal!);
     return res.redirect(303, `${page.basePath}/jury/programmes/${programmeId}/compare`);
   }

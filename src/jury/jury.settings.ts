@@ -1,5 +1,5 @@
 import type { Localized } from '../common/i18n/localized.js';
-import type { FieldProblem } from '../common/errors/domain-error.js';
+import { fieldProblem, type FieldProblem } from '../common/errors/domain-error.js';
 import type { JuryMethod, Normalisation, Quota, TieBreaker } from './domain/index.js';
 import type { Jury } from './jury.entity.js';
 
@@ -50,17 +50,17 @@ export const DEFAULT_SETTINGS: JurySettings = {
 export function checkSettings(method: JuryMethod, s: JurySettings): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if (method === 'scored_criteria') {
-    if (!s.criteria.length) problems.push({ field: 'criteria', message: 'at least one criterion is needed for scored criteria' });
+    if (!s.criteria.length) problems.push(fieldProblem('criteria', 'validation.needsCriterion'));
     const ids = new Set<string>();
     s.criteria.forEach((c, i) => {
-      if (ids.has(c.id)) problems.push({ field: `criteria[${i}].id`, message: 'must be unique' });
+      if (ids.has(c.id)) problems.push(fieldProblem(`criteria[${i}].id`, 'validation.unique'));
       ids.add(c.id);
-      if (!(c.min < c.max)) problems.push({ field: `criteria[${i}].max`, message: 'must be greater than min' });
+      if (!(c.min < c.max)) problems.push(fieldProblem(`criteria[${i}].max`, 'validation.maxBelowMin'));
     });
   }
   const seenKeys = new Set<string>();
   s.tieBreakers.forEach((t, i) => {
-    if (seenKeys.has(t.key)) problems.push({ field: `tieBreakers[${i}].key`, message: 'must not repeat' });
+    if (seenKeys.has(t.key)) problems.push(fieldProblem(`tieBreakers[${i}].key`, 'validation.unique'));
     seenKeys.add(t.key);
   });
   return problems;

@@ -5,7 +5,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/commo
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles } from '../auth/roles.guard.js';
-import { DomainError } from '../common/errors/domain-error.js';
+import { fieldProblem, DomainError } from '../common/errors/domain-error.js';
 import { ErrorMessages } from '../common/errors/error-messages.js';
 import { attemptOnPage, onOneField } from '../common/web/page-errors.js';
 import { eurosToCents } from '../common/web/money.js';
@@ -141,7 +141,13 @@ export class PartnersPagesController {
         };
         const bad = Object.entries(weights)
           .filter(([, v]) => !Number.isFinite(v) || v < 0 || v > 100)
-          .map(([k]) => ({ field: 'weights', message: `${k}: 0 – 100` }));
+          .map(([k]) =>
+            fieldProblem('weights', 'validation.weightRange', {
+              weight: { key: `partners.term.${k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}` },
+              min: 0,
+              max: 100,
+            }),
+          );
         if (bad.length) throw new DomainError('VALIDATION_FAILED', {}, bad);
         return this.matchings.saveSettings(page.tenant, programmeId, { weights }, actor);
       },

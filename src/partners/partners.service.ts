@@ -7,7 +7,7 @@ import { normaliseEmail } from '../auth/domain/tokens.js';
 import { PeopleQuery } from '../auth/people.query.js';
 import { CoachingService } from '../coaching/coaching.service.js';
 import { isUniqueViolation, TransactionRunner } from '../common/db/transaction.js';
-import { DomainError } from '../common/errors/domain-error.js';
+import { DomainError, fieldProblem } from '../common/errors/domain-error.js';
 import type { Principal } from '../auth/principal.js';
 import { LaureatesQuery, type Laureate } from '../jury/laureates.query.js';
 import { ProgrammesRepository } from '../programmes/programmes.repository.js';
@@ -79,7 +79,7 @@ export class PartnersService {
         await this.repo.insertPartner(em, partner);
       } catch (err) {
         if (isUniqueViolation(err, 'partner_programme_name_key'))
-          throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'name', message: 'is already a partner of this programme' }]);
+          throw new DomainError('VALIDATION_FAILED', {}, [fieldProblem('name', 'validation.alreadyPartner')]);
         throw err;
       }
       await this.audit.record(em, {

@@ -1,3 +1,5 @@
+import { localizeProblems } from '../common/errors/validation.js';
+import { sharedTranslations } from '../common/web/i18n.js';
 import type { Locale } from '../common/i18n/localized.js';
 import {
   Body,
@@ -21,7 +23,6 @@ import { DomainError, type FieldProblem } from '../common/errors/domain-error.js
 import { ErrorMessages } from '../common/errors/error-messages.js';
 import { PLATFORM_SESSION_COOKIE, setCookie } from '../common/web/cookies.js';
 import { checkForm, errorMap, type FormResult } from '../common/web/forms.js';
-import { sharedTranslations } from '../common/web/i18n.js';
 import { languageOptions } from '../common/web/language-options.js';
 import { pageErrors } from '../common/web/page-errors.js';
 import type { TremplinRequest } from '../request-context/request-context.js';
@@ -88,8 +89,11 @@ async function withAuthorityErrors<T>(errors: ErrorMessages, locale: Locale, hos
       locale,
       fields: { TENANT_SLUG_TAKEN: 'slug', TENANT_HOST_TAKEN: 'hosts' },
       fieldProblem: (e) => {
+        // A bad host is named by what was typed ("not_a_host: must be a host name…").
         const host = /^hosts\.(\d+)$/.exec(e.field);
-        return host ? { field: 'hosts', message: `${hosts?.[Number(host[1])] ?? ''}: ${e.message}` } : e;
+        const typed = hosts?.[Number(host?.[1])] ?? '';
+        if (!host) return e;
+        return { field: 'hosts', message: e.key ? localizeProblems([e], locale, () => typed)[0].message : `${typed}: ${e.message}` };
       },
     });
     return { ok: false, errors: errorList };

@@ -2,6 +2,7 @@ import { Check, JoinColumn, ManyToOne, Column, CreateDateColumn, Entity, Index, 
 import { Tenant } from '../tenants/tenant.entity.js';
 import type { Localized } from '../common/i18n/localized.js';
 import type { Phase } from './domain/phase.js';
+import type { GuardReason } from './domain/phase-guards.js';
 
 const PHASE_LIST = `'draft', 'call_open', 'screening', 'jury', 'announced', 'coaching', 'communication', 'campaign', 'settlement', 'results'`;
 
@@ -31,7 +32,8 @@ export class Programme {
    */
   @Column('timestamptz', { nullable: true }) nextTransitionAt: Date | null;
   /** Why the last automatic move was refused by a guard (shown to staff), null when none. */
-  @Column('jsonb', { nullable: true }) blockedReasons: Array<{ code: string; en: string; fr: string }> | null;
+  /** Why the scheduler could not move the programme on: `{ code, key, values }` each, rendered where shown. */
+  @Column('jsonb', { nullable: true }) blockedReasons: GuardReason[] | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }

@@ -10,6 +10,7 @@ import { checkForm, defaultLanguageProblem, errorMap, localizedFromForm, withFie
 import { hasRole } from '../auth/principal.js';
 import { ViewService } from '../common/web/view.service.js';
 import { PHASES, type Phase, nextPhase, phaseIndex } from './domain/phase.js';
+import type { GuardReason } from './domain/phase-guards.js';
 import { type Timeline } from './domain/timeline.js';
 import { CreateProgrammeDto, TransitionDto } from './dto/programme.dto.js';
 import { Programme } from './programme.entity.js';
@@ -135,7 +136,7 @@ export class ProgrammesPagesController {
       return res.redirect(303, `${page.basePath}/staff/programmes/${p.id}?saved=phase`);
     } catch (err) {
       if (err instanceof DomainError && ['PHASE_BLOCKED', 'PHASE_CHANGED_MEANWHILE', 'PHASE_TRANSITION_NOT_ALLOWED'].includes(err.code)) {
-        const blockers = (err.details.blockers as Array<{ en: string; fr: string }> | undefined)?.map((b) => localizedText(b, page.locale, ['en']));
+        const blockers = (err.details.blockers as GuardReason[] | undefined)?.map((b) => this.views.message(page.locale, b));
         const message = blockers?.join(' ') ?? this.views.t(page.locale, 'staff.phaseConflict');
         const errors = [{ field: 'to', message }];
         return res.status(409).send(

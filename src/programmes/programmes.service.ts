@@ -141,7 +141,8 @@ export class ProgrammesService {
       if (blockers.length) {
         throw new DomainError('PHASE_BLOCKED', {
           to,
-          reasons: blockers.map((b) => localizedText(b as unknown as Record<string, string>, tenant.defaultLocale, ['en'])).join(' '),
+          // Rendered in the reader's language by ErrorMessages (a list of message descriptors).
+          reasons: blockers,
           blockers,
         });
       }

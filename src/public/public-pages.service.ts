@@ -1,4 +1,5 @@
 import { textIn } from '../common/web/language-fields.js';
+import { intlTagOf } from '../common/i18n/format.js';
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock/clock.js';
@@ -134,7 +135,7 @@ export class PublicPagesService {
     const summaryText = localizedText(p.summary, locale, fallbacks);
     const callText = model.call && hasText(model.call.text) ? model.call.text : null;
     const categories = new Map((model.call?.categories ?? []).map((c) => [c.key, c.label]));
-    const list = new Intl.ListFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { type: 'conjunction' });
+    const list = new Intl.ListFormat(intlTagOf(locale), { type: 'conjunction' });
     const campaignPath = (slug: string) => `/programmes/${p.slug}/campaigns/${slug}`;
     const campaignOf = new Map(model.campaigns.map((c) => [c.applicationId, campaignPath(c.slug)]));
 

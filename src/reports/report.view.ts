@@ -1,3 +1,4 @@
+import { intlTagOf } from '../common/i18n/format.js';
 import { barChartSvg, cumulativeChartSvg } from './domain/charts.js';
 import type { ReportFigures } from './domain/report.js';
 
@@ -5,7 +6,8 @@ import { localizedText, type Locale } from '../common/i18n/localized.js';
 export type { Locale } from '../common/i18n/localized.js';
 export type Translate = (key: string, vars?: Record<string, unknown>) => string;
 
-const intl = (locale: Locale) => (locale === 'fr' ? 'fr-FR' : 'en-GB');
+// Every language formats by its catalogue's Intl tag (`meta.intl`): a third language needs no code here.
+const intl = (locale: Locale) => intlTagOf(locale);
 
 /** Euros for people: whole euros when there are no cents, grouped the language's way. */
 export function formatEuros(cents: number, locale: Locale): string {
@@ -21,8 +23,9 @@ export function formatNumber(value: number, locale: Locale): string {
   return new Intl.NumberFormat(intl(locale), { maximumFractionDigits: 1 }).format(value);
 }
 
+/** A percentage (42.5 for 42.5 %) the language's way: fr "42,5 %", en "42.5%", nl "42,5%". */
 export function formatPercent(value: number | null, locale: Locale): string {
-  return value === null ? '—' : `${formatNumber(value, locale)}${locale === 'fr' ? '\u202f%' : '%'}`;
+  return value === null ? '—' : new Intl.NumberFormat(intl(locale), { style: 'percent', maximumFractionDigits: 1 }).format(value / 100);
 }
 
 /** A YYYY-MM-DD calendar date, as the language writes it (the date is already local: no zone shift). */

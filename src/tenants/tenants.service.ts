@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { AuditService } from '../audit/audit.service.js';
-import { DomainError } from '../common/errors/domain-error.js';
+import { DomainError, fieldProblem } from '../common/errors/domain-error.js';
 import { isUniqueViolation, TransactionRunner } from '../common/db/transaction.js';
 import { isValidTimeZone } from '../common/time/zoned.js';
 import { languageProblems } from '../common/i18n/is-locale.js';
@@ -174,10 +174,8 @@ export class TenantsService {
   }
 
   private checkHosts(hosts: string[]): void {
-    const problems = hosts.flatMap((h, i) =>
-      isRegistrableHost(h) ? [] : [{ field: `hosts.${i}`, message: 'must be a host name, e.g. financement.example.fr' }],
-    );
-    if (new Set(hosts).size !== hosts.length) problems.push({ field: 'hosts', message: 'must not repeat a host name' });
+    const problems = hosts.flatMap((h, i) => (isRegistrableHost(h) ? [] : [fieldProblem(`hosts.${i}`, 'validation.hostName')]));
+    if (new Set(hosts).size !== hosts.length) problems.push(fieldProblem('hosts', 'validation.hostsRepeat'));
     if (problems.length) throw new DomainError('VALIDATION_FAILED', {}, problems);
   }
 
@@ -209,7 +207,7 @@ export class TenantsService {
   private checkBranding(dto: BrandingDto): void {
     const problems = checkBrandColours({ primaryColor: dto.primaryColor, accentColor: dto.accentColor });
     if (dto.timeZone !== undefined && !isValidTimeZone(dto.timeZone)) {
-      problems.push({ field: 'timeZone', message: 'timeZone must be an IANA time zone such as Europe/Paris' });
+      problems.push(fieldProblem('timeZone', 'validation.timeZone'));
     }
     if (problems.length) throw new DomainError('VALIDATION_FAILED', {}, problems);
   }

@@ -226,7 +226,8 @@ describe('bad input', () => {
     const res = await t.http().patch(`/api/campaigns/${liveCampaign}`).set(laureateHeaders).send({ goalCents: 200_000 });
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ status: 409, code: 'CAMPAIGN_NOT_EDITABLE', campaignStatus: 'live', type: 'urn:tremplin:error:campaign-not-editable' });
-    expect(res.body.detail).toContain('live');
+    // The status is shown by its label in the reader's language.
+    expect(res.body.detail).toBe("Cette campagne n'est plus modifiable (elle est en cours).");
     // Bodies whose keys are the problem's members, on every route.
     for (const route of routes) {
       await fc.assert(

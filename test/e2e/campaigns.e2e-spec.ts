@@ -484,7 +484,7 @@ describe('campaigns: review, synchronised window, contributions, webhooks, settl
       .expect(409);
     expect(shrink.body.code).toBe('MATCH_BUDGET_BELOW_USED');
     expect(shrink.body.usedCents).toBe(3_000);
-    expect(shrink.body.errors).toEqual([{ field: 'totalCents', message: 'must be at least 3000' }]);
+    expect(shrink.body.errors).toEqual([{ field: 'totalCents', message: expect.stringMatching(/^Budget : doit être au moins de 30,00\s€\.$/u) }]);
     // Resizing keeps what is reserved (security review, finding 5: this answered 500).
     const grown = await t
       .http()
@@ -550,6 +550,8 @@ describe('campaigns: review, synchronised window, contributions, webhooks, settl
     const csv = await t.http().get(`/api/campaigns/${c.id}/contributors.csv`).set(c.laureate.headers).expect(200);
     expect(csv.text).toContain('p@example.org');
     expect(csv.text).toContain("'=cmd|0"); // formula injection neutralised
+    // A list for people: its headers in the reader's language (the authority's French here).
+    expect(csv.text.replace('\uFEFF', '').split('\n')[0]).toMatch(/^N° de reçu,Confirmée le,Nom affiché,/);
     await t
       .http()
       .get(`/api/campaigns/${c.id}/contributors.csv`)

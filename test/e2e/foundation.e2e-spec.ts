@@ -90,7 +90,8 @@ describe('foundation', () => {
     const res = await t.http().post(`/api/programmes/${p.id}/transitions`).set(staff.headers).send({ to: 'jury', reason: 'skip ahead' });
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('PHASE_TRANSITION_NOT_ALLOWED');
-    expect(res.body.detail).toBe('A programme cannot move from draft to jury.');
+    expect(res.body.detail).toBe('A programme cannot move from “Draft” to “Jury”.');
+    expect(res.body).toMatchObject({ from: 'draft', to: 'jury' });
   });
 
   it('names each bad field, refuses unknown fields and wrong types, and never answers 500', async () => {
@@ -147,7 +148,17 @@ describe('foundation', () => {
       .set(staff.headers)
       .send({ timeline: { call_open: '2026-05-01T09:00:00Z', screening: '2026-04-01T09:00:00Z' } });
     expect(res.status).toBe(400);
-    expect(res.body.errors).toEqual([{ field: 'timeline.screening', message: 'must be after the start of call_open' }]);
+    // The field's label and the phase's name, in the authority's language (then the one asked for).
+    expect(res.body.errors).toEqual([
+      { field: 'timeline.screening', message: 'Instruction des candidatures : doit être après le début de « Appel à projets ouvert ».' },
+    ]);
+    const en = await t
+      .http()
+      .put(`/api/programmes/${p.id}/timeline`)
+      .set(staff.headers)
+      .set('Accept-Language', 'en-GB,en;q=0.9')
+      .send({ timeline: { call_open: '2026-05-01T09:00:00Z', screening: '2026-04-01T09:00:00Z' } });
+    expect(en.body.errors).toEqual([{ field: 'timeline.screening', message: 'Screening: must be after the start of “Call for projects open”.' }]);
   });
 
   it('checks roles on every route: anonymous 401, wrong role 403, right role allowed', async () => {

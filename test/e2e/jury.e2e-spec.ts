@@ -152,12 +152,14 @@ describe('jury: favourites, like the reference call (10 jurors x 10 picks among 
     expect(after.status).toBe(409);
     expect(after.body.code).toBe('VOTE_CLOSED');
 
-    const results = await t.http().get(`${base()}/results`).set(staff.headers).expect(200);
+    const results = await t.http().get(`${base()}/results`).set(staff.headers).set('Accept-Language', 'en').expect(200);
     expect(results.body.ranking).toHaveLength(40);
     const top = results.body.ranking[0];
-    expect(top.explanation ?? top.method.en).toBeDefined();
-    expect(top.method.en).toMatch(/Picked as a favourite by \d+ juror/);
-    expect(top.selection.fr).toMatch(/lauréat/);
+    // Each explanation: its code, its figures, and its sentence in the reader's language.
+    expect(top.method).toMatchObject({ code: 'FAVOURITES', figures: expect.any(Object) });
+    expect(top.method.text).toMatch(/Picked as a favourite by \d+ jurors?;/);
+    const inFrench = await t.http().get(`${base()}/results`).set(staff.headers).set('Accept-Language', 'fr').expect(200);
+    expect(inFrench.body.ranking[0].selection.text).toMatch(/lauréat/);
     expect(results.body.proposal.laureates).toHaveLength(10);
     expect(results.body.proposal.waitingList).toHaveLength(3);
     // Applications nobody picked are tied at 0 and flagged.
@@ -165,7 +167,7 @@ describe('jury: favourites, like the reference call (10 jurors x 10 picks among 
     expect(zero.length).toBeGreaterThan(1);
     expect(zero.every((r: { tied: boolean }) => r.tied)).toBe(true);
     // Same ballots, same result.
-    const again = await t.http().get(`${base()}/results`).set(staff.headers).expect(200);
+    const again = await t.http().get(`${base()}/results`).set(staff.headers).set('Accept-Language', 'en').expect(200);
     expect(again.body.ranking).toEqual(results.body.ranking);
 
     // Override without a justification is refused; with one, it is confirmed and audited.

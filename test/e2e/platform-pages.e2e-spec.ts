@@ -103,7 +103,7 @@ describe('platform pages', () => {
     });
     expect(domainBad.status).toBe(400);
     expect(domainBad.text).toMatch(/<textarea id="field-hosts"[^>]*aria-invalid="true"/);
-    expect(domainBad.text).toContain('href="#field-hosts">not_a_host: must be a host name');
+    expect(domainBad.text).toContain('href="#field-hosts">not_a_host: must be a host name, e.g. financement.example.fr.');
     const zoneBad = await browser.post('/platform/authorities/new').set('Host', HOST).type('form').send({
       _csrf: form.csrf,
       name: 'Métropole de Lumière',

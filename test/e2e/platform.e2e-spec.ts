@@ -133,7 +133,7 @@ describe('platform: a new authority from an empty installation', () => {
     expect(
       await runCli(['create-authority', '--slug', 'ville-b', '--name', 'Ville B', '--host', 'bad host', '--staff-email', 'a@b.example'], cliEnv(), quiet),
     ).toBe(1);
-    expect(lines[0]).toContain('hosts.0 must be a host name');
+    expect(lines[0]).toContain('Host names: must be a host name, e.g. financement.example.fr.');
     lines.length = 0;
     expect(
       await runCli(

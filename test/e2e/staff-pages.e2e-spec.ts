@@ -99,7 +99,8 @@ describe('staff pages', () => {
       .type('form')
       .send({ _csrf: desk.csrf, from: 'draft', to: 'call_open', reason: '' });
     expect(noReason.status).toBe(400);
-    expect(noReason.text).toContain('reason must be 3 to 1000 characters');
+    // The rule in the page's language, with the field's label.
+    expect(noReason.text).toMatch(/Motif : doit compter de 3 à 1\s000 caractères\./u);
 
     const moved = await browser
       .post(`${path}/phase`)
@@ -127,7 +128,7 @@ describe('staff pages', () => {
       .type('form')
       .send({ _csrf: page.csrf, name: 'Ville Claire', primaryColor: '#ffee88', accentColor: '#a3461a', timeZone: 'Europe/Paris', defaultLocale: 'fr' });
     expect(res.status).toBe(400);
-    expect(res.text).toContain('it must be at least 4.5:1');
+    expect(res.text).toContain('il doit être d’au moins 4,5:1');
     expect(res.text).toContain('value="#ffee88"');
     const ok = await browser
       .post('/staff/branding')

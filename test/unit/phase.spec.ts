@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { localizeProblems } from '../../src/common/errors/validation.js';
 import { readinessBlockers } from '../../src/coaching/domain/readiness-guard.js';
 import { juryBlockers } from '../../src/jury/domain/phase-guard.js';
 import { blockersFor } from '../../src/programmes/domain/phase-guards.js';
@@ -31,7 +32,7 @@ describe('programme lifecycle', () => {
     expect(juryBlockers('announced', { voteClosed: true, confirmedLaureates: 10 })).toEqual([]);
     expect(readinessBlockers('campaign', { laureatesNotReady: 2, readinessOverridden: false }).map((b) => b.code)).toEqual(['LAUREATES_NOT_READY']);
     expect(readinessBlockers('campaign', { laureatesNotReady: 2, readinessOverridden: true })).toEqual([]);
-    expect(blockersFor('call_open', { hasTitle: false })[0].fr).toContain('titre');
+    expect(blockersFor('call_open', { hasTitle: false })[0]).toEqual({ code: 'NO_TITLE', key: 'guard.NO_TITLE' });
   });
 });
 
@@ -58,9 +59,11 @@ describe('timeline', () => {
 
   it('names each instant that does not come after the one before', () => {
     expect(validateTimeline(timeline)).toEqual([]);
-    expect(validateTimeline({ call_open: t('2026-03-01T08:00:00Z'), screening: t('2026-03-01T08:00:00Z') })).toEqual([
-      { field: 'timeline.screening', message: 'must be after the start of call_open' },
+    const [late] = validateTimeline({ call_open: t('2026-03-01T08:00:00Z'), screening: t('2026-03-01T08:00:00Z') });
+    expect(localizeProblems([late], 'en')).toEqual([
+      expect.objectContaining({ field: 'timeline.screening', message: 'Screening: must be after the start of “Call for projects open”.' }),
     ]);
+    expect(localizeProblems([late], 'fr')[0].message).toBe('Instruction des candidatures : doit être après le début de « Appel à projets ouvert ».');
     expect(validateTimeline({ call_open: new Date('nope') })[0].field).toBe('timeline.call_open');
   });
 

@@ -1,3 +1,4 @@
+import { localizeProblems } from '../../src/common/errors/validation.js';
 import { safeRedirectPath } from '../../src/auth/domain/tokens.js';
 import { offsetMs, zonedWallTimeToInstant } from '../../src/common/time/zoned.js';
 import { toLocalInput } from '../../src/common/web/view.service.js';
@@ -40,7 +41,8 @@ describe('brand colours', () => {
     const problems = checkBrandColours({ primaryColor: '#ffdd00' });
     expect(problems).toHaveLength(1);
     expect(problems[0].field).toBe('primaryColor');
-    expect(problems[0].message).toMatch(/at least 4.5:1/);
+    expect(localizeProblems(problems, 'en')[0].message).toMatch(/^Main colour: its contrast with white is 1\.\d\d:1; it must be at least 4\.5:1/);
+    expect(localizeProblems(problems, 'fr')[0].message).toMatch(/au moins 4,5:1/);
   });
 });
 

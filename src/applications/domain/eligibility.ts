@@ -1,5 +1,6 @@
 import { formatMoney } from '../../common/i18n/format.js';
 import type { Locale, Localized } from '../../common/i18n/localized.js';
+import { type Message, message } from '../../common/i18n/message.js';
 /** The rules a call declares; each evaluated by code and explained to the applicant. */
 export interface EligibilityRules {
   /** Communes (by name or postcode) of the territory; empty means anywhere. */
@@ -27,12 +28,9 @@ export interface RuleResult {
   /** The form field the applicant can change to pass the rule. */
   field: string;
   passed: boolean;
-  en: string;
-  fr: string;
+  /** Why, as a message (`eligibility.<rule>`, with `passed` and the rule's figures), in the reader's language where shown. */
+  reason: Message;
 }
-
-// Built once: an Intl formatter costs tens of microseconds to make, and the desk evaluates every row.
-const euros = (cents: number, locale: Locale) => formatMoney(cents, locale);
 
 const norm = (s: string) =>
   s
@@ -51,8 +49,7 @@ export function evaluateEligibility(rules: EligibilityRules, a: ApplicationFacts
       rule: 'territory',
       field: 'commune',
       passed: inTerritory,
-      en: inTerritory ? 'The project is in the territory.' : 'The project must take place in one of the communes of the territory.',
-      fr: inTerritory ? 'Le projet est sur le territoire.' : "Le projet doit se dérouler dans l'une des communes du territoire.",
+      reason: message('eligibility.territory', { passed: inTerritory ? 'yes' : 'no' }),
     });
   }
   const goal = a.goalCents;
@@ -61,8 +58,7 @@ export function evaluateEligibility(rules: EligibilityRules, a: ApplicationFacts
     rule: 'goal',
     field: 'goalEuros',
     passed: goalOk,
-    en: `The funding goal must be between ${euros(rules.goalMinCents, 'en')} and ${euros(rules.goalMaxCents, 'en')}.`,
-    fr: `L'objectif de collecte doit être compris entre ${euros(rules.goalMinCents, 'fr')} et ${euros(rules.goalMaxCents, 'fr')}.`,
+    reason: message('eligibility.goal', { min: { cents: rules.goalMinCents }, max: { cents: rules.goalMaxCents } }),
   });
   if (rules.categories.length) {
     const ok = !!a.category && rules.categories.some((c) => c.key === a.category);
@@ -70,16 +66,14 @@ export function evaluateEligibility(rules: EligibilityRules, a: ApplicationFacts
       rule: 'category',
       field: 'category',
       passed: ok,
-      en: 'Choose one of the categories of the call.',
-      fr: "Choisissez l'une des catégories de l'appel.",
+      reason: message('eligibility.category'),
     });
   }
   results.push({
     rule: 'consent',
     field: 'consent',
     passed: a.consent,
-    en: 'You must accept the rules of the call.',
-    fr: "Vous devez accepter le règlement de l'appel.",
+    reason: message('eligibility.consent'),
   });
   if (rules.onePerApplicant) {
     const ok = a.otherApplications === 0;
@@ -87,8 +81,7 @@ export function evaluateEligibility(rules: EligibilityRules, a: ApplicationFacts
       rule: 'one_per_applicant',
       field: 'title',
       passed: ok,
-      en: 'Only one application per applicant is accepted for this call.',
-      fr: 'Une seule candidature par porteur de projet est acceptée pour cet appel.',
+      reason: message('eligibility.onePerApplicant'),
     });
   }
   return results;

@@ -1,4 +1,4 @@
-import type { FieldProblem } from '../../common/errors/domain-error.js';
+import { fieldProblem, type FieldProblem } from '../../common/errors/domain-error.js';
 import { cleanLocalized, type Localized } from '../../common/i18n/localized.js';
 
 /** The kinds of custom question a call's form may ask, besides the fixed fields. */
@@ -41,23 +41,21 @@ export function checkFormDefinition(questions: Question[]): FieldProblem[] {
   const seen = new Set<string>();
   questions.forEach((q, i) => {
     const at = `form.${i}`;
-    if (!/^[a-z][a-z0-9_]{0,40}$/.test(q.key))
-      problems.push({ field: `${at}.key`, message: 'key must be lower-case letters, digits or _ (starting with a letter)' });
+    if (!/^[a-z][a-z0-9_]{0,40}$/.test(q.key)) problems.push(fieldProblem(`${at}.key`, 'validation.keyFormatLetter'));
     // Object keys that JavaScript tooling treats specially would be dropped from answers.
-    if (['prototype', 'constructor', '__proto__'].includes(q.key))
-      problems.push({ field: `${at}.key`, message: `"${q.key}" is a reserved word; choose another key` });
-    if (seen.has(q.key)) problems.push({ field: `${at}.key`, message: `key "${q.key}" is used twice` });
+    if (['prototype', 'constructor', '__proto__'].includes(q.key)) problems.push(fieldProblem(`${at}.key`, 'validation.reservedKey', { key: q.key }));
+    if (seen.has(q.key)) problems.push(fieldProblem(`${at}.key`, 'validation.keyTwice', { key: q.key }));
     seen.add(q.key);
-    if (!QUESTION_KINDS.includes(q.kind)) problems.push({ field: `${at}.kind`, message: `kind must be one of ${QUESTION_KINDS.join(', ')}` });
+    if (!QUESTION_KINDS.includes(q.kind)) problems.push(fieldProblem(`${at}.kind`, 'validation.isIn', { values: QUESTION_KINDS.join(', ') }));
     if ((q.kind === 'single_choice' || q.kind === 'multiple_choice') && !q.options?.length) {
-      problems.push({ field: `${at}.options`, message: 'a choice question needs options' });
+      problems.push(fieldProblem(`${at}.options`, 'validation.needsOptions'));
     }
     const optionKeys = new Set<string>();
     for (const o of q.options ?? []) {
-      if (optionKeys.has(o.key)) problems.push({ field: `${at}.options`, message: `option "${o.key}" is used twice` });
+      if (optionKeys.has(o.key)) problems.push(fieldProblem(`${at}.options`, 'validation.optionTwice', { key: o.key }));
       optionKeys.add(o.key);
     }
-    if (q.min !== undefined && q.max !== undefined && q.min > q.max) problems.push({ field: `${at}.max`, message: 'max must not be less than min' });
+    if (q.min !== undefined && q.max !== undefined && q.min > q.max) problems.push(fieldProblem(`${at}.max`, 'validation.maxBelowMin'));
   });
   return problems;
 }
@@ -156,31 +154,31 @@ export function checkFormChange(before: Question[], after: Question[]): FieldPro
     const q = next.get(old.key);
     const field = `form.${old.key}`;
     if (!q) {
-      problems.push({ field, message: 'a question cannot be removed once the call is open' });
+      problems.push(fieldProblem(field, 'validation.openCall', { change: 'removed' }));
       continue;
     }
-    if (q.kind !== old.kind) problems.push({ field, message: 'the kind of a question cannot change once the call is open' });
-    if (q.required && !old.required) problems.push({ field, message: 'a question cannot become required once the call is open' });
+    if (q.kind !== old.kind) problems.push(fieldProblem(field, 'validation.openCall', { change: 'kind' }));
+    if (q.required && !old.required) problems.push(fieldProblem(field, 'validation.openCall', { change: 'required' }));
     const oldMax = old.maxLength ?? (old.kind === 'short_text' ? DEFAULT_SHORT : DEFAULT_LONG);
     const newMax = q.maxLength ?? (q.kind === 'short_text' ? DEFAULT_SHORT : DEFAULT_LONG);
     if ((q.kind === 'short_text' || q.kind === 'long_text') && newMax < oldMax)
-      problems.push({ field, message: 'a maximum length cannot shrink once the call is open' });
-    if (q.min !== undefined && (old.min === undefined || q.min > old.min)) problems.push({ field, message: 'a minimum cannot rise once the call is open' });
-    if (q.max !== undefined && (old.max === undefined || q.max < old.max)) problems.push({ field, message: 'a maximum cannot fall once the call is open' });
+      problems.push(fieldProblem(field, 'validation.openCall', { change: 'maxLength' }));
+    if (q.min !== undefined && (old.min === undefined || q.min > old.min)) problems.push(fieldProblem(field, 'validation.openCall', { change: 'min' }));
+    if (q.max !== undefined && (old.max === undefined || q.max < old.max)) problems.push(fieldProblem(field, 'validation.openCall', { change: 'max' }));
     for (const o of old.options ?? []) {
-      if (!q.options?.some((n) => n.key === o.key)) problems.push({ field, message: `option "${o.key}" cannot be removed once the call is open` });
+      if (!q.options?.some((n) => n.key === o.key)) problems.push(fieldProblem(field, 'validation.openCallOption', { key: o.key }));
     }
     if (q.kind === 'file') {
       if ((q.maxSizeBytes ?? DEFAULT_FILE_BYTES) < (old.maxSizeBytes ?? DEFAULT_FILE_BYTES))
-        problems.push({ field, message: 'a file size limit cannot shrink once the call is open' });
+        problems.push(fieldProblem(field, 'validation.openCall', { change: 'fileSize' }));
       const oldAccept = old.accept ?? ['pdf', 'image'];
       if (oldAccept.some((a) => !(q.accept ?? ['pdf', 'image']).includes(a)))
-        problems.push({ field, message: 'accepted file types cannot be narrowed once the call is open' });
+        problems.push(fieldProblem(field, 'validation.openCall', { change: 'fileTypes' }));
     }
   }
   for (const q of after) {
     if (!before.some((b) => b.key === q.key) && q.required) {
-      problems.push({ field: `form.${q.key}`, message: 'a new question must be optional once the call is open' });
+      problems.push(fieldProblem(`form.${q.key}`, 'validation.openCall', { change: 'newRequired' }));
     }
   }
   return problems;

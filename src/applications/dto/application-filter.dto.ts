@@ -1,17 +1,18 @@
 import { DomainError, type FieldProblem } from '../../common/errors/domain-error.js';
+import { fieldProblem } from '../../common/errors/validation.js';
 
 /** Query filters of the desk, checked like a body: unknown values are named, not ignored. */
 export function checkFilter(f: Record<string, string | undefined>) {
   const problems: FieldProblem[] = [];
   if (f.status && !['submitted', 'withdrawn', 'draft'].includes(f.status))
-    problems.push({ field: 'status', message: 'status must be submitted, withdrawn or draft' });
+    problems.push(fieldProblem('status', 'validation.isIn', { values: 'submitted, withdrawn, draft' }));
   if (f.screening && !['pending', 'eligible', 'ineligible'].includes(f.screening))
-    problems.push({ field: 'screening', message: 'screening must be pending, eligible or ineligible' });
-  if (f.eligibility && !['passes', 'fails'].includes(f.eligibility)) problems.push({ field: 'eligibility', message: 'eligibility must be passes or fails' });
-  if (f.q && f.q.length > 200) problems.push({ field: 'q', message: 'q must be at most 200 characters' });
+    problems.push(fieldProblem('screening', 'validation.isIn', { values: 'pending, eligible, ineligible' }));
+  if (f.eligibility && !['passes', 'fails'].includes(f.eligibility)) problems.push(fieldProblem('eligibility', 'validation.isIn', { values: 'passes, fails' }));
+  if (f.q && f.q.length > 200) problems.push(fieldProblem('q', 'validation.maxLength', { max: 200 }));
   const whole = (v: string | undefined, min: number, max: number) => v === undefined || v === '' || (/^\d+$/.test(v) && Number(v) >= min && Number(v) <= max);
-  if (!whole(f.limit, 1, 1000)) problems.push({ field: 'limit', message: 'limit must be a whole number from 1 to 1000' });
-  if (!whole(f.offset, 0, 1_000_000)) problems.push({ field: 'offset', message: 'offset must be a whole number' });
+  if (!whole(f.limit, 1, 1000)) problems.push(fieldProblem('limit', 'validation.wholeBetween', { min: 1, max: 1000 }));
+  if (!whole(f.offset, 0, 1_000_000)) problems.push(fieldProblem('offset', 'validation.isInt'));
   if (problems.length) throw new DomainError('VALIDATION_FAILED', {}, problems);
   return {
     status: f.status || undefined,

@@ -11,12 +11,12 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
  * Completeness and eligibility are checked on submit.
  */
 export class ApplicationDraftDto {
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(200, { message: 'title must be at most 200 characters' }) title?: string;
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(3000, { message: 'summary must be at most 3000 characters' }) summary?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(200) title?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(3000) summary?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(60) category?: string;
   @ApiPropertyOptional({ description: 'Funding goal in cents' })
   @IsOptional()
-  @IsInt({ message: 'goalCents must be a whole number of cents' })
+  @IsInt()
   @Min(0)
   @Max(1_000_000_000)
   goalCents?: number;
@@ -31,19 +31,18 @@ export class ApplicationDraftDto {
 }
 
 export class DecisionDto {
-  @ApiProperty({ enum: ['eligible', 'ineligible'] }) @IsIn(['eligible', 'ineligible'], { message: 'decision must be eligible or ineligible' }) decision:
-    'eligible' | 'ineligible';
-  @ApiProperty() @Transform(trim) @IsString() @Length(3, 2000, { message: 'reason must be 3 to 2000 characters' }) reason: string;
+  @ApiProperty({ enum: ['eligible', 'ineligible'] }) @IsIn(['eligible', 'ineligible']) decision: 'eligible' | 'ineligible';
+  @ApiProperty() @Transform(trim) @IsString() @Length(3, 2000) reason: string;
 }
 
 export class CommentDto {
-  @ApiProperty() @Transform(trim) @IsString() @Length(1, 5000, { message: 'body must be 1 to 5000 characters' }) body: string;
+  @ApiProperty() @Transform(trim) @IsString() @Length(1, 5000) body: string;
 }
 
 export class CorrectionDto {
-  @ApiProperty() @Transform(trim) @IsString() @Length(3, 2000, { message: 'message must be 3 to 2000 characters' }) message: string;
+  @ApiProperty() @Transform(trim) @IsString() @Length(3, 2000) message: string;
   @ApiProperty({ example: '2026-06-15T18:00:00+02:00' })
-  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'until must be an ISO 8601 date-time' })
+  @IsISO8601({ strict: true, strictSeparator: true })
   until: string;
 }
 

@@ -24,7 +24,7 @@ import { QUESTION_KINDS } from '../domain/form.js';
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class LabelledKeyDto {
-  @ApiProperty() @Matches(/^[a-z0-9][a-z0-9_-]{0,40}$/, { message: 'key must be lower-case letters, digits, - or _' }) key: string;
+  @ApiProperty() @Matches(/^[a-z0-9][a-z0-9_-]{0,40}$/, { message: 'validation.keyFormat' }) key: string;
   @ApiProperty(localizedDoc('Réemploi / réparation', 'Reuse / repair'))
   @IsLocalized({ required: true, maxLength: 200 })
   label: Localized;
@@ -32,11 +32,11 @@ export class LabelledKeyDto {
 
 export class CommuneDto {
   @ApiProperty() @Transform(trim) @IsString() @Length(1, 120) name: string;
-  @ApiProperty() @Transform(trim) @Matches(/^[0-9A-Za-z -]{2,10}$/, { message: 'postcode must be a postal code' }) postcode: string;
+  @ApiProperty() @Transform(trim) @Matches(/^[0-9A-Za-z -]{2,10}$/, { message: 'validation.postcode' }) postcode: string;
 }
 
 export class QuestionDto {
-  @ApiProperty() @Matches(/^[a-z][a-z0-9_]{0,40}$/, { message: 'key must be lower-case letters, digits or _ (starting with a letter)' }) key: string;
+  @ApiProperty() @Matches(/^[a-z][a-z0-9_]{0,40}$/, { message: 'validation.keyFormatLetter' }) key: string;
   @ApiProperty({ enum: QUESTION_KINDS }) @IsIn(QUESTION_KINDS) kind: (typeof QUESTION_KINDS)[number];
   @ApiProperty(localizedDoc('Nombre de bénévoles', 'Number of volunteers'))
   @IsLocalized({ required: true, maxLength: 300 })
@@ -81,10 +81,10 @@ export class CallDto {
   @ApiProperty({ description: 'Minimum funding goal, in cents' }) @IsInt() @Min(0) @Max(1_000_000_000) goalMinCents: number;
   @ApiProperty({ description: 'Maximum funding goal, in cents' }) @IsInt() @Min(0) @Max(1_000_000_000) goalMaxCents: number;
   @ApiProperty({ example: '2026-05-31T23:59:59+02:00' })
-  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'deadline must be an ISO 8601 date-time with offset' })
+  @IsISO8601({ strict: true, strictSeparator: true })
   deadline: string;
   @ApiProperty() @IsBoolean() onePerApplicant: boolean;
   @ApiProperty() @IsBoolean() allowEditAfterSubmit: boolean;
   @ApiProperty({ type: [QuestionDto] }) @IsArray() @ArrayMaxSize(60) @ValidateNested({ each: true }) @Type(() => QuestionDto) form: QuestionDto[];
-  @ApiProperty({ example: 'MAK26' }) @Matches(/^[A-Za-z0-9]{2,6}$/, { message: 'receiptPrefix must be 2 to 6 letters or digits' }) receiptPrefix: string;
+  @ApiProperty({ example: 'MAK26' }) @Matches(/^[A-Za-z0-9]{2,6}$/, { message: 'validation.receiptPrefix' }) receiptPrefix: string;
 }

@@ -8,7 +8,7 @@ import { ROLES } from '../user.entity.js';
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class RequestLinkDto {
-  @ApiProperty() @Transform(trim) @IsEmail({}, { message: 'email must be an e-mail address' }) @MaxLength(254) email: string;
+  @ApiProperty() @Transform(trim) @IsEmail({}) @MaxLength(254) email: string;
   @ApiPropertyOptional({ description: 'Path to open after signing in' }) @IsOptional() @IsString() @MaxLength(500) next?: string;
 }
 
@@ -17,28 +17,28 @@ export class ConsumeLinkDto {
 }
 
 export class PasswordSignInDto {
-  @ApiProperty() @Transform(trim) @IsEmail({}, { message: 'email must be an e-mail address' }) @MaxLength(254) email: string;
-  @ApiProperty() @IsString() @Length(1, 200, { message: 'password is required' }) password: string;
+  @ApiProperty() @Transform(trim) @IsEmail({}) @MaxLength(254) email: string;
+  @ApiProperty() @IsString() @Length(1, 200, { message: 'validation.required' }) password: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) next?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) tokenName?: string;
 }
 
 export class InvitePersonDto {
-  @ApiProperty() @Transform(trim) @IsEmail({}, { message: 'email must be an e-mail address' }) @MaxLength(254) email: string;
-  @ApiProperty() @Transform(trim) @IsString() @Length(1, 120, { message: 'displayName must be 1 to 120 characters' }) displayName: string;
+  @ApiProperty() @Transform(trim) @IsEmail({}) @MaxLength(254) email: string;
+  @ApiProperty() @Transform(trim) @IsString() @Length(1, 120) displayName: string;
   @ApiProperty({ enum: ROLES.filter((r) => r !== 'platform_admin') })
-  @IsIn(ROLES.filter((r) => r !== 'platform_admin'), { message: 'role must be one of: staff, juror, coach, partner, applicant' })
+  @IsIn(ROLES.filter((r) => r !== 'platform_admin'))
   role: (typeof ROLES)[number];
   @ApiPropertyOptional()
   @IsOptional()
   @Transform(({ value }) => (value === '' ? undefined : value))
-  @IsUUID('all', { message: 'programmeId must be a programme id' })
+  @IsUUID('all')
   programmeId?: string;
   @ApiPropertyOptional({ example: 'fr', description: 'One of the authority’s languages' }) @IsOptional() @IsLocale() locale?: Locale;
 }
 
 export class SetPasswordDto {
-  @ApiProperty() @IsString() @Length(12, 200, { message: 'password must be at least 12 characters' }) password: string;
+  @ApiProperty() @IsString() @Length(12, 200) password: string;
 }
 
 /** A person's own language (pages and e-mails): one of the authority's, or null to follow the site's. */

@@ -1,3 +1,4 @@
+import { fieldProblem } from '../../common/errors/domain-error.js';
 import type { FieldProblem } from '../../common/errors/domain-error.js';
 import type { Locale, Localized } from '../../common/i18n/localized.js';
 
@@ -17,14 +18,14 @@ export interface CampaignText {
 export function campaignCompletenessProblems(c: CampaignText, defaultLocale: Locale): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const text = (v: Localized) => (v?.[defaultLocale] ?? '').trim();
-  if (!text(c.title)) problems.push({ field: 'title', message: 'is required' });
-  if (!text(c.summary)) problems.push({ field: 'summary', message: 'is required' });
+  if (!text(c.title)) problems.push(fieldProblem('title', 'validation.required'));
+  if (!text(c.summary)) problems.push(fieldProblem('summary', 'validation.required'));
   if (
     text(c.story)
       .replace(/<[^>]*>/g, '')
       .trim().length < 50
   )
-    problems.push({ field: 'story', message: 'must tell the project in at least 50 characters' });
-  if (c.imageFileId && !text(c.imageAlt)) problems.push({ field: 'imageAlt', message: 'describe the image for people who cannot see it' });
+    problems.push(fieldProblem('story', 'validation.storyLength', { min: 50 }));
+  if (c.imageFileId && !text(c.imageAlt)) problems.push(fieldProblem('imageAlt', 'validation.imageAlt'));
   return problems;
 }

@@ -1,3 +1,4 @@
+import { fieldProblem } from '../../common/errors/domain-error.js';
 import { createHash } from 'node:crypto';
 import type { FieldProblem } from '../../common/errors/domain-error.js';
 
@@ -29,10 +30,10 @@ export function requestFingerprint(campaignId: string, r: ContributionRequest): 
 /** The amount against the programme's minimum and the chosen reward's minimum. */
 export function amountProblems(amountCents: number, rewardMinimumCents: number | null): FieldProblem[] {
   if (!Number.isInteger(amountCents) || amountCents < MIN_CONTRIBUTION_CENTS) {
-    return [{ field: 'amountCents', message: 'must be at least 1 EUR' }];
+    return [fieldProblem('amountCents', 'validation.atLeastEuros', { min: 1 })];
   }
   if (rewardMinimumCents !== null && amountCents < rewardMinimumCents) {
-    return [{ field: 'amountCents', message: `must be at least ${(rewardMinimumCents / 100).toFixed(2)} EUR for this reward` }];
+    return [fieldProblem('amountCents', 'validation.atLeastEurosReward', { min: rewardMinimumCents / 100 })];
   }
   return [];
 }

@@ -1,3 +1,4 @@
+import { fieldProblem } from '../../common/errors/domain-error.js';
 import type { FieldProblem } from '../../common/errors/domain-error.js';
 
 /**
@@ -25,10 +26,10 @@ const SECRET = /^[\x21-\x7e]{24,500}$/;
 export function paymentSettingsProblems(input: PaymentSettingsInput): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if (input.webhookSecret !== undefined && (typeof input.webhookSecret !== 'string' || !SECRET.test(input.webhookSecret))) {
-    problems.push({ field: 'webhookSecret', message: 'webhookSecret must be 24 to 500 printable characters, without spaces' });
+    problems.push(fieldProblem('webhookSecret', 'validation.webhookSecret'));
   }
   if (input.checkoutUrl !== undefined && input.checkoutUrl !== null && !isHttpUrl(input.checkoutUrl)) {
-    problems.push({ field: 'checkoutUrl', message: 'checkoutUrl must be an http(s) URL of the payment page' });
+    problems.push(fieldProblem('checkoutUrl', 'validation.checkoutUrl'));
   }
   return problems;
 }

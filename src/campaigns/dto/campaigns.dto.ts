@@ -47,7 +47,7 @@ export class RewardTierDto {
   @ApiPropertyOptional({ description: 'YYYY-MM' })
   @IsOptional()
   @ValidateIf((_, v) => v !== null && v !== '')
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'estimatedDelivery must be YYYY-MM' })
+  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'validation.monthFormat' })
   estimatedDelivery?: string | null;
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() matchEligible?: boolean;
 }
@@ -96,7 +96,7 @@ export class ContributeDto {
   @Max(MAX_CENTS)
   amountCents: number;
   @ApiPropertyOptional() @IsOptional() @ValidateIf((_, v) => v !== null && v !== '') @IsUUID() rewardTierId?: string | null;
-  @ApiProperty() @Transform(trim) @IsEmail({}, { message: 'email must be an e-mail address' }) @MaxLength(254) email: string;
+  @ApiProperty() @Transform(trim) @IsEmail({}) @MaxLength(254) email: string;
   @ApiPropertyOptional({ description: 'Name shown on the page unless anonymous' })
   @IsOptional()
   @Transform(trim)
@@ -109,7 +109,7 @@ export class ContributeDto {
 }
 
 export class SubscribeDto {
-  @ApiProperty() @Transform(trim) @IsEmail({}, { message: 'email must be an e-mail address' }) @MaxLength(254) email: string;
+  @ApiProperty() @Transform(trim) @IsEmail({}) @MaxLength(254) email: string;
   @ApiPropertyOptional({ example: 'fr', description: 'One of the authority’s languages' }) @IsOptional() @IsLocale() locale?: Locale;
 }
 

@@ -1,5 +1,5 @@
 import { hasText, type Localized } from '../../common/i18n/localized.js';
-import { DomainError, type FieldProblem } from '../../common/errors/domain-error.js';
+import { DomainError, fieldProblem, type FieldProblem } from '../../common/errors/domain-error.js';
 import { addCalendarDays, assertTimeZone, instantOf, isWallClockTime, wallTimeAt } from './local-time.js';
 
 /**
@@ -48,20 +48,19 @@ export type ScheduledMilestone = Milestone & { at: Date };
 /** Problems with a milestone definition, by field (for the staff form). */
 export function validateMilestone(m: Milestone, prefix = 'milestone'): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  if (!m.id) problems.push({ field: `${prefix}.id`, message: 'is required' });
-  if (!hasText(m.title)) problems.push({ field: `${prefix}.title`, message: 'is required' });
+  if (!m.id) problems.push(fieldProblem(`${prefix}.id`, 'validation.required'));
+  if (!hasText(m.title)) problems.push(fieldProblem(`${prefix}.title`, 'validation.required'));
   if (m.date.kind === 'absolute') {
-    if (Number.isNaN(m.date.at.getTime())) problems.push({ field: `${prefix}.date.at`, message: 'must be a valid date and time' });
+    if (Number.isNaN(m.date.at.getTime())) problems.push(fieldProblem(`${prefix}.date.at`, 'validation.dateTime'));
   } else {
-    if (!Number.isSafeInteger(m.date.days)) problems.push({ field: `${prefix}.date.days`, message: 'must be a whole number of days' });
-    if (m.date.time !== undefined && !isWallClockTime(m.date.time)) problems.push({ field: `${prefix}.date.time`, message: 'must be a time HH:mm' });
+    if (!Number.isSafeInteger(m.date.days)) problems.push(fieldProblem(`${prefix}.date.days`, 'validation.wholeDays'));
+    if (m.date.time !== undefined && !isWallClockTime(m.date.time)) problems.push(fieldProblem(`${prefix}.date.time`, 'validation.timeFormat'));
   }
   if (m.kind === 'session') {
-    if (m.location.kind === 'place' && !m.location.address.trim()) problems.push({ field: `${prefix}.location.address`, message: 'is required' });
-    if (m.location.kind === 'video' && !/^https:\/\/\S+$/.test(m.location.url))
-      problems.push({ field: `${prefix}.location.url`, message: 'must be an https link' });
+    if (m.location.kind === 'place' && !m.location.address.trim()) problems.push(fieldProblem(`${prefix}.location.address`, 'validation.required'));
+    if (m.location.kind === 'video' && !/^https:\/\/\S+$/.test(m.location.url)) problems.push(fieldProblem(`${prefix}.location.url`, 'validation.httpsLink'));
     if (m.durationMinutes !== undefined && !(Number.isSafeInteger(m.durationMinutes) && m.durationMinutes > 0)) {
-      problems.push({ field: `${prefix}.durationMinutes`, message: 'must be a positive whole number of minutes' });
+      problems.push(fieldProblem(`${prefix}.durationMinutes`, 'validation.wholeMinutes'));
     }
   }
   return problems;
@@ -71,7 +70,7 @@ export function assertValidMilestones(milestones: readonly Milestone[]): void {
   const problems = milestones.flatMap((m, i) => validateMilestone(m, `milestones.${i}`));
   const seen = new Set<string>();
   milestones.forEach((m, i) => {
-    if (seen.has(m.id)) problems.push({ field: `milestones.${i}.id`, message: 'is used twice' });
+    if (seen.has(m.id)) problems.push(fieldProblem(`milestones.${i}.id`, 'validation.unique'));
     seen.add(m.id);
   });
   if (problems.length) throw new DomainError('VALIDATION_FAILED', {}, problems);
@@ -109,10 +108,7 @@ export function assertEvidenceFits(expected: EvidenceKind, evidence: Evidence): 
     (evidence.kind === 'file' && !evidence.fileId);
   if (empty) {
     throw new DomainError('VALIDATION_FAILED', {}, [
-      {
-        field: `evidence.${evidence.kind === 'file' ? 'fileId' : evidence.kind}`,
-        message: evidence.kind === 'url' ? 'must be an http(s) link' : 'is required',
-      },
+      fieldProblem(`evidence.${evidence.kind === 'file' ? 'fileId' : evidence.kind}`, evidence.kind === 'url' ? 'validation.httpLink' : 'validation.required'),
     ]);
   }
 }

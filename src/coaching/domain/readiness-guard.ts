@@ -1,4 +1,4 @@
-import type { GuardReason } from '../../programmes/domain/phase-guards.js';
+import { type GuardReason, guardReason } from '../../programmes/domain/phase-guards.js';
 import type { Phase } from '../../programmes/domain/phase.js';
 
 /** What the readiness guard needs to know; null when the programme has no coaching plan. */
@@ -13,11 +13,5 @@ export interface ReadinessFacts {
  */
 export function readinessBlockers(to: Phase, facts: ReadinessFacts): GuardReason[] {
   if (to !== 'campaign' || !facts.laureatesNotReady || facts.readinessOverridden) return [];
-  return [
-    {
-      code: 'LAUREATES_NOT_READY',
-      en: `${facts.laureatesNotReady} laureate(s) are not ready for the campaign.`,
-      fr: `${facts.laureatesNotReady} lauréat(s) ne sont pas prêts pour la campagne.`,
-    },
-  ];
+  return [guardReason('LAUREATES_NOT_READY', { count: facts.laureatesNotReady })];
 }

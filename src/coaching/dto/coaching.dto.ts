@@ -29,7 +29,7 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 export class MilestoneDto {
   @ApiPropertyOptional({ description: 'Stable id; keep it when editing the plan (generated when omitted)' })
   @IsOptional()
-  @Matches(/^[a-z0-9][a-z0-9_-]{0,40}$/, { message: 'id must be lower-case letters, digits, _ or -' })
+  @Matches(/^[a-z0-9][a-z0-9_-]{0,40}$/, { message: 'validation.keyFormat' })
   id?: string;
   @ApiProperty({ enum: ['session', 'deliverable'] }) @IsIn(['session', 'deliverable']) kind: 'session' | 'deliverable';
   @ApiProperty(localizedSchema('The milestone (200 characters at most)')) @IsLocalized({ required: true, maxLength: 200 }) title: Localized;
@@ -42,10 +42,10 @@ export class MilestoneDto {
   @ApiPropertyOptional({ description: 'Days after the start of the coaching' }) @IsOptional() @IsInt() @Min(-365) @Max(730) days?: number;
   @ApiPropertyOptional({ description: "'HH:mm' local time, with days" })
   @IsOptional()
-  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'time must be HH:mm' })
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'validation.timeFormat' })
   time?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(300) place?: string;
-  @ApiPropertyOptional() @IsOptional() @Matches(/^https:\/\/\S+$/, { message: 'videoUrl must be an https link' }) @MaxLength(500) videoUrl?: string;
+  @ApiPropertyOptional() @IsOptional() @Matches(/^https:\/\/\S+$/, { message: 'validation.httpsLink' }) @MaxLength(500) videoUrl?: string;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(5) @Max(24 * 60) durationMinutes?: number;
   @ApiPropertyOptional({ enum: ['text', 'url', 'file'] }) @IsOptional() @IsIn(['text', 'url', 'file']) evidence?: 'text' | 'url' | 'file';
 }
@@ -60,7 +60,7 @@ export class AssignCoachDto {
 
 export class SubmissionDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 10_000) text?: string;
-  @ApiPropertyOptional() @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'url must be an http(s) link' }) @MaxLength(1000) url?: string;
+  @ApiPropertyOptional() @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'validation.httpLink' }) @MaxLength(1000) url?: string;
 }
 
 export class ReviewDto {

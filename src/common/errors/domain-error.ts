@@ -1,8 +1,15 @@
-import type { Locale } from '../i18n/localized.js';
+import type { MessageValues } from '../i18n/message.js';
+
 /** A rule of the domain was broken. Plain TypeScript: domain/ code throws it without knowing about HTTP. */
 export interface FieldProblem {
   field: string;
+  /** The sentence people read; rendered again in the reader's language when `key` is set. */
   message: string;
+  /** The catalogue key of the message (`validation.isLength`, `validation.slugFormat`) and its values. */
+  key?: string;
+  values?: MessageValues;
+  /** A class-validator rule the catalogue has no key for (the message is class-validator's English). */
+  rule?: string;
 }
 
 /**
@@ -16,6 +23,21 @@ export interface ErrorCodes {}
 
 export type ErrorCode = keyof ErrorCodes & string;
 
+/** How a field problem's first message is written (English, from the catalogues), registered once they load. */
+let firstMessage: ((p: FieldProblem) => string) | undefined;
+export function writeFieldProblemsWith(render: (p: FieldProblem) => string): void {
+  firstMessage = render;
+}
+
+/**
+ * A field problem that services and domain code find themselves (not a DTO rule): a catalogue key and
+ * its values; the message is rendered again in the reader's language on its way out (API, page).
+ */
+export function fieldProblem(field: string, key: string, values: MessageValues = {}): FieldProblem {
+  const p: FieldProblem = { field, message: key, key, values };
+  return firstMessage ? { ...p, message: firstMessage(p) } : p;
+}
+
 export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,
@@ -27,21 +49,14 @@ export class DomainError extends Error {
   }
 }
 
-/** How an error code is shown: HTTP status and a message in each language ({name} placeholders from details). */
+/**
+ * How an error code is shown: its HTTP status; its message is `error.<CODE>` in each language's
+ * catalogue (ICU, placeholders from the details). `labels` names the details that are codes (a phase,
+ * a status) and the catalogue prefix of their labels: `{ to: 'phase' }` shows `to: 'jury'` as `phase.jury`.
+ */
 export interface ErrorDescription {
   status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503;
-  en: string;
-  fr: string;
+  labels?: Readonly<Record<string, string>>;
 }
 
 export type ErrorCatalogue<Code extends string> = Record<Code, ErrorDescription>;
-
-export function describeMessage(desc: ErrorDescription, locale: Locale, details: Record<string, unknown>): string {
-  // A detail that is missing leaves no raw `{key}` behind: the sentence reads on without it.
-  return ((desc as unknown as Record<string, string>)[locale] ?? desc.en)
-    .replace(/\{(\w+)\}/g, (_, k: string) => (details[k] === undefined ? '' : String(details[k])))
-    .replace(/\(\s*\)/g, '')
-    .replace(/\s+([.,;:!?)])/g, '$1')
-    .replace(/\s{2,}/g, ' ')
-    .trim();
-}

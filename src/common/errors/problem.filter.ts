@@ -5,8 +5,9 @@ import { redactUrl } from '../redact-url.js';
 import type { AppRequest } from '../web/app-request.js';
 import { type Locale, LOCALE_COOKIE, localeFromAcceptLanguage, pickLocale, sharedTranslations } from '../web/i18n.js';
 import { ViewService } from '../web/view.service.js';
-import { DomainError, describeMessage, type FieldProblem } from './domain-error.js';
+import { DomainError, type FieldProblem } from './domain-error.js';
 import type { ErrorMessages } from './error-messages.js';
+import { localizeProblems } from './validation.js';
 
 interface Problem {
   type: string;
@@ -130,7 +131,7 @@ export class ProblemFilter implements ExceptionFilter {
     if (exception instanceof DomainError) {
       const desc = this.errors.describe(exception.code);
       if (!desc) return this.internal(requestId, locale);
-      const detail = describeMessage(desc, locale, exception.details);
+      const detail = this.errors.message(exception, locale);
       return {
         ...extensionMembers(exception.details),
         type: `urn:tremplin:error:${exception.code.toLowerCase().replace(/_/g, '-')}`,
@@ -138,7 +139,8 @@ export class ProblemFilter implements ExceptionFilter {
         status: desc.status,
         detail,
         code: exception.code,
-        errors: exception.fieldErrors,
+        // The path and the sentence, in the reader's language.
+        errors: localizeProblems(exception.fieldErrors, locale).map(({ field, message }) => ({ field, message })),
         requestId,
       };
     }
@@ -154,12 +156,12 @@ export class ProblemFilter implements ExceptionFilter {
     if (status && status < 500) {
       let code = STATUS_CODES[status] ?? 'CONFLICT';
       if (status === 400 && isJsonSyntaxError(exception)) code = 'INVALID_JSON';
-      const desc = this.errors.describe(code)!;
+      const sentence = this.errors.render(code, {}, locale);
       return {
         type: `urn:tremplin:error:${code.toLowerCase().replace(/_/g, '-')}`,
-        title: describeMessage(desc, locale, {}),
-        status: desc.status === status ? status : status,
-        detail: describeMessage(desc, locale, {}),
+        title: sentence,
+        status,
+        detail: sentence,
         code,
         errors: [],
         requestId,
@@ -171,9 +173,9 @@ export class ProblemFilter implements ExceptionFilter {
   private internal(requestId: string, locale: Locale): Problem {
     return {
       type: 'urn:tremplin:error:internal',
-      title: locale === 'fr' ? 'Erreur interne' : 'Internal error',
+      title: this.errors.text(locale, 'error.internalTitle'),
       status: 500,
-      detail: locale === 'fr' ? `Une erreur inattendue est survenue (référence ${requestId}).` : `An unexpected error occurred (reference ${requestId}).`,
+      detail: this.errors.text(locale, 'error.internalDetail', { requestId }),
       code: 'INTERNAL',
       errors: [],
       requestId,

@@ -61,8 +61,8 @@ export function formatMonth(at: Date, locale: Locale, timeZone: string): string 
 }
 
 /** "a, b et c". */
-export function formatList(items: string[], locale: Locale): string {
-  return memo(`list:${locale}`, () => new Intl.ListFormat(intlTagOf(locale), { type: 'conjunction' })).format(items);
+export function formatList(items: string[], locale: Locale, type: 'conjunction' | 'disjunction' = 'conjunction'): string {
+  return memo(`list:${locale}:${type}`, () => new Intl.ListFormat(intlTagOf(locale), { type })).format(items);
 }
 
 /** The plural category of a count ('one', 'other', ...), for code that picks a key by it. */

@@ -1,5 +1,5 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
-import { DomainError, type FieldProblem } from '../errors/domain-error.js';
+import { DomainError, fieldProblem, type FieldProblem } from '../errors/domain-error.js';
 import { sharedTranslations } from '../web/i18n.js';
 import type { Locale } from './localized.js';
 
@@ -40,12 +40,12 @@ export function languageProblems(
 ): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const installed = installedLocales();
-  if (languages.length === 0) problems.push({ field: fields.languages, message: `${fields.languages} must keep at least one language` });
+  if (languages.length === 0) problems.push(fieldProblem(fields.languages, 'validation.languagesEmpty'));
   const unknown = languages.filter((l) => !installed.includes(l));
-  if (unknown.length) problems.push({ field: fields.languages, message: `${fields.languages} must be among: ${installed.join(', ')}` });
-  if (new Set(languages).size !== languages.length) problems.push({ field: fields.languages, message: `${fields.languages} must not repeat a language` });
+  if (unknown.length) problems.push(fieldProblem(fields.languages, 'validation.languagesUnknown', { values: installed.join(', ') }));
+  if (new Set(languages).size !== languages.length) problems.push(fieldProblem(fields.languages, 'validation.languagesRepeated'));
   if (languages.length && !languages.includes(defaultLocale)) {
-    problems.push({ field: fields.defaultLocale, message: `${fields.defaultLocale} must be one of the languages (${languages.join(', ')})` });
+    problems.push(fieldProblem(fields.defaultLocale, 'validation.defaultNotInLanguages', { values: languages.join(', ') }));
   }
   return problems;
 }

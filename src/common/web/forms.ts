@@ -1,7 +1,8 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { DomainError, type FieldProblem } from '../errors/domain-error.js';
-import { fieldProblems } from '../errors/validation.js';
+import { fieldProblems, localizeProblems } from '../errors/validation.js';
+import type { Locale } from './i18n.js';
 
 export type FormResult<T> = { ok: true; value: T } | { ok: false; errors: FieldProblem[] };
 
@@ -15,11 +16,35 @@ export function checkForm<T extends object>(cls: new () => T, body: unknown): Fo
   return errors.length ? { ok: false, errors: fieldProblems(errors) } : { ok: true, value };
 }
 
+/** The problems each error map was made from, so that the page renders them in its language. */
+const mapSources = new WeakMap<object, readonly FieldProblem[]>();
+
 /** Field errors as a map for templates: {{errors.email}}. */
-export function errorMap(errors: FieldProblem[]): Record<string, string> {
+export function errorMap(errors: readonly FieldProblem[]): Record<string, string> {
   const map: Record<string, string> = {};
   for (const e of errors) map[e.field] ??= e.message;
+  mapSources.set(map, errors);
   return map;
+}
+
+/**
+ * A page's data with its field errors in the page's language: lists of field problems and the maps
+ * errorMap made (`errors`, `phaseErrors`...) are rendered again from their catalogue keys. Pages
+ * build them before they know which language the page is rendered in (checkForm, a service's refusal).
+ */
+export function fieldErrorsIn<T extends Record<string, unknown>>(data: T, locale: Locale): T {
+  let out: Record<string, unknown> | undefined;
+  for (const [name, value] of Object.entries(data)) {
+    if (!value || typeof value !== 'object') continue;
+    const source = mapSources.get(value);
+    let next: unknown;
+    if (source) next = errorMap(localizeProblems(source, locale));
+    else if (Array.isArray(value) && value.some((p) => (p as FieldProblem)?.key && typeof (p as FieldProblem).field === 'string'))
+      next = localizeProblems(value, locale);
+    else continue;
+    (out ??= { ...data })[name] = next;
+  }
+  return (out ?? data) as T;
 }
 
 /** Runs an action that may fail with field errors (domain validation), returning them for the page. */

@@ -1,3 +1,4 @@
+import { intlTagOf } from '../i18n/format.js';
 import type { Locale } from '../i18n/localized.js';
 /**
  * The one parser of amounts typed into forms, in euros, to integer cents, and its inverse for the value
@@ -53,9 +54,12 @@ export function eurosToCents(raw: string): number | null {
   return r.ok ? r.cents : null;
 }
 
-/** Cents as the value of an amount field, in the page's language ("25", "25,50"). */
+/**
+ * Cents as the value of an amount field, in the page's language by its `Intl` tag ("25", fr "25,50",
+ * en "25.50"), without grouping so that the parser above reads it back whatever the language.
+ */
 export function centsToInput(cents: number | null | undefined, locale: Locale): string {
   if (cents === null || cents === undefined) return '';
-  const text = cents % 100 === 0 ? String(cents / 100) : (cents / 100).toFixed(2);
-  return locale === 'fr' ? text.replace('.', ',') : text;
+  const digits = cents % 100 === 0 ? 0 : 2;
+  return new Intl.NumberFormat(intlTagOf(locale), { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false }).format(cents / 100);
 }

@@ -1,5 +1,6 @@
 import { DomainError, type ErrorCode, type FieldProblem } from '../errors/domain-error.js';
 import type { ErrorMessages } from '../errors/error-messages.js';
+import { fieldLabel, localizeProblems } from '../errors/validation.js';
 import { errorMap } from './forms.js';
 import type { Locale } from './i18n.js';
 
@@ -56,7 +57,8 @@ export function pageErrors(catalogue: ErrorMessages, err: unknown, rules: PageEr
   if (field) {
     errorList = [{ field, message: message() }];
   } else if (err.fieldErrors.length && (rules.showsFieldProblems?.(err) ?? true)) {
-    errorList = rules.fieldProblem ? err.fieldErrors.map((p) => rules.fieldProblem!(p, err)) : err.fieldErrors;
+    const problems = localizeProblems(err.fieldErrors, rules.locale);
+    errorList = rules.fieldProblem ? problems.map((p) => rules.fieldProblem!(p, err)) : problems;
   } else if (rules.otherwise) {
     errorList = [{ field: rules.otherwise, message: message() }];
   } else {
@@ -84,6 +86,7 @@ export function onOneField(locale: Locale, field: string): PageErrorRules {
     locale,
     otherwise: field,
     showsFieldProblems: (err) => err.code === 'VALIDATION_FAILED',
-    fieldProblem: (problem) => ({ field, message: `${problem.field}: ${problem.message}` }),
+    // The problem's field by its label; a message rendered from the catalogue already names it.
+    fieldProblem: (problem) => ({ field, message: problem.key ? problem.message : `${fieldLabel(problem.field, locale)}: ${problem.message}` }),
   };
 }

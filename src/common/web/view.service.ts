@@ -5,6 +5,8 @@ import Handlebars from 'handlebars';
 import type { LayoutPrincipal, LayoutTenant } from './app-request.js';
 import { formatDay, formatInstant, formatMoney, formatNumber, formatPercent, toLocalInput } from '../i18n/format.js';
 import { type Localized, pickLocalized } from '../i18n/localized.js';
+import { isMessage, type Message, renderMessage } from '../i18n/message.js';
+import { fieldErrorsIn } from './forms.js';
 import { type Locale, sharedTranslations } from './i18n.js';
 import { findTemplatesDir } from './template-dir.js';
 
@@ -65,7 +67,7 @@ export class ViewService {
    * the tenant cannot be looked up): the same body template inside a plain layout.
    */
   bare(name: string, locale: Locale, basePath: string, data: Record<string, unknown> & { title: string }): string {
-    const model = { ...data, locale, basePath };
+    const model = { ...fieldErrorsIn(data, locale), locale, basePath };
     const body = new this.hbs.SafeString(this.template(name, null)!(model));
     return this.template('layouts/bare', null)!({ ...model, body });
   }
@@ -76,7 +78,7 @@ export class ViewService {
    */
   platformPage(name: string, ctx: PlatformPageContext, data: Record<string, unknown> & { title: string }): string {
     const model = {
-      ...data,
+      ...fieldErrorsIn(data, ctx.locale),
       locale: ctx.locale,
       languageLinks: this.languageLinks(this.translations.locales, ctx.locale, ctx.path),
       basePath: '',
@@ -101,13 +103,18 @@ export class ViewService {
     return this.template(name, tenantSlug) !== undefined;
   }
 
+  /** A message descriptor (`{ key, values }`, from domain code) in a language. */
+  message(locale: Locale, msg: Message): string {
+    return renderMessage((l, k, v) => this.translations.t(l, k, v), locale, msg);
+  }
+
   t(locale: Locale, key: string, vars?: Record<string, unknown>): string {
     return this.translations.t(locale, key, vars);
   }
 
   private model(ctx: LayoutContext, data: Record<string, unknown>) {
     return {
-      ...data,
+      ...fieldErrorsIn(data, ctx.locale),
       tenant: ctx.tenant,
       locale: ctx.locale,
       languageLinks: this.languageLinks(ctx.tenant.languages, ctx.locale, `${ctx.basePath}${ctx.path}`),
@@ -145,6 +152,11 @@ export class ViewService {
     /** {{tOr key fallback}}: the message when the catalogue has it, else the fallback (labels of open-ended codes). */
     this.hbs.registerHelper('tOr', function (this: unknown, key: string, fallback: unknown, options: Handlebars.HelperOptions) {
       return tr.has(key) ? tr.t((options.data.root as { locale: Locale }).locale, key, options.hash) : fallback;
+    });
+    /** {{msg reason}}: a message descriptor from domain code (`{ key, values }`) in the page's language. */
+    this.hbs.registerHelper('msg', function (value: unknown, options: Handlebars.HelperOptions) {
+      const locale = (options.data.root as { locale: Locale }).locale;
+      return isMessage(value) ? renderMessage((l, k, v) => tr.t(l, k, v), locale, value) : '';
     });
     this.hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
     this.hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));

@@ -113,12 +113,10 @@ export function assignJurors(input: AssignmentInput): AssignmentResult {
       wanted: want,
       assigned: chosen[i].length,
       available: available[i],
-      explanation: explain(
-        'ASSIGNMENT_SHORTFALL',
-        { wanted: want, assigned: chosen[i].length, available: available[i] },
-        `Only ${available[i]} juror(s) have no conflict with this application; ${want} wanted.`,
-        `Seuls ${available[i]} juré(s) n'ont pas de conflit avec ce dossier ; ${want} souhaité(s).`,
-      ),
+      explanation: explain('ASSIGNMENT_SHORTFALL', { wanted: want, assigned: chosen[i].length, available: available[i] }, 'shortfall', {
+        available: available[i],
+        wanted: want,
+      }),
     });
   });
 
@@ -140,17 +138,7 @@ export function assignJurors(input: AssignmentInput): AssignmentResult {
   };
   const explanation =
     input.mode === 'all'
-      ? explain(
-          'ASSIGNMENT_ALL',
-          figures,
-          `Each of ${jurorIds.length} jurors reads every one of ${applicationIds.length} applications except those they declared a conflict with (${minLoad} to ${maxLoad} each).`,
-          `Chacun des ${jurorIds.length} jurés lit les ${applicationIds.length} dossiers, sauf ceux pour lesquels il a déclaré un conflit (${minLoad} à ${maxLoad} chacun).`,
-        )
-      : explain(
-          'ASSIGNMENT_K',
-          figures,
-          `Each of ${applicationIds.length} applications is given ${wanted} jurors without a conflict, the least loaded first (then the least recently chosen, then by id); loads range from ${minLoad} to ${maxLoad}.`,
-          `Chacun des ${applicationIds.length} dossiers reçoit ${wanted} jurés sans conflit, les moins chargés d'abord (puis les moins récemment choisis, puis par identifiant) ; charges de ${minLoad} à ${maxLoad}.`,
-        );
+      ? explain('ASSIGNMENT_ALL', figures, 'assignAll', { jurors: jurorIds.length, applications: applicationIds.length, minLoad, maxLoad })
+      : explain('ASSIGNMENT_K', figures, 'assignK', { applications: applicationIds.length, wanted, minLoad, maxLoad });
   return { applications, pairs, loads, shortfalls, explanation };
 }

@@ -1,3 +1,4 @@
+import type { Message, MessageValues } from '../../common/i18n/message.js';
 import { juryError } from './errors.js';
 
 export type JurorId = string;
@@ -37,13 +38,12 @@ export interface IgnoredBallot {
 
 /**
  * How a figure was reached, for staff: a code and the figures for pages that phrase it themselves,
- * and ready sentences in both languages.
+ * and the sentence as a message descriptor (`jury.expl.<...>` and its values), rendered in the
+ * reader's language where it is shown.
  */
-export interface Explanation {
+export interface Explanation extends Message {
   readonly code: string;
   readonly figures: Readonly<Record<string, number | string>>;
-  readonly en: string;
-  readonly fr: string;
 }
 
 /** One juror's part in an application's score. */
@@ -148,14 +148,18 @@ export function sortIgnored(ignored: IgnoredBallot[]): IgnoredBallot[] {
   return ignored.sort((a, b) => compareIds(a.jurorId, b.jurorId) || compareIds(a.applicationId, b.applicationId) || compareIds(a.reason, b.reason));
 }
 
-/** Rounded for reading; the exact value stays in `score` and `figures`. */
-export function formatNumber(x: number, locale: 'en' | 'fr'): string {
-  const s = String(Number(x.toFixed(4)));
-  return locale === 'fr' ? s.replace('.', ',') : s;
+/** Rounded for reading (the message formats it in the reader's language); the exact value stays in `score` and `figures`. */
+export function rounded(x: number): number {
+  return Number(x.toFixed(4));
 }
 
-export function explain(code: string, figures: Record<string, number | string>, en: string, fr: string): Explanation {
-  return { code, figures, en, fr };
+export function explain(code: string, figures: Record<string, number | string>, key: string, values: MessageValues): Explanation {
+  return { code, figures, key: `jury.expl.${key}`, values };
+}
+
+/** A part of an explanation (a clause, a tie-break), itself a message. */
+export function part(key: string, values: MessageValues = {}): Message {
+  return { key: `jury.expl.${key}`, values };
 }
 
 /** Positive integer check shared by quorum, k, maximum of favourites... */

@@ -1,5 +1,6 @@
 import { juryError } from './errors.js';
-import { compareIds, explain, formatNumber, isCount, SCORE_EPSILON, type ApplicationId, type Explanation, type MethodResult } from './panel.js';
+import type { Message, MessageValues } from '../../common/i18n/message.js';
+import { compareIds, explain, isCount, part, rounded, SCORE_EPSILON, type ApplicationId, type Explanation, type MethodResult } from './panel.js';
 
 export type TieBreakValue = number | string;
 
@@ -195,12 +196,12 @@ export function selectLaureates(candidates: readonly Candidate[], rules: Selecti
       unmetQuotas.push({
         quota: q,
         selected: have,
-        explanation: explain(
-          'QUOTA_UNMET',
-          { dimension: q.dimension, group: q.group, min: q.min, selected: have },
-          `Quota of at least ${q.min} for ${q.dimension} "${q.group}" not met: ${have} selected (not enough eligible applications above the cut-off, or not enough places).`,
-          `Quota d'au moins ${q.min} pour ${q.dimension} « ${q.group} » non atteint : ${have} retenu(s) (pas assez de dossiers au-dessus du seuil, ou pas assez de places).`,
-        ),
+        explanation: explain('QUOTA_UNMET', { dimension: q.dimension, group: q.group, min: q.min, selected: have }, 'quotaUnmet', {
+          min: q.min,
+          dimension: q.dimension,
+          group: q.group,
+          selected: have,
+        }),
       });
     }
   }
@@ -219,87 +220,45 @@ export function selectLaureates(candidates: readonly Candidate[], rules: Selecti
 
   const n = ranked.length;
   const entries: SelectionEntry[] = ranked.map((r) => {
-    const s = (l: 'en' | 'fr') => formatNumber(r.score, l);
-    const where = {
-      en: `Position ${r.position} of ${n} (rank ${r.rank}${r.tied ? ', tied' : ''}, score ${s('en')})`,
-      fr: `Position ${r.position} sur ${n} (rang ${r.rank}${r.tied ? ', ex aequo' : ''}, score ${s('fr')})`,
-    };
+    const where = part('where', { position: r.position, of: n, rank: r.rank, tied: r.tied ? 'yes' : 'no', score: rounded(r.score) });
     const ties = tieSentence(r, ranked);
     const figures = { position: r.position, rank: r.rank, score: r.score, places, waitingPlaces };
     const make = (
       status: SelectionStatus,
       reason: SelectionReason,
       code: string,
-      en: string,
-      fr: string,
+      key: string,
+      values: MessageValues,
       more: Partial<SelectionEntry> = {},
     ): SelectionEntry => ({
       ...r,
       status,
       reason,
       ...more,
-      explanation: explain(
-        code,
-        { ...figures, ...(more.waitingListPosition ? { waitingListPosition: more.waitingListPosition } : {}) },
-        `${en}${ties.en}`,
-        `${fr}${ties.fr}`,
-      ),
+      explanation: explain(code, { ...figures, ...(more.waitingListPosition ? { waitingListPosition: more.waitingListPosition } : {}) }, key, {
+        ...values,
+        where,
+        ties,
+      }),
     });
     if (!eligibleIds.has(r.applicationId)) {
-      return make(
-        'below_cut_off',
-        'cut_off',
-        'SELECTION_BELOW_CUT_OFF',
-        `${where.en}: below the cut-off ${formatNumber(cutOff!, 'en')}, so not selectable.`,
-        `${where.fr} : sous le seuil de ${formatNumber(cutOff!, 'fr')}, donc non sélectionnable.`,
-      );
+      return make('below_cut_off', 'cut_off', 'SELECTION_BELOW_CUT_OFF', 'belowCutOff', { cutOff: rounded(cutOff!) });
     }
     if (chosen.has(r.applicationId)) {
       if (byRankAlone.has(r.applicationId)) {
-        return make(
-          'laureate',
-          'rank',
-          'SELECTION_LAUREATE_RANK',
-          `${where.en}: laureate, among the ${places} best placed.`,
-          `${where.fr} : lauréat, parmi les ${places} mieux placés.`,
-        );
+        return make('laureate', 'rank', 'SELECTION_LAUREATE_RANK', 'laureateRank', { places });
       }
       const q = quotaOf.get(r.applicationId)!;
-      return make(
-        'laureate',
-        'quota',
-        'SELECTION_LAUREATE_QUOTA',
-        `${where.en}: laureate to meet the quota of at least ${q.min} for ${q.dimension} "${q.group}", as the best placed of that group not yet selected.`,
-        `${where.fr} : lauréat pour atteindre le quota d'au moins ${q.min} pour ${q.dimension} « ${q.group} », comme le mieux placé de ce groupe pas encore retenu.`,
-        { quota: q },
-      );
+      return make('laureate', 'quota', 'SELECTION_LAUREATE_QUOTA', 'laureateQuota', { min: q.min, dimension: q.dimension, group: q.group }, { quota: q });
     }
     const displaced = byRankAlone.has(r.applicationId);
     const reason: SelectionReason = displaced ? 'displaced_by_quota' : 'rank';
-    const why = displaced
-      ? {
-          en: ` Rank alone would have made it a laureate; its place went to a quota.`,
-          fr: ` Au seul rang, il aurait été lauréat ; sa place est allée à un quota.`,
-        }
-      : { en: '', fr: '' };
+    const why = displaced ? part('displaced') : '';
     const w = waitingIndex.get(r.applicationId);
     if (w !== undefined) {
-      return make(
-        'waiting_list',
-        reason,
-        'SELECTION_WAITING_LIST',
-        `${where.en}: waiting list no. ${w}.${why.en}`,
-        `${where.fr} : liste d'attente n° ${w}.${why.fr}`,
-        { waitingListPosition: w },
-      );
+      return make('waiting_list', reason, 'SELECTION_WAITING_LIST', 'waitingList', { waitingListPosition: w, why }, { waitingListPosition: w });
     }
-    return make(
-      'not_selected',
-      reason,
-      'SELECTION_NOT_SELECTED',
-      `${where.en}: after the ${places} laureates and ${waitingPlaces} waiting-list place(s).${why.en}`,
-      `${where.fr} : après les ${places} lauréats et ${waitingPlaces} place(s) en liste d'attente.${why.fr}`,
-    );
+    return make('not_selected', reason, 'SELECTION_NOT_SELECTED', 'notSelected', { places, waitingPlaces, why });
   });
 
   const boundaryTies = findBoundaryTies(entries, (a, b) => {
@@ -317,22 +276,22 @@ export function selectLaureates(candidates: readonly Candidate[], rules: Selecti
     waitingList: waitingList.length,
     ...(cutOff === undefined ? {} : { cutOff }),
   };
-  const cut =
-    cutOff === undefined
-      ? { en: '', fr: '' }
-      : { en: ` at or above the cut-off ${formatNumber(cutOff, 'en')}`, fr: ` au-dessus du seuil de ${formatNumber(cutOff, 'fr')}` };
+  const cut = cutOff === undefined ? '' : part('cut', { cutOff: rounded(cutOff) });
   return {
     entries,
     laureates,
     waitingList,
     unmetQuotas,
     boundaryTies,
-    explanation: explain(
-      'SELECTION',
-      figures,
-      `${laureates.length} laureate(s) proposed for ${places} place(s) among ${eligible.length} of ${n} applications${cut.en}: ${byQuota} to meet quotas, the others by position; ${waitingList.length} on the waiting list.`,
-      `${laureates.length} lauréat(s) proposé(s) pour ${places} place(s) parmi ${eligible.length} des ${n} dossiers${cut.fr} : ${byQuota} pour atteindre des quotas, les autres par position ; ${waitingList.length} en liste d'attente.`,
-    ),
+    explanation: explain('SELECTION', figures, 'selection', {
+      laureates: laureates.length,
+      places,
+      eligible: eligible.length,
+      candidates: n,
+      cut,
+      byQuota,
+      waitingList: waitingList.length,
+    }),
   };
 }
 
@@ -367,22 +326,14 @@ function decide(a: Candidate, b: Candidate, tieBreakers: readonly TieBreaker[]):
   return { sign: compareIds(a.applicationId, b.applicationId), key: 'applicationId', aValue: a.applicationId, bValue: b.applicationId };
 }
 
-function describeDecision(d: TieBreakDecision): { en: string; fr: string } {
-  if (d.key === 'applicationId') {
-    return {
-      en: `${d.ahead} ahead of ${d.behind}: every tie-breaker equal, application id as last resort`,
-      fr: `${d.ahead} devant ${d.behind} : départages tous égaux, identifiant du dossier en dernier recours`,
-    };
-  }
-  return {
-    en: `${d.ahead} ahead of ${d.behind} by ${d.key} (${d.aheadValue} vs ${d.behindValue})`,
-    fr: `${d.ahead} devant ${d.behind} par ${d.key} (${d.aheadValue} contre ${d.behindValue})`,
-  };
+function describeDecision(d: TieBreakDecision): Message {
+  if (d.key === 'applicationId') return part('decisionById', { ahead: d.ahead, behind: d.behind });
+  return part('decisionByKey', { ahead: d.ahead, behind: d.behind, key: d.key, aheadValue: d.aheadValue, behindValue: d.behindValue });
 }
 
 /** Names the others in a small tie; a large one (say, applications nobody picked) is only counted. */
-function tieSentence(r: RankedApplication, ranked: readonly RankedApplication[]): { en: string; fr: string } {
-  if (!r.tied) return { en: '', fr: '' };
+function tieSentence(r: RankedApplication, ranked: readonly RankedApplication[]): Message | '' {
+  if (!r.tied) return '';
   const others = r.tieSize - 1;
   const names =
     others <= 5
@@ -392,11 +343,10 @@ function tieSentence(r: RankedApplication, ranked: readonly RankedApplication[])
           .map((o) => o.applicationId)
           .join(', ')
       : null;
-  const parts = r.tieBreaks.map(describeDecision);
-  return {
-    en: ` Tied on score with ${names ?? `${others} others`}; ${parts.map((p) => p.en).join('; ')}.`,
-    fr: ` Ex aequo avec ${names ?? `${others} autres`} ; ${parts.map((p) => p.fr).join(' ; ')}.`,
-  };
+  // Each tie-break is its own clause: one message per decision, joined in the sentence.
+  const decisions = r.tieBreaks.map(describeDecision);
+  const list: MessageValues = Object.fromEntries(decisions.map((d, i) => [`d${i}`, d]));
+  return part('tied', { named: names ? 'yes' : 'no', names: names ?? '', others, decisions: part(`list${Math.min(decisions.length, 2)}`, list) });
 }
 
 /** Staff should look twice where a tie-breaker, not the score, decided who got in. */
@@ -408,19 +358,10 @@ function findBoundaryTies(entries: readonly SelectionEntry[], decideBetween: (ah
     if (!lastIn || !firstOut || lastIn.rank !== firstOut.rank || lastIn.position > firstOut.position) return;
     const decision = decideBetween(lastIn.applicationId, firstOut.applicationId);
     const text = describeDecision(decision);
-    const label =
-      boundary === 'laureates'
-        ? { en: 'the last laureate place', fr: 'la dernière place de lauréat' }
-        : { en: 'the last waiting-list place', fr: "la dernière place de la liste d'attente" };
     out.push({
       boundary,
       decision,
-      explanation: explain(
-        'BOUNDARY_TIE',
-        { boundary, key: decision.key },
-        `A tie-breaker, not the score, decided ${label.en}: ${text.en}.`,
-        `Un départage, et non le score, a décidé ${label.fr} : ${text.fr}.`,
-      ),
+      explanation: explain('BOUNDARY_TIE', { boundary, key: decision.key }, 'boundaryTie', { boundary, decision: text }),
     });
   };
   check(

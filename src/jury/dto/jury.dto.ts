@@ -29,20 +29,20 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 const METHODS = ['scored_criteria', 'favourites', 'borda', 'pairwise'] as const;
 
 export class InviteMemberDto {
-  @ApiProperty() @Transform(trim) @IsEmail({}, { message: 'email must be an e-mail address' }) @MaxLength(254) email: string;
+  @ApiProperty() @Transform(trim) @IsEmail({}) @MaxLength(254) email: string;
   @ApiProperty() @Transform(trim) @IsString() @Length(1, 120) displayName: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(200) organisation?: string;
-  @ApiPropertyOptional({ default: 1 }) @IsOptional() @IsNumber({}, { message: 'weight must be a number' }) @Min(0.001) @Max(1000) weight?: number;
+  @ApiPropertyOptional({ default: 1 }) @IsOptional() @IsNumber() @Min(0.001) @Max(1000) weight?: number;
   @ApiPropertyOptional({ example: 'fr', description: 'One of the authority’s languages' }) @IsOptional() @IsLocale() locale?: Locale;
 }
 
 export class UpdateMemberDto {
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(200) organisation?: string;
-  @ApiPropertyOptional() @IsOptional() @IsNumber({}, { message: 'weight must be a number' }) @Min(0.001) @Max(1000) weight?: number;
+  @ApiPropertyOptional() @IsOptional() @IsNumber() @Min(0.001) @Max(1000) weight?: number;
 }
 
 export class CriterionDto {
-  @ApiProperty() @Matches(/^[a-z][a-z0-9_]{0,40}$/, { message: 'id must be lower-case letters, digits or _' }) id: string;
+  @ApiProperty() @Matches(/^[a-z][a-z0-9_]{0,40}$/, { message: 'validation.keyFormatLetter' }) id: string;
   @ApiProperty(localizedDoc('Impact sur le territoire', 'Impact on the territory'))
   @IsLocalized({ required: true, maxLength: 200 })
   label: Localized;
@@ -102,12 +102,12 @@ export class JurySettingsDto {
 }
 
 export class ConflictDto {
-  @ApiProperty() @IsUUID('all', { message: 'applicationId must be an id' }) applicationId: string;
+  @ApiProperty() @IsUUID('all') applicationId: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(1000) reason?: string;
 }
 
 export class StaffConflictDto extends ConflictDto {
-  @ApiProperty() @IsUUID('all', { message: 'memberId must be an id' }) memberId: string;
+  @ApiProperty() @IsUUID('all') memberId: string;
 }
 
 /** One juror's ballot on one application: `scores` (scored criteria) or `picked` (favourites), and a comment. */
@@ -121,7 +121,7 @@ export class FavouritesDto {
   @ApiProperty({ description: 'The whole set of favourites (replaces the previous one)' })
   @IsArray()
   @ArrayMaxSize(1000)
-  @IsUUID('all', { each: true, message: 'applicationIds must be ids' })
+  @IsUUID('all', { each: true })
   applicationIds: string[];
 }
 
@@ -129,7 +129,7 @@ export class RankingDto {
   @ApiProperty({ description: 'Applications best first (replaces the previous ranking)' })
   @IsArray()
   @ArrayMaxSize(1000)
-  @IsUUID('all', { each: true, message: 'applicationIds must be ids' })
+  @IsUUID('all', { each: true })
   applicationIds: string[];
 }
 

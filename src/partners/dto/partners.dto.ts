@@ -27,7 +27,7 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 
 export class PartnerDto {
   @ApiProperty() @Transform(trim) @IsString() @Length(1, 200) name: string;
-  @ApiPropertyOptional() @IsOptional() @Matches(/^https:\/\/\S+$/, { message: 'logoUrl must be an https link' }) @MaxLength(500) logoUrl?: string | null;
+  @ApiPropertyOptional() @IsOptional() @Matches(/^https:\/\/\S+$/, { message: 'validation.httpsLink' }) @MaxLength(500) logoUrl?: string | null;
   @ApiPropertyOptional(localizedSchema('What the partner offers (5000 characters at most)'))
   @IsOptional()
   @IsLocalized({ maxLength: 5000 })
@@ -55,7 +55,7 @@ export class PartnerDto {
 export class UpdatePartnerDto extends PartialType(PartnerDto) {}
 
 export class ContactDto {
-  @ApiProperty() @Transform(trim) @IsEmail({}, { message: 'email must be an e-mail address' }) @MaxLength(254) email: string;
+  @ApiProperty() @Transform(trim) @IsEmail({}) @MaxLength(254) email: string;
   @ApiProperty() @Transform(trim) @IsString() @Length(1, 120) displayName: string;
   @ApiPropertyOptional({ example: 'fr', description: 'One of the authority’s languages' }) @IsOptional() @IsLocale() locale?: Locale;
 }

@@ -33,9 +33,9 @@ class AuthorityLanguagesDto {
 export class CreateAuthorityDto extends AuthorityLanguagesDto {
   @ApiProperty({ example: 'lumiere' })
   @Transform(lower)
-  @Matches(/^[a-z0-9][a-z0-9-]{1,62}$/, { message: 'slug must be 2-63 lower-case letters, digits or dashes' })
+  @Matches(/^[a-z0-9][a-z0-9-]{1,62}$/, { message: 'validation.slugFormat', context: { max: 63 } })
   slug: string;
-  @ApiProperty({ example: 'Métropole de Lumière' }) @Transform(trim) @IsString() @Length(2, 120, { message: 'name must be 2 to 120 characters' }) name: string;
+  @ApiProperty({ example: 'Métropole de Lumière' }) @Transform(trim) @IsString() @Length(2, 120) name: string;
   @ApiPropertyOptional({ type: [String], example: ['financement.lumiere.fr'] })
   @IsOptional()
   @Transform(hostList)
@@ -45,13 +45,13 @@ export class CreateAuthorityDto extends AuthorityLanguagesDto {
   hosts?: string[];
   @ApiProperty({ description: 'The first staff member, invited by e-mail' })
   @Transform(lower)
-  @IsEmail({}, { message: 'staffEmail must be an e-mail address' })
+  @IsEmail({})
   @MaxLength(254)
   staffEmail: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(1, 120) staffName?: string;
   @ApiPropertyOptional({ example: 'Europe/Paris' }) @IsOptional() @Transform(trim) @IsString() timeZone?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(2, 120) senderName?: string;
-  @ApiPropertyOptional() @IsOptional() @Transform(lower) @IsEmail({}, { message: 'senderEmail must be an e-mail address' }) senderEmail?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(lower) @IsEmail({}) senderEmail?: string;
 }
 
 export class UpdateAuthorityDto extends AuthorityLanguagesDto {
@@ -59,9 +59,9 @@ export class UpdateAuthorityDto extends AuthorityLanguagesDto {
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @Transform(hostList) @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) hosts?: string[];
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() timeZone?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(2, 120) senderName?: string;
-  @ApiPropertyOptional() @IsOptional() @Transform(lower) @IsEmail({}, { message: 'senderEmail must be an e-mail address' }) senderEmail?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(lower) @IsEmail({}) senderEmail?: string;
 }
 
 export class PlatformLinkDto {
-  @ApiProperty() @Transform(trim) @IsEmail({}, { message: 'email must be an e-mail address' }) @MaxLength(254) email: string;
+  @ApiProperty() @Transform(trim) @IsEmail({}) @MaxLength(254) email: string;
 }

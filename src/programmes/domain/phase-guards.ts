@@ -1,3 +1,4 @@
+import type { Message, MessageValues } from '../../common/i18n/message.js';
 import { type Phase } from './phase.js';
 
 /** What the programme's own guard needs to know; other modules' vetoes are registered into PhaseHooks. */
@@ -5,10 +6,17 @@ export interface PhaseFacts {
   hasTitle: boolean;
 }
 
-export interface GuardReason {
+/**
+ * Why a phase may not be entered: a stable code (audit, API) and the sentence to show, as a catalogue
+ * key (`guard.<CODE>`) with its values, rendered in the reader's language. Stored as is in
+ * `programme.blocked_reasons`.
+ */
+export interface GuardReason extends Message {
   code: string;
-  en: string;
-  fr: string;
+}
+
+export function guardReason(code: string, values?: MessageValues): GuardReason {
+  return values ? { code, key: `guard.${code}`, values } : { code, key: `guard.${code}` };
 }
 
 /**
@@ -18,7 +26,7 @@ export interface GuardReason {
 export function blockersFor(to: Phase, facts: PhaseFacts): GuardReason[] {
   const reasons: GuardReason[] = [];
   if (to === 'call_open' && !facts.hasTitle) {
-    reasons.push({ code: 'NO_TITLE', en: 'The programme has no title.', fr: "Le programme n'a pas de titre." });
+    reasons.push(guardReason('NO_TITLE'));
   }
   return reasons;
 }

@@ -1,4 +1,4 @@
-import { DomainError, type FieldProblem } from '../../common/errors/domain-error.js';
+import { DomainError, fieldProblem, type FieldProblem } from '../../common/errors/domain-error.js';
 import { type Phase, PHASES, phaseIndex } from './phase.js';
 
 export const MAX_COLLECTION_DAYS = 90;
@@ -15,11 +15,11 @@ export function validateTimeline(timeline: Timeline): FieldProblem[] {
     const at = timeline[phase];
     if (!at) continue;
     if (Number.isNaN(at.getTime())) {
-      problems.push({ field: `timeline.${phase}`, message: 'must be a valid date and time' });
+      problems.push(fieldProblem(`timeline.${phase}`, 'validation.dateTime'));
       continue;
     }
     if (previous && at.getTime() <= previous.at.getTime()) {
-      problems.push({ field: `timeline.${phase}`, message: `must be after the start of ${previous.phase}` });
+      problems.push(fieldProblem(`timeline.${phase}`, 'validation.afterPhase', { phase: { key: `phase.${previous.phase}` } }));
     }
     previous = { phase, at };
   }
@@ -27,7 +27,7 @@ export function validateTimeline(timeline: Timeline): FieldProblem[] {
   const opens = timeline.campaign?.getTime();
   const closes = timeline.settlement?.getTime();
   if (opens !== undefined && closes !== undefined && closes - opens > MAX_COLLECTION_DAYS * 86_400_000) {
-    problems.push({ field: 'timeline.settlement', message: `the collection may last at most ${MAX_COLLECTION_DAYS} days after the start of campaign` });
+    problems.push(fieldProblem('timeline.settlement', 'validation.collectionTooLong', { max: MAX_COLLECTION_DAYS }));
   }
   return problems;
 }

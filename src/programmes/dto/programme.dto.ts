@@ -11,7 +11,7 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 export class CreateProgrammeDto {
   @ApiProperty({ example: 'makers-2026' })
   @Transform(trim)
-  @Matches(/^[a-z0-9][a-z0-9-]{1,80}$/, { message: 'slug must be 2-81 lower-case letters, digits or dashes' })
+  @Matches(/^[a-z0-9][a-z0-9-]{1,80}$/, { message: 'validation.slugFormat', context: { max: 81 } })
   slug: string;
   @ApiProperty(localizedDoc('Makers 2026 : économie circulaire', 'Makers 2026: circular economy'))
   @IsLocalized({ required: true, maxLength: 200 })
@@ -34,7 +34,7 @@ export class UpdateProgrammeDto {
 }
 
 const iso = { strict: true, strictSeparator: true } as const;
-const isoMessage = { message: '$property must be an ISO 8601 date-time with offset, e.g. 2026-09-01T09:00:00+02:00' };
+const isoMessage = { message: 'validation.isoDateTime' };
 
 /** Each phase's start, ISO 8601 with an offset; omit (or null) to leave a phase to a manual move. */
 export class TimelineDto {
@@ -51,18 +51,18 @@ export class TimelineDto {
 
 export class SetTimelineDto {
   @ApiProperty({ type: TimelineDto })
-  @IsDefined({ message: 'timeline is required' })
-  @IsObject({ message: 'timeline must be an object of phase: date-time' })
+  @IsDefined({ message: 'validation.required' })
+  @IsObject({ message: 'validation.timelineFormat' })
   @ValidateNested()
   @Type(() => TimelineDto)
   timeline: TimelineDto;
 }
 
 export class TransitionDto {
-  @ApiProperty({ enum: PHASES.slice(1) }) @IsIn(PHASES.slice(1), { message: `to must be one of: ${PHASES.slice(1).join(', ')}` }) to: string;
+  @ApiProperty({ enum: PHASES.slice(1) }) @IsIn(PHASES.slice(1)) to: string;
   @ApiProperty({ description: 'Why the phase is moved by hand (kept in the audit log).' })
   @Transform(trim)
   @IsString()
-  @Length(3, 1000, { message: 'reason must be 3 to 1000 characters' })
+  @Length(3, 1000)
   reason: string;
 }

@@ -1,3 +1,4 @@
+import { intlTagOf } from '../../common/i18n/format.js';
 import type { WindowState } from './public-rules.js';
 
 import type { Locale } from '../../common/i18n/localized.js';
@@ -13,7 +14,7 @@ function nf(key: string, make: () => Intl.NumberFormat): Intl.NumberFormat {
   if (!f) formatters.set(key, (f = make()));
   return f;
 }
-const tag = (locale: Locale) => (locale === 'fr' ? 'fr-FR' : 'en-GB');
+const tag = (locale: Locale) => intlTagOf(locale);
 
 /**
  * Euros from integer cents, per locale: fr "1 234 €", en "€1,234"; cents are shown only when there

@@ -1,4 +1,4 @@
-import { type FieldProblem } from '../../common/errors/domain-error.js';
+import { fieldProblem, type FieldProblem } from '../../common/errors/domain-error.js';
 
 /** WCAG 2.1 relative luminance of an sRGB colour "#rrggbb". */
 export function relativeLuminance(hex: string): number {
@@ -22,7 +22,7 @@ export function checkBrandColours(colours: { primaryColor?: string; accentColor?
     if (value === undefined) continue;
     const ratio = contrastRatio(value, '#ffffff');
     if (ratio < 4.5) {
-      problems.push({ field, message: `contrast with white is ${ratio.toFixed(2)}:1; it must be at least 4.5:1 (choose a darker colour)` });
+      problems.push(fieldProblem(field, 'validation.contrast', { ratio: Math.floor(ratio * 100) / 100, min: 4.5 }));
     }
   }
   return problems;

@@ -18,20 +18,20 @@ export class BrandingDto {
   @ApiPropertyOptional({ nullable: true })
   @IsOptional()
   @Transform(emptyToNull)
-  @IsUrl({ protocols: ['https', 'http'], require_protocol: true, require_tld: false }, { message: 'logoUrl must be an http(s) URL' })
+  @IsUrl({ protocols: ['https', 'http'], require_protocol: true, require_tld: false }, { message: 'validation.httpLink' })
   logoUrl?: string | null;
   @ApiPropertyOptional({ example: '#1f4e9c' })
   @IsOptional()
   @Transform(lower)
-  @Matches(/^#[0-9a-f]{6}$/, { message: 'primaryColor must be a colour like #1f4e9c' })
+  @Matches(/^#[0-9a-f]{6}$/, { message: 'validation.colourFormat' })
   primaryColor?: string;
   @ApiPropertyOptional({ example: '#b3541e' })
   @IsOptional()
   @Transform(lower)
-  @Matches(/^#[0-9a-f]{6}$/, { message: 'accentColor must be a colour like #b3541e' })
+  @Matches(/^#[0-9a-f]{6}$/, { message: 'validation.colourFormat' })
   accentColor?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(2, 120) senderName?: string;
-  @ApiPropertyOptional() @IsOptional() @Transform(lower) @IsEmail({}, { message: 'senderEmail must be an e-mail address' }) senderEmail?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(lower) @IsEmail({}) senderEmail?: string;
   /** The languages the site is offered in (each an installed catalogue); at least one. */
   @ApiPropertyOptional({ type: [String], example: ['fr', 'en', 'nl'] })
   @IsOptional()
@@ -48,13 +48,13 @@ export class BrandingDto {
 export class CreateTenantDto extends BrandingDto {
   @ApiPropertyOptional()
   @Transform(lower)
-  @Matches(/^[a-z0-9][a-z0-9-]{1,62}$/, { message: 'slug must be 2-63 lower-case letters, digits or dashes' })
+  @Matches(/^[a-z0-9][a-z0-9-]{1,62}$/, { message: 'validation.slugFormat', context: { max: 63 } })
   slug: string;
   @ApiPropertyOptional({ type: [String] })
   @IsOptional()
   @IsString({ each: true })
   @Transform(({ value }) => (Array.isArray(value) ? value.map((h) => String(h).trim().toLowerCase()) : value))
-  @Matches(/^[a-z0-9.-]+(:\d+)?$/, { each: true, message: 'each host must be a host name, e.g. financement.example.fr' })
+  @Matches(/^[a-z0-9.-]+(:\d+)?$/, { each: true, message: 'validation.hostFormat' })
   hosts?: string[];
   @ApiPropertyOptional() @IsOptional() @IsEmail() firstStaffEmail?: string;
 }

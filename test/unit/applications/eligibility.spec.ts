@@ -1,3 +1,5 @@
+import { renderMessage } from '../../../src/common/i18n/message.js';
+import { sharedTranslations } from '../../../src/common/web/i18n.js';
 import { assertCanEdit, assertCanSubmit, assertCanWithdraw, editBlocker, receiptNumber } from '../../../src/applications/domain/application-state.js';
 import { evaluateEligibility, failedRules, type EligibilityRules } from '../../../src/applications/domain/eligibility.js';
 import { toCsv } from '../../../src/applications/domain/export.js';
@@ -30,8 +32,10 @@ describe('eligibility rules', () => {
       evaluateEligibility(RULES, { category: 'other', goalCents: 99_999, commune: 'Paris', postcode: '75001', consent: false, otherApplications: 1 }),
     );
     expect(failed.map((r) => r.rule)).toEqual(['territory', 'goal', 'category', 'consent', 'one_per_applicant']);
-    expect(failed[1].en).toBe('The funding goal must be between €1,000 and €10,000.');
-    expect(failed.every((r) => r.fr.length > 10 && r.en.length > 10)).toBe(true);
+    const say = (r: (typeof failed)[number], lang: string) => renderMessage((l, k, v) => sharedTranslations().t(l, k, v), lang, r.reason);
+    expect(say(failed[1], 'en')).toBe('The funding goal must be between €1,000 and €10,000.');
+    expect(say(failed[1], 'fr')).toMatch(/^L'objectif de collecte doit être compris entre 1\s000\s€ et 10\s000\s€\.$/u);
+    for (const lang of sharedTranslations().locales) expect(failed.every((r) => say(r, lang).length > 10 && !/[{}]/.test(say(r, lang)))).toBe(true);
   });
 
   it('includes the bounds themselves', () => {

@@ -1,3 +1,5 @@
+import type { FieldProblem } from '../../../src/common/errors/domain-error.js';
+import { localizeProblems } from '../../../src/common/errors/validation.js';
 import fc from 'fast-check';
 import { checkFormChange, checkFormDefinition, coerceFormValue, validateAnswers, type Question } from '../../../src/applications/domain/form.js';
 
@@ -71,8 +73,14 @@ describe('application form', () => {
 
   it('checks the form definition itself', () => {
     expect(checkFormDefinition(FORM)).toEqual([]);
-    expect(checkFormDefinition([q({ key: 'a', kind: 'short_text' }), q({ key: 'a', kind: 'url' })])[0].message).toContain('used twice');
-    expect(checkFormDefinition([q({ key: 'prototype', kind: 'yes_no' })])[0].message).toContain('reserved');
+    const say = (p: FieldProblem[], lang = 'en') => localizeProblems(p, lang)[0].message;
+    expect(say(checkFormDefinition([q({ key: 'a', kind: 'short_text' }), q({ key: 'a', kind: 'url' })]))).toBe('Key: the key “a” is used twice.');
+    expect(say(checkFormDefinition([q({ key: 'prototype', kind: 'yes_no' })]), 'fr')).toBe(
+      'Clé : « prototype » est un mot réservé ; choisissez une autre clé.',
+    );
+    expect(say(checkFormChange([q({ key: 'a', kind: 'short_text' })], []), 'fr')).toBe(
+      'Formulaire : une question ne peut pas être retirée une fois l’appel ouvert.',
+    );
     expect(checkFormDefinition([q({ key: 'c', kind: 'single_choice' })])[0].field).toBe('form.0.options');
   });
 

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { localizeProblems } from '../../../src/common/errors/validation.js';
 import { amountProblems, emailKey, requestFingerprint } from '../../../src/campaigns/domain/contribution.js';
 import { desiredMatch, grantsEarned, shareAcrossBudgets, type MatchRules } from '../../../src/campaigns/domain/match-funding.js';
 import { dueNudges } from '../../../src/campaigns/domain/nudges.js';
@@ -208,7 +209,8 @@ describe('contribution requests', () => {
   it('requires 1 EUR and the reward minimum', () => {
     expect(amountProblems(99, null)[0].field).toBe('amountCents');
     expect(amountProblems(100, null)).toEqual([]);
-    expect(amountProblems(1_999, 2_000)[0].message).toMatch(/20\.00 EUR/);
+    expect(localizeProblems(amountProblems(1_999, 2_000), 'en')[0].message).toBe('Amount: must be at least €20.00 for this reward.');
+    expect(localizeProblems(amountProblems(1_999, 2_000), 'fr')[0].message).toMatch(/^Montant : doit être au moins de 20,00\s€ pour cette contrepartie\.$/);
     expect(amountProblems(2_000, 2_000)).toEqual([]);
   });
 

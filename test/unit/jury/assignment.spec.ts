@@ -1,6 +1,10 @@
+import { renderMessage, type Message } from '../../../src/common/i18n/message.js';
+import { sharedTranslations } from '../../../src/common/web/i18n.js';
 import fc from 'fast-check';
 import { assignJurors } from '../../../src/jury/domain/assignment.js';
 import { ids, isConflicted, panelArb, shuffle } from './jury-fixtures.js';
+
+const say = (m: Message, lang = 'en') => renderMessage((l, k, v) => sharedTranslations().t(l, k, v), lang, m);
 
 describe('assignment of applications to jurors', () => {
   it('all: every juror reads every application except their conflicts', () => {
@@ -42,7 +46,7 @@ describe('assignment of applications to jurors', () => {
     });
     expect(result.applications[0]).toEqual({ applicationId: 'a1', jurorIds: ['j3'] });
     expect(result.shortfalls).toMatchObject([{ applicationId: 'a1', wanted: 2, assigned: 1, available: 1 }]);
-    expect(result.shortfalls[0].explanation.fr).toContain('conflit');
+    expect(say(result.shortfalls[0].explanation, 'fr')).toContain('conflit');
   });
 
   it('all: an application every juror has a conflict with is reported', () => {

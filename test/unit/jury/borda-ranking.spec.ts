@@ -1,6 +1,10 @@
+import { renderMessage, type Message } from '../../../src/common/i18n/message.js';
+import { sharedTranslations } from '../../../src/common/web/i18n.js';
 import fc from 'fast-check';
 import { aggregateBorda, type RankingBallot } from '../../../src/jury/domain/methods/borda-ranking.js';
 import { isConflicted, panelArb, shuffle, type PanelShape } from './jury-fixtures.js';
+
+const say = (m: Message, lang = 'en') => renderMessage((l, k, v) => sharedTranslations().t(l, k, v), lang, m);
 
 const rankingCase = fc.tuple(panelArb(10, 7), fc.integer()).chain(([panel, seed]) =>
   fc.tuple(
@@ -45,7 +49,7 @@ describe('ranking (Borda count)', () => {
       { jurorId: 'j1', weight: 1, value: 2, figures: { position: 1, of: 3 } },
       { jurorId: 'j2', weight: 2, value: 0, figures: { position: 2, of: 2 } },
     ]);
-    expect(result.scores[0].explanation.en).toContain('total 2');
+    expect(say(result.scores[0].explanation)).toContain('total 2');
   });
 
   it("a conflicted application is taken out of the juror's ranking before points are given", () => {

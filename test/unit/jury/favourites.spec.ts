@@ -1,8 +1,12 @@
+import { renderMessage, type Message } from '../../../src/common/i18n/message.js';
+import { sharedTranslations } from '../../../src/common/web/i18n.js';
 import fc from 'fast-check';
 import { DomainError } from '../../../src/common/errors/domain-error.js';
 import { aggregateFavourites, type FavouritesBallot } from '../../../src/jury/domain/methods/favourites.js';
 import { candidatesFrom, selectLaureates } from '../../../src/jury/domain/selection.js';
 import { ids, isConflicted, panelArb, shuffle, type PanelShape } from './jury-fixtures.js';
+
+const say = (m: Message, lang = 'en') => renderMessage((l, k, v) => sharedTranslations().t(l, k, v), lang, m);
 
 const favouritesCase = (max: number) =>
   fc.tuple(panelArb(12, 7), fc.integer()).chain(([panel, seed]) =>
@@ -75,9 +79,9 @@ describe('favourites ("coups de coeur")', () => {
     // a001 (9 after the conflict) ties a003 and a004 on score; earlier submission decides.
     const a001 = selection.entries.find((e) => e.applicationId === 'a001')!;
     expect(a001).toMatchObject({ rank: 2, position: 4, tied: true, status: 'laureate', reason: 'rank' });
-    expect(a001.explanation.en).toContain('a003 ahead of a001 by submittedAt');
+    expect(say(a001.explanation)).toContain('a003 ahead of a001 by submittedAt');
     expect(a001.tieSize).toBe(3);
-    expect(a001.explanation.en).toContain('Tied on score with a004, a003;');
+    expect(say(a001.explanation)).toContain('Tied on score with a004, a003;');
     // The next 20 each got 1 pick: all tied; the waiting list goes to the earliest submitted.
     expect(selection.waitingList).toEqual(['a030', 'a029', 'a028']);
     expect(selection.entries.find((e) => e.applicationId === 'a030')).toMatchObject({ rank: 11, tied: true, status: 'waiting_list', waitingListPosition: 1 });

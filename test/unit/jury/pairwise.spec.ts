@@ -1,6 +1,10 @@
+import { renderMessage, type Message } from '../../../src/common/i18n/message.js';
+import { sharedTranslations } from '../../../src/common/web/i18n.js';
 import fc from 'fast-check';
 import { aggregatePairwise, nextPair, type Comparison } from '../../../src/jury/domain/methods/pairwise.js';
 import { ids, isConflicted, panelArb, shuffle, type PanelShape } from './jury-fixtures.js';
+
+const say = (m: Message, lang = 'en') => renderMessage((l, k, v) => sharedTranslations().t(l, k, v), lang, m);
 
 const allPairs = (xs: readonly string[]) => xs.flatMap((a, i) => xs.slice(i + 1).map((b) => [a, b] as const));
 
@@ -54,7 +58,7 @@ describe('pairwise comparison (Bradley–Terry with juror reliability)', () => {
     for (let i = 1; i < scores.length; i++) expect(scores[i]).toBeLessThan(scores[i - 1]);
     expect(scores.every(Number.isFinite)).toBe(true);
     expect(result.reliability.every((r) => r.reliability > 0.8 && r.agreement === 1)).toBe(true);
-    expect(result.scores[0].explanation.en).toMatch(/^Won 20 and lost 0 comparisons by 4 juror/);
+    expect(say(result.scores[0].explanation)).toMatch(/^Won 20 and lost 0 comparisons by 4 juror/);
   });
 
   it('a contrarian juror is found unreliable and does not overturn the order', () => {
@@ -163,7 +167,7 @@ describe('next pair to show a juror', () => {
       ],
     })!;
     expect([proposal.first, proposal.second]).toEqual(['a2', 'a3']);
-    expect(proposal.explanation.en).toContain('least certain');
+    expect(say(proposal.explanation)).toContain('least certain');
   });
 
   it('property: a valid pair, null only when none is left, the same whatever the order of comparisons', () => {

@@ -1,6 +1,10 @@
+import { renderMessage, type Message } from '../../../src/common/i18n/message.js';
+import { sharedTranslations } from '../../../src/common/web/i18n.js';
 import fc from 'fast-check';
 import { aggregateScoredCriteria, type Criterion, type ScoreBallot } from '../../../src/jury/domain/methods/scored-criteria.js';
 import { isConflicted, panelArb, shuffle, type PanelShape } from './jury-fixtures.js';
+
+const say = (m: Message, lang = 'en') => renderMessage((l, k, v) => sharedTranslations().t(l, k, v), lang, m);
 
 const criteria: Criterion[] = [
   { id: 'impact', weight: 2, min: 0, max: 10 },
@@ -46,8 +50,8 @@ describe('scored criteria', () => {
     // j1: (2×9 + 6)/3 = 8; j2: (2×6 + 3)/3 = 5; a1 = (1×8 + 3×5)/4 = 5.75
     expect(result.scores[0]).toMatchObject({ applicationId: 'a1', score: 5.75, jurorCount: 2 });
     expect(result.scores[0].contributions.map((c) => c.value)).toEqual([8, 5]);
-    expect(result.scores[0].explanation.en).toContain('23 / 4 = 5.75');
-    expect(result.scores[0].explanation.fr).toContain('5,75');
+    expect(say(result.scores[0].explanation)).toContain('23 / 4 = 5.75');
+    expect(say(result.scores[0].explanation, 'fr')).toContain('5,75');
     expect(result.scores[1]).toMatchObject({ applicationId: 'a2', score: 10, jurorCount: 1 });
   });
 
@@ -67,7 +71,7 @@ describe('scored criteria', () => {
       { applicationId: 'a2', reason: 'below_quorum', jurorCount: 1 },
       { applicationId: 'a3', reason: 'below_quorum', jurorCount: 0 },
     ]);
-    expect(result.unranked[0].explanation.en).toContain('at least 2');
+    expect(say(result.unranked[0].explanation)).toContain('at least 2');
   });
 
   it('z-score: a juror with one score, or always the same score, gets 0 rather than NaN', () => {

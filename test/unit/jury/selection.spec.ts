@@ -1,6 +1,10 @@
+import { renderMessage, type Message } from '../../../src/common/i18n/message.js';
+import { sharedTranslations } from '../../../src/common/web/i18n.js';
 import fc from 'fast-check';
 import { rankCandidates, selectLaureates, type Candidate } from '../../../src/jury/domain/selection.js';
 import { shuffle } from './jury-fixtures.js';
+
+const say = (m: Message, lang = 'en') => renderMessage((l, k, v) => sharedTranslations().t(l, k, v), lang, m);
 
 const c = (applicationId: string, score: number, more: Partial<Candidate> = {}): Candidate => ({ applicationId, score, keys: {}, groups: {}, ...more });
 
@@ -80,7 +84,7 @@ describe('selection of laureates', () => {
     expect(result.laureates).toEqual(['a01', 'a02', 'a03']);
     expect(result.waitingList).toEqual(['a04', 'a05']);
     expect(result.entries[0]).toMatchObject({ status: 'laureate', reason: 'rank' });
-    expect(result.entries[0].explanation.en).toBe('Position 1 of 9 (rank 1, score 20): laureate, among the 3 best placed.');
+    expect(say(result.entries[0].explanation)).toBe('Position 1 of 9 (rank 1, score 20): laureate, among the 3 best placed.');
     expect(result.entries[3]).toMatchObject({ status: 'waiting_list', waitingListPosition: 1 });
     expect(result.entries[5]).toMatchObject({ status: 'not_selected', reason: 'rank' });
   });
@@ -102,7 +106,7 @@ describe('selection of laureates', () => {
     expect(byId.get('a05')).toMatchObject({ status: 'laureate', reason: 'quota' });
     expect(byId.get('a01')).toMatchObject({ status: 'laureate', reason: 'rank' });
     expect(byId.get('a03')).toMatchObject({ status: 'waiting_list', reason: 'displaced_by_quota', waitingListPosition: 1 });
-    expect(byId.get('a07')!.explanation.fr).toContain('quota');
+    expect(say(byId.get('a07')!.explanation, 'fr')).toContain('quota');
     expect(result.explanation.figures).toMatchObject({ byQuota: 2, laureates: 4 });
   });
 
@@ -124,7 +128,7 @@ describe('selection of laureates', () => {
     expect(result.entries.find((e) => e.applicationId === 'a09')).toMatchObject({ status: 'below_cut_off', reason: 'cut_off' });
     expect(result.entries.find((e) => e.applicationId === 'a08')).toMatchObject({ status: 'below_cut_off' });
     expect(result.unmetQuotas).toMatchObject([{ quota: { group: 'south', min: 3 }, selected: 1 }]);
-    expect(result.entries.find((e) => e.applicationId === 'a09')!.explanation.en).toContain('below the cut-off 14');
+    expect(say(result.entries.find((e) => e.applicationId === 'a09')!.explanation)).toContain('below the cut-off 14');
   });
 
   it('flags a tie settled by a tie-breaker at the edge of the laureates', () => {
@@ -138,7 +142,7 @@ describe('selection of laureates', () => {
     );
     expect(result.laureates).toEqual(['a3', 'a2']);
     expect(result.boundaryTies).toMatchObject([{ boundary: 'laureates', decision: { ahead: 'a2', behind: 'a1', key: 'jurorCount' } }]);
-    expect(result.boundaryTies[0].explanation.en).toContain('a2 ahead of a1 by jurorCount (4 vs 3)');
+    expect(say(result.boundaryTies[0].explanation)).toContain('a2 ahead of a1 by jurorCount (4 vs 3)');
   });
 
   it('refuses nonsensical rules', () => {

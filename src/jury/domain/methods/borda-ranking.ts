@@ -1,7 +1,7 @@
 import { juryError } from '../errors.js';
 import {
   explain,
-  formatNumber,
+  rounded,
   indexPanel,
   sortIgnored,
   type ApplicationId,
@@ -72,12 +72,7 @@ export function aggregateBorda(input: BordaInput): MethodResult<'borda'> {
       score,
       jurorCount: n,
       contributions: contributions[a],
-      explanation: explain(
-        'BORDA',
-        { jurorCount: n, score },
-        `Ranked by ${n} juror(s); a juror who ranked m applications gives m-1 points to the first, m-2 to the second... 0 to the last, times their weight: total ${formatNumber(score, 'en')}.`,
-        `Classé par ${n} juré(s) ; un juré qui classe m dossiers donne m-1 points au premier, m-2 au deuxième... 0 au dernier, multipliés par son poids : total ${formatNumber(score, 'fr')}.`,
-      ),
+      explanation: explain('BORDA', { jurorCount: n, score }, 'borda', { jurors: n, score: rounded(score) }),
     };
   });
   return { method: 'borda', scores, unranked: [], ignored: sortIgnored(ignored) };

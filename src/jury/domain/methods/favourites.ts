@@ -1,7 +1,7 @@
 import { juryError } from '../errors.js';
 import {
   explain,
-  formatNumber,
+  rounded,
   indexPanel,
   isCount,
   sortIgnored,
@@ -80,12 +80,7 @@ export function aggregateFavourites(input: FavouritesInput): MethodResult<'favou
       score,
       jurorCount: picks,
       contributions: contributions[a],
-      explanation: explain(
-        'FAVOURITES',
-        { picks, score },
-        `Picked as a favourite by ${picks} juror(s); weighted count ${formatNumber(score, 'en')}.`,
-        `Choisi comme coup de cœur par ${picks} juré(s) ; total pondéré ${formatNumber(score, 'fr')}.`,
-      ),
+      explanation: explain('FAVOURITES', { picks, score }, 'favourites', { picks, score: rounded(score) }),
     };
   });
   return { method: 'favourites', scores, unranked: [], ignored: sortIgnored(ignored) };

@@ -2,7 +2,7 @@ import { juryError } from '../errors.js';
 import {
   compareIds,
   explain,
-  formatNumber,
+  rounded,
   indexPanel,
   isCount,
   pairsByJuror,
@@ -211,29 +211,24 @@ export function aggregatePairwise(input: PairwiseInput): PairwiseResult {
         applicationId,
         reason: 'below_quorum',
         jurorCount: n,
-        explanation: explain(
-          'BELOW_QUORUM',
-          { jurorCount: n, quorum: opts.quorum },
-          `Compared by ${n} juror(s); at least ${opts.quorum} needed to be ranked.`,
-          `Comparé par ${n} juré(s) ; il en faut au moins ${opts.quorum} pour être classé.`,
-        ),
+        explanation: explain('BELOW_QUORUM', { jurorCount: n, quorum: opts.quorum }, 'belowQuorumCompared', { jurors: n, quorum: opts.quorum }),
       });
       return;
     }
     const score = Math.log(pi[a]);
     const vsAverage = pi[a] / (pi[a] + 1);
-    const pct = (x: number, l: 'en' | 'fr') => formatNumber(Math.round(x * 1000) / 10, l);
     scores.push({
       applicationId,
       score,
       jurorCount: n,
       contributions: contributions[a],
-      explanation: explain(
-        'PAIRWISE',
-        { jurorCount: n, won: won[a], lost: lost[a], score, winChanceVsAverage: vsAverage },
-        `Won ${won[a]} and lost ${lost[a]} comparisons by ${n} juror(s), each counted by the juror's estimated reliability: log-strength ${formatNumber(score, 'en')}, a ${pct(vsAverage, 'en')}% chance of being preferred to an average application.`,
-        `${won[a]} comparaison(s) gagnée(s) et ${lost[a]} perdue(s) auprès de ${n} juré(s), chacune comptée selon la fiabilité estimée du juré : force logarithmique ${formatNumber(score, 'fr')}, soit ${pct(vsAverage, 'fr')} % de chances d'être préféré à un dossier moyen.`,
-      ),
+      explanation: explain('PAIRWISE', { jurorCount: n, won: won[a], lost: lost[a], score, winChanceVsAverage: vsAverage }, 'pairwise', {
+        won: won[a],
+        lost: lost[a],
+        jurors: n,
+        score: rounded(score),
+        vsAverage: Math.round(vsAverage * 1000) / 1000,
+      }),
     });
   });
 
@@ -247,12 +242,11 @@ export function aggregatePairwise(input: PairwiseInput): PairwiseResult {
       comparisons: n,
       reliability: eta[j],
       agreement,
-      explanation: explain(
-        'PAIRWISE_RELIABILITY',
-        { comparisons: n, reliability: eta[j], agreement },
-        `${n} comparison(s), ${agreed[j]} in line with the final ranking; estimated reliability ${formatNumber(eta[j], 'en')} (0.5: choices carry no weight, 1: fully trusted).`,
-        `${n} comparaison(s), dont ${agreed[j]} conformes au classement final ; fiabilité estimée ${formatNumber(eta[j], 'fr')} (0,5 : choix sans poids, 1 : pleine confiance).`,
-      ),
+      explanation: explain('PAIRWISE_RELIABILITY', { comparisons: n, reliability: eta[j], agreement }, 'reliability', {
+        comparisons: n,
+        agreed: agreed[j],
+        reliability: rounded(eta[j]),
+      }),
     };
   });
 
@@ -342,17 +336,16 @@ export function nextPair(state: NextPairState): PairProposal | null {
   }
   if (!best) return null;
   const { a, b, p, priority } = best;
-  const pct = (x: number, l: 'en' | 'fr') => formatNumber(Math.round(x * 1000) / 10, l);
   return {
     first: ids[a],
     second: ids[b],
     predictedFirstWins: p,
     priority,
-    explanation: explain(
-      'NEXT_PAIR',
-      { predictedFirstWins: p, comparedFirst: n[a], comparedSecond: n[b], priority },
-      `Predicted ${pct(p, 'en')}% / ${pct(1 - p, 'en')}%, compared ${n[a]} and ${n[b]} time(s): the least certain pair left for this juror.`,
-      `Prévision ${pct(p, 'fr')} % / ${pct(1 - p, 'fr')} %, comparés ${n[a]} et ${n[b]} fois : la paire la plus incertaine qui reste pour ce juré.`,
-    ),
+    explanation: explain('NEXT_PAIR', { predictedFirstWins: p, comparedFirst: n[a], comparedSecond: n[b], priority }, 'nextPair', {
+      first: Math.round(p * 1000) / 1000,
+      second: Math.round((1 - p) * 1000) / 1000,
+      comparedFirst: n[a],
+      comparedSecond: n[b],
+    }),
   };
 }

@@ -1,7 +1,7 @@
 import { juryError } from '../errors.js';
 import {
   explain,
-  formatNumber,
+  rounded,
   indexPanel,
   isCount,
   sortIgnored,
@@ -149,29 +149,24 @@ export function aggregateScoredCriteria(input: ScoredCriteriaInput): ScoredCrite
         applicationId,
         reason: 'below_quorum',
         jurorCount: n,
-        explanation: explain(
-          'BELOW_QUORUM',
-          { jurorCount: n, quorum },
-          `Scored by ${n} juror(s); at least ${quorum} needed to be ranked.`,
-          `Noté par ${n} juré(s) ; il en faut au moins ${quorum} pour être classé.`,
-        ),
+        explanation: explain('BELOW_QUORUM', { jurorCount: n, quorum }, 'belowQuorumScored', { jurors: n, quorum }),
       });
       return;
     }
     const score = sumWV[a] / sumW[a];
     const figures = { jurorCount: n, weightedSum: sumWV[a], totalWeight: sumW[a], score };
-    const what = norm ? ['z-scores', 'scores centrés-réduits'] : ['scores', 'notes'];
     scores.push({
       applicationId,
       score,
       jurorCount: n,
       contributions: contributions[a],
-      explanation: explain(
-        norm ? 'SCORED_CRITERIA_Z' : 'SCORED_CRITERIA',
-        figures,
-        `Weighted mean of ${n} jurors' ${what[0]} (each the weighted mean of their criterion scores${norm ? ', normalised per juror' : ''}): ${formatNumber(sumWV[a], 'en')} / ${formatNumber(sumW[a], 'en')} = ${formatNumber(score, 'en')}.`,
-        `Moyenne pondérée des ${what[1]} de ${n} jurés (chacune la moyenne pondérée de leurs notes par critère${norm ? ', normalisée par juré' : ''}) : ${formatNumber(sumWV[a], 'fr')} / ${formatNumber(sumW[a], 'fr')} = ${formatNumber(score, 'fr')}.`,
-      ),
+      explanation: explain(norm ? 'SCORED_CRITERIA_Z' : 'SCORED_CRITERIA', figures, 'scored', {
+        jurors: n,
+        normalised: norm ? 'yes' : 'no',
+        sum: rounded(sumWV[a]),
+        weight: rounded(sumW[a]),
+        score: rounded(score),
+      }),
     });
   });
   return { method: 'scored_criteria', normalisation, quorum, scores, unranked, ignored: sortIgnored(ignored), jurorScales };
