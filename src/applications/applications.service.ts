@@ -237,7 +237,8 @@ export class ApplicationsService {
           receipt,
           title: app.title,
           // The goal as an amount in the reader's language (the rows keep the plain number for the exports).
-          rows: this.answerRows(call, submitted, app.locale, contentFallbacks(tenant)).map((r) =>
+          // (Written in the e-mail's own language: the rows' `lang` is left out.)
+          rows: this.answerRows(call, submitted, app.locale, contentFallbacks(tenant)).map(({ lang: _lang, ...r }) =>
             r.key === 'goal_eur' && submitted.goalCents !== null ? { ...r, value: formatMoney(Number(submitted.goalCents), app.locale) } : r,
           ),
           deadlineLocal: formatInstant(call.deadline, app.locale, tenant.timeZone),
@@ -327,22 +328,32 @@ export class ApplicationsService {
     );
   }
 
-  /** Rows for exports and the receipt e-mail: fixed fields then custom questions, labelled. */
-  answerRows(call: Call, a: Application, locale: Locale, fallbacks: readonly Locale[] = []): Array<{ key: string; label: string; value: string }> {
+  /**
+   * Rows for exports and the receipt e-mail: fixed fields then custom questions, labelled. `lang` is
+   * set on the texts the applicant wrote (title, summary, organisation, text answers): the language
+   * they applied in, for pages in another language to mark them.
+   */
+  answerRows(
+    call: Call,
+    a: Application,
+    locale: Locale,
+    fallbacks: readonly Locale[] = [],
+  ): Array<{ key: string; label: string; value: string; lang?: Locale }> {
     const text = (value: Localized | undefined) => localizedText(value, locale, fallbacks);
     const tr = sharedTranslations();
     const label = (key: string) => tr.t(locale, `apply.row.${key}`);
     const category = call.categories.find((c) => c.key === a.category);
-    const rows = [
-      { key: 'title', label: label('title'), value: a.title },
-      { key: 'summary', label: label('summary'), value: a.summary },
+    const written = a.locale;
+    const rows: Array<{ key: string; label: string; value: string; lang?: Locale }> = [
+      { key: 'title', label: label('title'), value: a.title, lang: written },
+      { key: 'summary', label: label('summary'), value: a.summary, lang: written },
       { key: 'category', label: label('category'), value: category ? text(category.label) || category.key : (a.category ?? '') },
       // A plain number: the CSV and XLSX exports read it (the receipt e-mail formats it for the reader).
       { key: 'goal_eur', label: label('goal_eur'), value: a.goalCents === null ? '' : (a.goalCents / 100).toFixed(2) },
       { key: 'commune', label: label('commune'), value: a.commune },
       { key: 'postcode', label: label('postcode'), value: a.postcode },
       { key: 'applicant_name', label: label('applicant_name'), value: a.applicantName },
-      { key: 'organisation', label: label('organisation'), value: a.organisation },
+      { key: 'organisation', label: label('organisation'), value: a.organisation, lang: written },
       { key: 'email', label: label('email'), value: a.email },
       { key: 'phone', label: label('phone'), value: a.phone },
     ];
@@ -358,7 +369,8 @@ export class ApplicationsService {
           .join(', ');
       }
       if (q.kind === 'file' && v) value = label('fileAttached');
-      rows.push({ key: `q_${q.key}`, label: text(q.label) || q.key, value });
+      const free = q.kind === 'short_text' || q.kind === 'long_text';
+      rows.push({ key: `q_${q.key}`, label: text(q.label) || q.key, value, ...(free ? { lang: written } : {}) });
     }
     return rows;
   }

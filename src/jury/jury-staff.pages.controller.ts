@@ -131,6 +131,7 @@ export class JuryStaffPagesController {
         rows: r.tally.selection.entries.map((e) => ({
           ...e,
           title: byApp.get(e.applicationId)?.title ?? '',
+          titleLang: byApp.get(e.applicationId)?.locale ?? null,
           receipt: receipt(e.applicationId),
           scoreText: Number(e.score.toFixed(4)).toLocaleString(lang),
           method: scores.get(e.applicationId)?.explanation[lang] ?? '',
@@ -140,6 +141,7 @@ export class JuryStaffPagesController {
         unranked: r.tally.result.unranked.map((u) => ({
           receipt: receipt(u.applicationId),
           title: byApp.get(u.applicationId)?.title ?? '',
+          titleLang: byApp.get(u.applicationId)?.locale ?? null,
           explanation: u.explanation[lang],
         })),
         boundaryTies: r.tally.selection.boundaryTies.map((b) => b.explanation[lang]),
