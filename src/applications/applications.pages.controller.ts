@@ -151,6 +151,7 @@ export class ApplicationsPagesController {
       token,
       email: link.email,
       applicationTitle: link.title || this.views.t(page.locale, 'apply.untitled'),
+      applicationTitleLang: link.title ? link.locale : null,
     });
   }
 
