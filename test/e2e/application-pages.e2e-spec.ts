@@ -59,6 +59,11 @@ describe('application pages (no JavaScript)', () => {
     const form = await openPage(browser, city.host, started.headers.location);
     expect(form.html).toContain('À compléter avant de déposer');
     expect(form.html).toContain('value="Léa Martin"');
+    // The draft was started in French: read in English, its text fields are marked French (issue 15).
+    const formEn = await openPage(browser, city.host, `${started.headers.location}?lang=en`);
+    expect(formEn.html).toMatch(/<textarea id="field-summary" name="summary" rows="5" lang="fr"/);
+    expect(formEn.html).not.toMatch(/id="field-email"[^>]* lang=/);
+    expect(form.html).not.toMatch(/<textarea id="field-summary"[^>]* lang=/);
   });
 
   it('gives staff a desk to filter, read and decide', async () => {
