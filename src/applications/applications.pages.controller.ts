@@ -152,6 +152,7 @@ export class ApplicationsPagesController {
       token,
       email: link.email,
       applicationTitle: link.title || this.views.t(page.locale, 'apply.untitled'),
+      applicationTitleLang: link.title ? link.locale : null,
     });
   }
 
@@ -294,6 +295,8 @@ export class ApplicationsPagesController {
         isFile: q.kind === 'file',
         inputType: q.kind === 'url' ? 'url' : q.kind === 'number' ? 'text' : 'text',
         inputMode: q.kind === 'number' ? 'decimal' : undefined,
+        // A text answer is written in the application's language, which the field is marked with.
+        valueLang: q.kind === 'short_text' || q.kind === 'long_text' ? app.locale : undefined,
         file: typeof stored === 'string' ? files.get(stored) : undefined,
       };
     });

@@ -237,7 +237,8 @@ export class ApplicationsService {
           receipt,
           title: app.title,
           // The goal as an amount in the reader's language (the rows keep the plain number for the exports).
-          rows: this.answerRows(call, submitted, app.locale, contentFallbacks(tenant)).map((r) =>
+          // (Written in the e-mail's own language: the rows' `lang` is left out.)
+          rows: this.answerRows(call, submitted, app.locale, contentFallbacks(tenant)).map(({ lang: _lang, ...r }) =>
             r.key === 'goal_eur' && submitted.goalCents !== null ? { ...r, value: formatMoney(Number(submitted.goalCents), app.locale) } : r,
           ),
           deadlineLocal: formatInstant(call.deadline, app.locale, tenant.timeZone),
@@ -331,6 +332,8 @@ export class ApplicationsService {
    * Rows for the receipt e-mail, the review and juror pages and the exports: fixed fields then custom
    * questions, labelled in `locale`. Amounts are formatted for people ("4 500 €"), except in an export
    * (`forExport`), whose cells stay plain numbers a spreadsheet can add up.
+   * `lang` is set on the texts the applicant wrote (title, summary, organisation, text answers): the
+   * language they applied in, for pages in another language to mark them.
    */
   answerRows(
     call: Call,
@@ -338,20 +341,21 @@ export class ApplicationsService {
     locale: Locale,
     fallbacks: readonly Locale[] = [],
     forExport = false,
-  ): Array<{ key: string; label: string; value: string }> {
+  ): Array<{ key: string; label: string; value: string; lang?: Locale }> {
     const text = (value: Localized | undefined) => localizedText(value, locale, fallbacks);
     const t = (key: string) => sharedTranslations().t(locale, `answers.${key}`);
     const goal = a.goalCents === null ? '' : forExport ? (a.goalCents / 100).toFixed(2) : formatMoney(a.goalCents, locale);
     const category = call.categories.find((c) => c.key === a.category);
-    const rows = [
-      { key: 'title', label: t('title'), value: a.title },
-      { key: 'summary', label: t('summary'), value: a.summary },
+    const written = a.locale;
+    const rows: Array<{ key: string; label: string; value: string; lang?: Locale }> = [
+      { key: 'title', label: t('title'), value: a.title, lang: written },
+      { key: 'summary', label: t('summary'), value: a.summary, lang: written },
       { key: 'category', label: t('category'), value: category ? text(category.label) || category.key : (a.category ?? '') },
       { key: 'goal_eur', label: t('goal'), value: goal },
       { key: 'commune', label: t('commune'), value: a.commune },
       { key: 'postcode', label: t('postcode'), value: a.postcode },
       { key: 'applicant_name', label: t('applicant'), value: a.applicantName },
-      { key: 'organisation', label: t('organisation'), value: a.organisation },
+      { key: 'organisation', label: t('organisation'), value: a.organisation, lang: written },
       { key: 'email', label: t('email'), value: a.email },
       { key: 'phone', label: t('phone'), value: a.phone },
     ];
@@ -367,7 +371,8 @@ export class ApplicationsService {
           .join(', ');
       }
       if (q.kind === 'file' && v) value = t('fileAttached');
-      rows.push({ key: `q_${q.key}`, label: text(q.label) || q.key, value });
+      const free = q.kind === 'short_text' || q.kind === 'long_text';
+      rows.push({ key: `q_${q.key}`, label: text(q.label) || q.key, value, ...(free ? { lang: written } : {}) });
     }
     return rows;
   }

@@ -62,11 +62,11 @@ export class ContactEmailService {
   }
 
   /** What a confirmation link is about, to show before it is used (mail scanners open links). */
-  async link(tenant: Tenant, token: string): Promise<{ email: string; title: string }> {
+  async link(tenant: Tenant, token: string): Promise<{ email: string; title: string; locale: string }> {
     const row = await this.applications.contactEmailByToken(tenant.id, hashToken(token), this.clock.now());
     const app = row && (await this.applications.get(tenant.id, row.applicationId));
     if (!row || !app) throw new DomainError('CONTACT_EMAIL_LINK_INVALID');
-    return { email: row.email, title: app.title };
+    return { email: row.email, title: app.title, locale: app.locale };
   }
 
   /** Confirms a contact address: from now on the application's e-mails go there. */

@@ -326,6 +326,7 @@ export function staffModel(
     const c: Campaign | null = l.campaign;
     return {
       title: l.title,
+      titleLang: l.locale,
       campaign: c,
       statusKey: c ? `campaignEdit.status.${c.status}` : 'campaignStaff.notStarted',
       collected: c ? money(c.collectedCents) : '',

@@ -145,9 +145,10 @@ export class CampaignsService implements OnModuleInit {
     const existing = await this.repo.byApplication(this.repo.manager, tenant.id, source.applicationId);
     if (existing) return existing;
     return this.tx.run(async (em) => {
-      // The application was written in one language: the authority's default, the campaign's first text.
       let slug = slugify(source.title || 'campagne');
       for (let i = 2; await this.repo.slugTaken(em, tenant.id, programme.id, slug); i++) slug = `${slugify(source.title)}-${i}`;
+      // The draft starts from the application, in the language it was written in (when still offered).
+      const written = tenant.languages.includes(source.locale) ? source.locale : tenant.defaultLocale;
       try {
         return await this.repo.insertCampaign(em, {
           tenantId: tenant.id,
@@ -155,8 +156,8 @@ export class CampaignsService implements OnModuleInit {
           applicationId: source.applicationId,
           laureateUserId: source.userId,
           slug,
-          title: inLanguage(tenant.defaultLocale, source.title || 'Campagne'),
-          summary: inLanguage(tenant.defaultLocale, source.summary.slice(0, 300)),
+          title: source.title ? inLanguage(written, source.title) : inLanguage(tenant.defaultLocale, 'Campagne'),
+          summary: inLanguage(written, source.summary.slice(0, 300)),
           goalCents: source.goalCents && source.goalCents >= 10_000 ? source.goalCents : 500_000,
         });
       } catch (err) {

@@ -10,6 +10,8 @@ export const isUuid = (id: string) => UUID.test(id);
 /** A laureate with their person and project, for lists. */
 export interface LaureateRow extends CoachingLaureate {
   title: string;
+  /** The language the project's title is written in (its application's). */
+  titleLang: Locale;
   category: string | null;
   receiptNumber: string | null;
   displayName: string;
@@ -79,6 +81,7 @@ export class CoachingRepository {
         const c = e.coachUserId ? people.get(e.coachUserId) : undefined;
         return Object.assign(e, {
           title: r.a_title ?? '',
+          titleLang: (r.a_locale ?? 'fr') as Locale,
           category: r.a_category,
           receiptNumber: r.a_receipt,
           displayName: u.displayName ?? '',

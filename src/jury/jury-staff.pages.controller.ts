@@ -133,6 +133,7 @@ export class JuryStaffPagesController {
         rows: r.tally.selection.entries.map((e) => ({
           ...e,
           title: byApp.get(e.applicationId)?.title ?? '',
+          titleLang: byApp.get(e.applicationId)?.locale ?? null,
           receipt: receipt(e.applicationId),
           scoreText: formatNumber(e.score, page.locale, 4),
           method: say(scores.get(e.applicationId)?.explanation),
@@ -142,6 +143,7 @@ export class JuryStaffPagesController {
         unranked: r.tally.result.unranked.map((u) => ({
           receipt: receipt(u.applicationId),
           title: byApp.get(u.applicationId)?.title ?? '',
+          titleLang: byApp.get(u.applicationId)?.locale ?? null,
           explanation: say(u.explanation),
         })),
         boundaryTies: r.tally.selection.boundaryTies.map((b) => say(b.explanation)),

@@ -62,6 +62,7 @@ export class JuryVoteService {
       return {
         applicationId: a.id,
         title: a.title,
+        titleLang: a.locale,
         category: a.category,
         categoryLabel: a.category ? (labels.get(a.category) ?? null) : null,
         commune: a.commune,
@@ -78,6 +79,7 @@ export class JuryVoteService {
     const declared = (await this.repo.applications(em, tenant.id, [...conflicts])).map((a) => ({
       applicationId: a.id,
       title: a.title,
+      titleLang: a.locale,
       receiptNumber: a.receiptNumber,
     }));
     const evaluated = method === 'pairwise' ? comparisons.length : open.filter((i) => i.evaluated).length;
@@ -115,6 +117,7 @@ export class JuryVoteService {
       id: app.id,
       title: app.title,
       summary: app.summary,
+      locale: app.locale,
       category: app.category,
       commune: app.commune,
       goalCents: app.goalCents,
@@ -296,7 +299,13 @@ export class JuryVoteService {
     });
     if (!proposal) return null;
     const apps = new Map((await this.repo.applications(em, tenant.id, [proposal.first, proposal.second])).map((a) => [a.id, a]));
-    const brief = (id: string) => ({ id, title: apps.get(id)?.title ?? '', summary: apps.get(id)?.summary ?? '', category: apps.get(id)?.category ?? null });
+    const brief = (id: string) => ({
+      id,
+      title: apps.get(id)?.title ?? '',
+      summary: apps.get(id)?.summary ?? '',
+      locale: apps.get(id)?.locale ?? null,
+      category: apps.get(id)?.category ?? null,
+    });
     return { first: brief(proposal.first), second: brief(proposal.second) };
   }
 

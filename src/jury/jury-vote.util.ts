@@ -28,6 +28,8 @@ export interface JurorProgress {
 export interface ApplicationProgress {
   applicationId: string;
   title: string;
+  /** The language the title is written in (the application's). */
+  titleLang: string | null;
   receiptNumber: string | null;
   jurors: number;
   evaluations: number;
@@ -164,6 +166,7 @@ export function computeProgress(state: VoteState, apps: Application[]): { jurors
     return {
       applicationId: id,
       title: a?.title ?? '',
+      titleLang: a?.locale ?? null,
       receiptNumber: a?.receiptNumber ?? null,
       jurors: jurorsOn,
       evaluations,

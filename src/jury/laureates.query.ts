@@ -11,6 +11,8 @@ export interface Laureate {
   userId: string;
   title: string;
   summary: string;
+  /** The language the application (its title and summary) is written in. */
+  locale: string;
   category: string | null;
   receiptNumber: string | null;
   goalCents: number | null;
@@ -34,6 +36,7 @@ interface LaureateRecord {
   user_id: string;
   title: string;
   summary: string;
+  locale: string;
   category: string | null;
   receipt_number: string | null;
   goal_cents: string | null;
@@ -57,7 +60,7 @@ export class LaureatesQuery {
     opts: { userId?: string } = {},
   ): Promise<Laureate[]> {
     const rows: LaureateRecord[] = await (em ?? this.ds.manager).query(
-      `SELECT a.id AS application_id, a.applicant_user_id AS user_id, a.title, a.summary, a.category, a.receipt_number, a.goal_cents, o.rank
+      `SELECT a.id AS application_id, a.applicant_user_id AS user_id, a.title, a.summary, a.locale, a.category, a.receipt_number, a.goal_cents, o.rank
          FROM jury_outcome o JOIN application a ON a.id = o.application_id AND a.tenant_id = o.tenant_id
         WHERE o.tenant_id = $1 AND o.programme_id = $2 AND o.status = 'laureate' AND ($3::uuid IS NULL OR a.applicant_user_id = $3)
         ORDER BY ${ORDER_BY[order]}`,
@@ -68,6 +71,7 @@ export class LaureatesQuery {
       userId: r.user_id,
       title: r.title,
       summary: r.summary,
+      locale: r.locale,
       category: r.category,
       receiptNumber: r.receipt_number,
       goalCents: r.goal_cents === null ? null : Number(r.goal_cents),

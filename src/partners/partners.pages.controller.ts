@@ -164,6 +164,7 @@ export class PartnersPagesController {
       title: this.views.t(page.locale, 'partners.needsTitle'),
       programme: n.programme,
       laureateTitle: n.title,
+      laureateTitleLang: n.titleLang,
       needs: n.needs.join(', '),
       partners: n.partners.map((p) => ({ ...p, preferred: n.preferences.includes(p.id), expertiseText: p.expertise.join(', ') })),
       sponsors: n.sponsors,
@@ -175,8 +176,14 @@ export class PartnersPagesController {
     const s = await this.matchings.matching(page.tenant, programmeId);
     const m = s.matching;
     const title = new Map(s.laureates.map((l) => [l.applicationId, l.title]));
+    const lang = new Map(s.laureates.map((l) => [l.applicationId, l.locale]));
     const name = new Map(s.partners.map((p) => [p.id, p.name]));
-    const forbidden = m.forbidden.map((f) => ({ ...f, laureate: title.get(f.laureateId) ?? f.laureateId, partner: name.get(f.partnerId) ?? f.partnerId }));
+    const forbidden = m.forbidden.map((f) => ({
+      ...f,
+      laureate: title.get(f.laureateId) ?? f.laureateId,
+      laureateLang: lang.get(f.laureateId),
+      partner: name.get(f.partnerId) ?? f.partnerId,
+    }));
     return this.views.page('pages/partners/matching', page, {
       title: this.views.t(page.locale, 'partners.matchingTitle'),
       programme: s.programme,
@@ -191,12 +198,14 @@ export class PartnersPagesController {
       pairs: (m.result?.pairs ?? []).map((p) => ({
         ...p,
         laureate: title.get(p.laureateId) ?? p.laureateId,
+        laureateLang: lang.get(p.laureateId),
         partner: name.get(p.partnerId) ?? p.partnerId,
         terms: termsModel(p.terms),
       })),
       unmatched: (m.result?.unmatched ?? []).map((u) => ({
         ...u,
         laureate: title.get(u.laureateId) ?? u.laureateId,
+        laureateLang: lang.get(u.laureateId),
         reasonKey: `partners.unmatched.${u.reason}`,
       })),
       totalScore: m.result?.totalScore ?? null,

@@ -162,6 +162,7 @@ export class PartnersService {
       return {
         applicationId: m.applicationId,
         title: source?.title ?? '',
+        titleLang: source?.locale ?? null,
         category: source?.category ?? null,
         score: m.score,
         terms: m.terms,
@@ -179,7 +180,7 @@ export class PartnersService {
       programme,
       partner,
       laureates,
-      candidates: sources.map((s) => ({ applicationId: s.applicationId, title: s.title, category: s.category })),
+      candidates: sources.map((s) => ({ applicationId: s.applicationId, title: s.title, titleLang: s.locale, category: s.category })),
       confirmed: matching?.status === 'confirmed',
     };
   }
@@ -209,6 +210,7 @@ export class PartnersService {
       programme,
       applicationId: source.applicationId,
       title: source.title,
+      titleLang: source.locale,
       needs: needs?.needs ?? [],
       preferences: needs?.preferences ?? [],
       partners: partners.map((p) => ({ id: p.id, name: p.name, logoUrl: p.logoUrl, description: p.description, expertise: p.expertise, themes: p.themes })),

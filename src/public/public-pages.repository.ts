@@ -23,7 +23,7 @@ export interface ProgrammeReadModel {
   };
   call: { text: Localized; deadline: Date; categories: Array<{ key: string; label: Localized }> } | null;
   partners: Array<{ id: string; name: string; logoUrl: string | null; description: Localized }>;
-  laureates: Array<{ applicationId: string; title: string; summary: string; commune: string; category: string | null; sponsors: string[] }>;
+  laureates: Array<{ applicationId: string; title: string; summary: string; locale: string; commune: string; category: string | null; sponsors: string[] }>;
   campaigns: Array<{
     slug: string;
     title: Localized;
@@ -64,7 +64,7 @@ export class PublicPagesRepository {
       this.ds.query(`SELECT id, name, logo_url, description FROM partner WHERE tenant_id = $1 AND programme_id = $2 ORDER BY lower(name), id`, args),
       laureatesArePublic(phase)
         ? this.ds.query(
-            `SELECT a.id, a.title, a.summary, a.commune, a.category
+            `SELECT a.id, a.title, a.summary, a.locale, a.commune, a.category
            FROM jury_outcome o JOIN application a ON a.id = o.application_id AND a.tenant_id = o.tenant_id AND a.programme_id = o.programme_id
           WHERE o.tenant_id = $1 AND o.programme_id = $2 AND o.status = 'laureate'
           ORDER BY o.rank NULLS LAST, lower(a.title), a.id`,
@@ -114,6 +114,7 @@ export class PublicPagesRepository {
         applicationId: r.id!,
         title: r.title!,
         summary: r.summary ?? '',
+        locale: r.locale!,
         commune: r.commune ?? '',
         category: r.category,
         sponsors: sponsorsOf.get(r.id!) ?? [],

@@ -194,6 +194,7 @@ export class PublicPagesService {
       laureates: model.laureates.map((l) => ({
         title: l.title,
         summary: l.summary,
+        titleLang: l.locale,
         commune: l.commune,
         category: l.category ? (categories.get(l.category) ?? null) : null,
         sponsors: l.sponsors.length ? list.format(l.sponsors) : null,

@@ -23,6 +23,7 @@ export interface LateJuror {
 export interface OverdueMilestone {
   laureate: string;
   project: string;
+  projectLang: string;
   title: Localized;
   at: Date;
 }
@@ -64,7 +65,7 @@ export class DashboardService {
       .flatMap((s) =>
         s.milestones
           .filter((m) => m.effective === 'overdue')
-          .map((m) => ({ laureate: s.laureate.displayName, project: s.laureate.title, title: m.title, at: m.at })),
+          .map((m) => ({ laureate: s.laureate.displayName, project: s.laureate.title, projectLang: s.laureate.titleLang, title: m.title, at: m.at })),
       )
       .sort((a, b) => a.at.getTime() - b.at.getTime());
 
@@ -74,9 +75,9 @@ export class DashboardService {
     const unapproved = pagesDue
       ? [
           ...campaigns.filter((c) => NOT_APPROVED.includes(c.status)).map((c) => ({ title: c.title, status: c.status as string })),
-          // An application is written in one language: the authority's default.
+          // An application is written in one language: the one its applicant used.
           ...(await this.repo.laureatesWithoutCampaign(tenant.id, programmeId)).map((l) => ({
-            title: inLanguage(tenant.defaultLocale, l.title),
+            title: inLanguage(l.locale, l.title),
             status: 'none',
           })),
         ]

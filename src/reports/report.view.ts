@@ -45,7 +45,9 @@ export function categoryLabel(f: ReportFigures, key: string | null, locale: Loca
  * Everything the results page, the staff preview and the PDF show, formatted for one language.
  * `idPrefix` keeps the charts' ids unique when two reports share a page.
  */
-export function reportView(f: ReportFigures, locale: Locale, t: Translate, opts: { colour: string; idPrefix?: string }) {
+export function reportView(f: ReportFigures, locale: Locale, t: Translate, opts: { colour: string; idPrefix?: string; titlesLang?: Locale }) {
+  // The report keeps each campaign title in the authority's default language (`titlesLang`).
+  const titleLang = opts.titlesLang && opts.titlesLang !== locale ? opts.titlesLang : undefined;
   const eur = (c: number) => formatEuros(c, locale);
   const num = (v: number) => formatNumber(v, locale);
   const keyFigures = [
@@ -100,7 +102,7 @@ export function reportView(f: ReportFigures, locale: Locale, t: Translate, opts:
         id: `${prefix}-bars`,
         title: t('report.barTitle'),
         desc: t('report.barDesc', { count: f.campaigns.total, funded: f.campaigns.funded }),
-        bars: f.campaignRows.map((r) => ({ label: r.title, percent: r.percentOfGoal, valueText: formatPercent(r.percentOfGoal, locale) })),
+        bars: f.campaignRows.map((r) => ({ label: r.title, lang: titleLang, percent: r.percentOfGoal, valueText: formatPercent(r.percentOfGoal, locale) })),
         colour: opts.colour,
         goalLabel: t('report.goalLine'),
       })

@@ -215,7 +215,7 @@ export class ReportsPagesController {
 
   /** The figures, charts and tables: one template shared by the public page and the staff preview. */
   private figuresHtml(page: PageContext, figures: ReportFigures, idPrefix: string) {
-    const v = reportView(figures, page.locale, this.tr(page), { colour: page.tenant.primaryColor, idPrefix });
+    const v = reportView(figures, page.locale, this.tr(page), { colour: page.tenant.primaryColor, idPrefix, titlesLang: page.tenant.defaultLocale });
     const html = this.views.render('pages/reports/figures', page.tenant.slug, {
       locale: page.locale,
       tenant: page.tenant,

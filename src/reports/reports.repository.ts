@@ -236,14 +236,14 @@ export class ReportsRepository {
   }
 
   /** Laureates (their applications) with no campaign page at all. */
-  async laureatesWithoutCampaign(tenantId: string, programmeId: string): Promise<Array<{ applicationId: string; title: string }>> {
+  async laureatesWithoutCampaign(tenantId: string, programmeId: string): Promise<Array<{ applicationId: string; title: string; locale: string }>> {
     const rows = await this.ds.query(
-      `SELECT a.id, a.title FROM jury_outcome o JOIN application a ON a.id = o.application_id AND a.tenant_id = o.tenant_id
+      `SELECT a.id, a.title, a.locale FROM jury_outcome o JOIN application a ON a.id = o.application_id AND a.tenant_id = o.tenant_id
         WHERE o.tenant_id = $1 AND o.programme_id = $2 AND o.status = 'laureate'
           AND NOT EXISTS (SELECT 1 FROM campaign c WHERE c.application_id = a.id) ORDER BY a.title`,
       [tenantId, programmeId],
     );
-    return rows.map((r: Record<string, string>) => ({ applicationId: r.id, title: r.title }));
+    return rows.map((r: Record<string, string>) => ({ applicationId: r.id, title: r.title, locale: r.locale }));
   }
 
   /**

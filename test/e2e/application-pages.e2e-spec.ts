@@ -59,6 +59,11 @@ describe('application pages (no JavaScript)', () => {
     const form = await openPage(browser, city.host, started.headers.location);
     expect(form.html).toContain('À compléter avant de déposer');
     expect(form.html).toContain('value="Léa Martin"');
+    // The draft was started in French: read in English, its text fields are marked French (issue 15).
+    const formEn = await openPage(browser, city.host, `${started.headers.location}?lang=en`);
+    expect(formEn.html).toMatch(/<textarea id="field-summary" name="summary" rows="5" lang="fr"/);
+    expect(formEn.html).not.toMatch(/id="field-email"[^>]* lang=/);
+    expect(form.html).not.toMatch(/<textarea id="field-summary"[^>]* lang=/);
   });
 
   it('gives staff a desk to filter, read and decide', async () => {
@@ -80,6 +85,12 @@ describe('application pages (no JavaScript)', () => {
     expect(desk.text).toContain('1 affichée sur 1');
     const review = await browser.get(`/staff/applications/${id}`).set(staff.headers).set('Accept', 'text/html');
     expect(review.text).toContain('Règles d&#x27;éligibilité');
+    // Read in English, the applicant's texts keep the language they were written in (issue 15).
+    const deskEn = await browser.get(`/staff/programmes/${programme.id}/applications?q=ressourcerie&lang=en`).set(staff.headers).set('Accept', 'text/html');
+    expect(deskEn.text).toContain('<span lang="fr">Ressourcerie &lt;b&gt;du coin&lt;/b&gt;</span>');
+    const reviewEn = await browser.get(`/staff/applications/${id}?lang=en`).set(staff.headers).set('Accept', 'text/html');
+    expect(reviewEn.text).toContain('<h1><span lang="fr">Ressourcerie &lt;b&gt;du coin&lt;/b&gt;</span></h1>');
+    expect(reviewEn.text).toContain('<td lang="fr">Ressourcerie &lt;b&gt;du coin&lt;/b&gt;</td>');
     const badFilter = await browser.get(`/staff/programmes/${programme.id}/applications?screening=maybe`).set(staff.headers).set('Accept', 'text/html');
     expect(badFilter.status).toBe(400);
     // Bearer-token requests carry no ambient credential: the desk's forms are also usable through the API.

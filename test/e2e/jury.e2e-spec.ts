@@ -79,7 +79,7 @@ describe('jury: favourites, like the reference call (10 jurors x 10 picks among 
     const mine = await t.http().get(`${base()}/me`).set(jurors[1].headers).expect(200);
     expect(mine.body.items).toHaveLength(39);
     expect(mine.body.items.some((i: { applicationId: string }) => i.applicationId === apps[0].id)).toBe(false);
-    expect(mine.body.conflicts).toEqual([{ applicationId: apps[0].id, title: apps[0].title, receiptNumber: apps[0].receiptNumber }]);
+    expect(mine.body.conflicts).toEqual([{ applicationId: apps[0].id, title: apps[0].title, titleLang: 'fr', receiptNumber: apps[0].receiptNumber }]);
     expect(mine.body.progress).toEqual({ assigned: 39, evaluated: 0, expected: 10 });
 
     // Blind review: the juror reads the project, not who is behind it.

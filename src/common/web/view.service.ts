@@ -145,9 +145,19 @@ export class ViewService {
 
   private registerHelpers(): void {
     const tr = this.translations;
+    /**
+     * {{t "key" name=x}}: a message. A value that is already HTML (e.g. `title=(written title lang)`, a
+     * text marked with its language) is kept as is inside the escaped message.
+     */
+    const SafeString = this.hbs.SafeString;
     this.hbs.registerHelper('t', function (this: unknown, key: string, options: Handlebars.HelperOptions) {
       const locale = (options.data.root as { locale: Locale }).locale;
-      return tr.t(locale, key, options.hash);
+      const html = Object.entries(options.hash as Record<string, unknown>).filter(([, v]) => v instanceof SafeString);
+      if (!html.length) return tr.t(locale, key, options.hash);
+      const vars: Record<string, unknown> = { ...options.hash };
+      html.forEach(([name], i) => (vars[name] = `\u0001${i}\u0001`));
+      const text = Handlebars.escapeExpression(tr.t(locale, key, vars));
+      return new SafeString(text.replace(/\u0001(\d+)\u0001/g, (_, i: string) => (html[Number(i)][1] as Handlebars.SafeString).toHTML()));
     });
     /** {{tOr key fallback}}: the message when the catalogue has it, else the fallback (labels of open-ended codes). */
     this.hbs.registerHelper('tOr', function (this: unknown, key: string, fallback: unknown, options: Handlebars.HelperOptions) {

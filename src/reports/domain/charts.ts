@@ -28,6 +28,8 @@ const n = (v: number) => (Math.round(v * 10) / 10).toString();
 
 export interface Bar {
   label: string;
+  /** The language of `label` when it is not the page's (a campaign title), marked on its text. */
+  lang?: string;
   /** Percent of the goal reached. */
   percent: number;
   /** What is written at the end of the bar, e.g. "112 %". */
@@ -69,7 +71,7 @@ export function barChartSvg(o: BarChartOptions): string {
     const y = top + i * rowHeight;
     const end = x(b.percent);
     parts.push(
-      `<text x="${left}" y="${y + 15}" fill="#1a1a1a">${escapeXml(shorten(b.label, 56))}</text>`,
+      `<text x="${left}" y="${y + 15}" fill="#1a1a1a"${b.lang ? ` lang="${escapeXml(b.lang)}"` : ''}>${escapeXml(shorten(b.label, 56))}</text>`,
       `<rect x="${left}" y="${y + 22}" width="${n(right - left)}" height="18" fill="#eef0f3"/>`,
       `<rect x="${left}" y="${y + 22}" width="${n(Math.max(end - left, 0))}" height="18" fill="${colour}"/>`,
       `<text x="${n(Math.min(end, right) + 6)}" y="${y + 36}" fill="#1a1a1a">${escapeXml(b.valueText)}</text>`,
