@@ -24,9 +24,9 @@ export async function seedCampaignProgramme(db: pg.Client, tenantId: string, sta
   const {
     rows: [p],
   } = await db.query(
-    `INSERT INTO programme (tenant_id, slug, title_fr, title_en, summary_fr, summary_en, phase, phase_changed_at, timeline, next_transition_at)
-     VALUES ($1, 'bench-campaigns', 'Makers : les campagnes', 'Makers: the campaigns', 'Soutenez les projets des lauréats.', 'Back the laureates'' projects.',
-             'campaign', $2, $3, $4) RETURNING id, slug`,
+    `INSERT INTO programme (tenant_id, slug, title, summary, phase, phase_changed_at, timeline, next_transition_at)
+     VALUES ($1, 'bench-campaigns', '{"fr": "Makers : les campagnes", "en": "Makers: the campaigns"}',
+             '{"fr": "Soutenez les projets des lauréats.", "en": "Back the laureates'' projects."}', 'campaign', $2, $3, $4) RETURNING id, slug`,
     [tenantId, opens, JSON.stringify({ campaign: opens.toISOString(), settlement: closes.toISOString() }), closes],
   );
   await db.query(
@@ -54,7 +54,8 @@ export async function seedCampaignProgramme(db: pg.Client, tenantId: string, sta
     `
     INSERT INTO campaign (tenant_id, programme_id, application_id, laureate_user_id, slug, title, summary, story, goal_cents, status,
                           submitted_at, approved_at, approved_by, opened_at)
-    SELECT $1, $2, a.id, a.applicant_user_id, 'atelier-' || substr(a.receipt_number, 5), a.title, a.summary, $3, a.goal_cents, 'live',
+    SELECT $1, $2, a.id, a.applicant_user_id, 'atelier-' || substr(a.receipt_number, 5), jsonb_build_object('fr', a.title),
+           jsonb_build_object('fr', a.summary), jsonb_build_object('fr', $3::text), a.goal_cents, 'live',
            now() - interval '20 days', now() - interval '15 days', $4, $5
       FROM application a WHERE a.programme_id = $2 ORDER BY a.receipt_number
     RETURNING id, slug`,
@@ -63,7 +64,7 @@ export async function seedCampaignProgramme(db: pg.Client, tenantId: string, sta
   await db.query(
     `
     INSERT INTO reward_tier (tenant_id, campaign_id, position, title, description, min_amount_cents, quantity, remaining)
-    SELECT $1, c.id, x.position, x.title, '', x.min, x.quantity, x.quantity
+    SELECT $1, c.id, x.position, jsonb_build_object('fr', x.title), '{}', x.min, x.quantity, x.quantity
       FROM campaign c, (VALUES (1, 'Merci', 500, NULL::int), (2, 'Édition limitée', 5000, 1000000)) AS x(position, title, min, quantity)
      WHERE c.programme_id = $2`,
     [tenantId, p.id],

@@ -18,7 +18,7 @@ const server = createServer((req, res) => {
   if (mode === 'query') {
     pool!
       .query(
-        `SELECT p.title_fr, p.phase, count(a.id)::int AS n FROM programme p LEFT JOIN application a ON a.programme_id = p.id
+        `SELECT p.title->>'fr' AS title_fr, p.phase, count(a.id)::int AS n FROM programme p LEFT JOIN application a ON a.programme_id = p.id
                  GROUP BY p.id ORDER BY p.created_at`,
       )
       .then(

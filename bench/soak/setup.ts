@@ -97,8 +97,8 @@ export async function seedTables(db: pg.Client, n: number, juryApplications: num
   const {
     rows: [programme],
   } = await db.query(
-    `INSERT INTO programme (tenant_id, slug, title_fr, title_en, summary_fr, summary_en, phase, phase_changed_at)
-     VALUES ($1, 'soak-2026', 'Makers : campagnes', 'Makers: campaigns', 'Les campagnes des lauréats', 'The laureates'' campaigns', 'communication', now()) RETURNING id, slug`,
+    `INSERT INTO programme (tenant_id, slug, title, summary, phase, phase_changed_at)
+     VALUES ($1, 'soak-2026', '{"fr": "Makers : campagnes", "en": "Makers: campaigns"}', '{"fr": "Les campagnes des lauréats", "en": "The laureates'' campaigns"}', 'communication', now()) RETURNING id, slug`,
     [tenant.id],
   );
   const laureates: Array<{ token: string; applicationId: string }> = [];
@@ -124,7 +124,7 @@ export async function seedTables(db: pg.Client, n: number, juryApplications: num
   const {
     rows: [juryProgramme],
   } = await db.query(
-    `INSERT INTO programme (tenant_id, slug, title_fr, title_en, phase, phase_changed_at) VALUES ($1, 'soak-jury', 'Jury', 'Jury', 'jury', now()) RETURNING id`,
+    `INSERT INTO programme (tenant_id, slug, title, phase, phase_changed_at) VALUES ($1, 'soak-jury', '{"fr": "Jury", "en": "Jury"}', 'jury', now()) RETURNING id`,
     [tenant.id],
   );
   for (let i = 0; i < juryApplications; i++) {
@@ -172,12 +172,12 @@ export async function setUpThroughApi(
       await httpCall(port, 'PATCH', `/api/campaigns/${mine.id}`, {
         headers: h,
         body: {
-          summary: `Projet ${i}`,
-          story: STORY,
+          summary: { fr: `Projet ${i}` },
+          story: { fr: STORY },
           goalCents,
           rewards: [
-            { title: 'Édition limitée', minAmountCents: 2_000, quantity: opts.limitedQuantity },
-            { title: 'Merci', minAmountCents: 500 },
+            { title: { fr: 'Édition limitée' }, minAmountCents: 2_000, quantity: opts.limitedQuantity },
+            { title: { fr: 'Merci' }, minAmountCents: 500 },
           ],
         },
       }),

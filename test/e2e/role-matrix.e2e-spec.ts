@@ -78,6 +78,9 @@ const PUBLIC = new Set([
 ]);
 const ANY_SIGNED_IN = new Set([
   'GET /api/me',
+  // One's own language (API and the form on /me).
+  'PATCH /api/me',
+  'POST /me/language',
   'POST /api/me/password',
   'GET /api/me/applications',
   'GET /applications',

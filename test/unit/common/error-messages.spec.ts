@@ -96,7 +96,7 @@ function sample(code: ErrorCode, name: string): unknown {
 }
 
 const codes = Object.keys(ERROR_CATALOGUE) as ErrorCode[];
-const nl = JSON.parse(readFileSync(join(root, 'templates/i18n/nl.additions.json'), 'utf8')) as Record<string, string>;
+const nl = JSON.parse(readFileSync(join(root, 'templates/i18n/nl.json'), 'utf8')) as Record<string, string>;
 
 describe('error messages', () => {
   it('finds the throwers', () => {
@@ -124,7 +124,7 @@ describe('error messages', () => {
       expect(text).not.toMatch(/[{}]|\(\s*\)|undefined|NaN|\[object|sample-(from|to|method|status)/);
       expect(text.length).toBeGreaterThan(5);
     }
-    // Dutch is merged from nl.additions.json: every code has its sentence there, with the same placeholders.
+    // Dutch: every code has its sentence there, with the same placeholders.
     expect(nl[errorKey(code)]).toBeTruthy();
     expect(argumentsOf(nl[errorKey(code)]).sort()).toEqual(argumentsOf(translations.catalogue('en')[errorKey(code)]).sort());
     expect(String(new IntlMessageFormat(nl[errorKey(code)].replace(/'/g, "''"), 'nl-NL').format(details as never))).not.toMatch(/[{}]|\(\s*\)/);

@@ -13,14 +13,14 @@ function problems<T extends object>(cls: new () => T, body: unknown) {
 
 describe('validation messages', () => {
   it('carry the failed rule and its values, rendered in the reader’s language with the field’s label', () => {
-    const list = problems(CreateProgrammeDto, { slug: 'ok-slug', titleFr: 'ab', titleEn: 'Title' });
-    expect(list).toEqual([expect.objectContaining({ field: 'titleFr', key: 'validation.isLength', values: { min: 3, max: 200 } })]);
-    expect(localizeProblems(list, 'fr')[0].message).toBe('titleFr : doit compter de 3 à 200 caractères.');
-    expect(localizeProblems(list, 'en')[0].message).toBe('titleFr: must be 3 to 200 characters long.');
+    const list = problems(CreateProgrammeDto, { slug: 'ok-slug', title: { fr: 'Titre' }, summary: 'plain text' });
+    expect(list).toEqual([expect.objectContaining({ field: 'summary', key: 'validation.localized' })]);
+    expect(localizeProblems(list, 'fr')[0].message).toBe(`${fieldLabel('summary', 'fr')} : écrivez un texte par langue proposée, sans dépasser la longueur permise.`);
+    expect(localizeProblems(list, 'nl')[0].message).toBe(`${fieldLabel('summary', 'nl')}: schrijf één tekst per aangeboden taal, binnen de toegestane lengte.`);
   });
 
   it('say what a DTO’s own rule says (a slug’s format), from the catalogue', () => {
-    const [slug] = problems(CreateProgrammeDto, { slug: 'Not A Slug', titleFr: 'Titre', titleEn: 'Title' });
+    const [slug] = problems(CreateProgrammeDto, { slug: 'Not A Slug', title: { fr: 'Titre', en: 'Title' } });
     expect(slug.key).toBe('validation.slugFormat');
     expect(localizeProblems([slug], 'fr')[0].message).toBe(
       'Adresse (identifiant) : doit compter de 2 à 81 lettres minuscules, chiffres ou tirets, et commencer par une lettre ou un chiffre.',
