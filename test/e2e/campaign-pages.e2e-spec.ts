@@ -107,7 +107,7 @@ describe('campaign pages', () => {
     expect(wrong.text).toContain('class="error-summary"');
     expect(wrong.text).toContain('href="#field-amount"');
     expect(wrong.text).toContain('href="#field-email"');
-    expect(wrong.text).toContain('Enter an amount in euros of at least 1 €');
+    expect(wrong.text).toContain('Enter an amount in euros of at least €1');
     expect(wrong.text).toContain('value="Camille"');
     expect(wrong.text).toContain('Bravo !');
     const belowReward = await citizen
