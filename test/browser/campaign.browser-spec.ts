@@ -34,7 +34,7 @@ describe('contributing in a browser', () => {
       .http()
       .patch(`/api/campaigns/${w.campaigns[0].id}`)
       .set(staff.headers)
-      .send({ faq: [{ question: 'Où est l’atelier ?', answer: 'Au port, quai 3.' }] })
+      .send({ faq: [{ question: { fr: 'Où est l’atelier ?' }, answer: { fr: 'Au port, quai 3.' } }] })
       .expect(200);
     await w.open();
     path = `/t/port-city/programmes/makers/campaigns/${w.campaigns[0].slug}`;

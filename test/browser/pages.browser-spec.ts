@@ -75,7 +75,7 @@ describe('pages in a browser', () => {
     await page.fill('[name=screening]', '2026-05-01T09:00');
     await page.fill('[name=jury]', '2026-04-01T09:00');
     await page.click('text=Save the timeline');
-    expect(await page.textContent('.error-summary')).toContain('must be after the start of screening');
+    expect(await page.textContent('.error-summary')).toContain('Jury: must be after the start of “Screening”');
     expect(await page.getAttribute('[name=jury]', 'aria-invalid')).toBe('true');
     expect(await page.inputValue('[name=jury]')).toBe('2026-04-01T09:00');
     await expectAccessible(page);
