@@ -55,7 +55,6 @@ export function anonymisedBallotsCsv(d: ExportData): string {
 
 /** Every evaluation: one line per juror, application and criterion (or pick, rank, comparison), with the comment. */
 function evaluationTable(d: ExportData, locale: Locale): { header: string[]; body: string[][] } {
-  const fr = locale === 'fr';
   // A file for people (staff open it in a spreadsheet): its headers and words in the staff member's language.
   const w = (key: string, values?: Record<string, unknown>) => sharedTranslations().t(locale, `juryExport.${key}`, values);
   const header = ['juror', 'organisation', 'weight', 'application', 'title', 'criterion', 'value', 'comment', 'updatedAt'].map((c) => w(c));

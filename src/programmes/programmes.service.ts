@@ -1,4 +1,4 @@
-import { cleanLocalized, localizedText } from '../common/i18n/localized.js';
+import { cleanLocalized } from '../common/i18n/localized.js';
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';

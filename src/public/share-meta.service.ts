@@ -1,4 +1,3 @@
-import { intlTagOf } from '../common/i18n/format.js';
 import type { Locale } from '../common/i18n/localized.js';
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock/clock.js';

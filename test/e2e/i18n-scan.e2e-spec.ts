@@ -83,7 +83,9 @@ describe('i18n scan: every page of the demo in every language it offers', () => 
     let single = 0;
     for (const { text } of content) {
       const written = Object.entries(text ?? {}).filter(([, v]) => v.trim());
-      if (written.length === 1) (foreign.addContent(written[0][1], written[0][0]), single++);
+      if (written.length !== 1) continue;
+      foreign.addContent(written[0][1], written[0][0]);
+      single++;
     }
     expect(single).toBeGreaterThan(5);
     const findings: Finding[] = [];

@@ -45,7 +45,12 @@ describe('messages in the reader’s language', () => {
     const city = await createTenant(t, { defaultLocale: 'fr' });
     const staff = await createPerson(t, city, 'staff');
     const send = (lang: string) =>
-      t.http().post('/api/programmes').set(staff.headers).set('Accept-Language', lang).send({ slug: 'Bad Slug', title: { fr: 'Titre', en: 'Title' } });
+      t
+        .http()
+        .post('/api/programmes')
+        .set(staff.headers)
+        .set('Accept-Language', lang)
+        .send({ slug: 'Bad Slug', title: { fr: 'Titre', en: 'Title' } });
     const fr = await send('fr');
     expect(fr.status).toBe(400);
     expect(fr.body.title).toBe('Certains champs ne sont pas valides');

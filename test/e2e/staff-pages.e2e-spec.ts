@@ -177,20 +177,16 @@ describe('staff pages', () => {
     expect(again.html).toMatch(/<code>repair<\/code> : <span lang="en">English<\/span>/);
     expect(again.html).toContain('&quot;label&quot;: {');
 
-    const bad = await browser
-      .post(path)
-      .set('Host', city.host)
-      .type('form')
-      .send({
-        _csrf: again.csrf,
-        'text.fr': 'x',
-        deadline: '2026-12-31T23:59',
-        goalMinEuros: '1',
-        goalMaxEuros: '2',
-        categories: 'reuse',
-        receiptPrefix: 'CAL26',
-        form: '[]',
-      });
+    const bad = await browser.post(path).set('Host', city.host).type('form').send({
+      _csrf: again.csrf,
+      'text.fr': 'x',
+      deadline: '2026-12-31T23:59',
+      goalMinEuros: '1',
+      goalMaxEuros: '2',
+      categories: 'reuse',
+      receiptPrefix: 'CAL26',
+      form: '[]',
+    });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('href="#field-categories"');
     expect(bad.text).toContain('>x</textarea>');

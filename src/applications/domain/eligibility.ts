@@ -1,5 +1,4 @@
-import { formatMoney } from '../../common/i18n/format.js';
-import type { Locale, Localized } from '../../common/i18n/localized.js';
+import type { Localized } from '../../common/i18n/localized.js';
 import { type Message, message } from '../../common/i18n/message.js';
 /** The rules a call declares; each evaluated by code and explained to the applicant. */
 export interface EligibilityRules {

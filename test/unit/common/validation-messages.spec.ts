@@ -15,7 +15,9 @@ describe('validation messages', () => {
   it('carry the failed rule and its values, rendered in the reader’s language with the field’s label', () => {
     const list = problems(CreateProgrammeDto, { slug: 'ok-slug', title: { fr: 'Titre' }, summary: 'plain text' });
     expect(list).toEqual([expect.objectContaining({ field: 'summary', key: 'validation.localized' })]);
-    expect(localizeProblems(list, 'fr')[0].message).toBe(`${fieldLabel('summary', 'fr')} : écrivez un texte par langue proposée, sans dépasser la longueur permise.`);
+    expect(localizeProblems(list, 'fr')[0].message).toBe(
+      `${fieldLabel('summary', 'fr')} : écrivez un texte par langue proposée, sans dépasser la longueur permise.`,
+    );
     expect(localizeProblems(list, 'nl')[0].message).toBe(`${fieldLabel('summary', 'nl')}: schrijf één tekst per aangeboden taal, binnen de toegestane lengte.`);
   });
 
