@@ -256,8 +256,8 @@ describe('campaign pages', () => {
     // The laureate's editor: one field per language the authority offers, named in that language, the missing ones marked.
     const laureate = await signIn(city, c.laureate.email, c.laureate.userId);
     const edit = (await openPage(laureate, city.host, `/campaigns/${c.id}/edit?lang=en`)).html;
-    expect(edit).toMatch(/<label for="field-title">Français <span class="required">/);
-    expect(edit).toMatch(/<label for="field-title.en">English <span class="badge badge-muted">not translated yet<\/span><\/label>/);
+    expect(edit).toMatch(/<label for="field-title"><span lang="fr">Français<\/span> <span class="required">/);
+    expect(edit).toMatch(/<label for="field-title.en"><span lang="en">English<\/span> <span class="badge badge-muted">not translated yet<\/span><\/label>/);
     expect(edit).toMatch(/<input id="field-title.en" name="title.en" type="text" value="" lang="en"/);
     expect(edit).toMatch(/<input id="field-rewards.0.title.en" name="rewards.0.title.en" type="text" value="Postcard" lang="en"/);
   });

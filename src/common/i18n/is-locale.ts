@@ -1,4 +1,7 @@
-import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsOptional, registerDecorator, type ValidationOptions } from 'class-validator';
 import { DomainError, fieldProblem, type FieldProblem } from '../errors/domain-error.js';
 import { sharedTranslations } from '../web/i18n.js';
 import type { Locale } from './localized.js';
@@ -23,10 +26,28 @@ export function IsLocale(options: ValidationOptions = {}): PropertyDecorator {
     });
 }
 
+/** Languages come as a list (API, or several checkboxes) or as one value (one checkbox ticked, `fr,en`). */
+const languageList = ({ value }: { value: unknown }) => {
+  const list = typeof value === 'string' ? value.split(/[\s,]+/) : value;
+  return Array.isArray(list) ? list.map((l) => String(l).trim().toLowerCase()).filter(Boolean) : list;
+};
+
+/** An authority's `languages` field (platform and branding DTOs): optional, a list of installed languages. */
+export function LanguageListField(description: string): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ type: [String], example: ['fr', 'en', 'nl'], description }),
+    IsOptional(),
+    Transform(languageList),
+    IsArray(),
+    ArrayMaxSize(20),
+    IsLocale({ each: true }),
+  );
+}
+
 /** Refuses (400, naming the field) a language the authority does not offer. */
 export function assertOffered(languages: readonly Locale[], locale: Locale | null | undefined, field = 'locale'): void {
   if (locale === null || locale === undefined || languages.includes(locale)) return;
-  throw new DomainError('VALIDATION_FAILED', {}, [{ field, message: `${field} must be one of: ${languages.join(', ')}` }]);
+  throw new DomainError('VALIDATION_FAILED', {}, [fieldProblem(field, 'validation.languagesUnknown', { values: languages.join(', ') })]);
 }
 
 /**

@@ -57,18 +57,7 @@ export async function withFieldErrors<T>(action: () => Promise<T>): Promise<Form
   }
 }
 
-/**
- * A per-language field of an HTML form (inputs named "title.fr", "title.en", …, see the
- * localized-field partial) as the Localized map the API takes. Only the authority's languages are read.
- */
-export function localizedFromForm(body: Record<string, unknown>, name: string, languages: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const lang of languages) {
-    const value = body[`${name}.${lang}`];
-    if (typeof value === 'string') out[lang] = value;
-  }
-  return out;
-}
+export { localizedFromForm } from './language-fields.js';
 
 /** The error a per-language editor shows when the authority's default language is left empty. */
 export function defaultLanguageProblem(value: Record<string, string>, field: string, defaultLocale: string, message: string): FieldProblem[] {

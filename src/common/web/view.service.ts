@@ -7,6 +7,7 @@ import { formatDay, formatInstant, formatMoney, formatNumber, formatPercent, toL
 import { type Localized, pickLocalized } from '../i18n/localized.js';
 import { isMessage, type Message, renderMessage } from '../i18n/message.js';
 import { fieldErrorsIn } from './forms.js';
+import { languageFields } from './language-fields.js';
 import { type Locale, sharedTranslations } from './i18n.js';
 import { findTemplatesDir } from './template-dir.js';
 
@@ -221,27 +222,14 @@ export class ViewService {
       return found && found.lang !== root.locale ? new hbs.SafeString(` lang="${Handlebars.escapeExpression(found.lang)}"`) : '';
     });
     /**
-     * The inputs of a per-language editor, one per language of the authority (its default first):
-     * {{#each (langFields values.title "title")}} gives lang, nativeName, inputName ("title.fr"),
-     * value, missing (nothing written yet) and required (the default language, when required=true).
+     * The inputs of a per-language editor for the text-per-language partial, one per language of the
+     * authority (its default first, required with required=true): {{> text-per-language langs=(langFields values.title "title")}}.
      */
     this.hbs.registerHelper('langFields', function (value: unknown, name: string, options: Handlebars.HelperOptions) {
       const root = options.data.root as { tenant?: LayoutTenant; locale: Locale };
-      const languages = root.tenant?.languages?.length ? root.tenant.languages : [root.locale];
-      const first = root.tenant?.defaultLocale ?? languages[0];
-      const ordered = [first, ...languages.filter((l) => l !== first)];
-      const map = value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
-      return ordered.map((lang) => {
-        const text = typeof map[lang] === 'string' ? (map[lang] as string) : '';
-        return {
-          lang,
-          nativeName: tr.nativeName(lang),
-          inputName: `${name}.${lang}`,
-          value: text,
-          missing: !text.trim(),
-          required: !!options.hash.required && lang === first,
-        };
-      });
+      const tenant = root.tenant?.languages?.length ? root.tenant : { languages: [root.locale], defaultLocale: root.locale };
+      const stored = value && typeof value === 'object' ? (value as Localized) : undefined;
+      return languageFields(name, stored, undefined, tenant, { required: !!options.hash.required });
     });
     /**
      * {{number n}}, {{percent ratio}}, {{day date}}: in the page's language. These names are also data

@@ -2,7 +2,7 @@ import type { Locale } from '../../common/i18n/localized.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsEmail, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
-import { IsLocale } from '../../common/i18n/is-locale.js';
+import { IsLocale, LanguageListField } from '../../common/i18n/is-locale.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
@@ -11,21 +11,10 @@ const hostList = ({ value }: { value: unknown }) => {
   const list = typeof value === 'string' ? value.split(/[\s,]+/) : value;
   return Array.isArray(list) ? list.map((h) => String(h).trim().toLowerCase()).filter(Boolean) : list;
 };
-/** Languages come as a list (API, or several checkboxes) or as one value (one checkbox ticked, `fr,en`). */
-const languageList = ({ value }: { value: unknown }) => {
-  const list = typeof value === 'string' ? value.split(/[\s,]+/) : value;
-  return Array.isArray(list) ? list.map((l) => String(l).trim().toLowerCase()).filter(Boolean) : list;
-};
 
 /** An authority's languages: the list it offers and its default (both among the installed catalogues). */
 class AuthorityLanguagesDto {
-  @ApiPropertyOptional({ type: [String], example: ['fr', 'en', 'nl'], description: 'The languages the site is offered in (installed catalogues)' })
-  @IsOptional()
-  @Transform(languageList)
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsLocale({ each: true })
-  languages?: Locale[];
+  @LanguageListField('The languages the site is offered in (installed catalogues)') languages?: Locale[];
   @ApiPropertyOptional({ example: 'fr', description: 'The default language: one of `languages`' }) @IsOptional() @IsLocale() defaultLanguage?: Locale;
   @ApiPropertyOptional({ example: 'fr', description: 'Shorthand for `languages: [language]` (and that default)' }) @IsOptional() @IsLocale() language?: Locale;
 }

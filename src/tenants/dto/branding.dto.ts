@@ -1,16 +1,11 @@
 import type { Locale } from '../../common/i18n/localized.js';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsEmail, IsOptional, IsString, IsUrl, Length, Matches } from 'class-validator';
-import { IsLocale } from '../../common/i18n/is-locale.js';
+import { IsEmail, IsOptional, IsString, IsUrl, Length, Matches } from 'class-validator';
+import { IsLocale, LanguageListField } from '../../common/i18n/is-locale.js';
 
 const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-/** One checkbox ticked sends a string, several an array; the API sends a list. */
-const languageList = ({ value }: { value: unknown }) => {
-  const list = typeof value === 'string' ? value.split(/[\s,]+/) : value;
-  return Array.isArray(list) ? list.map((l) => String(l).trim().toLowerCase()).filter(Boolean) : list;
-};
 const emptyToNull = ({ value }: { value: unknown }) => (value === '' ? null : value);
 
 export class BrandingDto {
@@ -33,13 +28,7 @@ export class BrandingDto {
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Length(2, 120) senderName?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(lower) @IsEmail({}) senderEmail?: string;
   /** The languages the site is offered in (each an installed catalogue); at least one. */
-  @ApiPropertyOptional({ type: [String], example: ['fr', 'en', 'nl'] })
-  @IsOptional()
-  @Transform(languageList)
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsLocale({ each: true })
-  languages?: Locale[];
+  @LanguageListField('The languages the site is offered in (installed catalogues); at least one') languages?: Locale[];
   /** One of `languages` (the site's language when the visitor chose none, and the first fallback of content). */
   @ApiPropertyOptional({ example: 'fr' }) @IsOptional() @IsLocale() defaultLocale?: Locale;
   @ApiPropertyOptional({ example: 'Europe/Paris' }) @IsOptional() @IsString() timeZone?: string;
