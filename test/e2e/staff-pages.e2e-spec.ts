@@ -31,7 +31,8 @@ describe('staff pages', () => {
     const form = await openPage(browser, city.host, '/staff/programmes/new');
     // One field per language of the authority, named in its own language, the default one required.
     expect(form.html).toMatch(/<label for="field-title"><span lang="fr">Français<\/span> <span class="required">\(obligatoire\)<\/span><\/label>/);
-    expect(form.html).toMatch(/<label for="field-title\.en"><span lang="en">English<\/span> <span class="badge badge-muted">à traduire<\/span><\/label>/);
+    // Nothing is written yet: no language is marked as to translate.
+    expect(form.html).toMatch(/<label for="field-title\.en"><span lang="en">English<\/span><\/label>/);
     expect(form.html).toMatch(/<input id="field-title" name="title.fr" type="text" value="" lang="fr" required aria-describedby="">/);
     expect(form.html).toContain('name="summary.en"');
     const englishOnly = await browser

@@ -11,7 +11,7 @@ export interface LanguageField {
   inputName: string;
   value: string;
   required: boolean;
-  /** Empty in a language other than the default: the editor marks it as missing. */
+  /** Empty in another language while the default one is written: the editor marks it as to translate. */
   missing: boolean;
 }
 
@@ -37,9 +37,14 @@ export function languageFields(
   options: { required?: boolean } = {},
 ): LanguageField[] {
   const translations = sharedTranslations();
-  return editorLanguages(tenant).map((lang) => {
+  const textOf = (lang: Locale) => {
     const raw = typed ? typed[`${name}.${lang}`] : stored?.[lang];
-    const value = typeof raw === 'string' ? raw : '';
+    return typeof raw === 'string' ? raw : '';
+  };
+  // Nothing written yet (a new form) is not "to translate": only a text missing next to the default's.
+  const written = !!textOf(tenant.defaultLocale).trim();
+  return editorLanguages(tenant).map((lang) => {
+    const value = textOf(lang);
     const isDefault = lang === tenant.defaultLocale;
     return {
       lang,
@@ -48,7 +53,7 @@ export function languageFields(
       inputName: `${name}.${lang}`,
       value,
       required: isDefault && !!options.required,
-      missing: !isDefault && !value.trim(),
+      missing: written && !isDefault && !value.trim(),
     };
   });
 }
