@@ -101,6 +101,17 @@ describe('staff pages', () => {
     // The rule in the page's language, with the field's label.
     expect(noReason.text).toMatch(/Motif : doit compter de 3 à 1\s000 caractères\./u);
 
+    // The desk's form leads to a confirmation page (GET, no JavaScript) that carries the reason to the usual POST.
+    expect(desk.html).toContain(`<form method="get" action="${path}/phase/confirm"`);
+    const emptyStep = await openPage(browser, city.host, `${path}/phase/confirm?from=draft&to=call_open&reason=`);
+    expect(emptyStep.status).toBe(400);
+    expect(emptyStep.html).toMatch(/Motif : doit compter de 3 à 1\s000 caractères\./u);
+    const step = await openPage(browser, city.host, `${path}/phase/confirm?from=draft&to=call_open&reason=Ouverture%20anticip%C3%A9e`);
+    expect(step.status).toBe(200);
+    expect(step.html).toContain('<h1>Changer d&#x27;étape maintenant ?</h1>');
+    expect(step.html).toContain('passera de l&#x27;étape « Brouillon » à l&#x27;étape « Appel à projets ouvert »');
+    expect(step.html).toContain('<input type="hidden" name="reason" value="Ouverture anticipée">');
+    expect(step.html).toContain(`<form method="post" action="${path}/phase"`);
     const moved = await browser
       .post(`${path}/phase`)
       .set('Host', city.host)
@@ -113,8 +124,12 @@ describe('staff pages', () => {
       .type('form')
       .send({ _csrf: desk.csrf, from: 'draft', to: 'call_open', reason: 'double click' });
     expect(stale.status).toBe(409);
-    const after = await openPage(browser, city.host, path);
+    expect(moved.headers.location).toBe(`${path}?saved=phase`);
+    const after = await openPage(browser, city.host, `${path}?saved=phase`);
     expect(after.html).toContain('Ouverture anticipée');
+    expect(after.html).toContain('<div class="notice notice-success" role="status"><p>Le programme a changé d&#x27;étape.</p></div>');
+    expect(after.html).toContain('<span class="badge badge-progress">Appel à projets ouvert</span>');
+    expect(after.html).toContain(`<a href="${path}" aria-current="page">`);
     const transitions = await t.ds.query('SELECT count(*)::int AS n FROM phase_transition WHERE programme_id = $1', [id]);
     expect(transitions[0].n).toBe(1);
   });
