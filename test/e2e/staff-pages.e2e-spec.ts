@@ -150,6 +150,13 @@ describe('staff pages', () => {
       .type('form')
       .send({ _csrf: page.csrf, name: 'Ville Claire', primaryColor: '#114477', accentColor: '#a3461a', timeZone: 'Europe/Paris', defaultLocale: 'fr' });
     expect(ok.status).toBe(303);
+    // The save says it worked, in the reader's language; the staff links mark the current page.
+    expect(ok.headers.location).toBe('/staff/branding?saved=1');
+    const saved = await openPage(browser, city.host, '/staff/branding?saved=1');
+    expect(saved.html).toContain('<div class="notice notice-success" role="status"><p>L&#x27;apparence du site est enregistrée.</p></div>');
+    expect(saved.html).toContain('<a href="/staff/branding" aria-current="page">');
+    expect((await openPage(browser, city.host, '/staff/branding?saved=1&lang=en')).html).toContain('The site&#x27;s appearance has been saved.');
+    expect((await openPage(browser, city.host, '/staff/branding?lang=fr')).html).not.toContain('notice-success');
     const theme = await t.http().get('/theme.css').set('Host', city.host);
     expect(theme.text).toContain('--brand: #114477');
   });
@@ -184,7 +191,10 @@ describe('staff pages', () => {
         onePerApplicant: 'yes',
       });
     expect(saved.status).toBe(303);
-    const again = await openPage(browser, city.host, path);
+    expect(saved.headers.location).toBe(`${path}?saved=1`);
+    expect((await openPage(browser, city.host, `${path}?saved=1&lang=en`)).html).toContain('The call form has been saved.');
+    const again = await openPage(browser, city.host, `${path}?lang=fr`);
+    expect(again.html).not.toContain('notice-success');
     expect(again.html).toContain('Texte de l&#x27;appel</textarea>');
     expect(again.html).toMatch(/<label for="field-text\.en"><span lang="en">English<\/span> <span class="badge badge-muted">à traduire<\/span>/);
     expect(again.html).toContain('reuse | Réemploi | Reuse\nrepair | Réparation</textarea>');
