@@ -138,6 +138,7 @@ export class ProgrammesPagesController {
     if (!form.ok)
       return res.status(400).send(await this.renderDesk(page, p, { phaseErrors: errorMap(form.errors), errorList: form.errors, reason: body.reason }));
     const t = (key: string, vars?: Record<string, unknown>) => this.views.t(page.locale, key, vars);
+    const audience = await this.programmes.phaseAudience(page.tenant.id, p.id);
     return res.send(
       confirmPage(this.views, page, {
         title: t('confirm.phase.title'),
@@ -146,6 +147,7 @@ export class ProgrammesPagesController {
             from: t(`phase.${(PHASES as readonly string[]).includes(body.from) ? body.from : p.phase}`),
             to: t(`phase.${form.value.to}`),
           }),
+          t('confirm.phase.audience', audience),
           t('confirm.phase.reason', { reason: form.value.reason }),
         ],
         action: `/staff/programmes/${p.id}/phase`,

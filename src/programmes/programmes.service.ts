@@ -59,6 +59,12 @@ export class ProgrammesService {
     return p;
   }
 
+  /** Who a phase change reaches, for its confirmation page: staff told by e-mail, submitted applications. */
+  async phaseAudience(tenantId: string, id: string): Promise<{ staff: number; applications: number }> {
+    const [staff, applications] = await Promise.all([this.users.withRole(tenantId, 'staff'), this.programmes.submittedApplications(tenantId, id)]);
+    return { staff: staff.length, applications };
+  }
+
   transitions(tenantId: string, id: string) {
     return this.programmes.transitions(tenantId, id);
   }
