@@ -138,7 +138,7 @@ export class ProgrammesPagesController {
     if (!form.ok)
       return res.status(400).send(await this.renderDesk(page, p, { phaseErrors: errorMap(form.errors), errorList: form.errors, reason: body.reason }));
     const t = (key: string, vars?: Record<string, unknown>) => this.views.t(page.locale, key, vars);
-    const audience = await this.programmes.phaseAudience(page.tenant.id, p.id);
+    const audience = await this.programmes.phaseAudience(page.tenant.id);
     return res.send(
       confirmPage(this.views, page, {
         title: t('confirm.phase.title'),

@@ -81,13 +81,4 @@ export class ProgrammesRepository {
     const rows = await em.getRepository(Programme).find({ select: { id: true }, where: { phase: In([...phases]) } });
     return rows.map((r) => r.id);
   }
-
-  /** How many submitted applications a programme has (said on the confirmation of a phase change). */
-  async submittedApplications(tenantId: string, programmeId: string): Promise<number> {
-    const rows: Array<{ n: number }> = await this.ds.query(
-      `SELECT count(*)::int AS n FROM application WHERE tenant_id = $1 AND programme_id = $2 AND status = 'submitted'`,
-      [tenantId, programmeId],
-    );
-    return rows[0]?.n ?? 0;
-  }
 }

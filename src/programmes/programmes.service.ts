@@ -59,10 +59,9 @@ export class ProgrammesService {
     return p;
   }
 
-  /** Who a phase change reaches, for its confirmation page: staff told by e-mail, submitted applications. */
-  async phaseAudience(tenantId: string, id: string): Promise<{ staff: number; applications: number }> {
-    const [staff, applications] = await Promise.all([this.users.withRole(tenantId, 'staff'), this.programmes.submittedApplications(tenantId, id)]);
-    return { staff: staff.length, applications };
+  /** Who a phase change tells by e-mail (every staff member), for its confirmation page. */
+  async phaseAudience(tenantId: string): Promise<{ staff: number }> {
+    return { staff: (await this.users.withRole(tenantId, 'staff')).length };
   }
 
   transitions(tenantId: string, id: string) {

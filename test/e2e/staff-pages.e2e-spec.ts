@@ -110,7 +110,7 @@ describe('staff pages', () => {
     expect(step.status).toBe(200);
     expect(step.html).toContain('<h1>Changer d&#x27;étape maintenant ?</h1>');
     expect(step.html).toContain('passera de l&#x27;étape « Brouillon » à l&#x27;étape « Appel à projets ouvert »');
-    expect(step.html).toContain('Aucune candidature déposée n&#x27;est concernée ; 1 agent sera prévenu par e-mail.');
+    expect(step.html).toContain('1 agent sera prévenu par e-mail.');
     expect(step.html).toContain('<input type="hidden" name="reason" value="Ouverture anticipée">');
     expect(step.html).toContain(`<form method="post" action="${path}/phase"`);
     const moved = await browser
