@@ -6,6 +6,7 @@ import { DomainError, type FieldProblem } from '../common/errors/domain-error.js
 import { formatNumber } from '../common/i18n/format.js';
 import type { Message } from '../common/i18n/message.js';
 import { ErrorMessages } from '../common/errors/error-messages.js';
+import { confirmPage } from '../common/web/confirm-page.js';
 import { checkForm } from '../common/web/forms.js';
 import { editorLanguages } from '../common/i18n/localized.js';
 import { ViewService } from '../common/web/view.service.js';
@@ -31,6 +32,44 @@ export class JuryStaffPagesController {
   @Roles(['staff'])
   async staffPage(@Page() page: PageContext, @Param('programmeId') programmeId: string) {
     return this.renderStaff(page, programmeId);
+  }
+
+  /** The confirmation step of closing the vote or announcing the results (the confirm form posts to jury/:action). */
+  @Get('staff/programmes/:programmeId/jury/:action/confirm')
+  @Roles(['staff'])
+  async confirmStep(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Param('action') action: string) {
+    const t = (key: string, vars?: Record<string, unknown>) => this.views.t(page.locale, key, vars);
+    const base = `/staff/programmes/${programmeId}/jury`;
+    if (action === 'close') {
+      const p = await this.juryResults.progress(page.tenant, programmeId);
+      const unfinished = p.jurors.filter((j) => !j.complete).length;
+      return confirmPage(this.views, page, {
+        title: t('confirm.close.title'),
+        consequences: [
+          t('confirm.close.jurors', { count: p.jurors.length }),
+          t('confirm.close.applications', { count: p.applications.length }),
+          ...(unfinished ? [t('confirm.close.unfinished', { count: unfinished })] : []),
+        ],
+        action: `${base}/close`,
+        confirmLabel: t('jury.closeVote'),
+        cancel: base,
+      });
+    }
+    if (action === 'announce') {
+      const r = await this.juryResults.results(page.tenant, programmeId);
+      const count = (status: string) => r.outcomes.filter((o) => o.status === status).length;
+      return confirmPage(this.views, page, {
+        title: t('confirm.announce.title'),
+        consequences: [
+          t('confirm.announce.outcomes', { laureates: count('laureate'), waiting: count('waiting'), others: count('not_selected') }),
+          t('confirm.announce.emails', { count: r.outcomes.length }),
+        ],
+        action: `${base}/announce`,
+        confirmLabel: t('jury.announce'),
+        cancel: base,
+      });
+    }
+    throw new DomainError('NOT_FOUND');
   }
 
   @Post('staff/programmes/:programmeId/jury/settings')

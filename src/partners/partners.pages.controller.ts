@@ -1,3 +1,4 @@
+import { confirmPage } from '../common/web/confirm-page.js';
 import { checkForm } from '../common/web/forms.js';
 import { languageFields, localizedFromForm } from '../common/web/language-fields.js';
 import { ContactDto, PartnerDto } from './dto/partners.dto.js';
@@ -89,6 +90,25 @@ export class PartnersPagesController {
   @Roles(['staff'])
   async matchingPage(@Page() page: PageContext, @Param('programmeId') programmeId: string) {
     return this.renderMatching(page, programmeId);
+  }
+
+  /** The confirmation step of confirming the matching (the confirm form posts to matching/confirm). */
+  @Get('staff/programmes/:programmeId/matching/confirm/confirm')
+  @Roles(['staff'])
+  async confirmStep(@Page() page: PageContext, @Param('programmeId') programmeId: string) {
+    const t = (key: string, vars?: Record<string, unknown>) => this.views.t(page.locale, key, vars);
+    const m = (await this.matchings.matching(page.tenant, programmeId)).matching;
+    const pairs = m.result?.pairs ?? [];
+    return confirmPage(this.views, page, {
+      title: t('confirm.matching.title'),
+      consequences: [
+        t('confirm.matching.pairs', { count: pairs.length, partners: new Set(pairs.map((x) => x.partnerId)).size }),
+        t('confirm.matching.unmatched', { count: (m.result?.unmatched ?? []).length }),
+      ],
+      action: `/staff/programmes/${programmeId}/matching/confirm`,
+      confirmLabel: t('partners.confirm'),
+      cancel: `/staff/programmes/${programmeId}/matching`,
+    });
   }
 
   @Post('staff/programmes/:programmeId/matching/:action')

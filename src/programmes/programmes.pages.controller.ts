@@ -1,11 +1,12 @@
 import { contentFallbacks, localizedText } from '../common/i18n/localized.js';
-import { Body, Controller, HttpCode, Get, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public, Roles } from '../auth/roles.guard.js';
 import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
 import { zonedWallTimeToInstant } from '../common/time/zoned.js';
 import { Page, type PageContext } from '../request-context/current.decorators.js';
+import { confirmPage } from '../common/web/confirm-page.js';
 import { checkForm, defaultLanguageProblem, errorMap, localizedFromForm, withFieldErrors } from '../common/web/forms.js';
 import { hasRole } from '../auth/principal.js';
 import { ViewService } from '../common/web/view.service.js';
@@ -121,6 +122,40 @@ export class ProgrammesPagesController {
     if (!result.ok)
       return res.status(400).send(await this.renderDesk(page, p, { timelineErrors: errorMap(result.errors), errorList: result.errors, timelineValues: body }));
     return res.redirect(303, `${page.basePath}/staff/programmes/${p.id}?saved=timeline`);
+  }
+
+  /**
+   * The confirmation step of moving a phase by hand: the desk's form comes here (GET, with the target
+   * phase and the reason); the confirm form posts them to phase. A missing reason is shown on the desk.
+   */
+  @Get('staff/programmes/:programmeId/phase/confirm')
+  @Roles(['staff'])
+  async confirmPhase(@Page() page: PageContext, @Param('programmeId') id: string, @Query() query: Record<string, unknown>, @Res() res: Response) {
+    const p = await this.programmes.get(page.tenant.id, id);
+    const text = (v: unknown) => (typeof v === 'string' ? v : '');
+    const body = { from: text(query.from), to: text(query.to), reason: text(query.reason) };
+    const form = checkForm(TransitionDto, { to: body.to, reason: body.reason });
+    if (!form.ok)
+      return res.status(400).send(await this.renderDesk(page, p, { phaseErrors: errorMap(form.errors), errorList: form.errors, reason: body.reason }));
+    const t = (key: string, vars?: Record<string, unknown>) => this.views.t(page.locale, key, vars);
+    const audience = await this.programmes.phaseAudience(page.tenant.id);
+    return res.send(
+      confirmPage(this.views, page, {
+        title: t('confirm.phase.title'),
+        consequences: [
+          t('confirm.phase.move', {
+            from: t(`phase.${(PHASES as readonly string[]).includes(body.from) ? body.from : p.phase}`),
+            to: t(`phase.${form.value.to}`),
+          }),
+          t('confirm.phase.audience', audience),
+          t('confirm.phase.reason', { reason: form.value.reason }),
+        ],
+        action: `/staff/programmes/${p.id}/phase`,
+        confirmLabel: t('staff.move'),
+        cancel: `/staff/programmes/${p.id}`,
+        fields: body,
+      }),
+    );
   }
 
   @Post('staff/programmes/:programmeId/phase')

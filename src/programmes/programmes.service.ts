@@ -59,6 +59,11 @@ export class ProgrammesService {
     return p;
   }
 
+  /** Who a phase change tells by e-mail (every staff member), for its confirmation page. */
+  async phaseAudience(tenantId: string): Promise<{ staff: number }> {
+    return { staff: (await this.users.withRole(tenantId, 'staff')).length };
+  }
+
   transitions(tenantId: string, id: string) {
     return this.programmes.transitions(tenantId, id);
   }

@@ -6,6 +6,7 @@ import { Public, Roles } from '../auth/roles.guard.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { zonedWallTimeToInstant } from '../common/time/zoned.js';
 import { Page, type PageContext } from '../request-context/current.decorators.js';
+import { confirmPage } from '../common/web/confirm-page.js';
 import { formatInstant, ViewService } from '../common/web/view.service.js';
 import { DashboardService } from './dashboard.service.js';
 import { isCsvTable, reportCsv, reportJson, type PublishedMeta } from './domain/open-data.js';
@@ -120,6 +121,21 @@ export class ReportsPagesController {
       windowOver: !figures.window.closesAt || new Date(figures.window.closesAt) <= new Date(figures.generatedAt),
       generatedAt: figures.generatedAt,
       figuresHtml: this.figuresHtml(page, figures, 'preview'),
+    });
+  }
+
+  /** The confirmation step of publishing a report version (the confirm form posts to report). */
+  @Get('staff/programmes/:programmeId/report/publish/confirm')
+  @Roles(['staff'])
+  async confirmPublish(@Page() page: PageContext, @Param('programmeId') programmeId: string) {
+    const t = this.tr(page);
+    const versions = await this.reports.versions(page.tenant, programmeId);
+    return confirmPage(this.views, page, {
+      title: t('confirm.report.title'),
+      consequences: [t('confirm.report.public', { version: versions.length + 1 }), t('confirm.report.kept', { count: versions.length })],
+      action: `/staff/programmes/${programmeId}/report`,
+      confirmLabel: t('report.publish'),
+      cancel: `/staff/programmes/${programmeId}/report`,
     });
   }
 

@@ -83,7 +83,12 @@ describe('results report pages in a browser', () => {
     const page = await signInWithPassword(browser, base, 'lumiere-results', 'agent@results.test', 'en');
     await page.goto(`${base}/t/lumiere-results/staff/programmes/${programmeId}/report`);
     await expectAccessible(page);
-    await page.click('text=Publish a new version');
+    await page.click('a:has-text("Publish a new version")');
+    // The confirmation page says what becomes public; confirming publishes.
+    await page.waitForURL(/report\/publish\/confirm/);
+    await expectAccessible(page);
+    expect(await page.textContent('main')).toContain('Version 2 will be public');
+    await page.click('button:has-text("Publish a new version")');
     await page.waitForURL(/published=2/);
     expect(await page.textContent('main')).toContain('Version 2 is published.');
     await page.goto(`${base}/t/lumiere-results/staff/programmes/${programmeId}/dashboard?lang=fr`);

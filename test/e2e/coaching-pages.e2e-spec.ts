@@ -132,7 +132,22 @@ describe('coaching and partner pages', () => {
     const proposed = await openPage(st, city.host, `/staff/programmes/${programme.id}/matching?lang=en`);
     expect(proposed.html).toContain('Needs met by the expertise');
     expect(proposed.html).toContain(laureates[0].title);
-    await st.post(`/staff/programmes/${programme.id}/matching/confirm`).set('Host', city.host).type('form').send({ _csrf: proposed.csrf }).expect(303);
+    // "Confirm and notify" goes through a confirmation page that counts the pairs, then posts to the usual route.
+    expect(proposed.html).toContain(`href="/staff/programmes/${programme.id}/matching/confirm/confirm"`);
+    const step = await openPage(st, city.host, `/staff/programmes/${programme.id}/matching/confirm/confirm?lang=en`);
+    expect(step.html).toContain('<h1>Confirm the matching?</h1>');
+    expect(step.html).toMatch(/\d pairs? will be confirmed and told by e-mail/);
+    expect(step.html).toContain(`<form method="post" action="/staff/programmes/${programme.id}/matching/confirm"`);
+    await st
+      .post(`/staff/programmes/${programme.id}/matching/confirm`)
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: step.csrf })
+      .expect(303)
+      .expect('Location', `/staff/programmes/${programme.id}/matching?saved=confirm`);
+    const done = await openPage(st, city.host, `/staff/programmes/${programme.id}/matching?saved=confirm&lang=en`);
+    expect(done.html).toContain('The matching has been confirmed.');
+    expect(done.html).toContain('<span class="badge badge-done">Confirmed</span>');
 
     const paul = await createPerson(t, city, 'partner', { programmeId: programme.id, email: 'paul@uni.example' });
     const partnerBrowser = await signIn('paul@uni.example', paul.userId);

@@ -69,7 +69,16 @@ describe('jury pages', () => {
         quorum: '1',
         maxFavourites: '10',
       })
-      .expect(303);
+      .expect(303)
+      .expect('Location', `${base}?saved=settings`);
+    // The save says it worked, in the page's language; an unknown value shows nothing (never echoed).
+    expect((await openPage(staffBrowser, city.host, `${base}?saved=settings`)).html).toMatch(
+      /<div class="notice notice-success" role="status"><p>Les réglages du jury sont enregistrés\.<\/p><\/div>/,
+    );
+    expect((await openPage(staffBrowser, city.host, `${base}?saved=settings&lang=en`)).html).toContain('The jury settings have been saved.');
+    const bogus = await openPage(staffBrowser, city.host, `${base}?saved=%3Cb%3Ehi&lang=fr`);
+    expect(bogus.html).not.toContain('notice-success');
+    expect(bogus.html).not.toContain('<b>hi');
 
     const badInvite = await staffBrowser
       .post(`${base}/members`)
@@ -149,7 +158,32 @@ describe('jury pages', () => {
 
     const progress = await openPage(staffBrowser, city.host, base);
     expect(progress.html).toContain('Camille');
-    await staffBrowser.post(`${base}/close`).set('Host', city.host).type('form').send({ _csrf: progress.csrf }).expect(303);
+    // The vote's state is a badge by meaning (in progress), with its text; the sub-navigation marks this page.
+    expect(progress.html).toContain('<span class="badge badge-progress">Vote ouvert</span>');
+    expect(progress.html).toContain(`<a href="${base}" aria-current="page">`);
+    // "Clore le vote" leads to a confirmation page that says what will happen and to how many.
+    expect(progress.html).toContain(`href="${base}/close/confirm"`);
+    expect(progress.html).not.toContain(`action="${base}/close"`);
+    const closeStep = await openPage(staffBrowser, city.host, `${base}/close/confirm`);
+    expect(closeStep.status).toBe(200);
+    expect(closeStep.html).toContain('<h1>Clore le vote ?</h1>');
+    expect(closeStep.html).toContain('1 juré ne pourra plus modifier ses notes.');
+    expect(closeStep.html).toContain('3 candidatures seront classées.');
+    expect(closeStep.html).toContain(`<form method="post" action="${base}/close"`);
+    expect(closeStep.html).toContain(`href="${base}" class="cancel-link"`);
+    const closeStepEn = await openPage(staffBrowser, city.host, `${base}/close/confirm?lang=en`);
+    expect(closeStepEn.html).toContain('1 juror will no longer be able to change their scores.');
+    await openPage(staffBrowser, city.host, `${base}?lang=fr`);
+    expect((await openPage(staffBrowser, city.host, `${base}/nothing/confirm`)).status).toBe(404);
+    // Confirming posts to the vote's usual route (the one API-like forms use).
+    await staffBrowser
+      .post(`${base}/close`)
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: closeStep.csrf })
+      .expect(303)
+      .expect('Location', `${base}?saved=close`);
+    expect((await openPage(staffBrowser, city.host, `${base}?saved=close`)).html).toContain('Le vote est clos : les candidatures sont classées.');
     // After the close, the juror's ballot is read-only.
     const closed = await jb
       .post(`${scorePath}/ballot`)
@@ -176,5 +210,19 @@ describe('jury pages', () => {
       .expect(303);
     const confirmed = await openPage(staffBrowser, city.host, base);
     expect(confirmed.html).toContain('Annoncer les résultats');
+    expect(confirmed.html).toContain(`href="${base}/announce/confirm"`);
+    const announceStep = await openPage(staffBrowser, city.host, `${base}/announce/confirm`);
+    expect(announceStep.html).toContain('<h1>Annoncer les résultats ?</h1>');
+    expect(announceStep.html).toContain('1 lauréat, 1 en liste d&#x27;attente');
+    expect(announceStep.html).toMatch(/\d candidats recevront leur résultat par e-mail/);
+    await staffBrowser
+      .post(`${base}/announce`)
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: announceStep.csrf })
+      .expect(303)
+      .expect('Location', `${base}?saved=announce`);
+    const announced = await openPage(staffBrowser, city.host, `${base}?saved=announce&lang=en`);
+    expect(announced.html).toContain('The results have been announced to the applicants.');
   });
 });

@@ -95,7 +95,7 @@ describe('people and access', () => {
     expect(ok.status).toBe(303);
     expect(ok.headers.location).toMatch(/^\/staff\/people\/[0-9a-f-]{36}\?done=invited$/);
     const person = await html(ok.headers.location);
-    expect(person.html).toContain('role="status">L&#x27;invitation est envoyée');
+    expect(person.html).toContain('<div class="notice notice-success" role="status"><p>L&#x27;invitation est envoyée');
     expect(person.html).toContain('Membre du jury<span class="role-scope"> · Makers : économie circulaire');
     await t.sendMail();
     const mail = smtp.to('nina@example.org').at(-1)!;

@@ -284,7 +284,14 @@ describe('results report: publication, versions and downloads', () => {
     expect(page.status).toBe(200);
     expect(page.html).toContain('Live preview');
     expect(page.html).toContain('Read version 4');
-    const posted = await browser.post(`/staff/programmes/${s.programme.id}/report`).set('Host', city.host).type('form').send({ _csrf: page.csrf }).expect(303);
+    // Publishing goes through a confirmation page that says what becomes public; it posts to the usual route.
+    expect(page.html).toContain(`href="/staff/programmes/${s.programme.id}/report/publish/confirm"`);
+    const step = await openPage(browser, city.host, `/staff/programmes/${s.programme.id}/report/publish/confirm?lang=en`);
+    expect(step.html).toContain('<h1>Publish a new version of the report?</h1>');
+    expect(step.html).toContain('Version 5 will be public: anyone can read and download it.');
+    expect(step.html).toContain('The 4 versions already published stay available.');
+    expect(step.html).toContain(`<form method="post" action="/staff/programmes/${s.programme.id}/report"`);
+    const posted = await browser.post(`/staff/programmes/${s.programme.id}/report`).set('Host', city.host).type('form').send({ _csrf: step.csrf }).expect(303);
     expect(posted.headers.location).toBe(`/staff/programmes/${s.programme.id}/report?published=5`);
     await browser.post(`/staff/programmes/${s.programme.id}/report`).set('Host', city.host).type('form').send({}).expect(403);
 

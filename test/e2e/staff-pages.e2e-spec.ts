@@ -101,6 +101,18 @@ describe('staff pages', () => {
     // The rule in the page's language, with the field's label.
     expect(noReason.text).toMatch(/Motif : doit compter de 3 à 1\s000 caractères\./u);
 
+    // The desk's form leads to a confirmation page (GET, no JavaScript) that carries the reason to the usual POST.
+    expect(desk.html).toContain(`<form method="get" action="${path}/phase/confirm"`);
+    const emptyStep = await openPage(browser, city.host, `${path}/phase/confirm?from=draft&to=call_open&reason=`);
+    expect(emptyStep.status).toBe(400);
+    expect(emptyStep.html).toMatch(/Motif : doit compter de 3 à 1\s000 caractères\./u);
+    const step = await openPage(browser, city.host, `${path}/phase/confirm?from=draft&to=call_open&reason=Ouverture%20anticip%C3%A9e`);
+    expect(step.status).toBe(200);
+    expect(step.html).toContain('<h1>Changer d&#x27;étape maintenant ?</h1>');
+    expect(step.html).toContain('passera de l&#x27;étape « Brouillon » à l&#x27;étape « Appel à projets ouvert »');
+    expect(step.html).toContain('1 agent sera prévenu par e-mail.');
+    expect(step.html).toContain('<input type="hidden" name="reason" value="Ouverture anticipée">');
+    expect(step.html).toContain(`<form method="post" action="${path}/phase"`);
     const moved = await browser
       .post(`${path}/phase`)
       .set('Host', city.host)
@@ -113,8 +125,12 @@ describe('staff pages', () => {
       .type('form')
       .send({ _csrf: desk.csrf, from: 'draft', to: 'call_open', reason: 'double click' });
     expect(stale.status).toBe(409);
-    const after = await openPage(browser, city.host, path);
+    expect(moved.headers.location).toBe(`${path}?saved=phase`);
+    const after = await openPage(browser, city.host, `${path}?saved=phase`);
     expect(after.html).toContain('Ouverture anticipée');
+    expect(after.html).toContain('<div class="notice notice-success" role="status"><p>Le programme a changé d&#x27;étape.</p></div>');
+    expect(after.html).toContain('<span class="badge badge-progress">Appel à projets ouvert</span>');
+    expect(after.html).toContain(`<a href="${path}" aria-current="page">`);
     const transitions = await t.ds.query('SELECT count(*)::int AS n FROM phase_transition WHERE programme_id = $1', [id]);
     expect(transitions[0].n).toBe(1);
   });
@@ -135,6 +151,13 @@ describe('staff pages', () => {
       .type('form')
       .send({ _csrf: page.csrf, name: 'Ville Claire', primaryColor: '#114477', accentColor: '#a3461a', timeZone: 'Europe/Paris', defaultLocale: 'fr' });
     expect(ok.status).toBe(303);
+    // The save says it worked, in the reader's language; the staff links mark the current page.
+    expect(ok.headers.location).toBe('/staff/branding?saved=1');
+    const saved = await openPage(browser, city.host, '/staff/branding?saved=1');
+    expect(saved.html).toContain('<div class="notice notice-success" role="status"><p>L&#x27;apparence du site est enregistrée.</p></div>');
+    expect(saved.html).toContain('<a href="/staff/branding" aria-current="page">');
+    expect((await openPage(browser, city.host, '/staff/branding?saved=1&lang=en')).html).toContain('The site&#x27;s appearance has been saved.');
+    expect((await openPage(browser, city.host, '/staff/branding?lang=fr')).html).not.toContain('notice-success');
     const theme = await t.http().get('/theme.css').set('Host', city.host);
     expect(theme.text).toContain('--brand: #114477');
   });
@@ -169,7 +192,10 @@ describe('staff pages', () => {
         onePerApplicant: 'yes',
       });
     expect(saved.status).toBe(303);
-    const again = await openPage(browser, city.host, path);
+    expect(saved.headers.location).toBe(`${path}?saved=1`);
+    expect((await openPage(browser, city.host, `${path}?saved=1&lang=en`)).html).toContain('The call form has been saved.');
+    const again = await openPage(browser, city.host, `${path}?lang=fr`);
+    expect(again.html).not.toContain('notice-success');
     expect(again.html).toContain('Texte de l&#x27;appel</textarea>');
     expect(again.html).toMatch(/<label for="field-text\.en"><span lang="en">English<\/span> <span class="badge badge-muted">à traduire<\/span>/);
     expect(again.html).toContain('reuse | Réemploi | Reuse\nrepair | Réparation</textarea>');

@@ -8,6 +8,8 @@ import { type Localized, pickLocalized } from '../i18n/localized.js';
 import { isMessage, type Message, renderMessage } from '../i18n/message.js';
 import { fieldErrorsIn } from './forms.js';
 import { languageFields } from './language-fields.js';
+import { noticeKeyFor } from './notices.js';
+import { statusClass } from './status-meaning.js';
 import { type Locale, sharedTranslations } from './i18n.js';
 import { findTemplatesDir } from './template-dir.js';
 
@@ -57,7 +59,8 @@ export class ViewService {
 
   /** A full page inside the layout. */
   page(name: string, ctx: LayoutContext, data: Record<string, unknown> & { title: string }): string {
-    const model = this.model(ctx, data);
+    const noticeKey = noticeKeyFor(name, ctx.path);
+    const model = { ...this.model(ctx, data), pageNotice: noticeKey ? this.t(ctx.locale, noticeKey) : undefined };
     // The body is our own rendered (escaped) template: marked safe rather than triple-stashed.
     const body = new this.hbs.SafeString(this.template(name, ctx.tenant.slug)!(model));
     return this.template('layouts/main', ctx.tenant.slug)!({ ...model, body });
@@ -170,6 +173,8 @@ export class ViewService {
       return isMessage(value) ? renderMessage((l, k, v) => tr.t(l, k, v), locale, value) : '';
     });
     this.hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+    // The badge class of a status by what it means ({{statusClass (concat "phase." phase)}}): see status-meaning.ts.
+    this.hbs.registerHelper('statusClass', (key: unknown) => (typeof key === 'string' ? statusClass(key) : 'badge-neutral'));
     this.hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
     this.hbs.registerHelper('not', (a: unknown) => !a);
     this.hbs.registerHelper('url', function (path: string, options: Handlebars.HelperOptions) {
