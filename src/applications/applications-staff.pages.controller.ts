@@ -296,6 +296,7 @@ function previewQuestion(q: Question) {
   return {
     ...q,
     name: `preview_${q.key}`,
+    preview: true,
     field: `preview.${q.key}`,
     value: '',
     options: (q.options ?? []).map((o) => ({ key: o.key, label: o.label, checked: false })),
