@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import { expectAccessible, launchChromium, serve, signInWithPassword } from '../setup/browser.js';
 import type { Browser, Page } from 'playwright-core';
-import { createCall, createPerson, createProgramme, createTenant } from '../factories/index.js';
+import { COMPLETE_APPLICATION, createCall, createPerson, createProgramme, createTenant } from '../factories/index.js';
 import type { TestTenant } from '../factories/index.js';
 import { startTestApp } from '../setup/test-app.js';
 import type { TestApp } from '../setup/test-app.js';
@@ -67,4 +67,23 @@ describe('call builder in a browser', () => {
       await page.context().close();
     });
   }
+
+  it('shows a refused change next to its question once an application is submitted, accessibly', async () => {
+    const maker = await createPerson(t, city, null);
+    const id = (await t.http().post(`/api/programmes/${programmeId}/applications`).set(maker.headers).send({}).expect(201)).body.id;
+    await t.http().patch(`/api/applications/${id}`).set(maker.headers).send(COMPLETE_APPLICATION).expect(200);
+    await t.http().post(`/api/applications/${id}/submit`).set(maker.headers).expect(200);
+    const page = await signInWithPassword(browser, base, 'batisseurs', 'agent@batisseurs.test', 'fr');
+    await page.setViewportSize({ width: 360, height: 800 });
+    await page.goto(`${base}/t/batisseurs/staff/programmes/${programmeId}/call`);
+    expect(await page.getAttribute('#q-0-key', 'readonly')).toBe('');
+    await page.check('#q-1-remove');
+    await page.click('form.call-builder > p > button[value="save"]');
+    expect(await page.textContent('#field-q-1 .error-message')).toContain('une question ne peut pas être retirée');
+    await page.click('.error-summary a[href="#field-q-1"]');
+    await expectAccessible(page);
+    await noOverflow(page);
+    if (process.env.SCREENSHOTS) await page.screenshot({ path: `${process.env.SCREENSHOTS}/builder-360-refused.png`, fullPage: true });
+    await page.context().close();
+  });
 });
