@@ -153,7 +153,9 @@ export function stateFromBody(body: Body, languages: readonly Locale[]): CallEdi
     const options: OptionRow[] = [];
     for (let j = 0; has(body, `${at}.opt.${j}`); j++) {
       const o = `${at}.opt.${j}`;
-      options.push({ key: text(body, `${o}.key`), label: localizedFromForm(body, `${o}.label`, languages), remove: text(body, `${o}.remove`) === 'yes' });
+      const option = { key: text(body, `${o}.key`), label: localizedFromForm(body, `${o}.label`, languages), remove: text(body, `${o}.remove`) === 'yes' };
+      // The empty row the page offers to add a choice is not a row until something is typed in it.
+      if (option.key || formHasAny(option.label)) options.push(option);
     }
     questions.push({
       key: text(body, `${at}.key`),
@@ -172,15 +174,17 @@ export function stateFromBody(body: Body, languages: readonly Locale[]): CallEdi
   }
   const categories: CategoryRow[] = [];
   for (let i = 0; has(body, `cat.${i}`); i++) {
-    categories.push({
+    const category = {
       key: text(body, `cat.${i}.key`),
       label: localizedFromForm(body, `cat.${i}.label`, languages),
       remove: text(body, `cat.${i}.remove`) === 'yes',
-    });
+    };
+    if (category.key || formHasAny(category.label)) categories.push(category);
   }
   const communes: CommuneRow[] = [];
   for (let i = 0; has(body, `com.${i}`); i++) {
-    communes.push({ postcode: text(body, `com.${i}.postcode`), name: text(body, `com.${i}.name`), remove: text(body, `com.${i}.remove`) === 'yes' });
+    const commune = { postcode: text(body, `com.${i}.postcode`), name: text(body, `com.${i}.name`), remove: text(body, `com.${i}.remove`) === 'yes' };
+    if (commune.postcode || commune.name) communes.push(commune);
   }
   for (const c of parseCommuneList(typeof body.communesPaste === 'string' ? body.communesPaste : '')) {
     if (!communes.some((x) => x.postcode === c.postcode && x.name.toLowerCase() === c.name.toLowerCase())) communes.push({ ...c, remove: false });
@@ -214,9 +218,8 @@ export function applyEditorAction(state: CallEditorState, action: string, newKin
   }
   if (action === 'add') {
     const kind = (QUESTION_KINDS as readonly string[]).includes(newKind) ? (newKind as QuestionKind) : 'short_text';
-    const q = emptyQuestion(kind);
-    if (kind === 'single_choice' || kind === 'multiple_choice') q.options.push({ key: '', label: {}, remove: false });
-    state.questions.push(q);
+    // The page shows an empty option row under every choice question.
+    state.questions.push(emptyQuestion(kind));
     return true;
   }
   return false;

@@ -239,6 +239,9 @@ describe('call builder (no JavaScript)', () => {
     expect(bad.text).toContain('href="#field-q-3"');
     // Nothing was saved; what was typed is shown again.
     expect(questionRow(bad.text, 2)).toContain('value="10"');
+    // Shown again, the rows left empty are not doubled: one empty category, three empty communes.
+    expect(bad.text.match(/Nouvelle catégorie/g)).toHaveLength(1);
+    expect(bad.text.match(/name="com\.\d+\.postcode" value=""/g)).toHaveLength(3);
 
     // A citizen applies to the built form.
     const maker = await createPerson(t, city, null);

@@ -34,7 +34,7 @@ describe('the call builder rows', () => {
     applyEditorAction(state, 'add', 'single_choice');
     applyEditorAction(state, 'add', 'nonsense');
     expect(state.questions.map((q) => q.kind)).toEqual(['number', 'single_choice', 'short_text']);
-    expect(state.questions[1].options).toHaveLength(1);
+    expect(state.questions[1].options).toHaveLength(0);
     applyEditorAction(state, 'down.0', '');
     expect(state.questions.map((q) => q.kind)).toEqual(['single_choice', 'number', 'short_text']);
     applyEditorAction(state, 'up.0', ''); // the first does not go higher
