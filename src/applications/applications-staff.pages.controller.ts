@@ -207,7 +207,6 @@ export class ApplicationsStaffPagesController {
       n: i + 1,
       kind: q.kind,
       kindLabel: kindLabel(q.kind),
-      title: questionName(q) || this.views.t(page.locale, 'call.newQuestion'),
       key: q.key,
       keyLocked: locked && storedKeys.has(q.key),
       label: fields(`q.${i}.label`, q.label, true),
