@@ -93,7 +93,9 @@ export async function createApp(
       }),
     ),
   );
-  app.use(parser(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 500 })));
+  // The call builder posts one field per commune, question, option and language (a territory may list
+  // 2000 communes); the byte limit still bounds the body.
+  app.use(parser(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 5000 })));
   app.use(app.get(RequestContextMiddleware).handle);
   // After the request context, so that a refusal is in the visitor's language (and a page for a form).
   app.use(cleanInput);

@@ -149,6 +149,11 @@ export class ApplicationsRepository {
     return { items, total };
   }
 
+  /** How many applications (drafts included) answer the programme's call. */
+  countAll(tenantId: string, programmeId: string): Promise<number> {
+    return this.ds.getRepository(Application).countBy({ tenantId, programmeId });
+  }
+
   countSubmitted(em: EntityManager, tenantId: string, programmeId: string): Promise<number> {
     return em.getRepository(Application).countBy({ tenantId, programmeId, status: 'submitted' });
   }

@@ -62,6 +62,11 @@ export class ApplicationsService {
     return this.applications.call(tenantId, programmeId);
   }
 
+  /** Whether anyone has started an application: the questions' keys (the answers' names) no longer change. */
+  async hasApplications(tenantId: string, programmeId: string): Promise<boolean> {
+    return (await this.applications.countAll(tenantId, programmeId)) > 0;
+  }
+
   /** Defines or changes the call; once applications are submitted, only changes that keep them valid. */
   async setCall(tenant: Tenant, programmeId: string, dto: CallDto, actorUserId: string): Promise<Call> {
     const problems: FieldProblem[] = checkFormDefinition(dto.form as Question[]);

@@ -5,7 +5,6 @@
  */
 const NOTICES: Record<string, Record<string, string>> = {
   'pages/staff/branding': { '1': 'notice.branding' },
-  'pages/staff/call': { '1': 'notice.call' },
   'pages/staff/programme': { timeline: 'notice.timeline', phase: 'notice.phase' },
   'pages/staff/review': { decision: 'notice.decision', correction: 'notice.correction' },
   'pages/jury/staff': {
