@@ -76,7 +76,6 @@ describe('plan editor and jury composition in a browser', () => {
     await page.locator('[id="field-m.0.title.en"]').fill('Kick-off workshop');
     await page.locator('[id="field-m.0.dateKind-absolute"]').check();
     await page.locator('[id="field-m.0.at"]').fill('2026-07-06T09:30');
-    await page.locator('[id="field-m.0.place"]').fill('Fablab, 12 rue du Port');
     await page.getByRole('button', { name: 'Ajouter un livrable' }).click();
     await page.locator('[id="field-m.1.title"]').fill('Récit de campagne');
     await page.locator('[id="field-m.1.days"]').fill('14');
@@ -85,6 +84,14 @@ describe('plan editor and jury composition in a browser', () => {
     await expectAccessible(page);
     await shoot(page, 'plan-draft-360');
     await noHorizontalScroll(page);
+    // Saved without the session's address: refused next to it, the rest kept as typed.
+    await page.getByRole('button', { name: 'Enregistrer le plan' }).click();
+    expect(await page.textContent('[id="error-m.0.place"]')).toContain('Étape 1, Adresse');
+    expect(await page.inputValue('[id="field-m.1.title"]')).toBe('Récit de campagne');
+    await expectAccessible(page);
+    await shoot(page, 'plan-refused-360');
+    await noHorizontalScroll(page);
+    await page.locator('[id="field-m.0.place"]').fill('Fablab, 12 rue du Port');
     await page.getByRole('button', { name: 'Enregistrer le plan' }).click();
     await page.waitForURL(/saved=plan/);
     expect(await page.textContent('[role=status]')).toContain('Le plan d');
