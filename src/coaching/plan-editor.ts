@@ -215,6 +215,9 @@ export function rowModels(rows: readonly PlanRow[], tenant: ContentLanguages, er
       isSession: r.kind === 'session',
       first: i === 0,
       last: i === rows.length - 1,
+      /** Where the row lands after a move: the page opens there again. */
+      upTarget: i - 1,
+      downTarget: i + 1,
       isAbsolute: r.dateKind === 'absolute',
       isVideo: r.placeKind === 'video',
       titleLangs: languageFields(`${p}.title`, r.title, undefined, tenant, { required: true }),
