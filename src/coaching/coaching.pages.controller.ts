@@ -1,7 +1,13 @@
-import { milestoneToDto } from './coaching.service.js';
 import { PlanDto } from './dto/coaching.dto.js';
 import { checkForm } from '../common/web/forms.js';
-import { Body, Controller, Get, HttpCode, Param, Post, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Clock } from '../common/clock/clock.js';
+import { type FieldProblem } from '../common/errors/domain-error.js';
+import { localizeProblems } from '../common/errors/validation.js';
+import { fieldErrorsView, pageErrors } from '../common/web/page-errors.js';
+import type { StoredMilestone } from './coaching.entity.js';
+import { milestoneInstant } from './domain/milestones.js';
+import { applyDraftAction, dtosFromRows, editorFieldLabel, onEditorField, rowModels, rowsFromForm, rowsFromPlan, type PlanRow } from './plan-editor.js';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles } from '../auth/roles.guard.js';
@@ -16,6 +22,8 @@ import { CoachingService, type LaureateSchedule, type MilestoneView } from './co
 import { LaureateScheduleService, type UploadedEvidence } from './laureate-schedule.service.js';
 
 type Body_ = Record<string, string | string[] | undefined>;
+/** The dashboard's success messages (`?saved=`), one per action. */
+const SAVED = ['plan', 'schedules', 'override', 'coach'];
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 
 /** A milestone for the templates: its status label key, its place or link, and the form ids. */
@@ -63,6 +71,7 @@ export class CoachingPagesController {
     private readonly coachReviews: CoachReviewsService,
     private readonly views: ViewService,
     private readonly errors: ErrorMessages,
+    private readonly clock: Clock,
   ) {}
 
   /** Runs a change; a domain error becomes a message on the page (in its language) instead of an error page. */
@@ -163,44 +172,64 @@ export class CoachingPagesController {
 
   @Get('staff/programmes/:programmeId/coaching')
   @Roles(['staff'])
-  async dashboard(@Page() page: PageContext, @Param('programmeId') programmeId: string) {
-    return this.renderDashboard(page, programmeId);
+  async dashboard(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Query() query: Record<string, unknown>) {
+    const saved = typeof query.saved === 'string' && SAVED.includes(query.saved) ? `coachingPlan.saved.${query.saved}` : null;
+    return this.renderDashboard(page, programmeId, { savedKey: saved });
   }
 
   @Post('staff/programmes/:programmeId/coaching/:action')
   @HttpCode(200)
   @Roles(['staff'])
   async act(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Param('action') action: string, @Body() body: Body_, @Res() res: Response) {
+    if (action === 'plan') return this.savePlanForm(page, programmeId, body, res);
     const actor = page.principal!.userId;
     const run: Record<string, () => Promise<unknown>> = {
       schedules: () => this.coaching.generateSchedules(page.tenant, programmeId, actor),
       override: () => this.coaching.overrideReadiness(page.tenant, programmeId, str(body.reason), actor),
       coach: () => this.coaching.assignCoach(page.tenant, programmeId, str(body.laureateId), str(body.coachUserId) || null, actor),
-      plan: async () => {
-        let milestones: unknown;
-        try {
-          milestones = JSON.parse(str(body.plan) || '[]');
-        } catch {
-          throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'plan', message: this.views.t(page.locale, 'coaching.planJsonInvalid') }]);
-        }
-        const form = checkForm(PlanDto, { milestones });
-        if (!form.ok) throw new DomainError('VALIDATION_FAILED', {}, form.errors);
-        return this.coaching.savePlan(page.tenant, programmeId, form.value.milestones, actor);
-      },
     };
     if (!run[action]) throw new DomainError('NOT_FOUND');
-    const problem = await this.attempt(page, action === 'override' ? 'reason' : action === 'plan' ? 'plan' : 'actions', run[action]);
+    const problem = await this.attempt(page, action === 'override' ? 'reason' : 'actions', run[action]);
     if (problem) {
       return res.status(problem.status).send(
         await this.renderDashboard(page, programmeId, {
           errorList: problem.errorList,
           errors: problem.errors,
           reason: str(body.reason),
-          ...(action === 'plan' ? { planJson: str(body.plan) } : {}),
         }),
       );
     }
     return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/coaching?saved=${action}`);
+  }
+
+  /**
+   * The plan editor's form: moving a row or adding one shows the draft again (nothing is saved);
+   * saving drops the rows marked for removal and saves the rest through the same rules as the API,
+   * each refused field shown next to it in its row.
+   */
+  private async savePlanForm(page: PageContext, programmeId: string, body: Body_, res: Response) {
+    const rows = rowsFromForm(body, page.tenant.languages);
+    const op = str(body.op) || 'save';
+    const draft = applyDraftAction(rows, op);
+    if (draft) return res.status(200).send(await this.renderDashboard(page, programmeId, { rows: draft, draftNotice: true }));
+    const { dtos, rowOf, problems } = dtosFromRows(rows, page.tenant.timeZone);
+    let errorList: FieldProblem[] = problems;
+    if (!problems.length) {
+      const form = checkForm(PlanDto, { milestones: dtos });
+      if (!form.ok) errorList = form.errors.map((p) => onEditorField(p, rowOf));
+      else {
+        try {
+          await this.coaching.savePlan(page.tenant, programmeId, form.value.milestones, page.principal!.userId);
+        } catch (err) {
+          const shown = pageErrors(this.errors, err, { locale: page.locale, otherwise: 'plan-editor' });
+          errorList = (err as DomainError).fieldErrors?.length ? (err as DomainError).fieldErrors.map((p) => onEditorField(p, rowOf)) : shown.errorList;
+        }
+      }
+    }
+    if (!errorList.length) return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/coaching?saved=plan#plan-title`);
+    const labels = (field: string) => editorFieldLabel(field, (key, values) => this.views.t(page.locale, key, values));
+    const shown = fieldErrorsView(localizeProblems(errorList, page.locale, labels));
+    return res.status(400).send(await this.renderDashboard(page, programmeId, { rows, ...shown }));
   }
 
   // ---- rendering ----
@@ -226,6 +255,49 @@ export class CoachingPagesController {
     });
   }
 
+  /** The editor's rows (the draft sent, else the saved plan) and the preview of the saved plan for one laureate. */
+  private planEditor(
+    page: PageContext,
+    programme: { timeline: Record<string, string> },
+    milestones: readonly StoredMilestone[],
+    startedAt: Date | null,
+    extra: Record<string, unknown>,
+  ) {
+    const timeZone = page.tenant.timeZone;
+    const { rows, errors, ...rest } = extra as { rows?: PlanRow[]; errors?: Record<string, string> };
+    const start = startedAt ?? (programme.timeline.coaching ? new Date(programme.timeline.coaching) : this.clock.now());
+    const preview = milestones
+      .map((m) => ({ m, at: milestoneInstant(m.date.kind === 'absolute' ? { kind: 'absolute', at: new Date(m.date.at) } : m.date, start, timeZone) }))
+      .sort((a, b) => a.at.getTime() - b.at.getTime())
+      .map(({ m, at }) => ({
+        ...milestoneModel({
+          id: `preview-${m.id}`,
+          kind: m.kind,
+          title: m.title,
+          description: m.description ?? {},
+          required: m.required,
+          at,
+          durationMinutes: m.durationMinutes ?? null,
+          location: m.location ?? null,
+          evidenceKind: m.evidence ?? null,
+          status: 'pending',
+          effective: 'pending',
+          evidence: null,
+          feedback: '',
+        } as unknown as MilestoneView),
+        canSubmit: false,
+      }));
+    return {
+      ...rest,
+      errors: errors ?? {},
+      timeZone,
+      rows: rowModels(rows ?? rowsFromPlan(milestones, timeZone), page.tenant, errors ?? {}),
+      preview,
+      previewStart: start,
+      previewHeading: true,
+    };
+  }
+
   private async renderDashboard(page: PageContext, programmeId: string, extra: Record<string, unknown> = {}) {
     const d = await this.coaching.dashboard(page.tenant, programmeId);
     return this.views.page('pages/coaching/dashboard', page, {
@@ -236,8 +308,7 @@ export class CoachingPagesController {
       coaches: d.coaches,
       schedules: d.schedules.map(scheduleModel),
       override: d.plan?.readinessOverriddenAt ? d.plan : null,
-      planJson: JSON.stringify((d.plan?.milestones ?? []).map(milestoneToDto), null, 2),
-      ...extra,
+      ...this.planEditor(page, d.programme, d.plan?.milestones ?? [], d.plan?.startedAt ?? null, extra),
     });
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles } from '../auth/roles.guard.js';
@@ -10,12 +10,19 @@ import { confirmPage } from '../common/web/confirm-page.js';
 import { checkForm } from '../common/web/forms.js';
 import { editorLanguages } from '../common/i18n/localized.js';
 import { ViewService } from '../common/web/view.service.js';
-import { Page, type PageContext } from '../request-context/current.decorators.js';
-import { InviteMemberDto, JurySettingsDto } from './dto/jury.dto.js';
+import { baseUrlOf, Page, type PageContext } from '../request-context/current.decorators.js';
+import type { TremplinRequest } from '../request-context/request-context.js';
+import { AuthService } from '../auth/auth.service.js';
+import { localizeProblems } from '../common/errors/validation.js';
+import { fieldLabel } from '../common/errors/validation.js';
+import { InviteMemberDto, JurySettingsDto, UpdateMemberDto } from './dto/jury.dto.js';
 import { attempt, num, settingsFromForm, settingsToForm, str, type Body_ } from './jury-form.js';
 import { JuryResultsService } from './jury-results.service.js';
 import { JurySetupService } from './jury-setup.service.js';
 import { settingsOf } from './jury.settings.js';
+
+/** The staff page's success messages (`?saved=`). */
+const SAVED = ['member', 'memberUpdated', 'memberRemoved', 'invitationSent', 'settings', 'open', 'close', 'remind', 'confirm', 'announce'];
 
 /** The jury's staff page, server-rendered and usable without JavaScript: composition, settings, progress, results. */
 @ApiExcludeController()
@@ -26,12 +33,73 @@ export class JuryStaffPagesController {
     private readonly juryResults: JuryResultsService,
     private readonly views: ViewService,
     private readonly errors: ErrorMessages,
+    private readonly auth: AuthService,
   ) {}
 
+  /** `?saved=` says what was just done; `?remove=<member>` asks to confirm a member's removal. */
   @Get('staff/programmes/:programmeId/jury')
   @Roles(['staff'])
-  async staffPage(@Page() page: PageContext, @Param('programmeId') programmeId: string) {
-    return this.renderStaff(page, programmeId);
+  async staffPage(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Query() query: Record<string, unknown>) {
+    const saved = typeof query.saved === 'string' && SAVED.includes(query.saved) ? `jury.saved.${query.saved}` : null;
+    return this.renderStaff(page, programmeId, { savedKey: saved, removeId: typeof query.remove === 'string' ? query.remove : null });
+  }
+
+  /** One member's organisation and weight (before the vote opens), from the small form of their row. */
+  @Post('staff/programmes/:programmeId/jury/members/:memberId')
+  @HttpCode(200)
+  @Roles(['staff'])
+  async updateMember(
+    @Page() page: PageContext,
+    @Param('programmeId') programmeId: string,
+    @Param('memberId') memberId: string,
+    @Body() body: Body_,
+    @Res() res: Response,
+  ) {
+    const prefix = `member.${memberId}`;
+    const form = checkForm(UpdateMemberDto, { organisation: str(body.organisation), ...(str(body.weight) ? { weight: num(body.weight) } : {}) });
+    let errors: FieldProblem[] = form.ok ? [] : form.errors.map((e) => ({ ...e, field: `${prefix}.${e.field}` }));
+    let status = 400;
+    if (form.ok) {
+      // A refusal (the vote opened) is about the jury, not this field: it is shown at the members' list.
+      const problem = await attempt(this.errors, page, 'members', () =>
+        this.setup.updateMember(page.tenant, programmeId, memberId, form.value, page.principal!.userId),
+      );
+      if (!problem) return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/jury?saved=memberUpdated#member-${memberId}`);
+      errors = [problem.error];
+      status = problem.status;
+    }
+    return res.status(status).send(await this.renderStaff(page, programmeId, { errorList: errors, memberEdit: { id: memberId, ...body } }));
+  }
+
+  /** Removes a member before the vote opens, once the page asked to confirm it (`?remove=`). */
+  @Post('staff/programmes/:programmeId/jury/members/:memberId/remove')
+  @HttpCode(200)
+  @Roles(['staff'])
+  async removeMember(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Param('memberId') memberId: string, @Res() res: Response) {
+    const problem = await attempt(this.errors, page, 'members', () => this.setup.removeMember(page.tenant, programmeId, memberId, page.principal!.userId));
+    if (!problem) return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/jury?saved=memberRemoved#members-title`);
+    return res.status(problem.status).send(await this.renderStaff(page, programmeId, { errorList: [problem.error] }));
+  }
+
+  /** E-mails a member a new invitation link (as the people page does), at most once a minute. */
+  @Post('staff/programmes/:programmeId/jury/members/:memberId/invitation')
+  @HttpCode(200)
+  @Roles(['staff'])
+  async resendInvitation(
+    @Page() page: PageContext,
+    @Param('programmeId') programmeId: string,
+    @Param('memberId') memberId: string,
+    @Req() req: TremplinRequest,
+    @Res() res: Response,
+  ) {
+    const { members } = await this.setup.overview(page.tenant, programmeId);
+    const member = members.find((m) => m.id === memberId);
+    if (!member) throw new DomainError('NOT_FOUND');
+    const problem = await attempt(this.errors, page, `member.${memberId}.invitation`, () =>
+      this.auth.resendInvitation(page.tenant, page.principal!.userId, member.userId, baseUrlOf(req)),
+    );
+    if (!problem) return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/jury?saved=invitationSent#member-${memberId}`);
+    return res.status(problem.status).send(await this.renderStaff(page, programmeId, { errorList: [problem.error] }));
   }
 
   /** The confirmation step of closing the vote or announcing the results (the confirm form posts to jury/:action). */
@@ -201,6 +269,13 @@ export class JuryStaffPagesController {
           .join('\n'),
       };
     }
+    // A member's field is named after the member in the error summary: "Claire Martin, Weight".
+    const names = new Map(o.members.map((m) => [`member.${m.id}`, m.displayName]));
+    const labelled = (list: FieldProblem[] | undefined) =>
+      localizeProblems(list ?? [], page.locale, (field) => {
+        const m = /^(member\.[^.]+)\.(\w+)$/.exec(field);
+        return m && names.has(m[1]) ? `${names.get(m[1])}, ${fieldLabel(m[2], page.locale)}` : undefined;
+      });
     const settings = settingsOf(o.jury);
     const typed = extra.confirmValues as Body_ | undefined;
     const confirmForm = {
@@ -208,6 +283,8 @@ export class JuryStaffPagesController {
       waitingList: typed ? str(typed.waitingList) : results?.waitingList,
       justification: typed ? str(typed.justification) : '',
     };
+    const errorList = labelled(extra.errorList as FieldProblem[] | undefined);
+    const errorOf = (field: string) => errorList.find((e) => e.field === field)?.message;
     return this.views.page('pages/jury/staff', page, {
       confirmForm,
       title: this.views.t(page.locale, 'jury.staffTitle'),
@@ -215,7 +292,18 @@ export class JuryStaffPagesController {
       jury: o.jury,
       status,
       method: o.method,
-      members: o.members,
+      members: o.members.map((m) => {
+        const typed = (extra.memberEdit as (Body_ & { id: string }) | undefined)?.id === m.id ? (extra.memberEdit as Body_) : undefined;
+        const prefix = `member.${m.id}`;
+        return {
+          ...m,
+          prefix,
+          organisationValue: typed ? str(typed.organisation) : m.organisation,
+          weightValue: typed ? str(typed.weight) : formatNumber(m.weight, page.locale, 3),
+          errors: { organisation: errorOf(`${prefix}.organisation`), weight: errorOf(`${prefix}.weight`), invitation: errorOf(`${prefix}.invitation`) },
+        };
+      }),
+      removing: status === 'setup' ? (o.members.find((m) => m.id === extra.removeId) ?? null) : null,
       progress,
       results,
       settingsValues: settingsToForm(o.method, settings, editorLanguages(page.tenant)),
@@ -227,7 +315,8 @@ export class JuryStaffPagesController {
       setup: status === 'setup',
       methods: ['favourites', 'scored_criteria', 'borda', 'pairwise'],
       ...extra,
-      errors: Object.fromEntries(((extra.errorList as FieldProblem[] | undefined) ?? []).map((e) => [e.field, e.message])),
+      errorList,
+      errors: Object.fromEntries(errorList.map((e) => [e.field, e.message])),
     });
   }
 }

@@ -174,6 +174,25 @@ const KEY_ROUTES: KeyRoute[] = [
   ),
   key('-    -    -    -    -    -    A    A    -    -    A    -', 'GET /staff/programmes/:programmeId/matching/confirm/confirm', 'matching confirmation'),
   key('-    -    -    -    -    -    A    A    -    -    A    -', 'GET /staff/programmes/:programmeId/phase/confirm', 'phase change confirmation'),
+  key('-    -    -    -    -    -    A    A    -    -    A    -', 'POST /staff/programmes/:programmeId/jury/members/:memberId', 'jury member edit (page)', {
+    body: { weight: '1' },
+  }),
+  key(
+    '-    -    -    -    -    -    A    A    -    -    A    -',
+    'POST /staff/programmes/:programmeId/jury/members/:memberId/remove',
+    'jury member removal (page)',
+  ),
+  key(
+    '-    -    -    -    -    -    A    A    -    -    A    -',
+    'POST /staff/programmes/:programmeId/jury/members/:memberId/invitation',
+    'jury invitation resent (page)',
+  ),
+  key(
+    '-    -    -    -    -    -    A    A    -    -    A    -',
+    'POST /staff/programmes/:programmeId/coaching/:action',
+    'coaching plan editor and dashboard actions (page)',
+    { body: { count: '0', op: 'add:session' } },
+  ),
   key('-    -    -    -    -    -    A    A    -    -    A    -', 'GET /api/programmes/:programmeId/contributions.csv', 'contributions export'),
   key('-    -    -    -    -    -    A    -    -    -    A    -', 'GET /staff', 'staff home'),
   key('-    -    -    -    -    -    A    -    -    -    A    -', 'POST /api/people', 'invite a person'),

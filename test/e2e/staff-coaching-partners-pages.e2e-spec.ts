@@ -5,7 +5,7 @@ import { startTestApp } from '../setup/test-app.js';
 
 /** Staff define the coaching plan and the partners from pages, without JavaScript. */
 describe('staff pages for coaching and partners', () => {
-  it('saves a plan from the dashboard, refuses bad JSON next to the field, and adds a partner and a contact', async () => {
+  it('saves a plan from the dashboard, refuses a bad number of days next to its field, and adds a partner and a contact', async () => {
     const t = await startTestApp();
     try {
       const city = await createTenant(t);
@@ -23,27 +23,38 @@ describe('staff pages for coaching and partners', () => {
 
       const dash = await openPage(browser, city.host, `/staff/programmes/${p.id}/coaching`);
       expect(dash.status).toBe(200);
-      const bad = await browser.post(`/staff/programmes/${p.id}/coaching/plan`).set('Host', city.host).type('form').send({ _csrf: dash.csrf, plan: '[{' });
+      const path = `/staff/programmes/${p.id}/coaching/plan`;
+      const rows = {
+        _csrf: dash.csrf,
+        count: '2',
+        'm.0.kind': 'session',
+        'm.0.id': 'kickoff',
+        'm.0.title.fr': 'Atelier de lancement',
+        'm.0.title.en': 'Kick-off workshop',
+        'm.0.dateKind': 'relative',
+        'm.0.days': '0',
+        'm.0.time': '09:30',
+        'm.0.placeKind': 'place',
+        'm.0.place': 'Fablab',
+        'm.1.kind': 'deliverable',
+        'm.1.id': 'story',
+        'm.1.title.fr': 'Récit de campagne',
+        'm.1.dateKind': 'relative',
+        'm.1.days': 'fourteen',
+        'm.1.time': '18:00',
+        'm.1.evidence': 'text',
+        'm.1.required': 'yes',
+        op: 'save',
+      };
+      const bad = await browser.post(path).set('Host', city.host).type('form').send(rows);
       expect(bad.status).toBe(400);
-      expect(bad.text).toContain('href="#field-plan"');
-      expect(bad.text).toContain('[{');
-      const plan = [
-        {
-          id: 'kickoff',
-          kind: 'session',
-          title: { fr: 'Atelier de lancement', en: 'Kick-off workshop' },
-          days: 0,
-          time: '09:30',
-          place: 'Fablab',
-          required: false,
-        },
-        { id: 'story', kind: 'deliverable', title: { fr: 'Récit de campagne' }, days: 14, time: '18:00', evidence: 'text', required: true },
-      ];
+      expect(bad.text).toContain('href="#field-m.1.days"');
+      expect(bad.text).toContain('value="fourteen"');
       const saved = await browser
-        .post(`/staff/programmes/${p.id}/coaching/plan`)
+        .post(path)
         .set('Host', city.host)
         .type('form')
-        .send({ _csrf: dash.csrf, plan: JSON.stringify(plan) });
+        .send({ ...rows, 'm.1.days': '14' });
       expect(saved.status).toBe(303);
       const api = await t.http().get(`/api/programmes/${p.id}/coaching/plan`).set(staff.headers);
       expect(api.body.milestones.map((m: { id: string }) => m.id)).toEqual(['kickoff', 'story']);
