@@ -322,6 +322,9 @@ describe('results report: publication, versions and downloads', () => {
     // The funnel as a drawing with a text equivalent, and the late items link to where staff act.
     expect(dash.html).toMatch(/<svg[^>]*role="img"[^>]*aria-labelledby="dashboard-funnel-title/);
     expect(dash.html).toContain('<title id="dashboard-funnel-title">Programme funnel</title>');
+    // After the window, the collection day by day: a cumulative line and its table.
+    expect(dash.html).toMatch(/<svg[^>]*role="img"[^>]*aria-labelledby="dashboard-daily-title dashboard-daily-desc"/);
+    expect(dash.html).toMatch(/<caption class="visually-hidden">Collection day by day<\/caption>[\s\S]*?<tbody><tr><th scope="row">/);
     const filtered = await openPage(
       browser,
       city.host,
