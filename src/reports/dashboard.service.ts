@@ -8,6 +8,7 @@ import { JuryResultsService } from '../jury/jury-results.service.js';
 import { phaseIndex } from '../programmes/domain/phase.js';
 import { ProgrammesRepository } from '../programmes/programmes.repository.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
+import { computeReport } from './domain/report.js';
 import { ReportsRepository, type AuditFilter } from './reports.repository.js';
 
 /** Campaign pages that staff have not approved yet. */
@@ -74,11 +75,14 @@ export class DashboardService {
     const pagesDue = phaseIndex(programme.phase) >= phaseIndex('communication');
     const unapproved = pagesDue
       ? [
-          ...campaigns.filter((c) => NOT_APPROVED.includes(c.status)).map((c) => ({ title: c.title, status: c.status as string })),
+          ...campaigns
+            .filter((c) => NOT_APPROVED.includes(c.status))
+            .map((c) => ({ title: c.title, status: c.status as string, applicationId: c.applicationId })),
           // An application is written in one language: the one its applicant used.
           ...(await this.repo.laureatesWithoutCampaign(tenant.id, programmeId)).map((l) => ({
             title: inLanguage(l.locale, l.title),
             status: 'none',
+            applicationId: l.applicationId,
           })),
         ]
       : [];
@@ -105,7 +109,13 @@ export class DashboardService {
       { goalCents: 0, collectedCents: 0, matchedCents: 0, totalCents: 0, contributions: 0, pageViews: 0 },
     );
 
+    const auditTotal = await this.repo.auditCount(tenant.id, programmeId, filter);
     const audit = await this.repo.audit(tenant.id, programmeId, filter);
+    // The collection day by day, once the window has opened (the results report's own figures).
+    const daily =
+      phaseIndex(programme.phase) >= phaseIndex('campaign')
+        ? computeReport(await this.repo.input(this.repo.manager, tenant.id, programme, tenant.timeZone, this.clock.now())).daily
+        : [];
     const choices = await this.repo.auditChoices(tenant.id, programmeId);
     return {
       programme,
@@ -117,6 +127,8 @@ export class DashboardService {
       totals,
       windowOpen: programme.phase === 'campaign',
       audit,
+      auditTotal,
+      daily,
       choices,
       now: this.clock.now(),
     };

@@ -4,21 +4,19 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public, Roles } from '../auth/roles.guard.js';
 import { DomainError } from '../common/errors/domain-error.js';
-import { zonedWallTimeToInstant } from '../common/time/zoned.js';
 import { Page, type PageContext } from '../request-context/current.decorators.js';
 import { confirmPage } from '../common/web/confirm-page.js';
 import { formatInstant, ViewService } from '../common/web/view.service.js';
 import { DashboardService } from './dashboard.service.js';
+import { AuditLogView, rowsWith } from '../audit/audit-log.view.js';
+import { AUDIT_PAGE_SIZE, auditFilterOf, pagerOf, type AuditQueryParams } from '../audit/audit-page.js';
+import { barChartSvg, cumulativeChartSvg } from './domain/charts.js';
 import { isCsvTable, reportCsv, reportJson, type PublishedMeta } from './domain/open-data.js';
 import type { ReportFigures } from './domain/report.js';
 import { reportPdf } from './report.pdf.js';
-import { formatEuros, formatNumber, formatPercent, reportView } from './report.view.js';
+import { formatDate, formatEuros, formatNumber, formatPercent, reportView } from './report.view.js';
 import type { SnapshotRow } from './reports.repository.js';
 import { parseVersion, ReportsService } from './reports.service.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const DAY = 86_400_000;
 
 /**
  * The results report as people read it: the public page of a published version and its downloads
@@ -31,6 +29,7 @@ export class ReportsPagesController {
     private readonly reports: ReportsService,
     private readonly dashboards: DashboardService,
     private readonly views: ViewService,
+    private readonly auditView: AuditLogView,
   ) {}
 
   // ---- public ----
@@ -149,38 +148,67 @@ export class ReportsPagesController {
 
   @Get('staff/programmes/:programmeId/dashboard')
   @Roles(['staff'])
-  async dashboard(
-    @Page() page: PageContext,
-    @Param('programmeId') programmeId: string,
-    @Query('action') action?: string,
-    @Query('actor') actor?: string,
-    @Query('from') from?: string,
-    @Query('to') to?: string,
-  ) {
-    const tz = page.tenant.timeZone;
-    // Filters that do not parse are ignored (and shown empty) rather than refused: it is a read-only view.
-    const filter = {
-      action: typeof action === 'string' && action && action.length <= 100 ? action : undefined,
-      actor: typeof actor === 'string' && (actor === 'system' || UUID.test(actor)) ? actor : undefined,
-      from: typeof from === 'string' && DATE.test(from) ? zonedWallTimeToInstant(`${from}T00:00`, tz) : undefined,
-      to: typeof to === 'string' && DATE.test(to) ? zonedWallTimeToInstant(`${to}T00:00`, tz) : undefined,
-    };
-    if (filter.to) filter.to = new Date(filter.to.getTime() + DAY); // the "to" day is included
-    const d = await this.dashboards.dashboard(page.tenant, programmeId, filter);
+  async dashboard(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Query() query: AuditQueryParams) {
+    const f = auditFilterOf(query, page.tenant.timeZone);
+    const first = await this.dashboards.dashboard(page.tenant, programmeId, { ...f.filter, limit: AUDIT_PAGE_SIZE, offset: (f.page - 1) * AUDIT_PAGE_SIZE });
+    const path = `${page.basePath}/staff/programmes/${programmeId}/dashboard`;
+    const pager = pagerOf(path, f, f.page, first.auditTotal);
+    const d =
+      pager.page === f.page
+        ? first
+        : await this.dashboards.dashboard(page.tenant, programmeId, { ...f.filter, limit: AUDIT_PAGE_SIZE, offset: (pager.page - 1) * AUDIT_PAGE_SIZE });
     const t = this.tr(page);
     const eur = (c: number) => formatEuros(c, page.locale);
     const num = (n: number) => formatNumber(n, page.locale);
-    const funnel = (['received', 'eligible', 'laureates', 'ready', 'funded'] as const).map((k) => ({
-      label: t(`dashboard.funnel.${k}`),
-      value: num(d.funnel[k]),
-    }));
+    const funnelKeys = ['received', 'eligible', 'laureates', 'ready', 'funded'] as const;
+    const funnel = funnelKeys.map((k) => ({ label: t(`dashboard.funnel.${k}`), value: num(d.funnel[k]) }));
+    const base = Math.max(1, d.funnel.received);
+    const funnelSvg = barChartSvg({
+      id: 'dashboard-funnel',
+      title: t('dashboard.funnelChartTitle'),
+      desc: t('dashboard.funnelChartDesc', { received: d.funnel.received, funded: d.funnel.funded }),
+      bars: funnelKeys.map((k) => ({ label: t(`dashboard.funnel.${k}`), percent: (d.funnel[k] * 100) / base, valueText: num(d.funnel[k]) })),
+      colour: page.tenant.primaryColor,
+      goalLabel: t('dashboard.funnelBase'),
+    });
+    const lastDay = d.daily[d.daily.length - 1];
+    const dailySvg = lastDay
+      ? cumulativeChartSvg({
+          id: 'dashboard-daily',
+          title: t('dashboard.collectionPerDay'),
+          desc: t('report.dailyDesc', {
+            from: formatDate(d.daily[0].date, page.locale),
+            to: formatDate(lastDay.date, page.locale),
+            total: eur(lastDay.cumulativeCents),
+          }),
+          points: d.daily.map((x) => ({ label: formatDate(x.date, page.locale, 'short'), value: x.cumulativeCents })),
+          colour: page.tenant.primaryColor,
+          formatValue: (v) => formatEuros(Math.round(v / 100) * 100, page.locale),
+        })
+      : null;
+    const programmePath = `/staff/programmes/${programmeId}`;
+    const choicesNames = await this.auditView.lookup(page, d.audit, []);
     return this.views.page('pages/reports/dashboard', page, {
       title: t('dashboard.title'),
       programme: d.programme,
       funnel,
+      funnelSvg: this.views.safe(funnelSvg),
+      dailySvg: dailySvg ? this.views.safe(dailySvg) : null,
+      daily: d.daily.map((x) => ({
+        date: formatDate(x.date, page.locale),
+        ofTheDay: eur(x.citizensCents),
+        contributions: num(x.contributions),
+        cumulative: eur(x.cumulativeCents),
+      })),
+      juryHref: `${programmePath}/jury`,
+      coachingHref: `${programmePath}/coaching`,
       lateJurors: d.lateJurors,
       overdue: d.overdue,
-      unapproved: d.unapproved.map((u) => ({ ...u, statusLabel: t(`dashboard.status.${u.status}`) })),
+      unapproved: d.unapproved.map((u) => ({
+        ...u,
+        statusLabel: t(`dashboard.status.${u.status}`),
+        href: u.status === 'none' ? `/staff/applications/${u.applicationId}` : `${programmePath}/campaigns`,
+      })),
       nothingLate: !d.lateJurors.length && !d.overdue.length && !d.unapproved.length,
       windowOpen: d.windowOpen,
       collection: d.collection.map((c) => ({
@@ -201,16 +229,18 @@ export class ReportsPagesController {
         total: eur(d.totals.totalCents),
         views: num(d.totals.pageViews),
       },
-      audit: d.audit.map((e) => ({
-        ...e,
-        actorLabel: e.actorUserId ? (e.actorName ?? e.actorUserId) : t('dashboard.system'),
-        dataJson: JSON.stringify(e.data),
+      entries: rowsWith(page, d.audit, choicesNames).map((r) => ({
+        ...r.entry,
+        isoAt: r.entry.at.toISOString(),
+        sentence: this.views.safe(r.html),
+        dataJson: r.dataJson,
       })),
-      actions: d.choices.actions.map((a) => ({ value: a, selected: a === filter.action })),
-      actors: d.choices.actors.map((a) => ({ value: a.id, label: a.name, selected: a.id === filter.actor })),
-      systemSelected: filter.actor === 'system',
-      from: filter.from ? from : '',
-      to: filter.to ? to : '',
+      pager,
+      actions: d.choices.actions.map((a) => ({ value: a, selected: a === f.filter.action })),
+      actors: d.choices.actors.map((a) => ({ value: a.id, label: a.name, selected: a.id === f.filter.actor })),
+      systemSelected: f.filter.actor === 'system',
+      from: f.from,
+      to: f.to,
     });
   }
 

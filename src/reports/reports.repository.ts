@@ -25,6 +25,7 @@ export interface AuditFilter {
   from?: Date;
   to?: Date;
   limit?: number;
+  offset?: number;
 }
 
 export interface ProgrammeAuditEntry {
@@ -262,7 +263,7 @@ export class ReportsRepository {
       `SELECT a.id, a.at, a.action, a.subject_type, a.subject_id, a.data, a.actor_user_id, u.display_name
          FROM audit_entry a LEFT JOIN app_user u ON u.id = a.actor_user_id AND u.tenant_id = a.tenant_id
         WHERE a.tenant_id = $1 AND ${PROGRAMME_SCOPE} ${where.map((w) => `AND ${w}`).join(' ')}
-        ORDER BY a.id DESC LIMIT ${Math.min(f.limit ?? 200, 500)}`,
+        ORDER BY a.id DESC LIMIT ${Math.min(f.limit ?? 200, 500)} OFFSET ${Math.max(0, Math.floor(f.offset ?? 0))}`,
       params,
     );
     return rows.map((r: Record<string, unknown>) => ({
@@ -275,6 +276,22 @@ export class ReportsRepository {
       actorUserId: (r.actor_user_id as string | null) ?? null,
       actorName: (r.display_name as string | null) ?? null,
     }));
+  }
+
+  /** How many entries of a programme's log the filters keep (for the pager). */
+  async auditCount(tenantId: string, programmeId: string, f: AuditFilter): Promise<number> {
+    const params: unknown[] = [tenantId, programmeId, programmeId];
+    const where: string[] = [];
+    if (f.action) where.push(`a.action = $${params.push(f.action)}`);
+    if (f.actor === 'system') where.push('a.actor_user_id IS NULL');
+    else if (f.actor) where.push(`a.actor_user_id = $${params.push(f.actor)}`);
+    if (f.from) where.push(`a.at >= $${params.push(f.from)}`);
+    if (f.to) where.push(`a.at < $${params.push(f.to)}`);
+    const [row] = await this.ds.query(
+      `SELECT count(*)::int AS n FROM audit_entry a WHERE a.tenant_id = $1 AND ${PROGRAMME_SCOPE} ${where.map((w) => `AND ${w}`).join(' ')}`,
+      params,
+    );
+    return Number(row?.n ?? 0);
   }
 
   /** The actions and actors found in a programme's log, for the filters' choices. */

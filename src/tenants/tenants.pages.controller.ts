@@ -1,7 +1,10 @@
 import { Body, Controller, HttpCode, Get, Header, Inject, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { AuditLogView, rowsWith } from '../audit/audit-log.view.js';
+import { AUDIT_PAGE_SIZE, auditFilterOf, auditQueryString, pagerOf, type AuditQueryParams } from '../audit/audit-page.js';
 import { AuditService } from '../audit/audit.service.js';
+import { toCsv } from '../common/web/csv.js';
 import { Public, Roles } from '../auth/roles.guard.js';
 import { type FieldProblem } from '../common/errors/domain-error.js';
 import { CurrentTenant, Page, type PageContext } from '../request-context/current.decorators.js';
@@ -20,6 +23,7 @@ export class TenantsPagesController {
   constructor(
     private readonly tenants: TenantsService,
     private readonly audit: AuditService,
+    private readonly auditView: AuditLogView,
     private readonly views: ViewService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -69,12 +73,63 @@ export class TenantsPagesController {
 
   @Get('staff/audit')
   @Roles(['staff'])
-  async auditLog(@Page() page: PageContext, @Query('action') action?: string) {
-    const entries = await this.audit.list(page.tenant.id, { action: action || undefined, limit: 200 });
+  async auditLog(@Page() page: PageContext, @Query() query: AuditQueryParams) {
+    const f = auditFilterOf(query, page.tenant.timeZone);
+    let { entries, total } = await this.audit.search(page.tenant.id, f.filter, (f.page - 1) * AUDIT_PAGE_SIZE, AUDIT_PAGE_SIZE);
+    const pager = pagerOf(`${page.basePath}/staff/audit`, f, f.page, total);
+    if (pager.page !== f.page) ({ entries, total } = await this.audit.search(page.tenant.id, f.filter, (pager.page - 1) * AUDIT_PAGE_SIZE, AUDIT_PAGE_SIZE));
+    const choices = await this.audit.choices(page.tenant.id);
+    const names = await this.auditView.lookup(page, entries, choices.actorIds);
+    const t = (key: string) => this.views.t(page.locale, key);
     return this.views.page('pages/staff/audit', page, {
-      title: this.views.t(page.locale, 'staff.audit'),
-      action,
-      entries: entries.map((e) => ({ ...e, dataJson: JSON.stringify(e.data) })),
+      title: t('staff.audit'),
+      entries: rowsWith(page, entries, names).map((r) => ({
+        ...r.entry,
+        isoAt: r.entry.at.toISOString(),
+        sentence: this.views.safe(r.html),
+        actorName: r.actorName,
+        dataJson: r.dataJson,
+      })),
+      pager,
+      csvHref: `${page.basePath}/staff/audit.csv${auditQueryString(f)}`,
+      actions: choices.actions
+        .map((a) => ({
+          value: a,
+          label: this.views.t(page.locale, `auditAction.${a}`).startsWith('auditAction.') ? a : this.views.t(page.locale, `auditAction.${a}`),
+          selected: a === f.filter.action,
+        }))
+        .sort((a, b) => a.label.localeCompare(b.label, page.locale)),
+      actors: choices.actorIds
+        .map((id) => ({ value: id, label: names('user', id)?.text ?? t('auditActor.unknown'), selected: id === f.filter.actor }))
+        .sort((a, b) => a.label.localeCompare(b.label, page.locale)),
+      systemSelected: f.filter.actor === 'system',
+      from: f.from,
+      to: f.to,
     });
+  }
+
+  /** The filtered entries (all of them, up to 5 000) as CSV: headers in the reader's language, the sentence and the raw data. */
+  @Get('staff/audit.csv')
+  @Roles(['staff'])
+  async auditCsv(@Page() page: PageContext, @Query() query: AuditQueryParams, @Res() res: Response) {
+    const f = auditFilterOf(query, page.tenant.timeZone);
+    const { entries } = await this.audit.search(page.tenant.id, f.filter, 0, 5000);
+    const rows = await this.auditView.rows(page, entries);
+    const t = (key: string) => this.views.t(page.locale, key);
+    const header = ['audit.csvAt', 'audit.csvActor', 'audit.csvAction', 'audit.csvSentence', 'audit.csvSubjectType', 'audit.csvSubjectId', 'audit.csvData'].map(
+      t,
+    );
+    const body = rows.map((r) => [
+      r.entry.at.toISOString(),
+      r.actorName,
+      r.actionLabel,
+      r.text,
+      r.entry.subjectType,
+      r.entry.subjectId,
+      JSON.stringify(r.entry.data ?? {}),
+    ]);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="${page.tenant.slug}-audit.csv"`);
+    res.send(toCsv(header, body));
   }
 }

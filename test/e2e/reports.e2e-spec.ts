@@ -318,22 +318,31 @@ describe('results report: publication, versions and downloads', () => {
     const dash = await openPage(browser, city.host, `/staff/programmes/${s.programme.id}/dashboard?lang=en`);
     expect(dash.status).toBe(200);
     expect(dash.html).toContain('Campaign pages not approved');
-    expect(dash.html).toContain('<span lang="fr">Late page</span> — draft'); // written in French: marked so on the English page
+    expect(dash.html).toMatch(/<a href="[^"]+\/campaigns"><span lang="fr">Late page<\/span><\/a> — draft/); // written in French: marked so on the English page
     expect(dash.html).toMatch(/Applications received<\/span><br><strong>6</);
     expect(dash.html).toMatch(/Funded<\/span><br><strong>2</);
-    // Actions read as what happened, in the page's language, not as their keys.
-    expect(dash.html).toContain('<td>Results report published</td>');
-    expect(dash.html).toContain('<td>Programme created</td>');
-    expect(dash.html).not.toContain('<td>report.published</td>');
+    // Actions read as what happened, in the page's language: one sentence naming who and what (a link), raw data behind a disclosure.
+    expect(dash.html).toContain('<span class="badge">Results report published</span>');
+    expect(dash.html).toMatch(new RegExp(`published version 5 of the results report of the programme “<a href="/staff/programmes/${s.programme.id}"[^>]*>`));
+    expect(dash.html).not.toContain('<span class="badge">report.published</span>');
+    expect(dash.html.replace(/<details[\s\S]*?<\/details>/g, '').replace(/<[^>]+>/g, '')).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
+    // The funnel as a drawing with a text equivalent, and the late items link to where staff act.
+    expect(dash.html).toMatch(/<svg[^>]*role="img"[^>]*aria-labelledby="dashboard-funnel-title/);
+    expect(dash.html).toContain('<title id="dashboard-funnel-title">Programme funnel</title>');
+    // After the window, the collection day by day: a cumulative line and its table.
+    expect(dash.html).toMatch(/<svg[^>]*role="img"[^>]*aria-labelledby="dashboard-daily-title dashboard-daily-desc"/);
+    expect(dash.html).toMatch(/<caption class="visually-hidden">Collection day by day<\/caption>[\s\S]*?<tbody><tr><th scope="row">/);
     const filtered = await openPage(
       browser,
       city.host,
       `/staff/programmes/${s.programme.id}/dashboard?lang=en&action=report.published&actor=${staff.userId}&from=2026-09-25&to=2026-09-25`,
     );
-    expect((filtered.html.match(/<td>Results report published<\/td>/g) ?? []).length).toBe(1);
-    expect(filtered.html).not.toContain('<td>Programme created</td>');
+    expect((filtered.html.match(/<span class="badge">Results report published<\/span>/g) ?? []).length).toBe(1);
+    expect(filtered.html).toContain('1 entry');
+    expect(filtered.html).not.toContain('<span class="badge">Programme created</span>');
     const none = await openPage(browser, city.host, `/staff/programmes/${s.programme.id}/dashboard?action=report.published&actor=system`);
-    expect(none.html).not.toContain('<td>Rapport de résultats publié</td>');
+    expect(none.html).not.toContain('<span class="badge">Rapport de résultats publié</span>');
+    expect(none.html).toMatch(/Aucune entrée|No entry/);
     const bad = await openPage(browser, city.host, `/staff/programmes/${s.programme.id}/dashboard?from=yesterday&actor=x&action=${'a'.repeat(300)}`);
     expect(bad.status).toBe(200);
     const programmePage = await openPage(browser, city.host, `/staff/programmes/${s.programme.id}?lang=en`);

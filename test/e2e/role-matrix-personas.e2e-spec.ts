@@ -205,6 +205,8 @@ const KEY_ROUTES: KeyRoute[] = [
   key('-    -    -    -    -    -    A    -    -    -    A    -', 'DELETE /api/people/:userId/roles/:grantId', "remove one of a person's roles"),
   key('-    -    -    -    -    -    A    -    -    -    A    -', 'POST /api/people/:userId/invitation', 'resend an invitation'),
   key('-    -    -    -    -    -    A    -    -    -    A    -', 'GET /staff/people', 'people page'),
+  key('-    -    -    -    -    -    A    -    -    -    A    -', 'GET /staff/audit', 'authority audit log'),
+  key('-    -    -    -    -    -    A    -    -    -    A    -', 'GET /staff/audit.csv', 'authority audit log (CSV)'),
   key('-    -    -    -    -    -    A    -    -    -    A    -', 'POST /staff/people/:userId/remove', 'remove access (page)'),
   key('-    A    A    A    A    A    A    A    A    -    A    A', 'GET /api/me', 'who am I'),
   key('A    A    A    A    A    A    A    A    A    A    A    A', 'GET /api/programmes/:programmeId', 'public programme'),
