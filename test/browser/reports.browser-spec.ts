@@ -95,7 +95,7 @@ describe('results report pages in a browser', () => {
     await expectAccessible(page);
     await page.selectOption('#audit-action', 'report.published');
     await page.click('text=Filtrer');
-    expect(await page.locator('tbody tr td:nth-child(3)', { hasText: 'Rapport de résultats publié' }).count()).toBe(2);
+    expect(await page.locator('.audit-entry .badge', { hasText: 'Rapport de résultats publié' }).count()).toBe(2);
     await page.context().close();
   });
 });
