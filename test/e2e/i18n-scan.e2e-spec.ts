@@ -18,7 +18,7 @@ const HOST = 'localhost';
  * Issue 15, point 4: no raw strings. The demo (every programme seed) is crawled from `/` and from each
  * persona's home, following same-site links breadth-first, and every page found is rendered in each
  * language the demo authority offers. A page fails on an unfilled {placeholder}, a catalogue key shown
- * as text, a "(s)" plural, a number not written the language's way, `<html lang>` not the page's
+ * as text, an id (UUID) or a JSON object shown outside a `<details>` disclosure (issue 16), a "(s)" plural, a number not written the language's way, `<html lang>` not the page's
  * language, or a sentence of another language's catalogue outside an element marked with that `lang`.
  * The failure lists every finding, grouped by kind (I18N_SCAN_REPORT=<file> also writes them as JSON).
  */

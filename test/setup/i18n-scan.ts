@@ -2,7 +2,8 @@ import { DomUtils, parseDocument } from 'htmlparser2';
 import type { Translations } from '../../src/common/web/i18n.js';
 
 /** What the language scan finds wrong on a page (issue 15, point 4). */
-export type FindingKind = 'placeholder' | 'raw key' | '(s) plural' | 'number format' | 'html lang' | 'other language without lang' | 'server error';
+export type FindingKind =
+  'placeholder' | 'raw key' | '(s) plural' | 'number format' | 'html lang' | 'other language without lang' | 'id shown as text' | 'JSON shown' | 'server error';
 
 export interface Finding {
   kind: FindingKind;
@@ -23,6 +24,9 @@ interface Element {
 const TEXT_ATTRIBUTES = ['alt', 'title', 'placeholder', 'aria-label', 'aria-description', 'aria-roledescription', 'label', 'content', 'data-label'];
 /** Identifiers and data shown as such (codes, JSON): not checked for keys and number formats. */
 const CODE_ELEMENTS = new Set(['code', 'pre', 'kbd', 'samp']);
+/** An id (UUID) or a JSON object written out: for people, only inside a `<details>` disclosure (issue 16). */
+const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/i;
+const JSON_OBJECT = /[{[]\s*"[^"\n]{1,60}"\s*:/;
 /** Never shown: code and styles. */
 const SKIPPED_ELEMENTS = new Set(['script', 'style', 'noscript', 'template']);
 /** `<meta content>` values that are text (not URLs, colours, locales). */
@@ -160,12 +164,15 @@ export function scanPage(html: string, lang: string, page: string, translations:
     }
   };
 
-  const walk = (nodes: Node[], inHead: boolean, inCode: boolean) => {
+  const walk = (nodes: Node[], inHead: boolean, inCode: boolean, inDetails = false) => {
     for (const node of nodes) {
       if (node.type === 'text') {
         const parent = node.parent as unknown as Element | null;
+        const data = (node as unknown as { data: string }).data;
         // In <head>, only the title is text.
-        if (!inHead || parent?.name === 'title') checkText((node as unknown as { data: string }).data, parent, '', inCode);
+        if (!inHead || parent?.name === 'title') checkText(data, parent, '', inCode);
+        if (!inHead && !inDetails && UUID.test(data)) add('id shown as text', data);
+        if (!inHead && !inDetails && JSON_OBJECT.test(data)) add('JSON shown', data);
         continue;
       }
       if (node.type !== 'tag' && node.type !== 'script' && node.type !== 'style') continue;
@@ -178,7 +185,7 @@ export function scanPage(html: string, lang: string, page: string, translations:
         checkText(value, el, `${el.name}[${attr}]`);
       }
       if (el.name === 'input' && /^(submit|button)$/.test(el.attribs.type ?? '') && el.attribs.value) checkText(el.attribs.value, el, 'input[value]');
-      walk(el.children, inHead || el.name === 'head', inCode || CODE_ELEMENTS.has(el.name));
+      walk(el.children, inHead || el.name === 'head', inCode || CODE_ELEMENTS.has(el.name), inDetails || el.name === 'details');
     }
   };
   walk(doc.children, false, false);

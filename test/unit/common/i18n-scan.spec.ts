@@ -48,4 +48,13 @@ describe('language scan rules', () => {
       <h1>Ressourcerie de quartier</h1><p><span lang="fr">Ressourcerie de quartier</span></p><img alt="Ressourcerie de quartier" src="/a.png"></body></html>`;
     expect(scanPage(html, 'en', '/p', t, index).map((f) => `${f.kind}: ${f.text}`)).toEqual(['other language without lang: [fr] Ressourcerie de quartier']);
   });
+
+  it('finds an id or a JSON object shown to people, except inside a details disclosure', () => {
+    const id = '97ef6d45-f1ec-47e3-be41-8f2fbe4f0590';
+    const html = page(
+      'fr',
+      `<p>Dossier ${id}</p><textarea>[{ "key": "team" }]</textarea><details><summary>Détails</summary><code>${id} {"a": 1}</code></details>`,
+    );
+    expect(kinds(html, 'fr')).toEqual([`id shown as text: Dossier ${id}`, 'JSON shown: [{ "key": "team" }]']);
+  });
 });
