@@ -38,9 +38,13 @@ export class MeService {
         if (own.has('juror') && from('jury')) links.push({ href: `/jury/programmes/${prog.id}`, label: 'me.jury' });
         if (own.has('applicant')) {
           links.push({ href: '/applications', label: 'apply.mine' });
-          if (from('coaching'))
-            links.push({ href: `/coaching/programmes/${prog.id}`, label: 'me.schedule' }, { href: `/partners/programmes/${prog.id}/needs`, label: 'me.needs' });
-          if (from('coaching') && laureateOf.has(prog.id)) links.push({ href: `/programmes/${prog.id}/campaign`, label: 'me.campaign' });
+          // Coaching, sponsors and the campaign are a laureate's: an applicant who was not selected has none.
+          if (from('coaching') && laureateOf.has(prog.id))
+            links.push(
+              { href: `/coaching/programmes/${prog.id}`, label: 'me.schedule' },
+              { href: `/partners/programmes/${prog.id}/needs`, label: 'me.needs' },
+              { href: `/programmes/${prog.id}/campaign`, label: 'me.campaign' },
+            );
         }
         if (roles.has('coach') && from('coaching')) links.push({ href: `/coaching/programmes/${prog.id}/coach`, label: 'me.coach' });
         if (own.has('partner') && from('coaching')) links.push({ href: `/partners/programmes/${prog.id}`, label: 'me.partner' });
