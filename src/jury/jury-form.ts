@@ -4,6 +4,8 @@ import { fieldProblem, DomainError, type FieldProblem } from '../common/errors/d
 import type { ErrorMessages } from '../common/errors/error-messages.js';
 import type { PageContext } from '../request-context/current.decorators.js';
 import type { JurySettings } from './jury.settings.js';
+import { cleanLocalized } from '../common/i18n/localized.js';
+import { formHasText, localizedFromForm } from '../common/web/language-fields.js';
 
 /** The jury pages' forms: submitted fields read as values, a change's error as the page's message, the settings form both ways. */
 
@@ -34,35 +36,74 @@ export async function attempt(
   }
 }
 
-/** The settings form's text fields (criteria and quotas as lines) back into the API's shape. */
+/** The row numbers a form posted for `prefix` (`criteria.<i>.<field>`), in order. */
+export function rowIndexes(body: Body_, prefix: string): number[] {
+  const found = new Set<number>();
+  const re = new RegExp(`^${prefix}\\.(\\d+)\\.`);
+  for (const key of Object.keys(body)) {
+    const m = re.exec(key);
+    if (m) found.add(Number(m[1]));
+  }
+  return [...found].sort((a, b) => a - b);
+}
+
+/** A criterion's id from its label: lowercase ASCII, starting with a letter, unique among `taken`. */
+export function criterionId(label: string, taken: Set<string>): string {
+  let base = label
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^[^a-z]+/, '')
+    .replace(/_+$/, '')
+    .slice(0, 36)
+    .replace(/_+$/, '');
+  if (!base) base = 'criterion';
+  let id = base;
+  for (let n = 2; taken.has(id); n++) id = `${base}_${n}`;
+  taken.add(id);
+  return id;
+}
+
 /**
- * Criteria are lines "id | label in each language (the authority's default first) | weight | min | max";
- * `languages` gives the label columns.
+ * The settings form back into the API's shape. Criteria and quotas are rows of fields
+ * (`criteria.<i>.label.<lang>`, `.weight`, `.min`, `.max`, `.id` kept for a stored one, `.remove`;
+ * `quotas.<i>.dimension`, `.group`, `.min`, `.remove`); a row left empty is ignored. Each criterion
+ * and quota keeps its form row number in `rows`, so that a refused value is shown at its row.
  */
-export function settingsFromForm(body: Body_, languages: readonly Locale[]): { dto: Record<string, unknown>; problems: FieldProblem[] } {
+export function settingsFromForm(
+  body: Body_,
+  languages: readonly Locale[],
+): { dto: Record<string, unknown>; problems: FieldProblem[]; criteriaRows: number[]; quotaRows: number[] } {
   const problems: FieldProblem[] = [];
-  const lines = (s: unknown) =>
-    str(s)
-      .split(/\r?\n/)
-      .map((l) => l.trim())
-      .filter(Boolean);
-  const criteria = lines(body.criteria).map((l, i) => {
-    const [id, ...rest] = l.split('|').map((x) => x.trim());
-    const labels = rest.slice(0, languages.length);
-    const [weight, min, max] = rest.slice(languages.length);
-    if (!id || !labels[0])
-      problems.push(fieldProblem('criteria', 'validation.lineFormat', { line: i + 1, format: `id | ${languages.join(' | ')} | weight | min | max` }));
-    const label: Record<Locale, string> = {};
-    languages.forEach((lang, n) => {
-      if (labels[n]) label[lang] = labels[n];
+  const defaultLang = languages[0];
+  const criteriaRows: number[] = [];
+  const kept = rowIndexes(body, 'criteria').filter((i) => body[`criteria.${i}.remove`] !== 'yes');
+  const rows = kept
+    .map((i) => ({ i, id: str(body[`criteria.${i}.id`]), label: localizedFromForm(body, `criteria.${i}.label`, languages) }))
+    .filter((r) => r.id || formHasText(r.label));
+  // Stored criteria keep their id; a new one gets its id from its label in the default language.
+  const taken = new Set(rows.map((r) => r.id).filter(Boolean));
+  const criteria = rows.map(({ i, id, label }) => {
+    criteriaRows.push(i);
+    const cleaned = cleanLocalized(label);
+    if (!cleaned[defaultLang]) problems.push(fieldProblem(`criteria.${i}.label`, 'validation.required'));
+    const text = (field: string) => str(body[`criteria.${i}.${field}`]);
+    return {
+      id: id || criterionId(cleaned[defaultLang] ?? Object.values(cleaned)[0] ?? '', taken),
+      label: cleaned,
+      weight: num(text('weight')) ?? 1,
+      min: num(text('min')) ?? 0,
+      max: num(text('max')) ?? 5,
+    };
+  });
+  const quotaRows: number[] = [];
+  const quotas = rowIndexes(body, 'quotas')
+    .filter((i) => body[`quotas.${i}.remove`] !== 'yes' && str(body[`quotas.${i}.group`]))
+    .map((i) => {
+      quotaRows.push(i);
+      return { dimension: str(body[`quotas.${i}.dimension`]) || 'category', group: str(body[`quotas.${i}.group`]), min: num(body[`quotas.${i}.min`]) ?? 1 };
     });
-    return { id, label, weight: num(weight) ?? 1, min: num(min) ?? 0, max: num(max) ?? 5 };
-  });
-  const quotas = lines(body.quotas).map((l, i) => {
-    const [dimension, group, min] = l.split('|').map((x) => x.trim());
-    if (!dimension || !group) problems.push(fieldProblem('quotas', 'validation.lineFormat', { line: i + 1, format: 'category | group | minimum' }));
-    return { dimension, group, min: num(min) ?? 1 };
-  });
   const dto: Record<string, unknown> = {
     method: str(body.method),
     criteria,
@@ -76,10 +117,18 @@ export function settingsFromForm(body: Body_, languages: readonly Locale[]): { d
   };
   if (num(body.jurorsPerApplication) !== undefined) dto.jurorsPerApplication = num(body.jurorsPerApplication);
   if (num(body.cutOff) !== undefined) dto.cutOff = num(body.cutOff);
-  return { dto, problems };
+  return { dto, problems, criteriaRows, quotaRows };
 }
 
-export function settingsToForm(method: string, s: JurySettings, languages: readonly Locale[]): Record<string, string> {
+/** A refused field of the API's shape (`criteria.1.weight`) renamed after its form row (`criteria.3.weight`). */
+export function toFormRow(field: string, criteriaRows: number[], quotaRows: number[]): string {
+  const m = /^(criteria|quotas)\.(\d+)(\..*)?$/.exec(field);
+  if (!m) return field;
+  const row = (m[1] === 'criteria' ? criteriaRows : quotaRows)[Number(m[2])];
+  return row === undefined ? field : `${m[1]}.${row}${m[3] ?? ''}`;
+}
+
+export function settingsToForm(method: string, s: JurySettings): Record<string, string> {
   return {
     method,
     normalisation: s.normalisation,
@@ -90,7 +139,5 @@ export function settingsToForm(method: string, s: JurySettings, languages: reado
     laureates: String(s.laureates),
     waitingList: String(s.waitingList),
     cutOff: s.cutOff === null ? '' : String(s.cutOff),
-    criteria: s.criteria.map((c) => [c.id, ...languages.map((l) => c.label[l] ?? ''), c.weight, c.min, c.max].join(' | ')).join('\n'),
-    quotas: s.quotas.map((q) => `${q.dimension} | ${q.group} | ${q.min}`).join('\n'),
   };
 }

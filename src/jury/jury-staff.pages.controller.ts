@@ -16,7 +16,10 @@ import { AuthService } from '../auth/auth.service.js';
 import { localizeProblems } from '../common/errors/validation.js';
 import { fieldLabel } from '../common/errors/validation.js';
 import { InviteMemberDto, JurySettingsDto, UpdateMemberDto } from './dto/jury.dto.js';
-import { attempt, num, settingsFromForm, settingsToForm, str, type Body_ } from './jury-form.js';
+import { attempt, num, rowIndexes, settingsFromForm, settingsToForm, str, toFormRow, type Body_ } from './jury-form.js';
+import { ApplicationsService } from '../applications/applications.service.js';
+import { languageFields } from '../common/web/language-fields.js';
+import { localizedText, type Localized } from '../common/i18n/localized.js';
 import { JuryResultsService } from './jury-results.service.js';
 import { JurySetupService } from './jury-setup.service.js';
 import { settingsOf } from './jury.settings.js';
@@ -34,6 +37,7 @@ export class JuryStaffPagesController {
     private readonly views: ViewService,
     private readonly errors: ErrorMessages,
     private readonly auth: AuthService,
+    private readonly applications: ApplicationsService,
   ) {}
 
   /** `?saved=` says what was just done; `?remove=<member>` asks to confirm a member's removal. */
@@ -144,13 +148,15 @@ export class JuryStaffPagesController {
   @HttpCode(200)
   @Roles(['staff'])
   async saveSettings(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Body() body: Body_, @Res() res: Response) {
-    const { dto, problems } = settingsFromForm(body, editorLanguages(page.tenant));
+    const { dto, problems, criteriaRows, quotaRows } = settingsFromForm(body, editorLanguages(page.tenant));
     const form = checkForm(JurySettingsDto, dto);
-    const errors = [...problems, ...(form.ok ? [] : form.errors)];
+    // A refused value of the n-th criterion or quota is shown at the form row it came from.
+    const atRow = (list: FieldProblem[]) => list.map((e) => ({ ...e, field: toFormRow(e.field, criteriaRows, quotaRows) }));
+    const errors = [...problems, ...atRow(form.ok ? [] : form.errors)];
     if (!errors.length && form.ok) {
       const problem = await attempt(this.errors, page, 'method', () => this.setup.saveSettings(page.tenant, programmeId, form.value, page.principal!.userId));
       if (!problem) return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/jury?saved=settings`);
-      errors.push(...(problem.fieldErrors.length ? problem.fieldErrors : [problem.error]));
+      errors.push(...(problem.fieldErrors.length ? atRow(problem.fieldErrors) : [problem.error]));
     }
     return res.status(400).send(await this.renderStaff(page, programmeId, { errorList: errors, settingsValues: body }));
   }
@@ -271,12 +277,16 @@ export class JuryStaffPagesController {
     }
     // A member's field is named after the member in the error summary: "Claire Martin, Weight".
     const names = new Map(o.members.map((m) => [`member.${m.id}`, m.displayName]));
+    const settings = settingsOf(o.jury);
+    const rows = await this.settingsRows(page, programmeId, settings, extra.settingsValues as Body_ | undefined);
     const labelled = (list: FieldProblem[] | undefined) =>
       localizeProblems(list ?? [], page.locale, (field) => {
         const m = /^(member\.[^.]+)\.(\w+)$/.exec(field);
-        return m && names.has(m[1]) ? `${names.get(m[1])}, ${fieldLabel(m[2], page.locale)}` : undefined;
+        if (m && names.has(m[1])) return `${names.get(m[1])}, ${fieldLabel(m[2], page.locale)}`;
+        const r = /^(criteria|quotas)\.(\d+)\.(\w+)/.exec(field);
+        const row = r ? (r[1] === 'criteria' ? rows.criteria : rows.quotas).find((x) => x.index === Number(r[2])) : undefined;
+        return row ? `${row.name}, ${row.labels[r![3]] ?? r![3]}` : undefined;
       });
-    const settings = settingsOf(o.jury);
     const typed = extra.confirmValues as Body_ | undefined;
     const confirmForm = {
       laureates: typed ? str(typed.laureates) : results?.laureates,
@@ -306,17 +316,127 @@ export class JuryStaffPagesController {
       removing: status === 'setup' ? (o.members.find((m) => m.id === extra.removeId) ?? null) : null,
       progress,
       results,
-      settingsValues: settingsToForm(o.method, settings, editorLanguages(page.tenant)),
-      criteriaHint: this.views.t(page.locale, 'jury.criteriaColumns', {
-        columns: editorLanguages(page.tenant)
-          .map((l) => this.views.translations.nativeName(l))
-          .join(' | '),
-      }),
+      settingsValues: settingsToForm(o.method, settings),
       setup: status === 'setup',
       methods: ['favourites', 'scored_criteria', 'borda', 'pairwise'],
       ...extra,
       errorList,
       errors: Object.fromEntries(errorList.map((e) => [e.field, e.message])),
+      criteriaRows: rows.criteria.map((r) => ({
+        ...r,
+        errors: {
+          label: errorList.filter((e) => e.field.startsWith(`criteria.${r.index}.label`))[0]?.message,
+          weight: errorOf(`criteria.${r.index}.weight`),
+          min: errorOf(`criteria.${r.index}.min`),
+          max: errorOf(`criteria.${r.index}.max`),
+        },
+      })),
+      quotaRows: rows.quotas.map((r) => ({
+        ...r,
+        errors: { group: errorOf(`quotas.${r.index}.group`) ?? errorOf(`quotas.${r.index}.dimension`), min: errorOf(`quotas.${r.index}.min`) },
+      })),
     });
+  }
+
+  /**
+   * The criteria and quotas as rows of fields: what is stored (or what was just typed, shown again with
+   * its errors), then one empty row to add one. Each row has a name for its error messages.
+   */
+  private async settingsRows(page: PageContext, programmeId: string, settings: ReturnType<typeof settingsOf>, typed: Body_ | undefined) {
+    const t = (key: string, vars?: Record<string, unknown>) => this.views.t(page.locale, key, vars);
+    const languages = editorLanguages(page.tenant);
+    const fallbacks = languages;
+    const criterionLabels: Record<string, string> = {
+      label: t('jury.criterionLabel'),
+      weight: t('jury.criterionWeight'),
+      min: t('jury.criterionMin'),
+      max: t('jury.criterionMax'),
+    };
+    const quotaLabels: Record<string, string> = { group: t('jury.quotaCategory'), dimension: t('jury.quotaCategory'), min: t('jury.quotaMin') };
+    const criterion = (index: number, c: { id: string; label: Localized; weight: string; min: string; max: string; remove: boolean }, isNew: boolean) => {
+      const name = `criteria.${index}`;
+      const text = localizedText(c.label, page.locale, fallbacks);
+      return {
+        index,
+        prefix: name,
+        id: c.id,
+        isNew,
+        langs: languageFields(`${name}.label`, c.label, undefined, page.tenant, { required: true }),
+        weight: c.weight,
+        min: c.min,
+        max: c.max,
+        remove: c.remove,
+        title: text || t('jury.newCriterion'),
+        name: text ? t('jury.criterionNamed', { name: text }) : t('jury.newCriterion'),
+        labels: criterionLabels,
+      };
+    };
+    const criteria = typed
+      ? rowIndexes(typed, 'criteria').map((i) => {
+          const label: Localized = Object.fromEntries(languages.map((l) => [l, str(typed[`criteria.${i}.label.${l}`])]));
+          const id = str(typed[`criteria.${i}.id`]);
+          return criterion(
+            i,
+            {
+              id,
+              label,
+              weight: str(typed[`criteria.${i}.weight`]),
+              min: str(typed[`criteria.${i}.min`]),
+              max: str(typed[`criteria.${i}.max`]),
+              remove: typed[`criteria.${i}.remove`] === 'yes',
+            },
+            !id,
+          );
+        })
+      : settings.criteria.map((c, i) =>
+          criterion(
+            i,
+            {
+              id: c.id,
+              label: c.label,
+              weight: String(c.weight),
+              min: String(c.min),
+              max: String(c.max),
+              remove: false,
+            },
+            false,
+          ),
+        );
+    const lastC = criteria[criteria.length - 1];
+    if (!lastC || !lastC.isNew || lastC.langs.some((l) => l.value))
+      criteria.push(criterion(lastC ? lastC.index + 1 : 0, { id: '', label: {}, weight: '1', min: '0', max: '5', remove: false }, true));
+    // Quotas: a category of the call (by its label), or a group of another dimension kept as it is.
+    const categories = (await this.applications.findCall(page.tenant.id, programmeId))?.categories ?? [];
+    const quota = (index: number, q: { dimension: string; group: string; min: string; remove: boolean }) => {
+      const category = categories.find((c) => c.key === q.group);
+      const label = q.dimension === 'category' && category ? localizedText(category.label, page.locale, fallbacks) : q.group;
+      return {
+        index,
+        prefix: `quotas.${index}`,
+        dimension: q.dimension,
+        isCategory: q.dimension === 'category',
+        group: q.group,
+        min: q.min,
+        remove: q.remove,
+        isNew: !q.group,
+        options: categories.map((c) => ({ key: c.key, label: c.label, selected: c.key === q.group })),
+        unknownGroup: q.dimension === 'category' && q.group && !category ? q.group : null,
+        name: q.group ? t('jury.quotaNamed', { name: label }) : t('jury.newQuota'),
+        labels: quotaLabels,
+      };
+    };
+    const quotas = typed
+      ? rowIndexes(typed, 'quotas').map((i) =>
+          quota(i, {
+            dimension: str(typed[`quotas.${i}.dimension`]) || 'category',
+            group: str(typed[`quotas.${i}.group`]),
+            min: str(typed[`quotas.${i}.min`]),
+            remove: typed[`quotas.${i}.remove`] === 'yes',
+          }),
+        )
+      : settings.quotas.map((q, i) => quota(i, { dimension: q.dimension, group: q.group, min: String(q.min), remove: false }));
+    const lastQ = quotas[quotas.length - 1];
+    if (!lastQ || !lastQ.isNew) quotas.push(quota(lastQ ? lastQ.index + 1 : 0, { dimension: 'category', group: '', min: '1', remove: false }));
+    return { criteria, quotas };
   }
 }

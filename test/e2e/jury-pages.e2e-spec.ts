@@ -3,6 +3,9 @@ import { createCall, createPerson, createProgramme, createTenant } from '../fact
 import type { TestPerson, TestTenant } from '../factories/index.js';
 import { createEligibleApplications, type EligibleApplication } from '../factories/jury.js';
 import { openPage } from '../setup/pages.js';
+import { formFields } from '../setup/forms.js';
+import { settingsOf } from '../../src/jury/jury.settings.js';
+import { JurySetupService } from '../../src/jury/jury-setup.service.js';
 import { startTestApp } from '../setup/test-app.js';
 import type { TestApp } from '../setup/test-app.js';
 import type { Programme } from '../../src/programmes/programme.entity.js';
@@ -51,7 +54,7 @@ describe('jury pages', () => {
       .post(`${base}/settings`)
       .set('Host', city.host)
       .type('form')
-      .send({ _csrf: page.csrf, method: 'scored_criteria', criteria: '', laureates: '1', waitingList: '1' });
+      .send({ _csrf: page.csrf, method: 'scored_criteria', 'criteria.0.label.fr': '', 'criteria.0.weight': '1', laureates: '1', waitingList: '1' });
     expect(badSettings.status).toBe(400);
     expect(badSettings.text).toContain('href="#field-criteria"');
     await staffBrowser
@@ -61,7 +64,17 @@ describe('jury pages', () => {
       .send({
         _csrf: page.csrf,
         method: 'scored_criteria',
-        criteria: 'impact | Impact | Impact | 2 | 0 | 5\nfeasibility | Faisabilité | Feasibility | 1 | 0 | 5',
+        // Rows of fields, as the page has them: the ids come from the French labels (impact, faisabilite).
+        'criteria.0.label.fr': 'Impact',
+        'criteria.0.label.en': 'Impact',
+        'criteria.0.weight': '2',
+        'criteria.0.min': '0',
+        'criteria.0.max': '5',
+        'criteria.1.label.fr': 'Faisabilité',
+        'criteria.1.label.en': 'Feasibility',
+        'criteria.1.weight': '1',
+        'criteria.1.min': '0',
+        'criteria.1.max': '5',
         laureates: '1',
         waitingList: '1',
         blindReview: 'yes',
@@ -133,7 +146,7 @@ describe('jury pages', () => {
       .post(`${scorePath}/ballot`)
       .set('Host', city.host)
       .type('form')
-      .send({ _csrf: scoring.csrf, score_impact: '9', score_feasibility: '3' });
+      .send({ _csrf: scoring.csrf, score_impact: '9', score_faisabilite: '3' });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('href="#field-score_impact"');
     expect(bad.text).toContain('value="9"');
@@ -142,7 +155,7 @@ describe('jury pages', () => {
       .post(`${scorePath}/ballot`)
       .set('Host', city.host)
       .type('form')
-      .send({ _csrf: scoring.csrf, score_impact: '4', score_feasibility: '3', comment: 'Solide' })
+      .send({ _csrf: scoring.csrf, score_impact: '4', score_faisabilite: '3', comment: 'Solide' })
       .expect(303);
     await jb.post(`${scorePath}/note`).set('Host', city.host).type('form').send({ _csrf: scoring.csrf, note: 'Appeler le fablab' }).expect(303);
     const scored = await openPage(jb, city.host, scorePath);
@@ -153,7 +166,7 @@ describe('jury pages', () => {
       .post(`${portalPath}/applications/${apps[2].id}/ballot`)
       .set('Host', city.host)
       .type('form')
-      .send({ _csrf: other.csrf, score_impact: '2', score_feasibility: '2' })
+      .send({ _csrf: other.csrf, score_impact: '2', score_faisabilite: '2' })
       .expect(303);
 
     const progress = await openPage(staffBrowser, city.host, base);
@@ -189,7 +202,7 @@ describe('jury pages', () => {
       .post(`${scorePath}/ballot`)
       .set('Host', city.host)
       .type('form')
-      .send({ _csrf: scoring.csrf, score_impact: '1', score_feasibility: '1' });
+      .send({ _csrf: scoring.csrf, score_impact: '1', score_faisabilite: '1' });
     expect(closed.status).toBe(409);
 
     const results = await openPage(staffBrowser, city.host, base);
@@ -224,5 +237,70 @@ describe('jury pages', () => {
       .expect('Location', `${base}?saved=announce`);
     const announced = await openPage(staffBrowser, city.host, `${base}?saved=announce&lang=en`);
     expect(announced.html).toContain('The results have been announced to the applicants.');
+  });
+  it('edits the criteria and quotas as rows of fields, as a browser posts them', async () => {
+    const other = await createProgramme(t, city, staff, { phase: 'jury', slug: 'rows' });
+    await createCall(t, city, staff, other.id);
+    const base = `/staff/programmes/${other.id}/jury`;
+    const post = (fields: Record<string, string>) => staffBrowser.post(`${base}/settings`).set('Host', city.host).type('form').send(fields);
+    const stored = async () => settingsOf((await t.app.get(JurySetupService).overview(city.tenant, other.id)).jury);
+
+    // No pipe syntax left: one empty criterion row and one empty quota row, the categories by their label.
+    let page = await openPage(staffBrowser, city.host, `${base}?lang=fr`);
+    const settingsForm = page.html.slice(page.html.indexOf('id="jury-settings"'));
+    expect(settingsForm.slice(0, settingsForm.indexOf('</form>'))).not.toContain(' | ');
+    expect(page.html).toContain('name="criteria.0.label.fr"');
+    expect(page.html).toContain('name="criteria.0.label.en"');
+    expect(page.html).toMatch(/<select id="field-quotas\.0\.group" name="quotas\.0\.group"[^>]*>[\s\S]*<option value="reuse">Réemploi<\/option>/);
+    let fields = formFields(page.html, 'jury-settings');
+    expect(fields['criteria.0.weight']).toBe('1');
+
+    // Two criteria, typed in the empty row and in one more row (as a page shown again would have it).
+    fields = {
+      ...fields,
+      method: 'scored_criteria',
+      'criteria.0.label.fr': 'Impact local',
+      'criteria.0.label.en': 'Local impact',
+      'criteria.0.weight': '2',
+      'criteria.1.label.fr': 'Été 2026 !',
+      'criteria.1.label.en': 'Summer 2026',
+      'criteria.1.weight': '1',
+      'criteria.1.min': '0',
+      'criteria.1.max': '10',
+    };
+    await post(fields).expect(303).expect('Location', `${base}?saved=settings`);
+    let s = await stored();
+    expect(s.criteria.map((c) => [c.id, c.label, c.weight, c.max])).toEqual([
+      ['impact_local', { fr: 'Impact local', en: 'Local impact' }, 2, 5],
+      ['ete_2026', { fr: 'Été 2026 !', en: 'Summer 2026' }, 1, 10],
+    ]);
+    page = await openPage(staffBrowser, city.host, `${base}?saved=settings`);
+    expect(page.html).toContain('Les réglages du jury sont enregistrés.');
+    expect(page.html).toContain('<input type="hidden" name="criteria.0.id" value="impact_local">');
+
+    // Change a weight, rename a label (the id stays), remove the other one, add a quota.
+    fields = formFields(page.html, 'jury-settings');
+    expect(fields['criteria.2.label.fr']).toBe('');
+    fields['criteria.0.weight'] = '3';
+    fields['criteria.0.label.fr'] = 'Impact sur le quartier';
+    fields['criteria.1.remove'] = 'yes';
+    fields['quotas.0.group'] = 'repair';
+    fields['quotas.0.min'] = '1';
+    await post(fields).expect(303);
+    s = await stored();
+    expect(s.criteria.map((c) => [c.id, c.label.fr, c.weight])).toEqual([['impact_local', 'Impact sur le quartier', 3]]);
+    expect(s.quotas).toEqual([{ dimension: 'category', group: 'repair', min: 1 }]);
+    page = await openPage(staffBrowser, city.host, base);
+    expect(page.html).toMatch(/<option value="repair" selected>Réparation<\/option>/);
+
+    // A refused weight is shown next to its row's field, the row named in the message; what was typed stays.
+    fields = formFields(page.html, 'jury-settings');
+    fields['criteria.0.weight'] = '0';
+    const refused = await post(fields);
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('href="#field-criteria.0.weight"');
+    expect(refused.text).toMatch(/<p class="error-message" id="error-criteria\.0\.weight">[\s\S]*?Critère « Impact sur le quartier », Poids/);
+    expect(refused.text).toMatch(/id="field-criteria\.0\.weight"[^>]*value="0"|value="0"[^>]*id="field-criteria\.0\.weight"/);
+    expect((await stored()).criteria[0].weight).toBe(3);
   });
 });
