@@ -14,12 +14,14 @@ import { HealthService } from './health.service.js';
 @Controller()
 export class HealthController {
   private readonly css: string;
+  private readonly brandingScript: string;
 
   constructor(
     private readonly health: HealthService,
     views: ViewService,
   ) {
     this.css = readFileSync(join(views.dir, 'assets', 'app.css'), 'utf8');
+    this.brandingScript = readFileSync(join(views.dir, 'assets', 'branding.js'), 'utf8');
   }
 
   /** For load balancers: 200 when the database answers, else 503 SERVICE_UNAVAILABLE with Retry-After. */
@@ -60,5 +62,14 @@ export class HealthController {
   @Header('Cache-Control', 'public, max-age=3600')
   stylesheet() {
     return this.css;
+  }
+
+  /** The branding page's live contrast text (progressive enhancement: the page works without it). */
+  @Get('assets/branding.js')
+  @Public()
+  @Header('Content-Type', 'text/javascript; charset=utf-8')
+  @Header('Cache-Control', 'public, max-age=3600')
+  brandingJs() {
+    return this.brandingScript;
   }
 }

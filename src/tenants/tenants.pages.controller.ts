@@ -14,6 +14,7 @@ import { languageOptions } from '../common/web/language-options.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { BrandingDto } from './dto/branding.dto.js';
+import { brandingView } from './branding.view.js';
 import type { Tenant } from './tenant.entity.js';
 import { TenantsService } from './tenants.service.js';
 
@@ -44,6 +45,7 @@ export class TenantsPagesController {
       title: this.views.t(page.locale, 'staff.branding'),
       values: page.tenant,
       languageOptions: languageOptions(page.tenant.languages, page.tenant.defaultLocale),
+      ...brandingView(page.tenant, page.locale, page.tenant.timeZone),
     });
   }
 
@@ -57,6 +59,7 @@ export class TenantsPagesController {
           title: this.views.t(page.locale, 'staff.branding'),
           values: body,
           languageOptions: languageOptions(body.languages, body.defaultLocale),
+          ...brandingView(page.tenant, page.locale, body.timeZone),
           errors: errorMap(errors),
           errorList: errors,
         }),

@@ -6,7 +6,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DomainError, fieldProblem } from '../common/errors/domain-error.js';
 import { isUniqueViolation, TransactionRunner } from '../common/db/transaction.js';
-import { isValidTimeZone } from '../common/time/zoned.js';
+import { isSupportedTimeZone } from '../common/time/zoned.js';
 import { languageProblems } from '../common/i18n/is-locale.js';
 import { checkBrandColours } from './domain/branding.js';
 import { isRegistrableHost, siteUrlFor } from './domain/hosts.js';
@@ -180,7 +180,7 @@ export class TenantsService {
   }
 
   async updateBranding(tenant: Tenant, dto: BrandingDto, actorUserId: string): Promise<Tenant> {
-    this.checkBranding(dto);
+    this.checkBranding(dto, tenant.timeZone);
     if (dto.languages || dto.defaultLocale) this.checkLanguages(dto.languages ?? tenant.languages, dto.defaultLocale ?? tenant.defaultLocale);
     const patch = Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)) as Partial<Tenant>;
     await this.tx.run(async (em) => {
@@ -204,9 +204,10 @@ export class TenantsService {
     if (problems.length) throw new DomainError('VALIDATION_FAILED', {}, problems);
   }
 
-  private checkBranding(dto: BrandingDto): void {
+  /** Readable colours and a time zone from the offered list (`savedTimeZone`, the one already saved, stays accepted). */
+  private checkBranding(dto: BrandingDto, savedTimeZone?: string): void {
     const problems = checkBrandColours({ primaryColor: dto.primaryColor, accentColor: dto.accentColor });
-    if (dto.timeZone !== undefined && !isValidTimeZone(dto.timeZone)) {
+    if (dto.timeZone !== undefined && dto.timeZone !== savedTimeZone && !isSupportedTimeZone(dto.timeZone)) {
       problems.push(fieldProblem('timeZone', 'validation.timeZone'));
     }
     if (problems.length) throw new DomainError('VALIDATION_FAILED', {}, problems);

@@ -27,6 +27,7 @@ const PUBLIC = new Set([
   'GET /healthz/live',
   'GET /healthz/ready',
   'GET /assets/app.css',
+  'GET /assets/branding.js',
   'GET /theme.css',
   'GET /',
   'GET /programmes/:slug',

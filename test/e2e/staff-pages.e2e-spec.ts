@@ -137,6 +137,28 @@ describe('staff pages', () => {
 
   it('refuses brand colours that white text cannot be read on', async () => {
     const page = await openPage(browser, city.host, '/staff/branding');
+    // Colour pickers, each with its saved contrast on white; the time zone is chosen from a list; a preview.
+    expect(page.html).toMatch(/<input id="field-primaryColor" name="primaryColor" type="color" value="#[0-9a-f]{6}"/);
+    expect(page.html).toMatch(/<input id="field-accentColor" name="accentColor" type="color"/);
+    expect(page.html).toMatch(/id="contrast-primaryColor"[^>]*>Contraste avec le blanc : \d+(,\d)?:1 — (conforme|insuffisant)</);
+    expect(page.html).toMatch(/<select id="field-timeZone" name="timeZone"/);
+    expect(page.html).toContain('<option value="Europe/Paris" selected>Europe/Paris</option>');
+    expect(page.html).toContain('<optgroup label="America">');
+    expect(page.html).toContain('class="brand-preview-bar"');
+    // A small script keeps the contrast text live; the page works without it.
+    expect(page.html).toContain('data-ok="Contraste avec le blanc : %ratio%:1 — conforme"');
+    expect(page.html).toContain('<script src="/assets/branding.js" defer></script>');
+    const script = await t.http().get('/assets/branding.js').set('Host', city.host);
+    expect(script.status).toBe(200);
+    expect(script.headers['content-type']).toMatch(/^text\/javascript/);
+    const zoneBad = await browser
+      .post('/staff/branding')
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: page.csrf, name: 'Ville Claire', primaryColor: '#114477', accentColor: '#a3461a', timeZone: 'Mars/Olympus', defaultLocale: 'fr' });
+    expect(zoneBad.status).toBe(400);
+    expect(zoneBad.text).toMatch(/<p class="error-message" id="error-timeZone">.*Fuseau horaire/);
+    expect(zoneBad.text).toMatch(/id="field-timeZone"[^>]*aria-invalid="true"/);
     const res = await browser
       .post('/staff/branding')
       .set('Host', city.host)
@@ -160,6 +182,9 @@ describe('staff pages', () => {
     expect((await openPage(browser, city.host, '/staff/branding?lang=fr')).html).not.toContain('notice-success');
     const theme = await t.http().get('/theme.css').set('Host', city.host);
     expect(theme.text).toContain('--brand: #114477');
+    // #114477 on white is 9.9:1 (floored to one decimal, in the reader's language).
+    expect(saved.html).toMatch(/id="contrast-primaryColor"[^>]*>Contraste avec le blanc : 9,9:1 — conforme<\/p>/);
+    expect((await openPage(browser, city.host, '/staff/branding?lang=en')).html).toContain('Contrast with white: 9.9:1 — compliant');
   });
 
   it('edits the call text per language and category labels in one field per language, marking what is to translate', async () => {

@@ -161,6 +161,9 @@ describe('an authority’s languages', () => {
     const none = await api.patch('/api/tenant/branding').set(staff.headers).send({ languages: [] });
     expect(none.status).toBe(400);
     expect(fieldsOf(none)).toEqual(['languages']);
+    const zone = await api.patch('/api/tenant/branding').set(staff.headers).send({ timeZone: 'Mars/Olympus' });
+    expect(zone.status).toBe(400);
+    expect(fieldsOf(zone)).toEqual(['timeZone']);
     const unknown = await api.patch('/api/tenant/branding').set(staff.headers).send({ defaultLocale: 'de' });
     expect(unknown.status).toBe(400);
     expect(fieldsOf(unknown)).toEqual(['defaultLocale']);

@@ -1,8 +1,9 @@
 import { localizeProblems } from '../../src/common/errors/validation.js';
 import { safeRedirectPath } from '../../src/auth/domain/tokens.js';
-import { offsetMs, zonedWallTimeToInstant } from '../../src/common/time/zoned.js';
+import { isSupportedTimeZone, offsetMs, supportedTimeZones, zonedWallTimeToInstant } from '../../src/common/time/zoned.js';
 import { toLocalInput } from '../../src/common/web/view.service.js';
 import { checkBrandColours, contrastRatio } from '../../src/tenants/domain/branding.js';
+import { colourContrast, timeZoneGroups } from '../../src/tenants/branding.view.js';
 
 describe('wall-clock times in the authority time zone', () => {
   it('converts summer and winter times in Paris', () => {
@@ -43,6 +44,30 @@ describe('brand colours', () => {
     expect(problems[0].field).toBe('primaryColor');
     expect(localizeProblems(problems, 'en')[0].message).toMatch(/^Main colour: its contrast with white is 1\.\d\d:1; it must be at least 4\.5:1/);
     expect(localizeProblems(problems, 'fr')[0].message).toMatch(/au moins 4,5:1/);
+  });
+
+  it('shows the contrast on white floored to one decimal, in the reader’s language', () => {
+    expect(colourContrast('#114477', 'fr')).toEqual({ ratio: '9,9', ok: true, verdict: 'yes' });
+    expect(colourContrast('#114477', 'en').ratio).toBe('9.9');
+    expect(colourContrast('#ffdd00', 'fr')).toMatchObject({ ok: false, verdict: 'no' });
+    expect(colourContrast('#000000', 'fr').ratio).toBe('21');
+  });
+});
+
+describe('time zones offered to staff', () => {
+  it('lists the runtime’s zones plus UTC and refuses anything else', () => {
+    expect(supportedTimeZones()).toEqual(expect.arrayContaining(['Europe/Paris', 'America/Cayenne', 'UTC']));
+    expect(isSupportedTimeZone('Europe/Brussels')).toBe(true);
+    expect(isSupportedTimeZone('Mars/Olympus')).toBe(false);
+    expect(isSupportedTimeZone('europe/paris')).toBe(false);
+  });
+
+  it('groups them by region with the current one selected, keeping a saved zone outside the list', () => {
+    const groups = timeZoneGroups('Europe/Paris');
+    const europe = groups.find((g) => g.region === 'Europe')!;
+    expect(europe.zones.filter((z) => z.selected)).toEqual([{ value: 'Europe/Paris', selected: true }]);
+    expect(groups.flatMap((g) => g.zones).filter((z) => z.selected)).toHaveLength(1);
+    expect(timeZoneGroups('Legacy/Zone')[0]).toEqual({ region: 'Legacy/Zone', zones: [{ value: 'Legacy/Zone', selected: true }] });
   });
 });
 

@@ -52,3 +52,16 @@ export function isValidTimeZone(tz: string): boolean {
     return false;
   }
 }
+
+let supported: readonly string[] | undefined;
+
+/** The IANA time zones this runtime knows (`Intl.supportedValuesOf('timeZone')`, plus UTC), sorted: the choices offered to staff. */
+export function supportedTimeZones(): readonly string[] {
+  supported ??= [...new Set([...Intl.supportedValuesOf('timeZone'), 'UTC'])].sort();
+  return supported;
+}
+
+/** Whether `tz` is one of `supportedTimeZones()` (aliases the list does not name are refused). */
+export function isSupportedTimeZone(tz: string): boolean {
+  return supportedTimeZones().includes(tz);
+}
