@@ -61,7 +61,14 @@ export function supportedTimeZones(): readonly string[] {
   return supported;
 }
 
-/** Whether `tz` is one of `supportedTimeZones()` (aliases the list does not name are refused). */
+/** A zone the list offers, or any other IANA name `Intl` knows ("Asia/Kolkata", which Node lists as "Asia/Calcutta"). */
 export function isSupportedTimeZone(tz: string): boolean {
-  return supportedTimeZones().includes(tz);
+  if (supportedTimeZones().includes(tz)) return true;
+  if (!/^[A-Z][A-Za-z_]*(\/[A-Z0-9][A-Za-z0-9_+-]*)*$/.test(tz)) return false; // the IANA spelling, capitals included
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
 }
