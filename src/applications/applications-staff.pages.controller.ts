@@ -22,6 +22,14 @@ import { failedRules } from './domain/eligibility.js';
 import { checkFilter } from './dto/application-filter.dto.js';
 import { CallDto } from './dto/call.dto.js';
 import { ScreeningService } from './screening.service.js';
+import type { Application } from './application.entity.js';
+import { intlTagOf } from '../common/i18n/format.js';
+import { listInMemory, type ListColumn } from '../common/web/list-view.js';
+
+/** The desk's filters, kept by its sort and page links. */
+const DESK_FILTERS = ['q', 'screening', 'status', 'category', 'commune', 'eligibility'] as const;
+/** Screening sorts by what is left to do: pending first. */
+const SCREENING_ORDER = ['pending', 'eligible', 'ineligible'];
 
 /** The staff's pages for applications: the screening desk, a review, and the call editor. */
 @ApiExcludeController()
@@ -51,17 +59,37 @@ export class ApplicationsStaffPagesController {
       q: query.q,
       eligibility: query.eligibility,
     });
-    const { rows, total } = await this.screening.list(page.tenant, programmeId, filter);
+    const { rows } = await this.screening.list(page.tenant, programmeId, { ...filter, limit: 1000, offset: 0 });
+    const t = (key: string) => this.views.t(page.locale, key);
+    type Row = Application & { failed: number };
+    const columns: ListColumn<Row>[] = [
+      { key: 'receipt', label: t('apply.receiptNumber'), value: (r) => r.receiptNumber },
+      { key: 'title', label: t('field.title'), value: (r) => r.title },
+      { key: 'commune', label: t('field.commune'), value: (r) => r.commune },
+      { key: 'goal', label: t('field.goalCents'), value: (r) => r.goalCents, numeric: true },
+      { key: 'rules', label: t('desk.rules'), value: (r) => r.failed, numeric: true },
+      { key: 'screening', label: t('desk.screening'), value: (r) => SCREENING_ORDER.indexOf(r.screening) },
+    ];
+    const list = listInMemory(
+      rows.map((r): Row => ({ ...r.application, failed: failedRules(r.rules).length })),
+      columns,
+      {
+        path: `${page.basePath}/staff/programmes/${programmeId}/applications`,
+        query,
+        filters: DESK_FILTERS,
+        defaultSort: 'receipt',
+        defaultDir: 'asc',
+        intlTag: intlTagOf(page.locale),
+      },
+    );
     return this.views.page('pages/staff/desk', page, {
-      title: this.views.t(page.locale, 'desk.title'),
+      title: t('desk.title'),
       programme,
       call,
-      total,
       filter: query,
-      rows: rows.map((r) => ({
-        ...r.application,
-        failed: failedRules(r.rules).length,
-      })),
+      filtered: DESK_FILTERS.some((k) => query[k]),
+      ...list,
+      rows: list.items,
     });
   }
 
@@ -269,14 +297,15 @@ export class ApplicationsStaffPagesController {
 
   private async renderReview(page: PageContext, id: string, extra: Record<string, unknown> = {}) {
     const app = await this.applications.view(page.tenant, id, page.principal!);
-    const call = await this.applications.getCall(page.tenant.id, app.programmeId);
+    // An application imported without its call (a programme set up by the API) still opens, without the call's rows.
+    const call = await this.applications.findCall(page.tenant.id, app.programmeId);
     const programme = await this.programmes.get(page.tenant.id, app.programmeId);
     return this.views.page('pages/staff/review', page, {
       title: app.title || this.views.t(page.locale, 'apply.untitled'),
       application: app,
       programme,
-      rows: this.applications.answerRows(call, app, page.locale, contentFallbacks(page.tenant)),
-      rules: this.applications.rules(call, app, 0).map((r) => ({ ...r, text: this.views.message(page.locale, r.reason) })),
+      rows: call ? this.applications.answerRows(call, app, page.locale, contentFallbacks(page.tenant)) : [],
+      rules: call ? this.applications.rules(call, app, 0).map((r) => ({ ...r, text: this.views.message(page.locale, r.reason) })) : [],
       files: await this.applications.filesOf(page.tenant, app),
       comments: await this.screening.comments(page.tenant, app.id),
       ...extra,

@@ -8,8 +8,19 @@ export interface PeopleFilter {
   role?: Role;
   programmeId?: string;
   q?: string;
+  /** A whitelisted column (by name by default) and its direction. */
+  sort?: 'name' | 'email' | 'since';
+  dir?: 'asc' | 'desc';
   limit: number;
   offset: number;
+}
+
+/** The ORDER BY of the people list, from a whitelist (never text from the request). */
+function peopleOrder(f: PeopleFilter): string {
+  const dir = f.dir === 'desc' ? 'DESC' : 'ASC';
+  if (f.sort === 'email') return `u.email ${dir}, u.id`;
+  if (f.sort === 'since') return `u.created_at ${dir}, u.id`;
+  return `lower(u.display_name) ${dir}, u.email ${dir}, u.id`;
 }
 
 @Injectable()
@@ -98,10 +109,11 @@ export class UsersRepository {
       AND ($4::text IS NULL OR u.email ILIKE $4 OR u.display_name ILIKE $4)`;
     const params = [tenantId, filter.role ?? null, filter.programmeId ?? null, q];
     const [{ total }] = await em.query(`SELECT count(*)::int AS total FROM app_user u WHERE ${where}`, params);
-    const rows: Array<{ id: string }> = await em.query(
-      `SELECT u.id FROM app_user u WHERE ${where} ORDER BY lower(u.display_name), u.email, u.id LIMIT $5 OFFSET $6`,
-      [...params, filter.limit, filter.offset],
-    );
+    const rows: Array<{ id: string }> = await em.query(`SELECT u.id FROM app_user u WHERE ${where} ORDER BY ${peopleOrder(filter)} LIMIT $5 OFFSET $6`, [
+      ...params,
+      filter.limit,
+      filter.offset,
+    ]);
     if (!rows.length) return { total, people: [] };
     const ids = rows.map((r) => r.id);
     const users = await em.getRepository(User).findBy({ tenantId, id: In(ids) });

@@ -215,6 +215,7 @@ export interface EditorExtra {
   /** The news form as submitted (`update-title.fr`, `update-body.en`…). */
   typedUpdate?: Form;
   saved?: string | null;
+  query?: Record<string, unknown>;
 }
 
 /** The editor's model; `viewer` says who looks (the laureate, or staff of the programme). */
@@ -308,6 +309,7 @@ export interface StaffExtra {
   typedSettings?: Form;
   typedBudget?: Form;
   saved?: string | null;
+  query?: Record<string, unknown>;
 }
 
 export function staffModel(

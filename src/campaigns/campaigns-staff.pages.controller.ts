@@ -1,3 +1,8 @@
+import { listInMemory, listStateOf, listView, pageOf, type ListColumn } from '../common/web/list-view.js';
+import type { StaffContributionSort } from './contributions.repository.js';
+import { CONTRIBUTION_STATUSES } from './domain/states.js';
+import { intlTagOf } from '../common/i18n/format.js';
+import { localizedText } from '../common/i18n/localized.js';
 import { ErrorMessages } from '../common/errors/error-messages.js';
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
@@ -15,6 +20,10 @@ import { editMessage, pageTools, staffModel, type StaffExtra } from './campaign-
 import { CampaignsStaffService } from './campaigns-staff.service.js';
 import { CampaignsService } from './campaigns.service.js';
 import { CampaignReviewDto, CampaignSettingsDto, MatchBudgetDto } from './dto/campaigns.dto.js';
+
+type StaffLaureate = ReturnType<typeof staffModel>['laureates'][number];
+/** Campaigns sort by what staff have to do: reviews first, then running ones, then the rest. */
+const REVIEW_ORDER = ['in_review', 'changes_requested', 'draft', 'approved', 'live', 'awaiting_funds', 'funded', 'not_funded', ''];
 
 /**
  * The staff page of a programme's campaigns, server-rendered: each laureate's campaign to review, the
@@ -34,7 +43,66 @@ export class CampaignsStaffPagesController {
   @Get('staff/programmes/:programmeId/campaigns')
   @Roles(['staff'], 'programmeId')
   async staffPage(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Query() query: Record<string, unknown>) {
-    return this.renderStaff(page, programmeId, { saved: typeof query.saved === 'string' ? query.saved : null });
+    return this.renderStaff(page, programmeId, { saved: typeof query.saved === 'string' ? query.saved : null, query });
+  }
+
+  /** Every contribution of the programme, filtered, sorted and paged in the database (thousands at the opening). */
+  @Get('staff/programmes/:programmeId/contributions')
+  @Roles(['staff'], 'programmeId')
+  async contributionsPage(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Query() query: Record<string, unknown>) {
+    const t = (key: string) => this.views.t(page.locale, key);
+    const columns: ListColumn<unknown>[] = [
+      { key: 'date', label: t('contributionsStaff.date'), sortable: true, numeric: true },
+      { key: 'campaign', label: t('contributionsStaff.campaign'), sortable: true },
+      { key: 'contributor', label: t('contributionsStaff.contributor'), sortable: true },
+      { key: 'amount', label: t('contributionsStaff.amount'), sortable: true, numeric: true },
+      { key: 'matched', label: t('campaignStaff.matched'), sortable: true, numeric: true },
+      { key: 'status', label: t('contributionsStaff.status'), sortable: true },
+      { key: 'receipt', label: t('contributionsStaff.receipt') },
+    ];
+    const state = listStateOf(query, columns, { sort: 'date', dir: 'desc' });
+    const text = (k: string) => (typeof query[k] === 'string' ? (query[k] as string).trim().slice(0, 200) : '');
+    const asked = { campaignId: text('campaign') || undefined, status: text('status') || undefined, q: text('q') || undefined };
+    const first = await this.campaignsStaff.contributionList(page.tenant, programmeId, {
+      ...asked,
+      sort: state.sort as StaffContributionSort,
+      dir: state.dir,
+      limit: state.size,
+      offset: pageOf(state, Number.MAX_SAFE_INTEGER).offset,
+    });
+    // A page past the end (a bookmark after a filter) shows the last page instead.
+    const { offset } = pageOf(state, first.total);
+    const l =
+      offset === pageOf(state, Number.MAX_SAFE_INTEGER).offset
+        ? first
+        : await this.campaignsStaff.contributionList(page.tenant, programmeId, {
+            ...asked,
+            sort: state.sort as StaffContributionSort,
+            dir: state.dir,
+            limit: state.size,
+            offset,
+          });
+    const filters = ['campaign', 'status', 'q'];
+    const view = listView(columns, l.rows, l.total, {
+      path: `${page.basePath}/staff/programmes/${programmeId}/contributions`,
+      query,
+      filters,
+      state,
+      defaultSort: 'date',
+      defaultDir: 'desc',
+    });
+    const csv = new URLSearchParams(l.status ? { status: l.status } : {}).toString();
+    return this.views.page('pages/campaigns/contributions', page, {
+      title: t('contributionsStaff.title'),
+      programme: l.programme,
+      campaigns: l.campaigns.map((c) => ({ id: c.id, title: c.title, selected: c.id === l.campaignId })),
+      statuses: CONTRIBUTION_STATUSES.map((s) => ({ value: s, count: l.byStatus[s] ?? 0, selected: s === l.status })),
+      q: asked.q ?? '',
+      filtered: Boolean(l.campaignId || l.status || asked.q),
+      csvHref: `/api/programmes/${programmeId}/contributions.csv${csv ? `?${csv}` : ''}`,
+      csvStatus: l.status ?? null,
+      ...view,
+    });
   }
 
   @Post('staff/programmes/:programmeId/campaigns/:campaignId/review')
@@ -177,6 +245,29 @@ export class CampaignsStaffPagesController {
     const partners = await this.campaignsStaff.programmePartners(page.tenant, programmeId);
     const publicHref = (c: Parameters<CampaignsService['isPublic']>[1]) =>
       this.campaigns.isPublic(o.programme, c) ? `/programmes/${o.programme.slug}/campaigns/${c.slug}` : null;
-    return this.views.page('pages/campaigns/staff', page, staffModel(o, settings, partners, publicHref, extra, pageTools(this.views, page, this.clock.now())));
+    const model = staffModel(o, settings, partners, publicHref, extra, pageTools(this.views, page, this.clock.now()));
+    return this.views.page('pages/campaigns/staff', page, { ...model, list: this.laureateList(page, programmeId, model.laureates, extra.query ?? {}) });
+  }
+
+  /** The laureates' campaigns sorted by a column (what waits for a review first by default) and paged. */
+  private laureateList(page: PageContext, programmeId: string, rows: StaffLaureate[], query: Record<string, unknown>) {
+    const t = (key: string) => this.views.t(page.locale, key);
+    const columns: ListColumn<StaffLaureate>[] = [
+      { key: 'laureate', label: t('campaignStaff.laureate'), value: (r) => (r.campaign ? localizedText(r.campaign.title, page.locale) : r.title) },
+      { key: 'status', label: t('campaignEdit.statusLabel'), value: (r) => REVIEW_ORDER.indexOf(r.campaign?.status ?? '') },
+      { key: 'collected', label: t('campaignStaff.collected'), value: (r) => r.campaign?.collectedCents, numeric: true },
+      { key: 'matched', label: t('campaignStaff.matched'), value: (r) => r.campaign?.matchedCents, numeric: true },
+      { key: 'goal', label: t('campaignStaff.goal'), value: (r) => r.campaign?.goalCents, numeric: true },
+      { key: 'contributors', label: t('campaignStaff.contributors'), value: (r) => r.campaign?.contributorCount, numeric: true },
+      { key: 'links', label: t('campaignStaff.links') },
+    ];
+    return listInMemory(rows, columns, {
+      path: `${page.basePath}/staff/programmes/${programmeId}/campaigns`,
+      query,
+      filters: [],
+      defaultSort: 'status',
+      defaultDir: 'asc',
+      intlTag: intlTagOf(page.locale),
+    });
   }
 }

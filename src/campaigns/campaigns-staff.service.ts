@@ -18,6 +18,8 @@ import { assertCampaignMove } from './domain/states.js';
 import { windowOf, windowState } from './domain/window.js';
 import type { CampaignReviewDto, CampaignSettingsDto, MatchBudgetDto } from './dto/campaigns.dto.js';
 import { MatchFundingRepository } from './match-funding.repository.js';
+import { ContributionsRepository, type StaffContributionSort } from './contributions.repository.js';
+import { CONTRIBUTION_STATUSES, type ContributionStatus } from './domain/states.js';
 
 /** Staff's side of the campaigns: the overview, the review of each page, the collection's settings and match budgets. */
 @Injectable()
@@ -34,7 +36,25 @@ export class CampaignsStaffService {
     private readonly clock: Clock,
     private readonly pages: CampaignPageCache,
     private readonly laureates: LaureatesQuery,
+    private readonly contributions: ContributionsRepository,
   ) {}
+
+  /**
+   * A page of the programme's contributions for staff. A campaign of another programme or a status that
+   * does not exist lists nothing rather than failing: the page is a read-only view of bookmarks.
+   */
+  async contributionList(
+    tenant: Tenant,
+    programmeId: string,
+    f: { campaignId?: string; status?: string; q?: string; sort: StaffContributionSort; dir: 'asc' | 'desc'; limit: number; offset: number },
+  ) {
+    const programme = await this.programmes.found(tenant.id, programmeId);
+    const campaigns = await this.repo.ofProgramme(this.repo.manager, tenant.id, programme.id);
+    const campaignId = campaigns.some((c) => c.id === f.campaignId) ? f.campaignId : undefined;
+    const status = CONTRIBUTION_STATUSES.includes(f.status as ContributionStatus) ? f.status : undefined;
+    const list = await this.contributions.staffList(tenant.id, programme.id, { ...f, campaignId, status });
+    return { programme, campaigns, campaignId, status, ...list };
+  }
 
   /** Every laureate of the programme with their campaign (null when not started yet). */
   async overview(tenant: Tenant, programmeId: string) {

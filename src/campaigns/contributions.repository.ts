@@ -1,4 +1,5 @@
-import type { Locale } from '../common/i18n/localized.js';
+import type { Locale, Localized } from '../common/i18n/localized.js';
+import type { ContributionStatus } from './domain/states.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error.js';
@@ -6,6 +7,25 @@ import { type Campaign, CampaignSettings, Contribution } from './campaign.entity
 import { isUuid, returned } from './campaigns.repository.js';
 
 const cents = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+export type StaffContributionSort = 'date' | 'amount' | 'matched' | 'status' | 'campaign' | 'contributor';
+
+/** A contribution as staff see it in the programme's list. */
+export interface StaffContributionRow {
+  id: string;
+  campaignId: string;
+  campaignTitle: Localized;
+  status: ContributionStatus;
+  amountCents: number;
+  matchedCents: number;
+  email: string;
+  displayName: string | null;
+  anonymous: boolean;
+  receiptNumber: string | null;
+  createdAt: Date;
+  confirmedAt: Date | null;
+  provider: string;
+}
 
 /** A row of the programme's contributions export. */
 export type ContributionExportRow = Record<string, string | number | boolean | Date | null>;
@@ -186,6 +206,68 @@ export class ContributionsRepository {
         WHERE x.tenant_id = $1 AND x.programme_id = $2 AND ($3::text IS NULL OR x.status = $3) ORDER BY x.created_at`,
       [tenantId, programmeId, status],
     );
+  }
+
+  /**
+   * One page of a programme's contributions for staff (filters, a whitelisted sort, the total), and the
+   * count per status for the same campaign and search, so that the filter can say how many of each.
+   */
+  async staffList(
+    tenantId: string,
+    programmeId: string,
+    f: { campaignId?: string; status?: string; q?: string; sort: StaffContributionSort; dir: 'asc' | 'desc'; limit: number; offset: number },
+  ): Promise<{ rows: StaffContributionRow[]; total: number; byStatus: Record<string, number> }> {
+    const where = [`x.tenant_id = $1`, `x.programme_id = $2`];
+    const args: unknown[] = [tenantId, programmeId];
+    if (f.campaignId) where.push(`x.campaign_id = $${args.push(f.campaignId)}`);
+    if (f.q) {
+      const n = args.push(`%${f.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      where.push(`(x.email_key LIKE $${n} OR lower(coalesce(x.display_name, '')) LIKE $${n} OR lower(coalesce(x.receipt_number, '')) LIKE $${n})`);
+    }
+    const counts: Array<{ status: string; n: string }> = await this.ds.query(
+      `SELECT x.status, count(*) AS n FROM contribution x WHERE ${where.join(' AND ')} GROUP BY x.status`,
+      args,
+    );
+    const byStatus = Object.fromEntries(counts.map((c) => [c.status, Number(c.n)]));
+    if (f.status) where.push(`x.status = $${args.push(f.status)}`);
+    const total = f.status ? (byStatus[f.status] ?? 0) : Object.values(byStatus).reduce((a, b) => a + b, 0);
+    const order = {
+      date: 'x.created_at',
+      amount: 'x.amount_cents',
+      matched: 'x.matched_cents',
+      status: 'x.status',
+      campaign: 'c.slug',
+      contributor: 'lower(coalesce(x.display_name, x.email))',
+    }[f.sort];
+    const dir = f.dir === 'asc' ? 'ASC' : 'DESC';
+    const rows: Array<Record<string, unknown>> = await this.ds.query(
+      `SELECT x.id, x.campaign_id, c.title, x.status, x.amount_cents, x.matched_cents, x.email, x.display_name, x.anonymous,
+              x.receipt_number, x.created_at, x.confirmed_at, x.provider
+         FROM contribution x JOIN campaign c ON c.id = x.campaign_id
+        WHERE ${where.join(' AND ')}
+        ORDER BY ${order} ${dir}, x.created_at DESC, x.id
+        LIMIT $${args.push(f.limit)} OFFSET $${args.push(f.offset)}`,
+      args,
+    );
+    return {
+      total,
+      byStatus,
+      rows: rows.map((r) => ({
+        id: String(r.id),
+        campaignId: String(r.campaign_id),
+        campaignTitle: r.title as Localized,
+        status: r.status as ContributionStatus,
+        amountCents: Number(r.amount_cents),
+        matchedCents: Number(r.matched_cents),
+        email: String(r.email),
+        displayName: (r.display_name as string | null) ?? null,
+        anonymous: Boolean(r.anonymous),
+        receiptNumber: (r.receipt_number as string | null) ?? null,
+        createdAt: r.created_at as Date,
+        confirmedAt: (r.confirmed_at as Date | null) ?? null,
+        provider: String(r.provider),
+      })),
+    };
   }
 
   /** Receipt numbers from one sequence (see the migration): unique without locking anything. */

@@ -1,3 +1,5 @@
+import { listInMemory, type ListColumn } from '../common/web/list-view.js';
+import { intlTagOf } from '../common/i18n/format.js';
 import { PlanDto } from './dto/coaching.dto.js';
 import { checkForm } from '../common/web/forms.js';
 import { Clock } from '../common/clock/clock.js';
@@ -174,7 +176,7 @@ export class CoachingPagesController {
   @Roles(['staff'])
   async dashboard(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Query() query: Record<string, unknown>) {
     const saved = typeof query.saved === 'string' && SAVED.includes(query.saved) ? `coachingPlan.saved.${query.saved}` : null;
-    return this.renderDashboard(page, programmeId, { savedKey: saved });
+    return this.renderDashboard(page, programmeId, { savedKey: saved, query });
   }
 
   @Post('staff/programmes/:programmeId/coaching/:action')
@@ -298,6 +300,30 @@ export class CoachingPagesController {
     };
   }
 
+  /** Readiness per laureate, sorted (what is missing first by default) and paged. */
+  private readinessList(page: PageContext, programmeId: string, rows: ReturnType<typeof scheduleModel>[], query: Record<string, unknown>) {
+    const t = (key: string) => this.views.t(page.locale, key);
+    const columns: ListColumn<ReturnType<typeof scheduleModel>>[] = [
+      { key: 'laureate', label: t('coaching.laureate'), value: (r) => r.laureate.displayName },
+      { key: 'coach', label: t('coaching.coach'), value: (r) => r.laureate.coachName },
+      {
+        key: 'done',
+        label: t('coaching.requiredDone'),
+        value: (r) => (r.ready ? 2 : r.totalRequired ? r.validatedRequired / r.totalRequired : 0),
+        numeric: true,
+      },
+      { key: 'missing', label: t('coaching.missing'), value: (r) => r.missing.length, numeric: true },
+    ];
+    return listInMemory(rows, columns, {
+      path: `${page.basePath}/staff/programmes/${programmeId}/coaching`,
+      query,
+      filters: [],
+      defaultSort: 'missing',
+      defaultDir: 'desc',
+      intlTag: intlTagOf(page.locale),
+    });
+  }
+
   private async renderDashboard(page: PageContext, programmeId: string, extra: Record<string, unknown> = {}) {
     const d = await this.coaching.dashboard(page.tenant, programmeId);
     return this.views.page('pages/coaching/dashboard', page, {
@@ -306,7 +332,7 @@ export class CoachingPagesController {
       plan: d.plan,
       notReady: d.notReady,
       coaches: d.coaches,
-      schedules: d.schedules.map(scheduleModel),
+      readiness: this.readinessList(page, programmeId, d.schedules.map(scheduleModel), (extra.query ?? {}) as Record<string, unknown>),
       override: d.plan?.readinessOverriddenAt ? d.plan : null,
       ...this.planEditor(page, d.programme, d.plan?.milestones ?? [], d.plan?.startedAt ?? null, extra),
     });

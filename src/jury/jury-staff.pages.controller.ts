@@ -3,7 +3,9 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles } from '../auth/roles.guard.js';
 import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
-import { formatNumber } from '../common/i18n/format.js';
+import { formatNumber, intlTagOf } from '../common/i18n/format.js';
+import { listInMemory, paramNames, type ListColumn } from '../common/web/list-view.js';
+import type { ApplicationProgress, JurorProgress } from './jury-vote.util.js';
 import type { Message } from '../common/i18n/message.js';
 import { ErrorMessages } from '../common/errors/error-messages.js';
 import { confirmPage } from '../common/web/confirm-page.js';
@@ -45,7 +47,7 @@ export class JuryStaffPagesController {
   @Roles(['staff'])
   async staffPage(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Query() query: Record<string, unknown>) {
     const saved = typeof query.saved === 'string' && SAVED.includes(query.saved) ? `jury.saved.${query.saved}` : null;
-    return this.renderStaff(page, programmeId, { savedKey: saved, removeId: typeof query.remove === 'string' ? query.remove : null });
+    return this.renderStaff(page, programmeId, { savedKey: saved, removeId: typeof query.remove === 'string' ? query.remove : null, query });
   }
 
   /** One member's organisation and weight (before the vote opens), from the small form of their row. */
@@ -229,10 +231,56 @@ export class JuryStaffPagesController {
     );
   }
 
+  /** The jurors' and the applications' progress as two sortable lists (the second one paged, with `a`-prefixed parameters). */
+  private progressLists(page: PageContext, programmeId: string, p: { jurors: JurorProgress[]; applications: ApplicationProgress[] }, raw: unknown) {
+    const query = (raw ?? {}) as Record<string, unknown>;
+    const t = (key: string) => this.views.t(page.locale, key);
+    const path = `${page.basePath}/staff/programmes/${programmeId}/jury`;
+    const intlTag = intlTagOf(page.locale);
+    const jurorColumns: ListColumn<JurorProgress>[] = [
+      { key: 'name', label: t('jury.name'), value: (j) => j.displayName },
+      { key: 'organisation', label: t('field.organisation'), value: (j) => j.organisation },
+      { key: 'assigned', label: t('jury.assigned'), value: (j) => j.assigned, numeric: true },
+      { key: 'evaluated', label: t('jury.evaluated'), value: (j) => (j.expected ? j.evaluated / j.expected : 0), numeric: true },
+      { key: 'conflicts', label: t('jury.conflicts'), value: (j) => j.conflicts, numeric: true },
+      { key: 'state', label: t('jury.state'), value: (j) => j.complete },
+    ];
+    const applicationColumns: ListColumn<ApplicationProgress>[] = [
+      { key: 'receipt', label: t('apply.receiptNumber'), value: (a) => a.receiptNumber },
+      { key: 'title', label: t('field.title'), value: (a) => a.title },
+      { key: 'jurors', label: t('jury.jurors'), value: (a) => a.jurors, numeric: true },
+      { key: 'evaluations', label: t('jury.evaluations'), value: (a) => a.evaluations, numeric: true },
+      { key: 'conflicts', label: t('jury.conflicts'), value: (a) => a.conflicts, numeric: true },
+    ];
+    const jurorNames = paramNames();
+    const applicationNames = paramNames('a');
+    return {
+      jurors: listInMemory(p.jurors, jurorColumns, {
+        path,
+        query,
+        filters: Object.values(applicationNames),
+        defaultSort: 'state',
+        defaultDir: 'asc',
+        size: 200,
+        intlTag,
+      }),
+      applications: listInMemory(p.applications, applicationColumns, {
+        path,
+        query,
+        filters: Object.values(jurorNames),
+        defaultSort: 'evaluations',
+        defaultDir: 'asc',
+        prefix: 'a',
+        intlTag,
+      }),
+    };
+  }
+
   private async renderStaff(page: PageContext, programmeId: string, extra: Record<string, unknown> = {}) {
     const o = await this.setup.overview(page.tenant, programmeId);
     const status = o.status;
-    const progress = o.jury && status !== 'setup' ? await this.juryResults.progress(page.tenant, programmeId) : null;
+    const progress =
+      o.jury && status !== 'setup' ? this.progressLists(page, programmeId, await this.juryResults.progress(page.tenant, programmeId), extra.query) : null;
     let results: Record<string, unknown> | null = null;
     if (status === 'closed') {
       const r = await this.juryResults.results(page.tenant, programmeId);

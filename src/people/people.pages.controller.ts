@@ -11,7 +11,8 @@ import { baseUrlOf, Page, type PageContext } from '../request-context/current.de
 import { checkForm, errorMap, withFieldErrors } from '../common/web/forms.js';
 import type { TremplinRequest } from '../request-context/request-context.js';
 import { ViewService } from '../common/web/view.service.js';
-import { PeopleService } from './people.service.js';
+import { PeopleService, PEOPLE_PAGE_SIZE } from './people.service.js';
+import { listStateOf, listView, type ListColumn } from '../common/web/list-view.js';
 
 /** Invitable roles (a platform administrator is made from the platform, never here). */
 const INVITABLE = ['juror', 'coach', 'partner', 'applicant', 'staff'] as const; // staff last: never the default choice
@@ -45,27 +46,30 @@ export class PeoplePagesController {
   @Get()
   @Roles(['staff'])
   async list(@Page() page: PageContext, @Query() query: Record<string, string>) {
-    const result = await this.people.list(page.tenant.id, query);
+    const t = (key: string) => this.views.t(page.locale, key);
+    const columns: ListColumn<unknown>[] = [
+      { key: 'name', label: t('people.displayName'), sortable: true },
+      { key: 'email', label: t('signIn.email'), sortable: true },
+      { key: 'roles', label: t('people.roles') },
+    ];
+    const state = listStateOf(query, columns, { sort: 'name', dir: 'asc', size: PEOPLE_PAGE_SIZE });
+    const result = await this.people.list(page.tenant.id, { ...query, sort: state.sort, dir: state.dir });
     const f = result.filter;
-    const link = (n: number) => {
-      const qs = new URLSearchParams();
-      if (f.role) qs.set('role', f.role);
-      if (f.programmeId) qs.set('programmeId', f.programmeId);
-      if (f.q) qs.set('q', f.q);
-      if (n > 1) qs.set('page', String(n));
-      const s = qs.toString();
-      return `${page.basePath}/staff/people${s ? `?${s}` : ''}`;
-    };
+    const view = listView(columns, result.items, result.total, {
+      path: `${page.basePath}/staff/people`,
+      query: { ...query, programmeId: f.programmeId, role: f.role, q: f.q },
+      filters: ['role', 'programmeId', 'q'],
+      state: { ...state, page: result.page },
+      defaultSort: 'name',
+      defaultDir: 'asc',
+    });
     return this.views.page('pages/staff/people', page, {
-      title: this.views.t(page.locale, 'staff.people'),
+      title: t('staff.people'),
       ...result,
+      ...view,
       filtered: Boolean(f.role || f.programmeId || f.q),
       roles: INVITABLE,
       programmes: await this.people.programmeOptions(page.tenant.id),
-      prev: result.page > 1 ? link(result.page - 1) : null,
-      next: result.page < result.pages ? link(result.page + 1) : null,
-      first: (result.page - 1) * result.pageSize + 1,
-      last: (result.page - 1) * result.pageSize + result.items.length,
       done: this.done(query, page),
     });
   }

@@ -2,7 +2,7 @@ import type { Localized } from '../common/i18n/localized.js';
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/errors/domain-error.js';
 import { type Role, ROLES } from '../auth/user.entity.js';
-import { UsersRepository } from '../auth/users.repository.js';
+import { UsersRepository, type PeopleFilter } from '../auth/users.repository.js';
 import { ProgrammesRepository } from '../programmes/programmes.repository.js';
 
 export const PEOPLE_PAGE_SIZE = 25;
@@ -13,6 +13,8 @@ export interface PeopleQuery {
   programmeId?: string;
   q?: string;
   page?: number;
+  sort?: string;
+  dir?: string;
 }
 
 /** A role as shown: tenant-wide, or for a programme named by its titles (never only its id). */
@@ -43,12 +45,14 @@ export class PeopleService {
   ) {}
 
   /** Unknown filters are ignored rather than refused: a stale bookmark still opens the list. */
-  normalise(query: PeopleQuery): { role?: Role; programmeId?: string; q?: string; page: number } {
+  normalise(query: PeopleQuery): { role?: Role; programmeId?: string; q?: string; page: number; sort?: PeopleFilter['sort']; dir?: PeopleFilter['dir'] } {
     const role = ROLES.includes(query.role as Role) ? (query.role as Role) : undefined;
     const programmeId = query.programmeId && UUID.test(query.programmeId) ? query.programmeId : undefined;
     const q = query.q?.trim().slice(0, 200) || undefined;
     const page = Number.isInteger(Number(query.page)) && Number(query.page) >= 1 ? Math.min(Number(query.page), 100_000) : 1;
-    return { role, programmeId, q, page };
+    const sort = (['name', 'email', 'since'] as const).find((x) => x === query.sort);
+    const dir = query.dir === 'desc' ? 'desc' : query.dir === 'asc' ? 'asc' : undefined;
+    return { role, programmeId, q, page, sort, dir };
   }
 
   async list(tenantId: string, query: PeopleQuery) {
@@ -57,6 +61,8 @@ export class PeopleService {
       role: f.role,
       programmeId: f.programmeId,
       q: f.q,
+      sort: f.sort,
+      dir: f.dir,
       limit: PEOPLE_PAGE_SIZE,
       offset: (f.page - 1) * PEOPLE_PAGE_SIZE,
     });

@@ -20,8 +20,13 @@ export async function serve(t: TestApp): Promise<string> {
 
 /** WCAG 2.1 AA with axe-core: no violation, listed by rule and element when there is one. */
 export async function expectAccessible(page: Page): Promise<void> {
+  expect(await accessibilityViolations(page)).toEqual([]);
+}
+
+/** The same check, as a list (to report every page of a crawl at once). */
+export async function accessibilityViolations(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 /** A new browser context signed in with a password at /t/<slug>/. */

@@ -209,8 +209,9 @@ export function linksOf(html: string, origin: string): string[] {
   return [...out];
 }
 
+/** Sort links of a list show the same page in another order: not crawled (they would eat the cap). */
 const SKIPPED_LINK =
-  /^\/(api|platform|assets|files|uploads|healthz|readyz|metrics)(\/|$|\?)|sign-out|\/sign-in\/link\/|download|export|\/files?\/|\.(csv|xlsx|pdf|ics|zip|png|jpe?g|svg|webp|css|js|xml|txt)(\?|$)/i;
+  /[?&][a-z]?(sort|dir)=|^\/(api|platform|assets|files|uploads|healthz|readyz|metrics)(\/|$|\?)|sign-out|\/sign-in\/link\/|download|export|\/files?\/|\.(csv|xlsx|pdf|ics|zip|png|jpe?g|svg|webp|css|js|xml|txt)(\?|$)/i;
 
 export function stripLang(href: string): string {
   return href.replace(/([?&])lang=[^&]*&?/, '$1').replace(/[?&]$/, '');

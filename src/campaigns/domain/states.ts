@@ -36,7 +36,8 @@ export const SETTLED: readonly CampaignStatus[] = ['funded', 'not_funded'];
  * A contribution's life. Only `confirmed` counts. A payment that arrives after its contribution
  * failed or expired is not counted but owed back (`refund_due`).
  */
-export type ContributionStatus = 'pending' | 'confirmed' | 'failed' | 'expired' | 'refund_due' | 'refunded';
+export const CONTRIBUTION_STATUSES = ['pending', 'confirmed', 'failed', 'expired', 'refund_due', 'refunded'] as const;
+export type ContributionStatus = (typeof CONTRIBUTION_STATUSES)[number];
 
 export type PaymentSignal = 'succeeded' | 'failed' | 'refunded';
 

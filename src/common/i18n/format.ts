@@ -38,6 +38,15 @@ export function formatNumber(n: number, locale: Locale, maxDecimals = 2): string
   return memo(`num:${locale}:${maxDecimals}`, () => new Intl.NumberFormat(intlTagOf(locale), { maximumFractionDigits: maxDecimals })).format(n);
 }
 
+/** A file's size the way people read it: fr "240 ko", "1,2 Mo"; en "240 kB", "1.2 MB". */
+export function formatFileSize(bytes: number, locale: Locale): string {
+  const [unit, value] = bytes >= 1_000_000 ? ['megabyte', bytes / 1_000_000] : bytes >= 1_000 ? ['kilobyte', bytes / 1_000] : ['byte', bytes];
+  return memo(
+    `size:${locale}:${unit}`,
+    () => new Intl.NumberFormat(intlTagOf(locale), { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 }),
+  ).format(value as number);
+}
+
 /** A ratio as a percentage: fr "45 %", en "45%". */
 export function formatPercent(ratio: number, locale: Locale, maxDecimals = 0): string {
   return memo(`pct:${locale}:${maxDecimals}`, () => new Intl.NumberFormat(intlTagOf(locale), { style: 'percent', maximumFractionDigits: maxDecimals })).format(

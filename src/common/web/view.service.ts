@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import Handlebars from 'handlebars';
 import type { LayoutPrincipal, LayoutTenant } from './app-request.js';
-import { formatDay, formatInstant, formatMoney, formatNumber, formatPercent, toLocalInput } from '../i18n/format.js';
+import { formatDay, formatInstant, formatMoney, formatNumber, formatPercent, formatFileSize, toLocalInput } from '../i18n/format.js';
 import { type Localized, pickLocalized } from '../i18n/localized.js';
 import { isMessage, type Message, renderMessage } from '../i18n/message.js';
 import { fieldErrorsIn } from './forms.js';
@@ -42,6 +42,25 @@ const PLATFORM_SLUG = '_platform';
  * Renders Handlebars pages and e-mails. Auto-escaping is on: user text is always output with {{ }}.
  * A tenant may override any template under templates/tenants/<slug>/ with the same relative path.
  */
+const FILE_KINDS: Record<string, string> = {
+  'application/pdf': 'PDF',
+  'application/msword': 'Word',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'Word',
+  'application/vnd.oasis.opendocument.text': 'OpenDocument',
+  'application/vnd.ms-excel': 'Excel',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'Excel',
+  'application/vnd.oasis.opendocument.spreadsheet': 'OpenDocument',
+  'text/csv': 'CSV',
+  'text/plain': 'TXT',
+  'application/zip': 'ZIP',
+};
+
+/** A file's kind by its MIME type, for people ("PDF", "PNG"); the subtype in capitals otherwise. */
+export function fileKindOf(contentType: string): string {
+  const type = contentType.split(';')[0].trim().toLowerCase();
+  return FILE_KINDS[type] ?? (type.split('/')[1] ?? type).replace(/^x-/, '').toUpperCase();
+}
+
 @Injectable()
 export class ViewService {
   readonly dir = findTemplatesDir();
@@ -248,6 +267,9 @@ export class ViewService {
       });
     formatting('number', (n, root, hash) => formatNumber(Number(n ?? 0), root.locale, typeof hash.decimals === 'number' ? hash.decimals : 2));
     formatting('percent', (ratio, root) => formatPercent(Number(ratio ?? 0), root.locale));
+    formatting('fileSize', (bytes, root) => formatFileSize(Number(bytes ?? 0), root.locale));
+    /** {{fileKind contentType}}: "PDF", "Word", "JPEG" — what people call a file, not its MIME type. */
+    this.hbs.registerHelper('fileKind', (contentType: unknown) => fileKindOf(String(contentType ?? '')));
     formatting('day', (value, root) => (value ? formatDay(new Date(value as string), root.locale, root.tenant?.timeZone ?? 'Europe/Paris') : ''));
     /** A date and time in the tenant's time zone and the page's language. */
     this.hbs.registerHelper('datetime', function (value: unknown, options: Handlebars.HelperOptions) {
