@@ -3,9 +3,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles } from '../auth/roles.guard.js';
 import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
-import { formatNumber, intlTagOf } from '../common/i18n/format.js';
-import { listInMemory, paramNames, type ListColumn } from '../common/web/list-view.js';
-import type { ApplicationProgress, JurorProgress } from './jury-vote.util.js';
+import { formatNumber } from '../common/i18n/format.js';
+import { progressLists } from './jury-progress.view.js';
 import type { Message } from '../common/i18n/message.js';
 import { ErrorMessages } from '../common/errors/error-messages.js';
 import { confirmPage } from '../common/web/confirm-page.js';
@@ -231,56 +230,13 @@ export class JuryStaffPagesController {
     );
   }
 
-  /** The jurors' and the applications' progress as two sortable lists (the second one paged, with `a`-prefixed parameters). */
-  private progressLists(page: PageContext, programmeId: string, p: { jurors: JurorProgress[]; applications: ApplicationProgress[] }, raw: unknown) {
-    const query = (raw ?? {}) as Record<string, unknown>;
-    const t = (key: string) => this.views.t(page.locale, key);
-    const path = `${page.basePath}/staff/programmes/${programmeId}/jury`;
-    const intlTag = intlTagOf(page.locale);
-    const jurorColumns: ListColumn<JurorProgress>[] = [
-      { key: 'name', label: t('jury.name'), value: (j) => j.displayName },
-      { key: 'organisation', label: t('field.organisation'), value: (j) => j.organisation },
-      { key: 'assigned', label: t('jury.assigned'), value: (j) => j.assigned, numeric: true },
-      { key: 'evaluated', label: t('jury.evaluated'), value: (j) => (j.expected ? j.evaluated / j.expected : 0), numeric: true },
-      { key: 'conflicts', label: t('jury.conflicts'), value: (j) => j.conflicts, numeric: true },
-      { key: 'state', label: t('jury.state'), value: (j) => j.complete },
-    ];
-    const applicationColumns: ListColumn<ApplicationProgress>[] = [
-      { key: 'receipt', label: t('apply.receiptNumber'), value: (a) => a.receiptNumber },
-      { key: 'title', label: t('field.title'), value: (a) => a.title },
-      { key: 'jurors', label: t('jury.jurors'), value: (a) => a.jurors, numeric: true },
-      { key: 'evaluations', label: t('jury.evaluations'), value: (a) => a.evaluations, numeric: true },
-      { key: 'conflicts', label: t('jury.conflicts'), value: (a) => a.conflicts, numeric: true },
-    ];
-    const jurorNames = paramNames();
-    const applicationNames = paramNames('a');
-    return {
-      jurors: listInMemory(p.jurors, jurorColumns, {
-        path,
-        query,
-        filters: Object.values(applicationNames),
-        defaultSort: 'state',
-        defaultDir: 'asc',
-        size: 200,
-        intlTag,
-      }),
-      applications: listInMemory(p.applications, applicationColumns, {
-        path,
-        query,
-        filters: Object.values(jurorNames),
-        defaultSort: 'evaluations',
-        defaultDir: 'asc',
-        prefix: 'a',
-        intlTag,
-      }),
-    };
-  }
-
   private async renderStaff(page: PageContext, programmeId: string, extra: Record<string, unknown> = {}) {
     const o = await this.setup.overview(page.tenant, programmeId);
     const status = o.status;
     const progress =
-      o.jury && status !== 'setup' ? this.progressLists(page, programmeId, await this.juryResults.progress(page.tenant, programmeId), extra.query) : null;
+      o.jury && status !== 'setup'
+        ? progressLists(page, (key) => this.views.t(page.locale, key), programmeId, await this.juryResults.progress(page.tenant, programmeId), extra.query)
+        : null;
     let results: Record<string, unknown> | null = null;
     if (status === 'closed') {
       const r = await this.juryResults.results(page.tenant, programmeId);
