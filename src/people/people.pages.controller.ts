@@ -12,6 +12,9 @@ import { checkForm, errorMap, withFieldErrors } from '../common/web/forms.js';
 import type { TremplinRequest } from '../request-context/request-context.js';
 import { ViewService } from '../common/web/view.service.js';
 import { PeopleService, PEOPLE_PAGE_SIZE } from './people.service.js';
+import { confirmPage } from '../common/web/confirm-page.js';
+import { contentFallbacks, localizedText } from '../common/i18n/localized.js';
+import { formatList } from '../common/i18n/format.js';
 import { listStateOf, listView, type ListColumn } from '../common/web/list-view.js';
 
 /** Invitable roles (a platform administrator is made from the platform, never here). */
@@ -124,6 +127,32 @@ export class PeoplePagesController {
     const done = await withFieldErrors(() => this.auth.invite(page.tenant, page.principal!.userId, form.value, baseUrlOf(req)));
     if (!done.ok) return again(done.errors);
     return res.redirect(303, `${page.basePath}/staff/people/${userId}?done=${done.value.granted ? 'granted' : 'alreadyHad'}`);
+  }
+
+  /** Says which role goes, for which programme, and what the person keeps, before removing it. */
+  @Get(':userId/roles/:grantId/remove')
+  @Roles(['staff'])
+  async confirmRevoke(@Page() page: PageContext, @Param('userId') userId: string, @Param('grantId') grantId: string) {
+    const person = await this.people.person(page.tenant.id, userId);
+    const grant = person.grants.find((g) => g.id === grantId);
+    if (!grant) throw new DomainError('NOT_FOUND');
+    const t = (key: string, values?: Record<string, unknown>) => this.views.t(page.locale, key, values);
+    const roleText = (g: typeof grant) =>
+      g.programme
+        ? t('people.roleFor', { role: t(`role.${g.role}`), programme: localizedText(g.programme.title, page.locale, contentFallbacks(page.tenant)) })
+        : t(`role.${g.role}`);
+    const others = person.grants.filter((g) => g.id !== grantId).map(roleText);
+    return confirmPage(this.views, page, {
+      title: t('people.revokeTitle', { role: roleText(grant), name: person.displayName }),
+      consequences: [
+        t('people.revokeLoses', { name: person.displayName, role: roleText(grant) }),
+        others.length ? t('people.revokeKeeps', { roles: formatList(others, page.locale) }) : t('people.revokeLast', { name: person.displayName }),
+        t('people.revokeHistory'),
+      ],
+      action: `/staff/people/${userId}/roles/${grantId}/remove`,
+      confirmLabel: t('people.revokeConfirm', { role: roleText(grant) }),
+      cancel: `/staff/people/${userId}`,
+    });
   }
 
   @Post(':userId/roles/:grantId/remove')

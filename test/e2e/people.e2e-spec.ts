@@ -110,6 +110,15 @@ describe('people and access', () => {
     expect(granted.headers.location).toBe(`/staff/people/${person.userId}?done=granted`);
     expect((await grantsOf(person.userId)).map((g) => g.role)).toEqual(['juror', 'coach']);
     const jurorGrant = (await grantsOf(person.userId))[0];
+    // The person's page links to a confirmation that names the role, the programme and what stays.
+    expect(page.html).toContain(`href="/staff/people/${person.userId}/roles/${jurorGrant.id}/remove"`);
+    const confirm = await html(`/staff/people/${person.userId}/roles/${jurorGrant.id}/remove`);
+    expect(confirm.status).toBe(200);
+    expect(confirm.html).toContain('Retirer le rôle Membre du jury (');
+    expect(confirm.html).toContain('Ses autres rôles restent : Coach');
+    expect(confirm.html).toContain(`action="/staff/people/${person.userId}/roles/${jurorGrant.id}/remove"`);
+    expect((await grantsOf(person.userId)).length).toBe(2);
+    expect((await html(`/staff/people/${person.userId}/roles/00000000-0000-4000-8000-000000000000/remove`)).status).toBe(404);
     const removed = await post(`/staff/people/${person.userId}/roles/${jurorGrant.id}/remove`, page.csrf);
     expect(removed.headers.location).toBe(`/staff/people/${person.userId}?done=roleRevoked`);
     expect((await html(removed.headers.location)).html).toContain('Le rôle est retiré.');
