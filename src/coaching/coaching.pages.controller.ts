@@ -237,6 +237,9 @@ export class CoachingPagesController {
   // ---- rendering ----
 
   private async renderSchedule(page: PageContext, programmeId: string, extra: Record<string, unknown> = {}) {
+    const waiting = await this.laureates.awaitsSchedule(page.tenant, programmeId, page.principal!);
+    if (waiting)
+      return this.views.page('pages/coaching/schedule-pending', page, { title: this.views.t(page.locale, 'coaching.scheduleTitle'), programme: waiting });
     const s = await this.laureates.mySchedule(page.tenant, programmeId, page.principal!);
     return this.views.page('pages/coaching/schedule', page, {
       title: this.views.t(page.locale, 'coaching.scheduleTitle'),

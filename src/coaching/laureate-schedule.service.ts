@@ -1,3 +1,4 @@
+import { LaureatesQuery } from '../jury/laureates.query.js';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { sniffFileType } from '../applications/domain/file-sniffing.js';
@@ -36,6 +37,7 @@ export class LaureateScheduleService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly files: FileStorage,
+    private readonly juryLaureates: LaureatesQuery,
   ) {}
 
   async mySchedule(tenant: Tenant, programmeId: string, principal: Principal): Promise<LaureateSchedule & { programme: Programme }> {
@@ -44,6 +46,17 @@ export class LaureateScheduleService {
     const [laureate] = await this.repo.laureates(em, tenant.id, programmeId, { userId: principal.userId });
     if (!laureate) throw new DomainError('COACHING_NOT_LAUREATE');
     return { programme, ...(await this.coaching.scheduleOf(em, tenant.id, laureate)) };
+  }
+
+  /**
+   * Whether the person is a confirmed laureate of the programme whose schedule staff have not made yet
+   * (the jury's results are in, the coaching plan is not): their page says so instead of "not found".
+   */
+  async awaitsSchedule(tenant: Tenant, programmeId: string, principal: Principal): Promise<Programme | null> {
+    const programme = await this.programmes.found(tenant.id, programmeId);
+    const [laureate] = await this.repo.laureates(this.repo.manager, tenant.id, programmeId, { userId: principal.userId });
+    if (laureate) return null;
+    return (await this.juryLaureates.programmesOf(null, tenant.id, principal.userId)).includes(programmeId) ? programme : null;
   }
 
   async submit(tenant: Tenant, programmeId: string, milestoneId: string, principal: Principal, evidence: Evidence): Promise<CoachingMilestone> {

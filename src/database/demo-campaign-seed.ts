@@ -11,7 +11,7 @@ import type { Principal } from '../auth/principal.js';
 import { PartnersService } from '../partners/partners.service.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
 import { Tenant } from '../tenants/tenant.entity.js';
-import { seedProgrammeOnce } from './demo-data.js';
+import { insertDemoCall, seedProgrammeOnce } from './demo-data.js';
 
 const DAY = 86_400_000;
 const SEED_LOCK = 7_314_420_006;
@@ -149,6 +149,7 @@ async function createCampaignDemo(app: INestApplication, tenant: Tenant): Promis
 
   const laureates: Principal[] = [];
   await tx.run(async (em) => {
+    await insertDemoCall(em, tenant.id, programme.id, 'COL', new Date(now - 60 * 86_400_000));
     for (const [i, c] of CAMPAIGNS.entries()) {
       const email = i === 0 ? DEMO_LAUREATE : `collecte${i + 1}@demo.tremplin.test`;
       const user = await users.upsert(em, tenant.id, email, i === 0 ? 'Inès Lefebvre (Atelier Réemploi)' : `Porteuse ${i + 1}`, 'fr');

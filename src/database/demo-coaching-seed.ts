@@ -12,7 +12,7 @@ import { MatchingService } from '../partners/matching.service.js';
 import { PartnersService } from '../partners/partners.service.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
 import { Tenant } from '../tenants/tenant.entity.js';
-import { seedProgrammeOnce } from './demo-data.js';
+import { insertDemoCall, seedProgrammeOnce } from './demo-data.js';
 
 const DAY = 86_400_000;
 const SEED_LOCK = 7_314_420_005;
@@ -136,6 +136,7 @@ async function createCoachingDemo(app: INestApplication, tenant: Tenant): Promis
   // Ten laureates, their applications written directly (the demo skips the call and the jury).
   const laureates: Principal[] = [];
   await tx.run(async (em) => {
+    await insertDemoCall(em, tenant.id, programme.id, 'COA', new Date(now - 60 * 86_400_000));
     const coach = await users.upsert(em, tenant.id, DEMO_COACH, 'Sophie Roux (coach)');
     await users.grant(em, tenant.id, coach.id, 'coach', programme.id);
     for (const [i, [title, category]] of PROJECTS.entries()) {

@@ -83,3 +83,34 @@ export async function seedProgrammeOnce(
     if (line) say(line);
   });
 }
+
+/**
+ * The call of a demo programme whose applications are written straight to the table (the coaching and
+ * collection demos skip the call): every application belongs to a call, as in real life, so that the
+ * applicant's page and the staff review open.
+ */
+export async function insertDemoCall(
+  em: { query: (sql: string, args: unknown[]) => Promise<unknown> },
+  tenantId: string,
+  programmeId: string,
+  receiptPrefix: string,
+  deadline: Date,
+): Promise<void> {
+  await em.query(
+    `INSERT INTO call (tenant_id, programme_id, text, categories, territory, goal_min_cents, goal_max_cents, deadline, receipt_prefix, receipt_seq)
+     VALUES ($1, $2, $3, $4, $5, 100000, 1000000, $6, $7, 100) ON CONFLICT DO NOTHING`,
+    [
+      tenantId,
+      programmeId,
+      JSON.stringify({
+        fr: 'Appel à projets de démonstration (clos).',
+        en: 'Demonstration call for projects (closed).',
+        nl: 'Projectoproep ter demonstratie (gesloten).',
+      }),
+      JSON.stringify(DEMO_CATEGORY_LABELS),
+      JSON.stringify(DEMO_COMMUNES.map(([name, postcode]) => ({ name, postcode }))),
+      deadline,
+      receiptPrefix,
+    ],
+  );
+}

@@ -100,6 +100,7 @@ describe('i18n scan: every page of the demo in every language it offers', () => 
       };
       const queue = [...persona.start];
       const seen = new Set(queue);
+      const linkedFrom = new Map<string, string>();
       let crawled = 0;
       while (queue.length && crawled < CAP) {
         const path = queue.shift()!;
@@ -114,6 +115,8 @@ describe('i18n scan: every page of the demo in every language it offers', () => 
             continue;
           }
           if (res.status >= 500) findings.push({ kind: 'server error', page: label, text: `${res.status}` });
+          // A link the demo shows to this persona must lead somewhere (issue 16: no dead links on the desk).
+          if (res.status === 404 && linkedFrom.has(path)) findings.push({ kind: 'dead link', page: label, text: `linked from ${linkedFrom.get(path)}` });
           if (!String(res.headers['content-type'] ?? '').includes('text/html')) continue;
           if (!scanned.has(path)) {
             findings.push(...scanPage(res.text, lang, label, translations, foreign));
@@ -125,6 +128,7 @@ describe('i18n scan: every page of the demo in every language it offers', () => 
         for (const link of links) {
           if (!seen.has(link)) {
             seen.add(link);
+            linkedFrom.set(link, path);
             queue.push(link);
           }
         }

@@ -3,7 +3,16 @@ import type { Translations } from '../../src/common/web/i18n.js';
 
 /** What the language scan finds wrong on a page (issue 15, point 4). */
 export type FindingKind =
-  'placeholder' | 'raw key' | '(s) plural' | 'number format' | 'html lang' | 'other language without lang' | 'id shown as text' | 'JSON shown' | 'server error';
+  | 'placeholder'
+  | 'raw key'
+  | '(s) plural'
+  | 'number format'
+  | 'html lang'
+  | 'other language without lang'
+  | 'id shown as text'
+  | 'JSON shown'
+  | 'server error'
+  | 'dead link';
 
 export interface Finding {
   kind: FindingKind;
