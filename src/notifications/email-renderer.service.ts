@@ -4,7 +4,7 @@ import { compile } from 'html-to-text';
 import { ViewService } from '../common/web/view.service.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { emailPayload } from './domain/email-payload.js';
-import { imageView } from '../storage/image-rules.js';
+import { imageView } from '../common/web/image-view.js';
 
 export interface RenderedEmail {
   subject: string;

@@ -7,7 +7,7 @@ import { TenantsService } from '../tenants/tenants.service.js';
 import { type Alternate, alternatesOf, localizedUrl } from './domain/sitemap.js';
 import { TtlCache } from '../common/cache/ttl-cache.js';
 import { sharedTranslations } from '../common/web/i18n.js';
-import { largestFallbackPath } from '../storage/image-rules.js';
+import { largestFallbackPath } from '../common/web/image-view.js';
 
 /** What a page says about itself when shared: see templates/partials/share-meta.hbs. */
 export interface ShareInput {

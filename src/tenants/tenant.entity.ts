@@ -2,7 +2,7 @@ import { JoinColumn, ManyToOne, Check, Column, CreateDateColumn, Entity, Index, 
 
 export type { Locale } from '../common/i18n/localized.js';
 import type { Locale } from '../common/i18n/localized.js';
-import type { StoredImage } from '../storage/image-rules.js';
+import type { StoredImage } from '../common/web/image-view.js';
 
 /** A local authority: one white-labelled site of the installation. */
 @Entity('tenant')

@@ -10,7 +10,7 @@ import { fieldErrorsIn } from './forms.js';
 import { languageFields } from './language-fields.js';
 import { noticeKeyFor } from './notices.js';
 import { statusClass } from './status-meaning.js';
-import { imageView, type StoredImage } from '../../storage/image-rules.js';
+import { imageView, type StoredImage } from './image-view.js';
 import { type Locale, sharedTranslations } from './i18n.js';
 import { findTemplatesDir } from './template-dir.js';
 
