@@ -9,6 +9,7 @@ import { TenantsService } from '../../src/tenants/tenants.service.js';
 import { createPerson, createTenant } from '../factories/index.js';
 import type { TestTenant } from '../factories/index.js';
 import { openPage } from '../setup/pages.js';
+import { TestSmtpServer } from '../setup/smtp.js';
 import { startTestApp } from '../setup/test-app.js';
 import type { TestApp } from '../setup/test-app.js';
 
@@ -31,6 +32,7 @@ describe('branding: the logo and the previews', () => {
   let t: TestApp;
   let city: TestTenant;
   let browser: ReturnType<TestApp['http']>;
+  let smtp: TestSmtpServer;
 
   const tenantRow = async () => (await t.ds.getRepository(Tenant).findOneBy({ id: city.tenant.id }))!;
   const upload = async (bytes: Buffer, name: string) => {
@@ -42,7 +44,8 @@ describe('branding: the logo and the previews', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestApp();
+    smtp = await new TestSmtpServer().start();
+    t = await startTestApp({ config: { smtpUrl: smtp.url } });
     city = await createTenant(t);
     await t.app.get(TenantsService).updateBranding(city.tenant, { name: 'Ville de Lumière', primaryColor: '#7a1f5c' }, randomUUID());
     const staff = await createPerson(t, city, 'staff', { email: 'agent@lumiere.test' });
@@ -56,7 +59,10 @@ describe('branding: the logo and the previews', () => {
       .send({ _csrf: signIn.csrf, email: 'agent@lumiere.test', password: 'a long enough password' })
       .expect(303);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await smtp.stop();
+  });
 
   it('stores a PNG as WebP and PNG renditions, never enlarged, served for a year and shown in the header with its size', async () => {
     const png = await sharp({ create: { width: 1200, height: 300, channels: 4, background: { r: 20, g: 60, b: 160, alpha: 0.5 } } })
@@ -203,6 +209,14 @@ describe('branding: the logo and the previews', () => {
     expect(mail.text).toMatch(new RegExp(`<img src="${site.replace(/[.]/g, '\\.')}/images/[0-9a-f-]+\\.jpg" width="\\d+" height="\\d+"`));
     const en = await browser.get('/staff/branding/email-preview?lang=en').set('Host', city.host).expect(200);
     expect(en.text).toContain('Sam Example');
+
+    // A real e-mail, sent by the outbox, shows the logo by the same absolute address.
+    const fresh = (await tenantRow())!;
+    await t.app.get(AuthService).requestSignInLink('agent@lumiere.test', { tenant: fresh, ip: '203.0.113.7', locale: 'fr', baseUrl: site });
+    expect(await t.sendMail()).toBe(1);
+    const sent = smtp.to('agent@lumiere.test')[0];
+    expect(sent.html).toMatch(new RegExp(`<img src="${site.replace(/[.]/g, '\\.')}/images/[0-9a-f-]+\\.jpg" width="36" height="48" alt=""`));
+    expect(sent.text).not.toContain('/images/');
   });
 
   it('removes the logo', async () => {
