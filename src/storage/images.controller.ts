@@ -33,6 +33,8 @@ export class ImagesController {
     res.setHeader('Content-Type', file.info.contentType);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Cache-Control', IMMUTABLE);
+    // Embedded elsewhere by design: share cards, webmail showing an e-mail's logo, the sandboxed e-mail preview.
+    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
     res.setHeader('ETag', `"${file.info.sha256}"`);
     res.send(file.bytes);
   }

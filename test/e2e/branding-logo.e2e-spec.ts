@@ -84,6 +84,8 @@ describe('branding: the logo and the previews', () => {
       expect(file.headers['content-type']).toBe(v.contentType);
       expect(file.headers['cache-control']).toBe('public, max-age=31536000, immutable');
       expect(file.headers['x-content-type-options']).toBe('nosniff');
+      // Webmail and the sandboxed preview (another origin) may show it.
+      expect(file.headers['cross-origin-resource-policy']).toBe('cross-origin');
       const meta = await sharp(file.body as Buffer).metadata();
       expect({ format: meta.format, width: meta.width, height: meta.height }).toEqual({ format: v.format, width: v.width, height: v.height });
       expect(meta.hasAlpha).toBe(true);
@@ -192,7 +194,7 @@ describe('branding: the logo and the previews', () => {
 
   it('previews a sign-in e-mail with the branding and links the public home page', async () => {
     const page = await openPage(browser, city.host, '/staff/branding');
-    expect(page.html).toMatch(/<iframe class="email-preview" src="\/staff\/branding\/email-preview" title="Exemple d&#x27;e-mail de connexion" sandbox/);
+    expect(page.html).toMatch(/<iframe class="email-preview" src="\/staff\/branding\/email-preview" title="Exemple d&#x27;e-mail de connexion" sandbox>/);
     expect(page.html).toContain('<a href="/">Voir la page d&#x27;accueil publique</a>');
     // The current logo is shown on the page, with the form to replace it and the one to remove it.
     expect(page.html).toMatch(/alt="Logo actuel de Ville de Lumière"/);
