@@ -17,6 +17,7 @@ import { OutboxLocaleAnyLanguage1796146129093 } from './1796146129093-OutboxLoca
 import { LocalesAnyLanguage1796150412000 } from './1796150412000-LocalesAnyLanguage.js';
 import { LocalizedCampaignContent1796150000000 } from './1796150000000-LocalizedCampaignContent.js';
 import { GuardReasonMessages1796146200000 } from './1796146200000-GuardReasonMessages.js';
+import { TenantLogo1796160000000 } from './1796160000000-TenantLogo.js';
 
 // Every migration, in order. Listed by hand (not a glob) so that the ESM build and the tests load the same set.
 // One per line, so that branches adding migrations merge cleanly.
@@ -40,4 +41,5 @@ export const MIGRATIONS: Function[] = [
   LocalesAnyLanguage1796150412000,
   LocalizedCampaignContent1796150000000,
   GuardReasonMessages1796146200000,
+  TenantLogo1796160000000,
 ];

@@ -4,6 +4,7 @@ import { compile } from 'html-to-text';
 import { ViewService } from '../common/web/view.service.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { emailPayload } from './domain/email-payload.js';
+import { imageView } from '../common/web/image-view.js';
 
 export interface RenderedEmail {
   subject: string;
@@ -22,8 +23,13 @@ export interface RenderedEmail {
 export class EmailRenderer {
   constructor(private readonly views: ViewService) {}
 
-  render(tenant: Tenant, template: string, locale: Locale, payload: Record<string, unknown>): RenderedEmail {
+  /**
+   * `siteUrl` is the authority's address from configuration (TenantsService.siteUrl, never a request's
+   * host): with it the header shows the uploaded logo by its absolute URL (PNG/JPEG, read by every mail client).
+   */
+  render(tenant: Tenant, template: string, locale: Locale, payload: Record<string, unknown>, siteUrl?: string): RenderedEmail {
     const lang = this.language(tenant, locale);
+    const logo = siteUrl ? imageView(tenant.logo, siteUrl.replace(/\/$/, ''), 48, 240) : null;
     const model = {
       ...emailPayload(template, payload, lang),
       // The helpers' fallback for text people wrote: the reader's language, the default, the others.
@@ -38,7 +44,7 @@ export class EmailRenderer {
     if (sep < 0) throw new Error(`e-mail template ${name} has no subject line`);
     const subject = decodeEntities(source.slice(0, sep).trim());
     const body = source.slice(sep + 5);
-    const html = this.views.render('emails/layout', tenant.slug, { ...model, subject, body: this.views.safe(body) })!;
+    const html = this.views.render('emails/layout', tenant.slug, { ...model, subject, body: this.views.safe(body), logo })!;
     return { subject, html, text: htmlToText(body) };
   }
 

@@ -1,7 +1,7 @@
 import type { Locale } from '../common/i18n/localized.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { Tenant } from '../tenants/tenant.entity.js';
+import { Tenant, TenantHost } from '../tenants/tenant.entity.js';
 import type { MailPriority } from './domain/mail-priority.js';
 import type { TenantUsage } from './domain/mail-rate.js';
 import type { OutboxMessage } from './outbox-message.entity.js';
@@ -146,5 +146,9 @@ export class OutboxRepository {
   /** The authority a message is sent for (its branding and sender). */
   tenant(id: string): Promise<Tenant | null> {
     return this.ds.getRepository(Tenant).findOneBy({ id });
+  }
+
+  async hostNames(tenantId: string): Promise<string[]> {
+    return (await this.ds.getRepository(TenantHost).findBy({ tenantId })).map((h) => h.host);
   }
 }

@@ -4,6 +4,7 @@ import { TransactionRunner } from '../common/db/transaction.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
+import { siteUrlFor } from '../tenants/domain/hosts.js';
 import { RATE_WINDOW_MS, ratedClaimOrder, shareSlots } from './domain/mail-rate.js';
 import { EmailRenderer } from './email-renderer.service.js';
 import { createMailTransport, type MailTransport } from './mail-transport.js';
@@ -81,12 +82,17 @@ export class OutboxWorker implements OnApplicationShutdown {
     }
     const claimed = [...urgent, ...rated];
     const tenants = new Map<string, Tenant | null>();
+    const sites = new Map<string, string>();
     for (const msg of claimed) {
       try {
         if (!tenants.has(msg.tenantId)) tenants.set(msg.tenantId, await this.outbox.tenant(msg.tenantId));
         const tenant = tenants.get(msg.tenantId);
         if (!tenant) throw new Error('tenant no longer exists');
-        const rendered = this.renderer.render(tenant, msg.template, msg.locale, msg.payload);
+        // The site's address for the logo: from configuration and the registered hosts, as every link.
+        if (tenant.logo && !sites.has(tenant.id)) {
+          sites.set(tenant.id, siteUrlFor(tenant.slug, await this.outbox.hostNames(tenant.id), this.config.publicUrl, this.config.port));
+        }
+        const rendered = this.renderer.render(tenant, msg.template, msg.locale, msg.payload, sites.get(tenant.id));
         await this.transport.send({
           id: msg.id,
           from: `"${tenant.senderName.replace(/"/g, '')}" <${tenant.senderEmail}>`,

@@ -7,6 +7,7 @@ import { TenantsService } from '../tenants/tenants.service.js';
 import { type Alternate, alternatesOf, localizedUrl } from './domain/sitemap.js';
 import { TtlCache } from '../common/cache/ttl-cache.js';
 import { sharedTranslations } from '../common/web/i18n.js';
+import { largestFallbackPath } from '../common/web/image-view.js';
 
 /** What a page says about itself when shared: see templates/partials/share-meta.hbs. */
 export interface ShareInput {
@@ -77,7 +78,9 @@ export class ShareMetaService {
 
   async build(page: PageContext, input: ShareInput): Promise<ShareMeta> {
     const site = await this.siteUrl(page.tenant);
-    const rawImage = input.image ?? page.tenant.logoUrl;
+    // The uploaded logo's largest PNG/JPEG (a path under the site: the site URL may end with /t/<slug>), else the logo's address.
+    const uploaded = largestFallbackPath(page.tenant.logo);
+    const rawImage = input.image ?? (uploaded ? `${site}${uploaded}` : page.tenant.logoUrl);
     const image = rawImage ? absolute(rawImage, site) : null;
     return {
       title: input.title,

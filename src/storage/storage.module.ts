@@ -1,6 +1,12 @@
 import { Global, Module } from '@nestjs/common';
 import { FileStorage, PostgresFileStorage } from './file-storage.js';
+import { ImagesController } from './images.controller.js';
+import { ImagePipeline } from './images.js';
 
 @Global()
-@Module({ providers: [{ provide: FileStorage, useClass: PostgresFileStorage }], exports: [FileStorage] })
+@Module({
+  controllers: [ImagesController],
+  providers: [{ provide: FileStorage, useClass: PostgresFileStorage }, ImagePipeline],
+  exports: [FileStorage, ImagePipeline],
+})
 export class StorageModule {}

@@ -2,6 +2,7 @@ import { JoinColumn, ManyToOne, Check, Column, CreateDateColumn, Entity, Index, 
 
 export type { Locale } from '../common/i18n/localized.js';
 import type { Locale } from '../common/i18n/localized.js';
+import type { StoredImage } from '../common/web/image-view.js';
 
 /** A local authority: one white-labelled site of the installation. */
 @Entity('tenant')
@@ -12,7 +13,10 @@ export class Tenant {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Index('tenant_slug_key', { unique: true }) @Column('text') slug: string;
   @Column('text') name: string;
+  /** A logo at an address of the authority's own (kept for sites set up before uploads); an uploaded `logo` wins. */
   @Column('text', { nullable: true }) logoUrl: string | null;
+  /** The uploaded logo's renditions (src/storage/images.ts): served at /images/<id>.<ext>. */
+  @Column('jsonb', { nullable: true }) logo: StoredImage | null;
   @Column('text', { default: '#1f4e9c' }) primaryColor: string;
   @Column('text', { default: '#b3541e' }) accentColor: string;
   @Column('text') senderName: string;

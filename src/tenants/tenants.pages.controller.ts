@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Get, Header, Inject, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Get, Header, Inject, Post, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuditLogView, rowsWith } from '../audit/audit-log.view.js';
@@ -17,6 +17,10 @@ import { BrandingDto } from './dto/branding.dto.js';
 import { brandingView } from './branding.view.js';
 import type { Tenant } from './tenant.entity.js';
 import { TenantsService } from './tenants.service.js';
+import { EmailRenderer } from '../notifications/email-renderer.service.js';
+import { FileUpload } from '../storage/file-transfer.js';
+import { LOGO_RULES } from '../storage/image-rules.js';
+import type { UploadedImageFile } from '../storage/images.js';
 
 @ApiExcludeController()
 @Controller()
@@ -26,6 +30,7 @@ export class TenantsPagesController {
     private readonly audit: AuditService,
     private readonly auditView: AuditLogView,
     private readonly views: ViewService,
+    private readonly emails: EmailRenderer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -41,12 +46,70 @@ export class TenantsPagesController {
   @Get('staff/branding')
   @Roles(['staff'])
   branding(@Page() page: PageContext) {
+    return this.brandingPage(page, {});
+  }
+
+  private brandingPage(page: PageContext, extra: Record<string, unknown>): string {
     return this.views.page('pages/staff/branding', page, {
       title: this.views.t(page.locale, 'staff.branding'),
       values: page.tenant,
       languageOptions: languageOptions(page.tenant.languages, page.tenant.defaultLocale),
       ...brandingView(page.tenant, page.locale, page.tenant.timeZone),
+      logoMaxMb: Math.round(LOGO_RULES.maxBytes / 1024 / 1024),
+      ...extra,
     });
+  }
+
+  /**
+   * The logo, as a file (multipart, CSRF token in the query like every upload form): checked by its
+   * content and resized (storage/images.ts). Twice the limit reaches the check, which names the limit
+   * on the field; beyond, the upload is cut (413).
+   */
+  @Post('staff/branding/logo')
+  @HttpCode(200)
+  @Roles(['staff'])
+  @UseInterceptors(FileUpload('logo', LOGO_RULES.maxBytes * 2))
+  async uploadLogo(@Page() page: PageContext, @UploadedFile() file: UploadedImageFile | undefined, @Res() res: Response) {
+    const saved = await withFieldErrors(() => this.tenants.setLogo(page.tenant, file, page.principal!.userId));
+    if (!saved.ok) return res.status(400).send(this.brandingPage(page, { errors: errorMap(saved.errors), errorList: saved.errors }));
+    return res.redirect(303, `${page.basePath}/staff/branding?saved=logo`);
+  }
+
+  @Post('staff/branding/logo/remove')
+  @HttpCode(200)
+  @Roles(['staff'])
+  async removeLogo(@Page() page: PageContext, @Res() res: Response) {
+    await this.tenants.removeLogo(page.tenant, page.principal!.userId);
+    return res.redirect(303, `${page.basePath}/staff/branding?saved=logo-removed`);
+  }
+
+  /**
+   * A sample e-mail (the sign-in link, with made-up values) rendered by the real renderer with the
+   * saved branding, for the branding page's frame. Its own policy: no script, the e-mail's inline
+   * styles, images from anywhere (as a mail client), framed by this site only.
+   */
+  @Get('staff/branding/email-preview')
+  @Roles(['staff'])
+  async emailPreview(@Page() page: PageContext, @Res() res: Response) {
+    const site = await this.tenants.siteUrl(page.tenant);
+    const mail = this.emails.render(
+      page.tenant,
+      'sign-in-link',
+      page.locale,
+      {
+        name: this.views.t(page.locale, 'branding.sampleName'),
+        link: `${site.replace(/\/$/, '')}/sign-in/link?token=example`,
+        minutes: this.config.signInLinkTtlMinutes,
+      },
+      site,
+    );
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.setHeader(
+      'Content-Security-Policy',
+      "default-src 'none'; img-src http: https: data:; style-src 'unsafe-inline'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'",
+    );
+    res.send(mail.html);
   }
 
   @Post('staff/branding')
@@ -55,8 +118,7 @@ export class TenantsPagesController {
   async saveBranding(@Page() page: PageContext, @Body() body: Record<string, unknown>, @Res() res: Response) {
     const again = (errors: FieldProblem[]) =>
       res.status(400).send(
-        this.views.page('pages/staff/branding', page, {
-          title: this.views.t(page.locale, 'staff.branding'),
+        this.brandingPage(page, {
           values: body,
           languageOptions: languageOptions(body.languages, body.defaultLocale),
           ...brandingView(page.tenant, page.locale, body.timeZone),

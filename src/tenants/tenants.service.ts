@@ -13,6 +13,8 @@ import { isRegistrableHost, siteUrlFor } from './domain/hosts.js';
 import { BrandingDto, CreateTenantDto } from './dto/branding.dto.js';
 import { Tenant } from './tenant.entity.js';
 import { TenantsRepository } from './tenants.repository.js';
+import { ImagePipeline, type UploadedImageFile } from '../storage/images.js';
+import { LOGO_RULES } from '../storage/image-rules.js';
 
 /** Host look-ups are on every request: cached briefly per instance (branding changes show within seconds everywhere). */
 const CACHE_MS = 5_000;
@@ -26,6 +28,7 @@ export class TenantsService {
     private readonly tenants: TenantsRepository,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly images: ImagePipeline,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -196,6 +199,42 @@ export class TenantsService {
     });
     this.forget();
     return (await this.tenants.findById(tenant.id))!;
+  }
+
+  /**
+   * Replaces the logo by an upload, checked by its content and resized (storage/images.ts; 400 on
+   * `logo` when it is not a PNG, JPEG, WebP or GIF, too heavy or too large). The previous renditions
+   * stay stored under their names (pages cached with them keep working).
+   */
+  async setLogo(tenant: Tenant, file: UploadedImageFile | undefined, actorUserId: string): Promise<Tenant> {
+    const prepared = await this.images.prepare(file, LOGO_RULES);
+    await this.tx.run(async (em) => {
+      const logo = await this.images.store(
+        em,
+        { tenantId: tenant.id, ownerType: 'tenant', ownerId: tenant.id, slot: 'logo', uploadedBy: actorUserId },
+        prepared,
+      );
+      await this.tenants.update(em, tenant.id, { logo });
+      await this.audit.record(em, {
+        tenantId: tenant.id,
+        actorUserId,
+        action: 'tenant.logo_updated',
+        subjectType: 'tenant',
+        subjectId: tenant.id,
+        data: { width: logo.width, height: logo.height, variants: logo.variants.length },
+      });
+    });
+    this.forget();
+    return (await this.tenants.findById(tenant.id))!;
+  }
+
+  /** No logo any more: neither the uploaded one nor one at an address. */
+  async removeLogo(tenant: Tenant, actorUserId: string): Promise<void> {
+    await this.tx.run(async (em) => {
+      await this.tenants.update(em, tenant.id, { logo: null, logoUrl: null });
+      await this.audit.record(em, { tenantId: tenant.id, actorUserId, action: 'tenant.logo_removed', subjectType: 'tenant', subjectId: tenant.id, data: {} });
+    });
+    this.forget();
   }
 
   /** At least one language, each installed, and the default among them (400 naming `languages` or `defaultLocale`). */

@@ -195,6 +195,8 @@ const KEY_ROUTES: KeyRoute[] = [
   ),
   key('-    -    -    -    -    -    A    A    -    -    A    -', 'GET /api/programmes/:programmeId/contributions.csv', 'contributions export'),
   key('-    -    -    -    -    -    A    -    -    -    A    -', 'GET /staff', 'staff home'),
+  key('-    -    -    -    -    -    A    -    -    -    A    -', 'POST /staff/branding/logo', 'logo upload (page)'),
+  key('-    -    -    -    -    -    A    -    -    -    A    -', 'GET /staff/branding/email-preview', 'e-mail preview of the branding'),
   key('-    -    -    -    -    -    A    -    -    -    A    -', 'POST /api/people', 'invite a person'),
   key('-    -    -    -    -    -    A    -    -    -    A    -', 'GET /api/people/:userId/sessions', "a person's sessions"),
   key('-    -    -    -    -    -    A    -    -    -    A    -', 'DELETE /api/people/:userId/access', "remove a person's access"),

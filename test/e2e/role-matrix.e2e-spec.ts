@@ -29,6 +29,8 @@ const PUBLIC = new Set([
   'GET /assets/app.css',
   'GET /assets/branding.js',
   'GET /theme.css',
+  // Public images (a logo, a campaign's cover): only files stored as public images are served.
+  'GET /images/:name',
   'GET /',
   'GET /programmes/:slug',
   'GET /programmes/:slug/apply',

@@ -4,7 +4,7 @@
  * the values listed here are shown (never the raw query value): anything else shows nothing.
  */
 const NOTICES: Record<string, Record<string, string>> = {
-  'pages/staff/branding': { '1': 'notice.branding' },
+  'pages/staff/branding': { '1': 'notice.branding', logo: 'notice.logo', 'logo-removed': 'notice.logoRemoved' },
   'pages/staff/programme': { timeline: 'notice.timeline', phase: 'notice.phase' },
   'pages/staff/review': { decision: 'notice.decision', correction: 'notice.correction' },
   'pages/jury/staff': {

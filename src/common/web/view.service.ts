@@ -10,6 +10,7 @@ import { fieldErrorsIn } from './forms.js';
 import { languageFields } from './language-fields.js';
 import { noticeKeyFor } from './notices.js';
 import { statusClass } from './status-meaning.js';
+import { imageView, type StoredImage } from './image-view.js';
 import { type Locale, sharedTranslations } from './i18n.js';
 import { findTemplatesDir } from './template-dir.js';
 
@@ -198,6 +199,10 @@ export class ViewService {
     this.hbs.registerHelper('not', (a: unknown) => !a);
     this.hbs.registerHelper('url', function (path: string, options: Handlebars.HelperOptions) {
       return `${(options.data.root as { basePath: string }).basePath}${path}`;
+    });
+    // An uploaded image fitted in a box of CSS pixels, for a <picture>: {{#with (imageAt tenant.logo 40 240)}}…{{/with}} (image-rules.ts).
+    this.hbs.registerHelper('imageAt', function (image: unknown, maxHeight: number, maxWidth: number, options: Handlebars.HelperOptions) {
+      return imageView(image as StoredImage | null, (options.data.root as { basePath?: string }).basePath ?? '', maxHeight, maxWidth);
     });
     this.hbs.registerHelper('array', (...args: unknown[]) => args.slice(0, -1));
     this.hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
