@@ -82,7 +82,7 @@ describe('application pages (no JavaScript)', () => {
     const desk = await browser.get(`/staff/programmes/${programme.id}/applications?q=ressourcerie`).set(staff.headers).set('Accept', 'text/html');
     expect(desk.status).toBe(200);
     expect(desk.text).toContain('Ressourcerie &lt;b&gt;du coin&lt;/b&gt;');
-    expect(desk.text).toContain('1 affichée sur 1');
+    expect(desk.text).toContain('1 à 1 sur 1');
     const review = await browser.get(`/staff/applications/${id}`).set(staff.headers).set('Accept', 'text/html');
     expect(review.text).toContain('Règles d&#x27;éligibilité');
     // Read in English, the applicant's texts keep the language they were written in (issue 15).
