@@ -17,15 +17,21 @@ import { CreateProgrammeDto, TransitionDto } from './dto/programme.dto.js';
 import { Programme } from './programme.entity.js';
 import { ProgrammesService, timelineOf } from './programmes.service.js';
 
-/** The timeline as rows for templates: each phase, its start, and whether it is past, current or to come. */
-export function timelineRows(p: Programme) {
-  const timeline = timelineOf(p);
+/**
+ * The timeline as rows for templates: each phase, its start, and whether it is past, current or to come.
+ * A phase the programme went through shows the day it really began (`entered`, from the phase history),
+ * which is the scheduled one unless staff moved it by hand; a phase to come shows its scheduled start.
+ */
+export function timelineRows(p: Pick<Programme, 'phase' | 'timeline'>, entered: Record<string, string | Date> = {}) {
+  const timeline = timelineOf(p as Programme);
   const current = phaseIndex(p.phase);
-  return PHASES.filter((ph) => ph !== 'draft').map((phase) => ({
-    phase,
-    at: timeline[phase as keyof Timeline]?.toISOString() ?? null,
-    state: phaseIndex(phase) < current ? 'past' : phaseIndex(phase) === current ? 'current' : 'future',
-  }));
+  return PHASES.filter((ph) => ph !== 'draft').map((phase) => {
+    const state = phaseIndex(phase) < current ? 'past' : phaseIndex(phase) === current ? 'current' : 'future';
+    const real = state !== 'future' && entered[phase] ? new Date(entered[phase]) : null;
+    const scheduled = timeline[phase as keyof Timeline] ?? null;
+    // A past phase skipped over (moved past by hand) has no start of its own: it says so instead of "to come".
+    return { phase, at: (real ?? scheduled)?.toISOString() ?? null, state, skipped: state === 'past' && !real && !scheduled };
+  });
 }
 
 @ApiExcludeController()
@@ -192,7 +198,7 @@ export class ProgrammesPagesController {
     return this.views.page('pages/staff/programme', page, {
       title: localizedText(p.title, page.locale, contentFallbacks(page.tenant)),
       programme: p,
-      timeline: timelineRows(p),
+      timeline: timelineRows(p, Object.fromEntries([...transitions].sort((a, b) => a.at.getTime() - b.at.getTime()).map((x) => [x.toPhase, x.at]))),
       transitions,
       nextPhase: next,
       ...extra,

@@ -19,6 +19,8 @@ export interface ProgrammeReadModel {
     summary: Localized;
     phase: Phase;
     timeline: Record<string, string>;
+    /** When the programme last entered each phase it went through (the real dates of past phases). */
+    entered: Record<string, string>;
     updatedAt: Date;
   };
   call: { text: Localized; deadline: Date; categories: Array<{ key: string; label: Localized }> } | null;
@@ -58,6 +60,10 @@ export class PublicPagesRepository {
     if (!p) return null;
     const phase = p.phase as Phase;
     const args = [tenantId, p.id];
+    const enteredRows: Promise<Array<{ to_phase: string; at: Date }>> = this.ds.query(
+      `SELECT to_phase, max(at) AS at FROM phase_transition WHERE tenant_id = $1 AND programme_id = $2 GROUP BY to_phase`,
+      args,
+    );
     // Independent reads, in parallel on the pool: a cold page costs one round trip's latency, not five.
     const [calls, partners, laureates, sponsors, campaigns, settings] = await Promise.all([
       this.ds.query(`SELECT text, deadline, categories FROM call WHERE tenant_id = $1 AND programme_id = $2`, args),
@@ -101,6 +107,7 @@ export class PublicPagesRepository {
         summary: p.summary ?? {},
         phase,
         timeline: p.timeline ?? {},
+        entered: Object.fromEntries((await enteredRows).map((r) => [r.to_phase, new Date(r.at).toISOString()])),
         updatedAt: new Date(p.updated_at),
       },
       call: call ? { text: call.text ?? {}, deadline: new Date(call.deadline), categories: call.categories ?? [] } : null,

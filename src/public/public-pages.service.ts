@@ -177,7 +177,7 @@ export class PublicPagesService {
       programme: p,
       summary: hasText(p.summary) ? p.summary : null,
       callText,
-      timeline: timelineRows(p as unknown as Programme),
+      timeline: timelineRows(p as unknown as Programme, p.entered),
       applyHref: p.phase === 'call_open' ? `/programmes/${p.slug}/apply` : null,
       applyDeadline: p.phase === 'call_open' && model.call ? date(model.call.deadline) : null,
       resultsHref: p.phase === 'results' ? `/programmes/${p.slug}/results` : null,
@@ -200,6 +200,8 @@ export class PublicPagesService {
         sponsors: l.sponsors.length ? list.format(l.sponsors) : null,
         campaignHref: campaignOf.get(l.applicationId) ?? null,
       })),
+      // Once campaigns are shown, a laureate with a campaign is its card there: listed once, not twice.
+      laureatesWithoutCampaign: model.laureates.filter((l) => !campaignOf.has(l.applicationId)).length,
       partners: model.partners,
       share: await this.share.build(page, {
         path: `/programmes/${p.slug}`,

@@ -197,6 +197,7 @@ export class ViewService {
     this.hbs.registerHelper('statusClass', (key: unknown) => (typeof key === 'string' ? statusClass(key) : 'badge-neutral'));
     this.hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
     this.hbs.registerHelper('not', (a: unknown) => !a);
+    this.hbs.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean));
     this.hbs.registerHelper('url', function (path: string, options: Handlebars.HelperOptions) {
       return `${(options.data.root as { basePath: string }).basePath}${path}`;
     });
