@@ -346,4 +346,24 @@ describe('public programme pages', () => {
     expect(res.text).toContain(`Sitemap: ${site()}/sitemap.xml`);
     expect(res.text).toMatch(/^User-agent: \*/);
   });
+
+  it('dates each past phase on the timeline by the day it really began, never "date à venir"', async () => {
+    // No schedule at all: staff move the phases by hand on three different days.
+    const p = await createProgramme(t, city, staff, { slug: 'by-hand' });
+    await createCall(t, city, staff, p.id, { text: { fr: 'Appel à la main' } });
+    const programmes = t.app.get((await import('../../src/programmes/programmes.service.js')).ProgrammesService);
+    t.clock.set('2026-03-02T09:00:00Z');
+    await programmes.transition(city.tenant, p.id, 'call_open', 'ouverture', staff.userId);
+    t.clock.set('2026-03-20T17:30:00Z');
+    await programmes.transition(city.tenant, p.id, 'screening', 'clôture', staff.userId);
+    t.clock.set('2026-04-15T10:00:00Z');
+    t.app.get((await import('../../src/public/public-pages.service.js')).PublicPagesService).invalidate(city.tenant.id);
+    const page = unescapeEq((await get('/programmes/by-hand?lang=fr').expect(200)).text);
+    const row = (phase: string) => page.slice(page.indexOf(`${phase}</span>`), page.indexOf('</li>', page.indexOf(`${phase}</span>`)));
+    expect(row('Appel à projets ouvert')).toContain('<time datetime="2026-03-02T09:00:00.000Z">');
+    expect(row('Instruction des candidatures')).toContain('<time datetime="2026-03-20T17:30:00.000Z">');
+    expect(row('Appel à projets ouvert')).not.toContain('date à venir');
+    // Phases to come have no date yet.
+    expect(row('Jury')).toContain('date à venir');
+  });
 });
