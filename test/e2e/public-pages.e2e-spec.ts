@@ -359,7 +359,8 @@ describe('public programme pages', () => {
     t.clock.set('2026-04-15T10:00:00Z');
     t.app.get((await import('../../src/public/public-pages.service.js')).PublicPagesService).invalidate(city.tenant.id);
     const page = unescapeEq((await get('/programmes/by-hand?lang=fr').expect(200)).text);
-    const row = (phase: string) => page.slice(page.indexOf(`${phase}</span>`), page.indexOf('</li>', page.indexOf(`${phase}</span>`)));
+    const timeline = page.slice(page.indexOf('<ol class="timeline"'));
+    const row = (phase: string) => timeline.slice(timeline.indexOf(`${phase}</span>`), timeline.indexOf('</li>', timeline.indexOf(`${phase}</span>`)));
     expect(row('Appel à projets ouvert')).toContain('<time datetime="2026-03-02T09:00:00.000Z">');
     expect(row('Instruction des candidatures')).toContain('<time datetime="2026-03-20T17:30:00.000Z">');
     expect(row('Appel à projets ouvert')).not.toContain('date à venir');
