@@ -67,7 +67,7 @@ export class ApplicationsStaffPagesController {
       { key: 'title', label: t('field.title'), value: (r) => r.title },
       { key: 'commune', label: t('field.commune'), value: (r) => r.commune },
       { key: 'goal', label: t('field.goalCents'), value: (r) => r.goalCents, numeric: true },
-      { key: 'rules', label: t('desk.rules'), value: (r) => r.failed, numeric: true },
+      { key: 'rules', label: t('desk.rules'), value: (r) => r.failed },
       { key: 'screening', label: t('desk.screening'), value: (r) => SCREENING_ORDER.indexOf(r.screening) },
     ];
     const list = listInMemory(

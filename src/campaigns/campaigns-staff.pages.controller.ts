@@ -254,7 +254,7 @@ export class CampaignsStaffPagesController {
     const t = (key: string) => this.views.t(page.locale, key);
     const columns: ListColumn<StaffLaureate>[] = [
       { key: 'laureate', label: t('campaignStaff.laureate'), value: (r) => (r.campaign ? localizedText(r.campaign.title, page.locale) : r.title) },
-      { key: 'status', label: t('campaignEdit.statusLabel'), value: (r) => REVIEW_ORDER.indexOf(r.campaign?.status ?? '') },
+      { key: 'status', label: t('contributionsStaff.status'), value: (r) => REVIEW_ORDER.indexOf(r.campaign?.status ?? '') },
       { key: 'collected', label: t('campaignStaff.collected'), value: (r) => r.campaign?.collectedCents, numeric: true },
       { key: 'matched', label: t('campaignStaff.matched'), value: (r) => r.campaign?.matchedCents, numeric: true },
       { key: 'goal', label: t('campaignStaff.goal'), value: (r) => r.campaign?.goalCents, numeric: true },
