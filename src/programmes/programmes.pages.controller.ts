@@ -2,13 +2,12 @@ import { contentFallbacks, localizedText } from '../common/i18n/localized.js';
 import { Body, Controller, HttpCode, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public, Roles } from '../auth/roles.guard.js';
+import { Roles } from '../auth/roles.guard.js';
 import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
 import { zonedWallTimeToInstant } from '../common/time/zoned.js';
 import { Page, type PageContext } from '../request-context/current.decorators.js';
 import { confirmPage } from '../common/web/confirm-page.js';
 import { checkForm, defaultLanguageProblem, errorMap, localizedFromForm, withFieldErrors } from '../common/web/forms.js';
-import { hasRole } from '../auth/principal.js';
 import { ViewService } from '../common/web/view.service.js';
 import { PHASES, type Phase, nextPhase, phaseIndex } from './domain/phase.js';
 import type { GuardReason } from './domain/phase-guards.js';
@@ -41,14 +40,6 @@ export class ProgrammesPagesController {
     private readonly programmes: ProgrammesService,
     private readonly views: ViewService,
   ) {}
-
-  @Get()
-  @Public()
-  async home(@Page() page: PageContext) {
-    const staff = hasRole(page.principal, ['staff', 'platform_admin']);
-    const programmes = (await this.programmes.list(page.tenant.id)).filter((p) => staff || p.phase !== 'draft');
-    return this.views.page('pages/home/home', page, { title: this.views.t(page.locale, 'layout.home'), programmes });
-  }
 
   // GET programmes/:slug (the public programme page) lives in src/public/public-pages.controller.ts.
 

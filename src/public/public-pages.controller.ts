@@ -6,6 +6,7 @@ import { CurrentTenant, Page, type PageContext } from '../request-context/curren
 import { CSRF_COOKIE } from '../common/web/cookies.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { PROGRAMME_MAX_AGE_S, PublicPagesService, SITEMAP_MAX_AGE_S } from './public-pages.service.js';
+import { HomePageService } from './home-page.service.js';
 
 /**
  * The citizens' pages that are the same for every visitor: the programme page (a bus-poster landing
@@ -14,7 +15,23 @@ import { PROGRAMME_MAX_AGE_S, PublicPagesService, SITEMAP_MAX_AGE_S } from './pu
 @ApiExcludeController()
 @Controller()
 export class PublicPagesController {
-  constructor(private readonly pages: PublicPagesService) {}
+  constructor(
+    private readonly pages: PublicPagesService,
+    private readonly home: HomePageService,
+  ) {}
+
+  /** The authority's home page: signed-in staff also see it, drafts are never listed. */
+  @Get()
+  @Public()
+  async homePage(@Page() page: PageContext, @Res({ passthrough: true }) res: Response) {
+    res.vary('Cookie');
+    if (page.principal) res.setHeader('Cache-Control', 'private, no-cache');
+    else {
+      res.setHeader('Cache-Control', `public, max-age=${PROGRAMME_MAX_AGE_S}`);
+      dropCookie(res, CSRF_COOKIE);
+    }
+    return this.home.render(page);
+  }
 
   @Get('programmes/:slug')
   @Public()

@@ -167,4 +167,58 @@ export class PublicPagesRepository {
       })),
     };
   }
+
+  /**
+   * The home page's programmes (not drafts): what each one asks of a citizen now, with the call's
+   * deadline and the collection's running totals (campaigns opened for contributions only).
+   */
+  async homePage(tenantId: string): Promise<HomeProgrammeRow[]> {
+    const rows: Array<Record<string, unknown>> = await this.ds.query(
+      `SELECT p.id, p.slug, p.title, p.summary, p.phase, p.timeline, c.deadline,
+              k.campaigns, k.funded, k.collected, k.matched, k.supports
+         FROM programme p
+         LEFT JOIN call c ON c.tenant_id = p.tenant_id AND c.programme_id = p.id
+         LEFT JOIN LATERAL (
+           SELECT count(*)::int AS campaigns, count(*) FILTER (WHERE x.status = 'funded')::int AS funded,
+                  coalesce(sum(x.collected_cents), 0) AS collected, coalesce(sum(x.matched_cents), 0) AS matched,
+                  coalesce(sum(x.contributor_count), 0)::int AS supports
+             FROM campaign x
+            WHERE x.tenant_id = p.tenant_id AND x.programme_id = p.id AND x.status IN ('live', 'awaiting_funds', 'funded', 'not_funded')
+         ) k ON true
+        WHERE p.tenant_id = $1 AND p.phase <> 'draft'
+        ORDER BY p.created_at DESC, p.id`,
+      [tenantId],
+    );
+    return rows.map((r) => ({
+      id: String(r.id),
+      slug: String(r.slug),
+      title: (r.title ?? {}) as Localized,
+      summary: (r.summary ?? {}) as Localized,
+      phase: r.phase as Phase,
+      timeline: (r.timeline ?? {}) as Record<string, string>,
+      callDeadline: r.deadline ? new Date(r.deadline as string) : null,
+      campaigns: Number(r.campaigns ?? 0),
+      funded: Number(r.funded ?? 0),
+      collectedCents: Number(r.collected ?? 0),
+      matchedCents: Number(r.matched ?? 0),
+      supports: Number(r.supports ?? 0),
+    }));
+  }
+}
+
+/** A programme as the home page shows it. */
+export interface HomeProgrammeRow {
+  id: string;
+  slug: string;
+  title: Localized;
+  summary: Localized;
+  phase: Phase;
+  timeline: Record<string, string>;
+  callDeadline: Date | null;
+  campaigns: number;
+  funded: number;
+  collectedCents: number;
+  matchedCents: number;
+  /** Contributors summed over campaigns (a person backing two projects counts twice: "supports"). */
+  supports: number;
 }

@@ -1,3 +1,4 @@
+import { HomePageService } from './home-page.service.js';
 import { Module } from '@nestjs/common';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { PublicPagesController } from './public-pages.controller.js';
@@ -12,7 +13,7 @@ import { ShareMetaService } from './share-meta.service.js';
 @Module({
   imports: [TenantsModule],
   controllers: [PublicPagesController],
-  providers: [PublicPagesRepository, PublicPagesService, ShareMetaService],
+  providers: [PublicPagesRepository, PublicPagesService, ShareMetaService, HomePageService],
   exports: [PublicPagesService, ShareMetaService],
 })
 export class PublicModule {}
