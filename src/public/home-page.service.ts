@@ -47,11 +47,12 @@ export class HomePageService {
       });
     if (p.phase === 'call_open' && p.callDeadline) return t('home.fact.callUntil', { deadline: date(p.callDeadline) });
     if (p.phase === 'settlement' || p.phase === 'results')
-      return p.campaigns ? t('home.fact.raised', { amount: raised, funded: p.funded, campaigns: p.campaigns, supports: formatNumber(p.supports, locale) }) : null;
+      return p.campaigns
+        ? t('home.fact.raised', { amount: raised, funded: p.funded, campaigns: p.campaigns, supports: formatNumber(p.supports, locale) })
+        : null;
     const next = nextStep(p);
     return next && next.at.getTime() > this.clock.now().getTime()
       ? t('home.fact.next', { phase: this.views.t(locale, `phase.${next.phase}`), date: date(next.at) })
       : null;
   }
-
 }

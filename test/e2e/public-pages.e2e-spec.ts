@@ -367,4 +367,30 @@ describe('public programme pages', () => {
     // Phases to come have no date yet.
     expect(row('Jury')).toContain('date à venir');
   });
+
+  it('opens the home page on what the programmes ask now: give first, then apply, drafts never shown', async () => {
+    const town = await createTenant(t, { slug: 'accueil' });
+    const agent = await createPerson(t, town, 'staff', { email: 'agent@accueil.test' });
+    const make = async (slug: string, phase: Parameters<typeof forcePhase>[3]) => {
+      const p = await createProgramme(t, town, agent, { slug, title: { fr: `Programme ${slug}` } });
+      await createCall(t, town, agent, p.id, { text: { fr: 'Appel' } });
+      await forcePhase(t, town, p.id, phase, REFERENCE_TIMELINE);
+    };
+    await make('fini', 'results');
+    await make('appel', 'call_open');
+    await make('collecte', 'campaign');
+    await make('brouillon', 'draft');
+    const res = await t.http().get('/?lang=fr').set('Host', town.host).set('Accept', 'text/html').expect(200);
+    const html = unescapeEq(res.text);
+    expect(res.headers['cache-control']).toContain('public');
+    const order = ['Programme collecte', 'Programme appel', 'Programme fini'].map((x) => html.indexOf(x));
+    expect(order.every((i) => i > 0)).toBe(true);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(html).not.toContain('Programme brouillon');
+    // The hero leads with the collection; each card has its own call to action.
+    expect(html).toMatch(/class="home-hero-call">La collecte de « Programme collecte » est ouverte/);
+    expect(html).toContain('href="/programmes/appel/apply">Déposer un projet');
+    expect(html).toContain('href="/programmes/fini/results">Voir les résultats');
+    expect(html).toMatch(/0\s€ déjà collectés pour 0 projet, aucun soutien pour l’instant · jusqu’au/);
+  });
 });
