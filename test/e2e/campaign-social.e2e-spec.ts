@@ -192,7 +192,7 @@ describe('campaign page: supporters, hero, sharing, rewards, outcome', () => {
     expect(html).not.toMatch(/target="_blank"(?![^>]*noopener)/);
     // No third-party script: the only script is the site's own copy button, hidden until it runs.
     expect([...html.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1])).toEqual(['/assets/share.js']);
-    expect(html).toMatch(/<button type="button" class="button-secondary" data-copy="share-url" data-copied="Lien copié" hidden>Copier le lien<\/button>/);
+    expect(html).toMatch(/<button type="button" class="secondary" data-copy="share-url" data-copied="Lien copié" hidden>Copier le lien<\/button>/);
     await t
       .http()
       .get('/assets/share.js')
