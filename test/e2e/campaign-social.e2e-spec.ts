@@ -99,7 +99,7 @@ describe('campaign page: supporters, hero, sharing, rewards, outcome', () => {
     expect(first).not.toContain('@example.org'); // never an e-mail
     expect(first).not.toContain('<script>alert');
     expect(first).toContain('&lt;script&gt;alert(1)&lt;/script&gt; Bravo &amp; merci');
-    expect(first).toContain('12 soutiens');
+    expect(first).toContain('<p class="muted">12 contributions</p>');
     // The hero: supporters and days left (the window closes 14 days after it opened, 12 minutes ago).
     expect(first).toContain('<li class="hero-supporters">12 contributeurs</li>');
     expect(first).toContain('<li class="hero-days">14 jours restants</li>');
