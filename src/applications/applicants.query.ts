@@ -9,6 +9,8 @@ export interface ApplicantOf {
   applicantUserId: string;
   title: string;
   applicantName: string;
+  organisation: string;
+  commune: string;
   /** The language the application was written in. */
   locale: Locale;
 }
@@ -20,6 +22,14 @@ export class ApplicantsQuery {
   async of(em: EntityManager, tenantId: string, applicationIds: readonly string[]): Promise<ApplicantOf[]> {
     if (!applicationIds.length) return [];
     const apps = await em.getRepository(Application).findBy({ tenantId, id: In([...new Set(applicationIds)]) });
-    return apps.map((a) => ({ applicationId: a.id, applicantUserId: a.applicantUserId, title: a.title, applicantName: a.applicantName, locale: a.locale }));
+    return apps.map((a) => ({
+      applicationId: a.id,
+      applicantUserId: a.applicantUserId,
+      title: a.title,
+      applicantName: a.applicantName,
+      organisation: a.organisation,
+      commune: a.commune,
+      locale: a.locale,
+    }));
   }
 }

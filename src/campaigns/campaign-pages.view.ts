@@ -13,6 +13,7 @@ import type { Campaign, CampaignSettings, Contribution, MatchBudget, RewardTier 
 import type { CampaignsStaffService } from './campaigns-staff.service.js';
 import type { CampaignPage } from './campaigns.service.js';
 import { isEditable } from './domain/states.js';
+import { countedOf, heroFacts, reachedText, shareModel, wallModel } from './campaign-social.view.js';
 
 /**
  * What the campaign pages show, as functions of what the services answered: the controllers fetch,
@@ -60,13 +61,14 @@ const imageHrefOf = (c: Campaign) => (c.imageFileId ? `/campaigns/${c.id}/image?
 
 function progressOf(p: CampaignPage, k: PageTools) {
   const c = p.campaign;
+  const counted = countedOf(p);
   return campaignProgress({
     label: k.text(c.title),
     goalCents: c.goalCents,
-    collectedCents: c.collectedCents,
-    matchedCents: c.matchedCents,
+    collectedCents: counted.collectedCents,
+    matchedCents: counted.matchedCents,
     matchCountsTowardGoal: p.matchCountsTowardGoal,
-    contributorCount: c.contributorCount,
+    contributorCount: counted.contributors,
     opensAt: p.window.opensAt,
     closesAt: p.window.closesAt,
     state: p.window.state === 'before' ? 'upcoming' : p.window.state,
@@ -83,6 +85,8 @@ export interface PublicExtra {
   errors?: Record<string, string>;
   notifyEmail?: string;
   subscribed?: boolean;
+  /** The page's canonical URL (from the authority's configured host), for the share links. */
+  shareUrl?: string;
 }
 
 /** The campaign page's model, without its share metadata (see `campaignShare`). */
@@ -106,6 +110,8 @@ export function campaignPageModel(p: CampaignPage, extra: PublicExtra & { idempo
   const chosen = typed ? String(typed.rewardTierId ?? '') : '';
   const rewards = p.rewards.map((r) => ({
     id: r.id,
+    // Picking a reward opens the form with it chosen and its minimum filled in; a sold-out one is no link.
+    href: state === 'open' && r.remaining !== 0 ? `${path}?reward=${r.id}#contribute-title` : null,
     title: r.title,
     description: r.description,
     minText: formatMoney(r.minAmountCents, locale),
@@ -136,6 +142,11 @@ export function campaignPageModel(p: CampaignPage, extra: PublicExtra & { idempo
     partners: p.partners,
     faq: c.faq,
     updates: p.updates,
+    hero: heroFacts(p, k),
+    reachedText: reachedText(p, k),
+    wall: wallModel(p, path, k),
+    laureate: p.laureate && p.laureate.name.trim() ? p.laureate : null,
+    shareBox: extra.shareUrl ? shareModel(extra.shareUrl, k.text(c.title), k) : null,
     values: typed ?? {},
     idempotencyKey: extra.idempotencyKey,
     notifyEmail: extra.notifyEmail ?? '',
@@ -285,7 +296,8 @@ export function editorModel(
       body: languageFields('update-body', undefined, extra.typedUpdate, k.languages, { required: true }),
     },
     updateKey: links.updateKey,
-    savedKey: extra.saved && ['campaign', 'image', 'submitted', 'update'].includes(extra.saved) ? `campaignEdit.saved.${extra.saved}` : null,
+    wall: wallModel(p, `/campaigns/${c.id}/edit`, k, 'wall-title'),
+    savedKey: extra.saved && ['campaign', 'image', 'submitted', 'update', 'message'].includes(extra.saved) ? `campaignEdit.saved.${extra.saved}` : null,
     errorList: extra.errorList,
     errors: extra.errors ?? {},
   };

@@ -191,6 +191,8 @@ export class Contribution {
   @Column('text', { nullable: true }) displayName: string | null;
   @Column('boolean', { default: false }) anonymous: boolean;
   @Column('text', { default: '' }) message: string;
+  /** Set when the laureate hid the message from the supporters' wall (the name stays). */
+  @Column('timestamptz', { nullable: true }) messageHiddenAt: Date | null;
   @Column('text', { default: 'fr' }) locale: Locale;
   @Column('text', { default: 'pending' }) status: ContributionStatus;
   @Column('text') provider: string;

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ApplicationsModule } from '../applications/applications.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { JuryModule } from '../jury/jury.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
@@ -27,6 +28,9 @@ import { PaymentSettingsService } from './payment-settings.service.js';
 import { PaymentsController } from './payments.controller.js';
 import { PaymentProviders } from './payments/payment-providers.js';
 import { SettlementService } from './settlement.service.js';
+import { SharePagesController } from './share.pages.controller.js';
+import { SupportersRepository } from './supporters.repository.js';
+import { SupportersService } from './supporters.service.js';
 
 /**
  * The synchronised collection: campaign pages, contributions, match-funding, settlement and news, and
@@ -34,7 +38,7 @@ import { SettlementService } from './settlement.service.js';
  * for the platform back office).
  */
 @Module({
-  imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, PublicModule, JuryModule],
+  imports: [ApplicationsModule, AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, PublicModule, JuryModule],
   controllers: [
     CampaignsController,
     PaymentsController,
@@ -42,6 +46,7 @@ import { SettlementService } from './settlement.service.js';
     CampaignsPagesController,
     CampaignsStaffPagesController,
     PaymentSettingsPagesController,
+    SharePagesController,
   ],
   providers: [
     CampaignPageCache,
@@ -60,6 +65,8 @@ import { SettlementService } from './settlement.service.js';
     PaymentProviders,
     PaymentSettingsRepository,
     PaymentSettingsService,
+    SupportersRepository,
+    SupportersService,
   ],
   exports: [CampaignsRepository, CampaignsService, ContributionsService, CampaignsScheduler, PageViewsService, PaymentSettingsService],
 })

@@ -9,7 +9,7 @@ import { Clock } from '../common/clock/clock.js';
 import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
 import { Page, type PageContext } from '../request-context/current.decorators.js';
 import { checkForm, errorMap } from '../common/web/forms.js';
-import { eurosToCents } from '../common/web/money.js';
+import { centsToInput, eurosToCents } from '../common/web/money.js';
 import { hasRole } from '../auth/principal.js';
 import type { TremplinRequest } from '../request-context/request-context.js';
 import { ViewService } from '../common/web/view.service.js';
@@ -34,6 +34,8 @@ import {
 } from './campaign-pages.view.js';
 import { CampaignsService, type CampaignPage, type UploadedImage } from './campaigns.service.js';
 import { ContributionsService } from './contributions.service.js';
+import { CAMPAIGN_CSP, pageNumber } from './campaign-social.view.js';
+import { SupportersService } from './supporters.service.js';
 import { CampaignUpdateDto, ContributeDto, SubscribeDto, UpdateCampaignDto } from './dto/campaigns.dto.js';
 import { PageViewsService } from './page-views.service.js';
 
@@ -55,6 +57,7 @@ export class CampaignsPagesController {
     private readonly errors: ErrorMessages,
     private readonly campaigns: CampaignsService,
     private readonly contributions: ContributionsService,
+    private readonly supporters: SupportersService,
     private readonly pageViews: PageViewsService,
     private readonly share: ShareMetaService,
     private readonly limiter: RateLimiter,
@@ -75,11 +78,15 @@ export class CampaignsPagesController {
     @Req() req: TremplinRequest,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const p = await this.campaigns.publicPage(page.tenant, slug, campaignSlug);
+    const p = await this.campaigns.publicPage(page.tenant, slug, campaignSlug, pageNumber(query.supporters));
     this.pageViews.record(p.campaign.id, req.headers['user-agent']);
     // Each rendering carries this visitor's CSRF token and a fresh idempotency key: never shared.
     res.setHeader('Cache-Control', 'private, no-cache');
-    return this.renderPublic(page, p, { subscribed: query.subscribed === '1' });
+    res.setHeader('Content-Security-Policy', CAMPAIGN_CSP);
+    // A reward picked on its card (`?reward=<id>`): the form opens with it chosen and its minimum filled in.
+    const picked = p.window.state === 'open' ? p.rewards.find((r) => r.id === query.reward && r.remaining !== 0) : undefined;
+    const typed = picked ? { rewardTierId: picked.id, amount: centsToInput(picked.minAmountCents, page.locale) } : undefined;
+    return this.renderPublic(page, p, { subscribed: query.subscribed === '1', typed });
   }
 
   @Post('programmes/:slug/campaigns/:campaignSlug/contribute')
@@ -259,7 +266,7 @@ export class CampaignsPagesController {
   @Get('campaigns/:campaignId/edit')
   @SignedIn()
   async edit(@Page() page: PageContext, @Param('campaignId') id: string, @Query() query: Record<string, unknown>) {
-    return this.renderEditor(page, id, { saved: typeof query.saved === 'string' ? query.saved : null });
+    return this.renderEditor(page, id, { saved: typeof query.saved === 'string' ? query.saved : null, query });
   }
 
   @Post('campaigns/:campaignId/edit')
@@ -360,17 +367,34 @@ export class CampaignsPagesController {
     return res.redirect(303, `${page.basePath}/campaigns/${id}/edit?saved=update`);
   }
 
+  /** The laureate hides a supporter's message from the wall (the name stays); 404 for anyone else. */
+  @Post('campaigns/:campaignId/supporters/:contributionId/hide')
+  @HttpCode(200)
+  @SignedIn()
+  async hideMessage(
+    @Page() page: PageContext,
+    @Param('campaignId') id: string,
+    @Param('contributionId') contributionId: string,
+    @Body() body: Form,
+    @Res() res: Response,
+  ) {
+    await this.supporters.hideMessage(page.tenant, id, contributionId, page.principal!);
+    const n = pageNumber(str(body, 'supporters'));
+    return res.redirect(303, `${page.basePath}/campaigns/${id}/edit?saved=message${n > 1 ? `&supporters=${n}` : ''}#wall-title`);
+  }
+
   // ---- rendering --------------------------------------------------------------------------------
 
   private async renderPublic(page: PageContext, p: CampaignPage, extra: PublicExtra = {}, idempotencyKey: string = randomUUID()) {
     const site = await this.share.siteUrl(page.tenant);
     const k = pageTools(this.views, page, this.clock.now());
-    const model = campaignPageModel(p, { ...extra, idempotencyKey }, k);
-    return this.views.page('pages/campaigns/campaign', page, { ...model, share: await this.share.build(page, campaignShare(p, site, k)) });
+    const share = await this.share.build(page, campaignShare(p, site, k));
+    const model = campaignPageModel(p, { ...extra, idempotencyKey, shareUrl: share.canonical }, k);
+    return this.views.page('pages/campaigns/campaign', page, { ...model, share });
   }
 
   private async renderEditor(page: PageContext, id: string, extra: EditorExtra = {}) {
-    const p = await this.campaigns.editorPage(page.tenant, id, page.principal!);
+    const p = await this.campaigns.editorPage(page.tenant, id, page.principal!, pageNumber(extra.query?.supporters));
     const c = p.campaign;
     const viewer = { userId: page.principal!.userId, isStaff: hasRole(page.principal, ['staff', 'platform_admin'], c.programmeId) };
     const links = {

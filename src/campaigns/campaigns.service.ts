@@ -30,6 +30,8 @@ import { daysLeft, windowOf, windowState, type WindowState } from './domain/wind
 import type { CampaignUpdateDto, SubscribeDto, UpdateCampaignDto } from './dto/campaigns.dto.js';
 import { MatchFundingRepository } from './match-funding.repository.js';
 import { SettlementService } from './settlement.service.js';
+import { SupportersRepository, WALL_PAGE_SIZE, type Supporter } from './supporters.repository.js';
+import { ApplicantsQuery } from '../applications/applicants.query.js';
 import { assertOffered } from '../common/i18n/is-locale.js';
 
 const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
@@ -52,6 +54,12 @@ export interface CampaignPage {
   window: { state: WindowState; opensAt: Date | null; closesAt: Date | null; daysLeft: number | null };
   /** Whether match-funding counts toward the goal (the programme's settings): the progress bar follows it. */
   matchCountsTowardGoal: boolean;
+  /** One page of the supporters' wall (`page` clamped to the last one), newest first. */
+  wall: { items: Supporter[]; total: number; page: number; size: number };
+  /** An unfunded campaign's figures before its refunds (null for any other status). */
+  reached: { cents: number; contributors: number } | null;
+  /** Who is behind the project, as their application says (null if the application is gone). */
+  laureate: { name: string; organisation: string; commune: string } | null;
 }
 
 /** Each language's story sanitised on its own (HTML to an allow-list, or plain text to paragraphs). */
@@ -93,6 +101,8 @@ export class CampaignsService implements OnModuleInit {
     private readonly clock: Clock,
     private readonly pages: CampaignPageCache,
     private readonly laureates: LaureatesQuery,
+    private readonly supporters: SupportersRepository,
+    private readonly applicants: ApplicantsQuery,
   ) {}
 
   onModuleInit(): void {
@@ -360,17 +370,19 @@ export class CampaignsService implements OnModuleInit {
     return PUBLIC_STATUSES.includes(c.status) && PUBLIC_PHASES.includes(programme.phase);
   }
 
-  async publicPage(tenant: Tenant, programmeSlug: string, campaignSlug: string): Promise<CampaignPage> {
-    return this.pages.get(tenant.id, `slug:${programmeSlug}/${campaignSlug}`, () => this.loadPublicPage(tenant, programmeSlug, campaignSlug));
+  /** `supporters`: the page of the supporters' wall (`?supporters=2`), cached with the rest. */
+  async publicPage(tenant: Tenant, programmeSlug: string, campaignSlug: string, supporters = 1): Promise<CampaignPage> {
+    const n = Number.isSafeInteger(supporters) && supporters > 1 ? supporters : 1;
+    return this.pages.get(tenant.id, `slug:${programmeSlug}/${campaignSlug}#${n}`, () => this.loadPublicPage(tenant, programmeSlug, campaignSlug, n));
   }
 
-  private async loadPublicPage(tenant: Tenant, programmeSlug: string, campaignSlug: string): Promise<CampaignPage> {
+  private async loadPublicPage(tenant: Tenant, programmeSlug: string, campaignSlug: string, supporters: number): Promise<CampaignPage> {
     const em = this.repo.manager;
     const programme = await this.programmes.getBySlug(tenant.id, programmeSlug);
     if (!programme) throw new DomainError('NOT_FOUND');
     const campaign = await this.repo.bySlug(em, tenant.id, programme.id, campaignSlug);
     if (!campaign || !this.isPublic(programme, campaign)) throw new DomainError('NOT_FOUND');
-    return this.pageOf(programme, campaign);
+    return this.pageOf(programme, campaign, supporters);
   }
 
   async publicCampaign(tenant: Tenant, campaignId: string): Promise<CampaignPage> {
@@ -384,11 +396,18 @@ export class CampaignsService implements OnModuleInit {
     return this.pageOf(programme, campaign);
   }
 
-  private async pageOf(programme: Programme, campaign: Campaign): Promise<CampaignPage> {
+  private async pageOf(programme: Programme, campaign: Campaign, supporters = 1): Promise<CampaignPage> {
     const em = this.repo.manager;
     const w = windowOf(programme.timeline);
     const now = this.clock.now();
     const partners = await this.matchFunding.partnersOfApplication(em, campaign.tenantId, campaign.applicationId);
+    let wall = await this.supporters.wall(em, campaign.id, (supporters - 1) * WALL_PAGE_SIZE, WALL_PAGE_SIZE);
+    let page = supporters;
+    if (!wall.items.length && wall.total) {
+      page = Math.ceil(wall.total / WALL_PAGE_SIZE); // a stale link past the end shows the last page
+      wall = await this.supporters.wall(em, campaign.id, (page - 1) * WALL_PAGE_SIZE, WALL_PAGE_SIZE);
+    }
+    const [applicant] = await this.applicants.of(em, campaign.tenantId, [campaign.applicationId]);
     return {
       programme,
       campaign,
@@ -397,6 +416,9 @@ export class CampaignsService implements OnModuleInit {
       updates: await this.repo.updates(em, campaign.id),
       window: { state: windowState(programme.phase, w, now), opensAt: w.opensAt, closesAt: w.closesAt, daysLeft: daysLeft(w, now) },
       matchCountsTowardGoal: (await this.matchFunding.settingsOf(em, campaign.tenantId, programme.id)).matchCountsTowardGoal,
+      wall: { ...wall, page: wall.total ? page : 1, size: WALL_PAGE_SIZE },
+      reached: campaign.status === 'not_funded' ? await this.supporters.reached(em, campaign.id) : null,
+      laureate: applicant ? { name: applicant.applicantName, organisation: applicant.organisation, commune: applicant.commune } : null,
     };
   }
 
@@ -404,10 +426,10 @@ export class CampaignsService implements OnModuleInit {
    * The laureate's (or staff's) edit page: the campaign as `get` gives it, with what the page shows
    * around the form (programme, window, totals rule, news). Same ownership rule as `get`.
    */
-  async editorPage(tenant: Tenant, campaignId: string, user: Principal): Promise<CampaignPage> {
+  async editorPage(tenant: Tenant, campaignId: string, user: Principal, supporters = 1): Promise<CampaignPage> {
     const { campaign } = await this.get(tenant, campaignId, user);
     const programme = await this.programmes.found(tenant.id, campaign.programmeId);
-    return this.pageOf(programme, campaign);
+    return this.pageOf(programme, campaign, Number.isSafeInteger(supporters) && supporters > 1 ? supporters : 1);
   }
 
   /** "Notify me": before the window only; subscribing twice is harmless. */

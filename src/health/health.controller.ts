@@ -15,6 +15,7 @@ import { HealthService } from './health.service.js';
 export class HealthController {
   private readonly css: string;
   private readonly brandingScript: string;
+  private readonly shareScript: string;
 
   constructor(
     private readonly health: HealthService,
@@ -22,6 +23,7 @@ export class HealthController {
   ) {
     this.css = readFileSync(join(views.dir, 'assets', 'app.css'), 'utf8');
     this.brandingScript = readFileSync(join(views.dir, 'assets', 'branding.js'), 'utf8');
+    this.shareScript = readFileSync(join(views.dir, 'assets', 'share.js'), 'utf8');
   }
 
   /** For load balancers: 200 when the database answers, else 503 SERVICE_UNAVAILABLE with Retry-After. */
@@ -71,5 +73,14 @@ export class HealthController {
   @Header('Cache-Control', 'public, max-age=3600')
   brandingJs() {
     return this.brandingScript;
+  }
+
+  /** The campaign page's "copy the link" button (progressive enhancement: the page works without it). */
+  @Get('assets/share.js')
+  @Public()
+  @Header('Content-Type', 'text/javascript; charset=utf-8')
+  @Header('Cache-Control', 'public, max-age=3600')
+  shareJs() {
+    return this.shareScript;
   }
 }

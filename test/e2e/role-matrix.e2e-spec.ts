@@ -62,6 +62,9 @@ const PUBLIC = new Set([
   'POST /programmes/:slug/campaigns/:campaignSlug/contribute',
   'POST /programmes/:slug/campaigns/:campaignSlug/notify',
   'GET /campaigns/:campaignId/image',
+  // Sharing on Mastodon: the visitor's instance, then a redirect to its share page (only for this site's pages).
+  'GET /share/mastodon',
+  'GET /assets/share.js',
   'GET /contributions/confirm',
   'POST /contributions/confirm',
   'GET /contributions/:contributionId',
@@ -114,6 +117,8 @@ const ANY_SIGNED_IN = new Set([
   'POST /campaigns/:campaignId/image',
   'POST /campaigns/:campaignId/submit',
   'POST /campaigns/:campaignId/updates',
+  // The laureate hides a supporter's message (404 unless the campaign is theirs).
+  'POST /campaigns/:campaignId/supporters/:contributionId/hide',
 ]);
 
 describe('role matrix', () => {
