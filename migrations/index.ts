@@ -18,6 +18,7 @@ import { LocalesAnyLanguage1796150412000 } from './1796150412000-LocalesAnyLangu
 import { LocalizedCampaignContent1796150000000 } from './1796150000000-LocalizedCampaignContent.js';
 import { GuardReasonMessages1796146200000 } from './1796146200000-GuardReasonMessages.js';
 import { TenantLogo1796160000000 } from './1796160000000-TenantLogo.js';
+import { CampaignImages1796170000000 } from './1796170000000-CampaignImages.js';
 
 // Every migration, in order. Listed by hand (not a glob) so that the ESM build and the tests load the same set.
 // One per line, so that branches adding migrations merge cleanly.
@@ -42,4 +43,5 @@ export const MIGRATIONS: Function[] = [
   LocalizedCampaignContent1796150000000,
   GuardReasonMessages1796146200000,
   TenantLogo1796160000000,
+  CampaignImages1796170000000,
 ];

@@ -27,6 +27,8 @@ import { PaymentSettingsService } from './payment-settings.service.js';
 import { PaymentsController } from './payments.controller.js';
 import { PaymentProviders } from './payments/payment-providers.js';
 import { SettlementService } from './settlement.service.js';
+import { CampaignImagesPagesController } from './campaign-images.pages.controller.js';
+import { CampaignImagesService } from './campaign-images.service.js';
 
 /**
  * The synchronised collection: campaign pages, contributions, match-funding, settlement and news, and
@@ -40,6 +42,7 @@ import { SettlementService } from './settlement.service.js';
     PaymentsController,
     PaymentSettingsController,
     CampaignsPagesController,
+    CampaignImagesPagesController,
     CampaignsStaffPagesController,
     PaymentSettingsPagesController,
   ],
@@ -49,6 +52,7 @@ import { SettlementService } from './settlement.service.js';
     ContributionsRepository,
     MatchFundingRepository,
     CampaignsService,
+    CampaignImagesService,
     CampaignsStaffService,
     ContributionsService,
     ContributionsExportService,
