@@ -1,3 +1,4 @@
+import type { StoredImage } from '../common/web/image-view.js';
 import { sharedTranslations } from '../common/web/i18n.js';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
@@ -38,7 +39,7 @@ export interface CampaignPage {
   programme: Programme;
   campaign: Campaign;
   rewards: RewardTier[];
-  partners: Array<{ id: string; name: string; logoUrl: string | null }>;
+  partners: Array<{ id: string; name: string; logoUrl: string | null; logo: StoredImage | null }>;
   updates: CampaignUpdate[];
   window: { state: WindowState; opensAt: Date | null; closesAt: Date | null; daysLeft: number | null };
   /** Whether match-funding counts toward the goal (the programme's settings): the progress bar follows it. */
