@@ -34,7 +34,7 @@ export const COVER_RULES: ImageRules = {
 };
 
 /** A campaign's gallery picture: kept whole (any shape), shown at most a column wide. */
-export const GALLERY_RULES: ImageRules = { field: 'gallery', maxBytes: 8 * 1024 * 1024, maxSide: 10000, maxPixels: 50_000_000, widths: [400, 800, 1200] };
+export const GALLERY_RULES: ImageRules = { field: 'galleryImage', maxBytes: 8 * 1024 * 1024, maxSide: 10000, maxPixels: 50_000_000, widths: [400, 800, 1200] };
 
 /** A partner's logo: shown small on the programme and campaign pages. */
 export const PARTNER_LOGO_RULES: ImageRules = { ...LOGO_RULES, field: 'logo' };
