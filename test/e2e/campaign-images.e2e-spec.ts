@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { CampaignImages1796170000000 } from '../../migrations/1796170000000-CampaignImages.js';
 import { AuthService } from '../../src/auth/auth.service.js';
 import { PartnersService } from '../../src/partners/partners.service.js';
 import { PublicPagesService } from '../../src/public/public-pages.service.js';
@@ -214,5 +215,52 @@ describe('campaign images and partner logos', () => {
     const api = await t.http().get(`/api/programmes/${programme.id}/partners`).set(staff.headers).expect(200);
     const listed = (api.body as Array<{ name: string; logoUrl: string | null }>).find((p) => p.name === 'Atelier Lien');
     expect(listed?.logoUrl).toBe('https://cdn.example.org/lien.png');
+  });
+});
+
+describe('the CampaignImages migration', () => {
+  it("moves a campaign's former image (one stored file) to its cover, served by the public image route, and back", async () => {
+    const t = await startTestApp();
+    try {
+      t.clock.set('2026-09-01T08:00:00Z');
+      const city = await createTenant(t);
+      const staff = await createPerson(t, city, 'staff');
+      const programme = await createProgramme(t, city, staff, { phase: 'communication', slug: 'legacy-prog' });
+      const [ana] = await createLaureates(t, city, staff, programme.id, 2, { prefix: 'legacy' });
+      const c = await writeAndApprove(t, staff, programme.id, ana);
+      const runner = t.ds.createQueryRunner();
+      const migration = new CampaignImages1796170000000();
+      try {
+        await migration.down(runner);
+        // As before: the image was one file of purpose 'image', named by the campaign's image_file_id.
+        const png = await sharp({ create: { width: 640, height: 360, channels: 3, background: '#228844' } })
+          .png()
+          .toBuffer();
+        const [file] = await t.ds.query(
+          `INSERT INTO stored_file (tenant_id, owner_type, owner_id, purpose, filename, content_type, size_bytes, sha256, data, uploaded_by)
+           VALUES ($1, 'campaign', $2, 'image', 'campaign.png', 'image/png', $3, 'x', $4, $5) RETURNING id`,
+          [city.tenant.id, c.id, png.length, png, ana.userId],
+        );
+        await t.ds.query(`UPDATE campaign SET image_file_id = $1, image_alt = '{"fr": "Un jardin"}' WHERE id = $2`, [file.id, c.id]);
+        await migration.up(runner);
+      } finally {
+        await runner.release();
+      }
+      const [row] = await t.ds.query(`SELECT cover, gallery, image_alt FROM campaign WHERE id = $1`, [c.id]);
+      expect(row.cover).toEqual({
+        width: 640,
+        height: 360,
+        variants: [expect.objectContaining({ path: expect.stringMatching(/^\/images\/[0-9a-f-]+\.png$/), format: 'png', width: 640, height: 360 })],
+      });
+      expect(row.gallery).toEqual([]);
+      expect(row.image_alt).toEqual({ fr: 'Un jardin' });
+      await t.http().get(row.cover.variants[0].path).set('Host', city.host).expect(200).expect('Content-Type', 'image/png');
+      const page = await openPage(t.http(), city.host, `/programmes/legacy-prog/campaigns/${c.slug}`);
+      expect(page.html).toMatch(
+        /<img class="campaign-image" src="\/images\/[0-9a-f-]+\.png" srcset="[^"]+ 640w" sizes="[^"]+" width="640" height="360" alt="Un jardin"/,
+      );
+    } finally {
+      await t.close();
+    }
   });
 });
