@@ -86,6 +86,18 @@ describe('campaign images and partner logos', () => {
       'jpeg 1600x900',
     ]);
     expect(stored.status).toBe('in_review');
+    // Without a new file, the form saves the description alone; an empty one is refused.
+    const typoed = await laureate.post(coverPath).set('Host', city.host).field('hasCover', 'yes').field('imageAlt.fr', '');
+    expect(typoed.status).toBe(400);
+    expect(typoed.text).toContain('href="#field-imageAlt"');
+    await laureate
+      .post(coverPath)
+      .set('Host', city.host)
+      .field('hasCover', 'yes')
+      .field('imageAlt.fr', 'Des vélos réparés devant l’atelier')
+      .field('imageAlt.en', 'Repaired bikes in front of the workshop')
+      .expect(303);
+    expect((await row()).cover).toEqual(stored.cover);
 
     // The gallery: a description is required, pictures only; kept in order, reordered, removed.
     const galleryPath = `/campaigns/${c.id}/gallery?_csrf=${encodeURIComponent(edit.csrf)}`;
