@@ -114,6 +114,8 @@ export class CampaignImagesPagesController {
   }
 
   private async attempt(page: PageContext, id: string, res: Response, saved: 'cover' | 'gallery', typed: Form, work: () => Promise<unknown>) {
+    // Someone else's campaign is not found, whatever the form says (before any check of the upload).
+    await this.campaigns.get(page.tenant, id, page.principal!);
     try {
       await work();
     } catch (err) {

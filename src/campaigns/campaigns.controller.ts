@@ -205,6 +205,7 @@ export class CampaignsController {
     @Body() body: Record<string, unknown>,
   ) {
     // The cover, with its text alternative in `imageAlt.<lang>` fields (else the one already stored).
+    await this.campaigns.get(tenant, id, p); // someone else's campaign is not found, before the upload is checked
     const alt = localizedFromForm(body ?? {}, 'imageAlt', tenant.languages);
     return campaignView(await this.images.setCover(tenant, id, file, Object.keys(alt).length ? alt : undefined, p));
   }
