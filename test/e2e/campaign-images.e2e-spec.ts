@@ -153,6 +153,7 @@ describe('campaign images and partner logos', () => {
     expect(galleryHtml.match(/<img [^>]+>/g)).toHaveLength(2);
     expect(galleryHtml).toMatch(/width="450" height="600" alt="Deuxième atelier" lang="fr" loading="lazy"/);
     expect(page.html).not.toContain('data:image');
+    expect(Buffer.byteLength(page.html)).toBeLessThan(40_000); // pictures add markup, never bytes: no inline images
     // The share card: the cover's 1200 px JPEG with its size and description.
     const share1200 = stored.cover.variants.find((v) => v.format === 'jpeg' && v.width === 1200)!;
     expect(page.html).toContain(`<meta property="og:image" content="http://${city.host}${share1200.path}">`);
