@@ -19,6 +19,7 @@ import { LocalizedCampaignContent1796150000000 } from './1796150000000-Localized
 import { GuardReasonMessages1796146200000 } from './1796146200000-GuardReasonMessages.js';
 import { TenantLogo1796160000000 } from './1796160000000-TenantLogo.js';
 import { SupporterMessageHidden1796170000000 } from './1796170000000-SupporterMessageHidden.js';
+import { CampaignImages1796170000001 } from './1796170000001-CampaignImages.js';
 
 // Every migration, in order. Listed by hand (not a glob) so that the ESM build and the tests load the same set.
 // One per line, so that branches adding migrations merge cleanly.
@@ -44,4 +45,5 @@ export const MIGRATIONS: Function[] = [
   GuardReasonMessages1796146200000,
   TenantLogo1796160000000,
   SupporterMessageHidden1796170000000,
+  CampaignImages1796170000001,
 ];

@@ -38,7 +38,6 @@ export function campaignFormToDto(body: Form, languages: readonly Locale[]) {
     title: loc('title'),
     summary: loc('summary'),
     story: loc('story'),
-    imageAlt: loc('imageAlt'),
   };
   const goal = eurosToCents(str(body, 'goalEuros'));
   if (goal === null) problems.push(fieldProblem('goalEuros', 'validation.euros'));

@@ -14,6 +14,7 @@ import type { CampaignsStaffService } from './campaigns-staff.service.js';
 import type { CampaignPage } from './campaigns.service.js';
 import { isEditable } from './domain/states.js';
 import { countedOf, heroFacts, reachedText, shareModel, wallModel } from './campaign-social.view.js';
+import { coverShare, editorImagesModel } from './campaign-images.view.js';
 
 /**
  * What the campaign pages show, as functions of what the services answered: the controllers fetch,
@@ -56,8 +57,6 @@ function monthText(yyyymm: string | null, locale: Locale): string | null {
   if (!yyyymm || !/^\d{4}-\d{2}$/.test(yyyymm)) return null;
   return formatMonth(new Date(`${yyyymm}-01T12:00:00Z`), locale, 'UTC');
 }
-
-const imageHrefOf = (c: Campaign) => (c.imageFileId ? `/campaigns/${c.id}/image?v=${c.imageFileId}` : null);
 
 function progressOf(p: CampaignPage, k: PageTools) {
   const c = p.campaign;
@@ -128,7 +127,6 @@ export function campaignPageModel(p: CampaignPage, extra: PublicExtra & { idempo
     programme: p.programme,
     programmeHref: `/programmes/${p.programme.slug}`,
     path,
-    imageHref: imageHrefOf(c),
     progress: progressOf(p, k),
     before: state === 'before',
     open: state === 'open',
@@ -159,13 +157,15 @@ export function campaignPageModel(p: CampaignPage, extra: PublicExtra & { idempo
 /** What the campaign page tells link previews; `site` makes the image's URL absolute. */
 export function campaignShare(p: CampaignPage, site: string, k: Pick<PageTools, 'text'>): ShareInput {
   const c = p.campaign;
-  const imageHref = imageHrefOf(c);
+  const cover = coverShare(c);
   const title = k.text(c.title);
   return {
     path: `/programmes/${p.programme.slug}/campaigns/${c.slug}`,
     title,
     description: k.text(c.summary) || k.text(c.story).replace(/<[^>]*>/g, ' ') || title,
-    image: imageHref ? `${site}${imageHref}` : null,
+    image: cover ? `${site}${cover.path}` : null,
+    imageWidth: cover?.width,
+    imageHeight: cover?.height,
     imageAlt: k.text(c.imageAlt),
     type: 'article',
   };
@@ -226,6 +226,8 @@ export interface EditorExtra {
   /** The news form as submitted (`update-title.fr`, `update-body.en`…). */
   typedUpdate?: Form;
   saved?: string | null;
+  /** The cover or gallery form as submitted (its text alternatives). */
+  typedImages?: Form;
   query?: Record<string, unknown>;
 }
 
@@ -278,13 +280,12 @@ export function editorModel(
     canSubmit: isLaureate && (c.status === 'draft' || c.status === 'changes_requested'),
     canReview: viewer.isStaff && (c.status === 'in_review' || c.status === 'approved'),
     publicHref: links.publicHref,
-    imageHref: imageHrefOf(c),
+    images: editorImagesModel(c, extra.typedImages, k.languages),
     values: {
       title: langs('title', c.title, true),
       summary: langs('summary', c.summary, true),
       story: langs('story', c.story, true),
       goalEuros: value('goalEuros', centsToInput(c.goalCents, locale)),
-      imageAlt: langs('imageAlt', c.imageAlt),
     },
     faqRows,
     rewardRows,
@@ -297,7 +298,7 @@ export function editorModel(
     },
     updateKey: links.updateKey,
     wall: wallModel(p, `/campaigns/${c.id}/edit`, k, 'wall-title'),
-    savedKey: extra.saved && ['campaign', 'image', 'submitted', 'update', 'message'].includes(extra.saved) ? `campaignEdit.saved.${extra.saved}` : null,
+    savedKey: extra.saved && ['campaign', 'cover', 'gallery', 'submitted', 'update', 'message'].includes(extra.saved) ? `campaignEdit.saved.${extra.saved}` : null,
     errorList: extra.errorList,
     errors: extra.errors ?? {},
   };

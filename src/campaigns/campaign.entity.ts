@@ -3,6 +3,7 @@ import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, 
 import { Application } from '../applications/application.entity.js';
 import { Partner } from '../partners/partner.entity.js';
 import { Programme } from '../programmes/programme.entity.js';
+import type { StoredImage } from '../common/web/image-view.js';
 import type { CampaignStatus, ContributionStatus } from './domain/states.js';
 
 const cents = { to: (v: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) };
@@ -74,6 +75,13 @@ export class MatchBudget {
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }
 
+/** A picture of a campaign's gallery: `id` names it in the editor's forms (remove, move). */
+export interface GalleryImage {
+  id: string;
+  image: StoredImage;
+  alt: Localized;
+}
+
 /** A question and its answer, each written in the languages the laureate chose. */
 export interface FaqEntry {
   question: Localized;
@@ -107,8 +115,11 @@ export class Campaign {
   @Column('jsonb', { default: {} }) summary: Localized;
   /** Sanitised HTML (allow-list) in each language, safe to render as is. */
   @Column('jsonb', { default: {} }) story: Localized;
-  @Column('uuid', { nullable: true }) imageFileId: string | null;
+  /** The cover (16:9 renditions, storage/images.ts); its text alternative per language is `imageAlt`. */
+  @Column('jsonb', { nullable: true }) cover: StoredImage | null;
   @Column('jsonb', { default: {} }) imageAlt: Localized;
+  /** Up to four more pictures, in the laureate's order, each with its own text alternative. */
+  @Column('jsonb', { default: [] }) gallery: GalleryImage[];
   @Column('bigint', { transformer: cents }) goalCents: number;
   @Column('jsonb', { default: [] }) faq: FaqEntry[];
   @Column('text', { default: 'draft' }) status: CampaignStatus;

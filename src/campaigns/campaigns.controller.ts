@@ -16,7 +16,11 @@ import { FileUpload } from '../storage/file-transfer.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import type { Campaign, CampaignSettings, Contribution, MatchBudget, RewardTier } from './campaign.entity.js';
 import { CampaignsStaffService } from './campaigns-staff.service.js';
-import { CampaignsService, type CampaignPage, type UploadedImage } from './campaigns.service.js';
+import { CampaignsService, type CampaignPage } from './campaigns.service.js';
+import { CampaignImagesService } from './campaign-images.service.js';
+import { COVER_RULES } from '../storage/image-rules.js';
+import type { UploadedImageFile } from '../storage/images.js';
+import { localizedFromForm } from '../common/web/language-fields.js';
 import { ContributionsExportService } from './contributions-export.service.js';
 import { ContributionsService, type ContributionReceipt } from './contributions.service.js';
 import { percentOfGoal } from './domain/settlement.js';
@@ -67,8 +71,9 @@ function campaignView(c: Campaign, rewards: RewardTier[] = []) {
     title: c.title,
     summary: c.summary,
     story: c.story,
-    imageFileId: c.imageFileId,
+    cover: c.cover,
     imageAlt: c.imageAlt,
+    gallery: c.gallery,
     faq: c.faq,
     reviewComment: c.reviewComment,
     submittedAt: c.submittedAt,
@@ -94,7 +99,9 @@ export function publicCampaignView(p: CampaignPage) {
     summary: c.summary,
     story: c.story,
     imageAlt: c.imageAlt,
-    hasImage: !!c.imageFileId,
+    hasImage: !!c.cover,
+    cover: c.cover,
+    gallery: c.gallery,
     faq: c.faq,
     ...totals(c),
     rewards: p.rewards.map(rewardView),
@@ -153,6 +160,7 @@ export class CampaignsController {
   constructor(
     private readonly campaigns: CampaignsService,
     private readonly campaignsStaff: CampaignsStaffService,
+    private readonly images: CampaignImagesService,
     private readonly contributions: ContributionsService,
     private readonly contributionsExport: ContributionsExportService,
     private readonly limiter: RateLimiter,
@@ -188,14 +196,18 @@ export class CampaignsController {
   @SignedIn()
   @HttpCode(200)
   @ApiConsumes('multipart/form-data')
-  @UseInterceptors(FileUpload('image', 5 * 1024 * 1024))
+  @UseInterceptors(FileUpload('image', COVER_RULES.maxBytes * 2))
   async image(
     @CurrentTenant() tenant: Tenant,
     @CurrentPrincipal() p: Principal,
     @Param('campaignId') id: string,
-    @UploadedFile() file: UploadedImage | undefined,
+    @UploadedFile() file: UploadedImageFile | undefined,
+    @Body() body: Record<string, unknown>,
   ) {
-    return campaignView(await this.campaigns.uploadImage(tenant, id, file, p));
+    // The cover, with its text alternative in `imageAlt.<lang>` fields (else the one already stored).
+    await this.campaigns.get(tenant, id, p); // someone else's campaign is not found, before the upload is checked
+    const alt = localizedFromForm(body ?? {}, 'imageAlt', tenant.languages);
+    return campaignView(await this.images.setCover(tenant, id, file, Object.keys(alt).length ? alt : undefined, p));
   }
 
   @Post('api/campaigns/:campaignId/submit')

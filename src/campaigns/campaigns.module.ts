@@ -31,6 +31,8 @@ import { SettlementService } from './settlement.service.js';
 import { SharePagesController } from './share.pages.controller.js';
 import { SupportersRepository } from './supporters.repository.js';
 import { SupportersService } from './supporters.service.js';
+import { CampaignImagesPagesController } from './campaign-images.pages.controller.js';
+import { CampaignImagesService } from './campaign-images.service.js';
 
 /**
  * The synchronised collection: campaign pages, contributions, match-funding, settlement and news, and
@@ -44,6 +46,7 @@ import { SupportersService } from './supporters.service.js';
     PaymentsController,
     PaymentSettingsController,
     CampaignsPagesController,
+    CampaignImagesPagesController,
     CampaignsStaffPagesController,
     PaymentSettingsPagesController,
     SharePagesController,
@@ -54,6 +57,7 @@ import { SupportersService } from './supporters.service.js';
     ContributionsRepository,
     MatchFundingRepository,
     CampaignsService,
+    CampaignImagesService,
     CampaignsStaffService,
     ContributionsService,
     ContributionsExportService,

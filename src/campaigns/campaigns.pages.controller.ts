@@ -1,6 +1,6 @@
 import { ErrorMessages } from '../common/errors/error-messages.js';
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { RateLimiter } from '../auth/rate-limiter.service.js';
@@ -16,7 +16,6 @@ import { ViewService } from '../common/web/view.service.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { ShareMetaService } from '../public/share-meta.service.js';
-import { FileUpload } from '../storage/file-transfer.js';
 import { messageOf, placeOnForm, problemOf } from './campaign-page-errors.js';
 import { localizedFromForm } from '../common/web/language-fields.js';
 import { campaignFormToDto, formFieldOf, str, type Form } from './campaign-form.js';
@@ -32,16 +31,12 @@ import {
   pageTools,
   type PublicExtra,
 } from './campaign-pages.view.js';
-import { CampaignsService, type CampaignPage, type UploadedImage } from './campaigns.service.js';
+import { CampaignsService, type CampaignPage } from './campaigns.service.js';
 import { ContributionsService } from './contributions.service.js';
 import { CAMPAIGN_CSP, pageNumber } from './campaign-social.view.js';
 import { SupportersService } from './supporters.service.js';
 import { CampaignUpdateDto, ContributeDto, SubscribeDto, UpdateCampaignDto } from './dto/campaigns.dto.js';
 import { PageViewsService } from './page-views.service.js';
-
-const IMAGE_MAX_BYTES = 5 * 1024 * 1024;
-/** An image's URL carries its file id: a new upload is a new URL, so the old one may be cached long. */
-const IMAGE_MAX_AGE_S = 86_400;
 
 /**
  * Campaign pages, server-rendered and usable without JavaScript: the citizens' campaign page with its
@@ -199,19 +194,6 @@ export class CampaignsPagesController {
     return res.redirect(303, `${page.basePath}/programmes/${slug}/campaigns/${campaignSlug}?subscribed=1#notify-title`);
   }
 
-  /** The campaign's image, for anyone when the campaign is public, else for its laureate and staff. */
-  @Get('campaigns/:campaignId/image')
-  @Public()
-  async image(@Page() page: PageContext, @Param('campaignId') id: string, @Res() res: Response) {
-    const img = await this.campaigns.image(page.tenant, id, page.principal);
-    res.setHeader('Content-Type', img.contentType);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Content-Disposition', 'inline');
-    // An anonymous answer is a public campaign's image; a signed-in one may be a draft's.
-    res.setHeader('Cache-Control', page.principal ? 'private, max-age=0, must-revalidate' : `public, max-age=${IMAGE_MAX_AGE_S}`);
-    return res.send(img.bytes);
-  }
-
   /** Opening the e-mailed link shows a button: mail scanners that follow links do not confirm pledges. */
   @Get('contributions/confirm')
   @Public()
@@ -297,25 +279,6 @@ export class CampaignsPagesController {
       );
     }
     return res.redirect(303, `${page.basePath}/campaigns/${id}/edit?saved=campaign`);
-  }
-
-  @Post('campaigns/:campaignId/image')
-  @HttpCode(200)
-  @SignedIn()
-  @UseInterceptors(FileUpload('image', IMAGE_MAX_BYTES))
-  async upload(@Page() page: PageContext, @Param('campaignId') id: string, @UploadedFile() file: UploadedImage | undefined, @Res() res: Response) {
-    await this.campaigns.get(page.tenant, id, page.principal!);
-    try {
-      await this.campaigns.uploadImage(page.tenant, id, file, page.principal!);
-    } catch (err) {
-      const problem = problemOf(this.errors, page.locale, err, 'image');
-      const errors = problem.errors.map((e) => ({
-        field: 'image',
-        message: e.field === 'image' ? this.views.t(page.locale, 'campaignEdit.err.image') : e.message,
-      }));
-      return res.status(problem.status).send(await this.renderEditor(page, id, { errorList: errors, errors: errorMap(errors) }));
-    }
-    return res.redirect(303, `${page.basePath}/campaigns/${id}/edit?saved=image`);
   }
 
   @Post('campaigns/:campaignId/submit')

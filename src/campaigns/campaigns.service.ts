@@ -1,21 +1,20 @@
+import type { StoredImage } from '../common/web/image-view.js';
 import { sharedTranslations } from '../common/web/i18n.js';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { sniffFileType } from '../applications/domain/file-sniffing.js';
 import { toCsv } from '../applications/domain/export.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock/clock.js';
 import { cleanLocalized, inLanguage, type Locale, type Localized } from '../common/i18n/localized.js';
 import { textIn } from '../common/web/language-fields.js';
 import { isUniqueViolation, TransactionRunner } from '../common/db/transaction.js';
-import { DomainError, fieldProblem } from '../common/errors/domain-error.js';
+import { DomainError } from '../common/errors/domain-error.js';
 import { hasRole, type Principal } from '../auth/principal.js';
 import { LaureatesQuery } from '../jury/laureates.query.js';
 import { OutboxService } from '../notifications/outbox.service.js';
 import { PhaseHooks, type PhaseChange } from '../programmes/phase-hooks.js';
 import type { Programme } from '../programmes/programme.entity.js';
 import { ProgrammesRepository } from '../programmes/programmes.repository.js';
-import { FileStorage } from '../storage/file-storage.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import type { Campaign, CampaignUpdate, RewardTier } from './campaign.entity.js';
@@ -34,22 +33,15 @@ import { SupportersRepository, WALL_PAGE_SIZE, type Supporter } from './supporte
 import { ApplicantsQuery } from '../applications/applicants.query.js';
 import { assertOffered } from '../common/i18n/is-locale.js';
 
-const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 const PUBLIC_STATUSES = ['approved', 'live', 'awaiting_funds', 'funded', 'not_funded'];
 const PUBLIC_PHASES = ['communication', 'campaign', 'settlement', 'results'];
-
-export interface UploadedImage {
-  originalname: string;
-  buffer: Buffer;
-  size: number;
-}
 
 /** What a campaign page shows, computed once per request. */
 export interface CampaignPage {
   programme: Programme;
   campaign: Campaign;
   rewards: RewardTier[];
-  partners: Array<{ id: string; name: string; logoUrl: string | null }>;
+  partners: Array<{ id: string; name: string; logoUrl: string | null; logo: StoredImage | null }>;
   updates: CampaignUpdate[];
   window: { state: WindowState; opensAt: Date | null; closesAt: Date | null; daysLeft: number | null };
   /** Whether match-funding counts toward the goal (the programme's settings): the progress bar follows it. */
@@ -97,7 +89,6 @@ export class CampaignsService implements OnModuleInit {
     private readonly outbox: OutboxService,
     private readonly tenants: TenantsService,
     private readonly hooks: PhaseHooks,
-    private readonly files: FileStorage,
     private readonly clock: Clock,
     private readonly pages: CampaignPageCache,
     private readonly laureates: LaureatesQuery,
@@ -233,41 +224,6 @@ export class CampaignsService implements OnModuleInit {
       });
       return { campaign: { ...c, ...patch }, rewards: await this.repo.rewards(em, [c.id]) };
     });
-  }
-
-  async uploadImage(tenant: Tenant, campaignId: string, file: UploadedImage | undefined, user: Principal): Promise<Campaign> {
-    if (!file) throw new DomainError('VALIDATION_FAILED', {}, [fieldProblem('image', 'validation.attachImage')]);
-    if (file.size > MAX_IMAGE_BYTES) throw new DomainError('PAYLOAD_TOO_LARGE');
-    const kind = sniffFileType(file.buffer);
-    if (kind?.family !== 'image') throw new DomainError('VALIDATION_FAILED', {}, [fieldProblem('image', 'validation.image')]);
-    return this.tx.run(async (em) => {
-      this.pages.forget(tenant.id);
-      const c = await this.editable(em, tenant, campaignId, user);
-      if (!isEditable(c.status)) throw new DomainError('CAMPAIGN_NOT_EDITABLE', { campaignStatus: c.status });
-      const stored = await this.files.put(em, {
-        tenantId: tenant.id,
-        ownerType: 'campaign',
-        ownerId: c.id,
-        purpose: 'image',
-        filename: `campaign.${kind.extension}`,
-        contentType: kind.mime,
-        uploadedBy: user.userId,
-        bytes: file.buffer,
-      });
-      await this.repo.updateCampaign(em, c.id, { imageFileId: stored.id });
-      return { ...c, imageFileId: stored.id };
-    });
-  }
-
-  /** The campaign's image, when the campaign may be seen by the asker (public, or their own / staff). */
-  async image(tenant: Tenant, campaignId: string, user: Principal | undefined): Promise<{ bytes: Buffer; contentType: string }> {
-    const c = await this.repo.found(this.repo.manager, tenant.id, campaignId);
-    const programme = await this.programmes.found(tenant.id, c.programmeId);
-    const visible = this.isPublic(programme, c) || (user && (c.laureateUserId === user.userId || hasRole(user, ['staff', 'platform_admin'], c.programmeId)));
-    if (!visible || !c.imageFileId) throw new DomainError('NOT_FOUND');
-    const file = await this.files.get(tenant.id, c.imageFileId);
-    if (!file) throw new DomainError('NOT_FOUND');
-    return { bytes: file.bytes, contentType: file.info.contentType };
   }
 
   async submit(tenant: Tenant, campaignId: string, user: Principal): Promise<Campaign> {

@@ -1,3 +1,4 @@
+import type { StoredImage } from '../common/web/image-view.js';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { type Campaign, CampaignSettings, MatchAllocation, MatchBudget } from './campaign.entity.js';
@@ -191,11 +192,11 @@ export class MatchFundingRepository {
     em: EntityManager,
     tenantId: string,
     applicationId: string,
-  ): Promise<Array<{ id: string; name: string; logoUrl: string | null }>> {
-    const rows: Array<{ id: string; name: string; logo_url: string | null }> = await em.query(
-      `SELECT p.id, p.name, p.logo_url FROM partner_match m JOIN partner p ON p.id = m.partner_id WHERE m.application_id = $1 AND m.tenant_id = $2 ORDER BY p.name`,
+  ): Promise<Array<{ id: string; name: string; logoUrl: string | null; logo: StoredImage | null }>> {
+    const rows: Array<{ id: string; name: string; logo_url: string | null; logo: StoredImage | null }> = await em.query(
+      `SELECT p.id, p.name, p.logo_url, p.logo FROM partner_match m JOIN partner p ON p.id = m.partner_id WHERE m.application_id = $1 AND m.tenant_id = $2 ORDER BY p.name`,
       [applicationId, tenantId],
     );
-    return rows.map((p) => ({ id: p.id, name: p.name, logoUrl: p.logo_url }));
+    return rows.map((p) => ({ id: p.id, name: p.name, logoUrl: p.logo_url, logo: p.logo }));
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { drawDemoImages } from './demo-images.js';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { UsersRepository } from '../auth/users.repository.js';
@@ -239,6 +240,9 @@ async function createCampaignDemo(app: INestApplication, tenant: Tenant): Promis
   await campaignsStaff.saveSettings(tenant, programme.id, { paymentProvider: 'webhook', matchFactorPercent: 100, matchCapPerContributionCents: 5_000 }, staff);
   await campaignsStaff.saveBudget(tenant, programme.id, { partnerId: bank.id, kind: 'ratio', totalCents: 600_000 }, staff);
   await campaignsStaff.saveBudget(tenant, programme.id, { partnerId: energy.id, kind: 'ratio', totalCents: 300_000 }, staff);
+
+  // Covers and logos drawn by code (demo-images.ts): the programme page, campaign pages and share cards show pictures.
+  await drawDemoImages(app, tenant, programme.id, staffId);
 
   await programmes.setTimeline(tenant, programme.id, { campaign: new Date(now - 3 * DAY), settlement: new Date(now + 39 * DAY) }, staffId);
   programme = await programmes.transition(tenant, programme.id, 'campaign', 'demo set-up', staffId);

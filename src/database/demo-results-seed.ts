@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { drawDemoImages } from './demo-images.js';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { UsersRepository } from '../auth/users.repository.js';
@@ -369,6 +370,7 @@ async function createResultsDemo(app: INestApplication, tenant: Tenant): Promise
     }
   });
 
+  await drawDemoImages(app, tenant, programme.id, staff);
   const published = await app.get(ReportsService).publish(tenant, programme.id, staff);
   return published.version;
 }

@@ -1,3 +1,4 @@
+import type { StoredImage } from '../common/web/image-view.js';
 import type { Localized } from '../common/i18n/localized.js';
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Application } from '../applications/application.entity.js';
@@ -22,6 +23,8 @@ export class Partner {
   private programmeRef?: Programme;
   @Column('text') name: string;
   @Column('text', { nullable: true }) logoUrl: string | null;
+  /** An uploaded logo (storage/images.ts); shown before `logoUrl`, which the API keeps. */
+  @Column('jsonb', { nullable: true }) logo: StoredImage | null;
   /** What the partner offers, in each language; expertise and themes stay keyword lists (matching reads them). */
   @Column('jsonb', { default: {} }) description: Localized;
   @Column('jsonb', { default: [] }) expertise: string[];

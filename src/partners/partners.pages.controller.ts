@@ -2,7 +2,10 @@ import { confirmPage } from '../common/web/confirm-page.js';
 import { checkForm } from '../common/web/forms.js';
 import { languageFields, localizedFromForm } from '../common/web/language-fields.js';
 import { ContactDto, PartnerDto } from './dto/partners.dto.js';
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileUpload } from '../storage/file-transfer.js';
+import { PARTNER_LOGO_RULES } from '../storage/image-rules.js';
+import type { UploadedImageFile } from '../storage/images.js';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles } from '../auth/roles.guard.js';
@@ -109,6 +112,31 @@ export class PartnersPagesController {
       confirmLabel: t('partners.confirm'),
       cancel: `/staff/programmes/${programmeId}/matching`,
     });
+  }
+
+  /** A partner's logo, as a file (multipart, CSRF token in the query like every upload form). */
+  @Post('staff/programmes/:programmeId/partners/logo')
+  @HttpCode(200)
+  @Roles(['staff'])
+  @UseInterceptors(FileUpload('logo', PARTNER_LOGO_RULES.maxBytes * 2))
+  async uploadLogo(
+    @Page() page: PageContext,
+    @Param('programmeId') programmeId: string,
+    @UploadedFile() file: UploadedImageFile | undefined,
+    @Body() body: Body_,
+    @Res() res: Response,
+  ) {
+    const problem = await this.attempt(page, 'logo', () => this.partners.setLogo(page.tenant, programmeId, str(body?.partnerId), file, page.principal!.userId));
+    if (problem) return res.status(problem.status).send(await this.renderMatching(page, programmeId, { errorList: problem.errorList, errors: problem.errors }));
+    return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/matching?saved=logo#partners-title`);
+  }
+
+  @Post('staff/programmes/:programmeId/partners/:partnerId/logo/remove')
+  @HttpCode(200)
+  @Roles(['staff'])
+  async removeLogo(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Param('partnerId') partnerId: string, @Res() res: Response) {
+    await this.partners.removeLogo(page.tenant, programmeId, partnerId, page.principal!.userId);
+    return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/matching?saved=logo#partners-title`);
   }
 
   @Post('staff/programmes/:programmeId/matching/:action')

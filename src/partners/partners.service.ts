@@ -17,6 +17,8 @@ import { normaliseTag } from './domain/scoring.js';
 import type { ContactDto, PartnerDto, UpdatePartnerDto } from './dto/partners.dto.js';
 import type { LaureateNeeds, Partner } from './partner.entity.js';
 import { PartnersRepository } from './partners.repository.js';
+import { PARTNER_LOGO_RULES } from '../storage/image-rules.js';
+import { ImagePipeline, type UploadedImageFile } from '../storage/images.js';
 
 const tags = (list: readonly string[] | undefined) => [...new Set((list ?? []).map(normaliseTag).filter(Boolean))];
 
@@ -36,7 +38,46 @@ export class PartnersService {
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
     private readonly tenants: TenantsService,
+    private readonly images: ImagePipeline,
   ) {}
+
+  /** An uploaded logo (checked and resized by the image pipeline), shown on the public pages before `logoUrl`. */
+  async setLogo(tenant: Tenant, programmeId: string, partnerId: string, file: UploadedImageFile | undefined, actorUserId: string): Promise<Partner> {
+    const prepared = await this.images.prepare(file, PARTNER_LOGO_RULES);
+    return this.tx.run(async (em) => {
+      const partner = await this.partner(em, tenant.id, programmeId, partnerId);
+      const logo = await this.images.store(
+        em,
+        { tenantId: tenant.id, ownerType: 'partner', ownerId: partner.id, slot: 'logo', uploadedBy: actorUserId },
+        prepared,
+      );
+      await this.repo.updatePartner(em, partner.id, { logo });
+      await this.audit.record(em, {
+        tenantId: tenant.id,
+        actorUserId,
+        action: 'partner.updated',
+        subjectType: 'programme',
+        subjectId: programmeId,
+        data: { partnerId, logo: { width: logo.width, height: logo.height } },
+      });
+      return { ...partner, logo };
+    });
+  }
+
+  async removeLogo(tenant: Tenant, programmeId: string, partnerId: string, actorUserId: string): Promise<void> {
+    await this.tx.run(async (em) => {
+      const partner = await this.partner(em, tenant.id, programmeId, partnerId);
+      await this.repo.updatePartner(em, partner.id, { logo: null });
+      await this.audit.record(em, {
+        tenantId: tenant.id,
+        actorUserId,
+        action: 'partner.updated',
+        subjectType: 'programme',
+        subjectId: programmeId,
+        data: { partnerId, logo: null },
+      });
+    });
+  }
 
   // ---- staff: partner profiles ------------------------------------------------------------------
 

@@ -1,3 +1,4 @@
+import type { StoredImage } from '../common/web/image-view.js';
 import type { Localized } from '../common/i18n/localized.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -24,7 +25,7 @@ export interface ProgrammeReadModel {
     updatedAt: Date;
   };
   call: { text: Localized; deadline: Date; categories: Array<{ key: string; label: Localized }> } | null;
-  partners: Array<{ id: string; name: string; logoUrl: string | null; description: Localized }>;
+  partners: Array<{ id: string; name: string; logoUrl: string | null; logo: StoredImage | null; description: Localized }>;
   laureates: Array<{ applicationId: string; title: string; summary: string; locale: string; commune: string; category: string | null; sponsors: string[] }>;
   campaigns: Array<{
     slug: string;
@@ -32,6 +33,8 @@ export interface ProgrammeReadModel {
     summary: Localized;
     applicationId: string;
     status: CampaignStatus;
+    cover: StoredImage | null;
+    imageAlt: Localized;
     goalCents: number;
     collectedCents: number;
     matchedCents: number;
@@ -67,7 +70,7 @@ export class PublicPagesRepository {
     // Independent reads, in parallel on the pool: a cold page costs one round trip's latency, not five.
     const [calls, partners, laureates, sponsors, campaigns, settings] = await Promise.all([
       this.ds.query(`SELECT text, deadline, categories FROM call WHERE tenant_id = $1 AND programme_id = $2`, args),
-      this.ds.query(`SELECT id, name, logo_url, description FROM partner WHERE tenant_id = $1 AND programme_id = $2 ORDER BY lower(name), id`, args),
+      this.ds.query(`SELECT id, name, logo_url, logo, description FROM partner WHERE tenant_id = $1 AND programme_id = $2 ORDER BY lower(name), id`, args),
       laureatesArePublic(phase)
         ? this.ds.query(
             `SELECT a.id, a.title, a.summary, a.locale, a.commune, a.category
@@ -86,7 +89,7 @@ export class PublicPagesRepository {
         : [],
       campaignsArePublic(phase)
         ? this.ds.query(
-            `SELECT slug, title, summary, application_id, status, goal_cents, collected_cents, matched_cents, contributor_count
+            `SELECT slug, title, summary, application_id, status, cover, image_alt, goal_cents, collected_cents, matched_cents, contributor_count
            FROM campaign WHERE tenant_id = $1 AND programme_id = $2 AND status = ANY($3)
           ORDER BY lower(COALESCE(title ->> (SELECT t.default_locale FROM tenant t WHERE t.id = $1), '')), id`,
             [...args, [...PUBLIC_CAMPAIGN_STATUSES]],
@@ -115,6 +118,7 @@ export class PublicPagesRepository {
         id: r.id!,
         name: r.name!,
         logoUrl: r.logo_url,
+        logo: (r.logo ?? null) as unknown as StoredImage | null,
         description: (r.description ?? {}) as unknown as Localized,
       })),
       laureates: laureates.map((r: Record<string, string | null>) => ({
@@ -132,6 +136,8 @@ export class PublicPagesRepository {
         summary: (r.summary ?? {}) as unknown as Localized,
         applicationId: String(r.application_id),
         status: r.status as CampaignStatus,
+        cover: (r.cover ?? null) as unknown as StoredImage | null,
+        imageAlt: (r.image_alt ?? {}) as unknown as Localized,
         goalCents: Number(r.goal_cents),
         collectedCents: Number(r.collected_cents),
         matchedCents: Number(r.matched_cents),

@@ -142,6 +142,8 @@ export class PublicPagesService {
     const campaigns = model.campaigns.map((c) => ({
       title: c.title,
       summary: c.summary,
+      cover: c.cover,
+      imageAlt: c.imageAlt,
       href: campaignPath(c.slug),
       goalText: formatMoney(c.goalCents, locale),
       outcomeKey: ['funded', 'not_funded', 'awaiting_funds'].includes(c.status) ? `public.outcome.${c.status}` : null,

@@ -7,7 +7,7 @@ import { TenantsService } from '../tenants/tenants.service.js';
 import { type Alternate, alternatesOf, localizedUrl } from './domain/sitemap.js';
 import { TtlCache } from '../common/cache/ttl-cache.js';
 import { sharedTranslations } from '../common/web/i18n.js';
-import { largestFallbackPath } from '../common/web/image-view.js';
+import { largestFallbackPath, shareVariant } from '../common/web/image-view.js';
 
 /** What a page says about itself when shared: see templates/partials/share-meta.hbs. */
 export interface ShareInput {
@@ -18,6 +18,9 @@ export interface ShareInput {
   description: string;
   /** The campaign's image (absolute, or a path on the site); the tenant's logo when omitted. */
   image?: string | null;
+  /** The image's own size in pixels, when known (og:image:width/height let a preview lay out at once). */
+  imageWidth?: number;
+  imageHeight?: number;
   imageAlt?: string;
   type?: 'website' | 'article';
 }
@@ -30,6 +33,8 @@ export interface ShareMeta {
   canonical: string;
   type: 'website' | 'article';
   image: string | null;
+  imageWidth: number | null;
+  imageHeight: number | null;
   imageAlt: string;
   twitterCard: 'summary_large_image' | 'summary';
   siteName: string;
@@ -79,6 +84,7 @@ export class ShareMetaService {
   async build(page: PageContext, input: ShareInput): Promise<ShareMeta> {
     const site = await this.siteUrl(page.tenant);
     // The uploaded logo's largest PNG/JPEG (a path under the site: the site URL may end with /t/<slug>), else the logo's address.
+    const logo = input.image ? null : shareVariant(page.tenant.logo, 1200);
     const uploaded = largestFallbackPath(page.tenant.logo);
     const rawImage = input.image ?? (uploaded ? `${site}${uploaded}` : page.tenant.logoUrl);
     const image = rawImage ? absolute(rawImage, site) : null;
@@ -88,6 +94,8 @@ export class ShareMetaService {
       canonical: localizedUrl(site, input.path, page.locale),
       type: input.type ?? 'website',
       image,
+      imageWidth: image ? (input.image ? (input.imageWidth ?? null) : uploaded ? (logo?.width ?? null) : null) : null,
+      imageHeight: image ? (input.image ? (input.imageHeight ?? null) : uploaded ? (logo?.height ?? null) : null) : null,
       imageAlt: input.image ? (input.imageAlt ?? '') : (input.imageAlt ?? page.tenant.name),
       // A large card needs an image; without one the small card reads better than an empty frame.
       twitterCard: image ? 'summary_large_image' : 'summary',

@@ -17,9 +17,30 @@ export interface ImageRules {
   maxPixels: number;
   /** The widths written, smallest first; an image narrower than one is never enlarged to it. */
   widths: readonly number[];
+  /** Crops the picture (centred) to this width:height ratio before resizing, e.g. 16/9 for a campaign's cover. */
+  aspect?: number;
 }
 
 export const LOGO_RULES: ImageRules = { field: 'logo', maxBytes: 2 * 1024 * 1024, maxSide: 6000, maxPixels: 24_000_000, widths: [128, 256, 512] };
+
+/** A campaign's cover: cropped to 16:9, wide enough for a hero on a large screen and a share card (1200 px). */
+export const COVER_RULES: ImageRules = {
+  field: 'cover',
+  maxBytes: 8 * 1024 * 1024,
+  maxSide: 10000,
+  maxPixels: 50_000_000,
+  widths: [400, 800, 1200, 1600],
+  aspect: 16 / 9,
+};
+
+/** A campaign's gallery picture: kept whole (any shape), shown at most a column wide. */
+export const GALLERY_RULES: ImageRules = { field: 'galleryImage', maxBytes: 8 * 1024 * 1024, maxSide: 10000, maxPixels: 50_000_000, widths: [400, 800, 1200] };
+
+/** A partner's logo: shown small on the programme and campaign pages. */
+export const PARTNER_LOGO_RULES: ImageRules = { ...LOGO_RULES, field: 'logo' };
+
+/** How many pictures a campaign's gallery holds besides its cover. */
+export const GALLERY_MAX = 4;
 
 /** The formats read; SVG (which can carry scripts and links) and anything else are refused. */
 export const ACCEPTED_FORMATS = ['png', 'jpeg', 'webp', 'gif'] as const;
@@ -50,6 +71,13 @@ export function dimensionsProblem(width: number, height: number, rules: ImageRul
     return { key: 'validation.imageDimensions', values: { maxSide: rules.maxSide } };
   }
   return null;
+}
+
+/** The size of the picture once cropped to `aspect` (centred), or as it is without one. */
+export function croppedSize(width: number, height: number, aspect: number | undefined): { width: number; height: number } {
+  if (!aspect) return { width, height };
+  if (width / height > aspect) return { width: Math.max(1, Math.round(height * aspect)), height };
+  return { width, height: Math.max(1, Math.round(width / aspect)) };
 }
 
 /** The widths to write for an image `width` pixels wide: the rule's widths below it, and its own width capped at the largest. */

@@ -9,6 +9,7 @@ import {
   FORMAT_TYPES,
   type ImageRules,
   type ImageVariant,
+  croppedSize,
   isAcceptedFormat,
   PUBLIC_IMAGE_PURPOSE,
   publicImagePath,
@@ -64,9 +65,12 @@ export class ImagePipeline {
     const source = sharp(file.buffer, { limitInputPixels: rules.maxPixels, failOn: 'error' }).autoOrient();
     const fallback = fallbackFormat(meta.format, meta.hasAlpha);
     const outputs: PreparedImage['outputs'] = [];
+    const shown = croppedSize(upright.width!, upright.height!, rules.aspect);
     try {
-      for (const width of variantWidths(upright.width!, rules.widths)) {
-        const resized = source.clone().resize({ width, withoutEnlargement: true });
+      for (const width of variantWidths(shown.width, rules.widths)) {
+        const resized = rules.aspect
+          ? source.clone().resize({ width, height: Math.max(1, Math.round(width / rules.aspect)), fit: 'cover', position: 'centre', withoutEnlargement: true })
+          : source.clone().resize({ width, withoutEnlargement: true });
         const webp = await resized.clone().webp({ quality: 82 }).toBuffer({ resolveWithObject: true });
         outputs.push({ format: 'webp', bytes: webp.data, width: webp.info.width, height: webp.info.height });
         const other =
@@ -82,7 +86,7 @@ export class ImagePipeline {
       // A truncated or corrupt file whose header read well.
       throw problem('validation.image');
     }
-    return { width: upright.width!, height: upright.height!, outputs };
+    return { width: shown.width, height: shown.height, outputs };
   }
 
   /** Stores the prepared renditions (inside the caller's transaction) and describes them. */

@@ -31,6 +31,19 @@ describe('campaign demo seed', () => {
         [p.id],
       );
       expect(campaigns).toHaveLength(4);
+      // Every demo campaign has a cover drawn at seed time (16:9, through the image pipeline) with its description; the partners have logos.
+      const covers: Array<{
+        cover: { width: number; height: number; variants: Array<{ format: string; width: number }> } | null;
+        image_alt: Record<string, string>;
+      }> = await t.ds.query(`SELECT cover, image_alt FROM campaign WHERE programme_id = $1`, [p.id]);
+      for (const c of covers) {
+        expect(c.cover).toMatchObject({ width: 1200, height: 675 });
+        expect(c.cover!.variants.map((v) => `${v.format} ${v.width}`)).toEqual(['webp 400', 'png 400', 'webp 800', 'png 800', 'webp 1200', 'png 1200']);
+        expect(c.image_alt.fr).toMatch(/^Illustration du projet/);
+        expect(c.image_alt.en).toMatch(/^Illustration of the project/);
+      }
+      const logos = await t.ds.query(`SELECT name FROM partner WHERE programme_id = $1 AND logo IS NULL`, [p.id]);
+      expect(logos).toEqual([]);
       for (const c of campaigns) {
         expect(c.status).toBe('live');
         expect(Number(c.collected_cents)).toBe(Number(c.sum));

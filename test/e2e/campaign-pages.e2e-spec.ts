@@ -55,14 +55,8 @@ describe('campaign pages', () => {
     const path = `/programmes/makers-pages/campaigns/${c.slug}`;
     const citizen = t.http();
 
-    // Staff add an image (a staff edit keeps the page approved); anyone may see a public campaign's image, cached.
-    await t.http().post(`/api/campaigns/${c.id}/image`).set(staff.headers).attach('image', PNG, 'velo.png').expect(200);
-    await t
-      .http()
-      .patch(`/api/campaigns/${c.id}`)
-      .set(staff.headers)
-      .send({ imageAlt: { fr: 'Un vélo réparé' } })
-      .expect(200);
+    // Staff add a cover with its description (a staff edit keeps the page approved); anyone may see a public campaign's image, cached.
+    await t.http().post(`/api/campaigns/${c.id}/image`).set(staff.headers).field('imageAlt.fr', 'Un vélo réparé').attach('image', PNG, 'velo.png').expect(200);
     const img = await t.http().get(`/campaigns/${c.id}/image`).set('Host', city.host).expect(200);
     expect(img.headers['content-type']).toBe('image/png');
     expect(img.headers['cache-control']).toMatch(/^public, max-age=\d+/);
@@ -70,8 +64,12 @@ describe('campaign pages', () => {
 
     // Before the window: a countdown and "notify me", no contribute form.
     const before = await openPage(citizen, city.host, `${path}?lang=en`);
-    expect(before.html).toMatch(new RegExp(`<img class="campaign-image" src="/campaigns/${c.id}/image\\?v&#x3D;[0-9a-f-]+" alt="Un vélo réparé" lang="fr">`));
-    expect(before.html).toMatch(new RegExp(`<meta property="og:image" content="http://${city.host}/campaigns/${c.id}/image\\?v&#x3D;`));
+    expect(before.html).toMatch(
+      /<picture class="campaign-cover"><source type="image\/webp" srcset="\/images\/[0-9a-f-]+\.webp 1w" sizes="[^"]+"><img class="campaign-image" src="\/images\/[0-9a-f-]+\.png" srcset="\/images\/[0-9a-f-]+\.png 1w" sizes="[^"]+" width="1" height="1" alt="Un vélo réparé" lang="fr" fetchpriority="high"><\/picture>/,
+    );
+    expect(before.html).toMatch(
+      new RegExp(`<meta property="og:image" content="http://${city.host}/images/[0-9a-f-]+\\.png">\\s*<meta property="og:image:width" content="1">`),
+    );
     expect(before.status).toBe(200);
     expect(before.html).toContain('The collection opens very soon');
     expect(before.html).toContain('Be told when the collection opens');
@@ -329,26 +327,25 @@ describe('campaign pages', () => {
       }),
     ]);
 
-    // An image without its description cannot be submitted.
+    // A cover needs its description, and must be an image.
     const withImage = await openPage(laureate, city.host, `${editPath}?lang=en`);
-    await laureate
-      .post(`/campaigns/${campaignId}/image?_csrf=${encodeURIComponent(withImage.csrf)}`)
-      .set('Host', city.host)
-      .attach('image', PNG, 'velo.png')
-      .expect(303);
+    const coverPath = `/campaigns/${campaignId}/image?_csrf=${encodeURIComponent(withImage.csrf)}`;
+    const noAlt = await laureate.post(coverPath).set('Host', city.host).attach('cover', PNG, 'velo.png');
+    expect(noAlt.status).toBe(400);
+    expect(noAlt.text).toContain('href="#field-imageAlt"');
     const notImage = await laureate
-      .post(`/campaigns/${campaignId}/image?_csrf=${encodeURIComponent(withImage.csrf)}`)
+      .post(coverPath)
       .set('Host', city.host)
-      .attach('image', Buffer.from('not an image'), 'x.png');
+      .field('imageAlt.fr', 'Un vélo')
+      .attach('cover', Buffer.from('not an image'), 'x.png');
     expect(notImage.status).toBe(400);
-    expect(notImage.text).toContain('href="#field-image"');
+    expect(notImage.text).toContain('href="#field-cover"');
+    expect(notImage.text).toContain('value="Un vélo"'); // the description typed is kept
+    await laureate.post(coverPath).set('Host', city.host).field('imageAlt.fr', 'Un vélo réparé devant l’atelier').attach('cover', PNG, 'velo.png').expect(303);
     const img = await laureate.get(`/campaigns/${campaignId}/image`).set('Host', city.host).expect(200);
     expect(img.headers['content-type']).toBe('image/png');
     expect(img.headers['cache-control']).toMatch(/private/);
     await t.http().get(`/campaigns/${campaignId}/image`).set('Host', city.host).expect(404); // not public yet
-    const incomplete = await laureate.post(`/campaigns/${campaignId}/submit`).set('Host', city.host).type('form').send({ _csrf: withImage.csrf });
-    expect(incomplete.status).toBe(400);
-    expect(incomplete.text).toContain('href="#field-imageAlt"');
     const page = await openPage(laureate, city.host, `${editPath}?lang=en`);
     const fields: Record<string, string> = {};
     for (const m of page.html.matchAll(/<input id="field-([^"]+)" name="([^"]+)" type="(?:text|number|month)" value="([^"]*)"/g))
@@ -363,7 +360,6 @@ describe('campaign pages', () => {
         _csrf: page.csrf,
         'summary.fr': 'Des vélos réparés pour le quartier',
         'story.fr': STORY,
-        'imageAlt.fr': 'Un vélo réparé devant l’atelier',
         'faq.0.answer.fr': 'Au port.',
         'rewards.0.matchEligible': 'yes',
       })

@@ -37,6 +37,9 @@ describe('results demo seed', () => {
         [p.id],
       );
       expect(drift).toEqual([]);
+      // Every demo campaign has a drawn cover, every partner a drawn logo.
+      expect(await t.ds.query(`SELECT id FROM campaign WHERE programme_id = $1 AND (cover IS NULL OR image_alt = '{}')`, [p.id])).toEqual([]);
+      expect(await t.ds.query(`SELECT id FROM partner WHERE programme_id = $1 AND logo IS NULL`, [p.id])).toEqual([]);
       const page = await t.http().get('/programmes/makers-results-demo/results?lang=en').set('Host', 'localhost').expect(200);
       expect(page.text).toContain('9 of 10');
     } finally {

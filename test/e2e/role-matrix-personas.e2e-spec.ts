@@ -157,6 +157,13 @@ const KEY_ROUTES: KeyRoute[] = [
   key('-    -    A    -    -    -    -    -    -    -    -    -', 'GET /api/programmes/:programmeId/campaigns/mine', 'laureate campaign'),
   key('-    -    A    -    -    -    A    A    -    -    A    -', 'PATCH /api/campaigns/:campaignId', 'laureate campaign edit'),
   key('-    -    A    -    -    -    A    A    -    -    A    -', 'GET /campaigns/:campaignId/edit', 'laureate campaign edit page'),
+  key('-    -    A    -    -    -    A    A    -    -    A    -', 'POST /campaigns/:campaignId/image', 'campaign cover upload (page)', {
+    body: { 'imageAlt.en': 'A bike' },
+  }),
+  key('-    -    A    -    -    -    A    A    -    -    A    -', 'POST /campaigns/:campaignId/gallery', 'campaign gallery upload (page)', {
+    body: { 'galleryAlt.en': 'A bike' },
+  }),
+  key('-    -    A    -    -    -    A    A    -    -    A    -', 'POST /api/campaigns/:campaignId/image', 'campaign cover upload (API)'),
   key('-    -    A    -    -    -    A    A    -    -    A    -', 'POST /api/campaigns/:campaignId/updates', 'campaign news update', {
     body: { title: { en: 'News' }, body: { en: 'The workshop opens.' } },
   }),
@@ -196,6 +203,7 @@ const KEY_ROUTES: KeyRoute[] = [
   key('-    -    -    -    -    -    A    A    -    -    A    -', 'GET /api/programmes/:programmeId/contributions.csv', 'contributions export'),
   key('-    -    -    -    -    -    A    -    -    -    A    -', 'GET /staff', 'staff home'),
   key('-    -    -    -    -    -    A    -    -    -    A    -', 'POST /staff/branding/logo', 'logo upload (page)'),
+  key('-    -    -    -    -    -    A    A    -    -    A    -', 'POST /staff/programmes/:programmeId/partners/logo', 'partner logo upload (page)'),
   key('-    -    -    -    -    -    A    -    -    -    A    -', 'GET /staff/branding/email-preview', 'e-mail preview of the branding'),
   key('-    -    -    -    -    -    A    -    -    -    A    -', 'POST /api/people', 'invite a person'),
   key('-    -    -    -    -    -    A    -    -    -    A    -', 'GET /api/people/:userId/sessions', "a person's sessions"),

@@ -56,7 +56,7 @@ const PUBLIC = new Set([
   'GET /programmes/:slug/results.csv',
   'GET /programmes/:slug/results.json',
   'GET /programmes/:slug/results.pdf',
-  // Campaign pages (src/campaigns/campaigns.pages.controller.ts): the citizens' page and its forms, the image
+  // Campaign pages (src/campaigns/campaigns.pages.controller.ts, campaign-images.pages.controller.ts): the citizens' page and its forms, the cover
   // (a draft's only for its laureate and staff), a contribution's status by its unguessable id, pledge confirmation.
   'GET /programmes/:slug/campaigns/:campaignSlug',
   'POST /programmes/:slug/campaigns/:campaignSlug/contribute',
@@ -115,6 +115,10 @@ const ANY_SIGNED_IN = new Set([
   'GET /campaigns/:campaignId/edit',
   'POST /campaigns/:campaignId/edit',
   'POST /campaigns/:campaignId/image',
+  'POST /campaigns/:campaignId/image/remove',
+  'POST /campaigns/:campaignId/gallery',
+  'POST /campaigns/:campaignId/gallery/:imageId/remove',
+  'POST /campaigns/:campaignId/gallery/:imageId/move',
   'POST /campaigns/:campaignId/submit',
   'POST /campaigns/:campaignId/updates',
   // The laureate hides a supporter's message (404 unless the campaign is theirs).

@@ -7,7 +7,7 @@ export interface CampaignText {
   title: Localized;
   summary: Localized;
   story: Localized;
-  imageFileId: string | null;
+  cover: unknown;
   imageAlt: Localized;
 }
 
@@ -26,6 +26,6 @@ export function campaignCompletenessProblems(c: CampaignText, defaultLocale: Loc
       .trim().length < 50
   )
     problems.push(fieldProblem('story', 'validation.storyLength', { min: 50 }));
-  if (c.imageFileId && !text(c.imageAlt)) problems.push(fieldProblem('imageAlt', 'validation.imageAlt'));
+  if (c.cover && !text(c.imageAlt)) problems.push(fieldProblem('imageAlt', 'validation.imageAlt'));
   return problems;
 }

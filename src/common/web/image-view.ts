@@ -52,3 +52,9 @@ export function largestFallbackPath(image: StoredImage | null | undefined): stri
   const fallback = (image?.variants ?? []).filter((v) => v.format !== 'webp').sort((a, b) => b.width - a.width);
   return fallback[0]?.path ?? null;
 }
+
+/** The PNG/JPEG rendition nearest `width` from above (else the largest): a share card's image, with its own size. */
+export function shareVariant(image: StoredImage | null | undefined, width: number): ImageVariant | null {
+  const fallback = (image?.variants ?? []).filter((v) => v.format !== 'webp').sort((a, b) => a.width - b.width);
+  return fallback.find((v) => v.width >= width) ?? fallback[fallback.length - 1] ?? null;
+}

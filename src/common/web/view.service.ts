@@ -203,7 +203,10 @@ export class ViewService {
     });
     // An uploaded image fitted in a box of CSS pixels, for a <picture>: {{#with (imageAt tenant.logo 40 240)}}…{{/with}} (image-rules.ts).
     this.hbs.registerHelper('imageAt', function (image: unknown, maxHeight: number, maxWidth: number, options: Handlebars.HelperOptions) {
-      return imageView(image as StoredImage | null, (options.data.root as { basePath?: string }).basePath ?? '', maxHeight, maxWidth);
+      const view = imageView(image as StoredImage | null, (options.data.root as { basePath?: string }).basePath ?? '', maxHeight, maxWidth);
+      // A fluid image (a hero, a card) says how wide it is shown: {{#with (imageAt cover 900 1600 sizes="(min-width: 50rem) 40rem, 100vw")}}.
+      const sizes = options.hash?.sizes;
+      return view && typeof sizes === 'string' ? { ...view, sizes } : view;
     });
     this.hbs.registerHelper('array', (...args: unknown[]) => args.slice(0, -1));
     this.hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));

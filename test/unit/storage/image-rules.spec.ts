@@ -1,5 +1,5 @@
-import { imageView, largestFallbackPath, type StoredImage } from '../../../src/common/web/image-view.js';
-import { dimensionsProblem, fallbackFormat, LOGO_RULES, parseImageName, sizeProblem, variantWidths } from '../../../src/storage/image-rules.js';
+import { imageView, largestFallbackPath, shareVariant, type StoredImage } from '../../../src/common/web/image-view.js';
+import { croppedSize, dimensionsProblem, fallbackFormat, LOGO_RULES, parseImageName, sizeProblem, variantWidths } from '../../../src/storage/image-rules.js';
 
 const ID = '0b7f0c1e-2a3b-4c5d-8e9f-0a1b2c3d4e5f';
 
@@ -64,5 +64,29 @@ describe('image rules', () => {
     expect(imageView(null, '', 40, 200)).toBeNull();
     expect(imageView({ width: 10, height: 10, variants: [] }, '', 40, 200)).toBeNull();
     expect(largestFallbackPath(logo)).toBe('/images/512.png');
+  });
+
+  it('crops a cover to 16:9 around its centre, whatever its shape, and keeps a picture whole without a ratio', () => {
+    expect(croppedSize(2000, 1500, 16 / 9)).toEqual({ width: 2000, height: 1125 });
+    expect(croppedSize(4000, 1000, 16 / 9)).toEqual({ width: 1778, height: 1000 });
+    expect(croppedSize(1600, 900, 16 / 9)).toEqual({ width: 1600, height: 900 });
+    expect(croppedSize(1, 1, 16 / 9)).toEqual({ width: 1, height: 1 });
+    expect(croppedSize(600, 800, undefined)).toEqual({ width: 600, height: 800 });
+  });
+
+  it('gives a share card the PNG/JPEG rendition at least 1200 px wide, else the largest', () => {
+    const v = (format: 'webp' | 'jpeg', width: number) => ({
+      fileId: ID,
+      path: `/images/${width}.${format}`,
+      format,
+      contentType: '',
+      width,
+      height: Math.round((width * 9) / 16),
+      bytes: 1,
+    });
+    const cover: StoredImage = { width: 1600, height: 900, variants: [v('webp', 1200), v('jpeg', 800), v('jpeg', 1200), v('jpeg', 1600)] };
+    expect(shareVariant(cover, 1200)?.path).toBe('/images/1200.jpeg');
+    expect(shareVariant({ ...cover, variants: [v('jpeg', 400), v('jpeg', 800)] }, 1200)?.path).toBe('/images/800.jpeg');
+    expect(shareVariant(null, 1200)).toBeNull();
   });
 });
