@@ -170,7 +170,7 @@ describe('campaign pages', () => {
     // The totals on the campaign page; a sold-out reward is refused with its message.
     const after = await openPage(citizen, city.host, `${path}?lang=en`);
     expect(after.html).toContain('€25.50 collected');
-    expect(after.html).toContain('1 contributor');
+    expect(after.html).toContain('1 supporter');
     const atelier = { ...form, idempotencyKey: keyOf(after.html), _csrf: after.csrf, amount: '50', rewardTierId: c.rewards[0].id, email: 'lea@example.org' };
     await citizen.post(`${path}/contribute`).set('Host', city.host).type('form').send(atelier).expect(303);
     const again = await openPage(citizen, city.host, `${path}?lang=en`);
