@@ -39,6 +39,11 @@ export interface ProgrammeReadModel {
     collectedCents: number;
     matchedCents: number;
     contributorCount: number;
+    /**
+     * An unfunded campaign's confirmed money before the refunds (null otherwise): the same rule as the
+     * campaign page's wall (confirmed once, then confirmed, owed back or refunded).
+     */
+    reached: { cents: number; contributors: number } | null;
   }>;
   matchCountsTowardGoal: boolean;
 }
@@ -89,8 +94,15 @@ export class PublicPagesRepository {
         : [],
       campaignsArePublic(phase)
         ? this.ds.query(
-            `SELECT slug, title, summary, application_id, status, cover, image_alt, goal_cents, collected_cents, matched_cents, contributor_count
-           FROM campaign WHERE tenant_id = $1 AND programme_id = $2 AND status = ANY($3)
+            `SELECT slug, title, summary, application_id, status, cover, image_alt, goal_cents, collected_cents, matched_cents, contributor_count,
+                    r.cents AS reached_cents, r.people AS reached_people
+           FROM campaign c
+           LEFT JOIN LATERAL (
+             SELECT sum(x.amount_cents) AS cents, count(DISTINCT x.email_key)::int AS people FROM contribution x
+              WHERE c.status = 'not_funded' AND x.tenant_id = c.tenant_id AND x.campaign_id = c.id
+                AND x.confirmed_at IS NOT NULL AND x.status IN ('confirmed', 'refund_due', 'refunded')
+           ) r ON true
+          WHERE tenant_id = $1 AND programme_id = $2 AND status = ANY($3)
           ORDER BY lower(COALESCE(title ->> (SELECT t.default_locale FROM tenant t WHERE t.id = $1), '')), id`,
             [...args, [...PUBLIC_CAMPAIGN_STATUSES]],
           )
@@ -142,6 +154,7 @@ export class PublicPagesRepository {
         collectedCents: Number(r.collected_cents),
         matchedCents: Number(r.matched_cents),
         contributorCount: Number(r.contributor_count),
+        reached: r.reached_cents === null || r.reached_cents === undefined ? null : { cents: Number(r.reached_cents), contributors: Number(r.reached_people) },
       })),
       // No settings row yet means the defaults (match-funding counts toward the goal).
       matchCountsTowardGoal: settings[0]?.match_counts_toward_goal ?? true,

@@ -147,16 +147,20 @@ export class PublicPagesService {
       href: campaignPath(c.slug),
       goalText: formatMoney(c.goalCents, locale),
       outcomeKey: ['funded', 'not_funded', 'awaiting_funds'].includes(c.status) ? `public.outcome.${c.status}` : null,
+      reachedText: c.reached
+        ? this.views.t(locale, 'campaignPage.reachedBeforeRefund', { reached: formatMoney(c.reached.cents, locale), goal: formatMoney(c.goalCents, locale) })
+        : null,
       progress:
         state === 'upcoming'
           ? null
           : campaignProgress({
               label: textIn(c.title, locale, page.tenant),
               goalCents: c.goalCents,
-              collectedCents: c.collectedCents,
-              matchedCents: c.matchedCents,
+              // An unfunded campaign shows what it reached before its contributions were refunded (a near miss stays visible).
+              collectedCents: c.reached ? c.reached.cents : c.collectedCents,
+              matchedCents: c.reached ? 0 : c.matchedCents,
               matchCountsTowardGoal: model.matchCountsTowardGoal,
-              contributorCount: c.contributorCount,
+              contributorCount: c.reached ? c.reached.contributors : c.contributorCount,
               opensAt,
               closesAt,
               state,
@@ -166,7 +170,11 @@ export class PublicPagesService {
     }));
 
     let countdown: { key: string; count: number; date: string } | null = null;
-    if (state === 'upcoming' && opensAt) {
+    if (state === 'open' && closesAt && closesAt > now) {
+      // One shared closing instant for every campaign: "Plus que 12 jours", "Dernier jour".
+      const left = countdownTo(closesAt, now)!;
+      countdown = { key: `public.closesIn.${left.unit}`, count: left.count, date: date(closesAt) };
+    } else if (state === 'upcoming' && opensAt) {
       const left = countdownTo(opensAt, now)!;
       countdown =
         left.unit === 'soon'

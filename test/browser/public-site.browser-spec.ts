@@ -7,7 +7,13 @@ import { accessibilityViolations, launchChromium, serve } from '../setup/browser
 import { startTestApp, type TestApp } from '../setup/test-app.js';
 
 const CAMPAIGN = '/programmes/makers-collecte/campaigns/atelier-velo-solidaire';
-const PAGES = ['/', '/programmes/makers-collecte', CAMPAIGN, '/programmes/makers-results-demo/results', '/programmes/makers-results-demo/campaigns/sacs-en-voiles-de-bateau'];
+const PAGES = [
+  '/',
+  '/programmes/makers-collecte',
+  CAMPAIGN,
+  '/programmes/makers-results-demo/results',
+  '/programmes/makers-results-demo/campaigns/sacs-en-voiles-de-bateau',
+];
 
 /**
  * Issue 17: the public site as a citizen meets it, on the demo (a live collection and a finished one):
@@ -79,14 +85,20 @@ describe('the public site in a browser', () => {
     const hrefs = await page.locator('.share-links a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
     expect(hrefs.length).toBeGreaterThanOrEqual(6);
     for (const href of hrefs.filter((h) => !h.startsWith('mailto:'))) expect(decodeURIComponent(href)).toContain('/campaigns/atelier-velo-solidaire');
-    const external = await page.evaluate(() => [...document.querySelectorAll('script[src], link[href], img[src]')].map((e) => e.getAttribute('src') ?? e.getAttribute('href') ?? '').filter((u) => /^https?:\/\//.test(u)));
+    const external = await page.evaluate(() =>
+      [...document.querySelectorAll('script[src], link[href], img[src]')]
+        .map((e) => e.getAttribute('src') ?? e.getAttribute('href') ?? '')
+        .filter((u) => /^https?:\/\//.test(u)),
+    );
     expect(external.filter((u) => !u.startsWith('http://127.0.0.1'))).toEqual([]);
     await context.close();
   });
 
   it('keeps a campaign page (HTML and CSS, images excluded) under 60 KB', async () => {
     const html = await (await fetch(`${base}/t/demo${CAMPAIGN}?lang=fr`)).text();
-    const css = (await Promise.all([...html.matchAll(/<link rel="stylesheet" href="([^"]+)"/g)].map(async (m) => (await fetch(`${base}${m[1]}`)).text()))).join('');
+    const css = (await Promise.all([...html.matchAll(/<link rel="stylesheet" href="([^"]+)"/g)].map(async (m) => (await fetch(`${base}${m[1]}`)).text()))).join(
+      '',
+    );
     const kb = (Buffer.byteLength(html) + Buffer.byteLength(css)) / 1024;
     expect(kb).toBeLessThan(60);
   });

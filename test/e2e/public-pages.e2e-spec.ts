@@ -235,6 +235,7 @@ describe('public programme pages', () => {
     expect(fr).toContain('plus 200 € d&#x27;abondement');
     expect(fr).toContain('1 234 contributeurs');
     expect(fr).toContain('40 jours restants');
+    expect(fr).toContain('Plus que 40 jours pour soutenir les projets');
     // Over the goal: the bar is full, the text says how far over.
     expect(fr).toContain('value="100" aria-label="Jardin partagé : 150 % de l&#x27;objectif"');
     expect(fr).toContain('1 500,50 € collectés');
@@ -263,15 +264,31 @@ describe('public programme pages', () => {
       collectedCents: 120_000,
       contributorCount: 40,
     });
-    await createCampaign(t, city, id, laureates[1], {
+    const missed = await createCampaign(t, city, id, laureates[1], {
       slug: 'manque',
       title: 'Manqué',
       status: 'not_funded',
       goalCents: 100_000,
-      collectedCents: 20_000,
-      contributorCount: 3,
+      collectedCents: 0,
+      contributorCount: 0,
     });
+    // All or nothing: the 996 € it reached were refunded, and the card still says so (a near miss stays visible).
+    for (const [i, cents, status] of [
+      [1, 60_000, 'refunded'],
+      [2, 39_600, 'refund_due'],
+      [3, 5_000, 'failed'],
+    ] as const) {
+      await t.ds.query(
+        `INSERT INTO contribution (tenant_id, programme_id, campaign_id, amount_cents, email, email_key, status, provider, idempotency_key, request_hash, expires_at, confirmed_at)
+         VALUES ($1, $2, $3, $4, $5, $5, $6, 'pledge', $7, 'h', now(), CASE WHEN $6 = 'failed' THEN NULL ELSE now() END)`,
+        [city.tenant.id, id, missed, cents, `p${i}@example.org`, status, `missed-${i}`],
+      );
+    }
     t.clock.set('2026-10-30T08:00:00Z');
+    t.app.get((await import('../../src/public/public-pages.service.js')).PublicPagesService).invalidate(city.tenant.id);
+    const fr = (await get('/programmes/makers-results?lang=fr').expect(200)).text;
+    expect(fr).toMatch(/996\s€ sur 1\s000\s€ — les contributions ont été remboursées/);
+    expect(fr).toContain('2 contributeurs');
     const en = (await get('/programmes/makers-results?lang=en').expect(200)).text;
     expect(en).toContain('>Funded<');
     expect(en).toContain('>Not funded<');
