@@ -67,6 +67,11 @@ describe('the public site in a browser', () => {
     const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 900 } });
     const page = await context.newPage();
     await page.goto(`${base}/t/demo${CAMPAIGN}?lang=fr`);
+    // The cover is a real, loaded picture with its size and the laureate's description.
+    const cover = page.locator('picture.campaign-cover img');
+    expect(await cover.getAttribute('alt')).toBeTruthy();
+    expect(Number(await cover.getAttribute('width'))).toBeGreaterThan(0);
+    expect(await cover.evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0)).toBe(true);
     const pick = page.locator('a.reward-pick').nth(1);
     const label = await pick.textContent();
     expect(label).toContain('Choisir la contrepartie');
@@ -86,11 +91,25 @@ describe('the public site in a browser', () => {
     expect(hrefs.length).toBeGreaterThanOrEqual(6);
     for (const href of hrefs.filter((h) => !h.startsWith('mailto:'))) expect(decodeURIComponent(href)).toContain('/campaigns/atelier-velo-solidaire');
     const external = await page.evaluate(() =>
-      [...document.querySelectorAll('script[src], link[href], img[src]')]
-        .map((e) => e.getAttribute('src') ?? e.getAttribute('href') ?? '')
+      [...document.querySelectorAll('script[src], link[rel=stylesheet], img[src], source[srcset], iframe[src]')]
+        .map((e) => e.getAttribute('src') ?? e.getAttribute('href') ?? e.getAttribute('srcset') ?? '')
         .filter((u) => /^https?:\/\//.test(u)),
     );
     expect(external.filter((u) => !u.startsWith('http://127.0.0.1'))).toEqual([]);
+    await context.close();
+  });
+
+  it('shows each campaign of the programme as a card with its cover image', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/t/demo/programmes/makers-collecte?lang=fr`);
+    const cards = page.locator('.campaign-card');
+    expect(await cards.count()).toBe(4);
+    const images = await page
+      .locator('.campaign-card img')
+      .evaluateAll((imgs) => imgs.map((i) => ({ alt: i.getAttribute('alt'), lazy: i.getAttribute('loading') })));
+    expect(images).toHaveLength(4);
+    for (const img of images) expect(img.alt && img.lazy === 'lazy').toBeTruthy();
     await context.close();
   });
 
