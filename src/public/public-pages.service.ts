@@ -139,8 +139,11 @@ export class PublicPagesService {
     const campaignPath = (slug: string) => `/programmes/${p.slug}/campaigns/${slug}`;
     const campaignOf = new Map(model.campaigns.map((c) => [c.applicationId, campaignPath(c.slug)]));
 
+    // A laureate's sponsors follow their project onto its campaign card (the card is the project, listed once).
+    const sponsorsOf = new Map(model.laureates.filter((l) => l.sponsors.length).map((l) => [l.applicationId, list.format(l.sponsors)]));
     const campaigns = model.campaigns.map((c) => ({
       title: c.title,
+      sponsors: sponsorsOf.get(c.applicationId) ?? null,
       summary: c.summary,
       cover: c.cover,
       imageAlt: c.imageAlt,
