@@ -46,6 +46,7 @@ const FAMILIES: Record<string, Record<string, StatusMeaning>> = {
   'campaignEdit.status': campaign,
   'dashboard.status': campaign,
   campaignStaff: { notStarted: 'neutral' },
+  'public.outcome': { funded: 'done', not_funded: 'refused', awaiting_funds: 'progress' },
   'contribution.status': { pending: 'progress', confirmed: 'done', failed: 'refused', expired: 'neutral', refund_due: 'todo', refunded: 'neutral' },
   programme: { current: 'progress' },
   'platform.status': { active: 'done', suspended: 'refused' },

@@ -22,6 +22,7 @@ describe('status badges by meaning', () => {
   it('gives each status family its meaning', () => {
     expect(statusMeaning('screening.pending')).toBe('todo');
     expect(statusMeaning('screening.eligible')).toBe('done');
+    expect(statusMeaning('public.outcome.not_funded')).toBe('refused');
     expect(statusMeaning('screening.ineligible')).toBe('refused');
     expect(statusMeaning('jury.status.open')).toBe('progress');
     expect(statusMeaning('coaching.status.overdue')).toBe('refused');
