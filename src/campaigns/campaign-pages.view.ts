@@ -298,7 +298,8 @@ export function editorModel(
     },
     updateKey: links.updateKey,
     wall: wallModel(p, `/campaigns/${c.id}/edit`, k, 'wall-title'),
-    savedKey: extra.saved && ['campaign', 'cover', 'gallery', 'submitted', 'update', 'message'].includes(extra.saved) ? `campaignEdit.saved.${extra.saved}` : null,
+    savedKey:
+      extra.saved && ['campaign', 'cover', 'gallery', 'submitted', 'update', 'message'].includes(extra.saved) ? `campaignEdit.saved.${extra.saved}` : null,
     errorList: extra.errorList,
     errors: extra.errors ?? {},
   };
