@@ -255,25 +255,34 @@ describe('coaching reminders and digests', () => {
       await one.http().put(`${base}/me/reminders`).set(laureates[2].headers).send({ muted: true }).expect(200);
       const tick = (app: TestApp) => app.app.get(CoachingScheduler).tick();
 
-      // 07:30 in Paris on the day of the kick-off (10:00): the session-day reminder, and the story is due in 3 days (7-day reminder).
+      // 07:30 in Paris on the day of the kick-off (10:00): the session-day reminder. The story is due in 3 days:
+      // its 7-day moment passed before coaching began, and "à rendre dans 7 jours" would be false (issue 19), so no "before" reminder yet.
       clock.set('2026-07-07T05:30:00Z');
       let queued = 0;
       for (let round = 0; round < 3; round++) queued += (await Promise.all([tick(one), tick(two)])).reduce((a, b) => a + b, 0);
-      const keys: Array<{ dedupe_key: string; n: string }> = await one.ds.query(
-        `SELECT dedupe_key, count(*) AS n FROM outbox_message WHERE template = 'coaching-reminder' GROUP BY dedupe_key ORDER BY dedupe_key`,
-      );
+      const reminderKeys = async (): Promise<Array<{ dedupe_key: string; n: string }>> =>
+        one.ds.query(`SELECT dedupe_key, count(*) AS n FROM outbox_message WHERE template = 'coaching-reminder' GROUP BY dedupe_key ORDER BY dedupe_key`);
+      let keys = await reminderKeys();
       expect(keys.every((k) => k.n === '1')).toBe(true);
-      expect(keys).toHaveLength(4); // two laureates × (session day + 7 days before the story); the third muted
-      expect(queued).toBe(4);
+      expect(keys).toHaveLength(2); // two laureates × the session day; the third muted
+      expect(queued).toBe(2);
       expect(keys.filter((k) => k.dedupe_key.endsWith(':session-day'))).toHaveLength(2);
-      expect(keys.filter((k) => k.dedupe_key.endsWith(':before-7d'))).toHaveLength(2);
+      // The day before the story is due (10:30 in Paris, due at 10:00 the next day): the 1-day reminder, once.
+      clock.set('2026-07-09T08:30:00Z');
+      queued = 0;
+      for (let round = 0; round < 3; round++) queued += (await Promise.all([tick(one), tick(two)])).reduce((a, b) => a + b, 0);
+      expect(queued).toBe(2);
+      keys = await reminderKeys();
+      expect(keys.every((k) => k.n === '1')).toBe(true);
+      expect(keys.filter((k) => k.dedupe_key.endsWith(':before-1d'))).toHaveLength(2);
+      expect(keys.filter((k) => k.dedupe_key.endsWith(':before-7d'))).toHaveLength(0);
 
       await Promise.all([one.sendMail(), two.sendMail()]);
       const fr = smtp.to(laureates[0].email);
       const en = smtp.to(laureates[1].email);
       expect(fr).toHaveLength(2);
       expect(en).toHaveLength(2);
-      expect(fr.map((m) => m.subject).sort()).toEqual(["Aujourd'hui : Kick-off", 'Rappel : Campaign story à rendre dans 7 jours']);
+      expect(fr.map((m) => m.subject).sort()).toEqual(["Aujourd'hui : Kick-off", 'Rappel : Campaign story à rendre dans 1 jour']);
       expect(en.map((m) => m.subject)).toContain('Today: Kick-off');
       expect(en.find((m) => m.subject.startsWith('Reminder'))!.text).toContain('10 July 2026 at 10:00');
       expect(smtp.to(laureates[2].email)).toHaveLength(0);

@@ -55,7 +55,10 @@ function beforeDays(options: ReminderOptions): number[] {
  * The reminders to send now for one laureate, minus those in `alreadySent` (keys). Catch-up: a
  * reminder whose moment passed while the app was down is still returned while it is relevant, and
  * only the latest of the "before" reminders is (no 7-day reminder once the 1-day one is due, nothing
- * "before" once the due instant has passed). Overdue is sent once, whenever it is noticed.
+ * "before" once the due instant has passed). A "N days before" reminder is sent only while N days is
+ * still what is left, rounded up on the laureate's clock (between N and N-1 days before the due
+ * time): after downtime, a deliverable due in 27 hours gets no "à rendre dans 7 jours", it gets the
+ * 1-day reminder three hours later. Overdue is sent once, whenever it is noticed.
  */
 export function dueReminders(
   milestones: readonly LaureateMilestone[],
@@ -96,7 +99,9 @@ export function dueReminders(
         for (const days of offsets) {
           const sendAt = shiftWallClockDays(m.at, -days, laureate.timeZone);
           if (sendAt.getTime() <= t) {
-            add(m, 'before_due', `before-${days}d`, sendAt, days);
+            // The message says "in N days": it must still be true (less than N-1 days left means it is not).
+            const stillTrueUntil = days === 1 ? m.at : shiftWallClockDays(m.at, -(days - 1), laureate.timeZone);
+            if (t < stillTrueUntil.getTime()) add(m, 'before_due', `before-${days}d`, sendAt, days);
             break;
           }
         }

@@ -80,8 +80,13 @@ describe('reminder selection', () => {
     // Down past the due instant: no "before" reminder, the overdue one.
     const late = dueReminders([pitch], laureate, t('2026-04-05T09:00:00Z'), none);
     expect(late.map((r) => [r.key, r.sendAt])).toEqual([['milestone:d1:laureate:L1:overdue', pitch.at]]);
-    // Missed the 7-day moment, the 1-day one not reached yet: the 7-day reminder still goes.
-    expect(keys(dueReminders([pitch], laureate, t('2026-03-30T12:00:00Z'), none))).toEqual(['milestone:d1:laureate:L1:before-7d']);
+    // Missed the 7-day moment by a few hours: still 7 days left (rounded up), the 7-day reminder goes.
+    expect(keys(dueReminders([pitch], laureate, t('2026-03-27T20:00:00Z'), none))).toEqual(['milestone:d1:laureate:L1:before-7d']);
+    // Missed it by days: "à rendre dans 7 jours" would be false, so nothing until the 1-day moment.
+    expect(dueReminders([pitch], laureate, t('2026-03-30T12:00:00Z'), none)).toEqual([]);
+    // Issue 19: due in about 27 hours, the 1-day reminder not yet due: no 7-day reminder.
+    expect(dueReminders([pitch], laureate, t('2026-04-02T13:00:00Z'), none)).toEqual([]);
+    expect(keys(dueReminders([pitch], laureate, t('2026-04-02T16:00:00Z'), none))).toEqual(['milestone:d1:laureate:L1:before-1d']);
     // A missed session-day reminder is sent later that day, before the session.
     expect(keys(dueReminders([springSession], laureate, t('2026-03-29T07:59:00Z'), none))).toEqual(['milestone:s1:laureate:L1:session-day']);
   });
@@ -139,6 +144,29 @@ describe('reminder selection', () => {
       // Ticks at irregular intervals (minutes to days), as a scheduler with downtime would make.
       start: fc.date({ min: t('2026-03-01T00:00:00Z'), max: t('2026-11-15T00:00:00Z'), noInvalidDate: true }),
       steps: fc.array(fc.integer({ min: 1, max: 4 * 24 * 60 }), { minLength: 1, maxLength: 40 }),
+    });
+
+    it('says the time left: a "N days before" reminder goes out only while N days is what is left, rounded up on the laureate\'s clock', () => {
+      fc.assert(
+        fc.property(runArb, fc.constantFrom([7, 1], [3], [14, 7, 2, 1]), ({ milestones, timeZone, start, steps }, beforeDays) => {
+          const who = { ...laureate, timeZone };
+          const sent = new Set<string>();
+          let now = start.getTime();
+          for (const minutes of steps) {
+            now += minutes * 60_000;
+            for (const r of dueReminders(milestones, who, new Date(now), sent, { beforeDays })) {
+              sent.add(r.key);
+              if (r.kind !== 'before_due') continue;
+              // The time left on the laureate's wall clock (a day is a calendar day, 23 or 25 hours at a change),
+              // rounded up to whole days, is the N the reminder says.
+              const wall = (ms: number) => ms + offsetMs(ms, timeZone);
+              const left = (wall(r.at.getTime()) - wall(now)) / 86_400_000;
+              expect(Math.ceil(left - 1e-9)).toBe(r.daysBefore);
+            }
+          }
+        }),
+        { numRuns: 150 },
+      );
     });
 
     it('is exactly-once: each key at most once, and feeding back what was sent returns nothing new', () => {
