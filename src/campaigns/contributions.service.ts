@@ -22,6 +22,8 @@ import type { ContributeDto } from './dto/campaigns.dto.js';
 import { MatchFundingRepository, settingsOrDefaults } from './match-funding.repository.js';
 import { PaymentProviders } from './payments/payment-providers.js';
 import { assertOffered } from '../common/i18n/is-locale.js';
+import { localizedText } from '../common/i18n/localized.js';
+import { sharedTranslations } from '../common/web/i18n.js';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,200}$/;
 
@@ -32,14 +34,23 @@ export interface ContributionReceipt {
   replayed: boolean;
 }
 
+/**
+ * One provider event, as each provider's webhook route reads it: which provider, its event id (the
+ * dedupe key, per provider), the contribution it is about, and the signal it means for it.
+ */
 export interface WebhookEvent {
+  provider: 'webhook' | 'stripe';
   id: string;
-  type: 'payment.succeeded' | 'payment.failed' | 'refund.succeeded';
+  /** The provider's own event type (kept with the event). */
+  type: string;
   reference: string;
+  signal: PaymentSignal;
+  /** What was paid, when the event says it: a payment of another amount is owed back. */
   amountCents?: number;
 }
 
-const SIGNALS: Record<WebhookEvent['type'], PaymentSignal> = {
+/** The generic webhook provider's event types. */
+export const WEBHOOK_SIGNALS: Record<'payment.succeeded' | 'payment.failed' | 'refund.succeeded', PaymentSignal> = {
   'payment.succeeded': 'succeeded',
   'payment.failed': 'failed',
   'refund.succeeded': 'refunded',
@@ -121,7 +132,9 @@ export class ContributionsService {
 
   private async paymentOf(c: Contribution, tenant: Tenant, em?: EntityManager): Promise<ContributionReceipt['payment']> {
     if (c.provider === 'pledge') return { kind: 'confirm_by_email' };
-    const start = (await this.providers.of('webhook', tenant.id, em)).start(c, await this.returnUrl(tenant, c.id, em));
+    const provider = await this.providers.of(c.provider === 'stripe' ? 'stripe' : 'webhook', tenant.id, em);
+    if (provider.resume) return { kind: 'redirect', url: await provider.resume(c) };
+    const start = await provider.start(c, await this.returnUrl(tenant, c.id, em));
     return { kind: 'redirect', url: start.kind === 'redirect' ? start.url : null };
   }
 
@@ -187,7 +200,12 @@ export class ContributionsService {
 
     const provider = await this.providers.of(settings.paymentProvider, tenant.id, em);
     const id = randomUUID();
-    const start = provider.start({ id, amountCents: r.amountCents, email: r.email }, await this.returnUrl(tenant, id, em));
+    const label = sharedTranslations().t(locale, 'payment.lineItem', {
+      campaign: localizedText(campaign.title, locale, [tenant.defaultLocale, ...tenant.languages]),
+    });
+    // Stripe is called here, inside the transaction: if it fails, nothing is reserved (the session is
+    // idempotent per contribution id, so a retry of this very call cannot open a second one).
+    const start = await provider.start({ id, amountCents: r.amountCents, email: r.email }, await this.returnUrl(tenant, id, em), { label, locale });
     const contribution = await this.repo.insertContribution(em, {
       id,
       tenantId: tenant.id,
@@ -303,11 +321,11 @@ export class ContributionsService {
         tenant.id,
         this.tx.run(async (em) => {
           const eventRowId = await this.repo.recordPaymentEvent(em, tenant.id, event, payload);
-          if (!eventRowId) return { outcome: (await this.repo.paymentEventOutcome(em, tenant.id, event.id)) ?? 'duplicate', duplicate: true };
+          if (!eventRowId) return { outcome: (await this.repo.paymentEventOutcome(em, tenant.id, event.provider, event.id)) ?? 'duplicate', duplicate: true };
           const c = await this.repo.lockContribution(em, { tenantId: tenant.id, id: event.reference });
           let outcome: string;
-          if (!c || c.provider !== 'webhook') outcome = 'ignored:unknown_reference';
-          else if (event.amountCents !== undefined && event.amountCents !== c.amountCents && event.type === 'payment.succeeded') {
+          if (!c || c.provider !== event.provider) outcome = 'ignored:unknown_reference';
+          else if (event.amountCents !== undefined && event.amountCents !== c.amountCents && event.signal === 'succeeded') {
             // Money that does not match the promise is neither counted nor lost: it is owed back.
             outcome = c.status === 'pending' ? 'refund_due:amount_mismatch' : `ignored:amount_mismatch:${c.status}`;
             if (c.status === 'pending') {
@@ -315,7 +333,7 @@ export class ContributionsService {
               await this.release(em, c);
               await this.repo.updateContribution(em, c.id, { status: 'refund_due' });
             }
-          } else outcome = await this.applySignal(em, tenant, c, SIGNALS[event.type]);
+          } else outcome = await this.applySignal(em, tenant, c, event.signal);
           await this.repo.setPaymentEventOutcome(em, eventRowId, outcome, c?.id ?? null);
           return { outcome, duplicate: false };
         }),
