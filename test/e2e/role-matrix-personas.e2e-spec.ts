@@ -170,6 +170,7 @@ const KEY_ROUTES: KeyRoute[] = [
   key('-    -    A    -    -    -    A    A    -    -    A    -', 'GET /api/campaigns/:campaignId/contributors.csv', 'campaign contributors'),
   key('A    A    A    A    A    A    A    A    A    A    A    A', 'POST /api/campaigns/:campaignId/contributions', 'contribution'),
   key('A    A    A    A    A    A    A    A    A    A    A    A', 'POST /api/payments/webhook', 'payment webhook'),
+  key('A    A    A    A    A    A    A    A    A    A    A    A', 'POST /api/payments/stripe/webhook', 'Stripe webhook'),
   key('-    -    -    -    -    -    A    A    -    -    A    -', 'POST /api/programmes/:programmeId/reports', 'results publish (API)'),
   key('-    -    -    -    -    -    A    A    -    -    A    -', 'POST /staff/programmes/:programmeId/report', 'results publish (page)'),
   key('-    -    -    -    -    -    A    A    -    -    A    -', 'GET /staff/programmes/:programmeId/dashboard', 'programme dashboard'),
