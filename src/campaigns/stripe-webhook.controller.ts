@@ -33,7 +33,8 @@ export class StripeWebhookController {
   @ApiHeader({ name: 'Stripe-Signature', description: "Stripe's signature of the raw body (t=…,v1=…)", required: true })
   async webhook(@CurrentTenant() tenant: Tenant, @Req() req: TremplinRequest & { rawBody?: Buffer }) {
     const { endpointSecrets } = await this.settings.stripeCredentials(tenant.id);
-    if (!endpointSecrets.length) throw new DomainError('WEBHOOK_NOT_CONFIGURED');
+    // An authority that has not connected Stripe has no such endpoint (a 404, as for an unknown route).
+    if (!endpointSecrets.length) throw new DomainError('NOT_FOUND');
     const header = req.headers['stripe-signature'];
     const check = verifyStripeEvent(endpointSecrets, req.rawBody ?? Buffer.alloc(0), Array.isArray(header) ? header[0] : header, this.clock.now());
     if (!check.ok) throw new DomainError('WEBHOOK_SIGNATURE_INVALID', { reason: check.reason });

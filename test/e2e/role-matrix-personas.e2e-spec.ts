@@ -7,6 +7,7 @@ import { TransactionRunner } from '../../src/common/db/transaction.js';
 import { createPerson } from '../factories/index.js';
 import { createPersonaWorld, PERSONA_NAMES, type Persona, type PersonaName, type PersonaWorld } from '../factories/personas.js';
 import { startTestApp, type TestApp } from '../setup/test-app.js';
+import { PaymentSettingsService } from '../../src/campaigns/payment-settings.service.js';
 
 /** What src/auth/roles.guard.ts reads from each handler (its metadata key is not exported). */
 const ACCESS_KEY = 'tremplin:access';
@@ -272,6 +273,10 @@ describe('role matrix, persona by persona', () => {
     t = await startTestApp();
     t.clock.set('2026-06-30T08:00:00Z');
     world = await createPersonaWorld(t);
+    // Stripe's webhook answers 503 until the authority has an endpoint secret: give it one (an unsigned call is then a 400).
+    await t.app
+      .get(PaymentSettingsService)
+      .setPaymentSecrets(world.city.tenant.id, { stripeEndpointSecret: 'whsec_roleMatrixEndpointSecret0123456789' }, { userId: null, role: 'platform_admin' });
     routes = routesOf(t);
   });
   afterAll(() => t.close());
