@@ -21,6 +21,7 @@ import { assertWindowOpen, windowOf } from './domain/window.js';
 import type { ContributeDto } from './dto/campaigns.dto.js';
 import { MatchFundingRepository, settingsOrDefaults } from './match-funding.repository.js';
 import { PaymentProviders } from './payments/payment-providers.js';
+import type { WebhookEvent } from './payments/webhook-event.js';
 import { assertOffered } from '../common/i18n/is-locale.js';
 import { localizedText } from '../common/i18n/localized.js';
 import { sharedTranslations } from '../common/web/i18n.js';
@@ -33,28 +34,6 @@ export interface ContributionReceipt {
   payment: { kind: 'confirm_by_email' } | { kind: 'redirect'; url: string | null };
   replayed: boolean;
 }
-
-/**
- * One provider event, as each provider's webhook route reads it: which provider, its event id (the
- * dedupe key, per provider), the contribution it is about, and the signal it means for it.
- */
-export interface WebhookEvent {
-  provider: 'webhook' | 'stripe';
-  id: string;
-  /** The provider's own event type (kept with the event). */
-  type: string;
-  reference: string;
-  signal: PaymentSignal;
-  /** What was paid, when the event says it: a payment of another amount is owed back. */
-  amountCents?: number;
-}
-
-/** The generic webhook provider's event types. */
-export const WEBHOOK_SIGNALS: Record<'payment.succeeded' | 'payment.failed' | 'refund.succeeded', PaymentSignal> = {
-  'payment.succeeded': 'succeeded',
-  'payment.failed': 'failed',
-  'refund.succeeded': 'refunded',
-};
 
 /**
  * Money in the window: contributions, their confirmation by the payment provider (link or webhook) and

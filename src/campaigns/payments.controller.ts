@@ -6,7 +6,8 @@ import { DomainError } from '../common/errors/domain-error.js';
 import { CurrentTenant } from '../request-context/current.decorators.js';
 import type { TremplinRequest } from '../request-context/request-context.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
-import { ContributionsService, WEBHOOK_SIGNALS, type WebhookEvent } from './contributions.service.js';
+import { ContributionsService } from './contributions.service.js';
+import { WEBHOOK_SIGNALS, type WebhookEvent } from './payments/webhook-event.js';
 import { verifyWithAny } from './domain/webhook-signature.js';
 import { PaymentSettingsService } from './payment-settings.service.js';
 
