@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
-import { contributionBody, createCampaignProgramme } from '../factories/campaigns.js';
+import { campaignsTick, contributionBody, createCampaignProgramme } from '../factories/campaigns.js';
 import { createPerson, createTenant, type TestPerson, type TestTenant } from '../factories/index.js';
 import { StripeStandIn } from '../setup/stripe-stand-in.js';
 import { startTestApp, type TestApp } from '../setup/test-app.js';
@@ -16,6 +16,7 @@ describe('payments: the Stripe provider (Checkout Sessions, signed Stripe webhoo
   let unset: TestTenant;
   let staff: TestPerson;
   let campaignId: string;
+  let closeWindow: () => Promise<void>;
 
   beforeAll(async () => {
     stripe = await new StripeStandIn().start();
@@ -27,6 +28,7 @@ describe('payments: the Stripe provider (Checkout Sessions, signed Stripe webhoo
     const w = await createCampaignProgramme(t, city, staff, 1, { settings: { paymentProvider: 'stripe' } });
     await w.open();
     campaignId = w.campaigns[0].id;
+    closeWindow = w.close;
   });
   afterAll(async () => {
     await t.close();
@@ -69,13 +71,7 @@ describe('payments: the Stripe provider (Checkout Sessions, signed Stripe webhoo
     return (signature === null ? req : req.set('Stripe-Signature', signature)).send(payload);
   };
   /** The session Stripe sends back once the contributor has paid. */
-  const paidSession = (sessionId: string, over: Record<string, unknown> = {}) => ({
-    ...stripe.sessions.get(sessionId),
-    status: 'complete',
-    payment_status: 'paid',
-    payment_intent: stripe.paymentIntentOf(sessionId),
-    ...over,
-  });
+  const paidSession = (sessionId: string, over: Record<string, unknown> = {}) => ({ ...stripe.pay(sessionId), ...over });
   /** A contribution paid through Stripe: its id and its Checkout Session. */
   const start = async (amountCents = 4_000) => {
     const made = await contribute(contributionBody({ amountCents })).expect(201);
@@ -244,5 +240,33 @@ describe('payments: the Stripe provider (Checkout Sessions, signed Stripe webhoo
       city.tenant.id,
     ]);
     expect(n).toBe(0);
+  });
+
+  it('refunds through the Refunds API at an all-or-nothing close: a refund that fails is asked again, and none is made twice', async () => {
+    const paid = await start(5_000);
+    await send('checkout.session.completed', paidSession(paid.session)).expect(200);
+    stripe.failing = true;
+    try {
+      await closeWindow(); // the goal is missed: every payment is owed back, but Stripe does not answer
+    } finally {
+      stripe.failing = false;
+    }
+    expect(await status(paid.id)).toBe('refund_due');
+    expect((await campaignsTick(t)).refunded).toBeGreaterThan(0);
+    expect(await status(paid.id)).toBe('refunded');
+    const refundCalls = stripe.calls('POST /v1/refunds').filter((r) => r.form['metadata[contribution_id]'] === paid.id);
+    // The failed ask stopped at Stripe's first answer; the second went through, once.
+    expect(stripe.calls(`GET /v1/checkout/sessions/${paid.session}`).length).toBeGreaterThanOrEqual(2);
+    expect(refundCalls).toHaveLength(1);
+    expect(refundCalls[0].headers['idempotency-key']).toBe(`tremplin-refund-${paid.id}`);
+    expect(refundCalls[0].form.payment_intent).toBe(stripe.paymentIntentOf(paid.session));
+    const made = [...stripe.refunds.values()].filter((r) => (r.metadata as Record<string, string>).contribution_id === paid.id);
+    expect(made).toEqual([expect.objectContaining({ amount: 5_000, currency: 'eur', status: 'succeeded' })]);
+    // Nothing is left owed, and a later tick asks nothing again.
+    const due = await t.ds.query(`SELECT id FROM contribution WHERE tenant_id = $1 AND status = 'refund_due'`, [city.tenant.id]);
+    expect(due).toEqual([]);
+    const before = stripe.calls('POST /v1/refunds').length;
+    await campaignsTick(t);
+    expect(stripe.calls('POST /v1/refunds').length).toBe(before);
   });
 });

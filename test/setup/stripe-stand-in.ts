@@ -24,8 +24,11 @@ export class StripeStandIn {
   private readonly intentOfSession = new Map<string, string>();
   private readonly replays = new Map<string, { status: number; body: unknown }>();
   private server?: Server;
-  /** When set, the next calls answer Stripe's 500 api_error (the SDK retries, then gives up). */
+  /** When set, calls answer Stripe's 500 api_error, marked not to be retried (the SDK gives up at once). */
   failing = false;
+  /** The status of the refunds created: `succeeded` (card refunds usually are at once) or `pending`. */
+  refundStatus: 'succeeded' | 'pending' = 'succeeded';
+  readonly refunds = new Map<string, Record<string, unknown>>();
 
   get url(): string {
     return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
@@ -47,6 +50,7 @@ export class StripeStandIn {
         if (replayKey && answer.status < 500) this.replays.set(replayKey, answer);
         res.writeHead(answer.status, {
           'Content-Type': 'application/json',
+          ...(answer.status >= 500 ? { 'Stripe-Should-Retry': 'false' } : {}),
           'Request-Id': id('req'),
           ...(replayKey && this.replays.has(replayKey) ? { 'Idempotency-Key': key as string } : {}),
         });
@@ -72,6 +76,7 @@ export class StripeStandIn {
     }
     if (this.failing) return { status: 500, body: { error: { type: 'api_error', message: 'An unknown error occurred' } } };
     if (r.method === 'POST' && r.path === '/v1/checkout/sessions') return { status: 200, body: this.createSession(r.form) };
+    if (r.method === 'POST' && r.path === '/v1/refunds') return this.createRefund(r.form);
     const session = r.path.match(/^\/v1\/checkout\/sessions\/([^/]+)$/);
     if (r.method === 'GET' && session) return this.found(this.sessions.get(session[1]), 'checkout.session', session[1]);
     const pi = r.path.match(/^\/v1\/payment_intents\/([^/]+)$/);
@@ -135,6 +140,43 @@ export class StripeStandIn {
     });
     this.intentOfSession.set(sessionId, piId);
     return session;
+  }
+
+  private createRefund(f: Record<string, string>): { status: number; body: unknown } {
+    const pi = this.paymentIntents.get(f.payment_intent);
+    if (!pi || pi.status !== 'succeeded') {
+      return {
+        status: 400,
+        body: { error: { type: 'invalid_request_error', code: 'charge_not_refundable', message: 'This PaymentIntent has no successful charge.' } },
+      };
+    }
+    const refundId = id('re');
+    const refund = {
+      id: refundId,
+      object: 'refund',
+      amount: pi.amount,
+      charge: `ch_${String(pi.id).slice(3)}`,
+      created: Math.floor(Date.now() / 1000),
+      currency: pi.currency,
+      metadata: Object.fromEntries(
+        Object.entries(f)
+          .filter(([k]) => k.startsWith('metadata['))
+          .map(([k, v]) => [k.slice('metadata['.length, -1), v]),
+      ),
+      payment_intent: pi.id,
+      reason: null,
+      status: this.refundStatus,
+    };
+    this.refunds.set(refundId, refund);
+    return { status: 200, body: refund };
+  }
+
+  /** The contributor pays on the session's page: the session completes and its payment intent succeeds. */
+  pay(sessionId: string): Record<string, unknown> {
+    const session = this.sessions.get(sessionId)!;
+    const piId = this.intentOfSession.get(sessionId)!;
+    Object.assign(this.paymentIntents.get(piId)!, { status: 'succeeded' });
+    return Object.assign(session, { status: 'complete', payment_status: 'paid', payment_intent: piId });
   }
 
   /** The payment intent of a session, as Checkout creates it (test-side: a real session has it once paid). */

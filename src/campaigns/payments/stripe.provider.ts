@@ -7,8 +7,8 @@ import type { PaymentProvider, PaymentStart, RefundResult, StartDetails } from '
  * Stripe, with the authority's own account (its secret key and webhook endpoint secret are sealed in
  * its payment settings): `start` creates a Checkout Session and sends the contributor to Stripe's page;
  * Stripe's webhooks (StripeWebhookController) confirm, fail or refund the contribution through the same
- * state machine as the generic webhook provider. Refunds through the Refunds API are issue 18 part 2:
- * until then a refund is 'requested' (made from the Stripe dashboard) and confirmed by `charge.refunded`.
+ * state machine as the generic webhook provider. A refund due is asked of the Refunds API (idempotent
+ * per contribution) and ends at once, or when `charge.refunded` confirms it.
  */
 export class StripePaymentProvider implements PaymentProvider {
   readonly name = 'stripe' as const;
@@ -57,10 +57,24 @@ export class StripePaymentProvider implements PaymentProvider {
     return pi.metadata?.contribution_id ?? null;
   }
 
-  async refund(): Promise<RefundResult> {
-    return 'requested';
+  /**
+   * Refunds the whole payment of the contribution's session through the Refunds API. The idempotency key
+   * is the contribution's: a retry (after a timeout, or on another instance) never refunds twice. Done
+   * at once when Stripe says so; otherwise `charge.refunded` confirms it later.
+   */
+  async refund(c: { id: string; providerRef: string | null }): Promise<RefundResult> {
+    if (!c.providerRef) throw new DomainError('PAYMENT_PROVIDER_UNAVAILABLE', { provider: 'stripe', type: 'no_session', code: '', requestId: '' });
+    const session = await callStripe(() => this.client().checkout.sessions.retrieve(c.providerRef!));
+    const paymentIntent = typeof session.payment_intent === 'string' ? session.payment_intent : session.payment_intent?.id;
+    if (!paymentIntent) throw new DomainError('PAYMENT_PROVIDER_UNAVAILABLE', { provider: 'stripe', type: 'not_paid', code: '', requestId: '' });
+    const refund = await callStripe(() =>
+      this.client().refunds.create({ payment_intent: paymentIntent, metadata: { contribution_id: c.id } }, { idempotencyKey: refundIdempotencyKey(c.id) }),
+    );
+    return refund.status === 'succeeded' ? 'refunded' : 'requested';
   }
 }
+
+export const refundIdempotencyKey = (contributionId: string) => `tremplin-refund-${contributionId}`;
 
 /** Stripe Checkout's page languages among those an authority may offer (others: Stripe chooses). */
 const STRIPE_LOCALES = new Set(['fr', 'en', 'nl', 'de', 'es', 'it']);
