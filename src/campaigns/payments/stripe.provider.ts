@@ -43,11 +43,16 @@ export class StripePaymentProvider implements PaymentProvider {
     return { kind: 'redirect', url: session.url, providerRef: session.id };
   }
 
-  /** Where a pending contributor pays: the session's page while it is open, else nowhere. */
+  /** Where a pending contributor pays: the session's page while it is open, else nowhere (also when Stripe does not answer: the status page still shows). */
   async resume(c: { providerRef: string | null }): Promise<string | null> {
     if (!c.providerRef || !this.stripe) return null;
-    const session = await callStripe(() => this.client().checkout.sessions.retrieve(c.providerRef!));
-    return session.status === 'open' ? session.url : null;
+    try {
+      const session = await callStripe(() => this.client().checkout.sessions.retrieve(c.providerRef!));
+      return session.status === 'open' ? session.url : null;
+    } catch (err) {
+      if (err instanceof DomainError) return null;
+      throw err;
+    }
   }
 
   /** The contribution a payment intent was created for (disputes name only the charge's payment intent). */
