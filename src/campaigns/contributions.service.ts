@@ -184,7 +184,13 @@ export class ContributionsService {
     });
     // Stripe is called here, inside the transaction: if it fails, nothing is reserved (the session is
     // idempotent per contribution id, so a retry of this very call cannot open a second one).
-    const start = await provider.start({ id, amountCents: r.amountCents, email: r.email }, await this.returnUrl(tenant, id, em), { label, locale });
+    const expiresAt = new Date(now.getTime() + settings.pendingGraceHours * 3_600_000);
+    const start = await provider.start({ id, amountCents: r.amountCents, email: r.email }, await this.returnUrl(tenant, id, em), {
+      label,
+      locale,
+      now,
+      expiresAt,
+    });
     const contribution = await this.repo.insertContribution(em, {
       id,
       tenantId: tenant.id,
@@ -205,7 +211,7 @@ export class ContributionsService {
       idempotencyKey,
       requestHash: fingerprint,
       confirmTokenHash: start.kind === 'confirm_by_email' ? hashToken(start.confirmToken) : null,
-      expiresAt: new Date(now.getTime() + settings.pendingGraceHours * 3_600_000),
+      expiresAt,
     });
     for (const share of shares) {
       await this.matchFunding.takeFromBudget(em, share.budgetId, share.amountCents);

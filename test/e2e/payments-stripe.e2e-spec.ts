@@ -121,6 +121,10 @@ describe('payments: the Stripe provider (Checkout Sessions, signed Stripe webhoo
       'payment_intent_data[metadata][contribution_id]': id,
       locale: 'fr',
     });
+    const [row] = await t.ds.query(`SELECT expires_at FROM contribution WHERE id = $1`, [id]);
+    expect(Number(call.form.expires_at)).toBe(
+      Math.min(Math.floor(new Date(row.expires_at).getTime() / 1000), Math.floor(t.clock.now().getTime() / 1000) + 24 * 3600 - 300),
+    );
     expect(call.form['line_items[0][price_data][product_data][name]']).toMatch(/^Contribution à « .+ »$/);
     expect(new URL(call.form.success_url).pathname).toBe(`/contributions/${id}`);
     expect(new URL(call.form.success_url).searchParams.get('checkout')).toBe('success');

@@ -18,10 +18,13 @@ export type RefundResult = 'refunded' | 'requested';
 
 export type PaymentProviderName = 'pledge' | 'webhook' | 'stripe';
 
-/** What the provider's page may show the contributor: the line's label and the page's language. */
+/** What the provider's page may show the contributor (the line's label, the page's language), and how long it stays open. */
 export interface StartDetails {
   label: string;
   locale: string;
+  /** When the contribution is created, and when it expires if still pending (the provider's page should close then). */
+  now?: Date;
+  expiresAt?: Date;
 }
 
 export interface PaymentProvider {

@@ -33,6 +33,9 @@ export class StripePaymentProvider implements PaymentProvider {
           payment_intent_data: { metadata: { contribution_id: c.id } },
           customer_email: c.email,
           ...(details?.locale && STRIPE_LOCALES.has(details.locale) ? { locale: details.locale as Stripe.Checkout.SessionCreateParams.Locale } : {}),
+          // The page closes when the contribution would expire (within Stripe's 30 minutes to 24 hours), so
+          // that nobody pays for a contribution that no longer holds its reward and match-funding.
+          ...(details?.now && details.expiresAt ? { expires_at: sessionExpiry(details.now, details.expiresAt) } : {}),
           success_url: withParam(returnUrl, 'checkout', 'success'),
           cancel_url: withParam(returnUrl, 'checkout', 'cancel'),
         },
@@ -85,6 +88,13 @@ export const refundIdempotencyKey = (contributionId: string) => `tremplin-refund
 const STRIPE_LOCALES = new Set(['fr', 'en', 'nl', 'de', 'es', 'it']);
 
 export const checkoutIdempotencyKey = (contributionId: string) => `tremplin-checkout-${contributionId}`;
+
+/** Unix seconds, clamped to what Stripe accepts for a Checkout Session (a margin on each side). */
+export function sessionExpiry(now: Date, expiresAt: Date): number {
+  const min = now.getTime() + 31 * 60_000;
+  const max = now.getTime() + 24 * 3_600_000 - 5 * 60_000;
+  return Math.floor(Math.min(max, Math.max(min, expiresAt.getTime())) / 1000);
+}
 
 function withParam(url: string, name: string, value: string): string {
   const u = new URL(url);

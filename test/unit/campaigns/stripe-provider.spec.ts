@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { paymentSettingsProblems } from '../../../src/campaigns/domain/payment-settings.js';
-import { StripePaymentProvider, stripeSignal, verifyStripeEvent } from '../../../src/campaigns/payments/stripe.provider.js';
+import { sessionExpiry, StripePaymentProvider, stripeSignal, verifyStripeEvent } from '../../../src/campaigns/payments/stripe.provider.js';
 
 const SECRET = 'whsec_unitTestEndpointSecret0123456789';
 const NOW = new Date('2026-09-01T08:00:00Z');
@@ -67,5 +67,13 @@ describe('the Stripe provider, without the network', () => {
     expect(paymentSettingsProblems({ stripeSecretKey: 'sk_test_0123456789abcdefABCDEF', stripeEndpointSecret: 'whsec_0123456789abcdefABCDEF' })).toEqual([]);
     expect(paymentSettingsProblems({ stripeSecretKey: 'pk_live_0123456789abcdefABCDEF' }).map((p) => p.field)).toEqual(['stripeSecretKey']);
     expect(paymentSettingsProblems({ stripeEndpointSecret: 'sk_test_0123456789abcdefABCDEF' }).map((p) => p.field)).toEqual(['stripeEndpointSecret']);
+  });
+
+  it("closes Stripe's page when the contribution would expire, within what Stripe accepts", () => {
+    const at = (ms: number) => new Date(NOW.getTime() + ms);
+    const s = (d: Date) => Math.floor(d.getTime() / 1000);
+    expect(sessionExpiry(NOW, at(2 * 3_600_000))).toBe(s(at(2 * 3_600_000)));
+    expect(sessionExpiry(NOW, at(5 * 60_000))).toBe(s(at(31 * 60_000)));
+    expect(sessionExpiry(NOW, at(72 * 3_600_000))).toBe(s(at(24 * 3_600_000 - 5 * 60_000)));
   });
 });
