@@ -2,6 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
 import { campaignsTick, contributionBody, createCampaignProgramme } from '../factories/campaigns.js';
 import { createPerson, createTenant, type TestPerson, type TestTenant } from '../factories/index.js';
+import { AuthService } from '../../src/auth/auth.service.js';
+import { openPage } from '../setup/pages.js';
 import { StripeStandIn } from '../setup/stripe-stand-in.js';
 import { startTestApp, type TestApp } from '../setup/test-app.js';
 
@@ -244,6 +246,42 @@ describe('payments: the Stripe provider (Checkout Sessions, signed Stripe webhoo
       city.tenant.id,
     ]);
     expect(n).toBe(0);
+  });
+
+  it('has the Stripe keys on the staff page: the endpoint to configure, statuses, keys never written back', async () => {
+    const desk = await createPerson(t, city, 'staff', { email: `stripe-${randomUUID().slice(0, 6)}@city.test`, locale: 'en' });
+    await t.app.get(AuthService).setPassword(city.tenant.id, desk.userId, 'a long enough password');
+    const browser = t.http();
+    const signIn = await openPage(browser, city.host, '/sign-in');
+    await browser
+      .post('/sign-in/password')
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: signIn.csrf, email: desk.email, password: 'a long enough password' })
+      .expect(303);
+    const form = await openPage(browser, city.host, '/staff/payment-settings?lang=en');
+    expect(form.status).toBe(200);
+    expect(form.html).toMatch(/<code id="stripe-endpoint">https?:\/\/[^<]+\/api\/payments\/stripe\/webhook<\/code>/);
+    expect(form.html).toContain('<code>charge.dispute.created</code>');
+    expect(form.html).toMatch(/<dd id="stripe-key-status">Set on .+\.<\/dd>/);
+    expect(form.html).not.toContain(SECRET_KEY);
+    const bad = await browser
+      .post('/staff/payment-settings')
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: form.csrf, stripeSecretKey: 'pk_live_typedByMistake0123456789', stripeEndpointSecret: '' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('href="#field-stripeSecretKey"');
+    expect(bad.text).not.toContain('pk_live_typedByMistake0123456789');
+    const rolled = `whsec_${randomBytes(18).toString('hex')}`;
+    const saved = await browser.post('/staff/payment-settings').set('Host', city.host).type('form').send({ _csrf: form.csrf, stripeEndpointSecret: rolled });
+    expect(saved.status).toBe(303);
+    const view = (await t.http().get('/api/payment-settings').set(staff.headers).expect(200)).body;
+    expect(view.stripe.endpointSecret.previousValidUntil).not.toBeNull(); // the previous one still signs for 24 hours
+    // Both secrets verify during the rotation.
+    const { id, session } = await start(1_200);
+    expect((await send('checkout.session.completed', paidSession(session), { secret: rolled }).expect(200)).body.outcome).toBe('confirmed');
+    expect(await status(id)).toBe('confirmed');
   });
 
   it('refunds through the Refunds API at an all-or-nothing close: a refund that fails is asked again, and none is made twice', async () => {

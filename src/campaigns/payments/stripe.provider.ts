@@ -155,6 +155,17 @@ export function verifyStripeEvent(secrets: readonly string[], rawBody: Buffer, h
   return { ok: false, reason };
 }
 
+/** The events to configure on the authority's Stripe webhook endpoint (the others are acknowledged and ignored). */
+export const STRIPE_EVENTS = [
+  'checkout.session.completed',
+  'checkout.session.async_payment_succeeded',
+  'checkout.session.async_payment_failed',
+  'checkout.session.expired',
+  'payment_intent.payment_failed',
+  'charge.refunded',
+  'charge.dispute.created',
+] as const;
+
 /** What a Stripe event means for a contribution: a payment signal, with the contribution's id where the event says it. */
 export type StripeSignal =
   { kind: 'signal'; signal: PaymentSignal; reference: string | null; paymentIntent: string | null; amountCents?: number } | { kind: 'ignored'; reason: string };
