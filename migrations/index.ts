@@ -20,6 +20,7 @@ import { GuardReasonMessages1796146200000 } from './1796146200000-GuardReasonMes
 import { TenantLogo1796160000000 } from './1796160000000-TenantLogo.js';
 import { SupporterMessageHidden1796170000000 } from './1796170000000-SupporterMessageHidden.js';
 import { CampaignImages1796170000001 } from './1796170000001-CampaignImages.js';
+import { StripeProvider1796180000000 } from './1796180000000-StripeProvider.js';
 
 // Every migration, in order. Listed by hand (not a glob) so that the ESM build and the tests load the same set.
 // One per line, so that branches adding migrations merge cleanly.
@@ -46,4 +47,5 @@ export const MIGRATIONS: Function[] = [
   TenantLogo1796160000000,
   SupporterMessageHidden1796170000000,
   CampaignImages1796170000001,
+  StripeProvider1796180000000,
 ];

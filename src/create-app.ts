@@ -88,7 +88,8 @@ export async function createApp(
           // walks it next (validation, class-transformer).
           if (jsonDepthExceeds(buf)) throw Object.assign(new Error('too deep'), { status: 400, type: 'entity.too.deep' });
           // Payment webhooks are signed over the exact bytes received.
-          if (req.url?.includes('/api/payments/webhook')) (req as unknown as { rawBody: Buffer }).rawBody = Buffer.from(buf);
+          if (req.url?.includes('/api/payments/webhook') || req.url?.includes('/api/payments/stripe/webhook'))
+            (req as unknown as { rawBody: Buffer }).rawBody = Buffer.from(buf);
         },
       }),
     ),

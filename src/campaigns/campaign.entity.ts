@@ -14,7 +14,7 @@ const cents = { to: (v: number | null) => v, from: (v: string | null) => (v === 
  */
 @Entity('campaign_settings')
 @Index('campaign_settings_programme_key', ['tenantId', 'programmeId'], { unique: true })
-@Check('campaign_settings_provider', `payment_provider IN ('pledge', 'webhook')`)
+@Check('campaign_settings_provider', `payment_provider IN ('pledge', 'webhook', 'stripe')`)
 @Check('campaign_settings_policy', `settlement_policy IN ('all_or_nothing', 'keep_it_all')`)
 @Check('campaign_settings_factor', 'match_factor_percent >= 0 AND match_factor_percent <= 1000')
 @Check('campaign_settings_grace', 'pending_grace_hours >= 0')
@@ -25,7 +25,7 @@ export class CampaignSettings {
   @ManyToOne(() => Programme, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'programme_id', foreignKeyConstraintName: 'campaign_settings_programme_fk' })
   private programmeRef?: Programme;
-  @Column('text', { default: 'pledge' }) paymentProvider: 'pledge' | 'webhook';
+  @Column('text', { default: 'pledge' }) paymentProvider: 'pledge' | 'webhook' | 'stripe';
   @Column('text', { default: 'all_or_nothing' }) settlementPolicy: 'all_or_nothing' | 'keep_it_all';
   /** Whether matched amounts count toward a campaign's goal at settlement. */
   @Column('boolean', { default: true }) matchCountsTowardGoal: boolean;

@@ -22,7 +22,9 @@ export type CampaignErrorCode =
   | 'MATCH_BUDGET_BELOW_USED'
   | 'CAMPAIGN_SETTINGS_FROZEN'
   | 'CAMPAIGN_PARTNER_UNKNOWN'
-  | 'PAYMENT_SETTINGS_UNREADABLE';
+  | 'PAYMENT_SETTINGS_UNREADABLE'
+  | 'STRIPE_NOT_CONFIGURED'
+  | 'PAYMENT_PROVIDER_UNAVAILABLE';
 
 export const campaignErrors: ErrorCatalogue<CampaignErrorCode> = {
   CAMPAIGN_STATE_CONFLICT: { status: 409, labels: { from: 'dashboard.status', to: 'dashboard.status' } },
@@ -47,6 +49,8 @@ export const campaignErrors: ErrorCatalogue<CampaignErrorCode> = {
   CAMPAIGN_SETTINGS_FROZEN: { status: 409 },
   CAMPAIGN_PARTNER_UNKNOWN: { status: 400 },
   PAYMENT_SETTINGS_UNREADABLE: { status: 503 },
+  STRIPE_NOT_CONFIGURED: { status: 503 },
+  PAYMENT_PROVIDER_UNAVAILABLE: { status: 503 },
 };
 
 declare module '../common/errors/domain-error.js' {

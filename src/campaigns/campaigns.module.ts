@@ -26,6 +26,7 @@ import { PaymentSettingsPagesController } from './payment-settings.pages.control
 import { PaymentSettingsRepository } from './payment-settings.repository.js';
 import { PaymentSettingsService } from './payment-settings.service.js';
 import { PaymentsController } from './payments.controller.js';
+import { StripeWebhookController } from './stripe-webhook.controller.js';
 import { PaymentProviders } from './payments/payment-providers.js';
 import { SettlementService } from './settlement.service.js';
 import { SharePagesController } from './share.pages.controller.js';
@@ -44,6 +45,7 @@ import { CampaignImagesService } from './campaign-images.service.js';
   controllers: [
     CampaignsController,
     PaymentsController,
+    StripeWebhookController,
     PaymentSettingsController,
     CampaignsPagesController,
     CampaignImagesPagesController,

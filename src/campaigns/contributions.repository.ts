@@ -299,18 +299,23 @@ export class ContributionsRepository {
   // ---- payment provider events ----
 
   /** Records a provider event once: its id, or null when this event id was already recorded. */
-  async recordPaymentEvent(em: EntityManager, tenantId: string, event: { id: string; type: string }, payload: Record<string, unknown>): Promise<string | null> {
+  async recordPaymentEvent(
+    em: EntityManager,
+    tenantId: string,
+    event: { provider: string; id: string; type: string },
+    payload: Record<string, unknown>,
+  ): Promise<string | null> {
     const inserted: Array<{ id: string }> = await em.query(
-      `INSERT INTO payment_event (tenant_id, provider, event_id, type, payload, outcome) VALUES ($1, 'webhook', $2, $3, $4, 'received')
+      `INSERT INTO payment_event (tenant_id, provider, event_id, type, payload, outcome) VALUES ($1, $5, $2, $3, $4, 'received')
        ON CONFLICT (tenant_id, provider, event_id) DO NOTHING RETURNING id`,
-      [tenantId, event.id, event.type, JSON.stringify(payload)],
+      [tenantId, event.id, event.type, JSON.stringify(payload), event.provider],
     );
     return inserted.length ? inserted[0].id : null;
   }
 
   /** What a recorded event did (undefined when there is no such event). */
-  async paymentEventOutcome(em: EntityManager, tenantId: string, eventId: string): Promise<string | undefined> {
-    const [prior] = await em.query(`SELECT outcome FROM payment_event WHERE tenant_id = $1 AND provider = 'webhook' AND event_id = $2`, [tenantId, eventId]);
+  async paymentEventOutcome(em: EntityManager, tenantId: string, provider: string, eventId: string): Promise<string | undefined> {
+    const [prior] = await em.query(`SELECT outcome FROM payment_event WHERE tenant_id = $1 AND provider = $3 AND event_id = $2`, [tenantId, eventId, provider]);
     return prior?.outcome;
   }
 

@@ -21,7 +21,10 @@ import { assertWindowOpen, windowOf } from './domain/window.js';
 import type { ContributeDto } from './dto/campaigns.dto.js';
 import { MatchFundingRepository, settingsOrDefaults } from './match-funding.repository.js';
 import { PaymentProviders } from './payments/payment-providers.js';
+import type { WebhookEvent } from './payments/webhook-event.js';
 import { assertOffered } from '../common/i18n/is-locale.js';
+import { localizedText } from '../common/i18n/localized.js';
+import { sharedTranslations } from '../common/web/i18n.js';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,200}$/;
 
@@ -31,19 +34,6 @@ export interface ContributionReceipt {
   payment: { kind: 'confirm_by_email' } | { kind: 'redirect'; url: string | null };
   replayed: boolean;
 }
-
-export interface WebhookEvent {
-  id: string;
-  type: 'payment.succeeded' | 'payment.failed' | 'refund.succeeded';
-  reference: string;
-  amountCents?: number;
-}
-
-const SIGNALS: Record<WebhookEvent['type'], PaymentSignal> = {
-  'payment.succeeded': 'succeeded',
-  'payment.failed': 'failed',
-  'refund.succeeded': 'refunded',
-};
 
 /**
  * Money in the window: contributions, their confirmation by the payment provider (link or webhook) and
@@ -121,7 +111,9 @@ export class ContributionsService {
 
   private async paymentOf(c: Contribution, tenant: Tenant, em?: EntityManager): Promise<ContributionReceipt['payment']> {
     if (c.provider === 'pledge') return { kind: 'confirm_by_email' };
-    const start = (await this.providers.of('webhook', tenant.id, em)).start(c, await this.returnUrl(tenant, c.id, em));
+    const provider = await this.providers.of(c.provider === 'stripe' ? 'stripe' : 'webhook', tenant.id, em);
+    if (provider.resume) return { kind: 'redirect', url: await provider.resume(c) };
+    const start = await provider.start(c, await this.returnUrl(tenant, c.id, em));
     return { kind: 'redirect', url: start.kind === 'redirect' ? start.url : null };
   }
 
@@ -187,7 +179,18 @@ export class ContributionsService {
 
     const provider = await this.providers.of(settings.paymentProvider, tenant.id, em);
     const id = randomUUID();
-    const start = provider.start({ id, amountCents: r.amountCents, email: r.email }, await this.returnUrl(tenant, id, em));
+    const label = sharedTranslations().t(locale, 'payment.lineItem', {
+      campaign: localizedText(campaign.title, locale, [tenant.defaultLocale, ...tenant.languages]),
+    });
+    // Stripe is called here, inside the transaction: if it fails, nothing is reserved (the session is
+    // idempotent per contribution id, so a retry of this very call cannot open a second one).
+    const expiresAt = new Date(now.getTime() + settings.pendingGraceHours * 3_600_000);
+    const start = await provider.start({ id, amountCents: r.amountCents, email: r.email }, await this.returnUrl(tenant, id, em), {
+      label,
+      locale,
+      now,
+      expiresAt,
+    });
     const contribution = await this.repo.insertContribution(em, {
       id,
       tenantId: tenant.id,
@@ -208,7 +211,7 @@ export class ContributionsService {
       idempotencyKey,
       requestHash: fingerprint,
       confirmTokenHash: start.kind === 'confirm_by_email' ? hashToken(start.confirmToken) : null,
-      expiresAt: new Date(now.getTime() + settings.pendingGraceHours * 3_600_000),
+      expiresAt,
     });
     for (const share of shares) {
       await this.matchFunding.takeFromBudget(em, share.budgetId, share.amountCents);
@@ -303,11 +306,11 @@ export class ContributionsService {
         tenant.id,
         this.tx.run(async (em) => {
           const eventRowId = await this.repo.recordPaymentEvent(em, tenant.id, event, payload);
-          if (!eventRowId) return { outcome: (await this.repo.paymentEventOutcome(em, tenant.id, event.id)) ?? 'duplicate', duplicate: true };
+          if (!eventRowId) return { outcome: (await this.repo.paymentEventOutcome(em, tenant.id, event.provider, event.id)) ?? 'duplicate', duplicate: true };
           const c = await this.repo.lockContribution(em, { tenantId: tenant.id, id: event.reference });
           let outcome: string;
-          if (!c || c.provider !== 'webhook') outcome = 'ignored:unknown_reference';
-          else if (event.amountCents !== undefined && event.amountCents !== c.amountCents && event.type === 'payment.succeeded') {
+          if (!c || c.provider !== event.provider) outcome = 'ignored:unknown_reference';
+          else if (event.amountCents !== undefined && event.amountCents !== c.amountCents && event.signal === 'succeeded') {
             // Money that does not match the promise is neither counted nor lost: it is owed back.
             outcome = c.status === 'pending' ? 'refund_due:amount_mismatch' : `ignored:amount_mismatch:${c.status}`;
             if (c.status === 'pending') {
@@ -315,7 +318,7 @@ export class ContributionsService {
               await this.release(em, c);
               await this.repo.updateContribution(em, c.id, { status: 'refund_due' });
             }
-          } else outcome = await this.applySignal(em, tenant, c, SIGNALS[event.type]);
+          } else outcome = await this.applySignal(em, tenant, c, event.signal);
           await this.repo.setPaymentEventOutcome(em, eventRowId, outcome, c?.id ?? null);
           return { outcome, duplicate: false };
         }),

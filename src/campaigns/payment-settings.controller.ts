@@ -23,7 +23,16 @@ export class PaymentSettingsController {
   @Put()
   @Roles(['staff'])
   put(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Body() dto: PaymentSettingsDto) {
-    return this.settings.setPaymentSecrets(tenant.id, { webhookSecret: dto.webhookSecret, checkoutUrl: dto.checkoutUrl }, actorOf(principal));
+    return this.settings.setPaymentSecrets(
+      tenant.id,
+      {
+        webhookSecret: dto.webhookSecret,
+        checkoutUrl: dto.checkoutUrl,
+        stripeSecretKey: dto.stripeSecretKey,
+        stripeEndpointSecret: dto.stripeEndpointSecret,
+      },
+      actorOf(principal),
+    );
   }
 
   /** Ends a rotation before its grace period: the previous webhook secret is refused from now on. */

@@ -11,15 +11,15 @@ import { Tenant } from '../tenants/tenant.entity.js';
 /** What is not secret in an authority's settings for one provider (the checkout page of the webhook provider). */
 @Entity('payment_settings')
 @Index('payment_settings_tenant_provider_key', ['tenantId', 'provider'], { unique: true })
-@Check('payment_settings_provider', `provider IN ('webhook')`)
+@Check('payment_settings_provider', `provider IN ('webhook', 'stripe')`)
 export class PaymentSettings {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('uuid') tenantId: string;
   @ManyToOne(() => Tenant, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'tenant_id', foreignKeyConstraintName: 'payment_settings_tenant_fk' })
   private tenantRef?: Tenant;
-  @Column('text') provider: 'webhook';
-  /** Null: the installation's PAYMENT_CHECKOUT_URL. */
+  @Column('text') provider: 'webhook' | 'stripe';
+  /** Null: the installation's PAYMENT_CHECKOUT_URL (webhook provider only). */
   @Column('text', { nullable: true }) checkoutUrl: string | null;
   @Column('timestamptz') updatedAt: Date;
   @Column('uuid', { nullable: true }) updatedByUserId: string | null;
@@ -33,7 +33,7 @@ export class PaymentSettings {
 @Entity('payment_secret')
 @Index('payment_secret_current_key', ['tenantId', 'provider', 'name'], { unique: true, where: 'valid_until IS NULL' })
 @Index('payment_secret_tenant_idx', ['tenantId', 'provider', 'name'])
-@Check('payment_secret_field', `(provider, name) IN (('webhook', 'webhook_secret'))`)
+@Check('payment_secret_field', `(provider, name) IN (('webhook', 'webhook_secret'), ('stripe', 'secret_key'), ('stripe', 'endpoint_secret'))`)
 @Check('payment_secret_sizes', 'octet_length(iv) = 12 AND octet_length(auth_tag) = 16')
 @Check('payment_secret_role', `set_by_role IN ('staff', 'platform_admin')`)
 export class PaymentSecret {
@@ -42,8 +42,8 @@ export class PaymentSecret {
   @ManyToOne(() => Tenant, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'tenant_id', foreignKeyConstraintName: 'payment_secret_tenant_fk' })
   private tenantRef?: Tenant;
-  @Column('text') provider: 'webhook';
-  @Column('text') name: 'webhook_secret';
+  @Column('text') provider: 'webhook' | 'stripe';
+  @Column('text') name: 'webhook_secret' | 'secret_key' | 'endpoint_secret';
   /** Which derived key sealed the value (its version and fingerprint). */
   @Column('text') keyId: string;
   @Column('bytea') iv: Buffer;

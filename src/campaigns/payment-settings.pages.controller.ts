@@ -6,9 +6,12 @@ import type { FieldProblem } from '../common/errors/domain-error.js';
 import { Page, type PageContext } from '../request-context/current.decorators.js';
 import { errorMap, withFieldErrors } from '../common/web/forms.js';
 import { formatInstant, ViewService } from '../common/web/view.service.js';
-import { actorOf, PaymentSettingsService, type PaymentSettingsView } from './payment-settings.service.js';
+import { TenantsService } from '../tenants/tenants.service.js';
+import { actorOf, PaymentSettingsService, type PaymentSettingsView, type SecretStatus } from './payment-settings.service.js';
+import { STRIPE_EVENTS } from './payments/stripe.provider.js';
 
 const SAVED = new Set(['settings', 'ended']);
+const FIELDS = new Set(['webhookSecret', 'checkoutUrl', 'stripeSecretKey', 'stripeEndpointSecret']);
 const str = (body: Record<string, unknown>, key: string) => (typeof body[key] === 'string' ? (body[key] as string).trim() : '');
 
 /**
@@ -21,12 +24,13 @@ export class PaymentSettingsPagesController {
   constructor(
     private readonly settings: PaymentSettingsService,
     private readonly views: ViewService,
+    private readonly tenants: TenantsService,
   ) {}
 
   @Get('staff/payment-settings')
   @Roles(['staff'])
   async page(@Page() page: PageContext, @Query('saved') saved?: string) {
-    return this.render(page, await this.settings.view(page.tenant.id), { savedKey: saved && SAVED.has(saved) ? `paymentSettings.saved.${saved}` : null });
+    return await this.render(page, await this.settings.view(page.tenant.id), { savedKey: saved && SAVED.has(saved) ? `paymentSettings.saved.${saved}` : null });
   }
 
   @Post('staff/payment-settings')
@@ -36,12 +40,16 @@ export class PaymentSettingsPagesController {
     // Empty secret: keep the current one. Empty checkout URL: the installation's default.
     const secret = typeof body.webhookSecret === 'string' ? body.webhookSecret : '';
     const checkoutUrl = str(body, 'checkoutUrl');
+    const stripeSecretKey = str(body, 'stripeSecretKey');
+    const stripeEndpointSecret = str(body, 'stripeEndpointSecret');
     const done = await withFieldErrors(() =>
       this.settings.setPaymentSecrets(
         page.tenant.id,
         {
           webhookSecret: secret === '' ? undefined : secret,
           checkoutUrl: checkoutUrl === '' ? null : checkoutUrl,
+          stripeSecretKey: stripeSecretKey || undefined,
+          stripeEndpointSecret: stripeEndpointSecret || undefined,
         },
         actorOf(page.principal!),
       ),
@@ -49,10 +57,10 @@ export class PaymentSettingsPagesController {
     if (!done.ok) {
       const errors: FieldProblem[] = done.errors.map((e) => ({
         field: e.field,
-        message: this.views.t(page.locale, `paymentSettings.err.${e.field === 'webhookSecret' ? 'webhookSecret' : 'checkoutUrl'}`),
+        message: this.views.t(page.locale, `paymentSettings.err.${FIELDS.has(e.field) ? e.field : 'checkoutUrl'}`),
       }));
       return res.status(400).send(
-        this.render(page, await this.settings.view(page.tenant.id), {
+        await this.render(page, await this.settings.view(page.tenant.id), {
           errors: errorMap(errors),
           errorList: errors,
           typedCheckoutUrl: checkoutUrl,
@@ -84,21 +92,24 @@ export class PaymentSettingsPagesController {
     return res.redirect(303, `${page.basePath}/staff/payment-settings?saved=ended`);
   }
 
-  private render(page: PageContext, view: PaymentSettingsView, extra: Record<string, unknown>) {
+  private async render(page: PageContext, view: PaymentSettingsView, extra: Record<string, unknown>) {
     return this.views.page('pages/campaigns/payment-settings', page, {
       title: this.views.t(page.locale, 'staff.paymentSettings'),
       settings: view,
-      secretStatus: this.secretStatus(page, view),
+      secretStatus: this.secretStatus(page, view.webhookSecret),
+      stripeEndpoint: `${await this.tenants.siteUrl(page.tenant)}/api/payments/stripe/webhook`,
+      stripeEvents: STRIPE_EVENTS,
+      stripeKeyStatus: this.secretStatus(page, view.stripe.secretKey, 'paymentSettings.stripe.notSet'),
+      stripeEndpointStatus: this.secretStatus(page, view.stripe.endpointSecret, 'paymentSettings.stripe.notSet'),
       checkoutUrlValue: extra.typedCheckoutUrl ?? view.checkoutUrl ?? '',
       ...extra,
     });
   }
 
   /** "Set on 2 March 2026 at 10:00 by Camille": the only thing ever said about a secret. */
-  private secretStatus(page: PageContext, view: PaymentSettingsView): string {
+  private secretStatus(page: PageContext, s: SecretStatus, notSetKey?: string): string {
     const t = (key: string, vars?: Record<string, unknown>) => this.views.t(page.locale, key, vars);
-    const s = view.webhookSecret;
-    if (s.source !== 'authority' || !s.setAt) return t(`paymentSettings.secret.${s.source}`);
+    if (s.source !== 'authority' || !s.setAt) return t(notSetKey ?? `paymentSettings.secret.${s.source}`);
     const date = formatInstant(new Date(s.setAt), page.locale, page.tenant.timeZone);
     if (s.setBy?.role === 'platform_admin') return t('paymentSettings.secret.setByAdmin', { date });
     return s.setBy?.name ? t('paymentSettings.secret.setBy', { date, name: s.setBy.name }) : t('paymentSettings.secret.set', { date });

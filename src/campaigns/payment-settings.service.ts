@@ -8,7 +8,7 @@ import { TransactionRunner } from '../common/db/transaction.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import { paymentSettingsProblems, ROTATION_GRACE_MS, type PaymentSettingsInput } from './domain/payment-settings.js';
+import { paymentSettingsProblems, ROTATION_GRACE_MS, type PaymentSettingsInput, type SecretField, type SettingsProvider } from './domain/payment-settings.js';
 import { keyringFrom, open, seal, SealingError, type Keyring } from './domain/sealing.js';
 import type { PaymentSecret } from './payment-settings.entity.js';
 import { PaymentSettingsRepository } from './payment-settings.repository.js';
@@ -39,12 +39,14 @@ export interface PaymentSettingsView {
   checkoutUrl: string | null;
   checkoutUrlSource: 'authority' | 'default' | 'none';
   updatedAt: Date | null;
+  /** The Stripe provider's credentials (set or not, when, by whom; never their values). */
+  stripe: { secretKey: SecretStatus; endpointSecret: SecretStatus };
 }
 
 const PROVIDER = 'webhook' as const;
 const FIELD = 'webhook_secret' as const;
 /** Binds a sealed value to its authority and field: copied into another row, it does not open. */
-const placeOf = (tenantId: string) => `${tenantId}:${PROVIDER}:${FIELD}`;
+const placeOf = (tenantId: string, provider: SettingsProvider = PROVIDER, field: SecretField = FIELD) => `${tenantId}:${provider}:${field}`;
 
 /**
  * Each authority's credentials for the webhook payment provider: its webhook secret (sealed at rest,
@@ -89,6 +91,23 @@ export class PaymentSettingsService {
       checkoutUrl: settings?.checkoutUrl ?? null,
       checkoutUrlSource: settings?.checkoutUrl ? 'authority' : this.config.paymentCheckoutUrl ? 'default' : 'none',
       updatedAt: settings?.updatedAt ?? null,
+      stripe: {
+        secretKey: await this.stripeStatus(tenantId, 'secret_key', now),
+        endpointSecret: await this.stripeStatus(tenantId, 'endpoint_secret', now),
+      },
+    };
+  }
+
+  private async stripeStatus(tenantId: string, field: SecretField, now: Date): Promise<SecretStatus> {
+    const secrets = await this.repo.validSecrets(this.repo.manager, tenantId, 'stripe', field, now);
+    const current = secrets.find((s) => s.validUntil === null);
+    if (!current) return { source: 'none', setAt: null, setBy: null, previousValidUntil: null };
+    const setter = current.setByUserId ? await this.users.findById(tenantId, current.setByUserId) : null;
+    return {
+      source: 'authority',
+      setAt: current.setAt,
+      setBy: { userId: current.setByUserId, name: setter?.displayName ?? null, role: current.setByRole },
+      previousValidUntil: secrets.find((s) => s.validUntil !== null)?.validUntil ?? null,
     };
   }
 
@@ -106,33 +125,12 @@ export class PaymentSettingsService {
       const changed: string[] = [];
       let previousValidUntil: Date | null = null;
       if (input.webhookSecret !== undefined) {
-        const secrets = await this.repo.validSecrets(em, tenantId, PROVIDER, FIELD, now);
-        const current = secrets.find((s) => s.validUntil === null);
-        if (!current || this.openOrNull(tenantId, current) !== input.webhookSecret) {
-          // Only the secret being replaced stays valid; an older one (a rotation still running) ends now.
-          await this.repo.deletePrevious(em, tenantId, PROVIDER, FIELD);
-          if (current) {
-            previousValidUntil = new Date(now.getTime() + ROTATION_GRACE_MS);
-            await this.repo.retireCurrent(em, tenantId, PROVIDER, FIELD, previousValidUntil);
-          }
-          const sealed = seal(this.keyring, input.webhookSecret, placeOf(tenantId));
-          await this.repo.insertSecret(em, {
-            tenantId,
-            provider: PROVIDER,
-            name: FIELD,
-            keyId: sealed.keyId,
-            iv: sealed.iv,
-            authTag: sealed.authTag,
-            ciphertext: sealed.ciphertext,
-            setAt: now,
-            setByUserId: actor.userId,
-            setByRole: actor.role,
-            validUntil: null,
-          });
-          changed.push('webhookSecret');
-        }
+        const r = await this.replaceSecret(em, tenantId, PROVIDER, FIELD, input.webhookSecret, actor, now, true);
+        if (r.changed) changed.push('webhookSecret');
+        previousValidUntil = r.previousValidUntil;
       }
       if (input.checkoutUrl !== undefined && (input.checkoutUrl ?? null) !== settings.checkoutUrl) changed.push('checkoutUrl');
+      await this.setStripeSecrets(em, tenantId, input, actor, now);
       if (!changed.length) return;
       await this.repo.updateSettings(em, settings.id, {
         ...(changed.includes('checkoutUrl') ? { checkoutUrl: input.checkoutUrl ?? null } : {}),
@@ -155,6 +153,107 @@ export class PaymentSettingsService {
       });
     });
     return this.view(tenantId);
+  }
+
+  /**
+   * Stripe's credentials, in the same transaction as the rest: a new endpoint secret keeps the previous
+   * one for ROTATION_GRACE_MS (Stripe's "roll secret" lets both sign for a while); a new API key replaces
+   * the old one at once (only one key ever calls Stripe). Audited by field name, never by value.
+   */
+  private async setStripeSecrets(em: EntityManager, tenantId: string, input: PaymentSettingsInput, actor: SettingsActor, now: Date): Promise<void> {
+    if (input.stripeSecretKey === undefined && input.stripeEndpointSecret === undefined) return;
+    const settings = await this.repo.lockSettings(em, tenantId, 'stripe', now);
+    const changed: string[] = [];
+    let previousValidUntil: Date | null = null;
+    if (
+      input.stripeSecretKey !== undefined &&
+      (await this.replaceSecret(em, tenantId, 'stripe', 'secret_key', input.stripeSecretKey, actor, now, false)).changed
+    ) {
+      changed.push('stripeSecretKey');
+    }
+    if (input.stripeEndpointSecret !== undefined) {
+      const r = await this.replaceSecret(em, tenantId, 'stripe', 'endpoint_secret', input.stripeEndpointSecret, actor, now, true);
+      if (r.changed) changed.push('stripeEndpointSecret');
+      previousValidUntil = r.previousValidUntil;
+    }
+    if (!changed.length) return;
+    await this.repo.updateSettings(em, settings.id, { updatedAt: now, updatedByUserId: actor.userId });
+    await this.audit.record(em, {
+      tenantId,
+      actorUserId: actor.userId,
+      action: 'payment_settings.updated',
+      subjectType: 'payment_settings',
+      subjectId: settings.id,
+      data: {
+        provider: 'stripe',
+        fields: changed,
+        actorRole: actor.role,
+        ...(previousValidUntil ? { previousSecretValidUntil: previousValidUntil.toISOString() } : {}),
+      },
+    });
+  }
+
+  /**
+   * Seals `value` as the current secret of a field, unless it already is. With `keepPrevious`, the
+   * value it replaces stays accepted for ROTATION_GRACE_MS (an older one still in its grace ends now).
+   */
+  private async replaceSecret(
+    em: EntityManager,
+    tenantId: string,
+    provider: SettingsProvider,
+    field: SecretField,
+    value: string,
+    actor: SettingsActor,
+    now: Date,
+    keepPrevious: boolean,
+  ): Promise<{ changed: boolean; previousValidUntil: Date | null }> {
+    const secrets = await this.repo.validSecrets(em, tenantId, provider, field, now);
+    const current = secrets.find((s) => s.validUntil === null);
+    if (current && this.openOrNull(tenantId, current, provider, field) === value) return { changed: false, previousValidUntil: null };
+    await this.repo.deletePrevious(em, tenantId, provider, field);
+    let previousValidUntil: Date | null = null;
+    if (current) {
+      previousValidUntil = new Date(now.getTime() + ROTATION_GRACE_MS);
+      await this.repo.retireCurrent(em, tenantId, provider, field, previousValidUntil);
+      if (!keepPrevious) {
+        await this.repo.deletePrevious(em, tenantId, provider, field);
+        previousValidUntil = null;
+      }
+    }
+    const sealed = seal(this.keyring, value, placeOf(tenantId, provider, field));
+    await this.repo.insertSecret(em, {
+      tenantId,
+      provider,
+      name: field,
+      keyId: sealed.keyId,
+      iv: sealed.iv,
+      authTag: sealed.authTag,
+      ciphertext: sealed.ciphertext,
+      setAt: now,
+      setByUserId: actor.userId,
+      setByRole: actor.role,
+      validUntil: null,
+    });
+    return { changed: true, previousValidUntil };
+  }
+
+  /**
+   * The authority's Stripe credentials, opened: its API key (null: not set) and the endpoint secrets its
+   * webhooks may be signed with, current first (two during a rotation). No installation-wide default:
+   * Stripe money always goes to the authority's own account.
+   */
+  async stripeCredentials(tenantId: string, em: EntityManager = this.repo.manager): Promise<{ secretKey: string | null; endpointSecrets: string[] }> {
+    const now = this.clock.now();
+    const [keys, endpoint] = await Promise.all([
+      this.repo.validSecrets(em, tenantId, 'stripe', 'secret_key', now),
+      this.repo.validSecrets(em, tenantId, 'stripe', 'endpoint_secret', now),
+    ]);
+    const opened = (rows: PaymentSecret[], field: SecretField) => {
+      const values = rows.map((r) => this.openOrNull(tenantId, r, 'stripe', field)).filter((v): v is string => v !== null);
+      if (rows.length && !values.length) throw new DomainError('PAYMENT_SETTINGS_UNREADABLE');
+      return values;
+    };
+    return { secretKey: opened(keys, 'secret_key')[0] ?? null, endpointSecrets: opened(endpoint, 'endpoint_secret') };
   }
 
   /** Ends a rotation early: from now on only the current webhook secret is accepted. */
@@ -200,9 +299,9 @@ export class PaymentSettingsService {
     return this.repo.deleteExpired(now);
   }
 
-  private openOrNull(tenantId: string, row: PaymentSecret): string | null {
+  private openOrNull(tenantId: string, row: PaymentSecret, provider: SettingsProvider = PROVIDER, field: SecretField = FIELD): string | null {
     try {
-      return open(this.keyring, { keyId: row.keyId, iv: row.iv, authTag: row.authTag, ciphertext: row.ciphertext }, placeOf(tenantId));
+      return open(this.keyring, { keyId: row.keyId, iv: row.iv, authTag: row.authTag, ciphertext: row.ciphertext }, placeOf(tenantId, provider, field));
     } catch (err) {
       if (!(err instanceof SealingError)) throw err;
       // Says which row and why, never anything of the value.

@@ -6,7 +6,8 @@ import { DomainError } from '../common/errors/domain-error.js';
 import { CurrentTenant } from '../request-context/current.decorators.js';
 import type { TremplinRequest } from '../request-context/request-context.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
-import { ContributionsService, type WebhookEvent } from './contributions.service.js';
+import { ContributionsService } from './contributions.service.js';
+import { WEBHOOK_SIGNALS, type WebhookEvent } from './payments/webhook-event.js';
 import { verifyWithAny } from './domain/webhook-signature.js';
 import { PaymentSettingsService } from './payment-settings.service.js';
 
@@ -53,6 +54,7 @@ export class PaymentsController {
       ...(event.amountCents === undefined || Number.isInteger(event.amountCents) ? [] : [{ field: 'data.amountCents', message: 'must be whole cents' }]),
     ];
     if (problems.length) throw new DomainError('WEBHOOK_EVENT_INVALID', {}, problems);
-    return this.contributions.handleWebhook(tenant, event as WebhookEvent, body);
+    const known = event as Omit<WebhookEvent, 'provider' | 'signal'> & { type: keyof typeof WEBHOOK_SIGNALS };
+    return this.contributions.handleWebhook(tenant, { ...known, provider: 'webhook', signal: WEBHOOK_SIGNALS[known.type] }, body);
   }
 }

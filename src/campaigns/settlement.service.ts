@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { UsersRepository } from '../auth/users.repository.js';
 import { TransactionRunner } from '../common/db/transaction.js';
+import { DomainError } from '../common/errors/domain-error.js';
 import { OutboxService } from '../notifications/outbox.service.js';
 import type { PhaseChange } from '../programmes/phase-hooks.js';
 import { ProgrammesRepository } from '../programmes/programmes.repository.js';
@@ -13,6 +14,7 @@ import { CampaignsRepository } from './campaigns.repository.js';
 import { ContributionsRepository } from './contributions.repository.js';
 import { settle } from './domain/settlement.js';
 import { MatchFundingRepository } from './match-funding.repository.js';
+import type { PaymentProviderName } from './payments/payment-provider.js';
 import { PaymentProviders } from './payments/payment-providers.js';
 
 /**
@@ -21,6 +23,8 @@ import { PaymentProviders } from './payments/payment-providers.js';
  */
 @Injectable()
 export class SettlementService {
+  private readonly logger = new Logger('Settlement');
+
   constructor(
     private readonly campaigns: CampaignsRepository,
     private readonly contributions: ContributionsRepository,
@@ -146,15 +150,27 @@ export class SettlementService {
   async refundDue(now: Date): Promise<number> {
     let n = 0;
     for (const { id, tenantId } of await this.contributions.refundsDue()) {
-      await this.tx.run(async (em) => {
-        const c = await this.contributions.lockContribution(em, { tenantId, id });
-        if (!c || c.status !== 'refund_due' || c.endedAt) return;
-        const provider = await this.providers.of(c.provider === 'webhook' ? 'webhook' : 'pledge', tenantId, em);
-        const result = await provider.refund(c);
-        await this.contributions.updateContribution(em, c.id, result === 'refunded' ? { status: 'refunded', endedAt: now } : { endedAt: now });
-        if (result === 'refunded') n++;
-      });
+      try {
+        await this.tx.run(async (em) => {
+          const c = await this.contributions.lockContribution(em, { tenantId, id });
+          if (!c || c.status !== 'refund_due' || c.endedAt) return;
+          const provider = await this.providers.of(providerNameOf(c.provider), tenantId, em);
+          const result = await provider.refund(c);
+          await this.contributions.updateContribution(em, c.id, result === 'refunded' ? { status: 'refunded', endedAt: now } : { endedAt: now });
+          if (result === 'refunded') n++;
+        });
+      } catch (err) {
+        // The provider could not be asked (Stripe down, no key): the refund stays due, asked again next
+        // time; the others go on. What is logged names the contribution, never a credential.
+        if (!(err instanceof DomainError)) throw err;
+        this.logger.warn({ tenantId, contributionId: id, code: err.code, details: err.details }, 'a refund could not be asked of the payment provider');
+      }
     }
     return n;
   }
+}
+
+/** The provider a contribution was made with (older rows only know pledge and webhook). */
+function providerNameOf(name: string): PaymentProviderName {
+  return name === 'webhook' || name === 'stripe' ? name : 'pledge';
 }

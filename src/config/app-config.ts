@@ -143,6 +143,13 @@ export class Environment {
   PAYMENT_CHECKOUT_URL?: string;
 
   @IsOptional()
+  @IsUrl(
+    { require_tld: false, protocols: ['http', 'https'], require_protocol: true },
+    { message: 'STRIPE_API_URL must be an http(s) URL (only to point the Stripe provider at a local stand-in)' },
+  )
+  STRIPE_API_URL?: string;
+
+  @IsOptional()
   @Transform(toInt)
   @IsInt()
   @Min(1)
@@ -183,6 +190,8 @@ export interface AppConfig {
   paymentWebhookSecret?: string;
   /** Where the webhook provider's payment page is: contributors are sent there with `?reference=`. */
   paymentCheckoutUrl?: string;
+  /** Where the Stripe SDK sends its calls; unset: Stripe's own API. For tests and local stand-ins only. */
+  stripeApiUrl?: string;
   /** Contributions per minute from one address. */
   contributionRateLimit: number;
   /** Background loops (scheduler, outbox worker); tests drive them by hand. */
@@ -236,6 +245,7 @@ export const ENVIRONMENT_KEYS = [
   'TRUST_PROXY',
   'PAYMENT_WEBHOOK_SECRET',
   'PAYMENT_CHECKOUT_URL',
+  'STRIPE_API_URL',
   'CONTRIBUTION_RATE_LIMIT',
   'GIT_COMMIT',
 ] as const;

@@ -44,6 +44,7 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     trustProxy: env.TRUST_PROXY,
     paymentWebhookSecret: env.PAYMENT_WEBHOOK_SECRET,
     paymentCheckoutUrl: env.PAYMENT_CHECKOUT_URL,
+    stripeApiUrl: env.STRIPE_API_URL,
     contributionRateLimit: env.CONTRIBUTION_RATE_LIMIT,
     runWorkers: true,
     gitCommit: env.GIT_COMMIT?.toLowerCase(),

@@ -263,7 +263,11 @@ async function createCampaignDemo(app: INestApplication, tenant: Tenant): Promis
       },
       `demo-seed-${k}`,
     );
-    await contributions.handleWebhook(tenant, { id: `demo-${randomUUID()}`, type: 'payment.succeeded', reference: receipt.contribution.id }, {});
+    await contributions.handleWebhook(
+      tenant,
+      { provider: 'webhook', id: `demo-${randomUUID()}`, type: 'payment.succeeded', signal: 'succeeded', reference: receipt.contribution.id },
+      {},
+    );
   }
   // Visitors pledge; the confirmation e-mail is written to DATA_DIR/mail without an SMTP server.
   await ds.query(`UPDATE campaign_settings SET payment_provider = 'pledge' WHERE programme_id = $1`, [programme.id]);

@@ -7,6 +7,7 @@ import { TransactionRunner } from '../../src/common/db/transaction.js';
 import { createPerson } from '../factories/index.js';
 import { createPersonaWorld, PERSONA_NAMES, type Persona, type PersonaName, type PersonaWorld } from '../factories/personas.js';
 import { startTestApp, type TestApp } from '../setup/test-app.js';
+import { PaymentSettingsService } from '../../src/campaigns/payment-settings.service.js';
 
 /** What src/auth/roles.guard.ts reads from each handler (its metadata key is not exported). */
 const ACCESS_KEY = 'tremplin:access';
@@ -170,6 +171,7 @@ const KEY_ROUTES: KeyRoute[] = [
   key('-    -    A    -    -    -    A    A    -    -    A    -', 'GET /api/campaigns/:campaignId/contributors.csv', 'campaign contributors'),
   key('A    A    A    A    A    A    A    A    A    A    A    A', 'POST /api/campaigns/:campaignId/contributions', 'contribution'),
   key('A    A    A    A    A    A    A    A    A    A    A    A', 'POST /api/payments/webhook', 'payment webhook'),
+  key('A    A    A    A    A    A    A    A    A    A    A    A', 'POST /api/payments/stripe/webhook', 'Stripe webhook'),
   key('-    -    -    -    -    -    A    A    -    -    A    -', 'POST /api/programmes/:programmeId/reports', 'results publish (API)'),
   key('-    -    -    -    -    -    A    A    -    -    A    -', 'POST /staff/programmes/:programmeId/report', 'results publish (page)'),
   key('-    -    -    -    -    -    A    A    -    -    A    -', 'GET /staff/programmes/:programmeId/dashboard', 'programme dashboard'),
@@ -271,6 +273,10 @@ describe('role matrix, persona by persona', () => {
     t = await startTestApp();
     t.clock.set('2026-06-30T08:00:00Z');
     world = await createPersonaWorld(t);
+    // Stripe's webhook answers 503 until the authority has an endpoint secret: give it one (an unsigned call is then a 400).
+    await t.app
+      .get(PaymentSettingsService)
+      .setPaymentSecrets(world.city.tenant.id, { stripeEndpointSecret: 'whsec_roleMatrixEndpointSecret0123456789' }, { userId: null, role: 'platform_admin' });
     routes = routesOf(t);
   });
   afterAll(() => t.close());

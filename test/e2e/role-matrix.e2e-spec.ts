@@ -23,6 +23,7 @@ const PUBLIC = new Set([
   'POST /api/contributions/confirm',
   'POST /api/campaigns/:campaignId/subscribers',
   'POST /api/payments/webhook',
+  'POST /api/payments/stripe/webhook',
   'GET /healthz',
   'GET /healthz/live',
   'GET /healthz/ready',

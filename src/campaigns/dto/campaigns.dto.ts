@@ -120,7 +120,8 @@ export class CampaignUpdateDto {
 }
 
 export class CampaignSettingsDto {
-  @ApiPropertyOptional({ enum: ['pledge', 'webhook'] }) @IsOptional() @IsIn(['pledge', 'webhook']) paymentProvider?: 'pledge' | 'webhook';
+  @ApiPropertyOptional({ enum: ['pledge', 'webhook', 'stripe'] }) @IsOptional() @IsIn(['pledge', 'webhook', 'stripe']) paymentProvider?:
+    'pledge' | 'webhook' | 'stripe';
   @ApiPropertyOptional({ enum: ['all_or_nothing', 'keep_it_all'] }) @IsOptional() @IsIn(['all_or_nothing', 'keep_it_all']) settlementPolicy?:
     'all_or_nothing' | 'keep_it_all';
   @ApiPropertyOptional() @IsOptional() @IsBoolean() matchCountsTowardGoal?: boolean;

@@ -18,4 +18,20 @@ export class PaymentSettingsDto {
   @ValidateIf((_, v) => v !== null && v !== undefined)
   @IsString()
   checkoutUrl?: string | null;
+
+  @ApiPropertyOptional({
+    description: "Stripe: the authority's secret API key (sk_test_…, sk_live_… or rk_…). Absent: keep it. Never returned.",
+    writeOnly: true,
+  })
+  @IsOptional()
+  @IsString()
+  stripeSecretKey?: string;
+
+  @ApiPropertyOptional({
+    description: "Stripe: the signing secret of the authority's webhook endpoint (whsec_…); the previous one stays accepted for 24 hours. Never returned.",
+    writeOnly: true,
+  })
+  @IsOptional()
+  @IsString()
+  stripeEndpointSecret?: string;
 }

@@ -16,9 +16,26 @@ export type PaymentStart =
 
 export type RefundResult = 'refunded' | 'requested';
 
+export type PaymentProviderName = 'pledge' | 'webhook' | 'stripe';
+
+/** What the provider's page may show the contributor (the line's label, the page's language), and how long it stays open. */
+export interface StartDetails {
+  label: string;
+  locale: string;
+  /** When the contribution is created, and when it expires if still pending (the provider's page should close then). */
+  now?: Date;
+  expiresAt?: Date;
+}
+
 export interface PaymentProvider {
-  readonly name: 'pledge' | 'webhook';
-  start(contribution: Pick<Contribution, 'id' | 'amountCents' | 'email'>, returnUrl: string): PaymentStart;
+  readonly name: PaymentProviderName;
+  /** May call the provider (Stripe creates a Checkout Session): then it is idempotent per contribution. */
+  start(contribution: Pick<Contribution, 'id' | 'amountCents' | 'email'>, returnUrl: string, details?: StartDetails): PaymentStart | Promise<PaymentStart>;
+  /**
+   * Where a pending contribution is paid, when the provider keeps its own page per payment (Stripe's
+   * session); absent: `start` again gives it (the webhook provider's page is a plain link).
+   */
+  resume?(contribution: Pick<Contribution, 'providerRef'>): Promise<string | null>;
   /** Gives the money back: done at once ('refunded') or asked, to be confirmed by a webhook ('requested'). */
   refund(contribution: Pick<Contribution, 'id' | 'amountCents' | 'providerRef'>): Promise<RefundResult>;
 }

@@ -1,7 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { PaymentSettingsService } from '../payment-settings.service.js';
-import type { PaymentProvider } from './payment-provider.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { PaymentProvider, PaymentProviderName } from './payment-provider.js';
+import { StripePaymentProvider, stripeClient } from './stripe.provider.js';
 import { PledgePaymentProvider } from './pledge.provider.js';
 import { WebhookPaymentProvider } from './webhook.provider.js';
 
@@ -10,10 +13,21 @@ import { WebhookPaymentProvider } from './webhook.provider.js';
 export class PaymentProviders {
   private readonly pledge = new PledgePaymentProvider();
 
-  constructor(private readonly paymentSettings: PaymentSettingsService) {}
+  constructor(
+    private readonly paymentSettings: PaymentSettingsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
-  /** The provider as this authority has it set up (its own checkout page, else the installation's). */
-  async of(name: 'pledge' | 'webhook', tenantId: string, em?: EntityManager): Promise<PaymentProvider> {
-    return name === 'pledge' ? this.pledge : new WebhookPaymentProvider(await this.paymentSettings.checkoutUrl(tenantId, em));
+  /** The provider as this authority has it set up (its own checkout page or Stripe account, else the installation's). */
+  async of(name: PaymentProviderName, tenantId: string, em?: EntityManager): Promise<PaymentProvider> {
+    if (name === 'pledge') return this.pledge;
+    if (name === 'stripe') return this.stripe(tenantId, em);
+    return new WebhookPaymentProvider(await this.paymentSettings.checkoutUrl(tenantId, em));
+  }
+
+  /** The authority's Stripe account (a client per call: keys are read fresh, so a change holds on every instance at once). */
+  async stripe(tenantId: string, em?: EntityManager): Promise<StripePaymentProvider> {
+    const { secretKey } = await this.paymentSettings.stripeCredentials(tenantId, em);
+    return new StripePaymentProvider(secretKey ? stripeClient(secretKey, this.config.stripeApiUrl) : null);
   }
 }
