@@ -51,13 +51,15 @@ export class ApplicationsStaffPagesController {
     const programme = await this.programmes.get(page.tenant.id, programmeId);
     const call = await this.applications.findCall(page.tenant.id, programmeId);
     if (!call) return this.views.page('pages/staff/desk', page, { title: this.views.t(page.locale, 'desk.title'), programme, noCall: true });
+    // A value the desk does not know (an old bookmark, a typo) is ignored, as on every staff list.
+    const known = (v: string | undefined, values: readonly string[]) => (v && values.includes(v) ? v : undefined);
     const filter = checkFilter({
-      status: query.status,
-      screening: query.screening,
+      status: known(query.status, ['submitted', 'withdrawn']),
+      screening: known(query.screening, SCREENING_ORDER),
+      eligibility: known(query.eligibility, ['passes', 'fails']),
       category: query.category,
       commune: query.commune,
-      q: query.q,
-      eligibility: query.eligibility,
+      q: typeof query.q === 'string' ? query.q.slice(0, 200) : undefined,
     });
     const { rows } = await this.screening.list(page.tenant, programmeId, { ...filter, limit: 1000, offset: 0 });
     const t = (key: string) => this.views.t(page.locale, key);

@@ -80,7 +80,8 @@ export function listStateOf(
   const d = str(query[n.dir]);
   const dir: Direction = d === 'asc' || d === 'desc' ? d : fallbackDir;
   const p = str(query[n.page]);
-  const page = /^\d{1,6}$/.test(p) ? Math.max(1, Number(p)) : 1;
+  // A page past the end shows the last one (see pageOf), however large the number typed.
+  const page = /^\d+$/.test(p) ? Math.max(1, Math.min(Number(p), 1_000_000)) : 1;
   return { sort, dir, page, size: defaults.size ?? LIST_PAGE_SIZE };
 }
 

@@ -46,6 +46,8 @@ describe('lists that scale (issue 16, part 6)', () => {
   it('clamps a page past the end and counts what is shown', () => {
     expect(pageOf({ sort: 'name', dir: 'asc', page: 9, size: 2 }, 5)).toEqual({ page: 3, pages: 3, offset: 4 });
     expect(pageOf({ sort: 'name', dir: 'asc', page: 1, size: 2 }, 0)).toEqual({ page: 1, pages: 1, offset: 0 });
+    // However large the number typed, it is the last page, never the first.
+    expect(pageOf(listStateOf({ page: '999999999999' }, columns, { sort: 'name', size: 2 }), 5).page).toBe(3);
     const list = listInMemory(rows, columns, {
       path: '/t/x/list',
       query: { page: '7', q: 'a' },
