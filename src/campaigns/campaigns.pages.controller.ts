@@ -9,7 +9,7 @@ import { Clock } from '../common/clock/clock.js';
 import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
 import { Page, type PageContext } from '../request-context/current.decorators.js';
 import { checkForm, errorMap } from '../common/web/forms.js';
-import { centsToInput, eurosToCents } from '../common/web/money.js';
+import { centsToInput, parseMoneyInput } from '../common/web/money.js';
 import { hasRole } from '../auth/principal.js';
 import type { TremplinRequest } from '../request-context/request-context.js';
 import { ViewService } from '../common/web/view.service.js';
@@ -35,7 +35,8 @@ import { CampaignsService, type CampaignPage } from './campaigns.service.js';
 import { ContributionsService } from './contributions.service.js';
 import { CAMPAIGN_CSP, pageNumber } from './campaign-social.view.js';
 import { SupportersService } from './supporters.service.js';
-import { CampaignUpdateDto, ContributeDto, SubscribeDto, UpdateCampaignDto } from './dto/campaigns.dto.js';
+import { CampaignUpdateDto, ContributeDto, MAX_CENTS, SubscribeDto, UpdateCampaignDto } from './dto/campaigns.dto.js';
+import { formatMoney } from '../common/i18n/format.js';
 import { PageViewsService } from './page-views.service.js';
 
 /**
@@ -120,8 +121,12 @@ export class CampaignsPagesController {
       throw err;
     }
     const problems: FieldProblem[] = [];
-    const amountCents = eurosToCents(typed.amount);
-    if (amountCents === null) problems.push({ field: 'amount', message: k.t('contribute.err.amount') });
+    const parsed = parseMoneyInput(typed.amount);
+    const amountCents = parsed.ok ? parsed.cents : null;
+    // Too much is its own message: "at least 1 €" would be no help to someone who typed a billion.
+    if ((!parsed.ok && parsed.error === 'too_large') || (amountCents !== null && amountCents > MAX_CENTS))
+      problems.push({ field: 'amount', message: k.t('contribute.err.amountMax', { max: formatMoney(MAX_CENTS, k.locale) }) });
+    else if (amountCents === null) problems.push({ field: 'amount', message: k.t('contribute.err.amount') });
     const locale = typeof body.locale === 'string' && page.tenant.languages.includes(body.locale) ? body.locale : page.locale;
     const form = checkForm(ContributeDto, {
       amountCents: amountCents ?? 100,

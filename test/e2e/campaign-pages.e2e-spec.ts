@@ -108,6 +108,15 @@ describe('campaign pages', () => {
     expect(wrong.text).toContain('Enter an amount in euros of at least €1');
     expect(wrong.text).toContain('value="Camille"');
     expect(wrong.text).toContain('Bravo !');
+    // A billion euros is refused with the maximum, not the minimum.
+    const tooMuch = await citizen
+      .post(`${path}/contribute`)
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: open.csrf, idempotencyKey: key, locale: 'en', amount: '1000000000', email: 'camille@example.org' });
+    expect(tooMuch.status).toBe(400);
+    expect(tooMuch.text).toContain('Enter an amount of at most €100,000,000');
+    expect(tooMuch.text).not.toContain('of at least €1');
     const belowReward = await citizen
       .post(`${path}/contribute`)
       .set('Host', city.host)

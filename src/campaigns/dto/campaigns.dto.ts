@@ -22,7 +22,7 @@ import {
 import { IsLocale } from '../../common/i18n/is-locale.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const MAX_CENTS = 100_000_000_00; // 100 million euros: far above any campaign, far below bigint trouble
+export const MAX_CENTS = 100_000_000_00; // 100 million euros: far above any campaign, far below bigint trouble
 
 export class FaqEntryDto {
   @ApiProperty(localizedSchema('The question (300 characters at most)')) @IsLocalized({ required: true, maxLength: 300 }) question: Localized;
