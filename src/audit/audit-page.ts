@@ -1,6 +1,6 @@
 import { zonedWallTimeToInstant } from '../common/time/zoned.js';
 import type { AuditFilter } from './audit.service.js';
-import type { Pager } from '../common/web/list-view.js';
+import { pageOf, type Pager } from '../common/web/list-view.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -43,15 +43,13 @@ export function auditQueryString(f: { filter: AuditFilter; from: string; to: str
 
 /** "Page X of Y" with previous/next links that keep the filters. */
 export function pagerOf(path: string, f: { filter: AuditFilter; from: string; to: string }, page: number, total: number, size = AUDIT_PAGE_SIZE): Pager {
-  const pages = Math.max(1, Math.ceil(total / size));
-  const current = Math.min(page, pages);
-  const first = total ? (current - 1) * size + 1 : 0;
+  const { page: current, pages, offset } = pageOf({ sort: '', dir: 'asc', page, size }, total);
   return {
     page: current,
     pages,
     total,
-    first,
-    last: Math.min(total, current * size),
+    first: total ? offset + 1 : 0,
+    last: Math.min(total, offset + size),
     prevHref: current > 1 ? path + auditQueryString(f, { page: current - 1 }) : null,
     nextHref: current < pages ? path + auditQueryString(f, { page: current + 1 }) : null,
     multiple: pages > 1,

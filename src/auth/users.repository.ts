@@ -1,3 +1,4 @@
+import { containsPattern } from '../common/db/like.js';
 import type { Locale } from '../common/i18n/localized.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
@@ -102,7 +103,7 @@ export class UsersRepository {
     filter: PeopleFilter,
     em: EntityManager = this.ds.manager,
   ): Promise<{ total: number; people: Array<User & { grants: RoleGrant[] }> }> {
-    const q = filter.q ? `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+    const q = filter.q ? containsPattern(filter.q) : null;
     const where = `u.tenant_id = $1
       AND EXISTS (SELECT 1 FROM role_grant g WHERE g.tenant_id = u.tenant_id AND g.user_id = u.id
                   AND ($2::text IS NULL OR g.role = $2) AND ($3::uuid IS NULL OR g.programme_id = $3))

@@ -1,3 +1,4 @@
+import { containsPattern } from '../common/db/like.js';
 import type { Locale, Localized } from '../common/i18n/localized.js';
 import type { ContributionStatus } from './domain/states.js';
 import { Injectable } from '@nestjs/common';
@@ -221,7 +222,7 @@ export class ContributionsRepository {
     const args: unknown[] = [tenantId, programmeId];
     if (f.campaignId) where.push(`x.campaign_id = $${args.push(f.campaignId)}`);
     if (f.q) {
-      const n = args.push(`%${f.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      const n = args.push(containsPattern(f.q.toLowerCase()));
       where.push(`(x.email_key LIKE $${n} OR lower(coalesce(x.display_name, '')) LIKE $${n} OR lower(coalesce(x.receipt_number, '')) LIKE $${n})`);
     }
     const counts: Array<{ status: string; n: string }> = await this.ds.query(

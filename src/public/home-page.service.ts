@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock/clock.js';
-import { formatInstant, formatMoney, formatNumber } from '../common/i18n/format.js';
+import { formatInstant, formatMoney } from '../common/i18n/format.js';
 import { ViewService } from '../common/web/view.service.js';
 import type { PageContext } from '../request-context/current.decorators.js';
 import { homeAction, homeOrder, nextStep } from './domain/home.js';
@@ -47,9 +47,7 @@ export class HomePageService {
       });
     if (p.phase === 'call_open' && p.callDeadline) return t('home.fact.callUntil', { deadline: date(p.callDeadline) });
     if (p.phase === 'settlement' || p.phase === 'results')
-      return p.campaigns
-        ? t('home.fact.raised', { amount: raised, funded: p.funded, campaigns: p.campaigns, supports: formatNumber(p.supports, locale) })
-        : null;
+      return p.campaigns ? t('home.fact.raised', { amount: raised, funded: p.funded, campaigns: p.campaigns }) : null;
     const next = nextStep(p);
     return next && next.at.getTime() > this.clock.now().getTime()
       ? t('home.fact.next', { phase: this.views.t(locale, `phase.${next.phase}`), date: date(next.at) })
