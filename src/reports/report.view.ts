@@ -41,6 +41,11 @@ export function categoryLabel(f: ReportFigures, key: string | null, locale: Loca
   return c ? localizedText(c.label, locale) || key : key;
 }
 
+/** The percent a campaign that missed its goal had reached before its refunds, when it is more than it kept. */
+function barBefore(r: ReportFigures['campaignRows'][number]): number | undefined {
+  return r.outcome === 'not_funded' && r.beforeRefunds && r.beforeRefunds.percentOfGoal > r.percentOfGoal ? r.beforeRefunds.percentOfGoal : undefined;
+}
+
 /**
  * Everything the results page, the staff preview and the PDF show, formatted for one language.
  * `idPrefix` keeps the charts' ids unique when two reports share a page.
@@ -98,6 +103,11 @@ export function reportView(f: ReportFigures, locale: Locale, t: Translate, opts:
     contributionsText: num(r.contributions),
     outcomeLabel: t(`report.outcome.${r.outcome}`),
     funded: r.outcome === 'funded',
+    // What the chart writes at the end of the bar: a missed campaign also says what it reached before refunds.
+    barText:
+      barBefore(r) === undefined
+        ? formatPercent(r.percentOfGoal, locale)
+        : t('report.barBeforeRefunds', { kept: formatPercent(r.percentOfGoal, locale), reached: formatPercent(barBefore(r)!, locale) }),
   }));
   const groups = (rows: ReportFigures['byCommune'], label: (k: string) => string) =>
     rows.map((g) => ({
@@ -121,19 +131,13 @@ export function reportView(f: ReportFigures, locale: Locale, t: Translate, opts:
         id: `${prefix}-bars`,
         title: t('report.barTitle'),
         desc: t('report.barDesc', { count: f.campaigns.total, funded: f.campaigns.funded }),
-        bars: f.campaignRows.map((r) => {
-          // A campaign that missed its goal: its bar is empty (its money went back), its outline what it had reached.
-          const before =
-            r.outcome === 'not_funded' && r.beforeRefunds && r.beforeRefunds.percentOfGoal > r.percentOfGoal ? r.beforeRefunds.percentOfGoal : undefined;
-          const kept = formatPercent(r.percentOfGoal, locale);
-          return {
-            label: r.title,
-            lang: titleLang,
-            percent: r.percentOfGoal,
-            before,
-            valueText: before === undefined ? kept : t('report.barBeforeRefunds', { kept, reached: formatPercent(before, locale) }),
-          };
-        }),
+        bars: f.campaignRows.map((r, i) => ({
+          label: r.title,
+          lang: titleLang,
+          percent: r.percentOfGoal,
+          before: barBefore(r),
+          valueText: campaignRows[i].barText,
+        })),
         colour: opts.colour,
         goalLabel: t('report.goalLine'),
       })

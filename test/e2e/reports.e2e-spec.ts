@@ -1,4 +1,3 @@
-import { inflateSync } from 'node:zlib';
 import { AuthService } from '../../src/auth/auth.service.js';
 import { insertCampaignWithMoney } from '../../src/database/demo-results-seed.js';
 import { TransactionRunner } from '../../src/common/db/transaction.js';
@@ -9,29 +8,8 @@ import { createPerson, createProgramme, createTenant, type TestPerson, type Test
 import { createResultsProgramme, gift, type ResultsScenario } from '../factories/reports.js';
 import { openDataErrors } from '../setup/open-data-schema.js';
 import { openPage } from '../setup/pages.js';
+import { readPdf, structNodes } from '../setup/pdf.js';
 import { startTestApp, type TestApp } from '../setup/test-app.js';
-
-/** The text a PDF shows: its content streams inflated, the strings of each text operator decoded (WinAnsi). */
-function pdfTextOf(pdf: Buffer): string {
-  const raw = pdf.toString('latin1');
-  // Windows-1252 by hand (Node's TextDecoder may lack it): Latin-1 plus the 0x80–0x9F specials.
-  const specials = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
-  const decode = (bytes: Buffer) => [...bytes].map((b) => (b >= 0x80 && b <= 0x9f ? specials[b - 0x80] : String.fromCharCode(b))).join('');
-  const out: string[] = [];
-  for (const m of raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
-    let content: string;
-    try {
-      content = inflateSync(Buffer.from(m[1], 'latin1')).toString('latin1');
-    } catch {
-      continue;
-    }
-    for (const op of content.matchAll(/\[(.*?)\]\s*TJ|<([0-9a-fA-F]*)>\s*Tj/g)) {
-      const hex = op[1] !== undefined ? [...op[1].matchAll(/<([0-9a-fA-F]*)>/g)].map((h) => h[1]).join('') : op[2];
-      out.push(decode(Buffer.from(hex, 'hex')));
-    }
-  }
-  return out.join('\n');
-}
 
 function csvRows(text: string): string[][] {
   expect(text.charCodeAt(0)).toBe(0xfeff);
@@ -310,9 +288,34 @@ describe('results report: publication, versions and downloads', () => {
         .expect('Content-Type', 'application/pdf');
       const body = pdf.body as Buffer;
       expect(body.subarray(0, 5).toString()).toBe('%PDF-');
-      const text = pdfTextOf(body);
+      // Read as an assistive technology does: tagged, titled, in its language, fonts embedded.
+      const read = await readPdf(body);
+      expect(read).toMatchObject({ marked: true, displayDocTitle: true, fontsEmbedded: true, language: lang === 'fr' ? 'fr-FR' : 'en-GB' });
+      expect(read.title).toBe(lang === 'fr' ? 'Résultats de Makers : économie circulaire' : 'Results of Makers: circular economy');
+      const text = read.text.join('\n');
       for (const w of words) expect(text).toContain(w);
       expect(text).toContain(city.tenant.name);
+      expect(text).toContain(lang === 'fr' ? `Page 1 sur ${read.pages}` : `Page ${read.pages} of ${read.pages}`);
+      // The structure tree: one title, sections, tables with header cells, charts with their text.
+      const nodes = structNodes(read.trees);
+      const roles = nodes.map((n) => n.role);
+      expect(roles.filter((r) => r === 'H1')).toHaveLength(1);
+      expect(roles.indexOf('H1')).toBeLessThan(roles.indexOf('H2'));
+      expect(roles.filter((r) => r === 'Table').length).toBeGreaterThanOrEqual(5); // key figures, campaigns, near misses, communes, categories
+      const tables = nodes.filter((n) => n.role === 'Table');
+      for (const table of tables) {
+        const rows = table.children.filter((c): c is typeof table => 'role' in c && c.role === 'TR');
+        expect(rows.length).toBeGreaterThan(1);
+        // The first row is the column headers, and every row starts with its own header cell.
+        expect(rows[0].children.every((c) => 'role' in c && c.role === 'TH')).toBe(true);
+        for (const row of rows) expect((row.children[0] as { role: string }).role).toBe('TH');
+      }
+      const figures = nodes.filter((n) => n.role === 'Figure');
+      expect(figures).toHaveLength(2);
+      expect(figures[0].alt).toContain(lang === 'fr' ? 'Ressourcerie : 0\u00a0% (10\u00a0% avant remboursement)' : 'Ressourcerie : 0% (10% before refunds)');
+      expect(figures[1].alt).toMatch(lang === 'fr' ? /collectés auprès des citoyens/ : /collected from citizens/);
+      // The definitions close the report, each term a heading of its own.
+      expect(roles.filter((r) => r === 'H3').length).toBeGreaterThanOrEqual(8);
     }
   });
 
