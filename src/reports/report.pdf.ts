@@ -133,6 +133,19 @@ export function reportPdf(f: ReportFigures, meta: PdfMeta, locale: Locale, t: Tr
     );
   }
 
+  if (v.partners.length) {
+    pdf.heading(2, t('report.partnersTitle'));
+    pdf.table(
+      [
+        { head: t('report.partner'), w: 0.4 },
+        { head: t('report.partnerBudget'), w: 0.2, right: true },
+        { head: t('report.partnerMatched'), w: 0.2, right: true },
+        { head: t('report.partnerCampaigns'), w: 0.2, right: true },
+      ],
+      v.partners.map((p) => [p.name, p.budget, p.matched, p.campaigns].map(pdfText)),
+    );
+  }
+
   pdf.heading(2, t('report.definitions'));
   for (const d of v.definitions) {
     pdf.heading(3, pdfText(d.term));

@@ -87,6 +87,7 @@ export function reportView(f: ReportFigures, locale: Locale, t: Translate, opts:
       contributors: num(r.beforeRefunds!.contributors),
       refunded: eur(Math.max(0, r.beforeRefunds!.citizensCents - r.citizensCents)),
     }));
+  const partners = (f.partners ?? []).map((p) => ({ name: p.name, budget: eur(p.budgetCents), matched: eur(p.matchedCents), campaigns: num(p.campaigns) }));
   // What each figure means, in the words of the page (the same text in the PDF and docs/open-data.md).
   const definitions = ['citizens', 'matchFunding', 'total', 'percent', 'successRate', 'contributions', 'contributors', 'everyone', 'beforeRefunds', 'refunded']
     .filter((k) => (k === 'everyone' || k === 'beforeRefunds' || k === 'refunded' ? Boolean(f.refunds) : true))
@@ -156,6 +157,7 @@ export function reportView(f: ReportFigures, locale: Locale, t: Translate, opts:
   return {
     keyFigures,
     nearMisses,
+    partners,
     definitions,
     campaignRows,
     daily,

@@ -101,9 +101,16 @@ export class ReportsRepository {
     );
     const [overall]: Sums[] = await em.query(`SELECT ${sums} ${reached}`, args);
     const allocations = await em.query(
-      `SELECT m.campaign_id, m.amount_cents, m.kind, m.status FROM match_allocation m
+      `SELECT m.campaign_id, b.partner_id, m.amount_cents, m.kind, m.status FROM match_allocation m
          JOIN campaign c ON c.id = m.campaign_id AND c.tenant_id = m.tenant_id
+         JOIN match_budget b ON b.id = m.budget_id AND b.tenant_id = m.tenant_id
         WHERE m.tenant_id = $1 AND c.programme_id = $2 AND m.status = 'confirmed'`,
+      args,
+    );
+    const partners: Array<{ id: string; name: string; budget: string }> = await em.query(
+      `SELECT p.id, p.name, sum(b.total_cents) AS budget FROM partner p
+         JOIN match_budget b ON b.partner_id = p.id AND b.tenant_id = p.tenant_id AND b.programme_id = p.programme_id
+        WHERE p.tenant_id = $1 AND p.programme_id = $2 GROUP BY p.id, p.name`,
       args,
     );
     const [settings] = await em.query('SELECT match_counts_toward_goal FROM campaign_settings WHERE tenant_id = $1 AND programme_id = $2', args);
@@ -139,8 +146,10 @@ export class ReportsRepository {
         uniqueContributors: num(overall?.people ?? 0),
         everyone: { citizensCents: num(overall?.all_cents ?? 0), contributions: num(overall?.all_n ?? 0), uniqueContributors: num(overall?.all_people ?? 0) },
       },
+      partners: partners.map((r) => ({ id: r.id, name: r.name, budgetCents: num(r.budget) })),
       allocations: allocations.map((m: Record<string, string>) => ({
         campaignId: m.campaign_id,
+        partnerId: m.partner_id,
         amountCents: num(m.amount_cents),
         kind: m.kind as 'ratio' | 'grant',
         status: m.status as 'confirmed',

@@ -76,6 +76,8 @@ describe('results report: publication, versions and downloads', () => {
     // Kept money: anon (twice) and bob on the funded campaign; everyone: bob and erin too, refunded by the one that missed.
     expect(preview.contributions).toEqual({ count: 3, uniqueContributors: 2, everyone: { count: 5, uniqueContributors: 3, citizensCents: 130_000 } });
     expect(preview.refunds).toEqual({ citizensCents: 20_000, contributions: 2 });
+    // The partner's budgets (ratio and grant), and what it gave: 2,500 matched on one campaign, a 10,000 grant on another.
+    expect(preview.partners).toEqual([{ name: 'Banque coopérative', budgetCents: 20_000_000, matchedCents: 12_500, campaigns: 2 }]);
     const missed = preview.campaignRows.find((r: { title: string }) => r.title === 'Ressourcerie');
     expect(missed).toMatchObject({ citizensCents: 0, percentOfGoal: 0, contributors: 0, outcome: 'not_funded' });
     expect(missed.beforeRefunds).toEqual({ citizensCents: 20_000, percentOfGoal: 10, contributions: 2, contributors: 2 });
@@ -159,6 +161,12 @@ describe('results report: publication, versions and downloads', () => {
     );
     expect(fr.text).toMatch(/<dt>Toutes les personnes qui ont contribué<\/dt><dd>[^<]*une fois par adresse e-mail/);
     expect(fr.text).toContain('sep&#x3D;semicolon');
+    expect(fr.text).toMatch(/Banque coopérative<\/th><td[^>]*>200\u202f000\u00a0€<\/td><td[^>]*>125\u00a0€<\/td><td[^>]*>2<\/td>/);
+    const partnersCsv = csvRows((await t.http().get(`${base}.csv?version=1&table=partners`).set('Host', city.host).expect(200)).text);
+    expect(partnersCsv).toEqual([
+      ['report_version', 'published_at', 'partner', 'budget_cents', 'budget_eur', 'matched_cents', 'matched_eur', 'campaigns'],
+      ['1', '2026-09-25T08:00:00.000Z', 'Banque coopérative', '20000000', '200000.00', '12500', '125.00', '2'],
+    ]);
     expect(fr.text).toContain('href="/open-data/report-v2.schema.json"');
     const en = await t.http().get(`${base}?lang=en`).set('Host', city.host).expect(200);
     expect(en.text).toContain('Results of Makers: circular economy');
@@ -432,6 +440,7 @@ describe('results report: publication, versions and downloads', () => {
     const old = structuredClone(latest.figures);
     old.schemaVersion = 1;
     delete old.refunds;
+    delete old.partners;
     delete old.contributions.everyone;
     for (const r of old.campaignRows) delete r.beforeRefunds;
     const [{ version }] = await t.ds.query(

@@ -12,7 +12,7 @@ export interface PublishedMeta {
   tenant: { slug: string; name: string };
 }
 
-export const CSV_TABLES = ['campaigns', 'summary', 'daily', 'communes', 'categories'] as const;
+export const CSV_TABLES = ['campaigns', 'summary', 'daily', 'communes', 'categories', 'partners'] as const;
 export type CsvTable = (typeof CSV_TABLES)[number];
 
 export function isCsvTable(v: unknown): v is CsvTable {
@@ -117,6 +117,13 @@ function rows(table: CsvTable, f: ReportFigures, decimal: '.' | ','): Array<Reco
         ...money('matched', g.matchedCents),
         ...money('total', g.totalCents),
       }));
+    case 'partners':
+      return (f.partners ?? []).map((p) => ({
+        partner: p.name,
+        ...money('budget', p.budgetCents),
+        ...money('matched', p.matchedCents),
+        campaigns: String(p.campaigns),
+      }));
     case 'summary': {
       const line = (indicator: string, value: string | number | null) => ({ indicator, value: value === null ? '' : String(value) });
       const cents = (indicator: string, v: number) => [line(`${indicator}_cents`, v), line(`${indicator}_eur`, eur(v))];
@@ -195,6 +202,7 @@ export const CSV_COLUMNS: Record<CsvTable, string[]> = {
     'total_eur',
   ],
   summary: ['indicator', 'value'],
+  partners: ['partner', 'budget_cents', 'budget_eur', 'matched_cents', 'matched_eur', 'campaigns'],
 };
 
 /** One table of the report as CSV (UTF-8 with BOM for spreadsheets), each line saying which version it is from. */

@@ -58,6 +58,8 @@ export interface ContributionSummary {
 
 export interface ReportAllocation {
   campaignId: string;
+  /** The partner whose budget it comes from (absent in reports computed before partners were shown). */
+  partnerId?: string;
   amountCents: number;
   kind: 'ratio' | 'grant';
   status: 'reserved' | 'confirmed' | 'released';
@@ -77,6 +79,8 @@ export interface ReportInput {
    */
   contributionSummary?: ContributionSummary;
   allocations: ReportAllocation[];
+  /** The partners with a match-funding budget in the programme: their name and the sum of their budgets. */
+  partners?: Array<{ id: string; name: string; budgetCents: number }>;
   /** The collection window: opens at the `campaign` phase, closes at `settlement`. */
   window: { opensAt: Date | null; closesAt: Date | null };
   /** Whether match-funding counts toward a campaign's goal (the programme's campaign settings). */
@@ -149,6 +153,11 @@ export interface ReportFigures {
    * campaigns still collecting). `everyone` (schemaVersion 2): every confirmed payment, refunded ones included.
    */
   contributions: { count: number; uniqueContributors: number; everyone?: { count: number; uniqueContributors: number; citizensCents: number } };
+  /**
+   * The partners who set a match-funding budget (schemaVersion 2), most matched first: the budget they
+   * set, what they gave (confirmed allocations of opened campaigns) and to how many campaigns.
+   */
+  partners?: Array<{ name: string; budgetCents: number; matchedCents: number; campaigns: number }>;
   /** Citizens' money confirmed then given back (schemaVersion 2): `contributions.everyone.citizensCents - amounts.citizensCents`. */
   refunds?: { citizensCents: number; contributions: number };
   pageViews: number;
@@ -347,6 +356,17 @@ export function computeReport(input: ReportInput): ReportFigures {
   const fundedTotal = funded.reduce((s, r) => s + r.totalCents, 0);
   const settled = campaignRows.filter((r) => r.outcome !== 'in_progress').length;
 
+  const partners = (input.partners ?? [])
+    .map((p) => {
+      const mine = matched.filter((a) => a.partnerId === p.id);
+      return {
+        name: p.name,
+        budgetCents: p.budgetCents,
+        matchedCents: mine.reduce((sum, a) => sum + a.amountCents, 0),
+        campaigns: new Set(mine.map((a) => a.campaignId)).size,
+      };
+    })
+    .sort((a, b) => b.matchedCents - a.matchedCents || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const submitted = input.applications.filter((a) => a.submitted);
   const laureates = new Set(input.laureateIds);
   return {
@@ -380,6 +400,7 @@ export function computeReport(input: ReportInput): ReportFigures {
         citizensCents: summary.everyone.citizensCents,
       },
     },
+    partners,
     refunds: {
       citizensCents: Math.max(0, summary.everyone.citizensCents - citizensCents),
       contributions: Math.max(0, summary.everyone.contributions - summary.contributions),

@@ -100,6 +100,31 @@ describe('results report figures', () => {
     expect(f.refunds).toEqual({ citizensCents: 30_000, contributions: 2 });
   });
 
+  it('lists the partners with a budget, what each gave and to how many campaigns (confirmed allocations of opened campaigns)', () => {
+    const g = computeReport(
+      input({
+        partners: [
+          { id: 'bank', name: 'Banque', budgetCents: 50_000 },
+          { id: 'city', name: 'Ville', budgetCents: 100_000 },
+          { id: 'idle', name: 'Agence', budgetCents: 10_000 },
+        ],
+        allocations: [
+          { campaignId: 'A', partnerId: 'bank', amountCents: 25_000, kind: 'ratio', status: 'confirmed' },
+          { campaignId: 'A', partnerId: 'bank', amountCents: 4_950, kind: 'ratio', status: 'reserved' },
+          { campaignId: 'B', partnerId: 'city', amountCents: 10_000, kind: 'ratio', status: 'released' },
+          { campaignId: 'C', partnerId: 'city', amountCents: 12_000, kind: 'grant', status: 'confirmed' },
+          { campaignId: 'A', partnerId: 'city', amountCents: 20_000, kind: 'grant', status: 'confirmed' },
+          { campaignId: 'D', partnerId: 'city', amountCents: 1_000, kind: 'grant', status: 'confirmed' }, // a draft: not counted
+        ],
+      }),
+    );
+    expect(g.partners).toEqual([
+      { name: 'Ville', budgetCents: 100_000, matchedCents: 32_000, campaigns: 2 },
+      { name: 'Banque', budgetCents: 50_000, matchedCents: 25_000, campaigns: 1 },
+      { name: 'Agence', budgetCents: 10_000, matchedCents: 0, campaigns: 0 },
+    ]);
+  });
+
   it('gives what each campaign reached before its refunds: a near miss stays visible', () => {
     const byId = Object.fromEntries(f.campaignRows.map((r) => [r.campaignId, r]));
     // B: 30,000 of 200,000 confirmed then refunded (or due): 15 %, two people; match-funding is not in it.
