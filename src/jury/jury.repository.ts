@@ -44,10 +44,11 @@ export class JuryRepository {
 
   /** Sets the draw's seed once: the first caller's seed wins, a later caller reads it. */
   async setDrawSeed(em: EntityManager, id: string, seed: string): Promise<{ seed: string; won: boolean }> {
-    const rows: Array<{ draw_seed: string }> = await em.query(`UPDATE jury SET draw_seed = $2 WHERE id = $1 AND draw_seed IS NULL RETURNING draw_seed`, [
-      id,
-      seed,
-    ]);
+    // TypeORM answers UPDATE/DELETE ... RETURNING on PostgreSQL with [rows, count].
+    const [rows]: [Array<{ draw_seed: string }>, number] = await em.query(
+      `UPDATE jury SET draw_seed = $2 WHERE id = $1 AND draw_seed IS NULL RETURNING draw_seed`,
+      [id, seed],
+    );
     if (rows.length) return { seed: rows[0].draw_seed, won: true };
     const [row] = await em.query(`SELECT draw_seed FROM jury WHERE id = $1`, [id]);
     return { seed: row.draw_seed, won: false };
@@ -117,7 +118,7 @@ export class JuryRepository {
 
   /** The withdrawn conflict's row, or null when there was none (withdrawing twice is a no-op). */
   async deleteConflict(em: EntityManager, tenantId: string, memberId: string, applicationId: string): Promise<{ reason: string } | null> {
-    const rows: Array<{ reason: string }> = await em.query(
+    const [rows]: [Array<{ reason: string }>, number] = await em.query(
       `DELETE FROM jury_conflict WHERE tenant_id = $1 AND member_id = $2 AND application_id = $3 RETURNING reason`,
       [tenantId, memberId, applicationId],
     );
