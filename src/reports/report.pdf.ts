@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
 import type { ReportFigures } from './domain/report.js';
-import { formatEuros, reportView, type Locale, type Translate } from './report.view.js';
+import { formatEuros, formatPercent, reportView, type Locale, type Translate } from './report.view.js';
 
 /** The characters Windows-1252 adds in 0x80–0x9F: the only ones beyond Latin-1 the built-in PDF fonts can draw. */
 const CP1252_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
@@ -94,6 +94,30 @@ export function reportPdf(f: ReportFigures, meta: PdfMeta, locale: Locale, t: Tr
     v.campaignRows.map((r) => [r.title, r.commune, r.goal, r.citizens, r.matched, r.total, r.percent, r.contributorsText, r.outcomeLabel]),
   );
 
+  // What the campaigns that missed their goal had reached before their refunds (not in the totals above).
+  if (v.nearMisses.length) {
+    doc.moveDown(0.8);
+    heading(doc, t('report.nearMissTitle'));
+    doc
+      .font('Helvetica')
+      .fontSize(9)
+      .fillColor('#1a1a1a')
+      .text(pdfText(t('report.nearMissIntro')), MARGIN, doc.y, { width });
+    doc.moveDown(0.4);
+    table(
+      doc,
+      [
+        { head: t('report.campaign'), w: 0.3 },
+        { head: t('report.goal'), w: 0.13, right: true },
+        { head: t('report.reachedBeforeRefunds'), w: 0.17, right: true },
+        { head: t('report.percent'), w: 0.12, right: true },
+        { head: t('report.contributors'), w: 0.14, right: true },
+        { head: t('report.refundedColumn'), w: 0.14, right: true },
+      ],
+      v.nearMisses.map((r) => [r.title, r.goal, r.reached, r.percent, r.contributors, r.refunded]),
+    );
+  }
+
   // The bar chart, drawn as rectangles: one per campaign, the goal line at 100 %.
   if (f.campaignRows.length) {
     doc.moveDown(0.5);
@@ -110,8 +134,18 @@ export function reportPdf(f: ReportFigures, meta: PdfMeta, locale: Locale, t: Tr
         .fontSize(8)
         .text(pdfText(r.title), MARGIN, y + 2, { width: labelW - 6, height: 10, ellipsis: true, lineBreak: false });
       doc.rect(MARGIN + labelW, y, barW, 11).fill('#eef0f3');
+      // A campaign that missed its goal: a dashed outline of what it reached before its refunds.
+      const before = r.outcome === 'not_funded' && r.beforeRefunds && r.beforeRefunds.percentOfGoal > r.percentOfGoal ? r.beforeRefunds.percentOfGoal : null;
+      if (before !== null)
+        doc
+          .rect(MARGIN + labelW + 0.5, y + 0.5, (Math.min(before, scale) / scale) * barW - 1, 10)
+          .lineWidth(1)
+          .dash(3, { space: 2 })
+          .stroke(colour)
+          .undash();
       doc.rect(MARGIN + labelW, y, (Math.min(r.percentOfGoal, scale) / scale) * barW, 11).fill(colour);
-      doc.fillColor('#1a1a1a').text(pdfText(v.campaignRows[i].percent), MARGIN + labelW + barW + 6, y + 2, { lineBreak: false });
+      const valueText = before === null ? v.campaignRows[i].percent : v.campaignRows[i].percent + ' / ' + formatPercent(before, locale);
+      doc.fillColor('#1a1a1a').text(pdfText(valueText), MARGIN + labelW + barW + 6, y + 2, { lineBreak: false });
       doc.x = MARGIN;
       doc.y = y + 15;
     }
@@ -158,6 +192,15 @@ export function reportPdf(f: ReportFigures, meta: PdfMeta, locale: Locale, t: Tr
         doc.y,
         { width },
       );
+  }
+  // What each figure means: the same words as the page.
+  doc.moveDown(0.8);
+  heading(doc, t('report.definitions'));
+  for (const d of v.definitions) {
+    if (doc.y > PAGE_BOTTOM - 40) doc.addPage();
+    doc.font('Helvetica-Bold').fontSize(9).fillColor('#1a1a1a').text(pdfText(d.term), MARGIN, doc.y, { width });
+    doc.font('Helvetica').text(pdfText(d.text), { width });
+    doc.moveDown(0.3);
   }
   doc.end();
   return done;

@@ -65,8 +65,27 @@ export function reportView(f: ReportFigures, locale: Locale, t: Translate, opts:
     { label: t('report.medianPerFunded'), value: eur(f.perFundedCampaign.medianCents) },
     { label: t('report.contributions'), value: num(f.contributions.count) },
     { label: t('report.uniqueContributors'), value: num(f.contributions.uniqueContributors) },
+    // schemaVersion 2: everyone who contributed, and the money that went back (older versions do not have them).
+    ...(f.contributions.everyone ? [{ label: t('report.everyoneContributors'), value: num(f.contributions.everyone.uniqueContributors) }] : []),
+    ...(f.refunds ? [{ label: t('report.refunded'), value: eur(f.refunds.citizensCents) }] : []),
     { label: t('report.pageViews'), value: num(f.pageViews) },
   ];
+  // Campaigns that missed their goal, nearest first, with what they had reached before the refunds.
+  const nearMisses = f.campaignRows
+    .filter((r) => r.outcome === 'not_funded' && r.beforeRefunds)
+    .sort((a, b) => b.beforeRefunds!.percentOfGoal - a.beforeRefunds!.percentOfGoal || b.beforeRefunds!.citizensCents - a.beforeRefunds!.citizensCents)
+    .map((r) => ({
+      title: r.title,
+      goal: eur(r.goalCents),
+      reached: eur(r.beforeRefunds!.citizensCents),
+      percent: formatPercent(r.beforeRefunds!.percentOfGoal, locale),
+      contributors: num(r.beforeRefunds!.contributors),
+      refunded: eur(Math.max(0, r.beforeRefunds!.citizensCents - r.citizensCents)),
+    }));
+  // What each figure means, in the words of the page (the same text in the PDF and docs/open-data.md).
+  const definitions = ['citizens', 'matchFunding', 'total', 'percent', 'successRate', 'contributions', 'contributors', 'everyone', 'beforeRefunds', 'refunded']
+    .filter((k) => (k === 'everyone' || k === 'beforeRefunds' || k === 'refunded' ? Boolean(f.refunds) : true))
+    .map((k) => ({ term: t(`report.def.${k}.term`), text: t(`report.def.${k}.text`) }));
   const campaignRows = f.campaignRows.map((r) => ({
     ...r,
     categoryLabel: categoryLabel(f, r.category, locale),
@@ -102,7 +121,19 @@ export function reportView(f: ReportFigures, locale: Locale, t: Translate, opts:
         id: `${prefix}-bars`,
         title: t('report.barTitle'),
         desc: t('report.barDesc', { count: f.campaigns.total, funded: f.campaigns.funded }),
-        bars: f.campaignRows.map((r) => ({ label: r.title, lang: titleLang, percent: r.percentOfGoal, valueText: formatPercent(r.percentOfGoal, locale) })),
+        bars: f.campaignRows.map((r) => {
+          // A campaign that missed its goal: its bar is empty (its money went back), its outline what it had reached.
+          const before =
+            r.outcome === 'not_funded' && r.beforeRefunds && r.beforeRefunds.percentOfGoal > r.percentOfGoal ? r.beforeRefunds.percentOfGoal : undefined;
+          const kept = formatPercent(r.percentOfGoal, locale);
+          return {
+            label: r.title,
+            lang: titleLang,
+            percent: r.percentOfGoal,
+            before,
+            valueText: before === undefined ? kept : t('report.barBeforeRefunds', { kept, reached: formatPercent(before, locale) }),
+          };
+        }),
         colour: opts.colour,
         goalLabel: t('report.goalLine'),
       })
@@ -120,6 +151,8 @@ export function reportView(f: ReportFigures, locale: Locale, t: Translate, opts:
     : null;
   return {
     keyFigures,
+    nearMisses,
+    definitions,
     campaignRows,
     daily,
     barSvg,
