@@ -135,7 +135,13 @@ async function callStripe<T>(call: () => Promise<T>): Promise<T> {
     return await call();
   } catch (err) {
     if (err instanceof Stripe.errors.StripeError) {
-      throw new DomainError('PAYMENT_PROVIDER_UNAVAILABLE', { provider: 'stripe', type: err.type, code: err.code ?? '', requestId: err.requestId ?? '' });
+      throw new DomainError('PAYMENT_PROVIDER_UNAVAILABLE', {
+        provider: 'stripe',
+        // Stripe's own error type (api_error, invalid_request_error…), not the SDK's class name.
+        type: err.rawType ?? err.type,
+        code: err.code ?? '',
+        requestId: err.requestId ?? '',
+      });
     }
     throw err;
   }
