@@ -231,8 +231,10 @@ describe('refunds through the payment provider port', () => {
     const page = await t.http().get(`${base}/refunds?lang=en`).set(staff.headers).expect(200);
     expect(page.text).toContain('To do by hand: no refund address is set for this provider.');
     expect(page.text).toContain(`href="${base}/refunds/${refundId}/mark-refunded"`);
-    // A retry is for failed refunds only.
-    await t.http().post(`${base}/refunds/${refundId}/retry`).set(staff.headers).expect(409);
+    // Asked again (say, once a refund URL is set): still by hand without one.
+    await t.http().post(`${base}/refunds/${refundId}/retry`).set(staff.headers).expect(303);
+    await campaignsTick(t);
+    expect(await refundOf(id)).toMatchObject({ state: 'requested', reason: 'manual_required', attempts: 2, next_attempt_at: null });
     const confirm = await t.http().get(`${base}/refunds/${refundId}/mark-refunded?lang=en`).set(staff.headers).expect(200);
     expect(confirm.text).toContain('Record this refund as made by hand?');
     expect(confirm.text).toContain('€40 given back to');
@@ -242,6 +244,7 @@ describe('refunds through the payment provider port', () => {
     const [marked] = await t.ds.query(`SELECT actor_user_id FROM audit_entry WHERE action = 'refund.marked_by_hand' AND subject_id = $1`, [id]);
     expect(marked.actor_user_id).toBe(staff.userId);
     await t.http().post(`${base}/refunds/${refundId}/mark-refunded`).set(staff.headers).expect(409);
+    await t.http().post(`${base}/refunds/${refundId}/retry`).set(staff.headers).expect(409);
     await t.http().post(`/staff/programmes/${other.programme.id}/refunds/${refundId}/mark-refunded`).set(staff.headers).expect(404);
   });
 

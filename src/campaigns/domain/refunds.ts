@@ -55,7 +55,11 @@ export function refundReasonOf(code: string, details: Record<string, unknown>): 
   return { reason: 'provider_unavailable', detail };
 }
 
-/** Which states staff may act on: ask again at once (failed), or record as made by hand (not confirmed). */
-export const canRetry = (r: { state: RefundState }) => r.state === 'failed';
+/**
+ * What staff may do: ask again at once a failed refund, or one left by hand (after a refund URL was set);
+ * record as made by hand one that failed or cannot be asked.
+ */
+export const canRetry = (r: { state: RefundState; reason: string | null }) =>
+  r.state === 'failed' || (r.state === 'requested' && r.reason === 'manual_required');
 export const canMarkByHand = (r: { state: RefundState; reason: string | null }) =>
   r.state === 'failed' || (r.state === 'requested' && r.reason === 'manual_required');

@@ -197,7 +197,7 @@ export type StripeSignal =
  *   expiry is (`checkout.session.expired`), and a later success is then a plain confirmation;
  * - `charge.refunded` (in full) → refunded;
  * - `refund.failed` and `charge.refund.updated` (a refund Stripe took, then failed: status `failed`) →
- *   refund_failed (the refund is asked again after its back-off); `charge.refund.updated` succeeded → refunded;
+ *   refund_failed (the refund is asked again after its back-off, in a new round);
  * - `charge.dispute.created` → refunded: the disputed amount is withdrawn from the account when the
  *   dispute opens, so the money no longer counts (a chargeback, as for the generic provider). A dispute
  *   won later (`charge.dispute.funds_reinstated`) is not handled yet: staff see the refunded contribution.
@@ -235,20 +235,17 @@ export function stripeSignal(event: Stripe.Event): StripeSignal {
     case 'payment_intent.payment_failed':
       return { kind: 'ignored', reason: 'retry_in_session' };
     case 'refund.failed':
-    case 'charge.refund.updated': {
-      const paymentIntent = intentOf(object.payment_intent);
-      if (object.status === 'failed') {
-        return {
-          kind: 'signal',
-          signal: 'refund_failed',
-          reference: metadataId(object),
-          paymentIntent,
-          failureReason: str(object.failure_reason) ?? 'unknown',
-        };
-      }
-      if (object.status === 'succeeded') return { kind: 'signal', signal: 'refunded', reference: metadataId(object), paymentIntent };
-      return { kind: 'ignored', reason: `refund_status:${String(object.status)}` };
-    }
+    case 'charge.refund.updated':
+      // Only the refunds Tremplin asked (their own metadata names the contribution; no look-up by payment
+      // intent: a partial refund made in Stripe's dashboard is not ours). A success is `charge.refunded`'s.
+      if (object.status !== 'failed') return { kind: 'ignored', reason: `refund_status:${String(object.status)}` };
+      return {
+        kind: 'signal',
+        signal: 'refund_failed',
+        reference: metadataId(object),
+        paymentIntent: null,
+        failureReason: str(object.failure_reason) ?? 'unknown',
+      };
     case 'charge.refunded':
       // A partial refund leaves money counted: only a full one ends the contribution.
       if (object.refunded !== true) return { kind: 'ignored', reason: 'partial_refund' };

@@ -47,8 +47,10 @@ describe('refunds: reasons in words, from what the provider said', () => {
   });
 
   it('lets staff retry a failed refund, and record by hand one that failed or cannot be asked', () => {
-    expect(canRetry({ state: 'failed' })).toBe(true);
-    expect(canRetry({ state: 'requested' })).toBe(false);
+    expect(canRetry({ state: 'failed', reason: 'refused' })).toBe(true);
+    expect(canRetry({ state: 'requested', reason: 'manual_required' })).toBe(true);
+    expect(canRetry({ state: 'requested', reason: null })).toBe(false);
+    expect(canRetry({ state: 'confirmed', reason: null })).toBe(false);
     expect(canMarkByHand({ state: 'requested', reason: 'manual_required' })).toBe(true);
     expect(canMarkByHand({ state: 'failed', reason: 'refused' })).toBe(true);
     expect(canMarkByHand({ state: 'requested', reason: null })).toBe(false);

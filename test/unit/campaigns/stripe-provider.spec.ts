@@ -48,11 +48,11 @@ describe('the Stripe provider, without the network', () => {
         kind: 'signal',
         signal: 'refund_failed',
         reference: CONTRIBUTION,
-        paymentIntent: 'pi_1',
+        paymentIntent: null,
         failureReason: 'expired_or_canceled_card',
       });
     }
-    expect(stripeSignal(event('charge.refund.updated', { ...refund, status: 'succeeded' }))).toMatchObject({ signal: 'refunded', reference: CONTRIBUTION });
+    expect(stripeSignal(event('charge.refund.updated', { ...refund, status: 'succeeded' }))).toEqual({ kind: 'ignored', reason: 'refund_status:succeeded' });
     expect(stripeSignal(event('charge.refund.updated', { ...refund, status: 'pending' }))).toEqual({ kind: 'ignored', reason: 'refund_status:pending' });
     expect(stripeSignal(event('charge.refunded', { refunded: true, payment_intent: 'pi_1', metadata: { contribution_id: CONTRIBUTION } }))).toMatchObject({
       signal: 'refunded',
