@@ -5,6 +5,8 @@ import Stripe from 'stripe';
 import { verifySignature } from '../../src/campaigns/domain/webhook-signature.js';
 import { campaignsTick, contributionBody, createCampaignProgramme, HOUR, webhook } from '../factories/campaigns.js';
 import { createPerson, createTenant, type TestPerson, type TestTenant } from '../factories/index.js';
+import { sharedTranslations } from '../../src/common/web/i18n.js';
+import { type Finding, ForeignTextIndex, formatFindings, scanPage } from '../setup/i18n-scan.js';
 import { StripeStandIn } from '../setup/stripe-stand-in.js';
 import { startTestApp, type TestApp } from '../setup/test-app.js';
 
@@ -53,7 +55,7 @@ describe('refunds through the payment provider port', () => {
     endpoint = await new RefundEndpoint().start();
     t = await startTestApp({ config: { stripeApiUrl: stripe.url } });
     t.clock.set('2026-09-01T08:00:00Z');
-    city = await createTenant(t);
+    city = await createTenant(t, { languages: ['fr', 'en', 'nl'] });
     staff = await createPerson(t, city, 'staff');
     await t
       .http()
@@ -193,6 +195,12 @@ describe('refunds through the payment provider port', () => {
     expect(list.text).not.toContain(`/contributions/${pending}/refund"`);
     const form = await t.http().get(`${base}/contributions/${id}/refund?lang=en`).set(staff.headers).expect(200);
     expect(form.text).toContain('Refund this contribution?');
+    const translations = sharedTranslations();
+    const foreign = new ForeignTextIndex(translations, translations.locales);
+    for (const lang of city.tenant.languages) {
+      const res = await t.http().get(`${base}/contributions/${id}/refund?lang=${lang}`).set(staff.headers).expect(200);
+      expect(formatFindings(scanPage(res.text, lang, `refund form (${lang})`, translations, foreign))).toBe(formatFindings([]));
+    }
     const blank = await t.http().post(`${base}/contributions/${id}/refund?lang=en`).set(staff.headers).type('form').send({ reason: '  ' }).expect(400);
     expect(blank.text).toContain('href="#field-reason"');
     // Not confirmed, or of another programme: refused.
@@ -249,7 +257,12 @@ describe('refunds through the payment provider port', () => {
   });
 
   it("POSTs refunds to the authority's refund URL, signed like its webhooks; retries a failure; lists and exports every state", async () => {
-    await t.http().put('/api/payment-settings').set(staff.headers).send({ refundUrl: endpoint.url }).expect(200);
+    const bad = await t.http().put('/api/payment-settings').set(staff.headers).send({ refundUrl: 'ftp://refunds.example' }).expect(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['refundUrl']);
+    const set = await t.http().put('/api/payment-settings').set(staff.headers).send({ refundUrl: endpoint.url }).expect(200);
+    expect(set.body.refundUrl).toBe(endpoint.url);
+    const settingsPage = await t.http().get('/staff/payment-settings?lang=en').set(staff.headers).expect(200);
+    expect(settingsPage.text).toContain(`id="field-refundUrl" name="refundUrl" type="url" value="${endpoint.url}"`);
     try {
       const w = await createCampaignProgramme(t, city, staff, 1, { settings: { paymentProvider: 'webhook' } });
       await w.open();
@@ -316,6 +329,23 @@ describe('refunds through the payment provider port', () => {
       const onlyFailed = await t.http().get(`/api/programmes/${w.programme.id}/refunds.csv?state=failed`).set(staff.headers).expect(200);
       expect(onlyFailed.text.trim().split(/\r?\n/)).toHaveLength(2);
       await t.http().get(`/api/programmes/${w.programme.id}/refunds.csv?state=lost`).set(staff.headers).expect(400);
+
+      // Every language the authority offers reads well (no raw key, no id, numbers written its way).
+      const translations = sharedTranslations();
+      const foreign = new ForeignTextIndex(translations, translations.locales);
+      const findings: Finding[] = [];
+      expect(city.tenant.languages).toHaveLength(3);
+      for (const lang of city.tenant.languages) {
+        for (const path of [`${base}/refunds`, `${base}/refunds?state=failed`, `${base}/refunds/${failedId}/mark-refunded`, `${base}/contributions`]) {
+          const res = await t
+            .http()
+            .get(`${path}${path.includes('?') ? '&' : '?'}lang=${lang}`)
+            .set(staff.headers)
+            .expect(200);
+          findings.push(...scanPage(res.text, lang, `${path} (${lang})`, translations, foreign));
+        }
+      }
+      expect(formatFindings(findings)).toBe(formatFindings([]));
 
       await t.http().post(`${base}/refunds/${failedId}/retry`).set(staff.headers).expect(303);
       endpoint.answers = [{ status: 200, body: '{"status":"succeeded"}' }];
