@@ -21,7 +21,7 @@ import { TenantLogo1796160000000 } from './1796160000000-TenantLogo.js';
 import { SupporterMessageHidden1796170000000 } from './1796170000000-SupporterMessageHidden.js';
 import { CampaignImages1796170000001 } from './1796170000001-CampaignImages.js';
 import { StripeProvider1796180000000 } from './1796180000000-StripeProvider.js';
-import { Refunds1796190000000 } from './1796190000000-Refunds.js';
+import { Refunds1796200000000 } from './1796200000000-Refunds.js';
 
 // Every migration, in order. Listed by hand (not a glob) so that the ESM build and the tests load the same set.
 // One per line, so that branches adding migrations merge cleanly.
@@ -49,5 +49,5 @@ export const MIGRATIONS: Function[] = [
   SupporterMessageHidden1796170000000,
   CampaignImages1796170000001,
   StripeProvider1796180000000,
-  Refunds1796190000000,
+  Refunds1796200000000,
 ];

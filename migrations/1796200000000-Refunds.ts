@@ -6,8 +6,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * in an authority's payment settings. Every contribution already `refund_due` gets its refund request,
  * to be asked at once (providers are asked idempotently: Stripe's refund was keyed by the contribution).
  */
-export class Refunds1796190000000 implements MigrationInterface {
-  name = 'Refunds1796190000000';
+export class Refunds1796200000000 implements MigrationInterface {
+  name = 'Refunds1796200000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(
