@@ -4,6 +4,7 @@ import { fieldProblem, DomainError, type FieldProblem } from '../common/errors/d
 import type { ErrorMessages } from '../common/errors/error-messages.js';
 import type { PageContext } from '../request-context/current.decorators.js';
 import type { JurySettings } from './jury.settings.js';
+import { scaleOf, type Scale } from './domain/index.js';
 import { cleanLocalized } from '../common/i18n/localized.js';
 import { formHasText, localizedFromForm } from '../common/web/language-fields.js';
 
@@ -116,8 +117,35 @@ export function settingsFromForm(
     quotas,
   };
   if (num(body.jurorsPerApplication) !== undefined) dto.jurorsPerApplication = num(body.jurorsPerApplication);
-  if (num(body.cutOff) !== undefined) dto.cutOff = num(body.cutOff);
+  const cut = cutOffFromForm(str(body.cutOff), dto.method === 'scored_criteria' ? scaleOf(criteria) : null);
+  if (cut.problem) problems.push(cut.problem);
+  else if (cut.value !== undefined) dto.cutOff = cut.value;
   return { dto, problems, criteriaRows, quotaRows };
+}
+
+/**
+ * The cut-off as staff type it, a mark on the criteria's scale: "12", "12,5" or "12 / 20" (the part
+ * after the slash must be the scale's top, so that "3.5 / 5" is not taken for 3.5 on a 0–20 scale).
+ */
+export function cutOffFromForm(text: string, scale: Scale | null): { value?: number; problem?: FieldProblem } {
+  if (!text) return {};
+  const m = /^([^/]+?)\s*\/\s*([^/]+)$/.exec(text);
+  if (!m) return { value: num(text) };
+  const [value, outOf] = [num(m[1]), num(m[2])];
+  if (scale && outOf !== undefined && Math.abs(outOf - scale.max) < 1e-9) return { value };
+  return { problem: fieldProblem('cutOff', 'validation.cutOffOutOf', { max: scale?.max ?? '' }) };
+}
+
+/** What the cut-off field says about its units: a mark on the scale (scored criteria), the method's score otherwise. */
+export function cutOffInfo(method: string, s: JurySettings) {
+  const scale = method === 'scored_criteria' ? scaleOf(s.criteria) : null;
+  return {
+    scored: scale ? 'yes' : 'no',
+    min: scale?.min ?? 0,
+    max: scale?.max ?? 0,
+    z: scale && s.normalisation === 'z_score' ? 'yes' : 'no',
+    legacyZ: typeof s.cutOffZ === 'number' ? s.cutOffZ : null,
+  };
 }
 
 /** A refused field of the API's shape (`criteria.1.weight`) renamed after its form row (`criteria.3.weight`). */

@@ -8,8 +8,10 @@ import { Clock } from '../common/clock/clock.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import type { Principal } from '../auth/principal.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
+import { reassignAfterConflict } from './domain/index.js';
 import type { Jury, JuryMember } from './jury.entity.js';
 import { JuryRepository } from './jury.repository.js';
+import { settingsOf } from './jury.settings.js';
 import type { VoteState } from './jury-vote.util.js';
 
 /**
@@ -77,7 +79,9 @@ export class JuryLookups {
 
   /**
    * A conflict takes the application out of the juror's list and ballot: their scores, pick, ranking
-   * position and comparisons on it are withdrawn (the history keeps them).
+   * position and comparisons on it are withdrawn (the history keeps them). With k jurors per
+   * application and the vote open, the application goes to another juror in the same transaction
+   * when one is available (src/jury/domain/assignment.ts); the staff progress says when none is.
    */
   async declareConflict(
     em: EntityManager,
@@ -122,6 +126,76 @@ export class JuryLookups {
       subjectType: 'application',
       subjectId: applicationId,
       data: { memberId: member.id, reason },
+    });
+    const k = settingsOf(jury).jurorsPerApplication;
+    if (jury?.status === 'open' && k) await this.reassign(em, tenant, jury, member, applicationId, k, actorUserId);
+  }
+
+  /**
+   * Withdraws a conflict declared by mistake: only before the vote opens, since the assignment is
+   * computed from the conflicts at the opening (afterwards the conflict has taken effect).
+   */
+  async withdrawConflict(
+    em: EntityManager,
+    tenant: Tenant,
+    programmeId: string,
+    member: JuryMember,
+    applicationId: string,
+    actorUserId: string,
+  ): Promise<boolean> {
+    const jury = await this.repo.lockJury(em, tenant.id, programmeId, 'share');
+    const app = await this.repo.application(em, tenant.id, programmeId, applicationId);
+    if (!app) throw new DomainError('NOT_FOUND');
+    if (jury && jury.status !== 'setup') throw new DomainError('JURY_CONFLICT_WITHDRAWAL_CLOSED', { status: jury.status });
+    const removed = await this.repo.deleteConflict(em, tenant.id, member.id, applicationId);
+    if (!removed) return false;
+    const now = this.clock.now();
+    await this.repo.recordEvent(em, {
+      tenantId: tenant.id,
+      programmeId,
+      memberId: member.id,
+      applicationId,
+      kind: 'conflict_withdrawn',
+      data: { reason: removed.reason },
+      at: now,
+    });
+    await this.audit.record(em, {
+      tenantId: tenant.id,
+      actorUserId,
+      action: 'jury.conflict_withdrawn',
+      subjectType: 'application',
+      subjectId: applicationId,
+      data: { memberId: member.id, reason: removed.reason },
+    });
+    return true;
+  }
+
+  private async reassign(em: EntityManager, tenant: Tenant, jury: Jury, from: JuryMember, applicationId: string, k: number, actorUserId: string) {
+    await this.repo.lockApplicationReaders(em, applicationId);
+    const members = await this.repo.members(em, tenant.id, jury.programmeId);
+    const result = reassignAfterConflict({
+      applicationId,
+      wanted: k,
+      jurors: members.map((m) => ({ id: m.id })),
+      assignments: (await this.repo.assignments(em, tenant.id, jury.programmeId)).map((a) => ({ jurorId: a.memberId, applicationId: a.applicationId })),
+      conflicts: (await this.repo.conflicts(em, tenant.id, jury.programmeId)).map((c) => ({ jurorId: c.memberId, applicationId: c.applicationId })),
+    });
+    if (!result.added.length && !result.missing) return;
+    await this.repo.addAssignments(em, tenant.id, jury.programmeId, applicationId, result.added);
+    const names = new Map(members.map((m) => [m.id, m.displayName]));
+    await this.audit.record(em, {
+      tenantId: tenant.id,
+      actorUserId,
+      action: result.added.length ? 'jury.application_reassigned' : 'jury.reassignment_unavailable',
+      subjectType: 'application',
+      subjectId: applicationId,
+      data: {
+        fromMemberId: from.id,
+        toMemberIds: result.added,
+        toNames: result.added.map((id) => names.get(id) ?? ''),
+        wanted: k,
+        missing: result.missing,
+      },
     });
   }
 

@@ -32,6 +32,8 @@ export function progressLists(
   const jurorNames = paramNames();
   const applicationNames = paramNames('a');
   return {
+    /** Applications still lacking jurors with nobody left to give them to (k per application). */
+    shortfalls: p.applications.filter((a) => a.missing > 0).length,
     jurors: listInMemory(p.jurors, jurorColumns, {
       path,
       query,

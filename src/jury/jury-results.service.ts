@@ -12,6 +12,7 @@ import { ProgrammesRepository } from '../programmes/programmes.repository.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { TenantsService } from '../tenants/tenants.service.js';
+import { newDrawSeed } from './domain/index.js';
 import type { ConfirmDto } from './dto/jury.dto.js';
 import type { Jury, JuryOutcome } from './jury.entity.js';
 import { JuryLookups } from './jury-lookups.service.js';
@@ -55,8 +56,40 @@ export class JuryResultsService {
         subjectId: programmeId,
         data: { by: 'staff' },
       });
-      return { ...jury, status: 'closed', closedAt: now, closedBy: 'staff' };
+      return this.sealDraw(em, tenant, { ...jury, status: 'closed', closedAt: now, closedBy: 'staff' }, actorUserId);
     });
+  }
+
+  /**
+   * Draws the seed of the last-resort tie-break, once per vote: when it closes (by staff or by the
+   * phase), or at the first count of a vote closed before draws existed. The audit log keeps the seed
+   * and every tie it settles, with each application's title and ticket, so the draw can be redone.
+   */
+  async sealDraw(em: EntityManager, tenant: Tenant, jury: Jury, actorUserId: string | null): Promise<Jury> {
+    if (jury.drawSeed || jury.status !== 'closed') return jury;
+    const { seed, won } = await this.repo.setDrawSeed(em, jury.id, newDrawSeed());
+    const sealed = { ...jury, drawSeed: seed };
+    if (!won) return sealed;
+    const state = await this.lookups.state(em, tenant.id, jury.programmeId, sealed);
+    const apps = await this.repo.applications(em, tenant.id, jury.applicationIds);
+    const titles = new Map(apps.map((a) => [a.id, a.title]));
+    const { selection } = tallyOf(state, apps);
+    await this.audit.record(em, {
+      tenantId: tenant.id,
+      actorUserId,
+      action: 'jury.tie_draw',
+      subjectType: 'programme',
+      subjectId: jury.programmeId,
+      data: {
+        seed,
+        method: 'HMAC-SHA-256(seed, applicationId), smallest first',
+        ties: selection.draw.ties.map((t) => ({
+          score: t.score,
+          applications: t.applicationIds.map((id, i) => ({ applicationId: id, title: titles.get(id) ?? '', ticket: t.tickets[i] })),
+        })),
+      },
+    });
+    return sealed;
   }
 
   async progress(tenant: Tenant, programmeId: string): Promise<{ jury: Jury; jurors: JurorProgress[]; applications: ApplicationProgress[] }> {
@@ -120,8 +153,12 @@ export class JuryResultsService {
   async results(tenant: Tenant, programmeId: string) {
     await this.programmes.found(tenant.id, programmeId);
     const em = this.repo.manager;
-    const state = await this.lookups.state(em, tenant.id, programmeId);
+    let state = await this.lookups.state(em, tenant.id, programmeId);
     if (state.jury.status !== 'closed') throw new DomainError('JURY_VOTE_NOT_CLOSED');
+    if (!state.jury.drawSeed) {
+      const sealed = await this.tx.run((tx) => this.sealDraw(tx, tenant, state.jury, null));
+      state = { ...state, jury: sealed };
+    }
     const apps = await this.repo.applications(em, tenant.id, state.jury.applicationIds);
     const t = tallyOf(state, apps);
     const outcomes = await this.repo.outcomes(em, tenant.id, programmeId);
@@ -139,7 +176,7 @@ export class JuryResultsService {
       if (!jury) throw new DomainError('JURY_NOT_CONFIGURED');
       if (jury.status !== 'closed') throw new DomainError('JURY_VOTE_NOT_CLOSED');
       if (jury.announcedAt) throw new DomainError('JURY_ALREADY_ANNOUNCED');
-      const state = await this.lookups.state(em, tenant.id, programmeId, jury);
+      const state = await this.lookups.state(em, tenant.id, programmeId, await this.sealDraw(em, tenant, jury, actorUserId));
       const apps = await this.repo.applications(em, tenant.id, jury.applicationIds);
       const { selection } = tallyOf(state, apps);
       const laureates = dto.laureates ?? [...selection.laureates];

@@ -5,6 +5,7 @@ import { Roles } from '../auth/roles.guard.js';
 import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
 import { formatNumber } from '../common/i18n/format.js';
 import { progressLists } from './jury-progress.view.js';
+import { resultsView } from './jury-results.view.js';
 import type { Message } from '../common/i18n/message.js';
 import { ErrorMessages } from '../common/errors/error-messages.js';
 import { confirmPage } from '../common/web/confirm-page.js';
@@ -17,7 +18,7 @@ import { AuthService } from '../auth/auth.service.js';
 import { localizeProblems } from '../common/errors/validation.js';
 import { fieldLabel } from '../common/errors/validation.js';
 import { InviteMemberDto, JurySettingsDto, UpdateMemberDto } from './dto/jury.dto.js';
-import { attempt, num, rowIndexes, settingsFromForm, settingsToForm, str, toFormRow, type Body_ } from './jury-form.js';
+import { attempt, cutOffInfo, num, rowIndexes, settingsFromForm, settingsToForm, str, toFormRow, type Body_ } from './jury-form.js';
 import { ApplicationsService } from '../applications/applications.service.js';
 import { languageFields } from '../common/web/language-fields.js';
 import { localizedText, type Localized } from '../common/i18n/localized.js';
@@ -239,45 +240,8 @@ export class JuryStaffPagesController {
         : null;
     let results: Record<string, unknown> | null = null;
     if (status === 'closed') {
-      const r = await this.juryResults.results(page.tenant, programmeId);
-      const byApp = new Map(r.apps.map((a) => [a.id, a]));
-      const receipt = (id: string) => byApp.get(id)?.receiptNumber ?? id;
-      const scores = new Map(r.tally.result.scores.map((s) => [s.applicationId, s]));
-      const outcome = new Map(r.outcomes.map((x) => [x.applicationId, x]));
       const say = (e: Message | undefined) => (e ? this.views.message(page.locale, e) : '');
-      results = {
-        explanation: say(r.tally.selection.explanation),
-        rows: r.tally.selection.entries.map((e) => ({
-          ...e,
-          title: byApp.get(e.applicationId)?.title ?? '',
-          titleLang: byApp.get(e.applicationId)?.locale ?? null,
-          receipt: receipt(e.applicationId),
-          scoreText: formatNumber(e.score, page.locale, 4),
-          method: say(scores.get(e.applicationId)?.explanation),
-          selection: say(e.explanation),
-          outcome: outcome.get(e.applicationId)?.status ?? null,
-        })),
-        unranked: r.tally.result.unranked.map((u) => ({
-          receipt: receipt(u.applicationId),
-          title: byApp.get(u.applicationId)?.title ?? '',
-          titleLang: byApp.get(u.applicationId)?.locale ?? null,
-          explanation: say(u.explanation),
-        })),
-        boundaryTies: r.tally.selection.boundaryTies.map((b) => say(b.explanation)),
-        unmetQuotas: r.tally.selection.unmetQuotas.map((q) => say(q.explanation)),
-        laureates: (r.outcomes.length ? r.outcomes.filter((x) => x.status === 'laureate').map((x) => x.applicationId) : r.tally.selection.laureates)
-          .map(receipt)
-          .join('\n'),
-        waitingList: (r.outcomes.length
-          ? r.outcomes
-              .filter((x) => x.status === 'waiting')
-              .sort((a, b) => a.waitingPosition! - b.waitingPosition!)
-              .map((x) => x.applicationId)
-          : r.tally.selection.waitingList
-        )
-          .map(receipt)
-          .join('\n'),
-      };
+      results = resultsView(page.locale, await this.juryResults.results(page.tenant, programmeId), say);
     }
     // A member's field is named after the member in the error summary: "Claire Martin, Weight".
     const names = new Map(o.members.map((m) => [`member.${m.id}`, m.displayName]));
@@ -321,6 +285,7 @@ export class JuryStaffPagesController {
       progress,
       results,
       settingsValues: settingsToForm(o.method, settings),
+      cutOffInfo: cutOffInfo(o.method, settings),
       setup: status === 'setup',
       methods: ['favourites', 'scored_criteria', 'borda', 'pairwise'],
       ...extra,

@@ -165,6 +165,15 @@ export class JuryVoteService {
     });
   }
 
+  /** True when a conflict was withdrawn, false when there was none; 409 once the vote is open. */
+  async withdrawConflict(tenant: Tenant, programmeId: string, applicationId: string, principal: Principal): Promise<boolean> {
+    return this.tx.run(async (em) => {
+      await this.programmes.found(tenant.id, programmeId, em);
+      const member = await this.lookups.memberOf(em, tenant, programmeId, principal, true);
+      return this.lookups.withdrawConflict(em, tenant, programmeId, member, applicationId, principal.userId);
+    });
+  }
+
   /** Scores (scored criteria) or a pick (favourites) on one application, with an optional comment. */
   async castBallot(
     tenant: Tenant,

@@ -34,6 +34,8 @@ export interface ApplicationProgress {
   jurors: number;
   evaluations: number;
   conflicts: number;
+  /** k jurors per application: how many it still lacks because no other juror is available (0 otherwise). */
+  missing: number;
 }
 
 /** Everything read to count or follow the vote, loaded once. */
@@ -82,6 +84,8 @@ export function tallyOf(state: VoteState, apps: Application[]): Tally {
     // The tie-breaker on submission time only matters when declared; when not declared it is ignored.
     keys: state.jury.settings.tieBreakers?.some((t) => t.key === 'submittedAt') ? keys : undefined,
     groups,
+    names: Object.fromEntries(apps.map((a) => [a.id, a.title || a.receiptNumber || a.id])),
+    drawSeed: state.jury.drawSeed ?? '',
   });
 }
 
@@ -163,6 +167,9 @@ export function computeProgress(state: VoteState, apps: Application[]): { jurors
       method === 'pairwise'
         ? new Set(state.comparisons.filter((c) => c.firstId === id || c.secondId === id).map((c) => c.memberId)).size
         : state.ballots.filter((b) => b.applicationId === id && counts(b)).length;
+    // A conflict declared after the opening passes the application to an available juror; what is
+    // still missing had nobody to go to (jurors cannot join once the vote is open).
+    const missing = settings.jurorsPerApplication ? Math.max(0, settings.jurorsPerApplication - jurorsOn) : 0;
     return {
       applicationId: id,
       title: a?.title ?? '',
@@ -171,6 +178,7 @@ export function computeProgress(state: VoteState, apps: Application[]): { jurors
       jurors: jurorsOn,
       evaluations,
       conflicts: state.conflicts.filter((c) => c.applicationId === id).length,
+      missing,
     };
   });
   return { jurors, applications };

@@ -220,6 +220,8 @@ export class JuryController {
       proposal: { laureates: tally.selection.laureates, waitingList: tally.selection.waitingList },
       unmetQuotas: tally.selection.unmetQuotas.map((q) => ({ ...q, explanation: said(q.explanation) })),
       boundaryTies: tally.selection.boundaryTies.map((b) => ({ ...b, explanation: said(b.explanation) })),
+      // The last-resort draw: its seed and the ties it settled (HMAC-SHA-256 of each id with the seed, smallest first).
+      draw: { seed: tally.selection.draw.seed, ties: tally.selection.draw.ties.map((d) => ({ ...d, applications: d.applicationIds.map(info) })) },
       outcomes: outcomes.map(outcomeView),
     };
   }
@@ -314,6 +316,19 @@ export class JuryController {
   @HttpCode(204)
   async conflict(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: ConflictDto) {
     await this.vote.declareConflict(tenant, programmeId, dto.applicationId, dto.reason ?? '', p);
+  }
+
+  /** Withdraws a conflict declared by mistake: before the vote opens only (409 after). */
+  @Delete('me/conflicts/:applicationId')
+  @Roles(['juror'], 'programmeId')
+  @HttpCode(200)
+  async withdrawConflict(
+    @CurrentTenant() tenant: Tenant,
+    @CurrentPrincipal() p: Principal,
+    @Param('programmeId') programmeId: string,
+    @Param('applicationId') applicationId: string,
+  ) {
+    return { applicationId, withdrawn: await this.vote.withdrawConflict(tenant, programmeId, applicationId, p) };
   }
 
   @Put('me/ballots/:applicationId')

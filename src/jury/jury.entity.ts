@@ -37,6 +37,8 @@ export class Jury {
   @Column('text', { nullable: true }) closedBy: string | null;
   @Column('timestamptz', { nullable: true }) confirmedAt: Date | null;
   @Column('timestamptz', { nullable: true }) announcedAt: Date | null;
+  /** The seed of the last-resort tie-break draw (src/jury/domain/draw.ts), drawn when the vote closes. */
+  @Column('text', { nullable: true }) drawSeed: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }

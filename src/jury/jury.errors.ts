@@ -13,6 +13,7 @@ export type JuryErrorCode =
   | 'JURY_NOT_MEMBER'
   | 'JURY_APPLICATION_NOT_ASSIGNED'
   | 'JURY_CONFLICT_DECLARED'
+  | 'JURY_CONFLICT_WITHDRAWAL_CLOSED'
   | 'JURY_WRONG_METHOD'
   | 'JURY_OVERRIDE_JUSTIFICATION_REQUIRED'
   | 'JURY_SELECTION_INVALID'
@@ -31,6 +32,7 @@ export const juryErrors: ErrorCatalogue<JuryErrorCode> = {
   JURY_NOT_MEMBER: { status: 403 },
   JURY_APPLICATION_NOT_ASSIGNED: { status: 403 },
   JURY_CONFLICT_DECLARED: { status: 409 },
+  JURY_CONFLICT_WITHDRAWAL_CLOSED: { status: 409 },
   JURY_WRONG_METHOD: { status: 409, labels: { method: 'jury.method' } },
   JURY_OVERRIDE_JUSTIFICATION_REQUIRED: { status: 400 },
   JURY_SELECTION_INVALID: { status: 400 },

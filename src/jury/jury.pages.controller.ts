@@ -163,6 +163,26 @@ export class JuryPagesController {
     return res.redirect(303, `${page.basePath}/jury/programmes/${programmeId}?saved=conflict`);
   }
 
+  /** The confirmation step of withdrawing a conflict declared by mistake (before the vote opens). */
+  @Get('jury/programmes/:programmeId/conflicts/:applicationId/withdraw')
+  @Roles(['juror'], 'programmeId')
+  async withdrawStep(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Param('applicationId') applicationId: string) {
+    const m = await this.vote.mine(page.tenant, programmeId, page.principal!);
+    const conflict = m.conflicts.find((c) => c.applicationId === applicationId);
+    if (!conflict) throw new DomainError('NOT_FOUND');
+    if (m.status !== 'setup') throw new DomainError('JURY_CONFLICT_WITHDRAWAL_CLOSED', { status: m.status });
+    return this.views.page('pages/jury/withdraw-conflict', page, { title: this.views.t(page.locale, 'jury.withdrawTitle'), programme: m.programme, conflict });
+  }
+
+  @Post('jury/programmes/:programmeId/conflicts/:applicationId/withdraw')
+  @HttpCode(200)
+  @Roles(['juror'], 'programmeId')
+  async withdraw(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Param('applicationId') applicationId: string, @Res() res: Response) {
+    const problem = await attempt(this.errors, page, 'conflicts', () => this.vote.withdrawConflict(page.tenant, programmeId, applicationId, page.principal!));
+    if (problem) return res.status(problem.status).send(await this.renderPortal(page, programmeId, { errorList: [problem.error] }));
+    return res.redirect(303, `${page.basePath}/jury/programmes/${programmeId}?saved=conflictWithdrawn#conflicts-title`);
+  }
+
   // ---- rendering ----
 
   private async renderPortal(page: PageContext, programmeId: string, extra: Record<string, unknown> = {}) {

@@ -49,6 +49,7 @@ export class JuryPhaseHooks implements OnModuleInit {
         data: { by: 'phase', to: change.to },
       });
       jury.status = 'closed';
+      await this.results.sealDraw(em, change.tenant, jury, null);
     }
     if (change.to === 'announced' && jury.confirmedAt && !jury.announcedAt) {
       await this.results.queueAnnouncement(em, change.tenant, change.programme, jury, null);

@@ -42,6 +42,18 @@ export class JuryRepository {
     await em.getRepository(Jury).update({ id }, patch as never);
   }
 
+  /** Sets the draw's seed once: the first caller's seed wins, a later caller reads it. */
+  async setDrawSeed(em: EntityManager, id: string, seed: string): Promise<{ seed: string; won: boolean }> {
+    // TypeORM answers UPDATE/DELETE ... RETURNING on PostgreSQL with [rows, count].
+    const [rows]: [Array<{ draw_seed: string }>, number] = await em.query(
+      `UPDATE jury SET draw_seed = $2 WHERE id = $1 AND draw_seed IS NULL RETURNING draw_seed`,
+      [id, seed],
+    );
+    if (rows.length) return { seed: rows[0].draw_seed, won: true };
+    const [row] = await em.query(`SELECT draw_seed FROM jury WHERE id = $1`, [id]);
+    return { seed: row.draw_seed, won: false };
+  }
+
   members(em: EntityManager, tenantId: string, programmeId: string): Promise<JuryMember[]> {
     return em.getRepository(JuryMember).find({ where: { tenantId, programmeId }, order: { displayName: 'ASC', id: 'ASC' } });
   }
@@ -102,6 +114,29 @@ export class JuryRepository {
       [c.tenantId, c.programmeId, c.memberId, c.applicationId, c.reason, c.declaredBy, c.at],
     );
     return rows.length > 0;
+  }
+
+  /** The withdrawn conflict's row, or null when there was none (withdrawing twice is a no-op). */
+  async deleteConflict(em: EntityManager, tenantId: string, memberId: string, applicationId: string): Promise<{ reason: string } | null> {
+    const [rows]: [Array<{ reason: string }>, number] = await em.query(
+      `DELETE FROM jury_conflict WHERE tenant_id = $1 AND member_id = $2 AND application_id = $3 RETURNING reason`,
+      [tenantId, memberId, applicationId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** One reassignment of an application at a time (two jurors withdrawing from it at once must not pick the same reader). */
+  async lockApplicationReaders(em: EntityManager, applicationId: string): Promise<void> {
+    await em.query(`SELECT pg_advisory_xact_lock(hashtext('jury_assignment:' || $1))`, [applicationId]);
+  }
+
+  async addAssignments(em: EntityManager, tenantId: string, programmeId: string, applicationId: string, memberIds: readonly string[]): Promise<void> {
+    if (!memberIds.length) return;
+    await em.query(
+      `INSERT INTO jury_assignment (tenant_id, programme_id, member_id, application_id)
+       SELECT $1, $2, m, $3 FROM unnest($4::uuid[]) AS m ON CONFLICT (member_id, application_id) DO NOTHING`,
+      [tenantId, programmeId, applicationId, memberIds],
+    );
   }
 
   assignments(em: EntityManager, tenantId: string, programmeId: string): Promise<JuryAssignment[]> {

@@ -1,6 +1,6 @@
 import type { Localized } from '../common/i18n/localized.js';
 import { fieldProblem, type FieldProblem } from '../common/errors/domain-error.js';
-import type { JuryMethod, Normalisation, Quota, TieBreaker } from './domain/index.js';
+import { scaleOf, type JuryMethod, type Normalisation, type Quota, type TieBreaker } from './domain/index.js';
 import type { Jury } from './jury.entity.js';
 
 export interface JuryCriterion {
@@ -27,7 +27,13 @@ export interface JurySettings {
   jurorsPerApplication: number | null;
   laureates: number;
   waitingList: number;
+  /**
+   * Minimum score to be selected, as staff enter it: a mark on the criteria's scale for scored criteria
+   * ("12" on 0–20, converted for z-scores in src/jury/domain/cut-off.ts), the method's score otherwise.
+   */
   cutOff: number | null;
+  /** A normalised cut-off stored before cut-offs were marks (migration 1796190000000); gone at the next save. */
+  cutOffZ?: number | null;
   quotas: Quota[];
   tieBreakers: TieBreaker[];
 }
@@ -57,6 +63,10 @@ export function checkSettings(method: JuryMethod, s: JurySettings): FieldProblem
       ids.add(c.id);
       if (!(c.min < c.max)) problems.push(fieldProblem(`criteria[${i}].max`, 'validation.maxBelowMin'));
     });
+    // The cut-off is a mark on the criteria's scale, so it must lie on it.
+    const scale = scaleOf(s.criteria);
+    if (scale && s.cutOff !== null && s.cutOff < scale.min - 1e-9) problems.push(fieldProblem('cutOff', 'validation.min', { min: scale.min }));
+    if (scale && s.cutOff !== null && s.cutOff > scale.max + 1e-9) problems.push(fieldProblem('cutOff', 'validation.max', { max: scale.max }));
   }
   const seenKeys = new Set<string>();
   s.tieBreakers.forEach((t, i) => {

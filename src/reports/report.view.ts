@@ -41,6 +41,11 @@ export function categoryLabel(f: ReportFigures, key: string | null, locale: Loca
   return c ? localizedText(c.label, locale) || key : key;
 }
 
+/** The percent a campaign that missed its goal had reached before its refunds, when it is more than it kept. */
+function barBefore(r: ReportFigures['campaignRows'][number]): number | undefined {
+  return r.outcome === 'not_funded' && r.beforeRefunds && r.beforeRefunds.percentOfGoal > r.percentOfGoal ? r.beforeRefunds.percentOfGoal : undefined;
+}
+
 /**
  * Everything the results page, the staff preview and the PDF show, formatted for one language.
  * `idPrefix` keeps the charts' ids unique when two reports share a page.
@@ -65,8 +70,28 @@ export function reportView(f: ReportFigures, locale: Locale, t: Translate, opts:
     { label: t('report.medianPerFunded'), value: eur(f.perFundedCampaign.medianCents) },
     { label: t('report.contributions'), value: num(f.contributions.count) },
     { label: t('report.uniqueContributors'), value: num(f.contributions.uniqueContributors) },
+    // schemaVersion 2: everyone who contributed, and the money that went back (older versions do not have them).
+    ...(f.contributions.everyone ? [{ label: t('report.everyoneContributors'), value: num(f.contributions.everyone.uniqueContributors) }] : []),
+    ...(f.refunds ? [{ label: t('report.refunded'), value: eur(f.refunds.citizensCents) }] : []),
     { label: t('report.pageViews'), value: num(f.pageViews) },
   ];
+  // Campaigns that missed their goal, nearest first, with what they had reached before the refunds.
+  const nearMisses = f.campaignRows
+    .filter((r) => r.outcome === 'not_funded' && r.beforeRefunds)
+    .sort((a, b) => b.beforeRefunds!.percentOfGoal - a.beforeRefunds!.percentOfGoal || b.beforeRefunds!.citizensCents - a.beforeRefunds!.citizensCents)
+    .map((r) => ({
+      title: r.title,
+      goal: eur(r.goalCents),
+      reached: eur(r.beforeRefunds!.citizensCents),
+      percent: formatPercent(r.beforeRefunds!.percentOfGoal, locale),
+      contributors: num(r.beforeRefunds!.contributors),
+      refunded: eur(Math.max(0, r.beforeRefunds!.citizensCents - r.citizensCents)),
+    }));
+  const partners = (f.partners ?? []).map((p) => ({ name: p.name, budget: eur(p.budgetCents), matched: eur(p.matchedCents), campaigns: num(p.campaigns) }));
+  // What each figure means, in the words of the page (the same text in the PDF and docs/open-data.md).
+  const definitions = ['citizens', 'matchFunding', 'total', 'percent', 'successRate', 'contributions', 'contributors', 'everyone', 'beforeRefunds', 'refunded']
+    .filter((k) => (k === 'everyone' || k === 'beforeRefunds' || k === 'refunded' ? Boolean(f.refunds) : true))
+    .map((k) => ({ term: t(`report.def.${k}.term`), text: t(`report.def.${k}.text`) }));
   const campaignRows = f.campaignRows.map((r) => ({
     ...r,
     categoryLabel: categoryLabel(f, r.category, locale),
@@ -79,6 +104,11 @@ export function reportView(f: ReportFigures, locale: Locale, t: Translate, opts:
     contributionsText: num(r.contributions),
     outcomeLabel: t(`report.outcome.${r.outcome}`),
     funded: r.outcome === 'funded',
+    // What the chart writes at the end of the bar: a missed campaign also says what it reached before refunds.
+    barText:
+      barBefore(r) === undefined
+        ? formatPercent(r.percentOfGoal, locale)
+        : t('report.barBeforeRefunds', { kept: formatPercent(r.percentOfGoal, locale), reached: formatPercent(barBefore(r)!, locale) }),
   }));
   const groups = (rows: ReportFigures['byCommune'], label: (k: string) => string) =>
     rows.map((g) => ({
@@ -102,7 +132,13 @@ export function reportView(f: ReportFigures, locale: Locale, t: Translate, opts:
         id: `${prefix}-bars`,
         title: t('report.barTitle'),
         desc: t('report.barDesc', { count: f.campaigns.total, funded: f.campaigns.funded }),
-        bars: f.campaignRows.map((r) => ({ label: r.title, lang: titleLang, percent: r.percentOfGoal, valueText: formatPercent(r.percentOfGoal, locale) })),
+        bars: f.campaignRows.map((r, i) => ({
+          label: r.title,
+          lang: titleLang,
+          percent: r.percentOfGoal,
+          before: barBefore(r),
+          valueText: campaignRows[i].barText,
+        })),
         colour: opts.colour,
         goalLabel: t('report.goalLine'),
       })
@@ -120,6 +156,9 @@ export function reportView(f: ReportFigures, locale: Locale, t: Translate, opts:
     : null;
   return {
     keyFigures,
+    nearMisses,
+    partners,
+    definitions,
     campaignRows,
     daily,
     barSvg,

@@ -11,9 +11,10 @@ import { DashboardService } from './dashboard.service.js';
 import { AuditLogView, rowsWith } from '../audit/audit-log.view.js';
 import { AUDIT_PAGE_SIZE, auditFilterOf, pagerOf, type AuditQueryParams } from '../audit/audit-page.js';
 import { barChartSvg, cumulativeChartSvg } from './domain/charts.js';
-import { isCsvTable, reportCsv, reportJson, type PublishedMeta } from './domain/open-data.js';
+import { CSV_TABLES, isCsvTable, isCsvDialect, reportCsv, reportJson, type PublishedMeta } from './domain/open-data.js';
 import type { ReportFigures } from './domain/report.js';
 import { reportPdf } from './report.pdf.js';
+import { openDataSchemas, schemaFileOf } from './open-data-schemas.js';
 import { formatDate, formatEuros, formatNumber, formatPercent, reportView } from './report.view.js';
 import type { SnapshotRow } from './reports.repository.js';
 import { parseVersion, ReportsService } from './reports.service.js';
@@ -56,20 +57,32 @@ export class ReportsPagesController {
       })),
       download: `/programmes/${programme.slug}/results`,
       versionQuery: `?version=${snapshot.version}`,
+      csvTables: CSV_TABLES.map((key) => ({ key, label: `report.csv.${key}` })),
+      schemaHref: `/open-data/${schemaFileOf(snapshot.figures.schemaVersion)}`,
     });
   }
 
   @Get('programmes/:slug/results.csv')
   @Public()
-  async csv(@Page() page: PageContext, @Param('slug') slug: string, @Res() res: Response, @Query('version') version?: string, @Query('table') table?: string) {
+  async csv(
+    @Page() page: PageContext,
+    @Param('slug') slug: string,
+    @Res() res: Response,
+    @Query('version') version?: string,
+    @Query('table') table?: string,
+    @Query('sep') sep?: string,
+  ) {
     const chosen = table === undefined || table === '' ? 'campaigns' : table;
-    if (!isCsvTable(chosen)) throw new DomainError('REPORT_NOT_PUBLISHED');
+    const dialect = sep === undefined || sep === '' ? 'comma' : sep;
+    // An unknown table or dialect is an address that does not exist.
+    if (!isCsvTable(chosen) || !isCsvDialect(dialect)) throw new DomainError('REPORT_NOT_PUBLISHED');
     const { snapshot, programme } = await this.reports.published(page.tenant, slug, parseVersion(version));
     this.cacheHeaders(res, version);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="${programme.slug}-results-v${snapshot.version}-${chosen}.csv"`);
+    const suffix = dialect === 'semicolon' ? '-semicolon' : '';
+    res.setHeader('Content-Disposition', `attachment; filename="${programme.slug}-results-v${snapshot.version}-${chosen}${suffix}.csv"`);
     res.setHeader('Access-Control-Allow-Origin', '*');
-    res.send(reportCsv(this.meta(page, snapshot), snapshot.figures, chosen));
+    res.send(reportCsv(this.meta(page, snapshot), snapshot.figures, chosen, dialect));
   }
 
   @Get('programmes/:slug/results.json')
@@ -80,6 +93,18 @@ export class ReportsPagesController {
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res.setHeader('Access-Control-Allow-Origin', '*');
     res.send(JSON.stringify(reportJson(this.meta(page, snapshot), snapshot.figures), null, 2));
+  }
+
+  /** The JSON Schema of each schemaVersion of the report's JSON (docs/open-data/), for anyone to validate against. */
+  @Get('open-data/:file')
+  @Public()
+  schema(@Param('file') file: string, @Res() res: Response) {
+    const body = openDataSchemas().get(file);
+    if (!body) throw new DomainError('REPORT_NOT_PUBLISHED');
+    res.setHeader('Content-Type', 'application/schema+json; charset=utf-8');
+    res.setHeader('Cache-Control', 'public, max-age=86400');
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.send(body);
   }
 
   @Get('programmes/:slug/results.pdf')

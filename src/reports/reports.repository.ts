@@ -84,27 +84,33 @@ export class ReportsRepository {
         WHERE c.tenant_id = $1 AND c.programme_id = $2`,
       args,
     );
-    // Only confirmed contributions of opened campaigns count; they are summed here, by campaign and by
-    // local day, so that a report of a million contributions reads a few hundred rows, not a million.
-    const counted = `FROM contribution x JOIN campaign c ON c.id = x.campaign_id AND c.tenant_id = x.tenant_id
-        WHERE x.tenant_id = $1 AND x.programme_id = $2 AND x.status = 'confirmed' AND x.confirmed_at IS NOT NULL
+    // Confirmed contributions of opened campaigns count; they are summed here, by campaign and by local
+    // day, so that a report of a million contributions reads a few hundred rows, not a million. Payments
+    // confirmed then refunded are read in the same pass: what a campaign reached before its refunds.
+    const reached = `FROM contribution x JOIN campaign c ON c.id = x.campaign_id AND c.tenant_id = x.tenant_id
+        WHERE x.tenant_id = $1 AND x.programme_id = $2 AND x.status IN ('confirmed', 'refund_due', 'refunded') AND x.confirmed_at IS NOT NULL
           AND c.status IN ('live', 'awaiting_funds', 'funded', 'not_funded')`;
-    const perCampaign: Array<{ campaign_id: string; cents: string; n: number; people: number }> = await em.query(
-      `SELECT x.campaign_id, sum(x.amount_cents) AS cents, count(*)::int AS n, count(DISTINCT x.email_key)::int AS people ${counted} GROUP BY x.campaign_id`,
-      args,
-    );
+    const kept = `FILTER (WHERE x.status = 'confirmed')`;
+    const sums = `sum(x.amount_cents) ${kept} AS cents, count(*) ${kept} AS n, count(DISTINCT x.email_key) ${kept} AS people,
+        sum(x.amount_cents) AS all_cents, count(*) AS all_n, count(DISTINCT x.email_key) AS all_people`;
+    type Sums = { cents: string | null; n: string; people: string; all_cents: string | null; all_n: string; all_people: string };
+    const perCampaign: Array<Sums & { campaign_id: string }> = await em.query(`SELECT x.campaign_id, ${sums} ${reached} GROUP BY x.campaign_id`, args);
     const perDay: Array<{ day: string; cents: string; n: number }> = await em.query(
-      `SELECT to_char(x.confirmed_at AT TIME ZONE $3, 'YYYY-MM-DD') AS day, sum(x.amount_cents) AS cents, count(*)::int AS n ${counted} GROUP BY 1`,
+      `SELECT to_char(x.confirmed_at AT TIME ZONE $3, 'YYYY-MM-DD') AS day, sum(x.amount_cents) AS cents, count(*)::int AS n ${reached} AND x.status = 'confirmed' GROUP BY 1`,
       [...args, timeZone],
     );
-    const [overall]: Array<{ n: number; people: number }> = await em.query(
-      `SELECT count(*)::int AS n, count(DISTINCT x.email_key)::int AS people ${counted}`,
+    const [overall]: Sums[] = await em.query(`SELECT ${sums} ${reached}`, args);
+    const allocations = await em.query(
+      `SELECT m.campaign_id, b.partner_id, m.amount_cents, m.kind, m.status FROM match_allocation m
+         JOIN campaign c ON c.id = m.campaign_id AND c.tenant_id = m.tenant_id
+         JOIN match_budget b ON b.id = m.budget_id AND b.tenant_id = m.tenant_id
+        WHERE m.tenant_id = $1 AND c.programme_id = $2 AND m.status = 'confirmed'`,
       args,
     );
-    const allocations = await em.query(
-      `SELECT m.campaign_id, m.amount_cents, m.kind, m.status FROM match_allocation m
-         JOIN campaign c ON c.id = m.campaign_id AND c.tenant_id = m.tenant_id
-        WHERE m.tenant_id = $1 AND c.programme_id = $2 AND m.status = 'confirmed'`,
+    const partners: Array<{ id: string; name: string; budget: string }> = await em.query(
+      `SELECT p.id, p.name, sum(b.total_cents) AS budget FROM partner p
+         JOIN match_budget b ON b.partner_id = p.id AND b.tenant_id = p.tenant_id AND b.programme_id = p.programme_id
+        WHERE p.tenant_id = $1 AND p.programme_id = $2 GROUP BY p.id, p.name`,
       args,
     );
     const [settings] = await em.query('SELECT match_counts_toward_goal FROM campaign_settings WHERE tenant_id = $1 AND programme_id = $2', args);
@@ -127,13 +133,23 @@ export class ReportsRepository {
       })),
       contributions: [],
       contributionSummary: {
-        perCampaign: Object.fromEntries(perCampaign.map((r) => [r.campaign_id, { citizensCents: num(r.cents), contributions: r.n, contributors: r.people }])),
+        perCampaign: Object.fromEntries(
+          perCampaign
+            .filter((r) => num(r.n) > 0)
+            .map((r) => [r.campaign_id, { citizensCents: num(r.cents), contributions: num(r.n), contributors: num(r.people) }]),
+        ),
+        reachedPerCampaign: Object.fromEntries(
+          perCampaign.map((r) => [r.campaign_id, { citizensCents: num(r.all_cents), contributions: num(r.all_n), contributors: num(r.all_people) }]),
+        ),
         perDay: perDay.map((r) => ({ date: r.day, citizensCents: num(r.cents), contributions: r.n })),
-        contributions: overall?.n ?? 0,
-        uniqueContributors: overall?.people ?? 0,
+        contributions: num(overall?.n ?? 0),
+        uniqueContributors: num(overall?.people ?? 0),
+        everyone: { citizensCents: num(overall?.all_cents ?? 0), contributions: num(overall?.all_n ?? 0), uniqueContributors: num(overall?.all_people ?? 0) },
       },
+      partners: partners.map((r) => ({ id: r.id, name: r.name, budgetCents: num(r.budget) })),
       allocations: allocations.map((m: Record<string, string>) => ({
         campaignId: m.campaign_id,
+        partnerId: m.partner_id,
         amountCents: num(m.amount_cents),
         kind: m.kind as 'ratio' | 'grant',
         status: m.status as 'confirmed',

@@ -1,4 +1,3 @@
-import { inflateSync } from 'node:zlib';
 import { AuthService } from '../../src/auth/auth.service.js';
 import { insertCampaignWithMoney } from '../../src/database/demo-results-seed.js';
 import { TransactionRunner } from '../../src/common/db/transaction.js';
@@ -7,30 +6,10 @@ import { computeReport } from '../../src/reports/domain/report.js';
 import { ReportsRepository } from '../../src/reports/reports.repository.js';
 import { createPerson, createProgramme, createTenant, type TestPerson, type TestTenant } from '../factories/index.js';
 import { createResultsProgramme, gift, type ResultsScenario } from '../factories/reports.js';
+import { openDataErrors } from '../setup/open-data-schema.js';
 import { openPage } from '../setup/pages.js';
+import { readPdf, structNodes } from '../setup/pdf.js';
 import { startTestApp, type TestApp } from '../setup/test-app.js';
-
-/** The text a PDF shows: its content streams inflated, the strings of each text operator decoded (WinAnsi). */
-function pdfTextOf(pdf: Buffer): string {
-  const raw = pdf.toString('latin1');
-  // Windows-1252 by hand (Node's TextDecoder may lack it): Latin-1 plus the 0x80–0x9F specials.
-  const specials = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
-  const decode = (bytes: Buffer) => [...bytes].map((b) => (b >= 0x80 && b <= 0x9f ? specials[b - 0x80] : String.fromCharCode(b))).join('');
-  const out: string[] = [];
-  for (const m of raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
-    let content: string;
-    try {
-      content = inflateSync(Buffer.from(m[1], 'latin1')).toString('latin1');
-    } catch {
-      continue;
-    }
-    for (const op of content.matchAll(/\[(.*?)\]\s*TJ|<([0-9a-fA-F]*)>\s*Tj/g)) {
-      const hex = op[1] !== undefined ? [...op[1].matchAll(/<([0-9a-fA-F]*)>/g)].map((h) => h[1]).join('') : op[2];
-      out.push(decode(Buffer.from(hex, 'hex')));
-    }
-  }
-  return out.join('\n');
-}
 
 function csvRows(text: string): string[][] {
   expect(text.charCodeAt(0)).toBe(0xfeff);
@@ -94,7 +73,14 @@ describe('results report: publication, versions and downloads', () => {
     expect(preview.applications).toEqual({ received: 6, eligible: 5, laureates: 3 });
     expect(preview.campaigns).toMatchObject({ total: 3, funded: 2, successRatePercent: 66.7 });
     expect(preview.amounts).toEqual({ citizensCents: 110_000, matchFundingCents: 12_500, totalCents: 122_500 });
-    expect(preview.contributions).toEqual({ count: 3, uniqueContributors: 2 });
+    // Kept money: anon (twice) and bob on the funded campaign; everyone: bob and erin too, refunded by the one that missed.
+    expect(preview.contributions).toEqual({ count: 3, uniqueContributors: 2, everyone: { count: 5, uniqueContributors: 3, citizensCents: 130_000 } });
+    expect(preview.refunds).toEqual({ citizensCents: 20_000, contributions: 2 });
+    // The partner's budgets (ratio and grant), and what it gave: 2,500 matched on one campaign, a 10,000 grant on another.
+    expect(preview.partners).toEqual([{ name: 'Banque coopérative', budgetCents: 20_000_000, matchedCents: 12_500, campaigns: 2 }]);
+    const missed = preview.campaignRows.find((r: { title: string }) => r.title === 'Ressourcerie');
+    expect(missed).toMatchObject({ citizensCents: 0, percentOfGoal: 0, contributors: 0, outcome: 'not_funded' });
+    expect(missed.beforeRefunds).toEqual({ citizensCents: 20_000, percentOfGoal: 10, contributions: 2, contributors: 2 });
     expect(preview.pageViews).toBe(2_300);
     expect(preview.daily).toHaveLength(7);
     // The database's sums give exactly the figures of the pure function summing every row.
@@ -168,6 +154,20 @@ describe('results report: publication, versions and downloads', () => {
     expect(fr.text).not.toContain('<solidaire>');
     expect(fr.text).toMatch(/<svg [^>]*role="img"/);
     expect(fr.text).toContain('1\u202f225\u00a0€'); // total of version 1
+    // A campaign that missed its goal shows what it reached before the refunds, beside the kept-money totals.
+    expect(fr.text).toContain('Les campagnes qui ont manqué leur objectif');
+    expect(fr.text).toMatch(
+      /Ressourcerie<\/th><td[^>]*>2\u202f000\u00a0€<\/td><td[^>]*>200\u00a0€<\/td>\s*<td[^>]*>10\u00a0%<\/td><td[^>]*>2<\/td><td[^>]*>200\u00a0€<\/td>/,
+    );
+    expect(fr.text).toMatch(/<dt>Toutes les personnes qui ont contribué<\/dt><dd>[^<]*une fois par adresse e-mail/);
+    expect(fr.text).toContain('sep&#x3D;semicolon');
+    expect(fr.text).toMatch(/Banque coopérative<\/th><td[^>]*>200\u202f000\u00a0€<\/td><td[^>]*>125\u00a0€<\/td><td[^>]*>2<\/td>/);
+    const partnersCsv = csvRows((await t.http().get(`${base}.csv?version=1&table=partners`).set('Host', city.host).expect(200)).text);
+    expect(partnersCsv).toEqual([
+      ['report_version', 'published_at', 'partner', 'budget_cents', 'budget_eur', 'matched_cents', 'matched_eur', 'campaigns'],
+      ['1', '2026-09-25T08:00:00.000Z', 'Banque coopérative', '20000000', '200000.00', '12500', '125.00', '2'],
+    ]);
+    expect(fr.text).toContain('href="/open-data/report-v2.schema.json"');
     const en = await t.http().get(`${base}?lang=en`).set('Host', city.host).expect(200);
     expect(en.text).toContain('Results of Makers: circular economy');
     expect(en.text).toContain('€1,625');
@@ -183,7 +183,8 @@ describe('results report: publication, versions and downloads', () => {
           .expect('Content-Type', /application\/json/)
       ).text,
     );
-    expect(json1).toMatchObject({ schemaVersion: 1, version: 1, publishedAt: '2026-09-25T08:00:00.000Z' });
+    expect(json1).toMatchObject({ schemaVersion: 2, version: 1, publishedAt: '2026-09-25T08:00:00.000Z' });
+    expect(openDataErrors(json1)).toEqual([]);
     expect(json1.amounts).toEqual({
       citizensCents: 110_000,
       citizensEur: 1100,
@@ -192,7 +193,12 @@ describe('results report: publication, versions and downloads', () => {
       totalCents: 122_500,
       totalEur: 1225,
     });
-    expect(json1.contributions).toEqual({ count: 3, uniqueContributors: 2 });
+    expect(json1.contributions).toEqual({
+      count: 3,
+      uniqueContributors: 2,
+      everyone: { count: 5, uniqueContributors: 3, citizensCents: 130_000, citizensEur: 1300 },
+    });
+    expect(json1.refunds).toEqual({ citizensCents: 20_000, citizensEur: 200, contributions: 2 });
     const latest = JSON.parse((await t.http().get(`${base}.json`).set('Host', city.host).expect(200)).text);
     expect(latest.version).toBe(4);
     expect(latest.amounts.totalCents).toBe(162_500);
@@ -218,11 +224,63 @@ describe('results report: publication, versions and downloads', () => {
     ]);
     const summary = csvRows((await t.http().get(`${base}.csv?version=1&table=summary`).set('Host', city.host).expect(200)).text);
     expect(summary.find((r) => r[2] === 'unique_contributors')![3]).toBe('2');
+    expect(summary.find((r) => r[2] === 'unique_contributors_everyone')![3]).toBe('3');
+    expect(summary.find((r) => r[2] === 'refunded_citizens_eur')![3]).toBe('200.00');
+    const missed = rows.find((r) => r[3] === 'Ressourcerie')!;
+    const before = (name: string) => missed[rows[0].indexOf(name)];
+    expect(rows[0].slice(-5)).toEqual([
+      'before_refunds_citizens_cents',
+      'before_refunds_citizens_eur',
+      'before_refunds_percent_of_goal',
+      'before_refunds_contributions',
+      'before_refunds_contributors',
+    ]);
+    expect([
+      before('citizens_cents'),
+      before('before_refunds_citizens_eur'),
+      before('before_refunds_percent_of_goal'),
+      before('before_refunds_contributors'),
+    ]).toEqual(['0', '200.00', '10', '2']);
+    // The spreadsheet dialect: `;` between cells, decimals with a comma, the same columns.
+    const semi = await t.http().get(`${base}.csv?version=1&sep=semicolon`).set('Host', city.host).expect(200);
+    expect(semi.headers['content-disposition']).toContain('makers-results-results-v1-campaigns-semicolon.csv');
+    const semiRows = semi.text
+      .slice(1)
+      .trimEnd()
+      .split('\r\n')
+      .map((l) => l.split(';'));
+    expect(semiRows[0]).toEqual(rows[0]);
+    const veloSemi = semiRows.find((r) => r[3] === 'Atelier vélo <solidaire>')!;
+    expect(veloSemi[semiRows[0].indexOf('citizens_eur')]).toBe('1100,00');
+    const semiSummary = (await t.http().get(`${base}.csv?version=1&table=summary&sep=semicolon`).set('Host', city.host).expect(200)).text;
+    expect(semiSummary).toContain(';success_rate_percent;66,7\r\n');
+    await t.http().get(`${base}.csv?sep=tab`).set('Host', city.host).expect(404);
     await t.http().get(`${base}.csv?table=nope`).set('Host', city.host).expect(404);
 
     for (const [lang, words] of [
-      ['fr', ['Résultats de Makers', 'Contributeurs uniques', '1 225 €', 'Atelier vélo <solidaire>', 'Financée']],
-      ['en', ['Results of Makers', 'Unique contributors', '€1,225', 'Not funded']],
+      [
+        'fr',
+        [
+          'Résultats de Makers',
+          'Contributeurs des campagnes financées',
+          'Toutes les personnes qui ont contribué',
+          '1 225 €',
+          'Atelier vélo <solidaire>',
+          'Financée',
+        ],
+      ],
+      [
+        'en',
+        [
+          'Results of Makers',
+          'Contributors to funded campaigns',
+          'Everyone who contributed',
+          'Refunded to contributors',
+          '€1,225',
+          'Not funded',
+          'Reached before refunds',
+        ],
+      ],
     ] as const) {
       const pdf = await t
         .http()
@@ -238,9 +296,34 @@ describe('results report: publication, versions and downloads', () => {
         .expect('Content-Type', 'application/pdf');
       const body = pdf.body as Buffer;
       expect(body.subarray(0, 5).toString()).toBe('%PDF-');
-      const text = pdfTextOf(body);
+      // Read as an assistive technology does: tagged, titled, in its language, fonts embedded.
+      const read = await readPdf(body);
+      expect(read).toMatchObject({ marked: true, displayDocTitle: true, fontsEmbedded: true, language: lang === 'fr' ? 'fr-FR' : 'en-GB' });
+      expect(read.title).toBe(lang === 'fr' ? 'Résultats de Makers : économie circulaire' : 'Results of Makers: circular economy');
+      const text = read.text.join('\n');
       for (const w of words) expect(text).toContain(w);
       expect(text).toContain(city.tenant.name);
+      expect(text).toContain(lang === 'fr' ? `Page 1 sur ${read.pages}` : `Page ${read.pages} of ${read.pages}`);
+      // The structure tree: one title, sections, tables with header cells, charts with their text.
+      const nodes = structNodes(read.trees);
+      const roles = nodes.map((n) => n.role);
+      expect(roles.filter((r) => r === 'H1')).toHaveLength(1);
+      expect(roles.indexOf('H1')).toBeLessThan(roles.indexOf('H2'));
+      expect(roles.filter((r) => r === 'Table').length).toBeGreaterThanOrEqual(5); // key figures, campaigns, near misses, communes, categories
+      const tables = nodes.filter((n) => n.role === 'Table');
+      for (const table of tables) {
+        const rows = table.children.filter((c): c is typeof table => 'role' in c && c.role === 'TR');
+        expect(rows.length).toBeGreaterThan(1);
+        // The first row is the column headers, and every row starts with its own header cell.
+        expect(rows[0].children.every((c) => 'role' in c && c.role === 'TH')).toBe(true);
+        for (const row of rows) expect((row.children[0] as { role: string }).role).toBe('TH');
+      }
+      const figures = nodes.filter((n) => n.role === 'Figure');
+      expect(figures).toHaveLength(2);
+      expect(figures[0].alt).toContain(lang === 'fr' ? 'Ressourcerie : 0\u00a0% (10\u00a0% avant remboursement)' : 'Ressourcerie : 0% (10% before refunds)');
+      expect(figures[1].alt).toMatch(lang === 'fr' ? /collectés auprès des citoyens/ : /collected from citizens/);
+      // The definitions close the report, each term a heading of its own.
+      expect(roles.filter((r) => r === 'H3').length).toBeGreaterThanOrEqual(8);
     }
   });
 
@@ -348,5 +431,48 @@ describe('results report: publication, versions and downloads', () => {
     const programmePage = await openPage(browser, city.host, `/staff/programmes/${s.programme.id}?lang=en`);
     expect(programmePage.html).toContain(`/staff/programmes/${s.programme.id}/dashboard`);
     expect(programmePage.html).toContain(`/staff/programmes/${s.programme.id}/report`);
+  });
+
+  it('keeps every published version readable: a version of schemaVersion 1 reads as it was published, each JSON follows its own schema', async () => {
+    const base = '/programmes/makers-results/results';
+    // A version published before schemaVersion 2 (figures are stored as published and never change).
+    const [latest] = await t.ds.query(`SELECT figures FROM report_snapshot WHERE programme_id = $1 ORDER BY version DESC LIMIT 1`, [s.programme.id]);
+    const old = structuredClone(latest.figures);
+    old.schemaVersion = 1;
+    delete old.refunds;
+    delete old.partners;
+    delete old.contributions.everyone;
+    for (const r of old.campaignRows) delete r.beforeRefunds;
+    const [{ version }] = await t.ds.query(
+      `INSERT INTO report_snapshot (tenant_id, programme_id, version, figures, published_at, published_by)
+       SELECT $1, $2, max(version) + 1, $3::jsonb, now(), $4 FROM report_snapshot WHERE programme_id = $2 RETURNING version`,
+      [city.tenant.id, s.programme.id, JSON.stringify(old), staff.userId],
+    );
+    for (let v = 1; v <= version; v++) {
+      const json = JSON.parse((await t.http().get(`${base}.json?version=${v}`).set('Host', city.host).expect(200)).text);
+      expect(json.schemaVersion).toBe(v === version ? 1 : 2);
+      // Against the schema the site serves for that schemaVersion (the same file as docs/open-data/).
+      const schema = await t.http().get(`/open-data/report-v${json.schemaVersion}.schema.json`).set('Host', city.host).expect(200);
+      expect(schema.headers['content-type']).toContain('application/schema+json');
+      expect(schema.headers['access-control-allow-origin']).toBe('*');
+      expect(openDataErrors(json, schema.text)).toEqual([]);
+    }
+    // The schema is strict: a key it does not know, or a missing one, is an error.
+    const v2 = JSON.parse((await t.http().get(`${base}.json?version=1`).set('Host', city.host).expect(200)).text);
+    expect(openDataErrors({ ...v2, extra: 1 })).not.toEqual([]);
+    const { refunds: _gone, ...withoutRefunds } = v2;
+    expect(openDataErrors(withoutRefunds)).not.toEqual([]);
+    await t.http().get('/open-data/report-v9.schema.json').set('Host', city.host).expect(404);
+    await t.http().get('/open-data/..%2Fpackage.json').set('Host', city.host).expect(404);
+
+    // The old version's CSV has the columns of its time, its page no near-miss section (it has no such figure).
+    const csv = csvRows((await t.http().get(`${base}.csv?version=${version}`).set('Host', city.host).expect(200)).text);
+    expect(csv[0]).not.toContain('before_refunds_citizens_cents');
+    expect(csv[0].at(-1)).toBe('outcome');
+    const page = await t.http().get(`${base}?version=${version}&lang=en`).set('Host', city.host).expect(200);
+    expect(page.text).toContain('Contributors to funded campaigns');
+    expect(page.text).not.toContain('Campaigns that missed their goal');
+    expect(page.text).not.toContain('Everyone who contributed');
+    expect(page.text).toContain('href="/open-data/report-v1.schema.json"');
   });
 });

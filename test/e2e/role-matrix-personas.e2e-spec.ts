@@ -149,6 +149,26 @@ const KEY_ROUTES: KeyRoute[] = [
     ids: { applicationId: 'laureateApplication' },
   }),
   key('-    -    -    A    -    -    -    -    -    -    -    -', 'GET /jury/programmes/:programmeId', 'juror page'),
+  key(
+    '-    -    -    A    -    -    -    -    -    -    -    -',
+    'DELETE /api/programmes/:programmeId/jury/me/conflicts/:applicationId',
+    'juror withdraws a conflict',
+    {
+      ids: { applicationId: 'laureateApplication' },
+    },
+  ),
+  key(
+    '-    -    -    A    -    -    -    -    -    -    -    -',
+    'POST /jury/programmes/:programmeId/conflicts/:applicationId/withdraw',
+    'juror withdraws a conflict (page)',
+    { ids: { applicationId: 'laureateApplication' } },
+  ),
+  key(
+    '-    -    -    A    -    -    -    -    -    -    -    -',
+    'GET /jury/programmes/:programmeId/conflicts/:applicationId/withdraw',
+    'conflict withdrawal confirmation',
+    { ids: { applicationId: 'laureateApplication' } },
+  ),
   key('-    -    -    -    -    -    A    A    -    -    A    -', 'GET /api/programmes/:programmeId/jury/results', 'jury results'),
   key('-    -    -    -    A    -    A    A    -    -    A    -', 'GET /api/programmes/:programmeId/coaching/coach', 'coach review list'),
   key('-    -    -    -    A    -    A    A    -    -    A    -', 'POST /coaching/programmes/:programmeId/coach/milestones/:milestoneId', 'coach review form'),

@@ -57,6 +57,7 @@ const PUBLIC = new Set([
   'GET /programmes/:slug/results.csv',
   'GET /programmes/:slug/results.json',
   'GET /programmes/:slug/results.pdf',
+  'GET /open-data/:file',
   // Campaign pages (src/campaigns/campaigns.pages.controller.ts, campaign-images.pages.controller.ts): the citizens' page and its forms, the cover
   // (a draft's only for its laureate and staff), a contribution's status by its unguessable id, pledge confirmation.
   'GET /programmes/:slug/campaigns/:campaignSlug',

@@ -16,7 +16,7 @@ const NOTICES: Record<string, Record<string, string>> = {
     confirm: 'notice.juryConfirmed',
     announce: 'notice.juryAnnounced',
   },
-  'pages/jury/portal': { '1': 'notice.juryRanking', conflict: 'notice.juryConflict' },
+  'pages/jury/portal': { '1': 'notice.juryRanking', conflict: 'notice.juryConflict', conflictWithdrawn: 'notice.juryConflictWithdrawn' },
   'pages/jury/application': { ballot: 'notice.juryBallot', note: 'notice.juryNote' },
   'pages/coaching/schedule': { submitted: 'notice.milestoneSubmitted', reminders: 'notice.reminders' },
   'pages/coaching/coach': { review: 'notice.coachReview' },

@@ -142,3 +142,50 @@ export function assignJurors(input: AssignmentInput): AssignmentResult {
       : explain('ASSIGNMENT_K', figures, 'assignK', { applications: applicationIds.length, wanted, minLoad, maxLoad });
   return { applications, pairs, loads, shortfalls, explanation };
 }
+
+export interface ReassignmentInput {
+  /** The application a juror has just declared a conflict with. */
+  readonly applicationId: ApplicationId;
+  readonly jurors: readonly Pick<Juror, 'id'>[];
+  /** Every stored assignment of the vote, the conflicted juror's included. */
+  readonly assignments: readonly JurorApplicationPair[];
+  /** Every declared conflict, the new one included. */
+  readonly conflicts: readonly Conflict[];
+  /** Jurors the application should have (k). */
+  readonly wanted: number;
+}
+
+export interface ReassignmentResult {
+  /** The jurors to add to the application, at most what it now lacks; empty when none is needed or available. */
+  readonly added: readonly JurorId[];
+  /** Jurors who read it without a conflict, before the addition. */
+  readonly reading: number;
+  /** What it still lacks after the addition (0: complete). */
+  readonly missing: number;
+  /** Jurors who could have been added (no conflict with it, not assigned to it). */
+  readonly available: number;
+}
+
+/**
+ * In k-per-application mode, a conflict declared once the vote is open takes a reader away from the
+ * application: give it to another juror, one with no conflict with it and not already assigned to it,
+ * the least loaded first (loads count the applications a juror reads without a conflict), then by id.
+ * Deterministic: the same jury, assignments and conflicts always choose the same juror.
+ */
+export function reassignAfterConflict(input: ReassignmentInput): ReassignmentResult {
+  if (!isCount(input.wanted, 1)) throw juryError('ASSIGNMENT_K_INVALID', { k: input.wanted });
+  const conflicts = pairsByJuror(input.conflicts);
+  const conflicted = (j: JurorId, a: ApplicationId) => !!conflicts.get(j)?.has(a);
+  const load = new Map<JurorId, number>(input.jurors.map((j) => [j.id, 0]));
+  const onIt = new Set<JurorId>();
+  for (const p of input.assignments) {
+    if (p.applicationId === input.applicationId) onIt.add(p.jurorId);
+    if (!conflicted(p.jurorId, p.applicationId) && load.has(p.jurorId)) load.set(p.jurorId, load.get(p.jurorId)! + 1);
+  }
+  const reading = [...onIt].filter((j) => !conflicted(j, input.applicationId)).length;
+  const candidates = [...load.keys()]
+    .filter((j) => !onIt.has(j) && !conflicted(j, input.applicationId))
+    .sort((x, y) => load.get(x)! - load.get(y)! || compareIds(x, y));
+  const added = candidates.slice(0, Math.max(0, input.wanted - reading));
+  return { added, reading, missing: Math.max(0, input.wanted - reading - added.length), available: candidates.length };
+}

@@ -7,4 +7,6 @@ export * from './methods/favourites.js';
 export * from './methods/borda-ranking.js';
 export * from './methods/pairwise.js';
 export * from './selection.js';
+export * from './draw.js';
+export * from './cut-off.js';
 export * from './tally.js';

@@ -1,5 +1,6 @@
 import { juryError } from './errors.js';
 import type { Message, MessageValues } from '../../common/i18n/message.js';
+import { drawTicket } from './draw.js';
 import { compareIds, explain, isCount, part, rounded, SCORE_EPSILON, type ApplicationId, type Explanation, type MethodResult } from './panel.js';
 
 export type TieBreakValue = number | string;
@@ -11,12 +12,20 @@ export interface Candidate {
   readonly keys?: Readonly<Record<string, TieBreakValue>>;
   /** Quota groups this application belongs to, e.g. `{ category: 'food', territory: 'north' }`. */
   readonly groups?: Readonly<Record<string, string>>;
+  /** How explanations name it (its title); the id when none is given. */
+  readonly name?: string;
+  /**
+   * The rules' cut-off converted into this application's score units, when they differ from the
+   * scale's (z-scores: src/jury/domain/cut-off.ts). Absent: the score is compared with the cut-off as is.
+   */
+  readonly cutOff?: number;
 }
 
 /**
  * Orders applications tied on score, in the order declared. `higher` for "more jurors who scored it",
  * `lower` for "submitted earlier" (epoch milliseconds or ISO 8601 UTC strings, which sort as text).
- * The application id is always the last resort, so the order is total.
+ * The last resort is always a draw (src/jury/domain/draw.ts): a ticket per application derived from
+ * the vote's seed, so the order is total, reproducible by anyone with the seed, and owes nothing to ids.
  */
 export interface TieBreaker {
   readonly key: string;
@@ -34,9 +43,14 @@ export interface SelectionRules {
   readonly laureates: number;
   /** Places on the waiting list, filled with the next in rank (default 0). */
   readonly waitingList?: number;
-  /** Applications scoring below this are never selected, not even for a quota or the waiting list. */
+  /**
+   * Applications scoring below this are never selected, not even for a quota or the waiting list. In
+   * the scale's units (a mark staff entered); a candidate's own `cutOff` is the same mark in its units.
+   */
   readonly cutOff?: number;
   readonly tieBreakers?: readonly TieBreaker[];
+  /** The seed of the last-resort draw (drawn when the vote closed); '' before it exists. */
+  readonly drawSeed?: string;
   /** Applied in the order given. */
   readonly quotas?: readonly Quota[];
 }
@@ -45,7 +59,7 @@ export interface SelectionRules {
 export interface TieBreakDecision {
   readonly ahead: ApplicationId;
   readonly behind: ApplicationId;
-  /** The tie-breaker's key, or `applicationId` when every declared tie-breaker was equal. */
+  /** The tie-breaker's key, or `draw` when every declared tie-breaker was equal (the values are the tickets). */
   readonly key: string;
   readonly aheadValue: TieBreakValue;
   readonly behindValue: TieBreakValue;
@@ -93,6 +107,14 @@ export interface BoundaryTie {
   readonly explanation: Explanation;
 }
 
+/** Applications whose order a draw settled: every declared tie-breaker left them equal. */
+export interface DrawnTie {
+  readonly score: number;
+  /** In the order the draw gave (ascending ticket). */
+  readonly applicationIds: readonly ApplicationId[];
+  readonly tickets: readonly string[];
+}
+
 export interface SelectionResult {
   /** Every candidate, by position. */
   readonly entries: readonly SelectionEntry[];
@@ -102,6 +124,8 @@ export interface SelectionResult {
   readonly waitingList: readonly ApplicationId[];
   readonly unmetQuotas: readonly UnmetQuota[];
   readonly boundaryTies: readonly BoundaryTie[];
+  /** The seed and the ties it settled (empty when no tie needed it). */
+  readonly draw: { readonly seed: string; readonly ties: readonly DrawnTie[] };
   readonly explanation: Explanation;
 }
 
@@ -111,6 +135,7 @@ export function candidatesFrom(
   extra: {
     readonly keys?: Readonly<Record<ApplicationId, Readonly<Record<string, TieBreakValue>>>>;
     readonly groups?: Readonly<Record<ApplicationId, Readonly<Record<string, string>>>>;
+    readonly names?: Readonly<Record<ApplicationId, string>>;
   } = {},
 ): Candidate[] {
   return result.scores.map((s) => ({
@@ -118,12 +143,14 @@ export function candidatesFrom(
     score: s.score,
     keys: { jurorCount: s.jurorCount, ...extra.keys?.[s.applicationId] },
     groups: extra.groups?.[s.applicationId] ?? {},
+    ...(extra.names?.[s.applicationId] ? { name: extra.names[s.applicationId] } : {}),
   }));
 }
 
 /** Ranks candidates: score first, ties (within 1e-9) flagged and ordered by the tie-breakers. */
-export function rankCandidates(candidates: readonly Candidate[], tieBreakers: readonly TieBreaker[] = []): RankedApplication[] {
+export function rankCandidates(candidates: readonly Candidate[], tieBreakers: readonly TieBreaker[] = [], drawSeed = ''): RankedApplication[] {
   checkCandidates(candidates, tieBreakers);
+  const decide = decider(tieBreakers, drawSeed);
   // Score then id first, so grouping does not depend on the order candidates came in.
   const sorted = [...candidates].sort((a, b) => b.score - a.score || compareIds(a.applicationId, b.applicationId));
   const groups: Candidate[][] = [];
@@ -136,10 +163,10 @@ export function rankCandidates(candidates: readonly Candidate[], tieBreakers: re
   const ranked: RankedApplication[] = [];
   for (const group of groups) {
     const rank = ranked.length + 1;
-    const ordered = [...group].sort((a, b) => decide(a, b, tieBreakers).sign);
+    const ordered = [...group].sort((a, b) => decide(a, b).sign);
     const decisions = ordered.slice(1).map((b, i) => {
       const a = ordered[i];
-      const d = decide(a, b, tieBreakers);
+      const d = decide(a, b);
       return { ahead: a.applicationId, behind: b.applicationId, key: d.key, aheadValue: d.aValue, behindValue: d.bValue };
     });
     ordered.forEach((c, i) => {
@@ -174,10 +201,14 @@ export function selectLaureates(candidates: readonly Candidate[], rules: Selecti
   });
 
   const tieBreakers = rules.tieBreakers ?? [];
-  const ranked = rankCandidates(candidates, tieBreakers);
+  const drawSeed = rules.drawSeed ?? '';
+  const decide = decider(tieBreakers, drawSeed);
+  const ranked = rankCandidates(candidates, tieBreakers, drawSeed);
   const byId = new Map(candidates.map((c) => [c.applicationId, c]));
+  const nameOf = (id: ApplicationId) => byId.get(id)?.name || id;
   const cutOff = rules.cutOff;
-  const eligible = ranked.filter((r) => cutOff === undefined || r.score >= cutOff - SCORE_EPSILON);
+  const thresholdOf = (id: ApplicationId) => byId.get(id)?.cutOff ?? cutOff!;
+  const eligible = ranked.filter((r) => cutOff === undefined || r.score >= thresholdOf(r.applicationId) - SCORE_EPSILON);
   const inGroup = (r: RankedApplication, q: Quota) => byId.get(r.applicationId)?.groups?.[q.dimension] === q.group;
 
   const chosen = new Set<ApplicationId>();
@@ -221,7 +252,7 @@ export function selectLaureates(candidates: readonly Candidate[], rules: Selecti
   const n = ranked.length;
   const entries: SelectionEntry[] = ranked.map((r) => {
     const where = part('where', { position: r.position, of: n, rank: r.rank, tied: r.tied ? 'yes' : 'no', score: rounded(r.score) });
-    const ties = tieSentence(r, ranked);
+    const ties = tieSentence(r, ranked, nameOf, drawSeed);
     const figures = { position: r.position, rank: r.rank, score: r.score, places, waitingPlaces };
     const make = (
       status: SelectionStatus,
@@ -242,7 +273,9 @@ export function selectLaureates(candidates: readonly Candidate[], rules: Selecti
       }),
     });
     if (!eligibleIds.has(r.applicationId)) {
-      return make('below_cut_off', 'cut_off', 'SELECTION_BELOW_CUT_OFF', 'belowCutOff', { cutOff: rounded(cutOff!) });
+      const own = byId.get(r.applicationId)?.cutOff;
+      const converted = own === undefined ? '' : part('cutConverted', { score: rounded(r.score), threshold: rounded(own), cutOff: rounded(cutOff!) });
+      return make('below_cut_off', 'cut_off', 'SELECTION_BELOW_CUT_OFF', 'belowCutOff', { cutOff: rounded(cutOff!), converted });
     }
     if (chosen.has(r.applicationId)) {
       if (byRankAlone.has(r.applicationId)) {
@@ -261,10 +294,14 @@ export function selectLaureates(candidates: readonly Candidate[], rules: Selecti
     return make('not_selected', reason, 'SELECTION_NOT_SELECTED', 'notSelected', { places, waitingPlaces, why });
   });
 
-  const boundaryTies = findBoundaryTies(entries, (a, b) => {
-    const d = decide(byId.get(a)!, byId.get(b)!, tieBreakers);
-    return { ahead: a, behind: b, key: d.key, aheadValue: d.aValue, behindValue: d.bValue };
-  });
+  const boundaryTies = findBoundaryTies(
+    entries,
+    (a, b) => {
+      const d = decide(byId.get(a)!, byId.get(b)!);
+      return { ahead: a, behind: b, key: d.key, aheadValue: d.aValue, behindValue: d.bValue };
+    },
+    (d) => describeDecision(d, nameOf, drawSeed),
+  );
   const laureates = entries.filter((e) => e.status === 'laureate').map((e) => e.applicationId);
   const byQuota = entries.filter((e) => e.reason === 'quota').length;
   const figures = {
@@ -283,6 +320,7 @@ export function selectLaureates(candidates: readonly Candidate[], rules: Selecti
     waitingList,
     unmetQuotas,
     boundaryTies,
+    draw: { seed: drawSeed, ties: drawnTies(ranked, drawSeed) },
     explanation: explain('SELECTION', figures, 'selection', {
       laureates: laureates.length,
       places,
@@ -301,6 +339,7 @@ function checkCandidates(candidates: readonly Candidate[], tieBreakers: readonly
     if (ids.has(c.applicationId)) throw juryError('CANDIDATE_DUPLICATE', { applicationId: c.applicationId });
     ids.add(c.applicationId);
     if (!Number.isFinite(c.score)) throw juryError('CANDIDATE_SCORE_INVALID', { applicationId: c.applicationId, score: c.score });
+    if (c.cutOff !== undefined && !Number.isFinite(c.cutOff)) throw juryError('SELECTION_RULES_INVALID', { field: 'cutOff', value: c.cutOff });
   }
   for (const t of tieBreakers) {
     let kind: string | undefined;
@@ -316,23 +355,54 @@ function checkCandidates(candidates: readonly Candidate[], tieBreakers: readonly
   }
 }
 
-function decide(a: Candidate, b: Candidate, tieBreakers: readonly TieBreaker[]): { sign: number; key: string; aValue: TieBreakValue; bValue: TieBreakValue } {
-  for (const t of tieBreakers) {
-    const av = a.keys![t.key];
-    const bv = b.keys![t.key];
-    const cmp = typeof av === 'number' && typeof bv === 'number' ? av - bv : compareIds(String(av), String(bv));
-    if (cmp !== 0) return { sign: t.prefer === 'higher' ? -Math.sign(cmp) : Math.sign(cmp), key: t.key, aValue: av, bValue: bv };
-  }
-  return { sign: compareIds(a.applicationId, b.applicationId), key: 'applicationId', aValue: a.applicationId, bValue: b.applicationId };
+/** The order within a tie: the declared tie-breakers, then the draw. */
+function decider(tieBreakers: readonly TieBreaker[], drawSeed: string) {
+  const tickets = new Map<ApplicationId, string>();
+  const ticket = (id: ApplicationId) => {
+    let t = tickets.get(id);
+    if (t === undefined) tickets.set(id, (t = drawTicket(drawSeed, id)));
+    return t;
+  };
+  return (a: Candidate, b: Candidate): { sign: number; key: string; aValue: TieBreakValue; bValue: TieBreakValue } => {
+    for (const t of tieBreakers) {
+      const av = a.keys![t.key];
+      const bv = b.keys![t.key];
+      const cmp = typeof av === 'number' && typeof bv === 'number' ? av - bv : compareIds(String(av), String(bv));
+      if (cmp !== 0) return { sign: t.prefer === 'higher' ? -Math.sign(cmp) : Math.sign(cmp), key: t.key, aValue: av, bValue: bv };
+    }
+    const [ta, tb] = [ticket(a.applicationId), ticket(b.applicationId)];
+    // Two equal tickets would need a SHA-256 collision; the id only keeps the order total in theory.
+    return { sign: compareIds(ta, tb) || compareIds(a.applicationId, b.applicationId), key: 'draw', aValue: ta, bValue: tb };
+  };
 }
 
-function describeDecision(d: TieBreakDecision): Message {
-  if (d.key === 'applicationId') return part('decisionById', { ahead: d.ahead, behind: d.behind });
-  return part('decisionByKey', { ahead: d.ahead, behind: d.behind, key: d.key, aheadValue: d.aheadValue, behindValue: d.behindValue });
+function describeDecision(d: TieBreakDecision, nameOf: (id: ApplicationId) => string, seed: string): Message {
+  const names = { ahead: nameOf(d.ahead), behind: nameOf(d.behind) };
+  if (d.key === 'draw') return part('decisionByDraw', { ...names, seed, aheadValue: shortTicket(d.aheadValue), behindValue: shortTicket(d.behindValue) });
+  return part('decisionByKey', { ...names, key: d.key, aheadValue: d.aheadValue, behindValue: d.behindValue });
+}
+
+/** The first 12 hex digits are enough for a reader to check the order by hand. */
+function shortTicket(v: TieBreakValue): string {
+  return String(v).slice(0, 12);
+}
+
+/** Each group of ties in which the draw decided at least one place, in ranking order. */
+function drawnTies(ranked: readonly RankedApplication[], seed: string): DrawnTie[] {
+  const out: DrawnTie[] = [];
+  for (let i = 0; i < ranked.length;) {
+    const r = ranked[i];
+    const group = ranked.slice(i, i + r.tieSize);
+    i += r.tieSize;
+    if (!group.some((g) => g.tieBreaks.some((d) => d.key === 'draw'))) continue;
+    const ids = group.map((g) => g.applicationId);
+    out.push({ score: r.score, applicationIds: ids, tickets: ids.map((id) => drawTicket(seed, id)) });
+  }
+  return out;
 }
 
 /** Names the others in a small tie; a large one (say, applications nobody picked) is only counted. */
-function tieSentence(r: RankedApplication, ranked: readonly RankedApplication[]): Message | '' {
+function tieSentence(r: RankedApplication, ranked: readonly RankedApplication[], nameOf: (id: ApplicationId) => string, seed: string): Message | '' {
   if (!r.tied) return '';
   const others = r.tieSize - 1;
   const names =
@@ -340,24 +410,28 @@ function tieSentence(r: RankedApplication, ranked: readonly RankedApplication[])
       ? ranked
           .slice(r.rank - 1, r.rank - 1 + r.tieSize)
           .filter((o) => o !== r)
-          .map((o) => o.applicationId)
-          .join(', ')
+          .map((o) => nameOf(o.applicationId))
       : null;
   // Each tie-break is its own clause: one message per decision, joined in the sentence.
-  const decisions = r.tieBreaks.map(describeDecision);
+  const decisions = r.tieBreaks.map((d) => describeDecision(d, nameOf, seed));
   const list: MessageValues = Object.fromEntries(decisions.map((d, i) => [`d${i}`, d]));
-  return part('tied', { named: names ? 'yes' : 'no', names: names ?? '', others, decisions: part(`list${Math.min(decisions.length, 2)}`, list) });
+  const named = names ? part(`names${names.length}`, Object.fromEntries(names.map((n, i) => [`n${i}`, n]))) : '';
+  return part('tied', { named: names ? 'yes' : 'no', names: named, others, decisions: part(`list${Math.min(decisions.length, 2)}`, list) });
 }
 
 /** Staff should look twice where a tie-breaker, not the score, decided who got in. */
-function findBoundaryTies(entries: readonly SelectionEntry[], decideBetween: (ahead: ApplicationId, behind: ApplicationId) => TieBreakDecision): BoundaryTie[] {
+function findBoundaryTies(
+  entries: readonly SelectionEntry[],
+  decideBetween: (ahead: ApplicationId, behind: ApplicationId) => TieBreakDecision,
+  describe: (d: TieBreakDecision) => Message,
+): BoundaryTie[] {
   const out: BoundaryTie[] = [];
   const check = (boundary: BoundaryTie['boundary'], inside: (e: SelectionEntry) => boolean, outside: (e: SelectionEntry) => boolean) => {
     const lastIn = [...entries].reverse().find((e) => inside(e) && e.reason !== 'quota');
     const firstOut = entries.find(outside);
     if (!lastIn || !firstOut || lastIn.rank !== firstOut.rank || lastIn.position > firstOut.position) return;
     const decision = decideBetween(lastIn.applicationId, firstOut.applicationId);
-    const text = describeDecision(decision);
+    const text = describe(decision);
     out.push({
       boundary,
       decision,

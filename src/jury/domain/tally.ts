@@ -1,7 +1,8 @@
 import { aggregateBorda, type RankingBallot } from './methods/borda-ranking.js';
 import { aggregateFavourites, type FavouritesBallot } from './methods/favourites.js';
 import { aggregatePairwise, type Comparison } from './methods/pairwise.js';
-import { aggregateScoredCriteria, type Criterion, type Normalisation, type ScoreBallot } from './methods/scored-criteria.js';
+import { aggregateScoredCriteria, type Criterion, type Normalisation, type ScoreBallot, type ScoredCriteriaResult } from './methods/scored-criteria.js';
+import { cutOffInScores } from './cut-off.js';
 import type { ApplicationId, JuryMethod, MethodResult, Panel } from './panel.js';
 import { candidatesFrom, selectLaureates, type Quota, type SelectionResult, type TieBreaker, type TieBreakValue } from './selection.js';
 
@@ -12,7 +13,10 @@ export interface TallyRules {
   readonly maxFavourites: number;
   readonly laureates: number;
   readonly waitingList: number;
+  /** A mark on the criteria's scale (scored criteria) or the method's own score (other methods). */
   readonly cutOff: number | null;
+  /** A normalised score stored as cut-off before cut-offs were marks (see the migration); compared as is. */
+  readonly cutOffZ?: number | null;
   readonly quotas: readonly Quota[];
   readonly tieBreakers: readonly TieBreaker[];
 }
@@ -33,6 +37,10 @@ export interface TallyInput {
   /** Extra tie-break keys (e.g. submittedAt) and quota groups (e.g. category) per application. */
   readonly keys?: Readonly<Record<ApplicationId, Readonly<Record<string, TieBreakValue>>>>;
   readonly groups?: Readonly<Record<ApplicationId, Readonly<Record<string, string>>>>;
+  /** How explanations name each application (its title). */
+  readonly names?: Readonly<Record<ApplicationId, string>>;
+  /** The seed of the last-resort draw ('' while the vote is open). */
+  readonly drawSeed?: string;
 }
 
 export interface Tally {
@@ -67,13 +75,22 @@ export function tally(input: TallyInput): Tally {
       result = aggregatePairwise({ ...panel, comparisons: ballots.comparisons ?? [], options: { quorum: rules.quorum } });
       break;
   }
-  const candidates = candidatesFrom(result, { keys: input.keys, groups: input.groups });
+  let candidates = candidatesFrom(result, { keys: input.keys, groups: input.groups, names: input.names });
+  let cutOff = rules.cutOff ?? undefined;
+  if (cutOff !== undefined && result.method === 'scored_criteria' && (result as ScoredCriteriaResult).normalisation === 'z_score') {
+    // The mark staff entered, converted into each application's z-score units.
+    const own = cutOffInScores(result as ScoredCriteriaResult, cutOff);
+    candidates = candidates.map((c) => ({ ...c, cutOff: own.get(c.applicationId) }));
+  } else if (cutOff === undefined && typeof rules.cutOffZ === 'number') {
+    cutOff = rules.cutOffZ;
+  }
   const selection = selectLaureates(candidates, {
     laureates: rules.laureates,
     waitingList: rules.waitingList,
-    cutOff: rules.cutOff ?? undefined,
+    cutOff,
     tieBreakers: rules.tieBreakers,
     quotas: rules.quotas,
+    drawSeed: input.drawSeed ?? '',
   });
   return { result, selection };
 }

@@ -34,6 +34,11 @@ export interface Bar {
   percent: number;
   /** What is written at the end of the bar, e.g. "112 %". */
   valueText: string;
+  /**
+   * Percent of the goal reached before refunds, for a campaign that missed its goal: drawn as a dashed
+   * outline behind the bar, so that a near miss is not an empty bar.
+   */
+  before?: number;
 }
 
 export interface BarChartOptions {
@@ -70,11 +75,18 @@ export function barChartSvg(o: BarChartOptions): string {
   o.bars.forEach((b, i) => {
     const y = top + i * rowHeight;
     const end = x(b.percent);
+    const before = b.before !== undefined && b.before > b.percent ? x(b.before) : null;
+    // The value after the bar (or its outline); right-aligned on the edge when it would not fit.
+    const textAt = Math.min(Math.max(end, before ?? 0), right) + 6;
+    const fits = textAt + b.valueText.length * 7.6 <= width;
     parts.push(
       `<text x="${left}" y="${y + 15}" fill="#1a1a1a"${b.lang ? ` lang="${escapeXml(b.lang)}"` : ''}>${escapeXml(shorten(b.label, 56))}</text>`,
       `<rect x="${left}" y="${y + 22}" width="${n(right - left)}" height="18" fill="#eef0f3"/>`,
+      before === null
+        ? ''
+        : `<rect x="${left + 0.75}" y="${y + 22.75}" width="${n(Math.max(before - left - 1.5, 0))}" height="16.5" fill="none" stroke="${colour}" stroke-width="1.5" stroke-dasharray="4 3"/>`,
       `<rect x="${left}" y="${y + 22}" width="${n(Math.max(end - left, 0))}" height="18" fill="${colour}"/>`,
-      `<text x="${n(Math.min(end, right) + 6)}" y="${y + 36}" fill="#1a1a1a">${escapeXml(b.valueText)}</text>`,
+      `<text x="${n(fits ? textAt : width - 2)}" y="${y + 36}"${fits ? '' : ' text-anchor="end"'} fill="#1a1a1a">${escapeXml(b.valueText)}</text>`,
     );
   });
   const goal = n(x(100));

@@ -12,7 +12,7 @@ export interface PublishedMeta {
   tenant: { slug: string; name: string };
 }
 
-export const CSV_TABLES = ['campaigns', 'summary', 'daily', 'communes', 'categories'] as const;
+export const CSV_TABLES = ['campaigns', 'summary', 'daily', 'communes', 'categories', 'partners'] as const;
 export type CsvTable = (typeof CSV_TABLES)[number];
 
 export function isCsvTable(v: unknown): v is CsvTable {
@@ -50,10 +50,30 @@ export function reportJson(meta: PublishedMeta, figures: ReportFigures): Record<
   };
 }
 
-const money = (prefix: string, cents: number) => ({ [`${prefix}_cents`]: String(cents), [`${prefix}_eur`]: euros(cents) });
+/**
+ * Two CSV dialects: `comma` (RFC 4180, decimals with a dot: the default, for programs) and `semicolon`
+ * (`;` between cells and decimals with a comma, as spreadsheets set to French or Dutch read them).
+ */
+export const CSV_DIALECTS = ['comma', 'semicolon'] as const;
+export type CsvDialect = (typeof CSV_DIALECTS)[number];
 
-function rows(table: CsvTable, f: ReportFigures): Array<Record<string, string>> {
+export function isCsvDialect(v: unknown): v is CsvDialect {
+  return typeof v === 'string' && (CSV_DIALECTS as readonly string[]).includes(v);
+}
+
+/** The columns added by schemaVersion 2 to the campaigns table, after every column of version 1. */
+const BEFORE_REFUNDS_COLUMNS = [
+  'before_refunds_citizens_cents',
+  'before_refunds_citizens_eur',
+  'before_refunds_percent_of_goal',
+  'before_refunds_contributions',
+  'before_refunds_contributors',
+];
+
+function rows(table: CsvTable, f: ReportFigures, decimal: '.' | ','): Array<Record<string, string>> {
   const label = (key: string) => f.categories.find((c) => c.key === key);
+  const eur = (cents: number) => euros(cents).replace('.', decimal);
+  const money = (prefix: string, cents: number) => ({ [`${prefix}_cents`]: String(cents), [`${prefix}_eur`]: eur(cents) });
   switch (table) {
     case 'campaigns':
       return f.campaignRows.map((r) => ({
@@ -70,6 +90,14 @@ function rows(table: CsvTable, f: ReportFigures): Array<Record<string, string>> 
         contributors: String(r.contributors),
         page_views: String(r.pageViews),
         outcome: r.outcome,
+        ...(r.beforeRefunds
+          ? {
+              ...money('before_refunds_citizens', r.beforeRefunds.citizensCents),
+              before_refunds_percent_of_goal: String(r.beforeRefunds.percentOfGoal),
+              before_refunds_contributions: String(r.beforeRefunds.contributions),
+              before_refunds_contributors: String(r.beforeRefunds.contributors),
+            }
+          : {}),
       }));
     case 'daily':
       return f.daily.map((d) => ({
@@ -89,9 +117,17 @@ function rows(table: CsvTable, f: ReportFigures): Array<Record<string, string>> 
         ...money('matched', g.matchedCents),
         ...money('total', g.totalCents),
       }));
+    case 'partners':
+      return (f.partners ?? []).map((p) => ({
+        partner: p.name,
+        ...money('budget', p.budgetCents),
+        ...money('matched', p.matchedCents),
+        campaigns: String(p.campaigns),
+      }));
     case 'summary': {
       const line = (indicator: string, value: string | number | null) => ({ indicator, value: value === null ? '' : String(value) });
-      const cents = (indicator: string, v: number) => [line(`${indicator}_cents`, v), line(`${indicator}_eur`, euros(v))];
+      const cents = (indicator: string, v: number) => [line(`${indicator}_cents`, v), line(`${indicator}_eur`, eur(v))];
+      const everyone = f.contributions.everyone;
       return [
         line('programme_slug', f.programme.slug),
         line('window_opens_at', f.window.opensAt),
@@ -104,7 +140,7 @@ function rows(table: CsvTable, f: ReportFigures): Array<Record<string, string>> 
         line('campaigns_funded', f.campaigns.funded),
         line('campaigns_not_funded', f.campaigns.notFunded),
         line('campaigns_in_progress', f.campaigns.inProgress),
-        line('success_rate_percent', f.campaigns.successRatePercent),
+        line('success_rate_percent', f.campaigns.successRatePercent === null ? null : String(f.campaigns.successRatePercent).replace('.', decimal)),
         ...cents('collected_citizens', f.amounts.citizensCents),
         ...cents('collected_match_funding', f.amounts.matchFundingCents),
         ...cents('collected_total', f.amounts.totalCents),
@@ -115,6 +151,15 @@ function rows(table: CsvTable, f: ReportFigures): Array<Record<string, string>> 
         line('contributions', f.contributions.count),
         line('unique_contributors', f.contributions.uniqueContributors),
         line('page_views', f.pageViews),
+        // schemaVersion 2: everyone who contributed and what went back.
+        ...(everyone
+          ? [
+              line('contributions_everyone', everyone.count),
+              line('unique_contributors_everyone', everyone.uniqueContributors),
+              ...cents('collected_before_refunds_citizens', everyone.citizensCents),
+            ]
+          : []),
+        ...(f.refunds ? [...cents('refunded_citizens', f.refunds.citizensCents), line('refunded_contributions', f.refunds.contributions)] : []),
       ];
     }
   }
@@ -157,14 +202,19 @@ export const CSV_COLUMNS: Record<CsvTable, string[]> = {
     'total_eur',
   ],
   summary: ['indicator', 'value'],
+  partners: ['partner', 'budget_cents', 'budget_eur', 'matched_cents', 'matched_eur', 'campaigns'],
 };
 
 /** One table of the report as CSV (UTF-8 with BOM for spreadsheets), each line saying which version it is from. */
-export function reportCsv(meta: PublishedMeta, figures: ReportFigures, table: CsvTable): string {
+export function reportCsv(meta: PublishedMeta, figures: ReportFigures, table: CsvTable, dialect: CsvDialect = 'comma'): string {
   const columns = csvColumns(table, figures);
   const header = ['report_version', 'published_at', ...columns];
-  const body = rows(table, figures).map((r) => [String(meta.version), meta.publishedAt, ...columns.map((c) => r[c] ?? '')]);
-  return '\uFEFF' + toCsv(header, body);
+  const body = rows(table, figures, dialect === 'semicolon' ? ',' : '.').map((r) => [
+    String(meta.version),
+    meta.publishedAt,
+    ...columns.map((c) => r[c] ?? ''),
+  ]);
+  return '\uFEFF' + toCsv(header, body, dialect === 'semicolon' ? ';' : ',');
 }
 
 /**
@@ -177,8 +227,12 @@ export function categoryLanguages(f: ReportFigures): string[] {
   return ['fr', 'en', ...[...others].sort()];
 }
 
-/** A table's columns: the stable ones, and for categories one `label_<lang>` per further language after `label_en`. */
+/**
+ * A table's columns: the stable ones, for campaigns the columns of schemaVersion 2 when the report has
+ * them, and for categories one `label_<lang>` per further language after `label_en`.
+ */
 export function csvColumns(table: CsvTable, f: ReportFigures): string[] {
+  if (table === 'campaigns') return f.schemaVersion >= 2 ? [...CSV_COLUMNS.campaigns, ...BEFORE_REFUNDS_COLUMNS] : CSV_COLUMNS.campaigns;
   if (table !== 'categories') return CSV_COLUMNS[table];
   const extra = categoryLanguages(f)
     .slice(2)

@@ -7,7 +7,8 @@ import type { Localized } from '../../common/i18n/localized.js';
  * a published version is stored as is and must read back identically forever.
  */
 
-export const REPORT_SCHEMA_VERSION = 1;
+/** 2 added each campaign's figures before refunds and everyone who contributed (docs/open-data.md). */
+export const REPORT_SCHEMA_VERSION = 2;
 
 export type CampaignStatusLike = 'draft' | 'in_review' | 'changes_requested' | 'approved' | 'live' | 'awaiting_funds' | 'funded' | 'not_funded';
 export type ContributionStatusLike = 'pending' | 'confirmed' | 'failed' | 'expired' | 'refund_due' | 'refunded';
@@ -43,6 +44,12 @@ export interface ReportContribution {
 /** Confirmed contributions of opened campaigns, summed: per campaign, per local day, and overall. */
 export interface ContributionSummary {
   perCampaign: Record<string, { citizensCents: number; contributions: number; contributors: number }>;
+  /**
+   * Every payment that was confirmed, whatever happened next (kept, refund due, refunded): what each
+   * campaign reached before its refunds, and everyone who contributed.
+   */
+  reachedPerCampaign: Record<string, { citizensCents: number; contributions: number; contributors: number }>;
+  everyone: { citizensCents: number; contributions: number; uniqueContributors: number };
   /** Local dates (YYYY-MM-DD, tenant's time zone) of confirmation. */
   perDay: Array<{ date: string; citizensCents: number; contributions: number }>;
   contributions: number;
@@ -51,6 +58,8 @@ export interface ContributionSummary {
 
 export interface ReportAllocation {
   campaignId: string;
+  /** The partner whose budget it comes from (absent in reports computed before partners were shown). */
+  partnerId?: string;
   amountCents: number;
   kind: 'ratio' | 'grant';
   status: 'reserved' | 'confirmed' | 'released';
@@ -70,6 +79,8 @@ export interface ReportInput {
    */
   contributionSummary?: ContributionSummary;
   allocations: ReportAllocation[];
+  /** The partners with a match-funding budget in the programme: their name and the sum of their budgets. */
+  partners?: Array<{ id: string; name: string; budgetCents: number }>;
   /** The collection window: opens at the `campaign` phase, closes at `settlement`. */
   window: { opensAt: Date | null; closesAt: Date | null };
   /** Whether match-funding counts toward a campaign's goal (the programme's campaign settings). */
@@ -96,6 +107,12 @@ export interface CampaignRow {
   contributors: number;
   pageViews: number;
   outcome: CampaignOutcome;
+  /**
+   * Citizens' payments confirmed at some point, refunded ones included (schemaVersion 2): what a campaign
+   * that missed its goal had reached before its contributions went back. Match-funding is not in it:
+   * a campaign that is not funded receives none.
+   */
+  beforeRefunds?: { citizensCents: number; percentOfGoal: number; contributions: number; contributors: number };
 }
 
 export interface GroupRow {
@@ -131,7 +148,18 @@ export interface ReportFigures {
   /** Over the campaigns' totals (citizens + match-funding). */
   perCampaign: { averageCents: number; medianCents: number };
   perFundedCampaign: { averageCents: number; medianCents: number };
-  contributions: { count: number; uniqueContributors: number };
+  /**
+   * `count` and `uniqueContributors`: the contributions whose money was kept (funded campaigns and
+   * campaigns still collecting). `everyone` (schemaVersion 2): every confirmed payment, refunded ones included.
+   */
+  contributions: { count: number; uniqueContributors: number; everyone?: { count: number; uniqueContributors: number; citizensCents: number } };
+  /**
+   * The partners who set a match-funding budget (schemaVersion 2), most matched first: the budget they
+   * set, what they gave (confirmed allocations of opened campaigns) and to how many campaigns.
+   */
+  partners?: Array<{ name: string; budgetCents: number; matchedCents: number; campaigns: number }>;
+  /** Citizens' money confirmed then given back (schemaVersion 2): `contributions.everyone.citizensCents - amounts.citizensCents`. */
+  refunds?: { citizensCents: number; contributions: number };
   pageViews: number;
   /** `label` per language; `labelFr`/`labelEn` as `titleFr`/`titleEn` above. */
   categories: Array<{ key: string; label: Localized; labelFr: string; labelEn: string }>;
@@ -143,6 +171,8 @@ export interface ReportFigures {
 
 /** Campaigns that opened for collection: drafts and pages under review have collected nothing and are left out. */
 const LAUNCHED: readonly CampaignStatusLike[] = ['live', 'awaiting_funds', 'funded', 'not_funded'];
+/** The statuses of a payment that was confirmed at some point. */
+const REACHED: readonly ContributionStatusLike[] = ['confirmed', 'refund_due', 'refunded'];
 /** A window longer than this is a data error; the curve stops there rather than growing without bound. */
 const MAX_DAYS = 400;
 
@@ -201,6 +231,8 @@ function group(rows: CampaignRow[], keyOf: (r: CampaignRow) => string): GroupRow
 export function summariseContributions(contributions: ReportContribution[], launchedIds: ReadonlySet<string>, timeZone: string): ContributionSummary {
   // Only confirmed money counts: pending may still fail, and refunded or refund-due money went back.
   const counted = contributions.filter((c) => c.status === 'confirmed' && launchedIds.has(c.campaignId) && c.confirmedAt);
+  // Before refunds: every payment that was confirmed (a refund comes after a confirmation).
+  const reached = contributions.filter((c) => REACHED.includes(c.status) && launchedIds.has(c.campaignId) && c.confirmedAt);
   // Zone offsets change on whole hours: one offset lookup per hour of confirmations, not per contribution.
   const offsets = new Map<number, number>();
   const dayOf = (at: Date) => {
@@ -227,8 +259,23 @@ export function summariseContributions(contributions: ReportContribution[], laun
     perDay.set(date, day);
   }
   for (const [id, set] of people) perCampaign[id].contributors = set.size;
+  const reachedPerCampaign: ContributionSummary['reachedPerCampaign'] = {};
+  const reachedPeople = new Map<string, Set<string>>();
+  for (const c of reached) {
+    const row = (reachedPerCampaign[c.campaignId] ??= { citizensCents: 0, contributions: 0, contributors: 0 });
+    row.citizensCents += c.amountCents;
+    row.contributions += 1;
+    reachedPeople.set(c.campaignId, (reachedPeople.get(c.campaignId) ?? new Set<string>()).add(c.emailKey));
+  }
+  for (const [id, set] of reachedPeople) reachedPerCampaign[id].contributors = set.size;
   return {
     perCampaign,
+    reachedPerCampaign,
+    everyone: {
+      citizensCents: reached.reduce((sum, c) => sum + c.amountCents, 0),
+      contributions: reached.length,
+      uniqueContributors: new Set(reached.map((c) => c.emailKey)).size,
+    },
     perDay: [...perDay.values()],
     contributions: counted.length,
     uniqueContributors: new Set(counted.map((c) => c.emailKey)).size,
@@ -280,6 +327,7 @@ export function computeReport(input: ReportInput): ReportFigures {
       const citizensCents = mine.citizensCents;
       const matchedCents = matchedByCampaign.get(c.id) ?? 0;
       const towardGoal = citizensCents + (input.matchCountsTowardGoal ? matchedCents : 0);
+      const before = summary.reachedPerCampaign[c.id] ?? { citizensCents: 0, contributions: 0, contributors: 0 };
       return {
         campaignId: c.id,
         slug: c.slug,
@@ -295,6 +343,7 @@ export function computeReport(input: ReportInput): ReportFigures {
         contributors: mine.contributors,
         pageViews: c.pageViews,
         outcome: outcomeOf(c.status),
+        beforeRefunds: { ...before, percentOfGoal: c.goalCents > 0 ? Math.floor((before.citizensCents * 100) / c.goalCents) : 0 },
       };
     })
     .sort((a, b) => b.percentOfGoal - a.percentOfGoal || b.totalCents - a.totalCents || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
@@ -307,6 +356,17 @@ export function computeReport(input: ReportInput): ReportFigures {
   const fundedTotal = funded.reduce((s, r) => s + r.totalCents, 0);
   const settled = campaignRows.filter((r) => r.outcome !== 'in_progress').length;
 
+  const partners = (input.partners ?? [])
+    .map((p) => {
+      const mine = matched.filter((a) => a.partnerId === p.id);
+      return {
+        name: p.name,
+        budgetCents: p.budgetCents,
+        matchedCents: mine.reduce((sum, a) => sum + a.amountCents, 0),
+        campaigns: new Set(mine.map((a) => a.campaignId)).size,
+      };
+    })
+    .sort((a, b) => b.matchedCents - a.matchedCents || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const submitted = input.applications.filter((a) => a.submitted);
   const laureates = new Set(input.laureateIds);
   return {
@@ -331,7 +391,20 @@ export function computeReport(input: ReportInput): ReportFigures {
     amounts: { citizensCents, matchFundingCents, totalCents },
     perCampaign: { averageCents: divRound(totalCents, campaignRows.length), medianCents: median(totals) },
     perFundedCampaign: { averageCents: divRound(fundedTotal, funded.length), medianCents: median(funded.map((r) => r.totalCents)) },
-    contributions: { count: summary.contributions, uniqueContributors: summary.uniqueContributors },
+    contributions: {
+      count: summary.contributions,
+      uniqueContributors: summary.uniqueContributors,
+      everyone: {
+        count: summary.everyone.contributions,
+        uniqueContributors: summary.everyone.uniqueContributors,
+        citizensCents: summary.everyone.citizensCents,
+      },
+    },
+    partners,
+    refunds: {
+      citizensCents: Math.max(0, summary.everyone.citizensCents - citizensCents),
+      contributions: Math.max(0, summary.everyone.contributions - summary.contributions),
+    },
     pageViews: launched.reduce((s, c) => s + c.pageViews, 0),
     categories: input.categories.map((c) => ({ key: c.key, label: { ...c.label }, labelFr: c.label.fr ?? '', labelEn: c.label.en ?? '' })),
     byCommune: group(campaignRows, (r) => r.commune || '—'),

@@ -79,9 +79,9 @@ describe('favourites ("coups de coeur")', () => {
     // a001 (9 after the conflict) ties a003 and a004 on score; earlier submission decides.
     const a001 = selection.entries.find((e) => e.applicationId === 'a001')!;
     expect(a001).toMatchObject({ rank: 2, position: 4, tied: true, status: 'laureate', reason: 'rank' });
-    expect(say(a001.explanation)).toContain('a003 ahead of a001 by submittedAt');
+    expect(say(a001.explanation)).toContain('“a003” ahead of “a001” by submission time');
     expect(a001.tieSize).toBe(3);
-    expect(say(a001.explanation)).toContain('Tied on score with a004, a003;');
+    expect(say(a001.explanation)).toContain('Tied on score with “a004” and “a003”;');
     // The next 20 each got 1 pick: all tied; the waiting list goes to the earliest submitted.
     expect(selection.waitingList).toEqual(['a030', 'a029', 'a028']);
     expect(selection.entries.find((e) => e.applicationId === 'a030')).toMatchObject({ rank: 11, tied: true, status: 'waiting_list', waitingListPosition: 1 });

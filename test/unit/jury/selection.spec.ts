@@ -1,6 +1,7 @@
 import { renderMessage, type Message } from '../../../src/common/i18n/message.js';
 import { sharedTranslations } from '../../../src/common/web/i18n.js';
 import fc from 'fast-check';
+import { drawOrder } from '../../../src/jury/domain/draw.js';
 import { rankCandidates, selectLaureates, type Candidate } from '../../../src/jury/domain/selection.js';
 import { shuffle } from './jury-fixtures.js';
 
@@ -23,17 +24,19 @@ describe('ranking', () => {
         { key: 'submittedAt', prefer: 'lower' },
       ],
     );
+    // a4 and a5 are equal on every tie-breaker: the draw (empty seed here) orders them.
+    const [d1, d2] = drawOrder('', ['a4', 'a5']);
     expect(ranked.map((r) => [r.applicationId, r.rank, r.position, r.tied])).toEqual([
       ['a2', 1, 1, false],
       ['a3', 2, 2, true],
-      ['a4', 2, 3, true],
-      ['a5', 2, 4, true],
+      [d1, 2, 3, true],
+      [d2, 2, 4, true],
       ['a1', 2, 5, true],
     ]);
-    expect(ranked[1].tieBreaks).toEqual([{ ahead: 'a3', behind: 'a4', key: 'jurorCount', aheadValue: 6, behindValue: 5 }]);
-    expect(ranked[2].tieBreaks.map((d) => d.key)).toEqual(['jurorCount', 'applicationId']);
+    expect(ranked[1].tieBreaks).toEqual([{ ahead: 'a3', behind: d1, key: 'jurorCount', aheadValue: 6, behindValue: 5 }]);
+    expect(ranked[2].tieBreaks.map((d) => d.key)).toEqual(['jurorCount', 'draw']);
     expect(ranked[4].tieBreaks).toEqual([
-      { ahead: 'a5', behind: 'a1', key: 'submittedAt', aheadValue: '2026-03-01T10:00:00Z', behindValue: '2026-03-02T10:00:00Z' },
+      { ahead: d2, behind: 'a1', key: 'submittedAt', aheadValue: '2026-03-01T10:00:00Z', behindValue: '2026-03-02T10:00:00Z' },
     ]);
     expect(ranked[0].tieBreaks).toEqual([]);
   });
@@ -128,7 +131,7 @@ describe('selection of laureates', () => {
     expect(result.entries.find((e) => e.applicationId === 'a09')).toMatchObject({ status: 'below_cut_off', reason: 'cut_off' });
     expect(result.entries.find((e) => e.applicationId === 'a08')).toMatchObject({ status: 'below_cut_off' });
     expect(result.unmetQuotas).toMatchObject([{ quota: { group: 'south', min: 3 }, selected: 1 }]);
-    expect(say(result.entries.find((e) => e.applicationId === 'a09')!.explanation)).toContain('below the cut-off 14');
+    expect(say(result.entries.find((e) => e.applicationId === 'a09')!.explanation)).toContain('below the cut-off of 14,');
   });
 
   it('flags a tie settled by a tie-breaker at the edge of the laureates', () => {
@@ -142,7 +145,7 @@ describe('selection of laureates', () => {
     );
     expect(result.laureates).toEqual(['a3', 'a2']);
     expect(result.boundaryTies).toMatchObject([{ boundary: 'laureates', decision: { ahead: 'a2', behind: 'a1', key: 'jurorCount' } }]);
-    expect(say(result.boundaryTies[0].explanation)).toContain('a2 ahead of a1 by jurorCount (4 vs 3)');
+    expect(say(result.boundaryTies[0].explanation)).toContain('“a2” ahead of “a1” by number of jurors (4 vs 3)');
   });
 
   it('refuses nonsensical rules', () => {

@@ -1,6 +1,7 @@
 import { CSV_COLUMNS, CSV_TABLES, euros, reportCsv, reportJson, withEuros } from '../../../src/reports/domain/open-data.js';
 import { computeReport, upgradeFigures, type ReportFigures, type ReportInput } from '../../../src/reports/domain/report.js';
 import { pdfText } from '../../../src/reports/report.pdf.js';
+import { openDataErrors } from '../../setup/open-data-schema.js';
 
 const input: ReportInput = {
   programme: { id: 'p1', slug: 'makers', title: { fr: 'Makers', en: 'Makers' }, phase: 'results' },
@@ -50,7 +51,17 @@ describe('open-data downloads', () => {
   it('gives each CSV table its stable header, the version and publication time on every line', () => {
     for (const table of CSV_TABLES) {
       const [header, ...rows] = parse(reportCsv(meta, figures, table));
-      expect(header).toEqual(['report_version', 'published_at', ...CSV_COLUMNS[table]]);
+      const added =
+        table === 'campaigns'
+          ? [
+              'before_refunds_citizens_cents',
+              'before_refunds_citizens_eur',
+              'before_refunds_percent_of_goal',
+              'before_refunds_contributions',
+              'before_refunds_contributors',
+            ]
+          : [];
+      expect(header).toEqual(['report_version', 'published_at', ...CSV_COLUMNS[table], ...added]);
       for (const r of rows) expect(r.slice(0, 2)).toEqual(['3', '2026-10-01T08:00:00.000Z']);
     }
   });
@@ -59,7 +70,7 @@ describe('open-data downloads', () => {
     const csv = reportCsv(meta, figures, 'campaigns');
     const lines = csv.slice(1).trimEnd().split('\r\n');
     expect(lines[1]).toBe(
-      `3,2026-10-01T08:00:00.000Z,velo,"'=HYPERLINK(""http://evil"")",Roubaix,repair,100000,1000.00,123456,1234.56,5,0.05,123461,1234.61,123,1,1,42,funded`,
+      `3,2026-10-01T08:00:00.000Z,velo,"'=HYPERLINK(""http://evil"")",Roubaix,repair,100000,1000.00,123456,1234.56,5,0.05,123461,1234.61,123,1,1,42,funded,123456,1234.56,123,1,1`,
     );
   });
 
@@ -115,7 +126,8 @@ describe('open-data downloads', () => {
   it('gives the JSON a schemaVersion, the version, and every amount in cents and in euros', () => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test walks the document freely
     const json = reportJson(meta, figures) as Record<string, any>;
-    expect(json.schemaVersion).toBe(1);
+    expect(json.schemaVersion).toBe(2);
+    expect(openDataErrors(json)).toEqual([]);
     expect(json.version).toBe(3);
     expect(json.publishedAt).toBe('2026-10-01T08:00:00.000Z');
     expect(json.tenant).toEqual({ slug: 'lumiere', name: 'Métropole' });
@@ -136,8 +148,8 @@ describe('open-data downloads', () => {
     expect(withEuros({ a: [{ xCents: 150, n: 1 }], yCents: null })).toEqual({ a: [{ xCents: 150, xEur: 1.5, n: 1 }], yCents: null });
   });
 
-  it('keeps PDF text within what the standard fonts can draw', () => {
-    expect(pdfText('55\u202f000\u00a0€ — œuvre')).toBe('55 000 € — œuvre');
-    expect(pdfText('emoji 🎉 ok')).toBe('emoji ? ok');
+  it('keeps PDF text as written (the embedded font draws every language), dropping only control characters', () => {
+    expect(pdfText('55\u202f000\u00a0€ — œuvre')).toBe('55\u202f000\u00a0€ — œuvre');
+    expect(pdfText('Łódź, Ærø, Ğü\u0007')).toBe('Łódź, Ærø, Ğü');
   });
 });

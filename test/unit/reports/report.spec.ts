@@ -95,12 +95,54 @@ describe('results report figures', () => {
   });
 
   it('counts contributions and unique contributors (an anonymous contributor giving twice counts once)', () => {
-    expect(f.contributions).toEqual({ count: 3, uniqueContributors: 2 });
+    // Kept: anon twice and bob on A. Everyone: bob and fay too, whose money B gave back (gus gave to a draft: not counted).
+    expect(f.contributions).toEqual({ count: 3, uniqueContributors: 2, everyone: { count: 5, uniqueContributors: 3, citizensCents: 150_000 } });
+    expect(f.refunds).toEqual({ citizensCents: 30_000, contributions: 2 });
+  });
+
+  it('lists the partners with a budget, what each gave and to how many campaigns (confirmed allocations of opened campaigns)', () => {
+    const g = computeReport(
+      input({
+        partners: [
+          { id: 'bank', name: 'Banque', budgetCents: 50_000 },
+          { id: 'city', name: 'Ville', budgetCents: 100_000 },
+          { id: 'idle', name: 'Agence', budgetCents: 10_000 },
+        ],
+        allocations: [
+          { campaignId: 'A', partnerId: 'bank', amountCents: 25_000, kind: 'ratio', status: 'confirmed' },
+          { campaignId: 'A', partnerId: 'bank', amountCents: 4_950, kind: 'ratio', status: 'reserved' },
+          { campaignId: 'B', partnerId: 'city', amountCents: 10_000, kind: 'ratio', status: 'released' },
+          { campaignId: 'C', partnerId: 'city', amountCents: 12_000, kind: 'grant', status: 'confirmed' },
+          { campaignId: 'A', partnerId: 'city', amountCents: 20_000, kind: 'grant', status: 'confirmed' },
+          { campaignId: 'D', partnerId: 'city', amountCents: 1_000, kind: 'grant', status: 'confirmed' }, // a draft: not counted
+        ],
+      }),
+    );
+    expect(g.partners).toEqual([
+      { name: 'Ville', budgetCents: 100_000, matchedCents: 32_000, campaigns: 2 },
+      { name: 'Banque', budgetCents: 50_000, matchedCents: 25_000, campaigns: 1 },
+      { name: 'Agence', budgetCents: 10_000, matchedCents: 0, campaigns: 0 },
+    ]);
+  });
+
+  it('gives what each campaign reached before its refunds: a near miss stays visible', () => {
+    const byId = Object.fromEntries(f.campaignRows.map((r) => [r.campaignId, r]));
+    // B: 30,000 of 200,000 confirmed then refunded (or due): 15 %, two people; match-funding is not in it.
+    expect(byId.B.beforeRefunds).toEqual({ citizensCents: 30_000, percentOfGoal: 15, contributions: 2, contributors: 2 });
+    // A funded campaign: before refunds is what it kept (no refund), in citizens' money only.
+    expect(byId.A.beforeRefunds).toEqual({ citizensCents: 120_000, percentOfGoal: 120, contributions: 3, contributors: 2 });
+    expect(byId.C.beforeRefunds).toEqual({ citizensCents: 0, percentOfGoal: 0, contributions: 0, contributors: 0 });
+    // 99.6 % reached, then refunded: shown as 99 %, never rounded up to the goal.
+    const g = computeReport(
+      input({ campaigns: [campaign('B', { goalCents: 100_000, status: 'not_funded' })], contributions: [gift('B', 99_600, 'a@x', { status: 'refunded' })] }),
+    );
+    expect(g.campaignRows[0]).toMatchObject({ citizensCents: 0, percentOfGoal: 0, beforeRefunds: { citizensCents: 99_600, percentOfGoal: 99 } });
+    expect(g.refunds).toEqual({ citizensCents: 99_600, contributions: 1 });
   });
 
   it('counts unique contributors across campaigns once', () => {
     const g = computeReport(input({ contributions: [gift('A', 1_000, 'x@x'), gift('C', 2_000, 'x@x'), gift('C', 3_000, 'y@x')] }));
-    expect(g.contributions).toEqual({ count: 3, uniqueContributors: 2 });
+    expect(g.contributions).toMatchObject({ count: 3, uniqueContributors: 2, everyone: { count: 3, uniqueContributors: 2 } });
     expect(g.campaignRows.find((r) => r.campaignId === 'C')!.contributors).toBe(2);
     expect(g.campaignRows.find((r) => r.campaignId === 'A')!.contributors).toBe(1);
   });
