@@ -22,6 +22,7 @@ import { SupporterMessageHidden1796170000000 } from './1796170000000-SupporterMe
 import { JuryDrawSeedAndScaleCutOff1796190000000 } from './1796190000000-JuryDrawSeedAndScaleCutOff.js';
 import { CampaignImages1796170000001 } from './1796170000001-CampaignImages.js';
 import { StripeProvider1796180000000 } from './1796180000000-StripeProvider.js';
+import { Refunds1796200000000 } from './1796200000000-Refunds.js';
 
 // Every migration, in order. Listed by hand (not a glob) so that the ESM build and the tests load the same set.
 // One per line, so that branches adding migrations merge cleanly.
@@ -50,4 +51,5 @@ export const MIGRATIONS: Function[] = [
   CampaignImages1796170000001,
   StripeProvider1796180000000,
   JuryDrawSeedAndScaleCutOff1796190000000,
+  Refunds1796200000000,
 ];

@@ -24,6 +24,7 @@ import {
   RewardTier,
 } from '../campaigns/campaign.entity.js';
 import { PaymentSecret, PaymentSettings } from '../campaigns/payment-settings.entity.js';
+import { Refund } from '../campaigns/refund.entity.js';
 import { ReportSnapshot } from '../reports/report-snapshot.entity.js';
 import { PlatformAdmin, PlatformCredential } from '../platform/platform-admin.entity.js';
 
@@ -77,5 +78,6 @@ export const ENTITIES = [
   PaymentEvent,
   PaymentSettings,
   PaymentSecret,
+  Refund,
   ReportSnapshot,
 ];

@@ -223,6 +223,37 @@ const KEY_ROUTES: KeyRoute[] = [
     { body: { count: '0', op: 'add:session' } },
   ),
   key('-    -    -    -    -    -    A    A    -    -    A    -', 'GET /api/programmes/:programmeId/contributions.csv', 'contributions export'),
+  // Refunds: the same people as the contributions (staff of the authority or of the programme).
+  key('-    -    -    -    -    -    A    A    -    -    A    -', 'GET /staff/programmes/:programmeId/refunds', 'refunds page'),
+  key('-    -    -    -    -    -    A    A    -    -    A    -', 'GET /api/programmes/:programmeId/refunds.csv', 'refunds export (CSV)'),
+  key(
+    '-    -    -    -    -    -    A    A    -    -    A    -',
+    'POST /staff/programmes/:programmeId/refunds/:refundId/retry',
+    'retry a failed refund (page)',
+  ),
+  key(
+    '-    -    -    -    -    -    A    A    -    -    A    -',
+    'GET /staff/programmes/:programmeId/refunds/:refundId/mark-refunded',
+    'mark refunded by hand: confirmation',
+  ),
+  key(
+    '-    -    -    -    -    -    A    A    -    -    A    -',
+    'POST /staff/programmes/:programmeId/refunds/:refundId/mark-refunded',
+    'mark refunded by hand (page)',
+  ),
+  key(
+    '-    -    -    -    -    -    A    A    -    -    A    -',
+    'GET /staff/programmes/:programmeId/contributions/:contributionId/refund',
+    'refund a contribution: confirmation',
+  ),
+  key(
+    '-    -    -    -    -    -    A    A    -    -    A    -',
+    'POST /staff/programmes/:programmeId/contributions/:contributionId/refund',
+    'refund a contribution (page)',
+    {
+      body: { reason: 'asked by the contributor' },
+    },
+  ),
   key('-    -    -    -    -    -    A    -    -    -    A    -', 'GET /staff', 'staff home'),
   key('-    -    -    -    -    -    A    -    -    -    A    -', 'POST /staff/branding/logo', 'logo upload (page)'),
   key('-    -    -    -    -    -    A    A    -    -    A    -', 'POST /staff/programmes/:programmeId/partners/logo', 'partner logo upload (page)'),

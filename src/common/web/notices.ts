@@ -27,6 +27,7 @@ const NOTICES: Record<string, Record<string, string>> = {
     plan: 'notice.coachingPlan',
   },
   'pages/partners/needs': { '1': 'notice.partnerNeeds' },
+  'pages/campaigns/refunds': { requested: 'notice.refundRequested', retry: 'notice.refundRetry', manual: 'notice.refundMarked' },
   'pages/partners/matching': {
     run: 'notice.matchingRun',
     confirm: 'notice.matchingConfirmed',
