@@ -229,13 +229,16 @@ export class ApplicationsPagesController {
 
   @Get('applications/:id/receipt')
   @SignedIn()
-  async receipt(@Page() page: PageContext, @Param('id') id: string) {
+  async receipt(@Page() page: PageContext, @Param('id') id: string, @Query('print') print?: string) {
     const app = await this.applications.view(page.tenant, id, page.principal!);
     if (app.status !== 'submitted') throw new DomainError('NOT_FOUND');
     const call = await this.applications.getCall(page.tenant.id, app.programmeId);
+    // `?print=1`: the same receipt without the site's navigation, to print or save as PDF without JavaScript.
     return this.views.page('pages/applications/receipt', page, {
-      title: this.views.t(page.locale, 'apply.receiptTitle'),
+      title: `${this.views.t(page.locale, 'apply.receiptTitle')} ${app.receiptNumber ?? ''}`.trim(),
       application: app,
+      programme: await this.programmes.get(page.tenant.id, app.programmeId),
+      printView: print === '1',
       rows: this.applications.answerRows(call, app, page.locale, contentFallbacks(page.tenant)),
     });
   }
