@@ -412,7 +412,8 @@ describe('role matrix, persona by persona', () => {
         throw new Error(`${failures.length} of ${outcomes.length} calls disagree with the declared access:\n${failures.join('\n')}\n\n${matrix}`);
       process.stdout.write(`${routes.length} routes x ${personas.length} personas\n${matrix}\n`);
     }
-  });
+    // Some 3,500 calls: more than the default minute on a busy two-core machine.
+  }, 240_000);
 
   it("never lets a programme-scoped grant reach another programme's objects through its own programme's path", async () => {
     // A grant on the programme passes the guard for `/…/:programmeId/…`; the object named next in the
