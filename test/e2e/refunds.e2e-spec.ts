@@ -127,7 +127,8 @@ describe('refunds through the payment provider port', () => {
     const page = await t.http().get(`/staff/programmes/${w.programme.id}/refunds?lang=en`).set(staff.headers).expect(200);
     expect(page.text).toContain('The payment provider did not answer; it will be asked again.');
     expect(page.text).not.toContain('provider_unavailable');
-    expect(page.text).toMatch(/<td data-label="Attempts" class="num">1<\/td>/);
+    // One cell: the attempts, the last reason, when it is asked again.
+    expect(page.text).toMatch(/<td data-label="Attempts">1 attempt<br>The payment provider did not answer; it will be asked again.<br><span class="muted">next attempt: [^<]+<\/span><\/td>/);
 
     later(1_000);
     await campaignsTick(t); // attempt 2 fails: 5 minutes now
