@@ -211,6 +211,8 @@ export class CoachingSessionsService {
       if (!rows.length) throw new DomainError('NOT_FOUND');
       const laureates = await this.repo.laureates(em, tenant.id, programmeId);
       const staff = hasRole(principal, ['staff', 'platform_admin']);
+      // A coach none of whose laureates attend does not see the session (as on its page).
+      if (!staff && !rows.some((r) => laureates.find((x) => x.id === r.laureateId)?.coachUserId === principal.userId)) throw new DomainError('NOT_FOUND');
       const now = this.clock.now();
       let changed = 0;
       for (const [milestoneId, value] of Object.entries(entries)) {
