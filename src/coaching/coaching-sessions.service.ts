@@ -149,7 +149,8 @@ export class CoachingSessionsService {
             place: snapshot.location?.kind === 'place' ? snapshot.location.address : '',
             videoUrl: snapshot.location?.kind === 'video' ? snapshot.location.url : '',
             updated: session.sequence > 0,
-            link,
+            // A cancelled session has no page any more: the laureate's schedule instead.
+            link: method === 'CANCEL' ? `${siteUrl}/coaching/programmes/${programme.id}` : link,
             calendar: { method, content: ics },
           },
         };
