@@ -19,6 +19,7 @@ import { LocalizedCampaignContent1796150000000 } from './1796150000000-Localized
 import { GuardReasonMessages1796146200000 } from './1796146200000-GuardReasonMessages.js';
 import { TenantLogo1796160000000 } from './1796160000000-TenantLogo.js';
 import { SupporterMessageHidden1796170000000 } from './1796170000000-SupporterMessageHidden.js';
+import { CoachingSessionsAttendance1796205000000 } from './1796205000000-CoachingSessionsAttendance.js';
 import { JuryDrawSeedAndScaleCutOff1796190000000 } from './1796190000000-JuryDrawSeedAndScaleCutOff.js';
 import { CampaignImages1796170000001 } from './1796170000001-CampaignImages.js';
 import { StripeProvider1796180000000 } from './1796180000000-StripeProvider.js';
@@ -52,4 +53,5 @@ export const MIGRATIONS: Function[] = [
   StripeProvider1796180000000,
   JuryDrawSeedAndScaleCutOff1796190000000,
   Refunds1796200000000,
+  CoachingSessionsAttendance1796205000000,
 ];

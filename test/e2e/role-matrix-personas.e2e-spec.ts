@@ -173,6 +173,13 @@ const KEY_ROUTES: KeyRoute[] = [
   key('-    -    -    -    A    -    A    A    -    -    A    -', 'GET /api/programmes/:programmeId/coaching/coach', 'coach review list'),
   key('-    -    -    -    A    -    A    A    -    -    A    -', 'POST /coaching/programmes/:programmeId/coach/milestones/:milestoneId', 'coach review form'),
   key('-    -    A    -    -    -    -    -    -    -    -    -', 'GET /api/programmes/:programmeId/coaching/me', 'laureate coaching schedule'),
+  // A session's page: its laureates (an applicant who is no laureate of it meets 404), their coach, staff.
+  key('-    -    A    -    A    -    A    A    -    -    A    -', 'GET /coaching/programmes/:programmeId/sessions/:sessionKey', 'coaching session page'),
+  key(
+    '-    -    -    -    A    -    A    A    -    -    A    -',
+    'POST /coaching/programmes/:programmeId/sessions/:sessionKey/attendance',
+    'session attendance (coach, page)',
+  ),
   key('-    -    -    -    -    A    -    -    -    -    -    -', 'GET /partners/programmes/:programmeId', 'partner page'),
   key('-    -    -    -    -    A    -    -    -    -    -    -', 'PUT /api/programmes/:programmeId/partner/me/preferences', 'partner preferences'),
   key('-    -    A    -    -    -    -    -    -    -    -    -', 'GET /api/programmes/:programmeId/campaigns/mine', 'laureate campaign'),

@@ -20,6 +20,7 @@ const NOTICES: Record<string, Record<string, string>> = {
   'pages/jury/application': { ballot: 'notice.juryBallot', note: 'notice.juryNote' },
   'pages/coaching/schedule': { submitted: 'notice.milestoneSubmitted', reminders: 'notice.reminders' },
   'pages/coaching/coach': { review: 'notice.coachReview' },
+  'pages/coaching/session': { attendance: 'notice.attendance' },
   'pages/coaching/dashboard': {
     schedules: 'notice.coachingSchedules',
     override: 'notice.coachingOverride',
