@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, Get, HttpCode, Param, Post, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Res, UploadedFile } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public, SignedIn } from '../auth/roles.guard.js';
@@ -7,7 +7,7 @@ import { ErrorMessages } from '../common/errors/error-messages.js';
 import { errorMap } from '../common/web/forms.js';
 import { localizedFromForm } from '../common/web/language-fields.js';
 import { Page, type PageContext } from '../request-context/current.decorators.js';
-import { FileUpload } from '../storage/file-transfer.js';
+import { FileUploadForm } from '../storage/file-transfer.js';
 import { COVER_RULES, GALLERY_RULES } from '../storage/image-rules.js';
 import type { UploadedImageFile } from '../storage/images.js';
 import { problemOf } from './campaign-page-errors.js';
@@ -55,7 +55,7 @@ export class CampaignImagesPagesController {
   @Post('campaigns/:campaignId/image')
   @HttpCode(200)
   @SignedIn()
-  @UseInterceptors(FileUpload('cover', COVER_RULES.maxBytes * 2))
+  @FileUploadForm('cover', COVER_RULES.maxBytes * 2)
   async cover(
     @Page() page: PageContext,
     @Param('campaignId') id: string,
@@ -81,7 +81,7 @@ export class CampaignImagesPagesController {
   @Post('campaigns/:campaignId/gallery')
   @HttpCode(200)
   @SignedIn()
-  @UseInterceptors(FileUpload('galleryImage', GALLERY_RULES.maxBytes * 2))
+  @FileUploadForm('galleryImage', GALLERY_RULES.maxBytes * 2)
   async addToGallery(
     @Page() page: PageContext,
     @Param('campaignId') id: string,

@@ -9,7 +9,7 @@ import { fieldErrorsView, pageErrors } from '../common/web/page-errors.js';
 import type { StoredMilestone } from './coaching.entity.js';
 import { milestoneInstant } from './domain/milestones.js';
 import { applyDraftAction, dtosFromRows, editorFieldLabel, onEditorField, rowModels, rowsFromForm, rowsFromPlan, type PlanRow } from './plan-editor.js';
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UploadedFile } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles } from '../auth/roles.guard.js';
@@ -18,7 +18,7 @@ import { ErrorMessages } from '../common/errors/error-messages.js';
 import { attemptOnPage, onOneField } from '../common/web/page-errors.js';
 import { Page, type PageContext } from '../request-context/current.decorators.js';
 import { ViewService } from '../common/web/view.service.js';
-import { FileUpload } from '../storage/file-transfer.js';
+import { FileUploadForm } from '../storage/file-transfer.js';
 import { CoachReviewsService } from './coach-reviews.service.js';
 import { CoachingService, type LaureateSchedule, type MilestoneView } from './coaching.service.js';
 import { LaureateScheduleService, type UploadedEvidence } from './laureate-schedule.service.js';
@@ -115,7 +115,7 @@ export class CoachingPagesController {
   @Post('coaching/programmes/:programmeId/milestones/:milestoneId/file')
   @HttpCode(200)
   @Roles(['applicant'], 'programmeId')
-  @UseInterceptors(FileUpload('file', 20 * 1024 * 1024))
+  @FileUploadForm('file', 20 * 1024 * 1024)
   async upload(
     @Page() page: PageContext,
     @Param('programmeId') programmeId: string,

@@ -2,8 +2,8 @@ import { confirmPage } from '../common/web/confirm-page.js';
 import { checkForm } from '../common/web/forms.js';
 import { languageFields, localizedFromForm } from '../common/web/language-fields.js';
 import { ContactDto, PartnerDto } from './dto/partners.dto.js';
-import { Body, Controller, Get, HttpCode, Param, Post, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { FileUpload } from '../storage/file-transfer.js';
+import { Body, Controller, Get, HttpCode, Param, Post, Res, UploadedFile } from '@nestjs/common';
+import { FileUploadForm } from '../storage/file-transfer.js';
 import { PARTNER_LOGO_RULES } from '../storage/image-rules.js';
 import type { UploadedImageFile } from '../storage/images.js';
 import { ApiExcludeController } from '@nestjs/swagger';
@@ -118,7 +118,7 @@ export class PartnersPagesController {
   @Post('staff/programmes/:programmeId/partners/logo')
   @HttpCode(200)
   @Roles(['staff'])
-  @UseInterceptors(FileUpload('logo', PARTNER_LOGO_RULES.maxBytes * 2))
+  @FileUploadForm('logo', PARTNER_LOGO_RULES.maxBytes * 2)
   async uploadLogo(
     @Page() page: PageContext,
     @Param('programmeId') programmeId: string,

@@ -1,4 +1,6 @@
+import { applyDecorators, SetMetadata, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
+import { MULTIPART_FORM, MultipartCsrfInterceptor } from '../common/web/multipart-form.js';
 import type { Response } from 'express';
 import type { StoredFileInfo } from './file-storage.js';
 import { contentDisposition, downloadName } from './file-names.js';
@@ -11,6 +13,14 @@ import { contentDisposition, downloadName } from './file-names.js';
  */
 export function FileUpload(field: string, maxBytes: number) {
   return FileInterceptor(field, { defParamCharset: 'utf8', limits: { fileSize: maxBytes, files: 1 } });
+}
+
+/**
+ * The upload route of a page's form: one file in `field`, the CSRF token in the form's body (checked
+ * once the body is parsed, see common/web/multipart-form.ts), never in its address.
+ */
+export function FileUploadForm(field: string, maxBytes: number) {
+  return applyDecorators(SetMetadata(MULTIPART_FORM, true), UseInterceptors(FileUpload(field, maxBytes), MultipartCsrfInterceptor));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Get, Header, Inject, Post, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, HttpCode, Get, Header, Inject, Post, Query, Res, UploadedFile } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuditLogView, rowsWith } from '../audit/audit-log.view.js';
@@ -18,7 +18,7 @@ import { brandingView } from './branding.view.js';
 import type { Tenant } from './tenant.entity.js';
 import { TenantsService } from './tenants.service.js';
 import { EmailRenderer } from '../notifications/email-renderer.service.js';
-import { FileUpload } from '../storage/file-transfer.js';
+import { FileUploadForm } from '../storage/file-transfer.js';
 import { LOGO_RULES } from '../storage/image-rules.js';
 import type { UploadedImageFile } from '../storage/images.js';
 
@@ -68,7 +68,7 @@ export class TenantsPagesController {
   @Post('staff/branding/logo')
   @HttpCode(200)
   @Roles(['staff'])
-  @UseInterceptors(FileUpload('logo', LOGO_RULES.maxBytes * 2))
+  @FileUploadForm('logo', LOGO_RULES.maxBytes * 2)
   async uploadLogo(@Page() page: PageContext, @UploadedFile() file: UploadedImageFile | undefined, @Res() res: Response) {
     const saved = await withFieldErrors(() => this.tenants.setLogo(page.tenant, file, page.principal!.userId));
     if (!saved.ok) return res.status(400).send(this.brandingPage(page, { errors: errorMap(saved.errors), errorList: saved.errors }));

@@ -37,10 +37,9 @@ describe('branding: the logo and the previews', () => {
   const tenantRow = async () => (await t.ds.getRepository(Tenant).findOneBy({ id: city.tenant.id }))!;
   const upload = async (bytes: Buffer, name: string) => {
     const page = await openPage(browser, city.host, '/staff/branding');
-    return browser
-      .post(`/staff/branding/logo?_csrf=${encodeURIComponent(page.csrf)}`)
-      .set('Host', city.host)
-      .attach('logo', bytes, name);
+    // As the browser sends the form: the token is a field of the multipart body, never in the address.
+    expect(page.html).not.toContain('_csrf=');
+    return browser.post('/staff/branding/logo').set('Host', city.host).field('_csrf', page.csrf).attach('logo', bytes, name);
   };
 
   beforeAll(async () => {
@@ -167,12 +166,19 @@ describe('branding: the logo and the previews', () => {
     expect((await tenantRow()).logo).toEqual(before);
     // No file at all.
     const page = await openPage(browser, city.host, '/staff/branding');
-    const none = await browser
-      .post(`/staff/branding/logo?_csrf=${encodeURIComponent(page.csrf)}`)
-      .set('Host', city.host)
-      .field('x', '1');
+    const none = await browser.post('/staff/branding/logo').set('Host', city.host).field('_csrf', page.csrf).field('x', '1');
     expect(none.status).toBe(400);
     expect(none.text).toContain('Logo : joignez une image');
+    // A body without the token, or with another one, is refused before anything is read.
+    const png = await sharp({ create: { width: 300, height: 300, channels: 3, background: '#123456' } })
+      .png()
+      .toBuffer();
+    for (const token of [undefined, 'forged']) {
+      const req = browser.post('/staff/branding/logo').set('Host', city.host);
+      const refused = await (token ? req.field('_csrf', token) : req).attach('logo', png, 'x.png');
+      expect(refused.status).toBe(403);
+    }
+    expect((await tenantRow()).logo).toEqual(before);
   });
 
   it('serves only files stored as public images', async () => {
