@@ -20,6 +20,7 @@ import { GuardReasonMessages1796146200000 } from './1796146200000-GuardReasonMes
 import { TenantLogo1796160000000 } from './1796160000000-TenantLogo.js';
 import { SupporterMessageHidden1796170000000 } from './1796170000000-SupporterMessageHidden.js';
 import { JuryDrawSeedAndScaleCutOff1796190000000 } from './1796190000000-JuryDrawSeedAndScaleCutOff.js';
+import { CallEligibilityRules1796195000000 } from './1796195000000-CallEligibilityRules.js';
 import { CampaignImages1796170000001 } from './1796170000001-CampaignImages.js';
 import { StripeProvider1796180000000 } from './1796180000000-StripeProvider.js';
 
@@ -50,4 +51,5 @@ export const MIGRATIONS: Function[] = [
   CampaignImages1796170000001,
   StripeProvider1796180000000,
   JuryDrawSeedAndScaleCutOff1796190000000,
+  CallEligibilityRules1796195000000,
 ];
