@@ -89,6 +89,9 @@ export function rulesProblems(
     const kept = new Set(form.map((q) => q.key));
     const lost = [...questionsInRules(rules)].filter((k) => !kept.has(k));
     if (lost.length) return lost.map((k) => fieldProblem(`form.${k}`, 'validation.ruleUsesQuestion'));
+    // Another change (an option or a category a rule compares with, gone) is said once, for the rules page to fix.
+    const broken = [...new Set(checkQuestionRules(rules, form, categories, defaultLocale).map((p) => Number(p.field.split('.')[1])))];
+    return broken.map((n) => fieldProblem('rules', 'validation.ruleBroken', { n: n + 1 }));
   }
   return checkQuestionRules(rules, form, categories, defaultLocale);
 }

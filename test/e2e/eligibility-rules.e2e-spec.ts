@@ -125,6 +125,8 @@ describe('eligibility rules', () => {
 
     const submitted = await t.http().post(`/api/applications/${id}/submit`).set(maker.headers);
     expect(submitted.status).toBe(200);
+    const receipt = await openPage(applicant, city.host, `/applications/${id}/receipt`);
+    expect(receipt.html).toContain('Points que l&#x27;équipe examinera avant de décider');
     expect(submitted.body.status).toBe('submitted');
     expect(submitted.body.warnings.map((w: { rule: string }) => w.rule)).toEqual(['territory']);
 
@@ -251,19 +253,15 @@ describe('eligibility rules', () => {
       const edit = await openPage(browser, city.host, `${path}/${team.id}`);
       expect(edit.html).toMatch(/<option value="at_least" selected>est au moins<\/option>/);
       expect(edit.html).toContain('value="2"');
-      const saved = await browser
-        .post(`${path}/${team.id}`)
-        .set('Host', city.host)
-        .type('form')
-        .send({
-          _csrf: edit.csrf,
-          action: 'save',
-          field: 'answers.team_size',
-          operator: 'at_least',
-          value: '3',
-          'message.fr': 'Trois personnes au moins.',
-          mode: 'blocking',
-        });
+      const saved = await browser.post(`${path}/${team.id}`).set('Host', city.host).type('form').send({
+        _csrf: edit.csrf,
+        action: 'save',
+        field: 'answers.team_size',
+        operator: 'at_least',
+        value: '3',
+        'message.fr': 'Trois personnes au moins.',
+        mode: 'blocking',
+      });
       expect(saved.status).toBe(303);
       call = (await t.http().get(`/api/programmes/${programme.id}/call`).set(staff.headers).expect(200)).body;
       expect(call.rules[0]).toMatchObject({ id: team.id, value: 3, message: { fr: 'Trois personnes au moins.' } });
@@ -290,6 +288,15 @@ describe('eligibility rules', () => {
         .send({ ...dto, form: call.form.filter((q: { key: string }) => q.key !== 'siret') });
       expect(res.status).toBe(400);
       expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['form.siret']);
+      // A category a rule's condition reads, gone: said once, for the rules page.
+      const noRepair = await t
+        .http()
+        .put(`/api/programmes/${programme.id}/call`)
+        .set(staff.headers)
+        .set('Accept-Language', 'en')
+        .send({ ...dto, categories: dto.categories.filter((c: { key: string }) => c.key !== 'repair') });
+      expect(noRepair.status).toBe(400);
+      expect(noRepair.body.errors).toEqual([{ field: 'rules', message: expect.stringMatching(/^Eligibility rule no\. 1 no longer fits the form/) }]);
     });
   });
 });
