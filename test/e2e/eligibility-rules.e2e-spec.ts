@@ -167,6 +167,32 @@ describe('eligibility rules', () => {
     expect(refused.body.errors.map((e: { field: string }) => e.field)).toEqual(['goalCents']);
   });
 
+  it('an advisory one-per-applicant rule lets a second application in, flagged on the desk', async () => {
+    const call = (await t.http().get(`/api/programmes/${programme.id}/call`).set(staff.headers).expect(200)).body;
+    const { programmeId: _p, ...dto } = call;
+    await t
+      .http()
+      .put(`/api/programmes/${programme.id}/call`)
+      .set(staff.headers)
+      .send({ ...dto, ruleModes: { ...call.ruleModes, one_per_applicant: 'advisory' } })
+      .expect(200);
+    const twice = await createPerson(t, city, null);
+    for (const title of ['Premier atelier', 'Second atelier']) {
+      const id = await draft(twice, { ...COMPLETE_APPLICATION, category: 'reuse', title });
+      await t.http().post(`/api/applications/${id}/submit`).set(twice.headers).expect(200);
+    }
+    const listed = (await t.http().get(`/api/programmes/${programme.id}/applications?eligibility=fails`).set(staff.headers).expect(200)).body;
+    const mine = listed.items.filter((a: { title: string }) => a.title.endsWith(' atelier'));
+    expect(mine).toHaveLength(2);
+    for (const a of mine) expect(a.rules.find((r: { rule: string }) => r.rule === 'one_per_applicant')).toMatchObject({ passed: false, mode: 'advisory' });
+    await t
+      .http()
+      .put(`/api/programmes/${programme.id}/call`)
+      .set(staff.headers)
+      .send({ ...dto, ruleModes: call.ruleModes })
+      .expect(200);
+  });
+
   describe('the call builder’s rules page', () => {
     let browser: ReturnType<TestApp['http']>;
     let path: string;
