@@ -48,7 +48,14 @@ export class CallRulesPagesController {
   async saveModes(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Body() body: Record<string, unknown>, @Res() res: Response) {
     const modes = Object.fromEntries(BUILTIN_RULES.map((r) => [r, body[`mode.${r}`]]).filter(([, v]) => typeof v === 'string' && v));
     const form = checkForm(RuleModesDto, modes);
-    if (!form.ok) return res.status(400).send(await this.renderList(page, programmeId, form.errors));
+    if (!form.ok)
+      return res.status(400).send(
+        await this.renderList(
+          page,
+          programmeId,
+          form.errors.map((p) => ({ ...p, field: `mode.${p.field}` })),
+        ),
+      );
     await this.rules.setModes(page.tenant, programmeId, form.value, page.principal!.userId);
     return res.redirect(303, `${page.basePath}/staff/programmes/${programmeId}/call/rules?saved=modes`);
   }
@@ -90,13 +97,11 @@ export class CallRulesPagesController {
     };
     const again = (status: number, list: FieldProblem[]) => res.status(status).send(this.renderEditor(page, programme, call, ruleId, typed, list));
     if (body.action === 'pick') return again(200, []);
-    if (problems.length) return again(400, problems);
     const form = checkForm(QuestionRuleDto, dto);
-    if (!form.ok)
-      return again(
-        400,
-        form.errors.map((p) => ({ ...p, field: `rule.${p.field.split('.')[0]}` })),
-      );
+    // Every problem at once: the form's own (a value that is not a number) and the API's (no message).
+    const dtoProblems = form.ok ? [] : form.errors.map((p) => ({ ...p, field: `rule.${p.field.split('.')[0]}` }));
+    const all = [...problems, ...dtoProblems.filter((p) => !problems.some((x) => x.field === p.field))];
+    if (all.length || !form.ok) return again(400, all);
     try {
       await this.rules.saveRule(page.tenant, programmeId, { ...form.value, id: ruleId === 'new' ? undefined : ruleId }, page.principal!.userId);
     } catch (err) {
