@@ -19,10 +19,12 @@ import { LocalizedCampaignContent1796150000000 } from './1796150000000-Localized
 import { GuardReasonMessages1796146200000 } from './1796146200000-GuardReasonMessages.js';
 import { TenantLogo1796160000000 } from './1796160000000-TenantLogo.js';
 import { SupporterMessageHidden1796170000000 } from './1796170000000-SupporterMessageHidden.js';
+import { CoachingSessionsAttendance1796205000000 } from './1796205000000-CoachingSessionsAttendance.js';
 import { JuryDrawSeedAndScaleCutOff1796190000000 } from './1796190000000-JuryDrawSeedAndScaleCutOff.js';
-import { CallEligibilityRules1796195000000 } from './1796195000000-CallEligibilityRules.js';
+import { CallEligibilityRules1796210000000 } from './1796210000000-CallEligibilityRules.js';
 import { CampaignImages1796170000001 } from './1796170000001-CampaignImages.js';
 import { StripeProvider1796180000000 } from './1796180000000-StripeProvider.js';
+import { Refunds1796200000000 } from './1796200000000-Refunds.js';
 
 // Every migration, in order. Listed by hand (not a glob) so that the ESM build and the tests load the same set.
 // One per line, so that branches adding migrations merge cleanly.
@@ -51,5 +53,7 @@ export const MIGRATIONS: Function[] = [
   CampaignImages1796170000001,
   StripeProvider1796180000000,
   JuryDrawSeedAndScaleCutOff1796190000000,
-  CallEligibilityRules1796195000000,
+  Refunds1796200000000,
+  CoachingSessionsAttendance1796205000000,
+  CallEligibilityRules1796210000000,
 ];

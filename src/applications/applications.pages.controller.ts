@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UploadedFiles } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthService } from '../auth/auth.service.js';
@@ -13,14 +13,14 @@ import { ErrorMessages } from '../common/errors/error-messages.js';
 import { baseUrlOf, Page, type PageContext } from '../request-context/current.decorators.js';
 import { errorMap } from '../common/web/forms.js';
 import { contentFallbacks, localizedText } from '../common/i18n/localized.js';
-import { pageErrors } from '../common/web/page-errors.js';
+import { pageErrors, type PageErrorRules } from '../common/web/page-errors.js';
+import { MultipartForm } from '../common/web/multipart-form.js';
 import { hasRole } from '../auth/principal.js';
 import type { TremplinRequest } from '../request-context/request-context.js';
 import { formatInstant, ViewService } from '../common/web/view.service.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
-import { FileUpload } from '../storage/file-transfer.js';
 import type { Application } from './application.entity.js';
 import { ContactEmailService } from './contact-email.service.js';
 import { ApplicationsService, type UploadedFile as Upload } from './applications.service.js';
@@ -30,6 +30,10 @@ import { advisoryWarnings } from './call-rules.js';
 import type { Call } from './call.entity.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** The form's files: each at most this (a question's own limit is checked by the service), a few per save. */
+const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+const MAX_FILES_PER_SAVE = 10;
+type FormFile = Upload & { fieldname: string };
 
 @ApiExcludeController()
 @Controller()
@@ -138,10 +142,11 @@ export class ApplicationsPagesController {
 
   @Get('applications/:id')
   @SignedIn()
-  async form(@Page() page: PageContext, @Param('id') id: string, @Query('saved') saved?: string) {
+  async form(@Page() page: PageContext, @Param('id') id: string, @Query('saved') saved?: string, @Query('files') files?: string) {
     const app = await this.applications.view(page.tenant, id, page.principal!);
     if (app.applicantUserId !== page.principal!.userId) throw new DomainError('NOT_FOUND');
-    return this.renderForm(page, app, { saved: saved === '1' });
+    const savedFiles = saved === 'file' ? Math.min(Math.max(Number.parseInt(files ?? '1', 10) || 1, 1), MAX_FILES_PER_SAVE) : undefined;
+    return this.renderForm(page, app, { saved: saved === '1', savedFiles });
   }
 
   /** Opening the link only shows what it confirms (mail scanners follow links); the button confirms. */
@@ -166,58 +171,82 @@ export class ApplicationsPagesController {
     return this.views.page('pages/applications/contact-email', page, { title: this.views.t(page.locale, 'contactEmail.doneTitle'), done: true, email });
   }
 
+  /**
+   * The whole draft is one form, sent as multipart: its text and the files chosen for its file
+   * questions. "Joindre" (`action=attach:<key>`) saves the text typed so far, then stores the file, so
+   * that nothing typed is lost; "Déposer" saves, stores the files, then submits.
+   */
   @Post('applications/:id')
   @HttpCode(200)
   @SignedIn()
-  async save(@Page() page: PageContext, @Param('id') id: string, @Body() body: Record<string, unknown>, @Res() res: Response) {
+  @MultipartForm({ maxBytes: MAX_UPLOAD_BYTES, files: MAX_FILES_PER_SAVE })
+  async save(
+    @Page() page: PageContext,
+    @Param('id') id: string,
+    @Body() body: Record<string, unknown>,
+    @UploadedFiles() uploaded: FormFile[] | undefined,
+    @Res() res: Response,
+  ) {
     const app = await this.applications.view(page.tenant, id, page.principal!);
     const call = await this.applications.getCall(page.tenant.id, app.programmeId);
     const { draft, problems } = draftFromForm(call, body);
+    const action = typeof body.action === 'string' ? body.action : 'save';
+    const attachKey = action.startsWith('attach:') ? action.slice('attach:'.length) : undefined;
+    const files = (uploaded ?? []).filter((f) => f.fieldname.startsWith('file_')).map((file) => ({ key: file.fieldname.slice('file_'.length), file }));
+    let textSaved = false;
     const again = async (status: number, errors: FieldProblem[]) =>
-      res.status(status).send(await this.renderForm(page, app, { errors: errorMap(errors), errorList: errors, typed: body }));
-    if (problems.length) return again(400, problems);
+      res.status(status).send(await this.renderForm(page, app, { errors: errorMap(errors), errorList: errors, typed: body, saved: textSaved }));
+    const onPage = (err: unknown) => pageErrors(this.errors, err, this.formErrorRules(page));
     try {
-      await this.applications.saveDraft(page.tenant, id, page.principal!, draft, page.locale);
-      if (body.action === 'submit') {
+      const errors: FieldProblem[] = [...problems];
+      if (!problems.length) {
+        await this.applications.saveDraft(page.tenant, id, page.principal!, draft, page.locale);
+        textSaved = true;
+      }
+      // A file is kept even when the text has a problem to fix: choosing it again would be a chore.
+      for (const { key, file } of files) {
+        try {
+          await this.applications.upload(page.tenant, id, page.principal!, key, file, page.locale);
+        } catch (err) {
+          errors.push(...onPage(err).errorList);
+        }
+      }
+      if (attachKey && !files.some((f) => f.key === attachKey))
+        errors.push({ field: `answers.${attachKey}`, message: this.views.t(page.locale, 'apply.noFile') });
+      if (errors.length) return again(400, errors);
+      if (action === 'submit') {
         await this.applications.submit(page.tenant, id, page.principal!, page.locale);
         return res.redirect(303, `${page.basePath}/applications/${id}/receipt`);
       }
-      return res.redirect(303, `${page.basePath}/applications/${id}?saved=1`);
+      const at = attachKey ?? files[0]?.key;
+      return res.redirect(303, `${page.basePath}/applications/${id}?saved=${files.length ? `file&files=${files.length}#field-answers.${at}` : '1'}`);
     } catch (err) {
-      // The call closed or the application moved on meanwhile: said at the top, in the form's own words.
-      const problem = pageErrors(this.errors, err, {
-        locale: page.locale,
-        fields: { CALL_CLOSED: 'title', APPLICATION_ALREADY_SUBMITTED: 'title', APPLICATION_WITHDRAWN: 'title' },
-        message: (e) => this.views.t(page.locale, `apply.error.${e.code}`, e.details),
-        fieldProblem: (e) => ({ ...e, message: this.fieldMessage(page, e) }),
-      });
+      const problem = onPage(err);
       return again(problem.status, problem.errorList);
     }
   }
 
+  /** One file for one question (the form's "Joindre" buttons post the whole form instead, see save()). */
   @Post('applications/:id/files/:questionKey')
   @HttpCode(200)
   @SignedIn()
-  @UseInterceptors(FileUpload('file', 20 * 1024 * 1024))
+  @MultipartForm({ maxBytes: MAX_UPLOAD_BYTES, files: 1 })
   async upload(
     @Page() page: PageContext,
     @Param('id') id: string,
     @Param('questionKey') key: string,
-    @UploadedFile() file: Upload | undefined,
+    @UploadedFiles() uploaded: FormFile[] | undefined,
     @Res() res: Response,
   ) {
     const app = await this.applications.view(page.tenant, id, page.principal!);
-    const fail = async (message: string) => {
-      const errors = [{ field: `answers.${key}`, message }];
-      return res.status(400).send(await this.renderForm(page, app, { errors: errorMap(errors), errorList: errors }));
-    };
-    if (!file) return fail(this.views.t(page.locale, 'apply.noFile'));
+    const file = uploaded?.find((f) => f.fieldname === 'file');
+    const fail = async (errors: FieldProblem[]) => res.status(400).send(await this.renderForm(page, app, { errors: errorMap(errors), errorList: errors }));
+    if (!file) return fail([{ field: `answers.${key}`, message: this.views.t(page.locale, 'apply.noFile') }]);
     try {
       await this.applications.upload(page.tenant, id, page.principal!, key, file, page.locale);
-      return res.redirect(303, `${page.basePath}/applications/${id}?saved=file#field-answers.${key}`);
+      return res.redirect(303, `${page.basePath}/applications/${id}?saved=file&files=1#field-answers.${key}`);
     } catch (err) {
-      if (err instanceof DomainError && err.fieldErrors.length) return fail(this.fieldMessage(page, err.fieldErrors[0]));
-      throw err;
+      return fail(pageErrors(this.errors, err, this.formErrorRules(page)).errorList);
     }
   }
 
@@ -231,14 +260,17 @@ export class ApplicationsPagesController {
 
   @Get('applications/:id/receipt')
   @SignedIn()
-  async receipt(@Page() page: PageContext, @Param('id') id: string) {
+  async receipt(@Page() page: PageContext, @Param('id') id: string, @Query('print') print?: string) {
     const app = await this.applications.view(page.tenant, id, page.principal!);
     if (app.status !== 'submitted') throw new DomainError('NOT_FOUND');
     const call = await this.applications.getCall(page.tenant.id, app.programmeId);
+    // `?print=1`: the same receipt without the site's navigation, to print or save as PDF without JavaScript.
     return this.views.page('pages/applications/receipt', page, {
-      title: this.views.t(page.locale, 'apply.receiptTitle'),
+      title: `${this.views.t(page.locale, 'apply.receiptTitle')} ${app.receiptNumber ?? ''}`.trim(),
       application: app,
       warnings: await this.warnings(page, call, app),
+      programme: await this.programmes.get(page.tenant.id, app.programmeId),
+      printView: print === '1',
       rows: this.applications.answerRows(call, app, page.locale, contentFallbacks(page.tenant)),
     });
   }
@@ -257,6 +289,16 @@ export class ApplicationsPagesController {
     return advisoryWarnings(await this.applications.eligibility(page.tenant, call, app), page.locale, contentFallbacks(page.tenant));
   }
 
+  /** The call closed or the application moved on meanwhile: said at the top, in the form's own words. */
+  private formErrorRules(page: PageContext): PageErrorRules {
+    return {
+      locale: page.locale,
+      fields: { CALL_CLOSED: 'title', APPLICATION_ALREADY_SUBMITTED: 'title', APPLICATION_WITHDRAWN: 'title' },
+      message: (e) => this.views.t(page.locale, `apply.error.${e.code}`, e.details),
+      fieldProblem: (e) => ({ ...e, message: this.fieldMessage(page, e) }),
+    };
+  }
+
   /** English messages from the domain are shown in the page's language where we have the words. */
   private fieldMessage(page: PageContext, e: FieldProblem): string {
     const key = `apply.msg.${e.message}`;
@@ -266,7 +308,7 @@ export class ApplicationsPagesController {
   private async renderForm(
     page: PageContext,
     app: Application,
-    extra: { errors?: Record<string, string>; errorList?: FieldProblem[]; typed?: Record<string, unknown>; saved?: boolean } = {},
+    extra: { errors?: Record<string, string>; errorList?: FieldProblem[]; typed?: Record<string, unknown>; saved?: boolean; savedFiles?: number } = {},
   ) {
     const call = await this.applications.getCall(page.tenant.id, app.programmeId);
     const programme = await this.programmes.get(page.tenant.id, app.programmeId);
@@ -302,6 +344,9 @@ export class ApplicationsPagesController {
         isMulti: q.kind === 'multiple_choice',
         isYesNo: q.kind === 'yes_no',
         isFile: q.kind === 'file',
+        // In the applicant's form, a file question has its file input and its own "Joindre" button.
+        uploadable: q.kind === 'file',
+        acceptTypes: q.kind === 'file' ? (q.accept?.[0] === 'pdf' && q.accept.length === 1 ? 'application/pdf' : 'application/pdf,image/*') : undefined,
         inputType: q.kind === 'url' ? 'url' : q.kind === 'number' ? 'text' : 'text',
         inputMode: q.kind === 'number' ? 'decimal' : undefined,
         // A text answer is written in the application's language, which the field is marked with.

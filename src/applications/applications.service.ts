@@ -254,6 +254,8 @@ export class ApplicationsService {
             r.key === 'goal_eur' && submitted.goalCents !== null ? { ...r, value: formatMoney(Number(submitted.goalCents), app.locale) } : r,
           ),
           deadlineLocal: formatInstant(call.deadline, app.locale, tenant.timeZone),
+          // Date and time of the deposit in the authority's time zone: what the applicant may have to prove.
+          submittedLocal: formatInstant(now, app.locale, tenant.timeZone),
           link: `${await this.tenants.siteUrl(tenant)}/applications/${app.id}`,
         },
       });

@@ -2,6 +2,7 @@ import { type CanActivate, type ExecutionContext, Injectable, SetMetadata } from
 import { Reflector } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error.js';
+import { type CsrfRequest, MULTIPART_FORM } from '../common/web/multipart-form.js';
 import { hasRole } from './principal.js';
 import type { TremplinRequest } from '../request-context/request-context.js';
 import type { Role } from './user.entity.js';
@@ -34,7 +35,9 @@ export class RolesGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS, [ctx.getHandler(), ctx.getClass()]);
-    const req = ctx.switchToHttp().getRequest<TremplinRequest>();
+    const req = ctx.switchToHttp().getRequest<TremplinRequest & CsrfRequest>();
+    // A multipart request whose CSRF token is still unread: only a route that reads it may take it.
+    if (req.csrfDeferred && !this.reflector.get<boolean | undefined>(MULTIPART_FORM, ctx.getHandler())) throw new DomainError('CSRF_INVALID');
     if (!access) throw new DomainError('FORBIDDEN');
     // A campaign of another authority (or none) is not found before anything else is said about the
     // request (not even that its body is invalid).

@@ -59,6 +59,7 @@ export class CampaignsStaffPagesController {
       { key: 'matched', label: t('campaignStaff.matched'), sortable: true, numeric: true },
       { key: 'status', label: t('contributionsStaff.status'), sortable: true },
       { key: 'receipt', label: t('contributionsStaff.receipt') },
+      { key: 'actions', label: t('refundsStaff.actions') },
     ];
     const state = listStateOf(query, columns, { sort: 'date', dir: 'desc' });
     const text = (k: string) => (typeof query[k] === 'string' ? (query[k] as string).trim().slice(0, 200) : '');

@@ -24,7 +24,9 @@ export type CampaignErrorCode =
   | 'CAMPAIGN_PARTNER_UNKNOWN'
   | 'PAYMENT_SETTINGS_UNREADABLE'
   | 'STRIPE_NOT_CONFIGURED'
-  | 'PAYMENT_PROVIDER_UNAVAILABLE';
+  | 'PAYMENT_PROVIDER_UNAVAILABLE'
+  | 'CONTRIBUTION_NOT_REFUNDABLE'
+  | 'REFUND_STATE_CONFLICT';
 
 export const campaignErrors: ErrorCatalogue<CampaignErrorCode> = {
   CAMPAIGN_STATE_CONFLICT: { status: 409, labels: { from: 'dashboard.status', to: 'dashboard.status' } },
@@ -51,6 +53,8 @@ export const campaignErrors: ErrorCatalogue<CampaignErrorCode> = {
   PAYMENT_SETTINGS_UNREADABLE: { status: 503 },
   STRIPE_NOT_CONFIGURED: { status: 503 },
   PAYMENT_PROVIDER_UNAVAILABLE: { status: 503 },
+  CONTRIBUTION_NOT_REFUNDABLE: { status: 409, labels: { status: 'contribution.status' } },
+  REFUND_STATE_CONFLICT: { status: 409 },
 };
 
 declare module '../common/errors/domain-error.js' {

@@ -29,6 +29,10 @@ import { PaymentsController } from './payments.controller.js';
 import { StripeWebhookController } from './stripe-webhook.controller.js';
 import { PaymentProviders } from './payments/payment-providers.js';
 import { SettlementService } from './settlement.service.js';
+import { RefundsRepository } from './refunds.repository.js';
+import { RefundsService } from './refunds.service.js';
+import { RefundsPagesController } from './refunds.pages.controller.js';
+import { RefundsExportService } from './refunds-export.service.js';
 import { SharePagesController } from './share.pages.controller.js';
 import { SupportersRepository } from './supporters.repository.js';
 import { SupportersService } from './supporters.service.js';
@@ -50,6 +54,7 @@ import { CampaignImagesService } from './campaign-images.service.js';
     CampaignsPagesController,
     CampaignImagesPagesController,
     CampaignsStaffPagesController,
+    RefundsPagesController,
     PaymentSettingsPagesController,
     SharePagesController,
   ],
@@ -64,6 +69,9 @@ import { CampaignImagesService } from './campaign-images.service.js';
     ContributionsService,
     ContributionsExportService,
     SettlementService,
+    RefundsRepository,
+    RefundsService,
+    RefundsExportService,
     PaymentExpiryService,
     NudgesService,
     CampaignsScheduler,

@@ -7,12 +7,14 @@ import type { AppConfig } from '../config/app-config.js';
 import { NudgesService } from './nudges.service.js';
 import { PaymentExpiryService } from './payment-expiry.service.js';
 import { PaymentSettingsService } from './payment-settings.service.js';
+import { RefundsService } from './refunds.service.js';
 import { SettlementService } from './settlement.service.js';
 
 /**
  * Every instance ticks. Each step reads what is due from the data and changes it under row locks with
  * a status check, so two instances do each thing once, and a tick after downtime catches up: pending
- * contributions expire, campaigns awaiting funds settle, pledges due back are released, nudges go out,
+ * contributions expire, campaigns awaiting funds settle, refunds due are asked of their providers (claimed
+ * with SKIP LOCKED, see RefundsService), nudges go out,
  * and previous payment secrets past their grace period are deleted.
  */
 @Injectable()
@@ -22,6 +24,7 @@ export class CampaignsScheduler extends Ticker<Record<string, number>> {
   constructor(
     private readonly expiry: PaymentExpiryService,
     private readonly settlement: SettlementService,
+    private readonly refunds: RefundsService,
     private readonly nudges: NudgesService,
     private readonly paymentSettings: PaymentSettingsService,
     private readonly clock: Clock,
@@ -37,7 +40,7 @@ export class CampaignsScheduler extends Ticker<Record<string, number>> {
     for (const [name, step] of [
       ['expired', () => this.expiry.expireDue(now)],
       ['settled', () => this.settlement.settleDue(now)],
-      ['refunded', () => this.settlement.refundDue(now)],
+      ['refunded', () => this.refunds.runDue(now)],
       ['nudges', () => this.nudges.queueNudges(now)],
       ['paymentSecretsForgotten', () => this.paymentSettings.deleteExpired(now)],
     ] as const) {

@@ -288,15 +288,6 @@ export class ContributionsRepository {
     return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id }));
   }
 
-  async refundsDue(limit = 200): Promise<Array<{ id: string; tenantId: string }>> {
-    const rows: Array<{ id: string; tenant_id: string }> = await this.ds.query(
-      // ended_at on a refund still due marks the refund as asked of the provider (asked once).
-      `SELECT id, tenant_id FROM contribution WHERE status = 'refund_due' AND ended_at IS NULL ORDER BY updated_at LIMIT $1`,
-      [limit],
-    );
-    return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id }));
-  }
-
   // ---- payment provider events ----
 
   /** Records a provider event once: its id, or null when this event id was already recorded. */

@@ -22,6 +22,8 @@ import type { ContributeDto } from './dto/campaigns.dto.js';
 import { MatchFundingRepository, settingsOrDefaults } from './match-funding.repository.js';
 import { PaymentProviders } from './payments/payment-providers.js';
 import type { WebhookEvent } from './payments/webhook-event.js';
+import { nextAttemptAt } from './domain/refunds.js';
+import { RefundsRepository } from './refunds.repository.js';
 import { assertOffered } from '../common/i18n/is-locale.js';
 import { localizedText } from '../common/i18n/localized.js';
 import { sharedTranslations } from '../common/web/i18n.js';
@@ -54,6 +56,7 @@ export class ContributionsService {
     private readonly clock: Clock,
     private readonly pages: CampaignPageCache,
     private readonly providers: PaymentProviders,
+    private readonly refunds: RefundsRepository,
   ) {}
 
   /**
@@ -317,7 +320,12 @@ export class ContributionsService {
               this.pages.forget(tenant.id);
               await this.release(em, c);
               await this.repo.updateContribution(em, c.id, { status: 'refund_due' });
+              await this.refunds.request(em, c, 'amount_mismatch', this.clock.now());
             }
+          } else if (event.signal === 'refund_failed') {
+            const now = this.clock.now();
+            const failed = await this.refunds.providerFailed(em, c.id, event.failureReason ?? 'unknown', now, (n) => nextAttemptAt(now, n));
+            outcome = failed ? 'refund_failed' : `ignored:refund_not_awaited:${c.status}`;
           } else outcome = await this.applySignal(em, tenant, c, event.signal);
           await this.repo.setPaymentEventOutcome(em, eventRowId, outcome, c?.id ?? null);
           return { outcome, duplicate: false };
@@ -353,6 +361,9 @@ export class ContributionsService {
       ...(next === 'refund_due' ? { endedAt: null } : {}),
       ...(reversed ? { confirmedAt: null } : {}),
     });
+    // Owed back: its refund is requested now; refunded: the refund it had (if any) is confirmed.
+    if (next === 'refund_due') await this.refunds.request(em, c, 'late_payment', now);
+    if (next === 'refunded') await this.refunds.confirmOfContribution(em, c.id, now);
     return next;
   }
 
@@ -421,8 +432,8 @@ export class ContributionsService {
     }
   }
 
-  /** A confirmed contribution refunded by the provider during the window (a chargeback): totals go down. */
-  private async reverseConfirmed(em: EntityManager, c: Contribution): Promise<boolean> {
+  /** A confirmed contribution refunded during the window (a chargeback, or staff's refund): totals go down. */
+  async reverseConfirmed(em: EntityManager, c: Contribution): Promise<boolean> {
     const campaign = await this.campaigns.lockFound(em, c.tenantId, c.campaignId);
     if (campaign.status !== 'live' && campaign.status !== 'awaiting_funds') return false; // settled totals stay as published
     let matched = 0;

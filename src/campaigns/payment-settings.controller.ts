@@ -28,6 +28,7 @@ export class PaymentSettingsController {
       {
         webhookSecret: dto.webhookSecret,
         checkoutUrl: dto.checkoutUrl,
+        refundUrl: dto.refundUrl,
         stripeSecretKey: dto.stripeSecretKey,
         stripeEndpointSecret: dto.stripeEndpointSecret,
       },

@@ -21,6 +21,8 @@ export class PaymentSettings {
   @Column('text') provider: 'webhook' | 'stripe';
   /** Null: the installation's PAYMENT_CHECKOUT_URL (webhook provider only). */
   @Column('text', { nullable: true }) checkoutUrl: string | null;
+  /** Where refunds are asked (webhook provider only): a signed POST per refund. Null: refunds are made by hand. */
+  @Column('text', { nullable: true }) refundUrl: string | null;
   @Column('timestamptz') updatedAt: Date;
   @Column('uuid', { nullable: true }) updatedByUserId: string | null;
 }

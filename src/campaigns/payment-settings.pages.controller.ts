@@ -11,7 +11,7 @@ import { actorOf, PaymentSettingsService, type PaymentSettingsView, type SecretS
 import { STRIPE_EVENTS } from './payments/stripe.provider.js';
 
 const SAVED = new Set(['settings', 'ended']);
-const FIELDS = new Set(['webhookSecret', 'checkoutUrl', 'stripeSecretKey', 'stripeEndpointSecret']);
+const FIELDS = new Set(['webhookSecret', 'checkoutUrl', 'refundUrl', 'stripeSecretKey', 'stripeEndpointSecret']);
 const str = (body: Record<string, unknown>, key: string) => (typeof body[key] === 'string' ? (body[key] as string).trim() : '');
 
 /**
@@ -40,6 +40,7 @@ export class PaymentSettingsPagesController {
     // Empty secret: keep the current one. Empty checkout URL: the installation's default.
     const secret = typeof body.webhookSecret === 'string' ? body.webhookSecret : '';
     const checkoutUrl = str(body, 'checkoutUrl');
+    const refundUrl = str(body, 'refundUrl');
     const stripeSecretKey = str(body, 'stripeSecretKey');
     const stripeEndpointSecret = str(body, 'stripeEndpointSecret');
     const done = await withFieldErrors(() =>
@@ -48,6 +49,7 @@ export class PaymentSettingsPagesController {
         {
           webhookSecret: secret === '' ? undefined : secret,
           checkoutUrl: checkoutUrl === '' ? null : checkoutUrl,
+          refundUrl: refundUrl === '' ? null : refundUrl,
           stripeSecretKey: stripeSecretKey || undefined,
           stripeEndpointSecret: stripeEndpointSecret || undefined,
         },
@@ -64,6 +66,7 @@ export class PaymentSettingsPagesController {
           errors: errorMap(errors),
           errorList: errors,
           typedCheckoutUrl: checkoutUrl,
+          typedRefundUrl: refundUrl,
         }),
       );
     }
@@ -102,6 +105,7 @@ export class PaymentSettingsPagesController {
       stripeKeyStatus: this.secretStatus(page, view.stripe.secretKey, 'paymentSettings.stripe.notSet'),
       stripeEndpointStatus: this.secretStatus(page, view.stripe.endpointSecret, 'paymentSettings.stripe.notSet'),
       checkoutUrlValue: extra.typedCheckoutUrl ?? view.checkoutUrl ?? '',
+      refundUrlValue: extra.typedRefundUrl ?? view.refundUrl ?? '',
       ...extra,
     });
   }

@@ -34,7 +34,11 @@ export class PaymentSettingsRepository {
       .getOne())!;
   }
 
-  async updateSettings(em: EntityManager, id: string, patch: Partial<Pick<PaymentSettings, 'checkoutUrl' | 'updatedAt' | 'updatedByUserId'>>): Promise<void> {
+  async updateSettings(
+    em: EntityManager,
+    id: string,
+    patch: Partial<Pick<PaymentSettings, 'checkoutUrl' | 'refundUrl' | 'updatedAt' | 'updatedByUserId'>>,
+  ): Promise<void> {
     await em.getRepository(PaymentSettings).update({ id }, patch);
   }
 

@@ -38,6 +38,8 @@ export interface PaymentSettingsView {
   webhookSecret: SecretStatus;
   checkoutUrl: string | null;
   checkoutUrlSource: 'authority' | 'default' | 'none';
+  /** Where refunds are asked (signed POST); null: staff make them by hand and record them. */
+  refundUrl: string | null;
   updatedAt: Date | null;
   /** The Stripe provider's credentials (set or not, when, by whom; never their values). */
   stripe: { secretKey: SecretStatus; endpointSecret: SecretStatus };
@@ -90,6 +92,7 @@ export class PaymentSettingsService {
         : { source: this.config.paymentWebhookSecret ? 'default' : 'none', setAt: null, setBy: null, previousValidUntil: null },
       checkoutUrl: settings?.checkoutUrl ?? null,
       checkoutUrlSource: settings?.checkoutUrl ? 'authority' : this.config.paymentCheckoutUrl ? 'default' : 'none',
+      refundUrl: settings?.refundUrl ?? null,
       updatedAt: settings?.updatedAt ?? null,
       stripe: {
         secretKey: await this.stripeStatus(tenantId, 'secret_key', now),
@@ -130,10 +133,12 @@ export class PaymentSettingsService {
         previousValidUntil = r.previousValidUntil;
       }
       if (input.checkoutUrl !== undefined && (input.checkoutUrl ?? null) !== settings.checkoutUrl) changed.push('checkoutUrl');
+      if (input.refundUrl !== undefined && (input.refundUrl ?? null) !== settings.refundUrl) changed.push('refundUrl');
       await this.setStripeSecrets(em, tenantId, input, actor, now);
       if (!changed.length) return;
       await this.repo.updateSettings(em, settings.id, {
         ...(changed.includes('checkoutUrl') ? { checkoutUrl: input.checkoutUrl ?? null } : {}),
+        ...(changed.includes('refundUrl') ? { refundUrl: input.refundUrl ?? null } : {}),
         updatedAt: now,
         updatedByUserId: actor.userId,
       });
@@ -292,6 +297,18 @@ export class PaymentSettingsService {
   /** The webhook provider's payment page for this authority (its own, else the installation's). */
   async checkoutUrl(tenantId: string, em: EntityManager = this.repo.manager): Promise<string | undefined> {
     return (await this.repo.settings(em, tenantId, PROVIDER))?.checkoutUrl ?? this.config.paymentCheckoutUrl;
+  }
+
+  /**
+   * Where the webhook provider takes this authority's refunds, with the secret to sign them with (its
+   * current webhook secret, else the installation's); null: no refund URL (refunds are made by hand).
+   */
+  async refundTarget(tenantId: string): Promise<{ url: string; secret: string } | null> {
+    const url = (await this.repo.settings(this.repo.manager, tenantId, PROVIDER))?.refundUrl;
+    if (!url) return null;
+    const [secret] = await this.webhookSecrets(tenantId);
+    if (!secret) throw new DomainError('WEBHOOK_NOT_CONFIGURED');
+    return { url, secret };
   }
 
   /** Scheduled: previous secrets whose grace period is over are deleted (they were refused already). */

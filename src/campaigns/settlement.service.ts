@@ -1,9 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { UsersRepository } from '../auth/users.repository.js';
 import { TransactionRunner } from '../common/db/transaction.js';
-import { DomainError } from '../common/errors/domain-error.js';
 import { OutboxService } from '../notifications/outbox.service.js';
 import type { PhaseChange } from '../programmes/phase-hooks.js';
 import { ProgrammesRepository } from '../programmes/programmes.repository.js';
@@ -14,17 +13,14 @@ import { CampaignsRepository } from './campaigns.repository.js';
 import { ContributionsRepository } from './contributions.repository.js';
 import { settle } from './domain/settlement.js';
 import { MatchFundingRepository } from './match-funding.repository.js';
-import type { PaymentProviderName } from './payments/payment-provider.js';
-import { PaymentProviders } from './payments/payment-providers.js';
+import { RefundsRepository } from './refunds.repository.js';
 
 /**
  * The close of the window: each campaign settles once (funded or not, or awaiting the payments still
- * pending), its contributors and laureate are told, and the refunds due are asked of the provider.
+ * pending), its contributors and laureate are told, and the refunds due are requested (RefundsService asks the providers).
  */
 @Injectable()
 export class SettlementService {
-  private readonly logger = new Logger('Settlement');
-
   constructor(
     private readonly campaigns: CampaignsRepository,
     private readonly contributions: ContributionsRepository,
@@ -36,7 +32,7 @@ export class SettlementService {
     private readonly outbox: OutboxService,
     private readonly tenants: TenantsService,
     private readonly pages: CampaignPageCache,
-    private readonly providers: PaymentProviders,
+    private readonly refunds: RefundsRepository,
   ) {}
 
   /** Entering `settlement`: every live campaign closes and settles (or waits for pending payments). */
@@ -83,7 +79,16 @@ export class SettlementService {
     }
     await this.campaigns.updateCampaign(em, c.id, { status: s.outcome, closedAt, settledAt: now });
     let contributions = await this.contributions.contributionsOf(em, c.id, ['confirmed']);
-    if (s.refundContributions) contributions = await this.contributions.moveContributions(em, c.id, 'confirmed', 'refund_due', now);
+    if (s.refundContributions) {
+      contributions = await this.contributions.moveContributions(em, c.id, 'confirmed', 'refund_due', now);
+      // Each refund is requested in this transaction; the refund job asks the providers (RefundsService).
+      await this.refunds.requestAll(
+        em,
+        contributions.map((x) => x.id),
+        'settlement',
+        now,
+      );
+    }
     if (s.releaseMatch) {
       for (const a of await this.matchFunding.setAllocationsStatus(em, { campaignId: c.id }, ['reserved', 'confirmed'], 'released')) {
         await this.matchFunding.returnToBudget(em, a.budgetId, a.amountCents);
@@ -142,35 +147,4 @@ export class SettlementService {
     }
     return s.outcome;
   }
-
-  /**
-   * Asks the provider for every refund due, once: done at once (pledges are released) or requested
-   * (the webhook provider's `refund.succeeded` ends it). Returns how many ended as refunded.
-   */
-  async refundDue(now: Date): Promise<number> {
-    let n = 0;
-    for (const { id, tenantId } of await this.contributions.refundsDue()) {
-      try {
-        await this.tx.run(async (em) => {
-          const c = await this.contributions.lockContribution(em, { tenantId, id });
-          if (!c || c.status !== 'refund_due' || c.endedAt) return;
-          const provider = await this.providers.of(providerNameOf(c.provider), tenantId, em);
-          const result = await provider.refund(c);
-          await this.contributions.updateContribution(em, c.id, result === 'refunded' ? { status: 'refunded', endedAt: now } : { endedAt: now });
-          if (result === 'refunded') n++;
-        });
-      } catch (err) {
-        // The provider could not be asked (Stripe down, no key): the refund stays due, asked again next
-        // time; the others go on. What is logged names the contribution, never a credential.
-        if (!(err instanceof DomainError)) throw err;
-        this.logger.warn({ tenantId, contributionId: id, code: err.code, details: err.details }, 'a refund could not be asked of the payment provider');
-      }
-    }
-    return n;
-  }
-}
-
-/** The provider a contribution was made with (older rows only know pledge and webhook). */
-function providerNameOf(name: string): PaymentProviderName {
-  return name === 'webhook' || name === 'stripe' ? name : 'pledge';
 }

@@ -56,6 +56,7 @@ export class StripeWebhookController {
         reference: reference ?? '',
         signal: meaning.signal,
         ...(meaning.amountCents !== undefined ? { amountCents: meaning.amountCents } : {}),
+        ...(meaning.failureReason !== undefined ? { failureReason: meaning.failureReason } : {}),
       },
       event as unknown as Record<string, unknown>,
     );

@@ -56,7 +56,16 @@ export class CoachReviewsService {
       const l = (await this.repo.laureate(em, tenant.id, programmeId, m.laureateId))!;
       this.assertCoachOf(principal, l);
       const status = applyReviewAction(m.kind, m.status, action);
-      const patch = { status, feedback: comment.trim(), reviewedAt: this.clock.now(), reviewedBy: principal.userId, version: m.version + 1 };
+      const now = this.clock.now();
+      const patch = {
+        status,
+        feedback: comment.trim(),
+        reviewedAt: now,
+        reviewedBy: principal.userId,
+        version: m.version + 1,
+        // Validating a session is recording the laureate present (the session's page keeps the full list).
+        ...(m.kind === 'session' ? { attendance: 'present' as const, attendanceRecordedAt: now, attendanceRecordedBy: principal.userId } : {}),
+      };
       await this.repo.updateMilestone(em, m.id, patch);
       await this.audit.record(em, {
         tenantId: tenant.id,

@@ -40,6 +40,7 @@ export function milestoneView(m: CoachingMilestone & { effective?: string }) {
     submittedAt: m.submittedAt,
     feedback: m.feedback,
     reviewedAt: m.reviewedAt,
+    attendance: m.attendance ?? null,
   };
 }
 

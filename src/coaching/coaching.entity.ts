@@ -5,6 +5,7 @@ import { User } from '../auth/user.entity.js';
 import { Programme } from '../programmes/programme.entity.js';
 import type { Evidence, EvidenceKind, MilestoneKind, SessionLocation } from './domain/milestones.js';
 import type { StoredMilestoneStatus } from './domain/milestone-status.js';
+import type { Attendance, SessionSnapshot } from './domain/attendance.js';
 
 /** A milestone of the plan as stored (dates as ISO strings in JSON). */
 export interface StoredMilestone {
@@ -83,6 +84,7 @@ export class CoachingLaureate {
 @Check('coaching_milestone_status', `status IN ('pending', 'submitted', 'changes_requested', 'validated')`)
 @Check('coaching_milestone_evidence', `(kind = 'deliverable') = (evidence_kind IS NOT NULL)`)
 @Check('coaching_milestone_version', 'version >= 1')
+@Check('coaching_milestone_attendance', `attendance IS NULL OR (kind = 'session' AND attendance IN ('present', 'absent', 'excused'))`)
 export class CoachingMilestone {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('uuid') tenantId: string;
@@ -109,5 +111,34 @@ export class CoachingMilestone {
   @Column('timestamptz', { nullable: true }) reviewedAt: Date | null;
   @Column('uuid', { nullable: true }) reviewedBy: string | null;
   @Column('int', { default: 1 }) version: number;
+  /** A session's attendance, recorded by the coach (or staff) once it took place. */
+  @Column('text', { nullable: true }) attendance: Attendance | null;
+  @Column('timestamptz', { nullable: true }) attendanceRecordedAt: Date | null;
+  @Column('uuid', { nullable: true }) attendanceRecordedBy: string | null;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+}
+
+/**
+ * One session of a programme's plan (every laureate attends it) as invited: the invitation's sequence,
+ * which grows with each change so calendars replace the event (same UID), what was last sent, and
+ * whether it was cancelled (removed from the plan).
+ */
+@Entity('coaching_session')
+@Index('coaching_session_key', ['tenantId', 'programmeId', 'milestoneKey'], { unique: true })
+@Check('coaching_session_sequence', 'sequence >= 0')
+export class CoachingSession {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid') tenantId: string;
+  @Column('uuid') programmeId: string;
+  @ManyToOne(() => Programme, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'programme_id', foreignKeyConstraintName: 'coaching_session_programme_fk' })
+  private programmeRef?: Programme;
+  /** The plan milestone's id. */
+  @Column('text') milestoneKey: string;
+  @Column('int', { default: 0 }) sequence: number;
+  /** The event as last invited; null before the first invitation. */
+  @Column('jsonb', { nullable: true }) snapshot: SessionSnapshot | null;
+  @Column('timestamptz', { nullable: true }) cancelledAt: Date | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }

@@ -33,7 +33,8 @@ export type CoachingDomainErrorCode =
   | 'MILESTONE_INVALID_DATE'
   | 'MILESTONE_EVIDENCE_KIND'
   | 'REMINDER_INVALID_OFFSET'
-  | 'REMINDER_INVALID_TIME';
+  | 'REMINDER_INVALID_TIME'
+  | 'COACHING_SESSION_NOT_HELD';
 
 export const coachingDomainErrors: ErrorCatalogue<CoachingDomainErrorCode> = {
   MILESTONE_TRANSITION_NOT_ALLOWED: { status: 409, labels: { from: 'coaching.status' } },
@@ -43,6 +44,7 @@ export const coachingDomainErrors: ErrorCatalogue<CoachingDomainErrorCode> = {
   MILESTONE_EVIDENCE_KIND: { status: 400 },
   REMINDER_INVALID_OFFSET: { status: 400 },
   REMINDER_INVALID_TIME: { status: 400 },
+  COACHING_SESSION_NOT_HELD: { status: 409 },
 };
 
 declare module '../common/errors/domain-error.js' {

@@ -11,13 +11,22 @@ import { CoachingPagesController } from './coaching.pages.controller.js';
 import { CoachingRepository } from './coaching.repository.js';
 import { CoachingScheduler } from './coaching.scheduler.js';
 import { CoachingService } from './coaching.service.js';
+import { CoachingSessionsService } from './coaching-sessions.service.js';
 import { LaureateScheduleService } from './laureate-schedule.service.js';
 
 /** Coaching of the laureates: plan, schedules, evidence and reviews, readiness, reminders and calendar feed. */
 @Module({
   imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, JuryModule],
   controllers: [CoachingController, CoachingPagesController],
-  providers: [CoachingRepository, CoachingService, LaureateScheduleService, CoachReviewsService, CoachingRemindersService, CoachingScheduler],
+  providers: [
+    CoachingRepository,
+    CoachingSessionsService,
+    CoachingService,
+    LaureateScheduleService,
+    CoachReviewsService,
+    CoachingRemindersService,
+    CoachingScheduler,
+  ],
   exports: [CoachingService, CoachingRepository, CoachingScheduler],
 })
 export class CoachingModule {}

@@ -22,6 +22,8 @@ import { FileUpload } from '../storage/file-transfer.js';
 import { CoachReviewsService } from './coach-reviews.service.js';
 import { CoachingService, type LaureateSchedule, type MilestoneView } from './coaching.service.js';
 import { LaureateScheduleService, type UploadedEvidence } from './laureate-schedule.service.js';
+import { CoachingSessionsService } from './coaching-sessions.service.js';
+import { ATTENDANCE } from './domain/attendance.js';
 
 type Body_ = Record<string, string | string[] | undefined>;
 /** The dashboard's success messages (`?saved=`), one per action. */
@@ -74,6 +76,7 @@ export class CoachingPagesController {
     private readonly views: ViewService,
     private readonly errors: ErrorMessages,
     private readonly clock: Clock,
+    private readonly sessions: CoachingSessionsService,
   ) {}
 
   /** Runs a change; a domain error becomes a message on the page (in its language) instead of an error page. */
@@ -170,6 +173,36 @@ export class CoachingPagesController {
     return res.redirect(303, `${page.basePath}/coaching/programmes/${programmeId}/coach?saved=review`);
   }
 
+  // ---- a session: its details, and the attendance list the coach keeps ----
+
+  @Get('coaching/programmes/:programmeId/sessions/:sessionKey')
+  @Roles(['applicant', 'coach', 'staff'], 'programmeId')
+  async session(@Page() page: PageContext, @Param('programmeId') programmeId: string, @Param('sessionKey') sessionKey: string) {
+    return this.renderSession(page, programmeId, sessionKey);
+  }
+
+  @Post('coaching/programmes/:programmeId/sessions/:sessionKey/attendance')
+  @HttpCode(200)
+  @Roles(['coach', 'staff'], 'programmeId')
+  async attendance(
+    @Page() page: PageContext,
+    @Param('programmeId') programmeId: string,
+    @Param('sessionKey') sessionKey: string,
+    @Body() body: Body_,
+    @Res() res: Response,
+  ) {
+    const entries = Object.fromEntries(
+      Object.entries(body)
+        .filter(([k]) => k.startsWith('attendance.'))
+        .map(([k, v]) => [k.slice('attendance.'.length), str(v)]),
+    );
+    const problem = await this.attempt(page, 'attendance', () =>
+      this.sessions.recordAttendance(page.tenant, programmeId, sessionKey, page.principal!, entries),
+    );
+    if (problem) return res.status(problem.status).send(await this.renderSession(page, programmeId, sessionKey, { errorList: problem.errorList }));
+    return res.redirect(303, `${page.basePath}/coaching/programmes/${programmeId}/sessions/${encodeURIComponent(sessionKey)}?saved=attendance`);
+  }
+
   // ---- staff ----
 
   @Get('staff/programmes/:programmeId/coaching')
@@ -245,6 +278,29 @@ export class CoachingPagesController {
       title: this.views.t(page.locale, 'coaching.scheduleTitle'),
       programme: s.programme,
       ...scheduleModel(s),
+      ...extra,
+    });
+  }
+
+  private async renderSession(page: PageContext, programmeId: string, key: string, extra: Record<string, unknown> = {}) {
+    const v = await this.sessions.sessionView(page.tenant, programmeId, key, page.principal!);
+    const m = milestoneModel({ ...v.session, effective: v.session.status } as MilestoneView);
+    return this.views.page('pages/coaching/session', page, {
+      title: this.views.t(page.locale, 'coachingSession.title'),
+      programme: v.programme,
+      sessionKey: key,
+      session: m,
+      end: v.end,
+      held: v.held,
+      canRecord: v.canRecord,
+      lines: v.lines.map(({ laureate, milestone }) => ({
+        laureate,
+        id: milestone.id,
+        attendance: milestone.attendance,
+        attendanceKey: milestone.attendance ? `coachingSession.attendance.${milestone.attendance}` : 'coachingSession.notRecorded',
+        recordedAt: milestone.attendanceRecordedAt,
+        options: ATTENDANCE.map((a) => ({ value: a, labelKey: `coachingSession.attendance.${a}`, checked: milestone.attendance === a })),
+      })),
       ...extra,
     });
   }

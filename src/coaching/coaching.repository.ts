@@ -2,7 +2,7 @@ import type { Locale } from '../common/i18n/localized.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type PersonContact, PeopleQuery } from '../auth/people.query.js';
-import { CoachingLaureate, CoachingMilestone, CoachingPlan, type StoredMilestone } from './coaching.entity.js';
+import { CoachingLaureate, CoachingMilestone, CoachingPlan, CoachingSession, type StoredMilestone } from './coaching.entity.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (id: string) => UUID.test(id);
@@ -19,6 +19,7 @@ export interface LaureateRow extends CoachingLaureate {
   locale: Locale;
   coachName: string | null;
   coachEmail: string | null;
+  coachLocale: Locale | null;
 }
 
 /** Every query of the coaching module; each takes the tenant id, so another tenant's ids find nothing. */
@@ -89,6 +90,7 @@ export class CoachingRepository {
           locale: (u.locale ?? r.a_locale ?? 'fr') as Locale,
           coachName: c?.displayName ?? null,
           coachEmail: c?.email ?? null,
+          coachLocale: (c?.locale ?? null) as Locale | null,
         });
       });
   }
@@ -208,5 +210,39 @@ export class CoachingRepository {
 
   async updateMilestone(em: EntityManager, id: string, patch: Partial<CoachingMilestone>): Promise<void> {
     await em.getRepository(CoachingMilestone).update({ id }, patch as never);
+  }
+
+  /** Every laureate's row of one session of the plan (by its plan id), locked when `lock`. */
+  sessionRows(em: EntityManager, tenantId: string, programmeId: string, key: string, lock = false): Promise<CoachingMilestone[]> {
+    const qb = em
+      .getRepository(CoachingMilestone)
+      .createQueryBuilder('m')
+      .where("m.tenant_id = :tenantId AND m.programme_id = :programmeId AND m.milestone_key = :key AND m.kind = 'session'", { tenantId, programmeId, key })
+      .orderBy('m.id', 'ASC');
+    if (lock) qb.setLock('pessimistic_write');
+    return qb.getMany();
+  }
+
+  /** The programme's invited sessions (current and cancelled). */
+  sessions(em: EntityManager, tenantId: string, programmeId: string): Promise<CoachingSession[]> {
+    return em.getRepository(CoachingSession).find({ where: { tenantId, programmeId }, order: { milestoneKey: 'ASC' } });
+  }
+
+  /** A session's invitation row, created on first use and locked (concurrent first uses end with one row). */
+  async ensureSession(em: EntityManager, tenantId: string, programmeId: string, key: string): Promise<CoachingSession> {
+    await em.query(
+      `INSERT INTO coaching_session (tenant_id, programme_id, milestone_key) VALUES ($1, $2, $3) ON CONFLICT (tenant_id, programme_id, milestone_key) DO NOTHING`,
+      [tenantId, programmeId, key],
+    );
+    return (await em
+      .getRepository(CoachingSession)
+      .createQueryBuilder('s')
+      .where('s.tenant_id = :tenantId AND s.programme_id = :programmeId AND s.milestone_key = :key', { tenantId, programmeId, key })
+      .setLock('pessimistic_write')
+      .getOne())!;
+  }
+
+  async updateSession(em: EntityManager, id: string, patch: Partial<CoachingSession>): Promise<void> {
+    await em.getRepository(CoachingSession).update({ id }, patch as never);
   }
 }

@@ -18,6 +18,7 @@ import type { Tenant } from '../tenants/tenant.entity.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import type { CoachingMilestone, CoachingPlan, StoredMilestone } from './coaching.entity.js';
 import { CoachingRepository, type LaureateRow } from './coaching.repository.js';
+import { CoachingSessionsService } from './coaching-sessions.service.js';
 import { writeCalendar } from './domain/ics.js';
 import { addCalendarDays, wallTimeAt } from './domain/local-time.js';
 import { effectiveStatus, type LaureateMilestone, type MilestoneStatus } from './domain/milestone-status.js';
@@ -132,6 +133,7 @@ export class CoachingService implements OnModuleInit {
     private readonly hooks: PhaseHooks,
     private readonly clock: Clock,
     private readonly juryLaureates: LaureatesQuery,
+    private readonly sessions: CoachingSessionsService,
   ) {}
 
   onModuleInit(): void {
@@ -242,6 +244,8 @@ export class CoachingService implements OnModuleInit {
       }
       await this.repo.dropMilestonesNotIn(em, tenant.id, l.id, keys);
     }
+    // Each laureate is e-mailed the invitation of each session scheduled, changed or cancelled.
+    await this.sessions.syncInvitations(em, tenant, programmeId, plan);
     return laureates.length;
   }
 

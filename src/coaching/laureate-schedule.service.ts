@@ -13,7 +13,9 @@ import { storedFileName } from '../storage/file-names.js';
 import { FileStorage } from '../storage/file-storage.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import type { CoachingMilestone } from './coaching.entity.js';
-import { CoachingRepository } from './coaching.repository.js';
+import { CoachingRepository, type LaureateRow } from './coaching.repository.js';
+import { OutboxService } from '../notifications/outbox.service.js';
+import { TenantsService } from '../tenants/tenants.service.js';
 import { CoachingService, type LaureateSchedule } from './coaching.service.js';
 import { applyReviewAction } from './domain/milestone-status.js';
 import { assertEvidenceFits, type Evidence } from './domain/milestones.js';
@@ -38,6 +40,8 @@ export class LaureateScheduleService {
     private readonly clock: Clock,
     private readonly files: FileStorage,
     private readonly juryLaureates: LaureatesQuery,
+    private readonly outbox: OutboxService,
+    private readonly tenants: TenantsService,
   ) {}
 
   async mySchedule(tenant: Tenant, programmeId: string, principal: Principal): Promise<LaureateSchedule & { programme: Programme }> {
@@ -79,7 +83,7 @@ export class LaureateScheduleService {
     const sniffed = sniffFileType(file.buffer);
     if (!sniffed) throw new DomainError('FILE_TYPE_NOT_ACCEPTED', {}, [fieldProblem('file', 'validation.pdfOrImage')]);
     return this.tx.run(async (em) => {
-      const m = await this.ownMilestone(em, tenant, programmeId, milestoneId, principal);
+      const { m } = await this.ownMilestone(em, tenant, programmeId, milestoneId, principal);
       const safeName = storedFileName(file.originalname, `evidence.${sniffed.extension}`);
       const stored = await this.files.put(em, {
         tenantId: tenant.id,
@@ -103,7 +107,7 @@ export class LaureateScheduleService {
     principal: Principal,
     evidence: Evidence,
   ): Promise<CoachingMilestone> {
-    const m = await this.ownMilestone(em, tenant, programmeId, milestoneId, principal);
+    const { m, l } = await this.ownMilestone(em, tenant, programmeId, milestoneId, principal);
     if (m.kind !== 'deliverable') throw new DomainError('MILESTONE_TRANSITION_NOT_ALLOWED', { kind: m.kind, from: m.status, action: 'submit', allowed: [] });
     assertEvidenceFits(m.evidenceKind!, evidence);
     const status = applyReviewAction(m.kind, m.status, m.status === 'changes_requested' ? 'resubmit' : 'submit');
@@ -117,6 +121,27 @@ export class LaureateScheduleService {
       subjectId: m.id,
       data: { kind: evidence.kind },
     });
+    // The coach hears of it at once (not only in the weekly digest); the key makes it once per hand-in.
+    if (l.coachUserId && l.coachEmail) {
+      const programme = (await this.programmes.get(tenant.id, programmeId, em))!;
+      await this.outbox.enqueue(em, {
+        tenantId: tenant.id,
+        template: 'coaching-handed-in',
+        locale: l.coachLocale ?? tenant.defaultLocale,
+        to: l.coachEmail,
+        toName: l.coachName,
+        dedupeKey: `coaching-handed-in:${m.id}:${patch.version}`,
+        payload: {
+          name: l.coachName ?? '',
+          laureate: l.displayName,
+          project: { [l.titleLang]: l.title },
+          title: m.title,
+          resubmitted: m.status === 'changes_requested',
+          programmeTitle: programme.title,
+          link: `${await this.tenants.siteUrl(tenant)}/coaching/programmes/${programmeId}/coach#milestone-${m.id}`,
+        },
+      });
+    }
     return { ...m, ...patch };
   }
 
@@ -128,12 +153,18 @@ export class LaureateScheduleService {
     });
   }
 
-  private async ownMilestone(em: EntityManager, tenant: Tenant, programmeId: string, milestoneId: string, principal: Principal): Promise<CoachingMilestone> {
+  private async ownMilestone(
+    em: EntityManager,
+    tenant: Tenant,
+    programmeId: string,
+    milestoneId: string,
+    principal: Principal,
+  ): Promise<{ m: CoachingMilestone; l: LaureateRow }> {
     const m = await this.repo.lockMilestone(em, tenant.id, programmeId, milestoneId);
     if (!m) throw new DomainError('NOT_FOUND');
     const l = await this.repo.laureate(em, tenant.id, programmeId, m.laureateId);
     // Someone else's milestone is not found, rather than forbidden: ids do not leak.
     if (!l || l.userId !== principal.userId) throw new DomainError('NOT_FOUND');
-    return m;
+    return { m, l };
   }
 }

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import sharp from 'sharp';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Localized } from '../common/i18n/localized.js';
-import { COVER_RULES, PARTNER_LOGO_RULES } from '../storage/image-rules.js';
+import { COVER_RULES, LOGO_RULES, PARTNER_LOGO_RULES } from '../storage/image-rules.js';
 import { ImagePipeline } from '../storage/images.js';
 
 /**
@@ -99,6 +99,25 @@ export function demoLogoSvg(name: string, colours: DemoColours): string {
 </svg>`;
 }
 
+/** The SVG of a demo authority's logo: its initials in its colour on a white badge, legible on its own header (512 × 256). */
+export function demoAuthorityLogoSvg(name: string, colours: DemoColours): string {
+  const initials = escapeXml(
+    name
+      .split(/[\s'’-]+/)
+      .filter((w) => /^[A-ZÉ]/.test(w))
+      .slice(0, 2)
+      .map((w) => [...w][0])
+      .join(''),
+  );
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="512" height="256" viewBox="0 0 512 256">
+  <rect x="8" y="8" width="496" height="240" rx="40" fill="#fff"/>
+  <circle cx="128" cy="128" r="84" fill="${colours.primaryColor}"/>
+  <text x="128" y="154" text-anchor="middle" font-family="DejaVu Sans, Arial, sans-serif" font-size="72" font-weight="bold" fill="#fff">${initials}</text>
+  <path d="M250 170 L310 90 L350 140 L380 110 L450 170 Z" fill="${colours.accentColor}"/>
+  <circle cx="420" cy="80" r="22" fill="${colours.primaryColor}"/>
+</svg>`;
+}
+
 export async function rasterise(svg: string): Promise<Buffer> {
   return sharp(Buffer.from(svg)).png({ compressionLevel: 9 }).toBuffer();
 }
@@ -150,9 +169,18 @@ export function demoCoverAlt(title: Localized): Localized {
   };
 }
 
-/** Every demo campaign of a programme without a cover gets one, and every partner without a logo one (idempotent). */
+/** Every demo campaign of a programme without a cover gets one, every partner and the authority without a logo one (idempotent). */
 export async function drawDemoImages(app: INestApplication, tenant: { id: string } & DemoColours, programmeId: string, uploadedBy: string): Promise<number> {
   const ds = app.get(DataSource);
+  const [authority]: Array<{ name: string }> = await ds.query(`SELECT name FROM tenant WHERE id = $1 AND logo IS NULL AND logo_url IS NULL`, [tenant.id]);
+  if (authority)
+    await ds.transaction(async (em) => {
+      const png = await rasterise(demoAuthorityLogoSvg(authority.name, tenant));
+      const images = app.get(ImagePipeline);
+      const prepared = await images.prepare({ buffer: png, size: png.length, originalname: 'logo.png' }, LOGO_RULES);
+      const logo = await images.store(em, { tenantId: tenant.id, ownerType: 'tenant', ownerId: tenant.id, slot: 'logo', uploadedBy }, prepared);
+      await em.query(`UPDATE tenant SET logo = $1::jsonb WHERE id = $2 AND logo IS NULL`, [JSON.stringify(logo), tenant.id]);
+    });
   const rows: Array<{ id: string; title: Record<string, string> }> = await ds.query(
     `SELECT id, title FROM campaign WHERE tenant_id = $1 AND programme_id = $2 AND cover IS NULL ORDER BY id`,
     [tenant.id, programmeId],

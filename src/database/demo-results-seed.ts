@@ -102,6 +102,13 @@ export async function insertCampaignWithMoney(em: EntityManager, c: SeedCampaign
         rows.map((r) => at(r)),
       ],
     );
+    // Their refunds, as the settlement requested them (pledges are released at once): staff see them listed.
+    await em.query(
+      `INSERT INTO refund (tenant_id, programme_id, campaign_id, contribution_id, provider, state, cause, attempts, confirmed_at, created_at, updated_at)
+       SELECT tenant_id, programme_id, campaign_id, id, provider, 'confirmed', 'settlement', 1, ended_at, ended_at, ended_at
+         FROM contribution WHERE campaign_id = $1 AND status = 'refunded'`,
+      [id],
+    );
   }
   const allocations = [
     ...rows

@@ -6,7 +6,7 @@ import { ApiToken, RateLimitBucket, SignInLink, WebSession } from '../auth/crede
 import { RoleGrant, User } from '../auth/user.entity.js';
 import { ScheduledRun } from '../common/scheduling/scheduled-run.entity.js';
 import { Jury, JuryAssignment, JuryBallot, JuryBallotEvent, JuryComparison, JuryConflict, JuryMember, JuryNote, JuryOutcome } from '../jury/jury.entity.js';
-import { CoachingLaureate, CoachingMilestone, CoachingPlan } from '../coaching/coaching.entity.js';
+import { CoachingLaureate, CoachingMilestone, CoachingPlan, CoachingSession } from '../coaching/coaching.entity.js';
 import { LaureateNeeds, Matching, Partner, PartnerContact, PartnerMatch } from '../partners/partner.entity.js';
 import { OutboxMessage } from '../notifications/outbox-message.entity.js';
 import { PhaseTransition, Programme } from '../programmes/programme.entity.js';
@@ -24,6 +24,7 @@ import {
   RewardTier,
 } from '../campaigns/campaign.entity.js';
 import { PaymentSecret, PaymentSettings } from '../campaigns/payment-settings.entity.js';
+import { Refund } from '../campaigns/refund.entity.js';
 import { ReportSnapshot } from '../reports/report-snapshot.entity.js';
 import { PlatformAdmin, PlatformCredential } from '../platform/platform-admin.entity.js';
 
@@ -60,6 +61,7 @@ export const ENTITIES = [
   CoachingPlan,
   CoachingLaureate,
   CoachingMilestone,
+  CoachingSession,
   Partner,
   PartnerContact,
   LaureateNeeds,
@@ -77,5 +79,6 @@ export const ENTITIES = [
   PaymentEvent,
   PaymentSettings,
   PaymentSecret,
+  Refund,
   ReportSnapshot,
 ];

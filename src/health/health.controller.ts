@@ -16,6 +16,7 @@ export class HealthController {
   private readonly css: string;
   private readonly brandingScript: string;
   private readonly shareScript: string;
+  private readonly printScript: string;
 
   constructor(
     private readonly health: HealthService,
@@ -24,6 +25,7 @@ export class HealthController {
     this.css = readFileSync(join(views.dir, 'assets', 'app.css'), 'utf8');
     this.brandingScript = readFileSync(join(views.dir, 'assets', 'branding.js'), 'utf8');
     this.shareScript = readFileSync(join(views.dir, 'assets', 'share.js'), 'utf8');
+    this.printScript = readFileSync(join(views.dir, 'assets', 'print.js'), 'utf8');
   }
 
   /** For load balancers: 200 when the database answers, else 503 SERVICE_UNAVAILABLE with Retry-After. */
@@ -82,5 +84,14 @@ export class HealthController {
   @Header('Cache-Control', 'public, max-age=3600')
   shareJs() {
     return this.shareScript;
+  }
+
+  /** The receipt's print button (progressive enhancement: without it the link opens the print view). */
+  @Get('assets/print.js')
+  @Public()
+  @Header('Content-Type', 'text/javascript; charset=utf-8')
+  @Header('Cache-Control', 'public, max-age=3600')
+  printJs() {
+    return this.printScript;
   }
 }

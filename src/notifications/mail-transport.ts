@@ -11,6 +11,8 @@ export interface MailEnvelope {
   html: string;
   text: string;
   headers?: Record<string, string>;
+  /** An iCalendar invitation (iTIP): sent as a text/calendar part with its METHOD, which mail clients offer to add. */
+  calendar?: { method: string; content: string };
 }
 
 export interface MailTransport {
@@ -56,5 +58,6 @@ function toMessage(mail: MailEnvelope) {
     // Stable per outbox row, so a receiver can drop a copy re-sent after a crash mid-send.
     messageId: `<${mail.id}@tremplin.outbox>`,
     headers: mail.headers,
+    ...(mail.calendar ? { icalEvent: { method: mail.calendar.method, filename: 'invitation.ics', content: mail.calendar.content } } : {}),
   };
 }

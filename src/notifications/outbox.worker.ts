@@ -10,6 +10,12 @@ import { EmailRenderer } from './email-renderer.service.js';
 import { createMailTransport, type MailTransport } from './mail-transport.js';
 import { type ClaimedMessage, OutboxRepository } from './outbox.repository.js';
 
+/** The iCalendar part a queued e-mail carries (`payload.calendar`, written when it was queued). */
+function calendarOf(payload: Record<string, unknown>): { calendar?: { method: string; content: string } } {
+  const c = payload.calendar as { method?: unknown; content?: unknown } | undefined;
+  return c && typeof c.method === 'string' && typeof c.content === 'string' ? { calendar: { method: c.method, content: c.content } } : {};
+}
+
 /** Messages claimed by one pass. */
 export const BATCH = 20;
 const LEASE_MS = 2 * 60_000;
@@ -99,6 +105,7 @@ export class OutboxWorker implements OnApplicationShutdown {
           sender: this.config.mailFrom,
           to: msg.toName ? `"${msg.toName.replace(/"/g, '')}" <${msg.toAddress}>` : msg.toAddress,
           ...rendered,
+          ...calendarOf(msg.payload),
         });
         await this.outbox.markSent(msg.id, this.clock.now());
       } catch (err) {

@@ -14,6 +14,8 @@ export interface PdfMeta {
   version: number;
   publishedAt: string;
   publishedAtText: string;
+  /** The authority's logo (PNG or JPEG bytes) for the cover. */
+  logo?: { bytes: Buffer; width: number; height: number };
 }
 
 /**
@@ -41,7 +43,15 @@ export function reportPdf(f: ReportFigures, meta: PdfMeta, locale: Locale, t: Tr
 
   // Cover: a band in the authority's colour (decoration), then who, what, when.
   pdf.artifact(() => doc.rect(0, 0, doc.page.width, 12).fill(colour));
-  doc.y = 70;
+  doc.y = 60;
+  if (meta.logo) {
+    // At most 64 pt high and 200 pt wide, its proportions kept; its text alternative is the authority's name.
+    const scale = Math.min(64 / meta.logo.height, 200 / meta.logo.width, 1);
+    const h = meta.logo.height * scale;
+    pdf.figure(pdfText(t('report.pdf.logo', { name: meta.tenantName })), h, (x, y) => {
+      doc.image(meta.logo!.bytes, x, y, { width: meta.logo!.width * scale, height: h });
+    });
+  }
   pdf.paragraph(pdfText(meta.tenantName), { size: 12, bold: true, muted: true });
   pdf.heading(1, title);
   if (f.window.opensAt && f.window.closesAt) {

@@ -14,6 +14,8 @@ import { barChartSvg, cumulativeChartSvg } from './domain/charts.js';
 import { CSV_TABLES, isCsvTable, isCsvDialect, reportCsv, reportJson, type PublishedMeta } from './domain/open-data.js';
 import type { ReportFigures } from './domain/report.js';
 import { reportPdf } from './report.pdf.js';
+import { FileStorage } from '../storage/file-storage.js';
+import { shareVariant } from '../common/web/image-view.js';
 import { openDataSchemas, schemaFileOf } from './open-data-schemas.js';
 import { formatDate, formatEuros, formatNumber, formatPercent, reportView } from './report.view.js';
 import type { SnapshotRow } from './reports.repository.js';
@@ -31,6 +33,7 @@ export class ReportsPagesController {
     private readonly dashboards: DashboardService,
     private readonly views: ViewService,
     private readonly auditView: AuditLogView,
+    private readonly files: FileStorage,
   ) {}
 
   // ---- public ----
@@ -111,6 +114,9 @@ export class ReportsPagesController {
   @Public()
   async pdf(@Page() page: PageContext, @Param('slug') slug: string, @Res() res: Response, @Query('version') version?: string) {
     const { snapshot, programme } = await this.reports.published(page.tenant, slug, parseVersion(version));
+    // The authority's uploaded logo on the cover: its PNG/JPEG rendition (PDF cannot hold WebP), about 400 px wide.
+    const variant = shareVariant(page.tenant.logo, 400);
+    const logo = variant ? await this.files.get(page.tenant.id, variant.fileId) : undefined;
     const pdf = await reportPdf(
       snapshot.figures,
       {
@@ -119,6 +125,7 @@ export class ReportsPagesController {
         version: snapshot.version,
         publishedAt: snapshot.publishedAt.toISOString(),
         publishedAtText: formatInstant(snapshot.publishedAt, page.locale, page.tenant.timeZone),
+        logo: logo && variant ? { bytes: logo.bytes, width: variant.width, height: variant.height } : undefined,
       },
       page.locale,
       this.tr(page),

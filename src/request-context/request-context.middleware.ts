@@ -5,6 +5,7 @@ import { AuthService } from '../auth/auth.service.js';
 import { hmac, newSecretToken, safeEqual } from '../auth/domain/tokens.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { CSRF_COOKIE, PLATFORM_SESSION_COOKIE, SESSION_COOKIE, setCookie } from '../common/web/cookies.js';
+import type { CsrfRequest } from '../common/web/multipart-form.js';
 import { LOCALE_COOKIE, localeFromAcceptLanguage, pickLocale, sharedTranslations } from '../common/web/i18n.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -160,6 +161,11 @@ export class RequestContextMiddleware {
       const needsToken = !!credential.session || FORM_TYPES.includes(type);
       if (needsToken) {
         const sent = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.headers['x-csrf-token'] ?? req.query._csrf;
+        if (sent === undefined && type === 'multipart/form-data' && cookies[CSRF_COOKIE]) {
+          // The token is in the body, which is parsed later: checked by the route (common/web/multipart-form.ts).
+          (req as CsrfRequest).csrfDeferred = true;
+          return;
+        }
         if (typeof sent !== 'string' || !cookies[CSRF_COOKIE] || !safeEqual(sent, req.csrfToken!)) {
           throw new DomainError('CSRF_INVALID');
         }

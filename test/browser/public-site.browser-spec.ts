@@ -4,6 +4,7 @@ import { seedDemoCampaigns } from '../../src/database/demo-campaign-seed.js';
 import { seedDemoResults } from '../../src/database/demo-results-seed.js';
 import { seedDemo } from '../../src/database/demo-seed.js';
 import { accessibilityViolations, launchChromium, serve } from '../setup/browser.js';
+import { readPdf, structNodes } from '../setup/pdf.js';
 import { startTestApp, type TestApp } from '../setup/test-app.js';
 
 const CAMPAIGN = '/programmes/makers-collecte/campaigns/atelier-velo-solidaire';
@@ -121,4 +122,38 @@ describe('the public site in a browser', () => {
     const kb = (Buffer.byteLength(html) + Buffer.byteLength(css)) / 1024;
     expect(kb).toBeLessThan(60);
   });
+
+  // Issue 20: the demo's report for the council, read as an assistive technology reads a PDF.
+  for (const lang of ['fr', 'nl'] as const) {
+    it(`publishes the demo's results as a tagged PDF with embedded fonts in ${lang}, the same figures as the open data`, async () => {
+      const fetchBytes = async (path: string) => Buffer.from(await (await fetch(`${base}/t/demo${path}`)).arrayBuffer());
+      const json = JSON.parse((await fetchBytes('/programmes/makers-results-demo/results.json')).toString('utf8'));
+      const read = await readPdf(await fetchBytes(`/programmes/makers-results-demo/results.pdf?lang=${lang}`));
+      expect(read).toMatchObject({ marked: true, displayDocTitle: true, fontsEmbedded: true, language: lang === 'fr' ? 'fr-FR' : 'nl-NL' });
+      // pdf.js gives the spaces of "56 035 €" (narrow and no-break in the font) as plain spaces.
+      const plain = (x: string) => x.replace(/[\u202f\u00a0]/g, ' ');
+      const text = plain(read.text.join('\n'));
+      const intl = lang === 'fr' ? 'fr-FR' : 'nl-NL';
+      const eur = (cents: number) =>
+        plain(
+          new Intl.NumberFormat(intl, { style: 'currency', currency: 'EUR', minimumFractionDigits: cents % 100 ? 2 : 0, maximumFractionDigits: 2 }).format(
+            cents / 100,
+          ),
+        );
+      for (const cents of [json.amounts.totalCents, json.amounts.citizensCents, json.refunds.citizensCents]) expect(text).toContain(eur(cents));
+      const missed = json.campaignRows.find((r: { outcome: string }) => r.outcome === 'not_funded');
+      expect(text).toContain(missed.title);
+      expect(text).toContain(eur(missed.beforeRefunds.citizensCents));
+      const nodes = structNodes(read.trees);
+      const figures = nodes.filter((n) => n.role === 'Figure');
+      // The authority's logo, the bars and the cumulative curve, each with its text.
+      expect(figures.map((f) => plain(f.alt ?? ''))).toEqual([
+        expect.stringContaining(json.tenant.name),
+        expect.stringContaining(missed.title),
+        expect.stringContaining(eur(json.amounts.citizensCents)),
+      ]);
+      expect(nodes.filter((n) => n.role === 'TH').length).toBeGreaterThan(json.campaignRows.length * 2);
+      expect(text).toContain(lang === 'fr' ? `Page ${read.pages} sur ${read.pages}` : `Pagina ${read.pages} van ${read.pages}`);
+    });
+  }
 });

@@ -318,13 +318,15 @@ describe('campaigns: review, synchronised window, contributions, webhooks, settl
     const badStatus = await t.http().get(`/api/programmes/${w.programme.id}/contributions.csv?status=lost`).set(staff.headers).expect(400);
     expect(badStatus.body.errors[0].field).toBe('status');
     await t.http().get(`/api/programmes/${w.programme.id}/contributions.csv`).set(c.laureate.headers).expect(403);
-    // The refund is asked of the provider once (a second tick asks nothing more), and ends with its webhook.
+    // Without a refund URL the refund is left to staff (asked once: a second tick asks nothing more); the
+    // provider's webhook still ends it.
     await campaignsTick(t);
-    const asked = await t.ds.query(`SELECT ended_at FROM contribution WHERE id = $1`, [failedFirst.body.id]);
-    expect(asked[0].ended_at).not.toBeNull();
+    const [asked] = await t.ds.query(`SELECT state, reason, attempts, next_attempt_at FROM refund WHERE contribution_id = $1`, [failedFirst.body.id]);
+    expect(asked).toEqual({ state: 'requested', reason: 'manual_required', attempts: 1, next_attempt_at: null });
     expect((await campaignsTick(t)).refunded).toBe(0);
     await webhook(t, city, { id: 'evt_7', type: 'refund.succeeded', data: { reference: failedFirst.body.id } }).expect(200);
     expect((await t.http().get(`/api/contributions/${failedFirst.body.id}`).set('Host', city.host)).body.status).toBe('refunded');
+    expect((await t.ds.query(`SELECT state FROM refund WHERE contribution_id = $1`, [failedFirst.body.id]))[0].state).toBe('confirmed');
     // A confirmed payment refunded by the provider during the window (a chargeback) stops counting.
     expect((await webhook(t, city, { id: 'evt_8', type: 'refund.succeeded', data: { reference: ref } }).expect(200)).body.outcome).toBe('refunded');
     expect((await publicView(c.id)).body).toMatchObject({ collectedCents: 0, contributions: 0, contributors: 0 });

@@ -145,30 +145,34 @@ describe('payments: the Stripe provider (Checkout Sessions, signed Stripe webhoo
     expect(await status(id)).toBe('confirmed');
     const [{ n }] = await t.ds.query(`SELECT count(*)::int AS n FROM payment_event WHERE provider = 'stripe' AND event_id = 'evt_paid_once'`);
     expect(n).toBe(1);
-    // A failure reported after the success is old news.
+    // A decline reported after the success changes nothing (declines are never acted on: see below).
     const late = await send('payment_intent.payment_failed', stripe.paymentIntents.get(stripe.paymentIntentOf(session))!).expect(200);
-    expect(late.body.outcome).toBe('ignored:confirmed');
+    expect(late.body.outcome).toBe('ignored:retry_in_session');
     expect(await status(id)).toBe('confirmed');
   });
 
-  it('fails a declined payment and an expired session; money arriving after that is owed back', async () => {
+  it('keeps a declined card pending (it may be tried again in the session), fails an expired session, and owes back money arriving after that', async () => {
     const declined = await start();
-    const failed = await send('payment_intent.payment_failed', {
+    const decline = await send('payment_intent.payment_failed', {
       ...stripe.paymentIntents.get(stripe.paymentIntentOf(declined.session)),
       status: 'requires_payment_method',
       last_payment_error: { type: 'card_error', code: 'card_declined' },
     }).expect(200);
-    expect(failed.body.outcome).toBe('failed');
-    expect(await status(declined.id)).toBe('failed');
-    // Out of order: the session's completion arrives after the failure.
-    const late = await send('checkout.session.completed', paidSession(declined.session)).expect(200);
-    expect(late.body.outcome).toBe('refund_due');
-    expect(await status(declined.id)).toBe('refund_due');
+    expect(decline.body.outcome).toBe('ignored:retry_in_session');
+    expect(await status(declined.id)).toBe('pending');
+    // The contributor tries another card in the same session: a plain confirmation, nothing owed back.
+    expect((await send('checkout.session.completed', paidSession(declined.session)).expect(200)).body.outcome).toBe('confirmed');
 
     const expired = await start();
     const gone = await send('checkout.session.expired', { ...stripe.sessions.get(expired.session), status: 'expired' }).expect(200);
     expect(gone.body.outcome).toBe('failed');
     expect(await status(expired.id)).toBe('failed');
+    // Out of order: a completion arriving after the expiry is money owed back, with its refund requested at once.
+    const late = await send('checkout.session.completed', paidSession(expired.session)).expect(200);
+    expect(late.body.outcome).toBe('refund_due');
+    expect(await status(expired.id)).toBe('refund_due');
+    const [refund] = await t.ds.query(`SELECT state, cause FROM refund WHERE contribution_id = $1`, [expired.id]);
+    expect(refund).toEqual({ state: 'requested', cause: 'late_payment' });
   });
 
   it('owes back a payment of another amount, and counts a refund or a dispute as money gone', async () => {
@@ -294,6 +298,8 @@ describe('payments: the Stripe provider (Checkout Sessions, signed Stripe webhoo
       stripe.failing = false;
     }
     expect(await status(paid.id)).toBe('refund_due');
+    // Asked again after its back-off (a minute after the first failure), on the app's clock.
+    t.clock.set(new Date(t.clock.now().getTime() + 60_000));
     expect((await campaignsTick(t)).refunded).toBeGreaterThan(0);
     expect(await status(paid.id)).toBe('refunded');
     const refundCalls = stripe.calls('POST /v1/refunds').filter((r) => r.form['metadata[contribution_id]'] === paid.id);
@@ -308,6 +314,7 @@ describe('payments: the Stripe provider (Checkout Sessions, signed Stripe webhoo
     const due = await t.ds.query(`SELECT id FROM contribution WHERE tenant_id = $1 AND status = 'refund_due'`, [city.tenant.id]);
     expect(due).toEqual([]);
     const before = stripe.calls('POST /v1/refunds').length;
+    t.clock.set(new Date(t.clock.now().getTime() + 7 * 3_600_000));
     await campaignsTick(t);
     expect(stripe.calls('POST /v1/refunds').length).toBe(before);
   });

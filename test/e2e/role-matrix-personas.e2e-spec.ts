@@ -173,6 +173,13 @@ const KEY_ROUTES: KeyRoute[] = [
   key('-    -    -    -    A    -    A    A    -    -    A    -', 'GET /api/programmes/:programmeId/coaching/coach', 'coach review list'),
   key('-    -    -    -    A    -    A    A    -    -    A    -', 'POST /coaching/programmes/:programmeId/coach/milestones/:milestoneId', 'coach review form'),
   key('-    -    A    -    -    -    -    -    -    -    -    -', 'GET /api/programmes/:programmeId/coaching/me', 'laureate coaching schedule'),
+  // A session's page: its laureates (an applicant who is no laureate of it meets 404), their coach, staff.
+  key('-    -    A    -    A    -    A    A    -    -    A    -', 'GET /coaching/programmes/:programmeId/sessions/:sessionKey', 'coaching session page'),
+  key(
+    '-    -    -    -    A    -    A    A    -    -    A    -',
+    'POST /coaching/programmes/:programmeId/sessions/:sessionKey/attendance',
+    'session attendance (coach, page)',
+  ),
   key('-    -    -    -    -    A    -    -    -    -    -    -', 'GET /partners/programmes/:programmeId', 'partner page'),
   key('-    -    -    -    -    A    -    -    -    -    -    -', 'PUT /api/programmes/:programmeId/partner/me/preferences', 'partner preferences'),
   key('-    -    A    -    -    -    -    -    -    -    -    -', 'GET /api/programmes/:programmeId/campaigns/mine', 'laureate campaign'),
@@ -223,6 +230,37 @@ const KEY_ROUTES: KeyRoute[] = [
     { body: { count: '0', op: 'add:session' } },
   ),
   key('-    -    -    -    -    -    A    A    -    -    A    -', 'GET /api/programmes/:programmeId/contributions.csv', 'contributions export'),
+  // Refunds: the same people as the contributions (staff of the authority or of the programme).
+  key('-    -    -    -    -    -    A    A    -    -    A    -', 'GET /staff/programmes/:programmeId/refunds', 'refunds page'),
+  key('-    -    -    -    -    -    A    A    -    -    A    -', 'GET /api/programmes/:programmeId/refunds.csv', 'refunds export (CSV)'),
+  key(
+    '-    -    -    -    -    -    A    A    -    -    A    -',
+    'POST /staff/programmes/:programmeId/refunds/:refundId/retry',
+    'retry a failed refund (page)',
+  ),
+  key(
+    '-    -    -    -    -    -    A    A    -    -    A    -',
+    'GET /staff/programmes/:programmeId/refunds/:refundId/mark-refunded',
+    'mark refunded by hand: confirmation',
+  ),
+  key(
+    '-    -    -    -    -    -    A    A    -    -    A    -',
+    'POST /staff/programmes/:programmeId/refunds/:refundId/mark-refunded',
+    'mark refunded by hand (page)',
+  ),
+  key(
+    '-    -    -    -    -    -    A    A    -    -    A    -',
+    'GET /staff/programmes/:programmeId/contributions/:contributionId/refund',
+    'refund a contribution: confirmation',
+  ),
+  key(
+    '-    -    -    -    -    -    A    A    -    -    A    -',
+    'POST /staff/programmes/:programmeId/contributions/:contributionId/refund',
+    'refund a contribution (page)',
+    {
+      body: { reason: 'asked by the contributor' },
+    },
+  ),
   key('-    -    -    -    -    -    A    -    -    -    A    -', 'GET /staff', 'staff home'),
   key('-    -    -    -    -    -    A    -    -    -    A    -', 'POST /staff/branding/logo', 'logo upload (page)'),
   key('-    -    -    -    -    -    A    A    -    -    A    -', 'POST /staff/programmes/:programmeId/partners/logo', 'partner logo upload (page)'),
@@ -381,7 +419,8 @@ describe('role matrix, persona by persona', () => {
         throw new Error(`${failures.length} of ${outcomes.length} calls disagree with the declared access:\n${failures.join('\n')}\n\n${matrix}`);
       process.stdout.write(`${routes.length} routes x ${personas.length} personas\n${matrix}\n`);
     }
-  });
+    // Some 3,500 calls: more than the default minute on a busy two-core machine.
+  }, 240_000);
 
   it("never lets a programme-scoped grant reach another programme's objects through its own programme's path", async () => {
     // A grant on the programme passes the guard for `/…/:programmeId/…`; the object named next in the

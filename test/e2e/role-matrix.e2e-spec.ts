@@ -67,6 +67,7 @@ const PUBLIC = new Set([
   // Sharing on Mastodon: the visitor's instance, then a redirect to its share page (only for this site's pages).
   'GET /share/mastodon',
   'GET /assets/share.js',
+  'GET /assets/print.js',
   'GET /contributions/confirm',
   'POST /contributions/confirm',
   'GET /contributions/:contributionId',

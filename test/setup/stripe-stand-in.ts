@@ -28,6 +28,8 @@ export class StripeStandIn {
   failing = false;
   /** The status of the refunds created: `succeeded` (card refunds usually are at once) or `pending`. */
   refundStatus: 'succeeded' | 'pending' = 'succeeded';
+  /** How many refund creations still fail with Stripe's 500 api_error (the other endpoints answer). */
+  failRefunds = 0;
   readonly refunds = new Map<string, Record<string, unknown>>();
 
   get url(): string {
@@ -76,7 +78,13 @@ export class StripeStandIn {
     }
     if (this.failing) return { status: 500, body: { error: { type: 'api_error', message: 'An unknown error occurred' } } };
     if (r.method === 'POST' && r.path === '/v1/checkout/sessions') return { status: 200, body: this.createSession(r.form) };
-    if (r.method === 'POST' && r.path === '/v1/refunds') return this.createRefund(r.form);
+    if (r.method === 'POST' && r.path === '/v1/refunds') {
+      if (this.failRefunds > 0) {
+        this.failRefunds--;
+        return { status: 500, body: { error: { type: 'api_error', message: 'An unknown error occurred' } } };
+      }
+      return this.createRefund(r.form);
+    }
     const session = r.path.match(/^\/v1\/checkout\/sessions\/([^/]+)$/);
     if (r.method === 'GET' && session) return this.found(this.sessions.get(session[1]), 'checkout.session', session[1]);
     const pi = r.path.match(/^\/v1\/payment_intents\/([^/]+)$/);
@@ -177,6 +185,18 @@ export class StripeStandIn {
     const piId = this.intentOfSession.get(sessionId)!;
     Object.assign(this.paymentIntents.get(piId)!, { status: 'succeeded' });
     return Object.assign(session, { status: 'complete', payment_status: 'paid', payment_intent: piId });
+  }
+
+  /** A pending refund fails after all (a closed card, say): the refund object as `refund.failed` carries it. */
+  failRefund(refundId: string, reason = 'expired_or_canceled_card'): Record<string, unknown> {
+    return Object.assign(this.refunds.get(refundId)!, { status: 'failed', failure_reason: reason });
+  }
+
+  /** How many times a refund was asked for each payment intent (idempotent replays included). */
+  refundRequestsPerIntent(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const r of this.calls('POST /v1/refunds')) counts.set(r.form.payment_intent, (counts.get(r.form.payment_intent) ?? 0) + 1);
+    return counts;
   }
 
   /** The payment intent of a session, as Checkout creates it (test-side: a real session has it once paid). */

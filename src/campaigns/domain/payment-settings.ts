@@ -21,6 +21,8 @@ export interface PaymentSettingsInput {
   webhookSecret?: string;
   /** The provider's payment page; null goes back to the installation's default. Absent keeps it. */
   checkoutUrl?: string | null;
+  /** Where refunds are asked (a signed POST per refund); null: none, refunds are made by hand. Absent keeps it. */
+  refundUrl?: string | null;
   /** Stripe: the authority's secret (or restricted) API key, `sk_test_…`/`sk_live_…`/`rk_…`. Absent keeps it. */
   stripeSecretKey?: string;
   /** Stripe: the signing secret of the authority's webhook endpoint, `whsec_…`. Absent keeps it. */
@@ -48,6 +50,9 @@ export function paymentSettingsProblems(input: PaymentSettingsInput): FieldProbl
   }
   if (input.checkoutUrl !== undefined && input.checkoutUrl !== null && !isHttpUrl(input.checkoutUrl)) {
     problems.push(fieldProblem('checkoutUrl', 'validation.checkoutUrl'));
+  }
+  if (input.refundUrl !== undefined && input.refundUrl !== null && !isHttpUrl(input.refundUrl)) {
+    problems.push(fieldProblem('refundUrl', 'validation.refundUrl'));
   }
   return problems;
 }

@@ -39,7 +39,8 @@ export const SETTLED: readonly CampaignStatus[] = ['funded', 'not_funded'];
 export const CONTRIBUTION_STATUSES = ['pending', 'confirmed', 'failed', 'expired', 'refund_due', 'refunded'] as const;
 export type ContributionStatus = (typeof CONTRIBUTION_STATUSES)[number];
 
-export type PaymentSignal = 'succeeded' | 'failed' | 'refunded';
+/** `refund_failed`: a refund the provider had taken failed after all (the contribution stays owed back). */
+export type PaymentSignal = 'succeeded' | 'failed' | 'refunded' | 'refund_failed';
 
 /**
  * What a provider's signal does to a contribution, whatever order signals arrive in. Returns the new
@@ -56,5 +57,7 @@ export function applyPaymentSignal(current: ContributionStatus, signal: PaymentS
       return current === 'pending' ? 'failed' : null;
     case 'refunded':
       return current === 'refund_due' || current === 'confirmed' ? 'refunded' : null;
+    case 'refund_failed':
+      return null; // the refund's state changes, not the contribution's
   }
 }

@@ -20,6 +20,15 @@ export class PaymentSettingsDto {
   checkoutUrl?: string | null;
 
   @ApiPropertyOptional({
+    nullable: true,
+    description:
+      'Where refunds are asked (http(s)): a POST per refund signed like the webhooks (Tremplin-Signature). null: none (refunds by hand). Absent: keep it.',
+  })
+  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @IsString()
+  refundUrl?: string | null;
+
+  @ApiPropertyOptional({
     description: "Stripe: the authority's secret API key (sk_test_…, sk_live_… or rk_…). Absent: keep it. Never returned.",
     writeOnly: true,
   })

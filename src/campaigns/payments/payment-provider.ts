@@ -14,7 +14,18 @@ export type PaymentStart =
   /** The contributor pays on the provider's page; its webhook confirms. */
   | { kind: 'redirect'; url: string | null; providerRef: string };
 
-export type RefundResult = 'refunded' | 'requested';
+/**
+ * What asking for a refund gave: done at once (`refunded`), taken by the provider and to be confirmed by
+ * its webhook (`requested`), or not askable (`manual`: staff make it in the provider's back office and
+ * record it by hand). A failure throws a DomainError (its details name the provider's type/code).
+ */
+export type RefundResult = 'refunded' | 'requested' | 'manual';
+
+/** Which refund is asked: its id, and its round (a new round after the provider reported the previous one failed). */
+export interface RefundAsk {
+  refundId: string;
+  round: number;
+}
 
 export type PaymentProviderName = 'pledge' | 'webhook' | 'stripe';
 
@@ -36,6 +47,6 @@ export interface PaymentProvider {
    * session); absent: `start` again gives it (the webhook provider's page is a plain link).
    */
   resume?(contribution: Pick<Contribution, 'providerRef'>): Promise<string | null>;
-  /** Gives the money back: done at once ('refunded') or asked, to be confirmed by a webhook ('requested'). */
-  refund(contribution: Pick<Contribution, 'id' | 'amountCents' | 'providerRef'>): Promise<RefundResult>;
+  /** Gives the money back; idempotent per contribution and round (a retry never refunds twice). */
+  refund(contribution: Pick<Contribution, 'id' | 'amountCents' | 'providerRef'>, ask: RefundAsk): Promise<RefundResult>;
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { Clock } from '../../common/clock/clock.js';
 import { PaymentSettingsService } from '../payment-settings.service.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
@@ -16,13 +17,18 @@ export class PaymentProviders {
   constructor(
     private readonly paymentSettings: PaymentSettingsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   /** The provider as this authority has it set up (its own checkout page or Stripe account, else the installation's). */
   async of(name: PaymentProviderName, tenantId: string, em?: EntityManager): Promise<PaymentProvider> {
     if (name === 'pledge') return this.pledge;
     if (name === 'stripe') return this.stripe(tenantId, em);
-    return new WebhookPaymentProvider(await this.paymentSettings.checkoutUrl(tenantId, em));
+    return new WebhookPaymentProvider(
+      await this.paymentSettings.checkoutUrl(tenantId, em),
+      () => this.paymentSettings.refundTarget(tenantId),
+      () => this.clock.now(),
+    );
   }
 
   /** The authority's Stripe account (a client per call: keys are read fresh, so a change holds on every instance at once). */

@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 import { DomainError } from '../../common/errors/domain-error.js';
 import type { PaymentSignal } from '../domain/states.js';
-import type { PaymentProvider, PaymentStart, RefundResult, StartDetails } from './payment-provider.js';
+import type { PaymentProvider, PaymentStart, RefundAsk, RefundResult, StartDetails } from './payment-provider.js';
 
 /**
  * Stripe, with the authority's own account (its secret key and webhook endpoint secret are sealed in
@@ -67,22 +67,32 @@ export class StripePaymentProvider implements PaymentProvider {
 
   /**
    * Refunds the whole payment of the contribution's session through the Refunds API. The idempotency key
-   * is the contribution's: a retry (after a timeout, or on another instance) never refunds twice. Done
-   * at once when Stripe says so; otherwise `charge.refunded` confirms it later.
+   * is the contribution's (and the round's, after Stripe reported a refund failed): a retry (after a
+   * timeout, or on another instance) never refunds twice. Done at once when Stripe says so; otherwise
+   * `charge.refunded` confirms it later (or `refund.failed` says it failed).
    */
-  async refund(c: { id: string; providerRef: string | null }): Promise<RefundResult> {
+  async refund(c: { id: string; providerRef: string | null }, ask: RefundAsk): Promise<RefundResult> {
     if (!c.providerRef) throw new DomainError('PAYMENT_PROVIDER_UNAVAILABLE', { provider: 'stripe', type: 'no_session', code: '', requestId: '' });
     const session = await callStripe(() => this.client().checkout.sessions.retrieve(c.providerRef!));
     const paymentIntent = typeof session.payment_intent === 'string' ? session.payment_intent : session.payment_intent?.id;
     if (!paymentIntent) throw new DomainError('PAYMENT_PROVIDER_UNAVAILABLE', { provider: 'stripe', type: 'not_paid', code: '', requestId: '' });
-    const refund = await callStripe(() =>
-      this.client().refunds.create({ payment_intent: paymentIntent, metadata: { contribution_id: c.id } }, { idempotencyKey: refundIdempotencyKey(c.id) }),
-    );
-    return refund.status === 'succeeded' ? 'refunded' : 'requested';
+    try {
+      const refund = await callStripe(() =>
+        this.client().refunds.create(
+          { payment_intent: paymentIntent, metadata: { contribution_id: c.id, refund_id: ask.refundId } },
+          { idempotencyKey: refundIdempotencyKey(c.id, ask.round) },
+        ),
+      );
+      return refund.status === 'succeeded' ? 'refunded' : 'requested';
+    } catch (err) {
+      // Refunded already (by staff in Stripe's dashboard, or an earlier round after all): the money is back.
+      if (err instanceof DomainError && err.details.code === 'charge_already_refunded') return 'refunded';
+      throw err;
+    }
   }
 }
 
-export const refundIdempotencyKey = (contributionId: string) => `tremplin-refund-${contributionId}`;
+export const refundIdempotencyKey = (contributionId: string, round = 0) => `tremplin-refund-${contributionId}${round ? `-${round}` : ''}`;
 
 /** Stripe Checkout's page languages among those an authority may offer (others: Stripe chooses). */
 const STRIPE_LOCALES = new Set(['fr', 'en', 'nl', 'de', 'es', 'it']);
@@ -125,7 +135,13 @@ async function callStripe<T>(call: () => Promise<T>): Promise<T> {
     return await call();
   } catch (err) {
     if (err instanceof Stripe.errors.StripeError) {
-      throw new DomainError('PAYMENT_PROVIDER_UNAVAILABLE', { provider: 'stripe', type: err.type, code: err.code ?? '', requestId: err.requestId ?? '' });
+      throw new DomainError('PAYMENT_PROVIDER_UNAVAILABLE', {
+        provider: 'stripe',
+        // Stripe's own error type (api_error, invalid_request_error…), not the SDK's class name.
+        type: err.rawType ?? err.type,
+        code: err.code ?? '',
+        requestId: err.requestId ?? '',
+      });
     }
     throw err;
   }
@@ -161,20 +177,27 @@ export const STRIPE_EVENTS = [
   'checkout.session.async_payment_succeeded',
   'checkout.session.async_payment_failed',
   'checkout.session.expired',
-  'payment_intent.payment_failed',
   'charge.refunded',
+  'charge.refund.updated',
+  'refund.failed',
   'charge.dispute.created',
 ] as const;
 
 /** What a Stripe event means for a contribution: a payment signal, with the contribution's id where the event says it. */
 export type StripeSignal =
-  { kind: 'signal'; signal: PaymentSignal; reference: string | null; paymentIntent: string | null; amountCents?: number } | { kind: 'ignored'; reason: string };
+  | { kind: 'signal'; signal: PaymentSignal; reference: string | null; paymentIntent: string | null; amountCents?: number; failureReason?: string }
+  | { kind: 'ignored'; reason: string };
 
 /**
  * The events the endpoint listens to (configure exactly these in Stripe's dashboard):
  * - `checkout.session.completed` (paid) and `checkout.session.async_payment_succeeded` → succeeded;
- * - `checkout.session.expired`, `checkout.session.async_payment_failed`, `payment_intent.payment_failed` → failed;
+ * - `checkout.session.expired`, `checkout.session.async_payment_failed` → failed;
+ * - `payment_intent.payment_failed` is ignored: in Checkout a declined card can be tried again (or
+ *   another card) in the same session, so a decline is not the end of the payment; the session's
+ *   expiry is (`checkout.session.expired`), and a later success is then a plain confirmation;
  * - `charge.refunded` (in full) → refunded;
+ * - `refund.failed` and `charge.refund.updated` (a refund Stripe took, then failed: status `failed`) →
+ *   refund_failed (the refund is asked again after its back-off, in a new round);
  * - `charge.dispute.created` → refunded: the disputed amount is withdrawn from the account when the
  *   dispute opens, so the money no longer counts (a chargeback, as for the generic provider). A dispute
  *   won later (`charge.dispute.funds_reinstated`) is not handled yet: staff see the refunded contribution.
@@ -210,7 +233,19 @@ export function stripeSignal(event: Stripe.Event): StripeSignal {
         paymentIntent: intentOf(object.payment_intent),
       };
     case 'payment_intent.payment_failed':
-      return { kind: 'signal', signal: 'failed', reference: metadataId(object), paymentIntent: str(object.id) };
+      return { kind: 'ignored', reason: 'retry_in_session' };
+    case 'refund.failed':
+    case 'charge.refund.updated':
+      // Only the refunds Tremplin asked (their own metadata names the contribution; no look-up by payment
+      // intent: a partial refund made in Stripe's dashboard is not ours). A success is `charge.refunded`'s.
+      if (object.status !== 'failed') return { kind: 'ignored', reason: `refund_status:${String(object.status)}` };
+      return {
+        kind: 'signal',
+        signal: 'refund_failed',
+        reference: metadataId(object),
+        paymentIntent: null,
+        failureReason: str(object.failure_reason) ?? 'unknown',
+      };
     case 'charge.refunded':
       // A partial refund leaves money counted: only a full one ends the contribution.
       if (object.refunded !== true) return { kind: 'ignored', reason: 'partial_refund' };

@@ -13,6 +13,8 @@ export interface WebhookEvent {
   signal: PaymentSignal;
   /** What was paid, when the event says it: a payment of another amount is owed back. */
   amountCents?: number;
+  /** Why the provider's refund failed (`refund_failed`: Stripe's `failure_reason`). */
+  failureReason?: string;
 }
 
 /** The generic webhook provider's event types. */

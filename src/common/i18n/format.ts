@@ -59,6 +59,11 @@ export function formatInstant(at: Date, locale: Locale, timeZone: string): strin
   return memo(`dt:${locale}:${timeZone}`, () => new Intl.DateTimeFormat(intlTagOf(locale), { dateStyle: 'long', timeStyle: 'short', timeZone })).format(at);
 }
 
+/** An instant for a list's cell, in a time zone: "2 déc. 2026, 01:06", "2 Dec 2026, 01:06". */
+export function formatInstantShort(at: Date, locale: Locale, timeZone: string): string {
+  return memo(`dts:${locale}:${timeZone}`, () => new Intl.DateTimeFormat(intlTagOf(locale), { dateStyle: 'medium', timeStyle: 'short', timeZone })).format(at);
+}
+
 /** A day in a time zone: "1 décembre 2026". */
 export function formatDay(at: Date, locale: Locale, timeZone: string): string {
   return memo(`d:${locale}:${timeZone}`, () => new Intl.DateTimeFormat(intlTagOf(locale), { dateStyle: 'long', timeZone })).format(at);

@@ -21,6 +21,7 @@ const NOTICES: Record<string, Record<string, string>> = {
   'pages/jury/application': { ballot: 'notice.juryBallot', note: 'notice.juryNote' },
   'pages/coaching/schedule': { submitted: 'notice.milestoneSubmitted', reminders: 'notice.reminders' },
   'pages/coaching/coach': { review: 'notice.coachReview' },
+  'pages/coaching/session': { attendance: 'notice.attendance' },
   'pages/coaching/dashboard': {
     schedules: 'notice.coachingSchedules',
     override: 'notice.coachingOverride',
@@ -28,6 +29,7 @@ const NOTICES: Record<string, Record<string, string>> = {
     plan: 'notice.coachingPlan',
   },
   'pages/partners/needs': { '1': 'notice.partnerNeeds' },
+  'pages/campaigns/refunds': { requested: 'notice.refundRequested', retry: 'notice.refundRetry', manual: 'notice.refundMarked' },
   'pages/partners/matching': {
     run: 'notice.matchingRun',
     confirm: 'notice.matchingConfirmed',

@@ -48,6 +48,7 @@ const FAMILIES: Record<string, Record<string, StatusMeaning>> = {
   campaignStaff: { notStarted: 'neutral' },
   'public.outcome': { funded: 'done', not_funded: 'refused', awaiting_funds: 'progress' },
   'contribution.status': { pending: 'progress', confirmed: 'done', failed: 'refused', expired: 'neutral', refund_due: 'todo', refunded: 'neutral' },
+  'refund.state': { requested: 'progress', failed: 'refused', confirmed: 'done' },
   programme: { current: 'progress' },
   'platform.status': { active: 'done', suspended: 'refused' },
 };

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import Handlebars from 'handlebars';
 import type { LayoutPrincipal, LayoutTenant } from './app-request.js';
-import { formatDay, formatInstant, formatMoney, formatNumber, formatPercent, formatFileSize, toLocalInput } from '../i18n/format.js';
+import { formatDay, formatInstant, formatInstantShort, formatMoney, formatNumber, formatPercent, formatFileSize, toLocalInput } from '../i18n/format.js';
 import { type Localized, pickLocalized } from '../i18n/localized.js';
 import { isMessage, type Message, renderMessage } from '../i18n/message.js';
 import { fieldErrorsIn } from './forms.js';
@@ -284,7 +284,9 @@ export class ViewService {
     this.hbs.registerHelper('datetime', function (value: unknown, options: Handlebars.HelperOptions) {
       if (!value) return '';
       const root = options.data.root as { locale: Locale; tenant?: LayoutTenant };
-      return formatInstant(new Date(value as string), root.locale, root.tenant?.timeZone ?? 'Europe/Paris');
+      // {{datetime d short=true}}: the compact form for the cells of a list ("2 déc. 2026, 01:06").
+      const format = options.hash?.short ? formatInstantShort : formatInstant;
+      return format(new Date(value as string), root.locale, root.tenant?.timeZone ?? 'Europe/Paris');
     });
     /** {{money cents}}: an amount in cents, in the page's language ("1 234,50 €", "€1,234.50"); whole euros without decimals. */
     this.hbs.registerHelper('money', function (cents: unknown, options: Handlebars.HelperOptions) {

@@ -36,10 +36,24 @@ describe('the Stripe provider, without the network', () => {
     });
     expect(stripeSignal(event('checkout.session.completed', { ...session, payment_status: 'paid', currency: 'usd' }))).toMatchObject({ amountCents: -1 });
     expect(stripeSignal(event('checkout.session.expired', session))).toMatchObject({ signal: 'failed', reference: CONTRIBUTION });
-    expect(stripeSignal(event('payment_intent.payment_failed', { id: 'pi_1', metadata: { contribution_id: CONTRIBUTION } }))).toMatchObject({
-      signal: 'failed',
-      reference: CONTRIBUTION,
+    // A declined card may be tried again in the same Checkout Session: only the session's expiry fails it.
+    expect(stripeSignal(event('payment_intent.payment_failed', { id: 'pi_1', metadata: { contribution_id: CONTRIBUTION } }))).toEqual({
+      kind: 'ignored',
+      reason: 'retry_in_session',
     });
+    // A refund Stripe took, then failed (after being pending): the refund is asked again, the contribution stays owed back.
+    const refund = { object: 'refund', payment_intent: 'pi_1', metadata: { contribution_id: CONTRIBUTION } };
+    for (const type of ['refund.failed', 'charge.refund.updated']) {
+      expect(stripeSignal(event(type, { ...refund, status: 'failed', failure_reason: 'expired_or_canceled_card' }))).toEqual({
+        kind: 'signal',
+        signal: 'refund_failed',
+        reference: CONTRIBUTION,
+        paymentIntent: null,
+        failureReason: 'expired_or_canceled_card',
+      });
+    }
+    expect(stripeSignal(event('charge.refund.updated', { ...refund, status: 'succeeded' }))).toEqual({ kind: 'ignored', reason: 'refund_status:succeeded' });
+    expect(stripeSignal(event('charge.refund.updated', { ...refund, status: 'pending' }))).toEqual({ kind: 'ignored', reason: 'refund_status:pending' });
     expect(stripeSignal(event('charge.refunded', { refunded: true, payment_intent: 'pi_1', metadata: { contribution_id: CONTRIBUTION } }))).toMatchObject({
       signal: 'refunded',
       reference: CONTRIBUTION,

@@ -7,8 +7,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * questions (field, operator, value, condition, message per language, mode). The fixed rules keep
  * their figures in their own columns (campaigns and exports read them): nothing is moved or dropped.
  */
-export class CallEligibilityRules1796195000000 implements MigrationInterface {
-  name = 'CallEligibilityRules1796195000000';
+export class CallEligibilityRules1796210000000 implements MigrationInterface {
+  name = 'CallEligibilityRules1796210000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE "call" ADD "rule_modes" jsonb NOT NULL DEFAULT '{}'`);
