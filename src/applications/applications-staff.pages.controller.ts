@@ -18,7 +18,8 @@ import { Page, type PageContext } from '../request-context/current.decorators.js
 import { applyEditorAction, callFromState, callToState, stateFromBody, type CallEditorState, type QuestionRow } from './applications.forms.js';
 import { QUESTION_KINDS, type Question } from './domain/form.js';
 import { ApplicationsService } from './applications.service.js';
-import { failedRules } from './domain/eligibility.js';
+import { advisoryFailures, failedRules } from './domain/eligibility.js';
+import { ruleText } from './call-rules.js';
 import { checkFilter } from './dto/application-filter.dto.js';
 import { CallDto } from './dto/call.dto.js';
 import { ScreeningService } from './screening.service.js';
@@ -63,7 +64,8 @@ export class ApplicationsStaffPagesController {
     });
     const { rows } = await this.screening.list(page.tenant, programmeId, { ...filter, limit: 1000, offset: 0 });
     const t = (key: string) => this.views.t(page.locale, key);
-    type Row = Application & { failed: number };
+    const fallbacks = contentFallbacks(page.tenant);
+    type Row = Application & { failed: number; failures: Array<{ text: string; lang: string; advisory: boolean }> };
     const columns: ListColumn<Row>[] = [
       { key: 'receipt', label: t('apply.receiptNumber'), value: (r) => r.receiptNumber },
       { key: 'title', label: t('field.title'), value: (r) => r.title },
@@ -73,7 +75,12 @@ export class ApplicationsStaffPagesController {
       { key: 'screening', label: t('desk.screening'), value: (r) => SCREENING_ORDER.indexOf(r.screening) },
     ];
     const list = listInMemory(
-      rows.map((r): Row => ({ ...r.application, failed: failedRules(r.rules).length })),
+      rows.map((r): Row => ({
+        ...r.application,
+        failed: failedRules(r.rules).length,
+        // The desk says which rules failed and why, so that an advisory failure is decided on from the list.
+        failures: failedRules(r.rules).map((f) => ({ ...ruleText(f, page.locale, fallbacks), advisory: f.mode === 'advisory' })),
+      })),
       columns,
       {
         path: `${page.basePath}/staff/programmes/${programmeId}/applications`,
@@ -285,6 +292,7 @@ export class ApplicationsStaffPagesController {
     return {
       title: this.views.t(page.locale, 'call.title'),
       programme,
+      hasCall: !!call,
       values: state.fields,
       errors: globalErrors,
       errorList,
@@ -302,12 +310,14 @@ export class ApplicationsStaffPagesController {
     // An application imported without its call (a programme set up by the API) still opens, without the call's rows.
     const call = await this.applications.findCall(page.tenant.id, app.programmeId);
     const programme = await this.programmes.get(page.tenant.id, app.programmeId);
+    const results = call ? await this.applications.eligibility(page.tenant, call, app) : [];
     return this.views.page('pages/staff/review', page, {
       title: app.title || this.views.t(page.locale, 'apply.untitled'),
       application: app,
       programme,
       rows: call ? this.applications.answerRows(call, app, page.locale, contentFallbacks(page.tenant)) : [],
-      rules: call ? this.applications.rules(call, app, 0).map((r) => ({ ...r, text: this.views.message(page.locale, r.reason) })) : [],
+      rules: results.map((r) => ({ ...r, ...ruleText(r, page.locale, contentFallbacks(page.tenant)), advisory: r.mode === 'advisory' })),
+      advisoryFailed: advisoryFailures(results).length,
       files: await this.applications.filesOf(page.tenant, app),
       comments: await this.screening.comments(page.tenant, app.id),
       ...extra,

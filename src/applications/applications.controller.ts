@@ -21,6 +21,7 @@ import { ApplicationDraftDto, CommentDto, CorrectionDto, DecisionDto, StartAppli
 import { checkFilter } from './dto/application-filter.dto.js';
 import { CallDto } from './dto/call.dto.js';
 import { assertOffered } from '../common/i18n/is-locale.js';
+import { advisoryWarnings } from './call-rules.js';
 
 export function callView(c: Call) {
   return {
@@ -35,6 +36,8 @@ export function callView(c: Call) {
     allowEditAfterSubmit: c.allowEditAfterSubmit,
     form: c.form,
     receiptPrefix: c.receiptPrefix,
+    ruleModes: c.ruleModes ?? {},
+    rules: c.rules ?? [],
   };
 }
 
@@ -116,12 +119,13 @@ export class ApplicationsController {
 
   @Get('applications/:id')
   @SignedIn()
-  async get(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string) {
+  async get(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string, @Locale() locale: Lang) {
     const app = await this.applications.view(tenant, id, p);
     return {
       ...applicationView(app),
       pendingEmail: await this.contactEmails.pending(tenant, app),
-      missing: app.status === 'draft' ? await this.applications.missing(tenant, app) : [],
+      missing: app.status === 'draft' ? await this.applications.missing(tenant, app, locale) : [],
+      warnings: await this.warnings(tenant, app, locale),
     };
   }
 
@@ -150,7 +154,15 @@ export class ApplicationsController {
   @SignedIn()
   @HttpCode(200)
   async submit(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string, @Locale() locale: Lang) {
-    return applicationView(await this.applications.submit(tenant, id, p, locale));
+    const app = await this.applications.submit(tenant, id, p, locale);
+    return { ...applicationView(app), warnings: await this.warnings(tenant, app, locale) };
+  }
+
+  /** The advisory rules an application fails: the applicant may submit, staff decide (said in the reader's language). */
+  private async warnings(tenant: Tenant, app: Application, locale: Lang) {
+    const call = await this.applications.findCall(tenant.id, app.programmeId);
+    if (!call) return [];
+    return advisoryWarnings(await this.applications.eligibility(tenant, call, app), locale, contentFallbacks(tenant)).map(({ lang: _lang, ...w }) => w);
   }
 
   @Post('applications/:id/withdraw')

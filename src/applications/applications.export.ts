@@ -38,7 +38,7 @@ function table(call: Call, rows: Row[], label: Labeller, locale: Locale): { head
     a.screeningReason ?? '',
     a.submittedAt ? new Date(a.submittedAt).toISOString() : '',
     failedRules(rules)
-      .map((r) => r.rule)
+      .map((r) => (r.rule === 'question' ? r.field.replace(/^answers\./, '') : r.rule))
       .join(' '),
     ...label(call, a, locale).map((c) => c.value),
   ]);

@@ -9,13 +9,15 @@ import { ApplicationsPagesController } from './applications.pages.controller.js'
 import { ApplicationsStaffPagesController } from './applications-staff.pages.controller.js';
 import { ApplicationsRepository } from './applications.repository.js';
 import { ApplicationsService } from './applications.service.js';
+import { CallRulesPagesController } from './call-rules.pages.controller.js';
+import { CallRulesService } from './call-rules.service.js';
 import { ContactEmailService } from './contact-email.service.js';
 import { ScreeningService } from './screening.service.js';
 
 @Module({
   imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule],
-  controllers: [ApplicationsController, ApplicationsPagesController, ApplicationsStaffPagesController],
-  providers: [ApplicationsRepository, ApplicationsService, ContactEmailService, ScreeningService, ApplicantsQuery],
+  controllers: [ApplicationsController, ApplicationsPagesController, ApplicationsStaffPagesController, CallRulesPagesController],
+  providers: [ApplicationsRepository, ApplicationsService, CallRulesService, ContactEmailService, ScreeningService, ApplicantsQuery],
   exports: [ApplicationsService, ApplicantsQuery],
 })
 export class ApplicationsModule {}

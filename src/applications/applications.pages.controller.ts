@@ -26,6 +26,8 @@ import { ContactEmailService } from './contact-email.service.js';
 import { ApplicationsService, type UploadedFile as Upload } from './applications.service.js';
 import { ScreeningService } from './screening.service.js';
 import { draftFromForm } from './applications.forms.js';
+import { advisoryWarnings } from './call-rules.js';
+import type { Call } from './call.entity.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** The form's files: each at most this (a question's own limit is checked by the service), a few per save. */
@@ -266,6 +268,7 @@ export class ApplicationsPagesController {
     return this.views.page('pages/applications/receipt', page, {
       title: `${this.views.t(page.locale, 'apply.receiptTitle')} ${app.receiptNumber ?? ''}`.trim(),
       application: app,
+      warnings: await this.warnings(page, call, app),
       programme: await this.programmes.get(page.tenant.id, app.programmeId),
       printView: print === '1',
       rows: this.applications.answerRows(call, app, page.locale, contentFallbacks(page.tenant)),
@@ -279,6 +282,11 @@ export class ApplicationsPagesController {
     const call = await this.applications.findCall(page.tenant.id, programme.id);
     if (!call) throw new DomainError('NOT_FOUND');
     return { programme, call };
+  }
+
+  /** The advisory rules the application fails: it may be submitted, and the applicant knows why staff may refuse it. */
+  private async warnings(page: PageContext, call: Call, app: Application) {
+    return advisoryWarnings(await this.applications.eligibility(page.tenant, call, app), page.locale, contentFallbacks(page.tenant));
   }
 
   /** The call closed or the application moved on meanwhile: said at the top, in the form's own words. */
@@ -305,7 +313,8 @@ export class ApplicationsPagesController {
     const call = await this.applications.getCall(page.tenant.id, app.programmeId);
     const programme = await this.programmes.get(page.tenant.id, app.programmeId);
     const files = new Map((await this.applications.filesOf(page.tenant, app)).map((f) => [f.id, f]));
-    const missing = app.status === 'draft' && !extra.errorList ? await this.applications.missing(page.tenant, app) : [];
+    const missing = app.status === 'draft' && !extra.errorList ? await this.applications.missing(page.tenant, app, page.locale) : [];
+    const warnings = await this.warnings(page, call, app);
     const typed = extra.typed;
     const value = (k: string, stored: unknown) => (typed ? typed[k] : stored);
     const editable = app.status !== 'withdrawn' && (programme.phase === 'call_open' || (!!app.correctionUntil && app.correctionUntil > new Date()));
@@ -365,6 +374,7 @@ export class ApplicationsPagesController {
       ...extra,
       errorList,
       missing: missing.map((m) => ({ ...m, label: labelOf(m.field), message: this.fieldMessage(page, m) })),
+      warnings: warnings.map((w) => ({ ...w, label: labelOf(w.field) })),
       deadlineLocal: formatInstant(call.deadline, page.locale, page.tenant.timeZone),
       correctionUntilLocal: app.correctionUntil ? formatInstant(app.correctionUntil, page.locale, page.tenant.timeZone) : undefined,
       categories: call.categories.map((c) => ({

@@ -46,6 +46,19 @@ export class ApplicationsRepository {
     return em.getRepository(Application).findOneBy({ tenantId, applicantUserId: userId, idempotencyKey: key });
   }
 
+  /** Live (not withdrawn) applications of each applicant to a programme's call, for the one-per-applicant rule on the desk. */
+  async liveCountsByApplicant(tenantId: string, programmeId: string): Promise<Map<string, number>> {
+    const rows: Array<{ userId: string; n: number }> = await this.ds
+      .getRepository(Application)
+      .createQueryBuilder('a')
+      .select('a.applicant_user_id', 'userId')
+      .addSelect('count(*)::int', 'n')
+      .where(`a.tenant_id = :tenantId AND a.programme_id = :programmeId AND a.status <> 'withdrawn'`, { tenantId, programmeId })
+      .groupBy('a.applicant_user_id')
+      .getRawMany();
+    return new Map(rows.map((r) => [r.userId, Number(r.n)]));
+  }
+
   liveCount(em: EntityManager, tenantId: string, programmeId: string, userId: string, exceptId?: string): Promise<number> {
     const qb = em
       .getRepository(Application)

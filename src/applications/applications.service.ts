@@ -21,7 +21,8 @@ import { ApplicationsRepository } from './applications.repository.js';
 import type { Call } from './call.entity.js';
 import { ContactEmailService } from './contact-email.service.js';
 import { assertCanEdit, assertCanSubmit, assertCanWithdraw, receiptNumber, type CallWindow } from './domain/application-state.js';
-import { evaluateEligibility, failedRules, type RuleResult } from './domain/eligibility.js';
+import type { RuleResult } from './domain/eligibility.js';
+import { blockingProblems, evaluateCallRules, modesFromDto, rulesFromDto, rulesProblems } from './call-rules.js';
 import { sniffFileType } from './domain/file-sniffing.js';
 import { checkFormChange, checkFormDefinition, cleanForm, DEFAULT_FILE_BYTES, validateAnswers, type Answers, type Question } from './domain/form.js';
 import type { ApplicationDraftDto } from './dto/application.dto.js';
@@ -76,6 +77,9 @@ export class ApplicationsService {
       const programme = await this.programmes.getForUpdate(em, tenant.id, programmeId);
       if (!programme) throw new DomainError('NOT_FOUND');
       const existing = await this.applications.call(tenant.id, programmeId, em);
+      const rules = dto.rules ? rulesFromDto(dto.rules) : (existing?.rules ?? []);
+      const ruleProblems = rulesProblems(rules, dto.form as Question[], dto.categories, tenant.defaultLocale, !!dto.rules);
+      if (ruleProblems.length) throw new DomainError('VALIDATION_FAILED', {}, ruleProblems);
       if (existing && (await this.applications.countSubmitted(em, tenant.id, programmeId)) > 0) {
         const breaking = checkFormChange(existing.form, dto.form as Question[]);
         if (breaking.length) throw new DomainError('FORM_CHANGE_NOT_ALLOWED', {}, breaking);
@@ -93,6 +97,8 @@ export class ApplicationsService {
         allowEditAfterSubmit: dto.allowEditAfterSubmit,
         form: cleanForm(dto.form as Question[]),
         receiptPrefix: dto.receiptPrefix.toUpperCase(),
+        rules,
+        ruleModes: dto.ruleModes ? modesFromDto(dto.ruleModes) : (existing?.ruleModes ?? {}),
       });
       await this.audit.record(em, {
         tenantId: tenant.id,
@@ -120,7 +126,8 @@ export class ApplicationsService {
         throw new DomainError('CALL_CLOSED', { deadline: window.deadline.toISOString(), deadlineLocal: window.deadlineLabel });
       // Serialises one applicant's concurrent starts on this call, so the one-per-applicant rule holds.
       await em.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`apply:${programmeId}:${principal.userId}`]);
-      if (call.onePerApplicant) {
+      // An advisory one-per-applicant rule lets a second application be started, and staff decide.
+      if (call.onePerApplicant && call.ruleModes?.one_per_applicant !== 'advisory') {
         const live = await this.applications.liveCount(em, tenant.id, programmeId, principal.userId);
         if (live > 0) {
           const mine = (await this.applications.mine(tenant.id, principal.userId)).find((a) => a.programmeId === programmeId && a.status !== 'withdrawn');
@@ -188,7 +195,7 @@ export class ApplicationsService {
       // A submitted application edited before the deadline stays submitted, so it must stay complete.
       const correcting = !!app.correctionUntil && this.clock.now() <= app.correctionUntil;
       if (app.status === 'submitted' && !correcting) {
-        const incomplete = await this.completenessProblems(em, tenant, call, edited);
+        const incomplete = await this.completenessProblems(em, tenant, call, edited, locale);
         if (incomplete.length) throw new DomainError('VALIDATION_FAILED', {}, incomplete);
       }
       await this.applications.update(em, app.id, patch);
@@ -217,7 +224,7 @@ export class ApplicationsService {
       if (app.status === 'submitted' && !correcting) return app;
       const { call, window } = await this.callWindow(em, tenant, app.programmeId, locale);
       assertCanSubmit(app, window, now);
-      const problems = await this.completenessProblems(em, tenant, call, app);
+      const problems = await this.completenessProblems(em, tenant, call, app, locale);
       if (problems.length) throw new DomainError('VALIDATION_FAILED', {}, problems);
       const receipt = app.receiptNumber ?? receiptNumber(call.receiptPrefix, await this.applications.nextReceiptSeq(em, call.id));
       const patch: Partial<Application> = { status: 'submitted', receiptNumber: receipt, submittedAt: now, correctionUntil: null, correctionMessage: null };
@@ -317,22 +324,19 @@ export class ApplicationsService {
   }
 
   /** What is still missing or failing before submit, for the applicant's page. */
-  async missing(tenant: Tenant, app: Application): Promise<FieldProblem[]> {
+  async missing(tenant: Tenant, app: Application, locale: Locale = app.locale): Promise<FieldProblem[]> {
     const call = await this.getCall(tenant.id, app.programmeId);
-    return this.tx.run((em) => this.completenessProblems(em, tenant, call, app));
+    return this.tx.run((em) => this.completenessProblems(em, tenant, call, app, locale));
+  }
+
+  /** Every rule of the call on an application, with the applicant's other live applications counted. */
+  async eligibility(tenant: Tenant, call: Call, app: Application): Promise<RuleResult[]> {
+    const others = await this.tx.run((em) => this.applications.liveCount(em, tenant.id, app.programmeId, app.applicantUserId, app.id));
+    return evaluateCallRules(call, app, others);
   }
 
   rules(call: Call, a: Application, otherApplications: number): RuleResult[] {
-    return evaluateEligibility(
-      {
-        territory: call.territory,
-        goalMinCents: call.goalMinCents,
-        goalMaxCents: call.goalMaxCents,
-        categories: call.categories,
-        onePerApplicant: call.onePerApplicant,
-      },
-      { category: a.category, goalCents: a.goalCents, commune: a.commune, postcode: a.postcode, consent: a.consent, otherApplications },
-    );
+    return evaluateCallRules(call, a, otherApplications);
   }
 
   /**
@@ -412,7 +416,7 @@ export class ApplicationsService {
     };
   }
 
-  private async completenessProblems(em: EntityManager, tenant: Tenant, call: Call, app: Application): Promise<FieldProblem[]> {
+  private async completenessProblems(em: EntityManager, tenant: Tenant, call: Call, app: Application, locale: Locale): Promise<FieldProblem[]> {
     const problems: FieldProblem[] = [];
     const need = (field: keyof Application, ok: boolean, message = 'is required') => {
       if (!ok) problems.push({ field: field === 'goalCents' ? 'goalCents' : field, message });
@@ -433,12 +437,9 @@ export class ApplicationsService {
       }
     }
     const others = await this.applications.liveCount(em, tenant.id, app.programmeId, app.applicantUserId, app.id);
-    for (const r of failedRules(this.rules(call, app, others))) {
-      if (r.rule === 'goal' && app.goalCents === null) continue;
-      if (r.rule === 'category' && !app.category) continue;
-      // Said in the reader's language on the way out (the API's Accept-Language, the page's language).
-      problems.push(fieldProblem(r.field === 'goalEuros' ? 'goalCents' : r.field, r.reason.key, r.reason.values));
-    }
+    // Only blocking rules refuse; advisory ones are warnings the applicant reads and staff decide on.
+    // Said in the reader's language on the way out (the API's Accept-Language, the page's language).
+    problems.push(...blockingProblems(this.rules(call, app, others), app, locale, contentFallbacks(tenant)));
     return problems;
   }
 }

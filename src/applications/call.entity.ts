@@ -1,7 +1,9 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Programme } from '../programmes/programme.entity.js';
 import type { Localized } from '../common/i18n/localized.js';
+import type { RuleModes } from './domain/eligibility.js';
 import type { Question } from './domain/form.js';
+import type { QuestionRule } from './domain/rules.js';
 
 /** A category of the call: its key (stored on applications) and its label per language. */
 export interface CallCategory {
@@ -30,6 +32,10 @@ export class Call {
   @Column('boolean', { default: true }) onePerApplicant: boolean;
   @Column('boolean', { default: true }) allowEditAfterSubmit: boolean;
   @Column('jsonb', { default: [] }) form: Question[];
+  /** Which fixed rules only warn (absent: blocking). */
+  @Column('jsonb', { default: {} }) ruleModes: RuleModes;
+  /** Eligibility rules written on the form's questions, in the order staff listed them. */
+  @Column('jsonb', { default: [] }) rules: QuestionRule[];
   /** Prefix of receipt numbers, e.g. MAK26 → MAK26-00042. */
   @Column('text') receiptPrefix: string;
   /** Last receipt number handed out; incremented in the submitting transaction. */

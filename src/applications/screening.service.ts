@@ -31,7 +31,9 @@ export class ScreeningService {
   async list(tenant: Tenant, programmeId: string, filter: ApplicationFilter & { eligibility?: 'passes' | 'fails' }) {
     const call = await this.applicationsService.getCall(tenant.id, programmeId);
     const { items, total } = await this.applications.list(tenant.id, programmeId, filter);
-    let rows = items.map((a) => ({ application: a, rules: this.applicationsService.rules(call, a, 0) }));
+    const live = call.onePerApplicant ? await this.applications.liveCountsByApplicant(tenant.id, programmeId) : new Map<string, number>();
+    const others = (a: Application) => Math.max(0, (live.get(a.applicantUserId) ?? 0) - (a.status === 'withdrawn' ? 0 : 1));
+    let rows = items.map((a) => ({ application: a, rules: this.applicationsService.rules(call, a, others(a)) }));
     if (filter.eligibility) rows = rows.filter((r) => (failedRules(r.rules).length === 0) === (filter.eligibility === 'passes'));
     return { call, rows, total };
   }

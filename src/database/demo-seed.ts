@@ -13,6 +13,7 @@ import { ProgrammesService } from '../programmes/programmes.service.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { DEMO_CATEGORY_LABELS } from './demo-data.js';
+import { DEMO_TEAM_RULE, seedDemoAdvisoryApplication } from './demo-eligibility-seed.js';
 
 const DAY = 86_400_000;
 const SEED_LOCK = 7_314_420_002;
@@ -49,6 +50,9 @@ const DEMO_CALL = (deadline: Date): CallDto => ({
   onePerApplicant: true,
   allowEditAfterSubmit: true,
   receiptPrefix: 'MAK26',
+  // Outside the territory, an applicant is warned and may still apply: staff decide on the desk.
+  ruleModes: { territory: 'advisory' },
+  rules: [DEMO_TEAM_RULE],
   form: [
     {
       key: 'team_size',
@@ -180,6 +184,7 @@ export async function seedDemo(app: INestApplication, baseUrl: string, say: (m: 
     );
     await app.get(ApplicationsService).setCall(created, programme.id, DEMO_CALL(at(40)), staff.id);
     await app.get(ProgrammesScheduler).tick();
+    await seedDemoAdvisoryApplication(app, created, programme.id);
     say('demo authority "Métropole de Lumière" and programme "Makers 2026" created');
     return created;
   }

@@ -61,6 +61,20 @@ describe('start-up', () => {
         .get('/api/me')
         .set({ Host: 'localhost', Authorization: `Bearer ${consumed.body.token}` });
       expect(meApi.body.roles.sort()).toEqual(['platform_admin', 'staff']);
+
+      // The demo call has advisory rules, and one submitted application that fails them waits on the desk.
+      const staffApi = { Host: 'localhost', Authorization: `Bearer ${consumed.body.token}` };
+      const [makers] = await one.ds.query(`SELECT id FROM programme WHERE slug = 'makers-2026'`);
+      const call = (await one.http().get(`/api/programmes/${makers.id}/call`).set(staffApi)).body;
+      expect(call.ruleModes).toEqual({ territory: 'advisory' });
+      expect(call.rules).toEqual([expect.objectContaining({ field: 'answers.team_size', operator: 'at_least', mode: 'advisory' })]);
+      const listed = (await one.http().get(`/api/programmes/${makers.id}/applications?eligibility=fails`).set(staffApi)).body;
+      expect(listed.items.map((a: { title: string; status: string }) => [a.title, a.status])).toEqual([['Ressourcerie mobile', 'submitted']]);
+      const failed = listed.items[0].rules.filter((r: { passed: boolean }) => !r.passed);
+      expect(failed.map((r: { mode: string; rule: string }) => [r.rule, r.mode])).toEqual([
+        ['territory', 'advisory'],
+        ['question', 'advisory'],
+      ]);
     } finally {
       await two.close();
       await one.close();

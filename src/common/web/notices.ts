@@ -7,6 +7,7 @@ const NOTICES: Record<string, Record<string, string>> = {
   'pages/staff/branding': { '1': 'notice.branding', logo: 'notice.logo', 'logo-removed': 'notice.logoRemoved' },
   'pages/staff/programme': { timeline: 'notice.timeline', phase: 'notice.phase' },
   'pages/staff/review': { decision: 'notice.decision', correction: 'notice.correction' },
+  'pages/staff/call-rules': { modes: 'notice.ruleModes', rule: 'notice.ruleSaved', removed: 'notice.ruleRemoved' },
   'pages/jury/staff': {
     settings: 'notice.jurySettings',
     member: 'notice.juryMember',
