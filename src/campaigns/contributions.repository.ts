@@ -131,6 +131,13 @@ export class ContributionsRepository {
     return Object.assign(entity, c);
   }
 
+  /** A contribution that failed at its provider's start, pending again under the same id (its request retried). */
+  async restartContribution(em: EntityManager, c: Partial<Contribution> & { id: string }): Promise<Contribution> {
+    const { id, ...patch } = c;
+    await em.getRepository(Contribution).update({ id }, patch as never);
+    return (await em.getRepository(Contribution).findOneByOrFail({ id }))!;
+  }
+
   async updateContribution(em: EntityManager, id: string, patch: Partial<Contribution>): Promise<void> {
     await em.getRepository(Contribution).update({ id }, patch as never);
   }

@@ -40,6 +40,15 @@ export interface StartDetails {
 
 export interface PaymentProvider {
   readonly name: PaymentProviderName;
+  /**
+   * `start` calls the provider over the network (Stripe): it is then called after the contribution's
+   * transaction has committed, never under its row locks (see ContributionCheckout).
+   */
+  readonly remote?: boolean;
+  /** The longest a pending contribution may wait for this provider (a Checkout Session lives 24 hours at most). */
+  readonly maxPendingMs?: number;
+  /** Throws when the provider cannot take payments at all (no key): checked before anything is reserved. */
+  assertReady?(): void;
   /** May call the provider (Stripe creates a Checkout Session): then it is idempotent per contribution. */
   start(contribution: Pick<Contribution, 'id' | 'amountCents' | 'email'>, returnUrl: string, details?: StartDetails): PaymentStart | Promise<PaymentStart>;
   /**

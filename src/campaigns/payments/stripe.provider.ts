@@ -12,9 +12,16 @@ import type { PaymentProvider, PaymentStart, RefundAsk, RefundResult, StartDetai
  */
 export class StripePaymentProvider implements PaymentProvider {
   readonly name = 'stripe' as const;
+  readonly remote = true;
+  /** A pending Stripe contribution lives as long as its Checkout Session may (24 hours less a margin), never longer. */
+  readonly maxPendingMs = STRIPE_SESSION_MAX_MS;
 
   /** `stripe` null: the authority has not set its Stripe secret key. */
   constructor(private readonly stripe: Stripe | null) {}
+
+  assertReady(): void {
+    this.client();
+  }
 
   private client(): Stripe {
     if (!this.stripe) throw new DomainError('STRIPE_NOT_CONFIGURED');
@@ -99,10 +106,13 @@ const STRIPE_LOCALES = new Set(['fr', 'en', 'nl', 'de', 'es', 'it']);
 
 export const checkoutIdempotencyKey = (contributionId: string) => `tremplin-checkout-${contributionId}`;
 
+/** The longest a Checkout Session may stay open (Stripe: 24 hours), less a margin for clocks and the call itself. */
+export const STRIPE_SESSION_MAX_MS = 24 * 3_600_000 - 5 * 60_000;
+
 /** Unix seconds, clamped to what Stripe accepts for a Checkout Session (a margin on each side). */
 export function sessionExpiry(now: Date, expiresAt: Date): number {
   const min = now.getTime() + 31 * 60_000;
-  const max = now.getTime() + 24 * 3_600_000 - 5 * 60_000;
+  const max = now.getTime() + STRIPE_SESSION_MAX_MS;
   return Math.floor(Math.min(max, Math.max(min, expiresAt.getTime())) / 1000);
 }
 
