@@ -16,7 +16,7 @@ import type { PaymentProvider } from './payments/payment-provider.js';
 import { PaymentProviders } from './payments/payment-providers.js';
 
 /** What the contributor does next: confirm from the e-mail, or pay on the provider's page. */
-export type NextPayment = { kind: 'confirm_by_email' } | { kind: 'redirect'; url: string | null };
+export type NextPayment = { kind: 'confirm_by_email' } | { kind: 'redirect'; url: string | null; paid?: boolean };
 
 /** How long a Stripe contribution asks Stripe to wait before it tells the contributor to try again. */
 const RETRY_AFTER_SECONDS = 30;
@@ -72,7 +72,7 @@ export class ContributionCheckout {
       if (!opts.open || c.status !== 'pending') return { kind: 'redirect', url: null, contribution: c };
       return this.open(tenant, c, provider);
     }
-    if (provider.resume) return { kind: 'redirect', url: await provider.resume(c), contribution: c };
+    if (provider.resume) return { kind: 'redirect', ...(await provider.resume(c)), contribution: c };
     const start = await provider.start(c, await this.returnUrl(tenant, c.id));
     return { kind: 'redirect', url: start.kind === 'redirect' ? start.url : null, contribution: c };
   }

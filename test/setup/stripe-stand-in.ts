@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import Stripe from 'stripe';
 
 export interface StripeRequest {
   method: string;
@@ -11,6 +12,18 @@ export interface StripeRequest {
 }
 
 const id = (prefix: string) => `${prefix}_test_${randomBytes(12).toString('hex')}`;
+
+/** Where the checkout page sends Stripe's events, signed as Stripe signs them. */
+export interface StandInWebhooks {
+  /** The application's webhook endpoint (`http://127.0.0.1:<port>/api/payments/stripe/webhook`). */
+  url: string;
+  /** The Host the application knows the authority by. */
+  host: string;
+  /** The authority's endpoint secret. */
+  secret: string;
+  /** The application's clock (the signature's timestamp is checked against it). */
+  now: () => Date;
+}
 
 /**
  * A local stand-in for the parts of Stripe's API the provider calls, in the test process, answering
@@ -31,6 +44,13 @@ export class StripeStandIn {
   /** How many refund creations still fail with Stripe's 500 api_error (the other endpoints answer). */
   failRefunds = 0;
   readonly refunds = new Map<string, Record<string, unknown>>();
+  /** Set: the checkout page (`GET /c/pay/:id`, a "Pay" button) sends `checkout.session.completed` there. */
+  webhooks?: StandInWebhooks;
+  /** When true, the page's events wait in `heldEvents` (a webhook late to arrive) until `deliverHeld()`. */
+  holdWebhooks = false;
+  readonly heldEvents: string[] = [];
+  /** What the application answered to each event the page sent: status and body. */
+  readonly deliveries: Array<{ type: string; status: number; body: string }> = [];
 
   get url(): string {
     return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
@@ -44,6 +64,8 @@ export class StripeStandIn {
         const raw = Buffer.concat(chunks).toString('utf8');
         const url = new URL(req.url ?? '/', 'http://stand-in');
         const form = Object.fromEntries(new URLSearchParams(req.method === 'GET' ? url.search : raw));
+        const page = url.pathname.match(/^\/c\/pay\/([A-Za-z0-9_]+)$/);
+        if (page) return void this.checkoutPage(req.method ?? 'GET', page[1], res);
         const request: StripeRequest = { method: req.method ?? 'GET', path: url.pathname, headers: req.headers, form };
         this.requests.push(request);
         const key = req.headers['idempotency-key'];
@@ -177,6 +199,92 @@ export class StripeStandIn {
     };
     this.refunds.set(refundId, refund);
     return { status: 200, body: refund };
+  }
+
+  /**
+   * Checkout's page for a session, as small as can be: the amount, a "Pay" button, a link back. Paying
+   * completes the session, sends `checkout.session.completed` to the application (signed with the SDK's
+   * own `generateTestHeaderString` and the authority's endpoint secret) and returns to `success_url`;
+   * the link back is the session's `cancel_url`, as on Stripe's page.
+   */
+  private async checkoutPage(method: string, sessionId: string, res: ServerResponse): Promise<void> {
+    const session = this.sessions.get(sessionId);
+    if (!session) {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('No such session');
+      return;
+    }
+    if (method === 'POST' && session.status === 'open') {
+      const paid = this.pay(sessionId);
+      await this.sendEvent('checkout.session.completed', paid);
+      res.writeHead(303, { Location: String(session.success_url) }).end();
+      return;
+    }
+    if (method === 'POST') {
+      res.writeHead(303, { Location: String(session.status === 'complete' ? session.success_url : session.cancel_url) }).end();
+      return;
+    }
+    const euros = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'EUR' }).format(Number(session.amount_total) / 100);
+    const esc = (v: unknown) => String(v).replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Pay ${esc(euros)} (Stripe test stand-in)</title></head><body><main>
+<h1>Pay ${esc(euros)}</h1><p>Test mode: no card is charged.</p>
+<form method="post" action="/c/pay/${esc(sessionId)}"><button type="submit" id="pay">Pay</button></form>
+<p><a id="back" href="${esc(session.cancel_url)}">Back</a></p>
+</main></body></html>`);
+  }
+
+  /** Sends (or holds) one event about `object`, as Stripe would deliver it. */
+  async sendEvent(type: string, object: Record<string, unknown>): Promise<void> {
+    if (!this.webhooks) return;
+    const payload = JSON.stringify({
+      id: id('evt'),
+      object: 'event',
+      api_version: Stripe.API_VERSION,
+      created: Math.floor(this.webhooks.now().getTime() / 1000),
+      livemode: false,
+      pending_webhooks: 1,
+      request: { id: null, idempotency_key: null },
+      type,
+      data: { object: { ...object } },
+    });
+    if (this.holdWebhooks) this.heldEvents.push(payload);
+    else await this.deliver(payload);
+  }
+
+  /** Delivers the events held back, in order. */
+  async deliverHeld(): Promise<void> {
+    while (this.heldEvents.length) await this.deliver(this.heldEvents.shift()!);
+  }
+
+  private deliver(payload: string): Promise<void> {
+    const hooks = this.webhooks!;
+    const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: hooks.secret, timestamp: Math.floor(hooks.now().getTime() / 1000) });
+    const type = (JSON.parse(payload) as { type: string }).type;
+    return new Promise((resolve, reject) => {
+      const req = httpRequest(
+        hooks.url,
+        {
+          method: 'POST',
+          headers: {
+            Host: hooks.host,
+            'Content-Type': 'application/json',
+            'Stripe-Signature': signature,
+            'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            this.deliveries.push({ type, status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
+            resolve();
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
   }
 
   /** The contributor pays on the session's page: the session completes and its payment intent succeeds. */

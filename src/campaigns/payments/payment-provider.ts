@@ -53,9 +53,10 @@ export interface PaymentProvider {
   start(contribution: Pick<Contribution, 'id' | 'amountCents' | 'email'>, returnUrl: string, details?: StartDetails): PaymentStart | Promise<PaymentStart>;
   /**
    * Where a pending contribution is paid, when the provider keeps its own page per payment (Stripe's
-   * session); absent: `start` again gives it (the webhook provider's page is a plain link).
+   * session; `paid`: the contributor has paid there and the provider's confirmation is on its way);
+   * absent: `start` again gives it (the webhook provider's page is a plain link).
    */
-  resume?(contribution: Pick<Contribution, 'providerRef'>): Promise<string | null>;
+  resume?(contribution: Pick<Contribution, 'providerRef'>): Promise<{ url: string | null; paid: boolean }>;
   /** Gives the money back; idempotent per contribution and round (a retry never refunds twice). */
   refund(contribution: Pick<Contribution, 'id' | 'amountCents' | 'providerRef'>, ask: RefundAsk): Promise<RefundResult>;
 }

@@ -54,13 +54,14 @@ export class StripePaymentProvider implements PaymentProvider {
   }
 
   /** Where a pending contributor pays: the session's page while it is open, else nowhere (also when Stripe does not answer: the status page still shows). */
-  async resume(c: { providerRef: string | null }): Promise<string | null> {
-    if (!c.providerRef || !this.stripe) return null;
+  async resume(c: { providerRef: string | null }): Promise<{ url: string | null; paid: boolean }> {
+    if (!c.providerRef || !this.stripe) return { url: null, paid: false };
     try {
       const session = await callStripe(() => this.client().checkout.sessions.retrieve(c.providerRef!));
-      return session.status === 'open' ? session.url : null;
+      // Complete: paid (or a bank transfer under way), the webhook confirms it in a moment.
+      return { url: session.status === 'open' ? session.url : null, paid: session.status === 'complete' };
     } catch (err) {
-      if (err instanceof DomainError) return null;
+      if (err instanceof DomainError) return { url: null, paid: false };
       throw err;
     }
   }
