@@ -18,6 +18,7 @@ import { ContributionsRepository } from './contributions.repository.js';
 import { ContributionsExportService } from './contributions-export.service.js';
 import { ContributionsService } from './contributions.service.js';
 import { ContributionCheckout } from './contribution-checkout.service.js';
+import { DisputesService } from './disputes.service.js';
 import { MatchFundingRepository } from './match-funding.repository.js';
 import { NudgesService } from './nudges.service.js';
 import { PageViewsService } from './page-views.service.js';
@@ -69,6 +70,7 @@ import { CampaignImagesService } from './campaign-images.service.js';
     CampaignsStaffService,
     ContributionsService,
     ContributionCheckout,
+    DisputesService,
     ContributionsExportService,
     SettlementService,
     RefundsRepository,

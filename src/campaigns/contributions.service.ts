@@ -26,6 +26,7 @@ import { nextAttemptAt } from './domain/refunds.js';
 import { RefundsRepository } from './refunds.repository.js';
 import { assertOffered } from '../common/i18n/is-locale.js';
 import { ContributionCheckout, type NextPayment } from './contribution-checkout.service.js';
+import { DisputesService } from './disputes.service.js';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,200}$/;
 const withoutContribution = ({ contribution: _, ...payment }: NextPayment & { contribution: Contribution }): NextPayment => payment;
@@ -58,6 +59,7 @@ export class ContributionsService {
     private readonly providers: PaymentProviders,
     private readonly refunds: RefundsRepository,
     private readonly checkout: ContributionCheckout,
+    private readonly disputes: DisputesService,
   ) {}
 
   /**
@@ -320,7 +322,8 @@ export class ContributionsService {
             const now = this.clock.now();
             const failed = await this.refunds.providerFailed(em, c.id, event.failureReason ?? 'unknown', now, (n) => nextAttemptAt(now, n));
             outcome = failed ? 'refund_failed' : `ignored:refund_not_awaited:${c.status}`;
-          } else outcome = await this.applySignal(em, tenant, c, event.signal);
+          } else if (event.signal === 'reinstated') outcome = await this.disputes.reinstate(em, c);
+          else outcome = await this.applySignal(em, tenant, c, event.signal);
           await this.repo.setPaymentEventOutcome(em, eventRowId, outcome, c?.id ?? null);
           return { outcome, duplicate: false };
         }),

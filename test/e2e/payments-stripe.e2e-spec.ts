@@ -216,6 +216,60 @@ describe('payments: the Stripe provider (Checkout Sessions, signed Stripe webhoo
     expect(stripe.calls(`GET /v1/payment_intents/${stripe.paymentIntentOf(disputed.session)}`)).toHaveLength(1);
   });
 
+  it('confirms a disputed contribution again when the dispute is won, counted once; a lost dispute and a refund of ours stay refunded', async () => {
+    const totals = async () =>
+      (await t.ds.query(`SELECT collected_cents::int AS raised, contribution_count::int AS n FROM campaign WHERE id = $1`, [campaignId]))[0] as {
+        raised: number;
+        n: number;
+      };
+    const dispute = (session: string, over: Record<string, unknown> = {}) => ({
+      id: `dp_test_${randomBytes(8).toString('hex')}`,
+      object: 'dispute',
+      amount: 1_200,
+      currency: 'eur',
+      charge: 'ch_test_disputed',
+      payment_intent: stripe.paymentIntentOf(session),
+      reason: 'fraudulent',
+      status: 'needs_response',
+      metadata: {},
+      ...over,
+    });
+    const won = await start(1_200);
+    await send('checkout.session.completed', paidSession(won.session)).expect(200);
+    const before = await totals();
+    const opened = dispute(won.session);
+    expect((await send('charge.dispute.created', opened).expect(200)).body.outcome).toBe('refunded');
+    expect(await totals()).toEqual({ raised: before.raised - 1_200, n: before.n - 1 });
+    // Won: Stripe sends both; the first applies, the second changes nothing.
+    expect((await send('charge.dispute.funds_reinstated', { ...opened, status: 'won' }).expect(200)).body.outcome).toBe('confirmed');
+    expect((await send('charge.dispute.closed', { ...opened, status: 'won' }).expect(200)).body.outcome).toBe('ignored:confirmed');
+    expect(await status(won.id)).toBe('confirmed');
+    expect(await totals()).toEqual(before);
+
+    const lost = await start(1_200);
+    await send('checkout.session.completed', paidSession(lost.session)).expect(200);
+    const lostDispute = dispute(lost.session);
+    await send('charge.dispute.created', lostDispute).expect(200);
+    expect((await send('charge.dispute.closed', { ...lostDispute, status: 'lost' }).expect(200)).body.outcome).toBe('ignored:dispute_status:lost');
+    expect(await status(lost.id)).toBe('refunded');
+
+    // A contribution refunded in full (not by a dispute) is never put back by a stray reinstatement.
+    const ours = await start(1_200);
+    await send('checkout.session.completed', paidSession(ours.session)).expect(200);
+    await send('charge.refunded', {
+      id: `ch_test_${randomBytes(8).toString('hex')}`,
+      object: 'charge',
+      amount: 1_200,
+      amount_refunded: 1_200,
+      refunded: true,
+      currency: 'eur',
+      payment_intent: stripe.paymentIntentOf(ours.session),
+      metadata: { contribution_id: ours.id },
+    }).expect(200);
+    expect((await send('charge.dispute.funds_reinstated', dispute(ours.session, { status: 'won' })).expect(200)).body.outcome).toBe('ignored:not_disputed');
+    expect(await status(ours.id)).toBe('refunded');
+  });
+
   it('refuses unsigned, forged and stale events with a problem, and events for an authority without Stripe', async () => {
     const { id, session } = await start();
     const body = paidSession(session);

@@ -192,6 +192,8 @@ export const STRIPE_EVENTS = [
   'charge.refund.updated',
   'refund.failed',
   'charge.dispute.created',
+  'charge.dispute.funds_reinstated',
+  'charge.dispute.closed',
 ] as const;
 
 /** What a Stripe event means for a contribution: a payment signal, with the contribution's id where the event says it. */
@@ -210,8 +212,9 @@ export type StripeSignal =
  * - `refund.failed` and `charge.refund.updated` (a refund Stripe took, then failed: status `failed`) →
  *   refund_failed (the refund is asked again after its back-off, in a new round);
  * - `charge.dispute.created` → refunded: the disputed amount is withdrawn from the account when the
- *   dispute opens, so the money no longer counts (a chargeback, as for the generic provider). A dispute
- *   won later (`charge.dispute.funds_reinstated`) is not handled yet: staff see the refunded contribution.
+ *   dispute opens, so the money no longer counts (a chargeback, as for the generic provider);
+ * - `charge.dispute.funds_reinstated`, `charge.dispute.closed` (status `won`) → reinstated: the dispute
+ *   was won, the contribution is confirmed again (DisputesService; a lost dispute changes nothing).
  */
 export function stripeSignal(event: Stripe.Event): StripeSignal {
   const object = event.data?.object as unknown as Record<string, unknown> | undefined;
@@ -263,6 +266,12 @@ export function stripeSignal(event: Stripe.Event): StripeSignal {
       return { kind: 'signal', signal: 'refunded', reference: metadataId(object), paymentIntent: intentOf(object.payment_intent) };
     case 'charge.dispute.created':
       return { kind: 'signal', signal: 'refunded', reference: null, paymentIntent: intentOf(object.payment_intent) };
+    case 'charge.dispute.funds_reinstated':
+      return { kind: 'signal', signal: 'reinstated', reference: null, paymentIntent: intentOf(object.payment_intent) };
+    case 'charge.dispute.closed':
+      // Won: the money is back (funds_reinstated says it too, whichever comes first applies). Lost: it stays refunded.
+      if (object.status !== 'won') return { kind: 'ignored', reason: `dispute_status:${String(object.status)}` };
+      return { kind: 'signal', signal: 'reinstated', reference: null, paymentIntent: intentOf(object.payment_intent) };
     default:
       return { kind: 'ignored', reason: 'event_type' };
   }
