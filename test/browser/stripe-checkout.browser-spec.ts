@@ -119,7 +119,16 @@ describe('paying through Stripe Checkout in a browser', () => {
       // Without `?checkout=`: the same (the session is complete, Stripe's word is awaited).
       await page.click('text=Refresh the page');
       expect(await page.textContent('main')).toContain('Thank you: your payment is being confirmed.');
+      await page.setViewportSize({ width: 360, height: 800 });
+      await noHorizontalScroll(page);
       await page.screenshot({ path: `${SHOTS}/being-confirmed-360-en.png`, fullPage: true });
+      const statusUrl = page.url();
+      await page.goto(`${statusUrl}?lang=fr`);
+      expect(await page.textContent('main')).toContain('Merci : votre paiement est en cours de confirmation.');
+      await expectAccessible(page);
+      await page.screenshot({ path: `${SHOTS}/being-confirmed-360-fr.png`, fullPage: true });
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.goto(`${statusUrl}?lang=en`);
     } finally {
       stripe.holdWebhooks = false;
     }
