@@ -1,6 +1,6 @@
 /**
  * `npm run soak`: two app instances behind a round-robin proxy on one embedded PostgreSQL, under
- * contributions, payment webhooks, page reads and ballots for SOAK_SECONDS (default 120), with one
+ * contributions paid through Stripe Checkout (a local stand-in of its API; `runSoak({ provider: 'webhook' })` for the generic provider), its webhooks, page reads and ballots for SOAK_SECONDS (default 120), with one
  * instance SIGKILLed, the other stopped by SIGTERM, and PostgreSQL restarted on the way. Prints the
  * invariants checked at the end and writes bench/results/soak-<date>.json; exits 1 on any violation.
  * See bench/README.md.

@@ -26,7 +26,14 @@ function check(results: CheckResult[], name: string, bad: unknown[], okDetail: s
  * The invariants after the soak, read from the database and from what the load was told. Each check
  * lists offending rows; an empty list is a pass.
  */
-export async function runChecks(db: pg.Client, world: SoakWorld, rec: Recorder, dataDir: string): Promise<CheckResult[]> {
+export async function runChecks(
+  db: pg.Client,
+  world: SoakWorld,
+  rec: Recorder,
+  dataDir: string,
+  /** The Checkout Sessions the Stripe stand-in created (null: the programme paid through the generic webhook). */
+  stripeSessions: Array<Record<string, unknown>> | null = null,
+): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   const pid = world.programme.id;
   const q = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await db.query(sql, params)).rows as T[];
@@ -101,6 +108,28 @@ export async function runChecks(db: pg.Client, world: SoakWorld, rec: Recorder, 
     })
     .map((r) => ({ id: r.id, status: r.status, decision: rec.decisions.get(r.id) }));
   check(results, 'each contribution ends as its first payment event said (later contradictions ignored)', fateWrong, `${rec.decisions.size} payments decided`);
+
+  // ---- Stripe: one Checkout Session per contribution, the one it records -------------------------
+  if (stripeSessions) {
+    const refs = await q<{ id: string; provider_ref: string | null; status: string }>(
+      `SELECT id, provider_ref, status FROM contribution WHERE tenant_id = $1 AND programme_id = $2`,
+      [world.tenantId, pid],
+    );
+    const sessionsOf = new Map<string, string[]>();
+    for (const s of stripeSessions) sessionsOf.set(String(s.client_reference_id), [...(sessionsOf.get(String(s.client_reference_id)) ?? []), String(s.id)]);
+    const wrong = refs
+      .filter((r) => {
+        const sessions = sessionsOf.get(r.id) ?? [];
+        return sessions.length !== 1 || r.provider_ref !== sessions[0];
+      })
+      .map((r) => ({ id: r.id, status: r.status, providerRef: r.provider_ref, sessions: sessionsOf.get(r.id) ?? [] }));
+    check(
+      results,
+      'each Stripe contribution has exactly one Checkout Session, the one it records (retries and replays reuse it)',
+      wrong,
+      `${refs.length} contributions, ${stripeSessions.length} sessions`,
+    );
+  }
 
   // ---- payment events: applied once ---------------------------------------------------------------
   const events = [...rec.events.values()];

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { signPayload } from '../../src/campaigns/domain/webhook-signature.js';
+import Stripe from 'stripe';
 import { httpCall, type HttpResult } from '../lib/http-client.js';
 import { CRITERIA, type SoakWorld } from './setup.js';
 
@@ -82,6 +83,8 @@ export interface LoadContext {
   port: number;
   world: SoakWorld;
   webhookSecret: string;
+  /** Set when the programme pays through Stripe: events are Stripe's, signed with the authority's endpoint secret. */
+  stripe?: { endpointSecret: string };
   rec: Recorder;
   /** True once the load should stop starting new work. */
   stopping(): boolean;
@@ -171,12 +174,25 @@ export class PaymentQueue {
 
 /** One signed delivery of an event, repeated until the app answers (as providers retry webhooks). */
 export async function deliver(ctx: LoadContext, event: EventRecord, amountCents: number): Promise<void> {
-  const raw = JSON.stringify({ id: event.id, type: event.type, data: { reference: event.reference, amountCents } });
+  const stripe = ctx.stripe;
+  const raw = stripe ? stripeEvent(event, amountCents) : JSON.stringify({ id: event.id, type: event.type, data: { reference: event.reference, amountCents } });
   const r = await untilAnswered(ctx, 'webhook', () =>
-    httpCall(ctx.port, 'POST', '/api/payments/webhook', {
-      headers: { Host: ctx.world.host, 'Tremplin-Signature': signPayload(ctx.webhookSecret, raw, Math.floor(Date.now() / 1000)) },
-      rawBody: raw,
-    }),
+    stripe
+      ? httpCall(ctx.port, 'POST', '/api/payments/stripe/webhook', {
+          headers: {
+            Host: ctx.world.host,
+            'Stripe-Signature': Stripe.webhooks.generateTestHeaderString({
+              payload: raw,
+              secret: stripe.endpointSecret,
+              timestamp: Math.floor(Date.now() / 1000),
+            }),
+          },
+          rawBody: raw,
+        })
+      : httpCall(ctx.port, 'POST', '/api/payments/webhook', {
+          headers: { Host: ctx.world.host, 'Tremplin-Signature': signPayload(ctx.webhookSecret, raw, Math.floor(Date.now() / 1000)) },
+          rawBody: raw,
+        }),
   );
   if (!r || !r.ok) return;
   if (r.status === 200) {
@@ -191,6 +207,36 @@ export async function deliver(ctx: LoadContext, event: EventRecord, amountCents:
     event.refused = codeOf(r);
     ctx.rec.refused[`webhook ${event.refused}`] = (ctx.rec.refused[`webhook ${event.refused}`] ?? 0) + 1;
   }
+}
+
+/**
+ * The same decision as Stripe reports it: a paid Checkout Session (`checkout.session.completed`), or
+ * one that expired unpaid (`checkout.session.expired`), naming the contribution as Tremplin created it.
+ */
+function stripeEvent(event: EventRecord, amountCents: number): string {
+  const paid = event.type === 'payment.succeeded';
+  return JSON.stringify({
+    id: event.id,
+    object: 'event',
+    api_version: Stripe.API_VERSION,
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    type: paid ? 'checkout.session.completed' : 'checkout.session.expired',
+    data: {
+      object: {
+        object: 'checkout.session',
+        client_reference_id: event.reference,
+        metadata: { contribution_id: event.reference },
+        amount_total: amountCents,
+        currency: 'eur',
+        mode: 'payment',
+        payment_status: paid ? 'paid' : 'unpaid',
+        status: paid ? 'complete' : 'expired',
+      },
+    },
+  });
 }
 
 function newEvent(ctx: LoadContext, type: EventRecord['type'], reference: string): EventRecord {

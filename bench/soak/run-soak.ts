@@ -9,6 +9,7 @@ import { destroyHttpAgent, httpCall } from '../lib/http-client.js';
 import { runChecks, type CheckResult } from './checks.js';
 import { contributor, juror, paymentProvider, PaymentQueue, reader, Recorder, resolvePayments, type LoadContext, type Payment } from './load.js';
 import { RoundRobinProxy } from './proxy.js';
+import { StripeStandIn } from '../stripe/stand-in.js';
 import { seedTables, setUpThroughApi, waitUntil, type SoakWorld } from './setup.js';
 
 export interface SoakOptions {
@@ -18,6 +19,8 @@ export interface SoakOptions {
   contributors?: number;
   readers?: number;
   jurors?: number;
+  /** How citizens pay: through Stripe Checkout (a local stand-in of Stripe's API; the default) or the generic signed webhook. */
+  provider?: 'stripe' | 'webhook';
   log?: (message: string) => void;
 }
 
@@ -42,6 +45,8 @@ export interface SoakReport {
 }
 
 const WEBHOOK_SECRET = 'soak-webhook-secret-0123456789abcdef';
+const STRIPE_SECRET_KEY = 'sk_test_soak0123456789abcdef0123456789';
+const STRIPE_ENDPOINT_SECRET = 'whsec_soakSoakSoak0123456789abcdefABCDEF';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function percentile(xs: number[], p: number): number {
@@ -83,13 +88,18 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
   const apps: AppProcess[] = [];
   let proxy: RoundRobinProxy | undefined;
   const crashes: Array<{ app: string } & AppExit> = [];
+  let stripe: StripeStandIn | null = null;
   let keepLogs = false;
   try {
     await runMigrations(db.url);
     const campaignsN = opts.campaigns ?? 12;
     const seeded = await withDb(db.url, (c) => seedTables(c, campaignsN, 12));
 
+    const provider = opts.provider ?? 'stripe';
+    // Stripe's side lives in this process: it outlives the instances killed on the way.
+    stripe = provider === 'stripe' ? await new StripeStandIn().start() : null;
     const env: Record<string, string> = {
+      ...(stripe ? { STRIPE_API_URL: stripe.url } : {}),
       DATABASE_URL: db.url,
       PAYMENT_WEBHOOK_SECRET: WEBHOOK_SECRET,
       SCHEDULER_INTERVAL_MS: '500',
@@ -119,7 +129,14 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     const port = await proxy.listen();
     log(`soak: PostgreSQL on ${db.port}, app-1 on ${apps[0].port}, app-2 on ${apps[1].port}, proxy on ${port}; data in ${root}`);
 
-    const world: SoakWorld = await withDb(db.url, (c) => setUpThroughApi(port, c, seeded, { limitedQuantity: 8, jurors: opts.jurors ?? 3 }));
+    const world: SoakWorld = await withDb(db.url, (c) =>
+      setUpThroughApi(port, c, seeded, {
+        limitedQuantity: 8,
+        jurors: opts.jurors ?? 3,
+        provider,
+        ...(stripe ? { stripeKeys: { stripeSecretKey: STRIPE_SECRET_KEY, stripeEndpointSecret: STRIPE_ENDPOINT_SECRET } } : {}),
+      }),
+    );
     log(
       `soak: ${world.campaigns.length} campaigns live${world.jury ? `, jury open with ${world.jury.jurors.length} jurors` : ` (no ballots: ${world.juryProblem})`}; load for ${opts.seconds} s`,
     );
@@ -134,6 +151,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       port,
       world,
       webhookSecret: WEBHOOK_SECRET,
+      ...(stripe ? { stripe: { endpointSecret: STRIPE_ENDPOINT_SECRET } } : {}),
       rec,
       stopping: () => stopped,
       // A request without an answer is retried for up to a minute after the load stops.
@@ -272,7 +290,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     // ---- checks ----------------------------------------------------------------------------------
     const finalStops = [];
     for (const app of apps) finalStops.push({ app: app.name, ...(await app.stop('SIGTERM', 30_000)) });
-    const checks = await withDb(db.url, (c) => runChecks(c, world, rec, dataDir));
+    const checks = await withDb(db.url, (c) => runChecks(c, world, rec, dataDir, stripe ? [...stripe.sessions.values()] : null));
     const sigterm = faults.find((f) => f.kind === 'sigterm')!;
     checks.push({
       name: 'SIGTERM drains: in-flight requests answered, exit code 0 (midway and at the end)',
@@ -363,6 +381,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       app.close();
     }
     await proxy?.close();
+    await stripe?.stop();
     destroyHttpAgent();
     await db.stop().catch(() => undefined);
     rmSync(join(root, 'pg'), { recursive: true, force: true });

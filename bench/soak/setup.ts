@@ -156,7 +156,7 @@ export async function setUpThroughApi(
   port: number,
   db: pg.Client,
   seeded: Awaited<ReturnType<typeof seedTables>>,
-  opts: { limitedQuantity: number; jurors: number },
+  opts: { limitedQuantity: number; jurors: number; provider: 'stripe' | 'webhook'; stripeKeys?: { stripeSecretKey: string; stripeEndpointSecret: string } },
 ): Promise<SoakWorld> {
   const host = SOAK_HOST;
   const staff = { Host: host, Authorization: `Bearer ${seeded.staffToken}` };
@@ -197,11 +197,12 @@ export async function setUpThroughApi(
       openRewardId: rewards.find((r) => r.quantity === null)!.id,
     });
   }
+  if (opts.stripeKeys) expectOk('stripe keys', await httpCall(port, 'PUT', '/api/payment-settings', { headers: staff, body: opts.stripeKeys }));
   expectOk(
     'campaign settings',
     await httpCall(port, 'PUT', `/api/programmes/${pid}/campaign-settings`, {
       headers: staff,
-      body: { paymentProvider: 'webhook', settlementPolicy: 'all_or_nothing', matchFactorPercent: 100, matchCapPerContributionCents: 1_000 },
+      body: { paymentProvider: opts.provider, settlementPolicy: 'all_or_nothing', matchFactorPercent: 100, matchCapPerContributionCents: 1_000 },
     }),
   );
   const ratioPartner = expectOk(

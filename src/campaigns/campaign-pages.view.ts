@@ -178,12 +178,17 @@ export function contributionModel(
     campaign: Campaign;
     programmeSlug: string;
     rewardTitle: Localized | null;
-    payment: { kind: 'confirm_by_email' } | { kind: 'redirect'; url: string | null } | null;
+    payment: { kind: 'confirm_by_email' } | { kind: 'redirect'; url: string | null; paid?: boolean } | null;
   },
   k: PageTools,
+  /** `?checkout=` on the way back from the provider's page: `success` (paid there) or `cancel` (left without paying). */
+  checkout?: unknown,
 ) {
   const c = s.contribution;
   const pledge = c.provider === 'pledge';
+  const pending = c.status === 'pending';
+  // Paid on the provider's page, its confirmation not here yet: "being confirmed", not "pay".
+  const beingConfirmed = pending && s.payment?.kind === 'redirect' && (s.payment.paid === true || (checkout === 'success' && !s.payment.url));
   return {
     title: k.t('contribution.title'),
     contribution: c,
@@ -194,8 +199,13 @@ export function contributionModel(
     pending: c.status === 'pending',
     confirmed: c.status === 'confirmed',
     awaitsEmail: c.status === 'pending' && pledge,
-    paymentUrl: s.payment?.kind === 'redirect' ? s.payment.url : null,
-    paymentUnavailable: s.payment?.kind === 'redirect' && !s.payment.url,
+    paymentUrl: s.payment?.kind === 'redirect' && !beingConfirmed ? s.payment.url : null,
+    paymentUnavailable: s.payment?.kind === 'redirect' && !s.payment.url && !beingConfirmed,
+    beingConfirmed,
+    /** Back from the provider's page without paying, while it is still open. */
+    paymentCancelled: pending && checkout === 'cancel' && !beingConfirmed,
+    /** The page itself without `?checkout=` (to look again once the confirmation has come). */
+    selfHref: `/contributions/${c.id}`,
     explanationKey: c.status === 'pending' ? null : `contribution.explain.${c.status}`,
   };
 }

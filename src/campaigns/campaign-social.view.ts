@@ -110,6 +110,14 @@ export function mastodonStep(instance: unknown): { host: string | null; asked: b
  * share form goes to /share/mastodon, whose redirect to the visitor's instance browsers check against the
  * form page's `form-action`; every other form of the page posts to this site.
  */
+/**
+ * The campaign page's policy. Its form may lead to a payment page on another origin (the contribute POST
+ * answers 303 to Stripe Checkout, over https); `formOrigins` adds an origin (a local Stripe stand-in in tests).
+ */
+export function campaignCsp(formOrigins: readonly string[] = []): string {
+  return formOrigins.length ? CAMPAIGN_CSP.replace("form-action 'self' https:;", `form-action 'self' https: ${formOrigins.join(' ')};`) : CAMPAIGN_CSP;
+}
+
 export const CAMPAIGN_CSP =
   "default-src 'self';base-uri 'self';font-src 'self' https: data:;form-action 'self' https:;frame-ancestors 'self';img-src 'self' https: data:;" +
   "object-src 'none';script-src 'self';script-src-attr 'none';style-src 'self';upgrade-insecure-requests";

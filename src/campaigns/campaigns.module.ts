@@ -17,6 +17,8 @@ import { CampaignsService } from './campaigns.service.js';
 import { ContributionsRepository } from './contributions.repository.js';
 import { ContributionsExportService } from './contributions-export.service.js';
 import { ContributionsService } from './contributions.service.js';
+import { ContributionCheckout } from './contribution-checkout.service.js';
+import { DisputesService } from './disputes.service.js';
 import { MatchFundingRepository } from './match-funding.repository.js';
 import { NudgesService } from './nudges.service.js';
 import { PageViewsService } from './page-views.service.js';
@@ -67,6 +69,8 @@ import { CampaignImagesService } from './campaign-images.service.js';
     CampaignImagesService,
     CampaignsStaffService,
     ContributionsService,
+    ContributionCheckout,
+    DisputesService,
     ContributionsExportService,
     SettlementService,
     RefundsRepository,

@@ -33,7 +33,7 @@ import {
 } from './campaign-pages.view.js';
 import { CampaignsService, type CampaignPage } from './campaigns.service.js';
 import { ContributionsService } from './contributions.service.js';
-import { CAMPAIGN_CSP, pageNumber } from './campaign-social.view.js';
+import { campaignCsp, pageNumber } from './campaign-social.view.js';
 import { SupportersService } from './supporters.service.js';
 import { CampaignUpdateDto, ContributeDto, MAX_CENTS, SubscribeDto, UpdateCampaignDto } from './dto/campaigns.dto.js';
 import { formatMoney } from '../common/i18n/format.js';
@@ -64,6 +64,20 @@ export class CampaignsPagesController {
 
   // ---- citizens ---------------------------------------------------------------------------------
 
+  /** Origins besides https ones the contribute form may be redirected to (STRIPE_API_URL: a local stand-in, in tests). */
+  private formOrigins(): string[] {
+    return this.config.stripeApiUrl ? [new URL(this.config.stripeApiUrl).origin] : [];
+  }
+
+  private csp(): string {
+    return campaignCsp(this.formOrigins());
+  }
+
+  private formMayGoTo(url: string): boolean {
+    const u = URL.parse(url);
+    return !!u && (u.protocol === 'https:' || this.formOrigins().includes(u.origin));
+  }
+
   @Get('programmes/:slug/campaigns/:campaignSlug')
   @Public()
   async campaignPage(
@@ -78,7 +92,7 @@ export class CampaignsPagesController {
     this.pageViews.record(p.campaign.id, req.headers['user-agent']);
     // Each rendering carries this visitor's CSRF token and a fresh idempotency key: never shared.
     res.setHeader('Cache-Control', 'private, no-cache');
-    res.setHeader('Content-Security-Policy', CAMPAIGN_CSP);
+    res.setHeader('Content-Security-Policy', this.csp());
     // A reward picked on its card (`?reward=<id>`): the form opens with it chosen and its minimum filled in.
     const picked = p.window.state === 'open' ? p.rewards.find((r) => r.id === query.reward && r.remaining !== 0) : undefined;
     const typed = picked ? { rewardTierId: picked.id, amount: centsToInput(picked.minAmountCents, page.locale) } : undefined;
@@ -109,6 +123,7 @@ export class CampaignsPagesController {
     const again = async (status: number, errors: FieldProblem[], freshKey = false) => {
       const fresh = await this.campaigns.publicPage(page.tenant, slug, campaignSlug);
       const key = !freshKey && IDEMPOTENCY_KEY.test(postedKey) ? postedKey : randomUUID();
+      res.setHeader('Content-Security-Policy', this.csp()); // the form sent again may lead to the payment page too
       return res.status(status).send(await this.renderPublic(page, fresh, { typed, errorList: errors, errors: errorMap(errors) }, key));
     };
     const k = pageTools(this.views, page, this.clock.now());
@@ -148,6 +163,10 @@ export class CampaignsPagesController {
 
     try {
       const receipt = await this.contributions.contribute(page.tenant, p.campaign.id, form.value, postedKey);
+      // Straight to the provider's page when the campaign page's policy lets the form go there (https, or
+      // the configured stand-in); else the status page, whose button leads to it.
+      const pay = receipt.payment.kind === 'redirect' && receipt.contribution.status === 'pending' ? receipt.payment.url : null;
+      if (pay && this.formMayGoTo(pay)) return res.redirect(303, pay);
       return res.redirect(303, `${page.basePath}/contributions/${receipt.contribution.id}`);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
@@ -233,11 +252,16 @@ export class CampaignsPagesController {
   /** A contribution's status, by its reference (an unguessable id known to the contributor). */
   @Get('contributions/:contributionId')
   @Public()
-  async contribution(@Page() page: PageContext, @Param('contributionId') id: string, @Res({ passthrough: true }) res: Response) {
+  async contribution(
+    @Page() page: PageContext,
+    @Param('contributionId') id: string,
+    @Query('checkout') checkout: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const s = await this.contributions.statusPage(page.tenant, id);
     res.setHeader('Cache-Control', 'private, no-store');
     res.setHeader('Referrer-Policy', 'no-referrer');
-    return this.views.page('pages/campaigns/contribution', page, contributionModel(s, pageTools(this.views, page, this.clock.now())));
+    return this.views.page('pages/campaigns/contribution', page, contributionModel(s, pageTools(this.views, page, this.clock.now()), checkout));
   }
 
   // ---- laureates --------------------------------------------------------------------------------

@@ -131,6 +131,22 @@ export class ContributionsRepository {
     return Object.assign(entity, c);
   }
 
+  /** Whether a dispute (chargeback) is what refunded the contribution (its `charge.dispute.created` was applied). */
+  async refundedByDispute(em: EntityManager, contributionId: string): Promise<boolean> {
+    const rows: unknown[] = await em.query(
+      `SELECT 1 FROM payment_event WHERE contribution_id = $1 AND provider = 'stripe' AND type = 'charge.dispute.created' AND outcome = 'refunded' LIMIT 1`,
+      [contributionId],
+    );
+    return rows.length > 0;
+  }
+
+  /** A contribution that failed at its provider's start, pending again under the same id (its request retried). */
+  async restartContribution(em: EntityManager, c: Partial<Contribution> & { id: string }): Promise<Contribution> {
+    const { id, ...patch } = c;
+    await em.getRepository(Contribution).update({ id }, patch as never);
+    return (await em.getRepository(Contribution).findOneByOrFail({ id }))!;
+  }
+
   async updateContribution(em: EntityManager, id: string, patch: Partial<Contribution>): Promise<void> {
     await em.getRepository(Contribution).update({ id }, patch as never);
   }

@@ -25,15 +25,16 @@ import type { WebhookEvent } from './payments/webhook-event.js';
 import { nextAttemptAt } from './domain/refunds.js';
 import { RefundsRepository } from './refunds.repository.js';
 import { assertOffered } from '../common/i18n/is-locale.js';
-import { localizedText } from '../common/i18n/localized.js';
-import { sharedTranslations } from '../common/web/i18n.js';
+import { ContributionCheckout, type NextPayment } from './contribution-checkout.service.js';
+import { DisputesService } from './disputes.service.js';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,200}$/;
+const withoutContribution = ({ contribution: _, ...payment }: NextPayment & { contribution: Contribution }): NextPayment => payment;
 
 export interface ContributionReceipt {
   contribution: Contribution;
   /** What the contributor does next: confirm from the e-mail, or pay on the provider's page. */
-  payment: { kind: 'confirm_by_email' } | { kind: 'redirect'; url: string | null };
+  payment: NextPayment;
   replayed: boolean;
 }
 
@@ -57,6 +58,8 @@ export class ContributionsService {
     private readonly pages: CampaignPageCache,
     private readonly providers: PaymentProviders,
     private readonly refunds: RefundsRepository,
+    private readonly checkout: ContributionCheckout,
+    private readonly disputes: DisputesService,
   ) {}
 
   /**
@@ -85,17 +88,19 @@ export class ContributionsService {
       message: dto.message ?? '',
     };
     const fingerprint = requestFingerprint(campaignId, request);
+    let made: ContributionReceipt | { replay: Contribution };
     try {
-      return await this.afterCommitForget(
+      made = await this.afterCommitForget(
         tenant.id,
         this.tx.run(async (em) => {
           // A retry racing its own first attempt waits for it here, then finds it (instead of, say, being
           // refused the reward the first attempt took).
           await this.repo.lockIdempotencyKey(em, tenant.id, idempotencyKey);
           const existing = await this.repo.contributionByKey(em, tenant.id, idempotencyKey);
-          if (existing) return this.replay(existing, fingerprint, tenant, em);
+          if (existing && existing.requestHash !== fingerprint) throw new DomainError('IDEMPOTENCY_KEY_REUSED');
+          if (existing && !(await this.checkout.restartable(existing, tenant.id, em))) return { replay: existing };
           this.pages.forget(tenant.id); // stock and match budgets move with a new contribution
-          return this.create(em, tenant, campaignId, request, dto.locale ?? tenant.defaultLocale, idempotencyKey, fingerprint);
+          return this.create(em, tenant, campaignId, request, dto.locale ?? tenant.defaultLocale, idempotencyKey, fingerprint, existing?.id);
         }),
       );
     } catch (err) {
@@ -103,25 +108,14 @@ export class ContributionsService {
       if (!isUniqueViolation(err, 'contribution_idempotency_key')) throw err;
       const existing = await this.repo.contributionByKey(this.repo.manager, tenant.id, idempotencyKey);
       if (!existing) throw err;
-      return this.replay(existing, fingerprint, tenant);
+      if (existing.requestHash !== fingerprint) throw new DomainError('IDEMPOTENCY_KEY_REUSED');
+      made = { replay: existing };
     }
-  }
-
-  private async replay(c: Contribution, fingerprint: string, tenant: Tenant, em?: EntityManager): Promise<ContributionReceipt> {
-    if (c.requestHash !== fingerprint) throw new DomainError('IDEMPOTENCY_KEY_REUSED');
-    return { contribution: c, payment: await this.paymentOf(c, tenant, em), replayed: true };
-  }
-
-  private async paymentOf(c: Contribution, tenant: Tenant, em?: EntityManager): Promise<ContributionReceipt['payment']> {
-    if (c.provider === 'pledge') return { kind: 'confirm_by_email' };
-    const provider = await this.providers.of(c.provider === 'stripe' ? 'stripe' : 'webhook', tenant.id, em);
-    if (provider.resume) return { kind: 'redirect', url: await provider.resume(c) };
-    const start = await provider.start(c, await this.returnUrl(tenant, c.id, em));
-    return { kind: 'redirect', url: start.kind === 'redirect' ? start.url : null };
-  }
-
-  private async returnUrl(tenant: Tenant, contributionId: string, em?: EntityManager): Promise<string> {
-    return `${await this.tenants.siteUrl(tenant, em)}/contributions/${contributionId}`;
+    // After the commit: a remote provider's page (Stripe's session) is opened here, not under the locks.
+    const c = 'replay' in made ? made.replay : made.contribution;
+    if (!('replay' in made) && c.providerRef !== null) return made;
+    const { contribution, ...payment } = await this.checkout.paymentOf(c, tenant, { open: true });
+    return { contribution, payment, replayed: 'replay' in made };
   }
 
   private async create(
@@ -132,6 +126,8 @@ export class ContributionsService {
     locale: Locale,
     idempotencyKey: string,
     fingerprint: string,
+    /** A contribution whose provider failed at its start, taken up again under its own id (its retry). */
+    restartId?: string,
   ): Promise<ContributionReceipt> {
     const context = await this.repo.contributionContext(em, tenant.id, campaignId);
     const { campaign } = context;
@@ -181,20 +177,17 @@ export class ContributionsService {
     const matchedCents = shares.reduce((s, x) => s + x.amountCents, 0);
 
     const provider = await this.providers.of(settings.paymentProvider, tenant.id, em);
-    const id = randomUUID();
-    const label = sharedTranslations().t(locale, 'payment.lineItem', {
-      campaign: localizedText(campaign.title, locale, [tenant.defaultLocale, ...tenant.languages]),
-    });
-    // Stripe is called here, inside the transaction: if it fails, nothing is reserved (the session is
-    // idempotent per contribution id, so a retry of this very call cannot open a second one).
-    const expiresAt = new Date(now.getTime() + settings.pendingGraceHours * 3_600_000);
-    const start = await provider.start({ id, amountCents: r.amountCents, email: r.email }, await this.returnUrl(tenant, id, em), {
-      label,
-      locale,
-      now,
-      expiresAt,
-    });
-    const contribution = await this.repo.insertContribution(em, {
+    provider.assertReady?.();
+    const id = restartId ?? randomUUID();
+    // A provider whose page closes sooner (a Checkout Session: 24 h at most) shortens the wait: the
+    // contribution expires with its session, and gives back its reservations then.
+    const graceMs = Math.min(settings.pendingGraceHours * 3_600_000, provider.maxPendingMs ?? Infinity);
+    const expiresAt = new Date(now.getTime() + graceMs);
+    // A remote provider (Stripe) is called after the commit (ContributionCheckout), a local one here.
+    const start = provider.remote
+      ? null
+      : await provider.start({ id, amountCents: r.amountCents, email: r.email }, await this.checkout.returnUrl(tenant, id, em));
+    const fields = {
       id,
       tenantId: tenant.id,
       programmeId: campaign.programmeId,
@@ -210,12 +203,15 @@ export class ContributionsService {
       locale,
       status: 'pending',
       provider: provider.name,
-      providerRef: start.kind === 'redirect' ? start.providerRef : null,
+      providerRef: start?.kind === 'redirect' ? start.providerRef : null,
       idempotencyKey,
       requestHash: fingerprint,
-      confirmTokenHash: start.kind === 'confirm_by_email' ? hashToken(start.confirmToken) : null,
+      confirmTokenHash: start?.kind === 'confirm_by_email' ? hashToken(start.confirmToken) : null,
       expiresAt,
-    });
+    } satisfies Partial<Contribution>;
+    const contribution = restartId
+      ? await this.repo.restartContribution(em, { ...fields, status: 'pending', endedAt: null })
+      : await this.repo.insertContribution(em, fields);
     for (const share of shares) {
       await this.matchFunding.takeFromBudget(em, share.budgetId, share.amountCents);
       await this.matchFunding.insertAllocation(em, {
@@ -228,7 +224,7 @@ export class ContributionsService {
         status: 'reserved',
       });
     }
-    if (start.kind === 'confirm_by_email') {
+    if (start?.kind === 'confirm_by_email') {
       const site = await this.tenants.siteUrl(tenant, em);
       await this.outbox.enqueue(em, {
         tenantId: tenant.id,
@@ -243,7 +239,7 @@ export class ContributionsService {
     return {
       contribution,
       replayed: false,
-      payment: start.kind === 'redirect' ? { kind: 'redirect', url: start.url } : { kind: 'confirm_by_email' },
+      payment: start?.kind === 'confirm_by_email' ? { kind: 'confirm_by_email' } : { kind: 'redirect', url: start?.url ?? null },
     };
   }
 
@@ -278,7 +274,7 @@ export class ContributionsService {
       campaign,
       programmeSlug: programme.slug,
       rewardTitle: reward?.title ?? null,
-      payment: contribution.status === 'pending' ? await this.paymentOf(contribution, tenant) : null,
+      payment: contribution.status === 'pending' ? withoutContribution(await this.checkout.paymentOf(contribution, tenant, { open: false })) : null,
     };
   }
 
@@ -326,7 +322,8 @@ export class ContributionsService {
             const now = this.clock.now();
             const failed = await this.refunds.providerFailed(em, c.id, event.failureReason ?? 'unknown', now, (n) => nextAttemptAt(now, n));
             outcome = failed ? 'refund_failed' : `ignored:refund_not_awaited:${c.status}`;
-          } else outcome = await this.applySignal(em, tenant, c, event.signal);
+          } else if (event.signal === 'reinstated') outcome = await this.disputes.reinstate(em, c);
+          else outcome = await this.applySignal(em, tenant, c, event.signal);
           await this.repo.setPaymentEventOutcome(em, eventRowId, outcome, c?.id ?? null);
           return { outcome, duplicate: false };
         }),
@@ -386,7 +383,7 @@ export class ContributionsService {
         amountCents: c.amountCents,
         matchedCents: c.matchedCents,
         receiptNumber,
-        link: await this.returnUrl(tenant, c.id, em),
+        link: await this.checkout.returnUrl(tenant, c.id, em),
       },
     });
   }
@@ -425,11 +422,8 @@ export class ContributionsService {
    * Gives back what a pending contribution reserved: its reward's stock and its match-funding (also
    * when it expires, see PaymentExpiryService). The caller holds the contribution's row lock.
    */
-  async release(em: EntityManager, c: Contribution): Promise<void> {
-    if (c.rewardTierId) await this.campaigns.returnReward(em, c.rewardTierId);
-    for (const a of await this.matchFunding.setAllocationsStatus(em, { contributionId: c.id }, ['reserved'], 'released')) {
-      await this.matchFunding.returnToBudget(em, a.budgetId, a.amountCents);
-    }
+  release(em: EntityManager, c: Contribution): Promise<void> {
+    return this.checkout.release(em, c);
   }
 
   /** A confirmed contribution refunded during the window (a chargeback, or staff's refund): totals go down. */

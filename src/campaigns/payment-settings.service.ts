@@ -8,7 +8,15 @@ import { TransactionRunner } from '../common/db/transaction.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import { paymentSettingsProblems, ROTATION_GRACE_MS, type PaymentSettingsInput, type SecretField, type SettingsProvider } from './domain/payment-settings.js';
+import {
+  paymentSettingsProblems,
+  refundUrlProblem,
+  ROTATION_GRACE_MS,
+  type RefundUrlRules,
+  type PaymentSettingsInput,
+  type SecretField,
+  type SettingsProvider,
+} from './domain/payment-settings.js';
 import { keyringFrom, open, seal, SealingError, type Keyring } from './domain/sealing.js';
 import type { PaymentSecret } from './payment-settings.entity.js';
 import { PaymentSettingsRepository } from './payment-settings.repository.js';
@@ -120,7 +128,7 @@ export class PaymentSettingsService {
    * lost callbacks. Setting the current secret again changes nothing. Callable by the platform back office.
    */
   async setPaymentSecrets(tenantId: string, input: PaymentSettingsInput, actor: SettingsActor): Promise<PaymentSettingsView> {
-    const problems = paymentSettingsProblems(input);
+    const problems = paymentSettingsProblems(input, this.refundUrlRules());
     if (problems.length) throw new DomainError('VALIDATION_FAILED', {}, problems);
     const now = this.clock.now();
     await this.tx.run(async (em) => {
@@ -306,9 +314,17 @@ export class PaymentSettingsService {
   async refundTarget(tenantId: string): Promise<{ url: string; secret: string } | null> {
     const url = (await this.repo.settings(this.repo.manager, tenantId, PROVIDER))?.refundUrl;
     if (!url) return null;
+    // Checked again at the send (a URL saved before the rules, or the installation's flag turned off since).
+    const refused = refundUrlProblem(url, this.refundUrlRules());
+    if (refused) throw new DomainError('PAYMENT_PROVIDER_UNAVAILABLE', { provider: 'webhook', type: 'refund_url_refused', code: refused, requestId: '' });
     const [secret] = await this.webhookSecrets(tenantId);
     if (!secret) throw new DomainError('WEBHOOK_NOT_CONFIGURED');
     return { url, secret };
+  }
+
+  /** https only and no private address, except a loopback http endpoint in tests and private ones when the installation allows them. */
+  private refundUrlRules(): RefundUrlRules {
+    return { allowLoopbackHttp: this.config.env === 'test', allowPrivate: this.config.paymentRefundUrlAllowPrivate === true };
   }
 
   /** Scheduled: previous secrets whose grace period is over are deleted (they were refused already). */

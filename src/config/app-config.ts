@@ -149,6 +149,12 @@ export class Environment {
   )
   STRIPE_API_URL?: string;
 
+  /** Lets staff set a refund URL on a private network address (an operator's endpoint inside the authority's network). */
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  PAYMENT_REFUND_URL_ALLOW_PRIVATE?: boolean;
+
   @IsOptional()
   @Transform(toInt)
   @IsInt()
@@ -192,6 +198,8 @@ export interface AppConfig {
   paymentCheckoutUrl?: string;
   /** Where the Stripe SDK sends its calls; unset: Stripe's own API. For tests and local stand-ins only. */
   stripeApiUrl?: string;
+  /** PAYMENT_REFUND_URL_ALLOW_PRIVATE: a refund URL may name a private address. */
+  paymentRefundUrlAllowPrivate?: boolean;
   /** Contributions per minute from one address. */
   contributionRateLimit: number;
   /** Background loops (scheduler, outbox worker); tests drive them by hand. */
@@ -246,6 +254,7 @@ export const ENVIRONMENT_KEYS = [
   'PAYMENT_WEBHOOK_SECRET',
   'PAYMENT_CHECKOUT_URL',
   'STRIPE_API_URL',
+  'PAYMENT_REFUND_URL_ALLOW_PRIVATE',
   'CONTRIBUTION_RATE_LIMIT',
   'GIT_COMMIT',
 ] as const;

@@ -45,6 +45,7 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     paymentWebhookSecret: env.PAYMENT_WEBHOOK_SECRET,
     paymentCheckoutUrl: env.PAYMENT_CHECKOUT_URL,
     stripeApiUrl: env.STRIPE_API_URL,
+    paymentRefundUrlAllowPrivate: env.PAYMENT_REFUND_URL_ALLOW_PRIVATE ?? false,
     contributionRateLimit: env.CONTRIBUTION_RATE_LIMIT,
     runWorkers: true,
     gitCommit: env.GIT_COMMIT?.toLowerCase(),

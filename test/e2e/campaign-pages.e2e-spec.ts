@@ -542,7 +542,11 @@ describe('campaign pages', () => {
       .type('form')
       .send({ _csrf: open.csrf, idempotencyKey: keyOf(open.html), locale: 'en', amount: '40.00', email: 'payer@example.org', anonymous: 'yes' })
       .expect(303);
-    const id = (made.headers.location as string).split('/').pop()!;
+    // Straight to the provider's page (https); the status page leads there again.
+    const checkout = new URL(made.headers.location as string);
+    expect(checkout.origin + checkout.pathname).toBe('https://pay.example/checkout');
+    const id = checkout.searchParams.get('reference')!;
+    made.headers.location = `/contributions/${id}`;
     const pending = await openPage(citizen, city.host, made.headers.location);
     expect(pending.html).toContain('Continue to payment');
     expect(pending.html).toContain(`href="https://pay.example/checkout?reference&#x3D;${id}&amp;amount&#x3D;4000`);

@@ -216,6 +216,60 @@ describe('payments: the Stripe provider (Checkout Sessions, signed Stripe webhoo
     expect(stripe.calls(`GET /v1/payment_intents/${stripe.paymentIntentOf(disputed.session)}`)).toHaveLength(1);
   });
 
+  it('confirms a disputed contribution again when the dispute is won, counted once; a lost dispute and a refund of ours stay refunded', async () => {
+    const totals = async () =>
+      (await t.ds.query(`SELECT collected_cents::int AS raised, contribution_count::int AS n FROM campaign WHERE id = $1`, [campaignId]))[0] as {
+        raised: number;
+        n: number;
+      };
+    const dispute = (session: string, over: Record<string, unknown> = {}) => ({
+      id: `dp_test_${randomBytes(8).toString('hex')}`,
+      object: 'dispute',
+      amount: 1_200,
+      currency: 'eur',
+      charge: 'ch_test_disputed',
+      payment_intent: stripe.paymentIntentOf(session),
+      reason: 'fraudulent',
+      status: 'needs_response',
+      metadata: {},
+      ...over,
+    });
+    const won = await start(1_200);
+    await send('checkout.session.completed', paidSession(won.session)).expect(200);
+    const before = await totals();
+    const opened = dispute(won.session);
+    expect((await send('charge.dispute.created', opened).expect(200)).body.outcome).toBe('refunded');
+    expect(await totals()).toEqual({ raised: before.raised - 1_200, n: before.n - 1 });
+    // Won: Stripe sends both; the first applies, the second changes nothing.
+    expect((await send('charge.dispute.funds_reinstated', { ...opened, status: 'won' }).expect(200)).body.outcome).toBe('confirmed');
+    expect((await send('charge.dispute.closed', { ...opened, status: 'won' }).expect(200)).body.outcome).toBe('ignored:confirmed');
+    expect(await status(won.id)).toBe('confirmed');
+    expect(await totals()).toEqual(before);
+
+    const lost = await start(1_200);
+    await send('checkout.session.completed', paidSession(lost.session)).expect(200);
+    const lostDispute = dispute(lost.session);
+    await send('charge.dispute.created', lostDispute).expect(200);
+    expect((await send('charge.dispute.closed', { ...lostDispute, status: 'lost' }).expect(200)).body.outcome).toBe('ignored:dispute_status:lost');
+    expect(await status(lost.id)).toBe('refunded');
+
+    // A contribution refunded in full (not by a dispute) is never put back by a stray reinstatement.
+    const ours = await start(1_200);
+    await send('checkout.session.completed', paidSession(ours.session)).expect(200);
+    await send('charge.refunded', {
+      id: `ch_test_${randomBytes(8).toString('hex')}`,
+      object: 'charge',
+      amount: 1_200,
+      amount_refunded: 1_200,
+      refunded: true,
+      currency: 'eur',
+      payment_intent: stripe.paymentIntentOf(ours.session),
+      metadata: { contribution_id: ours.id },
+    }).expect(200);
+    expect((await send('charge.dispute.funds_reinstated', dispute(ours.session, { status: 'won' })).expect(200)).body.outcome).toBe('ignored:not_disputed');
+    expect(await status(ours.id)).toBe('refunded');
+  });
+
   it('refuses unsigned, forged and stale events with a problem, and events for an authority without Stripe', async () => {
     const { id, session } = await start();
     const body = paidSession(session);
@@ -238,18 +292,65 @@ describe('payments: the Stripe provider (Checkout Sessions, signed Stripe webhoo
     expect((await send('customer.created', { id: 'cus_test_1', object: 'customer' }).expect(200)).body.outcome).toBe('ignored:event_type');
   });
 
-  it('creates nothing when Stripe cannot be reached', async () => {
+  it('calls Stripe after the contribution committed: a failure fails it cleanly (503, Retry-After), the same request again resumes it with one session', async () => {
+    const idem = key();
+    const body = contributionBody({ amountCents: 3_300 });
+    const totals = async () =>
+      (await t.ds.query(`SELECT collected_cents::int AS raised, contributor_count::int AS n FROM campaign WHERE id = $1`, [campaignId]))[0] as {
+        raised: number;
+        n: number;
+      };
+    const before = await totals();
     stripe.failing = true;
+    let failedId: string;
     try {
-      const r = await contribute(contributionBody()).expect(503);
+      const r = await contribute(body, city, idem).expect(503);
       expect(r.body.code).toBe('PAYMENT_PROVIDER_UNAVAILABLE');
+      expect(r.headers['retry-after']).toBe('30');
+      const [row] = await t.ds.query(`SELECT id, status, provider_ref, ended_at FROM contribution WHERE tenant_id = $1 AND idempotency_key = $2`, [
+        city.tenant.id,
+        idem,
+      ]);
+      // Failed at once, nothing reserved nor counted, no session recorded.
+      expect(row).toMatchObject({ status: 'failed', provider_ref: null });
+      expect(row.ended_at).not.toBeNull();
+      failedId = row.id;
+      const [{ n }] = await t.ds.query(`SELECT count(*)::int AS n FROM match_allocation WHERE contribution_id = $1 AND status <> 'released'`, [failedId]);
+      expect(n).toBe(0);
     } finally {
       stripe.failing = false;
     }
-    const [{ n }] = await t.ds.query(`SELECT count(*)::int AS n FROM contribution WHERE tenant_id = $1 AND status = 'pending' AND provider_ref IS NULL`, [
-      city.tenant.id,
-    ]);
-    expect(n).toBe(0);
+    expect(await totals()).toEqual(before);
+    // The contributor (or the client) sends the same request again: the same contribution, pending again, one session.
+    const again = await contribute(body, city, idem).expect(201);
+    expect(again.body).toMatchObject({ id: failedId, status: 'pending', payment: { kind: 'redirect' } });
+    const sessions = [...stripe.sessions.values()].filter((s) => s.client_reference_id === failedId);
+    expect(sessions).toHaveLength(1);
+    expect(again.body.payment.url).toBe(sessions[0].url);
+    expect(
+      new Set(
+        stripe
+          .calls('POST /v1/checkout/sessions')
+          .filter((r) => r.form.client_reference_id === failedId)
+          .map((r) => r.headers['idempotency-key']),
+      ),
+    ).toEqual(new Set([`tremplin-checkout-${failedId}`]));
+    // And once more: a plain replay, same session, no new one.
+    const replay = await contribute(body, city, idem).expect(200);
+    expect(replay.body).toMatchObject({ id: failedId, replayed: true, payment: { url: sessions[0].url } });
+    expect([...stripe.sessions.values()].filter((s) => s.client_reference_id === failedId)).toHaveLength(1);
+    await send('checkout.session.completed', paidSession(sessions[0].id as string)).expect(200);
+    expect(await status(failedId)).toBe('confirmed');
+    expect((await totals()).raised).toBe(before.raised + 3_300);
+  });
+
+  it('holds a Stripe contribution no longer than its Checkout Session may live (24 hours), whatever the grace', async () => {
+    // The programme keeps the default grace (72 h): the contribution expires with its session.
+    const { id } = await start(1_500);
+    const [row] = await t.ds.query(`SELECT expires_at FROM contribution WHERE id = $1`, [id]);
+    expect(new Date(row.expires_at).getTime()).toBe(t.clock.now().getTime() + 24 * 3_600_000 - 5 * 60_000);
+    const [call] = stripe.calls('POST /v1/checkout/sessions').filter((r) => r.form.client_reference_id === id);
+    expect(Number(call.form.expires_at)).toBe(Math.floor(new Date(row.expires_at).getTime() / 1000));
   });
 
   it('has the Stripe keys on the staff page: the endpoint to configure, statuses, keys never written back', async () => {

@@ -260,6 +260,15 @@ describe('refunds through the payment provider port', () => {
   it("POSTs refunds to the authority's refund URL, signed like its webhooks; retries a failure; lists and exports every state", async () => {
     const bad = await t.http().put('/api/payment-settings').set(staff.headers).send({ refundUrl: 'ftp://refunds.example' }).expect(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['refundUrl']);
+    // The server POSTs there: https only (a loopback http endpoint in tests), no private or link-local address.
+    for (const [url, words] of [
+      ['http://refunds.example/refund', 'https://'],
+      ['https://169.254.169.254/latest/meta-data', 'private'],
+      ['https://10.0.0.7/refunds', 'private'],
+    ]) {
+      const refused = await t.http().put('/api/payment-settings').set(staff.headers).set('Accept-Language', 'en').send({ refundUrl: url }).expect(400);
+      expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'refundUrl', message: expect.stringContaining(words) })]);
+    }
     const set = await t.http().put('/api/payment-settings').set(staff.headers).send({ refundUrl: endpoint.url }).expect(200);
     expect(set.body.refundUrl).toBe(endpoint.url);
     const settingsPage = await t.http().get('/staff/payment-settings?lang=en').set(staff.headers).expect(200);

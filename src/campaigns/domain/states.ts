@@ -39,8 +39,11 @@ export const SETTLED: readonly CampaignStatus[] = ['funded', 'not_funded'];
 export const CONTRIBUTION_STATUSES = ['pending', 'confirmed', 'failed', 'expired', 'refund_due', 'refunded'] as const;
 export type ContributionStatus = (typeof CONTRIBUTION_STATUSES)[number];
 
-/** `refund_failed`: a refund the provider had taken failed after all (the contribution stays owed back). */
-export type PaymentSignal = 'succeeded' | 'failed' | 'refunded' | 'refund_failed';
+/**
+ * `refund_failed`: a refund the provider had taken failed after all (the contribution stays owed back).
+ * `reinstated`: a dispute (chargeback) won, its money back (DisputesService checks it was a dispute's refund).
+ */
+export type PaymentSignal = 'succeeded' | 'failed' | 'refunded' | 'refund_failed' | 'reinstated';
 
 /**
  * What a provider's signal does to a contribution, whatever order signals arrive in. Returns the new
@@ -59,5 +62,8 @@ export function applyPaymentSignal(current: ContributionStatus, signal: PaymentS
       return current === 'refund_due' || current === 'confirmed' ? 'refunded' : null;
     case 'refund_failed':
       return null; // the refund's state changes, not the contribution's
+    case 'reinstated':
+      // The one way back from `refunded`: the money a dispute withdrew is returned.
+      return current === 'refunded' ? 'confirmed' : null;
   }
 }

@@ -40,13 +40,23 @@ export interface StartDetails {
 
 export interface PaymentProvider {
   readonly name: PaymentProviderName;
+  /**
+   * `start` calls the provider over the network (Stripe): it is then called after the contribution's
+   * transaction has committed, never under its row locks (see ContributionCheckout).
+   */
+  readonly remote?: boolean;
+  /** The longest a pending contribution may wait for this provider (a Checkout Session lives 24 hours at most). */
+  readonly maxPendingMs?: number;
+  /** Throws when the provider cannot take payments at all (no key): checked before anything is reserved. */
+  assertReady?(): void;
   /** May call the provider (Stripe creates a Checkout Session): then it is idempotent per contribution. */
   start(contribution: Pick<Contribution, 'id' | 'amountCents' | 'email'>, returnUrl: string, details?: StartDetails): PaymentStart | Promise<PaymentStart>;
   /**
    * Where a pending contribution is paid, when the provider keeps its own page per payment (Stripe's
-   * session); absent: `start` again gives it (the webhook provider's page is a plain link).
+   * session; `paid`: the contributor has paid there and the provider's confirmation is on its way);
+   * absent: `start` again gives it (the webhook provider's page is a plain link).
    */
-  resume?(contribution: Pick<Contribution, 'providerRef'>): Promise<string | null>;
+  resume?(contribution: Pick<Contribution, 'providerRef'>): Promise<{ url: string | null; paid: boolean }>;
   /** Gives the money back; idempotent per contribution and round (a retry never refunds twice). */
   refund(contribution: Pick<Contribution, 'id' | 'amountCents' | 'providerRef'>, ask: RefundAsk): Promise<RefundResult>;
 }

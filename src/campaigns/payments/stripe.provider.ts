@@ -12,9 +12,16 @@ import type { PaymentProvider, PaymentStart, RefundAsk, RefundResult, StartDetai
  */
 export class StripePaymentProvider implements PaymentProvider {
   readonly name = 'stripe' as const;
+  readonly remote = true;
+  /** A pending Stripe contribution lives as long as its Checkout Session may (24 hours less a margin), never longer. */
+  readonly maxPendingMs = STRIPE_SESSION_MAX_MS;
 
   /** `stripe` null: the authority has not set its Stripe secret key. */
   constructor(private readonly stripe: Stripe | null) {}
+
+  assertReady(): void {
+    this.client();
+  }
 
   private client(): Stripe {
     if (!this.stripe) throw new DomainError('STRIPE_NOT_CONFIGURED');
@@ -47,13 +54,14 @@ export class StripePaymentProvider implements PaymentProvider {
   }
 
   /** Where a pending contributor pays: the session's page while it is open, else nowhere (also when Stripe does not answer: the status page still shows). */
-  async resume(c: { providerRef: string | null }): Promise<string | null> {
-    if (!c.providerRef || !this.stripe) return null;
+  async resume(c: { providerRef: string | null }): Promise<{ url: string | null; paid: boolean }> {
+    if (!c.providerRef || !this.stripe) return { url: null, paid: false };
     try {
       const session = await callStripe(() => this.client().checkout.sessions.retrieve(c.providerRef!));
-      return session.status === 'open' ? session.url : null;
+      // Complete: paid (or a bank transfer under way), the webhook confirms it in a moment.
+      return { url: session.status === 'open' ? session.url : null, paid: session.status === 'complete' };
     } catch (err) {
-      if (err instanceof DomainError) return null;
+      if (err instanceof DomainError) return { url: null, paid: false };
       throw err;
     }
   }
@@ -99,10 +107,13 @@ const STRIPE_LOCALES = new Set(['fr', 'en', 'nl', 'de', 'es', 'it']);
 
 export const checkoutIdempotencyKey = (contributionId: string) => `tremplin-checkout-${contributionId}`;
 
+/** The longest a Checkout Session may stay open (Stripe: 24 hours), less a margin for clocks and the call itself. */
+export const STRIPE_SESSION_MAX_MS = 24 * 3_600_000 - 5 * 60_000;
+
 /** Unix seconds, clamped to what Stripe accepts for a Checkout Session (a margin on each side). */
 export function sessionExpiry(now: Date, expiresAt: Date): number {
   const min = now.getTime() + 31 * 60_000;
-  const max = now.getTime() + 24 * 3_600_000 - 5 * 60_000;
+  const max = now.getTime() + STRIPE_SESSION_MAX_MS;
   return Math.floor(Math.min(max, Math.max(min, expiresAt.getTime())) / 1000);
 }
 
@@ -181,6 +192,8 @@ export const STRIPE_EVENTS = [
   'charge.refund.updated',
   'refund.failed',
   'charge.dispute.created',
+  'charge.dispute.funds_reinstated',
+  'charge.dispute.closed',
 ] as const;
 
 /** What a Stripe event means for a contribution: a payment signal, with the contribution's id where the event says it. */
@@ -199,8 +212,9 @@ export type StripeSignal =
  * - `refund.failed` and `charge.refund.updated` (a refund Stripe took, then failed: status `failed`) →
  *   refund_failed (the refund is asked again after its back-off, in a new round);
  * - `charge.dispute.created` → refunded: the disputed amount is withdrawn from the account when the
- *   dispute opens, so the money no longer counts (a chargeback, as for the generic provider). A dispute
- *   won later (`charge.dispute.funds_reinstated`) is not handled yet: staff see the refunded contribution.
+ *   dispute opens, so the money no longer counts (a chargeback, as for the generic provider);
+ * - `charge.dispute.funds_reinstated`, `charge.dispute.closed` (status `won`) → reinstated: the dispute
+ *   was won, the contribution is confirmed again (DisputesService; a lost dispute changes nothing).
  */
 export function stripeSignal(event: Stripe.Event): StripeSignal {
   const object = event.data?.object as unknown as Record<string, unknown> | undefined;
@@ -252,6 +266,12 @@ export function stripeSignal(event: Stripe.Event): StripeSignal {
       return { kind: 'signal', signal: 'refunded', reference: metadataId(object), paymentIntent: intentOf(object.payment_intent) };
     case 'charge.dispute.created':
       return { kind: 'signal', signal: 'refunded', reference: null, paymentIntent: intentOf(object.payment_intent) };
+    case 'charge.dispute.funds_reinstated':
+      return { kind: 'signal', signal: 'reinstated', reference: null, paymentIntent: intentOf(object.payment_intent) };
+    case 'charge.dispute.closed':
+      // Won: the money is back (funds_reinstated says it too, whichever comes first applies). Lost: it stays refunded.
+      if (object.status !== 'won') return { kind: 'ignored', reason: `dispute_status:${String(object.status)}` };
+      return { kind: 'signal', signal: 'reinstated', reference: null, paymentIntent: intentOf(object.payment_intent) };
     default:
       return { kind: 'ignored', reason: 'event_type' };
   }

@@ -76,7 +76,10 @@ export class ProblemFilter implements ExceptionFilter {
       this.logger.error({ err: exception, requestId: req.id, method: req.method, url: redactUrl(req.originalUrl ?? req.url) }, 'unhandled error');
     }
     if (res.headersSent) return;
-    if (problem.retryAfterSeconds && (problem.code === 'RATE_LIMITED' || problem.code === 'SERVICE_UNAVAILABLE')) {
+    if (
+      problem.retryAfterSeconds &&
+      (problem.code === 'RATE_LIMITED' || problem.code === 'SERVICE_UNAVAILABLE' || problem.code === 'PAYMENT_PROVIDER_UNAVAILABLE')
+    ) {
       res.setHeader('Retry-After', String(problem.retryAfterSeconds));
     }
     const platform = isPlatformPath(req);

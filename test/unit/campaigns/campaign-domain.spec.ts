@@ -149,6 +149,9 @@ describe('states', () => {
   it('makes payment signals commutative enough: replays and late news never count money twice', () => {
     expect(applyPaymentSignal('pending', 'succeeded')).toBe('confirmed');
     expect(applyPaymentSignal('confirmed', 'succeeded')).toBeNull();
+    // The one way back from refunded: a dispute won (nothing else is reinstated).
+    expect(applyPaymentSignal('refunded', 'reinstated')).toBe('confirmed');
+    for (const s of ['pending', 'confirmed', 'failed', 'expired', 'refund_due'] as const) expect(applyPaymentSignal(s, 'reinstated')).toBeNull();
     expect(applyPaymentSignal('confirmed', 'failed')).toBeNull();
     expect(applyPaymentSignal('failed', 'succeeded')).toBe('refund_due');
     expect(applyPaymentSignal('expired', 'succeeded')).toBe('refund_due');

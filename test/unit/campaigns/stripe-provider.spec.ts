@@ -68,6 +68,19 @@ describe('the Stripe provider, without the network', () => {
       reference: null,
       paymentIntent: 'pi_1',
     });
+    // A dispute won puts the money back; a lost one changes nothing.
+    for (const type of ['charge.dispute.funds_reinstated', 'charge.dispute.closed']) {
+      expect(stripeSignal(event(type, { payment_intent: 'pi_1', status: 'won', metadata: {} }))).toEqual({
+        kind: 'signal',
+        signal: 'reinstated',
+        reference: null,
+        paymentIntent: 'pi_1',
+      });
+    }
+    expect(stripeSignal(event('charge.dispute.closed', { payment_intent: 'pi_1', status: 'lost' }))).toEqual({
+      kind: 'ignored',
+      reason: 'dispute_status:lost',
+    });
     expect(stripeSignal(event('invoice.paid', {}))).toEqual({ kind: 'ignored', reason: 'event_type' });
   });
 
@@ -77,7 +90,7 @@ describe('the Stripe provider, without the network', () => {
     ).rejects.toMatchObject({
       code: 'STRIPE_NOT_CONFIGURED',
     });
-    expect(await new StripePaymentProvider(null).resume({ providerRef: 'cs_test_1' })).toBeNull();
+    expect(await new StripePaymentProvider(null).resume({ providerRef: 'cs_test_1' })).toEqual({ url: null, paid: false });
     expect(paymentSettingsProblems({ stripeSecretKey: 'sk_test_0123456789abcdefABCDEF', stripeEndpointSecret: 'whsec_0123456789abcdefABCDEF' })).toEqual([]);
     expect(paymentSettingsProblems({ stripeSecretKey: 'pk_live_0123456789abcdefABCDEF' }).map((p) => p.field)).toEqual(['stripeSecretKey']);
     expect(paymentSettingsProblems({ stripeEndpointSecret: 'sk_test_0123456789abcdefABCDEF' }).map((p) => p.field)).toEqual(['stripeEndpointSecret']);
