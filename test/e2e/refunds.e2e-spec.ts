@@ -128,7 +128,9 @@ describe('refunds through the payment provider port', () => {
     expect(page.text).toContain('The payment provider did not answer; it will be asked again.');
     expect(page.text).not.toContain('provider_unavailable');
     // One cell: the attempts, the last reason, when it is asked again.
-    expect(page.text).toMatch(/<td data-label="Attempts">1 attempt<br>The payment provider did not answer; it will be asked again.<br><span class="muted">next attempt: [^<]+<\/span><\/td>/);
+    expect(page.text).toMatch(
+      /<td data-label="Attempts">1 attempt<br>The payment provider did not answer; it will be asked again.<br><span class="muted">next attempt: [^<]+<\/span><\/td>/,
+    );
 
     later(1_000);
     await campaignsTick(t); // attempt 2 fails: 5 minutes now
