@@ -59,6 +59,11 @@ export function formatInstant(at: Date, locale: Locale, timeZone: string): strin
   return memo(`dt:${locale}:${timeZone}`, () => new Intl.DateTimeFormat(intlTagOf(locale), { dateStyle: 'long', timeStyle: 'short', timeZone })).format(at);
 }
 
+/** From one instant to another, the shared parts written once: "2 décembre 2026, 18:00 – 19:30". */
+export function formatInstantRange(from: Date, to: Date, locale: Locale, timeZone: string): string {
+  return memo(`dt:${locale}:${timeZone}`, () => new Intl.DateTimeFormat(intlTagOf(locale), { dateStyle: 'long', timeStyle: 'short', timeZone })).formatRange(from, to);
+}
+
 /** An instant for a list's cell, in a time zone: "2 déc. 2026, 01:06", "2 Dec 2026, 01:06". */
 export function formatInstantShort(at: Date, locale: Locale, timeZone: string): string {
   return memo(`dts:${locale}:${timeZone}`, () => new Intl.DateTimeFormat(intlTagOf(locale), { dateStyle: 'medium', timeStyle: 'short', timeZone })).format(at);

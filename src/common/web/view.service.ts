@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import Handlebars from 'handlebars';
 import type { LayoutPrincipal, LayoutTenant } from './app-request.js';
-import { formatDay, formatInstant, formatInstantShort, formatMoney, formatNumber, formatPercent, formatFileSize, toLocalInput } from '../i18n/format.js';
+import { formatDay, formatInstant, formatInstantRange, formatInstantShort, formatMoney, formatNumber, formatPercent, formatFileSize, toLocalInput } from '../i18n/format.js';
 import { type Localized, pickLocalized } from '../i18n/localized.js';
 import { isMessage, type Message, renderMessage } from '../i18n/message.js';
 import { fieldErrorsIn } from './forms.js';
@@ -287,6 +287,12 @@ export class ViewService {
       // {{datetime d short=true}}: the compact form for the cells of a list ("2 déc. 2026, 01:06").
       const format = options.hash?.short ? formatInstantShort : formatInstant;
       return format(new Date(value as string), root.locale, root.tenant?.timeZone ?? 'Europe/Paris');
+    });
+    /** {{timeRange from to}}: a span of time in the authority's zone, the shared date written once ("2 décembre 2026, 18:00 – 19:30"). */
+    this.hbs.registerHelper('timeRange', function (from: unknown, to: unknown, options: Handlebars.HelperOptions) {
+      if (!from || !to) return '';
+      const root = options.data.root as { locale: Locale; tenant?: LayoutTenant };
+      return formatInstantRange(new Date(from as string), new Date(to as string), root.locale, root.tenant?.timeZone ?? 'Europe/Paris');
     });
     /** {{money cents}}: an amount in cents, in the page's language ("1 234,50 €", "€1,234.50"); whole euros without decimals. */
     this.hbs.registerHelper('money', function (cents: unknown, options: Handlebars.HelperOptions) {
