@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/commo
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles } from '../auth/roles.guard.js';
-import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
+import { DomainError, fieldProblem, type FieldProblem } from '../common/errors/domain-error.js';
 import { ErrorMessages } from '../common/errors/error-messages.js';
 import { localizeProblems } from '../common/errors/validation.js';
 import { contentFallbacks, editorLanguages, localizedText } from '../common/i18n/localized.js';
@@ -99,7 +99,7 @@ export class CallRulesPagesController {
     if (body.action === 'pick') return again(200, []);
     const form = checkForm(QuestionRuleDto, dto);
     // Every problem at once: the form's own (a value that is not a number) and the API's (no message).
-    const dtoProblems = form.ok ? [] : form.errors.map((p) => ({ ...p, field: `rule.${p.field.split('.')[0]}` }));
+    const dtoProblems = form.ok ? [] : form.errors.map((p) => renamed(p, `rule.${p.field.split('.')[0]}`));
     const all = [...problems, ...dtoProblems.filter((p) => !problems.some((x) => x.field === p.field))];
     if (all.length || !form.ok) return again(400, all);
     try {
@@ -215,4 +215,9 @@ export class CallRulesPagesController {
       modes: RULE_MODES.map((m) => ({ value: m, label: t(`rules.mode.${m}`), hint: t(`rules.modeHint.${m}`), checked: values.mode === m })),
     });
   }
+}
+
+/** A problem said of another field: its message written again for that field's name (not the first one's). */
+function renamed(p: FieldProblem, field: string): FieldProblem {
+  return p.key ? fieldProblem(field, p.key, p.values) : { ...p, field };
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { TransactionRunner } from '../common/db/transaction.js';
-import { DomainError } from '../common/errors/domain-error.js';
+import { DomainError, fieldProblem } from '../common/errors/domain-error.js';
 import { ProgrammesRepository } from '../programmes/programmes.repository.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { ApplicationsRepository } from './applications.repository.js';
@@ -80,7 +80,8 @@ export class CallRulesService {
         throw new DomainError(
           'VALIDATION_FAILED',
           {},
-          problemAt === undefined ? own : own.map((p) => ({ ...p, field: p.field.replace(/^rules\.\d+\./, 'rule.') })),
+          // Said again for the new name: a message written for `rules.2.value` would keep that name.
+          problemAt === undefined ? own : own.map((p) => (p.key ? fieldProblem(p.field.replace(/^rules\.\d+\./, 'rule.'), p.key, p.values) : p)),
         );
       const saved = await this.applications.saveCall(em, { tenantId: tenant.id, programmeId, rules, ruleModes });
       await this.audit.record(em, { tenantId: tenant.id, actorUserId, action: 'call.rules_updated', subjectType: 'programme', subjectId: programmeId, data });

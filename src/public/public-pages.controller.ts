@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../auth/roles.guard.js';
 import { CurrentTenant, Page, type PageContext } from '../request-context/current.decorators.js';
-import { CSRF_COOKIE } from '../common/web/cookies.js';
+import { CSRF_COOKIE, dropCookie } from '../common/web/cookies.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { PROGRAMME_MAX_AGE_S, PublicPagesService, SITEMAP_MAX_AGE_S } from './public-pages.service.js';
 import { HomePageService } from './home-page.service.js';
@@ -69,12 +69,4 @@ export class PublicPagesController {
     dropCookie(res, CSRF_COOKIE);
     return this.pages.robots(tenant);
   }
-}
-
-function dropCookie(res: Response, name: string): void {
-  const set = res.getHeader('Set-Cookie');
-  if (!set) return;
-  const kept = (Array.isArray(set) ? set : [String(set)]).filter((c) => !c.startsWith(`${name}=`));
-  if (kept.length) res.setHeader('Set-Cookie', kept);
-  else res.removeHeader('Set-Cookie');
 }

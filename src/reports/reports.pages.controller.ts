@@ -20,6 +20,7 @@ import { openDataSchemas, schemaFileOf } from './open-data-schemas.js';
 import { formatDate, formatEuros, formatNumber, formatPercent, reportView } from './report.view.js';
 import type { SnapshotRow } from './reports.repository.js';
 import { parseVersion, ReportsService } from './reports.service.js';
+import { CSRF_COOKIE, dropCookie } from '../common/web/cookies.js';
 
 /**
  * The results report as people read it: the public page of a published version and its downloads
@@ -107,6 +108,7 @@ export class ReportsPagesController {
     res.setHeader('Content-Type', 'application/schema+json; charset=utf-8');
     res.setHeader('Cache-Control', 'public, max-age=86400');
     res.setHeader('Access-Control-Allow-Origin', '*');
+    dropCookie(res, CSRF_COOKIE);
     res.send(body);
   }
 
@@ -289,6 +291,8 @@ export class ReportsPagesController {
   /** A given version never changes: it may be cached for good. The latest moves when a new one is published. */
   private cacheHeaders(res: Response, version: string | undefined): void {
     res.setHeader('Cache-Control', version ? 'public, max-age=31536000, immutable' : 'public, max-age=60');
+    // Files shared caches may keep: no visitor's CSRF cookie with them.
+    dropCookie(res, CSRF_COOKIE);
   }
 
   /** The figures, charts and tables: one template shared by the public page and the staff preview. */

@@ -7,6 +7,7 @@ import { CurrentTenant } from '../request-context/current.decorators.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { FileStorage } from './file-storage.js';
 import { FORMAT_TYPES, parseImageName, PUBLIC_IMAGE_PURPOSE } from './image-rules.js';
+import { CSRF_COOKIE, dropCookie } from '../common/web/cookies.js';
 
 /** A year: an image's name is its file's id, and a file never changes (a new upload is a new name). */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -33,6 +34,7 @@ export class ImagesController {
     res.setHeader('Content-Type', file.info.contentType);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Cache-Control', IMMUTABLE);
+    dropCookie(res, CSRF_COOKIE);
     // Embedded elsewhere by design: share cards, webmail showing an e-mail's logo, the sandboxed e-mail preview.
     res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
     res.setHeader('ETag', `"${file.info.sha256}"`);

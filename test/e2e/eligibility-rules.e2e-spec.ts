@@ -244,6 +244,15 @@ describe('eligibility rules', () => {
         .send({ _csrf: form.csrf, action: 'save', field: 'answers.materials', operator: 'one_of', values: ['wood'], mode: 'advisory', 'message.fr': '' });
       expect(missing.status).toBe(400);
       expect(missing.text).toContain('id="error-message"');
+      // "is one of" with nothing typed on a number question: said in French with the form's own label.
+      const empty = await browser
+        .post(`${path}/new`)
+        .set('Host', city.host)
+        .type('form')
+        .send({ _csrf: form.csrf, action: 'save', field: 'answers.team_size', operator: 'one_of', value: '', mode: 'advisory', 'message.fr': 'Équipe' });
+      expect(empty.status).toBe(400);
+      expect(empty.text).not.toMatch(/rules?\.\d*\.?value|choose among/);
+      expect(empty.text).toContain('id="error-value"');
       const saved = await browser
         .post(`${path}/new`)
         .set('Host', city.host)

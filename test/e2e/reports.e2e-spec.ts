@@ -210,6 +210,10 @@ describe('results report: publication, versions and downloads', () => {
       .expect(200)
       .expect('Content-Type', /text\/csv/);
     expect(csv.headers['content-disposition']).toContain('makers-results-results-v1-campaigns.csv');
+    // A file shared caches keep for a year carries no visitor's cookie (the page itself does: it has forms).
+    expect(csv.headers['set-cookie']).toBeUndefined();
+    expect((await t.http().get(`${base}.json?version=1`).set('Host', city.host)).headers['set-cookie']).toBeUndefined();
+    expect((await t.http().get('/open-data/report-v2.schema.json').set('Host', city.host)).headers['set-cookie']).toBeUndefined();
     const rows = csvRows(csv.text);
     expect(rows[0].slice(0, 6)).toEqual(['report_version', 'published_at', 'campaign_slug', 'title', 'commune', 'category']);
     const velo = rows.find((r) => r[3] === 'Atelier vélo <solidaire>')!;

@@ -12,6 +12,9 @@ export const RULE_MODES = ['blocking', 'advisory'] as const;
 export type RuleMode = (typeof RULE_MODES)[number];
 
 /** Operators in pairs of opposites (see `negate`): a rule and its opposite never both pass. */
+/** The longest value a rule compares with, in characters. */
+export const RULE_VALUE_MAX = 120;
+
 export const RULE_OPERATORS = ['equals', 'not_equals', 'one_of', 'none_of', 'at_least', 'less_than', 'at_most', 'more_than', 'is_filled', 'is_empty'] as const;
 export type RuleOperator = (typeof RULE_OPERATORS)[number];
 
@@ -124,6 +127,9 @@ export function satisfies(op: RuleOperator, value: QuestionRule['value'], answer
 /** One rule on an application's facts: not applicable when its condition does not hold. */
 export function evaluateRule(rule: QuestionRule, facts: Facts): RuleOutcome {
   if (rule.when && !satisfies('equals', rule.when.equals, facts[rule.when.field])) return 'not_applicable';
+  // An empty answer is the form's business ("this field is required"), not a comparison's: only
+  // "is filled" / "is empty" read it, so one blank field is not also flagged by every rule on it.
+  if (operatorValueKind(rule.operator) !== 'none' && valuesOf(facts[rule.field]).length === 0) return 'not_applicable';
   return satisfies(rule.operator, rule.value, facts[rule.field]) ? 'pass' : 'fail';
 }
 
@@ -170,6 +176,9 @@ export function checkQuestionRules(
         q?.kind === 'single_choice' || q?.kind === 'multiple_choice' ? (q.options ?? []).map((o) => o.key) : q?.kind === 'yes_no' ? ['yes', 'no'] : null;
       const given = Array.isArray(v) ? v : kind === 'one' && typeof v === 'string' ? [v] : [];
       if (options && given.some((x) => !options.includes(x))) problems.push(fieldProblem(`${at}.value`, 'validation.ruleValue'));
+      // A value is a word or a few: a page of text is a mistake (and would be written into every explanation).
+      else if (given.length > 20 || given.some((x) => typeof x !== 'string' || x.length > RULE_VALUE_MAX))
+        problems.push(fieldProblem(`${at}.value`, 'validation.ruleValueLength', { max: RULE_VALUE_MAX }));
     }
     if (r.when) {
       const c = question(r.when.field);

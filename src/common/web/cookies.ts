@@ -16,3 +16,15 @@ export function setCookie(config: AppConfig, req: AppRequest, res: Response, nam
     ...(maxAgeSeconds ? { maxAge: maxAgeSeconds * 1000 } : {}),
   });
 }
+
+/**
+ * Removes a cookie this response was about to set: a file a shared cache may keep (a published
+ * report, an image, the sitemap) must not carry one visitor's CSRF cookie to the next.
+ */
+export function dropCookie(res: Response, name: string): void {
+  const set = res.getHeader('Set-Cookie');
+  if (!set) return;
+  const kept = (Array.isArray(set) ? set : [String(set)]).filter((c) => !c.startsWith(`${name}=`));
+  if (kept.length) res.setHeader('Set-Cookie', kept);
+  else res.removeHeader('Set-Cookie');
+}

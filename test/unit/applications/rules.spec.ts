@@ -107,11 +107,21 @@ describe('rule engine properties', () => {
     fc.assert(fc.property(ruleOf, answers, (r, a) => !(evaluateRule(r, on(a)) === 'pass' && evaluateRule(negate(r), on(a)) === 'pass')));
   });
 
-  it('outside numbers, exactly one of a rule and its negation passes', () => {
+  it('outside numbers, exactly one of a rule and its negation passes on a filled answer', () => {
     fc.assert(
       fc.property(ruleOf, answers, (r, a) => {
         fc.pre(operatorValueKind(r.operator) !== 'number');
+        fc.pre(operatorValueKind(r.operator) === 'none' || evaluateRule({ ...r, operator: 'is_filled' }, on(a)) === 'pass');
         return (evaluateRule(r, on(a)) === 'pass') !== (evaluateRule(negate(r), on(a)) === 'pass');
+      }),
+    );
+  });
+
+  it('leaves an empty answer to "is filled" / "is empty": every comparing rule is not applicable to it', () => {
+    fc.assert(
+      fc.property(ruleOf, fc.constantFrom(undefined, '', [] as string[], '  '), (r, empty) => {
+        fc.pre(operatorValueKind(r.operator) !== 'none' && !r.when);
+        return evaluateRule(r, on(empty as AnswerValue)) === 'not_applicable';
       }),
     );
   });
