@@ -165,6 +165,7 @@ export class RefundsPagesController {
       programme,
       contribution: c,
       who: c.displayName ? `${c.displayName} (${c.email})` : c.email,
+      hasReceipt: c.receiptNumber ? 'yes' : 'no',
       pledge: c.provider === 'pledge',
       action: `${page.basePath}/staff/programmes/${programmeId}/contributions/${c.id}/refund`,
       cancelHref: `${page.basePath}/staff/programmes/${programmeId}/contributions`,

@@ -88,7 +88,18 @@ export function reportPdf(f: ReportFigures, meta: PdfMeta, locale: Locale, t: Tr
       { head: t('report.outcome'), w: 0.1 },
     ],
     v.campaignRows.map((r) =>
-      [r.title, r.commune, r.categoryLabel, r.goal, r.citizens, r.matched, r.total, r.percent, r.contributorsText, r.outcomeLabel].map(pdfText),
+      [
+        r.title,
+        r.commune,
+        r.categoryLabel,
+        r.goal,
+        r.citizens,
+        r.matched,
+        r.total,
+        r.percent,
+        r.contributorsText,
+        r.reachedNote ? `${r.outcomeLabel} (${r.reachedNote})` : r.outcomeLabel,
+      ].map(pdfText),
     ),
   );
   if (v.nearMisses.length) {

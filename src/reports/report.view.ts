@@ -103,6 +103,8 @@ export function reportView(f: ReportFigures, locale: Locale, t: Translate, opts:
     contributorsText: num(r.contributors),
     contributionsText: num(r.contributions),
     outcomeLabel: t(`report.outcome.${r.outcome}`),
+    // A near miss read in the table too: "0 €" alone would say nobody gave.
+    reachedNote: barBefore(r) === undefined ? null : t('report.outcomeReached', { percent: formatPercent(barBefore(r)!, locale) }),
     funded: r.outcome === 'funded',
     // What the chart writes at the end of the bar: a missed campaign also says what it reached before refunds.
     barText:

@@ -109,8 +109,9 @@ export interface CampaignRow {
   outcome: CampaignOutcome;
   /**
    * Citizens' payments confirmed at some point, refunded ones included (schemaVersion 2): what a campaign
-   * that missed its goal had reached before its contributions went back. Match-funding is not in it:
-   * a campaign that is not funded receives none.
+   * that missed its goal had reached before its contributions went back. `citizensCents` is citizens'
+   * money only; `percentOfGoal` adds the match-funding the campaign kept, like its own % of goal (a
+   * campaign that is not funded keeps none).
    */
   beforeRefunds?: { citizensCents: number; percentOfGoal: number; contributions: number; contributors: number };
 }
@@ -343,7 +344,12 @@ export function computeReport(input: ReportInput): ReportFigures {
         contributors: mine.contributors,
         pageViews: c.pageViews,
         outcome: outcomeOf(c.status),
-        beforeRefunds: { ...before, percentOfGoal: c.goalCents > 0 ? Math.floor((before.citizensCents * 100) / c.goalCents) : 0 },
+        // With the match-funding the campaign kept (none for one that is not funded), as its own % of goal counts it:
+        // a campaign without refunds reads the same percentage twice.
+        beforeRefunds: {
+          ...before,
+          percentOfGoal: c.goalCents > 0 ? Math.floor(((before.citizensCents + (input.matchCountsTowardGoal ? matchedCents : 0)) * 100) / c.goalCents) : 0,
+        },
       };
     })
     .sort((a, b) => b.percentOfGoal - a.percentOfGoal || b.totalCents - a.totalCents || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));

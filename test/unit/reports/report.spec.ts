@@ -129,9 +129,10 @@ describe('results report figures', () => {
     const byId = Object.fromEntries(f.campaignRows.map((r) => [r.campaignId, r]));
     // B: 30,000 of 200,000 confirmed then refunded (or due): 15 %, two people; match-funding is not in it.
     expect(byId.B.beforeRefunds).toEqual({ citizensCents: 30_000, percentOfGoal: 15, contributions: 2, contributors: 2 });
-    // A funded campaign: before refunds is what it kept (no refund), in citizens' money only.
-    expect(byId.A.beforeRefunds).toEqual({ citizensCents: 120_000, percentOfGoal: 120, contributions: 3, contributors: 2 });
-    expect(byId.C.beforeRefunds).toEqual({ citizensCents: 0, percentOfGoal: 0, contributions: 0, contributors: 0 });
+    // A funded campaign without refunds: what it kept, and the same % of goal as its own (match-funding in it).
+    expect(byId.A.beforeRefunds).toEqual({ citizensCents: 120_000, percentOfGoal: 145, contributions: 3, contributors: 2 });
+    expect(byId.A.beforeRefunds!.percentOfGoal).toBe(byId.A.percentOfGoal);
+    expect(byId.C.beforeRefunds).toEqual({ citizensCents: 0, percentOfGoal: 120, contributions: 0, contributors: 0 });
     // 99.6 % reached, then refunded: shown as 99 %, never rounded up to the goal.
     const g = computeReport(
       input({ campaigns: [campaign('B', { goalCents: 100_000, status: 'not_funded' })], contributions: [gift('B', 99_600, 'a@x', { status: 'refunded' })] }),
