@@ -37,3 +37,13 @@ export function nextToPromote(
   }
   return { applicationId: ordered[0].applicationId, position: ordered[0].position, reason: 'rank' };
 }
+
+/**
+ * Places left open by withdrawals: each withdrawn laureate opens one, each promotion fills one. A
+ * promotion is refused when none is open, so two clicks on "promote" after one withdrawal promote one.
+ */
+export function openPlaces(outcomes: ReadonlyArray<{ readonly status: string; readonly promotedAt?: Date | null }>): number {
+  const withdrawn = outcomes.filter((o) => o.status === 'withdrawn').length;
+  const promoted = outcomes.filter((o) => o.promotedAt).length;
+  return Math.max(0, withdrawn - promoted);
+}
