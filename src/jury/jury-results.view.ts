@@ -58,7 +58,14 @@ function changesView(r: Results, named: (id: string) => { receipt: string; title
       .map((o) => ({ applicationId: o.applicationId, ...named(o.applicationId), promotedAt: o.promotedAt, promotedFrom: o.promotedFromPosition })),
     withdrawn: r.outcomes
       .filter((o) => o.status === 'withdrawn')
-      .map((o) => ({ ...named(o.applicationId), at: o.withdrawnAt, reason: o.withdrawnReason, byLaureate: o.withdrawnByLaureate })),
+      .map((o) => ({
+        ...named(o.applicationId),
+        at: o.withdrawnAt,
+        reason: o.withdrawnReason,
+        byLaureate: o.withdrawnByLaureate,
+        promotedAt: o.promotedAt,
+        promotedFrom: o.promotedFromPosition,
+      })),
     waiting: waiting.map((o) => ({ ...named(o.applicationId), position: o.waitingPosition })),
     openPlaces: openPlaces(r.outcomes),
     canPromote: waiting.length > 0 && openPlaces(r.outcomes) > 0,
