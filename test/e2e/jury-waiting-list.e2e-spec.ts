@@ -4,6 +4,7 @@ import { createCall, createPerson, createProgramme, createTenant } from '../fact
 import type { TestPerson, TestTenant } from '../factories/index.js';
 import { createEligibleApplications, inviteJuror, type EligibleApplication } from '../factories/jury.js';
 import { openPage } from '../setup/pages.js';
+import { TEST_PLAN } from '../factories/coaching.js';
 import { TestSmtpServer } from '../setup/smtp.js';
 import { startTestApp } from '../setup/test-app.js';
 import type { TestApp } from '../setup/test-app.js';
@@ -29,36 +30,43 @@ describe('jury: withdrawal and the waiting list', () => {
   const audits = async (action: string, subjectId: string) =>
     (await t.ds.query(`SELECT data FROM audit_entry WHERE action = $1 AND subject_id = $2`, [action, subjectId])) as Array<{ data: Record<string, unknown> }>;
 
+  /** A programme announced with A1 and A2 laureates and A3, A5, A4 waiting (see above). */
+  async function announcedWithWaitingList(prefix: string): Promise<{ programme: Programme; apps: EligibleApplication[] }> {
+    const p = await createProgramme(t, city, staff, { phase: 'jury' });
+    await createCall(t, city, staff, p.id);
+    const list = await createEligibleApplications(t, city, p.id, 5, { prefix });
+    const jury = `/api/programmes/${p.id}/jury`;
+    await t
+      .http()
+      .put(`${jury}/settings`)
+      .set(staff.headers)
+      .send({ method: 'favourites', maxFavourites: 5, laureates: 2, waitingList: 3, quotas: [{ dimension: 'category', group: 'reuse', min: 1 }] })
+      .expect(200);
+    const picks = [[1, 3, 5, 2, 4], [1, 3, 5, 2], [1, 3, 5], [1, 3], [1]];
+    const jurors = [];
+    for (let i = 0; i < picks.length; i++) jurors.push(await inviteJuror(t, city, staff, p.id, { email: `${prefix}-juror${i}@partner.example` }));
+    await t.http().post(`${jury}/vote/open`).set(staff.headers).expect(200);
+    for (let i = 0; i < picks.length; i++) {
+      await t
+        .http()
+        .put(`${jury}/me/favourites`)
+        .set(jurors[i].headers)
+        .send({ applicationIds: picks[i].map((n) => list[n - 1].id) })
+        .expect(200);
+    }
+    await t.http().post(`${jury}/vote/close`).set(staff.headers).expect(200);
+    await t.http().post(`${jury}/laureates`).set(staff.headers).send({}).expect(200);
+    await t.http().post(`${jury}/announce`).set(staff.headers).expect(200);
+    return { programme: p, apps: list };
+  }
+
   beforeAll(async () => {
     smtp = await new TestSmtpServer().start();
     t = await startTestApp({ config: { smtpUrl: smtp.url } });
     t.clock.set('2026-06-10T08:00:00Z');
     city = await createTenant(t);
     staff = await createPerson(t, city, 'staff', { email: 'agent@city.test' });
-    programme = await createProgramme(t, city, staff, { phase: 'jury' });
-    await createCall(t, city, staff, programme.id);
-    apps = await createEligibleApplications(t, city, programme.id, 5, { prefix: 'wl' });
-    await t
-      .http()
-      .put(`${base()}/settings`)
-      .set(staff.headers)
-      .send({ method: 'favourites', maxFavourites: 5, laureates: 2, waitingList: 3, quotas: [{ dimension: 'category', group: 'reuse', min: 1 }] })
-      .expect(200);
-    const picks = [[1, 3, 5, 2, 4], [1, 3, 5, 2], [1, 3, 5], [1, 3], [1]];
-    const jurors = [];
-    for (let i = 0; i < picks.length; i++) jurors.push(await inviteJuror(t, city, staff, programme.id, { email: `wl-juror${i}@partner.example` }));
-    await t.http().post(`${base()}/vote/open`).set(staff.headers).expect(200);
-    for (let i = 0; i < picks.length; i++) {
-      await t
-        .http()
-        .put(`${base()}/me/favourites`)
-        .set(jurors[i].headers)
-        .send({ applicationIds: picks[i].map((n) => A(n).id) })
-        .expect(200);
-    }
-    await t.http().post(`${base()}/vote/close`).set(staff.headers).expect(200);
-    await t.http().post(`${base()}/laureates`).set(staff.headers).send({}).expect(200);
-    await t.http().post(`${base()}/announce`).set(staff.headers).expect(200);
+    ({ programme, apps } = await announcedWithWaitingList('wl'));
     await t.sendMail();
   });
   afterAll(async () => {
@@ -193,5 +201,41 @@ describe('jury: withdrawal and the waiting list', () => {
     expect(en.html).toContain('Laureates after the announcement');
     expect(en.html).toContain('promoted from the waiting list (position 3) on');
     expect(en.html).toContain('withdrawn by staff on');
+  });
+
+  it('once coaching has started, a withdrawn laureate leaves its lists and the promoted one gets a schedule at once', async () => {
+    const other = await announcedWithWaitingList('wc');
+    const id = other.programme.id;
+    await t.http().put(`/api/programmes/${id}/coaching/plan`).set(staff.headers).send({ milestones: TEST_PLAN }).expect(200);
+    await t.http().post(`/api/programmes/${id}/transitions`).set(staff.headers).send({ to: 'coaching', reason: 'Coaching starts' }).expect(201);
+    const listed = async () =>
+      (
+        (await t.http().get(`/api/programmes/${id}/coaching/laureates`).set(staff.headers).expect(200)).body.laureates as Array<{
+          laureate: { applicationId: string };
+          milestones: unknown[];
+        }>
+      ).map((l) => ({ applicationId: l.laureate.applicationId, milestones: l.milestones.length }));
+    expect((await listed()).map((l) => l.applicationId).sort()).toEqual([other.apps[0].id, other.apps[1].id].sort());
+    await t
+      .http()
+      .post(`/api/programmes/${id}/jury/laureates/${other.apps[1].id}/withdraw`)
+      .set(staff.headers)
+      .send({ reason: 'Le porteur renonce.' })
+      .expect(200);
+    expect((await listed()).map((l) => l.applicationId)).toEqual([other.apps[0].id]);
+    const promoted = await t.http().post(`/api/programmes/${id}/jury/waiting-list/promote`).set(staff.headers).expect(200);
+    expect(promoted.body.applicationId).toBe(other.apps[3].id);
+    const after = await listed();
+    expect(after.map((l) => l.applicationId).sort()).toEqual([other.apps[0].id, other.apps[3].id].sort());
+    expect(after.find((l) => l.applicationId === other.apps[3].id)!.milestones).toBe(TEST_PLAN.length);
+    // Past the campaign's start nothing changes any more.
+    await t.ds.query(`UPDATE programme SET phase = 'campaign' WHERE id = $1`, [id]);
+    const closed = await t
+      .http()
+      .post(`/api/programmes/${id}/jury/laureates/${other.apps[0].id}/withdraw`)
+      .set(staff.headers)
+      .send({ reason: 'Trop tard pour cela.' });
+    expect(closed.status).toBe(409);
+    expect(closed.body.code).toBe('JURY_CHANGES_CLOSED');
   });
 });
