@@ -108,22 +108,7 @@ export class JuryWaitingListService {
       const waiting = outcomes.filter((o) => o.status === 'waiting');
       if (!waiting.length) throw new DomainError('JURY_WAITING_LIST_EMPTY');
       if (!openPlaces(outcomes)) throw new DomainError('JURY_NO_OPEN_PLACE');
-      const laureates = outcomes.filter((o) => o.status === 'laureate');
-      const apps = new Map(
-        (
-          await this.repo.applications(
-            em,
-            tenant.id,
-            [...waiting, ...laureates].map((o) => o.applicationId),
-          )
-        ).map((a) => [a.id, a]),
-      );
-      const groupsOf = (id: string) => ({ category: apps.get(id)?.category ?? '', commune: apps.get(id)?.commune ?? '' });
-      const next = nextToPromote(
-        waiting.map((o) => ({ applicationId: o.applicationId, position: o.waitingPosition!, groups: groupsOf(o.applicationId) })),
-        laureates.map((o) => ({ groups: groupsOf(o.applicationId) })),
-        settingsOf(jury).quotas,
-      )!;
+      const { next, apps } = await this.next(em, tenant, jury, outcomes);
       const outcome = waiting.find((o) => o.applicationId === next.applicationId)!;
       const now = this.clock.now();
       const patch = { status: 'laureate' as const, waitingPosition: null, promotedAt: now, promotedBy: actorUserId, promotedFromPosition: next.position };
@@ -170,22 +155,7 @@ export class JuryWaitingListService {
     const outcomes = await this.repo.outcomes(em, tenant.id, programmeId);
     const waiting = outcomes.filter((o) => o.status === 'waiting');
     if (!waiting.length || !openPlaces(outcomes)) return null;
-    const laureates = outcomes.filter((o) => o.status === 'laureate');
-    const apps = new Map(
-      (
-        await this.repo.applications(
-          em,
-          tenant.id,
-          [...waiting, ...laureates].map((o) => o.applicationId),
-        )
-      ).map((a) => [a.id, a]),
-    );
-    const groupsOf = (id: string) => ({ category: apps.get(id)?.category ?? '', commune: apps.get(id)?.commune ?? '' });
-    const next = nextToPromote(
-      waiting.map((o) => ({ applicationId: o.applicationId, position: o.waitingPosition!, groups: groupsOf(o.applicationId) })),
-      laureates.map((o) => ({ groups: groupsOf(o.applicationId) })),
-      settingsOf(jury).quotas,
-    )!;
+    const { next, apps } = await this.next(em, tenant, jury, outcomes);
     const app = apps.get(next.applicationId);
     return { applicationId: next.applicationId, position: next.position, title: app?.title ?? '', receipt: app?.receiptNumber ?? null };
   }
@@ -197,6 +167,22 @@ export class JuryWaitingListService {
     const outcome = app ? (await this.repo.outcomes(this.repo.manager, tenant.id, programmeId)).find((o) => o.applicationId === app.id) : undefined;
     if (!app || outcome?.status !== 'laureate') throw new DomainError('NOT_FOUND');
     return { title: app.title, titleLang: app.locale, receipt: app.receiptNumber };
+  }
+
+  /** Who is next (the waiting list must not be empty), with the applications the rule read. */
+  private async next(em: EntityManager, tenant: Tenant, jury: Jury, outcomes: JuryOutcome[]) {
+    const waiting = outcomes.filter((o) => o.status === 'waiting');
+    const laureates = outcomes.filter((o) => o.status === 'laureate');
+    const ids = [...waiting, ...laureates].map((o) => o.applicationId);
+    const apps = new Map((await this.repo.applications(em, tenant.id, ids)).map((a) => [a.id, a]));
+    // The quota groups, as the selection reads them (src/jury/jury-vote.util.ts).
+    const groupsOf = (id: string) => ({ category: apps.get(id)?.category ?? '', commune: apps.get(id)?.commune ?? '' });
+    const next = nextToPromote(
+      waiting.map((o) => ({ applicationId: o.applicationId, position: o.waitingPosition!, groups: groupsOf(o.applicationId) })),
+      laureates.map((o) => ({ groups: groupsOf(o.applicationId) })),
+      settingsOf(jury).quotas,
+    )!;
+    return { next, apps };
   }
 
   private async lockForChange(em: EntityManager, tenant: Tenant, programmeId: string): Promise<{ programme: Programme; jury: Jury }> {

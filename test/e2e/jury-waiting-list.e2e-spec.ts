@@ -30,6 +30,23 @@ describe('jury: withdrawal and the waiting list', () => {
   const audits = async (action: string, subjectId: string) =>
     (await t.ds.query(`SELECT data FROM audit_entry WHERE action = $1 AND subject_id = $2`, [action, subjectId])) as Array<{ data: Record<string, unknown> }>;
 
+  let browserOfStaff: ReturnType<TestApp['http']> | null = null;
+  /** A browser signed in as staff (pages use the session cookie and CSRF tokens). */
+  async function signedInStaff(): Promise<ReturnType<TestApp['http']>> {
+    if (browserOfStaff) return browserOfStaff;
+    await t.app.get(AuthService).setPassword(city.tenant.id, staff.userId, 'a long enough password');
+    const browser = t.http();
+    const signIn = await openPage(browser, city.host, '/sign-in');
+    await browser
+      .post('/sign-in/password')
+      .set('Host', city.host)
+      .type('form')
+      .send({ _csrf: signIn.csrf, email: 'agent@city.test', password: 'a long enough password' })
+      .expect(303);
+    browserOfStaff = browser;
+    return browser;
+  }
+
   /** A programme announced with A1 and A2 laureates and A3, A5, A4 waiting (see above). */
   async function announcedWithWaitingList(prefix: string): Promise<{ programme: Programme; apps: EligibleApplication[] }> {
     const p = await createProgramme(t, city, staff, { phase: 'jury' });
@@ -167,15 +184,7 @@ describe('jury: withdrawal and the waiting list', () => {
   });
 
   it('the staff pages: withdraw through the confirmation form (303), the history in fr and en', async () => {
-    await t.app.get(AuthService).setPassword(city.tenant.id, staff.userId, 'a long enough password');
-    const browser = t.http();
-    const signIn = await openPage(browser, city.host, '/sign-in');
-    await browser
-      .post('/sign-in/password')
-      .set('Host', city.host)
-      .type('form')
-      .send({ _csrf: signIn.csrf, email: 'agent@city.test', password: 'a long enough password' })
-      .expect(303);
+    const browser = await signedInStaff();
     const jury = `/staff/programmes/${programme.id}/jury`;
     const form = await openPage(browser, city.host, `${jury}/laureates/${A(4).id}/withdraw`);
     expect(form.html).toContain('Retirer un lauréat ?');
@@ -223,8 +232,17 @@ describe('jury: withdrawal and the waiting list', () => {
       .send({ reason: 'Le porteur renonce.' })
       .expect(200);
     expect((await listed()).map((l) => l.applicationId)).toEqual([other.apps[0].id]);
-    const promoted = await t.http().post(`/api/programmes/${id}/jury/waiting-list/promote`).set(staff.headers).expect(200);
-    expect(promoted.body.applicationId).toBe(other.apps[3].id);
+    // Promoted from the staff page: the confirmation names who, the button promotes (303 back to the page).
+    const browser = await signedInStaff();
+    const page = await openPage(browser, city.host, `/staff/programmes/${id}/jury`);
+    expect(page.html).toContain(`/staff/programmes/${id}/jury/waiting-list/promote`);
+    const confirm = await openPage(browser, city.host, `/staff/programmes/${id}/jury/waiting-list/promote`);
+    expect(confirm.html).toContain(other.apps[3].receiptNumber);
+    await browser.post(`/staff/programmes/${id}/jury/waiting-list/promote`).set('Host', city.host).type('form').send({ _csrf: confirm.csrf }).expect(303);
+    const again = await browser.post(`/staff/programmes/${id}/jury/waiting-list/promote`).set('Host', city.host).type('form').send({ _csrf: confirm.csrf });
+    expect(again.status).toBe(409);
+    // The browser chose English on the history page above.
+    expect(again.text).toContain('No place is open: a laureate must be withdrawn first.');
     const after = await listed();
     expect(after.map((l) => l.applicationId).sort()).toEqual([other.apps[0].id, other.apps[3].id].sort());
     expect(after.find((l) => l.applicationId === other.apps[3].id)!.milestones).toBe(TEST_PLAN.length);
