@@ -83,11 +83,15 @@ export class CampaignsRepository {
     if (Object.keys(patch).length) await em.getRepository(Campaign).update({ id }, patch as never);
   }
 
-  /** Opens every approved campaign of the programme at one instant, in the caller's transaction. */
-  async openApproved(em: EntityManager, tenantId: string, programmeId: string, at: Date): Promise<Campaign[]> {
+  /**
+   * Opens every approved campaign of the programme at one instant, in the caller's transaction; only
+   * those of `applicationIds` (the laureates still laureates: one withdrawn after approval stays closed).
+   */
+  async openApproved(em: EntityManager, tenantId: string, programmeId: string, at: Date, applicationIds: readonly string[]): Promise<Campaign[]> {
     await em.query(
-      `UPDATE campaign SET status = 'live', opened_at = $3, updated_at = now() WHERE tenant_id = $1 AND programme_id = $2 AND status = 'approved'`,
-      [tenantId, programmeId, at],
+      `UPDATE campaign SET status = 'live', opened_at = $3, updated_at = now()
+        WHERE tenant_id = $1 AND programme_id = $2 AND status = 'approved' AND application_id = ANY($4::uuid[])`,
+      [tenantId, programmeId, at, [...applicationIds]],
     );
     return this.ofProgramme(em, tenantId, programmeId, ['live']);
   }

@@ -110,7 +110,14 @@ export class CampaignsService implements OnModuleInit {
   private async openWindow(em: EntityManager, change: PhaseChange): Promise<void> {
     this.pages.forget(change.tenant.id);
     const at = change.programme.timeline.campaign ? new Date(change.programme.timeline.campaign) : change.at;
-    const live = await this.repo.openApproved(em, change.tenant.id, change.programme.id, at);
+    const laureates = await this.laureates.ofProgramme(em, change.tenant.id, change.programme.id, 'rank_then_title');
+    const live = await this.repo.openApproved(
+      em,
+      change.tenant.id,
+      change.programme.id,
+      at,
+      laureates.map((l) => l.applicationId),
+    );
     const site = await this.tenants.siteUrl(change.tenant, em);
     for (const s of await this.repo.subscribers(
       em,

@@ -57,12 +57,15 @@ export class CoachingRepository {
   }
 
   // architecture exception: lists of laureates join `application` for the project's title, category and
-  // language, and sort by its receipt number, in the one query that pages read.
+  // language, and sort by its receipt number, in the one query that pages read. They also keep only
+  // those still laureates (`jury_outcome`): one withdrawn after enrolment keeps their coaching row and
+  // work (nothing is deleted) but leaves every list, count, reminder and the readiness rule at once.
   private laureateQuery(em: EntityManager) {
     return em
       .getRepository(CoachingLaureate)
       .createQueryBuilder('l')
       .innerJoin('application', 'a', 'a.id = l.application_id')
+      .innerJoin('jury_outcome', 'jo', "jo.application_id = l.application_id AND jo.status = 'laureate'")
       .addSelect(['a.title AS a_title', 'a.category AS a_category', 'a.receipt_number AS a_receipt', 'a.locale AS a_locale']);
   }
 

@@ -12,6 +12,7 @@ import { TransactionRunner } from '../common/db/transaction.js';
 import { DomainError, fieldProblem, type FieldProblem } from '../common/errors/domain-error.js';
 import type { Principal } from '../auth/principal.js';
 import { LaureatesQuery } from '../jury/laureates.query.js';
+import { LaureateChanges } from '../jury/laureate-changes.js';
 import { PhaseHooks, type PhaseChange } from '../programmes/phase-hooks.js';
 import { ProgrammesRepository } from '../programmes/programmes.repository.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
@@ -134,6 +135,7 @@ export class CoachingService implements OnModuleInit {
     private readonly clock: Clock,
     private readonly juryLaureates: LaureatesQuery,
     private readonly sessions: CoachingSessionsService,
+    private readonly laureateChanges: LaureateChanges,
   ) {}
 
   onModuleInit(): void {
@@ -150,6 +152,13 @@ export class CoachingService implements OnModuleInit {
     });
     this.hooks.onEnter(async (em, change) => {
       if (change.to === 'coaching') await this.startCoaching(em, change);
+    });
+    // Promoted from the waiting list once coaching has started: their schedule (and coach) are made in
+    // the promotion's transaction. Before it starts, entering the phase enrols them like the others.
+    this.laureateChanges.onChange(async (em, change) => {
+      if (change.kind !== 'promoted') return;
+      const plan = await this.repo.plan(em, change.tenant.id, change.programmeId);
+      if (plan?.startedAt) await this.generate(em, change.tenant, change.programmeId, plan);
     });
   }
 

@@ -27,7 +27,20 @@ import { JurySetupService } from './jury-setup.service.js';
 import { settingsOf } from './jury.settings.js';
 
 /** The staff page's success messages (`?saved=`). */
-const SAVED = ['member', 'memberUpdated', 'memberRemoved', 'invitationSent', 'settings', 'open', 'close', 'remind', 'confirm', 'announce'];
+const SAVED = [
+  'member',
+  'memberUpdated',
+  'memberRemoved',
+  'invitationSent',
+  'settings',
+  'open',
+  'close',
+  'remind',
+  'confirm',
+  'announce',
+  'withdrawn',
+  'promoted',
+];
 
 /** The jury's staff page, server-rendered and usable without JavaScript: composition, settings, progress, results. */
 @ApiExcludeController()

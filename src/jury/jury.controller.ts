@@ -54,7 +54,7 @@ function ballotView(b: JuryBallot) {
   return { applicationId: b.applicationId, scores: b.scores, picked: b.picked, rank: b.rank, comment: b.comment, version: b.version, updatedAt: b.updatedAt };
 }
 
-function outcomeView(o: JuryOutcome) {
+export function outcomeView(o: JuryOutcome) {
   return {
     applicationId: o.applicationId,
     status: o.status,
@@ -63,6 +63,11 @@ function outcomeView(o: JuryOutcome) {
     score: o.score,
     overridden: o.overridden,
     confirmedAt: o.confirmedAt,
+    withdrawnAt: o.withdrawnAt ?? null,
+    withdrawnReason: o.withdrawnReason ?? null,
+    withdrawnByLaureate: o.withdrawnByLaureate ?? false,
+    promotedAt: o.promotedAt ?? null,
+    promotedFromPosition: o.promotedFromPosition ?? null,
   };
 }
 

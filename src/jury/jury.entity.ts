@@ -195,7 +195,8 @@ export class JuryNote {
 @Entity('jury_outcome')
 @Index('jury_outcome_application_key', ['applicationId'], { unique: true })
 @Index('jury_outcome_tenant_programme_idx', ['tenantId', 'programmeId', 'status'])
-@Check('jury_outcome_status', `status IN ('laureate', 'waiting', 'not_selected')`)
+@Check('jury_outcome_status', `status IN ('laureate', 'waiting', 'not_selected', 'withdrawn')`)
+@Check('jury_outcome_withdrawn', `(status = 'withdrawn') = (withdrawn_at IS NOT NULL)`)
 @Check('jury_outcome_waiting', `(status = 'waiting') = (waiting_position IS NOT NULL)`)
 export class JuryOutcome {
   @PrimaryGeneratedColumn('uuid') id: string;
@@ -208,7 +209,7 @@ export class JuryOutcome {
   @ManyToOne(() => Application, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'application_id', foreignKeyConstraintName: 'jury_outcome_application_fk' })
   private applicationRef?: Application;
-  @Column('text') status: 'laureate' | 'waiting' | 'not_selected';
+  @Column('text') status: 'laureate' | 'waiting' | 'not_selected' | 'withdrawn';
   /** Position in the jury's ranking (null: not ranked, e.g. below quorum). */
   @Column('int', { nullable: true }) rank: number | null;
   @Column('int', { nullable: true }) waitingPosition: number | null;
@@ -217,4 +218,13 @@ export class JuryOutcome {
   @Column('boolean', { default: false }) overridden: boolean;
   @Column('uuid') confirmedBy: string;
   @Column('timestamptz') confirmedAt: Date;
+  /** A laureate withdrawn before the campaign: when, why, who recorded it, and whether it was their own decision. */
+  @Column('timestamptz', { nullable: true }) withdrawnAt: Date | null;
+  @Column('text', { nullable: true }) withdrawnReason: string | null;
+  @Column('uuid', { nullable: true }) withdrawnBy: string | null;
+  @Column('boolean', { default: false }) withdrawnByLaureate: boolean;
+  /** Promoted from the waiting list (its old position kept here; the others' positions are not renumbered). */
+  @Column('timestamptz', { nullable: true }) promotedAt: Date | null;
+  @Column('uuid', { nullable: true }) promotedBy: string | null;
+  @Column('int', { nullable: true }) promotedFromPosition: number | null;
 }

@@ -18,7 +18,12 @@ export type JuryErrorCode =
   | 'JURY_OVERRIDE_JUSTIFICATION_REQUIRED'
   | 'JURY_SELECTION_INVALID'
   | 'JURY_NOT_CONFIRMED'
-  | 'JURY_ALREADY_ANNOUNCED';
+  | 'JURY_ALREADY_ANNOUNCED'
+  | 'JURY_NOT_ANNOUNCED'
+  | 'JURY_CHANGES_CLOSED'
+  | 'JURY_NOT_A_LAUREATE'
+  | 'JURY_WAITING_LIST_EMPTY'
+  | 'JURY_NO_OPEN_PLACE';
 
 export const juryErrors: ErrorCatalogue<JuryErrorCode> = {
   JURY_NOT_CONFIGURED: { status: 409 },
@@ -38,6 +43,11 @@ export const juryErrors: ErrorCatalogue<JuryErrorCode> = {
   JURY_SELECTION_INVALID: { status: 400 },
   JURY_NOT_CONFIRMED: { status: 409 },
   JURY_ALREADY_ANNOUNCED: { status: 409 },
+  JURY_NOT_ANNOUNCED: { status: 409 },
+  JURY_CHANGES_CLOSED: { status: 409 },
+  JURY_NOT_A_LAUREATE: { status: 409 },
+  JURY_WAITING_LIST_EMPTY: { status: 409 },
+  JURY_NO_OPEN_PLACE: { status: 409 },
 };
 
 /** The domain's own codes (src/jury/domain/errors.ts): a ballot or a setting that breaks a rule. */

@@ -14,12 +14,26 @@ import { JuryResultsService } from './jury-results.service.js';
 import { JurySetupService } from './jury-setup.service.js';
 import { JuryVoteService } from './jury-vote.service.js';
 import { LaureatesQuery } from './laureates.query.js';
+import { LaureateChanges } from './laureate-changes.js';
+import { JuryWaitingListService } from './jury-waiting.service.js';
+import { JuryWaitingController } from './jury-waiting.controller.js';
+import { JuryWaitingPagesController } from './jury-waiting.pages.controller.js';
 
 /** The jury of a programme: composition, conflicts, assignment, ballots, results and announcement. */
 @Module({
   imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, ApplicationsModule],
-  controllers: [JuryController, JuryPagesController, JuryStaffPagesController],
-  providers: [JuryRepository, JuryLookups, JurySetupService, JuryVoteService, JuryResultsService, JuryPhaseHooks, LaureatesQuery],
-  exports: [JurySetupService, JuryVoteService, JuryResultsService, LaureatesQuery],
+  controllers: [JuryController, JuryPagesController, JuryStaffPagesController, JuryWaitingController, JuryWaitingPagesController],
+  providers: [
+    JuryRepository,
+    JuryLookups,
+    JurySetupService,
+    JuryVoteService,
+    JuryResultsService,
+    JuryPhaseHooks,
+    LaureatesQuery,
+    LaureateChanges,
+    JuryWaitingListService,
+  ],
+  exports: [JurySetupService, JuryVoteService, JuryResultsService, LaureatesQuery, LaureateChanges, JuryWaitingListService],
 })
 export class JuryModule {}

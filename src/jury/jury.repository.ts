@@ -257,10 +257,38 @@ export class JuryRepository {
     em: EntityManager,
     tenantId: string,
     programmeId: string,
-    rows: Array<Omit<JuryOutcome, 'id' | 'tenantId' | 'programmeId'>>,
+    rows: Array<
+      Omit<
+        JuryOutcome,
+        | 'id'
+        | 'tenantId'
+        | 'programmeId'
+        | 'withdrawnAt'
+        | 'withdrawnReason'
+        | 'withdrawnBy'
+        | 'withdrawnByLaureate'
+        | 'promotedAt'
+        | 'promotedBy'
+        | 'promotedFromPosition'
+      >
+    >,
   ): Promise<void> {
     await em.query(`DELETE FROM jury_outcome WHERE tenant_id = $1 AND programme_id = $2`, [tenantId, programmeId]);
     if (rows.length) await em.getRepository(JuryOutcome).insert(rows.map((r) => ({ ...r, tenantId, programmeId })));
+  }
+
+  /** One outcome locked for a change (withdrawal), or null. */
+  lockOutcome(em: EntityManager, tenantId: string, programmeId: string, applicationId: string): Promise<JuryOutcome | null> {
+    return em
+      .getRepository(JuryOutcome)
+      .createQueryBuilder('o')
+      .setLock('pessimistic_write')
+      .where('o.tenant_id = :tenantId AND o.programme_id = :programmeId AND o.application_id = :applicationId', { tenantId, programmeId, applicationId })
+      .getOne();
+  }
+
+  async updateOutcome(em: EntityManager, id: string, patch: Partial<JuryOutcome>): Promise<void> {
+    await em.getRepository(JuryOutcome).update({ id }, patch);
   }
 
   countLaureates(em: EntityManager, tenantId: string, programmeId: string): Promise<number> {

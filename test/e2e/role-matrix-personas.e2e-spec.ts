@@ -208,6 +208,33 @@ const KEY_ROUTES: KeyRoute[] = [
     'GET /staff/programmes/:programmeId/jury/:action/confirm',
     'close the vote / announce confirmation',
   ),
+  // Issue 19: after the announcement, staff withdraw a laureate and promote the next on the waiting list.
+  key(
+    '-    -    -    -    -    -    A    A    -    -    A    -',
+    'POST /api/programmes/:programmeId/jury/laureates/:applicationId/withdraw',
+    'laureate withdrawal (API)',
+    {
+      body: { reason: 'A long enough reason' },
+    },
+  ),
+  key(
+    '-    -    -    -    -    -    A    A    -    -    A    -',
+    'POST /api/programmes/:programmeId/jury/waiting-list/promote',
+    'waiting list promotion (API)',
+  ),
+  key(
+    '-    -    -    -    -    -    A    A    -    -    A    -',
+    'GET /staff/programmes/:programmeId/jury/laureates/:applicationId/withdraw',
+    'laureate withdrawal (page)',
+    {
+      ids: { applicationId: 'laureateApplication' },
+    },
+  ),
+  key(
+    '-    -    -    -    -    -    A    A    -    -    A    -',
+    'POST /staff/programmes/:programmeId/jury/waiting-list/promote',
+    'waiting list promotion (page)',
+  ),
   key('-    -    -    -    -    -    A    A    -    -    A    -', 'GET /staff/programmes/:programmeId/matching/confirm/confirm', 'matching confirmation'),
   key('-    -    -    -    -    -    A    A    -    -    A    -', 'GET /staff/programmes/:programmeId/phase/confirm', 'phase change confirmation'),
   key('-    -    -    -    -    -    A    A    -    -    A    -', 'POST /staff/programmes/:programmeId/jury/members/:memberId', 'jury member edit (page)', {

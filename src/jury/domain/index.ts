@@ -10,3 +10,4 @@ export * from './selection.js';
 export * from './draw.js';
 export * from './cut-off.js';
 export * from './tally.js';
+export * from './waiting-list.js';

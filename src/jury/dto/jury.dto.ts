@@ -162,3 +162,15 @@ export class ConfirmDto {
   @MaxLength(5000)
   justification?: string;
 }
+
+export class WithdrawLaureateDto {
+  @ApiProperty({ description: 'Why the laureate leaves (at least 10 characters), kept with the outcome and in the audit log' })
+  @Transform(trim)
+  @IsString()
+  @MaxLength(5000)
+  reason: string;
+  @ApiPropertyOptional({ description: 'True when the laureate withdrew themselves (staff record it)' })
+  @IsOptional()
+  @IsBoolean()
+  byLaureate?: boolean;
+}

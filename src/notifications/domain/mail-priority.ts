@@ -33,6 +33,7 @@ export const PRIORITY_BY_TEMPLATE: Readonly<Record<string, MailPriority>> = {
   'contribution-settled': Personal,
   'application-correction': Personal,
   'jury-result': Personal,
+  'jury-withdrawn': Personal,
   'jury-ballot-recorded': Personal,
   'campaign-reviewed': Personal,
   'campaign-settled': Personal,
