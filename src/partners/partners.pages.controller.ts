@@ -226,12 +226,15 @@ export class PartnersPagesController {
     const title = new Map(s.laureates.map((l) => [l.applicationId, l.title]));
     const lang = new Map(s.laureates.map((l) => [l.applicationId, l.locale]));
     const name = new Map(s.partners.map((p) => [p.id, p.name]));
-    const forbidden = m.forbidden.map((f) => ({
-      ...f,
-      laureate: title.get(f.laureateId) ?? f.laureateId,
-      laureateLang: lang.get(f.laureateId),
-      partner: name.get(f.partnerId) ?? f.partnerId,
-    }));
+    // A laureate withdrawn after the matching leaves it: their pairs stay stored (history), not shown.
+    const forbidden = m.forbidden
+      .filter((f) => title.has(f.laureateId))
+      .map((f) => ({
+        ...f,
+        laureate: title.get(f.laureateId) ?? f.laureateId,
+        laureateLang: lang.get(f.laureateId),
+        partner: name.get(f.partnerId) ?? f.partnerId,
+      }));
     return this.views.page('pages/partners/matching', page, {
       title: this.views.t(page.locale, 'partners.matchingTitle'),
       programme: s.programme,
@@ -243,13 +246,15 @@ export class PartnersPagesController {
       laureates: s.laureates,
       partners: s.partners,
       forbidden,
-      pairs: (m.result?.pairs ?? []).map((p) => ({
-        ...p,
-        laureate: title.get(p.laureateId) ?? p.laureateId,
-        laureateLang: lang.get(p.laureateId),
-        partner: name.get(p.partnerId) ?? p.partnerId,
-        terms: termsModel(p.terms),
-      })),
+      pairs: (m.result?.pairs ?? [])
+        .filter((p) => title.has(p.laureateId))
+        .map((p) => ({
+          ...p,
+          laureate: title.get(p.laureateId) ?? p.laureateId,
+          laureateLang: lang.get(p.laureateId),
+          partner: name.get(p.partnerId) ?? p.partnerId,
+          terms: termsModel(p.terms),
+        })),
       unmatched: (m.result?.unmatched ?? []).map((u) => ({
         ...u,
         laureate: title.get(u.laureateId) ?? u.laureateId,
