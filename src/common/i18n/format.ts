@@ -61,7 +61,10 @@ export function formatInstant(at: Date, locale: Locale, timeZone: string): strin
 
 /** From one instant to another, the shared parts written once: "2 décembre 2026, 18:00 – 19:30". */
 export function formatInstantRange(from: Date, to: Date, locale: Locale, timeZone: string): string {
-  return memo(`dt:${locale}:${timeZone}`, () => new Intl.DateTimeFormat(intlTagOf(locale), { dateStyle: 'long', timeStyle: 'short', timeZone })).formatRange(from, to);
+  return memo(`dt:${locale}:${timeZone}`, () => new Intl.DateTimeFormat(intlTagOf(locale), { dateStyle: 'long', timeStyle: 'short', timeZone })).formatRange(
+    from,
+    to,
+  );
 }
 
 /** An instant for a list's cell, in a time zone: "2 déc. 2026, 01:06", "2 Dec 2026, 01:06". */

@@ -3,7 +3,17 @@ import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import Handlebars from 'handlebars';
 import type { LayoutPrincipal, LayoutTenant } from './app-request.js';
-import { formatDay, formatInstant, formatInstantRange, formatInstantShort, formatMoney, formatNumber, formatPercent, formatFileSize, toLocalInput } from '../i18n/format.js';
+import {
+  formatDay,
+  formatInstant,
+  formatInstantRange,
+  formatInstantShort,
+  formatMoney,
+  formatNumber,
+  formatPercent,
+  formatFileSize,
+  toLocalInput,
+} from '../i18n/format.js';
 import { type Localized, pickLocalized } from '../i18n/localized.js';
 import { isMessage, type Message, renderMessage } from '../i18n/message.js';
 import { fieldErrorsIn } from './forms.js';
