@@ -11,7 +11,21 @@ import { accessibilityViolations, launchChromium, serve } from '../setup/browser
 import { startTestApp, type TestApp } from '../setup/test-app.js';
 
 /** The staff pages of one programme (issue 16: every desk page, measured). */
-const PROGRAMME_PAGES = ['', '/call', '/applications', '/jury', '/coaching', '/matching', '/campaigns', '/contributions', '/dashboard', '/report'];
+const PROGRAMME_PAGES = [
+  '',
+  '/call',
+  '/applications',
+  '/jury',
+  '/coaching',
+  '/matching',
+  '/campaigns',
+  '/contributions',
+  '/refunds',
+  '/call/rules',
+  '/call/rules/new',
+  '/dashboard',
+  '/report',
+];
 const AUTHORITY_PAGES = ['/staff', '/staff/people', '/staff/audit', '/staff/branding', '/staff/payment-settings'];
 
 /**
@@ -49,7 +63,21 @@ describe('every staff desk page at 360 and 1280 px', () => {
       `SELECT id FROM programme WHERE tenant_id = $1 AND slug IN ('makers-jury-demo', 'makers-results-demo')`,
       [tenant.id],
     );
-    checked = new Set([...AUTHORITY_PAGES, `/staff/applications/${application.id}`, ...rich.flatMap((p) => pagesOf(p.id))]);
+    // Issue 19's pages, with axe too: the rules of the open call, its application failing an advisory rule, a coaching session.
+    const [open] = await t.ds.query(`SELECT id FROM programme WHERE tenant_id = $1 AND slug = 'makers-2026'`, [tenant.id]);
+    const [coaching] = await t.ds.query(`SELECT id FROM programme WHERE tenant_id = $1 AND slug = 'makers-coaching-demo'`, [tenant.id]);
+    const [advisory] = await t.ds.query(`SELECT id FROM application WHERE tenant_id = $1 AND programme_id = $2 AND title = 'Ressourcerie mobile'`, [
+      tenant.id,
+      open.id,
+    ]);
+    const issue19 = [
+      `/staff/programmes/${open.id}/call/rules`,
+      `/staff/programmes/${open.id}/call/rules/new`,
+      `/staff/applications/${advisory.id}`,
+      `/coaching/programmes/${coaching.id}/sessions/kickoff`,
+    ];
+    paths.push(...issue19.filter((x) => !paths.includes(x)));
+    checked = new Set([...AUTHORITY_PAGES, `/staff/applications/${application.id}`, ...rich.flatMap((p) => pagesOf(p.id)), ...issue19]);
     base = await serve(t);
     browser = await launchChromium();
   }, 300_000);
