@@ -1,7 +1,6 @@
-import { AuthService } from '../../src/auth/auth.service.js';
 import { COMPLETE_APPLICATION, createCall, createPerson, createProgramme, createTenant } from '../factories/index.js';
 import type { TestPerson, TestTenant } from '../factories/index.js';
-import { openPage } from '../setup/pages.js';
+import { openPage, signInByPassword } from '../setup/pages.js';
 import { TestSmtpServer } from '../setup/smtp.js';
 import { startTestApp } from '../setup/test-app.js';
 import type { TestApp } from '../setup/test-app.js';
@@ -16,15 +15,7 @@ describe('application receipt', () => {
   let programme: Programme;
 
   async function signIn(person: TestPerson) {
-    await t.app.get(AuthService).setPassword(city.tenant.id, person.userId, 'a long enough password');
-    const browser = t.http();
-    const page = await openPage(browser, city.host, '/sign-in');
-    await browser
-      .post('/sign-in/password')
-      .set('Host', city.host)
-      .type('form')
-      .send({ _csrf: page.csrf, email: person.email, password: 'a long enough password' })
-      .expect(303);
+    const browser = await signInByPassword(t, city, person);
     return browser;
   }
 
@@ -107,15 +98,7 @@ describe('apply form with uploads', () => {
   async function signedInDraft() {
     const maker = await createPerson(t, city, null);
     const id: string = (await t.http().post(`/api/programmes/${programme.id}/applications`).set(maker.headers).send({}).expect(201)).body.id;
-    await t.app.get(AuthService).setPassword(city.tenant.id, maker.userId, 'a long enough password');
-    const browser = t.http();
-    const signIn = await openPage(browser, city.host, '/sign-in');
-    await browser
-      .post('/sign-in/password')
-      .set('Host', city.host)
-      .type('form')
-      .send({ _csrf: signIn.csrf, email: maker.email, password: 'a long enough password' })
-      .expect(303);
+    const browser = await signInByPassword(t, city, maker);
     return { maker, id, browser };
   }
 

@@ -1,8 +1,7 @@
-import { AuthService } from '../../src/auth/auth.service.js';
 import { ReportsRepository } from '../../src/reports/reports.repository.js';
 import { COMPLETE_APPLICATION, createCall, createPerson, createProgramme, createTenant } from '../factories/index.js';
 import type { TestPerson, TestTenant } from '../factories/index.js';
-import { openPage } from '../setup/pages.js';
+import { openPage, signInByPassword } from '../setup/pages.js';
 import { startTestApp } from '../setup/test-app.js';
 import type { TestApp } from '../setup/test-app.js';
 import type { Programme } from '../../src/programmes/programme.entity.js';
@@ -32,15 +31,7 @@ describe('eligibility rules', () => {
   let formQuestions: Array<Record<string, unknown>>;
 
   async function browserFor(person: TestPerson, email: string) {
-    await t.app.get(AuthService).setPassword(city.tenant.id, person.userId, 'a long enough password');
-    const browser = t.http();
-    const signIn = await openPage(browser, city.host, '/sign-in');
-    await browser
-      .post('/sign-in/password')
-      .set('Host', city.host)
-      .type('form')
-      .send({ _csrf: signIn.csrf, email, password: 'a long enough password' })
-      .expect(303);
+    const browser = await signInByPassword(t, city, { userId: person.userId, email: email });
     return browser;
   }
 

@@ -1,8 +1,7 @@
-import { AuthService } from '../../src/auth/auth.service.js';
 import { createCall, createPerson, createProgramme, createTenant } from '../factories/index.js';
 import type { TestPerson, TestTenant } from '../factories/index.js';
 import { createEligibleApplications, inviteJuror, type TestJuror } from '../factories/jury.js';
-import { openPage } from '../setup/pages.js';
+import { openPage, signInByPassword } from '../setup/pages.js';
 import { startTestApp } from '../setup/test-app.js';
 import type { TestApp } from '../setup/test-app.js';
 
@@ -12,18 +11,7 @@ describe('jury: conflicts, reassignment and the tie-break draw', () => {
   let city: TestTenant;
   let staff: TestPerson;
 
-  async function signIn(email: string, userId: string) {
-    await t.app.get(AuthService).setPassword(city.tenant.id, userId, 'a long enough password');
-    const browser = t.http();
-    const page = await openPage(browser, city.host, '/sign-in');
-    await browser
-      .post('/sign-in/password')
-      .set('Host', city.host)
-      .type('form')
-      .send({ _csrf: page.csrf, email, password: 'a long enough password' })
-      .expect(303);
-    return browser;
-  }
+  const signIn = (email: string, userId: string) => signInByPassword(t, city, { userId, email });
   const audit = (action: string, subjectId: string) =>
     t.ds.query(`SELECT actor_user_id, data FROM audit_entry WHERE tenant_id = $1 AND action = $2 AND subject_id = $3 ORDER BY id`, [
       city.tenant.id,

@@ -1,9 +1,8 @@
-import { AuthService } from '../../src/auth/auth.service.js';
 import { LaureatesQuery } from '../../src/jury/laureates.query.js';
 import { createCall, createPerson, createProgramme, createTenant } from '../factories/index.js';
 import type { TestPerson, TestTenant } from '../factories/index.js';
 import { createEligibleApplications, inviteJuror, type EligibleApplication } from '../factories/jury.js';
-import { openPage } from '../setup/pages.js';
+import { openPage, signInByPassword } from '../setup/pages.js';
 import { TEST_PLAN } from '../factories/coaching.js';
 import { TestSmtpServer } from '../setup/smtp.js';
 import { startTestApp } from '../setup/test-app.js';
@@ -34,15 +33,7 @@ describe('jury: withdrawal and the waiting list', () => {
   /** A browser signed in as staff (pages use the session cookie and CSRF tokens). */
   async function signedInStaff(): Promise<ReturnType<TestApp['http']>> {
     if (browserOfStaff) return browserOfStaff;
-    await t.app.get(AuthService).setPassword(city.tenant.id, staff.userId, 'a long enough password');
-    const browser = t.http();
-    const signIn = await openPage(browser, city.host, '/sign-in');
-    await browser
-      .post('/sign-in/password')
-      .set('Host', city.host)
-      .type('form')
-      .send({ _csrf: signIn.csrf, email: 'agent@city.test', password: 'a long enough password' })
-      .expect(303);
+    const browser = await signInByPassword(t, city, { userId: staff.userId, email: 'agent@city.test' });
     browserOfStaff = browser;
     return browser;
   }

@@ -2,8 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
 import { campaignsTick, contributionBody, createCampaignProgramme } from '../factories/campaigns.js';
 import { createPerson, createTenant, type TestPerson, type TestTenant } from '../factories/index.js';
-import { AuthService } from '../../src/auth/auth.service.js';
-import { openPage } from '../setup/pages.js';
+import { openPage, signInByPassword } from '../setup/pages.js';
 import { StripeStandIn } from '../setup/stripe-stand-in.js';
 import { startTestApp, type TestApp } from '../setup/test-app.js';
 
@@ -355,15 +354,7 @@ describe('payments: the Stripe provider (Checkout Sessions, signed Stripe webhoo
 
   it('has the Stripe keys on the staff page: the endpoint to configure, statuses, keys never written back', async () => {
     const desk = await createPerson(t, city, 'staff', { email: `stripe-${randomUUID().slice(0, 6)}@city.test`, locale: 'en' });
-    await t.app.get(AuthService).setPassword(city.tenant.id, desk.userId, 'a long enough password');
-    const browser = t.http();
-    const signIn = await openPage(browser, city.host, '/sign-in');
-    await browser
-      .post('/sign-in/password')
-      .set('Host', city.host)
-      .type('form')
-      .send({ _csrf: signIn.csrf, email: desk.email, password: 'a long enough password' })
-      .expect(303);
+    const browser = await signInByPassword(t, city, desk);
     const form = await openPage(browser, city.host, '/staff/payment-settings?lang=en');
     expect(form.status).toBe(200);
     expect(form.html).toMatch(/<code id="stripe-endpoint">https?:\/\/[^<]+\/api\/payments\/stripe\/webhook<\/code>/);

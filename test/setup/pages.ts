@@ -1,4 +1,6 @@
 import type request from 'supertest';
+import { AuthService } from '../../src/auth/auth.service.js';
+import type { TestApp } from './test-app.js';
 
 /** The CSRF token of the first form on a page. */
 export function csrfOf(html: string): string {
@@ -18,4 +20,22 @@ export async function openPage(agent: request.Agent, host: string, path: string)
     // pages without forms
   }
   return { status: res.status, html, csrf };
+}
+
+/** An agent signed in as a browser is: the person's password set, the sign-in form posted (303), its cookies kept. */
+export async function signInByPassword(
+  t: TestApp,
+  city: { tenant: { id: string }; host: string },
+  person: { userId: string; email: string },
+): Promise<request.Agent> {
+  await t.app.get(AuthService).setPassword(city.tenant.id, person.userId, 'a long enough password');
+  const browser = t.http();
+  const signIn = await openPage(browser, city.host, '/sign-in');
+  await browser
+    .post('/sign-in/password')
+    .set('Host', city.host)
+    .type('form')
+    .send({ _csrf: signIn.csrf, email: person.email, password: 'a long enough password' })
+    .expect(303);
+  return browser;
 }
