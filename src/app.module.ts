@@ -30,6 +30,7 @@ import { ReportsModule } from './reports/reports.module.js';
 import { StorageModule } from './storage/storage.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 import { PeopleModule } from './people/people.module.js';
+import { PrivacyModule } from './privacy/privacy.module.js';
 
 interface SerializedRequest {
   id: string;
@@ -91,6 +92,7 @@ export class AppModule {
         PlatformModule,
         ProgrammesModule,
         StorageModule,
+        PrivacyModule,
         ApplicationsModule,
         JuryModule,
         CoachingModule,
