@@ -1,3 +1,5 @@
+import { CampaignsPersonalData } from './campaigns.personal-data.js';
+import { PrivacyModule } from '../privacy/privacy.module.js';
 import { Module } from '@nestjs/common';
 import { ApplicationsModule } from '../applications/applications.module.js';
 import { AuthModule } from '../auth/auth.module.js';
@@ -47,7 +49,7 @@ import { CampaignImagesService } from './campaign-images.service.js';
  * for the platform back office).
  */
 @Module({
-  imports: [ApplicationsModule, AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, PublicModule, JuryModule],
+  imports: [PrivacyModule, ApplicationsModule, AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, PublicModule, JuryModule],
   controllers: [
     CampaignsController,
     PaymentsController,
@@ -60,7 +62,7 @@ import { CampaignImagesService } from './campaign-images.service.js';
     PaymentSettingsPagesController,
     SharePagesController,
   ],
-  providers: [
+  providers: [CampaignsPersonalData, 
     CampaignPageCache,
     CampaignsRepository,
     ContributionsRepository,

@@ -28,6 +28,8 @@ import { Refund } from '../campaigns/refund.entity.js';
 import { ReportSnapshot } from '../reports/report-snapshot.entity.js';
 import { PlatformAdmin, PlatformCredential } from '../platform/platform-admin.entity.js';
 
+import { PrivacyRequest, RetentionRun } from '../privacy/privacy-request.entity.js';
+
 export const ENTITIES = [
   PlatformAdmin,
   PlatformCredential,
@@ -81,4 +83,6 @@ export const ENTITIES = [
   PaymentSecret,
   Refund,
   ReportSnapshot,
+  PrivacyRequest,
+  RetentionRun,
 ];

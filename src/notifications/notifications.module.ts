@@ -1,3 +1,4 @@
+import { NotificationsPersonalData } from './notifications.personal-data.js';
 import { Module } from '@nestjs/common';
 import { EmailRenderer } from './email-renderer.service.js';
 import { OutboxRepository } from './outbox.repository.js';
@@ -6,7 +7,7 @@ import { OutboxWorker } from './outbox.worker.js';
 import { OutboxScheduler } from './outbox.scheduler.js';
 
 @Module({
-  providers: [OutboxRepository, OutboxService, EmailRenderer, OutboxWorker, OutboxScheduler],
-  exports: [OutboxService, OutboxWorker, EmailRenderer],
+  providers: [NotificationsPersonalData, OutboxRepository, OutboxService, EmailRenderer, OutboxWorker, OutboxScheduler],
+  exports: [NotificationsPersonalData, OutboxService, OutboxWorker, EmailRenderer],
 })
 export class NotificationsModule {}

@@ -27,11 +27,14 @@ export const PRIORITY_BY_TEMPLATE: Readonly<Record<string, MailPriority>> = {
   'contribution-confirmed': Transactional,
   'application-contact-email': Transactional, // confirms a contact address
   'platform-sign-in-link': Transactional, // sent directly (platform admins belong to no authority)
+  'privacy-link': Transactional, // a link to one's data, asked for now
 
   'application-decision': Personal,
   // Sent to every contributor at once at settlement: before bulk, but behind anything someone awaits now.
   'contribution-settled': Personal,
   'application-correction': Personal,
+  'privacy-erased': Personal,
+  'privacy-refused': Personal,
   'jury-result': Personal,
   'jury-withdrawn': Personal,
   'jury-ballot-recorded': Personal,
