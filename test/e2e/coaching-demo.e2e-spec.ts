@@ -1,3 +1,5 @@
+import { AuthService } from '../../src/auth/auth.service.js';
+import { SESSION_COOKIE } from '../../src/common/web/cookies.js';
 import { seedDemoCoaching } from '../../src/database/demo-coaching-seed.js';
 import { seedDemo } from '../../src/database/demo-seed.js';
 import { startTestApp } from '../setup/test-app.js';
@@ -43,6 +45,28 @@ describe('coaching demo seed', () => {
         [p.id],
       );
       expect(current.n).toBe(10);
+
+      // The staff jury page: the ranking with its tie explained by titles (marked French on the English
+      // page), and the history: the withdrawal with its reason, the promotion, the one still waiting.
+      const [{ id: tenantId }] = await t.ds.query(`SELECT id FROM tenant WHERE slug = 'demo'`);
+      const [staff] = await t.ds.query(`SELECT id FROM app_user WHERE tenant_id = $1 AND email = 'staff@demo.tremplin.test'`, [tenantId]);
+      const cookie = `${SESSION_COOKIE}=${await t.app.get(AuthService).createSession(tenantId, staff.id)}`;
+      const page = await t
+        .http()
+        .get(`/t/demo/staff/programmes/${p.id}/jury?lang=en`)
+        .set('Host', 'localhost')
+        .set('Accept', 'text/html')
+        .set('Cookie', cookie)
+        .expect(200);
+      const html = page.text.replace(/&#x3D;/g, '=');
+      expect(html).toContain('“<span lang="fr">Imprimante 3D au plastique recyclé</span>”');
+      expect(html).toMatch(/by a draw/);
+      expect(html).toContain('Le collectif a trouvé un atelier hors du territoire');
+      expect(html).toContain('<span lang="fr">Vélos cargo partagés</span>');
+      expect(html).toContain('<span lang="fr">Cantine zéro déchet</span>');
+      expect(html).toContain('promoted from the waiting list (position 1) on');
+      expect(html).toContain('withdrew on');
+      expect(html).toContain('waiting list, position 2');
     } finally {
       await t.close();
     }
