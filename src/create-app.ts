@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { EventEmitter } from 'node:events';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
@@ -10,6 +10,7 @@ import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
+import { buildOpenApiDocument } from './openapi/openapi.document.js';
 import { Clock } from './common/clock/clock.js';
 import { DomainError, fieldProblem } from './common/errors/domain-error.js';
 import { ErrorMessages } from './common/errors/error-messages.js';
@@ -103,17 +104,7 @@ export async function createApp(
   app.useGlobalPipes(new CleanTextPipe(), createValidationPipe());
   app.useGlobalFilters(new ProblemFilter(app.get(ViewService), app.get(ErrorMessages)));
 
-  const doc = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Tremplin API')
-      .setDescription(
-        'Municipal crowdfunding calls for projects. Every path is served per authority (Host header, or the /t/<slug> prefix). Errors are application/problem+json.',
-      )
-      .setVersion('0.1.0')
-      .addBearerAuth()
-      .build(),
-  );
+  const doc = buildOpenApiDocument(app);
   SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs-json' });
   return app;
 }

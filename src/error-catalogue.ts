@@ -34,3 +34,23 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, ErrorDescription>> = {
   ...peopleErrors,
   ...privacyErrors,
 };
+
+/**
+ * The same codes by the module that declares them (the name of its folder under src/), for the
+ * OpenAPI document: each module's problem responses list its own codes beside the common ones.
+ * A unit test checks that every code of ERROR_CATALOGUE is listed here.
+ */
+export const ERRORS_BY_MODULE: Readonly<Record<string, Readonly<Record<string, ErrorDescription>>>> = {
+  common: commonErrors,
+  auth: authErrors,
+  applications: applicationErrors,
+  programmes: programmeErrors,
+  tenants: tenantErrors,
+  jury: { ...juryErrors, ...juryDomainErrors },
+  coaching: { ...coachingErrors, ...coachingDomainErrors },
+  partners: { ...partnersErrors, ...partnersDomainErrors },
+  campaigns: campaignErrors,
+  reports: reportErrors,
+  people: peopleErrors,
+  privacy: privacyErrors,
+};

@@ -1,7 +1,7 @@
 import { contentFallbacks, type Locale as Lang } from '../common/i18n/localized.js';
 import { ConsumeLinkDto } from '../auth/dto/auth.dto.js';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Patch, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConsumes, ApiTags, ApiOperation } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public, Roles, SignedIn } from '../auth/roles.guard.js';
 import { fieldProblem, DomainError } from '../common/errors/domain-error.js';
@@ -80,6 +80,7 @@ export class ApplicationsController {
 
   @Get('programmes/:programmeId/call')
   @Public()
+  @ApiOperation({ summary: 'Read the call', description: 'The call for projects of a programme: its questions, eligibility rules and deadline.' })
   async getCall(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
     const p = await this.programmes.get(tenant.id, programmeId);
     if (p.phase === 'draft') throw new DomainError('NOT_FOUND');
@@ -88,6 +89,7 @@ export class ApplicationsController {
 
   @Put('programmes/:programmeId/call')
   @Roles(['staff'])
+  @ApiOperation({ summary: 'Set the call', description: "Sets the call's questions, eligibility rules and languages (before the call opens)." })
   async setCall(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: CallDto) {
     return callView(await this.applications.setCall(tenant, programmeId, dto, p.userId));
   }
@@ -95,6 +97,10 @@ export class ApplicationsController {
   /** Starts a draft; send an Idempotency-Key so that a retried request does not start a second one. */
   @Post('programmes/:programmeId/applications')
   @SignedIn()
+  @ApiOperation({
+    summary: 'Start an application',
+    description: 'Starts a draft application for the signed-in applicant; send an Idempotency-Key so that a retried request does not start a second one.',
+  })
   async start(
     @CurrentTenant() tenant: Tenant,
     @CurrentPrincipal() p: Principal,
@@ -113,12 +119,14 @@ export class ApplicationsController {
 
   @Get('me/applications')
   @SignedIn()
+  @ApiOperation({ summary: 'My applications', description: "The signed-in applicant's applications, in every programme." })
   async mine(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal) {
     return (await this.applications.mine(tenant.id, p)).map(applicationView);
   }
 
   @Get('applications/:id')
   @SignedIn()
+  @ApiOperation({ summary: 'Read an application', description: 'An application with its answers and status (its applicant, or staff).' })
   async get(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string, @Locale() locale: Lang) {
     const app = await this.applications.view(tenant, id, p);
     return {
@@ -129,16 +137,20 @@ export class ApplicationsController {
     };
   }
 
-  /** A contact address other than the applicant's own receives nothing until its link is used. */
   @Post('applications/contact-email/confirm')
   @Public()
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Confirm a contact address',
+    description: "A contact address other than the applicant's own receives nothing until its link is used.",
+  })
   async confirmContactEmail(@CurrentTenant() tenant: Tenant, @Body() dto: ConsumeLinkDto) {
     return this.contactEmails.confirm(tenant, dto.token);
   }
 
   @Patch('applications/:id')
   @SignedIn()
+  @ApiOperation({ summary: 'Save answers', description: 'Saves answers of a draft application (or one sent back for correction).' })
   async save(
     @CurrentTenant() tenant: Tenant,
     @CurrentPrincipal() p: Principal,
@@ -153,6 +165,10 @@ export class ApplicationsController {
   @Post('applications/:id/submit')
   @SignedIn()
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Submit an application',
+    description: "Submits a complete application before the call's deadline; 409 with the missing answers otherwise.",
+  })
   async submit(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string, @Locale() locale: Lang) {
     const app = await this.applications.submit(tenant, id, p, locale);
     return { ...applicationView(app), warnings: await this.warnings(tenant, app, locale) };
@@ -168,6 +184,7 @@ export class ApplicationsController {
   @Post('applications/:id/withdraw')
   @SignedIn()
   @HttpCode(200)
+  @ApiOperation({ summary: 'Withdraw an application', description: 'The applicant withdraws their application (before the jury decides).' })
   async withdraw(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string) {
     return applicationView(await this.applications.withdraw(tenant, id, p));
   }
@@ -176,6 +193,7 @@ export class ApplicationsController {
   @SignedIn()
   @ApiConsumes('multipart/form-data')
   @UseInterceptors(FileUpload('file', 20 * 1024 * 1024))
+  @ApiOperation({ summary: 'Attach a file', description: 'Uploads a file answering a question of the call (multipart, field `file`).' })
   async upload(
     @CurrentTenant() tenant: Tenant,
     @CurrentPrincipal() p: Principal,
@@ -192,6 +210,7 @@ export class ApplicationsController {
 
   @Get('applications/:id/files/:fileId')
   @SignedIn()
+  @ApiOperation({ summary: 'Download an attached file', description: 'A file attached to an application.' })
   async download(
     @CurrentTenant() tenant: Tenant,
     @CurrentPrincipal() p: Principal,
@@ -206,6 +225,7 @@ export class ApplicationsController {
 
   @Get('programmes/:programmeId/applications')
   @Roles(['staff'])
+  @ApiOperation({ summary: 'List applications', description: "The programme's applications, for screening (filter by status)." })
   async list(
     @CurrentTenant() tenant: Tenant,
     @Param('programmeId') programmeId: string,
@@ -225,6 +245,7 @@ export class ApplicationsController {
 
   @Get('programmes/:programmeId/applications/export')
   @Roles(['staff'])
+  @ApiOperation({ summary: 'Export applications', description: 'Every application of the programme as a spreadsheet (xlsx) for staff.' })
   async export(
     @CurrentTenant() tenant: Tenant,
     @Param('programmeId') programmeId: string,
@@ -249,6 +270,7 @@ export class ApplicationsController {
   @Post('applications/:id/decision')
   @Roles(['staff'])
   @HttpCode(200)
+  @ApiOperation({ summary: 'Screening decision', description: 'Staff declare a submitted application eligible or ineligible, with the reason.' })
   async decide(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: DecisionDto) {
     return applicationView(await this.screening.decide(tenant, id, p, dto.decision, dto.reason));
   }
@@ -256,12 +278,14 @@ export class ApplicationsController {
   @Post('applications/:id/comments')
   @Roles(['staff'])
   @HttpCode(204)
+  @ApiOperation({ summary: 'Comment on an application', description: 'An internal staff comment on an application (applicants never see it).' })
   async comment(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: CommentDto) {
     await this.screening.comment(tenant, id, p, dto.body);
   }
 
   @Get('applications/:id/comments')
   @Roles(['staff'])
+  @ApiOperation({ summary: 'Read the comments', description: 'The internal staff comments of an application.' })
   async comments(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string) {
     const app = await this.applications.view(tenant, id, p);
     return (await this.screening.comments(tenant, app.id)).map((c) => ({ id: c.id, authorUserId: c.authorUserId, body: c.body, createdAt: c.createdAt }));
@@ -270,6 +294,7 @@ export class ApplicationsController {
   @Post('applications/:id/correction')
   @Roles(['staff'])
   @HttpCode(200)
+  @ApiOperation({ summary: 'Ask for a correction', description: 'Sends a submitted application back to its applicant with what to correct.' })
   async correction(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: CorrectionDto) {
     return applicationView(await this.screening.requestCorrection(tenant, id, p, dto.message, new Date(dto.until)));
   }

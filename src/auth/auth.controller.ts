@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { baseUrlOf, CurrentPrincipal, CurrentTenant } from '../request-context/current.decorators.js';
 import type { Principal } from './principal.js';
 import type { TremplinRequest } from '../request-context/request-context.js';
@@ -25,6 +25,11 @@ export class AuthController {
   @Post('auth/sign-in-links')
   @Public()
   @HttpCode(202)
+  @ApiOperation({
+    summary: 'Request a sign-in link',
+    description:
+      'E-mails a one-time sign-in link to the address. Always 202: the answer does not tell whether the address belongs to someone of the authority.',
+  })
   async requestLink(@CurrentTenant() tenant: Tenant, @Body() dto: RequestLinkDto, @Req() req: TremplinRequest) {
     await this.auth.requestSignInLink(dto.email, {
       tenant,
@@ -39,6 +44,10 @@ export class AuthController {
   /** Exchanges a one-time link token for a bearer API token. */
   @Post('auth/sign-in-links/consume')
   @Public()
+  @ApiOperation({
+    summary: 'Exchange a sign-in link for a token',
+    description: 'Exchanges the one-time token of an e-mailed sign-in link for an opaque bearer API token (`tpl_…`).',
+  })
   async consume(@CurrentTenant() tenant: Tenant, @Body() dto: ConsumeLinkDto) {
     const { user } = await this.auth.consumeLink(tenant, dto.token);
     return { token: await this.auth.createApiToken(tenant.id, user.id, 'sign-in link'), userId: user.id };
@@ -46,6 +55,7 @@ export class AuthController {
 
   @Post('auth/tokens')
   @Public()
+  @ApiOperation({ summary: 'Create an API token', description: 'Creates a bearer API token (`tpl_…`) from an e-mail address and password.' })
   async token(@CurrentTenant() tenant: Tenant, @Body() dto: PasswordSignInDto, @Req() req: TremplinRequest) {
     const user = await this.auth.verifyPassword(tenant, dto.email, dto.password, req.ip ?? 'unknown');
     return { token: await this.auth.createApiToken(tenant.id, user.id, dto.tokenName ?? 'password'), userId: user.id };
@@ -54,41 +64,48 @@ export class AuthController {
   @Get('me')
   @SignedIn()
   @ApiBearerAuth()
+  @ApiOperation({ summary: 'Who am I', description: 'The signed-in person: their name, e-mail address, language and roles (tenant-wide and per programme).' })
   me(@CurrentPrincipal() principal: Principal) {
     return principal;
   }
 
-  /** The caller's own language (pages and e-mails): one of the authority's, or null to follow the site's. */
   @Patch('me')
   @SignedIn()
   @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Change my language',
+    description: "The caller's own language (pages and e-mails): one of the authority's, or null to follow the site's.",
+  })
   async updateMe(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Body() dto: UpdateMeDto) {
     if (dto.locale !== undefined) await this.auth.setLocale(tenant, principal.userId, dto.locale);
     return { ...principal, locale: await this.auth.localeOf(tenant.id, principal.userId) };
   }
 
-  /** Sets the caller's password; every other session and token of theirs ends, this one stays. */
   @Post('me/password')
   @SignedIn()
   @HttpCode(204)
   @ApiBearerAuth()
+  @ApiOperation({ summary: 'Set my password', description: "Sets the caller's password; every other session and token of theirs ends, this one stays." })
   async setPassword(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Body() dto: SetPasswordDto, @Req() req: TremplinRequest) {
     await this.auth.changePassword(tenant.id, principal.userId, dto.password, req.credential);
   }
 
-  /** Ends every session and token of the caller in this authority, the one making this call included. */
   @Post('me/sign-out-everywhere')
   @SignedIn()
   @HttpCode(204)
   @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Sign out everywhere',
+    description: 'Ends every session and token of the caller in this authority, the one making this call included.',
+  })
   async signOutEverywhere(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal) {
     await this.sessions.signOutEverywhere(tenant.id, principal.userId);
   }
 
-  /** A person's browser sessions and API tokens (never their secrets). */
   @Get('people/:userId/sessions')
   @Roles(['staff'])
   @ApiBearerAuth()
+  @ApiOperation({ summary: "List a person's sessions", description: "A person's browser sessions and API tokens (never their secrets)." })
   listSessions(@CurrentTenant() tenant: Tenant, @Param('userId') userId: string) {
     return this.sessions.listSessions(tenant.id, userId);
   }
@@ -97,6 +114,7 @@ export class AuthController {
   @Roles(['staff'])
   @HttpCode(204)
   @ApiBearerAuth()
+  @ApiOperation({ summary: 'End one session', description: 'Ends one browser session or API token of a person.' })
   async revokeSession(
     @CurrentTenant() tenant: Tenant,
     @CurrentPrincipal() principal: Principal,
@@ -106,10 +124,13 @@ export class AuthController {
     await this.sessions.revokeSession(tenant.id, userId, sessionId, principal.userId);
   }
 
-  /** Removes all of a person's roles in this authority and ends all their sessions and tokens. */
   @Delete('people/:userId/access')
   @Roles(['staff'])
   @ApiBearerAuth()
+  @ApiOperation({
+    summary: "Remove a person's access",
+    description: "Removes all of a person's roles in this authority and ends all their sessions and tokens.",
+  })
   removeAccess(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Param('userId') userId: string) {
     return this.sessions.removeAccess(tenant.id, principal, userId);
   }
@@ -118,6 +139,10 @@ export class AuthController {
   @Post('people')
   @Roles(['staff'])
   @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Invite a person',
+    description: 'Staff add a person (staff, juror, coach, partner, laureate...) with a role; they get an invitation with a sign-in link.',
+  })
   async invite(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Body() dto: InvitePersonDto, @Req() req: TremplinRequest) {
     const { user, granted } = await this.auth.invite(tenant, principal.userId, dto, baseUrlOf(req));
     return { userId: user.id, email: user.email, role: dto.role, programmeId: dto.programmeId ?? null, granted };

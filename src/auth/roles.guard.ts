@@ -8,7 +8,7 @@ import type { TremplinRequest } from '../request-context/request-context.js';
 import type { Role } from './user.entity.js';
 
 const ACCESS = 'tremplin:access';
-type Access = { public: true } | { roles: Role[]; programmeParam?: string } | { signedIn: true } | { platform: true };
+export type Access = { public: true } | { roles: Role[]; programmeParam?: string } | { signedIn: true } | { platform: true };
 
 /** Anyone, signed in or not. */
 export const Public = () => SetMetadata(ACCESS, { public: true } satisfies Access);
@@ -21,6 +21,11 @@ export const SignedIn = () => SetMetadata(ACCESS, { signedIn: true } satisfies A
  * `programmeParam` (default `programmeId`) when the route has one.
  */
 export const Roles = (roles: Role[], programmeParam = 'programmeId') => SetMetadata(ACCESS, { roles, programmeParam } satisfies Access);
+
+/** The access rule a route declares (method first, then its controller), for the OpenAPI document. */
+export function accessOf(handler: object, controller: object): Access | undefined {
+  return (Reflect.getMetadata(ACCESS, handler) ?? Reflect.getMetadata(ACCESS, controller)) as Access | undefined;
+}
 
 /**
  * Global guard, closed by default: a route that declares no access rule answers 403 to everyone,

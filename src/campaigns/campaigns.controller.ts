@@ -1,7 +1,7 @@
 import type { Locale as Lang } from '../common/i18n/localized.js';
 import { Locale } from '../common/web/locale.decorator.js';
 import { Body, Controller, Get, Header, HttpCode, Param, Patch, Post, Put, Query, Req, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiTags, ApiOperation } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public, Roles, SignedIn } from '../auth/roles.guard.js';
 import { RateLimiter } from '../auth/rate-limiter.service.js';
@@ -169,9 +169,9 @@ export class CampaignsController {
 
   // ---- laureate ----
 
-  /** The laureate's campaign in this programme, created as a draft from their application on first call. */
   @Get('api/programmes/:programmeId/campaigns/mine')
   @Roles(['applicant'], 'programmeId')
+  @ApiOperation({ summary: 'My campaign', description: "The laureate's campaign in this programme, created as a draft from their application on first call." })
   async mine(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
     const c = await this.campaigns.mine(tenant, programmeId, p);
     const { rewards } = await this.campaigns.get(tenant, c.id, p);
@@ -180,6 +180,7 @@ export class CampaignsController {
 
   @Get('api/campaigns/:campaignId')
   @SignedIn()
+  @ApiOperation({ summary: 'Read a campaign', description: 'A campaign with its texts, goal, image and state (its laureate, or staff).' })
   async get(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('campaignId') id: string) {
     const { campaign, rewards } = await this.campaigns.get(tenant, id, p);
     return campaignView(campaign, rewards);
@@ -187,6 +188,7 @@ export class CampaignsController {
 
   @Patch('api/campaigns/:campaignId')
   @SignedIn()
+  @ApiOperation({ summary: 'Edit a campaign', description: "Changes a draft campaign's texts per language, goal and rewards." })
   async update(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('campaignId') id: string, @Body() dto: UpdateCampaignDto) {
     const { campaign, rewards } = await this.campaigns.update(tenant, id, dto, p);
     return campaignView(campaign, rewards);
@@ -197,6 +199,7 @@ export class CampaignsController {
   @HttpCode(200)
   @ApiConsumes('multipart/form-data')
   @UseInterceptors(FileUpload('image', COVER_RULES.maxBytes * 2))
+  @ApiOperation({ summary: 'Set the campaign image', description: "Uploads the campaign's image (multipart, field `file`; PNG, JPEG or WebP)." })
   async image(
     @CurrentTenant() tenant: Tenant,
     @CurrentPrincipal() p: Principal,
@@ -213,6 +216,7 @@ export class CampaignsController {
   @Post('api/campaigns/:campaignId/submit')
   @SignedIn()
   @HttpCode(200)
+  @ApiOperation({ summary: 'Submit a campaign for review', description: 'The laureate hands the campaign to staff for review.' })
   async submit(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('campaignId') id: string) {
     return campaignView(await this.campaigns.submit(tenant, id, p));
   }
@@ -220,6 +224,7 @@ export class CampaignsController {
   @Post('api/campaigns/:campaignId/updates')
   @SignedIn()
   @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiOperation({ summary: 'Post a campaign update', description: "A news item for the campaign's contributors and subscribers." })
   async postUpdate(
     @CurrentTenant() tenant: Tenant,
     @CurrentPrincipal() p: Principal,
@@ -234,6 +239,7 @@ export class CampaignsController {
   @Get('api/campaigns/:campaignId/contributors.csv')
   @SignedIn()
   @Header('Content-Type', 'text/csv; charset=utf-8')
+  @ApiOperation({ summary: 'Export contributors', description: "The campaign's contributors who agreed to be known, as CSV." })
   async contributorsCsv(
     @CurrentTenant() tenant: Tenant,
     @CurrentPrincipal() p: Principal,
@@ -249,6 +255,7 @@ export class CampaignsController {
 
   @Get('api/programmes/:programmeId/campaigns')
   @Roles(['staff'], 'programmeId')
+  @ApiOperation({ summary: 'List campaigns', description: "The programme's campaigns with their state and totals." })
   async list(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
     const o = await this.campaignsStaff.overview(tenant, programmeId);
     return {
@@ -266,6 +273,7 @@ export class CampaignsController {
   @Post('api/programmes/:programmeId/campaigns/:campaignId/review')
   @Roles(['staff'], 'programmeId')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Review a campaign', description: 'Staff approve a submitted campaign or send it back with what to change.' })
   async review(
     @CurrentTenant() tenant: Tenant,
     @CurrentPrincipal() p: Principal,
@@ -278,6 +286,7 @@ export class CampaignsController {
 
   @Get('api/programmes/:programmeId/campaign-settings')
   @Roles(['staff'], 'programmeId')
+  @ApiOperation({ summary: 'Read the campaign settings', description: "The programme's campaign window, limits and match-funding rules." })
   async settings(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
     const o = await this.campaignsStaff.overview(tenant, programmeId);
     return { settings: settingsView(o.settings), budgets: o.budgets.map(budgetView) };
@@ -285,6 +294,7 @@ export class CampaignsController {
 
   @Put('api/programmes/:programmeId/campaign-settings')
   @Roles(['staff'], 'programmeId')
+  @ApiOperation({ summary: 'Set the campaign settings', description: 'Sets the campaign window, contribution limits and match-funding rules.' })
   async saveSettings(
     @CurrentTenant() tenant: Tenant,
     @CurrentPrincipal() p: Principal,
@@ -294,17 +304,20 @@ export class CampaignsController {
     return settingsView(await this.campaignsStaff.saveSettings(tenant, programmeId, dto, p));
   }
 
-  /** Creates or resizes a partner's match-funding budget (one per partner and kind). */
   @Put('api/programmes/:programmeId/match-budgets')
   @Roles(['staff'], 'programmeId')
+  @ApiOperation({ summary: 'Set a match-funding budget', description: "Creates or resizes a partner's match-funding budget (one per partner and kind)." })
   async saveBudget(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: MatchBudgetDto) {
     return budgetView(await this.campaignsStaff.saveBudget(tenant, programmeId, dto, p));
   }
 
-  /** Every contribution of the programme (`?status=refund_due`: the refunds to make at the payment operator). */
   @Get('api/programmes/:programmeId/contributions.csv')
   @Roles(['staff'], 'programmeId')
   @Header('Content-Type', 'text/csv; charset=utf-8')
+  @ApiOperation({
+    summary: 'Export contributions',
+    description: 'Every contribution of the programme (`?status=refund_due`: the refunds to make at the payment operator).',
+  })
   async contributionsCsv(
     @CurrentTenant() tenant: Tenant,
     @Param('programmeId') programmeId: string,
@@ -319,6 +332,7 @@ export class CampaignsController {
 
   @Get('api/campaigns/:campaignId/public')
   @Public()
+  @ApiOperation({ summary: 'Read a campaign (public)', description: 'What anyone sees of a published campaign: texts, goal, amount raised, contributors.' })
   async publicView(@CurrentTenant() tenant: Tenant, @Param('campaignId') id: string) {
     return publicCampaignView(await this.campaigns.publicCampaign(tenant, id));
   }
@@ -330,6 +344,11 @@ export class CampaignsController {
   @Post('api/campaigns/:campaignId/contributions')
   @Public()
   @ApiHeader({ name: 'Idempotency-Key', required: true })
+  @ApiOperation({
+    summary: 'Contribute to a campaign',
+    description:
+      'Contributes during the window. The Idempotency-Key header is required: a retry with the same key answers the same contribution (200) instead of creating a second one.',
+  })
   async contribute(
     @CurrentTenant() tenant: Tenant,
     @Param('campaignId') id: string,
@@ -343,9 +362,9 @@ export class CampaignsController {
     return receiptView(receipt);
   }
 
-  /** A contribution's status, by its reference (an unguessable id known to the contributor). */
   @Get('api/contributions/:contributionId')
   @Public()
+  @ApiOperation({ summary: 'Read a contribution', description: "A contribution's status, by its reference (an unguessable id known to the contributor)." })
   async contribution(@CurrentTenant() tenant: Tenant, @Param('contributionId') id: string) {
     return contributionView(await this.contributions.status(tenant, id));
   }
@@ -353,6 +372,7 @@ export class CampaignsController {
   @Post('api/contributions/confirm')
   @Public()
   @HttpCode(200)
+  @ApiOperation({ summary: 'Confirm a pledge', description: 'Confirms a pledge with the token e-mailed to the contributor.' })
   async confirm(@CurrentTenant() tenant: Tenant, @Body() body: { token?: unknown }) {
     if (typeof body?.token !== 'string') throw new DomainError('VALIDATION_FAILED', {}, [fieldProblem('token', 'validation.linkToken')]);
     return contributionView(await this.contributions.confirmPledge(tenant, body.token));
@@ -361,6 +381,7 @@ export class CampaignsController {
   @Post('api/campaigns/:campaignId/subscribers')
   @Public()
   @HttpCode(200)
+  @ApiOperation({ summary: 'Follow a campaign', description: "Subscribes an e-mail address to the campaign's updates (confirmed by e-mail)." })
   async subscribe(@CurrentTenant() tenant: Tenant, @Param('campaignId') id: string, @Body() dto: SubscribeDto, @Req() req: TremplinRequest) {
     await this.limiter.hit(`subscribe:ip:${req.ip}`, this.config.contributionRateLimit, 60);
     return this.campaigns.subscribe(tenant, id, dto);

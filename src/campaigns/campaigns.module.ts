@@ -62,7 +62,8 @@ import { CampaignImagesService } from './campaign-images.service.js';
     PaymentSettingsPagesController,
     SharePagesController,
   ],
-  providers: [CampaignsPersonalData, 
+  providers: [
+    CampaignsPersonalData,
     CampaignPageCache,
     CampaignsRepository,
     ContributionsRepository,

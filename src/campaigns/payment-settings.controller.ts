@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.guard.js';
 import { CurrentPrincipal, CurrentTenant } from '../request-context/current.decorators.js';
 import type { Principal } from '../auth/principal.js';
@@ -16,12 +16,14 @@ export class PaymentSettingsController {
 
   @Get()
   @Roles(['staff'])
+  @ApiOperation({ summary: 'Read the payment settings', description: "The authority's payment operator and webhook settings (never the secrets)." })
   get(@CurrentTenant() tenant: Tenant) {
     return this.settings.view(tenant.id);
   }
 
   @Put()
   @Roles(['staff'])
+  @ApiOperation({ summary: 'Set the payment settings', description: 'Sets the payment operator and its keys; a new webhook secret starts a rotation.' })
   put(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Body() dto: PaymentSettingsDto) {
     return this.settings.setPaymentSecrets(
       tenant.id,
@@ -36,10 +38,13 @@ export class PaymentSettingsController {
     );
   }
 
-  /** Ends a rotation before its grace period: the previous webhook secret is refused from now on. */
   @Post('end-rotation')
   @HttpCode(200)
   @Roles(['staff'])
+  @ApiOperation({
+    summary: 'End a secret rotation',
+    description: 'Ends a rotation before its grace period: the previous webhook secret is refused from now on.',
+  })
   endRotation(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal) {
     return this.settings.endRotation(tenant.id, actorOf(principal));
   }

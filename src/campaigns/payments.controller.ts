@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { PaymentWebhookEventDto } from './dto/payment-webhook.dto.js';
 import { Public } from '../auth/roles.guard.js';
 import { Clock } from '../common/clock/clock.js';
 import { DomainError } from '../common/errors/domain-error.js';
@@ -32,6 +33,12 @@ export class PaymentsController {
   @Public()
   @HttpCode(200)
   @ApiHeader({ name: 'Tremplin-Signature', description: 't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">', required: true })
+  @ApiOperation({
+    summary: 'Payment operator webhook',
+    description:
+      "The payment operator tells a contribution's payment succeeded, failed or was refunded; signed with the authority's webhook secret (HMAC of the raw body).",
+  })
+  @ApiBody({ type: PaymentWebhookEventDto })
   async webhook(@CurrentTenant() tenant: Tenant, @Req() req: TremplinRequest & { rawBody?: Buffer }, @Body() body: Record<string, unknown>) {
     const secrets = await this.settings.webhookSecrets(tenant.id);
     if (!secrets.length) throw new DomainError('WEBHOOK_NOT_CONFIGURED');

@@ -1,5 +1,6 @@
 import { Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiTags, ApiOperation } from '@nestjs/swagger';
+import { StripeEventDto } from './dto/payment-webhook.dto.js';
 import { Public } from '../auth/roles.guard.js';
 import { Clock } from '../common/clock/clock.js';
 import { DomainError } from '../common/errors/domain-error.js';
@@ -31,6 +32,8 @@ export class StripeWebhookController {
   @Public()
   @HttpCode(200)
   @ApiHeader({ name: 'Stripe-Signature', description: "Stripe's signature of the raw body (t=…,v1=…)", required: true })
+  @ApiOperation({ summary: 'Stripe webhook', description: "Stripe's events for contributions paid through Stripe Checkout; signed (`Stripe-Signature`)." })
+  @ApiBody({ type: StripeEventDto })
   async webhook(@CurrentTenant() tenant: Tenant, @Req() req: TremplinRequest & { rawBody?: Buffer }) {
     const { endpointSecrets } = await this.settings.stripeCredentials(tenant.id);
     // An authority that has not connected Stripe has no such endpoint (a 404, as for an unknown route).

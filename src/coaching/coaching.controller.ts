@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConsumes, ApiTags, ApiOperation } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public, Roles } from '../auth/roles.guard.js';
 import { DomainError, fieldProblem } from '../common/errors/domain-error.js';
@@ -76,26 +76,32 @@ export class CoachingController {
 
   @Get('api/programmes/:programmeId/coaching/plan')
   @Roles(['staff'])
+  @ApiOperation({
+    summary: 'Read the coaching plan',
+    description: "The programme's coaching plan: the milestones every laureate goes through before the campaign.",
+  })
   async getPlan(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
     return planView((await this.coaching.plan(tenant, programmeId)).plan);
   }
 
   @Put('api/programmes/:programmeId/coaching/plan')
   @Roles(['staff'])
+  @ApiOperation({ summary: 'Set the coaching plan', description: 'Sets the milestones (title, due date, kind of hand-in) of the coaching plan.' })
   async putPlan(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: PlanDto) {
     return planView(await this.coaching.savePlan(tenant, programmeId, dto.milestones, p.userId));
   }
 
-  /** Gives every confirmed laureate the plan as their schedule (again): idempotent. */
   @Post('api/programmes/:programmeId/coaching/schedules')
   @Roles(['staff'])
   @HttpCode(200)
+  @ApiOperation({ summary: 'Give laureates their schedules', description: 'Gives every confirmed laureate the plan as their schedule (again): idempotent.' })
   async generate(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
     return this.coaching.generateSchedules(tenant, programmeId, p.userId);
   }
 
   @Get('api/programmes/:programmeId/coaching/laureates')
   @Roles(['staff'])
+  @ApiOperation({ summary: 'Coaching dashboard', description: 'Every laureate with their coach, milestones and readiness for the campaign.' })
   async dashboard(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
     const d = await this.coaching.dashboard(tenant, programmeId);
     return {
@@ -108,6 +114,7 @@ export class CoachingController {
 
   @Patch('api/programmes/:programmeId/coaching/laureates/:laureateId')
   @Roles(['staff'])
+  @ApiOperation({ summary: 'Assign a coach', description: "Assigns (or changes) a laureate's coach." })
   async assign(
     @CurrentTenant() tenant: Tenant,
     @CurrentPrincipal() p: Principal,
@@ -118,10 +125,13 @@ export class CoachingController {
     return laureateView(await this.coaching.assignCoach(tenant, programmeId, laureateId, dto.coachUserId ?? null, p.userId));
   }
 
-  /** Lets the campaign phase start although some laureates are not ready (audited with the reason). */
   @Post('api/programmes/:programmeId/coaching/readiness-override')
   @Roles(['staff'])
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Override readiness',
+    description: 'Lets the campaign phase start although some laureates are not ready (audited with the reason).',
+  })
   async override(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: OverrideDto) {
     return planView(await this.coaching.overrideReadiness(tenant, programmeId, dto.reason, p.userId));
   }
@@ -130,14 +140,15 @@ export class CoachingController {
 
   @Get('api/programmes/:programmeId/coaching/me')
   @Roles(['applicant'], 'programmeId')
+  @ApiOperation({ summary: 'My coaching schedule', description: "The signed-in laureate's milestones, hand-ins and reviews." })
   async mine(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
     return scheduleView(await this.laureates.mySchedule(tenant, programmeId, p));
   }
 
-  /** Hands in a text or a link (JSON); a file goes to `.../files` as multipart. */
   @Post('api/programmes/:programmeId/coaching/me/milestones/:milestoneId/submission')
   @Roles(['applicant'], 'programmeId')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Hand in a milestone', description: 'Hands in a text or a link (JSON); a file goes to `.../files` as multipart.' })
   async submit(
     @CurrentTenant() tenant: Tenant,
     @CurrentPrincipal() p: Principal,
@@ -157,6 +168,7 @@ export class CoachingController {
   @HttpCode(200)
   @ApiConsumes('multipart/form-data')
   @UseInterceptors(FileUpload('file', 20 * 1024 * 1024))
+  @ApiOperation({ summary: 'Hand in a milestone file', description: 'Hands in a file for a milestone (multipart, field `file`).' })
   async upload(
     @CurrentTenant() tenant: Tenant,
     @CurrentPrincipal() p: Principal,
@@ -169,21 +181,23 @@ export class CoachingController {
 
   @Put('api/programmes/:programmeId/coaching/me/reminders')
   @Roles(['applicant'], 'programmeId')
+  @ApiOperation({ summary: 'Mute my reminders', description: 'The laureate turns the milestone reminders off or on.' })
   async mute(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: MuteDto) {
     await this.laureates.setMuted(tenant, programmeId, p, dto.muted);
     return { remindersMuted: dto.muted };
   }
 
-  /** A new secret calendar address; the previous one stops working. */
   @Post('api/programmes/:programmeId/coaching/me/calendar')
   @Roles(['applicant'], 'programmeId')
   @HttpCode(200)
+  @ApiOperation({ summary: 'New calendar address', description: 'A new secret calendar address; the previous one stops working.' })
   async calendar(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
     return { feedUrl: await this.coaching.rotateFeed(tenant, programmeId, p) };
   }
 
   @Get('coaching/calendar/:token.ics')
   @Public()
+  @ApiOperation({ summary: 'Calendar feed', description: "The laureate's milestones as an iCalendar feed (the secret address is the credential)." })
   async feed(@CurrentTenant() tenant: Tenant, @Param('token') token: string, @Res() res: Response) {
     const body = await this.coaching.feed(tenant, token);
     res.setHeader('Content-Type', 'text/calendar; charset=utf-8');
@@ -195,6 +209,7 @@ export class CoachingController {
 
   @Get('api/programmes/:programmeId/coaching/coach')
   @Roles(['coach', 'staff'], 'programmeId')
+  @ApiOperation({ summary: 'My coached laureates', description: "The signed-in coach's laureates and what waits for their review." })
   async coach(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
     const v = await this.coachReviews.coachView(tenant, programmeId, p);
     return { awaiting: v.awaiting, laureates: v.schedules.map(scheduleView) };
@@ -203,6 +218,7 @@ export class CoachingController {
   @Post('api/programmes/:programmeId/coaching/milestones/:milestoneId/review')
   @Roles(['coach', 'staff'], 'programmeId')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Review a milestone', description: 'The coach accepts a hand-in or asks for changes, with a comment.' })
   async review(
     @CurrentTenant() tenant: Tenant,
     @CurrentPrincipal() p: Principal,
@@ -215,6 +231,7 @@ export class CoachingController {
 
   @Get('api/programmes/:programmeId/coaching/milestones/:milestoneId/file')
   @Roles(['applicant', 'coach', 'staff'], 'programmeId')
+  @ApiOperation({ summary: 'Download a milestone file', description: 'The file a laureate handed in for a milestone.' })
   async file(
     @CurrentTenant() tenant: Tenant,
     @CurrentPrincipal() p: Principal,

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +10,26 @@ import { ViewService } from '../common/web/view.service.js';
 import { HealthService } from './health.service.js';
 
 /** Served without a tenant and without looking one up (see TENANTLESS in the request-context middleware). */
+const READINESS_SCHEMA = {
+  type: 'object',
+  required: ['status', 'version', 'commit', 'database'],
+  properties: {
+    status: { type: 'string', enum: ['ready', 'not_ready'] },
+    version: { type: 'string', example: '0.1.0' },
+    commit: { type: 'string' },
+    database: { type: 'string', enum: ['reachable', 'unreachable', 'error'] },
+    migrations: {
+      type: 'object',
+      properties: {
+        applied: { type: 'integer' },
+        shipped: { type: 'integer' },
+        pending: { type: 'array', items: { type: 'string' } },
+        unknown: { type: 'array', items: { type: 'string' } },
+      },
+    },
+  },
+};
+
 @ApiTags('health')
 @Controller()
 export class HealthController {
@@ -28,9 +48,13 @@ export class HealthController {
     this.printScript = readFileSync(join(views.dir, 'assets', 'print.js'), 'utf8');
   }
 
-  /** For load balancers: 200 when the database answers, else 503 SERVICE_UNAVAILABLE with Retry-After. */
   @Get('healthz')
   @Public()
+  @ApiOperation({ summary: 'Health', description: 'For load balancers: 200 when the database answers, else 503 SERVICE_UNAVAILABLE with Retry-After.' })
+  @ApiOkResponse({
+    description: 'The database answers.',
+    schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } },
+  })
   async healthz(@Res() res: Response) {
     try {
       await this.health.ping();
@@ -40,17 +64,24 @@ export class HealthController {
     res.status(200).json({ status: 'ok' });
   }
 
-  /** Liveness: the process runs and answers; never touches the database (restart the process only if this fails). */
   @Get('healthz/live')
   @Public()
   @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary: 'Liveness',
+    description: 'Liveness: the process runs and answers; never touches the database (restart the process only if this fails).',
+  })
   live() {
     return { status: 'live', version: this.health.build.version, commit: this.health.build.commit, uptimeSeconds: Math.round(process.uptime()) };
   }
 
-  /** Readiness: the database answers and every shipped migration is applied; 503 (with the reason) otherwise. */
   @Get('healthz/ready')
   @Public()
+  @ApiOperation({
+    summary: 'Readiness',
+    description: 'Readiness: the database answers and every shipped migration is applied; 503 (with the reason) otherwise.',
+  })
+  @ApiOkResponse({ description: 'Ready (503 with the same body when not).', schema: READINESS_SCHEMA })
   async ready(@Res() res: Response) {
     const readiness = await this.health.readiness();
     if (readiness.status !== 'ready') res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
@@ -64,6 +95,7 @@ export class HealthController {
   @Public()
   @Header('Content-Type', 'text/css; charset=utf-8')
   @Header('Cache-Control', 'public, max-age=3600')
+  @ApiExcludeEndpoint()
   stylesheet() {
     return this.css;
   }
@@ -73,6 +105,7 @@ export class HealthController {
   @Public()
   @Header('Content-Type', 'text/javascript; charset=utf-8')
   @Header('Cache-Control', 'public, max-age=3600')
+  @ApiExcludeEndpoint()
   brandingJs() {
     return this.brandingScript;
   }
@@ -82,6 +115,7 @@ export class HealthController {
   @Public()
   @Header('Content-Type', 'text/javascript; charset=utf-8')
   @Header('Cache-Control', 'public, max-age=3600')
+  @ApiExcludeEndpoint()
   shareJs() {
     return this.shareScript;
   }
@@ -91,6 +125,7 @@ export class HealthController {
   @Public()
   @Header('Content-Type', 'text/javascript; charset=utf-8')
   @Header('Cache-Control', 'public, max-age=3600')
+  @ApiExcludeEndpoint()
   printJs() {
     return this.printScript;
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags, ApiOperation } from '@nestjs/swagger';
 import type { Principal } from '../auth/principal.js';
 import { Roles } from '../auth/roles.guard.js';
 import { CurrentPrincipal, CurrentTenant } from '../request-context/current.decorators.js';
@@ -18,6 +18,10 @@ export class JuryWaitingController {
   @Post('laureates/:applicationId/withdraw')
   @Roles(['staff'])
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Withdraw a laureate',
+    description: 'A laureate steps down (with the reason); the next application on the waiting list may be promoted.',
+  })
   async withdraw(
     @CurrentTenant() tenant: Tenant,
     @CurrentPrincipal() p: Principal,
@@ -31,6 +35,7 @@ export class JuryWaitingController {
   @Post('waiting-list/promote')
   @Roles(['staff'])
   @HttpCode(200)
+  @ApiOperation({ summary: 'Promote from the waiting list', description: 'Makes the first application on the waiting list a laureate.' })
   async promote(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
     return outcomeView(await this.waiting.promote(tenant, programmeId, p.userId));
   }

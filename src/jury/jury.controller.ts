@@ -1,6 +1,6 @@
 import type { Locale as Lang } from '../common/i18n/localized.js';
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags, ApiOperation } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles } from '../auth/roles.guard.js';
 import { fieldProblem, DomainError } from '../common/errors/domain-error.js';
@@ -86,6 +86,7 @@ export class JuryController {
 
   @Get()
   @Roles(['staff'])
+  @ApiOperation({ summary: 'Read the jury', description: 'The jury of a programme: its members, settings and voting method.' })
   async get(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
     const o = await this.setup.overview(tenant, programmeId);
     return { ...juryView(o.jury), members: o.members.map(memberView) };
@@ -93,18 +94,24 @@ export class JuryController {
 
   @Put('settings')
   @Roles(['staff'])
+  @ApiOperation({
+    summary: 'Set the jury settings',
+    description: 'Sets the voting method (scores, ranking, pairwise comparisons), criteria and the number of laureates.',
+  })
   async settings(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: JurySettingsDto) {
     return juryView(await this.setup.saveSettings(tenant, programmeId, dto, p.userId));
   }
 
   @Post('members')
   @Roles(['staff'])
+  @ApiOperation({ summary: 'Invite a juror', description: "Adds a juror to the programme's jury; they get an invitation with a sign-in link." })
   async invite(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: InviteMemberDto) {
     return memberView(await this.setup.invite(tenant, programmeId, dto, p.userId));
   }
 
   @Patch('members/:memberId')
   @Roles(['staff'])
+  @ApiOperation({ summary: 'Change a juror', description: "Changes a juror's role (chair, member) or organisation." })
   async updateMember(
     @CurrentTenant() tenant: Tenant,
     @CurrentPrincipal() p: Principal,
@@ -118,6 +125,7 @@ export class JuryController {
   @Delete('members/:memberId')
   @Roles(['staff'])
   @HttpCode(204)
+  @ApiOperation({ summary: 'Remove a juror', description: 'Removes a juror before the vote opens.' })
   async removeMember(
     @CurrentTenant() tenant: Tenant,
     @CurrentPrincipal() p: Principal,
@@ -130,6 +138,7 @@ export class JuryController {
   @Post('conflicts')
   @Roles(['staff'])
   @HttpCode(204)
+  @ApiOperation({ summary: 'Record a conflict of interest', description: 'Staff record that a juror may not judge an application.' })
   async staffConflict(
     @CurrentTenant() tenant: Tenant,
     @CurrentPrincipal() p: Principal,
@@ -141,6 +150,7 @@ export class JuryController {
 
   @Get('assignment')
   @Roles(['staff'])
+  @ApiOperation({ summary: 'Read the assignment', description: 'Which juror reads which eligible application.' })
   async assignment(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
     const { stored, result } = await this.setup.assignment(tenant, programmeId);
     return { stored, ...result };
@@ -149,6 +159,7 @@ export class JuryController {
   @Post('vote/open')
   @Roles(['staff'])
   @HttpCode(200)
+  @ApiOperation({ summary: 'Open the vote', description: "Opens the jury's vote on the eligible applications." })
   async open(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
     return juryView(await this.setup.openVote(tenant, programmeId, p.userId));
   }
@@ -156,21 +167,26 @@ export class JuryController {
   @Post('vote/close')
   @Roles(['staff'])
   @HttpCode(200)
+  @ApiOperation({ summary: 'Close the vote', description: 'Closes the vote; the results are computed.' })
   async close(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
     return juryView(await this.juryResults.closeVote(tenant, programmeId, p.userId));
   }
 
   @Get('progress')
   @Roles(['staff'])
+  @ApiOperation({ summary: 'Voting progress', description: 'How far each juror is in their ballots.' })
   async progress(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
     const { jury, jurors, applications } = await this.juryResults.progress(tenant, programmeId);
     return { status: jury.status, jurors, applications };
   }
 
-  /** Send an Idempotency-Key so that a retried request does not remind twice. */
   @Post('reminders')
   @Roles(['staff'])
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Remind jurors',
+    description: 'E-mails the jurors who have not finished. Send an Idempotency-Key so that a retried request does not remind twice.',
+  })
   async remind(
     @CurrentTenant() tenant: Tenant,
     @CurrentPrincipal() p: Principal,
@@ -185,6 +201,7 @@ export class JuryController {
 
   @Get('results')
   @Roles(['staff'])
+  @ApiOperation({ summary: 'Read the results', description: "The jury's ranking with ties and the suggested laureates." })
   async results(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string, @Locale() locale: Lang) {
     const { jury, apps, tally, outcomes } = await this.juryResults.results(tenant, programmeId);
     // Each explanation keeps its code and figures, and says itself in the reader's language.
@@ -234,6 +251,7 @@ export class JuryController {
   @Post('laureates')
   @Roles(['staff'])
   @HttpCode(200)
+  @ApiOperation({ summary: 'Confirm the laureates', description: 'Confirms the laureates (and the waiting list) from the results.' })
   async confirm(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: ConfirmDto) {
     return { outcomes: (await this.juryResults.confirm(tenant, programmeId, dto, p.userId)).map(outcomeView) };
   }
@@ -241,22 +259,23 @@ export class JuryController {
   @Post('announce')
   @Roles(['staff'])
   @HttpCode(200)
+  @ApiOperation({ summary: 'Announce the laureates', description: 'Announces the laureates: applicants are told, the programme moves to announced.' })
   async announce(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
     return juryView(await this.juryResults.announce(tenant, programmeId, p.userId));
   }
 
-  /** Ballots with jurors replaced by J01, J02... (no name, no organisation, no comment). */
   @Get('export/ballots.csv')
   @Roles(['staff'])
+  @ApiOperation({ summary: 'Export anonymous ballots', description: 'Ballots with jurors replaced by J01, J02... (no name, no organisation, no comment).' })
   async exportBallots(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string, @Res() res: Response) {
     const data = await this.juryResults.exportData(tenant, programmeId);
     res.setHeader('Content-Disposition', `attachment; filename="jury-ballots-anonymised.csv"`);
     res.type('text/csv; charset=utf-8').send(anonymisedBallotsCsv(data));
   }
 
-  /** Every evaluation, per juror and criterion, with comments. */
   @Get('export/evaluations')
   @Roles(['staff'])
+  @ApiOperation({ summary: 'Export evaluations', description: 'Every evaluation, per juror and criterion, with comments.' })
   async exportEvaluations(
     @CurrentTenant() tenant: Tenant,
     @Param('programmeId') programmeId: string,
@@ -276,6 +295,7 @@ export class JuryController {
 
   @Get('me')
   @Roles(['juror'], 'programmeId')
+  @ApiOperation({ summary: 'My jury work', description: "The signed-in juror's applications to judge and their ballots." })
   async mine(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
     const m = await this.vote.mine(tenant, programmeId, p);
     return {
@@ -292,6 +312,7 @@ export class JuryController {
 
   @Get('me/applications/:applicationId')
   @Roles(['juror'], 'programmeId')
+  @ApiOperation({ summary: 'Read an application as a juror', description: 'An application the juror is assigned to judge.' })
   async read(
     @CurrentTenant() tenant: Tenant,
     @CurrentPrincipal() p: Principal,
@@ -305,6 +326,7 @@ export class JuryController {
 
   @Get('me/applications/:applicationId/files/:fileId')
   @Roles(['juror'], 'programmeId')
+  @ApiOperation({ summary: "Download an application's file as a juror", description: 'A file of an application the juror is assigned to judge.' })
   async file(
     @CurrentTenant() tenant: Tenant,
     @CurrentPrincipal() p: Principal,
@@ -319,14 +341,18 @@ export class JuryController {
   @Post('me/conflicts')
   @Roles(['juror'], 'programmeId')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Declare a conflict of interest', description: 'The juror declares they may not judge an application.' })
   async conflict(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: ConflictDto) {
     await this.vote.declareConflict(tenant, programmeId, dto.applicationId, dto.reason ?? '', p);
   }
 
-  /** Withdraws a conflict declared by mistake: before the vote opens only (409 after). */
   @Delete('me/conflicts/:applicationId')
   @Roles(['juror'], 'programmeId')
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Withdraw a conflict of interest',
+    description: 'Withdraws a conflict declared by mistake: before the vote opens only (409 after).',
+  })
   async withdrawConflict(
     @CurrentTenant() tenant: Tenant,
     @CurrentPrincipal() p: Principal,
@@ -338,6 +364,7 @@ export class JuryController {
 
   @Put('me/ballots/:applicationId')
   @Roles(['juror'], 'programmeId')
+  @ApiOperation({ summary: 'Score an application', description: "The juror's scores per criterion (and comment) for one application." })
   async ballot(
     @CurrentTenant() tenant: Tenant,
     @CurrentPrincipal() p: Principal,
@@ -350,18 +377,21 @@ export class JuryController {
 
   @Put('me/favourites')
   @Roles(['juror'], 'programmeId')
+  @ApiOperation({ summary: 'Set my favourites', description: "The juror's favourite applications (approval voting)." })
   async favourites(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: FavouritesDto) {
     return { applicationIds: await this.vote.setFavourites(tenant, programmeId, dto.applicationIds, p) };
   }
 
   @Put('me/ranking')
   @Roles(['juror'], 'programmeId')
+  @ApiOperation({ summary: 'Set my ranking', description: "The juror's ranking of the applications (ranking method)." })
   async ranking(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: RankingDto) {
     return { applicationIds: await this.vote.setRanking(tenant, programmeId, dto.applicationIds, p) };
   }
 
   @Get('me/next-pair')
   @Roles(['juror'], 'programmeId')
+  @ApiOperation({ summary: 'Next pair to compare', description: 'The next two applications the juror should compare (pairwise method).' })
   async nextPair(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
     return { pair: await this.vote.nextPairFor(tenant, programmeId, p) };
   }
@@ -369,6 +399,7 @@ export class JuryController {
   @Post('me/comparisons')
   @Roles(['juror'], 'programmeId')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Compare two applications', description: 'The juror says which of two applications they prefer (pairwise method).' })
   async compare(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: ComparisonDto) {
     await this.vote.compare(tenant, programmeId, dto.winnerId, dto.loserId, p);
   }
@@ -376,6 +407,7 @@ export class JuryController {
   @Put('me/notes/:applicationId')
   @Roles(['juror'], 'programmeId')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Keep a private note', description: "A juror's private note on an application (only they see it)." })
   async note(
     @CurrentTenant() tenant: Tenant,
     @CurrentPrincipal() p: Principal,

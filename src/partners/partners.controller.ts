@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.guard.js';
 import { CurrentPrincipal, CurrentTenant } from '../request-context/current.decorators.js';
 import type { Principal } from '../auth/principal.js';
@@ -53,18 +53,21 @@ export class PartnersController {
 
   @Get('partners')
   @Roles(['staff'])
+  @ApiOperation({ summary: 'List partners', description: "The programme's partners (companies, foundations) and what they offer." })
   async list(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
     return (await this.partners.list(tenant, programmeId)).partners.map((p) => ({ ...partnerView(p), contacts: p.contacts }));
   }
 
   @Post('partners')
   @Roles(['staff'])
+  @ApiOperation({ summary: 'Add a partner', description: 'Adds a partner to the programme with what it offers.' })
   async create(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: PartnerDto) {
     return partnerView(await this.partners.create(tenant, programmeId, dto, p.userId));
   }
 
   @Patch('partners/:partnerId')
   @Roles(['staff'])
+  @ApiOperation({ summary: 'Change a partner', description: "Changes a partner's name, offer or capacity." })
   async update(
     @CurrentTenant() tenant: Tenant,
     @CurrentPrincipal() p: Principal,
@@ -77,6 +80,7 @@ export class PartnersController {
 
   @Post('partners/:partnerId/contacts')
   @Roles(['staff'])
+  @ApiOperation({ summary: 'Add a partner contact', description: 'Invites a person of the partner; they get a sign-in link.' })
   async contact(
     @CurrentTenant() tenant: Tenant,
     @CurrentPrincipal() p: Principal,
@@ -89,6 +93,7 @@ export class PartnersController {
 
   @Get('matching')
   @Roles(['staff'])
+  @ApiOperation({ summary: 'Read the matching', description: 'Which partner goes with which laureate, suggested or confirmed.' })
   async matching(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
     const s = await this.matchings.matching(tenant, programmeId);
     return {
@@ -105,6 +110,7 @@ export class PartnersController {
 
   @Put('matching/settings')
   @Roles(['staff'])
+  @ApiOperation({ summary: 'Set the matching settings', description: 'Sets how partners and laureates are matched.' })
   async settings(
     @CurrentTenant() tenant: Tenant,
     @CurrentPrincipal() p: Principal,
@@ -117,6 +123,7 @@ export class PartnersController {
   @Post('matching/pairs')
   @Roles(['staff'])
   @HttpCode(200)
+  @ApiOperation({ summary: 'Pair by hand', description: 'Pairs a partner with a laureate by hand.' })
   async pair(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: PairRuleDto) {
     return matchingView(await this.matchings.setPair(tenant, programmeId, { laureateId: dto.laureateId, partnerId: dto.partnerId }, dto.rule, p.userId));
   }
@@ -124,6 +131,7 @@ export class PartnersController {
   @Post('matching/run')
   @Roles(['staff'])
   @HttpCode(200)
+  @ApiOperation({ summary: 'Run the matching', description: 'Suggests pairs of partners and laureates from their preferences and needs.' })
   async run(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
     return matchingView(await this.matchings.run(tenant, programmeId, p.userId));
   }
@@ -131,6 +139,7 @@ export class PartnersController {
   @Post('matching/confirm')
   @Roles(['staff'])
   @HttpCode(200)
+  @ApiOperation({ summary: 'Confirm the matching', description: 'Confirms the pairs; partners and laureates are told.' })
   async confirm(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
     return matchingView(await this.matchings.confirm(tenant, programmeId, p.userId));
   }
@@ -139,6 +148,7 @@ export class PartnersController {
 
   @Get('partner/me')
   @Roles(['partner'], 'programmeId')
+  @ApiOperation({ summary: 'My partner space', description: "The signed-in partner's laureates and preferences." })
   async mine(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
     const m = await this.partners.mine(tenant, programmeId, p);
     return { partner: partnerView(m.partner), confirmed: m.confirmed, laureates: m.laureates, candidates: m.candidates };
@@ -146,6 +156,7 @@ export class PartnersController {
 
   @Put('partner/me/preferences')
   @Roles(['partner'], 'programmeId')
+  @ApiOperation({ summary: 'Set my preferences', description: "The partner's preferred laureates (ordered)." })
   async preferences(
     @CurrentTenant() tenant: Tenant,
     @CurrentPrincipal() p: Principal,
@@ -159,6 +170,7 @@ export class PartnersController {
 
   @Get('partners/me/needs')
   @Roles(['applicant'], 'programmeId')
+  @ApiOperation({ summary: 'My needs (laureate)', description: 'What the signed-in laureate needs from partners.' })
   async needs(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
     const { programme: _programme, ...rest } = await this.partners.myNeeds(tenant, programmeId, p);
     return rest;
@@ -166,6 +178,7 @@ export class PartnersController {
 
   @Put('partners/me/needs')
   @Roles(['applicant'], 'programmeId')
+  @ApiOperation({ summary: 'Set my needs (laureate)', description: 'The laureate says what they need from partners (skills, money, premises...).' })
   async setNeeds(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: NeedsDto) {
     const n = await this.partners.setNeeds(tenant, programmeId, p, dto.needs, dto.preferences ?? []);
     return { needs: n.needs, preferences: n.preferences };

@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiQuery, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { AuthService } from '../auth/auth.service.js';
 import { Roles } from '../auth/roles.guard.js';
 import { baseUrlOf, CurrentPrincipal, CurrentTenant } from '../request-context/current.decorators.js';
@@ -17,7 +17,6 @@ export class PeopleController {
     private readonly auth: AuthService,
   ) {}
 
-  /** Everyone holding a role, 25 a page, with their roles (programme titles included) and the total. */
   @Get()
   @Roles(['staff'])
   @ApiBearerAuth()
@@ -25,16 +24,17 @@ export class PeopleController {
   @ApiQuery({ name: 'programmeId', required: false })
   @ApiQuery({ name: 'q', required: false })
   @ApiQuery({ name: 'page', required: false })
+  @ApiOperation({ summary: 'List people', description: 'Everyone holding a role, 25 a page, with their roles (programme titles included) and the total.' })
   async list(@CurrentTenant() tenant: Tenant, @Query() query: Record<string, string>) {
     const { filter, ...rest } = await this.people.list(tenant.id, query);
     return { ...rest, filter };
   }
 
-  /** Removes one role; the authority's last staff grant, and one's own staff grant, answer 409. */
   @Delete(':userId/roles/:grantId')
   @Roles(['staff'])
   @HttpCode(204)
   @ApiBearerAuth()
+  @ApiOperation({ summary: 'Remove one role', description: "Removes one role; the authority's last staff grant, and one's own staff grant, answer 409." })
   async revokeRole(
     @CurrentTenant() tenant: Tenant,
     @CurrentPrincipal() principal: Principal,
@@ -44,11 +44,11 @@ export class PeopleController {
     await this.auth.revokeRole(tenant.id, principal, userId, grantId);
   }
 
-  /** E-mails the invitation again with a new sign-in link (at most one a minute per person). */
   @Post(':userId/invitation')
   @Roles(['staff'])
   @HttpCode(202)
   @ApiBearerAuth()
+  @ApiOperation({ summary: 'Resend an invitation', description: 'E-mails the invitation again with a new sign-in link (at most one a minute per person).' })
   async resend(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Param('userId') userId: string, @Req() req: TremplinRequest) {
     await this.auth.resendInvitation(tenant, principal.userId, userId, baseUrlOf(req));
     return { status: 'sent' };

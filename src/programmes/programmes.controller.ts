@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Patch, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { hasRole, type Principal } from '../auth/principal.js';
 import { CurrentPrincipal, CurrentTenant } from '../request-context/current.decorators.js';
 import { DomainError } from '../common/errors/domain-error.js';
@@ -33,6 +33,7 @@ export class ProgrammesController {
   /** Published programmes; staff also see drafts. */
   @Get()
   @Public()
+  @ApiOperation({ summary: 'List programmes', description: "The authority's programmes (calls for projects); staff also see drafts." })
   async list(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal?: Principal) {
     const staff = hasRole(principal, ['staff', 'platform_admin']);
     return (await this.programmes.list(tenant.id)).filter((p) => staff || p.phase !== 'draft').map(view);
@@ -40,6 +41,7 @@ export class ProgrammesController {
 
   @Get(':programmeId')
   @Public()
+  @ApiOperation({ summary: 'Read a programme', description: 'A programme with its phase, timeline and what blocks its next phase (drafts: staff only).' })
   async get(@CurrentTenant() tenant: Tenant, @Param('programmeId') id: string, @CurrentPrincipal() principal?: Principal) {
     const p = await this.programmes.get(tenant.id, id);
     if (p.phase === 'draft' && !hasRole(principal, ['staff', 'platform_admin'])) throw new DomainError('NOT_FOUND');
@@ -49,6 +51,7 @@ export class ProgrammesController {
   @Post()
   @Roles(['staff'])
   @ApiBearerAuth()
+  @ApiOperation({ summary: 'Create a programme', description: 'Creates a programme in the draft phase, with its title and summary per language.' })
   async create(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Body() dto: CreateProgrammeDto) {
     return view(await this.programmes.create(tenant, dto, principal.userId));
   }
@@ -56,6 +59,7 @@ export class ProgrammesController {
   @Patch(':programmeId')
   @Roles(['staff'])
   @ApiBearerAuth()
+  @ApiOperation({ summary: 'Change a programme', description: "Changes a programme's title, summary or slug." })
   async update(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Param('programmeId') id: string, @Body() dto: UpdateProgrammeDto) {
     return view(await this.programmes.update(tenant, id, dto, principal.userId));
   }
@@ -63,6 +67,10 @@ export class ProgrammesController {
   @Put(':programmeId/timeline')
   @Roles(['staff'])
   @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Set the timeline',
+    description: 'Sets the instants at which the programme moves to each phase on its own (call open, screening, jury, campaign, results...).',
+  })
   async setTimeline(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Param('programmeId') id: string, @Body() dto: SetTimelineDto) {
     const timeline: Timeline = {};
     for (const [phase, iso] of Object.entries(dto.timeline)) if (iso) timeline[phase as keyof Timeline] = new Date(iso);
@@ -72,6 +80,11 @@ export class ProgrammesController {
   @Post(':programmeId/transitions')
   @Roles(['staff'])
   @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Move to another phase',
+    description:
+      'Moves the programme to the next phase by hand (draft → call_open → screening → jury → announced → coaching → communication → campaign → settlement → results); 409 when the transition is not allowed or blocked.',
+  })
   async transition(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Param('programmeId') id: string, @Body() dto: TransitionDto) {
     return view(await this.programmes.transition(tenant, id, dto.to as Phase, dto.reason, principal.userId));
   }
@@ -79,6 +92,7 @@ export class ProgrammesController {
   @Get(':programmeId/transitions')
   @Roles(['staff'])
   @ApiBearerAuth()
+  @ApiOperation({ summary: 'Phase history', description: 'Every phase change of the programme, with who made it and why.' })
   async transitions(@CurrentTenant() tenant: Tenant, @Param('programmeId') id: string) {
     await this.programmes.get(tenant.id, id);
     return (await this.programmes.transitions(tenant.id, id)).map((t) => ({

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.guard.js';
 import { CurrentPrincipal, CurrentTenant } from '../request-context/current.decorators.js';
 import type { Principal } from '../auth/principal.js';
@@ -16,19 +16,24 @@ export class ReportsController {
   /** The figures as they are now (not published). */
   @Get('api/programmes/:programmeId/report')
   @Roles(['staff'])
+  @ApiOperation({
+    summary: 'Preview the results report',
+    description: 'The figures as they are now (not published): applications, laureates, campaigns, contributions.',
+  })
   async preview(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
     return (await this.reports.preview(tenant, programmeId)).figures;
   }
 
-  /** Freezes the figures as the next version (201 with the snapshot). */
   @Post('api/programmes/:programmeId/reports')
   @Roles(['staff'])
+  @ApiOperation({ summary: 'Publish the results report', description: 'Freezes the figures as the next version (201 with the snapshot).' })
   async publish(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
     return snapshotView(await this.reports.publish(tenant, programmeId, p.userId));
   }
 
   @Get('api/programmes/:programmeId/reports')
   @Roles(['staff'])
+  @ApiOperation({ summary: 'List report versions', description: 'Every published version of the results report.' })
   async versions(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
     return (await this.reports.versions(tenant, programmeId)).map((v) => ({
       id: v.id,
@@ -41,6 +46,7 @@ export class ReportsController {
 
   @Get('api/programmes/:programmeId/reports/:version')
   @Roles(['staff'])
+  @ApiOperation({ summary: 'Read a report version', description: 'One published version of the results report.' })
   async version(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string, @Param('version') version: string) {
     return snapshotView(await this.reports.version(tenant, programmeId, parseVersion(version) ?? null));
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Patch, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { AuditService } from '../audit/audit.service.js';
 import { Public, Roles } from '../auth/roles.guard.js';
 import { CurrentPrincipal, CurrentTenant } from '../request-context/current.decorators.js';
@@ -33,6 +33,7 @@ export class TenantsController {
 
   @Get('tenant')
   @Public()
+  @ApiOperation({ summary: 'Read the authority', description: 'The authority serving this host: its name, languages and branding (public).' })
   get(@CurrentTenant() tenant: Tenant) {
     return brandingView(tenant);
   }
@@ -40,6 +41,7 @@ export class TenantsController {
   @Patch('tenant/branding')
   @Roles(['staff'])
   @ApiBearerAuth()
+  @ApiOperation({ summary: 'Change the branding', description: "Sets the authority's colours and display name as shown on every page." })
   async branding(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Body() dto: BrandingDto) {
     return brandingView(await this.tenants.updateBranding(tenant, dto, principal.userId));
   }
@@ -47,6 +49,7 @@ export class TenantsController {
   @Get('audit')
   @Roles(['staff'])
   @ApiBearerAuth()
+  @ApiOperation({ summary: 'Read the audit log', description: 'Every action recorded in this authority, newest first.' })
   async auditLog(@CurrentTenant() tenant: Tenant, @Query('action') action?: string, @Query('subjectId') subjectId?: string, @Query('before') before?: string) {
     return this.audit.list(tenant.id, { action, subjectId, beforeId: before && /^\d+$/.test(before) ? before : undefined });
   }

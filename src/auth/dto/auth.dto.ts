@@ -34,7 +34,7 @@ export class InvitePersonDto {
   @Transform(({ value }) => (value === '' ? undefined : value))
   @IsUUID('all')
   programmeId?: string;
-  @ApiPropertyOptional({ example: 'fr', description: 'One of the authority’s languages' }) @IsOptional() @IsLocale() locale?: Locale;
+  @ApiPropertyOptional({ type: String, example: 'fr', description: 'One of the authority’s languages' }) @IsOptional() @IsLocale() locale?: Locale;
 }
 
 export class SetPasswordDto {
@@ -43,7 +43,7 @@ export class SetPasswordDto {
 
 /** A person's own language (pages and e-mails): one of the authority's, or null to follow the site's. */
 export class UpdateMeDto {
-  @ApiPropertyOptional({ example: 'nl', nullable: true, description: 'One of the authority’s languages; null follows the site' })
+  @ApiPropertyOptional({ type: String, example: 'nl', nullable: true, description: 'One of the authority’s languages; null follows the site' })
   @Transform(({ value }: { value: unknown }) => (value === '' ? null : value))
   @IsOptional()
   @IsLocale()

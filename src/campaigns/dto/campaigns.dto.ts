@@ -105,12 +105,12 @@ export class ContributeDto {
   displayName?: string;
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() anonymous?: boolean;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(1000) message?: string;
-  @ApiPropertyOptional({ example: 'fr', description: 'One of the authority’s languages' }) @IsOptional() @IsLocale() locale?: Locale;
+  @ApiPropertyOptional({ type: String, example: 'fr', description: 'One of the authority’s languages' }) @IsOptional() @IsLocale() locale?: Locale;
 }
 
 export class SubscribeDto {
   @ApiProperty() @Transform(trim) @IsEmail({}) @MaxLength(254) email: string;
-  @ApiPropertyOptional({ example: 'fr', description: 'One of the authority’s languages' }) @IsOptional() @IsLocale() locale?: Locale;
+  @ApiPropertyOptional({ type: String, example: 'fr', description: 'One of the authority’s languages' }) @IsOptional() @IsLocale() locale?: Locale;
 }
 
 /** News to contributors: each contributor reads it in their language, else in the authority's default. */

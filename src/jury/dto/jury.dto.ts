@@ -33,7 +33,7 @@ export class InviteMemberDto {
   @ApiProperty() @Transform(trim) @IsString() @Length(1, 120) displayName: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(200) organisation?: string;
   @ApiPropertyOptional({ default: 1 }) @IsOptional() @IsNumber() @Min(0.001) @Max(1000) weight?: number;
-  @ApiPropertyOptional({ example: 'fr', description: 'One of the authority’s languages' }) @IsOptional() @IsLocale() locale?: Locale;
+  @ApiPropertyOptional({ type: String, example: 'fr', description: 'One of the authority’s languages' }) @IsOptional() @IsLocale() locale?: Locale;
 }
 
 export class UpdateMemberDto {

@@ -57,7 +57,7 @@ export class UpdatePartnerDto extends PartialType(PartnerDto) {}
 export class ContactDto {
   @ApiProperty() @Transform(trim) @IsEmail({}) @MaxLength(254) email: string;
   @ApiProperty() @Transform(trim) @IsString() @Length(1, 120) displayName: string;
-  @ApiPropertyOptional({ example: 'fr', description: 'One of the authority’s languages' }) @IsOptional() @IsLocale() locale?: Locale;
+  @ApiPropertyOptional({ type: String, example: 'fr', description: 'One of the authority’s languages' }) @IsOptional() @IsLocale() locale?: Locale;
 }
 
 export class NeedsDto {

@@ -15,8 +15,14 @@ const hostList = ({ value }: { value: unknown }) => {
 /** An authority's languages: the list it offers and its default (both among the installed catalogues). */
 class AuthorityLanguagesDto {
   @LanguageListField('The languages the site is offered in (installed catalogues)') languages?: Locale[];
-  @ApiPropertyOptional({ example: 'fr', description: 'The default language: one of `languages`' }) @IsOptional() @IsLocale() defaultLanguage?: Locale;
-  @ApiPropertyOptional({ example: 'fr', description: 'Shorthand for `languages: [language]` (and that default)' }) @IsOptional() @IsLocale() language?: Locale;
+  @ApiPropertyOptional({ type: String, example: 'fr', description: 'The default language: one of `languages`' })
+  @IsOptional()
+  @IsLocale()
+  defaultLanguage?: Locale;
+  @ApiPropertyOptional({ type: String, example: 'fr', description: 'Shorthand for `languages: [language]` (and that default)' })
+  @IsOptional()
+  @IsLocale()
+  language?: Locale;
 }
 
 export class CreateAuthorityDto extends AuthorityLanguagesDto {

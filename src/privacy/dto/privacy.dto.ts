@@ -10,7 +10,7 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 export class PrivacyLinkDto {
   @ApiProperty({ example: 'camille@example.org' }) @Transform(trim) @IsEmail({}) @MaxLength(254) email: string;
   @ApiProperty({ enum: ['export', 'erasure'] }) @IsIn(['export', 'erasure']) kind: 'export' | 'erasure';
-  @ApiPropertyOptional({ example: 'fr', description: 'One of the authority’s languages' }) @IsOptional() @IsLocale() locale?: Locale;
+  @ApiPropertyOptional({ type: String, example: 'fr', description: 'One of the authority’s languages' }) @IsOptional() @IsLocale() locale?: Locale;
 }
 
 export class RefuseRequestDto {

@@ -1,5 +1,5 @@
 import type { Locale } from '../../common/i18n/localized.js';
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, IsUrl, Length, Matches } from 'class-validator';
 import { IsLocale, LanguageListField } from '../../common/i18n/is-locale.js';
@@ -30,12 +30,16 @@ export class BrandingDto {
   /** The languages the site is offered in (each an installed catalogue); at least one. */
   @LanguageListField('The languages the site is offered in (installed catalogues); at least one') languages?: Locale[];
   /** One of `languages` (the site's language when the visitor chose none, and the first fallback of content). */
-  @ApiPropertyOptional({ example: 'fr' }) @IsOptional() @IsLocale() defaultLocale?: Locale;
+  @ApiPropertyOptional({ type: String, example: 'fr' }) @IsOptional() @IsLocale() defaultLocale?: Locale;
   @ApiPropertyOptional({ example: 'Europe/Paris' }) @IsOptional() @IsString() timeZone?: string;
 }
 
 export class CreateTenantDto extends BrandingDto {
-  @ApiPropertyOptional()
+  @ApiProperty({
+    example: 'lumiere',
+    description: 'The authority’s address name: lower-case letters, digits and hyphens (served under /t/<slug>)',
+    pattern: '^[a-z0-9][a-z0-9-]{1,62}$',
+  })
   @Transform(lower)
   @Matches(/^[a-z0-9][a-z0-9-]{1,62}$/, { message: 'validation.slugFormat', context: { max: 63 } })
   slug: string;
