@@ -62,8 +62,7 @@ import { CampaignImagesService } from './campaign-images.service.js';
     PaymentSettingsPagesController,
     SharePagesController,
   ],
-  providers: [
-    CampaignsPersonalData,
+  providers: [CampaignsPersonalData, 
     CampaignPageCache,
     CampaignsRepository,
     ContributionsRepository,
