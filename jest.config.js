@@ -27,6 +27,8 @@ export default {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
+      // The contract test: every JSON answer is checked against docs/openapi.json (test/setup/contract.ts).
+      setupFilesAfterEnv: ['<rootDir>/test/setup/contract-hooks.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
       testTimeout: 60000,

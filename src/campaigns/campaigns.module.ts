@@ -35,6 +35,7 @@ import { PaymentProviders } from './payments/payment-providers.js';
 import { SettlementService } from './settlement.service.js';
 import { RefundsRepository } from './refunds.repository.js';
 import { RefundsService } from './refunds.service.js';
+import { RefundsController } from './refunds.controller.js';
 import { RefundsPagesController } from './refunds.pages.controller.js';
 import { RefundsExportService } from './refunds-export.service.js';
 import { SharePagesController } from './share.pages.controller.js';
@@ -61,6 +62,7 @@ import { CampaignImagesService } from './campaign-images.service.js';
     RefundsPagesController,
     PaymentSettingsPagesController,
     SharePagesController,
+    RefundsController,
   ],
   providers: [CampaignsPersonalData, 
     CampaignPageCache,

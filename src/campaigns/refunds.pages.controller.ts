@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles } from '../auth/roles.guard.js';
@@ -8,11 +8,9 @@ import { confirmPage } from '../common/web/confirm-page.js';
 import { errorMap } from '../common/web/forms.js';
 import { listStateOf, listView, pageOf, type ListColumn } from '../common/web/list-view.js';
 import { ViewService } from '../common/web/view.service.js';
-import { CurrentTenant, Page, type PageContext } from '../request-context/current.decorators.js';
-import type { Tenant } from '../tenants/tenant.entity.js';
+import { Page, type PageContext } from '../request-context/current.decorators.js';
 import { str, type Form } from './campaign-form.js';
 import { canMarkByHand, canRetry, REFUND_STATES } from './domain/refunds.js';
-import { RefundsExportService } from './refunds-export.service.js';
 import type { StaffRefundRow, StaffRefundSort } from './refunds.repository.js';
 import { RefundsService } from './refunds.service.js';
 
@@ -27,7 +25,6 @@ import { RefundsService } from './refunds.service.js';
 export class RefundsPagesController {
   constructor(
     private readonly refunds: RefundsService,
-    private readonly exports: RefundsExportService,
     private readonly views: ViewService,
     private readonly clock: Clock,
   ) {}
@@ -82,20 +79,6 @@ export class RefundsPagesController {
     retry: canRetry(r),
     byHand: canMarkByHand(r),
   });
-
-  /** The treasurer's file: every refund of the programme (`?state=failed`: what is still owed and why). */
-  @Get('api/programmes/:programmeId/refunds.csv')
-  @Roles(['staff'], 'programmeId')
-  @Header('Content-Type', 'text/csv; charset=utf-8')
-  async csv(
-    @CurrentTenant() tenant: Tenant,
-    @Param('programmeId') programmeId: string,
-    @Query('state') state: string | undefined,
-    @Res({ passthrough: true }) res: Response,
-  ) {
-    res.setHeader('Content-Disposition', `attachment; filename="refunds${state ? `-${state}` : ''}.csv"`);
-    return this.exports.programmeCsv(tenant, programmeId, state);
-  }
 
   @Post('staff/programmes/:programmeId/refunds/:refundId/retry')
   @HttpCode(200)

@@ -176,8 +176,10 @@ function problemStatuses(path: string, method: string, op: Operation, route: Rou
   const secured = (op.security?.length ?? 0) > 0;
   if (hasBody || params.length) statuses.push(400);
   if (secured) statuses.push(401);
-  if (route?.access && ('roles' in route.access || 'platform' in route.access)) statuses.push(403);
-  if (/\{[^}]+\}/.test(path) || secured) statuses.push(404);
+  // Every route of an authority may answer 403 TENANT_SUSPENDED and 404 TENANT_UNKNOWN (an unknown host).
+  const tenantless = route?.module === 'health';
+  if (!tenantless || (route?.access && ('roles' in route.access || 'platform' in route.access))) statuses.push(403);
+  if (!tenantless || /\{[^}]+\}/.test(path)) statuses.push(404);
   if (method !== 'get') statuses.push(409);
   if (hasBody) statuses.push(413);
   if (route && RATE_LIMITED.has(route.operationId)) statuses.push(429);

@@ -10,6 +10,7 @@ import type { AppConfig } from '../../src/config/app-config.js';
 import { createApp } from '../../src/create-app.js';
 import { OutboxWorker } from '../../src/notifications/outbox.worker.js';
 import { ProgrammesScheduler } from '../../src/programmes/programmes.scheduler.js';
+import { installContractCheck } from './contract.js';
 import { createTestDatabase } from './database.js';
 
 export interface TestApp {
@@ -68,6 +69,7 @@ export async function startTestApp(
   const app = await createApp({ ...testConfig(opts.config), databaseUrl }, clock, opts.logDestination);
   await app.init();
   const server = app.getHttpServer();
+  installContractCheck(server);
   return {
     app,
     databaseUrl,
