@@ -69,7 +69,11 @@ function toSchema(type: ts.Type, node: ts.Node, depth: number, seen: Set<ts.Type
       if (decl && (ts.isMethodDeclaration(decl) || ts.isMethodSignature(decl) || ts.isGetAccessor(decl))) continue;
       const propType = checker.getTypeOfSymbolAtLocation(prop, node);
       if (propType.getCallSignatures().length) continue;
-      const optional = (prop.flags & ts.SymbolFlags.Optional) !== 0 || (propType.isUnion() && propType.types.some(isNullish)) || isNullish(propType);
+      // A nullable member may also be absent: an entity saved without it serializes without it.
+      const optional =
+        (prop.flags & ts.SymbolFlags.Optional) !== 0 ||
+        (propType.isUnion() && propType.types.some((t) => isNullish(t) || (t.flags & ts.TypeFlags.Null) !== 0)) ||
+        isNullish(propType);
       if (isNullish(propType)) continue;
       properties[prop.getName()] = toSchema(propType, node, depth + 1, inner);
       if (!optional) required.push(prop.getName());

@@ -175,13 +175,14 @@ function problemStatuses(path: string, method: string, op: Operation, route: Rou
   const params = op.parameters ?? [];
   const secured = (op.security?.length ?? 0) > 0;
   if (hasBody || params.length) statuses.push(400);
-  if (secured) statuses.push(401);
+  // A public route still refuses an expired or unknown token (and a wrong password): 401 everywhere but health.
+  if (secured || route?.module !== 'health') statuses.push(401);
   // Every route of an authority may answer 403 TENANT_SUSPENDED and 404 TENANT_UNKNOWN (an unknown host).
   const tenantless = route?.module === 'health';
   if (!tenantless || (route?.access && ('roles' in route.access || 'platform' in route.access))) statuses.push(403);
   if (!tenantless || /\{[^}]+\}/.test(path)) statuses.push(404);
   if (method !== 'get') statuses.push(409);
-  if (hasBody) statuses.push(413);
+  if (hasBody || method !== 'get') statuses.push(413);
   if (route && RATE_LIMITED.has(route.operationId)) statuses.push(429);
   statuses.push(503);
   return statuses;
@@ -228,7 +229,7 @@ function enrichOperation(doc: OpenAPIObject, path: string, method: string, op: O
     if (!/^2/.test(status)) continue;
     if (!res.description) res.description = SUCCESS_TEXT[status] ?? 'Done.';
     const generated = route ? RESPONSE_SCHEMAS[route.operationId] : undefined;
-    const binary = binaryContent(path);
+    const binary = method === 'get' ? binaryContent(path) : undefined;
     if (!res.content && status !== '204') {
       if (binary) res.content = binary;
       else if (generated) res.content = { 'application/json': { schema: generated } };

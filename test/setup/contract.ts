@@ -53,7 +53,7 @@ export function contractProblem(method: string, url: string, status: number, con
   const path = url.split('?')[0].replace(/^\/t\/[^/]+(?=\/)/, '');
   const route = routes.find((r) => r.method === method.toLowerCase() && r.pattern.test(path));
   if (!route) return undefined; // pages, assets, unknown routes: not part of the API
-  const where = `${method.toUpperCase()} ${path} → ${status} (${route.op.operationId})`;
+  const where = `${method.toUpperCase()} ${route.template} → ${status} (${route.op.operationId})`;
   let response = route.op.responses[String(status)];
   let responsePointer = ['paths', route.template, route.method, 'responses', String(status)];
   if (!response) return `${where}: status ${status} is not documented`;
