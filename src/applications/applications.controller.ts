@@ -1,11 +1,12 @@
 import { contentFallbacks, type Locale as Lang } from '../common/i18n/localized.js';
 import { ConsumeLinkDto } from '../auth/dto/auth.dto.js';
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Patch, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Patch, Query, Req, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiTags, ApiOperation } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public, Roles, SignedIn } from '../auth/roles.guard.js';
 import { fieldProblem, DomainError } from '../common/errors/domain-error.js';
-import { CurrentPrincipal, CurrentTenant } from '../request-context/current.decorators.js';
+import { baseUrlOf, CurrentPrincipal, CurrentTenant } from '../request-context/current.decorators.js';
+import type { TremplinRequest } from '../request-context/request-context.js';
 import type { Principal } from '../auth/principal.js';
 import { Locale } from '../common/web/locale.decorator.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
@@ -13,11 +14,12 @@ import { FileUpload, sendStoredFile } from '../storage/file-transfer.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import type { Application } from './application.entity.js';
 import { applicationsCsv, applicationsXlsx } from './applications.export.js';
+import { ApplicantRegistrationService } from './applicant-registration.service.js';
 import { ContactEmailService } from './contact-email.service.js';
 import { ApplicationsService, type UploadedFile as Upload } from './applications.service.js';
 import { ScreeningService } from './screening.service.js';
 import type { Call } from './call.entity.js';
-import { ApplicationDraftDto, CommentDto, CorrectionDto, DecisionDto, StartApplicationDto } from './dto/application.dto.js';
+import { ApplicationDraftDto, CommentDto, CorrectionDto, DecisionDto, RegisterApplicantDto, StartApplicationDto } from './dto/application.dto.js';
 import { checkFilter } from './dto/application-filter.dto.js';
 import { CallDto } from './dto/call.dto.js';
 import { assertOffered } from '../common/i18n/is-locale.js';
@@ -76,7 +78,39 @@ export class ApplicationsController {
     private readonly contactEmails: ContactEmailService,
     private readonly screening: ScreeningService,
     private readonly programmes: ProgrammesService,
+    private readonly registration: ApplicantRegistrationService,
   ) {}
+
+  @Post('programmes/:programmeId/applicants')
+  @Public()
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Register as an applicant',
+    description:
+      'A newcomer applicant gives their name and e-mail address; a sign-in link to the call is e-mailed to them (no password). Its token, exchanged at `POST /api/auth/sign-in-links/consume`, gives a bearer token to start an application. Always 202: the answer does not tell whether the address was known.',
+  })
+  async register(
+    @CurrentTenant() tenant: Tenant,
+    @Param('programmeId') programmeId: string,
+    @Body() dto: RegisterApplicantDto,
+    @Locale() locale: Lang,
+    @Req() req: TremplinRequest,
+  ) {
+    const programme = await this.programmes.get(tenant.id, programmeId);
+    if (programme.phase === 'draft') throw new DomainError('NOT_FOUND');
+    await this.applications.getCall(tenant.id, programmeId);
+    assertOffered(tenant.languages, dto.locale);
+    const next = `/programmes/${programme.slug}/apply`;
+    await this.registration.register(tenant, {
+      email: dto.email,
+      name: dto.name,
+      locale: dto.locale ?? locale,
+      next,
+      ip: req.ip ?? 'unknown',
+      baseUrl: baseUrlOf(req),
+    });
+    return { status: 'accepted' as const };
+  }
 
   @Get('programmes/:programmeId/call')
   @Public()

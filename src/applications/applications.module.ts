@@ -6,6 +6,7 @@ import { NotificationsModule } from '../notifications/notifications.module.js';
 import { ProgrammesModule } from '../programmes/programmes.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { ApplicantsQuery } from './applicants.query.js';
+import { ApplicantRegistrationService } from './applicant-registration.service.js';
 import { ApplicationsController } from './applications.controller.js';
 import { ApplicationsPagesController } from './applications.pages.controller.js';
 import { ApplicationsStaffPagesController } from './applications-staff.pages.controller.js';
@@ -19,7 +20,16 @@ import { ScreeningService } from './screening.service.js';
 @Module({
   imports: [PrivacyModule, AuthModule, TenantsModule, NotificationsModule, ProgrammesModule],
   controllers: [ApplicationsController, ApplicationsPagesController, ApplicationsStaffPagesController, CallRulesPagesController],
-  providers: [ApplicationsPersonalData, ApplicationsRepository, ApplicationsService, CallRulesService, ContactEmailService, ScreeningService, ApplicantsQuery],
+  providers: [
+    ApplicantRegistrationService,
+    ApplicationsPersonalData,
+    ApplicationsRepository,
+    ApplicationsService,
+    CallRulesService,
+    ContactEmailService,
+    ScreeningService,
+    ApplicantsQuery,
+  ],
   exports: [ApplicationsService, ApplicantsQuery, ApplicationsPersonalData],
 })
 export class ApplicationsModule {}

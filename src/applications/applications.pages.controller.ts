@@ -1,12 +1,8 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UploadedFiles } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { AuthService } from '../auth/auth.service.js';
 import { normaliseEmail } from '../auth/domain/tokens.js';
-import { RateLimiter } from '../auth/rate-limiter.service.js';
 import { Public, SignedIn } from '../auth/roles.guard.js';
-import { UsersRepository } from '../auth/users.repository.js';
-import { TransactionRunner } from '../common/db/transaction.js';
 import { DomainError, type FieldProblem } from '../common/errors/domain-error.js';
 import { localizeProblems } from '../common/errors/validation.js';
 import { ErrorMessages } from '../common/errors/error-messages.js';
@@ -22,6 +18,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
 import type { Application } from './application.entity.js';
+import { ApplicantRegistrationService } from './applicant-registration.service.js';
 import { ContactEmailService } from './contact-email.service.js';
 import { ApplicationsService, type UploadedFile as Upload } from './applications.service.js';
 import { ScreeningService } from './screening.service.js';
@@ -43,10 +40,7 @@ export class ApplicationsPagesController {
     private readonly contactEmails: ContactEmailService,
     private readonly screening: ScreeningService,
     private readonly programmes: ProgrammesService,
-    private readonly auth: AuthService,
-    private readonly users: UsersRepository,
-    private readonly limiter: RateLimiter,
-    private readonly tx: TransactionRunner,
+    private readonly registration: ApplicantRegistrationService,
     private readonly views: ViewService,
     private readonly errors: ErrorMessages,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -104,11 +98,13 @@ export class ApplicationsPagesController {
         }),
       );
     }
-    await this.limiter.hit(`sign-in:ip:${req.ip ?? 'unknown'}`, this.config.signInRateLimit * 5, 15 * 60);
-    await this.limiter.hit(`sign-in:email:${page.tenant.id}:${email}`, this.config.signInRateLimit, 15 * 60);
-    await this.tx.run(async (em) => {
-      const user = await this.users.upsert(em, page.tenant.id, email, name, page.locale);
-      await this.auth.issueLink(em, page.tenant, user, baseUrlOf(req), 'sign-in-link', `/programmes/${slug}/apply`, page.locale);
+    await this.registration.register(page.tenant, {
+      email,
+      name,
+      locale: page.locale,
+      next: `/programmes/${slug}/apply`,
+      ip: req.ip ?? 'unknown',
+      baseUrl: baseUrlOf(req),
     });
     return res.send(this.views.page('pages/auth/link-sent', page, { title: this.views.t(page.locale, 'signIn.linkSentTitle'), email }));
   }

@@ -49,8 +49,22 @@ export class AuthController {
     description: 'Exchanges the one-time token of an e-mailed sign-in link for an opaque bearer API token (`tpl_…`).',
   })
   async consume(@CurrentTenant() tenant: Tenant, @Body() dto: ConsumeLinkDto) {
-    const { user } = await this.auth.consumeLink(tenant, dto.token);
-    return { token: await this.auth.createApiToken(tenant.id, user.id, 'sign-in link'), userId: user.id };
+    const { user, next } = await this.auth.consumeLink(tenant, dto.token);
+    return { token: await this.auth.createApiToken(tenant.id, user.id, 'sign-in link'), userId: user.id, next: safeRedirectPath(next) ?? null };
+  }
+
+  @Post('auth/invitations/accept')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Accept an invitation',
+    description:
+      'A person invited by staff (a juror, a coach, a partner, a staff member) accepts with the token of the link in their invitation e-mail: the answer is a bearer token `tpl_…`, their roles and where the invitation leads. The link works once, like a sign-in link.',
+  })
+  async acceptInvitation(@CurrentTenant() tenant: Tenant, @Body() dto: ConsumeLinkDto) {
+    const { user, next } = await this.auth.consumeLink(tenant, dto.token);
+    const token = await this.auth.createApiToken(tenant.id, user.id, 'invitation');
+    return { token, userId: user.id, next: safeRedirectPath(next) ?? null, roles: await this.auth.rolesOf(tenant.id, user.id) };
   }
 
   @Post('auth/tokens')

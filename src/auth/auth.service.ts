@@ -131,6 +131,11 @@ export class AuthService {
   }
 
   /** Consumes a link exactly once: the UPDATE is the check. Returns the user and where to go next. */
+  /** A person's roles in the authority (tenant-wide when `programmeId` is null). */
+  async rolesOf(tenantId: string, userId: string): Promise<Array<{ role: Role; programmeId: string | null }>> {
+    return (await this.users.grants(tenantId, userId)).map((g) => ({ role: g.role, programmeId: g.programmeId }));
+  }
+
   async consumeLink(tenant: Tenant, token: string): Promise<{ user: User; next: string | null }> {
     const used = await this.credentials.consumeLink(tenant.id, hashToken(token), this.clock.now());
     if (!used) throw new DomainError('SIGN_IN_LINK_INVALID');

@@ -16,7 +16,7 @@ const READINESS_SCHEMA = {
   properties: {
     status: { type: 'string', enum: ['ready', 'not_ready'] },
     version: { type: 'string', example: '0.1.0' },
-    commit: { type: 'string' },
+    commit: { type: ['string', 'null'] },
     database: { type: 'string', enum: ['reachable', 'unreachable', 'error'] },
     migrations: {
       type: 'object',

@@ -155,18 +155,27 @@ const RATE_LIMITED = new Set([
   'CampaignsController_contribute',
 ]);
 
-/** Modules whose routes also answer codes declared by another module. */
+/**
+ * The codes a module's routes may answer beside its own: those of the modules it calls (its row of the
+ * dependency table in docs/architecture.md, restricted to modules that declare codes).
+ */
 const ALSO_RAISES: Record<string, string[]> = {
-  platform: ['tenants', 'auth'],
-  people: ['auth'],
-  me: ['auth'],
-  campaigns: ['programmes', 'partners'],
-  coaching: ['programmes'],
-  jury: ['programmes', 'applications'],
-  partners: ['programmes'],
-  reports: ['programmes'],
-  applications: ['programmes'],
-  privacy: ['auth'],
+  me: ['auth', 'jury', 'privacy', 'programmes'],
+  people: ['auth', 'programmes', 'tenants'],
+  platform: ['auth', 'tenants'],
+  reports: ['applications', 'auth', 'coaching', 'jury', 'programmes', 'tenants'],
+  public: ['auth', 'campaigns', 'programmes', 'tenants'],
+  campaigns: ['applications', 'auth', 'jury', 'partners', 'privacy', 'programmes', 'tenants'],
+  partners: ['applications', 'auth', 'coaching', 'jury', 'privacy', 'programmes', 'tenants'],
+  coaching: ['applications', 'auth', 'jury', 'privacy', 'programmes', 'tenants'],
+  jury: ['applications', 'auth', 'privacy', 'programmes', 'tenants'],
+  applications: ['auth', 'privacy', 'programmes', 'tenants'],
+  privacy: ['auth', 'programmes', 'tenants'],
+  programmes: ['auth', 'tenants'],
+  health: ['auth'],
+  auth: ['programmes', 'tenants'],
+  tenants: ['auth'],
+  storage: ['auth', 'tenants'],
 };
 
 function problemStatuses(path: string, method: string, op: Operation, route: RouteHandler | undefined): ProblemStatus[] {
@@ -174,14 +183,15 @@ function problemStatuses(path: string, method: string, op: Operation, route: Rou
   const hasBody = Boolean(op.requestBody);
   const params = op.parameters ?? [];
   const secured = (op.security?.length ?? 0) > 0;
-  if (hasBody || params.length) statuses.push(400);
+  const tenantless = route?.module === 'health';
+  // Any route of an authority may refuse its input (a malformed id, a bad query) and its state (409).
+  if (!tenantless || hasBody || params.length) statuses.push(400);
   // A public route still refuses an expired or unknown token (and a wrong password): 401 everywhere but health.
   if (secured || route?.module !== 'health') statuses.push(401);
   // Every route of an authority may answer 403 TENANT_SUSPENDED and 404 TENANT_UNKNOWN (an unknown host).
-  const tenantless = route?.module === 'health';
   if (!tenantless || (route?.access && ('roles' in route.access || 'platform' in route.access))) statuses.push(403);
   if (!tenantless || /\{[^}]+\}/.test(path)) statuses.push(404);
-  if (method !== 'get') statuses.push(409);
+  if (!tenantless) statuses.push(409);
   if (hasBody || method !== 'get') statuses.push(413);
   if (route && RATE_LIMITED.has(route.operationId)) statuses.push(429);
   statuses.push(503);

@@ -44,6 +44,9 @@ const PUBLIC = new Set([
   'POST /api/auth/sign-in-links',
   'POST /api/auth/sign-in-links/consume',
   'POST /api/auth/tokens',
+  // Issue 23: the JSON steps of the pages — a newcomer applicant registers, an invited person accepts.
+  'POST /api/programmes/:programmeId/applicants',
+  'POST /api/auth/invitations/accept',
   'GET /api/tenant',
   'GET /api/programmes',
   'GET /api/programmes/:programmeId',

@@ -80,7 +80,8 @@ export function contractProblem(method: string, url: string, status: number, con
   }
   if (validate(json)) return undefined;
   const errors = (validate.errors ?? []).slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
-  return `${where}: ${errors.join('; ')}`;
+  const code = (json as { code?: unknown } | undefined)?.code;
+  return `${where}: ${errors.join('; ')}${typeof code === 'string' ? ` (code ${code})` : ''}`;
 }
 
 const MISMATCHES: string[] = ((globalThis as { __contractMismatches?: string[] }).__contractMismatches ??= []);

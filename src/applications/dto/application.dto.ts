@@ -1,7 +1,7 @@
 import type { Locale } from '../../common/i18n/localized.js';
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import { IsLocale } from '../../common/i18n/is-locale.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -48,4 +48,22 @@ export class CorrectionDto {
 
 export class StartApplicationDto {
   @ApiPropertyOptional({ type: String, example: 'fr', description: 'One of the authority’s languages' }) @IsOptional() @IsLocale() locale?: Locale;
+}
+
+/** A newcomer applicant: a name and an e-mail address (a sign-in link is e-mailed, no password). */
+export class RegisterApplicantDto {
+  @ApiProperty({ example: 'camille@example.org', maxLength: 254 })
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsEmail({})
+  @MaxLength(254)
+  email: string;
+  @ApiProperty({ example: 'Camille Martin', description: 'The name staff and jurors will read', minLength: 1, maxLength: 120 })
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @Length(1, 120)
+  name: string;
+  @ApiPropertyOptional({ type: String, example: 'fr', description: 'The language of the e-mail: one of the authority’s languages' })
+  @IsOptional()
+  @IsLocale()
+  locale?: Locale;
 }
