@@ -56,6 +56,9 @@ export class RolesGuard implements CanActivate {
     }
     if ('public' in access) {
       await campaignCheck();
+      // Likewise a programme of another authority on a public route (before its body is validated).
+      const programmeId = req.params?.programmeId as string | undefined;
+      if (programmeId !== undefined && !(await this.inTenant('programme', programmeId, req.tenant?.id))) throw new DomainError('NOT_FOUND');
       return true;
     }
     if (!req.principal) throw new DomainError('UNAUTHENTICATED');
