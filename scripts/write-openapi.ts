@@ -1,6 +1,6 @@
 /**
- * Writes docs/openapi.json from the application's controllers (no database needed) and the typed
- * client's types to test/client/schema.d.ts. `npm run openapi` (after the response schemas).
+ * Writes docs/openapi.json from the application's controllers (no database needed). Part of
+ * `npm run openapi` (after the response schemas, before the typed client's types).
  */
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';

@@ -1,7 +1,7 @@
 import type { Locale as Lang } from '../common/i18n/localized.js';
 import { Locale } from '../common/web/locale.decorator.js';
 import { Body, Controller, Get, Header, HttpCode, Param, Patch, Post, Put, Query, Req, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiTags, ApiOperation } from '@nestjs/swagger';
+import { ApiBody, ApiBearerAuth, ApiConsumes, ApiHeader, ApiTags, ApiOperation } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public, Roles, SignedIn } from '../auth/roles.guard.js';
 import { RateLimiter } from '../auth/rate-limiter.service.js';
@@ -373,6 +373,9 @@ export class CampaignsController {
   @Public()
   @HttpCode(200)
   @ApiOperation({ summary: 'Confirm a pledge', description: 'Confirms a pledge with the token e-mailed to the contributor.' })
+  @ApiBody({
+    schema: { type: 'object', required: ['token'], properties: { token: { type: 'string', description: 'The token of the e-mailed confirmation link' } } },
+  })
   async confirm(@CurrentTenant() tenant: Tenant, @Body() body: { token?: unknown }) {
     if (typeof body?.token !== 'string') throw new DomainError('VALIDATION_FAILED', {}, [fieldProblem('token', 'validation.linkToken')]);
     return contributionView(await this.contributions.confirmPledge(tenant, body.token));

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -81,7 +81,13 @@ export class HealthController {
     summary: 'Readiness',
     description: 'Readiness: the database answers and every shipped migration is applied; 503 (with the reason) otherwise.',
   })
-  @ApiOkResponse({ description: 'Ready (503 with the same body when not).', schema: READINESS_SCHEMA })
+  @ApiOkResponse({ description: 'Ready.', schema: READINESS_SCHEMA })
+  @ApiResponse({
+    status: 503,
+    description: 'Not ready: the database is unreachable or a migration is pending (with Retry-After).',
+    schema: READINESS_SCHEMA,
+    headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } } },
+  })
   async ready(@Res() res: Response) {
     const readiness = await this.health.readiness();
     if (readiness.status !== 'ready') res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));

@@ -153,6 +153,7 @@ const RATE_LIMITED = new Set([
   'PeopleController_resend',
   'PrivacyController_askLink',
   'CampaignsController_contribute',
+  'ApplicationsController_save', // a new contact address is e-mailed a link, so often at most
 ]);
 
 /**
@@ -261,6 +262,8 @@ function enrichOperation(doc: OpenAPIObject, path: string, method: string, op: O
   const available = problemResponses(module, ERRORS_BY_MODULE, ALSO_RAISES[module] ?? []);
   for (const status of problemStatuses(path, method, op, route)) {
     const name = problemResponseName(module, status);
+    // A route that documents an answer of its own for this status (e.g. readiness's 503 body) keeps it.
+    if (op.responses[String(status)]?.content) continue;
     responses[name] ??= available[name];
     op.responses[String(status)] = { $ref: `#/components/responses/${name}` } as never;
   }

@@ -11,6 +11,10 @@ import { ProgrammesService } from '../../src/programmes/programmes.service.js';
 import type { Tenant } from '../../src/tenants/tenant.entity.js';
 import { TenantsService } from '../../src/tenants/tenants.service.js';
 import type { TestApp } from '../setup/test-app.js';
+import { apiClient } from '../client/index.js';
+import type { components } from '../client/openapi.js';
+
+type CallBody = components['schemas']['CallDto'];
 
 const suffix = () => randomBytes(3).toString('hex');
 
@@ -94,13 +98,12 @@ export async function createProgramme(
 
 /** A call like the reference one: makers of the territory, goals from 1,000 to 10,000 EUR. */
 export async function createCall(t: TestApp, tt: TestTenant, staff: TestPerson, programmeId: string, overrides: Record<string, unknown> = {}) {
-  const res = await (
-    await import('supertest')
-  )
-    .default(t.app.getHttpServer())
-    .put(`/api/programmes/${programmeId}/call`)
-    .set(staff.headers)
-    .send({
+  // Through the typed client generated from docs/openapi.json (test/client): the body is checked
+  // against the document when the tests are compiled, the answer by the contract check.
+  const client = apiClient(t.app.getHttpServer(), tt.host, staff.token);
+  const { data, error, response } = await client.PUT('/api/programmes/{programmeId}/call', {
+    params: { path: { programmeId } },
+    body: {
       text: { fr: 'Appel à projets makers', en: 'Makers call' },
       categories: [
         { key: 'reuse', label: { fr: 'Réemploi', en: 'Reuse' } },
@@ -140,10 +143,11 @@ export async function createCall(t: TestApp, tt: TestTenant, staff: TestPerson, 
           maxSizeBytes: 1048576,
         },
       ],
-      ...overrides,
-    });
-  if (res.status !== 200) throw new Error(`call not created: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
+      ...(overrides as Partial<CallBody>),
+    },
+  });
+  if (response.status !== 200 || !data) throw new Error(`call not created: ${response.status} ${JSON.stringify(error)}`);
+  return data;
 }
 
 /** The fixed fields and answers of a complete, eligible application. */

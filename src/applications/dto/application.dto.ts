@@ -27,7 +27,15 @@ export class ApplicationDraftDto {
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(254) email?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(40) phone?: string;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() consent?: boolean;
-  @ApiPropertyOptional({ description: 'Answers to the custom questions, by question key' }) @IsOptional() @IsObject() answers?: Record<string, unknown>;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Answers to the custom questions, by question key',
+    example: { team_size: 3, has_prototype: true },
+  })
+  @IsOptional()
+  @IsObject()
+  answers?: Record<string, unknown>;
 }
 
 export class DecisionDto {
