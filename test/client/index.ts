@@ -17,9 +17,8 @@ function fetchThrough(server: Server, host: string): (input: Request) => Promise
   return async (input: Request) => {
     const url = new URL(input.url);
     const method = input.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
-    let req = request(server)
-      [method](url.pathname + url.search)
-      .set('Host', host);
+    const agent = request(server);
+    let req = agent[method](url.pathname + url.search).set('Host', host);
     input.headers.forEach((value, name) => {
       req = req.set(name, value);
     });
