@@ -1,4 +1,4 @@
-import request from 'supertest';
+import { apiClient } from '../client/index.js';
 import { UsersRepository } from '../../src/auth/users.repository.js';
 import { TransactionRunner } from '../../src/common/db/transaction.js';
 import type { TestApp } from '../setup/test-app.js';
@@ -71,16 +71,17 @@ export async function inviteJuror(
   programmeId: string,
   opts: { email: string; organisation?: string; weight?: number },
 ): Promise<TestJuror> {
-  const res = await request(t.app.getHttpServer())
-    .post(`/api/programmes/${programmeId}/jury/members`)
-    .set(staff.headers)
-    .send({
+  // Through the typed client generated from docs/openapi.json (test/client).
+  const { data, error, response } = await apiClient(t.app.getHttpServer(), tt.host, staff.token).POST('/api/programmes/{programmeId}/jury/members', {
+    params: { path: { programmeId } },
+    body: {
       email: opts.email,
       displayName: opts.email.split('@')[0],
       organisation: opts.organisation ?? 'Partenaire',
       ...(opts.weight ? { weight: opts.weight } : {}),
-    });
-  if (res.status !== 201) throw new Error(`juror not invited: ${res.status} ${JSON.stringify(res.body)}`);
+    },
+  });
+  if (response.status !== 201 || !data) throw new Error(`juror not invited: ${response.status} ${JSON.stringify(error)}`);
   const person = await createPerson(t, tt, 'juror', { programmeId, email: opts.email });
-  return { ...person, memberId: res.body.id };
+  return { ...person, memberId: data.id };
 }
