@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags, ApiOperation } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ProgrammeViewDto } from './dto/programme-view.dto.js';
 import { hasRole, type Principal } from '../auth/principal.js';
 import { CurrentPrincipal, CurrentTenant } from '../request-context/current.decorators.js';
 import { DomainError } from '../common/errors/domain-error.js';
@@ -34,6 +35,7 @@ export class ProgrammesController {
   @Get()
   @Public()
   @ApiOperation({ summary: 'List programmes', description: "The authority's programmes (calls for projects); staff also see drafts." })
+  @ApiOkResponse({ type: [ProgrammeViewDto] })
   async list(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal?: Principal) {
     const staff = hasRole(principal, ['staff', 'platform_admin']);
     return (await this.programmes.list(tenant.id)).filter((p) => staff || p.phase !== 'draft').map(view);
@@ -42,6 +44,7 @@ export class ProgrammesController {
   @Get(':programmeId')
   @Public()
   @ApiOperation({ summary: 'Read a programme', description: 'A programme with its phase, timeline and what blocks its next phase (drafts: staff only).' })
+  @ApiOkResponse({ type: ProgrammeViewDto })
   async get(@CurrentTenant() tenant: Tenant, @Param('programmeId') id: string, @CurrentPrincipal() principal?: Principal) {
     const p = await this.programmes.get(tenant.id, id);
     if (p.phase === 'draft' && !hasRole(principal, ['staff', 'platform_admin'])) throw new DomainError('NOT_FOUND');
@@ -52,6 +55,7 @@ export class ProgrammesController {
   @Roles(['staff'])
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Create a programme', description: 'Creates a programme in the draft phase, with its title and summary per language.' })
+  @ApiCreatedResponse({ type: ProgrammeViewDto })
   async create(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Body() dto: CreateProgrammeDto) {
     return view(await this.programmes.create(tenant, dto, principal.userId));
   }
@@ -60,6 +64,7 @@ export class ProgrammesController {
   @Roles(['staff'])
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Change a programme', description: "Changes a programme's title, summary or slug." })
+  @ApiOkResponse({ type: ProgrammeViewDto })
   async update(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Param('programmeId') id: string, @Body() dto: UpdateProgrammeDto) {
     return view(await this.programmes.update(tenant, id, dto, principal.userId));
   }
@@ -71,6 +76,7 @@ export class ProgrammesController {
     summary: 'Set the timeline',
     description: 'Sets the instants at which the programme moves to each phase on its own (call open, screening, jury, campaign, results...).',
   })
+  @ApiOkResponse({ type: ProgrammeViewDto })
   async setTimeline(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Param('programmeId') id: string, @Body() dto: SetTimelineDto) {
     const timeline: Timeline = {};
     for (const [phase, iso] of Object.entries(dto.timeline)) if (iso) timeline[phase as keyof Timeline] = new Date(iso);
@@ -85,6 +91,7 @@ export class ProgrammesController {
     description:
       'Moves the programme to the next phase by hand (draft → call_open → screening → jury → announced → coaching → communication → campaign → settlement → results); 409 when the transition is not allowed or blocked.',
   })
+  @ApiCreatedResponse({ type: ProgrammeViewDto })
   async transition(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Param('programmeId') id: string, @Body() dto: TransitionDto) {
     return view(await this.programmes.transition(tenant, id, dto.to as Phase, dto.reason, principal.userId));
   }
