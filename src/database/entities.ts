@@ -24,6 +24,7 @@ import {
   RewardTier,
 } from '../campaigns/campaign.entity.js';
 import { PaymentSecret, PaymentSettings } from '../campaigns/payment-settings.entity.js';
+import { Consent, LegalPage, PrivacySettings } from '../privacy/privacy.entity.js';
 import { Refund } from '../campaigns/refund.entity.js';
 import { ReportSnapshot } from '../reports/report-snapshot.entity.js';
 import { PlatformAdmin, PlatformCredential } from '../platform/platform-admin.entity.js';
@@ -78,6 +79,9 @@ export const ENTITIES = [
   CampaignUpdate,
   PaymentEvent,
   PaymentSettings,
+  PrivacySettings,
+  LegalPage,
+  Consent,
   PaymentSecret,
   Refund,
   ReportSnapshot,

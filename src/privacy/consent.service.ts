@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { Clock } from '../common/clock/clock.js';
+import { TransactionRunner } from '../common/db/transaction.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { emailKeyOf, type ConsentPurpose, type ConsentScope } from './domain/consent-purposes.js';
+import type { Consent, ConsentSource } from './privacy.entity.js';
+import { PrivacyRepository } from './privacy.repository.js';
+
+export interface ConsentGiven {
+  tenantId: string;
+  userId?: string | null;
+  email: string;
+  purpose: ConsentPurpose;
+  scope?: ConsentScope;
+  textVersion: string;
+  source: ConsentSource;
+}
+
+/** Whose consents a page lists: a signed-in person (their account and their e-mail). */
+export interface ConsentSubject {
+  tenantId: string;
+  userId: string | null;
+  email: string;
+}
+
+/**
+ * The optional uses people agreed to. Other modules record a ticked box here, in their own
+ * transaction (the consent commits with the contribution or the application), and ask `hasConsent`
+ * before using an address for anything else than what it was given for.
+ */
+@Injectable()
+export class ConsentService {
+  constructor(
+    private readonly repo: PrivacyRepository,
+    private readonly tx: TransactionRunner,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Idempotent: a consent already in force for the same purpose and scope is not recorded twice. */
+  async record(em: EntityManager, c: ConsentGiven): Promise<void> {
+    const emailKey = emailKeyOf(c.email);
+    const programmeId = c.scope?.programmeId ?? null;
+    const campaignId = c.scope?.campaignId ?? null;
+    if ((await this.repo.activeConsents(em, c.tenantId, emailKey, c.purpose, programmeId, campaignId)).length) return;
+    await this.repo.insertConsent(em, {
+      tenantId: c.tenantId,
+      userId: c.userId ?? null,
+      emailKey,
+      purpose: c.purpose,
+      programmeId,
+      campaignId,
+      textVersion: c.textVersion,
+      givenAt: this.clock.now(),
+      source: c.source,
+    });
+  }
+
+  async hasConsent(em: EntityManager, tenantId: string, emailKey: string, purpose: ConsentPurpose, scope: ConsentScope = {}): Promise<boolean> {
+    return (await this.repo.activeConsents(em, tenantId, emailKeyOf(emailKey), purpose, scope.programmeId ?? null, scope.campaignId ?? null)).length > 0;
+  }
+
+  /** Among these addresses, those who agreed to a campaign's news (the recipients of its updates). */
+  campaignNewsKeys(em: EntityManager, tenantId: string, campaignId: string, emailKeys: readonly string[]): Promise<Set<string>> {
+    return this.repo.consentingKeys(tenantId, 'campaign_news', campaignId, emailKeys.map(emailKeyOf), em);
+  }
+
+  list(subject: ConsentSubject): Promise<Consent[]> {
+    return this.repo.consentsOf(subject.tenantId, subject.userId, emailKeyOf(subject.email));
+  }
+
+  /** 404 when the consent is not the person's or no longer in force. */
+  async withdraw(subject: ConsentSubject, consentId: string): Promise<void> {
+    await this.tx.run(async (em) => {
+      const done = await this.repo.withdraw(em, subject.tenantId, consentId, subject.userId, emailKeyOf(subject.email), this.clock.now());
+      if (!done) throw new DomainError('NOT_FOUND');
+    });
+  }
+}
