@@ -1,3 +1,4 @@
+import { PrivacyModule } from '../privacy/privacy.module.js';
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
@@ -15,7 +16,7 @@ import { ContactEmailService } from './contact-email.service.js';
 import { ScreeningService } from './screening.service.js';
 
 @Module({
-  imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule],
+  imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, PrivacyModule],
   controllers: [ApplicationsController, ApplicationsPagesController, ApplicationsStaffPagesController, CallRulesPagesController],
   providers: [ApplicationsRepository, ApplicationsService, CallRulesService, ContactEmailService, ScreeningService, ApplicantsQuery],
   exports: [ApplicationsService, ApplicantsQuery],

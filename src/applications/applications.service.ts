@@ -27,6 +27,8 @@ import { sniffFileType } from './domain/file-sniffing.js';
 import { checkFormChange, checkFormDefinition, cleanForm, DEFAULT_FILE_BYTES, validateAnswers, type Answers, type Question } from './domain/form.js';
 import type { ApplicationDraftDto } from './dto/application.dto.js';
 import type { CallDto } from './dto/call.dto.js';
+import { ConsentService, type OptionalConsents } from '../privacy/consent.service.js';
+import { LegalPagesService } from '../privacy/legal-pages.service.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -49,6 +51,8 @@ export class ApplicationsService {
     private readonly tenants: TenantsService,
     private readonly clock: Clock,
     private readonly contactEmails: ContactEmailService,
+    private readonly legalPages: LegalPagesService,
+    private readonly consents: ConsentService,
   ) {}
 
   // ---- the call -------------------------------------------------------------------------------
@@ -214,9 +218,10 @@ export class ApplicationsService {
 
   /**
    * Submits: idempotent (a second submit of a submitted application returns it unchanged), checked
-   * against the deadline in the same transaction, and complete with a receipt number and e-mail.
+   * against the deadline in the same transaction, and complete with a receipt number and e-mail. It
+   * records the version of the call's rules accepted, and the optional uses the applicant ticked.
    */
-  async submit(tenant: Tenant, id: string, principal: Principal, locale: Locale): Promise<Application> {
+  async submit(tenant: Tenant, id: string, principal: Principal, locale: Locale, optional: OptionalConsents = {}): Promise<Application> {
     return this.tx.run(async (em) => {
       const app = await this.lockOwn(em, tenant, id, principal);
       const now = this.clock.now();
@@ -227,8 +232,20 @@ export class ApplicationsService {
       const problems = await this.completenessProblems(em, tenant, call, app, locale);
       if (problems.length) throw new DomainError('VALIDATION_FAILED', {}, problems);
       const receipt = app.receiptNumber ?? receiptNumber(call.receiptPrefix, await this.applications.nextReceiptSeq(em, call.id));
-      const patch: Partial<Application> = { status: 'submitted', receiptNumber: receipt, submittedAt: now, correctionUntil: null, correctionMessage: null };
+      const patch: Partial<Application> = {
+        status: 'submitted',
+        receiptNumber: receipt,
+        submittedAt: now,
+        correctionUntil: null,
+        correctionMessage: null,
+        acceptedRulesVersion: await this.legalPages.currentRulesVersion(tenant.id, app.programmeId),
+      };
       await this.applications.update(em, app.id, patch);
+      await this.consents.recordOptional(
+        em,
+        { tenantId: tenant.id, userId: principal.userId, email: app.email || principal.email, programmeId: app.programmeId, locale },
+        optional,
+      );
       const submitted = { ...app, ...patch };
       await this.audit.record(em, {
         tenantId: tenant.id,

@@ -3,6 +3,7 @@ import { ApplicationsModule } from '../applications/applications.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { JuryModule } from '../jury/jury.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
+import { PrivacyModule } from '../privacy/privacy.module.js';
 import { ProgrammesModule } from '../programmes/programmes.module.js';
 import { PublicModule } from '../public/public.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
@@ -47,7 +48,7 @@ import { CampaignImagesService } from './campaign-images.service.js';
  * for the platform back office).
  */
 @Module({
-  imports: [ApplicationsModule, AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, PublicModule, JuryModule],
+  imports: [ApplicationsModule, AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, PublicModule, JuryModule, PrivacyModule],
   controllers: [
     CampaignsController,
     PaymentsController,

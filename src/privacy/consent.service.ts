@@ -3,7 +3,8 @@ import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock/clock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
 import { DomainError } from '../common/errors/domain-error.js';
-import { emailKeyOf, type ConsentPurpose, type ConsentScope } from './domain/consent-purposes.js';
+import { sharedTranslations } from '../common/web/i18n.js';
+import { consentTextVersion, emailKeyOf, type ConsentPurpose, type ConsentScope } from './domain/consent-purposes.js';
 import type { Consent, ConsentSource } from './privacy.entity.js';
 import { PrivacyRepository } from './privacy.repository.js';
 
@@ -15,6 +16,20 @@ export interface ConsentGiven {
   scope?: ConsentScope;
   textVersion: string;
   source: ConsentSource;
+}
+
+/** The optional boxes of the apply form (unticked unless the person ticks them). */
+export interface OptionalConsents {
+  authorityNews?: boolean;
+  partnerContact?: boolean;
+}
+
+/** The catalogue key of the sentence next to a purpose's box. */
+export const consentBoxKey = (purpose: ConsentPurpose) => `consent.box.${purpose}`;
+
+/** The version of the sentence a person saw next to the box, in the language the form was shown in. */
+export function shownTextVersion(purpose: ConsentPurpose, locale: string): string {
+  return consentTextVersion(purpose, `${locale}:${sharedTranslations().t(locale, consentBoxKey(purpose))}`);
 }
 
 /** Whose consents a page lists: a signed-in person (their account and their e-mail). */
@@ -54,6 +69,23 @@ export class ConsentService {
       givenAt: this.clock.now(),
       source: c.source,
     });
+  }
+
+  /** The apply form's optional boxes: authority news (authority-wide), partners' contact (the programme). */
+  async recordOptional(
+    em: EntityManager,
+    who: { tenantId: string; userId: string | null; email: string; programmeId: string; locale: string },
+    optional: OptionalConsents,
+  ): Promise<void> {
+    const base = { tenantId: who.tenantId, userId: who.userId, email: who.email, source: 'apply' as const };
+    if (optional.authorityNews) await this.record(em, { ...base, purpose: 'authority_news', textVersion: shownTextVersion('authority_news', who.locale) });
+    if (optional.partnerContact)
+      await this.record(em, {
+        ...base,
+        purpose: 'partner_contact',
+        scope: { programmeId: who.programmeId },
+        textVersion: shownTextVersion('partner_contact', who.locale),
+      });
   }
 
   async hasConsent(em: EntityManager, tenantId: string, emailKey: string, purpose: ConsentPurpose, scope: ConsentScope = {}): Promise<boolean> {
