@@ -27,8 +27,7 @@ import { sniffFileType } from './domain/file-sniffing.js';
 import { checkFormChange, checkFormDefinition, cleanForm, DEFAULT_FILE_BYTES, validateAnswers, type Answers, type Question } from './domain/form.js';
 import type { ApplicationDraftDto } from './dto/application.dto.js';
 import type { CallDto } from './dto/call.dto.js';
-import { ConsentService, type OptionalConsents } from '../privacy/consent.service.js';
-import { LegalPagesService } from '../privacy/legal-pages.service.js';
+import { SubmissionPrivacy, type OptionalConsents } from '../privacy/submission-privacy.service.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -51,8 +50,7 @@ export class ApplicationsService {
     private readonly tenants: TenantsService,
     private readonly clock: Clock,
     private readonly contactEmails: ContactEmailService,
-    private readonly legalPages: LegalPagesService,
-    private readonly consents: ConsentService,
+    private readonly privacy: SubmissionPrivacy,
   ) {}
 
   // ---- the call -------------------------------------------------------------------------------
@@ -218,8 +216,7 @@ export class ApplicationsService {
 
   /**
    * Submits: idempotent (a second submit of a submitted application returns it unchanged), checked
-   * against the deadline in the same transaction, and complete with a receipt number and e-mail. It
-   * records the version of the call's rules accepted, and the optional uses the applicant ticked.
+   * against the deadline in the same transaction, complete with a receipt number, an e-mail, the rules version accepted and optional consents.
    */
   async submit(tenant: Tenant, id: string, principal: Principal, locale: Locale, optional: OptionalConsents = {}): Promise<Application> {
     return this.tx.run(async (em) => {
@@ -232,20 +229,10 @@ export class ApplicationsService {
       const problems = await this.completenessProblems(em, tenant, call, app, locale);
       if (problems.length) throw new DomainError('VALIDATION_FAILED', {}, problems);
       const receipt = app.receiptNumber ?? receiptNumber(call.receiptPrefix, await this.applications.nextReceiptSeq(em, call.id));
-      const patch: Partial<Application> = {
-        status: 'submitted',
-        receiptNumber: receipt,
-        submittedAt: now,
-        correctionUntil: null,
-        correctionMessage: null,
-        acceptedRulesVersion: await this.legalPages.currentRulesVersion(tenant.id, app.programmeId),
-      };
+      const patch: Partial<Application> = { status: 'submitted', receiptNumber: receipt, submittedAt: now, correctionUntil: null, correctionMessage: null };
+      const who = { tenantId: tenant.id, userId: principal.userId, email: app.email || principal.email, programmeId: app.programmeId, locale };
+      patch.acceptedRulesVersion = await this.privacy.accept(em, who, optional);
       await this.applications.update(em, app.id, patch);
-      await this.consents.recordOptional(
-        em,
-        { tenantId: tenant.id, userId: principal.userId, email: app.email || principal.email, programmeId: app.programmeId, locale },
-        optional,
-      );
       const submitted = { ...app, ...patch };
       await this.audit.record(em, {
         tenantId: tenant.id,
@@ -422,14 +409,10 @@ export class ApplicationsService {
     if (!programme) throw new DomainError('NOT_FOUND');
     const call = await this.applications.call(tenant.id, programmeId, em);
     if (!call) throw new DomainError('CALL_NOT_DEFINED');
+    const deadlineLabel = formatInstant(call.deadline, locale, tenant.timeZone);
     return {
       call,
-      window: {
-        callOpen: programme.phase === 'call_open',
-        deadline: call.deadline,
-        allowEditAfterSubmit: call.allowEditAfterSubmit,
-        deadlineLabel: formatInstant(call.deadline, locale, tenant.timeZone),
-      },
+      window: { callOpen: programme.phase === 'call_open', deadline: call.deadline, allowEditAfterSubmit: call.allowEditAfterSubmit, deadlineLabel },
     };
   }
 

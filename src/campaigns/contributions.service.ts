@@ -1,4 +1,4 @@
-import { ConsentService, shownTextVersion } from '../privacy/consent.service.js';
+import { ConsentService } from '../privacy/consent.service.js';
 import type { Locale, Localized } from '../common/i18n/localized.js';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
@@ -102,16 +102,8 @@ export class ContributionsService {
           if (existing && existing.requestHash !== fingerprint) throw new DomainError('IDEMPOTENCY_KEY_REUSED');
           if (existing && !(await this.checkout.restartable(existing, tenant.id, em))) return { replay: existing };
           this.pages.forget(tenant.id); // stock and match budgets move with a new contribution
-          // The optional "this project's news" box: recorded with the contribution (both or neither).
-          if (dto.consentCampaignNews)
-            await this.consents.record(em, {
-              tenantId: tenant.id,
-              email: dto.email,
-              purpose: 'campaign_news',
-              scope: { campaignId },
-              textVersion: shownTextVersion('campaign_news', dto.locale ?? tenant.defaultLocale),
-              source: 'contribution',
-            });
+          // The optional "this project's news" box, recorded with the contribution (both or neither).
+          if (dto.consentCampaignNews) await this.consents.recordCampaignNews(em, tenant.id, dto.email, campaignId, dto.locale ?? tenant.defaultLocale);
           return this.create(em, tenant, campaignId, request, dto.locale ?? tenant.defaultLocale, idempotencyKey, fingerprint, existing?.id);
         }),
       );

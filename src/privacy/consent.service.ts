@@ -88,6 +88,12 @@ export class ConsentService {
       });
   }
 
+  /** The contribution form's "this project's news" box. */
+  async recordCampaignNews(em: EntityManager, tenantId: string, email: string, campaignId: string, locale: string): Promise<void> {
+    const textVersion = shownTextVersion('campaign_news', locale);
+    await this.record(em, { tenantId, email, purpose: 'campaign_news', scope: { campaignId }, textVersion, source: 'contribution' });
+  }
+
   async hasConsent(em: EntityManager, tenantId: string, emailKey: string, purpose: ConsentPurpose, scope: ConsentScope = {}): Promise<boolean> {
     return (await this.repo.activeConsents(em, tenantId, emailKeyOf(emailKey), purpose, scope.programmeId ?? null, scope.campaignId ?? null)).length > 0;
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock/clock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
@@ -77,7 +78,7 @@ export class LegalPagesService {
     await this.tx.run(async (em) => {
       await this.repo.lockSettings(em, tenantId);
       await this.repo.updateSettings(em, tenantId, { ...checked.value, updatedAt: this.clock.now(), updatedByUserId: actorUserId });
-      await this.audit.record(em, { tenantId, actorUserId, action: 'privacy.settings', subjectType: 'tenant', subjectId: tenantId });
+      await this.audit.record(em, { tenantId, actorUserId, action: 'privacy.settings_updated', subjectType: 'tenant', subjectId: tenantId });
     });
     return this.settings(tenantId);
   }
@@ -125,7 +126,7 @@ export class LegalPagesService {
       await this.audit.record(em, {
         tenantId: tenant.id,
         actorUserId,
-        action: 'privacy.pagePublished',
+        action: 'privacy.page_published',
         subjectType: programmeId ? 'programme' : 'tenant',
         subjectId: programmeId ?? tenant.id,
         data: { kind, version: saved.version },
@@ -136,7 +137,7 @@ export class LegalPagesService {
   }
 
   /** The call's rules version an applicant accepts now (0: none published, the default rules). */
-  async currentRulesVersion(tenantId: string, programmeId: string): Promise<number> {
-    return (await this.repo.page(tenantId, 'call_rules', programmeId))?.version ?? 0;
+  async currentRulesVersion(tenantId: string, programmeId: string, em?: EntityManager): Promise<number> {
+    return (await this.repo.page(tenantId, 'call_rules', programmeId, undefined, em))?.version ?? 0;
   }
 }

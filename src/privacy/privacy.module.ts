@@ -10,6 +10,7 @@ import { PersonalDataRegistry } from './personal-data.js';
 import { PrivacyController } from './privacy.controller.js';
 import { PrivacyRepository } from './privacy.repository.js';
 import { RegisterPagesController } from './register.pages.controller.js';
+import { SubmissionPrivacy } from './submission-privacy.service.js';
 
 /**
  * Personal data handled as a public body must (GDPR): legal pages, consents, people's rights (export,
@@ -20,7 +21,7 @@ import { RegisterPagesController } from './register.pages.controller.js';
 @Module({
   imports: [AuditModule, ProgrammesModule],
   controllers: [LegalPagesPagesController, RegisterPagesController, ConsentsPagesController, PrivacyController],
-  providers: [PersonalDataRegistry, PrivacyRepository, LegalPagesService, LegalPagesView, ConsentService],
-  exports: [PersonalDataRegistry, ConsentService, LegalPagesService],
+  providers: [PersonalDataRegistry, PrivacyRepository, LegalPagesService, LegalPagesView, ConsentService, SubmissionPrivacy],
+  exports: [PersonalDataRegistry, ConsentService, LegalPagesService, SubmissionPrivacy],
 })
 export class PrivacyModule {}
