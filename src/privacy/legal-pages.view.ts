@@ -4,6 +4,7 @@ import { formatList } from '../common/i18n/format.js';
 import { ViewService } from '../common/web/view.service.js';
 import { activitiesFor, type ActivityScope, type ProcessingActivity } from './domain/processing-activities.js';
 import { RETENTION_ANCHOR, type RetentionPeriods } from './domain/retention.js';
+import { RIGHTS_PAGE_LIVE, RIGHTS_PAGE_PATH } from './domain/rights.js';
 import type { PrivacySettingsView } from './legal-pages.service.js';
 
 /** One processing activity in words, in the reader's language. */
@@ -62,6 +63,7 @@ export class LegalPagesView {
       hostContact: settings.hostContact,
       rgaaStatus: settings.rgaaStatus,
       rgaaAuditDate: settings.rgaaAuditDate,
+      rightsPage: RIGHTS_PAGE_LIVE ? RIGHTS_PAGE_PATH : null,
       activities: [...this.activities(locale, 'authority', settings.retention), ...this.activities(locale, 'programme', settings.retention)],
     };
   }

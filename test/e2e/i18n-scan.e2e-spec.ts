@@ -51,14 +51,17 @@ describe('i18n scan: every page of the demo in every language it offers', () => 
       [tenantId],
     );
     const people: Array<[string, string, string[]]> = [
-      ['staff', 'staff@demo.tremplin.test', ['/staff', '/me']],
+      // The privacy pages (src/privacy) first: a crawl capped at CAP pages might not reach them.
+      ['staff', 'staff@demo.tremplin.test', ['/staff', '/me', '/staff/privacy', '/staff/privacy/register', '/staff/privacy/pages/privacy']],
       ['juror', 'juror@demo.tremplin.test', ['/me']],
       ['coach', 'coach@demo.tremplin.test', ['/me']],
       ['laureate', 'laureate@demo.tremplin.test', ['/me']],
       ['partner', 'partner@demo.tremplin.test', ['/me']],
-      ['applicant', applicant?.email ?? 'laureate@demo.tremplin.test', ['/me', '/applications']],
+      ['applicant', applicant?.email ?? 'laureate@demo.tremplin.test', ['/me', '/applications', '/me/consents']],
     ];
-    const out: Array<{ name: string; cookie?: string; start: string[] }> = [{ name: 'visitor', start: ['/'] }];
+    const [programme] = await t.ds.query(`SELECT slug FROM programme WHERE tenant_id = $1 AND phase <> 'draft' ORDER BY slug LIMIT 1`, [tenantId]);
+    const legal = ['/privacy', '/legal-notice', '/accessibility', `/programmes/${programme.slug}/rules`];
+    const out: Array<{ name: string; cookie?: string; start: string[] }> = [{ name: 'visitor', start: ['/', ...legal] }];
     for (const [name, email, start] of people) {
       const [user] = await t.ds.query(`SELECT id FROM app_user WHERE tenant_id = $1 AND email = $2`, [tenantId, email]);
       expect(user).toBeDefined();

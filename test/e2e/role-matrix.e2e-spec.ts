@@ -81,6 +81,11 @@ const PUBLIC = new Set([
   'GET /platform/sign-in/link/:token',
   'POST /platform/sign-in/link/:token',
   'POST /platform/sign-out',
+  // The legal pages of every authority (src/privacy): privacy notice, legal notice, accessibility, a call's rules and their versions.
+  'GET /privacy',
+  'GET /legal-notice',
+  'GET /accessibility',
+  'GET /programmes/:slug/rules',
   'POST /api/applications/contact-email/confirm',
   'GET /applications/contact-email/:token',
   'POST /applications/contact-email/:token',
@@ -99,6 +104,11 @@ const ANY_SIGNED_IN = new Set([
   'POST /api/me/sign-out-everywhere',
   'GET /me/sign-out-everywhere',
   'POST /me/sign-out-everywhere',
+  // One's own consents (src/privacy): the list and withdrawing one (404 unless it is theirs).
+  'GET /me/consents',
+  'POST /me/consents/:consentId/withdraw',
+  'GET /api/me/consents',
+  'DELETE /api/me/consents/:consentId',
   'POST /api/programmes/:programmeId/applications',
   'POST /programmes/:slug/apply',
   // Open to anyone signed in, then answered 404 unless the object is theirs (checked by the service).
