@@ -38,6 +38,13 @@ export interface SettingsProblem {
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
+/** A calendar day written YYYY-MM-DD that exists (not 31 February). */
+function isDay(s: string): boolean {
+  if (!DAY.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
 /** The form's values, trimmed, or the problems found (all of them, for the error summary). */
 export function checkSettings(raw: Record<string, unknown>): { ok: true; value: PrivacySettingsInput } | { ok: false; problems: SettingsProblem[] } {
   const problems: SettingsProblem[] = [];
@@ -55,7 +62,7 @@ export function checkSettings(raw: Record<string, unknown>): { ok: true; value: 
     problems.push({ field: 'rgaaStatus', key: 'validation.isIn', values: { values: RGAA_STATUSES.join(', ') } });
   }
   const date = text('rgaaAuditDate');
-  if (date && (!DAY.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`)))) problems.push({ field: 'rgaaAuditDate', key: 'validation.isDate' });
+  if (date && !isDay(date)) problems.push({ field: 'rgaaAuditDate', key: 'validation.isDate' });
   if (problems.length) return { ok: false, problems };
   return { ok: true, value: { ...out, rgaaStatus: status as RgaaStatus, rgaaAuditDate: date || null } };
 }
