@@ -1,6 +1,7 @@
 import type request from 'supertest';
 import { ConsentService } from '../../src/privacy/consent.service.js';
 import { COMPLETE_APPLICATION, createCall, createPerson, createProgramme, createTenant, type TestPerson, type TestTenant } from '../factories/index.js';
+import { createCampaignProgramme } from '../factories/campaigns.js';
 import { openPage, signInByPassword } from '../setup/pages.js';
 import { startTestApp, type TestApp } from '../setup/test-app.js';
 
@@ -15,7 +16,9 @@ describe('privacy: accepted rules and consents', () => {
     t.ds.query(
       `SELECT purpose, programme_id, campaign_id, text_version, withdrawn_at, source FROM consent WHERE tenant_id = $1 AND email_key = $2 ORDER BY purpose`,
       [city.tenant.id, email],
-    ) as Promise<Array<{ purpose: string; programme_id: string | null; text_version: string; withdrawn_at: Date | null; source: string }>>;
+    ) as Promise<
+      Array<{ purpose: string; programme_id: string | null; campaign_id?: string | null; text_version: string; withdrawn_at: Date | null; source: string }>
+    >;
 
   async function draft(maker: TestPerson): Promise<string> {
     const id: string = (await t.http().post(`/api/programmes/${programme.id}/applications`).set(maker.headers).send({}).expect(201)).body.id;
@@ -110,6 +113,44 @@ describe('privacy: accepted rules and consents', () => {
     expect(await t.app.get(ConsentService).hasConsent(t.ds.manager, city.tenant.id, maker.email, 'authority_news')).toBe(false);
     // Withdrawing twice, or someone else's: 404.
     expect((await browser.post(`/me/consents/${consentId}/withdraw`).set('Host', city.host).type('form').send({ _csrf: page.csrf })).status).toBe(404);
+  });
+
+  it('records "this project\'s news" from the contribution form only when ticked, and keeps what was ticked when the form comes back with a problem', async () => {
+    const w = await createCampaignProgramme(t, city, staff, 1, { slug: 'news' });
+    await w.open();
+    const [c] = w.campaigns;
+    const path = `/programmes/${w.programme.slug}/campaigns/${c.slug}`;
+    const citizen = t.http();
+    const page = await openPage(citizen, city.host, path);
+    expect(page.html).toMatch(
+      /<input type="checkbox" id="field-consentCampaignNews" name="consentCampaignNews" value="yes" aria-describedby="hint-consentCampaignNews">/,
+    );
+    const key = () => page.html.match(/name="idempotencyKey" value="([^"]+)"/)![1];
+    const base = { _csrf: page.csrf, locale: 'fr', amount: '20' };
+    await citizen
+      .post(`${path}/contribute`)
+      .set('Host', city.host)
+      .type('form')
+      .send({ ...base, idempotencyKey: key(), email: 'quiet@example.org' })
+      .expect(303);
+    const again = await openPage(citizen, city.host, path);
+    const ticked = {
+      ...base,
+      _csrf: again.csrf,
+      idempotencyKey: again.html.match(/name="idempotencyKey" value="([^"]+)"/)![1],
+      email: 'Fan@Example.org',
+      consentCampaignNews: 'yes',
+    };
+    await citizen.post(`${path}/contribute`).set('Host', city.host).type('form').send(ticked).expect(303);
+    expect(await consents('quiet@example.org')).toEqual([]);
+    expect(await consents('fan@example.org')).toEqual([expect.objectContaining({ purpose: 'campaign_news', campaign_id: c.id, source: 'contribution' })]);
+    const bad = await citizen
+      .post(`${path}/contribute`)
+      .set('Host', city.host)
+      .type('form')
+      .send({ ...ticked, amount: 'x', idempotencyKey: undefined });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('name="consentCampaignNews" value="yes" checked');
   });
 
   it('lists and withdraws consents through the API, only one own', async () => {
