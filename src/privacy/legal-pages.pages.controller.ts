@@ -145,7 +145,7 @@ export class LegalPagesPagesController {
     const title = this.views.t(page.locale, `legal.${kind}.title`);
     if (current) return this.views.page('pages/privacy/page', page, { title, current: { ...current, html: htmlOf(current.body) } });
     const settings = await this.legal.settings(page.tenant.id);
-    return this.views.page(`pages/privacy/default-${SLUG_OF_KIND[kind]}`, page, { title, d: this.words.defaults(page.locale, settings, page.tenant.name) });
+    return this.views.page(`pages/privacy/default-${SLUG_OF_KIND[kind]}`, page, { title, d: this.words.defaults(page.locale, settings, page.tenant) });
   }
 
   private async settingsForm(page: PageContext, values: Record<string, unknown>, extra: Record<string, unknown>, savedKey: string | null) {

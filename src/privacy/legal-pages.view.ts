@@ -50,10 +50,12 @@ export class LegalPagesView {
   }
 
   /** What the default privacy notice, legal notice and accessibility statement show. */
-  defaults(locale: Locale, settings: PrivacySettingsView, tenantName: string) {
+  defaults(locale: Locale, settings: PrivacySettingsView, tenant: { name: string; senderEmail: string }) {
     const missing = this.views.t(locale, 'privacy.notFilledIn');
     return {
-      controller: settings.controllerName || tenantName,
+      controller: settings.controllerName || tenant.name,
+      /** Where people write about accessibility: the DPO's address, else the authority's sender address. */
+      contactEmail: settings.dpoEmail || tenant.senderEmail,
       controllerAddress: settings.controllerAddress || missing,
       dpoEmail: settings.dpoEmail,
       dpoAddress: settings.dpoAddress,
