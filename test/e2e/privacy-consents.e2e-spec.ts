@@ -67,8 +67,11 @@ describe('privacy: accepted rules and consents', () => {
     const rows = await consents(other.email);
     expect(rows).toEqual([expect.objectContaining({ purpose: 'partner_contact', programme_id: programme.id, source: 'apply', withdrawn_at: null })]);
     expect(rows[0].text_version).toMatch(/^partner_contact:[0-9a-f]{8}$/);
-    // The first application still says what it accepted.
+    // The first application still says what it accepted; staff see it on the application.
     expect((await t.http().get(`/api/applications/${id}`).set(maker.headers)).body.acceptedRulesVersion).toBe(0);
+    const desk = await signInByPassword(t, city, staff);
+    expect((await openPage(desk, city.host, `/staff/applications/${id2}`)).html).toContain(`href="/programmes/${programme.slug}/rules?version&#x3D;2"`);
+    expect((await openPage(desk, city.host, `/staff/applications/${id}`)).html).toContain('les règles par défaut');
   });
 
   it('shows the rules link and two unticked optional boxes on the form; ticking one records it, and the person withdraws it', async () => {
