@@ -7,7 +7,7 @@ import { LegalPagesPagesController } from './legal-pages.pages.controller.js';
 import { LegalPagesService } from './legal-pages.service.js';
 import { LegalPagesView } from './legal-pages.view.js';
 import { PersonalDataRegistry } from './personal-data.js';
-import { PrivacyController } from './privacy.controller.js';
+import { LegalPagesController } from './legal-pages.controller.js';
 import { PrivacyRepository } from './privacy.repository.js';
 import { RegisterPagesController } from './register.pages.controller.js';
 import { SubmissionPrivacy } from './submission-privacy.service.js';
@@ -20,7 +20,7 @@ import { SubmissionPrivacy } from './submission-privacy.service.js';
  */
 @Module({
   imports: [AuditModule, ProgrammesModule],
-  controllers: [LegalPagesPagesController, RegisterPagesController, ConsentsPagesController, PrivacyController],
+  controllers: [LegalPagesPagesController, RegisterPagesController, ConsentsPagesController, LegalPagesController],
   providers: [PersonalDataRegistry, PrivacyRepository, LegalPagesService, LegalPagesView, ConsentService, SubmissionPrivacy],
   exports: [PersonalDataRegistry, ConsentService, LegalPagesService, SubmissionPrivacy],
 })

@@ -7,8 +7,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * application the version of the call's rules accepted at submission. New tables and one nullable
  * column: nothing is moved or dropped.
  */
-export class PrivacyLegalPagesConsents1796220000000 implements MigrationInterface {
-  name = 'PrivacyLegalPagesConsents1796220000000';
+export class PrivacyLegalPagesConsents1796222000000 implements MigrationInterface {
+  name = 'PrivacyLegalPagesConsents1796222000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(

@@ -6,7 +6,7 @@ import { DomainError } from '../common/errors/domain-error.js';
 import { CurrentPrincipal, CurrentTenant } from '../request-context/current.decorators.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { ConsentService } from './consent.service.js';
-import { LegalPageDto, PrivacySettingsDto } from './dto/privacy.dto.js';
+import { LegalPageDto, PrivacySettingsDto } from './dto/legal-pages.dto.js';
 import { LegalPagesService } from './legal-pages.service.js';
 import type { Consent, LegalPageKind } from './privacy.entity.js';
 
@@ -32,7 +32,7 @@ const consentView = (c: Consent) => ({
 @ApiTags('privacy')
 @ApiBearerAuth()
 @Controller('api')
-export class PrivacyController {
+export class LegalPagesController {
   constructor(
     private readonly legal: LegalPagesService,
     private readonly consents: ConsentService,
