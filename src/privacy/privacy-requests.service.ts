@@ -156,6 +156,15 @@ export class PrivacyRequestsService {
     });
   }
 
+  /** What the authority holds about an address, as counts per kind (a page shows it before any download). */
+  async heldFor(tenant: Tenant, emailKey: string): Promise<Array<{ name: string; rows: number }>> {
+    return this.tx.run(async (em) => this.data.summary(await this.exportOf(em, tenant, emailKey)));
+  }
+
+  openErasureOf(tenant: Tenant, emailKey: string): Promise<PrivacyRequest | null> {
+    return this.repo.openErasure(this.repo.manager, tenant.id, emailKey);
+  }
+
   list(tenant: Tenant, status: PrivacyRequestStatus | undefined, limit: number, offset: number) {
     return this.repo.list(tenant.id, status, limit, offset);
   }

@@ -8,6 +8,8 @@ import { PersonalDataRegistry } from './personal-data.js';
 import { PrivacyPersonalData } from './privacy.personal-data.js';
 import { PersonalDataService } from './personal-data.service.js';
 import { PrivacyController } from './privacy.controller.js';
+import { PrivacyPagesController } from './privacy.pages.controller.js';
+import { PrivacyStaffPagesController } from './privacy-staff.pages.controller.js';
 import { PrivacyRequestsRepository } from './privacy-requests.repository.js';
 import { PrivacyRequestsService } from './privacy-requests.service.js';
 import { RetentionCron } from './retention.cron.js';
@@ -20,7 +22,7 @@ import { RetentionService } from './retention.service.js';
  */
 @Module({
   imports: [AuditModule, AuthModule, NotificationsModule, StorageModule, TenantsModule],
-  controllers: [PrivacyController],
+  controllers: [PrivacyController, PrivacyPagesController, PrivacyStaffPagesController],
   providers: [
     PersonalDataRegistry,
     PrivacyPersonalData,
