@@ -11,8 +11,7 @@ import { createMailTransport, type MailTransport } from './mail-transport.js';
 import { type ClaimedMessage, OutboxRepository } from './outbox.repository.js';
 import { EmailSuppressionRepository } from './email-suppression.repository.js';
 import { isStream } from './domain/email-streams.js';
-import { signUnsubscribe, unsubscribeKey } from './domain/unsubscribe-token.js';
-import { normaliseEmail } from '../auth/domain/tokens.js';
+import { emailKeyOf, signUnsubscribe, unsubscribeKey } from './domain/unsubscribe-token.js';
 
 /** The iCalendar part a queued e-mail carries (`payload.calendar`, written when it was queued). */
 function calendarOf(payload: Record<string, unknown>): { calendar?: { method: string; content: string } } {
@@ -116,7 +115,7 @@ export class OutboxWorker implements OnApplicationShutdown {
         }
         const site = sites.get(tenant.id)!.replace(/\/$/, '');
         const unsubscribeUrl = stream
-          ? `${site}/unsubscribe/${signUnsubscribe(this.unsubscribeKey, { tenantId: tenant.id, emailKey: normaliseEmail(msg.toAddress), stream, scopeId: msg.scopeId })}`
+          ? `${site}/unsubscribe/${signUnsubscribe(this.unsubscribeKey, { tenantId: tenant.id, emailKey: emailKeyOf(msg.toAddress), stream, scopeId: msg.scopeId })}`
           : undefined;
         const rendered = this.renderer.render(tenant, msg.template, msg.locale, msg.payload, site, { unsubscribeUrl });
         await this.transport.send({
@@ -148,7 +147,7 @@ export class OutboxWorker implements OnApplicationShutdown {
     const bulk = claimed.filter((m) => isStream(m.stream));
     try {
       const hit = await this.suppressions.suppressed(
-        bulk.map((m) => ({ tenantId: m.tenantId, emailKey: normaliseEmail(m.toAddress), stream: m.stream!, scopeId: m.scopeId })),
+        bulk.map((m) => ({ tenantId: m.tenantId, emailKey: emailKeyOf(m.toAddress), stream: m.stream!, scopeId: m.scopeId })),
       );
       return new Set(bulk.filter((_, i) => hit.has(i)).map((m) => m.id));
     } catch (err) {

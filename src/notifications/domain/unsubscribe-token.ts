@@ -20,6 +20,11 @@ const SALT = Buffer.from('tremplin:unsubscribe:salt', 'utf8');
 const INFO = `tremplin:unsubscribe:${VERSION}`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** An address as suppressions key it: trimmed and lower-cased (as contributions' `email_key`). */
+export function emailKeyOf(address: string): string {
+  return address.trim().toLowerCase();
+}
+
 export function unsubscribeKey(appSecret: string): Buffer {
   return Buffer.from(hkdfSync('sha256', appSecret, SALT, INFO, 32));
 }
