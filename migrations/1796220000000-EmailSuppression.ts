@@ -4,7 +4,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * Issue 21, part 5 (hand-written, checked by the schema test). Unsubscribe from bulk e-mails: the
  * addresses that left a stream (`email_suppression`, personal data), and on each outbox row the stream
  * and scope it was queued in, with a `suppressed` status for a bulk e-mail not sent because of it.
- * Rows already queued have no stream: they are sent as before (nobody could unsubscribe yet).
+ * E-mails still waiting to be sent get the stream of their template (as domain/email-streams.ts says
+ * today), so they leave with their unsubscribe link; a waiting campaign update names no campaign on its
+ * row, so it is sent as before, without one.
  */
 export class EmailSuppression1796220000000 implements MigrationInterface {
   name = 'EmailSuppression1796220000000';
