@@ -9,6 +9,7 @@ import { Jury, JuryAssignment, JuryBallot, JuryBallotEvent, JuryComparison, Jury
 import { CoachingLaureate, CoachingMilestone, CoachingPlan, CoachingSession } from '../coaching/coaching.entity.js';
 import { LaureateNeeds, Matching, Partner, PartnerContact, PartnerMatch } from '../partners/partner.entity.js';
 import { OutboxMessage } from '../notifications/outbox-message.entity.js';
+import { EmailSuppression } from '../notifications/email-suppression.entity.js';
 import { PhaseTransition, Programme } from '../programmes/programme.entity.js';
 import { Tenant, TenantHost } from '../tenants/tenant.entity.js';
 import {
@@ -45,6 +46,7 @@ export const ENTITIES = [
   PhaseTransition,
   AuditEntry,
   OutboxMessage,
+  EmailSuppression,
   ScheduledRun,
   Call,
   Application,

@@ -48,9 +48,23 @@ export class PrivacyStaffPagesController {
     const now = this.clock.now();
     const rows = l.rows.map((r) => {
       const left = daysLeft(r.dueAt, now);
-      return { ...r, open: r.status === 'open', late: r.status === 'open' && left < 0, daysLeft: left, lateDays: -left, erased: r.kind === 'erasure' && r.status === 'done' };
+      return {
+        ...r,
+        open: r.status === 'open',
+        late: r.status === 'open' && left < 0,
+        daysLeft: left,
+        lateDays: -left,
+        erased: r.kind === 'erasure' && r.status === 'done',
+      };
     });
-    const view = listView(columns, rows, l.total, { path: `${page.basePath}/staff/privacy/requests`, query, filters: ['status'], state, defaultSort: 'due', defaultDir: 'asc' });
+    const view = listView(columns, rows, l.total, {
+      path: `${page.basePath}/staff/privacy/requests`,
+      query,
+      filters: ['status'],
+      state,
+      defaultSort: 'due',
+      defaultDir: 'asc',
+    });
     return this.views.page('pages/privacy/queue', page, {
       title: t('privacy.queue.title'),
       statuses: STATUSES.map((s) => ({ value: s, count: counts[s] ?? 0, selected: s === status })),
@@ -73,11 +87,7 @@ export class PrivacyStaffPagesController {
     const { request, held } = await this.requests.get(page.tenant, id);
     return confirmPage(this.views, page, {
       title: t('privacy.staff.eraseTitle', { email: request.emailKey }),
-      consequences: [
-        t('privacy.staff.eraseWhat', { count: held.reduce((n, h) => n + h.rows, 0) }),
-        t('privacy.erase.kept'),
-        t('privacy.staff.eraseNotice'),
-      ],
+      consequences: [t('privacy.staff.eraseWhat', { count: held.reduce((n, h) => n + h.rows, 0) }), t('privacy.erase.kept'), t('privacy.staff.eraseNotice')],
       action: `/staff/privacy/requests/${id}/erase`,
       confirmLabel: t('privacy.staff.eraseConfirm'),
       cancel: `/staff/privacy/requests/${id}`,
@@ -108,7 +118,11 @@ export class PrivacyStaffPagesController {
     const t = (key: string) => this.views.t(page.locale, key);
     const periods = await this.retention.periods(page.tenant.id);
     const preview = byKind(await this.retention.preview(page.tenant));
-    const runs = (await this.retention.runs(page.tenant)).map((r) => ({ ...r, removed: r.counts.reduce((n, c) => n + c.rows, 0), byKind: byKind(r.counts).filter((k) => k.rows) }));
+    const runs = (await this.retention.runs(page.tenant)).map((r) => ({
+      ...r,
+      removed: r.counts.reduce((n, c) => n + c.rows, 0),
+      byKind: byKind(r.counts).filter((k) => k.rows),
+    }));
     return this.views.page('pages/privacy/retention', page, {
       title: t('privacy.retention.title'),
       periods: Object.entries(periods).map(([kind, months]) => ({ kind, months, due: preview.find((p) => p.kind === kind)?.rows ?? 0 })),

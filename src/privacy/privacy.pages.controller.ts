@@ -15,9 +15,27 @@ import { PrivacyRequestsService } from './privacy-requests.service.js';
 
 /** The sections the holders export, each with a catalogue label (`privacy.section.<name>`). */
 export const SECTIONS = new Set([
-  'account', 'roles', 'sessions', 'signInLinks', 'apiTokens', 'emails', 'actionsRecorded', 'files', 'applications', 'applicationContacts',
-  'juryMemberships', 'juryConflicts', 'juryBallots', 'juryNotes', 'coaching', 'milestones', 'partnerContacts', 'contributions',
-  'campaignSubscriptions', 'privacyRequests',
+  'account',
+  'roles',
+  'sessions',
+  'signInLinks',
+  'apiTokens',
+  'emails',
+  'actionsRecorded',
+  'files',
+  'applications',
+  'applicationContacts',
+  'juryMemberships',
+  'juryConflicts',
+  'juryBallots',
+  'juryNotes',
+  'coaching',
+  'milestones',
+  'partnerContacts',
+  'contributions',
+  'campaignSubscriptions',
+  'privacyRequests',
+  'unsubscribed',
 ]);
 
 /**

@@ -52,6 +52,10 @@ const PUBLIC = new Set([
   // Public pages (src/public): the sitemap and robots.txt of each authority.
   'GET /sitemap.xml',
   'GET /robots.txt',
+  // Unsubscribe from a bulk e-mail (src/notifications): the signed token is the authority (404 otherwise).
+  'GET /unsubscribe/:token',
+  'POST /unsubscribe/:token',
+  'POST /unsubscribe/:token/resubscribe',
   // Published results reports (src/reports): the page and its open-data downloads.
   'GET /programmes/:slug/results',
   'GET /programmes/:slug/results.csv',

@@ -32,6 +32,7 @@ const NOTICES: Record<string, Record<string, string>> = {
   'pages/privacy/my-data': { erasure: 'notice.erasureRequested' },
   'pages/privacy/request': { erased: 'notice.personErased', refused: 'notice.requestRefused' },
   'pages/privacy/retention': { run: 'notice.retentionRun' },
+  'pages/notifications/unsubscribe': { unsubscribed: 'notice.unsubscribed', resubscribed: 'notice.resubscribed' },
   'pages/campaigns/refunds': { requested: 'notice.refundRequested', retry: 'notice.refundRetry', manual: 'notice.refundMarked' },
   'pages/partners/matching': {
     run: 'notice.matchingRun',
