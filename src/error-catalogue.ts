@@ -7,6 +7,8 @@ import type { ErrorCode, ErrorDescription } from './common/errors/domain-error.j
 import { juryDomainErrors, juryErrors } from './jury/jury.errors.js';
 import { partnersDomainErrors, partnersErrors } from './partners/partners.errors.js';
 import { peopleErrors } from './people/people.errors.js';
+import { privacyErrors } from './privacy/privacy.errors.js';
+import { notificationsErrors } from './notifications/notifications.errors.js';
 import { programmeErrors } from './programmes/programmes.errors.js';
 import { reportErrors } from './reports/reports.errors.js';
 import { tenantErrors } from './tenants/tenants.errors.js';
@@ -31,4 +33,6 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, ErrorDescription>> = {
   ...campaignErrors,
   ...reportErrors,
   ...peopleErrors,
+  ...privacyErrors,
+  ...notificationsErrors,
 };

@@ -1,3 +1,4 @@
+import { ApplicationsPersonalData } from './applications.personal-data.js';
 import { PrivacyModule } from '../privacy/privacy.module.js';
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
@@ -16,9 +17,9 @@ import { ContactEmailService } from './contact-email.service.js';
 import { ScreeningService } from './screening.service.js';
 
 @Module({
-  imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, PrivacyModule],
+  imports: [PrivacyModule, AuthModule, TenantsModule, NotificationsModule, ProgrammesModule],
   controllers: [ApplicationsController, ApplicationsPagesController, ApplicationsStaffPagesController, CallRulesPagesController],
-  providers: [ApplicationsRepository, ApplicationsService, CallRulesService, ContactEmailService, ScreeningService, ApplicantsQuery],
-  exports: [ApplicationsService, ApplicantsQuery],
+  providers: [ApplicationsPersonalData, ApplicationsRepository, ApplicationsService, CallRulesService, ContactEmailService, ScreeningService, ApplicantsQuery],
+  exports: [ApplicationsService, ApplicantsQuery, ApplicationsPersonalData],
 })
 export class ApplicationsModule {}

@@ -1,3 +1,4 @@
+import { AuthPersonalData } from './auth.personal-data.js';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { NotificationsModule } from '../notifications/notifications.module.js';
@@ -15,7 +16,7 @@ import { UsersRepository } from './users.repository.js';
 @Module({
   imports: [NotificationsModule],
   controllers: [AuthController, AuthPagesController],
-  providers: [
+  providers: [AuthPersonalData, 
     AuthService,
     SessionsService,
     UsersRepository,
@@ -25,6 +26,6 @@ import { UsersRepository } from './users.repository.js';
     HousekeepingCron,
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
-  exports: [AuthService, SessionsService, UsersRepository, RateLimiter, PeopleQuery],
+  exports: [AuthPersonalData, AuthService, SessionsService, UsersRepository, RateLimiter, PeopleQuery],
 })
 export class AuthModule {}

@@ -1,9 +1,10 @@
+import { CampaignsPersonalData } from './campaigns.personal-data.js';
+import { PrivacyModule } from '../privacy/privacy.module.js';
 import { Module } from '@nestjs/common';
 import { ApplicationsModule } from '../applications/applications.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { JuryModule } from '../jury/jury.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
-import { PrivacyModule } from '../privacy/privacy.module.js';
 import { ProgrammesModule } from '../programmes/programmes.module.js';
 import { PublicModule } from '../public/public.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
@@ -48,7 +49,7 @@ import { CampaignImagesService } from './campaign-images.service.js';
  * for the platform back office).
  */
 @Module({
-  imports: [ApplicationsModule, AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, PublicModule, JuryModule, PrivacyModule],
+  imports: [PrivacyModule, ApplicationsModule, AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, PublicModule, JuryModule],
   controllers: [
     CampaignsController,
     PaymentsController,
@@ -61,7 +62,7 @@ import { CampaignImagesService } from './campaign-images.service.js';
     PaymentSettingsPagesController,
     SharePagesController,
   ],
-  providers: [
+  providers: [CampaignsPersonalData, 
     CampaignPageCache,
     CampaignsRepository,
     ContributionsRepository,

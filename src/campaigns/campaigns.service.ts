@@ -288,6 +288,7 @@ export class CampaignsService implements OnModuleInit {
         await this.outbox.enqueue(em, {
           tenantId: tenant.id,
           template: 'campaign-update',
+          scopeId: c.id,
           locale: person.locale,
           to: person.email,
           toName: person.displayName,

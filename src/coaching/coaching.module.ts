@@ -1,3 +1,5 @@
+import { CoachingPersonalData } from './coaching.personal-data.js';
+import { PrivacyModule } from '../privacy/privacy.module.js';
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { JuryModule } from '../jury/jury.module.js';
@@ -16,9 +18,9 @@ import { LaureateScheduleService } from './laureate-schedule.service.js';
 
 /** Coaching of the laureates: plan, schedules, evidence and reviews, readiness, reminders and calendar feed. */
 @Module({
-  imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, JuryModule],
+  imports: [PrivacyModule, AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, JuryModule],
   controllers: [CoachingController, CoachingPagesController],
-  providers: [
+  providers: [CoachingPersonalData, 
     CoachingRepository,
     CoachingSessionsService,
     CoachingService,

@@ -7,6 +7,11 @@ import { LaureateScheduleService } from '../coaching/laureate-schedule.service.j
 import { Clock } from '../common/clock/clock.js';
 import { TransactionRunner } from '../common/db/transaction.js';
 import type { Principal } from '../auth/principal.js';
+import { JuryRepository } from '../jury/jury.repository.js';
+import { JuryResultsService } from '../jury/jury-results.service.js';
+import { JurySetupService } from '../jury/jury-setup.service.js';
+import { JuryVoteService } from '../jury/jury-vote.service.js';
+import { JuryWaitingListService } from '../jury/jury-waiting.service.js';
 import type { Partner } from '../partners/partner.entity.js';
 import { MatchingService } from '../partners/matching.service.js';
 import { PartnersService } from '../partners/partners.service.js';
@@ -32,6 +37,34 @@ const PROJECTS: Array<[string, string, string[]]> = [
   ['Compost de balcon', 'recycling', ['communication', 'finance']],
   ['Jouets en bois de chutes', 'local-making', ['prototyping', 'marketing']],
   ['Sacs en voiles de bateau', 'reuse', ['marketing', 'finance']],
+  // The waiting list: the first is promoted when 'Sacs en voiles de bateau' withdraws.
+  ['Vélos cargo partagés', 'repair', ['logistics', 'communication']],
+  ['Cantine zéro déchet', 'reuse', ['finance', 'logistics']],
+];
+const LAUREATES = 10;
+const WITHDRAWN = 9;
+const JURORS: Array<[string, string, string]> = [
+  ['jure1.coaching@demo.tremplin.test', 'Élise Bernard', 'Métropole de Lumière'],
+  ['jure2.coaching@demo.tremplin.test', 'Olivier Roy', 'Banque coopérative'],
+  ['jure3.coaching@demo.tremplin.test', 'Camille Faure', 'Université de Lumière'],
+  ['jure4.coaching@demo.tremplin.test', 'Yann Leroy', 'Maker Faire Lumière'],
+];
+/**
+ * Each juror's ranking, as swaps of the projects' order: the ten first come out laureates, the two last
+ * on the waiting list, and 'Imprimante 3D au plastique recyclé' ties with 'Luminaires en verre de
+ * récupération' (two jurors each way), settled by the seeded draw, so the results page has a tie to explain.
+ */
+const SWAPS: Array<Array<[number, number]>> = [
+  [],
+  [[1, 2]],
+  [
+    [5, 6],
+    [8, 9],
+  ],
+  [
+    [5, 6],
+    [10, 11],
+  ],
 ];
 
 const PARTNERS = [
@@ -84,7 +117,8 @@ const PARTNERS = [
 
 /**
  * A third demo programme, "Makers — coaching demo", in its coaching phase: ten laureates (the demo
- * laureate first) with the plan as their schedule and the demo coach, some work handed in and
+ * laureate first) chosen by a jury (Borda, four jurors), one of whom withdrew and was replaced by the
+ * first on the waiting list, with the plan as their schedule and the demo coach, some work handed in and
  * reviewed, four sponsor partners (the demo partner speaks for the university) and a confirmed
  * matching. Idempotent under an advisory lock: does nothing when the programme exists. Call after
  * `seedDemo` (it needs the demo authority and its people).
@@ -92,7 +126,7 @@ const PARTNERS = [
 export async function seedDemoCoaching(app: INestApplication, say: (m: string) => void, tenantSlug = 'demo'): Promise<void> {
   await seedProgrammeOnce(app, SEED_LOCK, SLUG, tenantSlug, say, async (tenant) =>
     (await createCoachingDemo(app, tenant))
-      ? 'demo programme "Makers — coaching demo" created: ten laureates in coaching, four partners, matching confirmed'
+      ? 'demo programme "Makers — coaching demo" created: ten laureates in coaching (one promoted from the waiting list), four partners, matching confirmed'
       : null,
   );
 }
@@ -129,12 +163,12 @@ async function createCoachingDemo(app: INestApplication, tenant: Tenant): Promis
     },
     staff,
   );
-  for (const to of ['call_open', 'screening', 'jury', 'announced'] as const) {
+  for (const to of ['call_open', 'screening', 'jury'] as const) {
     programme = await programmes.transition(tenant, programme.id, to, 'demo set-up', staff);
   }
 
-  // Ten laureates, their applications written directly (the demo skips the call and the jury).
-  const laureates: Principal[] = [];
+  // Twelve eligible applications, written directly (the demo skips the call and the screening desk).
+  const applicants: Principal[] = [];
   await tx.run(async (em) => {
     await insertDemoCall(em, tenant.id, programme.id, 'COA', new Date(now - 60 * 86_400_000));
     const coach = await users.upsert(em, tenant.id, DEMO_COACH, 'Sophie Roux (coach)');
@@ -144,10 +178,10 @@ async function createCoachingDemo(app: INestApplication, tenant: Tenant): Promis
       const email = i === 0 ? DEMO_LAUREATE : `laureat${n}@demo.tremplin.test`;
       const user = await users.upsert(em, tenant.id, email, i === 0 ? 'Inès Lefebvre (Atelier Réemploi)' : `Lauréat ${n}`, 'fr');
       await users.grant(em, tenant.id, user.id, 'applicant', programme.id);
-      const rows = await em.query(
+      await em.query(
         `INSERT INTO application (tenant_id, programme_id, applicant_user_id, status, screening, screening_reason, title, summary, category,
            goal_cents, commune, postcode, applicant_name, organisation, email, phone, consent, answers, receipt_number, submitted_at, locale)
-         VALUES ($1, $2, $3, 'submitted', 'eligible', 'Demo', $4, $5, $6, $7, 'Lumière', '59000', $8, $9, $10, '', true, '{}', $11, $12, 'fr') RETURNING id`,
+         VALUES ($1, $2, $3, 'submitted', 'eligible', 'Demo', $4, $5, $6, $7, 'Lumière', '59000', $8, $9, $10, '', true, '{}', $11, $12, 'fr')`,
         [
           tenant.id,
           programme.id,
@@ -163,13 +197,11 @@ async function createCoachingDemo(app: INestApplication, tenant: Tenant): Promis
           new Date(now - 60 * DAY),
         ],
       );
-      await em.query(
-        `INSERT INTO jury_outcome (tenant_id, programme_id, application_id, status, rank, confirmed_by, confirmed_at) VALUES ($1, $2, $3, 'laureate', $4, $5, $6)`,
-        [tenant.id, programme.id, rows[0].id, n, staff, new Date(now - 20 * DAY)],
-      );
-      laureates.push({ userId: user.id, email, displayName: user.displayName, roles: [], programmeRoles: { [programme.id]: ['applicant'] }, via: 'token' });
+      applicants.push({ userId: user.id, email, displayName: user.displayName, roles: [], programmeRoles: { [programme.id]: ['applicant'] }, via: 'token' });
     }
   });
+  const appIds = await juryDemo(app, tenant, programme.id, staff);
+  await app.get(JuryResultsService).announce(tenant, programme.id, staff);
 
   await coaching.savePlan(
     tenant,
@@ -232,6 +264,18 @@ async function createCoachingDemo(app: INestApplication, tenant: Tenant): Promis
   );
   await programmes.transition(tenant, programme.id, 'coaching', 'demo set-up', staff);
 
+  // One laureate withdraws (staff record it, with their reason) and the first on the waiting list takes the place.
+  const waitingList = app.get(JuryWaitingListService);
+  await waitingList.withdraw(
+    tenant,
+    programme.id,
+    appIds[WITHDRAWN],
+    { reason: 'Le collectif a trouvé un atelier hors du territoire et renonce à la campagne.', byLaureate: true },
+    staff,
+  );
+  await waitingList.promote(tenant, programme.id, staff);
+  const laureates = applicants.filter((_, i) => i !== WITHDRAWN && i <= LAUREATES);
+
   // Some work handed in: five stories, three validated by the coach, one sent back.
   const coachUser = (await ds.query('SELECT id FROM app_user WHERE tenant_id = $1 AND email = $2', [tenant.id, DEMO_COACH]))[0].id as string;
   const coachPrincipal: Principal = {
@@ -247,7 +291,7 @@ async function createCoachingDemo(app: INestApplication, tenant: Tenant): Promis
     const story = mine.milestones.find((m) => m.milestoneKey === 'story')!;
     await schedules.submit(tenant, programme.id, story.id, l, {
       kind: 'text',
-      text: `Nous sommes ${l.displayName} : ${PROJECTS[i + 1][0].toLowerCase()}, fabriqué ici avec des matériaux de réemploi.`,
+      text: `Nous sommes ${l.displayName} : ${PROJECTS[applicants.indexOf(l)][0].toLowerCase()}, fabriqué ici avec des matériaux de réemploi.`,
     });
     if (i < 3) await reviews.review(tenant, programme.id, story.id, coachPrincipal, 'validate', 'Clair et sincère, bravo.');
     else if (i === 3)
@@ -267,9 +311,52 @@ async function createCoachingDemo(app: INestApplication, tenant: Tenant): Promis
     ]);
   });
   for (const [i, l] of laureates.entries()) {
-    await partners.setNeeds(tenant, programme.id, l, PROJECTS[i][2], i % 3 === 0 ? [created[i % created.length].id] : []);
+    await partners.setNeeds(tenant, programme.id, l, PROJECTS[applicants.indexOf(l)][2], i % 3 === 0 ? [created[i % created.length].id] : []);
   }
   await matchings.run(tenant, programme.id, staff);
   await matchings.confirm(tenant, programme.id, staff);
   return true;
+}
+
+/**
+ * The jury that chose them, through the jury's own services: four jurors ranking the twelve (Borda),
+ * the vote closed and the proposal confirmed (ten laureates, two on the waiting list). Returns the
+ * applications' ids in the order of PROJECTS.
+ */
+async function juryDemo(app: INestApplication, tenant: Tenant, programmeId: string, staff: string): Promise<string[]> {
+  const users = app.get(UsersRepository);
+  const repo = app.get(JuryRepository);
+  const setup = app.get(JurySetupService);
+  await setup.saveSettings(tenant, programmeId, { method: 'borda', laureates: LAUREATES, waitingList: PROJECTS.length - LAUREATES }, staff);
+  // Members are added without invitation e-mails (the demo prints sign-in links instead).
+  const jurors: Principal[] = [];
+  await app.get(TransactionRunner).run(async (em) => {
+    for (const [email, name, organisation] of JURORS) {
+      const user = await users.upsert(em, tenant.id, email, name);
+      await users.grant(em, tenant.id, user.id, 'juror', programmeId);
+      await repo.insertMember(em, {
+        tenantId: tenant.id,
+        programmeId,
+        userId: user.id,
+        displayName: user.displayName,
+        email: user.email,
+        organisation,
+        weight: 1,
+      });
+      jurors.push({ userId: user.id, email: user.email, displayName: user.displayName, roles: [], programmeRoles: { [programmeId]: ['juror'] }, via: 'token' });
+    }
+  });
+  await setup.openVote(tenant, programmeId, staff);
+  const { applicationIds } = (await repo.jury(repo.manager, tenant.id, programmeId))!;
+  const byReceipt = new Map((await repo.applications(repo.manager, tenant.id, applicationIds)).map((a) => [a.receiptNumber, a.id]));
+  const ids = PROJECTS.map((_, i) => byReceipt.get(`COACH-${String(i + 1).padStart(5, '0')}`)!);
+  for (const [j, juror] of jurors.entries()) {
+    const ranking = [...ids];
+    for (const [a, b] of SWAPS[j]) [ranking[a], ranking[b]] = [ranking[b], ranking[a]];
+    await app.get(JuryVoteService).setRanking(tenant, programmeId, ranking, juror);
+  }
+  const results = app.get(JuryResultsService);
+  await results.closeVote(tenant, programmeId, staff);
+  await results.confirm(tenant, programmeId, {}, staff);
+  return ids;
 }

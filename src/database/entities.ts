@@ -9,6 +9,7 @@ import { Jury, JuryAssignment, JuryBallot, JuryBallotEvent, JuryComparison, Jury
 import { CoachingLaureate, CoachingMilestone, CoachingPlan, CoachingSession } from '../coaching/coaching.entity.js';
 import { LaureateNeeds, Matching, Partner, PartnerContact, PartnerMatch } from '../partners/partner.entity.js';
 import { OutboxMessage } from '../notifications/outbox-message.entity.js';
+import { EmailSuppression } from '../notifications/email-suppression.entity.js';
 import { PhaseTransition, Programme } from '../programmes/programme.entity.js';
 import { Tenant, TenantHost } from '../tenants/tenant.entity.js';
 import {
@@ -29,6 +30,8 @@ import { Refund } from '../campaigns/refund.entity.js';
 import { ReportSnapshot } from '../reports/report-snapshot.entity.js';
 import { PlatformAdmin, PlatformCredential } from '../platform/platform-admin.entity.js';
 
+import { PrivacyRequest, RetentionRun } from '../privacy/privacy-request.entity.js';
+
 export const ENTITIES = [
   PlatformAdmin,
   PlatformCredential,
@@ -44,6 +47,7 @@ export const ENTITIES = [
   PhaseTransition,
   AuditEntry,
   OutboxMessage,
+  EmailSuppression,
   ScheduledRun,
   Call,
   Application,
@@ -85,4 +89,6 @@ export const ENTITIES = [
   PaymentSecret,
   Refund,
   ReportSnapshot,
+  PrivacyRequest,
+  RetentionRun,
 ];

@@ -1,4 +1,3 @@
-import { sharedTranslations } from '../common/web/i18n.js';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
@@ -249,7 +248,8 @@ export class JuryResultsService {
         tenant,
         programmeId,
         'announced',
-        sharedTranslations().t(tenant.defaultLocale, 'phaseReason.juryAnnounced'),
+        // A code, not a sentence: the programme's history says it in its reader's language.
+        'phaseReason.juryAnnounced',
         actorUserId,
         'jury',
       );

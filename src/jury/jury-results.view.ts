@@ -7,7 +7,8 @@ import type { JuryResultsService } from './jury-results.service.js';
 type Results = Awaited<ReturnType<JuryResultsService['results']>>;
 
 /** The staff page's results panel: the ranking explained, the draw and its seed, the lists to confirm. */
-export function resultsView(locale: Locale, r: Results, say: (m: Message | undefined) => string) {
+/** `say` renders an explanation for the page (HTML: a title in another language than the page's is marked). */
+export function resultsView<S>(locale: Locale, r: Results, say: (m: Message | undefined) => S) {
   const byApp = new Map(r.apps.map((a) => [a.id, a]));
   const receipt = (id: string) => byApp.get(id)?.receiptNumber ?? id;
   const named = (id: string) => ({ receipt: receipt(id), title: byApp.get(id)?.title ?? '', titleLang: byApp.get(id)?.locale ?? null });

@@ -253,7 +253,7 @@ export class JuryStaffPagesController {
         : null;
     let results: Record<string, unknown> | null = null;
     if (status === 'closed') {
-      const say = (e: Message | undefined) => (e ? this.views.message(page.locale, e) : '');
+      const say = (e: Message | undefined) => (e ? this.views.messageHtml(page.locale, e) : '');
       results = resultsView(page.locale, await this.juryResults.results(page.tenant, programmeId), say);
     }
     // A member's field is named after the member in the error summary: "Claire Martin, Weight".

@@ -84,7 +84,8 @@ export function tallyOf(state: VoteState, apps: Application[]): Tally {
     // The tie-breaker on submission time only matters when declared; when not declared it is ignored.
     keys: state.jury.settings.tieBreakers?.some((t) => t.key === 'submittedAt') ? keys : undefined,
     groups,
-    names: Object.fromEntries(apps.map((a) => [a.id, a.title || a.receiptNumber || a.id])),
+    // A title is named with the language it is written in, so that a page in another language marks it.
+    names: Object.fromEntries(apps.map((a) => [a.id, a.title ? { text: a.title, lang: a.locale } : a.receiptNumber || a.id])),
     drawSeed: state.jury.drawSeed ?? '',
   });
 }

@@ -1,3 +1,5 @@
+import { JuryPersonalData } from './jury.personal-data.js';
+import { PrivacyModule } from '../privacy/privacy.module.js';
 import { Module } from '@nestjs/common';
 import { ApplicationsModule } from '../applications/applications.module.js';
 import { AuthModule } from '../auth/auth.module.js';
@@ -21,9 +23,9 @@ import { JuryWaitingPagesController } from './jury-waiting.pages.controller.js';
 
 /** The jury of a programme: composition, conflicts, assignment, ballots, results and announcement. */
 @Module({
-  imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, ApplicationsModule],
+  imports: [PrivacyModule, AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, ApplicationsModule],
   controllers: [JuryController, JuryPagesController, JuryStaffPagesController, JuryWaitingController, JuryWaitingPagesController],
-  providers: [
+  providers: [JuryPersonalData, 
     JuryRepository,
     JuryLookups,
     JurySetupService,

@@ -1,3 +1,5 @@
+import { PartnersPersonalData } from './partners.personal-data.js';
+import { PrivacyModule } from '../privacy/privacy.module.js';
 import { Module } from '@nestjs/common';
 import { ApplicationsModule } from '../applications/applications.module.js';
 import { AuthModule } from '../auth/auth.module.js';
@@ -14,9 +16,9 @@ import { PartnersService } from './partners.service.js';
 
 /** Sponsor partners: profiles and contacts, laureates' needs, rankings, and the matching. */
 @Module({
-  imports: [AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, CoachingModule, ApplicationsModule, JuryModule],
+  imports: [PrivacyModule, AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, CoachingModule, ApplicationsModule, JuryModule],
   controllers: [PartnersController, PartnersPagesController],
-  providers: [PartnersRepository, PartnersService, MatchingService],
+  providers: [PartnersPersonalData, PartnersRepository, PartnersService, MatchingService],
   exports: [PartnersService],
 })
 export class PartnersModule {}

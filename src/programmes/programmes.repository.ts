@@ -81,4 +81,13 @@ export class ProgrammesRepository {
     const rows = await em.getRepository(Programme).find({ select: { id: true }, where: { phase: In([...phases]) } });
     return rows.map((r) => r.id);
   }
+
+  /** The programmes of an authority that entered `phase` before `cutoff`, with the instant they did (retention anchors). */
+  async enteredBefore(em: EntityManager, tenantId: string, phase: Phase, cutoff: Date): Promise<Array<{ programmeId: string; at: Date }>> {
+    return em.query(`SELECT programme_id AS "programmeId", at FROM phase_transition WHERE tenant_id = $1 AND to_phase = $2 AND at < $3`, [
+      tenantId,
+      phase,
+      cutoff,
+    ]);
+  }
 }

@@ -1,3 +1,4 @@
+import { StoragePersonalData } from './storage.personal-data.js';
 import { Global, Module } from '@nestjs/common';
 import { FileStorage, PostgresFileStorage } from './file-storage.js';
 import { ImagesController } from './images.controller.js';
@@ -6,7 +7,7 @@ import { ImagePipeline } from './images.js';
 @Global()
 @Module({
   controllers: [ImagesController],
-  providers: [{ provide: FileStorage, useClass: PostgresFileStorage }, ImagePipeline],
-  exports: [FileStorage, ImagePipeline],
+  providers: [StoragePersonalData, { provide: FileStorage, useClass: PostgresFileStorage }, ImagePipeline],
+  exports: [StoragePersonalData, FileStorage, ImagePipeline],
 })
 export class StorageModule {}

@@ -52,6 +52,20 @@ const PUBLIC = new Set([
   // Public pages (src/public): the sitemap and robots.txt of each authority.
   'GET /sitemap.xml',
   'GET /robots.txt',
+  // Unsubscribe from a bulk e-mail (src/notifications): the signed token is the authority (404 otherwise).
+  'GET /unsubscribe/:token',
+  'POST /unsubscribe/:token',
+  'POST /unsubscribe/:token/resubscribe',
+  // A person's data for anyone (src/privacy): a link e-mailed to the address, the link's pages and downloads (404 unless valid).
+  'POST /api/privacy/requests',
+  'GET /api/privacy/links/:token',
+  'GET /api/privacy/links/:token/data',
+  'POST /api/privacy/links/:token/confirm',
+  'GET /privacy/requests/new',
+  'POST /privacy/requests/new',
+  'GET /privacy/requests/:token',
+  'GET /privacy/requests/:token/archive.zip',
+  'POST /privacy/requests/:token/confirm',
   // Published results reports (src/reports): the page and its open-data downloads.
   'GET /programmes/:slug/results',
   'GET /programmes/:slug/results.csv',
@@ -104,6 +118,14 @@ const ANY_SIGNED_IN = new Set([
   'POST /api/me/sign-out-everywhere',
   'GET /me/sign-out-everywhere',
   'POST /me/sign-out-everywhere',
+  // One's own data (src/privacy): download it, ask for its erasure.
+  'GET /api/me/data',
+  'GET /api/me/data.zip',
+  'POST /api/me/erasure-request',
+  'GET /me/data',
+  'GET /me/data/archive.zip',
+  'GET /me/data/erase',
+  'POST /me/data/erase',
   // One's own consents (src/privacy): the list and withdrawing one (404 unless it is theirs).
   'GET /me/consents',
   'POST /me/consents/:consentId/withdraw',

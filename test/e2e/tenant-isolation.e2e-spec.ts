@@ -81,6 +81,7 @@ describe('tenant isolation matrix', () => {
         'POST /api/applications/:id/decision': { decision: 'eligible', reason: 'looks fine' },
         'POST /api/applications/:id/comments': { body: 'a comment' },
         'POST /api/applications/:id/correction': { message: 'please fix', until: '2026-07-01T10:00:00Z' },
+        'POST /api/privacy/requests/:id/refuse': { reason: 'identity not checked' },
         'PUT /api/privacy/pages/:kind': { body: { fr: 'Politique' } },
         'PUT /api/privacy/programmes/:programmeId/rules': { body: { fr: 'Règlement' } },
       };

@@ -168,6 +168,8 @@ export function scanPage(html: string, lang: string, page: string, translations:
         // A person's text in an attribute, <title> or a meta tag cannot be marked with its language
         // (HTML has no lang for part of an attribute): only the catalogue's own texts must match there.
         if (f.content && (what || where?.name === 'title')) continue;
+        // Nor in data shown as such (an audit entry's JSON): a title there is a value, not a sentence of the page.
+        if (f.content && inCode) continue;
         if (marked !== f.lang) add('other language without lang', `[${f.lang}] ${f.text}${what ? ` (${what})` : ''}`);
       }
     }

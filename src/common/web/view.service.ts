@@ -15,7 +15,7 @@ import {
   toLocalInput,
 } from '../i18n/format.js';
 import { type Localized, pickLocalized } from '../i18n/localized.js';
-import { isMessage, type Message, renderMessage } from '../i18n/message.js';
+import { isMessage, type Message, renderMessage, renderMessageHtml } from '../i18n/message.js';
 import { fieldErrorsIn } from './forms.js';
 import { languageFields } from './language-fields.js';
 import { noticeKeyFor } from './notices.js';
@@ -142,6 +142,11 @@ export class ViewService {
     return renderMessage((l, k, v) => this.translations.t(l, k, v), locale, msg);
   }
 
+  /** The same as HTML for a page: escaped, a text written in another language in `<span lang>` (renderMessageHtml). */
+  messageHtml(locale: Locale, msg: Message): Handlebars.SafeString {
+    return new this.hbs.SafeString(renderMessageHtml((l, k, v) => this.translations.t(l, k, v), locale, msg));
+  }
+
   t(locale: Locale, key: string, vars?: Record<string, unknown>): string {
     return this.translations.t(locale, key, vars);
   }
@@ -197,10 +202,13 @@ export class ViewService {
     this.hbs.registerHelper('tOr', function (this: unknown, key: string, fallback: unknown, options: Handlebars.HelperOptions) {
       return tr.has(key) ? tr.t((options.data.root as { locale: Locale }).locale, key, options.hash) : fallback;
     });
-    /** {{msg reason}}: a message descriptor from domain code (`{ key, values }`) in the page's language. */
+    /**
+     * {{msg reason}}: a message descriptor from domain code (`{ key, values }`) in the page's language,
+     * escaped, a text written in another language (`{ text, lang }`) among its values in `<span lang>`.
+     */
     this.hbs.registerHelper('msg', function (value: unknown, options: Handlebars.HelperOptions) {
       const locale = (options.data.root as { locale: Locale }).locale;
-      return isMessage(value) ? renderMessage((l, k, v) => tr.t(l, k, v), locale, value) : '';
+      return isMessage(value) ? new SafeString(renderMessageHtml((l, k, v) => tr.t(l, k, v), locale, value)) : '';
     });
     this.hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
     // The badge class of a status by what it means ({{statusClass (concat "phase." phase)}}): see status-meaning.ts.

@@ -1,9 +1,10 @@
 import { juryError } from './errors.js';
-import type { Message, MessageValues } from '../../common/i18n/message.js';
+import type { Message, MessageValues, WrittenText } from '../../common/i18n/message.js';
 import { drawTicket } from './draw.js';
 import { compareIds, explain, isCount, part, rounded, SCORE_EPSILON, type ApplicationId, type Explanation, type MethodResult } from './panel.js';
 
 export type TieBreakValue = number | string;
+export type CandidateName = string | WrittenText;
 
 export interface Candidate {
   readonly applicationId: ApplicationId;
@@ -12,8 +13,11 @@ export interface Candidate {
   readonly keys?: Readonly<Record<string, TieBreakValue>>;
   /** Quota groups this application belongs to, e.g. `{ category: 'food', territory: 'north' }`. */
   readonly groups?: Readonly<Record<string, string>>;
-  /** How explanations name it (its title); the id when none is given. */
-  readonly name?: string;
+  /**
+   * How explanations name it: its title with the language it is written in (so a page in another
+   * language marks it), or a plain name; the id when none is given.
+   */
+  readonly name?: CandidateName;
   /**
    * The rules' cut-off converted into this application's score units, when they differ from the
    * scale's (z-scores: src/jury/domain/cut-off.ts). Absent: the score is compared with the cut-off as is.
@@ -135,7 +139,7 @@ export function candidatesFrom(
   extra: {
     readonly keys?: Readonly<Record<ApplicationId, Readonly<Record<string, TieBreakValue>>>>;
     readonly groups?: Readonly<Record<ApplicationId, Readonly<Record<string, string>>>>;
-    readonly names?: Readonly<Record<ApplicationId, string>>;
+    readonly names?: Readonly<Record<ApplicationId, CandidateName>>;
   } = {},
 ): Candidate[] {
   return result.scores.map((s) => ({
@@ -205,7 +209,10 @@ export function selectLaureates(candidates: readonly Candidate[], rules: Selecti
   const decide = decider(tieBreakers, drawSeed);
   const ranked = rankCandidates(candidates, tieBreakers, drawSeed);
   const byId = new Map(candidates.map((c) => [c.applicationId, c]));
-  const nameOf = (id: ApplicationId) => byId.get(id)?.name || id;
+  const nameOf = (id: ApplicationId): CandidateName => {
+    const name = byId.get(id)?.name;
+    return name && (typeof name === 'string' || name.text) ? name : id;
+  };
   const cutOff = rules.cutOff;
   const thresholdOf = (id: ApplicationId) => byId.get(id)?.cutOff ?? cutOff!;
   const eligible = ranked.filter((r) => cutOff === undefined || r.score >= thresholdOf(r.applicationId) - SCORE_EPSILON);
@@ -376,7 +383,7 @@ function decider(tieBreakers: readonly TieBreaker[], drawSeed: string) {
   };
 }
 
-function describeDecision(d: TieBreakDecision, nameOf: (id: ApplicationId) => string, seed: string): Message {
+function describeDecision(d: TieBreakDecision, nameOf: (id: ApplicationId) => CandidateName, seed: string): Message {
   const names = { ahead: nameOf(d.ahead), behind: nameOf(d.behind) };
   if (d.key === 'draw') return part('decisionByDraw', { ...names, seed, aheadValue: shortTicket(d.aheadValue), behindValue: shortTicket(d.behindValue) });
   return part('decisionByKey', { ...names, key: d.key, aheadValue: d.aheadValue, behindValue: d.behindValue });
@@ -402,7 +409,7 @@ function drawnTies(ranked: readonly RankedApplication[], seed: string): DrawnTie
 }
 
 /** Names the others in a small tie; a large one (say, applications nobody picked) is only counted. */
-function tieSentence(r: RankedApplication, ranked: readonly RankedApplication[], nameOf: (id: ApplicationId) => string, seed: string): Message | '' {
+function tieSentence(r: RankedApplication, ranked: readonly RankedApplication[], nameOf: (id: ApplicationId) => CandidateName, seed: string): Message | '' {
   if (!r.tied) return '';
   const others = r.tieSize - 1;
   const names =

@@ -4,7 +4,7 @@ import { aggregatePairwise, type Comparison } from './methods/pairwise.js';
 import { aggregateScoredCriteria, type Criterion, type Normalisation, type ScoreBallot, type ScoredCriteriaResult } from './methods/scored-criteria.js';
 import { cutOffInScores } from './cut-off.js';
 import type { ApplicationId, JuryMethod, MethodResult, Panel } from './panel.js';
-import { candidatesFrom, selectLaureates, type Quota, type SelectionResult, type TieBreaker, type TieBreakValue } from './selection.js';
+import { candidatesFrom, selectLaureates, type CandidateName, type Quota, type SelectionResult, type TieBreaker, type TieBreakValue } from './selection.js';
 
 export interface TallyRules {
   readonly criteria: readonly Criterion[];
@@ -38,7 +38,7 @@ export interface TallyInput {
   readonly keys?: Readonly<Record<ApplicationId, Readonly<Record<string, TieBreakValue>>>>;
   readonly groups?: Readonly<Record<ApplicationId, Readonly<Record<string, string>>>>;
   /** How explanations name each application (its title). */
-  readonly names?: Readonly<Record<ApplicationId, string>>;
+  readonly names?: Readonly<Record<ApplicationId, CandidateName>>;
   /** The seed of the last-resort draw ('' while the vote is open). */
   readonly drawSeed?: string;
 }

@@ -1,7 +1,6 @@
 /**
- * Where a person downloads or erases their data (GDPR art. 15–17), linked from the privacy notice.
- * The page is the lead's part of issue 21: set `RIGHTS_PAGE_LIVE` to true when `/me/data` is served
- * (until then the notice names the DPO's address only, so that no page links to a missing one).
+ * Where a person downloads or erases their data (GDPR art. 15–17), linked from the privacy notice
+ * (`src/privacy/privacy.pages.controller.ts` serves it). False would leave the DPO's address only.
  */
 export const RIGHTS_PAGE_PATH = '/me/data';
-export const RIGHTS_PAGE_LIVE = false;
+export const RIGHTS_PAGE_LIVE = true;

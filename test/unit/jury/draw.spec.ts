@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
-import { renderMessage, type Message } from '../../../src/common/i18n/message.js';
+import { renderMessage, renderMessageHtml, type Message } from '../../../src/common/i18n/message.js';
 import { sharedTranslations } from '../../../src/common/web/i18n.js';
 import { drawOrder, drawTicket, newDrawSeed } from '../../../src/jury/domain/draw.js';
 import { rankCandidates, selectLaureates, type Candidate } from '../../../src/jury/domain/selection.js';
@@ -87,5 +87,29 @@ describe('the last-resort draw', () => {
     expect(en).toContain(`seed ${seed}`);
     for (const text of [fr, en]) expect(text).not.toMatch(/app-[12]/);
     expect(say(result.boundaryTies[0].explanation, 'fr')).toContain('tirage au sort');
+  });
+
+  it('marks a title written in another language than the page in the HTML explanation, and escapes everything else', () => {
+    const seed = '5eed5eed5eed5eed5eed5eed5eed5eed';
+    const [first, second] = drawOrder(seed, ['app-1', 'app-2']);
+    const title = (id: string) => (id === 'app-1' ? 'Vélos & <cargo>' : 'Cantine zéro déchet');
+    const result = selectLaureates(
+      [c('app-1', 5, { name: { text: title('app-1'), lang: 'fr' } }), c('app-2', 5, { name: { text: title('app-2'), lang: 'fr' } })],
+      {
+        laureates: 1,
+        drawSeed: seed,
+      },
+    );
+    const entry = result.entries.find((e) => e.applicationId === first)!;
+    const html = (lang: string) => renderMessageHtml((l, k, v) => sharedTranslations().t(l, k, v), lang, entry.explanation);
+    const esc = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    const en = html('en');
+    expect(en).toContain(`“<span lang="fr">${esc(title(first))}</span>” ahead of “<span lang="fr">${esc(title(second))}</span>” by a draw`);
+    expect(en).not.toContain('<cargo>');
+    // On a French page the French titles are not marked; the plain text keeps the bare titles.
+    const fr = html('fr');
+    expect(fr).not.toContain('<span');
+    expect(fr).toContain(`« ${esc(title(first))} » devant « ${esc(title(second))} »`);
+    expect(say(entry.explanation, 'en')).toContain(`“${title(first)}” ahead of “${title(second)}” by a draw`);
   });
 });

@@ -1,0 +1,146 @@
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { normaliseEmail } from '../auth/domain/tokens.js';
+import type { Principal } from '../auth/principal.js';
+import { Public, Roles, SignedIn } from '../auth/roles.guard.js';
+import { CurrentPrincipal, CurrentTenant } from '../request-context/current.decorators.js';
+import type { TremplinRequest } from '../request-context/request-context.js';
+import type { Tenant } from '../tenants/tenant.entity.js';
+import { PrivacyLinkDto, RefuseRequestDto } from './dto/privacy.dto.js';
+import { PersonalDataService } from './personal-data.service.js';
+import type { PrivacyRequest, PrivacyRequestStatus } from './privacy-request.entity.js';
+import { PrivacyRequestsService } from './privacy-requests.service.js';
+import { byKind, RetentionService } from './retention.service.js';
+
+const STATUSES: PrivacyRequestStatus[] = ['open', 'done', 'refused'];
+
+/** What the API shows of a request (never its token). */
+function requestView(r: PrivacyRequest) {
+  return {
+    id: r.id,
+    kind: r.kind,
+    status: r.status,
+    email: r.status === 'done' && r.kind === 'erasure' ? null : r.emailKey,
+    source: r.source,
+    requestedAt: r.requestedAt,
+    dueAt: r.dueAt,
+    handledAt: r.handledAt,
+    refusal: r.refusal,
+    pseudonym: r.pseudonym,
+    counts: r.counts,
+  };
+}
+
+/** People's rights on their data (GDPR art. 15–17) and the authority's retention, as JSON. */
+@ApiTags('privacy')
+@ApiBearerAuth()
+@Controller()
+export class PrivacyController {
+  constructor(
+    private readonly requests: PrivacyRequestsService,
+    private readonly data: PersonalDataService,
+    private readonly retention: RetentionService,
+  ) {}
+
+  /** Everything the authority holds about the signed-in person. */
+  @Get('api/me/data')
+  @SignedIn()
+  myData(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() me: Principal) {
+    return this.requests.exportForAccount(tenant, me);
+  }
+
+  /** The same as an archive: data.json, one CSV per kind of data, and the files the person handed in. */
+  @Get('api/me/data.zip')
+  @SignedIn()
+  @Header('Content-Type', 'application/zip')
+  async myArchive(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() me: Principal, @Res() res: Response) {
+    const zip = await this.data.archive(tenant.id, await this.requests.exportForAccount(tenant, me));
+    res.setHeader('Content-Disposition', 'attachment; filename="my-data.zip"');
+    res.send(zip);
+  }
+
+  @Post('api/me/erasure-request')
+  @SignedIn()
+  @HttpCode(202)
+  async askErasure(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() me: Principal) {
+    return requestView(await this.requests.requestErasureForAccount(tenant, me));
+  }
+
+  /** Anyone: a link to the data of this address is e-mailed to it (the answer is the same for any address). */
+  @Post('api/privacy/requests')
+  @Public()
+  @HttpCode(202)
+  async askLink(@CurrentTenant() tenant: Tenant, @Body() dto: PrivacyLinkDto, @Req() req: TremplinRequest) {
+    await this.requests.requestLink(tenant, normaliseEmail(dto.email), dto.kind, dto.locale ?? tenant.defaultLocale, req.ip ?? '');
+    return { accepted: true };
+  }
+
+  /** The request behind an e-mailed link (the link is the credential: 404 once expired). */
+  @Get('api/privacy/links/:token')
+  @Public()
+  async link(@CurrentTenant() tenant: Tenant, @Param('token') token: string) {
+    const r = await this.requests.byLink(tenant, token);
+    return { kind: r.kind, status: r.status, expiresAt: r.tokenExpiresAt, dueAt: r.dueAt };
+  }
+
+  @Get('api/privacy/links/:token/data')
+  @Public()
+  linkData(@CurrentTenant() tenant: Tenant, @Param('token') token: string) {
+    return this.requests.exportByLink(tenant, token);
+  }
+
+  /** Confirms an erasure request made through the link: it goes to the staff queue, answered within a month. */
+  @Post('api/privacy/links/:token/confirm')
+  @Public()
+  @HttpCode(202)
+  async confirmLink(@CurrentTenant() tenant: Tenant, @Param('token') token: string) {
+    return requestView(await this.requests.confirmErasureByLink(tenant, token));
+  }
+
+  @Get('api/privacy/requests')
+  @Roles(['staff'])
+  async list(@CurrentTenant() tenant: Tenant, @Query('status') status?: string, @Query('offset') offset?: string) {
+    const s = STATUSES.includes(status as PrivacyRequestStatus) ? (status as PrivacyRequestStatus) : undefined;
+    const { rows, total } = await this.requests.list(tenant, s, 100, Math.max(0, Number(offset) || 0));
+    return { total, requests: rows.map(requestView) };
+  }
+
+  @Get('api/privacy/requests/:id')
+  @Roles(['staff'])
+  async get(@CurrentTenant() tenant: Tenant, @Param('id') id: string) {
+    const { request, held } = await this.requests.get(tenant, id);
+    return { ...requestView(request), held };
+  }
+
+  /** Carries out an erasure request (irreversible): 409 when it is no longer open. */
+  @Post('api/privacy/requests/:id/erase')
+  @Roles(['staff'])
+  @HttpCode(200)
+  async erase(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() me: Principal, @Param('id') id: string) {
+    return requestView(await this.requests.erase(tenant, id, me));
+  }
+
+  @Post('api/privacy/requests/:id/refuse')
+  @Roles(['staff'])
+  @HttpCode(200)
+  async refuse(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() me: Principal, @Param('id') id: string, @Body() dto: RefuseRequestDto) {
+    return requestView(await this.requests.refuse(tenant, id, me, dto.reason));
+  }
+
+  /** What the next retention pass would remove, per kind of data (changes nothing). */
+  @Get('api/privacy/retention/preview')
+  @Roles(['staff'])
+  async preview(@CurrentTenant() tenant: Tenant) {
+    const counts = await this.retention.preview(tenant);
+    return { periods: await this.retention.periods(tenant.id), byKind: byKind(counts), counts };
+  }
+
+  @Post('api/privacy/retention/run')
+  @Roles(['staff'])
+  @HttpCode(200)
+  async run(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() me: Principal) {
+    const run = await this.retention.run(tenant, me.userId);
+    return { id: run.id, ranAt: run.ranAt, periods: run.periods, byKind: byKind(run.counts), counts: run.counts };
+  }
+}
