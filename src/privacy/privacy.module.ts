@@ -56,6 +56,15 @@ import { SubmissionPrivacy } from './submission-privacy.service.js';
     ConsentService,
     SubmissionPrivacy,
   ],
-  exports: [PersonalDataRegistry, PersonalDataService, PrivacyRequestsService, RetentionService, RetentionCron, ConsentService, LegalPagesService, SubmissionPrivacy],
+  exports: [
+    PersonalDataRegistry,
+    PersonalDataService,
+    PrivacyRequestsService,
+    RetentionService,
+    RetentionCron,
+    ConsentService,
+    LegalPagesService,
+    SubmissionPrivacy,
+  ],
 })
 export class PrivacyModule {}

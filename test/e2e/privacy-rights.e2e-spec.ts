@@ -33,6 +33,14 @@ const NOT_PERSONAL: Record<string, string> = {
   'coaching_milestone.evidence_kind': 'the kind of work expected',
   'contribution.message_hidden_at': 'a date',
   'payment_secret.name': "the name of the authority's payment secret",
+  // The authority's legal identity as its legal pages publish it (the DPO's is a function's address).
+  'privacy_settings.controller_name': 'the authority as data controller',
+  'privacy_settings.controller_address': "the authority's postal address",
+  'privacy_settings.dpo_email': "the data protection officer's published contact",
+  'privacy_settings.dpo_address': 'idem',
+  'privacy_settings.host_name': "the site's host, a company",
+  'privacy_settings.host_address': 'idem',
+  'legal_page.body': "the authority's published legal pages",
 };
 const PERSONAL = /(email|name|phone|message|body|comment|note|reason|answers|address|payload|evidence|feedback|summary|organisation|redirect|^data$)/;
 
