@@ -1,3 +1,4 @@
+import type { RetentionCount } from '../common/privacy/personal-data-holder.js';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock/clock.js';
@@ -113,5 +114,10 @@ export class ConsentService {
       const done = await this.repo.withdraw(em, subject.tenantId, consentId, subject.userId, emailKeyOf(subject.email), this.clock.now());
       if (!done) throw new DomainError('NOT_FOUND');
     });
+  }
+
+  /** The campaign-scoped consents ("this project's news") of campaigns whose contributors' contacts expired. */
+  forgetCampaigns(em: EntityManager, tenantId: string, campaignIds: string[], dryRun: boolean): Promise<RetentionCount> {
+    return this.repo.forgetCampaignConsents(em, tenantId, campaignIds, dryRun);
   }
 }

@@ -1,3 +1,5 @@
+import type { RetentionCount } from '../common/privacy/personal-data-holder.js';
+import { changedRows } from '../common/privacy/changed-rows.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
 import { Consent, LegalPage, PrivacySettings, type LegalPageKind } from './privacy.entity.js';
@@ -105,5 +107,14 @@ export class PrivacyRepository {
       [tenantId, purpose, campaignId, emailKeys],
     )) as Array<{ email_key: string }>;
     return new Set(rows.map((r) => r.email_key));
+  }
+
+  async forgetCampaignConsents(em: EntityManager, tenantId: string, campaignIds: string[], dryRun: boolean): Promise<RetentionCount> {
+    const where = `tenant_id = $1 AND campaign_id = ANY($2::uuid[])`;
+    if (dryRun) {
+      const [{ n }] = await em.query(`SELECT count(*)::int AS n FROM consent WHERE ${where}`, [tenantId, campaignIds]);
+      return { kind: 'contributorContacts', table: 'consent', rows: n };
+    }
+    return changedRows(em, 'contributorContacts', 'consent', `DELETE FROM consent WHERE ${where}`, [tenantId, campaignIds]);
   }
 }

@@ -40,9 +40,9 @@ describe('retention of personal data', () => {
       [programmeId],
     ),
     programmePeople: await one.ds.query(`SELECT count(DISTINCT email_key)::int AS n FROM contribution WHERE programme_id = $1 AND status = 'confirmed'`, [programmeId]),
-    receipts: await one.ds.query(`SELECT receipt_number, amount_cents, matched_cents, status FROM contribution WHERE programme_id = $1 ORDER BY receipt_number`, [programmeId]),
+    receipts: await one.ds.query(`SELECT receipt_number, amount_cents, matched_cents, status FROM contribution WHERE programme_id = $1 ORDER BY receipt_number, id`, [programmeId]),
     snapshots: await one.ds.query(`SELECT version, figures FROM report_snapshot WHERE programme_id = $1 ORDER BY version`, [programmeId]),
-    applications: await one.ds.query(`SELECT receipt_number, status, screening, goal_cents, title FROM application WHERE programme_id = $1 ORDER BY receipt_number`, [programmeId]),
+    applications: await one.ds.query(`SELECT receipt_number, status, screening, goal_cents, title FROM application WHERE programme_id = $1 ORDER BY receipt_number, id`, [programmeId]),
   });
 
   it('previews what is due, then two instances run the daily pass once: exactly the due data goes, the accounts stay', async () => {
@@ -51,6 +51,10 @@ describe('retention of personal data', () => {
     const [{ n: applications }] = await one.ds.query(`SELECT count(*)::int AS n FROM application WHERE programme_id = $1`, [programmeId]);
     const [{ n: contributions }] = await one.ds.query(
       `SELECT count(*)::int AS n FROM contribution x JOIN campaign c ON c.id = x.campaign_id WHERE c.programme_id = $1 AND c.settled_at IS NOT NULL`,
+      [programmeId],
+    );
+    const [{ n: consents }] = await one.ds.query(
+      `SELECT count(*)::int AS n FROM consent WHERE campaign_id IN (SELECT id FROM campaign WHERE programme_id = $1 AND settled_at IS NOT NULL)`,
       [programmeId],
     );
     expect(laureates).toHaveLength(10);
@@ -66,7 +70,7 @@ describe('retention of personal data', () => {
     const due = await preview();
     expect(due.unselectedApplications).toBe(applications - laureates.length);
     expect(due.laureateApplications).toBe(0);
-    expect(due.contributorContacts).toBe(contributions);
+    expect(due.contributorContacts).toBe(contributions + consents);
     const before = await accounts();
 
     const ran = await Promise.all([one.app.get(RetentionCron).tick(), two.app.get(RetentionCron).tick()]);

@@ -206,13 +206,13 @@ describe('personal data rights: export and erasure (issue 21)', () => {
         [programmeId],
       ),
       receipts: await t.ds.query(
-        `SELECT receipt_number, amount_cents, matched_cents, status FROM contribution WHERE programme_id = $1 ORDER BY receipt_number`,
+        `SELECT receipt_number, amount_cents, matched_cents, status FROM contribution WHERE programme_id = $1 ORDER BY receipt_number, id`,
         [programmeId],
       ),
       snapshots: await t.ds.query(`SELECT version, figures FROM report_snapshot WHERE programme_id = $1 ORDER BY version`, [programmeId]),
       live: withoutInstants((await t.http().get(`/api/programmes/${programmeId}/report`).set(staff.headers).expect(200)).body),
       applications: await t.ds.query(
-        `SELECT receipt_number, status, screening, goal_cents, title FROM application WHERE programme_id = $1 ORDER BY receipt_number`,
+        `SELECT receipt_number, status, screening, goal_cents, title FROM application WHERE programme_id = $1 ORDER BY receipt_number, id`,
         [programmeId],
       ),
     };
