@@ -149,8 +149,8 @@ export class PrivacyRequestsService {
         tenantId: tenant.id,
         actorUserId: principal.userId,
         action: 'privacy.erasureRequested',
-        subjectType: 'privacy_request',
-        subjectId: r.id,
+        subjectType: 'user',
+        subjectId: principal.userId,
       });
       return r;
     });
@@ -212,8 +212,8 @@ export class PrivacyRequestsService {
         tenantId: tenant.id,
         actorUserId: actor.userId,
         action: 'privacy.refused',
-        subjectType: 'privacy_request',
-        subjectId: r.id,
+        subjectType: r.userId ? 'user' : 'privacy_request',
+        subjectId: r.userId ?? r.id,
       });
       return (await this.repo.get(tenant.id, r.id, em))!;
     });

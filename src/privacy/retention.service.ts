@@ -49,9 +49,9 @@ export class RetentionService {
         tenantId: tenant.id,
         actorUserId,
         action: 'privacy.retentionRun',
-        subjectType: 'retention_run',
-        subjectId: run.id,
-        data: { removed: counts.reduce((n, c) => n + c.rows, 0), byKind: byKind(counts) },
+        subjectType: 'tenant',
+        subjectId: tenant.id,
+        data: { removed: counts.reduce((n, c) => n + c.rows, 0), run: run.id, byKind: byKind(counts) },
       });
       return run;
     });

@@ -39,15 +39,26 @@ describe('retention of personal data', () => {
          FROM campaign c WHERE c.programme_id = $1 ORDER BY c.id`,
       [programmeId],
     ),
-    programmePeople: await one.ds.query(`SELECT count(DISTINCT email_key)::int AS n FROM contribution WHERE programme_id = $1 AND status = 'confirmed'`, [programmeId]),
-    receipts: await one.ds.query(`SELECT receipt_number, amount_cents, matched_cents, status FROM contribution WHERE programme_id = $1 ORDER BY receipt_number, id`, [programmeId]),
+    programmePeople: await one.ds.query(`SELECT count(DISTINCT email_key)::int AS n FROM contribution WHERE programme_id = $1 AND status = 'confirmed'`, [
+      programmeId,
+    ]),
+    receipts: await one.ds.query(
+      `SELECT receipt_number, amount_cents, matched_cents, status FROM contribution WHERE programme_id = $1 ORDER BY receipt_number, id`,
+      [programmeId],
+    ),
     snapshots: await one.ds.query(`SELECT version, figures FROM report_snapshot WHERE programme_id = $1 ORDER BY version`, [programmeId]),
-    applications: await one.ds.query(`SELECT receipt_number, status, screening, goal_cents, title FROM application WHERE programme_id = $1 ORDER BY receipt_number, id`, [programmeId]),
+    applications: await one.ds.query(
+      `SELECT receipt_number, status, screening, goal_cents, title FROM application WHERE programme_id = $1 ORDER BY receipt_number, id`,
+      [programmeId],
+    ),
   });
 
   it('previews what is due, then two instances run the daily pass once: exactly the due data goes, the accounts stay', async () => {
     const [{ at: resultsAt }] = await one.ds.query(`SELECT at FROM phase_transition WHERE programme_id = $1 AND to_phase = 'results'`, [programmeId]);
-    const laureates: Array<{ id: string }> = await one.ds.query(`SELECT application_id AS id FROM jury_outcome WHERE programme_id = $1 AND status = 'laureate'`, [programmeId]);
+    const laureates: Array<{ id: string }> = await one.ds.query(
+      `SELECT application_id AS id FROM jury_outcome WHERE programme_id = $1 AND status = 'laureate'`,
+      [programmeId],
+    );
     const [{ n: applications }] = await one.ds.query(`SELECT count(*)::int AS n FROM application WHERE programme_id = $1`, [programmeId]);
     const [{ n: contributions }] = await one.ds.query(
       `SELECT count(*)::int AS n FROM contribution x JOIN campaign c ON c.id = x.campaign_id WHERE c.programme_id = $1 AND c.settled_at IS NOT NULL`,
