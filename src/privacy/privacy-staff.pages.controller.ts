@@ -4,7 +4,8 @@ import type { Response } from 'express';
 import { Roles } from '../auth/roles.guard.js';
 import { Clock } from '../common/clock/clock.js';
 import { confirmPage } from '../common/web/confirm-page.js';
-import { checkForm, errorMap } from '../common/web/forms.js';
+import { checkForm, errorMap, withFieldErrors } from '../common/web/forms.js';
+import type { FieldProblem } from '../common/errors/domain-error.js';
 import { listStateOf, listView, pageOf, type ListColumn } from '../common/web/list-view.js';
 import { ViewService } from '../common/web/view.service.js';
 import { Page, type PageContext } from '../request-context/current.decorators.js';
@@ -114,9 +115,23 @@ export class PrivacyStaffPagesController {
 
   @Get('staff/privacy/retention')
   @Roles(['staff'])
-  async retentionPage(@Page() page: PageContext) {
+  retentionPage(@Page() page: PageContext) {
+    return this.retentionView(page, {}, []);
+  }
+
+  @Post('staff/privacy/retention')
+  @HttpCode(200)
+  @Roles(['staff'])
+  async savePeriods(@Page() page: PageContext, @Body() body: Record<string, unknown>, @Res() res: Response) {
+    const done = await withFieldErrors(() => this.retention.setPeriods(page.tenant, body, page.principal!.userId));
+    if (!done.ok) return res.status(400).send(await this.retentionView(page, body, done.errors));
+    return res.redirect(303, `${page.basePath}/staff/privacy/retention?saved=periods`);
+  }
+
+  private async retentionView(page: PageContext, typed: Record<string, unknown>, errors: FieldProblem[]) {
     const t = (key: string) => this.views.t(page.locale, key);
     const periods = await this.retention.periods(page.tenant.id);
+    const errs = errorMap(errors);
     const preview = byKind(await this.retention.preview(page.tenant));
     const runs = (await this.retention.runs(page.tenant)).map((r) => ({
       ...r,
@@ -125,7 +140,14 @@ export class PrivacyStaffPagesController {
     }));
     return this.views.page('pages/privacy/retention', page, {
       title: t('privacy.retention.title'),
-      periods: Object.entries(periods).map(([kind, months]) => ({ kind, months, due: preview.find((p) => p.kind === kind)?.rows ?? 0 })),
+      periods: Object.entries(periods).map(([kind, months]) => ({
+        kind,
+        months,
+        value: typeof typed[kind] === 'string' ? typed[kind] : String(months),
+        error: errs[`retention.${kind}`],
+        due: preview.find((p) => p.kind === kind)?.rows ?? 0,
+      })),
+      errorList: errors,
       dueTotal: preview.reduce((n, p) => n + p.rows, 0),
       runs,
     });

@@ -118,4 +118,17 @@ describe('retention of personal data', () => {
     expect(last.counts.reduce((n: number, c: { rows: number }) => n + c.rows, 0)).toBe(0);
     expect(await accounts()).toEqual(before);
   }, 180_000);
+
+  it('staff set the periods: each bad one is named, the saved ones are used by the preview and written in the privacy notice', async () => {
+    const bad = await one.http().put('/api/privacy/retention').set(staff.headers).send({ unselectedApplications: 'soon', juryNotes: 500 }).expect(400);
+    expect((bad.body.errors as Array<{ field: string }>).map((e) => e.field).sort()).toEqual(['retention.juryNotes', 'retention.unselectedApplications']);
+    const ok = await one.http().put('/api/privacy/retention').set(staff.headers).send({ unselectedApplications: 6, sentEmails: '24' }).expect(200);
+    expect(ok.body.periods).toMatchObject({ unselectedApplications: 6, sentEmails: 24, contributorContacts: 13 });
+    const p = await one.http().get('/api/privacy/retention/preview').set(staff.headers).expect(200);
+    expect(p.body.periods).toMatchObject({ unselectedApplications: 6, sentEmails: 24 });
+    const notice = await one.http().get('/privacy?lang=fr').set('Host', 'localhost').expect(200);
+    expect(notice.text.replace(/\s+/g, ' ')).toMatch(/6 mois après la publication des résultats/);
+    const [entry] = await one.ds.query(`SELECT data FROM audit_entry WHERE action = 'privacy.retention_updated' ORDER BY id DESC LIMIT 1`);
+    expect(entry.data.after).toMatchObject({ unselectedApplications: 6 });
+  });
 });

@@ -58,7 +58,9 @@ export const PROCESSING_ACTIVITIES: readonly ProcessingActivity[] = [
     recipients: ['staff', 'paymentProvider'],
     retention: 'contributorContacts',
   },
-  { key: 'campaignNews', scope: 'programme', basis: 'consent', data: ['contact'], recipients: ['staff'], retention: 'campaignSubscribers' },
+  // Kept as long as the contributor's contact (the retention pass removes both together).
+  { key: 'campaignNews', scope: 'programme', basis: 'consent', data: ['contact'], recipients: ['staff'], retention: 'contributorContacts' },
+  { key: 'campaignAlerts', scope: 'programme', basis: 'consent', data: ['contact'], recipients: ['staff'], retention: 'campaignSubscribers' },
   { key: 'authorityNews', scope: 'authority', basis: 'consent', data: ['identity', 'contact'], recipients: ['staff'], retention: null },
   { key: 'emails', scope: 'authority', basis: 'publicTask', data: ['contact', 'messages'], recipients: ['staff'], retention: 'sentEmails' },
 ];
