@@ -19,7 +19,7 @@ import { ContactEmailService } from './contact-email.service.js';
 import { ApplicationsService, type UploadedFile as Upload } from './applications.service.js';
 import { ScreeningService } from './screening.service.js';
 import type { Call } from './call.entity.js';
-import { ApplicationDraftDto, CommentDto, CorrectionDto, DecisionDto, RegisterApplicantDto, StartApplicationDto } from './dto/application.dto.js';
+import { ApplicationDraftDto, CommentDto, CorrectionDto, DecisionDto, RegisterApplicantDto, StartApplicationDto, SubmitApplicationDto } from './dto/application.dto.js';
 import { checkFilter } from './dto/application-filter.dto.js';
 import { CallDto } from './dto/call.dto.js';
 import { assertOffered } from '../common/i18n/is-locale.js';
@@ -65,6 +65,7 @@ export function applicationView(a: Application) {
     email: a.email,
     phone: a.phone,
     consent: a.consent,
+    acceptedRulesVersion: a.acceptedRulesVersion,
     answers: a.answers,
   };
 }
@@ -203,8 +204,17 @@ export class ApplicationsController {
     summary: 'Submit an application',
     description: "Submits a complete application before the call's deadline; 409 with the missing answers otherwise.",
   })
-  async submit(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string, @Locale() locale: Lang) {
-    const app = await this.applications.submit(tenant, id, p, locale);
+  async submit(
+    @CurrentTenant() tenant: Tenant,
+    @CurrentPrincipal() p: Principal,
+    @Param('id') id: string,
+    @Locale() locale: Lang,
+    @Body() dto: SubmitApplicationDto,
+  ) {
+    const app = await this.applications.submit(tenant, id, p, locale, {
+      authorityNews: dto.consentAuthorityNews === true,
+      partnerContact: dto.consentPartnerContact === true,
+    });
     return { ...applicationView(app), warnings: await this.warnings(tenant, app, locale) };
   }
 

@@ -9,6 +9,10 @@ const STATUS_ORDER = `CASE status WHEN 'open' THEN 0 WHEN 'awaiting_confirmation
 export class PrivacyRequestsRepository {
   constructor(private readonly ds: DataSource) {}
 
+  get manager(): EntityManager {
+    return this.ds.manager;
+  }
+
   insert(em: EntityManager, r: Partial<PrivacyRequest>): Promise<PrivacyRequest> {
     return em.getRepository(PrivacyRequest).save(em.getRepository(PrivacyRequest).create(r));
   }

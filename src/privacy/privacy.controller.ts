@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags, ApiOperation } from '@nestjs/swagger';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { normaliseEmail } from '../auth/domain/tokens.js';
 import type { Principal } from '../auth/principal.js';
@@ -151,6 +151,14 @@ export class PrivacyController {
   async preview(@CurrentTenant() tenant: Tenant) {
     const counts = await this.retention.preview(tenant);
     return { periods: await this.retention.periods(tenant.id), byKind: byKind(counts), counts };
+  }
+
+  /** Sets some or all periods (whole months, 0 to 120): `{ "unselectedApplications": 12, ... }`. */
+  @Put('api/privacy/retention')
+  @Roles(['staff'])
+  @ApiOperation({ summary: 'Set the retention periods', description: 'Sets how long each kind of personal data is kept (each bad period is named); audited.' })
+  async setPeriods(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() me: Principal, @Body() body: Record<string, unknown>) {
+    return { periods: await this.retention.setPeriods(tenant, body ?? {}, me.userId) };
   }
 
   @Post('api/privacy/retention/run')

@@ -90,7 +90,7 @@ describe('driving a programme through the API (docs/api-guide.md)', () => {
       }),
       200,
     );
-    must(await applicant.POST('/api/applications/{id}/submit', { params: { path: { id: applicationId } } }), 200);
+    must(await applicant.POST('/api/applications/{id}/submit', { params: { path: { id: applicationId } }, body: { consentAuthorityNews: false } }), 200);
 
     // 3. Screening: staff find the application eligible.
     await move(programmeId, 'screening');
