@@ -19,7 +19,15 @@ import { ContactEmailService } from './contact-email.service.js';
 import { ApplicationsService, type UploadedFile as Upload } from './applications.service.js';
 import { ScreeningService } from './screening.service.js';
 import type { Call } from './call.entity.js';
-import { ApplicationDraftDto, CommentDto, CorrectionDto, DecisionDto, RegisterApplicantDto, StartApplicationDto, SubmitApplicationDto } from './dto/application.dto.js';
+import {
+  ApplicationDraftDto,
+  CommentDto,
+  CorrectionDto,
+  DecisionDto,
+  RegisterApplicantDto,
+  StartApplicationDto,
+  SubmitApplicationDto,
+} from './dto/application.dto.js';
 import { checkFilter } from './dto/application-filter.dto.js';
 import { CallDto } from './dto/call.dto.js';
 import { assertOffered } from '../common/i18n/is-locale.js';
