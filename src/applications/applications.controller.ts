@@ -1,7 +1,8 @@
 import { contentFallbacks, type Locale as Lang } from '../common/i18n/localized.js';
 import { ConsumeLinkDto } from '../auth/dto/auth.dto.js';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Patch, Query, Req, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiTags, ApiOperation } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AcceptedDto } from '../auth/dto/token-view.dto.js';
 import type { Response } from 'express';
 import { Public, Roles, SignedIn } from '../auth/roles.guard.js';
 import { fieldProblem, DomainError } from '../common/errors/domain-error.js';
@@ -98,6 +99,7 @@ export class ApplicationsController {
     description:
       'A newcomer applicant gives their name and e-mail address; a sign-in link to the call is e-mailed to them (no password). Its token, exchanged at `POST /api/auth/sign-in-links/consume`, gives a bearer token to start an application. Always 202: the answer does not tell whether the address was known.',
   })
+  @ApiAcceptedResponse({ type: AcceptedDto })
   async register(
     @CurrentTenant() tenant: Tenant,
     @Param('programmeId') programmeId: string,

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags, ApiOperation } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AcceptedDto, InvitationAcceptedDto, LinkTokenViewDto, TokenViewDto } from './dto/token-view.dto.js';
 import { baseUrlOf, CurrentPrincipal, CurrentTenant } from '../request-context/current.decorators.js';
 import type { Principal } from './principal.js';
 import type { TremplinRequest } from '../request-context/request-context.js';
@@ -30,6 +31,7 @@ export class AuthController {
     description:
       'E-mails a one-time sign-in link to the address. Always 202: the answer does not tell whether the address belongs to someone of the authority.',
   })
+  @ApiAcceptedResponse({ type: AcceptedDto })
   async requestLink(@CurrentTenant() tenant: Tenant, @Body() dto: RequestLinkDto, @Req() req: TremplinRequest) {
     await this.auth.requestSignInLink(dto.email, {
       tenant,
@@ -48,6 +50,7 @@ export class AuthController {
     summary: 'Exchange a sign-in link for a token',
     description: 'Exchanges the one-time token of an e-mailed sign-in link for an opaque bearer API token (`tpl_…`).',
   })
+  @ApiCreatedResponse({ type: LinkTokenViewDto })
   async consume(@CurrentTenant() tenant: Tenant, @Body() dto: ConsumeLinkDto) {
     const { user, next } = await this.auth.consumeLink(tenant, dto.token);
     return { token: await this.auth.createApiToken(tenant.id, user.id, 'sign-in link'), userId: user.id, next: safeRedirectPath(next) ?? null };
@@ -61,6 +64,7 @@ export class AuthController {
     description:
       'A person invited by staff (a juror, a coach, a partner, a staff member) accepts with the token of the link in their invitation e-mail: the answer is a bearer token `tpl_…`, their roles and where the invitation leads. The link works once, like a sign-in link.',
   })
+  @ApiOkResponse({ type: InvitationAcceptedDto })
   async acceptInvitation(@CurrentTenant() tenant: Tenant, @Body() dto: ConsumeLinkDto) {
     const { user, next } = await this.auth.consumeLink(tenant, dto.token);
     const token = await this.auth.createApiToken(tenant.id, user.id, 'invitation');
@@ -70,6 +74,7 @@ export class AuthController {
   @Post('auth/tokens')
   @Public()
   @ApiOperation({ summary: 'Create an API token', description: 'Creates a bearer API token (`tpl_…`) from an e-mail address and password.' })
+  @ApiCreatedResponse({ type: TokenViewDto })
   async token(@CurrentTenant() tenant: Tenant, @Body() dto: PasswordSignInDto, @Req() req: TremplinRequest) {
     const user = await this.auth.verifyPassword(tenant, dto.email, dto.password, req.ip ?? 'unknown');
     return { token: await this.auth.createApiToken(tenant.id, user.id, dto.tokenName ?? 'password'), userId: user.id };
