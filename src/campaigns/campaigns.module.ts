@@ -42,6 +42,7 @@ import { SupportersRepository } from './supporters.repository.js';
 import { SupportersService } from './supporters.service.js';
 import { CampaignImagesPagesController } from './campaign-images.pages.controller.js';
 import { CampaignImagesService } from './campaign-images.service.js';
+import { MatchReservations } from './match-reservations.service.js';
 
 /**
  * The synchronised collection: campaign pages, contributions, match-funding, settlement and news, and
@@ -62,7 +63,8 @@ import { CampaignImagesService } from './campaign-images.service.js';
     PaymentSettingsPagesController,
     SharePagesController,
   ],
-  providers: [CampaignsPersonalData, 
+  providers: [
+    CampaignsPersonalData,
     CampaignPageCache,
     CampaignsRepository,
     ContributionsRepository,
@@ -72,6 +74,7 @@ import { CampaignImagesService } from './campaign-images.service.js';
     CampaignsStaffService,
     ContributionsService,
     ContributionCheckout,
+    MatchReservations,
     DisputesService,
     ContributionsExportService,
     SettlementService,

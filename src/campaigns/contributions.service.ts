@@ -15,7 +15,6 @@ import { CampaignPageCache } from './campaign-page.cache.js';
 import { CampaignsRepository } from './campaigns.repository.js';
 import { ContributionsRepository } from './contributions.repository.js';
 import { amountProblems, emailKey, requestFingerprint, type ContributionRequest } from './domain/contribution.js';
-import { desiredMatch, grantsEarned, shareAcrossBudgets } from './domain/match-funding.js';
 import { applyPaymentSignal, type PaymentSignal } from './domain/states.js';
 import { assertWindowOpen, windowOf } from './domain/window.js';
 import type { ContributeDto } from './dto/campaigns.dto.js';
@@ -27,6 +26,7 @@ import { RefundsRepository } from './refunds.repository.js';
 import { assertOffered } from '../common/i18n/is-locale.js';
 import { ContributionCheckout, type NextPayment } from './contribution-checkout.service.js';
 import { DisputesService } from './disputes.service.js';
+import { MatchBudgetMoved, MatchReservations } from './match-reservations.service.js';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,200}$/;
 const withoutContribution = ({ contribution: _, ...payment }: NextPayment & { contribution: Contribution }): NextPayment => payment;
@@ -60,6 +60,7 @@ export class ContributionsService {
     private readonly refunds: RefundsRepository,
     private readonly checkout: ContributionCheckout,
     private readonly disputes: DisputesService,
+    private readonly matches: MatchReservations,
   ) {}
 
   /**
@@ -89,18 +90,25 @@ export class ContributionsService {
     };
     const fingerprint = requestFingerprint(campaignId, request);
     let made: ContributionReceipt | { replay: Contribution };
+    const attempt = (locked: boolean) =>
+      this.tx.run(async (em): Promise<ContributionReceipt | { replay: Contribution }> => {
+        // A retry racing its own first attempt waits for it here, then finds it (instead of, say, being
+        // refused the reward the first attempt took).
+        await this.repo.lockIdempotencyKey(em, tenant.id, idempotencyKey);
+        const existing = await this.repo.contributionByKey(em, tenant.id, idempotencyKey);
+        if (existing && existing.requestHash !== fingerprint) throw new DomainError('IDEMPOTENCY_KEY_REUSED');
+        if (existing && !(await this.checkout.restartable(existing, tenant.id, em))) return { replay: existing };
+        this.pages.forget(tenant.id); // stock and match budgets move with a new contribution
+        const key = { idempotencyKey, fingerprint, restartId: existing?.id, locked };
+        return this.create(em, tenant, campaignId, request, dto.locale ?? tenant.defaultLocale, key);
+      });
     try {
+      // First from the budgets' snapshot; again with them locked only when one no longer held its share.
       made = await this.afterCommitForget(
         tenant.id,
-        this.tx.run(async (em) => {
-          // A retry racing its own first attempt waits for it here, then finds it (instead of, say, being
-          // refused the reward the first attempt took).
-          await this.repo.lockIdempotencyKey(em, tenant.id, idempotencyKey);
-          const existing = await this.repo.contributionByKey(em, tenant.id, idempotencyKey);
-          if (existing && existing.requestHash !== fingerprint) throw new DomainError('IDEMPOTENCY_KEY_REUSED');
-          if (existing && !(await this.checkout.restartable(existing, tenant.id, em))) return { replay: existing };
-          this.pages.forget(tenant.id); // stock and match budgets move with a new contribution
-          return this.create(em, tenant, campaignId, request, dto.locale ?? tenant.defaultLocale, idempotencyKey, fingerprint, existing?.id);
+        attempt(false).catch((err: unknown) => {
+          if (err instanceof MatchBudgetMoved) return attempt(true);
+          throw err;
         }),
       );
     } catch (err) {
@@ -124,10 +132,8 @@ export class ContributionsService {
     campaignId: string,
     r: ContributionRequest,
     locale: Locale,
-    idempotencyKey: string,
-    fingerprint: string,
-    /** A contribution whose provider failed at its start, taken up again under its own id (its retry). */
-    restartId?: string,
+    /** `restartId`: a contribution whose provider failed at its start, taken up again under its own id (its retry). */
+    { idempotencyKey, fingerprint, restartId, locked }: { idempotencyKey: string; fingerprint: string; restartId?: string; locked: boolean },
   ): Promise<ContributionReceipt> {
     const context = await this.repo.contributionContext(em, tenant.id, campaignId);
     const { campaign } = context;
@@ -148,32 +154,14 @@ export class ContributionsService {
 
     const settings = settingsOrDefaults(context.settings, tenant.id, campaign.programmeId);
     const key = emailKey(r.email);
-    let shares: Array<{ budgetId: string; amountCents: number }> = [];
-    if (settings.matchFactorPercent > 0) {
-      const budgets = await this.matchFunding.lockBudgetsFor(em, campaign, 'ratio');
-      if (budgets.length) {
-        const wanted = desiredMatch(
-          {
-            factorPercent: settings.matchFactorPercent,
-            capPerContributionCents: settings.matchCapPerContributionCents,
-            capPerCampaignCents: settings.matchCapPerCampaignCents,
-            maxPerContributor: settings.matchMaxPerContributor,
-            onlyListedRewards: settings.matchOnlyListedRewards,
-          },
-          {
-            amountCents: r.amountCents,
-            rewardMatchEligible: reward ? reward.matchEligible : null,
-            // Each cap's count is read only when the programme sets that cap.
-            campaignMatchedCents: settings.matchCapPerCampaignCents === null ? 0 : await this.matchFunding.campaignRatioMatched(em, campaign.id),
-            contributorMatchedCount: settings.matchMaxPerContributor === null ? 0 : await this.repo.contributorMatchedCount(em, campaign.id, key),
-          },
-        );
-        shares = shareAcrossBudgets(
-          wanted,
-          budgets.map((b) => ({ id: b.id, remainingCents: b.remainingCents })),
-        );
-      }
-    }
+    const shares = await this.matches.plan(em, {
+      campaign,
+      settings,
+      amountCents: r.amountCents,
+      rewardMatchEligible: reward ? reward.matchEligible : null,
+      emailKey: key,
+      locked,
+    });
     const matchedCents = shares.reduce((s, x) => s + x.amountCents, 0);
 
     const provider = await this.providers.of(settings.paymentProvider, tenant.id, em);
@@ -212,18 +200,7 @@ export class ContributionsService {
     const contribution = restartId
       ? await this.repo.restartContribution(em, { ...fields, status: 'pending', endedAt: null })
       : await this.repo.insertContribution(em, fields);
-    for (const share of shares) {
-      await this.matchFunding.takeFromBudget(em, share.budgetId, share.amountCents);
-      await this.matchFunding.insertAllocation(em, {
-        tenantId: tenant.id,
-        campaignId: campaign.id,
-        budgetId: share.budgetId,
-        contributionId: id,
-        kind: 'ratio',
-        amountCents: share.amountCents,
-        status: 'reserved',
-      });
-    }
+    await this.matches.allocate(em, { tenantId: tenant.id, campaignId: campaign.id, contributionId: id }, shares);
     if (start?.kind === 'confirm_by_email') {
       const site = await this.tenants.siteUrl(tenant, em);
       await this.outbox.enqueue(em, {
@@ -236,6 +213,8 @@ export class ContributionsService {
         payload: { campaignTitle: campaign.title, amountCents: r.amountCents, matchedCents, link: `${site}/contributions/confirm?token=${start.confirmToken}` },
       });
     }
+    // Last: each budget row is held from its decrement to the commit, not for the whole transaction.
+    await this.matches.take(em, shares);
     return {
       contribution,
       replayed: false,
@@ -370,7 +349,7 @@ export class ContributionsService {
     await this.matchFunding.setAllocationsStatus(em, { contributionId: c.id }, ['reserved'], 'confirmed');
     const newContributor = await this.campaigns.addBacker(em, campaign.id, c.emailKey);
     const updated = await this.campaigns.addConfirmed(em, campaign.id, c.amountCents, c.matchedCents, newContributor);
-    await this.payGrants(em, updated);
+    await this.matches.payGrants(em, updated);
     await this.outbox.enqueue(em, {
       tenantId: tenant.id,
       template: 'contribution-confirmed',
@@ -386,36 +365,6 @@ export class ContributionsService {
         link: await this.checkout.returnUrl(tenant, c.id, em),
       },
     });
-  }
-
-  /** Fixed grants the campaign has just earned, each paid once, never beyond a budget's balance. */
-  private async payGrants(em: EntityManager, campaign: Campaign): Promise<void> {
-    const budgets = await this.matchFunding.lockBudgetsFor(em, campaign, 'grant');
-    if (!budgets.length) return;
-    const earned = grantsEarned(
-      campaign,
-      budgets.map((b) => ({
-        id: b.id,
-        remainingCents: b.remainingCents,
-        grantCents: b.grantCents ?? 0,
-        thresholdPercent: b.grantThresholdPercent ?? 0,
-        minContributors: b.grantMinContributors ?? 0,
-      })),
-      await this.matchFunding.grantsPaid(em, campaign.id),
-    );
-    for (const g of earned) {
-      await this.matchFunding.takeFromBudget(em, g.budgetId, g.amountCents);
-      await this.matchFunding.insertAllocation(em, {
-        tenantId: campaign.tenantId,
-        campaignId: campaign.id,
-        budgetId: g.budgetId,
-        contributionId: null,
-        kind: 'grant',
-        amountCents: g.amountCents,
-        status: 'confirmed',
-      });
-      await this.campaigns.addMatched(em, campaign.id, g.amountCents);
-    }
   }
 
   /**
