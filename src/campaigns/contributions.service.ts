@@ -64,14 +64,19 @@ export class ContributionsService {
   ) {}
 
   /**
-   * Pages are forgotten inside the transaction (so this instance stops serving them) and again after the
-   * commit (a read between the two may have cached what was there before).
+   * A campaign's pages are forgotten inside the transaction (so this instance stops serving them) and
+   * again after the commit (a read between the two may have cached what was there before). `work` names
+   * the campaigns it changes with `touch`; the other campaigns' pages stay cached.
    */
-  private async afterCommitForget<T>(tenantId: string, work: Promise<T>): Promise<T> {
+  private async afterCommitForget<T>(tenantId: string, work: (touch: (campaignId: string) => void) => Promise<T>): Promise<T> {
+    const touched = new Set<string>();
     try {
-      return await work;
+      return await work((campaignId) => {
+        touched.add(campaignId);
+        this.pages.forgetCampaign(tenantId, campaignId);
+      });
     } finally {
-      this.pages.forget(tenantId);
+      for (const campaignId of touched) this.pages.forgetCampaign(tenantId, campaignId);
     }
   }
 
@@ -90,7 +95,7 @@ export class ContributionsService {
     };
     const fingerprint = requestFingerprint(campaignId, request);
     let made: ContributionReceipt | { replay: Contribution };
-    const attempt = (locked: boolean) =>
+    const attempt = (touch: (campaignId: string) => void, locked: boolean) =>
       this.tx.run(async (em): Promise<ContributionReceipt | { replay: Contribution }> => {
         // A retry racing its own first attempt waits for it here, then finds it (instead of, say, being
         // refused the reward the first attempt took).
@@ -98,16 +103,15 @@ export class ContributionsService {
         const existing = await this.repo.contributionByKey(em, tenant.id, idempotencyKey);
         if (existing && existing.requestHash !== fingerprint) throw new DomainError('IDEMPOTENCY_KEY_REUSED');
         if (existing && !(await this.checkout.restartable(existing, tenant.id, em))) return { replay: existing };
-        this.pages.forget(tenant.id); // stock and match budgets move with a new contribution
+        touch(campaignId); // its stock and totals move with a new contribution
         const key = { idempotencyKey, fingerprint, restartId: existing?.id, locked };
         return this.create(em, tenant, campaignId, request, dto.locale ?? tenant.defaultLocale, key);
       });
     try {
       // First from the budgets' snapshot; again with them locked only when one no longer held its share.
-      made = await this.afterCommitForget(
-        tenant.id,
-        attempt(false).catch((err: unknown) => {
-          if (err instanceof MatchBudgetMoved) return attempt(true);
+      made = await this.afterCommitForget(tenant.id, (touch) =>
+        attempt(touch, false).catch((err: unknown) => {
+          if (err instanceof MatchBudgetMoved) return attempt(touch, true);
           throw err;
         }),
       );
@@ -262,12 +266,12 @@ export class ContributionsService {
   /** The pledge's e-mailed link. Clicking twice confirms once. */
   async confirmPledge(tenant: Tenant, token: string): Promise<Contribution> {
     if (!token || token.length > 200) throw new DomainError('CONTRIBUTION_LINK_INVALID');
-    return this.afterCommitForget(
-      tenant.id,
+    return this.afterCommitForget(tenant.id, (touch) =>
       this.tx.run(async (em) => {
         const c = await this.repo.lockContribution(em, { tenantId: tenant.id, confirmTokenHash: hashToken(token) });
         if (!c || c.provider !== 'pledge') throw new DomainError('CONTRIBUTION_LINK_INVALID');
         if (c.status !== 'pending') return c;
+        touch(c.campaignId);
         await this.applySignal(em, tenant, c, 'succeeded');
         return (await this.repo.contribution(em, tenant.id, c.id))!;
       }),
@@ -280,19 +284,18 @@ export class ContributionsService {
    */
   async handleWebhook(tenant: Tenant, event: WebhookEvent, payload: Record<string, unknown>): Promise<{ outcome: string; duplicate: boolean }> {
     try {
-      return await this.afterCommitForget(
-        tenant.id,
+      return await this.afterCommitForget(tenant.id, (touch) =>
         this.tx.run(async (em) => {
           const eventRowId = await this.repo.recordPaymentEvent(em, tenant.id, event, payload);
           if (!eventRowId) return { outcome: (await this.repo.paymentEventOutcome(em, tenant.id, event.provider, event.id)) ?? 'duplicate', duplicate: true };
           const c = await this.repo.lockContribution(em, { tenantId: tenant.id, id: event.reference });
           let outcome: string;
+          if (c) touch(c.campaignId);
           if (!c || c.provider !== event.provider) outcome = 'ignored:unknown_reference';
           else if (event.amountCents !== undefined && event.amountCents !== c.amountCents && event.signal === 'succeeded') {
             // Money that does not match the promise is neither counted nor lost: it is owed back.
             outcome = c.status === 'pending' ? 'refund_due:amount_mismatch' : `ignored:amount_mismatch:${c.status}`;
             if (c.status === 'pending') {
-              this.pages.forget(tenant.id);
               await this.release(em, c);
               await this.repo.updateContribution(em, c.id, { status: 'refund_due' });
               await this.refunds.request(em, c, 'amount_mismatch', this.clock.now());
@@ -317,7 +320,7 @@ export class ContributionsService {
   private async applySignal(em: EntityManager, tenant: Tenant, c: Contribution, signal: PaymentSignal): Promise<string> {
     let next = applyPaymentSignal(c.status, signal);
     if (!next) return `ignored:${c.status}`;
-    this.pages.forget(tenant.id);
+    this.pages.forgetCampaign(tenant.id, c.campaignId);
     const now = this.clock.now();
     if (next === 'confirmed') {
       const campaign = await this.campaigns.lockFound(em, tenant.id, c.campaignId);
