@@ -82,7 +82,14 @@ export class ContributionsService {
 
   // ---- contributing -----------------------------------------------------------------------------
 
-  async contribute(tenant: Tenant, campaignId: string, dto: ContributeDto, idempotencyKey: string | undefined): Promise<ContributionReceipt> {
+  /** `before`: run on the transaction's connection just before it begins, and counted whatever happens (the caller's rate limit). */
+  async contribute(
+    tenant: Tenant,
+    campaignId: string,
+    dto: ContributeDto,
+    idempotencyKey: string | undefined,
+    before?: (em: EntityManager) => Promise<void>,
+  ): Promise<ContributionReceipt> {
     assertOffered(tenant.languages, dto.locale);
     if (!idempotencyKey || !IDEMPOTENCY_KEY.test(idempotencyKey)) throw new DomainError('IDEMPOTENCY_KEY_REQUIRED');
     const request: ContributionRequest = {
@@ -96,17 +103,20 @@ export class ContributionsService {
     const fingerprint = requestFingerprint(campaignId, request);
     let made: ContributionReceipt | { replay: Contribution };
     const attempt = (touch: (campaignId: string) => void, locked: boolean) =>
-      this.tx.run(async (em): Promise<ContributionReceipt | { replay: Contribution }> => {
-        // A retry racing its own first attempt waits for it here, then finds it (instead of, say, being
-        // refused the reward the first attempt took).
-        await this.repo.lockIdempotencyKey(em, tenant.id, idempotencyKey);
-        const existing = await this.repo.contributionByKey(em, tenant.id, idempotencyKey);
-        if (existing && existing.requestHash !== fingerprint) throw new DomainError('IDEMPOTENCY_KEY_REUSED');
-        if (existing && !(await this.checkout.restartable(existing, tenant.id, em))) return { replay: existing };
-        touch(campaignId); // its stock and totals move with a new contribution
-        const key = { idempotencyKey, fingerprint, restartId: existing?.id, locked };
-        return this.create(em, tenant, campaignId, request, dto.locale ?? tenant.defaultLocale, key);
-      });
+      this.tx.run(
+        async (em): Promise<ContributionReceipt | { replay: Contribution }> => {
+          // A retry racing its own first attempt waits for it here, then finds it (instead of, say, being
+          // refused the reward the first attempt took).
+          await this.repo.lockIdempotencyKey(em, tenant.id, idempotencyKey);
+          const existing = await this.repo.contributionByKey(em, tenant.id, idempotencyKey);
+          if (existing && existing.requestHash !== fingerprint) throw new DomainError('IDEMPOTENCY_KEY_REUSED');
+          if (existing && !(await this.checkout.restartable(existing, tenant.id, em))) return { replay: existing };
+          touch(campaignId); // its stock and totals move with a new contribution
+          const key = { idempotencyKey, fingerprint, restartId: existing?.id, locked };
+          return this.create(em, tenant, campaignId, request, dto.locale ?? tenant.defaultLocale, key);
+        },
+        locked ? {} : { before },
+      );
     try {
       // First from the budgets' snapshot; again with them locked only when one no longer held its share.
       made = await this.afterCommitForget(tenant.id, (touch) =>
