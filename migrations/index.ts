@@ -24,6 +24,7 @@ import { JuryDrawSeedAndScaleCutOff1796190000000 } from './1796190000000-JuryDra
 import { CallEligibilityRules1796210000000 } from './1796210000000-CallEligibilityRules.js';
 import { JuryWaitingListPromotion1796213000000 } from './1796213000000-JuryWaitingListPromotion.js';
 import { PrivacyRequests1796220000000 } from './1796220000000-PrivacyRequests.js';
+import { MatchTakeAtCommit1796230000000 } from './1796230000000-MatchTakeAtCommit.js';
 import { CampaignImages1796170000001 } from './1796170000001-CampaignImages.js';
 import { StripeProvider1796180000000 } from './1796180000000-StripeProvider.js';
 import { Refunds1796200000000 } from './1796200000000-Refunds.js';
@@ -60,4 +61,5 @@ export const MIGRATIONS: Function[] = [
   CallEligibilityRules1796210000000,
   JuryWaitingListPromotion1796213000000,
   PrivacyRequests1796220000000,
+  MatchTakeAtCommit1796230000000,
 ];

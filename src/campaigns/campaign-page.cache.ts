@@ -12,6 +12,8 @@ interface Entry {
   tenantId: string;
   value: Promise<CampaignPage>;
   at: number;
+  /** The cache's forget count when the load started (see `forgetCampaign`). */
+  seq: number;
   /** Known once the load resolved: what `forgetCampaign` matches. */
   campaignId?: string;
   /** Renderings of this page, shared by anonymous visitors; made for one tenant object (its branding). */
@@ -24,8 +26,8 @@ interface Entry {
  * bus-poster rush on one campaign costs one set of queries and one rendering per instance every 2 s
  * instead of six queries and a rendering per visitor, and concurrent misses share one load and one
  * rendering. A write of this instance that changes one campaign (a contribution, its confirmation,
- * stock, news) forgets that campaign's entries at once (`forgetCampaign`), and the entries still
- * loading (they may be that campaign, read before the write); one that changes a programme or the
+ * stock, news) forgets that campaign's entries at once (`forgetCampaign`), and an entry still loading
+ * when it arrives, if it is that campaign's (read before the write); one that changes a programme or the
  * authority (review, opening, settlement, settings) forgets the tenant's (`forget`). Another
  * instance's writes show within 2 s. The totals in the database stay exact; only their display may
  * lag by that much.
@@ -33,6 +35,9 @@ interface Entry {
 @Injectable()
 export class CampaignPageCache {
   private readonly entries = new Map<string, Entry>();
+  /** Forgets counted, and when each campaign was last forgotten (`tenant:campaign` → count). */
+  private seq = 0;
+  private readonly forgotten = new Map<string, number>();
 
   constructor(private readonly clock: Clock) {}
 
@@ -76,9 +81,16 @@ export class CampaignPageCache {
     for (const [k, e] of this.entries) if (e.tenantId === tenantId) this.entries.delete(k);
   }
 
-  /** Forgets one campaign's pages, and the tenant's pages still loading (they may be this one). */
+  /**
+   * Forgets one campaign's pages. A page still loading may be this campaign's, read before the change:
+   * it is checked when it arrives and not kept if its campaign was forgotten after its load began (the
+   * other campaigns' loads are kept, so a stream of contributions does not defeat the cache).
+   */
   forgetCampaign(tenantId: string, campaignId: string): void {
-    for (const [k, e] of this.entries) if (e.tenantId === tenantId && (e.campaignId === campaignId || e.campaignId === undefined)) this.entries.delete(k);
+    this.seq += 1;
+    if (this.forgotten.size >= MAX_ENTRIES) this.forgotten.clear();
+    this.forgotten.set(`${tenantId}:${campaignId}`, this.seq);
+    for (const [k, e] of this.entries) if (e.tenantId === tenantId && e.campaignId === campaignId) this.entries.delete(k);
   }
 
   get size(): number {
@@ -93,11 +105,13 @@ export class CampaignPageCache {
     if (hit && now >= hit.at && now - hit.at < CAMPAIGN_PAGE_TTL_MS) return hit;
     this.entries.delete(k);
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-    const e: Entry = { tenantId, value: load(), at: now, rendered: new Map() };
+    const e: Entry = { tenantId, value: load(), at: now, seq: this.seq, rendered: new Map() };
     this.entries.set(k, e);
     e.value.then(
       (page) => {
         e.campaignId = page.campaign.id;
+        // Read before a change of its campaign: shared with whoever waited for it, not kept for later.
+        if ((this.forgotten.get(`${tenantId}:${page.campaign.id}`) ?? -1) > e.seq && this.entries.get(k) === e) this.entries.delete(k);
       },
       () => {
         if (this.entries.get(k) === e) this.entries.delete(k);

@@ -26,7 +26,7 @@ import { RefundsRepository } from './refunds.repository.js';
 import { assertOffered } from '../common/i18n/is-locale.js';
 import { ContributionCheckout, type NextPayment } from './contribution-checkout.service.js';
 import { DisputesService } from './disputes.service.js';
-import { MatchBudgetMoved, MatchReservations } from './match-reservations.service.js';
+import { budgetMoved, MatchReservations } from './match-reservations.service.js';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,200}$/;
 const withoutContribution = ({ contribution: _, ...payment }: NextPayment & { contribution: Contribution }): NextPayment => payment;
@@ -121,7 +121,7 @@ export class ContributionsService {
       // First from the budgets' snapshot; again with them locked only when one no longer held its share.
       made = await this.afterCommitForget(tenant.id, (touch) =>
         attempt(touch, false).catch((err: unknown) => {
-          if (err instanceof MatchBudgetMoved) return attempt(touch, true);
+          if (budgetMoved(err)) return attempt(touch, true);
           throw err;
         }),
       );
@@ -214,6 +214,7 @@ export class ContributionsService {
     const contribution = restartId
       ? await this.repo.restartContribution(em, { ...fields, status: 'pending', endedAt: null })
       : await this.repo.insertContribution(em, fields);
+    // The budgets are decremented inside the COMMIT (a deferred trigger): each row held for the commit only.
     await this.matches.allocate(em, { tenantId: tenant.id, campaignId: campaign.id, contributionId: id }, shares);
     if (start?.kind === 'confirm_by_email') {
       const site = await this.tenants.siteUrl(tenant, em);
@@ -227,8 +228,6 @@ export class ContributionsService {
         payload: { campaignTitle: campaign.title, amountCents: r.amountCents, matchedCents, link: `${site}/contributions/confirm?token=${start.confirmToken}` },
       });
     }
-    // Last: each budget row is held from its decrement to the commit, not for the whole transaction.
-    await this.matches.take(em, shares);
     return {
       contribution,
       replayed: false,

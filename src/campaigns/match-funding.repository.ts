@@ -94,7 +94,7 @@ export class MatchFundingRepository {
   /**
    * The budgets of a kind that cover a campaign, in id order. `lock`: locked (every contribution to one
    * campaign locks the same rows in the same order: no deadlock). Unlocked, it is a snapshot: a
-   * reservation planned from it is taken by `tryTakeFromBudget`, which refuses what is no longer there.
+   * reservation planned from it is taken at COMMIT (`insertAllocationsTakenAtCommit`), which refuses what is no longer there.
    */
   async budgetsFor(
     em: EntityManager,
@@ -166,6 +166,24 @@ export class MatchFundingRepository {
       [campaignId],
     );
     return Number(rows[0]?.s ?? 0);
+  }
+
+  /**
+   * A contribution's reserved ratio allocations, whose budgets are decremented at COMMIT by the deferred
+   * trigger `match_allocation_take_at_commit` (see its migration), in one statement that also turns the
+   * trigger on for this transaction. The COMMIT fails with SQLSTATE MB001 when a budget falls short.
+   */
+  async insertAllocationsTakenAtCommit(
+    em: EntityManager,
+    a: { tenantId: string; campaignId: string; contributionId: string },
+    shares: Array<{ budgetId: string; amountCents: number }>,
+  ): Promise<void> {
+    await em.query(
+      `WITH take AS (SELECT set_config('tremplin.match_take_at_commit', 'on', true))
+       INSERT INTO match_allocation (tenant_id, campaign_id, budget_id, contribution_id, kind, amount_cents, status)
+       SELECT $1, $2, s.budget_id, $3, 'ratio', s.amount_cents, 'reserved' FROM take, unnest($4::uuid[], $5::bigint[]) AS s(budget_id, amount_cents)`,
+      [a.tenantId, a.campaignId, a.contributionId, shares.map((s) => s.budgetId), shares.map((s) => s.amountCents)],
+    );
   }
 
   async insertAllocation(em: EntityManager, a: Omit<MatchAllocation, 'id' | 'createdAt'>): Promise<void> {

@@ -9,14 +9,14 @@ import { MatchFundingRepository } from './match-funding.repository.js';
 export type MatchShare = { budgetId: string; amountCents: number };
 
 /**
- * A budget no longer holds what a reservation planned from its snapshot wanted (another contribution
- * took it meanwhile): the contribution's transaction is rolled back and made again with the budgets
- * locked (`locked: true`), which only happens when a budget is nearly spent.
+ * Whether a contribution's COMMIT failed because a budget no longer held what its reservation, planned
+ * from a snapshot, wanted (another contribution took it meanwhile; SQLSTATE MB001 from the trigger):
+ * nothing was written, and the contribution is made again with the budgets locked (`locked: true`),
+ * which only happens when a budget is nearly spent.
  */
-export class MatchBudgetMoved extends Error {
-  constructor(readonly budgetId: string) {
-    super(`match budget ${budgetId} moved under a reservation`);
-  }
+export function budgetMoved(err: unknown): boolean {
+  const e = err as { code?: string; driverError?: { code?: string } };
+  return (e.driverError?.code ?? e.code) === 'MB001';
 }
 
 const rulesOf = (s: CampaignSettings): MatchRules => ({
@@ -38,10 +38,11 @@ const grantBudget = (b: MatchBudget) => ({
 /**
  * Match-funding reserved with a contribution without serialising the programme on its partners'
  * budget rows. The match is planned from a snapshot of the budgets (no lock); the allocations are
- * written with the contribution; the budgets are decremented by one atomic statement each
- * (`remaining >= x`), the last statements of the transaction, so a budget row is held from that
- * statement to the commit only. If a budget no longer holds its share, the whole transaction is made
- * again with the budgets locked (exact, never negative: the CHECK constraint is the last line).
+ * written with the contribution; each budget is decremented by one atomic statement (`remaining >= x`)
+ * run inside the COMMIT by a deferred trigger, so a budget row is held from that statement to the end
+ * of the commit only (not across the application's round trips). If a budget no longer holds its
+ * share, the COMMIT fails and the whole contribution is made again with the budgets locked (exact,
+ * never negative: the CHECK constraint is the last line).
  *
  * Caps that depend on what was already matched (per campaign, per contributor) are read under a lock
  * of that campaign (or campaign and contributor), taken before any budget row: one lock order.
@@ -90,18 +91,13 @@ export class MatchReservations {
     );
   }
 
-  /** The allocations of a contribution's shares (written before the budgets are taken, see `take`). */
+  /**
+   * The allocations of a contribution's shares; their budgets are decremented at COMMIT (a deferred
+   * trigger), so each budget row is held from that decrement to the end of the commit only. A budget
+   * that fell short fails the COMMIT (see `budgetMoved`).
+   */
   async allocate(em: EntityManager, a: { tenantId: string; campaignId: string; contributionId: string }, shares: MatchShare[]): Promise<void> {
-    for (const s of shares) {
-      await this.matchFunding.insertAllocation(em, { ...a, budgetId: s.budgetId, kind: 'ratio', amountCents: s.amountCents, status: 'reserved' });
-    }
-  }
-
-  /** The budgets' decrements: the transaction's last statements. Throws MatchBudgetMoved when one falls short. */
-  async take(em: EntityManager, shares: MatchShare[]): Promise<void> {
-    for (const s of [...shares].sort((a, b) => (a.budgetId < b.budgetId ? -1 : 1))) {
-      if (!(await this.matchFunding.tryTakeFromBudget(em, s.budgetId, s.amountCents))) throw new MatchBudgetMoved(s.budgetId);
-    }
+    if (shares.length) await this.matchFunding.insertAllocationsTakenAtCommit(em, a, shares);
   }
 
   /**
