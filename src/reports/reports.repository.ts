@@ -94,19 +94,12 @@ export class ReportsRepository {
     const sums = `sum(x.amount_cents) ${kept} AS cents, count(*) ${kept} AS n, count(DISTINCT x.email_key) ${kept} AS people,
         sum(x.amount_cents) AS all_cents, count(*) AS all_n, count(DISTINCT x.email_key) AS all_people`;
     type Sums = { cents: string | null; n: string; people: string; all_cents: string | null; all_n: string; all_people: string };
-    // One pass over the contributions: per campaign, per local day and overall in one scan (GROUPING
-    // SETS), with room for the distinct counts' sorts in memory (a staff report, rarely run).
-    if (em.queryRunner?.isTransactionActive) await em.query(`SET LOCAL work_mem = '64MB'`);
-    const day = `to_char(x.confirmed_at AT TIME ZONE $3, 'YYYY-MM-DD')`;
-    const sets: Array<Sums & { campaign_id: string | null; day: string | null; by_campaign: number; by_day: number }> = await em.query(
-      `SELECT x.campaign_id, ${day} AS day, 1 - GROUPING(x.campaign_id) AS by_campaign, 1 - GROUPING(${day}) AS by_day, ${sums} ${reached}
-        GROUP BY GROUPING SETS ((x.campaign_id), (${day}), ())`,
+    const perCampaign: Array<Sums & { campaign_id: string }> = await em.query(`SELECT x.campaign_id, ${sums} ${reached} GROUP BY x.campaign_id`, args);
+    const perDay: Array<{ day: string; cents: string; n: number }> = await em.query(
+      `SELECT to_char(x.confirmed_at AT TIME ZONE $3, 'YYYY-MM-DD') AS day, sum(x.amount_cents) AS cents, count(*)::int AS n ${reached} AND x.status = 'confirmed' GROUP BY 1`,
       [...args, timeZone],
     );
-    const perCampaign = sets.filter((r) => r.by_campaign === 1) as Array<Sums & { campaign_id: string }>;
-    // A day counts the payments still confirmed (a day with only refunded ones is not listed).
-    const perDay = sets.filter((r) => r.by_day === 1 && num(r.n) > 0).map((r) => ({ day: r.day!, cents: r.cents ?? '0', n: num(r.n) }));
-    const overall: Sums | undefined = sets.find((r) => r.by_campaign === 0 && r.by_day === 0);
+    const [overall]: Sums[] = await em.query(`SELECT ${sums} ${reached}`, args);
     const allocations = await em.query(
       `SELECT m.campaign_id, b.partner_id, m.amount_cents, m.kind, m.status FROM match_allocation m
          JOIN campaign c ON c.id = m.campaign_id AND c.tenant_id = m.tenant_id
