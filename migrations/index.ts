@@ -25,6 +25,7 @@ import { CallEligibilityRules1796210000000 } from './1796210000000-CallEligibili
 import { JuryWaitingListPromotion1796213000000 } from './1796213000000-JuryWaitingListPromotion.js';
 import { PrivacyRequests1796220000000 } from './1796220000000-PrivacyRequests.js';
 import { MatchTakeAtCommit1796230000000 } from './1796230000000-MatchTakeAtCommit.js';
+import { SupportersIndex1796230000001 } from './1796230000001-SupportersIndex.js';
 import { CampaignImages1796170000001 } from './1796170000001-CampaignImages.js';
 import { StripeProvider1796180000000 } from './1796180000000-StripeProvider.js';
 import { Refunds1796200000000 } from './1796200000000-Refunds.js';
@@ -62,4 +63,5 @@ export const MIGRATIONS: Function[] = [
   JuryWaitingListPromotion1796213000000,
   PrivacyRequests1796220000000,
   MatchTakeAtCommit1796230000000,
+  SupportersIndex1796230000001,
 ];
