@@ -23,7 +23,9 @@ import { CoachingSessionsAttendance1796205000000 } from './1796205000000-Coachin
 import { JuryDrawSeedAndScaleCutOff1796190000000 } from './1796190000000-JuryDrawSeedAndScaleCutOff.js';
 import { CallEligibilityRules1796210000000 } from './1796210000000-CallEligibilityRules.js';
 import { JuryWaitingListPromotion1796213000000 } from './1796213000000-JuryWaitingListPromotion.js';
-import { PrivacyRequests1796220000000 } from './1796220000000-PrivacyRequests.js';
+import { PrivacyRequests1796221000000 } from './1796221000000-PrivacyRequests.js';
+import { EmailSuppression1796220000000 } from './1796220000000-EmailSuppression.js';
+import { PrivacyLegalPagesConsents1796222000000 } from './1796222000000-PrivacyLegalPagesConsents.js';
 import { MatchTakeAtCommit1796230000000 } from './1796230000000-MatchTakeAtCommit.js';
 import { SupportersIndex1796230000001 } from './1796230000001-SupportersIndex.js';
 import { CampaignImages1796170000001 } from './1796170000001-CampaignImages.js';
@@ -61,7 +63,9 @@ export const MIGRATIONS: Function[] = [
   CoachingSessionsAttendance1796205000000,
   CallEligibilityRules1796210000000,
   JuryWaitingListPromotion1796213000000,
-  PrivacyRequests1796220000000,
+  EmailSuppression1796220000000,
+  PrivacyRequests1796221000000,
+  PrivacyLegalPagesConsents1796222000000,
   MatchTakeAtCommit1796230000000,
   SupportersIndex1796230000001,
 ];

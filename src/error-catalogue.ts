@@ -8,6 +8,7 @@ import { juryDomainErrors, juryErrors } from './jury/jury.errors.js';
 import { partnersDomainErrors, partnersErrors } from './partners/partners.errors.js';
 import { peopleErrors } from './people/people.errors.js';
 import { privacyErrors } from './privacy/privacy.errors.js';
+import { notificationsErrors } from './notifications/notifications.errors.js';
 import { programmeErrors } from './programmes/programmes.errors.js';
 import { reportErrors } from './reports/reports.errors.js';
 import { tenantErrors } from './tenants/tenants.errors.js';
@@ -33,4 +34,5 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, ErrorDescription>> = {
   ...reportErrors,
   ...peopleErrors,
   ...privacyErrors,
+  ...notificationsErrors,
 };

@@ -45,6 +45,8 @@ export class Application {
   @Column('text', { default: '' }) email: string;
   @Column('text', { default: '' }) phone: string;
   @Column('boolean', { default: false }) consent: boolean;
+  /** The version of the call's rules (src/privacy legal_page) the applicant accepted at submission; 0: the default rules, none published. */
+  @Column('integer', { nullable: true }) acceptedRulesVersion: number | null;
   @Column('jsonb', { default: {} }) answers: Answers;
   @Column('text', { nullable: true }) receiptNumber: string | null;
   @Column('timestamptz', { nullable: true }) submittedAt: Date | null;

@@ -17,7 +17,7 @@ import { ContactEmailService } from './contact-email.service.js';
 import { ApplicationsService, type UploadedFile as Upload } from './applications.service.js';
 import { ScreeningService } from './screening.service.js';
 import type { Call } from './call.entity.js';
-import { ApplicationDraftDto, CommentDto, CorrectionDto, DecisionDto, StartApplicationDto } from './dto/application.dto.js';
+import { ApplicationDraftDto, CommentDto, CorrectionDto, DecisionDto, StartApplicationDto, SubmitApplicationDto } from './dto/application.dto.js';
 import { checkFilter } from './dto/application-filter.dto.js';
 import { CallDto } from './dto/call.dto.js';
 import { assertOffered } from '../common/i18n/is-locale.js';
@@ -63,6 +63,7 @@ export function applicationView(a: Application) {
     email: a.email,
     phone: a.phone,
     consent: a.consent,
+    acceptedRulesVersion: a.acceptedRulesVersion,
     answers: a.answers,
   };
 }
@@ -153,8 +154,17 @@ export class ApplicationsController {
   @Post('applications/:id/submit')
   @SignedIn()
   @HttpCode(200)
-  async submit(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('id') id: string, @Locale() locale: Lang) {
-    const app = await this.applications.submit(tenant, id, p, locale);
+  async submit(
+    @CurrentTenant() tenant: Tenant,
+    @CurrentPrincipal() p: Principal,
+    @Param('id') id: string,
+    @Locale() locale: Lang,
+    @Body() dto: SubmitApplicationDto,
+  ) {
+    const app = await this.applications.submit(tenant, id, p, locale, {
+      authorityNews: dto.consentAuthorityNews === true,
+      partnerContact: dto.consentPartnerContact === true,
+    });
     return { ...applicationView(app), warnings: await this.warnings(tenant, app, locale) };
   }
 

@@ -215,7 +215,10 @@ export class ApplicationsPagesController {
         errors.push({ field: `answers.${attachKey}`, message: this.views.t(page.locale, 'apply.noFile') });
       if (errors.length) return again(400, errors);
       if (action === 'submit') {
-        await this.applications.submit(page.tenant, id, page.principal!, page.locale);
+        await this.applications.submit(page.tenant, id, page.principal!, page.locale, {
+          authorityNews: body.consentAuthorityNews === 'yes',
+          partnerContact: body.consentPartnerContact === 'yes',
+        });
         return res.redirect(303, `${page.basePath}/applications/${id}/receipt`);
       }
       const at = attachKey ?? files[0]?.key;
@@ -392,6 +395,8 @@ export class ApplicationsPagesController {
         email: value('email', app.email),
         phone: value('phone', app.phone),
         consent: typed ? typed.consent === 'yes' : app.consent,
+        consentAuthorityNews: typed?.consentAuthorityNews === 'yes',
+        consentPartnerContact: typed?.consentPartnerContact === 'yes',
         goalEuros: typed ? typed.goalEuros : app.goalCents === null ? '' : String(app.goalCents / 100),
       },
       goalMin: call.goalMinCents / 100,

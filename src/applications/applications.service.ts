@@ -27,6 +27,7 @@ import { sniffFileType } from './domain/file-sniffing.js';
 import { checkFormChange, checkFormDefinition, cleanForm, DEFAULT_FILE_BYTES, validateAnswers, type Answers, type Question } from './domain/form.js';
 import type { ApplicationDraftDto } from './dto/application.dto.js';
 import type { CallDto } from './dto/call.dto.js';
+import { SubmissionPrivacy, type OptionalConsents } from '../privacy/submission-privacy.service.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -49,6 +50,7 @@ export class ApplicationsService {
     private readonly tenants: TenantsService,
     private readonly clock: Clock,
     private readonly contactEmails: ContactEmailService,
+    private readonly privacy: SubmissionPrivacy,
   ) {}
 
   // ---- the call -------------------------------------------------------------------------------
@@ -214,9 +216,9 @@ export class ApplicationsService {
 
   /**
    * Submits: idempotent (a second submit of a submitted application returns it unchanged), checked
-   * against the deadline in the same transaction, and complete with a receipt number and e-mail.
+   * against the deadline in the same transaction, complete with a receipt number, an e-mail, the rules version accepted and optional consents.
    */
-  async submit(tenant: Tenant, id: string, principal: Principal, locale: Locale): Promise<Application> {
+  async submit(tenant: Tenant, id: string, principal: Principal, locale: Locale, optional: OptionalConsents = {}): Promise<Application> {
     return this.tx.run(async (em) => {
       const app = await this.lockOwn(em, tenant, id, principal);
       const now = this.clock.now();
@@ -228,6 +230,8 @@ export class ApplicationsService {
       if (problems.length) throw new DomainError('VALIDATION_FAILED', {}, problems);
       const receipt = app.receiptNumber ?? receiptNumber(call.receiptPrefix, await this.applications.nextReceiptSeq(em, call.id));
       const patch: Partial<Application> = { status: 'submitted', receiptNumber: receipt, submittedAt: now, correctionUntil: null, correctionMessage: null };
+      const who = { tenantId: tenant.id, userId: principal.userId, email: app.email || principal.email, programmeId: app.programmeId, locale };
+      patch.acceptedRulesVersion = await this.privacy.accept(em, who, optional);
       await this.applications.update(em, app.id, patch);
       const submitted = { ...app, ...patch };
       await this.audit.record(em, {
@@ -405,14 +409,10 @@ export class ApplicationsService {
     if (!programme) throw new DomainError('NOT_FOUND');
     const call = await this.applications.call(tenant.id, programmeId, em);
     if (!call) throw new DomainError('CALL_NOT_DEFINED');
+    const deadlineLabel = formatInstant(call.deadline, locale, tenant.timeZone);
     return {
       call,
-      window: {
-        callOpen: programme.phase === 'call_open',
-        deadline: call.deadline,
-        allowEditAfterSubmit: call.allowEditAfterSubmit,
-        deadlineLabel: formatInstant(call.deadline, locale, tenant.timeZone),
-      },
+      window: { callOpen: programme.phase === 'call_open', deadline: call.deadline, allowEditAfterSubmit: call.allowEditAfterSubmit, deadlineLabel },
     };
   }
 

@@ -98,7 +98,7 @@ export class AuthService {
     tenant: Tenant,
     user: User,
     baseUrl: string,
-    template: string,
+    template: 'sign-in-link' | 'invitation',
     next?: string,
     locale: Locale = user.locale ?? tenant.defaultLocale,
     extra: Record<string, unknown> = {},

@@ -137,6 +137,7 @@ export class CampaignsPagesController {
       rewardTierId: str(body, 'rewardTierId'),
       displayName: str(body, 'displayName'),
       anonymous: body.anonymous === 'yes',
+      consentCampaignNews: body.consentCampaignNews === 'yes',
       email: str(body, 'email'),
       message: str(body, 'message'),
     };
@@ -169,6 +170,7 @@ export class CampaignsPagesController {
       email: typed.email,
       displayName: typed.displayName || undefined,
       anonymous: typed.anonymous,
+      consentCampaignNews: typed.consentCampaignNews,
       message: typed.message,
       locale,
     });

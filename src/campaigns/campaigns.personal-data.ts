@@ -9,6 +9,7 @@ import {
   type RetentionCount,
 } from '../common/privacy/personal-data-holder.js';
 import { anchorCutoff, type RetentionPeriods } from '../common/privacy/retention.js';
+import { ConsentService } from '../privacy/consent.service.js';
 import { PersonalDataRegistry } from '../privacy/personal-data.js';
 import { CampaignPageCache } from './campaign-page.cache.js';
 
@@ -31,6 +32,7 @@ export class CampaignsPersonalData implements PersonalDataHolder, OnModuleInit {
   constructor(
     private readonly registry: PersonalDataRegistry,
     private readonly pages: CampaignPageCache,
+    private readonly consents: ConsentService,
   ) {}
 
   onModuleInit(): void {
@@ -98,10 +100,13 @@ export class CampaignsPersonalData implements PersonalDataHolder, OnModuleInit {
     const settledBefore = anchorCutoff(now, periods.contributorContacts);
     const openedBefore = anchorCutoff(now, periods.campaignSubscribers);
     const subscribers = `tenant_id = $1 AND campaign_id IN (SELECT id FROM campaign WHERE tenant_id = $1 AND opened_at < $2)`;
+    const settledIds: string[] = (await em.query(settled, [tenantId, settledBefore])).map((r: { id: string }) => r.id);
+    const consents = await this.consents.forgetCampaigns(em, tenantId, settledIds, dryRun);
     if (dryRun) {
       const [{ n }] = await em.query(`SELECT count(*)::int AS n FROM contribution WHERE ${due}`, [tenantId, settledBefore]);
       const [{ m }] = await em.query(`SELECT count(*)::int AS m FROM campaign_subscriber WHERE ${subscribers}`, [tenantId, openedBefore]);
       return [
+        consents,
         { kind: 'contributorContacts', table: 'contribution', rows: n },
         { kind: 'campaignSubscribers', table: 'campaign_subscriber', rows: m },
       ];
@@ -117,6 +122,7 @@ export class CampaignsPersonalData implements PersonalDataHolder, OnModuleInit {
       [tenantId, settledBefore],
     );
     const counts = [
+      consents,
       await changedRows(
         em,
         'contributorContacts',

@@ -1,3 +1,4 @@
+import { ConsentService } from '../privacy/consent.service.js';
 import type { StoredImage } from '../common/web/image-view.js';
 import { sharedTranslations } from '../common/web/i18n.js';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
@@ -94,6 +95,7 @@ export class CampaignsService implements OnModuleInit {
     private readonly laureates: LaureatesQuery,
     private readonly supporters: SupportersRepository,
     private readonly applicants: ApplicantsQuery,
+    private readonly consents: ConsentService,
   ) {}
 
   onModuleInit(): void {
@@ -274,10 +276,19 @@ export class CampaignsService implements OnModuleInit {
       await this.repo.updateCampaign(em, c.id, { lastUpdateAt: now });
       const programme = await this.programmes.found(tenant.id, c.programmeId, em);
       const link = `${await this.tenants.siteUrl(tenant, em)}/programmes/${programme.slug}/campaigns/${c.slug}`;
-      for (const person of await this.contributions.contributorsToWrite(em, c.id)) {
+      // Contributors gave their address for their contribution: only those who ticked "this project's news" get its updates.
+      const contributors = await this.contributions.contributorsToWrite(em, c.id);
+      const agreed = await this.consents.campaignNewsKeys(
+        em,
+        tenant.id,
+        c.id,
+        contributors.map((p) => p.emailKey),
+      );
+      for (const person of contributors.filter((p) => agreed.has(p.emailKey))) {
         await this.outbox.enqueue(em, {
           tenantId: tenant.id,
           template: 'campaign-update',
+          scopeId: c.id,
           locale: person.locale,
           to: person.email,
           toName: person.displayName,

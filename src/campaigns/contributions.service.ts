@@ -1,3 +1,4 @@
+import { ConsentService } from '../privacy/consent.service.js';
 import type { Locale, Localized } from '../common/i18n/localized.js';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
@@ -61,6 +62,7 @@ export class ContributionsService {
     private readonly checkout: ContributionCheckout,
     private readonly disputes: DisputesService,
     private readonly matches: MatchReservations,
+    private readonly consents: ConsentService,
   ) {}
 
   /**
@@ -112,6 +114,8 @@ export class ContributionsService {
           if (existing && existing.requestHash !== fingerprint) throw new DomainError('IDEMPOTENCY_KEY_REUSED');
           if (existing && !(await this.checkout.restartable(existing, tenant.id, em))) return { replay: existing };
           touch(campaignId); // its stock and totals move with a new contribution
+          // The optional "this project's news" box, recorded with the contribution (both or neither).
+          if (dto.consentCampaignNews) await this.consents.recordCampaignNews(em, tenant.id, dto.email, campaignId, dto.locale ?? tenant.defaultLocale);
           const key = { idempotencyKey, fingerprint, restartId: existing?.id, locked };
           return this.create(em, tenant, campaignId, request, dto.locale ?? tenant.defaultLocale, key);
         },

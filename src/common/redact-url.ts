@@ -10,12 +10,14 @@ export const REDACTED = '[redacted]';
  * - a one-time sign-in link (GET shows it, POST consumes it);
  * - a laureate's calendar feed;
  * - a contribution's reference (its status page, API and page, is its only key); "confirm" is the
- *   pledge-confirmation route, whose token is in the query string.
+ *   pledge-confirmation route, whose token is in the query string;
+ * - an unsubscribe link's token (it names the address, which logs must not keep, and stops its e-mails).
  */
 const SECRET_SEGMENTS: ReadonlyArray<[RegExp, string]> = [
   [/(\/sign-in\/link\/)[^/?#]+/g, `$1${REDACTED}`],
   [/(\/coaching\/calendar\/)[^/?#]+?(\.ics)?(?=$|[/?#])/g, `$1${REDACTED}$2`],
   [/(\/contributions\/)(?!confirm(?:$|[/?#]))[^/?#]+/g, `$1${REDACTED}`],
+  [/(\/unsubscribe\/)[^/?#]+/g, `$1${REDACTED}`],
 ];
 
 /** Query parameters that are secrets, by name: tokens of any kind, CSRF tokens, passwords, keys. */

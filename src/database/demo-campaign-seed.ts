@@ -260,6 +260,8 @@ async function createCampaignDemo(app: INestApplication, tenant: Tenant): Promis
         displayName: names[k % names.length],
         anonymous: k % 7 === 0,
         message: k % 3 === 0 ? 'Bravo et bonne chance !' : '',
+        // About half of them ticked "this project's news": the laureates' updates are e-mailed to those only.
+        consentCampaignNews: k % 2 === 0,
       },
       `demo-seed-${k}`,
     );

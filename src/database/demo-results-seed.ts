@@ -227,6 +227,14 @@ async function createResultsDemo(app: INestApplication, tenant: Tenant): Promise
       new Date(timeline.results),
       JSON.stringify(Object.fromEntries(Object.entries(timeline).map(([k, v]) => [k, new Date(v).toISOString()]))),
     ]);
+    // The phase history the programme would have had: retention periods count from these instants.
+    const phases = Object.keys(timeline);
+    for (const [i, phase] of phases.entries()) {
+      await em.query(
+        `INSERT INTO phase_transition (tenant_id, programme_id, from_phase, to_phase, at, trigger) VALUES ($1, $2, $3, $4, $5, 'schedule') ON CONFLICT DO NOTHING`,
+        [tenant.id, programme.id, i === 0 ? 'draft' : phases[i - 1], phase, new Date(timeline[phase as keyof typeof timeline])],
+      );
+    }
     await em.query(
       `INSERT INTO call (tenant_id, programme_id, text, categories, territory, goal_min_cents, goal_max_cents, deadline, receipt_prefix, receipt_seq)
        VALUES ($1, $2, $6, $3, $4, 100000, 1000000, $5, 'RES', 40)`,

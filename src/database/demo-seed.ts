@@ -12,6 +12,19 @@ import { ProgrammesScheduler } from '../programmes/programmes.scheduler.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { TenantsService } from '../tenants/tenants.service.js';
+import { LegalPagesService } from '../privacy/legal-pages.service.js';
+
+const DEMO_PRIVACY = {
+  controllerName: 'Métropole de Lumière',
+  controllerAddress: '1 place de l’Hôtel de Ville, 59000 Lumière',
+  dpoEmail: 'dpo@demo.tremplin.test',
+  publicationDirector: 'Camille Martin, présidente de la Métropole',
+  hostName: 'Hébergeur Public SAS',
+  hostAddress: '2 rue des Serveurs, 75000 Paris',
+  hostContact: 'https://hebergeur.example',
+  rgaaStatus: 'partial',
+  rgaaAuditDate: '2026-03-01',
+};
 import { DEMO_CATEGORY_LABELS } from './demo-data.js';
 import { DEMO_TEAM_RULE, seedDemoAdvisoryApplication } from './demo-eligibility-seed.js';
 
@@ -185,6 +198,8 @@ export async function seedDemo(app: INestApplication, baseUrl: string, say: (m: 
     await app.get(ApplicationsService).setCall(created, programme.id, DEMO_CALL(at(40)), staff.id);
     await app.get(ProgrammesScheduler).tick();
     await seedDemoAdvisoryApplication(app, created, programme.id);
+    // Who the authority is as a data controller: the legal pages' defaults are written from it.
+    await app.get(LegalPagesService).saveSettings(created.id, DEMO_PRIVACY, staff.id);
     say('demo authority "Métropole de Lumière" and programme "Makers 2026" created');
     return created;
   }

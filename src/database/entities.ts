@@ -9,6 +9,7 @@ import { Jury, JuryAssignment, JuryBallot, JuryBallotEvent, JuryComparison, Jury
 import { CoachingLaureate, CoachingMilestone, CoachingPlan, CoachingSession } from '../coaching/coaching.entity.js';
 import { LaureateNeeds, Matching, Partner, PartnerContact, PartnerMatch } from '../partners/partner.entity.js';
 import { OutboxMessage } from '../notifications/outbox-message.entity.js';
+import { EmailSuppression } from '../notifications/email-suppression.entity.js';
 import { PhaseTransition, Programme } from '../programmes/programme.entity.js';
 import { Tenant, TenantHost } from '../tenants/tenant.entity.js';
 import {
@@ -24,6 +25,7 @@ import {
   RewardTier,
 } from '../campaigns/campaign.entity.js';
 import { PaymentSecret, PaymentSettings } from '../campaigns/payment-settings.entity.js';
+import { Consent, LegalPage, PrivacySettings } from '../privacy/privacy.entity.js';
 import { Refund } from '../campaigns/refund.entity.js';
 import { ReportSnapshot } from '../reports/report-snapshot.entity.js';
 import { PlatformAdmin, PlatformCredential } from '../platform/platform-admin.entity.js';
@@ -45,6 +47,7 @@ export const ENTITIES = [
   PhaseTransition,
   AuditEntry,
   OutboxMessage,
+  EmailSuppression,
   ScheduledRun,
   Call,
   Application,
@@ -80,6 +83,9 @@ export const ENTITIES = [
   CampaignUpdate,
   PaymentEvent,
   PaymentSettings,
+  PrivacySettings,
+  LegalPage,
+  Consent,
   PaymentSecret,
   Refund,
   ReportSnapshot,

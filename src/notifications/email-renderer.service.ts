@@ -5,6 +5,12 @@ import { ViewService } from '../common/web/view.service.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { emailPayload } from './domain/email-payload.js';
 import { imageView } from '../common/web/image-view.js';
+import { streamOf } from './domain/email-streams.js';
+
+/** What the footer says: a bulk e-mail's unsubscribe link (with it the e-mail is read as bulk). */
+export interface EmailFooter {
+  unsubscribeUrl?: string;
+}
 
 export interface RenderedEmail {
   subject: string;
@@ -27,7 +33,7 @@ export class EmailRenderer {
    * `siteUrl` is the authority's address from configuration (TenantsService.siteUrl, never a request's
    * host): with it the header shows the uploaded logo by its absolute URL (PNG/JPEG, read by every mail client).
    */
-  render(tenant: Tenant, template: string, locale: Locale, payload: Record<string, unknown>, siteUrl?: string): RenderedEmail {
+  render(tenant: Tenant, template: string, locale: Locale, payload: Record<string, unknown>, siteUrl?: string, footer: EmailFooter = {}): RenderedEmail {
     const lang = this.language(tenant, locale);
     const logo = siteUrl ? imageView(tenant.logo, siteUrl.replace(/\/$/, ''), 48, 240) : null;
     const model = {
@@ -44,8 +50,30 @@ export class EmailRenderer {
     if (sep < 0) throw new Error(`e-mail template ${name} has no subject line`);
     const subject = decodeEntities(source.slice(0, sep).trim());
     const body = source.slice(sep + 5);
-    const html = this.views.render('emails/layout', tenant.slug, { ...model, subject, body: this.views.safe(body), logo })!;
-    return { subject, html, text: htmlToText(body) };
+    const closing = this.closing(template, payload, lang, tenant, siteUrl, footer);
+    const html = this.views.render('emails/layout', tenant.slug, { ...model, subject, body: this.views.safe(body), logo, closing: this.views.safe(closing) })!;
+    return { subject, html, text: `${htmlToText(body)}\n\n${htmlToText(closing)}` };
+  }
+
+  /**
+   * The footer's last line. A bulk e-mail: which mailing it is and the link that stops it (the same URL
+   * as its List-Unsubscribe header). A transactional one: why it was sent (`email.<name>.why`), and no
+   * unsubscribe link, since the person asked for it or it is about their own file.
+   */
+  private closing(template: string, payload: Record<string, unknown>, lang: Locale, tenant: Tenant, siteUrl: string | undefined, footer: EmailFooter): string {
+    const t = (key: string, vars: Record<string, unknown> = {}) => escapeHtml(this.views.t(lang, key, vars));
+    const stream = streamOf(template, payload);
+    if (stream) {
+      const link = footer.unsubscribeUrl ? ` <a href="${escapeHtml(footer.unsubscribeUrl)}">${t('email.footer.unsubscribe')}</a>` : '';
+      return `<p>${t('email.footer.bulk', { stream: this.views.t(lang, `unsubscribe.stream.${stream}`) })}${link}</p>`;
+    }
+    let site = tenant.name;
+    try {
+      if (siteUrl) site = new URL(siteUrl).host;
+    } catch {
+      // keep the authority's name
+    }
+    return `<p>${t(`email.${template}.why`, { site, authority: tenant.name })}</p>`;
   }
 
   /** The row's language if its catalogue is installed, else the authority's default (a language since removed). */
@@ -91,3 +119,7 @@ export const htmlToText: (html: string) => string = compile({
     { selector: 'img', format: 'skip' },
   ],
 });
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}

@@ -11,6 +11,8 @@ export interface MailEnvelope {
   html: string;
   text: string;
   headers?: Record<string, string>;
+  /** A bulk e-mail's one-click unsubscribe URL (RFC 8058): List-Unsubscribe and List-Unsubscribe-Post. */
+  unsubscribeUrl?: string;
   /** An iCalendar invitation (iTIP): sent as a text/calendar part with its METHOD, which mail clients offer to add. */
   calendar?: { method: string; content: string };
 }
@@ -57,7 +59,10 @@ function toMessage(mail: MailEnvelope) {
     text: mail.text,
     // Stable per outbox row, so a receiver can drop a copy re-sent after a crash mid-send.
     messageId: `<${mail.id}@tremplin.outbox>`,
-    headers: mail.headers,
+    // nodemailer writes `List-Unsubscribe: <url>`; the POST header says a mail client may unsubscribe in one click.
+    ...(mail.unsubscribeUrl
+      ? { list: { unsubscribe: mail.unsubscribeUrl }, headers: { ...mail.headers, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } }
+      : { headers: mail.headers }),
     ...(mail.calendar ? { icalEvent: { method: mail.calendar.method, filename: 'invitation.ics', content: mail.calendar.content } } : {}),
   };
 }

@@ -15,7 +15,10 @@ import { anchorCutoff } from '../common/privacy/retention.js';
 @Injectable()
 export class NotificationsPersonalData implements PersonalDataHolder {
   readonly name = 'notifications';
-  readonly covers = [{ table: 'outbox_message', columns: ['to_address', 'to_name', 'payload'] }];
+  readonly covers = [
+    { table: 'outbox_message', columns: ['to_address', 'to_name', 'payload'] },
+    { table: 'email_suppression', columns: ['email_key'] },
+  ];
 
   async export(em: EntityManager, s: DataSubject): Promise<PersonalDataSection[]> {
     const rows = await em.query(
@@ -23,12 +26,20 @@ export class NotificationsPersonalData implements PersonalDataHolder {
          FROM outbox_message WHERE tenant_id = $1 AND lower(to_address) = $2 ORDER BY created_at`,
       [s.tenantId, s.emailKey],
     );
-    return [{ name: 'emails', rows }];
+    const unsubscribed = await em.query(
+      `SELECT stream, scope_id AS "scopeId", created_at AS "createdAt" FROM email_suppression WHERE tenant_id = $1 AND email_key = $2 ORDER BY created_at`,
+      [s.tenantId, s.emailKey],
+    );
+    return [
+      { name: 'emails', rows },
+      { name: 'unsubscribed', rows: unsubscribed },
+    ];
   }
 
   /** Unsent e-mails to the person are dropped; sent ones keep their template and date, not the address or content. */
   async erase(em: EntityManager, s: DataSubject): Promise<RetentionCount[]> {
     return [
+      await changedRows(em, 'erasure', 'email_suppression', `DELETE FROM email_suppression WHERE tenant_id = $1 AND email_key = $2`, [s.tenantId, s.emailKey]),
       await changedRows(em, 'erasure', 'outbox_message', `DELETE FROM outbox_message WHERE tenant_id = $1 AND lower(to_address) = $2 AND status <> 'sent'`, [
         s.tenantId,
         s.emailKey,

@@ -1,9 +1,11 @@
 import type { Locale } from '../common/i18n/localized.js';
 import { JoinColumn, ManyToOne, Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { Tenant } from '../tenants/tenant.entity.js';
+import type { EmailStream } from './domain/email-streams.js';
 import type { MailPriority } from './domain/mail-priority.js';
 
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
+/** `suppressed`: a bulk e-mail not sent because its address left its stream (email_suppression). */
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'suppressed';
 
 /**
  * An e-mail to send, written in the transaction of the change that causes it. The worker claims rows
@@ -19,7 +21,7 @@ export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
 // An authority's rated claims of the last minute, counted against its send rate.
 @Index('outbox_message_tenant_claimed_idx', ['tenantId', 'claimedAt'], { where: 'priority > 0' })
 @Index('outbox_message_tenant_created_idx', ['tenantId', 'createdAt'])
-@Check('outbox_message_status', `status IN ('pending', 'sending', 'sent', 'failed')`)
+@Check('outbox_message_status', `status IN ('pending', 'sending', 'sent', 'failed', 'suppressed')`)
 @Check('outbox_message_priority', 'priority IN (0, 1, 2)')
 @Check('outbox_message_locale', `locale ~ '^[a-z]{2,3}$'`)
 export class OutboxMessage {
@@ -37,6 +39,10 @@ export class OutboxMessage {
   @Column('text', { nullable: true }) dedupeKey: string | null;
   /** 0 transactional, 1 personal, 2 bulk (domain/mail-priority.ts): sent in that order. */
   @Column('smallint', { default: 1 }) priority: MailPriority;
+  /** The bulk stream (domain/email-streams.ts) at the time it was queued; null for a transactional e-mail. */
+  @Column('text', { nullable: true }) stream: EmailStream | null;
+  /** What within the stream (the campaign of a campaign update), for a scoped stream. */
+  @Column('uuid', { nullable: true }) scopeId: string | null;
   @Column('text', { default: 'pending' }) status: OutboxStatus;
   @Column('int', { default: 0 }) attempts: number;
   @Column('timestamptz') nextAttemptAt: Date;

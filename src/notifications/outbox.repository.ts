@@ -17,14 +17,19 @@ export interface NewOutboxMessage {
   dedupeKey: string | null;
   priority: MailPriority;
   nextAttemptAt: Date;
+  stream: string | null;
+  scopeId: string | null;
 }
 
-export type ClaimedMessage = Pick<OutboxMessage, 'id' | 'tenantId' | 'template' | 'locale' | 'toAddress' | 'toName' | 'payload' | 'attempts' | 'priority'>;
+export type ClaimedMessage = Pick<
+  OutboxMessage,
+  'id' | 'tenantId' | 'template' | 'locale' | 'toAddress' | 'toName' | 'payload' | 'attempts' | 'priority' | 'stream' | 'scopeId'
+>;
 
 const DUE = `status IN ('pending', 'sending') AND next_attempt_at <= $1`;
 const CLAIM = `UPDATE outbox_message SET status = 'sending', attempts = attempts + 1, next_attempt_at = $2, claimed_at = $1`;
 const CLAIMED = `RETURNING id, tenant_id AS "tenantId", template, locale, to_address AS "toAddress", to_name AS "toName",
-  payload, attempts, priority`;
+  payload, attempts, priority, stream, scope_id AS "scopeId"`;
 /**
  * First key of the advisory locks (two-int form, a key space apart from the one-bigint locks of
  * migrations and seeds) taken while an instance claims one authority's rated mail.
@@ -41,8 +46,9 @@ export class OutboxRepository {
     if (!rows.length) return 0;
     const col = <K extends keyof NewOutboxMessage>(k: K) => rows.map((r) => r[k]);
     const inserted: unknown[] = await em.query(
-      `INSERT INTO outbox_message (tenant_id, template, locale, to_address, to_name, payload, dedupe_key, priority, next_attempt_at)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::smallint[], $9::timestamptz[])
+      `INSERT INTO outbox_message (tenant_id, template, locale, to_address, to_name, payload, dedupe_key, priority, next_attempt_at, stream, scope_id)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::smallint[], $9::timestamptz[],
+         $10::text[], $11::uuid[])
        ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING RETURNING id`,
       [
         col('tenantId'),
@@ -54,6 +60,8 @@ export class OutboxRepository {
         col('dedupeKey'),
         col('priority'),
         col('nextAttemptAt'),
+        col('stream'),
+        col('scopeId'),
       ],
     );
     return inserted.length;
@@ -137,6 +145,11 @@ export class OutboxRepository {
 
   async markSent(id: string, at: Date): Promise<void> {
     await this.ds.query(`UPDATE outbox_message SET status = 'sent', sent_at = $2, last_error = NULL WHERE id = $1`, [id, at]);
+  }
+
+  /** Not sent, and never will be: its address left the e-mail's stream. */
+  async markSuppressed(id: string, at: Date): Promise<void> {
+    await this.ds.query(`UPDATE outbox_message SET status = 'suppressed', sent_at = NULL, last_error = NULL, next_attempt_at = $2 WHERE id = $1`, [id, at]);
   }
 
   async markFailedAttempt(id: string, status: 'pending' | 'failed', nextAttemptAt: Date, error: string): Promise<void> {

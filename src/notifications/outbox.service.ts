@@ -2,12 +2,14 @@ import type { Locale } from '../common/i18n/localized.js';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock/clock.js';
+import { type EmailTemplate, STREAMS, streamOf } from './domain/email-streams.js';
 import { type MailPriority, priorityOf } from './domain/mail-priority.js';
 import { OutboxRepository } from './outbox.repository.js';
 
 export interface OutgoingEmail {
   tenantId: string;
-  template: string;
+  /** A template declared in domain/email-streams.ts (transactional or which bulk stream). */
+  template: EmailTemplate;
   locale: Locale;
   to: string;
   toName?: string | null;
@@ -16,6 +18,8 @@ export interface OutgoingEmail {
   dedupeKey?: string;
   /** Overrides the template's declared priority (domain/mail-priority.ts) for this one e-mail. */
   priority?: MailPriority;
+  /** For a scoped bulk stream (campaign updates): the campaign, which its unsubscribe link stops. */
+  scopeId?: string;
 }
 
 /** Queues e-mails inside the caller's transaction: they exist if and only if the change committed. */
@@ -37,6 +41,7 @@ export class OutboxService {
     return this.outbox.insert(
       em,
       mails.map((m) => ({
+        ...streamAndScope(m),
         tenantId: m.tenantId,
         template: m.template,
         locale: m.locale,
@@ -49,4 +54,12 @@ export class OutboxService {
       })),
     );
   }
+}
+
+/** The bulk stream an e-mail is sent in, fixed when it is queued (staff and the worker read it on the row). */
+function streamAndScope(m: OutgoingEmail): { stream: string | null; scopeId: string | null } {
+  const stream = streamOf(m.template, m.payload ?? {});
+  if (!stream) return { stream: null, scopeId: null };
+  if (STREAMS[stream].scoped && !m.scopeId) throw new Error(`e-mail ${m.template} needs a scopeId (the campaign its unsubscribe link stops)`);
+  return { stream, scopeId: STREAMS[stream].scoped ? m.scopeId! : null };
 }

@@ -9,6 +9,9 @@ import { RATE_WINDOW_MS, ratedClaimOrder, shareSlots } from './domain/mail-rate.
 import { EmailRenderer } from './email-renderer.service.js';
 import { createMailTransport, type MailTransport } from './mail-transport.js';
 import { type ClaimedMessage, OutboxRepository } from './outbox.repository.js';
+import { EmailSuppressionRepository } from './email-suppression.repository.js';
+import { isStream } from './domain/email-streams.js';
+import { emailKeyOf, signUnsubscribe, unsubscribeKey } from './domain/unsubscribe-token.js';
 
 /** The iCalendar part a queued e-mail carries (`payload.calendar`, written when it was queued). */
 function calendarOf(payload: Record<string, unknown>): { calendar?: { method: string; content: string } } {
@@ -40,15 +43,18 @@ export class OutboxWorker implements OnApplicationShutdown {
   private readonly transport: MailTransport;
   private running: Promise<number> | undefined;
   private stopped = false;
+  private readonly unsubscribeKey: Buffer;
 
   constructor(
     private readonly outbox: OutboxRepository,
+    private readonly suppressions: EmailSuppressionRepository,
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
     private readonly renderer: EmailRenderer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.transport = createMailTransport(config.smtpUrl, config.dataDir, (m) => this.logger.log(m));
+    this.unsubscribeKey = unsubscribeKey(config.appSecret);
   }
 
   /** One pass (at most BATCH messages); concurrent calls on one instance share the pass in progress. */
@@ -89,16 +95,29 @@ export class OutboxWorker implements OnApplicationShutdown {
     const claimed = [...urgent, ...rated];
     const tenants = new Map<string, Tenant | null>();
     const sites = new Map<string, string>();
+    const left = await this.leftTheirStream(claimed);
     for (const msg of claimed) {
       try {
+        const stream = isStream(msg.stream) ? msg.stream : null;
+        if (stream && !left) throw new Error('cannot tell whether the address unsubscribed');
+        // Checked when sending, not when queuing: an unsubscribe stops what is already waiting too.
+        if (stream && left!.has(msg.id)) {
+          await this.outbox.markSuppressed(msg.id, this.clock.now());
+          continue;
+        }
         if (!tenants.has(msg.tenantId)) tenants.set(msg.tenantId, await this.outbox.tenant(msg.tenantId));
         const tenant = tenants.get(msg.tenantId);
         if (!tenant) throw new Error('tenant no longer exists');
-        // The site's address for the logo: from configuration and the registered hosts, as every link.
-        if (tenant.logo && !sites.has(tenant.id)) {
+        // The site's address (logo, unsubscribe link, the "why" line): from configuration and the
+        // registered hosts, as every link, never from a request.
+        if (!sites.has(tenant.id)) {
           sites.set(tenant.id, siteUrlFor(tenant.slug, await this.outbox.hostNames(tenant.id), this.config.publicUrl, this.config.port));
         }
-        const rendered = this.renderer.render(tenant, msg.template, msg.locale, msg.payload, sites.get(tenant.id));
+        const site = sites.get(tenant.id)!.replace(/\/$/, '');
+        const unsubscribeUrl = stream
+          ? `${site}/unsubscribe/${signUnsubscribe(this.unsubscribeKey, { tenantId: tenant.id, emailKey: emailKeyOf(msg.toAddress), stream, scopeId: msg.scopeId })}`
+          : undefined;
+        const rendered = this.renderer.render(tenant, msg.template, msg.locale, msg.payload, site, { unsubscribeUrl });
         await this.transport.send({
           id: msg.id,
           from: `"${tenant.senderName.replace(/"/g, '')}" <${tenant.senderEmail}>`,
@@ -106,6 +125,7 @@ export class OutboxWorker implements OnApplicationShutdown {
           to: msg.toName ? `"${msg.toName.replace(/"/g, '')}" <${msg.toAddress}>` : msg.toAddress,
           ...rendered,
           ...calendarOf(msg.payload),
+          unsubscribeUrl,
         });
         await this.outbox.markSent(msg.id, this.clock.now());
       } catch (err) {
@@ -120,6 +140,20 @@ export class OutboxWorker implements OnApplicationShutdown {
       }
     }
     return claimed.length;
+  }
+
+  /** The ids of the claimed bulk e-mails whose address left their stream; undefined when that cannot be read now. */
+  private async leftTheirStream(claimed: readonly ClaimedMessage[]): Promise<Set<string> | undefined> {
+    const bulk = claimed.filter((m) => isStream(m.stream));
+    try {
+      const hit = await this.suppressions.suppressed(
+        bulk.map((m) => ({ tenantId: m.tenantId, emailKey: emailKeyOf(m.toAddress), stream: m.stream!, scopeId: m.scopeId })),
+      );
+      return new Set(bulk.filter((_, i) => hit.has(i)).map((m) => m.id));
+    } catch (err) {
+      this.logger.warn(`reading unsubscriptions failed: ${(err as Error).message}`);
+      return undefined;
+    }
   }
 
   /**

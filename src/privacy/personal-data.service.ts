@@ -92,7 +92,7 @@ export class PersonalDataService {
       tenantId: subject.tenantId,
       actorUserId,
       action: 'privacy.erased',
-      subjectType: 'person',
+      subjectType: subject.userId ? 'user' : 'person',
       subjectId: subject.userId ?? subject.pseudonym,
       data: { pseudonym: subject.pseudonym, rows: changed.reduce((n, c) => n + c.rows, 0) },
     });

@@ -9,6 +9,10 @@ const STATUS_ORDER = `CASE status WHEN 'open' THEN 0 WHEN 'awaiting_confirmation
 export class PrivacyRequestsRepository {
   constructor(private readonly ds: DataSource) {}
 
+  get manager(): EntityManager {
+    return this.ds.manager;
+  }
+
   insert(em: EntityManager, r: Partial<PrivacyRequest>): Promise<PrivacyRequest> {
     return em.getRepository(PrivacyRequest).save(em.getRepository(PrivacyRequest).create(r));
   }
@@ -55,7 +59,11 @@ export class PrivacyRequestsRepository {
   }
 
   async list(tenantId: string, status: PrivacyRequestStatus | undefined, limit: number, offset: number): Promise<{ rows: PrivacyRequest[]; total: number }> {
-    const qb = this.ds.getRepository(PrivacyRequest).createQueryBuilder('r').where('r.tenant_id = :tenantId', { tenantId });
+    // A link nobody opened is not a request yet: staff see requests once the person confirmed them.
+    const qb = this.ds
+      .getRepository(PrivacyRequest)
+      .createQueryBuilder('r')
+      .where(`r.tenant_id = :tenantId AND r.status <> 'awaiting_confirmation'`, { tenantId });
     if (status) qb.andWhere('r.status = :status', { status });
     const [rows, total] = await qb
       .orderBy(STATUS_ORDER.replace(/status/g, 'r.status'), 'ASC')

@@ -149,11 +149,20 @@ export class PrivacyRequestsService {
         tenantId: tenant.id,
         actorUserId: principal.userId,
         action: 'privacy.erasureRequested',
-        subjectType: 'privacy_request',
-        subjectId: r.id,
+        subjectType: 'user',
+        subjectId: principal.userId,
       });
       return r;
     });
+  }
+
+  /** What the authority holds about an address, as counts per kind (a page shows it before any download). */
+  async heldFor(tenant: Tenant, emailKey: string): Promise<Array<{ name: string; rows: number }>> {
+    return this.tx.run(async (em) => this.data.summary(await this.exportOf(em, tenant, emailKey)));
+  }
+
+  openErasureOf(tenant: Tenant, emailKey: string): Promise<PrivacyRequest | null> {
+    return this.repo.openErasure(this.repo.manager, tenant.id, emailKey);
   }
 
   list(tenant: Tenant, status: PrivacyRequestStatus | undefined, limit: number, offset: number) {
@@ -203,8 +212,8 @@ export class PrivacyRequestsService {
         tenantId: tenant.id,
         actorUserId: actor.userId,
         action: 'privacy.refused',
-        subjectType: 'privacy_request',
-        subjectId: r.id,
+        subjectType: r.userId ? 'user' : 'privacy_request',
+        subjectId: r.userId ?? r.id,
       });
       return (await this.repo.get(tenant.id, r.id, em))!;
     });

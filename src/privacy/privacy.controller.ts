@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { normaliseEmail } from '../auth/domain/tokens.js';
@@ -134,6 +134,13 @@ export class PrivacyController {
   async preview(@CurrentTenant() tenant: Tenant) {
     const counts = await this.retention.preview(tenant);
     return { periods: await this.retention.periods(tenant.id), byKind: byKind(counts), counts };
+  }
+
+  /** Sets some or all periods (whole months, 0 to 120): `{ "unselectedApplications": 12, ... }`. */
+  @Put('api/privacy/retention')
+  @Roles(['staff'])
+  async setPeriods(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() me: Principal, @Body() body: Record<string, unknown>) {
+    return { periods: await this.retention.setPeriods(tenant, body ?? {}, me.userId) };
   }
 
   @Post('api/privacy/retention/run')

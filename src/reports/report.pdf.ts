@@ -1,6 +1,6 @@
 import { intlTagOf } from '../common/i18n/format.js';
 import { localDate, type ReportFigures } from './domain/report.js';
-import { MARGIN, TaggedPdf } from './pdf/tagged-pdf.js';
+import { MARGIN, TaggedPdf } from '../common/pdf/tagged-pdf.js';
 import { formatDate, formatEuros, formatPercent, reportView, type Locale, type Translate } from './report.view.js';
 
 /** Spaces the built-in fonts lacked are kept (DejaVu has them); only control characters are dropped. */

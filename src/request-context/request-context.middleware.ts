@@ -24,6 +24,12 @@ const PLATFORM_PATH = /^\/(api\/)?platform(\/|$)/;
 const TENANTLESS = [/^\/healthz(\/live|\/ready)?$/, /^\/api\/docs/, /^\/assets\//, /^\/favicon\.ico$/];
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
+/**
+ * Exempt from the CSRF check, on purpose: RFC 8058's one-click unsubscribe is a POST a mail client
+ * makes without any cookie. What authorises it is the signed token in the URL (which only the address's
+ * own mailbox received); a forged request would need that token, and could then only unsubscribe.
+ */
+const CSRF_EXEMPT = /^\/unsubscribe\/[^/]+$/;
 
 /**
  * Runs before routing: gives the request its id, its tenant (Host header, or the /t/<slug> prefix
@@ -171,6 +177,7 @@ export class RequestContextMiddleware {
         token = v;
       },
     });
+    if (req.method === 'POST' && CSRF_EXEMPT.test(req.url.split('?')[0])) return;
     if (UNSAFE.has(req.method) && !credential.bearer) {
       const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
       const needsToken = !!credential.session || FORM_TYPES.includes(type);

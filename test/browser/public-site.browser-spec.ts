@@ -14,6 +14,11 @@ const PAGES = [
   CAMPAIGN,
   '/programmes/makers-results-demo/results',
   '/programmes/makers-results-demo/campaigns/sacs-en-voiles-de-bateau',
+  // Issue 21: the authority's legal pages and the form anyone uses to reach their data.
+  '/privacy',
+  '/legal-notice',
+  '/accessibility',
+  '/privacy/requests/new',
 ];
 
 /**

@@ -26,7 +26,19 @@ const PROGRAMME_PAGES = [
   '/dashboard',
   '/report',
 ];
-const AUTHORITY_PAGES = ['/staff', '/staff/people', '/staff/audit', '/staff/branding', '/staff/payment-settings'];
+const AUTHORITY_PAGES = [
+  '/staff',
+  '/staff/people',
+  '/staff/audit',
+  '/staff/branding',
+  '/staff/payment-settings',
+  // Issue 21: personal data (settings, a legal page's editor, the register, the requests' queue, retention).
+  '/staff/privacy',
+  '/staff/privacy/pages/privacy',
+  '/staff/privacy/register',
+  '/staff/privacy/requests',
+  '/staff/privacy/retention',
+];
 
 /**
  * Issue 16, part 6: no desk page scrolls sideways at 360 px (wide tables become cards), and each one

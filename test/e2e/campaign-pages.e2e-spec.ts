@@ -493,7 +493,7 @@ describe('campaign pages', () => {
       .http()
       .post(`/api/campaigns/${c.id}/contributions`)
       .set({ Host: city.host, 'Idempotency-Key': 'k-news-0001' })
-      .send({ amountCents: 4_000, email: 'supporter@example.org', displayName: 'Sam' })
+      .send({ amountCents: 4_000, email: 'supporter@example.org', displayName: 'Sam', consentCampaignNews: true })
       .expect(201);
     await t.sendMail();
     const token = new URL(linkIn(smtp.to('supporter@example.org').at(-1)!, '/contributions/confirm')).searchParams.get('token');

@@ -522,7 +522,11 @@ describe('campaigns: review, synchronised window, contributions, webhooks, settl
       .expect(409);
     await w.open();
     for (const [i, email] of ['p@example.org', 'q@example.org'].entries()) {
-      const r = await contribute(c.id, contributionBody({ amountCents: 1_000 * (i + 1), email, displayName: `=cmd|${i}`, message: 'Go!' })).expect(201);
+      // Only p ticks "this project's news": q's address serves their contribution only.
+      const r = await contribute(
+        c.id,
+        contributionBody({ amountCents: 1_000 * (i + 1), email, displayName: `=cmd|${i}`, message: 'Go!', consentCampaignNews: i === 0 }),
+      ).expect(201);
       await webhook(t, city, { id: `u-${i}`, type: 'payment.succeeded', data: { reference: r.body.id, amountCents: 1_000 * (i + 1) } }).expect(200);
     }
     await campaignsTick(t);
@@ -547,6 +551,17 @@ describe('campaigns: review, synchronised window, contributions, webhooks, settl
       .expect(201);
     await t.sendMail();
     expect(smtp.to('p@example.org').filter((m) => /Premières pièces/.test(m.subject))).toHaveLength(1);
+    expect(smtp.to('q@example.org').filter((m) => /Premières pièces/.test(m.subject))).toHaveLength(0);
+    const outbox = await t.ds.query(`SELECT to_address FROM outbox_message WHERE tenant_id = $1 AND dedupe_key LIKE $2`, [
+      city.tenant.id,
+      `campaign-update:${posted.body.id}:%`,
+    ]);
+    expect(outbox.map((r: { to_address: string }) => r.to_address)).toEqual(['p@example.org']);
+    const given = await t.ds.query(`SELECT email_key, purpose, campaign_id, source FROM consent WHERE tenant_id = $1 AND campaign_id = $2`, [
+      city.tenant.id,
+      c.id,
+    ]);
+    expect(given).toEqual([{ email_key: 'p@example.org', purpose: 'campaign_news', campaign_id: c.id, source: 'contribution' }]);
     expect((await publicView(c.id)).body.updates.map((u: { id: string }) => u.id)).toEqual([posted.body.id]);
 
     const csv = await t.http().get(`/api/campaigns/${c.id}/contributors.csv`).set(c.laureate.headers).expect(200);
@@ -590,7 +605,7 @@ describe('campaigns: review, synchronised window, contributions, webhooks, settl
       ['fr@example.org', 'fr'],
     ] as const;
     for (const [i, [email, locale]] of people.entries()) {
-      const r = await contribute(c.id, contributionBody({ amountCents: 1_000, email, locale })).expect(201);
+      const r = await contribute(c.id, contributionBody({ amountCents: 1_000, email, locale, consentCampaignNews: true })).expect(201);
       await webhook(t, city, { id: `lang-${i}`, type: 'payment.succeeded', data: { reference: r.body.id, amountCents: 1_000 } }).expect(200);
     }
     await t

@@ -7,6 +7,9 @@ import { seedDemoCoaching } from '../../src/database/demo-coaching-seed.js';
 import { seedDemoJury } from '../../src/database/demo-jury-seed.js';
 import { seedDemoResults } from '../../src/database/demo-results-seed.js';
 import { seedDemo } from '../../src/database/demo-seed.js';
+import { APP_CONFIG } from '../../src/config/config.module.js';
+import type { AppConfig } from '../../src/config/app-config.js';
+import { signUnsubscribe, unsubscribeKey } from '../../src/notifications/domain/unsubscribe-token.js';
 import { type Finding, ForeignTextIndex, formatFindings, linksOf, scanPage, withLang } from '../setup/i18n-scan.js';
 import { startTestApp, type TestApp } from '../setup/test-app.js';
 
@@ -51,14 +54,17 @@ describe('i18n scan: every page of the demo in every language it offers', () => 
       [tenantId],
     );
     const people: Array<[string, string, string[]]> = [
-      ['staff', 'staff@demo.tremplin.test', ['/staff', '/me']],
+      // The privacy pages (src/privacy) first: a crawl capped at CAP pages might not reach them.
+      ['staff', 'staff@demo.tremplin.test', ['/staff', '/me', '/staff/privacy', '/staff/privacy/register', '/staff/privacy/pages/privacy']],
       ['juror', 'juror@demo.tremplin.test', ['/me']],
       ['coach', 'coach@demo.tremplin.test', ['/me']],
       ['laureate', 'laureate@demo.tremplin.test', ['/me']],
       ['partner', 'partner@demo.tremplin.test', ['/me']],
-      ['applicant', applicant?.email ?? 'laureate@demo.tremplin.test', ['/me', '/applications']],
+      ['applicant', applicant?.email ?? 'laureate@demo.tremplin.test', ['/me', '/applications', '/me/consents']],
     ];
-    const out: Array<{ name: string; cookie?: string; start: string[] }> = [{ name: 'visitor', start: ['/'] }];
+    const [programme] = await t.ds.query(`SELECT slug FROM programme WHERE tenant_id = $1 AND phase <> 'draft' ORDER BY slug LIMIT 1`, [tenantId]);
+    const legal = ['/privacy', '/legal-notice', '/accessibility', `/programmes/${programme.slug}/rules`];
+    const out: Array<{ name: string; cookie?: string; start: string[] }> = [{ name: 'visitor', start: ['/', ...legal, ...(await unsubscribePages())] }];
     for (const [name, email, start] of people) {
       const [user] = await t.ds.query(`SELECT id FROM app_user WHERE tenant_id = $1 AND email = $2`, [tenantId, email]);
       expect(user).toBeDefined();
@@ -66,6 +72,23 @@ describe('i18n scan: every page of the demo in every language it offers', () => 
       out.push({ name, cookie: `${SESSION_COOKIE}=${session}`, start });
     }
     return out;
+  }
+
+  /**
+   * The unsubscribe page is linked from e-mails only: one link for a campaign's updates (still
+   * subscribed) and one for a stream the address already left (the "subscribe again" state).
+   */
+  async function unsubscribePages(): Promise<string[]> {
+    const key = unsubscribeKey(t.app.get<AppConfig>(APP_CONFIG).appSecret);
+    const [campaign] = await t.ds.query(`SELECT id FROM campaign WHERE tenant_id = $1 ORDER BY id LIMIT 1`, [tenantId]);
+    const left = { tenantId, emailKey: 'fan@example.org', stream: 'coaching_digest' as const, scopeId: null };
+    await t.ds.query(`INSERT INTO email_suppression (tenant_id, email_key, stream) VALUES ($1, $2, $3)`, [tenantId, left.emailKey, left.stream]);
+    const pages = [
+      `/unsubscribe/${signUnsubscribe(key, { tenantId, emailKey: 'fan@example.org', stream: 'campaign_updates', scopeId: campaign.id })}`,
+      `/unsubscribe/${signUnsubscribe(key, left)}`,
+    ];
+    for (const p of pages) expect((await t.http().get(p).set('Host', HOST).set('Accept', 'text/html')).status).toBe(200);
+    return pages;
   }
 
   it('finds no raw strings, foreign sentences or badly written numbers', async () => {

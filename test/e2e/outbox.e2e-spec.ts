@@ -21,11 +21,15 @@ async function queue(t: TestApp, tenantId: string, to: string, dedupeKey?: strin
   );
 }
 
+/** The campaign whose updates they are (a scoped stream: its unsubscribe link names it). */
+const CAMPAIGN = '00000000-0000-4000-8000-0000000000c1';
+
 /** `n` contributor updates of one authority, queued in one statement. */
 async function queueBulk(t: TestApp, tenantId: string, n: number, prefix = 'fan'): Promise<number> {
   const mails: OutgoingEmail[] = Array.from({ length: n }, (_, i) => ({
     tenantId,
     template: 'campaign-update',
+    scopeId: CAMPAIGN,
     locale: 'en',
     to: `${prefix}${i}@example.org`,
     payload: { campaignTitle: 'Repair café', title: 'We have a workshop', body: 'Thanks to you.', link: 'https://x.test/c' },
@@ -173,6 +177,7 @@ describe('e-mail outbox', () => {
         t.app.get(OutboxService).enqueue(em, {
           tenantId: a.tenant.id,
           template: 'campaign-update',
+          scopeId: CAMPAIGN,
           locale: 'en',
           to: 'urgent@example.org',
           priority: 0,

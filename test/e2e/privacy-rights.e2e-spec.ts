@@ -33,6 +33,14 @@ const NOT_PERSONAL: Record<string, string> = {
   'coaching_milestone.evidence_kind': 'the kind of work expected',
   'contribution.message_hidden_at': 'a date',
   'payment_secret.name': "the name of the authority's payment secret",
+  // The authority's legal identity as its legal pages publish it (the DPO's is a function's address).
+  'privacy_settings.controller_name': 'the authority as data controller',
+  'privacy_settings.controller_address': "the authority's postal address",
+  'privacy_settings.dpo_email': "the data protection officer's published contact",
+  'privacy_settings.dpo_address': 'idem',
+  'privacy_settings.host_name': "the site's host, a company",
+  'privacy_settings.host_address': 'idem',
+  'legal_page.body': "the authority's published legal pages",
 };
 const PERSONAL = /(email|name|phone|message|body|comment|note|reason|answers|address|payload|evidence|feedback|summary|organisation|redirect|^data$)/;
 
@@ -198,13 +206,13 @@ describe('personal data rights: export and erasure (issue 21)', () => {
         [programmeId],
       ),
       receipts: await t.ds.query(
-        `SELECT receipt_number, amount_cents, matched_cents, status FROM contribution WHERE programme_id = $1 ORDER BY receipt_number`,
+        `SELECT receipt_number, amount_cents, matched_cents, status FROM contribution WHERE programme_id = $1 ORDER BY receipt_number, id`,
         [programmeId],
       ),
       snapshots: await t.ds.query(`SELECT version, figures FROM report_snapshot WHERE programme_id = $1 ORDER BY version`, [programmeId]),
       live: withoutInstants((await t.http().get(`/api/programmes/${programmeId}/report`).set(staff.headers).expect(200)).body),
       applications: await t.ds.query(
-        `SELECT receipt_number, status, screening, goal_cents, title FROM application WHERE programme_id = $1 ORDER BY receipt_number`,
+        `SELECT receipt_number, status, screening, goal_cents, title FROM application WHERE programme_id = $1 ORDER BY receipt_number, id`,
         [programmeId],
       ),
     };

@@ -52,6 +52,20 @@ const PUBLIC = new Set([
   // Public pages (src/public): the sitemap and robots.txt of each authority.
   'GET /sitemap.xml',
   'GET /robots.txt',
+  // Unsubscribe from a bulk e-mail (src/notifications): the signed token is the authority (404 otherwise).
+  'GET /unsubscribe/:token',
+  'POST /unsubscribe/:token',
+  'POST /unsubscribe/:token/resubscribe',
+  // A person's data for anyone (src/privacy): a link e-mailed to the address, the link's pages and downloads (404 unless valid).
+  'POST /api/privacy/requests',
+  'GET /api/privacy/links/:token',
+  'GET /api/privacy/links/:token/data',
+  'POST /api/privacy/links/:token/confirm',
+  'GET /privacy/requests/new',
+  'POST /privacy/requests/new',
+  'GET /privacy/requests/:token',
+  'GET /privacy/requests/:token/archive.zip',
+  'POST /privacy/requests/:token/confirm',
   // Published results reports (src/reports): the page and its open-data downloads.
   'GET /programmes/:slug/results',
   'GET /programmes/:slug/results.csv',
@@ -81,6 +95,11 @@ const PUBLIC = new Set([
   'GET /platform/sign-in/link/:token',
   'POST /platform/sign-in/link/:token',
   'POST /platform/sign-out',
+  // The legal pages of every authority (src/privacy): privacy notice, legal notice, accessibility, a call's rules and their versions.
+  'GET /privacy',
+  'GET /legal-notice',
+  'GET /accessibility',
+  'GET /programmes/:slug/rules',
   'POST /api/applications/contact-email/confirm',
   'GET /applications/contact-email/:token',
   'POST /applications/contact-email/:token',
@@ -99,6 +118,19 @@ const ANY_SIGNED_IN = new Set([
   'POST /api/me/sign-out-everywhere',
   'GET /me/sign-out-everywhere',
   'POST /me/sign-out-everywhere',
+  // One's own data (src/privacy): download it, ask for its erasure.
+  'GET /api/me/data',
+  'GET /api/me/data.zip',
+  'POST /api/me/erasure-request',
+  'GET /me/data',
+  'GET /me/data/archive.zip',
+  'GET /me/data/erase',
+  'POST /me/data/erase',
+  // One's own consents (src/privacy): the list and withdrawing one (404 unless it is theirs).
+  'GET /me/consents',
+  'POST /me/consents/:consentId/withdraw',
+  'GET /api/me/consents',
+  'DELETE /api/me/consents/:consentId',
   'POST /api/programmes/:programmeId/applications',
   'POST /programmes/:slug/apply',
   // Open to anyone signed in, then answered 404 unless the object is theirs (checked by the service).

@@ -81,6 +81,9 @@ describe('tenant isolation matrix', () => {
         'POST /api/applications/:id/decision': { decision: 'eligible', reason: 'looks fine' },
         'POST /api/applications/:id/comments': { body: 'a comment' },
         'POST /api/applications/:id/correction': { message: 'please fix', until: '2026-07-01T10:00:00Z' },
+        'POST /api/privacy/requests/:id/refuse': { reason: 'identity not checked' },
+        'PUT /api/privacy/pages/:kind': { body: { fr: 'Politique' } },
+        'PUT /api/privacy/programmes/:programmeId/rules': { body: { fr: 'Règlement' } },
       };
       // Routes that end every session and token of the caller are called by another staff member of B,
       // so that staffB stays signed in for the routes after them.

@@ -30,6 +30,12 @@ export class ApplicationDraftDto {
   @ApiPropertyOptional({ description: 'Answers to the custom questions, by question key' }) @IsOptional() @IsObject() answers?: Record<string, unknown>;
 }
 
+/** Submitting: the optional uses the applicant agrees to, each separately (absent: not agreed). */
+export class SubmitApplicationDto {
+  @ApiPropertyOptional({ description: 'News from the authority by e-mail' }) @IsOptional() @IsBoolean() consentAuthorityNews?: boolean;
+  @ApiPropertyOptional({ description: "Being contacted by the call's partners" }) @IsOptional() @IsBoolean() consentPartnerContact?: boolean;
+}
+
 export class DecisionDto {
   @ApiProperty({ enum: ['eligible', 'ineligible'] }) @IsIn(['eligible', 'ineligible']) decision: 'eligible' | 'ineligible';
   @ApiProperty() @Transform(trim) @IsString() @Length(3, 2000) reason: string;

@@ -106,6 +106,10 @@ export class ContributeDto {
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() anonymous?: boolean;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(1000) message?: string;
   @ApiPropertyOptional({ example: 'fr', description: 'One of the authority’s languages' }) @IsOptional() @IsLocale() locale?: Locale;
+  @ApiPropertyOptional({ default: false, description: "Agrees to receive this project's news (its updates) by e-mail" })
+  @IsOptional()
+  @IsBoolean()
+  consentCampaignNews?: boolean;
 }
 
 export class SubscribeDto {

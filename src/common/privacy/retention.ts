@@ -63,3 +63,29 @@ export function dueAt(anchor: Date, months: number): Date {
 export function anchorCutoff(now: Date, months: number): Date {
   return dueAt(now, -months);
 }
+
+/** A problem with one period typed by staff: its field (`retention.<kind>`), the validation key and its values. */
+export interface RetentionProblem {
+  field: string;
+  key: string;
+  values: Record<string, number>;
+}
+
+/**
+ * Periods as typed in a form or sent to the API (numbers or digit strings, one per kind; a kind left
+ * out keeps `current`). Whole months from 0 to RETENTION_MONTHS_MAX; anything else is a problem.
+ */
+export function checkRetention(input: Record<string, unknown>, current: RetentionPeriods): { periods: RetentionPeriods; problems: RetentionProblem[] } {
+  const periods = { ...current };
+  const problems: RetentionProblem[] = [];
+  for (const kind of RETENTION_KINDS) {
+    const raw = input[kind];
+    if (raw === undefined) continue;
+    const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
+    const field = `retention.${kind}`;
+    if (!/^\d{1,4}$/.test(text)) problems.push({ field, key: 'validation.isInt', values: {} });
+    else if (Number(text) > RETENTION_MONTHS_MAX) problems.push({ field, key: 'validation.max', values: { max: RETENTION_MONTHS_MAX } });
+    else periods[kind] = Number(text);
+  }
+  return { periods, problems };
+}

@@ -29,6 +29,10 @@ const NOTICES: Record<string, Record<string, string>> = {
     plan: 'notice.coachingPlan',
   },
   'pages/partners/needs': { '1': 'notice.partnerNeeds' },
+  'pages/privacy/my-data': { erasure: 'notice.erasureRequested' },
+  'pages/privacy/request': { erased: 'notice.personErased', refused: 'notice.requestRefused' },
+  'pages/privacy/retention': { run: 'notice.retentionRun', periods: 'notice.retentionPeriods' },
+  'pages/notifications/unsubscribe': { unsubscribed: 'notice.unsubscribed', resubscribed: 'notice.resubscribed' },
   'pages/campaigns/refunds': { requested: 'notice.refundRequested', retry: 'notice.refundRetry', manual: 'notice.refundMarked' },
   'pages/partners/matching': {
     run: 'notice.matchingRun',

@@ -31,6 +31,8 @@ const FAMILIES: Record<string, Record<string, StatusMeaning>> = {
     settlement: 'progress',
     results: 'done',
   },
+  // People's requests about their data.
+  'privacy.status': { awaiting_confirmation: 'todo', open: 'todo', done: 'done', refused: 'refused' },
   // Applications and their screening.
   status: { draft: 'todo', submitted: 'done', withdrawn: 'neutral' },
   screening: { pending: 'todo', eligible: 'done', ineligible: 'refused' },

@@ -1,3 +1,4 @@
+import type { EmailTemplate } from './email-streams.js';
 /**
  * Which e-mails leave first. The worker claims by (priority, due time): a sign-in link queued behind
  * thousands of contributor updates still leaves in the next pass. Stored as a smallint, lower first.
@@ -19,7 +20,7 @@ const { Transactional, Personal, Bulk } = MailPriority;
  * these are transactional: that level is never held back by an authority's send rate, so it must stay
  * for mail someone is waiting for.
  */
-export const PRIORITY_BY_TEMPLATE: Readonly<Record<string, MailPriority>> = {
+export const PRIORITY_BY_TEMPLATE: Readonly<Record<EmailTemplate, MailPriority>> = {
   'sign-in-link': Transactional,
   invitation: Transactional,
   'application-received': Transactional,
@@ -58,5 +59,5 @@ export const PRIORITY_BY_TEMPLATE: Readonly<Record<string, MailPriority>> = {
 
 /** The template's declared priority; a template nobody classified is an ordinary, rate-limited notice. */
 export function priorityOf(template: string): MailPriority {
-  return Object.hasOwn(PRIORITY_BY_TEMPLATE, template) ? PRIORITY_BY_TEMPLATE[template] : Personal;
+  return Object.hasOwn(PRIORITY_BY_TEMPLATE, template) ? PRIORITY_BY_TEMPLATE[template as EmailTemplate] : Personal;
 }

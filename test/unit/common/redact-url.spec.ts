@@ -12,6 +12,8 @@ describe('redactUrl', () => {
     expect(redactUrl(`/t/x1/coaching/calendar/${TOKEN}`)).toBe(`/t/x1/coaching/calendar/${REDACTED}`);
     expect(redactUrl('/contributions/5b0c3a51-1f34-4a0e-9d6e-0d6a8d1c2b3a')).toBe(`/contributions/${REDACTED}`);
     expect(redactUrl('/api/contributions/5b0c3a51-1f34-4a0e-9d6e-0d6a8d1c2b3a?lang=fr')).toBe(`/api/contributions/${REDACTED}?lang=fr`);
+    // An unsubscribe token names the address it stops.
+    expect(redactUrl(`/t/x1/unsubscribe/${TOKEN}.${TOKEN}/resubscribe?saved=1`)).toBe(`/t/x1/unsubscribe/${REDACTED}/resubscribe?saved=1`);
   });
 
   it('hides secret query parameters by name, and secret paths inside query values', () => {

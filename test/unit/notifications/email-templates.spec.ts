@@ -119,6 +119,9 @@ describe('e-mail templates', () => {
         '> Et une contrepartie à 10 €.',
         '',
         `Ouvrir ma campagne (${payload.link as string})`,
+        '',
+        // A transactional e-mail ends with why it was sent (the site's host when the sender knows it).
+        'Vous recevez ce message parce que vous portez une campagne sur Métropole Test.',
       ].join('\n'),
     );
     const quoted = renderer.render(tenant, 'campaign-update', 'en', {
@@ -191,11 +194,11 @@ describe('e-mail templates', () => {
       const payload = { name: 'Ada', minutes: 30, link: 'https://x.test/sign-in/link/t' };
       expect(renderer.render(own, 'sign-in-link', 'en', payload)).toMatchObject({
         subject: 'Your sign-in link to Métropole Test ✦',
-        text: 'Hello Ada,\n\nhttps://x.test/sign-in/link/t',
+        text: 'Hello Ada,\n\nhttps://x.test/sign-in/link/t\n\nYou are receiving this message because you asked for a sign-in link on Métropole Test.',
       });
       expect(renderer.render(own, 'sign-in-link', 'fr', payload)).toMatchObject({
         subject: 'Connexion à Métropole Test',
-        text: 'Bonjour Ada : https://x.test/sign-in/link/t',
+        text: 'Bonjour Ada : https://x.test/sign-in/link/t\n\nVous recevez ce message parce que vous avez demandé un lien de connexion sur Métropole Test.',
       });
     } finally {
       rmSync(join(views.dir, 'tenants', slug), { recursive: true, force: true });

@@ -25,7 +25,7 @@ describe('e-mail priorities', () => {
     fc.assert(
       fc.property(fc.string(), (name) => {
         const p = priorityOf(name);
-        return Object.hasOwn(PRIORITY_BY_TEMPLATE, name) ? p === PRIORITY_BY_TEMPLATE[name] : p === MailPriority.Personal;
+        return Object.hasOwn(PRIORITY_BY_TEMPLATE, name) ? p === PRIORITY_BY_TEMPLATE[name as keyof typeof PRIORITY_BY_TEMPLATE] : p === MailPriority.Personal;
       }),
     );
   });

@@ -4,8 +4,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * Issue 21 (hand-reviewed): people's requests to get or erase their data, with the month the authority
  * has to answer, and the history of retention passes. New tables only.
  */
-export class PrivacyRequests1796220000000 implements MigrationInterface {
-  name = 'PrivacyRequests1796220000000';
+export class PrivacyRequests1796221000000 implements MigrationInterface {
+  name = 'PrivacyRequests1796221000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE TABLE "privacy_request" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "tenant_id" uuid NOT NULL, "kind" text NOT NULL, "email_key" text NOT NULL, "user_id" uuid, "status" text NOT NULL, "source" text NOT NULL, "token_hash" text, "token_expires_at" TIMESTAMP WITH TIME ZONE, "requested_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "due_at" TIMESTAMP WITH TIME ZONE NOT NULL, "handled_at" TIMESTAMP WITH TIME ZONE, "handled_by" uuid, "refusal" text, "pseudonym" text, "counts" jsonb, CONSTRAINT "privacy_request_status" CHECK (status IN ('awaiting_confirmation', 'open', 'done', 'refused')), CONSTRAINT "privacy_request_kind" CHECK (kind IN ('export', 'erasure')), CONSTRAINT "PK_0f0855b007a744a88b91ef3b7b8" PRIMARY KEY ("id"))`);
