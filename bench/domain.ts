@@ -1,4 +1,6 @@
+import { aggregateBorda } from '../src/jury/domain/methods/borda-ranking.js';
 import { aggregateFavourites } from '../src/jury/domain/methods/favourites.js';
+import { aggregatePairwise } from '../src/jury/domain/methods/pairwise.js';
 import { aggregateScoredCriteria } from '../src/jury/domain/methods/scored-criteria.js';
 import { selectLaureates, candidatesFrom } from '../src/jury/domain/index.js';
 import { computeMatching } from '../src/partners/domain/matching.js';
@@ -46,6 +48,26 @@ export function domainBenchmarks() {
     aggregateFavourites({ applicationIds: apps.slice(0, 40), jurors: jurors.slice(0, 10), ballots: picks.slice(0, 10), maxFavourites: 10 }),
   );
 
+  // Borda: each of the 60 jurors ranks 200 of the 2,000 applications (a share of the pile, as in life).
+  const rankings = jurors.map((j, k) => ({ jurorId: j.id, ranking: Array.from({ length: 200 }, (_, i) => apps[(k * 37 + i * 11) % apps.length]) }));
+  const borda = time(5, () => aggregateBorda({ applicationIds: apps, jurors, ballots: rankings }));
+  // Bradley–Terry (with juror reliabilities): 120,000 comparisons of pairs among 2,000 by 60 jurors.
+  const comparisons: Array<{ jurorId: string; winnerId: string; loserId: string }> = [];
+  const asked = new Set<string>(); // a juror compares a pair once
+  while (comparisons.length < 120_000) {
+    const a = Math.floor(rnd() * apps.length);
+    let b = Math.floor(rnd() * (apps.length - 1));
+    if (b >= a) b += 1;
+    const juror = jurors[comparisons.length % jurors.length].id;
+    const pair = `${juror}:${Math.min(a, b)}:${Math.max(a, b)}`;
+    if (asked.has(pair)) continue;
+    asked.add(pair);
+    // A hidden order (lower index stronger) most jurors follow, with noise.
+    const aWins = rnd() < (a < b ? 0.75 : 0.25);
+    comparisons.push({ jurorId: juror, winnerId: apps[aWins ? a : b], loserId: apps[aWins ? b : a] });
+  }
+  const pairwise = time(3, () => aggregatePairwise({ applicationIds: apps, jurors, comparisons }));
+
   const tags = ['wood', 'textile', 'electronics', 'marketing', 'finance', 'legal', 'design', 'logistics', 'retail', 'research'];
   const pick = (n: number) => Array.from(new Set(Array.from({ length: n }, () => tags[Math.floor(rnd() * tags.length)])));
   const laureates = Array.from({ length: 500 }, (_, i) => ({ id: `l${String(i).padStart(3, '0')}`, needs: pick(3), theme: tags[i % 5] }));
@@ -61,6 +83,8 @@ export function domainBenchmarks() {
     'jury scored criteria, 2,000 applications × 60 jurors × 4 criteria (z-scores)': { ballots: ballots.length, ...scored },
     'jury selection of 10 laureates + 5 waiting among 2,000': selection,
     'jury favourites, 40 applications × 10 jurors × 10 picks': favourites,
+    'jury Borda count, 2,000 applications × 60 jurors × 200 ranked each': borda,
+    'jury pairwise (Bradley–Terry, juror reliability), 2,000 applications × 60 jurors, 120,000 comparisons': pairwise,
     'partner matching, 500 laureates × 100 partners (min-cost flow)': matching,
   };
 }

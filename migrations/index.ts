@@ -26,6 +26,8 @@ import { JuryWaitingListPromotion1796213000000 } from './1796213000000-JuryWaiti
 import { PrivacyRequests1796221000000 } from './1796221000000-PrivacyRequests.js';
 import { EmailSuppression1796220000000 } from './1796220000000-EmailSuppression.js';
 import { PrivacyLegalPagesConsents1796222000000 } from './1796222000000-PrivacyLegalPagesConsents.js';
+import { MatchTakeAtCommit1796230000000 } from './1796230000000-MatchTakeAtCommit.js';
+import { SupportersIndex1796230000001 } from './1796230000001-SupportersIndex.js';
 import { CampaignImages1796170000001 } from './1796170000001-CampaignImages.js';
 import { StripeProvider1796180000000 } from './1796180000000-StripeProvider.js';
 import { Refunds1796200000000 } from './1796200000000-Refunds.js';
@@ -64,4 +66,6 @@ export const MIGRATIONS: Function[] = [
   EmailSuppression1796220000000,
   PrivacyRequests1796221000000,
   PrivacyLegalPagesConsents1796222000000,
+  MatchTakeAtCommit1796230000000,
+  SupportersIndex1796230000001,
 ];

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../common/clock/clock.js';
 import { DomainError } from '../common/errors/domain-error.js';
 
@@ -19,10 +19,13 @@ export class RateLimiter {
     private readonly clock: Clock,
   ) {}
 
-  /** Counts a hit; throws RATE_LIMITED once `limit` hits happened in the current window. */
-  async hit(key: string, limit: number, windowSeconds: number): Promise<void> {
+  /**
+   * Counts a hit; throws RATE_LIMITED once `limit` hits happened in the current window. `em`: on that
+   * connection (outside any transaction, or the hit would be undone with it).
+   */
+  async hit(key: string, limit: number, windowSeconds: number, em?: EntityManager): Promise<void> {
     const { now, windowMs, windowStart } = this.window(windowSeconds);
-    const rows: Array<{ hits: number }> = await this.ds.query(
+    const rows: Array<{ hits: number }> = await (em ?? this.ds).query(
       `INSERT INTO rate_limit_bucket (key, window_start, hits) VALUES ($1, $2, 1)
        ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limit_bucket.hits + 1
        RETURNING hits`,

@@ -8,6 +8,8 @@ import type { TremplinRequest } from '../request-context/request-context.js';
 import type { Role } from './user.entity.js';
 
 const ACCESS = 'tremplin:access';
+/** Rows remembered as found in their tenant (see RolesGuard.inTenant), at most. */
+const FOUND_MAX = 20_000;
 export type Access = { public: true } | { roles: Role[]; programmeParam?: string } | { signedIn: true } | { platform: true };
 
 /** Anyone, signed in or not. */
@@ -76,9 +78,22 @@ export class RolesGuard implements CanActivate {
     throw new DomainError('FORBIDDEN');
   }
 
+  /**
+   * Programmes and campaigns found in a tenant, remembered: a row's tenant never changes and neither is
+   * ever deleted, so a "yes" stays true (a "no" is asked again: the row may be created meanwhile). A
+   * public campaign's requests then reach the service without a query of their own here.
+   */
+  private readonly found = new Set<string>();
+
   private async inTenant(table: 'programme' | 'campaign', id: string, tenantId: string | undefined): Promise<boolean> {
     if (!tenantId || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return false;
+    const key = `${table}:${tenantId}:${id.toLowerCase()}`;
+    if (this.found.has(key)) return true;
     const rows = await this.ds.query(`SELECT 1 FROM ${table} WHERE id = $1 AND tenant_id = $2`, [id, tenantId]);
+    if (rows.length > 0) {
+      if (this.found.size >= FOUND_MAX) this.found.clear();
+      this.found.add(key);
+    }
     return rows.length > 0;
   }
 }

@@ -178,6 +178,8 @@ export class RewardTier {
 @Index('contribution_campaign_status_idx', ['campaignId', 'status'])
 @Index('contribution_tenant_programme_idx', ['tenantId', 'programmeId', 'status'])
 @Index('contribution_pending_expiry_idx', ['expiresAt'], { where: `status = 'pending'` })
+// The supporters' wall: a page newest first, and the count from the index alone.
+@Index('contribution_supporters_idx', ['campaignId', 'confirmedAt', 'id', 'status'], { where: 'confirmed_at IS NOT NULL' })
 @Check('contribution_amount', 'amount_cents >= 100')
 @Check('contribution_matched', 'matched_cents >= 0')
 @Check('contribution_status', `status IN ('pending', 'confirmed', 'failed', 'expired', 'refund_due', 'refunded')`)

@@ -356,8 +356,11 @@ export class CampaignsController {
     @Req() req: TremplinRequest,
     @Res({ passthrough: true }) res: Response,
   ) {
-    await this.limiter.hit(`contribute:ip:${req.ip}`, this.config.contributionRateLimit, 60);
-    const receipt = await this.contributions.contribute(tenant, id, dto, idempotencyKeyOf(req, true)!);
+    const key = idempotencyKeyOf(req, true)!;
+    // The rate limit's hit on the contribution's own connection, just before its transaction.
+    const receipt = await this.contributions.contribute(tenant, id, dto, key, (em) =>
+      this.limiter.hit(`contribute:ip:${req.ip}`, this.config.contributionRateLimit, 60, em),
+    );
     res.status(receipt.replayed ? 200 : 201);
     return receiptView(receipt);
   }

@@ -43,6 +43,7 @@ import { SupportersRepository } from './supporters.repository.js';
 import { SupportersService } from './supporters.service.js';
 import { CampaignImagesPagesController } from './campaign-images.pages.controller.js';
 import { CampaignImagesService } from './campaign-images.service.js';
+import { MatchReservations } from './match-reservations.service.js';
 
 /**
  * The synchronised collection: campaign pages, contributions, match-funding, settlement and news, and
@@ -64,7 +65,8 @@ import { CampaignImagesService } from './campaign-images.service.js';
     SharePagesController,
     RefundsController,
   ],
-  providers: [CampaignsPersonalData, 
+  providers: [
+    CampaignsPersonalData,
     CampaignPageCache,
     CampaignsRepository,
     ContributionsRepository,
@@ -74,6 +76,7 @@ import { CampaignImagesService } from './campaign-images.service.js';
     CampaignsStaffService,
     ContributionsService,
     ContributionCheckout,
+    MatchReservations,
     DisputesService,
     ContributionsExportService,
     SettlementService,

@@ -39,6 +39,10 @@ import { CampaignUpdateDto, ContributeDto, MAX_CENTS, SubscribeDto, UpdateCampai
 import { formatMoney } from '../common/i18n/format.js';
 import { PageViewsService } from './page-views.service.js';
 
+/** Stand-ins for a visitor's own values in a shared rendering (unguessable: no text a person writes contains them). */
+const CSRF_STAND_IN = `csrf-${randomUUID()}`;
+const IDEMPOTENCY_STAND_IN = `key-${randomUUID()}`;
+
 /**
  * Campaign pages, server-rendered and usable without JavaScript: the citizens' campaign page with its
  * contribute and "notify me" forms, the contribution status and pledge confirmation pages, and the
@@ -88,15 +92,31 @@ export class CampaignsPagesController {
     @Req() req: TremplinRequest,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const p = await this.campaigns.publicPage(page.tenant, slug, campaignSlug, pageNumber(query.supporters));
-    this.pageViews.record(p.campaign.id, req.headers['user-agent']);
-    // Each rendering carries this visitor's CSRF token and a fresh idempotency key: never shared.
+    // Each page sent carries this visitor's CSRF token and a fresh idempotency key: never shared.
     res.setHeader('Cache-Control', 'private, no-cache');
     res.setHeader('Content-Security-Policy', this.csp());
     // A reward picked on its card (`?reward=<id>`): the form opens with it chosen and its minimum filled in.
-    const picked = p.window.state === 'open' ? p.rewards.find((r) => r.id === query.reward && r.remaining !== 0) : undefined;
-    const typed = picked ? { rewardTierId: picked.id, amount: centsToInput(picked.minAmountCents, page.locale) } : undefined;
-    return this.renderPublic(page, p, { subscribed: query.subscribed === '1', typed });
+    const extra = (p: CampaignPage): PublicExtra => {
+      const picked = p.window.state === 'open' ? p.rewards.find((r) => r.id === query.reward && r.remaining !== 0) : undefined;
+      return {
+        subscribed: query.subscribed === '1',
+        typed: picked ? { rewardTierId: picked.id, amount: centsToInput(picked.minAmountCents, page.locale) } : undefined,
+      };
+    };
+    if (page.principal) {
+      // A signed-in header (name, sign-out form) is this person's: rendered for them alone.
+      const p = await this.campaigns.publicPage(page.tenant, slug, campaignSlug, pageNumber(query.supporters));
+      this.pageViews.record(p.campaign.id, req.headers['user-agent']);
+      return this.renderPublic(page, p, extra(p));
+    }
+    // Anonymous: one rendering per page and variant (language, address), with stand-ins for the
+    // visitor's values, cached with the page (forgotten with it).
+    const variant = `${page.locale}|${page.tenant.languages.join(',')}|${page.basePath}|${page.path}`;
+    const { page: p, html } = await this.campaigns.publicPageRendered(page.tenant, slug, campaignSlug, pageNumber(query.supporters), variant, (p) =>
+      this.renderPublic({ ...page, csrfToken: CSRF_STAND_IN }, p, extra(p), IDEMPOTENCY_STAND_IN),
+    );
+    this.pageViews.record(p.campaign.id, req.headers['user-agent']);
+    return html.replaceAll(CSRF_STAND_IN, page.csrfToken ?? '').replaceAll(IDEMPOTENCY_STAND_IN, randomUUID());
   }
 
   @Post('programmes/:slug/campaigns/:campaignSlug/contribute')

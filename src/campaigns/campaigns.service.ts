@@ -350,6 +350,28 @@ export class CampaignsService implements OnModuleInit {
     return this.pages.get(tenant.id, `slug:${programmeSlug}/${campaignSlug}#${n}`, () => this.loadPublicPage(tenant, programmeSlug, campaignSlug, n));
   }
 
+  /**
+   * The same page with one rendering of it cached beside it (anonymous visitors: the rendering must not
+   * depend on who asks; per-visitor values are filled in by the caller afterwards).
+   */
+  publicPageRendered(
+    tenant: Tenant,
+    programmeSlug: string,
+    campaignSlug: string,
+    supporters: number,
+    variant: string,
+    render: (p: CampaignPage) => Promise<string>,
+  ): Promise<{ page: CampaignPage; html: string }> {
+    const n = Number.isSafeInteger(supporters) && supporters > 1 ? supporters : 1;
+    return this.pages.rendered(
+      tenant.id,
+      `slug:${programmeSlug}/${campaignSlug}#${n}`,
+      () => this.loadPublicPage(tenant, programmeSlug, campaignSlug, n),
+      { key: variant, tenant },
+      render,
+    );
+  }
+
   private async loadPublicPage(tenant: Tenant, programmeSlug: string, campaignSlug: string, supporters: number): Promise<CampaignPage> {
     const em = this.repo.manager;
     const programme = await this.programmes.getBySlug(tenant.id, programmeSlug);

@@ -108,14 +108,15 @@ export class ContributionCheckout {
 
   /** The provider did not open the payment: the contribution fails and gives back what it reserved (nothing was counted). */
   private async failUnstarted(tenant: Tenant, id: string): Promise<void> {
-    await this.tx.run(async (em) => {
+    const campaignId = await this.tx.run(async (em) => {
       const c = await this.repo.lockContribution(em, { tenantId: tenant.id, id });
-      if (!c || c.status !== 'pending' || c.providerRef !== null) return;
-      this.pages.forget(tenant.id);
+      if (!c || c.status !== 'pending' || c.providerRef !== null) return null;
+      this.pages.forgetCampaign(tenant.id, c.campaignId);
       await this.release(em, c);
       await this.repo.updateContribution(em, id, { status: 'failed', endedAt: this.clock.now() });
+      return c.campaignId;
     });
-    this.pages.forget(tenant.id);
+    if (campaignId) this.pages.forgetCampaign(tenant.id, campaignId);
   }
 
   /**

@@ -16,7 +16,6 @@ import { CampaignPageCache } from './campaign-page.cache.js';
 import { CampaignsRepository } from './campaigns.repository.js';
 import { ContributionsRepository } from './contributions.repository.js';
 import { amountProblems, emailKey, requestFingerprint, type ContributionRequest } from './domain/contribution.js';
-import { desiredMatch, grantsEarned, shareAcrossBudgets } from './domain/match-funding.js';
 import { applyPaymentSignal, type PaymentSignal } from './domain/states.js';
 import { assertWindowOpen, windowOf } from './domain/window.js';
 import type { ContributeDto } from './dto/campaigns.dto.js';
@@ -28,6 +27,7 @@ import { RefundsRepository } from './refunds.repository.js';
 import { assertOffered } from '../common/i18n/is-locale.js';
 import { ContributionCheckout, type NextPayment } from './contribution-checkout.service.js';
 import { DisputesService } from './disputes.service.js';
+import { budgetMoved, MatchReservations } from './match-reservations.service.js';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,200}$/;
 const withoutContribution = ({ contribution: _, ...payment }: NextPayment & { contribution: Contribution }): NextPayment => payment;
@@ -61,24 +61,37 @@ export class ContributionsService {
     private readonly refunds: RefundsRepository,
     private readonly checkout: ContributionCheckout,
     private readonly disputes: DisputesService,
+    private readonly matches: MatchReservations,
     private readonly consents: ConsentService,
   ) {}
 
   /**
-   * Pages are forgotten inside the transaction (so this instance stops serving them) and again after the
-   * commit (a read between the two may have cached what was there before).
+   * A campaign's pages are forgotten inside the transaction (so this instance stops serving them) and
+   * again after the commit (a read between the two may have cached what was there before). `work` names
+   * the campaigns it changes with `touch`; the other campaigns' pages stay cached.
    */
-  private async afterCommitForget<T>(tenantId: string, work: Promise<T>): Promise<T> {
+  private async afterCommitForget<T>(tenantId: string, work: (touch: (campaignId: string) => void) => Promise<T>): Promise<T> {
+    const touched = new Set<string>();
     try {
-      return await work;
+      return await work((campaignId) => {
+        touched.add(campaignId);
+        this.pages.forgetCampaign(tenantId, campaignId);
+      });
     } finally {
-      this.pages.forget(tenantId);
+      for (const campaignId of touched) this.pages.forgetCampaign(tenantId, campaignId);
     }
   }
 
   // ---- contributing -----------------------------------------------------------------------------
 
-  async contribute(tenant: Tenant, campaignId: string, dto: ContributeDto, idempotencyKey: string | undefined): Promise<ContributionReceipt> {
+  /** `before`: run on the transaction's connection just before it begins, and counted whatever happens (the caller's rate limit). */
+  async contribute(
+    tenant: Tenant,
+    campaignId: string,
+    dto: ContributeDto,
+    idempotencyKey: string | undefined,
+    before?: (em: EntityManager) => Promise<void>,
+  ): Promise<ContributionReceipt> {
     assertOffered(tenant.languages, dto.locale);
     if (!idempotencyKey || !IDEMPOTENCY_KEY.test(idempotencyKey)) throw new DomainError('IDEMPOTENCY_KEY_REQUIRED');
     const request: ContributionRequest = {
@@ -91,20 +104,29 @@ export class ContributionsService {
     };
     const fingerprint = requestFingerprint(campaignId, request);
     let made: ContributionReceipt | { replay: Contribution };
-    try {
-      made = await this.afterCommitForget(
-        tenant.id,
-        this.tx.run(async (em) => {
+    const attempt = (touch: (campaignId: string) => void, locked: boolean) =>
+      this.tx.run(
+        async (em): Promise<ContributionReceipt | { replay: Contribution }> => {
           // A retry racing its own first attempt waits for it here, then finds it (instead of, say, being
           // refused the reward the first attempt took).
           await this.repo.lockIdempotencyKey(em, tenant.id, idempotencyKey);
           const existing = await this.repo.contributionByKey(em, tenant.id, idempotencyKey);
           if (existing && existing.requestHash !== fingerprint) throw new DomainError('IDEMPOTENCY_KEY_REUSED');
           if (existing && !(await this.checkout.restartable(existing, tenant.id, em))) return { replay: existing };
-          this.pages.forget(tenant.id); // stock and match budgets move with a new contribution
+          touch(campaignId); // its stock and totals move with a new contribution
           // The optional "this project's news" box, recorded with the contribution (both or neither).
           if (dto.consentCampaignNews) await this.consents.recordCampaignNews(em, tenant.id, dto.email, campaignId, dto.locale ?? tenant.defaultLocale);
-          return this.create(em, tenant, campaignId, request, dto.locale ?? tenant.defaultLocale, idempotencyKey, fingerprint, existing?.id);
+          const key = { idempotencyKey, fingerprint, restartId: existing?.id, locked };
+          return this.create(em, tenant, campaignId, request, dto.locale ?? tenant.defaultLocale, key);
+        },
+        locked ? {} : { before },
+      );
+    try {
+      // First from the budgets' snapshot; again with them locked only when one no longer held its share.
+      made = await this.afterCommitForget(tenant.id, (touch) =>
+        attempt(touch, false).catch((err: unknown) => {
+          if (budgetMoved(err)) return attempt(touch, true);
+          throw err;
         }),
       );
     } catch (err) {
@@ -128,10 +150,8 @@ export class ContributionsService {
     campaignId: string,
     r: ContributionRequest,
     locale: Locale,
-    idempotencyKey: string,
-    fingerprint: string,
-    /** A contribution whose provider failed at its start, taken up again under its own id (its retry). */
-    restartId?: string,
+    /** `restartId`: a contribution whose provider failed at its start, taken up again under its own id (its retry). */
+    { idempotencyKey, fingerprint, restartId, locked }: { idempotencyKey: string; fingerprint: string; restartId?: string; locked: boolean },
   ): Promise<ContributionReceipt> {
     const context = await this.repo.contributionContext(em, tenant.id, campaignId);
     const { campaign } = context;
@@ -152,32 +172,14 @@ export class ContributionsService {
 
     const settings = settingsOrDefaults(context.settings, tenant.id, campaign.programmeId);
     const key = emailKey(r.email);
-    let shares: Array<{ budgetId: string; amountCents: number }> = [];
-    if (settings.matchFactorPercent > 0) {
-      const budgets = await this.matchFunding.lockBudgetsFor(em, campaign, 'ratio');
-      if (budgets.length) {
-        const wanted = desiredMatch(
-          {
-            factorPercent: settings.matchFactorPercent,
-            capPerContributionCents: settings.matchCapPerContributionCents,
-            capPerCampaignCents: settings.matchCapPerCampaignCents,
-            maxPerContributor: settings.matchMaxPerContributor,
-            onlyListedRewards: settings.matchOnlyListedRewards,
-          },
-          {
-            amountCents: r.amountCents,
-            rewardMatchEligible: reward ? reward.matchEligible : null,
-            // Each cap's count is read only when the programme sets that cap.
-            campaignMatchedCents: settings.matchCapPerCampaignCents === null ? 0 : await this.matchFunding.campaignRatioMatched(em, campaign.id),
-            contributorMatchedCount: settings.matchMaxPerContributor === null ? 0 : await this.repo.contributorMatchedCount(em, campaign.id, key),
-          },
-        );
-        shares = shareAcrossBudgets(
-          wanted,
-          budgets.map((b) => ({ id: b.id, remainingCents: b.remainingCents })),
-        );
-      }
-    }
+    const shares = await this.matches.plan(em, {
+      campaign,
+      settings,
+      amountCents: r.amountCents,
+      rewardMatchEligible: reward ? reward.matchEligible : null,
+      emailKey: key,
+      locked,
+    });
     const matchedCents = shares.reduce((s, x) => s + x.amountCents, 0);
 
     const provider = await this.providers.of(settings.paymentProvider, tenant.id, em);
@@ -216,18 +218,8 @@ export class ContributionsService {
     const contribution = restartId
       ? await this.repo.restartContribution(em, { ...fields, status: 'pending', endedAt: null })
       : await this.repo.insertContribution(em, fields);
-    for (const share of shares) {
-      await this.matchFunding.takeFromBudget(em, share.budgetId, share.amountCents);
-      await this.matchFunding.insertAllocation(em, {
-        tenantId: tenant.id,
-        campaignId: campaign.id,
-        budgetId: share.budgetId,
-        contributionId: id,
-        kind: 'ratio',
-        amountCents: share.amountCents,
-        status: 'reserved',
-      });
-    }
+    // The budgets are decremented inside the COMMIT (a deferred trigger): each row held for the commit only.
+    await this.matches.allocate(em, { tenantId: tenant.id, campaignId: campaign.id, contributionId: id }, shares);
     if (start?.kind === 'confirm_by_email') {
       const site = await this.tenants.siteUrl(tenant, em);
       await this.outbox.enqueue(em, {
@@ -287,12 +279,12 @@ export class ContributionsService {
   /** The pledge's e-mailed link. Clicking twice confirms once. */
   async confirmPledge(tenant: Tenant, token: string): Promise<Contribution> {
     if (!token || token.length > 200) throw new DomainError('CONTRIBUTION_LINK_INVALID');
-    return this.afterCommitForget(
-      tenant.id,
+    return this.afterCommitForget(tenant.id, (touch) =>
       this.tx.run(async (em) => {
         const c = await this.repo.lockContribution(em, { tenantId: tenant.id, confirmTokenHash: hashToken(token) });
         if (!c || c.provider !== 'pledge') throw new DomainError('CONTRIBUTION_LINK_INVALID');
         if (c.status !== 'pending') return c;
+        touch(c.campaignId);
         await this.applySignal(em, tenant, c, 'succeeded');
         return (await this.repo.contribution(em, tenant.id, c.id))!;
       }),
@@ -305,19 +297,18 @@ export class ContributionsService {
    */
   async handleWebhook(tenant: Tenant, event: WebhookEvent, payload: Record<string, unknown>): Promise<{ outcome: string; duplicate: boolean }> {
     try {
-      return await this.afterCommitForget(
-        tenant.id,
+      return await this.afterCommitForget(tenant.id, (touch) =>
         this.tx.run(async (em) => {
           const eventRowId = await this.repo.recordPaymentEvent(em, tenant.id, event, payload);
           if (!eventRowId) return { outcome: (await this.repo.paymentEventOutcome(em, tenant.id, event.provider, event.id)) ?? 'duplicate', duplicate: true };
           const c = await this.repo.lockContribution(em, { tenantId: tenant.id, id: event.reference });
           let outcome: string;
+          if (c) touch(c.campaignId);
           if (!c || c.provider !== event.provider) outcome = 'ignored:unknown_reference';
           else if (event.amountCents !== undefined && event.amountCents !== c.amountCents && event.signal === 'succeeded') {
             // Money that does not match the promise is neither counted nor lost: it is owed back.
             outcome = c.status === 'pending' ? 'refund_due:amount_mismatch' : `ignored:amount_mismatch:${c.status}`;
             if (c.status === 'pending') {
-              this.pages.forget(tenant.id);
               await this.release(em, c);
               await this.repo.updateContribution(em, c.id, { status: 'refund_due' });
               await this.refunds.request(em, c, 'amount_mismatch', this.clock.now());
@@ -342,7 +333,7 @@ export class ContributionsService {
   private async applySignal(em: EntityManager, tenant: Tenant, c: Contribution, signal: PaymentSignal): Promise<string> {
     let next = applyPaymentSignal(c.status, signal);
     if (!next) return `ignored:${c.status}`;
-    this.pages.forget(tenant.id);
+    this.pages.forgetCampaign(tenant.id, c.campaignId);
     const now = this.clock.now();
     if (next === 'confirmed') {
       const campaign = await this.campaigns.lockFound(em, tenant.id, c.campaignId);
@@ -374,7 +365,7 @@ export class ContributionsService {
     await this.matchFunding.setAllocationsStatus(em, { contributionId: c.id }, ['reserved'], 'confirmed');
     const newContributor = await this.campaigns.addBacker(em, campaign.id, c.emailKey);
     const updated = await this.campaigns.addConfirmed(em, campaign.id, c.amountCents, c.matchedCents, newContributor);
-    await this.payGrants(em, updated);
+    await this.matches.payGrants(em, updated);
     await this.outbox.enqueue(em, {
       tenantId: tenant.id,
       template: 'contribution-confirmed',
@@ -390,36 +381,6 @@ export class ContributionsService {
         link: await this.checkout.returnUrl(tenant, c.id, em),
       },
     });
-  }
-
-  /** Fixed grants the campaign has just earned, each paid once, never beyond a budget's balance. */
-  private async payGrants(em: EntityManager, campaign: Campaign): Promise<void> {
-    const budgets = await this.matchFunding.lockBudgetsFor(em, campaign, 'grant');
-    if (!budgets.length) return;
-    const earned = grantsEarned(
-      campaign,
-      budgets.map((b) => ({
-        id: b.id,
-        remainingCents: b.remainingCents,
-        grantCents: b.grantCents ?? 0,
-        thresholdPercent: b.grantThresholdPercent ?? 0,
-        minContributors: b.grantMinContributors ?? 0,
-      })),
-      await this.matchFunding.grantsPaid(em, campaign.id),
-    );
-    for (const g of earned) {
-      await this.matchFunding.takeFromBudget(em, g.budgetId, g.amountCents);
-      await this.matchFunding.insertAllocation(em, {
-        tenantId: campaign.tenantId,
-        campaignId: campaign.id,
-        budgetId: g.budgetId,
-        contributionId: null,
-        kind: 'grant',
-        amountCents: g.amountCents,
-        status: 'confirmed',
-      });
-      await this.campaigns.addMatched(em, campaign.id, g.amountCents);
-    }
   }
 
   /**

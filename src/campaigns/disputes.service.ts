@@ -30,7 +30,7 @@ export class DisputesService {
     const next = applyPaymentSignal(c.status, 'reinstated');
     if (!next) return `ignored:${c.status}`;
     if (!(await this.repo.refundedByDispute(em, c.id))) return 'ignored:not_disputed';
-    this.pages.forget(c.tenantId);
+    this.pages.forgetCampaign(c.tenantId, c.campaignId);
     const campaign = await this.campaigns.lockFound(em, c.tenantId, c.campaignId);
     const reversed = c.confirmedAt === null; // the dispute took it out of the totals (during the window)
     const live = campaign.status === 'live' || campaign.status === 'awaiting_funds';

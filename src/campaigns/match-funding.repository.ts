@@ -92,37 +92,65 @@ export class MatchFundingRepository {
   }
 
   /**
-   * The budgets of a kind that cover a campaign, locked in id order (every contribution to one campaign
-   * locks the same rows in the same order: no deadlock, and caps read under the lock stay true).
+   * The budgets of a kind that cover a campaign, in id order. `lock`: locked (every contribution to one
+   * campaign locks the same rows in the same order: no deadlock). Unlocked, it is a snapshot: a
+   * reservation planned from it is taken at COMMIT (`insertAllocationsTakenAtCommit`), which refuses what is no longer there.
    */
-  async lockBudgetsFor(
+  async budgetsFor(
     em: EntityManager,
     campaign: Pick<Campaign, 'tenantId' | 'programmeId' | 'applicationId'>,
     kind: 'ratio' | 'grant',
+    opts: { lock: boolean },
   ): Promise<MatchBudget[]> {
-    return em
-      .getRepository(MatchBudget)
-      .createQueryBuilder('b')
-      .where('b.tenant_id = :tenantId AND b.programme_id = :programmeId AND b.kind = :kind', {
-        tenantId: campaign.tenantId,
-        programmeId: campaign.programmeId,
-        kind,
-      })
-      .andWhere(`(b.scope = 'all' OR EXISTS (SELECT 1 FROM partner_match pm WHERE pm.partner_id = b.partner_id AND pm.application_id = :applicationId))`, {
-        applicationId: campaign.applicationId,
-      })
-      .orderBy('b.id')
-      .setLock('pessimistic_write')
-      .getMany();
+    const rows: Array<Record<string, unknown>> = await em.query(
+      `SELECT b.id, b.remaining_cents, b.grant_cents, b.grant_threshold_percent, b.grant_min_contributors FROM match_budget b
+        WHERE b.tenant_id = $1 AND b.programme_id = $2 AND b.kind = $3
+          AND (b.scope = 'all' OR EXISTS (SELECT 1 FROM partner_match pm WHERE pm.partner_id = b.partner_id AND pm.application_id = $4))
+        ORDER BY b.id${opts.lock ? ' FOR UPDATE' : ''}`,
+      [campaign.tenantId, campaign.programmeId, kind, campaign.applicationId],
+    );
+    return rows.map(
+      (r) =>
+        ({
+          id: r.id as string,
+          kind,
+          remainingCents: Number(r.remaining_cents),
+          grantCents: r.grant_cents === null ? null : Number(r.grant_cents),
+          grantThresholdPercent: r.grant_threshold_percent as number | null,
+          grantMinContributors: r.grant_min_contributors as number | null,
+        }) as MatchBudget,
+    );
   }
 
-  async takeFromBudget(em: EntityManager, budgetId: string, cents: number): Promise<void> {
+  /** The budgets of a kind that cover a campaign, locked in id order. */
+  lockBudgetsFor(em: EntityManager, campaign: Pick<Campaign, 'tenantId' | 'programmeId' | 'applicationId'>, kind: 'ratio' | 'grant'): Promise<MatchBudget[]> {
+    return this.budgetsFor(em, campaign, kind, { lock: true });
+  }
+
+  /**
+   * Serialises, until the transaction ends, the contributions whose match depends on what was already
+   * matched for one campaign (a cap per campaign) or for one contributor there (a cap per contributor):
+   * a lock per campaign (or per campaign and contributor), never one per programme.
+   */
+  async lockMatchCaps(em: EntityManager, campaignId: string, emailKey: string | null): Promise<void> {
+    await em.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`match:${campaignId}${emailKey === null ? '' : `:${emailKey}`}`]);
+  }
+
+  /**
+   * One atomic statement: takes `cents` from a budget if it still holds them. The row is held from this
+   * statement to the commit only (the reservation's last statement). False when it does not hold them.
+   */
+  async tryTakeFromBudget(em: EntityManager, budgetId: string, cents: number): Promise<boolean> {
     const rows: unknown[] = await em.query(
       `UPDATE match_budget SET remaining_cents = remaining_cents - $2 WHERE id = $1 AND remaining_cents >= $2 RETURNING id`,
       [budgetId, cents],
     );
+    return rowCount(rows) > 0;
+  }
+
+  async takeFromBudget(em: EntityManager, budgetId: string, cents: number): Promise<void> {
     // Unreachable under the budget locks; the CHECK constraint would refuse it anyway.
-    if (!rowCount(rows)) throw new Error(`match budget ${budgetId} cannot give ${cents} cents`);
+    if (!(await this.tryTakeFromBudget(em, budgetId, cents))) throw new Error(`match budget ${budgetId} cannot give ${cents} cents`);
   }
 
   async returnToBudget(em: EntityManager, budgetId: string, cents: number): Promise<void> {
@@ -138,6 +166,24 @@ export class MatchFundingRepository {
       [campaignId],
     );
     return Number(rows[0]?.s ?? 0);
+  }
+
+  /**
+   * A contribution's reserved ratio allocations, whose budgets are decremented at COMMIT by the deferred
+   * trigger `match_allocation_take_at_commit` (see its migration), in one statement that also turns the
+   * trigger on for this transaction. The COMMIT fails with SQLSTATE MB001 when a budget falls short.
+   */
+  async insertAllocationsTakenAtCommit(
+    em: EntityManager,
+    a: { tenantId: string; campaignId: string; contributionId: string },
+    shares: Array<{ budgetId: string; amountCents: number }>,
+  ): Promise<void> {
+    await em.query(
+      `WITH take AS (SELECT set_config('tremplin.match_take_at_commit', 'on', true))
+       INSERT INTO match_allocation (tenant_id, campaign_id, budget_id, contribution_id, kind, amount_cents, status)
+       SELECT $1, $2, s.budget_id, $3, 'ratio', s.amount_cents, 'reserved' FROM take, unnest($4::uuid[], $5::bigint[]) AS s(budget_id, amount_cents)`,
+      [a.tenantId, a.campaignId, a.contributionId, shares.map((s) => s.budgetId), shares.map((s) => s.amountCents)],
+    );
   }
 
   async insertAllocation(em: EntityManager, a: Omit<MatchAllocation, 'id' | 'createdAt'>): Promise<void> {

@@ -18,14 +18,17 @@ export class PaymentExpiryService {
   async expireDue(now: Date): Promise<number> {
     let n = 0;
     for (const { id, tenantId } of await this.contributions.expiredPending(now)) {
-      await this.tx.run(async (em) => {
+      const campaignId = await this.tx.run(async (em) => {
         const c = await this.contributions.lockContribution(em, { tenantId, id });
-        if (!c || c.status !== 'pending' || new Date(c.expiresAt).getTime() > now.getTime()) return;
-        this.pages.forget(tenantId);
+        if (!c || c.status !== 'pending' || new Date(c.expiresAt).getTime() > now.getTime()) return null;
+        // Only its campaign's pages show the stock it gives back.
+        this.pages.forgetCampaign(tenantId, c.campaignId);
         await this.money.release(em, c);
         await this.contributions.updateContribution(em, c.id, { status: 'expired', endedAt: now });
         n++;
+        return c.campaignId;
       });
+      if (campaignId) this.pages.forgetCampaign(tenantId, campaignId);
     }
     return n;
   }

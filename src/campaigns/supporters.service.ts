@@ -32,7 +32,7 @@ export class SupportersService {
       if (c.laureateUserId !== user.userId || !isUuid(contributionId)) throw new DomainError('NOT_FOUND');
       const done = await this.supporters.hideMessage(em, tenant.id, c.id, contributionId, this.clock.now());
       if (!done) throw new DomainError('NOT_FOUND');
-      this.pages.forget(tenant.id);
+      this.pages.forgetCampaign(tenant.id, c.id);
       if (done === 'hidden') {
         await this.audit.record(em, {
           tenantId: tenant.id,

@@ -1,5 +1,5 @@
 import { textIn } from '../common/web/language-fields.js';
-import { intlTagOf } from '../common/i18n/format.js';
+import { intlTagOf, memo } from '../common/i18n/format.js';
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock/clock.js';
@@ -45,7 +45,8 @@ export interface RenderedPage {
 
 interface Entry {
   model: ProgrammeReadModel | null;
-  rendered: Map<string, RenderedPage>;
+  /** Promises: concurrent misses of one variant (a 180 KB page at each expiry) share one rendering. */
+  rendered: Map<string, Promise<RenderedPage>>;
 }
 
 @Injectable()
@@ -89,8 +90,13 @@ export class PublicPagesService {
     const key = `${page.locale}|${page.tenant.languages.join(',')}|${page.basePath}|${page.path}`;
     const hit = entry.rendered.get(key);
     if (hit) return hit;
-    const out = await this.render(page, model);
-    if (entry.rendered.size < HTML_VARIANTS) entry.rendered.set(key, out);
+    const out = this.render(page, model);
+    if (entry.rendered.size < HTML_VARIANTS) {
+      entry.rendered.set(key, out);
+      out.catch(() => {
+        if (entry.rendered.get(key) === out) entry.rendered.delete(key);
+      });
+    }
     return out;
   }
 
@@ -135,7 +141,7 @@ export class PublicPagesService {
     const summaryText = localizedText(p.summary, locale, fallbacks);
     const callText = model.call && hasText(model.call.text) ? model.call.text : null;
     const categories = new Map((model.call?.categories ?? []).map((c) => [c.key, c.label]));
-    const list = new Intl.ListFormat(intlTagOf(locale), { type: 'conjunction' });
+    const list = memo(`list:${locale}:conjunction`, () => new Intl.ListFormat(intlTagOf(locale), { type: 'conjunction' }));
     const campaignPath = (slug: string) => `/programmes/${p.slug}/campaigns/${slug}`;
     const campaignOf = new Map(model.campaigns.map((c) => [c.applicationId, campaignPath(c.slug)]));
 

@@ -1,4 +1,4 @@
-import { intlTagOf } from '../common/i18n/format.js';
+import { intlTagOf, memo } from '../common/i18n/format.js';
 import { barChartSvg, cumulativeChartSvg } from './domain/charts.js';
 import type { ReportFigures } from './domain/report.js';
 
@@ -11,28 +11,31 @@ const intl = (locale: Locale) => intlTagOf(locale);
 
 /** Euros for people: whole euros when there are no cents, grouped the language's way. */
 export function formatEuros(cents: number, locale: Locale): string {
-  return new Intl.NumberFormat(intl(locale), {
-    style: 'currency',
-    currency: 'EUR',
-    minimumFractionDigits: cents % 100 === 0 ? 0 : 2,
-    maximumFractionDigits: 2,
-  }).format(cents / 100);
+  const whole = cents % 100 === 0;
+  return memo(
+    `report:eur:${locale}:${whole}`,
+    () => new Intl.NumberFormat(intl(locale), { style: 'currency', currency: 'EUR', minimumFractionDigits: whole ? 0 : 2, maximumFractionDigits: 2 }),
+  ).format(cents / 100);
 }
 
 export function formatNumber(value: number, locale: Locale): string {
-  return new Intl.NumberFormat(intl(locale), { maximumFractionDigits: 1 }).format(value);
+  return memo(`report:num:${locale}`, () => new Intl.NumberFormat(intl(locale), { maximumFractionDigits: 1 })).format(value);
 }
 
 /** A percentage (42.5 for 42.5 %) the language's way: fr "42,5 %", en "42.5%", nl "42,5%". */
 export function formatPercent(value: number | null, locale: Locale): string {
-  return value === null ? '—' : new Intl.NumberFormat(intl(locale), { style: 'percent', maximumFractionDigits: 1 }).format(value / 100);
+  return value === null
+    ? '—'
+    : memo(`report:pct:${locale}`, () => new Intl.NumberFormat(intl(locale), { style: 'percent', maximumFractionDigits: 1 })).format(value / 100);
 }
 
 /** A YYYY-MM-DD calendar date, as the language writes it (the date is already local: no zone shift). */
 export function formatDate(date: string, locale: Locale, style: 'short' | 'long' = 'long'): string {
   const [y, m, d] = date.split('-').map(Number);
   const opts: Intl.DateTimeFormatOptions = style === 'short' ? { day: 'numeric', month: 'short' } : { day: 'numeric', month: 'long', year: 'numeric' };
-  return new Intl.DateTimeFormat(intl(locale), { ...opts, timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
+  return memo(`report:date:${locale}:${style}`, () => new Intl.DateTimeFormat(intl(locale), { ...opts, timeZone: 'UTC' })).format(
+    new Date(Date.UTC(y, m - 1, d)),
+  );
 }
 
 export function categoryLabel(f: ReportFigures, key: string | null, locale: Locale): string {

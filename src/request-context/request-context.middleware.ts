@@ -156,12 +156,27 @@ export class RequestContextMiddleware {
    */
   private checkCsrf(req: TremplinRequest, res: Response, credential: { bearer?: string; session?: string }): void {
     const cookies = (req.cookies ?? {}) as Record<string, string>;
-    let csrfCookie = cookies[CSRF_COOKIE];
-    if (!csrfCookie && !credential.bearer) {
-      csrfCookie = newSecretToken();
-      this.setCookie(req, res, CSRF_COOKIE, csrfCookie, undefined, true);
-    }
-    if (csrfCookie) req.csrfToken = hmac(this.config.appSecret, `csrf:${csrfCookie}`);
+    const csrfCookie = cookies[CSRF_COOKIE];
+    // The token (and a new browser's cookie) is made when something reads it: a page with a form, an
+    // error page. A cookieless JSON call (a contribution from an app) costs neither a cookie nor an HMAC.
+    let token: string | undefined;
+    Object.defineProperty(req, 'csrfToken', {
+      configurable: true,
+      enumerable: true,
+      get: () => {
+        if (token !== undefined) return token;
+        let value = csrfCookie;
+        if (!value && !credential.bearer && !res.headersSent) {
+          value = newSecretToken();
+          this.setCookie(req, res, CSRF_COOKIE, value, undefined, true);
+        }
+        if (value) token = hmac(this.config.appSecret, `csrf:${value}`);
+        return token;
+      },
+      set: (v: string | undefined) => {
+        token = v;
+      },
+    });
     if (req.method === 'POST' && CSRF_EXEMPT.test(req.url.split('?')[0])) return;
     if (UNSAFE.has(req.method) && !credential.bearer) {
       const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();

@@ -112,6 +112,73 @@ describe('contributions under concurrency', () => {
     expect(s).toBe(view.matchedCents);
   });
 
+  it('takes one budget from many campaigns at once: exact, never negative, caps kept', async () => {
+    const CAMPAIGNS = 10;
+    const TOTAL = 25_000;
+    const CAP = 3_000; // per campaign: 10 × 30 EUR wanted, 250 EUR in the budget
+    const w = await createCampaignProgramme(t, city, staff, CAMPAIGNS, {
+      goalCents: 1_000_000,
+      settings: { paymentProvider: 'webhook', matchFactorPercent: 100, matchCapPerContributionCents: 400, matchCapPerCampaignCents: CAP },
+    });
+    const partner = await t
+      .http()
+      .post(`/api/programmes/${w.programme.id}/partners`)
+      .set(staff.headers)
+      .send({ name: 'Mécène commun', capacity: 1 })
+      .expect(201);
+    await t
+      .http()
+      .put(`/api/programmes/${w.programme.id}/match-budgets`)
+      .set(staff.headers)
+      .send({ partnerId: partner.body.id, kind: 'ratio', totalCents: TOTAL })
+      .expect(200);
+    await w.open();
+    const balance = async () =>
+      Number((await t.ds.query(`SELECT remaining_cents FROM match_budget WHERE partner_id = $1`, [partner.body.id]))[0].remaining_cents);
+    // The balance read again and again while the contributions arrive: never below zero.
+    const seen: number[] = [];
+    let hammering = true;
+    const sampler = (async () => {
+      while (hammering) {
+        seen.push(await balance());
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    })();
+    const requests = Array.from({ length: 220 }, (_, i) => ({
+      campaign: w.campaigns[i % CAMPAIGNS].id,
+      key: `many-${randomUUID()}`,
+      body: contributionBody({ amountCents: 1_000 + (i % 9) * 100, email: `m${i % 150}@example.org` }),
+    }));
+    const responses = await Promise.all(
+      requests.map((r) => t.http().post(`/api/campaigns/${r.campaign}/contributions`).set({ Host: city.host, 'Idempotency-Key': r.key }).send(r.body)),
+    );
+    hammering = false;
+    await sampler;
+    expect(responses.map((r) => r.status).filter((s) => s !== 201)).toEqual([]);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(Math.min(...seen)).toBeGreaterThanOrEqual(0);
+
+    const ids = w.campaigns.map((c) => c.id);
+    const rows: Array<{ id: string; campaign_id: string; matched_cents: string }> = await t.ds.query(
+      `SELECT id, campaign_id, matched_cents FROM contribution WHERE campaign_id = ANY($1)`,
+      [ids],
+    );
+    expect(rows).toHaveLength(requests.length);
+    const matched = rows.reduce((s, r) => s + Number(r.matched_cents), 0);
+    expect(await balance()).toBeGreaterThanOrEqual(0);
+    expect(matched + (await balance())).toBe(TOTAL);
+    // More was wanted than the budget held: all of it is reserved, not a cent more.
+    expect(matched).toBe(TOTAL);
+    // Each campaign's cap held, and each contribution's match is exactly its allocations.
+    for (const id of ids) expect(rows.filter((r) => r.campaign_id === id).reduce((s, r) => s + Number(r.matched_cents), 0)).toBeLessThanOrEqual(CAP);
+    const allocations: Array<{ contribution_id: string; s: number }> = await t.ds.query(
+      `SELECT contribution_id, sum(amount_cents)::int AS s FROM match_allocation WHERE campaign_id = ANY($1) AND status = 'reserved' GROUP BY contribution_id`,
+      [ids],
+    );
+    const byContribution = new Map(allocations.map((a) => [a.contribution_id, a.s]));
+    for (const r of rows) expect(byContribution.get(r.id) ?? 0).toBe(Number(r.matched_cents));
+  });
+
   it('does the same through Stripe: one Checkout Session per contribution, each webhook applied once, totals exact', async () => {
     await t.http().put('/api/payment-settings').set(staff.headers).send({ stripeSecretKey: STRIPE_KEY, stripeEndpointSecret: ENDPOINT_SECRET }).expect(200);
     const M = 160;

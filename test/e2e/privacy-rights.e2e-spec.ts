@@ -1,7 +1,9 @@
 import { Tenant } from '../../src/tenants/tenant.entity.js';
 import { seedDemoResults } from '../../src/database/demo-results-seed.js';
 import { seedDemo } from '../../src/database/demo-seed.js';
+import { TransactionRunner } from '../../src/common/db/transaction.js';
 import { PersonalDataRegistry } from '../../src/privacy/personal-data.js';
+import { FileStorage } from '../../src/storage/file-storage.js';
 import { ENTITIES } from '../../src/database/entities.js';
 import { createPerson, type TestPerson, type TestTenant } from '../factories/index.js';
 import { linkIn, TestSmtpServer } from '../setup/smtp.js';
@@ -122,6 +124,19 @@ describe('personal data rights: export and erasure (issue 21)', () => {
       `UPDATE campaign_backer SET email_key = $2 WHERE campaign_id = $1 AND email_key = (SELECT email_key FROM contribution WHERE id = $3 LIMIT 1)`,
       [other.campaign_id, laureate.email, other.id],
     );
+    // A file they handed in with their application (its content names them).
+    const file = await t.app.get(TransactionRunner).run((em) =>
+      t.app.get(FileStorage).put(em, {
+        tenantId: demo.tenant.id,
+        ownerType: 'application',
+        ownerId: laureate.id,
+        purpose: 'pitch_deck',
+        filename: 'dossier.pdf',
+        contentType: 'application/pdf',
+        uploadedBy: laureate.userId,
+        bytes: Buffer.from(`%PDF-1.4 dossier de ${laureate.name} <${laureate.email}>`),
+      }),
+    );
     const me = await createPerson(t, demo, null, { email: laureate.email });
     expect(me.userId).toBe(laureate.userId);
 
@@ -146,6 +161,9 @@ describe('personal data rights: export and erasure (issue 21)', () => {
     const files = unzipSync(new Uint8Array(zip.body as Buffer));
     expect(Object.keys(files)).toEqual(expect.arrayContaining(['data.json', 'account.csv', 'applications.csv', 'contributions.csv']));
     expect(strFromU8(files['account.csv'])).toContain(laureate.email);
+    const handedIn = Object.keys(files).filter((f) => f.startsWith('files/'));
+    expect(handedIn).toEqual([`files/${file.id.slice(0, 8)}-dossier.pdf`]);
+    expect(strFromU8(files[handedIn[0]])).toContain(laureate.name);
 
     const asked = await t.http().post('/api/me/erasure-request').set(me.headers).expect(202);
     const again = await t.http().post('/api/me/erasure-request').set(me.headers).expect(202);
@@ -186,6 +204,7 @@ describe('personal data rights: export and erasure (issue 21)', () => {
       applicant_name: done.body.pseudonym,
       answers: {},
     });
+    expect(await t.ds.query(`SELECT id FROM stored_file WHERE id = $1`, [file.id])).toEqual([]);
     const [audit] = await t.ds.query(`SELECT data FROM audit_entry WHERE action = 'privacy.erased' ORDER BY id DESC LIMIT 1`);
     expect(audit.data.pseudonym).toBe(done.body.pseudonym);
   }, 120_000);
@@ -210,6 +229,11 @@ describe('personal data rights: export and erasure (issue 21)', () => {
         [programmeId],
       ),
       snapshots: await t.ds.query(`SELECT version, figures FROM report_snapshot WHERE programme_id = $1 ORDER BY version`, [programmeId]),
+      budgets: await t.ds.query(`SELECT id, total_cents, remaining_cents FROM match_budget WHERE programme_id = $1 ORDER BY id`, [programmeId]),
+      allocations: await t.ds.query(
+        `SELECT a.kind, a.status, sum(a.amount_cents)::bigint AS cents FROM match_allocation a JOIN campaign c ON c.id = a.campaign_id WHERE c.programme_id = $1 GROUP BY 1, 2 ORDER BY 1, 2`,
+        [programmeId],
+      ),
       live: withoutInstants((await t.http().get(`/api/programmes/${programmeId}/report`).set(staff.headers).expect(200)).body),
       applications: await t.ds.query(
         `SELECT receipt_number, status, screening, goal_cents, title FROM application WHERE programme_id = $1 ORDER BY receipt_number, id`,

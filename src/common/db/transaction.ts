@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, type QueryRunner } from 'typeorm';
 
 const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock
 
@@ -12,17 +12,45 @@ const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadloc
 export class TransactionRunner {
   constructor(private readonly ds: DataSource) {}
 
-  async run<T>(work: (em: EntityManager) => Promise<T>, opts: { outer?: EntityManager; retries?: number } = {}): Promise<T> {
+  /**
+   * `before`: a statement that must count whatever the unit's outcome (a rate limit's hit), run once on
+   * the same connection just before the transaction begins, outside it: one pool checkout for both.
+   */
+  async run<T>(
+    work: (em: EntityManager) => Promise<T>,
+    opts: { outer?: EntityManager; retries?: number; before?: (em: EntityManager) => Promise<void> } = {},
+  ): Promise<T> {
     if (opts.outer) return work(opts.outer);
     const retries = opts.retries ?? 3;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.ds.transaction(work);
-      } catch (err) {
-        const code = (err as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (err as { code?: string }).code;
-        if (attempt >= retries || !code || !RETRYABLE.has(code)) throw err;
-        await new Promise((r) => setTimeout(r, 5 * 2 ** attempt + Math.random() * 10));
+    const runner = opts.before ? this.ds.createQueryRunner() : undefined;
+    try {
+      if (runner && opts.before) {
+        await runner.connect();
+        await opts.before(runner.manager);
       }
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return runner ? await this.once(runner, work) : await this.ds.transaction(work);
+        } catch (err) {
+          const code = (err as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (err as { code?: string }).code;
+          if (attempt >= retries || !code || !RETRYABLE.has(code)) throw err;
+          await new Promise((r) => setTimeout(r, 5 * 2 ** attempt + Math.random() * 10));
+        }
+      }
+    } finally {
+      await runner?.release();
+    }
+  }
+
+  private async once<T>(runner: QueryRunner, work: (em: EntityManager) => Promise<T>): Promise<T> {
+    await runner.startTransaction();
+    try {
+      const result = await work(runner.manager);
+      await runner.commitTransaction();
+      return result;
+    } catch (err) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => {});
+      throw err;
     }
   }
 }

@@ -16,12 +16,24 @@ export function intlTagOf(locale: Locale): string {
 }
 
 /** Intl formatters cost tens of microseconds to build: one per language and style. */
-const cache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat | Intl.PluralRules | Intl.ListFormat>();
-function memo<T extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.PluralRules | Intl.ListFormat>(key: string, make: () => T): T {
+type IntlFormatter = Intl.NumberFormat | Intl.DateTimeFormat | Intl.PluralRules | Intl.ListFormat | Intl.Collator;
+const cache = new Map<string, IntlFormatter>();
+/** The formatter of `key`, built once (the key names the language and every option). */
+export function memo<T extends IntlFormatter>(key: string, make: () => T): T {
   let f = cache.get(key) as T | undefined;
   if (!f) cache.set(key, (f = make()));
   return f;
 }
+
+/** Formatters for intl-messageformat shared by every message (otherwise each compiled message builds its own). */
+export const sharedMessageFormatters = {
+  getNumberFormat: (locales?: string | string[], opts?: Intl.NumberFormatOptions) =>
+    memo(`mf:n:${String(locales)}:${JSON.stringify(opts ?? {})}`, () => new Intl.NumberFormat(locales, opts)),
+  getDateTimeFormat: (locales?: string | string[], opts?: Intl.DateTimeFormatOptions) =>
+    memo(`mf:d:${String(locales)}:${JSON.stringify(opts ?? {})}`, () => new Intl.DateTimeFormat(locales, opts)),
+  getPluralRules: (locales?: string | string[], opts?: Intl.PluralRulesOptions) =>
+    memo(`mf:p:${String(locales)}:${JSON.stringify(opts ?? {})}`, () => new Intl.PluralRules(locales, opts)),
+};
 
 /** Euros from integer cents: fr "1 234 €", en "€1,234", nl "€ 1.234"; cents only when there are some ("1 234,50 €"). */
 export function formatMoney(cents: number, locale: Locale): string {

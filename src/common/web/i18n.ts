@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IntlMessageFormat } from 'intl-messageformat';
-import { registerIntlTag } from '../i18n/format.js';
+import { registerIntlTag, sharedMessageFormatters } from '../i18n/format.js';
 import type { Locale } from '../i18n/localized.js';
 import { findTemplatesDir } from './template-dir.js';
 
@@ -91,7 +91,7 @@ export class Translations {
 }
 
 function compile(source: string, tag: string): { mf: IntlMessageFormat; args: string[] } {
-  const mf = new IntlMessageFormat(source, tag, undefined, { ignoreTag: true });
+  const mf = new IntlMessageFormat(source, tag, undefined, { ignoreTag: true, formatters: sharedMessageFormatters });
   return { mf, args: [...argumentsOf(mf.getAst() as AstNode[])] };
 }
 

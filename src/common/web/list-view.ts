@@ -1,3 +1,4 @@
+import { memo } from '../i18n/format.js';
 /**
  * Lists that scale on staff pages (issue 16): sorting by column, pages and counts, kept in the query string
  * so that a list works without JavaScript, can be bookmarked and survives a reload.
@@ -99,7 +100,7 @@ function compare(a: SortValue, b: SortValue, collator: Intl.Collator): number {
 export function sortRows<T>(rows: readonly T[], columns: ReadonlyArray<ListColumn<T>>, state: ListState, intlTag: string): T[] {
   const column = columns.find((c) => c.key === state.sort && c.value);
   if (!column?.value) return [...rows];
-  const collator = new Intl.Collator(intlTag, { numeric: true, sensitivity: 'base' });
+  const collator = memo(`collator:${intlTag}`, () => new Intl.Collator(intlTag, { numeric: true, sensitivity: 'base' }));
   const get = column.value;
   const sign = state.dir === 'asc' ? 1 : -1;
   const keyed = rows.map((row, i) => ({ row, i, v: get(row) }));

@@ -1,4 +1,4 @@
-import { intlTagOf } from '../i18n/format.js';
+import { intlTagOf, memo } from '../i18n/format.js';
 import type { Locale } from '../i18n/localized.js';
 /**
  * The one parser of amounts typed into forms, in euros, to integer cents, and its inverse for the value
@@ -61,5 +61,8 @@ export function eurosToCents(raw: string): number | null {
 export function centsToInput(cents: number | null | undefined, locale: Locale): string {
   if (cents === null || cents === undefined) return '';
   const digits = cents % 100 === 0 ? 0 : 2;
-  return new Intl.NumberFormat(intlTagOf(locale), { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false }).format(cents / 100);
+  return memo(
+    `input:${locale}:${digits}`,
+    () => new Intl.NumberFormat(intlTagOf(locale), { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false }),
+  ).format(cents / 100);
 }

@@ -1,0 +1,67 @@
+import { CampaignPageCache } from '../../../src/campaigns/campaign-page.cache.js';
+import type { CampaignPage } from '../../../src/campaigns/campaigns.service.js';
+import { FixedClock } from '../../../src/common/clock/clock.js';
+
+const pageOf = (campaignId: string, v: number) => ({ campaign: { id: campaignId }, v }) as unknown as CampaignPage & { v: number };
+
+/** A load the test finishes when it wants (a page still loading when a contribution arrives). */
+function deferred(campaignId: string, v: number) {
+  let finish!: () => void;
+  const promise = new Promise<CampaignPage>((resolve) => (finish = () => resolve(pageOf(campaignId, v))));
+  return { load: () => promise, finish };
+}
+
+describe('campaign page cache', () => {
+  const tenant = 't1';
+  let clock: FixedClock;
+  let cache: CampaignPageCache;
+  let loads: number;
+  const get = (key: string, campaignId: string) =>
+    cache.get(tenant, key, async () => {
+      loads += 1;
+      return pageOf(campaignId, loads);
+    }) as Promise<CampaignPage & { v: number }>;
+
+  beforeEach(() => {
+    clock = new FixedClock(new Date('2026-09-01T08:00:00Z'));
+    cache = new CampaignPageCache(clock);
+    loads = 0;
+  });
+
+  it("forgets one campaign's pages and keeps the others'", async () => {
+    await get('slug:p/a', 'A');
+    await get('slug:p/b', 'B');
+    cache.forgetCampaign(tenant, 'A');
+    expect((await get('slug:p/a', 'A')).v).toBe(3);
+    expect((await get('slug:p/b', 'B')).v).toBe(2);
+    cache.forget(tenant);
+    expect((await get('slug:p/b', 'B')).v).toBe(4);
+  });
+
+  it('does not keep a page that was loading when its campaign changed, and keeps the others still loading', async () => {
+    const a = deferred('A', 10);
+    const b = deferred('B', 20);
+    const waitingA = cache.get(tenant, 'slug:p/a', a.load);
+    const waitingB = cache.get(tenant, 'slug:p/b', b.load);
+    cache.forgetCampaign(tenant, 'A');
+    a.finish();
+    b.finish();
+    // Whoever waited gets what was read; the next reader of A reads again, B's page stays cached.
+    expect(((await waitingA) as CampaignPage & { v: number }).v).toBe(10);
+    expect(((await waitingB) as CampaignPage & { v: number }).v).toBe(20);
+    await Promise.resolve();
+    expect((await get('slug:p/a', 'A')).v).toBe(1);
+    expect(((await cache.get(tenant, 'slug:p/b', async () => pageOf('B', 99))) as CampaignPage & { v: number }).v).toBe(20);
+  });
+
+  it('shares one load and one rendering among concurrent readers, and expires after its time', async () => {
+    let renders = 0;
+    const render = async () => `<p>${++renders}</p>`;
+    const variant = { key: 'fr', tenant: {} };
+    const all = await Promise.all(Array.from({ length: 5 }, () => cache.rendered(tenant, 'slug:p/a', async () => pageOf('A', ++loads), variant, render)));
+    expect(new Set(all.map((x) => x.html))).toEqual(new Set(['<p>1</p>']));
+    expect(loads).toBe(1);
+    clock.advance(2_001);
+    expect((await cache.rendered(tenant, 'slug:p/a', async () => pageOf('A', ++loads), variant, render)).html).toBe('<p>2</p>');
+  });
+});
