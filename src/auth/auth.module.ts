@@ -16,7 +16,8 @@ import { UsersRepository } from './users.repository.js';
 @Module({
   imports: [NotificationsModule],
   controllers: [AuthController, AuthPagesController],
-  providers: [AuthPersonalData, 
+  providers: [
+    AuthPersonalData,
     AuthService,
     SessionsService,
     UsersRepository,

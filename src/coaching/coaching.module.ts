@@ -20,7 +20,8 @@ import { LaureateScheduleService } from './laureate-schedule.service.js';
 @Module({
   imports: [PrivacyModule, AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, JuryModule],
   controllers: [CoachingController, CoachingPagesController],
-  providers: [CoachingPersonalData, 
+  providers: [
+    CoachingPersonalData,
     CoachingRepository,
     CoachingSessionsService,
     CoachingService,

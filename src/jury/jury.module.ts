@@ -25,7 +25,8 @@ import { JuryWaitingPagesController } from './jury-waiting.pages.controller.js';
 @Module({
   imports: [PrivacyModule, AuthModule, TenantsModule, NotificationsModule, ProgrammesModule, ApplicationsModule],
   controllers: [JuryController, JuryPagesController, JuryStaffPagesController, JuryWaitingController, JuryWaitingPagesController],
-  providers: [JuryPersonalData, 
+  providers: [
+    JuryPersonalData,
     JuryRepository,
     JuryLookups,
     JurySetupService,
