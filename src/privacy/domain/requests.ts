@@ -9,7 +9,7 @@ export function answerDueAt(requestedAt: Date): Date {
   return dueAt(requestedAt, ANSWER_MONTHS);
 }
 
-/** A short pseudonym, readable in an audit line ("#7F3A9C"), random: it cannot be recomputed from the person. */
+/** A short pseudonym, readable in an audit line ("#7F3A9C21"), random: it cannot be recomputed from the person. */
 export function pseudonymFrom(random: Buffer): string {
   return `#${random.subarray(0, 4).toString('hex').toUpperCase()}`;
 }
