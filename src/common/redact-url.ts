@@ -11,13 +11,19 @@ export const REDACTED = '[redacted]';
  * - a laureate's calendar feed;
  * - a contribution's reference (its status page, API and page, is its only key); "confirm" is the
  *   pledge-confirmation route, whose token is in the query string;
- * - an unsubscribe link's token (it names the address, which logs must not keep, and stops its e-mails).
+ * - an unsubscribe link's token (it names the address, which logs must not keep, and stops its e-mails);
+ * - a link to a person's data (it downloads everything the authority keeps about them), on its page and
+ *   in the API (staff's `/staff/privacy/requests/<id>` is an id, not a secret, and is kept);
+ * - an application's contact-address confirmation link.
  */
 const SECRET_SEGMENTS: ReadonlyArray<[RegExp, string]> = [
   [/(\/sign-in\/link\/)[^/?#]+/g, `$1${REDACTED}`],
   [/(\/coaching\/calendar\/)[^/?#]+?(\.ics)?(?=$|[/?#])/g, `$1${REDACTED}$2`],
   [/(\/contributions\/)(?!confirm(?:$|[/?#]))[^/?#]+/g, `$1${REDACTED}`],
   [/(\/unsubscribe\/)[^/?#]+/g, `$1${REDACTED}`],
+  [/(?<!\/staff)(\/privacy\/requests\/)(?!new(?:$|[/?#]))[^/?#]+/g, `$1${REDACTED}`],
+  [/(\/api\/privacy\/links\/)[^/?#]+/g, `$1${REDACTED}`],
+  [/(\/applications\/contact-email\/)(?!confirm(?:$|[/?#]))[^/?#]+/g, `$1${REDACTED}`],
 ];
 
 /** Query parameters that are secrets, by name: tokens of any kind, CSRF tokens, passwords, keys. */

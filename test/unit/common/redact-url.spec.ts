@@ -12,6 +12,12 @@ describe('redactUrl', () => {
     expect(redactUrl(`/t/x1/coaching/calendar/${TOKEN}`)).toBe(`/t/x1/coaching/calendar/${REDACTED}`);
     expect(redactUrl('/contributions/5b0c3a51-1f34-4a0e-9d6e-0d6a8d1c2b3a')).toBe(`/contributions/${REDACTED}`);
     expect(redactUrl('/api/contributions/5b0c3a51-1f34-4a0e-9d6e-0d6a8d1c2b3a?lang=fr')).toBe(`/api/contributions/${REDACTED}?lang=fr`);
+    // A link to a person's data downloads all of it; the staff's request page is an id and stays.
+    expect(redactUrl(`/t/x1/privacy/requests/${TOKEN}/archive.zip`)).toBe(`/t/x1/privacy/requests/${REDACTED}/archive.zip`);
+    expect(redactUrl('/privacy/requests/new?kind=erasure')).toBe('/privacy/requests/new?kind=erasure');
+    expect(redactUrl(`/api/privacy/links/${TOKEN}/data`)).toBe(`/api/privacy/links/${REDACTED}/data`);
+    expect(redactUrl('/staff/privacy/requests/0b7e7c2a-4f7e-4a1e-9c1e-2f0c1a2b3c4d')).toBe('/staff/privacy/requests/0b7e7c2a-4f7e-4a1e-9c1e-2f0c1a2b3c4d');
+    expect(redactUrl(`/applications/contact-email/${TOKEN}`)).toBe(`/applications/contact-email/${REDACTED}`);
     // An unsubscribe token names the address it stops.
     expect(redactUrl(`/t/x1/unsubscribe/${TOKEN}.${TOKEN}/resubscribe?saved=1`)).toBe(`/t/x1/unsubscribe/${REDACTED}/resubscribe?saved=1`);
   });
