@@ -13,7 +13,7 @@ import { daysLeft } from './domain/requests.js';
 import { RefuseRequestDto } from './dto/privacy.dto.js';
 import type { PrivacyRequestStatus } from './privacy-request.entity.js';
 import { PrivacyRequestsService } from './privacy-requests.service.js';
-import { SECTIONS } from './privacy.pages.controller.js';
+import { heldWithLabels } from './privacy.pages.controller.js';
 import { byKind, RetentionService } from './retention.service.js';
 
 const STATUSES: PrivacyRequestStatus[] = ['open', 'done', 'refused'];
@@ -189,7 +189,7 @@ export class PrivacyStaffPagesController {
       late: request.status === 'open' && left < 0,
       daysLeft: left,
       lateDays: -left,
-      held: held.map((h) => ({ ...h, label: SECTIONS.has(h.name) ? `privacy.section.${h.name}` : 'privacy.section.other' })),
+      held: heldWithLabels(held),
       counts: (request.counts ?? []).map((c) => ({ ...c })),
       values: { reason: typeof values.reason === 'string' ? values.reason : '' },
       errors: errorMap(errors),

@@ -38,6 +38,11 @@ export const SECTIONS = new Set([
   'unsubscribed',
 ]);
 
+/** Held data per kind, each with its catalogue label (the person's page, the link's page, staff's request page). */
+export function heldWithLabels(held: Array<{ name: string; rows: number }>) {
+  return held.map((h) => ({ ...h, label: SECTIONS.has(h.name) ? `privacy.section.${h.name}` : 'privacy.section.other' }));
+}
+
 /**
  * The person's side of their rights: "my data" when signed in (download, ask for erasure), and for
  * anyone (a contributor has no account) a form that e-mails a link to the same, valid a day.
@@ -138,7 +143,7 @@ export class PrivacyPagesController {
 
   /** Sections with rows, named in the reader's language. */
   private sections(held: Array<{ name: string; rows: number }>) {
-    return held.map((h) => ({ ...h, label: SECTIONS.has(h.name) ? `privacy.section.${h.name}` : 'privacy.section.other' }));
+    return heldWithLabels(held);
   }
 
   private async sendArchive(res: Response, tenantId: string, data: PersonalDataExport) {
