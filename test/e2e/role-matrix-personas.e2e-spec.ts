@@ -411,8 +411,16 @@ describe('role matrix, persona by persona', () => {
     const headers = SIGNS_CALLER_OUT.has(route.key) && persona.signedIn ? await standIn(persona) : persona.headers;
     // The platform's pages are served only under the installation's own host (loopback here).
     const host = route.path.startsWith('/platform') ? { Host: '127.0.0.1' } : {};
-    const req = t.http()[route.method.toLowerCase() as 'get'](path).set(headers).set(host).set('Accept', 'application/json');
-    const res = ['POST', 'PUT', 'PATCH'].includes(route.method) ? await req.set('Content-Type', 'application/json').send(JSON.stringify(body)) : await req;
+    const send = () => {
+      const req = t.http()[route.method.toLowerCase() as 'get'](path).set(headers).set(host).set('Accept', 'application/json');
+      return ['POST', 'PUT', 'PATCH'].includes(route.method) ? req.set('Content-Type', 'application/json').send(JSON.stringify(body)) : req;
+    };
+    let res = await send();
+    // A 503 says the instance was too busy to answer (a busy CI machine), not who may pass: ask again.
+    for (let retry = 0; res.status === 503 && retry < 2; retry++) {
+      await new Promise((r) => setTimeout(r, 1_000));
+      res = await send();
+    }
     return { status: res.status, code: (res.body as { code?: string } | undefined)?.code };
   }
 
