@@ -120,6 +120,43 @@ describe('pairwise comparison (Bradley–Terry with juror reliability)', () => {
     );
   });
 
+  it('property: the fit is the EM fixed point (one more plain EM step from it moves nothing)', () => {
+    // Checked from the result alone, so it holds whatever acceleration the fit uses.
+    fc.assert(
+      fc.property(comparisonCase, ([panel, comparisons]) => {
+        const result = aggregatePairwise({ ...panel, comparisons, options: { tolerance: 1e-12, maxIterations: 20_000 } });
+        fc.pre(result.converged);
+        const kept = strip(panel, comparisons);
+        const logPi = new Map(result.scores.map((s) => [s.applicationId, s.score]));
+        for (const a of panel.applicationIds) if (!logPi.has(a)) logPi.set(a, 0);
+        const eta = new Map(result.reliability.map((r) => [r.jurorId, r.reliability]));
+        const weight = new Map(panel.jurors.map((j) => [j.id, j.weight]));
+        const pi = (a: string) => Math.exp(logPi.get(a)!);
+        const num = new Map(panel.applicationIds.map((a) => [a, 1 / (pi(a) + 1)]));
+        const den = new Map(num);
+        const agreeing = new Map<string, number>();
+        for (const c of kept) {
+          const [pw, pl] = [pi(c.winnerId), pi(c.loserId)];
+          const p = pw / (pw + pl);
+          const e = eta.get(c.jurorId)!;
+          const r = (e * p) / (e * p + (1 - e) * (1 - p));
+          agreeing.set(c.jurorId, (agreeing.get(c.jurorId) ?? 0) + r);
+          const t = weight.get(c.jurorId)! / (pw + pl);
+          num.set(c.winnerId, num.get(c.winnerId)! + t * r * pl);
+          den.set(c.winnerId, den.get(c.winnerId)! + t * (1 - r));
+          num.set(c.loserId, num.get(c.loserId)! + t * (1 - r) * pw);
+          den.set(c.loserId, den.get(c.loserId)! + t * r);
+        }
+        for (const s of result.scores) expect(Math.abs(Math.log(num.get(s.applicationId)! / den.get(s.applicationId)!) - s.score)).toBeLessThan(1e-8);
+        for (const r of result.reliability) {
+          const next = Math.max(0.5, ((agreeing.get(r.jurorId) ?? 0) + 4) / (r.comparisons + 5));
+          expect(Math.abs(next - r.reliability)).toBeLessThan(1e-8);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('property: a comparison by a juror with a conflict on either application never counts', () => {
     fc.assert(
       fc.property(comparisonCase, ([panel, comparisons]) => {

@@ -81,126 +81,216 @@ export function aggregatePairwise(input: PairwiseInput): PairwiseResult {
   const nApps = panel.applicationIds.length;
   const nJurors = panel.jurors.length;
 
-  const seen = new Set<string>();
+  // Comparisons as numbers (juror, winner, loser) → one key: no string per comparison, and one numeric sort.
+  const span = nApps * nApps;
+  const seen = new Set<number>();
+  const seenUnknown = new Set<string>();
   const ignored: IgnoredBallot[] = [];
-  const counted: [number, number, number][] = [];
+  const keys: number[] = [];
   for (const c of input.comparisons) {
     if (c.winnerId === c.loserId) throw juryError('BALLOT_INVALID_COMPARISON', { jurorId: c.jurorId, applicationId: c.winnerId });
-    const [x, y] = c.winnerId < c.loserId ? [c.winnerId, c.loserId] : [c.loserId, c.winnerId];
-    const key = `${c.jurorId}\u0000${x}\u0000${y}`;
-    if (seen.has(key)) throw juryError('BALLOT_DUPLICATE', { jurorId: c.jurorId, applicationIds: [x, y] });
-    seen.add(key);
+    const j = panel.jurorIndex.get(c.jurorId);
+    const w = panel.applicationIndex.get(c.winnerId);
+    const l = panel.applicationIndex.get(c.loserId);
+    const duplicate = () =>
+      juryError('BALLOT_DUPLICATE', { jurorId: c.jurorId, applicationIds: c.winnerId < c.loserId ? [c.winnerId, c.loserId] : [c.loserId, c.winnerId] });
+    if (j !== undefined && w !== undefined && l !== undefined) {
+      const pair = j * span + Math.min(w, l) * nApps + Math.max(w, l);
+      if (seen.has(pair)) throw duplicate();
+      seen.add(pair);
+    } else {
+      const [x, y] = c.winnerId < c.loserId ? [c.winnerId, c.loserId] : [c.loserId, c.winnerId];
+      const pair = `${c.jurorId}\u0000${x}\u0000${y}`;
+      if (seenUnknown.has(pair)) throw duplicate();
+      seenUnknown.add(pair);
+    }
     // A comparison is about both applications: a conflict on either one takes the whole comparison out.
     const rw = panel.screen(c.jurorId, c.winnerId);
     const rl = panel.screen(c.jurorId, c.loserId);
     if (rw) ignored.push({ jurorId: c.jurorId, applicationId: c.winnerId, reason: rw });
     if (rl) ignored.push({ jurorId: c.jurorId, applicationId: c.loserId, reason: rl });
     if (rw || rl) continue;
-    counted.push([panel.jurorIndex.get(c.jurorId)!, panel.applicationIndex.get(c.winnerId)!, panel.applicationIndex.get(c.loserId)!]);
+    keys.push(j! * span + w! * nApps + l!);
   }
-  // One fixed order for every sum below, whatever order comparisons came in.
-  counted.sort((p, q) => p[0] - q[0] || p[1] - q[1] || p[2] - q[2]);
-  const C = counted.length;
+  // One fixed order for every sum below (juror, winner, loser), whatever order comparisons came in.
+  const sortedKeys = Float64Array.from(keys).sort();
+  const C = sortedKeys.length;
   const cj = new Int32Array(C);
   const cw = new Int32Array(C);
   const cl = new Int32Array(C);
   const cWeight = new Float64Array(C);
-  counted.forEach(([j, w, l], i) => {
+  for (let i = 0; i < C; i++) {
+    const k = sortedKeys[i];
+    const j = Math.floor(k / span);
+    const rest = k - j * span;
     cj[i] = j;
-    cw[i] = w;
-    cl[i] = l;
+    cw[i] = Math.floor(rest / nApps);
+    cl[i] = rest % nApps;
     cWeight[i] = panel.jurors[j].weight;
-  });
+  }
 
   const jurorComparisons = new Uint32Array(nJurors);
   for (let i = 0; i < C; i++) jurorComparisons[cj[i]]++;
 
   const { agree, disagree } = opts.reliabilityPrior;
   const gamma = opts.priorComparisons;
-  const pi = new Float64Array(nApps).fill(1);
-  const eta = new Float64Array(nJurors).fill(agree / (agree + disagree));
-  const r = new Float64Array(C);
+  // The parameters as one vector: ln π of each application, then η of each juror.
+  const size = nApps + nJurors;
   const numerator = new Float64Array(nApps);
   const denominator = new Float64Array(nApps);
   const agreeSum = new Float64Array(nJurors);
-  let iterations = 0;
-  let converged = false;
-  while (iterations < opts.maxIterations) {
-    iterations++;
-    // E-step: probability that each comparison was cast in agreement with the model.
-    for (let i = 0; i < C; i++) {
-      const p = pi[cw[i]] / (pi[cw[i]] + pi[cl[i]]);
-      const e = eta[cj[i]];
-      r[i] = (e * p) / (e * p + (1 - e) * (1 - p));
-    }
-    // M-step, reliabilities. Floored at 0.5: a juror who disagrees with the jury is given no say rather
-    // than having their choices counted reversed, which would turn their vote against what they chose.
-    agreeSum.fill(0);
-    for (let i = 0; i < C; i++) agreeSum[cj[i]] += r[i];
-    let delta = 0;
-    for (let j = 0; j < nJurors; j++) {
-      const next = Math.max(MIN_RELIABILITY, (agreeSum[j] + agree) / (jurorComparisons[j] + agree + disagree));
-      delta = Math.max(delta, Math.abs(next - eta[j]));
-      eta[j] = next;
-    }
-    // M-step, strengths, by Newman's iteration (2023): the same fixed point as Zermelo's / Hunter's MM
-    // but many times fewer iterations when comparisons are sparse. Expected wins come from the E-step.
+  const pi = new Float64Array(nApps);
+
+  /**
+   * One EM iteration from θ into `out`; returns the largest move. The E-step (probability that each
+   * comparison was cast in agreement with the model) and both M-steps share one pass over the comparisons:
+   * the strengths' step reads the E-step's weights and the old strengths, never the new reliabilities.
+   */
+  function emStep(theta: Float64Array, out: Float64Array): number {
     for (let a = 0; a < nApps; a++) {
-      const t = gamma / (pi[a] + 1);
+      const p = Math.exp(theta[a]);
+      pi[a] = p;
+      const t = gamma / (p + 1);
       numerator[a] = t;
       denominator[a] = t;
     }
+    agreeSum.fill(0);
     for (let i = 0; i < C; i++) {
       const w = cw[i];
       const l = cl[i];
-      const t = cWeight[i] / (pi[w] + pi[l]);
-      const wWon = t * r[i];
-      const lWon = t * (1 - r[i]);
-      numerator[w] += wWon * pi[l];
+      const pw = pi[w];
+      const pl = pi[l];
+      const sum = pw + pl;
+      const p = pw / sum;
+      const e = theta[nApps + cj[i]];
+      const agreeing = e * p;
+      const ri = agreeing / (agreeing + (1 - e) * (1 - p));
+      agreeSum[cj[i]] += ri;
+      // Newman's iteration (2023): the same fixed point as Zermelo's / Hunter's MM but many times fewer
+      // iterations when comparisons are sparse. Expected wins come from the E-step.
+      const t = cWeight[i] / sum;
+      const wWon = t * ri;
+      const lWon = t - wWon;
+      numerator[w] += wWon * pl;
       denominator[w] += lWon;
-      numerator[l] += lWon * pi[w];
+      numerator[l] += lWon * pw;
       denominator[l] += wWon;
     }
+    let delta = 0;
     for (let a = 0; a < nApps; a++) {
-      const next = numerator[a] / denominator[a];
-      delta = Math.max(delta, Math.abs(Math.log(next) - Math.log(pi[a])));
-      pi[a] = next;
+      const next = Math.log(numerator[a] / denominator[a]);
+      delta = Math.max(delta, Math.abs(next - theta[a]));
+      out[a] = next;
     }
-    if (delta < opts.tolerance) {
+    // Reliabilities floored at 0.5: a juror who disagrees with the jury is given no say rather than
+    // having their choices counted reversed, which would turn their vote against what they chose.
+    for (let j = 0; j < nJurors; j++) {
+      const next = Math.max(MIN_RELIABILITY, (agreeSum[j] + agree) / (jurorComparisons[j] + agree + disagree));
+      delta = Math.max(delta, Math.abs(next - theta[nApps + j]));
+      out[nApps + j] = next;
+    }
+    return delta;
+  }
+
+  // EM alone crawls (some 600 iterations for 2,000 applications): SQUAREM (Varadhan & Roland 2008)
+  // extrapolates from two EM steps along their path, then takes one EM step from there. Same fixed point;
+  // an extrapolation that moves less well than plain EM is dropped for the two plain steps.
+  const theta0 = new Float64Array(size).fill(0);
+  theta0.fill(agree / (agree + disagree), nApps);
+  const theta1 = new Float64Array(size);
+  const theta2 = new Float64Array(size);
+  const jump = new Float64Array(size);
+  const settled = new Float64Array(size);
+  let iterations = 0;
+  let converged = false;
+  const accept = (from: Float64Array) => theta0.set(from);
+  while (iterations < opts.maxIterations) {
+    iterations++;
+    const d1 = emStep(theta0, theta1);
+    if (d1 < opts.tolerance) {
+      accept(theta1);
+      converged = true;
+      break;
+    }
+    if (iterations >= opts.maxIterations) {
+      accept(theta1);
+      break;
+    }
+    iterations++;
+    const d2 = emStep(theta1, theta2);
+    if (d2 < opts.tolerance) {
+      accept(theta2);
+      converged = true;
+      break;
+    }
+    let rr = 0;
+    let vv = 0;
+    for (let k = 0; k < size; k++) {
+      const r = theta1[k] - theta0[k];
+      const v = theta2[k] - 2 * theta1[k] + theta0[k];
+      rr += r * r;
+      vv += v * v;
+    }
+    const alpha = vv > 0 ? Math.min(-1, -Math.sqrt(rr / vv)) : -1;
+    for (let k = 0; k < size; k++) {
+      const r = theta1[k] - theta0[k];
+      const v = theta2[k] - 2 * theta1[k] + theta0[k];
+      jump[k] = theta0[k] - 2 * alpha * r + alpha * alpha * v;
+    }
+    for (let j = nApps; j < size; j++) jump[j] = Math.min(1 - 1e-12, Math.max(MIN_RELIABILITY, jump[j]));
+    if (iterations >= opts.maxIterations) {
+      accept(theta2);
+      break;
+    }
+    iterations++;
+    const d3 = emStep(jump, settled);
+    const finite = settled.every(Number.isFinite);
+    if (finite && d3 <= d2) accept(settled);
+    else accept(theta2);
+    if (finite && d3 < opts.tolerance) {
       converged = true;
       break;
     }
   }
+  for (let a = 0; a < nApps; a++) pi[a] = Math.exp(theta0[a]);
+  const eta = theta0.subarray(nApps);
 
   const won = new Uint32Array(nApps);
   const lost = new Uint32Array(nApps);
   const contributions: Contribution[][] = panel.applicationIds.map(() => []);
-  // One contribution per juror and application (net wins), in juror id order.
-  const tallies: Map<number, { won: number; lost: number }>[] = panel.applicationIds.map(() => new Map());
+  // One contribution per juror and application (net wins), in juror order: comparisons are sorted by
+  // juror, so each application's tally for a juror is complete when the next juror's first one comes.
+  const tallyJuror = new Int32Array(nApps).fill(-1);
+  const tallyWon = new Uint32Array(nApps);
+  const tallyLost = new Uint32Array(nApps);
+  const flush = (a: number) => {
+    const j = tallyJuror[a];
+    if (j < 0) return;
+    const juror = panel.jurors[j];
+    contributions[a].push({
+      jurorId: juror.id,
+      weight: juror.weight,
+      value: tallyWon[a] - tallyLost[a],
+      figures: { won: tallyWon[a], lost: tallyLost[a], reliability: eta[j] },
+    });
+  };
+  const tally = (a: number, j: number, isWin: boolean) => {
+    if (tallyJuror[a] !== j) {
+      flush(a);
+      tallyJuror[a] = j;
+      tallyWon[a] = 0;
+      tallyLost[a] = 0;
+    }
+    if (isWin) tallyWon[a]++;
+    else tallyLost[a]++;
+  };
   for (let i = 0; i < C; i++) {
     won[cw[i]]++;
     lost[cl[i]]++;
-    for (const [a, isWin] of [
-      [cw[i], true],
-      [cl[i], false],
-    ] as const) {
-      let t = tallies[a].get(cj[i]);
-      if (!t) tallies[a].set(cj[i], (t = { won: 0, lost: 0 }));
-      if (isWin) t.won++;
-      else t.lost++;
-    }
+    tally(cw[i], cj[i], true);
+    tally(cl[i], cj[i], false);
   }
-  tallies.forEach((byJ, a) => {
-    for (const [j, t] of [...byJ].sort((p, q) => p[0] - q[0])) {
-      const juror = panel.jurors[j];
-      contributions[a].push({
-        jurorId: juror.id,
-        weight: juror.weight,
-        value: t.won - t.lost,
-        figures: { won: t.won, lost: t.lost, reliability: eta[j] },
-      });
-    }
-  });
+  for (let a = 0; a < nApps; a++) flush(a);
 
   const scores: ApplicationScore[] = [];
   const unranked: UnrankedApplication[] = [];
