@@ -2,16 +2,29 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock/clock.js';
 import type { CampaignPage } from './campaigns.service.js';
 
-/** How long a public campaign page's data may be served from memory. */
+/** How long a public campaign page's figures (totals, supporters, stock) may be served from memory. */
 export const CAMPAIGN_PAGE_TTL_MS = 2_000;
+/**
+ * How long the rest of the page (programme, partners, news, the laureate) is reused by refreshes of
+ * the figures before everything is read again.
+ */
+export const CAMPAIGN_PAGE_FULL_TTL_MS = 10_000;
 const MAX_ENTRIES = 5_000;
 /** Anonymous renderings kept per page: one per language, base path and query string, bounded. */
 const HTML_VARIANTS = 16;
 
+/** Re-reads what changes with contributions, reusing the rest of a page read earlier. */
+export type RefreshPage = (previous: CampaignPage) => Promise<CampaignPage>;
+
 interface Entry {
   tenantId: string;
   value: Promise<CampaignPage>;
+  /** When the figures were read; `fullAt` when the whole page was. */
   at: number;
+  fullAt: number;
+  /** Its campaign changed on this instance since: the figures are read again before it is served. */
+  stale: boolean;
+  settled: boolean;
   /** The cache's forget count when the load started (see `forgetCampaign`). */
   seq: number;
   /** Known once the load resolved: what `forgetCampaign` matches. */
@@ -25,12 +38,14 @@ interface Entry {
  * The public read model of campaign pages and their anonymous renderings, kept 2 s per instance: a
  * bus-poster rush on one campaign costs one set of queries and one rendering per instance every 2 s
  * instead of six queries and a rendering per visitor, and concurrent misses share one load and one
- * rendering. A write of this instance that changes one campaign (a contribution, its confirmation,
- * stock, news) forgets that campaign's entries at once (`forgetCampaign`), and an entry still loading
- * when it arrives, if it is that campaign's (read before the write); one that changes a programme or the
- * authority (review, opening, settlement, settings) forgets the tenant's (`forget`). Another
- * instance's writes show within 2 s. The totals in the database stay exact; only their display may
- * lag by that much.
+ * rendering. A write of this instance that changes one campaign's figures (a contribution, its
+ * confirmation or expiry, stock, the wall) marks that campaign's entries stale at once
+ * (`forgetCampaign`), and an entry still loading when it arrives, if it is that campaign's (read before
+ * the write): the next reader waits for the figures to be read again (the campaign row, the wall, the
+ * rewards: `refresh`), the rest of the page is reused for up to 10 s. One that changes a programme or
+ * the authority (review, opening, settlement, settings, news) forgets the tenant's (`forget`). Another
+ * instance's contributions show within 2 s, its other changes within 10 s. The totals in the database
+ * stay exact; only their display may lag by that much.
  */
 @Injectable()
 export class CampaignPageCache {
@@ -41,8 +56,8 @@ export class CampaignPageCache {
 
   constructor(private readonly clock: Clock) {}
 
-  get(tenantId: string, key: string, load: () => Promise<CampaignPage>): Promise<CampaignPage> {
-    return this.entry(tenantId, key, load).value;
+  get(tenantId: string, key: string, load: () => Promise<CampaignPage>, refresh?: RefreshPage): Promise<CampaignPage> {
+    return this.entry(tenantId, key, load, refresh).value;
   }
 
   /**
@@ -55,8 +70,9 @@ export class CampaignPageCache {
     load: () => Promise<CampaignPage>,
     variant: { key: string; tenant: object },
     render: (page: CampaignPage) => Promise<string>,
+    refresh?: RefreshPage,
   ): Promise<{ page: CampaignPage; html: string }> {
-    const e = this.entry(tenantId, key, load);
+    const e = this.entry(tenantId, key, load, refresh);
     const page = await e.value;
     if (e.renderedFor !== variant.tenant) {
       e.rendered = new Map();
@@ -82,36 +98,51 @@ export class CampaignPageCache {
   }
 
   /**
-   * Forgets one campaign's pages. A page still loading may be this campaign's, read before the change:
-   * it is checked when it arrives and not kept if its campaign was forgotten after its load began (the
-   * other campaigns' loads are kept, so a stream of contributions does not defeat the cache).
+   * Marks one campaign's pages stale. A page still loading may be this campaign's, read before the
+   * change: it is checked when it arrives and marked stale too if its campaign was forgotten after its
+   * load began (the other campaigns' loads are kept, so a stream of contributions does not defeat the
+   * cache).
    */
   forgetCampaign(tenantId: string, campaignId: string): void {
     this.seq += 1;
     if (this.forgotten.size >= MAX_ENTRIES) this.forgotten.clear();
     this.forgotten.set(`${tenantId}:${campaignId}`, this.seq);
-    for (const [k, e] of this.entries) if (e.tenantId === tenantId && e.campaignId === campaignId) this.entries.delete(k);
+    for (const e of this.entries.values()) if (e.tenantId === tenantId && e.campaignId === campaignId) e.stale = true;
   }
 
   get size(): number {
     return this.entries.size;
   }
 
-  private entry(tenantId: string, key: string, load: () => Promise<CampaignPage>): Entry {
+  private entry(tenantId: string, key: string, load: () => Promise<CampaignPage>, refresh?: RefreshPage): Entry {
     const k = `${tenantId}:${key}`;
     const now = this.clock.now().getTime();
     const hit = this.entries.get(k);
     // A clock moved backwards (tests) counts as expired rather than as fresh for ever.
-    if (hit && now >= hit.at && now - hit.at < CAMPAIGN_PAGE_TTL_MS) return hit;
+    const within = (since: number, ttl: number) => now >= since && now - since < ttl;
+    if (hit && !hit.stale && within(hit.at, CAMPAIGN_PAGE_TTL_MS)) return hit;
     this.entries.delete(k);
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-    const e: Entry = { tenantId, value: load(), at: now, seq: this.seq, rendered: new Map() };
+    // Only the figures are read again when the rest of the page is recent enough.
+    const reuse = hit && hit.settled && refresh && within(hit.fullAt, CAMPAIGN_PAGE_FULL_TTL_MS) ? hit : null;
+    const e: Entry = {
+      tenantId,
+      value: reuse ? reuse.value.then(refresh!) : load(),
+      at: now,
+      fullAt: reuse ? reuse.fullAt : now,
+      stale: false,
+      settled: false,
+      seq: this.seq,
+      campaignId: reuse?.campaignId,
+      rendered: new Map(),
+    };
     this.entries.set(k, e);
     e.value.then(
       (page) => {
         e.campaignId = page.campaign.id;
-        // Read before a change of its campaign: shared with whoever waited for it, not kept for later.
-        if ((this.forgotten.get(`${tenantId}:${page.campaign.id}`) ?? -1) > e.seq && this.entries.get(k) === e) this.entries.delete(k);
+        e.settled = true;
+        // Read before a change of its campaign: shared with whoever waited for it, read again for later.
+        if ((this.forgotten.get(`${tenantId}:${page.campaign.id}`) ?? -1) > e.seq) e.stale = true;
       },
       () => {
         if (this.entries.get(k) === e) this.entries.delete(k);

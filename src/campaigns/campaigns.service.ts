@@ -347,7 +347,12 @@ export class CampaignsService implements OnModuleInit {
   /** `supporters`: the page of the supporters' wall (`?supporters=2`), cached with the rest. */
   async publicPage(tenant: Tenant, programmeSlug: string, campaignSlug: string, supporters = 1): Promise<CampaignPage> {
     const n = Number.isSafeInteger(supporters) && supporters > 1 ? supporters : 1;
-    return this.pages.get(tenant.id, `slug:${programmeSlug}/${campaignSlug}#${n}`, () => this.loadPublicPage(tenant, programmeSlug, campaignSlug, n));
+    return this.pages.get(
+      tenant.id,
+      `slug:${programmeSlug}/${campaignSlug}#${n}`,
+      () => this.loadPublicPage(tenant, programmeSlug, campaignSlug, n),
+      (previous) => this.refreshFigures(previous, n),
+    );
   }
 
   /**
@@ -369,6 +374,7 @@ export class CampaignsService implements OnModuleInit {
       () => this.loadPublicPage(tenant, programmeSlug, campaignSlug, n),
       { key: variant, tenant },
       render,
+      (previous) => this.refreshFigures(previous, n),
     );
   }
 
@@ -382,7 +388,12 @@ export class CampaignsService implements OnModuleInit {
   }
 
   async publicCampaign(tenant: Tenant, campaignId: string): Promise<CampaignPage> {
-    return this.pages.get(tenant.id, `id:${campaignId}`, () => this.loadPublicCampaign(tenant, campaignId));
+    return this.pages.get(
+      tenant.id,
+      `id:${campaignId}`,
+      () => this.loadPublicCampaign(tenant, campaignId),
+      (previous) => this.refreshFigures(previous, 1),
+    );
   }
 
   private async loadPublicCampaign(tenant: Tenant, campaignId: string): Promise<CampaignPage> {
@@ -394,27 +405,45 @@ export class CampaignsService implements OnModuleInit {
 
   private async pageOf(programme: Programme, campaign: Campaign, supporters = 1): Promise<CampaignPage> {
     const em = this.repo.manager;
+    const partners = await this.matchFunding.partnersOfApplication(em, campaign.tenantId, campaign.applicationId);
+    const [applicant] = await this.applicants.of(em, campaign.tenantId, [campaign.applicationId]);
+    return {
+      programme,
+      partners,
+      updates: await this.repo.updates(em, campaign.id),
+      matchCountsTowardGoal: (await this.matchFunding.settingsOf(em, campaign.tenantId, programme.id)).matchCountsTowardGoal,
+      laureate: applicant ? { name: applicant.applicantName, organisation: applicant.organisation, commune: applicant.commune } : null,
+      ...(await this.figuresOf(programme, campaign, supporters)),
+    };
+  }
+
+  /** A cached page with what contributions change read again: the campaign row, its wall, rewards' stock. */
+  private async refreshFigures(previous: CampaignPage, supporters: number): Promise<CampaignPage> {
+    const campaign = await this.repo.found(this.repo.manager, previous.campaign.tenantId, previous.campaign.id);
+    if (!this.isPublic(previous.programme, campaign)) throw new DomainError('NOT_FOUND');
+    return { ...previous, ...(await this.figuresOf(previous.programme, campaign, supporters)) };
+  }
+
+  private async figuresOf(
+    programme: Programme,
+    campaign: Campaign,
+    supporters: number,
+  ): Promise<Pick<CampaignPage, 'campaign' | 'rewards' | 'window' | 'wall' | 'reached'>> {
+    const em = this.repo.manager;
     const w = windowOf(programme.timeline);
     const now = this.clock.now();
-    const partners = await this.matchFunding.partnersOfApplication(em, campaign.tenantId, campaign.applicationId);
     let wall = await this.supporters.wall(em, campaign.id, (supporters - 1) * WALL_PAGE_SIZE, WALL_PAGE_SIZE);
     let page = supporters;
     if (!wall.items.length && wall.total) {
       page = Math.ceil(wall.total / WALL_PAGE_SIZE); // a stale link past the end shows the last page
       wall = await this.supporters.wall(em, campaign.id, (page - 1) * WALL_PAGE_SIZE, WALL_PAGE_SIZE);
     }
-    const [applicant] = await this.applicants.of(em, campaign.tenantId, [campaign.applicationId]);
     return {
-      programme,
       campaign,
       rewards: await this.repo.rewards(em, [campaign.id]),
-      partners,
-      updates: await this.repo.updates(em, campaign.id),
       window: { state: windowState(programme.phase, w, now), opensAt: w.opensAt, closesAt: w.closesAt, daysLeft: daysLeft(w, now) },
-      matchCountsTowardGoal: (await this.matchFunding.settingsOf(em, campaign.tenantId, programme.id)).matchCountsTowardGoal,
       wall: { ...wall, page: wall.total ? page : 1, size: WALL_PAGE_SIZE },
       reached: campaign.status === 'not_funded' ? await this.supporters.reached(em, campaign.id) : null,
-      laureate: applicant ? { name: applicant.applicantName, organisation: applicant.organisation, commune: applicant.commune } : null,
     };
   }
 

@@ -1,4 +1,4 @@
-import { CampaignPageCache } from '../../../src/campaigns/campaign-page.cache.js';
+import { CAMPAIGN_PAGE_FULL_TTL_MS, CAMPAIGN_PAGE_TTL_MS, CampaignPageCache } from '../../../src/campaigns/campaign-page.cache.js';
 import type { CampaignPage } from '../../../src/campaigns/campaigns.service.js';
 import { FixedClock } from '../../../src/common/clock/clock.js';
 
@@ -63,5 +63,42 @@ describe('campaign page cache', () => {
     expect(loads).toBe(1);
     clock.advance(2_001);
     expect((await cache.rendered(tenant, 'slug:p/a', async () => pageOf('A', ++loads), variant, render)).html).toBe('<p>2</p>');
+  });
+
+  it('reads only the figures again after a change or past their life, the whole page past the longer one', async () => {
+    const refreshes: number[] = [];
+    const read = () =>
+      cache.get(
+        tenant,
+        'slug:p/a',
+        async () => pageOf('A', ++loads),
+        async (previous) => {
+          refreshes.push((previous as CampaignPage & { v: number }).v);
+          return { ...previous, v: 100 + refreshes.length } as CampaignPage;
+        },
+      ) as Promise<CampaignPage & { v: number }>;
+    expect((await read()).v).toBe(1);
+    cache.forgetCampaign(tenant, 'A');
+    expect((await read()).v).toBe(101); // the previous page, its figures read again
+    expect((await read()).v).toBe(101); // then cached as usual
+    clock.advance(CAMPAIGN_PAGE_TTL_MS + 1);
+    expect((await read()).v).toBe(102);
+    expect(refreshes).toEqual([1, 101]);
+    clock.advance(CAMPAIGN_PAGE_FULL_TTL_MS);
+    expect((await read()).v).toBe(2); // everything read again
+    cache.forget(tenant);
+    expect((await read()).v).toBe(3); // a change to the programme or the authority: everything again
+    expect(loads).toBe(3);
+  });
+
+  it('does not keep a refresh that failed, and reads the whole page next', async () => {
+    const refresh = async (): Promise<CampaignPage> => {
+      throw new Error('database away');
+    };
+    await cache.get(tenant, 'slug:p/a', async () => pageOf('A', ++loads), refresh);
+    cache.forgetCampaign(tenant, 'A');
+    await expect(cache.get(tenant, 'slug:p/a', async () => pageOf('A', ++loads), refresh)).rejects.toThrow('database away');
+    await Promise.resolve();
+    expect(((await cache.get(tenant, 'slug:p/a', async () => pageOf('A', ++loads), refresh)) as CampaignPage & { v: number }).v).toBe(2);
   });
 });
