@@ -66,7 +66,7 @@ export class SupportersRepository {
    */
   async reached(em: EntityManager, campaignId: string): Promise<{ cents: number; contributors: number }> {
     const [row]: Array<{ cents: string; contributors: string }> = await em.query(
-      `SELECT coalesce(sum(c.amount_cents), 0) AS cents, count(DISTINCT c.email_key) AS contributors FROM contribution c WHERE ${SUPPORTED}`,
+      `SELECT coalesce(sum(c.amount_cents), 0) AS cents, count(DISTINCT c.email_key COLLATE "C") AS contributors FROM contribution c WHERE ${SUPPORTED}`,
       [campaignId],
     );
     return { cents: Number(row.cents), contributors: Number(row.contributors) };

@@ -98,7 +98,7 @@ export class PublicPagesRepository {
                     r.cents AS reached_cents, r.people AS reached_people
            FROM campaign c
            LEFT JOIN LATERAL (
-             SELECT sum(x.amount_cents) AS cents, count(DISTINCT x.email_key)::int AS people FROM contribution x
+             SELECT sum(x.amount_cents) AS cents, count(DISTINCT x.email_key COLLATE "C")::int AS people FROM contribution x
               WHERE c.status = 'not_funded' AND x.tenant_id = c.tenant_id AND x.campaign_id = c.id
                 AND x.confirmed_at IS NOT NULL AND x.status IN ('confirmed', 'refund_due', 'refunded')
            ) r ON true

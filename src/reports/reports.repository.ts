@@ -91,8 +91,10 @@ export class ReportsRepository {
         WHERE x.tenant_id = $1 AND x.programme_id = $2 AND x.status IN ('confirmed', 'refund_due', 'refunded') AND x.confirmed_at IS NOT NULL
           AND c.status IN ('live', 'awaiting_funds', 'funded', 'not_funded')`;
     const kept = `FILTER (WHERE x.status = 'confirmed')`;
-    const sums = `sum(x.amount_cents) ${kept} AS cents, count(*) ${kept} AS n, count(DISTINCT x.email_key) ${kept} AS people,
-        sum(x.amount_cents) AS all_cents, count(*) AS all_n, count(DISTINCT x.email_key) AS all_people`;
+    // COLLATE "C": distinct keys are counted by their bytes (the same count: a deterministic collation
+    // never takes two different keys for one) without the locale's comparisons, twice as fast to sort.
+    const sums = `sum(x.amount_cents) ${kept} AS cents, count(*) ${kept} AS n, count(DISTINCT x.email_key COLLATE "C") ${kept} AS people,
+        sum(x.amount_cents) AS all_cents, count(*) AS all_n, count(DISTINCT x.email_key COLLATE "C") AS all_people`;
     type Sums = { cents: string | null; n: string; people: string; all_cents: string | null; all_n: string; all_people: string };
     const perCampaign: Array<Sums & { campaign_id: string }> = await em.query(`SELECT x.campaign_id, ${sums} ${reached} GROUP BY x.campaign_id`, args);
     const perDay: Array<{ day: string; cents: string; n: number }> = await em.query(
