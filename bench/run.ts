@@ -32,6 +32,14 @@ const CONTRIBUTIONS = Number(process.env.BENCH_CONTRIBUTIONS ?? 100_000);
 const REPORT_CONNECTIONS = Number(process.env.BENCH_REPORT_CONNECTIONS ?? 1);
 /** Seconds a report may take before it is counted as timed out (and the run moves on). */
 const REPORT_TIMEOUT = Number(process.env.BENCH_REPORT_TIMEOUT ?? 60);
+/**
+ * For working on one part: `BENCH_SECTIONS=mixed,report` runs only those sections (applications,
+ * reads, contributions, webhook, mixed, tenfold, report); its goals are then judged on what ran.
+ */
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'applications,reads,contributions,webhook,mixed,tenfold').split(',').map((x) => x.trim()));
+const wants = (section: string) => SECTIONS.has(section);
+/** A partial run is for the one working on it: written apart, never as LATEST.md. */
+const PARTIAL = process.env.BENCH_SECTIONS !== undefined;
 const WEBHOOK_SECRET = 'bench-webhook-secret-0123456789abcdef';
 const CONNECTIONS = settings.connections;
 const DURATION = settings.duration;
@@ -219,25 +227,27 @@ async function main(): Promise<void> {
     console.log(`\nHTTP, ${CONNECTIONS} connections, ${DURATION} s each, ${APPLICATIONS} applications in the programme:`);
     settings.section = 'floor';
     await floor('hello');
-    settings.section = `applications (${thousands(APPLICATIONS)} in the programme)`;
-    await around('query', async () => [
-      await load('GET /healthz', `${base}/healthz`),
-      await load('GET / (public home page)', `${base}/`, { headers: html }),
-      await load('GET /programmes/makers-2026 (public programme page)', `${base}/programmes/makers-2026`, { headers: html }),
-      await load('GET /programmes/makers-2026/apply (call page)', `${base}/programmes/makers-2026/apply`, { headers: html }),
-      await load('GET /api/programmes (JSON)', `${base}/api/programmes`),
-      await load(`GET staff desk search over ${APPLICATIONS} applications (JSON)`, `${base}/api/programmes/${demo.id}/applications?q=textile&limit=50`, {
-        headers: staff,
-      }),
-    ]);
-    await around('insert', async () => [
-      await load('PATCH /api/applications/:id (save a draft: a write)', `${base}/api/applications/${drafts[0].id}`, {
-        method: 'PATCH',
-        headers: json,
-        body: JSON.stringify({ title: 'Atelier bench', answers: { team_size: 4 } }),
-        requests: drafts.map((d) => ({ path: `/api/applications/${d.id}`, headers: { ...json, Authorization: `Bearer ${d.token}` } })),
-      }),
-    ]);
+    if (wants('applications')) {
+      settings.section = `applications (${thousands(APPLICATIONS)} in the programme)`;
+      await around('query', async () => [
+        await load('GET /healthz', `${base}/healthz`),
+        await load('GET / (public home page)', `${base}/`, { headers: html }),
+        await load('GET /programmes/makers-2026 (public programme page)', `${base}/programmes/makers-2026`, { headers: html }),
+        await load('GET /programmes/makers-2026/apply (call page)', `${base}/programmes/makers-2026/apply`, { headers: html }),
+        await load('GET /api/programmes (JSON)', `${base}/api/programmes`),
+        await load(`GET staff desk search over ${APPLICATIONS} applications (JSON)`, `${base}/api/programmes/${demo.id}/applications?q=textile&limit=50`, {
+          headers: staff,
+        }),
+      ]);
+      await around('insert', async () => [
+        await load('PATCH /api/applications/:id (save a draft: a write)', `${base}/api/applications/${drafts[0].id}`, {
+          method: 'PATCH',
+          headers: json,
+          body: JSON.stringify({ title: 'Atelier bench', answers: { team_size: 4 } }),
+          requests: drafts.map((d) => ({ path: `/api/applications/${d.id}`, headers: { ...json, Authorization: `Bearer ${d.token}` } })),
+        }),
+      ]);
+    }
 
     // ---- campaigns ---------------------------------------------------------------------------------
     const campaignPage = `/programmes/${cp.slug}/campaigns/${cp.campaigns[0].slug}`;
@@ -295,7 +305,9 @@ async function main(): Promise<void> {
     };
     settings.section = `campaigns (${CAMPAIGNS} live, ${thousands(CONTRIBUTIONS)} contributions)`;
     console.log(`\n${settings.section}:`);
-    await around('query', () => readCampaigns(`${thousands(CONTRIBUTIONS)} contributions`));
+    if (wants('reads')) {
+      await around('query', () => readCampaigns(`${thousands(CONTRIBUTIONS)} contributions`));
+    }
     const post = (name: string, each: () => RequestShape, connections?: number) =>
       load(`POST /api/campaigns/:id/contributions (${name})`, `${base}/api/campaigns/${cp.campaigns[0].id}/contributions`, {
         method: 'POST',
@@ -303,71 +315,79 @@ async function main(): Promise<void> {
         connections,
       });
     // The floor does what the programme's settings say (with or without match-funding), as the app does.
-    await around('contribution', async () => [
-      await post('with a match-funding budget', contribution()),
-      await post('with a limited reward and match-funding', contribution({ reward: true })),
-    ]);
-    await client.query(`UPDATE campaign_settings SET match_factor_percent = 0 WHERE programme_id = $1`, [cp.id]);
-    await around('contribution', async () => [await post('no match-funding', contribution())]);
-    await client.query(`UPDATE campaign_settings SET match_factor_percent = 100 WHERE programme_id = $1`, [cp.id]);
+    if (wants('contributions')) {
+      await around('contribution', async () => [
+        await post('with a match-funding budget', contribution()),
+        await post('with a limited reward and match-funding', contribution({ reward: true })),
+      ]);
+      await client.query(`UPDATE campaign_settings SET match_factor_percent = 0 WHERE programme_id = $1`, [cp.id]);
+      await around('contribution', async () => [await post('no match-funding', contribution())]);
+      await client.query(`UPDATE campaign_settings SET match_factor_percent = 100 WHERE programme_id = $1`, [cp.id]);
+    }
 
-    // The payment provider confirming pending contributions (the campaign rows are locked there).
-    const { rows: pending } = await client.query(
-      `SELECT id, amount_cents FROM contribution WHERE programme_id = $1 AND status = 'pending' AND provider = 'webhook' ORDER BY random() LIMIT 40000`,
-      [cp.id],
-    );
-    let event = 0;
-    await around('insert', async () => [
-      await load(`POST /api/payments/webhook (payment.succeeded, confirms a pending contribution)`, `${base}/api/payments/webhook`, {
-        method: 'POST',
-        each: () => {
-          const c = pending[event % pending.length];
-          const raw = JSON.stringify({
-            id: `bench-evt-${run}-${event++}`,
-            type: 'payment.succeeded',
-            data: { reference: c.id, amountCents: Number(c.amount_cents) },
-          });
-          return {
-            path: '/api/payments/webhook',
-            headers: { ...json, 'Tremplin-Signature': signPayload(WEBHOOK_SECRET, raw, Math.floor(Date.now() / 1000)) },
-            body: raw,
-          };
-        },
-      }),
-    ]);
-
-    // Mixed: 80 % of the connections read public pages while 20 % contribute (the opening instant).
-    settings.section = `mixed: 80 % reads, 20 % contributions (${CAMPAIGNS} campaigns)`;
-    console.log(`\n${settings.section}:`);
-    const readers = Math.round(CONNECTIONS * 0.8);
-    const programmeRequests = Array.from({ length: 20 }, () => ({ path: `/programmes/${cp.slug}`, headers: html }));
-    await around('query', async () => {
-      const [reads, writes] = await Promise.all([
-        load('mixed: reads (campaign pages and the programme page)', `${base}/`, {
-          requests: [...pageRequests, ...programmeRequests],
-          connections: readers,
-          quiet: true,
-        }),
-        load('mixed: contributions (with match-funding)', `${base}/`, {
+    if (wants('webhook')) {
+      // The payment provider confirming pending contributions (the campaign rows are locked there).
+      const { rows: pending } = await client.query(
+        `SELECT id, amount_cents FROM contribution WHERE programme_id = $1 AND status = 'pending' AND provider = 'webhook' ORDER BY random() LIMIT 40000`,
+        [cp.id],
+      );
+      let event = 0;
+      await around('insert', async () => [
+        await load(`POST /api/payments/webhook (payment.succeeded, confirms a pending contribution)`, `${base}/api/payments/webhook`, {
           method: 'POST',
-          each: contribution(),
-          connections: CONNECTIONS - readers,
-          quiet: true,
+          each: () => {
+            const c = pending[event % pending.length];
+            const raw = JSON.stringify({
+              id: `bench-evt-${run}-${event++}`,
+              type: 'payment.succeeded',
+              data: { reference: c.id, amountCents: Number(c.amount_cents) },
+            });
+            return {
+              path: '/api/payments/webhook',
+              headers: { ...json, 'Tremplin-Signature': signPayload(WEBHOOK_SECRET, raw, Math.floor(Date.now() / 1000)) },
+              body: raw,
+            };
+          },
         }),
       ]);
-      printMeasure(reads);
-      printMeasure(writes);
-      return [reads, writes];
-    });
+    }
 
-    // Cost must grow gently with data: the same reads with ten times the contributions.
-    t0 = Date.now();
-    const more = CONTRIBUTIONS * 9;
-    await addContributions(client, demo.tenant_id, cp, more, Math.max(1_000, Math.round(CONTRIBUTIONS * 3)));
-    await client.query('VACUUM ANALYZE');
-    settings.section = `campaigns (${CAMPAIGNS} live, ${thousands(cp.contributions)} contributions: 10×)`;
-    console.log(`\n${thousands(more)} more contributions written in ${((Date.now() - t0) / 1000).toFixed(1)} s\n${settings.section}:`);
-    await around('query', () => readCampaigns(`${thousands(cp.contributions)} contributions`));
+    if (wants('mixed')) {
+      // Mixed: 80 % of the connections read public pages while 20 % contribute (the opening instant).
+      settings.section = `mixed: 80 % reads, 20 % contributions (${CAMPAIGNS} campaigns)`;
+      console.log(`\n${settings.section}:`);
+      const readers = Math.round(CONNECTIONS * 0.8);
+      const programmeRequests = Array.from({ length: 20 }, () => ({ path: `/programmes/${cp.slug}`, headers: html }));
+      await around('query', async () => {
+        const [reads, writes] = await Promise.all([
+          load('mixed: reads (campaign pages and the programme page)', `${base}/`, {
+            requests: [...pageRequests, ...programmeRequests],
+            connections: readers,
+            quiet: true,
+          }),
+          load('mixed: contributions (with match-funding)', `${base}/`, {
+            method: 'POST',
+            each: contribution(),
+            connections: CONNECTIONS - readers,
+            quiet: true,
+          }),
+        ]);
+        printMeasure(reads);
+        printMeasure(writes);
+        return [reads, writes];
+      });
+    }
+
+    if (wants('tenfold')) {
+      // Cost must grow gently with data: the same reads with ten times the contributions.
+      t0 = Date.now();
+      const more = CONTRIBUTIONS * 9;
+      await addContributions(client, demo.tenant_id, cp, more, Math.max(1_000, Math.round(CONTRIBUTIONS * 3)));
+      await client.query('VACUUM ANALYZE');
+      settings.section = `campaigns (${CAMPAIGNS} live, ${thousands(cp.contributions)} contributions: 10×)`;
+      console.log(`\n${thousands(more)} more contributions written in ${((Date.now() - t0) / 1000).toFixed(1)} s\n${settings.section}:`);
+      await around('query', () => readCampaigns(`${thousands(cp.contributions)} contributions`));
+    }
     await client.end();
 
     console.log('\nDomain computations (median of the runs):');
@@ -388,7 +408,7 @@ async function main(): Promise<void> {
     const out = join(here, '..', '..', 'bench', 'results');
     mkdirSync(out, { recursive: true });
     const at = new Date().toISOString();
-    const file = join(out, `${at.replace(/[:]/g, '-').slice(0, 19)}.json`);
+    const file = join(out, `${PARTIAL ? 'partial-' : ''}${at.replace(/[:]/g, '-').slice(0, 19)}.json`);
     writeFileSync(
       file,
       JSON.stringify(
@@ -414,8 +434,8 @@ async function main(): Promise<void> {
         2,
       ),
     );
-    writeFileSync(join(out, 'LATEST.md'), markdown(at, measures, goals, domain, { reportTimeout: REPORT_TIMEOUT, skipped }));
-    console.log(`\nWritten to ${file} and ${join(out, 'LATEST.md')}`);
+    if (!PARTIAL) writeFileSync(join(out, 'LATEST.md'), markdown(at, measures, goals, domain, { reportTimeout: REPORT_TIMEOUT, skipped }));
+    console.log(`\nWritten to ${file}${PARTIAL ? ' (a partial run: LATEST.md left as it was)' : ` and ${join(out, 'LATEST.md')}`}`);
   } finally {
     // SIGKILL: a report still being computed blocks the app's event loop, so it would not see a SIGTERM in time.
     for (const c of children) c.kill('SIGKILL');
