@@ -40,6 +40,8 @@ const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'applications,reads,cont
 const wants = (section: string) => SECTIONS.has(section);
 /** A partial run is for the one working on it: written apart, never as LATEST.md. */
 const PARTIAL = process.env.BENCH_SECTIONS !== undefined;
+/** `BENCH_PROFILE_DIR=/tmp/prof`: the app runs under --cpu-prof and is stopped gently so that it writes the profile. */
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 const WEBHOOK_SECRET = 'bench-webhook-secret-0123456789abcdef';
 const CONNECTIONS = settings.connections;
 const DURATION = settings.duration;
@@ -88,7 +90,7 @@ async function main(): Promise<void> {
     await client.query('CREATE TABLE bench_floor (id bigserial PRIMARY KEY, note text, created_at timestamptz DEFAULT now())');
 
     const port = await freePort();
-    const app = spawn(process.execPath, [join(here, '..', 'src', 'main.js')], {
+    const app = spawn(process.execPath, [...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), join(here, '..', 'src', 'main.js')], {
       env: {
         ...process.env,
         DATABASE_URL: db.url,
@@ -437,6 +439,12 @@ async function main(): Promise<void> {
     if (!PARTIAL) writeFileSync(join(out, 'LATEST.md'), markdown(at, measures, goals, domain, { reportTimeout: REPORT_TIMEOUT, skipped }));
     console.log(`\nWritten to ${file}${PARTIAL ? ' (a partial run: LATEST.md left as it was)' : ` and ${join(out, 'LATEST.md')}`}`);
   } finally {
+    if (PROFILE_DIR) {
+      const [app] = children;
+      const exited = new Promise((r) => app.once('exit', r));
+      app.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
+    }
     // SIGKILL: a report still being computed blocks the app's event loop, so it would not see a SIGTERM in time.
     for (const c of children) c.kill('SIGKILL');
     await new Promise((r) => setTimeout(r, 500));

@@ -25,6 +25,8 @@ interface Entry {
   /** Its campaign changed on this instance since: the figures are read again before it is served. */
   stale: boolean;
   settled: boolean;
+  /** A background refresh of its figures is under way (see `entry`). */
+  revalidating: boolean;
   /** The cache's forget count when the load started (see `forgetCampaign`). */
   seq: number;
   /** Known once the load resolved: what `forgetCampaign` matches. */
@@ -43,9 +45,10 @@ interface Entry {
  * (`forgetCampaign`), and an entry still loading when it arrives, if it is that campaign's (read before
  * the write): the next reader waits for the figures to be read again (the campaign row, the wall, the
  * rewards: `refresh`), the rest of the page is reused for up to 10 s. One that changes a programme or
- * the authority (review, opening, settlement, settings, news) forgets the tenant's (`forget`). Another
- * instance's contributions show within 2 s, its other changes within 10 s. The totals in the database
- * stay exact; only their display may lag by that much.
+ * the authority (review, opening, settlement, settings, news) forgets the tenant's (`forget`). Figures
+ * older than 2 s (another instance's contributions) are served while one background refresh reads them
+ * again: another instance's contributions show within 2 s and a refresh, its other changes within 10 s.
+ * The totals in the database stay exact; only their display may lag by that much.
  */
 @Injectable()
 export class CampaignPageCache {
@@ -121,22 +124,47 @@ export class CampaignPageCache {
     // A clock moved backwards (tests) counts as expired rather than as fresh for ever.
     const within = (since: number, ttl: number) => now >= since && now - since < ttl;
     if (hit && !hit.stale && within(hit.at, CAMPAIGN_PAGE_TTL_MS)) return hit;
+    // Only the figures are read again when the rest of the page is recent enough.
+    const reusable = hit && hit.settled && refresh && within(hit.fullAt, CAMPAIGN_PAGE_FULL_TTL_MS) ? hit : null;
+    if (reusable && !reusable.stale) {
+      // Figures past their 2 s (another instance's contributions): served while one refresh reads them
+      // again in the background (stale-while-revalidate), so that no visitor waits at each expiry.
+      if (!reusable.revalidating) {
+        reusable.revalidating = true;
+        const next = this.start(tenantId, k, reusable.value.then(refresh!), now, reusable);
+        next.value.then(
+          () => {
+            if (this.entries.get(k) === reusable) this.entries.set(k, next);
+          },
+          () => {
+            reusable.revalidating = false;
+          },
+        );
+      }
+      return reusable;
+    }
     this.entries.delete(k);
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-    // Only the figures are read again when the rest of the page is recent enough.
-    const reuse = hit && hit.settled && refresh && within(hit.fullAt, CAMPAIGN_PAGE_FULL_TTL_MS) ? hit : null;
+    // Changed on this instance (stale) or never read: the reader waits, for the figures alone if it can.
+    const e = this.start(tenantId, k, reusable ? reusable.value.then(refresh!) : load(), now, reusable);
+    this.entries.set(k, e);
+    return e;
+  }
+
+  /** A new entry for `value`, read from `now` (and reusing the rest of `base`'s page when given). */
+  private start(tenantId: string, k: string, value: Promise<CampaignPage>, now: number, base: Entry | null): Entry {
     const e: Entry = {
       tenantId,
-      value: reuse ? reuse.value.then(refresh!) : load(),
+      value,
       at: now,
-      fullAt: reuse ? reuse.fullAt : now,
+      fullAt: base ? base.fullAt : now,
       stale: false,
       settled: false,
+      revalidating: false,
       seq: this.seq,
-      campaignId: reuse?.campaignId,
+      campaignId: base?.campaignId,
       rendered: new Map(),
     };
-    this.entries.set(k, e);
     e.value.then(
       (page) => {
         e.campaignId = page.campaign.id;

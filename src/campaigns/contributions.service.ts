@@ -113,11 +113,14 @@ export class ContributionsService {
           const existing = await this.repo.contributionByKey(em, tenant.id, idempotencyKey);
           if (existing && existing.requestHash !== fingerprint) throw new DomainError('IDEMPOTENCY_KEY_REUSED');
           if (existing && !(await this.checkout.restartable(existing, tenant.id, em))) return { replay: existing };
-          touch(campaignId); // its stock and totals move with a new contribution
           // The optional "this project's news" box, recorded with the contribution (both or neither).
           if (dto.consentCampaignNews) await this.consents.recordCampaignNews(em, tenant.id, dto.email, campaignId, dto.locale ?? tenant.defaultLocale);
           const key = { idempotencyKey, fingerprint, restartId: existing?.id, locked };
-          return this.create(em, tenant, campaignId, request, dto.locale ?? tenant.defaultLocale, key);
+          const receipt = await this.create(em, tenant, campaignId, request, dto.locale ?? tenant.defaultLocale, key);
+          // The page shows confirmed money and rewards' stock: a payment still to be made changes
+          // neither unless it took a reward (its confirmation, or its expiry, is what moves the page).
+          if (receipt.contribution.status !== 'pending' || request.rewardTierId) touch(campaignId);
+          return receipt;
         },
         locked ? {} : { before },
       );

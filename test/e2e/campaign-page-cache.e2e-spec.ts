@@ -43,25 +43,54 @@ describe('campaign page cache', () => {
     }
     expect(await html(a)).not.toContain('Titre changé A'); // still cached: the clock did not move
 
-    // A contribution to A, then its payment: A's pages show it at once.
+    // A contribution to A still to be paid changes nothing the page shows: A stays cached. Its payment
+    // does: A's pages show it at once.
     const made = await t
       .http()
       .post(`/api/campaigns/${a.id}/contributions`)
       .set({ Host: city.host, 'Idempotency-Key': 'cache-test-0001' })
       .send(contributionBody({ amountCents: 4_200 }))
       .expect(201);
-    expect(await html(a)).toContain('Titre changé A');
+    expect(await html(a)).not.toContain('Titre changé A');
     await webhook(t, city, { id: 'cache-pay-1', type: 'payment.succeeded', data: { reference: made.body.id, amountCents: 4_200 } }).expect(200);
+    expect(await html(a)).toContain('Titre changé A');
     expect((await json(a)).collectedCents).toBe(4_200);
 
     // B's pages were not forgotten: still what was cached before.
     expect(await html(b)).not.toContain('Titre changé B');
     expect((await json(b)).title.fr).toBe(bTitle);
 
-    // Past the cache's life, B shows what the database holds.
+    // Past the cache's life, B is read again in the background while the old page is served: it shows
+    // what the database holds as soon as that read is in.
     t.clock.advance(CAMPAIGN_PAGE_TTL_MS + 1);
-    expect(await html(b)).toContain('Titre changé B');
-    expect((await json(b)).title.fr).toBe('Titre changé B');
+    await html(b);
+    await json(b);
+    const eventually = async (read: () => Promise<boolean>) => {
+      for (let i = 0; i < 50 && !(await read()); i++) await new Promise((r) => setTimeout(r, 20));
+      return read();
+    };
+    expect(await eventually(async () => (await html(b)).includes('Titre changé B'))).toBe(true);
+    expect(await eventually(async () => (await json(b)).title.fr === 'Titre changé B')).toBe(true);
+  });
+
+  it("shows a limited reward's stock at once when a contribution still to be paid takes one", async () => {
+    const w = await createCampaignProgramme(t, city, staff, 1, {
+      settings: { paymentProvider: 'webhook' },
+      rewards: [{ title: 'Atelier', minAmountCents: 5_000, quantity: 3 }],
+    });
+    await w.open();
+    const [c] = w.campaigns;
+    const page = async () =>
+      (await t.http().get(`/programmes/${w.programme.slug}/campaigns/${c.slug}`).set({ Host: city.host, Accept: 'text/html' }).expect(200)).text;
+    const left = (html: string) => html.match(/(\d+) (?:restantes?|disponibles?|left)/)?.[1];
+    expect(left(await page())).toBe('3');
+    await t
+      .http()
+      .post(`/api/campaigns/${c.id}/contributions`)
+      .set({ Host: city.host, 'Idempotency-Key': 'cache-test-reward-1' })
+      .send(contributionBody({ amountCents: 5_000, rewardTierId: c.rewards[0].id }))
+      .expect(201);
+    expect(left(await page())).toBe('2');
   });
 
   it('gives each visitor of a shared rendering their own CSRF token and idempotency key, and the form works', async () => {

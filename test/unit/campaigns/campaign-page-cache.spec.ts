@@ -82,6 +82,10 @@ describe('campaign page cache', () => {
     expect((await read()).v).toBe(101); // the previous page, its figures read again
     expect((await read()).v).toBe(101); // then cached as usual
     clock.advance(CAMPAIGN_PAGE_TTL_MS + 1);
+    // Past their life the figures are served while one refresh runs in the background, then replaced.
+    const [during, alsoDuring] = await Promise.all([read(), read()]);
+    expect([during.v, alsoDuring.v]).toEqual([101, 101]);
+    await new Promise((r) => setImmediate(r));
     expect((await read()).v).toBe(102);
     expect(refreshes).toEqual([1, 101]);
     clock.advance(CAMPAIGN_PAGE_FULL_TTL_MS);
@@ -89,6 +93,26 @@ describe('campaign page cache', () => {
     cache.forget(tenant);
     expect((await read()).v).toBe(3); // a change to the programme or the authority: everything again
     expect(loads).toBe(3);
+  });
+
+  it('a change on this instance while a background refresh runs: the next reader waits for fresh figures', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let n = 0;
+    const refresh = async (previous: CampaignPage) => {
+      const mine = ++n;
+      if (mine === 1) await gate; // the background refresh, read before the change
+      return { ...previous, v: 200 + mine } as CampaignPage;
+    };
+    const read = () => cache.get(tenant, 'slug:p/a', async () => pageOf('A', ++loads), refresh) as Promise<CampaignPage & { v: number }>;
+    await read();
+    clock.advance(CAMPAIGN_PAGE_TTL_MS + 1);
+    expect((await read()).v).toBe(1); // served stale, refresh 1 held
+    cache.forgetCampaign(tenant, 'A');
+    expect((await read()).v).toBe(202); // waits for its own refresh
+    release();
+    await new Promise((r) => setImmediate(r));
+    expect((await read()).v).toBe(202); // the older background result did not replace it
   });
 
   it('does not keep a refresh that failed, and reads the whole page next', async () => {
