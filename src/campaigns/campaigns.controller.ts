@@ -132,13 +132,13 @@ function receiptView(r: ContributionReceipt) {
   return { ...contributionView(r.contribution), payment: r.payment, replayed: r.replayed };
 }
 
-function settingsView(s: CampaignSettings | null) {
+function campaignSettingsView(s: CampaignSettings | null) {
   if (!s) return null;
   const { id: _id, tenantId: _t, programmeId: _p, ...rest } = s;
-  return rest;
+  return { ...rest };
 }
 
-function budgetView(b: MatchBudget) {
+function matchBudgetView(b: MatchBudget) {
   return {
     id: b.id,
     partnerId: b.partnerId,
@@ -259,8 +259,8 @@ export class CampaignsController {
   async list(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
     const o = await this.campaignsStaff.overview(tenant, programmeId);
     return {
-      settings: settingsView(o.settings),
-      budgets: o.budgets.map(budgetView),
+      settings: campaignSettingsView(o.settings),
+      budgets: o.budgets.map(matchBudgetView),
       laureates: o.laureates.map((l) => ({
         applicationId: l.applicationId,
         userId: l.userId,
@@ -289,7 +289,7 @@ export class CampaignsController {
   @ApiOperation({ summary: 'Read the campaign settings', description: "The programme's campaign window, limits and match-funding rules." })
   async settings(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
     const o = await this.campaignsStaff.overview(tenant, programmeId);
-    return { settings: settingsView(o.settings), budgets: o.budgets.map(budgetView) };
+    return { settings: campaignSettingsView(o.settings), budgets: o.budgets.map(matchBudgetView) };
   }
 
   @Put('api/programmes/:programmeId/campaign-settings')
@@ -301,14 +301,14 @@ export class CampaignsController {
     @Param('programmeId') programmeId: string,
     @Body() dto: CampaignSettingsDto,
   ) {
-    return settingsView(await this.campaignsStaff.saveSettings(tenant, programmeId, dto, p));
+    return campaignSettingsView(await this.campaignsStaff.saveSettings(tenant, programmeId, dto, p));
   }
 
   @Put('api/programmes/:programmeId/match-budgets')
   @Roles(['staff'], 'programmeId')
   @ApiOperation({ summary: 'Set a match-funding budget', description: "Creates or resizes a partner's match-funding budget (one per partner and kind)." })
   async saveBudget(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: MatchBudgetDto) {
-    return budgetView(await this.campaignsStaff.saveBudget(tenant, programmeId, dto, p));
+    return matchBudgetView(await this.campaignsStaff.saveBudget(tenant, programmeId, dto, p));
   }
 
   @Get('api/programmes/:programmeId/contributions.csv')

@@ -14,7 +14,7 @@ import { CoachingService, milestoneToDto, type LaureateSchedule } from './coachi
 import { LaureateScheduleService, type UploadedEvidence } from './laureate-schedule.service.js';
 import { AssignCoachDto, MuteDto, OverrideDto, PlanDto, ReviewDto, SubmissionDto } from './dto/coaching.dto.js';
 
-function planView(p: CoachingPlan | null) {
+function coachingPlanView(p: CoachingPlan | null) {
   return {
     milestones: (p?.milestones ?? []).map(milestoneToDto),
     startedAt: p?.startedAt ?? null,
@@ -81,14 +81,14 @@ export class CoachingController {
     description: "The programme's coaching plan: the milestones every laureate goes through before the campaign.",
   })
   async getPlan(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
-    return planView((await this.coaching.plan(tenant, programmeId)).plan);
+    return coachingPlanView((await this.coaching.plan(tenant, programmeId)).plan);
   }
 
   @Put('api/programmes/:programmeId/coaching/plan')
   @Roles(['staff'])
   @ApiOperation({ summary: 'Set the coaching plan', description: 'Sets the milestones (title, due date, kind of hand-in) of the coaching plan.' })
   async putPlan(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: PlanDto) {
-    return planView(await this.coaching.savePlan(tenant, programmeId, dto.milestones, p.userId));
+    return coachingPlanView(await this.coaching.savePlan(tenant, programmeId, dto.milestones, p.userId));
   }
 
   @Post('api/programmes/:programmeId/coaching/schedules')
@@ -108,7 +108,7 @@ export class CoachingController {
       laureates: d.schedules.map(scheduleView),
       notReady: d.notReady,
       coaches: d.coaches,
-      readinessOverride: planView(d.plan).readinessOverride,
+      readinessOverride: coachingPlanView(d.plan).readinessOverride,
     };
   }
 
@@ -133,7 +133,7 @@ export class CoachingController {
     description: 'Lets the campaign phase start although some laureates are not ready (audited with the reason).',
   })
   async override(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: OverrideDto) {
-    return planView(await this.coaching.overrideReadiness(tenant, programmeId, dto.reason, p.userId));
+    return coachingPlanView(await this.coaching.overrideReadiness(tenant, programmeId, dto.reason, p.userId));
   }
 
   // ---- laureate ----
