@@ -32,10 +32,10 @@ export function addComponentSchemas(doc: OpenAPIObject): void {
     if (added.has(name) || !(name in COMPONENT_SCHEMAS)) continue;
     if (own.has(name)) throw new Error(`The answer schema ${name} has the name of a DTO component: rename one of them`);
     added.add(name);
-    const example = SCHEMA_EXAMPLES[name];
-    schemas[name] = example === undefined ? { ...COMPONENT_SCHEMAS[name] } : { ...COMPONENT_SCHEMAS[name], examples: [example] };
+    schemas[name] = { ...COMPONENT_SCHEMAS[name] };
     todo.push(...referenced(COMPONENT_SCHEMAS[name]));
   }
+  for (const [name, example] of Object.entries(SCHEMA_EXAMPLES)) if (schemas[name]) schemas[name] = { ...schemas[name], examples: [example] };
   // The DTOs as Nest declared them, then the answer schemas by name.
   const ordered = Object.entries(schemas).filter(([name]) => own.has(name));
   for (const name of [...added].sort()) ordered.push([name, schemas[name]]);
