@@ -114,7 +114,17 @@ function reference(type: ts.Type, name: string, decl: ts.Declaration, node: ts.N
   if (!components.has(key)) {
     const entry = { name, file, schema: undefined as Schema | undefined };
     components.set(key, entry);
-    entry.schema = shape(type, node, 0, new Set());
+    const schema = shape(type, node, 0, new Set());
+    // The declaration's doc comment (its first paragraph) says what the schema is.
+    const symbol = ts.isFunctionDeclaration(decl) && decl.name ? checker.getSymbolAtLocation(decl.name) : (type.aliasSymbol ?? type.getSymbol());
+    const doc = symbol
+      ? ts
+          .displayPartsToString(symbol.getDocumentationComment(checker))
+          .split(/\n\s*\n/)[0]
+          .replace(/\s+/g, ' ')
+          .trim()
+      : '';
+    entry.schema = doc ? { description: doc, ...schema } : schema;
   }
   return { $ref: PLACEHOLDER + key };
 }

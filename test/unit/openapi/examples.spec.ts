@@ -44,7 +44,17 @@ describe('the examples of the OpenAPI document', () => {
   });
 
   it('cover the resources an integrator meets first', () => {
-    const main = ['ProgrammeViewDto', 'CallView', 'ApplicationView', 'JuryView', 'BallotView', 'OutcomeView', 'LaureateView', 'MilestoneView'];
+    const main = [
+      'ProgrammeViewDto',
+      'CallView',
+      'ApplicationView',
+      'JuryView',
+      'BallotView',
+      'JuryResultsView',
+      'OutcomeView',
+      'LaureateView',
+      'MilestoneView',
+    ];
     main.push('CampaignView', 'PublicCampaignView', 'ContributionView', 'PartnerView', 'MatchBudgetView', 'PrivacyRequestView');
     expect(main.filter((name) => !(name in SCHEMA_EXAMPLES))).toEqual([]);
   });
