@@ -52,6 +52,20 @@ function ballotView(b: JuryBallot) {
   return { applicationId: b.applicationId, scores: b.scores, picked: b.picked, rank: b.rank, comment: b.comment, version: b.version, updatedAt: b.updatedAt };
 }
 
+/** What a juror sees of the vote: how to judge, the applications to judge with their ballots, and the progress. */
+export function jurorBallotsView(m: Awaited<ReturnType<JuryVoteService['mine']>>) {
+  return {
+    method: m.method,
+    status: m.status,
+    blindReview: m.settings.blindReview,
+    maxFavourites: m.settings.maxFavourites,
+    criteria: m.method === 'scored_criteria' ? m.settings.criteria : [],
+    progress: m.progress,
+    items: m.items,
+    conflicts: m.conflicts,
+  };
+}
+
 export function outcomeView(o: JuryOutcome) {
   return {
     applicationId: o.applicationId,
@@ -254,17 +268,7 @@ export class JuryController {
   @Roles(['juror'], 'programmeId')
   @ApiOperation({ summary: 'My jury work', description: "The signed-in juror's applications to judge and their ballots." })
   async mine(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
-    const m = await this.vote.mine(tenant, programmeId, p);
-    return {
-      method: m.method,
-      status: m.status,
-      blindReview: m.settings.blindReview,
-      maxFavourites: m.settings.maxFavourites,
-      criteria: m.method === 'scored_criteria' ? m.settings.criteria : [],
-      progress: m.progress,
-      items: m.items,
-      conflicts: m.conflicts,
-    };
+    return jurorBallotsView(await this.vote.mine(tenant, programmeId, p));
   }
 
   @Get('me/applications/:applicationId')

@@ -24,6 +24,11 @@ export function partnerView(p: Partner) {
   };
 }
 
+/** What a partner sees of a programme: itself, the laureates it sponsors and those it may prefer. */
+export function partnerHomeView(m: Awaited<ReturnType<PartnersService['mine']>>) {
+  return { partner: partnerView(m.partner), confirmed: m.confirmed, laureates: m.laureates, candidates: m.candidates };
+}
+
 export function matchingView(m: Matching, stale = false) {
   return {
     status: m.status,
@@ -151,7 +156,7 @@ export class PartnersController {
   @ApiOperation({ summary: 'My partner space', description: "The signed-in partner's laureates and preferences." })
   async mine(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
     const m = await this.partners.mine(tenant, programmeId, p);
-    return { partner: partnerView(m.partner), confirmed: m.confirmed, laureates: m.laureates, candidates: m.candidates };
+    return partnerHomeView(m);
   }
 
   @Put('partner/me/preferences')
