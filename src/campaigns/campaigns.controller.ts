@@ -34,6 +34,7 @@ import {
   UpdateCampaignDto,
 } from './dto/campaigns.dto.js';
 
+/** A reward tier of a campaign: what a contributor gets from a minimum amount, and how many are left. */
 export function rewardView(r: RewardTier) {
   return {
     id: r.id,
@@ -111,6 +112,7 @@ export function publicCampaignView(p: CampaignPage) {
   };
 }
 
+/** A contribution to a campaign (amounts in euro cents), as its contributor and staff see it. */
 function contributionView(c: Contribution) {
   return {
     id: c.id,
@@ -128,16 +130,19 @@ function contributionView(c: Contribution) {
   };
 }
 
+/** A contribution just made: the contribution, where to pay it and whether it replays an earlier request. */
 function receiptView(r: ContributionReceipt) {
   return { ...contributionView(r.contribution), payment: r.payment, replayed: r.replayed };
 }
 
+/** How the campaigns of a programme run: payment, the match-funding rules, the grace period of pending contributions. */
 function campaignSettingsView(s: CampaignSettings | null) {
   if (!s) return null;
   const { id: _id, tenantId: _t, programmeId: _p, ...rest } = s;
   return { ...rest };
 }
 
+/** A partner's match-funding budget for the programme (amounts in euro cents). */
 function matchBudgetView(b: MatchBudget) {
   return {
     id: b.id,

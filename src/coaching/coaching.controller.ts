@@ -14,6 +14,7 @@ import { CoachingService, milestoneToDto, type LaureateSchedule } from './coachi
 import { LaureateScheduleService, type UploadedEvidence } from './laureate-schedule.service.js';
 import { AssignCoachDto, MuteDto, OverrideDto, PlanDto, ReviewDto, SubmissionDto } from './dto/coaching.dto.js';
 
+/** The coaching plan of a programme: its milestones (sessions and deliverables) and when it started. */
 function coachingPlanView(p: CoachingPlan | null) {
   return {
     milestones: (p?.milestones ?? []).map(milestoneToDto),
@@ -22,6 +23,7 @@ function coachingPlanView(p: CoachingPlan | null) {
   };
 }
 
+/** One milestone of a laureate's coaching (a session or a deliverable): when, where, and how far the laureate got. */
 export function milestoneView(m: CoachingMilestone & { effective?: string }) {
   return {
     id: m.id,
@@ -44,6 +46,7 @@ export function milestoneView(m: CoachingMilestone & { effective?: string }) {
   };
 }
 
+/** A laureate of the programme in coaching, with their coach. */
 function laureateView(l: LaureateRow) {
   return {
     id: l.id,
@@ -57,6 +60,7 @@ function laureateView(l: LaureateRow) {
   };
 }
 
+/** A laureate's coaching schedule: their milestones and whether they are ready for their campaign. */
 function scheduleView(s: LaureateSchedule) {
   return { laureate: laureateView(s.laureate), milestones: s.milestones.map(milestoneView), readiness: s.readiness };
 }

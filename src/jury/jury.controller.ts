@@ -30,6 +30,7 @@ import { JurySetupService } from './jury-setup.service.js';
 import { settingsOf } from './jury.settings.js';
 import { JuryVoteService } from './jury-vote.service.js';
 
+/** The jury of a programme: its voting method and settings, its applications and where the vote stands. */
 export function juryView(j: Jury | null) {
   return {
     method: j?.method ?? 'favourites',
@@ -44,10 +45,12 @@ export function juryView(j: Jury | null) {
   };
 }
 
+/** A juror of the programme. */
 export function memberView(m: JuryMember) {
   return { id: m.id, userId: m.userId, displayName: m.displayName, email: m.email, organisation: m.organisation, weight: m.weight };
 }
 
+/** A juror's ballot on one application (scores per criterion, a pick or a rank, a comment). */
 function ballotView(b: JuryBallot) {
   return { applicationId: b.applicationId, scores: b.scores, picked: b.picked, rank: b.rank, comment: b.comment, version: b.version, updatedAt: b.updatedAt };
 }
@@ -66,6 +69,7 @@ export function jurorBallotsView(m: Awaited<ReturnType<JuryVoteService['mine']>>
   };
 }
 
+/** What the jury decided for one application: laureate, waiting list or not selected, and what happened since. */
 export function outcomeView(o: JuryOutcome) {
   return {
     applicationId: o.applicationId,

@@ -10,6 +10,7 @@ import type { Matching, Partner } from './partner.entity.js';
 import { MatchingService } from './matching.service.js';
 import { PartnersService } from './partners.service.js';
 
+/** A partner of the programme (a company, a foundation...): what it offers, the themes it supports, its match-funding budget. */
 export function partnerView(p: Partner) {
   return {
     id: p.id,
@@ -29,6 +30,7 @@ export function partnerHomeView(m: Awaited<ReturnType<PartnersService['mine']>>)
   return { partner: partnerView(m.partner), confirmed: m.confirmed, laureates: m.laureates, candidates: m.candidates };
 }
 
+/** The pairing of partners with laureates: its weights and rules, and the result of the last run. */
 export function matchingView(m: Matching, stale = false) {
   return {
     status: m.status,

@@ -12,6 +12,7 @@ import { CreateProgrammeDto, SetTimelineDto, TransitionDto, UpdateProgrammeDto }
 import { Programme } from './programme.entity.js';
 import { ProgrammesService } from './programmes.service.js';
 
+/** A programme (one call for projects and what follows it) with its phase and timeline. */
 function programmeView(p: Programme) {
   return {
     id: p.id,
