@@ -209,22 +209,27 @@ function shape(type: ts.Type, node: ts.Node, depth: number, seen: Set<ts.Type>):
 const pascal = (s: string) => s.replace(/(^|[-_.])([a-z])/g, (_, __, c: string) => c.toUpperCase());
 
 /**
- * The final name of each component: its type name, or (when two types share it) its module's name before
- * it (`Jury` + `Summary`), then a number in file order if that is still ambiguous.
+ * The final name of each component (by its key `<file>#<name>`): its type name, or, when two types share
+ * it, its module's name before it (`Jury` + `Summary`), then a number (2, 3...) in file order while that
+ * name is still taken. Only the types' names and files decide, never the order they were met in.
  */
-function componentNames(): Map<string, string> {
+export function componentNames(types: ReadonlyArray<{ key: string; name: string; file: string }>): Map<string, string> {
   const out = new Map<string, string>();
-  const byName = new Map<string, string[]>();
-  for (const [key, c] of components) byName.set(c.name, [...(byName.get(c.name) ?? []), key]);
-  for (const [name, keys] of byName) {
-    if (keys.length === 1) {
-      out.set(keys[0], name);
+  const byName = new Map<string, Array<{ key: string; file: string }>>();
+  for (const t of types) byName.set(t.name, [...(byName.get(t.name) ?? []), t]);
+  const taken = new Set([...byName].filter(([, ts]) => ts.length === 1).map(([name]) => name));
+  for (const [name, group] of [...byName].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (group.length === 1) {
+      out.set(group[0].key, name);
       continue;
     }
-    const qualified = keys.sort().map((key) => `${pascal(components.get(key)!.file.split('/')[0])}${name}`);
-    qualified.forEach((q, i) =>
-      out.set(keys[i], qualified.indexOf(q) === qualified.lastIndexOf(q) ? q : `${q}${qualified.slice(0, i + 1).filter((o) => o === q).length}`),
-    );
+    for (const { key, file } of [...group].sort((a, b) => (a.key < b.key ? -1 : 1))) {
+      const base = `${pascal(file.split('/')[0])}${name}`;
+      let candidate = base;
+      for (let n = 2; taken.has(candidate); n++) candidate = `${base}${n}`;
+      taken.add(candidate);
+      out.set(key, candidate);
+    }
   }
   return out;
 }
@@ -260,7 +265,7 @@ export function responseSchemasSource(): string {
       }
     });
   }
-  const names = componentNames();
+  const names = componentNames([...components].map(([key, c]) => ({ key, name: c.name, file: c.file })));
   const named = (schema: Schema) =>
     JSON.stringify(schema).replace(/"#\/components\/schemas\/\\u0000([^"]+)"/g, (_, key: string) => JSON.stringify(`#/components/schemas/${names.get(key)}`));
   const lines = Object.keys(out)
