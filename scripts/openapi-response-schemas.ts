@@ -27,6 +27,8 @@ const CENTS_DESCRIPTION = 'Amount in euro cents (an integer: 2500 is 25,00 €).
 let checker: ts.TypeChecker;
 /** The named schemas met so far, by a placeholder key (`<file>#<name>`) until their final names are chosen. */
 let components: Map<string, { name: string; file: string; schema: Schema | undefined }>;
+/** The exported, non-generic type aliases of src/ that name a lib type's instantiation (`Localized`), by type. */
+let aliases: Map<ts.Type, ts.TypeAliasDeclaration>;
 const PLACEHOLDER = '#/components/schemas/\u0000';
 
 function isNullish(t: ts.Type): boolean {
@@ -47,10 +49,12 @@ function integer(schema: Schema): Schema {
  */
 function namedDeclaration(type: ts.Type): { name: string; decl: ts.Declaration } | undefined {
   const alias = type.aliasSymbol;
+  const aliased = aliases.get(type);
   if (alias) {
-    if (type.aliasTypeArguments?.length) return undefined;
     const decl = alias.declarations?.find(ts.isTypeAliasDeclaration);
-    return decl && isExportedFromSrc(decl) ? { name: decl.name.text, decl } : undefined;
+    if (decl && !type.aliasTypeArguments?.length && isExportedFromSrc(decl)) return { name: decl.name.text, decl };
+    // `Readonly<Record<Locale, string>>` is reported as `Readonly<...>`: the alias of src that names it wins.
+    return aliased ? { name: aliased.name.text, decl: aliased } : undefined;
   }
   const symbol = type.getSymbol();
   if (symbol && symbol.flags & ts.SymbolFlags.ObjectLiteral) return viewFunction(type, symbol);
@@ -116,7 +120,8 @@ function reference(type: ts.Type, name: string, decl: ts.Declaration, node: ts.N
     components.set(key, entry);
     const schema = shape(type, node, 0, new Set());
     // The declaration's doc comment (its first paragraph) says what the schema is.
-    const symbol = ts.isFunctionDeclaration(decl) && decl.name ? checker.getSymbolAtLocation(decl.name) : (type.aliasSymbol ?? type.getSymbol());
+    const declName = (decl as ts.DeclarationStatement).name;
+    const symbol = declName ? checker.getSymbolAtLocation(declName) : undefined;
     const doc = symbol
       ? ts
           .displayPartsToString(symbol.getDocumentationComment(checker))
@@ -242,6 +247,18 @@ export function responseSchemasSource(): string {
   const program = ts.createProgram(files, parsed.options);
   checker = program.getTypeChecker();
   components = new Map();
+  aliases = new Map();
+  const sources = program
+    .getSourceFiles()
+    .filter((f) => f.fileName.startsWith(SRC))
+    .sort((a, b) => (a.fileName < b.fileName ? -1 : 1));
+  for (const file of sources)
+    for (const statement of file.statements)
+      if (ts.isTypeAliasDeclaration(statement) && !statement.typeParameters && isExportedFromSrc(statement)) {
+        const type = checker.getTypeAtLocation(statement.name);
+        const lib = type.aliasSymbol?.declarations?.every((d) => !d.getSourceFile().fileName.startsWith(SRC));
+        if (lib && type.flags & ts.TypeFlags.Object && !aliases.has(type)) aliases.set(type, statement);
+      }
   const out: Record<string, Schema> = {};
   for (const file of files) {
     const source = program.getSourceFile(file)!;

@@ -186,6 +186,7 @@ export const SCHEMA_EXAMPLES: Readonly<Record<string, unknown>> = {
     nextTransitionAt: '2026-05-01T08:00:00.000Z',
     blockedReasons: null,
   },
+  Localized: title,
   CallView: call,
   ApplicationView: application,
   JuryView: {
