@@ -34,6 +34,7 @@ import { CallDto } from './dto/call.dto.js';
 import { assertOffered } from '../common/i18n/is-locale.js';
 import { advisoryWarnings } from './call-rules.js';
 
+/** The call for projects of a programme: its text, categories, territory, goal range (euro cents), deadline and form. */
 export function callView(c: Call) {
   return {
     programmeId: c.programmeId,
@@ -52,6 +53,7 @@ export function callView(c: Call) {
   };
 }
 
+/** An application to a call: its state, its screening, the applicant's project and answers. */
 export function applicationView(a: Application) {
   return {
     id: a.id,

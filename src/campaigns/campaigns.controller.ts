@@ -34,6 +34,7 @@ import {
   UpdateCampaignDto,
 } from './dto/campaigns.dto.js';
 
+/** A reward tier of a campaign: what a contributor gets from a minimum amount, and how many are left. */
 export function rewardView(r: RewardTier) {
   return {
     id: r.id,
@@ -111,6 +112,7 @@ export function publicCampaignView(p: CampaignPage) {
   };
 }
 
+/** A contribution to a campaign (amounts in euro cents), as its contributor and staff see it. */
 function contributionView(c: Contribution) {
   return {
     id: c.id,
@@ -128,17 +130,20 @@ function contributionView(c: Contribution) {
   };
 }
 
+/** A contribution just made: the contribution, where to pay it and whether it replays an earlier request. */
 function receiptView(r: ContributionReceipt) {
   return { ...contributionView(r.contribution), payment: r.payment, replayed: r.replayed };
 }
 
-function settingsView(s: CampaignSettings | null) {
+/** How the campaigns of a programme run: payment, the match-funding rules, the grace period of pending contributions. */
+function campaignSettingsView(s: CampaignSettings | null) {
   if (!s) return null;
   const { id: _id, tenantId: _t, programmeId: _p, ...rest } = s;
-  return rest;
+  return { ...rest };
 }
 
-function budgetView(b: MatchBudget) {
+/** A partner's match-funding budget for the programme (amounts in euro cents). */
+function matchBudgetView(b: MatchBudget) {
   return {
     id: b.id,
     partnerId: b.partnerId,
@@ -259,8 +264,8 @@ export class CampaignsController {
   async list(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
     const o = await this.campaignsStaff.overview(tenant, programmeId);
     return {
-      settings: settingsView(o.settings),
-      budgets: o.budgets.map(budgetView),
+      settings: campaignSettingsView(o.settings),
+      budgets: o.budgets.map(matchBudgetView),
       laureates: o.laureates.map((l) => ({
         applicationId: l.applicationId,
         userId: l.userId,
@@ -289,7 +294,7 @@ export class CampaignsController {
   @ApiOperation({ summary: 'Read the campaign settings', description: "The programme's campaign window, limits and match-funding rules." })
   async settings(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
     const o = await this.campaignsStaff.overview(tenant, programmeId);
-    return { settings: settingsView(o.settings), budgets: o.budgets.map(budgetView) };
+    return { settings: campaignSettingsView(o.settings), budgets: o.budgets.map(matchBudgetView) };
   }
 
   @Put('api/programmes/:programmeId/campaign-settings')
@@ -301,14 +306,14 @@ export class CampaignsController {
     @Param('programmeId') programmeId: string,
     @Body() dto: CampaignSettingsDto,
   ) {
-    return settingsView(await this.campaignsStaff.saveSettings(tenant, programmeId, dto, p));
+    return campaignSettingsView(await this.campaignsStaff.saveSettings(tenant, programmeId, dto, p));
   }
 
   @Put('api/programmes/:programmeId/match-budgets')
   @Roles(['staff'], 'programmeId')
   @ApiOperation({ summary: 'Set a match-funding budget', description: "Creates or resizes a partner's match-funding budget (one per partner and kind)." })
   async saveBudget(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: MatchBudgetDto) {
-    return budgetView(await this.campaignsStaff.saveBudget(tenant, programmeId, dto, p));
+    return matchBudgetView(await this.campaignsStaff.saveBudget(tenant, programmeId, dto, p));
   }
 
   @Get('api/programmes/:programmeId/contributions.csv')

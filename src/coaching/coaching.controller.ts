@@ -14,7 +14,8 @@ import { CoachingService, milestoneToDto, type LaureateSchedule } from './coachi
 import { LaureateScheduleService, type UploadedEvidence } from './laureate-schedule.service.js';
 import { AssignCoachDto, MuteDto, OverrideDto, PlanDto, ReviewDto, SubmissionDto } from './dto/coaching.dto.js';
 
-function planView(p: CoachingPlan | null) {
+/** The coaching plan of a programme: its milestones (sessions and deliverables) and when it started. */
+function coachingPlanView(p: CoachingPlan | null) {
   return {
     milestones: (p?.milestones ?? []).map(milestoneToDto),
     startedAt: p?.startedAt ?? null,
@@ -22,6 +23,7 @@ function planView(p: CoachingPlan | null) {
   };
 }
 
+/** One milestone of a laureate's coaching (a session or a deliverable): when, where, and how far the laureate got. */
 export function milestoneView(m: CoachingMilestone & { effective?: string }) {
   return {
     id: m.id,
@@ -44,6 +46,7 @@ export function milestoneView(m: CoachingMilestone & { effective?: string }) {
   };
 }
 
+/** A laureate of the programme in coaching, with their coach. */
 function laureateView(l: LaureateRow) {
   return {
     id: l.id,
@@ -57,6 +60,7 @@ function laureateView(l: LaureateRow) {
   };
 }
 
+/** A laureate's coaching schedule: their milestones and whether they are ready for their campaign. */
 function scheduleView(s: LaureateSchedule) {
   return { laureate: laureateView(s.laureate), milestones: s.milestones.map(milestoneView), readiness: s.readiness };
 }
@@ -81,14 +85,14 @@ export class CoachingController {
     description: "The programme's coaching plan: the milestones every laureate goes through before the campaign.",
   })
   async getPlan(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string) {
-    return planView((await this.coaching.plan(tenant, programmeId)).plan);
+    return coachingPlanView((await this.coaching.plan(tenant, programmeId)).plan);
   }
 
   @Put('api/programmes/:programmeId/coaching/plan')
   @Roles(['staff'])
   @ApiOperation({ summary: 'Set the coaching plan', description: 'Sets the milestones (title, due date, kind of hand-in) of the coaching plan.' })
   async putPlan(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: PlanDto) {
-    return planView(await this.coaching.savePlan(tenant, programmeId, dto.milestones, p.userId));
+    return coachingPlanView(await this.coaching.savePlan(tenant, programmeId, dto.milestones, p.userId));
   }
 
   @Post('api/programmes/:programmeId/coaching/schedules')
@@ -108,7 +112,7 @@ export class CoachingController {
       laureates: d.schedules.map(scheduleView),
       notReady: d.notReady,
       coaches: d.coaches,
-      readinessOverride: planView(d.plan).readinessOverride,
+      readinessOverride: coachingPlanView(d.plan).readinessOverride,
     };
   }
 
@@ -133,7 +137,7 @@ export class CoachingController {
     description: 'Lets the campaign phase start although some laureates are not ready (audited with the reason).',
   })
   async override(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string, @Body() dto: OverrideDto) {
-    return planView(await this.coaching.overrideReadiness(tenant, programmeId, dto.reason, p.userId));
+    return coachingPlanView(await this.coaching.overrideReadiness(tenant, programmeId, dto.reason, p.userId));
   }
 
   // ---- laureate ----

@@ -4,9 +4,6 @@ import { ApiBearerAuth, ApiTags, ApiOperation } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles } from '../auth/roles.guard.js';
 import { fieldProblem, DomainError } from '../common/errors/domain-error.js';
-import { renderMessage } from '../common/i18n/message.js';
-import { sharedTranslations } from '../common/web/i18n.js';
-import type { Explanation } from './domain/panel.js';
 import { CurrentPrincipal, CurrentTenant } from '../request-context/current.decorators.js';
 import { Locale } from '../common/web/locale.decorator.js';
 import type { Principal } from '../auth/principal.js';
@@ -27,11 +24,13 @@ import {
 } from './dto/jury.dto.js';
 import type { Jury, JuryBallot, JuryMember, JuryOutcome } from './jury.entity.js';
 import { anonymisedBallotsCsv, evaluationsCsv, evaluationsXlsx } from './jury.export.js';
+import { juryResultsView } from './jury-results-api.view.js';
 import { JuryResultsService } from './jury-results.service.js';
 import { JurySetupService } from './jury-setup.service.js';
 import { settingsOf } from './jury.settings.js';
 import { JuryVoteService } from './jury-vote.service.js';
 
+/** The jury of a programme: its voting method and settings, its applications and where the vote stands. */
 export function juryView(j: Jury | null) {
   return {
     method: j?.method ?? 'favourites',
@@ -46,14 +45,31 @@ export function juryView(j: Jury | null) {
   };
 }
 
+/** A juror of the programme. */
 export function memberView(m: JuryMember) {
   return { id: m.id, userId: m.userId, displayName: m.displayName, email: m.email, organisation: m.organisation, weight: m.weight };
 }
 
+/** A juror's ballot on one application (scores per criterion, a pick or a rank, a comment). */
 function ballotView(b: JuryBallot) {
   return { applicationId: b.applicationId, scores: b.scores, picked: b.picked, rank: b.rank, comment: b.comment, version: b.version, updatedAt: b.updatedAt };
 }
 
+/** What a juror sees of the vote: how to judge, the applications to judge with their ballots, and the progress. */
+export function jurorBallotsView(m: Awaited<ReturnType<JuryVoteService['mine']>>) {
+  return {
+    method: m.method,
+    status: m.status,
+    blindReview: m.settings.blindReview,
+    maxFavourites: m.settings.maxFavourites,
+    criteria: m.method === 'scored_criteria' ? m.settings.criteria : [],
+    progress: m.progress,
+    items: m.items,
+    conflicts: m.conflicts,
+  };
+}
+
+/** What the jury decided for one application: laureate, waiting list or not selected, and what happened since. */
 export function outcomeView(o: JuryOutcome) {
   return {
     applicationId: o.applicationId,
@@ -203,49 +219,8 @@ export class JuryController {
   @Roles(['staff'])
   @ApiOperation({ summary: 'Read the results', description: "The jury's ranking with ties and the suggested laureates." })
   async results(@CurrentTenant() tenant: Tenant, @Param('programmeId') programmeId: string, @Locale() locale: Lang) {
-    const { jury, apps, tally, outcomes } = await this.juryResults.results(tenant, programmeId);
-    // Each explanation keeps its code and figures, and says itself in the reader's language.
-    const said = <T extends Explanation | undefined>(e: T) =>
-      e ? { ...e, text: renderMessage((l, k, v) => sharedTranslations().t(l, k, v), locale, e) } : null;
-    const byApp = new Map(apps.map((a) => [a.id, a]));
-    const scoreOf = new Map(tally.result.scores.map((s) => [s.applicationId, s]));
-    const info = (id: string) => ({
-      applicationId: id,
-      title: byApp.get(id)?.title ?? '',
-      receiptNumber: byApp.get(id)?.receiptNumber ?? null,
-      category: byApp.get(id)?.category ?? null,
-    });
-    return {
-      method: jury.method,
-      status: jury.status,
-      confirmedAt: jury.confirmedAt,
-      announcedAt: jury.announcedAt,
-      explanation: said(tally.selection.explanation),
-      ranking: tally.selection.entries.map((e) => ({
-        ...info(e.applicationId),
-        score: e.score,
-        rank: e.rank,
-        position: e.position,
-        tied: e.tied,
-        tieSize: e.tieSize,
-        tieBreaks: e.tieBreaks,
-        proposal: e.status,
-        reason: e.reason,
-        waitingListPosition: e.waitingListPosition ?? null,
-        jurorCount: scoreOf.get(e.applicationId)?.jurorCount ?? 0,
-        contributions: scoreOf.get(e.applicationId)?.contributions ?? [],
-        method: said(scoreOf.get(e.applicationId)?.explanation),
-        selection: said(e.explanation),
-      })),
-      unranked: tally.result.unranked.map((u) => ({ ...info(u.applicationId), reason: u.reason, jurorCount: u.jurorCount, explanation: said(u.explanation) })),
-      ignored: tally.result.ignored,
-      proposal: { laureates: tally.selection.laureates, waitingList: tally.selection.waitingList },
-      unmetQuotas: tally.selection.unmetQuotas.map((q) => ({ ...q, explanation: said(q.explanation) })),
-      boundaryTies: tally.selection.boundaryTies.map((b) => ({ ...b, explanation: said(b.explanation) })),
-      // The last-resort draw: its seed and the ties it settled (HMAC-SHA-256 of each id with the seed, smallest first).
-      draw: { seed: tally.selection.draw.seed, ties: tally.selection.draw.ties.map((d) => ({ ...d, applications: d.applicationIds.map(info) })) },
-      outcomes: outcomes.map(outcomeView),
-    };
+    const results = await this.juryResults.results(tenant, programmeId);
+    return juryResultsView(results, locale, results.outcomes.map(outcomeView));
   }
 
   @Post('laureates')
@@ -297,17 +272,7 @@ export class JuryController {
   @Roles(['juror'], 'programmeId')
   @ApiOperation({ summary: 'My jury work', description: "The signed-in juror's applications to judge and their ballots." })
   async mine(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
-    const m = await this.vote.mine(tenant, programmeId, p);
-    return {
-      method: m.method,
-      status: m.status,
-      blindReview: m.settings.blindReview,
-      maxFavourites: m.settings.maxFavourites,
-      criteria: m.method === 'scored_criteria' ? m.settings.criteria : [],
-      progress: m.progress,
-      items: m.items,
-      conflicts: m.conflicts,
-    };
+    return jurorBallotsView(await this.vote.mine(tenant, programmeId, p));
   }
 
   @Get('me/applications/:applicationId')

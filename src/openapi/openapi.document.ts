@@ -4,6 +4,7 @@ import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swag
 import { accessOf, type Access } from '../auth/roles.guard.js';
 import { ERRORS_BY_MODULE } from '../error-catalogue.js';
 import { PROBLEM_SCHEMA, problemResponseName, problemResponses, type ProblemStatus } from './openapi.problems.js';
+import { addComponentSchemas, integerMoney } from './openapi.schemas.js';
 import { RESPONSE_SCHEMAS } from './response-schemas.generated.js';
 import { TAGS } from './openapi.tags.js';
 
@@ -335,6 +336,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   for (const [path, item] of Object.entries(doc.paths))
     for (const [method, op] of Object.entries(item))
       if (op && typeof op === 'object' && 'responses' in op) enrichOperation(doc, path, method, op as Operation, routes);
+  addComponentSchemas(doc);
+  integerMoney(doc);
   // Only the tags in use, each declared once.
   const used = new Set(Object.values(doc.paths).flatMap((item) => Object.values(item).flatMap((op) => (op as Operation).tags ?? [])));
   doc.tags = (doc.tags ?? []).filter((t) => used.has(t.name));

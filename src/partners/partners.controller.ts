@@ -10,6 +10,7 @@ import type { Matching, Partner } from './partner.entity.js';
 import { MatchingService } from './matching.service.js';
 import { PartnersService } from './partners.service.js';
 
+/** A partner of the programme (a company, a foundation...): what it offers, the themes it supports, its match-funding budget. */
 export function partnerView(p: Partner) {
   return {
     id: p.id,
@@ -24,6 +25,12 @@ export function partnerView(p: Partner) {
   };
 }
 
+/** What a partner sees of a programme: itself, the laureates it sponsors and those it may prefer. */
+export function partnerHomeView(m: Awaited<ReturnType<PartnersService['mine']>>) {
+  return { partner: partnerView(m.partner), confirmed: m.confirmed, laureates: m.laureates, candidates: m.candidates };
+}
+
+/** The pairing of partners with laureates: its weights and rules, and the result of the last run. */
 export function matchingView(m: Matching, stale = false) {
   return {
     status: m.status,
@@ -151,7 +158,7 @@ export class PartnersController {
   @ApiOperation({ summary: 'My partner space', description: "The signed-in partner's laureates and preferences." })
   async mine(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() p: Principal, @Param('programmeId') programmeId: string) {
     const m = await this.partners.mine(tenant, programmeId, p);
-    return { partner: partnerView(m.partner), confirmed: m.confirmed, laureates: m.laureates, candidates: m.candidates };
+    return partnerHomeView(m);
   }
 
   @Put('partner/me/preferences')

@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { AuthService } from '../auth/auth.service.js';
 import { normaliseEmail } from '../auth/domain/tokens.js';
 import { PeopleQuery } from '../auth/people.query.js';
-import { CoachingService } from '../coaching/coaching.service.js';
+import { CoachingService, type LaureateSchedule } from '../coaching/coaching.service.js';
 import { isUniqueViolation, TransactionRunner } from '../common/db/transaction.js';
 import { DomainError, fieldProblem } from '../common/errors/domain-error.js';
 import type { Principal } from '../auth/principal.js';
@@ -15,7 +15,7 @@ import type { Tenant } from '../tenants/tenant.entity.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { normaliseTag } from './domain/scoring.js';
 import type { ContactDto, PartnerDto, UpdatePartnerDto } from './dto/partners.dto.js';
-import type { LaureateNeeds, Partner } from './partner.entity.js';
+import type { LaureateNeeds, Partner, PartnerMatch } from './partner.entity.js';
 import { PartnersRepository } from './partners.repository.js';
 import { PARTNER_LOGO_RULES } from '../storage/image-rules.js';
 import { ImagePipeline, type UploadedImageFile } from '../storage/images.js';
@@ -26,6 +26,26 @@ const tags = (list: readonly string[] | undefined) => [...new Set((list ?? []).m
  * Partner profiles and their contacts (staff), and what each side says it wants: the partners'
  * preferences, the laureates' needs. The matching itself is MatchingService's.
  */
+/** A laureate a partner sponsors, as the partner sees it: its title, the pair's score and its coaching progress. */
+export function sponsoredLaureateView(m: PartnerMatch, source: Laureate | undefined, schedule: LaureateSchedule | undefined) {
+  const milestones = schedule?.milestones ?? [];
+  return {
+    applicationId: m.applicationId,
+    title: source?.title ?? '',
+    titleLang: source?.locale ?? null,
+    category: source?.category ?? null,
+    score: m.score,
+    terms: m.terms,
+    progress: {
+      validated: milestones.filter((x) => x.status === 'validated').length,
+      total: milestones.length,
+      overdue: milestones.filter((x) => x.effective === 'overdue').length,
+      ready: schedule ? schedule.readiness.ready : false,
+    },
+    milestones: milestones.map((x) => ({ title: x.title, kind: x.kind, at: x.at, status: x.effective, required: x.required })),
+  };
+}
+
 @Injectable()
 export class PartnersService {
   constructor(
@@ -196,26 +216,13 @@ export class PartnersService {
     const matches = await this.repo.matches(em, tenant.id, programmeId, { partnerId: partner.id });
     const schedules = matches.length ? await this.coaching.schedules(em, tenant.id, programmeId) : [];
     const sources = await this.laureates.ofProgramme(em, tenant.id, programmeId, 'rank_then_receipt');
-    const laureates = matches.map((m) => {
-      const source = sources.find((s) => s.applicationId === m.applicationId);
-      const schedule = schedules.find((s) => s.laureate.applicationId === m.applicationId);
-      const milestones = schedule?.milestones ?? [];
-      return {
-        applicationId: m.applicationId,
-        title: source?.title ?? '',
-        titleLang: source?.locale ?? null,
-        category: source?.category ?? null,
-        score: m.score,
-        terms: m.terms,
-        progress: {
-          validated: milestones.filter((x) => x.status === 'validated').length,
-          total: milestones.length,
-          overdue: milestones.filter((x) => x.effective === 'overdue').length,
-          ready: schedule ? schedule.readiness.ready : false,
-        },
-        milestones: milestones.map((x) => ({ title: x.title, kind: x.kind, at: x.at, status: x.effective, required: x.required })),
-      };
-    });
+    const laureates = matches.map((m) =>
+      sponsoredLaureateView(
+        m,
+        sources.find((s) => s.applicationId === m.applicationId),
+        schedules.find((s) => s.laureate.applicationId === m.applicationId),
+      ),
+    );
     const matching = await this.repo.matching(em, tenant.id, programmeId);
     return {
       programme,

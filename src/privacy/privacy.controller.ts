@@ -16,7 +16,7 @@ import { byKind, RetentionService } from './retention.service.js';
 const STATUSES: PrivacyRequestStatus[] = ['open', 'done', 'refused'];
 
 /** What the API shows of a request (never its token). */
-function requestView(r: PrivacyRequest) {
+function privacyRequestView(r: PrivacyRequest) {
   return {
     id: r.id,
     kind: r.kind,
@@ -71,7 +71,7 @@ export class PrivacyController {
     description: "Files a request to erase the signed-in person's personal data; staff carry it out within a month.",
   })
   async askErasure(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() me: Principal) {
-    return requestView(await this.requests.requestErasureForAccount(tenant, me));
+    return privacyRequestView(await this.requests.requestErasureForAccount(tenant, me));
   }
 
   @Post('api/privacy/requests')
@@ -109,7 +109,7 @@ export class PrivacyController {
     description: 'Confirms an erasure request made through the link: it goes to the staff queue, answered within a month.',
   })
   async confirmLink(@CurrentTenant() tenant: Tenant, @Param('token') token: string) {
-    return requestView(await this.requests.confirmErasureByLink(tenant, token));
+    return privacyRequestView(await this.requests.confirmErasureByLink(tenant, token));
   }
 
   @Get('api/privacy/requests')
@@ -118,7 +118,7 @@ export class PrivacyController {
   async list(@CurrentTenant() tenant: Tenant, @Query('status') status?: string, @Query('offset') offset?: string) {
     const s = STATUSES.includes(status as PrivacyRequestStatus) ? (status as PrivacyRequestStatus) : undefined;
     const { rows, total } = await this.requests.list(tenant, s, 100, Math.max(0, Number(offset) || 0));
-    return { total, requests: rows.map(requestView) };
+    return { total, requests: rows.map(privacyRequestView) };
   }
 
   @Get('api/privacy/requests/:id')
@@ -126,7 +126,7 @@ export class PrivacyController {
   @ApiOperation({ summary: 'Read a personal data request', description: 'One request of the staff queue, with what would be erased.' })
   async get(@CurrentTenant() tenant: Tenant, @Param('id') id: string) {
     const { request, held } = await this.requests.get(tenant, id);
-    return { ...requestView(request), held };
+    return { ...privacyRequestView(request), held };
   }
 
   @Post('api/privacy/requests/:id/erase')
@@ -134,7 +134,7 @@ export class PrivacyController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Carry out an erasure', description: 'Carries out an erasure request (irreversible): 409 when it is no longer open.' })
   async erase(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() me: Principal, @Param('id') id: string) {
-    return requestView(await this.requests.erase(tenant, id, me));
+    return privacyRequestView(await this.requests.erase(tenant, id, me));
   }
 
   @Post('api/privacy/requests/:id/refuse')
@@ -142,7 +142,7 @@ export class PrivacyController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Refuse an erasure request', description: 'Refuses a request with the reason given to the person.' })
   async refuse(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() me: Principal, @Param('id') id: string, @Body() dto: RefuseRequestDto) {
-    return requestView(await this.requests.refuse(tenant, id, me, dto.reason));
+    return privacyRequestView(await this.requests.refuse(tenant, id, me, dto.reason));
   }
 
   @Get('api/privacy/retention/preview')

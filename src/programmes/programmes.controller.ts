@@ -12,7 +12,8 @@ import { CreateProgrammeDto, SetTimelineDto, TransitionDto, UpdateProgrammeDto }
 import { Programme } from './programme.entity.js';
 import { ProgrammesService } from './programmes.service.js';
 
-function view(p: Programme) {
+/** A programme (one call for projects and what follows it) with its phase and timeline. */
+function programmeView(p: Programme) {
   return {
     id: p.id,
     slug: p.slug,
@@ -38,7 +39,7 @@ export class ProgrammesController {
   @ApiOkResponse({ type: [ProgrammeViewDto] })
   async list(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal?: Principal) {
     const staff = hasRole(principal, ['staff', 'platform_admin']);
-    return (await this.programmes.list(tenant.id)).filter((p) => staff || p.phase !== 'draft').map(view);
+    return (await this.programmes.list(tenant.id)).filter((p) => staff || p.phase !== 'draft').map(programmeView);
   }
 
   @Get(':programmeId')
@@ -48,7 +49,7 @@ export class ProgrammesController {
   async get(@CurrentTenant() tenant: Tenant, @Param('programmeId') id: string, @CurrentPrincipal() principal?: Principal) {
     const p = await this.programmes.get(tenant.id, id);
     if (p.phase === 'draft' && !hasRole(principal, ['staff', 'platform_admin'])) throw new DomainError('NOT_FOUND');
-    return view(p);
+    return programmeView(p);
   }
 
   @Post()
@@ -57,7 +58,7 @@ export class ProgrammesController {
   @ApiOperation({ summary: 'Create a programme', description: 'Creates a programme in the draft phase, with its title and summary per language.' })
   @ApiCreatedResponse({ type: ProgrammeViewDto })
   async create(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Body() dto: CreateProgrammeDto) {
-    return view(await this.programmes.create(tenant, dto, principal.userId));
+    return programmeView(await this.programmes.create(tenant, dto, principal.userId));
   }
 
   @Patch(':programmeId')
@@ -66,7 +67,7 @@ export class ProgrammesController {
   @ApiOperation({ summary: 'Change a programme', description: "Changes a programme's title, summary or slug." })
   @ApiOkResponse({ type: ProgrammeViewDto })
   async update(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Param('programmeId') id: string, @Body() dto: UpdateProgrammeDto) {
-    return view(await this.programmes.update(tenant, id, dto, principal.userId));
+    return programmeView(await this.programmes.update(tenant, id, dto, principal.userId));
   }
 
   @Put(':programmeId/timeline')
@@ -80,7 +81,7 @@ export class ProgrammesController {
   async setTimeline(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Param('programmeId') id: string, @Body() dto: SetTimelineDto) {
     const timeline: Timeline = {};
     for (const [phase, iso] of Object.entries(dto.timeline)) if (iso) timeline[phase as keyof Timeline] = new Date(iso);
-    return view(await this.programmes.setTimeline(tenant, id, timeline, principal.userId));
+    return programmeView(await this.programmes.setTimeline(tenant, id, timeline, principal.userId));
   }
 
   @Post(':programmeId/transitions')
@@ -93,7 +94,7 @@ export class ProgrammesController {
   })
   @ApiCreatedResponse({ type: ProgrammeViewDto })
   async transition(@CurrentTenant() tenant: Tenant, @CurrentPrincipal() principal: Principal, @Param('programmeId') id: string, @Body() dto: TransitionDto) {
-    return view(await this.programmes.transition(tenant, id, dto.to as Phase, dto.reason, principal.userId));
+    return programmeView(await this.programmes.transition(tenant, id, dto.to as Phase, dto.reason, principal.userId));
   }
 
   @Get(':programmeId/transitions')

@@ -8,6 +8,7 @@ import { BrandingDto } from './dto/branding.dto.js';
 import { Tenant } from './tenant.entity.js';
 import { TenantsService } from './tenants.service.js';
 
+/** The authority's colours and logo. */
 export function brandingView(t: Tenant) {
   return {
     slug: t.slug,

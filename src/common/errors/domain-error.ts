@@ -1,6 +1,6 @@
 import type { MessageValues } from '../i18n/message.js';
 
-/** A rule of the domain was broken. Plain TypeScript: domain/ code throws it without knowing about HTTP. */
+/** What is wrong with one field of a request: the field, the sentence to show and its catalogue key. */
 export interface FieldProblem {
   field: string;
   /** The sentence people read; rendered again in the reader's language when `key` is set. */
@@ -38,6 +38,7 @@ export function fieldProblem(field: string, key: string, values: MessageValues =
   return firstMessage ? { ...p, message: firstMessage(p) } : p;
 }
 
+/** A rule of the domain was broken. Plain TypeScript: domain/ code throws it without knowing about HTTP. */
 export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,

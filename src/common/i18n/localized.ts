@@ -5,6 +5,7 @@
  */
 export type Locale = string;
 
+/** Text people write, one entry per language (`{ "fr": "…", "en": "…", "nl": "…" }`): a language may be missing. */
 export type Localized = Readonly<Record<Locale, string>>;
 
 /** What a reader gets: the text and the language it is written in (which may be a fallback's). */
