@@ -27,6 +27,7 @@ import { PrivacyRequests1796221000000 } from './1796221000000-PrivacyRequests.js
 import { EmailSuppression1796220000000 } from './1796220000000-EmailSuppression.js';
 import { PrivacyLegalPagesConsents1796222000000 } from './1796222000000-PrivacyLegalPagesConsents.js';
 import { MatchTakeAtCommit1796230000000 } from './1796230000000-MatchTakeAtCommit.js';
+import { ContributionTallies1796240000000 } from './1796240000000-ContributionTallies.js';
 import { SupportersIndex1796230000001 } from './1796230000001-SupportersIndex.js';
 import { CampaignImages1796170000001 } from './1796170000001-CampaignImages.js';
 import { StripeProvider1796180000000 } from './1796180000000-StripeProvider.js';
@@ -68,4 +69,5 @@ export const MIGRATIONS: Function[] = [
   PrivacyLegalPagesConsents1796222000000,
   MatchTakeAtCommit1796230000000,
   SupportersIndex1796230000001,
+  ContributionTallies1796240000000,
 ];

@@ -16,6 +16,7 @@ import { CampaignsRepository } from './campaigns.repository.js';
 import { CampaignsScheduler } from './campaigns.scheduler.js';
 import { CampaignsStaffService } from './campaigns-staff.service.js';
 import { CampaignsService } from './campaigns.service.js';
+import { CampaignPageReader } from './campaign-page.reader.js';
 import { ContributionsRepository } from './contributions.repository.js';
 import { ContributionsExportService } from './contributions-export.service.js';
 import { ContributionsService } from './contributions.service.js';
@@ -72,6 +73,7 @@ import { MatchReservations } from './match-reservations.service.js';
     ContributionsRepository,
     MatchFundingRepository,
     CampaignsService,
+    CampaignPageReader,
     CampaignImagesService,
     CampaignsStaffService,
     ContributionsService,

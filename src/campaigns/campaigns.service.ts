@@ -20,18 +20,17 @@ import type { Tenant } from '../tenants/tenant.entity.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import type { Campaign, CampaignUpdate, RewardTier } from './campaign.entity.js';
 import { CampaignPageCache } from './campaign-page.cache.js';
+import { CampaignPageReader } from './campaign-page.reader.js';
 import { CampaignsRepository } from './campaigns.repository.js';
 import { ContributionsRepository } from './contributions.repository.js';
 import { emailKey } from './domain/contribution.js';
 import { campaignCompletenessProblems } from './domain/completeness.js';
 import { assertCampaignMove, isEditable } from './domain/states.js';
 import { storyFromText } from './domain/story.js';
-import { daysLeft, windowOf, windowState, type WindowState } from './domain/window.js';
+import type { WindowState } from './domain/window.js';
 import type { CampaignUpdateDto, SubscribeDto, UpdateCampaignDto } from './dto/campaigns.dto.js';
-import { MatchFundingRepository } from './match-funding.repository.js';
 import { SettlementService } from './settlement.service.js';
-import { SupportersRepository, WALL_PAGE_SIZE, type Supporter } from './supporters.repository.js';
-import { ApplicantsQuery } from '../applications/applicants.query.js';
+import type { Supporter } from './supporters.repository.js';
 import { assertOffered } from '../common/i18n/is-locale.js';
 
 const PUBLIC_STATUSES = ['approved', 'live', 'awaiting_funds', 'funded', 'not_funded'];
@@ -83,7 +82,6 @@ export class CampaignsService implements OnModuleInit {
     private readonly repo: CampaignsRepository,
     private readonly programmes: ProgrammesRepository,
     private readonly contributions: ContributionsRepository,
-    private readonly matchFunding: MatchFundingRepository,
     private readonly settlement: SettlementService,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
@@ -93,9 +91,8 @@ export class CampaignsService implements OnModuleInit {
     private readonly clock: Clock,
     private readonly pages: CampaignPageCache,
     private readonly laureates: LaureatesQuery,
-    private readonly supporters: SupportersRepository,
-    private readonly applicants: ApplicantsQuery,
     private readonly consents: ConsentService,
+    private readonly reader: CampaignPageReader,
   ) {}
 
   onModuleInit(): void {
@@ -403,48 +400,15 @@ export class CampaignsService implements OnModuleInit {
     return this.pageOf(programme, campaign);
   }
 
-  private async pageOf(programme: Programme, campaign: Campaign, supporters = 1): Promise<CampaignPage> {
-    const em = this.repo.manager;
-    const partners = await this.matchFunding.partnersOfApplication(em, campaign.tenantId, campaign.applicationId);
-    const [applicant] = await this.applicants.of(em, campaign.tenantId, [campaign.applicationId]);
-    return {
-      programme,
-      partners,
-      updates: await this.repo.updates(em, campaign.id),
-      matchCountsTowardGoal: (await this.matchFunding.settingsOf(em, campaign.tenantId, programme.id)).matchCountsTowardGoal,
-      laureate: applicant ? { name: applicant.applicantName, organisation: applicant.organisation, commune: applicant.commune } : null,
-      ...(await this.figuresOf(programme, campaign, supporters)),
-    };
+  private pageOf(programme: Programme, campaign: Campaign, supporters = 1): Promise<CampaignPage> {
+    return this.reader.compose(programme, campaign, supporters);
   }
 
-  /** A cached page with what contributions change read again: the campaign row, its wall, rewards' stock. */
+  /** A cached page with what contributions change read again; gone when the campaign is no longer public. */
   private async refreshFigures(previous: CampaignPage, supporters: number): Promise<CampaignPage> {
-    const campaign = await this.repo.found(this.repo.manager, previous.campaign.tenantId, previous.campaign.id);
-    if (!this.isPublic(previous.programme, campaign)) throw new DomainError('NOT_FOUND');
-    return { ...previous, ...(await this.figuresOf(previous.programme, campaign, supporters)) };
-  }
-
-  private async figuresOf(
-    programme: Programme,
-    campaign: Campaign,
-    supporters: number,
-  ): Promise<Pick<CampaignPage, 'campaign' | 'rewards' | 'window' | 'wall' | 'reached'>> {
-    const em = this.repo.manager;
-    const w = windowOf(programme.timeline);
-    const now = this.clock.now();
-    let wall = await this.supporters.wall(em, campaign.id, (supporters - 1) * WALL_PAGE_SIZE, WALL_PAGE_SIZE);
-    let page = supporters;
-    if (!wall.items.length && wall.total) {
-      page = Math.ceil(wall.total / WALL_PAGE_SIZE); // a stale link past the end shows the last page
-      wall = await this.supporters.wall(em, campaign.id, (page - 1) * WALL_PAGE_SIZE, WALL_PAGE_SIZE);
-    }
-    return {
-      campaign,
-      rewards: await this.repo.rewards(em, [campaign.id]),
-      window: { state: windowState(programme.phase, w, now), opensAt: w.opensAt, closesAt: w.closesAt, daysLeft: daysLeft(w, now) },
-      wall: { ...wall, page: wall.total ? page : 1, size: WALL_PAGE_SIZE },
-      reached: campaign.status === 'not_funded' ? await this.supporters.reached(em, campaign.id) : null,
-    };
+    const page = await this.reader.withFreshFigures(previous, supporters);
+    if (!this.isPublic(page.programme, page.campaign)) throw new DomainError('NOT_FOUND');
+    return page;
   }
 
   /**

@@ -27,12 +27,14 @@ import {
 import { PaymentSecret, PaymentSettings } from '../campaigns/payment-settings.entity.js';
 import { Consent, LegalPage, PrivacySettings } from '../privacy/privacy.entity.js';
 import { Refund } from '../campaigns/refund.entity.js';
+import { CONTRIBUTION_TALLY_ENTITIES } from '../campaigns/contribution-tally.entity.js';
 import { ReportSnapshot } from '../reports/report-snapshot.entity.js';
 import { PlatformAdmin, PlatformCredential } from '../platform/platform-admin.entity.js';
 
 import { PrivacyRequest, RetentionRun } from '../privacy/privacy-request.entity.js';
 
 export const ENTITIES = [
+  ...CONTRIBUTION_TALLY_ENTITIES,
   PlatformAdmin,
   PlatformCredential,
   Tenant,

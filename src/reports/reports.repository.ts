@@ -59,6 +59,13 @@ const num = (v: string | number | null) => (v === null ? 0 : Number(v));
  * What the report and the dashboard read, with plain SQL over the campaign tables (owned by the
  * campaigns module): every query is filtered by tenant and programme.
  */
+/** Campaigns whose contributions the report counts: opened ones. */
+const COUNTED_CAMPAIGNS = `('live', 'awaiting_funds', 'funded', 'not_funded')`;
+/** Contributions a campaign reached (confirmed, and confirmed then refunded), when they must be read one by one. */
+const REACHED_ROWS = `FROM contribution x JOIN campaign c ON c.id = x.campaign_id AND c.tenant_id = x.tenant_id
+        WHERE x.tenant_id = $1 AND x.programme_id = $2 AND x.status IN ('confirmed', 'refund_due', 'refunded') AND x.confirmed_at IS NOT NULL
+          AND c.status IN ${COUNTED_CAMPAIGNS}`;
+
 // Read model: joins across modules (jury_outcome, application, campaigns...) for speed (a read model may; see STYLE.md, "Modules own their tables").
 @Injectable()
 export class ReportsRepository {
@@ -84,24 +91,56 @@ export class ReportsRepository {
         WHERE c.tenant_id = $1 AND c.programme_id = $2`,
       args,
     );
-    // Confirmed contributions of opened campaigns count; they are summed here, by campaign and by local
-    // day, so that a report of a million contributions reads a few hundred rows, not a million. Payments
-    // confirmed then refunded are read in the same pass: what a campaign reached before its refunds.
-    const reached = `FROM contribution x JOIN campaign c ON c.id = x.campaign_id AND c.tenant_id = x.tenant_id
-        WHERE x.tenant_id = $1 AND x.programme_id = $2 AND x.status IN ('confirmed', 'refund_due', 'refunded') AND x.confirmed_at IS NOT NULL
-          AND c.status IN ('live', 'awaiting_funds', 'funded', 'not_funded')`;
-    const kept = `FILTER (WHERE x.status = 'confirmed')`;
-    // COLLATE "C": distinct keys are counted by their bytes (the same count: a deterministic collation
-    // never takes two different keys for one) without the locale's comparisons, twice as fast to sort.
-    const sums = `sum(x.amount_cents) ${kept} AS cents, count(*) ${kept} AS n, count(DISTINCT x.email_key COLLATE "C") ${kept} AS people,
-        sum(x.amount_cents) AS all_cents, count(*) AS all_n, count(DISTINCT x.email_key COLLATE "C") AS all_people`;
+    // Confirmed contributions of opened campaigns count. They are read from the tallies the database
+    // keeps with every contribution (migration ContributionTallies), so that a report of a million
+    // contributions reads a few hundred rows; payments confirmed then refunded are counted apart: what a
+    // campaign reached before its refunds.
     type Sums = { cents: string | null; n: string; people: string; all_cents: string | null; all_n: string; all_people: string };
-    const perCampaign: Array<Sums & { campaign_id: string }> = await em.query(`SELECT x.campaign_id, ${sums} ${reached} GROUP BY x.campaign_id`, args);
-    const perDay: Array<{ day: string; cents: string; n: number }> = await em.query(
-      `SELECT to_char(x.confirmed_at AT TIME ZONE $3, 'YYYY-MM-DD') AS day, sum(x.amount_cents) AS cents, count(*)::int AS n ${reached} AND x.status = 'confirmed' GROUP BY 1`,
+    const perCampaign: Array<Sums & { campaign_id: string }> = await em.query(
+      `SELECT t.campaign_id, t.kept_cents AS cents, t.kept_count AS n, t.kept_people AS people,
+              t.reached_cents AS all_cents, t.reached_count AS all_n, t.reached_people AS all_people
+         FROM contribution_tally_campaign t JOIN campaign c ON c.id = t.campaign_id AND c.tenant_id = t.tenant_id
+        WHERE t.tenant_id = $1 AND t.programme_id = $2 AND t.reached_count > 0 AND c.status IN ${COUNTED_CAMPAIGNS}`,
+      args,
+    );
+    const [days]: Array<{ other_zones: boolean; uncounted: boolean }> = await em.query(
+      `SELECT EXISTS (SELECT 1 FROM contribution_tally_day d WHERE d.programme_id = $2 AND d.time_zone <> $3) AS other_zones,
+              EXISTS (SELECT 1 FROM contribution_tally_campaign t JOIN campaign c ON c.id = t.campaign_id AND c.tenant_id = t.tenant_id
+                       WHERE t.tenant_id = $1 AND t.programme_id = $2 AND t.reached_count > 0 AND c.status NOT IN ${COUNTED_CAMPAIGNS}) AS uncounted`,
       [...args, timeZone],
     );
-    const [overall]: Sums[] = await em.query(`SELECT ${sums} ${reached}`, args);
+    // The tallies' days are the authority's time zone and their people span all its campaigns: a report
+    // in another zone, or with contributions to a campaign the report leaves out, is counted from the rows.
+    const perDay: Array<{ day: string; cents: string; n: number }> = days.other_zones
+      ? await em.query(
+          `SELECT to_char(x.confirmed_at AT TIME ZONE $3, 'YYYY-MM-DD') AS day, sum(x.amount_cents) AS cents, count(*)::int AS n
+             ${REACHED_ROWS} AND x.status = 'confirmed' GROUP BY 1`,
+          [...args, timeZone],
+        )
+      : await em.query(
+          `SELECT to_char(d.day, 'YYYY-MM-DD') AS day, sum(d.kept_cents) AS cents, sum(d.kept_count)::int AS n
+             FROM contribution_tally_day d JOIN campaign c ON c.id = d.campaign_id
+            WHERE c.tenant_id = $1 AND d.programme_id = $2 AND d.time_zone = $3 AND c.status IN ${COUNTED_CAMPAIGNS} GROUP BY d.day`,
+          [...args, timeZone],
+        );
+    const [people]: Array<{ people: string; all_people: string }> = days.uncounted
+      ? await em.query(
+          `SELECT count(DISTINCT x.email_key COLLATE "C") FILTER (WHERE x.status = 'confirmed') AS people, count(DISTINCT x.email_key COLLATE "C") AS all_people
+             ${REACHED_ROWS}`,
+          args,
+        )
+      : await em.query(
+          `SELECT count(*) FILTER (WHERE kept_count > 0) AS people, count(*) AS all_people FROM contribution_tally_programme_person WHERE programme_id = $1`,
+          [p.id],
+        );
+    const total = (pick: (r: Sums) => string | null) => perCampaign.reduce((sum, r) => sum + num(pick(r)), 0);
+    const overall = {
+      n: total((r) => r.n),
+      people: num(people.people),
+      all_cents: total((r) => r.all_cents),
+      all_n: total((r) => r.all_n),
+      all_people: num(people.all_people),
+    };
     const allocations = await em.query(
       `SELECT m.campaign_id, b.partner_id, m.amount_cents, m.kind, m.status FROM match_allocation m
          JOIN campaign c ON c.id = m.campaign_id AND c.tenant_id = m.tenant_id
@@ -144,9 +183,9 @@ export class ReportsRepository {
           perCampaign.map((r) => [r.campaign_id, { citizensCents: num(r.all_cents), contributions: num(r.all_n), contributors: num(r.all_people) }]),
         ),
         perDay: perDay.map((r) => ({ date: r.day, citizensCents: num(r.cents), contributions: r.n })),
-        contributions: num(overall?.n ?? 0),
-        uniqueContributors: num(overall?.people ?? 0),
-        everyone: { citizensCents: num(overall?.all_cents ?? 0), contributions: num(overall?.all_n ?? 0), uniqueContributors: num(overall?.all_people ?? 0) },
+        contributions: overall.n,
+        uniqueContributors: overall.people,
+        everyone: { citizensCents: overall.all_cents, contributions: overall.all_n, uniqueContributors: overall.all_people },
       },
       partners: partners.map((r) => ({ id: r.id, name: r.name, budgetCents: num(r.budget) })),
       allocations: allocations.map((m: Record<string, string>) => ({
