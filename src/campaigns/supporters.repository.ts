@@ -65,11 +65,12 @@ export class SupportersRepository {
    * figure of an unfunded campaign after settlement (its counters are not changed by the refunds).
    */
   async reached(em: EntityManager, campaignId: string): Promise<{ cents: number; contributors: number }> {
-    const [row]: Array<{ cents: string; contributors: string }> = await em.query(
-      `SELECT coalesce(sum(c.amount_cents), 0) AS cents, count(DISTINCT c.email_key COLLATE "C") AS contributors FROM contribution c WHERE ${SUPPORTED}`,
+    // The tallies kept with every contribution (see contribution-tally.entity.ts) hold exactly that.
+    const [row]: Array<{ cents: string; contributors: number }> = await em.query(
+      `SELECT reached_cents AS cents, reached_people AS contributors FROM contribution_tally_campaign WHERE campaign_id = $1`,
       [campaignId],
     );
-    return { cents: Number(row.cents), contributors: Number(row.contributors) };
+    return { cents: Number(row?.cents ?? 0), contributors: Number(row?.contributors ?? 0) };
   }
 
   /** Hides a supporter's message under the contribution's row lock; false when not a supporter of this campaign. */

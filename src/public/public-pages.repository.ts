@@ -95,15 +95,12 @@ export class PublicPagesRepository {
       campaignsArePublic(phase)
         ? this.ds.query(
             `SELECT slug, title, summary, application_id, status, cover, image_alt, goal_cents, collected_cents, matched_cents, contributor_count,
-                    r.cents AS reached_cents, r.people AS reached_people
+                    r.reached_cents, r.reached_people
            FROM campaign c
-           LEFT JOIN LATERAL (
-             SELECT sum(x.amount_cents) AS cents, count(DISTINCT x.email_key COLLATE "C")::int AS people FROM contribution x
-              WHERE c.status = 'not_funded' AND x.tenant_id = c.tenant_id AND x.campaign_id = c.id
-                AND x.confirmed_at IS NOT NULL AND x.status IN ('confirmed', 'refund_due', 'refunded')
-           ) r ON true
-          WHERE tenant_id = $1 AND programme_id = $2 AND status = ANY($3)
-          ORDER BY lower(COALESCE(title ->> (SELECT t.default_locale FROM tenant t WHERE t.id = $1), '')), id`,
+           -- What an unfunded campaign reached before its refunds, from the tallies kept with contributions.
+           LEFT JOIN contribution_tally_campaign r ON c.status = 'not_funded' AND r.campaign_id = c.id AND r.tenant_id = c.tenant_id AND r.reached_count > 0
+          WHERE c.tenant_id = $1 AND c.programme_id = $2 AND c.status = ANY($3)
+          ORDER BY lower(COALESCE(c.title ->> (SELECT t.default_locale FROM tenant t WHERE t.id = $1), '')), c.id`,
             [...args, [...PUBLIC_CAMPAIGN_STATUSES]],
           )
         : [],
