@@ -89,6 +89,11 @@ async function main(): Promise<void> {
     await client.connect();
     await client.query('CREATE TABLE bench_floor (id bigserial PRIMARY KEY, note text, created_at timestamptz DEFAULT now())');
 
+    // The domain computations first, while nothing else runs on the machine (no app, no load).
+    console.log('\nDomain computations (median of the runs):');
+    const domain = domainBenchmarks();
+    for (const [name, r] of Object.entries(domain)) console.log(`  ${name.padEnd(74)} ${String(r.medianMs).padStart(7)} ms`);
+
     const port = await freePort();
     const app = spawn(process.execPath, [...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), join(here, '..', 'src', 'main.js')], {
       env: {
@@ -391,10 +396,6 @@ async function main(): Promise<void> {
       await around('query', () => readCampaigns(`${thousands(cp.contributions)} contributions`));
     }
     await client.end();
-
-    console.log('\nDomain computations (median of the runs):');
-    const domain = domainBenchmarks();
-    for (const [name, r] of Object.entries(domain)) console.log(`  ${name.padEnd(74)} ${String(r.medianMs).padStart(7)} ms`);
 
     console.log('\nRatio of each endpoint to its floor measured around it:');
     for (const m of measures.filter((x) => x.ratioToFloor !== undefined)) {

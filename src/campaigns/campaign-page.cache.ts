@@ -13,6 +13,12 @@ const MAX_ENTRIES = 5_000;
 /** Anonymous renderings kept per page: one per language, base path and query string, bounded. */
 const HTML_VARIANTS = 16;
 
+/** Whether two reads of a page show the same figures (what `refresh` reads again). */
+function sameFigures(a: CampaignPage, b: CampaignPage): boolean {
+  const figures = (p: CampaignPage) => JSON.stringify([p.campaign, p.rewards, p.wall, p.reached, p.window]);
+  return figures(a) === figures(b);
+}
+
 /** Re-reads what changes with contributions, reusing the rest of a page read earlier. */
 export type RefreshPage = (previous: CampaignPage) => Promise<CampaignPage>;
 
@@ -27,6 +33,8 @@ interface Entry {
   settled: boolean;
   /** A background refresh of its figures is under way (see `entry`). */
   revalidating: boolean;
+  /** The page, once read. */
+  page?: CampaignPage;
   /** The cache's forget count when the load started (see `forgetCampaign`). */
   seq: number;
   /** Known once the load resolved: what `forgetCampaign` matches. */
@@ -169,6 +177,13 @@ export class CampaignPageCache {
       (page) => {
         e.campaignId = page.campaign.id;
         e.settled = true;
+        e.page = page;
+        // Figures read again and found as they were (most refreshes: no new money): the renderings of
+        // the same page still hold, so the page is not rendered again (it is, at the next full read).
+        if (base?.page && base.renderedFor && sameFigures(base.page, page)) {
+          e.rendered = base.rendered;
+          e.renderedFor = base.renderedFor;
+        }
         // Read before a change of its campaign: shared with whoever waited for it, read again for later.
         if ((this.forgotten.get(`${tenantId}:${page.campaign.id}`) ?? -1) > e.seq) e.stale = true;
       },

@@ -125,4 +125,22 @@ describe('campaign page cache', () => {
     await Promise.resolve();
     expect(((await cache.get(tenant, 'slug:p/a', async () => pageOf('A', ++loads), refresh)) as CampaignPage & { v: number }).v).toBe(2);
   });
+
+  it('keeps the renderings when a refresh finds the figures as they were, and renders again when they moved', async () => {
+    let renders = 0;
+    let collected = 0;
+    const render = async () => `<p>${++renders}</p>`;
+    const variant = { key: 'fr', tenant: {} };
+    const figures = () => ({ campaign: { id: 'A', collectedCents: collected }, rewards: [], wall: { items: [], total: 0 }, reached: null, window: {} });
+    const load = async () => figures() as unknown as CampaignPage;
+    const refresh = async (previous: CampaignPage) => ({ ...previous, ...figures() }) as unknown as CampaignPage;
+    const show = () => cache.rendered(tenant, 'slug:p/a', load, variant, render, refresh);
+    expect((await show()).html).toBe('<p>1</p>');
+    cache.forgetCampaign(tenant, 'A'); // e.g. a payment still to be made: nothing shown moved
+    expect((await show()).html).toBe('<p>1</p>');
+    collected = 4_200;
+    cache.forgetCampaign(tenant, 'A');
+    expect((await show()).html).toBe('<p>2</p>');
+    expect(renders).toBe(2);
+  });
 });

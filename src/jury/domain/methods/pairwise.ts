@@ -136,66 +136,23 @@ export function aggregatePairwise(input: PairwiseInput): PairwiseResult {
   const gamma = opts.priorComparisons;
   // The parameters as one vector: ln π of each application, then η of each juror.
   const size = nApps + nJurors;
-  const numerator = new Float64Array(nApps);
-  const denominator = new Float64Array(nApps);
-  const agreeSum = new Float64Array(nJurors);
   const pi = new Float64Array(nApps);
-
-  /**
-   * One EM iteration from θ into `out`; returns the largest move. The E-step (probability that each
-   * comparison was cast in agreement with the model) and both M-steps share one pass over the comparisons:
-   * the strengths' step reads the E-step's weights and the old strengths, never the new reliabilities.
-   */
-  function emStep(theta: Float64Array, out: Float64Array): number {
-    for (let a = 0; a < nApps; a++) {
-      const p = Math.exp(theta[a]);
-      pi[a] = p;
-      const t = gamma / (p + 1);
-      numerator[a] = t;
-      denominator[a] = t;
-    }
-    agreeSum.fill(0);
-    for (let i = 0; i < C; i++) {
-      const w = cw[i];
-      const l = cl[i];
-      const pw = pi[w];
-      const pl = pi[l];
-      const sum = pw + pl;
-      const p = pw / sum;
-      const e = theta[nApps + cj[i]];
-      const agreeing = e * p;
-      const ri = agreeing / (agreeing + (1 - e) * (1 - p));
-      agreeSum[cj[i]] += ri;
-      // Newman's iteration (2023): the same fixed point as Zermelo's / Hunter's MM but many times fewer
-      // iterations when comparisons are sparse. Expected wins come from the E-step.
-      const t = cWeight[i] / sum;
-      const wWon = t * ri;
-      const lWon = t - wWon;
-      numerator[w] += wWon * pl;
-      denominator[w] += lWon;
-      numerator[l] += lWon * pw;
-      denominator[l] += wWon;
-    }
-    let delta = 0;
-    for (let a = 0; a < nApps; a++) {
-      const next = Math.log(numerator[a] / denominator[a]);
-      delta = Math.max(delta, Math.abs(next - theta[a]));
-      out[a] = next;
-    }
-    // Reliabilities floored at 0.5: a juror who disagrees with the jury is given no say rather than
-    // having their choices counted reversed, which would turn their vote against what they chose.
-    for (let j = 0; j < nJurors; j++) {
-      const next = Math.max(MIN_RELIABILITY, (agreeSum[j] + agree) / (jurorComparisons[j] + agree + disagree));
-      delta = Math.max(delta, Math.abs(next - theta[nApps + j]));
-      out[nApps + j] = next;
-    }
-    return delta;
-  }
+  const em = new EmStep({ nApps, nJurors, C, cj, cw, cl, cWeight, jurorComparisons, gamma, agree, disagree });
+  const emStep = (theta: Float64Array, out: Float64Array) => em.step(theta, out);
 
   // EM alone crawls (some 600 iterations for 2,000 applications): SQUAREM (Varadhan & Roland 2008)
   // extrapolates from two EM steps along their path, then takes one EM step from there. Same fixed point;
   // an extrapolation that moves less well than plain EM is dropped for the two plain steps.
-  const theta0 = new Float64Array(size).fill(0);
+  // Started from each application's weighted wins against losses (the fit's first guess of its
+  // strength), and each juror at the prior's reliability: the same fixed point, fewer steps to it.
+  const theta0 = new Float64Array(size);
+  const startWon = new Float64Array(nApps).fill(gamma);
+  const startLost = new Float64Array(nApps).fill(gamma);
+  for (let i = 0; i < C; i++) {
+    startWon[cw[i]] += cWeight[i];
+    startLost[cl[i]] += cWeight[i];
+  }
+  for (let a = 0; a < nApps; a++) theta0[a] = Math.log(startWon[a] / startLost[a]);
   theta0.fill(agree / (agree + disagree), nApps);
   const theta1 = new Float64Array(size);
   const theta2 = new Float64Array(size);
@@ -341,6 +298,135 @@ export function aggregatePairwise(input: PairwiseInput): PairwiseResult {
   });
 
   return { method: 'pairwise', scores, unranked, ignored: sortIgnored(ignored), reliability, iterations, converged };
+}
+
+/**
+ * One EM iteration of the pairwise fit, as a class so that its hot loop is compiled once for every fit
+ * (a closure made per call was optimised anew, and slower, at each call).
+ */
+class EmStep {
+  readonly nApps: number;
+  readonly nJurors: number;
+  readonly C: number;
+  readonly cj: Int32Array;
+  readonly cw: Int32Array;
+  readonly cl: Int32Array;
+  readonly cWeight: Float64Array;
+  readonly jurorComparisons: Uint32Array;
+  readonly gamma: number;
+  readonly agree: number;
+  readonly disagree: number;
+  readonly numerator: Float64Array;
+  readonly denominator: Float64Array;
+  readonly agreeSum: Float64Array;
+  readonly pi: Float64Array;
+
+  constructor(o: {
+    nApps: number;
+    nJurors: number;
+    C: number;
+    cj: Int32Array;
+    cw: Int32Array;
+    cl: Int32Array;
+    cWeight: Float64Array;
+    jurorComparisons: Uint32Array;
+    gamma: number;
+    agree: number;
+    disagree: number;
+  }) {
+    this.nApps = o.nApps;
+    this.nJurors = o.nJurors;
+    this.C = o.C;
+    this.cj = o.cj;
+    this.cw = o.cw;
+    this.cl = o.cl;
+    this.cWeight = o.cWeight;
+    this.jurorComparisons = o.jurorComparisons;
+    this.gamma = o.gamma;
+    this.agree = o.agree;
+    this.disagree = o.disagree;
+    this.numerator = new Float64Array(o.nApps);
+    this.denominator = new Float64Array(o.nApps);
+    this.agreeSum = new Float64Array(o.nJurors);
+    this.pi = new Float64Array(o.nApps);
+  }
+
+  /**
+   * One EM iteration from θ into `out`; returns the largest move. The E-step (probability that each
+   * comparison was cast in agreement with the model) and both M-steps share one pass over the comparisons:
+   * the strengths' step reads the E-step's weights and the old strengths, never the new reliabilities.
+   */
+  step(theta: Float64Array, out: Float64Array): number {
+    this.start(theta);
+    this.accumulate(theta);
+    return Math.max(this.strengths(theta, out), this.reliabilities(theta, out));
+  }
+
+  // Each loop in its own method: each is compiled whole, with its own feedback, instead of the hot loop
+  // being compiled on the fly before the loops after it ever ran (which then undid it at every call).
+
+  private start(theta: Float64Array): void {
+    const { nApps, gamma, numerator, denominator, pi } = this;
+    for (let a = 0; a < nApps; a++) {
+      const p = Math.exp(theta[a]);
+      pi[a] = p;
+      const t = gamma / (p + 1);
+      numerator[a] = t;
+      denominator[a] = t;
+    }
+    this.agreeSum.fill(0);
+  }
+
+  private accumulate(theta: Float64Array): void {
+    const { nApps, C, cj, cw, cl, cWeight, numerator, denominator, agreeSum, pi } = this;
+    for (let i = 0; i < C; i++) {
+      const w = cw[i];
+      const l = cl[i];
+      const pw = pi[w];
+      const pl = pi[l];
+      const inverse = 1 / (pw + pl);
+      const p = pw * inverse;
+      const e = theta[nApps + cj[i]];
+      const agreeing = e * p;
+      const ri = agreeing / (agreeing + (1 - e) * (1 - p));
+      agreeSum[cj[i]] += ri;
+      // Newman's iteration (2023): the same fixed point as Zermelo's / Hunter's MM but many times fewer
+      // iterations when comparisons are sparse. Expected wins come from the E-step.
+      const t = cWeight[i] * inverse;
+      const wWon = t * ri;
+      const lWon = t - wWon;
+      numerator[w] += wWon * pl;
+      denominator[w] += lWon;
+      numerator[l] += lWon * pw;
+      denominator[l] += wWon;
+    }
+  }
+
+  private strengths(theta: Float64Array, out: Float64Array): number {
+    const { nApps, numerator, denominator } = this;
+    let delta = 0;
+    for (let a = 0; a < nApps; a++) {
+      const next = Math.log(numerator[a] / denominator[a]);
+      delta = Math.max(delta, Math.abs(next - theta[a]));
+      out[a] = next;
+    }
+    return delta;
+  }
+
+  /**
+   * Reliabilities floored at 0.5: a juror who disagrees with the jury is given no say rather than
+   * having their choices counted reversed, which would turn their vote against what they chose.
+   */
+  private reliabilities(theta: Float64Array, out: Float64Array): number {
+    const { nApps, nJurors, jurorComparisons, agree, disagree, agreeSum } = this;
+    let delta = 0;
+    for (let j = 0; j < nJurors; j++) {
+      const next = Math.max(MIN_RELIABILITY, (agreeSum[j] + agree) / (jurorComparisons[j] + agree + disagree));
+      delta = Math.max(delta, Math.abs(next - theta[nApps + j]));
+      out[nApps + j] = next;
+    }
+    return delta;
+  }
 }
 
 function checkOptions(o: PairwiseOptions): Required<PairwiseOptions> {
