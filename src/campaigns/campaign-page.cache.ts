@@ -67,8 +67,9 @@ export class CampaignPageCache {
 
   constructor(private readonly clock: Clock) {}
 
-  get(tenantId: string, key: string, load: () => Promise<CampaignPage>, refresh?: RefreshPage): Promise<CampaignPage> {
-    return this.entry(tenantId, key, load, refresh).value;
+  /** `revalidate`: what a background refresh past the figures' life runs (else `refresh`). */
+  get(tenantId: string, key: string, load: () => Promise<CampaignPage>, refresh?: RefreshPage, revalidate?: RefreshPage): Promise<CampaignPage> {
+    return this.entry(tenantId, key, load, refresh, revalidate).value;
   }
 
   /**
@@ -82,8 +83,9 @@ export class CampaignPageCache {
     variant: { key: string; tenant: object },
     render: (page: CampaignPage) => Promise<string>,
     refresh?: RefreshPage,
+    revalidate?: RefreshPage,
   ): Promise<{ page: CampaignPage; html: string }> {
-    const e = this.entry(tenantId, key, load, refresh);
+    const e = this.entry(tenantId, key, load, refresh, revalidate);
     const page = await e.value;
     if (e.renderedFor !== variant.tenant) {
       e.rendered = new Map();
@@ -125,7 +127,7 @@ export class CampaignPageCache {
     return this.entries.size;
   }
 
-  private entry(tenantId: string, key: string, load: () => Promise<CampaignPage>, refresh?: RefreshPage): Entry {
+  private entry(tenantId: string, key: string, load: () => Promise<CampaignPage>, refresh?: RefreshPage, revalidate?: RefreshPage): Entry {
     const k = `${tenantId}:${key}`;
     const now = this.clock.now().getTime();
     const hit = this.entries.get(k);
@@ -139,7 +141,7 @@ export class CampaignPageCache {
       // again in the background (stale-while-revalidate), so that no visitor waits at each expiry.
       if (!reusable.revalidating) {
         reusable.revalidating = true;
-        const next = this.start(tenantId, k, reusable.value.then(refresh!), now, reusable);
+        const next = this.start(tenantId, k, reusable.value.then(revalidate ?? refresh!), now, reusable);
         next.value.then(
           () => {
             if (this.entries.get(k) === reusable) this.entries.set(k, next);

@@ -44,6 +44,24 @@ export class CampaignPageReader {
     return { ...previous, ...(await this.figures(previous.programme, campaign, supporters)) };
   }
 
+  /**
+   * Whether what a page shows may have moved since `previous` was read, in one query: the campaign row
+   * changes with every confirmed contribution (its totals, `updated_at`) and the rewards' stock with
+   * every reward taken or given back. A hidden wall message shows at the next full read.
+   */
+  async figuresMoved(previous: CampaignPage): Promise<boolean> {
+    const c = previous.campaign;
+    const [row]: Array<{ updated_at: Date; status: string; totals: string; stock: string }> = await this.repo.manager.query(
+      `SELECT c.updated_at, c.status, concat_ws('/', c.collected_cents, c.matched_cents, c.contribution_count, c.contributor_count) AS totals,
+              (SELECT coalesce(sum(r.remaining), 0) FROM reward_tier r WHERE r.campaign_id = c.id) AS stock
+         FROM campaign c WHERE c.id = $1 AND c.tenant_id = $2`,
+      [c.id, c.tenantId],
+    );
+    const stock = previous.rewards.reduce((n, r) => n + (r.remaining ?? 0), 0);
+    const totals = [c.collectedCents, c.matchedCents, c.contributionCount, c.contributorCount].join('/');
+    return !row || row.updated_at.getTime() !== c.updatedAt.getTime() || row.status !== c.status || row.totals !== totals || Number(row.stock) !== stock;
+  }
+
   private async figures(
     programme: Programme,
     campaign: Campaign,

@@ -108,7 +108,7 @@ export class CampaignsRepository {
   }
 
   async addMatched(em: EntityManager, campaignId: string, cents: number): Promise<void> {
-    await em.query(`UPDATE campaign SET matched_cents = matched_cents + $2 WHERE id = $1`, [campaignId, cents]);
+    await em.query(`UPDATE campaign SET matched_cents = matched_cents + $2, updated_at = now() WHERE id = $1`, [campaignId, cents]);
   }
 
   /** Records a distinct contributor; true when this e-mail is new for the campaign. */
@@ -128,7 +128,7 @@ export class CampaignsRepository {
   async subtractConfirmed(em: EntityManager, campaignId: string, amountCents: number, matchedCents: number, lastOfContributor: boolean): Promise<void> {
     await em.query(
       `UPDATE campaign SET collected_cents = collected_cents - $2, matched_cents = matched_cents - $3, contribution_count = contribution_count - 1,
-              contributor_count = contributor_count - $4 WHERE id = $1`,
+              contributor_count = contributor_count - $4, updated_at = now() WHERE id = $1`,
       [campaignId, amountCents, matchedCents, lastOfContributor ? 1 : 0],
     );
   }

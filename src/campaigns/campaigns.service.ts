@@ -349,6 +349,7 @@ export class CampaignsService implements OnModuleInit {
       `slug:${programmeSlug}/${campaignSlug}#${n}`,
       () => this.loadPublicPage(tenant, programmeSlug, campaignSlug, n),
       (previous) => this.refreshFigures(previous, n),
+      (previous) => this.revalidateFigures(previous, n),
     );
   }
 
@@ -372,6 +373,7 @@ export class CampaignsService implements OnModuleInit {
       { key: variant, tenant },
       render,
       (previous) => this.refreshFigures(previous, n),
+      (previous) => this.revalidateFigures(previous, n),
     );
   }
 
@@ -390,6 +392,7 @@ export class CampaignsService implements OnModuleInit {
       `id:${campaignId}`,
       () => this.loadPublicCampaign(tenant, campaignId),
       (previous) => this.refreshFigures(previous, 1),
+      (previous) => this.revalidateFigures(previous, 1),
     );
   }
 
@@ -402,6 +405,11 @@ export class CampaignsService implements OnModuleInit {
 
   private pageOf(programme: Programme, campaign: Campaign, supporters = 1): Promise<CampaignPage> {
     return this.reader.compose(programme, campaign, supporters);
+  }
+
+  /** Past the figures' life: read again only when they may have moved (one query otherwise). */
+  private async revalidateFigures(previous: CampaignPage, supporters: number): Promise<CampaignPage> {
+    return (await this.reader.figuresMoved(previous)) ? this.refreshFigures(previous, supporters) : previous;
   }
 
   /** A cached page with what contributions change read again; gone when the campaign is no longer public. */

@@ -39,7 +39,7 @@ describe('campaign page cache', () => {
       [a, 'Titre changé A'],
       [b, 'Titre changé B'],
     ] as const) {
-      await t.ds.query(`UPDATE campaign SET title = jsonb_build_object('fr', $2::text) WHERE id = $1`, [c.id, title]);
+      await t.ds.query(`UPDATE campaign SET title = jsonb_build_object('fr', $2::text), updated_at = now() WHERE id = $1`, [c.id, title]);
     }
     expect(await html(a)).not.toContain('Titre changé A'); // still cached: the clock did not move
 

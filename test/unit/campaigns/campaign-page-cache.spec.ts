@@ -143,4 +143,23 @@ describe('campaign page cache', () => {
     expect((await show()).html).toBe('<p>2</p>');
     expect(renders).toBe(2);
   });
+
+  it("past the figures' life runs the cheap check (revalidate), after this instance's change the full refresh", async () => {
+    const calls: string[] = [];
+    const read = () =>
+      cache.get(
+        tenant,
+        'slug:p/a',
+        async () => pageOf('A', ++loads),
+        async (previous) => (calls.push('refresh'), previous),
+        async (previous) => (calls.push('revalidate'), previous),
+      );
+    await read();
+    clock.advance(CAMPAIGN_PAGE_TTL_MS + 1);
+    await read();
+    await new Promise((r) => setImmediate(r));
+    cache.forgetCampaign(tenant, 'A');
+    await read();
+    expect(calls).toEqual(['revalidate', 'refresh']);
+  });
 });
