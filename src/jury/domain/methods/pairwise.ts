@@ -87,6 +87,7 @@ export function aggregatePairwise(input: PairwiseInput): PairwiseResult {
   const seenUnknown = new Set<string>();
   const ignored: IgnoredBallot[] = [];
   const keys: number[] = [];
+  const unscreened = !input.conflicts?.length && !input.assignments;
   for (const c of input.comparisons) {
     if (c.winnerId === c.loserId) throw juryError('BALLOT_INVALID_COMPARISON', { jurorId: c.jurorId, applicationId: c.winnerId });
     const j = panel.jurorIndex.get(c.jurorId);
@@ -103,6 +104,11 @@ export function aggregatePairwise(input: PairwiseInput): PairwiseResult {
       const pair = `${c.jurorId}\u0000${x}\u0000${y}`;
       if (seenUnknown.has(pair)) throw duplicate();
       seenUnknown.add(pair);
+    }
+    // Known juror and applications, and no conflict or assignment to check: nothing to screen.
+    if (unscreened && j !== undefined && w !== undefined && l !== undefined) {
+      keys.push(j * span + w * nApps + l);
+      continue;
     }
     // A comparison is about both applications: a conflict on either one takes the whole comparison out.
     const rw = panel.screen(c.jurorId, c.winnerId);
@@ -159,6 +165,9 @@ export function aggregatePairwise(input: PairwiseInput): PairwiseResult {
   const jump = new Float64Array(size);
   const settled = new Float64Array(size);
   let iterations = 0;
+  // The longest extrapolation allowed, grown while they succeed and cut when one overshoots
+  // (SQUAREM's step.max with mstep = 4): an unbounded one overshoots and wastes its EM step.
+  let stepMax = 1;
   let converged = false;
   const accept = (from: Float64Array) => theta0.set(from);
   while (iterations < opts.maxIterations) {
@@ -188,7 +197,7 @@ export function aggregatePairwise(input: PairwiseInput): PairwiseResult {
       rr += r * r;
       vv += v * v;
     }
-    const alpha = vv > 0 ? Math.min(-1, -Math.sqrt(rr / vv)) : -1;
+    const alpha = vv > 0 ? Math.max(-stepMax, Math.min(-1, -Math.sqrt(rr / vv))) : -1;
     for (let k = 0; k < size; k++) {
       const r = theta1[k] - theta0[k];
       const v = theta2[k] - 2 * theta1[k] + theta0[k];
@@ -202,8 +211,13 @@ export function aggregatePairwise(input: PairwiseInput): PairwiseResult {
     iterations++;
     const d3 = emStep(jump, settled);
     const finite = settled.every(Number.isFinite);
-    if (finite && d3 <= d2) accept(settled);
-    else accept(theta2);
+    if (finite && d3 <= d2) {
+      accept(settled);
+      if (alpha === -stepMax) stepMax *= 4;
+    } else {
+      accept(theta2);
+      stepMax = Math.max(1, stepMax / 4);
+    }
     if (finite && d3 < opts.tolerance) {
       converged = true;
       break;
