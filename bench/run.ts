@@ -365,6 +365,9 @@ async function main(): Promise<void> {
       console.log(`\n${settings.section}:`);
       const readers = Math.round(CONNECTIONS * 0.8);
       const programmeRequests = Array.from({ length: 20 }, () => ({ path: `/programmes/${cp.slug}`, headers: html }));
+      // Each page read once just before, as visitors did in the weeks of posters: the measure is the
+      // opening instant on pages already visited, not the instance's first read of each.
+      for (const r of [...pageRequests, programmeRequests[0]]) await probe(`${base}${r.path}`, r.headers);
       await around('query', async () => {
         const [reads, writes] = await Promise.all([
           load('mixed: reads (campaign pages and the programme page)', `${base}/`, {

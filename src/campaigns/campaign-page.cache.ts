@@ -9,14 +9,18 @@ export const CAMPAIGN_PAGE_TTL_MS = 2_000;
  * the figures before everything is read again.
  */
 export const CAMPAIGN_PAGE_FULL_TTL_MS = 10_000;
+/**
+ * How long past its life a page may still be served while it is read again in the background; older
+ * (a page nobody read for a minute) the reader waits for a fresh read.
+ */
+export const CAMPAIGN_PAGE_MAX_STALE_MS = 60_000;
 const MAX_ENTRIES = 5_000;
 /** Anonymous renderings kept per page: one per language, base path and query string, bounded. */
 const HTML_VARIANTS = 16;
 
-/** Whether two reads of a page show the same figures (what `refresh` reads again). */
-function sameFigures(a: CampaignPage, b: CampaignPage): boolean {
-  const figures = (p: CampaignPage) => JSON.stringify([p.campaign, p.rewards, p.wall, p.reached, p.window]);
-  return figures(a) === figures(b);
+/** Whether two reads of a page show the same thing. */
+function samePage(a: CampaignPage, b: CampaignPage): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** Re-reads what changes with contributions, reusing the rest of a page read earlier. */
@@ -53,10 +57,12 @@ interface Entry {
  * (`forgetCampaign`), and an entry still loading when it arrives, if it is that campaign's (read before
  * the write): the next reader waits for the figures to be read again (the campaign row, the wall, the
  * rewards: `refresh`), the rest of the page is reused for up to 10 s. One that changes a programme or
- * the authority (review, opening, settlement, settings, news) forgets the tenant's (`forget`). Figures
- * older than 2 s (another instance's contributions) are served while one background refresh reads them
- * again: another instance's contributions show within 2 s and a refresh, its other changes within 10 s.
- * The totals in the database stay exact; only their display may lag by that much.
+ * the authority (review, opening, settlement, settings, news) forgets the tenant's (`forget`). A page
+ * past its life (another instance's changes) is served while one background read checks its figures
+ * (one query, every 2 s) or reads it whole (every 10 s); a read that finds it unchanged keeps its
+ * renderings. Another instance's contributions show within 2 s and a read, its other changes within
+ * 10 s; a page nobody read for a minute is read before it is served. The totals in the database stay
+ * exact; only their display may lag by that much.
  */
 @Injectable()
 export class CampaignPageCache {
@@ -135,39 +141,41 @@ export class CampaignPageCache {
     const within = (since: number, ttl: number) => now >= since && now - since < ttl;
     if (hit && !hit.stale && within(hit.at, CAMPAIGN_PAGE_TTL_MS)) return hit;
     // Only the figures are read again when the rest of the page is recent enough.
-    const reusable = hit && hit.settled && refresh && within(hit.fullAt, CAMPAIGN_PAGE_FULL_TTL_MS) ? hit : null;
-    if (reusable && !reusable.stale) {
-      // Figures past their 2 s (another instance's contributions): served while one refresh reads them
-      // again in the background (stale-while-revalidate), so that no visitor waits at each expiry.
-      if (!reusable.revalidating) {
-        reusable.revalidating = true;
-        const next = this.start(tenantId, k, reusable.value.then(revalidate ?? refresh!), now, reusable);
+    const recent = hit && hit.settled && refresh && within(hit.fullAt, CAMPAIGN_PAGE_FULL_TTL_MS) ? hit : null;
+    if (hit && hit.settled && !hit.stale && within(hit.at, CAMPAIGN_PAGE_MAX_STALE_MS)) {
+      // Past their life (another instance's changes): served while one read in the background takes
+      // the figures again (recent) or the whole page (stale-while-revalidate): no visitor waits.
+      if (!hit.revalidating) {
+        hit.revalidating = true;
+        const next = recent
+          ? this.start(tenantId, k, hit.value.then(revalidate ?? refresh!), now, hit, hit.fullAt)
+          : this.start(tenantId, k, load(), now, hit, now);
         next.value.then(
           () => {
-            if (this.entries.get(k) === reusable) this.entries.set(k, next);
+            if (this.entries.get(k) === hit) this.entries.set(k, next);
           },
           () => {
-            reusable.revalidating = false;
+            hit.revalidating = false;
           },
         );
       }
-      return reusable;
+      return hit;
     }
     this.entries.delete(k);
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
     // Changed on this instance (stale) or never read: the reader waits, for the figures alone if it can.
-    const e = this.start(tenantId, k, reusable ? reusable.value.then(refresh!) : load(), now, reusable);
+    const e = recent ? this.start(tenantId, k, recent.value.then(refresh!), now, recent, recent.fullAt) : this.start(tenantId, k, load(), now, null, now);
     this.entries.set(k, e);
     return e;
   }
 
-  /** A new entry for `value`, read from `now` (and reusing the rest of `base`'s page when given). */
-  private start(tenantId: string, k: string, value: Promise<CampaignPage>, now: number, base: Entry | null): Entry {
+  /** A new entry for `value`, read at `now` (its page's rest read at `fullAt`); `base`: the entry it follows. */
+  private start(tenantId: string, k: string, value: Promise<CampaignPage>, now: number, base: Entry | null, fullAt: number): Entry {
     const e: Entry = {
       tenantId,
       value,
       at: now,
-      fullAt: base ? base.fullAt : now,
+      fullAt,
       stale: false,
       settled: false,
       revalidating: false,
@@ -180,9 +188,9 @@ export class CampaignPageCache {
         e.campaignId = page.campaign.id;
         e.settled = true;
         e.page = page;
-        // Figures read again and found as they were (most refreshes: no new money): the renderings of
-        // the same page still hold, so the page is not rendered again (it is, at the next full read).
-        if (base?.page && base.renderedFor && sameFigures(base.page, page)) {
+        // Read again and found as it was (most reads: no new money, no edit): the renderings of the
+        // same page still hold, so the page is not rendered again.
+        if (base?.page && base.renderedFor && samePage(base.page, page)) {
           e.rendered = base.rendered;
           e.renderedFor = base.renderedFor;
         }

@@ -1,4 +1,4 @@
-import { CAMPAIGN_PAGE_FULL_TTL_MS, CAMPAIGN_PAGE_TTL_MS, CampaignPageCache } from '../../../src/campaigns/campaign-page.cache.js';
+import { CAMPAIGN_PAGE_FULL_TTL_MS, CAMPAIGN_PAGE_MAX_STALE_MS, CAMPAIGN_PAGE_TTL_MS, CampaignPageCache } from '../../../src/campaigns/campaign-page.cache.js';
 import type { CampaignPage } from '../../../src/campaigns/campaigns.service.js';
 import { FixedClock } from '../../../src/common/clock/clock.js';
 
@@ -62,7 +62,14 @@ describe('campaign page cache', () => {
     expect(new Set(all.map((x) => x.html))).toEqual(new Set(['<p>1</p>']));
     expect(loads).toBe(1);
     clock.advance(2_001);
-    expect((await cache.rendered(tenant, 'slug:p/a', async () => pageOf('A', ++loads), variant, render)).html).toBe('<p>2</p>');
+    // Past its life: served once more while it is read again in the background, then the new page.
+    const show = () => cache.rendered(tenant, 'slug:p/a', async () => pageOf('A', ++loads), variant, render);
+    expect((await show()).html).toBe('<p>1</p>');
+    await new Promise((r) => setImmediate(r));
+    expect((await show()).html).toBe('<p>2</p>');
+    // Nobody read it for longer than the stale window: the reader waits for a fresh read.
+    clock.advance(CAMPAIGN_PAGE_MAX_STALE_MS);
+    expect((await show()).html).toBe('<p>3</p>');
   });
 
   it('reads only the figures again after a change or past their life, the whole page past the longer one', async () => {
@@ -89,7 +96,9 @@ describe('campaign page cache', () => {
     expect((await read()).v).toBe(102);
     expect(refreshes).toEqual([1, 101]);
     clock.advance(CAMPAIGN_PAGE_FULL_TTL_MS);
-    expect((await read()).v).toBe(2); // everything read again
+    expect((await read()).v).toBe(102); // served while everything is read again in the background
+    await new Promise((r) => setImmediate(r));
+    expect((await read()).v).toBe(2);
     cache.forget(tenant);
     expect((await read()).v).toBe(3); // a change to the programme or the authority: everything again
     expect(loads).toBe(3);
