@@ -303,7 +303,7 @@ async function main(): Promise<void> {
           await load(`GET /api/programmes/:id/report (results report, staff, ${label})`, `${base}/api/programmes/${cp.id}/report`, {
             headers: staff,
             connections: REPORT_CONNECTIONS,
-            amount: REPORT_CONNECTIONS * 4,
+            amount: REPORT_CONNECTIONS * 10,
             timeout: REPORT_TIMEOUT,
           }),
         );
