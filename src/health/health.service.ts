@@ -21,10 +21,7 @@ export function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   const timeout = new Promise<never>((_, reject) => {
     // The rejection waits for the next check phase: when another request blocked the event loop past the
     // deadline, an answer that arrived meanwhile is read first (timers run before I/O callbacks).
-    timer = setTimeout(
-      () => setImmediate(() => reject(Object.assign(new Error(`no answer from the database within ${ms} ms`), { code: 'ETIMEDOUT' }))),
-      ms,
-    );
+    timer = setTimeout(() => setImmediate(() => reject(Object.assign(new Error(`no answer from the database within ${ms} ms`), { code: 'ETIMEDOUT' }))), ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -17,7 +17,10 @@ describe('health check timeout', () => {
     // phase where the I/O answer that landed during the block is read.
     const { answer } = await new Promise<{ answer: Promise<string> }>((started) =>
       setImmediate(() => {
-        const answer = withTimeout(stat('.').then(() => 'answered'), 30);
+        const answer = withTimeout(
+          stat('.').then(() => 'answered'),
+          30,
+        );
         blockFor(120);
         started({ answer });
       }),
