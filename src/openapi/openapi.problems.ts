@@ -1,4 +1,5 @@
 import type { ErrorDescription } from '../common/errors/domain-error.js';
+import { sharedTranslations } from '../common/web/i18n.js';
 
 type Schema = Record<string, unknown>;
 
@@ -23,11 +24,11 @@ export const PROBLEM_SCHEMA: Schema = {
   description: 'An RFC 9457 problem. The details of a domain error (e.g. `from`, `to`, `missing`) are extension members beside these.',
   required: ['type', 'title', 'status', 'detail', 'code', 'errors', 'requestId'],
   properties: {
-    type: { type: 'string', description: 'A URI naming the kind of problem.', example: 'https://tremplin.example/problems/phase-transition-not-allowed' },
-    title: { type: 'string', description: 'A short sentence in the reader’s language.', example: 'This phase change is not allowed.' },
-    status: { type: 'integer', example: 409 },
+    type: { type: 'string', description: 'A URN naming the kind of problem (`urn:tremplin:error:` and the code).', example: 'urn:tremplin:error:not-found' },
+    title: { type: 'string', description: 'A short sentence in the reader’s language.', example: 'Not found' },
+    status: { type: 'integer', example: 404 },
     detail: { type: 'string', description: 'What happened, in the reader’s language (Accept-Language).' },
-    code: { type: 'string', description: 'The stable error code to branch on (see each response’s enum).', example: 'PHASE_TRANSITION_NOT_ALLOWED' },
+    code: { type: 'string', description: 'The stable error code to branch on (see each response’s enum).', example: 'NOT_FOUND' },
     errors: {
       type: 'array',
       description: 'One entry per bad field (400), else empty.',
@@ -50,6 +51,36 @@ export const PROBLEM_SCHEMA: Schema = {
   },
   additionalProperties: true,
 };
+
+/** The code the filter answers for each status when nothing more precise applies: each response's example. */
+const GENERIC_CODE: Record<ProblemStatus, string> = {
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  429: 'RATE_LIMITED',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+/** What the API answers for `status`, in English, as the problem filter writes it. */
+export function problemExample(status: ProblemStatus): Schema {
+  const t = sharedTranslations();
+  const code = GENERIC_CODE[status];
+  const retry = status === 429 || status === 503 ? { retryAfterSeconds: 30 } : {};
+  const detail = t.t('en', `error.${code}`, retry);
+  return {
+    type: `urn:tremplin:error:${code.toLowerCase().replace(/_/g, '-')}`,
+    title: detail.split(/[:.]/)[0] || detail,
+    status,
+    detail,
+    code,
+    errors: status === 400 ? [{ field: 'email', message: t.t('en', 'validation.isEmail', { label: t.t('en', 'field.email') }) }] : [],
+    requestId: '3f2a1c0e-7b7e-4c55-9a53-0b8f1f0f2d11',
+    ...retry,
+  };
+}
 
 const pascal = (s: string) => s.replace(/(^|[-_])(\w)/g, (_m, _d, c: string) => c.toUpperCase());
 
@@ -79,7 +110,7 @@ export function problemResponses(
     out[problemResponseName(module, status)] = {
       description: STATUS_TEXT[status],
       ...(headers ? { headers } : {}),
-      content: { 'application/problem+json': { schema } },
+      content: { 'application/problem+json': { schema, example: problemExample(status) } },
     };
   }
   return out;

@@ -65,6 +65,24 @@ describe('the examples of the OpenAPI document', () => {
     expect(ok ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`)).toEqual([]);
   });
 
+  it('of problem answers follow the schema of their response and say what the API answers for that status', () => {
+    const responses = (doc.components?.responses ?? {}) as Record<string, { content?: Record<string, { schema: object; example?: { status?: number } }> }>;
+    const problems = Object.entries(responses).filter(([name]) => /Problem\d{3}$/.test(name));
+    expect(problems.length).toBeGreaterThan(50);
+    const bad: string[] = [];
+    for (const [name, response] of problems) {
+      const content = response.content?.['application/problem+json'];
+      if (!content?.example) {
+        bad.push(`${name}: no example`);
+        continue;
+      }
+      if (content.example.status !== Number(name.slice(-3))) bad.push(`${name}: example of status ${content.example.status}`);
+      const validate = ajv.compile({ $ref: `openapi#/components/responses/${name}/content/application~1problem+json/schema` });
+      if (!validate(content.example)) bad.push(`${name}: ${JSON.stringify(validate.errors)}`);
+    }
+    expect(bad).toEqual([]);
+  });
+
   it('keep money in whole cents', () => {
     const bad: string[] = [];
     const walk = (value: unknown, path: string) => {
