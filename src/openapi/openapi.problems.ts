@@ -9,7 +9,7 @@ export type ProblemStatus = (typeof PROBLEM_STATUSES)[number];
 
 const STATUS_TEXT: Record<ProblemStatus, string> = {
   400: 'The request is invalid: `errors` names each bad field.',
-  401: 'No valid bearer token (or session) was sent.',
+  401: 'No valid bearer token (or session) was sent, or the one sent is expired or unknown (a public route refuses it too).',
   403: 'The caller may not do this (their roles do not allow it), or the authority is suspended.',
   404: 'Not found, or not visible to the caller (a programme or campaign of another authority is not found either).',
   409: 'The request conflicts with the current state (a phase, a deadline, a decision already taken).',
