@@ -34,10 +34,9 @@ interface Entry {
   fullAt: number;
   /** Its campaign changed on this instance since: the figures are read again before it is served. */
   stale: boolean;
-  settled: boolean;
   /** A background refresh of its figures is under way (see `entry`). */
   revalidating: boolean;
-  /** The page, once read. */
+  /** The page, once read (until then the entry is loading). */
   page?: CampaignPage;
   /** The cache's forget count when the load started (see `forgetCampaign`). */
   seq: number;
@@ -141,8 +140,8 @@ export class CampaignPageCache {
     const within = (since: number, ttl: number) => now >= since && now - since < ttl;
     if (hit && !hit.stale && within(hit.at, CAMPAIGN_PAGE_TTL_MS)) return hit;
     // Only the figures are read again when the rest of the page is recent enough.
-    const recent = hit && hit.settled && refresh && within(hit.fullAt, CAMPAIGN_PAGE_FULL_TTL_MS) ? hit : null;
-    if (hit && hit.settled && !hit.stale && within(hit.at, CAMPAIGN_PAGE_MAX_STALE_MS)) {
+    const recent = hit?.page && refresh && within(hit.fullAt, CAMPAIGN_PAGE_FULL_TTL_MS) ? hit : null;
+    if (hit?.page && !hit.stale && within(hit.at, CAMPAIGN_PAGE_MAX_STALE_MS)) {
       // Past their life (another instance's changes): served while one read in the background takes
       // the figures again (recent) or the whole page (stale-while-revalidate): no visitor waits.
       if (!hit.revalidating) {
@@ -177,7 +176,6 @@ export class CampaignPageCache {
       at: now,
       fullAt,
       stale: false,
-      settled: false,
       revalidating: false,
       seq: this.seq,
       campaignId: base?.campaignId,
@@ -186,7 +184,6 @@ export class CampaignPageCache {
     e.value.then(
       (page) => {
         e.campaignId = page.campaign.id;
-        e.settled = true;
         e.page = page;
         // Read again and found as it was (most reads: no new money, no edit): the renderings of the
         // same page still hold, so the page is not rendered again.

@@ -144,7 +144,6 @@ export function aggregatePairwise(input: PairwiseInput): PairwiseResult {
   const size = nApps + nJurors;
   const pi = new Float64Array(nApps);
   const em = new EmStep({ nApps, nJurors, C, cj, cw, cl, cWeight, jurorComparisons, gamma, agree, disagree });
-  const emStep = (theta: Float64Array, out: Float64Array) => em.step(theta, out);
 
   // EM alone crawls (some 600 iterations for 2,000 applications): SQUAREM (Varadhan & Roland 2008)
   // extrapolates from two EM steps along their path, then takes one EM step from there. Same fixed point;
@@ -172,7 +171,7 @@ export function aggregatePairwise(input: PairwiseInput): PairwiseResult {
   const accept = (from: Float64Array) => theta0.set(from);
   while (iterations < opts.maxIterations) {
     iterations++;
-    const d1 = emStep(theta0, theta1);
+    const d1 = em.step(theta0, theta1);
     if (d1 < opts.tolerance) {
       accept(theta1);
       converged = true;
@@ -183,7 +182,7 @@ export function aggregatePairwise(input: PairwiseInput): PairwiseResult {
       break;
     }
     iterations++;
-    const d2 = emStep(theta1, theta2);
+    const d2 = em.step(theta1, theta2);
     if (d2 < opts.tolerance) {
       accept(theta2);
       converged = true;
@@ -209,7 +208,7 @@ export function aggregatePairwise(input: PairwiseInput): PairwiseResult {
       break;
     }
     iterations++;
-    const d3 = emStep(jump, settled);
+    const d3 = em.step(jump, settled);
     const finite = settled.every(Number.isFinite);
     if (finite && d3 <= d2) {
       accept(settled);
