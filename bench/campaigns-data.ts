@@ -78,7 +78,7 @@ export async function seedCampaignProgramme(db: pg.Client, tenantId: string, sta
     rows: [partner],
   } = await db.query(`INSERT INTO partner (tenant_id, programme_id, name) VALUES ($1, $2, 'Mécène') RETURNING id`, [tenantId, p.id]);
   await db.query(
-    `INSERT INTO match_budget (tenant_id, programme_id, partner_id, kind, total_cents, remaining_cents) VALUES ($1, $2, $3, 'ratio', 10000000000, 10000000000)`,
+    `INSERT INTO match_budget (tenant_id, programme_id, partner_id, kind, total_cents, pool_cents) VALUES ($1, $2, $3, 'ratio', 10000000000, 10000000000)`,
     [tenantId, p.id, partner.id],
   );
   return { id: p.id, slug: p.slug, campaigns, citizens: 0, contributions: 0 };

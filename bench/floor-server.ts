@@ -91,10 +91,11 @@ async function contribution(req: IncomingMessage, res: ServerResponse, raw: stri
       });
       const taken = await client.query({
         name: 'take',
-        text: 'UPDATE match_budget SET remaining_cents = remaining_cents - $2 WHERE id = $1 AND remaining_cents >= $2 RETURNING id',
+        // The app's own atomic take from the budget's stripe (refilled from the pool when short).
+        text: 'SELECT match_budget_take($1, $2) AS taken',
         values: [p.budget_id, matched],
       });
-      if (!taken.rows.length) throw new Error('budget spent');
+      if (!taken.rows[0].taken) throw new Error('budget spent');
     }
     await client.query('COMMIT');
     res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id, matchedCents: matched }));

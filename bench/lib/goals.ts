@@ -19,14 +19,17 @@ const find = (ms: Measure[], name: RegExp, section?: RegExp) => ms.find((m) => n
  */
 export function judge(ms: Measure[], domain: Record<string, { medianMs: number }>): Goal[] {
   const goals: Goal[] = [];
-  const withMatch = find(ms, /contributions \(with a match-funding budget\)/);
+  // Match-funded runs before and after the one without (A B A): their mean is taken at its time.
+  const withMatch = ms.filter((m) => /contributions \(with a match-funding budget(, again)?\)/.test(m.name));
   const noMatch = find(ms, /contributions \(no match-funding\)/);
-  if (withMatch && noMatch) {
-    const r = withMatch.rps / noMatch.rps;
+  if (withMatch.length && noMatch) {
+    const rps = Number((withMatch.reduce((s, m) => s + m.rps, 0) / withMatch.length).toFixed(1));
+    const p99 = Math.max(...withMatch.map((m) => m.p99));
+    const r = rps / noMatch.rps;
     goals.push({
       goal: '1. match-funded contributions vs without match-funding',
       target: '≥ 0.8×',
-      measured: `${ratio(r)}× (${withMatch.rps} vs ${noMatch.rps} req/s, p99 ${withMatch.p99} vs ${noMatch.p99} ms)`,
+      measured: `${ratio(r)}× (${withMatch.map((m) => m.rps).join(' and ')}, mean ${rps}, vs ${noMatch.rps} req/s; p99 ${p99} vs ${noMatch.p99} ms)`,
       pass: r >= 0.8,
     });
   }

@@ -278,7 +278,7 @@ export async function runChecks(
     `${tiers.length} limited rewards, ${soldOut} sold out at the end`,
   );
   const budgets = await q<{ id: string; kind: string; total_cents: string; remaining_cents: string; taken: string | null }>(
-    `SELECT b.id, b.kind, b.total_cents, b.remaining_cents, (SELECT sum(a.amount_cents) FROM match_allocation a WHERE a.budget_id = b.id AND a.status <> 'released') AS taken
+    `SELECT b.id, b.kind, b.total_cents, match_budget_remaining(b.id) AS remaining_cents, (SELECT sum(a.amount_cents) FROM match_allocation a WHERE a.budget_id = b.id AND a.status <> 'released') AS taken
        FROM match_budget b WHERE b.programme_id = $1`,
     [pid],
   );

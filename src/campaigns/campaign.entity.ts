@@ -1,5 +1,5 @@
 import type { Locale, Localized } from '../common/i18n/localized.js';
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Application } from '../applications/application.entity.js';
 import { Partner } from '../partners/partner.entity.js';
 import { Programme } from '../programmes/programme.entity.js';
@@ -44,15 +44,16 @@ export class CampaignSettings {
 
 /**
  * A partner's match-funding budget on a programme. `ratio` budgets share the proportional matches;
- * `grant` budgets pay a fixed amount once a campaign reaches its thresholds. The CHECK makes a
- * negative balance impossible whatever the application code does.
+ * `grant` budgets pay a fixed amount once a campaign reaches its thresholds. What remains is split
+ * between the pool and the budget's stripes (MatchBudgetStripe), so that concurrent contributions do
+ * not queue on this row; the CHECKs make a negative balance impossible whatever the application does.
  */
 @Entity('match_budget')
 @Index('match_budget_partner_kind_key', ['programmeId', 'partnerId', 'kind'], { unique: true })
 @Index('match_budget_tenant_programme_idx', ['tenantId', 'programmeId'])
 @Check('match_budget_kind', `kind IN ('ratio', 'grant')`)
 @Check('match_budget_scope', `scope IN ('all', 'matched_laureates')`)
-@Check('match_budget_remaining', 'remaining_cents >= 0 AND remaining_cents <= total_cents')
+@Check('match_budget_pool', 'pool_cents >= 0 AND pool_cents <= total_cents')
 @Check('match_budget_grant', `kind <> 'grant' OR (grant_cents > 0 AND grant_threshold_percent >= 0 AND grant_min_contributors >= 0)`)
 export class MatchBudget {
   @PrimaryGeneratedColumn('uuid') id: string;
@@ -68,11 +69,30 @@ export class MatchBudget {
   @Column('text') kind: 'ratio' | 'grant';
   @Column('text', { default: 'all' }) scope: 'all' | 'matched_laureates';
   @Column('bigint', { transformer: cents }) totalCents: number;
-  @Column('bigint', { transformer: cents }) remainingCents: number;
+  /** Not handed to a stripe yet: only part of what remains. */
+  @Column('bigint', { transformer: cents }) poolCents: number;
   @Column('bigint', { nullable: true, transformer: cents }) grantCents: number | null;
   @Column('int', { nullable: true }) grantThresholdPercent: number | null;
   @Column('int', { nullable: true }) grantMinContributors: number | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  /** What remains (the pool and the stripes), filled by MatchFundingRepository: not a column. */
+  remainingCents: number;
+}
+
+/**
+ * One of a budget's sixteen sub-budgets (migration MatchBudgetStripes1796250000000): a connection takes
+ * from its own stripe, refilled from the pool, so that concurrent commits update different rows.
+ */
+@Entity('match_budget_stripe')
+@Check('match_budget_stripe_remaining', 'remaining_cents >= 0')
+@Check('match_budget_stripe_number', 'stripe >= 0 AND stripe < 16')
+export class MatchBudgetStripe {
+  @PrimaryColumn('uuid', { primaryKeyConstraintName: 'match_budget_stripe_pkey' }) budgetId: string;
+  @ManyToOne(() => MatchBudget, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'budget_id', foreignKeyConstraintName: 'match_budget_stripe_budget_fk' })
+  private budgetRef?: MatchBudget;
+  @PrimaryColumn('smallint', { primaryKeyConstraintName: 'match_budget_stripe_pkey' }) stripe: number;
+  @Column('bigint', { default: 0, transformer: cents }) remainingCents: number;
 }
 
 /** A picture of a campaign's gallery: `id` names it in the editor's forms (remove, move). */

@@ -125,8 +125,6 @@ export class ContributionCheckout {
    */
   async release(em: EntityManager, c: Contribution): Promise<void> {
     if (c.rewardTierId) await this.campaigns.returnReward(em, c.rewardTierId);
-    for (const a of await this.matchFunding.setAllocationsStatus(em, { contributionId: c.id }, ['reserved'], 'released')) {
-      await this.matchFunding.returnToBudget(em, a.budgetId, a.amountCents);
-    }
+    await this.matchFunding.returnToBudgets(em, await this.matchFunding.setAllocationsStatus(em, { contributionId: c.id }, ['reserved'], 'released'));
   }
 }

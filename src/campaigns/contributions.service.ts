@@ -398,11 +398,9 @@ export class ContributionsService {
   async reverseConfirmed(em: EntityManager, c: Contribution): Promise<boolean> {
     const campaign = await this.campaigns.lockFound(em, c.tenantId, c.campaignId);
     if (campaign.status !== 'live' && campaign.status !== 'awaiting_funds') return false; // settled totals stay as published
-    let matched = 0;
-    for (const a of await this.matchFunding.setAllocationsStatus(em, { contributionId: c.id }, ['confirmed'], 'released')) {
-      await this.matchFunding.returnToBudget(em, a.budgetId, a.amountCents);
-      matched += a.amountCents;
-    }
+    const released = await this.matchFunding.setAllocationsStatus(em, { contributionId: c.id }, ['confirmed'], 'released');
+    await this.matchFunding.returnToBudgets(em, released);
+    const matched = released.reduce((s, a) => s + a.amountCents, 0);
     const lastOfContributor = !(await this.repo.hasOtherConfirmed(em, c));
     if (lastOfContributor) await this.campaigns.removeBacker(em, c.campaignId, c.emailKey);
     await this.campaigns.subtractConfirmed(em, c.campaignId, c.amountCents, matched, lastOfContributor);

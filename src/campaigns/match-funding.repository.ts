@@ -2,7 +2,7 @@ import type { StoredImage } from '../common/web/image-view.js';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { type Campaign, CampaignSettings, MatchAllocation, MatchBudget } from './campaign.entity.js';
-import { returned, rowCount } from './campaigns.repository.js';
+import { returned } from './campaigns.repository.js';
 
 /** Settings as they apply when staff never saved any. */
 const DEFAULT_SETTINGS: Omit<CampaignSettings, 'id' | 'tenantId' | 'programmeId' | 'updatedAt'> = {
@@ -53,8 +53,17 @@ export class MatchFundingRepository {
 
   // ---- budgets ----
 
-  budgets(em: EntityManager, tenantId: string, programmeId: string): Promise<MatchBudget[]> {
-    return em.getRepository(MatchBudget).find({ where: { tenantId, programmeId }, order: { createdAt: 'ASC' } });
+  /** A programme's budgets, each with what remains of it (its pool and its stripes). */
+  async budgets(em: EntityManager, tenantId: string, programmeId: string): Promise<MatchBudget[]> {
+    const budgets = await em.getRepository(MatchBudget).find({ where: { tenantId, programmeId }, order: { createdAt: 'ASC' } });
+    if (!budgets.length) return budgets;
+    const striped: Array<{ budget_id: string; s: string }> = await em.query(
+      `SELECT budget_id, sum(remaining_cents) AS s FROM match_budget_stripe WHERE budget_id = ANY($1::uuid[]) GROUP BY budget_id`,
+      [budgets.map((b) => b.id)],
+    );
+    const inStripes = new Map(striped.map((r) => [r.budget_id, Number(r.s)]));
+    for (const b of budgets) b.remainingCents = b.poolCents + (inStripes.get(b.id) ?? 0);
+    return budgets;
   }
 
   async insertBudget(
@@ -65,7 +74,7 @@ export class MatchFundingRepository {
     >,
   ): Promise<string> {
     const rows: Array<{ id: string }> = await em.query(
-      `INSERT INTO match_budget (tenant_id, programme_id, partner_id, kind, scope, total_cents, remaining_cents, grant_cents, grant_threshold_percent, grant_min_contributors)
+      `INSERT INTO match_budget (tenant_id, programme_id, partner_id, kind, scope, total_cents, pool_cents, grant_cents, grant_threshold_percent, grant_min_contributors)
        VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9) RETURNING id`,
       [b.tenantId, b.programmeId, b.partnerId, b.kind, b.scope, b.totalCents, b.grantCents, b.grantThresholdPercent, b.grantMinContributors],
     );
@@ -73,8 +82,9 @@ export class MatchFundingRepository {
   }
 
   /**
-   * Resizes a budget in one statement, keeping what is already reserved or paid (total - remaining):
-   * false when the new total would go below it (nothing changes then).
+   * Resizes a budget, keeping what is already reserved or paid (total - remaining): false when the new
+   * total would go below it (nothing changes then). The stripes are folded into the pool first (under
+   * the budget's locks, to the commit), so the pool is what remains.
    */
   async resizeBudget(
     em: EntityManager,
@@ -82,18 +92,20 @@ export class MatchFundingRepository {
     change: Pick<MatchBudget, 'totalCents' | 'scope' | 'grantCents' | 'grantThresholdPercent' | 'grantMinContributors'>,
   ): Promise<boolean> {
     // TypeORM answers an UPDATE with [rows, count].
+    await em.query(`SELECT match_budget_gather($1)`, [id]);
     const [rows]: [unknown[], number] = await em.query(
-      `UPDATE match_budget SET total_cents = $2::bigint, remaining_cents = $2::bigint - (total_cents - remaining_cents),
+      `UPDATE match_budget SET total_cents = $2::bigint, pool_cents = $2::bigint - (total_cents - pool_cents),
          scope = $3, grant_cents = $4::bigint, grant_threshold_percent = $5::int, grant_min_contributors = $6::int
-       WHERE id = $1 AND $2::bigint >= total_cents - remaining_cents RETURNING id`,
+       WHERE id = $1 AND $2::bigint >= total_cents - pool_cents RETURNING id`,
       [id, change.totalCents, change.scope, change.grantCents, change.grantThresholdPercent, change.grantMinContributors],
     );
     return rows.length > 0;
   }
 
   /**
-   * The budgets of a kind that cover a campaign, in id order. `lock`: locked (every contribution to one
-   * campaign locks the same rows in the same order: no deadlock). Unlocked, it is a snapshot: a
+   * The budgets of a kind that cover a campaign, in id order, with what remains of each. `lock`: each
+   * budget locked with its stripes, in id order (`match_budget_gather`; every contribution locks in the
+   * same order: no deadlock), so what it says holds to the commit. Unlocked, it is a snapshot: a
    * reservation planned from it is taken at COMMIT (`insertAllocationsTakenAtCommit`), which refuses what is no longer there.
    */
   async budgetsFor(
@@ -103,12 +115,20 @@ export class MatchFundingRepository {
     opts: { lock: boolean },
   ): Promise<MatchBudget[]> {
     const rows: Array<Record<string, unknown>> = await em.query(
-      `SELECT b.id, b.remaining_cents, b.grant_cents, b.grant_threshold_percent, b.grant_min_contributors FROM match_budget b
+      `SELECT b.id, match_budget_remaining(b.id) AS remaining_cents, b.grant_cents, b.grant_threshold_percent, b.grant_min_contributors FROM match_budget b
         WHERE b.tenant_id = $1 AND b.programme_id = $2 AND b.kind = $3
           AND (b.scope = 'all' OR EXISTS (SELECT 1 FROM partner_match pm WHERE pm.partner_id = b.partner_id AND pm.application_id = $4))
-        ORDER BY b.id${opts.lock ? ' FOR UPDATE' : ''}`,
+        ORDER BY b.id`,
       [campaign.tenantId, campaign.programmeId, kind, campaign.applicationId],
     );
+    if (opts.lock && rows.length) {
+      // One budget after the other, in id order (a function loops; a SELECT's rows have no evaluation order).
+      const locked: Array<{ id: string; remaining: string }> = await em.query(`SELECT id, remaining FROM match_budgets_gather($1::uuid[])`, [
+        rows.map((r) => r.id),
+      ]);
+      const remaining = new Map(locked.map((r) => [r.id, r.remaining]));
+      for (const r of rows) r.remaining_cents = remaining.get(r.id as string);
+    }
     return rows.map(
       (r) =>
         ({
@@ -136,25 +156,23 @@ export class MatchFundingRepository {
     await em.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`match:${campaignId}${emailKey === null ? '' : `:${emailKey}`}`]);
   }
 
-  /**
-   * One atomic statement: takes `cents` from a budget if it still holds them. The row is held from this
-   * statement to the commit only (the reservation's last statement). False when it does not hold them.
-   */
-  async tryTakeFromBudget(em: EntityManager, budgetId: string, cents: number): Promise<boolean> {
-    const rows: unknown[] = await em.query(
-      `UPDATE match_budget SET remaining_cents = remaining_cents - $2 WHERE id = $1 AND remaining_cents >= $2 RETURNING id`,
-      [budgetId, cents],
-    );
-    return rowCount(rows) > 0;
-  }
-
+  /** Takes `cents` from a budget the caller holds locked (`lockBudgetsFor`): it holds them. */
   async takeFromBudget(em: EntityManager, budgetId: string, cents: number): Promise<void> {
-    // Unreachable under the budget locks; the CHECK constraint would refuse it anyway.
-    if (!(await this.tryTakeFromBudget(em, budgetId, cents))) throw new Error(`match budget ${budgetId} cannot give ${cents} cents`);
+    const [row]: Array<{ taken: boolean }> = await em.query(`SELECT match_budget_take($1, $2) AS taken`, [budgetId, cents]);
+    // Unreachable under the budget locks; the CHECK constraints would refuse it anyway.
+    if (!row.taken) throw new Error(`match budget ${budgetId} cannot give ${cents} cents`);
   }
 
-  async returnToBudget(em: EntityManager, budgetId: string, cents: number): Promise<void> {
-    await em.query(`UPDATE match_budget SET remaining_cents = remaining_cents + $2 WHERE id = $1`, [budgetId, cents]);
+  /**
+   * Gives allocations' cents back to their budgets, through this connection's stripe (the budget's
+   * pool row stays free), one budget after the other in id order: the lock order of every take.
+   */
+  async returnToBudgets(em: EntityManager, allocations: Array<{ budgetId: string; amountCents: number }>): Promise<void> {
+    const perBudget = new Map<string, number>();
+    for (const a of allocations) if (a.amountCents > 0) perBudget.set(a.budgetId, (perBudget.get(a.budgetId) ?? 0) + a.amountCents);
+    for (const [budgetId, cents] of [...perBudget].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      await em.query(`SELECT match_budget_give_back($1, $2)`, [budgetId, cents]);
+    }
   }
 
   // ---- allocations ----

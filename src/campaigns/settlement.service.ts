@@ -90,9 +90,10 @@ export class SettlementService {
       );
     }
     if (s.releaseMatch) {
-      for (const a of await this.matchFunding.setAllocationsStatus(em, { campaignId: c.id }, ['reserved', 'confirmed'], 'released')) {
-        await this.matchFunding.returnToBudget(em, a.budgetId, a.amountCents);
-      }
+      await this.matchFunding.returnToBudgets(
+        em,
+        await this.matchFunding.setAllocationsStatus(em, { campaignId: c.id }, ['reserved', 'confirmed'], 'released'),
+      );
     }
     await this.audit.record(em, {
       tenantId: tenant.id,

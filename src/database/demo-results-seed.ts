@@ -128,7 +128,7 @@ export async function insertCampaignWithMoney(em: EntityManager, c: SeedCampaign
       [c.tenantId, id, a.budgetId, a.contributionId, a.kind, a.amount, a.status],
     );
     // Released money went back to the budget; reserved and confirmed money is taken from it.
-    if (a.status !== 'released') await em.query('UPDATE match_budget SET remaining_cents = remaining_cents - $2 WHERE id = $1', [a.budgetId, a.amount]);
+    if (a.status !== 'released') await em.query('UPDATE match_budget SET pool_cents = pool_cents - $2 WHERE id = $1', [a.budgetId, a.amount]);
   }
   const confirmed = rows.filter((r) => r.status === 'confirmed');
   const backers = [...new Set(confirmed.map((r) => r.emailKey))];
@@ -269,11 +269,11 @@ async function createResultsDemo(app: INestApplication, tenant: Tenant): Promise
       [tenant.id, programme.id],
     );
     const [ratio] = await em.query(
-      `INSERT INTO match_budget (tenant_id, programme_id, partner_id, kind, total_cents, remaining_cents) VALUES ($1, $2, $3, 'ratio', 400000, 400000) RETURNING id`,
+      `INSERT INTO match_budget (tenant_id, programme_id, partner_id, kind, total_cents, pool_cents) VALUES ($1, $2, $3, 'ratio', 400000, 400000) RETURNING id`,
       [tenant.id, programme.id, partner.id],
     );
     const [grant] = await em.query(
-      `INSERT INTO match_budget (tenant_id, programme_id, partner_id, kind, total_cents, remaining_cents, grant_cents, grant_threshold_percent, grant_min_contributors)
+      `INSERT INTO match_budget (tenant_id, programme_id, partner_id, kind, total_cents, pool_cents, grant_cents, grant_threshold_percent, grant_min_contributors)
        VALUES ($1, $2, $3, 'grant', 100000, 100000, 20000, 100, 50) RETURNING id`,
       [tenant.id, programme.id, partner.id],
     );

@@ -21,6 +21,7 @@ import {
   Contribution,
   MatchAllocation,
   MatchBudget,
+  MatchBudgetStripe,
   PaymentEvent,
   RewardTier,
 } from '../campaigns/campaign.entity.js';
@@ -76,6 +77,7 @@ export const ENTITIES = [
   PartnerMatch,
   CampaignSettings,
   MatchBudget,
+  MatchBudgetStripe,
   Campaign,
   RewardTier,
   Contribution,

@@ -78,7 +78,7 @@ describe('contributions under concurrency', () => {
     expect(rows.filter((r) => r.reward_tier_id).length).toBe(STOCK);
     const [tier] = await t.ds.query(`SELECT remaining FROM reward_tier WHERE id = $1`, [reward]);
     expect(tier.remaining).toBe(0);
-    const [budget] = await t.ds.query(`SELECT remaining_cents FROM match_budget WHERE partner_id = $1`, [partner.body.id]);
+    const [budget] = await t.ds.query(`SELECT match_budget_remaining(id) AS remaining_cents FROM match_budget WHERE partner_id = $1`, [partner.body.id]);
     const reserved = rows.reduce((s, r) => s + Number(r.matched_cents), 0);
     expect(Number(budget.remaining_cents)).toBeGreaterThanOrEqual(0);
     expect(reserved + Number(budget.remaining_cents)).toBe(BUDGET);
@@ -103,7 +103,7 @@ describe('contributions under concurrency', () => {
     // Failed payments gave back their reward and their match.
     const failedWithReward = rows.filter((r, i) => i % 10 === 0 && r.reward_tier_id).length;
     expect((await t.ds.query(`SELECT remaining FROM reward_tier WHERE id = $1`, [reward]))[0].remaining).toBe(failedWithReward);
-    const [after] = await t.ds.query(`SELECT remaining_cents FROM match_budget WHERE partner_id = $1`, [partner.body.id]);
+    const [after] = await t.ds.query(`SELECT match_budget_remaining(id) AS remaining_cents FROM match_budget WHERE partner_id = $1`, [partner.body.id]);
     const failedMatch = rows.filter((_, i) => i % 10 === 0).reduce((s, r) => s + Number(r.matched_cents), 0);
     expect(Number(after.remaining_cents)).toBe(failedMatch);
     const [{ s }] = await t.ds.query(`SELECT coalesce(sum(amount_cents), 0)::int AS s FROM match_allocation WHERE campaign_id = $1 AND status = 'confirmed'`, [
@@ -134,7 +134,10 @@ describe('contributions under concurrency', () => {
       .expect(200);
     await w.open();
     const balance = async () =>
-      Number((await t.ds.query(`SELECT remaining_cents FROM match_budget WHERE partner_id = $1`, [partner.body.id]))[0].remaining_cents);
+      Number(
+        (await t.ds.query(`SELECT match_budget_remaining(id) AS remaining_cents FROM match_budget WHERE partner_id = $1`, [partner.body.id]))[0]
+          .remaining_cents,
+      );
     // The balance read again and again while the contributions arrive: never below zero.
     const seen: number[] = [];
     let hammering = true;
@@ -288,7 +291,7 @@ describe('contributions under concurrency', () => {
     expect(view.matchedCents).toBe(confirmed.reduce((sum, r) => sum + Number(r.matched_cents), 0));
     const failedWithReward = rows.filter((r, i) => i % 10 === 0 && r.reward_tier_id).length;
     expect((await t.ds.query(`SELECT remaining FROM reward_tier WHERE id = $1`, [reward]))[0].remaining).toBe(failedWithReward);
-    const [after] = await t.ds.query(`SELECT remaining_cents FROM match_budget WHERE partner_id = $1`, [partner.body.id]);
+    const [after] = await t.ds.query(`SELECT match_budget_remaining(id) AS remaining_cents FROM match_budget WHERE partner_id = $1`, [partner.body.id]);
     const confirmedMatch = confirmed.reduce((sum, r) => sum + Number(r.matched_cents), 0);
     expect(Number(after.remaining_cents)).toBe(30_000 - confirmedMatch);
     const statuses: Array<{ status: string; n: number }> = await t.ds.query(

@@ -229,7 +229,9 @@ describe('personal data rights: export and erasure (issue 21)', () => {
         [programmeId],
       ),
       snapshots: await t.ds.query(`SELECT version, figures FROM report_snapshot WHERE programme_id = $1 ORDER BY version`, [programmeId]),
-      budgets: await t.ds.query(`SELECT id, total_cents, remaining_cents FROM match_budget WHERE programme_id = $1 ORDER BY id`, [programmeId]),
+      budgets: await t.ds.query(`SELECT id, total_cents, match_budget_remaining(id) AS remaining_cents FROM match_budget WHERE programme_id = $1 ORDER BY id`, [
+        programmeId,
+      ]),
       allocations: await t.ds.query(
         `SELECT a.kind, a.status, sum(a.amount_cents)::bigint AS cents FROM match_allocation a JOIN campaign c ON c.id = a.campaign_id WHERE c.programme_id = $1 GROUP BY 1, 2 ORDER BY 1, 2`,
         [programmeId],

@@ -79,7 +79,7 @@ export async function createResultsProgramme(
     const budget = async (kind: 'ratio' | 'grant') =>
       (
         await em.query(
-          `INSERT INTO match_budget (tenant_id, programme_id, partner_id, kind, total_cents, remaining_cents, grant_cents, grant_threshold_percent, grant_min_contributors)
+          `INSERT INTO match_budget (tenant_id, programme_id, partner_id, kind, total_cents, pool_cents, grant_cents, grant_threshold_percent, grant_min_contributors)
        VALUES ($1, $2, $3, $4, 10000000, 10000000, $5, $6, $7) RETURNING id`,
           [tenantId, programme.id, partner.id, kind, kind === 'grant' ? 10_000 : null, kind === 'grant' ? 100 : null, kind === 'grant' ? 1 : null],
         )
