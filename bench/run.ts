@@ -43,6 +43,8 @@ const PARTIAL = process.env.BENCH_SECTIONS !== undefined;
 /** `BENCH_PROFILE_DIR=/tmp/prof`: the app runs under --cpu-prof and is stopped gently so that it writes the profile. */
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 const WEBHOOK_SECRET = 'bench-webhook-secret-0123456789abcdef';
+/** Seconds of unmeasured load before the contributions are measured. */
+const WARM_UP = Number(process.env.BENCH_WARM_UP_SECONDS ?? 4);
 const CONNECTIONS = settings.connections;
 const DURATION = settings.duration;
 
@@ -65,6 +67,7 @@ async function startFloor(mode: Floor, url?: string): Promise<{ port: number; ch
   const port = await freePort();
   const child = fork(join(here, 'floor-server.js'), [mode, String(port), ...(url ? [url] : [])], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   await new Promise<void>((resolve) => child.once('message', () => resolve()));
+  if (child.pid) settings.servers.set(port, child.pid);
   return { port, child };
 }
 
@@ -117,6 +120,7 @@ async function main(): Promise<void> {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(app);
+    if (app.pid) settings.servers.set(port, app.pid);
     await waitFor(app, /sign-in links for the demo/);
     const base = `http://127.0.0.1:${port}`;
 
@@ -326,6 +330,15 @@ async function main(): Promise<void> {
       });
     // The floor does what the programme's settings say (with or without match-funding), as the app does.
     if (wants('contributions')) {
+      // Warmed up first, unmeasured, the app and the floor alike: the first seconds of a process's
+      // first contributions run code not yet compiled (twice the CPU per request), which is not
+      // what an instance that has served for weeks does at the opening instant.
+      await load('warm-up: the app', `${base}/`, { method: 'POST', each: contribution(), seconds: WARM_UP, quiet: true });
+      await load('warm-up: the floor', `http://127.0.0.1:${floorServers.contribution.port}/`, {
+        ...floorOptions('contribution'),
+        seconds: WARM_UP,
+        quiet: true,
+      });
       await around('contribution', async () => [
         await post('with a match-funding budget', contribution()),
         await post('with a limited reward and match-funding', contribution({ reward: true })),
@@ -380,12 +393,14 @@ async function main(): Promise<void> {
             requests: [...pageRequests, ...programmeRequests],
             connections: readers,
             quiet: true,
+            concurrent: true,
           }),
           load('mixed: contributions (with match-funding)', `${base}/`, {
             method: 'POST',
             each: contribution(),
             connections: CONNECTIONS - readers,
             quiet: true,
+            concurrent: true,
           }),
         ]);
         printMeasure(reads);

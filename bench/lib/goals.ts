@@ -86,10 +86,11 @@ export function markdown(
   notes: { reportTimeout: number; skipped: string[] },
 ): string {
   const c = (m: Measure) => (m.connections !== settings.connections ? ` (${m.connections} connection${m.connections > 1 ? 's' : ''})` : '');
+  const ms = (x: number | undefined) => (x === undefined ? '' : String(x));
   const row = (m: Measure) =>
     m.timeouts && !m.requests
-      ? `| ${m.name}${c(m)} | 0 | > ${notes.reportTimeout * 1000} | > ${notes.reportTimeout * 1000} | timed out | ${m.loadCpuPercent} % |`
-      : `| ${m.name}${c(m)} | ${m.rps} | ${m.p50} | ${m.p99} | ${m.ratioToFloor !== undefined ? `${ratio(m.ratioToFloor)}× ${m.floor}` : m.floor ? 'floor' : ''} | ${m.loadCpuPercent} % |`;
+      ? `| ${m.name}${c(m)} | 0 | > ${notes.reportTimeout * 1000} | > ${notes.reportTimeout * 1000} | timed out | ${m.loadCpuPercent} % | | |`
+      : `| ${m.name}${c(m)} | ${m.rps} | ${m.p50} | ${m.p99} | ${m.ratioToFloor !== undefined ? `${ratio(m.ratioToFloor)}× ${m.floor}` : m.floor ? 'floor' : ''} | ${m.loadCpuPercent} % | ${ms(m.serverCpuMs)} | ${ms(m.databaseCpuMs)} |`;
   const sections = [...new Set(measures.map((m) => m.section))];
   return [
     `# Latest benchmark run`,
@@ -97,7 +98,9 @@ export function markdown(
     `\`npm run bench\`, ${at.slice(0, 10)}, Node ${process.version}, ${cpus().length} CPUs, ${settings.connections} connections, ${settings.duration} s per endpoint, loopback.`,
     `Each app figure is compared with its floor measured just before and just after it in the same run (the mean of the two), so that`,
     `a shared, noisy machine changes both alike. The app's scheduler is paused for the whole bench (no expiry runs during a measurement).`,
-    `"cpu" is the load generator's own CPU (of one core) while it ran: on 2 cores it competes with the server.`,
+    `"load cpu" is the load generator's own CPU (of one core) while it ran: on 2 cores it competes with the server.`,
+    `"server ms" and "db ms" are the CPU the server under load (the app, or the floor's process) and PostgreSQL (all its processes)`,
+    `used per request, read from /proc: what a request costs each, whatever the sharing of the cores (left out for the mixed run's two loads).`,
     '',
     '## Goals (issue 22)',
     '',
@@ -107,9 +110,9 @@ export function markdown(
     '',
     '## Endpoints',
     '',
-    '| endpoint | req/s | p50 ms | p99 ms | ratio to floor | load cpu |',
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
-    ...sections.flatMap((s) => [`| **${s}** | | | | | |`, ...measures.filter((m) => m.section === s).map(row)]),
+    '| endpoint | req/s | p50 ms | p99 ms | ratio to floor | load cpu | server ms | db ms |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...sections.flatMap((s) => [`| **${s}** | | | | | | | |`, ...measures.filter((m) => m.section === s).map(row)]),
     ...(notes.skipped.length ? ['', ...notes.skipped.map((s) => `Skipped: ${s}`)] : []),
     '',
     '| domain computation | median ms |',

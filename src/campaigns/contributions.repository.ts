@@ -3,9 +3,11 @@ import type { Locale, Localized } from '../common/i18n/localized.js';
 import type { ContributionStatus } from './domain/states.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { hydrate, insertReturning, prepared, type WithStatement } from '../common/db/prepared.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { type Campaign, CampaignSettings, Contribution } from './campaign.entity.js';
 import { isUuid, returned } from './campaigns.repository.js';
+import { RATIO_BUDGETS_SNAPSHOT } from './match-funding.repository.js';
 
 const cents = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
@@ -45,7 +47,9 @@ export class ContributionsRepository {
 
   /**
    * What a contribution needs to know, in one statement: the campaign, its programme's phase and
-   * timeline, and the programme's collection settings (null when staff never saved any).
+   * timeline, the programme's collection settings (null when staff never saved any), the authority's
+   * own checkout page for the webhook provider (null: none set) and, when the programme matches, a
+   * snapshot of the ratio budgets that cover the campaign (null: it does not).
    */
   async contributionContext(
     em: EntityManager,
@@ -56,14 +60,19 @@ export class ContributionsRepository {
     phase: string;
     timeline: Record<string, string>;
     settings: CampaignSettings | null;
+    webhookCheckoutUrl: string | null;
+    ratioBudgets: Array<{ id: string; remainingCents: number }> | null;
   }> {
     if (!isUuid(campaignId)) throw new DomainError('NOT_FOUND');
-    const [row]: Array<Record<string, unknown>> = await em.query(
+    const [row] = await prepared(
+      em,
       `SELECT c.id, c.programme_id, c.application_id, c.status, c.title, p.phase, p.timeline, s.id AS settings_id,
               s.payment_provider, s.settlement_policy, s.match_counts_toward_goal, s.pending_grace_hours, s.match_factor_percent,
-              s.match_cap_per_contribution_cents, s.match_cap_per_campaign_cents, s.match_max_per_contributor, s.match_only_listed_rewards
+              s.match_cap_per_contribution_cents, s.match_cap_per_campaign_cents, s.match_max_per_contributor, s.match_only_listed_rewards,
+              ps.checkout_url AS webhook_checkout_url, ${RATIO_BUDGETS_SNAPSHOT} AS ratio_budgets
          FROM campaign c JOIN programme p ON p.id = c.programme_id AND p.tenant_id = c.tenant_id
          LEFT JOIN campaign_settings s ON s.programme_id = c.programme_id AND s.tenant_id = c.tenant_id
+         LEFT JOIN payment_settings ps ON ps.tenant_id = c.tenant_id AND ps.provider = 'webhook'
         WHERE c.tenant_id = $1 AND c.id = $2`,
       [tenantId, campaignId],
     );
@@ -96,6 +105,10 @@ export class ContributionsRepository {
             matchOnlyListedRewards: row.match_only_listed_rewards as boolean,
           } as CampaignSettings)
         : null,
+      webhookCheckoutUrl: (row.webhook_checkout_url as string | null) ?? null,
+      ratioBudgets: row.ratio_budgets
+        ? (row.ratio_budgets as Array<{ id: string; remaining: number | string }>).map((b) => ({ id: b.id, remainingCents: Number(b.remaining) }))
+        : null,
     };
   }
 
@@ -103,8 +116,14 @@ export class ContributionsRepository {
    * Serialises the attempts that carry one idempotency key until the transaction ends: a retry racing
    * its own first attempt waits for it, then finds it.
    */
-  async lockIdempotencyKey(em: EntityManager, tenantId: string, idempotencyKey: string): Promise<void> {
-    await em.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`contribution:${tenantId}:${idempotencyKey}`]);
+  async lockedContributionByKey(em: EntityManager, tenantId: string, idempotencyKey: string): Promise<Contribution | null> {
+    // One round trip: the function takes the lock, then reads with a snapshot taken after it (see its migration).
+    const rows = await prepared(em, 'SELECT * FROM contribution_by_key_locked($1, $2, $3)', [
+      `contribution:${tenantId}:${idempotencyKey}`,
+      tenantId,
+      idempotencyKey,
+    ]);
+    return hydrate(em, Contribution, rows)[0] ?? null;
   }
 
   contributionByKey(em: EntityManager, tenantId: string, idempotencyKey: string): Promise<Contribution | null> {
@@ -123,12 +142,12 @@ export class ContributionsRepository {
     return qb.setLock('pessimistic_write').getOne();
   }
 
-  /** A plain INSERT … RETURNING (save() would first look the row up by its id). */
-  async insertContribution(em: EntityManager, c: Partial<Contribution>): Promise<Contribution> {
-    const entity = em.getRepository(Contribution).create(c);
-    await em.getRepository(Contribution).insert(entity);
-    // The RETURNING merge brings bigint columns back as strings: the values we sent are the truth.
-    return Object.assign(entity, c);
+  /**
+   * A plain INSERT … RETURNING, prepared (save() would first look the row up by its id); `also`: rows
+   * written with it in the same statement (its match allocations).
+   */
+  insertContribution(em: EntityManager, c: Partial<Contribution>, also?: WithStatement): Promise<Contribution> {
+    return insertReturning(em, Contribution, c, also);
   }
 
   /** Whether a dispute (chargeback) is what refunded the contribution (its `charge.dispute.created` was applied). */

@@ -109,8 +109,7 @@ export class ContributionsService {
         async (em): Promise<ContributionReceipt | { replay: Contribution }> => {
           // A retry racing its own first attempt waits for it here, then finds it (instead of, say, being
           // refused the reward the first attempt took).
-          await this.repo.lockIdempotencyKey(em, tenant.id, idempotencyKey);
-          const existing = await this.repo.contributionByKey(em, tenant.id, idempotencyKey);
+          const existing = await this.repo.lockedContributionByKey(em, tenant.id, idempotencyKey);
           if (existing && existing.requestHash !== fingerprint) throw new DomainError('IDEMPOTENCY_KEY_REUSED');
           if (existing && !(await this.checkout.restartable(existing, tenant.id, em))) return { replay: existing };
           // The optional "this project's news" box, recorded with the contribution (both or neither).
@@ -182,10 +181,11 @@ export class ContributionsService {
       rewardMatchEligible: reward ? reward.matchEligible : null,
       emailKey: key,
       locked,
+      snapshot: context.ratioBudgets,
     });
     const matchedCents = shares.reduce((s, x) => s + x.amountCents, 0);
 
-    const provider = await this.providers.of(settings.paymentProvider, tenant.id, em);
+    const provider = await this.providers.of(settings.paymentProvider, tenant.id, em, { webhookCheckoutUrl: context.webhookCheckoutUrl });
     provider.assertReady?.();
     const id = restartId ?? randomUUID();
     // A provider whose page closes sooner (a Checkout Session: 24 h at most) shortens the wait: the
@@ -218,11 +218,16 @@ export class ContributionsService {
       confirmTokenHash: start?.kind === 'confirm_by_email' ? hashToken(start.confirmToken) : null,
       expiresAt,
     } satisfies Partial<Contribution>;
-    const contribution = restartId
-      ? await this.repo.restartContribution(em, { ...fields, status: 'pending', endedAt: null })
-      : await this.repo.insertContribution(em, fields);
     // The budgets are decremented inside the COMMIT (a deferred trigger): each row held for the commit only.
-    await this.matches.allocate(em, { tenantId: tenant.id, campaignId: campaign.id, contributionId: id }, shares);
+    const allocations = { tenantId: tenant.id, campaignId: campaign.id, contributionId: id };
+    let contribution: Contribution;
+    if (restartId) {
+      contribution = await this.repo.restartContribution(em, { ...fields, status: 'pending', endedAt: null });
+      await this.matches.allocate(em, allocations, shares);
+    } else {
+      // With its allocations, in one statement.
+      contribution = await this.repo.insertContribution(em, fields, this.matches.allocationsWith(allocations, shares));
+    }
     if (start?.kind === 'confirm_by_email') {
       const site = await this.tenants.siteUrl(tenant, em);
       await this.outbox.enqueue(em, {

@@ -1,8 +1,19 @@
 import type { StoredImage } from '../common/web/image-view.js';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { prepared, type WithStatement } from '../common/db/prepared.js';
 import { type Campaign, CampaignSettings, MatchAllocation, MatchBudget } from './campaign.entity.js';
 import { returned } from './campaigns.repository.js';
+
+/**
+ * The ratio budgets that cover the campaign aliased `c`, as a JSON array of `{ id, remaining }` in id
+ * order (null when the settings aliased `s` match nothing): the plan's snapshot, read with the
+ * contribution's context in the same statement (see `MatchReservations.plan`).
+ */
+export const RATIO_BUDGETS_SNAPSHOT = `CASE WHEN coalesce(s.match_factor_percent, 0) > 0 THEN (
+    SELECT coalesce(json_agg(json_build_object('id', b.id, 'remaining', match_budget_remaining(b.id)) ORDER BY b.id), '[]'::json) FROM match_budget b
+     WHERE b.tenant_id = c.tenant_id AND b.programme_id = c.programme_id AND b.kind = 'ratio'
+       AND (b.scope = 'all' OR EXISTS (SELECT 1 FROM partner_match pm WHERE pm.partner_id = b.partner_id AND pm.application_id = c.application_id))) END`;
 
 /** Settings as they apply when staff never saved any. */
 const DEFAULT_SETTINGS: Omit<CampaignSettings, 'id' | 'tenantId' | 'programmeId' | 'updatedAt'> = {
@@ -114,7 +125,8 @@ export class MatchFundingRepository {
     kind: 'ratio' | 'grant',
     opts: { lock: boolean },
   ): Promise<MatchBudget[]> {
-    const rows: Array<Record<string, unknown>> = await em.query(
+    const rows = await prepared(
+      em,
       `SELECT b.id, match_budget_remaining(b.id) AS remaining_cents, b.grant_cents, b.grant_threshold_percent, b.grant_min_contributors FROM match_budget b
         WHERE b.tenant_id = $1 AND b.programme_id = $2 AND b.kind = $3
           AND (b.scope = 'all' OR EXISTS (SELECT 1 FROM partner_match pm WHERE pm.partner_id = b.partner_id AND pm.application_id = $4))
@@ -191,12 +203,26 @@ export class MatchFundingRepository {
    * trigger `match_allocation_take_at_commit` (see its migration), in one statement that also turns the
    * trigger on for this transaction. The COMMIT fails with SQLSTATE MB001 when a budget falls short.
    */
+  allocationsTakenAtCommit(
+    a: { tenantId: string; campaignId: string; contributionId: string },
+    shares: Array<{ budgetId: string; amountCents: number }>,
+  ): WithStatement {
+    return {
+      sql: (n) => `take AS (SELECT set_config('tremplin.match_take_at_commit', 'on', true)),
+        allocations AS (INSERT INTO match_allocation (tenant_id, campaign_id, budget_id, contribution_id, kind, amount_cents, status)
+          SELECT $${n}::uuid, $${n + 1}::uuid, s.budget_id, $${n + 2}::uuid, 'ratio', s.amount_cents, 'reserved'
+            FROM take, unnest($${n + 3}::uuid[], $${n + 4}::bigint[]) AS s(budget_id, amount_cents))`,
+      values: [a.tenantId, a.campaignId, a.contributionId, shares.map((s) => s.budgetId), shares.map((s) => s.amountCents)],
+    };
+  }
+
   async insertAllocationsTakenAtCommit(
     em: EntityManager,
     a: { tenantId: string; campaignId: string; contributionId: string },
     shares: Array<{ budgetId: string; amountCents: number }>,
   ): Promise<void> {
-    await em.query(
+    await prepared(
+      em,
       `WITH take AS (SELECT set_config('tremplin.match_take_at_commit', 'on', true))
        INSERT INTO match_allocation (tenant_id, campaign_id, budget_id, contribution_id, kind, amount_cents, status)
        SELECT $1, $2, s.budget_id, $3, 'ratio', s.amount_cents, 'reserved' FROM take, unnest($4::uuid[], $5::bigint[]) AS s(budget_id, amount_cents)`,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { WithStatement } from '../common/db/prepared.js';
 import type { Campaign, CampaignSettings, MatchBudget } from './campaign.entity.js';
 import { CampaignsRepository } from './campaigns.repository.js';
 import { ContributionsRepository } from './contributions.repository.js';
@@ -65,6 +66,8 @@ export class MatchReservations {
       rewardMatchEligible: boolean | null;
       emailKey: string;
       locked: boolean;
+      /** The ratio budgets as the contribution's context read them (used unless `locked`). */
+      snapshot?: Array<{ id: string; remainingCents: number }> | null;
     },
   ): Promise<MatchShare[]> {
     const rules = rulesOf(c.settings);
@@ -76,7 +79,7 @@ export class MatchReservations {
     const perCampaign = rules.capPerCampaignCents !== null;
     const perContributor = rules.maxPerContributor !== null;
     if (perCampaign || perContributor) await this.matchFunding.lockMatchCaps(em, c.campaign.id, perCampaign ? null : c.emailKey);
-    const budgets = await this.matchFunding.budgetsFor(em, c.campaign, 'ratio', { lock: c.locked });
+    const budgets = !c.locked && c.snapshot ? c.snapshot : await this.matchFunding.budgetsFor(em, c.campaign, 'ratio', { lock: c.locked });
     if (!budgets.length) return [];
     const wanted = desiredMatch(rules, {
       amountCents: c.amountCents,
@@ -98,6 +101,11 @@ export class MatchReservations {
    */
   async allocate(em: EntityManager, a: { tenantId: string; campaignId: string; contributionId: string }, shares: MatchShare[]): Promise<void> {
     if (shares.length) await this.matchFunding.insertAllocationsTakenAtCommit(em, a, shares);
+  }
+
+  /** The same allocations as a statement to run with the contribution's INSERT (none: undefined). */
+  allocationsWith(a: { tenantId: string; campaignId: string; contributionId: string }, shares: MatchShare[]): WithStatement | undefined {
+    return shares.length ? this.matchFunding.allocationsTakenAtCommit(a, shares) : undefined;
   }
 
   /**

@@ -304,7 +304,12 @@ export class PaymentSettingsService {
 
   /** The webhook provider's payment page for this authority (its own, else the installation's). */
   async checkoutUrl(tenantId: string, em: EntityManager = this.repo.manager): Promise<string | undefined> {
-    return (await this.repo.settings(em, tenantId, PROVIDER))?.checkoutUrl ?? this.config.paymentCheckoutUrl;
+    return this.checkoutUrlOr((await this.repo.settings(em, tenantId, PROVIDER))?.checkoutUrl ?? null);
+  }
+
+  /** The authority's checkout page when it set one, else the installation's. */
+  checkoutUrlOr(authorityUrl: string | null): string | undefined {
+    return authorityUrl ?? this.config.paymentCheckoutUrl;
   }
 
   /**

@@ -21,11 +21,12 @@ export class PaymentProviders {
   ) {}
 
   /** The provider as this authority has it set up (its own checkout page or Stripe account, else the installation's). */
-  async of(name: PaymentProviderName, tenantId: string, em?: EntityManager): Promise<PaymentProvider> {
+  /** `known`: the authority's checkout page already read (the contribution's context), not read again. */
+  async of(name: PaymentProviderName, tenantId: string, em?: EntityManager, known?: { webhookCheckoutUrl: string | null }): Promise<PaymentProvider> {
     if (name === 'pledge') return this.pledge;
     if (name === 'stripe') return this.stripe(tenantId, em);
     return new WebhookPaymentProvider(
-      await this.paymentSettings.checkoutUrl(tenantId, em),
+      known ? this.paymentSettings.checkoutUrlOr(known.webhookCheckoutUrl) : await this.paymentSettings.checkoutUrl(tenantId, em),
       () => this.paymentSettings.refundTarget(tenantId),
       () => this.clock.now(),
     );

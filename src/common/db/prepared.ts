@@ -1,0 +1,73 @@
+import { QueryFailedError, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
+
+interface PgClient {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: Array<Record<string, unknown>> }>;
+}
+
+/** One name per statement text, the same on every connection (pg prepares each name once per connection). */
+const names = new Map<string, string>();
+const nameOf = (text: string) => {
+  let name = names.get(text);
+  if (!name) names.set(text, (name = `tremplin_${names.size + 1}`));
+  return name;
+};
+
+/**
+ * A statement of a hot path (the contribution) run as a named prepared statement: PostgreSQL parses and
+ * plans it once per connection instead of at every request, which was most of its CPU per contribution.
+ * Outside a transaction (no query runner) it is an ordinary query. Errors are TypeORM's
+ * QueryFailedError, as from `em.query`, so that the callers' checks (unique violations, outages) hold.
+ */
+export async function prepared<T = Record<string, unknown>>(em: EntityManager, text: string, values: unknown[]): Promise<T[]> {
+  const runner = em.queryRunner;
+  if (!runner) return em.query(text, values);
+  const client = (await runner.connect()) as PgClient;
+  try {
+    return (await client.query({ name: nameOf(text), text, values })).rows as T[];
+  } catch (err) {
+    throw new QueryFailedError(text, values, err as Error);
+  }
+}
+
+/** Rows holding the entity's columns (by their database names) as entities, read the way TypeORM reads them. */
+export function hydrate<E extends ObjectLiteral>(em: EntityManager, target: EntityTarget<E>, rows: Array<Record<string, unknown>>): E[] {
+  const metadata = em.connection.getMetadata(target);
+  const driver = em.connection.driver;
+  return rows.map((row) => {
+    const entity = metadata.create() as Record<string, unknown>;
+    for (const column of metadata.columns) {
+      if (column.databaseName in row) entity[column.propertyName] = driver.prepareHydratedValue(row[column.databaseName], column);
+    }
+    return entity as E;
+  });
+}
+
+/** Another statement run with an insert, as a WITH query: `sql(n)` numbers its parameters from `$n`. */
+export interface WithStatement {
+  sql: (firstParameter: number) => string;
+  values: unknown[];
+}
+
+/**
+ * INSERT … RETURNING * of the given fields, prepared, as the entity with its defaults. `also`: written in
+ * the same statement (rows that depend on this one, such as a contribution's match allocations: their
+ * foreign keys are checked at its end, when both are there): one round trip for both.
+ */
+export async function insertReturning<E extends ObjectLiteral>(
+  em: EntityManager,
+  target: EntityTarget<E>,
+  fields: Partial<E>,
+  also?: WithStatement,
+): Promise<E> {
+  const metadata = em.connection.getMetadata(target);
+  const driver = em.connection.driver;
+  const columns = Object.keys(fields).map((key) => {
+    const column = metadata.findColumnWithPropertyName(key);
+    if (!column) throw new Error(`${metadata.tableName} has no column for ${key}`);
+    return column;
+  });
+  const insert = `INSERT INTO ${metadata.tableName} (${columns.map((c) => c.databaseName).join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *`;
+  const text = also ? `WITH inserted AS (${insert}), ${also.sql(columns.length + 1)} SELECT * FROM inserted` : insert;
+  const rows = await prepared(em, text, [...columns.map((c) => driver.preparePersistentValue(fields[c.propertyName as keyof E], c)), ...(also?.values ?? [])]);
+  return hydrate(em, target, rows)[0];
+}
