@@ -221,13 +221,9 @@ export class MatchFundingRepository {
     a: { tenantId: string; campaignId: string; contributionId: string },
     shares: Array<{ budgetId: string; amountCents: number }>,
   ): Promise<void> {
-    await prepared(
-      em,
-      `WITH take AS (SELECT set_config('tremplin.match_take_at_commit', 'on', true))
-       INSERT INTO match_allocation (tenant_id, campaign_id, budget_id, contribution_id, kind, amount_cents, status)
-       SELECT $1, $2, s.budget_id, $3, 'ratio', s.amount_cents, 'reserved' FROM take, unnest($4::uuid[], $5::bigint[]) AS s(budget_id, amount_cents)`,
-      [a.tenantId, a.campaignId, a.contributionId, shares.map((s) => s.budgetId), shares.map((s) => s.amountCents)],
-    );
+    const allocations = this.allocationsTakenAtCommit(a, shares);
+    // A WITH query's INSERT runs whether or not the main statement reads it.
+    await prepared(em, `WITH ${allocations.sql(1)} SELECT 1`, allocations.values);
   }
 
   async insertAllocation(em: EntityManager, a: Omit<MatchAllocation, 'id' | 'createdAt'>): Promise<void> {
