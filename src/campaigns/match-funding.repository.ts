@@ -198,11 +198,7 @@ export class MatchFundingRepository {
     return Number(rows[0]?.s ?? 0);
   }
 
-  /**
-   * A contribution's reserved ratio allocations, whose budgets are decremented at COMMIT by the deferred
-   * trigger `match_allocation_take_at_commit` (see its migration), in one statement that also turns the
-   * trigger on for this transaction. The COMMIT fails with SQLSTATE MB001 when a budget falls short.
-   */
+  /** The same allocations as a WITH statement, to be written by the contribution's own INSERT. */
   allocationsTakenAtCommit(
     a: { tenantId: string; campaignId: string; contributionId: string },
     shares: Array<{ budgetId: string; amountCents: number }>,
@@ -216,6 +212,11 @@ export class MatchFundingRepository {
     };
   }
 
+  /**
+   * A contribution's reserved ratio allocations, whose budgets are decremented at COMMIT by the deferred
+   * trigger `match_allocation_take_at_commit` (see its migration), in one statement that also turns the
+   * trigger on for this transaction. The COMMIT fails with SQLSTATE MB001 when a budget falls short.
+   */
   async insertAllocationsTakenAtCommit(
     em: EntityManager,
     a: { tenantId: string; campaignId: string; contributionId: string },

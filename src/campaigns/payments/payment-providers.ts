@@ -20,8 +20,10 @@ export class PaymentProviders {
     private readonly clock: Clock,
   ) {}
 
-  /** The provider as this authority has it set up (its own checkout page or Stripe account, else the installation's). */
-  /** `known`: the authority's checkout page already read (the contribution's context), not read again. */
+  /**
+   * The provider as this authority has it set up (its own checkout page or Stripe account, else the
+   * installation's). `known`: the authority's checkout page already read (a contribution's context).
+   */
   async of(name: PaymentProviderName, tenantId: string, em?: EntityManager, known?: { webhookCheckoutUrl: string | null }): Promise<PaymentProvider> {
     if (name === 'pledge') return this.pledge;
     if (name === 'stripe') return this.stripe(tenantId, em);

@@ -15,7 +15,7 @@ const nameOf = (text: string) => {
 /**
  * A statement of a hot path (the contribution) run as a named prepared statement: PostgreSQL parses and
  * plans it once per connection instead of at every request, which was most of its CPU per contribution.
- * Outside a transaction (no query runner) it is an ordinary query. Errors are TypeORM's
+ * On a manager without its own connection (no query runner) it is an ordinary query. Errors are TypeORM's
  * QueryFailedError, as from `em.query`, so that the callers' checks (unique violations, outages) hold.
  */
 export async function prepared<T = Record<string, unknown>>(em: EntityManager, text: string, values: unknown[]): Promise<T[]> {
