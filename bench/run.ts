@@ -10,7 +10,7 @@
  * Loopback only; every load is bounded in time.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +42,9 @@ const wants = (section: string) => SECTIONS.has(section);
 const PARTIAL = process.env.BENCH_SECTIONS !== undefined;
 /** `BENCH_PROFILE_DIR=/tmp/prof`: the app runs under --cpu-prof and is stopped gently so that it writes the profile. */
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
+/** `BENCH_NODE_ARGS="--trace-gc"`: more flags for the app's node; `BENCH_APP_LOG=/tmp/app.log`: where its output goes. */
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const APP_LOG = process.env.BENCH_APP_LOG;
 const WEBHOOK_SECRET = 'bench-webhook-secret-0123456789abcdef';
 /** Seconds of unmeasured load before the contributions are measured. */
 const WARM_UP = Number(process.env.BENCH_WARM_UP_SECONDS ?? 4);
@@ -98,28 +101,37 @@ async function main(): Promise<void> {
     for (const [name, r] of Object.entries(domain)) console.log(`  ${name.padEnd(74)} ${String(r.medianMs).padStart(7)} ms`);
 
     const port = await freePort();
-    const app = spawn(process.execPath, [...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), join(here, '..', 'src', 'main.js')], {
-      env: {
-        ...process.env,
-        DATABASE_URL: db.url,
-        PORT: String(port),
-        SEED_DEMO: 'true',
-        LOG_LEVEL: 'warn',
-        NODE_ENV: 'production',
-        PUBLIC_URL: `http://127.0.0.1:${port}`,
-        APP_SECRET: 'bench-secret-bench-secret-bench-secret-00',
-        DATA_DIR: dir,
-        SIGN_IN_RATE_LIMIT: '10000',
-        CONTRIBUTION_RATE_LIMIT: '100000',
-        PAYMENT_WEBHOOK_SECRET: WEBHOOK_SECRET,
-        // The scheduler paused for the whole bench: no payment expiry (nor phase tick) runs during a measurement.
-        SCHEDULER_INTERVAL_MS: '3600000',
-        // And the outbox: e-mails (a confirmation's receipt) are the worker's cost, sent after the bench, not during the next section.
-        OUTBOX_INTERVAL_MS: '3600000',
+    const app = spawn(
+      process.execPath,
+      [...NODE_ARGS, ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), join(here, '..', 'src', 'main.js')],
+      {
+        env: {
+          ...process.env,
+          DATABASE_URL: db.url,
+          PORT: String(port),
+          SEED_DEMO: 'true',
+          LOG_LEVEL: 'warn',
+          NODE_ENV: 'production',
+          PUBLIC_URL: `http://127.0.0.1:${port}`,
+          APP_SECRET: 'bench-secret-bench-secret-bench-secret-00',
+          DATA_DIR: dir,
+          SIGN_IN_RATE_LIMIT: '10000',
+          CONTRIBUTION_RATE_LIMIT: '100000',
+          PAYMENT_WEBHOOK_SECRET: WEBHOOK_SECRET,
+          // The scheduler paused for the whole bench: no payment expiry (nor phase tick) runs during a measurement.
+          SCHEDULER_INTERVAL_MS: '3600000',
+          // And the outbox: e-mails (a confirmation's receipt) are the worker's cost, sent after the bench, not during the next section.
+          OUTBOX_INTERVAL_MS: '3600000',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     children.push(app);
+    if (APP_LOG) {
+      const out = createWriteStream(APP_LOG);
+      app.stdout!.pipe(out);
+      app.stderr!.pipe(out);
+    }
     if (app.pid) settings.servers.set(port, app.pid);
     await waitFor(app, /sign-in links for the demo/);
     const base = `http://127.0.0.1:${port}`;

@@ -13,16 +13,31 @@ import { isRegistrableHost, siteUrlFor } from './domain/hosts.js';
 import { BrandingDto, CreateTenantDto } from './dto/branding.dto.js';
 import { Tenant } from './tenant.entity.js';
 import { TenantsRepository } from './tenants.repository.js';
+import { TtlCache } from '../common/cache/ttl-cache.js';
 import { ImagePipeline, type UploadedImageFile } from '../storage/images.js';
 import { LOGO_RULES } from '../storage/image-rules.js';
 
 /** Host look-ups are on every request: cached briefly per instance (branding changes show within seconds everywhere). */
 const CACHE_MS = 5_000;
+/**
+ * Past those 5 s, the last look-up is still served while one query reads it again in the background
+ * (a minute at most: an instance nobody asked for that long reads before it answers).
+ */
+const STALE_MS = 60_000;
+/** Unknown Host headers are cached too (as none): bounded, so that made-up names cannot grow memory. */
+const MAX_ENTRIES = 10_000;
 
 @Injectable()
 export class TenantsService {
-  private readonly cache = new Map<string, { tenant: Tenant | null; until: number }>();
-  private readonly siteUrls = new Map<string, { url: string; until: number }>();
+  /**
+   * A tenant read again and unchanged stays the same object: the campaign pages' renderings, made for
+   * one tenant object (its branding), outlive the look-up's expiry.
+   */
+  private readonly cache = new TtlCache<Tenant | null>(CACHE_MS, MAX_ENTRIES, Date.now, {
+    staleMs: STALE_MS,
+    same: (a, b) => JSON.stringify(a) === JSON.stringify(b),
+  });
+  private readonly siteUrls = new TtlCache<string>(CACHE_MS, MAX_ENTRIES, Date.now, { staleMs: STALE_MS });
 
   constructor(
     private readonly tenants: TenantsRepository,
@@ -35,19 +50,20 @@ export class TenantsService {
   /** The tenant's public address for links (see siteUrlFor): from configuration, never from a request. */
   async siteUrl(tenant: Tenant, em?: EntityManager): Promise<string> {
     // Written into many e-mails per request (contributions, settlement): kept as briefly as host look-ups.
-    const hit = this.siteUrls.get(tenant.id);
-    if (hit && hit.until > Date.now()) return hit.url;
-    // Inside a transaction, read with its connection: asking the pool for a second one while holding
-    // the first can exhaust the pool under load.
+    // Inside a transaction, read with its connection: waiting on a pool connection (a shared read's)
+    // while holding the first can exhaust the pool under load.
+    if (em) return this.siteUrls.peek(tenant.id, () => this.readSiteUrl(tenant)) ?? this.readSiteUrl(tenant, em);
+    return this.siteUrls.get(tenant.id, () => this.readSiteUrl(tenant));
+  }
+
+  private async readSiteUrl(tenant: Tenant, em?: EntityManager): Promise<string> {
     const hosts = await this.tenants.hosts(tenant.id, em);
-    const url = siteUrlFor(
+    return siteUrlFor(
       tenant.slug,
       hosts.map((h) => h.host),
       this.config.publicUrl,
       this.config.port,
     );
-    this.siteUrls.set(tenant.id, { url, until: Date.now() + CACHE_MS });
-    return url;
   }
 
   /** Links for a request that came through a registered host point at that host (as registered). */
@@ -55,13 +71,8 @@ export class TenantsService {
     return `${new URL(this.config.publicUrl ?? 'http://localhost').protocol}//${host}`;
   }
 
-  async resolve(kind: 'host' | 'slug', key: string): Promise<Tenant | null> {
-    const cacheKey = `${kind}:${key}`;
-    const hit = this.cache.get(cacheKey);
-    if (hit && hit.until > Date.now()) return hit.tenant;
-    const tenant = kind === 'host' ? await this.tenants.findByHost(key) : await this.tenants.findBySlug(key);
-    this.cache.set(cacheKey, { tenant, until: Date.now() + CACHE_MS });
-    return tenant;
+  resolve(kind: 'host' | 'slug', key: string): Promise<Tenant | null> {
+    return this.cache.get(`${kind}:${key}`, () => (kind === 'host' ? this.tenants.findByHost(key) : this.tenants.findBySlug(key)));
   }
 
   get(id: string): Promise<Tenant | null> {
@@ -172,8 +183,8 @@ export class TenantsService {
 
   /** Host look-ups are cached per instance for a few seconds; a change here shows at once on this one. */
   private forget(): void {
-    this.cache.clear();
-    this.siteUrls.clear();
+    this.cache.delete();
+    this.siteUrls.delete();
   }
 
   private checkHosts(hosts: string[]): void {

@@ -1,34 +1,74 @@
+/** How a cache may serve an entry past its life (see `TtlCache`). */
+export interface StaleWhileRevalidate<V> {
+  /** How long past `ttlMs` the last value is still served while one read in the background replaces it. */
+  staleMs: number;
+  /**
+   * Whether a value read again is the same as the one it replaces: then the old object is kept, so that
+   * what callers derived from it (renderings keyed on it) still holds.
+   */
+  same?: (a: V, b: V) => boolean;
+}
+
+interface Entry<V> {
+  value: Promise<V>;
+  at: number;
+  /** The value once the load resolved (only a resolved entry is served stale). */
+  settled?: { value: V };
+  revalidating?: boolean;
+}
+
 /**
  * A small in-process cache for read models: entries live `ttlMs`, concurrent misses on one key share
  * one load (a bus-poster rush on a cold entry costs one set of queries, not hundreds), failed loads
  * are not kept, and the oldest entry goes when `maxEntries` is reached (unknown slugs cannot grow it
  * without bound). Time comes from the caller so that tests move the clock instead of sleeping.
  *
- * Each instance has its own copy: with several instances a change shows everywhere within `ttlMs`,
- * which is the staleness the pages document; `delete` only clears this instance.
+ * With `swr`, an entry past its life is still served for `swr.staleMs` while one background read
+ * replaces it: at each expiry nobody waits, instead of every reader of that instant waiting on a query
+ * (and, on a saturated instance, on every turn of the event loop that query takes).
+ *
+ * Each instance has its own copy: with several instances a change shows everywhere within `ttlMs`
+ * (and one read, with `swr`), which is the staleness the pages document; `delete` only clears this
+ * instance.
  */
 export class TtlCache<V> {
-  private readonly entries = new Map<string, { value: Promise<V>; at: number }>();
+  private readonly entries = new Map<string, Entry<V>>();
 
   constructor(
     private readonly ttlMs: number,
     private readonly maxEntries: number,
     private readonly now: () => number,
+    private readonly swr?: StaleWhileRevalidate<V>,
   ) {}
 
   get(key: string, load: () => Promise<V>): Promise<V> {
     const now = this.now();
     const hit = this.entries.get(key);
     // A clock moved backwards (tests) counts as expired rather than as fresh for ever.
-    if (hit && now >= hit.at && now - hit.at < this.ttlMs) return hit.value;
+    const age = hit && now >= hit.at ? now - hit.at : Infinity;
+    if (hit && age < this.ttlMs) return hit.value;
+    if (hit?.settled && this.swr && age < this.ttlMs + this.swr.staleMs) {
+      if (!hit.revalidating) this.revalidate(key, hit, load);
+      return hit.value;
+    }
     this.entries.delete(key);
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    const value = load();
-    this.entries.set(key, { value, at: now });
-    value.catch(() => {
-      if (this.entries.get(key)?.value === value) this.entries.delete(key);
-    });
-    return value;
+    return this.start(key, load, now).value;
+  }
+
+  /**
+   * The value cached for `key` if it may still be served, without waiting: a caller that must not wait
+   * on a shared load (one holding a pooled connection) reads its own when there is none. Past its
+   * life, one background read is started as `get` would.
+   */
+  peek(key: string, load?: () => Promise<V>): V | undefined {
+    const now = this.now();
+    const hit = this.entries.get(key);
+    const age = hit && now >= hit.at ? now - hit.at : Infinity;
+    if (!hit?.settled) return undefined;
+    if (age < this.ttlMs) return hit.settled.value;
+    if (!this.swr || age >= this.ttlMs + this.swr.staleMs) return undefined;
+    if (load && !hit.revalidating) this.revalidate(key, hit, load);
+    return hit.settled.value;
   }
 
   /** Forgets the entries whose key starts with `prefix` (all of them without one). */
@@ -38,5 +78,46 @@ export class TtlCache<V> {
 
   get size(): number {
     return this.entries.size;
+  }
+
+  private start(key: string, load: () => Promise<V>, now: number): Entry<V> {
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    const value = load();
+    const entry: Entry<V> = { value, at: now };
+    this.entries.set(key, entry);
+    value.then(
+      (v) => {
+        entry.settled = { value: v };
+      },
+      () => {
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+      },
+    );
+    return entry;
+  }
+
+  /** One read in the background; its value replaces the entry unless the entry was deleted meanwhile. */
+  private revalidate(key: string, hit: Entry<V>, load: () => Promise<V>): void {
+    hit.revalidating = true;
+    const at = this.now();
+    let next: Promise<V>;
+    try {
+      next = load();
+    } catch {
+      hit.revalidating = false;
+      return;
+    }
+    next.then(
+      (v) => {
+        if (this.entries.get(key) !== hit) return;
+        const old = hit.settled!.value;
+        const kept = this.swr?.same?.(old, v) ?? false;
+        this.entries.set(key, kept ? { value: hit.value, at, settled: hit.settled } : { value: Promise.resolve(v), at, settled: { value: v } });
+      },
+      // A failed read keeps the last value until its staleness runs out; the next reader tries again.
+      () => {
+        hit.revalidating = false;
+      },
+    );
   }
 }

@@ -146,6 +146,68 @@ describe('the read-model cache', () => {
     expect(await cache.get('b', load)).toBe(4);
   });
 
+  it('past its life, serves the last value while one read replaces it, and keeps an unchanged value the same object', async () => {
+    let now = 0;
+    let reads = 0;
+    let version = 1;
+    const cache = new TtlCache<{ v: number }>(5_000, 10, () => now, { staleMs: 60_000, same: (a, b) => a.v === b.v });
+    const load = async () => {
+      reads += 1;
+      return { v: version };
+    };
+    const first = await cache.get('t', load);
+    now = 6_000;
+    // Past its life: the readers of this instant get the last value at once, and one read starts.
+    expect(await Promise.all([cache.get('t', load), cache.get('t', load)])).toEqual([first, first]);
+    expect(reads).toBe(2);
+    await new Promise((r) => setImmediate(r));
+    // Read again and unchanged: the same object, fresh for another 5 s.
+    expect(await cache.get('t', load)).toBe(first);
+    now = 10_999;
+    expect(await cache.get('t', load)).toBe(first);
+    expect(reads).toBe(2);
+    version = 2;
+    now = 11_000;
+    expect(await cache.get('t', load)).toBe(first);
+    await new Promise((r) => setImmediate(r));
+    expect(await cache.get('t', load)).toEqual({ v: 2 });
+    // Past its staleness too: the reader waits for a fresh read.
+    version = 3;
+    now = 100_000;
+    expect(await cache.get('t', load)).toEqual({ v: 3 });
+    // A failed background read keeps the last value; the next reader past its life tries again.
+    now = 106_000;
+    const failing = () => Promise.reject(new Error('db down'));
+    expect(await cache.get('t', failing)).toEqual({ v: 3 });
+    await new Promise((r) => setImmediate(r));
+    version = 4;
+    expect(await cache.get('t', load)).toEqual({ v: 3 });
+    await new Promise((r) => setImmediate(r));
+    expect(await cache.get('t', load)).toEqual({ v: 4 });
+    // Forgotten while a read was under way: that read does not bring the old entry back.
+    now = 112_000;
+    let release: (v: { v: number }) => void = () => {};
+    expect(await cache.get('t', () => new Promise((r) => (release = r)))).toEqual({ v: 4 });
+    cache.delete();
+    release({ v: 99 });
+    await new Promise((r) => setImmediate(r));
+    version = 5;
+    expect(await cache.get('t', load)).toEqual({ v: 5 });
+  });
+
+  it('peeks without waiting: nothing on a miss, the last value while it may be served', async () => {
+    let now = 0;
+    const cache = new TtlCache<string>(5_000, 10, () => now, { staleMs: 60_000 });
+    expect(cache.peek('t')).toBeUndefined();
+    await cache.get('t', async () => 'a');
+    now = 30_000;
+    expect(cache.peek('t', async () => 'b')).toBe('a');
+    await new Promise((r) => setImmediate(r));
+    expect(cache.peek('t')).toBe('b');
+    now = 200_000;
+    expect(cache.peek('t')).toBeUndefined();
+  });
+
   it('stays within its size and forgets by prefix', async () => {
     const cache = new TtlCache<string>(5_000, 3, () => 0);
     for (const k of ['t1:a', 't1:b', 't2:a', 't2:b']) await cache.get(k, async () => k);
