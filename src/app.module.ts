@@ -45,6 +45,11 @@ interface SerializedResponse {
   headers?: Record<string, unknown>;
 }
 
+/** Whether pino at `level` writes the info lines pino-http makes for each request. */
+export function writesRequestLogs(level: string): boolean {
+  return ['info', 'debug', 'trace'].includes(level);
+}
+
 @Module({})
 export class AppModule {
   /** `logDestination`: where the logs go instead of stdout (the tests read them). */
@@ -79,7 +84,13 @@ export class AppModule {
       imports: [
         ConfigModule.register(config),
         ClockModule.register(clock),
-        LoggerModule.forRoot({ pinoHttp: logDestination ? [pinoHttp, logDestination] : pinoHttp }),
+        LoggerModule.forRoot({
+          pinoHttp: logDestination ? [pinoHttp, logDestination] : pinoHttp,
+          // Request logs are written at info: above it (LOG_LEVEL=warn), no request pays for a logger of
+          // its own (a child serialising the request, listeners, an async context) that would write
+          // nothing. What is logged during a request then names it itself (the problem filter's request id).
+          ...(writesRequestLogs(config.logLevel) ? {} : { forRoutes: [] }),
+        }),
         TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl, config.databasePoolSize)),
         ScheduleModule.forRoot(),
         CommonModule,
