@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { TtlCache } from '../common/cache/ttl-cache.js';
 import { Clock } from '../common/clock/clock.js';
 import { formatInstant, formatMoney } from '../common/i18n/format.js';
 import { ViewService } from '../common/web/view.service.js';
@@ -6,22 +7,61 @@ import type { PageContext } from '../request-context/current.decorators.js';
 import { homeAction, homeOrder, nextStep } from './domain/home.js';
 import { PublicPagesRepository, type HomeProgrammeRow } from './public-pages.repository.js';
 import { ShareMetaService } from './share-meta.service.js';
+import { PROGRAMME_MODEL_TTL_MS } from './public-pages.service.js';
+
+/** Anonymous renderings kept per authority: one per language, base path and query string, bounded. */
+const HTML_VARIANTS = 16;
+
+interface Entry {
+  programmes: HomeProgrammeRow[];
+  /** Renderings for anonymous visitors, made for one tenant object (its name, languages, branding). */
+  rendered: Map<string, Promise<string>>;
+  renderedFor?: object;
+}
 
 /**
  * The authority's home page: its programmes in the order of what they ask of a citizen now (give,
- * apply, read the results), each with its phase, one fact of the moment and its call to action.
+ * apply, read the results), each with its phase, one fact of the moment and its call to action. Its
+ * figures are read at most every PROGRAMME_MODEL_TTL_MS per instance, as the programme page's (where a
+ * poster's visitors land, while contributions move the totals), and its anonymous renderings are
+ * kept with them: the same for every visitor.
  */
 @Injectable()
 export class HomePageService {
+  private readonly cache: TtlCache<Entry>;
+
   constructor(
     private readonly repo: PublicPagesRepository,
     private readonly views: ViewService,
     private readonly share: ShareMetaService,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.cache = new TtlCache(PROGRAMME_MODEL_TTL_MS, 5_000, () => clock.now().getTime());
+  }
 
   async render(page: PageContext): Promise<string> {
-    const programmes = homeOrder(await this.repo.homePage(page.tenant.id));
+    const entry = await this.cache.get(page.tenant.id, async () => ({ programmes: await this.repo.homePage(page.tenant.id), rendered: new Map() }));
+    // Signed-in people see their own header (name, sign-out form with their CSRF token): never shared.
+    if (page.principal) return this.renderOf(page, entry.programmes);
+    if (entry.renderedFor !== page.tenant) {
+      entry.rendered = new Map();
+      entry.renderedFor = page.tenant;
+    }
+    const key = `${page.locale}|${page.basePath}|${page.path}`;
+    const hit = entry.rendered.get(key);
+    if (hit) return hit;
+    const out = this.renderOf(page, entry.programmes);
+    if (entry.rendered.size < HTML_VARIANTS) {
+      entry.rendered.set(key, out);
+      out.catch(() => {
+        if (entry.rendered.get(key) === out) entry.rendered.delete(key);
+      });
+    }
+    return out;
+  }
+
+  private async renderOf(page: PageContext, rows: HomeProgrammeRow[]): Promise<string> {
+    const programmes = homeOrder(rows);
     const cards = programmes.map((p) => ({ ...p, action: homeAction(p), fact: this.fact(page, p) }));
     const lead = cards[0] && cards[0].action.primary ? cards[0] : null;
     return this.views.page('pages/home/home', page, {

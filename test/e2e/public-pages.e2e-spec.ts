@@ -410,4 +410,27 @@ describe('public programme pages', () => {
     expect(html).toContain('href="/programmes/fini/results">Voir les résultats');
     expect(html).toMatch(/0\s€ déjà collectés pour 0 projet, aucun soutien pour l’instant · jusqu’au/);
   });
+
+  it('reads the home page once per 5 s for everyone anonymous, shows a new name at once, and renders signed-in people their own', async () => {
+    const town = await createTenant(t, { slug: 'accueil-cache' });
+    const agent = await createPerson(t, town, 'staff', { email: 'agent.cachet@accueil-cache.test' });
+    const p = await createProgramme(t, town, agent, { slug: 'appel', title: { fr: 'Appel de printemps' } });
+    await createCall(t, town, agent, p.id, { text: { fr: 'Appel' } });
+    await forcePhase(t, town, p.id, 'call_open', REFERENCE_TIMELINE);
+    const home = async (headers: Record<string, string> = {}) =>
+      unescapeEq((await t.http().get('/?lang=fr').set('Host', town.host).set('Accept', 'text/html').set(headers).expect(200)).text);
+    expect(await home()).toContain('Appel de printemps');
+    // Written behind the app's back: the page read 0 s ago is served as it was, then read again after 5 s.
+    await t.ds.query(`UPDATE programme SET title = '{"fr": "Appel estival"}' WHERE id = $1`, [p.id]);
+    expect(await home()).toContain('Appel de printemps');
+    t.clock.advance(5_000);
+    expect(await home()).toContain('Appel estival');
+    // The authority's name (the tenant changed on this instance): a new rendering at once.
+    await t.app.get(TenantsService).updateBranding(town.tenant, { name: 'Bourg-Accueil' }, agent.userId);
+    expect(await home()).toContain('Bourg-Accueil');
+    // Signed in: the header is this person's (their space, the staff desk, sign-out), never shared.
+    expect(await home(agent.headers)).toContain('href="/staff"');
+    expect(await home()).not.toContain('href="/staff"');
+    expect(await home()).toContain('href="/sign-in"');
+  });
 });
