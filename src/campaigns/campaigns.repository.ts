@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { hydrate, prepared } from '../common/db/prepared.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { Campaign, CampaignSubscriber, CampaignUpdate, RewardTier } from './campaign.entity.js';
 
@@ -97,27 +98,24 @@ export class CampaignsRepository {
   }
 
   /** Counters of a confirmation, in one statement on the campaign row. */
-  async addConfirmed(em: EntityManager, campaignId: string, amountCents: number, matchedCents: number, newContributor: boolean): Promise<Campaign> {
-    await em.query(
-      `UPDATE campaign SET collected_cents = collected_cents + $2, matched_cents = matched_cents + $3,
-              contribution_count = contribution_count + 1, contributor_count = contributor_count + $4, updated_at = now()
-        WHERE id = $1`,
-      [campaignId, amountCents, matchedCents, newContributor ? 1 : 0],
+  /**
+   * A contribution confirmed: its contributor recorded (counted once per campaign) and the campaign's
+   * counters moved, in one statement; returns the campaign as it now is.
+   */
+  async addConfirmedContribution(em: EntityManager, campaignId: string, emailKey: string, amountCents: number, matchedCents: number): Promise<Campaign> {
+    const rows = await prepared(
+      em,
+      `WITH backer AS (INSERT INTO campaign_backer (campaign_id, email_key) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1)
+       UPDATE campaign SET collected_cents = collected_cents + $3, matched_cents = matched_cents + $4,
+              contribution_count = contribution_count + 1, contributor_count = contributor_count + (SELECT count(*)::int FROM backer), updated_at = now()
+        WHERE id = $1 RETURNING *`,
+      [campaignId, emailKey, amountCents, matchedCents],
     );
-    return (await em.getRepository(Campaign).findOneBy({ id: campaignId }))!;
+    return hydrate(em, Campaign, rows)[0];
   }
 
   async addMatched(em: EntityManager, campaignId: string, cents: number): Promise<void> {
     await em.query(`UPDATE campaign SET matched_cents = matched_cents + $2, updated_at = now() WHERE id = $1`, [campaignId, cents]);
-  }
-
-  /** Records a distinct contributor; true when this e-mail is new for the campaign. */
-  async addBacker(em: EntityManager, campaignId: string, emailKey: string): Promise<boolean> {
-    const rows: unknown[] = await em.query(`INSERT INTO campaign_backer (campaign_id, email_key) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id`, [
-      campaignId,
-      emailKey,
-    ]);
-    return rowCount(rows) > 0;
   }
 
   async removeBacker(em: EntityManager, campaignId: string, emailKey: string): Promise<void> {

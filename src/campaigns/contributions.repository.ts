@@ -306,10 +306,21 @@ export class ContributionsRepository {
     };
   }
 
-  /** Receipt numbers from one sequence (see the migration): unique without locking anything. */
-  async nextReceiptNumber(em: EntityManager, year: number): Promise<string> {
-    const rows: Array<{ n: string }> = await em.query(`SELECT nextval('contribution_receipt_seq') AS n`);
-    return `C${year}-${rows[0].n.padStart(7, '0')}`;
+  /**
+   * A pending contribution confirmed at `at`, with the next receipt number (`C<year>-0000042`: at least
+   * seven digits from one sequence, see the migration: unique without locking anything), in one
+   * statement; returns the receipt number.
+   */
+  async confirmWithReceipt(em: EntityManager, id: string, at: Date, year: number): Promise<string> {
+    const rows = await prepared<{ receipt_number: string }>(
+      em,
+      `UPDATE contribution SET status = 'confirmed', confirmed_at = $2, updated_at = CURRENT_TIMESTAMP,
+              receipt_number = (SELECT 'C' || $3::text || '-' || CASE WHEN length(n) < 7 THEN lpad(n, 7, '0') ELSE n END
+                                  FROM (SELECT nextval('contribution_receipt_seq')::text AS n) s)
+        WHERE id = $1 RETURNING receipt_number`,
+      [id, at, year],
+    );
+    return rows[0].receipt_number;
   }
 
   // ---- the scheduler's reads, across tenants ----

@@ -368,11 +368,9 @@ export class ContributionsService {
   }
 
   private async confirm(em: EntityManager, tenant: Tenant, c: Contribution, campaign: Campaign, now: Date): Promise<void> {
-    const receiptNumber = await this.repo.nextReceiptNumber(em, now.getUTCFullYear());
-    await this.repo.updateContribution(em, c.id, { status: 'confirmed', confirmedAt: now, receiptNumber });
+    const receiptNumber = await this.repo.confirmWithReceipt(em, c.id, now, now.getUTCFullYear());
     await this.matchFunding.setAllocationsStatus(em, { contributionId: c.id }, ['reserved'], 'confirmed');
-    const newContributor = await this.campaigns.addBacker(em, campaign.id, c.emailKey);
-    const updated = await this.campaigns.addConfirmed(em, campaign.id, c.amountCents, c.matchedCents, newContributor);
+    const updated = await this.campaigns.addConfirmedContribution(em, campaign.id, c.emailKey, c.amountCents, c.matchedCents);
     await this.matches.payGrants(em, updated);
     await this.outbox.enqueue(em, {
       tenantId: tenant.id,

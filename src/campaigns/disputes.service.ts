@@ -35,8 +35,7 @@ export class DisputesService {
     const reversed = c.confirmedAt === null; // the dispute took it out of the totals (during the window)
     const live = campaign.status === 'live' || campaign.status === 'awaiting_funds';
     if (reversed && live) {
-      const newContributor = await this.campaigns.addBacker(em, campaign.id, c.emailKey);
-      await this.campaigns.addConfirmed(em, campaign.id, c.amountCents, 0, newContributor);
+      await this.campaigns.addConfirmedContribution(em, campaign.id, c.emailKey, c.amountCents, 0);
     }
     await this.repo.updateContribution(em, c.id, {
       status: next,
