@@ -31,14 +31,10 @@ export class CampaignsRepository {
     return c;
   }
 
+  /** The campaign, locked (FOR UPDATE) until the transaction ends: on every confirmation, so prepared. */
   async lockFound(em: EntityManager, tenantId: string, id: string): Promise<Campaign> {
     const c = isUuid(id)
-      ? await em
-          .getRepository(Campaign)
-          .createQueryBuilder('c')
-          .where('c.tenant_id = :tenantId AND c.id = :id', { tenantId, id })
-          .setLock('pessimistic_write')
-          .getOne()
+      ? hydrate(em, Campaign, await prepared(em, 'SELECT * FROM campaign WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [tenantId, id]))[0]
       : null;
     if (!c) throw new DomainError('NOT_FOUND');
     return c;

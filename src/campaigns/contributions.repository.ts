@@ -136,6 +136,11 @@ export class ContributionsRepository {
 
   async lockContribution(em: EntityManager, where: { tenantId: string; id?: string; confirmTokenHash?: string }): Promise<Contribution | null> {
     if (where.id !== undefined && !isUuid(where.id)) return null;
+    // By id: each payment event's look-up (prepared).
+    if (where.id && !where.confirmTokenHash) {
+      const rows = await prepared(em, 'SELECT * FROM contribution WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [where.tenantId, where.id]);
+      return hydrate(em, Contribution, rows)[0] ?? null;
+    }
     const qb = em.getRepository(Contribution).createQueryBuilder('c').where('c.tenant_id = :tenantId', { tenantId: where.tenantId });
     if (where.id) qb.andWhere('c.id = :id', { id: where.id });
     if (where.confirmTokenHash) qb.andWhere('c.confirm_token_hash = :h', { h: where.confirmTokenHash });
@@ -343,7 +348,8 @@ export class ContributionsRepository {
     event: { provider: string; id: string; type: string },
     payload: Record<string, unknown>,
   ): Promise<string | null> {
-    const inserted: Array<{ id: string }> = await em.query(
+    const inserted = await prepared<{ id: string }>(
+      em,
       `INSERT INTO payment_event (tenant_id, provider, event_id, type, payload, outcome) VALUES ($1, $5, $2, $3, $4, 'received')
        ON CONFLICT (tenant_id, provider, event_id) DO NOTHING RETURNING id`,
       [tenantId, event.id, event.type, JSON.stringify(payload), event.provider],
@@ -358,6 +364,6 @@ export class ContributionsRepository {
   }
 
   async setPaymentEventOutcome(em: EntityManager, id: string, outcome: string, contributionId: string | null): Promise<void> {
-    await em.query(`UPDATE payment_event SET outcome = $2, contribution_id = $3 WHERE id = $1`, [id, outcome, contributionId]);
+    await prepared(em, `UPDATE payment_event SET outcome = $2, contribution_id = $3 WHERE id = $1`, [id, outcome, contributionId]);
   }
 }

@@ -242,7 +242,8 @@ export class MatchFundingRepository {
     to: string,
   ): Promise<MatchAllocation[]> {
     const rows = returned<{ id: string; budget_id: string; amount_cents: string; kind: 'ratio' | 'grant' }>(
-      await em.query(
+      await prepared(
+        em,
         `UPDATE match_allocation SET status = $3 WHERE ${where.contributionId ? 'contribution_id' : 'campaign_id'} = $1 AND status = ANY($2)
        RETURNING id, budget_id, amount_cents, kind`,
         [where.contributionId ?? where.campaignId, from, to],

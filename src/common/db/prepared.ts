@@ -20,7 +20,11 @@ const nameOf = (text: string) => {
  */
 export async function prepared<T = Record<string, unknown>>(em: EntityManager, text: string, values: unknown[]): Promise<T[]> {
   const runner = em.queryRunner;
-  if (!runner) return em.query(text, values);
+  if (!runner) {
+    // TypeORM answers UPDATE/DELETE … RETURNING with [rows, count]: the rows, as pg gives them below.
+    const result: unknown = await em.query(text, values);
+    return (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number' ? result[0] : result) as T[];
+  }
   const client = (await runner.connect()) as PgClient;
   try {
     return (await client.query({ name: nameOf(text), text, values })).rows as T[];
