@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { hydrate, prepared } from '../common/db/prepared.js';
+import { columnsOf, hydrate, prepared } from '../common/db/prepared.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { Campaign, CampaignSubscriber, CampaignUpdate, RewardTier } from './campaign.entity.js';
 
@@ -34,7 +34,11 @@ export class CampaignsRepository {
   /** The campaign, locked (FOR UPDATE) until the transaction ends: on every confirmation, so prepared. */
   async lockFound(em: EntityManager, tenantId: string, id: string): Promise<Campaign> {
     const c = isUuid(id)
-      ? hydrate(em, Campaign, await prepared(em, 'SELECT * FROM campaign WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [tenantId, id]))[0]
+      ? hydrate(
+          em,
+          Campaign,
+          await prepared(em, `SELECT ${columnsOf(em, Campaign)} FROM campaign WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [tenantId, id]),
+        )[0]
       : null;
     if (!c) throw new DomainError('NOT_FOUND');
     return c;
@@ -104,7 +108,7 @@ export class CampaignsRepository {
       `WITH backer AS (INSERT INTO campaign_backer (campaign_id, email_key) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1)
        UPDATE campaign SET collected_cents = collected_cents + $3, matched_cents = matched_cents + $4,
               contribution_count = contribution_count + 1, contributor_count = contributor_count + (SELECT count(*)::int FROM backer), updated_at = now()
-        WHERE id = $1 RETURNING *`,
+        WHERE id = $1 RETURNING ${columnsOf(em, Campaign)}`,
       [campaignId, emailKey, amountCents, matchedCents],
     );
     return hydrate(em, Campaign, rows)[0];

@@ -3,7 +3,7 @@ import type { Locale, Localized } from '../common/i18n/localized.js';
 import type { ContributionStatus } from './domain/states.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { hydrate, insertReturning, prepared, type WithStatement } from '../common/db/prepared.js';
+import { columnsOf, hydrate, insertReturning, prepared, type WithStatement } from '../common/db/prepared.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { type Campaign, CampaignSettings, Contribution } from './campaign.entity.js';
 import { isUuid, returned } from './campaigns.repository.js';
@@ -118,7 +118,7 @@ export class ContributionsRepository {
    */
   async lockedContributionByKey(em: EntityManager, tenantId: string, idempotencyKey: string): Promise<Contribution | null> {
     // One round trip: the function takes the lock, then reads with a snapshot taken after it (see its migration).
-    const rows = await prepared(em, 'SELECT * FROM contribution_by_key_locked($1, $2, $3)', [
+    const rows = await prepared(em, `SELECT ${columnsOf(em, Contribution)} FROM contribution_by_key_locked($1, $2, $3)`, [
       `contribution:${tenantId}:${idempotencyKey}`,
       tenantId,
       idempotencyKey,
@@ -138,7 +138,10 @@ export class ContributionsRepository {
     if (where.id !== undefined && !isUuid(where.id)) return null;
     // By id: each payment event's look-up (prepared).
     if (where.id && !where.confirmTokenHash) {
-      const rows = await prepared(em, 'SELECT * FROM contribution WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [where.tenantId, where.id]);
+      const rows = await prepared(em, `SELECT ${columnsOf(em, Contribution)} FROM contribution WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [
+        where.tenantId,
+        where.id,
+      ]);
       return hydrate(em, Contribution, rows)[0] ?? null;
     }
     const qb = em.getRepository(Contribution).createQueryBuilder('c').where('c.tenant_id = :tenantId', { tenantId: where.tenantId });

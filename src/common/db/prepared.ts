@@ -46,6 +46,19 @@ export function hydrate<E extends ObjectLiteral>(em: EntityManager, target: Enti
   });
 }
 
+/**
+ * The entity's columns, named: what a prepared statement reads instead of `*`. A `*` fixes the
+ * statement's result type when the connection prepares it; a column added by a migration would then
+ * fail it ("cached plan must not change result type") on every connection that prepared it before.
+ */
+export function columnsOf(em: EntityManager, target: EntityTarget<ObjectLiteral>): string {
+  const metadata = em.connection.getMetadata(target);
+  let list = columnLists.get(metadata.tableName);
+  if (!list) columnLists.set(metadata.tableName, (list = metadata.columns.map((c) => `"${c.databaseName}"`).join(', ')));
+  return list;
+}
+const columnLists = new Map<string, string>();
+
 /** Another statement run with an insert, as a WITH query: `sql(n)` numbers its parameters from `$n`. */
 export interface WithStatement {
   sql: (firstParameter: number) => string;
@@ -53,7 +66,7 @@ export interface WithStatement {
 }
 
 /**
- * INSERT … RETURNING * of the given fields, prepared, as the entity with its defaults. `also`: written in
+ * INSERT … RETURNING (every column) of the given fields, prepared, as the entity with its defaults. `also`: written in
  * the same statement (rows that depend on this one, such as a contribution's match allocations: their
  * foreign keys are checked at its end, when both are there): one round trip for both.
  */
@@ -70,8 +83,8 @@ export async function insertReturning<E extends ObjectLiteral>(
     if (!column) throw new Error(`${metadata.tableName} has no column for ${key}`);
     return column;
   });
-  const insert = `INSERT INTO ${metadata.tableName} (${columns.map((c) => c.databaseName).join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *`;
-  const text = also ? `WITH inserted AS (${insert}), ${also.sql(columns.length + 1)} SELECT * FROM inserted` : insert;
+  const insert = `INSERT INTO ${metadata.tableName} (${columns.map((c) => c.databaseName).join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING ${columnsOf(em, target)}`;
+  const text = also ? `WITH inserted AS (${insert}), ${also.sql(columns.length + 1)} SELECT ${columnsOf(em, target)} FROM inserted` : insert;
   const rows = await prepared(em, text, [...columns.map((c) => driver.preparePersistentValue(fields[c.propertyName as keyof E], c)), ...(also?.values ?? [])]);
   return hydrate(em, target, rows)[0];
 }
