@@ -111,7 +111,7 @@ export class CampaignsPagesController {
     }
     // Anonymous: one rendering per page and variant (language, address), with stand-ins for the
     // visitor's values, cached with the page (forgotten with it).
-    const variant = `${page.locale}|${page.tenant.languages.join(',')}|${page.basePath}|${page.path}`;
+    const variant = await this.share.renderingKey(page);
     const { page: p, html } = await this.campaigns.publicPageRendered(page.tenant, slug, campaignSlug, pageNumber(query.supporters), variant, (p) =>
       this.renderPublic({ ...page, csrfToken: CSRF_STAND_IN }, p, extra(p), IDEMPOTENCY_STAND_IN),
     );

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { columnsOf, hydrate, prepared } from '../common/db/prepared.js';
+import { assertInTransaction, columnsOf, hydrate, prepared } from '../common/db/prepared.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { Campaign, CampaignSubscriber, CampaignUpdate, RewardTier } from './campaign.entity.js';
 
@@ -33,6 +33,7 @@ export class CampaignsRepository {
 
   /** The campaign, locked (FOR UPDATE) until the transaction ends: on every confirmation, so prepared. */
   async lockFound(em: EntityManager, tenantId: string, id: string): Promise<Campaign> {
+    assertInTransaction(em, 'lockFound');
     const c = isUuid(id)
       ? hydrate(
           em,

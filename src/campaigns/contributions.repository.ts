@@ -3,7 +3,7 @@ import type { Locale, Localized } from '../common/i18n/localized.js';
 import type { ContributionStatus } from './domain/states.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { columnsOf, hydrate, insertReturning, prepared, type WithStatement } from '../common/db/prepared.js';
+import { assertInTransaction, columnsOf, hydrate, insertReturning, prepared, type WithStatement } from '../common/db/prepared.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { type Campaign, CampaignSettings, Contribution } from './campaign.entity.js';
 import { isUuid, returned } from './campaigns.repository.js';
@@ -135,6 +135,7 @@ export class ContributionsRepository {
   }
 
   async lockContribution(em: EntityManager, where: { tenantId: string; id?: string; confirmTokenHash?: string }): Promise<Contribution | null> {
+    assertInTransaction(em, 'lockContribution');
     if (where.id !== undefined && !isUuid(where.id)) return null;
     // By id: each payment event's look-up (prepared).
     if (where.id && !where.confirmTokenHash) {

@@ -47,7 +47,7 @@ export class HomePageService {
       entry.rendered = new Map();
       entry.renderedFor = page.tenant;
     }
-    const key = `${page.locale}|${page.basePath}|${page.path}`;
+    const key = await this.share.renderingKey(page);
     const hit = entry.rendered.get(key);
     if (hit) return hit;
     const out = this.renderOf(page, entry.programmes);

@@ -86,8 +86,7 @@ export class PublicPagesService {
     if (!isPublicProgramme(model.programme.phase) && !hasRole(page.principal, ['staff', 'platform_admin'])) throw new DomainError('NOT_FOUND');
     // Signed-in people see their own header (name, sign-out form with their CSRF token): never shared.
     if (page.principal) return this.render(page, model);
-    // The authority's languages are in the page (switcher, alternates): a change of them is a new variant.
-    const key = `${page.locale}|${page.tenant.languages.join(',')}|${page.basePath}|${page.path}`;
+    const key = await this.share.renderingKey(page);
     const hit = entry.rendered.get(key);
     if (hit) return hit;
     const out = this.render(page, model);

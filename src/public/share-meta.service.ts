@@ -76,6 +76,15 @@ export class ShareMetaService {
     return this.sites.get(tenant.id, async () => (await this.tenants.siteUrl(tenant)).replace(/\/$/, ''));
   }
 
+  /**
+   * What an anonymous rendering of a page depends on besides its data: the language, the authority's
+   * languages (switcher, alternates), the address it was asked at, and the site's own address (its
+   * canonical and share links: a host changed on another instance is not a change of the tenant row).
+   */
+  async renderingKey(page: PageContext): Promise<string> {
+    return `${page.locale}|${page.tenant.languages.join(',')}|${page.basePath}|${page.path}|${await this.siteUrl(page.tenant)}`;
+  }
+
   /** Absolute URL of a page of the tenant's site in one language (the canonical URL of that language). */
   async canonicalUrl(tenant: Tenant, path: string, locale: Locale): Promise<string> {
     return localizedUrl(await this.siteUrl(tenant), path, locale);

@@ -29,15 +29,13 @@ const MAX_ENTRIES = 10_000;
 
 @Injectable()
 export class TenantsService {
-  /**
-   * A tenant read again and unchanged stays the same object: the campaign pages' renderings, made for
-   * one tenant object (its branding), outlive the look-up's expiry.
-   */
-  private readonly cache = new TtlCache<Tenant | null>(CACHE_MS, MAX_ENTRIES, Date.now, {
-    staleMs: STALE_MS,
-    same: (a, b) => JSON.stringify(a) === JSON.stringify(b),
-  });
+  private readonly cache = new TtlCache<Tenant | null>(CACHE_MS, MAX_ENTRIES, Date.now, { staleMs: STALE_MS });
   private readonly siteUrls = new TtlCache<string>(CACHE_MS, MAX_ENTRIES, Date.now, { staleMs: STALE_MS });
+  /**
+   * A tenant read again and unchanged stays the same object (see `canonical`): the campaign pages'
+   * renderings, made for one tenant object (its branding), outlive the look-up's expiry.
+   */
+  private readonly objects = new Map<string, Tenant>();
 
   constructor(
     private readonly tenants: TenantsRepository,
@@ -52,7 +50,14 @@ export class TenantsService {
     // Written into many e-mails per request (contributions, settlement): kept as briefly as host look-ups.
     // Inside a transaction, read with its connection: waiting on a pool connection (a shared read's)
     // while holding the first can exhaust the pool under load.
-    if (em) return this.siteUrls.peek(tenant.id, () => this.readSiteUrl(tenant)) ?? this.readSiteUrl(tenant, em);
+    if (em) {
+      const known = this.siteUrls.peek(tenant.id, () => this.readSiteUrl(tenant));
+      if (known !== undefined) return known;
+      // Not known yet: answered from this transaction's read, while the pool's read fills the cache for
+      // the next ones (nobody waits on it).
+      this.siteUrls.get(tenant.id, () => this.readSiteUrl(tenant)).catch(() => {});
+      return this.readSiteUrl(tenant, em);
+    }
     return this.siteUrls.get(tenant.id, () => this.readSiteUrl(tenant));
   }
 
@@ -72,7 +77,20 @@ export class TenantsService {
   }
 
   resolve(kind: 'host' | 'slug', key: string): Promise<Tenant | null> {
-    return this.cache.get(`${kind}:${key}`, () => (kind === 'host' ? this.tenants.findByHost(key) : this.tenants.findBySlug(key)));
+    return this.cache.get(`${kind}:${key}`, async () => this.canonical(await (kind === 'host' ? this.tenants.findByHost(key) : this.tenants.findBySlug(key))));
+  }
+
+  /**
+   * One object per tenant as long as its row reads the same, whichever host or slug found it: what is
+   * rendered for a tenant object (campaign pages, the home page) is shared by all its addresses.
+   */
+  private canonical(tenant: Tenant | null): Tenant | null {
+    if (!tenant) return null;
+    const known = this.objects.get(tenant.id);
+    if (known && JSON.stringify(known) === JSON.stringify(tenant)) return known;
+    if (this.objects.size >= MAX_ENTRIES) this.objects.clear();
+    this.objects.set(tenant.id, tenant);
+    return tenant;
   }
 
   get(id: string): Promise<Tenant | null> {
@@ -185,6 +203,7 @@ export class TenantsService {
   private forget(): void {
     this.cache.delete();
     this.siteUrls.delete();
+    this.objects.clear();
   }
 
   private checkHosts(hosts: string[]): void {

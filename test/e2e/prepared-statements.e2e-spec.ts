@@ -24,7 +24,7 @@ describe('prepared statements across a migration', () => {
   it('still contribute and confirm after columns are added to their tables', async () => {
     const city = await createTenant(t);
     const staff = await createPerson(t, city, 'staff');
-    const w = await createCampaignProgramme(t, city, staff, 1, { settings: { paymentProvider: 'webhook' }, match: { factorPercent: 100 } });
+    const w = await createCampaignProgramme(t, city, staff, 1, { settings: { paymentProvider: 'webhook' } });
     await w.open();
     const [c] = w.campaigns;
     const contribute = () =>

@@ -1,12 +1,7 @@
 /** How a cache may serve an entry past its life (see `TtlCache`). */
-export interface StaleWhileRevalidate<V> {
+export interface StaleWhileRevalidate {
   /** How long past `ttlMs` the last value is still served while one read in the background replaces it. */
   staleMs: number;
-  /**
-   * Whether a value read again is the same as the one it replaces: then the old object is kept, so that
-   * what callers derived from it (renderings keyed on it) still holds.
-   */
-  same?: (a: V, b: V) => boolean;
 }
 
 interface Entry<V> {
@@ -38,7 +33,7 @@ export class TtlCache<V> {
     private readonly ttlMs: number,
     private readonly maxEntries: number,
     private readonly now: () => number,
-    private readonly swr?: StaleWhileRevalidate<V>,
+    private readonly swr?: StaleWhileRevalidate,
   ) {}
 
   get(key: string, load: () => Promise<V>): Promise<V> {
@@ -109,10 +104,7 @@ export class TtlCache<V> {
     }
     next.then(
       (v) => {
-        if (this.entries.get(key) !== hit) return;
-        const old = hit.settled!.value;
-        const kept = this.swr?.same?.(old, v) ?? false;
-        this.entries.set(key, kept ? { value: hit.value, at, settled: hit.settled } : { value: Promise.resolve(v), at, settled: { value: v } });
+        if (this.entries.get(key) === hit) this.entries.set(key, { value: Promise.resolve(v), at, settled: { value: v } });
       },
       // A failed read keeps the last value until its staleness runs out; the next reader tries again.
       () => {

@@ -33,6 +33,14 @@ export async function prepared<T = Record<string, unknown>>(em: EntityManager, t
   }
 }
 
+/**
+ * A `FOR UPDATE` read must hold its lock until the transaction ends: outside one, it would lock
+ * nothing (as TypeORM's pessimistic locks refuse to).
+ */
+export function assertInTransaction(em: EntityManager, what: string): void {
+  if (!em.queryRunner?.isTransactionActive) throw new Error(`${what} locks rows: it must run inside a transaction`);
+}
+
 /** Rows holding the entity's columns (by their database names) as entities, read the way TypeORM reads them. */
 export function hydrate<E extends ObjectLiteral>(em: EntityManager, target: EntityTarget<E>, rows: Array<Record<string, unknown>>): E[] {
   const metadata = em.connection.getMetadata(target);

@@ -70,7 +70,7 @@ export class ProblemFilter implements ExceptionFilter {
     const problem = this.toProblem(exception, req, locale);
     if (problem.code === 'SERVICE_UNAVAILABLE') {
       // An outage, not a bug: one line per request, without a stack.
-      this.logger.warn({ requestId: req.id, path: req.path, reason: (exception as Error)?.message }, 'database unavailable');
+      this.logger.warn({ requestId: req.id, url: redactUrl(req.originalUrl ?? req.url), reason: (exception as Error)?.message }, 'database unavailable');
     } else if (problem.status >= 500) {
       // The URL may carry a secret (a sign-in link, a calendar feed): only its redacted form is logged.
       this.logger.error({ err: exception, requestId: req.id, method: req.method, url: redactUrl(req.originalUrl ?? req.url) }, 'unhandled error');
