@@ -49,9 +49,11 @@ export class RateLimiter {
    */
   async reserve(buckets: Array<{ key: string; limit: number }>, windowSeconds: number): Promise<Reservation> {
     const { now, windowMs, windowStart } = this.window(windowSeconds);
-    const keys = buckets.map((b) => b.key);
+    // Rows are locked in key order, here and in `release`: concurrent attempts (some reserving, some
+    // giving back) would otherwise lock two buckets in opposite orders and deadlock.
+    const keys = buckets.map((b) => b.key).sort();
     const rows: Array<{ key: string; hits: number }> = await this.ds.query(
-      `INSERT INTO rate_limit_bucket (key, window_start, hits) SELECT k, $2, 1 FROM unnest($1::text[]) AS k
+      `INSERT INTO rate_limit_bucket (key, window_start, hits) SELECT k, $2, 1 FROM unnest($1::text[]) AS k ORDER BY k
        ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limit_bucket.hits + 1
        RETURNING key, hits`,
       [keys, windowStart],
@@ -67,10 +69,12 @@ export class RateLimiter {
 
   /** Gives back what `reserve` took. */
   async release(reservation: Reservation): Promise<void> {
-    await this.ds.query('UPDATE rate_limit_bucket SET hits = hits - 1 WHERE key = ANY($1::text[]) AND window_start = $2 AND hits > 0', [
-      reservation.keys,
-      reservation.windowStart,
-    ]);
+    await this.ds.query(
+      `UPDATE rate_limit_bucket b SET hits = b.hits - 1
+         FROM (SELECT key FROM rate_limit_bucket WHERE key = ANY($1::text[]) AND window_start = $2 ORDER BY key FOR UPDATE) locked
+        WHERE b.key = locked.key AND b.window_start = $2 AND b.hits > 0`,
+      [reservation.keys, reservation.windowStart],
+    );
   }
 
   private window(windowSeconds: number) {
