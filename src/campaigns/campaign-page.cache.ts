@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { sharedRendering } from '../common/cache/renderings.js';
 import { Clock } from '../common/clock/clock.js';
 import type { CampaignPage } from './campaigns.service.js';
 
@@ -15,8 +16,6 @@ export const CAMPAIGN_PAGE_FULL_TTL_MS = 10_000;
  */
 export const CAMPAIGN_PAGE_MAX_STALE_MS = 60_000;
 const MAX_ENTRIES = 5_000;
-/** Anonymous renderings kept per page: one per language, base path and query string, bounded. */
-const HTML_VARIANTS = 16;
 
 /** Whether two reads of a page show the same thing. */
 function samePage(a: CampaignPage, b: CampaignPage): boolean {
@@ -96,17 +95,8 @@ export class CampaignPageCache {
       e.rendered = new Map();
       e.renderedFor = variant.tenant;
     }
-    let html = e.rendered.get(variant.key);
-    if (!html) {
-      html = render(page);
-      if (e.rendered.size < HTML_VARIANTS && this.entries.get(`${tenantId}:${key}`) === e) {
-        e.rendered.set(variant.key, html);
-        const made = html;
-        made.catch(() => {
-          if (e.rendered.get(variant.key) === made) e.rendered.delete(variant.key);
-        });
-      }
-    }
+    // An entry no longer in the cache (replaced while it loaded) keeps no rendering: nobody reads it again.
+    const html = sharedRendering(e.rendered, variant.key, () => render(page), this.entries.get(`${tenantId}:${key}`) === e);
     return { page, html: await html };
   }
 

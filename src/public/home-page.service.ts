@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { sharedRendering } from '../common/cache/renderings.js';
 import { TtlCache } from '../common/cache/ttl-cache.js';
 import { Clock } from '../common/clock/clock.js';
 import { formatInstant, formatMoney } from '../common/i18n/format.js';
@@ -8,9 +9,6 @@ import { homeAction, homeOrder, nextStep } from './domain/home.js';
 import { PublicPagesRepository, type HomeProgrammeRow } from './public-pages.repository.js';
 import { ShareMetaService } from './share-meta.service.js';
 import { PROGRAMME_MODEL_TTL_MS } from './public-pages.service.js';
-
-/** Anonymous renderings kept per authority: one per language, base path and query string, bounded. */
-const HTML_VARIANTS = 16;
 
 interface Entry {
   programmes: HomeProgrammeRow[];
@@ -47,17 +45,7 @@ export class HomePageService {
       entry.rendered = new Map();
       entry.renderedFor = page.tenant;
     }
-    const key = await this.share.renderingKey(page);
-    const hit = entry.rendered.get(key);
-    if (hit) return hit;
-    const out = this.renderOf(page, entry.programmes);
-    if (entry.rendered.size < HTML_VARIANTS) {
-      entry.rendered.set(key, out);
-      out.catch(() => {
-        if (entry.rendered.get(key) === out) entry.rendered.delete(key);
-      });
-    }
-    return out;
+    return sharedRendering(entry.rendered, await this.share.renderingKey(page), () => this.renderOf(page, entry.programmes));
   }
 
   private async renderOf(page: PageContext, rows: HomeProgrammeRow[]): Promise<string> {

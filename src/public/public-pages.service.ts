@@ -16,6 +16,7 @@ import { campaignProgress, countdownTo, formatMoney } from './domain/progress.js
 import { contentFallbacks, hasText, localizedText } from '../common/i18n/localized.js';
 import { isPublicProgramme, laureatesArePublic, windowState } from './domain/public-rules.js';
 import { robotsTxt, sitemapXml, type SitemapPage } from './domain/sitemap.js';
+import { sharedRendering } from '../common/cache/renderings.js';
 import { TtlCache } from '../common/cache/ttl-cache.js';
 import { type ProgrammeReadModel, PublicPagesRepository } from './public-pages.repository.js';
 import { ShareMetaService } from './share-meta.service.js';
@@ -33,8 +34,6 @@ export const PROGRAMME_MAX_AGE_S = 30;
 export const SITEMAP_TTL_MS = 60_000;
 export const SITEMAP_MAX_AGE_S = 300;
 
-/** Anonymous renderings kept per read model: one per language, base path and query string, bounded. */
-const HTML_VARIANTS = 16;
 const SLUG = /^[a-z0-9][a-z0-9-]{1,80}$/;
 
 export interface RenderedPage {
@@ -86,17 +85,7 @@ export class PublicPagesService {
     if (!isPublicProgramme(model.programme.phase) && !hasRole(page.principal, ['staff', 'platform_admin'])) throw new DomainError('NOT_FOUND');
     // Signed-in people see their own header (name, sign-out form with their CSRF token): never shared.
     if (page.principal) return this.render(page, model);
-    const key = await this.share.renderingKey(page);
-    const hit = entry.rendered.get(key);
-    if (hit) return hit;
-    const out = this.render(page, model);
-    if (entry.rendered.size < HTML_VARIANTS) {
-      entry.rendered.set(key, out);
-      out.catch(() => {
-        if (entry.rendered.get(key) === out) entry.rendered.delete(key);
-      });
-    }
-    return out;
+    return sharedRendering(entry.rendered, await this.share.renderingKey(page), () => this.render(page, model));
   }
 
   sitemap(tenant: Tenant): Promise<string> {

@@ -39,8 +39,7 @@ export class TtlCache<V> {
   get(key: string, load: () => Promise<V>): Promise<V> {
     const now = this.now();
     const hit = this.entries.get(key);
-    // A clock moved backwards (tests) counts as expired rather than as fresh for ever.
-    const age = hit && now >= hit.at ? now - hit.at : Infinity;
+    const age = this.ageOf(hit, now);
     if (hit && age < this.ttlMs) return hit.value;
     if (hit?.settled && this.swr && age < this.ttlMs + this.swr.staleMs) {
       if (!hit.revalidating) this.revalidate(key, hit, load);
@@ -56,9 +55,8 @@ export class TtlCache<V> {
    * life, one background read is started as `get` would.
    */
   peek(key: string, load?: () => Promise<V>): V | undefined {
-    const now = this.now();
     const hit = this.entries.get(key);
-    const age = hit && now >= hit.at ? now - hit.at : Infinity;
+    const age = this.ageOf(hit, this.now());
     if (!hit?.settled) return undefined;
     if (age < this.ttlMs) return hit.settled.value;
     if (!this.swr || age >= this.ttlMs + this.swr.staleMs) return undefined;
@@ -73,6 +71,11 @@ export class TtlCache<V> {
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** A clock moved backwards (tests) counts as expired rather than as fresh for ever. */
+  private ageOf(hit: Entry<V> | undefined, now: number): number {
+    return hit && now >= hit.at ? now - hit.at : Infinity;
   }
 
   private start(key: string, load: () => Promise<V>, now: number): Entry<V> {
