@@ -1,4 +1,5 @@
 import { ContributionTallies1796240000000 } from '../migrations/1796240000000-ContributionTallies.js';
+import { ProgrammePeopleStripes1796270000000 } from '../migrations/1796270000000-ProgrammePeopleStripes.js';
 import type pg from 'pg';
 import { hashToken } from '../src/auth/domain/tokens.js';
 
@@ -118,8 +119,14 @@ export async function addContributions(db: pg.Client, tenantId: string, programm
     );
   }
   await db.query('ALTER TABLE contribution ENABLE TRIGGER contribution_tally_insert');
-  await db.query('TRUNCATE contribution_tally_campaign, contribution_tally_person, contribution_tally_programme_person, contribution_tally_day');
+  await db.query(
+    'TRUNCATE contribution_tally_campaign, contribution_tally_person, contribution_tally_programme_person, contribution_tally_programme_stripe, contribution_tally_day',
+  );
+  // The programme's people count likewise: counted once from the person rows, not once per row.
+  await db.query('ALTER TABLE contribution_tally_programme_person DISABLE TRIGGER contribution_tally_programme_people');
   await ContributionTallies1796240000000.fill(db);
+  await ProgrammePeopleStripes1796270000000.fill(db);
+  await db.query('ALTER TABLE contribution_tally_programme_person ENABLE TRIGGER contribution_tally_programme_people');
   await db.query('COMMIT');
   await db.query(
     `

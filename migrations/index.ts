@@ -30,6 +30,7 @@ import { MatchTakeAtCommit1796230000000 } from './1796230000000-MatchTakeAtCommi
 import { ContributionTallies1796240000000 } from './1796240000000-ContributionTallies.js';
 import { MatchBudgetStripes1796250000000 } from './1796250000000-MatchBudgetStripes.js';
 import { ContributionKeyLookup1796260000000 } from './1796260000000-ContributionKeyLookup.js';
+import { ProgrammePeopleStripes1796270000000 } from './1796270000000-ProgrammePeopleStripes.js';
 import { SupportersIndex1796230000001 } from './1796230000001-SupportersIndex.js';
 import { CampaignImages1796170000001 } from './1796170000001-CampaignImages.js';
 import { StripeProvider1796180000000 } from './1796180000000-StripeProvider.js';
@@ -74,4 +75,5 @@ export const MIGRATIONS: Function[] = [
   ContributionTallies1796240000000,
   MatchBudgetStripes1796250000000,
   ContributionKeyLookup1796260000000,
+  ProgrammePeopleStripes1796270000000,
 ];

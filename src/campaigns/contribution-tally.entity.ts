@@ -43,6 +43,20 @@ export class ContributionTallyProgrammePerson {
   @Column('int', { default: 0 }) reachedCount: number;
 }
 
+/**
+ * The programme's distinct contributors, counted in stripes: a trigger on the rows above adds one when
+ * a person becomes a contributor and takes one back when they stop, in the connection's own stripe
+ * (`pg_backend_pid() % 16`), so that concurrent confirmations do not queue on one row. The count is
+ * the sum of the stripes (one stripe alone may be negative).
+ */
+@Entity('contribution_tally_programme_stripe')
+export class ContributionTallyProgrammeStripe {
+  @PrimaryColumn('uuid') programmeId: string;
+  @PrimaryColumn('smallint') stripe: number;
+  @Column('int', { default: 0 }) keptPeople: number;
+  @Column('int', { default: 0 }) reachedPeople: number;
+}
+
 /** Kept money per campaign and local day (in the authority's time zone at the time of confirmation). */
 @Entity('contribution_tally_day')
 @Index('contribution_tally_day_programme_idx', ['programmeId', 'timeZone'])
@@ -55,4 +69,10 @@ export class ContributionTallyDay {
   @Column('int', { default: 0 }) keptCount: number;
 }
 
-export const CONTRIBUTION_TALLY_ENTITIES = [ContributionTallyCampaign, ContributionTallyPerson, ContributionTallyProgrammePerson, ContributionTallyDay];
+export const CONTRIBUTION_TALLY_ENTITIES = [
+  ContributionTallyCampaign,
+  ContributionTallyPerson,
+  ContributionTallyProgrammePerson,
+  ContributionTallyProgrammeStripe,
+  ContributionTallyDay,
+];

@@ -130,7 +130,7 @@ export class ReportsRepository {
           args,
         )
       : await em.query(
-          `SELECT count(*) FILTER (WHERE kept_count > 0) AS people, count(*) AS all_people FROM contribution_tally_programme_person WHERE programme_id = $1`,
+          `SELECT coalesce(sum(kept_people), 0) AS people, coalesce(sum(reached_people), 0) AS all_people FROM contribution_tally_programme_stripe WHERE programme_id = $1`,
           [p.id],
         );
     const total = (pick: (r: Sums) => string | null) => perCampaign.reduce((sum, r) => sum + num(pick(r)), 0);
