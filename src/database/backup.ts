@@ -108,6 +108,14 @@ export async function restoreFrom(url: string, file: string, log: (m: string) =>
     const missing = header.migrations.filter((m) => !known.has(m));
     if (missing.length) throw new Error(`the backup needs a newer Tremplin (unknown migrations: ${missing.join(', ')})`);
     await c.query('BEGIN');
+    // The rows go back as they were: the tables' own triggers (the tallies, match-funding taken at
+    // commit) would count them a second time and collide with their restored results. The foreign
+    // keys' triggers are the system's and stay on; all is switched back on before the commit.
+    const triggered = await c.query(
+      `SELECT DISTINCT t.relname AS name FROM pg_trigger g JOIN pg_class t ON t.oid = g.tgrelid WHERE NOT g.tgisinternal AND t.relnamespace = 'public'::regnamespace`,
+    );
+    const withTriggers = triggered.rows.map((r) => r.name as string);
+    for (const table of withTriggers) await c.query(`ALTER TABLE "${table}" DISABLE TRIGGER USER`);
     for await (const line of { [Symbol.asyncIterator]: () => iterator }) {
       if (!line.trim()) continue;
       const { table, rows: batch } = JSON.parse(line) as { table: string; rows: unknown[] };
@@ -123,6 +131,7 @@ export async function restoreFrom(url: string, file: string, log: (m: string) =>
         `SELECT setval(pg_get_serial_sequence('"${s.table_name}"', '${s.column_name}'), GREATEST(coalesce((SELECT max("${s.column_name}") FROM "${s.table_name}"), 0), 1))`,
       );
     }
+    for (const table of withTriggers) await c.query(`ALTER TABLE "${table}" ENABLE TRIGGER USER`);
     await c.query('COMMIT');
     return { rows };
   } catch (err) {
