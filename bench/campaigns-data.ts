@@ -123,10 +123,10 @@ export async function addContributions(db: pg.Client, tenantId: string, programm
     'TRUNCATE contribution_tally_campaign, contribution_tally_person, contribution_tally_programme_person, contribution_tally_programme_stripe, contribution_tally_day',
   );
   // The programme's people count likewise: counted once from the person rows, not once per row.
-  await db.query('ALTER TABLE contribution_tally_programme_person DISABLE TRIGGER contribution_tally_programme_people');
+  await db.query('ALTER TABLE contribution_tally_programme_person DISABLE TRIGGER USER');
   await ContributionTallies1796240000000.fill(db);
   await ProgrammePeopleStripes1796270000000.fill(db);
-  await db.query('ALTER TABLE contribution_tally_programme_person ENABLE TRIGGER contribution_tally_programme_people');
+  await db.query('ALTER TABLE contribution_tally_programme_person ENABLE TRIGGER USER');
   await db.query('COMMIT');
   await db.query(
     `

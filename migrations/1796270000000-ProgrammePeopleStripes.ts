@@ -7,16 +7,18 @@ const STRIPES = 16;
  * The programme's distinct contributors kept as a count, so that the results report no longer counts
  * one tally row per person (about 300,000 rows at 1,000,000 contributions).
  *
- * A row trigger on `contribution_tally_programme_person` adds to the count when a person's row starts
- * counting (kept or reached above zero) and takes back when it stops. The count is striped: a
- * connection writes its own stripe (`pg_backend_pid() % 16`), because the stripe's row stays locked
- * until the commit and every first contribution of a person writes it (most of the opening rush).
- * A stripe alone may go negative (a person counted by one connection and taken back by another); the
- * sum of a programme's stripes is the count.
+ * A person's row in `contribution_tally_programme_person` (written only by `contribution_tally_apply`)
+ * that starts counting (kept or reached above zero) adds one to the count; one that stops takes one
+ * back. Every first contribution of a person changes the count, so it is written the way match-funding
+ * is taken: by a deferred constraint trigger, inside COMMIT, into a stripe of the count chosen by the
+ * connection (`pg_backend_pid() % 16`). A stripe's row is then held from that write to the end of the
+ * commit only: never across the application's round trips, where a long transaction (the close of
+ * the window refunding a campaign, an erasure) would hold it while it waits for a campaign's row that
+ * a confirmation sharing the stripe holds, and deadlock. A stripe alone may go negative (a person
+ * counted by one connection and taken back by another); the sum of a programme's stripes is the count.
  *
- * The person rows are written only by `contribution_tally_apply`, in the same transaction, so the count
- * moves with them; the table is filled from the person rows with the trigger already in place, under
- * its lock, so no write slips between the two.
+ * The table is filled from the person rows with the triggers already in place, under the lock they
+ * took, so no write slips between the two.
  */
 export class ProgrammePeopleStripes1796270000000 implements MigrationInterface {
   name = 'ProgrammePeopleStripes1796270000000';
@@ -32,29 +34,28 @@ export class ProgrammePeopleStripes1796270000000 implements MigrationInterface {
           VALUES (programme, pg_backend_pid() % ${STRIPES}, kept, reached)
           ON CONFLICT (programme_id, stripe) DO UPDATE SET kept_people = s.kept_people + EXCLUDED.kept_people, reached_people = s.reached_people + EXCLUDED.reached_people;
       $fn$`);
-    // Written as a taking back of the old row and an adding of the new one, so that a row moved to
-    // another programme (no code does it today) is counted right too.
+    // Written as a taking back of the old row and an adding of the new one. The triggers' conditions
+    // leave out the changes that move no count (a person's second contribution), so no event is queued.
     await q.query(`
       CREATE FUNCTION contribution_tally_programme_people() RETURNS trigger LANGUAGE plpgsql AS $fn$
-      DECLARE
-        dk int := 0; dr int := 0;
       BEGIN
-        IF TG_OP = 'UPDATE' AND OLD.programme_id = NEW.programme_id THEN
-          dk := (NEW.kept_count > 0)::int - (OLD.kept_count > 0)::int;
-          dr := (NEW.reached_count > 0)::int - (OLD.reached_count > 0)::int;
-          IF dk <> 0 OR dr <> 0 THEN PERFORM contribution_tally_programme_count(NEW.programme_id, dk, dr); END IF;
-          RETURN NULL;
-        END IF;
-        IF TG_OP IN ('UPDATE', 'DELETE') AND (OLD.kept_count > 0 OR OLD.reached_count > 0) THEN
+        IF TG_OP IN ('UPDATE', 'DELETE') THEN
           PERFORM contribution_tally_programme_count(OLD.programme_id, -(OLD.kept_count > 0)::int, -(OLD.reached_count > 0)::int);
         END IF;
-        IF TG_OP IN ('UPDATE', 'INSERT') AND (NEW.kept_count > 0 OR NEW.reached_count > 0) THEN
+        IF TG_OP IN ('UPDATE', 'INSERT') THEN
           PERFORM contribution_tally_programme_count(NEW.programme_id, (NEW.kept_count > 0)::int, (NEW.reached_count > 0)::int);
         END IF;
         RETURN NULL;
       END $fn$`);
-    await q.query(`CREATE TRIGGER contribution_tally_programme_people AFTER INSERT OR UPDATE OR DELETE ON contribution_tally_programme_person
-      FOR EACH ROW EXECUTE FUNCTION contribution_tally_programme_people()`);
+    const counts = (row: string) => `(${row}.kept_count > 0 OR ${row}.reached_count > 0)`;
+    const on = `ON contribution_tally_programme_person DEFERRABLE INITIALLY DEFERRED FOR EACH ROW`;
+    await q.query(`CREATE CONSTRAINT TRIGGER contribution_tally_programme_people_insert AFTER INSERT ${on}
+      WHEN ${counts('NEW')} EXECUTE FUNCTION contribution_tally_programme_people()`);
+    await q.query(`CREATE CONSTRAINT TRIGGER contribution_tally_programme_people_update AFTER UPDATE ${on}
+      WHEN ((OLD.kept_count > 0) IS DISTINCT FROM (NEW.kept_count > 0) OR (OLD.reached_count > 0) IS DISTINCT FROM (NEW.reached_count > 0)
+        OR OLD.programme_id IS DISTINCT FROM NEW.programme_id) EXECUTE FUNCTION contribution_tally_programme_people()`);
+    await q.query(`CREATE CONSTRAINT TRIGGER contribution_tally_programme_people_delete AFTER DELETE ${on}
+      WHEN ${counts('OLD')} EXECUTE FUNCTION contribution_tally_programme_people()`);
     await ProgrammePeopleStripes1796270000000.fill(q);
   }
 
@@ -66,7 +67,8 @@ export class ProgrammePeopleStripes1796270000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP TRIGGER contribution_tally_programme_people ON contribution_tally_programme_person`);
+    for (const op of ['insert', 'update', 'delete'])
+      await q.query(`DROP TRIGGER contribution_tally_programme_people_${op} ON contribution_tally_programme_person`);
     await q.query(`DROP FUNCTION contribution_tally_programme_people()`);
     await q.query(`DROP FUNCTION contribution_tally_programme_count(uuid, int, int)`);
     await q.query(`DROP TABLE "contribution_tally_programme_stripe"`);

@@ -44,10 +44,10 @@ export class ContributionTallyProgrammePerson {
 }
 
 /**
- * The programme's distinct contributors, counted in stripes: a trigger on the rows above adds one when
- * a person becomes a contributor and takes one back when they stop, in the connection's own stripe
- * (`pg_backend_pid() % 16`), so that concurrent confirmations do not queue on one row. The count is
- * the sum of the stripes (one stripe alone may be negative).
+ * The programme's distinct contributors, counted in stripes: a deferred trigger on the rows above adds
+ * one when a person becomes a contributor and takes one back when they stop, inside COMMIT, in a stripe
+ * chosen by the connection (`pg_backend_pid() % 16`; see migration ProgrammePeopleStripes1796270000000).
+ * The count is the sum of the stripes (one stripe alone may be negative).
  */
 @Entity('contribution_tally_programme_stripe')
 export class ContributionTallyProgrammeStripe {

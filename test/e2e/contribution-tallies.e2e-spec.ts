@@ -207,4 +207,43 @@ describe('contribution tallies', () => {
     const [{ stripes }] = await q('SELECT count(*)::int AS stripes FROM contribution_tally_programme_stripe WHERE programme_id = $1', [programmeId]);
     expect(stripes).toBeGreaterThan(1);
   });
+
+  it('counts people at commit: a long transaction that stops counting someone does not deadlock with a confirmation on its stripe', async () => {
+    await q('DELETE FROM contribution WHERE programme_id = $1', [programmeId]);
+    // Two connections writing the same stripe of the people count.
+    const clients: pg.Client[] = [];
+    const stripeOf = (c: pg.Client) => (c as unknown as { processID: number }).processID % 16;
+    let pair: [pg.Client, pg.Client] | undefined;
+    while (!pair) {
+      const c = new pg.Client({ connectionString: t.databaseUrl });
+      await c.connect();
+      const twin = clients.find((x) => stripeOf(x) === stripeOf(c));
+      clients.push(c);
+      if (twin) pair = [twin, c];
+    }
+    const [closing, paying] = pair;
+    try {
+      await insert(t.ds, { campaign: 0, person: 1, cents: 1_000, status: 'confirmed', at: new Date().toISOString() });
+      await insert(t.ds, { campaign: 1, person: 2, cents: 1_000, status: 'pending', at: null });
+      const [{ id: pending }] = await q('SELECT id FROM contribution WHERE programme_id = $1 AND status = $2', [programmeId, 'pending']);
+      // As the close of the window does: a campaign locked, its contributions owed back (person 1
+      // stops counting), then the next campaign wanted.
+      await closing.query('BEGIN');
+      await closing.query('SELECT id FROM campaign WHERE id = $1 FOR UPDATE', [campaignIds[0]]);
+      await closing.query(`UPDATE contribution SET status = 'refund_due' WHERE campaign_id = $1 AND status = 'confirmed'`, [campaignIds[0]]);
+      // As a payment's confirmation does: its campaign locked, then person 2's first contribution confirmed.
+      await paying.query('BEGIN');
+      await paying.query('SELECT id FROM campaign WHERE id = $1 FOR UPDATE', [campaignIds[1]]);
+      const next = closing.query('SELECT id FROM campaign WHERE id = $1 FOR UPDATE', [campaignIds[1]]);
+      await paying.query(`UPDATE contribution SET status = 'confirmed', confirmed_at = now() WHERE id = $1`, [pending]);
+      await paying.query('COMMIT');
+      await next;
+      await closing.query('COMMIT');
+    } finally {
+      await Promise.all(clients.map((c) => c.end()));
+    }
+    const { tallied, counted } = await compare();
+    expect(tallied).toEqual(counted);
+    expect(counted.people).toEqual({ kept: 1, reached: 2 });
+  });
 });
