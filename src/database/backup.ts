@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { createGunzip, createGzip } from 'node:zlib';
 import pg from 'pg';
-import { runMigrations } from './migrate.js';
+import { migrationNames, runMigrations } from './migrate.js';
 
 /**
  * A logical backup of the whole installation, readable by any PostgreSQL version the app supports:
@@ -82,7 +82,9 @@ export async function backupTo(url: string, file: string): Promise<{ tables: num
 
 /**
  * Restores into an empty database: the migrations the backup was taken at, then every table's rows
- * (in foreign-key order), then sequences moved past the restored ids. Refuses a non-empty database.
+ * (in foreign-key order), then sequences moved past the restored ids, then the migrations that came
+ * after the backup (they fill what they add from the restored rows, as they did on a live database).
+ * Refuses a non-empty database, and one migrated past the backup.
  */
 export async function restoreFrom(url: string, file: string, log: (m: string) => void = () => {}): Promise<{ rows: number }> {
   const lines = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
@@ -99,18 +101,25 @@ export async function restoreFrom(url: string, file: string, log: (m: string) =>
   } finally {
     await probe.end();
   }
-  await runMigrations(url, log);
+  const known = new Set(migrationNames());
+  const missing = header.migrations.filter((m) => !known.has(m));
+  if (missing.length) throw new Error(`the backup needs a newer Tremplin (unknown migrations: ${missing.join(', ')})`);
+  const taken = new Set(header.migrations);
+  await runMigrations(url, log, taken);
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   let rows = 0;
   try {
-    const known = new Set((await c.query(`SELECT name FROM schema_migration`)).rows.map((r) => r.name as string));
-    const missing = header.migrations.filter((m) => !known.has(m));
-    if (missing.length) throw new Error(`the backup needs a newer Tremplin (unknown migrations: ${missing.join(', ')})`);
+    // The rows fit the schema they were taken at only: a database already migrated further (the app
+    // started on it) would take them without what the later migrations derived from them.
+    const applied = (await c.query(`SELECT name FROM schema_migration`)).rows.map((r) => r.name as string);
+    const further = applied.filter((m) => !taken.has(m));
+    if (further.length)
+      throw new Error(`the database is migrated past the backup (${further.length} newer migration(s)): restore into a new DATA_DIR or an empty database`);
     await c.query('BEGIN');
-    // The rows go back as they were: the tables' own triggers (the tallies, match-funding taken at
-    // commit) would count them a second time and collide with their restored results. The foreign
-    // keys' triggers are the system's and stay on; all is switched back on before the commit.
+    // The rows go back as they were: the tables' own triggers (the tallies) would count them a second
+    // time and collide with their restored results. The foreign keys' triggers are the system's and
+    // stay on; all is switched back on before the commit.
     const triggered = await c.query(
       `SELECT DISTINCT t.relname AS name FROM pg_trigger g JOIN pg_class t ON t.oid = g.tgrelid WHERE NOT g.tgisinternal AND t.relnamespace = 'public'::regnamespace`,
     );
@@ -133,13 +142,14 @@ export async function restoreFrom(url: string, file: string, log: (m: string) =>
     }
     for (const table of withTriggers) await c.query(`ALTER TABLE "${table}" ENABLE TRIGGER USER`);
     await c.query('COMMIT');
-    return { rows };
   } catch (err) {
     await c.query('ROLLBACK').catch(() => undefined);
     throw err;
   } finally {
     await c.end();
   }
+  await runMigrations(url, log);
+  return { rows };
 }
 
 /** How many payment secrets are sealed under another key than `keyId` (another APP_SECRET). */
