@@ -18,6 +18,7 @@ export class PageViewsService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('PageViews');
   private counts = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
 
   constructor(private readonly repo: CampaignsRepository) {}
 
@@ -36,7 +37,16 @@ export class PageViewsService implements OnModuleInit, OnApplicationShutdown {
     this.counts.set(campaignId, (this.counts.get(campaignId) ?? 0) + 1);
   }
 
-  async flush(): Promise<void> {
+  /**
+   * Writes the views recorded so far; resolves once they (and those of a flush already under way, the
+   * timer's) are in the database or put back after a failure. One flush at a time.
+   */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.write());
+    return this.flushing;
+  }
+
+  private async write(): Promise<void> {
     if (!this.counts.size) return;
     const batch = this.counts;
     this.counts = new Map();

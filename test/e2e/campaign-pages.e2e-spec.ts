@@ -577,5 +577,19 @@ describe('campaign pages', () => {
     await t.http().get(path).set({ Host: other.host, 'User-Agent': BROWSER_UA }).expect(404);
     await views.flush();
     expect(await count(`SELECT page_views AS n FROM campaign WHERE id = $1`, [c.id])).toBe(2);
+    // A flush called while the timer's is still writing waits for it: what was recorded before it is
+    // in the database when it resolves.
+    // (The campaign's row held by another transaction for a moment keeps the first one writing.)
+    await t.http().get(path).set({ Host: city.host, 'User-Agent': BROWSER_UA }).expect(200);
+    const holder = t.ds.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    await holder.query('SELECT 1 FROM campaign WHERE id = $1 FOR UPDATE', [c.id]);
+    void views.flush();
+    const released = new Promise((r) => setTimeout(r, 300)).then(() => holder.commitTransaction());
+    await views.flush();
+    expect(await count(`SELECT page_views AS n FROM campaign WHERE id = $1`, [c.id])).toBe(3);
+    await released;
+    await holder.release();
   });
 });
