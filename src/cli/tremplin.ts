@@ -169,7 +169,8 @@ export async function runCli(
       url = embedded.url;
       stop = () => embedded.stop();
     }
-    if (command !== 'restore' && command !== 'migrate') await runMigrations(url);
+    // A backup reads the database as it is (before an upgrade, it must not upgrade it).
+    if (command !== 'restore' && command !== 'migrate' && command !== 'backup') await runMigrations(url);
     await run(parsed.values, config, url);
     return 0;
   } catch (err) {

@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, renameSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { createGunzip, createGzip } from 'node:zlib';
@@ -19,6 +19,8 @@ interface Header {
   createdAt: string;
   migrations: string[];
   tables: string[];
+  /** The sequences that no column owns (receipt numbers), read before the rows: never behind them. */
+  sequences?: Record<string, string>;
 }
 
 /** Tables in an order where every row's foreign keys point to rows already inserted. */
@@ -48,8 +50,12 @@ async function tablesInOrder(c: pg.Client): Promise<string[]> {
 export async function backupTo(url: string, file: string): Promise<{ tables: number; rows: number }> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
+  // Written beside the file and renamed over it once complete: a backup that fails leaves the last
+  // good one in place, and no partial file that would restore as if it were whole.
+  const partial = `${file}.partial`;
+  let complete = false;
   const gzip = createGzip();
-  const out = createWriteStream(file, { mode: 0o600 });
+  const out = createWriteStream(partial, { mode: 0o600 });
   gzip.pipe(out);
   const write = async (obj: unknown) => {
     if (!gzip.write(`${JSON.stringify(obj)}\n`)) await once(gzip, 'drain');
@@ -57,9 +63,19 @@ export async function backupTo(url: string, file: string): Promise<{ tables: num
   let rows = 0;
   try {
     await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const installed = await c.query(`SELECT 1 FROM pg_tables WHERE schemaname = 'public' AND tablename = 'schema_migration'`);
+    if (!installed.rowCount) throw new Error('no Tremplin database here: check DATA_DIR or DATABASE_URL');
     const tables = await tablesInOrder(c);
     const migrations = (await c.query(`SELECT name FROM schema_migration ORDER BY id`)).rows.map((r) => r.name as string);
-    await write({ format: FORMAT, createdAt: new Date().toISOString(), migrations, tables } satisfies Header);
+    const sequences = Object.fromEntries(
+      (
+        await c.query(
+          `SELECT s.relname AS name, (pg_sequence_last_value(s.oid))::text AS value FROM pg_class s
+            WHERE s.relkind = 'S' AND s.relnamespace = 'public'::regnamespace AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = s.oid AND d.deptype IN ('a', 'i'))`,
+        )
+      ).rows.map((r) => [r.name as string, (r.value as string | null) ?? '0']),
+    );
+    await write({ format: FORMAT, createdAt: new Date().toISOString(), migrations, tables, sequences } satisfies Header);
     for (const table of tables) {
       for (let offset = 0; ; offset += BATCH) {
         const batch = (
@@ -72,11 +88,14 @@ export async function backupTo(url: string, file: string): Promise<{ tables: num
       }
     }
     await c.query('COMMIT');
+    complete = true;
     return { tables: tables.length, rows };
   } finally {
     await c.end();
     gzip.end();
     await once(out, 'close');
+    if (complete) renameSync(partial, file);
+    else rmSync(partial, { force: true });
   }
 }
 
@@ -139,6 +158,17 @@ export async function restoreFrom(url: string, file: string, log: (m: string) =>
       await c.query(
         `SELECT setval(pg_get_serial_sequence('"${s.table_name}"', '${s.column_name}'), GREATEST(coalesce((SELECT max("${s.column_name}") FROM "${s.table_name}"), 0), 1))`,
       );
+    }
+    // Sequences no column owns go back to where the backup read them; a backup without them (an older
+    // version) has its receipt numbers' sequence moved past the highest number restored.
+    const sequences = header.sequences ?? {
+      contribution_receipt_seq: String(
+        (await c.query(`SELECT coalesce(max(substring(receipt_number from '(\\d+)$')::bigint), 0) AS n FROM contribution`)).rows[0].n,
+      ),
+    };
+    for (const [name, value] of Object.entries(sequences)) {
+      const exists = await c.query(`SELECT 1 FROM pg_class WHERE relkind = 'S' AND relname = $1 AND relnamespace = 'public'::regnamespace`, [name]);
+      if (exists.rowCount && BigInt(value) > 0n) await c.query(`SELECT setval($1::regclass, $2::bigint)`, [`"${name}"`, value]);
     }
     for (const table of withTriggers) await c.query(`ALTER TABLE "${table}" ENABLE TRIGGER USER`);
     await c.query('COMMIT');

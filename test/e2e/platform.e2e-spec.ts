@@ -285,6 +285,8 @@ describe('backup and restore', () => {
             campaigns: await q('SELECT id, collected_cents, status FROM campaign ORDER BY id'),
             files: await q('SELECT id, md5(data) AS sum FROM stored_file ORDER BY id'),
             audit: await q('SELECT count(*)::int AS n, max(id)::text AS last FROM audit_entry'),
+            // Receipt numbers continue after the restored ones (a sequence no column owns).
+            receipts: await q('SELECT last_value::text AS n FROM contribution_receipt_seq'),
             // Kept by triggers: restored as they were, not counted a second time while the rows go in.
             tallies: await q(`SELECT campaign_id, kept_cents::text, kept_count, kept_people, reached_people FROM contribution_tally_campaign ORDER BY 1`),
             people: await q(
